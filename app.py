@@ -1,0 +1,150 @@
+"""Because Future API: `create_app(config)` builds the Flask app; `python app.py` serves on :8000."""
+import importlib
+import pkgutil
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException
+
+import features
+from config import ConfigurationError, Settings, finalize_secrets
+from migrations.migration_manager import run_migrations
+from shared import rate_limit
+from shared.database import DatabaseUnavailableError, create_database
+from shared.errors import ApiError
+from shared.logger import configure_logging, get_logger, request_id_var
+from shared.response import error_response, error_response_from_exception
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+               405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
+               415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE", 429: "RATE_LIMITED"}
+
+
+def create_app(config=None):
+    """Build the app from a Settings object, a dict of overrides, or the environment (None)."""
+    settings = _resolve_settings(config)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_SIZE,
+                      JSON_SORT_KEYS=False)
+    app.json.sort_keys = False
+    app.extensions["settings"] = settings
+    configure_logging(settings)
+
+    db = create_database(settings)
+    run_migrations(db)
+    app.extensions["db"] = db
+
+    CORS(app, origins=list(settings.CORS_ORIGINS), expose_headers=["X-Request-ID", "Retry-After"],
+         allow_headers=["Authorization", "Content-Type", "X-Request-ID"], max_age=600)
+    rate_limit.init_app(app, settings)
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    _register_features(app)
+    return app
+
+
+def _resolve_settings(config):
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env().with_overrides(config or {})
+    return finalize_secrets(settings)
+
+
+def _register_features(app):
+    """Every features/<name>/controller.py exposes `bp`; an optional `init_app(app)` wires the rest."""
+    for module_info in sorted(pkgutil.iter_modules(features.__path__), key=lambda m: m.name):
+        if not module_info.ispkg:
+            continue
+        try:
+            controller = importlib.import_module(f"features.{module_info.name}.controller")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"features.{module_info.name}.controller":
+                continue
+            raise
+        app.register_blueprint(controller.bp)
+        if hasattr(controller, "init_app"):
+            controller.init_app(app)
+
+
+def _register_request_hooks(app):
+    access_log = get_logger("access")
+
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+        request_id_var.set(g.request_id)
+
+    @app.after_request
+    def log_and_tag(response):
+        request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
+        response.headers["X-Request-ID"] = request_id
+        started = getattr(g, "request_started", None)
+        access_log.info("request", extra={
+            "request_id": request_id, "method": request.method, "path": request.path,
+            "status": response.status_code, "user_id": getattr(g, "user_id", None),
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "remote_addr": request.remote_addr})
+        return response
+
+    @app.teardown_request
+    def release_connection(_exc):
+        app.extensions["db"].close_thread_connection()
+
+
+def _register_error_handlers(app):
+    log = get_logger("errors")
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error):
+        return error_response_from_exception(error)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        code = _HTTP_CODES.get(error.code, "HTTP_ERROR")
+        message = error.description or error.name
+        if error.code == 413:
+            limit = app.extensions["settings"].MAX_REQUEST_SIZE
+            message = f"Request body is larger than the limit of {limit // (1024 * 1024)} MB"
+        elif error.code == 404:
+            message = "No such endpoint"
+        elif error.code == 405:
+            message = f"Method {request.method} is not allowed on this endpoint"
+        elif error.code == 429:
+            message = f"Too many requests: limit {error.description}. Retry after the time in Retry-After."
+        headers = {}
+        if error.code == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return error_response(code, message, error.code, headers=headers)
+
+    @app.errorhandler(DatabaseUnavailableError)
+    def handle_database_down(error):
+        log.error("database unavailable", extra={"error": str(error)})
+        return error_response("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly", 503,
+                              headers={"Retry-After": "5"})
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        log.exception("unhandled error", extra={"path": request.path})
+        return error_response("INTERNAL_ERROR", "Something went wrong on our side; the error was logged "
+                              f"with request id {getattr(g, 'request_id', '-')}", 500)
+
+
+def main():
+    try:
+        app = create_app()
+    except ConfigurationError as exc:
+        raise SystemExit(f"Configuration error: {exc}") from None
+    settings = app.extensions["settings"]
+    app.run(host=settings.HOST, port=settings.PORT, debug=settings.FLASK_DEBUG, threaded=True,
+            use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

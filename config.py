@@ -1,0 +1,185 @@
+"""Every setting of the service, read once from the environment (and `.env` via python-dotenv).
+
+`Settings.from_env()` is the only place that reads os.environ; the rest of the code receives a
+Settings object. `create_app(config)` accepts a Settings or a dict of overrides for tests.
+"""
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used (e.g. production without secrets)."""
+
+
+def _bool(value, default=False):
+    if value is None or value == "":
+        return default
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- service ---
+    FLASK_ENV: str = "development"
+    FLASK_DEBUG: bool = False
+    HOST: str = "0.0.0.0"
+    PORT: int = 8000
+    SECRET_KEY: str = ""
+    PUBLIC_BASE_URL: str = ""  # e.g. https://api.example.com; empty = derive from the request
+    INSTANCE_DIR: str = str(BASE_DIR / "instance")
+
+    # --- database ---
+    DATABASE_PATH: str = str(BASE_DIR / "database.db")
+    DATABASE_URL: str = ""  # postgresql://... wins over DATABASE_PATH when set
+    DATABASE_BUSY_TIMEOUT_MS: int = 10000
+
+    # --- auth ---
+    JWT_SECRET_KEY: str = ""
+    JWT_ALGORITHM: str = "HS256"
+    JWT_EXPIRATION_HOURS: int = 24
+    PASSWORD_MIN_LENGTH: int = 8
+
+    # --- HTTP surface ---
+    CORS_ORIGINS: tuple = ("http://localhost:3000", "http://localhost:8000")
+    MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
+    MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
+    ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
+
+    # --- images ---
+    IMAGES_DIR: str = str(BASE_DIR / "images")
+    IMAGES_BASE_URL: str = "/images"
+    IMAGE_URL_TTL: int = 24 * 3600
+    MAX_IMAGE_DIMENSION: int = 4096
+    STORAGE_BACKEND: str = "local"
+    S3_BUCKET: str = ""
+    S3_REGION: str = "us-east-1"
+    S3_ENDPOINT_URL: str = ""
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+
+    # --- AI image models ---
+    AI_PROVIDER: str = "auto"  # auto | gemini | local
+    BACKGROUND_REMOVAL_PROVIDER: str = "local"  # local | gemini
+    GEMINI_API_KEY: str = ""
+    GEMINI_MODEL_NAME: str = "gemini-3.1-flash-image"
+    GEMINI_BASE_URL: str = ""
+    GEMINI_TIMEOUT_SECONDS: float = 60.0
+    GEMINI_MAX_ATTEMPTS: int = 3
+
+    # --- try-on jobs ---
+    JOB_QUEUE: str = "thread"  # thread | rq
+    REDIS_URL: str = ""
+    TRYON_WORKERS: int = 16
+    MAX_QUEUE_SIZE: int = 50
+    MAX_JOBS_PER_USER: int = 5
+    JOB_TIMEOUT_SECONDS: int = 120
+    JOB_INPUT_RETENTION_HOURS: int = 24
+
+    # --- product pages ---
+    SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: lets tests serve shop pages on 127.0.0.1
+    SCRAPER_CONNECT_TIMEOUT: float = 5.0
+    SCRAPER_READ_TIMEOUT: float = 15.0
+    SCRAPER_MAX_HTML_BYTES: int = 5 * 1024 * 1024
+    SCRAPER_MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
+    MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
+    GARMENT_CACHE_TTL_HOURS: int = 24
+
+    # --- rate limits (flask-limiter syntax) ---
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_STORAGE_URI: str = ""  # empty: memory, or Redis when REDIS_URL is set
+    RATELIMIT_LOGIN: str = "10 per minute"
+    RATELIMIT_LOGIN_PER_ACCOUNT: str = "5 per minute;30 per hour"
+    RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
+    RATELIMIT_REMOVE_BG: str = "10 per minute"
+    RATELIMIT_SCRAPE: str = "30 per minute"
+    RATELIMIT_TRYON: str = "30 per minute"
+
+    # --- logging ---
+    LOG_DIR: str = str(BASE_DIR / "logs")
+    LOG_LEVEL: str = "INFO"
+    LOG_TO_FILES: bool = True
+
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self):
+        return self.FLASK_ENV == "production"
+
+    @classmethod
+    def from_env(cls, env=None, load_dotenv_file=True):
+        """Build settings from the environment (after loading .env unless disabled)."""
+        if env is None:
+            if load_dotenv_file:
+                load_dotenv(BASE_DIR / ".env", override=False)
+            env = os.environ
+        values = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in env:
+                continue
+            values[f.name] = _coerce(f, env[f.name])
+        return cls(**values)
+
+    def with_overrides(self, overrides):
+        known = {f.name: f for f in fields(self)}
+        coerced = {}
+        for key, value in (overrides or {}).items():
+            if key not in known:
+                raise ConfigurationError(f"Unknown setting {key}")
+            coerced[key] = _coerce(known[key], value) if isinstance(value, str) else value
+        return replace(self, **coerced)
+
+
+def _coerce(f, raw):
+    default = f.default
+    if isinstance(default, bool):
+        return _bool(raw, default)
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(_list(raw))
+    return raw
+
+
+def finalize_secrets(settings):
+    """Production must bring its own secrets; development gets random ones kept in instance/.
+
+    The development secrets are generated per machine (never hard-coded), so a token minted on a
+    developer's laptop is worthless anywhere else.
+    """
+    if settings.is_production:
+        missing = [name for name in ("SECRET_KEY", "JWT_SECRET_KEY") if not getattr(settings, name)]
+        if missing:
+            raise ConfigurationError(
+                f"FLASK_ENV=production requires {' and '.join(missing)} to be set "
+                "(see env.template); refusing to start with generated secrets.")
+        return settings
+    updates = {}
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        if not getattr(settings, name):
+            updates[name] = _dev_secret(Path(settings.INSTANCE_DIR), name)
+    return replace(settings, **updates) if updates else settings
+
+
+def _dev_secret(instance_dir, name):
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / f"dev-{name.lower()}"
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(value)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return value

@@ -1,0 +1,36 @@
+"""Sign-up and sign-in endpoints."""
+from flask import Blueprint, current_app, request
+
+from features.auth import service
+from shared.database import get_db
+from shared.models.user import to_public_dict
+from shared.rate_limit import limit
+from shared.request_data import json_body
+from shared.response import success_response
+
+bp = Blueprint("auth", __name__, url_prefix="/api")
+
+
+def _email_key():
+    data = request.get_json(silent=True)
+    email = data.get("email") if isinstance(data, dict) else None
+    return f"account:{email.strip().lower()}" if isinstance(email, str) else f"account-ip:{request.remote_addr}"
+
+
+@bp.post("/create-account")
+@limit("RATELIMIT_CREATE_ACCOUNT")
+def create_account():
+    settings = current_app.extensions["settings"]
+    user, measurements = service.create_account(db=get_db(), settings=settings, data=json_body())
+    return success_response({"token": service.issue_token(settings, user), "user": to_public_dict(user),
+                             "body_measurements": measurements}, "Account created", 201)
+
+
+@bp.post("/login")
+@limit("RATELIMIT_LOGIN")
+@limit("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=_email_key, scope="login-account")
+def login():
+    data = json_body()
+    user, token = service.login(db=get_db(), settings=current_app.extensions["settings"],
+                                email=data.get("email"), password=data.get("password"))
+    return success_response({"token": token, "user": to_public_dict(user)}, "Signed in")

@@ -1,0 +1,55 @@
+"""Sign-up and sign-in."""
+from features.body_measurements import service as measurements_service
+from features.body_measurements.fields import MEASUREMENT_FIELDS
+from features.users import service as users_service
+from shared.auth import generate_token
+from shared.database import IntegrityError
+from shared.errors import ConflictError, ValidationError
+from shared.models import user as user_model
+from shared.validators import validate_email, validate_password, validate_required
+
+
+def issue_token(settings, user):
+    return generate_token(settings, user_id=user["userid"], email=user["email"],
+                          token_version=user["token_version"])
+
+
+def create_account(*, db, settings, data):
+    """Validate everything first, then store the user and measurements in one transaction."""
+    validate_required(data, ["email", "password"])
+    email = validate_email(data["email"])
+    password = validate_password(data["password"], settings.PASSWORD_MIN_LENGTH)
+    if "confirm_password" in data and data["confirm_password"] != password:
+        raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
+                              details={"field": "confirm_password"})
+    profile_data = {k: v for k, v in data.items() if k in user_model.PROFILE_FIELDS}
+    profile = users_service.clean_profile(profile_data, partial=False)
+    nested = data.get("body_measurements") or data.get("measurements") or {}
+    if not isinstance(nested, dict):
+        raise ValidationError("body_measurements must be an object", details={"field": "body_measurements"})
+    measurement_data = {**{k: v for k, v in data.items() if k in MEASUREMENT_FIELDS or k == "unit"}, **nested}
+    measurements = measurements_service.clean_measurements(measurement_data)
+    password_hash = users_service.hash_password(password)
+
+    for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
+        userid = users_service.new_userid()
+        try:
+            with db.transaction():
+                if user_model.get_by_email(db, email):
+                    raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS")
+                user = user_model.insert(db, userid=userid, email=email, password_hash=password_hash,
+                                         profile=profile)
+                if measurements:
+                    measurements_service.save(db=db, user_id=userid, data=measurements)
+            break
+        except IntegrityError:
+            if user_model.get_by_email(db, email):
+                raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS") from None
+    else:
+        raise ConflictError("Could not allocate a user id; try again", code="USERID_EXHAUSTED")
+    return user, measurements_service.get_or_none(db=db, user_id=userid)
+
+
+def login(*, db, settings, email, password):
+    user = users_service.verify_credentials(db=db, email=email, password=password)
+    return user, issue_token(settings, user)

@@ -1,0 +1,54 @@
+"""Body measurements: validation, unit conversion, partial updates."""
+from features.body_measurements import model
+from features.body_measurements.fields import MEASUREMENT_FIELDS, UNITS, to_metric
+from shared.errors import NotFoundError, ValidationError
+from shared.validators import validate_choice, validate_numeric
+
+
+def clean_measurements(data):
+    """Metric values of the measurement fields present in data (explicit null clears a field).
+
+    Input may be in imperial units (`unit: "imperial"`: inches and pounds); bounds are checked
+    after conversion, so the same realistic ranges apply to both.
+    """
+    unit = validate_choice(data.get("unit") or "metric", "unit", UNITS)
+    cleaned = {}
+    for name, (kind, low, high) in MEASUREMENT_FIELDS.items():
+        if name not in data:
+            continue
+        raw = validate_numeric(data[name], name)
+        if raw is None:
+            cleaned[name] = None
+            continue
+        value = round(to_metric(kind, raw, unit), 2)
+        if not low <= value <= high:
+            unit_name = "kg" if kind == "mass" else "cm"
+            raise ValidationError(
+                f"{name} must be between {low} and {high} {unit_name}"
+                + (" (after converting from imperial)" if unit == "imperial" else ""),
+                code="OUT_OF_RANGE", details={"field": name, "min": low, "max": high, "unit": unit_name})
+        cleaned[name] = value
+    return cleaned
+
+
+def get(*, db, user_id):
+    """The caller's measurements; NotFoundError when none were stored."""
+    row = model.get_by_user(db, user_id)
+    if row is None:
+        raise NotFoundError("No body measurements stored yet", code="MEASUREMENTS_NOT_FOUND")
+    return model.to_dict(row)
+
+
+def get_or_none(*, db, user_id):
+    row = model.get_by_user(db, user_id)
+    return model.to_dict(row) if row else None
+
+
+def save(*, db, user_id, data):
+    """Create or partially update; returns (measurements dict, created?)."""
+    values = clean_measurements(data)
+    if not values and model.get_by_user(db, user_id) is None:
+        raise ValidationError("Send at least one measurement field", code="MISSING_FIELDS",
+                              details={"fields": list(MEASUREMENT_FIELDS)})
+    row, created = model.upsert(db, user_id, values)
+    return model.to_dict(row), created

@@ -1,0 +1,82 @@
+"""User profiles: validation of profile fields, updates, password changes."""
+import secrets
+import string
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shared.database import IntegrityError
+from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
+from shared.models import user as user_model
+from shared.validators import validate_choice, validate_email, validate_password, validate_past_date, validate_text
+
+GENDERS = ("male", "female", "other", "prefer-not-to-say")
+_READ_ONLY = {"id", "userid", "user_id", "created_at", "updated_at", "is_active", "has_avatar"}
+_USERID_ALPHABET = string.ascii_lowercase + string.digits
+# Verifying against this when the email is unknown keeps both failure paths equally slow.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def clean_profile(data, *, partial):
+    """Validated profile columns from client data (unknown or forbidden fields are refused)."""
+    unknown = sorted(set(data) - set(user_model.PROFILE_FIELDS) - {"email"} - _READ_ONLY)
+    if "password" in unknown:
+        raise ValidationError("Change the password with POST /api/users/profile/change-password",
+                              code="PASSWORD_NOT_ALLOWED_HERE")
+    if unknown and partial:
+        raise ValidationError(f"Unknown profile field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
+                              details={"fields": unknown, "allowed": ["email", *user_model.PROFILE_FIELDS]})
+    cleaned = {}
+    for name in ("first_name", "last_name", "street", "city"):
+        if name in data:
+            cleaned[name] = validate_text(data[name], name, max_length=255) or None
+    if "gender" in data:
+        cleaned["gender"] = validate_choice(data["gender"], "gender", GENDERS)
+    if "birthday" in data:
+        cleaned["birthday"] = validate_past_date(data["birthday"], "birthday")
+    if "email" in data:
+        cleaned["email"] = validate_email(data["email"])
+    return cleaned
+
+
+def new_userid():
+    return "".join(secrets.choice(_USERID_ALPHABET) for _ in range(8))
+
+
+def hash_password(password):
+    return generate_password_hash(password)
+
+
+def verify_credentials(*, db, email, password):
+    """The user row for a correct email/password pair; the same error for every wrong pair."""
+    user = user_model.get_by_email(db, email.strip().lower()) if isinstance(email, str) else None
+    valid = check_password_hash(user["password"] if user else _DUMMY_HASH, password or "")
+    if not user or not valid or not user["is_active"]:
+        raise AuthenticationError("Email or password is incorrect", code="INVALID_CREDENTIALS")
+    return user
+
+
+def get_profile(*, db, user_id):
+    user = user_model.get_by_userid(db, user_id)
+    if user is None:
+        raise NotFoundError("User not found", code="USER_NOT_FOUND")
+    return user
+
+
+def update_profile(*, db, user_id, data):
+    changes = clean_profile(data, partial=True)
+    changes.pop("userid", None)
+    try:
+        return user_model.update(db, user_id, changes)
+    except IntegrityError:
+        raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS") from None
+
+
+def change_password(*, db, user_id, current_password, new_password, min_length):
+    user = get_profile(db=db, user_id=user_id)
+    if not isinstance(current_password, str) or not check_password_hash(user["password"], current_password):
+        raise AuthenticationError("Current password is incorrect", code="INVALID_CREDENTIALS")
+    validate_password(new_password, min_length, field="new_password")
+    if current_password == new_password:
+        raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
+    user_model.change_password(db, user_id, hash_password(new_password))
+    return user_model.get_by_userid(db, user_id)

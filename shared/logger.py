@@ -1,0 +1,77 @@
+"""Structured JSON logging: daily-rotated app log, a separate error log, request id in every line.
+
+Secrets never reach the logs: any field whose name mentions a password, token, secret or
+authorization is replaced by "[redacted]" before formatting.
+"""
+import contextvars
+import json
+import logging
+import logging.handlers
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+request_id_var = contextvars.ContextVar("request_id", default=None)
+
+_SENSITIVE = ("password", "token", "secret", "authorization", "api_key", "apikey", "cookie")
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+LOGGER_NAME = "because_future"
+
+
+def is_sensitive(key):
+    key = str(key).lower()
+    return any(word in key for word in _SENSITIVE)
+
+
+def redact(value):
+    if isinstance(value, dict):
+        return {k: ("[redacted]" if is_sensitive(k) else redact(v)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v) for v in value]
+    return value
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED and key not in entry and not key.startswith("_"):
+                entry[key] = "[redacted]" if is_sensitive(key) else redact(value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(settings):
+    """Attach handlers once per process; safe to call for every app created in tests."""
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.setLevel(settings.LOG_LEVEL.upper())
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    formatter = JsonFormatter()
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(formatter)
+    console.setLevel(logging.WARNING if settings.FLASK_ENV == "testing" else logging.INFO)
+    logger.addHandler(console)
+    if settings.LOG_TO_FILES:
+        log_dir = Path(settings.LOG_DIR)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for filename, level in (("app.log", logging.DEBUG), ("errors.log", logging.ERROR)):
+            handler = logging.handlers.TimedRotatingFileHandler(
+                log_dir / filename, when="midnight", backupCount=14, encoding="utf-8", utc=True)
+            handler.setLevel(level)
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+    return logger
+
+
+def get_logger(name=None):
+    return logging.getLogger(f"{LOGGER_NAME}.{name}" if name else LOGGER_NAME)

@@ -1,0 +1,59 @@
+"""Authentication decorators: @require_auth and @optional_auth (Bearer JWT).
+
+After either, `g.user_id` holds the caller's userid (or None for an anonymous optional call) and
+`g.current_user` the users row. A token is refused when its user is gone or inactive, or when it
+was issued before the user's last password change.
+"""
+from functools import wraps
+
+from flask import current_app, g, request
+
+from shared.auth import verify_token
+from shared.database import get_db
+from shared.errors import AuthenticationError
+from shared.models import user as user_model
+
+
+def _bearer_token():
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Authorization header must be 'Bearer <token>'", code="INVALID_TOKEN")
+    return token.strip()
+
+
+def _authenticate(token):
+    claims = verify_token(current_app.extensions["settings"], token)
+    user = user_model.get_by_userid(get_db(), claims["sub"])
+    if user is None or not user["is_active"]:
+        raise AuthenticationError("Account no longer exists", code="INVALID_TOKEN")
+    if claims.get("tv", 0) != user["token_version"]:
+        raise AuthenticationError("Token was revoked by a password change; sign in again", code="TOKEN_REVOKED")
+    g.user_id = user["userid"]
+    g.current_user = user
+    request.user_id = user["userid"]
+
+
+def require_auth(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = _bearer_token()
+        if token is None:
+            raise AuthenticationError("Authentication required: send 'Authorization: Bearer <token>'")
+        _authenticate(token)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def optional_auth(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.user_id = None
+        g.current_user = None
+        token = _bearer_token()
+        if token is not None:
+            _authenticate(token)
+        return view(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,63 @@
+"""The users table. Shared because authentication middleware and several features read it."""
+from datetime import datetime, timezone
+
+PROFILE_FIELDS = ("first_name", "last_name", "gender", "birthday", "street", "city")
+_COLUMNS = ("id", "userid", "email", "password", "first_name", "last_name", "gender", "birthday", "street",
+            "city", "avatar_path", "is_active", "token_version", "created_at", "updated_at")
+
+
+def utc_now():
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def get_by_userid(db, userid):
+    return db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?", (userid,), fetch_one=True)
+
+
+def get_by_email(db, email):
+    return db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE email = ?", (email,), fetch_one=True)
+
+
+def insert(db, *, userid, email, password_hash, profile):
+    now = utc_now()
+    columns = ["userid", "email", "password", *profile.keys(), "created_at", "updated_at"]
+    values = [userid, email, password_hash, *profile.values(), now, now]
+    db.execute_insert(
+        f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values)
+    return get_by_userid(db, userid)
+
+
+def update(db, userid, changes):
+    """Update the given columns (names come from code, never from the client)."""
+    if not changes:
+        return get_by_userid(db, userid)
+    changes = {**changes, "updated_at": utc_now()}
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    db.execute_query(f"UPDATE users SET {assignments} WHERE userid = ?", (*changes.values(), userid))
+    return get_by_userid(db, userid)
+
+
+def change_password(db, userid, password_hash):
+    """Store the new hash and invalidate every token issued before now."""
+    db.execute_query(
+        "UPDATE users SET password = ?, token_version = token_version + 1, updated_at = ? WHERE userid = ?",
+        (password_hash, utc_now(), userid))
+
+
+def delete(db, userid):
+    db.execute_query("DELETE FROM users WHERE userid = ?", (userid,))
+
+
+def to_public_dict(row):
+    """What clients may see of a user: never the password hash or the token version."""
+    return {
+        "id": row["id"],
+        "userid": row["userid"],
+        "user_id": row["userid"],
+        "email": row["email"],
+        **{name: row[name] for name in PROFILE_FIELDS},
+        "is_active": bool(row["is_active"]),
+        "has_avatar": bool(row["avatar_path"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }

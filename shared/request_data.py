@@ -1,0 +1,65 @@
+"""Reading request bodies safely (controllers only): JSON objects, multipart fields, JSON-in-form."""
+import json
+
+from flask import request
+
+from shared.errors import ApiError, ValidationError
+
+MAX_JSON_DEPTH = 32
+
+
+def json_body(required=True):
+    """The request's JSON object; 415 for another content type, 400 for malformed or non-object JSON."""
+    if not request.get_data(cache=True):
+        if required:
+            raise ValidationError("Request body must be a JSON object", code="INVALID_JSON")
+        return {}
+    if not request.is_json:
+        raise ApiError("Content-Type must be application/json", code="UNSUPPORTED_MEDIA_TYPE", status_code=415)
+    data = parse_json_text(request.get_data(as_text=True), "request body")
+    if not isinstance(data, dict):
+        raise ValidationError("Request body must be a JSON object", code="INVALID_JSON")
+    return data
+
+
+def body_fields():
+    """Fields of a JSON object body or a multipart/urlencoded form, whichever the client sent."""
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return {key: request.form.get(key) for key in request.form}
+    return json_body()
+
+
+def parse_json_text(text, field_name):
+    """Parse client JSON text; refuses NaN/Infinity and absurd nesting with a 400."""
+    def refuse_constant(name):
+        raise ValueError(f"{name} is not allowed")
+    try:
+        value = json.loads(text, parse_constant=refuse_constant)
+    except (ValueError, RecursionError):
+        raise ValidationError(f"{field_name} is not valid JSON", code="INVALID_JSON",
+                              details={"field": field_name}) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise ValidationError(f"{field_name} is nested too deeply", code="INVALID_JSON", details={"field": field_name})
+    return value
+
+
+def json_form_field(name, expected_type, default=None):
+    """A form field that carries JSON (e.g. options, item_urls)."""
+    raw = request.form.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = parse_json_text(raw, name)
+    if not isinstance(value, expected_type):
+        raise ValidationError(f"{name} must be a JSON {expected_type.__name__.replace('dict', 'object').replace('list', 'array')}",
+                              code="INVALID_JSON", details={"field": name})
+    return value
+
+
+def _depth(value, level=0):
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level

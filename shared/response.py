@@ -1,0 +1,29 @@
+"""The response envelope every endpoint answers in."""
+from flask import jsonify
+
+
+def success_response(data=None, message=None, status_code=200, headers=None):
+    body = {"success": True, "data": data}
+    if message:
+        body["message"] = message
+    response = jsonify(body)
+    response.status_code = status_code
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def error_response(code, message, status_code, details=None, headers=None):
+    error = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    response = jsonify({"success": False, "error": error})
+    response.status_code = status_code
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def error_response_from_exception(error):
+    """Envelope for a shared.errors.ApiError."""
+    return error_response(error.code, error.message, error.status_code, error.details, error.headers)

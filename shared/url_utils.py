@@ -1,0 +1,20 @@
+"""Turning stored relative paths into absolute URLs for clients."""
+from flask import current_app, has_request_context, request
+
+
+def base_url():
+    configured = current_app.extensions["settings"].PUBLIC_BASE_URL
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return f"http://localhost:{current_app.extensions['settings'].PORT}"
+
+
+def to_absolute_url(path):
+    """'/images/x.png' → 'http://host/images/x.png'; absolute URLs pass through unchanged."""
+    if not path:
+        return None
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{base_url()}/{path.lstrip('/')}"

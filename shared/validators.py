@@ -1,0 +1,141 @@
+"""Input validation: each function returns the cleaned value or raises ValidationError."""
+import math
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+from shared.errors import ValidationError
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+MAX_TEXT_LENGTH = 5000
+
+
+def validate_required(data, fields):
+    missing = [f for f in fields if data.get(f) is None or (isinstance(data.get(f), str) and not data[f].strip())]
+    if missing:
+        raise ValidationError(f"Missing required field(s): {', '.join(missing)}",
+                              code="MISSING_FIELDS", details={"fields": missing})
+
+
+def validate_email(email):
+    """Trimmed, lower-cased address; raises INVALID_EMAIL."""
+    if not isinstance(email, str):
+        raise ValidationError("Email must be a string", code="INVALID_EMAIL", details={"field": "email"})
+    email = email.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise ValidationError("Email address is not valid", code="INVALID_EMAIL", details={"field": "email"})
+    return email
+
+
+def validate_password(password, min_length=8, field="password"):
+    if not isinstance(password, str):
+        raise ValidationError("Password must be a string", code="INVALID_PASSWORD", details={"field": field})
+    if len(password) < min_length:
+        raise ValidationError(f"Password must be at least {min_length} characters", code="WEAK_PASSWORD",
+                              details={"field": field, "min_length": min_length})
+    if len(password) > 256:
+        raise ValidationError("Password must be at most 256 characters", code="INVALID_PASSWORD",
+                              details={"field": field})
+    return password
+
+
+def validate_numeric(value, field_name, min_value=None, max_value=None, allow_none=True):
+    """A finite number within [min_value, max_value]; numeric strings are accepted."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if allow_none:
+            return None
+        raise ValidationError(f"{field_name} is required", code="MISSING_FIELDS", details={"field": field_name})
+    if isinstance(value, bool):
+        raise ValidationError(f"{field_name} must be a number", details={"field": field_name})
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{field_name} must be a number", details={"field": field_name}) from None
+    if not math.isfinite(number):
+        raise ValidationError(f"{field_name} must be a finite number", details={"field": field_name})
+    if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
+        raise ValidationError(f"{field_name} must be between {min_value} and {max_value}",
+                              code="OUT_OF_RANGE",
+                              details={"field": field_name, "min": min_value, "max": max_value})
+    return number
+
+
+def validate_integer(value, field_name, min_value=None, max_value=None, default=None):
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise ValidationError(f"{field_name} must be an integer", details={"field": field_name})
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{field_name} must be an integer", details={"field": field_name}) from None
+    if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
+        raise ValidationError(f"{field_name} must be between {min_value} and {max_value}",
+                              code="OUT_OF_RANGE", details={"field": field_name, "min": min_value, "max": max_value})
+    return number
+
+
+def validate_text(value, field_name, max_length=MAX_TEXT_LENGTH, allow_none=True):
+    """A string without control characters (newlines and tabs allowed), trimmed, at most max_length."""
+    if value is None:
+        if allow_none:
+            return None
+        raise ValidationError(f"{field_name} is required", code="MISSING_FIELDS", details={"field": field_name})
+    if not isinstance(value, str):
+        raise ValidationError(f"{field_name} must be a string", details={"field": field_name})
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValidationError(f"{field_name} must be at most {max_length} characters",
+                              details={"field": field_name, "max_length": max_length})
+    if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 0x7F for ch in value):
+        raise ValidationError(f"{field_name} contains control characters", details={"field": field_name})
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValidationError(f"{field_name} contains invalid unicode", details={"field": field_name})
+    return value
+
+
+def validate_choice(value, field_name, choices, allow_none=True):
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise ValidationError(f"{field_name} is required", code="MISSING_FIELDS", details={"field": field_name})
+    if value not in choices:
+        raise ValidationError(f"{field_name} must be one of: {', '.join(choices)}",
+                              details={"field": field_name, "allowed": list(choices)})
+    return value
+
+
+def validate_past_date(value, field_name):
+    """A YYYY-MM-DD date strictly in the past (and after 1900)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValidationError(f"{field_name} must be a date in YYYY-MM-DD format", code="INVALID_DATE",
+                              details={"field": field_name})
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(f"{field_name} is not a real date", code="INVALID_DATE",
+                              details={"field": field_name}) from None
+    if parsed >= date.today() or parsed.year < 1900:
+        raise ValidationError(f"{field_name} must be in the past", code="INVALID_DATE", details={"field": field_name})
+    return parsed.isoformat()
+
+
+def validate_url(url, field_name="url"):
+    """An absolute http(s) URL (syntax only; network safety is checked where it is fetched)."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValidationError(f"{field_name} must be a URL", code="INVALID_URL", details={"field": field_name})
+    url = url.strip()
+    if len(url) > 4096:
+        raise ValidationError(f"{field_name} is too long", code="INVALID_URL", details={"field": field_name})
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise ValidationError(f"{field_name} is not a valid URL", code="INVALID_URL",
+                              details={"field": field_name}) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"{field_name} must be an http(s) URL", code="INVALID_URL",
+                              details={"field": field_name})
+    return url

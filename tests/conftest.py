@@ -1,0 +1,63 @@
+"""Fixtures: a fresh app on a temporary SQLite file and images directory for every test."""
+import itertools
+
+import pytest
+
+from app import create_app
+
+_emails = itertools.count()
+
+
+@pytest.fixture
+def settings_overrides(tmp_path):
+    """Override in a test module to change settings; the defaults isolate each test on disk."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, settings_overrides):
+    config = {
+        "FLASK_ENV": "testing",
+        "DATABASE_PATH": str(tmp_path / "test.db"),
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "LOG_DIR": str(tmp_path / "logs"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": False,
+        "GEMINI_API_KEY": "",
+        **settings_overrides,
+    }
+    application = create_app(config)
+    yield application
+    for hook in application.extensions.get("shutdown_hooks", []):
+        hook()
+    application.extensions["db"].close_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def unique_email(prefix="user"):
+    return f"{prefix}{next(_emails)}@example.com"
+
+
+def sign_up(client, email=None, password="correct horse 1", **extra):
+    body = {"email": email or unique_email(), "password": password, "confirm_password": password,
+            "first_name": "Ada", "last_name": "Lovelace", **extra}
+    response = client.post("/api/create-account", json=body)
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    return {"token": data["token"], "user": data["user"], "email": body["email"], "password": password,
+            "headers": {"Authorization": f"Bearer {data['token']}"}}
+
+
+@pytest.fixture
+def user(client):
+    """A signed-up user: dict with token, user, email, password and ready auth headers."""
+    return sign_up(client)
+
+
+@pytest.fixture
+def other_user(client):
+    return sign_up(client, email=unique_email("other"))
