@@ -3,7 +3,8 @@ import json
 
 from flask import request
 
-from shared.errors import ApiError, ValidationError
+from shared.errors import ApiError, PayloadTooLargeError, ValidationError
+from shared.validators import validate_integer
 
 MAX_JSON_DEPTH = 32
 
@@ -63,3 +64,21 @@ def _depth(value, level=0):
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level + 1)
     return level
+
+
+def read_upload(file_storage, field_name, max_bytes):
+    """Bytes of an uploaded file, refusing empty files and files over max_bytes (413)."""
+    data = file_storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise PayloadTooLargeError(f"{field_name} is larger than {max_bytes // (1024 * 1024)} MB",
+                                   code="FILE_TOO_LARGE", details={"field": field_name, "max_bytes": max_bytes})
+    if not data:
+        raise ValidationError(f"{field_name} is empty", code="EMPTY_FILE", details={"field": field_name})
+    return data
+
+
+def pagination_args(default_limit=20, max_limit=100):
+    """(limit, offset) from the query string, validated."""
+    limit = validate_integer(request.args.get("limit"), "limit", 1, max_limit, default=default_limit)
+    offset = validate_integer(request.args.get("offset"), "offset", 0, 10**9, default=0)
+    return limit, offset

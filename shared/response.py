@@ -2,8 +2,11 @@
 from flask import jsonify
 
 
-def success_response(data=None, message=None, status_code=200, headers=None):
+def success_response(data=None, message=None, status_code=200, headers=None, pagination=None):
+    """`pagination` ({"total", "limit", "offset"}) sits beside `data` for list endpoints."""
     body = {"success": True, "data": data}
+    if pagination is not None:
+        body["pagination"] = pagination
     if message:
         body["message"] = message
     response = jsonify(body)
