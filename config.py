@@ -60,6 +60,7 @@ class Settings:
     IMAGES_BASE_URL: str = "/images"
     IMAGE_URL_TTL: int = 24 * 3600
     MAX_IMAGE_DIMENSION: int = 4096
+    WARDROBE_IMAGE_MAX_DIMENSION: int = 2048  # stored wardrobe images are shrunk to fit this
     STORAGE_BACKEND: str = "local"
     S3_BUCKET: str = ""
     S3_REGION: str = "us-east-1"
