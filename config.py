@@ -76,6 +76,7 @@ class Settings:
     GEMINI_BASE_URL: str = ""
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
+    GEMINI_RETRY_DELAY_SECONDS: float = 1.0  # first back-off; doubles per attempt, plus up to as much jitter
 
     # --- try-on jobs ---
     JOB_QUEUE: str = "thread"  # thread | rq
