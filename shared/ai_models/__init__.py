@@ -1,0 +1,85 @@
+"""The AI image models behind one interface: background removal and virtual try-on.
+
+Two implementations: `local` (mediapipe, offline, the embedded default) and `gemini` (google-genai).
+AI_PROVIDER picks the try-on model (auto = gemini when GEMINI_API_KEY is set, else local) and
+BACKGROUND_REMOVAL_PROVIDER the background remover. Both are safe to call from many threads.
+"""
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from flask import current_app
+
+from config import ConfigurationError
+from shared.ai_models.errors import CODES, ImageModelError
+
+GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
+PROVIDERS = ("local", "gemini")
+
+__all__ = ["CODES", "GARMENT_TYPES", "GarmentInput", "ImageModel", "ImageModelError", "ImageModels",
+           "create_image_models", "get_image_models"]
+
+
+@dataclass
+class GarmentInput:
+    """One garment to put on: its product photo, its type and what the shop says about it."""
+
+    image: bytes
+    garment_type: str  # one of GARMENT_TYPES
+    details: dict = field(default_factory=dict)  # brand, category, color, style, material, title ...
+
+    def __post_init__(self):
+        if self.garment_type not in GARMENT_TYPES:
+            raise ValueError(f"garment_type must be one of {GARMENT_TYPES}, not {self.garment_type!r}")
+
+
+class ImageModel(Protocol):
+    name: str
+
+    def remove_background(self, image: bytes) -> bytes:
+        """PNG with the person kept and the background transparent."""
+
+    def try_on(self, person: bytes, garments: list, options: dict) -> bytes:
+        """PNG of the person wearing the garments; options may hold aspect_ratio."""
+
+
+@dataclass
+class ImageModels:
+    tryon: ImageModel
+    background: ImageModel
+
+    def close(self):
+        for model in {self.tryon, self.background}:
+            model.close()
+
+
+def create_image_models(settings):
+    """The models chosen by AI_PROVIDER and BACKGROUND_REMOVAL_PROVIDER (one instance per provider)."""
+    tryon_provider = settings.AI_PROVIDER
+    if tryon_provider == "auto":
+        tryon_provider = "gemini" if settings.GEMINI_API_KEY else "local"
+    for name, value in (("AI_PROVIDER", tryon_provider), ("BACKGROUND_REMOVAL_PROVIDER",
+                                                          settings.BACKGROUND_REMOVAL_PROVIDER)):
+        if value not in PROVIDERS:
+            raise ConfigurationError(f"{name}={value!r} is not one of auto, {', '.join(PROVIDERS)}")
+    instances = {}
+
+    def model(provider):
+        if provider not in instances:
+            instances[provider] = _build(provider, settings)
+        return instances[provider]
+
+    return ImageModels(tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER))
+
+
+def _build(provider, settings):
+    # Imported here so a deployment loads only the SDK it uses (mediapipe alone takes a second to import).
+    if provider == "gemini":
+        from shared.ai_models.gemini_model import GeminiImageModel
+        return GeminiImageModel.from_settings(settings)
+    from shared.ai_models.local_model import LocalImageModel
+    return LocalImageModel()
+
+
+def get_image_models():
+    """The app's models (controllers only)."""
+    return current_app.extensions["image_models"]

@@ -1,0 +1,50 @@
+"""Prompts for the Gemini image model. Images are named by their position in the request."""
+
+GARMENT_NOUNS = {"top": "top", "bottom": "bottom (trousers, jeans, shorts or skirt)", "one_piece": "one-piece (dress or jumpsuit)",
+                 "outerwear": "piece of outerwear (jacket or coat)", "shoes": "pair of shoes", "accessory": "accessory"}
+# Put on in this order, so the prompt describes a natural layering.
+DRESSING_ORDER = ("shoes", "bottom", "one_piece", "top", "outerwear", "accessory")
+DETAIL_FIELDS = ("brand", "title", "category", "color", "style", "material")
+_MAX_DETAIL_LENGTH = 80
+
+BACKGROUND_REMOVAL_PROMPT = (
+    "Image 1 is a photo of a person. Return the same photo with everything except the person replaced by a "
+    "perfectly flat, uniform pure green background (#00FF00), with no shadows, gradients or texture. Keep the "
+    "person exactly as they are: same face, hair, body, pose, clothing, size and position in the frame. Do not "
+    "crop, add or remove anything else. Return only the image.")
+
+
+def tryon_prompt(garments):
+    """The try-on instruction for a person (image 1) followed by the garments (images 2, 3, ...) in order."""
+    lines = ["You are a virtual fitting room. The images in this request are numbered in the order they appear.",
+             "Image 1 is a photo of the person."]
+    for position, garment in enumerate(garments, start=2):
+        description = describe_garment(garment.details)
+        lines.append(f"Image {position} is a product photo of a {GARMENT_NOUNS[garment.garment_type]}"
+                     + (f": {description}." if description else "."))
+    order = sorted(range(len(garments)), key=lambda index: DRESSING_ORDER.index(garments[index].garment_type))
+    wearing = ", then ".join(f"the {garments[index].garment_type.replace('_', '-')} from image {index + 2}"
+                             for index in order)
+    lines += [
+        f"Create a photorealistic photo of the person from image 1 wearing {wearing}.",
+        "Keep unchanged: the person's face and identity, hair, skin tone, body shape and proportions, pose and "
+        "hands, the camera angle and framing, the lighting and the background of image 1.",
+        "Replace only the clothing that these garments cover; keep everything else the person wears.",
+        "Reproduce each garment faithfully from its image: colour, pattern, print, logos, fabric texture, cut, "
+        "fit and length; let it drape naturally over this person's body with realistic folds and shadows.",
+        "Do not show the product photos' backgrounds, hangers, mannequins or models, and add no text or watermark.",
+        "Return only the image.",
+    ]
+    return "\n".join(lines)
+
+
+def describe_garment(details):
+    """'brand: Zara; color: navy; ...' from shop details, flattened to one line and shortened."""
+    described = []
+    for name in DETAIL_FIELDS:
+        value = (details or {}).get(name)
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            # Shop text is untrusted: one line, bounded length, so it stays a description.
+            text = " ".join(str(value).split())[:_MAX_DETAIL_LENGTH]
+            described.append(f"{name}: {text}")
+    return "; ".join(described)
