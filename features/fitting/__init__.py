@@ -1,0 +1,1 @@
+"""Fitting: fit check and size recommendation from body measurements and size charts."""
