@@ -105,6 +105,7 @@ class Settings:
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
     RATELIMIT_TRYON: str = "30 per minute"
+    RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
     # --- logging ---
     LOG_DIR: str = str(BASE_DIR / "logs")
