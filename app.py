@@ -13,10 +13,12 @@ import features
 from config import ConfigurationError, Settings, finalize_secrets
 from migrations.migration_manager import run_migrations
 from shared import rate_limit
+from shared.ai_models import create_image_models
 from shared.database import DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.response import error_response, error_response_from_exception
+from shared.storage import create_storage
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -43,6 +45,8 @@ def create_app(config=None):
     rate_limit.init_app(app, settings)
     _register_request_hooks(app)
     _register_error_handlers(app)
+    app.extensions["storage"] = create_storage(settings)
+    app.extensions["image_models"] = create_image_models(settings)
     _register_features(app)
     return app
 

@@ -61,6 +61,8 @@ def create_image_models(settings):
                                                           settings.BACKGROUND_REMOVAL_PROVIDER)):
         if value not in PROVIDERS:
             raise ConfigurationError(f"{name}={value!r} is not one of auto, {', '.join(PROVIDERS)}")
+        if value == "gemini" and not settings.GEMINI_API_KEY:
+            raise ConfigurationError(f"{name}=gemini needs GEMINI_API_KEY")
     instances = {}
 
     def model(provider):

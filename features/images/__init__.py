@@ -1,0 +1,1 @@
+"""Serving stored images through signed, expiring URLs."""
