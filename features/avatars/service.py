@@ -1,9 +1,9 @@
 """Avatars: validate the photo, remove its background, store it, keep exactly one file per user."""
 import uuid
 
+from shared.ai_models import ImageModelError
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
-from shared.ai_models import ImageModelError
 from shared.logger import get_logger
 from shared.models import user as user_model
 

@@ -13,10 +13,14 @@ from config import ConfigurationError
 from shared.ai_models.errors import CODES, ImageModelError
 
 GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
+# Garments are put on in this order: later layers cover earlier ones.
+DRESSING_ORDER = ("shoes", "bottom", "one_piece", "top", "outerwear", "accessory")
+# options["aspect_ratio"] values Gemini accepts; the local model keeps the person photo's own framing.
+ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 PROVIDERS = ("local", "gemini")
 
-__all__ = ["CODES", "GARMENT_TYPES", "GarmentInput", "ImageModel", "ImageModelError", "ImageModels",
-           "create_image_models", "get_image_models"]
+__all__ = ["ASPECT_RATIOS", "CODES", "DRESSING_ORDER", "GARMENT_TYPES", "GarmentInput", "ImageModel", "ImageModelError",
+           "ImageModels", "create_image_models", "get_image_models"]
 
 
 @dataclass

@@ -12,14 +12,13 @@ from google import genai
 from google.genai import errors, types
 from PIL import Image
 
-from shared.ai_models import masks
+from shared.ai_models import ASPECT_RATIOS, masks
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, tryon_prompt
 from shared.errors import ValidationError
 from shared.image_processing import encode_image, load_image, probe_image
 
 RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504]
-ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 # Larger inputs are scaled down before upload: the model works at about this size anyway.
 MAX_INPUT_DIMENSION = 1536
 _BLOCKING_FINISH_REASONS = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",

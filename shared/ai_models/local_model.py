@@ -18,7 +18,7 @@ import mediapipe as mp
 import numpy as np
 from PIL import Image
 
-from shared.ai_models import masks
+from shared.ai_models import DRESSING_ORDER, masks
 from shared.ai_models.errors import ImageModelError
 from shared.image_processing import encode_image, load_image
 
@@ -26,7 +26,6 @@ MAX_OUTPUT_DIMENSION = 2048
 _DETECTION_SIZE = 640
 _GARMENT_SIZE = 1024
 _MIN_VISIBILITY = 0.5
-_LAYER_ORDER = {"shoes": 0, "bottom": 1, "one_piece": 2, "top": 3, "outerwear": 4, "accessory": 5}
 
 # mediapipe pose landmark indices
 LEFT_EAR, RIGHT_EAR = 7, 8
@@ -140,7 +139,8 @@ class LocalImageModel:
         if body.landmarks is None:
             raise ImageModelError("NO_POSE_DETECTED" if body.found else "NO_PERSON_DETECTED")
         canvas = rgb.astype(np.float32)
-        for position, garment in sorted(enumerate(garments), key=lambda item: _LAYER_ORDER[item[1].garment_type]):
+        for position, garment in sorted(enumerate(garments),
+                                        key=lambda item: DRESSING_ORDER.index(item[1].garment_type)):
             colour, coverage = _fit_garment(garment, position, body)
             canvas = canvas * (1 - coverage[..., None]) + colour
             if alpha is not None:

@@ -1,9 +1,9 @@
 """Prompts for the Gemini image model. Images are named by their position in the request."""
+from shared.ai_models import DRESSING_ORDER
 
-GARMENT_NOUNS = {"top": "top", "bottom": "bottom (trousers, jeans, shorts or skirt)", "one_piece": "one-piece (dress or jumpsuit)",
+GARMENT_NOUNS = {"top": "top", "bottom": "bottom (trousers, jeans, shorts or skirt)",
+                 "one_piece": "one-piece (dress or jumpsuit)",
                  "outerwear": "piece of outerwear (jacket or coat)", "shoes": "pair of shoes", "accessory": "accessory"}
-# Put on in this order, so the prompt describes a natural layering.
-DRESSING_ORDER = ("shoes", "bottom", "one_piece", "top", "outerwear", "accessory")
 DETAIL_FIELDS = ("brand", "title", "category", "color", "style", "material")
 _MAX_DETAIL_LENGTH = 80
 

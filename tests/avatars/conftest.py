@@ -1,17 +1,2 @@
-"""A fake Gemini server for the whole avatars test package."""
-import pytest
-
-from tests.fakes.gemini_server import FakeGemini
-
-
-@pytest.fixture(scope="package")
-def gemini_server():
-    with FakeGemini() as server:
-        yield server
-
-
-@pytest.fixture
-def gemini(gemini_server):
-    gemini_server.set_behaviour("ok", background=(0, 255, 0))
-    gemini_server.requests.clear()
-    return gemini_server
+"""The fake Gemini server fixtures for the avatar tests."""
+from tests.fakes.gemini_server import gemini, gemini_server  # noqa: F401

@@ -185,6 +185,7 @@ class TestWithGeminiBackgroundRemoval:
                 "BACKGROUND_REMOVAL_PROVIDER": "gemini", "GEMINI_MAX_ATTEMPTS": 2, "GEMINI_RETRY_DELAY_SECONDS": 0.01}
 
     def test_gemini_cuts_out_the_avatar(self, client, user, gemini):
+        gemini.set_behaviour("ok", background=(0, 255, 0))
         response = _save(client, user, photos.astronaut_jpeg())
         assert response.status_code == 200 and response.get_json()["data"]["background_removed"] is True
         image = photos.decode(_fetch(client, response.get_json()["data"]["avatar_url"]).data)

@@ -24,6 +24,10 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
   malformed       200 with a body that is not JSON.
   close           the connection is dropped without an answer.
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
+
+pytest fixtures: import `gemini_server` (one server per session) and `gemini` (that server reset to
+`ok`, no delay, empty request log) into a conftest.py: `from tests.fakes.gemini_server import gemini,
+gemini_server  # noqa: F401`.
 """
 import base64
 import io
@@ -32,6 +36,7 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from PIL import Image, ImageOps
 
 BEHAVIOURS = ("ok", "image_safety", "prompt_blocked", "text_only", "rate_limit", "server_error", "error",
@@ -97,7 +102,8 @@ class FakeGemini:
         entry = {"path": path, "model": match["model"] if match else None,
                  "api_key": headers.get("x-goog-api-key"),
                  "text": "\n".join(part["text"] for part in parts if "text" in part),
-                 "images": [base64.urlsafe_b64decode(part["inlineData"]["data"]) for part in parts if "inlineData" in part],
+                 "images": [base64.urlsafe_b64decode(part["inlineData"]["data"])
+                            for part in parts if "inlineData" in part],
                  # Google's JSON parser takes both spellings; the SDK sends mime_type.
                  "mime_types": [part["inlineData"].get("mimeType") or part["inlineData"].get("mime_type")
                                 for part in parts if "inlineData" in part],
@@ -202,3 +208,19 @@ def _derived_png(image_data, background):
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def gemini_server():
+    with FakeGemini() as server:
+        yield server
+
+
+@pytest.fixture
+def gemini(gemini_server):
+    gemini_server.set_behaviour("ok")
+    gemini_server.delay = 0
+    with gemini_server._lock:
+        gemini_server.requests.clear()
+    yield gemini_server
+    gemini_server.delay = 0

@@ -9,25 +9,9 @@ from shared.ai_models import GarmentInput, ImageModelError, create_image_models
 from shared.ai_models.gemini_model import GeminiImageModel
 from shared.ai_models.local_model import LocalImageModel
 from shared.errors import ValidationError
-from tests.fakes.gemini_server import FakeGemini
 from tests.shared import photos
 
 MODEL_NAME = "gemini-3.1-flash-image"
-
-
-@pytest.fixture(scope="module")
-def gemini_server():
-    with FakeGemini() as server:
-        yield server
-
-
-@pytest.fixture
-def gemini(gemini_server):
-    gemini_server.set_behaviour("ok")
-    gemini_server.delay = 0
-    gemini_server.requests.clear()
-    yield gemini_server
-    gemini_server.delay = 0
 
 
 def _model(gemini, **overrides):
@@ -176,7 +160,8 @@ def test_provider_selection_follows_the_settings(gemini):
     models = create_image_models(_settings(GEMINI_API_KEY="k", GEMINI_BASE_URL=gemini.base_url))
     assert isinstance(models.tryon, GeminiImageModel) and isinstance(models.background, LocalImageModel)
     models = create_image_models(_settings(GEMINI_API_KEY="k", GEMINI_BASE_URL=gemini.base_url,
-                                           BACKGROUND_REMOVAL_PROVIDER="gemini", GEMINI_MODEL_NAME="gemini-3-pro-image"))
+                                           BACKGROUND_REMOVAL_PROVIDER="gemini",
+                                           GEMINI_MODEL_NAME="gemini-3-pro-image"))
     assert models.background is models.tryon
     models.tryon.try_on(photos.astronaut_png(), [_top()], {})
     assert gemini.requests[-1]["path"] == "/v1/models/gemini-3-pro-image:generateContent"
