@@ -42,6 +42,8 @@ class Settings:
     DATABASE_PATH: str = str(BASE_DIR / "database.db")
     DATABASE_URL: str = ""  # postgresql://... wins over DATABASE_PATH when set
     DATABASE_BUSY_TIMEOUT_MS: int = 10000
+    DATABASE_POOL_SIZE: int = 20  # PostgreSQL: most connections one process holds
+    DATABASE_POOL_TIMEOUT_SECONDS: float = 10.0  # PostgreSQL: wait for a connection, then 503
 
     # --- auth ---
     JWT_SECRET_KEY: str = ""

@@ -21,6 +21,10 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 )"""
 
 
+# Any constant shared by every process works; this one spells "BFmg" (Because Future, migrations).
+_MIGRATION_LOCK_KEY = 0x42466D67
+
+
 class MigrationError(RuntimeError):
     pass
 
@@ -54,7 +58,9 @@ def discover_migrations(directory=MIGRATIONS_DIR):
 
 
 def applied_migrations(db):
-    db.execute_query(_CREATE_TRACKING_TABLE)
+    with db.transaction():
+        _lock_out_other_migrators(db)
+        db.execute_query(_CREATE_TRACKING_TABLE)
     rows = db.execute_query("SELECT version, name, checksum FROM schema_migrations ORDER BY version", fetch_all=True)
     return {row["version"]: row for row in rows}
 
@@ -83,6 +89,7 @@ def run_migrations(db, directory=MIGRATIONS_DIR):
     applied_now = []
     for migration in migrations:
         with db.transaction():
+            _lock_out_other_migrators(db)
             # Re-read inside the write transaction: another process may have applied it meanwhile.
             if db.execute_query("SELECT 1 FROM schema_migrations WHERE version = ?",
                                 (migration.version,), fetch_one=True):
@@ -96,9 +103,19 @@ def run_migrations(db, directory=MIGRATIONS_DIR):
     return applied_now
 
 
+def _lock_out_other_migrators(db):
+    """PostgreSQL: hold a transaction-level advisory lock, so processes starting together migrate in turn.
+
+    SQLite needs nothing: its write transaction (BEGIN IMMEDIATE) already admits one writer at a time.
+    """
+    if db.dialect == "postgresql":
+        db.execute_query("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK_KEY,))
+
+
 def translate_for_dialect(sql, dialect):
     """The one explicit per-dialect difference: auto-increment keys and floating point columns."""
     if dialect == "postgresql":
-        sql = sql.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        # In SQLite any INTEGER PRIMARY KEY is assigned automatically, with or without AUTOINCREMENT.
+        sql = re.sub(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b", "BIGSERIAL PRIMARY KEY", sql)
         sql = re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
     return sql

@@ -1,13 +1,25 @@
-"""Database access: one DatabaseManager per app, one connection per thread.
+"""Database access: one manager per app — SQLite (embedded default) or PostgreSQL (DATABASE_URL).
 
 SQL is written once with `?` placeholders. Rows come back as plain dicts. Writes that must be
 atomic go inside `with db.transaction():` — every call made on the same thread inside the block
-joins that transaction, so services can compose without passing connections around.
+joins that transaction, so services can compose without passing connections around. Both managers
+have the same methods and semantics; `create_database(settings)` picks one.
 """
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.rows import dict_row
+from psycopg.types.string import TextLoader
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
+
+from config import ConfigurationError
 
 
 class IntegrityError(Exception):
@@ -18,10 +30,36 @@ class DatabaseUnavailableError(Exception):
     """The database cannot be reached or opened."""
 
 
-class DatabaseManager:
+class _Introspection:
+    """What both managers share; each names its catalogue query and its driver's base error."""
+
+    LIST_TABLES_SQL = ""
+    DRIVER_ERROR = Exception
+
+    def get_lastrowid(self):
+        """Id of the last row inserted by execute_insert on this thread."""
+        return getattr(self._local, "lastrowid", None)
+
+    def table_exists(self, name):
+        return name in self.get_tables()
+
+    def get_tables(self):
+        return [row["name"] for row in self.execute_query(self.LIST_TABLES_SQL, fetch_all=True)]
+
+    def ping(self):
+        """Raise DatabaseUnavailableError unless a trivial query succeeds."""
+        try:
+            self.execute_query("SELECT 1", fetch_one=True)
+        except self.DRIVER_ERROR as exc:
+            raise DatabaseUnavailableError(str(exc)) from exc
+
+
+class DatabaseManager(_Introspection):
     """SQLite with WAL, foreign keys on and a busy timeout; safe across request and worker threads."""
 
     dialect = "sqlite"
+    LIST_TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    DRIVER_ERROR = sqlite3.Error
 
     def __init__(self, path, busy_timeout_ms=10000):
         self.path = str(path)
@@ -92,10 +130,6 @@ class DatabaseManager:
         self._local.lastrowid = cursor.lastrowid
         return cursor.lastrowid
 
-    def get_lastrowid(self):
-        """Id of the last row inserted by execute_insert on this thread."""
-        return getattr(self._local, "lastrowid", None)
-
     def execute_many(self, sql, seq_of_params):
         with self.transaction():
             try:
@@ -149,23 +183,6 @@ class DatabaseManager:
         finally:
             self._local.depth = 0
 
-    # --- introspection -----------------------------------------------------------------------
-    def table_exists(self, name):
-        return name in self.get_tables()
-
-    def get_tables(self):
-        rows = self.execute_query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            fetch_all=True)
-        return [row["name"] for row in rows]
-
-    def ping(self):
-        """Raise DatabaseUnavailableError unless a trivial query succeeds."""
-        try:
-            self.execute_query("SELECT 1", fetch_one=True)
-        except sqlite3.Error as exc:
-            raise DatabaseUnavailableError(str(exc)) from exc
-
 
 def split_sql_statements(script):
     """Split a migration script on semicolons that end a line (our migrations keep that style)."""
@@ -186,9 +203,199 @@ def split_sql_statements(script):
     return statements
 
 
+# Any constant shared by every process works; this one spells "BFwr" (Because Future, writes).
+_WRITE_LOCK_KEY = 0x42467772
+
+
+class _NumberLoader(Loader):
+    """NUMERIC (what SUM and AVG return) as int or float, the numbers SQLite hands back."""
+
+    def load(self, data):
+        text = bytes(data).decode()
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
+def _configure_connection(conn):
+    # SQLite returns a DATE column as the text it stored; keep it text so JSON shows "1990-01-15".
+    conn.adapters.register_loader("date", TextLoader)
+    conn.adapters.register_loader("numeric", _NumberLoader)
+
+
+class PostgresDatabaseManager(_Introspection):
+    """PostgreSQL through a psycopg 3 connection pool, with the methods and semantics of DatabaseManager.
+
+    Outside a transaction each statement borrows a pooled connection and autocommits. A
+    `transaction()` pins one connection to the thread until the outermost block ends, and first
+    takes a transaction-level advisory lock, so transaction blocks run one at a time across every
+    process — the guarantee SQLite's `BEGIN IMMEDIATE` gives — and check-then-write logic is
+    correct on both databases. Single statements outside blocks still run concurrently. Each
+    statement inside a block runs under a savepoint, so a refused write (IntegrityError) that the
+    caller catches leaves the rest of the block usable, as in SQLite.
+    """
+
+    dialect = "postgresql"
+    LIST_TABLES_SQL = ("SELECT table_name AS name FROM information_schema.tables "
+                       "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+    DRIVER_ERROR = psycopg.Error
+
+    def __init__(self, url, pool_size=20, pool_timeout_seconds=10.0):
+        self.url = url
+        self.pool_size = pool_size
+        self.pool_timeout_seconds = pool_timeout_seconds
+        self._local = threading.local()
+        self._pool = None
+        self._lock = threading.Lock()
+
+    # --- connections -------------------------------------------------------------------------
+    def _get_pool(self):
+        with self._lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(
+                    self.url, min_size=1, max_size=self.pool_size, timeout=self.pool_timeout_seconds,
+                    kwargs={"autocommit": True, "row_factory": dict_row,
+                            "connect_timeout": max(1, round(self.pool_timeout_seconds))},
+                    configure=_configure_connection, open=False, name="because-future")
+                self._pool.open(wait=False)
+            return self._pool
+
+    @contextmanager
+    def _borrowed_connection(self):
+        """The thread's transaction connection, or a pooled one for the length of one statement."""
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
+        pool = self._get_pool()
+        try:
+            conn = pool.getconn()
+        except (PoolTimeout, PoolClosed) as exc:
+            raise DatabaseUnavailableError(f"No PostgreSQL connection available: {exc}") from exc
+        try:
+            yield conn
+        finally:
+            pool.putconn(conn)
+
+    def close_thread_connection(self):
+        """Nothing to release: connections go back to the pool after each statement or transaction."""
+
+    def close_all(self):
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+        self._local = threading.local()
+
+    # --- queries -----------------------------------------------------------------------------
+    def execute_query(self, sql, params=(), fetch_one=False, fetch_all=False):
+        """Run one statement. Returns a dict (fetch_one), a list of dicts (fetch_all) or the rowcount."""
+        def run(cursor):
+            cursor.execute(to_pyformat(sql), _adapt_params(params), prepare=False)
+            if fetch_one:
+                return cursor.fetchone() if cursor.description else None
+            if fetch_all:
+                return cursor.fetchall() if cursor.description else []
+            return cursor.rowcount
+        return self._run(run)
+
+    def execute_insert(self, sql, params=()):
+        """Run an INSERT and return the new row's integer id (None for tables without an `id`)."""
+        if not re.search(r"\bRETURNING\b", sql, re.IGNORECASE):
+            sql = sql.rstrip().rstrip(";") + " RETURNING *"
+        rows = self._run(lambda cursor: cursor.execute(to_pyformat(sql), _adapt_params(params),
+                                                       prepare=False).fetchall())
+        self._local.lastrowid = rows[-1].get("id") if rows else None
+        return self._local.lastrowid
+
+    def execute_many(self, sql, seq_of_params):
+        def run(cursor):
+            cursor.executemany(to_pyformat(sql), [_adapt_params(params) for params in seq_of_params])
+            return cursor.rowcount
+        with self.transaction():
+            return self._run(run)
+
+    def execute_script(self, script):
+        """Run several statements inside the current (or a new) transaction."""
+        with self.transaction():
+            for statement in split_sql_statements(script):
+                self._run(lambda cursor: cursor.execute(statement, prepare=False))
+
+    def _run(self, operation):
+        """Call operation(cursor) on the right connection, under a savepoint inside a transaction."""
+        with self._borrowed_connection() as conn, _driver_errors_mapped(conn), conn.cursor() as cursor:
+            if getattr(self._local, "conn", None) is conn:
+                with conn.transaction():
+                    return operation(cursor)
+            return operation(cursor)
+
+    # --- transactions ------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        """Atomic block; nested blocks on the same thread join the outermost one."""
+        if getattr(self._local, "conn", None) is not None:
+            yield self
+            return
+        with self._borrowed_connection() as conn, _driver_errors_mapped(conn), conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK_KEY,))
+            self._local.conn = conn
+            try:
+                yield self
+            finally:
+                self._local.conn = None
+
+
+@contextmanager
+def _driver_errors_mapped(conn):
+    """psycopg's errors as ours: refused writes → IntegrityError, a lost connection → DatabaseUnavailableError."""
+    try:
+        yield
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(str(exc)) from exc
+    except psycopg.OperationalError as exc:
+        if conn.broken or conn.closed:
+            raise DatabaseUnavailableError(str(exc)) from exc
+        raise
+
+
+# A quoted literal, quoted identifier or comment (copied as they are), a `?`, or a lone `%`.
+_SQL_TOKENS = re.compile(r"'[^']*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|\?|%", re.DOTALL)
+
+
+@lru_cache(maxsize=1024)
+def to_pyformat(sql):
+    """Our `?` placeholders as psycopg's `%s`; every literal `%` doubled, since psycopg formats the text."""
+    def replace(match):
+        token = match.group(0)
+        if token == "?":
+            return "%s"
+        return token.replace("%", "%%")
+    return _SQL_TOKENS.sub(replace, sql)
+
+
+def _adapt_params(params):
+    # Booleans live in INTEGER 0/1 columns; PostgreSQL, unlike SQLite, will not store True there.
+    return tuple(int(value) if isinstance(value, bool) else value for value in params)
+
+
+def sqlite_path_from_url(url):
+    """`sqlite:///relative.db` → relative.db, `sqlite:////abs/path.db` → /abs/path.db."""
+    return unquote(urlsplit(url).path[1:]) or ":memory:"
+
+
 def create_database(settings):
-    """The DatabaseManager chosen by configuration."""
-    return DatabaseManager(settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS)
+    """The database manager chosen by configuration: DATABASE_URL when set, else the DATABASE_PATH file."""
+    url = settings.DATABASE_URL.strip()
+    if not url:
+        return DatabaseManager(settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS)
+    scheme = url.partition(":")[0].lower()
+    if scheme in ("postgresql", "postgres"):
+        return PostgresDatabaseManager(url, settings.DATABASE_POOL_SIZE, settings.DATABASE_POOL_TIMEOUT_SECONDS)
+    if scheme == "sqlite":
+        return DatabaseManager(sqlite_path_from_url(url), settings.DATABASE_BUSY_TIMEOUT_MS)
+    raise ConfigurationError(f"DATABASE_URL must start with postgresql://, postgres:// or sqlite:///, "
+                             f"not {scheme}://")
 
 
 def get_db():

@@ -15,8 +15,9 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 def init_app(app, settings):
     storage = settings.RATELIMIT_STORAGE_URI or (settings.REDIS_URL or "memory://")
+    # While Redis is unreachable each process counts in memory (limits stay on, requests never fail).
     app.config.update(RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI=storage,
-                      RATELIMIT_HEADERS_ENABLED=True)
+                      RATELIMIT_HEADERS_ENABLED=True, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     limiter.init_app(app)
 
 

@@ -4,8 +4,18 @@ import itertools
 import pytest
 
 from app import create_app
+from tests.scale.backends import backend_environment
 
 _emails = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def backends(monkeypatch):
+    """Every app a test builds uses the backends of tests/scale/backends.py (PostgreSQL/Redis or embedded)."""
+    with backend_environment() as environment:
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        yield environment
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""GET /health: is the service and each component it depends on reachable?"""
-from flask import Blueprint
+"""GET /health: is the service and each component it depends on reachable? 503 when one is not."""
+from flask import Blueprint, current_app
 
-from shared.database import DatabaseUnavailableError, get_db
+from features.health import service
+from shared.database import get_db
 from shared.response import success_response
 
 bp = Blueprint("health", __name__)
@@ -9,11 +10,7 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health():
-    try:
-        get_db().ping()
-        database = "connected"
-    except DatabaseUnavailableError:
-        database = "unavailable"
-    healthy = database == "connected"
-    return success_response({"status": "healthy" if healthy else "unhealthy", "database": database},
+    statuses = service.component_statuses(db=get_db(), redis_url=current_app.extensions["settings"].REDIS_URL)
+    healthy = all(state == service.CONNECTED for state in statuses.values())
+    return success_response({"status": "healthy" if healthy else "unhealthy", **statuses},
                             status_code=200 if healthy else 503)

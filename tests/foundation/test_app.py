@@ -1,5 +1,6 @@
 """The HTTP surface every client relies on: envelope, errors, CORS, request ids, logs, health."""
 import json
+import os
 import shutil
 
 import pytest
@@ -12,13 +13,17 @@ from tests.conftest import sign_up
 def test_health(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"success": True, "data": {"status": "healthy", "database": "connected"}}
+    redis = {"redis": "connected"} if os.environ.get("REDIS_URL") else {}
+    assert response.get_json() == {"success": True,
+                                   "data": {"status": "healthy", "database": "connected", **redis}}
 
 
 def test_health_reports_unreachable_database(tmp_path):
     db_dir = tmp_path / "dbdir"
+    # SQLite on both test passes: the database goes away with its folder (tests/scale: PostgreSQL down).
     app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(db_dir / "x.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images")})
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
+                      "DATABASE_URL": "", "REDIS_URL": ""})
     client = app.test_client()
     assert client.get("/health").status_code == 200
     shutil.rmtree(db_dir)

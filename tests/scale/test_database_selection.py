@@ -1,0 +1,56 @@
+"""Which database a configuration gets, and what an unreachable PostgreSQL looks like (no server needed)."""
+import socket
+
+import pytest
+
+from app import create_app
+from config import ConfigurationError, Settings
+from shared.database import (DatabaseManager, DatabaseUnavailableError, PostgresDatabaseManager, create_database,
+                             to_pyformat)
+
+
+def _settings(**values):
+    return Settings.from_env(env={key: str(value) for key, value in values.items()})
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url_wins_over_database_path(tmp_path):
+    path = tmp_path / "embedded.db"
+    assert isinstance(create_database(_settings(DATABASE_PATH=path)), DatabaseManager)
+    assert create_database(_settings(DATABASE_PATH=path)).path == str(path)
+    for url in ("postgresql://bf:secret@db.internal:5432/bf", "postgres://bf@db.internal/bf"):
+        database = create_database(_settings(DATABASE_PATH=path, DATABASE_URL=url, DATABASE_POOL_SIZE=7))
+        assert isinstance(database, PostgresDatabaseManager) and database.dialect == "postgresql"
+        assert database.url == url and database.pool_size == 7
+    from_url = create_database(_settings(DATABASE_PATH=path, DATABASE_URL=f"sqlite:///{tmp_path}/from-url.db"))
+    assert isinstance(from_url, DatabaseManager) and from_url.path == f"{tmp_path}/from-url.db"
+
+
+def test_unknown_database_scheme_refuses_to_start(tmp_path):
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        create_app({"FLASK_ENV": "testing", "DATABASE_URL": "mysql://bf@localhost/bf", "LOG_TO_FILES": False,
+                    "INSTANCE_DIR": str(tmp_path / "instance")})
+
+
+def test_question_marks_become_psycopg_placeholders_only_outside_quotes_and_comments():
+    sql = "SELECT '?', \"odd?col\", 'it''s 100%' FROM t /* why? */ WHERE a LIKE ? AND b = ? -- really?\n"
+    assert to_pyformat(sql) == ("SELECT '?', \"odd?col\", 'it''s 100%%' FROM t /* why? */ WHERE a LIKE %s "
+                                "AND b = %s -- really?\n")
+
+
+def test_unreachable_postgresql_is_database_unavailable(tmp_path):
+    url = f"postgresql://bf:secret@127.0.0.1:{_closed_port()}/bf"
+    database = PostgresDatabaseManager(url, pool_timeout_seconds=0.5)
+    with pytest.raises(DatabaseUnavailableError):
+        database.ping()
+    with pytest.raises(DatabaseUnavailableError):
+        database.execute_query("SELECT 1", fetch_one=True)
+    database.close_all()
+    with pytest.raises(DatabaseUnavailableError):
+        create_app({"FLASK_ENV": "testing", "DATABASE_URL": url, "DATABASE_POOL_TIMEOUT_SECONDS": 0.5,
+                    "LOG_TO_FILES": False, "INSTANCE_DIR": str(tmp_path / "instance")})

@@ -1,0 +1,121 @@
+"""PostgreSQL as a service: migrations started by several processes at once, outages, an exhausted pool."""
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from app import create_app
+from migrations.migration_manager import discover_migrations
+from tests.conftest import sign_up
+from tests.scale.api_process import ROOT
+from tests.scale.tcp_proxy import TcpProxy
+
+# Builds the database from the environment, says "ready", and migrates once the start file exists.
+_MIGRATE_ON_SIGNAL = """
+import pathlib, sys, time
+from config import Settings
+from migrations.migration_manager import run_migrations
+from shared.database import create_database
+database = create_database(Settings.from_env())
+print("ready", flush=True)
+while not pathlib.Path(sys.argv[1]).exists():
+    time.sleep(0.005)
+print(",".join(str(version) for version in run_migrations(database)), flush=True)
+database.close_all()
+"""
+
+
+def _wait_for(predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _app(tmp_path, **overrides):
+    return create_app({"FLASK_ENV": "testing", "LOG_TO_FILES": False, "RATELIMIT_ENABLED": False,
+                       "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
+                       **overrides})
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_processes_starting_together_apply_each_migration_exactly_once(backend, request, tmp_path):
+    database_url = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
+    env = {"DATABASE_URL": database_url, "DATABASE_PATH": str(tmp_path / "shared.db"),
+           "INSTANCE_DIR": str(tmp_path / "instance"), "PATH": "/usr/bin:/bin"}
+    start_file = tmp_path / "go"
+    processes = [subprocess.Popen([sys.executable, "-c", _MIGRATE_ON_SIGNAL, str(start_file)], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for process in processes:
+        assert process.stdout.readline().strip() == "ready", process.stderr.read()
+    start_file.touch()
+    applied = []
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        applied += [int(version) for version in out.strip().split(",") if version]
+    expected = [migration.version for migration in discover_migrations()]
+    assert sorted(applied) == expected  # every version once, by whichever process got there first
+    app = _app(tmp_path, DATABASE_URL=database_url, DATABASE_PATH=str(tmp_path / "shared.db"))
+    rows = app.extensions["db"].execute_query("SELECT version FROM schema_migrations ORDER BY version",
+                                              fetch_all=True)
+    assert [row["version"] for row in rows] == expected
+    app.extensions["db"].close_all()
+
+
+def _through(proxy, url):
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
+
+
+def test_database_outage_answers_503_and_the_service_recovers(postgres_url, tmp_path):
+    server = urlsplit(postgres_url)
+    proxy = TcpProxy((server.hostname, server.port)).start()
+    app = _app(tmp_path, DATABASE_URL=_through(proxy, postgres_url), DATABASE_POOL_TIMEOUT_SECONDS=1)
+    client = app.test_client()
+    account = sign_up(client)
+    assert client.get("/health").get_json()["data"]["database"] == "connected"
+
+    proxy.cut()
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.get_json()["data"]["status"] == "unhealthy"
+    assert health.get_json()["data"]["database"] == "unavailable"
+    profile = client.get("/api/users/profile", headers=account["headers"])
+    assert profile.status_code == 503
+    assert profile.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE" and profile.headers["Retry-After"]
+
+    proxy.restore()
+    assert _wait_for(lambda: client.get("/health").status_code == 200)
+    profile = client.get("/api/users/profile", headers=account["headers"])
+    assert profile.status_code == 200 and profile.get_json()["data"]["email"] == account["email"]
+    app.extensions["db"].close_all()
+    proxy.stop()
+
+
+def test_exhausted_pool_answers_503_and_not_500(postgres_url, tmp_path):
+    app = _app(tmp_path, DATABASE_URL=postgres_url, DATABASE_POOL_SIZE=1, DATABASE_POOL_TIMEOUT_SECONDS=0.5)
+    client = app.test_client()
+    account = sign_up(client)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_only_connection():
+        with app.extensions["db"].transaction():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_only_connection)
+    holder.start()
+    assert holding.wait(10)
+    busy = client.get("/api/users/profile", headers=account["headers"])
+    release.set()
+    holder.join(10)
+    assert busy.status_code == 503 and busy.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert client.get("/api/users/profile", headers=account["headers"]).status_code == 200
+    app.extensions["db"].close_all()
