@@ -1,0 +1,162 @@
+"""Wardrobe field rules: which item fields a client may send, their limits, and how each is cleaned.
+
+Multipart forms carry every value as text, JSON bodies carry native types; every cleaner here
+accepts both, so the same rules apply whichever way the client sends an item.
+"""
+import math
+import re
+
+from shared.errors import ValidationError
+from shared.request_data import parse_json_text
+from shared.validators import validate_choice, validate_integer, validate_numeric, validate_text, validate_url
+
+GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
+
+# How a garment is worn decides how try-on layers it; platform categories say it most precisely.
+GARMENT_TYPE_BY_PLATFORM_CATEGORY = {
+    "t_shirts": "top", "shirts": "top", "sweaters": "top",
+    "jackets": "outerwear", "coats": "outerwear",
+    "dresses": "one_piece",
+    "pants": "bottom", "jeans": "bottom", "shorts": "bottom", "skirts": "bottom", "leggings": "bottom",
+    "shoes": "shoes",
+    "bags": "accessory", "hats": "accessory", "jewelry": "accessory", "belts": "accessory",
+}
+GARMENT_TYPE_BY_SECTION = {"upper_body": "top", "lower_body": "bottom", "accessoires": "accessory"}
+
+ITEM_TEXT_LIMITS = {
+    "title": 500, "brand": 255, "color": 100, "size": 100, "description": 5000,
+    "care_instructions": 5000, "custom_category_name": 255,
+}
+ITEM_FIELDS = (*ITEM_TEXT_LIMITS, "price", "currency", "fabric", "category_section", "category_id", "category",
+               "garment_type", "garment_url", "is_external")
+# Sent back by clients that echo an item they read; never written from the request.
+ITEM_READ_ONLY_FIELDS = ("id", "user_id", "garment_id", "image_path", "image_url", "platform_category_id",
+                         "date_added", "created_at", "updated_at")
+MAX_PRICE = 10_000_000
+MAX_FABRIC_ENTRIES = 20
+FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
+
+SECTION_NAME_MAX_LENGTH = 100
+_SECTION_NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def optional_text(value, field_name, max_length):
+    """Trimmed text, or None for a missing or blank value."""
+    return validate_text(value, field_name, max_length=max_length) or None
+
+
+def clean_section_name(value, field_name="category_section"):
+    """A section identifier: lower case, spaces and hyphens become underscores ("Summer Collection" → summer_collection)."""
+    text = validate_text(value, field_name, max_length=SECTION_NAME_MAX_LENGTH)
+    if not text:
+        return None
+    name = re.sub(r"[\s\-]+", "_", text.lower())
+    if not _SECTION_NAME.match(name):
+        raise ValidationError(f"{field_name} may contain only letters, digits, spaces, hyphens and underscores",
+                              code="INVALID_SECTION_NAME", details={"field": field_name})
+    return name
+
+
+def clean_price(value):
+    return validate_numeric(value, "price", min_value=0, max_value=MAX_PRICE)
+
+
+def clean_currency(value):
+    text = validate_text(value, "currency", max_length=3)
+    if not text:
+        return None
+    if not _CURRENCY.match(text.upper()):
+        raise ValidationError("currency must be a three-letter ISO 4217 code such as EUR or USD",
+                              code="INVALID_CURRENCY", details={"field": "currency"})
+    return text.upper()
+
+
+def clean_boolean(value, field_name):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValidationError(f"{field_name} must be true or false", details={"field": field_name})
+
+
+def clean_fabric(value):
+    """[{"name", "percentage"}] with 0 < percentage ≤ 100 and a total of at most 100; JSON text accepted."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, str):
+        value = parse_json_text(value, "fabric")
+    if not isinstance(value, list):
+        raise _fabric_error('fabric must be a list like [{"name": "cotton", "percentage": 100}]')
+    if len(value) > MAX_FABRIC_ENTRIES:
+        raise _fabric_error(f"fabric may list at most {MAX_FABRIC_ENTRIES} materials")
+    cleaned = []
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) - {"name", "percentage"}:
+            raise _fabric_error('each fabric entry must be an object with "name" and "percentage"')
+        name = optional_text(entry.get("name"), "fabric name", max_length=100)
+        if name is None:
+            raise _fabric_error("each fabric entry needs a name")
+        percentage = _fabric_percentage(entry.get("percentage"))
+        cleaned.append({"name": name, "percentage": percentage})
+    total = sum(entry["percentage"] for entry in cleaned)
+    if total > 100 + FABRIC_TOTAL_TOLERANCE:
+        raise _fabric_error(f"fabric percentages add up to {round(total, 2)}; they may add up to at most 100",
+                            total=round(total, 2))
+    return cleaned
+
+
+def _fabric_percentage(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")
+    try:
+        number = float(value)
+    except ValueError:
+        raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100") from None
+    if not math.isfinite(number) or not 0 < number <= 100:
+        raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")
+    return round(number, 2)
+
+
+def _fabric_error(message, **details):
+    return ValidationError(message, code="INVALID_FABRIC", details={"field": "fabric", **details})
+
+
+def clean_category_id(value):
+    return validate_integer(value, "category_id", min_value=1)
+
+
+def clean_garment_type(value):
+    return validate_choice(optional_text(value, "garment_type", 20), "garment_type", GARMENT_TYPES)
+
+
+def clean_garment_url(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return validate_url(value, "garment_url")
+
+
+def clean_item_fields(data):
+    """The item columns present in data, cleaned (references such as category are resolved by the service)."""
+    unknown = sorted(set(data) - set(ITEM_FIELDS) - set(ITEM_READ_ONLY_FIELDS))
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
+                              details={"fields": unknown, "allowed": list(ITEM_FIELDS)})
+    cleaned = {name: optional_text(data[name], name, limit) for name, limit in ITEM_TEXT_LIMITS.items()
+               if name in data}
+    cleaners = {
+        "price": clean_price, "currency": clean_currency, "fabric": clean_fabric,
+        "category_section": clean_section_name, "category_id": clean_category_id,
+        "category": lambda value: optional_text(value, "category", 255),
+        "garment_type": clean_garment_type, "garment_url": clean_garment_url,
+        "is_external": lambda value: clean_boolean(value, "is_external"),
+    }
+    cleaned.update({name: cleaner(data[name]) for name, cleaner in cleaners.items() if name in data})
+    return cleaned
+
+
+def derive_garment_type(*, platform_category, section):
+    """top/bottom/one_piece/outerwear/shoes/accessory from the platform category, else the section."""
+    return GARMENT_TYPE_BY_PLATFORM_CATEGORY.get(platform_category) or GARMENT_TYPE_BY_SECTION.get(section)

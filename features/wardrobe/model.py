@@ -1,0 +1,106 @@
+"""wardrobe rows (items) ↔ dicts. Every query is scoped to one user."""
+import json
+
+from features.wardrobe.category_model import like_pattern
+from features.wardrobe.fields import derive_garment_type
+from shared.models.user import utc_now
+
+_SELECT = ("SELECT w.*, c.name AS user_category_name, c.category_section AS user_category_section "
+           "FROM wardrobe w LEFT JOIN wardrobe_categories c ON c.id = w.category_id")
+_SEARCHED_COLUMNS = ("w.title", "w.brand", "w.description")
+
+
+def get(db, user_id, item_id):
+    return db.execute_query(f"{_SELECT} WHERE w.id = ? AND w.user_id = ?", (item_id, user_id), fetch_one=True)
+
+
+def list_for_user(db, user_id, *, limit, offset, platform_category=None, category_ids=(), section=None,
+                  search=None):
+    """(rows newest first, total count matching every filter given)."""
+    clauses, params = ["w.user_id = ?"], [user_id]
+    if platform_category:
+        clauses.append("w.category = ?")
+        params.append(platform_category)
+    for category_id in category_ids:
+        clauses.append("w.category_id = ?")
+        params.append(category_id)
+    if section:
+        clauses.append("w.category_section = ?")
+        params.append(section)
+    if search:
+        clauses.append("(" + " OR ".join(f"LOWER(COALESCE({column}, '')) LIKE ? ESCAPE '\\'"
+                                          for column in _SEARCHED_COLUMNS) + ")")
+        params.extend([like_pattern(search)] * len(_SEARCHED_COLUMNS))
+    where = " WHERE " + " AND ".join(clauses)
+    total = db.execute_query(f"SELECT COUNT(*) AS n FROM wardrobe w{where}", params, fetch_one=True)["n"]
+    rows = db.execute_query(f"{_SELECT}{where} ORDER BY w.created_at DESC, w.id DESC LIMIT ? OFFSET ?",
+                            (*params, limit, offset), fetch_all=True)
+    return rows, total
+
+
+def insert(db, user_id, values):
+    now = utc_now()
+    values = _to_columns(values)
+    columns = ["user_id", *values, "date_added", "created_at", "updated_at"]
+    item_id = db.execute_insert(
+        f"INSERT INTO wardrobe ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        (user_id, *values.values(), now, now, now))
+    return get(db, user_id, item_id)
+
+
+def update(db, user_id, item_id, changes):
+    """Update the given columns (names come from code, never from the client)."""
+    changes = {**_to_columns(changes), "updated_at": utc_now()}
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    db.execute_query(f"UPDATE wardrobe SET {assignments} WHERE id = ? AND user_id = ?",
+                     (*changes.values(), item_id, user_id))
+    return get(db, user_id, item_id)
+
+
+def delete(db, user_id, item_id):
+    db.execute_query("DELETE FROM wardrobe WHERE id = ? AND user_id = ?", (item_id, user_id))
+
+
+def delete_all_for_user(db, user_id):
+    """Items, categories and sections of the user (items first: they reference the categories)."""
+    with db.transaction():
+        for table in ("wardrobe", "wardrobe_categories", "category_sections"):
+            db.execute_query(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+
+
+def to_dict(row):
+    """The item as the API shows it (without image_url, which needs the storage to sign it)."""
+    return {
+        "id": row["id"],
+        "garment_id": row["garment_id"],
+        "title": row["title"],
+        "brand": row["brand"],
+        "color": row["color"],
+        "size": row["size"],
+        "description": row["description"],
+        "price": row["price"],
+        "currency": row["currency"],
+        "fabric": json.loads(row["fabric"]) if row["fabric"] else [],
+        "care_instructions": row["care_instructions"],
+        "category": row["user_category_name"] or row["category"],
+        "category_id": row["category_id"],
+        "platform_category_id": row["platform_category_id"],
+        "custom_category_name": row["custom_category_name"],
+        "category_section": row["category_section"],
+        "garment_type": row["garment_type"] or derive_garment_type(
+            platform_category=row["category"], section=row["user_category_section"] or row["category_section"]),
+        "garment_url": row["garment_url"],
+        "is_external": bool(row["is_external"]),
+        "image_path": row["image_path"],
+        "date_added": row["date_added"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _to_columns(values):
+    if "fabric" in values:
+        values = {**values, "fabric": json.dumps(values["fabric"]) if values["fabric"] else None}
+    if "is_external" in values:
+        values = {**values, "is_external": int(values["is_external"])}
+    return values

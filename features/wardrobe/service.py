@@ -1,0 +1,452 @@
+"""Wardrobe: sections, categories and items, each always scoped to one user.
+
+Another user's section, category or item answers exactly like a missing one (404), so ids reveal
+nothing about other accounts. Items added from a product URL take their details from the page
+(fields the client sent win) and store the page's main garment image.
+"""
+import uuid
+
+from features.garments import service as garments_service
+from features.wardrobe import category_model, model
+from features.wardrobe.fields import (ITEM_TEXT_LIMITS, clean_currency, clean_fabric, clean_item_fields,
+                                      clean_price, clean_section_name, optional_text)
+from shared.database import IntegrityError
+from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
+from shared.image_processing import preprocess_image
+from shared.validators import validate_integer, validate_required, validate_text, validate_url
+
+_SECTION_TEXT_LIMITS = {"display_name": 255, "description": 1000, "icon_name": 100}
+_SECTION_FIELDS = ("name", *_SECTION_TEXT_LIMITS, "icon_url", "sort_order")
+_CATEGORY_FIELDS = ("name", "description", "category_section")
+_READ_ONLY_FIELDS = ("id", "is_platform", "platform_category_id", "display_name", "sort_order", "created_at",
+                     "updated_at", "categories")
+
+
+# --- sections ------------------------------------------------------------------------------------
+def list_sections(*, db, user_id):
+    """Platform sections and the caller's own, in display order."""
+    return [category_model.section_to_dict(row) for row in category_model.sections_visible_to(db, user_id)]
+
+
+def get_section(*, db, user_id, section_id):
+    """One platform section or one of the caller's sections."""
+    return category_model.section_to_dict(_visible_section(db, user_id, section_id))
+
+
+def create_section(*, db, user_id, data):
+    """A new section of the caller's; its name may not repeat one of theirs or a platform section's."""
+    values = _clean_section(data)
+    validate_required(values, ["name"])
+    _check_section_name_free(db, user_id, values["name"])
+    values.setdefault("display_name", values["name"].replace("_", " ").title())
+    if values.get("sort_order") is None:
+        values["sort_order"] = category_model.next_section_sort_order(db, user_id)
+    try:
+        row = category_model.insert_section(db, user_id, values)
+    except IntegrityError:
+        raise _section_exists(values["name"]) from None
+    return category_model.section_to_dict(row)
+
+
+def update_section(*, db, user_id, section_id, data):
+    """Change one of the caller's sections; a rename carries over to their categories and items in it."""
+    section = _own_section(db, user_id, section_id)
+    values = _clean_section(data)
+    _refuse_cleared(values, ("name", "display_name"))
+    if values.get("name", section["name"]) != section["name"]:
+        _check_section_name_free(db, user_id, values["name"])
+    if "sort_order" in values and values["sort_order"] is None:
+        del values["sort_order"]
+    if not values:
+        return category_model.section_to_dict(section)
+    try:
+        row = category_model.update_section(db, section, values)
+    except IntegrityError:
+        raise _section_exists(values.get("name", section["name"])) from None
+    return category_model.section_to_dict(row)
+
+
+def delete_section(*, db, user_id, section_id):
+    """Delete one of the caller's sections; refused while categories or items still use it."""
+    section = _own_section(db, user_id, section_id)
+    usage = category_model.section_usage(db, user_id, section["name"])
+    if usage["categories"] or usage["items"]:
+        raise ConflictError(
+            f"Section '{section['name']}' still holds {usage['categories']} categories and {usage['items']} items; "
+            "move them to another section first", code="SECTION_IN_USE", details=usage)
+    category_model.delete_section(db, section["id"])
+    return {"id": section["id"], "name": section["name"], "deleted": True}
+
+
+def _clean_section(data):
+    _refuse_unknown_fields(data, _SECTION_FIELDS)
+    values = {name: optional_text(data[name], name, limit) for name, limit in _SECTION_TEXT_LIMITS.items()
+              if name in data}
+    if "name" in data:
+        values["name"] = clean_section_name(data["name"], "name")
+    if "icon_url" in data:
+        values["icon_url"] = validate_url(data["icon_url"], "icon_url") if data["icon_url"] else None
+    if "sort_order" in data:
+        values["sort_order"] = validate_integer(data["sort_order"], "sort_order", min_value=0, max_value=100000)
+    return values
+
+
+def _check_section_name_free(db, user_id, name):
+    existing = category_model.section_by_name(db, user_id, name)
+    if existing is None:
+        return
+    if existing["user_id"] is None:
+        raise ConflictError(f"'{name}' is a platform section; choose another name", code="SECTION_NAME_RESERVED",
+                            details={"field": "name"})
+    raise _section_exists(name)
+
+
+def _section_exists(name):
+    return ConflictError(f"You already have a section called '{name}'", code="SECTION_EXISTS",
+                         details={"field": "name"})
+
+
+def _visible_section(db, user_id, section_id):
+    section = category_model.section_visible_to(db, user_id, section_id)
+    if section is None:
+        raise NotFoundError("Category section not found", code="SECTION_NOT_FOUND")
+    return section
+
+
+def _own_section(db, user_id, section_id):
+    section = _visible_section(db, user_id, section_id)
+    if section["user_id"] is None:
+        raise ForbiddenError(f"'{section['name']}' is a platform section and cannot be changed",
+                             code="PLATFORM_SECTION_READ_ONLY")
+    return section
+
+
+def _require_section(db, user_id, name):
+    """The section called name (platform or the caller's); 400 listing the valid names otherwise."""
+    section = category_model.section_by_name(db, user_id, name) if name else None
+    if section is None:
+        allowed = [row["name"] for row in category_model.sections_visible_to(db, user_id)]
+        message = (f"category_section '{name}' does not exist" if name else "category_section is required")
+        raise ValidationError(f"{message}; use one of: {', '.join(allowed)}",
+                              code="INVALID_CATEGORY_SECTION" if name else "MISSING_FIELDS",
+                              details={"field": "category_section", "allowed": allowed})
+    return section
+
+
+# --- categories ----------------------------------------------------------------------------------
+def list_categories(*, db, user_id, search=None, category_section=None):
+    """Platform and caller's categories grouped under their sections (sections without a match are left
+    out when searching)."""
+    search = validate_text(search, "search", max_length=200) or None
+    section_name = clean_section_name(category_section) if category_section else None
+    if section_name:
+        _require_section(db, user_id, section_name)
+    categories = ([category_model.platform_category_to_dict(row)
+                   for row in category_model.platform_categories(db, search, section_name)]
+                  + [category_model.user_category_to_dict(row)
+                     for row in category_model.user_categories(db, user_id, search, section_name)])
+    groups = []
+    for section in category_model.sections_visible_to(db, user_id):
+        if section_name and section["name"] != section_name:
+            continue
+        members = [category for category in categories if category["category_section"] == section["name"]]
+        if members or not search:
+            groups.append({**category_model.section_to_dict(section), "categories": members})
+    return groups
+
+
+def get_category(*, db, user_id, category_ref):
+    """A platform category (by name) or one of the caller's categories (by id or name)."""
+    platform, own = _find_category(db, user_id, category_ref)
+    if platform is not None:
+        return category_model.platform_category_to_dict(platform)
+    return category_model.user_category_to_dict(own)
+
+
+def create_category(*, db, user_id, data):
+    """A new category of the caller's, in an existing section."""
+    values = _clean_category(data)
+    validate_required(values, ["name", "category_section"])
+    _require_section(db, user_id, values["category_section"])
+    _check_category_name_free(db, user_id, values["name"])
+    try:
+        row = category_model.insert_user_category(db, user_id, values)
+    except IntegrityError:
+        raise _category_exists(values["name"]) from None
+    return category_model.user_category_to_dict(row)
+
+
+def update_category(*, db, user_id, category_ref, data):
+    """Change one of the caller's categories; platform categories are read-only."""
+    category = _own_category(db, user_id, category_ref)
+    values = _clean_category(data)
+    _refuse_cleared(values, ("name", "category_section"))
+    if "category_section" in values:
+        _require_section(db, user_id, values["category_section"])
+    if "name" in values and values["name"].lower() != category["name"].lower():
+        _check_category_name_free(db, user_id, values["name"])
+    if not values:
+        return category_model.user_category_to_dict(category)
+    try:
+        row = category_model.update_user_category(db, category, values)
+    except IntegrityError:
+        raise _category_exists(values.get("name", category["name"])) from None
+    return category_model.user_category_to_dict(row)
+
+
+def delete_category(*, db, user_id, category_ref):
+    """Delete one of the caller's categories; its items stay in the wardrobe without a category."""
+    category = _own_category(db, user_id, category_ref)
+    uncategorized = category_model.delete_user_category(db, category)
+    return {"id": category["id"], "name": category["name"], "deleted": True, "items_uncategorized": uncategorized}
+
+
+def _clean_category(data):
+    _refuse_unknown_fields(data, _CATEGORY_FIELDS)
+    values = {}
+    if "name" in data:
+        values["name"] = optional_text(data["name"], "name", 255)
+    if "description" in data:
+        values["description"] = optional_text(data["description"], "description", 1000)
+    if "category_section" in data:
+        values["category_section"] = clean_section_name(data["category_section"])
+    return values
+
+
+def _check_category_name_free(db, user_id, name):
+    if category_model.platform_name_taken(db, name):
+        raise ConflictError(f"'{name}' is a platform category; use it directly or choose another name",
+                            code="CATEGORY_NAME_RESERVED", details={"field": "name"})
+    if category_model.user_category_by_name(db, user_id, name) is not None:
+        raise _category_exists(name)
+
+
+def _category_exists(name):
+    return ConflictError(f"You already have a category called '{name}'", code="CATEGORY_EXISTS",
+                         details={"field": "name"})
+
+
+def _find_category(db, user_id, category_ref):
+    """(platform row, None) or (None, caller's row) for an id or a name; 404 for anything else."""
+    if isinstance(category_ref, int):
+        platform, own = None, category_model.user_category(db, user_id, category_ref)
+    else:
+        platform = category_model.platform_category_by_name(db, category_ref)
+        own = None if platform else category_model.user_category_by_name(db, user_id, category_ref)
+    if platform is None and own is None:
+        raise NotFoundError("Category not found", code="CATEGORY_NOT_FOUND")
+    return platform, own
+
+
+def _own_category(db, user_id, category_ref):
+    platform, own = _find_category(db, user_id, category_ref)
+    if platform is not None:
+        raise ForbiddenError(f"'{platform['name']}' is a platform category and cannot be changed",
+                             code="PLATFORM_CATEGORY_READ_ONLY")
+    return own
+
+
+def _refuse_cleared(values, required):
+    """An update may change but not empty the fields a resource cannot do without."""
+    for name in required:
+        if name in values and not values[name]:
+            raise ValidationError(f"{name} cannot be empty", code="MISSING_FIELDS", details={"fields": [name]})
+
+
+def _refuse_unknown_fields(data, allowed):
+    unknown = sorted(set(data) - set(allowed) - set(_READ_ONLY_FIELDS))
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
+                              details={"fields": unknown, "allowed": list(allowed)})
+
+
+# --- items ---------------------------------------------------------------------------------------
+def list_items(*, db, user_id, limit, offset, category=None, category_id=None, category_section=None, search=None):
+    """(items newest first, pagination {total, limit, offset}) for the caller, filtered."""
+    filters = {"search": validate_text(search, "search", max_length=200) or None, "category_ids": []}
+    if category_section:
+        filters["section"] = _require_section(db, user_id, clean_section_name(category_section))["name"]
+    if category_id not in (None, ""):
+        filters["category_ids"].append(_own_category(db, user_id, validate_integer(category_id, "category_id"))["id"])
+    if category:
+        platform, own = _find_category(db, user_id, validate_text(category, "category", max_length=255))
+        if platform is not None:
+            filters["platform_category"] = platform["name"]
+        else:
+            filters["category_ids"].append(own["id"])
+    rows, total = model.list_for_user(db, user_id, limit=limit, offset=offset, **filters)
+    return [model.to_dict(row) for row in rows], {"total": total, "limit": limit, "offset": offset}
+
+
+def get_item(*, db, user_id: str, item_id: int) -> dict:
+    """One of the caller's items; 404 ITEM_NOT_FOUND for a missing item or another user's."""
+    return model.to_dict(_own_item(db, user_id, item_id))
+
+
+def create_item(*, db, storage, settings, user_id, data, html=None, image_data=None, image_filename=None):
+    """Add an item from an uploaded image, or from a product URL (details and main image from the page)."""
+    values = {name: value for name, value in clean_item_fields(data).items() if value is not None}
+    if image_data is None and "garment_url" not in values:
+        raise ValidationError("Send the garment as a garment_image file or a garment_url",
+                              code="MISSING_GARMENT", details={"fields": ["garment_image", "garment_url"]})
+    values.update(_category_columns(db, user_id, values))
+    values["category_section"] = values.get("category_section") or _implied_section(db, user_id, values)
+    if values["category_section"] or image_data is not None:
+        _require_section(db, user_id, values["category_section"])
+    if image_data is None:
+        product = garments_service.get_product(db=db, settings=settings, url=values["garment_url"], html=html)
+        values = _with_product_details(db, values, product)
+        _require_section(db, user_id, values["category_section"])
+        png = _stored_png(settings, _main_product_image(settings, product), max_bytes=settings.SCRAPER_MAX_IMAGE_BYTES)
+    else:
+        png = _stored_png(settings, image_data, image_filename, max_bytes=settings.MAX_UPLOAD_SIZE)
+    values["garment_id"] = uuid.uuid4().hex
+    values["image_path"] = storage.upload_image(png, _image_key(user_id, values["garment_id"]))
+    try:
+        row = model.insert(db, user_id, values)
+    except BaseException:
+        storage.delete_image(values["image_path"])
+        raise
+    return model.to_dict(row)
+
+
+def update_item(*, db, storage, settings, user_id, item_id, data, image_data=None, image_filename=None):
+    """Change the given fields of one of the caller's items (null clears); a new image replaces the old file."""
+    item = _own_item(db, user_id, item_id)
+    values = clean_item_fields(data)
+    if "category_section" in values:
+        _require_section(db, user_id, values["category_section"])
+    values.update(_category_columns(db, user_id, values))
+    if image_data is None:
+        return model.to_dict(model.update(db, user_id, item_id, values) if values else item)
+    png = _stored_png(settings, image_data, image_filename, max_bytes=settings.MAX_UPLOAD_SIZE)
+    # A new garment_id gives the new image a new file name and URL, so no client or cache keeps
+    # showing the old picture, and the old file stays intact until the row points at the new one.
+    values["garment_id"] = uuid.uuid4().hex
+    values["image_path"] = storage.upload_image(png, _image_key(user_id, values["garment_id"]))
+    try:
+        row = model.update(db, user_id, item_id, values)
+    except BaseException:
+        storage.delete_image(values["image_path"])
+        raise
+    if item["image_path"]:
+        storage.delete_image(item["image_path"])
+    return model.to_dict(row)
+
+
+def delete_item(*, db, storage, user_id, item_id):
+    """Delete one of the caller's items and its image file."""
+    item = _own_item(db, user_id, item_id)
+    model.delete(db, user_id, item_id)
+    if item["image_path"]:
+        storage.delete_image(item["image_path"])
+    return {"id": item["id"], "deleted": True}
+
+
+def delete_all_for_user(*, db, storage, user_id) -> None:
+    """Remove every wardrobe item, category and section of the user, and their image files."""
+    model.delete_all_for_user(db, user_id)
+    storage.delete_prefix(f"wardrobe/{user_id}/")
+
+
+def extract_from_url(*, db, settings, url, html=None):
+    """The product details of a page (optionally from the client's copy of its HTML); nothing is stored."""
+    return garments_service.get_product(db=db, settings=settings, url=validate_url(url, "url"), html=html)
+
+
+def _own_item(db, user_id, item_id):
+    row = model.get(db, user_id, item_id)
+    if row is None:
+        raise NotFoundError("Wardrobe item not found", code="ITEM_NOT_FOUND")
+    return row
+
+
+def _image_key(user_id, garment_id):
+    return f"wardrobe/{user_id}/{garment_id}.png"
+
+
+def _category_columns(db, user_id, values):
+    """The stored columns for the category the client chose: by id (theirs) or by name (platform or theirs).
+
+    An item has one category: choosing a platform category clears the user category and back;
+    sending only nulls clears the category.
+    """
+    given = [values.pop(name) for name in ("category_id", "category") if name in values]
+    if not given:
+        return {}
+    chosen = [_find_category(db, user_id, ref) for ref in given if ref is not None]
+    if len(chosen) == 2 and chosen[0] != chosen[1]:
+        raise ValidationError("category and category_id name different categories; send one of them",
+                              code="CONFLICTING_CATEGORY", details={"fields": ["category", "category_id"]})
+    platform, own = chosen[0] if chosen else (None, None)
+    return {"category": platform["name"] if platform else None,
+            "platform_category_id": platform["id"] if platform else None,
+            "category_id": own["id"] if own else None}
+
+
+def _implied_section(db, user_id, values):
+    """The section of the item's category, for items sent without a section."""
+    if values.get("category_id"):
+        return category_model.user_category(db, user_id, values["category_id"])["category_section"]
+    if values.get("category"):
+        return category_model.platform_category_by_name(db, values["category"])["section_name"]
+    return None
+
+
+def _main_product_image(settings, product):
+    images = product.get("images") or []
+    if not images:
+        raise UnprocessableError("The product page shows no garment image; upload the photo as garment_image",
+                                 code="NO_PRODUCT_IMAGE")
+    return garments_service.fetch_image(settings=settings, url=images[0])
+
+
+def _stored_png(settings, image_data, filename=None, *, max_bytes):
+    """The image as we store it: validated, EXIF-rotated, metadata stripped, PNG within the size setting."""
+    return preprocess_image(image_data, filename=filename, max_dimension=settings.WARDROBE_IMAGE_MAX_DIMENSION,
+                            max_bytes=max_bytes, max_input_dimension=settings.MAX_IMAGE_DIMENSION)
+
+
+def _with_product_details(db, values, product):
+    """The client's values completed with what the product page says; the client's own values win."""
+    merged = {**_product_details(product), "is_external": True, **values}
+    platform = (category_model.platform_category_by_name(db, product["category"])
+                if isinstance(product.get("category"), str) else None)
+    if platform is not None and "platform_category_id" not in values and "category_id" not in values:
+        merged.update(category=platform["name"], platform_category_id=platform["id"])
+    if not merged["category_section"]:
+        merged["category_section"] = platform["section_name"] if platform else _platform_section(db, product)
+    return merged
+
+
+def _platform_section(db, product):
+    name = product.get("category_section")
+    section = category_model.section_by_name(db, None, name) if isinstance(name, str) else None
+    return section["name"] if section else None
+
+
+def _product_details(product):
+    """Item fields from an extracted product page, each kept only if it passes the item field rules.
+
+    Pages are messy (compositions per layer that add up to 200 %, prices as objects); a value the
+    rules refuse is left out rather than refusing the item the user asked to save.
+    """
+    colors = product.get("colors") or []
+    first_color = colors[0].get("name") if colors and isinstance(colors[0], dict) else (colors or [None])[0]
+    candidates = {
+        **{name: (product.get(name), lambda value, name=name: optional_text(value, name, ITEM_TEXT_LIMITS[name]))
+           for name in ("title", "brand", "description")},
+        "color": (first_color, lambda value: optional_text(value, "color", ITEM_TEXT_LIMITS["color"])),
+        "price": (product.get("price"), clean_price),
+        "currency": (product.get("currency"), clean_currency),
+        "fabric": (product.get("fabric"), clean_fabric),
+    }
+    details = {}
+    for name, (raw, cleaner) in candidates.items():
+        try:
+            cleaned = cleaner(raw) if raw is not None else None
+        except ValidationError:
+            continue
+        if cleaned not in (None, []):
+            details[name] = cleaned
+    return details

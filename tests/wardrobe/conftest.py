@@ -1,0 +1,70 @@
+"""Helpers for wardrobe tests: garment photos made with Pillow, items added through the API, files on disk."""
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+PLATFORM_SECTIONS = ["upper_body", "lower_body", "accessoires", "wishlist"]
+
+
+def garment_photo(size=(120, 160), image_format="PNG", colour=(30, 60, 160)):
+    """A plain shirt-like shape on a light background, encoded in image_format."""
+    image = Image.new("RGB", size, (245, 245, 245))
+    width, height = size
+    image.paste(colour, (width // 4, height // 6, 3 * width // 4, 5 * height // 6))
+    image.paste(colour, (width // 12, height // 6, width // 4, height // 2))
+    image.paste(colour, (3 * width // 4, height // 6, 11 * width // 12, height // 2))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def add_item(client, user, image=None, filename="shirt.png", **fields):
+    """POST a multipart item with a garment photo; returns the response. A field given as None is left out."""
+    form = {key: str(value) for key, value in {"category_section": "upper_body", **fields}.items() if value is not None}
+    form["garment_image"] = (io.BytesIO(image or garment_photo()), filename)
+    return client.post("/api/wardrobe/items", headers=user["headers"], data=form,
+                       content_type="multipart/form-data")
+
+
+def added_item(client, user, **fields):
+    response = add_item(client, user, **fields)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
+def create_category(client, user, name, section="upper_body", **fields):
+    response = client.post("/api/wardrobe/categories", headers=user["headers"],
+                           json={"name": name, "category_section": section, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
+def create_section(client, user, name, **fields):
+    response = client.post("/api/wardrobe/category-sections", headers=user["headers"], json={"name": name, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
+def error_code(response):
+    return response.get_json()["error"]["code"]
+
+
+def count_rows(app, table):
+    return app.extensions["db"].execute_query(f"SELECT COUNT(*) AS n FROM {table}", fetch_one=True)["n"]
+
+
+@pytest.fixture
+def images_dir(app):
+    return Path(app.extensions["settings"].IMAGES_DIR)
+
+
+def stored_file(images_dir, image_path):
+    """The file behind an item's image_path ("/images/<key>")."""
+    return images_dir / image_path.removeprefix("/images/")
+
+
+def wardrobe_files(images_dir, user):
+    folder = images_dir / "wardrobe" / user["user"]["userid"]
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
