@@ -23,6 +23,8 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
   error           any error: params status (e.g. 400) and reason (e.g. INVALID_ARGUMENT).
   malformed       200 with a body that is not JSON.
   close           the connection is dropped without an answer.
+`release()` cuts every pending and future delay short; `in_flight` counts requests being answered and
+`peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
 
 pytest fixtures: import `gemini_server` (one server per session) and `gemini` (that server reset to
@@ -50,10 +52,13 @@ class FakeGemini:
     def __init__(self, behaviour="ok", **params):
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
         self._server = None
         self._thread = None
         self.requests = []
         self.delay = 0.0
+        self.in_flight = 0
+        self.peak_concurrency = 0  # most requests being answered at the same moment
         self.set_behaviour(behaviour, **params)
 
     # --- control ---------------------------------------------------------------------------
@@ -64,8 +69,13 @@ class FakeGemini:
         self._thread.start()
         return self
 
+    def release(self):
+        """End every delay now, pending and future: answers go out at once."""
+        self._released.set()
+
     def stop(self):
         self._stopping.set()
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -149,6 +159,16 @@ class FakeGemini:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
+                with fake._lock:
+                    fake.in_flight += 1
+                    fake.peak_concurrency = max(fake.peak_concurrency, fake.in_flight)
+                try:
+                    self._answer_post()
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _answer_post(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 try:
@@ -156,8 +176,10 @@ class FakeGemini:
                 except ValueError:
                     body = None
                 entry, behaviour, params, answered = fake._record(self.path, self.headers, body)
-                if fake.delay and fake._stopping.wait(fake.delay):
-                    return
+                if fake.delay:
+                    fake._released.wait(fake.delay)
+                    if fake._stopping.is_set():
+                        return
                 if not _PATH.match(self.path):
                     answer = _error(404, f"Unknown path {self.path}")
                 elif body is None:

@@ -1,0 +1,163 @@
+"""Try-on pipeline benchmark on the embedded default (SQLite, local disk, in-process workers).
+
+    .venv/bin/python bench/bench_tryon.py [--delay 2.0] [--jobs 50] [--local-runs 5]
+
+Starts the fake Gemini server (answering after a fixed delay D) and a real API server
+(`python app.py`) on loopback, then measures, from the client's side (POST → poll until done):
+  * 1 job alone and N jobs submitted at once: p50/p95 of (time − D), i.e. the pipeline's own
+    overhead plus queueing; and the wall time for all N jobs ÷ D (1.0 would be perfect concurrency);
+  * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
+"""
+import argparse
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+from skimage import data as skimage_data  # noqa: E402
+
+from tests.fakes.gemini_server import FakeGemini  # noqa: E402
+from tests.tryon.conftest import draw_garment  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def multipart(fields):
+    boundary = "benchboundary"
+    body = io.BytesIO()
+    for name, (filename, data) in fields.items():
+        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
+                   "Content-Type: image/png\r\n\r\n".encode())
+        body.write(data + b"\r\n")
+    body.write(f"--{boundary}--\r\n".encode())
+    return body.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def call(base, method, path, body=None, token=None, content_type="application/json"):
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+class Server:
+    def __init__(self, env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.dir = tempfile.mkdtemp(prefix="bench-tryon-")
+        full_env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", "RATELIMIT_ENABLED": "false",
+                    "DATABASE_PATH": f"{self.dir}/db.sqlite", "IMAGES_DIR": f"{self.dir}/images",
+                    "LOG_DIR": f"{self.dir}/logs", "INSTANCE_DIR": f"{self.dir}/instance", "LOG_LEVEL": "WARNING",
+                    "MAX_JOBS_PER_USER": "1000", "MAX_QUEUE_SIZE": "1000", **env}
+        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=full_env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                call(self.base, "GET", "/health")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def run_jobs(server, token, count, files):
+    body, content_type = multipart(files)
+    latencies = [None] * count
+
+    def one(i):
+        started = time.perf_counter()
+        job_id = call(server.base, "POST", "/api/tryon", body, token, content_type)["data"]["job_id"]
+        while True:
+            status = call(server.base, "GET", f"/api/job/{job_id}", token=token)["data"]
+            if status["status"] in ("done", "failed"):
+                break
+            time.sleep(0.02)
+        if status["status"] != "done":
+            raise RuntimeError(f"job failed: {status['error']}")
+        latencies[i] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - started
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def sign_up(server):
+    body = {"email": f"bench{time.time_ns()}@example.com", "password": "bench-password-1"}
+    return call(server.base, "POST", "/api/create-account", body)["data"]["token"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--delay", type=float, default=2.0)
+    parser.add_argument("--jobs", type=int, default=50)
+    parser.add_argument("--local-runs", type=int, default=5)
+    args = parser.parse_args()
+    files = {"selfie": ("me.png", png(Image.fromarray(skimage_data.astronaut()))),
+             "garment_image": ("shirt.png", png(draw_garment("top")))}
+
+    with FakeGemini() as fake:
+        fake.delay = args.delay
+        server = Server({"AI_PROVIDER": "gemini", "GEMINI_API_KEY": "bench", "GEMINI_BASE_URL": fake.base_url,
+                         "TRYON_WORKERS": str(max(args.jobs, 1))})
+        try:
+            token = sign_up(server)
+            single = [run_jobs(server, token, 1, files)[0][0] for _ in range(3)]
+            many, wall = run_jobs(server, token, args.jobs, files)
+        finally:
+            server.stop()
+    d = args.delay
+    print(f"fake Gemini delay D = {d:.2f} s")
+    print(f"1 job:   p50(time-D) = {statistics.median(single) - d:.3f} s over {len(single)} runs")
+    print(f"{args.jobs} jobs: p50(time-D) = {percentile(many, .5) - d:.3f} s, p95(time-D) = "
+          f"{percentile(many, .95) - d:.3f} s, wall/D = {wall / d:.2f}")
+
+    server = Server({"AI_PROVIDER": "local"})
+    try:
+        token = sign_up(server)
+        local = [run_jobs(server, token, 1, files)[0][0] for _ in range(args.local_runs)]
+    finally:
+        server.stop()
+    print(f"local model, 1 job end to end: median {statistics.median(local):.3f} s over {len(local)} runs")
+
+
+if __name__ == "__main__":
+    main()

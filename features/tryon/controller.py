@@ -1,0 +1,149 @@
+"""Try-on endpoints: accept a job (202), poll it, fetch the result, list and delete jobs."""
+from flask import Blueprint, current_app, g, request
+
+from features.tryon import service
+from features.tryon.job_queue import ThreadJobQueue
+from features.tryon.pipeline import PipelineDeps
+from shared.database import get_db
+from shared.errors import ValidationError
+from shared.middleware import require_auth
+from shared.rate_limit import limit, user_or_ip_key
+from shared.request_data import json_body, json_form_field, pagination_args, read_upload
+from shared.response import success_response
+from shared.storage import get_storage
+
+bp = Blueprint("tryon", __name__, url_prefix="/api")
+
+
+def init_app(app):
+    """Start the embedded queue's workers; they stop with the app's shutdown hooks."""
+    settings = app.extensions["settings"]
+    deps = PipelineDeps(db=app.extensions["db"], settings=settings, storage=app.extensions["storage"],
+                        image_models=app.extensions["image_models"])
+    queue = ThreadJobQueue(deps, workers=settings.TRYON_WORKERS, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
+                           retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
+    queue.start()
+    app.extensions["tryon_queue"] = queue
+    app.extensions.setdefault("shutdown_hooks", []).append(queue.stop)
+
+
+@bp.post("/tryon")
+@require_auth
+@limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+def create_tryon_job():
+    return _accept(multi=False)
+
+
+@bp.post("/tryon/multi")
+@require_auth
+@limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+def create_multi_tryon_job():
+    return _accept(multi=True)
+
+
+def _accept(*, multi):
+    accepted = service.create_job(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
+                                  queue=current_app.extensions["tryon_queue"], user_id=g.user_id,
+                                  request=_read_tryon_request(multi), multi=multi)
+    return success_response(accepted, "Try-on queued; poll GET /api/job/<job_id>", 202,
+                            headers={"Location": f"/api/job/{accepted['job_id']}"})
+
+
+def _read_tryon_request(multi):
+    """Person, garments, URLs, html and options from multipart (or JSON for URL-only requests)."""
+    max_bytes = current_app.extensions["settings"].MAX_UPLOAD_SIZE
+    if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        body = json_body()
+        fields = {"item_urls": body.get("item_urls"), "garment_url": body.get("garment_url"),
+                  "html": body.get("html"), "options": body.get("options", {})}
+        uploads, person, person_field = [], None, None
+    else:
+        fields = {"item_urls": json_form_field("item_urls", list) or request.form.getlist("item_urls[]") or None,
+                  "garment_url": request.form.get("garment_url"), "html": request.form.get("html"),
+                  "options": json_form_field("options", dict, {})}
+        person, person_field = None, None
+        for name in ("selfie", "person_image"):
+            if request.files.get(name) and request.files[name].filename != "":
+                person, person_field = service.Upload(read_upload(request.files[name], name, max_bytes),
+                                                      request.files[name].filename), name
+                break
+        names = ("garment_images", "garment_image") if multi else ("garment_image",)
+        uploads = [service.Upload(read_upload(f, name, max_bytes), f.filename)
+                   for name in names for f in request.files.getlist(name) if f.filename != ""]
+    urls = _urls(fields["item_urls"], fields["garment_url"])
+    if not isinstance(fields["options"], dict):
+        raise ValidationError("options must be a JSON object", code="INVALID_JSON", details={"field": "options"})
+    if fields["html"] is not None and not isinstance(fields["html"], str):
+        raise ValidationError("html must be a string", details={"field": "html"})
+    if not multi and uploads:
+        urls = []  # garment_image wins over item_urls and garment_url (spec priority)
+    return service.TryOnRequest(person=person, person_field=person_field, garment_uploads=uploads, urls=urls,
+                                html=fields["html"], options=fields["options"])
+
+
+def _urls(item_urls, garment_url):
+    if item_urls is not None:
+        if not isinstance(item_urls, list) or not all(isinstance(u, str) for u in item_urls):
+            raise ValidationError("item_urls must be a JSON array of URL strings", code="INVALID_JSON",
+                                  details={"field": "item_urls"})
+        if item_urls:
+            return item_urls
+    if garment_url is not None:
+        if not isinstance(garment_url, str):
+            raise ValidationError("garment_url must be a string", details={"field": "garment_url"})
+        return [garment_url]
+    return []
+
+
+@bp.get("/job/<job_id>")
+@require_auth
+def get_job_status(job_id):
+    return success_response(_job_to_dict(service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)))
+
+
+@bp.get("/job/<job_id>/result")
+@require_auth
+def get_job_result(job_id):
+    path = service.get_result_path(db=get_db(), user_id=g.user_id, job_id=job_id)
+    return success_response({"job_id": job_id, "result_url": get_storage().signed_url(path)})
+
+
+@bp.get("/jobs")
+@require_auth
+def list_jobs():
+    limit_, offset = pagination_args()
+    jobs, total = service.list_jobs(db=get_db(), user_id=g.user_id, status=request.args.get("status") or None,
+                                    limit=limit_, offset=offset)
+    return success_response([_job_to_dict(job) for job in jobs],
+                            pagination={"total": total, "limit": limit_, "offset": offset})
+
+
+@bp.delete("/job/<job_id>")
+@require_auth
+def delete_job(job_id):
+    return success_response(service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
+                            "Try-on deleted")
+
+
+def _job_to_dict(job):
+    data = {
+        "job_id": job["job_id"],
+        "status": job["status"],
+        "progress": job["progress"],
+        "stage": job["stage"],
+        "kind": job["kind"],
+        "provider": job["provider"],
+        "garments": [{"source": g_["source"], "url": g_.get("url"), "type": g_.get("type")}
+                     for g_ in job["inputs"].get("garments", [])],
+        "created_at": job["created_at"],
+        "started_at": job["started_at"],
+        "finished_at": job["finished_at"],
+        "timings": service.timings(job),
+        "result_url": None,
+        "error": None,
+    }
+    if job["status"] == "done":
+        data["result_url"] = get_storage().signed_url(job["result_image_path"])
+    elif job["status"] == "failed":
+        data["error"] = {"code": job["error_code"], "message": job["error_message"]}
+    return data

@@ -1,0 +1,158 @@
+"""tryon_jobs rows: the persistent queue. Every state change is a conditional UPDATE, so two workers
+(threads or processes) can never both own a job and a late worker cannot overwrite a timed-out job."""
+import json
+from datetime import datetime, timedelta, timezone
+
+QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
+FINISHED = (DONE, FAILED)
+
+
+def now_iso(delta_seconds=0):
+    moment = datetime.now(timezone.utc) + timedelta(seconds=delta_seconds)
+    return moment.isoformat(timespec="milliseconds")
+
+
+def parse_iso(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def insert(db, *, job_id, user_id, kind, inputs, options, person_image_path, garment_image_path):
+    now = now_iso()
+    db.execute_query(
+        "INSERT INTO tryon_jobs (job_id, user_id, kind, status, progress, stage, person_image_path, "
+        "garment_image_path, inputs, options, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'queued', ?, ?, ?, ?, ?, ?)",
+        (job_id, user_id, kind, QUEUED, person_image_path, garment_image_path, json.dumps(inputs),
+         json.dumps(options), now, now))
+
+
+def get(db, job_id):
+    return _decode(db.execute_query("SELECT * FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True))
+
+
+def get_for_user(db, job_id, user_id):
+    return _decode(db.execute_query("SELECT * FROM tryon_jobs WHERE job_id = ? AND user_id = ?",
+                                    (job_id, user_id), fetch_one=True))
+
+
+def list_for_user(db, user_id, *, status=None, limit=20, offset=0):
+    where, params = "user_id = ?", [user_id]
+    if status:
+        where += " AND status = ?"
+        params.append(status)
+    total = db.execute_query(f"SELECT COUNT(*) AS n FROM tryon_jobs WHERE {where}", params, fetch_one=True)["n"]
+    rows = db.execute_query(f"SELECT * FROM tryon_jobs WHERE {where} ORDER BY created_at DESC, job_id DESC "
+                            "LIMIT ? OFFSET ?", (*params, limit, offset), fetch_all=True)
+    return [_decode(row) for row in rows], total
+
+
+def count_waiting(db):
+    return db.execute_query("SELECT COUNT(*) AS n FROM tryon_jobs WHERE status = ?", (QUEUED,), fetch_one=True)["n"]
+
+
+def count_in_flight(db, user_id):
+    return db.execute_query("SELECT COUNT(*) AS n FROM tryon_jobs WHERE user_id = ? AND status IN (?, ?)",
+                            (user_id, QUEUED, PROCESSING), fetch_one=True)["n"]
+
+
+def oldest_queued_ids(db, limit):
+    rows = db.execute_query("SELECT job_id FROM tryon_jobs WHERE status = ? ORDER BY created_at, job_id LIMIT ?",
+                            (QUEUED, limit), fetch_all=True)
+    return [row["job_id"] for row in rows]
+
+
+def claim(db, job_id):
+    """Move a queued job to processing; returns the job if this caller won it, else None."""
+    now = now_iso()
+    won = db.execute_query(
+        "UPDATE tryon_jobs SET status = ?, stage = 'starting', progress = 5, attempts = attempts + 1, "
+        "started_at = ?, updated_at = ? WHERE job_id = ? AND status = ?", (PROCESSING, now, now, job_id, QUEUED))
+    return get(db, job_id) if won == 1 else None
+
+
+def set_stage(db, job_id, attempt, stage, progress):
+    """Record progress; False when the job is no longer ours (timed out, deleted)."""
+    return db.execute_query(
+        "UPDATE tryon_jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
+        (stage, progress, now_iso(), job_id, PROCESSING, attempt)) == 1
+
+
+def mark_done(db, job_id, attempt, *, result_image_path, provider):
+    now = now_iso()
+    return db.execute_query(
+        "UPDATE tryon_jobs SET status = ?, stage = 'done', progress = 100, result_image_path = ?, provider = ?, "
+        "finished_at = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
+        (DONE, result_image_path, provider, now, now, job_id, PROCESSING, attempt)) == 1
+
+
+def mark_failed(db, job_id, attempt, *, code, message, provider=None):
+    now = now_iso()
+    return db.execute_query(
+        "UPDATE tryon_jobs SET status = ?, error_code = ?, error_message = ?, provider = COALESCE(?, provider), "
+        "finished_at = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
+        (FAILED, code, message, provider, now, now, job_id, PROCESSING, attempt)) == 1
+
+
+def fail_overdue(db, timeout_seconds):
+    """Fail every job processing for longer than the timeout; returns their ids."""
+    cutoff = now_iso(-timeout_seconds)
+    rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
+                            (PROCESSING, cutoff), fetch_all=True)
+    failed = []
+    for row in rows:
+        if mark_failed(db, row["job_id"], row["attempts"], code="TIMEOUT",
+                       message=f"The try-on took longer than {timeout_seconds} s and was stopped; please try again"):
+            failed.append(row["job_id"])
+    return failed
+
+
+def recover_interrupted(db, max_attempts):
+    """After a restart: jobs left processing are queued again once, then failed with a reason."""
+    now = now_iso()
+    with db.transaction():
+        requeued = db.execute_query(
+            "UPDATE tryon_jobs SET status = ?, stage = 'queued', progress = 0, updated_at = ? "
+            "WHERE status = ? AND attempts < ?", (QUEUED, now, PROCESSING, max_attempts))
+        failed = db.execute_query(
+            "UPDATE tryon_jobs SET status = ?, error_code = 'WORKER_LOST', error_message = ?, finished_at = ?, "
+            "updated_at = ? WHERE status = ?",
+            (FAILED, "The server restarted twice while working on this try-on; please start it again",
+             now, now, PROCESSING))
+    return requeued, failed
+
+
+def delete_unless_processing(db, job_id, user_id):
+    return db.execute_query("DELETE FROM tryon_jobs WHERE job_id = ? AND user_id = ? AND status <> ?",
+                            (job_id, user_id, PROCESSING)) == 1
+
+
+def delete_for_user(db, user_id):
+    db.execute_query("DELETE FROM tryon_jobs WHERE user_id = ?", (user_id,))
+
+
+def recent_durations(db, limit=20):
+    """Seconds from start to finish of the most recent successful jobs."""
+    rows = db.execute_query("SELECT started_at, finished_at FROM tryon_jobs WHERE status = ? "
+                            "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?", (DONE, limit),
+                            fetch_all=True)
+    return [(parse_iso(r["finished_at"]) - parse_iso(r["started_at"])).total_seconds() for r in rows]
+
+
+def finished_with_inputs_before(db, cutoff_iso, limit=200):
+    rows = db.execute_query(
+        "SELECT job_id, user_id FROM tryon_jobs WHERE status IN (?, ?) AND finished_at < ? "
+        "AND person_image_path IS NOT NULL LIMIT ?", (DONE, FAILED, cutoff_iso, limit), fetch_all=True)
+    return rows
+
+
+def forget_inputs(db, job_id):
+    db.execute_query("UPDATE tryon_jobs SET person_image_path = NULL, garment_image_path = NULL, updated_at = ? "
+                     "WHERE job_id = ?", (now_iso(), job_id))
+
+
+def _decode(row):
+    if row is None:
+        return None
+    row = dict(row)
+    row["inputs"] = json.loads(row["inputs"]) if row.get("inputs") else {}
+    row["options"] = json.loads(row["options"]) if row.get("options") else {}
+    return row

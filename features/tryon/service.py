@@ -1,0 +1,222 @@
+"""Try-on jobs: validating and accepting requests, reading status, history and deletion."""
+import math
+import statistics
+import uuid
+from dataclasses import dataclass, field
+
+from features.garments import service as garments_service
+from features.tryon import model
+from features.tryon.job_queue import input_prefix
+from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES
+from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
+from shared.image_processing import preprocess_image
+from shared.models import user as user_model
+from shared.validators import validate_integer, validate_text, validate_url
+
+DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
+MAX_GARMENTS = 5
+DEFAULT_ESTIMATE_SECONDS = 15
+PERSON_DIMENSION = 2048
+GARMENT_DIMENSION = 1536
+
+
+@dataclass
+class Upload:
+    data: bytes
+    filename: str | None = None
+
+
+@dataclass
+class TryOnRequest:
+    """What the client sent, already read from HTTP but not yet validated."""
+    person: Upload | None = None
+    person_field: str | None = None
+    garment_uploads: list = field(default_factory=list)
+    urls: list = field(default_factory=list)
+    html: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+def validate_options(options, garment_count):
+    """Checked copy of the client's options (garment_index, garment_details, garments[i].type, aspect_ratio)."""
+    clean = {}
+    if "garment_index" in options:
+        clean["garment_index"] = validate_integer(options["garment_index"], "options.garment_index", 0, 50)
+    if "aspect_ratio" in options:
+        if options["aspect_ratio"] not in ASPECT_RATIOS:
+            raise ValidationError(f"options.aspect_ratio must be one of {', '.join(ASPECT_RATIOS)}",
+                                  details={"field": "options.aspect_ratio", "allowed": list(ASPECT_RATIOS)})
+        clean["aspect_ratio"] = options["aspect_ratio"]
+    if "garment_details" in options:
+        clean["garment_details"] = _validate_details(options["garment_details"], "options.garment_details")
+    garments = options.get("garments", [])
+    if not isinstance(garments, list) or len(garments) > garment_count:
+        raise ValidationError(f"options.garments must be a list with at most one entry per garment ({garment_count})",
+                              details={"field": "options.garments"})
+    clean["garments"] = []
+    for i, entry in enumerate(garments):
+        if not isinstance(entry, dict):
+            raise ValidationError(f"options.garments[{i}] must be an object", details={"field": "options.garments"})
+        garment_type = entry.get("type")
+        if garment_type is not None and garment_type not in GARMENT_TYPES:
+            raise ValidationError(f"options.garments[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
+                                  details={"field": f"options.garments[{i}].type", "allowed": list(GARMENT_TYPES)})
+        clean["garments"].append({"type": garment_type,
+                                  "details": _validate_details(entry.get("details", {}), f"options.garments[{i}].details"),
+                                  "garment_index": validate_integer(entry.get("garment_index"),
+                                                                    f"options.garments[{i}].garment_index", 0, 50)})
+    return clean
+
+
+def _validate_details(details, field_name):
+    if not isinstance(details, dict):
+        raise ValidationError(f"{field_name} must be an object", details={"field": field_name})
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ValidationError(f"{field_name} has unknown keys: {', '.join(unknown)}",
+                              details={"field": field_name, "allowed": list(DETAIL_FIELDS)})
+    return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
+
+
+def create_job(*, db, settings, storage, queue, user_id, request, multi):
+    """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload."""
+    if len(request.urls) > MAX_GARMENTS or len(request.garment_uploads) > MAX_GARMENTS:
+        raise ValidationError(f"At most {MAX_GARMENTS} garments per try-on", code="TOO_MANY_GARMENTS")
+    urls = [validate_url(url, "item_urls") for url in request.urls]
+    for i, url in enumerate(urls):
+        if not (i == 0 and request.html is not None):  # a page the client sent is not fetched
+            garments_service.check_url_allowed(settings=settings, url=url)
+    if request.html is not None and len(request.html.encode("utf-8")) > settings.MAX_CLIENT_HTML_BYTES:
+        raise PayloadTooLargeError("html is larger than the allowed size", code="HTML_TOO_LARGE")
+    garment_count = len(request.garment_uploads) + len(urls)
+    if garment_count == 0:
+        raise ValidationError("Send a garment: garment_image, item_urls or garment_url", code="NO_GARMENT")
+    if multi and garment_count < 2:
+        raise ValidationError("A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS")
+    options = validate_options(request.options, garment_count)
+    person = _person_image(db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field)
+    garment_images = [preprocess_image(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
+                      for u in request.garment_uploads]
+
+    job_id = str(uuid.uuid4())
+    prefix = input_prefix(user_id, job_id)
+    stored = []
+    try:
+        person_path = _store(storage, stored, person["data"], f"{prefix}person.png")
+        garments = []
+        for i, image in enumerate(garment_images):
+            garments.append({"source": "upload", "image_path": _store(storage, stored, image, f"{prefix}garment_{i}.png")})
+        for i, url in enumerate(urls):
+            entry = {"source": "url", "url": url, "garment_index": options.get("garment_index", 0)}
+            if request.html is not None and i == 0:
+                entry["html_path"] = _store(storage, stored, request.html.encode("utf-8"), f"{prefix}page_0.html",
+                                            "text/html")
+            garments.append(entry)
+        for entry, override in zip(garments, options["garments"]):
+            entry["type"] = override["type"]
+            entry["details"] = override["details"]
+            if override["garment_index"] is not None:
+                entry["garment_index"] = override["garment_index"]
+        if len(garments) == 1 and "garment_details" in options:
+            garments[0]["details"] = {**options["garment_details"], **garments[0].get("details", {})}
+        inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
+        model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
+        with db.transaction():
+            _check_capacity(db=db, settings=settings, user_id=user_id)
+            model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
+                         inputs=inputs, options=model_options, person_image_path=person_path,
+                         garment_image_path=garments[0].get("image_path") or garments[0].get("url"))
+    except BaseException:
+        for path in stored:
+            storage.delete_image(path)
+        raise
+    queue.notify()
+    return {"job_id": job_id, "status": model.QUEUED,
+            "estimated_time": estimated_seconds(db=db, settings=settings)}
+
+
+def _store(storage, stored, data, path, content_type="image/png"):
+    stored.append(storage.upload_image(data, path, content_type))
+    return stored[-1]
+
+
+def _person_image(*, db, storage, user_id, upload, field):
+    if upload is not None:
+        return {"data": preprocess_image(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
+                "source": field}
+    avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
+    if not avatar_path or not storage.exists(avatar_path):
+        raise ValidationError("Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
+                              code="NO_PERSON_IMAGE")
+    # Copy the avatar so a later avatar change cannot alter (or delete) this job's input.
+    return {"data": storage.read_image(avatar_path), "source": "avatar"}
+
+
+def _check_capacity(*, db, settings, user_id):
+    if model.count_waiting(db) >= settings.MAX_QUEUE_SIZE:
+        raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
+                       headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
+    if model.count_in_flight(db, user_id) >= settings.MAX_JOBS_PER_USER:
+        raise ApiError(f"You already have {settings.MAX_JOBS_PER_USER} try-ons in progress; wait for one to finish",
+                       code="TOO_MANY_JOBS", status_code=429, headers={"Retry-After": "5"})
+
+
+def estimated_seconds(*, db, settings):
+    """Median recent job duration times the number of rounds the waiting jobs need."""
+    durations = model.recent_durations(db)
+    per_job = statistics.median(durations) if durations else DEFAULT_ESTIMATE_SECONDS
+    rounds = math.ceil((model.count_waiting(db) + 1) / max(1, settings.TRYON_WORKERS))
+    return max(1, math.ceil(per_job * rounds))
+
+
+def get_job(*, db, user_id, job_id):
+    job = model.get_for_user(db, job_id, user_id)
+    if job is None:
+        raise NotFoundError("No such try-on job", code="JOB_NOT_FOUND")
+    return job
+
+
+def get_result_path(*, db, user_id, job_id):
+    """The result image path of a finished job; 409 while running, 422 with the job's error if it failed."""
+    job = get_job(db=db, user_id=user_id, job_id=job_id)
+    if job["status"] == model.FAILED:
+        raise UnprocessableError(job["error_message"] or "The try-on failed", code=job["error_code"] or "JOB_FAILED",
+                                 details={"job_id": job_id, "status": job["status"]})
+    if job["status"] != model.DONE:
+        raise ConflictError("The try-on is not finished yet; poll GET /api/job/<id>", code="JOB_NOT_FINISHED",
+                            details={"status": job["status"], "progress": job["progress"]},
+                            headers={"Retry-After": "2"})
+    return job["result_image_path"]
+
+
+def list_jobs(*, db, user_id, status=None, limit=20, offset=0):
+    if status is not None and status not in (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED):
+        raise ValidationError("status must be one of queued, processing, done, failed", details={"field": "status"})
+    return model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
+
+
+def delete_job(*, db, storage, user_id, job_id):
+    """Cancel a queued job or delete a finished one, with its files. Running jobs cannot be deleted."""
+    job = get_job(db=db, user_id=user_id, job_id=job_id)
+    if not model.delete_unless_processing(db, job_id, user_id):
+        raise ConflictError("The try-on is being generated right now; delete it once it has finished",
+                            code="JOB_IN_PROGRESS", headers={"Retry-After": "5"})
+    storage.delete_prefix(input_prefix(user_id, job_id))
+    if job["result_image_path"]:
+        storage.delete_image(job["result_image_path"])
+    return {"job_id": job_id, "deleted": True, "was_status": job["status"]}
+
+
+def delete_all_for_user(*, db, storage, user_id):
+    """Every job and file of a user (account deletion)."""
+    model.delete_for_user(db, user_id)
+    storage.delete_prefix(f"tryon-inputs/{user_id}/")
+    storage.delete_prefix(f"tryon-results/{user_id}/")
+
+
+def timings(job):
+    """Seconds spent waiting in the queue and processing (None until known)."""
+    created, started, finished = (model.parse_iso(job[k]) for k in ("created_at", "started_at", "finished_at"))
+    return {"queue_seconds": round((started - created).total_seconds(), 3) if started else None,
+            "processing_seconds": round((finished - started).total_seconds(), 3) if started and finished else None,
+            "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}

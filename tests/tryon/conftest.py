@@ -1,0 +1,102 @@
+"""Try-on fixtures: real photos, garment images, polling, the fake Gemini server."""
+import io
+import time
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from skimage import data as skimage_data
+
+from tests.fakes.gemini_server import FakeGemini
+
+
+def png_bytes(image):
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def person_png():
+    """A real photo of a person (scikit-image's astronaut)."""
+    return png_bytes(Image.fromarray(skimage_data.astronaut()))
+
+
+def draw_garment(kind="top", color=(200, 30, 40), size=(600, 700)):
+    """A flat-lay product shot: a garment silhouette on a plain white background."""
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    if kind == "top":
+        draw.polygon([(w * .3, h * .1), (w * .7, h * .1), (w * .95, h * .3), (w * .82, h * .4), (w * .75, h * .32),
+                      (w * .75, h * .9), (w * .25, h * .9), (w * .25, h * .32), (w * .18, h * .4), (w * .05, h * .3)],
+                     fill=color)
+    else:
+        draw.polygon([(w * .3, h * .05), (w * .7, h * .05), (w * .75, h * .95), (w * .55, h * .95), (w * .5, h * .35),
+                      (w * .45, h * .95), (w * .25, h * .95)], fill=color)
+    return image
+
+
+@pytest.fixture(scope="session")
+def top_png():
+    return png_bytes(draw_garment("top"))
+
+
+@pytest.fixture(scope="session")
+def bottom_png():
+    return png_bytes(draw_garment("bottom", (30, 40, 160)))
+
+
+@pytest.fixture
+def fake_gemini():
+    server = FakeGemini()
+    server.start()
+    yield server
+    server.stop()
+
+
+def wait_for_job(client, headers, job_id, timeout=60):
+    """Poll like a client until the job leaves queued/processing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/job/{job_id}", headers=headers).get_json()["data"]
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {body['status']} after {timeout}s")
+
+
+def job_rows(app):
+    return app.extensions["db"].execute_query("SELECT * FROM tryon_jobs", fetch_all=True)
+
+
+def image_from_url(client, url):
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path)
+    assert response.status_code == 200, response.get_data()[:200]
+    return Image.open(io.BytesIO(response.data))
+
+
+def mean_color(image):
+    return np.asarray(image.convert("RGB")).reshape(-1, 3).mean(axis=0)
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build apps sharing one database and images dir, as restarts of the same server."""
+    from app import create_app
+    apps = []
+
+    def build(**overrides):
+        application = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "shared.db"),
+                                  "IMAGES_DIR": str(tmp_path / "images"), "LOG_DIR": str(tmp_path / "logs"),
+                                  "INSTANCE_DIR": str(tmp_path / "instance"), "RATELIMIT_ENABLED": False,
+                                  **overrides})
+        apps.append(application)
+        return application
+
+    yield build
+    for application in apps:
+        for hook in application.extensions.get("shutdown_hooks", []):
+            hook()
+        application.extensions["db"].close_all()

@@ -1,0 +1,112 @@
+"""The persistent queue: restart recovery, capacity limits, cancellation, history."""
+import io
+
+from tests.conftest import sign_up
+from tests.tryon.conftest import job_rows, wait_for_job
+
+
+def _submit(client, user, person_png, top_png, endpoint="/api/tryon"):
+    return client.post(endpoint, headers=user["headers"], content_type="multipart/form-data",
+                       data={"selfie": (io.BytesIO(person_png), "me.png"),
+                             "garment_image": (io.BytesIO(top_png), "shirt.png")})
+
+
+def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, person_png, top_png):
+    first = make_app()
+    first.extensions["tryon_queue"].stop()  # the server "dies" before any worker picks the jobs up
+    client = first.test_client()
+    user = sign_up(client)
+    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    db = first.extensions["db"]
+    # ids[1] was mid-generation when the process died; ids[2] had already been retried once before
+    db.execute_query("UPDATE tryon_jobs SET status = 'processing', attempts = 1 WHERE job_id = ?", (ids[1],))
+    db.execute_query("UPDATE tryon_jobs SET status = 'processing', attempts = 2 WHERE job_id = ?", (ids[2],))
+
+    second = make_app()
+    client = second.test_client()
+    jobs = [wait_for_job(client, user["headers"], job_id) for job_id in ids]
+    assert [j["status"] for j in jobs] == ["done", "done", "failed"]
+    assert jobs[2]["error"]["code"] == "WORKER_LOST" and "restarted" in jobs[2]["error"]["message"]
+
+
+def test_queue_full_answers_429_and_stores_nothing(make_app, person_png, top_png):
+    app = make_app(MAX_QUEUE_SIZE=2, MAX_JOBS_PER_USER=10)
+    app.extensions["tryon_queue"].stop()
+    client = app.test_client()
+    user = sign_up(client)
+    assert [_submit(client, user, person_png, top_png).status_code for _ in range(2)] == [202, 202]
+    full = _submit(client, user, person_png, top_png)
+    assert full.status_code == 429
+    assert full.get_json()["error"]["code"] == "QUEUE_FULL" and int(full.headers["Retry-After"]) >= 1
+    assert len(job_rows(app)) == 2
+
+
+def test_per_user_in_flight_limit(make_app, person_png, top_png):
+    app = make_app(MAX_JOBS_PER_USER=1)
+    app.extensions["tryon_queue"].stop()
+    client = app.test_client()
+    user, other = sign_up(client), sign_up(client)
+    assert _submit(client, user, person_png, top_png).status_code == 202
+    second = _submit(client, user, person_png, top_png)
+    assert second.status_code == 429 and second.get_json()["error"]["code"] == "TOO_MANY_JOBS"
+    assert _submit(client, other, person_png, top_png).status_code == 202
+
+
+def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, person_png, top_png, tmp_path):
+    app = make_app()
+    app.extensions["tryon_queue"].stop()
+    client = app.test_client()
+    user = sign_up(client)
+    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    early = client.get(f"/api/job/{job_id}/result", headers=user["headers"])
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "JOB_NOT_FINISHED"
+    inputs = list((tmp_path / "images" / "tryon-inputs").rglob("*.png"))
+    assert len(inputs) == 2
+    deleted = client.delete(f"/api/job/{job_id}", headers=user["headers"])
+    assert deleted.status_code == 200 and deleted.get_json()["data"]["was_status"] == "queued"
+    assert not list((tmp_path / "images" / "tryon-inputs").rglob("*.png"))
+    assert client.get(f"/api/job/{job_id}", headers=user["headers"]).status_code == 404
+
+
+def test_running_job_cannot_be_deleted(make_app, person_png, top_png):
+    app = make_app()
+    app.extensions["tryon_queue"].stop()
+    client = app.test_client()
+    user = sign_up(client)
+    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    app.extensions["db"].execute_query("UPDATE tryon_jobs SET status = 'processing' WHERE job_id = ?", (job_id,))
+    response = client.delete(f"/api/job/{job_id}", headers=user["headers"])
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "JOB_IN_PROGRESS"
+
+
+def test_finished_job_delete_removes_result(client, user, person_png, top_png, tmp_path):
+    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
+    assert list((tmp_path / "images" / "tryon-results").rglob("*.png"))
+    assert client.delete(f"/api/job/{job_id}", headers=user["headers"]).status_code == 200
+    assert not list((tmp_path / "images" / "tryon-results").rglob("*.png"))
+
+
+def test_history_is_newest_first_and_paginated(make_app, person_png, top_png):
+    app = make_app(MAX_JOBS_PER_USER=10)
+    app.extensions["tryon_queue"].stop()
+    client = app.test_client()
+    user = sign_up(client)
+    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    page = client.get("/api/jobs?limit=2", headers=user["headers"]).get_json()
+    assert [j["job_id"] for j in page["data"]] == [ids[2], ids[1]]
+    assert page["pagination"] == {"total": 3, "limit": 2, "offset": 0}
+    rest = client.get("/api/jobs?limit=2&offset=2", headers=user["headers"]).get_json()
+    assert [j["job_id"] for j in rest["data"]] == [ids[0]]
+    assert client.get("/api/jobs?limit=0", headers=user["headers"]).status_code == 400
+    assert client.get("/api/jobs?status=weird", headers=user["headers"]).status_code == 400
+
+
+def test_other_users_jobs_are_invisible(client, user, other_user, person_png, top_png):
+    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    for method, path in [("get", f"/api/job/{job_id}"), ("get", f"/api/job/{job_id}/result"),
+                         ("delete", f"/api/job/{job_id}")]:
+        response = getattr(client, method)(path, headers=other_user["headers"])
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "JOB_NOT_FOUND"
+    assert client.get("/api/jobs", headers=other_user["headers"]).get_json()["data"] == []
+    assert client.get(f"/api/job/{job_id}", headers=user["headers"]).status_code == 200
