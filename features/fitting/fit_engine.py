@@ -143,10 +143,13 @@ def estimate_measurements(*, height, weight, gender):
     if weight:
         bmi = weight / (height / 100) ** 2
         for zone in ESTIMATE_COEFFICIENTS["women"]:
-            estimates[zone] = _mean(
-                intercept + per_bmi * bmi + per_cm * (height - REFERENCE_HEIGHT_CM[g])
-                for g in genders for intercept, per_bmi, per_cm in [ESTIMATE_COEFFICIENTS[g][zone]])
+            estimates[zone] = _mean(_girth_estimate(g, zone, bmi, height) for g in genders)
     return {zone: round(value, 1) for zone, value in estimates.items()}
+
+
+def _girth_estimate(gender, zone, bmi, height):
+    intercept, per_bmi, per_cm = ESTIMATE_COEFFICIENTS[gender][zone]
+    return intercept + per_bmi * bmi + per_cm * (height - REFERENCE_HEIGHT_CM[gender])
 
 
 def helpful_measurements(zones):
@@ -192,7 +195,7 @@ def check_size(*, size, body, garment):
 
 
 def recommend(*, sizes, body, garment, fit_preference="regular"):
-    """Rank the sizes (ascending chart order) for the body and say how sure the recommendation is."""
+    """Rank the sizes (ascending chart order) for a body that has at least one of their zones; say how sure."""
     zones = [zone for zone in chart_zones(sizes) if zone in body.values]
     weights = _zone_weights(zones, body, garment.group)
     fits = [{zone: _zone_fit(zone, body, size["measurements"][zone], garment) for zone in zones} for size in sizes]

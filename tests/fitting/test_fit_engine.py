@@ -168,7 +168,8 @@ def test_missing_zones_are_left_out_and_lower_the_confidence():
 def test_zones_that_disagree_lower_the_confidence_and_the_tight_zone_limits_the_size():
     chart = _women_letter("dresses")
     agreeing = _body_at(_size(chart, "M"), 0.5)
-    hips_of_large = {**agreeing.values, "hip_circumference": sum(_size(chart, "L")["measurements"]["hip_circumference"]) / 2 + 2}
+    large_hips = sum(_size(chart, "L")["measurements"]["hip_circumference"]) / 2 + 2
+    hips_of_large = {**agreeing.values, "hip_circumference": large_hips}
     result = engine.recommend(sizes=chart["sizes"], body=engine.Body(values=hips_of_large), garment=RIGID["dresses"])
     assert result["recommended_size"] == "L"  # a dress that does not go over the hips cannot be worn
     assert "hip_circumference" in result["deciding_zones"]
@@ -205,7 +206,8 @@ def test_length_zones_say_short_and_long():
     short = engine.check_size(size=size, body=short_legs, garment=engine.Garment("jeans"))
     assert _verdicts(short)["inner_leg_length"] == "long" and short["overall_verdict"] == "regular"
     height_only = {"label": "M", "measurements": {"height": [170, 176]}}
-    tall = engine.check_size(size=height_only, body=engine.Body(values={"height": 190}), garment=engine.Garment("coats"))
+    tall = engine.check_size(size=height_only, body=engine.Body(values={"height": 190}),
+                             garment=engine.Garment("coats"))
     assert tall["overall_verdict"] == "too_short"
 
 
@@ -249,11 +251,13 @@ def test_estimates_for_typical_bodies_land_on_plausible_sizes():
     body = engine.body_from_measurements({"height": 165, "weight": 58}, gender="women",
                                          zones=engine.chart_zones(tops["sizes"]))
     assert body.estimated == {"breast_circumference", "waist_circumference"}
-    assert engine.recommend(sizes=tops["sizes"], body=body, garment=RIGID["tops"])["recommended_size"] in ("XS", "S", "M")
+    result = engine.recommend(sizes=tops["sizes"], body=body, garment=RIGID["tops"])
+    assert result["recommended_size"] in ("XS", "S", "M")
     men_tops = size_charts.library_charts(group="tops", gender="men")[0]
     body = engine.body_from_measurements({"height": 180, "weight": 78}, gender="men",
                                          zones=engine.chart_zones(men_tops["sizes"]))
-    assert engine.recommend(sizes=men_tops["sizes"], body=body, garment=RIGID["tops"])["recommended_size"] in ("S", "M", "L")
+    result = engine.recommend(sizes=men_tops["sizes"], body=body, garment=RIGID["tops"])
+    assert result["recommended_size"] in ("S", "M", "L")
 
 
 def test_an_estimate_only_body_is_flagged_and_less_certain_than_the_same_body_measured():

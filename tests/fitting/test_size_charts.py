@@ -61,7 +61,8 @@ def test_a_valid_chart_is_returned_in_cm_with_ranges():
 
 
 def test_legacy_zone_names_and_numeric_labels_are_accepted():
-    parsed = parse_chart(_chart((38, {"chest": [86, 90], "hips": [92, 96]}), (40, {"chest": [90, 94], "hips": [96, 100]})))
+    parsed = parse_chart(_chart((38, {"chest": [86, 90], "hips": [92, 96]}),
+                                (40, {"chest": [90, 94], "hips": [96, 100]})))
     assert [size["label"] for size in parsed["sizes"]] == ["38", "40"]
     assert set(parsed["sizes"][0]["measurements"]) == {"breast_circumference", "hip_circumference"}
 
