@@ -7,7 +7,8 @@ from PIL import Image
 from features.wardrobe import service
 from shared.errors import NotFoundError
 from tests.wardrobe.conftest import (PLATFORM_SECTIONS, add_item, added_item, count_rows, create_category,
-                                     create_section, error_code, garment_photo, stored_file, wardrobe_files)
+                                     create_section, error_code, garment_photo, refuse_writes, stored_file,
+                                     wardrobe_files)
 
 ITEMS = "/api/wardrobe/items"
 FULL_ITEM = {
@@ -321,8 +322,7 @@ def test_a_failed_image_save_leaves_no_item(app, client, user, images_dir):
 
 
 def test_a_failed_row_insert_removes_the_saved_file(app, client, user, images_dir):
-    app.extensions["db"].execute_query(
-        "CREATE TRIGGER refuse_items BEFORE INSERT ON wardrobe BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    refuse_writes(app, "INSERT")
     response = add_item(client, user, title="Never stored")
     assert response.status_code >= 500 and response.get_json()["success"] is False
     assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
@@ -330,8 +330,7 @@ def test_a_failed_row_insert_removes_the_saved_file(app, client, user, images_di
 
 def test_a_failed_row_update_keeps_the_old_image(app, client, user, images_dir):
     item = added_item(client, user, title="Original")
-    app.extensions["db"].execute_query(
-        "CREATE TRIGGER refuse_updates BEFORE UPDATE ON wardrobe BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    refuse_writes(app, "UPDATE")
     response = put_multipart(client, user, item["id"], garment_photo((50, 50)), title="Changed")
     assert response.status_code >= 500
     assert wardrobe_files(images_dir, user) == [f"{item['garment_id']}.png"]
