@@ -52,7 +52,9 @@ def test_add_item_by_upload_with_every_field(client, user, images_dir):
     userid = user["user"]["userid"]
     assert item["image_path"] == f"/images/wardrobe/{userid}/{item['garment_id']}.png"
     assert item["image_url"].startswith(f"http://localhost/images/wardrobe/{userid}/{item['garment_id']}.png?")
-    assert "sig=" in item["image_url"] and "expires=" in item["image_url"]
+    served = client.get(item["image_url"].removeprefix("http://localhost"))
+    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert client.get(item["image_path"]).status_code == 403  # only the signed URL opens the file
     with Image.open(stored_file(images_dir, item["image_path"])) as stored:
         assert stored.format == "PNG" and stored.size == (120, 160)
     assert client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]["title"] == item["title"]
@@ -291,6 +293,7 @@ def test_delete_item_removes_its_file(client, user, images_dir):
     response = client.delete(f"{ITEMS}/{gone['id']}", headers=user["headers"])
     assert response.status_code == 200 and response.get_json()["data"] == {"id": gone["id"], "deleted": True}
     assert not stored_file(images_dir, gone["image_path"]).exists()
+    assert client.get(gone["image_url"].removeprefix("http://localhost")).status_code == 404
     assert wardrobe_files(images_dir, user) == [f"{keep['garment_id']}.png"]
     assert client.get(f"{ITEMS}/{gone['id']}", headers=user["headers"]).status_code == 404
     assert client.delete(f"{ITEMS}/{gone['id']}", headers=user["headers"]).status_code == 404
