@@ -134,15 +134,19 @@ def _sized_group(garment):
 def _chart(*, inline_chart, garment, group, gender, size, notes):
     """The chart to use (see the module docstring); UNKNOWN_SIZE when no candidate has `size`."""
     if inline_chart is not None:
-        candidates = [_parsed_chart(inline_chart, source="request", name="Size chart sent with the request")]
+        try:
+            candidates = [_own_chart(inline_chart, source="request", name="Size chart sent with the request")]
+        except size_charts.InvalidSizeChart as exc:
+            raise ValidationError(f"Invalid size_chart: {exc}", code="INVALID_SIZE_CHART",
+                                  details={"field": "size_chart", "problem": str(exc)}) from None
     else:
         candidates = []
         if garment["size_chart"] is not None:
             try:
-                candidates.append(_parsed_chart(garment["size_chart"], source="product",
-                                                name="Size guide on the product page"))
-            except ValidationError as exc:
-                notes.append(f"The product page's size guide could not be used ({exc.message}).")
+                candidates.append(_own_chart(garment["size_chart"], source="product",
+                                             name="Size guide on the product page"))
+            except size_charts.InvalidSizeChart as exc:
+                notes.append(f"The product page's size guide could not be used: {exc}.")
         if garment["brand"]:
             candidates += size_charts.library_charts(group=group, gender=gender, brand=garment["brand"])
         candidates += size_charts.library_charts(group=group, gender=gender)
@@ -155,13 +159,10 @@ def _chart(*, inline_chart, garment, group, gender, size, notes):
     return chart
 
 
-def _parsed_chart(raw, *, source, name):
-    try:
-        parsed = size_charts.parse_chart(raw)
-    except size_charts.InvalidSizeChart as exc:
-        raise ValidationError(f"Invalid size_chart: {exc}", code="INVALID_SIZE_CHART",
-                              details={"field": "size_chart", "problem": str(exc)}) from None
-    return {"id": source, "name": name, "source": source, "note": None, "approximation": False, **parsed}
+def _own_chart(raw, *, source, name):
+    """A chart that came with this garment (request or product page), validated."""
+    return {"id": source, "name": name, "source": source, "note": None, "approximation": False,
+            **size_charts.parse_chart(raw)}
 
 
 def _default_gender(category, notes):

@@ -1,5 +1,6 @@
 """POST /api/fitting/check and GET /api/fitting/size-recommendation with inline, brand and built-in charts."""
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.conftest import sign_up
 from tests.fitting.conftest import WOMEN_M_BODY, check, data, error, recommendation, save_measurements
@@ -260,3 +261,26 @@ def test_fitting_is_rate_limited_per_user(client, woman):
     for _ in range(2):
         data(recommendation(client, woman, category="t_shirts"))
     error(recommendation(client, woman, category="t_shirts"), 429, "RATE_LIMITED")
+
+
+SCALARS = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6, allow_nan=False) | st.text(max_size=12)
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+ZONE_VALUES = st.one_of(st.floats(-50, 300, allow_nan=False), st.lists(st.floats(-50, 300, allow_nan=False),
+                                                                       max_size=3), JSON_VALUES)
+CHARTS = st.fixed_dictionaries({"sizes": st.lists(st.fixed_dictionaries({
+    "label": st.one_of(st.sampled_from(["S", "M", "L", "38", "2XL"]), JSON_VALUES),
+    "measurements": st.dictionaries(st.sampled_from(["breast_circumference", "waist_circumference", "chest",
+                                                     "foot_length", "height", "bust"]), ZONE_VALUES, max_size=3)}),
+    max_size=4)}, optional={"unit": st.sampled_from(["cm", "in", "mm", 3])}) | JSON_VALUES
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chart=CHARTS, category=st.sampled_from(["t_shirts", "dresses", "jeans", "shoes", "bags", None, 7]),
+       size=st.one_of(st.none(), st.sampled_from(["S", "M", "38", "XXXXL"]), JSON_VALUES),
+       fabric=st.one_of(st.none(), JSON_VALUES), preference=st.sampled_from([None, "tighter", "loose", 1]))
+def test_any_request_body_gets_an_answer_or_a_clear_4xx(client, woman, chart, category, size, fabric, preference):
+    body = {"size_chart": chart, "category": category, "size": size, "fabric": fabric, "fit_preference": preference}
+    response = check(client, woman, **{key: value for key, value in body.items() if value is not None})
+    assert response.status_code in (200, 400, 422), response.get_json()
+    assert response.get_json()["success"] is (response.status_code == 200)
