@@ -263,7 +263,8 @@ def test_fitting_is_rate_limited_per_user(client, woman):
     error(recommendation(client, woman, category="t_shirts"), 429, "RATE_LIMITED")
 
 
-SCALARS = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6, allow_nan=False) | st.text(max_size=12)
+SCALARS = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6, allow_nan=False)
+           | st.text(max_size=12))
 JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
 ZONE_VALUES = st.one_of(st.floats(-50, 300, allow_nan=False), st.lists(st.floats(-50, 300, allow_nan=False),
