@@ -49,7 +49,8 @@ def hash_password(password):
 def verify_credentials(*, db, email, password):
     """The user row for a correct email/password pair; the same error for every wrong pair."""
     user = user_model.get_by_email(db, email.strip().lower()) if isinstance(email, str) else None
-    valid = check_password_hash(user["password"] if user else _DUMMY_HASH, password or "")
+    password = password if isinstance(password, str) else ""
+    valid = check_password_hash(user["password"] if user else _DUMMY_HASH, password)
     if not user or not valid or not user["is_active"]:
         raise AuthenticationError("Email or password is incorrect", code="INVALID_CREDENTIALS")
     return user

@@ -151,3 +151,11 @@ def test_login_is_rate_limited_per_account(app_factory_with_limits):
     assert limited.status_code == 429
     assert limited.get_json()["error"]["code"] == "RATE_LIMITED"
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_login_with_a_password_that_is_not_a_string_is_refused_like_a_wrong_one(client):
+    account = sign_up(client)
+    for password in (["x"], {"a": 1}, 12345678, True):
+        response = client.post("/api/login", json={"email": account["email"], "password": password})
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "INVALID_CREDENTIALS"
