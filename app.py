@@ -51,6 +51,13 @@ def create_app(config=None):
     return app
 
 
+def shutdown_app(app):
+    """Stop background work (queue workers) and close the database: for tests and embedding."""
+    for hook in app.extensions.get("shutdown_hooks", []):
+        hook()
+    app.extensions["db"].close_all()
+
+
 def _resolve_settings(config):
     if isinstance(config, Settings):
         settings = config

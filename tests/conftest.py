@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from app import create_app
+from app import create_app, shutdown_app
 from tests.scale.backends import backend_environment
 
 _emails = itertools.count()
@@ -38,9 +38,7 @@ def app(tmp_path, settings_overrides):
     }
     application = create_app(config)
     yield application
-    for hook in application.extensions.get("shutdown_hooks", []):
-        hook()
-    application.extensions["db"].close_all()
+    shutdown_app(application)
 
 
 @pytest.fixture

@@ -46,13 +46,20 @@ class ThreadJobQueue:
             self._wake.notify()
 
     def stop(self, wait=True):
+        """Stop claiming jobs; with wait, let running jobs finish (unfinished ones are recovered at start-up)."""
         self._stopping.set()
         self.notify()
-        self._dispatcher.join(timeout=5)
+        if self._dispatcher.is_alive():
+            self._dispatcher.join(timeout=10)
         self._pool.shutdown(wait=wait, cancel_futures=True)
-        self.deps.db.close_thread_connection()
 
     def _dispatch_forever(self):
+        try:
+            self._dispatch_until_stopped()
+        finally:
+            self.deps.db.close_thread_connection()
+
+    def _dispatch_until_stopped(self):
         last_maintenance = 0.0
         while not self._stopping.is_set():
             try:

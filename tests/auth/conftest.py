@@ -1,6 +1,6 @@
 import pytest
 
-from app import create_app
+from app import create_app, shutdown_app
 
 
 @pytest.fixture
@@ -11,4 +11,4 @@ def app_factory_with_limits(tmp_path):
                       "RATELIMIT_LOGIN_PER_ACCOUNT": "3 per minute", "RATELIMIT_LOGIN": "100 per minute",
                       "RATELIMIT_CREATE_ACCOUNT": "100 per minute", "RATELIMIT_STORAGE_URI": "memory://"})
     yield app
-    app.extensions["db"].close_all()
+    shutdown_app(app)

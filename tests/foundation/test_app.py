@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from app import create_app
+from app import create_app, shutdown_app
 from config import ConfigurationError, Settings
 from tests.conftest import sign_up
 
@@ -30,7 +30,7 @@ def test_health_reports_unreachable_database(tmp_path):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable"}
-    app.extensions["db"].close_all()
+    shutdown_app(app)
 
 
 @pytest.mark.parametrize("method,path,status,code", [
@@ -48,11 +48,12 @@ def test_http_errors_come_back_in_the_envelope(client, method, path, status, cod
 
 def test_oversized_body_is_413_json(tmp_path):
     app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "t.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "MAX_REQUEST_SIZE": 1024})
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "MAX_REQUEST_SIZE": 1024,
+                      "IMAGES_DIR": str(tmp_path / "images")})
     response = app.test_client().post("/api/login", data="x" * 5000, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
-    app.extensions["db"].close_all()
+    shutdown_app(app)
 
 
 def test_unexpected_exception_is_500_json_with_request_id(app):
@@ -75,7 +76,8 @@ def test_request_id_is_echoed_or_generated(client):
 def test_cors_preflight_for_configured_origins(tmp_path):
     origins = "http://localhost:3000,chrome-extension://abcdefghijklmnop"
     app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "t.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "CORS_ORIGINS": origins})
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "CORS_ORIGINS": origins,
+                      "IMAGES_DIR": str(tmp_path / "images")})
     client = app.test_client()
     preflight = client.options("/api/users/profile", headers={
         "Origin": "chrome-extension://abcdefghijklmnop", "Access-Control-Request-Method": "GET",
@@ -85,7 +87,7 @@ def test_cors_preflight_for_configured_origins(tmp_path):
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
     foreign = client.get("/health", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in foreign.headers
-    app.extensions["db"].close_all()
+    shutdown_app(app)
 
 
 def test_logs_are_json_with_request_id_and_never_contain_secrets(app, client, tmp_path):
@@ -103,12 +105,12 @@ def test_logs_are_json_with_request_id_and_never_contain_secrets(app, client, tm
 
 def test_production_refuses_to_start_without_secrets(tmp_path):
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        create_app({"FLASK_ENV": "production", "DATABASE_PATH": str(tmp_path / "p.db"),
+        create_app({"FLASK_ENV": "production", "DATABASE_PATH": str(tmp_path / "p.db"), "IMAGES_DIR": str(tmp_path),
                     "INSTANCE_DIR": str(tmp_path / "instance"), "LOG_TO_FILES": False})
 
 
 def test_development_generates_per_machine_secrets(tmp_path):
-    settings = Settings.from_env(env={"INSTANCE_DIR": str(tmp_path / "instance")})
+    settings = Settings.from_env(env={"INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images")})
     first = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False}))
     second = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False}))
     other_machine = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "e.db"),
@@ -119,7 +121,7 @@ def test_development_generates_per_machine_secrets(tmp_path):
     assert second.extensions["settings"].JWT_SECRET_KEY == secret  # stable across restarts
     assert other_machine.extensions["settings"].JWT_SECRET_KEY != secret
     for app in (first, second, other_machine):
-        app.extensions["db"].close_all()
+        shutdown_app(app)
 
 
 def test_settings_read_from_environment():

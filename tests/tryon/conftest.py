@@ -84,7 +84,7 @@ def mean_color(image):
 @pytest.fixture
 def make_app(tmp_path):
     """Build apps sharing one database and images dir, as restarts of the same server."""
-    from app import create_app
+    from app import create_app, shutdown_app
     apps = []
 
     def build(**overrides):
@@ -97,6 +97,4 @@ def make_app(tmp_path):
 
     yield build
     for application in apps:
-        for hook in application.extensions.get("shutdown_hooks", []):
-            hook()
-        application.extensions["db"].close_all()
+        shutdown_app(application)
