@@ -25,23 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image  # noqa: E402
-from skimage import data as skimage_data  # noqa: E402
-
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.tryon.conftest import draw_garment  # noqa: E402
+from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def png(image):
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def multipart(fields):
@@ -131,8 +122,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--local-runs", type=int, default=5)
     args = parser.parse_args()
-    files = {"selfie": ("me.png", png(Image.fromarray(skimage_data.astronaut()))),
-             "garment_image": ("shirt.png", png(draw_garment("top")))}
+    files = {"selfie": ("me.png", png_bytes(person_photo())),
+             "garment_image": ("shirt.png", png_bytes(draw_garment("top")))}
 
     with FakeGemini() as fake:
         fake.delay = args.delay

@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from app import create_app, shutdown_app
+from tests.photos import person_photo, png_bytes
 from tests.scale.backends import backend_environment
 
 _emails = itertools.count()
@@ -69,3 +70,9 @@ def user(client):
 @pytest.fixture
 def other_user(client):
     return sign_up(client, email=unique_email("other"))
+
+
+@pytest.fixture(scope="session")
+def person_png():
+    """PNG bytes of a real photo of a person."""
+    return png_bytes(person_photo())

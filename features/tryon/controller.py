@@ -98,7 +98,8 @@ def _urls(item_urls, garment_url):
 @bp.get("/job/<job_id>")
 @require_auth
 def get_job_status(job_id):
-    return success_response(_job_to_dict(service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)))
+    job = service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)
+    return success_response(service.present_job(job, get_storage()))
 
 
 @bp.get("/job/<job_id>/result")
@@ -114,7 +115,8 @@ def list_jobs():
     limit_, offset = pagination_args()
     jobs, total = service.list_jobs(db=get_db(), user_id=g.user_id, status=request.args.get("status") or None,
                                     limit=limit_, offset=offset)
-    return success_response([_job_to_dict(job) for job in jobs],
+    storage = get_storage()
+    return success_response([service.present_job(job, storage) for job in jobs],
                             pagination={"total": total, "limit": limit_, "offset": offset})
 
 
@@ -123,27 +125,3 @@ def list_jobs():
 def delete_job(job_id):
     return success_response(service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
                             "Try-on deleted")
-
-
-def _job_to_dict(job):
-    data = {
-        "job_id": job["job_id"],
-        "status": job["status"],
-        "progress": job["progress"],
-        "stage": job["stage"],
-        "kind": job["kind"],
-        "provider": job["provider"],
-        "garments": [{"source": g_["source"], "url": g_.get("url"), "type": g_.get("type")}
-                     for g_ in job["inputs"].get("garments", [])],
-        "created_at": job["created_at"],
-        "started_at": job["started_at"],
-        "finished_at": job["finished_at"],
-        "timings": service.timings(job),
-        "result_url": None,
-        "error": None,
-    }
-    if job["status"] == "done":
-        data["result_url"] = get_storage().signed_url(job["result_image_path"])
-    elif job["status"] == "failed":
-        data["error"] = {"code": job["error_code"], "message": job["error_message"]}
-    return data

@@ -220,3 +220,28 @@ def timings(job):
     return {"queue_seconds": round((started - created).total_seconds(), 3) if started else None,
             "processing_seconds": round((finished - started).total_seconds(), 3) if started and finished else None,
             "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}
+
+
+def present_job(job, storage):
+    """What clients see of a job: status, progress, stage, signed result URL or typed error, timings."""
+    data = {
+        "job_id": job["job_id"],
+        "status": job["status"],
+        "progress": job["progress"],
+        "stage": job["stage"],
+        "kind": job["kind"],
+        "provider": job["provider"],
+        "garments": [{"source": garment["source"], "url": garment.get("url"), "type": garment.get("type")}
+                     for garment in job["inputs"].get("garments", [])],
+        "created_at": job["created_at"],
+        "started_at": job["started_at"],
+        "finished_at": job["finished_at"],
+        "timings": timings(job),
+        "result_url": None,
+        "error": None,
+    }
+    if job["status"] == "done":
+        data["result_url"] = storage.signed_url(job["result_image_path"])
+    elif job["status"] == "failed":
+        data["error"] = {"code": job["error_code"], "message": job["error_message"]}
+    return data

@@ -8,6 +8,7 @@ from shared.middleware import require_auth
 from shared.models.user import to_public_dict
 from shared.request_data import json_body
 from shared.response import success_response
+from shared.storage import get_storage
 
 bp = Blueprint("users", __name__, url_prefix="/api/users")
 
@@ -35,3 +36,19 @@ def change_password():
     # Every older token is now revoked; hand the caller a fresh one so this device stays signed in.
     return success_response({"token": issue_token(settings, user), "user": to_public_dict(user)},
                             "Password changed; other sessions were signed out")
+
+
+@bp.delete("/profile")
+@require_auth
+def delete_account():
+    """Delete the account and everything stored about it (body: {"password": "..."})."""
+    service.delete_account(db=get_db(), storage=get_storage(), user_id=g.user_id,
+                           password=json_body().get("password"))
+    return success_response({"deleted": True}, "Your account and all its data were deleted")
+
+
+@bp.get("/profile/export")
+@require_auth
+def export_account():
+    """Everything stored about the caller, as JSON (images as signed URLs)."""
+    return success_response(service.export_account(db=get_db(), storage=get_storage(), user_id=g.user_id))

@@ -4,6 +4,9 @@ import string
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from features.body_measurements import service as measurements_service
+from features.tryon import service as tryon_service
+from features.wardrobe import service as wardrobe_service
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.models import user as user_model
@@ -81,3 +84,52 @@ def change_password(*, db, user_id, current_password, new_password, min_length):
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
     user_model.change_password(db, user_id, hash_password(new_password))
     return user_model.get_by_userid(db, user_id)
+
+
+def delete_account(*, db, storage, user_id, password):
+    """Delete the user and everything stored about them, after confirming the password.
+
+    The rows go first in one statement (every table cascades from users), so the account can never be
+    half-deleted; then the files of each feature are removed.
+    """
+    user = get_profile(db=db, user_id=user_id)
+    if not isinstance(password, str) or not check_password_hash(user["password"], password):
+        raise AuthenticationError("Password is incorrect; confirm the deletion with your current password",
+                                  code="INVALID_CREDENTIALS")
+    user_model.delete(db, user_id)
+    wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
+    tryon_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
+    storage.delete_prefix(f"avatars/{user_id}/")
+
+
+def export_account(*, db, storage, user_id):
+    """Everything stored about the user, with signed URLs for their images."""
+    user = get_profile(db=db, user_id=user_id)
+    items = _all_pages(lambda limit, offset: wardrobe_service.list_items(
+        db=db, user_id=user_id, limit=limit, offset=offset)[0])
+    jobs = _all_pages(lambda limit, offset: tryon_service.list_jobs(
+        db=db, user_id=user_id, limit=limit, offset=offset)[0])
+    sections = wardrobe_service.list_categories(db=db, user_id=user_id)
+    return {
+        "exported_at": user_model.utc_now(),
+        "profile": user_model.to_public_dict(user),
+        "avatar_url": storage.signed_url(user["avatar_path"]) if user["avatar_path"] else None,
+        "body_measurements": measurements_service.get_or_none(db=db, user_id=user_id),
+        "wardrobe": {
+            "items": [{**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
+                      for item in items],
+            "sections": [{k: v for k, v in s.items() if k != "categories"} for s in sections if not s["is_platform"]],
+            "categories": [c for s in sections for c in s["categories"] if not c["is_platform"]],
+        },
+        "tryon_jobs": [tryon_service.present_job(job, storage) for job in jobs],
+    }
+
+
+def _all_pages(fetch_page, page_size=100):
+    rows, offset = [], 0
+    while True:
+        page = fetch_page(page_size, offset)
+        rows.extend(page)
+        if len(page) < page_size:
+            return rows
+        offset += page_size
