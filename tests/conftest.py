@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from app import create_app, shutdown_app
+from tests.fakes.shop_server import ShopServer
 from tests.photos import person_photo, png_bytes
 from tests.scale.backends import backend_environment
 
@@ -76,3 +77,10 @@ def other_user(client):
 def person_png():
     """PNG bytes of a real photo of a person."""
     return png_bytes(person_photo())
+
+
+@pytest.fixture(scope="session")
+def shop():
+    """The loopback shop (tests/fakes/shop_server.py); tests using it admit private networks."""
+    with ShopServer() as server:
+        yield server
