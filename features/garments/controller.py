@@ -1,0 +1,111 @@
+"""HTTP endpoints for product pages: scrape, categorize, extract-images."""
+from flask import Blueprint, current_app
+
+from features.garments import service
+from features.garments.image_categorizer import GarmentImageClassifier
+from shared.database import get_db
+from shared.errors import ValidationError
+from shared.image_processing import decode_base64_image, validate_image
+from shared.middleware import optional_auth
+from shared.rate_limit import limit
+from shared.request_data import json_body
+from shared.response import success_response
+from shared.validators import validate_required
+
+bp = Blueprint("garments", __name__, url_prefix="/api/garments")
+_TEXT_FIELDS = ("title", "description", "product_type")
+MAX_TEXT_LENGTH = 20_000
+
+
+def init_app(app):
+    """One Gemini client for image categorisation, only when a key is configured."""
+    settings = app.extensions["settings"]
+    if settings.GEMINI_API_KEY:
+        classifier = GarmentImageClassifier.from_settings(settings)
+        app.extensions["garment_image_classifier"] = classifier
+        app.extensions.setdefault("shutdown_hooks", []).append(classifier.close)
+
+
+@bp.post("/scrape")
+@limit("RATELIMIT_SCRAPE")
+def scrape_product():
+    body = json_body()
+    url, html = _url_and_html(body)
+    refresh = body.get("refresh", False)
+    if not isinstance(refresh, bool):
+        raise ValidationError("refresh must be true or false", details={"field": "refresh"})
+    product, cached = service.load_product(db=get_db(), settings=_settings(), url=url, html=html,
+                                           use_cache=not refresh)
+    return success_response({"product": product, "cached": cached})
+
+
+@bp.post("/categorize")
+def categorize_garment():
+    body = json_body()
+    texts = {name: _optional_text(body, name) for name in _TEXT_FIELDS}
+    texts["breadcrumbs"] = _breadcrumbs(body.get("breadcrumbs"))
+    image = _image(body)
+    if not any(texts.values()) and image is None:
+        raise ValidationError("Send at least one of title, description, breadcrumbs, product_type or image",
+                              code="MISSING_FIELDS", details={"fields": [*_TEXT_FIELDS, "breadcrumbs", "image"]})
+    result = service.categorize_request(classifier=current_app.extensions.get("garment_image_classifier"),
+                                        texts=texts, image=image)
+    return success_response(result)
+
+
+@bp.post("/extract-images")
+@limit("RATELIMIT_SCRAPE")
+@optional_auth
+def extract_images():
+    url, html = _url_and_html(json_body())
+    return success_response(service.extract_images(db=get_db(), settings=_settings(), url=url, html=html))
+
+
+def _settings():
+    return current_app.extensions["settings"]
+
+
+def _url_and_html(body):
+    validate_required(body, ["url"])
+    if not isinstance(body["url"], str):
+        raise ValidationError("url must be a string", code="INVALID_URL", details={"field": "url"})
+    html = body.get("html")
+    if html is not None:
+        service.check_client_html(settings=_settings(), html=html)
+    return body["url"].strip(), html
+
+
+def _optional_text(body, name):
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH:
+        raise ValidationError(f"{name} must be a string of at most {MAX_TEXT_LENGTH} characters",
+                              details={"field": name})
+    return value.strip()
+
+
+def _breadcrumbs(value):
+    """A list of strings, or one string with the usual separators ("Women > Dresses")."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        value = [part for part in value.replace("/", ">").replace("|", ">").split(">")]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value) or len(value) > 50:
+        raise ValidationError("breadcrumbs must be a list of strings or a string like 'Women > Dresses'",
+                              details={"field": "breadcrumbs"})
+    return [item.strip() for item in value if item.strip()] or None
+
+
+def _image(body):
+    """Image bytes from `image` (base64 or data URL) or `image_url` (downloaded safely), validated."""
+    if body.get("image") not in (None, ""):
+        image = decode_base64_image(body["image"], "image", max_bytes=_settings().MAX_UPLOAD_SIZE)
+    elif body.get("image_url") not in (None, ""):
+        if not isinstance(body["image_url"], str):
+            raise ValidationError("image_url must be a string", code="INVALID_URL", details={"field": "image_url"})
+        image = service.fetch_image(settings=_settings(), url=body["image_url"].strip())
+    else:
+        return None
+    validate_image(image, max_bytes=_settings().MAX_UPLOAD_SIZE)
+    return image

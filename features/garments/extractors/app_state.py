@@ -1,0 +1,356 @@
+"""Product data from the state a shop's JavaScript app embeds in the page.
+
+Next.js `__NEXT_DATA__`, `<script type="application/json">` props (Zalando, Namshi), JS object
+literals such as H&M's `productArticleDetails`, JSON in data-* attributes (Kiabi). Their shapes
+differ per shop, so instead of one path per shop the state is searched for the node that looks
+most like *this* product (a name plus sizes, prices, images…, preferring nodes whose id appears in
+the page URL and skipping recommendation subtrees), and fields are read from it by the key names
+shops actually use.
+"""
+import re
+
+from features.garments.extractors.fabric import from_components, has_material, parse_composition
+from features.garments.extractors.schema_org import brand_name, currency_value, price_value
+from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
+                                                 parse_currency, unique)
+
+TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
+BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "designer")
+DESCRIPTION_KEYS = ("description", "longdescription", "descriptionhtml", "bodyhtml", "info", "shortdescription")
+PRICE_KEYS = ("pricesalevalue", "saleprice", "currentprice", "finalprice", "displayprice", "price", "pricing",
+              "prices", "pricerange", "whitepricevalue")
+VARIANT_KEYS = ("sizes", "variants", "skus", "units", "simples", "items", "sizeoptions", "availablesizes")
+SIZE_ONLY_KEYS = ("sizes", "sizeoptions", "availablesizes")
+SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "sizevalue")
+GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
+SIZE_CODE_KEYS = ("size", "codesize")
+AVAILABILITY_KEYS = ("available", "isavailable", "instock", "availability", "stock", "quantity", "stocklevel",
+                     "availabletoorder", "orderable", "isinstock", "stockstatus")
+COLOR_KEYS = ("colorname", "colourname", "colorloc", "color", "colour", "colorfamily")
+COLOR_LIST_KEYS = ("colors", "colours", "colorways", "swatches")
+IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "original", "large", "hd", "big", "image", "url", "src", "href",
+                        "main", "standard", "thumbnail", "thumb")
+BREADCRUMB_KEYS = ("breadcrumbs", "breadcrumb", "crumbs", "breadcrumbscategories")
+PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype", "maincategorysummary",
+                     "defaultcategory", "category", "type")
+SELECTED_CHILD = re.compile(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
+_SKIP_SUBTREE = re.compile(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
+                           r"reco|suggest|complete|outfit|wishlist|cart|basket|navigation|menu|header|footer|"
+                           r"customer|user|seo|translations|experiment|tracking|analytics", re.I)
+_MATERIAL_KEY = re.compile(r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", re.I)
+_IMAGE_LIST_KEY = re.compile(r"images?$|media$|gallery$|pictures$|photos$|imageurls$|urls$", re.I)
+_NOT_PRODUCT_IMAGE_KEY = re.compile(r"swatch|logo|icon|video|sizeguide", re.I)
+_IMAGE_URL = re.compile(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
+                        re.I)
+_MAX_NODES = 60_000
+
+
+def read_app_state(page, title_hint=None):
+    """Fields from the product node found in the page's embedded state ({} when none is found).
+
+    `title_hint` (the name structured data gives) favours the node that describes that product.
+    """
+    blobs = _state_blobs(page)
+    hint = _words(title_hint)
+    best, best_score = None, 0
+    for blob in blobs:
+        for node, score in _candidates(blob, page.url.lower(), hint):
+            if score > best_score:
+                best, best_score = node, score
+    if best is None:
+        return {}
+    fields = read_node(best, page.base_url)
+    if not fields.get("sizes"):
+        fields["sizes"] = next((sizes for blob in blobs if (sizes := _sizes_anywhere(blob))), [])
+    return fields
+
+
+def read_node(node, base_url):
+    """Normalised fields from one product node of any shop's state."""
+    selected = _selected_child(node)
+    price, currency = _price(node)
+    if price is None and selected:
+        price, currency = _price(selected)
+    variants = _variant_list(node)
+    return {
+        "title": _first_text(node, TITLE_KEYS),
+        "brand": _brand(node),
+        "description": _first(node, DESCRIPTION_KEYS, clean_multiline),
+        "price": price,
+        "currency": currency,
+        "images": _images(node, base_url) or (_images(selected, base_url) if selected else []),
+        "sizes": _sizes(variants),
+        "colors": _colors(node, variants[1] if variants else []),
+        "fabric": _fabric(node) or (_fabric(selected) if selected else []),
+        "breadcrumbs": _breadcrumbs(node),
+        "product_type": _product_type(node),
+    }
+
+
+def _state_blobs(page):
+    blobs = [document for _, document in page.json_scripts]
+    blobs += list(page.script_assignments.values())
+    blobs += [document for _, document in page.json_attributes]
+    return blobs
+
+
+def _candidates(blob, url_text, hint):
+    """(node, score) for dicts in the blob that look like a product."""
+    stack = [(blob, None, None, 0)]
+    visited = 0
+    while stack and visited < _MAX_NODES:
+        value, key, parent, depth = stack.pop()
+        visited += 1
+        if isinstance(value, list):
+            stack.extend((item, key, parent, depth + 1) for item in value[:50] if isinstance(item, (dict, list)))
+            continue
+        if not isinstance(value, dict) or depth > 10:
+            continue
+        score = _product_score(value)
+        if score >= 4:
+            yield value, score + _selection_bonus(value, key, parent, url_text) + _title_bonus(value, hint)
+        stack.extend((child, child_key, value, depth + 1) for child_key, child in value.items()
+                     if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(child_key)))
+
+
+def _product_score(node):
+    keys = {_norm(key): value for key, value in node.items()}
+    if not any(isinstance(keys.get(key), str) and keys[key].strip() for key in TITLE_KEYS):
+        return 0
+    score = 2
+    score += any(key in keys for key in BRAND_KEYS)
+    score += any(key in keys for key in PRICE_KEYS)
+    score += 2 * any(isinstance(keys.get(key), (list, dict)) and keys[key] for key in VARIANT_KEYS)
+    score += any(_IMAGE_LIST_KEY.search(key) and keys[key] for key in keys)
+    score += any(key in keys for key in DESCRIPTION_KEYS)
+    score += any(key in keys for key in COLOR_KEYS + COLOR_LIST_KEYS)
+    score += any(_MATERIAL_KEY.search(key) for key in keys)
+    score += any(key in keys for key in ("sku", "productid", "articlecode", "styleid", "id", "code"))
+    return score
+
+
+def _selection_bonus(node, key, parent, url_text):
+    """Prefer the selected product: its id in the page URL, or its key named by the parent."""
+    identifiers = [key] + [node.get(name) for name in ("id", "sku", "code", "articleCode", "productId")]
+    bonus = 0
+    if any(isinstance(value, (str, int)) and len(str(value)) >= 5 and str(value).lower() in url_text
+           for value in identifiers):
+        bonus += 3
+    if isinstance(key, str) and isinstance(parent, dict) and key in {str(v) for v in parent.values() if isinstance(v, str)}:
+        bonus += 2
+    return bonus
+
+
+def _title_bonus(node, hint):
+    title = _words(_first_text(node, TITLE_KEYS))
+    return 2 if hint and title and (hint <= title or title <= hint) else 0
+
+
+def _words(text):
+    return set(re.findall(r"\w+", text.lower())) if text else set()
+
+
+def _norm(key):
+    return re.sub(r"[_\-\s]", "", str(key)).lower()
+
+
+def _get(node, keys):
+    normalised = {_norm(key): value for key, value in node.items()}
+    for key in keys:
+        if key in normalised and normalised[key] not in (None, "", [], {}):
+            yield key, normalised[key]
+
+
+def _first(node, keys, reader):
+    return next((result for _, value in _get(node, keys) if (result := reader(value))), None)
+
+
+def _first_text(node, keys):
+    return _first(node, keys, lambda value: clean_text(value) if isinstance(value, str) else None)
+
+
+def _brand(node):
+    return _first(node, BRAND_KEYS, brand_name)
+
+
+def _price(node):
+    for _, value in _get(node, PRICE_KEYS):
+        price = price_value(value)
+        if price:
+            currency = (currency_value(value) or _first(node, ("currency", "currencycode", "pricecurrency"),
+                                                        parse_currency)
+                        or (parse_currency(value) if isinstance(value, str) else None))
+            return price, currency
+    return None, None
+
+
+def _selected_child(node):
+    return next((value for key, value in node.items() if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))),
+                None)
+
+
+def _variant_list(node, depth=0):
+    """(key, elements) of the node's size/variant collection, looking one level into wrappers."""
+    for key, value in _get(node, VARIANT_KEYS):
+        elements = list(value.values()) if isinstance(value, dict) else value
+        if isinstance(elements, list) and elements and any(_size_label(item, key) for item in elements):
+            return key, elements
+    if depth == 0:
+        for key, value in node.items():
+            if isinstance(value, dict) and "size" in _norm(key) and not _SKIP_SUBTREE.search(key):
+                found = _variant_list(value, depth + 1)
+                if found:
+                    return found
+    return None
+
+
+def _size_label(item, collection_key):
+    if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+        return clean_text(item) if collection_key in SIZE_ONLY_KEYS else None
+    if not isinstance(item, dict):
+        return None
+    keys = SIZE_LABEL_KEYS + (GENERIC_LABEL_KEYS if collection_key in SIZE_ONLY_KEYS else ()) + SIZE_CODE_KEYS
+    for _, value in _get(item, keys):
+        if isinstance(value, dict):
+            value = next((v for _, v in _get(value, ("local", "name", "label", "value", "manufacturer"))), None)
+        label = clean_text(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+        if label and len(label) <= 24:
+            return label
+    return None
+
+
+def _sizes(variants):
+    if not variants:
+        return []
+    key, elements = variants
+    sizes = {}
+    for item in elements:
+        label = _size_label(item, key)
+        if not label:
+            continue
+        available = _availability(item) if isinstance(item, dict) else None
+        previous = sizes.get(label)
+        sizes[label] = available if previous is None else (previous or bool(available))
+    return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _availability(item):
+    for _, value in _get(item, AVAILABILITY_KEYS):
+        if isinstance(value, dict):
+            value = next((v for _, v in _get(value, ("stocklevel", "available", "quantity", "availabletoorder"))),
+                         None)
+        available = parse_availability(value)
+        if available is not None:
+            return available
+    return None
+
+
+def _sizes_anywhere(blob):
+    """Sizes from any collection whose items carry a size-specific key (state split across blobs)."""
+    stack = [blob]
+    visited = 0
+    while stack and visited < _MAX_NODES:
+        value = stack.pop()
+        visited += 1
+        if isinstance(value, dict):
+            items = list(value.values())
+            if len(items) >= 2 and all(isinstance(item, dict) and _size_label(item, "") for item in items):
+                return _sizes(("", items))
+            stack.extend(child for key, child in value.items()
+                         if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(key)))
+        elif isinstance(value, list):
+            if len(value) >= 2 and all(isinstance(item, dict) and _size_label(item, "") for item in value):
+                return _sizes(("", value))
+            stack.extend(item for item in value if isinstance(item, (dict, list)))
+    return []
+
+
+def _colors(node, variant_elements):
+    colors = [_first_text(item, COLOR_KEYS) for item in variant_elements if isinstance(item, dict)]
+    for _, value in _get(node, COLOR_LIST_KEYS):
+        for item in value if isinstance(value, list) else []:
+            colors.append(_first_text(item, COLOR_KEYS + ("name",)) if isinstance(item, dict) else clean_text(item))
+    colors.append(_first_text(node, COLOR_KEYS))
+    return unique(colors)
+
+
+def _images(node, base_url):
+    urls = []
+    for key, value in node.items():
+        if _IMAGE_LIST_KEY.search(str(key)) and not _NOT_PRODUCT_IMAGE_KEY.search(str(key)):
+            urls += _image_urls(value, base_url, 0)
+    return unique(urls)
+
+
+def _image_urls(value, base_url, depth):
+    if depth > 4:
+        return []
+    if isinstance(value, str):
+        url = large_image_url(value, base_url) if _IMAGE_URL.search(value) else None
+        return [url] if url else []
+    if isinstance(value, list):
+        return [url for item in value[:40] for url in _image_urls(item, base_url, depth + 1)]
+    if isinstance(value, dict):
+        for key in IMAGE_RENDITION_KEYS:
+            found = _image_urls(value.get(key), base_url, depth + 1)
+            if found:
+                return found
+        nested = [item for key, item in value.items()
+                  if isinstance(item, (dict, list)) and not _NOT_PRODUCT_IMAGE_KEY.search(str(key))]
+        return [url for item in nested for url in _image_urls(item, base_url, depth + 1)]
+    return []
+
+
+def _fabric(node, depth=0):
+    """Composition from material-named keys, attribute lists, or {material, percentage} components."""
+    if depth > 4:
+        return []
+    if isinstance(node, list):
+        components = [item for item in node if isinstance(item, dict) and "material" in item and "percentage" in item]
+        if components:
+            return from_components(components)
+        return next((found for item in node[:30] if (found := _fabric(item, depth + 1))), [])
+    if not isinstance(node, dict):
+        return []
+    label = _first_text(node, ("name", "label", "key", "title", "heading"))
+    if label and _MATERIAL_KEY.search(label):
+        found = _composition_from(next((v for _, v in _get(node, ("value", "values", "text", "data"))), None))
+        if found:
+            return found
+    for key, value in node.items():
+        if _SKIP_SUBTREE.search(str(key)):
+            continue
+        if _MATERIAL_KEY.search(str(key)):
+            found = _composition_from(value) or _fabric(value, depth + 1)
+        elif isinstance(value, (dict, list)):
+            found = _fabric(value, depth + 1)
+        else:
+            found = []
+        if found:
+            return found
+    return []
+
+
+def _composition_from(value):
+    if isinstance(value, list):
+        value = "; ".join(str(item) for item in value if isinstance(item, (str, int, float)))
+    return parse_composition(value) if isinstance(value, str) and has_material(value) else []
+
+
+def _breadcrumbs(node):
+    for _, value in _get(node, BREADCRUMB_KEYS):
+        if isinstance(value, list):
+            names = [_first_text(item, ("name", "displayname", "text", "label", "title")) if isinstance(item, dict)
+                     else clean_text(item) for item in value]
+            names = [name for name in names if name]
+            if names:
+                return names
+    return []
+
+
+def _product_type(node):
+    for _, value in _get(node, PRODUCT_TYPE_KEYS):
+        text = brand_name(value) if isinstance(value, (dict, str)) else None
+        if text and not text.isdigit():
+            return text
+    return None

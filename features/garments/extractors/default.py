@@ -1,0 +1,30 @@
+"""DefaultExtractor: every generic layer, for any shop."""
+from features.garments.extractors.app_state import read_app_state
+from features.garments.extractors.base import BrandExtractor, Findings
+from features.garments.extractors.html_heuristics import read_html
+from features.garments.extractors.meta_tags import read_meta, read_site
+from features.garments.extractors.microdata import read_items
+from features.garments.extractors.schema_org import read_products
+from features.garments.extractors.size_chart import read_size_chart
+
+
+class DefaultExtractor(BrandExtractor):
+    """schema.org JSON-LD and microdata, embedded app state, meta tags, then plain HTML."""
+
+    name = "default"
+
+    def read_layers(self, page, fetch_json=None):
+        json_ld = read_products(page.json_ld, page.base_url)
+        microdata = read_products(read_items(page.tree), page.base_url)
+        title_hint = json_ld.get("title") or microdata.get("title")
+        app_state = read_app_state(page, title_hint)
+        html = read_html(page, title_hint or app_state.get("title"))
+        html["size_chart"] = read_size_chart(page.tree)
+        return [
+            Findings("json-ld", "json-ld", json_ld),
+            Findings("microdata", "microdata", microdata),
+            Findings("app-state", "app-state", app_state),
+            Findings("meta", "meta", read_meta(page)),
+            Findings("html", "html", html),
+            Findings("site", "site", read_site(page)),
+        ]

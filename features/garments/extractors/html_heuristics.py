@@ -1,0 +1,282 @@
+"""Plain-HTML heuristics, the last layer: what a shopper sees on the page when no data says it.
+
+Gallery images (named after the product in their alt text), size selectors, "Colour: …" labels,
+composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
+other products) are skipped everywhere.
+"""
+import re
+
+from features.garments.extractors.fabric import MATERIAL_WORDS, has_material, parse_composition, parse_percentages
+from features.garments.extractors.page import in_other_product
+from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price, unique
+
+_SIZE_CONTAINER = re.compile(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
+                             r"(?<![a-z])maat|tamanho|talle", re.I)
+_NOT_SIZE_CONTAINER = re.compile(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
+                                 r"image|img|swatch-?color|colou?r|quantity|qty", re.I)
+_SIZE_PREFIX = re.compile(r"^[^\d:]{2,25}:\s*")
+_SIZE_SUFFIX = re.compile(r"\s+[-–—|(]\s*[^\d]*$")
+_SOLD_OUT = re.compile(r"sold ?out|out of stock|not available|unavailable|ausverkauft|nicht verfügbar|épuisé|"
+                       r"indisponible|agotado|no disponible|esaurito|non disponibile|uitverkocht|"
+                       r"niet beschikbaar|esgotado|indisponível", re.I)
+_NOT_A_SIZE = re.compile(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
+                         r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", re.I)
+_DISABLED_CLASS = re.compile(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
+                             r"inactive|not-?available|is-?empty", re.I)
+_COLOR_LABEL = re.compile(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
+                          re.I)
+_FABRIC_LABEL = re.compile(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
+                           r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
+                           r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
+                           r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", re.I)
+_FABRIC_CLASS = re.compile(r"fabric|composition|material", re.I)
+_FILLER_WORDS = r"and|und|et|y|e|en|or|oder|ou|o|with|mit|avec|con|com|met"
+_MATERIALS_ONLY = re.compile(
+    rf"^(?:\s*(?:\d{{1,3}}(?:[.,]\d+)?\s*%|{'|'.join(re.escape(word) for word in MATERIAL_WORDS)}|{_FILLER_WORDS}"
+    rf"|[,;/&+.()-]))+\s*$", re.I)
+_BREADCRUMB = re.compile(r"breadcrumb", re.I)
+_PRICE_CLASS = re.compile(r"price", re.I)
+_NOT_CURRENT_PRICE = re.compile(r"old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|crossed|"
+                                r"from|unit|per|installment|klarna|shipping", re.I)
+_BRAND_CLASS = re.compile(r"brand", re.I)
+_OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
+
+
+def read_html(page, title_hint=None):
+    """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
+    tree = page.tree
+    title = _h1_title(tree)
+    return {
+        "title": title,
+        "brand": _brand(tree),
+        "price": _price(tree)[0],
+        "currency": _price(tree)[1],
+        "images": gallery_images(page, title_hint or title),
+        "sizes": _sizes(tree),
+        "colors": _colors(tree),
+        "fabric": _fabric(tree),
+        "breadcrumbs": _breadcrumbs(tree),
+    }
+
+
+def fabric_from_text(text):
+    """Composition a description states: "label: materials" lines ("Obermaterial: Textil, Leder",
+    "Laufsohle: Gummi"), else percentages in prose ("made of cotton (100%)")."""
+    found = [entry for line in (text or "").splitlines() for entry in _fabric_from_line(line)]
+    if found:
+        return unique(found, key=lambda entry: entry["name"].lower())
+    return parse_percentages(text)
+
+
+def gallery_images(page, title):
+    """Images whose alt/title text names the product, largest rendition each, outside other products' tiles."""
+    words = _significant_words(title)
+    if not words:
+        return []
+    urls = []
+    for img in page.tree.iter("img"):
+        label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
+        if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
+            continue
+        if in_other_product(img) or _links_to_other_page(img, page):
+            continue
+        urls.append(_largest_rendition(img, page.base_url))
+    return unique(urls)
+
+
+def _significant_words(title):
+    return [word for word in re.findall(r"\w{3,}", (title or "").lower())][:8]
+
+
+def _links_to_other_page(img, page):
+    link = next((a for a in img.iterancestors("a")), None)
+    href = absolute_url(link.get("href"), page.url) if link is not None else None
+    return bool(href) and not re.search(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", href, re.I) and \
+        href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
+
+
+def _largest_rendition(img, base_url):
+    link = next((a for a in img.iterancestors("a")), None)
+    candidates = [img.get(name) for name in ("data-zoom-image", "data-zoom", "data-large", "data-full",
+                                              "data-original", "data-hires")]
+    if link is not None:
+        candidates += [link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None, link.get("href")]
+    candidates += [_largest_srcset(img.get("srcset") or img.get("data-srcset")), img.get("data-src"), img.get("src")]
+    for candidate in candidates:
+        if candidate and re.search(r"\.(?:jpe?g|png|webp|avif)|/image|/is/|[?&](?:w|sw|imwidth)=", candidate, re.I):
+            url = large_image_url(candidate, base_url)
+            if url:
+                return url
+    return None
+
+
+def _largest_srcset(srcset):
+    best, best_width = None, -1
+    for part in (srcset or "").split(","):
+        pieces = part.strip().split()
+        if not pieces:
+            continue
+        width = int(re.sub(r"\D", "", pieces[1]) or 0) if len(pieces) > 1 else 0
+        if width > best_width:
+            best, best_width = pieces[0], width
+    return best
+
+
+def _h1_title(tree):
+    for h1 in tree.iter("h1"):
+        text = clean_text(h1.text_content())
+        if text and not in_other_product(h1):
+            return text
+    return None
+
+
+def _brand(tree):
+    for element in tree.xpath("//*[@data-brand or contains(translate(@class,'BRAND','brand'),'brand')]"):
+        if in_other_product(element) or element.tag in ("img", "script", "meta"):
+            continue
+        text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
+        if text and len(text) <= 40:
+            return text
+    return None
+
+
+def _price(tree):
+    for element in tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
+        marker = element.get("class", "")
+        if (_NOT_CURRENT_PRICE.search(marker) or in_other_product(element)
+                or any(a.tag in ("del", "s", "strike") for a in element.iterancestors())):
+            continue
+        text = clean_text(element.text_content())
+        if text and len(text) <= 30 and parse_currency(text) and parse_price(text):
+            return parse_price(text), parse_currency(text)
+    return None, None
+
+
+def _sizes(tree):
+    for container in tree.xpath("//select|//ul|//ol|//div|//fieldset"):
+        marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("name"),
+                                        container.get("data-attr-id"), container.get("data-attr"))))
+        if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or in_other_product(container):
+            continue
+        sizes = _size_options(container)
+        if sizes:
+            return sizes
+    return []
+
+
+def _size_options(container):
+    items = []
+    for attribute in _OPTION_ATTRIBUTES:
+        items = items or container.xpath(f".//*[@{attribute}]")
+    items = items or container.xpath(".//option") or container.xpath(".//li") or container.xpath(".//button") or \
+        container.xpath(".//input[@type='radio']") or [e for e in container.iter() if len(e) == 0 and e is not container]
+    sizes = {}
+    for item in items:
+        raw = clean_text(item.text_content()) or next(
+            (item.get(name) for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title") if item.get(name)), None)
+        label, sold_out = _size_label(raw)
+        if not label:
+            continue
+        available = not (sold_out or _is_disabled(item))
+        sizes[label] = sizes.get(label, False) or available
+    return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _size_label(raw):
+    text = clean_text(raw)
+    if not text or _NOT_A_SIZE.search(text):
+        return None, False
+    text = _SIZE_PREFIX.sub("", text)
+    suffix = _SIZE_SUFFIX.search(text)
+    sold_out = bool(_SOLD_OUT.search(text))
+    if suffix and not re.search(r"\d", suffix.group()):
+        text = text[:suffix.start()]
+    text = _SOLD_OUT.sub("", text).strip(" -–|")
+    if not text or len(text) > 24 or not re.search(r"\w", text):
+        return None, False
+    return text, sold_out
+
+
+def _is_disabled(item):
+    for element in (item, item.getparent()):
+        if element is None:
+            continue
+        if (element.get("disabled") is not None or element.get("aria-disabled") == "true"
+                or _DISABLED_CLASS.search(element.get("class", ""))
+                or (element.get("data-availability") or "").lower() in ("unavailable", "notavailable", "soldout")):
+            return True
+    return False
+
+
+def _colors(tree):
+    for element in tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+        own = clean_text(element.text) or ""
+        match = _COLOR_LABEL.match(own)
+        if not match or in_other_product(element):
+            continue
+        value = clean_text(own[match.end():]) or _following_text(element)
+        if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value):
+            return [value]
+    return []
+
+
+def _following_text(element):
+    """Text right after a label: its children, else the text after it, else the next sibling element."""
+    inner = clean_text("".join(child.text_content() for child in element if isinstance(child.tag, str)))
+    if inner or clean_text(element.tail):
+        return inner or clean_text(element.tail)
+    sibling = element.getnext()
+    return clean_text(sibling.text_content()) if sibling is not None else None
+
+
+def _fabric(tree):
+    return _labelled_fabric(tree) or _fabric_by_class(tree)
+
+
+def _labelled_fabric(tree):
+    """Every "Material: …", "Composition: …" or "Sole: rubber" on the page (shoes list parts apart)."""
+    found = []
+    for element in tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+        own = clean_text(element.text) or ""
+        match = _FABRIC_LABEL.match(own)
+        if match and not in_other_product(element):
+            value = clean_text(own[match.end():]) or _following_text(element)
+            found += parse_composition(value) if value and has_material(value) else []
+        elif element.tag in ("li", "p", "td", "dd") and ":" in own and not in_other_product(element):
+            found += _fabric_from_line(clean_text(element.text_content()) or "")
+    return unique(found, key=lambda entry: entry["name"].lower())
+
+
+def _fabric_by_class(tree):
+    for element in tree.xpath("//*[@class]"):
+        if _FABRIC_CLASS.search(element.get("class", "")) and not in_other_product(element):
+            text = clean_text(element.text_content())
+            if text and len(text) <= 200 and re.search(r"\d\s*%", text):
+                fabric = parse_composition(text)
+                if fabric:
+                    return fabric
+    return []
+
+
+def _fabric_from_line(line):
+    """Materials of a "label: materials" line, or of a short line with percentages."""
+    line = line.strip()
+    if not line or len(line) > 200:
+        return []
+    label, separator, value = line.partition(":")
+    if separator and _MATERIALS_ONLY.match(value) and has_material(value) and len(label) <= 40:
+        return parse_composition(value)
+    return []
+
+
+def _breadcrumbs(tree):
+    for container in tree.xpath("//*[@class or @id or @aria-label]"):
+        marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("aria-label"))))
+        if not _BREADCRUMB.search(marker) or container.tag in ("li", "a", "span"):
+            continue
+        items = container.xpath(".//li") or container.xpath(".//a")
+        names = unique(clean_text(item.text_content()) for item in items)
+        names = [name for name in names if name and len(name) <= 60]
+        if names:
+            return names
+    return []

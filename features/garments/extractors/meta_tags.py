@@ -1,0 +1,50 @@
+"""OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
+import re
+
+from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_currency,
+                                                 parse_price, unique)
+
+
+def read_meta(page):
+    """Fields the page's meta tags state about the product."""
+    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount",
+                                 "twitter:data1" if _twitter_label_is_price(page) else "")
+    currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency"))
+    return {
+        "title": _title_without_shop(clean_text(page.meta_value("og:title", "twitter:title")), page),
+        "brand": clean_text(page.meta_value("product:brand", "og:brand")),
+        "price": parse_price(price_text),
+        "currency": currency or (parse_currency(price_text) if price_text else None),
+        "images": unique(large_image_url(value, page.base_url)
+                         for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
+                         for value in page.meta.get(key, [])),
+        "colors": unique(clean_text(value) for value in page.meta.get("product:color", [])),
+        "description": clean_text(page.meta_value("og:description", "description", "twitter:description")),
+        "canonical_url": page.canonical_link or absolute_url(page.meta_value("og:url"), page.url),
+        "product_type": clean_text(page.meta_value("product:category", "product:type")),
+    }
+
+
+def read_site(page):
+    """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi)."""
+    name = clean_text(page.meta_value("og:site_name", "application-name", "apple-mobile-web-app-title"))
+    if name and not re.search(r"\.(com|net|shop|[a-z]{2})$", name, re.I) and len(name) <= 40:
+        return {"brand": name}
+    return {}
+
+
+def _twitter_label_is_price(page):
+    label = clean_text(page.meta_value("twitter:label1")) or ""
+    return bool(re.search(r"price|preis|prix|precio|prezzo|prijs|preço", label, re.I))
+
+
+def _title_without_shop(title, page):
+    """og:title minus a trailing " - Shop" / " | Shop" naming the site."""
+    if not title:
+        return None
+    site = clean_text(page.meta_value("og:site_name"))
+    for separator in (" | ", " - ", " – ", " — "):
+        head, _, tail = title.rpartition(separator)
+        if head and site and site.lower().split()[0] in tail.lower():
+            return head.strip()
+    return title

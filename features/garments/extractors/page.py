@@ -1,0 +1,257 @@
+"""A product page parsed once: the HTML tree, its scripts, meta tags and embedded JSON/JS objects."""
+import html
+import json
+import re
+from functools import cached_property
+
+import chompjs
+import lxml.html
+from lxml import etree
+
+from features.garments.extractors.values import absolute_url, clean_text
+
+_COMMENT_WRAPPERS = re.compile(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
+_JS_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|[^'"`]+|['"`]""", re.S)
+_JS_ESCAPE = re.compile(r'\\(x[0-9a-fA-F]{2}|.)|"', re.S)
+_TERNARY_CONDITION = re.compile(r"[!\w$.()]+\s*\?\s*$")
+# `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`
+_ASSIGNMENT = re.compile(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
+                         r"(?:(?=[{\[])|JSON\.parse\(\s*(?=['\"`]))")
+MAX_STATE_SCRIPT_CHARS = 3_000_000
+# Containers of other products: recommendations, carousels, recently viewed, "shop the look"…
+_OTHER_PRODUCTS = re.compile(r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
+                             r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
+                             r"you-?may|mega-?menu|cookie|newsletter|mini-?cart", re.I)
+
+
+class ProductPage:
+    """The page at `url` as given by `html`; every view of it is computed on first use."""
+
+    def __init__(self, url, html_text):
+        self.url = url
+        self.html = html_text
+
+    @cached_property
+    def tree(self):
+        try:
+            return lxml.html.document_fromstring(self.html or "<html></html>")
+        except (etree.ParserError, ValueError):
+            return lxml.html.document_fromstring("<html></html>")
+
+    @cached_property
+    def base_url(self):
+        base = self.tree.find(".//base[@href]")
+        return absolute_url(base.get("href"), self.url) if base is not None else self.url
+
+    @cached_property
+    def scripts(self):
+        """(attributes, text) of every script element, in document order."""
+        return [(dict(script.attrib), script.text or "") for script in self.tree.iter("script")]
+
+    @cached_property
+    def meta(self):
+        """meta tags by lower-cased property/name/itemprop → list of contents, in page order."""
+        found = {}
+        for element in self.tree.iter("meta"):
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            content = element.get("content")
+            if key and content is not None and not _is_inside_item_scope(element):
+                found.setdefault(key.strip().lower(), []).append(content)
+        return found
+
+    def meta_value(self, *keys):
+        for key in keys:
+            for value in self.meta.get(key, []):
+                if clean_text(value):
+                    return value
+        return None
+
+    @cached_property
+    def json_ld(self):
+        """Every parsed ld+json document (dicts or lists), wrappers and entities handled."""
+        documents = []
+        for attributes, text in self.scripts:
+            if "ld+json" in attributes.get("type", "").lower():
+                document = parse_json_text(text)
+                if document is not None:
+                    documents.append(document)
+        return documents
+
+    @cached_property
+    def json_scripts(self):
+        """(id, parsed) for every `<script type="application/json">` (Next.js, Zalando props, Shopify…)."""
+        found = []
+        for attributes, text in self.scripts:
+            kind = attributes.get("type", "").lower()
+            if kind.endswith("json") and "ld+json" not in kind and len(text) < MAX_STATE_SCRIPT_CHARS:
+                document = parse_json_text(text)
+                if isinstance(document, (dict, list)):
+                    found.append((attributes.get("id", ""), document))
+        return found
+
+    @cached_property
+    def script_assignments(self):
+        """name → parsed object for `var x = {…}` / `window.x = {…}` in inline scripts."""
+        found = {}
+        for attributes, text in self.scripts:
+            if attributes.get("src") or "json" in attributes.get("type", "").lower() or len(text) > MAX_STATE_SCRIPT_CHARS:
+                continue
+            for match in _ASSIGNMENT.finditer(text):
+                name = match.group(1)
+                if name in found:
+                    continue
+                if text[match.end()] in "{[":
+                    value = parse_js_object(text, match.end())
+                else:
+                    value = parse_json_text(_js_string(text, match.end()))
+                if isinstance(value, (dict, list)) and value:
+                    found[name] = value
+        return found
+
+    @cached_property
+    def json_attributes(self):
+        """(element id, parsed) for JSON objects carried in data-* attributes (often entity-encoded)."""
+        found = []
+        for element in self.tree.xpath("//*[@*[starts-with(name(), 'data-')]]"):
+            if in_other_product(element):
+                continue
+            for name, value in element.attrib.items():
+                if name.startswith("data-") and value[:1] in "{[" and len(value) > 20:
+                    document = parse_json_text(value)
+                    if isinstance(document, (dict, list)):
+                        found.append((element.get("id") or name, document))
+        return found
+
+    @cached_property
+    def canonical_link(self):
+        for link in self.tree.iter("link"):
+            if "canonical" in (link.get("rel") or "").lower().split():
+                return absolute_url(link.get("href"), self.url)
+        return None
+
+
+
+def in_other_product(element):
+    """Whether the element sits in another product's block or in the page chrome (header, nav, footer)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("html", "body", "main"):
+            continue
+        if node.tag in ("header", "footer", "nav") or _OTHER_PRODUCTS.search(
+                f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return False
+
+
+def _is_inside_item_scope(element):
+    return any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
+
+
+def parse_json_text(text):
+    """JSON from a script or attribute: comment/CDATA wrappers stripped, lenient about control chars,
+    falling back to a tolerant JS-object parser; string values HTML-unescaped. None when unreadable."""
+    text = _COMMENT_WRAPPERS.sub("", (text or "").strip()).strip()
+    if not text:
+        return None
+    if text.startswith("&") or "&quot;" in text[:200]:
+        text = html.unescape(text)
+    try:
+        document = json.loads(text, strict=False)
+    except ValueError:
+        try:
+            document = chompjs.parse_js_object(text)
+        except (ValueError, TypeError):
+            return None
+    return unescape_strings(document)
+
+
+def parse_js_object(text, start):
+    """The JavaScript object/array literal starting at `start`, read tolerantly; None when unreadable.
+
+    Shops write JS, not JSON: single quotes, trailing commas, `isDesktop ? 'a' : 'b'`, even
+    `'a'/ 'b'` where a comma was meant. Those are rewritten to plain literals before parsing.
+    """
+    end = _literal_end(text, start)
+    if end is None:
+        return None
+    literal = text[start:end]
+    try:
+        return unescape_strings(json.loads(literal, strict=False))
+    except ValueError:
+        pass
+    try:
+        return unescape_strings(chompjs.parse_js_object(_plain_literals(literal)))
+    except (ValueError, TypeError):
+        return None
+
+
+def _js_string(text, start):
+    """The value of the JS string literal at `start` (for `JSON.parse('…')`), or None."""
+    token = _JS_TOKEN.match(text, start)
+    if token is None or not _is_string(token.group()):
+        return None
+    try:
+        return json.loads('"' + _JS_ESCAPE.sub(_json_escape, token.group()[1:-1]) + '"')
+    except ValueError:
+        return None
+
+
+def _json_escape(match):
+    """One JS escape (or bare double quote) as JSON writes it."""
+    if match.group(0) == '"':
+        return '\\"'
+    escaped = match.group(1)
+    if escaped[0] == "x":
+        return "\\u00" + escaped[1:]
+    if escaped in '"\\/bfnrtu':
+        return match.group(0)
+    return "" if escaped == "\n" else escaped
+
+
+def _literal_end(text, start):
+    depth = 0
+    for match in _JS_TOKEN.finditer(text, start):
+        token = match.group()
+        if len(token) > 1 and token[0] in "'\"`":
+            continue
+        for offset, char in enumerate(token):
+            if char in "{[":
+                depth += 1
+            elif char in "}]":
+                depth -= 1
+                if depth == 0:
+                    return match.start() + offset + 1
+    return None
+
+
+def _plain_literals(js):
+    tokens = [match.group() for match in _JS_TOKEN.finditer(js)]
+    output = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if (not _is_string(token) and index + 3 < len(tokens) and _TERNARY_CONDITION.search(token)
+                and _is_string(tokens[index + 1]) and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3])):
+            output += [_TERNARY_CONDITION.sub("", token), tokens[index + 1]]
+            index += 4
+            continue
+        if token.strip() == "/" and output and _is_string(output[-1]) and index + 1 < len(tokens) and _is_string(tokens[index + 1]):
+            output.append(",")
+        else:
+            output.append(token)
+        index += 1
+    return "".join(output)
+
+
+def _is_string(token):
+    return len(token) > 1 and token[0] in "'\"`" and token[-1] == token[0]
+
+
+def unescape_strings(value):
+    """HTML entities decoded in every string of a parsed document ("H&amp;M" → "H&M")."""
+    if isinstance(value, str):
+        return html.unescape(value) if "&" in value else value
+    if isinstance(value, list):
+        return [unescape_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: unescape_strings(item) for key, item in value.items()}
+    return value

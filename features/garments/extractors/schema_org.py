@@ -1,0 +1,182 @@
+"""schema.org Product data, from JSON-LD and from microdata (converted to the same node shape).
+
+Handles the shapes real pages use: @graph, top-level arrays, one Product per size or colour,
+ProductGroup/hasVariant, offers as object/array/AggregateOffer (even malformed, with objects where
+numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lower-case types and
+`id`/`type` without the @.
+"""
+from features.garments.extractors.fabric import parse_composition
+from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
+                                                 parse_availability, parse_currency, parse_price, unique)
+
+PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "someproducts"}
+# Products nested under these keys are other products (recommendations, accessories), not variants.
+_OTHER_PRODUCT_KEYS = {"issimilarto", "isrelatedto", "isaccessoryorsparepartfor", "isconsumablefor",
+                       "itemlistelement", "mentions", "subjectof"}
+_PRICE_KEYS = ("price", "lowprice", "lowPrice", "value", "amount", "sales", "now", "current", "highprice", "highPrice")
+_MAX_DEPTH = 12
+
+
+def node_types(node):
+    """Lower-cased schema.org type names of a node ("http://schema.org/Product" → "product")."""
+    raw = node.get("@type", node.get("type"))
+    names = raw if isinstance(raw, list) else [raw]
+    return {name.rstrip("/").rsplit("/", 1)[-1].lower() for name in names if isinstance(name, str)}
+
+
+def iter_nodes(document):
+    """Every dict in the document with the key it sits under, skipping other products' subtrees."""
+    stack = [(document, "", 0)]
+    while stack:
+        value, key, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(value, list):
+            stack.extend((item, key, depth + 1) for item in reversed(value))
+        elif isinstance(value, dict):
+            yield value, key
+            stack.extend((child, child_key.lower(), depth + 1) for child_key, child in reversed(value.items())
+                         if child_key.lower() not in _OTHER_PRODUCT_KEYS and isinstance(child, (dict, list)))
+
+
+def read_products(documents, base_url):
+    """Normalised fields of the page's product from schema.org documents ({} when there is none)."""
+    products = [node for document in documents for node, key in iter_nodes(document)
+                if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model")]
+    if not products:
+        return {"breadcrumbs": read_breadcrumbs(documents)}
+    main = products[0]
+    name = clean_text(main.get("name"))
+    siblings = [node for node in products[1:] if clean_text(node.get("name")) in (name, None)]
+    variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
+    variants = [node for node in variants if isinstance(node, dict)]
+    offers = [offer for node in [main, *variants] for offer in _offers(node)]
+    price, currency = _price_and_currency(offers)
+    return {
+        "title": name,
+        "brand": brand_name(main.get("brand")) or brand_name(main.get("manufacturer")),
+        "description": clean_multiline(main.get("description")),
+        "price": price,
+        "currency": currency,
+        "images": unique(url for node in [main, *variants] for url in image_urls(node.get("image"), base_url)),
+        "sizes": _variant_sizes(variants),
+        "colors": unique(clean_text(color) for node in [main, *variants] for color in _as_list(node.get("color"))),
+        "fabric": _fabric(main),
+        "product_type": _category_name(main.get("category")),
+        "canonical_url": absolute_url(main.get("url"), base_url),
+        "breadcrumbs": read_breadcrumbs(documents),
+    }
+
+
+def read_breadcrumbs(documents):
+    """Names in the page's BreadcrumbList, in position order."""
+    for document in documents:
+        for node, _ in iter_nodes(document):
+            if "breadcrumblist" in node_types(node):
+                items = [item for item in _as_list(node.get("itemListElement")) if isinstance(item, dict)]
+                items.sort(key=lambda item: parse_price(item.get("position")) or 0)
+                names = [clean_text(item.get("name")) or _item_name(item.get("item")) for item in items]
+                return [name for name in names if name]
+    return []
+
+
+def brand_name(value):
+    """Brand text from a string, a Brand/Thing/Organization object or a list of them."""
+    if isinstance(value, list):
+        return next((name for name in map(brand_name, value) if name), None)
+    if isinstance(value, dict):
+        return clean_text(value.get("name"))
+    return clean_text(value)
+
+
+def image_urls(value, base_url):
+    """Absolute large-rendition URLs from an image property (string, list, ImageObject, nulls)."""
+    urls = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("contentUrl") or item.get("url") or item.get("@id")
+        url = large_image_url(item, base_url) if isinstance(item, str) else None
+        if url:
+            urls.append(url)
+    return urls
+
+
+def price_value(value, depth=0):
+    """A price from a number/string or an object that wraps one ({"sales": {"value": 3499}})."""
+    if isinstance(value, dict) and depth < 3:
+        return next((price for price in (price_value(value.get(key), depth + 1) for key in _PRICE_KEYS) if price),
+                    None)
+    return parse_price(value) if not isinstance(value, (dict, list)) else None
+
+
+def currency_value(value, depth=0):
+    """A currency code from a string or an object carrying one ({"currency": {"code": "PLN"}})."""
+    if isinstance(value, dict) and depth < 3:
+        for key in ("priceCurrency", "currency", "currencyCode", "code", "sales", "lowprice", "lowPrice"):
+            currency = currency_value(value.get(key), depth + 1)
+            if currency:
+                return currency
+        return None
+    return parse_currency(value) if isinstance(value, str) else None
+
+
+def _offers(node):
+    offers = []
+    for offer in _as_list(node.get("offers")):
+        if isinstance(offer, dict):
+            offers.append(offer)
+            offers += [inner for inner in _as_list(offer.get("offers")) if isinstance(inner, dict)]
+    return offers
+
+
+def _price_and_currency(offers):
+    for offer in offers:
+        specification = offer.get("priceSpecification")
+        specification = specification[0] if isinstance(specification, list) and specification else specification
+        price = price_value(offer.get("price")) or price_value(specification) or price_value(offer)
+        if price:
+            currency = currency_value(offer) or currency_value(specification) or currency_value(
+                offer.get("lowprice") or offer.get("lowPrice"))
+            return price, currency
+    return None, None
+
+
+def _variant_sizes(variants):
+    sizes = {}
+    for node in variants:
+        size = node.get("size")
+        label = clean_text(size.get("name") if isinstance(size, dict) else size)
+        if not label:
+            continue
+        available = any(parse_availability(offer.get("availability")) for offer in _offers(node))
+        sizes[label] = sizes.get(label, False) or available
+    return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _fabric(node):
+    for value in _as_list(node.get("material")):
+        fabric = parse_composition(value if isinstance(value, str) else brand_name(value))
+        if fabric:
+            return fabric
+    for prop in _as_list(node.get("additionalProperty")):
+        if isinstance(prop, dict) and "material" in str(prop.get("name", "")).lower():
+            fabric = parse_composition(prop.get("value"))
+            if fabric:
+                return fabric
+    return []
+
+
+def _category_name(value):
+    if isinstance(value, list):
+        value = " > ".join(filter(None, (_category_name(item) for item in value)))
+    return brand_name(value)
+
+
+def _item_name(item):
+    return clean_text(item.get("name")) if isinstance(item, dict) else None
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

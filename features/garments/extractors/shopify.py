@@ -1,0 +1,129 @@
+"""ShopifyExtractor: Shopify shops, recognised by their page, read from Shopify's product JSON.
+
+The theme embeds the product as JSON (`<script type="application/json" data-product-json>` or a
+`product` object in another script); when the page lacks it and fetching is allowed, the shop's
+own `<product url>.js` serves the same object. Prices there are in cents; sizes and colours are
+the variants' option values; pages also carry *other* products' JSON (recommendations), so the
+product is chosen by its handle, the last part of the /products/ URL.
+"""
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from features.garments.extractors.base import Findings
+from features.garments.extractors.default import DefaultExtractor
+from features.garments.extractors.values import clean_multiline, clean_text, large_image_url, unique
+
+_SIZE_OPTION = re.compile(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", re.I)
+_COLOR_OPTION = re.compile(r"colou?r|farbe|couleur|colore|kleur|\bcor\b", re.I)
+_SHOPIFY_MARKERS = re.compile(r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics")
+_ACTIVE_CURRENCY = re.compile(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s*:\s*\"([A-Z]{3})\"")
+
+
+class ShopifyExtractor(DefaultExtractor):
+    name = "shopify"
+    domains = ("myshopify.com",)
+
+    @classmethod
+    def matches_page(cls, page):
+        return bool(_SHOPIFY_MARKERS.search(page.html or ""))
+
+    def read_layers(self, page, fetch_json=None):
+        product = embedded_product(page) or _fetched_product(page.url, fetch_json)
+        fields = read_shopify_product(product, page.base_url) if product else {}
+        if fields and not fields.get("currency"):
+            active = _ACTIVE_CURRENCY.search(page.html or "")
+            fields["currency"] = active.group(1) if active else None
+        return [Findings("shop", "shopify-json", fields), *super().read_layers(page, fetch_json)]
+
+
+def embedded_product(page):
+    """The page's own product object (matched by handle) from its JSON scripts or script objects."""
+    handle = product_handle(page.url)
+    documents = [document for _, document in page.json_scripts] + list(page.script_assignments.values())
+    candidates = [candidate for document in documents for candidate in _product_objects(document)]
+    return next((c for c in candidates if handle and c.get("handle") == handle), None) or \
+        next((c for c in candidates if not handle and c.get("options")), None)
+
+
+def product_handle(url):
+    match = re.search(r"/products/([^/?#]+)", urlsplit(url).path)
+    return match.group(1) if match else None
+
+
+def product_json_url(url):
+    """`https://shop/products/x` → `https://shop/products/x.js` (query and fragment dropped)."""
+    parts = urlsplit(url)
+    path = re.sub(r"\.(?:js|json)$", "", parts.path.rstrip("/"))
+    return urlunsplit((parts.scheme, parts.netloc, path + ".js", "", ""))
+
+
+def read_shopify_product(product, base_url):
+    """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3)."""
+    options = [option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []]
+    variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
+    size_key = _option_key(options, _SIZE_OPTION)
+    color_key = _option_key(options, _COLOR_OPTION)
+    return {
+        "title": clean_text(product.get("title")),
+        "brand": clean_text(product.get("vendor")),
+        "description": clean_multiline(product.get("description") or product.get("body_html")),
+        "price": _price(product.get("price") if product.get("price") is not None else
+                        (variants[0].get("price") if variants else None)),
+        "currency": None,
+        "images": unique(large_image_url(image.get("src") if isinstance(image, dict) else image, base_url)
+                         for image in product.get("images") or []),
+        "sizes": _option_values(variants, size_key, with_availability=True) if size_key else [],
+        "colors": _option_values(variants, color_key) if color_key else [],
+        "product_type": clean_text(product.get("type") or product.get("product_type")),
+    }
+
+
+def _product_objects(document, depth=0):
+    if depth > 4:
+        return []
+    if isinstance(document, dict):
+        if isinstance(document.get("variants"), list) and "handle" in document:
+            return [document]
+        return [found for value in document.values() if isinstance(value, (dict, list))
+                for found in _product_objects(value, depth + 1)]
+    if isinstance(document, list):
+        return [found for value in document[:50] for found in _product_objects(value, depth + 1)]
+    return []
+
+
+def _fetched_product(url, fetch_json):
+    if fetch_json is None or not product_handle(url):
+        return None
+    document = fetch_json(product_json_url(url))
+    return document if isinstance(document, dict) and isinstance(document.get("variants"), list) else None
+
+
+def _option_key(options, pattern):
+    index = next((i for i, name in enumerate(options) if isinstance(name, str) and pattern.search(name)), None)
+    return f"option{index + 1}" if index is not None and index < 3 else None
+
+
+def _option_values(variants, key, with_availability=False):
+    values = {}
+    for variant in variants:
+        value = clean_text(variant.get(key))
+        if value:
+            values[value] = values.get(value, False) or variant.get("available", True) is not False
+    if with_availability:
+        return [{"name": name, "available": available} for name, available in values.items()]
+    return list(values)
+
+
+def _price(value):
+    """Shopify's .js JSON gives integer cents (11700); the .json flavour gives "117.00"."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value / 100 if value > 0 else None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+", text):
+        return int(text) / 100 or None
+    try:
+        return float(text) or None
+    except ValueError:
+        return None

@@ -1,0 +1,165 @@
+"""Turning the raw values shops publish into clean ones: text, prices, currencies, availability, URLs."""
+import html
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)])")
+# Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
+_PLACEHOLDER = re.compile(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", re.I)
+
+CURRENCY_SYMBOLS = {
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS",
+    "zł": "PLN", "kč": "CZK", "ft": "HUF", "lei": "RON", "r$": "BRL", "a$": "AUD", "c$": "CAD", "nz$": "NZD",
+    "hk$": "HKD", "us$": "USD", "chf": "CHF", "ر.س": "SAR", "د.إ": "AED", "د.ك": "KWD", "ر.ق": "QAR",
+}
+_ISO_CURRENCIES = {
+    "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB",
+    "JPY", "CNY", "KRW", "INR", "AUD", "NZD", "CAD", "MXN", "BRL", "ARS", "CLP", "COP", "PEN", "UYU",
+    "ZAR", "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "EGP", "ILS", "HKD", "SGD", "MYR", "THB", "IDR",
+    "PHP", "VND", "TWD", "ISK", "UAH", "MAD", "NGN", "KES",
+}
+_AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presale", "preorder", "backorder",
+              "available", "true", "1", "yes", "instoreonly"}
+_UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
+                "false", "0", "no", "coming_soon", "comingsoon"}
+# Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
+_RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
+_SHOPIFY_SIZE_SUFFIX = re.compile(
+    r"_(?:\d+x\d*|\d*x\d+|pico|icon|thumb|small|compact|medium|large|grande|master)(?:_crop_\w+)?(?:@\dx)?"
+    r"(?=\.(?:jpe?g|png|webp|gif)$)", re.I)
+_NOT_PRODUCT_IMAGE = re.compile(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
+                                r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", re.I)
+_NUMBER = re.compile(r"\d[\d.,\s\u00a0\u202f'’]*")
+
+
+def clean_text(value):
+    """Plain, single-spaced text with entities decoded and tags removed; None for empty or placeholder."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    text = html.unescape(str(value))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+        text = html.unescape(text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
+    if not text or _PLACEHOLDER.search(text):
+        return None
+    return text
+
+
+def clean_multiline(value):
+    """Like clean_text but keeps paragraph and list breaks as newlines (for descriptions)."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    text = html.unescape(str(value))
+    text = re.sub(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>", "\n", text)
+    text = html.unescape(_TAG.sub(" ", text))
+    lines = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", line)).strip() for line in text.splitlines()]
+    text = "\n".join(line for line in lines if line)
+    if not text or _PLACEHOLDER.search(text):
+        return None
+    return text
+
+
+def parse_price(value):
+    """A price as float from a number or a real-world string ("1.299,95 €", "$49", "49,99 EUR", "$3.499")."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value > 0 else None
+    match = _NUMBER.search(str(value))
+    if not match:
+        return None
+    number = _to_float(re.sub(r"[\s\u00a0\u202f'’]", "", match.group()).strip(".,"))
+    return number if number and number > 0 else None
+
+
+def _to_float(digits):
+    if "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        digits = digits.replace(thousands, "").replace(decimal, ".")
+    elif "," in digits or "." in digits:
+        separator = "," if "," in digits else "."
+        parts = digits.split(separator)
+        # One separator followed by exactly three digits is a thousands separator ("3.499", "1,299").
+        if len(parts) > 2 or len(parts[-1]) == 3:
+            digits = "".join(parts)
+        else:
+            digits = ".".join(parts)
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def parse_currency(value):
+    """ISO 4217 code from a code or a price string with a symbol; None when unknown or ambiguous."""
+    text = clean_text(value)
+    if not text:
+        return None
+    code = re.search(r"\b([A-Z]{3})\b", text.upper())
+    if code and code.group(1) in _ISO_CURRENCIES:
+        return code.group(1)
+    lowered = text.lower()
+    for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
+        if symbol in lowered:
+            return CURRENCY_SYMBOLS[symbol]
+    return None
+
+
+def parse_availability(value):
+    """True/False for in/out of stock from schema.org URLs, words, booleans or stock counts; None if unknown."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value > 0
+    if not isinstance(value, str):
+        return None
+    word = value.strip().rstrip("/").rsplit("/", 1)[-1].strip().casefold().replace(" ", "")
+    if word in _AVAILABLE:
+        return True
+    if word in _UNAVAILABLE:
+        return False
+    return None
+
+
+def absolute_url(value, base_url):
+    """An absolute http(s) URL resolved against the page, or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    value = html.unescape(value.strip())
+    if not value or value.startswith(("data:", "javascript:", "#", "blob:")):
+        return None
+    resolved = urljoin(base_url, value)
+    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+
+
+def large_image_url(value, base_url):
+    """Absolute image URL asking the CDN for its largest rendition; None for broken or non-product images."""
+    url = absolute_url(value, base_url)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    filename = parts.path.rsplit("/", 1)[-1]
+    if filename.startswith(".") or _NOT_PRODUCT_IMAGE.search(f"{parts.path}?{parts.query}"):
+        return None
+    path = _SHOPIFY_SIZE_SUFFIX.sub("", parts.path)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and re.fullmatch(r"\d+", val))]
+    query = parts.query if len(kept) == len(params) else urlencode(kept, safe="[]/:,@$")
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def unique(values, key=lambda value: value):
+    """Values in order without duplicates (by key), dropping empties."""
+    seen = set()
+    result = []
+    for value in values:
+        marker = key(value) if value else None
+        if marker is None or marker in seen:
+            continue
+        seen.add(marker)
+        result.append(value)
+    return result

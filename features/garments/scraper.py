@@ -1,0 +1,338 @@
+"""SSRF-safe fetching of shop pages and product images.
+
+Users choose the URLs this server fetches, so it must never become a door into our own network:
+- only http/https, no credentials in the URL;
+- the host is resolved once and every address checked (loopback, private, link-local incl. cloud
+  metadata 169.254.169.254, multicast, reserved, unspecified, their IPv6 forms and IPv4-mapped /
+  6to4 / Teredo embeddings; legacy spellings such as 2130706433 or 0x7f.1 resolve to what they mean);
+- the connection goes to the checked address (TLS keeps the real host name for SNI and certificate
+  checks), so a second DNS answer cannot redirect it; every redirect is checked the same way (max 5);
+- timeouts, byte limits while streaming (decompressed bytes count), content-type checks.
+`SCRAPER_ALLOW_PRIVATE_NETWORKS` (test-only) admits loopback and private addresses, never
+link-local, multicast or unspecified ones.
+"""
+import ipaddress
+import json
+import re
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from urllib3.exceptions import (ConnectTimeoutError, HTTPError, MaxRetryError, NewConnectionError, ReadTimeoutError,
+                                SSLError)
+
+from shared.errors import (ApiError, PayloadTooLargeError, UnprocessableError, UpstreamError, UpstreamTimeoutError,
+                           ValidationError)
+
+BROWSER_HEADERS = {
+    "User-Agent": ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0.0.0 Safari/537.36"),
+    "Accept-Language": "en-GB,en;q=0.9,de;q=0.8,fr;q=0.7,es;q=0.6,it;q=0.5,nl;q=0.4",
+    "Accept-Encoding": "gzip, deflate, br",
+}
+HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+JSON_ACCEPT = "application/json,text/javascript,*/*;q=0.5"
+IMAGE_ACCEPT = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
+_BOT_WALL = re.compile(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
+                       r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
+                       r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", re.I)
+BLOCKED_HINT = ("The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
+                "next to `url` and it will be read without fetching.")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL that passed the checks, with the addresses its host resolved to."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple
+
+
+@dataclass(frozen=True)
+class FetchedResponse:
+    url: str
+    status: int
+    content_type: str
+    charset: str
+    body: bytes
+
+
+def check_url(url, *, allow_private, resolve="required"):
+    """The checked Target; INVALID_URL / URL_NOT_ALLOWED (400) otherwise.
+
+    resolve: "required" (fetching: a host that does not resolve is UPSTREAM_UNREACHABLE), "optional"
+    (validating ahead of a fetch: addresses are checked when DNS answers) or "skip" (only what the
+    URL itself spells is checked, no DNS).
+    """
+    scheme, host, port, path = _parse(url)
+    literal = _literal_address(host)
+    if literal is not None:
+        _check_address(literal, allow_private, url)
+        return Target(url, scheme, host, port, path, (str(literal),))
+    if host == "localhost" or host.endswith(".localhost"):
+        _check_address(ipaddress.ip_address("127.0.0.1"), allow_private, url)
+    if resolve == "skip":
+        return Target(url, scheme, host, port, path, ())
+    try:
+        addresses = _resolve(host, port)
+    except UpstreamError:
+        if resolve == "optional":
+            return Target(url, scheme, host, port, path, ())
+        raise
+    for address in addresses:
+        _check_address(address, allow_private, url)
+    return Target(url, scheme, host, port, path, tuple(str(address) for address in addresses))
+
+
+def fetch(url, *, allow_private, connect_timeout, read_timeout, accept, max_bytes, too_large):
+    """GET following up to MAX_REDIRECTS redirects, each target checked; the final response, any status.
+
+    `too_large(limit)` builds the error raised when the body exceeds max_bytes.
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        target = check_url(url, allow_private=allow_private)
+        response = _get(target, connect_timeout, read_timeout, accept, max_bytes, too_large)
+        location = response.headers.get("Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            response.release_conn()
+            url = urljoin(url, location.strip())
+            continue
+        return _read(response, url, read_timeout, max_bytes, too_large)
+    raise UpstreamError(f"The shop redirected more than {MAX_REDIRECTS} times", code="TOO_MANY_REDIRECTS",
+                        details={"url": url})
+
+
+def fetch_html(url, *, settings):
+    """(html text, final URL) of a product page; typed errors for every way a shop can fail us."""
+    response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
+                     connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
+                     accept=HTML_ACCEPT, max_bytes=settings.SCRAPER_MAX_HTML_BYTES, too_large=_page_too_large)
+    _raise_for_page_status(response)
+    if response.content_type and not response.content_type.startswith(_HTML_TYPES):
+        raise UnprocessableError(f"The URL is not a web page (it serves {response.content_type})",
+                                 code="NOT_A_PRODUCT_PAGE", details={"content_type": response.content_type})
+    return decode_html(response.body, response.charset), response.url
+
+
+def fetch_json(url, *, settings):
+    """A JSON document from a shop (Shopify's product .js), or None if it cannot be had."""
+    try:
+        response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
+                         connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT,
+                         read_timeout=settings.SCRAPER_READ_TIMEOUT, accept=JSON_ACCEPT,
+                         max_bytes=settings.SCRAPER_MAX_HTML_BYTES, too_large=_page_too_large)
+    except ApiError:
+        return None
+    if response.status != 200:
+        return None
+    try:
+        return json.loads(decode_html(response.body, response.charset))
+    except ValueError:
+        return None
+
+
+def fetch_image_bytes(url, *, settings):
+    """The bytes of an image; IMAGE_DOWNLOAD_FAILED (422) when the URL does not serve one."""
+    response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
+                     connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
+                     accept=IMAGE_ACCEPT, max_bytes=settings.SCRAPER_MAX_IMAGE_BYTES, too_large=_image_too_large)
+    if response.status != 200:
+        raise UnprocessableError(f"The image could not be downloaded (the server answered {response.status})",
+                                 code="IMAGE_DOWNLOAD_FAILED", details={"url": url, "status": response.status})
+    if not (response.content_type.startswith("image/") or response.body.startswith(_IMAGE_SIGNATURES)):
+        raise UnprocessableError(f"The URL does not serve an image (it serves {response.content_type or 'unknown'})",
+                                 code="IMAGE_DOWNLOAD_FAILED", details={"url": url,
+                                                                         "content_type": response.content_type})
+    return response.body
+
+
+def looks_like_bot_wall(html):
+    """Whether a page is a bot challenge (Cloudflare, PerimeterX, DataDome, Akamai…) rather than the shop."""
+    return bool(_BOT_WALL.search((html or "")[:200_000]))
+
+
+def decode_html(body, charset):
+    """Text of a page: the declared charset, else a <meta charset>, else UTF-8 (bad bytes replaced)."""
+    declared = charset or _meta_charset(body[:4096])
+    try:
+        return body.decode(declared or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def _parse(url):
+    if not isinstance(url, str) or not url.strip():
+        raise ValidationError("url is required", code="INVALID_URL", details={"field": "url"})
+    if len(url) > 4096 or any(ord(char) < 33 for char in url.strip()):
+        raise ValidationError("url is not a valid URL", code="INVALID_URL", details={"field": "url"})
+    parts = urlsplit(url.strip())
+    if not parts.scheme or (parts.scheme.lower() in ("http", "https") and not parts.netloc):
+        raise ValidationError("url must be an absolute http(s) URL", code="INVALID_URL", details={"url": url})
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ApiError("Only http and https URLs can be fetched", code="URL_NOT_ALLOWED", status_code=400,
+                       details={"url": url, "scheme": parts.scheme})
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        host = (parts.hostname or "").rstrip(".")
+        host = host.encode("idna").decode("ascii").lower() if host else ""
+    except (ValueError, UnicodeError):
+        raise ValidationError("url has an invalid host or port", code="INVALID_URL", details={"url": url}) from None
+    if not host:
+        raise ValidationError("url has no host", code="INVALID_URL", details={"url": url})
+    if parts.username or parts.password:
+        raise ValidationError("URLs with credentials are not accepted", code="INVALID_URL", details={"url": url})
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme.lower(), host, port, path
+
+
+def _literal_address(host):
+    """The IP a host spells itself, including legacy IPv4 forms (2130706433, 0x7f.1, 0177.0.0.1)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9a-fx.]+", host) and re.search(r"\d", host):
+        try:
+            return ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _check_address(address, allow_private, url):
+    address = _embedded_ipv4(address) or address
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
+        _refuse(url, address)
+    if address.is_global or (allow_private and (address.is_loopback or address.is_private)):
+        return
+    _refuse(url, address)
+
+
+def _embedded_ipv4(address):
+    if address.version != 6:
+        return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in ipaddress.ip_network("64:ff9b::/96"):
+        return ipaddress.ip_address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _refuse(url, address):
+    raise ApiError("This URL points into a private or reserved network and cannot be fetched",
+                   code="URL_NOT_ALLOWED", status_code=400, details={"url": url, "address": str(address)})
+
+
+def _resolve(host, port):
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        raise UpstreamError(f"The shop's host {host} could not be found", code="UPSTREAM_UNREACHABLE",
+                            details={"host": host}) from None
+    addresses = []
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def _get(target, connect_timeout, read_timeout, accept, max_bytes, too_large):
+    """Response headers from the first checked address that answers; the body is left streaming."""
+    host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
+    headers = {**BROWSER_HEADERS, "Accept": accept, "Host": host_header}
+    timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
+    last_error = None
+    for address in target.addresses:
+        pool = _pool(target, address, timeout)
+        try:
+            return pool.urlopen("GET", target.path, headers=headers, redirect=False, retries=False,
+                                preload_content=False, decode_content=True, assert_same_host=False)
+        except NewConnectionError as exc:  # urllib3 derives it from ConnectTimeoutError: test it first
+            last_error = exc
+        except (ConnectTimeoutError, ReadTimeoutError) as exc:
+            raise UpstreamTimeoutError("The shop did not answer in time", code="UPSTREAM_TIMEOUT",
+                                       details={"url": target.url}) from exc
+        except (SSLError, MaxRetryError, HTTPError, OSError) as exc:
+            last_error = exc
+    raise UpstreamError("The shop could not be reached", code="UPSTREAM_UNREACHABLE",
+                        details={"url": target.url, "reason": type(last_error).__name__ if last_error else None})
+
+
+def _pool(target, address, timeout):
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(address, target.port, timeout=timeout, maxsize=1, retries=False,
+                                           server_hostname=target.host, assert_hostname=target.host,
+                                           cert_reqs="CERT_REQUIRED")
+    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, maxsize=1, retries=False)
+
+
+def _read(response, url, read_timeout, max_bytes, too_large):
+    """The body, decompressed, stopping at max_bytes and at a deadline (a slow drip is a timeout too)."""
+    deadline = time.monotonic() + 2 * read_timeout
+    chunks, size = [], 0
+    try:
+        # read1 returns whatever has arrived, so a body dripping in byte by byte still meets the deadline.
+        while chunk := response.read1(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large(max_bytes)
+            if time.monotonic() > deadline:
+                raise UpstreamTimeoutError("The shop sent the page too slowly", code="UPSTREAM_TIMEOUT",
+                                           details={"url": url})
+            chunks.append(chunk)
+    except ReadTimeoutError as exc:
+        raise UpstreamTimeoutError("The shop stopped answering", code="UPSTREAM_TIMEOUT",
+                                   details={"url": url}) from exc
+    except HTTPError as exc:
+        raise UpstreamError("The shop's answer could not be read", code="UPSTREAM_ERROR",
+                            details={"url": url, "reason": type(exc).__name__}) from exc
+    finally:
+        response.release_conn()
+    content_type = response.headers.get("Content-Type", "")
+    mime, _, params = content_type.partition(";")
+    charset = re.search(r"charset=[\"']?([\w.:-]+)", params, re.I)
+    return FetchedResponse(url, response.status, mime.strip().lower(), charset.group(1) if charset else "",
+                           b"".join(chunks))
+
+
+def _raise_for_page_status(response):
+    if response.status in (404, 410):
+        raise UnprocessableError("The shop says this product page does not exist", code="PRODUCT_PAGE_NOT_FOUND",
+                                 details={"url": response.url, "status": response.status})
+    if response.status in (401, 403, 429) or (response.status == 503 and looks_like_bot_wall(
+            decode_html(response.body, response.charset))):
+        raise UpstreamError(BLOCKED_HINT, code="UPSTREAM_BLOCKED",
+                            details={"url": response.url, "status": response.status, "hint": "send_html"})
+    if response.status >= 400:
+        raise UpstreamError(f"The shop answered with an error ({response.status})", code="UPSTREAM_ERROR",
+                            details={"url": response.url, "status": response.status})
+
+
+def _page_too_large(limit):
+    return PayloadTooLargeError(f"The product page is larger than {limit // (1024 * 1024)} MB",
+                                code="HTML_TOO_LARGE", details={"limit_bytes": limit})
+
+
+def _image_too_large(limit):
+    return PayloadTooLargeError(f"The image is larger than {limit // (1024 * 1024)} MB", code="IMAGE_TOO_LARGE",
+                                details={"limit_bytes": limit})
+
+
+def _meta_charset(head):
+    match = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", head, re.I)
+    return match.group(1).decode("ascii", "ignore") if match else None

@@ -1,0 +1,200 @@
+"""A loopback shop: product pages written the way real shops write them, plus every way shops fail.
+
+    with ShopServer() as shop:
+        shop.url("/pages/jsonld_graph")       # http://127.0.0.1:<port>/pages/jsonld_graph
+        shop.requests                         # [{"path", "headers"}] of every request, in order
+
+Pages live in shop_pages/ beside this file (our own, hand-written); `{{BASE}}` and `{{HOST}}` in
+them become this server's address. Routes:
+  /pages/<name>                 shop_pages/<name>.html
+  /products/harbour-linen-shirt Shopify page without embedded product JSON; `.js` serves the JSON
+  /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
+  /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
+                                are 400×400 noise, several hundred KB as PNG)
+  /not-an-image                 an HTML page where an image was expected
+  /status/<code>                that status; 403/429/503 carry a bot-challenge page
+  /bot-wall                     a bot challenge answered with 200
+  /slow?seconds=N               answers after N seconds
+  /endless                      a body that never ends
+  /drip                         one byte at a time, slowly, forever
+  /redirect?to=<url>            302 to the given URL
+  /redirect-chain/<n>           n redirects in a row, then the jsonld_graph page
+  /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
+  /data.json                    a JSON document (not a web page)
+"""
+import gzip
+import io
+import threading
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import brotli
+from PIL import Image
+
+PAGES_DIR = Path(__file__).parent / "shop_pages"
+SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
+                 "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+
+
+class ShopServer:
+    def __init__(self):
+        self._server = None
+        self._thread = None
+        self._address = None
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.requests = []
+
+    def start(self):
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._address = self._server.server_address[:2]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-shop", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def host(self):
+        host, port = self._address
+        return f"{host}:{port}"
+
+    @property
+    def base_url(self):
+        return f"http://{self.host}"
+
+    def url(self, path):
+        return self.base_url + path
+
+    def page_html(self, name):
+        """A page's HTML as this server serves it (for tests that send it as client HTML)."""
+        return self._render(PAGES_DIR / f"{name}.html")
+
+    def count(self, path):
+        with self._lock:
+            return sum(1 for request in self.requests if request["path"] == path)
+
+    def _render(self, file):
+        return file.read_text(encoding="utf-8").replace("{{BASE}}", self.base_url).replace("{{HOST}}", self.host)
+
+    def _handler_class(self):
+        shop = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                with shop._lock:
+                    shop.requests.append({"path": self.path, "headers": dict(self.headers)})
+                try:
+                    self._route(urlsplit(self.path))
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _route(self, parts):
+                path, query = parts.path, parse_qs(parts.query)
+                if path.startswith("/pages/"):
+                    return self._page(path.removeprefix("/pages/"))
+                if path in SHOPIFY_PAGES:
+                    kind = "application/javascript" if path.endswith(".js") else "text/html; charset=utf-8"
+                    return self._send(200, shop._render(PAGES_DIR / SHOPIFY_PAGES[path]).encode(), kind)
+                if path.startswith("/images/") or path.startswith("/cdn/shop/") or path.startswith("/is/image/"):
+                    return self._image(path)
+                if path == "/not-an-image":
+                    return self._send(200, b"<html><body>nothing here</body></html>", "text/html")
+                if path.startswith("/status/"):
+                    return self._status(int(path.rsplit("/", 1)[1]))
+                if path == "/bot-wall":
+                    return self._page("bot_wall")
+                if path == "/slow":
+                    if shop._stopping.wait(float(query.get("seconds", ["5"])[0])):
+                        return None
+                    return self._page("jsonld_graph")
+                if path == "/endless":
+                    return self._endless(b"<html><body>" + b"<p>filler</p>" * 1000)
+                if path == "/drip":
+                    return self._endless(b"x", pause=0.2)
+                if path == "/redirect":
+                    return self._redirect(query["to"][0])
+                if path.startswith("/redirect-chain/"):
+                    remaining = int(path.rsplit("/", 1)[1])
+                    target = f"/redirect-chain/{remaining - 1}" if remaining > 1 else "/pages/jsonld_graph"
+                    return self._redirect(target)
+                if path.startswith("/gzip/") or path.startswith("/br/"):
+                    encoding, name = path.strip("/").split("/", 1)
+                    html = shop._render(PAGES_DIR / f"{name}.html").encode()
+                    body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
+                    return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path == "/data.json":
+                    return self._send(200, b'{"hello": "world"}', "application/json")
+                return self._send(404, b"<html><body><h1>Page not found</h1></body></html>", "text/html")
+
+            def _page(self, name):
+                file = PAGES_DIR / f"{name}.html"
+                if not file.is_file():
+                    return self._send(404, b"<html><body>Not found</body></html>", "text/html")
+                return self._send(200, shop._render(file).encode(), "text/html; charset=utf-8")
+
+            def _status(self, code):
+                body = shop._render(PAGES_DIR / "bot_wall.html").encode() if code in (403, 429, 503) else \
+                    f"<html><body>Error {code}</body></html>".encode()
+                self._send(code, body, "text/html; charset=utf-8")
+
+            def _image(self, path):
+                name = path.rsplit("/", 1)[-1]
+                seed = zlib.crc32(name.encode())
+                colour = (seed & 0xFF, (seed >> 8) & 0xFF, (seed >> 16) & 0xFF)
+                buffer = io.BytesIO()
+                image_format = "PNG" if ".png" in name else "JPEG"
+                image = Image.effect_noise((400, 400), 90).convert("RGB") if name.startswith("big-") else \
+                    Image.new("RGB", (60, 90), colour)
+                image.save(buffer, image_format)
+                self._send(200, buffer.getvalue(), f"image/{image_format.lower()}")
+
+            def _redirect(self, location):
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def _endless(self, chunk, pause=0.0):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                while not shop._stopping.is_set():
+                    self.wfile.write(chunk)
+                    if pause:
+                        self.wfile.flush()
+                        time.sleep(pause)
+                self.close_connection = True
+
+            def _send(self, status, body, content_type, headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler

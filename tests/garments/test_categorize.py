@@ -1,0 +1,138 @@
+"""Categorisation from product texts in several languages, and from an image only with a Gemini key."""
+import base64
+import io
+
+import pytest
+from PIL import Image
+
+from shared.garment_utils import CATEGORY_SECTIONS, categorize
+from tests.fakes import gemini_server
+from tests.fakes.gemini_server import FakeGemini
+from tests.garments.conftest import error, ok
+
+
+@pytest.mark.parametrize("texts, category", [
+    ({"title": "Slim Fit Oxford Shirt"}, "shirts"),
+    ({"title": "Basic T-Shirt aus Bio-Baumwolle"}, "t_shirts"),
+    ({"title": "Umstandskleid in Wickeloptik"}, "dresses"),
+    ({"title": "Hoodiejacke Regular Fit", "product_type": "Hoodies & Sweatshirts"}, "sweaters"),
+    ({"title": "Robe chemise en lin"}, "dresses"),
+    ({"title": "Pantalon large à pinces"}, "pants"),
+    ({"title": "Vestido camisero de lino"}, "dresses"),
+    ({"title": "Botines Puma Future 5.4 OSG TT"}, "shoes"),
+    ({"title": "Cappotto doppiopetto in lana"}, "coats"),
+    ({"title": "Gonna plissettata"}, "skirts"),
+    ({"title": "Spijkerbroek slim fit"}, "jeans"),
+    ({"title": "Wollen jas met ceintuur"}, "coats"),
+    ({"title": "Shirt dress with belt"}, "dresses"),
+    ({"title": "Leather look shirt"}, "shirts"),
+    ({"title": "YUNG 96", "breadcrumbs": ["Startseite", "Herren", "Schuhe", "Fashion Sneaker", "YUNG 96"]}, "shoes"),
+    ({"title": "OFLEKI", "breadcrumbs": ["Homem", "T-Shirt mangas curtas Homem", "OFLEKI"]}, "t_shirts"),
+    ({"title": "Everyday Canvas Tote"}, "bags"),
+    ({"title": "Wool Beanie"}, "hats"),
+    ({"title": "Gold hoop earrings"}, "jewelry"),
+    ({"title": "Leather Belt"}, "belts"),
+    ({"title": "High-rise leggings"}, "leggings"),
+    ({"title": "Denim shorts"}, "shorts"),
+    ({"title": "Bomber jacket"}, "jackets"),
+    ({"description": "A soft wrap dress to pair with sneakers."}, "dresses"),
+])
+def test_categorize_in_several_languages(texts, category):
+    result = categorize(**texts)
+    assert result["category"] == category
+    assert result["category_section"] == CATEGORY_SECTIONS[category]
+    assert result["matched"] and 0 < result["confidence"] <= 1
+
+
+def test_garments_without_a_platform_category_are_not_forced_into_one():
+    bra = categorize(title="Brassière de sport post-opératoire")
+    assert (bra["category"], bra["category_section"], bra["garment_type"]) == (None, None, None)
+    jumpsuit = categorize(title="Denim jumpsuit")
+    assert (jumpsuit["category"], jumpsuit["garment_type"]) == (None, "one_piece")
+    assert categorize(title="Gift card")["matched"] == []
+
+
+def test_stronger_signals_outweigh_the_title_and_confidence_shows_disagreement():
+    agreed = categorize(title="Wool coat", product_type="Coats")
+    disputed = categorize(title="Hoodiejacke", product_type="Hoodies & Sweatshirts")
+    assert agreed["category"] == "coats" and disputed["category"] == "sweaters"
+    assert agreed["confidence"] > disputed["confidence"]
+
+
+def test_categorize_endpoint_from_texts(client):
+    data = ok(client.post("/api/garments/categorize", json={"title": "Jupe plissée", "breadcrumbs": "Femme > Jupes"}))
+    assert (data["category"], data["category_section"], data["garment_type"], data["source"]) == \
+        ("skirts", "lower_body", "bottom", "text")
+    assert {"source": "breadcrumb", "keyword": "jupes", "category": "skirts"} in data["matched"]
+
+
+def png_base64():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 60), (20, 40, 200)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_image_without_gemini_key_says_so_instead_of_guessing(client):
+    data = ok(client.post("/api/garments/categorize", json={"image": png_base64()}))
+    assert data["category"] is None and data["source"] == "none"
+    assert data["image_analysis"]["available"] is False and "Gemini" in data["image_analysis"]["note"]
+    with_text = ok(client.post("/api/garments/categorize", json={"image": png_base64(), "title": "Linen shirt"}))
+    assert with_text["category"] == "shirts" and with_text["image_analysis"]["available"] is False
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({}, 400, "MISSING_FIELDS"),
+    ({"title": 12}, 400, "VALIDATION_ERROR"),
+    ({"breadcrumbs": [1, 2]}, 400, "VALIDATION_ERROR"),
+    ({"image": "not base64!"}, 400, "INVALID_BASE64"),
+    ({"image": base64.b64encode(b"plain text, not a picture").decode()}, 400, "UNSUPPORTED_IMAGE"),
+    ({"image_url": 5}, 400, "INVALID_URL"),
+])
+def test_categorize_rejects_bad_input(client, body, status, code):
+    error(client.post("/api/garments/categorize", json=body), status, code)
+
+
+class AnsweringGemini(FakeGemini):
+    """The fake Gemini server answering with a fixed text, as a model asked for one word would."""
+
+    answer = "dresses"
+
+    def _answer(self, entry, behaviour, params, answered):
+        if behaviour != "ok":
+            return super()._answer(entry, behaviour, params, answered)
+        return gemini_server._json(200, gemini_server._candidate([{"text": self.answer}], entry["model"]))
+
+
+@pytest.fixture
+def gemini():
+    with AnsweringGemini() as server:
+        yield server
+
+
+@pytest.fixture
+def settings_overrides(request):
+    if "gemini" not in request.fixturenames:
+        return {}
+    server = request.getfixturevalue("gemini")
+    return {"GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": server.base_url, "GEMINI_TIMEOUT_SECONDS": 5}
+
+
+def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini):
+    data = ok(client.post("/api/garments/categorize", json={"image": png_base64()}))
+    assert (data["category"], data["category_section"], data["source"]) == ("dresses", "upper_body", "image")
+    assert data["image_analysis"]["available"] is True
+    request = gemini.requests[-1]
+    assert request["api_key"] == "test-key" and len(request["images"]) == 1
+    assert "t_shirts" in request["text"] and "dresses" in request["text"]
+
+
+def test_confident_text_wins_over_the_image(client, gemini):
+    data = ok(client.post("/api/garments/categorize", json={"image": png_base64(), "title": "Wool coat",
+                                                             "product_type": "Coats"}))
+    assert data["category"] == "coats" and data["source"] == "text"
+    assert data["image_analysis"]["category"] == "dresses"
+
+
+def test_gemini_failure_is_an_upstream_error(client, gemini):
+    gemini.set_behaviour("server_error")
+    error(client.post("/api/garments/categorize", json={"image": png_base64()}), 502, "IMAGE_CATEGORIZATION_FAILED")
