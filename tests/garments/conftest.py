@@ -1,13 +1,5 @@
-"""The loopback shop for product-page tests, and helpers for reading the envelope."""
+"""Settings for product-page tests against the loopback shop (`shop`, tests/conftest.py), envelope helpers."""
 import pytest
-
-from tests.fakes.shop_server import ShopServer
-
-
-@pytest.fixture(scope="session")
-def shop():
-    with ShopServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ other products) are skipped everywhere.
 import re
 
 from features.garments.extractors.fabric import MATERIAL_WORDS, has_material, parse_composition, parse_percentages
-from features.garments.extractors.page import in_other_product
 from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price, unique
 
 _SIZE_CONTAINER = re.compile(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
@@ -44,18 +43,18 @@ _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-n
 
 def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
-    tree = page.tree
-    title = _h1_title(tree)
+    title = _h1_title(page)
+    price, currency = _price(page)
     return {
         "title": title,
-        "brand": _brand(tree),
-        "price": _price(tree)[0],
-        "currency": _price(tree)[1],
+        "brand": _brand(page),
+        "price": price,
+        "currency": currency,
         "images": gallery_images(page, title_hint or title),
-        "sizes": _sizes(tree),
-        "colors": _colors(tree),
-        "fabric": _fabric(tree),
-        "breadcrumbs": _breadcrumbs(tree),
+        "sizes": _sizes(page),
+        "colors": _colors(page),
+        "fabric": _fabric(page),
+        "breadcrumbs": _breadcrumbs(page),
     }
 
 
@@ -78,7 +77,7 @@ def gallery_images(page, title):
         label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
         if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
             continue
-        if in_other_product(img) or _links_to_other_page(img, page):
+        if page.in_other_product(img) or _links_to_other_page(img, page):
             continue
         urls.append(_largest_rendition(img, page.base_url))
     return unique(urls)
@@ -122,17 +121,17 @@ def _largest_srcset(srcset):
     return best
 
 
-def _h1_title(tree):
-    for h1 in tree.iter("h1"):
+def _h1_title(page):
+    for h1 in page.tree.iter("h1"):
         text = clean_text(h1.text_content())
-        if text and not in_other_product(h1):
+        if text and not page.in_other_product(h1):
             return text
     return None
 
 
-def _brand(tree):
-    for element in tree.xpath("//*[@data-brand or contains(translate(@class,'BRAND','brand'),'brand')]"):
-        if in_other_product(element) or element.tag in ("img", "script", "meta"):
+def _brand(page):
+    for element in page.tree.xpath("//*[@data-brand or contains(translate(@class,'BRAND','brand'),'brand')]"):
+        if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
             continue
         text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
         if text and len(text) <= 40:
@@ -140,10 +139,10 @@ def _brand(tree):
     return None
 
 
-def _price(tree):
-    for element in tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
+def _price(page):
+    for element in page.tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
         marker = element.get("class", "")
-        if (_NOT_CURRENT_PRICE.search(marker) or in_other_product(element)
+        if (_NOT_CURRENT_PRICE.search(marker) or page.in_other_product(element)
                 or any(a.tag in ("del", "s", "strike") for a in element.iterancestors())):
             continue
         text = clean_text(element.text_content())
@@ -152,11 +151,11 @@ def _price(tree):
     return None, None
 
 
-def _sizes(tree):
-    for container in tree.xpath("//select|//ul|//ol|//div|//fieldset"):
+def _sizes(page):
+    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
         marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("name"),
                                         container.get("data-attr-id"), container.get("data-attr"))))
-        if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or in_other_product(container):
+        if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
             continue
         sizes = _size_options(container)
         if sizes:
@@ -208,11 +207,11 @@ def _is_disabled(item):
     return False
 
 
-def _colors(tree):
-    for element in tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+def _colors(page):
+    for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
         match = _COLOR_LABEL.match(own)
-        if not match or in_other_product(element):
+        if not match or page.in_other_product(element):
             continue
         value = clean_text(own[match.end():]) or _following_text(element)
         if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value):
@@ -229,27 +228,27 @@ def _following_text(element):
     return clean_text(sibling.text_content()) if sibling is not None else None
 
 
-def _fabric(tree):
-    return _labelled_fabric(tree) or _fabric_by_class(tree)
+def _fabric(page):
+    return _labelled_fabric(page) or _fabric_by_class(page)
 
 
-def _labelled_fabric(tree):
+def _labelled_fabric(page):
     """Every "Material: …", "Composition: …" or "Sole: rubber" on the page (shoes list parts apart)."""
     found = []
-    for element in tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+    for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
         match = _FABRIC_LABEL.match(own)
-        if match and not in_other_product(element):
+        if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or _following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
-        elif element.tag in ("li", "p", "td", "dd") and ":" in own and not in_other_product(element):
+        elif element.tag in ("li", "p", "td", "dd") and ":" in own and not page.in_other_product(element):
             found += _fabric_from_line(clean_text(element.text_content()) or "")
     return unique(found, key=lambda entry: entry["name"].lower())
 
 
-def _fabric_by_class(tree):
-    for element in tree.xpath("//*[@class]"):
-        if _FABRIC_CLASS.search(element.get("class", "")) and not in_other_product(element):
+def _fabric_by_class(page):
+    for element in page.tree.xpath("//*[@class]"):
+        if _FABRIC_CLASS.search(element.get("class", "")) and not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and re.search(r"\d\s*%", text):
                 fabric = parse_composition(text)
@@ -269,8 +268,8 @@ def _fabric_from_line(line):
     return []
 
 
-def _breadcrumbs(tree):
-    for container in tree.xpath("//*[@class or @id or @aria-label]"):
+def _breadcrumbs(page):
+    for container in page.tree.xpath("//*[@class or @id or @aria-label]"):
         marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("aria-label"))))
         if not _BREADCRUMB.search(marker) or container.tag in ("li", "a", "span"):
             continue

@@ -113,14 +113,28 @@ class ProductPage:
         """(element id, parsed) for JSON objects carried in data-* attributes (often entity-encoded)."""
         found = []
         for element in self.tree.xpath("//*[@*[starts-with(name(), 'data-')]]"):
-            if in_other_product(element):
-                continue
             for name, value in element.attrib.items():
-                if name.startswith("data-") and value[:1] in "{[" and len(value) > 20:
+                if (name.startswith("data-") and value[:1] in "{[" and len(value) > 20
+                        and not self.in_other_product(element)):
                     document = parse_json_text(value)
                     if isinstance(document, (dict, list)):
                         found.append((element.get("id") or name, document))
         return found
+
+    def in_other_product(self, element):
+        """Whether the element sits in another product's block or in the page chrome (header, nav, footer)."""
+        return element in self._other_product_elements
+
+    @cached_property
+    def _other_product_elements(self):
+        marked = set()
+        for node in self.tree.iter():
+            if not isinstance(node.tag, str) or node in marked or node.tag in ("html", "body", "main"):
+                continue
+            if node.tag in ("header", "footer", "nav") or _OTHER_PRODUCTS.search(
+                    f"{node.get('class', '')} {node.get('id', '')}"):
+                marked.update(node.iter())
+        return marked
 
     @cached_property
     def canonical_link(self):
@@ -129,17 +143,6 @@ class ProductPage:
                 return absolute_url(link.get("href"), self.url)
         return None
 
-
-
-def in_other_product(element):
-    """Whether the element sits in another product's block or in the page chrome (header, nav, footer)."""
-    for node in (element, *element.iterancestors()):
-        if node.tag in ("html", "body", "main"):
-            continue
-        if node.tag in ("header", "footer", "nav") or _OTHER_PRODUCTS.search(
-                f"{node.get('class', '')} {node.get('id', '')}"):
-            return True
-    return False
 
 
 def _is_inside_item_scope(element):

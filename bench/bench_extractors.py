@@ -1,0 +1,120 @@
+"""Product-page benchmark: parse time per page for each extractor, and the garment cache.
+
+    .venv/bin/python bench/bench_extractors.py [--runs 20] [--handout ../shared/fixtures/product-pages]
+
+Measures, in milliseconds:
+  * extraction (parse + every layer + merge + categorisation) of each of our own fixture pages in
+    tests/fakes/shop_pages, median of --runs, with the extractor the factory picked;
+  * the same for the real shop pages of the handout, when that folder exists (read at bench time,
+    never copied), with their original URLs so the factory sees the real domains;
+  * POST /api/garments/scrape served from garment_metadata (cache hit, no network) and the same page
+    fetched from the loopback shop and extracted (cache miss), p50/p95 over --runs.
+"""
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
+from tests.fakes.shop_server import PAGES_DIR, ShopServer  # noqa: E402
+
+FIXTURE_BASE = "https://shop.test"
+
+
+def timed(call, runs):
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def extract(url, html):
+    page = ProductPage(url, html)
+    extractor = BrandExtractorFactory.for_page(page)
+    return extractor.name, extractor.extract(page)
+
+
+def bench_pages(pages, runs):
+    """[(name, extractor, median ms, found a product?)] for (name, url, html) pages."""
+    rows = []
+    for name, url, html in pages:
+        extractor, product = extract(url, html)
+        median, _ = timed(lambda: extract(url, html), runs)
+        rows.append((name, extractor, median, product is not None))
+    return rows
+
+
+def fixture_pages():
+    for file in sorted(PAGES_DIR.glob("*.html")):
+        html = file.read_text(encoding="utf-8").replace("{{BASE}}", FIXTURE_BASE).replace("{{HOST}}", "shop.test")
+        yield file.stem, f"{FIXTURE_BASE}/pages/{file.stem}", html
+
+
+def handout_pages(folder):
+    expected = folder / "expected.json"
+    if not expected.is_file():
+        return []
+    return [(page["file"], page["url"], (folder / page["file"]).read_text(encoding="utf-8", errors="replace"))
+            for page in json.loads(expected.read_text())]
+
+
+def bench_cache(runs):
+    with tempfile.TemporaryDirectory() as tmp, ShopServer() as shop:
+        app = create_app({"DATABASE_PATH": f"{tmp}/bench.db", "IMAGES_DIR": f"{tmp}/images", "LOG_DIR": f"{tmp}/logs",
+                          "INSTANCE_DIR": f"{tmp}/instance", "RATELIMIT_ENABLED": False, "LOG_TO_FILES": False,
+                          "LOG_LEVEL": "WARNING",
+                          "SCRAPER_ALLOW_PRIVATE_NETWORKS": True})
+        client = app.test_client()
+        url = shop.url("/pages/jsonld_graph")
+        client.post("/api/garments/scrape", json={"url": url})
+        fetches = shop.count("/pages/jsonld_graph")
+        hit = timed(lambda: client.post("/api/garments/scrape", json={"url": url}), runs)
+        assert shop.count("/pages/jsonld_graph") == fetches, "a cache hit must not fetch"
+        miss = timed(lambda: client.post("/api/garments/scrape", json={"url": url, "refresh": True}), runs)
+        for hook in app.extensions.get("shutdown_hooks", []):
+            hook()
+        app.extensions["db"].close_all()
+    return hit, miss
+
+
+def print_table(title, rows):
+    print(f"\n{title}\n| page | extractor | median ms | product found |\n|---|---|---|---|")
+    for name, extractor, median, found in rows:
+        print(f"| {name} | {extractor} | {median:.1f} | {'yes' if found else 'no'} |")
+    by_extractor = {}
+    for _, extractor, median, found in rows:
+        if found:
+            by_extractor.setdefault(extractor, []).append(median)
+    for extractor, medians in sorted(by_extractor.items()):
+        print(f"| **{extractor}: median over {len(medians)} pages** | | {statistics.median(medians):.1f} | |")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--handout", type=Path, default=ROOT.parent / "shared" / "fixtures" / "product-pages")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
+    print_table("Our fixture pages (tests/fakes/shop_pages)", bench_pages(fixture_pages(), args.runs))
+    handout = handout_pages(args.handout)
+    if handout:
+        print_table(f"Handout pages ({args.handout})", bench_pages(handout, args.runs))
+    (hit_p50, hit_p95), (miss_p50, miss_p95) = bench_cache(args.runs * 5)
+    print("\n| POST /api/garments/scrape | p50 ms | p95 ms |\n|---|---|---|")
+    print(f"| cache hit (garment_metadata, no network) | {hit_p50:.2f} | {hit_p95:.2f} |")
+    print(f"| cache miss (fetch from loopback shop + extract + store) | {miss_p50:.2f} | {miss_p95:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
