@@ -189,3 +189,12 @@ def test_js_shell_without_data_is_no_product(client, shop):
 
 def test_page_that_is_not_a_product(client, shop):
     error(scrape(client, shop.url("/pages/not_a_product")), 422, "NO_PRODUCT_FOUND")
+
+
+def test_option_definitions_in_a_data_script_give_sizes_and_colours(client, shop):
+    product = product_of(scrape(client, shop.url("/pages/magento_options")))
+    assert product["title"] == "Felpa con cappuccio"
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": True}]
+    assert product["colors"] == ["Nero", "Grigio"]
+    assert product["field_sources"]["sizes"] == "app-state"
+    assert product["category"] == "sweaters"

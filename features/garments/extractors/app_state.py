@@ -33,6 +33,14 @@ IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "original", "large", "hd", "big", 
 BREADCRUMB_KEYS = ("breadcrumbs", "breadcrumb", "crumbs", "breadcrumbscategories")
 PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype", "maincategorysummary",
                      "defaultcategory", "category", "type")
+# Option definitions ({"attributeId": "size", "values": [{"displayValue": "M", "selectable": true}]},
+# Magento's {"code": "size", "options": [{"label": "M"}]}, WooCommerce's "attribute_pa_size"…).
+SIZE_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)$")
+COLOR_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
+OPTION_NAME_KEYS = ("attributeid", "code", "name", "id", "label", "displayname", "title", "key")
+OPTION_VALUE_KEYS = ("values", "options", "items", "choices")
+OPTION_LABEL_KEYS = ("displayvalue", "label", "name", "value", "title", "displayname")
+OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "orderable", "isinstock")
 SELECTED_CHILD = re.compile(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
 _SKIP_SUBTREE = re.compile(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
                            r"reco|suggest|complete|outfit|wishlist|cart|basket|navigation|menu|header|footer|"
@@ -57,12 +65,14 @@ def read_app_state(page, title_hint=None):
         for node, score in _candidates(blob, page.url.lower(), hint):
             if score > best_score:
                 best, best_score = node, score
-    if best is None:
-        return {}
-    fields = read_node(best, page.base_url)
+    fields = read_node(best, page.base_url) if best is not None else {}
     if not fields.get("sizes"):
-        fields["sizes"] = next((sizes for blob in blobs if (sizes := _sizes_anywhere(blob))), [])
-    return fields
+        fields["sizes"] = next((sizes for blob in blobs if (sizes := _sizes_anywhere(blob) or
+                                                           _option_values(blob, SIZE_OPTION, with_availability=True))),
+                               [])
+    if not fields.get("colors"):
+        fields["colors"] = next((colors for blob in blobs if (colors := _option_values(blob, COLOR_OPTION))), [])
+    return {field: value for field, value in fields.items() if value}
 
 
 def read_node(node, base_url):
@@ -263,6 +273,44 @@ def _sizes_anywhere(blob):
                 return _sizes(("", value))
             stack.extend(item for item in value if isinstance(item, (dict, list)))
     return []
+
+
+def _option_values(blob, name_pattern, with_availability=False):
+    """Labels of the first option definition whose name matches (sizes with availability, or colours)."""
+    stack = [blob]
+    visited = 0
+    while stack and visited < _MAX_NODES:
+        value = stack.pop()
+        visited += 1
+        if isinstance(value, list):
+            stack.extend(item for item in reversed(value[:200]) if isinstance(item, (dict, list)))
+            continue
+        if not isinstance(value, dict):
+            continue
+        name = next((_norm(v) for _, v in _get(value, OPTION_NAME_KEYS) if isinstance(v, str)), "")
+        options = next((v for _, v in _get(value, OPTION_VALUE_KEYS) if isinstance(v, list)), None)
+        if name_pattern.match(name) and options:
+            labels = _option_labels(options)
+            if labels:
+                return [{"name": label, "available": available is not False} for label, available in labels] \
+                    if with_availability else [label for label, _ in labels]
+        stack.extend(child for key, child in reversed(value.items())
+                     if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(key)))
+    return []
+
+
+def _option_labels(options):
+    labels = []
+    for option in options:
+        if isinstance(option, dict):
+            label = _first(option, OPTION_LABEL_KEYS, lambda v: clean_text(v) if isinstance(v, (str, int, float))
+                           and not isinstance(v, bool) else None)
+            available = next((parse_availability(v) for _, v in _get(option, OPTION_AVAILABLE_KEYS)), None)
+        else:
+            label, available = clean_text(option) if isinstance(option, (str, int, float)) else None, None
+        if label and len(label) <= 40 and label not in (known for known, _ in labels):
+            labels.append((label, available))
+    return labels
 
 
 def _colors(node, variant_elements):

@@ -18,6 +18,8 @@ _TERNARY_CONDITION = re.compile(r"[!\w$.()]+\s*\?\s*$")
 _ASSIGNMENT = re.compile(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
                          r"(?:(?=[{\[])|JSON\.parse\(\s*(?=['\"`]))")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
+_JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                     "application/ecmascript")
 # Containers of other products: recommendations, carousels, recently viewed, "shop the look"…
 _OTHER_PRODUCTS = re.compile(r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
                              r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
@@ -79,14 +81,17 @@ class ProductPage:
 
     @cached_property
     def json_scripts(self):
-        """(id, parsed) for every `<script type="application/json">` (Next.js, Zalando props, Shopify…)."""
+        """(id, parsed) for every data script: `application/json` (Next.js, Zalando props, Shopify…) and
+        other non-JavaScript types holding JSON (Magento's `text/x-magento-init`)."""
         found = []
-        for attributes, text in self.scripts:
-            kind = attributes.get("type", "").lower()
-            if kind.endswith("json") and "ld+json" not in kind and len(text) < MAX_STATE_SCRIPT_CHARS:
+        for script in self.tree.iter("script"):
+            kind, text = script.get("type", "").lower(), script.text or ""
+            carries_data = kind.endswith("json") or (kind not in _JAVASCRIPT_TYPES and text.lstrip()[:1] in ("{", "["))
+            if (carries_data and "ld+json" not in kind and len(text) < MAX_STATE_SCRIPT_CHARS
+                    and not self.in_other_product(script)):
                 document = parse_json_text(text)
                 if isinstance(document, (dict, list)):
-                    found.append((attributes.get("id", ""), document))
+                    found.append((script.get("id", ""), document))
         return found
 
     @cached_property
