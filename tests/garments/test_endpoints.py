@@ -92,3 +92,12 @@ class TestRateLimit:
         for _ in range(2):
             ok(scrape(client, "https://shop.test/jupe", html=html))
         error(scrape(client, "https://shop.test/jupe", html=html), 429, "RATE_LIMITED")
+
+
+@pytest.mark.parametrize("html", [
+    '<script type="application/ld+json">' + "[" * 20_000 + "]" * 20_000 + "</script>",
+    "<script>var state = " + '{"a":' * 3_000 + "1" + "}" * 3_000 + ";</script>",
+    "<div data-state='" + "[" * 20_000 + "]" * 20_000 + "'></div>",
+])
+def test_absurdly_nested_data_is_no_product_not_a_crash(client, html):
+    error(scrape(client, "https://shop.test/p", html=html), 422, "NO_PRODUCT_FOUND")

@@ -163,13 +163,13 @@ def parse_json_text(text):
     if text.startswith("&") or "&quot;" in text[:200]:
         text = html.unescape(text)
     try:
-        document = json.loads(text, strict=False)
-    except ValueError:
         try:
+            document = json.loads(text, strict=False)
+        except ValueError:
             document = chompjs.parse_js_object(text)
-        except (ValueError, TypeError):
-            return None
-    return unescape_strings(document)
+        return unescape_strings(document)
+    except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
+        return None
 
 
 def parse_js_object(text, start):
@@ -183,12 +183,12 @@ def parse_js_object(text, start):
         return None
     literal = text[start:end]
     try:
-        return unescape_strings(json.loads(literal, strict=False))
-    except ValueError:
-        pass
-    try:
-        return unescape_strings(chompjs.parse_js_object(_plain_literals(literal)))
-    except (ValueError, TypeError):
+        try:
+            document = json.loads(literal, strict=False)
+        except ValueError:
+            document = chompjs.parse_js_object(_plain_literals(literal))
+        return unescape_strings(document)
+    except (ValueError, TypeError, RecursionError):
         return None
 
 
