@@ -83,6 +83,7 @@ class Settings:
     # --- try-on jobs ---
     JOB_QUEUE: str = "thread"  # thread | rq
     REDIS_URL: str = ""
+    WORKER_PROCESSES: int = 4  # scripts/worker.py processes (JOB_QUEUE=rq); each runs one job at a time
     TRYON_WORKERS: int = 16
     MAX_QUEUE_SIZE: int = 50
     MAX_JOBS_PER_USER: int = 5

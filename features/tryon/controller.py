@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, g, request
 
 from features.tryon import service
-from features.tryon.job_queue import ThreadJobQueue
+from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
 from shared.database import get_db
 from shared.errors import ValidationError
@@ -16,12 +16,11 @@ bp = Blueprint("tryon", __name__, url_prefix="/api")
 
 
 def init_app(app):
-    """Start the embedded queue's workers; they stop with the app's shutdown hooks."""
+    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks."""
     settings = app.extensions["settings"]
     deps = PipelineDeps(db=app.extensions["db"], settings=settings, storage=app.extensions["storage"],
                         image_models=app.extensions["image_models"])
-    queue = ThreadJobQueue(deps, workers=settings.TRYON_WORKERS, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
-                           retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
+    queue = create_job_queue(deps, settings)
     queue.start()
     app.extensions["tryon_queue"] = queue
     app.extensions.setdefault("shutdown_hooks", []).append(queue.stop)

@@ -1,6 +1,9 @@
-"""The embedded job queue: jobs persist in `tryon_jobs`, a pool of threads in this process runs them.
+"""Job queues. Either way every job persists in `tryon_jobs`, which stays the source of truth.
 
-A dispatcher thread claims queued jobs (oldest first) while a worker slot is free and hands them
+JOB_QUEUE=thread (embedded default): a pool of threads in this process runs the jobs.
+JOB_QUEUE=rq: jobs are sent to Redis through RQ and run by `python scripts/worker.py` processes.
+
+Thread queue: a dispatcher thread claims queued jobs (oldest first) while a worker slot is free and hands them
 to the pool; model calls are I/O-bound, so TRYON_WORKERS threads run that many jobs at once.
 Nothing lives only in memory: a restart finds every accepted job in the database (see
 `model.recover_interrupted`). The same dispatcher fails jobs that overrun JOB_TIMEOUT_SECONDS and
@@ -10,6 +13,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from redis import Redis
+from rq import Queue
+
+from config import ConfigurationError
 from features.tryon import model
 from features.tryon.pipeline import run_job
 from shared.logger import get_logger
@@ -19,6 +26,22 @@ log = get_logger("tryon.queue")
 MAX_ATTEMPTS = 2  # the first run plus one retry after a restart
 _MAINTENANCE_INTERVAL = 1.0
 _RETENTION_INTERVAL = 600.0
+RQ_QUEUE_NAME = "tryon"
+RQ_TASK = "features.tryon.tasks.run_tryon_job"
+_RESUBMIT_AFTER_SECONDS = 30  # a queued job Redis never handed to a worker is sent again
+
+
+def create_job_queue(deps, settings):
+    """The queue chosen by JOB_QUEUE."""
+    if settings.JOB_QUEUE not in ("thread", "rq"):
+        raise ConfigurationError(f"JOB_QUEUE must be 'thread' or 'rq', not {settings.JOB_QUEUE!r}")
+    if settings.JOB_QUEUE == "rq":
+        if not settings.REDIS_URL:
+            raise ConfigurationError("JOB_QUEUE=rq needs REDIS_URL (the Redis the workers read from)")
+        return RQJobQueue(deps, redis_url=settings.REDIS_URL, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
+                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
+    return ThreadJobQueue(deps, workers=settings.TRYON_WORKERS, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
+                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
 
 
 class ThreadJobQueue:
@@ -40,8 +63,11 @@ class ThreadJobQueue:
             log.warning("recovered interrupted jobs", extra={"requeued": requeued, "failed": failed})
         self._dispatcher.start()
 
+    def submit(self, job_id):
+        """A job row was inserted: wake the dispatcher now rather than at its next poll."""
+        self.notify()
+
     def notify(self):
-        """A job was queued: wake the dispatcher now rather than at its next poll."""
         with self._wake:
             self._wake.notify()
 
@@ -103,6 +129,57 @@ class ThreadJobQueue:
         if time.monotonic() - self._last_retention >= _RETENTION_INTERVAL:
             self._last_retention = time.monotonic()
             purge_old_inputs(self.deps, self.retention_hours)
+
+
+class RQJobQueue:
+    """Jobs go to Redis through RQ; worker processes (scripts/worker.py) run them.
+
+    Worker processes can die at any moment (kill -9, a lost machine), so this side keeps the
+    database honest: a job processing past JOB_TIMEOUT_SECONDS is queued again once, then failed
+    with WORKER_LOST; a job still queued after a while is sent to Redis again (a claim is a
+    conditional UPDATE, so a job sent twice still runs once).
+    """
+
+    def __init__(self, deps, *, redis_url, timeout_seconds, retention_hours):
+        self.deps = deps
+        self.timeout_seconds = timeout_seconds
+        self.retention_hours = retention_hours
+        self.queue = Queue(RQ_QUEUE_NAME, connection=Redis.from_url(redis_url))
+        self._stopping = threading.Event()
+        self._maintainer = threading.Thread(target=self._maintain_forever, name="tryon-maintenance", daemon=True)
+
+    def start(self):
+        self._maintainer.start()
+
+    def submit(self, job_id):
+        self.queue.enqueue(RQ_TASK, job_id, job_id=f"{job_id}-{time.time_ns()}",
+                           job_timeout=self.timeout_seconds + 30, result_ttl=0, failure_ttl=24 * 3600)
+
+    def stop(self, wait=True):
+        self._stopping.set()
+        if wait and self._maintainer.is_alive():
+            self._maintainer.join(timeout=10)
+
+    def _maintain_forever(self):
+        last_retention = 0.0
+        try:
+            while not self._stopping.wait(_MAINTENANCE_INTERVAL):
+                try:
+                    self._maintain()
+                    if time.monotonic() - last_retention >= _RETENTION_INTERVAL:
+                        last_retention = time.monotonic()
+                        purge_old_inputs(self.deps, self.retention_hours)
+                except Exception:
+                    log.exception("try-on maintenance failed")
+        finally:
+            self.deps.db.close_thread_connection()
+
+    def _maintain(self):
+        requeued, failed = model.recover_overdue(self.deps.db, self.timeout_seconds, MAX_ATTEMPTS)
+        if requeued or failed:
+            log.warning("recovered overdue jobs", extra={"requeued": requeued, "failed": failed})
+        for job_id in requeued + model.queued_before(self.deps.db, _RESUBMIT_AFTER_SECONDS):
+            self.submit(job_id)
 
 
 def purge_old_inputs(deps, retention_hours):

@@ -105,6 +105,30 @@ def fail_overdue(db, timeout_seconds):
     return failed
 
 
+def recover_overdue(db, timeout_seconds, max_attempts):
+    """Jobs processing past the timeout (their worker process died): queue again once, then fail."""
+    cutoff, now = now_iso(-timeout_seconds), now_iso()
+    rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
+                            (PROCESSING, cutoff), fetch_all=True)
+    requeued, failed = [], []
+    for row in rows:
+        if row["attempts"] < max_attempts:
+            if db.execute_query("UPDATE tryon_jobs SET status = ?, stage = 'queued', progress = 0, updated_at = ? "
+                                "WHERE job_id = ? AND status = ? AND attempts = ?",
+                                (QUEUED, now, row["job_id"], PROCESSING, row["attempts"])) == 1:
+                requeued.append(row["job_id"])
+        elif mark_failed(db, row["job_id"], row["attempts"], code="WORKER_LOST",
+                         message="The worker generating this try-on stopped twice; please start it again"):
+            failed.append(row["job_id"])
+    return requeued, failed
+
+
+def queued_before(db, age_seconds):
+    rows = db.execute_query("SELECT job_id FROM tryon_jobs WHERE status = ? AND updated_at < ?",
+                            (QUEUED, now_iso(-age_seconds)), fetch_all=True)
+    return [row["job_id"] for row in rows]
+
+
 def recover_interrupted(db, max_attempts):
     """After a restart: jobs left processing are queued again once, then failed with a reason."""
     now = now_iso()

@@ -130,7 +130,7 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         for path in stored:
             storage.delete_image(path)
         raise
-    queue.notify()
+    queue.submit(job_id)
     return {"job_id": job_id, "status": model.QUEUED,
             "estimated_time": estimated_seconds(db=db, settings=settings)}
 

@@ -1,0 +1,31 @@
+"""The RQ task: what a worker process (scripts/worker.py) runs for one queued try-on job."""
+import threading
+
+from config import Settings, finalize_secrets
+from features.tryon import model
+from features.tryon.pipeline import PipelineDeps, run_job
+from shared.ai_models import create_image_models
+from shared.database import create_database
+from shared.storage import create_storage
+
+_deps = None
+_deps_lock = threading.Lock()
+
+
+def worker_deps():
+    """Database, storage and models of this worker process, built once from the environment."""
+    global _deps
+    with _deps_lock:
+        if _deps is None:
+            settings = finalize_secrets(Settings.from_env())
+            _deps = PipelineDeps(db=create_database(settings), settings=settings, storage=create_storage(settings),
+                                 image_models=create_image_models(settings))
+        return _deps
+
+
+def run_tryon_job(job_id):
+    """Claim the job and run it; a job already claimed, finished or deleted is left alone."""
+    deps = worker_deps()
+    job = model.claim(deps.db, job_id)
+    if job is not None:
+        run_job(deps, job)
