@@ -84,7 +84,7 @@ class Settings:
     JOB_QUEUE: str = "thread"  # thread | rq
     REDIS_URL: str = ""
     WORKER_PROCESSES: int = 4  # scripts/worker.py processes (JOB_QUEUE=rq); each runs one job at a time
-    TRYON_WORKERS: int = 16
+    TRYON_WORKERS: int = 50  # worker threads; model calls are I/O-bound, so threads waiting on them are cheap
     MAX_QUEUE_SIZE: int = 50
     MAX_JOBS_PER_USER: int = 5
     JOB_TIMEOUT_SECONDS: int = 120
