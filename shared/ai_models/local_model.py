@@ -9,8 +9,11 @@ Try-on is a geometric composite, not a generative model: each garment is cut out
 photo and warped with an affine transform from three anchor points on the garment (shoulder seams,
 waistband, or the edge of the item) to the matching points derived from the person's pose.
 """
+import os
 import queue
+import threading
 from contextlib import contextmanager
+from functools import wraps
 from functools import cached_property
 
 import cv2
@@ -114,9 +117,23 @@ class Body:
         return masks.refine_alpha(rough * near_person, rgb)
 
 
+# The work is CPU-bound: running more at once than there are cores only adds mediapipe instances
+# (memory) and context switches. Callers beyond this wait their turn.
+_cpu_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
+def _one_per_core(method):
+    @wraps(method)
+    def wrapper(*args, **kwargs):
+        with _cpu_slots:
+            return method(*args, **kwargs)
+    return wrapper
+
+
 class LocalImageModel:
     name = "local"
 
+    @_one_per_core
     def remove_background(self, image):
         """PNG of the photo with everything but the person transparent."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
@@ -128,6 +145,7 @@ class LocalImageModel:
             raise ImageModelError("NO_PERSON_DETECTED")
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
+    @_one_per_core
     def try_on(self, person, garments, options):
         """PNG of the person with each garment warped onto their pose, bottom layers first."""
         if not garments:
