@@ -84,7 +84,7 @@ KEYWORDS = {
         "romance": "mallas, fuseaux",
     },
     "shoes": {
-        "germanic": "shoes, shoe, sneakers, sneaker, trainers, boots, boot, ankle boots, chelsea boot, sandals, "
+        "germanic": "shoes, shoe, footwear, sneakers, sneaker, trainers, boots, boot, ankle boots, chelsea boot, sandals, "
                     "sandal, heels, pumps, loafers, mules, flats, espadrilles, slippers, clogs, clog, oxfords, "
                     "brogues, moccasins, slides, flip flops, football boots, cleats, schuhe, schuh, stiefel, "
                     "stiefeletten, sandalen, halbschuhe, hausschuhe, turnschuhe, laufschuhe, schoenen, laarzen, "

@@ -198,3 +198,13 @@ def test_option_definitions_in_a_data_script_give_sizes_and_colours(client, shop
     assert product["colors"] == ["Nero", "Grigio"]
     assert product["field_sources"]["sizes"] == "app-state"
     assert product["category"] == "sweaters"
+
+
+def test_next_data_product_keyed_by_style_code_in_the_url(client, shop):
+    product = product_of(scrape(client, shop.url("/pages/next_product?style=DZ4125-001")))
+    assert product["title"] == "Velox Air Stride 2"
+    assert product["brand"] == "Velox"
+    assert (product["price"], product["currency"]) == (109.99, "EUR")  # the current price, not the full one
+    assert product["sizes"] == [{"name": "42", "available": True}, {"name": "42.5", "available": False}]
+    assert product["colors"] == ["Schwarz/Weiß"]
+    assert product["category"] == "shoes"

@@ -21,12 +21,14 @@ PRICE_KEYS = ("pricesalevalue", "saleprice", "currentprice", "finalprice", "disp
               "prices", "pricerange", "whitepricevalue")
 VARIANT_KEYS = ("sizes", "variants", "skus", "units", "simples", "items", "sizeoptions", "availablesizes")
 SIZE_ONLY_KEYS = ("sizes", "sizeoptions", "availablesizes")
-SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "sizevalue")
+SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localizedsize", "displaysize",
+                   "sizedescription", "sizevalue", "sizetitle")
 GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
 SIZE_CODE_KEYS = ("size", "codesize")
 AVAILABILITY_KEYS = ("available", "isavailable", "instock", "availability", "stock", "quantity", "stocklevel",
                      "availabletoorder", "orderable", "isinstock", "stockstatus")
-COLOR_KEYS = ("colorname", "colourname", "colorloc", "color", "colour", "colorfamily")
+COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
+              "color", "colour", "colorfamily")
 COLOR_LIST_KEYS = ("colors", "colours", "colorways", "swatches")
 IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "original", "large", "hd", "big", "image", "url", "src", "href",
                         "main", "standard", "thumbnail", "thumb")

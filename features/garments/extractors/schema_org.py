@@ -13,7 +13,10 @@ PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel",
 # Products nested under these keys are other products (recommendations, accessories), not variants.
 _OTHER_PRODUCT_KEYS = {"issimilarto", "isrelatedto", "isaccessoryorsparepartfor", "isconsumablefor",
                        "itemlistelement", "mentions", "subjectof"}
-_PRICE_KEYS = ("price", "lowprice", "lowPrice", "value", "amount", "sales", "now", "current", "highprice", "highPrice")
+# Keys under which an object wraps the price to pay, best first (never was/list/compare-at prices).
+_PRICE_KEYS = ("saleprice", "currentprice", "finalprice", "price", "lowprice", "value", "amount", "sales", "now",
+               "current", "min", "from", "highprice")
+_CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice")
 _MAX_DEPTH = 12
 
 
@@ -103,21 +106,24 @@ def image_urls(value, base_url):
 
 def price_value(value, depth=0):
     """A price from a number/string or an object that wraps one ({"sales": {"value": 3499}})."""
-    if isinstance(value, dict) and depth < 3:
-        return next((price for price in (price_value(value.get(key), depth + 1) for key in _PRICE_KEYS) if price),
-                    None)
-    return parse_price(value) if not isinstance(value, (dict, list)) else None
+    if isinstance(value, dict):
+        return next((price for key in _PRICE_KEYS if (price := price_value(_key(value, key), depth + 1))), None) \
+            if depth < 3 else None
+    return parse_price(value) if not isinstance(value, list) else None
 
 
 def currency_value(value, depth=0):
     """A currency code from a string or an object carrying one ({"currency": {"code": "PLN"}})."""
-    if isinstance(value, dict) and depth < 3:
-        for key in ("priceCurrency", "currency", "currencyCode", "code", "sales", "lowprice", "lowPrice"):
-            currency = currency_value(value.get(key), depth + 1)
-            if currency:
-                return currency
-        return None
+    if isinstance(value, dict):
+        return next((code for key in _CURRENCY_KEYS if (code := currency_value(_key(value, key), depth + 1))), None) \
+            if depth < 3 else None
     return parse_currency(value) if isinstance(value, str) else None
+
+
+def _key(node, wanted):
+    """node[key] where key, lower-cased without _ or -, is `wanted`."""
+    return next((value for key, value in node.items() if key.replace("_", "").replace("-", "").lower() == wanted),
+                None)
 
 
 def _offers(node):
