@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+POLL_INTERVAL = 0.1  # seconds between a client's status polls (adds up to this much to each latency)
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
@@ -92,7 +93,7 @@ def run_jobs(server, token, count, files):
             status = call(server.base, "GET", f"/api/job/{job_id}", token=token)["data"]
             if status["status"] in ("done", "failed"):
                 break
-            time.sleep(0.02)
+            time.sleep(POLL_INTERVAL)
         if status["status"] != "done":
             raise RuntimeError(f"job failed: {status['error']}")
         latencies[i] = time.perf_counter() - started

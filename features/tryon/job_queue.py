@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
 from config import ConfigurationError
@@ -152,8 +153,12 @@ class RQJobQueue:
         self._maintainer.start()
 
     def submit(self, job_id):
-        self.queue.enqueue(RQ_TASK, job_id, job_id=f"{job_id}-{time.time_ns()}",
-                           job_timeout=self.timeout_seconds + 30, result_ttl=0, failure_ttl=24 * 3600)
+        """Send the job to Redis; if Redis is briefly unreachable the maintenance loop sends it later."""
+        try:
+            self.queue.enqueue(RQ_TASK, job_id, job_id=f"{job_id}-{time.time_ns()}",
+                               job_timeout=self.timeout_seconds + 30, result_ttl=0, failure_ttl=24 * 3600)
+        except RedisError:
+            log.warning("could not send job to Redis; it will be resent", extra={"job_id": job_id})
 
     def stop(self, wait=True):
         self._stopping.set()
