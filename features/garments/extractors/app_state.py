@@ -53,6 +53,8 @@ _NOT_PRODUCT_IMAGE_KEY = re.compile(r"swatch|logo|icon|video|sizeguide", re.I)
 _IMAGE_URL = re.compile(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
                         re.I)
 _MAX_NODES = 60_000
+_PRODUCT_ID_KEYS = ("sku", "productid", "articlecode", "styleid")
+_ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
 
 
 def read_app_state(page, title_hint=None):
@@ -129,6 +131,8 @@ def _product_score(node):
     keys = {_norm(key): value for key, value in node.items()}
     if not any(isinstance(keys.get(key), str) and keys[key].strip() for key in TITLE_KEYS):
         return 0
+    if not any(key in keys for key in (*PRICE_KEYS, *VARIANT_KEYS, *BRAND_KEYS, *_PRODUCT_ID_KEYS)):
+        return 0  # a titled thing that is not sold (a banner, an article, a menu entry)
     score = 2
     score += any(key in keys for key in BRAND_KEYS)
     score += any(key in keys for key in PRICE_KEYS)
@@ -137,7 +141,7 @@ def _product_score(node):
     score += any(key in keys for key in DESCRIPTION_KEYS)
     score += any(key in keys for key in COLOR_KEYS + COLOR_LIST_KEYS)
     score += any(_MATERIAL_KEY.search(key) for key in keys)
-    score += any(key in keys for key in ("sku", "productid", "articlecode", "styleid", "id", "code"))
+    score += any(key in keys for key in _ID_KEYS)
     return score
 
 
