@@ -19,7 +19,7 @@ FIELD_PRIORITY = {
     "price": ("shop", "json-ld", "microdata", "meta", "app-state", "html"),
     "sizes": ("shop", "app-state", "json-ld", "microdata", "html"),
     "colors": ("shop", "app-state", "json-ld", "microdata", "meta", "html"),
-    "fabric": ("shop", "app-state", "json-ld", "microdata", "description", "html"),
+    "fabric": ("shop", "app-state", "json-ld", "microdata", "html"),
     "description": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "breadcrumbs": ("json-ld", "microdata", "shop", "app-state", "html"),
     "product_type": ("shop", "json-ld", "microdata", "app-state", "meta"),
@@ -64,19 +64,8 @@ class BrandExtractor(ABC):
         fields, sources = merge(findings)
         if not _is_product(fields, sources, page):
             return None
-        if not fields.get("fabric") and fields.get("description"):
-            fabric = fabric_from_text(fields["description"])
-            if fabric:
-                fields["fabric"], sources["fabric"] = fabric, "description"
-        if not fields.get("images") and fields.get("title"):
-            fields["images"] = gallery_images(page, fields["title"])
-            if fields["images"]:
-                sources["images"] = "html"
-        brand = fields.get("brand")
-        category = categorize(title=_without_brand(fields.get("title"), brand), description=fields.get("description"),
-                              breadcrumbs=[_without_brand(crumb, brand) for crumb in fields.get("breadcrumbs") or []],
-                              product_type=fields.get("product_type"),
-                              url=_without_brand(fields.get("canonical_url") or page.url, brand))
+        _fill_from_page(fields, sources, page)
+        category = _categorize(fields, page)
         return {
             "title": fields.get("title"),
             "brand": fields.get("brand"),
@@ -96,6 +85,26 @@ class BrandExtractor(ABC):
             "extractor": self.name,
             "field_sources": sources,
         }
+
+
+def _fill_from_page(fields, sources, page):
+    """Fabric stated in the description and a gallery found by the final title, when no layer had them."""
+    if not fields.get("fabric") and fields.get("description"):
+        fabric = fabric_from_text(fields["description"])
+        if fabric:
+            fields["fabric"], sources["fabric"] = fabric, "description"
+    if not fields.get("images"):
+        images = gallery_images(page, fields["title"])
+        if images:
+            fields["images"], sources["images"] = images, "html"
+
+
+def _categorize(fields, page):
+    brand = fields.get("brand")
+    return categorize(title=_without_brand(fields.get("title"), brand), description=fields.get("description"),
+                      breadcrumbs=[_without_brand(crumb, brand) for crumb in fields.get("breadcrumbs") or []],
+                      product_type=fields.get("product_type"),
+                      url=_without_brand(fields.get("canonical_url") or page.url, brand))
 
 
 def _without_brand(text, brand):
