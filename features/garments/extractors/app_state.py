@@ -108,23 +108,31 @@ def _state_blobs(page):
     return blobs
 
 
-def _candidates(blob, url_text, hint):
-    """(node, score) for dicts in the blob that look like a product."""
+def _walk(blob):
+    """(node, key it sits under, parent dict, depth) for every dict and list in document order, skipping
+    recommendation-like subtrees; bounded so a huge state cannot stall a request."""
     stack = [(blob, None, None, 0)]
     visited = 0
     while stack and visited < _MAX_NODES:
         value, key, parent, depth = stack.pop()
         visited += 1
+        yield value, key, parent, depth
+        if depth >= 12:
+            continue
         if isinstance(value, list):
-            stack.extend((item, key, parent, depth + 1) for item in value[:50] if isinstance(item, (dict, list)))
-            continue
-        if not isinstance(value, dict) or depth > 10:
-            continue
-        score = _product_score(value)
+            stack.extend((item, key, parent, depth + 1) for item in reversed(value[:200])
+                         if isinstance(item, (dict, list)))
+        else:
+            stack.extend((child, child_key, value, depth + 1) for child_key, child in reversed(value.items())
+                         if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(child_key)))
+
+
+def _candidates(blob, url_text, hint):
+    """(node, score) for dicts in the blob that look like a product."""
+    for value, key, parent, _ in _walk(blob):
+        score = _product_score(value) if isinstance(value, dict) else 0
         if score >= 4:
             yield value, score + _selection_bonus(value, key, parent, url_text) + _title_bonus(value, hint)
-        stack.extend((child, child_key, value, depth + 1) for child_key, child in value.items()
-                     if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(child_key)))
 
 
 def _product_score(node):
@@ -263,45 +271,25 @@ def _availability(item):
 
 def _sizes_anywhere(blob):
     """Sizes from any collection whose items carry a size-specific key (state split across blobs)."""
-    stack = [blob]
-    visited = 0
-    while stack and visited < _MAX_NODES:
-        value = stack.pop()
-        visited += 1
-        if isinstance(value, dict):
-            items = list(value.values())
-            if len(items) >= 2 and all(isinstance(item, dict) and _size_label(item, "") for item in items):
-                return _sizes(("", items))
-            stack.extend(child for key, child in value.items()
-                         if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(key)))
-        elif isinstance(value, list):
-            if len(value) >= 2 and all(isinstance(item, dict) and _size_label(item, "") for item in value):
-                return _sizes(("", value))
-            stack.extend(item for item in value if isinstance(item, (dict, list)))
+    for value, _, _, _ in _walk(blob):
+        items = list(value.values()) if isinstance(value, dict) else value
+        if len(items) >= 2 and all(isinstance(item, dict) and _size_label(item, "") for item in items):
+            return _sizes(("", items))
     return []
 
 
 def _option_values(blob, name_pattern, with_availability=False):
     """Labels of the first option definition whose name matches (sizes with availability, or colours)."""
-    stack = [blob]
-    visited = 0
-    while stack and visited < _MAX_NODES:
-        value = stack.pop()
-        visited += 1
-        if isinstance(value, list):
-            stack.extend(item for item in reversed(value[:200]) if isinstance(item, (dict, list)))
-            continue
+    for value, _, _, _ in _walk(blob):
         if not isinstance(value, dict):
             continue
         name = next((_norm(v) for _, v in _get(value, OPTION_NAME_KEYS) if isinstance(v, str)), "")
         options = next((v for _, v in _get(value, OPTION_VALUE_KEYS) if isinstance(v, list)), None)
-        if name_pattern.match(name) and options:
-            labels = _option_labels(options)
-            if labels:
-                return [{"name": label, "available": available is not False} for label, available in labels] \
-                    if with_availability else [label for label, _ in labels]
-        stack.extend(child for key, child in reversed(value.items())
-                     if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(key)))
+        labels = _option_labels(options) if options and name_pattern.match(name) else []
+        if labels:
+            if with_availability:
+                return [{"name": label, "available": available is not False} for label, available in labels]
+            return [label for label, _ in labels]
     return []
 
 
