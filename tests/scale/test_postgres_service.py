@@ -7,11 +7,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from app import create_app
 from migrations.migration_manager import discover_migrations
 from tests.conftest import sign_up
 from tests.scale.api_process import ROOT
-from tests.scale.tcp_proxy import TcpProxy
 
 # Builds the database from the environment, says "ready", and migrates once the start file exists.
 _MIGRATE_ON_SIGNAL = """
@@ -37,14 +35,8 @@ def _wait_for(predicate, seconds=30):
     return False
 
 
-def _app(tmp_path, **overrides):
-    return create_app({"FLASK_ENV": "testing", "LOG_TO_FILES": False, "RATELIMIT_ENABLED": False,
-                       "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
-                       **overrides})
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_processes_starting_together_apply_each_migration_exactly_once(backend, request, tmp_path):
+def test_processes_starting_together_apply_each_migration_exactly_once(backend, request, tmp_path, make_app):
     database_url = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
     env = {"DATABASE_URL": database_url, "DATABASE_PATH": str(tmp_path / "shared.db"),
            "INSTANCE_DIR": str(tmp_path / "instance"), "PATH": "/usr/bin:/bin"}
@@ -61,11 +53,10 @@ def test_processes_starting_together_apply_each_migration_exactly_once(backend, 
         applied += [int(version) for version in out.strip().split(",") if version]
     expected = [migration.version for migration in discover_migrations()]
     assert sorted(applied) == expected  # every version once, by whichever process got there first
-    app = _app(tmp_path, DATABASE_URL=database_url, DATABASE_PATH=str(tmp_path / "shared.db"))
+    app = make_app(DATABASE_URL=database_url, DATABASE_PATH=str(tmp_path / "shared.db"))
     rows = app.extensions["db"].execute_query("SELECT version FROM schema_migrations ORDER BY version",
                                               fetch_all=True)
     assert [row["version"] for row in rows] == expected
-    app.extensions["db"].close_all()
 
 
 def _through(proxy, url):
@@ -74,10 +65,10 @@ def _through(proxy, url):
     return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
 
 
-def test_database_outage_answers_503_and_the_service_recovers(postgres_url, tmp_path):
+def test_database_outage_answers_503_and_the_service_recovers(postgres_url, make_app, proxy_to):
     server = urlsplit(postgres_url)
-    proxy = TcpProxy((server.hostname, server.port)).start()
-    app = _app(tmp_path, DATABASE_URL=_through(proxy, postgres_url), DATABASE_POOL_TIMEOUT_SECONDS=1)
+    proxy = proxy_to((server.hostname, server.port))
+    app = make_app(DATABASE_URL=_through(proxy, postgres_url), DATABASE_POOL_TIMEOUT_SECONDS=1)
     client = app.test_client()
     account = sign_up(client)
     assert client.get("/health").get_json()["data"]["database"] == "connected"
@@ -95,12 +86,10 @@ def test_database_outage_answers_503_and_the_service_recovers(postgres_url, tmp_
     assert _wait_for(lambda: client.get("/health").status_code == 200)
     profile = client.get("/api/users/profile", headers=account["headers"])
     assert profile.status_code == 200 and profile.get_json()["data"]["email"] == account["email"]
-    app.extensions["db"].close_all()
-    proxy.stop()
 
 
-def test_exhausted_pool_answers_503_and_not_500(postgres_url, tmp_path):
-    app = _app(tmp_path, DATABASE_URL=postgres_url, DATABASE_POOL_SIZE=1, DATABASE_POOL_TIMEOUT_SECONDS=0.5)
+def test_exhausted_pool_answers_503_and_not_500(postgres_url, make_app):
+    app = make_app(DATABASE_URL=postgres_url, DATABASE_POOL_SIZE=1, DATABASE_POOL_TIMEOUT_SECONDS=0.5)
     client = app.test_client()
     account = sign_up(client)
     holding, release = threading.Event(), threading.Event()
@@ -118,4 +107,3 @@ def test_exhausted_pool_answers_503_and_not_500(postgres_url, tmp_path):
     holder.join(10)
     assert busy.status_code == 503 and busy.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE"
     assert client.get("/api/users/profile", headers=account["headers"]).status_code == 200
-    app.extensions["db"].close_all()

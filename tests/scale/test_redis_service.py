@@ -4,10 +4,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from app import create_app
 from tests.conftest import unique_email
 from tests.scale.api_process import ApiProcess
-from tests.scale.tcp_proxy import TcpProxy
 
 PASSWORD = "correct horse 1"
 
@@ -40,12 +38,10 @@ def _health(client):
     return response.status_code, response.get_json()["data"]
 
 
-def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(redis_url, tmp_path):
+def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(redis_url, make_app, proxy_to):
     server = urlsplit(redis_url)
-    proxy = TcpProxy((server.hostname, server.port)).start()
-    app = create_app({"FLASK_ENV": "testing", "LOG_TO_FILES": False, "INSTANCE_DIR": str(tmp_path / "instance"),
-                      "IMAGES_DIR": str(tmp_path / "images"), "REDIS_URL": _through(proxy, redis_url),
-                      "RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "100 per minute"})
+    proxy = proxy_to((server.hostname, server.port))
+    app = make_app(REDIS_URL=_through(proxy, redis_url), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute")
     client = app.test_client()
     wrong = {"email": unique_email(), "password": "not the password"}
     assert _health(client) == (200, {"status": "healthy", "database": "connected", "redis": "connected"})
@@ -61,5 +57,3 @@ def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(red
     while _health(client)[0] != 200 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _health(client) == (200, {"status": "healthy", "database": "connected", "redis": "connected"})
-    app.extensions["db"].close_all()
-    proxy.stop()
