@@ -1,0 +1,364 @@
+// The try-on playground: every step is one call of the public API, made the way a client app makes it.
+"use strict";
+
+const TOKEN_KEY = "because-future.playground.token";
+const POLL_INTERVAL_MS = 700;
+const STAGES = ["queued", "starting", "fetching_garment", "preparing_images", "generating", "saving", "done"];
+// How a garment photo is layered on the person, by what the user says it is.
+const GARMENT_TYPE_BY_CATEGORY = {
+  t_shirts: "top", shirts: "top", sweaters: "top", jackets: "outerwear", coats: "outerwear",
+  dresses: "one_piece", pants: "bottom", jeans: "bottom", shorts: "bottom", skirts: "bottom",
+  leggings: "bottom", shoes: "shoes",
+};
+const MEASUREMENT_FIELDS = {
+  "m-height": "height", "m-weight": "weight", "m-chest": "breast_circumference",
+  "m-waist": "waist_circumference", "m-hips": "hip_circumference",
+};
+
+const $ = (id) => document.getElementById(id);
+
+class ApiFailure extends Error {
+  constructor(status, error) {
+    super(error ? `${error.message} (${error.code})` : `The server answered ${status}`);
+    this.status = status;
+    this.code = error ? error.code : null;
+  }
+}
+
+const api = {
+  token: localStorage.getItem(TOKEN_KEY),
+
+  async call(method, path, { json, form } = {}) {
+    const headers = {};
+    let body;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(json);
+    } else if (form) {
+      body = form;
+    }
+    const response = await fetch(path, { method, headers, body });
+    const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
+    const payload = isJson ? await response.json() : null;
+    if (!response.ok || !payload || !payload.success) throw new ApiFailure(response.status, payload && payload.error);
+    return payload.data;
+  },
+};
+
+// --- messages --------------------------------------------------------------------------------------
+function showMessage(text, kind = "error") {
+  const box = $("message");
+  box.textContent = text;
+  box.className = `message ${kind}`;
+  box.hidden = false;
+}
+
+function clearMessage() {
+  $("message").hidden = true;
+}
+
+function guarded(action) {
+  return async (event) => {
+    if (event) event.preventDefault();
+    clearMessage();
+    try {
+      await action(event);
+    } catch (error) {
+      showMessage(error.message);
+    }
+  };
+}
+
+// --- account ---------------------------------------------------------------------------------------
+let authMode = "signup";
+
+function setAuthMode(mode) {
+  authMode = mode;
+  $("tab-signup").classList.toggle("active", mode === "signup");
+  $("tab-signin").classList.toggle("active", mode === "signin");
+  document.querySelectorAll(".signup-only").forEach((element) => { element.hidden = mode !== "signup"; });
+  $("auth-submit").textContent = mode === "signup" ? "Create account" : "Sign in";
+  $("password").autocomplete = mode === "signup" ? "new-password" : "current-password";
+}
+
+async function submitAuth() {
+  const body = { email: $("email").value.trim(), password: $("password").value };
+  if (authMode === "signup") {
+    body.confirm_password = body.password;
+    if ($("first-name").value.trim()) body.first_name = $("first-name").value.trim();
+    if ($("gender").value) body.gender = $("gender").value;
+  }
+  const data = await api.call("POST", authMode === "signup" ? "/api/create-account" : "/api/login", { json: body });
+  await enterStudio(data.token, data.user);
+}
+
+async function enterStudio(token, user) {
+  api.token = token;
+  localStorage.setItem(TOKEN_KEY, token);
+  $("whoami").textContent = `Signed in as ${user.email}`;
+  $("whoami").hidden = false;
+  $("sign-out").hidden = false;
+  $("account").hidden = true;
+  $("studio").hidden = false;
+  await Promise.all([loadMeasurements(), user.has_avatar ? showSavedAvatar() : Promise.resolve()]);
+}
+
+function signOut() {
+  api.token = null;
+  localStorage.removeItem(TOKEN_KEY);
+  window.location.reload();
+}
+
+async function restoreSession() {
+  if (!api.token) return;
+  try {
+    await enterStudio(api.token, await api.call("GET", "/api/users/profile"));
+  } catch (error) {
+    api.token = null;
+    localStorage.removeItem(TOKEN_KEY);
+  }
+}
+
+// --- the person --------------------------------------------------------------------------------------
+let savedAvatarUrl = null;
+
+function personSource() {
+  return $("use-avatar").checked ? "avatar" : "selfie";
+}
+
+function showPerson(url, caption) {
+  $("person-preview").src = url;
+  $("person-preview").hidden = false;
+  $("person-caption").textContent = caption;
+}
+
+async function showSavedAvatar() {
+  const data = await api.call("GET", "/api/get-avatar");
+  savedAvatarUrl = data.avatar_url;
+  $("use-avatar").checked = true;
+  updatePersonChoice();
+}
+
+function updatePersonChoice() {
+  const selfie = $("selfie").files[0];
+  $("selfie-box").classList.toggle("muted", personSource() === "avatar");
+  $("save-avatar").disabled = !selfie;
+  if (personSource() === "avatar") {
+    if (savedAvatarUrl) showPerson(savedAvatarUrl, "Your saved avatar");
+    else { $("person-preview").hidden = true; $("person-caption").textContent = "No avatar saved yet: upload a selfie and save it"; }
+  } else if (selfie) {
+    showPerson(URL.createObjectURL(selfie), selfie.name);
+  } else {
+    $("person-preview").hidden = true;
+    $("person-caption").textContent = "No photo yet";
+  }
+}
+
+async function saveAvatar() {
+  const form = new FormData();
+  form.append("avatar", $("selfie").files[0]);
+  $("save-avatar").disabled = true;
+  try {
+    const data = await api.call("POST", "/api/save-avatar", { form });
+    savedAvatarUrl = data.avatar_url;
+    $("use-avatar").checked = true;
+    updatePersonChoice();
+    showMessage(data.background_removed ? "Avatar saved, background removed." : "Avatar saved (with its background).", "info");
+  } finally {
+    $("save-avatar").disabled = !$("selfie").files[0];
+  }
+}
+
+// --- measurements ----------------------------------------------------------------------------------
+async function loadMeasurements() {
+  try {
+    const data = await api.call("GET", "/api/body-measurements");
+    for (const [input, field] of Object.entries(MEASUREMENT_FIELDS)) $(input).value = data[field] ?? "";
+  } catch (error) {
+    if (error.code !== "MEASUREMENTS_NOT_FOUND") throw error;
+  }
+}
+
+async function saveMeasurements() {
+  const body = {};
+  for (const [input, field] of Object.entries(MEASUREMENT_FIELDS)) {
+    if ($(input).value !== "") body[field] = Number($(input).value);
+  }
+  if (!Object.keys(body).length) throw new Error("Enter at least your height and weight.");
+  await api.call("POST", "/api/body-measurements", { json: body });
+  showMessage("Measurements saved.", "info");
+}
+
+// --- the try-on --------------------------------------------------------------------------------------
+function productUrls() {
+  return $("product-urls").value.split("\n").map((line) => line.trim()).filter(Boolean);
+}
+
+function tryOnRequest(urls, photo, selfie) {
+  const garmentCount = urls.length + (photo ? 1 : 0);
+  const form = new FormData();
+  if (selfie) form.append("selfie", selfie);
+  if (photo) form.append(garmentCount > 1 ? "garment_images" : "garment_image", photo);
+  if (urls.length) form.append("item_urls", JSON.stringify(urls));
+  const category = $("garment-category").value;
+  if (photo && category) form.append("options", JSON.stringify({ garments: [{ type: GARMENT_TYPE_BY_CATEGORY[category] }] }));
+  return { path: garmentCount > 1 ? "/api/tryon/multi" : "/api/tryon", form };
+}
+
+async function tryOn() {
+  const urls = productUrls();
+  const photo = $("garment-photo").files[0];
+  const selfie = personSource() === "selfie" ? $("selfie").files[0] : null;
+  if (!urls.length && !photo) throw new Error("Paste a product URL or choose a photo of the garment.");
+  if (personSource() === "selfie" && !selfie) throw new Error("Choose a selfie, or use your saved avatar.");
+  if (personSource() === "avatar" && !savedAvatarUrl) throw new Error("You have no saved avatar yet: upload a selfie and save it.");
+
+  const button = $("try-on");
+  button.disabled = true;
+  $("result").hidden = true;
+  $("sizes").hidden = true;
+  try {
+    const { path, form } = tryOnRequest(urls, photo, selfie);
+    const accepted = await api.call("POST", path, { form });
+    showProgress({ job_id: accepted.job_id, status: accepted.status, stage: "queued", progress: 0 });
+    const garments = showGarments(urls, photo);
+    showSizeAdvice(urls, photo ? $("garment-category").value : "");
+    const job = await pollJob(accepted.job_id);
+    if (job.status === "failed") throw new Error(`The try-on failed: ${job.error.message} (${job.error.code})`);
+    $("result-person").src = selfie ? URL.createObjectURL(selfie) : savedAvatarUrl;
+    $("result-image").src = job.result_url;
+    await garments;
+    $("result").hidden = false;
+    $("result").scrollIntoView({ behavior: "smooth", block: "start" });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function pollJob(jobId) {
+  for (;;) {
+    const job = await api.call("GET", `/api/job/${encodeURIComponent(jobId)}`);
+    showProgress(job);
+    if (job.status === "done" || job.status === "failed") return job;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+function showProgress(job) {
+  $("progress").hidden = false;
+  $("job-id").textContent = `job ${job.job_id}`;
+  $("progress-bar").style.width = `${job.progress}%`;
+  $("progress-bar").classList.toggle("failed", job.status === "failed");
+  const current = STAGES.indexOf(job.stage);
+  document.querySelectorAll("#stages li").forEach((item) => {
+    const index = STAGES.indexOf(item.dataset.stage);
+    item.className = index < current || job.status === "done" ? "done"
+      : index === current ? (job.status === "failed" ? "failed" : "current") : "";
+  });
+  const seconds = job.timings && job.timings.total_seconds;
+  $("job-status").textContent = `${job.status} · ${job.progress}%` + (seconds ? ` · ${seconds.toFixed(1)} s` : "");
+}
+
+async function showGarments(urls, photo) {
+  const box = $("result-garments");
+  box.replaceChildren();
+  if (photo) box.append(figure(URL.createObjectURL(photo), photo.name));
+  const products = await Promise.all(urls.map((url) =>
+    api.call("POST", "/api/garments/scrape", { json: { url } }).then((data) => data.product, () => null)));
+  products.forEach((product, index) => {
+    if (product && product.images.length) box.append(figure(product.images[0], productLabel(product)));
+    else box.append(figure(null, urls[index]));
+  });
+}
+
+function productLabel(product) {
+  const price = product.price ? ` · ${product.price.toFixed(2)} ${product.currency || ""}` : "";
+  return [product.brand, product.title].filter(Boolean).join(" — ") + price;
+}
+
+function figure(src, caption) {
+  const element = document.createElement("figure");
+  if (src) {
+    const image = document.createElement("img");
+    image.src = src;
+    image.alt = caption;
+    element.append(image);
+  }
+  const text = document.createElement("figcaption");
+  text.textContent = caption;
+  element.append(text);
+  return element;
+}
+
+// --- size advice -------------------------------------------------------------------------------------
+async function showSizeAdvice(urls, photoCategory) {
+  const queries = urls.map((url) => ({ params: { url }, label: null }));
+  if (photoCategory) {
+    const kind = $("garment-category").selectedOptions[0].textContent;
+    queries.push({ params: { category: photoCategory }, label: `${kind} (your photo)` });
+  }
+  if (!queries.length) return;
+  const list = $("size-list");
+  list.replaceChildren();
+  $("sizes").hidden = false;
+  await Promise.all(queries.map(async ({ params, label }) => {
+    const card = document.createElement("div");
+    card.className = "size-card";
+    list.append(card);
+    try {
+      const advice = await api.call("GET", `/api/fitting/size-recommendation?${new URLSearchParams(params)}`);
+      renderAdvice(card, advice, label);
+    } catch (error) {
+      card.classList.add("unavailable");
+      card.textContent = error.code === "MEASUREMENTS_REQUIRED"
+        ? "Save your measurements (height and weight are enough) to get a size."
+        : `No size advice: ${error.message}`;
+    }
+  }));
+}
+
+function renderAdvice(card, advice, label) {
+  const garment = advice.garment;
+  const title = document.createElement("div");
+  title.className = "size-title";
+  title.textContent = label || [garment.brand, garment.title || garment.category].filter(Boolean).join(" — ");
+  const chart = document.createElement("div");
+  chart.className = "size-chart";
+  chart.textContent = `Size chart: ${advice.chart.name}`;
+  const size = document.createElement("div");
+  size.className = "size-recommended";
+  size.innerHTML = `<span class="size"></span><span class="confidence"></span>`;
+  size.querySelector(".size").textContent = advice.recommended_size;
+  size.querySelector(".confidence").textContent = `${Math.round(advice.confidence * 100)}% sure`;
+  const explanation = document.createElement("p");
+  explanation.textContent = advice.explanation;
+  const alternatives = document.createElement("div");
+  alternatives.className = "alternatives";
+  for (const alternative of advice.alternatives) {
+    const chip = document.createElement("span");
+    chip.className = `chip ${alternative.available === false ? "sold-out" : ""}`;
+    chip.textContent = `${alternative.size} · ${alternative.overall_verdict.replace("_", " ")}`
+      + (alternative.available === false ? " · sold out" : "");
+    alternatives.append(chip);
+  }
+  card.append(title, chart, size, explanation, alternatives);
+}
+
+// --- wiring ------------------------------------------------------------------------------------------
+document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => setAuthMode(tab.dataset.mode)));
+$("auth-form").addEventListener("submit", guarded(submitAuth));
+$("sign-out").addEventListener("click", signOut);
+$("selfie").addEventListener("change", () => { $("use-selfie").checked = true; updatePersonChoice(); });
+$("use-selfie").addEventListener("change", updatePersonChoice);
+$("use-avatar").addEventListener("change", updatePersonChoice);
+$("save-avatar").addEventListener("click", guarded(saveAvatar));
+$("garment-photo").addEventListener("change", () => {
+  const photo = $("garment-photo").files[0];
+  $("garment-preview").hidden = !photo;
+  if (photo) $("garment-preview").src = URL.createObjectURL(photo);
+});
+$("measurements-form").addEventListener("submit", guarded(saveMeasurements));
+$("try-on").addEventListener("click", guarded(tryOn));
+setAuthMode("signup");
+restoreSession();

@@ -1,0 +1,114 @@
+"""The pages in a real browser: Debian's chromium driven by Playwright against a live server.
+
+The playground walk is what a person does: sign up, save measurements, save a selfie as avatar,
+try on a garment photo, then a product page with the saved avatar, and read the size advice.
+Screenshots land in the test's temp dir (kept by CI as artifacts).
+"""
+import pytest
+
+from tests.docs.conftest import FIXTURES
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TRY_ON_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture
+def page(chromium):
+    from playwright.sync_api import sync_playwright  # after the fixture checked that it is installed
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # Script errors, and answers a client must never get; a 4xx the page handles (e.g. no
+        # measurements saved yet) is normal traffic.
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        page.on("response", lambda response: response.status >= 500
+                and page.problems.append(f"{response.status} {response.url}"))
+        yield page
+        browser.close()
+
+
+def _wait_for_result(page):
+    page.wait_for_selector("#result:not([hidden])", timeout=TRY_ON_TIMEOUT_MS)
+    assert not page.locator("#message.error").is_visible(), page.inner_text("#message")
+    assert page.eval_on_selector("#result-image", "img => img.complete && img.naturalWidth > 0")
+    assert page.eval_on_selector("#result-person", "img => img.complete && img.naturalWidth > 0")
+    assert page.locator("#stages li.done").count() == 7
+    page.wait_for_function("() => { const bar = document.getElementById('progress-bar');"
+                           " return bar.offsetWidth === bar.parentElement.clientWidth; }")
+
+
+def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_shop, app, tmp_path):
+    page.goto(live_server.url + "/playground")
+    page.fill("#email", "playground@example.com")
+    page.fill("#password", "correct horse 1")
+    page.fill("#first-name", "Ada")
+    page.select_option("#gender", "male")
+    page.click("#auth-submit")
+    page.wait_for_selector("#studio:not([hidden])")
+    assert "playground@example.com" in page.inner_text("#whoami")
+
+    page.fill("#m-height", "180")
+    page.fill("#m-weight", "78")
+    page.fill("#m-chest", "99")
+    page.fill("#m-waist", "86")
+    page.click("#save-measurements")
+    page.wait_for_selector("#message.info")
+
+    page.set_input_files("#selfie", str(FIXTURES / "person.jpg"))
+    page.click("#save-avatar")
+    page.wait_for_selector("#message.info >> text=Avatar saved")
+    assert page.is_checked("#use-avatar")
+
+    # A garment photo on the selfie.
+    page.check("#use-selfie")
+    page.set_input_files("#garment-photo", str(FIXTURES / "garment.jpg"))
+    page.select_option("#garment-category", "t_shirts")
+    page.click("#try-on")
+    _wait_for_result(page)
+    page.screenshot(path=str(tmp_path / "playground-garment-photo.png"), full_page=True)
+
+    # A product page on the saved avatar, with the size advice for it.
+    page.check("#use-avatar")
+    page.set_input_files("#garment-photo", [])
+    page.fill("#product-urls", product_shop.product_url)
+    page.click("#try-on")
+    _wait_for_result(page)
+    page.wait_for_selector(".size-card .size")
+    assert page.inner_text(".size-card .size") in ("S", "M", "L", "XL")
+    assert "sure" in page.inner_text(".size-card .confidence")
+    assert "Harbour Cotton T-Shirt" in page.inner_text("#result-garments")
+    page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
+
+    jobs = app.extensions["db"].execute_query("SELECT status, kind FROM tryon_jobs ORDER BY created_at",
+                                              fetch_all=True)
+    assert jobs == [{"status": "done", "kind": "single"}, {"status": "done", "kind": "single"}]
+    assert page.problems == []
+
+
+def test_the_playground_says_what_is_missing_before_calling_the_api(page, live_server):
+    page.goto(live_server.url + "/playground")
+    page.fill("#email", "impatient@example.com")
+    page.fill("#password", "correct horse 1")
+    page.click("#auth-submit")
+    page.wait_for_selector("#studio:not([hidden])")
+    page.click("#try-on")
+    assert "product URL" in page.inner_text("#message.error")
+    page.fill("#product-urls", "not a url")
+    page.set_input_files("#selfie", str(FIXTURES / "person.jpg"))
+    page.click("#try-on")
+    page.wait_for_selector("#message.error >> text=INVALID_URL")
+
+
+def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_path):
+    operations = sum(1 for item in client.get("/openapi.json").get_json()["paths"].values()
+                     for method in item if method in ("get", "put", "post", "delete", "patch"))
+    page.goto(live_server.url + "/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() == operations
+    assert page.locator(".errors-wrapper").count() == 0
+    assert "Because Future API" in page.inner_text(".info .title")
+    page.screenshot(path=str(tmp_path / "docs.png"))
+    assert page.problems == []

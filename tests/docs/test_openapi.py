@@ -1,0 +1,174 @@
+"""/openapi.json: valid OpenAPI 3.1, complete against the app's URL map and its error codes, true about
+auth; /docs and /playground served with every file from this server."""
+import json
+import re
+
+from openapi_spec_validator import validate
+
+from features.docs.openapi import operations
+from shared.errors import ApiError
+from tests.docs.conftest import ROOT
+
+# Where the code says which error codes a client can get.
+_CODE_ARGUMENT = re.compile(r"""\bcode=["']([A-Z][A-Z0-9_]+)["']""")
+_MODEL_ERROR_KIND = re.compile(r'^\s+"([A-Z][A-Z0-9_]+)": \(\d{3}, (?:True|False),', re.M)
+_ERROR_RESPONSE = re.compile(r'error_response\(\s*"([A-Z][A-Z0-9_]+)"')
+_UPPER_LITERAL = re.compile(r'"([A-Z][A-Z0-9_]{2,})"')
+# Raised by name but never shown to a client: storage keys come from our own code, and /images turns
+# a bad key into IMAGE_NOT_FOUND.
+_INTERNAL_CODES = {"INVALID_IMAGE_PATH"}
+_PATH_PARAMETER = re.compile(r"\{[^}]+\}")
+_ASSET = re.compile(r'(?:src|href)="([^"]+)"')
+
+
+def _document(client):
+    return client.get("/openapi.json").get_json()
+
+
+def _served_operations(app):
+    """{(OpenAPI path, method)} of every URL rule, except the documentation's own pages."""
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("docs."):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        served |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return served
+
+
+def _source_texts():
+    sources = [ROOT / "app.py", *(ROOT / "features").rglob("*.py"), *(ROOT / "shared").rglob("*.py")]
+    return [path.read_text(encoding="utf-8") for path in sources if (ROOT / "features" / "docs") not in path.parents]
+
+
+def _codes_raised_in_source():
+    """Every error code the code raises (or answers) by name."""
+    codes = set()
+    for text in _source_texts():
+        for pattern in (_CODE_ARGUMENT, _MODEL_ERROR_KIND, _ERROR_RESPONSE):
+            codes |= set(pattern.findall(text))
+    return codes - _INTERNAL_CODES
+
+
+def _codes_the_app_can_answer():
+    """Those, the error classes' default codes and the codes the app gives HTTP errors."""
+    app_literals = set(_UPPER_LITERAL.findall((ROOT / "app.py").read_text(encoding="utf-8")))
+    return _codes_raised_in_source() | _default_codes() | app_literals
+
+
+def _documented_error_codes(document):
+    codes = set()
+    for _path, _method, operation in operations(document):
+        for response in operation["responses"].values():
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            for part in schema.get("allOf", []):
+                codes |= set(part.get("properties", {}).get("error", {}).get("properties", {})
+                             .get("code", {}).get("enum", []))
+    return codes
+
+
+def _resolved(document, node):
+    """node, or what its local $ref ("#/components/...") points at."""
+    if "$ref" not in node:
+        return node
+    for key in node["$ref"].removeprefix("#/").split("/"):
+        document = document[key]
+    return document
+
+
+def _default_codes(error_class=ApiError):
+    return {error_class.code}.union(*(_default_codes(sub) for sub in error_class.__subclasses__()))
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    document = response.get_json()
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+    bearer = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"], bearer["bearerFormat"]) == ("http", "bearer", "JWT")
+
+
+def test_every_endpoint_the_app_serves_is_documented_and_nothing_else(app, client):
+    documented = {(path, method) for path, method, _operation in operations(_document(client))}
+    served = _served_operations(app)
+    assert sorted(served - documented) == [], "add these to features/docs/openapi.yaml"
+    assert sorted(documented - served) == [], "the document describes endpoints the app does not serve"
+
+
+def test_every_operation_documents_success_errors_and_the_envelope(client):
+    document = _document(client)
+    for path, method, operation in operations(document):
+        statuses = set(operation["responses"])
+        assert any(status.startswith("2") for status in statuses), (method, path)
+        assert {"500", "503"} <= statuses, (method, path)
+        assert operation["summary"] and operation["tags"], (method, path)
+        for status, response in operation["responses"].items():
+            response = _resolved(document, response)
+            assert "X-Request-ID" in response.get("headers", {}), (method, path, status)
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            if schema is not None:
+                is_error = "#/components/schemas/Error" in json.dumps(schema)
+                is_success = schema.get("properties", {}).get("success") == {"const": True}
+                assert is_error != is_success, (method, path, status)
+                assert is_error == (status >= "400") or path == "/health", (method, path, status)
+
+
+def test_operations_with_bearer_auth_refuse_a_request_without_a_token_and_the_others_do_not(client):
+    for path, method, operation in operations(_document(client)):
+        requirements = operation.get("security", [])
+        response = client.open(_PATH_PARAMETER.sub("1", path), method=method.upper())
+        if requirements and {} not in requirements:
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert response.get_json()["error"]["code"] == "AUTHENTICATION_REQUIRED"
+            assert "401" in operation["responses"]
+        else:
+            assert response.status_code != 401, (method, path)
+
+
+def test_every_error_code_the_code_raises_is_in_the_document(client):
+    text = json.dumps(_document(client))
+    undocumented = sorted(code for code in _codes_raised_in_source() if not re.search(rf"\b{code}\b", text))
+    assert undocumented == [], "document these error codes in features/docs/openapi.yaml"
+
+
+def test_every_documented_error_code_is_one_the_app_can_answer(client):
+    assert sorted(_documented_error_codes(_document(client)) - _codes_the_app_can_answer()) == []
+
+
+def test_rate_limits_are_documented_with_their_configured_value(client):
+    create_account = _document(client)["paths"]["/api/create-account"]["post"]
+    assert "Rate limit: 10 per hour (setting RATELIMIT_CREATE_ACCOUNT)" in create_account["description"]
+    assert create_account["responses"]["429"]["content"]["application/json"]["schema"]["allOf"][1][
+        "properties"]["error"]["properties"]["code"]["enum"] == ["RATE_LIMITED"]
+
+
+def test_docs_page_loads_swagger_ui_from_this_server(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assets = _ASSET.findall(html)
+    assert {"docs/assets/swagger-ui-bundle.js", "docs/assets/swagger-ui.css"} <= set(assets)
+    assert not [asset for asset in assets if "//" in asset], "no file may come from another host"
+    assert 'url: "openapi.json"' in html
+    for asset in assets:
+        response = client.get("/" + asset)
+        assert response.status_code == 200 and len(response.data) > 100, asset
+
+
+def test_playground_page_and_its_files_are_served_by_the_app(client):
+    page = client.get("/playground")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assets = _ASSET.findall(page.get_data(as_text=True))
+    assert {"playground/app.js", "playground/style.css"} <= set(assets)
+    assert not [asset for asset in assets if "//" in asset]
+    for asset in assets:
+        assert client.get("/" + asset).status_code == 200, asset
+
+
+def test_a_missing_docs_file_is_a_json_404(client):
+    for path in ("/docs/assets/nothing.js", "/playground/nothing.js", "/playground/../app.py"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.get_json()["success"] is False
