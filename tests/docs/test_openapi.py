@@ -18,7 +18,7 @@ _UPPER_LITERAL = re.compile(r'"([A-Z][A-Z0-9_]{2,})"')
 # a bad key into IMAGE_NOT_FOUND.
 _INTERNAL_CODES = {"INVALID_IMAGE_PATH"}
 _PATH_PARAMETER = re.compile(r"\{[^}]+\}")
-_ASSET = re.compile(r'(?:src|href)="([^"]+)"')
+_ASSET = re.compile(r'(?:src|href)="((?!data:)[^"]+)"')
 
 
 def _document(client):
