@@ -79,8 +79,8 @@ def person_png():
     return png_bytes(person_photo())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def shop():
-    """The loopback shop (tests/fakes/shop_server.py); tests using it admit private networks."""
+    """A fresh loopback shop (tests/fakes/shop_server.py), so request counts are this test's own."""
     with ShopServer() as server:
         yield server

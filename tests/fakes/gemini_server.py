@@ -36,10 +36,12 @@ import io
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from PIL import Image, ImageOps
+
+from tests.fakes.loopback import LoopbackServer
 
 BEHAVIOURS = ("ok", "image_safety", "prompt_blocked", "text_only", "rate_limit", "server_error", "error",
               "malformed", "close")
@@ -48,13 +50,13 @@ _ERROR_REASONS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_F
                   500: "INTERNAL", 503: "UNAVAILABLE"}
 
 
-class FakeGemini:
+class FakeGemini(LoopbackServer):
+    thread_name = "fake-gemini"
+
     def __init__(self, behaviour="ok", **params):
+        super().__init__()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._released = threading.Event()
-        self._server = None
-        self._thread = None
         self.requests = []
         self.delay = 0.0
         self.in_flight = 0
@@ -62,36 +64,13 @@ class FakeGemini:
         self.set_behaviour(behaviour, **params)
 
     # --- control ---------------------------------------------------------------------------
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-gemini", daemon=True)
-        self._thread.start()
-        return self
-
     def release(self):
         """End every delay now, pending and future: answers go out at once."""
         self._released.set()
 
     def stop(self):
-        self._stopping.set()
         self._released.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    @property
-    def base_url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().stop()
 
     def set_behaviour(self, name, **params):
         if name not in BEHAVIOURS:

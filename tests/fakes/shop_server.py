@@ -27,60 +27,27 @@ import io
 import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import brotli
 from PIL import Image
 
+from tests.fakes.loopback import LoopbackServer
+
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
                  "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
 
 
-class ShopServer:
+class ShopServer(LoopbackServer):
+    thread_name = "fake-shop"
+
     def __init__(self):
-        self._server = None
-        self._thread = None
-        self._address = None
+        super().__init__()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self.requests = []
-
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._address = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-shop", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    @property
-    def host(self):
-        host, port = self._address
-        return f"{host}:{port}"
-
-    @property
-    def base_url(self):
-        return f"http://{self.host}"
-
-    def url(self, path):
-        return self.base_url + path
 
     def page_html(self, name):
         """A page's HTML as this server serves it (for tests that send it as client HTML)."""

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.conftest import sign_up
+from tests.envelope import data, error  # noqa: F401  (re-exported to the fitting tests)
 
 WOMEN_M_BODY = {"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101}
 
@@ -17,20 +18,6 @@ def check(client, user, **body):
 
 def recommendation(client, user, **query):
     return client.get("/api/fitting/size-recommendation", headers=user["headers"], query_string=query)
-
-
-def data(response):
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["success"] is False and body["error"]["code"] == code
-    return body["error"]
 
 
 @pytest.fixture

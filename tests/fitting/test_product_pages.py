@@ -3,19 +3,12 @@ import urllib.request
 
 import pytest
 
-from tests.fakes.shop_server import ShopServer
 from tests.fitting.conftest import check, data, error, recommendation
 
 
 @pytest.fixture
 def settings_overrides():
     return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True}
-
-
-@pytest.fixture(scope="module")
-def shop():
-    with ShopServer() as server:
-        yield server
 
 
 def test_the_size_guide_on_the_product_page_is_used(client, woman, shop):

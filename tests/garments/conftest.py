@@ -1,6 +1,8 @@
 """Settings for product-page tests against the loopback shop (`shop`, tests/conftest.py), envelope helpers."""
 import pytest
 
+from tests.envelope import data as ok, error  # noqa: F401  (re-exported to the garments tests)
+
 
 @pytest.fixture
 def settings_overrides():
@@ -15,17 +17,3 @@ def scrape(client, url, **extra):
 def product_of(response):
     body = ok(response)
     return body["product"]
-
-
-def ok(response):
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["success"] is False and body["error"]["code"] == code, body
-    return body["error"]

@@ -6,18 +6,11 @@ import json
 import pytest
 from PIL import Image
 
-from tests.fakes.shop_server import ShopServer
 from tests.wardrobe.conftest import (count_rows, create_category, error_code, garment_photo, stored_file,
                                      wardrobe_files)
 
 ITEMS = "/api/wardrobe/items"
 EXTRACT = "/api/wardrobe/extract-from-url"
-
-
-@pytest.fixture(scope="module")
-def shop():
-    with ShopServer() as server:
-        yield server
 
 
 @pytest.fixture
