@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh requirements-dev.txt
+bash scripts/install_test_tools.sh  # chromium and newman for tests/docs
 
 database_url="${TEST_DATABASE_URL:-}"
 redis_url="${TEST_REDIS_URL:-}"
