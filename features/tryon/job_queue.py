@@ -53,6 +53,7 @@ class ThreadJobQueue:
         self.retention_hours = retention_hours
         self._slots = threading.BoundedSemaphore(workers)
         self._wake = threading.Condition()
+        self._woken = False
         self._stopping = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tryon-worker")
         self._dispatcher = threading.Thread(target=self._dispatch_forever, name="tryon-dispatcher", daemon=True)
@@ -70,6 +71,7 @@ class ThreadJobQueue:
 
     def notify(self):
         with self._wake:
+            self._woken = True
             self._wake.notify()
 
     def stop(self, wait=True):
@@ -99,7 +101,9 @@ class ThreadJobQueue:
                 claimed = 0
             if not claimed:
                 with self._wake:
-                    self._wake.wait(timeout=0.25)
+                    # the flag keeps a wake-up (new job, freed slot, stop) that came before this wait
+                    self._wake.wait_for(lambda: self._woken, timeout=0.25)
+                    self._woken = False
 
     def _claim_available(self):
         claimed = 0
