@@ -40,14 +40,18 @@ def _wait_for_result(page):
                            " return bar.offsetWidth === bar.parentElement.clientWidth; }")
 
 
-def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_shop, app, tmp_path):
-    page.goto(live_server.url + "/playground")
-    page.fill("#email", "playground@example.com")
+def _sign_up(page, base_url, email, *, first_name="", sizes_for=""):
+    page.goto(base_url + "/playground")
+    page.fill("#email", email)
     page.fill("#password", "correct horse 1")
-    page.fill("#first-name", "Ada")
-    page.select_option("#gender", "male")
+    page.fill("#first-name", first_name)
+    page.select_option("#gender", sizes_for)
     page.click("#auth-submit")
     page.wait_for_selector("#studio:not([hidden])")
+
+
+def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_shop, app, tmp_path):
+    _sign_up(page, live_server.url, "playground@example.com", first_name="Ada", sizes_for="male")
     assert "playground@example.com" in page.inner_text("#whoami")
 
     page.fill("#m-height", "180")
@@ -89,11 +93,7 @@ def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_s
 
 
 def test_the_playground_says_what_is_missing_before_calling_the_api(page, live_server):
-    page.goto(live_server.url + "/playground")
-    page.fill("#email", "impatient@example.com")
-    page.fill("#password", "correct horse 1")
-    page.click("#auth-submit")
-    page.wait_for_selector("#studio:not([hidden])")
+    _sign_up(page, live_server.url, "impatient@example.com")
     page.click("#try-on")
     assert "product URL" in page.inner_text("#message.error")
     page.fill("#product-urls", "not a url")
