@@ -102,6 +102,24 @@ def test_the_playground_says_what_is_missing_before_calling_the_api(page, live_s
     page.wait_for_selector("#message.error >> text=INVALID_URL")
 
 
+def test_signing_out_and_back_in(page, live_server):
+    _sign_up(page, live_server.url, "returning@example.com")
+    page.reload()
+    page.wait_for_selector("#studio:not([hidden])")  # the token was kept
+    page.click("#sign-out")
+    page.wait_for_selector("#account:not([hidden])")
+    page.click("#tab-signin")
+    assert page.is_hidden("#first-name")
+    page.fill("#email", "returning@example.com")
+    page.fill("#password", "wrong password")
+    page.click("#auth-submit")
+    page.wait_for_selector("#message.error >> text=INVALID_CREDENTIALS")
+    page.fill("#password", "correct horse 1")
+    page.click("#auth-submit")
+    page.wait_for_selector("#studio:not([hidden])")
+    assert "returning@example.com" in page.inner_text("#whoami")
+
+
 def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_path):
     operations = sum(1 for item in client.get("/openapi.json").get_json()["paths"].values()
                      for method in item if method in ("get", "put", "post", "delete", "patch"))
