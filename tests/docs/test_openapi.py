@@ -6,6 +6,7 @@ import re
 from openapi_spec_validator import validate
 
 from features.docs.openapi import operations
+from features.tryon.pipeline import STAGE_PROGRESS
 from shared.errors import ApiError
 from tests.docs.conftest import ROOT
 
@@ -142,6 +143,13 @@ def test_rate_limits_are_documented_with_their_configured_value(client):
     assert "Rate limit: 10 per hour (setting RATELIMIT_CREATE_ACCOUNT)" in create_account["description"]
     assert create_account["responses"]["429"]["content"]["application/json"]["schema"]["allOf"][1][
         "properties"]["error"]["properties"]["code"]["enum"] == ["RATE_LIMITED"]
+
+
+def test_the_documented_job_stages_are_the_pipeline_s_and_the_playground_shows_them_in_order(client):
+    stages = _document(client)["components"]["schemas"]["Job"]["properties"]["stage"]["enum"]
+    assert stages == ["queued", "starting", *STAGE_PROGRESS, "done"]
+    playground = (ROOT / "features" / "docs" / "playground" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-stage="([a-z_]+)"', playground) == stages
 
 
 def test_docs_page_loads_swagger_ui_from_this_server(client):
