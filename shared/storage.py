@@ -1,32 +1,55 @@
 """Image storage: keys like "wardrobe/<user_id>/<garment_id>.png" and signed, expiring URLs to them.
 
 `Storage` holds what every backend shares (key rules, URL signing); `LocalStorage` keeps files under
-IMAGES_DIR. An object-storage backend implements the same five file methods (upload_image,
-read_image, exists, delete_image, delete_prefix) and slots in through `create_storage`.
+IMAGES_DIR (STORAGE_BACKEND=local), `S3Storage` keeps objects in a bucket of S3 or any S3-compatible
+store (STORAGE_BACKEND=s3). Both have the same methods, and the database stores "/images/<key>"
+whichever is in use.
 
 A signed URL covers the key and its expiry with an HMAC whose key is derived from SECRET_KEY, so a
 user's files are reachable only through URLs the API handed out. Expiries are rounded up to the
-next hour so the same image keeps the same URL for a while and client caches work.
+next hour so the same image keeps the same URL for a while and client caches work. On S3 clients
+get presigned GET URLs to the bucket instead, ending at the same rounded-up hour.
 """
+import functools
 import hashlib
 import hmac
 import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from base64 import urlsafe_b64encode
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 
 from config import ConfigurationError
-from shared.errors import ForbiddenError, NotFoundError, ValidationError
+from shared.errors import ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
+from shared.logger import get_logger
 from shared.url_utils import base_url
 
 _KEY_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXPIRY_ROUNDING_SECONDS = 3600
+_PRESIGNED_URL_MAX_SECONDS = 7 * 24 * 3600  # SigV4's limit
+_S3_DELETE_BATCH = 1000  # most keys one DeleteObjects call takes
+_S3_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+_boto3_session_lock = threading.Lock()
+
+log = get_logger("storage")
+
+
+class StorageUnavailableError(ServiceUnavailableError):
+    """The image store cannot be reached or refused us; the request can be retried later."""
+
+    code = "STORAGE_UNAVAILABLE"
+
+    def __init__(self, message="Image storage is unavailable; try again shortly"):
+        super().__init__(message, headers={"Retry-After": "5"})
 
 
 class Storage:
@@ -58,10 +81,14 @@ class Storage:
     def signed_url(self, file_path, ttl=None):
         """Absolute URL to the image, valid for at least ttl seconds (IMAGE_URL_TTL by default)."""
         key = self.key_for(file_path)
-        lifetime = self.url_ttl if ttl is None else ttl
-        expires = -(-(int(time.time()) + lifetime) // _EXPIRY_ROUNDING_SECONDS) * _EXPIRY_ROUNDING_SECONDS
+        expires = self.expires_at(ttl)
         query = urlencode({"expires": expires, "sig": self._signature(key, expires)})
         return f"{base_url()}{self.url_prefix}/{key}?{query}"
+
+    def expires_at(self, ttl=None):
+        """Unix time a URL made now stops working: ttl (IMAGE_URL_TTL) seconds away, rounded up to the hour."""
+        lifetime = self.url_ttl if ttl is None else ttl
+        return -(-(int(time.time()) + lifetime) // _EXPIRY_ROUNDING_SECONDS) * _EXPIRY_ROUNDING_SECONDS
 
     def verify_signature(self, file_path, expires, signature):
         """Seconds the URL stays valid; ForbiddenError for a wrong, missing or expired signature."""
@@ -133,6 +160,19 @@ class LocalStorage(Storage):
         shutil.rmtree(folder, ignore_errors=True)
         return count
 
+    def list_keys(self, prefix=""):
+        """Sorted keys of the stored files under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+        folder = self.get_image_path(prefix.rstrip("/")) if prefix else self.root
+        if not folder.is_dir():
+            return []
+        return sorted(entry.relative_to(self.root).as_posix() for entry in folder.rglob("*")
+                      if entry.is_file() and not entry.name.startswith("."))
+
+    def ping(self):
+        """StorageUnavailableError unless the images directory is there and writable."""
+        if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
+            raise StorageUnavailableError(f"The images directory {self.root} is missing or not writable")
+
     def get_image_path(self, file_path):
         """Filesystem path of the key; never outside the images root (symlinks included)."""
         path = (self.root / PurePosixPath(self.key_for(file_path))).resolve()
@@ -141,13 +181,141 @@ class LocalStorage(Storage):
         return path
 
 
+class S3Storage(Storage):
+    """Objects in one bucket of S3 or an S3-compatible store (MinIO, R2...), reached through boto3.
+
+    Objects are written whole by a single PUT, so readers never see half an image. Clients fetch
+    them straight from the store through presigned GET URLs. The store being unreachable is a 503
+    (STORAGE_UNAVAILABLE), never a 500.
+    """
+
+    def __init__(self, *, bucket, region, endpoint_url="", access_key_id="", secret_access_key="", **kwargs):
+        super().__init__(**kwargs)
+        if self.url_ttl + _EXPIRY_ROUNDING_SECONDS > _PRESIGNED_URL_MAX_SECONDS:
+            raise ConfigurationError(f"IMAGE_URL_TTL={self.url_ttl} is too long for S3 presigned URLs (at most "
+                                     f"{_PRESIGNED_URL_MAX_SECONDS - _EXPIRY_ROUNDING_SECONDS} seconds)")
+        self.bucket = bucket
+        connection = {"region_name": region, "endpoint_url": endpoint_url or None,
+                      "aws_access_key_id": access_key_id or None, "aws_secret_access_key": secret_access_key or None}
+        # S3-compatible stores on their own endpoint generally serve buckets as paths, not host names.
+        addressing = {"addressing_style": "path" if endpoint_url else "auto"}
+        self._client = _s3_client(connection, Config(
+            signature_version="s3v4", s3=addressing, connect_timeout=5, read_timeout=30, max_pool_connections=64,
+            retries={"mode": "standard", "max_attempts": 3}))
+        # /health asks with one quick attempt, so an outage shows at once
+        self._probe = _s3_client(connection, Config(
+            signature_version="s3v4", s3=addressing, connect_timeout=2, read_timeout=2,
+            retries={"mode": "standard", "total_max_attempts": 1}))
+        self._presigned_url = functools.lru_cache(maxsize=4096)(self._presign)
+
+    def upload_image(self, image_data, file_path, content_type="image/png"):
+        """Store bytes under the key and return its relative URL ("/images/<key>")."""
+        key = self.key_for(file_path)
+        self._call("put_object", Bucket=self.bucket, Key=key, Body=image_data, ContentType=content_type)
+        return self.relative_url(key)
+
+    def read_image(self, file_path):
+        response = self._call("get_object", Bucket=self.bucket, Key=self.key_for(file_path))
+        if response is None:
+            raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND")
+        with response["Body"] as body:
+            return body.read()
+
+    def exists(self, file_path):
+        return self._call("head_object", Bucket=self.bucket, Key=self.key_for(file_path)) is not None
+
+    def delete_image(self, file_path):
+        """True when an object was removed, False when there was none."""
+        key = self.key_for(file_path)
+        if self._call("head_object", Bucket=self.bucket, Key=key) is None:
+            return False
+        self._call("delete_object", Bucket=self.bucket, Key=key)
+        return True
+
+    def delete_prefix(self, prefix):
+        """Remove every object whose key starts with the folder prefix (e.g. "avatars/<user_id>/")."""
+        keys = self.list_keys(prefix)
+        for start in range(0, len(keys), _S3_DELETE_BATCH):
+            batch = [{"Key": key} for key in keys[start:start + _S3_DELETE_BATCH]]
+            response = self._call("delete_objects", Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            if response.get("Errors"):
+                log.error("objects not deleted", extra={"errors": response["Errors"][:10]})
+                raise StorageUnavailableError("Image storage refused to delete some images; try again shortly")
+        return len(keys)
+
+    def list_keys(self, prefix=""):
+        """Sorted keys of the stored objects under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+        folder = self.key_for(prefix.rstrip("/")) + "/" if prefix else ""
+        keys = []
+        continuation = {}
+        while True:
+            page = self._call("list_objects_v2", Bucket=self.bucket, Prefix=folder, **continuation)
+            keys += [entry["Key"] for entry in page.get("Contents", [])]
+            if not page.get("IsTruncated"):
+                return sorted(keys)
+            continuation = {"ContinuationToken": page["NextContinuationToken"]}
+
+    def ping(self):
+        """StorageUnavailableError unless the bucket answers (one quick attempt)."""
+        try:
+            self._probe.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("image storage unavailable", extra={"bucket": self.bucket, "error": str(exc)})
+            raise StorageUnavailableError(f"S3 bucket {self.bucket!r} cannot be reached") from None
+
+    def get_image_path(self, file_path):
+        """None: objects have no filesystem path here; read them with read_image or hand out signed_url."""
+        self.key_for(file_path)
+        return None
+
+    def signed_url(self, file_path, ttl=None):
+        """Presigned GET URL to the object, ending when a local signed URL made now would."""
+        return self._presigned_url(self.key_for(file_path), self.expires_at(ttl))
+
+    def _presign(self, key, expires_at):
+        # Kept per (key, expiry) by _presigned_url: within the hour an image keeps one URL, so client caches work.
+        lifetime = max(expires_at - int(time.time()), 1)
+        try:
+            return self._client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key},
+                                                       ExpiresIn=lifetime)
+        except BotoCoreError as exc:
+            log.error("could not presign an image URL", extra={"key": key, "error": str(exc)})
+            raise StorageUnavailableError() from None
+
+    def _call(self, operation, **params):
+        """The S3 operation's response; None when the object is not there; StorageUnavailableError on failure."""
+        try:
+            return getattr(self._client, operation)(**params)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _S3_NOT_FOUND and "Key" in params:
+                return None
+            log.error("image storage refused a request", extra={"operation": operation, "error": str(exc)})
+            raise StorageUnavailableError() from None
+        except BotoCoreError as exc:
+            log.error("image storage unreachable", extra={"operation": operation, "error": str(exc)})
+            raise StorageUnavailableError() from None
+
+
+def _s3_client(connection, config):
+    # boto3's default session is not thread-safe; the clients it makes are.
+    with _boto3_session_lock:
+        return boto3.client("s3", config=config, **connection)
+
+
 def create_storage(settings):
     """The storage backend chosen by STORAGE_BACKEND."""
     common = {"signing_secret": settings.SECRET_KEY, "url_ttl": settings.IMAGE_URL_TTL,
               "url_prefix": settings.IMAGES_BASE_URL}
     if settings.STORAGE_BACKEND == "local":
         return LocalStorage(root=settings.IMAGES_DIR, **common)
-    raise ConfigurationError(f"STORAGE_BACKEND={settings.STORAGE_BACKEND!r} is not available; use 'local'")
+    if settings.STORAGE_BACKEND == "s3":
+        if not settings.S3_BUCKET:
+            raise ConfigurationError("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_REGION, plus S3_ENDPOINT_URL for "
+                                     "an S3-compatible store)")
+        return S3Storage(bucket=settings.S3_BUCKET, region=settings.S3_REGION, endpoint_url=settings.S3_ENDPOINT_URL,
+                         access_key_id=settings.S3_ACCESS_KEY_ID, secret_access_key=settings.S3_SECRET_ACCESS_KEY,
+                         **common)
+    raise ConfigurationError(f"STORAGE_BACKEND={settings.STORAGE_BACKEND!r} is not available; use 'local' or 's3'")
 
 
 def get_storage():

@@ -6,15 +6,23 @@ import pytest
 from app import create_app, shutdown_app
 from tests.fakes.shop_server import ShopServer
 from tests.photos import person_photo, png_bytes
-from tests.scale.backends import backend_environment
+from tests.scale.backends import backend_environment, s3_pass
+from tests.scale.s3_server import S3Server
 
 _emails = itertools.count()
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server on loopback (moto) for the whole session, started when first asked for."""
+    with S3Server() as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
-def backends(monkeypatch):
-    """Every app a test builds uses the backends of tests/scale/backends.py (PostgreSQL/Redis or embedded)."""
-    with backend_environment() as environment:
+def backends(request, monkeypatch):
+    """Every app a test builds uses the backends of tests/scale/backends.py (PostgreSQL/Redis/S3 or embedded)."""
+    with backend_environment(request.getfixturevalue("s3_server") if s3_pass() else None) as environment:
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         yield environment

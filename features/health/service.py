@@ -3,6 +3,7 @@ import redis
 
 from shared.database import DatabaseUnavailableError
 from shared.logger import get_logger
+from shared.storage import StorageUnavailableError
 
 CONNECTED = "connected"
 UNAVAILABLE = "unavailable"
@@ -35,9 +36,19 @@ def redis_status(*, url):
     return CONNECTED
 
 
-def component_statuses(*, db, redis_url):
-    """The state of the database, and of Redis when one is configured."""
-    statuses = {"database": database_status(db=db)}
+def storage_status(*, storage):
+    """"connected" when the image store (directory or bucket) answers, else "unavailable"."""
+    try:
+        storage.ping()
+    except StorageUnavailableError as exc:
+        log.warning("storage unavailable", extra={"error": exc.message})
+        return UNAVAILABLE
+    return CONNECTED
+
+
+def component_statuses(*, db, storage, redis_url):
+    """The state of the database and the image storage, and of Redis when one is configured."""
+    statuses = {"database": database_status(db=db), "storage": storage_status(storage=storage)}
     if redis_url:
         statuses["redis"] = redis_status(url=redis_url)
     return statuses

@@ -1,7 +1,7 @@
 """GET /images/<key>?expires=...&sig=...: a stored image, only through a URL the API signed."""
 import mimetypes
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint, redirect, request, send_file
 
 from shared.errors import NotFoundError, ValidationError
 from shared.storage import get_storage
@@ -23,6 +23,8 @@ def serve_image(filename):
         path = storage.get_image_path(filename)
     except ValidationError:
         raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND") from None
+    if path is None:  # object storage: the store itself serves the file, through a presigned URL
+        return redirect(storage.signed_url(filename))
     if not path.is_file():
         raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND")
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

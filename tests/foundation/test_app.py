@@ -15,7 +15,8 @@ def test_health(client):
     assert response.status_code == 200
     redis = {"redis": "connected"} if os.environ.get("REDIS_URL") else {}
     assert response.get_json() == {"success": True,
-                                   "data": {"status": "healthy", "database": "connected", **redis}}
+                                   "data": {"status": "healthy", "database": "connected", "storage": "connected",
+                                            **redis}}
 
 
 def test_health_reports_unreachable_database(tmp_path):
@@ -29,7 +30,7 @@ def test_health_reports_unreachable_database(tmp_path):
     shutil.rmtree(db_dir)
     response = client.get("/health")
     assert response.status_code == 503
-    assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable"}
+    assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable", "storage": "connected"}
     shutdown_app(app)
 
 

@@ -7,6 +7,12 @@ from shared.storage import get_storage
 from tests.shared.photos import astronaut_jpeg, astronaut_png
 
 
+@pytest.fixture
+def settings_overrides():
+    """The app serves images itself only from local storage (S3 hands out presigned URLs: tests/shared)."""
+    return {"STORAGE_BACKEND": "local"}
+
+
 def _store(app, key, data):
     with app.test_request_context():
         storage = get_storage()

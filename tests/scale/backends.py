@@ -1,13 +1,17 @@
-"""Which database and Redis a test runs on, chosen from the environment.
+"""Which database, Redis and image storage a test runs on, chosen from the environment.
 
-Unset TEST_DATABASE_URL / TEST_REDIS_URL: the embedded default (SQLite file, in-memory limits).
+Unset TEST_DATABASE_URL / TEST_REDIS_URL / TEST_S3: the embedded default (SQLite file, in-memory
+limits, images on local disk).
 Set (scripts/test.sh's scale-out pass, with the servers of scripts/services.sh): every test gets a
 fresh PostgreSQL schema of its own, dropped afterwards, and the Redis database, emptied before the test.
-The URLs reach every app a test builds through DATABASE_URL and REDIS_URL in the environment.
+TEST_S3=1: every test stores its images in a fresh bucket of an S3-compatible server on loopback
+(tests/scale/s3_server.py, one per session), deleted afterwards.
+The settings reach every app a test builds through DATABASE_URL, REDIS_URL, STORAGE_BACKEND and
+S3_* in the environment.
 """
 import itertools
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -28,6 +32,10 @@ def postgres_admin_url():
 
 def redis_test_url():
     return os.environ.get("TEST_REDIS_URL", "")
+
+
+def s3_pass():
+    return os.environ.get("TEST_S3", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def with_query(url, **params):
@@ -67,11 +75,11 @@ def emptied_redis(url):
 
 
 @contextmanager
-def backend_environment():
-    """DATABASE_URL and REDIS_URL for one test ("" = the embedded default)."""
+def backend_environment(s3_server=None):
+    """DATABASE_URL, REDIS_URL and the storage settings for one test ("" / local = the embedded default)."""
     redis_url = emptied_redis(redis_test_url()) if redis_test_url() else ""
-    if not postgres_admin_url():
-        yield {"DATABASE_URL": "", "REDIS_URL": redis_url}
-        return
-    with fresh_postgres_schema(postgres_admin_url()) as database_url:
-        yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    with ExitStack() as stack:
+        database_url = stack.enter_context(fresh_postgres_schema(postgres_admin_url())) if postgres_admin_url() else ""
+        storage = (s3_server.settings(stack.enter_context(s3_server.fresh_bucket())) if s3_server
+                   else {"STORAGE_BACKEND": "local"})
+        yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **storage}

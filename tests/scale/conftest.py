@@ -42,7 +42,7 @@ def make_app(tmp_path):
     def make(**settings):
         apps.append(create_app({"FLASK_ENV": "testing", "LOG_TO_FILES": False, "RATELIMIT_ENABLED": False,
                                 "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
-                                **settings}))
+                                "DATABASE_PATH": str(tmp_path / "app.db"), **settings}))
         return apps[-1]
 
     yield make

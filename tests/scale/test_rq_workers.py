@@ -1,11 +1,8 @@
 """JOB_QUEUE=rq: try-on jobs sent to Redis and run by separate worker processes (scripts/worker.py)."""
 import io
-import os
-import signal
-import subprocess
-import sys
+import itertools
 import time
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
@@ -14,9 +11,9 @@ from config import ConfigurationError
 from tests.conftest import sign_up
 from tests.fakes.gemini_server import FakeGemini
 from tests.photos import draw_garment, png_bytes
+from tests.scale.worker_process import WorkerProcess
+from tests.stored_images import fetch_image
 from tests.tryon.conftest import wait_for_job
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -37,20 +34,13 @@ def rq_settings(tmp_path, redis_url, gemini):
 @pytest.fixture
 def workers(rq_settings, tmp_path):
     """Start worker processes with the API's environment; all are killed at the end."""
-    started = []
+    numbers = itertools.count()
+    with ExitStack() as started:
+        def start(processes=1):
+            log_path = tmp_path / f"worker{next(numbers)}.log"
+            return started.enter_context(WorkerProcess(rq_settings, log_path, processes=processes))
 
-    def start(processes=1):
-        log = open(tmp_path / f"worker{len(started)}.log", "ab")
-        process = subprocess.Popen([sys.executable, "scripts/worker.py", "--processes", str(processes)], cwd=ROOT,
-                                   env={**os.environ, **rq_settings}, stdout=log, stderr=log, start_new_session=True)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        yield start
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def test_jobs_are_run_by_worker_processes(rq_app, workers, person_png, gemini):
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert [j["status"] for j in jobs] == ["done"] * 3
     assert {j["provider"] for j in jobs} == {"gemini"} and gemini.request_count == 3
-    assert client.get(jobs[0]["result_url"].replace("http://localhost", "")).status_code == 200
+    assert fetch_image(client, jobs[0]["result_url"]).status_code == 200
 
 
 def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, person_png, gemini):
@@ -89,8 +79,7 @@ def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, per
     while gemini.in_flight == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert gemini.in_flight == 1
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait()
+    first.kill()
     gemini.release()
     workers(processes=1)
     job = wait_for_job(client, user["headers"], job_id, timeout=60)

@@ -8,6 +8,7 @@ from PIL import Image
 
 from tests.fakes.gemini_server import FakeGemini
 from tests.photos import draw_garment, png_bytes
+from tests.stored_images import fetch_image
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +45,8 @@ def job_rows(app):
 
 
 def image_from_url(client, url):
-    path = url.split("://", 1)[1].split("/", 1)[1]
-    response = client.get("/" + path)
-    assert response.status_code == 200, response.get_data()[:200]
+    response = fetch_image(client, url)
+    assert response.status_code == 200, response.data[:200]
     return Image.open(io.BytesIO(response.data))
 
 

@@ -2,6 +2,7 @@
 import io
 
 from tests.conftest import sign_up
+from tests.stored_images import stored_keys
 from tests.tryon.conftest import job_rows, wait_for_job
 
 
@@ -52,7 +53,7 @@ def test_per_user_in_flight_limit(make_app, person_png, top_png):
     assert _submit(client, other, person_png, top_png).status_code == 202
 
 
-def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, person_png, top_png, tmp_path):
+def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, person_png, top_png):
     app = make_app()
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
@@ -60,11 +61,10 @@ def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, per
     job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
     early = client.get(f"/api/job/{job_id}/result", headers=user["headers"])
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "JOB_NOT_FINISHED"
-    inputs = list((tmp_path / "images" / "tryon-inputs").rglob("*.png"))
-    assert len(inputs) == 2
+    assert len(stored_keys(app, "tryon-inputs/")) == 2
     deleted = client.delete(f"/api/job/{job_id}", headers=user["headers"])
     assert deleted.status_code == 200 and deleted.get_json()["data"]["was_status"] == "queued"
-    assert not list((tmp_path / "images" / "tryon-inputs").rglob("*.png"))
+    assert stored_keys(app, "tryon-inputs/") == []
     assert client.get(f"/api/job/{job_id}", headers=user["headers"]).status_code == 404
 
 
@@ -79,12 +79,12 @@ def test_running_job_cannot_be_deleted(make_app, person_png, top_png):
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "JOB_IN_PROGRESS"
 
 
-def test_finished_job_delete_removes_result(client, user, person_png, top_png, tmp_path):
+def test_finished_job_delete_removes_result(app, client, user, person_png, top_png):
     job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
     assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
-    assert list((tmp_path / "images" / "tryon-results").rglob("*.png"))
+    assert stored_keys(app, "tryon-results/")
     assert client.delete(f"/api/job/{job_id}", headers=user["headers"]).status_code == 200
-    assert not list((tmp_path / "images" / "tryon-results").rglob("*.png"))
+    assert stored_keys(app, "tryon-results/") == []
 
 
 def test_history_is_newest_first_and_paginated(make_app, person_png, top_png):

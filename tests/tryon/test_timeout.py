@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.stored_images import stored_keys
 from tests.tryon.conftest import wait_for_job
 
 
@@ -13,7 +14,7 @@ def settings_overrides(fake_gemini):
             "GEMINI_TIMEOUT_SECONDS": 30, "JOB_TIMEOUT_SECONDS": 1}
 
 
-def test_overrunning_job_fails_with_timeout(app, client, user, person_png, top_png, fake_gemini, tmp_path):
+def test_overrunning_job_fails_with_timeout(app, client, user, person_png, top_png, fake_gemini):
     fake_gemini.delay = 3.0
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
                            data={"selfie": (io.BytesIO(person_png), "me.png"),
@@ -24,4 +25,4 @@ def test_overrunning_job_fails_with_timeout(app, client, user, person_png, top_p
     time.sleep(3)  # let the slow model call return: its result must not resurrect the job
     job = client.get(f"/api/job/{job_id}", headers=user["headers"]).get_json()["data"]
     assert job["status"] == "failed" and job["result_url"] is None
-    assert not list((tmp_path / "images").glob("tryon-results/*/*"))
+    assert stored_keys(app, "tryon-results/") == []

@@ -3,12 +3,8 @@ import io
 
 import pytest
 
+from tests.stored_images import stored_keys
 from tests.tryon.conftest import job_rows
-
-
-def _files(tmp_path):
-    root = tmp_path / "images"
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 @pytest.mark.parametrize("form,code,status", [
@@ -39,7 +35,7 @@ def test_bad_requests_are_refused_before_queueing(client, user, person_png, top_
     response = client.post("/api/tryon", headers=user["headers"], data=data, content_type="multipart/form-data")
     assert response.status_code == status, response.get_json()
     assert response.get_json()["error"]["code"] == code
-    assert job_rows(app) == [] and _files(tmp_path) == []
+    assert job_rows(app) == [] and stored_keys(app) == []
 
 
 def test_no_person_and_no_avatar(client, user, top_png, app):

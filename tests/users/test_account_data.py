@@ -2,12 +2,9 @@
 import io
 
 from tests.photos import draw_garment, png_bytes
+from tests.stored_images import fetch_image, image_key, stored_keys
 from tests.tryon.conftest import wait_for_job
 from tests.wardrobe.conftest import add_item, create_category
-
-
-def _files(tmp_path):
-    return sorted(p.relative_to(tmp_path / "images").as_posix() for p in (tmp_path / "images").rglob("*") if p.is_file())
 
 
 def _fill_account(client, user, person_png):
@@ -31,29 +28,29 @@ def test_export_holds_everything_stored_about_the_caller(client, user, other_use
     data = response.get_json()["data"]
     assert data["profile"]["email"] == user["email"] and "password" not in data["profile"]
     assert data["body_measurements"]["height"] == 172
-    assert data["avatar_url"].startswith("http://localhost/images/avatars/" + user["user"]["userid"])
+    assert image_key(data["avatar_url"]).startswith(f"avatars/{user['user']['userid']}/")
     assert [i["title"] for i in data["wardrobe"]["items"]] == ["Blue shirt"]
     assert data["wardrobe"]["items"][0]["image_url"].startswith("http")
     assert [c["name"] for c in data["wardrobe"]["categories"]] == ["Work shirts"]
     assert [j["job_id"] for j in data["tryon_jobs"]] == [job["job_id"]]
-    assert client.get(data["avatar_url"].replace("http://localhost", "")).status_code == 200
+    assert fetch_image(client, data["avatar_url"]).status_code == 200
 
 
-def test_delete_needs_the_password_and_then_removes_everything(app, client, user, other_user, person_png, tmp_path):
+def test_delete_needs_the_password_and_then_removes_everything(app, client, user, other_user, person_png):
     _fill_account(client, user, person_png)
     _fill_account(client, other_user, person_png)
     uid = user["user"]["userid"]
-    before = _files(tmp_path)
+    before = stored_keys(app)
     assert any(uid in path for path in before)
 
     wrong = client.delete("/api/users/profile", headers=user["headers"], json={"password": "not-it"})
-    assert wrong.status_code == 401 and _files(tmp_path) == before
+    assert wrong.status_code == 401 and stored_keys(app) == before
     missing = client.delete("/api/users/profile", headers=user["headers"], json={})
     assert missing.status_code == 401
 
     deleted = client.delete("/api/users/profile", headers=user["headers"], json={"password": user["password"]})
     assert deleted.status_code == 200 and deleted.get_json()["data"]["deleted"] is True
-    after = _files(tmp_path)
+    after = stored_keys(app)
     assert not any(uid in path for path in after)
     assert after == [p for p in before if uid not in p]  # the other shopper's files are untouched
     db = app.extensions["db"]

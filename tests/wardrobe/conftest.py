@@ -1,6 +1,5 @@
-"""Helpers for wardrobe tests: garment photos made with Pillow, items added through the API, files on disk."""
+"""Helpers for wardrobe tests: garment photos made with Pillow, items added through the API, stored images."""
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -70,15 +69,15 @@ def count_rows(app, table):
 
 
 @pytest.fixture
-def images_dir(app):
-    return Path(app.extensions["settings"].IMAGES_DIR)
+def storage(app):
+    """The app's image storage (local disk or S3), to look at what the endpoints stored."""
+    return app.extensions["storage"]
 
 
-def stored_file(images_dir, image_path):
-    """The file behind an item's image_path ("/images/<key>")."""
-    return images_dir / image_path.removeprefix("/images/")
+def stored_file(storage, image_path):
+    """The stored image behind an item's image_path ("/images/<key>"), as a file object."""
+    return io.BytesIO(storage.read_image(image_path))
 
 
-def wardrobe_files(images_dir, user):
-    folder = images_dir / "wardrobe" / user["user"]["userid"]
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+def wardrobe_files(storage, user):
+    return [key.rsplit("/", 1)[1] for key in storage.list_keys(f"wardrobe/{user['user']['userid']}/")]

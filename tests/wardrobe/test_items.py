@@ -1,11 +1,13 @@
 """Wardrobe items added by upload: fields, validation, listing, updates, deletion and their image files."""
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from features.wardrobe import service
 from shared.errors import NotFoundError
+from tests.stored_images import fetch_image, image_key
 from tests.wardrobe.conftest import (PLATFORM_SECTIONS, add_item, added_item, count_rows, create_category,
                                      create_section, error_code, garment_photo, refuse_writes, stored_file,
                                      wardrobe_files)
@@ -35,7 +37,7 @@ def put_multipart(client, user, item_id, image, **fields):
     return client.put(f"{ITEMS}/{item_id}", headers=user["headers"], data=data, content_type="multipart/form-data")
 
 
-def test_add_item_by_upload_with_every_field(client, user, images_dir):
+def test_add_item_by_upload_with_every_field(client, user, storage):
     response = add_item(client, user, **FULL_ITEM)
     assert response.status_code == 201
     body = response.get_json()
@@ -51,18 +53,18 @@ def test_add_item_by_upload_with_every_field(client, user, images_dir):
     assert item["garment_type"] == "top" and item["is_external"] is True
     userid = user["user"]["userid"]
     assert item["image_path"] == f"/images/wardrobe/{userid}/{item['garment_id']}.png"
-    assert item["image_url"].startswith(f"http://localhost/images/wardrobe/{userid}/{item['garment_id']}.png?")
-    served = client.get(item["image_url"].removeprefix("http://localhost"))
+    assert image_key(item["image_url"]) == f"wardrobe/{userid}/{item['garment_id']}.png"
+    served = fetch_image(client, item["image_url"])
     assert served.status_code == 200 and served.mimetype == "image/png"
     assert client.get(item["image_path"]).status_code == 403  # only the signed URL opens the file
-    with Image.open(stored_file(images_dir, item["image_path"])) as stored:
+    with Image.open(stored_file(storage, item["image_path"])) as stored:
         assert stored.format == "PNG" and stored.size == (120, 160)
     assert client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]["title"] == item["title"]
 
 
-def test_upload_is_normalised_to_a_bounded_png(client, user, images_dir):
+def test_upload_is_normalised_to_a_bounded_png(client, user, storage):
     item = added_item(client, user, image=garment_photo((3000, 1500), "JPEG"), filename="photo.jpg")
-    with Image.open(stored_file(images_dir, item["image_path"])) as stored:
+    with Image.open(stored_file(storage, item["image_path"])) as stored:
         assert stored.format == "PNG" and stored.size == (2048, 1024)
     assert item["is_external"] is False and item["fabric"] == [] and item["price"] is None
 
@@ -122,13 +124,13 @@ def test_garment_type_from_user_category_section_and_explicit_override(client, u
     ({"title": "x" * 501}, 400, "VALIDATION_ERROR"),
     ({"shoe_size": "42"}, 400, "UNKNOWN_FIELDS"),
 ])
-def test_invalid_fields_are_refused_and_nothing_is_stored(app, client, user, images_dir, fields, status, code):
+def test_invalid_fields_are_refused_and_nothing_is_stored(app, client, user, storage, fields, status, code):
     mine = create_category(client, user, "Mine")
     fields = {key: (str(mine["id"]) if value == "__mine__" else value) for key, value in fields.items()}
     response = add_item(client, user, **fields)
     assert (response.status_code, error_code(response)) == (status, code), response.get_json()
     assert response.get_json()["error"]["message"]
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
 def test_missing_section_lists_the_valid_names(client, user):
@@ -152,11 +154,11 @@ def test_fabric_rounding_up_to_100_is_accepted(client, user):
     (b"", "empty.png", 400, "EMPTY_FILE"),
     (b"\x89PNG" + b"\x00" * (6 * 1024 * 1024), "huge.png", 413, "FILE_TOO_LARGE"),
 ], ids=["gif", "pdf", "truncated_png", "empty", "too_large"])
-def test_bad_images_are_refused_and_nothing_is_stored(app, client, user, images_dir, image, filename, status, code):
+def test_bad_images_are_refused_and_nothing_is_stored(app, client, user, storage, image, filename, status, code):
     response = client.post(ITEMS, headers=user["headers"], content_type="multipart/form-data",
                            data={"category_section": "upper_body", "garment_image": (io.BytesIO(image), filename)})
     assert (response.status_code, error_code(response)) == (status, code)
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
 def test_garment_must_be_given_as_a_file_or_url(client, user):
@@ -177,7 +179,7 @@ def test_list_newest_first_with_pagination(client, user):
     body = items_of(client, user)
     assert [item["title"] for item in body["data"]] == ["Item 5", "Item 4", "Item 3", "Item 2", "Item 1"]
     assert body["pagination"] == {"total": 5, "limit": 20, "offset": 0}
-    assert all(item["image_url"].startswith("http://localhost/images/") for item in body["data"])
+    assert all(image_key(item["image_url"]) == item["image_path"].removeprefix("/images/") for item in body["data"])
     page = items_of(client, user, limit=2, offset=2)
     assert [item["title"] for item in page["data"]] == ["Item 3", "Item 2"]
     assert page["pagination"] == {"total": 5, "limit": 2, "offset": 2}
@@ -265,36 +267,35 @@ def test_update_refuses_bad_values_without_changing_anything(client, user, other
     assert {**current, "image_url": None} == {**item, "image_url": None}
 
 
-def test_replacing_the_image_swaps_the_file(client, user, images_dir):
+def test_replacing_the_image_swaps_the_file(client, user, storage):
     item = added_item(client, user)
-    old_file = stored_file(images_dir, item["image_path"])
     response = put_multipart(client, user, item["id"], garment_photo((90, 90), "JPEG"), title="New photo")
     assert response.status_code == 200
     updated = response.get_json()["data"]
     assert updated["title"] == "New photo" and updated["image_path"] != item["image_path"]
-    assert not old_file.exists()
-    with Image.open(stored_file(images_dir, updated["image_path"])) as stored:
+    assert not storage.exists(item["image_path"])
+    with Image.open(stored_file(storage, updated["image_path"])) as stored:
         assert stored.format == "PNG" and stored.size == (90, 90)
-    assert wardrobe_files(images_dir, user) == [f"{updated['garment_id']}.png"]
+    assert wardrobe_files(storage, user) == [f"{updated['garment_id']}.png"]
 
 
-def test_a_bad_replacement_image_keeps_the_old_one(client, user, images_dir):
+def test_a_bad_replacement_image_keeps_the_old_one(client, user, storage):
     item = added_item(client, user)
     response = put_multipart(client, user, item["id"], b"not an image", title="Changed")
     assert response.status_code == 400 and error_code(response) == "UNSUPPORTED_IMAGE"
     current = client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]
     assert current["image_path"] == item["image_path"] and current["title"] is None
-    assert wardrobe_files(images_dir, user) == [f"{item['garment_id']}.png"]
+    assert wardrobe_files(storage, user) == [f"{item['garment_id']}.png"]
 
 
-def test_delete_item_removes_its_file(client, user, images_dir):
+def test_delete_item_removes_its_file(client, user, storage):
     keep = added_item(client, user, title="Keep")
     gone = added_item(client, user, title="Gone")
     response = client.delete(f"{ITEMS}/{gone['id']}", headers=user["headers"])
     assert response.status_code == 200 and response.get_json()["data"] == {"id": gone["id"], "deleted": True}
-    assert not stored_file(images_dir, gone["image_path"]).exists()
-    assert client.get(gone["image_url"].removeprefix("http://localhost")).status_code == 404
-    assert wardrobe_files(images_dir, user) == [f"{keep['garment_id']}.png"]
+    assert not storage.exists(gone["image_path"])
+    assert fetch_image(client, gone["image_url"]).status_code == 404
+    assert wardrobe_files(storage, user) == [f"{keep['garment_id']}.png"]
     assert client.get(f"{ITEMS}/{gone['id']}", headers=user["headers"]).status_code == 404
     assert client.delete(f"{ITEMS}/{gone['id']}", headers=user["headers"]).status_code == 404
     assert titles(client, user) == ["Keep"]
@@ -315,8 +316,10 @@ def test_deleting_a_used_category_keeps_its_items_without_category(client, user)
         "lower_body"
 
 
-def test_a_failed_image_save_leaves_no_item(app, client, user, images_dir):
+@pytest.mark.parametrize("settings_overrides", [{"STORAGE_BACKEND": "local"}])  # a folder on disk made unusable
+def test_a_failed_image_save_leaves_no_item(app, client, user, settings_overrides):
     # A file where the user's image folder should be makes every save fail, even when running as root.
+    images_dir = Path(app.extensions["settings"].IMAGES_DIR)
     (images_dir / "wardrobe").mkdir(parents=True, exist_ok=True)
     (images_dir / "wardrobe" / user["user"]["userid"]).write_bytes(b"in the way")
     response = add_item(client, user, title="Never stored")
@@ -324,24 +327,24 @@ def test_a_failed_image_save_leaves_no_item(app, client, user, images_dir):
     assert count_rows(app, "wardrobe") == 0
 
 
-def test_a_failed_row_insert_removes_the_saved_file(app, client, user, images_dir):
+def test_a_failed_row_insert_removes_the_saved_file(app, client, user, storage):
     refuse_writes(app, "INSERT")
     response = add_item(client, user, title="Never stored")
     assert response.status_code >= 500 and response.get_json()["success"] is False
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
-def test_a_failed_row_update_keeps_the_old_image(app, client, user, images_dir):
+def test_a_failed_row_update_keeps_the_old_image(app, client, user, storage):
     item = added_item(client, user, title="Original")
     refuse_writes(app, "UPDATE")
     response = put_multipart(client, user, item["id"], garment_photo((50, 50)), title="Changed")
     assert response.status_code >= 500
-    assert wardrobe_files(images_dir, user) == [f"{item['garment_id']}.png"]
+    assert wardrobe_files(storage, user) == [f"{item['garment_id']}.png"]
     current = client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]
     assert (current["title"], current["image_path"]) == ("Original", item["image_path"])
 
 
-def test_another_users_item_answers_like_a_missing_one(client, user, other_user, images_dir):
+def test_another_users_item_answers_like_a_missing_one(client, user, other_user, storage):
     theirs = added_item(client, other_user, title="Theirs")
     missing = client.get(f"{ITEMS}/999999", headers=user["headers"])
     assert missing.status_code == 404 and error_code(missing) == "ITEM_NOT_FOUND"
@@ -354,8 +357,8 @@ def test_another_users_item_answers_like_a_missing_one(client, user, other_user,
         assert response.get_json()["error"] == missing.get_json()["error"]
     assert titles(client, user) == []
     assert client.get(url, headers=other_user["headers"]).get_json()["data"]["title"] == "Theirs"
-    assert wardrobe_files(images_dir, other_user) == [f"{theirs['garment_id']}.png"]
-    assert wardrobe_files(images_dir, user) == []
+    assert wardrobe_files(storage, other_user) == [f"{theirs['garment_id']}.png"]
+    assert wardrobe_files(storage, user) == []
 
 
 def test_get_item_for_other_features(app, client, user, other_user):
@@ -369,7 +372,7 @@ def test_get_item_for_other_features(app, client, user, other_user):
         assert raised.value.code == "ITEM_NOT_FOUND"
 
 
-def test_delete_all_for_user_removes_rows_and_files(app, client, user, other_user, images_dir):
+def test_delete_all_for_user_removes_rows_and_files(app, client, user, other_user, storage):
     create_section(client, user, "travel")
     create_category(client, user, "Mine", section="travel")
     added_item(client, user, category="Mine")
@@ -379,8 +382,8 @@ def test_delete_all_for_user_removes_rows_and_files(app, client, user, other_use
     with app.app_context():
         service.delete_all_for_user(db=app.extensions["db"], storage=app.extensions["storage"],
                                     user_id=user["user"]["userid"])
-    assert titles(client, user) == [] and wardrobe_files(images_dir, user) == []
+    assert titles(client, user) == [] and wardrobe_files(storage, user) == []
     assert [s["name"] for s in client.get("/api/wardrobe/category-sections",
                                           headers=user["headers"]).get_json()["data"]] == PLATFORM_SECTIONS
     assert count_rows(app, "wardrobe_categories") == 1 and count_rows(app, "wardrobe") == 1
-    assert wardrobe_files(images_dir, other_user) == [f"{kept['garment_id']}.png"]
+    assert wardrobe_files(storage, other_user) == [f"{kept['garment_id']}.png"]

@@ -30,7 +30,7 @@ def product_page_html(shop, image_path=None):
             "</script></head><body><h1>Ribbed Tank Top</h1></body></html>")
 
 
-def test_add_item_from_a_product_url(app, client, user, shop, images_dir):
+def test_add_item_from_a_product_url(app, client, user, shop, storage):
     url = shop.url("/pages/jsonld_graph")
     response = client.post(ITEMS, headers=user["headers"], json={"garment_url": url, "size": "38"})
     assert response.status_code == 201, response.get_json()
@@ -44,9 +44,9 @@ def test_add_item_from_a_product_url(app, client, user, shop, images_dir):
     assert (item["garment_url"], item["size"], item["is_external"]) == (url, "38", True)
     # the page's main product shot, downloaded and stored as our PNG
     assert any(request["path"].startswith("/images/blazer-front.jpg") for request in shop.requests)
-    with Image.open(stored_file(images_dir, item["image_path"])) as stored:
+    with Image.open(stored_file(storage, item["image_path"])) as stored:
         assert stored.format == "PNG" and stored.size == (60, 90)
-    assert wardrobe_files(images_dir, user) == [f"{item['garment_id']}.png"]
+    assert wardrobe_files(storage, user) == [f"{item['garment_id']}.png"]
     assert client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]["brand"] == "Northwind"
 
 
@@ -75,7 +75,7 @@ def test_page_values_that_break_the_rules_are_left_out(client, user, shop):
     assert (item["brand"], item["price"], item["currency"], item["fabric"]) == ("ZARA", 559, "PLN", [])
 
 
-def test_add_item_from_the_clients_copy_of_the_page(client, user, shop, images_dir):
+def test_add_item_from_the_clients_copy_of_the_page(client, user, shop, storage):
     url = shop.url("/pages/og_only")
     response = client.post(ITEMS, headers=user["headers"],
                            json={"garment_url": url, "html": shop.page_html("og_only")})
@@ -84,7 +84,7 @@ def test_add_item_from_the_clients_copy_of_the_page(client, user, shop, images_d
     assert (item["title"], item["category"], item["category_section"]) == ("Jupe plissée midi", "skirts",
                                                                            "lower_body")
     assert shop.count("/pages/og_only") == 0  # read from the client's HTML, only the image was fetched
-    assert stored_file(images_dir, item["image_path"]).is_file()
+    assert storage.exists(item["image_path"])
 
 
 @pytest.mark.parametrize("page, status, code", [
@@ -92,11 +92,11 @@ def test_add_item_from_the_clients_copy_of_the_page(client, user, shop, images_d
     ("/pages/no-such-product", 422, "PRODUCT_PAGE_NOT_FOUND"),
     ("/status/403", 502, "UPSTREAM_BLOCKED"),
 ])
-def test_unreadable_pages_store_nothing(app, client, user, shop, images_dir, page, status, code):
+def test_unreadable_pages_store_nothing(app, client, user, shop, storage, page, status, code):
     response = client.post(ITEMS, headers=user["headers"],
                            json={"garment_url": shop.url(page), "category_section": "upper_body"})
     assert (response.status_code, error_code(response)) == (status, code)
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
 @pytest.mark.parametrize("image_path, status, code", [
@@ -104,13 +104,13 @@ def test_unreadable_pages_store_nothing(app, client, user, shop, images_dir, pag
     ("/not-an-image", 422, "IMAGE_DOWNLOAD_FAILED"),
     ("/status/404", 422, "IMAGE_DOWNLOAD_FAILED"),
 ])
-def test_a_page_without_a_usable_image_stores_nothing(app, client, user, shop, images_dir, image_path, status,
+def test_a_page_without_a_usable_image_stores_nothing(app, client, user, shop, storage, image_path, status,
                                                       code):
     response = client.post(ITEMS, headers=user["headers"], json={
         "garment_url": shop.url("/products/ribbed-tank"), "html": product_page_html(shop, image_path),
         "category_section": "upper_body"})
     assert (response.status_code, error_code(response)) == (status, code)
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
 def test_bad_fields_are_refused_before_the_page_is_fetched(app, client, user, shop):
@@ -125,23 +125,23 @@ def test_bad_fields_are_refused_before_the_page_is_fetched(app, client, user, sh
 
 
 @pytest.mark.parametrize("settings_overrides", [{}])
-def test_private_addresses_are_refused(app, client, user, images_dir, settings_overrides):
+def test_private_addresses_are_refused(app, client, user, storage, settings_overrides):
     for url in ("http://127.0.0.1:9/pages/jsonld_graph", "http://169.254.169.254/latest/meta-data/"):
         for path in (ITEMS, EXTRACT):
             response = client.post(path, headers=user["headers"], json={"garment_url": url,
                                                                        "category_section": "upper_body"})
             assert (response.status_code, error_code(response)) == (400, "URL_NOT_ALLOWED"), (path, url)
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
 
 
-def test_extract_from_url_reads_without_storing(app, client, user, shop, images_dir):
+def test_extract_from_url_reads_without_storing(app, client, user, shop, storage):
     response = client.post(EXTRACT, headers=user["headers"], json={"url": shop.url("/pages/microdata")})
     assert response.status_code == 200, response.get_json()
     product = response.get_json()["data"]
     assert (product["title"], product["brand"], product["price"], product["category"]) == (
         "Spijkerbroek slim fit", "Kaasboer Mode", 1299.95, "jeans")
     assert product["images"][0].endswith("/images/broek-1-zoom.jpg")
-    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(images_dir, user) == []
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
     # the client's copy of a page, sent as a form
     response = client.post(EXTRACT, headers=user["headers"],
                            data={"url": shop.url("/pages/og_only"), "html": shop.page_html("og_only")})
@@ -158,7 +158,7 @@ def test_extract_from_url_errors(client, user, shop):
     assert client.post(EXTRACT, json={"url": shop.url("/pages/og_only")}).status_code == 401
 
 
-def test_an_uploaded_photo_is_the_image_and_the_url_only_a_link(client, user, shop, images_dir):
+def test_an_uploaded_photo_is_the_image_and_the_url_only_a_link(client, user, shop, storage):
     url = shop.url("/pages/og_only")
     response = client.post(ITEMS, headers=user["headers"], content_type="multipart/form-data", data={
         "garment_url": url, "category_section": "lower_body",
@@ -167,5 +167,5 @@ def test_an_uploaded_photo_is_the_image_and_the_url_only_a_link(client, user, sh
     item = response.get_json()["data"]
     assert (item["garment_url"], item["title"]) == (url, None)
     assert shop.count("/pages/og_only") == 0
-    with Image.open(stored_file(images_dir, item["image_path"])) as stored:
+    with Image.open(stored_file(storage, item["image_path"])) as stored:
         assert stored.size == (40, 40)
