@@ -25,8 +25,9 @@ INSTALL_HINT = "install it with: bash scripts/install_test_tools.sh"
 
 @pytest.fixture
 def settings_overrides():
-    """The embedded default with the local model; the scraper may fetch from the loopback shop."""
-    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "local"}
+    """The embedded default with the local model and local images (the documented /images URLs, on both test
+    passes); the scraper may fetch from the loopback shop."""
+    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "local", "STORAGE_BACKEND": "local"}
 
 
 @pytest.fixture
