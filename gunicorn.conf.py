@@ -3,11 +3,12 @@
     gunicorn -w 4 'app:create_app()'          # 4 processes x 8 threads on HOST:PORT (.env / environment)
 
 Each process builds its own app (database pool, storage client, queue side) from the same
-environment. More than one process needs JOB_QUEUE=rq: with JOB_QUEUE=thread every process would
-run its own in-process queue and, starting up, take the jobs the others are running for
-interrupted ones, so that combination is refused here.
+environment. More than one process needs JOB_QUEUE=rq: with JOB_QUEUE=thread every process runs
+its own in-process queue, and a process that starts (or restarts) takes the jobs the others are
+running for interrupted ones and runs them again. That combination gets a warning at start-up
+rather than a refusal, so benchmarks of read endpoints can still run several processes without Redis.
 """
-from config import ConfigurationError, Settings
+from config import Settings
 
 _settings = Settings.from_env()
 
@@ -21,15 +22,8 @@ accesslog = None  # the app logs every request itself (JSON, with request ids)
 
 def on_starting(server):
     if server.cfg.workers > 1 and _settings.JOB_QUEUE == "thread":
-        raise ConfigurationError(
-            f"{server.cfg.workers} gunicorn processes need JOB_QUEUE=rq (with REDIS_URL and scripts/worker.py "
-            "processes): each process would otherwise run its own try-on queue and take over the jobs of the "
-            "others. Use -w 1 for the in-process queue.")
+        server.log.warning(
+            "%d processes with JOB_QUEUE=thread: each runs its own try-on queue and a restarting process takes "
+            "over jobs the others are running. Use JOB_QUEUE=rq (REDIS_URL and scripts/worker.py processes) "
+            "with several processes, or -w 1.", server.cfg.workers)
 
-
-def worker_exit(server, worker):
-    """Stop the app's queue threads and close its database connections when a process stops."""
-    from app import shutdown_app
-
-    if getattr(worker, "wsgi", None) is not None:
-        shutdown_app(worker.wsgi)
