@@ -8,6 +8,7 @@ import uuid
 from flask import Flask, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import features
 from config import ConfigurationError, Settings, finalize_secrets
@@ -19,6 +20,7 @@ from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.response import error_response, error_response_from_exception
 from shared.storage import create_storage
+from shared.validators import MAX_SQL_INTEGER
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -30,6 +32,7 @@ def create_app(config=None):
     """Build the app from a Settings object, a dict of overrides, or the environment (None)."""
     settings = _resolve_settings(config)
     app = Flask(__name__, static_folder=None)
+    app.url_map.converters["int"] = SqlIntegerConverter
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_SIZE,
                       JSON_SORT_KEYS=False)
     app.json.sort_keys = False
@@ -49,6 +52,13 @@ def create_app(config=None):
     app.extensions["image_models"] = create_image_models(settings)
     _register_features(app)
     return app
+
+
+class SqlIntegerConverter(IntegerConverter):
+    """`<int:id>` up to the largest SQL integer: a longer number names no row, so no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **{"max": MAX_SQL_INTEGER, **kwargs})
 
 
 def shutdown_app(app):

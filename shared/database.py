@@ -20,6 +20,7 @@ from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from config import ConfigurationError
+from shared.errors import ValidationError
 
 
 class IntegrityError(Exception):
@@ -133,7 +134,7 @@ class DatabaseManager(_Introspection):
     def execute_many(self, sql, seq_of_params):
         with self.transaction():
             try:
-                cursor = self.connection().executemany(sql, list(seq_of_params))
+                cursor = self.connection().executemany(sql, [checked_params(params) for params in seq_of_params])
             except sqlite3.IntegrityError as exc:
                 raise IntegrityError(str(exc)) from exc
             return cursor.rowcount
@@ -150,11 +151,11 @@ class DatabaseManager(_Introspection):
 
     def _execute(self, sql, params):
         try:
-            return self.connection().execute(sql, tuple(params))
+            return self.connection().execute(sql, checked_params(params))
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
         except sqlite3.OperationalError as exc:
-            if "unable to open" in str(exc):
+            if _unavailable(exc):
                 raise DatabaseUnavailableError(str(exc)) from exc
             raise
 
@@ -171,7 +172,12 @@ class DatabaseManager(_Introspection):
             finally:
                 self._local.depth = depth
             return
-        conn.execute("BEGIN IMMEDIATE")  # take the write lock up front: no deadlock on upgrade
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock up front: no deadlock on upgrade
+        except sqlite3.OperationalError as exc:
+            if _unavailable(exc):
+                raise DatabaseUnavailableError(str(exc)) from exc
+            raise
         self._local.depth = 1
         try:
             yield self
@@ -182,6 +188,12 @@ class DatabaseManager(_Introspection):
             conn.execute("COMMIT")
         finally:
             self._local.depth = 0
+
+
+def _unavailable(exc):
+    """A file that cannot be opened, or a write lock still held by another connection after the busy
+    timeout: the request may succeed later (503 with Retry-After), unlike a broken statement."""
+    return "unable to open" in str(exc) or getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
 
 
 def split_sql_statements(script):
@@ -376,7 +388,19 @@ def to_pyformat(sql):
 
 def _adapt_params(params):
     # Booleans live in INTEGER 0/1 columns; PostgreSQL, unlike SQLite, will not store True there.
-    return tuple(int(value) if isinstance(value, bool) else value for value in params)
+    return tuple(int(value) if isinstance(value, bool) else value for value in checked_params(params))
+
+
+def checked_params(params):
+    """The statement's parameters as a tuple; a NUL character in text is refused (400) on both databases.
+
+    PostgreSQL cannot hold NUL in text at all, not even to compare it; SQLite refuses it too, so a
+    client sending one gets the same answer from either.
+    """
+    params = tuple(params)
+    if any(isinstance(value, str) and "\x00" in value for value in params):
+        raise ValidationError("Text may not contain NUL (\\x00) characters")
+    return params
 
 
 def sqlite_path_from_url(url):

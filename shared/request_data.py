@@ -1,5 +1,6 @@
 """Reading request bodies safely (controllers only): JSON objects, multipart fields, JSON-in-form."""
 import json
+import math
 
 from flask import request
 
@@ -31,16 +32,25 @@ def body_fields():
 
 
 def parse_json_text(text, field_name):
-    """Parse client JSON text; refuses NaN/Infinity and absurd nesting with a 400."""
+    """Parse client JSON text; refuses NaN/Infinity (also as 1e400), absurd nesting and lone surrogates with a 400."""
     def refuse_constant(name):
         raise ValueError(f"{name} is not allowed")
+
+    def finite_float(literal):
+        number = float(literal)
+        if not math.isfinite(number):  # 1e400 is Infinity spelled as a number
+            raise ValueError(f"{literal} is out of range")
+        return number
     try:
-        value = json.loads(text, parse_constant=refuse_constant)
+        value = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
     except (ValueError, RecursionError):
         raise ValidationError(f"{field_name} is not valid JSON", code="INVALID_JSON",
                               details={"field": field_name}) from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise ValidationError(f"{field_name} is nested too deeply", code="INVALID_JSON", details={"field": field_name})
+    if not _is_valid_unicode(value):
+        raise ValidationError(f"{field_name} contains an invalid \\u escape (a lone surrogate)", code="INVALID_JSON",
+                              details={"field": field_name})
     return value
 
 
@@ -64,6 +74,15 @@ def _depth(value, level=0):
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level + 1)
     return level
+
+
+def _is_valid_unicode(value):
+    """False when a "\\ud800"-style escape left a lone surrogate: no database, hash or log can encode it."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_upload(file_storage, field_name, max_bytes):

@@ -10,6 +10,7 @@ user's files are reachable only through URLs the API handed out. Expiries are ro
 next hour so the same image keeps the same URL for a while and client caches work. On S3 clients
 get presigned GET URLs to the bucket instead, ending at the same rounded-up hour.
 """
+import errno
 import functools
 import hashlib
 import hmac
@@ -29,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 
 from config import ConfigurationError
-from shared.errors import ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
+from shared.errors import ApiError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from shared.logger import get_logger
 from shared.url_utils import base_url
 
@@ -117,20 +118,15 @@ class LocalStorage(Storage):
         self.root.mkdir(parents=True, exist_ok=True)
 
     def upload_image(self, image_data, file_path, content_type="image/png"):
-        """Store bytes under the key and return its relative URL ("/images/<key>")."""
+        """Store bytes under the key and return its relative URL ("/images/<key>").
+
+        A write the disk refuses leaves no file and is a typed error: 507 when the disk is full, else 503.
+        """
         target = self.get_image_path(file_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
         try:
-            with os.fdopen(handle, "wb") as temp_file:
-                temp_file.write(image_data)
-                temp_file.flush()
-                os.fsync(temp_file.fileno())
-            os.chmod(temp_name, 0o644)
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+            _write_atomically(target, image_data)
+        except OSError as exc:
+            raise _write_error(exc, target) from exc
         return self.relative_url(file_path)
 
     def read_image(self, file_path):
@@ -179,6 +175,32 @@ class LocalStorage(Storage):
         if not path.is_relative_to(self.root) or path == self.root:
             raise ValidationError("Invalid image path", code="INVALID_IMAGE_PATH")
         return path
+
+
+def _write_atomically(target, data):
+    """A temporary file beside the target, renamed over it: readers see the old file or all of the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as temp_file:
+            temp_file.write(data)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _write_error(exc, target):
+    """What clients are told when the disk refuses an image: 507 (full disk or quota) or 503."""
+    log.error("image not written", extra={"path": str(target), "errno": exc.errno, "error": str(exc)})
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ApiError("The image store is full, so the image was not saved; try again later",
+                        code="INSUFFICIENT_STORAGE", status_code=507, headers={"Retry-After": "300"})
+    return StorageUnavailableError("The image store cannot be written right now, so the image was not saved; "
+                                   "try again shortly")
 
 
 class S3Storage(Storage):

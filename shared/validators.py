@@ -9,6 +9,9 @@ from shared.errors import ValidationError
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 MAX_TEXT_LENGTH = 5000
+# SQLite and PostgreSQL integers are 64-bit; a larger id can name no row and cannot even be sent as a parameter.
+MAX_SQL_INTEGER = 2 ** 63 - 1
+MIN_SQL_INTEGER = -2 ** 63
 
 
 def validate_required(data, fields):
@@ -50,7 +53,7 @@ def validate_numeric(value, field_name, min_value=None, max_value=None, allow_no
         raise ValidationError(f"{field_name} must be a number", details={"field": field_name})
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float
         raise ValidationError(f"{field_name} must be a number", details={"field": field_name}) from None
     if not math.isfinite(number):
         raise ValidationError(f"{field_name} must be a finite number", details={"field": field_name})
@@ -62,6 +65,7 @@ def validate_numeric(value, field_name, min_value=None, max_value=None, allow_no
 
 
 def validate_integer(value, field_name, min_value=None, max_value=None, default=None):
+    """An integer within [min_value, max_value], and always within the 64-bit range SQL integers have."""
     if value is None or value == "":
         return default
     if isinstance(value, bool):
@@ -70,7 +74,9 @@ def validate_integer(value, field_name, min_value=None, max_value=None, default=
         number = int(str(value).strip())
     except ValueError:
         raise ValidationError(f"{field_name} must be an integer", details={"field": field_name}) from None
-    if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
+    min_value = MIN_SQL_INTEGER if min_value is None else max(min_value, MIN_SQL_INTEGER)
+    max_value = MAX_SQL_INTEGER if max_value is None else min(max_value, MAX_SQL_INTEGER)
+    if number < min_value or number > max_value:
         raise ValidationError(f"{field_name} must be between {min_value} and {max_value}",
                               code="OUT_OF_RANGE", details={"field": field_name, "min": min_value, "max": max_value})
     return number

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, request
 
 from features.auth import service
 from shared.database import get_db
+from shared.errors import ApiError
 from shared.models.user import to_public_dict
 from shared.rate_limit import limit
 from shared.request_data import json_body
@@ -12,7 +13,10 @@ bp = Blueprint("auth", __name__, url_prefix="/api")
 
 
 def _email_key():
-    data = request.get_json(silent=True)
+    try:
+        data = json_body()
+    except ApiError:  # the view itself answers a body that is not a JSON object
+        data = None
     email = data.get("email") if isinstance(data, dict) else None
     return f"account:{email.strip().lower()}" if isinstance(email, str) else f"account-ip:{request.remote_addr}"
 

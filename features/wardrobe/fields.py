@@ -113,7 +113,7 @@ def _fabric_percentage(value):
         raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100") from None
     if not math.isfinite(number) or not 0 < number <= 100:
         raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")

@@ -1,0 +1,33 @@
+"""Trust tests: a snapshot of everything stored, and what every refused request must look like."""
+import hashlib
+
+import pytest
+
+from tests.fakes.gemini_server import FakeGemini
+from tests.stored_images import stored_bytes, stored_keys
+
+
+def stored_state(app):
+    """Every row of every table and every stored image (with a digest of its bytes)."""
+    db = app.extensions["db"]
+    tables = {table: sorted(repr(sorted(row.items()))
+                            for row in db.execute_query(f"SELECT * FROM {table}", fetch_all=True))
+              for table in db.get_tables()}
+    files = [(key, hashlib.sha256(stored_bytes(app, key)).hexdigest()) for key in stored_keys(app)]
+    return {"tables": tables, "files": files}
+
+
+def assert_refused(response, statuses=range(400, 500)):
+    """A refusal a client can act on: a 4xx (or the given statuses) in the JSON error envelope."""
+    assert response.status_code in statuses, (response.status_code, response.get_data()[:300])
+    body = response.get_json(silent=True)
+    assert isinstance(body, dict) and body.get("success") is False, response.get_data()[:300]
+    error = body["error"]
+    assert isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str) and error["message"]
+    return error
+
+
+@pytest.fixture
+def fake_gemini():
+    with FakeGemini() as server:
+        yield server
