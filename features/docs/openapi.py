@@ -62,8 +62,10 @@ def _common_errors(operation, has_path_parameters):
     if has_path_parameters:
         errors["404"] = ["NOT_FOUND"]
     body = operation.get("requestBody")
+    if has_path_parameters or operation.get("parameters") or body is not None:
+        errors["400"] = ["VALIDATION_ERROR"]  # the database refuses text with NUL characters, whatever the field
     if body is not None:
-        errors["400"] = ["BAD_REQUEST"]
+        errors["400"].append("BAD_REQUEST")
         errors["413"] = ["PAYLOAD_TOO_LARGE"]
         if "$ref" in body or "application/json" in body.get("content", {}):
             errors["400"].append("INVALID_JSON")

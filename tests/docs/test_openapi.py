@@ -128,6 +128,19 @@ def test_operations_with_bearer_auth_refuse_a_request_without_a_token_and_the_ot
             assert response.status_code != 401, (method, path)
 
 
+def test_a_nul_character_in_any_path_parameter_gets_a_documented_answer(client, user):
+    document = _document(client)
+    for path, method, operation in operations(document):
+        if "{" not in path or path.startswith("/images/"):
+            continue
+        response = client.open(_PATH_PARAMETER.sub("a%00b", path), method=method.upper(), headers=user["headers"])
+        documented = _resolved(document, operation["responses"].get(str(response.status_code), {}))
+        assert documented, (method, path, response.status_code)
+        codes = documented["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"][
+            "properties"]["code"]["enum"]
+        assert response.get_json()["error"]["code"] in codes, (method, path)
+
+
 def test_every_error_code_the_code_raises_is_in_the_document(client):
     text = json.dumps(_document(client))
     undocumented = sorted(code for code in _codes_raised_in_source() if not re.search(rf"\b{code}\b", text))
