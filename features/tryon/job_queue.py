@@ -9,6 +9,7 @@ Nothing lives only in memory: a restart finds every accepted job in the database
 `model.recover_interrupted`). The same dispatcher fails jobs that overrun JOB_TIMEOUT_SECONDS and
 purges the stored inputs of finished jobs after JOB_INPUT_RETENTION_HOURS.
 """
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +58,7 @@ class ThreadJobQueue:
         self._stopping = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tryon-worker")
         self._dispatcher = threading.Thread(target=self._dispatch_forever, name="tryon-dispatcher", daemon=True)
-        self._last_retention = 0.0
+        self._last_retention = -math.inf  # the first maintenance pass purges, however long the machine has been up
 
     def start(self):
         requeued, failed = model.recover_interrupted(self.deps.db, MAX_ATTEMPTS)
@@ -170,7 +171,7 @@ class RQJobQueue:
             self._maintainer.join(timeout=10)
 
     def _maintain_forever(self):
-        last_retention = 0.0
+        last_retention = -math.inf  # the first maintenance pass purges, however long the machine has been up
         try:
             while not self._stopping.wait(_MAINTENANCE_INTERVAL):
                 try:

@@ -1,5 +1,6 @@
 """Trust tests: a snapshot of everything stored, and what every refused request must look like."""
 import hashlib
+import time
 
 import pytest
 
@@ -8,13 +9,18 @@ from tests.stored_images import stored_bytes, stored_keys
 
 
 def stored_state(app):
-    """Every row of every table and every stored image (with a digest of its bytes)."""
+    """Every row of every table and every stored image (with a digest of its bytes), on local disk or S3.
+
+    On local disk, hidden files count too: a temporary file a failed write left behind.
+    """
     db = app.extensions["db"]
     tables = {table: sorted(repr(sorted(row.items()))
                             for row in db.execute_query(f"SELECT * FROM {table}", fetch_all=True))
               for table in db.get_tables()}
     files = [(key, hashlib.sha256(stored_bytes(app, key)).hexdigest()) for key in stored_keys(app)]
-    return {"tables": tables, "files": files}
+    root = getattr(app.extensions["storage"], "root", None)
+    hidden = sorted(str(path.relative_to(root)) for path in root.rglob(".*") if path.is_file()) if root else []
+    return {"tables": tables, "files": files, "hidden files": hidden}
 
 
 def assert_refused(response, statuses=range(400, 500)):
@@ -25,6 +31,13 @@ def assert_refused(response, statuses=range(400, 500)):
     error = body["error"]
     assert isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str) and error["message"]
     return error
+
+
+def wait_until(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 @pytest.fixture

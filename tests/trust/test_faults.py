@@ -12,7 +12,6 @@ import os
 import sqlite3
 import subprocess
 import threading
-import time
 from contextlib import contextmanager
 
 import psycopg
@@ -22,7 +21,7 @@ import requests
 from tests.conftest import sign_up
 from tests.photos import draw_garment, png_bytes
 from tests.trust.app_process import AppProcess, app_environment
-from tests.trust.conftest import assert_refused, stored_state
+from tests.trust.conftest import assert_refused, stored_state, wait_until
 from tests.tryon.conftest import wait_for_job
 
 BUSY_TIMEOUT_MS = 2000
@@ -34,10 +33,11 @@ def garment_png():
 
 
 @pytest.fixture
-def settings_overrides(fake_gemini):
+def settings_overrides(request, fake_gemini):
+    disk = {"STORAGE_BACKEND": "local"} if "small_disk" in request.fixturenames else {}  # even in the S3 pass
     return {"AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": fake_gemini.base_url,
             "GEMINI_TIMEOUT_SECONDS": 0.5, "GEMINI_MAX_ATTEMPTS": 3, "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-            "MAX_JOBS_PER_USER": 20, "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS}
+            "MAX_JOBS_PER_USER": 20, "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS, **disk}
 
 
 def submit(client, user, person_png, garment_png):
@@ -46,13 +46,6 @@ def submit(client, user, person_png, garment_png):
                                  "garment_image": (io.BytesIO(garment_png), "shirt.png")})
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]
-
-
-def wait_until(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 # --- the AI provider failing --------------------------------------------------------------------------
