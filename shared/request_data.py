@@ -27,6 +27,8 @@ def json_body(required=True):
 def body_fields():
     """Fields of a JSON object body or a multipart/urlencoded form, whichever the client sent."""
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if None in request.form:  # werkzeug files a field whose name it cannot parse under None
+            raise ValidationError("A form field's name could not be read")
         return {key: request.form.get(key) for key in request.form}
     return json_body()
 

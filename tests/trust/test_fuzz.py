@@ -391,6 +391,9 @@ WRONG_SHAPES = [
     ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\""),
     ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"garment_image\"\r\n\r\n"
                                         b"not a file\r\n--x--\r\n"),
+    # a field name werkzeug cannot read (it ends in a backslash): the form holds it under None
+    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"title\\\"\r\n\r\n"
+                                        b"x\r\n--x--\r\n"),
 ]
 
 
