@@ -262,7 +262,7 @@ def test_every_field_of_every_endpoint_with_each_classic_hostile_value(target):
                 target.send_json(name, {**json_endpoints(target.account)[name][2], field: value})
 
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=600)
 @given(data=st.data())
 def test_one_hostile_field_in_a_valid_request(target, data):
     name = data.draw(st.sampled_from(ENDPOINT_NAMES), label="endpoint")
