@@ -1,6 +1,7 @@
 """schemathesis against the live API: generated requests to every operation of /openapi.json, with a
 real account's token; no 500s, and every answer as documented (tests/docs/schemathesis.toml)."""
 import os
+import secrets
 import subprocess
 import time
 
@@ -18,7 +19,7 @@ def _seed_account(base_url):
     the environment schemathesis.toml reads (token and resource ids)."""
     session = requests.Session()
     created = session.post(base_url + "/api/create-account", json={
-        "email": "fuzz@example.com", "password": "correct horse 1", "gender": "female",
+        "email": "fuzz@example.com", "password": secrets.token_urlsafe(16), "gender": "female",
         "height": 168, "weight": 60, "breast_circumference": 90}).json()["data"]
     session.headers["Authorization"] = f"Bearer {created['token']}"
     person, garment = (FIXTURES / "person.jpg").read_bytes(), (FIXTURES / "garment.jpg").read_bytes()
