@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import sign_up, unique_email
 from tests.photos import draw_garment, png_bytes
 from tests.stored_images import image_key
-from tests.trust.conftest import assert_refused, stored_state
+from tests.trust.conftest import stored_state
 
 # Endpoints anyone may call: what they answer does not depend on an account.
 PUBLIC_ENDPOINTS = {

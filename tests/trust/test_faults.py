@@ -18,7 +18,6 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import sign_up
 from tests.photos import draw_garment, png_bytes
 from tests.trust.app_process import AppProcess, app_environment
 from tests.trust.conftest import assert_refused, stored_state, wait_until
@@ -96,22 +95,21 @@ def write_lock_held_by_another_process(app, seconds):
         holder.close()
 
 
-def concurrent_writes(app, user, writers, *, lock_seconds):
-    """Each writer thread sets one measurement and creates three sections while the lock is held.
+MEASUREMENTS = {"height": 171, "weight": 64, "waist_circumference": 74, "hip_circumference": 98,
+                "neck_circumference": 36, "arm_length": 60, "foot_length": 25, "inner_leg_length": 80}
 
-    Returns [(status, what was written)] of every request.
-    """
-    fields = ["height", "weight", "waist_circumference", "hip_circumference", "neck_circumference", "arm_length",
-              "foot_length", "inner_leg_length"][:writers]
-    values = {"height": 171, "weight": 64, "waist_circumference": 74, "hip_circumference": 98,
-              "neck_circumference": 36, "arm_length": 60, "foot_length": 25, "inner_leg_length": 80}
+
+def concurrent_writes(app, user, writers, *, lock_seconds):
+    """Each writer thread sets its own measurement of the same user and creates three sections, all
+    starting while another connection holds the lock; returns [(response, what it wrote)]."""
+    fields = list(MEASUREMENTS)[:writers]
     results, start = [], threading.Barrier(writers + 1)
 
     def write(field):
         client = app.test_client()
         start.wait()
-        response = client.put("/api/body-measurements", headers=user["headers"], json={field: values[field]})
-        results.append((response, ("measurement", field, values[field])))
+        response = client.put("/api/body-measurements", headers=user["headers"], json={field: MEASUREMENTS[field]})
+        results.append((response, ("measurement", field, MEASUREMENTS[field])))
         for n in range(3):
             response = client.post("/api/wardrobe/category-sections", headers=user["headers"],
                                    json={"name": f"{field}_{n}"})
