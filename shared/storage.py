@@ -240,8 +240,12 @@ class S3Storage(Storage):
         response = self._call("get_object", Bucket=self.bucket, Key=self.key_for(file_path))
         if response is None:
             raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND")
-        with response["Body"] as body:
-            return body.read()
+        try:
+            with response["Body"] as body:
+                return body.read()
+        except BotoCoreError as exc:  # the connection broke while the object was streaming
+            log.error("image storage read cut short", extra={"error": str(exc)})
+            raise StorageUnavailableError() from None
 
     def exists(self, file_path):
         return self._call("head_object", Bucket=self.bucket, Key=self.key_for(file_path)) is not None

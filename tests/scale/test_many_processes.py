@@ -34,7 +34,7 @@ def shared_env(postgres_url, redis_url, backends, gemini, tmp_path):
             "JOB_QUEUE": "rq", "IMAGES_DIR": str(tmp_path / "images"), "INSTANCE_DIR": str(tmp_path / "instance"),
             "SECRET_KEY": "shared-secret", "JWT_SECRET_KEY": "shared-jwt-secret", "RATELIMIT_ENABLED": "false",
             "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": gemini.base_url,
-            "JOB_TIMEOUT_SECONDS": "3", **storage}
+            "JOB_TIMEOUT_SECONDS": "8", **storage}  # a killed worker's job is taken back after 8 s
 
 
 def _sign_up(api):

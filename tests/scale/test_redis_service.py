@@ -44,11 +44,13 @@ def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(red
     app = make_app(REDIS_URL=_through(proxy, redis_url), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute")
     client = app.test_client()
     wrong = {"email": unique_email(), "password": "not the password"}
-    assert _health(client) == (200, {"status": "healthy", "database": "connected", "redis": "connected"})
+    assert _health(client) == (200, {"status": "healthy", "database": "connected", "storage": "connected",
+                                     "redis": "connected"})
     assert client.post("/api/login", json=wrong).status_code == 401
 
     proxy.cut()
-    assert _health(client) == (503, {"status": "unhealthy", "database": "connected", "redis": "unavailable"})
+    assert _health(client) == (503, {"status": "unhealthy", "database": "connected", "storage": "connected",
+                                     "redis": "unavailable"})
     during = client.post("/api/login", json=wrong)
     assert during.status_code == 401 and during.get_json()["error"]["code"] == "INVALID_CREDENTIALS"
 
@@ -56,4 +58,5 @@ def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(red
     deadline = time.monotonic() + 30
     while _health(client)[0] != 200 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _health(client) == (200, {"status": "healthy", "database": "connected", "redis": "connected"})
+    assert _health(client) == (200, {"status": "healthy", "database": "connected", "storage": "connected",
+                                     "redis": "connected"})
