@@ -31,6 +31,9 @@ class DatabaseUnavailableError(Exception):
     """The database cannot be reached or opened."""
 
 
+MAX_IDLE_CONNECTIONS = 16
+
+
 class _Introspection:
     """What both managers share; each names its catalogue query and its driver's base error."""
 
@@ -67,6 +70,7 @@ class DatabaseManager(_Introspection):
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all_connections = []
+        self._idle = []  # connections released by finished requests, reused by the next ones
         self._lock = threading.Lock()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -75,11 +79,14 @@ class DatabaseManager(_Introspection):
     def connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._connect()
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                conn = self._connect()
+                with self._lock:
+                    self._all_connections.append(conn)
             self._local.conn = conn
             self._local.depth = 0
-            with self._lock:
-                self._all_connections.append(conn)
         return conn
 
     def _connect(self):
@@ -96,17 +103,27 @@ class DatabaseManager(_Introspection):
         return conn
 
     def close_thread_connection(self):
+        """Release this thread's connection (end of a request): kept for reuse, a few at most."""
         conn = getattr(self._local, "conn", None)
         if conn is not None and not getattr(self._local, "depth", 0):
             self._local.conn = None
             with self._lock:
+                if len(self._idle) < MAX_IDLE_CONNECTIONS:
+                    self._idle.append(conn)
+                    return
                 if conn in self._all_connections:
                     self._all_connections.remove(conn)
             conn.close()
 
+    def ping(self):
+        """A reused connection keeps working on a deleted file, so the file must also still be there."""
+        if self.path != ":memory:" and not Path(self.path).exists():
+            raise DatabaseUnavailableError(f"database file {self.path} is missing")
+        super().ping()
+
     def close_all(self):
         with self._lock:
-            conns, self._all_connections = self._all_connections, []
+            conns, self._all_connections, self._idle = self._all_connections, [], []
         for conn in conns:
             try:
                 conn.close()
