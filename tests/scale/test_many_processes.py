@@ -68,13 +68,14 @@ def _fetch(url):
     return FetchedImage(response.status_code, response.content, response.headers.get("Content-Type", ""))
 
 
-def _busy_worker_pid(redis_url):
-    """The process id of the RQ worker running a job right now (RQ's own registry in Redis)."""
+def _busy_worker(redis_url, workers):
+    """The one of workers running a job right now, from RQ's own registry in Redis (None while none is)."""
     connection = redis.Redis.from_url(redis_url)
     try:
-        busy = [worker.pid for worker in Worker.all(connection=connection) if worker.get_current_job_id()]
+        busy_pids = {worker.pid for worker in Worker.all(connection=connection) if worker.get_current_job_id()}
     finally:
         connection.close()
+    busy = [worker for worker in workers if worker.pid in busy_pids]
     return busy[0] if len(busy) == 1 else None
 
 
@@ -82,6 +83,7 @@ def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url,
     with ApiProcess(shared_env, tmp_path / "api-a.log") as api_a, ApiProcess(shared_env, tmp_path / "api-b.log") as api_b, \
             WorkerProcess(shared_env, tmp_path / "worker-1.log") as worker_1, \
             WorkerProcess(shared_env, tmp_path / "worker-2.log") as worker_2:
+        workers = (worker_1, worker_2)
         headers = _sign_up(api_a)
         job_ids = [_submit(api_a, headers, person_png) for _ in range(JOBS)]
         jobs = [_wait_for_job(api_b, headers, job_id) for job_id in job_ids]  # read from the other API
@@ -93,11 +95,11 @@ def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url,
         gemini.delay = 60  # the next job hangs in the model call until its worker is killed
         job_id = _submit(api_b, headers, person_png)
         deadline = time.monotonic() + 30
-        while (_busy_worker_pid(redis_url) is None or gemini.in_flight == 0) and time.monotonic() < deadline:
+        while (_busy_worker(redis_url, workers) is None or gemini.in_flight == 0) and time.monotonic() < deadline:
             time.sleep(0.05)
-        busy_pid = _busy_worker_pid(redis_url)
-        assert busy_pid in (worker_1.pid, worker_2.pid) and gemini.in_flight == 1
-        (worker_1 if busy_pid == worker_1.pid else worker_2).kill()
+        busy = _busy_worker(redis_url, workers)
+        assert busy is not None and gemini.in_flight == 1
+        busy.kill()
         gemini.release()
         job = _wait_for_job(api_a, headers, job_id)
         assert job["status"] == "done", job["error"]
