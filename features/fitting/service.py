@@ -222,10 +222,10 @@ def _availability(offered, label):
 
 
 def _gender(value):
-    if value is None or value == "":
+    text = str(value).strip().lower() if value is not None else ""
+    if not text:
         return None
-    choice = validate_choice(str(value).strip().lower(), "gender", tuple(GENDERS))
-    return GENDERS[choice]
+    return GENDERS[validate_choice(text, "gender", tuple(GENDERS))]
 
 
 def _size_name(value):

@@ -285,3 +285,9 @@ def test_any_request_body_gets_an_answer_or_a_clear_4xx(client, woman, chart, ca
     response = check(client, woman, **{key: value for key, value in body.items() if value is not None})
     assert response.status_code in (200, 400, 422), response.get_json()
     assert response.get_json()["success"] is (response.status_code == 200)
+
+
+def test_blank_gender_means_no_gender_not_an_error(client, woman):
+    response = client.get("/api/fitting/size-recommendation", headers=woman["headers"],
+                          query_string={"category": "dresses", "gender": " "})
+    assert response.status_code == 200, response.get_json()
