@@ -16,27 +16,17 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
 from tests.fakes.shop_server import PAGES_DIR, ShopServer  # noqa: E402
 
 FIXTURE_BASE = "https://shop.test"
-
-
-def timed(call, runs):
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def extract(url, html):

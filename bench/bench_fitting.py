@@ -9,28 +9,17 @@ Measures per call, p50/p95 in milliseconds:
   * POST /api/fitting/check without a size (every size checked plus the recommendation).
 """
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from features.fitting import fit_engine, size_charts  # noqa: E402
 from tests.conftest import sign_up  # noqa: E402
-
-
-def timed(call, runs):
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main():
