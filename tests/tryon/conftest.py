@@ -11,6 +11,13 @@ from tests.photos import draw_garment, png_bytes
 from tests.stored_images import fetch_image
 
 
+def post_tryon(client, user, endpoint="/api/tryon", **form):
+    """POST a multipart try-on request as the user; bytes values are sent as uploaded PNG files."""
+    data = {name: (io.BytesIO(value), f"{name}.png") if isinstance(value, bytes) else value
+            for name, value in form.items()}
+    return client.post(endpoint, headers=user["headers"], data=data, content_type="multipart/form-data")
+
+
 @pytest.fixture(scope="session")
 def top_png():
     return png_bytes(draw_garment("top"))

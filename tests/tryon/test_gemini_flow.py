@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.tryon.conftest import wait_for_job
+from tests.tryon.conftest import post_tryon, wait_for_job
 
 
 @pytest.fixture
@@ -14,10 +14,8 @@ def settings_overrides(fake_gemini):
 
 
 def _submit(client, user, person_png, top_png, options=None):
-    data = {"selfie": (io.BytesIO(person_png), "me.png"), "garment_image": (io.BytesIO(top_png), "shirt.png")}
-    if options:
-        data["options"] = options
-    response = client.post("/api/tryon", headers=user["headers"], data=data, content_type="multipart/form-data")
+    extra = {"options": options} if options else {}
+    response = post_tryon(client, user, selfie=person_png, garment_image=top_png, **extra)
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]
 

@@ -1,15 +1,12 @@
 """The persistent queue: restart recovery, capacity limits, cancellation, history."""
-import io
 
 from tests.conftest import sign_up
 from tests.stored_images import stored_keys
-from tests.tryon.conftest import job_rows, wait_for_job
+from tests.tryon.conftest import job_rows, post_tryon, wait_for_job
 
 
 def _submit(client, user, person_png, top_png, endpoint="/api/tryon"):
-    return client.post(endpoint, headers=user["headers"], content_type="multipart/form-data",
-                       data={"selfie": (io.BytesIO(person_png), "me.png"),
-                             "garment_image": (io.BytesIO(top_png), "shirt.png")})
+    return post_tryon(client, user, endpoint, selfie=person_png, garment_image=top_png)
 
 
 def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, person_png, top_png):

@@ -1,10 +1,9 @@
 """Garments given as product URLs: fetched from a loopback shop, or from HTML the client sent."""
-import io
 import json
 
 import pytest
 
-from tests.tryon.conftest import wait_for_job
+from tests.tryon.conftest import post_tryon, wait_for_job
 
 
 @pytest.fixture
@@ -16,8 +15,7 @@ def settings_overrides(fake_gemini):
 
 
 def _submit(client, user, person_png, **form):
-    return client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                       data={"selfie": (io.BytesIO(person_png), "me.png"), **form})
+    return post_tryon(client, user, selfie=person_png, **form)
 
 
 def test_item_url_is_extracted_and_its_image_downloaded(client, user, person_png, shop):
