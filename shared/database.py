@@ -8,6 +8,7 @@ have the same methods and semantics; `create_database(settings)` picks one.
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -96,11 +97,30 @@ class DatabaseManager(_Introspection):
         except sqlite3.Error as exc:
             raise DatabaseUnavailableError(str(exc)) from exc
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._use_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise DatabaseUnavailableError(str(exc)) from exc
         return conn
+
+    def _use_wal(self, conn):
+        """WAL is stored in the file, so only the first connection of a new database switches it. That
+        switch needs the file to itself and SQLite answers "locked" at once instead of waiting out the busy
+        timeout, so processes starting together on a new database retry here until the timeout."""
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def close_thread_connection(self):
         """Release this thread's connection (end of a request): kept for reuse, a few at most."""
