@@ -14,8 +14,8 @@ class DefaultExtractor(BrandExtractor):
     name = "default"
 
     def read_layers(self, page, fetch_json=None):
-        json_ld = read_products(page.json_ld, page.base_url)
-        microdata = read_products(read_items(page.tree), page.base_url)
+        json_ld = read_products(page.json_ld, page.base_url, page.url)
+        microdata = read_products(read_items(page.tree), page.base_url, page.url)
         title_hint = json_ld.get("title") or microdata.get("title")
         app_state = read_app_state(page, title_hint)
         html = read_html(page, title_hint or app_state.get("title"))

@@ -5,6 +5,9 @@ ProductGroup/hasVariant, offers as object/array/AggregateOffer (even malformed, 
 numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lower-case types and
 `id`/`type` without the @.
 """
+import re
+from urllib.parse import urlsplit
+
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
                                                  parse_availability, parse_currency, parse_price, unique)
@@ -18,6 +21,8 @@ _PRICE_KEYS = ("saleprice", "currentprice", "finalprice", "price", "lowprice", "
                "current", "min", "from", "highprice")
 _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice")
 _MAX_DEPTH = 12
+_SIZE_LABEL = re.compile(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
+                         r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", re.I)
 
 
 def node_types(node):
@@ -42,15 +47,15 @@ def iter_nodes(document):
                          if child_key.lower() not in _OTHER_PRODUCT_KEYS and isinstance(child, (dict, list)))
 
 
-def read_products(documents, base_url):
+def read_products(documents, base_url, page_url=None):
     """Normalised fields of the page's product from schema.org documents ({} when there is none)."""
     products = [node for document in documents for node, key in iter_nodes(document)
-                if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model")]
+                if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model", "itemoffered")]
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
-    main = products[0]
+    main = main_product(products, page_url or base_url)
     name = clean_text(main.get("name"))
-    siblings = [node for node in products[1:] if clean_text(node.get("name")) in (name, None)]
+    siblings = [node for node in products if node is not main and clean_text(node.get("name")) in (name, None)]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
     variants = [node for node in variants if isinstance(node, dict)]
     offers = [offer for node in [main, *variants] for offer in _offers(node)]
@@ -62,13 +67,34 @@ def read_products(documents, base_url):
         "price": price,
         "currency": currency,
         "images": unique(url for node in [main, *variants] for url in image_urls(node.get("image"), base_url)),
-        "sizes": _variant_sizes(variants),
+        "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
         "colors": unique(clean_text(color) for node in [main, *variants] for color in _as_list(node.get("color"))),
         "fabric": _fabric(main),
         "product_type": _category_name(main.get("category")),
         "canonical_url": absolute_url(main.get("url"), base_url),
         "breadcrumbs": read_breadcrumbs(documents),
     }
+
+
+def main_product(products, page_url):
+    """The product the page is about: the one whose URL is the page's or whose id the page URL names
+    (pages also describe recommended products, sometimes first); the first one otherwise."""
+    page_key = _url_key(page_url)
+
+    def evidence(node):
+        url = next((absolute_url(node.get(key), page_url) for key in ("url", "@id") if isinstance(node.get(key), str)),
+                   None)
+        ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
+        return 2 * bool(url and _url_key(url) == page_key) + any(
+            identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
+
+    return max(products, key=evidence)
+
+
+def _url_key(url):
+    """A URL's host and path, for telling whether two URLs name the same page."""
+    parts = urlsplit(url or "")
+    return (parts.hostname or "").removeprefix("www.") + parts.path.rstrip("/").lower()
 
 
 def read_breadcrumbs(documents):
@@ -157,6 +183,36 @@ def _variant_sizes(variants):
         available = any(parse_availability(offer.get("availability")) for offer in _offers(node))
         sizes[label] = sizes.get(label, False) or available
     return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _offer_sizes(offers, product_name):
+    """Sizes of offers made one per size: their `size`, their item's `size`, a size after the product's
+    name in theirs ("Wide leg trousers - 34"), or a size-like last part of their SKU ("RT-XS")."""
+    sizes = {}
+    for offer in offers:
+        label = _offer_size(offer, product_name)
+        if label:
+            sizes[label] = sizes.get(label, False) or bool(parse_availability(offer.get("availability")))
+    return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _offer_size(offer, product_name):
+    item = offer.get("itemOffered") if isinstance(offer.get("itemOffered"), dict) else {}
+    for size in (offer.get("size"), item.get("size")):
+        label = clean_text(size.get("name") if isinstance(size, dict) else size)
+        if label:
+            return label
+    name = clean_text(offer.get("name")) or ""
+    if product_name and name.lower().startswith(product_name.lower()):
+        name = name[len(product_name):].strip(" -–|/,:")
+    sku_tail = re.split(r"[-_/.\s]", clean_text(offer.get("sku")) or "")[-1]
+    return next((label for label in (name, sku_tail) if looks_like_size(label)
+                 and not (label is sku_tail and re.fullmatch(r"\d", label))), None)
+
+
+def looks_like_size(text):
+    """Whether a short text is a garment size ("M", "XXL", "38", "40.5", "42/44", "W32 L34", "one size")."""
+    return bool(text) and bool(_SIZE_LABEL.fullmatch(text.strip()))
 
 
 def _fabric(node):
