@@ -59,3 +59,65 @@ def test_main_product_is_the_one_the_page_url_names_not_a_recommendation_listed_
     two_blocks = page(head=json_ld(recommendation) + json_ld(main))
     product = product_of(scrape(client, "https://shop.example.com/en/shirts/ls200.html", html=two_blocks))
     assert (product["title"], product["price"]) == ("Linen shirt", 69.95)
+
+
+def test_salesforce_commerce_cloud_markup_sale_price_not_the_struck_through_list_price(client):
+    html = page(head='<meta property="og:type" content="product"><meta property="og:site_name" content="Brandhaus">', body="""
+      <div class="container product-detail product-wrapper" data-pid="PS-4411">
+        <h1 class="product-name">Pleated skirt</h1>
+        <div class="prices"><div class="price"><span><!-- list price, then sale price -->
+          <del><span class="strike-through list"><span class="value" content="89.00">€89.00</span></span></del>
+          <span class="sales"><span class="value" content="69.00">€69.00</span></span></span></div></div>
+        <div class="attribute"><label class="size" for="size-1">Size</label>
+          <select class="custom-select form-control select-size" id="size-1">
+            <option data-attr-value="36">36</option><option data-attr-value="38">38</option>
+            <option data-attr-value="40" disabled>40</option></select></div>
+      </div>""")
+    product = product_of(scrape(client, "https://www.shop.example.com/en/pleated-skirt/PS-4411.html", html=html))
+    assert (product["title"], product["price"], product["currency"]) == ("Pleated skirt", 69.0, "EUR")
+    assert product["sizes"] == [{"name": "36", "available": True}, {"name": "38", "available": True},
+                                {"name": "40", "available": False}]
+
+
+def test_money_in_minor_units_in_app_state(client):
+    state = {"props": {"pageProps": {"product": {
+        "id": "BZ1", "name": "Tailored blazer", "brand": "Vela",
+        "price": {"value": {"type": "centPrecision", "currencyCode": "EUR", "centAmount": 12995, "fractionDigits": 2}},
+        "images": [{"url": "https://cdn.example.com/bz1-1.jpg"}, {"url": "https://cdn.example.com/bz1-2.jpg"}],
+        "variants": [{"sku": "BZ1-36", "size": "36", "isOnStock": True}, {"sku": "BZ1-38", "size": "38", "isOnStock": False}]}}}}
+    html = page(body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/p/blazer-BZ1", html=html))
+    assert (product["title"], product["price"], product["currency"]) == ("Tailored blazer", 129.95, "EUR")
+    assert product["sizes"] == [{"name": "36", "available": True}, {"name": "38", "available": False}]
+
+    state = {"product": {"id": "KD13", "name": "Knit dress", "brand": "Vela", "priceInCents": 4995, "currencyCode": "EUR"}}
+    html = page(body=f"<script>window.__INITIAL_STATE__ = {json.dumps(state)};</script>")
+    product = product_of(scrape(client, "https://shop.example.com/p/knit-dress-KD13", html=html))
+    assert (product["price"], product["currency"]) == (49.95, "EUR")
+
+
+def test_magento_configurable_options_and_gallery_in_x_magento_init_scripts(client):
+    configurable = {"#product_addtocart_form": {"configurable": {"spConfig": {"attributes": {
+        "150": {"id": "150", "code": "waist_size", "label": "Waist", "options": [
+            {"id": "30", "label": "30", "products": ["11"]}, {"id": "32", "label": "32", "products": []}]},
+        "93": {"id": "93", "code": "color", "label": "Color", "options": [{"id": "5", "label": "Khaki",
+                                                                            "products": ["11"]}]}},
+        "prices": {"finalPrice": {"amount": 79}}, "productId": "10"}}}}
+    gallery = {"[data-gallery-role=gallery-placeholder]": {"mage/gallery/gallery": {"data": [
+        {"thumb": "https://shop.example.com/media/catalog/product/cache/t/chino-1.jpg",
+         "img": "https://shop.example.com/media/catalog/product/cache/i/chino-1.jpg",
+         "full": "https://shop.example.com/media/catalog/product/c/h/chino-1.jpg", "isMain": True},
+        {"thumb": "https://shop.example.com/media/catalog/product/cache/t/chino-2.jpg",
+         "full": "https://shop.example.com/media/catalog/product/c/h/chino-2.jpg", "isMain": False}]}}}
+    html = page(head='<meta property="og:type" content="product"><meta property="og:title" content="Chino pants">'
+                     '<meta property="product:price:amount" content="79.00">'
+                     '<meta property="product:price:currency" content="EUR">',
+                body='<h1 class="page-title"><span class="base">Chino pants</span></h1>'
+                     f'<script type="text/x-magento-init">{json.dumps(configurable)}</script>'
+                     f'<script type="text/x-magento-init">{json.dumps(gallery)}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/chino-pants.html", html=html))
+    assert (product["title"], product["price"]) == ("Chino pants", 79.0)
+    assert product["sizes"] == [{"name": "30", "available": True}, {"name": "32", "available": False}]
+    assert product["colors"] == ["Khaki"]
+    assert product["images"] == ["https://shop.example.com/media/catalog/product/c/h/chino-1.jpg",
+                                 "https://shop.example.com/media/catalog/product/c/h/chino-2.jpg"]

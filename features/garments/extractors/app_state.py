@@ -10,7 +10,8 @@ shops actually use.
 import re
 
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
-from features.garments.extractors.schema_org import brand_name, currency_value, price_value
+from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
+                                                     price_value)
 from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
                                                  parse_currency, unique)
 
@@ -25,19 +26,21 @@ SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localiz
                    "sizedescription", "sizevalue", "sizetitle")
 GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
 SIZE_CODE_KEYS = ("size", "codesize")
-AVAILABILITY_KEYS = ("available", "isavailable", "instock", "availability", "stock", "quantity", "stocklevel",
-                     "availabletoorder", "orderable", "isinstock", "stockstatus")
+AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "issalable", "ispurchasable", "purchasable",
+                     "availability", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "isinstock",
+                     "stockstatus")
 COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
               "color", "colour", "colorfamily")
 COLOR_LIST_KEYS = ("colors", "colours", "colorways", "swatches")
-IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "original", "large", "hd", "big", "image", "url", "src", "href",
-                        "main", "standard", "thumbnail", "thumb")
+IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "full", "original", "large", "hd", "big", "image", "img", "url", "src",
+                        "href", "main", "standard", "thumbnail", "thumb")
 BREADCRUMB_KEYS = ("breadcrumbs", "breadcrumb", "crumbs", "breadcrumbscategories")
 PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype", "maincategorysummary",
                      "defaultcategory", "category", "type")
 # Option definitions ({"attributeId": "size", "values": [{"displayValue": "M", "selectable": true}]},
 # Magento's {"code": "size", "options": [{"label": "M"}]}, WooCommerce's "attribute_pa_size"…).
-SIZE_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)$")
+SIZE_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
+                         r"(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)(?:eu|uk|us|int)?$")
 COLOR_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
 OPTION_NAME_KEYS = ("attributeid", "code", "name", "id", "label", "displayname", "title", "key")
 OPTION_VALUE_KEYS = ("values", "options", "items", "choices")
@@ -45,9 +48,10 @@ OPTION_LABEL_KEYS = ("displayvalue", "label", "name", "value", "title", "display
 OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "orderable", "isinstock")
 SELECTED_CHILD = re.compile(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
 _SKIP_SUBTREE = re.compile(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
-                           r"reco|suggest|complete|outfit|wishlist|cart|basket|navigation|menu|header|footer|"
+                           r"reco|suggest|complete|outfit|wishlist|(?<!to)(?<!to[-_])cart|basket|navigation|menu|header|footer|"
                            r"customer|user|seo|translations|experiment|tracking|analytics", re.I)
 _MATERIAL_KEY = re.compile(r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", re.I)
+_GALLERY_KEY = re.compile(r"gallery", re.I)
 _IMAGE_LIST_KEY = re.compile(r"images?$|media$|gallery$|pictures$|photos$|imageurls$|urls$", re.I)
 _NOT_PRODUCT_IMAGE_KEY = re.compile(r"swatch|logo|icon|video|sizeguide", re.I)
 _IMAGE_URL = re.compile(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
@@ -76,6 +80,8 @@ def read_app_state(page, title_hint=None):
                                [])
     if not fields.get("colors"):
         fields["colors"] = next((colors for blob in blobs if (colors := _option_values(blob, COLOR_OPTION))), [])
+    if not fields.get("images"):
+        fields["images"] = next((images for blob in blobs if (images := _gallery_anywhere(blob, page.base_url))), [])
     return {field: value for field, value in fields.items() if value}
 
 
@@ -139,7 +145,7 @@ def _product_score(node):
     keys = {_norm(key): value for key, value in node.items()}
     if not any(isinstance(keys.get(key), str) and keys[key].strip() for key in TITLE_KEYS):
         return 0
-    if not any(key in keys for key in (*PRICE_KEYS, *VARIANT_KEYS, *BRAND_KEYS, *_PRODUCT_ID_KEYS)):
+    if not any(key in keys for key in (*PRICE_KEYS, *MINOR_UNIT_KEYS, *VARIANT_KEYS, *BRAND_KEYS, *_PRODUCT_ID_KEYS)):
         return 0  # a titled thing that is not sold (a banner, an article, a menu entry)
     score = 2
     score += any(key in keys for key in BRAND_KEYS)
@@ -198,8 +204,9 @@ def _brand(node):
 
 
 def _price(node):
-    for _, value in _get(node, PRICE_KEYS):
-        price = price_value(value)
+    """The node's price and currency; the price of the first price key that has one, or one in cents."""
+    for _, value in [*_get(node, PRICE_KEYS), (None, node)]:
+        price = price_value(value) if value is not node else minor_units_price(node)
         if price:
             currency = (currency_value(value) or _first(node, ("currency", "currencycode", "pricecurrency"),
                                                         parse_currency)
@@ -278,6 +285,16 @@ def _sizes_anywhere(blob):
     return []
 
 
+def _gallery_anywhere(blob, base_url):
+    """Images of a gallery widget's configuration outside any product node (Magento's `mage/gallery/gallery`)."""
+    for value, key, _, _ in _walk(blob):
+        if isinstance(key, str) and _GALLERY_KEY.search(key) and isinstance(value, (dict, list)):
+            urls = unique(_image_urls(value, base_url, 0))
+            if urls:
+                return urls
+    return []
+
+
 def _option_values(blob, name_pattern, with_availability=False):
     """Labels of the first option definition whose name matches (sizes with availability, or colours)."""
     for value, _, _, _ in _walk(blob):
@@ -300,6 +317,8 @@ def _option_labels(options):
             label = _first(option, OPTION_LABEL_KEYS, lambda v: clean_text(v) if isinstance(v, (str, int, float))
                            and not isinstance(v, bool) else None)
             available = next((parse_availability(v) for _, v in _get(option, OPTION_AVAILABLE_KEYS)), None)
+            if available is None and isinstance(option.get("products"), list):
+                available = bool(option["products"])  # Magento lists the simple products that have the option
         else:
             label, available = clean_text(option) if isinstance(option, (str, int, float)) else None, None
         if label and len(label) <= 40 and label not in (known for known, _ in labels):

@@ -4,6 +4,7 @@ Gallery images (named after the product in their alt text), size selectors, "Col
 composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
 other products) are skipped everywhere.
 """
+import copy
 import re
 
 from features.garments.extractors.fabric import MATERIAL_WORDS, has_material, parse_composition, parse_percentages
@@ -35,8 +36,9 @@ _MATERIALS_ONLY = re.compile(
     rf"|[,;/&+.()-]))+\s*$", re.I)
 _BREADCRUMB = re.compile(r"breadcrumb", re.I)
 _PRICE_CLASS = re.compile(r"price", re.I)
-_NOT_CURRENT_PRICE = re.compile(r"old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|crossed|"
-                                r"from|unit|per|installment|klarna|shipping", re.I)
+_NOT_CURRENT_PRICE = re.compile(r"(?<![a-z])old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|"
+                                r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", re.I)
+_STRUCK_THROUGH = ("del", "s", "strike")
 _BRAND_CLASS = re.compile(r"brand", re.I)
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 
@@ -143,12 +145,23 @@ def _price(page):
     for element in page.tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
         marker = element.get("class", "")
         if (_NOT_CURRENT_PRICE.search(marker) or page.in_other_product(element)
-                or any(a.tag in ("del", "s", "strike") for a in element.iterancestors())):
+                or any(a.tag in _STRUCK_THROUGH for a in element.iterancestors())):
             continue
-        text = clean_text(element.text_content())
+        text = _current_price_text(element)
         if text and len(text) <= 30 and parse_currency(text) and parse_price(text):
             return parse_price(text), parse_currency(text)
     return None, None
+
+
+def _current_price_text(element):
+    """The element's text without the struck-through or was/list prices it also holds."""
+    current = copy.deepcopy(element)
+    for inner in list(current.iterdescendants()):
+        if not isinstance(inner.tag, str):
+            continue
+        if inner.tag in _STRUCK_THROUGH or _NOT_CURRENT_PRICE.search(inner.get("class") or ""):
+            inner.drop_tree()
+    return clean_text(current.text_content())
 
 
 def _sizes(page):

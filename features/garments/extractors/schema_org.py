@@ -19,7 +19,10 @@ _OTHER_PRODUCT_KEYS = {"issimilarto", "isrelatedto", "isaccessoryorsparepartfor"
 # Keys under which an object wraps the price to pay, best first (never was/list/compare-at prices).
 _PRICE_KEYS = ("saleprice", "currentprice", "finalprice", "price", "lowprice", "value", "amount", "sales", "now",
                "current", "min", "from", "highprice")
-_CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice")
+# Keys that say their number is in minor units (commercetools' centAmount, "priceInCents"…).
+MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents", "pricecents", "amountcents")
+_CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
+                  "value")
 _MAX_DEPTH = 12
 _SIZE_LABEL = re.compile(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
                          r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", re.I)
@@ -131,11 +134,22 @@ def image_urls(value, base_url):
 
 
 def price_value(value, depth=0):
-    """A price from a number/string or an object that wraps one ({"sales": {"value": 3499}})."""
+    """A price from a number/string or an object that wraps one ({"sales": {"value": 3499}}), including
+    money objects in minor units ({"centAmount": 12995, "fractionDigits": 2})."""
     if isinstance(value, dict):
-        return next((price for key in _PRICE_KEYS if (price := price_value(_key(value, key), depth + 1))), None) \
-            if depth < 3 else None
+        if depth >= 3:
+            return None
+        return minor_units_price(value) or next(
+            (price for key in _PRICE_KEYS if (price := price_value(_key(value, key), depth + 1))), None)
     return parse_price(value) if not isinstance(value, list) else None
+
+
+def minor_units_price(node):
+    """The price of an object that states it in cents under a key saying so, else None."""
+    cents = next((_key(node, key) for key in MINOR_UNIT_KEYS if isinstance(_key(node, key), (int, float, str))), None)
+    digits = _key(node, "fractiondigits")
+    price = parse_price(cents) if cents is not None and re.fullmatch(r"\d+", str(cents).strip()) else None
+    return price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2) if price else None
 
 
 def currency_value(value, depth=0):
