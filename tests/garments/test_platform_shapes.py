@@ -121,3 +121,49 @@ def test_magento_configurable_options_and_gallery_in_x_magento_init_scripts(clie
     assert product["colors"] == ["Khaki"]
     assert product["images"] == ["https://shop.example.com/media/catalog/product/c/h/chino-1.jpg",
                                  "https://shop.example.com/media/catalog/product/c/h/chino-2.jpg"]
+
+
+def test_nuxt2_state_returned_by_a_function_call_with_minified_arguments(client):
+    state = ('window.__NUXT__=(function(a,b,c,d){return {layout:"default",data:[{product:{id:"OH5",'
+             'name:"Oversized hoodie",brand:{name:"Kollekt"},price:{current:59.99,currency:d},'
+             'images:[{src:"https://cdn.example.com/oh5-1.jpg"},{src:"https://cdn.example.com/oh5-2.jpg"}],'
+             'sizes:[{label:"S",inStock:a},{label:"M",inStock:b},{label:"L",inStock:a}],color:"Washed black",'
+             'composition:"80% Baumwolle, 20% Polyester"}}],error:c,serverRendered:a}}(true,false,null,"EUR"));')
+    html = page(body=f'<div id="__nuxt"></div><script>{state}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/p/oversized-hoodie-OH5", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Oversized hoodie", "Kollekt", 59.99, "EUR")
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False},
+                                {"name": "L", "available": True}]
+    assert product["colors"] == ["Washed black"]
+    assert product["fabric"] == [{"name": "Baumwolle", "percentage": 80.0}, {"name": "Polyester", "percentage": 20.0}]
+
+
+def test_nuxt3_devalue_payload(client):
+    flat = [["ShallowReactive", 1], {"data": 2}, ["ShallowReactive", 3], {"product-PK2": 4},
+            {"id": 5, "name": 6, "brand": 7, "price": 8, "sizes": 11, "images": 16},
+            "PK2", "Hooded parka", "Kollekt", {"value": 9, "currencyCode": 10}, 199, "CHF",
+            [12, 14], {"name": 13, "available": 18}, "S", {"name": 15, "available": 19}, "M",
+            [17], "https://cdn.example.com/pk2.jpg", True, False]
+    html = page(body=f'<script type="application/json" id="__NUXT_DATA__" data-ssr="true">{json.dumps(flat)}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/p/parka-PK2", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Hooded parka", "Kollekt", 199.0, "CHF")
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
+    assert product["images"] == ["https://cdn.example.com/pk2.jpg"]
+
+
+def test_next_app_router_flight_chunks(client):
+    props = {"product": {"id": "PT9", "name": "Pleated trousers", "brand": "Kollekt",
+                         "price": {"amount": "89.95", "currencyCode": "EUR"},
+                         "images": [{"url": "https://cdn.example.com/pt9-1.jpg"}],
+                         "variants": [{"size": "30", "available": True}, {"size": "32", "available": False}],
+                         "material": "98% cotton, 2% elastane"}}
+    row = "5:" + json.dumps(["$", "div", None, {"children": ["$", "$L6", None, props]}]) + "\n"
+    chunks = [[0], [1, '1:HL["/_next/static/css/a.css","style"]\n'], [1, row[:40]], [1, row[40:]]]
+    html = page(body="".join(f"<script>self.__next_f.push({json.dumps(chunk)})</script>" for chunk in chunks))
+    product = product_of(scrape(client, "https://shop.example.com/p/pleated-trousers-PT9", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Pleated trousers", "Kollekt", 89.95, "EUR")
+    assert product["sizes"] == [{"name": "30", "available": True}, {"name": "32", "available": False}]
+    assert product["fabric"] == [{"name": "cotton", "percentage": 98.0}, {"name": "elastane", "percentage": 2.0}]

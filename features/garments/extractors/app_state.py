@@ -111,6 +111,7 @@ def _state_blobs(page):
     blobs = [document for _, document in page.json_scripts]
     blobs += list(page.script_assignments.values())
     blobs += [document for _, document in page.json_attributes]
+    blobs += page.flight_rows
     return blobs
 
 

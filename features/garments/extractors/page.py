@@ -18,6 +18,10 @@ _TERNARY_CONDITION = re.compile(r"[!\w$.()]+\s*\?\s*$")
 _ASSIGNMENT = re.compile(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
                          r"(?:(?=[{\[])|JSON\.parse\(\s*(?=['\"`]))")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
+# `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
+_NUXT_FUNCTION = re.compile(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
+_NUXT_PARAMETER = re.compile(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:)")
+_FLIGHT_PUSH = re.compile(r"self\.__next_f\.push\(\s*(?=\[)")
 _JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
                      "application/ecmascript")
 # Containers of other products: recommendations, carousels, recently viewed, "shop the look"…
@@ -90,6 +94,8 @@ class ProductPage:
             if (carries_data and "ld+json" not in kind and len(text) < MAX_STATE_SCRIPT_CHARS
                     and not self.in_other_product(script)):
                 document = parse_json_text(text)
+                if isinstance(document, list) and script.get("id") == "__NUXT_DATA__":
+                    document = devalue_unflatten(document)
                 if isinstance(document, (dict, list)):
                     found.append((script.get("id", ""), document))
         return found
@@ -111,7 +117,34 @@ class ProductPage:
                     value = parse_json_text(_js_string(text, match.end()))
                 if isinstance(value, (dict, list)) and value:
                     found[name] = value
+            nuxt = _NUXT_FUNCTION.search(text)
+            if nuxt and "__NUXT__" not in found:
+                found["__NUXT__"] = _nuxt_state(text, nuxt)
         return found
+
+    @cached_property
+    def flight_rows(self):
+        """Parsed JSON rows of the React Server Components payload a Next.js app-router page streams in
+        `self.__next_f.push([1, "…"])` chunks (the product props sit in these rows)."""
+        chunks = []
+        for attributes, text in self.scripts:
+            for match in _FLIGHT_PUSH.finditer(text):
+                end = _literal_end(text, match.end())
+                try:
+                    pushed = json.loads(text[match.end():end]) if end else None
+                except ValueError:
+                    continue
+                if isinstance(pushed, list) and len(pushed) > 1 and pushed[0] == 1 and isinstance(pushed[1], str):
+                    chunks.append(pushed[1])
+        rows = []
+        for line in "".join(chunks)[:MAX_STATE_SCRIPT_CHARS].splitlines():
+            payload = line.partition(":")[2]
+            if payload[:1] in ("[", "{"):
+                try:
+                    rows.append(json.loads(payload))
+                except ValueError:
+                    continue
+        return rows
 
     @cached_property
     def json_attributes(self):
@@ -216,19 +249,65 @@ def _json_escape(match):
 
 
 def _literal_end(text, start):
+    """The index just after the bracket (or parenthesis) that closes the one at `start`, or None."""
     depth = 0
     for match in _JS_TOKEN.finditer(text, start):
         token = match.group()
         if len(token) > 1 and token[0] in "'\"`":
             continue
         for offset, char in enumerate(token):
-            if char in "{[":
+            if char in "{[(":
                 depth += 1
-            elif char in "}]":
+            elif char in "}])":
                 depth -= 1
                 if depth == 0:
                     return match.start() + offset + 1
     return None
+
+
+def _nuxt_state(text, match):
+    """Nuxt 2's `__NUXT__ = (function(a, b){return {…}}(true, "EUR"))`: the returned object with each
+    parameter replaced by its argument; None when unreadable."""
+    end = _literal_end(text, match.end())
+    call = re.compile(r"\s*;?\s*\}\s*\)?\s*(?=\()").match(text, end or 0)
+    args_end = _literal_end(text, call.end()) if end and call else None
+    if args_end is None:
+        return None
+    arguments = parse_js_object("[" + re.sub(r"\bvoid 0\b", "null", text[call.end() + 1:args_end - 1]) + "]", 0)
+    names = [name.strip() for name in match.group(1).split(",") if name.strip()]
+    if not isinstance(arguments, list):
+        return None
+    values = {name: json.dumps(value) for name, value in zip(names, arguments)}
+    tokens = [token.group() if _is_string(token.group()) else _NUXT_PARAMETER.sub(
+        lambda used: values.get(used.group(), "null" if used.group() in names else used.group()), token.group())
+        for token in _JS_TOKEN.finditer(text[match.end():end])]
+    return parse_js_object("".join(tokens), 0)
+
+
+def devalue_unflatten(values):
+    """Nuxt 3's `__NUXT_DATA__` (devalue's flat array: objects and arrays hold indexes into it) as
+    plain nested data; wrappers such as ["Reactive", i] and ["ShallowRef", i] are unwrapped."""
+    revived = {}
+
+    def revive(index, depth):
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(values) or depth > 40:
+            return None
+        if index in revived:
+            return revived[index]
+        value = values[index]
+        if isinstance(value, dict):
+            result = {key: revive(item, depth + 1) for key, item in value.items()}
+        elif isinstance(value, list) and value and isinstance(value[0], str):
+            items = [revive(item, depth + 1) for item in value[1:]]
+            result = items if value[0] == "Set" else items[0] if len(items) == 1 else None
+        elif isinstance(value, list):
+            result = [revive(item, depth + 1) for item in value]
+        else:
+            result = value
+        revived[index] = result
+        return result
+
+    return revive(0, 0) if values else None
 
 
 def _plain_literals(js):
