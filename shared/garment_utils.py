@@ -24,6 +24,15 @@ GARMENT_TYPES = {
     "leggings": "bottom", "shoes": "shoes", "bags": "accessory", "hats": "accessory", "jewelry": "accessory",
     "belts": "accessory",
 }
+# What a garment is, in the singular word shops and shoppers use ("dress"), per category key. The
+# platform category is the wardrobe folder it goes in ("dresses"); garments without one still have a kind.
+GARMENT_KINDS = {
+    "t_shirts": "t-shirt", "shirts": "shirt", "sweaters": "sweater", "jackets": "jacket", "coats": "coat",
+    "dresses": "dress", "pants": "pants", "jeans": "jeans", "shorts": "shorts", "skirts": "skirt",
+    "leggings": "leggings", "shoes": "shoes", "bags": "bag", "hats": "hat", "jewelry": "jewelry", "belts": "belt",
+    "jumpsuits": "jumpsuit", "underwear": "underwear", "swimwear": "swimwear",
+}
+_PLATFORM_BY_KIND = {kind: category for category, kind in GARMENT_KINDS.items() if category in CATEGORY_SECTIONS}
 # Keywords per category, comma-separated phrases. Romance-language words (head noun first) are
 # listed under "romance"; English, German and Dutch under "germanic".
 KEYWORDS = {
@@ -158,11 +167,26 @@ _TAIL_PATTERN = re.compile(r"(?<=[a-z])(" + "|".join(re.escape(k) for k in _BY_L
                            + r")(?![a-z0-9])")
 
 
-def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None, url=None):
-    """{"category", "category_section", "garment_type", "confidence", "matched"} from a product's texts.
+def platform_category(value):
+    """The platform category named by its name ("dresses"), its display name ("T-shirts") or a garment
+    kind ("dress", "T-Shirt"), ignoring case; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    name = value.strip().lower()
+    as_key = re.sub(r"[\s-]+", "_", name)
+    if as_key in CATEGORY_SECTIONS:
+        return as_key
+    return _PLATFORM_BY_KIND.get(name)
 
-    `category` is a platform category name (migrations 002/005) or None when nothing says which;
-    `matched` lists the words that decided, with the text they came from.
+
+def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None, url=None):
+    """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}
+    from a product's texts.
+
+    `category` is the garment's kind ("dress", a GARMENT_KINDS value) or None when nothing says which;
+    `wardrobe_category` the platform category it is filed under ("dresses", migrations 002/005), None for
+    kinds without one (jumpsuits, underwear, swimwear); `matched` lists the words that decided, with the
+    text they came from.
     """
     matched = [match for source, text in _signals(title, product_type, url) if (match := _head_match(source, text))]
     matched += _breadcrumb_matches(breadcrumbs, title)
@@ -173,17 +197,30 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
     for match in matched:
         scores[match["category"]] = scores.get(match["category"], 0) + _WEIGHTS[match["weight"]]
     if not scores:
-        return {"category": None, "category_section": None, "garment_type": None, "confidence": 0.0, "matched": []}
+        return dict(UNKNOWN_CATEGORY)
     best = max(scores, key=lambda category: (scores[category], -_first_index(matched, category)))
     total = sum(scores.values())
     confidence = round(min(1.0, scores[best] / 5) * scores[best] / total, 2)
-    platform = best if best in CATEGORY_SECTIONS else None
     return {
-        "category": platform,
-        "category_section": CATEGORY_SECTIONS.get(platform),
-        "garment_type": GARMENT_TYPES.get(platform) if platform else _NON_PLATFORM_TYPES.get(best),
+        **category_fields(best),
         "confidence": confidence,
-        "matched": [{key: match[key] for key in ("source", "keyword", "category")} for match in matched],
+        "matched": [{"source": match["source"], "keyword": match["keyword"],
+                     "category": GARMENT_KINDS[match["category"]]} for match in matched],
+    }
+
+
+UNKNOWN_CATEGORY = {"category": None, "wardrobe_category": None, "category_section": None, "garment_type": None,
+                    "confidence": 0.0, "matched": []}
+
+
+def category_fields(key):
+    """category (kind), wardrobe_category, category_section and garment_type for a category key."""
+    platform = key if key in CATEGORY_SECTIONS else None
+    return {
+        "category": GARMENT_KINDS.get(key),
+        "wardrobe_category": platform,
+        "category_section": CATEGORY_SECTIONS.get(platform),
+        "garment_type": GARMENT_TYPES.get(platform) if platform else _NON_PLATFORM_TYPES.get(key),
     }
 
 

@@ -10,6 +10,7 @@ from features.fitting import fit_engine, size_charts
 from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
 from shared.errors import UnprocessableError, ValidationError
+from shared.garment_utils import platform_category
 from shared.validators import validate_choice, validate_integer, validate_text, validate_url
 
 CHECK_FIELDS = ("wardrobe_item_id", "url", "html", "size_chart", "category", "brand", "fabric", "size",
@@ -97,7 +98,7 @@ def _garment(*, db, settings, user_id, fields):
         url = validate_url(url, "url")
         product = garments_service.get_product(db=db, settings=settings, url=url, html=fields.get("html"))
         garment.update(source="url", url=url, title=product.get("title"), brand=product.get("brand"),
-                       category=product.get("category"), fabric=product.get("fabric") or [],
+                       category=platform_category(product.get("category")), fabric=product.get("fabric") or [],
                        sizes=product.get("sizes") or [], size_chart=product.get("size_chart"))
     return {**garment, **overrides}
 
@@ -106,7 +107,8 @@ def _garment_overrides(fields):
     """The category, brand and fabric the client sent, validated before anything is fetched."""
     overrides = {}
     if fields.get("category") is not None:
-        overrides["category"] = validate_choice(fields["category"], "category", fit_engine.CATEGORIES)
+        category = platform_category(fields["category"]) or fields["category"]  # "dress" names "dresses"
+        overrides["category"] = validate_choice(category, "category", fit_engine.CATEGORIES)
     if fields.get("brand") is not None:
         overrides["brand"] = validate_text(fields["brand"], "brand", max_length=MAX_BRAND_LENGTH) or None
     if fields.get("fabric") is not None:

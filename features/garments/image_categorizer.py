@@ -9,7 +9,7 @@ from google import genai
 from google.genai import errors, types
 
 from shared.errors import UpstreamError
-from shared.garment_utils import CATEGORY_SECTIONS, GARMENT_TYPES
+from shared.garment_utils import CATEGORY_SECTIONS, UNKNOWN_CATEGORY, category_fields
 from shared.image_processing import probe_image
 
 PROMPT = ("You are cataloguing a fashion shop. Which kind of garment or accessory is the main item in this photo? "
@@ -30,7 +30,8 @@ class GarmentImageClassifier:
                    base_url=settings.GEMINI_BASE_URL, timeout_seconds=settings.GEMINI_TIMEOUT_SECONDS)
 
     def categorize(self, image):
-        """{"category", "category_section", "garment_type", "confidence", "matched", "model_answer"}."""
+        """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched",
+        "model_answer"}."""
         mime_type = probe_image(image)["mime"]
         try:
             response = self._client.models.generate_content(
@@ -44,14 +45,12 @@ class GarmentImageClassifier:
                                 details={"reason": type(exc).__name__}) from exc
         answer = (response.text or "").strip() if response.candidates else ""
         category = next((name for name in CATEGORY_SECTIONS if re.search(rf"\b{name}\b", answer.lower())), None)
-        return {
-            "category": category,
-            "category_section": CATEGORY_SECTIONS.get(category),
-            "garment_type": GARMENT_TYPES.get(category),
-            "confidence": IMAGE_CONFIDENCE if category else 0.0,
-            "matched": [{"source": "image", "keyword": category, "category": category}] if category else [],
-            "model_answer": answer[:200],
-        }
+        if category is None:
+            return {**UNKNOWN_CATEGORY, "model_answer": answer[:200]}
+        fields = category_fields(category)
+        return {**fields, "confidence": IMAGE_CONFIDENCE,
+                "matched": [{"source": "image", "keyword": category, "category": fields["category"]}],
+                "model_answer": answer[:200]}
 
     def close(self):
         self._client.close()

@@ -14,7 +14,6 @@ _TRACKING = re.compile(r"^(?:utm_\w+|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msc
                        r"mc_cid|mc_eid|_ga|_gl|_ke|igshid|yclid|srsltid|trk|trkid|spm|cmpid|icid|ito|sc_cid|"
                        r"wt_mc|_hsenc|_hsmi|mkt_tok|s_kwcid|ef_id|pk_\w+|mtm_\w+|awc|cjevent|clickid|zanpid|"
                        r"ranmid|raneaid|ransiteid|affiliate|aff_\w+|ref|ref_src|referrer)$", re.I)
-_UNKNOWN = {"category": None, "category_section": None, "garment_type": None, "confidence": 0.0, "matched": []}
 NO_IMAGES_REASON = ("No product images were found. The page may build its gallery with JavaScript or load "
                     "images lazily; send the rendered page as `html` from the browser to read them.")
 
@@ -88,7 +87,7 @@ def check_url_allowed(*, settings, url: str) -> None:
 
 
 def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None) -> dict:
-    """{"category", "category_section", "garment_type", "confidence", "matched"} from product texts."""
+    """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}."""
     return garment_utils.categorize(title=title, description=description, breadcrumbs=breadcrumbs,
                                     product_type=product_type)
 
@@ -101,13 +100,14 @@ def categorize_request(*, classifier, texts, image=None):
         return {**from_text, "source": "text"}
     if classifier is None:
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
-        return {**(from_text or _UNKNOWN), "source": "text" if from_text else "none",
+        return {**(from_text or garment_utils.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
                 "image_analysis": {"available": False, "note": note}}
     from_image = classifier.categorize(image)
     analysis = {"available": True, **from_image}
     if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
         return {**from_text, "source": "text", "image_analysis": analysis}
-    return {**{key: from_image[key] for key in _UNKNOWN}, "source": "image", "image_analysis": analysis}
+    return {**{key: from_image[key] for key in garment_utils.UNKNOWN_CATEGORY}, "source": "image",
+            "image_analysis": analysis}
 
 
 def check_client_html(*, settings, html):

@@ -26,7 +26,7 @@ def test_cache_row_holds_the_product(app, client, shop):
     assert json.loads(row["sizes"]) == ["S", "M"]
     assert json.loads(row["colors"]) == ["Grau meliert", "Rost"]
     assert json.loads(row["images"]) == [shop.url("/images/kleid-grau.jpg"), shop.url("/images/kleid-rost.jpg")]
-    assert json.loads(row["metadata"])["category"] == "dresses"
+    assert json.loads(row["metadata"])["category"] == "dress"
 
 
 def test_tracking_parameters_and_fragments_share_the_cache_entry(client, shop):

@@ -11,59 +11,61 @@ from tests.fakes.gemini_server import FakeGemini
 from tests.garments.conftest import error, ok
 
 
-@pytest.mark.parametrize("texts, category", [
-    ({"title": "Slim Fit Oxford Shirt"}, "shirts"),
-    ({"title": "Basic T-Shirt aus Bio-Baumwolle"}, "t_shirts"),
-    ({"title": "Umstandskleid in Wickeloptik"}, "dresses"),
-    ({"title": "Hoodiejacke Regular Fit", "product_type": "Hoodies & Sweatshirts"}, "sweaters"),
-    ({"title": "Robe chemise en lin"}, "dresses"),
-    ({"title": "Pantalon large à pinces"}, "pants"),
-    ({"title": "Vestido camisero de lino"}, "dresses"),
-    ({"title": "Botines Puma Future 5.4 OSG TT"}, "shoes"),
-    ({"title": "Cappotto doppiopetto in lana"}, "coats"),
-    ({"title": "Gonna plissettata"}, "skirts"),
-    ({"title": "Spijkerbroek slim fit"}, "jeans"),
-    ({"title": "Wollen jas met ceintuur"}, "coats"),
-    ({"title": "Shirt dress with belt"}, "dresses"),
-    ({"title": "Leather look shirt"}, "shirts"),
-    ({"title": "YUNG 96", "breadcrumbs": ["Startseite", "Herren", "Schuhe", "Fashion Sneaker", "YUNG 96"]}, "shoes"),
-    ({"title": "OFLEKI", "breadcrumbs": ["Homem", "T-Shirt mangas curtas Homem", "OFLEKI"]}, "t_shirts"),
-    ({"title": "Everyday Canvas Tote"}, "bags"),
-    ({"title": "Wool Beanie"}, "hats"),
-    ({"title": "Gold hoop earrings"}, "jewelry"),
-    ({"title": "Leather Belt"}, "belts"),
-    ({"title": "High-rise leggings"}, "leggings"),
-    ({"title": "Denim shorts"}, "shorts"),
-    ({"title": "Bomber jacket"}, "jackets"),
-    ({"description": "A soft wrap dress to pair with sneakers."}, "dresses"),
+@pytest.mark.parametrize("texts, kind, wardrobe_category", [
+    ({"title": "Slim Fit Oxford Shirt"}, "shirt", "shirts"),
+    ({"title": "Basic T-Shirt aus Bio-Baumwolle"}, "t-shirt", "t_shirts"),
+    ({"title": "Umstandskleid in Wickeloptik"}, "dress", "dresses"),
+    ({"title": "Hoodiejacke Regular Fit", "product_type": "Hoodies & Sweatshirts"}, "sweater", "sweaters"),
+    ({"title": "Robe chemise en lin"}, "dress", "dresses"),
+    ({"title": "Pantalon large à pinces"}, "pants", "pants"),
+    ({"title": "Vestido camisero de lino"}, "dress", "dresses"),
+    ({"title": "Botines Puma Future 5.4 OSG TT"}, "shoes", "shoes"),
+    ({"title": "Cappotto doppiopetto in lana"}, "coat", "coats"),
+    ({"title": "Gonna plissettata"}, "skirt", "skirts"),
+    ({"title": "Spijkerbroek slim fit"}, "jeans", "jeans"),
+    ({"title": "Wollen jas met ceintuur"}, "coat", "coats"),
+    ({"title": "Shirt dress with belt"}, "dress", "dresses"),
+    ({"title": "Leather look shirt"}, "shirt", "shirts"),
+    ({"title": "YUNG 96", "breadcrumbs": ["Startseite", "Herren", "Schuhe", "Fashion Sneaker", "YUNG 96"]}, "shoes", "shoes"),
+    ({"title": "OFLEKI", "breadcrumbs": ["Homem", "T-Shirt mangas curtas Homem", "OFLEKI"]}, "t-shirt", "t_shirts"),
+    ({"title": "Everyday Canvas Tote"}, "bag", "bags"),
+    ({"title": "Wool Beanie"}, "hat", "hats"),
+    ({"title": "Gold hoop earrings"}, "jewelry", "jewelry"),
+    ({"title": "Leather Belt"}, "belt", "belts"),
+    ({"title": "High-rise leggings"}, "leggings", "leggings"),
+    ({"title": "Denim shorts"}, "shorts", "shorts"),
+    ({"title": "Bomber jacket"}, "jacket", "jackets"),
+    ({"description": "A soft wrap dress to pair with sneakers."}, "dress", "dresses"),
 ])
-def test_categorize_in_several_languages(texts, category):
+def test_categorize_in_several_languages(texts, kind, wardrobe_category):
     result = categorize(**texts)
-    assert result["category"] == category
-    assert result["category_section"] == CATEGORY_SECTIONS[category]
+    assert (result["category"], result["wardrobe_category"]) == (kind, wardrobe_category)
+    assert result["category_section"] == CATEGORY_SECTIONS[wardrobe_category]
     assert result["matched"] and 0 < result["confidence"] <= 1
 
 
 def test_garments_without_a_platform_category_are_not_forced_into_one():
     bra = categorize(title="Brassière de sport post-opératoire")
-    assert (bra["category"], bra["category_section"], bra["garment_type"]) == (None, None, None)
+    assert (bra["category"], bra["wardrobe_category"], bra["category_section"], bra["garment_type"]) == \
+        ("underwear", None, None, None)
     jumpsuit = categorize(title="Denim jumpsuit")
-    assert (jumpsuit["category"], jumpsuit["garment_type"]) == (None, "one_piece")
+    assert (jumpsuit["category"], jumpsuit["wardrobe_category"], jumpsuit["garment_type"]) == \
+        ("jumpsuit", None, "one_piece")
     assert categorize(title="Gift card")["matched"] == []
 
 
 def test_stronger_signals_outweigh_the_title_and_confidence_shows_disagreement():
     agreed = categorize(title="Wool coat", product_type="Coats")
     disputed = categorize(title="Hoodiejacke", product_type="Hoodies & Sweatshirts")
-    assert agreed["category"] == "coats" and disputed["category"] == "sweaters"
+    assert agreed["category"] == "coat" and disputed["category"] == "sweater"
     assert agreed["confidence"] > disputed["confidence"]
 
 
 def test_categorize_endpoint_from_texts(client):
     data = ok(client.post("/api/garments/categorize", json={"title": "Jupe plissée", "breadcrumbs": "Femme > Jupes"}))
-    assert (data["category"], data["category_section"], data["garment_type"], data["source"]) == \
-        ("skirts", "lower_body", "bottom", "text")
-    assert {"source": "breadcrumb", "keyword": "jupes", "category": "skirts"} in data["matched"]
+    assert (data["category"], data["wardrobe_category"], data["category_section"], data["garment_type"],
+            data["source"]) == ("skirt", "skirts", "lower_body", "bottom", "text")
+    assert {"source": "breadcrumb", "keyword": "jupes", "category": "skirt"} in data["matched"]
 
 
 def png_base64():
@@ -74,10 +76,10 @@ def png_base64():
 
 def test_image_without_gemini_key_says_so_instead_of_guessing(client):
     data = ok(client.post("/api/garments/categorize", json={"image": png_base64()}))
-    assert data["category"] is None and data["source"] == "none"
+    assert data["category"] is None and data["wardrobe_category"] is None and data["source"] == "none"
     assert data["image_analysis"]["available"] is False and "Gemini" in data["image_analysis"]["note"]
     with_text = ok(client.post("/api/garments/categorize", json={"image": png_base64(), "title": "Linen shirt"}))
-    assert with_text["category"] == "shirts" and with_text["image_analysis"]["available"] is False
+    assert with_text["category"] == "shirt" and with_text["image_analysis"]["available"] is False
 
 
 @pytest.mark.parametrize("body, status, code", [
@@ -119,7 +121,8 @@ def settings_overrides(request):
 
 def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini):
     data = ok(client.post("/api/garments/categorize", json={"image": png_base64()}))
-    assert (data["category"], data["category_section"], data["source"]) == ("dresses", "upper_body", "image")
+    assert (data["category"], data["wardrobe_category"], data["category_section"], data["source"]) == \
+        ("dress", "dresses", "upper_body", "image")
     assert data["image_analysis"]["available"] is True
     request = gemini.requests[-1]
     assert request["api_key"] == "test-key" and len(request["images"]) == 1
@@ -129,8 +132,8 @@ def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini)
 def test_confident_text_wins_over_the_image(client, gemini):
     data = ok(client.post("/api/garments/categorize", json={"image": png_base64(), "title": "Wool coat",
                                                              "product_type": "Coats"}))
-    assert data["category"] == "coats" and data["source"] == "text"
-    assert data["image_analysis"]["category"] == "dresses"
+    assert data["category"] == "coat" and data["source"] == "text"
+    assert data["image_analysis"]["category"] == "dress"
 
 
 def test_gemini_failure_is_an_upstream_error(client, gemini):

@@ -22,8 +22,8 @@ def test_scrape_with_client_html_fetches_nothing(client, shop):
 def test_product_has_every_documented_field(client, shop):
     product = ok(scrape(client, shop.url("/pages/jsonld_graph")))["product"]
     assert set(product) == {"title", "brand", "price", "currency", "images", "sizes", "colors", "fabric",
-                            "description", "category", "category_section", "garment_type", "size_chart",
-                            "source_url", "canonical_url", "extractor", "field_sources"}
+                            "description", "category", "wardrobe_category", "category_section", "garment_type",
+                            "size_chart", "source_url", "canonical_url", "extractor", "field_sources"}
 
 
 @pytest.mark.parametrize("body, status, code", [

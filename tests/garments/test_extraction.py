@@ -15,8 +15,8 @@ def test_json_ld_graph_with_brand_object_offers_array_and_image_objects(client, 
     assert product["colors"] == ["Sand"]
     assert product["fabric"] == [{"name": "Linen", "percentage": 55.0}, {"name": "Viscose", "percentage": 45.0}]
     assert product["description"] == "Single-breasted blazer in a linen blend.\nNotch lapels"
-    assert (product["category"], product["category_section"], product["garment_type"]) == \
-        ("jackets", "upper_body", "outerwear")
+    assert (product["category"], product["wardrobe_category"], product["category_section"],
+            product["garment_type"]) == ("jacket", "jackets", "upper_body", "outerwear")
     assert product["canonical_url"] == shop.url("/products/linen-blend-blazer")
     assert product["extractor"] == "default"
     assert product["field_sources"]["title"] == "json-ld"
@@ -33,7 +33,7 @@ def test_product_group_with_variants_in_cdata_wrapper(client, shop):
     assert product["images"] == [shop.url("/images/kleid-grau.jpg"), shop.url("/images/kleid-rost.jpg")]
     assert product["fabric"] == [{"name": "Wolle", "percentage": 70.0}, {"name": "Polyamid", "percentage": 30.0}]
     assert product["field_sources"]["fabric"] == "description"
-    assert product["category"] == "dresses"
+    assert product["category"] == "dress"
 
 
 def test_product_per_size_with_malformed_aggregate_offer_and_html_sizes(client, shop):
@@ -57,7 +57,7 @@ def test_opengraph_only_page(client, shop):
                                 {"name": "38", "available": False}]
     assert product["colors"] == ["Bleu marine"]
     assert product["fabric"] == [{"name": "Polyester", "percentage": 100.0}]
-    assert product["category"] == "skirts" and product["category_section"] == "lower_body"
+    assert product["category"] == "skirt" and product["category_section"] == "lower_body"
     assert product["field_sources"]["price"] == "meta"
 
 
@@ -111,7 +111,7 @@ def test_shopify_product_json_fetched_from_product_url_js(client, shop):
     assert product["colors"] == ["Sand", "Navy"]
     assert product["images"] == [shop.url("/cdn/shop/files/harbour-sand.jpg?v=17"),
                                  shop.url("/cdn/shop/files/harbour-navy.jpg?v=17")]
-    assert product["category"] == "shirts"
+    assert product["category"] == "shirt"
 
 
 def test_shopify_embedded_json_picked_by_handle_not_recommendations(client, shop):
@@ -145,7 +145,7 @@ def test_js_object_literal_state_of_the_article_in_the_url(client, shop):
     assert product["colors"] == ["Rust"]
     assert [entry["name"] for entry in product["fabric"]] == ["Cotton", "Viscose", "Elastane"]
     assert len(product["images"]) == 2 and all("FABRICSWATCH" not in url for url in product["images"])
-    assert product["category"] == "shirts"
+    assert product["category"] == "shirt"
 
 
 def test_json_props_in_cdata_with_units_and_attribute_lists(client, shop):
@@ -156,7 +156,7 @@ def test_json_props_in_cdata_with_units_and_attribute_lists(client, shop):
     assert product["sizes"] == [{"name": "8", "available": False}, {"name": "10", "available": True}]
     assert product["images"] == [shop.url("/images/aura-1.jpg"), shop.url("/images/aura-2.jpg")]
     assert product["fabric"] == [{"name": "polyester", "percentage": 50.0}, {"name": "viscose", "percentage": 50.0}]
-    assert product["category"] == "dresses"
+    assert product["category"] == "dress"
     assert product["canonical_url"] == shop.url("/aurora-midi-dress-black-au121c0.html")
 
 
@@ -169,7 +169,7 @@ def test_size_guide_table_becomes_a_size_chart(client, shop):
                                         "hip_circumference": [96.0, 101.0]}},
         {"label": "L", "measurements": {"breast_circumference": [97.0, 103.0], "waist_circumference": [81.0, 86.0],
                                         "hip_circumference": [101.0, 106.0]}}]}
-    assert product["category"] == "t_shirts"
+    assert product["category"] == "t-shirt"
 
 
 def test_pages_without_size_guide_have_no_chart(client, shop):
@@ -197,7 +197,7 @@ def test_option_definitions_in_a_data_script_give_sizes_and_colours(client, shop
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": True}]
     assert product["colors"] == ["Nero", "Grigio"]
     assert product["field_sources"]["sizes"] == "app-state"
-    assert product["category"] == "sweaters"
+    assert product["category"] == "sweater"
 
 
 def test_next_data_product_keyed_by_style_code_in_the_url(client, shop):

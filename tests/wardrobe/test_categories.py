@@ -74,6 +74,8 @@ def test_get_by_id_and_platform_category_by_name(client, user):
     assert by_name["id"] == category["id"]
     platform = client.get(f"{CATEGORIES}/dresses", headers=user["headers"]).get_json()["data"]
     assert platform["is_platform"] is True and platform["category_section"] == "upper_body"
+    # the garment kind the scrape endpoint answers with names the same platform category
+    assert client.get(f"{CATEGORIES}/dress", headers=user["headers"]).get_json()["data"] == platform
     missing = client.get(f"{CATEGORIES}/ballgowns", headers=user["headers"])
     assert missing.status_code == 404 and error_code(missing) == "CATEGORY_NOT_FOUND"
 
@@ -103,6 +105,7 @@ def test_update_category(client, user):
     ({"name": "EXISTING", "category_section": "lower_body"}, 409, "CATEGORY_EXISTS"),
     ({"name": "shirts", "category_section": "upper_body"}, 409, "CATEGORY_NAME_RESERVED"),
     ({"name": "T-Shirts", "category_section": "lower_body"}, 409, "CATEGORY_NAME_RESERVED"),
+    ({"name": "Dress", "category_section": "upper_body"}, 409, "CATEGORY_NAME_RESERVED"),  # the kind of "dresses"
 ])
 def test_invalid_category_bodies_are_refused_and_nothing_is_stored(app, client, user, body, status, code):
     create_category(client, user, "Existing")

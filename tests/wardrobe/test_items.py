@@ -74,7 +74,8 @@ def test_upload_is_normalised_to_a_bounded_png(client, user, storage):
     ("jeans", None, "lower_body", "bottom"), ("shoes", None, "accessoires", "shoes"),
     ("belts", None, "accessoires", "accessory"), (None, "lower_body", "lower_body", "bottom"),
     (None, "accessoires", "accessoires", "accessory"), (None, "wishlist", "wishlist", None),
-    ("dresses", "wishlist", "wishlist", "one_piece"),
+    ("dresses", "wishlist", "wishlist", "one_piece"), ("dress", None, "upper_body", "one_piece"),
+    ("T-Shirt", None, "upper_body", "top"),
 ])
 def test_garment_type_follows_the_category_then_the_section(client, user, category, section, expected_section,
                                                              expected_type):

@@ -77,6 +77,7 @@ class BrandExtractor(ABC):
             "fabric": fields.get("fabric") or [],
             "description": fields.get("description"),
             "category": category["category"],
+            "wardrobe_category": category["wardrobe_category"],
             "category_section": category["category_section"],
             "garment_type": category["garment_type"],
             "size_chart": fields.get("size_chart"),
