@@ -167,3 +167,22 @@ def test_next_app_router_flight_chunks(client):
         ("Pleated trousers", "Kollekt", 89.95, "EUR")
     assert product["sizes"] == [{"name": "30", "available": True}, {"name": "32", "available": False}]
     assert product["fabric"] == [{"name": "cotton", "percentage": 98.0}, {"name": "elastane", "percentage": 2.0}]
+
+
+def test_shopify_theme_with_only_the_analytics_meta_product(client):
+    meta = {"product": {"id": 778, "vendor": "Coastline", "type": "Polo", "variants": [
+        {"id": 1, "price": 8500, "name": "Ribbed knit polo - Cream / S", "public_title": "Cream / S", "sku": "RKP-C-S"},
+        {"id": 2, "price": 8500, "name": "Ribbed knit polo - Cream / M", "public_title": "Cream / M", "sku": "RKP-C-M"}]},
+        "page": {"pageType": "product", "resourceType": "product", "resourceId": 778}}
+    html = page(head='<link rel="preconnect" href="https://cdn.shopify.com">'
+                     '<meta property="og:title" content="Ribbed knit polo"><meta property="og:type" content="product">'
+                     '<meta property="og:price:currency" content="USD">'
+                     f"<script>var meta = {json.dumps(meta)};\n"
+                     "for (var attr in meta) { window.ShopifyAnalytics.meta[attr] = meta[attr]; }</script>",
+                body="<h1>Ribbed knit polo</h1>")
+    product = product_of(scrape(client, "https://brand.example.com/products/ribbed-knit-polo", html=html))
+    assert product["extractor"] == "shopify"
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Ribbed knit polo", "Coastline", 85.0, "USD")
+    assert [size["name"] for size in product["sizes"]] == ["S", "M"]
+    assert product["colors"] == ["Cream"]

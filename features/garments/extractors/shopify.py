@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from features.garments.extractors.base import Findings
 from features.garments.extractors.default import DefaultExtractor
+from features.garments.extractors.schema_org import looks_like_size
 from features.garments.extractors.values import clean_multiline, clean_text, large_image_url, unique
 
 _SIZE_OPTION = re.compile(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", re.I)
@@ -29,11 +30,14 @@ class ShopifyExtractor(DefaultExtractor):
 
     def read_layers(self, page, fetch_json=None):
         product = embedded_product(page) or _fetched_product(page.url, fetch_json)
-        fields = read_shopify_product(product, page.base_url) if product else {}
+        analytics = _analytics_product(page)
+        fields = read_shopify_product(product, page.base_url) if product else \
+            read_analytics_product(analytics) if analytics else {}
+        source = "shopify-json" if product or not analytics else "shopify-analytics"
         if fields and not fields.get("currency"):
             active = _ACTIVE_CURRENCY.search(page.html or "")
             fields["currency"] = active.group(1) if active else None
-        return [Findings("shop", "shopify-json", fields), *super().read_layers(page, fetch_json)]
+        return [Findings("shop", source, fields), *super().read_layers(page, fetch_json)]
 
 
 def embedded_product(page):
@@ -76,6 +80,34 @@ def read_shopify_product(product, base_url):
         "colors": _option_values(variants, color_key) if color_key else [],
         "product_type": clean_text(product.get("type") or product.get("product_type")),
     }
+
+
+def read_analytics_product(product):
+    """Fields from the analytics summary every Shopify theme embeds (`var meta = {"product": …}`): vendor,
+    type, and variants whose `public_title` joins the option values ("Cream / S") and whose `name` is
+    the product's title followed by them. Prices are in cents."""
+    variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
+    first = variants[0] if variants else {}
+    options = [[clean_text(value) for value in (clean_text(variant.get("public_title")) or "").split(" / ")]
+               for variant in variants]
+    name, public_title = clean_text(first.get("name")) or "", clean_text(first.get("public_title"))
+    return {
+        "title": name[:-len(public_title)].rstrip(" -–") if public_title and name.endswith(public_title) else name,
+        "brand": clean_text(product.get("vendor")),
+        "price": _price(first.get("price")),
+        "currency": None,
+        "sizes": [{"name": size, "available": None}  # the summary does not say which are sold out
+                  for size in unique(value for values in options for value in values if looks_like_size(value))],
+        "colors": unique(value for values in options if len(values) > 1
+                         for value in values if not looks_like_size(value)),
+        "product_type": clean_text(product.get("type")),
+    }
+
+
+def _analytics_product(page):
+    meta = page.script_assignments.get("meta") or page.script_assignments.get("ShopifyAnalytics.meta")
+    product = meta.get("product") if isinstance(meta, dict) else None
+    return product if isinstance(product, dict) and isinstance(product.get("variants"), list) else None
 
 
 def _product_objects(document, depth=0):
