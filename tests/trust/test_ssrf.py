@@ -71,6 +71,26 @@ class TestWithoutPrivateNetworks:
         port = shop.base_url.rsplit(":", 1)[1]
         assert refused_everywhere(app, client, user, [f"http://{name}:{port}/pages/jsonld_graph"]) == []
 
+    def test_dns_rebinding_cannot_move_the_fetch_into_the_network(self, client, shop, monkeypatch):
+        """The first answer for the name is public, every later one loopback (where the shop listens):
+        the fetch must connect to the address it checked, never ask again."""
+        real_getaddrinfo, asked = socket.getaddrinfo, []
+
+        def rebinding(host, port, *args, **kwargs):
+            if host != "rebind.example":
+                return real_getaddrinfo(host, port, *args, **kwargs)
+            asked.append(host)
+            # public first (passes the check; unreachable from these machines), then loopback
+            address = "8.8.8.8" if len(asked) == 1 else "127.0.0.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 80))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        requests_before = len(shop.requests)
+        port = shop.base_url.rsplit(":", 1)[1]
+        response = client.post("/api/garments/scrape", json={"url": f"http://rebind.example:{port}/pages/jsonld_graph"})
+        assert assert_refused(response, (502, 504))["code"] in ("UPSTREAM_UNREACHABLE", "UPSTREAM_TIMEOUT")
+        assert asked == ["rebind.example"] and len(shop.requests) == requests_before
+
 
 class TestThroughTheLoopbackShop:
     """The shop runs on 127.0.0.1, so loopback is admitted here; link-local (metadata) never is."""
