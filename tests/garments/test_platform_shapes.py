@@ -186,3 +186,63 @@ def test_shopify_theme_with_only_the_analytics_meta_product(client):
         ("Ribbed knit polo", "Coastline", 85.0, "USD")
     assert [size["name"] for size in product["sizes"]] == ["S", "M"]
     assert product["colors"] == ["Cream"]
+
+
+def og_product(title, body):
+    """A page whose meta tags give title and price; everything else is in `body`."""
+    return page(head=f'<meta property="og:type" content="product"><meta property="og:title" content="{title}">'
+                     '<meta property="product:price:amount" content="40"><meta property="product:price:currency" '
+                     'content="EUR">', body=f"<h1>{title}</h1>{body}")
+
+
+def sizes_on(client, body):
+    return product_of(scrape(client, "https://shop.example.com/p/tee", html=og_product("Basic tee", body)))["sizes"]
+
+
+def test_size_pickers_named_by_legend_label_aria_or_data_size(client):
+    s_m = [{"name": "S", "available": True}, {"name": "M", "available": False}]
+    assert sizes_on(client, '<fieldset class="variant-picker"><legend>Size</legend>'
+                            '<input type="radio" name="opt-1" id="o1" value="S"><label for="o1">S</label>'
+                            '<input type="radio" name="opt-1" id="o2" value="M" disabled><label for="o2">M</label>'
+                            "</fieldset>") == s_m
+    assert sizes_on(client, '<div role="radiogroup" aria-label="Select size"><button role="radio">S</button>'
+                            '<button role="radio" aria-disabled="true">M</button></div>') == s_m
+    assert sizes_on(client, '<div class="form-row"><label>Größe</label><select id="variant-select">'
+                            "<option>Größe wählen</option><option>S</option><option>M - ausverkauft</option>"
+                            "</select></div>") == s_m
+    assert sizes_on(client, '<div class="pdp-options"><button type="button" data-size="S">S</button>'
+                            '<button type="button" data-size="M" disabled>M</button></div>') == s_m
+
+
+def test_colour_swatches_and_woocommerce_colour_select(client):
+    swatches = ('<ul class="color-swatches"><li><a class="swatch" title="Ivory" href="?c=2"></a></li>'
+                '<li><a class="swatch is-selected" title="Dusty pink" href="?c=1"></a></li>'
+                '<li><a class="swatch" title="Basic tee, Black, large" href="?c=3"></a></li></ul>'
+                '<div class="colour-picker"><button aria-label="Colour: Olive"></button></div>')
+    product = product_of(scrape(client, "https://shop.example.com/p/tee", html=og_product("Basic tee", swatches)))
+    assert product["colors"] == ["Dusty pink", "Ivory"]
+
+    woocommerce = ('<form class="variations_form cart"><table class="variations"><tr><th class="label">'
+                   '<label for="pa_color">Color</label></th><td class="value"><select id="pa_color" '
+                   'name="attribute_pa_color"><option value="">Choose an option</option>'
+                   '<option value="natural">Natural</option></select></td></tr></table></form>')
+    product = product_of(scrape(client, "https://shop.example.com/p/tee", html=og_product("Basic tee", woocommerce)))
+    assert product["colors"] == ["Natural"]
+
+
+def fabric_on(client, body):
+    return [(entry["name"], entry["percentage"])
+            for entry in product_of(scrape(client, "https://shop.example.com/p/coat",
+                                           html=og_product("Coat", body)))["fabric"]]
+
+
+def test_composition_texts_in_several_languages_and_layouts(client):
+    assert fabric_on(client, "<ul><li>Regular fit</li><li>Cotton 95%, Elastane 5%</li></ul>") == \
+        [("Cotton", 95.0), ("Elastane", 5.0)]
+    assert fabric_on(client, "<p>Tissu principal : 70% laine, 30% polyamide. Doublure : 100% viscose</p>") == \
+        [("laine", 70.0), ("polyamide", 30.0), ("viscose", 100.0)]
+    assert fabric_on(client, "<dl><dt>Obermaterial</dt><dd>Leder</dd><dt>Sohle</dt><dd>Gummi</dd></dl>") == \
+        [("Leder", None), ("Gummi", None)]
+    assert fabric_on(client, '<table><tr><th>Upper</th><td>Leather</td></tr></table>') == [("Leather", None)]
+    assert fabric_on(client, '<div class="value">Felpa in cotone. Composizione: 95% cotone, 5% elastan</div>') == \
+        [("cotone", 95.0), ("elastan", 5.0)]

@@ -25,10 +25,17 @@ _DISABLED_CLASS = re.compile(r"disabled|unavailable|unselectable|sold-?out|out-?
                              r"inactive|not-?available|is-?empty", re.I)
 _COLOR_LABEL = re.compile(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
                           re.I)
+_COLOR_CONTAINER = re.compile(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
+                              r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", re.I)
+_NOT_COLOR_CONTAINER = re.compile(r"filter|facet|refine|image|img|gallery|media|photo", re.I)
+_SWATCH_PREFIX = re.compile(r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", re.I)
+_SELECTED_CLASS = re.compile(r"selected|(?<![a-z])(?:is-)?active|current|checked", re.I)
 _FABRIC_LABEL = re.compile(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
                            r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
                            r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
                            r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", re.I)
+# Where a line of composition starts its next labelled part: "… polyamide. Doublure : …".
+_LABELLED_PART = re.compile(r"[.;|·]\s+(?=[^\W\d][^:.;]{0,30}:)")
 _FABRIC_CLASS = re.compile(r"fabric|composition|material", re.I)
 _FILLER_WORDS = r"and|und|et|y|e|en|or|oder|ou|o|with|mit|avec|con|com|met"
 _MATERIALS_ONLY = re.compile(
@@ -54,7 +61,7 @@ def read_html(page, title_hint=None):
         "currency": currency,
         "images": gallery_images(page, title_hint or title),
         "sizes": _sizes(page),
-        "colors": _colors(page),
+        "colors": _colors(page, title_hint or title),
         "fabric": _fabric(page),
         "breadcrumbs": _breadcrumbs(page),
     }
@@ -165,15 +172,24 @@ def _current_price_text(element):
 
 
 def _sizes(page):
+    """The options of the first size picker, else every element the page marks with a `data-size`."""
     for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
-        marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("name"),
-                                        container.get("data-attr-id"), container.get("data-attr"))))
+        marker = _container_marker(container)
         if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
             continue
         sizes = _size_options(container)
         if sizes:
             return sizes
-    return []
+    return _labelled_sizes([item for item in page.tree.xpath("//*[@data-size or @data-size-name]")
+                            if not page.in_other_product(item)])
+
+
+def _container_marker(container):
+    """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend or label."""
+    attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
+                                                   "data-testid")]
+    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label")]
+    return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
 def _size_options(container):
@@ -182,6 +198,10 @@ def _size_options(container):
         items = items or container.xpath(f".//*[@{attribute}]")
     items = items or container.xpath(".//option") or container.xpath(".//li") or container.xpath(".//button") or \
         container.xpath(".//input[@type='radio']") or [e for e in container.iter() if len(e) == 0 and e is not container]
+    return _labelled_sizes(items)
+
+
+def _labelled_sizes(items):
     sizes = {}
     for item in items:
         raw = clean_text(item.text_content()) or next(
@@ -220,7 +240,11 @@ def _is_disabled(item):
     return False
 
 
-def _colors(page):
+def _colors(page, title):
+    return _labelled_color(page) or _swatch_colors(page, title)
+
+
+def _labelled_color(page):
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
         match = _COLOR_LABEL.match(own)
@@ -230,6 +254,39 @@ def _colors(page):
         if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value):
             return [value]
     return []
+
+
+def _swatch_colors(page, title):
+    """Names of the first colour picker's swatches (title, ARIA label, data attribute or alt text), the
+    selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
+    title_words = set(_significant_words(title))
+    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
+        marker = _container_marker(container)
+        if not _COLOR_CONTAINER.search(marker) or _NOT_COLOR_CONTAINER.search(marker) or \
+                page.in_other_product(container):
+            continue
+        swatches = [(name, _is_selected(element)) for element in
+                    container.iter("a", "button", "li", "span", "input", "img", "label", "div", "option")
+                    if (name := _swatch_name(element)) and len(title_words & set(_significant_words(name))) < 2]
+        names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
+        if names:
+            return names
+    return []
+
+
+def _swatch_name(element):
+    raw = element.text_content() if element.tag == "option" else next(
+        (element.get(name) for name in ("data-color-name", "data-colour-name", "data-color", "title", "aria-label",
+                                        "alt") if clean_text(element.get(name))), None)
+    raw = clean_text(raw) or ""
+    name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
+    return name if 0 < len(name) <= 40 and not re.search(r"[/#,]|\d{3}", name) and not _NOT_A_SIZE.search(raw) \
+        else None
+
+
+def _is_selected(element):
+    return any(element.get(name) == "true" for name in ("aria-checked", "aria-pressed", "aria-selected", "aria-current")) \
+        or element.get("checked") is not None or bool(_SELECTED_CLASS.search(element.get("class", "")))
 
 
 def _following_text(element):
@@ -254,7 +311,9 @@ def _labelled_fabric(page):
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or _following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
-        elif element.tag in ("li", "p", "td", "dd") and ":" in own and not page.in_other_product(element):
+        elif element.tag in ("dt", "th") and element.getnext() is not None and not page.in_other_product(element):
+            found += _fabric_from_line(f"{own}: {clean_text(element.getnext().text_content()) or ''}")
+        elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
             found += _fabric_from_line(clean_text(element.text_content()) or "")
     return unique(found, key=lambda entry: entry["name"].lower())
 
@@ -271,14 +330,19 @@ def _fabric_by_class(page):
 
 
 def _fabric_from_line(line):
-    """Materials of a "label: materials" line, or of a short line with percentages."""
+    """Materials of "label: materials" parts ("Tissu principal : 70% laine. Doublure : 100% viscose"), or of
+    a line that is nothing but materials with percentages ("Cotton 95%, Elastane 5%")."""
     line = line.strip()
     if not line or len(line) > 200:
         return []
-    label, separator, value = line.partition(":")
-    if separator and _MATERIALS_ONLY.match(value) and has_material(value) and len(label) <= 40:
-        return parse_composition(value)
-    return []
+    if ":" not in line:
+        return parse_composition(line) if _MATERIALS_ONLY.match(line) and re.search(r"\d\s*%", line) else []
+    found = []
+    for part in _LABELLED_PART.split(line):
+        label, separator, value = part.partition(":")
+        if separator and _MATERIALS_ONLY.match(value) and has_material(value) and len(label) <= 40:
+            found += parse_composition(value)
+    return found
 
 
 def _breadcrumbs(page):
