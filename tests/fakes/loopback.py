@@ -1,14 +1,19 @@
-"""The part every fake of the outside world shares: a threaded HTTP server on 127.0.0.1."""
+"""The part every fake of the outside world shares: a threaded HTTP(S) server on 127.0.0.1."""
+import ssl
 import threading
 from http.server import ThreadingHTTPServer
 
 
 class LoopbackServer:
-    """Serves `_handler_class()` on a free loopback port; start()/stop() or use as a context manager."""
+    """Serves `_handler_class()` on a free loopback port; start()/stop() or use as a context manager.
+
+    With `tls=(certificate file, key file)` (tests/fakes/tls.py) it speaks HTTPS as `localhost`.
+    """
 
     thread_name = "fake-server"
 
-    def __init__(self):
+    def __init__(self, tls=None):
+        self._tls = tls
         self._server = None
         self._thread = None
         self._address = None
@@ -20,6 +25,12 @@ class LoopbackServer:
     def start(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
+        if self._tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            # the handshake happens in the request thread, so a client that gives up cannot block accept()
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
+                                                      do_handshake_on_connect=False)
         self._address = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name=self.thread_name, daemon=True)
         self._thread.start()
@@ -42,11 +53,11 @@ class LoopbackServer:
     @property
     def host(self):
         host, port = self._address
-        return f"{host}:{port}"
+        return f"localhost:{port}" if self._tls else f"{host}:{port}"
 
     @property
     def base_url(self):
-        return f"http://{self.host}"
+        return f"{'https' if self._tls else 'http'}://{self.host}"
 
     def url(self, path):
         return self.base_url + path

@@ -44,8 +44,8 @@ SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/prod
 class ShopServer(LoopbackServer):
     thread_name = "fake-shop"
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, tls=None):
+        super().__init__(tls=tls)
         self._lock = threading.Lock()
         self.requests = []
 
