@@ -246,3 +246,21 @@ def test_composition_texts_in_several_languages_and_layouts(client):
     assert fabric_on(client, '<table><tr><th>Upper</th><td>Leather</td></tr></table>') == [("Leather", None)]
     assert fabric_on(client, '<div class="value">Felpa in cotone. Composizione: 95% cotone, 5% elastan</div>') == \
         [("cotone", 95.0), ("elastan", 5.0)]
+
+
+def price_of(client, url, document, head=""):
+    product = product_of(scrape(client, url, html=page(head=head + json_ld(document))))
+    return product["price"], product["currency"]
+
+
+def test_prices_written_as_text_and_currencies_stated_elsewhere_or_by_the_country(client):
+    def coat(price):
+        return {"@context": "https://schema.org", "@type": "Product", "name": "Coat", "offers": {"price": price}}
+
+    assert price_of(client, "https://shop.example.com/p/coat", coat("1.299,00 €")) == (1299.0, "EUR")
+    assert price_of(client, "https://shop.example.com/p/coat", coat("299.00"),
+                    head='<meta itemprop="priceCurrency" content="DKK">') == (299.0, "DKK")
+    assert price_of(client, "https://www.butik.se/p/kappa", coat("kr 499,-")) == (499.0, "SEK")
+    assert price_of(client, "https://shop.example.com/p/coat", coat("$1,299.00"),
+                    head='<meta property="og:locale" content="en_US">') == (1299.0, "USD")
+    assert price_of(client, "https://shop.example.com/p/coat", coat("$1,299.00")) == (1299.0, None)

@@ -8,6 +8,7 @@ import copy
 import re
 
 from features.garments.extractors.fabric import MATERIAL_WORDS, has_material, parse_composition, parse_percentages
+from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price, unique
 
 _SIZE_CONTAINER = re.compile(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
@@ -58,7 +59,7 @@ def read_html(page, title_hint=None):
         "title": title,
         "brand": _brand(page),
         "price": price,
-        "currency": currency,
+        "currency": currency or regional_currency(page),  # the last resort for a price stated without one
         "images": gallery_images(page, title_hint or title),
         "sizes": _sizes(page),
         "colors": _colors(page, title_hint or title),

@@ -1,15 +1,27 @@
 """OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
 import re
+from urllib.parse import urlsplit
 
 from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_currency,
                                                  parse_price, unique)
+
+
+_EURO_COUNTRIES = ("AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL",
+                   "PT", "SI", "SK")
+REGION_CURRENCIES = {
+    **dict.fromkeys(_EURO_COUNTRIES, "EUR"), "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "GB": "GBP",
+    "UK": "GBP", "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "CH": "CHF", "PL": "PLN", "CZ": "CZK",
+    "HU": "HUF", "RO": "RON", "BG": "BGN", "TR": "TRY", "JP": "JPY", "CN": "CNY", "KR": "KRW", "IN": "INR",
+    "MX": "MXN", "BR": "BRL", "AR": "ARS", "CL": "CLP", "SG": "SGD", "HK": "HKD", "ZA": "ZAR",
+    "AE": "AED", "SA": "SAR",
+}
 
 
 def read_meta(page):
     """Fields the page's meta tags state about the product."""
     price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount",
                                  "twitter:data1" if _twitter_label_is_price(page) else "")
-    currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency"))
+    currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency", "pricecurrency"))
     return {
         "title": _title_without_shop(clean_text(page.meta_value("og:title", "twitter:title")), page),
         "brand": clean_text(page.meta_value("product:brand", "og:brand")),
@@ -31,6 +43,15 @@ def read_site(page):
     if name and not re.search(r"\.(com|net|shop|[a-z]{2})$", name, re.I) and len(name) <= 40:
         return {"brand": name}
     return {}
+
+
+def regional_currency(page):
+    """The currency of the country the page is for (og:locale or html lang region, else the country domain),
+    for a price no data names the currency of ("$49", "kr 499,-"); None when the page names no country."""
+    locale = page.meta_value("og:locale") or page.tree.get("lang") or ""
+    region = re.search(r"[-_]([A-Za-z]{2})$", locale.strip())
+    country = region.group(1) if region else (urlsplit(page.url).hostname or "").rsplit(".", 1)[-1]
+    return REGION_CURRENCIES.get(country.upper())
 
 
 def _twitter_label_is_price(page):

@@ -182,7 +182,7 @@ def _price_and_currency(offers):
         price = price_value(offer.get("price")) or price_value(specification) or price_value(offer)
         if price:
             currency = currency_value(offer) or currency_value(specification) or currency_value(
-                offer.get("lowprice") or offer.get("lowPrice"))
+                offer.get("lowprice") or offer.get("lowPrice")) or currency_value(offer.get("price"))
             return price, currency
     return None, None
 
