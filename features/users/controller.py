@@ -16,7 +16,7 @@ bp = Blueprint("users", __name__, url_prefix="/api/users")
 @bp.get("/profile")
 @require_auth
 def get_profile():
-    return success_response(to_public_dict(service.get_profile(db=get_db(), user_id=g.user_id)))
+    return success_response(to_public_dict(g.current_user))  # the row authentication read for this request
 
 
 @bp.put("/profile")
