@@ -264,3 +264,26 @@ def test_prices_written_as_text_and_currencies_stated_elsewhere_or_by_the_countr
     assert price_of(client, "https://shop.example.com/p/coat", coat("$1,299.00"),
                     head='<meta property="og:locale" content="en_US">') == (1299.0, "USD")
     assert price_of(client, "https://shop.example.com/p/coat", coat("$1,299.00")) == (1299.0, None)
+
+
+def test_composition_in_description_prose_tied_to_a_material_word(client):
+    def fabric_in(description):
+        html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Knit jumper",
+                                  "description": "A relaxed jumper for every day.", "offers": offer("79")}),
+                    body=f'<div class="woocommerce-product-details__short-description"><p>{description}</p></div>')
+        product = product_of(scrape(client, "https://shop.example.com/p/knit-jumper", html=html))
+        return [(entry["name"], entry["percentage"]) for entry in product["fabric"]]
+
+    assert fabric_in("Made from 100% wool. 100% satisfaction guaranteed.") == [("wool", 100.0)]
+    assert fabric_in("Crafted in 98% organic cotton and 2% elastane.") == [("organic cotton", 98.0), ("elastane", 2.0)]
+    assert fabric_in("Ein Pullover aus 100 % Baumwolle.") == [("Baumwolle", 100.0)]
+    assert fabric_in("Un pull en 100 % lin.") == [("lin", 100.0)]
+    assert fabric_in("This wool jumper is made from 100% merino wool.") == [("merino wool", 100.0)]
+    assert fabric_in("Up to 50% off linen shirts! Save 20% on wool. Shipped in 30% recycled packaging.") == []
+
+
+def test_one_fabric_entry_per_material_across_spellings_and_languages(client):
+    assert fabric_on(client, "<p>Composition: 95% Cotton, 5% Elastane</p><ul><li>Material: Baumwolle, Elastan</li></ul>") \
+        == [("Cotton", 95.0), ("Elastane", 5.0)]
+    assert fabric_on(client, "<ul><li>Capellada: Sintético</li><li>Material exterior: Sintetico</li>"
+                             "<li>Suela: Goma</li></ul>") == [("Sintético", None), ("Goma", None)]

@@ -64,7 +64,7 @@ class BrandExtractor(ABC):
         fields, sources = merge(findings)
         if not _is_product(fields, sources, page):
             return None
-        _fill_from_page(fields, sources, page)
+        _fill_from_page(fields, sources, page, findings)
         category = _categorize(fields, page)
         return {
             "title": fields.get("title"),
@@ -88,12 +88,15 @@ class BrandExtractor(ABC):
         }
 
 
-def _fill_from_page(fields, sources, page):
-    """Fabric stated in the description and a gallery found by the final title, when no layer had them."""
-    if not fields.get("fabric") and fields.get("description"):
-        fabric = fabric_from_text(fields["description"])
-        if fabric:
-            fields["fabric"], sources["fabric"] = fabric, "description"
+def _fill_from_page(fields, sources, page, findings):
+    """Fabric stated in a description (the first layer's whose description states one) and a gallery found
+    by the final title, when no layer had them."""
+    if not fields.get("fabric"):
+        for finding in _ordered(findings, FIELD_PRIORITY["description"]):
+            fabric = fabric_from_text(finding.fields.get("description"))
+            if fabric:
+                fields["fabric"], sources["fabric"] = fabric, "description"
+                break
     if not fields.get("images"):
         images = gallery_images(page, fields["title"])
         if images:

@@ -6,6 +6,7 @@
 only when it is a known fibre or material name, so prose around it is ignored.
 """
 import re
+import unicodedata
 
 from features.garments.extractors.values import clean_text
 
@@ -44,6 +45,34 @@ _PERCENT_BEFORE = re.compile(rf"{_PERCENT}\s*(?:de\s+|di\s+)?(?:[\w-]+\s+)?({_MA
 _PERCENT_AFTER = re.compile(rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}", re.I)
 _COMPOUND_TAIL = "|".join(re.escape(word) for word in _MATERIALS if len(word) >= 5)
 _BARE = re.compile(rf"(?<![\w])({_MATERIAL})(?![\w])|(?<![\w])[\w-]+?({_COMPOUND_TAIL})(?![\w])", re.I)
+# The same fibre in the languages and spellings shops use, keyed by one name (accents are folded first).
+_SAME_MATERIAL = {
+    "cotton": ("baumwolle", "bomull", "bomuld", "bawelna", "coton", "algodon", "algodao", "cotone", "katoen"),
+    "polyester": ("poliester", "poliestere", "polyesters"),
+    "viscose": ("viskose", "viscosa", "viskos", "wiskoza", "rayon"),
+    "elastane": ("elasthan", "elasthanne", "elastano", "elastaan", "elastan", "spandex"),
+    "polyamide": ("polyamid", "poliamida", "poliammide", "poliamid", "nylon"),
+    "acrylic": ("acryl", "acrylique", "acrilico", "acrilic"),
+    "wool": ("wolle", "laine", "lana", "la", "wol", "ull", "uld", "welna"),
+    "cashmere": ("kaschmir", "cachemire", "cachemira", "kasjmier", "caxemira"),
+    "silk": ("seide", "soie", "seda", "seta", "zijde", "silke", "jedwab"),
+    "linen": ("leinen", "lin", "lino", "linho", "linnen"),
+    "leather": ("leder", "cuir", "cuero", "couro", "pelle", "leer", "piel"),
+    "synthetic": ("synthetics", "synthetik", "synthetique", "sintetico", "synthetisch"),
+    "rubber": ("gummi", "caoutchouc", "goma", "caucho", "gomma", "borracha"),
+    "textile": ("textil", "textiel", "tessuto"),
+}
+_CANONICAL_MATERIAL = {alias: name for name, aliases in _SAME_MATERIAL.items() for alias in (name, *aliases)}
+# Prose ("Made from 100% recycled polyester") ties a percentage to a material only through these words,
+# so "up to 50% off linen shirts" or "20% on linen" name no composition.
+_PROSE_QUALIFIERS = (r"organic|recycled|certified|pure|virgin|fine|extra-?fine|premium|soft|sustainable|responsible|"
+                     r"bci|pima|supima|egyptian|merceri[sz]ed|combed|brushed|stretch|bio|reine[mnrs]?|"
+                     r"recycelte[mnrs]?|biologische[mnrs]?|recycl[ée]e?s?|reciclad[oa]s?|riciclat[oa]|gerecycled[e]?")
+_PROSE_PERCENT_BEFORE = re.compile(
+    rf"{_PERCENT}\s*(?:(?:de|di|d'|of|en)\s+)?(?:(?:{_PROSE_QUALIFIERS})[\s-]+)??({_MATERIAL})(?![\w])", re.I)
+_PROSE_PERCENT_AFTER = re.compile(
+    rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}(?!\s*(?:off|discount|rabatt|korting|sconto|descuento|remise|de r))",
+    re.I)
 # Materials named inside a longer German compound ("Obermaterial", "Innenmaterial") are labels.
 _LABEL_WORDS = re.compile(r"material|materiaal|matière|materiale|composi|zusammensetzung|samenstelling", re.I)
 
@@ -60,9 +89,35 @@ def parse_composition(text):
 
 
 def parse_percentages(text):
-    """Only the materials stated with a percentage (safe on prose such as descriptions)."""
+    """Only materials tied to a percentage in prose such as descriptions ("Made from 100% wool",
+    "aus 100 % Baumwolle"); "100% satisfaction" or "up to 50% off" are not composition."""
     text = clean_text(text)
-    return _materials_with_percentages(text) if text else []
+    if not text:
+        return []
+    before = [(m.start(), m.group(2), m.group(1)) for m in _PROSE_PERCENT_BEFORE.finditer(text)]
+    after = [(m.start(), m.group(1), m.group(2)) for m in _PROSE_PERCENT_AFTER.finditer(text)]
+    # The order that pairs more materials is the page's own ("95% cotton 5% elastane" vs "cotton 95% elastane 5%").
+    pairs = max(before, after, key=lambda found: (len(found), -found[0][0] if found else 0))
+    return unique_materials([{"name": name, "percentage": float(percentage.replace(",", "."))}
+                             for _, name, percentage in pairs])
+
+
+def material_key(name):
+    """One key for one fibre however it is spelled: accents folded, languages mapped ("Elastan" → "elastane")."""
+    folded = "".join(char for char in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(char))
+    folded = folded.strip()
+    return _CANONICAL_MATERIAL.get(folded, folded)
+
+
+def unique_materials(entries):
+    """Entries with one per material key, in order; of two for the same material the one stating a
+    percentage is kept ("Sintético" and "Sintetico", "Elastane 5%" and "Elastan")."""
+    kept = {}
+    for entry in entries:
+        key = material_key(entry["name"])
+        if key not in kept or (kept[key]["percentage"] is None and entry["percentage"] is not None):
+            kept[key] = entry
+    return list(kept.values())
 
 
 def _materials_with_percentages(text):
@@ -75,11 +130,8 @@ def _materials_with_percentages(text):
         pairs = [(m.group(2), m.group(1)) for m in _PERCENT_BEFORE.finditer(text)]
     else:
         pairs = [(m.group(1), m.group(2)) for m in _PERCENT_AFTER.finditer(text)]
-    result = []
-    for name, percentage in pairs:
-        if name.lower() not in (entry["name"].lower() for entry in result):
-            result.append({"name": name, "percentage": float(percentage.replace(",", "."))})
-    return result
+    return unique_materials([{"name": name, "percentage": float(percentage.replace(",", "."))}
+                             for name, percentage in pairs])
 
 
 def _bare_materials(text):
@@ -88,7 +140,7 @@ def _bare_materials(text):
         name = match.group(1) or match.group(2)
         if _LABEL_WORDS.search(match.group(0)):
             continue
-        if name.lower() not in (n.lower() for n in names):
+        if material_key(name) not in map(material_key, names):
             names.append(name)
     return names
 
@@ -99,9 +151,9 @@ def from_components(components):
     for component in components:
         name = clean_text(component.get("material") or component.get("name"))
         match = re.search(r"\d{1,3}(?:[.,]\d+)?", str(component.get("percentage") or ""))
-        if name and name.lower() not in (entry["name"].lower() for entry in result):
+        if name:
             result.append({"name": name, "percentage": float(match.group().replace(",", ".")) if match else None})
-    return result
+    return unique_materials(result)
 
 
 def has_material(text):

@@ -7,9 +7,13 @@ other products) are skipped everywhere.
 import copy
 import re
 
-from features.garments.extractors.fabric import MATERIAL_WORDS, has_material, parse_composition, parse_percentages
+import lxml.html
+
+from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
+                                                 unique_materials)
 from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price, unique
+from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url, parse_currency,
+                                                 parse_price, unique)
 
 _SIZE_CONTAINER = re.compile(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
                              r"(?<![a-z])maat|tamanho|talle", re.I)
@@ -48,6 +52,10 @@ _NOT_CURRENT_PRICE = re.compile(r"(?<![a-z])old|was|regular|original|compare|str
                                 r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", re.I)
 _STRUCK_THROUGH = ("del", "s", "strike")
 _BRAND_CLASS = re.compile(r"brand", re.I)
+# The product's own description block (WooCommerce's short description and tab, "product-description"…).
+_DESCRIPTION_MARKER = re.compile(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
+                                 r"tab-description|^description$", re.I)
+_DESCRIPTION_LIMIT = 5000
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 
 
@@ -64,6 +72,7 @@ def read_html(page, title_hint=None):
         "sizes": _sizes(page),
         "colors": _colors(page, title_hint or title),
         "fabric": _fabric(page),
+        "description": _description(page),
         "breadcrumbs": _breadcrumbs(page),
     }
 
@@ -73,7 +82,7 @@ def fabric_from_text(text):
     "Laufsohle: Gummi"), else percentages in prose ("made of cotton (100%)")."""
     found = [entry for line in (text or "").splitlines() for entry in _fabric_from_line(line)]
     if found:
-        return unique(found, key=lambda entry: entry["name"].lower())
+        return unique_materials(found)
     return parse_percentages(text)
 
 
@@ -316,7 +325,7 @@ def _labelled_fabric(page):
             found += _fabric_from_line(f"{own}: {clean_text(element.getnext().text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
             found += _fabric_from_line(clean_text(element.text_content()) or "")
-    return unique(found, key=lambda entry: entry["name"].lower())
+    return unique_materials(found)
 
 
 def _fabric_by_class(page):
@@ -344,6 +353,18 @@ def _fabric_from_line(line):
         if separator and _MATERIALS_ONLY.match(value) and has_material(value) and len(label) <= 40:
             found += parse_composition(value)
     return found
+
+
+def _description(page):
+    """Text of the first block the page marks as the product's description (class or id), outside other products."""
+    for element in page.tree.xpath("//*[@class or @id]"):
+        if element.tag in ("meta", "script", "style", "body", "html", "main", "form") or page.in_other_product(element):
+            continue
+        if any(_DESCRIPTION_MARKER.search(name) for name in (element.get("class", "") + " " + element.get("id", "")).split()):
+            text = clean_multiline(lxml.html.tostring(element, encoding="unicode"))
+            if text and len(text.split()) >= 4:  # fewer words are a tab's caption ("Product details")
+                return text[:_DESCRIPTION_LIMIT]
+    return None
 
 
 def _breadcrumbs(page):
