@@ -287,3 +287,41 @@ def test_one_fabric_entry_per_material_across_spellings_and_languages(client):
         == [("Cotton", 95.0), ("Elastane", 5.0)]
     assert fabric_on(client, "<ul><li>Capellada: Sintético</li><li>Material exterior: Sintetico</li>"
                              "<li>Suela: Goma</li></ul>") == [("Sintético", None), ("Goma", None)]
+
+
+def test_product_group_variant_selected_by_the_url_gives_price_colour_and_image(client):
+    def variant(sku, color, size, price):
+        return {"@type": "Product", "sku": sku, "color": color, "size": size,
+                "image": f"https://cdn.example.com/{sku}.jpg",
+                "offers": offer(price, url=f"https://shop.example.com/p/wrap-dress?variant={sku}")}
+
+    group = {"@context": "https://schema.org", "@type": "ProductGroup", "name": "Wrap dress", "productGroupID": "WD7",
+             "variesBy": ["https://schema.org/color", "https://schema.org/size"],
+             "hasVariant": [variant("WD7-BLK-S", "Black", "S", "89"), variant("WD7-GRN-S", "Sage green", "S", "69"),
+                            variant("WD7-GRN-M", "Sage green", "M", "69")]}
+    html = page(head=json_ld(group))
+    product = product_of(scrape(client, "https://shop.example.com/p/wrap-dress?variant=WD7-GRN-M", html=html))
+    assert (product["price"], product["colors"][0]) == (69.0, "Sage green")
+    assert product["images"][0] == "https://cdn.example.com/WD7-GRN-M.jpg"
+    assert [size["name"] for size in product["sizes"]] == ["S", "M"]
+
+    product = product_of(scrape(client, "https://shop.example.com/p/wrap-dress-wd7-grn-s", html=html))
+    assert (product["price"], product["colors"][0]) == (69.0, "Sage green")
+
+    product = product_of(scrape(client, "https://shop.example.com/p/wrap-dress", html=html))
+    assert (product["price"], product["colors"]) == (89.0, ["Black", "Sage green"])
+
+
+def test_several_products_none_named_by_the_url_the_one_titled_like_the_page(client):
+    bag = {"@context": "https://schema.org", "@type": "Product", "name": "Canvas tote bag", "offers": offer("15")}
+    shirt = {"@context": "https://schema.org", "@type": "Product", "name": "Striped poplin shirt",
+             "brand": "Osterlund", "offers": offer("59")}
+    head = json_ld(bag) + json_ld(shirt)
+    by_og_title = page(head=head + '<meta property="og:title" content="Striped poplin shirt | Osterlund">'
+                                   '<meta property="og:site_name" content="Osterlund">')
+    product = product_of(scrape(client, "https://shop.example.com/item/55120", html=by_og_title))
+    assert (product["title"], product["price"]) == ("Striped poplin shirt", 59.0)
+
+    by_h1 = page(head=head, body="<h1>Striped Poplin Shirt</h1>")
+    product = product_of(scrape(client, "https://shop.example.com/item/55120", html=by_h1))
+    assert (product["title"], product["price"]) == ("Striped poplin shirt", 59.0)

@@ -1,7 +1,7 @@
 """DefaultExtractor: every generic layer, for any shop."""
 from features.garments.extractors.app_state import read_app_state
 from features.garments.extractors.base import BrandExtractor, Findings
-from features.garments.extractors.html_heuristics import read_html
+from features.garments.extractors.html_heuristics import h1_title, read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items
 from features.garments.extractors.schema_org import read_products
@@ -14,8 +14,10 @@ class DefaultExtractor(BrandExtractor):
     name = "default"
 
     def read_layers(self, page, fetch_json=None):
-        json_ld = read_products(page.json_ld, page.base_url, page.url)
-        microdata = read_products(read_items(page.tree), page.base_url, page.url)
+        meta = read_meta(page)
+        page_title = meta.get("title") or h1_title(page)
+        json_ld = read_products(page.json_ld, page.base_url, page.url, page_title)
+        microdata = read_products(read_items(page.tree), page.base_url, page.url, page_title)
         title_hint = json_ld.get("title") or microdata.get("title")
         app_state = read_app_state(page, title_hint)
         html = read_html(page, title_hint or app_state.get("title"))
@@ -24,7 +26,7 @@ class DefaultExtractor(BrandExtractor):
             Findings("json-ld", "json-ld", json_ld),
             Findings("microdata", "microdata", microdata),
             Findings("app-state", "app-state", app_state),
-            Findings("meta", "meta", read_meta(page)),
+            Findings("meta", "meta", meta),
             Findings("html", "html", html),
             Findings("site", "site", read_site(page)),
         ]

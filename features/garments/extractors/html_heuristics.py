@@ -61,7 +61,7 @@ _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-n
 
 def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
-    title = _h1_title(page)
+    title = h1_title(page)
     price, currency = _price(page)
     return {
         "title": title,
@@ -140,7 +140,8 @@ def _largest_srcset(srcset):
     return best
 
 
-def _h1_title(page):
+def h1_title(page):
+    """The text of the page's first h1 outside other products' blocks."""
     for h1 in page.tree.iter("h1"):
         text = clean_text(h1.text_content())
         if text and not page.in_other_product(h1):

@@ -6,7 +6,7 @@ numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lo
 `id`/`type` without the @.
 """
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
@@ -23,6 +23,7 @@ _PRICE_KEYS = ("saleprice", "currentprice", "finalprice", "price", "lowprice", "
 MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents", "pricecents", "amountcents")
 _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
                   "value")
+_VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
 _MAX_DEPTH = 12
 _SIZE_LABEL = re.compile(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
                          r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", re.I)
@@ -50,18 +51,25 @@ def iter_nodes(document):
                          if child_key.lower() not in _OTHER_PRODUCT_KEYS and isinstance(child, (dict, list)))
 
 
-def read_products(documents, base_url, page_url=None):
-    """Normalised fields of the page's product from schema.org documents ({} when there is none)."""
+def read_products(documents, base_url, page_url=None, page_title=None):
+    """Normalised fields of the page's product from schema.org documents ({} when there is none).
+
+    `page_title` (the page's og:title or h1) tells the product apart when several are described and
+    none is named by the URL; a variant the URL selects (`?variant=…`, its SKU) gives price, colour
+    and image first.
+    """
     products = [node for document in documents for node, key in iter_nodes(document)
                 if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model", "itemoffered")]
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
-    main = main_product(products, page_url or base_url)
+    main = main_product(products, page_url or base_url, page_title)
     name = clean_text(main.get("name"))
     siblings = [node for node in products if node is not main and clean_text(node.get("name")) in (name, None)]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
     variants = [node for node in variants if isinstance(node, dict)]
-    offers = [offer for node in [main, *variants] for offer in _offers(node)]
+    selected = selected_variant(variants, page_url or base_url)
+    nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
+    offers = [offer for node in nodes for offer in _offers(node)]
     price, currency = _price_and_currency(offers)
     return {
         "title": name,
@@ -69,9 +77,9 @@ def read_products(documents, base_url, page_url=None):
         "description": clean_multiline(main.get("description")),
         "price": price,
         "currency": currency,
-        "images": unique(url for node in [main, *variants] for url in image_urls(node.get("image"), base_url)),
+        "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
-        "colors": unique(clean_text(color) for node in [main, *variants] for color in _as_list(node.get("color"))),
+        "colors": unique(clean_text(color) for node in nodes for color in _as_list(node.get("color"))),
         "fabric": _fabric(main),
         "product_type": _category_name(main.get("category")),
         "canonical_url": absolute_url(main.get("url"), base_url),
@@ -79,9 +87,10 @@ def read_products(documents, base_url, page_url=None):
     }
 
 
-def main_product(products, page_url):
+def main_product(products, page_url, page_title=None):
     """The product the page is about: the one whose URL is the page's or whose id the page URL names
-    (pages also describe recommended products, sometimes first); the first one otherwise."""
+    (pages also describe recommended products, sometimes first); else the one named like the page's
+    title; the first one otherwise."""
     page_key = _url_key(page_url)
 
     def evidence(node):
@@ -91,7 +100,47 @@ def main_product(products, page_url):
         return 2 * bool(url and _url_key(url) == page_key) + any(
             identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
 
-    return max(products, key=evidence)
+    return max(products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title)))
+
+
+def title_likeness(name, title):
+    """How well a product name matches the page's title: 3 equal, 2 one contains the other, else the share
+    of the name's words the title has (0 when either is missing)."""
+    name_words, title_words = _words(name), _words(title)
+    if not name_words or not title_words:
+        return 0
+    if name_words == title_words:
+        return 3
+    if name_words <= title_words or title_words <= name_words:
+        return 2
+    return len(name_words & title_words) / len(name_words)
+
+
+def selected_variant(variants, page_url):
+    """The variant the page URL selects: its SKU, id or GTIN as a query value (`?variant=4471`), its own URL,
+    or failing those the longest of its identifiers the URL contains; None when the URL selects none."""
+    parts = urlsplit(page_url or "")
+    query_values = {value.lower() for _, value in parse_qsl(parts.query)}
+    url_text = unquote(f"{parts.path}?{parts.query}").lower()
+
+    def identifiers(node):
+        found = [clean_text(node.get(key)) for key in _VARIANT_ID_KEYS]
+        links = [node.get(key) for key in ("@id", "url") if isinstance(node.get(key), str)]
+        found += [value for link in links for _, value in parse_qsl(urlsplit(link).query)]
+        return [identifier.lower() for identifier in found if identifier]
+
+    def evidence(node):
+        ids = identifiers(node)
+        if query_values & set(ids):
+            return 1000
+        return max((len(identifier) for identifier in ids if len(identifier) >= 4 and identifier in url_text), default=0)
+
+    best = max(variants, key=evidence, default=None)
+    return best if best is not None and evidence(best) else None
+
+
+def _words(text):
+    return set(re.findall(r"\w+", text.lower())) if text else set()
 
 
 def _url_key(url):
