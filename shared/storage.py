@@ -22,7 +22,6 @@ import threading
 import time
 from base64 import urlsafe_b64encode
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlencode
 
 import boto3
 from botocore.config import Config
@@ -83,8 +82,8 @@ class Storage:
         """Absolute URL to the image, valid for at least ttl seconds (IMAGE_URL_TTL by default)."""
         key = self.key_for(file_path)
         expires = self.expires_at(ttl)
-        query = urlencode({"expires": expires, "sig": self._signature(key, expires)})
-        return f"{base_url()}{self.url_prefix}/{key}?{query}"
+        # digits and URL-safe base64 need no quoting (urlencode was a third of a 20-item list's time)
+        return f"{base_url()}{self.url_prefix}/{key}?expires={expires}&sig={self._signature(key, expires)}"
 
     def expires_at(self, ttl=None):
         """Unix time a URL made now stops working: ttl (IMAGE_URL_TTL) seconds away, rounded up to the hour."""
