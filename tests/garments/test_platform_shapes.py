@@ -4,6 +4,7 @@ Each page is our own, written the way the platform (or schema.org's documentatio
 is asserted is what a client of POST /api/garments/scrape sees.
 """
 import json
+from html import escape as html_escape
 
 from tests.garments.conftest import product_of, scrape
 
@@ -325,3 +326,58 @@ def test_several_products_none_named_by_the_url_the_one_titled_like_the_page(cli
     by_h1 = page(head=head, body="<h1>Striped Poplin Shirt</h1>")
     product = product_of(scrape(client, "https://shop.example.com/item/55120", html=by_h1))
     assert (product["title"], product["price"]) == ("Striped poplin shirt", 59.0)
+
+
+def woocommerce_variation(variation_id, size, color, price, in_stock=True):
+    upload = f"https://shop.example.com/wp-content/uploads/2026/03/shirt-{color}"
+    return {"attributes": {"attribute_pa_size": size, "attribute_pa_color": color},
+            "availability_html": f'<p class="stock {"in-stock" if in_stock else "out-of-stock"}">'
+                                 f'{"In stock" if in_stock else "Out of stock"}</p>',
+            "display_price": price, "display_regular_price": 59, "is_in_stock": in_stock, "is_purchasable": True,
+            "variation_is_active": True, "variation_is_visible": True, "sku": f"LS-{size}-{color}",
+            "variation_id": variation_id, "image": {"title": f"shirt-{color}", "alt": "", "url": f"{upload}.jpg",
+                                                    "src": f"{upload}-600x600.jpg", "full_src": f"{upload}.jpg"}}
+
+
+def test_woocommerce_variation_form_and_gallery_without_alt_text(client):
+    variations = [woocommerce_variation(11, "s", "sand", 49), woocommerce_variation(12, "m", "sand", 49, in_stock=False),
+                  woocommerce_variation(13, "l", "sand", 49), woocommerce_variation(14, "", "dusty-blue", 54)]
+    gallery = "".join(
+        f'<div data-thumb="https://shop.example.com/wp-content/uploads/2026/03/IMG_{n}-100x100.jpg" '
+        f'class="woocommerce-product-gallery__image"><a href="https://shop.example.com/wp-content/uploads/2026/03/IMG_{n}.jpg">'
+        f'<img width="600" height="600" src="https://shop.example.com/wp-content/uploads/2026/03/IMG_{n}-600x600.jpg" '
+        f'alt="" title="IMG_{n}" data-large_image="https://shop.example.com/wp-content/uploads/2026/03/IMG_{n}.jpg" '
+        f'data-large_image_width="1200"></a></div>' for n in (4821, 4822, 4823))
+    form = (f'<form class="variations_form cart" method="post" data-product_id="10" '
+            f'data-product_variations="{html_escape(json.dumps(variations))}"><table class="variations">'
+            '<tr><th class="label"><label for="pa_size">Size</label></th><td class="value">'
+            '<select id="pa_size" name="attribute_pa_size" data-attribute_name="attribute_pa_size">'
+            '<option value="">Choose an option</option><option value="s">S</option><option value="m">M</option>'
+            '<option value="l">L</option></select></td></tr>'
+            '<tr><th class="label"><label for="pa_color">Color</label></th><td class="value">'
+            '<select id="pa_color" name="attribute_pa_color" data-attribute_name="attribute_pa_color">'
+            '<option value="">Choose an option</option><option value="sand">Sand</option>'
+            '<option value="dusty-blue" selected="selected">Dusty blue</option></select></td></tr></table></form>')
+    html = page(head='<meta property="og:type" content="product"><meta property="og:title" content="Linen shirt">'
+                     '<meta property="og:image" content="https://shop.example.com/wp-content/uploads/2026/03/IMG_4821.jpg">'
+                     + json_ld({"@context": "https://schema.org/", "@type": "Product", "name": "Linen shirt",
+                                "image": "https://shop.example.com/wp-content/uploads/2026/03/IMG_4821.jpg",
+                                "offers": [{"@type": "AggregateOffer", "lowPrice": "49.00", "highPrice": "54.00",
+                                            "offerCount": 4, "priceCurrency": "EUR"}]}),
+                body=f'<div class="product type-product"><div class="woocommerce-product-gallery images">{gallery}</div>'
+                     f'<div class="summary entry-summary"><h1 class="product_title entry-title">Linen shirt</h1>'
+                     f'{form}</div></div>')
+    product = product_of(scrape(client, "https://shop.example.com/product/linen-shirt/", html=html))
+    assert (product["title"], product["price"], product["currency"]) == ("Linen shirt", 49.0, "EUR")
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": True},
+                                {"name": "L", "available": True}]
+    assert product["colors"] == ["Dusty blue", "Sand"]
+    assert product["images"] == [f"https://shop.example.com/wp-content/uploads/2026/03/{name}.jpg" for name in
+                                 ("IMG_4821", "IMG_4822", "IMG_4823", "shirt-sand", "shirt-dusty-blue")]
+
+    sold_out_blue = variations[:3] + [woocommerce_variation(14, "", "dusty-blue", 54, in_stock=False)]
+    product = product_of(scrape(client, "https://shop.example.com/product/linen-shirt/",
+                                html=html.replace(html_escape(json.dumps(variations)),
+                                                  html_escape(json.dumps(sold_out_blue)))))
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False},
+                                {"name": "L", "available": True}]

@@ -6,10 +6,12 @@ from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items
 from features.garments.extractors.schema_org import read_products
 from features.garments.extractors.size_chart import read_size_chart
+from features.garments.extractors.woocommerce import read_woocommerce
 
 
 class DefaultExtractor(BrandExtractor):
-    """schema.org JSON-LD and microdata, embedded app state, meta tags, then plain HTML."""
+    """schema.org JSON-LD and microdata, embedded app state (WooCommerce's variation form first), meta tags,
+    then plain HTML."""
 
     name = "default"
 
@@ -25,6 +27,7 @@ class DefaultExtractor(BrandExtractor):
         return [
             Findings("json-ld", "json-ld", json_ld),
             Findings("microdata", "microdata", microdata),
+            Findings("app-state", "woocommerce", read_woocommerce(page)),  # before generic state: it knows the shape
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),
             Findings("html", "html", html),

@@ -52,6 +52,7 @@ _NOT_CURRENT_PRICE = re.compile(r"(?<![a-z])old|was|regular|original|compare|str
                                 r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", re.I)
 _STRUCK_THROUGH = ("del", "s", "strike")
 _BRAND_CLASS = re.compile(r"brand", re.I)
+_GALLERY_CONTAINER = re.compile(r"(?:product|pdp)[-_]*(?:gallery|media|images|photos)(?![a-z-])", re.I)
 # The product's own description block (WooCommerce's short description and tab, "product-description"…).
 _DESCRIPTION_MARKER = re.compile(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
                                  r"tab-description|^description$", re.I)
@@ -87,7 +88,25 @@ def fabric_from_text(text):
 
 
 def gallery_images(page, title):
-    """Images whose alt/title text names the product, largest rendition each, outside other products' tiles."""
+    """Images whose alt/title text names the product, then those of the product's gallery block (whose alt
+    is often empty); largest rendition each, outside other products' tiles."""
+    return unique(_named_images(page, title) + product_gallery(page))
+
+
+def product_gallery(page):
+    """Largest renditions of the images inside the blocks a page marks as the product's gallery
+    (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
+    urls = []
+    for container in page.tree.xpath("//*[@class or @id]"):
+        marker = f"{container.get('class', '')} {container.get('id', '')}"
+        if container.tag == "img" or not _GALLERY_CONTAINER.search(marker) or page.in_other_product(container):
+            continue
+        urls += [_largest_rendition(img, page.base_url) for img in container.iter("img")
+                 if not _links_to_other_page(img, page)]
+    return unique(urls)
+
+
+def _named_images(page, title):
     words = _significant_words(title)
     if not words:
         return []
@@ -115,7 +134,7 @@ def _links_to_other_page(img, page):
 
 def _largest_rendition(img, base_url):
     link = next((a for a in img.iterancestors("a")), None)
-    candidates = [img.get(name) for name in ("data-zoom-image", "data-zoom", "data-large", "data-full",
+    candidates = [img.get(name) for name in ("data-large_image", "data-zoom-image", "data-zoom", "data-large", "data-full",
                                               "data-original", "data-hires")]
     if link is not None:
         candidates += [link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None, link.get("href")]
