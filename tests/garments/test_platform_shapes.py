@@ -381,3 +381,20 @@ def test_woocommerce_variation_form_and_gallery_without_alt_text(client):
                                                   html_escape(json.dumps(sold_out_blue)))))
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False},
                                 {"name": "L", "available": True}]
+
+
+def test_price_specifications_expired_offers_and_swiss_or_thin_space_prices(client):
+    def coat(offers):
+        return {"@context": "https://schema.org", "@type": "Product", "name": "Coat", "offers": offers}
+
+    url = "https://shop.example.com/p/coat"
+    strike_through_first = {"@type": "Offer", "priceSpecification": [
+        {"@type": "UnitPriceSpecification", "priceType": "https://schema.org/StrikethroughPrice", "price": 179.0,
+         "priceCurrency": "EUR"},
+        {"@type": "UnitPriceSpecification", "price": 129.0, "priceCurrency": "EUR"}]}
+    assert price_of(client, url, coat(strike_through_first)) == (129.0, "EUR")
+    expired_sale = [offer("99", priceValidUntil="2024-01-31"), offer("149", priceValidUntil="2099-12-31")]
+    assert price_of(client, url, coat(expired_sale)) == (149.0, "EUR")
+    assert price_of(client, url, coat({"price": "CHF 1'299.–"})) == (1299.0, "CHF")
+    assert price_of(client, url, coat({"price": "1\u2009299,00\u00a0€"})) == (1299.0, "EUR")
+    assert price_of(client, url, coat({"price": "1\u202f299,00 €"})) == (1299.0, "EUR")

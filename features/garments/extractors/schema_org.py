@@ -6,6 +6,7 @@ numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lo
 `id`/`type` without the @.
 """
 import re
+from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
@@ -24,6 +25,7 @@ MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents"
 _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
                   "value")
 _VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
+_NOT_PAID_PRICE = re.compile(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", re.I)
 _MAX_DEPTH = 12
 _SIZE_LABEL = re.compile(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
                          r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", re.I)
@@ -225,15 +227,32 @@ def _offers(node):
 
 
 def _price_and_currency(offers):
-    for offer in offers:
-        specification = offer.get("priceSpecification")
-        specification = specification[0] if isinstance(specification, list) and specification else specification
+    """The price of the first offer still valid (an expired `priceValidUntil` goes last), read from its
+    price, its price specification that is not a list or strike-through price, or a wrapped value."""
+    for offer in sorted(offers, key=_expired):
+        specification = _current_specification(offer.get("priceSpecification"))
         price = price_value(offer.get("price")) or price_value(specification) or price_value(offer)
         if price:
             currency = currency_value(offer) or currency_value(specification) or currency_value(
                 offer.get("lowprice") or offer.get("lowPrice")) or currency_value(offer.get("price"))
             return price, currency
     return None, None
+
+
+def _current_specification(value):
+    """The specification of the price to pay among several (Google's sale price beside a StrikethroughPrice)."""
+    specifications = [item for item in _as_list(value) if isinstance(item, dict)]
+    return next((item for item in specifications if not _NOT_PAID_PRICE.search(str(item.get("priceType", "")))),
+                specifications[0] if specifications else None)
+
+
+def _expired(offer):
+    """Whether the offer's `priceValidUntil` date ("2025-12-31", or a date-time) has passed."""
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", str(offer.get("priceValidUntil") or ""))
+    try:
+        return bool(match) and date(*map(int, match.groups())) < date.today()
+    except ValueError:
+        return False
 
 
 def _variant_sizes(variants):
