@@ -398,3 +398,47 @@ def test_price_specifications_expired_offers_and_swiss_or_thin_space_prices(clie
     assert price_of(client, url, coat({"price": "CHF 1'299.–"})) == (1299.0, "CHF")
     assert price_of(client, url, coat({"price": "1\u2009299,00\u00a0€"})) == (1299.0, "EUR")
     assert price_of(client, url, coat({"price": "1\u202f299,00 €"})) == (1299.0, "EUR")
+
+
+def test_bigcommerce_stencil_bcdata_product_view_and_option_labels(client):
+    bc_data = {"csrf_token": "x", "product_attributes": {
+        "sku": "LS-112", "price": {"without_tax": {"formatted": "$49.00", "value": 49, "currency": "USD"},
+                                   "tax_label": "Tax"}, "stock": None, "instock": True, "purchasable": True}}
+    cdn = "https://cdn11.bigcommerce.com/s-abc123/images/stencil"
+
+    def option(kind, attribute, value, text, extra_class=""):
+        return (f'<input class="form-radio" type="radio" id="attribute_{kind}_{attribute}_{value}" '
+                f'name="attribute[{attribute}]" value="{value}" required>'
+                f'<label class="form-option {extra_class}" for="attribute_{kind}_{attribute}_{value}" '
+                f'data-product-attribute-value="{value}">{text}</label>')
+
+    html = page(head=f"<script>var BCData = {json.dumps(bc_data)};</script>", body=f"""
+      <div class="productView" data-event-type="product" data-entity-id="112" data-name="Linen Shirt"
+           data-product-category="Men/Shirts" data-product-brand="Osterlund" data-product-price="49">
+        <section class="productView-images" data-image-gallery><ul class="productView-thumbnails">
+          <li><a href="{cdn}/1280x1280/products/112/381/linen-shirt__1.jpg?c=1" data-image-gallery-item>
+            <img class="lazyload" data-src="{cdn}/50x50/products/112/381/linen-shirt__1.jpg?c=1" alt="Linen Shirt"></a></li>
+          <li><a href="{cdn}/1280x1280/products/112/382/linen-shirt-back__2.jpg?c=1" data-image-gallery-item>
+            <img class="lazyload" data-src="{cdn}/50x50/products/112/382/linen-shirt-back__2.jpg?c=1" alt="Linen Shirt"></a></li>
+        </ul></section>
+        <h1 class="productView-title">Linen Shirt</h1>
+        <span data-product-price-without-tax class="price price--withoutTax">$49.00</span>
+        <form class="form" method="post" action="/cart.php" data-cart-item-add><div data-product-option-change>
+          <div class="form-field" data-product-attribute="set-rectangle">
+            <label class="form-label">Size: <span data-option-value></span><small>Required</small></label>
+            {option("rectangle", 118, 201, '<span class="form-option-variant">S</span>')}
+            {option("rectangle", 118, 202, '<span class="form-option-variant">M</span>', "unavailable")}
+          </div>
+          <div class="form-field" data-product-attribute="swatch">
+            <label class="form-label">Color: <span data-option-value></span><small>Required</small></label>
+            {option("swatch", 119, 204, '<span class="form-option-variant form-option-variant--color" title="Navy"></span>')}
+            {option("swatch", 119, 205, '<span class="form-option-variant form-option-variant--color" title="Sand"></span>')}
+          </div></div></form></div>""")
+    product = product_of(scrape(client, "https://store.example.com/linen-shirt/", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Linen Shirt", "Osterlund", 49.0, "USD")
+    assert product["category"] == "shirt"
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
+    assert product["colors"] == ["Navy", "Sand"]
+    assert product["images"] == [f"{cdn}/1280x1280/products/112/381/linen-shirt__1.jpg?c=1",
+                                 f"{cdn}/1280x1280/products/112/382/linen-shirt-back__2.jpg?c=1"]

@@ -1,6 +1,7 @@
 """DefaultExtractor: every generic layer, for any shop."""
 from features.garments.extractors.app_state import read_app_state
 from features.garments.extractors.base import BrandExtractor, Findings
+from features.garments.extractors.bigcommerce import read_bigcommerce
 from features.garments.extractors.html_heuristics import h1_title, read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items
@@ -10,8 +11,8 @@ from features.garments.extractors.woocommerce import read_woocommerce
 
 
 class DefaultExtractor(BrandExtractor):
-    """schema.org JSON-LD and microdata, embedded app state (WooCommerce's variation form first), meta tags,
-    then plain HTML."""
+    """schema.org JSON-LD and microdata, embedded app state (WooCommerce's and BigCommerce's first), meta
+    tags, then plain HTML."""
 
     name = "default"
 
@@ -27,7 +28,9 @@ class DefaultExtractor(BrandExtractor):
         return [
             Findings("json-ld", "json-ld", json_ld),
             Findings("microdata", "microdata", microdata),
-            Findings("app-state", "woocommerce", read_woocommerce(page)),  # before generic state: it knows the shape
+            # Platform state before the generic search of embedded state: these readers know its shape.
+            Findings("app-state", "woocommerce", read_woocommerce(page)),
+            Findings("app-state", "bigcommerce", read_bigcommerce(page)),
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),
             Findings("html", "html", html),

@@ -33,6 +33,9 @@ _COLOR_LABEL = re.compile(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r n
 _COLOR_CONTAINER = re.compile(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
                               r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", re.I)
 _NOT_COLOR_CONTAINER = re.compile(r"filter|facet|refine|image|img|gallery|media|photo", re.I)
+# What a form writes after an option's label while the chosen value is still empty ("Color: Required").
+_FORM_HINT = re.compile(r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
+                        r"\s*\*?\)?", re.I)
 _SWATCH_PREFIX = re.compile(r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", re.I)
 _SELECTED_CLASS = re.compile(r"selected|(?<![a-z])(?:is-)?active|current|checked", re.I)
 _FABRIC_LABEL = re.compile(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
@@ -234,14 +237,26 @@ def _size_options(container):
 def _labelled_sizes(items):
     sizes = {}
     for item in items:
-        raw = clean_text(item.text_content()) or next(
+        caption = _radio_label(item)
+        raw = clean_text((caption if caption is not None else item).text_content()) or next(
             (item.get(name) for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title") if item.get(name)), None)
         label, sold_out = _size_label(raw)
         if not label:
             continue
-        available = not (sold_out or _is_disabled(item))
+        available = not (sold_out or _is_disabled(item) or (caption is not None and _is_disabled(caption)))
         sizes[label] = sizes.get(label, False) or available
     return [{"name": name, "available": available} for name, available in sizes.items()]
+
+
+def _radio_label(item):
+    """The label a radio input is shown by (`label[for=id]`, or the label right after it); None otherwise.
+    Its value is often an id ("201") and a sold-out size is often marked on the label."""
+    if item.tag != "input" or item.get("type") != "radio":
+        return None
+    identifier = item.get("id")
+    labels = item.getroottree().xpath("//label[@for=$id]", id=identifier) if identifier else []
+    following = item.getnext()
+    return labels[0] if labels else following if following is not None and following.tag == "label" else None
 
 
 def _size_label(raw):
@@ -281,7 +296,7 @@ def _labelled_color(page):
         if not match or page.in_other_product(element):
             continue
         value = clean_text(own[match.end():]) or _following_text(element)
-        if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value):
+        if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value) and not _FORM_HINT.fullmatch(value):
             return [value]
     return []
 
