@@ -442,3 +442,44 @@ def test_bigcommerce_stencil_bcdata_product_view_and_option_labels(client):
     assert product["colors"] == ["Navy", "Sand"]
     assert product["images"] == [f"{cdn}/1280x1280/products/112/381/linen-shirt__1.jpg?c=1",
                                  f"{cdn}/1280x1280/products/112/382/linen-shirt-back__2.jpg?c=1"]
+
+
+def test_shopware_configurator_groups_titled_by_a_div_and_gallery_slider(client):
+    def option(group, value, caption, combinable=True, checked=False, display="text"):
+        combinable_class = " is-combinable" if combinable else ""
+        return (f'<div class="product-detail-configurator-option"><input type="radio" name="{group}" value="{value}" '
+                f'class="product-detail-configurator-option-input{combinable_class}" id="{group}-{value}"'
+                f'{" checked" if checked else ""}><label class="product-detail-configurator-option-label'
+                f'{combinable_class} is-display-{display}" title="{caption}" for="{group}-{value}">'
+                f'{caption if display == "text" else ""}</label></div>')
+
+    def group(title, options):
+        return (f'<div class="product-detail-configurator-group"><div class="product-detail-configurator-group-title">'
+                f'{title}</div><div class="product-detail-configurator-options">{"".join(options)}</div></div>')
+
+    html = page(head='<meta property="og:type" content="product">', body=f"""
+      <div class="cms-element-image-gallery"><div class="base-slider gallery-slider" data-gallery-slider="true">
+        <div class="gallery-slider-item-container"><div class="gallery-slider-item js-magnifier-container">
+          <img src="https://shop.example.de/media/ab/cd/leinenhemd-1.jpg" class="img-fluid gallery-slider-image" alt=""
+               data-full-image="https://shop.example.de/media/ab/cd/leinenhemd-1.jpg" itemprop="image"></div></div>
+        <div class="gallery-slider-item-container"><div class="gallery-slider-item js-magnifier-container">
+          <img src="https://shop.example.de/media/ab/ce/leinenhemd-2.jpg" class="img-fluid gallery-slider-image" alt=""
+               data-full-image="https://shop.example.de/media/ab/ce/leinenhemd-2.jpg" itemprop="image"></div></div></div></div>
+      <div class="product-detail-buy" itemscope itemtype="https://schema.org/Product">
+        <h1 class="product-detail-name" itemprop="name">Leinenhemd</h1>
+        <div itemprop="brand" itemtype="https://schema.org/Brand" itemscope><meta itemprop="name" content="Osterlund"></div>
+        <div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="priceCurrency" content="EUR">
+          <p class="product-detail-price">49,95 €*</p><meta itemprop="price" content="49.95">
+          <link itemprop="availability" href="http://schema.org/InStock"></div>
+        <form data-variant-switch="true" data-variant-switch-options='{{"url":"/detail/switch","pageType":"product-detail"}}'>
+          {group("Größe", [option("g1", "o1", "S", checked=True), option("g1", "o2", "M", combinable=False)])}
+          {group("Farbe", [option("g2", "c1", "Sand", checked=True, display="color"),
+                           option("g2", "c2", "Navy", display="color")])}
+        </form></div>""")
+    product = product_of(scrape(client, "https://shop.example.de/leinenhemd/SW10001", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Leinenhemd", "Osterlund", 49.95, "EUR")
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
+    assert product["colors"] == ["Sand", "Navy"]
+    assert product["images"] == ["https://shop.example.de/media/ab/cd/leinenhemd-1.jpg",
+                                 "https://shop.example.de/media/ab/ce/leinenhemd-2.jpg"]

@@ -26,6 +26,7 @@ _SOLD_OUT = re.compile(r"sold ?out|out of stock|not available|unavailable|ausver
                        r"niet beschikbaar|esgotado|indisponível", re.I)
 _NOT_A_SIZE = re.compile(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
                          r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", re.I)
+_COMBINABLE = re.compile(r"(?<![a-z-])is-combinable(?![a-z-])")
 _DISABLED_CLASS = re.compile(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
                              r"inactive|not-?available|is-?empty", re.I)
 _COLOR_LABEL = re.compile(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
@@ -55,7 +56,12 @@ _NOT_CURRENT_PRICE = re.compile(r"(?<![a-z])old|was|regular|original|compare|str
                                 r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", re.I)
 _STRUCK_THROUGH = ("del", "s", "strike")
 _BRAND_CLASS = re.compile(r"brand", re.I)
-_GALLERY_CONTAINER = re.compile(r"(?:product|pdp)[-_]*(?:gallery|media|images|photos)(?![a-z-])", re.I)
+# Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
+# BigCommerce's productView-images, PrestaShop's images-container / product-cover…
+_GALLERY_CONTAINER = re.compile(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
+                                r"gallery-slider(?![a-z-])|images-container", re.I)
+# A picker's own caption element ("product-detail-configurator-group-title", "option-label").
+_CAPTION_CLASS = re.compile(r"(?:^|[-_\s])(?:title|label|legend|heading|name)(?:$|\s)", re.I)
 # The product's own description block (WooCommerce's short description and tab, "product-description"…).
 _DESCRIPTION_MARKER = re.compile(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
                                  r"tab-description|^description$", re.I)
@@ -137,7 +143,8 @@ def _links_to_other_page(img, page):
 
 def _largest_rendition(img, base_url):
     link = next((a for a in img.iterancestors("a")), None)
-    candidates = [img.get(name) for name in ("data-large_image", "data-zoom-image", "data-zoom", "data-large", "data-full",
+    candidates = [img.get(name) for name in ("data-large_image", "data-full-image", "data-image-large-src",
+                                              "data-zoom-image", "data-zoom", "data-large", "data-full",
                                               "data-original", "data-hires")]
     if link is not None:
         candidates += [link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None, link.get("href")]
@@ -218,10 +225,12 @@ def _sizes(page):
 
 
 def _container_marker(container):
-    """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend or label."""
+    """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
+    title element (Shopware's `product-detail-configurator-group-title`)."""
     attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
                                                    "data-testid")]
-    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label")]
+    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label|./*[@class]")
+                if caption.tag in ("legend", "label") or _CAPTION_CLASS.search(caption.get("class"))]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
@@ -236,6 +245,8 @@ def _size_options(container):
 
 def _labelled_sizes(items):
     sizes = {}
+    # Shopware marks the options that can be bought with the current selection, not those that cannot.
+    marks_combinable = any(_COMBINABLE.search(item.get("class", "")) for item in items)
     for item in items:
         caption = _radio_label(item)
         raw = clean_text((caption if caption is not None else item).text_content()) or next(
@@ -243,7 +254,8 @@ def _labelled_sizes(items):
         label, sold_out = _size_label(raw)
         if not label:
             continue
-        available = not (sold_out or _is_disabled(item) or (caption is not None and _is_disabled(caption)))
+        available = not (sold_out or _is_disabled(item) or (caption is not None and _is_disabled(caption))
+                         or (marks_combinable and not _COMBINABLE.search(item.get("class", ""))))
         sizes[label] = sizes.get(label, False) or available
     return [{"name": name, "available": available} for name, available in sizes.items()]
 
