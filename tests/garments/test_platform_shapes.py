@@ -483,3 +483,40 @@ def test_shopware_configurator_groups_titled_by_a_div_and_gallery_slider(client)
     assert product["colors"] == ["Sand", "Navy"]
     assert product["images"] == ["https://shop.example.de/media/ab/cd/leinenhemd-1.jpg",
                                  "https://shop.example.de/media/ab/ce/leinenhemd-2.jpg"]
+
+
+def test_prestashop_product_details_data_variants_form_and_image_thumbnails(client):
+    details = {"id_product": "1", "id_manufacturer": "2", "reference": "demo_1", "name": "Linen shirt",
+               "price": "€49.00", "price_amount": 49, "regular_price_amount": 59, "manufacturer_name": "Osterlund",
+               "attributes": {"1": {"id_attribute": "1", "id_attribute_group": "1", "name": "S", "group": "Size"}},
+               "quantity": 12, "availability": "available", "description": "<p>A breezy shirt in 100% linen.</p>"}
+    prestashop = {"currency": {"id": 1, "name": "Euro", "iso_code": "EUR", "sign": "€"},
+                  "page": {"page_name": "product"}, "shop": {"name": "Osterlund Store"}}
+
+    def thumb(n):
+        return (f'<li class="thumb-container js-thumb-container"><img class="thumb js-thumb" alt="" '
+                f'data-image-large-src="https://shop.example.fr/{n}-large_default/linen-shirt.jpg" '
+                f'src="https://shop.example.fr/{n}-small_default/linen-shirt.jpg"></li>')
+
+    html = page(head=f'<meta property="og:type" content="product"><script>var prestashop = {json.dumps(prestashop)};</script>',
+                body=f"""
+      <div class="images-container js-images-container"><div class="product-cover">
+        <img class="js-qv-product-cover img-fluid" src="https://shop.example.fr/2-large_default/linen-shirt.jpg" alt=""></div>
+        <ul class="product-images js-qv-product-images">{thumb(2)}{thumb(3)}</ul></div>
+      <h1 class="h1">Linen shirt</h1>
+      <div class="product-prices"><div class="product-discount"><span class="regular-price">€59.00</span></div>
+        <div class="current-price"><span class="current-price-value" content="49">€49.00</span></div></div>
+      <form id="add-to-cart-or-refresh"><div class="product-variants js-product-variants">
+        <div class="clearfix product-variants-item"><span class="control-label">Size</span>
+          <select class="form-control form-control-select" id="group_1" aria-label="Size" name="group[1]">
+            <option value="1" title="S" selected="selected">S</option><option value="2" title="M">M</option></select></div>
+      </div></form>
+      <div class="js-product-details tab-pane fade" id="product-details"
+           data-product="{html_escape(json.dumps(details))}"></div>""")
+    product = product_of(scrape(client, "https://shop.example.fr/en/men/1-2-linen-shirt.html#/1-size-s", html=html))
+    assert (product["title"], product["brand"], product["price"], product["currency"]) == \
+        ("Linen shirt", "Osterlund", 49.0, "EUR")
+    assert [size["name"] for size in product["sizes"]] == ["S", "M"]
+    assert product["fabric"] == [{"name": "linen", "percentage": 100.0}]
+    assert product["images"] == ["https://shop.example.fr/2-large_default/linen-shirt.jpg",
+                                 "https://shop.example.fr/3-large_default/linen-shirt.jpg"]

@@ -16,7 +16,7 @@ from features.garments.extractors.values import (clean_multiline, clean_text, la
                                                  parse_currency, unique)
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
-BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "designer")
+BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "manufacturername", "designer")
 DESCRIPTION_KEYS = ("description", "longdescription", "descriptionhtml", "bodyhtml", "info", "shortdescription")
 PRICE_KEYS = ("pricesalevalue", "saleprice", "currentprice", "finalprice", "displayprice", "price", "pricing",
               "prices", "pricerange", "whitepricevalue")
