@@ -520,3 +520,30 @@ def test_prestashop_product_details_data_variants_form_and_image_thumbnails(clie
     assert product["fabric"] == [{"name": "linen", "percentage": 100.0}]
     assert product["images"] == ["https://shop.example.fr/2-large_default/linen-shirt.jpg",
                                  "https://shop.example.fr/3-large_default/linen-shirt.jpg"]
+
+
+def test_prestashop_16_combinations_with_stock_and_attribute_groups(client):
+    groups = [{"id_attribute": "1", "id_attribute_group": "1", "attribute": "s", "group": "size"},
+              {"id_attribute": "2", "id_attribute_group": "1", "attribute": "m", "group": "size"},
+              {"id_attribute": "13", "id_attribute_group": "3", "attribute": "orange", "group": "color"},
+              {"id_attribute": "15", "id_attribute_group": "3", "attribute": "green", "group": "color"}]
+    combinations = {
+        "40": {"attributes_values": {"1": "S", "3": "Orange"}, "attributes": [1, 13], "price": 0, "quantity": 4},
+        "41": {"attributes_values": {"1": "M", "3": "Orange"}, "attributes": [2, 13], "price": 0, "quantity": 0},
+        "42": {"attributes_values": {"1": "S", "3": "Green"}, "attributes": [1, 15], "price": 0, "quantity": 2}}
+    script = (f"var attributesCombinations = {json.dumps(groups)};\nvar allowBuyWhenOutOfStock = false;\n"
+              f"var combinations = {json.dumps(combinations)};")
+    html = page(head=f"<script>{script}</script>", body="""
+      <div class="primary_block" itemscope itemtype="http://schema.org/Product">
+        <h1 itemprop="name">Faded short sleeves T-shirt</h1>
+        <p class="our_price_display" itemprop="offers" itemscope itemtype="http://schema.org/Offer">
+          <span id="our_price_display" class="price" itemprop="price" content="16.51">16,51 €</span>
+          <meta itemprop="priceCurrency" content="EUR"></p>
+        <fieldset class="attribute_fieldset"><label class="attribute_label" for="group_1">Size&nbsp;</label>
+          <select id="group_1" class="form-control attribute_select" name="group_1">
+            <option value="1" selected="selected" title="S">S</option><option value="2" title="M">M</option></select>
+        </fieldset></div>""")
+    product = product_of(scrape(client, "https://shop.example.fr/tshirts/1-faded-short-sleeves-tshirt.html", html=html))
+    assert (product["title"], product["price"], product["currency"]) == ("Faded short sleeves T-shirt", 16.51, "EUR")
+    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
+    assert product["colors"] == ["Orange", "Green"]

@@ -5,14 +5,15 @@ from features.garments.extractors.bigcommerce import read_bigcommerce
 from features.garments.extractors.html_heuristics import h1_title, read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items
+from features.garments.extractors.prestashop import read_prestashop
 from features.garments.extractors.schema_org import read_products
 from features.garments.extractors.size_chart import read_size_chart
 from features.garments.extractors.woocommerce import read_woocommerce
 
 
 class DefaultExtractor(BrandExtractor):
-    """schema.org JSON-LD and microdata, embedded app state (WooCommerce's and BigCommerce's first), meta
-    tags, then plain HTML."""
+    """schema.org JSON-LD and microdata, embedded app state (WooCommerce, BigCommerce and PrestaShop state
+    first), meta tags, then plain HTML."""
 
     name = "default"
 
@@ -31,6 +32,7 @@ class DefaultExtractor(BrandExtractor):
             # Platform state before the generic search of embedded state: these readers know its shape.
             Findings("app-state", "woocommerce", read_woocommerce(page)),
             Findings("app-state", "bigcommerce", read_bigcommerce(page)),
+            Findings("app-state", "prestashop", read_prestashop(page)),
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),
             Findings("html", "html", html),
