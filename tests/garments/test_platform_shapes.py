@@ -547,3 +547,21 @@ def test_prestashop_16_combinations_with_stock_and_attribute_groups(client):
     assert (product["title"], product["price"], product["currency"]) == ("Faded short sleeves T-shirt", 16.51, "EUR")
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
     assert product["colors"] == ["Orange", "Green"]
+
+
+def test_shopify_variant_selected_by_the_url(client):
+    def variant(variant_id, color, size, cents, image):
+        return {"id": variant_id, "title": f"{color} / {size}", "option1": color, "option2": size, "price": cents,
+                "available": True, "featured_image": {"src": f"//brand.example.com/cdn/shop/files/{image}.jpg"}}
+
+    product = {"id": 9, "title": "Cord overshirt", "handle": "cord-overshirt", "vendor": "Coastline", "price": 8900,
+               "options": [{"name": "Color"}, {"name": "Size"}],
+               "images": ["//brand.example.com/cdn/shop/files/tan.jpg", "//brand.example.com/cdn/shop/files/olive.jpg"],
+               "variants": [variant(101, "Tan", "M", 8900, "tan"), variant(102, "Olive", "M", 7900, "olive")]}
+    html = page(head='<link rel="preconnect" href="https://cdn.shopify.com">',
+                body=f'<script type="application/json" data-product-json>{json.dumps(product)}</script>')
+    selected = product_of(scrape(client, "https://brand.example.com/products/cord-overshirt?variant=102", html=html))
+    assert (selected["price"], selected["colors"][0]) == (79.0, "Olive")
+    assert selected["images"][0] == "https://brand.example.com/cdn/shop/files/olive.jpg"
+    plain = product_of(scrape(client, "https://brand.example.com/products/cord-overshirt", html=html))
+    assert (plain["price"], plain["colors"][0]) == (89.0, "Tan")

@@ -7,7 +7,7 @@ the variants' option values; pages also carry *other* products' JSON (recommenda
 product is chosen by its handle, the last part of the /products/ URL.
 """
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from features.garments.extractors.base import Findings
 from features.garments.extractors.default import DefaultExtractor
@@ -31,7 +31,7 @@ class ShopifyExtractor(DefaultExtractor):
     def read_layers(self, page, fetch_json=None):
         product = embedded_product(page) or _fetched_product(page.url, fetch_json)
         analytics = _analytics_product(page)
-        fields = read_shopify_product(product, page.base_url) if product else \
+        fields = read_shopify_product(product, page.base_url, page.url) if product else \
             read_analytics_product(analytics) if analytics else {}
         source = "shopify-json" if product or not analytics else "shopify-analytics"
         if fields and not fields.get("currency"):
@@ -61,23 +61,27 @@ def product_json_url(url):
     return urlunsplit((parts.scheme, parts.netloc, path + ".js", "", ""))
 
 
-def read_shopify_product(product, base_url):
-    """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3)."""
+def read_shopify_product(product, base_url, page_url=None):
+    """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3); the variant
+    the page URL selects (`?variant=<id>`) gives the price, the first colour and the first image."""
     options = [option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []]
     variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
     size_key = _option_key(options, _SIZE_OPTION)
     color_key = _option_key(options, _COLOR_OPTION)
+    selected = _selected_variant(variants, page_url)
+    featured = selected.get("featured_image") if selected and isinstance(selected.get("featured_image"), dict) else {}
+    images = [featured.get("src")] + [image.get("src") if isinstance(image, dict) else image
+                                      for image in product.get("images") or []]
     return {
         "title": clean_text(product.get("title")),
         "brand": clean_text(product.get("vendor")),
         "description": clean_multiline(product.get("description") or product.get("body_html")),
-        "price": _price(product.get("price") if product.get("price") is not None else
-                        (variants[0].get("price") if variants else None)),
+        "price": _price(selected.get("price") if selected else product.get("price") if product.get("price") is not None
+                        else (variants[0].get("price") if variants else None)),
         "currency": None,
-        "images": unique(large_image_url(image.get("src") if isinstance(image, dict) else image, base_url)
-                         for image in product.get("images") or []),
+        "images": unique(large_image_url(image, base_url) for image in images),
         "sizes": _option_values(variants, size_key, with_availability=True) if size_key else [],
-        "colors": _option_values(variants, color_key) if color_key else [],
+        "colors": _option_values([selected, *variants] if selected else variants, color_key) if color_key else [],
         "product_type": clean_text(product.get("type") or product.get("product_type")),
     }
 
@@ -102,6 +106,12 @@ def read_analytics_product(product):
                          for value in values if not looks_like_size(value)),
         "product_type": clean_text(product.get("type")),
     }
+
+
+def _selected_variant(variants, page_url):
+    """The variant whose id is the URL's `variant` parameter, or None."""
+    chosen = dict(parse_qsl(urlsplit(page_url or "").query)).get("variant")
+    return next((variant for variant in variants if chosen and str(variant.get("id")) == chosen), None)
 
 
 def _analytics_product(page):
