@@ -105,14 +105,13 @@ def gallery_images(page, title):
 def product_gallery(page):
     """Largest renditions of the images inside the blocks a page marks as the product's gallery
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
-    urls = []
-    for container in page.tree.xpath("//*[@class or @id]"):
-        marker = f"{container.get('class', '')} {container.get('id', '')}"
-        if container.tag == "img" or not _GALLERY_CONTAINER.search(marker) or page.in_other_product(container):
-            continue
-        urls += [_largest_rendition(img, page.base_url) for img in container.iter("img")
-                 if not _links_to_other_page(img, page)]
-    return unique(urls)
+    return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
+                  if _in_gallery(img) and not page.in_other_product(img) and not _links_to_other_page(img, page))
+
+
+def _in_gallery(img):
+    return any(_GALLERY_CONTAINER.search(f"{block.get('class', '')} {block.get('id', '')}")
+               for block in img.iterancestors())
 
 
 def _named_images(page, title):
@@ -229,8 +228,8 @@ def _container_marker(container):
     title element (Shopware's `product-detail-configurator-group-title`)."""
     attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
                                                    "data-testid")]
-    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label|./*[@class]")
-                if caption.tag in ("legend", "label") or _CAPTION_CLASS.search(caption.get("class"))]
+    captions = [clean_text(caption.text_content()) for caption in container
+                if caption.tag in ("legend", "label") or _CAPTION_CLASS.search(caption.get("class") or "")]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
@@ -404,7 +403,8 @@ def _fabric_from_line(line):
 
 def _description(page):
     """Text of the first block the page marks as the product's description (class or id), outside other products."""
-    for element in page.tree.xpath("//*[@class or @id]"):
+    # "escription" without its first letter finds "product-description" and "productDescription" alike.
+    for element in page.tree.xpath("//*[contains(@class, 'escription') or contains(@id, 'escription')]"):
         if element.tag in ("meta", "script", "style", "body", "html", "main", "form") or page.in_other_product(element):
             continue
         if any(_DESCRIPTION_MARKER.search(name) for name in (element.get("class", "") + " " + element.get("id", "")).split()):
