@@ -60,7 +60,7 @@ _BRAND_CLASS = re.compile(r"brand", re.I)
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
 _GALLERY_CONTAINER = re.compile(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
                                 r"gallery-slider(?![a-z-])|images-container", re.I)
-# A picker's own caption element ("product-detail-configurator-group-title", "option-label").
+# A picker's caption element by its class ("product-detail-configurator-group-title", "option-label").
 _CAPTION_CLASS = re.compile(r"(?:^|[-_\s])(?:title|label|legend|heading|name)(?:$|\s)", re.I)
 # The product's own description block (WooCommerce's short description and tab, "product-description"…).
 _DESCRIPTION_MARKER = re.compile(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
@@ -225,11 +225,12 @@ def _sizes(page):
 
 def _container_marker(container):
     """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
-    title element (Shopware's `product-detail-configurator-group-title`)."""
+    leading title element (Shopware's `product-detail-configurator-group-title`)."""
     attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
                                                    "data-testid")]
-    captions = [clean_text(caption.text_content()) for caption in container
-                if caption.tag in ("legend", "label") or _CAPTION_CLASS.search(caption.get("class") or "")]
+    first = container[0] if len(container) and isinstance(container[0].tag, str) else None
+    titled = [first] if first is not None and _CAPTION_CLASS.search(first.get("class") or "") else []
+    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label") + titled]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
