@@ -105,13 +105,25 @@ def gallery_images(page, title):
 def product_gallery(page):
     """Largest renditions of the images inside the blocks a page marks as the product's gallery
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
+    inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
-                  if _in_gallery(img) and not page.in_other_product(img) and not _links_to_other_page(img, page))
+                  if _in_gallery(img, inside) and not page.in_other_product(img) and not _links_to_other_page(img, page))
 
 
-def _in_gallery(img):
-    return any(_GALLERY_CONTAINER.search(f"{block.get('class', '')} {block.get('id', '')}")
-               for block in img.iterancestors())
+def _in_gallery(img, inside):
+    """Whether a block around the image is marked as a gallery; `inside` remembers the answer for each
+    block on the way up, so images in the same block are settled by their first common ancestor."""
+    path, found = [], False
+    for block in img.iterancestors():
+        if block in inside:
+            found = inside[block]
+            break
+        path.append(block)
+        if _GALLERY_CONTAINER.search(f"{block.get('class', '')} {block.get('id', '')}"):
+            found = True
+            break
+    inside.update(dict.fromkeys(path, found))
+    return found
 
 
 def _named_images(page, title):
