@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from features.garments.extractors.html_heuristics import fabric_from_text, gallery_images
+from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
 from shared.garment_utils import categorize
 
 # Which layer to believe first, per field. "shop" is the shop-specific layer of a brand extractor.
@@ -89,18 +89,28 @@ class BrandExtractor(ABC):
 
 
 def _fill_from_page(fields, sources, page, findings):
-    """Fabric stated in a description (the first layer's whose description states one) and a gallery found
-    by the final title, when no layer had them."""
+    """What no layer had, read from the page only then (it costs a pass over the page): the page's own
+    description block, fabric stated in a description (the first layer's that states one, that block
+    last) and a gallery found by the final title."""
+    if not fields.get("description"):
+        block = description_block(page)
+        if block:
+            fields["description"], sources["description"] = block, "html"
     if not fields.get("fabric"):
-        for finding in _ordered(findings, FIELD_PRIORITY["description"]):
-            fabric = fabric_from_text(finding.fields.get("description"))
-            if fabric:
-                fields["fabric"], sources["fabric"] = fabric, "description"
-                break
+        fabric = next((found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), [])
+        if fabric:
+            fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
         images = gallery_images(page, fields["title"])
         if images:
             fields["images"], sources["images"] = images, "html"
+
+
+def _descriptions(findings, page):
+    """Each layer's description, best first, then the page's description block (read only if reached)."""
+    for finding in _ordered(findings, FIELD_PRIORITY["description"]):
+        yield finding.fields.get("description")
+    yield description_block(page)
 
 
 def _categorize(fields, page):

@@ -82,7 +82,6 @@ def read_html(page, title_hint=None):
         "sizes": _sizes(page),
         "colors": _colors(page, title_hint or title),
         "fabric": _fabric(page),
-        "description": _description(page),
         "breadcrumbs": _breadcrumbs(page),
     }
 
@@ -414,7 +413,7 @@ def _fabric_from_line(line):
     return found
 
 
-def _description(page):
+def description_block(page):
     """Text of the first block the page marks as the product's description (class or id), outside other products."""
     # "escription" without its first letter finds "product-description" and "productDescription" alike.
     for element in page.tree.xpath("//*[contains(@class, 'escription') or contains(@id, 'escription')]"):
