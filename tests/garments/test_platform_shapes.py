@@ -565,3 +565,14 @@ def test_shopify_variant_selected_by_the_url(client):
     assert selected["images"][0] == "https://brand.example.com/cdn/shop/files/olive.jpg"
     plain = product_of(scrape(client, "https://brand.example.com/products/cord-overshirt", html=html))
     assert (plain["price"], plain["colors"][0]) == (89.0, "Tan")
+
+
+def test_product_group_variant_selected_by_the_query_of_its_offer_url(client):
+    def variant(color, size, price):
+        return {"@type": "Product", "sku": f"CT-{color[:3].upper()}-{size}", "color": color, "size": size,
+                "offers": offer(price, url=f"https://shop.example.com/coat?size={size.lower()}&color={color.lower()}")}
+
+    group = {"@context": "https://schema.org", "@type": "ProductGroup", "name": "Wool coat", "productGroupID": "CT",
+             "hasVariant": [variant("Green", "S", "199"), variant("Navy", "S", "179"), variant("Navy", "M", "179")]}
+    product = product_of(scrape(client, "https://shop.example.com/coat?color=navy&size=m", html=page(head=json_ld(group))))
+    assert (product["price"], product["colors"]) == (179.0, ["Navy", "Green"])

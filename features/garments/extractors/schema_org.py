@@ -119,21 +119,19 @@ def title_likeness(name, title):
 
 
 def selected_variant(variants, page_url):
-    """The variant the page URL selects: its SKU, id or GTIN as a query value (`?variant=4471`), its own URL,
-    or failing those the longest of its identifiers the URL contains; None when the URL selects none."""
+    """The variant the page URL selects: its SKU, id or GTIN as a query value (`?variant=4471`), its own or
+    its offer's URL whose query the page URL has (`?color=green&size=s`), or failing those the longest of
+    its identifiers the URL contains; None when the URL selects none."""
     parts = urlsplit(page_url or "")
-    query_values = {value.lower() for _, value in parse_qsl(parts.query)}
+    page_query = {(key, value.lower()) for key, value in parse_qsl(parts.query)}
     url_text = unquote(f"{parts.path}?{parts.query}").lower()
 
-    def identifiers(node):
-        found = [clean_text(node.get(key)) for key in _VARIANT_ID_KEYS]
-        links = [node.get(key) for key in ("@id", "url") if isinstance(node.get(key), str)]
-        found += [value for link in links for _, value in parse_qsl(urlsplit(link).query)]
-        return [identifier.lower() for identifier in found if identifier]
-
     def evidence(node):
-        ids = identifiers(node)
-        if query_values & set(ids):
+        links = [link for item in [node, *_offers(node)] for key in ("@id", "url")
+                 if isinstance(link := item.get(key), str)]
+        queries = [{(key, value.lower()) for key, value in parse_qsl(urlsplit(link).query)} for link in links]
+        ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
+        if {value for _, value in page_query} & set(ids) or any(query and query <= page_query for query in queries):
             return 1000
         return max((len(identifier) for identifier in ids if len(identifier) >= 4 and identifier in url_text), default=0)
 
