@@ -143,7 +143,7 @@ _ATTACHMENT = re.compile(r"\b(?:with|without|mit|ohne|met|zonder|featuring|incl|
 _WEIGHTS = {"product_type": 5, "breadcrumb": 4, "title": 3, "breadcrumbs": 2, "url": 2, "description": 1}
 
 
-def _fold(text):
+def fold_text(text):
     """Lower-case, accents removed, ß → ss, punctuation as spaces: 'T-Shirt Größe' → 't shirt grosse'."""
     text = unicodedata.normalize("NFKD", str(text).lower().replace("ß", "ss"))
     text = "".join(char for char in text if not unicodedata.combining(char))
@@ -155,7 +155,7 @@ def _keyword_table():
     for category, groups in KEYWORDS.items():
         for family, phrases in groups.items():
             for phrase in phrases.split(","):
-                table.setdefault(_fold(phrase), (category, family))
+                table.setdefault(fold_text(phrase), (category, family))
     return table
 
 
@@ -234,7 +234,7 @@ def _signals(title, product_type, url):
 def _breadcrumb_matches(breadcrumbs, title):
     """The deepest breadcrumb naming a garment counts most; the crumb that is the title itself not at all."""
     crumbs = [crumb for crumb in (breadcrumbs or []) if isinstance(crumb, str) and crumb.strip()]
-    if crumbs and title and _fold(crumbs[-1]) == _fold(title):
+    if crumbs and title and fold_text(crumbs[-1]) == fold_text(title):
         crumbs = crumbs[:-1]
     matches = []
     for crumb in reversed(crumbs):
@@ -247,7 +247,7 @@ def _breadcrumb_matches(breadcrumbs, title):
 def _head_match(source, text):
     """The keyword naming the garment in one text: first for Romance-language heads and descriptions
     (which name the garment before what goes with it), else the last one before any "with …"."""
-    folded = _fold(text)
+    folded = fold_text(text)
     found = [(m.start(), m.group(1)) for m in _PATTERN.finditer(folded)]
     found += [(m.start(), m.group(1)) for m in _TAIL_PATTERN.finditer(folded)
               if not any(start <= m.start() < start + len(word) for start, word in found)]

@@ -410,7 +410,7 @@ def _stored_png(settings, image_data, filename=None, *, max_bytes):
 def _with_product_details(db, values, product):
     """The client's values completed with what the product page says; the client's own values win."""
     merged = {**_product_details(product), "is_external": True, **values}
-    platform = (category_model.platform_category_by_name(db, product.get("wardrobe_category") or product["category"])
+    platform = (category_model.platform_category_by_name(db, product["category"])  # the kind names its category
                 if isinstance(product.get("category"), str) else None)
     if platform is not None and "platform_category_id" not in values and "category_id" not in values:
         merged.update(category=platform["name"], platform_category_id=platform["id"])

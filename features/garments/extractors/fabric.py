@@ -6,9 +6,9 @@
 only when it is a known fibre or material name, so prose around it is ignored.
 """
 import re
-import unicodedata
 
 from features.garments.extractors.values import clean_text
+from shared.garment_utils import fold_text
 
 # Material names as shops write them (EN, DE, FR, ES, IT, NL, PT), matched as whole words; the longer
 # ones also as the tail of a German compound ("Kunstleder", "Bio-Baumwolle").
@@ -104,8 +104,7 @@ def parse_percentages(text):
 
 def material_key(name):
     """One key for one fibre however it is spelled: accents folded, languages mapped ("Elastan" → "elastane")."""
-    folded = "".join(char for char in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(char))
-    folded = folded.strip()
+    folded = fold_text(name)
     return _CANONICAL_MATERIAL.get(folded, folded)
 
 
