@@ -2,9 +2,11 @@
 
 Users choose the URLs this server fetches, so it must never become a door into our own network:
 - only http/https, no credentials in the URL;
-- the host is resolved once and every address checked (loopback, private, link-local incl. cloud
-  metadata 169.254.169.254, multicast, reserved, unspecified, their IPv6 forms and IPv4-mapped /
-  6to4 / Teredo embeddings; legacy spellings such as 2130706433 or 0x7f.1 resolve to what they mean);
+- the host is resolved once and every address must be global: loopback, private, link-local incl. cloud
+  metadata 169.254.169.254, multicast, reserved, documentation, unspecified and every IPv6 range outside
+  global unicast (IPv4-compatible/-translated forms, NAT64 local use, 5f00::/16) are refused, and IPv4-mapped /
+  6to4 / Teredo / NAT64 embeddings are judged by the IPv4 address they carry; legacy spellings such as
+  2130706433 or 0x7f.1 resolve to what they mean;
 - the connection goes to the checked address (TLS keeps the real host name for SNI and certificate
   checks), so a second DNS answer cannot redirect it; every redirect is checked the same way (max 5);
 - timeouts, byte limits while streaming (decompressed bytes count), content-type checks.
@@ -38,6 +40,10 @@ IMAGE_ACCEPT = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
+_NON_GLOBAL_V4 = (ipaddress.ip_network("192.0.0.0/24"),)  # IETF protocol assignments
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
 _BOT_WALL = re.compile(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
                        r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
@@ -213,12 +219,23 @@ def _check_address(address, allow_private, url):
     address = _embedded_ipv4(address) or address
     if address.is_link_local or address.is_multicast or address.is_unspecified:
         _refuse(url, address)
-    if address.is_global or (allow_private and (address.is_loopback or address.is_private)):
+    if _is_global(address) or (allow_private and (address.is_loopback or address.is_private)):
         return
     _refuse(url, address)
 
 
+def _is_global(address):
+    """Reachable on the public internet. `ipaddress` misses newer special ranges (5f00::/16, 64:ff9b:1::/48,
+    IPv4-compatible and -translated IPv6), so IPv6 must also be global unicast (2000::/3) outside the
+    documentation and IETF ranges."""
+    if address.version == 4:
+        return address.is_global and not any(address in network for network in _NON_GLOBAL_V4)
+    return (address in _GLOBAL_UNICAST_V6 and address.is_global
+            and not any(address in network for network in _NON_GLOBAL_V6))
+
+
 def _embedded_ipv4(address):
+    """The IPv4 address an IPv6 one carries in a form that routes to it (mapped, 6to4, Teredo, NAT64)."""
     if address.version != 6:
         return None
     if address.ipv4_mapped:
@@ -227,7 +244,7 @@ def _embedded_ipv4(address):
         return address.sixtofour
     if address.teredo:
         return address.teredo[1]
-    if address in ipaddress.ip_network("64:ff9b::/96"):
+    if address in _NAT64_WELL_KNOWN:
         return ipaddress.ip_address(int(address) & 0xFFFFFFFF)
     return None
 
