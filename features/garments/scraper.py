@@ -13,6 +13,7 @@ Users choose the URLs this server fetches, so it must never become a door into o
 `SCRAPER_ALLOW_PRIVATE_NETWORKS` (test-only) admits loopback and private addresses, never
 link-local, multicast or unspecified ones.
 """
+import codecs
 import ipaddress
 import json
 import re
@@ -40,6 +41,12 @@ IMAGE_ACCEPT = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+# Python's names for the encodings of the WHATWG Encoding Standard (what browsers decode pages with).
+_WEB_ENCODINGS = frozenset({
+    "utf-8", "utf-16", "utf-16-be", "utf-16-le", "ascii", "iso8859-1", "cp866", "koi8-r", "koi8-u", "mac-roman",
+    "mac-cyrillic", "cp874", "gbk", "gb2312", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis",
+    "cp932", "euc_kr", "cp949", *(f"iso8859-{n}" for n in range(2, 17) if n != 12),
+    *(f"cp{n}" for n in range(1250, 1259))})
 _NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
 _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
@@ -168,12 +175,20 @@ def looks_like_bot_wall(html):
 
 
 def decode_html(body, charset):
-    """Text of a page: the declared charset, else a <meta charset>, else UTF-8 (bad bytes replaced)."""
-    declared = charset or _meta_charset(body[:4096])
+    """Text of a page: the declared charset, else a <meta charset>, else UTF-8 (bad bytes replaced).
+
+    Only the text encodings web pages are written in count; any other name (idna, punycode,
+    unicode_escape, unknown) is read as UTF-8, as browsers do with labels they do not know.
+    """
+    return body.decode(_web_encoding(charset or _meta_charset(body[:4096])), errors="replace")
+
+
+def _web_encoding(label):
     try:
-        return body.decode(declared or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+        name = codecs.lookup(label).name if label else "utf-8"
+    except (LookupError, ValueError):
+        return "utf-8"
+    return name if name in _WEB_ENCODINGS else "utf-8"
 
 
 def _parse(url):

@@ -21,6 +21,7 @@ them become this server's address. Routes:
   /redirect-chain/<n>           n redirects in a row, then the jsonld_graph page
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
   /data.json                    a JSON document (not a web page)
+  /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
 """
 import gzip
 import io
@@ -108,6 +109,10 @@ class ShopServer(LoopbackServer):
                     html = shop._render(PAGES_DIR / f"{name}.html").encode()
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path.startswith("/charset/"):
+                    label, name = path.removeprefix("/charset/").split("/", 1)
+                    return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
+                                      f"text/html; charset={label}")
                 if path == "/data.json":
                     return self._send(200, b'{"hello": "world"}', "application/json")
                 return self._send(404, b"<html><body><h1>Page not found</h1></body></html>", "text/html")

@@ -63,6 +63,12 @@ def test_bot_walls_are_upstream_blocked_with_the_html_hint(client, shop, path):
     assert "html" in body["message"] and body["details"]["hint"] == "send_html"
 
 
+@pytest.mark.parametrize("charset", ["idna", "punycode", "unicode_escape", "x-no-such-codec", "undefined"])
+def test_a_page_declaring_a_codec_that_is_no_web_encoding_is_read_as_utf8(client, shop, charset):
+    product = product_of(scrape(client, shop.url(f"/charset/{charset}/jsonld_graph")))
+    assert product["title"] == product_of(scrape(client, shop.url("/pages/jsonld_graph")))["title"]
+
+
 def test_missing_page_is_product_page_not_found(client, shop):
     error(scrape(client, shop.url("/status/404")), 422, "PRODUCT_PAGE_NOT_FOUND")
     error(scrape(client, shop.url("/pages/no_such_page")), 422, "PRODUCT_PAGE_NOT_FOUND")
