@@ -39,7 +39,7 @@ def parse_chart(raw):
     if not isinstance(raw, dict):
         raise InvalidSizeChart("size_chart must be an object with 'unit' and 'sizes'")
     unit = raw.get("unit", "cm")
-    if unit not in CM_PER_UNIT:
+    if not isinstance(unit, str) or unit not in CM_PER_UNIT:
         raise InvalidSizeChart("size_chart.unit must be 'cm' or 'in'")
     sizes = raw.get("sizes")
     if not isinstance(sizes, list) or not sizes:
@@ -138,7 +138,13 @@ def _parse_range(value, label, zone, cm_per_unit):
 
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number a float can hold (an integer of hundreds of digits is not a measurement)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _check_consistent(sizes):
