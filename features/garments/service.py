@@ -4,7 +4,7 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
-from features.garments.extractors import BrandExtractorFactory, ProductPage
+from features.garments.extractors import BrandExtractorFactory, ProductPage, ai_reader
 from shared import garment_utils
 from shared.errors import PayloadTooLargeError, UnprocessableError, UpstreamError, ValidationError
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -32,21 +32,23 @@ def load_product(*, db, settings, url, html=None, use_cache=True):
     scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="skip")
     if html is not None:
         check_client_html(settings=settings, html=html)
-        return extract_product(url=url, html=html), False
+        return extract_product(url=url, html=html, settings=settings), False
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
         if cached is not None:
             return cached, True
     page_html, final_url = scraper.fetch_html(url, settings=settings)
-    product = extract_product(url=final_url, html=page_html, fetch_json=partial(scraper.fetch_json, settings=settings))
+    product = extract_product(url=final_url, html=page_html, fetch_json=partial(scraper.fetch_json, settings=settings),
+                              settings=settings)
     product["source_url"] = url
     model.upsert(db, [key, *_canonical_key(product, final_url)], product)
     return product, False
 
 
-def extract_product(*, url, html, fetch_json=None):
-    """Extraction on HTML already in hand, with the extractor chosen for the URL/page."""
+def extract_product(*, url, html, settings, fetch_json=None):
+    """Extraction on HTML already in hand, with the extractor chosen for the URL/page; with settings that
+    configure it, the AI reader then reads the fields the other layers left empty."""
     page = ProductPage(url, html)
     product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
@@ -55,7 +57,8 @@ def extract_product(*, url, html, fetch_json=None):
                                 details={"url": url, "hint": "send_html"})
         raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
                                  details={"url": url, "hint": "send_html"})
-    return product
+    reader = ai_reader.reader_for(settings)
+    return reader.complete(page, product) if reader else product
 
 
 def extract_images(*, db, settings, url, html=None):
