@@ -46,6 +46,7 @@ SHAPES = {
     "script 'var a={'": lambda n: _page(head=f"<script>{_repeat('var a={', n)}</script>"),
     "script unterminated quote": lambda n: _page(head=f"<script>var s = \"{_repeat('a', n)}</script>"),
     "script '\"\\\\'": lambda n: _page(head=f"<script>{_repeat(chr(34) + chr(92), n)}</script>"),
+    "script 'var a={' then '\"\\\\'": lambda n: _page(head=f"<script>var a={{{_repeat(chr(34) + chr(92), n)}</script>"),
     "script Nuxt function": lambda n: _page(
         head=f"<script>window.__NUXT__=(function(a){{return {{x:[{_repeat('a,', n)}a]}}}}(1))</script>"),
     "heading of '!'": lambda n: _page(body=f"<h1>{_repeat('!', n)}</h1>"),

@@ -17,6 +17,15 @@ code base for that and feeds adversarial text to every pattern registered here):
   Python's `re` only over a bounded stretch of the text, `max_input` characters from where the
   search starts; `compile_pattern` refuses such a pattern without a bound, and refuses a bound on a
   pattern RE2 can run. Each bounded pattern says at its definition why it needs one.
+
+What RE2 could not run as written, and what became of it:
+* bounded: app_state's subtree keys (`(?<!to)cart`, a lookbehind of 2-3 characters; a JSON key's
+  first 200 characters) and html_heuristics' labelled parts of a composition line (a lookahead of
+  up to 32 characters over "Label:"; a line's first 5000 characters);
+* rewritten: the script assignment (its lookaheads inside a group now match the literal's first
+  character), Nuxt parameters (`(?!\s*:)` checked on the match), prose percentages (`50% off` is
+  caught in a group and the match dropped), Shopify's size suffix (the extension is captured and
+  put back), and every `\b` next to a non-word character.
 """
 import bisect
 import re
@@ -552,22 +561,28 @@ def _clamp(text, pos, endpos):
 class _Text:
     """A text as RE2 reads it (UTF-8 bytes), with its character ↔ byte offsets.
 
-    The last long text is kept per thread: extraction searches one script many times, and
-    re-encoding it for each search would make the whole quadratic again."""
+    The last few long texts are kept per thread: extraction searches one script many times (and a
+    literal inside it between two of those searches), and re-encoding the script for each search
+    would make the whole quadratic again."""
 
     STEP = 1024
-    _last = threading.local()
+    KEPT = 4
+    _recent = threading.local()
 
     __slots__ = ("string", "data", "ascii", "_checkpoints")
 
     @classmethod
     def of(cls, string):
-        last = getattr(cls._last, "text", None)
-        if last is not None and last.string is string:
-            return last
+        if len(string) <= cls.STEP:
+            return cls(string)
+        recent = cls._recent.__dict__.setdefault("texts", [])
+        for index, text in enumerate(recent):
+            if text.string is string:
+                recent.insert(0, recent.pop(index))
+                return text
         text = cls(string)
-        if len(string) > cls.STEP:
-            cls._last.text = text
+        recent.insert(0, text)
+        del recent[cls.KEPT:]
         return text
 
     def __init__(self, string):

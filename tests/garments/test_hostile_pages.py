@@ -28,6 +28,7 @@ HOSTILE_PAGES = {
     "a script of window. runs": _page(head="<script>" + "window." * 600 + "</script>"),
     "a script of unclosed assignments": _page(head="<script>" + "var a={" * 600 + "</script>"),
     "a script of nested assignments": _page(head="<script>" + "window.a={b:" * 300 + "1" + "}" * 300 + "</script>"),
+    "a script of escaped quotes that never close": _page(head="<script>var a={" + "\"\\" * 2000 + "</script>"),
     "a script with an unterminated string": _page(head="<script>var s = `" + "a" * 4000 + "</script>"),
     "a script of unterminated JSON.parse strings": _page(head="<script>" + "window.a=JSON.parse(`" * 200 + "</script>"),
     "a heading of repeated symbols": _page(body="<h2>" + "-_" * 2000 + "</h2>"),
