@@ -99,6 +99,9 @@ class Settings:
     SCRAPER_MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
+    EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
+    EXTRACTION_WORKERS: int = 2  # extraction processes per server/worker process, started when first needed
+    EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
     RATELIMIT_ENABLED: bool = True

@@ -24,6 +24,7 @@ them become this server's address. Routes:
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
   /data.json                    a JSON document (not a web page)
   /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
+  /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
 """
 import gzip
 import io
@@ -42,6 +43,15 @@ from tests.fakes.loopback import LoopbackServer
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
                  "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+
+
+def padded_page(html, kilobytes):
+    """The page with about `kilobytes` KB of ordinary markup added (a long list of related products): a page that
+    is costly to read only because it is large."""
+    item = ('<li class="related"><a href="/products/item-{0}"><img src="/images/item-{0}.jpg" alt="Item {0}">'
+            'Related item {0} in cotton</a> <span class="price">€{1}.95</span></li>')
+    count = kilobytes * 1000 // len(item.format(0, 0))
+    return html.replace("</body>", "<ul>" + "".join(item.format(i, i % 90) for i in range(count)) + "</ul></body>")
 
 
 class ShopServer(LoopbackServer):
@@ -113,6 +123,10 @@ class ShopServer(LoopbackServer):
                     html = shop._render(PAGES_DIR / f"{name}.html").encode()
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path.startswith("/large/"):
+                    html = padded_page(shop._render(PAGES_DIR / f"{path.removeprefix('/large/')}.html"),
+                                       int(query.get("kb", ["1000"])[0]))
+                    return self._send(200, html.encode(), "text/html; charset=utf-8")
                 if path.startswith("/charset/"):
                     label, name = path.removeprefix("/charset/").split("/", 1)
                     return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
