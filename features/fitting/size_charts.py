@@ -9,12 +9,12 @@ garment group keeps only that group's zones.
 """
 import json
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from features.body_measurements import service as measurements_service
 from features.fitting.fit_engine import LEGACY_FIELDS
+from shared.text_patterns import compile_pattern
 
 CHARTS_DIR = Path(__file__).resolve().parent / "charts"
 CM_PER_UNIT = {"cm": 1.0, "in": 2.54}
@@ -24,8 +24,10 @@ SYSTEM_ORDER = ("letter", "eu")  # without other clues, letter sizes are the def
 SYSTEM_NAMES = {"letter": "letter sizes", "eu": "EU sizes"}
 CHART_ZONES = {name: (low, high) for name, (kind, low, high) in measurements_service.MEASUREMENT_FIELDS.items()
                if kind == "length" and name not in LEGACY_FIELDS}
-_LABEL_SEPARATORS = re.compile(r"[\s/()\[\],:;|-]+")
-_REPEATED_X = re.compile(r"(X{2,})([SL])")
+_LABEL_SEPARATORS = compile_pattern(r"[\s/()\[\],:;|-]+")
+_REPEATED_X = compile_pattern(r"(X{2,})([SL])")
+_SPACES = compile_pattern(r"\s+")
+_NOT_ALPHANUMERIC = compile_pattern(r"[^a-z0-9]")
 
 
 class InvalidSizeChart(ValueError):
@@ -91,7 +93,7 @@ def pick_chart(candidates, *, size=None, offered_names=()):
 
 
 def _canonical_label(label):
-    text = re.sub(r"\s+", " ", str(label).strip().upper())
+    text = _SPACES.sub(" ", str(label).strip().upper())
     return _REPEATED_X.sub(lambda match: f"{len(match.group(1))}X{match.group(2)}", text)
 
 
@@ -201,7 +203,7 @@ def _brand_aliases():
 
 
 def _loose_name(name):
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    return _NOT_ALPHANUMERIC.sub("", str(name).lower())
 
 
 def _charts_in_file(path):

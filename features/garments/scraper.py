@@ -19,7 +19,6 @@ import codecs
 import ipaddress
 import json
 import math
-import re
 import socket
 import ssl
 import threading
@@ -35,6 +34,7 @@ from urllib3.util.ssl_match_hostname import CertificateError
 
 from shared.errors import (ApiError, PayloadTooLargeError, UnprocessableError, UpstreamError, UpstreamTimeoutError,
                            ValidationError)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 BROWSER_HEADERS = {
     "User-Agent": ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -59,11 +59,15 @@ _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
 _NON_GLOBAL_V4 = (ipaddress.ip_network("192.0.0.0/24"),)  # IETF protocol assignments
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
-_BOT_WALL = re.compile(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
-                       r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
-                       r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", re.I)
+_BOT_WALL = compile_pattern(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
+                            r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
+                            r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", IGNORECASE)
 BLOCKED_HINT = ("The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
                 "next to `url` and it will be read without fetching.")
+_NUMERIC_HOST = compile_pattern(r"[0-9a-fx.]+")
+_DIGIT = compile_pattern(r"\d")
+_CHARSET_PARAMETER = compile_pattern(r"charset=[\"']?([\w.:-]+)", IGNORECASE)
+_META_CHARSET = compile_pattern(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,7 @@ def _literal_address(host):
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         pass
-    if re.fullmatch(r"[0-9a-fx.]+", host) and re.search(r"\d", host):
+    if _NUMERIC_HOST.fullmatch(host) and _DIGIT.search(host):
         try:
             return ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
@@ -427,7 +431,7 @@ def _read(response, url, limit, max_bytes, too_large):
         raise _timed_out(url, "The shop sent the page too slowly")
     content_type = response.headers.get("Content-Type", "")
     mime, _, params = content_type.partition(";")
-    charset = re.search(r"charset=[\"']?([\w.:-]+)", params, re.I)
+    charset = _CHARSET_PARAMETER.search(params)
     return FetchedResponse(url, response.status, mime.strip().lower(), charset.group(1) if charset else "",
                            b"".join(chunks))
 
@@ -466,5 +470,5 @@ def _image_too_large(limit):
 
 
 def _meta_charset(head):
-    match = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", head, re.I)
+    match = _META_CHARSET.search(head)
     return match.group(1).decode("ascii", "ignore") if match else None
