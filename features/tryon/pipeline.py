@@ -21,7 +21,6 @@ from shared.logger import get_logger
 log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
-PRODUCT_IMAGE_MAX_INPUT_DIMENSION = 10000
 STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "generating": 60, "saving": 90}
 
 
@@ -93,10 +92,11 @@ def _resolve_garment(deps, garment, deadline):
         html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
         product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html,
                                                deadline=deadline)
-        # Shops serve large renditions; fetch_image already capped the bytes, so only downscale here.
+        # Shops serve renditions of any size: the pixels decoded are held to what an upload may have (a JPEG
+        # decodes at a reduced scale first), so a 291 KB PNG of 10000×10000 pixels is refused, not decoded.
         image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0), deadline),
                                  max_dimension=MODEL_INPUT_DIMENSION, max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
-                                 max_input_dimension=PRODUCT_IMAGE_MAX_INPUT_DIMENSION)
+                                 max_input_dimension=deps.settings.MAX_IMAGE_DIMENSION, reduce_first=True)
         details = product_details(product)
         detected_type = product.get("garment_type")
     else:

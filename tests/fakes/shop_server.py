@@ -10,7 +10,8 @@ them become this server's address. Routes:
   /products/harbour-linen-shirt Shopify page without embedded product JSON; `.js` serves the JSON
   /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
   /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
-                                are 400×400 noise, several hundred KB as PNG)
+                                are 400×400 noise, several hundred KB as PNG; "huge-<W>x<H>…" names are that
+                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000)
   /not-an-image                 an HTML page where an image was expected
   /status/<code>                that status; 403/429/503 carry a bot-challenge page
   /bot-wall                     a bot challenge answered with 200
@@ -26,8 +27,10 @@ them become this server's address. Routes:
   /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
   /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
 """
+import functools
 import gzip
 import io
+import struct
 import threading
 import time
 import zlib
@@ -43,6 +46,22 @@ from tests.fakes.loopback import LoopbackServer
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
                  "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+
+
+@functools.lru_cache(maxsize=4)
+def huge_image(width, height, image_format):
+    """A plain image of width×height pixels: a PNG is written row by row (never whole in memory here)."""
+    if image_format == "jpeg":
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, "JPEG", quality=80)
+        return buffer.getvalue()
+    compressor, row = zlib.compressobj(9), b"\x00" + b"\x7f" * (width * 3)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 def padded_page(html, kilobytes):
@@ -148,6 +167,10 @@ class ShopServer(LoopbackServer):
 
             def _image(self, path):
                 name = path.rsplit("/", 1)[-1]
+                if name.startswith("huge-"):
+                    width, height = (int(side) for side in name.split("-")[1].split(".")[0].split("x"))
+                    image_format = "png" if name.endswith(".png") else "jpeg"
+                    return self._send(200, huge_image(width, height, image_format), f"image/{image_format}")
                 seed = zlib.crc32(name.encode())
                 colour = (seed & 0xFF, (seed >> 8) & 0xFF, (seed >> 16) & 0xFF)
                 buffer = io.BytesIO()

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import sign_up
 from tests.fakes.shop_server import padded_page
-from tests.tryon.conftest import post_tryon, wait_for_job
+from tests.tryon.conftest import post_tryon, product_page_with_image, wait_for_job
 
 STALLING = "/trickle?headers=120"  # a shop sending its headers a few bytes at a time for two minutes
 
@@ -25,20 +25,13 @@ def _submit(client, user, person_png, **form):
     return response.get_json()["data"]["job_id"]
 
 
-def _page_with_image(shop, image_url):
-    product = {"@context": "https://schema.org", "@type": "Product", "name": "Ribbed Tank Top", "image": image_url,
-               "offers": {"@type": "Offer", "price": "15.00", "priceCurrency": "GBP"}}
-    return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
-            "<body><h1>Ribbed Tank Top</h1></body></html>")
-
-
 @pytest.mark.parametrize("stalls", ["page fetch", "image download"])
 def test_a_user_cannot_hold_every_worker_with_a_stalling_shop(client, person_png, top_png, shop, stalls):
     attacker, shopper = sign_up(client), sign_up(client)
     if stalls == "page fetch":
         form = {"item_urls": json.dumps([shop.url(STALLING)])}
     else:
-        form = {"item_urls": json.dumps([shop.url("/p/tank")]), "html": _page_with_image(shop, shop.url(STALLING))}
+        form = {"item_urls": json.dumps([shop.url("/p/tank")]), "html": product_page_with_image(shop.url(STALLING))}
     first = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # every worker
     assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in first] == ["TIMEOUT"] * 2
     second = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # the limit is free again
