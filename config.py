@@ -99,6 +99,9 @@ class Settings:
     SCRAPER_MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
+    EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
+    EXTRACTION_WORKERS: int = 2  # extraction processes per server/worker process, started when first needed
+    EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
     RATELIMIT_ENABLED: bool = True
@@ -108,6 +111,7 @@ class Settings:
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
+    RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 

@@ -11,7 +11,7 @@ from tests.trust.conftest import assert_refused
 
 LIMIT = 2
 SETTINGS = ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_PER_ACCOUNT", "RATELIMIT_CREATE_ACCOUNT", "RATELIMIT_REMOVE_BG",
-            "RATELIMIT_SCRAPE", "RATELIMIT_TRYON", "RATELIMIT_FITTING")
+            "RATELIMIT_SCRAPE", "RATELIMIT_CATEGORIZE", "RATELIMIT_TRYON", "RATELIMIT_FITTING")
 
 
 def as_ip(address):
@@ -29,6 +29,8 @@ CASES = {
     "RATELIMIT_REMOVE_BG": ("ip", lambda client, ip: client.post("/api/remove-bg", **as_ip(ip))),
     "RATELIMIT_SCRAPE": ("ip", lambda client, ip: client.post("/api/garments/scrape", json={"url": "not a url"},
                                                               **as_ip(ip))),
+    "RATELIMIT_CATEGORIZE": ("ip", lambda client, ip: client.post("/api/garments/categorize",
+                                                                   json={"title": "Linen shirt"}, **as_ip(ip))),
     "RATELIMIT_TRYON": ("user", lambda client, user: client.post("/api/tryon", headers=user["headers"], json={})),
     "RATELIMIT_FITTING": ("user", lambda client, user: client.post("/api/fitting/check", headers=user["headers"],
                                                                    json={})),
