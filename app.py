@@ -30,6 +30,7 @@ from shared.storage import create_storage
 from shared.validators import MAX_SQL_INTEGER
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
 # Retry-After tells a client when to come back; on any other answer it would only mislead.
 _RETRY_STATUSES = {429, 503, 507}
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -131,7 +132,7 @@ def _register_request_hooks(app):
             response.headers.pop("Retry-After", None)
         started = getattr(g, "request_started", None)
         access_log.info("request", extra={
-            "request_id": request_id, "method": request.method, "path": request.path,
+            "request_id": request_id, "method": request.method, "path": request.path[:_LOGGED_PATH_CHARS],
             "status": response.status_code, "user_id": getattr(g, "user_id", None),
             "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             "remote_addr": request.remote_addr})
