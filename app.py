@@ -5,7 +5,6 @@ in-process try-on queue runs beside it); FLASK_DEBUG=1 serves with Werkzeug's de
 """
 import importlib
 import pkgutil
-import re
 import time
 import uuid
 
@@ -27,9 +26,10 @@ from shared.logger import configure_logging, get_logger, request_id_var
 from shared.request_data import apply_json_limit
 from shared.response import error_response, error_response_from_exception, security_headers, success_response
 from shared.storage import create_storage
+from shared.text_patterns import compile_pattern
 from shared.validators import MAX_SQL_INTEGER
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
 _LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
 # Retry-After tells a client when to come back; on any other answer it would only mislead.
 _RETRY_STATUSES = {429, 503, 507}

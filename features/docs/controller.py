@@ -6,25 +6,27 @@ browser, so they run no script but their own (a Content-Security-Policy) and no 
 """
 import base64
 import hashlib
-import re
 from pathlib import Path
 
 import flask_swagger_ui
 from flask import Blueprint, current_app, jsonify, send_from_directory
 
 from features.docs.openapi import build_document
+from shared.text_patterns import DOTALL, compile_pattern
 
 bp = Blueprint("docs", __name__)
 
 DOCS_DIR = Path(__file__).parent
 PLAYGROUND_DIR = DOCS_DIR / "playground"
 SWAGGER_UI_DIR = Path(flask_swagger_ui.__file__).parent / "dist"
+_INLINE_SCRIPT = compile_pattern(r"<script>(.*?)</script>", DOTALL)
 
 
 def _content_security_policy():
     """Scripts from this server only (the docs page's one inline script by its hash), nothing frames the pages."""
-    inline = re.findall(r"<script>(.*?)</script>", (DOCS_DIR / "swagger.html").read_text(encoding="utf-8"), re.S)
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline)
+    page = (DOCS_DIR / "swagger.html").read_text(encoding="utf-8")
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()}'"
+                      for m in _INLINE_SCRIPT.finditer(page))
     return ("default-src 'self'; " f"script-src 'self' {hashes}; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data:; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
