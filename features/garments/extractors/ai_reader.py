@@ -12,6 +12,8 @@ the page is answered from the heuristics alone: the reader never makes a page fa
 """
 import json
 import math
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 import httpx2
@@ -28,6 +30,7 @@ MAX_OUTPUT_TOKENS = 1024
 _IMAGE_CANDIDATES = 30
 _TEXT_BEFORE_HEADING = 0.2  # share of the visible-text window taken from before the main heading
 _AVAILABILITY = ("InStock", "OutOfStock")
+_MIN_TIMEOUT_SECONDS = 1.0
 _MAX_TEXT = {"title": 300, "brand": 80, "description": 5000, "sku": 64, "color": 40}
 _STRING = {"type": "STRING", "nullable": True}
 # What may be asked, with what the model is told about it.
@@ -55,47 +58,85 @@ PROMPT = ("You read one product page of an online shop for a shopping app. From 
 _log = get_logger("garments.ai_reader")
 
 
+@dataclass(frozen=True)
+class PageReading:
+    """What the reader needs of a page, made where the page was parsed (an extraction worker): the fields
+    to ask for, the reduced page the model reads, and the page's visible text and image URLs to check
+    the answer against."""
+
+    url: str
+    base_url: str
+    wanted: tuple
+    excerpt: str
+    visible: str
+    images: tuple
+
+
+def wanted_fields(product):
+    """The fields the reader may fill that the layers left empty."""
+    return [name for name in FIELDS if name in product and product[name] in (None, "", [], {})]
+
+
+def page_reading(page, wanted, max_chars):
+    """The page reduced for the model: visible text around the main heading (half of max_chars), the
+    JSON-LD and app-state snippets (a quarter each, cut to length) and the page's image URLs."""
+    visible = _visible_text(page)
+    images = _image_candidates(page)
+    sections = [("Visible text around the main heading", _text_near_heading(page, visible, max_chars // 2)),
+                ("JSON-LD", _snippets(page.json_ld, max_chars // 4)),
+                ("App state", _snippets([document for _, document in page.json_scripts]
+                                        + list(page.script_assignments.values()), max_chars // 4)),
+                ("Images on the page", "\n".join(images))]
+    excerpt = "\n\n".join(f"== {title} ==\n{body}" for title, body in sections if body)
+    return PageReading(url=page.url, base_url=page.base_url, wanted=tuple(wanted), excerpt=excerpt,
+                       visible=visible.casefold(), images=tuple(images))
+
+
 class ProductAIReader:
     """One Gemini client for the life of the process (see reader_for)."""
 
     def __init__(self, *, api_key, model_name, base_url=None, timeout_seconds=15.0, max_input_tokens=3000):
         self.model_name = model_name
+        self.timeout_seconds = timeout_seconds
         self.max_chars = max_input_tokens * CHARS_PER_TOKEN
-        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
-            base_url=base_url or None, timeout=int(timeout_seconds * 1000)))
+        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(base_url=base_url or None))
 
-    def complete(self, page, product):
-        """The product with the empty fields the model could read from the page filled in."""
-        wanted = [name for name in FIELDS if name in product and product[name] in (None, "", [], {})]
-        if not wanted:
+    def complete(self, reading, product, *, html, deadline=None):
+        """The product with the empty fields the model could read from the page filled in; the call ends
+        by PRODUCT_AI_READER_TIMEOUT_SECONDS and by `deadline` (time.monotonic()), whichever comes first."""
+        timeout = min(self.timeout_seconds, (deadline or math.inf) - time.monotonic())
+        if timeout < _MIN_TIMEOUT_SECONDS:
+            _log.warning("AI reader: skipped for %s, no time left before the deadline", reading.url)
             return product
-        answer = self._ask(page, wanted)
-        found = validated(answer, wanted, page) if answer else {}
-        if not found:
-            return product
+        answer = self._ask(reading, timeout)
+        found = validated(answer, reading, (html or "").casefold()) if answer else {}
         if "price" in found and "currency" not in found and not product.get("currency"):
             found["currency"] = parse_currency(answer.get("price"))
-        sources = {**product.get("field_sources", {}), **{name: SOURCE for name, value in found.items() if value}}
-        return {**product, **{name: value for name, value in found.items() if value}, "field_sources": sources}
+        found = {name: value for name, value in found.items() if value}
+        if not found:
+            return product
+        return {**product, **found, "field_sources": {**product.get("field_sources", {}),
+                                                      **{name: SOURCE for name in found}}}
 
-    def _ask(self, page, wanted):
+    def _ask(self, reading, timeout):
         """The model's answer as a dict, or None (logged) when there is no usable answer."""
-        prompt = PROMPT.format(fields="\n".join(f"- {name}: {FIELDS[name][1]}" for name in wanted), url=page.url,
-                               page=reduced_page(page, self.max_chars))
-        schema = {"type": "OBJECT", "properties": {name: FIELDS[name][0] for name in wanted}}
+        prompt = PROMPT.format(fields="\n".join(f"- {name}: {FIELDS[name][1]}" for name in reading.wanted),
+                               url=reading.url, page=reading.excerpt)
+        schema = {"type": "OBJECT", "properties": {name: FIELDS[name][0] for name in reading.wanted}}
         config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema,
-                                             max_output_tokens=MAX_OUTPUT_TOKENS, temperature=0)
+                                             max_output_tokens=MAX_OUTPUT_TOKENS, temperature=0,
+                                             http_options=types.HttpOptions(timeout=int(timeout * 1000)))
         try:
             response = self._client.models.generate_content(model=self.model_name, contents=prompt, config=config)
             answer = json.loads(response.text or "") if response.candidates else None
         except errors.APIError as exc:
-            _log.warning("AI reader: no answer for %s (status %s %s)", page.url, exc.code, exc.status)
+            _log.warning("AI reader: no answer for %s (status %s %s)", reading.url, exc.code, exc.status)
             return None
         except (httpx2.HTTPError, ValueError) as exc:  # transport failed or timed out; the answer is not JSON
-            _log.warning("AI reader: no answer for %s (%s)", page.url, type(exc).__name__)
+            _log.warning("AI reader: no answer for %s (%s)", reading.url, type(exc).__name__)
             return None
         if not isinstance(answer, dict):
-            _log.warning("AI reader: %s answered no JSON object for %s", self.model_name, page.url)
+            _log.warning("AI reader: %s answered no JSON object for %s", self.model_name, reading.url)
             return None
         return answer
 
@@ -117,30 +158,18 @@ def reader_for(settings):
                    settings.PRODUCT_AI_READER_TIMEOUT_SECONDS, settings.PRODUCT_AI_READER_MAX_INPUT_TOKENS)
 
 
-def reduced_page(page, max_chars):
-    """What the model reads: visible text around the main heading (half the budget), the JSON-LD and
-    app-state snippets (a quarter each, cut to length) and the page's image URLs."""
-    sections = [("Visible text around the main heading", _text_near_heading(page, max_chars // 2)),
-                ("JSON-LD", _snippets((document for document in page.json_ld), max_chars // 4)),
-                ("App state", _snippets([document for _, document in page.json_scripts]
-                                        + list(page.script_assignments.values()), max_chars // 4)),
-                ("Images on the page", "\n".join(_image_candidates(page)))]
-    return "\n\n".join(f"== {title} ==\n{body}" for title, body in sections if body)
-
-
 def _visible_text(page):
     nodes = page.tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) "
                             "and not(ancestor::noscript) and not(ancestor::template)]")
     return " ".join(" ".join(nodes).split())
 
 
-def _text_near_heading(page, chars):
-    text = _visible_text(page)
+def _text_near_heading(page, visible, chars):
     heading = next((clean_text(h1.text_content()) for h1 in page.tree.iter("h1") if clean_text(h1.text_content())),
                    None)
-    at = text.find(heading) if heading else -1
+    at = visible.find(heading) if heading else -1
     start = max(0, at - int(chars * _TEXT_BEFORE_HEADING)) if at >= 0 else 0
-    return text[start:start + chars]
+    return visible[start:start + chars]
 
 
 def _snippets(documents, chars):
@@ -167,13 +196,12 @@ def _image_candidates(page):
     return ([og_image] if og_image and og_image not in found else []) + found[:_IMAGE_CANDIDATES]
 
 
-def validated(answer, wanted, page):
-    """The answer's values that pass the same checks as any layer's, by product field."""
-    visible = _visible_text(page).casefold()
-    raw = (page.html or "").casefold()
+def validated(answer, reading, raw):
+    """The answer's values that pass the same checks as any layer's, by product field (`raw`: the page's
+    HTML, case-folded)."""
     found = {}
-    for name in wanted:
-        value = _VALIDATORS[name](answer.get(name), page=page, visible=visible, raw=raw)
+    for name in reading.wanted:
+        value = _VALIDATORS[name](answer.get(name), reading=reading, raw=raw)
         if value not in (None, "", []):
             found[name] = value
     if "list_price" in found and "price" in found and found["list_price"] <= found["price"]:
@@ -182,9 +210,10 @@ def validated(answer, wanted, page):
 
 
 def _text(limit, on_page=False):
-    def check(value, *, page, visible, raw):
+    def check(value, *, reading, raw):
         text = clean_text(value) if isinstance(value, str) else None
-        if not text or len(text) > limit or (on_page and text.casefold() not in raw and text.casefold() not in visible):
+        if not text or len(text) > limit or (on_page and text.casefold() not in raw
+                                            and text.casefold() not in reading.visible):
             return None
         return text
     return check
@@ -208,26 +237,25 @@ def _availability(value, **_):
     return value if value in _AVAILABILITY else None
 
 
-def _colors(value, *, page, visible, raw):
+def _colors(value, *, reading, raw):
     if not isinstance(value, list):
         return None
     check = _text(_MAX_TEXT["color"], on_page=True)
-    colors = [color for color in (check(item, page=page, visible=visible, raw=raw) for item in value) if color]
+    colors = [color for color in (check(item, reading=reading, raw=raw) for item in value) if color]
     return list(dict.fromkeys(colors))
 
 
-def _fabric(value, *, visible, **_):
+def _fabric(value, *, reading, **_):
     text = clean_text(value) if isinstance(value, str) else None
-    return parse_composition(text) if text and text.casefold() in visible else None
+    return parse_composition(text) if text and text.casefold() in reading.visible else None
 
 
-def _images(value, *, page, raw, **_):
+def _images(value, *, reading, raw):
     if not isinstance(value, list):
         return None
-    urls = [absolute_url(item, page.base_url) for item in value if isinstance(item, str) and item.strip()]
-    candidates = set(_image_candidates(page))
+    urls = [absolute_url(item, reading.base_url) for item in value if isinstance(item, str) and item.strip()]
     return list(dict.fromkeys(url for url in urls if url and url.startswith(("http://", "https://"))
-                              and (url in candidates or url.casefold() in raw)))
+                              and (url in reading.images or url.casefold() in raw)))
 
 
 _VALIDATORS = {
