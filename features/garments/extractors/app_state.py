@@ -8,6 +8,8 @@ the page URL and skipping recommendation subtrees), and fields are read from it 
 shops actually use.
 """
 
+from functools import lru_cache
+
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
@@ -186,6 +188,7 @@ def _words(text):
     return set(_WORD.findall(text.lower())) if text else set()
 
 
+@lru_cache(maxsize=4096)  # the same keys come back thousands of times in one page's state
 def _norm(key):
     return _KEY_SEPARATORS.sub("", str(key)).lower()
 
