@@ -383,7 +383,8 @@ def _nuxt_state(text, match):
     values = {name: json.dumps(value) for name, value in zip(names, arguments)}
 
     def argument(used):
-        if _KEY_COLON.match(used.string, used.end()):  # `a:` names a key, not the parameter a
+        after = used.string[used.end():used.end() + 1]
+        if after == ":" or (after.isspace() and _KEY_COLON.match(used.string, used.end())):  # `a:` is a key
             return used.group()
         return values.get(used.group(), "null" if used.group() in names else used.group())
 
