@@ -8,7 +8,7 @@ from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
 from shared.middleware import optional_auth
 from shared.rate_limit import limit
-from shared.request_data import json_body
+from shared.request_data import json_body, json_limit
 from shared.response import success_response
 from shared.validators import validate_required
 
@@ -30,6 +30,7 @@ def init_app(app):
 
 @bp.post("/scrape")
 @limit("RATELIMIT_SCRAPE")
+@json_limit("max_page_body_size")
 def scrape_product():
     body = json_body()
     url, html = _url_and_html(body)
@@ -58,6 +59,7 @@ def categorize_garment():
 
 @bp.post("/extract-images")
 @limit("RATELIMIT_SCRAPE")
+@json_limit("max_page_body_size")
 @optional_auth
 def extract_images():
     url, html = _url_and_html(json_body())
