@@ -128,6 +128,7 @@ class Settings:
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
     RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
+    MAX_PAGE_READS_PER_CLIENT: int = 4  # requests of one IP that may read shop pages at once (each up to 30 s)
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
