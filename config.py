@@ -116,7 +116,7 @@ class Settings:
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
     EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
-    EXTRACTION_WORKERS: int = 2  # extraction processes per server/worker process, started when first needed
+    EXTRACTION_WORKERS: int = 3  # extraction processes per process, started when needed (> MAX_PAGE_READS_PER_CLIENT)
     EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
@@ -128,7 +128,7 @@ class Settings:
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
     RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
-    MAX_PAGE_READS_PER_CLIENT: int = 4  # requests of one IP that may read shop pages at once (each up to 30 s)
+    MAX_PAGE_READS_PER_CLIENT: int = 2  # requests of one IP reading shop pages at once (each may wait 30 s on a shop)
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
