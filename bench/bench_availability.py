@@ -45,6 +45,7 @@ from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.fakes.shop_server import ShopServer, huge_image, padded_page  # noqa: E402
 from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
+from tests.tryon.conftest import product_page_with_image  # noqa: E402
 
 PASSWORD = "availability bench 1"
 ADDRESSES = {"slow-header shop": "127.0.0.2", "hostile HTML": "127.0.0.3", "huge image": "127.0.0.4",
@@ -131,7 +132,7 @@ class Bench:
         response = self.call("huge image", http, "POST", "/api/tryon", headers=self.tokens["huge image"],
                              files={"selfie": ("me.png", self.selfie, "image/png")},
                              data={"item_urls": json.dumps(["https://shop.test/p/tank"]),
-                                   "html": _page_with_image(image_url)})
+                                   "html": product_page_with_image(image_url)})
         if response is not None and response.status_code == 202:
             self.wait_for_job(http, self.tokens["huge image"], response.json()["data"]["job_id"])
 
@@ -207,13 +208,6 @@ def _material_page():
                "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}}
     return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
             "<body><h1>Linen shirt</h1></body></html>")
-
-
-def _page_with_image(image_url):
-    product = {"@context": "https://schema.org", "@type": "Product", "name": "Ribbed Tank Top", "image": image_url,
-               "offers": {"@type": "Offer", "price": "15.00", "priceCurrency": "GBP"}}
-    return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
-            "<body><h1>Ribbed Tank Top</h1></body></html>")
 
 
 def _percentile(values, share):

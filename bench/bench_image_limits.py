@@ -7,8 +7,8 @@ as a file) and prepares one downloaded image
 the way features/tryon/pipeline.py does (preprocess_image to 1536 px): a 10000×10000 PNG of one colour
 (about 300 KB) under the old limit (10000 px, decoded in full) and under the upload limit
 (MAX_IMAGE_DIMENSION, refused from its header), and a 6000×5000 JPEG rendition under the upload limit
-(decoded at 1/2 scale first). Reports how far the process's peak RSS rose above its peak before the call (after the imports), and
-the time taken.
+(decoded at 1/2 scale first). Reports how far the process's peak RSS rose above its peak before the
+call (after the imports), and the time taken.
 """
 import json
 import subprocess

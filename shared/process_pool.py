@@ -69,10 +69,9 @@ class ProcessPool:
     def run(self, function, *, budget, deadline=None, callbacks=None, **kwargs):
         """function(**kwargs, **proxies of callbacks) in a worker: its result, or its exception re-raised.
 
-        Waits for a free worker until `deadline` (a time.monotonic() value), at most as long as one task may
-        take (WALL_FACTOR × budget: waiters are served in turn, so one task ahead of this one has ended by
-        then), else PoolBusy; then lets the task use `budget` seconds of CPU, never past `deadline`
-        (TaskStopped).
+        Waits for a free worker (callers are served in the order they came) until `deadline` (a
+        time.monotonic() value), at most as long as one task may take (WALL_FACTOR × budget), else PoolBusy;
+        then lets the task use `budget` seconds of CPU, never past `deadline` (TaskStopped).
         """
         deadline = deadline or math.inf
         worker = self._acquire(min(deadline, time.monotonic() + budget * WALL_FACTOR))
