@@ -148,6 +148,11 @@ class Settings:
         return self.CORS_ORIGINS or (() if self.is_production else DEVELOPMENT_CORS_ORIGINS)
 
     @property
+    def max_image_body_size(self):
+        """JSON bodies that may carry one uploaded image in base64 (4/3 of its bytes) plus a few text fields."""
+        return -(-self.MAX_UPLOAD_SIZE // 3) * 4 + 256 * 1024
+
+    @property
     def max_page_body_size(self):
         """JSON bodies that may carry a product page's html: the html limit twice over (escapes) plus the rest."""
         return 2 * self.MAX_CLIENT_HTML_BYTES + 64 * 1024

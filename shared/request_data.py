@@ -11,7 +11,8 @@ MAX_JSON_DEPTH = 32
 
 
 def json_limit(setting_name):
-    """Caps the endpoint's JSON bodies at the named setting (a login needs a few hundred bytes, not 32 MB).
+    """Caps the endpoint's JSON bodies at the named setting or Settings property (a login needs a few hundred
+    bytes, not 32 MB; parsing 30 MB of JSON cost ~760 MB).
 
     Other content types keep MAX_REQUEST_SIZE (a try-on's multipart form carries photos). The cap is
     applied by `apply_json_limit` before anything reads the body, rate-limit keys included.

@@ -44,6 +44,7 @@ def scrape_product():
 
 @bp.post("/categorize")
 @limit("RATELIMIT_CATEGORIZE")
+@json_limit("max_image_body_size")
 def categorize_garment():
     body = json_body()
     texts = {name: _optional_text(body, name, max_length) for name, max_length in TEXT_LIMITS.items()}
