@@ -69,7 +69,8 @@ class Settings:
     CORS_ORIGINS: tuple = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
     MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
     MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
-    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login and profile endpoints
+    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login, profile and body-measurement endpoints
+    MAX_JSON_BODY_SIZE: int = 256 * 1024  # JSON bodies of endpoints that declare no limit of their own (json_limit)
     MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
     ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
 
