@@ -96,6 +96,11 @@ class Settings:
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
     GEMINI_RETRY_DELAY_SECONDS: float = 1.0  # first back-off; doubles per attempt, plus up to as much jitter
+    # The product-page AI reader (features/garments/extractors/ai_reader.py): a text model, only with a key.
+    PRODUCT_AI_READER: str = "auto"  # auto (on when GEMINI_API_KEY is set) | off
+    PRODUCT_AI_READER_MODEL: str = "gemini-flash-lite-latest"
+    PRODUCT_AI_READER_TIMEOUT_SECONDS: float = 15.0
+    PRODUCT_AI_READER_MAX_INPUT_TOKENS: int = 3000
 
     # --- try-on jobs ---
     JOB_QUEUE: str = "thread"  # thread | rq

@@ -5,6 +5,7 @@ composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also 
 other products) are skipped everywhere.
 """
 import copy
+from itertools import islice
 
 import lxml.html
 
@@ -56,6 +57,7 @@ _PRICE_CLASS = compile_pattern(r"price", IGNORECASE)
 _NOT_CURRENT_PRICE = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|"
                                 r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", IGNORECASE)
 _STRUCK_THROUGH = ("del", "s", "strike")
+_PRICE_BLOCK_ELEMENTS = 40
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
@@ -210,13 +212,19 @@ def _brand(page):
 def _price(page):
     for element in page.tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
         marker = element.get("class", "")
-        if (_NOT_CURRENT_PRICE.search(marker) or page.in_other_product(element)
+        if (_NOT_CURRENT_PRICE.search(marker) or page.in_other_product(element) or _larger_than_a_price(element)
                 or any(a.tag in _STRUCK_THROUGH for a in element.iterancestors())):
             continue
         text = _current_price_text(element)
         if text and len(text) <= 30 and parse_currency(text) and parse_price(text):
             return parse_price(text), parse_currency(text)
     return None, None
+
+
+def _larger_than_a_price(element):
+    """Whether the element holds more than a price block could (copying and reading such a block for
+    each of its nested "price" elements would cost the square of the page)."""
+    return next(islice(element.iterdescendants(), _PRICE_BLOCK_ELEMENTS, None), None) is not None
 
 
 def _current_price_text(element):
