@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
-from shared.garment_utils import categorize
+from shared.garment_utils import UNKNOWN_CATEGORY, categorize
+from shared.logger import get_logger
+
+log = get_logger("garments.extractors")
 
 # Which layer to believe first, per field. "shop" is the shop-specific layer of a brand extractor.
 FIELD_PRIORITY = {
@@ -28,6 +31,16 @@ FIELD_PRIORITY = {
 }
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
 IMAGE_LIMIT = 24
+
+
+def isolated(page, layer, read, fallback=None):
+    """`read()`, or `fallback` when it raises: the failure is logged with the page's URL and the layer's
+    name, and the page is still read by every other layer (one layer's bug never costs the answer)."""
+    try:
+        return read()
+    except Exception:  # whatever the bug, it is this layer's alone
+        log.warning("product layer failed", extra={"url": page.url, "layer": layer}, exc_info=True)
+        return {} if fallback is None else fallback
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ class BrandExtractor(ABC):
         if not _is_product(fields, sources, page):
             return None
         _fill_from_page(fields, sources, page, findings)
-        category = _categorize(fields, page)
+        category = isolated(page, "category", lambda: _categorize(fields, page), UNKNOWN_CATEGORY)
         return {
             "title": fields.get("title"),
             "brand": fields.get("brand"),
@@ -93,15 +106,16 @@ def _fill_from_page(fields, sources, page, findings):
     description block, fabric stated in a description (the first layer's that states one, that block
     last) and a gallery found by the final title."""
     if not fields.get("description"):
-        block = description_block(page)
+        block = isolated(page, "description-block", lambda: description_block(page), "")
         if block:
             fields["description"], sources["description"] = block, "html"
     if not fields.get("fabric"):
-        fabric = next((found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), [])
+        fabric = isolated(page, "description-fabric", lambda: next(
+            (found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), []), [])
         if fabric:
             fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
-        images = gallery_images(page, fields["title"])
+        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"]), [])
         if images:
             fields["images"], sources["images"] = images, "html"
 

@@ -8,6 +8,7 @@ import copy
 import re
 
 import lxml.html
+from lxml import etree
 
 from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
                                                  unique_materials)
@@ -250,7 +251,8 @@ def _size_options(container):
     for attribute in _OPTION_ATTRIBUTES:
         items = items or container.xpath(f".//*[@{attribute}]")
     items = items or container.xpath(".//option") or container.xpath(".//li") or container.xpath(".//button") or \
-        container.xpath(".//input[@type='radio']") or [e for e in container.iter() if len(e) == 0 and e is not container]
+        container.xpath(".//input[@type='radio']") or [e for e in container.iter(etree.Element)
+                                                          if len(e) == 0 and e is not container]
     return _labelled_sizes(items)
 
 
@@ -278,7 +280,7 @@ def _radio_label(item):
         return None
     identifier = item.get("id")
     labels = item.getroottree().xpath("//label[@for=$id]", id=identifier) if identifier else []
-    following = item.getnext()
+    following = next_element(item)
     return labels[0] if labels else following if following is not None and following.tag == "label" else None
 
 
@@ -362,8 +364,13 @@ def _following_text(element):
     inner = clean_text("".join(child.text_content() for child in element if isinstance(child.tag, str)))
     if inner or clean_text(element.tail):
         return inner or clean_text(element.tail)
-    sibling = element.getnext()
+    sibling = next_element(element)
     return clean_text(sibling.text_content()) if sibling is not None else None
+
+
+def next_element(element):
+    """The element's next sibling element (comments and processing instructions are skipped), or None."""
+    return next(element.itersiblings(etree.Element), None)
 
 
 def _fabric(page):
@@ -379,8 +386,9 @@ def _labelled_fabric(page):
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or _following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
-        elif element.tag in ("dt", "th") and element.getnext() is not None and not page.in_other_product(element):
-            found += _fabric_from_line(f"{own}: {clean_text(element.getnext().text_content()) or ''}")
+        elif element.tag in ("dt", "th") and (value := next_element(element)) is not None \
+                and not page.in_other_product(element):
+            found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
             found += _fabric_from_line(clean_text(element.text_content()) or "")
     return unique_materials(found)

@@ -9,7 +9,7 @@ product is chosen by its handle, the last part of the /products/ URL.
 import re
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from features.garments.extractors.base import Findings
+from features.garments.extractors.base import Findings, isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.schema_org import looks_like_size
 from features.garments.extractors.values import clean_multiline, clean_text, large_image_url, unique
@@ -29,15 +29,22 @@ class ShopifyExtractor(DefaultExtractor):
         return bool(_SHOPIFY_MARKERS.search(page.html or ""))
 
     def read_layers(self, page, fetch_json=None):
-        product = embedded_product(page) or _fetched_product(page.url, fetch_json)
-        analytics = _analytics_product(page)
-        fields = read_shopify_product(product, page.base_url, page.url) if product else \
-            read_analytics_product(analytics) if analytics else {}
-        source = "shopify-json" if product or not analytics else "shopify-analytics"
-        if fields and not fields.get("currency"):
-            active = _ACTIVE_CURRENCY.search(page.html or "")
-            fields["currency"] = active.group(1) if active else None
+        source, fields = isolated(page, "shopify", lambda: read_shopify_page(page, fetch_json), ("shopify-json", {}))
         return [Findings("shop", source, fields), *super().read_layers(page, fetch_json)]
+
+
+def read_shopify_page(page, fetch_json=None):
+    """(source, fields) of the page's Shopify product: its product JSON (embedded, else fetched), else the
+    analytics summary."""
+    product = embedded_product(page) or _fetched_product(page.url, fetch_json)
+    analytics = _analytics_product(page)
+    fields = read_shopify_product(product, page.base_url, page.url) if product else \
+        read_analytics_product(analytics) if analytics else {}
+    source = "shopify-json" if product or not analytics else "shopify-analytics"
+    if fields and not fields.get("currency"):
+        active = _ACTIVE_CURRENCY.search(page.html or "")
+        fields["currency"] = active.group(1) if active else None
+    return source, fields
 
 
 def embedded_product(page):

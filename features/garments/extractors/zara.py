@@ -6,7 +6,7 @@ holds per-colour sizes with availability, images as `xmedia` path fragments or U
 """
 from urllib.parse import parse_qs, urlsplit
 
-from features.garments.extractors.base import Findings
+from features.garments.extractors.base import Findings, isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.fabric import from_components
 from features.garments.extractors.values import absolute_url, clean_multiline, clean_text, parse_currency, unique
@@ -25,10 +25,15 @@ class ZaraExtractor(DefaultExtractor):
         return any(name in page.script_assignments for name in _STATE_NAMES)
 
     def read_layers(self, page, fetch_json=None):
-        state = next((page.script_assignments[name] for name in _STATE_NAMES if name in page.script_assignments), {})
-        product = state.get("product") if isinstance(state, dict) else None
-        fields = read_zara_product(product, page.url) if isinstance(product, dict) else {}
-        return [Findings("shop", "zara-state", fields), *super().read_layers(page, fetch_json)]
+        return [Findings("shop", "zara-state", isolated(page, "zara", lambda: read_zara_page(page))),
+                *super().read_layers(page, fetch_json)]
+
+
+def read_zara_page(page):
+    """Fields of the product in the page's Zara state; {} without one."""
+    state = next((page.script_assignments[name] for name in _STATE_NAMES if name in page.script_assignments), {})
+    product = state.get("product") if isinstance(state, dict) else None
+    return read_zara_product(product, page.url) if isinstance(product, dict) else {}
 
 
 def read_zara_product(product, page_url):
