@@ -28,8 +28,13 @@ FIELD_PRIORITY = {
     "product_type": ("shop", "json-ld", "microdata", "app-state", "meta"),
     "canonical_url": ("meta", "shop", "json-ld"),
     "size_chart": ("shop", "html"),
+    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "url"),
+    "mpn": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
+    "gtin": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
+    "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
 }
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
+_AVAILABILITY_NAMES = {True: "InStock", False: "OutOfStock"}
 IMAGE_LIMIT = 24
 
 
@@ -75,7 +80,7 @@ class BrandExtractor(ABC):
         """The normalised product on the page, or None when the page shows no product."""
         findings = [finding for finding in self.read_layers(page, fetch_json) if finding.fields]
         fields, sources = merge(findings)
-        if not _is_product(fields, sources, page):
+        if not _is_product(fields, sources, page, findings):
             return None
         _fill_from_page(fields, sources, page, findings)
         category = isolated(page, "category", lambda: _categorize(fields, page), UNKNOWN_CATEGORY)
@@ -83,7 +88,11 @@ class BrandExtractor(ABC):
             "title": fields.get("title"),
             "brand": fields.get("brand"),
             "price": round(fields["price"], 2) if fields.get("price") else None,
+            "list_price": round(fields["list_price"], 2) if fields.get("list_price") else None,
             "currency": fields.get("currency") if fields.get("price") else None,
+            "sku": fields.get("sku"),
+            "gtin": fields.get("gtin"),
+            "availability": _AVAILABILITY_NAMES.get(fields.get("availability")),
             "images": (fields.get("images") or [])[:IMAGE_LIMIT],
             "sizes": fields.get("sizes") or [],
             "colors": fields.get("colors") or [],
@@ -154,6 +163,8 @@ def merge(findings):
                 break
     _merge_price(findings, fields, sources)
     _merge_images(findings, fields, sources)
+    _merge_sku(fields, sources)
+    _infer_availability(fields, sources)
     return fields, sources
 
 
@@ -163,15 +174,45 @@ def _ordered(findings, order):
 
 
 def _merge_price(findings, fields, sources):
-    """The currency comes with the price it belongs to; another layer's currency only as a fallback."""
-    priced = next((f for f in _ordered(findings, FIELD_PRIORITY["price"]) if f.fields.get("price")), None)
+    """The currency and the list price come with the price they belong to; another layer's currency only as a
+    fallback, and its list price only when it is above the price (a crossed-out price is the higher one)."""
+    # A price whose offer has expired (`priceValidUntil` passed) yields to a current one from another layer.
+    ordered = sorted(_ordered(findings, FIELD_PRIORITY["price"]), key=lambda f: bool(f.fields.get("price_expired")))
+    priced = next((f for f in ordered if f.fields.get("price")), None)
     if priced is None:
         return
-    fields["price"], sources["price"] = priced.fields["price"], priced.source
+    visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price")), None)
+    if visible and visible.fields.get("list_price") and abs(visible.fields["list_price"] - priced.fields["price"]) < 0.01 \
+            and visible.fields["price"] < priced.fields["price"]:
+        priced = visible  # the page crosses out the price its data states: the data lags behind a reduction
+    price = fields["price"] = priced.fields["price"]
+    sources["price"] = priced.source
     currency_from = priced if priced.fields.get("currency") else next(
-        (f for f in _ordered(findings, FIELD_PRIORITY["price"]) if f.fields.get("currency")), None)
+        (f for f in ordered if f.fields.get("currency")), None)
     if currency_from is not None:
         fields["currency"], sources["currency"] = currency_from.fields["currency"], currency_from.source
+    listed = next((f for f in [priced, *ordered] if (f.fields.get("list_price") or 0) > price), None)
+    if listed is not None:
+        fields["list_price"], sources["list_price"] = listed.fields["list_price"], listed.source
+
+
+def _infer_availability(fields, sources):
+    """Stock no layer states, as a shopper reads it: in stock when a size is, sold out when every size is, and
+    otherwise in stock when the page offers the product at a price with nothing saying it is sold out."""
+    if fields.get("availability") is not None:
+        return
+    flags = [size.get("available") for size in fields.get("sizes") or [] if isinstance(size, dict)]
+    if flags and all(flag is not None for flag in flags):
+        fields["availability"], sources["availability"] = any(flags), "sizes"
+    elif fields.get("price"):
+        fields["availability"], sources["availability"] = True, "price"
+
+
+def _merge_sku(fields, sources):
+    """The shop's own code; the maker's part number (mpn) stands in when no layer but the URL has one."""
+    mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
+    if mpn and sources.get("sku") in (None, "url"):
+        fields["sku"], sources["sku"] = mpn, mpn_source
 
 
 def _merge_images(findings, fields, sources):
@@ -186,11 +227,14 @@ def _merge_images(findings, fields, sources):
         fields["images"], sources["images"] = best.fields["images"], best.source
 
 
-def _is_product(fields, sources, page):
-    """A title from structured data, or a titled page that states a price as a product page."""
+def _is_product(fields, sources, page, findings):
+    """A title from structured data; or a titled page that states a price as a product page, or whose main
+    heading has a buy box beside it (a price, an add-to-cart control or a word about stock)."""
     if not fields.get("title"):
         return False
     if sources["title"] not in ("meta", "html"):
         return True
     declared_product = "product" in (page.meta_value("og:type") or "").lower()
-    return bool(fields.get("price")) and (declared_product or sources.get("price") != "html")
+    if fields.get("price") and (declared_product or sources.get("price") != "html"):
+        return True
+    return any(finding.kind == "html" and finding.fields.get("for_sale") for finding in findings)

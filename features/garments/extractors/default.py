@@ -8,12 +8,13 @@ from features.garments.extractors.microdata import read_items
 from features.garments.extractors.prestashop import read_prestashop
 from features.garments.extractors.schema_org import read_products
 from features.garments.extractors.size_chart import read_size_chart
+from features.garments.extractors.url_code import read_url
 from features.garments.extractors.woocommerce import read_woocommerce
 
 
 class DefaultExtractor(BrandExtractor):
     """schema.org JSON-LD and microdata, embedded app state (WooCommerce, BigCommerce and PrestaShop state
-    first), meta tags, then plain HTML."""
+    first), meta tags, plain HTML, the shop's own name and the code in the page's URL."""
 
     name = "default"
 
@@ -38,4 +39,5 @@ class DefaultExtractor(BrandExtractor):
             Findings("meta", "meta", meta),
             Findings("html", "html", {**html, "size_chart": size_chart or None}),
             Findings("site", "site", isolated(page, "site", lambda: read_site(page))),
+            Findings("url", "url", isolated(page, "url", lambda: read_url(page))),
         ]

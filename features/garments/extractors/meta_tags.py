@@ -2,8 +2,8 @@
 import re
 from urllib.parse import urlsplit
 
-from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_currency,
-                                                 parse_price, unique)
+from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_availability,
+                                                 parse_currency, parse_gtin, parse_identifier, parse_price, unique)
 
 
 _EURO_COUNTRIES = ("AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL",
@@ -19,14 +19,27 @@ REGION_CURRENCIES = {
 
 def read_meta(page):
     """Fields the page's meta tags state about the product."""
-    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount",
+    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount", "og:price",
                                  "twitter:data1" if _twitter_label_is_price(page) else "")
+    price = parse_price(price_text)
+    # A sale price beside the price makes the price the one crossed out (Facebook's catalogue tags).
+    sale = parse_price(page.meta_value("product:sale_price:amount", "og:sale_price:amount"))
+    listed = parse_price(page.meta_value("product:original_price:amount", "og:price:standard_amount"))
+    if sale and price and sale < price:
+        price, listed = sale, listed or price
     currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency", "pricecurrency"))
+    retailer_id = page.meta_value("product:retailer_item_id", "product:sku", "og:sku")
     return {
         "title": _title_without_shop(clean_text(page.meta_value("og:title", "twitter:title")), page),
         "brand": clean_text(page.meta_value("product:brand", "og:brand")),
-        "price": parse_price(price_text),
+        "price": price,
+        "list_price": listed,
         "currency": currency or (parse_currency(price_text) if price_text else None),
+        "availability": parse_availability(page.meta_value("product:availability", "og:availability")),
+        # Some shops give their catalogue the product's barcode as its id: a valid GTIN is a GTIN, not a SKU.
+        "sku": parse_identifier(retailer_id) if not parse_gtin(retailer_id) else None,
+        "gtin": parse_gtin(page.meta_value("product:gtin", "product:ean", "product:upc", "og:upc", "og:ean",
+                                           "books:isbn")) or parse_gtin(retailer_id),
         "images": unique(large_image_url(value, page.base_url)
                          for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
                          for value in page.meta.get(key, [])),
