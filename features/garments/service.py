@@ -5,7 +5,7 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
-from features.garments.extractors import BrandExtractorFactory, ProductPage
+from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage
 from shared import garment_utils
 from shared.errors import PayloadTooLargeError, UnprocessableError, UpstreamError, ValidationError
 
@@ -36,7 +36,7 @@ def load_product(*, db, settings, url, html=None, use_cache=True):
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
-        if cached is not None:
+        if cached is not None and cached.keys() >= PRODUCT_FIELDS:  # else written before a field was added
             return cached, True
     page_html, final_url = scraper.fetch_html(url, settings=settings)
     product = extract_product(url=final_url, html=page_html, fetch_json=partial(scraper.fetch_json, settings=settings))

@@ -33,6 +33,11 @@ FIELD_PRIORITY = {
     "gtin": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
 }
+# The fields of every product answer (a cached answer without one of them was written by an older version).
+PRODUCT_FIELDS = frozenset({
+    "title", "brand", "price", "list_price", "currency", "sku", "gtin", "availability", "images", "sizes", "colors",
+    "fabric", "description", "category", "wardrobe_category", "category_section", "garment_type", "size_chart",
+    "source_url", "canonical_url", "extractor", "field_sources"})
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
 _AVAILABILITY_NAMES = {True: "InStock", False: "OutOfStock"}
 IMAGE_LIMIT = 24

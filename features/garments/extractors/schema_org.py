@@ -27,7 +27,7 @@ _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "i
                   "value")
 _VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
 # The shop's own code for the product, best first; `mpn` is the maker's part number, a weaker stand-in.
-_SKU_KEYS = ("sku", "productID")
+_SKU_KEYS = ("sku", "productID", "productGroupID")
 _GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn", "identifier", "productID")
 _NOT_PAID_PRICE = re.compile(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", re.I)
 _MAX_DEPTH = 12
