@@ -76,6 +76,12 @@ def set_stage(db, job_id, attempt, stage, progress):
         (stage, progress, now_iso(), job_id, PROCESSING, attempt)) == 1
 
 
+def set_garments(db, job_id, attempt, garments):
+    """Record what the job found out about its garments (type, type_source, photo_type), in input order."""
+    db.execute_query("UPDATE tryon_jobs SET garments = ?, updated_at = ? WHERE job_id = ? AND status = ? "
+                     "AND attempts = ?", (json.dumps(garments), now_iso(), job_id, PROCESSING, attempt))
+
+
 def mark_done(db, job_id, attempt, *, result_image_path, provider):
     now = now_iso()
     return db.execute_query(
@@ -179,4 +185,5 @@ def _decode(row):
     row = dict(row)
     row["inputs"] = json.loads(row["inputs"]) if row.get("inputs") else {}
     row["options"] = json.loads(row["options"]) if row.get("options") else {}
+    row["garments"] = json.loads(row["garments"]) if row.get("garments") else None
     return row

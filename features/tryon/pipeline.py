@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from features.garments import service as garments_service
 from features.tryon import model
-from shared.ai_models import GarmentInput
+from shared.ai_models import GARMENT_TYPES, GarmentInput
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
@@ -16,6 +16,7 @@ log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
 PRODUCT_IMAGE_MAX_INPUT_DIMENSION = 10000
+DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
 STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "generating": 60, "saving": 90}
 
 
@@ -42,7 +43,8 @@ def run_job(deps, job):
 
     try:
         enter("fetching_garment")
-        garments = [_resolve_garment(deps, garment, job["options"]) for garment in job["inputs"]["garments"]]
+        garments = [_resolve_garment(deps, garment) for garment in job["inputs"]["garments"]]
+        model.set_garments(deps.db, job["job_id"], attempt, [_described(garment) for garment in garments])
         enter("preparing_images")
         person = deps.storage.read_image(job["inputs"]["person"]["path"])
         enter("generating")
@@ -61,9 +63,9 @@ def run_job(deps, job):
                           message="Something went wrong on our side while creating this try-on; please try again")
 
 
-def _resolve_garment(deps, garment, options):
+def _resolve_garment(deps, garment):
     """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded)."""
-    details = {}
+    details, page_type = {}, None
     if garment.get("url"):
         html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
         product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html)
@@ -72,13 +74,36 @@ def _resolve_garment(deps, garment, options):
                                  max_dimension=MODEL_INPUT_DIMENSION, max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
                                  max_input_dimension=PRODUCT_IMAGE_MAX_INPUT_DIMENSION)
         details = product_details(product)
-        detected_type = product.get("garment_type")
+        page_type = product.get("garment_type") or _type_from_details(details)
     else:
         image = deps.storage.read_image(garment["image_path"])
-        detected_type = None
-    details.update({k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")})
-    garment_type = garment.get("type") or detected_type or _type_from_details(details) or "top"
-    return GarmentInput(image=image, garment_type=garment_type, details=details)
+    client_details = {k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")}
+    details.update(client_details)
+    garment_type, source = _known_type(garment.get("type") or _type_from_details(client_details), page_type)
+    photo_type = None
+    if garment_type is None or deps.image_models.tryon.name == "local":
+        # The local model reads the photo anyway (the reading is cached); Gemini only needs it for the type.
+        # Imported here: mediapipe takes a second to load and a Gemini deployment may never need it.
+        from shared.ai_models.garment_photo import read_garment_photo
+        photo = read_garment_photo(image)
+        photo_type = photo.photo_type
+        if garment_type is None:
+            garment_type, source = photo.detected_type or DEFAULT_GARMENT_TYPE, "silhouette"
+    return GarmentInput(image=image, garment_type=garment_type, details=details, photo_type=photo_type,
+                        type_source=source)
+
+
+def _known_type(client_type, page_type):
+    """(type, source) from what the client or the product page says, in that order; (None, None) otherwise."""
+    for garment_type, source in ((client_type, "client"), (page_type, "page")):
+        if garment_type in GARMENT_TYPES:
+            return garment_type, source
+    return None, None
+
+
+def _described(garment):
+    """What the job shows of a garment it resolved: its type, where the type came from, how it was photographed."""
+    return {"type": garment.garment_type, "type_source": garment.type_source, "photo_type": garment.photo_type}
 
 
 def _download_product_image(deps, product, index):

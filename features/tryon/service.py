@@ -222,6 +222,21 @@ def timings(job):
             "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}
 
 
+def present_garments(job):
+    """Each garment as sent, with its type, where the type came from and how it was photographed once the
+    job has looked (before that, only a type the client gave)."""
+    resolved = job.get("garments") or []
+    garments = []
+    for position, garment in enumerate(job["inputs"].get("garments", [])):
+        found = resolved[position] if position < len(resolved) else {}
+        client_type = garment.get("type")
+        garments.append({"source": garment["source"], "url": garment.get("url"),
+                         "type": found.get("type", client_type),
+                         "type_source": found.get("type_source", "client" if client_type else None),
+                         "photo_type": found.get("photo_type")})
+    return garments
+
+
 def present_job(job, storage):
     """What clients see of a job: status, progress, stage, signed result URL or typed error, timings."""
     data = {
@@ -231,8 +246,7 @@ def present_job(job, storage):
         "stage": job["stage"],
         "kind": job["kind"],
         "provider": job["provider"],
-        "garments": [{"source": garment["source"], "url": garment.get("url"), "type": garment.get("type")}
-                     for garment in job["inputs"].get("garments", [])],
+        "garments": present_garments(job),
         "created_at": job["created_at"],
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],

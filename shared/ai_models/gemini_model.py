@@ -5,7 +5,6 @@ after the last attempt becomes an ImageModelError. Gemini cannot return transpar
 removal asks for the person on a flat green background and keys that colour out locally.
 """
 import importlib.util
-import re
 
 import numpy as np
 from google import genai
@@ -17,6 +16,7 @@ from shared.ai_models.errors import ImageModelError
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, tryon_prompt
 from shared.errors import ValidationError
 from shared.image_processing import encode_image, load_image, probe_image
+from shared.text_patterns import compile_pattern
 
 RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504]
 # Larger inputs are scaled down before upload: the model works at about this size anyway.
@@ -29,6 +29,7 @@ _HTTP_LIBRARIES = [importlib.import_module(name) for name in ("httpx2", "httpx")
                    if importlib.util.find_spec(name) is not None]
 _TIMEOUT_ERRORS = tuple(library.TimeoutException for library in _HTTP_LIBRARIES)
 _TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
+_RETRY_DELAY = compile_pattern(r"(\d+)(?:\.\d+)?s")
 
 
 class GeminiImageModel:
@@ -141,7 +142,7 @@ def _retry_delay_seconds(error_body):
     """Seconds from a google.rpc.RetryInfo detail ("7s"), or a default."""
     error = (error_body or {}).get("error", {}) if isinstance(error_body, dict) else {}
     for detail in error.get("details") or []:
-        match = re.fullmatch(r"(\d+)(?:\.\d+)?s", str(detail.get("retryDelay", "")))
+        match = _RETRY_DELAY.fullmatch(str(detail.get("retryDelay", "")))
         if match:
             return max(1, int(match[1]))
     return _DEFAULT_RETRY_AFTER_SECONDS

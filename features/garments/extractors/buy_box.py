@@ -9,22 +9,22 @@ sharing the deepest block with it. So the recommendation tiles, headers and foot
 in the document lose to the buy box.
 """
 import itertools
-import re
 
 from features.garments.extractors.page import following_text
 from features.garments.extractors.schema_org import title_likeness
 from features.garments.extractors.values import (clean_text, money_amounts, parse_currency, parse_identifier,
                                                  parse_price)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Elements a page marks as a price or a crossed-out price ("rice" finds "price" and "Price" without lower-casing
 # every attribute of the page, which costs more than the whole search).
 _PRICES = "//*[contains(@class, 'rice') or contains(@id, 'rice')] | //del | //s | //strike"
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
-LIST_PRICE_MARK = re.compile(r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|"
-                             r"crossed|deprecated|retail", re.I)
-_OTHER_PRICE_MARK = re.compile(r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|"
+LIST_PRICE_MARK = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|"
+                             r"crossed|deprecated|retail", IGNORECASE)
+_OTHER_PRICE_MARK = compile_pattern(r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|"
                                r"shipping|delivery|saving|(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|"
-                               r"percent|badge|label|tax|vat|deposit|monthly|credit|finance", re.I)
+                               r"percent|badge|label|tax|vat|deposit|monthly|credit|finance", IGNORECASE)
 STRUCK_THROUGH = ("del", "s", "strike")
 _HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
@@ -33,52 +33,52 @@ _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the pa
 _STOCK_MARKED = ("//*[contains(@class, 'tock') or contains(@id, 'tock') or contains(@class, 'vailab') or "
                  "contains(@id, 'vailab')]")
 _STOCK_TEXT_LIMIT = 100
-SOLD_OUT = re.compile(
+SOLD_OUT = compile_pattern(
     r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
     r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
     r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
     r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
-    r"售罄|缺货|غير متوفر|نفذ|אזל", re.I)
-_IN_STOCK = re.compile(
+    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
+_IN_STOCK = compile_pattern(
     r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
-    r"متوفر|במלאי", re.I)
+    r"متوفر|במלאי", IGNORECASE)
 # Controls, and links styled or named as one (a page has thousands of plain links; reading each costs).
 _CART_CANDIDATES = ("//button | //input[@type='submit' or @type='button' or @type='image'] | //*[@role='button'] | "
                     "//a[contains(@class, 'art') or contains(@id, 'art') or contains(@class, 'uy') or "
                     "contains(@id, 'uy') or contains(@class, 'asket') or contains(@class, 'btn') or "
                     "contains(@class, 'utton') or contains(@class, 'ag')]")
 # What an add-to-cart control says or is named, in the languages shops use.
-_CART_TEXT = re.compile(
+_CART_TEXT = compile_pattern(
     r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den (?:warenkorb|einkaufswagen)|warenkorb|"
     r"ajouter au panier|añadir al carrito|agregar al carrito|añadir a la cesta|comprar ahora|aggiungi al carrello|"
     r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
     r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
-    r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל", re.I)
-_CART_NAME = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
-                        r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", re.I)
+    r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל", IGNORECASE)
+_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
+                        r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
 _CART_TEXT_LIMIT = 60
 _LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
 _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nearest: a list of products
 # A link to the cart page shows the cart; it adds nothing to it.
-_CART_PAGE = re.compile(r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|"
-                        r"koszyk|korzina|checkout)/?(?:[?#]|$)", re.I)
-DISABLED_CLASS = re.compile(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
-                            r"inactive|not-?available|is-?empty", re.I)
+_CART_PAGE = compile_pattern(r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|"
+                        r"koszyk|korzina|checkout)/?(?:[?#]|$)", IGNORECASE)
+DISABLED_CLASS = compile_pattern(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
+                            r"inactive|not-?available|is-?empty", IGNORECASE)
 _CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small", "label", "h2", "h3", "h4", "h5",
               "h6", "em", "i")
 # Labels under which pages print the product's own code.
-_CODE_LABEL = re.compile(
+_CODE_LABEL = compile_pattern(
     r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|article\s*(?:number|no\.?|code)|"
     r"art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|"
     r"réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
     r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
-    r'מק"?ט)\s*[:#.]?\s*', re.I)
-_CODE_VALUE = re.compile(r"[\w./-]*\d[\w./-]*")
+    r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
+_CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 _CODE_LABEL_LIMIT = 60
 # Hidden fields of the add-to-cart form that carry the product's code or price.
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",

@@ -1,14 +1,15 @@
 """Turning the raw values shops publish into clean ones: text, prices, currencies, availability, URLs."""
 import html
 import math
-import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)])")
+from shared.text_patterns import IGNORECASE, compile_pattern, escape
+
+_TAG = compile_pattern(r"<[^>]+>")
+_SPACE = compile_pattern(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = compile_pattern(r"\s+([.,;:!?)])")
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
-_PLACEHOLDER = re.compile(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", re.I)
+_PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS",
@@ -18,7 +19,7 @@ CURRENCY_SYMBOLS = {
     "฿": "THB", "원": "KRW", "円": "JPY", "元": "CNY", "₦": "NGN",
 }
 # Symbols several currencies share: the page's country tells which one is meant.
-AMBIGUOUS_CURRENCY = re.compile(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", re.I)
+AMBIGUOUS_CURRENCY = compile_pattern(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", IGNORECASE)
 _ISO_CURRENCIES = {
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB",
     "JPY", "CNY", "KRW", "INR", "AUD", "NZD", "CAD", "MXN", "BRL", "ARS", "CLP", "COP", "PEN", "UYU",
@@ -26,8 +27,8 @@ _ISO_CURRENCIES = {
     "PHP", "VND", "TWD", "ISK", "UAH", "MAD", "NGN", "KES",
 }
 # A symbol made of letters counts only as a word of its own ("ft" in "gift" is no forint).
-_CURRENCY_SYMBOL = re.compile("|".join(
-    rf"(?<![^\W\d_]){re.escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else re.escape(symbol)
+_CURRENCY_SYMBOL = compile_pattern("|".join(
+    rf"(?<![^\W\d_]){escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else escape(symbol)
     for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)))
 _AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presale", "preorder", "backorder",
               "available", "true", "1", "yes", "instoreonly", "availablefororder", "lowstock", "low_stock",
@@ -37,16 +38,24 @@ _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinu
                 "not_available"}
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
-_SHOPIFY_SIZE_SUFFIX = re.compile(
+_SHOPIFY_SIZE_SUFFIX = compile_pattern(
     r"_(?:\d+x\d*|\d*x\d+|pico|icon|thumb|small|compact|medium|large|grande|master)(?:_crop_\w+)?(?:@\dx)?"
-    r"(?=\.(?:jpe?g|png|webp|gif)$)", re.I)
-_NOT_PRODUCT_IMAGE = re.compile(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
-                                r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", re.I)
-_NUMBER = re.compile(r"\d[\d.,\s\u00a0\u202f'’]*")
+    r"(\.(?:jpe?g|png|webp|gif))$", IGNORECASE)
+_NOT_PRODUCT_IMAGE = compile_pattern(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
+                                     r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", IGNORECASE)
+_NUMBER = compile_pattern(r"\d[\d.,\s\u00a0\u202f'’]*")
+_LINE_BREAK_TAG = compile_pattern(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>")
+_DIGIT_GROUPING = compile_pattern(r"[\s\u00a0\u202f'’]")
+_CURRENCY_CODE = compile_pattern(r"(?<![A-Z])[A-Z]{3}(?![A-Z])")
+_DIGITS = compile_pattern(r"\d+")
 # A minus sign right before the number or its currency symbol ("-5", "-€5"): a refund or a discount, no price.
-_NEGATIVE = re.compile(r"[-−][^\w\s]{0,3}$")
-# No shop asks more than this; a longer number is an id, a phone number or garbage, not a price.
+_NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
+_WORD_CHARACTER = compile_pattern(r"\w")
+_GTIN_SEPARATORS = compile_pattern(r"[\s-]")
+# No shop asks more than this; a longer number is an id, a phone number or garbage, not a price. Less than a cent
+# is no price either (it would round to 0).
 MAX_PRICE = 1e12
+MIN_PRICE = 0.01
 _IDENTIFIER_LIMIT = 64
 _GTIN_LENGTHS = (8, 12, 13, 14)
 
@@ -70,7 +79,7 @@ def clean_multiline(value):
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     text = html.unescape(str(value))
-    text = re.sub(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>", "\n", text)
+    text = _LINE_BREAK_TAG.sub("\n", text)
     text = html.unescape(_TAG.sub(" ", text))
     lines = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", line)).strip() for line in text.splitlines()]
     text = "\n".join(line for line in lines if line)
@@ -85,20 +94,20 @@ def parse_price(value):
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return float(value) if 0 < value <= MAX_PRICE else None
+        return float(value) if 0 < value <= MAX_PRICE else None  # whole units: 1 is a price
     if isinstance(value, float):
         return plausible_price(value)
     text = str(value)
     match = _NUMBER.search(text)
     if not match or _NEGATIVE.search(text[:match.start()]):
         return None
-    return plausible_price(_to_float(re.sub(r"[\s\u00a0\u202f'’]", "", match.group()).strip(".,")))
+    return plausible_price(_to_float(_DIGIT_GROUPING.sub("", match.group()).strip(".,")))
 
 
 def plausible_price(number):
-    """The number when it can be a price (finite, above zero, at most MAX_PRICE), else None."""
+    """The number when it can be a price (finite, from MIN_PRICE to MAX_PRICE), else None."""
     return float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) and \
-        math.isfinite(number) and 0 < number <= MAX_PRICE else None
+        math.isfinite(number) and MIN_PRICE <= number <= MAX_PRICE else None
 
 
 def _to_float(digits):
@@ -125,7 +134,7 @@ def parse_currency(value):
     text = clean_text(value)
     if not text:
         return None
-    code = next((code for code in re.findall(r"(?<![A-Z])[A-Z]{3}(?![A-Z])", text.upper()) if code in _ISO_CURRENCIES),
+    code = next((code for code in _CURRENCY_CODE.findall(text.upper()) if code in _ISO_CURRENCIES),
                 None)
     if code:
         return code
@@ -171,7 +180,7 @@ def parse_identifier(value):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = clean_text(value)
-    if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not re.search(r"\w", text):
+    if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
         return None
     return text
 
@@ -180,7 +189,7 @@ def parse_gtin(value):
     """A GTIN-8/12/13/14 (EAN, UPC, ISBN-13) as its digits when its check digit is right, else None."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    digits = re.sub(r"[\s-]", "", str(value).strip())
+    digits = _GTIN_SEPARATORS.sub("", str(value).strip())
     if len(digits) not in _GTIN_LENGTHS or not digits.isdigit() or not digits.strip("0"):
         return None
     body, check = digits[:-1], int(digits[-1])
@@ -208,9 +217,9 @@ def large_image_url(value, base_url):
     filename = parts.path.rsplit("/", 1)[-1]
     if filename.startswith(".") or _NOT_PRODUCT_IMAGE.search(f"{parts.path}?{parts.query}"):
         return None
-    path = _SHOPIFY_SIZE_SUFFIX.sub("", parts.path)
+    path = _SHOPIFY_SIZE_SUFFIX.sub(r"\1", parts.path)
     params = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and re.fullmatch(r"\d+", val))]
+    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and _DIGITS.fullmatch(val))]
     query = parts.query if len(kept) == len(params) else urlencode(kept, safe="[]/:,@$")
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
