@@ -117,6 +117,7 @@ def test_meta_tags_stock_catalogue_id_and_sale_price(client):
     ("https://shop.example/item/93133869_pillows-pair", "93133869"),
     ("https://shop.example/women/leather-look-shirt-15213589.html?cgid=women", "15213589"),
     ("https://shop.example/store/122725?pid=260591", "260591"),
+    ("https://shop.example/en/coats/product.wool-blend-coat-red.0196680008.html", "0196680008"),
     ("https://shop.example/p/adilette-pool-slides", None),
     ("https://shop.example/p/galaxy-a01-red", None),
     ("https://shop.example/blog/2024/10", None),
@@ -246,3 +247,22 @@ def test_prices_that_are_no_price_are_dropped_never_a_500(client, price):
     assert b"Infinity" not in response.data and b"NaN" not in response.data
     answer = response.get_json()["data"]["product"]
     assert (answer["title"], answer["price"], answer["list_price"]) == ("Coat", None, None)
+
+
+def test_shopify_variant_code_barcode_stock_and_compare_at_price_in_cents(client):
+    def variant(variant_id, size, available, sku, barcode=None):
+        return {"id": variant_id, "title": size, "option1": size, "price": 11700, "compare_at_price": 19000,
+                "available": available, "sku": sku, "barcode": barcode}
+
+    product = {"id": 7, "title": "Walking shoe", "handle": "walking-shoe", "vendor": "Stride", "price": 11700,
+               "options": [{"name": "Size"}], "images": ["//shoes.example.com/cdn/shop/files/shoe.jpg"],
+               "variants": [variant(201, "7", False, "WS-7"), variant(202, "8", True, "WS-8", "4006381333931")]}
+    html = page(head='<link rel="preconnect" href="https://cdn.shopify.com">',
+                body=f'<script type="application/json" data-product-json>{json.dumps(product)}</script>'
+                     f"<script>var meta = {json.dumps({'product': product})};</script>")
+    shown = scraped(client, "https://shoes.example.com/products/walking-shoe", html)
+    # The variant the page shows first (the first one in stock) names the product; the state's cents are no list price.
+    assert facts(shown) == {"price": 117.0, "list_price": 190.0, "currency": None, "sku": "WS-8",
+                            "gtin": "4006381333931", "availability": "InStock"}
+    selected = scraped(client, "https://shoes.example.com/products/walking-shoe?variant=201", html)
+    assert (selected["sku"], selected["availability"]) == ("WS-7", "OutOfStock")

@@ -40,6 +40,7 @@ PRODUCT_FIELDS = frozenset({
     "source_url", "canonical_url", "extractor", "field_sources"})
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
 _AVAILABILITY_NAMES = {True: "InStock", False: "OutOfStock"}
+_LIST_PRICE_LIMIT = 10  # a crossed-out price more than ten times the price is another amount (often in cents)
 _BRAND_WORD = compile_pattern(r"[^\W_]+")
 _BRAND_WORDS = 8  # longer "brands" are sentences; their first words are enough to find them
 IMAGE_LIMIT = 24
@@ -193,7 +194,8 @@ def _ordered(findings, order):
 
 def _merge_price(findings, fields, sources):
     """The currency and the list price come with the price they belong to; another layer's currency only as a
-    fallback, and its list price only when it is above the price (a crossed-out price is the higher one)."""
+    fallback, and its list price only when it is above the price (a crossed-out price is the higher one), up to
+    ten times it."""
     # A price whose offer has expired (`priceValidUntil` passed) yields to a current one from another layer.
     ordered = sorted(_ordered(findings, FIELD_PRIORITY["price"]), key=lambda f: bool(f.fields.get("price_expired")))
     priced = next((f for f in ordered if f.fields.get("price")), None)
@@ -209,7 +211,8 @@ def _merge_price(findings, fields, sources):
         (f for f in ordered if f.fields.get("currency")), None)
     if currency_from is not None:
         fields["currency"], sources["currency"] = currency_from.fields["currency"], currency_from.source
-    listed = next((f for f in [priced, *ordered] if (f.fields.get("list_price") or 0) > price), None)
+    listed = next((f for f in [priced, *ordered]
+                   if price < (f.fields.get("list_price") or 0) <= _LIST_PRICE_LIMIT * price), None)
     if listed is not None:
         fields["list_price"], sources["list_price"] = listed.fields["list_price"], listed.source
 

@@ -10,15 +10,14 @@ in the document lose to the buy box.
 """
 import itertools
 
+from lxml import etree
+
 from features.garments.extractors.page import following_text
 from features.garments.extractors.schema_org import title_likeness
 from features.garments.extractors.values import (clean_text, money_amounts, parse_currency, parse_identifier,
                                                  parse_price)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
-# Elements a page marks as a price or a crossed-out price ("rice" finds "price" and "Price" without lower-casing
-# every attribute of the page, which costs more than the whole search).
-_PRICES = "//*[contains(@class, 'rice') or contains(@id, 'rice')] | //del | //s | //strike"
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
 LIST_PRICE_MARK = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|"
                              r"crossed|deprecated|retail", IGNORECASE)
@@ -30,8 +29,7 @@ _HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
-_STOCK_MARKED = ("//*[contains(@class, 'tock') or contains(@id, 'tock') or contains(@class, 'vailab') or "
-                 "contains(@id, 'vailab')]")
+_NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
 SOLD_OUT = compile_pattern(
     r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
@@ -46,11 +44,10 @@ _IN_STOCK = compile_pattern(
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"متوفر|במלאי", IGNORECASE)
-# Controls, and links styled or named as one (a page has thousands of plain links; reading each costs).
-_CART_CANDIDATES = ("//button | //input[@type='submit' or @type='button' or @type='image'] | //*[@role='button'] | "
-                    "//a[contains(@class, 'art') or contains(@id, 'art') or contains(@class, 'uy') or "
-                    "contains(@id, 'uy') or contains(@class, 'asket') or contains(@class, 'btn') or "
-                    "contains(@class, 'utton') or contains(@class, 'ag')]")
+_CONTROL_TAGS = ("button", "input")
+# Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
+# links, and reading each costs.
+_CONTROL_LINK_MARKERS = ("cart", "buy", "basket", "btn", "button", "bag")
 # What an add-to-cart control says or is named, in the languages shops use.
 _CART_TEXT = compile_pattern(
     r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den (?:warenkorb|einkaufswagen)|warenkorb|"
@@ -80,6 +77,11 @@ _CODE_LABEL = compile_pattern(
     r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 _CODE_LABEL_LIMIT = 60
+# How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
+# that can be one are matched against them.
+_CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod", "num",
+                        "kód", "ürü", "sto", "var", "tuo"}
+_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
 # Hidden fields of the add-to-cart form that carry the product's code or price.
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
                     "articlenumber", "skuid"}
@@ -119,29 +121,92 @@ def read_buy_box(page):
     def shown(element):
         """Outside other products and the page chrome, or in the page header with the heading."""
         return not page.in_other_product(element) or (header is not None and header in element.iterancestors())
-    prices, listed = _prices(page, closeness, shown)
+
+    marked = _marked_elements(page, shown)
+    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
-    listing = len({price for depth, _, price, _ in prices if depth == prices[0][0]}) >= _LISTING_PRICES if prices \
-        else False
-    _, _, price, price_element = prices[0] if prices else (0, 0, None, None)
-    control = _cart_control(page, closeness, shown)
+    listing = len({price for price, _ in prices}) >= _LISTING_PRICES
+    price, price_element = prices[0] if prices else (None, None)
+    controls = _closest([candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH],
+                        _is_cart_control, every_nearest=True)
+    control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
-    stock = _stock_statement(page, closeness, shown)
+    stock = next((available for available, _ in _closest(_ranked(marked.stock, closeness), _stock_of)), None)
     if price is None and form is not None:
         price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
     text = clean_text(price_element.text_content()) if price_element is not None else ""
+    code = next((code for code, _ in _closest(_ranked(marked.labels, closeness), _labelled_code)), None)
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
-        "list_price": _list_price(listed, price_element, price) if price_element is not None else None,
+        "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
-        "sku": _labelled_code(page, closeness, shown) or next(
-            (code for field in _hidden_fields(form, _FORM_CODE_NAMES) if (code := parse_identifier(field.get("value")))),
-            None),
+        "sku": code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
+                             if (code := parse_identifier(field.get("value")))), None),
         "for_sale": control is not None or stock is not None or (
             price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
     }
+
+
+class _Marked:
+    """The elements a page marks as prices, crossed-out prices, stock messages, controls and labels, in page order."""
+
+    def __init__(self):
+        self.prices, self.listed, self.stock, self.controls, self.labels = [], [], [], [], []
+
+
+def _marked_elements(page, shown):
+    """One pass over the page sorting out the elements each part of the buy box is looked for among; what they
+    say is read later, only for those closest to the heading."""
+    marked = _Marked()
+    for element in page.tree.iter(etree.Element):
+        tag = element.tag
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
+        control = tag in _CONTROL_TAGS or element.get("role") == "button" or (
+            tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
+        labelled = tag in _CODE_TAGS and _may_be_code_label(element.text)
+        if not (tag in STRUCK_THROUGH or "rice" in marker or "tock" in marker or "vailab" in marker or control
+                or labelled) or not shown(element):
+            continue
+        if tag in STRUCK_THROUGH or ("rice" in marker and LIST_PRICE_MARK.search(marker)):
+            marked.listed.append(element)
+        elif "rice" in marker and not _OTHER_PRICE_MARK.search(marker) and not _is_struck(element):
+            marked.prices.append(element)
+        if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS:
+            marked.stock.append(element)
+        if control and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image")):
+            marked.controls.append(element)
+        if labelled:
+            marked.labels.append(element)
+    return marked
+
+
+def _may_be_code_label(text):
+    head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
+    return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES
+
+
+def _ranked(elements, closeness):
+    """[(closeness, -order, element)], closest to the anchor first, then in page order."""
+    return sorted(((closeness(element), -order, element) for order, element in enumerate(elements)),
+                  key=lambda candidate: candidate[:2], reverse=True)
+
+
+def _closest(ranked, read, every_nearest=False):
+    """[(value, element)] of the first ranked element `read` finds a value in (not None), or of every element as
+    close as that one: elements are read closest first, and no further than needed."""
+    found, nearest = [], None
+    for depth, _, element in ranked:
+        if nearest is not None and depth < nearest:
+            break
+        value = read(element)
+        if value is not None:
+            found.append((value, element))
+            nearest = depth
+            if not every_nearest:
+                break
+    return found
 
 
 def _closeness_to(anchor):
@@ -154,27 +219,13 @@ def _closeness_to(anchor):
     return closeness
 
 
-def _prices(page, closeness, shown):
-    """([(closeness, -order, price, element)] of the prices to pay, closest to the heading first; [(element, -order)]
-    of the crossed-out prices): short texts with a currency and one amount."""
-    current, listed = [], []
-    for order, element in enumerate(page.tree.xpath(_PRICES)):
-        if not shown(element):
-            continue
-        marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.tag in STRUCK_THROUGH or LIST_PRICE_MARK.search(marker):
-            listed.append((element, -order))
-        elif not _OTHER_PRICE_MARK.search(marker) and not _is_struck(element) and (price := _price_of(element)):
-            current.append((closeness(element), -order, price, element))
-    return sorted(current, key=lambda candidate: candidate[:2], reverse=True), listed
-
-
 def _list_price(listed, price_element, price):
     """The crossed-out price closest to the price to pay, when it is higher (what it cost before a reduction)."""
-    closeness = _closeness_to(price_element)
-    higher = [(closeness(element), order, value) for element, order in listed
-              if (value := _price_of(element, keep_struck=True)) and value > price]
-    return max(higher)[2] if higher else None
+    higher = _closest(_ranked([element for element in listed if element is not price_element],
+                              _closeness_to(price_element)),
+                      lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price
+                      else None)
+    return higher[0][0] if higher else None
 
 
 def _price_of(element, keep_struck=False):
@@ -204,25 +255,16 @@ def _is_struck(element):
     return element.tag in STRUCK_THROUGH or any(ancestor.tag in STRUCK_THROUGH for ancestor in element.iterancestors())
 
 
-def _cart_control(page, closeness, shown):
-    """The add-to-cart control closest to the heading (sharing a block with it below the page's body); None without
-    one, or when several are as close (a list of products, each with its own)."""
-    found = []
-    for order, element in enumerate(page.tree.xpath(_CART_CANDIDATES)):
-        if _CART_PAGE.search(element.get("href") or "") or not shown(element):
-            continue
-        named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
-                                       element.get("data-type"), element.get("aria-label"), element.get("title"))))
-        if not _CART_NAME.search(named):
-            text = clean_text(element.get("value") or element.text_content()) or ""
-            if len(text) > _CART_TEXT_LIMIT or not _CART_TEXT.search(text):
-                continue
-        depth = closeness(element)
-        if depth > _BODY_DEPTH:
-            found.append((depth, -order, element))
-    found.sort(key=lambda candidate: candidate[:2], reverse=True)
-    nearest = [element for depth, _, element in found if depth == found[0][0]] if found else []
-    return nearest[0] if 0 < len(nearest) < _LISTING_CONTROLS else None
+def _is_cart_control(element):
+    """True for a control that adds to the cart by its name or its words (not a link to the cart page), else None."""
+    if _CART_PAGE.search(element.get("href") or ""):
+        return None
+    named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
+                                   element.get("data-type"), element.get("aria-label"), element.get("title"))))
+    if _CART_NAME.search(named):
+        return True
+    text = clean_text(element.get("value") or element.text_content()) or ""
+    return True if len(text) <= _CART_TEXT_LIMIT and _CART_TEXT.search(text) else None
 
 
 def _control_availability(control):
@@ -237,36 +279,22 @@ def _control_availability(control):
     return None if disabled else True
 
 
-def _stock_statement(page, closeness, shown):
-    """What the stock message closest to the heading says: False for sold out, True for in stock, None if none."""
-    statements = []
-    for order, element in enumerate(page.tree.xpath(_STOCK_MARKED)):
-        if element.tag in ("body", "html", "script", "style", "select", "option") or not shown(element):
-            continue
-        text = clean_text(element.text_content()) or ""
-        if len(text) > _STOCK_TEXT_LIMIT:
-            continue
-        available = False if SOLD_OUT.search(text) else True if _IN_STOCK.search(text) else None
-        if available is not None:
-            statements.append((closeness(element), -order, available))
-    return max(statements)[2] if statements else None
+def _stock_of(element):
+    """False when a stock message says sold out, True when it says in stock, None when it says neither."""
+    text = clean_text(element.text_content()) or ""
+    if len(text) > _STOCK_TEXT_LIMIT:
+        return None
+    return False if SOLD_OUT.search(text) else True if _IN_STOCK.search(text) else None
 
 
-def _labelled_code(page, closeness, shown):
-    """The product code printed under a label closest to the heading ("Product code: 287807", "Art.-Nr. 4711")."""
-    found = []
-    for order, element in enumerate(page.tree.iter(*_CODE_TAGS)):
-        own = element.text
-        if not own or len(own) > _CODE_LABEL_LIMIT:
-            continue
-        label = _CODE_LABEL.match(own.strip())
-        if not label or not shown(element):
-            continue
-        value = clean_text(own.strip()[label.end():]) or following_text(element)
-        code = parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
-        if code:
-            found.append((closeness(element), -order, code))
-    return max(found)[2] if found else None
+def _labelled_code(element):
+    """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
+    own = element.text.strip()
+    label = _CODE_LABEL.match(own)
+    if not label:
+        return None
+    value = clean_text(own[label.end():]) or following_text(element)
+    return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
 
 
 def _hidden_fields(form, names):

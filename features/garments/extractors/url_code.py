@@ -9,13 +9,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that name the product (normalised: lower case, no _ or -).
-_ID_PARAMETERS = ("sku", "pid", "productid", "itemid", "articleid", "idproduct", "productcode", "articlenumber",
+_ID_PARAMETERS = ("sku", "skuid", "pid", "productid", "itemid", "articleid", "idproduct", "productcode", "articlenumber",
                   "itemnumber")
 _EXTENSION = compile_pattern(r"\.(?:html?|php|aspx?|jsp)$", IGNORECASE)
 # A code: 5 to 24 letters and digits with at least two digits (not a word, not a year or a size).
 _CODE = compile_pattern(r"[a-z\d]{5,24}", IGNORECASE)
 _CODE_DIGITS = 2
-_SLUG_SEPARATOR = compile_pattern(r"[-_~+,]")
+_SLUG_SEPARATOR = compile_pattern(r"[-_~+,.]")
 
 
 def read_url(page):
