@@ -155,6 +155,8 @@ def test_a_page_without_any_data_read_from_its_buy_box(client):
                 body=BUY_BOX.format(stock='<p class="stock-status">Only 3 left in stock</p>'))
     answer = scraped(client, "https://homeware.example.com/kettle", html)
     assert answer["title"] == "Stovetop kettle 2 l"
+    # No brand stated: the shop's own name, as its title and host name spell it, is the brand of its house goods.
+    assert (answer["brand"], answer["field_sources"]["brand"]) == ("Homeware", "site")
     assert facts(answer) == {"price": 39.0, "list_price": 49.0, "currency": "USD", "sku": "287807", "gtin": None,
                              "availability": "InStock"}
     assert answer["field_sources"]["price"] == answer["field_sources"]["sku"] == "html"
