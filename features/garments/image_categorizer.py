@@ -2,7 +2,6 @@
 
 One client per app (created by the controller's init_app, closed at shutdown), as google-genai expects.
 """
-import re
 
 import httpx2
 from google import genai
@@ -11,11 +10,13 @@ from google.genai import errors, types
 from shared.errors import UpstreamError
 from shared.garment_utils import CATEGORY_SECTIONS, UNKNOWN_CATEGORY, category_fields
 from shared.image_processing import probe_image
+from shared.text_patterns import compile_pattern
 
 PROMPT = ("You are cataloguing a fashion shop. Which kind of garment or accessory is the main item in this photo? "
           "Answer with exactly one of these words and nothing else: "
           + ", ".join(CATEGORY_SECTIONS) + ", none.")
 IMAGE_CONFIDENCE = 0.7
+_SECTION_WORDS = {name: compile_pattern(rf"\b{name}\b") for name in CATEGORY_SECTIONS}
 
 
 class GarmentImageClassifier:
@@ -44,7 +45,7 @@ class GarmentImageClassifier:
             raise UpstreamError("The AI provider could not be reached", code="IMAGE_CATEGORIZATION_FAILED",
                                 details={"reason": type(exc).__name__}) from exc
         answer = (response.text or "").strip() if response.candidates else ""
-        category = next((name for name in CATEGORY_SECTIONS if re.search(rf"\b{name}\b", answer.lower())), None)
+        category = next((name for name in CATEGORY_SECTIONS if _SECTION_WORDS[name].search(answer.lower())), None)
         if category is None:
             return {**UNKNOWN_CATEGORY, "model_answer": answer[:200]}
         fields = category_fields(category)

@@ -4,11 +4,12 @@ Multipart forms carry every value as text, JSON bodies carry native types; every
 accepts both, so the same rules apply whichever way the client sends an item.
 """
 import math
-import re
 
 from shared.errors import ValidationError
 from shared.request_data import parse_json_text
-from shared.validators import validate_choice, validate_integer, validate_numeric, validate_text, validate_url
+from shared.text_patterns import compile_pattern
+from shared.validators import (refuse_unknown_fields, validate_choice, validate_integer, validate_numeric, validate_text,
+                               validate_url)
 
 GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
 
@@ -37,10 +38,11 @@ MAX_FABRIC_ENTRIES = 20
 FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
 
 SECTION_NAME_MAX_LENGTH = 100
-_SECTION_NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SECTION_NAME = compile_pattern(r"^[a-z0-9][a-z0-9_]*$")
+_CURRENCY = compile_pattern(r"^[A-Z]{3}$")
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
+_NAME_SEPARATORS = compile_pattern(r"[\s\-]+")
 
 
 def optional_text(value, field_name, max_length):
@@ -53,7 +55,7 @@ def clean_section_name(value, field_name="category_section"):
     text = validate_text(value, field_name, max_length=SECTION_NAME_MAX_LENGTH)
     if not text:
         return None
-    name = re.sub(r"[\s\-]+", "_", text.lower())
+    name = _NAME_SEPARATORS.sub("_", text.lower())
     if not _SECTION_NAME.match(name):
         raise ValidationError(f"{field_name} may contain only letters, digits, spaces, hyphens and underscores",
                               code="INVALID_SECTION_NAME", details={"field": field_name})
@@ -140,10 +142,7 @@ def clean_garment_url(value):
 
 def clean_item_fields(data):
     """The item columns present in data, cleaned (references such as category are resolved by the service)."""
-    unknown = sorted(set(data) - set(ITEM_FIELDS) - set(ITEM_READ_ONLY_FIELDS))
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
-                              details={"fields": unknown, "allowed": list(ITEM_FIELDS)})
+    refuse_unknown_fields(data, ITEM_FIELDS, ignored=ITEM_READ_ONLY_FIELDS)
     cleaned = {name: optional_text(data[name], name, limit) for name, limit in ITEM_TEXT_LIMITS.items()
                if name in data}
     cleaners = {

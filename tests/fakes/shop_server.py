@@ -10,20 +10,27 @@ them become this server's address. Routes:
   /products/harbour-linen-shirt Shopify page without embedded product JSON; `.js` serves the JSON
   /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
   /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
-                                are 400×400 noise, several hundred KB as PNG)
+                                are 400×400 noise, several hundred KB as PNG; "huge-<W>x<H>…" names are that
+                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000)
   /not-an-image                 an HTML page where an image was expected
   /status/<code>                that status; 403/429/503 carry a bot-challenge page
   /bot-wall                     a bot challenge answered with 200
   /slow?seconds=N               answers after N seconds
   /endless                      a body that never ends
   /drip                         one byte at a time, slowly, forever
+  /trickle?headers=S&body=S     the jsonld_graph page whose status line and headers arrive byte by byte over
+                                S seconds, then its body likewise (each read is quick; the whole is slow)
   /redirect?to=<url>            302 to the given URL
   /redirect-chain/<n>           n redirects in a row, then the jsonld_graph page
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
   /data.json                    a JSON document (not a web page)
+  /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
+  /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
 """
+import functools
 import gzip
 import io
+import struct
 import threading
 import time
 import zlib
@@ -39,6 +46,31 @@ from tests.fakes.loopback import LoopbackServer
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
                  "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+
+
+@functools.lru_cache(maxsize=4)
+def huge_image(width, height, image_format):
+    """A plain image of width×height pixels: a PNG is written row by row (never whole in memory here)."""
+    if image_format == "jpeg":
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, "JPEG", quality=80)
+        return buffer.getvalue()
+    compressor, row = zlib.compressobj(9), b"\x00" + b"\x7f" * (width * 3)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def padded_page(html, kilobytes):
+    """The page with about `kilobytes` KB of ordinary markup added (a long list of related products): a page that
+    is costly to read only because it is large."""
+    item = ('<li class="related"><a href="/products/item-{0}"><img src="/images/item-{0}.jpg" alt="Item {0}">'
+            'Related item {0} in cotton</a> <span class="price">€{1}.95</span></li>')
+    count = kilobytes * 1000 // len(item.format(0, 0))
+    return html.replace("</body>", "<ul>" + "".join(item.format(i, i % 90) for i in range(count)) + "</ul></body>")
 
 
 class ShopServer(LoopbackServer):
@@ -97,6 +129,8 @@ class ShopServer(LoopbackServer):
                     return self._endless(b"<html><body>" + b"<p>filler</p>" * 1000)
                 if path == "/drip":
                     return self._endless(b"x", pause=0.2)
+                if path == "/trickle":
+                    return self._trickle(float(query.get("headers", ["0"])[0]), float(query.get("body", ["0"])[0]))
                 if path == "/redirect":
                     return self._redirect(query["to"][0])
                 if path.startswith("/redirect-chain/"):
@@ -108,6 +142,14 @@ class ShopServer(LoopbackServer):
                     html = shop._render(PAGES_DIR / f"{name}.html").encode()
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path.startswith("/large/"):
+                    html = padded_page(shop._render(PAGES_DIR / f"{path.removeprefix('/large/')}.html"),
+                                       int(query.get("kb", ["1000"])[0]))
+                    return self._send(200, html.encode(), "text/html; charset=utf-8")
+                if path.startswith("/charset/"):
+                    label, name = path.removeprefix("/charset/").split("/", 1)
+                    return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
+                                      f"text/html; charset={label}")
                 if path == "/data.json":
                     return self._send(200, b'{"hello": "world"}', "application/json")
                 return self._send(404, b"<html><body><h1>Page not found</h1></body></html>", "text/html")
@@ -125,6 +167,10 @@ class ShopServer(LoopbackServer):
 
             def _image(self, path):
                 name = path.rsplit("/", 1)[-1]
+                if name.startswith("huge-"):
+                    width, height = (int(side) for side in name.split("-")[1].split(".")[0].split("x"))
+                    image_format = "png" if name.endswith(".png") else "jpeg"
+                    return self._send(200, huge_image(width, height, image_format), f"image/{image_format}")
                 seed = zlib.crc32(name.encode())
                 colour = (seed & 0xFF, (seed >> 8) & 0xFF, (seed >> 16) & 0xFF)
                 buffer = io.BytesIO()
@@ -150,6 +196,19 @@ class ShopServer(LoopbackServer):
                     if pause:
                         self.wfile.flush()
                         time.sleep(pause)
+                self.close_connection = True
+
+            def _trickle(self, header_seconds, body_seconds):
+                body = shop._render(PAGES_DIR / "jsonld_graph.html").encode()
+                head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+                        "Connection: close\r\n\r\n").encode()
+                for data, seconds in ((head, header_seconds), (body, body_seconds)):
+                    pieces = [data[i:i + max(1, len(data) // 50)] for i in range(0, len(data), max(1, len(data) // 50))]
+                    for piece in pieces:
+                        if shop._stopping.wait(seconds / len(pieces)):
+                            return
+                        self.wfile.write(piece)
+                        self.wfile.flush()
                 self.close_connection = True
 
             def _send(self, status, body, content_type, headers=None):
