@@ -4,7 +4,7 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
-from features.garments.extractors import BrandExtractorFactory, ProductPage, ai_reader
+from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from shared import garment_utils, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
@@ -38,7 +38,7 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
-        if cached is not None:
+        if cached is not None and cached.keys() >= PRODUCT_FIELDS:  # else written before a field was added
             return cached, True
     page_html, final_url = scraper.fetch_html(url, settings=settings, deadline=deadline)
     product = _extract_within_budget(settings, deadline, url=final_url, html=page_html,

@@ -190,6 +190,20 @@ class ProductPage:
 
 
 
+def next_element(element):
+    """The element's next sibling element (comments and processing instructions are skipped), or None."""
+    return next(element.itersiblings(etree.Element), None)
+
+
+def following_text(element):
+    """Text right after a label: its children, else the text after it, else the next sibling element."""
+    inner = clean_text("".join(child.text_content() for child in element if isinstance(child.tag, str)))
+    if inner or clean_text(element.tail):
+        return inner or clean_text(element.tail)
+    sibling = next_element(element)
+    return clean_text(sibling.text_content()) if sibling is not None else None
+
+
 def _is_inside_item_scope(element):
     return any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
 
