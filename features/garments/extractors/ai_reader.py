@@ -109,9 +109,13 @@ class ProductAIReader:
             _log.warning("AI reader: skipped for %s, no time left before the deadline", reading.url)
             return product
         answer = self._ask(reading, timeout)
-        found = validated(answer, reading, (html or "").casefold()) if answer else {}
-        if "price" in found and "currency" not in found and not product.get("currency"):
-            found["currency"] = parse_currency(answer.get("price"))
+        try:
+            found = validated(answer, reading, (html or "").casefold()) if answer else {}
+            if "price" in found and "currency" not in found and not product.get("currency"):
+                found["currency"] = parse_currency(answer.get("price"))
+        except Exception:  # noqa: BLE001 - the model's answer is outside input: whatever it holds, the page is answered
+            _log.exception("AI reader: its answer for %s could not be checked", reading.url)
+            return product
         found = {name: value for name, value in found.items() if value}
         if not found:
             return product
@@ -139,9 +143,6 @@ class ProductAIReader:
             _log.warning("AI reader: %s answered no JSON object for %s", self.model_name, reading.url)
             return None
         return answer
-
-    def close(self):
-        self._client.close()
 
 
 @lru_cache(maxsize=4)
