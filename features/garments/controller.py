@@ -46,6 +46,7 @@ def scrape_product():
 @bp.post("/categorize")
 @limit("RATELIMIT_CATEGORIZE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
+@json_limit("max_image_body_size")
 def categorize_garment():
     body = json_body()
     texts = {name: _optional_text(body, name, max_length) for name, max_length in TEXT_LIMITS.items()}
