@@ -211,12 +211,19 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     answer = scraped(client, "https://shop.example.com/backpack-rosso.html", html)
     assert (answer["price"], answer["list_price"], answer["field_sources"]["price"]) == (110.0, 219.99, "html")
 
-    # An offer whose price validity has passed yields to the price the page states now.
+    # An offer whose price validity has passed yields to the price the page's buy box shows now (taken from the
+    # best layer that states it too); a buy box showing the same price changes nothing.
     lot = {"@context": "https://schema.org", "@type": "Product", "name": "Pair of pillows",
            "offers": offer("150", priceValidUntil="2020-12-06T20:00:00.000Z")}
-    html = page(head=json_ld(lot) + '<meta property="product:price:amount" content="200">'
-                                    '<meta property="product:price:currency" content="USD">')
-    assert scraped(client, "https://shop.example.com/item/93133869_pillows", html)["price"] == 200.0
+    head = json_ld(lot) + '<meta property="product:price:amount" content="200"><meta property="og:type" ' \
+                          'content="product"><meta property="product:price:currency" content="USD">'
+    body = '<main><div class="lot"><h1>Pair of pillows</h1><div class="bidding"><span class="price">$200</span> 2 bids' \
+           '</div></div></main>'
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows", page(head=head, body=body))
+    assert (answer["price"], answer["field_sources"]["price"]) == (200.0, "meta")
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
+                     page(head=head, body=body.replace("$200", "$150")))
+    assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
 
 
 def test_stock_from_the_sizes_when_nothing_else_says(client):

@@ -35,7 +35,7 @@ _AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presa
               "lowonstock", "low_on_stock", "limitedstock", "in-stock"}
 _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
                 "false", "0", "no", "coming_soon", "comingsoon", "out-of-stock", "sold-out", "notavailable",
-                "not_available"}
+                "not_available", "oos"}
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
@@ -52,6 +52,8 @@ _DIGITS = compile_pattern(r"\d+")
 _NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
 _WORD_CHARACTER = compile_pattern(r"\w")
 _GTIN_SEPARATORS = compile_pattern(r"[\s-]")
+# The kind of code written before it ("isbn:9780552173742", "SKU: AB-12").
+_CODE_KIND = compile_pattern(r"^(?:sku|isbn|ean|upc|gtin|mpn|asin)\s*[:#]\s*", IGNORECASE)
 # No shop asks more than this; a longer number is an id, a phone number or garbage, not a price. Less than a cent
 # is no price either (it would round to 0).
 MAX_PRICE = 1e12
@@ -179,7 +181,7 @@ def parse_identifier(value):
     None for empty values, placeholders, prose and nested objects."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    text = clean_text(value)
+    text = _CODE_KIND.sub("", clean_text(value) or "")
     if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
         return None
     return text
