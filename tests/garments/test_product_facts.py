@@ -66,6 +66,11 @@ def test_microdata_sku_and_availability_link(client):
           <link itemprop="availability" href="https://schema.org/OutOfStock"></div></div>""")
     answer = scraped(client, "https://shop.example.com/canvas-tote", html)
     assert (answer["sku"], answer["availability"], answer["price"]) == ("CT-9", "OutOfStock", 25.0)
+    # Stock written in words, in the shop's language.
+    for words, availability in (("Sofort lieferbar", "InStock"), ("Nicht mehr lieferbar", "OutOfStock")):
+        html_in_words = html.replace('<link itemprop="availability" href="https://schema.org/OutOfStock">',
+                                     f'<span itemprop="availability">{words}</span>')
+        assert scraped(client, "https://shop.example.com/canvas-tote", html_in_words)["availability"] == availability
 
 
 def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):

@@ -7,12 +7,13 @@ other products) are skipped everywhere.
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.buy_box import DISABLED_CLASS, SOLD_OUT, main_heading, read_buy_box
+from features.garments.extractors.buy_box import DISABLED_CLASS, main_heading, read_buy_box
 from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
                                                  unique_materials)
 from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
-from features.garments.extractors.values import absolute_url, clean_multiline, clean_text, large_image_url, unique
+from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, absolute_url, clean_multiline, clean_text,
+                                                 large_image_url, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
@@ -264,10 +265,10 @@ def _size_label(raw):
         return None, False
     text = _SIZE_PREFIX.sub("", text)
     suffix = _SIZE_SUFFIX.search(text)
-    sold_out = bool(SOLD_OUT.search(text))
+    sold_out = bool(OUT_OF_STOCK_WORDS.search(text))
     if suffix and not _DIGIT.search(suffix.group()):
         text = text[:suffix.start()]
-    text = SOLD_OUT.sub("", text).strip(" -–|")
+    text = OUT_OF_STOCK_WORDS.sub("", text).strip(" -–|")
     if not text or len(text) > 24 or not _WORD_CHARACTER.search(text):
         return None, False
     return text, sold_out

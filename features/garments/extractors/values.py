@@ -36,6 +36,20 @@ _AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presa
 _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
                 "false", "0", "no", "coming_soon", "comingsoon", "out-of-stock", "sold-out", "notavailable",
                 "not_available", "oos"}
+# What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
+OUT_OF_STOCK_WORDS = compile_pattern(
+    r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
+    r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
+    r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
+    r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
+    r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
+    r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
+    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
+IN_STOCK_WORDS = compile_pattern(
+    r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
+    r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
+    r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
+    r"متوفر|במלאי", IGNORECASE)
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
@@ -57,6 +71,7 @@ _CODE_KIND = compile_pattern(r"^(?:sku|isbn|ean|upc|gtin|mpn|asin)\s*[:#]\s*", I
 # No shop asks more than this; a longer number is an id, a phone number or garbage, not a price. Less than a cent
 # is no price either (it would round to 0).
 MAX_PRICE = 1e12
+_STOCK_WORDS_LIMIT = 100
 MIN_PRICE = 0.01
 _IDENTIFIER_LIMIT = 64
 _GTIN_LENGTHS = (8, 12, 13, 14)
@@ -173,7 +188,12 @@ def parse_availability(value):
         return True
     if word in _UNAVAILABLE:
         return False
-    return None
+    return stock_in_words(value) if len(value) <= _STOCK_WORDS_LIMIT else None
+
+
+def stock_in_words(text):
+    """False when a text says sold out, True when it says in stock ("Auf Lager", "Only 3 left"), else None."""
+    return False if OUT_OF_STOCK_WORDS.search(text) else True if IN_STOCK_WORDS.search(text) else None
 
 
 def parse_identifier(value):
