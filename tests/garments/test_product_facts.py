@@ -280,3 +280,11 @@ def test_shopify_variant_code_barcode_stock_and_compare_at_price_in_cents(client
                             "gtin": "4006381333931", "availability": "InStock"}
     selected = scraped(client, "https://shoes.example.com/products/walking-shoe?variant=201", html)
     assert (selected["sku"], selected["availability"]) == ("WS-7", "OutOfStock")
+
+
+def test_a_colour_label_followed_by_a_price_names_no_colour(client):
+    # The colour's name is filled in by the page's script; what follows the label in the HTML is the price.
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Canvas sneaker",
+                              "offers": offer("29.95")}),
+                body='<div class="variant"><span class="label">Colour:</span><span class="price">$29.95</span></div>')
+    assert scraped(client, "https://shop.example.com/p/canvas-sneaker", html)["colors"] == []

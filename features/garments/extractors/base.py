@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
+from features.garments.extractors.values import is_color_name
 from shared.garment_utils import UNKNOWN_CATEGORY, categorize
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -177,6 +178,8 @@ def merge(findings):
     for field, order in FIELD_PRIORITY.items():
         for finding in _ordered(findings, order):
             value = finding.fields.get(field)
+            if field == "colors" and isinstance(value, list):
+                value = [color for color in value if is_color_name(color)]
             if value not in (None, "", [], {}):
                 fields[field], sources[field] = value, finding.source
                 break

@@ -65,6 +65,7 @@ _DIGITS = compile_pattern(r"\d+")
 # A minus sign right before the number or its currency symbol ("-5", "-€5"): a refund or a discount, no price.
 _NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
 _WORD_CHARACTER = compile_pattern(r"\w")
+_LETTER = compile_pattern(r"[^\W\d_]")
 _GTIN_SEPARATORS = compile_pattern(r"[\s-]")
 # The kind of code written before it ("isbn:9780552173742", "SKU: AB-12").
 _CODE_KIND = compile_pattern(r"^(?:sku|isbn|ean|upc|gtin|mpn|asin)\s*[:#]\s*", IGNORECASE)
@@ -72,6 +73,7 @@ _CODE_KIND = compile_pattern(r"^(?:sku|isbn|ean|upc|gtin|mpn|asin)\s*[:#]\s*", I
 # is no price either (it would round to 0).
 MAX_PRICE = 1e12
 _STOCK_WORDS_LIMIT = 100
+_COLOR_NAME_LIMIT = 60
 MIN_PRICE = 0.01
 _IDENTIFIER_LIMIT = 64
 _GTIN_LENGTHS = (8, 12, 13, 14)
@@ -194,6 +196,12 @@ def parse_availability(value):
 def stock_in_words(text):
     """False when a text says sold out, True when it says in stock ("Auf Lager", "Only 3 left"), else None."""
     return False if OUT_OF_STOCK_WORDS.search(text) else True if IN_STOCK_WORDS.search(text) else None
+
+
+def is_color_name(value):
+    """Whether a colour a layer read can be one: a short text with a letter, not a price ("$29.95") or a link."""
+    return isinstance(value, str) and 0 < len(value) <= _COLOR_NAME_LIMIT and bool(_LETTER.search(value)) \
+        and not money_amounts(value) and not value.lower().startswith(("http:", "https:", "//"))
 
 
 def parse_identifier(value):
