@@ -4,9 +4,10 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
-from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage
-from shared import garment_utils
-from shared.errors import PayloadTooLargeError, UnprocessableError, UpstreamError, ValidationError
+from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
+from shared import garment_utils, process_pool
+from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
+                           ValidationError)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that only say where a visitor came from; they never change the product shown.
@@ -18,35 +19,62 @@ NO_IMAGES_REASON = ("No product images were found. The page may build its galler
                     "images lazily; send the rendered page as `html` from the browser to read them.")
 
 
-def get_product(*, db, settings, url: str, html: str | None = None, use_cache: bool = True) -> dict:
+def get_product(*, db, settings, url: str, html: str | None = None, use_cache: bool = True, deadline=None) -> dict:
     """The normalised product on the page at `url` (client `html` is read instead of fetching)."""
-    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache)[0]
+    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache, deadline=deadline)[0]
 
 
-def load_product(*, db, settings, url, html=None, use_cache=True):
+def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None):
     """(product, cached?): like get_product, also saying whether the answer came from the cache.
 
     Only pages this server fetched are cached: client HTML could carry anything, and a cache shared
-    by all users must not be written by one of them.
+    by all users must not be written by one of them. `deadline` (a time.monotonic() value, e.g. a
+    try-on job's) ends the fetch and the extraction no later than that.
     """
     scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="skip")
     if html is not None:
         check_client_html(settings=settings, html=html)
-        return extract_product(url=url, html=html), False
+        return _extract_within_budget(settings, deadline, url=url, html=html), False
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
         if cached is not None and cached.keys() >= PRODUCT_FIELDS:  # else written before a field was added
             return cached, True
-    page_html, final_url = scraper.fetch_html(url, settings=settings)
-    product = extract_product(url=final_url, html=page_html, fetch_json=partial(scraper.fetch_json, settings=settings))
+    page_html, final_url = scraper.fetch_html(url, settings=settings, deadline=deadline)
+    product = _extract_within_budget(settings, deadline, url=final_url, html=page_html,
+                                     fetch_json=partial(scraper.fetch_json, settings=settings, deadline=deadline))
     product["source_url"] = url
     model.upsert(db, [key, *_canonical_key(product, final_url)], product)
     return product, False
 
 
-def extract_product(*, url, html, fetch_json=None):
-    """Extraction on HTML already in hand, with the extractor chosen for the URL/page."""
+def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
+    """extract_product in an extraction worker process, stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
+    `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it. With the
+    AI reader configured, the worker also reduces the page for it, and the reader (network, not CPU) asks the
+    model here for the fields the layers left empty."""
+    pool = process_pool.shared_pool("extraction", size=settings.EXTRACTION_WORKERS, preload=(__name__,),
+                                    memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024)
+    reader = ai_reader.reader_for(settings)
+    try:
+        product, reading = pool.run(extract_product, budget=settings.EXTRACTION_TIMEOUT_SECONDS, deadline=deadline,
+                                    callbacks={"fetch_json": fetch_json} if fetch_json else None, url=url, html=html,
+                                    reading_chars=reader.max_chars if reader else 0)
+    except process_pool.TaskStopped:
+        raise UnprocessableError(
+            "This page is too complex to read within our limits, so reading it was stopped; try the product's own "
+            "page rather than a listing or search page", code="PAGE_TOO_COMPLEX",
+            details={"url": url, "limit_seconds": settings.EXTRACTION_TIMEOUT_SECONDS}) from None
+    except process_pool.PoolBusy:
+        raise ServiceUnavailableError("Too many product pages are being read right now; try again in a few seconds",
+                                      code="EXTRACTION_BUSY", headers={"Retry-After": "5"}) from None
+    return reader.complete(reading, product, html=html, deadline=deadline) if reading else product
+
+
+def extract_product(*, url, html, fetch_json=None, reading_chars=0):
+    """(product, reading): extraction on HTML already in hand, with the extractor chosen for the URL/page (in
+    this process: callers on a request's or job's path go through _extract_within_budget); `reading` is the page
+    reduced to at most `reading_chars` for the AI reader, None when it is off or no field it reads is empty."""
     page = ProductPage(url, html)
     product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
@@ -55,7 +83,8 @@ def extract_product(*, url, html, fetch_json=None):
                                 details={"url": url, "hint": "send_html"})
         raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
                                  details={"url": url, "hint": "send_html"})
-    return product
+    wanted = ai_reader.wanted_fields(product) if reading_chars else []
+    return product, ai_reader.page_reading(page, wanted, reading_chars) if wanted else None
 
 
 def extract_images(*, db, settings, url, html=None):
@@ -73,9 +102,10 @@ def extract_images(*, db, settings, url, html=None):
     return result
 
 
-def fetch_image(*, settings, url: str) -> bytes:
-    """SSRF-safe image download: checked addresses, SCRAPER_MAX_IMAGE_BYTES, an image content type."""
-    return scraper.fetch_image_bytes(url, settings=settings)
+def fetch_image(*, settings, url: str, max_bytes=None, deadline=None) -> bytes:
+    """SSRF-safe image download: checked addresses, max_bytes (SCRAPER_MAX_IMAGE_BYTES), an image content type,
+    done by `deadline` (time.monotonic()) if given."""
+    return scraper.fetch_image_bytes(url, settings=settings, max_bytes=max_bytes, deadline=deadline)
 
 
 def check_url_allowed(*, settings, url: str) -> None:

@@ -8,7 +8,7 @@ from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
-from shared.request_data import json_body, json_form_field, pagination_args, read_upload
+from shared.request_data import json_body, json_form_field, json_limit, pagination_args, read_upload
 from shared.response import success_response
 from shared.storage import get_storage
 
@@ -29,6 +29,7 @@ def init_app(app):
 @bp.post("/tryon")
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+@json_limit("max_page_body_size")
 def create_tryon_job():
     return _accept(multi=False)
 
@@ -36,6 +37,7 @@ def create_tryon_job():
 @bp.post("/tryon/multi")
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+@json_limit("max_page_body_size")
 def create_multi_tryon_job():
     return _accept(multi=True)
 

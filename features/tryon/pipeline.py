@@ -2,8 +2,14 @@
 
 Plain functions over explicit dependencies, so the same code runs in an in-process worker thread
 or in a separate worker process (RQ). Whatever happens, the job row ends done or failed.
+
+A job has JOB_TIMEOUT_SECONDS from its claim. That deadline is handed to every step that can block
+(the page fetch, the page's extraction, the image download, the model call), so each gives up by
+then, and the worker itself fails the job with TIMEOUT and is free for the next one.
 """
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from features.garments import service as garments_service
 from features.tryon import model
@@ -15,7 +21,6 @@ from shared.logger import get_logger
 log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
-PRODUCT_IMAGE_MAX_INPUT_DIMENSION = 10000
 DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
 STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "generating": 60, "saving": 90}
 
@@ -32,47 +37,68 @@ class JobAbandoned(Exception):
     """The job stopped being ours (timed out or deleted) while we worked on it."""
 
 
+class DeadlinePassed(Exception):
+    """The job's time ran out between two steps."""
+
+
 def run_job(deps, job):
     """Process a job this worker has claimed; records the outcome on the row."""
     attempt = job["attempts"]
     provider = deps.image_models.tryon.name
+    timeout_seconds = deps.settings.JOB_TIMEOUT_SECONDS
+    deadline = job_deadline(job, timeout_seconds)
 
     def enter(stage):
+        if time.monotonic() >= deadline:
+            raise DeadlinePassed()
         if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage]):
             raise JobAbandoned()
 
     try:
         enter("fetching_garment")
-        garments = [_resolve_garment(deps, garment) for garment in job["inputs"]["garments"]]
+        garments = [_resolve_garment(deps, garment, deadline) for garment in job["inputs"]["garments"]]
         model.set_garments(deps.db, job["job_id"], attempt, [_described(garment) for garment in garments])
         enter("preparing_images")
         person = deps.storage.read_image(job["inputs"]["person"]["path"])
         enter("generating")
-        result = deps.image_models.tryon.try_on(person, garments, job["options"])
+        result = deps.image_models.tryon.try_on(person, garments, job["options"],
+                                                timeout_seconds=deadline - time.monotonic())
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
         if not model.mark_done(deps.db, job["job_id"], attempt, result_image_path=path, provider=provider):
             deps.storage.delete_image(path)
     except JobAbandoned:
         log.warning("job abandoned", extra={"job_id": job["job_id"]})
-    except ApiError as error:
-        model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message, provider=provider)
+    except (DeadlinePassed, ApiError) as error:
+        if time.monotonic() >= deadline:  # whichever step noticed, the job ran out of time
+            model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
+        else:
+            model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message,
+                              provider=provider)
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
         model.mark_failed(deps.db, job["job_id"], attempt, code="INTERNAL_ERROR", provider=provider,
                           message="Something went wrong on our side while creating this try-on; please try again")
 
 
-def _resolve_garment(deps, garment):
+def job_deadline(job, timeout_seconds):
+    """The time.monotonic() value by which the job must end: JOB_TIMEOUT_SECONDS after its claim."""
+    elapsed = (datetime.now(timezone.utc) - model.parse_iso(job["started_at"])).total_seconds()
+    return time.monotonic() + timeout_seconds - max(0.0, elapsed)
+
+
+def _resolve_garment(deps, garment, deadline):
     """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded)."""
     details, page_type = {}, None
     if garment.get("url"):
         html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
-        product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html)
-        # Shops serve large renditions; fetch_image already capped the bytes, so only downscale here.
-        image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0)),
+        product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html,
+                                               deadline=deadline)
+        # Shops serve renditions of any size: the pixels decoded are held to what an upload may have (a JPEG
+        # decodes at a reduced scale first), so a 291 KB PNG of 10000×10000 pixels is refused, not decoded.
+        image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0), deadline),
                                  max_dimension=MODEL_INPUT_DIMENSION, max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
-                                 max_input_dimension=PRODUCT_IMAGE_MAX_INPUT_DIMENSION)
+                                 max_input_dimension=deps.settings.MAX_IMAGE_DIMENSION, reduce_first=True)
         details = product_details(product)
         page_type = product.get("garment_type") or _type_from_details(details)
     else:
@@ -106,7 +132,7 @@ def _described(garment):
     return {"type": garment.garment_type, "type_source": garment.type_source, "photo_type": garment.photo_type}
 
 
-def _download_product_image(deps, product, index):
+def _download_product_image(deps, product, index, deadline):
     images = product.get("images") or []
     if not images:
         raise UnprocessableError("The product page has no garment photo we could use; upload the garment image "
@@ -114,7 +140,7 @@ def _download_product_image(deps, product, index):
     if index >= len(images):
         raise UnprocessableError(f"garment_index {index} is out of range: the product has {len(images)} images",
                                  code="GARMENT_INDEX_OUT_OF_RANGE", details={"images": len(images)})
-    return garments_service.fetch_image(settings=deps.settings, url=images[index])
+    return garments_service.fetch_image(settings=deps.settings, url=images[index], deadline=deadline)
 
 
 def product_details(product):

@@ -11,7 +11,7 @@ from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.models import user as user_model
-from shared.validators import validate_integer, validate_text, validate_url
+from shared.validators import field_list, validate_integer, validate_text, validate_url
 
 DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
 MAX_GARMENTS = 5
@@ -73,7 +73,7 @@ def _validate_details(details, field_name):
         raise ValidationError(f"{field_name} must be an object", details={"field": field_name})
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
-        raise ValidationError(f"{field_name} has unknown keys: {', '.join(unknown)}",
+        raise ValidationError(f"{field_name} has unknown keys: {field_list(unknown)}",
                               details={"field": field_name, "allowed": list(DETAIL_FIELDS)})
     return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
 

@@ -47,8 +47,9 @@ class ImageModel(Protocol):
     def remove_background(self, image: bytes) -> bytes:
         """PNG with the person kept and the background transparent."""
 
-    def try_on(self, person: bytes, garments: list, options: dict) -> bytes:
-        """PNG of the person wearing the garments; options may hold aspect_ratio."""
+    def try_on(self, person: bytes, garments: list, options: dict, *, timeout_seconds: float | None = None) -> bytes:
+        """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
+        gives up after timeout_seconds (the job's time left)."""
 
 
 @dataclass

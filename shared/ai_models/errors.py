@@ -5,8 +5,9 @@ from shared.errors import ApiError
 _KINDS = {
     "NO_PERSON_DETECTED": (422, False, "No person was found in the photo; use a photo that shows one person"),
     "MULTIPLE_PEOPLE": (422, False, "The photo shows more than one person; use a photo of just one person"),
-    "NO_POSE_DETECTED": (422, False, "The body parts this garment needs are not visible in the photo"),
-    "INVALID_GARMENT_IMAGE": (422, False, "The garment could not be separated from its product photo"),
+    "NO_POSE_DETECTED": (422, False, "The person's pose could not be made out in the photo"),
+    "BODY_PART_NOT_VISIBLE": (422, False, "The photo does not show the part of the body this garment is worn on"),
+    "INVALID_GARMENT_IMAGE": (422, False, "No garment could be found in the garment photo"),
     "CONTENT_BLOCKED": (422, False, "The AI provider refused this request on content-safety grounds"),
     "NO_IMAGE_RETURNED": (502, True, "The AI provider answered without an image"),
     "RATE_LIMITED": (429, True, "The AI provider's quota is exhausted for now; try again shortly"),
