@@ -292,7 +292,7 @@ def _colors(page, title):
 def _labelled_color(page):
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
-        match = _COLOR_LABEL.match(own)
+        match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
         if not match or page.in_other_product(element):
             continue
         value = clean_text(own[match.end():]) or following_text(element)
@@ -343,7 +343,7 @@ def _labelled_fabric(page):
     found = []
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
-        match = _FABRIC_LABEL.match(own)
+        match = _FABRIC_LABEL.match(own) if own else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
@@ -373,7 +373,8 @@ def _fabric_from_line(line):
     if not line or len(line) > 200:
         return []
     if ":" not in line:
-        return parse_composition(line) if _MATERIALS_ONLY.match(line) and _PERCENTAGE.search(line) else []
+        return parse_composition(line) if "%" in line and _PERCENTAGE.search(line) and _MATERIALS_ONLY.match(line) \
+            else []
     found = []
     for part in _LABELLED_PART.split(line):
         label, separator, value = part.partition(":")

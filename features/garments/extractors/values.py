@@ -9,6 +9,8 @@ _TAG = compile_pattern(r"<[^>]+>")
 _SPACE = compile_pattern(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = compile_pattern(r"\s+([.,;:!?)])")
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
+_PUNCTUATION = ".,;:!?)"
+_PLACEHOLDER_WORDS = {"undefined", "null", "none", "n/a", "false", "true"}
 _PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
 
 CURRENCY_SYMBOLS = {
@@ -87,10 +89,17 @@ def clean_text(value):
     if "<" in text:
         text = _TAG.sub(" ", text)
         text = html.unescape(text)
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
-    if not text or _PLACEHOLDER.search(text):
+    # Plain string operations where they do what the patterns do: this runs for nearly every text of a page.
+    text = " ".join(text.split())
+    if any(f" {mark}" in text for mark in _PUNCTUATION):
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    if not text or (_may_be_placeholder(text) and _PLACEHOLDER.search(text)):
         return None
     return text
+
+
+def _may_be_placeholder(text):
+    return "$" in text or "{{" in text or "<%" in text or text.lower() in _PLACEHOLDER_WORDS
 
 
 def clean_multiline(value):
