@@ -12,8 +12,7 @@ import itertools
 
 from lxml import etree
 
-from features.garments.extractors.page import following_text
-from features.garments.extractors.schema_org import title_likeness
+from features.garments.extractors.page import following_text, page_header
 from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, clean_text, money_amounts,
                                                  parse_currency, parse_identifier, parse_price, stock_in_words)
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -27,7 +26,6 @@ _OTHER_PRICE_MARK = compile_pattern(
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
     r"finance", IGNORECASE)
 STRUCK_THROUGH = ("del", "s", "strike")
-_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
@@ -81,35 +79,14 @@ _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "arti
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 
-def main_heading(page):
-    """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one most
-    like the page's title (pages also use h1s for messages and banners), the first among equals; else an h1 in the
-    page's header that is like the title (some pages put the product's name there); None without."""
-    titled = [h1 for h1 in page.tree.iter("h1") if clean_text(h1.text_content())]
-    title = clean_text(page.tree.findtext(".//title")) or page.meta_value("og:title")
-
-    def likeness(h1):
-        return title_likeness(clean_text(h1.text_content()), title)
-
-    headings = [h1 for h1 in titled if not page.in_other_product(h1)]
-    if headings:
-        return max(headings, key=likeness) if len(headings) > 1 else headings[0]
-    in_header = [h1 for h1 in titled if _page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
-    return max(in_header, key=likeness, default=None)
-
-
-def _page_header(element):
-    return next(element.iterancestors("header"), None)
-
-
 def read_buy_box(page):
     """What the page shows beside its main heading: price (with the list price crossed out beside it) and
     currency, stock, the product code, and `for_sale` when the heading has a buy box at all."""
-    heading = main_heading(page)
+    heading = page.main_heading
     if heading is None:
         return {}
     closeness = _closeness_to(heading)
-    header = _page_header(heading) if page.in_other_product(heading) else None
+    header = page_header(heading) if page.in_other_product(heading) else None
 
     def shown(element):
         """Outside other products and the page chrome, or in the page header with the heading."""

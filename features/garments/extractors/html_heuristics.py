@@ -7,7 +7,7 @@ other products) are skipped everywhere.
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.buy_box import DISABLED_CLASS, main_heading, read_buy_box
+from features.garments.extractors.buy_box import DISABLED_CLASS, read_buy_box
 from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
                                                  unique_materials)
 from features.garments.extractors.meta_tags import regional_currency
@@ -183,7 +183,7 @@ def _largest_srcset(srcset):
 
 def h1_title(page):
     """The text of the page's main heading (its first h1 outside other products' blocks)."""
-    heading = main_heading(page)
+    heading = page.main_heading
     return clean_text(heading.text_content()) if heading is not None else None
 
 
