@@ -77,7 +77,6 @@ _MAX_NODES = 60_000
 _PRODUCT_ID_KEYS = ("productid", "styleid", *SKU_KEYS, *GTIN_KEYS)
 _ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
 _WORD = compile_pattern(r"\w+")
-_KEY_SEPARATORS = compile_pattern(r"[_\-\s]")
 
 
 def read_app_state(page, title_hint=None):
@@ -212,7 +211,8 @@ def _words(text):
 
 @lru_cache(maxsize=4096)  # the same keys come back thousands of times in one page's state
 def _norm(key):
-    return _KEY_SEPARATORS.sub("", str(key)).lower()
+    """A key lower-cased without _, - or spaces (string operations: it runs for every key of the page's state)."""
+    return "".join(str(key).replace("_", "").replace("-", "").split()).lower()
 
 
 def _get(node, keys):

@@ -7,6 +7,7 @@ import chompjs
 import lxml.html
 from lxml import etree
 
+from features.garments.extractors.schema_org import title_likeness
 from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
@@ -21,6 +22,7 @@ _ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globa
                               r"(?:[{\[]|JSON\.parse\(\s*['\"`])")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
 _JSON = json.JSONDecoder(strict=False)
+_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
 _NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
 _NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
@@ -182,12 +184,34 @@ class ProductPage:
         return marked
 
     @cached_property
+    def main_heading(self):
+        """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
+        most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
+        h1 in the page's header that is like the title (some pages put the product's name there); None without."""
+        titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
+        title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
+
+        def likeness(h1):
+            return title_likeness(clean_text(h1.text_content()), title)
+
+        headings = [h1 for h1 in titled if not self.in_other_product(h1)]
+        if headings:
+            return max(headings, key=likeness) if len(headings) > 1 else headings[0]
+        in_header = [h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
+        return max(in_header, key=likeness, default=None)
+
+    @cached_property
     def canonical_link(self):
         for link in self.tree.iter("link"):
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
 
+
+
+def page_header(element):
+    """The header element around an element, or None."""
+    return next(element.iterancestors("header"), None)
 
 
 def next_element(element):
