@@ -18,12 +18,9 @@ MAX_TEXT_LENGTH = 20_000
 
 
 def init_app(app):
-    """One Gemini client for image categorisation, only when a key is configured."""
-    settings = app.extensions["settings"]
-    if settings.GEMINI_API_KEY:
-        classifier = GarmentImageClassifier.from_settings(settings)
-        app.extensions["garment_image_classifier"] = classifier
-        app.extensions.setdefault("shutdown_hooks", []).append(classifier.close)
+    """Image categorisation on the app's Gemini client, only when a key is configured."""
+    app.extensions["garment_image_classifier"] = GarmentImageClassifier.from_settings(
+        app.extensions["settings"], app.extensions["image_models"].gemini)
 
 
 @bp.post("/scrape")

@@ -132,9 +132,14 @@ def _one_per_core(method):
 
 class LocalImageModel:
     name = "local"
+    can_build_bodies = False
+
+    def availability(self):
+        """Always there: the model ships with the service."""
+        return {"provider": self.name, "model": None, "status": "ok", "reason": None}
 
     @_one_per_core
-    def remove_background(self, image):
+    def remove_background(self, image, meter=None):
         """PNG of the photo with everything but the person transparent."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
         body = Body(rgb)
@@ -146,7 +151,7 @@ class LocalImageModel:
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
     @_one_per_core
-    def try_on(self, person, garments, options):
+    def try_on(self, person, garments, options, meter=None):
         """PNG of the person with each garment warped onto their pose, bottom layers first."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
