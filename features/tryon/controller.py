@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, g, request
 from features.tryon import service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
@@ -41,6 +42,7 @@ def create_multi_tryon_job():
 
 
 def _accept(*, multi):
+    service.ensure_model_available(get_image_models().tryon)  # before the uploads are read
     accepted = service.create_job(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
                                   queue=current_app.extensions["tryon_queue"], user_id=g.user_id,
                                   request=_read_tryon_request(multi), multi=multi)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from features.garments import service as garments_service
 from features.tryon import model
 from shared.ai_models import GarmentInput
+from shared.ai_models.usage import UsageMeter
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
@@ -32,9 +33,13 @@ class JobAbandoned(Exception):
 
 
 def run_job(deps, job):
-    """Process a job this worker has claimed; records the outcome on the row."""
+    """Process a job this worker has claimed; records the outcome (and what the AI calls used) on the row."""
     attempt = job["attempts"]
     provider = deps.image_models.tryon.name
+    meter = UsageMeter(deps.image_models.gemini.prices if deps.image_models.gemini else None)
+
+    def record_usage():
+        model.record_usage(deps.db, job["job_id"], provider=provider, usage=meter.as_dict())
 
     def enter(stage):
         if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage]):
@@ -46,17 +51,22 @@ def run_job(deps, job):
         enter("preparing_images")
         person = deps.storage.read_image(job["inputs"]["person"]["path"])
         enter("generating")
-        result = deps.image_models.tryon.try_on(person, garments, job["options"])
+        result = deps.image_models.tryon.try_on(person, garments, job["options"], meter=meter)
+        record_usage()
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
         if not model.mark_done(deps.db, job["job_id"], attempt, result_image_path=path, provider=provider):
             deps.storage.delete_image(path)
     except JobAbandoned:
+        record_usage()
         log.warning("job abandoned", extra={"job_id": job["job_id"]})
     except ApiError as error:
-        model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message, provider=provider)
+        record_usage()
+        model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message, provider=provider,
+                          details=error.details)
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
+        record_usage()
         model.mark_failed(deps.db, job["job_id"], attempt, code="INTERNAL_ERROR", provider=provider,
                           message="Something went wrong on our side while creating this try-on; please try again")
 

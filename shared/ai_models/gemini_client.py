@@ -165,11 +165,13 @@ class ModelChoice:
             self._check(scheduled=False)
 
     def status(self):
-        """{"model", "status" (ok | unavailable), "reason"} for /health."""
+        """{"model", "status" (ok | unavailable), "reason"}, and "retry_after" (seconds) while unavailable."""
         self._refresh_when_due()
         with self._lock:
-            return {"model": self._model, "status": "ok" if self._model else "unavailable",
-                    "reason": None if self._model else self._reason}
+            if self._model:
+                return {"model": self._model, "status": "ok", "reason": None}
+            reason = self._reason
+        return {"model": None, "status": "unavailable", "reason": reason, "retry_after": self.retry_after_seconds()}
 
     def retry_after_seconds(self):
         """Seconds until the next time the API is asked (at least 1)."""

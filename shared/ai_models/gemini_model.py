@@ -48,11 +48,9 @@ class GeminiImageModel:
                    refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
     def availability(self):
-        """{"provider", "model", "status", "reason"}: can try-ons be generated right now?"""
+        """{"provider", "model", "status", "reason"} (and "retry_after" while unavailable): can try-ons be
+        generated right now?"""
         return {"provider": self.name, **self._models.status()}
-
-    def retry_after_seconds(self):
-        return self._models.retry_after_seconds()
 
     def remove_background(self, image, meter=None):
         """PNG of the person with a transparent background."""
