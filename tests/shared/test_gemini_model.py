@@ -253,7 +253,7 @@ def test_the_first_configured_model_the_key_can_use_is_called(gemini):
 
 
 def test_the_listing_is_read_across_pages(gemini):
-    gemini.set_models({**{f"gemini-old-{n}": ["generateContent"] for n in range(1200)}, "zz-image": ["generateContent"]})
+    gemini.set_models([*(f"gemini-old-{n}" for n in range(1200)), "zz-image"])
     assert _model(gemini, names=("zz-image",)).availability()["model"] == "zz-image"
     assert len(gemini.list_requests) == 2
 
