@@ -1,7 +1,6 @@
 """Because Future API: `create_app(config)` builds the Flask app; `python app.py` serves on :8000."""
 import importlib
 import pkgutil
-import re
 import time
 import uuid
 
@@ -20,9 +19,10 @@ from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.response import error_response, error_response_from_exception
 from shared.storage import create_storage
+from shared.text_patterns import compile_pattern
 from shared.validators import MAX_SQL_INTEGER
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
                405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
                415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE", 429: "RATE_LIMITED"}

@@ -106,6 +106,7 @@ class Settings:
     SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: lets tests serve shop pages on 127.0.0.1
     SCRAPER_CONNECT_TIMEOUT: float = 5.0
     SCRAPER_READ_TIMEOUT: float = 15.0
+    SCRAPER_TOTAL_TIMEOUT: float = 30.0  # one fetch, connect to last body byte, redirects included
     SCRAPER_MAX_HTML_BYTES: int = 5 * 1024 * 1024
     SCRAPER_MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024

@@ -4,13 +4,14 @@ Every applied migration's SHA-256 is recorded; if an applied file is later edite
 with MigrationTamperedError instead of running against a schema nobody can reproduce.
 """
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from shared.text_patterns import compile_pattern
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-_FILE_PATTERN = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+_FILE_PATTERN = compile_pattern(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 _CREATE_TRACKING_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -23,6 +24,8 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 # Any constant shared by every process works; this one spells "BFmg" (Because Future, migrations).
 _MIGRATION_LOCK_KEY = 0x42466D67
+_INTEGER_PRIMARY_KEY = compile_pattern(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b")
+_REAL = compile_pattern(r"\bREAL\b")
 
 
 class MigrationError(RuntimeError):
@@ -116,6 +119,6 @@ def translate_for_dialect(sql, dialect):
     """The one explicit per-dialect difference: auto-increment keys and floating point columns."""
     if dialect == "postgresql":
         # In SQLite any INTEGER PRIMARY KEY is assigned automatically, with or without AUTOINCREMENT.
-        sql = re.sub(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b", "BIGSERIAL PRIMARY KEY", sql)
-        sql = re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
+        sql = _INTEGER_PRIMARY_KEY.sub("BIGSERIAL PRIMARY KEY", sql)
+        sql = _REAL.sub("DOUBLE PRECISION", sql)
     return sql

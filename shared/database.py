@@ -5,7 +5,6 @@ atomic go inside `with db.transaction():` — every call made on the same thread
 joins that transaction, so services can compose without passing connections around. Both managers
 have the same methods and semantics; `create_database(settings)` picks one.
 """
-import re
 import sqlite3
 import threading
 import time
@@ -22,6 +21,9 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from config import ConfigurationError
 from shared.errors import ValidationError
+from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
+
+_RETURNING = compile_pattern(r"\bRETURNING\b", IGNORECASE)
 
 
 class IntegrityError(Exception):
@@ -351,7 +353,7 @@ class PostgresDatabaseManager(_Introspection):
 
     def execute_insert(self, sql, params=()):
         """Run an INSERT and return the new row's integer id (None for tables without an `id`)."""
-        if not re.search(r"\bRETURNING\b", sql, re.IGNORECASE):
+        if not _RETURNING.search(sql):
             sql = sql.rstrip().rstrip(";") + " RETURNING *"
         rows = self._run(lambda cursor: cursor.execute(to_pyformat(sql), _adapt_params(params),
                                                        prepare=False).fetchall())
@@ -409,7 +411,7 @@ def _driver_errors_mapped(conn):
 
 
 # A quoted literal, quoted identifier or comment (copied as they are), a `?`, or a lone `%`.
-_SQL_TOKENS = re.compile(r"'[^']*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|\?|%", re.DOTALL)
+_SQL_TOKENS = compile_pattern(r"'[^']*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|\?|%", DOTALL)
 
 
 @lru_cache(maxsize=1024)

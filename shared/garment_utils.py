@@ -6,9 +6,10 @@ matched (descriptions mention other garments: "wear it with jeans"). Within one 
 decides, which sits last in English, German and Dutch ("shirt dress", "Hoodiejacke") and first in
 French, Spanish, Italian and Portuguese ("robe chemise", "vestido camisero").
 """
-import re
 import unicodedata
 from urllib.parse import urlsplit
+
+from shared.text_patterns import compile_pattern, escape
 
 CATEGORY_SECTIONS = {
     "t_shirts": "upper_body", "shirts": "upper_body", "sweaters": "upper_body", "jackets": "upper_body",
@@ -139,15 +140,17 @@ KEYWORDS = {
 # Garments without a platform category, recognised so they are not mistaken for one that has.
 _NON_PLATFORM_TYPES = {"jumpsuits": "one_piece", "underwear": None, "swimwear": None}
 # "Shirt dress with belt", "Wollen jas met ceintuur": what follows names an attachment, not the garment.
-_ATTACHMENT = re.compile(r"\b(?:with|without|mit|ohne|met|zonder|featuring|incl|including)\b")
+_ATTACHMENT = compile_pattern(r"\b(?:with|without|mit|ohne|met|zonder|featuring|incl|including)\b")
 _WEIGHTS = {"product_type": 5, "breadcrumb": 4, "title": 3, "breadcrumbs": 2, "url": 2, "description": 1}
+_NOT_WORDS = compile_pattern(r"[^a-z0-9']+")
+_KEY_SEPARATORS = compile_pattern(r"[\s-]+")
 
 
 def fold_text(text):
     """Lower-case, accents removed, ß → ss, punctuation as spaces: 'T-Shirt Größe' → 't shirt grosse'."""
     text = unicodedata.normalize("NFKD", str(text).lower().replace("ß", "ss"))
     text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9']+", " ", text).strip()
+    return _NOT_WORDS.sub(" ", text).strip()
 
 
 def _keyword_table():
@@ -161,10 +164,10 @@ def _keyword_table():
 
 _KEYWORDS = _keyword_table()
 _BY_LENGTH = sorted(_KEYWORDS, key=len, reverse=True)
-_PATTERN = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in _BY_LENGTH) + r")(?![a-z0-9])")
+_PATTERN = compile_pattern(r"(?<![a-z0-9])(" + "|".join(escape(k) for k in _BY_LENGTH) + r")(?![a-z0-9])")
 # The tail of a compound word ("umstandskleid", "hoodiejacke", "raincoat"), for words long enough to be safe.
-_TAIL_PATTERN = re.compile(r"(?<=[a-z])(" + "|".join(re.escape(k) for k in _BY_LENGTH if len(k) >= 4 and " " not in k)
-                           + r")(?![a-z0-9])")
+_TAIL_PATTERN = compile_pattern(r"(?<=[a-z])(" + "|".join(escape(k) for k in _BY_LENGTH if len(k) >= 4 and " " not in k)
+                                + r")(?![a-z0-9])")
 
 
 def platform_category(value):
@@ -173,7 +176,7 @@ def platform_category(value):
     if not isinstance(value, str):
         return None
     name = value.strip().lower()
-    as_key = re.sub(r"[\s-]+", "_", name)
+    as_key = _KEY_SEPARATORS.sub("_", name)
     if as_key in CATEGORY_SECTIONS:
         return as_key
     return _PLATFORM_BY_KIND.get(name)

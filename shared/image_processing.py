@@ -9,13 +9,13 @@ import base64
 import binascii
 import io
 import math
-import re
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from config import Settings
 from shared.errors import PayloadTooLargeError, ValidationError
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 pillow_heif.register_heif_opener()
 
@@ -32,7 +32,7 @@ _ALPHA_MODES = ("RGBA", "LA", "La", "PA", "RGBa")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # Used to tell a damaged file of a supported type (INVALID_IMAGE) from another type (UNSUPPORTED_IMAGE).
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
-_DATA_URL = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,", re.IGNORECASE)
+_DATA_URL = compile_pattern(r"^data:image/[A-Za-z0-9.+-]+;base64,", IGNORECASE)
 
 
 def decode_base64_image(value, field, *, max_bytes=None):

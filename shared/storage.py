@@ -15,7 +15,6 @@ import functools
 import hashlib
 import hmac
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -31,9 +30,11 @@ from flask import current_app
 from config import ConfigurationError
 from shared.errors import ApiError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from shared.logger import get_logger
+from shared.text_patterns import compile_pattern
 from shared.url_utils import base_url
 
-_KEY_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_KEY_SEGMENT = compile_pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_EXPIRES = compile_pattern(r"[0-9]{1,12}")  # a Unix time in ASCII digits; "²" or 5000 digits are no time
 _EXPIRY_ROUNDING_SECONDS = 3600
 _PRESIGNED_URL_MAX_SECONDS = 7 * 24 * 3600  # SigV4's limit
 _S3_DELETE_BATCH = 1000  # most keys one DeleteObjects call takes
@@ -93,7 +94,7 @@ class Storage:
     def verify_signature(self, file_path, expires, signature):
         """Seconds the URL stays valid; ForbiddenError for a wrong, missing or expired signature."""
         key = self.key_for(file_path)
-        if not expires or not signature or not str(expires).isdigit():
+        if not signature or not isinstance(expires, str) or not _EXPIRES.fullmatch(expires):
             raise ForbiddenError("This image URL is not signed; request a fresh URL from the API",
                                  code="INVALID_SIGNATURE")
         if not hmac.compare_digest(self._signature(key, int(expires)), str(signature)):

@@ -1,17 +1,18 @@
 """Input validation: each function returns the cleaned value or raises ValidationError."""
 import math
-import re
 from datetime import date
 from urllib.parse import urlsplit
 
 from shared.errors import ValidationError
+from shared.text_patterns import compile_pattern
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = compile_pattern(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 MAX_TEXT_LENGTH = 5000
 # SQLite and PostgreSQL integers are 64-bit; a larger id can name no row and cannot even be sent as a parameter.
 MAX_SQL_INTEGER = 2 ** 63 - 1
 MIN_SQL_INTEGER = -2 ** 63
+_DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
 
 
 def validate_required(data, fields):
@@ -116,7 +117,7 @@ def validate_past_date(value, field_name):
     """A YYYY-MM-DD date strictly in the past (and after 1900)."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
         raise ValidationError(f"{field_name} must be a date in YYYY-MM-DD format", code="INVALID_DATE",
                               details={"field": field_name})
     try:

@@ -20,7 +20,6 @@ less so for stretch fabrics), plus a penalty for too_tight/too_loose verdicts; z
 by importance for the garment group (bust/chest for tops, waist and hips for bottoms...).
 """
 import math
-import re
 from dataclasses import dataclass
 
 CATEGORY_GROUPS = {
@@ -373,7 +372,7 @@ def _explanation(sizes, best, between, deciding, outside, estimated):
 
 
 def _zone_name(zone):
-    return ZONE_NAMES.get(zone) or re.sub(r"_circumference$", "", zone).replace("_", " ")
+    return ZONE_NAMES.get(zone) or zone.removesuffix("_circumference").replace("_", " ")
 
 
 def _join(names):

@@ -9,12 +9,12 @@ garment group keeps only that group's zones.
 """
 import json
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from features.body_measurements import service as measurements_service
 from features.fitting.fit_engine import LEGACY_FIELDS
+from shared.text_patterns import compile_pattern
 
 CHARTS_DIR = Path(__file__).resolve().parent / "charts"
 CM_PER_UNIT = {"cm": 1.0, "in": 2.54}
@@ -24,8 +24,10 @@ SYSTEM_ORDER = ("letter", "eu")  # without other clues, letter sizes are the def
 SYSTEM_NAMES = {"letter": "letter sizes", "eu": "EU sizes"}
 CHART_ZONES = {name: (low, high) for name, (kind, low, high) in measurements_service.MEASUREMENT_FIELDS.items()
                if kind == "length" and name not in LEGACY_FIELDS}
-_LABEL_SEPARATORS = re.compile(r"[\s/()\[\],:;|-]+")
-_REPEATED_X = re.compile(r"(X{2,})([SL])")
+_LABEL_SEPARATORS = compile_pattern(r"[\s/()\[\],:;|-]+")
+_REPEATED_X = compile_pattern(r"(X{2,})([SL])")
+_SPACES = compile_pattern(r"\s+")
+_NOT_ALPHANUMERIC = compile_pattern(r"[^a-z0-9]")
 
 
 class InvalidSizeChart(ValueError):
@@ -37,7 +39,7 @@ def parse_chart(raw):
     if not isinstance(raw, dict):
         raise InvalidSizeChart("size_chart must be an object with 'unit' and 'sizes'")
     unit = raw.get("unit", "cm")
-    if unit not in CM_PER_UNIT:
+    if not isinstance(unit, str) or unit not in CM_PER_UNIT:
         raise InvalidSizeChart("size_chart.unit must be 'cm' or 'in'")
     sizes = raw.get("sizes")
     if not isinstance(sizes, list) or not sizes:
@@ -91,7 +93,7 @@ def pick_chart(candidates, *, size=None, offered_names=()):
 
 
 def _canonical_label(label):
-    text = re.sub(r"\s+", " ", str(label).strip().upper())
+    text = _SPACES.sub(" ", str(label).strip().upper())
     return _REPEATED_X.sub(lambda match: f"{len(match.group(1))}X{match.group(2)}", text)
 
 
@@ -136,7 +138,13 @@ def _parse_range(value, label, zone, cm_per_unit):
 
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number a float can hold (an integer of hundreds of digits is not a measurement)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _check_consistent(sizes):
@@ -195,7 +203,7 @@ def _brand_aliases():
 
 
 def _loose_name(name):
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    return _NOT_ALPHANUMERIC.sub("", str(name).lower())
 
 
 def _charts_in_file(path):

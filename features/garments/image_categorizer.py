@@ -4,19 +4,19 @@ It runs on the process's one GeminiClient (shared/ai_models/gemini_client.py), s
 model's retries, typed errors (RATE_LIMITED, UPSTREAM_UNAVAILABLE, TIMEOUT, AI_UNAVAILABLE, ...) and
 model discovery: the first model of GEMINI_TEXT_MODEL_NAME this key can use.
 """
-import re
-
 from google.genai import types
 
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import ModelChoice, answer_text
 from shared.garment_utils import CATEGORY_SECTIONS, UNKNOWN_CATEGORY, category_fields
 from shared.image_processing import probe_image
+from shared.text_patterns import compile_pattern
 
 PROMPT = ("You are cataloguing a fashion shop. Which kind of garment or accessory is the main item in this photo? "
           "Answer with exactly one of these words and nothing else: "
           + ", ".join(CATEGORY_SECTIONS) + ", none.")
 IMAGE_CONFIDENCE = 0.7
+_SECTION_WORDS = {name: compile_pattern(rf"\b{name}\b") for name in CATEGORY_SECTIONS}
 
 
 class GarmentImageClassifier:
@@ -46,7 +46,7 @@ class GarmentImageClassifier:
             if error.code not in ("CONTENT_BLOCKED", "NO_IMAGE_RETURNED"):
                 raise
             answer = ""
-        category = next((name for name in CATEGORY_SECTIONS if re.search(rf"\b{name}\b", answer.lower())), None)
+        category = next((name for name in CATEGORY_SECTIONS if _SECTION_WORDS[name].search(answer.lower())), None)
         if category is None:
             return {**UNKNOWN_CATEGORY, "model_answer": answer[:200]}
         fields = category_fields(category)

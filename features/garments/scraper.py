@@ -2,29 +2,39 @@
 
 Users choose the URLs this server fetches, so it must never become a door into our own network:
 - only http/https, no credentials in the URL;
-- the host is resolved once and every address checked (loopback, private, link-local incl. cloud
-  metadata 169.254.169.254, multicast, reserved, unspecified, their IPv6 forms and IPv4-mapped /
-  6to4 / Teredo embeddings; legacy spellings such as 2130706433 or 0x7f.1 resolve to what they mean);
+- the host is resolved once and every address must be global: loopback, private, link-local incl. cloud
+  metadata 169.254.169.254, multicast, reserved, documentation, unspecified and every IPv6 range outside
+  global unicast (IPv4-compatible/-translated forms, NAT64 local use, 5f00::/16) are refused, and IPv4-mapped /
+  6to4 / Teredo / NAT64 embeddings are judged by the IPv4 address they carry; legacy spellings such as
+  2130706433 or 0x7f.1 resolve to what they mean;
 - the connection goes to the checked address (TLS keeps the real host name for SNI and certificate
   checks), so a second DNS answer cannot redirect it; every redirect is checked the same way (max 5);
-- timeouts, byte limits while streaming (decompressed bytes count), content-type checks.
+- one deadline per fetch (SCRAPER_TOTAL_TIMEOUT, or the caller's if sooner) over connect, headers and body of
+  every redirect, besides per-read timeouts; byte limits while streaming (decompressed bytes count, a
+  declared Content-Length over the limit is refused before reading), content-type checks.
 `SCRAPER_ALLOW_PRIVATE_NETWORKS` (test-only) admits loopback and private addresses, never
 link-local, multicast or unspecified ones.
 """
+import codecs
 import ipaddress
 import json
-import re
+import math
 import socket
+import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
-from urllib3.exceptions import (ConnectTimeoutError, HTTPError, MaxRetryError, NewConnectionError, ReadTimeoutError,
-                                SSLError)
+from http.client import HTTPException
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import (ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError)
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from shared.errors import (ApiError, PayloadTooLargeError, UnprocessableError, UpstreamError, UpstreamTimeoutError,
                            ValidationError)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 BROWSER_HEADERS = {
     "User-Agent": ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -38,12 +48,26 @@ IMAGE_ACCEPT = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+# Python's names for the encodings of the WHATWG Encoding Standard (what browsers decode pages with).
+_WEB_ENCODINGS = frozenset({
+    "utf-8", "utf-16", "utf-16-be", "utf-16-le", "ascii", "iso8859-1", "cp866", "koi8-r", "koi8-u", "mac-roman",
+    "mac-cyrillic", "cp874", "gbk", "gb2312", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis",
+    "cp932", "euc_kr", "cp949", *(f"iso8859-{n}" for n in range(2, 17) if n != 12),
+    *(f"cp{n}" for n in range(1250, 1259))})
+_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
+_NON_GLOBAL_V4 = (ipaddress.ip_network("192.0.0.0/24"),)  # IETF protocol assignments
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
-_BOT_WALL = re.compile(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
-                       r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
-                       r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", re.I)
+_BOT_WALL = compile_pattern(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
+                            r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
+                            r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", IGNORECASE)
 BLOCKED_HINT = ("The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
                 "next to `url` and it will be read without fetching.")
+_NUMERIC_HOST = compile_pattern(r"[0-9a-fx.]+")
+_DIGIT = compile_pattern(r"\d")
+_CHARSET_PARAMETER = compile_pattern(r"charset=[\"']?([\w.:-]+)", IGNORECASE)
+_META_CHARSET = compile_pattern(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,29 +118,37 @@ def check_url(url, *, allow_private, resolve="required"):
     return Target(url, scheme, host, port, path, tuple(str(address) for address in addresses))
 
 
-def fetch(url, *, allow_private, connect_timeout, read_timeout, accept, max_bytes, too_large):
+def fetch(url, *, allow_private, connect_timeout, read_timeout, total_timeout, accept, max_bytes, too_large,
+          deadline=None):
     """GET following up to MAX_REDIRECTS redirects, each target checked; the final response, any status.
 
-    `too_large(limit)` builds the error raised when the body exceeds max_bytes.
+    One deadline covers every connect, header and body read of every redirect: total_timeout seconds,
+    or the caller's `deadline` (a time.monotonic() value) when that comes first. `too_large(limit)`
+    builds the error raised when the body exceeds max_bytes.
     """
-    for _ in range(MAX_REDIRECTS + 1):
-        target = check_url(url, allow_private=allow_private)
-        response = _get(target, connect_timeout, read_timeout, accept, max_bytes, too_large)
-        location = response.headers.get("Location")
-        if response.status in (301, 302, 303, 307, 308) and location:
-            response.release_conn()
-            url = urljoin(url, location.strip())
-            continue
-        return _read(response, url, read_timeout, max_bytes, too_large)
-    raise UpstreamError(f"The shop redirected more than {MAX_REDIRECTS} times", code="TOO_MANY_REDIRECTS",
-                        details={"url": url})
+    limit = FetchDeadline(min(time.monotonic() + total_timeout, deadline or math.inf))
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            target = check_url(url, allow_private=allow_private)
+            connection, response = _get(target, limit, connect_timeout, read_timeout, accept)
+            location = response.headers.get("Location")
+            if response.status in (301, 302, 303, 307, 308) and location:
+                connection.close()
+                url = urljoin(url, location.strip())
+                continue
+            try:
+                return _read(response, url, limit, max_bytes, too_large)
+            finally:
+                connection.close()
+        raise UpstreamError(f"The shop redirected more than {MAX_REDIRECTS} times", code="TOO_MANY_REDIRECTS",
+                            details={"url": url})
+    finally:
+        limit.close()
 
 
-def fetch_html(url, *, settings):
+def fetch_html(url, *, settings, deadline=None):
     """(html text, final URL) of a product page; typed errors for every way a shop can fail us."""
-    response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
-                     connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
-                     accept=HTML_ACCEPT, max_bytes=settings.SCRAPER_MAX_HTML_BYTES, too_large=_page_too_large)
+    response = _fetch(url, settings, HTML_ACCEPT, settings.SCRAPER_MAX_HTML_BYTES, _page_too_large, deadline)
     _raise_for_page_status(response)
     if response.content_type and not response.content_type.startswith(_HTML_TYPES):
         raise UnprocessableError(f"The URL is not a web page (it serves {response.content_type})",
@@ -124,13 +156,10 @@ def fetch_html(url, *, settings):
     return decode_html(response.body, response.charset), response.url
 
 
-def fetch_json(url, *, settings):
+def fetch_json(url, *, settings, deadline=None):
     """A JSON document from a shop (Shopify's product .js), or None if it cannot be had."""
     try:
-        response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
-                         connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT,
-                         read_timeout=settings.SCRAPER_READ_TIMEOUT, accept=JSON_ACCEPT,
-                         max_bytes=settings.SCRAPER_MAX_HTML_BYTES, too_large=_page_too_large)
+        response = _fetch(url, settings, JSON_ACCEPT, settings.SCRAPER_MAX_HTML_BYTES, _page_too_large, deadline)
     except ApiError:
         return None
     if response.status != 200:
@@ -141,11 +170,11 @@ def fetch_json(url, *, settings):
         return None
 
 
-def fetch_image_bytes(url, *, settings):
-    """The bytes of an image; IMAGE_DOWNLOAD_FAILED (422) when the URL does not serve one."""
-    response = fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
-                     connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
-                     accept=IMAGE_ACCEPT, max_bytes=settings.SCRAPER_MAX_IMAGE_BYTES, too_large=_image_too_large)
+def fetch_image_bytes(url, *, settings, max_bytes=None, deadline=None):
+    """The bytes of an image (at most max_bytes, SCRAPER_MAX_IMAGE_BYTES by default); IMAGE_DOWNLOAD_FAILED
+    (422) when the URL does not serve one."""
+    response = _fetch(url, settings, IMAGE_ACCEPT, max_bytes or settings.SCRAPER_MAX_IMAGE_BYTES, _image_too_large,
+                      deadline)
     if response.status != 200:
         raise UnprocessableError(f"The image could not be downloaded (the server answered {response.status})",
                                  code="IMAGE_DOWNLOAD_FAILED", details={"url": url, "status": response.status})
@@ -156,18 +185,67 @@ def fetch_image_bytes(url, *, settings):
     return response.body
 
 
+class FetchDeadline:
+    """One fetch's deadline: the time left for each step, and a timer that shuts the fetch's sockets down when it
+    passes. A socket timeout bounds each read only, so a shop sending a byte a second would never trip it."""
+
+    def __init__(self, at):
+        self.at = at
+        self.expired = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = None
+
+    def remaining(self):
+        return self.at - time.monotonic()
+
+    def watch(self, sock):
+        """Shut this socket down at the deadline (through a duplicate, so the fetch's own closing races nothing)."""
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self._timer is None:
+                self._timer = threading.Timer(max(0.0, self.remaining()), self._expire)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def close(self):
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
 def looks_like_bot_wall(html):
     """Whether a page is a bot challenge (Cloudflare, PerimeterX, DataDome, Akamai…) rather than the shop."""
     return bool(_BOT_WALL.search((html or "")[:200_000]))
 
 
 def decode_html(body, charset):
-    """Text of a page: the declared charset, else a <meta charset>, else UTF-8 (bad bytes replaced)."""
-    declared = charset or _meta_charset(body[:4096])
+    """Text of a page: the declared charset, else a <meta charset>, else UTF-8 (bad bytes replaced).
+
+    Only the text encodings web pages are written in count; any other name (idna, punycode,
+    unicode_escape, unknown) is read as UTF-8, as browsers do with labels they do not know.
+    """
+    return body.decode(_web_encoding(charset or _meta_charset(body[:4096])), errors="replace")
+
+
+def _web_encoding(label):
     try:
-        return body.decode(declared or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+        name = codecs.lookup(label).name if label else "utf-8"
+    except (LookupError, ValueError):
+        return "utf-8"
+    return name if name in _WEB_ENCODINGS else "utf-8"
 
 
 def _parse(url):
@@ -201,7 +279,7 @@ def _literal_address(host):
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         pass
-    if re.fullmatch(r"[0-9a-fx.]+", host) and re.search(r"\d", host):
+    if _NUMERIC_HOST.fullmatch(host) and _DIGIT.search(host):
         try:
             return ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
@@ -213,12 +291,23 @@ def _check_address(address, allow_private, url):
     address = _embedded_ipv4(address) or address
     if address.is_link_local or address.is_multicast or address.is_unspecified:
         _refuse(url, address)
-    if address.is_global or (allow_private and (address.is_loopback or address.is_private)):
+    if _is_global(address) or (allow_private and (address.is_loopback or address.is_private)):
         return
     _refuse(url, address)
 
 
+def _is_global(address):
+    """Reachable on the public internet. `ipaddress` misses newer special ranges (5f00::/16, 64:ff9b:1::/48,
+    IPv4-compatible and -translated IPv6), so IPv6 must also be global unicast (2000::/3) outside the
+    documentation and IETF ranges."""
+    if address.version == 4:
+        return address.is_global and not any(address in network for network in _NON_GLOBAL_V4)
+    return (address in _GLOBAL_UNICAST_V6 and address.is_global
+            and not any(address in network for network in _NON_GLOBAL_V6))
+
+
 def _embedded_ipv4(address):
+    """The IPv4 address an IPv6 one carries in a form that routes to it (mapped, 6to4, Teredo, NAT64)."""
     if address.version != 6:
         return None
     if address.ipv4_mapped:
@@ -227,7 +316,7 @@ def _embedded_ipv4(address):
         return address.sixtofour
     if address.teredo:
         return address.teredo[1]
-    if address in ipaddress.ip_network("64:ff9b::/96"):
+    if address in _NAT64_WELL_KNOWN:
         return ipaddress.ip_address(int(address) & 0xFFFFFFFF)
     return None
 
@@ -251,39 +340,76 @@ def _resolve(host, port):
     return addresses
 
 
-def _get(target, connect_timeout, read_timeout, accept, max_bytes, too_large):
-    """Response headers from the first checked address that answers; the body is left streaming."""
+def _fetch(url, settings, accept, max_bytes, too_large, deadline):
+    return fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT,
+                 read_timeout=settings.SCRAPER_READ_TIMEOUT, total_timeout=settings.SCRAPER_TOTAL_TIMEOUT, accept=accept,
+                 max_bytes=max_bytes, too_large=too_large, deadline=deadline)
+
+
+def _get(target, limit, connect_timeout, read_timeout, accept):
+    """(connection, response headers) from the first checked address that answers; the body is left streaming."""
     host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
     headers = {**BROWSER_HEADERS, "Accept": accept, "Host": host_header}
-    timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     last_error = None
     for address in target.addresses:
-        pool = _pool(target, address, timeout)
+        remaining = limit.remaining()
+        if remaining <= 0:
+            break
+        connection = _connection(target, address, min(connect_timeout, remaining), limit)
         try:
-            return pool.urlopen("GET", target.path, headers=headers, redirect=False, retries=False,
-                                preload_content=False, decode_content=True, assert_same_host=False)
+            connection.request("GET", target.path, headers=headers, preload_content=False, decode_content=True)
+            connection.sock.settimeout(min(read_timeout, max(0.01, limit.remaining())))
+            return connection, connection.getresponse()
         except NewConnectionError as exc:  # urllib3 derives it from ConnectTimeoutError: test it first
             last_error = exc
-        except (ConnectTimeoutError, ReadTimeoutError) as exc:
-            raise UpstreamTimeoutError("The shop did not answer in time", code="UPSTREAM_TIMEOUT",
-                                       details={"url": target.url}) from exc
-        except (SSLError, MaxRetryError, HTTPError, OSError) as exc:
+        except (ConnectTimeoutError, ReadTimeoutError, TimeoutError) as exc:
+            connection.close()
+            raise _timed_out(target.url) from exc
+        except (ssl.SSLError, CertificateError, HTTPError, HTTPException, OSError) as exc:
             last_error = exc
+        connection.close()
+        if limit.expired:
+            break
+    if limit.expired or limit.remaining() <= 0:
+        raise _timed_out(target.url)
     raise UpstreamError("The shop could not be reached", code="UPSTREAM_UNREACHABLE",
-                        details={"url": target.url, "reason": type(last_error).__name__ if last_error else None})
+                        details={"url": target.url, "reason": _reason(last_error)})
 
 
-def _pool(target, address, timeout):
+def _connection(target, address, timeout, limit):
+    """A connection to the checked address (TLS still names and verifies the URL's host) whose socket the
+    deadline watches."""
     if target.scheme == "https":
-        return urllib3.HTTPSConnectionPool(address, target.port, timeout=timeout, maxsize=1, retries=False,
-                                           server_hostname=target.host, assert_hostname=target.host,
-                                           cert_reqs="CERT_REQUIRED")
-    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, maxsize=1, retries=False)
+        return _WatchedHTTPSConnection(address, target.port, timeout=timeout, deadline=limit,
+                                       server_hostname=target.host, assert_hostname=target.host,
+                                       cert_reqs="CERT_REQUIRED")
+    return _WatchedHTTPConnection(address, target.port, timeout=timeout, deadline=limit)
 
 
-def _read(response, url, read_timeout, max_bytes, too_large):
-    """The body, decompressed, stopping at max_bytes and at a deadline (a slow drip is a timeout too)."""
-    deadline = time.monotonic() + 2 * read_timeout
+class _Watched:
+    def __init__(self, *args, deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        self._deadline.watch(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+def _read(response, url, limit, max_bytes, too_large):
+    """The body, decompressed, stopping at max_bytes and at the deadline (a slow drip is a timeout too)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        raise too_large(max_bytes)
     chunks, size = [], 0
     try:
         # read1 returns whatever has arrived, so a body dripping in byte by byte still meets the deadline.
@@ -291,23 +417,33 @@ def _read(response, url, read_timeout, max_bytes, too_large):
             size += len(chunk)
             if size > max_bytes:
                 raise too_large(max_bytes)
-            if time.monotonic() > deadline:
-                raise UpstreamTimeoutError("The shop sent the page too slowly", code="UPSTREAM_TIMEOUT",
-                                           details={"url": url})
+            if limit.remaining() <= 0:
+                raise _timed_out(url, "The shop sent the page too slowly")
             chunks.append(chunk)
-    except ReadTimeoutError as exc:
-        raise UpstreamTimeoutError("The shop stopped answering", code="UPSTREAM_TIMEOUT",
-                                   details={"url": url}) from exc
-    except HTTPError as exc:
+    except (ReadTimeoutError, TimeoutError) as exc:
+        raise _timed_out(url, "The shop stopped answering") from exc
+    except (HTTPError, HTTPException, OSError) as exc:
+        if limit.expired:
+            raise _timed_out(url, "The shop sent the page too slowly") from exc
         raise UpstreamError("The shop's answer could not be read", code="UPSTREAM_ERROR",
                             details={"url": url, "reason": type(exc).__name__}) from exc
-    finally:
-        response.release_conn()
+    if limit.expired:  # the deadline shut the socket: what arrived is cut short
+        raise _timed_out(url, "The shop sent the page too slowly")
     content_type = response.headers.get("Content-Type", "")
     mime, _, params = content_type.partition(";")
-    charset = re.search(r"charset=[\"']?([\w.:-]+)", params, re.I)
+    charset = _CHARSET_PARAMETER.search(params)
     return FetchedResponse(url, response.status, mime.strip().lower(), charset.group(1) if charset else "",
                            b"".join(chunks))
+
+
+def _timed_out(url, message="The shop did not answer in time"):
+    return UpstreamTimeoutError(message, code="UPSTREAM_TIMEOUT", details={"url": url})
+
+
+def _reason(error):
+    if isinstance(error, (ssl.SSLError, CertificateError, SSLError)):
+        return "SSLError"
+    return type(error).__name__ if error else None
 
 
 def _raise_for_page_status(response):
@@ -334,5 +470,5 @@ def _image_too_large(limit):
 
 
 def _meta_charset(head):
-    match = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", head, re.I)
+    match = _META_CHARSET.search(head)
     return match.group(1).decode("ascii", "ignore") if match else None

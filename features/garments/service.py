@@ -1,5 +1,4 @@
 """Product pages → normalised garments: safe fetching, extraction, the garment_metadata cache, categories."""
-import re
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -8,12 +7,13 @@ from features.garments import model, scraper
 from features.garments.extractors import BrandExtractorFactory, ProductPage
 from shared import garment_utils
 from shared.errors import PayloadTooLargeError, UnprocessableError, UpstreamError, ValidationError
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that only say where a visitor came from; they never change the product shown.
-_TRACKING = re.compile(r"^(?:utm_\w+|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msclkid|twclid|ttclid|li_fat_id|"
-                       r"mc_cid|mc_eid|_ga|_gl|_ke|igshid|yclid|srsltid|trk|trkid|spm|cmpid|icid|ito|sc_cid|"
-                       r"wt_mc|_hsenc|_hsmi|mkt_tok|s_kwcid|ef_id|pk_\w+|mtm_\w+|awc|cjevent|clickid|zanpid|"
-                       r"ranmid|raneaid|ransiteid|affiliate|aff_\w+|ref|ref_src|referrer)$", re.I)
+_TRACKING = compile_pattern(r"^(?:utm_\w+|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msclkid|twclid|ttclid|li_fat_id|"
+                            r"mc_cid|mc_eid|_ga|_gl|_ke|igshid|yclid|srsltid|trk|trkid|spm|cmpid|icid|ito|sc_cid|"
+                            r"wt_mc|_hsenc|_hsmi|mkt_tok|s_kwcid|ef_id|pk_\w+|mtm_\w+|awc|cjevent|clickid|zanpid|"
+                            r"ranmid|raneaid|ransiteid|affiliate|aff_\w+|ref|ref_src|referrer)$", IGNORECASE)
 NO_IMAGES_REASON = ("No product images were found. The page may build its gallery with JavaScript or load "
                     "images lazily; send the rendered page as `html` from the browser to read them.")
 

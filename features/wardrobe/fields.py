@@ -4,10 +4,10 @@ Multipart forms carry every value as text, JSON bodies carry native types; every
 accepts both, so the same rules apply whichever way the client sends an item.
 """
 import math
-import re
 
 from shared.errors import ValidationError
 from shared.request_data import parse_json_text
+from shared.text_patterns import compile_pattern
 from shared.validators import validate_choice, validate_integer, validate_numeric, validate_text, validate_url
 
 GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
@@ -37,10 +37,11 @@ MAX_FABRIC_ENTRIES = 20
 FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
 
 SECTION_NAME_MAX_LENGTH = 100
-_SECTION_NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SECTION_NAME = compile_pattern(r"^[a-z0-9][a-z0-9_]*$")
+_CURRENCY = compile_pattern(r"^[A-Z]{3}$")
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
+_NAME_SEPARATORS = compile_pattern(r"[\s\-]+")
 
 
 def optional_text(value, field_name, max_length):
@@ -53,7 +54,7 @@ def clean_section_name(value, field_name="category_section"):
     text = validate_text(value, field_name, max_length=SECTION_NAME_MAX_LENGTH)
     if not text:
         return None
-    name = re.sub(r"[\s\-]+", "_", text.lower())
+    name = _NAME_SEPARATORS.sub("_", text.lower())
     if not _SECTION_NAME.match(name):
         raise ValidationError(f"{field_name} may contain only letters, digits, spaces, hyphens and underscores",
                               code="INVALID_SECTION_NAME", details={"field": field_name})

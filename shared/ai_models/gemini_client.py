@@ -15,7 +15,6 @@ removal, the garment categoriser (and any other text reader).
 import importlib
 import importlib.util
 import math
-import re
 import threading
 import time
 
@@ -26,6 +25,7 @@ from config import ConfigurationError
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.usage import parse_prices
 from shared.logger import get_logger
+from shared.text_patterns import compile_pattern
 
 log = get_logger("ai.gemini")
 
@@ -38,6 +38,7 @@ _GENERATE = "generateContent"
 BLOCKING_REASONS = frozenset({"SAFETY", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "PROHIBITED_CONTENT",
                               "BLOCKLIST", "SPII", "IMAGE_RECITATION", "RECITATION", "MODEL_ARMOR", "JAILBREAK"})
 _UPSTREAM_TEXT_LENGTH = 300
+_RETRY_DELAY = compile_pattern(r"(\d+)(?:\.\d+)?s")
 # The SDK sends through httpx2 by default and httpx when configured so; transport errors come from either.
 _HTTP_LIBRARIES = [importlib.import_module(name) for name in ("httpx2", "httpx")
                    if importlib.util.find_spec(name) is not None]
@@ -303,7 +304,7 @@ def _retry_delay_seconds(error_body):
     """Seconds from a google.rpc.RetryInfo detail ("7s"), or a default."""
     error = (error_body or {}).get("error", {}) if isinstance(error_body, dict) else {}
     for detail in error.get("details") or []:
-        match = re.fullmatch(r"(\d+)(?:\.\d+)?s", str(detail.get("retryDelay", "")))
+        match = _RETRY_DELAY.fullmatch(str(detail.get("retryDelay", "")))
         if match:
             return max(1, int(match[1]))
     return DEFAULT_RETRY_AFTER_SECONDS

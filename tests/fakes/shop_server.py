@@ -17,10 +17,13 @@ them become this server's address. Routes:
   /slow?seconds=N               answers after N seconds
   /endless                      a body that never ends
   /drip                         one byte at a time, slowly, forever
+  /trickle?headers=S&body=S     the jsonld_graph page whose status line and headers arrive byte by byte over
+                                S seconds, then its body likewise (each read is quick; the whole is slow)
   /redirect?to=<url>            302 to the given URL
   /redirect-chain/<n>           n redirects in a row, then the jsonld_graph page
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
   /data.json                    a JSON document (not a web page)
+  /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
 """
 import gzip
 import io
@@ -97,6 +100,8 @@ class ShopServer(LoopbackServer):
                     return self._endless(b"<html><body>" + b"<p>filler</p>" * 1000)
                 if path == "/drip":
                     return self._endless(b"x", pause=0.2)
+                if path == "/trickle":
+                    return self._trickle(float(query.get("headers", ["0"])[0]), float(query.get("body", ["0"])[0]))
                 if path == "/redirect":
                     return self._redirect(query["to"][0])
                 if path.startswith("/redirect-chain/"):
@@ -108,6 +113,10 @@ class ShopServer(LoopbackServer):
                     html = shop._render(PAGES_DIR / f"{name}.html").encode()
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path.startswith("/charset/"):
+                    label, name = path.removeprefix("/charset/").split("/", 1)
+                    return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
+                                      f"text/html; charset={label}")
                 if path == "/data.json":
                     return self._send(200, b'{"hello": "world"}', "application/json")
                 return self._send(404, b"<html><body><h1>Page not found</h1></body></html>", "text/html")
@@ -150,6 +159,19 @@ class ShopServer(LoopbackServer):
                     if pause:
                         self.wfile.flush()
                         time.sleep(pause)
+                self.close_connection = True
+
+            def _trickle(self, header_seconds, body_seconds):
+                body = shop._render(PAGES_DIR / "jsonld_graph.html").encode()
+                head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+                        "Connection: close\r\n\r\n").encode()
+                for data, seconds in ((head, header_seconds), (body, body_seconds)):
+                    pieces = [data[i:i + max(1, len(data) // 50)] for i in range(0, len(data), max(1, len(data) // 50))]
+                    for piece in pieces:
+                        if shop._stopping.wait(seconds / len(pieces)):
+                            return
+                        self.wfile.write(piece)
+                        self.wfile.flush()
                 self.close_connection = True
 
             def _send(self, status, body, content_type, headers=None):

@@ -190,6 +190,10 @@ def test_unknown_size_is_400_with_the_chart_labels(client, woman):
     ({"sizes": [{"label": "M", "measurements": {"waist_circumference": [80, 70]}}]}, "min above max"),
     ({"sizes": [{"label": "L", "measurements": {"waist_circumference": 80}},
                 {"label": "M", "measurements": {"waist_circumference": 74}}]}, "ascending order"),
+    ({"unit": ["cm"], "sizes": [{"label": "M", "measurements": {"waist_circumference": 74}}]}, "unit must be"),
+    ({"unit": {"cm": 1}, "sizes": [{"label": "M", "measurements": {"waist_circumference": 74}}]}, "unit must be"),
+    ({"sizes": [{"label": "M", "measurements": {"waist_circumference": 10 ** 300}}]}, "outside the plausible"),
+    ({"sizes": [{"label": "M", "measurements": {"waist_circumference": [70, -10 ** 400]}}]}, "must be a number"),
 ])
 def test_invalid_inline_chart_is_400_explaining_the_problem(client, woman, chart, fragment):
     found = error(check(client, woman, size_chart=chart, category="t_shirts"), 400, "INVALID_SIZE_CHART")

@@ -12,7 +12,7 @@ from tests.garments.conftest import error, product_of, scrape
 @pytest.fixture
 def settings_overrides():
     return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 0.5,
-            "SCRAPER_MAX_HTML_BYTES": 300_000, "SCRAPER_MAX_IMAGE_BYTES": 100_000}
+            "SCRAPER_TOTAL_TIMEOUT": 1.0, "SCRAPER_MAX_HTML_BYTES": 300_000, "SCRAPER_MAX_IMAGE_BYTES": 100_000}
 
 
 @pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/",
@@ -57,10 +57,40 @@ def test_drip_fed_body_hits_the_deadline(client, shop):
     error(scrape(client, shop.url("/drip")), 504, "UPSTREAM_TIMEOUT")
 
 
+class TestOneDeadlinePerFetch:
+    """Each read arrives well within SCRAPER_READ_TIMEOUT, so only a deadline over the whole fetch stops it."""
+
+    @pytest.fixture
+    def settings_overrides(self):
+        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 1.0,
+                "SCRAPER_TOTAL_TIMEOUT": 1.5}
+
+    def test_a_shop_trickling_its_headers_times_out(self, client, shop):
+        body = error(scrape(client, shop.url("/trickle?headers=4")), 504, "UPSTREAM_TIMEOUT")
+        assert body["details"]["url"].endswith("/trickle?headers=4")
+
+    def test_headers_and_body_share_one_deadline(self, client, shop):
+        error(scrape(client, shop.url("/trickle?headers=1&body=1")), 504, "UPSTREAM_TIMEOUT")
+
+    def test_image_downloads_share_it_too(self, app, shop):
+        with pytest.raises(ApiError) as timed_out:
+            service.fetch_image(settings=app.extensions["settings"], url=shop.url("/trickle?headers=4"))
+        assert timed_out.value.code == "UPSTREAM_TIMEOUT"
+
+    def test_a_page_within_the_deadline_is_read(self, client, shop):
+        assert product_of(scrape(client, shop.url("/trickle?headers=0.3&body=0.3")))["title"] == "Linen Blend Blazer"
+
+
 @pytest.mark.parametrize("path", ["/status/403", "/status/429", "/status/503", "/bot-wall"])
 def test_bot_walls_are_upstream_blocked_with_the_html_hint(client, shop, path):
     body = error(scrape(client, shop.url(path)), 502, "UPSTREAM_BLOCKED")
     assert "html" in body["message"] and body["details"]["hint"] == "send_html"
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "unicode_escape", "x-no-such-codec", "undefined"])
+def test_a_page_declaring_a_codec_that_is_no_web_encoding_is_read_as_utf8(client, shop, charset):
+    product = product_of(scrape(client, shop.url(f"/charset/{charset}/jsonld_graph")))
+    assert product["title"] == product_of(scrape(client, shop.url("/pages/jsonld_graph")))["title"]
 
 
 def test_missing_page_is_product_page_not_found(client, shop):

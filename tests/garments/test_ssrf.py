@@ -32,6 +32,14 @@ def private_urls(port):
         "http://[::ffff:169.254.169.254]/latest/meta-data/",
         "http://[2002:7f00:1::]/",                                 # 6to4 wrapping 127.0.0.1
         "http://[64:ff9b::a9fe:a9fe]/",                            # NAT64 wrapping 169.254.169.254
+        f"http://[::127.0.0.1]:{port}/pages/jsonld_graph",         # IPv4-compatible (deprecated) IPv6
+        f"http://[::ffff:0:127.0.0.1]:{port}/pages/jsonld_graph",  # IPv4-translated IPv6 (SIIT)
+        "http://[64:ff9b:1::a9fe:a9fe]/",                          # NAT64 local-use prefix
+        "http://[5f00::1]/",                                       # SRv6 segment identifiers
+        "http://[3fff::1]/", "http://[2001:db8::1]/",              # documentation
+        "http://[fec0::1]/",                                       # site-local (deprecated)
+        "http://[::2]/", "http://[100::1]/",                       # reserved, discard-only
+        "http://192.0.0.8/", "http://198.18.0.1/", "http://240.0.0.1/",  # IETF, benchmarking, reserved
     ]
 
 
@@ -78,6 +86,14 @@ def test_check_url_allowed_validates_without_fetching(app, shop):
     assert invalid.value.code == "URL_NOT_ALLOWED"
     # A public-looking host that does not resolve here passes; the fetch itself checks again.
     assert service.check_url_allowed(settings=settings, url="https://www.example-shop.test/p/1") is None
+
+
+@pytest.mark.parametrize("host", ["93.184.215.14", "[2606:4700::6810:84e5]", "[::ffff:93.184.215.14]",
+                                  "[64:ff9b::5db8:d70e]", "[2002:5db8:d70e::1]"])
+def test_public_addresses_and_their_routable_ipv6_forms_are_allowed(app, host):
+    """Only what is not global is refused: a shop on a public IPv4 or IPv6 address (also behind NAT64) is fine."""
+    settings = app.extensions["settings"]
+    assert service.check_url_allowed(settings=settings, url=f"http://{host}/products/shirt") is None
 
 
 def test_fetch_image_refuses_private_addresses(app, shop):

@@ -59,6 +59,13 @@ def test_unsigned_or_tampered_urls_are_forbidden(app, client, mangle, code):
         "error"]["message"]}}
 
 
+@pytest.mark.parametrize("expires", ["\u00b2", "\u0663\u0663", "9" * 5000, "-1", "1e9", " 99"])
+def test_an_expiry_that_is_not_a_plain_number_is_forbidden(app, client, expires):
+    url = _store(app, "avatars/u1/a.png", astronaut_png())
+    response = client.get(urlsplit(url).path, query_string={"expires": expires, "sig": url.rsplit("sig=", 1)[1]})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "INVALID_SIGNATURE"
+
+
 def test_an_expired_url_is_forbidden(app, client):
     with app.test_request_context():
         storage = get_storage()

@@ -7,13 +7,13 @@ most like *this* product (a name plus sizes, prices, images…, preferring nodes
 the page URL and skipping recommendation subtrees), and fields are read from it by the key names
 shops actually use.
 """
-import re
 
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
 from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
                                                  parse_currency, unique)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
 BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "manufacturername", "designer")
@@ -39,26 +39,31 @@ PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype"
                      "defaultcategory", "category", "type")
 # Option definitions ({"attributeId": "size", "values": [{"displayValue": "M", "selectable": true}]},
 # Magento's {"code": "size", "options": [{"label": "M"}]}, WooCommerce's "attribute_pa_size"…).
-SIZE_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
-                         r"(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)(?:eu|uk|us|int)?$")
-COLOR_OPTION = re.compile(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
+SIZE_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
+                              r"(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)(?:eu|uk|us|int)?$")
+COLOR_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
 OPTION_NAME_KEYS = ("attributeid", "code", "name", "id", "label", "displayname", "title", "key")
 OPTION_VALUE_KEYS = ("values", "options", "items", "choices")
 OPTION_LABEL_KEYS = ("displayvalue", "label", "name", "value", "title", "displayname")
 OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "orderable", "isinstock")
-SELECTED_CHILD = re.compile(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
-_SKIP_SUBTREE = re.compile(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
-                           r"reco|suggest|complete|outfit|wishlist|(?<!to)(?<!to[-_])cart|basket|navigation|menu|header|footer|"
-                           r"customer|user|seo|translations|experiment|tracking|analytics", re.I)
-_MATERIAL_KEY = re.compile(r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", re.I)
-_GALLERY_KEY = re.compile(r"gallery", re.I)
-_IMAGE_LIST_KEY = re.compile(r"images?$|media$|gallery$|pictures$|photos$|imageurls$|urls$", re.I)
-_NOT_PRODUCT_IMAGE_KEY = re.compile(r"swatch|logo|icon|video|sizeguide", re.I)
-_IMAGE_URL = re.compile(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
-                        re.I)
+SELECTED_CHILD = compile_pattern(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
+# Keys of state that is not the product's. "cart" but not "addtocart": a lookbehind of several characters,
+# which RE2 lacks, so it runs on Python's re over a key's first 200 characters (no real key is longer).
+_SKIP_SUBTREE = compile_pattern(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
+                                r"reco|suggest|complete|outfit|wishlist|(?<!to)(?<!to[-_])cart|basket|navigation|menu|header|footer|"
+                                r"customer|user|seo|translations|experiment|tracking|analytics", IGNORECASE,
+                                max_input=200)
+_MATERIAL_KEY = compile_pattern(r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", IGNORECASE)
+_GALLERY_KEY = compile_pattern(r"gallery", IGNORECASE)
+_IMAGE_LIST_KEY = compile_pattern(r"images?$|media$|gallery$|pictures$|photos$|imageurls$|urls$", IGNORECASE)
+_NOT_PRODUCT_IMAGE_KEY = compile_pattern(r"swatch|logo|icon|video|sizeguide", IGNORECASE)
+_IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
+                             IGNORECASE)
 _MAX_NODES = 60_000
 _PRODUCT_ID_KEYS = ("sku", "productid", "articlecode", "styleid")
 _ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
+_WORD = compile_pattern(r"\w+")
+_KEY_SEPARATORS = compile_pattern(r"[_\-\s]")
 
 
 def read_app_state(page, title_hint=None):
@@ -178,11 +183,11 @@ def _title_bonus(node, hint):
 
 
 def _words(text):
-    return set(re.findall(r"\w+", text.lower())) if text else set()
+    return set(_WORD.findall(text.lower())) if text else set()
 
 
 def _norm(key):
-    return re.sub(r"[_\-\s]", "", str(key)).lower()
+    return _KEY_SEPARATORS.sub("", str(key)).lower()
 
 
 def _get(node, keys):

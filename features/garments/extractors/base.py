@@ -4,13 +4,13 @@ Each layer (JSON-LD, microdata, embedded app state, meta tags, plain HTML, shop-
 returns the fields it can see. The merge takes each field from the most trustworthy layer that has
 it and records that layer in `field_sources`, so a wrong value can be traced to where it came from.
 """
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
 from shared.garment_utils import categorize
+from shared.text_patterns import compile_pattern
 
 # Which layer to believe first, per field. "shop" is the shop-specific layer of a brand extractor.
 FIELD_PRIORITY = {
@@ -27,6 +27,8 @@ FIELD_PRIORITY = {
     "size_chart": ("shop", "html"),
 }
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
+_BRAND_WORD = compile_pattern(r"[^\W_]+")
+_BRAND_WORDS = 8  # longer "brands" are sentences; their first words are enough to find them
 IMAGE_LIMIT = 24
 
 
@@ -122,11 +124,22 @@ def _categorize(fields, page):
 
 
 def _without_brand(text, brand):
-    """The text without the brand's name, which can look like a garment ("Tommy Jeans", "Jack & Jones")."""
-    if not text or not brand:
+    """The text without the brand's name, which can look like a garment ("Tommy Jeans", "Jack & Jones"):
+    each run of the brand's words in order, whatever separates them, in any case. Words are compared one
+    by one rather than through a pattern built from the page, so a long brand costs no more than its
+    first few words."""
+    words = [word.casefold() for word in _BRAND_WORD.findall(brand or "")][:_BRAND_WORDS]
+    if not text or not words:
         return text
-    words = [re.escape(word) for word in re.findall(r"\w+", brand)]
-    return re.sub(r"[\W_]+".join(words), " ", text, flags=re.I) if words else text
+    spans = [match.span() for match in _BRAND_WORD.finditer(text)]
+    pieces, last, index = [], 0, 0
+    while index + len(words) <= len(spans):
+        if all(text[start:end].casefold() == word for (start, end), word in zip(spans[index:], words)):
+            pieces += [text[last:spans[index][0]], " "]
+            last, index = spans[index + len(words) - 1][1], index + len(words)
+        else:
+            index += 1
+    return "".join(pieces) + text[last:]
 
 
 def merge(findings):

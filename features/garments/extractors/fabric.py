@@ -5,10 +5,10 @@
 [{"name", "percentage"}] (percentage None when the page gives none). A word counts as a material
 only when it is a known fibre or material name, so prose around it is ignored.
 """
-import re
 
 from features.garments.extractors.values import clean_text
 from shared.garment_utils import fold_text
+from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 # Material names as shops write them (EN, DE, FR, ES, IT, NL, PT), matched as whole words; the longer
 # ones also as the tail of a German compound ("Kunstleder", "Bio-Baumwolle").
@@ -38,13 +38,13 @@ MATERIAL_WORDS = (
     "faux leather", "kunstleder", "similicuir", "polivinilo", "pvc",
 )
 _MATERIALS = sorted(MATERIAL_WORDS, key=len, reverse=True)
-_MATERIAL = "|".join(re.escape(word) for word in _MATERIALS)
+_MATERIAL = "|".join(escape(word) for word in _MATERIALS)
 _PERCENT = r"(\d{1,3}(?:[.,]\d+)?)\s*%"
 # "95% Viskose", "Baumwolle 60%", "Algodão : 100%", "algodão (100%)"
-_PERCENT_BEFORE = re.compile(rf"{_PERCENT}\s*(?:de\s+|di\s+)?(?:[\w-]+\s+)?({_MATERIAL})(?![\w])", re.I)
-_PERCENT_AFTER = re.compile(rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}", re.I)
-_COMPOUND_TAIL = "|".join(re.escape(word) for word in _MATERIALS if len(word) >= 5)
-_BARE = re.compile(rf"(?<![\w])({_MATERIAL})(?![\w])|(?<![\w])[\w-]+?({_COMPOUND_TAIL})(?![\w])", re.I)
+_PERCENT_BEFORE = compile_pattern(rf"{_PERCENT}\s*(?:de\s+|di\s+)?(?:[\w-]+\s+)?({_MATERIAL})(?![\w])", IGNORECASE)
+_PERCENT_AFTER = compile_pattern(rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}", IGNORECASE)
+_COMPOUND_TAIL = "|".join(escape(word) for word in _MATERIALS if len(word) >= 5)
+_BARE = compile_pattern(rf"(?<![\w])({_MATERIAL})(?![\w])|(?<![\w])[\w-]+?({_COMPOUND_TAIL})(?![\w])", IGNORECASE)
 # The same fibre in the languages and spellings shops use, keyed by one name (accents are folded first).
 _SAME_MATERIAL = {
     "cotton": ("baumwolle", "bomull", "bomuld", "bawelna", "coton", "algodon", "algodao", "cotone", "katoen"),
@@ -68,13 +68,16 @@ _CANONICAL_MATERIAL = {alias: name for name, aliases in _SAME_MATERIAL.items() f
 _PROSE_QUALIFIERS = (r"organic|recycled|certified|pure|virgin|fine|extra-?fine|premium|soft|sustainable|responsible|"
                      r"bci|pima|supima|egyptian|merceri[sz]ed|combed|brushed|stretch|bio|reine[mnrs]?|"
                      r"recycelte[mnrs]?|biologische[mnrs]?|recycl[ée]e?s?|reciclad[oa]s?|riciclat[oa]|gerecycled[e]?")
-_PROSE_PERCENT_BEFORE = re.compile(
-    rf"{_PERCENT}\s*(?:(?:de|di|d'|of|en)\s+)?(?:(?:{_PROSE_QUALIFIERS})[\s-]+)??({_MATERIAL})(?![\w])", re.I)
-_PROSE_PERCENT_AFTER = re.compile(
-    rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}(?!\s*(?:off|discount|rabatt|korting|sconto|descuento|remise|de r))",
-    re.I)
+_PROSE_PERCENT_BEFORE = compile_pattern(
+    rf"{_PERCENT}\s*(?:(?:de|di|d'|of|en)\s+)?(?:(?:{_PROSE_QUALIFIERS})[\s-]+)??({_MATERIAL})(?![\w])", IGNORECASE)
+# A discount after the percentage ("cotton 50% off") is caught in the third group and the match dropped.
+_PROSE_PERCENT_AFTER = compile_pattern(
+    rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}(\s*(?:off|discount|rabatt|korting|sconto|descuento|remise|de r))?",
+    IGNORECASE)
 # Materials named inside a longer German compound ("Obermaterial", "Innenmaterial") are labels.
-_LABEL_WORDS = re.compile(r"material|materiaal|matière|materiale|composi|zusammensetzung|samenstelling", re.I)
+_LABEL_WORDS = compile_pattern(r"material|materiaal|matière|materiale|composi|zusammensetzung|samenstelling", IGNORECASE)
+_FIRST_PERCENT = compile_pattern(_PERCENT)
+_NUMBER = compile_pattern(r"\d{1,3}(?:[.,]\d+)?")
 
 
 def parse_composition(text):
@@ -95,7 +98,7 @@ def parse_percentages(text):
     if not text:
         return []
     before = [(m.start(), m.group(2), m.group(1)) for m in _PROSE_PERCENT_BEFORE.finditer(text)]
-    after = [(m.start(), m.group(1), m.group(2)) for m in _PROSE_PERCENT_AFTER.finditer(text)]
+    after = [(m.start(), m.group(1), m.group(2)) for m in _PROSE_PERCENT_AFTER.finditer(text) if not m.group(3)]
     # The order that pairs more materials is the page's own ("95% cotton 5% elastane" vs "cotton 95% elastane 5%").
     pairs = max(before, after, key=lambda found: (len(found), -found[0][0] if found else 0))
     return unique_materials([{"name": name, "percentage": float(percentage.replace(",", "."))}
@@ -121,7 +124,7 @@ def unique_materials(entries):
 
 def _materials_with_percentages(text):
     """Pairs each percentage with its material; the page's own order ("95% X" or "X 95%") decides."""
-    first_percent = re.search(_PERCENT, text)
+    first_percent = _FIRST_PERCENT.search(text)
     first_material = _BARE.search(text)
     if not first_percent or not first_material:
         return []
@@ -149,7 +152,7 @@ def from_components(components):
     result = []
     for component in components:
         name = clean_text(component.get("material") or component.get("name"))
-        match = re.search(r"\d{1,3}(?:[.,]\d+)?", str(component.get("percentage") or ""))
+        match = _NUMBER.search(str(component.get("percentage") or ""))
         if name:
             result.append({"name": name, "percentage": float(match.group().replace(",", ".")) if match else None})
     return unique_materials(result)

@@ -5,7 +5,6 @@ composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also 
 other products) are skipped everywhere.
 """
 import copy
-import re
 
 import lxml.html
 
@@ -14,59 +13,69 @@ from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, p
 from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url, parse_currency,
                                                  parse_price, unique)
+from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
-_SIZE_CONTAINER = re.compile(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
-                             r"(?<![a-z])maat|tamanho|talle", re.I)
-_NOT_SIZE_CONTAINER = re.compile(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
-                                 r"image|img|swatch-?color|colou?r|quantity|qty", re.I)
-_SIZE_PREFIX = re.compile(r"^[^\d:]{2,25}:\s*")
-_SIZE_SUFFIX = re.compile(r"\s+[-–—|(]\s*[^\d]*$")
-_SOLD_OUT = re.compile(r"sold ?out|out of stock|not available|unavailable|ausverkauft|nicht verfügbar|épuisé|"
+_SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
+                                  r"(?<![a-z])maat|tamanho|talle", IGNORECASE)
+_NOT_SIZE_CONTAINER = compile_pattern(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
+                                      r"image|img|swatch-?color|colou?r|quantity|qty", IGNORECASE)
+_SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
+_SIZE_SUFFIX = compile_pattern(r"\s+[-–—|(]\s*[^\d]*$")
+_SOLD_OUT = compile_pattern(r"sold ?out|out of stock|not available|unavailable|ausverkauft|nicht verfügbar|épuisé|"
                        r"indisponible|agotado|no disponible|esaurito|non disponibile|uitverkocht|"
-                       r"niet beschikbaar|esgotado|indisponível", re.I)
-_NOT_A_SIZE = re.compile(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
-                         r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", re.I)
-_COMBINABLE = re.compile(r"(?<![a-z-])is-combinable(?![a-z-])")
-_DISABLED_CLASS = re.compile(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
-                             r"inactive|not-?available|is-?empty", re.I)
-_COLOR_LABEL = re.compile(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
-                          re.I)
-_COLOR_CONTAINER = re.compile(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
-                              r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", re.I)
-_NOT_COLOR_CONTAINER = re.compile(r"filter|facet|refine|image|img|gallery|media|photo", re.I)
+                       r"niet beschikbaar|esgotado|indisponível", IGNORECASE)
+_NOT_A_SIZE = compile_pattern(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
+                         r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", IGNORECASE)
+_COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
+_DISABLED_CLASS = compile_pattern(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
+                             r"inactive|not-?available|is-?empty", IGNORECASE)
+_COLOR_LABEL = compile_pattern(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
+                               IGNORECASE)
+_COLOR_CONTAINER = compile_pattern(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
+                              r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", IGNORECASE)
+_NOT_COLOR_CONTAINER = compile_pattern(r"filter|facet|refine|image|img|gallery|media|photo", IGNORECASE)
 # What a form writes after an option's label while the chosen value is still empty ("Color: Required").
-_FORM_HINT = re.compile(r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
-                        r"\s*\*?\)?", re.I)
-_SWATCH_PREFIX = re.compile(r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", re.I)
-_SELECTED_CLASS = re.compile(r"selected|(?<![a-z])(?:is-)?active|current|checked", re.I)
-_FABRIC_LABEL = re.compile(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
+_FORM_HINT = compile_pattern(r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
+                        r"\s*\*?\)?", IGNORECASE)
+_SWATCH_PREFIX = compile_pattern(r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", IGNORECASE)
+_SELECTED_CLASS = compile_pattern(r"selected|(?<![a-z])(?:is-)?active|current|checked", IGNORECASE)
+_FABRIC_LABEL = compile_pattern(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
                            r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
                            r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
-                           r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", re.I)
-# Where a line of composition starts its next labelled part: "… polyamide. Doublure : …".
-_LABELLED_PART = re.compile(r"[.;|·]\s+(?=[^\W\d][^:.;]{0,30}:)")
-_FABRIC_CLASS = re.compile(r"fabric|composition|material", re.I)
+                           r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", IGNORECASE)
+# Where a line of composition starts its next labelled part: "… polyamide. Doublure : …". The label is
+# a lookahead of up to 32 characters, which RE2 lacks: split only a line's first 5000 characters.
+_LABELLED_PART = compile_pattern(r"[.;|·]\s+(?=[^\W\d][^:.;]{0,30}:)", max_input=5000)
+_FABRIC_CLASS = compile_pattern(r"fabric|composition|material", IGNORECASE)
 _FILLER_WORDS = r"and|und|et|y|e|en|or|oder|ou|o|with|mit|avec|con|com|met"
-_MATERIALS_ONLY = re.compile(
-    rf"^(?:\s*(?:\d{{1,3}}(?:[.,]\d+)?\s*%|{'|'.join(re.escape(word) for word in MATERIAL_WORDS)}|{_FILLER_WORDS}"
-    rf"|[,;/&+.()-]))+\s*$", re.I)
-_BREADCRUMB = re.compile(r"breadcrumb", re.I)
-_PRICE_CLASS = re.compile(r"price", re.I)
-_NOT_CURRENT_PRICE = re.compile(r"(?<![a-z])old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|"
-                                r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", re.I)
+_MATERIALS_ONLY = compile_pattern(
+    rf"^(?:\s*(?:\d{{1,3}}(?:[.,]\d+)?\s*%|{'|'.join(escape(word) for word in MATERIAL_WORDS)}|{_FILLER_WORDS}"
+    rf"|[,;/&+.()-]))+\s*$", IGNORECASE)
+_BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
+_PRICE_CLASS = compile_pattern(r"price", IGNORECASE)
+_NOT_CURRENT_PRICE = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|"
+                                r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", IGNORECASE)
 _STRUCK_THROUGH = ("del", "s", "strike")
-_BRAND_CLASS = re.compile(r"brand", re.I)
+_BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
-_GALLERY_CONTAINER = re.compile(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
-                                r"gallery-slider(?![a-z-])|images-container", re.I)
+_GALLERY_CONTAINER = compile_pattern(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
+                                r"gallery-slider(?![a-z-])|images-container", IGNORECASE)
 # A picker's caption element by its class ("product-detail-configurator-group-title", "option-label").
-_CAPTION_CLASS = re.compile(r"(?:^|[-_\s])(?:title|label|legend|heading|name)(?:$|\s)", re.I)
+_CAPTION_CLASS = compile_pattern(r"(?:^|[-_\s])(?:title|label|legend|heading|name)(?:$|\s)", IGNORECASE)
 # The product's own description block (WooCommerce's short description and tab, "product-description"…).
-_DESCRIPTION_MARKER = re.compile(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
-                                 r"tab-description|^description$", re.I)
+_DESCRIPTION_MARKER = compile_pattern(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
+                                 r"tab-description|^description$", IGNORECASE)
 _DESCRIPTION_LIMIT = 5000
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
+_LONG_WORD = compile_pattern(r"\w{3,}")
+_IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
+_IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)|/image|/is/|[?&](?:w|sw|imwidth)=", IGNORECASE)
+_NON_DIGITS = compile_pattern(r"\D")
+_DIGIT = compile_pattern(r"\d")
+_WORD_CHARACTER = compile_pattern(r"\w")
+_NOT_A_SIZE_NAME = compile_pattern(r"[/#,]|\d{3}")
+_PERCENTAGE = compile_pattern(r"\d\s*%")
 
 
 def read_html(page, title_hint=None):
@@ -141,13 +150,13 @@ def _named_images(page, title):
 
 
 def _significant_words(title):
-    return [word for word in re.findall(r"\w{3,}", (title or "").lower())][:8]
+    return [word for word in _LONG_WORD.findall((title or "").lower())][:8]
 
 
 def _links_to_other_page(img, page):
     link = next((a for a in img.iterancestors("a")), None)
     href = absolute_url(link.get("href"), page.url) if link is not None else None
-    return bool(href) and not re.search(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", href, re.I) and \
+    return bool(href) and not _IMAGE_FILE.search(href) and \
         href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
 
 
@@ -160,7 +169,7 @@ def _largest_rendition(img, base_url):
         candidates += [link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None, link.get("href")]
     candidates += [_largest_srcset(img.get("srcset") or img.get("data-srcset")), img.get("data-src"), img.get("src")]
     for candidate in candidates:
-        if candidate and re.search(r"\.(?:jpe?g|png|webp|avif)|/image|/is/|[?&](?:w|sw|imwidth)=", candidate, re.I):
+        if candidate and _IMAGE_URL.search(candidate):
             url = large_image_url(candidate, base_url)
             if url:
                 return url
@@ -173,7 +182,7 @@ def _largest_srcset(srcset):
         pieces = part.strip().split()
         if not pieces:
             continue
-        width = int(re.sub(r"\D", "", pieces[1]) or 0) if len(pieces) > 1 else 0
+        width = int(_NON_DIGITS.sub("", pieces[1]) or 0) if len(pieces) > 1 else 0
         if width > best_width:
             best, best_width = pieces[0], width
     return best
@@ -289,10 +298,10 @@ def _size_label(raw):
     text = _SIZE_PREFIX.sub("", text)
     suffix = _SIZE_SUFFIX.search(text)
     sold_out = bool(_SOLD_OUT.search(text))
-    if suffix and not re.search(r"\d", suffix.group()):
+    if suffix and not _DIGIT.search(suffix.group()):
         text = text[:suffix.start()]
     text = _SOLD_OUT.sub("", text).strip(" -–|")
-    if not text or len(text) > 24 or not re.search(r"\w", text):
+    if not text or len(text) > 24 or not _WORD_CHARACTER.search(text):
         return None, False
     return text, sold_out
 
@@ -348,7 +357,7 @@ def _swatch_name(element):
                                         "alt") if clean_text(element.get(name))), None)
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
-    return name if 0 < len(name) <= 40 and not re.search(r"[/#,]|\d{3}", name) and not _NOT_A_SIZE.search(raw) \
+    return name if 0 < len(name) <= 40 and not _NOT_A_SIZE_NAME.search(name) and not _NOT_A_SIZE.search(raw) \
         else None
 
 
@@ -390,7 +399,7 @@ def _fabric_by_class(page):
     for element in page.tree.xpath("//*[@class]"):
         if _FABRIC_CLASS.search(element.get("class", "")) and not page.in_other_product(element):
             text = clean_text(element.text_content())
-            if text and len(text) <= 200 and re.search(r"\d\s*%", text):
+            if text and len(text) <= 200 and _PERCENTAGE.search(text):
                 fabric = parse_composition(text)
                 if fabric:
                     return fabric
@@ -404,7 +413,7 @@ def _fabric_from_line(line):
     if not line or len(line) > 200:
         return []
     if ":" not in line:
-        return parse_composition(line) if _MATERIALS_ONLY.match(line) and re.search(r"\d\s*%", line) else []
+        return parse_composition(line) if _MATERIALS_ONLY.match(line) and _PERCENTAGE.search(line) else []
     found = []
     for part in _LABELLED_PART.split(line):
         label, separator, value = part.partition(":")

@@ -1,9 +1,9 @@
 """OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
-import re
 from urllib.parse import urlsplit
 
 from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_currency,
                                                  parse_price, unique)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 
 _EURO_COUNTRIES = ("AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL",
@@ -15,6 +15,9 @@ REGION_CURRENCIES = {
     "MX": "MXN", "BR": "BRL", "AR": "ARS", "CL": "CLP", "SG": "SGD", "HK": "HKD", "ZA": "ZAR",
     "AE": "AED", "SA": "SAR",
 }
+_DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
+_LOCALE_REGION = compile_pattern(r"[-_]([A-Za-z]{2})$")
+_PRICE_LABEL = compile_pattern(r"price|preis|prix|precio|prezzo|prijs|preço", IGNORECASE)
 
 
 def read_meta(page):
@@ -40,7 +43,7 @@ def read_meta(page):
 def read_site(page):
     """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi)."""
     name = clean_text(page.meta_value("og:site_name", "application-name", "apple-mobile-web-app-title"))
-    if name and not re.search(r"\.(com|net|shop|[a-z]{2})$", name, re.I) and len(name) <= 40:
+    if name and not _DOMAIN_NAME.search(name) and len(name) <= 40:
         return {"brand": name}
     return {}
 
@@ -49,14 +52,14 @@ def regional_currency(page):
     """The currency of the country the page is for (og:locale or html lang region, else the country domain),
     for a price no data names the currency of ("$49", "kr 499,-"); None when the page names no country."""
     locale = page.meta_value("og:locale") or page.tree.get("lang") or ""
-    region = re.search(r"[-_]([A-Za-z]{2})$", locale.strip())
+    region = _LOCALE_REGION.search(locale.strip())
     country = region.group(1) if region else (urlsplit(page.url).hostname or "").rsplit(".", 1)[-1]
     return REGION_CURRENCIES.get(country.upper())
 
 
 def _twitter_label_is_price(page):
     label = clean_text(page.meta_value("twitter:label1")) or ""
-    return bool(re.search(r"price|preis|prix|precio|prezzo|prijs|preço", label, re.I))
+    return bool(_PRICE_LABEL.search(label))
 
 
 def _title_without_shop(title, page):

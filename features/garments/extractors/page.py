@@ -1,7 +1,6 @@
 """A product page parsed once: the HTML tree, its scripts, meta tags and embedded JSON/JS objects."""
 import html
 import json
-import re
 from functools import cached_property
 
 import chompjs
@@ -9,25 +8,31 @@ import lxml.html
 from lxml import etree
 
 from features.garments.extractors.values import absolute_url, clean_text
+from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
-_COMMENT_WRAPPERS = re.compile(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
-_JS_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|[^'"`]+|['"`]""", re.S)
-_JS_ESCAPE = re.compile(r'\\(x[0-9a-fA-F]{2}|.)|"', re.S)
-_TERNARY_CONDITION = re.compile(r"[!\w$.()]+\s*\?\s*$")
-# `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`
-_ASSIGNMENT = re.compile(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
-                         r"(?:(?=[{\[])|JSON\.parse\(\s*(?=['\"`]))")
+_COMMENT_WRAPPERS = compile_pattern(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
+_JS_TOKEN = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|[^'"`]+|['"`]""", DOTALL)
+_JS_ESCAPE = compile_pattern(r'\\(x[0-9a-fA-F]{2}|.)|"', DOTALL)
+_TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
+# `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`;
+# the match ends with the literal's first character.
+_ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
+                              r"(?:[{\[]|JSON\.parse\(\s*['\"`])")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
-_NUXT_FUNCTION = re.compile(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
-_NUXT_PARAMETER = re.compile(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:)")
-_FLIGHT_PUSH = re.compile(r"self\.__next_f\.push\(\s*(?=\[)")
+_NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
+_NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
+_KEY_COLON = compile_pattern(r"\s*:")
+# `}(true, "EUR")`: the end of the Nuxt 2 function and the start of its arguments.
+_NUXT_CALL = compile_pattern(r"\s*;?\s*\}\s*\)?\s*(?=\()")
+_FLIGHT_PUSH = compile_pattern(r"self\.__next_f\.push\(\s*(?=\[)")
 _JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
                      "application/ecmascript")
 # Containers of other products: recommendations, carousels, recently viewed, "shop the look"…
-_OTHER_PRODUCTS = re.compile(r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
+_OTHER_PRODUCTS = compile_pattern(r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
                              r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
-                             r"you-?may|mega-?menu|cookie|newsletter|mini-?cart", re.I)
+                             r"you-?may|mega-?menu|cookie|newsletter|mini-?cart", IGNORECASE)
+_VOID_0 = compile_pattern(r"\bvoid 0\b")
 
 
 class ProductPage:
@@ -107,14 +112,17 @@ class ProductPage:
         for attributes, text in self.scripts:
             if attributes.get("src") or "json" in attributes.get("type", "").lower() or len(text) > MAX_STATE_SCRIPT_CHARS:
                 continue
+            budget = _ScanBudget(text)
             for match in _ASSIGNMENT.finditer(text):
-                name = match.group(1)
+                name, start = match.group(1), match.end() - 1
                 if name in found:
                     continue
-                if text[match.end()] in "{[":
-                    value = parse_js_object(text, match.end())
+                if not budget.left:
+                    break
+                if text[start] in "{[":
+                    value = parse_js_object(text, start, budget)
                 else:
-                    value = parse_json_text(_js_string(text, match.end()))
+                    value = parse_json_text(_js_string(text, start, budget))
                 if isinstance(value, (dict, list)) and value:
                     found[name] = value
             nuxt = _NUXT_FUNCTION.search(text)
@@ -128,8 +136,9 @@ class ProductPage:
         `self.__next_f.push([1, "…"])` chunks (the product props sit in these rows)."""
         chunks = []
         for attributes, text in self.scripts:
+            budget = _ScanBudget(text)
             for match in _FLIGHT_PUSH.finditer(text):
-                end = _literal_end(text, match.end())
+                end = _literal_end(text, match.end(), budget)
                 try:
                     pushed = json.loads(text[match.end():end]) if end else None
                 except ValueError:
@@ -205,13 +214,13 @@ def parse_json_text(text):
         return None
 
 
-def parse_js_object(text, start):
+def parse_js_object(text, start, budget=None):
     """The JavaScript object/array literal starting at `start`, read tolerantly; None when unreadable.
 
     Shops write JS, not JSON: single quotes, trailing commas, `isDesktop ? 'a' : 'b'`, even
     `'a'/ 'b'` where a comma was meant. Those are rewritten to plain literals before parsing.
     """
-    end = _literal_end(text, start)
+    end = _literal_end(text, start, budget)
     if end is None:
         return None
     literal = text[start:end]
@@ -225,9 +234,12 @@ def parse_js_object(text, start):
         return None
 
 
-def _js_string(text, start):
+def _js_string(text, start, budget):
     """The value of the JS string literal at `start` (for `JSON.parse('…')`), or None."""
     token = _JS_TOKEN.match(text, start)
+    # An unterminated string was looked for up to the end of the text.
+    if not budget.spend(len(token.group()) if token and _is_string(token.group()) else len(text) - start):
+        return None
     if token is None or not _is_string(token.group()):
         return None
     try:
@@ -248,11 +260,26 @@ def _json_escape(match):
     return "" if escaped == "\n" else escaped
 
 
-def _literal_end(text, start):
+class _ScanBudget:
+    """How many characters of one script literal scans may still read: a few times the script's
+    length. Each `var a = {` reads on to its closing bracket, so thousands of unclosed or nested ones
+    would read the script thousands of times; past the budget, no more literals are read from it."""
+
+    def __init__(self, text):
+        self.left = 4 * len(text) + 100_000
+
+    def spend(self, chars):
+        self.left = max(0, self.left - chars)
+        return self.left > 0
+
+
+def _literal_end(text, start, budget=None):
     """The index just after the bracket (or parenthesis) that closes the one at `start`, or None."""
     depth = 0
     for match in _JS_TOKEN.finditer(text, start):
         token = match.group()
+        if budget is not None and not budget.spend(len(token)):
+            return None
         if len(token) > 1 and token[0] in "'\"`":
             continue
         for offset, char in enumerate(token):
@@ -269,18 +296,23 @@ def _nuxt_state(text, match):
     """Nuxt 2's `__NUXT__ = (function(a, b){return {…}}(true, "EUR"))`: the returned object with each
     parameter replaced by its argument; None when unreadable."""
     end = _literal_end(text, match.end())
-    call = re.compile(r"\s*;?\s*\}\s*\)?\s*(?=\()").match(text, end or 0)
+    call = _NUXT_CALL.match(text, end or 0)
     args_end = _literal_end(text, call.end()) if end and call else None
     if args_end is None:
         return None
-    arguments = parse_js_object("[" + re.sub(r"\bvoid 0\b", "null", text[call.end() + 1:args_end - 1]) + "]", 0)
+    arguments = parse_js_object("[" + _VOID_0.sub("null", text[call.end() + 1:args_end - 1]) + "]", 0)
     names = [name.strip() for name in match.group(1).split(",") if name.strip()]
     if not isinstance(arguments, list):
         return None
     values = {name: json.dumps(value) for name, value in zip(names, arguments)}
-    tokens = [token.group() if _is_string(token.group()) else _NUXT_PARAMETER.sub(
-        lambda used: values.get(used.group(), "null" if used.group() in names else used.group()), token.group())
-        for token in _JS_TOKEN.finditer(text[match.end():end])]
+
+    def argument(used):
+        if _KEY_COLON.match(used.string, used.end()):  # `a:` names a key, not the parameter a
+            return used.group()
+        return values.get(used.group(), "null" if used.group() in names else used.group())
+
+    tokens = [token.group() if _is_string(token.group()) else _NUXT_PARAMETER.sub(argument, token.group())
+              for token in _JS_TOKEN.finditer(text[match.end():end])]
     return parse_js_object("".join(tokens), 0)
 
 

@@ -5,13 +5,13 @@ ProductGroup/hasVariant, offers as object/array/AggregateOffer (even malformed, 
 numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lower-case types and
 `id`/`type` without the @.
 """
-import re
 from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
                                                  parse_availability, parse_currency, parse_price, unique)
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "someproducts"}
 # Products nested under these keys are other products (recommendations, accessories), not variants.
@@ -25,10 +25,14 @@ MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents"
 _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
                   "value")
 _VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
-_NOT_PAID_PRICE = re.compile(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", re.I)
+_NOT_PAID_PRICE = compile_pattern(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE)
 _MAX_DEPTH = 12
-_SIZE_LABEL = re.compile(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
-                         r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", re.I)
+_SIZE_LABEL = compile_pattern(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
+                              r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", IGNORECASE)
+_WORD = compile_pattern(r"\w+")
+_DIGITS = compile_pattern(r"\d+")
+_DATE = compile_pattern(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_SKU_SEPARATOR = compile_pattern(r"[-_/.\s]")
 
 
 def node_types(node):
@@ -140,7 +144,7 @@ def selected_variant(variants, page_url):
 
 
 def _words(text):
-    return set(re.findall(r"\w+", text.lower())) if text else set()
+    return set(_WORD.findall(text.lower())) if text else set()
 
 
 def _url_key(url):
@@ -197,7 +201,7 @@ def minor_units_price(node):
     """The price of an object that states it in cents under a key saying so, else None."""
     cents = next((_key(node, key) for key in MINOR_UNIT_KEYS if isinstance(_key(node, key), (int, float, str))), None)
     digits = _key(node, "fractiondigits")
-    price = parse_price(cents) if cents is not None and re.fullmatch(r"\d+", str(cents).strip()) else None
+    price = parse_price(cents) if cents is not None and _DIGITS.fullmatch(str(cents).strip()) else None
     return price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2) if price else None
 
 
@@ -246,7 +250,7 @@ def _current_specification(value):
 
 def _expired(offer):
     """Whether the offer's `priceValidUntil` date ("2025-12-31", or a date-time) has passed."""
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", str(offer.get("priceValidUntil") or ""))
+    match = _DATE.match(str(offer.get("priceValidUntil") or ""))
     try:
         return bool(match) and date(*map(int, match.groups())) < date.today()
     except ValueError:
@@ -285,9 +289,9 @@ def _offer_size(offer, product_name):
     name = clean_text(offer.get("name")) or ""
     if product_name and name.lower().startswith(product_name.lower()):
         name = name[len(product_name):].strip(" -–|/,:")
-    sku_tail = re.split(r"[-_/.\s]", clean_text(offer.get("sku")) or "")[-1]
+    sku_tail = _SKU_SEPARATOR.split(clean_text(offer.get("sku")) or "")[-1]
     return next((label for label in (name, sku_tail) if looks_like_size(label)
-                 and not (label is sku_tail and re.fullmatch(r"\d", label))), None)
+                 and not (label is sku_tail and _DIGITS.fullmatch(label) and len(label) == 1)), None)
 
 
 def looks_like_size(text):

@@ -6,18 +6,21 @@ own `<product url>.js` serves the same object. Prices there are in cents; sizes 
 the variants' option values; pages also carry *other* products' JSON (recommendations), so the
 product is chosen by its handle, the last part of the /products/ URL.
 """
-import re
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from features.garments.extractors.base import Findings
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.schema_org import looks_like_size
 from features.garments.extractors.values import clean_multiline, clean_text, large_image_url, unique
+from shared.text_patterns import IGNORECASE, compile_pattern
 
-_SIZE_OPTION = re.compile(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", re.I)
-_COLOR_OPTION = re.compile(r"colou?r|farbe|couleur|colore|kleur|\bcor\b", re.I)
-_SHOPIFY_MARKERS = re.compile(r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics")
-_ACTIVE_CURRENCY = re.compile(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s*:\s*\"([A-Z]{3})\"")
+_SIZE_OPTION = compile_pattern(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", IGNORECASE)
+_COLOR_OPTION = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|\bcor\b", IGNORECASE)
+_SHOPIFY_MARKERS = compile_pattern(r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics")
+_ACTIVE_CURRENCY = compile_pattern(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s*:\s*\"([A-Z]{3})\"")
+_PRODUCT_HANDLE = compile_pattern(r"/products/([^/?#]+)")
+_JSON_SUFFIX = compile_pattern(r"\.(?:js|json)$")
+_DIGITS = compile_pattern(r"\d+")
 
 
 class ShopifyExtractor(DefaultExtractor):
@@ -50,14 +53,14 @@ def embedded_product(page):
 
 
 def product_handle(url):
-    match = re.search(r"/products/([^/?#]+)", urlsplit(url).path)
+    match = _PRODUCT_HANDLE.search(urlsplit(url).path)
     return match.group(1) if match else None
 
 
 def product_json_url(url):
     """`https://shop/products/x` → `https://shop/products/x.js` (query and fragment dropped)."""
     parts = urlsplit(url)
-    path = re.sub(r"\.(?:js|json)$", "", parts.path.rstrip("/"))
+    path = _JSON_SUFFIX.sub("", parts.path.rstrip("/"))
     return urlunsplit((parts.scheme, parts.netloc, path + ".js", "", ""))
 
 
@@ -163,7 +166,7 @@ def _price(value):
     if isinstance(value, int):
         return value / 100 if value > 0 else None
     text = str(value).strip()
-    if re.fullmatch(r"\d+", text):
+    if _DIGITS.fullmatch(text):
         return int(text) / 100 or None
     try:
         return float(text) or None

@@ -3,9 +3,9 @@
 {"unit": "cm", "sizes": [{"label": "M", "measurements": {"breast_circumference": [88, 94], ...}}]}
 Sizes may be rows or columns; headers in EN, DE, FR, ES, IT, NL, PT; inches are converted to cm.
 """
-import re
 
 from features.garments.extractors.values import clean_text
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 _FIELDS = (
     ("breast_circumference", r"bust|chest|brust|oberweite|poitrine|pecho|busto|petto|torace|borst|peito"),
@@ -18,10 +18,12 @@ _FIELDS = (
     ("arm_length", r"arm length|sleeve|armlänge|ärmellänge|bras|brazo|braccio|armlengte|manga"),
     ("height", r"height|körpergr|stature|altura|altezza|lengte|hauteur"),
 )
-_SIZE_HEADER = re.compile(r"^(size|sizes|größe|grösse|groesse|taille|talla|taglia|maat|tamanho|eu|uk|us|fr|it|int)\b",
-                          re.I)
-_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:[-–—]|to|bis|à|a)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)")
-_INCHES = re.compile(r"\binch|\(in\)|″|\"|\bzoll\b|\bpouces?\b|\bpulgadas?\b", re.I)
+_FIELD_PATTERNS = tuple((field, compile_pattern(pattern)) for field, pattern in _FIELDS)
+_SIZE_HEADER = compile_pattern(r"^(size|sizes|größe|grösse|groesse|taille|talla|taglia|maat|tamanho|eu|uk|us|fr|it|int)\b",
+                               IGNORECASE)
+_RANGE = compile_pattern(r"(\d+(?:[.,]\d+)?)\s*(?:[-–—]|to|bis|à|a)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)")
+_INCHES = compile_pattern(r"\binch|\(in\)|″|\"|\bzoll\b|\bpouces?\b|\bpulgadas?\b", IGNORECASE)
+_CENTIMETRES = compile_pattern(r"\bcm\b", IGNORECASE)
 
 
 def read_size_chart(tree):
@@ -35,7 +37,7 @@ def read_size_chart(tree):
         caption = table.find("caption")
         labels = rows[0] + [row[0] for row in rows] + [caption.text_content() if caption is not None else ""]
         unit_text = " ".join(labels)
-        inches = bool(_INCHES.search(unit_text)) and not re.search(r"\bcm\b", unit_text, re.I)
+        inches = bool(_INCHES.search(unit_text)) and not _CENTIMETRES.search(unit_text)
         chart = _chart_from_rows(rows, inches) or _chart_from_rows(_transpose(rows), inches)
         if chart:
             return chart
@@ -65,7 +67,7 @@ def _chart_from_rows(rows, inches):
 
 def _field(name):
     name = (name or "").lower()
-    return next((field for field, pattern in _FIELDS if re.search(pattern, name)), None)
+    return next((field for field, pattern in _FIELD_PATTERNS if pattern.search(name)), None)
 
 
 def _range(text, inches):

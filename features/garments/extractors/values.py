@@ -1,13 +1,14 @@
 """Turning the raw values shops publish into clean ones: text, prices, currencies, availability, URLs."""
 import html
-import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)])")
+from shared.text_patterns import IGNORECASE, compile_pattern
+
+_TAG = compile_pattern(r"<[^>]+>")
+_SPACE = compile_pattern(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = compile_pattern(r"\s+([.,;:!?)])")
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
-_PLACEHOLDER = re.compile(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", re.I)
+_PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS",
@@ -26,12 +27,16 @@ _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinu
                 "false", "0", "no", "coming_soon", "comingsoon"}
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
-_SHOPIFY_SIZE_SUFFIX = re.compile(
+_SHOPIFY_SIZE_SUFFIX = compile_pattern(
     r"_(?:\d+x\d*|\d*x\d+|pico|icon|thumb|small|compact|medium|large|grande|master)(?:_crop_\w+)?(?:@\dx)?"
-    r"(?=\.(?:jpe?g|png|webp|gif)$)", re.I)
-_NOT_PRODUCT_IMAGE = re.compile(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
-                                r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", re.I)
-_NUMBER = re.compile(r"\d[\d.,\s\u00a0\u202f'’]*")
+    r"(\.(?:jpe?g|png|webp|gif))$", IGNORECASE)
+_NOT_PRODUCT_IMAGE = compile_pattern(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
+                                     r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", IGNORECASE)
+_NUMBER = compile_pattern(r"\d[\d.,\s\u00a0\u202f'’]*")
+_LINE_BREAK_TAG = compile_pattern(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>")
+_DIGIT_GROUPING = compile_pattern(r"[\s\u00a0\u202f'’]")
+_CURRENCY_CODE = compile_pattern(r"\b([A-Z]{3})\b")
+_DIGITS = compile_pattern(r"\d+")
 
 
 def clean_text(value):
@@ -53,7 +58,7 @@ def clean_multiline(value):
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     text = html.unescape(str(value))
-    text = re.sub(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>", "\n", text)
+    text = _LINE_BREAK_TAG.sub("\n", text)
     text = html.unescape(_TAG.sub(" ", text))
     lines = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", line)).strip() for line in text.splitlines()]
     text = "\n".join(line for line in lines if line)
@@ -71,7 +76,7 @@ def parse_price(value):
     match = _NUMBER.search(str(value))
     if not match:
         return None
-    number = _to_float(re.sub(r"[\s\u00a0\u202f'’]", "", match.group()).strip(".,"))
+    number = _to_float(_DIGIT_GROUPING.sub("", match.group()).strip(".,"))
     return number if number and number > 0 else None
 
 
@@ -99,7 +104,7 @@ def parse_currency(value):
     text = clean_text(value)
     if not text:
         return None
-    code = re.search(r"\b([A-Z]{3})\b", text.upper())
+    code = _CURRENCY_CODE.search(text.upper())
     if code and code.group(1) in _ISO_CURRENCIES:
         return code.group(1)
     lowered = text.lower()
@@ -145,9 +150,9 @@ def large_image_url(value, base_url):
     filename = parts.path.rsplit("/", 1)[-1]
     if filename.startswith(".") or _NOT_PRODUCT_IMAGE.search(f"{parts.path}?{parts.query}"):
         return None
-    path = _SHOPIFY_SIZE_SUFFIX.sub("", parts.path)
+    path = _SHOPIFY_SIZE_SUFFIX.sub(r"\1", parts.path)
     params = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and re.fullmatch(r"\d+", val))]
+    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and _DIGITS.fullmatch(val))]
     query = parts.query if len(kept) == len(params) else urlencode(kept, safe="[]/:,@$")
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
