@@ -1,13 +1,15 @@
-"""Running one claimed try-on job: fetch garments, prepare images, generate, save.
+"""Running one claimed try-on job: fetch garments, prepare images, (build a body,) generate, save.
 
 Plain functions over explicit dependencies, so the same code runs in an in-process worker thread
 or in a separate worker process (RQ). Whatever happens, the job row ends done or failed.
 """
 from dataclasses import dataclass
 
+from features.avatars import service as avatars_service
 from features.garments import service as garments_service
 from features.tryon import model
-from shared.ai_models import GarmentInput
+from shared.ai_models import GarmentInput, ImageModelError
+from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
 from shared.ai_models.usage import UsageMeter
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
@@ -17,7 +19,8 @@ log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
 PRODUCT_IMAGE_MAX_INPUT_DIMENSION = 10000
-STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "generating": 60, "saving": 90}
+STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "building_body": 50, "generating": 60,
+                  "saving": 90}
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ def run_job(deps, job):
         enter("fetching_garment")
         garments = [_resolve_garment(deps, garment, job["options"]) for garment in job["inputs"]["garments"]]
         enter("preparing_images")
-        person = deps.storage.read_image(job["inputs"]["person"]["path"])
+        person = _full_length(deps, job, deps.storage.read_image(job["inputs"]["person"]["path"]), garments,
+                              enter, meter)
         enter("generating")
         result = deps.image_models.tryon.try_on(person, garments, job["options"], meter=meter)
         record_usage()
@@ -69,6 +73,25 @@ def run_job(deps, job):
         record_usage()
         model.mark_failed(deps.db, job["job_id"], attempt, code="INTERNAL_ERROR", provider=provider,
                           message="Something went wrong on our side while creating this try-on; please try again")
+
+
+def _full_length(deps, job, person, garments, enter, meter):
+    """The photo to dress. One that does not show the hips (a head-and-shoulders selfie) is replaced by the
+    user's body avatar on a model that can build one; on another it fails when a garment needs the hips."""
+    if shows_hips(person):
+        return person
+    tryon_model = deps.image_models.tryon
+    if tryon_model.can_build_bodies:
+        enter("building_body")
+        return avatars_service.body_avatar(db=deps.db, storage=deps.storage, model=tryon_model,
+                                           user_id=job["user_id"], photo=person, meter=meter)
+    needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
+    if needing:
+        kind = garments[needing[0]].garment_type.replace("_", "-")
+        raise ImageModelError("NEEDS_FULL_BODY_PHOTO", f"Your photo shows your head and shoulders only, so the {kind} "
+                              "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
+                              "facing the camera", details={"garment_index": needing[0], "missing": "hips"})
+    return person
 
 
 def _resolve_garment(deps, garment, options):

@@ -28,18 +28,18 @@ def _gemini_app(make_app, fake_gemini, **settings):
                     GEMINI_MODEL_NAME="gemini-3.1-flash-image", GEMINI_RETRY_DELAY_SECONDS=0.01, **settings)
 
 
-def test_metrics_count_jobs_generations_cost_and_latency_across_processes(make_app, fake_gemini, person_png,
+def test_metrics_count_jobs_generations_cost_and_latency_across_processes(make_app, fake_gemini, standing_png,
                                                                           top_png):
     # Two apps on one database stand for two API processes (or an API and an RQ worker).
     first, second = _gemini_app(make_app, fake_gemini), _gemini_app(make_app, fake_gemini)
     client = first.test_client()
     user = sign_up(client)
-    done = [post_tryon(client, user, selfie=person_png, garment_image=top_png).get_json()["data"]["job_id"]
+    done = [post_tryon(client, user, selfie=standing_png, garment_image=top_png).get_json()["data"]["job_id"]
             for _ in range(2)]
     for job_id in done:
         assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
     fake_gemini.set_behaviour("finish", reason="IMAGE_SAFETY")
-    blocked = post_tryon(client, user, selfie=person_png, garment_image=top_png).get_json()["data"]["job_id"]
+    blocked = post_tryon(client, user, selfie=standing_png, garment_image=top_png).get_json()["data"]["job_id"]
     assert wait_for_job(client, user["headers"], blocked)["status"] == "failed"
     jobs = client.get("/api/jobs", headers=user["headers"]).get_json()["data"]
     client.delete(f"/api/job/{done[0]}", headers=user["headers"])  # counters keep deleted try-ons
@@ -60,12 +60,12 @@ def test_metrics_count_jobs_generations_cost_and_latency_across_processes(make_a
     assert samples[("tryon_queue_depth", frozenset())] == 0
 
 
-def test_queue_depth_counts_the_jobs_waiting(make_app, fake_gemini, person_png, top_png):
+def test_queue_depth_counts_the_jobs_waiting(make_app, fake_gemini, standing_png, top_png):
     app = _gemini_app(make_app, fake_gemini, TRYON_WORKERS=1, MAX_JOBS_PER_USER=10)
     client = app.test_client()
     user = sign_up(client)
     fake_gemini.delay = 30
-    jobs = [post_tryon(client, user, selfie=person_png, garment_image=top_png).get_json()["data"]["job_id"]
+    jobs = [post_tryon(client, user, selfie=standing_png, garment_image=top_png).get_json()["data"]["job_id"]
             for _ in range(3)]
     samples = _samples(client.get("/metrics"))
     assert samples[("tryon_queue_depth", frozenset())] >= 2
