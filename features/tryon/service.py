@@ -10,7 +10,7 @@ from features.tryon import model
 from features.tryon.job_queue import input_prefix
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
-from shared.image_processing import preprocess_image
+from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.models import user as user_model
 from shared.validators import validate_integer, validate_text, validate_url
 
@@ -96,17 +96,18 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         raise ValidationError("A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS")
     options = validate_options(request.options, garment_count)
     person = _person_image(db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field)
-    garment_images = [preprocess_image(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
+    garment_images = [prepare_for_processing(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
                       for u in request.garment_uploads]
 
     job_id = str(uuid.uuid4())
     prefix = input_prefix(user_id, job_id)
     stored = []
     try:
-        person_path = _store(storage, stored, person["data"], f"{prefix}person.png")
+        person_path = _store_image(storage, stored, person["image"], f"{prefix}person")
         garments = []
         for i, image in enumerate(garment_images):
-            garments.append({"source": "upload", "image_path": _store(storage, stored, image, f"{prefix}garment_{i}.png")})
+            garments.append({"source": "upload", "image_path": _store_image(storage, stored, image,
+                                                                            f"{prefix}garment_{i}")})
         for i, url in enumerate(urls):
             entry = {"source": "url", "url": url, "garment_index": options.get("garment_index", 0)}
             if request.html is not None and i == 0:
@@ -141,16 +142,22 @@ def _store(storage, stored, data, path, content_type="image/png"):
     return stored[-1]
 
 
+def _store_image(storage, stored, image, name):
+    """Store (bytes, format) as name.png / name.jpg."""
+    data, image_format = image
+    return _store(storage, stored, data, f"{name}.{EXTENSIONS[image_format]}", MIME_TYPES[image_format])
+
+
 def _person_image(*, db, storage, user_id, upload, field):
     if upload is not None:
-        return {"data": preprocess_image(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
+        return {"image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
                 "source": field}
     avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
     if not avatar_path or not storage.exists(avatar_path):
         raise ValidationError("Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
                               code="NO_PERSON_IMAGE")
     # Copy the avatar so a later avatar change cannot alter (or delete) this job's input.
-    return {"data": storage.read_image(avatar_path), "source": "avatar"}
+    return {"image": (storage.read_image(avatar_path), "PNG"), "source": "avatar"}
 
 
 def ensure_model_available(image_model):

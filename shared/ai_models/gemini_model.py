@@ -18,7 +18,7 @@ from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import GeminiClient, ModelChoice, final_image
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, body_prompt, tryon_prompt
 from shared.errors import ValidationError
-from shared.image_processing import encode_image, load_image, probe_image
+from shared.image_processing import MIME_TYPES, encode_image, load_image, probe_image
 
 IMAGE_SIZES = ("1K", "2K", "4K")
 # A full-length photo of a standing person.
@@ -116,10 +116,12 @@ def _png(image):
 
 
 def _image_part(image):
+    """The image as sent: scaled down past MAX_INPUT_DIMENSION (a photo stays JPEG, anything else PNG)."""
     info = probe_image(image)
     if max(info["width"], info["height"]) > MAX_INPUT_DIMENSION:
-        smaller = encode_image(load_image(image, max_dimension=MAX_INPUT_DIMENSION))
-        return types.Part.from_bytes(data=smaller, mime_type="image/png")
+        smaller = load_image(image, max_dimension=MAX_INPUT_DIMENSION)
+        image_format = "JPEG" if info["format"] == "JPEG" and smaller.mode == "RGB" else "PNG"
+        return types.Part.from_bytes(data=encode_image(smaller, image_format), mime_type=MIME_TYPES[image_format])
     return types.Part.from_bytes(data=image, mime_type=info["mime"])
 
 

@@ -208,9 +208,11 @@ def test_an_unknown_aspect_ratio_is_refused_before_calling(gemini):
 
 def test_large_inputs_are_scaled_down_before_upload(gemini):
     big = photos.encode(photos.astronaut_image().resize((3000, 3000)), "JPEG")
-    _model(gemini).try_on(big, [_top()], {})
-    sent = photos.decode(gemini.requests[0]["images"][0])
-    assert sent.size == (1536, 1536) and gemini.requests[0]["mime_types"][0] == "image/png"
+    big_cut_out = photos.encode(photos.astronaut_image().convert("RGBA").resize((2000, 2000)))
+    _model(gemini).try_on(big, [GarmentInput(big_cut_out, "top")], {})
+    person, garment = (photos.decode(image) for image in gemini.requests[0]["images"])
+    assert person.size == (1536, 1536) and gemini.requests[0]["mime_types"] == ["image/jpeg", "image/png"]
+    assert garment.size == (1536, 1536) and garment.mode == "RGBA"
 
 
 def test_background_removal_keys_out_the_plain_background_gemini_paints(gemini):
