@@ -1,11 +1,17 @@
-"""Because Future API: `create_app(config)` builds the Flask app; `python app.py` serves on :8000."""
+"""Because Future API: `create_app(config)` builds the Flask app; `python app.py` serves it on :8000.
+
+`python app.py` serves with waitress, a production WSGI server (threads in this one process, so the
+in-process try-on queue runs beside it); FLASK_DEBUG=1 serves with Werkzeug's debugging server instead.
+"""
 import importlib
 import pkgutil
 import time
 import uuid
 
+import waitress
 from flask import Flask, g, request
 from flask_cors import CORS
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -17,12 +23,16 @@ from shared.ai_models import create_image_models
 from shared.database import DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
-from shared.response import error_response, error_response_from_exception
+from shared.request_data import apply_json_limit
+from shared.response import error_response, error_response_from_exception, security_headers, success_response
 from shared.storage import create_storage
 from shared.text_patterns import compile_pattern
 from shared.validators import MAX_SQL_INTEGER
 
 _REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
+_LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
+# Retry-After tells a client when to come back; on any other answer it would only mislead.
+_RETRY_STATUSES = {429, 503, 507}
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
                405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
                415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE", 429: "RATE_LIMITED"}
@@ -31,9 +41,12 @@ _HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDD
 def create_app(config=None):
     """Build the app from a Settings object, a dict of overrides, or the environment (None)."""
     settings = _resolve_settings(config)
-    app = Flask(__name__, static_folder=None)
+    app = BecauseFutureFlask(__name__, static_folder=None)
     app.url_map.converters["int"] = SqlIntegerConverter
+    app.url_map.merge_slashes = False  # `//api/login` is no route (404 JSON), not an HTML redirect
+    # A form's text field may carry a page's html (MAX_CLIENT_HTML_BYTES); Werkzeug's default is 500 KB.
     app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_SIZE,
+                      MAX_FORM_MEMORY_SIZE=settings.MAX_CLIENT_HTML_BYTES, MAX_FORM_PARTS=settings.MAX_FORM_PARTS,
                       JSON_SORT_KEYS=False)
     app.json.sort_keys = False
     app.extensions["settings"] = settings
@@ -43,8 +56,9 @@ def create_app(config=None):
     run_migrations(db)
     app.extensions["db"] = db
 
-    CORS(app, origins=list(settings.CORS_ORIGINS), expose_headers=["X-Request-ID", "Retry-After"],
+    CORS(app, origins=list(settings.cors_origins), expose_headers=["X-Request-ID", "Retry-After"],
          allow_headers=["Authorization", "Content-Type", "X-Request-ID"], max_age=600)
+    app.before_request(apply_json_limit)  # before the limiter's hook, whose keys may read the body
     rate_limit.init_app(app, settings)
     _register_request_hooks(app)
     _register_error_handlers(app)
@@ -52,6 +66,13 @@ def create_app(config=None):
     app.extensions["image_models"] = create_image_models(settings)
     _register_features(app)
     return app
+
+
+class BecauseFutureFlask(Flask):
+    def make_default_options_response(self):
+        """OPTIONS answers in the JSON envelope too (Flask's default is an empty text/html page)."""
+        methods = sorted(request.url_rule.methods) if request.url_rule else []
+        return success_response({"allow": methods}, headers={"Allow": ", ".join(methods)})
 
 
 class SqlIntegerConverter(IntegerConverter):
@@ -107,9 +128,12 @@ def _register_request_hooks(app):
     def log_and_tag(response):
         request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
         response.headers["X-Request-ID"] = request_id
+        security_headers(response)
+        if response.status_code not in _RETRY_STATUSES:
+            response.headers.pop("Retry-After", None)
         started = getattr(g, "request_started", None)
         access_log.info("request", extra={
-            "request_id": request_id, "method": request.method, "path": request.path,
+            "request_id": request_id, "method": request.method, "path": request.path[:_LOGGED_PATH_CHARS],
             "status": response.status_code, "user_id": getattr(g, "user_id", None),
             "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             "remote_addr": request.remote_addr})
@@ -127,23 +151,26 @@ def _register_error_handlers(app):
     def handle_api_error(error):
         return error_response_from_exception(error)
 
+    @app.errorhandler(RateLimitExceeded)
+    def handle_rate_limited(error):
+        return error_response("RATE_LIMITED", f"Too many requests: limit {error.description}. Retry after the time "
+                              "in Retry-After.", 429, headers={"Retry-After": str(rate_limit.retry_after_seconds())})
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
         code = _HTTP_CODES.get(error.code, "HTTP_ERROR")
         message = error.description or error.name
+        details = None
         if error.code == 413:
-            limit = app.extensions["settings"].MAX_REQUEST_SIZE
-            message = f"Request body is larger than the limit of {limit // (1024 * 1024)} MB"
+            message, details = _body_limit_hit(app.extensions["settings"])
         elif error.code == 404:
             message = "No such endpoint"
         elif error.code == 405:
             message = f"Method {request.method} is not allowed on this endpoint"
-        elif error.code == 429:
-            message = f"Too many requests: limit {error.description}. Retry after the time in Retry-After."
         headers = {}
         if error.code == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
-        return error_response(code, message, error.code, headers=headers)
+        return error_response(code, message, error.code, details=details, headers=headers)
 
     @app.errorhandler(DatabaseUnavailableError)
     def handle_database_down(error):
@@ -158,14 +185,38 @@ def _register_error_handlers(app):
                               f"with request id {getattr(g, 'request_id', '-')}", 500)
 
 
+def _body_limit_hit(settings):
+    """(message, details) of a 413 naming the limit this request broke: its body's, a form field's or the parts'."""
+    body_limit = request.max_content_length
+    length = request.content_length
+    if length is None or length > body_limit or request.mimetype != "multipart/form-data":
+        return (f"Request body is larger than the limit of {_size(body_limit)} for this endpoint",
+                {"limit": "body", "max_bytes": body_limit})
+    if length <= settings.MAX_CLIENT_HTML_BYTES:  # no field can be larger than the whole form
+        return (f"The form has more than the limit of {settings.MAX_FORM_PARTS} fields and files",
+                {"limit": "form_parts", "max_parts": settings.MAX_FORM_PARTS})
+    return (f"A form field (other than a file) is larger than the limit of {_size(settings.MAX_CLIENT_HTML_BYTES)}",
+            {"limit": "form_field", "max_bytes": settings.MAX_CLIENT_HTML_BYTES})
+
+
+def _size(size):
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
 def main():
     try:
         app = create_app()
     except ConfigurationError as exc:
         raise SystemExit(f"Configuration error: {exc}") from None
     settings = app.extensions["settings"]
-    app.run(host=settings.HOST, port=settings.PORT, debug=settings.FLASK_DEBUG, threaded=True,
-            use_reloader=False)
+    if settings.FLASK_DEBUG:
+        app.run(host=settings.HOST, port=settings.PORT, debug=True, threaded=True, use_reloader=False)
+        return
+    # waitress reads each request whole before a thread takes it (slow clients cost no thread), logs no
+    # request lines (the app logs each request without its query string) and names no version.
+    waitress.serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
+                   max_request_body_size=settings.MAX_REQUEST_SIZE, ident="Because Future",
+                   clear_untrusted_proxy_headers=True)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,19 @@ Settings object. `create_app(config)` accepts a Settings or a dict of overrides 
 """
 import os
 import secrets
+import zlib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
+# Browser origins a development machine's own front-ends use; production allows only CORS_ORIGINS.
+DEVELOPMENT_CORS_ORIGINS = ("http://localhost:3000", "http://localhost:8000")
+MIN_SECRET_BYTES = 32
+MIN_SECRET_DISTINCT_CHARACTERS = 8
+# A random 32-byte secret deflates to about its own size; one built from a repeated word to far less.
+MIN_SECRET_DEFLATED_BYTES = 24
 
 
 class ConfigurationError(RuntimeError):
@@ -35,6 +42,7 @@ class Settings:
     HOST: str = "0.0.0.0"
     PORT: int = 8000
     SECRET_KEY: str = ""
+    SERVER_THREADS: int = 16  # `python app.py` (waitress): requests served at once; a scrape may wait 30 s on a shop
     PUBLIC_BASE_URL: str = ""  # e.g. https://api.example.com; empty = derive from the request
     INSTANCE_DIR: str = str(BASE_DIR / "instance")
 
@@ -50,11 +58,19 @@ class Settings:
     JWT_ALGORITHM: str = "HS256"
     JWT_EXPIRATION_HOURS: int = 24
     PASSWORD_MIN_LENGTH: int = 8
+    # Failed sign-ins per account (any address, last hour) before an address that keeps failing must wait
+    # 1, 2, 4 ... seconds (at most LOGIN_MAX_DELAY_SECONDS) between its attempts; a correct password from
+    # an address without failures always signs in.
+    LOGIN_FREE_FAILURES: int = 5
+    LOGIN_MAX_DELAY_SECONDS: int = 900
+    LOGIN_FAILURE_WINDOW_SECONDS: int = 3600
 
     # --- HTTP surface ---
-    CORS_ORIGINS: tuple = ("http://localhost:3000", "http://localhost:8000")
+    CORS_ORIGINS: tuple = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
     MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
     MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
+    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login and profile endpoints
+    MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
     ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
 
     # --- images ---
@@ -111,15 +127,19 @@ class Settings:
     SCRAPER_MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
+    EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
+    EXTRACTION_WORKERS: int = 2  # extraction processes per server/worker process, started when first needed
+    EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_STORAGE_URI: str = ""  # empty: memory, or Redis when REDIS_URL is set
     RATELIMIT_LOGIN: str = "10 per minute"
-    RATELIMIT_LOGIN_PER_ACCOUNT: str = "5 per minute;30 per hour"
+    RATELIMIT_EMAIL_CHANGE: str = "5 per hour"  # per user: each attempt needs the password, like a sign-in
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
+    RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
@@ -136,6 +156,16 @@ class Settings:
     @property
     def is_production(self):
         return self.FLASK_ENV == "production"
+
+    @property
+    def cors_origins(self):
+        """Origins browsers may call from: CORS_ORIGINS, else the local front-ends outside production."""
+        return self.CORS_ORIGINS or (() if self.is_production else DEVELOPMENT_CORS_ORIGINS)
+
+    @property
+    def max_page_body_size(self):
+        """JSON bodies that may carry a product page's html: the html limit twice over (escapes) plus the rest."""
+        return 2 * self.MAX_CLIENT_HTML_BYTES + 64 * 1024
 
     @classmethod
     def from_env(cls, env=None, load_dotenv_file=True):
@@ -186,12 +216,34 @@ def finalize_secrets(settings):
             raise ConfigurationError(
                 f"FLASK_ENV=production requires {' and '.join(missing)} to be set "
                 "(see env.template); refusing to start with generated secrets.")
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            weakness = secret_weakness(getattr(settings, name))
+            if weakness:
+                raise ConfigurationError(f"{name} {weakness}; generate one with "
+                                         "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`.")
         return settings
     updates = {}
     for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
         if not getattr(settings, name):
             updates[name] = _dev_secret(Path(settings.INSTANCE_DIR), name)
     return replace(settings, **updates) if updates else settings
+
+
+def secret_weakness(secret):
+    """Why a signing secret could be guessed offline from one token, or None when it is strong enough.
+
+    Low variety means fewer than 8 distinct characters, or a secret so repetitive ("changeme-changeme-...",
+    "password1password2...") that deflate squeezes it below 24 bytes (~192 bits); random keys of 32 bytes
+    or more (hex, base64) pass both.
+    """
+    data = secret.encode("utf-8")
+    if len(data) < MIN_SECRET_BYTES:
+        return f"must be at least {MIN_SECRET_BYTES} bytes long (it has {len(data)})"
+    if len(set(secret)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        return f"has low variety: fewer than {MIN_SECRET_DISTINCT_CHARACTERS} distinct characters"
+    if len(zlib.compress(data, 9)) - len(zlib.compress(b"", 9)) < MIN_SECRET_DEFLATED_BYTES:
+        return "has low variety: it is built from repeated parts"
+    return None
 
 
 def _dev_secret(instance_dir, name):

@@ -75,9 +75,15 @@ def load_image(image_data, *, max_dimension=None, max_input_dimension=None):
 
 
 def preprocess_image(image_data, filename=None, max_dimension=None, target_format="PNG", *, max_bytes=None,
-                     max_input_dimension=None):
-    """Validate, decode (at reduced scale for big JPEGs), rotate, strip metadata, resize and encode."""
-    image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension)
+                     max_input_dimension=None, reduce_first=False):
+    """Validate, decode (at reduced scale for big JPEGs), rotate, strip metadata, resize and encode.
+
+    max_input_dimension bounds the pixels decoded. With reduce_first (images a shop serves, in
+    renditions of any size) a JPEG is measured at the reduced scale it will be decoded at, so a large
+    rendition still fits when its 1/2-1/8 scale does; other formats cannot decode reduced.
+    """
+    image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension,
+                                reduce_to=max_dimension if reduce_first else None)
     return encode_image(_normalise(image, filename, max_dimension), target_format)
 
 
@@ -192,7 +198,7 @@ def _open(image_data, filename):
     return image
 
 
-def _open_within_limits(image_data, filename, max_bytes, max_dimension):
+def _open_within_limits(image_data, filename, max_bytes, max_dimension, reduce_to=None):
     max_bytes = Settings.MAX_UPLOAD_SIZE if max_bytes is None else max_bytes
     max_dimension = Settings.MAX_IMAGE_DIMENSION if max_dimension is None else max_dimension
     if image_data and len(image_data) > max_bytes:
@@ -200,6 +206,8 @@ def _open_within_limits(image_data, filename, max_bytes, max_dimension):
                                    details={**_file_details(filename), "max_bytes": max_bytes,
                                             "size_bytes": len(image_data)})
     image = _open(image_data, filename)
+    if reduce_to:
+        _draft(image, reduce_to)
     width, height = image.size
     if width > max_dimension or height > max_dimension:
         raise ValidationError(
@@ -220,12 +228,17 @@ def _decode(image, filename):
                               details=_file_details(filename)) from None
 
 
+def _draft(image, max_dimension):
+    """A JPEG set to decode straight at 1/2, 1/4 or 1/8 scale, the smallest still covering max_dimension: far
+    less work and memory for phone photos and shop renditions (other formats are left as they are)."""
+    scale = max_dimension / max(image.size)
+    if _OPENED_AS[image.format] == "JPEG" and scale < 1:
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+
+
 def _normalise(image, filename, max_dimension):
-    if max_dimension and _OPENED_AS[image.format] == "JPEG":
-        scale = max_dimension / max(image.size)
-        if scale < 1:
-            # Decode straight at 1/2, 1/4 or 1/8 scale: far less work and memory for phone photos.
-            image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    if max_dimension:
+        _draft(image, max_dimension)
     _decode(image, filename)
     icc_profile = image.info.get("icc_profile")
     ImageOps.exif_transpose(image, in_place=True)

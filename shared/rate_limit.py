@@ -1,30 +1,47 @@
-"""Rate limits (flask-limiter). Memory by default, Redis when configured; limits come from settings.
+"""Rate limits (flask-limiter) and the delay after failed sign-ins.
 
 Use as `@limit("RATELIMIT_LOGIN")` — the setting's value is read per request, so tests and
-deployments change limits through configuration only.
+deployments change limits through configuration only. Limits count in memory by default, in Redis
+when configured. A 429 carries Retry-After; no other answer does (the limiter's own headers are off,
+so a 200 never carries one and a queue's own estimate is never overwritten).
+
+Failed sign-ins are counted, not attempts, in the database (every process sees them): see
+`PasswordAttempt`.
 """
+import hashlib
+import hmac
+import math
+import time
+
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from shared.auth import verify_token
-from shared.errors import ApiError
+from shared.errors import ApiError, RateLimitedError
+from shared.models import login_failures
 
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 
 
 def init_app(app, settings):
     storage = settings.RATELIMIT_STORAGE_URI or (settings.REDIS_URL or "memory://")
     # While Redis is unreachable each process counts in memory (limits stay on, requests never fail).
     app.config.update(RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI=storage,
-                      RATELIMIT_HEADERS_ENABLED=True, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
+                      RATELIMIT_HEADERS_ENABLED=False, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     limiter.init_app(app)
 
 
-def limit(setting_name, key_func=None, scope=None):
+def limit(setting_name, key_func=None, scope=None, exempt_when=None):
     """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given."""
     return limiter.limit(lambda: getattr(current_app.extensions["settings"], setting_name),
-                         key_func=key_func, scope=scope)
+                         key_func=key_func, scope=scope, exempt_when=exempt_when)
+
+
+def retry_after_seconds():
+    """Seconds until the limit this request broke lets it through again (for the 429's Retry-After)."""
+    breached = limiter.current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
 
 
 def user_or_ip_key():
@@ -37,3 +54,60 @@ def user_or_ip_key():
         except ApiError:
             pass
     return "ip:" + (get_remote_address() or "unknown")
+
+
+class PasswordAttempt:
+    """One password check against an account, delayed only for a client that keeps failing.
+
+    An account may collect LOGIN_FREE_FAILURES failures (from any address, within
+    LOGIN_FAILURE_WINDOW_SECONDS) without anyone waiting. After that, a client with n failures of its
+    own on the account must wait 2^(n-1) seconds (at most LOGIN_MAX_DELAY_SECONDS) after its last one
+    before its next attempt is even checked: 429 LOGIN_DELAYED, with the password unchecked, so the wait
+    reveals nothing. A client without failures — the owner, while strangers guess — is always checked,
+    so a correct password signs in. Unknown emails are counted alike (no hint that an account is missing).
+
+        attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=ip)  # may raise 429
+        if correct: attempt.succeeded() else: attempt.failed()
+    """
+
+    def __init__(self, *, db, settings, account_key, client_key):
+        self.db, self.settings = db, settings
+        self.account_key, self.client_key = account_key, client_key
+
+    @classmethod
+    def begin(cls, *, db, settings, email, client):
+        secret = settings.SECRET_KEY.encode("utf-8")
+        account = email.strip().lower() if isinstance(email, str) else ""
+        attempt = cls(db=db, settings=settings, account_key=_keyed(secret, "account", account),
+                      client_key=_keyed(secret, "client", client or "unknown"))
+        if settings.RATELIMIT_ENABLED:
+            attempt._refuse_while_delayed()
+        return attempt
+
+    def failed(self):
+        if self.settings.RATELIMIT_ENABLED:
+            now = time.time()
+            login_failures.add_failure(self.db, account_key=self.account_key, client_key=self.client_key, now=now,
+                                       since=now - self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+    def succeeded(self):
+        """The client proved the password: its own failures are forgiven (not the account's other ones)."""
+        if self.settings.RATELIMIT_ENABLED:
+            login_failures.clear(self.db, account_key=self.account_key, client_key=self.client_key)
+
+    def _refuse_while_delayed(self):
+        now = time.time()
+        counts = login_failures.counts(self.db, account_key=self.account_key, client_key=self.client_key,
+                                       since=now - self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        if counts["total"] < self.settings.LOGIN_FREE_FAILURES or not counts["mine"]:
+            return
+        delay = min(2 ** min(counts["mine"] - 1, 30), self.settings.LOGIN_MAX_DELAY_SECONDS)
+        wait = math.ceil(counts["my_last"] + delay - now)
+        if wait > 0:
+            raise RateLimitedError(f"Too many failed sign-ins for this account from your address; try again in "
+                                   f"{wait} seconds", code="LOGIN_DELAYED", details={"retry_after": wait},
+                                   headers={"Retry-After": str(wait)})
+
+
+def _keyed(secret, kind, value):
+    return hmac.new(secret, f"{kind}:{value}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()

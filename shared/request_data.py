@@ -2,7 +2,7 @@
 import json
 import math
 
-from flask import request
+from flask import current_app, request
 
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
 from shared.validators import validate_integer
@@ -10,14 +10,35 @@ from shared.validators import validate_integer
 MAX_JSON_DEPTH = 32
 
 
+def json_limit(setting_name):
+    """Caps the endpoint's JSON bodies at the named setting (a login needs a few hundred bytes, not 32 MB).
+
+    Other content types keep MAX_REQUEST_SIZE (a try-on's multipart form carries photos). The cap is
+    applied by `apply_json_limit` before anything reads the body, rate-limit keys included.
+    """
+    def mark(view):
+        view.json_limit_setting = setting_name
+        return view
+    return mark
+
+
+def apply_json_limit():
+    """before_request hook: the endpoint's JSON cap becomes this request's max_content_length."""
+    setting_name = getattr(current_app.view_functions.get(request.endpoint), "json_limit_setting", None)
+    if setting_name and request.is_json:
+        settings = current_app.extensions["settings"]
+        request.max_content_length = min(getattr(settings, setting_name), settings.MAX_REQUEST_SIZE)
+
+
 def json_body(required=True):
     """The request's JSON object; 415 for another content type, 400 for malformed or non-object JSON."""
-    if not request.get_data(cache=True):
+    if not request.is_json and (request.content_length or (request.content_length is None and request.stream.read(1))):
+        # refused without reading the rest: another type's body may be as large as MAX_REQUEST_SIZE
+        raise ApiError("Content-Type must be application/json", code="UNSUPPORTED_MEDIA_TYPE", status_code=415)
+    if not request.is_json or not request.get_data(cache=True):
         if required:
             raise ValidationError("Request body must be a JSON object", code="INVALID_JSON")
         return {}
-    if not request.is_json:
-        raise ApiError("Content-Type must be application/json", code="UNSUPPORTED_MEDIA_TYPE", status_code=415)
     data = parse_json_text(request.get_data(as_text=True), "request body")
     if not isinstance(data, dict):
         raise ValidationError("Request body must be a JSON object", code="INVALID_JSON")

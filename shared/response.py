@@ -30,3 +30,11 @@ def error_response(code, message, status_code, details=None, headers=None):
 def error_response_from_exception(error):
     """Envelope for a shared.errors.ApiError."""
     return error_response(error.code, error.message, error.status_code, error.details, error.headers)
+
+
+def security_headers(response):
+    """Headers every answer carries: no MIME sniffing, and JSON (tokens, personal data) kept out of caches."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "application/json" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response

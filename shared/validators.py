@@ -1,6 +1,10 @@
 """Input validation: each function returns the cleaned value or raises ValidationError."""
+import gzip
 import math
+import unicodedata
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from shared.errors import ValidationError
@@ -13,13 +17,42 @@ MAX_TEXT_LENGTH = 5000
 MAX_SQL_INTEGER = 2 ** 63 - 1
 MIN_SQL_INTEGER = -2 ** 63
 _DATE = compile_pattern(r"\d{4}-\d{2}-\d{2}")
+# A refusal names this many offending fields and counts the rest: a body of 10,000 unknown keys must not
+# come back as a 10,000-name message.
+MAX_NAMED_FIELDS = 5
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt.gz")  # origin: common_passwords.NOTICE
+# A local part this short ("al", "eva") appears inside ordinary words; longer ones are the person's name.
+MIN_EMAIL_NAME_IN_PASSWORD = 4
+_PASSWORD_CONTROL_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, surrogates, line/paragraph breaks
+
+
+def field_list(names):
+    """"a, b, c, d, e and 12 more": the first MAX_NAMED_FIELDS names, the rest counted."""
+    names = list(names)
+    shown = ", ".join(str(name)[:64] for name in names[:MAX_NAMED_FIELDS])
+    hidden = len(names) - MAX_NAMED_FIELDS
+    return f"{shown} and {hidden} more" if hidden > 0 else shown
+
+
+def field_details(names, **extra):
+    """Error details naming fields: the first MAX_NAMED_FIELDS, and how many there were."""
+    names = list(names)
+    return {"fields": [str(name)[:64] for name in names[:MAX_NAMED_FIELDS]], "count": len(names), **extra}
+
+
+def refuse_unknown_fields(data, allowed, ignored=()):
+    """400 UNKNOWN_FIELDS when data has keys outside allowed (ignored keys pass silently)."""
+    unknown = sorted(set(data) - set(allowed) - set(ignored))
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {field_list(unknown)}", code="UNKNOWN_FIELDS",
+                              details=field_details(unknown, allowed=list(allowed)))
 
 
 def validate_required(data, fields):
     missing = [f for f in fields if data.get(f) is None or (isinstance(data.get(f), str) and not data[f].strip())]
     if missing:
-        raise ValidationError(f"Missing required field(s): {', '.join(missing)}",
-                              code="MISSING_FIELDS", details={"fields": missing})
+        raise ValidationError(f"Missing required field(s): {field_list(missing)}",
+                              code="MISSING_FIELDS", details=field_details(missing))
 
 
 def validate_email(email):
@@ -32,7 +65,9 @@ def validate_email(email):
     return email
 
 
-def validate_password(password, min_length=8, field="password"):
+def validate_new_password(password, *, email, min_length=8, field="password"):
+    """A password a shopper may choose: 8-256 characters, no control characters, not one of the most
+    common passwords (any case, surrounding spaces ignored), and not the email or its name part."""
     if not isinstance(password, str):
         raise ValidationError("Password must be a string", code="INVALID_PASSWORD", details={"field": field})
     if len(password) < min_length:
@@ -41,7 +76,25 @@ def validate_password(password, min_length=8, field="password"):
     if len(password) > 256:
         raise ValidationError("Password must be at most 256 characters", code="INVALID_PASSWORD",
                               details={"field": field})
+    if any(unicodedata.category(ch) in _PASSWORD_CONTROL_CATEGORIES for ch in password):
+        raise ValidationError("Password must not contain control characters, tabs or line breaks",
+                              code="INVALID_PASSWORD", details={"field": field})
+    folded = password.strip().lower()
+    if folded in _common_passwords():
+        raise ValidationError("This password is one of the most commonly used ones and easy to guess; "
+                              "choose another (a few unrelated words work well)", code="COMMON_PASSWORD",
+                              details={"field": field})
+    local_part = email.partition("@")[0]
+    if email in folded or (len(local_part) >= MIN_EMAIL_NAME_IN_PASSWORD and local_part in folded):
+        raise ValidationError("Your password must not contain your email address or the name before the @",
+                              code="PASSWORD_LIKE_EMAIL", details={"field": field})
     return password
+
+
+@lru_cache(maxsize=1)
+def _common_passwords():
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
 
 
 def validate_numeric(value, field_name, min_value=None, max_value=None, allow_none=True):

@@ -3,26 +3,17 @@ from flask import Blueprint, current_app, request
 
 from features.auth import service
 from shared.database import get_db
-from shared.errors import ApiError
 from shared.models.user import to_public_dict
 from shared.rate_limit import limit
-from shared.request_data import json_body
+from shared.request_data import json_body, json_limit
 from shared.response import success_response
 
 bp = Blueprint("auth", __name__, url_prefix="/api")
 
 
-def _email_key():
-    try:
-        data = json_body()
-    except ApiError:  # the view itself answers a body that is not a JSON object
-        data = None
-    email = data.get("email") if isinstance(data, dict) else None
-    return f"account:{email.strip().lower()}" if isinstance(email, str) else f"account-ip:{request.remote_addr}"
-
-
 @bp.post("/create-account")
 @limit("RATELIMIT_CREATE_ACCOUNT")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
 def create_account():
     settings = current_app.extensions["settings"]
     user, measurements = service.create_account(db=get_db(), settings=settings, data=json_body())
@@ -32,9 +23,9 @@ def create_account():
 
 @bp.post("/login")
 @limit("RATELIMIT_LOGIN")
-@limit("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=_email_key, scope="login-account")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
 def login():
     data = json_body()
     user, token = service.login(db=get_db(), settings=current_app.extensions["settings"],
-                                email=data.get("email"), password=data.get("password"))
+                                email=data.get("email"), password=data.get("password"), client=request.remote_addr)
     return success_response({"token": token, "user": to_public_dict(user)}, "Signed in")

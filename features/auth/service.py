@@ -4,9 +4,10 @@ from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.users import service as users_service
 from shared.auth import generate_token
 from shared.database import IntegrityError
-from shared.errors import ConflictError, ValidationError
+from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.models import user as user_model
-from shared.validators import validate_email, validate_password, validate_required
+from shared.rate_limit import PasswordAttempt
+from shared.validators import validate_email, validate_new_password, validate_required
 
 
 def issue_token(settings, user):
@@ -18,7 +19,7 @@ def create_account(*, db, settings, data):
     """Validate everything first, then store the user and measurements in one transaction."""
     validate_required(data, ["email", "password"])
     email = validate_email(data["email"])
-    password = validate_password(data["password"], settings.PASSWORD_MIN_LENGTH)
+    password = validate_new_password(data["password"], email=email, min_length=settings.PASSWORD_MIN_LENGTH)
     if "confirm_password" in data and data["confirm_password"] != password:
         raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
                               details={"field": "confirm_password"})
@@ -50,6 +51,13 @@ def create_account(*, db, settings, data):
     return user, measurements_service.get_or_none(db=db, user_id=userid)
 
 
-def login(*, db, settings, email, password):
-    user = users_service.verify_credentials(db=db, email=email, password=password)
+def login(*, db, settings, email, password, client):
+    """The user and a fresh token; failures are counted per account and client address (PasswordAttempt)."""
+    attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=client)
+    try:
+        user = users_service.verify_credentials(db=db, email=email, password=password)
+    except AuthenticationError:
+        attempt.failed()
+        raise
+    attempt.succeeded()
     return user, issue_token(settings, user)

@@ -60,7 +60,7 @@ def get_avatar_paths(*, db, storage, user_id):
     return paths
 
 
-def body_avatar(*, db, storage, model, user_id, photo, meter=None):
+def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_seconds=None):
     """PNG of the user's full-length body built from `photo` (head and shoulders) by `model`: the stored one
     while the photo, the measurements and the gender are those it was built from, else a new one, stored in
     place of the previous."""
@@ -70,7 +70,8 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None):
     key = hashlib.sha256(photo + json.dumps([guidance, user["gender"]], sort_keys=True).encode()).hexdigest()
     if user["body_avatar_key"] == key and user["body_avatar_path"] and _exists(storage, user["body_avatar_path"]):
         return storage.read_image(user["body_avatar_path"])
-    body = model.build_body(photo, gender=user["gender"], measurements=guidance, meter=meter)
+    body = model.build_body(photo, gender=user["gender"], measurements=guidance, meter=meter,
+                            timeout_seconds=timeout_seconds)
     path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
     try:
         with db.transaction():

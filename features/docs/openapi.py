@@ -90,7 +90,7 @@ def _expand_success(response):
 def _error_response(status, codes):
     phrase = HTTPStatus(int(status)).phrase
     headers = {"X-Request-ID": {"$ref": _HEADER + "X-Request-ID"}}
-    if status in ("409", "429", "503"):
+    if status in ("429", "503", "507"):
         headers["Retry-After"] = {"$ref": _HEADER + "Retry-After"}
     if codes == ANY_CODE:
         return {"description": f"{phrase}: error.code says why.", "headers": headers,

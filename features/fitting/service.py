@@ -11,7 +11,7 @@ from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
 from shared.errors import UnprocessableError, ValidationError
 from shared.garment_utils import platform_category
-from shared.validators import validate_choice, validate_integer, validate_text, validate_url
+from shared.validators import refuse_unknown_fields, validate_choice, validate_integer, validate_text, validate_url
 
 CHECK_FIELDS = ("wardrobe_item_id", "url", "html", "size_chart", "category", "brand", "fabric", "size",
                 "fit_preference", "gender")
@@ -24,7 +24,7 @@ MAX_BRAND_LENGTH = 100
 
 def check_fit(*, db, settings, user_id, user_gender, data):
     """How one size (`size`) fits the caller; without `size`, every size plus the recommendation."""
-    _refuse_unknown_fields(data, CHECK_FIELDS)
+    refuse_unknown_fields(data, CHECK_FIELDS)
     size = _size_name(data.get("size"))
     context = _fitting_context(db=db, settings=settings, user_id=user_id, user_gender=user_gender, fields=data,
                                size=size, inline_chart=data.get("size_chart"))
@@ -43,7 +43,7 @@ def check_fit(*, db, settings, user_id, user_gender, data):
 
 def recommend_size(*, db, settings, user_id, user_gender, params):
     """The best size for the caller, ranked alternatives, a confidence and a one-sentence explanation."""
-    _refuse_unknown_fields(params, RECOMMENDATION_FIELDS)
+    refuse_unknown_fields(params, RECOMMENDATION_FIELDS)
     context = _fitting_context(db=db, settings=settings, user_id=user_id, user_gender=user_gender, fields=params)
     return {**_summary(context), **_recommendation(context)}
 
@@ -234,10 +234,3 @@ def _size_name(value):
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     return validate_text(value, "size", max_length=MAX_SIZE_LENGTH) or None
-
-
-def _refuse_unknown_fields(data, allowed):
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
-                              details={"fields": unknown, "allowed": list(allowed)})

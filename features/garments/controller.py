@@ -2,29 +2,31 @@
 from flask import Blueprint, current_app
 
 from features.garments import service
-from features.garments.image_categorizer import GarmentImageClassifier
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
 from shared.middleware import optional_auth
 from shared.rate_limit import limit
-from shared.request_data import json_body
+from shared.request_data import json_body, json_limit
 from shared.response import success_response
 from shared.validators import validate_required
 
 bp = Blueprint("garments", __name__, url_prefix="/api/garments")
-_TEXT_FIELDS = ("title", "description", "product_type")
-MAX_TEXT_LENGTH = 20_000
+# Each field of an anonymous categorize request is capped to what a real product has.
+TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
+MAX_BREADCRUMBS = 20
+MAX_BREADCRUMB_LENGTH = 200
 
 
 def init_app(app):
     """Image categorisation on the app's Gemini client, only when a key is configured."""
-    app.extensions["garment_image_classifier"] = GarmentImageClassifier.from_settings(
-        app.extensions["settings"], app.extensions["image_models"].gemini)
+    app.extensions["garment_image_classifier"] = service.image_classifier(
+        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini)
 
 
 @bp.post("/scrape")
 @limit("RATELIMIT_SCRAPE")
+@json_limit("max_page_body_size")
 def scrape_product():
     body = json_body()
     url, html = _url_and_html(body)
@@ -37,14 +39,15 @@ def scrape_product():
 
 
 @bp.post("/categorize")
+@limit("RATELIMIT_CATEGORIZE")
 def categorize_garment():
     body = json_body()
-    texts = {name: _optional_text(body, name) for name in _TEXT_FIELDS}
+    texts = {name: _optional_text(body, name, max_length) for name, max_length in TEXT_LIMITS.items()}
     texts["breadcrumbs"] = _breadcrumbs(body.get("breadcrumbs"))
     image = _image(body)
     if not any(texts.values()) and image is None:
         raise ValidationError("Send at least one of title, description, breadcrumbs, product_type or image",
-                              code="MISSING_FIELDS", details={"fields": [*_TEXT_FIELDS, "breadcrumbs", "image"]})
+                              code="MISSING_FIELDS", details={"fields": [*TEXT_LIMITS, "breadcrumbs", "image"]})
     result = service.categorize_request(classifier=current_app.extensions.get("garment_image_classifier"),
                                         texts=texts, image=image)
     return success_response(result)
@@ -52,6 +55,7 @@ def categorize_garment():
 
 @bp.post("/extract-images")
 @limit("RATELIMIT_SCRAPE")
+@json_limit("max_page_body_size")
 @optional_auth
 def extract_images():
     url, html = _url_and_html(json_body())
@@ -72,25 +76,28 @@ def _url_and_html(body):
     return body["url"].strip(), html
 
 
-def _optional_text(body, name):
+def _optional_text(body, name, max_length):
     value = body.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH:
-        raise ValidationError(f"{name} must be a string of at most {MAX_TEXT_LENGTH} characters",
-                              details={"field": name})
+    if not isinstance(value, str) or len(value) > max_length:
+        raise ValidationError(f"{name} must be a string of at most {max_length} characters",
+                              details={"field": name, "max_length": max_length})
     return value.strip()
 
 
 def _breadcrumbs(value):
-    """A list of strings, or one string with the usual separators ("Women > Dresses")."""
+    """A list of strings, or one string with the usual separators ("Women > Dresses"), within the caps."""
     if value is None or value == "" or value == []:
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH:
         value = [part for part in value.replace("/", ">").replace("|", ">").split(">")]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value) or len(value) > 50:
-        raise ValidationError("breadcrumbs must be a list of strings or a string like 'Women > Dresses'",
-                              details={"field": "breadcrumbs"})
+    if not isinstance(value, list) or len(value) > MAX_BREADCRUMBS or \
+            not all(isinstance(item, str) and len(item) <= MAX_BREADCRUMB_LENGTH for item in value):
+        raise ValidationError(f"breadcrumbs must be a list of at most {MAX_BREADCRUMBS} names of at most "
+                              f"{MAX_BREADCRUMB_LENGTH} characters, or a string like 'Women > Dresses'",
+                              details={"field": "breadcrumbs", "max_items": MAX_BREADCRUMBS,
+                                       "max_length": MAX_BREADCRUMB_LENGTH})
     return [item.strip() for item in value if item.strip()] or None
 
 
@@ -101,7 +108,9 @@ def _image(body):
     elif body.get("image_url") not in (None, ""):
         if not isinstance(body["image_url"], str):
             raise ValidationError("image_url must be a string", code="INVALID_URL", details={"field": "image_url"})
-        image = service.fetch_image(settings=_settings(), url=body["image_url"].strip())
+        # capped at the upload size while downloading: a larger image is refused before it is read in full
+        image = service.fetch_image(settings=_settings(), url=body["image_url"].strip(),
+                                    max_bytes=_settings().MAX_UPLOAD_SIZE)
     else:
         return None
     validate_image(image, max_bytes=_settings().MAX_UPLOAD_SIZE)

@@ -5,8 +5,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
 from features.garments.extractors import BrandExtractorFactory, ProductPage
-from shared import garment_utils
-from shared.errors import PayloadTooLargeError, UnprocessableError, UpstreamError, ValidationError
+from features.garments.image_categorizer import GarmentImageClassifier
+from shared import garment_utils, process_pool
+from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
+                           ValidationError)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that only say where a visitor came from; they never change the product shown.
@@ -18,35 +20,56 @@ NO_IMAGES_REASON = ("No product images were found. The page may build its galler
                     "images lazily; send the rendered page as `html` from the browser to read them.")
 
 
-def get_product(*, db, settings, url: str, html: str | None = None, use_cache: bool = True) -> dict:
+def get_product(*, db, settings, url: str, html: str | None = None, use_cache: bool = True, deadline=None) -> dict:
     """The normalised product on the page at `url` (client `html` is read instead of fetching)."""
-    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache)[0]
+    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache, deadline=deadline)[0]
 
 
-def load_product(*, db, settings, url, html=None, use_cache=True):
+def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None):
     """(product, cached?): like get_product, also saying whether the answer came from the cache.
 
     Only pages this server fetched are cached: client HTML could carry anything, and a cache shared
-    by all users must not be written by one of them.
+    by all users must not be written by one of them. `deadline` (a time.monotonic() value, e.g. a
+    try-on job's) ends the fetch and the extraction no later than that.
     """
     scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="skip")
     if html is not None:
         check_client_html(settings=settings, html=html)
-        return extract_product(url=url, html=html), False
+        return _extract_within_budget(settings, deadline, url=url, html=html), False
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
         if cached is not None:
             return cached, True
-    page_html, final_url = scraper.fetch_html(url, settings=settings)
-    product = extract_product(url=final_url, html=page_html, fetch_json=partial(scraper.fetch_json, settings=settings))
+    page_html, final_url = scraper.fetch_html(url, settings=settings, deadline=deadline)
+    product = _extract_within_budget(settings, deadline, url=final_url, html=page_html,
+                                     fetch_json=partial(scraper.fetch_json, settings=settings, deadline=deadline))
     product["source_url"] = url
     model.upsert(db, [key, *_canonical_key(product, final_url)], product)
     return product, False
 
 
+def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
+    """extract_product in an extraction worker process, stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
+    `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it."""
+    pool = process_pool.shared_pool("extraction", size=settings.EXTRACTION_WORKERS, preload=(__name__,),
+                                    memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024)
+    try:
+        return pool.run(extract_product, budget=settings.EXTRACTION_TIMEOUT_SECONDS, deadline=deadline,
+                        callbacks={"fetch_json": fetch_json} if fetch_json else None, url=url, html=html)
+    except process_pool.TaskStopped:
+        raise UnprocessableError(
+            "This page is too complex to read within our limits, so reading it was stopped; try the product's own "
+            "page rather than a listing or search page", code="PAGE_TOO_COMPLEX",
+            details={"url": url, "limit_seconds": settings.EXTRACTION_TIMEOUT_SECONDS}) from None
+    except process_pool.PoolBusy:
+        raise ServiceUnavailableError("Too many product pages are being read right now; try again in a few seconds",
+                                      code="EXTRACTION_BUSY", headers={"Retry-After": "5"}) from None
+
+
 def extract_product(*, url, html, fetch_json=None):
-    """Extraction on HTML already in hand, with the extractor chosen for the URL/page."""
+    """Extraction on HTML already in hand, with the extractor chosen for the URL/page (in this process: callers
+    on a request's or job's path go through _extract_within_budget)."""
     page = ProductPage(url, html)
     product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
@@ -73,9 +96,10 @@ def extract_images(*, db, settings, url, html=None):
     return result
 
 
-def fetch_image(*, settings, url: str) -> bytes:
-    """SSRF-safe image download: checked addresses, SCRAPER_MAX_IMAGE_BYTES, an image content type."""
-    return scraper.fetch_image_bytes(url, settings=settings)
+def fetch_image(*, settings, url: str, max_bytes=None, deadline=None) -> bytes:
+    """SSRF-safe image download: checked addresses, max_bytes (SCRAPER_MAX_IMAGE_BYTES), an image content type,
+    done by `deadline` (time.monotonic()) if given."""
+    return scraper.fetch_image_bytes(url, settings=settings, max_bytes=max_bytes, deadline=deadline)
 
 
 def check_url_allowed(*, settings, url: str) -> None:
@@ -92,6 +116,16 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
                                     product_type=product_type)
 
 
+def image_classifier(*, settings, gemini):
+    """The garment photo classifier on the process's GeminiClient, or None without a Gemini key."""
+    return GarmentImageClassifier.from_settings(settings, gemini)
+
+
+def categorize_image(*, classifier, image, meter=None):
+    """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked)."""
+    return classifier.categorize(image, meter=meter)
+
+
 def categorize_request(*, classifier, texts, image=None):
     """Category from the texts, and from an image when an image classifier (Gemini) is configured;
     without one the answer says so instead of guessing from the image."""
@@ -102,7 +136,7 @@ def categorize_request(*, classifier, texts, image=None):
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
         return {**(from_text or garment_utils.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
                 "image_analysis": {"available": False, "note": note}}
-    from_image = classifier.categorize(image)
+    from_image = categorize_image(classifier=classifier, image=image)
     analysis = {"available": True, **from_image}
     if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
         return {**from_text, "source": "text", "image_analysis": analysis}

@@ -9,7 +9,7 @@ from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
-from shared.request_data import json_body, json_form_field, pagination_args, read_upload
+from shared.request_data import json_body, json_form_field, json_limit, pagination_args, read_upload
 from shared.response import success_response
 from shared.storage import get_storage
 
@@ -17,10 +17,12 @@ bp = Blueprint("tryon", __name__, url_prefix="/api")
 
 
 def init_app(app):
-    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks."""
+    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks. (The garments feature,
+    registered first, has built the garment photo classifier.)"""
     settings = app.extensions["settings"]
     deps = PipelineDeps(db=app.extensions["db"], settings=settings, storage=app.extensions["storage"],
-                        image_models=app.extensions["image_models"])
+                        image_models=app.extensions["image_models"],
+                        garment_classifier=app.extensions["garment_image_classifier"])
     queue = create_job_queue(deps, settings)
     queue.start()
     app.extensions["tryon_queue"] = queue
@@ -30,6 +32,7 @@ def init_app(app):
 @bp.post("/tryon")
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+@json_limit("max_page_body_size")
 def create_tryon_job():
     return _accept(multi=False)
 
@@ -37,6 +40,7 @@ def create_tryon_job():
 @bp.post("/tryon/multi")
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
+@json_limit("max_page_body_size")
 def create_multi_tryon_job():
     return _accept(multi=True)
 

@@ -6,11 +6,19 @@ JOB_QUEUE=rq: jobs are sent to Redis through RQ and run by `python scripts/worke
 Thread queue: a dispatcher thread claims queued jobs (oldest first) while a worker slot is free and hands them
 to the pool; model calls are I/O-bound, so TRYON_WORKERS threads run that many jobs at once.
 Nothing lives only in memory: a restart finds every accepted job in the database (see
-`model.recover_interrupted`). The same dispatcher fails jobs that overrun JOB_TIMEOUT_SECONDS and
-purges the stored inputs of finished jobs after JOB_INPUT_RETENTION_HOURS.
+`model.recover_interrupted`). The same dispatcher purges the stored inputs of finished jobs after
+JOB_INPUT_RETENTION_HOURS.
+
+Time-outs: every blocking step of a job gives up at its deadline (JOB_TIMEOUT_SECONDS after the claim)
+and the worker itself fails the job with TIMEOUT, so its slot is free at once. Until then the job is
+`processing`: it holds its slot and counts against its user's MAX_JOBS_PER_USER. Should a worker
+not let go UNWIND_GRACE_SECONDS after the deadline, the dispatcher fails the job (the user sees
+TIMEOUT), and the slot stays counted against that user until the thread ends, so no user ever holds
+more than MAX_JOBS_PER_USER worker threads.
 """
 import math
 import threading
+from collections import Counter
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,6 +39,7 @@ _RETENTION_INTERVAL = 600.0
 RQ_QUEUE_NAME = "tryon"
 RQ_TASK = "features.tryon.tasks.run_tryon_job"
 _RESUBMIT_AFTER_SECONDS = 30  # a queued job Redis never handed to a worker is sent again
+UNWIND_GRACE_SECONDS = 5  # past the deadline, a worker that has not let go of its job is presumed stuck or dead
 
 
 def create_job_queue(deps, settings):
@@ -43,16 +52,20 @@ def create_job_queue(deps, settings):
         return RQJobQueue(deps, redis_url=settings.REDIS_URL, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
                           retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
     return ThreadJobQueue(deps, workers=settings.TRYON_WORKERS, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
-                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
+                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
+                          max_jobs_per_user=settings.MAX_JOBS_PER_USER)
 
 
 class ThreadJobQueue:
-    def __init__(self, deps, *, workers, timeout_seconds, retention_hours):
+    def __init__(self, deps, *, workers, timeout_seconds, retention_hours, max_jobs_per_user):
         self.deps = deps
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
+        self.max_jobs_per_user = max_jobs_per_user
         self._slots = threading.BoundedSemaphore(workers)
+        self._running = {}  # job_id -> user_id of every job a worker thread holds, timed out or not
+        self._running_lock = threading.Lock()
         self._wake = threading.Condition()
         self._woken = False
         self._stopping = threading.Event()
@@ -110,26 +123,36 @@ class ThreadJobQueue:
         claimed = 0
         while not self._stopping.is_set() and self._slots.acquire(blocking=False):
             job = None
-            for job_id in model.oldest_queued_ids(self.deps.db, 5):
+            for job_id in model.oldest_queued_ids(self.deps.db, 5, exclude_users=self._users_at_limit()):
                 job = model.claim(self.deps.db, job_id)
                 if job:
                     break
             if job is None:
                 self._slots.release()
                 break
+            with self._running_lock:
+                self._running[job["job_id"]] = job["user_id"]
             self._pool.submit(self._run, job)
             claimed += 1
         return claimed
+
+    def _users_at_limit(self):
+        """Users whose jobs hold MAX_JOBS_PER_USER worker threads (some may be timed out and still unwinding)."""
+        with self._running_lock:
+            held = Counter(self._running.values())
+        return [user_id for user_id, threads in held.items() if threads >= self.max_jobs_per_user]
 
     def _run(self, job):
         try:
             run_job(self.deps, job)
         finally:
+            with self._running_lock:
+                del self._running[job["job_id"]]
             self._slots.release()
             self.notify()
 
     def _maintain(self):
-        overdue = model.fail_overdue(self.deps.db, self.timeout_seconds)
+        overdue = model.fail_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS)
         if overdue:
             log.warning("jobs timed out", extra={"job_ids": overdue})
         if time.monotonic() - self._last_retention >= _RETENTION_INTERVAL:
@@ -185,7 +208,8 @@ class RQJobQueue:
             self.deps.db.close_thread_connection()
 
     def _maintain(self):
-        requeued, failed = model.recover_overdue(self.deps.db, self.timeout_seconds, MAX_ATTEMPTS)
+        requeued, failed = model.recover_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS,
+                                                 MAX_ATTEMPTS)
         if requeued or failed:
             log.warning("recovered overdue jobs", extra={"requeued": requeued, "failed": failed})
         for job_id in requeued + model.queued_before(self.deps.db, _RESUBMIT_AFTER_SECONDS):

@@ -89,9 +89,11 @@ def count_in_flight(db, user_id):
                             (user_id, QUEUED, PROCESSING), fetch_one=True)["n"]
 
 
-def oldest_queued_ids(db, limit):
-    rows = db.execute_query("SELECT job_id FROM tryon_jobs WHERE status = ? ORDER BY created_at, job_id LIMIT ?",
-                            (QUEUED, limit), fetch_all=True)
+def oldest_queued_ids(db, limit, exclude_users=()):
+    """Ids of the oldest queued jobs, skipping those of the users named."""
+    skip = f" AND user_id NOT IN ({', '.join('?' * len(exclude_users))})" if exclude_users else ""
+    rows = db.execute_query(f"SELECT job_id FROM tryon_jobs WHERE status = ?{skip} ORDER BY created_at, job_id "
+                            "LIMIT ?", (QUEUED, *exclude_users, limit), fetch_all=True)
     return [row["job_id"] for row in rows]
 
 
@@ -109,6 +111,12 @@ def set_stage(db, job_id, attempt, stage, progress):
     return db.execute_query(
         "UPDATE tryon_jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
         (stage, progress, now_iso(), job_id, PROCESSING, attempt)) == 1
+
+
+def set_garments(db, job_id, attempt, garments):
+    """Record what the job found out about its garments (type, type_source, photo_type), in input order."""
+    db.execute_query("UPDATE tryon_jobs SET garments = ?, updated_at = ? WHERE job_id = ? AND status = ? "
+                     "AND attempts = ?", (json.dumps(garments), now_iso(), job_id, PROCESSING, attempt))
 
 
 def mark_done(db, job_id, attempt, *, result_image_path, provider):
@@ -129,22 +137,23 @@ def mark_failed(db, job_id, attempt, *, code, message, provider=None, details=No
          PROCESSING, attempt)) == 1
 
 
-def fail_overdue(db, timeout_seconds):
-    """Fail every job processing for longer than the timeout; returns their ids."""
-    cutoff = now_iso(-timeout_seconds)
+def mark_timed_out(db, job_id, attempt, timeout_seconds, provider=None):
+    return mark_failed(db, job_id, attempt, code="TIMEOUT", provider=provider,
+                       message=f"The try-on took longer than {timeout_seconds:g} s and was stopped; please try again")
+
+
+def fail_overdue(db, timeout_seconds, grace_seconds):
+    """Fail every job still processing grace_seconds after its timeout (its worker never let go); their ids."""
+    cutoff = now_iso(-(timeout_seconds + grace_seconds))
     rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
                             (PROCESSING, cutoff), fetch_all=True)
-    failed = []
-    for row in rows:
-        if mark_failed(db, row["job_id"], row["attempts"], code="TIMEOUT",
-                       message=f"The try-on took longer than {timeout_seconds} s and was stopped; please try again"):
-            failed.append(row["job_id"])
-    return failed
+    return [row["job_id"] for row in rows if mark_timed_out(db, row["job_id"], row["attempts"], timeout_seconds)]
 
 
-def recover_overdue(db, timeout_seconds, max_attempts):
-    """Jobs processing past the timeout (their worker process died): queue again once, then fail."""
-    cutoff, now = now_iso(-timeout_seconds), now_iso()
+def recover_overdue(db, timeout_seconds, grace_seconds, max_attempts):
+    """Jobs processing grace_seconds past the timeout (a live worker fails its job at the timeout, so their worker
+    process died): queue again once, then fail."""
+    cutoff, now = now_iso(-(timeout_seconds + grace_seconds)), now_iso()
     rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
                             (PROCESSING, cutoff), fetch_all=True)
     requeued, failed = [], []
@@ -216,6 +225,7 @@ def _decode(row):
     row = dict(row)
     row["inputs"] = json.loads(row["inputs"]) if row.get("inputs") else {}
     row["options"] = json.loads(row["options"]) if row.get("options") else {}
+    row["garments"] = json.loads(row["garments"]) if row.get("garments") else None
     row["error_details"] = json.loads(row["error_details"]) if row.get("error_details") else {}
     row["usage"] = None
     if row.get("usage_calls"):

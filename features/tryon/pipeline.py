@@ -2,13 +2,19 @@
 
 Plain functions over explicit dependencies, so the same code runs in an in-process worker thread
 or in a separate worker process (RQ). Whatever happens, the job row ends done or failed.
+
+A job has JOB_TIMEOUT_SECONDS from its claim. That deadline is handed to every step that can block
+(the page fetch, the page's extraction, the image download, the model call), so each gives up by
+then, and the worker itself fails the job with TIMEOUT and is free for the next one.
 """
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from features.avatars import service as avatars_service
 from features.garments import service as garments_service
 from features.tryon import model
-from shared.ai_models import GarmentInput, ImageModelError
+from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError
 from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
 from shared.ai_models.usage import UsageMeter
 from shared.errors import ApiError, UnprocessableError
@@ -18,7 +24,7 @@ from shared.logger import get_logger
 log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
-PRODUCT_IMAGE_MAX_INPUT_DIMENSION = 10000
+DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
 STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "building_body": 50, "generating": 60,
                   "saving": 90}
 
@@ -29,33 +35,44 @@ class PipelineDeps:
     settings: object
     storage: object
     image_models: object
+    garment_classifier: object = None  # types a garment photo with Gemini (only with GEMINI_API_KEY)
 
 
 class JobAbandoned(Exception):
     """The job stopped being ours (timed out or deleted) while we worked on it."""
 
 
+class DeadlinePassed(Exception):
+    """The job's time ran out between two steps."""
+
+
 def run_job(deps, job):
     """Process a job this worker has claimed; records the outcome (and what the AI calls used) on the row."""
     attempt = job["attempts"]
     provider = deps.image_models.tryon.name
+    timeout_seconds = deps.settings.JOB_TIMEOUT_SECONDS
+    deadline = job_deadline(job, timeout_seconds)
     meter = UsageMeter(deps.image_models.gemini.prices if deps.image_models.gemini else None)
 
     def record_usage():
         model.record_usage(deps.db, job["job_id"], provider=provider, usage=meter.as_dict())
 
     def enter(stage):
+        if time.monotonic() >= deadline:
+            raise DeadlinePassed()
         if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage]):
             raise JobAbandoned()
 
     try:
         enter("fetching_garment")
-        garments = [_resolve_garment(deps, garment, job["options"]) for garment in job["inputs"]["garments"]]
+        garments = [_resolve_garment(deps, garment, deadline, meter) for garment in job["inputs"]["garments"]]
+        model.set_garments(deps.db, job["job_id"], attempt, [_described(garment) for garment in garments])
         enter("preparing_images")
         person = _full_length(deps, job, deps.storage.read_image(job["inputs"]["person"]["path"]), garments,
-                              enter, meter)
+                              enter, deadline, meter)
         enter("generating")
-        result = deps.image_models.tryon.try_on(person, garments, job["options"], meter=meter)
+        result = deps.image_models.tryon.try_on(person, garments, job["options"],
+                                                timeout_seconds=deadline - time.monotonic(), meter=meter)
         record_usage()
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
@@ -64,10 +81,13 @@ def run_job(deps, job):
     except JobAbandoned:
         record_usage()
         log.warning("job abandoned", extra={"job_id": job["job_id"]})
-    except ApiError as error:
+    except (DeadlinePassed, ApiError) as error:
         record_usage()
-        model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message, provider=provider,
-                          details=error.details)
+        if time.monotonic() >= deadline:  # whichever step noticed, the job ran out of time
+            model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
+        else:
+            model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message,
+                              provider=provider, details=error.details)
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
         record_usage()
@@ -75,7 +95,13 @@ def run_job(deps, job):
                           message="Something went wrong on our side while creating this try-on; please try again")
 
 
-def _full_length(deps, job, person, garments, enter, meter):
+def job_deadline(job, timeout_seconds):
+    """The time.monotonic() value by which the job must end: JOB_TIMEOUT_SECONDS after its claim."""
+    elapsed = (datetime.now(timezone.utc) - model.parse_iso(job["started_at"])).total_seconds()
+    return time.monotonic() + timeout_seconds - max(0.0, elapsed)
+
+
+def _full_length(deps, job, person, garments, enter, deadline, meter):
     """The photo to dress. One that does not show the hips (a head-and-shoulders selfie) is replaced by the
     user's body avatar on a model that can build one; on another it fails when a garment needs the hips."""
     if shows_hips(person):
@@ -84,7 +110,8 @@ def _full_length(deps, job, person, garments, enter, meter):
     if tryon_model.can_build_bodies:
         enter("building_body")
         return avatars_service.body_avatar(db=deps.db, storage=deps.storage, model=tryon_model,
-                                           user_id=job["user_id"], photo=person, meter=meter)
+                                           user_id=job["user_id"], photo=person, meter=meter,
+                                           timeout_seconds=deadline - time.monotonic())
     needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
     if needing:
         kind = garments[needing[0]].garment_type.replace("_", "-")
@@ -94,27 +121,69 @@ def _full_length(deps, job, person, garments, enter, meter):
     return person
 
 
-def _resolve_garment(deps, garment, options):
-    """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded)."""
-    details = {}
+def _resolve_garment(deps, garment, deadline, meter):
+    """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded); its type
+    from the client, else the page, else Gemini's reading of the photo, else the photo's silhouette."""
+    details, page_type = {}, None
     if garment.get("url"):
         html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
-        product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html)
-        # Shops serve large renditions; fetch_image already capped the bytes, so only downscale here.
-        image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0)),
+        product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html,
+                                               deadline=deadline)
+        # Shops serve renditions of any size: the pixels decoded are held to what an upload may have (a JPEG
+        # decodes at a reduced scale first), so a 291 KB PNG of 10000×10000 pixels is refused, not decoded.
+        image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0), deadline),
                                  max_dimension=MODEL_INPUT_DIMENSION, max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
-                                 max_input_dimension=PRODUCT_IMAGE_MAX_INPUT_DIMENSION)
+                                 max_input_dimension=deps.settings.MAX_IMAGE_DIMENSION, reduce_first=True)
         details = product_details(product)
-        detected_type = product.get("garment_type")
+        page_type = product.get("garment_type") or _type_from_details(details)
     else:
         image = deps.storage.read_image(garment["image_path"])
-        detected_type = None
-    details.update({k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")})
-    garment_type = garment.get("type") or detected_type or _type_from_details(details) or "top"
-    return GarmentInput(image=image, garment_type=garment_type, details=details)
+    client_details = {k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")}
+    details.update(client_details)
+    garment_type, source = _known_type(garment.get("type") or _type_from_details(client_details), page_type)
+    if garment_type is None and (read_by_ai := _type_from_photo(deps, image, meter)):
+        garment_type, source = read_by_ai, "ai"
+    photo_type = None
+    if garment_type is None or deps.image_models.tryon.name == "local":
+        # The local model reads the photo anyway (the reading is cached); Gemini only needs it for the type.
+        # Imported here: mediapipe takes a second to load and a Gemini deployment may never need it.
+        from shared.ai_models.garment_photo import read_garment_photo
+        photo = read_garment_photo(image)
+        photo_type = photo.photo_type
+        if garment_type is None:
+            garment_type, source = photo.detected_type or DEFAULT_GARMENT_TYPE, "silhouette"
+    return GarmentInput(image=image, garment_type=garment_type, details=details, photo_type=photo_type,
+                        type_source=source)
 
 
-def _download_product_image(deps, product, index):
+def _type_from_photo(deps, image, meter):
+    """The type Gemini reads from the garment photo (one cheap call), or None without a key, without an answer
+    or when the model cannot be asked (the silhouette decides then)."""
+    if deps.garment_classifier is None:
+        return None
+    try:
+        found = garments_service.categorize_image(classifier=deps.garment_classifier, image=image, meter=meter)
+    except ImageModelError as error:
+        log.warning("garment photo not typed by Gemini", extra={"code": error.code,
+                                                                 "upstream": error.details.get("upstream")})
+        return None
+    return found["garment_type"] if found["garment_type"] in GARMENT_TYPES else None
+
+
+def _known_type(client_type, page_type):
+    """(type, source) from what the client or the product page says, in that order; (None, None) otherwise."""
+    for garment_type, source in ((client_type, "client"), (page_type, "page")):
+        if garment_type in GARMENT_TYPES:
+            return garment_type, source
+    return None, None
+
+
+def _described(garment):
+    """What the job shows of a garment it resolved: its type, where the type came from, how it was photographed."""
+    return {"type": garment.garment_type, "type_source": garment.type_source, "photo_type": garment.photo_type}
+
+
+def _download_product_image(deps, product, index, deadline):
     images = product.get("images") or []
     if not images:
         raise UnprocessableError("The product page has no garment photo we could use; upload the garment image "
@@ -122,7 +191,7 @@ def _download_product_image(deps, product, index):
     if index >= len(images):
         raise UnprocessableError(f"garment_index {index} is out of range: the product has {len(images)} images",
                                  code="GARMENT_INDEX_OUT_OF_RANGE", details={"images": len(images)})
-    return garments_service.fetch_image(settings=deps.settings, url=images[index])
+    return garments_service.fetch_image(settings=deps.settings, url=images[index], deadline=deadline)
 
 
 def product_details(product):

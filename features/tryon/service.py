@@ -12,7 +12,7 @@ from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.models import user as user_model
-from shared.validators import validate_integer, validate_text, validate_url
+from shared.validators import field_list, validate_integer, validate_text, validate_url
 
 DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
 MAX_GARMENTS = 5
@@ -74,7 +74,7 @@ def _validate_details(details, field_name):
         raise ValidationError(f"{field_name} must be an object", details={"field": field_name})
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
-        raise ValidationError(f"{field_name} has unknown keys: {', '.join(unknown)}",
+        raise ValidationError(f"{field_name} has unknown keys: {field_list(unknown)}",
                               details={"field": field_name, "allowed": list(DETAIL_FIELDS)})
     return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
 
@@ -249,6 +249,21 @@ def timings(job):
             "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}
 
 
+def present_garments(job):
+    """Each garment as sent, with its type, where the type came from and how it was photographed once the
+    job has looked (before that, only a type the client gave)."""
+    resolved = job.get("garments") or []
+    garments = []
+    for position, garment in enumerate(job["inputs"].get("garments", [])):
+        found = resolved[position] if position < len(resolved) else {}
+        client_type = garment.get("type")
+        garments.append({"source": garment["source"], "url": garment.get("url"),
+                         "type": found.get("type", client_type),
+                         "type_source": found.get("type_source", "client" if client_type else None),
+                         "photo_type": found.get("photo_type")})
+    return garments
+
+
 def present_job(job, storage):
     """What clients see of a job: status, progress, stage, signed result URL or typed error (with the provider's
     own words in error.details.upstream), timings, and what the AI calls used."""
@@ -259,8 +274,7 @@ def present_job(job, storage):
         "stage": job["stage"],
         "kind": job["kind"],
         "provider": job["provider"],
-        "garments": [{"source": garment["source"], "url": garment.get("url"), "type": garment.get("type")}
-                     for garment in job["inputs"].get("garments", [])],
+        "garments": present_garments(job),
         "created_at": job["created_at"],
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],

@@ -10,7 +10,9 @@ from features.wardrobe import service as wardrobe_service
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.models import user as user_model
-from shared.validators import validate_choice, validate_email, validate_password, validate_past_date, validate_text
+from shared.rate_limit import PasswordAttempt
+from shared.validators import (field_details, field_list, validate_choice, validate_email, validate_new_password,
+                               validate_past_date, validate_text)
 
 GENDERS = ("male", "female", "other", "prefer-not-to-say")
 _READ_ONLY = {"id", "userid", "user_id", "created_at", "updated_at", "is_active", "has_avatar"}
@@ -26,8 +28,8 @@ def clean_profile(data, *, partial):
         raise ValidationError("Change the password with POST /api/users/profile/change-password",
                               code="PASSWORD_NOT_ALLOWED_HERE")
     if unknown and partial:
-        raise ValidationError(f"Unknown profile field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
-                              details={"fields": unknown, "allowed": ["email", *user_model.PROFILE_FIELDS]})
+        raise ValidationError(f"Unknown profile field(s): {field_list(unknown)}", code="UNKNOWN_FIELDS",
+                              details=field_details(unknown, allowed=["email", *user_model.PROFILE_FIELDS]))
     cleaned = {}
     for name in ("first_name", "last_name", "street", "city"):
         if name in data:
@@ -66,36 +68,55 @@ def get_profile(*, db, user_id):
     return user
 
 
-def update_profile(*, db, user_id, data):
-    changes = clean_profile(data, partial=True)
+def update_profile(*, db, settings, user, data, client):
+    """Change profile fields; a new email also needs `current_password`, checked before the address is.
+
+    A stolen token alone cannot move the account to another address, and whether an address is taken
+    (409 EMAIL_EXISTS) is only told to someone who knows the password, counted like a sign-in.
+    """
+    changes = clean_profile({k: v for k, v in data.items() if k != "current_password"}, partial=True)
     changes.pop("userid", None)
+    if changes.get("email", user["email"]) != user["email"]:
+        if data.get("current_password") in (None, ""):
+            raise ValidationError("Confirm an email change with your current password (current_password)",
+                                  code="CURRENT_PASSWORD_REQUIRED", details={"field": "current_password"})
+        confirm_password(db=db, settings=settings, user=user, password=data["current_password"], client=client,
+                         message="Current password is incorrect")
     try:
-        return user_model.update(db, user_id, changes)
+        return user_model.update(db, user["userid"], changes)
     except IntegrityError:
         raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS") from None
 
 
-def change_password(*, db, user_id, current_password, new_password, min_length):
-    user = get_profile(db=db, user_id=user_id)
-    if not isinstance(current_password, str) or not check_password_hash(user["password"], current_password):
-        raise AuthenticationError("Current password is incorrect", code="INVALID_CREDENTIALS")
-    validate_password(new_password, min_length, field="new_password")
+def confirm_password(*, db, settings, user, password, client, message):
+    """401 INVALID_CREDENTIALS unless password is the user's; failures count like failed sign-ins."""
+    attempt = PasswordAttempt.begin(db=db, settings=settings, email=user["email"], client=client)
+    if not isinstance(password, str) or not check_password_hash(user["password"], password):
+        attempt.failed()
+        raise AuthenticationError(message, code="INVALID_CREDENTIALS")
+    attempt.succeeded()
+
+
+def change_password(*, db, settings, user, current_password, new_password, client):
+    confirm_password(db=db, settings=settings, user=user, password=current_password, client=client,
+                     message="Current password is incorrect")
+    validate_new_password(new_password, email=user["email"], min_length=settings.PASSWORD_MIN_LENGTH,
+                          field="new_password")
     if current_password == new_password:
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
-    user_model.change_password(db, user_id, hash_password(new_password))
-    return user_model.get_by_userid(db, user_id)
+    user_model.change_password(db, user["userid"], hash_password(new_password))
+    return user_model.get_by_userid(db, user["userid"])
 
 
-def delete_account(*, db, storage, user_id, password):
+def delete_account(*, db, settings, storage, user, password, client):
     """Delete the user and everything stored about them, after confirming the password.
 
     The rows go first in one statement (every table cascades from users), so the account can never be
     half-deleted; then the files of each feature are removed.
     """
-    user = get_profile(db=db, user_id=user_id)
-    if not isinstance(password, str) or not check_password_hash(user["password"], password):
-        raise AuthenticationError("Password is incorrect; confirm the deletion with your current password",
-                                  code="INVALID_CREDENTIALS")
+    confirm_password(db=db, settings=settings, user=user, password=password, client=client,
+                     message="Password is incorrect; confirm the deletion with your current password")
+    user_id = user["userid"]
     user_model.delete(db, user_id)
     wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
     tryon_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)

@@ -8,7 +8,8 @@ import math
 from shared.errors import ValidationError
 from shared.request_data import parse_json_text
 from shared.text_patterns import compile_pattern
-from shared.validators import validate_choice, validate_integer, validate_numeric, validate_text, validate_url
+from shared.validators import (refuse_unknown_fields, validate_choice, validate_integer, validate_numeric, validate_text,
+                               validate_url)
 
 GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
 
@@ -141,10 +142,7 @@ def clean_garment_url(value):
 
 def clean_item_fields(data):
     """The item columns present in data, cleaned (references such as category are resolved by the service)."""
-    unknown = sorted(set(data) - set(ITEM_FIELDS) - set(ITEM_READ_ONLY_FIELDS))
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
-                              details={"fields": unknown, "allowed": list(ITEM_FIELDS)})
+    refuse_unknown_fields(data, ITEM_FIELDS, ignored=ITEM_READ_ONLY_FIELDS)
     cleaned = {name: optional_text(data[name], name, limit) for name, limit in ITEM_TEXT_LIMITS.items()
                if name in data}
     cleaners = {

@@ -13,7 +13,7 @@ from features.wardrobe.fields import (ITEM_TEXT_LIMITS, clean_currency, clean_fa
 from shared.database import IntegrityError
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
-from shared.validators import validate_integer, validate_required, validate_text, validate_url
+from shared.validators import refuse_unknown_fields, validate_integer, validate_required, validate_text, validate_url
 
 _SECTION_TEXT_LIMITS = {"display_name": 255, "description": 1000, "icon_name": 100}
 _SECTION_FIELDS = ("name", *_SECTION_TEXT_LIMITS, "icon_url", "sort_order")
@@ -79,7 +79,7 @@ def delete_section(*, db, user_id, section_id):
 
 
 def _clean_section(data):
-    _refuse_unknown_fields(data, _SECTION_FIELDS)
+    refuse_unknown_fields(data, _SECTION_FIELDS, ignored=_READ_ONLY_FIELDS)
     values = {name: optional_text(data[name], name, limit) for name, limit in _SECTION_TEXT_LIMITS.items()
               if name in data}
     if "name" in data:
@@ -202,7 +202,7 @@ def delete_category(*, db, user_id, category_ref):
 
 
 def _clean_category(data):
-    _refuse_unknown_fields(data, _CATEGORY_FIELDS)
+    refuse_unknown_fields(data, _CATEGORY_FIELDS, ignored=_READ_ONLY_FIELDS)
     values = {}
     if "name" in data:
         values["name"] = optional_text(data["name"], "name", 255)
@@ -251,13 +251,6 @@ def _refuse_cleared(values, required):
     for name in required:
         if name in values and not values[name]:
             raise ValidationError(f"{name} cannot be empty", code="MISSING_FIELDS", details={"fields": [name]})
-
-
-def _refuse_unknown_fields(data, allowed):
-    unknown = sorted(set(data) - set(allowed) - set(_READ_ONLY_FIELDS))
-    if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(unknown)}", code="UNKNOWN_FIELDS",
-                              details={"fields": unknown, "allowed": list(allowed)})
 
 
 # --- items ---------------------------------------------------------------------------------------

@@ -13,14 +13,17 @@ from config import ConfigurationError
 from shared.ai_models.errors import CODES, ImageModelError
 
 GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
+# Where a garment's type came from, in order of precedence: what the client said, what the product
+# page says, the Gemini image categoriser, the garment's outline in its photo.
+TYPE_SOURCES = ("client", "page", "ai", "silhouette")
 # Garments are put on in this order: later layers cover earlier ones.
 DRESSING_ORDER = ("shoes", "bottom", "one_piece", "top", "outerwear", "accessory")
 # options["aspect_ratio"] values Gemini accepts; the local model keeps the person photo's own framing.
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 PROVIDERS = ("local", "gemini")
 
-__all__ = ["ASPECT_RATIOS", "CODES", "DRESSING_ORDER", "GARMENT_TYPES", "GarmentInput", "ImageModel", "ImageModelError",
-           "ImageModels", "create_image_models", "get_image_models"]
+__all__ = ["ASPECT_RATIOS", "CODES", "DRESSING_ORDER", "GARMENT_TYPES", "TYPE_SOURCES", "GarmentInput", "ImageModel",
+           "ImageModelError", "ImageModels", "create_image_models", "get_image_models"]
 
 
 @dataclass
@@ -30,6 +33,8 @@ class GarmentInput:
     image: bytes
     garment_type: str  # one of GARMENT_TYPES
     details: dict = field(default_factory=dict)  # brand, category, color, style, material, title ...
+    photo_type: str | None = None  # "flat-lay" or "on-model" when known (garment_photo.PHOTO_TYPES)
+    type_source: str | None = None  # one of TYPE_SOURCES when known
 
     def __post_init__(self):
         if self.garment_type not in GARMENT_TYPES:
@@ -46,9 +51,11 @@ class ImageModel(Protocol):
     def remove_background(self, image: bytes, meter=None) -> bytes:
         """PNG with the person kept and the background transparent."""
 
-    def try_on(self, person: bytes, garments: list, options: dict, meter=None) -> bytes:
-        """PNG of the person wearing the garments; options may hold aspect_ratio. A UsageMeter, when given,
-        is told the model and tokens of every call made."""
+    def try_on(self, person: bytes, garments: list, options: dict, *, timeout_seconds: float | None = None,
+               meter=None) -> bytes:
+        """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
+        gives up after timeout_seconds (the job's time left). A UsageMeter, when given, is told the model and
+        tokens of every call made."""
 
 
 @dataclass

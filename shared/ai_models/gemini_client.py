@@ -75,7 +75,8 @@ class GeminiClient:
 
     def generate(self, *, models, contents, config, meter=None, timeout_seconds=None):
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
-        is asked once more. Raises ImageModelError."""
+        is asked once more. timeout_seconds (a job's time left) shortens the request's timeout below the
+        client's. Raises ImageModelError."""
         model = models.current()
         try:
             return self._generate_on(model, contents, config, meter, timeout_seconds, models.draws_images)
@@ -104,7 +105,7 @@ class GeminiClient:
         self._client.close()
 
     def _generate_on(self, model, contents, config, meter, timeout_seconds, draws_images):
-        if timeout_seconds is not None:
+        if timeout_seconds is not None and timeout_seconds < self.timeout_seconds:
             config = config.model_copy(update={"http_options": types.HttpOptions(
                 timeout=max(1, int(timeout_seconds * 1000)))})
         started = time.monotonic()

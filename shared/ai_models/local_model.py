@@ -10,111 +10,21 @@ photo and warped with an affine transform from three anchor points on the garmen
 waistband, or the edge of the item) to the matching points derived from the person's pose.
 """
 import os
-import queue
 import threading
-from contextlib import contextmanager
 from functools import wraps
-from functools import cached_property
 
 import cv2
-import mediapipe as mp
 import numpy as np
 from PIL import Image
 
 from shared.ai_models import DRESSING_ORDER, masks
+from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_EAR, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE,
+                                   RIGHT_EAR, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, Body)
 from shared.ai_models.errors import ImageModelError
 from shared.image_processing import encode_image, load_image
 
 MAX_OUTPUT_DIMENSION = 2048
-_DETECTION_SIZE = 640
 _GARMENT_SIZE = 1024
-_MIN_VISIBILITY = 0.5
-
-# mediapipe pose landmark indices
-LEFT_EAR, RIGHT_EAR = 7, 8
-LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 11, 12, 23, 24
-LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE = 25, 26, 27, 28
-FEET = (27, 28, 29, 30, 31, 32)
-
-
-class _Pool:
-    """Instances of one mediapipe solution, one per concurrent caller, built on demand and reused."""
-
-    def __init__(self, factory):
-        self._factory = factory
-        self._idle = queue.SimpleQueue()
-
-    @contextmanager
-    def instance(self):
-        try:
-            solution = self._idle.get_nowait()
-        except queue.Empty:
-            solution = self._factory()
-        try:
-            yield solution
-        finally:
-            self._idle.put(solution)
-
-
-_segmenters = _Pool(lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0))
-_pose_estimators = _Pool(lambda: mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1))
-_face_detectors = _Pool(lambda: mp.solutions.face_detection.FaceDetection(model_selection=1,
-                                                                           min_detection_confidence=0.6))
-
-
-class Body:
-    """What the detectors see in one photo; landmarks are (x, y, visibility) in that photo's pixels."""
-
-    def __init__(self, rgb):
-        self.height, self.width = rgb.shape[:2]
-        self._small = np.ascontiguousarray(masks.resize_to_fit(rgb, _DETECTION_SIZE))
-        with _pose_estimators.instance() as pose:
-            result = pose.process(self._small)
-        self.landmarks = None
-        if result.pose_landmarks:
-            self.landmarks = np.array([(point.x * self.width, point.y * self.height, point.visibility)
-                                       for point in result.pose_landmarks.landmark], dtype=np.float32)
-        with _face_detectors.instance() as detector:
-            self.face_count = len(detector.process(self._small).detections or [])
-
-    @cached_property
-    def segmentation(self):
-        """Person probability (float32 0..1) at detection size."""
-        with _segmenters.instance() as segmenter:
-            return segmenter.process(self._small).segmentation_mask.astype(np.float32)
-
-    @property
-    def found(self):
-        return self.landmarks is not None or self.face_count > 0
-
-    def point(self, index):
-        return self.landmarks[index, :2]
-
-    def visible(self, *indices):
-        """Detected with confidence and inside the frame (mediapipe also guesses points out of view)."""
-        if self.landmarks is None:
-            return False
-        x, y, visibility = self.landmarks[list(indices)].T
-        return bool(np.all((visibility >= _MIN_VISIBILITY) & (x >= 0) & (x <= self.width) & (y >= 0)
-                           & (y <= self.height)))
-
-    def visible_points(self):
-        if self.landmarks is None:
-            return np.empty((0, 2), np.float32)
-        return self.landmarks[self.landmarks[:, 2] >= _MIN_VISIBILITY, :2]
-
-    def midpoint(self, first, second):
-        return (self.point(first) + self.point(second)) / 2
-
-    def person_alpha(self, rgb):
-        """Soft mask of the person the pose belongs to (other blobs of the segmentation dropped)."""
-        scale = self._small.shape[1] / self.width
-        rough = self.segmentation
-        person = masks.keep_components_touching(rough > 0.5, self.visible_points() * scale)
-        if not person.any():
-            person = masks.keep_large_components(rough > 0.5, min_share=0.2)
-        near_person = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
-        return masks.refine_alpha(rough * near_person, rgb)
 
 
 # The work is CPU-bound: running more at once than there are cores only adds mediapipe instances
@@ -151,8 +61,9 @@ class LocalImageModel:
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
     @_one_per_core
-    def try_on(self, person, garments, options, meter=None):
-        """PNG of the person with each garment warped onto their pose, bottom layers first."""
+    def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
+        """PNG of the person with each garment warped onto their pose, bottom layers first (about a second of
+        CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a meter)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
@@ -263,7 +174,7 @@ def _cut_out_garment(garment, anchor, position):
     if anchor in _WORN_SPAN and _shows_model_wearing(model := Body(rgb), anchor):
         worn = model.person_alpha(rgb) * _worn_region(anchor, model)
         return rgb, worn, _body_anchor_points(anchor, model, garment, position)
-    cutout = alpha if _has_transparency(alpha) else masks.plain_background_alpha(rgb)
+    cutout = alpha if _has_transparency(alpha) else masks.garment_alpha(rgb)
     if cutout is None or not 0.01 <= float(cutout.mean()) <= 0.97:
         raise ImageModelError("INVALID_GARMENT_IMAGE", "The garment could not be separated from its product "
                               "photo; use a photo on a plain background or a transparent PNG",

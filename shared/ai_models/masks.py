@@ -5,14 +5,17 @@ import numpy as np
 _ANALYSIS_SIZE = 640  # masks are computed at this size and refined at full size against the image
 _BORDER_FRACTION = 0.02
 _MAX_BORDER_SPREAD = 14.0  # ΔE (CIELAB): a border within this of its median colour is "plain"
+_PLAIN_BORDER_SHARE = 0.6  # this much of the border must be background (the subject may touch the edges)
 _MAX_HOLE_FRACTION = 0.02  # enclosed background-coloured areas up to this share of the image are print, not holes
+_MAX_GARMENT_HOLE_SHARE = 0.15  # a garment's enclosed gaps up to this share of it are its own light parts
+_STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
 
 
 def plain_background_alpha(rgb):
     """Alpha (float32 0..1) of whatever stands on a plain single-colour background; None if the border isn't plain."""
     small = resize_to_fit(rgb, _ANALYSIS_SIZE)
     lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    border = _border_pixels(lab)
+    border = lab[_border_ring(lab.shape[:2])]
     background = np.median(border, axis=0)
     spread = float(np.percentile(np.linalg.norm(border - background, axis=1), 95))
     if spread > _MAX_BORDER_SPREAD:
@@ -21,8 +24,65 @@ def plain_background_alpha(rgb):
     subject = (distance > max(2.0 * spread + 4.0, 10.0)).astype(np.uint8)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     subject = cv2.morphologyEx(subject, cv2.MORPH_CLOSE, kernel)
-    subject = keep_large_components(_fill_small_holes(subject), min_share=0.05)
+    subject = subject | _enclosed_holes(subject, subject.size * _MAX_HOLE_FRACTION)
+    return refine_alpha(keep_large_components(subject, min_share=0.05).astype(np.float32), rgb)
+
+
+def garment_alpha(rgb):
+    """Alpha of a garment photographed on a plain background, as one solid shape; None if the border isn't plain.
+
+    Light parts of the garment (white stripes, bands, knit) can match the background's colour; they
+    are enclosed by the garment's outline, so every enclosed gap is garment unless it is a large part
+    of it (a real opening). Gaps open to the background (between trouser legs) stay background.
+    """
+    subject = _subject_on_plain_background(rgb)
+    if subject is None:
+        return None
+    # Light stripes and bands cross the garment from side to side, so they are not enclosed: bridge them
+    # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
+    bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
+    subject = _close(subject, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    subject = keep_large_components(subject, min_share=0.05)
+    subject = subject | _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     return refine_alpha(subject.astype(np.float32), rgb)
+
+
+def _subject_on_plain_background(rgb):
+    """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture.
+
+    White knitwear on white differs from the background less in colour than in texture: the paper or
+    wall behind is smooth, knit and weave are not, so local contrast counts as much as colour.
+    """
+    small = resize_to_fit(rgb, _ANALYSIS_SIZE)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    ring = _border_ring(lab.shape[:2])
+    background = np.median(lab[ring], axis=0)
+    distance = np.linalg.norm(lab - background, axis=2)
+    on_border = distance[ring]
+    if np.mean(on_border < _MAX_BORDER_SPREAD) < _PLAIN_BORDER_SHARE:
+        return None
+    # The border is mostly background; its upper quartile measures its noise and shading.
+    spread = 2.0 * float(np.percentile(on_border, 75))
+    texture = _local_contrast(lab[..., 0])
+    texture_floor = float(np.percentile(texture[ring], 75))
+    subject = (distance > max(spread + 2.0, 3.5)) | (texture > max(3.0 * texture_floor, 1.5))
+    subject = _close(subject.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
+    subject = cv2.morphologyEx(subject, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    return subject if subject.any() else None
+
+
+def _close(binary, kernel):
+    """Morphological closing that treats everything outside the image as background."""
+    pad_y, pad_x = kernel.shape[0], kernel.shape[1]
+    padded = cv2.copyMakeBorder(binary, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=0)
+    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, kernel)
+    return closed[pad_y:-pad_y, pad_x:-pad_x]
+
+
+def _local_contrast(lightness):
+    """Standard deviation of the lightness in a 5×5 window."""
+    mean = cv2.blur(lightness, (5, 5))
+    return np.sqrt(np.maximum(cv2.blur(lightness * lightness, (5, 5)) - mean * mean, 0))
 
 
 def refine_alpha(alpha, rgb):
@@ -66,18 +126,21 @@ def resize_to_fit(rgb, max_side):
                       interpolation=cv2.INTER_AREA)
 
 
-def _border_pixels(image):
-    height, width = image.shape[:2]
+def _border_ring(shape):
+    height, width = shape
     band = max(2, round(min(height, width) * _BORDER_FRACTION))
-    return np.concatenate([image[:band].reshape(-1, 3), image[-band:].reshape(-1, 3),
-                           image[:, :band].reshape(-1, 3), image[:, -band:].reshape(-1, 3)])
+    ring = np.zeros(shape, bool)
+    ring[:band] = ring[-band:] = True
+    ring[:, :band] = ring[:, -band:] = True
+    return ring
 
 
-def _fill_small_holes(binary):
+def _enclosed_holes(binary, max_area):
+    """Background areas of the mask (uint8) that do not reach the image edge and are at most max_area pixels."""
     height, width = binary.shape
     _, labels, stats, _ = cv2.connectedComponentsWithStats((binary == 0).astype(np.uint8), connectivity=4)
     left, top, box_width, box_height, area = stats.T
     enclosed = ((left > 0) & (top > 0) & (left + box_width < width) & (top + box_height < height)
-                & (area <= height * width * _MAX_HOLE_FRACTION))
+                & (area <= max_area))
     enclosed[0] = False  # label 0 is the subject itself
-    return np.maximum(binary, enclosed[labels].astype(np.uint8))
+    return enclosed[labels].astype(np.uint8)

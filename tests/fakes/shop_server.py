@@ -10,7 +10,8 @@ them become this server's address. Routes:
   /products/harbour-linen-shirt Shopify page without embedded product JSON; `.js` serves the JSON
   /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
   /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
-                                are 400×400 noise, several hundred KB as PNG)
+                                are 400×400 noise, several hundred KB as PNG; "huge-<W>x<H>…" names are that
+                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000)
   /not-an-image                 an HTML page where an image was expected
   /status/<code>                that status; 403/429/503 carry a bot-challenge page
   /bot-wall                     a bot challenge answered with 200
@@ -24,9 +25,12 @@ them become this server's address. Routes:
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
   /data.json                    a JSON document (not a web page)
   /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
+  /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
 """
+import functools
 import gzip
 import io
+import struct
 import threading
 import time
 import zlib
@@ -42,6 +46,31 @@ from tests.fakes.loopback import LoopbackServer
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
                  "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+
+
+@functools.lru_cache(maxsize=4)
+def huge_image(width, height, image_format):
+    """A plain image of width×height pixels: a PNG is written row by row (never whole in memory here)."""
+    if image_format == "jpeg":
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, "JPEG", quality=80)
+        return buffer.getvalue()
+    compressor, row = zlib.compressobj(9), b"\x00" + b"\x7f" * (width * 3)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def padded_page(html, kilobytes):
+    """The page with about `kilobytes` KB of ordinary markup added (a long list of related products): a page that
+    is costly to read only because it is large."""
+    item = ('<li class="related"><a href="/products/item-{0}"><img src="/images/item-{0}.jpg" alt="Item {0}">'
+            'Related item {0} in cotton</a> <span class="price">€{1}.95</span></li>')
+    count = kilobytes * 1000 // len(item.format(0, 0))
+    return html.replace("</body>", "<ul>" + "".join(item.format(i, i % 90) for i in range(count)) + "</ul></body>")
 
 
 class ShopServer(LoopbackServer):
@@ -113,6 +142,10 @@ class ShopServer(LoopbackServer):
                     html = shop._render(PAGES_DIR / f"{name}.html").encode()
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
+                if path.startswith("/large/"):
+                    html = padded_page(shop._render(PAGES_DIR / f"{path.removeprefix('/large/')}.html"),
+                                       int(query.get("kb", ["1000"])[0]))
+                    return self._send(200, html.encode(), "text/html; charset=utf-8")
                 if path.startswith("/charset/"):
                     label, name = path.removeprefix("/charset/").split("/", 1)
                     return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
@@ -134,6 +167,10 @@ class ShopServer(LoopbackServer):
 
             def _image(self, path):
                 name = path.rsplit("/", 1)[-1]
+                if name.startswith("huge-"):
+                    width, height = (int(side) for side in name.split("-")[1].split(".")[0].split("x"))
+                    image_format = "png" if name.endswith(".png") else "jpeg"
+                    return self._send(200, huge_image(width, height, image_format), f"image/{image_format}")
                 seed = zlib.crc32(name.encode())
                 colour = (seed & 0xFF, (seed >> 8) & 0xFF, (seed >> 16) & 0xFF)
                 buffer = io.BytesIO()

@@ -89,9 +89,30 @@ def test_image_without_gemini_key_says_so_instead_of_guessing(client):
     ({"image": "not base64!"}, 400, "INVALID_BASE64"),
     ({"image": base64.b64encode(b"plain text, not a picture").decode()}, 400, "UNSUPPORTED_IMAGE"),
     ({"image_url": 5}, 400, "INVALID_URL"),
+    ({"title": "Linen shirt " * 50}, 400, "VALIDATION_ERROR"),
+    ({"product_type": "Shirts " * 30}, 400, "VALIDATION_ERROR"),
+    ({"breadcrumbs": ["Women"] * 21}, 400, "VALIDATION_ERROR"),
+    ({"breadcrumbs": ["Women", "Dresses" * 30]}, 400, "VALIDATION_ERROR"),
+    ({"breadcrumbs": "Women > " * 600}, 400, "VALIDATION_ERROR"),
 ])
 def test_categorize_rejects_bad_input(client, body, status, code):
     error(client.post("/api/garments/categorize", json=body), status, code)
+
+
+class TestImageUrl:
+    @pytest.fixture
+    def settings_overrides(self):
+        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "MAX_UPLOAD_SIZE": 50_000}
+
+    def test_an_image_url_larger_than_an_upload_is_refused_while_downloading(self, client, shop):
+        found = error(client.post("/api/garments/categorize", json={"image_url": shop.url("/images/big-noise.png")}),
+                      413, "IMAGE_TOO_LARGE")
+        assert found["details"]["limit_bytes"] == 50_000
+
+    def test_an_image_url_within_the_limit_is_read(self, client, shop):
+        data = ok(client.post("/api/garments/categorize", json={"image_url": shop.url("/images/shirt.png"),
+                                                                "title": "Linen shirt"}))
+        assert data["category"] == "shirt" and data["image_analysis"]["available"] is False
 
 
 class AnsweringGemini(FakeGemini):

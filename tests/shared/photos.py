@@ -1,7 +1,7 @@
 """Test pictures: real photos of people shipped by installed packages, and product photos we draw.
 
-The people are scikit-image's `astronaut` (Eileen Collins, upper body) and matplotlib's
-`grace_hopper`; scikit-image's `coffee` is a real photo without a person. Product photos are drawn
+The people are scikit-image's `astronaut` (Eileen Collins, upper body), its `camera` (a man seen down
+to his thighs) and matplotlib's `grace_hopper`; scikit-image's `coffee` is a real photo without a person. Product photos are drawn
 like shop flat-lays: one garment on a plain light background.
 """
 import io
@@ -39,6 +39,16 @@ def astronaut_image():
 def hopper_image():
     with Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:
         return image.convert("RGB")
+
+
+@lru_cache
+def cameraman_image():
+    """A man standing, seen down to his thighs: shoulders and hips in view (scikit-image's camera, grey)."""
+    return Image.fromarray(data.camera()).convert("RGB")
+
+
+def cameraman_png():
+    return encode(cameraman_image())
 
 
 def astronaut_png():
@@ -85,6 +95,119 @@ def flat_lay_trousers(colour=(40, 60, 110), background=(250, 250, 250)):
     draw = ImageDraw.Draw(image)
     draw.polygon([(180, 80), (520, 80), (550, 840), (390, 840), (350, 300), (310, 840), (150, 840)], fill=colour)
     return encode(image)
+
+
+# Garment outlines as shops photograph them laid flat, in a 600×800 frame: (x, y) points.
+T_SHIRT = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 700), (440, 700), (440, 290),
+            (490, 350), (570, 300), (480, 140), (390, 110), (350, 150), (300, 160), (250, 150)]
+LONG_SLEEVES = [(220, 60), (130, 90), (70, 300), (40, 620), (110, 630), (150, 330), (160, 740), (440, 740),
+                 (450, 330), (490, 630), (560, 620), (530, 300), (470, 90), (380, 60), (340, 100), (300, 110),
+                 (260, 100)]
+TANK_TOP = [(200, 80), (240, 80), (260, 180), (340, 180), (360, 80), (400, 80), (420, 260), (450, 700),
+             (150, 700), (180, 260)]
+JEANS = [(170, 60), (430, 60), (460, 760), (330, 760), (300, 280), (270, 760), (140, 760)]
+SHORTS = [(120, 200), (480, 200), (530, 560), (330, 600), (300, 400), (270, 600), (70, 560)]
+SKIRT = [(190, 150), (410, 150), (500, 650), (100, 650)]
+DRESS = [(240, 40), (170, 60), (110, 170), (160, 210), (200, 170), (210, 360), (130, 780), (470, 780), (390, 360),
+          (400, 170), (440, 210), (490, 170), (430, 60), (360, 40), (330, 80), (270, 80)]
+JUMPSUIT = [(230, 30), (260, 30), (280, 140), (320, 140), (340, 30), (370, 30), (400, 250), (420, 780),
+             (330, 780), (300, 420), (270, 780), (180, 780), (200, 250)]
+
+
+def flat_lay(outline, colour=(30, 90, 200), background=(250, 250, 250), stripes=None, seed=0):
+    """A garment laid flat on a plain background: the outline filled with `colour` (or horizontal stripes of
+    `colour` and `stripes` = (light colour, height in px), with the seams' shadow) and a little fabric noise."""
+    image = Image.new("RGB", (600, 800), background)
+    draw = ImageDraw.Draw(image)
+    if stripes is None:
+        draw.polygon(outline, fill=colour)
+    else:
+        light, height = stripes
+        shape = Image.new("L", image.size, 0)
+        ImageDraw.Draw(shape).polygon(outline, fill=255)
+        fabric = Image.new("RGB", image.size, colour)
+        fabric_draw = ImageDraw.Draw(fabric)
+        for top in range(0, 800, 2 * height):
+            fabric_draw.rectangle([0, top, 600, top + height - 1], fill=light)
+        image.paste(fabric, mask=shape)
+        # A white stripe meets the background at the seams: what shows there is the seam's own shadow.
+        draw.line([*outline, outline[0]], fill=tuple(round(c * 0.85) for c in background), width=3)
+    noise = np.random.default_rng(seed).normal(0, 6, (800, 600, 3))
+    noisy = np.clip(np.asarray(image).astype(float) + noise * inside(outline)[..., None], 0, 255)
+    return encode(Image.fromarray(noisy.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6)))
+
+
+def inside(outline):
+    """Boolean mask of the pixels inside a garment outline (600×800)."""
+    shape = Image.new("L", (600, 800), 0)
+    ImageDraw.Draw(shape).polygon(outline, fill=1)
+    return np.asarray(shape, dtype=float)
+
+
+def t_shirt(colour=(30, 90, 200), **options):
+    return flat_lay(T_SHIRT, colour, **options)
+
+
+def striped_top_on_white(colour=(25, 35, 90)):
+    """A navy-and-white striped long-sleeved top whose white stripes are as white as the background."""
+    return flat_lay(LONG_SLEEVES, colour, background=(255, 255, 255), stripes=((255, 255, 255), 24))
+
+
+def colour_block_tee():
+    """Red shoulders, a white chest band and a navy body, on light grey (the band is the background's colour)."""
+    image = np.asarray(photos_decode_png(flat_lay(T_SHIRT, (200, 30, 40), background=(246, 246, 246)))).copy()
+    band = inside(T_SHIRT).astype(bool)
+    rows = np.arange(800)[:, None]
+    image[band & (rows >= 300) & (rows < 400)] = (246, 246, 246)
+    image[band & (rows >= 400)] = (25, 35, 80)
+    noise = np.random.default_rng(1).normal(0, 6, image.shape) * band[..., None]
+    return encode(Image.fromarray(np.clip(image + noise, 0, 255).astype(np.uint8)))
+
+
+def light_cardigan_on_white():
+    """A light grey long-sleeved cardigan, buttoned down the front, on a white background."""
+    image = Image.open(io.BytesIO(flat_lay(LONG_SLEEVES, (218, 218, 214), background=(255, 255, 255))))
+    draw = ImageDraw.Draw(image)
+    draw.line([(300, 110), (300, 740)], fill=(120, 120, 118), width=3)
+    for y in range(170, 720, 90):
+        draw.ellipse([290, y, 310, y + 20], fill=(90, 80, 70))
+    return encode(image)
+
+
+def tank_top(colour=(40, 140, 90)):
+    return flat_lay(TANK_TOP, colour)
+
+
+def jeans(colour=(60, 90, 150)):
+    return flat_lay(JEANS, colour)
+
+
+def shorts(colour=(200, 180, 120)):
+    return flat_lay(SHORTS, colour)
+
+
+def skirt(colour=(150, 40, 90)):
+    return flat_lay(SKIRT, colour)
+
+
+def dress(colour=(180, 120, 60)):
+    return flat_lay(DRESS, colour)
+
+
+def jumpsuit(colour=(70, 70, 70)):
+    return flat_lay(JUMPSUIT, colour)
+
+
+def pair_of_shoes(colour=(40, 30, 30)):
+    image = Image.new("RGB", (600, 800), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    for left in (60, 320):
+        draw.rounded_rectangle([left, 330, left + 220, 450], radius=50, fill=colour)
+    return encode(image)
+
+
+def photos_decode_png(data):
+    return decode(data).convert("RGB")
 
 
 def plain_png(colour=(90, 120, 200), size=(300, 300)):

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from shared.ai_models import GarmentInput, ImageModelError
-from shared.ai_models.local_model import Body, LocalImageModel
+from shared.ai_models.body import Body
+from shared.ai_models.local_model import LocalImageModel
 from tests.shared import photos
 
 model = LocalImageModel()

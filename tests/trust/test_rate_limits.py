@@ -1,8 +1,9 @@
 """Every rate limit: 429 RATE_LIMITED with Retry-After past its configured value, counted per the right key.
 
-Sign-up, remove-bg and product pages count per client IP; login per IP and per account (credential
-stuffing from one address, or against one account from many); try-ons and fit checks per user, so one
-shopper cannot use up another's. The limits come from settings; RATELIMIT_ENABLED=false turns them off.
+Sign-up, remove-bg and product pages count per client IP; login per IP, and failed sign-ins per account
+(after LOGIN_FREE_FAILURES an address that keeps failing waits: tests/auth/test_login_failures.py); try-ons,
+fit checks and email changes per user, so one shopper cannot use up another's. The limits come from
+settings; RATELIMIT_ENABLED=false turns them off.
 """
 import pytest
 
@@ -10,8 +11,8 @@ from tests.conftest import unique_email
 from tests.trust.conftest import assert_refused
 
 LIMIT = 2
-SETTINGS = ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_PER_ACCOUNT", "RATELIMIT_CREATE_ACCOUNT", "RATELIMIT_REMOVE_BG",
-            "RATELIMIT_SCRAPE", "RATELIMIT_TRYON", "RATELIMIT_FITTING")
+SETTINGS = ("RATELIMIT_LOGIN", "RATELIMIT_CREATE_ACCOUNT", "RATELIMIT_REMOVE_BG", "RATELIMIT_SCRAPE",
+            "RATELIMIT_CATEGORIZE", "RATELIMIT_TRYON", "RATELIMIT_FITTING", "RATELIMIT_EMAIL_CHANGE")
 
 
 def as_ip(address):
@@ -24,21 +25,26 @@ CASES = {
         "/api/create-account", json={"email": unique_email(), "password": "too short"}, **as_ip(ip))),
     "RATELIMIT_LOGIN": ("ip", lambda client, ip: client.post(
         "/api/login", json={"email": unique_email(), "password": "wrong password"}, **as_ip(ip))),
-    "RATELIMIT_LOGIN_PER_ACCOUNT": ("account", lambda client, email: client.post(
+    "LOGIN_FREE_FAILURES": ("account", lambda client, email: client.post(
         "/api/login", json={"email": email, "password": "wrong password"})),
     "RATELIMIT_REMOVE_BG": ("ip", lambda client, ip: client.post("/api/remove-bg", **as_ip(ip))),
     "RATELIMIT_SCRAPE": ("ip", lambda client, ip: client.post("/api/garments/scrape", json={"url": "not a url"},
                                                               **as_ip(ip))),
+    "RATELIMIT_CATEGORIZE": ("ip", lambda client, ip: client.post("/api/garments/categorize",
+                                                                   json={"title": "Linen shirt"}, **as_ip(ip))),
     "RATELIMIT_TRYON": ("user", lambda client, user: client.post("/api/tryon", headers=user["headers"], json={})),
     "RATELIMIT_FITTING": ("user", lambda client, user: client.post("/api/fitting/check", headers=user["headers"],
                                                                    json={})),
+    "RATELIMIT_EMAIL_CHANGE": ("user", lambda client, user: client.put(
+        "/api/users/profile", headers=user["headers"], json={"email": unique_email(), "current_password": "wrong"})),
 }
 
 
 @pytest.fixture
 def settings_overrides(request):
     tested = request.node.callspec.params.get("setting")
-    return {"RATELIMIT_ENABLED": True, **{name: f"{LIMIT if name == tested else 1000} per minute" for name in SETTINGS}}
+    return {"RATELIMIT_ENABLED": True, **{name: f"{LIMIT if name == tested else 1000} per minute" for name in SETTINGS},
+            "LOGIN_FREE_FAILURES": LIMIT if tested == "LOGIN_FREE_FAILURES" else 1000}
 
 
 @pytest.mark.parametrize("setting", CASES)
@@ -49,12 +55,13 @@ def test_each_limit_answers_429_with_retry_after_and_counts_per_its_key(client, 
     answers = [send(client, limited) for _ in range(LIMIT + 1)]
     assert [response.status_code == 429 for response in answers] == [False] * LIMIT + [True]
     error = assert_refused(answers[-1], (429,))
-    assert error["code"] == "RATE_LIMITED" and int(answers[-1].headers["Retry-After"]) > 0
+    assert error["code"] == ("LOGIN_DELAYED" if setting == "LOGIN_FREE_FAILURES" else "RATE_LIMITED")
+    assert int(answers[-1].headers["Retry-After"]) > 0
     assert send(client, spared).status_code != 429  # another IP, user or account is not held back
 
 
-@pytest.mark.parametrize("settings_overrides", [{"RATELIMIT_ENABLED": False, **{name: "1 per minute"
-                                                                                for name in SETTINGS}}])
+@pytest.mark.parametrize("settings_overrides", [{"RATELIMIT_ENABLED": False, "LOGIN_FREE_FAILURES": 1,
+                                                 **{name: "1 per minute" for name in SETTINGS}}])
 def test_rate_limits_can_be_switched_off(client, user):
     for setting, (key, send) in CASES.items():
         caller = {"ip": "10.0.0.3", "user": user, "account": user["email"]}[key]

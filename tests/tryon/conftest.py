@@ -1,5 +1,6 @@
 """Try-on fixtures: real photos, garment images, polling, the fake Gemini server."""
 import io
+import json
 import time
 
 import numpy as np
@@ -9,6 +10,14 @@ from PIL import Image
 from tests.fakes.gemini_server import FakeGemini
 from tests.photos import draw_garment, png_bytes
 from tests.stored_images import fetch_image
+
+
+def product_page_with_image(image_url):
+    """A product page the way a shop writes it (schema.org Product in JSON-LD) whose one photo is image_url."""
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Ribbed Tank Top", "image": image_url,
+               "offers": {"@type": "Offer", "price": "15.00", "priceCurrency": "GBP"}}
+    return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
+            "<body><h1>Ribbed Tank Top</h1></body></html>")
 
 
 def post_tryon(client, user, endpoint="/api/tryon", **form):

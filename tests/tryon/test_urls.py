@@ -26,6 +26,9 @@ def test_item_url_is_extracted_and_its_image_downloaded(client, user, standing_p
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["status"] == "done", job["error"]
     assert job["garments"][0]["url"] == url
+    # The page files it under jackets; Gemini needs no look at the photo for a type the page gives.
+    assert job["garments"][0] | {"url": None} == {"source": "url", "url": None, "type": "outerwear",
+                                                  "type_source": "page", "photo_type": None}
     paths = [r["path"] for r in shop.requests[already:]]
     assert "/pages/jsonld_graph" in paths and any(p.startswith("/images/") for p in paths)
 

@@ -30,10 +30,12 @@ def test_profile_rejects_bad_fields_without_changing_anything(client, user):
 
 
 def test_email_change_conflict(client, user, other_user):
-    response = client.put("/api/users/profile", headers=user["headers"], json={"email": other_user["email"]})
+    response = client.put("/api/users/profile", headers=user["headers"],
+                          json={"email": other_user["email"], "current_password": user["password"]})
     assert response.status_code == 409
     new_email = unique_email("moved")
-    response = client.put("/api/users/profile", headers=user["headers"], json={"email": new_email.upper()})
+    response = client.put("/api/users/profile", headers=user["headers"],
+                          json={"email": new_email.upper(), "current_password": user["password"]})
     assert response.status_code == 200 and response.get_json()["data"]["email"] == new_email
 
 

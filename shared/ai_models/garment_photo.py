@@ -1,0 +1,91 @@
+"""What a garment's product photo shows: the garment laid flat or worn by a model, and its type.
+
+Used before any image model runs (the try-on pipeline needs the type to prompt Gemini and to place
+the garment locally) and by the local model to cut the garment out. A flat-lay garment is keyed off
+its plain background as one solid shape and its type read from that outline (silhouette.py); a photo
+of a model wearing it is recognised by the model's pose.
+"""
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from shared.ai_models import masks
+from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
+from shared.ai_models.silhouette import Outline
+from shared.image_processing import load_image
+
+PHOTO_TYPES = ("flat-lay", "on-model")
+ANALYSIS_DIMENSION = 1024
+_MIN_GARMENT_SHARE, _MAX_GARMENT_SHARE = 0.01, 0.97
+_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class GarmentPhoto:
+    """A decoded garment photo and what it shows. `alpha` is the flat-lay cut-out (None on a model)."""
+
+    rgb: np.ndarray
+    alpha: np.ndarray | None
+    photo_type: str
+    model: Body | None
+
+    @property
+    def detected_type(self):
+        """The type the photo suggests: the outline's for a flat-lay; on a model, the dress or the top."""
+        if self.alpha is not None:
+            return Outline(self.alpha, self.rgb).garment_type
+        if self.model is not None:
+            return "top"
+        return None
+
+
+def read_garment_photo(image):
+    """The photo's analysis, shared by the pipeline and the local model (the last few are kept)."""
+    key = hashlib.blake2b(image, digest_size=16).digest()
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    photo = _analyse(image)
+    with _cache_lock:
+        _cache[key] = photo
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return photo
+
+
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _analyse(image):
+    decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
+    rgb, transparency = _flatten(decoded)
+    model = Body(rgb)
+    if _shows_a_model(model):
+        return GarmentPhoto(rgb=rgb, alpha=None, photo_type="on-model", model=model)
+    alpha = transparency if transparency is not None else masks.garment_alpha(rgb)
+    if alpha is not None and not _MIN_GARMENT_SHARE <= float((alpha > 0.5).mean()) <= _MAX_GARMENT_SHARE:
+        alpha = None
+    return GarmentPhoto(rgb=rgb, alpha=alpha, photo_type="flat-lay", model=None)
+
+
+def _shows_a_model(body):
+    """One person whose shoulders are in view together with their face or their hips."""
+    return (body.face_count <= 1 and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
+            and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP)))
+
+
+def _flatten(image):
+    """(RGB uint8, alpha or None): a transparent product photo is flattened onto white, its alpha kept."""
+    if image.mode != "RGBA":
+        return np.asarray(image.convert("RGB")), None
+    array = np.asarray(image)
+    alpha = array[..., 3].astype(np.float32) / 255
+    if float((alpha < 0.5).mean()) <= 0.02:
+        return np.ascontiguousarray(array[..., :3]), None
+    rgb = array[..., :3].astype(np.float32) * alpha[..., None] + 255 * (1 - alpha[..., None])
+    return rgb.round().astype(np.uint8), alpha

@@ -1,0 +1,336 @@
+"""A garment's outline read the way a tailor reads it: its type and its landmarks, from the mask alone.
+
+The mask is a flat-lay garment's alpha (one solid shape, see masks.garment_alpha). Everything is
+measured on rows of that shape:
+
+* two legs with a gap between them that opens at the hem and closes at a crotch → a bottom
+  (or a one-piece when a long bodice sits above the crotch: a jumpsuit);
+* one piece that widens from a straight waistband without shoulders or sleeves → a bottom (a skirt);
+* one long piece, much longer than its torso is wide and than its widest span → a one-piece (a dress);
+* otherwise a top; with long sleeves and a front opening running from neck to hem → outerwear.
+
+Landmarks are points on the outline in the photo's pixels: collar, shoulders, armpits, sleeve cuffs
+and hem for garments worn from the shoulders; waistband, crotch and leg openings for bottoms.
+"""
+from dataclasses import dataclass
+from functools import cached_property
+
+import cv2
+import numpy as np
+
+_ANALYSIS_HEIGHT = 400  # the outline is read at this height (in rows), whatever the photo's size
+_RUN_GAP = 0.015  # background gaps narrower than this share of the garment's width do not split a row
+
+
+@dataclass(frozen=True)
+class UpperLandmarks:
+    """Landmarks of a garment worn from the shoulders, (x, y) in the photo's pixels."""
+
+    collar: np.ndarray
+    shoulders: np.ndarray  # (left, right) as seen in the photo
+    armpits: np.ndarray
+    cuffs: np.ndarray | None  # (left, right) sleeve ends, or None without sleeves
+    cuff_half_width: float
+    hem: np.ndarray  # (left, right) corners of the hem
+    sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`
+    side_rows: np.ndarray
+    torso_width: float  # the garment's own width below the sleeves: its scale
+
+
+@dataclass(frozen=True)
+class LowerLandmarks:
+    """Landmarks of a garment worn from the waist, (x, y) in the photo's pixels."""
+
+    waist: np.ndarray  # (left, right) ends of the waistband
+    crotch: np.ndarray | None  # where the legs part, or None for a skirt
+    hems: np.ndarray  # trousers: ((left leg outer, inner), (right leg inner, outer)); skirt: ((left, right),)
+    sides: np.ndarray
+    side_rows: np.ndarray
+    waist_width: float
+
+
+class Outline:
+    """Row-by-row reading of a garment mask."""
+
+    def __init__(self, alpha, rgb=None):
+        binary = np.asarray(alpha) > 0.5
+        rows, columns = np.nonzero(binary)
+        if rows.size == 0:
+            raise ValueError("the mask is empty")
+        top, bottom, left, right = rows.min(), rows.max() + 1, columns.min(), columns.max() + 1
+        self._scale = _ANALYSIS_HEIGHT / (bottom - top)  # analysis px per photo px
+        self._origin = np.array([left, top], np.float32)
+        crop = binary[top:bottom, left:right].astype(np.uint8)
+        size = (max(1, round((right - left) * self._scale)), _ANALYSIS_HEIGHT)
+        self.mask = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
+        self.height, self.width = self.mask.shape
+        gap = max(2, round(_RUN_GAP * self.width))
+        self.runs = [_runs(row, gap) for row in self.mask]
+        self._grey = None
+        if rgb is not None:
+            grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
+            self._grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+
+    # --- measures ---------------------------------------------------------------------------
+
+    @cached_property
+    def centre(self):
+        """x of the garment's middle, from the spans of its upper rows (a hanging tie does not move it)."""
+        middles = [(runs[0][0] + runs[-1][1]) / 2 for runs in self.runs[: self.height // 3] if runs]
+        return float(np.median(middles))
+
+    def span(self, y):
+        runs = self.runs[int(np.clip(y, 0, self.height - 1))]
+        return (runs[0][0], runs[-1][1]) if runs else (self.centre, self.centre)
+
+    def central_run(self, y):
+        """The run of row y that holds the middle (or the nearest run to it)."""
+        runs = self.runs[int(np.clip(y, 0, self.height - 1))]
+        if not runs:
+            return self.centre, self.centre
+        return min(runs, key=lambda run: 0 if run[0] <= self.centre < run[1] else
+                   min(abs(run[0] - self.centre), abs(run[1] - self.centre)))
+
+    def widths(self, start, end, *, central=True):
+        rows = range(int(start * self.height), max(int(start * self.height) + 1, int(end * self.height)))
+        measure = self.central_run if central else self.span
+        return np.array([measure(y)[1] - measure(y)[0] for y in rows], np.float32)
+
+    @cached_property
+    def crotch(self):
+        """(x, y) where a gap rising from the hem between two legs closes, or None."""
+        bottom = self.height - 1
+        start = None
+        for y in range(bottom, int(self.height * 0.8), -1):
+            gap = _central_gap(self.runs[y], self.centre, self.width)
+            if gap is not None:
+                start = y, gap
+                break
+        if start is None:
+            return None
+        y, gap = start
+        opening = gap[1] - gap[0]
+        while y > 0:
+            above = [g for g in _gaps(self.runs[y - 1]) if g[0] < gap[1] and g[1] > gap[0]]
+            if not above:
+                break
+            gap = min(above, key=lambda g: abs((g[0] + g[1]) / 2 - (gap[0] + gap[1]) / 2))
+            y -= 1
+        if y == 0 or (start[0] - y) < 0.2 * self.height or opening < 0.04 * self.width:
+            return None  # no gap, a slit, or two separate pieces (a pair of shoes)
+        return np.array([(gap[0] + gap[1]) / 2, y], np.float32)
+
+    @cached_property
+    def torso_width(self):
+        """Width of the piece under the sleeves (30th percentile of the middle run, 45–85% down)."""
+        return float(np.percentile(self.widths(0.45, 0.85), 30))
+
+    @cached_property
+    def has_sleeves(self):
+        """Something reaches well past the torso's sides above its hem (sleeves out or hanging beside)."""
+        half = self.torso_width / 2
+        columns = np.arange(self.width)
+        beyond = np.abs(columns - self.centre) > half * 1.25
+        return bool(self.mask[: int(self.height * 0.7), beyond].sum() > 0.03 * self.mask.sum())
+
+    @cached_property
+    def long_sleeves(self):
+        """Sleeves on both sides reaching far from their shoulders (a tie hanging on one side is no sleeve)."""
+        cuffs = self._cuffs()
+        if cuffs is None:
+            return False
+        reach = np.linalg.norm(cuffs - self._shoulders(), axis=1)
+        return bool(reach.min() > 0.8 * self.torso_width and reach.min() > 0.7 * reach.max())
+
+    # --- type -------------------------------------------------------------------------------
+
+    @cached_property
+    def garment_type(self):
+        if self._two_shoes():
+            return "shoes"
+        crotch = self.crotch
+        if crotch is not None:
+            bodice = crotch[1]
+            waist = np.median(self.widths(0.0, 0.05, central=False))
+            return "one_piece" if bodice > 1.3 * waist and self.has_sleeves_or_straps() else "bottom"
+        if self._is_skirt():
+            return "bottom"
+        if self._is_long():
+            return "one_piece"
+        if self.long_sleeves and self._front_opening():
+            return "outerwear"
+        return "top"
+
+    def has_sleeves_or_straps(self):
+        """The top of the piece is narrower than below it (shoulders, straps), or sleeves stick out."""
+        top = np.median(self.widths(0.0, 0.04, central=False))
+        below = np.median(self.widths(0.15, 0.3, central=False))
+        return self.has_sleeves or top < 0.8 * below
+
+    def _is_skirt(self):
+        """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
+        widths = self.widths(0.0, 1.0, central=False)
+        widest = widths.max()
+        at = lambda share: float(np.median(widths[int(share * self.height):int(share * self.height) + 5]))  # noqa: E731
+        waistband, upper, lower = at(0.01), at(0.25), at(0.85)
+        early_growth = (upper - waistband) / widest
+        solid_waistband = len(self.runs[int(0.01 * self.height)]) == 1  # straps or a neckline split the top row
+        return (not self.has_sleeves and solid_waistband and waistband >= 0.55 * widest and lower >= upper * 0.97
+                and early_growth < 0.2 and self.height / widest < 2.2)
+
+    def _is_long(self):
+        """Much longer than its torso is wide, and long for its widest span (a dress, not a long-sleeved top)."""
+        length = (self._hem_row() - self._shoulders()[:, 1].mean()) / max(self.torso_width, 1.0)
+        return length >= 3.0 or (length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6)
+
+    def _two_shoes(self):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(self.mask.astype(np.uint8), connectivity=8)
+        areas = sorted(stats[1:, cv2.CC_STAT_AREA], reverse=True)
+        return (count >= 3 and areas[1] > 0.5 * areas[0] and self.height < 0.8 * self.width
+                and self.crotch is None)
+
+    def _front_opening(self):
+        """An edge down the middle from the armpits to the hem, stronger than the fabric's own texture beside
+        it: a zip, a button placket, open fronts."""
+        if self._grey is None:
+            return False
+        start, end = self._armpit_row(), self._hem_row()
+        if end - start < 10:
+            return False
+        across = np.abs(cv2.Sobel(self._grey[start:end], cv2.CV_32F, 1, 0, ksize=3))
+        half_band = max(2, int(0.05 * self.torso_width))
+        centre, offset = int(self.centre), int(0.25 * self.torso_width)
+        middle = across[:, max(0, centre - half_band):centre + half_band + 1].max(axis=1)
+        beside = np.concatenate([across[:, max(0, centre - offset - half_band):centre - offset + half_band + 1],
+                                 across[:, centre + offset - half_band:centre + offset + half_band + 1]], axis=1)
+        fabric = np.median(beside, axis=1) if beside.size else np.zeros_like(middle)
+        return bool(np.mean((middle > 30) & (middle > 3 * fabric)) > 0.6)
+
+    # --- landmarks (analysis pixels) --------------------------------------------------------
+
+    def _shoulders(self):
+        half = 0.45 * self.torso_width
+        points = []
+        for x in (self.centre - half, self.centre + half):
+            column = self.mask[: int(self.height * 0.35), int(np.clip(x, 0, self.width - 1))]
+            top = np.flatnonzero(column)
+            points.append((x, top[0] if top.size else 0))
+        return np.array(points, np.float32)
+
+    def _armpit_row(self):
+        """First row below the shoulders where the middle run is about the torso's own width, for good."""
+        widths = self.widths(0.0, 0.7)
+        close = np.abs(widths - self.torso_width) <= 0.12 * self.torso_width
+        stretch = max(3, int(0.05 * self.height))
+        for y in range(int(0.05 * self.height), len(close) - stretch):
+            if close[y:y + stretch].all():
+                return y
+        return int(0.3 * self.height)
+
+    def _hem_row(self):
+        rows = [y for y in range(self.height) if self.runs[y] and self.central_run(y)[0] <= self.centre
+                < self.central_run(y)[1]]
+        return rows[-1] if rows else self.height - 1
+
+    def _cuffs(self):
+        """The sleeve ends: on each side, the garment's points farthest from its shoulder, beyond the torso."""
+        if not self.has_sleeves:
+            return None
+        ys, xs = np.nonzero(self.mask[: self._hem_row()])
+        half = self.torso_width / 2
+        shoulders = self._shoulders()
+        cuffs = []
+        for side, shoulder in ((-1, shoulders[0]), (1, shoulders[1])):
+            outside = side * (xs - self.centre) > half * 1.1
+            if outside.sum() < 10:
+                return None
+            points = np.stack([xs[outside], ys[outside]], axis=1).astype(np.float32)
+            reach = np.linalg.norm(points - shoulder, axis=1)
+            cuffs.append(points[reach >= 0.92 * reach.max()].mean(axis=0))
+        return np.array(cuffs, np.float32)
+
+    def upper_landmarks(self):
+        shoulders = self._shoulders()
+        armpit = self._armpit_row()
+        hem = self._hem_row()
+        armpits = np.array([self.central_run(armpit)[0], self.central_run(armpit)[1]], np.float32)
+        hem_run = self.central_run(max(0, hem - int(0.02 * self.height)))
+        side_rows = np.linspace(armpit, hem, 5)[1:-1]
+        sides = np.array([self.central_run(y) for y in side_rows], np.float32)
+        cuffs = self._cuffs()
+        cuff_half_width = 0.0
+        if cuffs is not None:
+            distance = cv2.distanceTransform(self.mask.astype(np.uint8), cv2.DIST_L2, 3)
+            cuff_half_width = float(np.mean([distance[int(y), int(x)] for x, y in cuffs]))
+            cuffs = self._to_photo(cuffs)
+        collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
+        return UpperLandmarks(
+            collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
+            shoulders=self._to_photo(shoulders),
+            armpits=self._to_photo(np.array([[armpits[0], armpit], [armpits[1], armpit]])),
+            cuffs=cuffs, cuff_half_width=cuff_half_width / self._scale,
+            hem=self._to_photo(np.array([[hem_run[0], hem], [hem_run[1], hem]])),
+            sides=sides / self._scale + self._origin[0],
+            side_rows=side_rows / self._scale + self._origin[1],
+            torso_width=self.torso_width / self._scale)
+
+    def lower_landmarks(self):
+        waist_row = int(0.02 * self.height)
+        waist = self.span(waist_row)
+        crotch = self.crotch
+        bottom = self.height - 1
+        if crotch is not None:
+            runs = self.runs[bottom - int(0.01 * self.height)]
+            gap = int(crotch[0])
+            left_leg = [r for r in runs if r[1] <= gap + 1] or [(runs[0][0], gap)]
+            right_leg = [r for r in runs if r[0] >= gap - 1] or [(gap, runs[-1][1])]
+            hems = np.array([[[left_leg[0][0], bottom], [left_leg[-1][1], bottom]],
+                             [[right_leg[0][0], bottom], [right_leg[-1][1], bottom]]], np.float32)
+            side_top = crotch[1]
+        else:
+            span = self.span(bottom - int(0.01 * self.height))
+            hems = np.array([[[span[0], bottom], [span[1], bottom]]], np.float32)
+            side_top = 0.25 * self.height
+        side_rows = np.linspace(waist_row, side_top, 4)[1:-1]
+        sides = np.array([self.span(y) for y in side_rows], np.float32)
+        return LowerLandmarks(
+            waist=self._to_photo(np.array([[waist[0], waist_row], [waist[1], waist_row]])),
+            crotch=None if crotch is None else self._to_photo(crotch[None])[0],
+            hems=self._to_photo(hems.reshape(-1, 2)).reshape(hems.shape),
+            sides=sides / self._scale + self._origin[0],
+            side_rows=side_rows / self._scale + self._origin[1],
+            waist_width=(waist[1] - waist[0]) / self._scale)
+
+    def _to_photo(self, points):
+        return np.asarray(points, np.float32) / self._scale + self._origin
+
+
+def garment_type(alpha, rgb=None):
+    """The garment type its outline (and, for a front opening, its picture) suggests; see the module docstring."""
+    return Outline(alpha, rgb).garment_type
+
+
+def _runs(row, gap):
+    """(start, end) of the foreground stretches of a boolean row, joining stretches split by small gaps."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+    runs = []
+    for start, end in zip(edges[::2], edges[1::2]):
+        if runs and start - runs[-1][1] < gap:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _gaps(runs):
+    return [(first[1], second[0]) for first, second in zip(runs, runs[1:])]
+
+
+def _central_gap(runs, centre, width):
+    """The gap between two runs that holds the middle of the garment, when both legs beside it are substantial."""
+    for (left, right), gap in zip(zip(runs, runs[1:]), _gaps(runs)):
+        middle = (gap[0] + gap[1]) / 2
+        if (abs(middle - centre) < 0.2 * width and left[1] - left[0] > 0.1 * width
+                and right[1] - right[0] > 0.1 * width):
+            return gap
+    return None

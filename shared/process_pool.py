@@ -1,0 +1,233 @@
+"""Work that must stop on time: a pool of worker processes; a task past its budget has its worker killed.
+
+Pure-Python work such as reading a hostile page holds the interpreter lock and cannot be interrupted
+from another thread, so one slow page would stall every request of the process. Here it runs in a
+separate process instead, and the caller waits on a pipe, which takes no lock:
+- workers are started when first needed (then kept), as `python -m shared.process_pool_worker`
+  processes (forking a threaded server is unsafe), with the `preload` modules imported once;
+- a task's function and keyword arguments are pickled to the worker and its result or exception back;
+- a task that uses more CPU time than its budget, or runs past WALL_FACTOR times it or past the
+  caller's deadline, has its worker killed, and the next task that needs a worker starts a fresh one;
+  the worker also caps its own CPU time and memory, so it stops even if this process is gone, and runs
+  at a lower priority than the server;
+- a task may call named functions of the caller (`callbacks`, e.g. a network fetch); the time they
+  take does not count against its budget, which is for the work the task itself does;
+- each process has its own pools: a forked child (gunicorn, RQ workers) starts its own workers.
+"""
+import atexit
+import math
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parents[1]
+_STARTUP_SECONDS = 60.0
+WALL_FACTOR = 3  # a task may take this many times its CPU budget in wall time (a loaded machine, low priority)
+_CPU_CHECK_SECONDS = 0.1
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class PoolError(Exception):
+    """The pool could not run the task to its end."""
+
+
+class TaskStopped(PoolError):
+    """The task was stopped: it ran past its time, or its worker died (out of memory, CPU limit, crash)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PoolBusy(PoolError):
+    """Every worker stayed busy until the caller's deadline."""
+
+
+class RemoteError(Exception):
+    """An unexpected exception in the worker; the message carries its traceback there."""
+
+
+class ProcessPool:
+    """Up to `size` worker processes, each running one task at a time."""
+
+    def __init__(self, *, size, preload=(), memory_limit_bytes=None):
+        self.size = size
+        self.preload = tuple(preload)
+        self.memory_limit_bytes = memory_limit_bytes
+        self._idle = []
+        self._started = 0
+        self._all = set()
+        self._free = threading.Condition()
+
+    def run(self, function, *, budget, deadline=None, callbacks=None, **kwargs):
+        """function(**kwargs, **proxies of callbacks) in a worker: its result, or its exception re-raised.
+
+        Waits for a free worker until `deadline` (a time.monotonic() value) or `budget` seconds at most
+        (PoolBusy), then lets the task work for `budget` seconds, never past `deadline` (TaskStopped).
+        """
+        deadline = deadline or math.inf
+        worker = self._acquire(min(deadline, time.monotonic() + budget))
+        try:
+            worker.send(("run", function, kwargs, tuple(callbacks or ()), budget))
+            outcome = self._await(worker, budget, deadline, callbacks or {})
+        except BaseException:
+            self._discard(worker)
+            raise
+        self._release(worker)
+        kind, value = outcome
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self):
+        """Stop every worker (at exit; tasks still running are killed)."""
+        with self._free:
+            workers, self._all, self._idle = list(self._all), set(), []
+        for worker in workers:
+            worker.kill()
+
+    def _acquire(self, wait_until):
+        with self._free:
+            while not self._idle and self._started >= self.size:
+                left = wait_until - time.monotonic()
+                if left <= 0:
+                    raise PoolBusy("every worker is busy")
+                self._free.wait(left)
+            if self._idle:
+                return self._idle.pop()
+            self._started += 1
+        try:
+            worker = _Worker.start(self.preload, self.memory_limit_bytes)
+        except BaseException:
+            with self._free:
+                self._started -= 1
+                self._free.notify()
+            raise
+        with self._free:
+            self._all.add(worker)
+        return worker
+
+    def _release(self, worker):
+        with self._free:
+            self._idle.append(worker)
+            self._free.notify()
+
+    def _discard(self, worker):
+        worker.kill()
+        with self._free:
+            if worker in self._all:
+                self._all.discard(worker)
+                self._started -= 1
+            self._free.notify()
+
+    @staticmethod
+    def _await(worker, budget, deadline, callbacks):
+        """("ok", result) or ("error", exception). The budget is the worker's CPU time (a busy machine does not
+        make a page too complex); wall time is capped at WALL_FACTOR times the budget besides. The worker uses no
+        CPU while a callback runs here, and that time is added to the wall cap."""
+        cpu_at_start = worker.cpu_seconds()
+        wall_ends = time.monotonic() + budget * WALL_FACTOR
+        while True:
+            now = time.monotonic()
+            cpu_left = budget - (worker.cpu_seconds() - cpu_at_start)
+            wait = min(cpu_left, min(wall_ends, deadline) - now, _CPU_CHECK_SECONDS)
+            if wait <= 0:
+                raise TaskStopped("time")
+            if not worker.poll(wait):
+                continue
+            message = worker.receive()
+            if message[0] != "call":
+                return message
+            _, name, args, kwargs = message
+            try:
+                reply = ("ok", callbacks[name](*args, **kwargs))
+            except Exception as exc:  # the task sees the callback's exception, as if it had called it itself
+                reply = ("error", exc)
+            wall_ends += time.monotonic() - now
+            worker.send(reply)
+
+
+class _Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, process, connection):
+        self.process = process
+        self.connection = connection
+
+    @classmethod
+    def start(cls, preload, memory_limit_bytes):
+        ours, theirs = socket.socketpair()
+        with theirs:
+            command = [sys.executable, "-m", "shared.process_pool_worker", str(theirs.fileno()),
+                       str(memory_limit_bytes or 0), *preload]
+            process = subprocess.Popen(command, cwd=_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        worker = cls(process, Connection(ours.detach()))
+        if not worker.poll(_STARTUP_SECONDS) or worker.receive() != ("ready",):
+            worker.kill()
+            raise PoolError("a worker process did not start")
+        return worker
+
+    def cpu_seconds(self):
+        """CPU time the process has used (user + system), from /proc; 0 where there is none (then wall time
+        alone bounds a task)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+    def send(self, message):
+        try:
+            self.connection.send(message)
+        except OSError:
+            raise TaskStopped("crash") from None
+
+    def poll(self, timeout):
+        try:
+            return self.connection.poll(timeout)
+        except OSError:
+            return True  # receive() reports it
+
+    def receive(self):
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            raise TaskStopped("crash") from None
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.connection.close()
+
+
+_pools = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(name, **options):
+    """This process's pool called `name`, created with `options` (ProcessPool's) the first time it is asked for."""
+    with _pools_lock:
+        if name not in _pools:
+            _pools[name] = ProcessPool(**options)
+        return _pools[name]
+
+
+def _forget_inherited_pools():
+    """In a forked child the parent's workers are not ours to use or stop: start afresh."""
+    global _pools_lock
+    _pools.clear()
+    _pools_lock = threading.Lock()
+
+
+def _close_pools():
+    for pool in list(_pools.values()):
+        pool.close()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_pools)
+atexit.register(_close_pools)
