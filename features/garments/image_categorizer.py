@@ -33,13 +33,14 @@ class GarmentImageClassifier:
         names = [name.strip() for name in settings.GEMINI_TEXT_MODEL_NAME.split(",") if name.strip()]
         return cls(client=client, model_names=names, refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
-    def categorize(self, image, meter=None):
+    def categorize(self, image, meter=None, timeout_seconds=None):
         """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched",
         "model_answer"}; an answer without words is no category; ImageModelError when the model cannot be asked."""
         mime_type = probe_image(image)["mime"]
         response = self._client.generate(
             models=self._models, contents=[PROMPT, types.Part.from_bytes(data=image, mime_type=mime_type)],
-            config=types.GenerateContentConfig(response_modalities=["TEXT"]), meter=meter)
+            config=types.GenerateContentConfig(response_modalities=["TEXT"]), meter=meter,
+            timeout_seconds=timeout_seconds)
         try:
             answer = answer_text(response)
         except ImageModelError as error:

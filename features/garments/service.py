@@ -121,9 +121,9 @@ def image_classifier(*, settings, gemini):
     return GarmentImageClassifier.from_settings(settings, gemini)
 
 
-def categorize_image(*, classifier, image, meter=None):
-    """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked)."""
-    return classifier.categorize(image, meter=meter)
+def categorize_image(*, classifier, image, meter=None, timeout_seconds=None):
+    """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked in time)."""
+    return classifier.categorize(image, meter=meter, timeout_seconds=timeout_seconds)
 
 
 def categorize_request(*, classifier, texts, image=None):

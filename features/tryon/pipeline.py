@@ -141,7 +141,7 @@ def _resolve_garment(deps, garment, deadline, meter):
     client_details = {k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")}
     details.update(client_details)
     garment_type, source = _known_type(garment.get("type") or _type_from_details(client_details), page_type)
-    if garment_type is None and (read_by_ai := _type_from_photo(deps, image, meter)):
+    if garment_type is None and (read_by_ai := _type_from_photo(deps, image, deadline, meter)):
         garment_type, source = read_by_ai, "ai"
     photo_type = None
     if garment_type is None or deps.image_models.tryon.name == "local":
@@ -156,13 +156,14 @@ def _resolve_garment(deps, garment, deadline, meter):
                         type_source=source)
 
 
-def _type_from_photo(deps, image, meter):
+def _type_from_photo(deps, image, deadline, meter):
     """The type Gemini reads from the garment photo (one cheap call), or None without a key, without an answer
     or when the model cannot be asked (the silhouette decides then)."""
     if deps.garment_classifier is None:
         return None
     try:
-        found = garments_service.categorize_image(classifier=deps.garment_classifier, image=image, meter=meter)
+        found = garments_service.categorize_image(classifier=deps.garment_classifier, image=image, meter=meter,
+                                                  timeout_seconds=deadline - time.monotonic())
     except ImageModelError as error:
         log.warning("garment photo not typed by Gemini", extra={"code": error.code,
                                                                  "upstream": error.details.get("upstream")})

@@ -22,7 +22,8 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
   ok              200 with a short text part and a PNG derived from the first input image (colours
                   inverted); params: background=(r, g, b) pads the image with a border of that colour,
                   as a model asked to put the subject on a plain background would; image=<PNG bytes>
-                  answers with that image as it is (no image work: for benchmarks).
+                  answers with that image as it is (no image work: for benchmarks); text=<words> is the
+                  text part. A request whose responseModalities leave out IMAGE gets the text only.
   thinking        200 as a thinking image model answers: thought text and an interim (thought) image
                   first, then the final text and image, with thoughtsTokenCount.
   finish          200, a candidate with finishReason `reason` (any FinishReason) and no image; param
@@ -161,15 +162,14 @@ class FakeGemini(LoopbackServer):
         if behaviour == "finish":
             parts = [{"text": params["text"]}] if params.get("text") else []
             return _json(200, _candidate(parts, entry, finish_reason=params.get("reason", "OTHER")))
-        image = params.get("image") or (_derived_png(entry["images"][0], params.get("background"),
-                                                     _image_config(entry)) if entry["images"] else None)
-        parts = [{"text": "Here is the edited image."}]
-        if image is not None:
-            parts.append(_image_part(image))
+        parts = [{"text": params.get("text", "Here is the edited image.")}]
+        if _asks_for_images(entry) and (params.get("image") or entry["images"]):
+            parts.append(_image_part(params.get("image") or _derived_png(
+                entry["images"][0], params.get("background"), _image_config(entry))))
         if behaviour == "thinking":
-            draft = _derived_png(entry["images"][0], (128, 128, 128), None) if entry["images"] else image
-            parts = [{"text": "Planning: keep the face and pose, swap the clothing.", "thought": True},
-                     {**_image_part(draft), "thought": True},
+            drafts = [{**_image_part(_derived_png(entry["images"][0], (128, 128, 128), None)), "thought": True}
+                      for _ in entry["images"][:1]]
+            parts = [{"text": "Planning: keep the face and pose, swap the clothing.", "thought": True}, *drafts,
                      {"text": "Checking the drape and the light.", "thought": True}, *parts]
         return _json(200, _candidate(parts, entry, thoughts=300 if behaviour == "thinking" else 0))
 
@@ -299,6 +299,12 @@ def _image_part(image):
 def _base64(image):
     """Encoded once per image: a benchmark's ready-made answer costs the fake no work per request."""
     return base64.b64encode(image).decode()
+
+
+def _asks_for_images(entry):
+    """A request whose responseModalities leave out IMAGE (a text model's) is answered in words only."""
+    body = entry["body"] if isinstance(entry["body"], dict) else {}
+    return "IMAGE" in (body.get("generationConfig") or {}).get("responseModalities", ["IMAGE"])
 
 
 def _image_config(entry):

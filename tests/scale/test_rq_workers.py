@@ -53,6 +53,7 @@ def rq_app(rq_settings):
 def _submit(client, user, standing_png):
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
                            data={"selfie": (io.BytesIO(standing_png), "me.png"),
+                                 "options": '{"garments": [{"type": "top"}]}',  # only generations call Gemini
                                  "garment_image": (io.BytesIO(png_bytes(draw_garment())), "shirt.png")})
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]

@@ -39,9 +39,13 @@ def settings_overrides(request, fake_gemini):
             "MAX_JOBS_PER_USER": 20, "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS, **disk}
 
 
+# The garment's type is sent, so the only calls to the provider are the generations these tests count.
+TYPED = '{"garments": [{"type": "top"}]}'
+
+
 def submit(client, user, standing_png, garment_png):
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(standing_png), "me.png"),
+                           data={"selfie": (io.BytesIO(standing_png), "me.png"), "options": TYPED,
                                  "garment_image": (io.BytesIO(garment_png), "shirt.png")})
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]
@@ -230,8 +234,8 @@ def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(tmp_path,
         headers = {"Authorization": f"Bearer {account['token']}"}
         job_ids = []
         for _ in range(5):  # three generating, two waiting in the queue
-            response = requests.post(server.url + "/api/tryon", headers=headers, timeout=30, files={
-                "selfie": ("me.png", standing_png), "garment_image": ("top.png", garment_png)})
+            response = requests.post(server.url + "/api/tryon", headers=headers, timeout=30, data={"options": TYPED},
+                                     files={"selfie": ("me.png", standing_png), "garment_image": ("top.png", garment_png)})
             assert response.status_code == 202, response.text
             job_ids.append(response.json()["data"]["job_id"])
         wait_until(lambda: fake_gemini.in_flight == 3)

@@ -23,6 +23,8 @@ def settings_overrides(fake_gemini):
 
 
 def _submit(client, user, standing_png, top_png, **form):
+    """A try-on of a top the client names (so the only model calls are the generations)."""
+    form.setdefault("options", '{"garments": [{"type": "top"}]}')
     response = post_tryon(client, user, selfie=standing_png, garment_image=top_png, **form)
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]
@@ -142,6 +144,26 @@ def test_a_try_on_cancelled_before_it_ran_does_not_count(make_app, fake_gemini, 
     assert post_tryon(client, user, selfie=standing_png, garment_image=top_png).status_code == 202
     fake_gemini.release()
     assert wait_for_job(client, user["headers"], first)["status"] == "done"
+
+
+def test_a_garment_photo_without_a_type_is_typed_by_gemini_first(client, user, standing_png, bottom_png,
+                                                                   fake_gemini):
+    fake_gemini.set_behaviour("ok", text="jeans")
+    job = wait_for_job(client, user["headers"], _submit(client, user, standing_png, bottom_png, options="{}"))
+    assert job["status"] == "done", job["error"]
+    assert (job["garments"][0]["type"], job["garments"][0]["type_source"]) == ("bottom", "ai")
+    categorise, tryon = fake_gemini.requests
+    assert categorise["model"] == "gemini-flash-lite-latest" and len(categorise["images"]) == 1
+    assert categorise["body"]["generationConfig"]["responseModalities"] == ["TEXT"]
+    assert "Image 2 is a product photo of a bottom" in tryon["text"]
+    assert (job["usage"]["calls"], job["usage"]["model"]) == (2, "gemini-3.1-flash-image")
+
+
+def test_without_a_text_model_the_silhouette_types_the_garment(client, user, standing_png, bottom_png, fake_gemini):
+    fake_gemini.set_models(_without("gemini-flash-lite-latest", "gemini-2.5-flash-lite", "gemini-flash-latest"))
+    job = wait_for_job(client, user["headers"], _submit(client, user, standing_png, bottom_png, options="{}"))
+    assert job["status"] == "done", job["error"]
+    assert (job["garments"][0]["type"], job["garments"][0]["type_source"]) == ("bottom", "silhouette")
 
 
 def _watch_stages(client, user, job_id):
