@@ -4,7 +4,8 @@
 
 Starts the fake Gemini server (answering every generation after a fixed delay D with a ready-made 1K
 PNG, so the fake does no image work on the shared cores) and a real API server (`python app.py`) on
-loopback; the person photo shows the hips (no body is built). Measures, from the client's side:
+loopback; the person photo shows the hips (no body is built) and the garment's type is sent (no
+categoriser call). Measures, from the client's side:
   * 1 job alone and N jobs submitted at once: p50/p95 of (time − D), where time runs from the POST's
     acceptance to the job's `finished_at` (the job's own `timings.total_seconds`, so the polling
     interval does not blur it), i.e. the pipeline's overhead plus queueing;
@@ -44,9 +45,14 @@ def free_port():
 
 
 def multipart(fields):
+    """A multipart body of (filename, PNG bytes) files and plain text fields."""
     boundary = "benchboundary"
     body = io.BytesIO()
-    for name, (filename, data) in fields.items():
+    for name, value in fields.items():
+        if isinstance(value, str):
+            body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n".encode())
+            continue
+        filename, data = value
         body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
                    "Content-Type: image/png\r\n\r\n".encode())
         body.write(data + b"\r\n")
@@ -143,8 +149,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--local-runs", type=int, default=5)
     args = parser.parse_args()
+    # The garment's type is given, so the only model call of a job is its generation (the one D measures).
     files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
-             "garment_image": ("shirt.png", png_bytes(draw_garment("top")))}
+             "garment_image": ("shirt.png", png_bytes(draw_garment("top"))),
+             "options": '{"garments": [{"type": "top"}]}'}
     ready_png = png_bytes(standing_person_photo().resize((1024, 1024)))
 
     with FakeGemini("ok", image=ready_png) as fake:
