@@ -30,8 +30,8 @@ class GarmentImageClassifier:
         """The classifier on `client` (the ImageModels' GeminiClient), or None without a key."""
         if client is None:
             return None
-        names = [name.strip() for name in settings.GEMINI_TEXT_MODEL_NAME.split(",") if name.strip()]
-        return cls(client=client, model_names=names, refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
+        return cls(client=client, model_names=settings.GEMINI_TEXT_MODEL_NAME.split(","),
+                   refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
     def categorize(self, image, meter=None, timeout_seconds=None):
         """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched",

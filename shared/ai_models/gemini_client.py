@@ -123,7 +123,8 @@ class GeminiClient:
 
 
 class ModelChoice:
-    """The first of an ordered list of model names that this key can use for generateContent."""
+    """The first of an ordered list of model names (blanks ignored, `models/` optional) that this key can use
+    for generateContent."""
 
     def __init__(self, client, names, *, draws_images, refresh_seconds=900.0, retry_seconds=30.0):
         self.names = [_bare_name(name) for name in names if name.strip()]

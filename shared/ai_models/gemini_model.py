@@ -43,8 +43,8 @@ class GeminiImageModel:
 
     @classmethod
     def from_settings(cls, settings, client=None):
-        return cls(client=client or GeminiClient.from_settings(settings), model_names=model_names(
-            settings.GEMINI_MODEL_NAME), image_size=settings.GEMINI_IMAGE_SIZE,
+        return cls(client=client or GeminiClient.from_settings(settings),
+                   model_names=settings.GEMINI_MODEL_NAME.split(","), image_size=settings.GEMINI_IMAGE_SIZE,
                    refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
     def availability(self):
@@ -96,11 +96,6 @@ class GeminiImageModel:
         except ValidationError as exc:
             raise ImageModelError("BAD_UPSTREAM_RESPONSE", details={"reason": "UNREADABLE_IMAGE"}) from exc
         return image
-
-
-def model_names(setting):
-    """The ordered model names of a comma-separated setting."""
-    return [name.strip() for name in setting.split(",") if name.strip()]
 
 
 def _nearest_aspect_ratio(image):
