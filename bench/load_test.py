@@ -9,8 +9,9 @@ SQLite, local disk, in-process workers, default worker and queue sizes, RATELIMI
 does rounds of: browse the wardrobe (items, categories, try-on history), start a try-on (a photo down
 to the thighs + a garment photo of a named type), poll it every --poll seconds until it ends, read its
 result URL. Every user does one whole round; further rounds start only within --duration (at most
---max-rounds). A 429 from the try-on queue is back-pressure, not an error: the user waits its Retry-After and tries again. Started
-try-ons are polled to their end for at most --drain seconds after the duration.
+--max-rounds). A 429 from the try-on queue is back-pressure, not an error: the user waits its
+Retry-After and tries again. Started try-ons are polled to their end for at most --drain seconds after
+the duration.
 
 Reports throughput, p50/p95/p99 latency per kind of request and overall, the error count (5xx,
 transport errors, any other unexpected answer) and the try-ons started, done, failed and lost (never
