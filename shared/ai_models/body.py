@@ -19,7 +19,7 @@ DETECTION_SIZE = 640
 MIN_VISIBILITY = 0.5
 
 # mediapipe pose landmark indices
-NOSE, LEFT_EAR, RIGHT_EAR = 0, 7, 8
+NOSE, LEFT_EAR, RIGHT_EAR, MOUTH_LEFT, MOUTH_RIGHT = 0, 7, 8, 9, 10
 LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST = 11, 12, 13, 14, 15, 16
 LEFT_HIP, RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE = 23, 24, 25, 26, 27, 28
 HANDS = (15, 16, 17, 18, 19, 20, 21, 22)
@@ -68,6 +68,16 @@ class Body:
         self.face_count = len(detections)
         self.face_boxes = [_face_box(detection, self.width, self.height) for detection in detections]
 
+    @property
+    def small(self):
+        """The photo at detection size (what the masks below are computed on)."""
+        return self._small
+
+    @property
+    def small_scale(self):
+        """Detection-size pixels per photo pixel."""
+        return self._small.shape[1] / self.width
+
     @cached_property
     def segmentation(self):
         """Person probability (float32 0..1) at detection size."""
@@ -97,6 +107,13 @@ class Body:
     def midpoint(self, first, second):
         return (self.point(first) + self.point(second)) / 2
 
+    @cached_property
+    def frame(self):
+        """The body's own axes and scale (BodyFrame), or None when the shoulders are not in view."""
+        if not self.visible(LEFT_SHOULDER, RIGHT_SHOULDER):
+            return None
+        return BodyFrame(self)
+
     def person_mask(self):
         """Rough binary mask (uint8) of the person the pose belongs to, at detection size."""
         scale = self._small.shape[1] / self.width
@@ -114,3 +131,68 @@ def _face_box(detection, width, height):
     box = detection.location_data.relative_bounding_box
     return np.array([box.xmin * width, box.ymin * height, (box.xmin + box.width) * width,
                      (box.ymin + box.height) * height], np.float32)
+
+
+class BodyFrame:
+    """A body's axes and scale, from its pose. "Left" and "right" are as seen in the photo.
+
+    `unit` is the body's scale in pixels: the distance between the shoulder joints, or the torso's
+    length / 1.5 when that is larger (a body turned sideways shows narrower shoulders).
+    """
+
+    def __init__(self, body):
+        self.body = body
+        shoulders = sorted((body.point(LEFT_SHOULDER), body.point(RIGHT_SHOULDER)), key=lambda point: point[0])
+        self.shoulders = np.array(shoulders, np.float32)
+        self.mid_shoulder = self.shoulders.mean(axis=0)
+        self.shoulder_width = float(np.linalg.norm(self.shoulders[1] - self.shoulders[0]))
+        self.hips_visible = body.visible(LEFT_HIP, RIGHT_HIP)
+        across = _unit(self.shoulders[1] - self.shoulders[0])
+        perpendicular = np.array([-across[1], across[0]], np.float32)
+        if perpendicular[1] < 0:
+            perpendicular = -perpendicular
+        hips = sorted((body.point(LEFT_HIP), body.point(RIGHT_HIP)), key=lambda point: point[0])
+        axis = _unit(np.mean(hips, axis=0) - self.mid_shoulder)
+        self.down = axis if self.hips_visible and axis[1] > 0.5 else perpendicular
+        self.across = np.array([self.down[1], -self.down[0]], np.float32)
+        torso = float(np.linalg.norm(np.mean(hips, axis=0) - self.mid_shoulder)) if self.hips_visible else 0.0
+        self.unit = max(self.shoulder_width, torso / 1.5, 1.0)
+        self.torso_length = torso if self.hips_visible else 1.5 * self.unit
+        self.hips = np.array(hips, np.float32) if self.hips_visible else \
+            self.shoulders + self.down * self.torso_length + self.across * np.array([[0.2], [-0.2]]) * self.unit
+        self.mid_hip = self.hips.mean(axis=0)
+
+    def at(self, origin, across=0.0, down=0.0):
+        """The point `across` and `down` body units from origin, along the body's own axes."""
+        return np.asarray(origin, np.float32) + (self.across * across + self.down * down) * self.unit
+
+    def arm(self, side):
+        """Shoulder, elbow, wrist of the arm seen on the `side` (0 left, 1 right) of the photo."""
+        indices = ((LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST), (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST))
+        return self._limb(indices, side, LEFT_SHOULDER, RIGHT_SHOULDER)
+
+    def leg(self, side):
+        """Hip, knee, ankle of the leg seen on the `side` (0 left, 1 right) of the photo."""
+        indices = ((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE))
+        return self._limb(indices, side, LEFT_HIP, RIGHT_HIP)
+
+    def _limb(self, indices, side, left_root, right_root):
+        seen_left = 0 if self.body.point(left_root)[0] <= self.body.point(right_root)[0] else 1
+        chosen = indices[0] if side == seen_left else indices[1]
+        return np.array([self.body.point(index) for index in chosen], np.float32)
+
+
+def along(polyline, distance):
+    """The point `distance` pixels along a polyline from its start (continuing its last segment beyond its end)."""
+    for index in range(len(polyline) - 1):
+        start, end = polyline[index], polyline[index + 1]
+        length = float(np.linalg.norm(end - start))
+        if distance <= length or index == len(polyline) - 2:
+            return start + _unit(end - start) * distance
+        distance -= length
+    return polyline[-1]
+
+
+def _unit(vector):
+    length = float(np.linalg.norm(vector))
+    return np.asarray(vector, np.float32) / length if length else np.array([0.0, 1.0], np.float32)

@@ -9,10 +9,11 @@ from shared.errors import ApiError
 _KINDS = {
     "NO_PERSON_DETECTED": (422, False, "No person was found in the photo; use a photo that shows one person"),
     "MULTIPLE_PEOPLE": (422, False, "The photo shows more than one person; use a photo of just one person"),
-    "NO_POSE_DETECTED": (422, False, "The body parts this garment needs are not visible in the photo"),
+    "NO_POSE_DETECTED": (422, False, "The person's pose could not be made out in the photo"),
     "NEEDS_FULL_BODY_PHOTO": (422, False, "This photo does not show your body down to the hips. Use a full-length "
                                           "photo of yourself standing, from head to feet, facing the camera"),
-    "INVALID_GARMENT_IMAGE": (422, False, "The garment could not be separated from its product photo"),
+    "BODY_PART_NOT_VISIBLE": (422, False, "The photo does not show the part of the body this garment is worn on"),
+    "INVALID_GARMENT_IMAGE": (422, False, "No garment could be found in the garment photo"),
     "CONTENT_BLOCKED": (422, False, "The image safety checks stopped this try-on; try another photo of yourself "
                                     "or of the garment"),
     "NO_IMAGE_RETURNED": (502, True, "No picture could be created for this try-on; please try again, or try "

@@ -41,6 +41,6 @@ def shows_hips(image):
 
 def _detect_hips(image):
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
-    from shared.ai_models.local_model import LEFT_HIP, RIGHT_HIP, Body
+    from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body
     body = Body(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB")))
     return body.landmarks is None or body.visible(LEFT_HIP) or body.visible(RIGHT_HIP)

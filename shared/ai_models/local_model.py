@@ -1,31 +1,37 @@
-"""The offline image model: mediapipe person segmentation, pose and face detection + OpenCV compositing.
+"""The offline image model: mediapipe pose, segmentation and faces + OpenCV warping and compositing.
 
-mediapipe 0.10.21 (legacy `mp.solutions`) ships its models in the wheel, so this works without a
-network. Its solution objects are not thread-safe: each kind lives in a pool from which a caller
-borrows an idle instance or builds a new one, so N worker threads use at most N instances of each
-and never share one. Pose uses model_complexity=1 only: 0 and 2 try to download weights and fail.
-
-Try-on is a geometric composite, not a generative model: each garment is cut out of its product
-photo and warped with an affine transform from three anchor points on the garment (shoulder seams,
-waistband, or the edge of the item) to the matching points derived from the person's pose.
+Try-on is a geometric composite, not a generative model. Each garment is cut out of its product
+photo (garment_photo.py), placed on its body part by matching landmarks (placement.py) and warped
+there by a thin-plate spline (warp.py): tops and outerwear from the shoulders with sleeves along
+the arms, bottoms from the waist along each leg, one-pieces from the shoulders, shoes on the feet,
+put on in dressing order (outerwear over tops over bottoms). Then the person comes back in front
+where they were in front of their clothes (head, hair, arms and hands), the garment takes the
+light of the photo (the shading of the clothes it replaces), and what is left of those clothes
+beside the new garment is filled in from its surroundings.
 """
 import os
 import threading
-from functools import wraps
+from functools import cached_property, wraps
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from shared.ai_models import DRESSING_ORDER, masks
-from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_EAR, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE,
-                                   RIGHT_EAR, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, Body)
+from shared.ai_models import DRESSING_ORDER
+from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
+from shared.ai_models.garment_photo import read_garment_photo
+from shared.ai_models.placement import (UPPER_TYPES, own_colours, place_by_anchor, place_flat_lay,
+                                        place_on_model, required_part)
+from shared.ai_models.regions import Regions
+from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
 
 MAX_OUTPUT_DIMENSION = 2048
-_GARMENT_SIZE = 1024
-
+_SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
+_OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+_SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
+            "feet": "down to the feet"}
 
 # The work is CPU-bound: running more at once than there are cores only adds mediapipe instances
 # (memory) and context switches. Callers beyond this wait their turn.
@@ -62,8 +68,9 @@ class LocalImageModel:
 
     @_one_per_core
     def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
-        """PNG of the person with each garment warped onto their pose, bottom layers first (about a second of
-        CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a meter)."""
+        """PNG of the person wearing the garments, each on its body part, inner layers first (well under a
+        second of CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a
+        meter)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
@@ -72,189 +79,184 @@ class LocalImageModel:
             raise ImageModelError("MULTIPLE_PEOPLE", details={"faces": body.face_count})
         if body.landmarks is None:
             raise ImageModelError("NO_POSE_DETECTED" if body.found else "NO_PERSON_DETECTED")
-        canvas = rgb.astype(np.float32)
+        for position, garment in enumerate(garments):  # before any work: the photo may not fit at all
+            _check_body_part(garment, position, body)
+        dressing = _Dressing(rgb, body)
         for position, garment in sorted(enumerate(garments),
                                         key=lambda item: DRESSING_ORDER.index(item[1].garment_type)):
-            colour, coverage = _fit_garment(garment, position, body)
-            canvas = canvas * (1 - coverage[..., None]) + colour
-            if alpha is not None:
-                alpha = np.maximum(alpha, coverage)
+            dressing.put_on(garment, position)
+        canvas = dressing.finish()
+        if alpha is not None:
+            alpha = np.maximum(alpha, dressing.coverage)
         return _encode(canvas, alpha)
 
     def close(self):
         """Nothing to release: the mediapipe pools are shared by the whole process."""
 
 
-# --- garments ---------------------------------------------------------------------------------
-
-def _fit_garment(garment, position, body):
-    """(premultiplied colour, alpha) of the garment warped onto the body, both at the body photo's size."""
-    anchor = _anchor_for(garment)
-    target = _body_anchor_points(anchor, body, garment, position)
-    rgb, alpha, source = _cut_out_garment(garment, anchor, position)
-    transform = cv2.getAffineTransform(source.astype(np.float32), target.astype(np.float32))
-    size = (body.width, body.height)
-    premultiplied = rgb.astype(np.float32) * alpha[..., None]
-    colour = cv2.warpAffine(premultiplied, transform, size, flags=cv2.INTER_LINEAR, borderValue=0)
-    coverage = cv2.warpAffine(alpha, transform, size, flags=cv2.INTER_LINEAR, borderValue=0)
-    return colour, np.clip(coverage, 0, 1)
-
-
-def _anchor_for(garment):
-    """Which part of the body the garment hangs from."""
-    if garment.garment_type in ("top", "one_piece"):
-        return "shoulders"
-    if garment.garment_type == "outerwear":
-        return "outer_shoulders"
-    if garment.garment_type == "bottom":
-        return "waist"
-    if garment.garment_type == "shoes":
-        return "feet"
-    words = " ".join(str(garment.details.get(key) or "") for key in ("category", "title")).lower()
-    for anchor, keywords in (("head", ("hat", "cap", "beanie", "beret")), ("belt", ("belt",)),
-                             ("neck", ("necklace", "jewel", "pendant", "chain", "scarf"))):
-        if any(keyword in words for keyword in keywords):
-            return anchor
-    return "hip_side"
-
-
-# Where on the garment's own outline its anchor line lies: (fraction of its height, measure the mask's
-# width on that row rather than the bounding box).
-_GARMENT_ANCHOR_ROWS = {"shoulders": (0.1, True), "outer_shoulders": (0.1, True), "waist": (0.03, True),
-                        "feet": (1.0, False), "head": (1.0, False), "belt": (0.5, False),
-                        "neck": (0.0, False), "hip_side": (0.0, False)}
-# The pair of landmarks an anchor is measured from (they must be visible), and their name for the user.
-_REQUIRED_LANDMARKS = {"shoulders": ((LEFT_SHOULDER, RIGHT_SHOULDER), "shoulders"),
-                       "outer_shoulders": ((LEFT_SHOULDER, RIGHT_SHOULDER), "shoulders"),
-                       "neck": ((LEFT_SHOULDER, RIGHT_SHOULDER), "shoulders"),
-                       "hip_side": ((LEFT_SHOULDER, RIGHT_SHOULDER), "shoulders"),
-                       "waist": ((LEFT_HIP, RIGHT_HIP), "hips"), "belt": ((LEFT_HIP, RIGHT_HIP), "hips"),
-                       "feet": ((LEFT_ANKLE, RIGHT_ANKLE), "feet"), "head": ((LEFT_EAR, RIGHT_EAR), "head")}
-
-
-def _body_anchor_points(anchor, body, garment, position):
-    """Three points (left, right, one anchor-width 'down' from their middle) on the body for the anchor."""
-    required, part = _REQUIRED_LANDMARKS[anchor]
-    if not body.visible(*required):
-        raise ImageModelError("NO_POSE_DETECTED", f"The person's {part} are not visible in the photo, so the "
-                              f"{garment.garment_type.replace('_', ' ')} cannot be placed",
+def _check_body_part(garment, position, body):
+    part = required_part(garment.garment_type, body.frame, body)
+    if part is not None:
+        kind = garment.garment_type.replace("_", "-")
+        raise ImageModelError("BODY_PART_NOT_VISIBLE", f"The photo does not show your {part}, so the {kind} "
+                              f"cannot be tried on; use a photo that shows you {_SHOW_ME[part]}",
                               details={"garment_index": position, "missing": part})
-    left, right = _sorted_pair(body.point(required[0]), body.point(required[1]))
-    across = _unit(right - left)
-    width = float(np.linalg.norm(right - left))
-    down = _body_axis(body, across)
-    torso = _torso_length(body, width)
-    if anchor in ("shoulders", "outer_shoulders"):
-        spread, lift = (0.12, 0.1) if anchor == "shoulders" else (0.2, 0.14)
-        return _frame(left - (spread * across + lift * down) * width, right + (spread * across - lift * down) * width,
-                      down)
-    if anchor in ("waist", "belt"):
-        lift = 0.2 * torso
-        return _frame(left - 0.45 * width * across - lift * down, right + 0.45 * width * across - lift * down,
-                      _leg_axis(body, down))
-    if anchor == "feet":
-        feet = body.landmarks[list(FEET), :2]
-        span = max(float(np.ptp(feet[:, 0])), width)
-        bottom = float(feet[:, 1].max())
-        return _frame(np.array([feet[:, 0].min() - 0.15 * span, bottom]),
-                      np.array([feet[:, 0].max() + 0.15 * span, bottom]), np.array([0.0, 1.0]))
-    if anchor == "head":
-        brim = (left + right) / 2 - 0.55 * width * down
-        return _frame(brim - 0.8 * width * across, brim + 0.8 * width * across, down)
-    if anchor == "neck":
-        collar = (left + right) / 2 - 0.05 * width * down
-        return _frame(collar - 0.22 * width * across, collar + 0.22 * width * across, down)
-    side = right + 0.08 * width * across + 0.45 * torso * down
-    return _frame(side, side + 0.55 * width * across, down)
 
 
-def _cut_out_garment(garment, anchor, position):
-    """(rgb, alpha, three anchor points) of the garment alone, cropped to it."""
-    rgb, alpha = _load_rgb(garment.image, _GARMENT_SIZE)
-    if anchor in _WORN_SPAN and _shows_model_wearing(model := Body(rgb), anchor):
-        worn = model.person_alpha(rgb) * _worn_region(anchor, model)
-        return rgb, worn, _body_anchor_points(anchor, model, garment, position)
-    cutout = alpha if _has_transparency(alpha) else masks.garment_alpha(rgb)
-    if cutout is None or not 0.01 <= float(cutout.mean()) <= 0.97:
-        raise ImageModelError("INVALID_GARMENT_IMAGE", "The garment could not be separated from its product "
-                              "photo; use a photo on a plain background or a transparent PNG",
-                              details={"garment_index": position})
-    rows, columns = np.nonzero(cutout > 0.5)
-    top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
-    fraction, measure_row = _GARMENT_ANCHOR_ROWS[anchor]
-    row = int(round(top + fraction * (bottom - top)))
-    if measure_row:
-        on_row = np.flatnonzero(cutout[row] > 0.5)
-        left, right = (on_row.min(), on_row.max()) if on_row.size else (left, right)
-    return rgb, cutout, _frame(np.array([left, row], np.float32), np.array([right, row], np.float32),
-                               np.array([0.0, 1.0]))
+class _Dressing:
+    """The person photo being dressed, garment by garment."""
+
+    def __init__(self, rgb, body):
+        self.height, self.width = rgb.shape[:2]
+        self.body = body
+        self.frame = body.frame
+        self.regions = Regions(body)
+        self.photo = rgb
+        self.canvas = rgb.astype(np.float32)
+        self.coverage = np.zeros((self.height, self.width), np.float32)
+        self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
+        self._full_masks = {}
+
+    def put_on(self, garment, position):
+        # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
+        for piece in sorted(self._pieces(garment, position), key=lambda piece: not piece.over_arms):
+            region = self._destination(piece)
+            if region is not None:
+                self._composite(piece, region, garment.garment_type)
+
+    def _composite(self, piece, region, garment_type):
+        x0, y0, x1, y1 = region
+        warped = warp_image(piece.layer, piece.to_garment, region)
+        alpha = warped[..., 3].astype(np.float32) / 255
+        colour = warped[..., :3].astype(np.float32)
+        # The person stays in front where they are in front of their clothes: head and hair always, arms
+        # and hands unless this piece is a sleeve.
+        behind = np.zeros_like(alpha) if garment_type == "accessory" else self._full("head", region)
+        if not piece.over_arms:
+            behind = np.clip(behind + self._full("arms", region), 0, 1)
+        if garment_type == "bottom":
+            behind = np.clip(behind + self._full("own_top", region), 0, 1)
+        visible = alpha * (1 - behind)
+        shading = self._shading(region, visible)
+        patch = self.canvas[y0:y1, x0:x1]
+        self.canvas[y0:y1, x0:x1] = (patch * (1 - visible[..., None])
+                                     + colour * (shading * (1 - behind))[..., None])
+        self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
+        if garment_type in UPPER_TYPES or garment_type == "bottom":
+            self._add_zone(region, alpha)
+
+    def finish(self):
+        """The dressed photo, with the old clothes left beside the new ones filled in from around them."""
+        regions = self.regions
+        covered = cv2.resize(self.coverage, (regions.shape[1], regions.shape[0]), interpolation=cv2.INTER_AREA)
+        old = (regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones
+               * (covered < 0.5))
+        old = cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        if old.sum() < 10:
+            return self.canvas
+        # Inpainting is slow and what it fills is smooth: work at half the detection size.
+        half = (max(1, regions.shape[1] // 2), max(1, regions.shape[0] // 2))
+        small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), half, interpolation=cv2.INTER_AREA)
+        grown = cv2.dilate(cv2.resize(old, half, interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
+        filled = cv2.inpaint(small, grown, 3, cv2.INPAINT_TELEA)
+        size = (self.width, self.height)
+        blend = cv2.resize(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), size, interpolation=cv2.INTER_LINEAR)
+        rows, columns = np.nonzero(blend > 0.01)
+        y0, y1, x0, x1 = rows.min(), rows.max() + 1, columns.min(), columns.max() + 1
+        filled = cv2.resize(filled, size, interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1].astype(np.float32)
+        weight = blend[y0:y1, x0:x1, None]
+        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - weight) + filled * weight
+        return self.canvas
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def _pieces(self, garment, position):
+        photo = read_garment_photo(garment.image)
+        kind = garment.garment_type
+        if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
+            return place_on_model(photo, kind, self.frame)
+        if photo.alpha is None:
+            raise ImageModelError("INVALID_GARMENT_IMAGE", "No garment could be found in the garment photo; use a "
+                                  "photo of the garment on a plain background, or of someone wearing it",
+                                  details={"garment_index": position})
+        if kind in ("top", "outerwear", "bottom", "one_piece"):
+            return place_flat_lay(photo, kind, self.frame)
+        return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
+
+    def _destination(self, piece):
+        """Where in the person photo a piece can land: its outline in its photo carried over, with a margin."""
+        rows, columns = np.nonzero(piece.layer[..., 3] > 0)
+        if rows.size == 0:
+            return None
+        top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+        edge = np.linspace(0, 1, 9)
+        outline = np.vstack([np.stack([left + edge * (right - left), np.full(9, top)], 1),
+                             np.stack([left + edge * (right - left), np.full(9, bottom)], 1),
+                             np.stack([np.full(9, left), top + edge * (bottom - top)], 1),
+                             np.stack([np.full(9, right), top + edge * (bottom - top)], 1)])
+        landed = piece.to_body(outline)
+        margin = 0.1 * self.frame.unit
+        x0, y0 = np.floor(landed.min(axis=0) - margin).astype(int)
+        x1, y1 = np.ceil(landed.max(axis=0) + margin).astype(int)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(self.width, x1), min(self.height, y1)
+        return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
+
+    def _full(self, name, region):
+        """The named detection-size mask (head, arms, person, lightness) at full size, cut to the region."""
+        if name not in self._full_masks:
+            small = getattr(self, "_" + name) if name in ("lightness", "own_top") else getattr(self.regions, name)
+            self._full_masks[name] = cv2.resize(small, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+        x0, y0, x1, y1 = region
+        return self._full_masks[name][y0:y1, x0:x1]
+
+    def _shading(self, region, visible):
+        """Per-pixel gain from the light on the person's clothes: the folds and shadows (their luminance
+        relative to its surroundings), not the clothes' own colours; 1 off the person."""
+        gain = np.clip(self._full("lightness", region), *_SHADING_RANGE)
+        return 1 + (gain - 1) * self._full("person", region)
+
+    @cached_property
+    def _lightness(self):
+        """The photo's grey level within the person's outline, smoothed a little, relative to its average
+        around each point (detection size): folds and shadows without the difference between garments."""
+        grey = cv2.cvtColor(self.body.small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        person = self.regions.person
+        unit = self.frame.unit * self.regions.scale
+
+        def smoothed(sigma):
+            return cv2.GaussianBlur(grey * person, (0, 0), sigma) / (cv2.GaussianBlur(person, (0, 0), sigma) + 1e-3)
+
+        return (smoothed(max(1.0, 0.02 * unit)) + 25) / (smoothed(max(2.0, 0.12 * unit)) + 25)
+
+    @cached_property
+    def _own_top(self):
+        """The person's own top where it hangs over their waist (detection size): it stays in front of a new
+        bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
+        regions = self.regions
+        clothing = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+        crotch = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
+        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+        origin = self.frame.mid_shoulder * regions.scale
+        depth = ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
+        top = clothing * own_colours(regions, "top", clothing) * (depth < crotch)
+        if top.sum() >= clothing.sum() * 0.9:
+            return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
+        return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+
+    def _add_zone(self, region, alpha):
+        """Remember the garment, widened sideways, as where old clothes must not show beside it."""
+        x0, y0, x1, y1 = region
+        scale = self.regions.scale
+        small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
+                           interpolation=cv2.INTER_AREA)
+        reach = max(1, int(_OLD_CLOTHES_REACH * self.frame.unit * scale))
+        zone = cv2.dilate((small > 0.5).astype(np.uint8), np.ones((1, 2 * reach + 1), np.uint8)).astype(np.float32)
+        sy0, sx0 = int(y0 * scale), int(x0 * scale)
+        target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
+        np.maximum(target, zone[:target.shape[0], :target.shape[1]], out=target)
 
 
-def _shows_model_wearing(model, anchor):
-    """A product photo of one person (face or hips in view) whose anchor landmarks are visible."""
-    return (model.face_count <= 1 and model.visible(*_REQUIRED_LANDMARKS[anchor][0])
-            and (model.face_count == 1 or model.visible(LEFT_HIP, RIGHT_HIP)))
-
-
-# How far along the shoulders-to-hips axis a garment worn by a model reaches (0 = shoulders, 1 = hips).
-_WORN_SPAN = {"shoulders": (-0.15, 1.25), "outer_shoulders": (-0.15, 1.6), "waist": (0.8, 4.0)}
-
-
-def _worn_region(anchor, model):
-    """Mask of the part of a model photo the garment covers: below the neck, down to the hem's usual reach."""
-    ys, xs = np.mgrid[0:model.height, 0:model.width].astype(np.float32)
-    shoulders = model.midpoint(LEFT_SHOULDER, RIGHT_SHOULDER)
-    axis = model.midpoint(LEFT_HIP, RIGHT_HIP) - shoulders
-    depth = ((xs - shoulders[0]) * axis[0] + (ys - shoulders[1]) * axis[1]) / float(axis @ axis)
-    start, end = _WORN_SPAN[anchor]
-    return ((depth >= start) & (depth <= end)).astype(np.float32)
-
-
-def _has_transparency(alpha):
-    return alpha is not None and float((alpha < 0.5).mean()) > 0.02
-
-
-# --- geometry ---------------------------------------------------------------------------------
-
-def _frame(left, right, down):
-    """left, right, and the point one |right-left| along `down` from their middle: defines an affine map."""
-    width = float(np.linalg.norm(right - left))
-    return np.array([left, right, (left + right) / 2 + _unit(down) * width], dtype=np.float32)
-
-
-def _sorted_pair(first, second):
-    return (first, second) if first[0] <= second[0] else (second, first)
-
-
-def _unit(vector):
-    length = float(np.linalg.norm(vector))
-    return np.asarray(vector, np.float32) / length if length else np.array([0.0, 1.0], np.float32)
-
-
-def _body_axis(body, across):
-    """Unit vector down the torso (shoulders to hips), or perpendicular to the shoulder line when hips are unseen."""
-    perpendicular = np.array([-across[1], across[0]], np.float32)
-    if perpendicular[1] < 0:
-        perpendicular = -perpendicular
-    if body.visible(LEFT_HIP, RIGHT_HIP):
-        axis = _unit(body.midpoint(LEFT_HIP, RIGHT_HIP) - body.midpoint(LEFT_SHOULDER, RIGHT_SHOULDER))
-        if axis[1] > 0:
-            return axis
-    return perpendicular
-
-
-def _leg_axis(body, torso_axis):
-    if body.visible(LEFT_KNEE, RIGHT_KNEE):
-        return _unit(body.midpoint(LEFT_KNEE, RIGHT_KNEE) - body.midpoint(LEFT_HIP, RIGHT_HIP))
-    return torso_axis
-
-
-def _torso_length(body, shoulder_width):
-    length = float(np.linalg.norm(body.midpoint(LEFT_HIP, RIGHT_HIP) - body.midpoint(LEFT_SHOULDER, RIGHT_SHOULDER)))
-    return length if length > 0 else 1.5 * shoulder_width
-
-
-# --- image I/O --------------------------------------------------------------------------------
+# --- image I/O ----------------------------------------------------------------------------------
 
 def _load_rgb(image_data, max_dimension):
     """(RGB uint8 array, alpha float32 or None); transparent images are flattened onto white for detection."""

@@ -9,7 +9,7 @@ measured on rows of that shape:
 * one long piece, much longer than its torso is wide and than its widest span → a one-piece (a dress);
 * otherwise a top; with long sleeves and a front opening running from neck to hem → outerwear.
 
-Landmarks are points on the outline in the photo's pixels: collar, shoulders, armpits, sleeve cuffs
+Landmarks are points on the outline in the photo's pixels: collar, shoulders, armpits, sleeves (root, cuff)
 and hem for garments worn from the shoulders; waistband, crotch and leg openings for bottoms.
 """
 from dataclasses import dataclass
@@ -29,8 +29,7 @@ class UpperLandmarks:
     collar: np.ndarray
     shoulders: np.ndarray  # (left, right) as seen in the photo
     armpits: np.ndarray
-    cuffs: np.ndarray | None  # (left, right) sleeve ends, or None without sleeves
-    cuff_half_width: float
+    sleeves: np.ndarray | None  # per side (left, right): root top, root bottom, cuff's two ends; None sleeveless
     hem: np.ndarray  # (left, right) corners of the hem
     sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`
     side_rows: np.ndarray
@@ -43,8 +42,9 @@ class LowerLandmarks:
 
     waist: np.ndarray  # (left, right) ends of the waistband
     crotch: np.ndarray | None  # where the legs part, or None for a skirt
-    hems: np.ndarray  # trousers: ((left leg outer, inner), (right leg inner, outer)); skirt: ((left, right),)
-    sides: np.ndarray
+    leg_rows: np.ndarray  # trousers: rows down the legs, the last at the hem; skirt: the hem's row
+    leg_edges: np.ndarray  # trousers: [leg (left, right)][row][outer-left x, right x]; skirt: [1][1][left, right]
+    sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`, between waist and crotch
     side_rows: np.ndarray
     waist_width: float
 
@@ -79,22 +79,30 @@ class Outline:
         middles = [(runs[0][0] + runs[-1][1]) / 2 for runs in self.runs[: self.height // 3] if runs]
         return float(np.median(middles))
 
+    @cached_property
+    def _spans(self):
+        """(left, right) of every row's whole extent and of its central run (the run holding the middle)."""
+        centre = self.centre
+        spans = np.full((self.height, 2), centre, np.float32)
+        central = np.full((self.height, 2), centre, np.float32)
+        for y, runs in enumerate(self.runs):
+            if runs:
+                spans[y] = runs[0][0], runs[-1][1]
+                central[y] = min(runs, key=lambda run: 0 if run[0] <= centre < run[1] else
+                                 min(abs(run[0] - centre), abs(run[1] - centre)))
+        return spans, central
+
     def span(self, y):
-        runs = self.runs[int(np.clip(y, 0, self.height - 1))]
-        return (runs[0][0], runs[-1][1]) if runs else (self.centre, self.centre)
+        return tuple(self._spans[0][int(np.clip(y, 0, self.height - 1))])
 
     def central_run(self, y):
         """The run of row y that holds the middle (or the nearest run to it)."""
-        runs = self.runs[int(np.clip(y, 0, self.height - 1))]
-        if not runs:
-            return self.centre, self.centre
-        return min(runs, key=lambda run: 0 if run[0] <= self.centre < run[1] else
-                   min(abs(run[0] - self.centre), abs(run[1] - self.centre)))
+        return tuple(self._spans[1][int(np.clip(y, 0, self.height - 1))])
 
     def widths(self, start, end, *, central=True):
-        rows = range(int(start * self.height), max(int(start * self.height) + 1, int(end * self.height)))
-        measure = self.central_run if central else self.span
-        return np.array([measure(y)[1] - measure(y)[0] for y in rows], np.float32)
+        first = int(start * self.height)
+        rows = self._spans[1 if central else 0][first:max(first + 1, int(end * self.height))]
+        return rows[:, 1] - rows[:, 0]
 
     @cached_property
     def crotch(self):
@@ -135,12 +143,13 @@ class Outline:
 
     @cached_property
     def long_sleeves(self):
-        """Sleeves on both sides reaching far from their shoulders (a tie hanging on one side is no sleeve)."""
-        cuffs = self._cuffs()
-        if cuffs is None:
+        """Sleeves on both sides reaching far from their roots (a tie hanging on one side is no sleeve)."""
+        sleeves = self._sleeves()
+        if sleeves is None:
             return False
-        reach = np.linalg.norm(cuffs - self._shoulders(), axis=1)
-        return bool(reach.min() > 0.8 * self.torso_width and reach.min() > 0.7 * reach.max())
+        reach = np.linalg.norm(sleeves[:, 2:].mean(axis=1) - sleeves[:, :2].mean(axis=1), axis=1)
+        chest = self._chest()[1] - self._chest()[0]
+        return bool(reach.min() > 0.7 * chest and reach.min() > 0.7 * reach.max())
 
     # --- type -------------------------------------------------------------------------------
 
@@ -218,6 +227,10 @@ class Outline:
         return np.array(points, np.float32)
 
     def _armpit_row(self):
+        return self._armpit
+
+    @cached_property
+    def _armpit(self):
         """First row below the shoulders where the middle run is about the torso's own width, for good."""
         widths = self.widths(0.0, 0.7)
         close = np.abs(widths - self.torso_width) <= 0.12 * self.torso_width
@@ -227,27 +240,60 @@ class Outline:
                 return y
         return int(0.3 * self.height)
 
-    def _hem_row(self):
-        rows = [y for y in range(self.height) if self.runs[y] and self.central_run(y)[0] <= self.centre
-                < self.central_run(y)[1]]
-        return rows[-1] if rows else self.height - 1
+    @cached_property
+    def _hem(self):
+        central = self._spans[1]
+        rows = np.flatnonzero((central[:, 0] <= self.centre) & (self.centre < central[:, 1]))
+        return int(rows[-1]) if rows.size else self.height - 1
 
-    def _cuffs(self):
-        """The sleeve ends: on each side, the garment's points farthest from its shoulder, beyond the torso."""
+    def _hem_row(self):
+        return self._hem
+
+    def _chest(self):
+        """(left, right) x of the torso's sides at the armpits."""
+        return self.central_run(self._armpit_row())
+
+    def _sleeves(self):
+        """Per side: the sleeve's root on the torso's side (top, bottom) and its cuff's two ends; or None.
+
+        A sleeve is the garment beyond the torso's side above the hem. Its root runs down the side from
+        the shoulder to the armpit; its cuff is its far end from the root (out to the side when held out,
+        below when hanging), the cuff's ends its extent across the sleeve there.
+        """
         if not self.has_sleeves:
             return None
-        ys, xs = np.nonzero(self.mask[: self._hem_row()])
-        half = self.torso_width / 2
-        shoulders = self._shoulders()
-        cuffs = []
-        for side, shoulder in ((-1, shoulders[0]), (1, shoulders[1])):
-            outside = side * (xs - self.centre) > half * 1.1
-            if outside.sum() < 10:
+        left, right = self._chest()
+        armpit = float(self._armpit_row())
+        candidates = self.mask[: self._hem_row()].copy()
+        for y in range(int(armpit), candidates.shape[0]):  # below the armpits the torso's own run is no sleeve
+            start, end = self.central_run(y)
+            candidates[y, int(start):int(end)] = False
+        ys, xs = np.nonzero(candidates)
+        sleeves = []
+        for sign, side_x in ((-1, left), (1, right)):
+            inside = sign * (xs - side_x) > 0
+            if inside.sum() < 0.01 * self.mask.sum():
                 return None
-            points = np.stack([xs[outside], ys[outside]], axis=1).astype(np.float32)
-            reach = np.linalg.norm(points - shoulder, axis=1)
-            cuffs.append(points[reach >= 0.92 * reach.max()].mean(axis=0))
-        return np.array(cuffs, np.float32)
+            column = np.flatnonzero(self.mask[:, int(np.clip(side_x - sign, 0, self.width - 1))])
+            top = float(column[0]) if column.size else 0.0
+            bottom = max(armpit, top + 1)
+            root = np.array([side_x, (top + bottom) / 2], np.float32)
+            points = np.stack([xs[inside], ys[inside]], axis=1).astype(np.float32)
+            # Distance from the root segment: a sleeve held out ends far to the side, a hanging one far below.
+            reach = np.hypot(points[:, 0] - side_x, np.maximum(0, points[:, 1] - bottom) + np.maximum(0, top - points[:, 1]))
+            if reach.max() < 0.15 * (right - left):
+                return None
+            axis = points[reach >= 0.85 * reach.max()].mean(axis=0) - root
+            axis /= np.linalg.norm(axis) or 1.0
+            normal = np.array([-axis[1], axis[0]], np.float32)
+            # The sleeve's outer part (a slanted cuff spans much of it): its extent across the axis.
+            depth = (points - root) @ axis
+            end = points[depth >= 0.6 * depth.max()]
+            across = (end - root) @ normal
+            cuff_centre = root + axis * float(depth.max())
+            sleeves.append([[side_x, top], [side_x, bottom], cuff_centre + normal * across.min(),
+                            cuff_centre + normal * across.max()])
+        return np.array(sleeves, np.float32)
 
     def upper_landmarks(self):
         shoulders = self._shoulders()
@@ -257,18 +303,16 @@ class Outline:
         hem_run = self.central_run(max(0, hem - int(0.02 * self.height)))
         side_rows = np.linspace(armpit, hem, 5)[1:-1]
         sides = np.array([self.central_run(y) for y in side_rows], np.float32)
-        cuffs = self._cuffs()
-        cuff_half_width = 0.0
-        if cuffs is not None:
-            distance = cv2.distanceTransform(self.mask.astype(np.uint8), cv2.DIST_L2, 3)
-            cuff_half_width = float(np.mean([distance[int(y), int(x)] for x, y in cuffs]))
-            cuffs = self._to_photo(cuffs)
+        sleeves = self._sleeves()
+        if sleeves is not None:
+            shoulders = sleeves[:, 0]  # the top of each sleeve's root: where sleeve and shoulder meet
+            sleeves = self._to_photo(sleeves.reshape(-1, 2)).reshape(sleeves.shape)
         collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
         return UpperLandmarks(
             collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
             shoulders=self._to_photo(shoulders),
             armpits=self._to_photo(np.array([[armpits[0], armpit], [armpits[1], armpit]])),
-            cuffs=cuffs, cuff_half_width=cuff_half_width / self._scale,
+            sleeves=sleeves,
             hem=self._to_photo(np.array([[hem_run[0], hem], [hem_run[1], hem]])),
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
@@ -278,25 +322,33 @@ class Outline:
         waist_row = int(0.02 * self.height)
         waist = self.span(waist_row)
         crotch = self.crotch
-        bottom = self.height - 1
+        bottom = self.height - 1 - int(0.01 * self.height)
         if crotch is not None:
-            runs = self.runs[bottom - int(0.01 * self.height)]
-            gap = int(crotch[0])
-            left_leg = [r for r in runs if r[1] <= gap + 1] or [(runs[0][0], gap)]
-            right_leg = [r for r in runs if r[0] >= gap - 1] or [(gap, runs[-1][1])]
-            hems = np.array([[[left_leg[0][0], bottom], [left_leg[-1][1], bottom]],
-                             [[right_leg[0][0], bottom], [right_leg[-1][1], bottom]]], np.float32)
-            side_top = crotch[1]
+            leg_rows = crotch[1] + np.array([0.35, 0.7, 1.0]) * (bottom - crotch[1])
+            hem_gap = _central_gap(self.runs[bottom], self.centre, self.width) or (crotch[0], crotch[0])
+            legs = [[], []]
+            for y in leg_rows:
+                # Where the legs part on this row: on the line from the crotch to the gap between the hems.
+                split = crotch[0] + (y - crotch[1]) / max(bottom - crotch[1], 1) * ((hem_gap[0] + hem_gap[1]) / 2
+                                                                                    - crotch[0])
+                runs = self.runs[int(y)] or [(split - 1, split + 1)]
+                left = [run for run in runs if run[0] < split] or [(split - 1, split)]
+                right = [run for run in runs if run[1] > split] or [(split, split + 1)]
+                legs[0].append((left[0][0], min(left[-1][1], split)))
+                legs[1].append((max(right[0][0], split), right[-1][1]))
+            leg_edges = np.array(legs, np.float32)
+            side_bottom = crotch[1]
         else:
-            span = self.span(bottom - int(0.01 * self.height))
-            hems = np.array([[[span[0], bottom], [span[1], bottom]]], np.float32)
-            side_top = 0.25 * self.height
-        side_rows = np.linspace(waist_row, side_top, 4)[1:-1]
+            leg_rows = np.array([bottom], np.float32)
+            leg_edges = np.array([[self.span(bottom)]], np.float32)
+            side_bottom = bottom
+        side_rows = np.linspace(waist_row, side_bottom, 4)[1:-1]
         sides = np.array([self.span(y) for y in side_rows], np.float32)
         return LowerLandmarks(
             waist=self._to_photo(np.array([[waist[0], waist_row], [waist[1], waist_row]])),
             crotch=None if crotch is None else self._to_photo(crotch[None])[0],
-            hems=self._to_photo(hems.reshape(-1, 2)).reshape(hems.shape),
+            leg_rows=leg_rows / self._scale + self._origin[1],
+            leg_edges=leg_edges / self._scale + self._origin[0],
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
             waist_width=(waist[1] - waist[0]) / self._scale)

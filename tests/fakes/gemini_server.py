@@ -36,6 +36,9 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
   error           any error: params status (e.g. 400) and reason (e.g. INVALID_ARGUMENT).
   malformed       200 with a body that is not JSON.
   close           the connection is dropped without an answer.
+A request for JSON (generationConfig.responseMimeType "application/json", as a text model reading a
+product page sends) is answered, under `ok`, with `json_answer` as its text part: a dict is sent as
+JSON, a string as it is (to send text that is not JSON).
 `release()` cuts every pending and future delay short; `in_flight` counts requests being answered and
 `peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
@@ -88,6 +91,7 @@ class FakeGemini(LoopbackServer):
         self.requests = []
         self.list_requests = []
         self.models = dict(DEFAULT_MODELS)
+        self.json_answer = {}
         self.delay = 0.0
         self.in_flight = 0
         self.peak_concurrency = 0  # most requests being answered at the same moment
@@ -162,6 +166,10 @@ class FakeGemini(LoopbackServer):
         if behaviour == "finish":
             parts = [{"text": params["text"]}] if params.get("text") else []
             return _json(200, _candidate(parts, entry, finish_reason=params.get("reason", "OTHER")))
+        if (entry["body"].get("generationConfig") or {}).get("responseMimeType") == "application/json":
+            answer = self.json_answer
+            return _json(200, _candidate([{"text": answer if isinstance(answer, str) else json.dumps(answer)}],
+                                         entry))
         parts = [{"text": params.get("text", "Here is the edited image.")}]
         if _asks_for_images(entry) and (params.get("image") or entry["images"]):
             parts.append(_image_part(params.get("image") or _derived_png(
@@ -376,6 +384,7 @@ def gemini(gemini_server):
     gemini_server.set_behaviour("ok")
     gemini_server.set_models(DEFAULT_MODELS)
     gemini_server.delay = 0
+    gemini_server.json_answer = {}
     with gemini_server._lock:
         gemini_server.requests.clear()
         gemini_server.list_requests.clear()

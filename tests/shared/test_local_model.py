@@ -113,12 +113,15 @@ def test_a_transparent_avatar_stays_transparent_around_the_person():
     assert alpha[y, x] == 255
 
 
-@pytest.mark.parametrize("garment_type, missing", [("bottom", "hips"), ("shoes", "feet")])
+@pytest.mark.parametrize("garment_type, missing", [("bottom", "hips"), ("one_piece", "hips"), ("shoes", "feet")])
 def test_garments_for_body_parts_out_of_the_picture_are_refused(garment_type, missing):
+    # The astronaut photo ends at the chest.
     with pytest.raises(ImageModelError) as caught:
-        model.try_on(photos.astronaut_png(), [GarmentInput(photos.flat_lay_trousers(), garment_type)], {})
-    assert caught.value.code == "NO_POSE_DETECTED"
-    assert caught.value.details == {"garment_index": 0, "missing": missing}
+        model.try_on(photos.astronaut_png(), [GarmentInput(photos.t_shirt(), "top"),
+                                              GarmentInput(photos.flat_lay_trousers(), garment_type)], {})
+    assert caught.value.code == "BODY_PART_NOT_VISIBLE" and caught.value.status_code == 422
+    assert caught.value.details == {"garment_index": 1, "missing": missing}
+    assert missing in caught.value.message and "photo that shows you" in caught.value.message
 
 
 def test_a_garment_that_cannot_be_cut_out_is_refused():

@@ -42,8 +42,8 @@ def test_saved_avatar_is_used_when_no_selfie_is_sent(client, user, person_png, t
 
 
 def test_bottom_on_a_photo_without_hips_needs_a_full_body_photo(client, user, person_png, top_png, bottom_png):
-    # the astronaut photo ends at the chest: a top can be placed, trousers cannot, and the local model
-    # cannot make up the rest of the body
+    # the astronaut photo ends at the chest: a top can be placed, trousers cannot, and the local model cannot
+    # make up the rest of the body (BODY_PART_NOT_VISIBLE is for a photo showing the hips but not the part)
     response = client.post("/api/tryon/multi", headers=user["headers"], content_type="multipart/form-data", data={
         "selfie": (io.BytesIO(person_png), "me.png"),
         "garment_images": [(io.BytesIO(top_png), "top.png"), (io.BytesIO(bottom_png), "bottom.png")],

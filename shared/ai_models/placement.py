@@ -1,0 +1,385 @@
+"""Where a garment goes on a body: matching landmarks on the garment photo and on the person photo.
+
+A garment laid flat is read by its outline (silhouette.py): its shoulders go on the person's
+shoulders, its sleeves along their arms, its legs along their legs, and every length (hem, sleeve,
+inseam) keeps the garment's own proportions at the person's scale, so a cropped top stays cropped
+and a top never reaches the knees. A garment worn by a model is cut out of that photo (the model's
+face, hair and skin dropped, and whatever lies outside the garment's body part) and carried over
+joint by joint, from the model's pose to the person's.
+
+The result is a list of pieces, each a layer of the garment photo and the two point sets the warp
+(warp.py) joins: the body of the garment in one piece, each sleeve of a garment laid flat in its own
+(a sleeve swings from the shoulder down along the arm, which would fold one smooth map), and a worn
+garment's sleeves apart from the rest because they go over the person's arms.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_ELBOW, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, LEFT_WRIST,
+                                   RIGHT_ANKLE, RIGHT_ELBOW, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, RIGHT_WRIST,
+                                   along)
+from shared.ai_models.regions import Regions
+from shared.ai_models.garment_photo import premultiplied
+from shared.ai_models.warp import StripMap, ThinPlateSpline
+
+# How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
+# from the front with the ease of a garment, and a waistband (from the hip joints' distance).
+_CHEST_WIDTH = 1.15
+_WAIST_PER_HIP_JOINTS = 1.85
+_WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+_TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
+_SHOULDER_TIP = (0.08, 0.06)  # a garment's shoulder seam: out from and above the shoulder joint, body units
+_ARM_HALF_WIDTH = (0.15, 0.12)  # half the width of the upper arm and the forearm, body units
+
+UPPER_TYPES = ("top", "outerwear", "one_piece")
+
+
+@dataclass
+class Piece:
+    """One part of a garment and how it lands on the body."""
+
+    layer: np.ndarray  # H×W×4 uint8 in the garment photo: colour premultiplied by alpha, and alpha
+    to_garment: Callable  # person-photo points → garment-photo points (the warp samples with it)
+    to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
+    over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
+
+
+def _joined(layer, garment_points, body_points, over_arms=False):
+    """A piece whose landmarks are joined by a thin-plate spline."""
+    return Piece(layer, ThinPlateSpline(body_points, garment_points), ThinPlateSpline(garment_points, body_points),
+                 over_arms)
+
+
+def required_part(garment_type, frame, body):
+    """The body part the garment needs that the photo does not show, or None."""
+    if frame is None:
+        return "shoulders" if garment_type in UPPER_TYPES else "hips"
+    if garment_type in ("bottom", "one_piece") and not frame.hips_visible:
+        return "hips"
+    if garment_type == "shoes" and not body.visible(LEFT_ANKLE, RIGHT_ANKLE):
+        return "feet"
+    return None
+
+
+def place_flat_lay(photo, garment_type, frame):
+    """Pieces of a garment photographed on its own (the photo's alpha is its cut-out)."""
+    outline, layer = photo.outline, photo.layer
+    if garment_type == "bottom":
+        return [_joined(layer, *_lower_points(outline.lower_landmarks(), frame))]
+    landmarks = outline.upper_landmarks()
+    scale = _upper_scale(landmarks, frame)
+    sleeves = _sleeve_sides(photo.alpha, landmarks)
+    garment_points, body_points = _upper_points(landmarks, garment_type, frame, scale)
+    pieces = [_joined(_masked(layer, 1 - sleeves.max(axis=0)), garment_points, body_points)]
+    if landmarks.sleeves is not None:
+        for side in (0, 1):
+            strip = _sleeve_strip(landmarks, side, frame, scale, body_points[side])
+            pieces.append(Piece(_masked(layer, sleeves[side]), strip, strip.to_body, over_arms=True))
+    return pieces
+
+
+def place_on_model(photo, garment_type, frame):
+    """Pieces of a garment cut out of a photo of a model wearing it: the part on the model's arms (drawn
+    over the person's arms) and the rest, carried joint by joint."""
+    regions = Regions(photo.model)
+    size = (photo.rgb.shape[1], photo.rgb.shape[0])
+    alpha = cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
+    on_arms = np.clip(cv2.resize(regions.arms, size, interpolation=cv2.INTER_LINEAR), 0, 1)
+    layer = premultiplied(photo.rgb, alpha)
+    garment_points, body_points = _pose_pairs(photo.model.frame, frame, garment_type)
+    return [_joined(_masked(layer, 1 - on_arms), garment_points, body_points),
+            _joined(_masked(layer, on_arms), garment_points, body_points, over_arms=True)]
+
+
+def place_by_anchor(photo, garment_type, details, frame, body):
+    """Pieces (one) of shoes and accessories: the item's bounding box set on its anchor (feet, head, waist,
+    neck, or beside the hip like a bag) by three points, i.e. one affine map."""
+    rows, columns = np.nonzero(photo.alpha > 0.5)
+    top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+    anchor = _accessory_anchor(details) if garment_type == "accessory" else "feet"
+    if anchor == "feet":
+        feet = np.array([body.point(index) for index in FEET])
+        span = max(float(np.ptp(feet[:, 0])), 0.5 * frame.unit)
+        ground = float(feet[:, 1].max())
+        start, end = np.array([feet[:, 0].min() - 0.15 * span, ground]), np.array([feet[:, 0].max() + 0.15 * span,
+                                                                                    ground])
+        garment_line = np.array([[left, bottom], [right, bottom]], np.float32)
+    else:
+        centre, half_width = {
+            "head": (frame.at(frame.mid_shoulder, down=-1.25), 0.45),
+            "belt": (frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit), 0.55),
+            "neck": (frame.at(frame.mid_shoulder, down=0.05), 0.22),
+            "hip_side": (frame.at(frame.shoulders[1], 0.35, 0.45 * frame.torso_length / frame.unit), 0.28),
+        }[anchor]
+        start, end = frame.at(centre, -half_width), frame.at(centre, half_width)
+        row = bottom if anchor == "head" else top if anchor in ("neck", "hip_side") else (top + bottom) / 2
+        garment_line = np.array([[left, row], [right, row]], np.float32)
+    body_line = np.array([start, end], np.float32)
+    garment_points = _with_third_point(garment_line, np.array([0.0, 1.0]))
+    body_points = _with_third_point(body_line, frame.down if anchor != "feet" else np.array([0.0, 1.0]))
+    return [_joined(photo.layer, garment_points, body_points)]
+
+
+def _accessory_anchor(details):
+    words = " ".join(str(details.get(key) or "") for key in ("category", "title")).lower()
+    for anchor, keywords in (("head", ("hat", "cap", "beanie", "beret")), ("belt", ("belt",)),
+                             ("neck", ("necklace", "jewel", "pendant", "chain", "scarf"))):
+        if any(keyword in words for keyword in keywords):
+            return anchor
+    return "hip_side"
+
+
+def _with_third_point(line, down):
+    """The two ends of a line and the point one line-length `down` from its middle (fixes an affine map)."""
+    length = float(np.linalg.norm(line[1] - line[0]))
+    return np.vstack([line, line.mean(axis=0) + _unit(down) * length]).astype(np.float32)
+
+
+# --- flat-lay garments --------------------------------------------------------------------------
+
+def _upper_scale(landmarks, frame):
+    """Person px per garment px: the garment's chest (armpit to armpit) across the person's chest."""
+    chest = float(np.linalg.norm(landmarks.armpits[1] - landmarks.armpits[0])) or landmarks.torso_width
+    return _CHEST_WIDTH * frame.unit / chest
+
+
+def _upper_points(landmarks, garment_type, frame, scale):
+    """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
+    own proportions put them at the person's scale (the hem no lower than the garment type allows)."""
+    garment_top = landmarks.shoulders.mean(axis=0)
+    tips = np.array([frame.at(frame.shoulders[0], -_SHOULDER_TIP[0], -_SHOULDER_TIP[1]),
+                     frame.at(frame.shoulders[1], _SHOULDER_TIP[0], -_SHOULDER_TIP[1])], np.float32)
+    body_top = tips.mean(axis=0)
+    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale
+    reach = _hem_limit(garment_type, frame, body_top)
+    vertical = scale * min(1.0, reach / hem_depth) if hem_depth > 0 else scale
+    sides = np.array([[x, y] for y, row in zip(landmarks.side_rows, landmarks.sides) for x in row], np.float32)
+    torso = np.vstack([landmarks.collar[None], landmarks.armpits, sides, landmarks.hem,
+                       landmarks.hem.mean(axis=0, keepdims=True)])
+    offset = torso - garment_top
+    carried = body_top + np.outer(offset[:, 0] * scale, frame.across) + np.outer(offset[:, 1] * vertical, frame.down)
+    return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
+
+
+def _hem_limit(garment_type, frame, body_top):
+    """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress by the ankles."""
+    if garment_type == "one_piece":
+        ankles = (frame.leg(0)[2] + frame.leg(1)[2]) / 2
+        return float((ankles - body_top) @ frame.down) + 0.1 * frame.unit
+    return float((frame.mid_hip - body_top) @ frame.down) + _TOP_REACH * frame.unit
+
+
+def _sleeve_strip(landmarks, side, frame, scale, shoulder_tip):
+    """One sleeve laid along the person's arm: its top seam (from the shoulder seam to the cuff) down the
+    outer edge of the arm from the shoulder tip, bending at the elbow; the rest of the sleeve across the arm,
+    towards the body. A strip bent along a line cannot fold, whatever the arm does."""
+    root_top, root_bottom, cuff_a, cuff_b = landmarks.sleeves[side]
+    root = (root_top + root_bottom) / 2
+    axis = _unit((cuff_a + cuff_b) / 2 - root)
+    cross = lambda vector: float(axis[0] * vector[1] - axis[1] * vector[0])  # noqa: E731
+    cuff_top, cuff_bottom = (cuff_a, cuff_b) if cross(cuff_a - root) * cross(root_top - root) > 0 else (cuff_b, cuff_a)
+    seam = _unit(cuff_top - root_top)
+    into_sleeve = np.array([-seam[1], seam[0]], np.float32)
+    if into_sleeve @ (cuff_bottom - cuff_top) < 0:
+        into_sleeve = -into_sleeve
+    joint, elbow, wrist = frame.arm(side)
+    outer_edge = [shoulder_tip]
+    for start, end, half_width in ((joint, elbow, _ARM_HALF_WIDTH[0]), (elbow, wrist, _ARM_HALF_WIDTH[1])):
+        direction = _unit(end - start)
+        outward = np.array([-direction[1], direction[0]], np.float32)
+        if outward @ (joint - frame.mid_shoulder) < 0:
+            outward = -outward
+        outer_edge.append(end + outward * half_width * frame.unit)
+    inward = frame.mid_shoulder - joint
+    return StripMap(root_top, seam, into_sleeve, np.array(outer_edge, np.float32), outward=inward, scale=scale)
+
+
+def _sleeve_sides(alpha, landmarks):
+    """Masks (2×H×W float32) of the garment beyond each side of its torso, above its hem: its sleeves."""
+    height, width = alpha.shape
+    left_side, right_side = landmarks.armpits[:, 0]
+    margin = 0.02 * abs(right_side - left_side)
+    columns = np.arange(width, dtype=np.float32)[None, :]
+    rows = np.arange(height, dtype=np.float32)[:, None]
+    above_hem = rows < landmarks.hem[:, 1].mean()
+    solid = (alpha > 0.05)
+    return np.stack([solid & above_hem & (columns < left_side - margin),
+                     solid & above_hem & (columns > right_side + margin)]).astype(np.float32)
+
+
+def _lower_points(landmarks, frame):
+    """Waistband on the waist, crotch between the legs, each leg along the person's leg to its hem."""
+    hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
+    scale = _WAIST_PER_HIP_JOINTS * hip_joints / landmarks.waist_width  # person px per garment px
+    waist_centre = frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
+    waist_row = landmarks.waist[:, 1].mean()
+    half_waist = landmarks.waist_width * scale / 2
+    # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
+    hip_row = waist_row + _WAIST_ABOVE_HIPS * frame.torso_length / scale
+    if landmarks.crotch is not None:
+        paths = [frame.leg(0), frame.leg(1)]
+    else:
+        knees, ankles = (frame.leg(0)[1] + frame.leg(1)[1]) / 2, (frame.leg(0)[2] + frame.leg(1)[2]) / 2
+        paths = [np.array([frame.mid_hip, knees, ankles], np.float32)]
+    # Long legs stop at the ankles: the vertical scale shrinks so the hem lands there, never beyond.
+    reach = min(_length(path) for path in paths) + 0.1 * frame.unit
+    vertical = min(scale, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
+
+    def on_body(row, centre_x, x, path):
+        """Garment point (x, row) on the body: down its path by the row's depth, across by its offset."""
+        depth = (row - hip_row) * vertical
+        if depth > 0:
+            centre = along(path, depth)
+            direction = _unit(path[-1] - path[0])
+            across = np.array([direction[1], -direction[0]], np.float32)
+        else:
+            centre = frame.at(path[0], down=depth / frame.unit)
+            across = frame.across
+        return centre + across * (x - centre_x) * scale
+
+    garment = [landmarks.waist]
+    body = [np.array([waist_centre - frame.across * half_waist, waist_centre + frame.across * half_waist])]
+    middle = landmarks.waist[:, 0].mean()
+    for row, (left, right) in zip(landmarks.side_rows, landmarks.sides):
+        for x in (left, right):
+            garment.append([[x, row]])
+            body.append([on_body(row, middle, x, np.array([frame.mid_hip, frame.mid_hip + frame.down]))])
+    if landmarks.crotch is not None:
+        garment.append(landmarks.crotch[None])
+        body.append([on_body(landmarks.crotch[1], landmarks.crotch[0], landmarks.crotch[0],
+                             np.array([frame.mid_hip, frame.mid_hip + frame.down]))])
+    for path, edges in zip(paths, landmarks.leg_edges):
+        for row, (left, right) in zip(landmarks.leg_rows, edges):
+            centre_x = (left + right) / 2
+            for x in (left, right):
+                garment.append([[x, row]])
+                body.append([on_body(row, centre_x, x, path)])
+    return np.vstack(garment).astype(np.float32), np.vstack(body).astype(np.float32)
+
+
+def _length(polyline):
+    return float(sum(np.linalg.norm(b - a) for a, b in zip(polyline[:-1], polyline[1:])))
+
+
+# --- garments worn by a model -------------------------------------------------------------------
+
+# Landmarks carried from the model to the person, per garment type.
+_POSE_POINTS = {
+    "top": (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST, LEFT_HIP, RIGHT_HIP),
+    "bottom": (LEFT_HIP, RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE),
+    "one_piece": (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST, LEFT_HIP,
+                  RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE),
+}
+
+
+def _pose_pairs(model, person, garment_type):
+    """The same joints on the model and on the person, with points beside them at each body's own width."""
+    indices = _POSE_POINTS["top" if garment_type == "outerwear" else garment_type]
+    pairs = [[], []]
+    for frame, points in zip((model, person), pairs):
+        for index in indices:
+            points.append(frame.body.point(index))
+        for origin, spread in ((frame.mid_shoulder, 0.62), (frame.mid_hip, 0.6)):
+            points.extend([frame.at(origin, -spread), frame.at(origin, spread)])
+        points.append(frame.at(frame.mid_shoulder, down=-0.25))
+    return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
+
+
+def _worn_garment(regions, garment_type):
+    """Alpha (detection size) of the garment a model wears: their clothing inside the garment's body part,
+    without face, hair, skin, and without the other garments they wear (told apart by colour)."""
+    zone = _zone(regions, garment_type)
+    clothing = regions.person * (1 - regions.head) * zone
+    if garment_type == "bottom":  # hands hanging by the hips are never part of a skirt
+        clothing = clothing * (1 - regions.arms)
+    without_skin = clothing * (1 - regions.skin)
+    # A skin model that swallows most of the garment has learned the garment's colour (beige on beige).
+    if without_skin.sum() > 0.4 * clothing.sum():
+        clothing = without_skin
+    if garment_type in ("top", "outerwear", "bottom"):
+        own = own_colours(regions, garment_type, clothing)
+        if own.min() == 1 and garment_type != "bottom":
+            own = _zone(regions, "waist_up")  # a co-ord set: the top ends at the hips
+        clothing = clothing * own
+    alpha = cv2.morphologyEx((clothing > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    alpha = _largest_parts(alpha)
+    return cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)
+
+
+def _zone(regions, garment_type):
+    """Where on the model the garment can be: tops from the neck to below the hips ("waist_up": to the hips),
+    bottoms from the waist to the ankles, one-pieces from the neck to the ankles."""
+    frame = regions.frame
+    ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+    origin = frame.mid_shoulder * regions.scale
+    depth = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (frame.unit * regions.scale)
+    torso = frame.torso_length / frame.unit
+    ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
+    above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
+    if garment_type == "bottom":
+        return ((depth >= torso * (1 - _WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
+    if garment_type == "one_piece":
+        return ((depth >= -0.3) & above_feet).astype(np.float32)
+    if garment_type == "waist_up":
+        return ((depth >= -0.3) & (depth <= torso)).astype(np.float32)
+    return ((depth >= -0.3) & (depth <= torso + _TOP_REACH)).astype(np.float32)
+
+
+def own_colours(regions, garment_type, clothing):
+    """1 where a pixel's colour is closer to the garment's (sampled on the chest or the thighs) than to the
+    other garment's; all ones when the two cannot be told apart (a co-ord set)."""
+    frame = regions.frame
+    lab = regions.lab
+    chest = _disc_sample(regions, frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
+                         0.3 * frame.unit, clothing)
+    thighs = np.vstack([_disc_sample(regions, (hip + knee) / 2, 0.15 * frame.unit, clothing)
+                        for hip, knee in ((frame.leg(0)[0], frame.leg(0)[1]), (frame.leg(1)[0], frame.leg(1)[1]))])
+    if len(chest) < 20 or len(thighs) < 20:
+        return np.ones(regions.shape, np.float32)
+    own, other = (chest, thighs) if garment_type != "bottom" else (thighs, chest)
+    own_centres, other_centres = _colour_centres(own), _colour_centres(other)
+    if min(np.linalg.norm(a - b) for a in own_centres for b in other_centres) < 8:
+        return np.ones(regions.shape, np.float32)
+    flat = lab.reshape(-1, 3)
+    to_own = np.min(np.linalg.norm(flat[:, None] - own_centres[None], axis=2), axis=1)
+    to_other = np.min(np.linalg.norm(flat[:, None] - other_centres[None], axis=2), axis=1)
+    return (to_own <= to_other).reshape(regions.shape).astype(np.float32)
+
+
+def _disc_sample(regions, centre, radius, mask):
+    """CIELAB colours of the masked pixels within `radius` (photo px) of `centre` (photo px)."""
+    disc = np.zeros(regions.shape, np.uint8)
+    x, y = centre * regions.scale
+    cv2.circle(disc, (int(x), int(y)), max(2, int(radius * regions.scale)), 1, -1)
+    return regions.lab[(disc > 0) & (mask > 0.5)]
+
+
+def _colour_centres(pixels, count=3):
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
+    count = min(count, len(pixels))
+    _, _, centres = cv2.kmeans(pixels.astype(np.float32), count, None, criteria, 1, cv2.KMEANS_PP_CENTERS)
+    return centres
+
+
+def _largest_parts(binary):
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if count <= 1:
+        return binary
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    return np.isin(labels, np.flatnonzero(areas >= 0.08 * areas.max()) + 1).astype(np.uint8)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _masked(layer, keep):
+    """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1)."""
+    weight = np.repeat((np.clip(keep, 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2)
+    return cv2.multiply(layer, weight, scale=1 / 255)
+
+
+def _unit(vector):
+    length = float(np.linalg.norm(vector))
+    return np.asarray(vector, np.float32) / length if length else np.array([0.0, 1.0], np.float32)
