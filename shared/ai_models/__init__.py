@@ -67,8 +67,6 @@ class ImageModels:
     def close(self):
         for model in {self.tryon, self.background}:
             model.close()
-        if self.gemini is not None:
-            self.gemini.close()
 
 
 def create_image_models(settings):
@@ -95,8 +93,8 @@ def create_image_models(settings):
 
 
 def _gemini_client(settings):
-    from shared.ai_models.gemini_client import GeminiClient
-    return GeminiClient.from_settings(settings)
+    from shared.ai_models.gemini_client import process_client
+    return process_client(settings)
 
 
 def _build(provider, settings, gemini):

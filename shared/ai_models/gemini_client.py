@@ -12,6 +12,7 @@ removal, the garment categoriser (and any other text reader).
 - `final_image` / `answer_text` read an answer: parts marked `thought` (interim images and thinking
   text) are never the result, and every finish or block reason becomes a typed error.
 """
+import functools
 import importlib
 import importlib.util
 import math
@@ -66,13 +67,6 @@ class GeminiClient:
         self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
             base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry))
 
-    @classmethod
-    def from_settings(cls, settings):
-        return cls(api_key=settings.GEMINI_API_KEY, base_url=settings.GEMINI_BASE_URL,
-                   timeout_seconds=settings.GEMINI_TIMEOUT_SECONDS, max_attempts=settings.GEMINI_MAX_ATTEMPTS,
-                   retry_delay_seconds=settings.GEMINI_RETRY_DELAY_SECONDS,
-                   prices=parse_prices(settings.GEMINI_PRICES))
-
     def generate(self, *, models, contents, config, meter=None, timeout_seconds=None):
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
         is asked once more. timeout_seconds (a job's time left) shortens the request's timeout below the
@@ -101,9 +95,6 @@ class GeminiClient:
         except _CALL_FAILURES as exc:
             raise _typed_error(exc, None) from exc
 
-    def close(self):
-        self._client.close()
-
     def _generate_on(self, model, contents, config, meter, timeout_seconds, draws_images):
         if timeout_seconds is not None and timeout_seconds < self.timeout_seconds:
             config = config.model_copy(update={"http_options": types.HttpOptions(
@@ -120,6 +111,20 @@ class GeminiClient:
             meter.record(model=model, usage_metadata=response.usage_metadata,
                          seconds=time.monotonic() - started, draws_images=draws_images)
         return response
+
+
+def process_client(settings):
+    """The process's GeminiClient for these settings: every Gemini caller of the process shares it (one
+    connection pool, as google-genai expects), for the life of the process."""
+    return _client_for(settings.GEMINI_API_KEY, settings.GEMINI_BASE_URL, settings.GEMINI_TIMEOUT_SECONDS,
+                       settings.GEMINI_MAX_ATTEMPTS, settings.GEMINI_RETRY_DELAY_SECONDS, settings.GEMINI_PRICES)
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(api_key, base_url, timeout_seconds, max_attempts, retry_delay_seconds, prices):
+    return GeminiClient(api_key=api_key, base_url=base_url, timeout_seconds=timeout_seconds,
+                        max_attempts=max_attempts, retry_delay_seconds=retry_delay_seconds,
+                        prices=parse_prices(prices))
 
 
 class ModelChoice:

@@ -15,7 +15,7 @@ from PIL import Image
 from config import ConfigurationError
 from shared.ai_models import ASPECT_RATIOS, masks
 from shared.ai_models.errors import ImageModelError
-from shared.ai_models.gemini_client import GeminiClient, ModelChoice, final_image
+from shared.ai_models.gemini_client import ModelChoice, final_image
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, body_prompt, tryon_prompt
 from shared.errors import ValidationError
 from shared.image_processing import MIME_TYPES, encode_image, load_image, probe_image
@@ -42,8 +42,8 @@ class GeminiImageModel:
         self._models.check()
 
     @classmethod
-    def from_settings(cls, settings, client=None):
-        return cls(client=client or GeminiClient.from_settings(settings),
+    def from_settings(cls, settings, client):
+        return cls(client=client,
                    model_names=settings.GEMINI_MODEL_NAME.split(","), image_size=settings.GEMINI_IMAGE_SIZE,
                    refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
@@ -83,7 +83,7 @@ class GeminiImageModel:
                                    timeout_seconds=timeout_seconds))
 
     def close(self):
-        """The client is the process's; ImageModels closes it."""
+        """Nothing to release: the GeminiClient is the process's (gemini_client.process_client)."""
 
     def _generate(self, contents, *, aspect_ratio, meter, timeout_seconds=None):
         config = types.GenerateContentConfig(
