@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
+from features.garments.image_categorizer import GarmentImageClassifier
 from shared import garment_utils, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
@@ -132,6 +133,16 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
                                     product_type=product_type)
 
 
+def image_classifier(*, settings, gemini):
+    """The garment photo classifier on the process's GeminiClient, or None without a Gemini key."""
+    return GarmentImageClassifier.from_settings(settings, gemini)
+
+
+def categorize_image(*, classifier, image, meter=None, timeout_seconds=None):
+    """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked in time)."""
+    return classifier.categorize(image, meter=meter, timeout_seconds=timeout_seconds)
+
+
 def categorize_request(*, classifier, texts, image=None):
     """Category from the texts, and from an image when an image classifier (Gemini) is configured;
     without one the answer says so instead of guessing from the image."""
@@ -142,7 +153,7 @@ def categorize_request(*, classifier, texts, image=None):
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
         return {**(from_text or garment_utils.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
                 "image_analysis": {"available": False, "note": note}}
-    from_image = classifier.categorize(image)
+    from_image = categorize_image(classifier=classifier, image=image)
     analysis = {"available": True, **from_image}
     if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
         return {**from_text, "source": "text", "image_analysis": analysis}

@@ -48,9 +48,14 @@ def _one_per_core(method):
 
 class LocalImageModel:
     name = "local"
+    can_build_bodies = False
+
+    def availability(self):
+        """Always there: the model ships with the service."""
+        return {"provider": self.name, "model": None, "status": "ok", "reason": None}
 
     @_one_per_core
-    def remove_background(self, image):
+    def remove_background(self, image, meter=None):
         """PNG of the photo with everything but the person transparent."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
         body = Body(rgb)
@@ -62,9 +67,10 @@ class LocalImageModel:
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
     @_one_per_core
-    def try_on(self, person, garments, options, *, timeout_seconds=None):
+    def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
         """PNG of the person wearing the garments, each on its body part, inner layers first (well under a
-        second of CPU: there is nothing to cut short, so timeout_seconds is not needed)."""
+        second of CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a
+        meter)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
