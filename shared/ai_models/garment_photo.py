@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
+import cv2
 import numpy as np
 
 from shared.ai_models import masks
@@ -42,6 +43,14 @@ class GarmentPhoto:
     def layer(self):
         """The flat-lay garment as a premultiplied layer (see premultiplied)."""
         return premultiplied(self.rgb, self.alpha)
+
+    @cached_property
+    def body_and_sleeves(self):
+        """The flat-lay layer split into the garment's body and each of its sleeves (none without sleeves)."""
+        if self.outline.upper_landmarks.sleeves is None:
+            return self.layer, []
+        sleeves = self.outline.sleeve_masks(self.alpha.shape)
+        return masked(self.layer, ~(sleeves[0] | sleeves[1])), [masked(self.layer, sleeve) for sleeve in sleeves]
 
     @property
     def detected_type(self):
@@ -92,6 +101,12 @@ def premultiplied(rgb, alpha):
     layer[..., :3] = (rgb * alpha[..., None] + 0.5).astype(np.uint8)
     layer[..., 3] = (alpha * 255 + 0.5).astype(np.uint8)
     return layer
+
+
+def masked(layer, keep):
+    """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1, or a boolean mask)."""
+    weight = np.repeat((np.clip(np.asarray(keep, np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2)
+    return cv2.multiply(layer, weight, scale=1 / 255)
 
 
 def _shows_a_model(body):
