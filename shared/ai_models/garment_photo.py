@@ -81,6 +81,12 @@ _cache = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def forget_photos():
+    """Drop every remembered reading (benchmarks measure a photo read afresh)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def _analyse(image):
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)

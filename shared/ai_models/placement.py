@@ -91,7 +91,7 @@ def place_on_model(photo, garment_type, frame):
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     alpha = cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
-    on_arms = np.clip(cv2.resize(regions.arms, size, interpolation=cv2.INTER_LINEAR), 0, 1)
+    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
     layer = premultiplied(photo.rgb, alpha)
     garment_points, body_points = _pose_pairs(photo.model.frame, frame, garment_type)
     return [_joined(masked(layer, 1 - on_arms), garment_points, body_points),

@@ -109,8 +109,14 @@ class Regions:
         bones themselves (a sleeved arm, or a hand the person segmentation missed)."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
-        wide = self._arm_capsules(1.0, _SHOULDER_CAP)
-        return np.maximum(wide * self.skin * self.person, self._arm_cores)
+        return np.maximum(self.arm_zone * self.skin * self.person, self._arm_cores)
+
+    @cached_property
+    def arm_zone(self):
+        """Where the arms are, whatever they wear: wide capsules around the arm bones below the shoulder."""
+        if self.frame is None:
+            return np.zeros(self.shape, np.float32)
+        return self._arm_capsules(1.0, _SHOULDER_CAP)
 
     @cached_property
     def _arm_cores(self):
@@ -152,7 +158,7 @@ class Regions:
         inside = (points[:, 0] >= 0) & (points[:, 0] < self.shape[1]) & (points[:, 1] >= 0) & (points[:, 1] < self.shape[0])
         if not inside[len(steps) // 2]:
             return None
-        body = (self.person > 0.5) & (self._arm_capsules(1.0, _SHOULDER_CAP) < 0.5)
+        body = (self.person > 0.5) & (self.arm_zone < 0.5)
         xs, ys = np.clip(points[:, 0], 0, self.shape[1] - 1).astype(int), np.clip(points[:, 1], 0, self.shape[0] - 1).astype(int)
         on_body = body[ys, xs] & inside
         middle = len(steps) // 2
