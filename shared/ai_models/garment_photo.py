@@ -102,11 +102,9 @@ def _analyse(image):
 def premultiplied(rgb, alpha):
     """H×W×4 uint8: colour premultiplied by alpha, and alpha. The cut-out's soft edge is pulled in by about a
     pixel first: there the photo's colour is part background, and would show as a light or dark fringe."""
-    alpha = np.clip((np.asarray(alpha, np.float32) - 0.35) / 0.6, 0, 1)
-    layer = np.empty(alpha.shape + (4,), np.uint8)
-    layer[..., :3] = (rgb * alpha[..., None] + 0.5).astype(np.uint8)
-    layer[..., 3] = (alpha * 255 + 0.5).astype(np.uint8)
-    return layer
+    alpha = cv2.convertScaleAbs(np.clip(np.asarray(alpha, np.float32), 0, 1), alpha=255)
+    alpha = cv2.multiply(cv2.subtract(alpha, round(0.35 * 255)), 1, scale=1 / 0.6, dtype=cv2.CV_8U)
+    return cv2.merge([*cv2.split(cv2.multiply(rgb, cv2.merge([alpha] * 3), scale=1 / 255)), alpha])
 
 
 def masked(layer, keep):

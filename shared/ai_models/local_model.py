@@ -187,21 +187,20 @@ class _Dressing:
         self._blend(weight, None, colour)
 
     def _blend(self, weight, colour, flat=None):
-        """Mix `colour` (detection-size image, scaled up) or a flat colour in the photo's light into the canvas,
-        by `weight` (detection size, any size that scales to the photo)."""
-        size = (self.width, self.height)
-        weight = cv2.resize(weight, size, interpolation=cv2.INTER_LINEAR)
-        rows, columns = np.nonzero(weight > 0.01)
-        if rows.size == 0:
+        """Mix `colour` (an image the size of `weight`, scaled up) or a flat colour in the photo's light into the
+        canvas, by `weight` (any size that scales to the photo). Only the box holding the weight is touched."""
+        left, top, width, height = cv2.boundingRect((weight > 0.01).astype(np.uint8))
+        if width == 0 or height == 0:
             return
-        region = (columns.min(), rows.min(), columns.max() + 1, rows.max() + 1)
-        x0, y0, x1, y1 = region
+        scale_x, scale_y = self.width / weight.shape[1], self.height / weight.shape[0]
+        x0, y0 = int(left * scale_x), int(top * scale_y)
+        x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
+        size = (x1 - x0, y1 - y0)
+        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)[..., None]
         if flat is None:
-            paint = cv2.resize(colour, size, interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1]
+            paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
         else:
-            light = np.clip(self._full("lightness", region), 0.7, 1.2)
-            paint = flat[None, None, :] * light[..., None]
-        share = weight[y0:y1, x0:x1, None]
+            paint = flat[None, None, :] * np.clip(self._full("lightness", (x0, y0, x1, y1)), 0.7, 1.2)[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     # --- steps ----------------------------------------------------------------------------------
@@ -267,7 +266,7 @@ class _Dressing:
         fine = cv2.GaussianBlur(grey, (0, 0), max(1.0, 0.02 * unit))
         # The shade varies slowly: work at half size (a quarter of the cost).
         half = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
-        guide = cv2.resize(self.body.small, half, interpolation=cv2.INTER_AREA)
+        guide = cv2.resize(grey, half, interpolation=cv2.INTER_AREA)
         shade = cv2.ximgproc.guidedFilter(guide=guide, src=cv2.resize(fine, half, interpolation=cv2.INTER_AREA),
                                           radius=max(2, int(0.06 * unit)), eps=_SHADE_EDGE ** 2)
         shade = cv2.resize(shade, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)

@@ -64,8 +64,7 @@ class Outline:
         size = (max(1, round((right - left) * self._scale)), _ANALYSIS_HEIGHT)
         self.mask = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
         self.height, self.width = self.mask.shape
-        gap = max(2, round(_RUN_GAP * self.width))
-        self.runs = [_runs(row, gap) for row in self.mask]
+        self.runs = _rows_of_runs(self.mask, max(2, round(_RUN_GAP * self.width)))
         self._grey = None
         if rgb is not None:
             grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
@@ -401,16 +400,19 @@ def garment_type(alpha, rgb=None):
     return Outline(alpha, rgb).garment_type
 
 
-def _runs(row, gap):
-    """(start, end) of the foreground stretches of a boolean row, joining stretches split by small gaps."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
-    runs = []
-    for start, end in zip(edges[::2], edges[1::2]):
+def _rows_of_runs(mask, gap):
+    """Per row, (start, end) of its foreground stretches, joining stretches split by gaps under `gap` px."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = mask
+    rows, columns = np.nonzero(np.diff(padded, axis=1))
+    rows_of_runs = [[] for _ in range(mask.shape[0])]
+    for row, start, end in zip(rows[::2], columns[::2], columns[1::2]):
+        runs = rows_of_runs[row]
         if runs and start - runs[-1][1] < gap:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
-    return runs
+    return rows_of_runs
 
 
 def _gaps(runs):
