@@ -69,7 +69,8 @@ class Settings:
     CORS_ORIGINS: tuple = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
     MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
     MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
-    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login and profile endpoints
+    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login, profile and body-measurement endpoints
+    MAX_JSON_BODY_SIZE: int = 256 * 1024  # JSON bodies of endpoints that declare no limit of their own (json_limit)
     MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
     ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
 
@@ -95,6 +96,11 @@ class Settings:
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
     GEMINI_RETRY_DELAY_SECONDS: float = 1.0  # first back-off; doubles per attempt, plus up to as much jitter
+    # The product-page AI reader (features/garments/extractors/ai_reader.py): a text model, only with a key.
+    PRODUCT_AI_READER: str = "auto"  # auto (on when GEMINI_API_KEY is set) | off
+    PRODUCT_AI_READER_MODEL: str = "gemini-flash-lite-latest"
+    PRODUCT_AI_READER_TIMEOUT_SECONDS: float = 15.0
+    PRODUCT_AI_READER_MAX_INPUT_TOKENS: int = 3000
 
     # --- try-on jobs ---
     JOB_QUEUE: str = "thread"  # thread | rq
@@ -116,7 +122,7 @@ class Settings:
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
     EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
-    EXTRACTION_WORKERS: int = 2  # extraction processes per server/worker process, started when first needed
+    EXTRACTION_WORKERS: int = 3  # extraction processes per process, started when needed (> MAX_PAGE_READS_PER_CLIENT)
     EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
@@ -128,6 +134,7 @@ class Settings:
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
     RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
+    MAX_PAGE_READS_PER_CLIENT: int = 2  # requests of one IP reading shop pages at once (each may wait 30 s on a shop)
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
@@ -146,6 +153,11 @@ class Settings:
     def cors_origins(self):
         """Origins browsers may call from: CORS_ORIGINS, else the local front-ends outside production."""
         return self.CORS_ORIGINS or (() if self.is_production else DEVELOPMENT_CORS_ORIGINS)
+
+    @property
+    def max_image_body_size(self):
+        """JSON bodies that may carry one uploaded image in base64 (4/3 of its bytes) plus a few text fields."""
+        return -(-self.MAX_UPLOAD_SIZE // 3) * 4 + 256 * 1024
 
     @property
     def max_page_body_size(self):

@@ -1,16 +1,21 @@
 """Product-page benchmark: parse time per page for each extractor, and the garment cache.
 
     .venv/bin/python bench/bench_extractors.py [--runs 20] [--handout ../shared/fixtures/product-pages]
+        [--benchmark ../shared/fixtures/zyte-benchmark]
 
 Measures, in milliseconds:
   * extraction (parse + every layer + merge + categorisation) of each of our own fixture pages in
     tests/fakes/shop_pages, median of --runs, with the extractor the factory picked;
   * the same for the real shop pages of the handout, when that folder exists (read at bench time,
     never copied), with their original URLs so the factory sees the real domains;
+  * per-page extraction time on the product-extraction benchmark pages (html/<key>.html.gz with the
+    URLs of ground-truth.json), when that folder exists: median, p90 and the slowest page, each
+    page's time being its median of --benchmark-runs;
   * POST /api/garments/scrape served from garment_metadata (cache hit, no network) and the same page
     fetched from the loopback shop and extracted (cache miss), p50/p95 over --runs.
 """
 import argparse
+import gzip
 import json
 import platform
 import statistics
@@ -30,9 +35,13 @@ FIXTURE_BASE = "https://shop.test"
 
 
 def extract(url, html):
-    page = ProductPage(url, html)
-    extractor = BrandExtractorFactory.for_page(page)
-    return extractor.name, extractor.extract(page)
+    """(extractor name, product); a page that makes extraction raise is timed too, as "error"."""
+    try:
+        page = ProductPage(url, html)
+        extractor = BrandExtractorFactory.for_page(page)
+        return extractor.name, extractor.extract(page)
+    except Exception as exc:  # noqa: BLE001 - a real page may break a layer; the bench still times it
+        return f"error: {type(exc).__name__}", None
 
 
 def bench_pages(pages, runs):
@@ -57,6 +66,25 @@ def handout_pages(folder):
         return []
     return [(page["file"], page["url"], (folder / page["file"]).read_text(encoding="utf-8", errors="replace"))
             for page in json.loads(expected.read_text())]
+
+
+def benchmark_pages(folder):
+    """(key, url, html) of the benchmark pages, [] when the folder is not there."""
+    truth = folder / "ground-truth.json"
+    if not truth.is_file():
+        return []
+    return [(key, page["url"], gzip.open(folder / "html" / f"{key}.html.gz").read().decode("utf-8", "replace"))
+            for key, page in sorted(json.loads(truth.read_text()).items())
+            if (folder / "html" / f"{key}.html.gz").is_file()]
+
+
+def print_page_times(title, rows):
+    """Median, p90 and slowest per-page time of bench_pages rows."""
+    times = sorted(median for _, _, median, _ in rows)
+    slowest = max(rows, key=lambda row: row[2])
+    p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
+    print(f"\n{title}\n| pages | median ms | p90 ms | slowest ms | slowest page |\n|---|---|---|---|---|")
+    print(f"| {len(rows)} | {statistics.median(times):.1f} | {p90:.1f} | {slowest[2]:.1f} | {slowest[0][:16]} |")
 
 
 def bench_cache(runs):
@@ -94,12 +122,20 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--handout", type=Path, default=ROOT.parent / "shared" / "fixtures" / "product-pages")
+    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "fixtures" / "zyte-benchmark")
+    parser.add_argument("--benchmark-runs", type=int, default=5)
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
     print_table("Our fixture pages (tests/fakes/shop_pages)", bench_pages(fixture_pages(), args.runs))
     handout = handout_pages(args.handout)
     if handout:
-        print_table(f"Handout pages ({args.handout})", bench_pages(handout, args.runs))
+        rows = bench_pages(handout, args.runs)
+        print_table(f"Handout pages ({args.handout})", rows)
+        print_page_times(f"Per-page extraction time, handout pages ({args.handout})", rows)
+    benchmark = benchmark_pages(args.benchmark)
+    if benchmark:
+        print_page_times(f"Per-page extraction time, benchmark pages ({args.benchmark}), median of "
+                         f"{args.benchmark_runs} runs each", bench_pages(benchmark, args.benchmark_runs))
     (hit_p50, hit_p95), (miss_p50, miss_p95) = bench_cache(args.runs * 5)
     print("\n| POST /api/garments/scrape | p50 ms | p95 ms |\n|---|---|---|")
     print(f"| cache hit (garment_metadata, no network) | {hit_p50:.2f} | {hit_p95:.2f} |")

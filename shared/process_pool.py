@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -62,16 +63,18 @@ class ProcessPool:
         self._idle = []
         self._started = 0
         self._all = set()
+        self._waiting = deque()
         self._free = threading.Condition()
 
     def run(self, function, *, budget, deadline=None, callbacks=None, **kwargs):
         """function(**kwargs, **proxies of callbacks) in a worker: its result, or its exception re-raised.
 
-        Waits for a free worker until `deadline` (a time.monotonic() value) or `budget` seconds at most
-        (PoolBusy), then lets the task work for `budget` seconds, never past `deadline` (TaskStopped).
+        Waits for a free worker (callers are served in the order they came) until `deadline` (a
+        time.monotonic() value), at most as long as one task may take (WALL_FACTOR × budget), else PoolBusy;
+        then lets the task use `budget` seconds of CPU, never past `deadline` (TaskStopped).
         """
         deadline = deadline or math.inf
-        worker = self._acquire(min(deadline, time.monotonic() + budget))
+        worker = self._acquire(min(deadline, time.monotonic() + budget * WALL_FACTOR))
         try:
             worker.send(("run", function, kwargs, tuple(callbacks or ()), budget))
             outcome = self._await(worker, budget, deadline, callbacks or {})
@@ -92,21 +95,29 @@ class ProcessPool:
             worker.kill()
 
     def _acquire(self, wait_until):
+        """A worker: an idle one, a new one while fewer than `size` run, else the next one freed, handed to the
+        callers in the order they came (a caller arriving later cannot take it first)."""
         with self._free:
-            while not self._idle and self._started >= self.size:
-                left = wait_until - time.monotonic()
-                if left <= 0:
-                    raise PoolBusy("every worker is busy")
-                self._free.wait(left)
-            if self._idle:
+            if not self._waiting and self._idle:
                 return self._idle.pop()
-            self._started += 1
+            if not self._waiting and self._started < self.size:
+                self._started += 1
+                turn = None
+            else:
+                turn = _Turn()
+                self._waiting.append(turn)
+                while turn.worker is None and not turn.may_start:
+                    left = wait_until - time.monotonic()
+                    if left <= 0:
+                        self._waiting.remove(turn)
+                        raise PoolBusy("every worker is busy")
+                    self._free.wait(left)
+                if turn.worker is not None:
+                    return turn.worker
         try:
             worker = _Worker.start(self.preload, self.memory_limit_bytes)
         except BaseException:
-            with self._free:
-                self._started -= 1
-                self._free.notify()
+            self._replace(None)
             raise
         with self._free:
             self._all.add(worker)
@@ -114,16 +125,27 @@ class ProcessPool:
 
     def _release(self, worker):
         with self._free:
-            self._idle.append(worker)
-            self._free.notify()
+            if self._waiting:
+                self._waiting.popleft().worker = worker
+                self._free.notify_all()
+            else:
+                self._idle.append(worker)
 
     def _discard(self, worker):
         worker.kill()
+        self._replace(worker)
+
+    def _replace(self, worker):
+        """A worker is gone (killed, or never started): the first caller waiting may start another."""
         with self._free:
-            if worker in self._all:
-                self._all.discard(worker)
+            if worker is not None and worker not in self._all:
+                return  # closed meanwhile
+            self._all.discard(worker)
+            if self._waiting:
+                self._waiting.popleft().may_start = True
+                self._free.notify_all()
+            else:
                 self._started -= 1
-            self._free.notify()
 
     @staticmethod
     def _await(worker, budget, deadline, callbacks):
@@ -150,6 +172,14 @@ class ProcessPool:
                 reply = ("error", exc)
             wall_ends += time.monotonic() - now
             worker.send(reply)
+
+
+class _Turn:
+    """A caller waiting for a worker: handed one that was freed, or leave to start one."""
+
+    def __init__(self):
+        self.worker = None
+        self.may_start = False
 
 
 class _Worker:

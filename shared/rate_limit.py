@@ -7,11 +7,17 @@ so a 200 never carries one and a queue's own estimate is never overwritten).
 
 Failed sign-ins are counted, not attempts, in the database (every process sees them): see
 `PasswordAttempt`.
+
+`@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")` bounds how many requests of one client run at once
+in this process: a request reading a shop's page may wait on the shop for up to SCRAPER_TOTAL_TIMEOUT,
+and a rate limit alone would let one client hold every server thread that long.
 """
 import hashlib
 import hmac
 import math
+import threading
 import time
+from functools import wraps
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -36,6 +42,37 @@ def limit(setting_name, key_func=None, scope=None, exempt_when=None):
     """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given."""
     return limiter.limit(lambda: getattr(current_app.extensions["settings"], setting_name),
                          key_func=key_func, scope=scope, exempt_when=exempt_when)
+
+
+_running = {}
+_running_lock = threading.Lock()
+
+
+def at_once_per_client(setting_name):
+    """Decorator: at most the setting's number of this client's requests (per IP, across every endpoint so
+    decorated) run at once in this process; one more is 429 TOO_MANY_CONCURRENT_REQUESTS."""
+    def decorate(view):
+        @wraps(view)
+        def limited(*args, **kwargs):
+            settings = current_app.extensions["settings"]
+            if not settings.RATELIMIT_ENABLED:
+                return view(*args, **kwargs)
+            key, allowed = get_remote_address() or "unknown", getattr(settings, setting_name)
+            with _running_lock:
+                if _running.get(key, 0) >= allowed:
+                    raise RateLimitedError(f"You already have {allowed} product pages being read; wait for one "
+                                           "to finish", code="TOO_MANY_CONCURRENT_REQUESTS",
+                                           details={"limit": allowed}, headers={"Retry-After": "5"})
+                _running[key] = _running.get(key, 0) + 1
+            try:
+                return view(*args, **kwargs)
+            finally:
+                with _running_lock:
+                    _running[key] -= 1
+                    if not _running[key]:
+                        del _running[key]
+        return limited
+    return decorate
 
 
 def retry_after_seconds():

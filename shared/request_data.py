@@ -11,10 +11,12 @@ MAX_JSON_DEPTH = 32
 
 
 def json_limit(setting_name):
-    """Caps the endpoint's JSON bodies at the named setting (a login needs a few hundred bytes, not 32 MB).
+    """Caps the endpoint's JSON bodies at the named setting or Settings property (a login needs a few hundred
+    bytes, not 32 MB; parsing 30 MB of JSON cost ~760 MB).
 
-    Other content types keep MAX_REQUEST_SIZE (a try-on's multipart form carries photos). The cap is
-    applied by `apply_json_limit` before anything reads the body, rate-limit keys included.
+    Other content types keep MAX_REQUEST_SIZE (a try-on's multipart form carries photos). An endpoint
+    without one takes MAX_JSON_BODY_SIZE. The cap is applied by `apply_json_limit` before anything
+    reads the body, rate-limit keys included.
     """
     def mark(view):
         view.json_limit_setting = setting_name
@@ -24,8 +26,8 @@ def json_limit(setting_name):
 
 def apply_json_limit():
     """before_request hook: the endpoint's JSON cap becomes this request's max_content_length."""
-    setting_name = getattr(current_app.view_functions.get(request.endpoint), "json_limit_setting", None)
-    if setting_name and request.is_json:
+    setting_name = getattr(current_app.view_functions.get(request.endpoint), "json_limit_setting", "MAX_JSON_BODY_SIZE")
+    if request.is_json:
         settings = current_app.extensions["settings"]
         request.max_content_length = min(getattr(settings, setting_name), settings.MAX_REQUEST_SIZE)
 

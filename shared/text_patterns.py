@@ -17,9 +17,19 @@ code base for that and feeds adversarial text to every pattern registered here):
   Python's `re` only over a bounded stretch of the text, `max_input` characters from where the
   search starts; `compile_pattern` refuses such a pattern without a bound, and refuses a bound on a
   pattern RE2 can run. Each bounded pattern says at its definition why it needs one.
+
+What RE2 could not run as written, and what became of it:
+* bounded: app_state's subtree keys (`(?<!to)cart`, a lookbehind of 2-3 characters; a JSON key's
+  first 200 characters) and html_heuristics' labelled parts of a composition line (a lookahead of
+  up to 32 characters over "Label:"; a line's first 5000 characters);
+* rewritten: the script assignment (its lookaheads inside a group now match the literal's first
+  character), Nuxt parameters (`(?!\s*:)` checked on the match), prose percentages (`50% off` is
+  caught in a group and the match dropped), Shopify's size suffix (the extension is captured and
+  put back), and every `\b` next to a non-word character.
 """
 import bisect
 import re
+import sys
 import threading
 from re import _constants as sre
 from re import _parser as sre_parse
@@ -75,6 +85,7 @@ def compile_pattern(pattern, flags=0, *, max_input=None):
     else:
         if max_input is not None:
             raise UnsupportedPattern(f"{pattern[:80]!r} runs on RE2 in linear time and needs no max_input bound")
+    compiled.owner = sys._getframe(1).f_globals.get("__name__")  # the module that uses it, for the tests' reports
     REGISTERED.append(compiled)
     return compiled
 
@@ -370,23 +381,25 @@ class _Re2Pattern:
 
     def finditer(self, string, pos=0, endpos=None):
         text = _Text.of(string)
-        pos, endpos = _clamp(text, pos, endpos)
-        while pos <= endpos:
-            found = self._find_in(text, pos, endpos, _UNANCHORED)
-            if found is None:
-                return
-            yield found
-            start, end = found.span()
-            pos = end if end > start else end + 1
+        for program, found in self._matches(text, pos, endpos):
+            yield TextMatch(self, text, program, found)
 
     def findall(self, string, pos=0, endpos=None):
         return [_found_item(found, self.groups) for found in self.finditer(string, pos, endpos)]
 
     def subn(self, repl, string, count=0):
+        text = _Text.of(string)
+        literal = not callable(repl) and "\\" not in str(repl)
         pieces, last, done = [], 0, 0
-        for found in self.finditer(string):
-            pieces += [string[last:found.start()], repl(found) if callable(repl) else found.expand(repl)]
-            last, done = found.end(), done + 1
+        for program, found in self._matches(text, 0, None):
+            if literal:
+                start, end = text.char_span(_whole(program, found))
+                pieces += [string[last:start], repl]
+            else:
+                match = TextMatch(self, text, program, found)
+                (start, end) = match.span()
+                pieces += [string[last:start], repl(match) if callable(repl) else match.expand(repl)]
+            last, done = end, done + 1
             if done == count:
                 break
         pieces.append(string[last:])
@@ -407,9 +420,32 @@ class _Re2Pattern:
     def _find(self, string, pos, endpos, anchor):
         text = _Text.of(string)
         pos, endpos = _clamp(text, pos, endpos)
-        return self._find_in(text, pos, endpos, anchor)
+        found = self._match_at(text, pos, endpos, anchor)
+        return found and TextMatch(self, text, *found)
 
-    def _find_in(self, text, pos, endpos, anchor):
+    def _matches(self, text, pos, endpos):
+        """(program, RE2 spans) of each match from pos on, as finditer walks them."""
+        pos, endpos = _clamp(text, pos, endpos)
+        if not self.guarded and text.ascii and endpos == len(text.data):  # the common case, kept short
+            program = self._program("search")
+            match, data = program.regexp._regexp.Match, text.data
+            while pos <= endpos:
+                found = match(_UNANCHORED, data, pos, endpos)
+                if found[0][0] < 0:
+                    return
+                yield program, found
+                start, end = found[0]
+                pos = end if end > start else end + 1
+            return
+        while pos <= endpos:
+            found = self._match_at(text, pos, endpos, _UNANCHORED)
+            if found is None:
+                return
+            yield found
+            start, end = text.char_span(_whole(*found))
+            pos = end if end > start else end + 1
+
+    def _match_at(self, text, pos, endpos, anchor):
         if not self.guarded:
             program, start = self._program("search"), pos
         elif anchor is _ANCHOR_BOTH:
@@ -422,34 +458,37 @@ class _Re2Pattern:
         # RE2 sees the text past endpos (a lookahead would too): cut it off, as re's endpos does.
         data = text.data if end == len(text.data) else text.data[:end]
         found = program.regexp._regexp.Match(anchor, data, text.byte_offset(start), end)
-        if found[0][0] < 0:
-            return None
-        return TextMatch(self, text, program, found, pos, endpos)
+        return None if found[0][0] < 0 else (program, found)
+
+
+def _whole(program, found):
+    """The byte span of the whole match: the core between the guards when the pattern has any."""
+    if not program.core_indexes:
+        return found[0]
+    return next(found[index] for index in program.core_indexes if found[index][0] >= 0)
 
 
 class TextMatch:
-    """re.Match's interface over an RE2 match (spans in the text's characters)."""
+    """re.Match's interface over an RE2 match (spans in the text's characters, worked out when asked)."""
 
-    __slots__ = ("re", "string", "pos", "endpos", "_spans")
+    __slots__ = ("re", "string", "_text", "_program", "_found")
 
-    def __init__(self, pattern, text, program, found, pos, endpos):
-        self.re, self.string, self.pos, self.endpos = pattern, text.string, pos, endpos
-        whole = next((found[index] for index in program.core_indexes if found[index][0] >= 0), None) \
-            if program.core_indexes else found[0]
-        spans = [whole]
-        for group in range(1, pattern.groups + 1):
-            spans.append(next((found[index] for index in program.group_indexes.get(group, ()) if found[index][0] >= 0),
-                              None))
-        self._spans = [text.char_span(span) if span else None for span in spans]
+    def __init__(self, pattern, text, program, found):
+        self.re, self.string, self._text, self._program, self._found = pattern, text.string, text, program, found
 
-    def _index(self, group):
-        index = self.re.groupindex.get(group, group) if isinstance(group, str) else group
-        if not isinstance(index, int) or not 0 <= index < len(self._spans):
+    def _span(self, group):
+        if isinstance(group, str):
+            group = self.re.groupindex.get(group, -1)
+        if not isinstance(group, int) or not 0 <= group <= self.re.groups:
             raise IndexError("no such group")
-        return index
+        if group == 0:
+            return self._text.char_span(_whole(self._program, self._found))
+        found = next((self._found[index] for index in self._program.group_indexes.get(group, ())
+                      if self._found[index][0] >= 0), None)
+        return found and self._text.char_span(found)
 
     def span(self, group=0):
-        return self._spans[self._index(group)] or (-1, -1)
+        return self._span(group) or (-1, -1)
 
     def start(self, group=0):
         return self.span(group)[0]
@@ -462,11 +501,11 @@ class TextMatch:
         return values[0] if len(values) == 1 else values
 
     def __getitem__(self, group):
-        span = self._spans[self._index(group)]
+        span = self._span(group)
         return None if span is None else self.string[span[0]:span[1]]
 
     def groups(self, default=None):
-        return tuple(default if self[index] is None else self[index] for index in range(1, len(self._spans)))
+        return tuple(default if self[index] is None else self[index] for index in range(1, self.re.groups + 1))
 
     def groupdict(self, default=None):
         return {name: default if self[index] is None else self[index] for name, index in self.re.groupindex.items()}
@@ -522,22 +561,28 @@ def _clamp(text, pos, endpos):
 class _Text:
     """A text as RE2 reads it (UTF-8 bytes), with its character ↔ byte offsets.
 
-    The last long text is kept per thread: extraction searches one script many times, and
-    re-encoding it for each search would make the whole quadratic again."""
+    The last few long texts are kept per thread: extraction searches one script many times (and a
+    literal inside it between two of those searches), and re-encoding the script for each search
+    would make the whole quadratic again."""
 
     STEP = 1024
-    _last = threading.local()
+    KEPT = 4
+    _recent = threading.local()
 
     __slots__ = ("string", "data", "ascii", "_checkpoints")
 
     @classmethod
     def of(cls, string):
-        last = getattr(cls._last, "text", None)
-        if last is not None and last.string is string:
-            return last
+        if len(string) <= cls.STEP:
+            return cls(string)
+        recent = cls._recent.__dict__.setdefault("texts", [])
+        for index, text in enumerate(recent):
+            if text.string is string:
+                recent.insert(0, recent.pop(index))
+                return text
         text = cls(string)
-        if len(string) > cls.STEP:
-            cls._last.text = text
+        recent.insert(0, text)
+        del recent[cls.KEPT:]
         return text
 
     def __init__(self, string):

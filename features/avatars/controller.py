@@ -8,7 +8,7 @@ from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image
 from shared.middleware import require_auth
 from shared.rate_limit import limit
-from shared.request_data import json_body, read_upload
+from shared.request_data import json_body, json_limit, read_upload
 from shared.response import success_response
 from shared.storage import get_storage
 
@@ -23,6 +23,7 @@ def save_avatar():
 
 
 @bp.put("/update-avatar")
+@json_limit("max_image_body_size")
 @require_auth
 def update_avatar():
     settings = current_app.extensions["settings"]

@@ -5,13 +5,14 @@ from features.body_measurements import service
 from shared.database import get_db
 from shared.errors import NotFoundError
 from shared.middleware import require_auth
-from shared.request_data import json_body
+from shared.request_data import json_body, json_limit
 from shared.response import success_response
 
 bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
 
 
 @bp.post("")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
 def create_or_update_measurements():
     measurements, created = service.save(db=get_db(), user_id=g.user_id, data=json_body())
@@ -19,6 +20,7 @@ def create_or_update_measurements():
 
 
 @bp.put("")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
 def update_measurements():
     measurements, created = service.save(db=get_db(), user_id=g.user_id, data=json_body())

@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, g, request
 from features.fitting import service
 from shared.database import get_db
 from shared.middleware import require_auth
-from shared.rate_limit import limit, user_or_ip_key
-from shared.request_data import json_body
+from shared.rate_limit import at_once_per_client, limit, user_or_ip_key
+from shared.request_data import json_body, json_limit
 from shared.response import success_response
 
 bp = Blueprint("fitting", __name__, url_prefix="/api/fitting")
@@ -13,6 +13,8 @@ bp = Blueprint("fitting", __name__, url_prefix="/api/fitting")
 
 @bp.post("/check")
 @limit("RATELIMIT_FITTING", key_func=user_or_ip_key)
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
+@json_limit("max_page_body_size")
 @require_auth
 def check_fit():
     result = service.check_fit(db=get_db(), settings=current_app.extensions["settings"], user_id=g.user_id,
@@ -22,6 +24,7 @@ def check_fit():
 
 @bp.get("/size-recommendation")
 @limit("RATELIMIT_FITTING", key_func=user_or_ip_key)
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @require_auth
 def get_size_recommendation():
     result = service.recommend_size(db=get_db(), settings=current_app.extensions["settings"], user_id=g.user_id,

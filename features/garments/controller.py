@@ -7,7 +7,7 @@ from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
 from shared.middleware import optional_auth
-from shared.rate_limit import limit
+from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_body, json_limit
 from shared.response import success_response
 from shared.validators import validate_required
@@ -30,6 +30,7 @@ def init_app(app):
 
 @bp.post("/scrape")
 @limit("RATELIMIT_SCRAPE")
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 def scrape_product():
     body = json_body()
@@ -44,6 +45,8 @@ def scrape_product():
 
 @bp.post("/categorize")
 @limit("RATELIMIT_CATEGORIZE")
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
+@json_limit("max_image_body_size")
 def categorize_garment():
     body = json_body()
     texts = {name: _optional_text(body, name, max_length) for name, max_length in TEXT_LIMITS.items()}
@@ -59,6 +62,7 @@ def categorize_garment():
 
 @bp.post("/extract-images")
 @limit("RATELIMIT_SCRAPE")
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 @optional_auth
 def extract_images():

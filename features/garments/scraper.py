@@ -341,9 +341,11 @@ def _resolve(host, port):
 
 
 def _fetch(url, settings, accept, max_bytes, too_large, deadline):
-    return fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT,
-                 read_timeout=settings.SCRAPER_READ_TIMEOUT, total_timeout=settings.SCRAPER_TOTAL_TIMEOUT, accept=accept,
-                 max_bytes=max_bytes, too_large=too_large, deadline=deadline)
+    """fetch with the SCRAPER_* settings."""
+    return fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
+                 connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
+                 total_timeout=settings.SCRAPER_TOTAL_TIMEOUT, accept=accept, max_bytes=max_bytes,
+                 too_large=too_large, deadline=deadline)
 
 
 def _get(target, limit, connect_timeout, read_timeout, accept):

@@ -4,7 +4,7 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
-from features.garments.extractors import BrandExtractorFactory, ProductPage
+from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from shared import garment_utils, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
@@ -38,7 +38,7 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
     key = cache_key(url)
     if use_cache:
         cached = model.get_fresh(db, key, _cache_cutoff(settings))
-        if cached is not None:
+        if cached is not None and cached.keys() >= PRODUCT_FIELDS:  # else written before a field was added
             return cached, True
     page_html, final_url = scraper.fetch_html(url, settings=settings, deadline=deadline)
     product = _extract_within_budget(settings, deadline, url=final_url, html=page_html,
@@ -50,12 +50,16 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
 
 def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
     """extract_product in an extraction worker process, stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
-    `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it."""
+    `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it. With the
+    AI reader configured, the worker also reduces the page for it, and the reader (network, not CPU) asks the
+    model here for the fields the layers left empty."""
     pool = process_pool.shared_pool("extraction", size=settings.EXTRACTION_WORKERS, preload=(__name__,),
                                     memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024)
+    reader = ai_reader.reader_for(settings)
     try:
-        return pool.run(extract_product, budget=settings.EXTRACTION_TIMEOUT_SECONDS, deadline=deadline,
-                        callbacks={"fetch_json": fetch_json} if fetch_json else None, url=url, html=html)
+        product, reading = pool.run(extract_product, budget=settings.EXTRACTION_TIMEOUT_SECONDS, deadline=deadline,
+                                    callbacks={"fetch_json": fetch_json} if fetch_json else None, url=url, html=html,
+                                    reading_chars=reader.max_chars if reader else 0)
     except process_pool.TaskStopped:
         raise UnprocessableError(
             "This page is too complex to read within our limits, so reading it was stopped; try the product's own "
@@ -64,11 +68,13 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
     except process_pool.PoolBusy:
         raise ServiceUnavailableError("Too many product pages are being read right now; try again in a few seconds",
                                       code="EXTRACTION_BUSY", headers={"Retry-After": "5"}) from None
+    return reader.complete(reading, product, html=html, deadline=deadline) if reading else product
 
 
-def extract_product(*, url, html, fetch_json=None):
-    """Extraction on HTML already in hand, with the extractor chosen for the URL/page (in this process: callers
-    on a request's or job's path go through _extract_within_budget)."""
+def extract_product(*, url, html, fetch_json=None, reading_chars=0):
+    """(product, reading): extraction on HTML already in hand, with the extractor chosen for the URL/page (in
+    this process: callers on a request's or job's path go through _extract_within_budget); `reading` is the page
+    reduced to at most `reading_chars` for the AI reader, None when it is off or no field it reads is empty."""
     page = ProductPage(url, html)
     product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
@@ -77,7 +83,8 @@ def extract_product(*, url, html, fetch_json=None):
                                 details={"url": url, "hint": "send_html"})
         raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
                                  details={"url": url, "hint": "send_html"})
-    return product
+    wanted = ai_reader.wanted_fields(product) if reading_chars else []
+    return product, ai_reader.page_reading(page, wanted, reading_chars) if wanted else None
 
 
 def extract_images(*, db, settings, url, html=None):

@@ -9,8 +9,8 @@ from features.wardrobe import service
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
-from shared.rate_limit import limit
-from shared.request_data import body_fields, pagination_args, read_upload
+from shared.rate_limit import at_once_per_client, limit
+from shared.request_data import body_fields, json_limit, pagination_args, read_upload
 from shared.response import success_response
 from shared.storage import get_storage
 
@@ -109,6 +109,8 @@ def get_wardrobe_items():
 
 
 @bp.post("/items")
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
+@json_limit("max_page_body_size")
 @require_auth
 def add_garment():
     fields, html = _item_fields()
@@ -152,6 +154,8 @@ def delete_wardrobe_item(item_id):
 @bp.post("/extract-from-url")
 @require_auth
 @limit("RATELIMIT_SCRAPE")
+@at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
+@json_limit("max_page_body_size")
 def extract_garment_from_url():
     fields = body_fields()
     url = fields.get("url") or fields.get("garment_url")

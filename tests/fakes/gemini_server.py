@@ -23,6 +23,9 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
   error           any error: params status (e.g. 400) and reason (e.g. INVALID_ARGUMENT).
   malformed       200 with a body that is not JSON.
   close           the connection is dropped without an answer.
+A request for JSON (generationConfig.responseMimeType "application/json", as a text model reading a
+product page sends) is answered, under `ok`, with `json_answer` as its text part: a dict is sent as
+JSON, a string as it is (to send text that is not JSON).
 `release()` cuts every pending and future delay short; `in_flight` counts requests being answered and
 `peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
@@ -58,6 +61,7 @@ class FakeGemini(LoopbackServer):
         self._lock = threading.Lock()
         self._released = threading.Event()
         self.requests = []
+        self.json_answer = {}
         self.delay = 0.0
         self.in_flight = 0
         self.peak_concurrency = 0  # most requests being answered at the same moment
@@ -125,6 +129,10 @@ class FakeGemini(LoopbackServer):
                                "modelVersion": entry["model"]})
         if behaviour == "text_only":
             return _json(200, _candidate([{"text": "I can't help with editing this picture."}], entry["model"]))
+        if (entry["body"].get("generationConfig") or {}).get("responseMimeType") == "application/json":
+            answer = self.json_answer
+            return _json(200, _candidate([{"text": answer if isinstance(answer, str) else json.dumps(answer)}],
+                                         entry["model"]))
         image = _derived_png(entry["images"][0], params.get("background")) if entry["images"] else None
         parts = [{"text": "Here is the edited image."}]
         if image is not None:
@@ -221,6 +229,7 @@ def gemini_server():
 def gemini(gemini_server):
     gemini_server.set_behaviour("ok")
     gemini_server.delay = 0
+    gemini_server.json_answer = {}
     with gemini_server._lock:
         gemini_server.requests.clear()
     yield gemini_server

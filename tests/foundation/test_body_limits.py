@@ -39,6 +39,32 @@ def test_scrape_takes_a_page_sized_body_and_no_more(client, app):
     _refused(too_big, f"{limit // (1024 * 1024)} MB")
 
 
+ACCOUNT_LIMIT = 16 * 1024
+
+
+@pytest.mark.parametrize("method,path,limit", [
+    ("post", "/api/body-measurements", lambda s: ACCOUNT_LIMIT), ("put", "/api/body-measurements", lambda s: ACCOUNT_LIMIT),
+    ("post", "/api/users/profile/change-password", lambda s: ACCOUNT_LIMIT),
+    ("delete", "/api/users/profile", lambda s: ACCOUNT_LIMIT),
+    ("post", "/api/garments/categorize", lambda s: s.max_image_body_size),
+    ("put", "/api/update-avatar", lambda s: s.max_image_body_size),
+    ("post", "/api/garments/extract-images", lambda s: s.max_page_body_size),
+    ("post", "/api/wardrobe/items", lambda s: s.max_page_body_size),
+    ("post", "/api/wardrobe/extract-from-url", lambda s: s.max_page_body_size),
+    ("post", "/api/fitting/check", lambda s: s.max_page_body_size),
+    ("post", "/api/tryon", lambda s: s.max_page_body_size),
+    ("post", "/api/wardrobe/category-sections", lambda s: 256 * 1024),  # endpoints that declare no limit
+    ("put", "/api/wardrobe/items/1", lambda s: 256 * 1024),
+])
+def test_every_json_endpoint_reads_only_what_it_needs(client, user, app, method, path, limit):
+    """A 30 MB JSON body cost ~760 MB to parse; each endpoint now refuses more than its own use before parsing."""
+    max_bytes = limit(app.extensions["settings"])
+    body = b'{"description": "' + b"x" * max_bytes + b'"}'
+    response = getattr(client, method)(path, data=body, content_type="application/json", headers=user["headers"])
+    error = _refused(response, f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB")
+    assert error["details"] == {"limit": "body", "max_bytes": max_bytes}
+
+
 @pytest.fixture
 def settings_overrides():
     return {"MAX_JOBS_PER_USER": 50}

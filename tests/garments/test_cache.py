@@ -29,6 +29,26 @@ def test_cache_row_holds_the_product(app, client, shop):
     assert json.loads(row["metadata"])["category"] == "dress"
 
 
+def test_cached_product_holds_code_stock_and_list_price(app, client, shop):
+    product = ok(scrape(client, shop.url("/pages/jsonld_graph?facts=1")))["product"]
+    row = next(row for row in rows(app) if row["url"] == shop.url("/pages/jsonld_graph?facts=1"))
+    cached = json.loads(row["metadata"])
+    assert (cached["sku"], cached["availability"], cached["list_price"], cached["gtin"]) == \
+        (product["sku"], product["availability"], None, None) == ("NW-4411", "InStock", None, None)
+
+
+def test_an_entry_written_before_a_field_existed_is_fetched_again(app, client, shop):
+    url = shop.url("/pages/jsonld_graph?older=1")
+    ok(scrape(client, url))
+    older = {key: value for key, value in json.loads(rows(app)[0]["metadata"]).items()
+             if key not in ("sku", "gtin", "availability", "list_price")}
+    app.extensions["db"].execute_query("UPDATE garment_metadata SET metadata = ?", (json.dumps(older),))
+    answer = ok(scrape(client, url))
+    assert answer["cached"] is False and answer["product"]["sku"] == "NW-4411"
+    assert shop.count("/pages/jsonld_graph?older=1") == 2
+    assert json.loads(rows(app)[0]["metadata"])["availability"] == "InStock"
+
+
 def test_tracking_parameters_and_fragments_share_the_cache_entry(client, shop):
     ok(scrape(client, shop.url("/pages/og_only?colour=navy")))
     fetches = shop.count("/pages/og_only?colour=navy")

@@ -1,6 +1,7 @@
 """The three endpoints: envelopes, client HTML, extract-images, and every bad request answered as JSON."""
 import pytest
 
+from features.garments.extractors import PRODUCT_FIELDS
 from tests.conftest import sign_up
 from tests.garments.conftest import error, ok, scrape
 
@@ -21,9 +22,12 @@ def test_scrape_with_client_html_fetches_nothing(client, shop):
 
 def test_product_has_every_documented_field(client, shop):
     product = ok(scrape(client, shop.url("/pages/jsonld_graph")))["product"]
-    assert set(product) == {"title", "brand", "price", "currency", "images", "sizes", "colors", "fabric",
-                            "description", "category", "wardrobe_category", "category_section", "garment_type",
-                            "size_chart", "source_url", "canonical_url", "extractor", "field_sources"}
+    assert set(product) == PRODUCT_FIELDS == {
+        "title", "brand", "price", "list_price", "currency", "sku", "gtin", "availability", "images", "sizes", "colors",
+        "fabric", "description", "category", "wardrobe_category", "category_section", "garment_type", "size_chart",
+        "source_url", "canonical_url", "extractor", "field_sources"}
+    assert (product["sku"], product["gtin"], product["availability"], product["list_price"]) == \
+        ("NW-4411", None, "InStock", None)
 
 
 @pytest.mark.parametrize("body, status, code", [

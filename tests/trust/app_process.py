@@ -7,7 +7,8 @@
     server.stop()
 
 The child inherits the environment (DATABASE_URL and REDIS_URL included, so the PostgreSQL pass of the
-suite runs it on PostgreSQL) with the given settings on top. Used by tests/trust and bench/load_test.py.
+suite runs it on PostgreSQL) with the given settings on top. Used by tests/trust, bench/load_test.py and
+bench/bench_availability.py (which may serve another checkout: `root`).
 """
 import os
 import signal
@@ -38,8 +39,9 @@ def free_port():
 
 
 class AppProcess:
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, root=ROOT):
         self.env = env
+        self.root = root
         self.log_path = Path(log_path)
         self.process = None
         self.url = None
@@ -48,7 +50,7 @@ class AppProcess:
         """Start the server and return once /health answers (RuntimeError with its log if it never does)."""
         port = free_port()
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            self.process = subprocess.Popen([sys.executable, "app.py"], cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
                                             env={**os.environ, **self.env, "PORT": str(port)})
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout

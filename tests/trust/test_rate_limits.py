@@ -5,6 +5,9 @@ Sign-up, remove-bg and product pages count per client IP; login per IP, and fail
 fit checks and email changes per user, so one shopper cannot use up another's. The limits come from
 settings; RATELIMIT_ENABLED=false turns them off.
 """
+import threading
+import time
+
 import pytest
 
 from tests.conftest import unique_email
@@ -66,3 +69,34 @@ def test_rate_limits_can_be_switched_off(client, user):
     for setting, (key, send) in CASES.items():
         caller = {"ip": "10.0.0.3", "user": user, "account": user["email"]}[key]
         assert [send(client, caller).status_code for _ in range(3)].count(429) == 0, setting
+
+
+class TestPageReadsAtOnce:
+    """A request reading a shop's page may wait on the shop for SCRAPER_TOTAL_TIMEOUT, so one client may have only
+    MAX_PAGE_READS_PER_CLIENT of them running at once: a rate limit alone would let it hold every server thread."""
+
+    @pytest.fixture
+    def settings_overrides(self):
+        return {"RATELIMIT_ENABLED": True, "MAX_PAGE_READS_PER_CLIENT": 2, "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+                **{name: "1000 per minute" for name in SETTINGS}}
+
+    def test_one_client_cannot_have_more_page_reads_running_than_the_limit(self, client, user, shop):
+        slow = shop.url("/trickle?headers=3")
+        running = [threading.Thread(target=client.post, args=("/api/garments/scrape",),
+                                    kwargs={"json": {"url": slow}, **as_ip("10.0.0.7")}) for _ in range(2)]
+        for thread in running:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while shop.count("/trickle?headers=3") < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for refused in (client.post("/api/garments/extract-images", json={"url": slow}, **as_ip("10.0.0.7")),
+                        client.post("/api/fitting/check", headers=user["headers"], json={"url": slow},
+                                    **as_ip("10.0.0.7"))):
+            error = assert_refused(refused, (429,))
+            assert error["code"] == "TOO_MANY_CONCURRENT_REQUESTS" and refused.headers["Retry-After"] == "5"
+        other = client.post("/api/garments/scrape", json={"url": shop.url("/pages/jsonld_graph")}, **as_ip("10.0.0.8"))
+        assert other.status_code == 200
+        for thread in running:
+            thread.join()
+        again = client.post("/api/garments/scrape", json={"url": shop.url("/pages/jsonld_graph")}, **as_ip("10.0.0.7"))
+        assert again.status_code == 200

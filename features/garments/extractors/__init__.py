@@ -1,10 +1,10 @@
 """Product-page extractors (spec: BrandExtractor, DefaultExtractor, ZaraExtractor, BrandExtractorFactory)."""
-from features.garments.extractors.base import BrandExtractor
+from features.garments.extractors.base import PRODUCT_FIELDS, BrandExtractor
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.factory import BrandExtractorFactory
 from features.garments.extractors.page import ProductPage
 from features.garments.extractors.shopify import ShopifyExtractor
 from features.garments.extractors.zara import ZaraExtractor
 
-__all__ = ["BrandExtractor", "BrandExtractorFactory", "DefaultExtractor", "ProductPage", "ShopifyExtractor",
+__all__ = ["PRODUCT_FIELDS", "BrandExtractor", "BrandExtractorFactory", "DefaultExtractor", "ProductPage", "ShopifyExtractor",
            "ZaraExtractor"]

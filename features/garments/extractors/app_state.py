@@ -7,12 +7,13 @@ most like *this* product (a name plus sizes, prices, images…, preferring nodes
 the page URL and skipping recommendation subtrees), and fields are read from it by the key names
 shops actually use.
 """
+from urllib.parse import unquote
 
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
 from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
-                                                 parse_currency, unique)
+                                                 parse_currency, parse_gtin, parse_identifier, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
@@ -20,6 +21,15 @@ BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "manufacturername"
 DESCRIPTION_KEYS = ("description", "longdescription", "descriptionhtml", "bodyhtml", "info", "shortdescription")
 PRICE_KEYS = ("pricesalevalue", "saleprice", "currentprice", "finalprice", "displayprice", "price", "pricing",
               "prices", "pricerange", "whitepricevalue")
+# The price before a reduction, shown crossed out (WooCommerce's regular_price, Shopify's compare_at_price…).
+LIST_PRICE_KEYS = ("listprice", "originalprice", "regularprice", "wasprice", "compareatprice", "oldprice",
+                   "strikethroughprice", "crossedprice", "crossedoutprice", "rrp", "msrp", "recommendedretailprice",
+                   "previousprice", "pricebefore", "fullprice", "initialprice")
+SKU_KEYS = ("sku", "skuid", "skucode", "productsku", "articlenumber", "articleno", "articlecode", "itemnumber",
+            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber")
+MPN_KEYS = ("mpn", "manufacturerpartnumber", "partnumber", "manufacturersku", "modelnumber")
+GTIN_KEYS = ("gtin", "gtin13", "gtin14", "gtin12", "gtin8", "ean", "ean13", "eancode", "upc", "barcode", "isbn",
+             "isbn13")
 VARIANT_KEYS = ("sizes", "variants", "skus", "units", "simples", "items", "sizeoptions", "availablesizes")
 SIZE_ONLY_KEYS = ("sizes", "sizeoptions", "availablesizes")
 SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localizedsize", "displaysize",
@@ -29,6 +39,8 @@ SIZE_CODE_KEYS = ("size", "codesize")
 AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "issalable", "ispurchasable", "purchasable",
                      "availability", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "isinstock",
                      "stockstatus")
+# A product's own stock flag; its `quantity` is as often the quantity a shopper would add to the cart.
+PRODUCT_AVAILABILITY_KEYS = tuple(key for key in AVAILABILITY_KEYS if key != "quantity")
 COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
               "color", "colour", "colorfamily")
 COLOR_LIST_KEYS = ("colors", "colours", "colorways", "swatches")
@@ -60,7 +72,7 @@ _NOT_PRODUCT_IMAGE_KEY = compile_pattern(r"swatch|logo|icon|video|sizeguide", IG
 _IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
                              IGNORECASE)
 _MAX_NODES = 60_000
-_PRODUCT_ID_KEYS = ("sku", "productid", "articlecode", "styleid")
+_PRODUCT_ID_KEYS = ("productid", "styleid", *SKU_KEYS, *GTIN_KEYS)
 _ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
 _WORD = compile_pattern(r"\w+")
 _KEY_SEPARATORS = compile_pattern(r"[_\-\s]")
@@ -78,7 +90,7 @@ def read_app_state(page, title_hint=None):
         for node, score in _candidates(blob, page.url.lower(), hint):
             if score > best_score:
                 best, best_score = node, score
-    fields = read_node(best, page.base_url) if best is not None else {}
+    fields = read_node(best, page.base_url, page.url) if best is not None else {}
     if not fields.get("sizes"):
         fields["sizes"] = next((sizes for blob in blobs if (sizes := _sizes_anywhere(blob) or
                                                            _option_values(blob, SIZE_OPTION, with_availability=True))),
@@ -87,22 +99,32 @@ def read_app_state(page, title_hint=None):
         fields["colors"] = next((colors for blob in blobs if (colors := _option_values(blob, COLOR_OPTION))), [])
     if not fields.get("images"):
         fields["images"] = next((images for blob in blobs if (images := _gallery_anywhere(blob, page.base_url))), [])
-    return {field: value for field, value in fields.items() if value}
+    return {field: value for field, value in fields.items() if value not in (None, "", [], {})}
 
 
-def read_node(node, base_url):
-    """Normalised fields from one product node of any shop's state."""
-    selected = _selected_child(node)
+def read_node(node, base_url, page_url=""):
+    """Normalised fields from one product node of any shop's state; the variant the page URL names (or the
+    node marks as selected) gives its code, stock and, when the node has none, its price."""
+    url_text = unquote(page_url).lower()
+    selected = _url_selected_variant(node, url_text) or _selected_child(node)
     price, currency = _price(node)
     if price is None and selected:
         price, currency = _price(selected)
     variants = _variant_list(node)
+    named = [selected, node] if selected else [node]
+    codes = [code for item in named for _, value in _get(item, SKU_KEYS) if (code := parse_identifier(value))]
     return {
         "title": _first_text(node, TITLE_KEYS),
         "brand": _brand(node),
         "description": _first(node, DESCRIPTION_KEYS, clean_multiline),
         "price": price,
         "currency": currency,
+        "list_price": next((listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None),
+        "sku": next((code for code in codes if len(code) >= 4 and code.lower() in url_text), None) or next(
+            iter(codes), None),
+        "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
+        "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
+        "availability": _product_availability(node, selected, variants),
         "images": _images(node, base_url) or (_images(selected, base_url) if selected else []),
         "sizes": _sizes(variants),
         "colors": _colors(node, variants[1] if variants else []),
@@ -221,6 +243,29 @@ def _price(node):
     return None, None
 
 
+def _url_selected_variant(node, url_text):
+    """The element of the node's variant lists whose id, SKU or code the page URL names (`?variant=4471`)."""
+    for _, value in _get(node, VARIANT_KEYS):
+        elements = list(value.values()) if isinstance(value, dict) else value
+        for element in elements if isinstance(elements, list) else []:
+            identifiers = [str(identifier).lower() for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
+                           if isinstance(identifier, (str, int))] if isinstance(element, dict) else []
+            if any(len(identifier) >= 4 and identifier in url_text for identifier in identifiers):
+                return element
+    return None
+
+
+def _product_availability(node, selected, variants):
+    """The selected variant's stock, else the product's own flag, else whether any of its variants is in stock."""
+    for item in (selected, node):
+        available = _availability(item, PRODUCT_AVAILABILITY_KEYS) if isinstance(item, dict) else None
+        if available is not None:
+            return available
+    stated = [available for item in (variants[1] if variants else []) if isinstance(item, dict)
+              and (available := _availability(item)) is not None]
+    return any(stated) if stated else None
+
+
 def _selected_child(node):
     return next((value for key, value in node.items() if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))),
                 None)
@@ -271,8 +316,8 @@ def _sizes(variants):
     return [{"name": name, "available": available} for name, available in sizes.items()]
 
 
-def _availability(item):
-    for _, value in _get(item, AVAILABILITY_KEYS):
+def _availability(item, keys=AVAILABILITY_KEYS):
+    for _, value in _get(item, keys):
         if isinstance(value, dict):
             value = next((v for _, v in _get(value, ("stocklevel", "available", "quantity", "availabletoorder"))),
                          None)

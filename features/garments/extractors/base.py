@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
-from shared.garment_utils import categorize
+from shared.garment_utils import UNKNOWN_CATEGORY, categorize
+from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
+
+log = get_logger("garments.extractors")
 
 # Which layer to believe first, per field. "shop" is the shop-specific layer of a brand extractor.
 FIELD_PRIORITY = {
@@ -25,11 +28,32 @@ FIELD_PRIORITY = {
     "product_type": ("shop", "json-ld", "microdata", "app-state", "meta"),
     "canonical_url": ("meta", "shop", "json-ld"),
     "size_chart": ("shop", "html"),
+    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "url"),
+    "mpn": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
+    "gtin": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
+    "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
 }
+# The fields of every product answer (a cached answer without one of them was written by an older version).
+PRODUCT_FIELDS = frozenset({
+    "title", "brand", "price", "list_price", "currency", "sku", "gtin", "availability", "images", "sizes", "colors",
+    "fabric", "description", "category", "wardrobe_category", "category_section", "garment_type", "size_chart",
+    "source_url", "canonical_url", "extractor", "field_sources"})
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
+_AVAILABILITY_NAMES = {True: "InStock", False: "OutOfStock"}
+_LIST_PRICE_LIMIT = 10  # a crossed-out price more than ten times the price is another amount (often in cents)
 _BRAND_WORD = compile_pattern(r"[^\W_]+")
 _BRAND_WORDS = 8  # longer "brands" are sentences; their first words are enough to find them
 IMAGE_LIMIT = 24
+
+
+def isolated(page, layer, read, fallback=None):
+    """`read()`, or `fallback` when it raises: the failure is logged with the page's URL and the layer's
+    name, and the page is still read by every other layer (one layer's bug never costs the answer)."""
+    try:
+        return read()
+    except Exception:  # whatever the bug, it is this layer's alone
+        log.warning("product layer failed", extra={"url": page.url, "layer": layer}, exc_info=True)
+        return {} if fallback is None else fallback
 
 
 @dataclass(frozen=True)
@@ -64,15 +88,19 @@ class BrandExtractor(ABC):
         """The normalised product on the page, or None when the page shows no product."""
         findings = [finding for finding in self.read_layers(page, fetch_json) if finding.fields]
         fields, sources = merge(findings)
-        if not _is_product(fields, sources, page):
+        if not _is_product(fields, sources, page, findings):
             return None
         _fill_from_page(fields, sources, page, findings)
-        category = _categorize(fields, page)
+        category = isolated(page, "category", lambda: _categorize(fields, page), UNKNOWN_CATEGORY)
         return {
             "title": fields.get("title"),
             "brand": fields.get("brand"),
             "price": round(fields["price"], 2) if fields.get("price") else None,
+            "list_price": round(fields["list_price"], 2) if fields.get("list_price") else None,
             "currency": fields.get("currency") if fields.get("price") else None,
+            "sku": fields.get("sku"),
+            "gtin": fields.get("gtin"),
+            "availability": _AVAILABILITY_NAMES.get(fields.get("availability")),
             "images": (fields.get("images") or [])[:IMAGE_LIMIT],
             "sizes": fields.get("sizes") or [],
             "colors": fields.get("colors") or [],
@@ -95,15 +123,16 @@ def _fill_from_page(fields, sources, page, findings):
     description block, fabric stated in a description (the first layer's that states one, that block
     last) and a gallery found by the final title."""
     if not fields.get("description"):
-        block = description_block(page)
+        block = isolated(page, "description-block", lambda: description_block(page), "")
         if block:
             fields["description"], sources["description"] = block, "html"
     if not fields.get("fabric"):
-        fabric = next((found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), [])
+        fabric = isolated(page, "description-fabric", lambda: next(
+            (found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), []), [])
         if fabric:
             fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
-        images = gallery_images(page, fields["title"])
+        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"]), [])
         if images:
             fields["images"], sources["images"] = images, "html"
 
@@ -153,6 +182,8 @@ def merge(findings):
                 break
     _merge_price(findings, fields, sources)
     _merge_images(findings, fields, sources)
+    _merge_sku(fields, sources)
+    _infer_availability(fields, sources)
     return fields, sources
 
 
@@ -162,15 +193,47 @@ def _ordered(findings, order):
 
 
 def _merge_price(findings, fields, sources):
-    """The currency comes with the price it belongs to; another layer's currency only as a fallback."""
-    priced = next((f for f in _ordered(findings, FIELD_PRIORITY["price"]) if f.fields.get("price")), None)
+    """The currency and the list price come with the price they belong to; another layer's currency only as a
+    fallback, and its list price only when it is above the price (a crossed-out price is the higher one), up to
+    ten times it."""
+    # A price whose offer has expired (`priceValidUntil` passed) yields to a current one from another layer.
+    ordered = sorted(_ordered(findings, FIELD_PRIORITY["price"]), key=lambda f: bool(f.fields.get("price_expired")))
+    priced = next((f for f in ordered if f.fields.get("price")), None)
     if priced is None:
         return
-    fields["price"], sources["price"] = priced.fields["price"], priced.source
+    visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price")), None)
+    if visible and visible.fields.get("list_price") and abs(visible.fields["list_price"] - priced.fields["price"]) < 0.01 \
+            and visible.fields["price"] < priced.fields["price"]:
+        priced = visible  # the page crosses out the price its data states: the data lags behind a reduction
+    price = fields["price"] = priced.fields["price"]
+    sources["price"] = priced.source
     currency_from = priced if priced.fields.get("currency") else next(
-        (f for f in _ordered(findings, FIELD_PRIORITY["price"]) if f.fields.get("currency")), None)
+        (f for f in ordered if f.fields.get("currency")), None)
     if currency_from is not None:
         fields["currency"], sources["currency"] = currency_from.fields["currency"], currency_from.source
+    listed = next((f for f in [priced, *ordered]
+                   if price < (f.fields.get("list_price") or 0) <= _LIST_PRICE_LIMIT * price), None)
+    if listed is not None:
+        fields["list_price"], sources["list_price"] = listed.fields["list_price"], listed.source
+
+
+def _infer_availability(fields, sources):
+    """Stock no layer states, as a shopper reads it: in stock when a size is, sold out when every size is, and
+    otherwise in stock when the page offers the product at a price with nothing saying it is sold out."""
+    if fields.get("availability") is not None:
+        return
+    flags = [size.get("available") for size in fields.get("sizes") or [] if isinstance(size, dict)]
+    if flags and all(flag is not None for flag in flags):
+        fields["availability"], sources["availability"] = any(flags), "sizes"
+    elif fields.get("price"):
+        fields["availability"], sources["availability"] = True, "price"
+
+
+def _merge_sku(fields, sources):
+    """The shop's own code; the maker's part number (mpn) stands in when no layer but the URL has one."""
+    mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
+    if mpn and sources.get("sku") in (None, "url"):
+        fields["sku"], sources["sku"] = mpn, mpn_source
 
 
 def _merge_images(findings, fields, sources):
@@ -185,11 +248,14 @@ def _merge_images(findings, fields, sources):
         fields["images"], sources["images"] = best.fields["images"], best.source
 
 
-def _is_product(fields, sources, page):
-    """A title from structured data, or a titled page that states a price as a product page."""
+def _is_product(fields, sources, page, findings):
+    """A title from structured data; or a titled page that states a price as a product page, or whose main
+    heading has a buy box beside it (a price, an add-to-cart control or a word about stock)."""
     if not fields.get("title"):
         return False
     if sources["title"] not in ("meta", "html"):
         return True
     declared_product = "product" in (page.meta_value("og:type") or "").lower()
-    return bool(fields.get("price")) and (declared_product or sources.get("price") != "html")
+    if fields.get("price") and (declared_product or sources.get("price") != "html"):
+        return True
+    return any(finding.kind == "html" and finding.fields.get("for_sale") for finding in findings)

@@ -4,15 +4,15 @@ Gallery images (named after the product in their alt text), size selectors, "Col
 composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
 other products) are skipped everywhere.
 """
-import copy
-
 import lxml.html
+from lxml import etree
 
+from features.garments.extractors.buy_box import DISABLED_CLASS, SOLD_OUT, main_heading, read_buy_box
 from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
                                                  unique_materials)
 from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url, parse_currency,
-                                                 parse_price, unique)
+from features.garments.extractors.page import following_text, next_element
+from features.garments.extractors.values import absolute_url, clean_multiline, clean_text, large_image_url, unique
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
@@ -21,18 +21,13 @@ _NOT_SIZE_CONTAINER = compile_pattern(r"guide|chart|finder|advisor|calculator|fi
                                       r"image|img|swatch-?color|colou?r|quantity|qty", IGNORECASE)
 _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
 _SIZE_SUFFIX = compile_pattern(r"\s+[-–—|(]\s*[^\d]*$")
-_SOLD_OUT = compile_pattern(r"sold ?out|out of stock|not available|unavailable|ausverkauft|nicht verfügbar|épuisé|"
-                       r"indisponible|agotado|no disponible|esaurito|non disponibile|uitverkocht|"
-                       r"niet beschikbaar|esgotado|indisponível", IGNORECASE)
 _NOT_A_SIZE = compile_pattern(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
-                         r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", IGNORECASE)
+                              r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", IGNORECASE)
 _COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
-_DISABLED_CLASS = compile_pattern(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
-                             r"inactive|not-?available|is-?empty", IGNORECASE)
 _COLOR_LABEL = compile_pattern(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
                                IGNORECASE)
 _COLOR_CONTAINER = compile_pattern(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
-                              r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", IGNORECASE)
+                                   r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", IGNORECASE)
 _NOT_COLOR_CONTAINER = compile_pattern(r"filter|facet|refine|image|img|gallery|media|photo", IGNORECASE)
 # What a form writes after an option's label while the chosen value is still empty ("Color: Required").
 _FORM_HINT = compile_pattern(r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
@@ -52,10 +47,6 @@ _MATERIALS_ONLY = compile_pattern(
     rf"^(?:\s*(?:\d{{1,3}}(?:[.,]\d+)?\s*%|{'|'.join(escape(word) for word in MATERIAL_WORDS)}|{_FILLER_WORDS}"
     rf"|[,;/&+.()-]))+\s*$", IGNORECASE)
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
-_PRICE_CLASS = compile_pattern(r"price", IGNORECASE)
-_NOT_CURRENT_PRICE = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|list|rrp|uvp|deprecated|"
-                                r"crossed|(?<![a-z])(?:from|unit|per)(?![a-z])|installment|klarna|shipping", IGNORECASE)
-_STRUCK_THROUGH = ("del", "s", "strike")
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
@@ -81,12 +72,13 @@ _PERCENTAGE = compile_pattern(r"\d\s*%")
 def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
     title = h1_title(page)
-    price, currency = _price(page)
+    buy_box = read_buy_box(page)
     return {
+        **buy_box,
+        # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
+        "currency": buy_box.get("currency") or regional_currency(page),
         "title": title,
         "brand": _brand(page),
-        "price": price,
-        "currency": currency or regional_currency(page),  # the last resort for a price stated without one
         "images": gallery_images(page, title_hint or title),
         "sizes": _sizes(page),
         "colors": _colors(page, title_hint or title),
@@ -189,12 +181,9 @@ def _largest_srcset(srcset):
 
 
 def h1_title(page):
-    """The text of the page's first h1 outside other products' blocks."""
-    for h1 in page.tree.iter("h1"):
-        text = clean_text(h1.text_content())
-        if text and not page.in_other_product(h1):
-            return text
-    return None
+    """The text of the page's main heading (its first h1 outside other products' blocks)."""
+    heading = main_heading(page)
+    return clean_text(heading.text_content()) if heading is not None else None
 
 
 def _brand(page):
@@ -205,29 +194,6 @@ def _brand(page):
         if text and len(text) <= 40:
             return text
     return None
-
-
-def _price(page):
-    for element in page.tree.xpath("//*[contains(translate(@class,'PRICE','price'),'price')]"):
-        marker = element.get("class", "")
-        if (_NOT_CURRENT_PRICE.search(marker) or page.in_other_product(element)
-                or any(a.tag in _STRUCK_THROUGH for a in element.iterancestors())):
-            continue
-        text = _current_price_text(element)
-        if text and len(text) <= 30 and parse_currency(text) and parse_price(text):
-            return parse_price(text), parse_currency(text)
-    return None, None
-
-
-def _current_price_text(element):
-    """The element's text without the struck-through or was/list prices it also holds."""
-    current = copy.deepcopy(element)
-    for inner in list(current.iterdescendants()):
-        if not isinstance(inner.tag, str):
-            continue
-        if inner.tag in _STRUCK_THROUGH or _NOT_CURRENT_PRICE.search(inner.get("class") or ""):
-            inner.drop_tree()
-    return clean_text(current.text_content())
 
 
 def _sizes(page):
@@ -259,7 +225,8 @@ def _size_options(container):
     for attribute in _OPTION_ATTRIBUTES:
         items = items or container.xpath(f".//*[@{attribute}]")
     items = items or container.xpath(".//option") or container.xpath(".//li") or container.xpath(".//button") or \
-        container.xpath(".//input[@type='radio']") or [e for e in container.iter() if len(e) == 0 and e is not container]
+        container.xpath(".//input[@type='radio']") or [e for e in container.iter(etree.Element)
+                                                          if len(e) == 0 and e is not container]
     return _labelled_sizes(items)
 
 
@@ -287,7 +254,7 @@ def _radio_label(item):
         return None
     identifier = item.get("id")
     labels = item.getroottree().xpath("//label[@for=$id]", id=identifier) if identifier else []
-    following = item.getnext()
+    following = next_element(item)
     return labels[0] if labels else following if following is not None and following.tag == "label" else None
 
 
@@ -297,10 +264,10 @@ def _size_label(raw):
         return None, False
     text = _SIZE_PREFIX.sub("", text)
     suffix = _SIZE_SUFFIX.search(text)
-    sold_out = bool(_SOLD_OUT.search(text))
+    sold_out = bool(SOLD_OUT.search(text))
     if suffix and not _DIGIT.search(suffix.group()):
         text = text[:suffix.start()]
-    text = _SOLD_OUT.sub("", text).strip(" -–|")
+    text = SOLD_OUT.sub("", text).strip(" -–|")
     if not text or len(text) > 24 or not _WORD_CHARACTER.search(text):
         return None, False
     return text, sold_out
@@ -311,7 +278,7 @@ def _is_disabled(item):
         if element is None:
             continue
         if (element.get("disabled") is not None or element.get("aria-disabled") == "true"
-                or _DISABLED_CLASS.search(element.get("class", ""))
+                or DISABLED_CLASS.search(element.get("class", ""))
                 or (element.get("data-availability") or "").lower() in ("unavailable", "notavailable", "soldout")):
             return True
     return False
@@ -327,7 +294,7 @@ def _labelled_color(page):
         match = _COLOR_LABEL.match(own)
         if not match or page.in_other_product(element):
             continue
-        value = clean_text(own[match.end():]) or _following_text(element)
+        value = clean_text(own[match.end():]) or following_text(element)
         if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value) and not _FORM_HINT.fullmatch(value):
             return [value]
     return []
@@ -366,15 +333,6 @@ def _is_selected(element):
         or element.get("checked") is not None or bool(_SELECTED_CLASS.search(element.get("class", "")))
 
 
-def _following_text(element):
-    """Text right after a label: its children, else the text after it, else the next sibling element."""
-    inner = clean_text("".join(child.text_content() for child in element if isinstance(child.tag, str)))
-    if inner or clean_text(element.tail):
-        return inner or clean_text(element.tail)
-    sibling = element.getnext()
-    return clean_text(sibling.text_content()) if sibling is not None else None
-
-
 def _fabric(page):
     return _labelled_fabric(page) or _fabric_by_class(page)
 
@@ -386,10 +344,11 @@ def _labelled_fabric(page):
         own = clean_text(element.text) or ""
         match = _FABRIC_LABEL.match(own)
         if match and not page.in_other_product(element):
-            value = clean_text(own[match.end():]) or _following_text(element)
+            value = clean_text(own[match.end():]) or following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
-        elif element.tag in ("dt", "th") and element.getnext() is not None and not page.in_other_product(element):
-            found += _fabric_from_line(f"{own}: {clean_text(element.getnext().text_content()) or ''}")
+        elif element.tag in ("dt", "th") and (value := next_element(element)) is not None \
+                and not page.in_other_product(element):
+            found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
             found += _fabric_from_line(clean_text(element.text_content()) or "")
     return unique_materials(found)

@@ -1,8 +1,9 @@
 """OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
 from urllib.parse import urlsplit
 
-from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_currency,
-                                                 parse_price, unique)
+from features.garments.extractors.schema_org import node_types
+from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_availability,
+                                                 parse_currency, parse_gtin, parse_identifier, parse_price, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 
@@ -16,20 +17,35 @@ REGION_CURRENCIES = {
     "AE": "AED", "SA": "SAR",
 }
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " : ")
+_SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
 _LOCALE_REGION = compile_pattern(r"[-_]([A-Za-z]{2})$")
 _PRICE_LABEL = compile_pattern(r"price|preis|prix|precio|prezzo|prijs|preço", IGNORECASE)
 
 
 def read_meta(page):
     """Fields the page's meta tags state about the product."""
-    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount",
+    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount", "og:price",
                                  "twitter:data1" if _twitter_label_is_price(page) else "")
+    price = parse_price(price_text)
+    # A sale price beside the price makes the price the one crossed out (Facebook's catalogue tags).
+    sale = parse_price(page.meta_value("product:sale_price:amount", "og:sale_price:amount"))
+    listed = parse_price(page.meta_value("product:original_price:amount", "og:price:standard_amount"))
+    if sale and price and sale < price:
+        price, listed = sale, listed or price
     currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency", "pricecurrency"))
+    retailer_id = page.meta_value("product:retailer_item_id", "product:sku", "og:sku")
     return {
         "title": _title_without_shop(clean_text(page.meta_value("og:title", "twitter:title")), page),
         "brand": clean_text(page.meta_value("product:brand", "og:brand")),
-        "price": parse_price(price_text),
+        "price": price,
+        "list_price": listed,
         "currency": currency or (parse_currency(price_text) if price_text else None),
+        "availability": parse_availability(page.meta_value("product:availability", "og:availability")),
+        # Some shops give their catalogue the product's barcode as its id: a valid GTIN is a GTIN, not a SKU.
+        "sku": parse_identifier(retailer_id) if not parse_gtin(retailer_id) else None,
+        "gtin": parse_gtin(page.meta_value("product:gtin", "product:ean", "product:upc", "og:upc", "og:ean",
+                                           "books:isbn")) or parse_gtin(retailer_id),
         "images": unique(large_image_url(value, page.base_url)
                          for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
                          for value in page.meta.get(key, [])),
@@ -41,11 +57,34 @@ def read_meta(page):
 
 
 def read_site(page):
-    """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi)."""
-    name = clean_text(page.meta_value("og:site_name", "application-name", "apple-mobile-web-app-title"))
-    if name and not _DOMAIN_NAME.search(name) and len(name) <= 40:
-        return {"brand": name}
-    return {}
+    """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi): as its
+    meta tags, its schema.org WebSite/Organization or its page title name it (not a domain name)."""
+    name = next((name for name in _site_names(page) if name and not _DOMAIN_NAME.search(name) and len(name) <= 40),
+                None)
+    return {"brand": name} if name else {}
+
+
+def _site_names(page):
+    yield clean_text(page.meta_value("og:site_name", "application-name", "apple-mobile-web-app-title"))
+    for document in page.json_ld:
+        top = document.get("@graph", [document]) if isinstance(document, dict) else document
+        for node in top if isinstance(top, list) else []:
+            if isinstance(node, dict) and node_types(node) & _SITE_TYPES:
+                yield clean_text(node.get("name"))
+    yield _title_site_name(page)
+
+
+def _title_site_name(page):
+    """The first or last part of the page's <title> ("Kettle | Homeware") when the site's host name spells it."""
+    title = clean_text(page.tree.findtext(".//title")) or ""
+    host = "".join(character for character in (urlsplit(page.url).hostname or "") if character.isalnum())
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.partition(separator)
+        for part in (title.rpartition(separator)[2], head) if found else ():
+            key = "".join(character for character in part.lower() if character.isalnum())
+            if len(key) >= 3 and key in host:
+                return part.strip()
+    return None
 
 
 def regional_currency(page):
@@ -67,7 +106,7 @@ def _title_without_shop(title, page):
     if not title:
         return None
     site = clean_text(page.meta_value("og:site_name"))
-    for separator in (" | ", " - ", " – ", " — "):
+    for separator in _TITLE_SEPARATORS:
         head, _, tail = title.rpartition(separator)
         if head and site and site.lower().split()[0] in tail.lower():
             return head.strip()

@@ -11,7 +11,9 @@ from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
 _COMMENT_WRAPPERS = compile_pattern(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
-_JS_TOKEN = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|[^'"`]+|['"`]""", DOTALL)
+# A JS string literal, and a run of other code (see _js_tokens).
+_JS_STRING = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", DOTALL)
+_JS_CODE = compile_pattern(r"""[^'"`]+""")
 _JS_ESCAPE = compile_pattern(r'\\(x[0-9a-fA-F]{2}|.)|"', DOTALL)
 _TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
 # `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`;
@@ -192,6 +194,20 @@ class ProductPage:
 
 
 
+def next_element(element):
+    """The element's next sibling element (comments and processing instructions are skipped), or None."""
+    return next(element.itersiblings(etree.Element), None)
+
+
+def following_text(element):
+    """Text right after a label: its children, else the text after it, else the next sibling element."""
+    inner = clean_text("".join(child.text_content() for child in element if isinstance(child.tag, str)))
+    if inner or clean_text(element.tail):
+        return inner or clean_text(element.tail)
+    sibling = next_element(element)
+    return clean_text(sibling.text_content()) if sibling is not None else None
+
+
 def _is_inside_item_scope(element):
     return any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
 
@@ -236,7 +252,7 @@ def parse_js_object(text, start, budget=None):
 
 def _js_string(text, start, budget):
     """The value of the JS string literal at `start` (for `JSON.parse('…')`), or None."""
-    token = _JS_TOKEN.match(text, start)
+    token = _JS_STRING.match(text, start)
     # An unterminated string was looked for up to the end of the text.
     if not budget.spend(len(token.group()) if token and _is_string(token.group()) else len(text) - start):
         return None
@@ -273,11 +289,36 @@ class _ScanBudget:
         return self.left > 0
 
 
+def _js_tokens(text, start=0):
+    """(offset, token) of the JS from `start`: whole string literals, runs of other code, and a quote
+    that opens no string as a token of its own.
+
+    Looking for the end of a string that never ends reads to the end of its line (of the text, for a
+    backtick); every quote of the same kind before that point is inside that unended string's
+    reach, so it cannot end either and is not looked at again (a line of `"\\"\\"\\"…` would
+    otherwise be read once per quote)."""
+    unended_until = {}
+    position = start
+    while position < len(text):
+        char = text[position]
+        if char not in "'\"`":
+            token = _JS_CODE.match(text, position).group()
+        elif unended_until.get(char, -1) > position:
+            token = char
+        else:
+            string = _JS_STRING.match(text, position)
+            token = string.group() if string else char
+            if not string:
+                line_end = text.find("\n", position)
+                unended_until[char] = len(text) if char == "`" or line_end < 0 else line_end
+        yield position, token
+        position += len(token)
+
+
 def _literal_end(text, start, budget=None):
     """The index just after the bracket (or parenthesis) that closes the one at `start`, or None."""
     depth = 0
-    for match in _JS_TOKEN.finditer(text, start):
-        token = match.group()
+    for position, token in _js_tokens(text, start):
         if budget is not None and not budget.spend(len(token)):
             return None
         if len(token) > 1 and token[0] in "'\"`":
@@ -288,7 +329,7 @@ def _literal_end(text, start, budget=None):
             elif char in "}])":
                 depth -= 1
                 if depth == 0:
-                    return match.start() + offset + 1
+                    return position + offset + 1
     return None
 
 
@@ -311,8 +352,8 @@ def _nuxt_state(text, match):
             return used.group()
         return values.get(used.group(), "null" if used.group() in names else used.group())
 
-    tokens = [token.group() if _is_string(token.group()) else _NUXT_PARAMETER.sub(argument, token.group())
-              for token in _JS_TOKEN.finditer(text[match.end():end])]
+    tokens = [token if _is_string(token) else _NUXT_PARAMETER.sub(argument, token)
+              for _, token in _js_tokens(text[match.end():end])]
     return parse_js_object("".join(tokens), 0)
 
 
@@ -343,7 +384,7 @@ def devalue_unflatten(values):
 
 
 def _plain_literals(js):
-    tokens = [match.group() for match in _JS_TOKEN.finditer(js)]
+    tokens = [token for _, token in _js_tokens(js)]
     output = []
     index = 0
     while index < len(tokens):

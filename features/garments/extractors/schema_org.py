@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
-                                                 parse_availability, parse_currency, parse_price, unique)
+                                                 parse_availability, parse_currency, parse_gtin, parse_identifier,
+                                                 parse_price, plausible_price, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "someproducts"}
@@ -25,6 +26,9 @@ MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents"
 _CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
                   "value")
 _VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
+# The shop's own code for the product, best first; `mpn` is the maker's part number, a weaker stand-in.
+_SKU_KEYS = ("sku", "productID", "productGroupID")
+_GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn", "identifier", "productID")
 _NOT_PAID_PRICE = compile_pattern(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE)
 _MAX_DEPTH = 12
 _SIZE_LABEL = compile_pattern(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
@@ -76,13 +80,22 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     selected = selected_variant(variants, page_url or base_url)
     nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
     offers = [offer for node in nodes for offer in _offers(node)]
-    price, currency = _price_and_currency(offers)
+    price, currency, list_price, stale = _price_and_currency(offers)
+    named = [selected, main] if selected else [main]
+    sku, mpn = product_codes(named, offers if len(offers) == 1 else [], page_url or base_url)
     return {
         "title": name,
         "brand": brand_name(main.get("brand")) or brand_name(main.get("manufacturer")),
         "description": clean_multiline(main.get("description")),
         "price": price,
         "currency": currency,
+        "list_price": list_price,
+        "price_expired": stale,
+        "sku": sku,
+        "mpn": mpn,
+        "gtin": next((gtin for node in named + offers for key in _GTIN_KEYS if (gtin := parse_gtin(node.get(key)))),
+                     None),
+        "availability": _availability(nodes, selected),
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
         "colors": unique(clean_text(color) for node in nodes for color in _as_list(node.get("color"))),
@@ -107,6 +120,17 @@ def main_product(products, page_url, page_title=None):
             identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
 
     return max(products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title)))
+
+
+def product_codes(nodes, offers, page_url):
+    """(sku, mpn) of the product: the code the page URL names if one of its codes is there (`/p/ab-1234`),
+    else its own `sku`/`productID` (the selected variant's first), and the maker's part number apart."""
+    url_text = unquote(page_url or "").lower()
+    codes = [(key, code) for node in [*nodes, *offers] for key in (*_SKU_KEYS, "mpn")
+             if (code := parse_identifier(node.get(key)))]
+    in_url = next((code for _, code in codes if len(code) >= 4 and code.lower() in url_text), None)
+    sku = in_url or next((code for key, code in codes if key != "mpn"), None)
+    return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
 
 
 def title_likeness(name, title):
@@ -202,7 +226,8 @@ def minor_units_price(node):
     cents = next((_key(node, key) for key in MINOR_UNIT_KEYS if isinstance(_key(node, key), (int, float, str))), None)
     digits = _key(node, "fractiondigits")
     price = parse_price(cents) if cents is not None and _DIGITS.fullmatch(str(cents).strip()) else None
-    return price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2) if price else None
+    return plausible_price(price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2)) if price \
+        else None
 
 
 def currency_value(value, depth=0):
@@ -229,23 +254,37 @@ def _offers(node):
 
 
 def _price_and_currency(offers):
-    """The price of the first offer still valid (an expired `priceValidUntil` goes last), read from its
-    price, its price specification that is not a list or strike-through price, or a wrapped value."""
+    """(price, currency, list price, expired?) of the first offer still valid (an expired `priceValidUntil` goes
+    last), the price read from its price, its price specification that is not a list or strike-through price, or
+    a wrapped value; the list price from the specification that says it is one."""
     for offer in sorted(offers, key=_expired):
-        specification = _current_specification(offer.get("priceSpecification"))
+        specifications = [item for item in _as_list(offer.get("priceSpecification")) if isinstance(item, dict)]
+        specification = _current_specification(specifications)
         price = price_value(offer.get("price")) or price_value(specification) or price_value(offer)
         if price:
             currency = currency_value(offer) or currency_value(specification) or currency_value(
                 offer.get("lowprice") or offer.get("lowPrice")) or currency_value(offer.get("price"))
-            return price, currency
-    return None, None
+            listed = next((value for item in specifications if _NOT_PAID_PRICE.search(str(item.get("priceType", "")))
+                           and (value := price_value(item))), None)
+            return price, currency, listed, _expired(offer)
+    return None, None, None, False
 
 
-def _current_specification(value):
+def _current_specification(specifications):
     """The specification of the price to pay among several (Google's sale price beside a StrikethroughPrice)."""
-    specifications = [item for item in _as_list(value) if isinstance(item, dict)]
     return next((item for item in specifications if not _NOT_PAID_PRICE.search(str(item.get("priceType", "")))),
                 specifications[0] if specifications else None)
+
+
+def _availability(nodes, selected=None):
+    """Whether the selected variant is in stock, else the product: True when one of its offers is in stock,
+    False when they all say it is not, None when none says."""
+    for group in ([selected] if selected else [], nodes):
+        stated = [available for node in group for item in [node, *_offers(node)]
+                  if (available := parse_availability(item.get("availability"))) is not None]
+        if stated:
+            return any(stated)
+    return None
 
 
 def _expired(offer):

@@ -8,10 +8,11 @@ product is chosen by its handle, the last part of the /products/ URL.
 """
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from features.garments.extractors.base import Findings
+from features.garments.extractors.base import Findings, isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.schema_org import looks_like_size
-from features.garments.extractors.values import clean_multiline, clean_text, large_image_url, unique
+from features.garments.extractors.values import (MAX_PRICE, clean_multiline, clean_text, large_image_url, parse_gtin,
+                                                 parse_identifier, plausible_price, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 _SIZE_OPTION = compile_pattern(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", IGNORECASE)
@@ -21,6 +22,7 @@ _ACTIVE_CURRENCY = compile_pattern(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s
 _PRODUCT_HANDLE = compile_pattern(r"/products/([^/?#]+)")
 _JSON_SUFFIX = compile_pattern(r"\.(?:js|json)$")
 _DIGITS = compile_pattern(r"\d+")
+_CENTS_DIGITS = 15  # more digits in cents than any price has
 
 
 class ShopifyExtractor(DefaultExtractor):
@@ -32,15 +34,22 @@ class ShopifyExtractor(DefaultExtractor):
         return bool(_SHOPIFY_MARKERS.search(page.html or ""))
 
     def read_layers(self, page, fetch_json=None):
-        product = embedded_product(page) or _fetched_product(page.url, fetch_json)
-        analytics = _analytics_product(page)
-        fields = read_shopify_product(product, page.base_url, page.url) if product else \
-            read_analytics_product(analytics) if analytics else {}
-        source = "shopify-json" if product or not analytics else "shopify-analytics"
-        if fields and not fields.get("currency"):
-            active = _ACTIVE_CURRENCY.search(page.html or "")
-            fields["currency"] = active.group(1) if active else None
+        source, fields = isolated(page, "shopify", lambda: read_shopify_page(page, fetch_json), ("shopify-json", {}))
         return [Findings("shop", source, fields), *super().read_layers(page, fetch_json)]
+
+
+def read_shopify_page(page, fetch_json=None):
+    """(source, fields) of the page's Shopify product: its product JSON (embedded, else fetched), else the
+    analytics summary."""
+    product = embedded_product(page) or _fetched_product(page.url, fetch_json)
+    analytics = _analytics_product(page)
+    fields = read_shopify_product(product, page.base_url, page.url) if product else \
+        read_analytics_product(analytics) if analytics else {}
+    source = "shopify-json" if product or not analytics else "shopify-analytics"
+    if fields and not fields.get("currency"):
+        active = _ACTIVE_CURRENCY.search(page.html or "")
+        fields["currency"] = active.group(1) if active else None
+    return source, fields
 
 
 def embedded_product(page):
@@ -66,12 +75,15 @@ def product_json_url(url):
 
 def read_shopify_product(product, base_url, page_url=None):
     """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3); the variant
-    the page URL selects (`?variant=<id>`) gives the price, the first colour and the first image."""
+    the page URL selects (`?variant=<id>`) gives the price, the first colour and the first image, and its
+    code, barcode, stock and compare-at price (the variant the page shows first when the URL selects none)."""
     options = [option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []]
     variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
     size_key = _option_key(options, _SIZE_OPTION)
     color_key = _option_key(options, _COLOR_OPTION)
     selected = _selected_variant(variants, page_url)
+    shown = selected or next((variant for variant in variants if variant.get("available") is not False),
+                             variants[0] if variants else {})
     featured = selected.get("featured_image") if selected and isinstance(selected.get("featured_image"), dict) else {}
     images = [featured.get("src")] + [image.get("src") if isinstance(image, dict) else image
                                       for image in product.get("images") or []]
@@ -82,6 +94,11 @@ def read_shopify_product(product, base_url, page_url=None):
         "price": _price(selected.get("price") if selected else product.get("price") if product.get("price") is not None
                         else (variants[0].get("price") if variants else None)),
         "currency": None,
+        "list_price": _price(shown.get("compare_at_price") or product.get("compare_at_price")),
+        "sku": parse_identifier(shown.get("sku")),
+        "gtin": parse_gtin(shown.get("barcode")),
+        "availability": _available(selected) if selected else _available(product) if "available" in product
+        else any(_available(variant) for variant in variants) if variants else None,
         "images": unique(large_image_url(image, base_url) for image in images),
         "sizes": _option_values(variants, size_key, with_availability=True) if size_key else [],
         "colors": _option_values([selected, *variants] if selected else variants, color_key) if color_key else [],
@@ -109,6 +126,10 @@ def read_analytics_product(product):
                          for value in values if not looks_like_size(value)),
         "product_type": clean_text(product.get("type")),
     }
+
+
+def _available(item):
+    return item.get("available") is not False
 
 
 def _selected_variant(variants, page_url):
@@ -164,11 +185,11 @@ def _price(value):
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value / 100 if value > 0 else None
+        return plausible_price(value / 100) if 0 < value <= MAX_PRICE * 100 else None
     text = str(value).strip()
     if _DIGITS.fullmatch(text):
-        return int(text) / 100 or None
+        return _price(int(text)) if len(text) <= _CENTS_DIGITS else None
     try:
-        return float(text) or None
+        return plausible_price(float(text))
     except ValueError:
         return None

@@ -1,8 +1,9 @@
 """Turning the raw values shops publish into clean ones: text, prices, currencies, availability, URLs."""
 import html
+import math
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from shared.text_patterns import IGNORECASE, compile_pattern
+from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _TAG = compile_pattern(r"<[^>]+>")
 _SPACE = compile_pattern(r"\s+")
@@ -14,17 +15,27 @@ CURRENCY_SYMBOLS = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS",
     "zł": "PLN", "kč": "CZK", "ft": "HUF", "lei": "RON", "r$": "BRL", "a$": "AUD", "c$": "CAD", "nz$": "NZD",
     "hk$": "HKD", "us$": "USD", "chf": "CHF", "ر.س": "SAR", "د.إ": "AED", "د.ك": "KWD", "ر.ق": "QAR",
+    "₸": "KZT", "тг": "KZT", "₴": "UAH", "грн": "UAH", "руб": "RUB", "лв": "BGN", "₫": "VND", "₱": "PHP",
+    "฿": "THB", "원": "KRW", "円": "JPY", "元": "CNY", "₦": "NGN",
 }
+# Symbols several currencies share: the page's country tells which one is meant.
+AMBIGUOUS_CURRENCY = compile_pattern(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", IGNORECASE)
 _ISO_CURRENCIES = {
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB",
     "JPY", "CNY", "KRW", "INR", "AUD", "NZD", "CAD", "MXN", "BRL", "ARS", "CLP", "COP", "PEN", "UYU",
     "ZAR", "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "EGP", "ILS", "HKD", "SGD", "MYR", "THB", "IDR",
     "PHP", "VND", "TWD", "ISK", "UAH", "MAD", "NGN", "KES",
 }
+# A symbol made of letters counts only as a word of its own ("ft" in "gift" is no forint).
+_CURRENCY_SYMBOL = compile_pattern("|".join(
+    rf"(?<![^\W\d_]){escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else escape(symbol)
+    for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)))
 _AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presale", "preorder", "backorder",
-              "available", "true", "1", "yes", "instoreonly"}
+              "available", "true", "1", "yes", "instoreonly", "availablefororder", "lowstock", "low_stock",
+              "lowonstock", "low_on_stock", "limitedstock", "in-stock"}
 _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
-                "false", "0", "no", "coming_soon", "comingsoon"}
+                "false", "0", "no", "coming_soon", "comingsoon", "out-of-stock", "sold-out", "notavailable",
+                "not_available"}
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
@@ -35,8 +46,18 @@ _NOT_PRODUCT_IMAGE = compile_pattern(r"swatch|sprite|placeholder|spinner|(?<![a-
 _NUMBER = compile_pattern(r"\d[\d.,\s\u00a0\u202f'’]*")
 _LINE_BREAK_TAG = compile_pattern(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>")
 _DIGIT_GROUPING = compile_pattern(r"[\s\u00a0\u202f'’]")
-_CURRENCY_CODE = compile_pattern(r"\b([A-Z]{3})\b")
+_CURRENCY_CODE = compile_pattern(r"(?<![A-Z])[A-Z]{3}(?![A-Z])")
 _DIGITS = compile_pattern(r"\d+")
+# A minus sign right before the number or its currency symbol ("-5", "-€5"): a refund or a discount, no price.
+_NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
+_WORD_CHARACTER = compile_pattern(r"\w")
+_GTIN_SEPARATORS = compile_pattern(r"[\s-]")
+# No shop asks more than this; a longer number is an id, a phone number or garbage, not a price. Less than a cent
+# is no price either (it would round to 0).
+MAX_PRICE = 1e12
+MIN_PRICE = 0.01
+_IDENTIFIER_LIMIT = 64
+_GTIN_LENGTHS = (8, 12, 13, 14)
 
 
 def clean_text(value):
@@ -68,16 +89,25 @@ def clean_multiline(value):
 
 
 def parse_price(value):
-    """A price as float from a number or a real-world string ("1.299,95 €", "$49", "49,99 EUR", "$3.499")."""
+    """A price as float from a number or a real-world string ("1.299,95 €", "$49", "49,99 EUR", "$3.499");
+    None for anything that cannot be a price: negative, zero, NaN, infinite or absurdly large."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if value > 0 else None
-    match = _NUMBER.search(str(value))
-    if not match:
+    if isinstance(value, int):
+        return float(value) if 0 < value <= MAX_PRICE else None  # whole units: 1 is a price
+    if isinstance(value, float):
+        return plausible_price(value)
+    text = str(value)
+    match = _NUMBER.search(text)
+    if not match or _NEGATIVE.search(text[:match.start()]):
         return None
-    number = _to_float(_DIGIT_GROUPING.sub("", match.group()).strip(".,"))
-    return number if number and number > 0 else None
+    return plausible_price(_to_float(_DIGIT_GROUPING.sub("", match.group()).strip(".,")))
+
+
+def plausible_price(number):
+    """The number when it can be a price (finite, from MIN_PRICE to MAX_PRICE), else None."""
+    return float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) and \
+        math.isfinite(number) and MIN_PRICE <= number <= MAX_PRICE else None
 
 
 def _to_float(digits):
@@ -104,14 +134,28 @@ def parse_currency(value):
     text = clean_text(value)
     if not text:
         return None
-    code = _CURRENCY_CODE.search(text.upper())
-    if code and code.group(1) in _ISO_CURRENCIES:
-        return code.group(1)
-    lowered = text.lower()
-    for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
-        if symbol in lowered:
-            return CURRENCY_SYMBOLS[symbol]
-    return None
+    code = next((code for code in _CURRENCY_CODE.findall(text.upper()) if code in _ISO_CURRENCIES),
+                None)
+    if code:
+        return code
+    symbol = _CURRENCY_SYMBOL.search(text.lower())
+    return CURRENCY_SYMBOLS[symbol.group()] if symbol else None
+
+
+def money_amounts(text):
+    """The amounts a text states as money: each number with a currency code or symbol right before or after it
+    ("44 890 тг. + 448 bonus points" → [44890.0])."""
+    amounts = []
+    for number in _NUMBER.finditer(text or ""):
+        before, after = text[max(0, number.start() - 5):number.start()], text[number.end():number.end() + 5]
+        if has_currency(before) or has_currency(after):
+            amounts.append(None if _NEGATIVE.search(text[:number.start()]) else parse_price(number.group()))
+    return amounts
+
+
+def has_currency(text):
+    """Whether a text names a currency, by code or symbol, even one several currencies share ("$", "kr")."""
+    return bool(parse_currency(text) or AMBIGUOUS_CURRENCY.search(text or ""))
 
 
 def parse_availability(value):
@@ -128,6 +172,29 @@ def parse_availability(value):
     if word in _UNAVAILABLE:
         return False
     return None
+
+
+def parse_identifier(value):
+    """A product code (SKU, article number, part number) as text: a short token with a letter or digit in it;
+    None for empty values, placeholders, prose and nested objects."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = clean_text(value)
+    if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
+        return None
+    return text
+
+
+def parse_gtin(value):
+    """A GTIN-8/12/13/14 (EAN, UPC, ISBN-13) as its digits when its check digit is right, else None."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    digits = _GTIN_SEPARATORS.sub("", str(value).strip())
+    if len(digits) not in _GTIN_LENGTHS or not digits.isdigit() or not digits.strip("0"):
+        return None
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
+    return digits if (10 - total % 10) % 10 == check else None
 
 
 def absolute_url(value, base_url):

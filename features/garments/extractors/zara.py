@@ -6,10 +6,11 @@ holds per-colour sizes with availability, images as `xmedia` path fragments or U
 """
 from urllib.parse import parse_qs, urlsplit
 
-from features.garments.extractors.base import Findings
+from features.garments.extractors.base import Findings, isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.fabric import from_components
-from features.garments.extractors.values import absolute_url, clean_multiline, clean_text, parse_currency, unique
+from features.garments.extractors.values import (MAX_PRICE, absolute_url, clean_multiline, clean_text, parse_currency,
+                                                 plausible_price, unique)
 
 IMAGE_WIDTH = 1920
 _AVAILABLE = {"in_stock", "low_on_stock"}
@@ -25,10 +26,15 @@ class ZaraExtractor(DefaultExtractor):
         return any(name in page.script_assignments for name in _STATE_NAMES)
 
     def read_layers(self, page, fetch_json=None):
-        state = next((page.script_assignments[name] for name in _STATE_NAMES if name in page.script_assignments), {})
-        product = state.get("product") if isinstance(state, dict) else None
-        fields = read_zara_product(product, page.url) if isinstance(product, dict) else {}
-        return [Findings("shop", "zara-state", fields), *super().read_layers(page, fetch_json)]
+        return [Findings("shop", "zara-state", isolated(page, "zara", lambda: read_zara_page(page))),
+                *super().read_layers(page, fetch_json)]
+
+
+def read_zara_page(page):
+    """Fields of the product in the page's Zara state; {} without one."""
+    state = next((page.script_assignments[name] for name in _STATE_NAMES if name in page.script_assignments), {})
+    product = state.get("product") if isinstance(state, dict) else None
+    return read_zara_product(product, page.url) if isinstance(product, dict) else {}
 
 
 def read_zara_product(product, page_url):
@@ -68,12 +74,19 @@ def _price(product, detail, color):
     """Prices are in minor units: `pricing.price` carries its exponent, plain `price` means cents."""
     pricing = (detail.get("pricing") or color.get("pricing") or {}).get("price")
     if isinstance(pricing, dict) and isinstance(pricing.get("value"), (int, float)):
-        currency = pricing.get("currency") or {}
-        exponent = currency.get("exponent", -2) if isinstance(currency, dict) else -2
-        code = parse_currency(currency.get("code")) if isinstance(currency, dict) else None
-        return pricing["value"] * 10 ** exponent, code
+        currency = pricing.get("currency") if isinstance(pricing.get("currency"), dict) else {}
+        exponent = currency.get("exponent")
+        exponent = exponent if isinstance(exponent, int) and -4 <= exponent <= 0 else -2
+        return _minor_units(pricing["value"], exponent), parse_currency(currency.get("code"))
     minor = color.get("price") or product.get("price")
-    return (minor / 100, None) if isinstance(minor, (int, float)) and minor > 0 else (None, None)
+    return _minor_units(minor, -2), None
+
+
+def _minor_units(amount, exponent):
+    """amount × 10^exponent when that is a price (never a float overflow on an absurd amount), else None."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 < amount <= MAX_PRICE * 10 ** 4:
+        return None
+    return plausible_price(amount * 10 ** exponent)
 
 
 def _image_url(media, page_url):

@@ -1,0 +1,303 @@
+"""The product's buy box as a shopper sees it: what the page shows next to its main heading.
+
+Pages without structured data (or with data that lags behind the page) still show the product's name
+as the main heading and, beside it, the price to pay (often next to a crossed-out one), the
+add-to-cart control, a word about stock and a product code under a label ("Product code: 287807",
+"Bestellnummer 106606"). Each of those is found where the page marks it (a class, id or itemprop
+naming a price, stock, a cart) and, among several, the one closest to the heading wins: the one
+sharing the deepest block with it. So the recommendation tiles, headers and footers that come first
+in the document lose to the buy box.
+"""
+import itertools
+
+from lxml import etree
+
+from features.garments.extractors.page import following_text
+from features.garments.extractors.schema_org import title_likeness
+from features.garments.extractors.values import (clean_text, money_amounts, parse_currency, parse_identifier,
+                                                 parse_price)
+from shared.text_patterns import IGNORECASE, compile_pattern
+
+# Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
+LIST_PRICE_MARK = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|"
+                             r"crossed|deprecated|retail", IGNORECASE)
+_OTHER_PRICE_MARK = compile_pattern(r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|"
+                               r"shipping|delivery|saving|(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|"
+                               r"percent|badge|label|tax|vat|deposit|monthly|credit|finance", IGNORECASE)
+STRUCK_THROUGH = ("del", "s", "strike")
+_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
+_BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
+_PRICE_TEXT_LIMIT = 40
+_PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
+_NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
+_STOCK_TEXT_LIMIT = 100
+SOLD_OUT = compile_pattern(
+    r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
+    r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
+    r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
+    r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
+    r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
+    r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
+    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
+_IN_STOCK = compile_pattern(
+    r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
+    r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
+    r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
+    r"متوفر|במלאי", IGNORECASE)
+_CONTROL_TAGS = ("button", "input")
+# Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
+# links, and reading each costs.
+_CONTROL_LINK_MARKERS = ("cart", "buy", "basket", "btn", "button", "bag")
+# What an add-to-cart control says or is named, in the languages shops use.
+_CART_TEXT = compile_pattern(
+    r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den (?:warenkorb|einkaufswagen)|warenkorb|"
+    r"ajouter au panier|añadir al carrito|agregar al carrito|añadir a la cesta|comprar ahora|aggiungi al carrello|"
+    r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
+    r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
+    r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל", IGNORECASE)
+_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
+                        r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
+_CART_TEXT_LIMIT = 60
+_LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
+_LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nearest: a list of products
+# A link to the cart page shows the cart; it adds nothing to it.
+_CART_PAGE = compile_pattern(r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|"
+                        r"koszyk|korzina|checkout)/?(?:[?#]|$)", IGNORECASE)
+DISABLED_CLASS = compile_pattern(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
+                            r"inactive|not-?available|is-?empty", IGNORECASE)
+_CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small", "label", "h2", "h3", "h4", "h5",
+              "h6", "em", "i")
+# Labels under which pages print the product's own code.
+_CODE_LABEL = compile_pattern(
+    r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|article\s*(?:number|no\.?|code)|"
+    r"art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|"
+    r"réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
+    r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
+    r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
+    r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
+_CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+_CODE_LABEL_LIMIT = 60
+# How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
+# that can be one are matched against them.
+_CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod", "num",
+                        "kód", "ürü", "sto", "var", "tuo"}
+_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
+# Hidden fields of the add-to-cart form that carry the product's code or price.
+_FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
+                    "articlenumber", "skuid"}
+_FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
+
+
+def main_heading(page):
+    """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one most
+    like the page's title (pages also use h1s for messages and banners), the first among equals; else an h1 in the
+    page's header that is like the title (some pages put the product's name there); None without."""
+    titled = [h1 for h1 in page.tree.iter("h1") if clean_text(h1.text_content())]
+    title = clean_text(page.tree.findtext(".//title")) or page.meta_value("og:title")
+
+    def likeness(h1):
+        return title_likeness(clean_text(h1.text_content()), title)
+
+    headings = [h1 for h1 in titled if not page.in_other_product(h1)]
+    if headings:
+        return max(headings, key=likeness) if len(headings) > 1 else headings[0]
+    in_header = [h1 for h1 in titled if _page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
+    return max(in_header, key=likeness, default=None)
+
+
+def _page_header(element):
+    return next(element.iterancestors("header"), None)
+
+
+def read_buy_box(page):
+    """What the page shows beside its main heading: price (with the list price crossed out beside it) and
+    currency, stock, the product code, and `for_sale` when the heading has a buy box at all."""
+    heading = main_heading(page)
+    if heading is None:
+        return {}
+    closeness = _closeness_to(heading)
+    header = _page_header(heading) if page.in_other_product(heading) else None
+
+    def shown(element):
+        """Outside other products and the page chrome, or in the page header with the heading."""
+        return not page.in_other_product(element) or (header is not None and header in element.iterancestors())
+
+    marked = _marked_elements(page, shown)
+    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
+    # Several different prices as close to the heading as the nearest one: a list of products, unless a control
+    # or a stock message says one is for sale.
+    listing = len({price for price, _ in prices}) >= _LISTING_PRICES
+    price, price_element = prices[0] if prices else (None, None)
+    controls = _closest([candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH],
+                        _is_cart_control, every_nearest=True)
+    control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
+    form = next(control.iterancestors("form"), None) if control is not None else None
+    stock = next((available for available, _ in _closest(_ranked(marked.stock, closeness), _stock_of)), None)
+    if price is None and form is not None:
+        price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
+    text = clean_text(price_element.text_content()) if price_element is not None else ""
+    code = next((code for code, _ in _closest(_ranked(marked.labels, closeness), _labelled_code)), None)
+    return {
+        "price": price,
+        "currency": parse_currency(text) if price else None,
+        "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
+        "availability": stock if stock is not None else _control_availability(control),
+        "sku": code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
+                             if (code := parse_identifier(field.get("value")))), None),
+        "for_sale": control is not None or stock is not None or (
+            price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
+    }
+
+
+class _Marked:
+    """The elements a page marks as prices, crossed-out prices, stock messages, controls and labels, in page order."""
+
+    def __init__(self):
+        self.prices, self.listed, self.stock, self.controls, self.labels = [], [], [], [], []
+
+
+def _marked_elements(page, shown):
+    """One pass over the page sorting out the elements each part of the buy box is looked for among; what they
+    say is read later, only for those closest to the heading."""
+    marked = _Marked()
+    for element in page.tree.iter(etree.Element):
+        tag = element.tag
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
+        control = tag in _CONTROL_TAGS or element.get("role") == "button" or (
+            tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
+        labelled = tag in _CODE_TAGS and _may_be_code_label(element.text)
+        if not (tag in STRUCK_THROUGH or "rice" in marker or "tock" in marker or "vailab" in marker or control
+                or labelled) or not shown(element):
+            continue
+        if tag in STRUCK_THROUGH or ("rice" in marker and LIST_PRICE_MARK.search(marker)):
+            marked.listed.append(element)
+        elif "rice" in marker and not _OTHER_PRICE_MARK.search(marker) and not _is_struck(element):
+            marked.prices.append(element)
+        if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS:
+            marked.stock.append(element)
+        if control and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image")):
+            marked.controls.append(element)
+        if labelled:
+            marked.labels.append(element)
+    return marked
+
+
+def _may_be_code_label(text):
+    head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
+    return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES
+
+
+def _ranked(elements, closeness):
+    """[(closeness, -order, element)], closest to the anchor first, then in page order."""
+    return sorted(((closeness(element), -order, element) for order, element in enumerate(elements)),
+                  key=lambda candidate: candidate[:2], reverse=True)
+
+
+def _closest(ranked, read, every_nearest=False):
+    """[(value, element)] of the first ranked element `read` finds a value in (not None), or of every element as
+    close as that one: elements are read closest first, and no further than needed."""
+    found, nearest = [], None
+    for depth, _, element in ranked:
+        if nearest is not None and depth < nearest:
+            break
+        value = read(element)
+        if value is not None:
+            found.append((value, element))
+            nearest = depth
+            if not every_nearest:
+                break
+    return found
+
+
+def _closeness_to(anchor):
+    """A function giving an element's closeness to `anchor`: the depth of the deepest block holding both."""
+    depths = {element: depth for depth, element in enumerate(reversed([anchor, *anchor.iterancestors()]))}
+
+    def closeness(element):
+        return next((depths[block] for block in itertools.chain([element], element.iterancestors()) if block in depths),
+                    0)
+    return closeness
+
+
+def _list_price(listed, price_element, price):
+    """The crossed-out price closest to the price to pay, when it is higher (what it cost before a reduction)."""
+    higher = _closest(_ranked([element for element in listed if element is not price_element],
+                              _closeness_to(price_element)),
+                      lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price
+                      else None)
+    return higher[0][0] if higher else None
+
+
+def _price_of(element, keep_struck=False):
+    """The one amount a short price text states with a currency, or None."""
+    if sum(1 for _ in itertools.islice(element.iter(), _PRICE_BLOCK_LIMIT)) >= _PRICE_BLOCK_LIMIT:
+        return None
+    text = clean_text(element.text_content() if keep_struck else _text_without_other_prices(element))
+    if not text or len(text) > _PRICE_TEXT_LIMIT:
+        return None
+    amounts = set(money_amounts(text))
+    return amounts.pop() if len(amounts) == 1 and None not in amounts else None
+
+
+def _text_without_other_prices(element):
+    """The element's text without what it holds crossed out or marked as another price."""
+    chunks = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in STRUCK_THROUGH and child.tag not in ("script", "style") and \
+                not LIST_PRICE_MARK.search(child.get("class") or "") and not _OTHER_PRICE_MARK.search(
+                    child.get("class") or ""):
+            chunks.append(_text_without_other_prices(child))
+        chunks.append(child.tail or "")
+    return "".join(chunks)
+
+
+def _is_struck(element):
+    return element.tag in STRUCK_THROUGH or any(ancestor.tag in STRUCK_THROUGH for ancestor in element.iterancestors())
+
+
+def _is_cart_control(element):
+    """True for a control that adds to the cart by its name or its words (not a link to the cart page), else None."""
+    if _CART_PAGE.search(element.get("href") or ""):
+        return None
+    named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
+                                   element.get("data-type"), element.get("aria-label"), element.get("title"))))
+    if _CART_NAME.search(named):
+        return True
+    text = clean_text(element.get("value") or element.text_content()) or ""
+    return True if len(text) <= _CART_TEXT_LIMIT and _CART_TEXT.search(text) else None
+
+
+def _control_availability(control):
+    """False when the add-to-cart control says the product is sold out, True when it can be used, None when it
+    is disabled (shops disable it until a size is chosen, too) or there is none."""
+    if control is None:
+        return None
+    if SOLD_OUT.search(clean_text(control.get("value") or control.text_content()) or ""):
+        return False
+    disabled = control.get("disabled") is not None or control.get("aria-disabled") == "true" or \
+        DISABLED_CLASS.search(control.get("class") or "")
+    return None if disabled else True
+
+
+def _stock_of(element):
+    """False when a stock message says sold out, True when it says in stock, None when it says neither."""
+    text = clean_text(element.text_content()) or ""
+    if len(text) > _STOCK_TEXT_LIMIT:
+        return None
+    return False if SOLD_OUT.search(text) else True if _IN_STOCK.search(text) else None
+
+
+def _labelled_code(element):
+    """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
+    own = element.text.strip()
+    label = _CODE_LABEL.match(own)
+    if not label:
+        return None
+    value = clean_text(own[label.end():]) or following_text(element)
+    return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _hidden_fields(form, names):
+    """The add-to-cart form's hidden inputs with one of these names (lower case, no _ or -); [] without a form."""
+    return [field for field in form.iter("input") if (field.get("type") or "").lower() == "hidden"
+            and (field.get("name") or "").replace("_", "").replace("-", "").lower() in names] if form is not None else []

@@ -1,0 +1,44 @@
+"""The product code a product page's URL carries, the last resort for the SKU.
+
+Shops put the product's id in its URL: a query parameter named for it (`?pid=260591`), a path segment
+that is nothing but the code (`/dp/B01GOH7PKA`, `/itm/143863282131`, `/Prod/144432/`), or a slug that
+ends or starts with it (`/leather-look-shirt-15213589.html`, `/item/93133869_pillows-pair`).
+"""
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from shared.text_patterns import IGNORECASE, compile_pattern
+
+# Query parameters that name the product (normalised: lower case, no _ or -).
+_ID_PARAMETERS = ("sku", "skuid", "pid", "productid", "itemid", "articleid", "idproduct", "productcode", "articlenumber",
+                  "itemnumber")
+_EXTENSION = compile_pattern(r"\.(?:html?|php|aspx?|jsp)$", IGNORECASE)
+# A code: 5 to 24 letters and digits with at least two digits (not a word, not a year or a size).
+_CODE = compile_pattern(r"[a-z\d]{5,24}", IGNORECASE)
+_CODE_DIGITS = 2
+_SLUG_SEPARATOR = compile_pattern(r"[-_~+,.]")
+
+
+def read_url(page):
+    """{"sku": the code the page URL carries} or {}."""
+    code = url_product_code(page.url)
+    return {"sku": code} if code else {}
+
+
+def url_product_code(url):
+    """The product code in a URL's id parameter, its last path segment, or the end or start of its slug."""
+    parts = urlsplit(url or "")
+    for key, value in parse_qsl(parts.query):
+        if key.replace("_", "").replace("-", "").lower() in _ID_PARAMETERS and _is_code(value.strip()):
+            return value.strip()
+    segments = [_EXTENSION.sub("", unquote(segment)) for segment in parts.path.split("/") if segment]
+    if not segments:
+        return None
+    last = segments[-1]
+    if _is_code(last):
+        return last
+    words = _SLUG_SEPARATOR.split(last)
+    return next((word for word in (words[-1], words[0]) if len(words) > 1 and _is_code(word)), None)
+
+
+def _is_code(word):
+    return bool(_CODE.fullmatch(word)) and sum(character.isdigit() for character in word) >= _CODE_DIGITS

@@ -1,0 +1,270 @@
+"""SKU, GTIN, stock and the crossed-out price, from every layer, and pages that show them without any data.
+
+Each page is our own, written in the shape real shops publish (schema.org, app state, meta tags, plain
+markup); what is asserted is what a client of POST /api/garments/scrape sees.
+"""
+import json
+
+import pytest
+
+from tests.garments.conftest import error, product_of, scrape
+from tests.garments.test_platform_shapes import json_ld, offer, page
+
+
+def facts(product):
+    return {key: product[key] for key in ("price", "list_price", "currency", "sku", "gtin", "availability")}
+
+
+def scraped(client, url, html):
+    return product_of(scrape(client, url, html=html))
+
+
+def test_json_ld_code_barcode_stock_and_strike_through_price(client):
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Rain jacket", "sku": "RJ-204",
+               "gtin13": "4006381333931", "mpn": "MK-77",
+               "offers": {"@type": "Offer", "availability": "https://schema.org/InStock", "priceSpecification": [
+                   {"@type": "UnitPriceSpecification", "priceType": "https://schema.org/StrikethroughPrice",
+                    "price": 149.0, "priceCurrency": "EUR"},
+                   {"@type": "UnitPriceSpecification", "price": 119.0, "priceCurrency": "EUR"}]}}
+    answer = scraped(client, "https://shop.example.com/p/rain-jacket", page(head=json_ld(product)))
+    assert facts(answer) == {"price": 119.0, "list_price": 149.0, "currency": "EUR", "sku": "RJ-204",
+                             "gtin": "4006381333931", "availability": "InStock"}
+    assert answer["field_sources"]["sku"] == answer["field_sources"]["availability"] == "json-ld"
+
+    # A barcode whose check digit is wrong is no GTIN; the maker's part number stands in for a missing SKU.
+    product.update(gtin13="4006381333932", sku=" ")
+    answer = scraped(client, "https://shop.example.com/p/rain-jacket", page(head=json_ld(product)))
+    assert (answer["gtin"], answer["sku"]) == (None, "MK-77")
+
+
+def test_the_code_the_url_names_wins_and_stock_is_the_products_or_the_selected_variants(client):
+    # The page's URL carries the part number, not the model name the shop put in `sku`.
+    laptop = {"@context": "https://schema.org", "@type": "Product", "name": "Desktop computer",
+              "sku": "TOWER 9010 I7", "mpn": "144432", "offers": offer("1679")}
+    assert scraped(client, "https://shop.example.com/Prod/144432/", page(head=json_ld(laptop)))["sku"] == "144432"
+
+    # One offer per size: the product is in stock when one size is; the variant the URL selects speaks for itself.
+    boots = {"@context": "https://schema.org", "@type": "Product", "name": "Winter boots", "sku": "WB-100",
+             "offers": [offer("89", "OutOfStock", sku="WB-100-40", size="40"),
+                        offer("89", "InStock", sku="WB-100-41", size="41")]}
+    answer = scraped(client, "https://shop.example.com/p/winter-boots-wb-100.html", page(head=json_ld(boots)))
+    assert (answer["sku"], answer["availability"]) == ("WB-100", "InStock")
+    group = {"@context": "https://schema.org", "@type": "ProductGroup", "name": "Winter boots", "productGroupID": "WB",
+             "hasVariant": [{"@type": "Product", "sku": "WB-40", "size": "40", "offers": offer("89", "OutOfStock")},
+                            {"@type": "Product", "sku": "WB-41", "size": "41", "offers": offer("89")}]}
+    answer = scraped(client, "https://shop.example.com/p/winter-boots?variant=WB-40", page(head=json_ld(group)))
+    assert (answer["sku"], answer["availability"]) == ("WB-40", "OutOfStock")
+    assert answer["sizes"] == [{"name": "40", "available": False}, {"name": "41", "available": True}]
+
+
+def test_microdata_sku_and_availability_link(client):
+    html = page(body="""
+      <div itemscope itemtype="https://schema.org/Product">
+        <h1 itemprop="name">Canvas tote</h1><span itemprop="productID">CT-9</span>
+        <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+          <meta itemprop="price" content="25.00"><meta itemprop="priceCurrency" content="GBP">
+          <link itemprop="availability" href="https://schema.org/OutOfStock"></div></div>""")
+    answer = scraped(client, "https://shop.example.com/canvas-tote", html)
+    assert (answer["sku"], answer["availability"], answer["price"]) == ("CT-9", "OutOfStock", 25.0)
+
+
+def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):
+    state = {"props": {"pageProps": {"product": {
+        "productName": "Linen shirt", "brandName": "Osterlund", "productSKU": "LS-200", "ean": "4006381333931",
+        "price": {"current": 59.0, "currency": "EUR"}, "compareAtPrice": 79.0, "isInStock": False,
+        "images": ["https://cdn.example.com/ls-1.jpg"]}}}}
+    html = page(body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert facts(answer) == {"price": 59.0, "list_price": 79.0, "currency": "EUR", "sku": "LS-200",
+                             "gtin": "4006381333931", "availability": "OutOfStock"}
+    assert answer["field_sources"]["sku"] == "app-state"
+
+    # The variant the URL names gives its own code and stock.
+    state = {"product": {"name": "Linen shirt", "brand": "Osterlund", "price": 59.0, "currencyCode": "EUR",
+                         "variants": [{"id": 88101, "articleNumber": "LS-200-S", "size": "S", "stock": 0},
+                                      {"id": 88102, "articleNumber": "LS-200-M", "size": "M", "stock": 4}]}}
+    html = page(body=f"<script>window.__INITIAL_STATE__ = {json.dumps(state)};</script>")
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt?variant=88101", html)
+    assert (answer["sku"], answer["availability"]) == ("LS-200-S", "OutOfStock")
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert answer["availability"] == "InStock"  # one of its sizes is
+
+
+def test_meta_tags_stock_catalogue_id_and_sale_price(client):
+    head = ('<meta property="og:type" content="product"><meta property="og:title" content="Wool scarf">'
+            '<meta property="product:price:amount" content="40.00"><meta property="product:price:currency" '
+            'content="EUR"><meta property="product:sale_price:amount" content="30.00">'
+            '<meta property="product:availability" content="out of stock">'
+            '<meta property="product:retailer_item_id" content="WS-31">')
+    answer = scraped(client, "https://shop.example.com/p/wool-scarf", page(head=head))
+    assert facts(answer) == {"price": 30.0, "list_price": 40.0, "currency": "EUR", "sku": "WS-31", "gtin": None,
+                             "availability": "OutOfStock"}
+    # A catalogue id that is a valid barcode is the barcode; the code in the URL is the shop's.
+    head = head.replace('content="WS-31"', 'content="9780552173742"')
+    answer = scraped(client, "https://shop.example.com/books/the-one-device-1605177813.html", page(head=head))
+    assert (answer["gtin"], answer["sku"]) == ("9780552173742", "1605177813")
+    # A price meta tag written for people: "30,000원~".
+    answer = scraped(client, "https://shop.example.com/deal/4548094738", page(
+        head='<meta property="og:title" content="Magazine subscription"><meta property="og:type" content="product">'
+             '<meta property="og:price" content="30,000원~">'))
+    assert (answer["price"], answer["currency"], answer["sku"]) == (30000.0, "KRW", "4548094738")
+
+
+@pytest.mark.parametrize("url, sku", [
+    ("https://www.shop.example/dp/B01GOH7PKA", "B01GOH7PKA"),
+    ("https://www.shop.example/itm/143863282131", "143863282131"),
+    ("https://city.shop.example/app/d/washing-machine-6kg/7235216655.html", "7235216655"),
+    ("https://shop.example/item/93133869_pillows-pair", "93133869"),
+    ("https://shop.example/women/leather-look-shirt-15213589.html?cgid=women", "15213589"),
+    ("https://shop.example/store/122725?pid=260591", "260591"),
+    ("https://shop.example/en/coats/product.wool-blend-coat-red.0196680008.html", "0196680008"),
+    ("https://shop.example/p/adilette-pool-slides", None),
+    ("https://shop.example/p/galaxy-a01-red", None),
+    ("https://shop.example/blog/2024/10", None),
+])
+def test_the_code_in_the_url_is_the_last_resort_for_the_sku(client, url, sku):
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Thing",
+                              "offers": offer("10")}))
+    answer = scraped(client, url, html)
+    assert answer["sku"] == sku
+    assert answer["field_sources"].get("sku") == ("url" if sku else None)
+
+
+BUY_BOX = """
+  <header><a class="logo" href="/">Shop</a><a class="mini-cart" href="/cart">Cart (0)</a></header>
+  <main>
+    <section class="recommendations"><div class="tile"><span class="price">$ 19.00</span></div></section>
+    <div class="product">
+      <div class="product-gallery"><img src="/img/kettle-1.jpg" alt=""><img src="/img/kettle-2.jpg" alt=""></div>
+      <div class="product-info">
+        <h1>Stovetop kettle 2 l</h1>
+        <p class="product-code">Product code: 287807</p>
+        <div class="price-box"><del class="old-price">$ 49.00</del> <span class="price">$ 39.00</span>
+          <span class="price-per-unit">$ 19.50 / l</span></div>
+        {stock}
+        <form action="/cart/add" method="post"><input type="hidden" name="sku" value="SK-4471">
+          <button type="submit" class="btn btn-primary">Add to cart</button></form>
+      </div>
+    </div>
+    <section class="reviews"><h2>Reviews</h2><p>Lovely kettle, $ 12.00 cheaper than in town.</p></section>
+  </main>"""
+
+
+def test_a_page_without_any_data_read_from_its_buy_box(client):
+    html = page(head='<title>Stovetop kettle 2 l | Homeware</title><meta property="og:locale" content="en_US">',
+                body=BUY_BOX.format(stock='<p class="stock-status">Only 3 left in stock</p>'))
+    answer = scraped(client, "https://homeware.example.com/kettle", html)
+    assert answer["title"] == "Stovetop kettle 2 l"
+    # No brand stated: the shop's own name, as its title and host name spell it, is the brand of its house goods.
+    assert (answer["brand"], answer["field_sources"]["brand"]) == ("Homeware", "site")
+    assert facts(answer) == {"price": 39.0, "list_price": 49.0, "currency": "USD", "sku": "287807", "gtin": None,
+                             "availability": "InStock"}
+    assert answer["field_sources"]["price"] == answer["field_sources"]["sku"] == "html"
+    assert answer["images"] == ["https://homeware.example.com/img/kettle-1.jpg",
+                                "https://homeware.example.com/img/kettle-2.jpg"]
+
+    sold_out = page(body=BUY_BOX.format(stock='<div id="availability"><span>Currently unavailable.</span></div>')
+                    .replace('<p class="product-code">Product code: 287807</p>', ""))
+    answer = scraped(client, "https://homeware.example.com/kettle", sold_out)
+    assert (answer["availability"], answer["sku"]) == ("OutOfStock", "SK-4471")  # the add-to-cart form's code
+
+
+def test_stock_words_in_the_shops_language(client):
+    def stock(text):
+        html = page(body=f'<h1>Kaffeekanne</h1><span class="price">24,90 €</span><div class="availability">{text}</div>')
+        return scraped(client, "https://shop.example.de/kaffeekanne", html)["availability"]
+
+    assert [stock(text) for text in ("Auf Lager", "Actuellement indisponible.", "Non disponibile.", "Agotado",
+                                     "Disponibilità immediata", "Нет в наличии")] == \
+        ["InStock", "OutOfStock", "OutOfStock", "OutOfStock", "InStock", "OutOfStock"]
+
+
+def test_a_sold_out_page_without_a_price_is_still_the_product(client):
+    html = page(head="<title>Plush octopus toy : Amazing Shop</title>",
+                body='<h1 class="status">Adding to your basket...</h1><div id="centerCol"><h1 id="title">'
+                     '<span>Plush octopus toy</span></h1><div id="availability"><span>Currently unavailable.</span>'
+                     "<br>We don't know when or if this item will be back in stock.</div></div>")
+    answer = scraped(client, "https://shop.example.com/dp/B08LZM5286", html)
+    assert (answer["title"], answer["price"], answer["availability"], answer["sku"]) == \
+        ("Plush octopus toy", None, "OutOfStock", "B08LZM5286")
+
+
+def test_the_product_heading_in_the_page_header_with_its_code(client):
+    html = page(head="<title>Mobile phone Galaxy A01 red - Shop</title>", body="""
+      <div class="wrapper"><header class="site-header"><nav><a href="/">Home</a></nav>
+        <h1><span>Mobile phone Galaxy A01 red</span> <span class="article">Код: 01245</span></h1></header>
+      <div class="catalog-detail"><div class="e-price"><s>49 890 тг.</s><br>
+        <span class="ok-price">44 890 тг.</span><div class="bonus">+ 448 бонусов</div></div></div></div>""")
+    answer = scraped(client, "https://shop.example.kz/product/galaxy-a01-red/", html)
+    assert facts(answer) == {"price": 44890.0, "list_price": 49890.0, "currency": "KZT", "sku": "01245",
+                             "gtin": None, "availability": "InStock"}
+
+
+def test_data_that_lags_behind_a_reduction_the_page_shows(client):
+    # The page crosses out the price its microdata still states and shows the reduced one beside it.
+    html = page(body="""
+      <div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Backpack Rosso</h1>
+        <div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="price" content="219.99">
+          <meta itemprop="priceCurrency" content="EUR"></div>
+        <div class="price-block"><span class="original-price">EUR219.99</span><span class="discount">-50%</span>
+          <span class="product-price current-price">EUR110.00</span></div></div>""")
+    answer = scraped(client, "https://shop.example.com/backpack-rosso.html", html)
+    assert (answer["price"], answer["list_price"], answer["field_sources"]["price"]) == (110.0, 219.99, "html")
+
+    # An offer whose price validity has passed yields to the price the page states now.
+    lot = {"@context": "https://schema.org", "@type": "Product", "name": "Pair of pillows",
+           "offers": offer("150", priceValidUntil="2020-12-06T20:00:00.000Z")}
+    html = page(head=json_ld(lot) + '<meta property="product:price:amount" content="200">'
+                                    '<meta property="product:price:currency" content="USD">')
+    assert scraped(client, "https://shop.example.com/item/93133869_pillows", html)["price"] == 200.0
+
+
+def test_stock_from_the_sizes_when_nothing_else_says(client):
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Silk top",
+                              "offers": {"price": "89", "priceCurrency": "EUR"}}),
+                body='<ul class="size-selector"><li class="disabled">S</li><li class="sold-out">M</li></ul>')
+    answer = scraped(client, "https://shop.example.com/p/silk-top", html)
+    assert (answer["availability"], answer["field_sources"]["availability"]) == ("OutOfStock", "sizes")
+    html = html.replace('<li class="sold-out">M</li>', "<li>M</li>")
+    assert scraped(client, "https://shop.example.com/p/silk-top", html)["availability"] == "InStock"
+
+
+def test_a_page_listing_products_is_no_product(client):
+    tiles = "".join(f'<li class="card"><a href="/p/{n}"><img src="/img/{n}.jpg" alt=""><h3>Dress {n}</h3></a>'
+                    f'<span class="price">€{20 + n}.00</span></li>' for n in range(6))
+    html = page(body=f"<main><h1>Dresses</h1><ul class=\"grid\">{tiles}</ul></main>")
+    error(scrape(client, "https://shop.example.com/women/dresses", html=html), 422, "NO_PRODUCT_FOUND")
+
+
+@pytest.mark.parametrize("price", ["1e999", "NaN", "Infinity", "-Infinity", "-5", '"-5"', '"-€5"', "9" * 400,
+                                   '"' + "9" * 400 + '"'])
+def test_prices_that_are_no_price_are_dropped_never_a_500(client, price):
+    document = ('{"@context": "https://schema.org", "@type": "Product", "name": "Coat", "offers": {"price": %s, '
+                '"priceCurrency": "EUR"}}' % price)
+    state = '{"product": {"name": "Coat", "brand": "Vela", "price": %s, "listPrice": %s}}' % (price, price)
+    html = page(head=f'<script type="application/ld+json">{document}</script>',
+                body=f'<script id="__NEXT_DATA__" type="application/json">{state}</script>')
+    response = scrape(client, "https://shop.example.com/p/coat", html=html)
+    assert response.status_code == 200
+    assert b"Infinity" not in response.data and b"NaN" not in response.data
+    answer = response.get_json()["data"]["product"]
+    assert (answer["title"], answer["price"], answer["list_price"]) == ("Coat", None, None)
+
+
+def test_shopify_variant_code_barcode_stock_and_compare_at_price_in_cents(client):
+    def variant(variant_id, size, available, sku, barcode=None):
+        return {"id": variant_id, "title": size, "option1": size, "price": 11700, "compare_at_price": 19000,
+                "available": available, "sku": sku, "barcode": barcode}
+
+    product = {"id": 7, "title": "Walking shoe", "handle": "walking-shoe", "vendor": "Stride", "price": 11700,
+               "options": [{"name": "Size"}], "images": ["//shoes.example.com/cdn/shop/files/shoe.jpg"],
+               "variants": [variant(201, "7", False, "WS-7"), variant(202, "8", True, "WS-8", "4006381333931")]}
+    html = page(head='<link rel="preconnect" href="https://cdn.shopify.com">',
+                body=f'<script type="application/json" data-product-json>{json.dumps(product)}</script>'
+                     f"<script>var meta = {json.dumps({'product': product})};</script>")
+    shown = scraped(client, "https://shoes.example.com/products/walking-shoe", html)
+    # The variant the page shows first (the first one in stock) names the product; the state's cents are no list price.
+    assert facts(shown) == {"price": 117.0, "list_price": 190.0, "currency": None, "sku": "WS-8",
+                            "gtin": "4006381333931", "availability": "InStock"}
+    selected = scraped(client, "https://shoes.example.com/products/walking-shoe?variant=201", html)
+    assert (selected["sku"], selected["availability"]) == ("WS-7", "OutOfStock")
