@@ -178,17 +178,24 @@ class _Dressing:
         self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled.astype(np.float32))
 
     def _bare_arms(self, uncovered):
-        """The old sleeves the new garments leave showing become the person's own skin, in the photo's light."""
-        colour = self.regions.skin_colour
-        sleeves = self.regions.old_sleeves * uncovered
-        if colour is None or sleeves.sum() < 10:
+        """The old sleeves the new garments leave showing become the person's own skin: their colour from the
+        face, their light and roundness from the sleeve (its lightness around the skin's, half as contrasted)."""
+        regions = self.regions
+        skin = regions.skin_colour
+        sleeves = regions.old_sleeves * uncovered
+        if skin is None or sleeves.sum() < 10:
             return
-        weight = cv2.GaussianBlur(sleeves, (0, 0), 1.0)
-        self._blend(weight, None, colour)
+        inside = sleeves > 0.5
+        lab = np.empty(regions.shape + (3,), np.float32)
+        lab[..., 0] = np.clip(skin[0] + 0.5 * (regions.lab[..., 0] - float(np.median(regions.lab[..., 0][inside]))),
+                              0, 100)
+        lab[..., 1:] = skin[1:]
+        arms = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
+        self._blend(cv2.GaussianBlur(sleeves, (0, 0), 1.0), arms)
 
-    def _blend(self, weight, colour, flat=None):
-        """Mix `colour` (an image the size of `weight`, scaled up) or a flat colour in the photo's light into the
-        canvas, by `weight` (any size that scales to the photo). Only the box holding the weight is touched."""
+    def _blend(self, weight, colour):
+        """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
+        Only the box holding the weight is touched."""
         left, top, width, height = cv2.boundingRect((weight > 0.01).astype(np.uint8))
         if width == 0 or height == 0:
             return
@@ -197,10 +204,7 @@ class _Dressing:
         x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
         size = (x1 - x0, y1 - y0)
         share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)[..., None]
-        if flat is None:
-            paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
-        else:
-            paint = flat[None, None, :] * np.clip(self._full("lightness", (x0, y0, x1, y1)), 0.7, 1.2)[..., None]
+        paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     # --- steps ----------------------------------------------------------------------------------

@@ -52,18 +52,18 @@ class Regions:
 
     @cached_property
     def skin_colour(self):
-        """The person's typical skin colour (RGB, 0..255), or None when there is no face or neck to learn it from."""
-        sample = self._skin_sample()
+        """The person's typical skin colour (CIELAB, float32), or None when there is no face or neck to learn it
+        from."""
         if self._skin_model is None:
             return None
-        return np.median(self.body.small[sample].astype(np.float32), axis=0)
+        return np.median(self.lab[self._skin_sample()], axis=0)
 
     @cached_property
     def old_sleeves(self):
         """What the person wears on their arms: clothing (not skin) around the arm bones."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
-        return self._arm_capsules(1.0) * self.person * (1 - self.skin) * (1 - self.head)
+        return self._arm_capsules(1.0, hands=False) * self.person * (1 - self.skin) * (1 - self.head)
 
     @cached_property
     def _skin_model(self):
@@ -133,8 +133,8 @@ class Regions:
             cv2.circle(hands, (int(x), int(y)), radius, 1, -1)
         return hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
 
-    def _arm_capsules(self, share, skip=0.0):
-        """Capsules around the arm bones and the hands, their radii `share` of the arms' usual half-widths,
+    def _arm_capsules(self, share, skip=0.0, hands=True):
+        """Capsules around the arm bones (and the hands), their radii `share` of the arms' usual half-widths,
         leaving out the first `skip` of the upper arm."""
         capsules = np.zeros(self.shape, np.uint8)
         unit = self.frame.unit * self.scale
@@ -143,7 +143,7 @@ class Regions:
             shoulder = shoulder + skip * (elbow - shoulder)
             for (start, end), radius in zip(((shoulder, elbow), (elbow, wrist)), _ARM_RADII):
                 _capsule(capsules, start, end, share * radius * unit)
-        for x, y in self.body.landmarks[list(HANDS), :2] * self.scale:
+        for x, y in self.body.landmarks[list(HANDS), :2] * self.scale if hands else ():
             cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), 1, -1)
         return capsules.astype(np.float32)
 
