@@ -158,8 +158,9 @@ _JPEG_METADATA_MARKERS = (*range(0xE1, 0xF0), 0xFE)
 _WITHOUT_METADATA = {"PNG": _png_without_metadata, "JPEG": _jpeg_without_metadata}
 
 
-def encode_image(image, target_format="PNG"):
-    """Encode a PIL image without any metadata (JPEG flattens transparency onto white)."""
+def encode_image(image, target_format="PNG", compress_level=3):
+    """Encode a PIL image without any metadata (JPEG flattens transparency onto white). PNG's compress_level
+    1 is about half again as fast as 3 for files ~6% bigger (for results made on the spot)."""
     if target_format not in OUTPUT_FORMATS:
         raise ValueError(f"cannot encode images as {target_format}")
     if target_format == "JPEG" and image.mode != "RGB":
@@ -168,7 +169,7 @@ def encode_image(image, target_format="PNG"):
     buffer = io.BytesIO()
     if target_format == "PNG":
         # Level 3 is about twice as fast as the default 6 for ~15% bigger files on photos.
-        image.save(buffer, "PNG", compress_level=3)
+        image.save(buffer, "PNG", compress_level=compress_level)
     else:
         image.save(buffer, target_format, quality=90)
     return buffer.getvalue()
