@@ -3,9 +3,11 @@
 The mask is a flat-lay garment's alpha (one solid shape, see masks.garment_alpha). Everything is
 measured on rows of that shape:
 
-* two legs with a gap between them that opens at the hem and closes at a crotch → a bottom
-  (or a one-piece when a long bodice sits above the crotch: a jumpsuit);
-* one piece that widens from a straight waistband without shoulders or sleeves → a bottom (a skirt);
+* two legs with a gap between them that closes at a crotch (the gap opens at the hem, or is enclosed by
+  wide legs whose hems touch) → a bottom, or a one-piece when a bodice reaches far above the crotch (a
+  jumpsuit);
+* one piece that widens from a straight waistband without shoulders or sleeves (a skirt), or any piece
+  without shoulders, straps or sleeves → a bottom: it is worn from the waist;
 * one long piece, much longer than its torso is wide and than its widest span → a one-piece (a dress);
 * otherwise a top; with long sleeves and a front opening running from neck to hem → outerwear.
 
@@ -105,27 +107,33 @@ class Outline:
 
     @cached_property
     def crotch(self):
-        """(x, y) where a gap rising from the hem between two legs closes, or None."""
-        bottom = self.height - 1
-        start = None
-        for y in range(bottom, int(self.height * 0.8), -1):
-            gap = _central_gap(self.runs[y], self.centre, self.width)
-            if gap is not None:
-                start = y, gap
-                break
-        if start is None:
+        """(x, y) where the gap between two legs closes, or None.
+
+        The gap is a background slit in the middle of the lower part with a leg on each side. It opens at the
+        hem, or is closed there by wide or flared legs whose hems touch or overlap; it is followed up row by
+        row on the mask itself (the runs join narrow gaps), and its narrow top, which the cut-out's smoothing
+        closes, is where its two edges, carried on upwards, meet (a little above where it is seen to end).
+        """
+        lowest = next(((y, gap) for y in range(self.height - 1, int(self.height * 0.6), -1)
+                       if (gap := _central_gap(self.runs[y], self.centre, self.width)) is not None), None)
+        if lowest is None:
             return None
-        y, gap = start
-        opening = gap[1] - gap[0]
-        while y > 0:
-            above = [g for g in _gaps(self.runs[y - 1]) if g[0] < gap[1] and g[1] > gap[0]]
-            if not above:
+        y, (start, end) = lowest
+        edges = []
+        while True:
+            edges.append((y, start, end))
+            background = np.flatnonzero(~self.mask[y - 1, max(0, int(start) - 1):int(end) + 1]) if y > 0 else []
+            if len(background) == 0:
                 break
-            gap = min(above, key=lambda g: abs((g[0] + g[1]) / 2 - (gap[0] + gap[1]) / 2))
+            offset = max(0, int(start) - 1)
+            start, end = offset + background[0], offset + background[-1] + 1
             y -= 1
-        if y == 0 or (start[0] - y) < 0.2 * self.height or opening < 0.04 * self.width:
-            return None  # no gap, a slit, or two separate pieces (a pair of shoes)
-        return np.array([(gap[0] + gap[1]) / 2, y], np.float32)
+        edges = np.array(edges[::-1], np.float32)  # top row first: (y, left edge, right edge)
+        length = edges[-1, 0] - edges[0, 0]
+        widest = float((edges[:, 2] - edges[:, 1]).max())
+        if y == 0 or length < 0.2 * self.height or widest < 0.03 * self.width:
+            return None  # no gap, a short slit, or two separate pieces (a pair of shoes)
+        return np.array([edges[0, 1:].mean(), _apex(edges[: max(3, len(edges) // 3)], 0.06 * self.height)], np.float32)
 
     @cached_property
     def torso_width(self):
@@ -167,10 +175,13 @@ class Outline:
             return "shoes"
         crotch = self.crotch
         if crotch is not None:
-            bodice = crotch[1]
-            waist = np.median(self.widths(0.0, 0.05, central=False))
-            return "one_piece" if bodice > 1.3 * waist and self.has_sleeves_or_straps() else "bottom"
-        if self._is_skirt():
+            # A jumpsuit's bodice reaches far above its crotch; trousers rise from it to the waist in less than
+            # their hips' width, whatever the waistband carries (a belt, ties) or however the photo is turned.
+            hips = np.median(self.widths(0.8 * crotch[1] / self.height, crotch[1] / self.height, central=False))
+            return "one_piece" if crotch[1] > 1.2 * hips else "bottom"
+        if self._is_skirt() or not self._has_bodice():
+            # Without shoulders, straps or sleeves a piece is worn from the waist: a skirt, or trousers whose legs
+            # could not be told apart. Hanging it from the shoulders would put trousers on the chest.
             return "bottom"
         if self._is_long():
             return "one_piece"
@@ -178,11 +189,20 @@ class Outline:
             return "outerwear"
         return "top"
 
-    def has_sleeves_or_straps(self):
-        """The top of the piece is narrower than below it (shoulders, straps), or sleeves stick out."""
+    def _has_bodice(self):
+        """Shoulders or straps (the top of the piece narrower than below it, or split by a neckline), or sleeves
+        held out (the upper part much wider than the waist below it). Trousers, even flared, have none of these."""
         top = np.median(self.widths(0.0, 0.04, central=False))
         below = np.median(self.widths(0.15, 0.3, central=False))
-        return self.has_sleeves or top < 0.8 * below
+        sleeves = self.widths(0.0, 0.4, central=False).max() > 1.15 * np.median(self.widths(0.45, 0.6, central=False))
+        return sleeves or top < 0.8 * below or not self._solid_top()
+
+    def _solid_top(self):
+        """The first rows are a waistband (ruffled or with loops, perhaps), not two shoulders or straps around a
+        neckline: no wide gap in their middle."""
+        first_rows = self.runs[int(0.01 * self.height):int(0.03 * self.height) + 1]
+        return not any(gap[1] - gap[0] > 0.12 * self.width and gap[0] < self.centre < gap[1]
+                       for runs in first_rows for gap in _gaps(runs))
 
     def _is_skirt(self):
         """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
@@ -191,8 +211,7 @@ class Outline:
         at = lambda share: float(np.median(widths[int(share * self.height):int(share * self.height) + 5]))  # noqa: E731
         waistband, upper, lower = at(0.01), at(0.25), at(0.85)
         early_growth = (upper - waistband) / widest
-        solid_waistband = len(self.runs[int(0.01 * self.height)]) == 1  # straps or a neckline split the top row
-        return (not self.has_sleeves and solid_waistband and waistband >= 0.55 * widest and lower >= upper * 0.97
+        return (not self.has_sleeves and self._solid_top() and waistband >= 0.55 * widest and lower >= upper * 0.97
                 and early_growth < 0.2 and self.height / widest < 2.2)
 
     def _is_long(self):
@@ -413,6 +432,18 @@ def _rows_of_runs(mask, gap):
         else:
             runs.append((start, end))
     return rows_of_runs
+
+
+def _apex(edges, reach):
+    """The row where the two edges of a slit (rows of y, left x, right x), carried on upwards as straight lines,
+    meet; at most `reach` rows above its top (as much as smoothing a cut-out closes of a narrow tip)."""
+    y, left, right = edges.T
+    if len(y) < 3 or np.ptp(y) == 0:
+        return float(y[0])
+    widening = np.polyfit(y, right - left, 1)  # width = a·y + b
+    if widening[0] <= 0:
+        return float(y[0])
+    return float(np.clip(-widening[1] / widening[0], y[0] - reach, y[0]))
 
 
 def _gaps(runs):

@@ -7,6 +7,7 @@ import pytest
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
+from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
 from tests.shared import photos
 
@@ -173,6 +174,18 @@ def test_trousers_go_on_the_legs_not_on_the_chest():
     waist = frame.mid_hip[1] - 0.4 * frame.torso_length
     assert ys.min() > waist  # nothing on the chest
     assert (xs < frame.mid_hip[0]).sum() > 500 and (xs > frame.mid_hip[0]).sum() > 500  # both legs
+
+
+@pytest.mark.parametrize("hem_gap", [0, -50])
+def test_wide_trousers_whose_hems_touch_go_on_the_legs_when_no_type_is_given(hem_gap):
+    colour = (60, 90, 150)
+    image = photos.flat_lay(photos.wide_legs(hem_gap), colour)
+    detected = read_garment_photo(image).detected_type  # what the pipeline does with an upload without a type
+    result = _try_on(photos.cameraman_png(), GarmentInput(image, detected))
+    frame = _frame(photos.cameraman_image())
+    ys, xs = np.nonzero(_painted(result, colour))
+    assert detected == "bottom" and len(ys) > 2000
+    assert ys.min() > frame.mid_hip[1] - 0.4 * frame.torso_length  # nothing on the chest
 
 
 def test_a_tops_length_comes_from_its_own_proportions_and_never_reaches_the_knees():
