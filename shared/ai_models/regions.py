@@ -14,6 +14,10 @@ from shared.ai_models.body import HANDS, MOUTH_LEFT, MOUTH_RIGHT
 _MIN_SKIN_CHROMA = 4.0  # CIELAB chroma below which a "skin" sample is grey (a black-and-white photo)
 _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a colour is this person's skin
 _HEAD_CLEARANCE = 0.3  # body units above the shoulder joints where the neck ends and the head begins
+_JAW_BELOW_FACE_BOX = 0.3  # share of a face box's height below it where skin is still chin and jaw
+_CHIN_BELOW_MOUTH = 0.15  # body units from the mouth down to below the chin
+_NECK_ABOVE_SHOULDERS = 0.05  # body units: bare skin above this, in the neck's width, is neck
+_NECK_HALF_WIDTH = 0.22
 # Capsule radii around the arm bones in body units: upper arm, forearm, hand.
 _ARM_RADII = (0.17, 0.14, 0.13)
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
@@ -89,19 +93,38 @@ class Regions:
 
     @cached_property
     def head(self):
-        """Face, hair and neck above the collar line: nothing is ever drawn there."""
-        head = np.zeros(self.shape, np.uint8)
+        """Face, hair, chin and the neck above the collar line: nothing is ever drawn there. Around the face, the
+        face box (the photo's background within it too); below it, the skin of the chin and jaw, not the collar
+        beside them; above the neck line, or the chin when the head bends lower, everything (a garment ends
+        below it); and the neck's bare skin above the shoulders (a collar sits around it; the back of a garment's
+        neck, which a flat-lay shows through the neckline, is behind it)."""
+        face, jaw = np.zeros(self.shape, np.uint8), np.zeros(self.shape, np.uint8)
         for x0, y0, x1, y1 in self.body.face_boxes:
             width, height = x1 - x0, y1 - y0
-            box = np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + 0.1 * height]) * self.scale
-            cv2.rectangle(head, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
-        if self.frame is not None:
-            ys, xs = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
-            neck = self.frame.at(self.frame.mid_shoulder, down=-_HEAD_CLEARANCE) * self.scale
-            down = self.frame.down
-            above = (xs - neck[0]) * down[0] + (ys - neck[1]) * down[1] < 0
-            head = np.maximum(head, (above & (self.person > 0)).astype(np.uint8))
-        return head.astype(np.float32) * self.person if self.frame is not None else head.astype(np.float32)
+            for mask, bottom in ((face, 0.1), (jaw, _JAW_BELOW_FACE_BOX)):
+                box = np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + bottom * height]) * self.scale
+                cv2.rectangle(mask, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
+        head = np.maximum(face, jaw * (self.skin > 0) * (self.person > 0))
+        if self.frame is None:
+            return head.astype(np.float32)
+        frame = self.frame
+        depth, across = self._body_coordinates
+        line = -_HEAD_CLEARANCE
+        if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
+            chin = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
+            line = max(line, float((chin - frame.mid_shoulder) @ frame.down) / frame.unit)
+        neck = (depth < -_NECK_ABOVE_SHOULDERS) & (np.abs(across) < _NECK_HALF_WIDTH) & (self.skin > 0) & (self.person > 0)
+        return np.maximum(head, (depth < line) | neck).astype(np.float32)
+
+    @cached_property
+    def _body_coordinates(self):
+        """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
+        frame = self.frame
+        ys, xs = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        origin = frame.mid_shoulder * self.scale
+        unit = frame.unit * self.scale
+        dx, dy = xs - origin[0], ys - origin[1]
+        return (dx * frame.down[0] + dy * frame.down[1]) / unit, (dx * frame.across[0] + dy * frame.across[1]) / unit
 
     @cached_property
     def arms(self):

@@ -114,6 +114,17 @@ JUMPSUIT = [(230, 30), (260, 30), (280, 140), (320, 140), (340, 30), (370, 30), 
              (330, 780), (300, 420), (270, 780), (180, 780), (200, 250)]
 
 
+# A shirt with its collar standing up well above the shoulder seams, as shirts are photographed.
+SHIRT = [(200, 95), (215, 15), (300, 55), (385, 15), (400, 95), (470, 110), (560, 300), (480, 350), (440, 290),
+         (440, 740), (160, 740), (160, 290), (120, 350), (40, 300), (130, 110)]
+SHIRT_COLLAR = [([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
+                ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235))]
+
+
+def collared_shirt(colour=(240, 240, 245)):
+    return flat_lay(SHIRT, colour, background=(200, 200, 200), details=SHIRT_COLLAR)
+
+
 # Trousers as several overlapping shapes (hips, each leg): the legs' inner edges meet or cross at the hem.
 _HIPS = [(165, 60), (435, 60), (445, 300), (155, 300)]
 BELT = [([(155, 70), (445, 70), (445, 100), (155, 100)], (30, 20, 20)),

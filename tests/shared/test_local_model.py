@@ -237,6 +237,17 @@ def test_the_hands_stay_in_front_of_the_new_garment():
         assert np.abs(result[y - 4:y + 5, x - 4:x + 5] - original[y - 4:y + 5, x - 4:x + 5]).mean() < 3
 
 
+@pytest.mark.parametrize("person", [photos.astronaut_image, photos.hopper_image])
+def test_a_standing_collar_never_rises_into_the_face(person):
+    image = person()
+    result = _try_on(photos.encode(image), GarmentInput(photos.collared_shirt(), "top"))
+    original = np.asarray(image).astype(int)
+    for x0, y0, x1, y1 in Body(np.asarray(image)).face_boxes:  # the face down to the chin
+        bottom = int(y1 + 0.1 * (y1 - y0))
+        changed = np.abs(result[int(y0):bottom, int(x0):int(x1)] - original[int(y0):bottom, int(x0):int(x1)]).sum(axis=2)
+        assert (changed > 30).mean() < 0.002
+
+
 def test_white_stripes_stay_garment_on_the_person():
     result = _try_on(photos.astronaut_png(), GarmentInput(photos.striped_top_on_white(), "top"))
     x, y = photos.ASTRONAUT_CHEST
