@@ -31,6 +31,7 @@ MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+_ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
 
@@ -119,6 +120,7 @@ class _Dressing:
         self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
         self._full_masks = {}
         self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
+        self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
 
     def put_on(self, garment, position):
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
@@ -138,7 +140,11 @@ class _Dressing:
         x1, y1 = x0 + width, y0 + height
         region = (x0, y0, x1, y1)
         alpha = warped[..., 3].astype(np.float32) / 255
-        colour = warped[..., :3].astype(np.float32)
+        colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
+        if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
+            keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
+            alpha *= keep
+            colour *= keep[..., None]
         # The person stays in front where they are in front of their clothes: head and hair always, arms
         # and hands unless this piece is a sleeve, their own top over new bottoms.
         behind = self._full(self._in_front(piece, garment_type), region)
@@ -151,6 +157,7 @@ class _Dressing:
         if garment_type in UPPER_TYPES or garment_type == "bottom":
             self._add_zone(region, alpha)
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
+        self._dressed_legs = self._dressed_legs or garment_type == "bottom"
 
     @staticmethod
     def _in_front(piece, garment_type):
@@ -162,43 +169,70 @@ class _Dressing:
         return "head_arms_top" if garment_type == "bottom" else "head_arms"
 
     def finish(self):
-        """The dressed photo: what is left of the old clothes beside the new ones filled in from around them,
-        and under new tops and dresses, bare arms where the old sleeves showed."""
-        covered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
-                             interpolation=cv2.INTER_AREA) < 0.5
-        self._fill_old_clothes(covered)
+        """The dressed photo: under new tops and dresses, bare arms where the old sleeves showed; what is left of
+        the old clothes beside the new ones (and of the sleeves around those arms) filled in from around them."""
+        uncovered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
+                               interpolation=cv2.INTER_AREA) < 0.5
+        leftovers = self._old_clothes(uncovered)
         if self._dressed_arms:
-            self._bare_arms(covered)
+            leftovers = self._bare_arms(uncovered, leftovers)
+        self._fill(leftovers)
         return self.canvas
 
-    def _fill_old_clothes(self, uncovered):
+    def _old_clothes(self, uncovered):
+        """What is left of the old clothes beside the new garments (detection size, bool): not what stays in front
+        (the person's own top over new bottoms)."""
         regions = self.regions
         old = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones * uncovered
-        old = cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        if old.sum() < 10:
-            return
-        # Inpainting is slow and what it fills is smooth: work at half the detection size.
-        half = (max(1, regions.shape[1] // 2), max(1, regions.shape[0] // 2))
-        small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), half, interpolation=cv2.INTER_AREA)
-        grown = cv2.dilate(cv2.resize(old, half, interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
-        filled = cv2.inpaint(small, grown, 3, cv2.INPAINT_TELEA)
-        self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled.astype(np.float32))
+        if self._dressed_legs:
+            old = old * (1 - self._own_top)
+        return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
-    def _bare_arms(self, uncovered):
-        """The old sleeves the new garments leave showing become the person's own skin: their colour from the
-        face, their light and roundness from the sleeve (its lightness around the skin's, half as contrasted)."""
-        regions = self.regions
-        skin = regions.skin_colour
-        sleeves = regions.old_sleeves * uncovered
-        if skin is None or sleeves.sum() < 10:
+    def _fill(self, leftovers):
+        """Fill the leftovers (detection size, bool) in from around them (OpenCV inpainting, in their box only)."""
+        if leftovers.sum() < 10:
             return
-        inside = sleeves > 0.5
-        lab = np.empty(regions.shape + (3,), np.float32)
-        lab[..., 0] = np.clip(skin[0] + 0.5 * (regions.lab[..., 0] - float(np.median(regions.lab[..., 0][inside]))),
-                              0, 100)
-        lab[..., 1:] = skin[1:]
-        arms = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
-        self._blend(cv2.GaussianBlur(sleeves, (0, 0), 1.0), arms)
+        grown = cv2.dilate(leftovers.astype(np.uint8), np.ones((3, 3), np.uint8))
+        left, top, width, height = cv2.boundingRect(grown)
+        margin = 6
+        x0, y0 = max(0, left - margin), max(0, top - margin)
+        x1, y1 = min(grown.shape[1], left + width + margin), min(grown.shape[0], top + height + margin)
+        small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), (grown.shape[1], grown.shape[0]),
+                           interpolation=cv2.INTER_AREA)[y0:y1, x0:x1]
+        filled = np.zeros(grown.shape + (3,), np.float32)
+        filled[y0:y1, x0:x1] = cv2.inpaint(small, grown[y0:y1, x0:x1], 3, cv2.INPAINT_TELEA)
+        self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled)
+
+    def _bare_arms(self, uncovered, old_clothes):
+        """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
+        shoulders and arms: an arm's own shape (tapering from the shoulder to the wrist, slimmer than a sleeve) in
+        the person's skin (from their bare arms or hands, else their face), darker towards its edges as a round
+        limb is, lit as the clothes were (blurred, half as contrasted), with the grain of their skin. Returns the
+        old clothes left beyond those arms and shoulders."""
+        regions = self.regions
+        sleeves = ((regions.old_sleeves * uncovered) > 0.5) | old_clothes
+        colour = regions.arm_skin_colour
+        if colour is None or sleeves.sum() < 10:
+            return old_clothes
+        left, top, width, height = cv2.boundingRect(sleeves.astype(np.uint8))
+        box = (slice(top, top + height), slice(left, left + width))
+        across = regions.arm_shape((left, top, left + width, top + height))  # 0 on the bone, 1 at the arm's edge
+        arm = sleeves[box] & (across < 1)
+        lightness = regions.lab[..., 0][box]
+        light = cv2.GaussianBlur(lightness, (0, 0), 0.05 * self.frame.unit * regions.scale)
+        grain = np.random.default_rng(0).normal(0, regions.skin_grain, light.shape).astype(np.float32)
+        lab = np.empty(light.shape + (3,), np.float32)
+        lab[..., 0] = np.clip(colour[0] + 0.5 * (light - float(np.median(light[arm]))) - _ARM_ROUNDNESS * across ** 2
+                              + grain, 0, 100)
+        lab[..., 1:] = colour[1:]
+        painted = np.zeros(regions.shape + (3,), np.float32)
+        painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
+        weight = np.zeros(regions.shape, np.float32)
+        weight[box] = arm
+        self._blend(cv2.GaussianBlur(weight, (0, 0), 0.7), painted)
+        beyond = sleeves.copy()
+        beyond[box] &= ~arm
+        return beyond
 
     def _blend(self, weight, colour):
         """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
@@ -312,6 +346,16 @@ class _Dressing:
         sy0, sx0 = int(y0 * scale), int(x0 * scale)
         target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
         np.maximum(target, zone[:target.shape[0], :target.shape[1]], out=target)
+
+
+def _beyond_line(line, region):
+    """0..1 over the region (x0, y0, x1, y1): 1 on the side of the line (point, direction) the direction points to,
+    with a pixel's soft edge."""
+    (x, y), (dx, dy) = line
+    x0, y0, x1, y1 = region
+    columns = (np.arange(x0, x1, dtype=np.float32) - x) * dx
+    rows = (np.arange(y0, y1, dtype=np.float32) - y) * dy
+    return np.clip(rows[:, None] + columns[None, :] + 0.5, 0, 1)
 
 
 # --- image I/O ----------------------------------------------------------------------------------

@@ -16,10 +16,17 @@ _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a col
 _HEAD_CLEARANCE = 0.3  # body units above the shoulder joints where the neck ends and the head begins
 _JAW_BELOW_FACE_BOX = 0.3  # share of a face box's height below it where skin is still chin and jaw
 _CHIN_BELOW_MOUTH = 0.15  # body units from the mouth down to below the chin
-_NECK_ABOVE_SHOULDERS = 0.05  # body units: bare skin above this, in the neck's width, is neck
-_NECK_HALF_WIDTH = 0.22
+_SHOULDER_TOPS = 0.06  # body units above the shoulder joints: where a garment's shoulder seams sit
+_NECKLINE_DEPTH = 0.08  # body units a round neckline dips below the shoulders' tops in its middle
+_NECK_HALF_WIDTH = 0.15
 # Capsule radii around the arm bones in body units: upper arm, forearm, hand.
 _ARM_RADII = (0.17, 0.14, 0.13)
+_SHOULDER_SEAM_OUT = 0.08  # body units out from the shoulder joint to where a garment's shoulder seam ends
+_SHOULDER_TOP = (0.03, 0.25)  # body units above the shoulder joint: the least and most a shoulder's top can be
+_ARM_HALF_WIDTHS = ((0.09, 0.2), (0.07, 0.17))  # body units: upper arm, forearm (least, most)
+_BARE_ARM_RADII = (0.12, 0.13, 0.095, 0.07)  # body units: half-widths of the shoulder, bare arm at the shoulder, elbow, wrist
+_NECK_SIDE = 0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
+_MIN_ARM_SKIN = 0.02  # square body units of bare arm or hand skin enough to take the arms' colour from
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
 _SHOULDER_CAP = 0.35  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
@@ -61,6 +68,47 @@ class Regions:
         if self._skin_model is None:
             return None
         return np.median(self.lab[self._skin_sample()], axis=0)
+
+    @cached_property
+    def arm_skin_colour(self):
+        """The skin colour of this person's arms (CIELAB): from their bare arms and hands where enough shows (the
+        face is often lit and made up differently), else the face's; None without either."""
+        if self._skin_model is None:
+            return None
+        bare = (self.skin > 0) & (self.arm_zone > 0) & (self.person > 0) & (self.head == 0)
+        if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit ** 2 * self.scale ** 2:
+            return np.median(self.lab[bare], axis=0)
+        return self.skin_colour
+
+    @cached_property
+    def skin_grain(self):
+        """The fine grain of this person's skin in the photo (L* standard deviation left after smoothing)."""
+        sample = self._skin_sample()
+        if sample is None or sample.sum() < 30:
+            return 1.0
+        lightness = self.lab[..., 0]
+        return float(np.clip(np.std((lightness - cv2.GaussianBlur(lightness, (0, 0), 1.5))[sample]), 0.5, 4.0))
+
+    def arm_shape(self, box):
+        """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of a bare arm
+        relative to its half-width there (below 1 inside): from the base of the neck over the shoulder (a sleeveless
+        top leaves it bare), tapering from the shoulder to the wrist."""
+        x0, y0, x1, y1 = box
+        ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        unit = self.frame.unit * self.scale
+        nearest = np.full(ys.shape, np.inf, np.float32)
+        for side in (0, 1):
+            arm = self.frame.arm(side)
+            neck = arm[0] + _NECK_SIDE * (self.frame.mid_shoulder - arm[0])
+            joints = np.vstack([neck, arm]) * self.scale
+            for (start, end), radii in zip(zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])):
+                direction = end - start
+                length = max(float(direction @ direction), 1e-6)
+                along = np.clip(((xs - start[0]) * direction[0] + (ys - start[1]) * direction[1]) / length, 0, 1)
+                distance = np.hypot(xs - start[0] - along * direction[0], ys - start[1] - along * direction[1])
+                radius = (radii[0] + along * (radii[1] - radii[0])) * unit
+                np.minimum(nearest, distance / radius, out=nearest)
+        return nearest
 
     @cached_property
     def old_sleeves(self):
@@ -113,7 +161,9 @@ class Regions:
         if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
             chin = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
             line = max(line, float((chin - frame.mid_shoulder) @ frame.down) / frame.unit)
-        neck = (depth < -_NECK_ABOVE_SHOULDERS) & (np.abs(across) < _NECK_HALF_WIDTH) & (self.skin > 0) & (self.person > 0)
+        # The neck shows above a round neckline: lowest in the middle, up to the shoulders' tops at the sides.
+        neckline = _NECKLINE_DEPTH * (1 - (across / _NECK_HALF_WIDTH) ** 2) - _SHOULDER_TOPS
+        neck = (depth < neckline) & (self.skin > 0) & (self.person > 0)
         return np.maximum(head, (depth < line) | neck).astype(np.float32)
 
     @cached_property
@@ -169,6 +219,46 @@ class Regions:
         for x, y in self.body.landmarks[list(HANDS), :2] * self.scale if hands else ():
             cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), 1, -1)
         return capsules.astype(np.float32)
+
+    @cached_property
+    def shoulder_tips(self):
+        """Where a garment's shoulder seams end on this person (photo px, left and right as seen): just outside each
+        shoulder joint, on the top of the shoulder in the person's outline (within _SHOULDER_TOP of the joint)."""
+        frame = self.frame
+        tips = []
+        for side, outward in ((0, -1), (1, 1)):
+            start = frame.at(frame.shoulders[side], outward * _SHOULDER_SEAM_OUT)
+            steps = np.arange(0.0, _SHOULDER_TOP[1] + 0.01, 0.005)
+            points = np.array([frame.at(start, down=-step) for step in steps]) * self.scale
+            xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+            inside = (xs >= 0) & (xs < self.shape[1]) & (ys >= 0) & (ys < self.shape[0])
+            on_person = np.zeros(len(steps), bool)
+            on_person[inside] = self.person[ys[inside], xs[inside]] > 0.5
+            top = steps[np.argmin(on_person)] if not on_person.all() else steps[-1]
+            tips.append(frame.at(start, down=-float(np.clip(top, *_SHOULDER_TOP))))
+        return np.array(tips, np.float32)
+
+    def arm_half_widths(self, side):
+        """Half the width of the upper arm and of the forearm seen on `side` (0 left, 1 right), photo px: from the
+        bone to the arm's outer edge in the person's outline, halfway down each (the inner edge may lie against
+        the body); within _ARM_HALF_WIDTHS body units when the outline does not tell."""
+        frame = self.frame
+        joints = frame.arm(side)
+        widths = []
+        for start, end, (least, most) in zip(joints[:-1], joints[1:], _ARM_HALF_WIDTHS):
+            direction = end - start
+            outward = np.array([-direction[1], direction[0]], np.float32) / max(float(np.linalg.norm(direction)), 1e-6)
+            if outward @ (start - frame.mid_shoulder) < 0:
+                outward = -outward
+            steps = np.arange(0.0, most + 0.05, 0.005) * frame.unit
+            points = ((start + end) / 2 + np.outer(steps, outward)) * self.scale
+            xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+            inside = (xs >= 0) & (xs < self.shape[1]) & (ys >= 0) & (ys < self.shape[0])
+            on_person = np.zeros(len(steps), bool)
+            on_person[inside] = self.person[ys[inside], xs[inside]] > 0.5
+            edge = steps[np.argmin(on_person)] if not on_person.all() else steps[-1]
+            widths.append(float(np.clip(edge, least * frame.unit, most * frame.unit)))
+        return widths
 
     def width_across(self, depth):
         """How wide the person's body is `depth` body units below the shoulders, in photo px, between their

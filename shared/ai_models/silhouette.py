@@ -31,11 +31,36 @@ class UpperLandmarks:
     collar: np.ndarray
     shoulders: np.ndarray  # (left, right) as seen in the photo
     armpits: np.ndarray
-    sleeves: np.ndarray | None  # per side (left, right): root top, root bottom, cuff's two ends; None sleeveless
+    sleeves: tuple | None  # per side (left, right): its SleeveProfile; None sleeveless
     hem: np.ndarray  # (left, right) corners of the hem
     sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`
     side_rows: np.ndarray
     torso_width: float  # the garment's own width below the sleeves: its scale
+
+
+@dataclass(frozen=True)
+class SleeveProfile:
+    """A sleeve read along its length: from the middle of its root (the armhole) along `axis`, at each distance
+    in `along` (increasing; from the end nearest the shoulder to the cuff), its extent across the axis from `low`
+    to `high` (distances along `normal`). The top seam, on the shoulder's side, lies towards `top_seam` (±1)."""
+
+    @property
+    def half_width(self):
+        """Half the sleeve's usual width."""
+        return float(np.median(self.high - self.low)) / 2
+
+    root: np.ndarray
+    axis: np.ndarray
+    normal: np.ndarray
+    along: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    top_seam: int
+
+    def scaled(self, factor, origin):
+        """The profile in another frame: distances times `factor`, the root at root × factor + origin."""
+        return SleeveProfile(self.root * factor + origin, self.axis, self.normal, self.along * factor,
+                             self.low * factor, self.high * factor, self.top_seam)
 
 
 @dataclass(frozen=True)
@@ -160,10 +185,10 @@ class Outline:
     @cached_property
     def long_sleeves(self):
         """Sleeves on both sides reaching far from their roots (a tie hanging on one side is no sleeve)."""
-        sleeves = self._sleeves()
+        sleeves = self._sleeves
         if sleeves is None:
             return False
-        reach = np.linalg.norm(sleeves[:, 2:].mean(axis=1) - sleeves[:, :2].mean(axis=1), axis=1)
+        reach = np.array([profile.along[-1] for _, profile in sleeves])
         chest = self._chest()[1] - self._chest()[0]
         return bool(reach.min() > 0.7 * chest and reach.min() > 0.7 * reach.max())
 
@@ -260,7 +285,8 @@ class Outline:
     def _armpit(self):
         """The armpits' row. Where sleeves join the body the width of the middle run drops sharply (the biggest
         drop in the upper part of the garment); without such a drop (no sleeves, or sleeves hanging apart from
-        the start), where the armholes end: the first row as wide as nine tenths of the upper part's width."""
+        the start), where the armholes end: the first row about as wide as the widest of the upper half (a
+        sleeveless knit's armholes curve in from its shoulders and end at its widest)."""
         first, last = int(0.02 * self.height), max(int(0.8 * self.height), int(0.02 * self.height) + 2)
         widths = np.asarray(self.widths(0.0, 1.0))[first:last]
         step = max(2, int(0.04 * self.height))
@@ -269,8 +295,8 @@ class Outline:
             steepest = int(np.argmax(drops))
             if drops[steepest] >= 0.12 * widths.max():
                 return first + steepest + step
-        upper = widths[: max(1, int(0.4 * self.height) - first)]
-        return first + int(np.argmax(upper >= 0.9 * upper.max()))
+        upper = widths[: max(1, int(0.55 * self.height) - first)]
+        return first + int(np.argmax(upper >= 0.97 * upper.max()))
 
     @cached_property
     def _hem(self):
@@ -285,12 +311,14 @@ class Outline:
         """(left, right) x of the torso's sides at the armpits."""
         return self.central_run(self._armpit_row())
 
+    @cached_property
     def _sleeves(self):
-        """Per side: the sleeve's root on the torso's side (top, bottom) and its cuff's two ends; or None.
+        """Per side: the sleeve's root on the torso's side (top, bottom) and its profile (SleeveProfile, analysis
+        pixels); or None.
 
         A sleeve is the garment beyond the torso's side above the hem. Its root runs down the side from
-        the shoulder to the armpit; its cuff is its far end from the root (out to the side when held out,
-        below when hanging), the cuff's ends its extent across the sleeve there.
+        the shoulder to the armpit; its axis runs from the root's middle to its far end (out to the side when
+        held out, below when hanging), and it is read across that axis all along it.
         """
         if not self.has_sleeves:
             return None
@@ -314,14 +342,10 @@ class Outline:
             axis = points[reach >= 0.85 * reach.max()].mean(axis=0) - root
             axis /= np.linalg.norm(axis) or 1.0
             normal = np.array([-axis[1], axis[0]], np.float32)
-            # The sleeve's outer part (a slanted cuff spans much of it): its extent across the axis.
-            depth = (points - root) @ axis
-            end = points[depth >= 0.6 * depth.max()]
-            across = (end - root) @ normal
-            cuff_centre = root + axis * float(depth.max())
-            sleeves.append([[side_x, top], [side_x, bottom], cuff_centre + normal * across.min(),
-                            cuff_centre + normal * across.max()])
-        return np.array(sleeves, np.float32)
+            top_seam = 1 if (np.array([side_x, top]) - root) @ normal > 0 else -1
+            sleeves.append((np.array([[side_x, top], [side_x, bottom]], np.float32),
+                            _profile(points - root, root, axis, normal, top_seam)))
+        return sleeves
 
     @cached_property
     def upper_landmarks(self):
@@ -332,10 +356,10 @@ class Outline:
         hem_run = self.central_run(max(0, hem - int(0.02 * self.height)))
         side_rows = np.linspace(armpit, hem, 5)[1:-1]
         sides = np.array([self.central_run(y) for y in side_rows], np.float32)
-        sleeves = self._sleeves()
+        sleeves = self._sleeves
         if sleeves is not None:
-            shoulders = sleeves[:, 0]  # the top of each sleeve's root: where sleeve and shoulder meet
-            sleeves = self._to_photo(sleeves.reshape(-1, 2)).reshape(sleeves.shape)
+            shoulders = np.array([root[0] for root, _ in sleeves])  # the top of each sleeve's root: where it meets the shoulder
+            sleeves = tuple(profile.scaled(1 / self._scale, self._origin) for _, profile in sleeves)
         collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
         return UpperLandmarks(
             collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
@@ -432,6 +456,27 @@ def _rows_of_runs(mask, gap):
         else:
             runs.append((start, end))
     return rows_of_runs
+
+
+def _profile(offsets, root, axis, normal, top_seam, count=24):
+    """SleeveProfile of a sleeve's pixels (their offsets from the root's middle), read across its axis. Its ends
+    are cut off where the sleeve is less than three fifths of its usual width there: a sleeve laid slanting
+    meets the torso's side, and ends at a slanting cuff, in a point."""
+    along, across = offsets @ axis, offsets @ normal
+    edges = np.linspace(along.min(), along.max(), count + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    low, high = np.full(count, np.nan, np.float32), np.full(count, np.nan, np.float32)
+    bins = np.clip(np.searchsorted(edges, along, side="right") - 1, 0, count - 1)
+    for index in np.unique(bins):
+        inside = across[bins == index]
+        low[index], high[index] = inside.min(), inside.max()
+    found = ~np.isnan(low)
+    low, high = (np.interp(centres, centres[found], values[found]) for values in (low, high))
+    full = np.flatnonzero(high - low >= 0.6 * np.median(high - low))
+    kept = slice(full[0], full[-1] + 1)
+    # A pixel in from the outline read at this coarse scale: the band's edges then show no background.
+    return SleeveProfile(root, axis, normal, centres[kept].astype(np.float32), low[kept].astype(np.float32) + 1,
+                         high[kept].astype(np.float32) - 1, top_seam)
 
 
 def _apex(edges, reach):
