@@ -207,7 +207,7 @@ class _Dressing:
         """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
         shoulders and arms: an arm's own shape (tapering from the shoulder to the wrist, slimmer than a sleeve) in
         the person's skin (from their bare arms or hands, else their face), darker towards its edges as a round
-        limb is, lit as the clothes were (blurred, half as contrasted), with the grain of their skin. Returns the
+        limb is, lit as the clothes were (smoothed, a third as contrasted), with the grain of their skin. Returns the
         old clothes left beyond those arms and shoulders."""
         regions = self.regions
         sleeves = ((regions.old_sleeves * uncovered) > 0.5) | old_clothes
@@ -218,11 +218,14 @@ class _Dressing:
         box = (slice(top, top + height), slice(left, left + width))
         across = regions.arm_shape((left, top, left + width, top + height))  # 0 on the bone, 1 at the arm's edge
         arm = sleeves[box] & (across < 1)
-        lightness = regions.lab[..., 0][box]
-        light = cv2.GaussianBlur(lightness, (0, 0), 0.05 * self.frame.unit * regions.scale)
-        grain = np.random.default_rng(0).normal(0, regions.skin_grain, light.shape).astype(np.float32)
+        # The light falling on the arm: the sleeve's own lightness, smoothed over the sleeve alone (no folds, nothing
+        # from beside it), at a third of its contrast.
+        lightness, inside = regions.lab[..., 0][box], sleeves[box].astype(np.float32)
+        blur = 0.15 * self.frame.unit * regions.scale
+        light = cv2.GaussianBlur(lightness * inside, (0, 0), blur) / np.maximum(cv2.GaussianBlur(inside, (0, 0), blur), 1e-3)
+        grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
         lab = np.empty(light.shape + (3,), np.float32)
-        lab[..., 0] = np.clip(colour[0] + 0.5 * (light - float(np.median(light[arm]))) - _ARM_ROUNDNESS * across ** 2
+        lab[..., 0] = np.clip(colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across ** 2
                               + grain, 0, 100)
         lab[..., 1:] = colour[1:]
         painted = np.zeros(regions.shape + (3,), np.float32)

@@ -283,6 +283,34 @@ def test_old_sleeves_beside_a_sleeveless_top_become_bare_arms():
     assert after < before / 2
 
 
+def test_short_sleeves_over_long_ones_cover_the_shoulder_and_leave_a_believable_arm():
+    """A short-sleeved tee on someone in long sleeves: the tee's sleeve covers the whole top of the arm down from
+    the shoulder; below it the old sleeve is gone and the bare arm is round and grained skin, not a flat patch."""
+    red = (200, 40, 40)
+    image = photos.astronaut_image()
+    frame = _frame(image)
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.t_shirt(red), "top"))
+    original = np.asarray(image).astype(int)
+    shoulder, elbow, _ = frame.arm(1)  # the arm in front of the helmet, in the orange suit
+    down, across = (elbow - shoulder) / np.linalg.norm(elbow - shoulder), frame.across
+    points = [shoulder + down * along * frame.unit + across * side * frame.unit
+              for along in np.linspace(0.05, 0.3, 6) for side in np.linspace(-0.08, 0.08, 5)]
+    assert np.mean([_painted(result, red)[int(y), int(x)] for x, y in points]) > 0.85  # the sleeve covers the arm
+    orange = lambda image: (image[..., 0] > 150) & (image[..., 1] > 70) & (image[..., 1] < 140) & (image[..., 2] < 90)  # noqa: E731
+    arm = np.zeros(original.shape[:2], np.uint8)
+    cv2.line(arm, tuple(int(v) for v in shoulder), tuple(int(v) for v in elbow), 1, int(0.2 * frame.unit))
+    arm = arm.astype(bool)
+    assert orange(result)[arm].sum() < 0.05 * orange(original)[arm].sum()  # no old sleeve left on the arm
+    red_, green_, blue_ = result[..., 0], result[..., 1], result[..., 2]
+    bare = arm & (red_ > green_) & (green_ > blue_) & (red_ - blue_ > 25) & (red_ - green_ < 90)  # skin, not the tee
+    lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2LAB)[..., 0].astype(float)
+    grain = lightness - cv2.GaussianBlur(lightness, (0, 0), 2)
+    assert bare.sum() > 300 and grain[bare].std() > 1.0  # skin has grain
+    ys, xs = np.nonzero(bare)
+    off_bone = np.abs(np.cross(down, np.stack([xs, ys], axis=1) - shoulder)) / (0.1 * frame.unit)
+    assert lightness[ys, xs][off_bone < 0.4].mean() > lightness[ys, xs][off_bone > 0.8].mean() + 2  # and is round
+
+
 def test_a_light_garment_on_a_white_background_is_tried_on():
     result = _try_on(photos.astronaut_png(), GarmentInput(photos.light_cardigan_on_white(), "outerwear"))
     x, y = photos.ASTRONAUT_CHEST
