@@ -288,3 +288,14 @@ def test_a_colour_label_followed_by_a_price_names_no_colour(client):
                               "offers": offer("29.95")}),
                 body='<div class="variant"><span class="label">Colour:</span><span class="price">$29.95</span></div>')
     assert scraped(client, "https://shop.example.com/p/canvas-sneaker", html)["colors"] == []
+
+
+def test_the_images_beside_the_heading_when_nothing_else_shows_one(client):
+    html = page(head='<meta property="og:type" content="product">', body="""
+      <main><div class="pdp"><div class="left"><img src="/img/kettle-front.jpg"><img src="/img/kettle-side.jpg"></div>
+        <div class="right"><h1>Stovetop kettle</h1><span class="price">€39.00</span></div></div>
+        <section class="recommendations"><a href="/p/mug"><img src="/img/mug.jpg"></a></section></main>""")
+    answer = scraped(client, "https://homeware.example.com/kettle", html)
+    assert answer["images"] == ["https://homeware.example.com/img/kettle-front.jpg",
+                                "https://homeware.example.com/img/kettle-side.jpg"]
+    assert answer["field_sources"]["images"] == "html"

@@ -8,7 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
+from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
+                                                          images_beside_heading)
 from features.garments.extractors.values import is_color_name
 from shared.garment_utils import UNKNOWN_CATEGORY, categorize
 from shared.logger import get_logger
@@ -122,7 +123,7 @@ class BrandExtractor(ABC):
 def _fill_from_page(fields, sources, page, findings):
     """What no layer had, read from the page only then (it costs a pass over the page): the page's own
     description block, fabric stated in a description (the first layer's that states one, that block
-    last) and a gallery found by the final title."""
+    last) and a gallery found by the final title, else the images beside the main heading."""
     if not fields.get("description"):
         block = isolated(page, "description-block", lambda: description_block(page), "")
         if block:
@@ -133,7 +134,8 @@ def _fill_from_page(fields, sources, page, findings):
         if fabric:
             fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
-        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"]), [])
+        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"])
+                          or images_beside_heading(page), [])
         if images:
             fields["images"], sources["images"] = images, "html"
 

@@ -4,6 +4,8 @@ Gallery images (named after the product in their alt text), size selectors, "Col
 composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
 other products) are skipped everywhere.
 """
+import itertools
+
 import lxml.html
 from lxml import etree
 
@@ -59,6 +61,7 @@ _CAPTION_CLASS = compile_pattern(r"(?:^|[-_\s])(?:title|label|legend|heading|nam
 _DESCRIPTION_MARKER = compile_pattern(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
                                  r"tab-description|^description$", IGNORECASE)
 _DESCRIPTION_LIMIT = 5000
+_HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
 _IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
@@ -101,6 +104,20 @@ def gallery_images(page, title):
     """Images whose alt/title text names the product, then those of the product's gallery block (whose alt
     is often empty); largest rendition each, outside other products' tiles."""
     return unique(_named_images(page, title) + product_gallery(page))
+
+
+def images_beside_heading(page):
+    """The images of the smallest block around the main heading that holds any, a few levels up at most (a
+    gallery the page does not name, beside the product's name); the last resort for a product's images."""
+    heading = page.main_heading
+    for block in itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS) if heading is not None else ():
+        if block.tag in ("body", "html"):
+            return []
+        images = [img for img in block.iter("img") if not page.in_other_product(img)
+                  and not _links_to_other_page(img, page)]
+        if images:
+            return unique(_largest_rendition(img, page.base_url) for img in images)
+    return []
 
 
 def product_gallery(page):
