@@ -3,13 +3,14 @@ import math
 import statistics
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
-from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES
+from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
-from shared.image_processing import preprocess_image
+from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.models import user as user_model
 from shared.validators import field_list, validate_integer, validate_text, validate_url
 
@@ -95,17 +96,18 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         raise ValidationError("A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS")
     options = validate_options(request.options, garment_count)
     person = _person_image(db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field)
-    garment_images = [preprocess_image(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
+    garment_images = [prepare_for_processing(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
                       for u in request.garment_uploads]
 
     job_id = str(uuid.uuid4())
     prefix = input_prefix(user_id, job_id)
     stored = []
     try:
-        person_path = _store(storage, stored, person["data"], f"{prefix}person.png")
+        person_path = _store_image(storage, stored, person["image"], f"{prefix}person")
         garments = []
         for i, image in enumerate(garment_images):
-            garments.append({"source": "upload", "image_path": _store(storage, stored, image, f"{prefix}garment_{i}.png")})
+            garments.append({"source": "upload", "image_path": _store_image(storage, stored, image,
+                                                                            f"{prefix}garment_{i}")})
         for i, url in enumerate(urls):
             entry = {"source": "url", "url": url, "garment_index": options.get("garment_index", 0)}
             if request.html is not None and i == 0:
@@ -140,19 +142,42 @@ def _store(storage, stored, data, path, content_type="image/png"):
     return stored[-1]
 
 
+def _store_image(storage, stored, image, name):
+    """Store (bytes, format) as name.png / name.jpg."""
+    data, image_format = image
+    return _store(storage, stored, data, f"{name}.{EXTENSIONS[image_format]}", MIME_TYPES[image_format])
+
+
 def _person_image(*, db, storage, user_id, upload, field):
     if upload is not None:
-        return {"data": preprocess_image(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
+        return {"image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
                 "source": field}
     avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
     if not avatar_path or not storage.exists(avatar_path):
         raise ValidationError("Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
                               code="NO_PERSON_IMAGE")
     # Copy the avatar so a later avatar change cannot alter (or delete) this job's input.
-    return {"data": storage.read_image(avatar_path), "source": "avatar"}
+    return {"image": (storage.read_image(avatar_path), "PNG"), "source": "avatar"}
+
+
+def ensure_model_available(image_model):
+    """503 AI_UNAVAILABLE with Retry-After, before anything is read or stored, while the model cannot generate."""
+    availability = image_model.availability()
+    if availability["status"] != "ok":
+        raise ImageModelError("AI_UNAVAILABLE", "Try-ons are unavailable right now; please try again in a few minutes",
+                              details={"provider": availability["provider"]},
+                              headers={"Retry-After": str(availability.get("retry_after", 60))})
 
 
 def _check_capacity(*, db, settings, user_id):
+    limit = settings.TRYON_DAILY_LIMIT
+    if limit and model.count_accepted_on(db, user_id, model.utc_day()) >= limit:
+        midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        raise ApiError(f"You have made today's {limit} try-ons; more are possible from midnight UTC",
+                       code="DAILY_LIMIT_REACHED", status_code=429, details={
+                           "limit": limit, "resets_at": midnight.isoformat().replace("+00:00", "Z")},
+                       headers={"Retry-After": str(max(1, math.ceil(
+                           (midnight - datetime.now(timezone.utc)).total_seconds())))})
     if model.count_waiting(db) >= settings.MAX_QUEUE_SIZE:
         raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
                        headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
@@ -201,6 +226,8 @@ def delete_job(*, db, storage, user_id, job_id):
     if not model.delete_unless_processing(db, job_id, user_id):
         raise ConflictError("The try-on is being generated right now; delete it once it has finished",
                             code="JOB_IN_PROGRESS", headers={"Retry-After": "5"})
+    if job["status"] == model.QUEUED:
+        model.forget_usage(db, job_id)
     storage.delete_prefix(input_prefix(user_id, job_id))
     if job["result_image_path"]:
         storage.delete_image(job["result_image_path"])
@@ -238,7 +265,8 @@ def present_garments(job):
 
 
 def present_job(job, storage):
-    """What clients see of a job: status, progress, stage, signed result URL or typed error, timings."""
+    """What clients see of a job: status, progress, stage, signed result URL or typed error (with the provider's
+    own words in error.details.upstream), timings, and what the AI calls used."""
     data = {
         "job_id": job["job_id"],
         "status": job["status"],
@@ -251,11 +279,12 @@ def present_job(job, storage):
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],
         "timings": timings(job),
+        "usage": job["usage"],
         "result_url": None,
         "error": None,
     }
     if job["status"] == "done":
         data["result_url"] = storage.signed_url(job["result_image_path"])
     elif job["status"] == "failed":
-        data["error"] = {"code": job["error_code"], "message": job["error_message"]}
+        data["error"] = {"code": job["error_code"], "message": job["error_message"], "details": job["error_details"]}
     return data

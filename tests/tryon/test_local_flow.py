@@ -41,8 +41,9 @@ def test_saved_avatar_is_used_when_no_selfie_is_sent(client, user, person_png, t
     assert job["status"] == "done", job["error"]
 
 
-def test_bottom_on_a_photo_without_hips_fails_with_body_part_not_visible(client, user, person_png, top_png, bottom_png):
-    # the astronaut photo ends at the chest: a top can be placed, trousers cannot
+def test_bottom_on_a_photo_without_hips_needs_a_full_body_photo(client, user, person_png, top_png, bottom_png):
+    # the astronaut photo ends at the chest: a top can be placed, trousers cannot, and the local model cannot
+    # make up the rest of the body (BODY_PART_NOT_VISIBLE is for a photo showing the hips but not the part)
     response = client.post("/api/tryon/multi", headers=user["headers"], content_type="multipart/form-data", data={
         "selfie": (io.BytesIO(person_png), "me.png"),
         "garment_images": [(io.BytesIO(top_png), "top.png"), (io.BytesIO(bottom_png), "bottom.png")],
@@ -51,7 +52,8 @@ def test_bottom_on_a_photo_without_hips_fails_with_body_part_not_visible(client,
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["kind"] == "multi" and [g["type"] for g in job["garments"]] == ["top", "bottom"]
     assert job["status"] == "failed"
-    assert job["error"]["code"] == "BODY_PART_NOT_VISIBLE" and "hips" in job["error"]["message"]
+    assert job["error"]["code"] == "NEEDS_FULL_BODY_PHOTO" and "full-length photo" in job["error"]["message"]
+    assert job["error"]["details"] == {"garment_index": 1, "missing": "hips"}
 
 
 def test_no_person_detected_fails_with_a_clear_code(client, user, top_png):

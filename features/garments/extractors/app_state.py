@@ -9,6 +9,8 @@ shops actually use.
 """
 from urllib.parse import unquote
 
+from functools import lru_cache
+
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
@@ -207,6 +209,7 @@ def _words(text):
     return set(_WORD.findall(text.lower())) if text else set()
 
 
+@lru_cache(maxsize=4096)  # the same keys come back thousands of times in one page's state
 def _norm(key):
     """A key lower-cased without _, - or spaces (string operations: it runs for every key of the page's state)."""
     return "".join(str(key).replace("_", "").replace("-", "").split()).lower()

@@ -6,10 +6,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _TAG = compile_pattern(r"<[^>]+>")
-_SPACE = compile_pattern(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = compile_pattern(r"\s+([.,;:!?)])")
+_CLOSING_PUNCTUATION = ".,;:!?)"
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
-_PUNCTUATION = ".,;:!?)"
 _PLACEHOLDER_WORDS = {"undefined", "null", "none", "n/a", "false", "true"}
 _PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
 
@@ -89,12 +87,19 @@ def clean_text(value):
     if "<" in text:
         text = _TAG.sub(" ", text)
         text = html.unescape(text)
-    # Plain string operations where they do what the patterns do: this runs for nearly every text of a page.
-    text = " ".join(text.split())
-    if any(f" {mark}" in text for mark in _PUNCTUATION):
-        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = _single_spaced(text)
     if not text or (_may_be_placeholder(text) and _PLACEHOLDER.search(text)):
         return None
+    return text
+
+
+def _single_spaced(text):
+    """The text with each run of white space one space, none at the ends or before closing punctuation
+    (str methods: this runs on every string of a page)."""
+    text = " ".join(text.split())
+    for mark in _CLOSING_PUNCTUATION:
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
     return text
 
 
@@ -109,7 +114,7 @@ def clean_multiline(value):
     text = html.unescape(str(value))
     text = _LINE_BREAK_TAG.sub("\n", text)
     text = html.unescape(_TAG.sub(" ", text))
-    lines = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", line)).strip() for line in text.splitlines()]
+    lines = [_single_spaced(line) for line in text.splitlines()]
     text = "\n".join(line for line in lines if line)
     if not text or _PLACEHOLDER.search(text):
         return None
