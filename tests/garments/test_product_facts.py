@@ -216,8 +216,8 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     answer = scraped(client, "https://shop.example.com/backpack-rosso.html", html)
     assert (answer["price"], answer["list_price"], answer["field_sources"]["price"]) == (110.0, 219.99, "html")
 
-    # An offer whose price validity has passed yields to the price the page's buy box shows now (taken from the
-    # best layer that states it too); a buy box showing the same price changes nothing.
+    # An offer whose price validity has passed yields to the price the page's buy box shows now when another layer
+    # states it too (taken from the best such layer); a buy box showing the same price changes nothing.
     lot = {"@context": "https://schema.org", "@type": "Product", "name": "Pair of pillows",
            "offers": offer("150", priceValidUntil="2020-12-06T20:00:00.000Z")}
     head = json_ld(lot) + '<meta property="product:price:amount" content="200"><meta property="og:type" ' \
@@ -228,6 +228,10 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     assert (answer["price"], answer["field_sources"]["price"]) == (200.0, "meta")
     answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
                      page(head=head, body=body.replace("$200", "$150")))
+    assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
+    # A passed date alone proves little (shops leave old dates in place): no other layer states the shown price.
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
+                     page(head=head.replace('content="200"', 'content="150"'), body=body))
     assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
 
 

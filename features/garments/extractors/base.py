@@ -221,16 +221,19 @@ def _merge_price(findings, fields, sources):
 def _shown_price(ordered, priced):
     """The layer whose price to believe when the page's buy box shows another one than the data states: the data
     lags behind when the page crosses out the data's price beside a lower one, or when the data's offer has expired
-    (`priceValidUntil` passed) — then the buy box's price wins, from the best layer that states it too."""
+    (`priceValidUntil` passed) and another layer states the price the buy box shows (a date alone proves little:
+    shops leave old dates in place, and archived pages carry them all)."""
     visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price") and f.fields.get("for_sale")),
                    None)
     if visible is None or priced is visible:
         return priced
     stated, shown = priced.fields["price"], visible.fields["price"]
-    crossed_out = abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated
-    if not crossed_out and not (priced.fields.get("price_expired") and abs(shown - stated) >= 0.01):
-        return priced
-    return next((f for f in ordered if abs((f.fields.get("price") or 0) - shown) < 0.01), visible)
+    if abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated:
+        return visible
+    if priced.fields.get("price_expired") and abs(shown - stated) >= 0.01:
+        return next((f for f in ordered if f is not visible and abs((f.fields.get("price") or 0) - shown) < 0.01),
+                    priced)
+    return priced
 
 
 def _infer_availability(fields, sources):
