@@ -303,3 +303,14 @@ def test_the_images_beside_the_heading_when_nothing_else_shows_one(client):
     assert answer["images"] == ["https://homeware.example.com/img/kettle-front.jpg",
                                 "https://homeware.example.com/img/kettle-side.jpg"]
     assert answer["field_sources"]["images"] == "html"
+
+
+def test_a_currency_symbol_several_countries_share_read_by_the_pages_language(client):
+    def currency(lang, url="https://shop.example.com/p/uldtrøje"):
+        html = page(body=f'<main lang="{lang}"><div class="product"><h1>Uldtrøje</h1>'
+                         '<span class="price">kr 499,-</span></div></main>').replace("<html>", f'<html lang="{lang}">')
+        return scraped(client, url, html)["currency"]
+
+    assert (currency("da"), currency("da-DK"), currency("sv"), currency("nb")) == ("DKK", "DKK", "SEK", "NOK")
+    assert currency("en", "https://shop.example.no/p/genser") == "NOK"  # the country's domain
+    assert currency("en") is None  # no country, no language of one currency: unknown, not guessed
