@@ -9,6 +9,7 @@ sharing the deepest block with it. So the recommendation tiles, headers and foot
 in the document lose to the buy box.
 """
 import itertools
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -119,11 +120,15 @@ def read_buy_box(page):
     }
 
 
+@dataclass
 class _Marked:
     """The elements a page marks as prices, crossed-out prices, stock messages, controls and labels, in page order."""
 
-    def __init__(self):
-        self.prices, self.listed, self.stock, self.controls, self.labels = [], [], [], [], []
+    prices: list = field(default_factory=list)
+    listed: list = field(default_factory=list)
+    stock: list = field(default_factory=list)
+    controls: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
 
 
 def _marked_elements(page, shown):
