@@ -314,3 +314,29 @@ def test_a_currency_symbol_several_countries_share_read_by_the_pages_language(cl
     assert (currency("da"), currency("da-DK"), currency("sv"), currency("nb")) == ("DKK", "DKK", "SEK", "NOK")
     assert currency("en", "https://shop.example.no/p/genser") == "NOK"  # the country's domain
     assert currency("en") is None  # no country, no language of one currency: unknown, not guessed
+
+
+def test_stock_from_the_add_to_cart_control(client):
+    def stock(control):
+        html = page(head='<meta property="og:type" content="product">', body=f"""
+          <main><div class="product"><h1>Linen cushion</h1><span class="price">€25.00</span>
+            <form action="/cart/add">{control}</form></div></main>""")
+        answer = scraped(client, "https://home.example.com/p/linen-cushion", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock('<button type="submit" class="btn">Add to bag</button>') == ("InStock", "html")
+    assert stock('<button type="submit" class="btn add-to-cart">Sold out</button>') == ("OutOfStock", "html")
+    # Disabled until a size is chosen says nothing about stock: the offered price does.
+    assert stock('<button type="submit" class="btn" disabled>In den Warenkorb</button>') == ("InStock", "price")
+
+
+def test_a_crossed_out_price_ten_times_the_price_is_another_amount(client):
+    # The state gives the compare-at price in cents beside data that gives the price in units.
+    state = {"product": {"name": "Walking shoe", "brand": "Stride", "price": 117.0, "compare_at_price": 19000}}
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Walking shoe",
+                              "offers": offer("117.00")}),
+                body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    answer = scraped(client, "https://shoes.example.com/p/walking-shoe", html)
+    assert (answer["price"], answer["list_price"]) == (117.0, None)
+    html = html.replace("19000", "190.0")
+    assert scraped(client, "https://shoes.example.com/p/walking-shoe", html)["list_price"] == 190.0
