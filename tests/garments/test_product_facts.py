@@ -340,3 +340,13 @@ def test_a_crossed_out_price_ten_times_the_price_is_another_amount(client):
     assert (answer["price"], answer["list_price"]) == (117.0, None)
     html = html.replace("19000", "190.0")
     assert scraped(client, "https://shoes.example.com/p/walking-shoe", html)["list_price"] == 190.0
+
+
+def test_a_page_without_an_h1_names_its_product_title_by_class(client):
+    html = page(head="<title>Merino beanie – Knit Co</title>", body="""
+      <main><section class="recommendations"><div class="product-name">Wool socks</div></section>
+        <div class="pdp"><div class="pdp-title">Merino beanie</div><span class="price">£18.00</span>
+          <button class="add-to-cart">Add to basket</button></div></main>""")
+    answer = scraped(client, "https://knit.example.com/p/merino-beanie", html)
+    assert (answer["title"], answer["price"], answer["currency"], answer["availability"]) == \
+        ("Merino beanie", 18.0, "GBP", "InStock")
