@@ -350,3 +350,15 @@ def test_a_page_without_an_h1_names_its_product_title_by_class(client):
     answer = scraped(client, "https://knit.example.com/p/merino-beanie", html)
     assert (answer["title"], answer["price"], answer["currency"], answer["availability"]) == \
         ("Merino beanie", 18.0, "GBP", "InStock")
+
+
+def test_the_brand_printed_under_a_label_beside_the_heading(client):
+    def brand(details):
+        html = page(head='<meta property="og:type" content="product">', body=f"""
+          <main><div class="product"><h1>Citrus body lotion</h1><span class="price">8,71 €</span>{details}</div>
+          <footer><p>Brand: Shopname Ltd</p></footer></main>""")
+        return scraped(client, "https://shop.example.de/p/citrus-lotion", html)["brand"]
+
+    assert brand("<p>Marke: Weleda</p>") == "Weleda"
+    assert brand("<table><tr><th>Brand</th><td>Weleda</td></tr></table>") == "Weleda"
+    assert brand("<p>Brandy butter, a seasonal favourite</p>") is None

@@ -82,7 +82,7 @@ def read_html(page, title_hint=None):
         # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
         "currency": buy_box.get("currency") or regional_currency(page),
         "title": title,
-        "brand": _brand(page),
+        "brand": buy_box.get("brand") or _brand(page),
         "images": gallery_images(page, title_hint or title),
         "sizes": _sizes(page),
         "colors": _colors(page, title_hint or title),
