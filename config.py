@@ -120,7 +120,7 @@ class Settings:
     TRYON_WORKERS: int = 50  # worker threads; model calls are I/O-bound, so threads waiting on them are cheap
     MAX_QUEUE_SIZE: int = 50
     MAX_JOBS_PER_USER: int = 5
-    TRYON_DAILY_LIMIT: int = 50  # try-ons per user per UTC day (0 = no limit)
+    TRYON_DAILY_LIMIT: int = 50  # Gemini try-ons per user per UTC day (0 = no limit; local ones are free)
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
 

@@ -46,10 +46,11 @@ def create_multi_tryon_job():
 
 
 def _accept(*, multi):
-    service.ensure_model_available(get_image_models().tryon)  # before the uploads are read
+    image_model = get_image_models().tryon
+    service.ensure_model_available(image_model)  # before the uploads are read
     accepted = service.create_job(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
                                   queue=current_app.extensions["tryon_queue"], user_id=g.user_id,
-                                  request=_read_tryon_request(multi), multi=multi)
+                                  request=_read_tryon_request(multi), multi=multi, billed=image_model.billed)
     return success_response(accepted, "Try-on queued; poll GET /api/job/<job_id>", 202,
                             headers={"Location": f"/api/job/{accepted['job_id']}"})
 

@@ -79,8 +79,11 @@ def _validate_details(details, field_name):
     return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
 
 
-def create_job(*, db, settings, storage, queue, user_id, request, multi):
-    """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload."""
+def create_job(*, db, settings, storage, queue, user_id, request, multi, billed):
+    """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload.
+
+    `billed`: the try-on model charges per generation, so the user's TRYON_DAILY_LIMIT applies.
+    """
     if len(request.urls) > MAX_GARMENTS or len(request.garment_uploads) > MAX_GARMENTS:
         raise ValidationError(f"At most {MAX_GARMENTS} garments per try-on", code="TOO_MANY_GARMENTS")
     urls = [validate_url(url, "item_urls") for url in request.urls]
@@ -124,7 +127,8 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
-            _check_capacity(db=db, settings=settings, user_id=user_id)
+            _check_capacity(db=db, settings=settings, user_id=user_id,
+                            daily_limit=settings.TRYON_DAILY_LIMIT if billed else 0)
             model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
                          inputs=inputs, options=model_options, person_image_path=person_path,
                          garment_image_path=garments[0].get("image_path") or garments[0].get("url"))
@@ -169,8 +173,8 @@ def ensure_model_available(image_model):
                               headers={"Retry-After": str(availability.get("retry_after", 60))})
 
 
-def _check_capacity(*, db, settings, user_id):
-    limit = settings.TRYON_DAILY_LIMIT
+def _check_capacity(*, db, settings, user_id, daily_limit):
+    limit = daily_limit
     if limit and model.count_accepted_on(db, user_id, model.utc_day()) >= limit:
         midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         raise ApiError(f"You have made today's {limit} try-ons; more are possible from midnight UTC",

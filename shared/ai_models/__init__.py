@@ -44,6 +44,7 @@ class GarmentInput:
 class ImageModel(Protocol):
     name: str
     can_build_bodies: bool  # can make a full-length photo from a head-and-shoulders one (build_body)
+    billed: bool  # each generation costs money (TRYON_DAILY_LIMIT guards those)
 
     def availability(self) -> dict:
         """{"provider", "model", "status" (ok | unavailable), "reason"}."""

@@ -31,6 +31,7 @@ class GeminiImageModel:
     """Try-on, body building and background removal on the first usable model of GEMINI_MODEL_NAME."""
 
     name = "gemini"
+    billed = True
     can_build_bodies = True
 
     def __init__(self, *, client, model_names, image_size="1K", refresh_seconds=900.0):

@@ -49,6 +49,7 @@ def _one_per_core(method):
 
 class LocalImageModel:
     name = "local"
+    billed = False  # runs on our own CPU: RATELIMIT_TRYON and MAX_JOBS_PER_USER bound it, not a daily budget
     can_build_bodies = False
 
     def availability(self):

@@ -3,6 +3,7 @@ import io
 
 from PIL import Image
 
+from tests.conftest import sign_up
 from tests.stored_images import image_key
 from tests.tryon.conftest import image_from_url, job_rows, wait_for_job
 
@@ -66,3 +67,15 @@ def test_no_person_detected_fails_with_a_clear_code(client, user, top_png):
     assert job["error"]["code"] == "NO_PERSON_DETECTED" and job["error"]["message"]
     result = client.get(f"/api/job/{job['job_id']}/result", headers=user["headers"])
     assert result.status_code == 422 and result.get_json()["error"]["code"] == "NO_PERSON_DETECTED"
+
+
+def test_the_daily_limit_guards_paid_generations_only(make_app, person_png, top_png):
+    """TRYON_DAILY_LIMIT caps what an account can spend on Gemini; the local model costs nothing per try-on."""
+    app = make_app(TRYON_DAILY_LIMIT=1)
+    client = app.test_client()
+    user = sign_up(client)
+    for _ in range(3):
+        response = _submit(client, user, {"selfie": (io.BytesIO(person_png), "me.png"),
+                                          "garment_image": (io.BytesIO(top_png), "shirt.png")})
+        assert response.status_code == 202, response.get_json()
+        assert wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])["status"] == "done"
