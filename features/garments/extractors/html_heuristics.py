@@ -77,6 +77,7 @@ def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
     title = h1_title(page)
     buy_box = read_buy_box(page)
+    pickers = _Pickers(page)
     return {
         **buy_box,
         # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
@@ -84,8 +85,8 @@ def read_html(page, title_hint=None):
         "title": title,
         "brand": buy_box.get("brand") or _brand(page),
         "images": gallery_images(page, title_hint or title),
-        "sizes": _sizes(page),
-        "colors": _colors(page, title_hint or title),
+        "sizes": _sizes(page, pickers),
+        "colors": _colors(page, title_hint or title, pickers),
         "fabric": _fabric(page),
         "breadcrumbs": _breadcrumbs(page),
     }
@@ -214,10 +215,26 @@ def _brand(page):
     return None
 
 
-def _sizes(page):
+class _Pickers:
+    """The blocks of a page that may be pickers, each with what names it, named on first use (the size and the colour
+    searches walk the same blocks)."""
+
+    def __init__(self, page):
+        self.containers = page.tree.xpath("//select|//ul|//ol|//div|//fieldset")
+        self.markers = {}
+
+    def named(self):
+        """(block, what names it) in page order."""
+        for container in self.containers:
+            marker = self.markers.get(container)
+            if marker is None:
+                marker = self.markers[container] = _container_marker(container)
+            yield container, marker
+
+
+def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
-    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
-        marker = _container_marker(container)
+    for container, marker in pickers.named():
         if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
             continue
         sizes = _size_options(container)
@@ -302,8 +319,8 @@ def _is_disabled(item):
     return False
 
 
-def _colors(page, title):
-    return _labelled_color(page) or _swatch_colors(page, title)
+def _colors(page, title, pickers):
+    return _labelled_color(page) or _swatch_colors(page, title, pickers)
 
 
 def _labelled_color(page):
@@ -318,12 +335,11 @@ def _labelled_color(page):
     return []
 
 
-def _swatch_colors(page, title):
+def _swatch_colors(page, title, pickers):
     """Names of the first colour picker's swatches (title, ARIA label, data attribute or alt text), the
     selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
     title_words = set(_significant_words(title))
-    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
-        marker = _container_marker(container)
+    for container, marker in pickers.named():
         if not _COLOR_CONTAINER.search(marker) or _NOT_COLOR_CONTAINER.search(marker) or \
                 page.in_other_product(container):
             continue
