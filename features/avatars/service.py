@@ -32,8 +32,8 @@ def save_avatar(*, db, storage, background_model, user_id, image_data, filename=
     key = f"avatars/{user_id}/{uuid.uuid4().hex}.png"
     path = storage.upload_image(image, key, "image/png")
     try:
-        with db.transaction():
-            previous = user_model.get_by_userid(db, user_id)["avatar_path"]
+        with db.transaction():  # the row stays locked until the new path is stored: one save at a time
+            previous = user_model.lock(db, user_id)["avatar_path"]
             user_model.update(db, user_id, {"avatar_path": path})
     except BaseException:
         storage.delete_image(key)

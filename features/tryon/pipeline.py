@@ -9,10 +9,10 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 """
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from features.garments import service as garments_service
 from features.tryon import model
+from shared import clock
 from shared.ai_models import GARMENT_TYPES, GarmentInput
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
@@ -83,7 +83,7 @@ def run_job(deps, job):
 
 def job_deadline(job, timeout_seconds):
     """The time.monotonic() value by which the job must end: JOB_TIMEOUT_SECONDS after its claim."""
-    elapsed = (datetime.now(timezone.utc) - model.parse_iso(job["started_at"])).total_seconds()
+    elapsed = (clock.now() - clock.parse(job["started_at"])).total_seconds()
     return time.monotonic() + timeout_seconds - max(0.0, elapsed)
 
 

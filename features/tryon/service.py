@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
+from shared import clock
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
@@ -122,6 +123,8 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
+            # One admission at a time: both limits count rows this block's insert adds to.
+            db.lock_row("job_queues", name="tryon")
             _check_capacity(db=db, settings=settings, user_id=user_id)
             model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
                          inputs=inputs, options=model_options, person_image_path=person_path,
@@ -216,7 +219,7 @@ def delete_all_for_user(*, db, storage, user_id):
 
 def timings(job):
     """Seconds spent waiting in the queue and processing (None until known)."""
-    created, started, finished = (model.parse_iso(job[k]) for k in ("created_at", "started_at", "finished_at"))
+    created, started, finished = (clock.parse(job[k]) for k in ("created_at", "started_at", "finished_at"))
     return {"queue_seconds": round((started - created).total_seconds(), 3) if started else None,
             "processing_seconds": round((finished - started).total_seconds(), 3) if started and finished else None,
             "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}
