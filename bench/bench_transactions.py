@@ -1,6 +1,6 @@
 """Transaction blocks per second on PostgreSQL from 1, 2 and 4 processes, through the app's database layer.
 
-    .venv/bin/python bench/bench_transactions.py [--seconds 5] [--threads 4] [--rounds 3] [--repo PATH]
+    .venv/bin/python bench/bench_transactions.py [--seconds 5] [--threads 1] [--rounds 3] [--wait-ms 0] [--repo PATH]
 
 DATABASE_URL (else scripts/services.sh) names the PostgreSQL server; the bench works in a schema of its
 own, dropped afterwards. Each process opens the database the way the app does (`create_database` of
@@ -11,8 +11,11 @@ and runs THREADS threads, each repeating the block every check-then-write of the
         SELECT ... FROM bench_users WHERE id = ? FOR UPDATE      -- the row the check is about
         SELECT COUNT(*) ... FROM bench_items WHERE user_id = ?   -- the check
         INSERT INTO bench_items ...                              -- the write
+        SELECT pg_sleep(WAIT_MS / 1000)                          -- only with --wait-ms
 
-on one of USERS users chosen at random. The figure is blocks committed per second by all processes
+on one of USERS users chosen at random. On loopback a round trip costs ~0.1 ms and the blocks are bound by
+the machine's CPU; --wait-ms keeps each block open that much longer on the server, as round trips over
+a real network (~0.5 ms each, seven per block) or a slower statement would. The figure is blocks committed per second by all processes
 together, the median of the rounds. Blocks on different users share nothing, so they should scale with
 processes until the machine's cores are busy; blocks on the same user wait for each other's row lock.
 """
@@ -33,7 +36,7 @@ USERS = 1000
 PROCESS_COUNTS = (1, 2, 4)
 
 
-def run_child(url, threads, seconds, start_file):
+def run_child(url, threads, seconds, wait_ms, start_file):
     """One benchmark process: THREADS threads doing blocks for SECONDS after start_file appears; prints the count."""
     from shared.database import create_database
     db = create_database(SimpleNamespace(DATABASE_URL=url, DATABASE_PATH="", DATABASE_BUSY_TIMEOUT_MS=10000,
@@ -54,6 +57,8 @@ def run_child(url, threads, seconds, start_file):
                 count = db.execute_query("SELECT COUNT(*) AS n FROM bench_items WHERE user_id = ?", (user_id,),
                                          fetch_one=True)["n"]
                 db.execute_query("INSERT INTO bench_items (user_id, name) VALUES (?, ?)", (user_id, f"item {count}"))
+                if wait_ms:
+                    db.execute_query("SELECT pg_sleep(?)", (wait_ms / 1000,), fetch_one=True)
             counts[slot] += 1
 
     workers = [threading.Thread(target=work, args=(slot,)) for slot in range(threads)]
@@ -65,7 +70,7 @@ def run_child(url, threads, seconds, start_file):
     print(sum(counts), flush=True)
 
 
-def blocks_per_second(schema_url, repo, processes, threads, seconds):
+def blocks_per_second(schema_url, repo, processes, threads, seconds, wait_ms):
     import psycopg
     with psycopg.connect(schema_url, autocommit=True) as admin:
         admin.execute("TRUNCATE bench_items")
@@ -73,7 +78,7 @@ def blocks_per_second(schema_url, repo, processes, threads, seconds):
         start_file = Path(folder) / "go"
         env = {**os.environ, "PYTHONPATH": str(repo)}
         children = [subprocess.Popen([sys.executable, __file__, "--child", schema_url, str(threads), str(seconds),
-                                      str(start_file)], cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+                                      str(wait_ms), str(start_file)], cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
                     for _ in range(processes)]
         for child in children:
             if child.stdout.readline().strip() != "ready":
@@ -96,8 +101,9 @@ def admin_url():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--threads", type=int, default=4, help="threads per process")
+    parser.add_argument("--threads", type=int, default=1, help="threads per process")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--wait-ms", type=float, default=0, help="server-side wait inside each block")
     parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose shared/database.py is measured")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -115,9 +121,9 @@ def main():
         for _ in range(options.rounds):
             for count in PROCESS_COUNTS:
                 rates[count].append(blocks_per_second(schema_url, options.repo.resolve(), count, options.threads,
-                                                      options.seconds))
-    print(f"{options.repo.resolve()}: {options.threads} threads per process, {options.rounds} rounds of "
-          f"{options.seconds:g} s, medians")
+                                                      options.seconds, options.wait_ms))
+    print(f"{options.repo.resolve()}: {options.threads} threads per process, wait {options.wait_ms:g} ms per "
+          f"block, {options.rounds} rounds of {options.seconds:g} s, medians")
     print("| processes | blocks/s | per process |\n|---|---|---|")
     for count, values in rates.items():
         median = statistics.median(values)
@@ -126,6 +132,6 @@ def main():
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        run_child(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
+        run_child(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
     else:
         main()

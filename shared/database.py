@@ -10,7 +10,8 @@ There is no global lock: blocks of different threads and processes run at the sa
 whose write depends on a check (a limit, a free name, the current value of a column) makes that check
 hold by a constraint (UNIQUE, ON CONFLICT), a conditional UPDATE (`... WHERE status = 'queued'`), or
 by taking the row the check is about with `lock_row` first (SELECT ... FOR UPDATE on PostgreSQL;
-SQLite's `BEGIN IMMEDIATE` already admits one writing block at a time).
+SQLite's `BEGIN IMMEDIATE` already admits one writing block at a time). A refused write (IntegrityError)
+ends a PostgreSQL block; code that catches one inside a block and goes on wraps it in `db.savepoint()`.
 """
 import sqlite3
 import threading
@@ -141,14 +142,19 @@ class Database:
     def _execute(self, conn, sql, params):
         statement, values = _text(sql) if isinstance(sql, str) else sql, _bound(params)
         with _errors_mapped():
-            if conn is getattr(self._local, "conn", None) and self.dialect == "postgresql" and _may_refuse(sql):
-                # A refused write aborts a PostgreSQL transaction; under a savepoint the caller may catch the
-                # IntegrityError and go on with the block, as on SQLite.
-                with conn.begin_nested():
-                    return conn.execute(statement, values)
             return conn.execute(statement, values)
 
     # --- transactions ------------------------------------------------------------------------
+    @contextmanager
+    def savepoint(self):
+        """Inside a block: statements whose failure the caller catches and goes on from. A refused write
+        aborts a whole PostgreSQL transaction; under a savepoint only the savepoint's work is undone."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            raise RuntimeError("savepoint() is only meaningful inside db.transaction()")
+        with _errors_mapped(), conn.begin_nested():
+            yield self
+
     @contextmanager
     def transaction_connection(self):
         """The SQLAlchemy connection of a new block (for Alembic), committed when the with-block ends."""
@@ -201,7 +207,6 @@ def _unavailable(error):
 
 # A quoted literal, quoted identifier or comment (copied as they are), or a `?`.
 _SQL_TOKENS = compile_pattern(r"'[^']*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|\?", DOTALL)
-_WRITES = ("insert", "update", "delete")
 
 
 @lru_cache(maxsize=2048)
@@ -233,10 +238,6 @@ def _lock_statement(table, columns):
     return (sa.select(sa.literal_column("*")).select_from(rows)
             .where(*(rows.c[name] == sa.bindparam(f"p{n}") for n, name in enumerate(columns, start=1)))
             .with_for_update())
-
-
-def _may_refuse(sql):
-    return sql.lstrip()[:6].lower() in _WRITES if isinstance(sql, str) else sql.is_dml
 
 
 def _bound(params):

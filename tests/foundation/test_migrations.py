@@ -103,10 +103,12 @@ def test_a_failing_revision_leaves_no_trace(db, tmp_path):
 @pytest.mark.parametrize("version", [None, 3, 6, 8])
 def test_a_database_of_the_numbered_files_upgrades_in_place(db, tmp_path, version):
     build_numbered_schema(db, up_to=version)
-    if version == 8:
+    if version == 8:  # rows as the code of the numbered files wrote them
         db.execute_query("INSERT INTO users (userid, email, password, created_at, updated_at) "
                          "VALUES ('u1', 'ada@example.com', 'hash', '2026-03-01T10:00:00+00:00', "
                          "'2026-03-01T10:00:00+00:00')")
+        db.execute_query("INSERT INTO login_failures (account_key, client_key, failures, last_failure_at) "
+                         "VALUES ('a', 'c', 3, 1772359200.25)")
     applied = run_migrations(db)
     assert applied == ALL_REVISIONS[ALL_REVISIONS.index(f"{version:03d}") + 1:] if version else ALL_REVISIONS
     assert "schema_migrations" not in db.get_tables()
@@ -123,9 +125,14 @@ def test_a_database_of_the_numbered_files_upgrades_in_place(db, tmp_path, versio
         run_migrations(fresh)
         assert schema(db) == schema(fresh)
         fresh.close_all()
-    if version == 8:
-        user = db.execute_query("SELECT email, token_version FROM users WHERE userid = 'u1'", fetch_one=True)
-        assert user == {"email": "ada@example.com", "token_version": 0}
+    if version == 8:  # kept, in the one timestamp format
+        user = db.execute_query("SELECT email, token_version, created_at FROM users WHERE userid = 'u1'",
+                                fetch_one=True)
+        assert user == {"email": "ada@example.com", "token_version": 0, "created_at": "2026-03-01T10:00:00.000+00:00"}
+        failure = db.execute_query("SELECT failures, last_failure_at FROM login_failures", fetch_one=True)
+        assert failure == {"failures": 3, "last_failure_at": "2026-03-01T10:00:00.250+00:00"}
+    seeded = db.execute_query("SELECT DISTINCT created_at FROM category_sections", fetch_all=True)
+    assert seeded == [{"created_at": "2026-01-01T00:00:00.000+00:00"}]
     assert run_migrations(db) == []
 
 

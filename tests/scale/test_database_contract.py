@@ -76,13 +76,13 @@ def test_values_come_back_as_sqlite_stores_them(items_db):
     assert isinstance(totals["sales"], int)
 
 
-def test_refused_write_raises_integrity_error_and_a_caught_one_keeps_the_block_usable(items_db):
+def test_refused_write_raises_integrity_error_and_a_caught_one_under_a_savepoint_keeps_the_block(items_db):
     _add(items_db, "taken")
     with pytest.raises(IntegrityError):
         _add(items_db, "taken")
     with items_db.transaction():
         _add(items_db, "before")
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError), items_db.savepoint():
             _add(items_db, "taken")
         _add(items_db, "after")
     names = {row["name"] for row in items_db.execute_query("SELECT name FROM items", fetch_all=True)}
