@@ -154,3 +154,9 @@ def test_run_migrations_script(tmp_path):
     second = subprocess.run([sys.executable, "scripts/run_migrations.py"], cwd=ROOT, env=env,
                             capture_output=True, text=True)
     assert second.returncode == 0 and "up to date" in second.stdout.lower()
+
+
+def test_the_history_is_one_line():
+    """Two branches that each added a revision after the same head must be put in a line when they merge."""
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1 and len(script.get_bases()) == 1
