@@ -83,9 +83,10 @@ class SqlIntegerConverter(IntegerConverter):
 
 
 def shutdown_app(app):
-    """Stop background work (queue workers) and close the database: for tests and embedding."""
+    """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
     for hook in app.extensions.get("shutdown_hooks", []):
         hook()
+    app.extensions["image_models"].close()
     app.extensions["db"].close_all()
 
 

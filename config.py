@@ -91,7 +91,18 @@ class Settings:
     AI_PROVIDER: str = "auto"  # auto | gemini | local
     BACKGROUND_REMOVAL_PROVIDER: str = "local"  # local | gemini
     GEMINI_API_KEY: str = ""
-    GEMINI_MODEL_NAME: str = "gemini-3.1-flash-image"
+    # Ordered, comma-separated: the first one this key can use is called (asked of the API at start-up,
+    # every GEMINI_MODEL_REFRESH_SECONDS and at once after a 404).
+    GEMINI_MODEL_NAME: str = "gemini-3.1-flash-image,gemini-3-pro-image,gemini-2.5-flash-image"
+    # The cheap text model for reading garment photos (and pages): the same ordered list rule.
+    GEMINI_TEXT_MODEL_NAME: str = "gemini-flash-lite-latest,gemini-2.5-flash-lite,gemini-flash-latest"
+    GEMINI_MODEL_REFRESH_SECONDS: float = 900.0
+    GEMINI_IMAGE_SIZE: str = "1K"  # 1K | 2K | 4K
+    # USD per million tokens, `model=input/text_output/image_output`; a name also prices the names it starts
+    # (gemini-3-pro-image prices gemini-3-pro-image-preview). Estimates: check Google's price list.
+    GEMINI_PRICES: str = ("gemini-3.1-flash-image=0.5/3/60,gemini-3-pro-image=2/12/120,"
+                          "gemini-2.5-flash-image=0.3/2.5/30,gemini-flash-lite-latest=0.1/0.4/0,"
+                          "gemini-2.5-flash-lite=0.1/0.4/0,gemini-flash-latest=0.3/2.5/0,gemini-2.5-flash=0.3/2.5/0")
     GEMINI_BASE_URL: str = ""
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
@@ -109,6 +120,7 @@ class Settings:
     TRYON_WORKERS: int = 50  # worker threads; model calls are I/O-bound, so threads waiting on them are cheap
     MAX_QUEUE_SIZE: int = 50
     MAX_JOBS_PER_USER: int = 5
+    TRYON_DAILY_LIMIT: int = 50  # Gemini try-ons per user per UTC day (0 = no limit; local ones are free)
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
 
@@ -137,6 +149,9 @@ class Settings:
     MAX_PAGE_READS_PER_CLIENT: int = 2  # requests of one IP reading shop pages at once (each may wait 30 s on a shop)
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
+
+    # --- metrics ---
+    METRICS_TOKEN: str = ""  # GET /metrics needs `Authorization: Bearer <token>`; empty = loopback callers only
 
     # --- logging ---
     LOG_DIR: str = str(BASE_DIR / "logs")

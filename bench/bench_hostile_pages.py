@@ -13,14 +13,13 @@ quadratic.
 import argparse
 import json
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import cpu_ms  # noqa: E402
 from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
 
 URL = "https://shop.test/products/hostile"
@@ -66,14 +65,6 @@ def extract(html):
     return BrandExtractorFactory.for_page(page).extract(page)
 
 
-def cpu_ms(html, runs):
-    """Median CPU milliseconds of `runs` extractions of the page."""
-    samples = []
-    for _ in range(runs):
-        started = time.thread_time()
-        extract(html)
-        samples.append((time.thread_time() - started) * 1000)
-    return statistics.median(samples)
 
 
 def main():
@@ -89,7 +80,7 @@ def main():
     for name, build in SHAPES.items():
         if args.only not in name:
             continue
-        medians = [cpu_ms(build(size), args.runs) for size in sizes]
+        medians = [cpu_ms(lambda html=build(size): extract(html), args.runs) for size in sizes]
         print(f"| {name} | " + " | ".join(f"{median:.1f}" for median in medians)
               + f" | ×{medians[-1] / max(medians[0], 0.01):.1f} |", flush=True)
 

@@ -6,11 +6,12 @@ Starts the fake Gemini server (tests/fakes/gemini_server.py, answering every gen
 --gemini-delay seconds) and the API as a child process (`python app.py` on the embedded default:
 SQLite, local disk, in-process workers, default worker and queue sizes, RATELIMIT_ENABLED=false) on
 127.0.0.1. Every simulated user has an account (made before the clock starts), then signs in and
-does rounds of: browse the wardrobe (items, categories, try-on history), start a try-on (selfie +
-garment photo), poll it every --poll seconds until it ends, read its result URL. Every user does one
-whole round; further rounds start only within --duration (at most --max-rounds). A 429 from the
-try-on queue is back-pressure, not an error: the user waits its Retry-After and tries again. Started
-try-ons are polled to their end for at most --drain seconds after the duration.
+does rounds of: browse the wardrobe (items, categories, try-on history), start a try-on (a photo down
+to the thighs + a garment photo of a named type), poll it every --poll seconds until it ends, read its
+result URL. Every user does one whole round; further rounds start only within --duration (at most
+--max-rounds). A 429 from the try-on queue is back-pressure, not an error: the user waits its
+Retry-After and tries again. Started try-ons are polled to their end for at most --drain seconds after
+the duration.
 
 Reports throughput, p50/p95/p99 latency per kind of request and overall, the error count (5xx,
 transport errors, any other unexpected answer) and the try-ons started, done, failed and lost (never
@@ -33,11 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
+from tests.photos import draw_garment, png_bytes, standing_person_photo  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
 
 PASSWORD = "load test password 1"
 QUEUE_REFUSALS = ("QUEUE_FULL", "TOO_MANY_JOBS")
+# Shoppers photographed down to the thighs name the garment's type: a try-on is one generation call.
+TYPED_TOP = '{"garments": [{"type": "top"}]}'
 
 
 @dataclass
@@ -124,7 +127,8 @@ def start_tryon(base_url, session, report, deadline, files):
     """The accepted job's id; waits out the queue's 429s until the deadline, then None."""
     while time.monotonic() < deadline:
         response = report.timed("start try-on", session, "POST", base_url + "/api/tryon", expected=(202, 429),
-                                files={name: (filename, data) for name, (filename, data) in files.items()})
+                                files={name: (filename, data) for name, (filename, data) in files.items()},
+                                data={"options": TYPED_TOP})
         if response is None:
             return None
         if response.status_code == 202:
@@ -176,7 +180,8 @@ def create_accounts(base_url, count):
 
 def run_load(base_url, *, users, duration, max_rounds=1000, poll_interval=1.0, drain=120.0):
     """Run the simulated users against base_url; returns the Report."""
-    files = {"selfie": ("me.png", png_bytes(person_photo())), "garment_image": ("top.png", png_bytes(draw_garment()))}
+    files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
+             "garment_image": ("top.png", png_bytes(draw_garment()))}
     emails = create_accounts(base_url, users)
     report, started = Report(), time.monotonic()
     threads = [threading.Thread(target=simulate_user, args=(base_url, email, report), daemon=True, kwargs={

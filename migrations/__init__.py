@@ -3,8 +3,9 @@
 `run_migrations(db)` brings any database to the newest revision in one transaction, so a failed revision
 leaves nothing behind, and processes starting together migrate in turn (PostgreSQL: an advisory lock held
 by that transaction; SQLite: its BEGIN IMMEDIATE). A database built before Alembic, by the numbered .sql
-files and their `schema_migrations` table, is adopted first: the revision matching the files it recorded
-is stamped, and the table is dropped.
+files and their `schema_migrations` table, is adopted first: walking the revisions that replaced those
+files in order, each one whose file was applied is stamped and each one whose file was not is run, then
+the table is dropped and the later revisions run as for any database.
 """
 from pathlib import Path
 
@@ -28,6 +29,7 @@ LEGACY_VERSIONS = {
     4: ("004", "d1cc324c7049ba20f5eae4842a32f63557e94fee244df80b5d0aa2e4ce33a2dd"),
     5: ("005", "5e96276f865d48ba6d3afb0aac30f6fd27deff3f94f09d66fd74582d60487714"),
     6: ("006", "0569c2f3d074df018e83c9c2280da512511f4625c1bbe433389acfb931080388"),
+    7: ("007", "f271c26516f537fa63c817d9789acaf20707e200b10f31cbe446c372836075e7"),
     8: ("008", "14ab39af057b74c60b61b1d4d673aa76864777550c22ecdfb196e29e0a19b453"),
 }
 
@@ -50,37 +52,37 @@ def run_migrations(db, directory=MIGRATIONS_DIR):
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         config = alembic_config(connection, directory)
-        _adopt_numbered_schema(connection, script, config)
+        adopted = _adopt_numbered_schema(connection, script, config)
         current = MigrationContext.configure(connection).get_current_revision()
-        pending = [revision.revision for revision in script.iterate_revisions("heads", current)]
+        pending = [revision.revision for revision in script.iterate_revisions("heads", current)][::-1]
         command.upgrade(config, "heads")
-    return pending[::-1]
+    return adopted + pending
 
 
 def _adopt_numbered_schema(connection, script, config):
-    """Stamp the revision a database of the numbered .sql files is at, and drop their schema_migrations."""
+    """A database of the numbered .sql files brought to the last revision that replaced one; the revisions
+    run on the way (files it never got), in order. Nothing for any other database."""
     if "schema_migrations" not in sa.inspect(connection).get_table_names():
-        return
+        return []
     if MigrationContext.configure(connection).get_current_revision() is not None:
         raise MigrationError("The database has both schema_migrations and alembic_version; drop the stale one")
     applied = {row.version: row for row in connection.execute(
         sa.text("SELECT version, name, checksum FROM schema_migrations"))}
     problems = [f"{version:03d}_{row.name}.sql is not one of the numbered files" for version, row in applied.items()
                 if LEGACY_VERSIONS.get(version, ("", row.checksum))[1] != row.checksum]
-    # The legacy versions in history order: the database is at the last of the applied ones, provided none
-    # before it is missing (the old manager applied any missing file, Alembic only moves forward).
-    history = [revision.revision for revision in script.walk_revisions("base", "heads")][::-1]
-    in_order = sorted(LEGACY_VERSIONS, key=lambda version: history.index(LEGACY_VERSIONS[version][0]))
-    reached, skipped = None, []
-    for version in in_order:
-        if version not in applied:
-            skipped.append(version)
-        elif skipped:
-            problems.append(f"{version:03d} was applied but {skipped[0]:03d}, which comes before it, was not")
-        else:
-            reached = LEGACY_VERSIONS[version][0]
     if problems:
         raise MigrationError("Cannot adopt this database's numbered migrations: " + "; ".join(problems))
-    if reached is not None:
-        command.stamp(config, reached)
+    # The old manager applied any file missing below the newest (007 after 008); Alembic moves one step at
+    # a time, so each replaced file is stamped when it was applied and run when it was not.
+    replaced = {revision: version for version, (revision, _checksum) in LEGACY_VERSIONS.items()}
+    in_order = [revision.revision for revision in script.walk_revisions("base", "heads")][::-1]
+    last_applied = max((in_order.index(LEGACY_VERSIONS[version][0]) for version in applied), default=-1)
+    ran = []
+    for revision in in_order[:last_applied + 1]:
+        if replaced[revision] in applied:
+            command.stamp(config, revision)
+        else:
+            command.upgrade(config, revision)
+            ran.append(revision)
     connection.execute(sa.text("DROP TABLE schema_migrations"))
+    return ran

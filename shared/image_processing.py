@@ -99,8 +99,68 @@ def normalize_image(image_data, target_format="PNG"):
     return preprocess_image(image_data, target_format=target_format)
 
 
-def encode_image(image, target_format="PNG"):
-    """Encode a PIL image without any metadata (JPEG flattens transparency onto white)."""
+def prepare_for_processing(image_data, filename=None, *, max_dimension, max_bytes=None, max_input_dimension=None):
+    """(bytes, format) of an upload made fit to store for the AI models, as cheaply as that can be done.
+
+    A PNG or JPEG that already carries no metadata (so stands upright, in sRGB) and fits max_dimension is
+    kept byte for byte once a full decode proved it sound; anything else is normalised as preprocess_image
+    does and encoded as JPEG when it came as an opaque photo (JPEG, HEIF: about 20 times faster to encode
+    than PNG, and the models see no difference) or as PNG.
+    """
+    image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension)
+    source_format = _OPENED_AS[image.format]
+    if (max(image.size) <= max_dimension and source_format in ("PNG", "JPEG")
+            and _WITHOUT_METADATA[source_format](bytes(image_data))):
+        _decode(image, filename)
+        return bytes(image_data), source_format
+    image = _normalise(image, filename, max_dimension)
+    target_format = "JPEG" if source_format in ("JPEG", "HEIF") and image.mode == "RGB" else "PNG"
+    return encode_image(image, target_format), target_format
+
+
+def _png_without_metadata(data):
+    """Only the chunks that make up the picture: no text, EXIF, ICC, time or animation chunks."""
+    position = 8
+    while position + 8 <= len(data):
+        length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
+        if kind not in _PNG_PICTURE_CHUNKS:
+            return False
+        if kind == b"IEND":
+            return position + 12 == len(data)
+        position += 12 + length
+    return False
+
+
+def _jpeg_without_metadata(data):
+    """No APP1-APP15 (EXIF, XMP, ICC, MPF, ...) or comment segment, a JFIF header without a thumbnail, and
+    nothing after the end of the picture."""
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        payload = data[position + 4:position + 2 + length]
+        plain_jfif = payload[:5] == b"JFIF\0" and payload[12:14] == b"\0\0"
+        if marker in _JPEG_METADATA_MARKERS or (marker == 0xE0 and not plain_jfif):
+            return False
+        if marker == 0xDA:  # start of scan: in the compressed data an 0xFF byte is never followed by a marker's
+            rest = data[position:]  # second byte, so any metadata marker found after here is one
+            return data.endswith(b"\xff\xd9") and not any(bytes((0xFF, metadata)) in rest
+                                                           for metadata in _JPEG_METADATA_MARKERS)
+        position += 2 + length
+    return False
+
+
+_PNG_PICTURE_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB"}
+_JPEG_METADATA_MARKERS = (*range(0xE1, 0xF0), 0xFE)
+_WITHOUT_METADATA = {"PNG": _png_without_metadata, "JPEG": _jpeg_without_metadata}
+
+
+def encode_image(image, target_format="PNG", compress_level=3):
+    """Encode a PIL image without any metadata (JPEG flattens transparency onto white). PNG's compress_level
+    1 is about half again as fast as 3 for files ~6% bigger (for results made on the spot)."""
     if target_format not in OUTPUT_FORMATS:
         raise ValueError(f"cannot encode images as {target_format}")
     if target_format == "JPEG" and image.mode != "RGB":
@@ -109,7 +169,7 @@ def encode_image(image, target_format="PNG"):
     buffer = io.BytesIO()
     if target_format == "PNG":
         # Level 3 is about twice as fast as the default 6 for ~15% bigger files on photos.
-        image.save(buffer, "PNG", compress_level=3)
+        image.save(buffer, "PNG", compress_level=compress_level)
     else:
         image.save(buffer, target_format, quality=90)
     return buffer.getvalue()

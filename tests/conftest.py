@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from tests.fakes.shop_server import ShopServer
-from tests.photos import person_photo, png_bytes
+from tests.photos import person_photo, png_bytes, standing_person_photo
 from tests.scale.backends import backend_environment, s3_pass
 from tests.scale.s3_server import S3Server
 
@@ -85,6 +85,12 @@ def other_user(client):
 def person_png():
     """PNG bytes of a real photo of a person."""
     return png_bytes(person_photo())
+
+
+@pytest.fixture(scope="session")
+def standing_png():
+    """PNG bytes of a real photo of a person down to the thighs: a try-on dresses it as it is (no body is built)."""
+    return png_bytes(standing_person_photo())
 
 
 @pytest.fixture

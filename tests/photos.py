@@ -16,6 +16,11 @@ def person_photo():
     return Image.fromarray(skimage_data.astronaut())
 
 
+def standing_person_photo():
+    """A real photo of a man standing, seen down to his thighs, so his hips show (scikit-image's camera)."""
+    return Image.fromarray(skimage_data.camera()).convert("RGB")
+
+
 def draw_garment(kind="top", color=(200, 30, 40), size=(600, 700)):
     """A flat-lay product shot: a garment silhouette on a plain white background."""
     image = Image.new("RGB", size, "white")

@@ -35,8 +35,9 @@ def update_avatar():
 @require_auth
 def get_avatar():
     storage = get_storage()
-    path = service.get_avatar_path(db=get_db(), storage=storage, user_id=g.user_id)
-    return success_response({"avatar_url": storage.signed_url(path)})
+    avatar, body = service.get_avatar_paths(db=get_db(), storage=storage, user_id=g.user_id)
+    return success_response({"avatar_url": storage.signed_url(avatar) if avatar else None,
+                             "body_url": storage.signed_url(body) if body else None})
 
 
 @bp.post("/remove-bg")

@@ -1,6 +1,10 @@
-"""Avatars: validate the photo, remove its background, store it, keep exactly one file per user."""
+"""Avatars: validate the photo, remove its background, store it, keep exactly one file per user; and the body
+avatar, a full-length photo an AI model builds from a head-and-shoulders one (one per user as well)."""
+import hashlib
+import json
 import uuid
 
+from features.body_measurements import service as measurements_service
 from shared.ai_models import ImageModelError
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
@@ -9,6 +13,9 @@ from shared.models import user as user_model
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048
+# The measurements that shape a body avatar (the model is told height, weight, chest, waist and hips).
+BODY_FIELDS = ("height", "weight", "breast_circumference", "chest", "waist_circumference", "waist",
+               "hip_circumference", "hips")
 
 log = get_logger("avatars")
 
@@ -43,18 +50,39 @@ def save_avatar(*, db, storage, background_model, user_id, image_data, filename=
     return path, background_removed
 
 
-def get_avatar_path(*, db, storage, user_id):
-    """Relative path of the user's avatar; AVATAR_NOT_FOUND when none is stored."""
+def get_avatar_paths(*, db, storage, user_id):
+    """(avatar path or None, body avatar path or None); AVATAR_NOT_FOUND when neither is stored."""
     user = user_model.get_by_userid(db, user_id)
-    path = user["avatar_path"] if user else None
-    if not path or not _exists(storage, path):
+    paths = tuple(user[column] if user and user[column] and _exists(storage, user[column]) else None
+                  for column in ("avatar_path", "body_avatar_path"))
+    if paths == (None, None):
         raise NotFoundError("No avatar saved yet; upload one with POST /api/save-avatar", code="AVATAR_NOT_FOUND")
-    return path
+    return paths
 
 
-def load_avatar(*, db, storage, user_id):
-    """The bytes of the user's avatar (PNG); AVATAR_NOT_FOUND when none is stored."""
-    return storage.read_image(get_avatar_path(db=db, storage=storage, user_id=user_id))
+def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_seconds=None):
+    """PNG of the user's full-length body built from `photo` (head and shoulders) by `model`: the stored one
+    while the photo, the measurements and the gender are those it was built from, else a new one, stored in
+    place of the previous."""
+    user = user_model.get_by_userid(db, user_id)
+    measurements = measurements_service.get_or_none(db=db, user_id=user_id) or {}
+    guidance = {name: measurements[name] for name in BODY_FIELDS if measurements.get(name)}
+    key = hashlib.sha256(photo + json.dumps([guidance, user["gender"]], sort_keys=True).encode()).hexdigest()
+    if user["body_avatar_key"] == key and user["body_avatar_path"] and _exists(storage, user["body_avatar_path"]):
+        return storage.read_image(user["body_avatar_path"])
+    body = model.build_body(photo, gender=user["gender"], measurements=guidance, meter=meter,
+                            timeout_seconds=timeout_seconds)
+    path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
+    try:
+        with db.transaction():  # as for the avatar: the previous file is read and replaced one save at a time
+            previous = user_model.lock(db, user_id)["body_avatar_path"]
+            user_model.update(db, user_id, {"body_avatar_path": path, "body_avatar_key": key})
+    except BaseException:
+        storage.delete_image(path)
+        raise
+    if previous and previous != path:
+        _delete_quietly(storage, previous)
+    return body
 
 
 def remove_background(*, background_model, image_data, filename=None, max_bytes, max_dimension):

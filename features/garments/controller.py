@@ -2,7 +2,6 @@
 from flask import Blueprint, current_app
 
 from features.garments import service
-from features.garments.image_categorizer import GarmentImageClassifier
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
@@ -20,12 +19,9 @@ MAX_BREADCRUMB_LENGTH = 200
 
 
 def init_app(app):
-    """One Gemini client for image categorisation, only when a key is configured."""
-    settings = app.extensions["settings"]
-    if settings.GEMINI_API_KEY:
-        classifier = GarmentImageClassifier.from_settings(settings)
-        app.extensions["garment_image_classifier"] = classifier
-        app.extensions.setdefault("shutdown_hooks", []).append(classifier.close)
+    """Image categorisation on the app's Gemini client, only when a key is configured."""
+    app.extensions["garment_image_classifier"] = service.image_classifier(
+        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini)
 
 
 @bp.post("/scrape")

@@ -1,13 +1,13 @@
-"""Garment category from a photo, asked of Gemini (used only when GEMINI_API_KEY is configured).
+"""Garment category from a photo, asked of a cheap Gemini text model (only when GEMINI_API_KEY is configured).
 
-One client per app (created by the controller's init_app, closed at shutdown), as google-genai expects.
+It runs on the process's one GeminiClient (shared/ai_models/gemini_client.py), so it has the image
+model's retries, typed errors (RATE_LIMITED, UPSTREAM_UNAVAILABLE, TIMEOUT, AI_UNAVAILABLE, ...) and
+model discovery: the first model of GEMINI_TEXT_MODEL_NAME this key can use.
 """
+from google.genai import types
 
-import httpx2
-from google import genai
-from google.genai import errors, types
-
-from shared.errors import UpstreamError
+from shared.ai_models.errors import ImageModelError
+from shared.ai_models.gemini_client import ModelChoice, answer_text
 from shared.garment_utils import CATEGORY_SECTIONS, UNKNOWN_CATEGORY, category_fields
 from shared.image_processing import probe_image
 from shared.text_patterns import compile_pattern
@@ -20,31 +20,33 @@ _SECTION_WORDS = {name: compile_pattern(rf"\b{name}\b") for name in CATEGORY_SEC
 
 
 class GarmentImageClassifier:
-    def __init__(self, *, api_key, model_name, base_url=None, timeout_seconds=60.0):
-        self.model_name = model_name
-        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
-            base_url=base_url or None, timeout=int(timeout_seconds * 1000)))
+    def __init__(self, *, client, model_names, refresh_seconds=900.0):
+        self._client = client
+        self._models = ModelChoice(client, model_names, draws_images=False, refresh_seconds=refresh_seconds)
+        self._models.check()
 
     @classmethod
-    def from_settings(cls, settings):
-        return cls(api_key=settings.GEMINI_API_KEY, model_name=settings.GEMINI_MODEL_NAME,
-                   base_url=settings.GEMINI_BASE_URL, timeout_seconds=settings.GEMINI_TIMEOUT_SECONDS)
+    def from_settings(cls, settings, client):
+        """The classifier on `client` (the ImageModels' GeminiClient), or None without a key."""
+        if client is None:
+            return None
+        return cls(client=client, model_names=settings.GEMINI_TEXT_MODEL_NAME.split(","),
+                   refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
-    def categorize(self, image):
+    def categorize(self, image, meter=None, timeout_seconds=None):
         """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched",
-        "model_answer"}."""
+        "model_answer"}; an answer without words is no category; ImageModelError when the model cannot be asked."""
         mime_type = probe_image(image)["mime"]
+        response = self._client.generate(
+            models=self._models, contents=[PROMPT, types.Part.from_bytes(data=image, mime_type=mime_type)],
+            config=types.GenerateContentConfig(response_modalities=["TEXT"]), meter=meter,
+            timeout_seconds=timeout_seconds)
         try:
-            response = self._client.models.generate_content(
-                model=self.model_name, contents=[PROMPT, types.Part.from_bytes(data=image, mime_type=mime_type)],
-                config=types.GenerateContentConfig(response_modalities=["TEXT"]))
-        except errors.APIError as exc:
-            raise UpstreamError("The AI provider could not categorise the image", code="IMAGE_CATEGORIZATION_FAILED",
-                                details={"status": exc.code}) from exc
-        except (httpx2.HTTPError, ValueError) as exc:  # the SDK's transport failed, or the body is not an answer
-            raise UpstreamError("The AI provider could not be reached", code="IMAGE_CATEGORIZATION_FAILED",
-                                details={"reason": type(exc).__name__}) from exc
-        answer = (response.text or "").strip() if response.candidates else ""
+            answer = answer_text(response)
+        except ImageModelError as error:
+            if error.code not in ("CONTENT_BLOCKED", "NO_IMAGE_RETURNED"):
+                raise
+            answer = ""
         category = next((name for name in CATEGORY_SECTIONS if _SECTION_WORDS[name].search(answer.lower())), None)
         if category is None:
             return {**UNKNOWN_CATEGORY, "model_answer": answer[:200]}
@@ -52,6 +54,3 @@ class GarmentImageClassifier:
         return {**fields, "confidence": IMAGE_CONFIDENCE,
                 "matched": [{"source": "image", "keyword": category, "category": fields["category"]}],
                 "model_answer": answer[:200]}
-
-    def close(self):
-        self._client.close()

@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
+from features.garments.image_categorizer import GarmentImageClassifier
 from shared import clock, garment_utils, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
@@ -48,7 +49,7 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
 
 
 def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
-    """extract_product in an extraction worker process, stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
+    """The page's product, read in an extraction worker process stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
     `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it. With the
     AI reader configured, the worker also reduces the page for it, and the reader (network, not CPU) asks the
     model here for the fields the layers left empty."""
@@ -56,9 +57,9 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
                                     memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024)
     reader = ai_reader.reader_for(settings)
     try:
-        product, reading = pool.run(extract_product, budget=settings.EXTRACTION_TIMEOUT_SECONDS, deadline=deadline,
-                                    callbacks={"fetch_json": fetch_json} if fetch_json else None, url=url, html=html,
-                                    reading_chars=reader.max_chars if reader else 0)
+        product, reading = pool.run(_extract_for_reader, budget=settings.EXTRACTION_TIMEOUT_SECONDS,
+                                    deadline=deadline, callbacks={"fetch_json": fetch_json} if fetch_json else None,
+                                    url=url, html=html, reading_chars=reader.max_chars if reader else 0)
     except process_pool.TaskStopped:
         raise UnprocessableError(
             "This page is too complex to read within our limits, so reading it was stopped; try the product's own "
@@ -70,20 +71,30 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
     return reader.complete(reading, product, html=html, deadline=deadline) if reading else product
 
 
-def extract_product(*, url, html, fetch_json=None, reading_chars=0):
-    """(product, reading): extraction on HTML already in hand, with the extractor chosen for the URL/page (in
-    this process: callers on a request's or job's path go through _extract_within_budget); `reading` is the page
-    reduced to at most `reading_chars` for the AI reader, None when it is off or no field it reads is empty."""
+def extract_product(*, url, html, fetch_json=None):
+    """Extraction on HTML already in hand, with the extractor chosen for the URL/page (in this process: callers
+    on a request's or job's path go through _extract_within_budget)."""
+    return _extract(ProductPage(url, html), fetch_json)
+
+
+def _extract_for_reader(*, url, html, fetch_json=None, reading_chars=0):
+    """(product, reading), in an extraction worker: `reading` is the page reduced to at most `reading_chars`
+    for the AI reader, None when it is off or no field it reads is empty."""
     page = ProductPage(url, html)
-    product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
-    if product is None:
-        if scraper.looks_like_bot_wall(html):
-            raise UpstreamError(scraper.BLOCKED_HINT, code="UPSTREAM_BLOCKED",
-                                details={"url": url, "hint": "send_html"})
-        raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
-                                 details={"url": url, "hint": "send_html"})
+    product = _extract(page, fetch_json)
     wanted = ai_reader.wanted_fields(product) if reading_chars else []
     return product, ai_reader.page_reading(page, wanted, reading_chars) if wanted else None
+
+
+def _extract(page, fetch_json):
+    product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
+    if product is None:
+        if scraper.looks_like_bot_wall(page.html):
+            raise UpstreamError(scraper.BLOCKED_HINT, code="UPSTREAM_BLOCKED",
+                                details={"url": page.url, "hint": "send_html"})
+        raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
+                                 details={"url": page.url, "hint": "send_html"})
+    return product
 
 
 def extract_images(*, db, settings, url, html=None):
@@ -121,6 +132,16 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
                                     product_type=product_type)
 
 
+def image_classifier(*, settings, gemini):
+    """The garment photo classifier on the process's GeminiClient, or None without a Gemini key."""
+    return GarmentImageClassifier.from_settings(settings, gemini)
+
+
+def categorize_image(*, classifier, image, meter=None, timeout_seconds=None):
+    """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked in time)."""
+    return classifier.categorize(image, meter=meter, timeout_seconds=timeout_seconds)
+
+
 def categorize_request(*, classifier, texts, image=None):
     """Category from the texts, and from an image when an image classifier (Gemini) is configured;
     without one the answer says so instead of guessing from the image."""
@@ -131,7 +152,7 @@ def categorize_request(*, classifier, texts, image=None):
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
         return {**(from_text or garment_utils.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
                 "image_analysis": {"available": False, "note": note}}
-    from_image = classifier.categorize(image)
+    from_image = categorize_image(classifier=classifier, image=image)
     analysis = {"available": True, **from_image}
     if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
         return {**from_text, "source": "text", "image_analysis": analysis}

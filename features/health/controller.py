@@ -1,7 +1,13 @@
-"""GET /health: is the service and each component it depends on reachable? 503 when one is not."""
+"""GET /health: is the service and each component it depends on reachable? 503 when one is not.
+
+`ai` says whether try-ons can be generated (provider, model, status, reason); it does not change the
+HTTP status, which stays about the API itself: a load balancer must not take the API out of service
+because the AI provider renamed a model.
+"""
 from flask import Blueprint, current_app
 
 from features.health import service
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.response import success_response
 from shared.storage import get_storage
@@ -14,5 +20,5 @@ def health():
     statuses = service.component_statuses(db=get_db(), storage=get_storage(),
                                           redis_url=current_app.extensions["settings"].REDIS_URL)
     healthy = all(state == service.CONNECTED for state in statuses.values())
-    return success_response({"status": "healthy" if healthy else "unhealthy", **statuses},
-                            status_code=200 if healthy else 503)
+    return success_response({"status": "healthy" if healthy else "unhealthy", **statuses,
+                             "ai": get_image_models().tryon.availability()}, status_code=200 if healthy else 503)

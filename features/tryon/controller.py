@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, g, request
 from features.tryon import service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
@@ -16,10 +17,12 @@ bp = Blueprint("tryon", __name__, url_prefix="/api")
 
 
 def init_app(app):
-    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks."""
+    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks. (The garments feature,
+    registered first, has built the garment photo classifier.)"""
     settings = app.extensions["settings"]
     deps = PipelineDeps(db=app.extensions["db"], settings=settings, storage=app.extensions["storage"],
-                        image_models=app.extensions["image_models"])
+                        image_models=app.extensions["image_models"],
+                        garment_classifier=app.extensions["garment_image_classifier"])
     queue = create_job_queue(deps, settings)
     queue.start()
     app.extensions["tryon_queue"] = queue
@@ -43,9 +46,11 @@ def create_multi_tryon_job():
 
 
 def _accept(*, multi):
+    image_model = get_image_models().tryon
+    service.ensure_model_available(image_model)  # before the uploads are read
     accepted = service.create_job(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
                                   queue=current_app.extensions["tryon_queue"], user_id=g.user_id,
-                                  request=_read_tryon_request(multi), multi=multi)
+                                  request=_read_tryon_request(multi), multi=multi, billed=image_model.billed)
     return success_response(accepted, "Try-on queued; poll GET /api/job/<job_id>", 202,
                             headers={"Location": f"/api/job/{accepted['job_id']}"})
 

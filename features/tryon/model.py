@@ -6,33 +6,68 @@ from shared import clock
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 FINISHED = (DONE, FAILED)
+USAGE_COUNTS = ("calls", "prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")
+# A job with its usage row (tryon_usage: model, tokens, estimated cost), as `usage_*` columns.
+_SELECT_JOB = ("SELECT j.*, u.model AS usage_model, u.cost_usd AS usage_cost_usd, "
+               "u.model_seconds AS usage_model_seconds, "
+               + ", ".join(f"u.{name} AS usage_{name}" for name in USAGE_COUNTS)
+               + " FROM tryon_jobs j LEFT JOIN tryon_usage u ON u.job_id = j.job_id")
 
 
 def insert(db, *, job_id, user_id, kind, inputs, options, person_image_path, garment_image_path):
+    """The job row and its usage row (what the daily limit counts); call inside a transaction."""
     now = clock.timestamp()
     db.execute_query(
         "INSERT INTO tryon_jobs (job_id, user_id, kind, status, progress, stage, person_image_path, "
         "garment_image_path, inputs, options, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'queued', ?, ?, ?, ?, ?, ?)",
         (job_id, user_id, kind, QUEUED, person_image_path, garment_image_path, json.dumps(inputs),
          json.dumps(options), now, now))
+    db.execute_query("INSERT INTO tryon_usage (job_id, user_id, day, created_at) VALUES (?, ?, ?, ?)",
+                     (job_id, user_id, utc_day(now), now))
+
+
+def utc_day(iso_moment=None):
+    """The UTC date (YYYY-MM-DD) of a stored timestamp (shared/clock.py), or of now."""
+    return (iso_moment or clock.timestamp())[:10]
+
+
+def count_accepted_on(db, user_id, day):
+    """Try-ons the user started on a UTC day, deleted ones included."""
+    return db.execute_query("SELECT COUNT(*) AS n FROM tryon_usage WHERE user_id = ? AND day = ?", (user_id, day),
+                            fetch_one=True)["n"]
+
+
+def record_usage(db, job_id, *, provider, usage):
+    """The provider, model, token counts, estimated cost and model seconds a job's AI calls used."""
+    usage = usage or {}
+    db.execute_query(
+        "UPDATE tryon_usage SET provider = ?, model = ?, cost_usd = ?, model_seconds = ?, "
+        + ", ".join(f"{name} = ?" for name in USAGE_COUNTS) + " WHERE job_id = ?",
+        (provider, usage.get("model"), usage.get("estimated_cost_usd"), usage.get("model_seconds"),
+         *(usage.get(name) or 0 for name in USAGE_COUNTS), job_id))
+
+
+def forget_usage(db, job_id):
+    """A job cancelled before it ran used nothing: it no longer counts towards the daily limit."""
+    db.execute_query("DELETE FROM tryon_usage WHERE job_id = ?", (job_id,))
 
 
 def get(db, job_id):
-    return _decode(db.execute_query("SELECT * FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True))
+    return _decode(db.execute_query(f"{_SELECT_JOB} WHERE j.job_id = ?", (job_id,), fetch_one=True))
 
 
 def get_for_user(db, job_id, user_id):
-    return _decode(db.execute_query("SELECT * FROM tryon_jobs WHERE job_id = ? AND user_id = ?",
+    return _decode(db.execute_query(f"{_SELECT_JOB} WHERE j.job_id = ? AND j.user_id = ?",
                                     (job_id, user_id), fetch_one=True))
 
 
 def list_for_user(db, user_id, *, status=None, limit=20, offset=0):
-    where, params = "user_id = ?", [user_id]
+    where, params = "j.user_id = ?", [user_id]
     if status:
-        where += " AND status = ?"
+        where += " AND j.status = ?"
         params.append(status)
-    total = db.execute_query(f"SELECT COUNT(*) AS n FROM tryon_jobs WHERE {where}", params, fetch_one=True)["n"]
-    rows = db.execute_query(f"SELECT * FROM tryon_jobs WHERE {where} ORDER BY created_at DESC, job_id DESC "
+    total = db.execute_query(f"SELECT COUNT(*) AS n FROM tryon_jobs j WHERE {where}", params, fetch_one=True)["n"]
+    rows = db.execute_query(f"{_SELECT_JOB} WHERE {where} ORDER BY j.created_at DESC, j.job_id DESC "
                             "LIMIT ? OFFSET ?", (*params, limit, offset), fetch_all=True)
     return [_decode(row) for row in rows], total
 
@@ -84,12 +119,14 @@ def mark_done(db, job_id, attempt, *, result_image_path, provider):
         (DONE, result_image_path, provider, now, now, job_id, PROCESSING, attempt)) == 1
 
 
-def mark_failed(db, job_id, attempt, *, code, message, provider=None):
+def mark_failed(db, job_id, attempt, *, code, message, provider=None, details=None):
     now = clock.timestamp()
     return db.execute_query(
-        "UPDATE tryon_jobs SET status = ?, error_code = ?, error_message = ?, provider = COALESCE(?, provider), "
-        "finished_at = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
-        (FAILED, code, message, provider, now, now, job_id, PROCESSING, attempt)) == 1
+        "UPDATE tryon_jobs SET status = ?, error_code = ?, error_message = ?, error_details = ?, "
+        "provider = COALESCE(?, provider), finished_at = ?, updated_at = ? "
+        "WHERE job_id = ? AND status = ? AND attempts = ?",
+        (FAILED, code, message, json.dumps(details, default=str) if details else None, provider, now, now, job_id,
+         PROCESSING, attempt)) == 1
 
 
 def mark_timed_out(db, job_id, attempt, timeout_seconds, provider=None):
@@ -181,4 +218,9 @@ def _decode(row):
     row["inputs"] = json.loads(row["inputs"]) if row.get("inputs") else {}
     row["options"] = json.loads(row["options"]) if row.get("options") else {}
     row["garments"] = json.loads(row["garments"]) if row.get("garments") else None
+    row["error_details"] = json.loads(row["error_details"]) if row.get("error_details") else {}
+    row["usage"] = None
+    if row.get("usage_calls"):
+        row["usage"] = {"model": row["usage_model"], **{name: row[f"usage_{name}"] for name in USAGE_COUNTS},
+                        "estimated_cost_usd": row["usage_cost_usd"], "model_seconds": row["usage_model_seconds"]}
     return row

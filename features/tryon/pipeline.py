@@ -1,4 +1,4 @@
-"""Running one claimed try-on job: fetch garments, prepare images, generate, save.
+"""Running one claimed try-on job: fetch garments, prepare images, (build a body,) generate, save.
 
 Plain functions over explicit dependencies, so the same code runs in an in-process worker thread
 or in a separate worker process (RQ). Whatever happens, the job row ends done or failed.
@@ -10,10 +10,13 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 import time
 from dataclasses import dataclass
 
+from features.avatars import service as avatars_service
 from features.garments import service as garments_service
 from features.tryon import model
 from shared import clock
-from shared.ai_models import GARMENT_TYPES, GarmentInput
+from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError
+from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
+from shared.ai_models.usage import UsageMeter
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
@@ -22,7 +25,8 @@ log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
 DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
-STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "generating": 60, "saving": 90}
+STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "building_body": 50, "generating": 60,
+                  "saving": 90}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class PipelineDeps:
     settings: object
     storage: object
     image_models: object
+    garment_classifier: object = None  # types a garment photo with Gemini (only with GEMINI_API_KEY)
 
 
 class JobAbandoned(Exception):
@@ -42,11 +47,15 @@ class DeadlinePassed(Exception):
 
 
 def run_job(deps, job):
-    """Process a job this worker has claimed; records the outcome on the row."""
+    """Process a job this worker has claimed; records the outcome (and what the AI calls used) on the row."""
     attempt = job["attempts"]
     provider = deps.image_models.tryon.name
     timeout_seconds = deps.settings.JOB_TIMEOUT_SECONDS
     deadline = job_deadline(job, timeout_seconds)
+    meter = UsageMeter(deps.image_models.gemini.prices if deps.image_models.gemini else None)
+
+    def record_usage():
+        model.record_usage(deps.db, job["job_id"], provider=provider, usage=meter.as_dict())
 
     def enter(stage):
         if time.monotonic() >= deadline:
@@ -56,27 +65,32 @@ def run_job(deps, job):
 
     try:
         enter("fetching_garment")
-        garments = [_resolve_garment(deps, garment, deadline) for garment in job["inputs"]["garments"]]
+        garments = [_resolve_garment(deps, garment, deadline, meter) for garment in job["inputs"]["garments"]]
         model.set_garments(deps.db, job["job_id"], attempt, [_described(garment) for garment in garments])
         enter("preparing_images")
-        person = deps.storage.read_image(job["inputs"]["person"]["path"])
+        person = _full_length(deps, job, deps.storage.read_image(job["inputs"]["person"]["path"]), garments,
+                              enter, deadline, meter)
         enter("generating")
         result = deps.image_models.tryon.try_on(person, garments, job["options"],
-                                                timeout_seconds=deadline - time.monotonic())
+                                                timeout_seconds=deadline - time.monotonic(), meter=meter)
+        record_usage()
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
         if not model.mark_done(deps.db, job["job_id"], attempt, result_image_path=path, provider=provider):
             deps.storage.delete_image(path)
     except JobAbandoned:
+        record_usage()
         log.warning("job abandoned", extra={"job_id": job["job_id"]})
     except (DeadlinePassed, ApiError) as error:
+        record_usage()
         if time.monotonic() >= deadline:  # whichever step noticed, the job ran out of time
             model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
         else:
             model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message,
-                              provider=provider)
+                              provider=provider, details=error.details)
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
+        record_usage()
         model.mark_failed(deps.db, job["job_id"], attempt, code="INTERNAL_ERROR", provider=provider,
                           message="Something went wrong on our side while creating this try-on; please try again")
 
@@ -87,8 +101,29 @@ def job_deadline(job, timeout_seconds):
     return time.monotonic() + timeout_seconds - max(0.0, elapsed)
 
 
-def _resolve_garment(deps, garment, deadline):
-    """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded)."""
+def _full_length(deps, job, person, garments, enter, deadline, meter):
+    """The photo to dress. One that does not show the hips (a head-and-shoulders selfie) is replaced by the
+    user's body avatar on a model that can build one; on another it fails when a garment needs the hips."""
+    if shows_hips(person):
+        return person
+    tryon_model = deps.image_models.tryon
+    if tryon_model.can_build_bodies:
+        enter("building_body")
+        return avatars_service.body_avatar(db=deps.db, storage=deps.storage, model=tryon_model,
+                                           user_id=job["user_id"], photo=person, meter=meter,
+                                           timeout_seconds=deadline - time.monotonic())
+    needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
+    if needing:
+        kind = garments[needing[0]].garment_type.replace("_", "-")
+        raise ImageModelError("NEEDS_FULL_BODY_PHOTO", f"Your photo shows your head and shoulders only, so the {kind} "
+                              "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
+                              "facing the camera", details={"garment_index": needing[0], "missing": "hips"})
+    return person
+
+
+def _resolve_garment(deps, garment, deadline, meter):
+    """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded); its type
+    from the client, else the page, else Gemini's reading of the photo, else the photo's silhouette."""
     details, page_type = {}, None
     if garment.get("url"):
         html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
@@ -106,6 +141,8 @@ def _resolve_garment(deps, garment, deadline):
     client_details = {k: v for k, v in (garment.get("details") or {}).items() if v not in (None, "")}
     details.update(client_details)
     garment_type, source = _known_type(garment.get("type") or _type_from_details(client_details), page_type)
+    if garment_type is None and (read_by_ai := _type_from_photo(deps, image, deadline, meter)):
+        garment_type, source = read_by_ai, "ai"
     photo_type = None
     if garment_type is None or deps.image_models.tryon.name == "local":
         # The local model reads the photo anyway (the reading is cached); Gemini only needs it for the type.
@@ -117,6 +154,21 @@ def _resolve_garment(deps, garment, deadline):
             garment_type, source = photo.detected_type or DEFAULT_GARMENT_TYPE, "silhouette"
     return GarmentInput(image=image, garment_type=garment_type, details=details, photo_type=photo_type,
                         type_source=source)
+
+
+def _type_from_photo(deps, image, deadline, meter):
+    """The type Gemini reads from the garment photo (one cheap call), or None without a key, without an answer
+    or when the model cannot be asked (the silhouette decides then)."""
+    if deps.garment_classifier is None:
+        return None
+    try:
+        found = garments_service.categorize_image(classifier=deps.garment_classifier, image=image, meter=meter,
+                                                  timeout_seconds=deadline - time.monotonic())
+    except ImageModelError as error:
+        log.warning("garment photo not typed by Gemini", extra={"code": error.code,
+                                                                 "upstream": error.details.get("upstream")})
+        return None
+    return found["garment_type"] if found["garment_type"] in GARMENT_TYPES else None
 
 
 def _known_type(client_type, page_type):

@@ -3,14 +3,15 @@ import math
 import statistics
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
 from shared import clock
-from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES
+from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
-from shared.image_processing import preprocess_image
+from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.models import user as user_model
 from shared.validators import field_list, validate_integer, validate_text, validate_url
 
@@ -79,8 +80,11 @@ def _validate_details(details, field_name):
     return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
 
 
-def create_job(*, db, settings, storage, queue, user_id, request, multi):
-    """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload."""
+def create_job(*, db, settings, storage, queue, user_id, request, multi, billed):
+    """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload.
+
+    `billed`: the try-on model charges per generation, so the user's TRYON_DAILY_LIMIT applies.
+    """
     if len(request.urls) > MAX_GARMENTS or len(request.garment_uploads) > MAX_GARMENTS:
         raise ValidationError(f"At most {MAX_GARMENTS} garments per try-on", code="TOO_MANY_GARMENTS")
     urls = [validate_url(url, "item_urls") for url in request.urls]
@@ -96,17 +100,18 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         raise ValidationError("A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS")
     options = validate_options(request.options, garment_count)
     person = _person_image(db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field)
-    garment_images = [preprocess_image(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
+    garment_images = [prepare_for_processing(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
                       for u in request.garment_uploads]
 
     job_id = str(uuid.uuid4())
     prefix = input_prefix(user_id, job_id)
     stored = []
     try:
-        person_path = _store(storage, stored, person["data"], f"{prefix}person.png")
+        person_path = _store_image(storage, stored, person["image"], f"{prefix}person")
         garments = []
         for i, image in enumerate(garment_images):
-            garments.append({"source": "upload", "image_path": _store(storage, stored, image, f"{prefix}garment_{i}.png")})
+            garments.append({"source": "upload", "image_path": _store_image(storage, stored, image,
+                                                                            f"{prefix}garment_{i}")})
         for i, url in enumerate(urls):
             entry = {"source": "url", "url": url, "garment_index": options.get("garment_index", 0)}
             if request.html is not None and i == 0:
@@ -123,9 +128,10 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi):
         inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
-            # One admission at a time: both limits count rows this block's insert adds to.
+            # One admission at a time: every limit counts rows this block's insert adds to.
             db.lock_row("job_queues", name="tryon")
-            _check_capacity(db=db, settings=settings, user_id=user_id)
+            _check_capacity(db=db, settings=settings, user_id=user_id,
+                            daily_limit=settings.TRYON_DAILY_LIMIT if billed else 0)
             model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
                          inputs=inputs, options=model_options, person_image_path=person_path,
                          garment_image_path=garments[0].get("image_path") or garments[0].get("url"))
@@ -143,19 +149,42 @@ def _store(storage, stored, data, path, content_type="image/png"):
     return stored[-1]
 
 
+def _store_image(storage, stored, image, name):
+    """Store (bytes, format) as name.png / name.jpg."""
+    data, image_format = image
+    return _store(storage, stored, data, f"{name}.{EXTENSIONS[image_format]}", MIME_TYPES[image_format])
+
+
 def _person_image(*, db, storage, user_id, upload, field):
     if upload is not None:
-        return {"data": preprocess_image(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
+        return {"image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
                 "source": field}
     avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
     if not avatar_path or not storage.exists(avatar_path):
         raise ValidationError("Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
                               code="NO_PERSON_IMAGE")
     # Copy the avatar so a later avatar change cannot alter (or delete) this job's input.
-    return {"data": storage.read_image(avatar_path), "source": "avatar"}
+    return {"image": (storage.read_image(avatar_path), "PNG"), "source": "avatar"}
 
 
-def _check_capacity(*, db, settings, user_id):
+def ensure_model_available(image_model):
+    """503 AI_UNAVAILABLE with Retry-After, before anything is read or stored, while the model cannot generate."""
+    availability = image_model.availability()
+    if availability["status"] != "ok":
+        raise ImageModelError("AI_UNAVAILABLE", "Try-ons are unavailable right now; please try again in a few minutes",
+                              details={"provider": availability["provider"]},
+                              headers={"Retry-After": str(availability.get("retry_after", 60))})
+
+
+def _check_capacity(*, db, settings, user_id, daily_limit):
+    limit = daily_limit
+    if limit and model.count_accepted_on(db, user_id, model.utc_day()) >= limit:
+        now = clock.now()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        raise ApiError(f"You have made today's {limit} try-ons; more are possible from midnight UTC",
+                       code="DAILY_LIMIT_REACHED", status_code=429, details={
+                           "limit": limit, "resets_at": clock.timestamp(midnight)},
+                       headers={"Retry-After": str(max(1, math.ceil((midnight - now).total_seconds())))})
     if model.count_waiting(db) >= settings.MAX_QUEUE_SIZE:
         raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
                        headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
@@ -204,6 +233,8 @@ def delete_job(*, db, storage, user_id, job_id):
     if not model.delete_unless_processing(db, job_id, user_id):
         raise ConflictError("The try-on is being generated right now; delete it once it has finished",
                             code="JOB_IN_PROGRESS", headers={"Retry-After": "5"})
+    if job["status"] == model.QUEUED:
+        model.forget_usage(db, job_id)
     storage.delete_prefix(input_prefix(user_id, job_id))
     if job["result_image_path"]:
         storage.delete_image(job["result_image_path"])
@@ -241,7 +272,8 @@ def present_garments(job):
 
 
 def present_job(job, storage):
-    """What clients see of a job: status, progress, stage, signed result URL or typed error, timings."""
+    """What clients see of a job: status, progress, stage, signed result URL or typed error (with the provider's
+    own words in error.details.upstream), timings, and what the AI calls used."""
     data = {
         "job_id": job["job_id"],
         "status": job["status"],
@@ -254,11 +286,12 @@ def present_job(job, storage):
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],
         "timings": timings(job),
+        "usage": job["usage"],
         "result_url": None,
         "error": None,
     }
     if job["status"] == "done":
         data["result_url"] = storage.signed_url(job["result_image_path"])
     elif job["status"] == "failed":
-        data["error"] = {"code": job["error_code"], "message": job["error_message"]}
+        data["error"] = {"code": job["error_code"], "message": job["error_message"], "details": job["error_details"]}
     return data

@@ -2,6 +2,7 @@
 import threading
 
 from config import Settings, finalize_secrets
+from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.pipeline import PipelineDeps, run_job
 from shared.ai_models import create_image_models
@@ -18,8 +19,10 @@ def worker_deps():
     with _deps_lock:
         if _deps is None:
             settings = finalize_secrets(Settings.from_env())
+            image_models = create_image_models(settings)
             _deps = PipelineDeps(db=create_database(settings), settings=settings, storage=create_storage(settings),
-                                 image_models=create_image_models(settings))
+                                 image_models=image_models, garment_classifier=garments_service.image_classifier(
+                                     settings=settings, gemini=image_models.gemini))
         return _deps
 
 

@@ -136,6 +136,7 @@ def export_account(*, db, storage, user_id):
         "exported_at": clock.timestamp(),
         "profile": user_model.to_public_dict(user),
         "avatar_url": storage.signed_url(user["avatar_path"]) if user["avatar_path"] else None,
+        "body_url": storage.signed_url(user["body_avatar_path"]) if user["body_avatar_path"] else None,
         "body_measurements": measurements_service.get_or_none(db=db, user_id=user_id),
         "wardrobe": {
             "items": [{**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}

@@ -3,7 +3,7 @@
 Both keys are HMACs under SECRET_KEY, so the table reveals neither the emails tried nor the addresses;
 rows of unknown emails are kept too, so a delay never tells whether an account exists.
 
-Revision ID: 008 (was migrations/008_login_failures.sql; 007 is another branch's)
+Revision ID: 008 (was migrations/008_login_failures.sql; it reached main before 007, which follows it)
 """
 import sqlalchemy as sa
 from alembic import op

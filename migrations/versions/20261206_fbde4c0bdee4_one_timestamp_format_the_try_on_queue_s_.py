@@ -7,7 +7,7 @@
   so the queue-size and per-user checks and the insert of the job happen one admission at a time.
 
 Revision ID: fbde4c0bdee4
-Revises: 008
+Revises: 007
 Create Date: 2026-12-06 14:14:41
 """
 from datetime import datetime, timezone
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fbde4c0bdee4"
-down_revision = "008"
+down_revision = "007"
 branch_labels = None
 depends_on = None
 

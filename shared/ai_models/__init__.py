@@ -43,19 +43,27 @@ class GarmentInput:
 
 class ImageModel(Protocol):
     name: str
+    can_build_bodies: bool  # can make a full-length photo from a head-and-shoulders one (build_body)
+    billed: bool  # each generation costs money (TRYON_DAILY_LIMIT guards those)
 
-    def remove_background(self, image: bytes) -> bytes:
+    def availability(self) -> dict:
+        """{"provider", "model", "status" (ok | unavailable), "reason"}."""
+
+    def remove_background(self, image: bytes, meter=None) -> bytes:
         """PNG with the person kept and the background transparent."""
 
-    def try_on(self, person: bytes, garments: list, options: dict, *, timeout_seconds: float | None = None) -> bytes:
+    def try_on(self, person: bytes, garments: list, options: dict, *, timeout_seconds: float | None = None,
+               meter=None) -> bytes:
         """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
-        gives up after timeout_seconds (the job's time left)."""
+        gives up after timeout_seconds (the job's time left). A UsageMeter, when given, is told the model and
+        tokens of every call made."""
 
 
 @dataclass
 class ImageModels:
     tryon: ImageModel
     background: ImageModel
+    gemini: object = None  # the process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller
 
     def close(self):
         for model in {self.tryon, self.background}:
@@ -73,21 +81,28 @@ def create_image_models(settings):
             raise ConfigurationError(f"{name}={value!r} is not one of auto, {', '.join(PROVIDERS)}")
         if value == "gemini" and not settings.GEMINI_API_KEY:
             raise ConfigurationError(f"{name}=gemini needs GEMINI_API_KEY")
+    gemini = _gemini_client(settings) if settings.GEMINI_API_KEY else None
     instances = {}
 
     def model(provider):
         if provider not in instances:
-            instances[provider] = _build(provider, settings)
+            instances[provider] = _build(provider, settings, gemini)
         return instances[provider]
 
-    return ImageModels(tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER))
+    return ImageModels(tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER),
+                       gemini=gemini)
 
 
-def _build(provider, settings):
+def _gemini_client(settings):
+    from shared.ai_models.gemini_client import process_client
+    return process_client(settings)
+
+
+def _build(provider, settings, gemini):
     # Imported here so a deployment loads only the SDK it uses (mediapipe alone takes a second to import).
     if provider == "gemini":
         from shared.ai_models.gemini_model import GeminiImageModel
-        return GeminiImageModel.from_settings(settings)
+        return GeminiImageModel.from_settings(settings, gemini)
     from shared.ai_models.local_model import LocalImageModel
     return LocalImageModel()
 

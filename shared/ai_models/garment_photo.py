@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
+import cv2
 import numpy as np
 
 from shared.ai_models import masks
@@ -43,6 +44,14 @@ class GarmentPhoto:
         """The flat-lay garment as a premultiplied layer (see premultiplied)."""
         return premultiplied(self.rgb, self.alpha)
 
+    @cached_property
+    def body_and_sleeves(self):
+        """The flat-lay layer split into the garment's body and each of its sleeves (none without sleeves)."""
+        if self.outline.upper_landmarks.sleeves is None:
+            return self.layer, []
+        sleeves = self.outline.sleeve_masks(self.alpha.shape)
+        return masked(self.layer, ~(sleeves[0] | sleeves[1])), [masked(self.layer, sleeve) for sleeve in sleeves]
+
     @property
     def detected_type(self):
         """The type the photo suggests: the outline's for a flat-lay; on a model, the dress or the top."""
@@ -72,6 +81,12 @@ _cache = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def forget_photos():
+    """Drop every remembered reading (benchmarks measure a photo read afresh)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def _analyse(image):
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
@@ -87,11 +102,15 @@ def _analyse(image):
 def premultiplied(rgb, alpha):
     """H×W×4 uint8: colour premultiplied by alpha, and alpha. The cut-out's soft edge is pulled in by about a
     pixel first: there the photo's colour is part background, and would show as a light or dark fringe."""
-    alpha = np.clip((np.asarray(alpha, np.float32) - 0.35) / 0.6, 0, 1)
-    layer = np.empty(alpha.shape + (4,), np.uint8)
-    layer[..., :3] = (rgb * alpha[..., None] + 0.5).astype(np.uint8)
-    layer[..., 3] = (alpha * 255 + 0.5).astype(np.uint8)
-    return layer
+    alpha = cv2.convertScaleAbs(np.clip(np.asarray(alpha, np.float32), 0, 1), alpha=255)
+    alpha = cv2.multiply(cv2.subtract(alpha, round(0.35 * 255)), 1, scale=1 / 0.6, dtype=cv2.CV_8U)
+    return cv2.merge([*cv2.split(cv2.multiply(rgb, cv2.merge([alpha] * 3), scale=1 / 255)), alpha])
+
+
+def masked(layer, keep):
+    """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1, or a boolean mask)."""
+    weight = np.repeat((np.clip(np.asarray(keep, np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2)
+    return cv2.multiply(layer, weight, scale=1 / 255)
 
 
 def _shows_a_model(body):

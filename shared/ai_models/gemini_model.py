@@ -1,155 +1,128 @@
-"""The Gemini image model (google-genai 3.x): one long-lived client shared by every thread.
+"""The Gemini image model (google-genai 3.x) on the process's one GeminiClient (gemini_client.py: retries,
+typed errors, model discovery, final images only).
 
-Retries on 408/429/5xx and transport timeouts are the SDK's own (HttpRetryOptions); what is left
-after the last attempt becomes an ImageModelError. Gemini cannot return transparency, so background
-removal asks for the person on a flat green background and keys that colour out locally.
+Output: GEMINI_IMAGE_SIZE (1K, 2K, 4K) and, unless the client asks for one, the supported aspect ratio
+nearest the person photo's, so the result keeps the shopper's framing. Gemini cannot return
+transparency, so background removal asks for the person on a flat green background and keys that
+colour out locally.
 """
-import importlib.util
+import math
 
 import numpy as np
-from google import genai
-from google.genai import errors, types
+from google.genai import types
 from PIL import Image
 
+from config import ConfigurationError
 from shared.ai_models import ASPECT_RATIOS, masks
 from shared.ai_models.errors import ImageModelError
-from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, tryon_prompt
+from shared.ai_models.gemini_client import ModelChoice, final_image
+from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, body_prompt, tryon_prompt
 from shared.errors import ValidationError
-from shared.image_processing import encode_image, load_image, probe_image
-from shared.text_patterns import compile_pattern
+from shared.image_processing import MIME_TYPES, encode_image, load_image, probe_image
 
-RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504]
+IMAGE_SIZES = ("1K", "2K", "4K")
+# A full-length photo of a standing person.
+BODY_ASPECT_RATIO = "2:3"
 # Larger inputs are scaled down before upload: the model works at about this size anyway.
 MAX_INPUT_DIMENSION = 1536
-_BLOCKING_FINISH_REASONS = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
-                            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "MODEL_ARMOR"}
-_DEFAULT_RETRY_AFTER_SECONDS = 30
-# The SDK sends through httpx2 by default and httpx when configured so; transport errors come from either.
-_HTTP_LIBRARIES = [importlib.import_module(name) for name in ("httpx2", "httpx")
-                   if importlib.util.find_spec(name) is not None]
-_TIMEOUT_ERRORS = tuple(library.TimeoutException for library in _HTTP_LIBRARIES)
-_TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
-_RETRY_DELAY = compile_pattern(r"(\d+)(?:\.\d+)?s")
 
 
 class GeminiImageModel:
-    name = "gemini"
+    """Try-on, body building and background removal on the first usable model of GEMINI_MODEL_NAME."""
 
-    def __init__(self, *, api_key, model_name, base_url=None, timeout_seconds=60.0, max_attempts=3,
-                 retry_delay_seconds=1.0):
-        self.model_name = model_name
-        self.timeout_seconds = timeout_seconds
-        retry = types.HttpRetryOptions(attempts=max_attempts, http_status_codes=RETRY_STATUS_CODES,
-                                       initial_delay=retry_delay_seconds, jitter=retry_delay_seconds)
-        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
-            base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry))
+    name = "gemini"
+    billed = True
+    can_build_bodies = True
+
+    def __init__(self, *, client, model_names, image_size="1K", refresh_seconds=900.0):
+        if image_size not in IMAGE_SIZES:
+            raise ConfigurationError(f"GEMINI_IMAGE_SIZE must be one of {', '.join(IMAGE_SIZES)}, not {image_size!r}")
+        self.image_size = image_size
+        self._client = client
+        self._models = ModelChoice(client, model_names, draws_images=True, refresh_seconds=refresh_seconds)
+        self._models.check()
 
     @classmethod
-    def from_settings(cls, settings):
-        return cls(api_key=settings.GEMINI_API_KEY, model_name=settings.GEMINI_MODEL_NAME,
-                   base_url=settings.GEMINI_BASE_URL, timeout_seconds=settings.GEMINI_TIMEOUT_SECONDS,
-                   max_attempts=settings.GEMINI_MAX_ATTEMPTS,
-                   retry_delay_seconds=settings.GEMINI_RETRY_DELAY_SECONDS)
+    def from_settings(cls, settings, client):
+        return cls(client=client,
+                   model_names=settings.GEMINI_MODEL_NAME.split(","), image_size=settings.GEMINI_IMAGE_SIZE,
+                   refresh_seconds=settings.GEMINI_MODEL_REFRESH_SECONDS)
 
-    def remove_background(self, image):
+    def availability(self):
+        """{"provider", "model", "status", "reason"} (and "retry_after" while unavailable): can try-ons be
+        generated right now?"""
+        return {"provider": self.name, **self._models.status()}
+
+    def remove_background(self, image, meter=None):
         """PNG of the person with a transparent background."""
-        result = load_image(self._generate([BACKGROUND_REMOVAL_PROMPT, _image_part(image)], aspect_ratio=None))
+        result = load_image(self._generate([BACKGROUND_REMOVAL_PROMPT, _image_part(image)],
+                                           aspect_ratio=_nearest_aspect_ratio(image), meter=meter))
         if result.mode == "RGBA":
             return encode_image(result)
         rgb = np.asarray(result.convert("RGB"))
         alpha = masks.plain_background_alpha(rgb)
         if alpha is None or not 0.01 <= float(alpha.mean()) <= 0.99:
-            raise ImageModelError("NO_IMAGE_RETURNED", "The AI provider did not return a usable cut-out")
+            raise ImageModelError("NO_IMAGE_RETURNED", details={"reason": "NO_PLAIN_BACKGROUND"})
         return encode_image(Image.fromarray(np.dstack([_without_green_spill(rgb, alpha),
                                                        (alpha * 255).round().astype(np.uint8)]), "RGBA"))
 
-    def try_on(self, person, garments, options, *, timeout_seconds=None):
-        """PNG of the person wearing the garments, generated by Gemini; timeout_seconds (a job's time left)
-        shortens each request's timeout below GEMINI_TIMEOUT_SECONDS."""
+    def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
+        """PNG of the person wearing the garments, generated by Gemini in the person photo's framing;
+        timeout_seconds (a job's time left) shortens each request's timeout below GEMINI_TIMEOUT_SECONDS."""
         aspect_ratio = (options or {}).get("aspect_ratio")
         if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
             raise ValidationError(f"aspect_ratio must be one of {', '.join(ASPECT_RATIOS)}",
                                   code="INVALID_ASPECT_RATIO", details={"allowed": list(ASPECT_RATIOS)})
         contents = [tryon_prompt(garments), _image_part(person), *(_image_part(g.image) for g in garments)]
-        result = self._generate(contents, aspect_ratio=aspect_ratio, timeout_seconds=timeout_seconds)
-        return result if probe_image(result)["format"] == "PNG" else encode_image(load_image(result))
+        return _png(self._generate(contents, aspect_ratio=aspect_ratio or _nearest_aspect_ratio(person), meter=meter,
+                                   timeout_seconds=timeout_seconds))
+
+    def build_body(self, person, *, gender=None, measurements=None, timeout_seconds=None, meter=None):
+        """PNG of a full-length photo of the person in a head-and-shoulders photo, shaped by their measurements."""
+        contents = [body_prompt(gender=gender, measurements=measurements), _image_part(person)]
+        return _png(self._generate(contents, aspect_ratio=BODY_ASPECT_RATIO, meter=meter,
+                                   timeout_seconds=timeout_seconds))
 
     def close(self):
-        self._client.close()
+        """Nothing to release: the GeminiClient is the process's (gemini_client.process_client)."""
 
-    def _generate(self, contents, *, aspect_ratio, timeout_seconds=None):
-        shorter = timeout_seconds is not None and timeout_seconds < self.timeout_seconds
+    def _generate(self, contents, *, aspect_ratio, meter, timeout_seconds=None):
         config = types.GenerateContentConfig(
             response_modalities=["TEXT", "IMAGE"],
-            image_config=types.ImageConfig(aspect_ratio=aspect_ratio) if aspect_ratio else None,
-            http_options=types.HttpOptions(timeout=max(1, int(timeout_seconds * 1000))) if shorter else None)
-        try:
-            response = self._client.models.generate_content(model=self.model_name, contents=contents, config=config)
-        except errors.APIError as exc:
-            raise _error_for_status(exc) from exc
-        except _TIMEOUT_ERRORS as exc:
-            raise ImageModelError("TIMEOUT") from exc
-        except _TRANSPORT_ERRORS as exc:
-            raise ImageModelError("UPSTREAM_UNAVAILABLE", details={"reason": type(exc).__name__}) from exc
-        except ValueError as exc:  # the body was not JSON, or not a GenerateContentResponse
-            raise ImageModelError("BAD_UPSTREAM_RESPONSE") from exc
-        image = _image_from(response)
+            image_config=types.ImageConfig(aspect_ratio=aspect_ratio, image_size=self.image_size))
+        image = final_image(self._client.generate(models=self._models, contents=contents, config=config, meter=meter,
+                                                  timeout_seconds=timeout_seconds))
         try:
             probe_image(image)
         except ValidationError as exc:
-            raise ImageModelError("BAD_UPSTREAM_RESPONSE", "The AI provider returned an unreadable image") from exc
+            raise ImageModelError("BAD_UPSTREAM_RESPONSE", details={"reason": "UNREADABLE_IMAGE"}) from exc
         return image
 
 
+def _nearest_aspect_ratio(image):
+    """The supported aspect ratio closest to the photo's own (compared on a log scale)."""
+    info = probe_image(image)
+    ratio = math.log(info["width"] / info["height"])
+    return min(ASPECT_RATIOS, key=lambda text: abs(math.log(_ratio(text)) - ratio))
+
+
+def _ratio(text):
+    width, height = text.split(":")
+    return int(width) / int(height)
+
+
+def _png(image):
+    return image if probe_image(image)["format"] == "PNG" else encode_image(load_image(image))
+
+
 def _image_part(image):
+    """The image as sent: scaled down past MAX_INPUT_DIMENSION (a photo stays JPEG, anything else PNG)."""
     info = probe_image(image)
     if max(info["width"], info["height"]) > MAX_INPUT_DIMENSION:
-        smaller = encode_image(load_image(image, max_dimension=MAX_INPUT_DIMENSION))
-        return types.Part.from_bytes(data=smaller, mime_type="image/png")
+        smaller = load_image(image, max_dimension=MAX_INPUT_DIMENSION)
+        image_format = "JPEG" if info["format"] == "JPEG" and smaller.mode == "RGB" else "PNG"
+        return types.Part.from_bytes(data=encode_image(smaller, image_format), mime_type=MIME_TYPES[image_format])
     return types.Part.from_bytes(data=image, mime_type=info["mime"])
-
-
-def _image_from(response):
-    """The first image in the answer, or the typed reason there is none."""
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason:
-        raise ImageModelError("CONTENT_BLOCKED", details={"reason": _enum_text(feedback.block_reason)})
-    candidates = response.candidates or []
-    parts = [part for candidate in candidates if candidate.content for part in candidate.content.parts or []]
-    for part in parts:
-        if part.inline_data and part.inline_data.data and (part.inline_data.mime_type or "").startswith("image/"):
-            return part.inline_data.data
-    finish_reasons = [_enum_text(candidate.finish_reason) for candidate in candidates if candidate.finish_reason]
-    blocked = [reason for reason in finish_reasons if reason in _BLOCKING_FINISH_REASONS]
-    if blocked:
-        raise ImageModelError("CONTENT_BLOCKED", details={"reason": blocked[0]})
-    text = " ".join(part.text for part in parts if part.text).strip()
-    raise ImageModelError("NO_IMAGE_RETURNED", details={"finish_reason": finish_reasons[0] if finish_reasons else None,
-                                                        "model_text": text[:300]})
-
-
-def _error_for_status(exc):
-    details = {"upstream_status": exc.code}
-    if exc.code == 429:
-        retry_after = _retry_delay_seconds(exc.details)
-        return ImageModelError("RATE_LIMITED", details={**details, "retry_after": retry_after},
-                               headers={"Retry-After": str(retry_after)})
-    if exc.code in (408, 504):
-        return ImageModelError("TIMEOUT", details=details)
-    if exc.code >= 500:
-        return ImageModelError("UPSTREAM_UNAVAILABLE", details=details)
-    return ImageModelError("UPSTREAM_REJECTED", f"The AI provider rejected the request ({exc.code} {exc.status}): "
-                           f"{exc.message}", details=details)
-
-
-def _retry_delay_seconds(error_body):
-    """Seconds from a google.rpc.RetryInfo detail ("7s"), or a default."""
-    error = (error_body or {}).get("error", {}) if isinstance(error_body, dict) else {}
-    for detail in error.get("details") or []:
-        match = _RETRY_DELAY.fullmatch(str(detail.get("retryDelay", "")))
-        if match:
-            return max(1, int(match[1]))
-    return _DEFAULT_RETRY_AFTER_SECONDS
 
 
 def _without_green_spill(rgb, alpha):
@@ -161,6 +134,3 @@ def _without_green_spill(rgb, alpha):
     cleaned[..., 1] = np.where(edge & (green > limit), limit, green).astype(np.uint8)
     return cleaned
 
-
-def _enum_text(value):
-    return getattr(value, "value", value)

@@ -29,6 +29,7 @@ from shared.image_processing import encode_image, load_image
 
 MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
+_SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
@@ -48,9 +49,15 @@ def _one_per_core(method):
 
 class LocalImageModel:
     name = "local"
+    billed = False  # runs on our own CPU: RATELIMIT_TRYON and MAX_JOBS_PER_USER bound it, not a daily budget
+    can_build_bodies = False
+
+    def availability(self):
+        """Always there: the model ships with the service."""
+        return {"provider": self.name, "model": None, "status": "ok", "reason": None}
 
     @_one_per_core
-    def remove_background(self, image):
+    def remove_background(self, image, meter=None):
         """PNG of the photo with everything but the person transparent."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
         body = Body(rgb)
@@ -62,9 +69,10 @@ class LocalImageModel:
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
     @_one_per_core
-    def try_on(self, person, garments, options, *, timeout_seconds=None):
+    def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
         """PNG of the person wearing the garments, each on its body part, inner layers first (well under a
-        second of CPU: there is nothing to cut short, so timeout_seconds is not needed)."""
+        second of CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a
+        meter)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
@@ -110,6 +118,7 @@ class _Dressing:
         self.coverage = np.zeros((self.height, self.width), np.float32)
         self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
         self._full_masks = {}
+        self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
 
     def put_on(self, garment, position):
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
@@ -119,17 +128,20 @@ class _Dressing:
                 self._composite(piece, region, garment.garment_type)
 
     def _composite(self, piece, region, garment_type):
-        x0, y0, x1, y1 = region
         warped = warp_image(piece.layer, piece.to_garment, region)
+        # Only the part the piece actually landed on costs anything from here on.
+        left, top, width, height = cv2.boundingRect(warped[..., 3])
+        if width == 0 or height == 0:
+            return
+        warped = warped[top:top + height, left:left + width]
+        x0, y0 = region[0] + left, region[1] + top
+        x1, y1 = x0 + width, y0 + height
+        region = (x0, y0, x1, y1)
         alpha = warped[..., 3].astype(np.float32) / 255
         colour = warped[..., :3].astype(np.float32)
         # The person stays in front where they are in front of their clothes: head and hair always, arms
-        # and hands unless this piece is a sleeve.
-        behind = np.zeros_like(alpha) if garment_type == "accessory" else self._full("head", region)
-        if not piece.over_arms:
-            behind = np.clip(behind + self._full("arms", region), 0, 1)
-        if garment_type == "bottom":
-            behind = np.clip(behind + self._full("own_top", region), 0, 1)
+        # and hands unless this piece is a sleeve, their own top over new bottoms.
+        behind = self._full(self._in_front(piece, garment_type), region)
         visible = alpha * (1 - behind)
         shading = self._shading(region, visible)
         patch = self.canvas[y0:y1, x0:x1]
@@ -138,29 +150,69 @@ class _Dressing:
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
             self._add_zone(region, alpha)
+        self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
+
+    @staticmethod
+    def _in_front(piece, garment_type):
+        """Which parts of the person stay in front of this piece (the name of a mask, see _full)."""
+        if garment_type == "accessory":
+            return "nothing"
+        if piece.over_arms:
+            return "head_hands"
+        return "head_arms_top" if garment_type == "bottom" else "head_arms"
 
     def finish(self):
-        """The dressed photo, with the old clothes left beside the new ones filled in from around them."""
+        """The dressed photo: what is left of the old clothes beside the new ones filled in from around them,
+        and under new tops and dresses, bare arms where the old sleeves showed."""
+        covered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
+                             interpolation=cv2.INTER_AREA) < 0.5
+        self._fill_old_clothes(covered)
+        if self._dressed_arms:
+            self._bare_arms(covered)
+        return self.canvas
+
+    def _fill_old_clothes(self, uncovered):
         regions = self.regions
-        covered = cv2.resize(self.coverage, (regions.shape[1], regions.shape[0]), interpolation=cv2.INTER_AREA)
-        old = (regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones
-               * (covered < 0.5))
+        old = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones * uncovered
         old = cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         if old.sum() < 10:
-            return self.canvas
+            return
         # Inpainting is slow and what it fills is smooth: work at half the detection size.
         half = (max(1, regions.shape[1] // 2), max(1, regions.shape[0] // 2))
         small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), half, interpolation=cv2.INTER_AREA)
         grown = cv2.dilate(cv2.resize(old, half, interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
         filled = cv2.inpaint(small, grown, 3, cv2.INPAINT_TELEA)
-        size = (self.width, self.height)
-        blend = cv2.resize(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), size, interpolation=cv2.INTER_LINEAR)
-        rows, columns = np.nonzero(blend > 0.01)
-        y0, y1, x0, x1 = rows.min(), rows.max() + 1, columns.min(), columns.max() + 1
-        filled = cv2.resize(filled, size, interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1].astype(np.float32)
-        weight = blend[y0:y1, x0:x1, None]
-        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - weight) + filled * weight
-        return self.canvas
+        self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled.astype(np.float32))
+
+    def _bare_arms(self, uncovered):
+        """The old sleeves the new garments leave showing become the person's own skin: their colour from the
+        face, their light and roundness from the sleeve (its lightness around the skin's, half as contrasted)."""
+        regions = self.regions
+        skin = regions.skin_colour
+        sleeves = regions.old_sleeves * uncovered
+        if skin is None or sleeves.sum() < 10:
+            return
+        inside = sleeves > 0.5
+        lab = np.empty(regions.shape + (3,), np.float32)
+        lab[..., 0] = np.clip(skin[0] + 0.5 * (regions.lab[..., 0] - float(np.median(regions.lab[..., 0][inside]))),
+                              0, 100)
+        lab[..., 1:] = skin[1:]
+        arms = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
+        self._blend(cv2.GaussianBlur(sleeves, (0, 0), 1.0), arms)
+
+    def _blend(self, weight, colour):
+        """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
+        Only the box holding the weight is touched."""
+        left, top, width, height = cv2.boundingRect((weight > 0.01).astype(np.uint8))
+        if width == 0 or height == 0:
+            return
+        scale_x, scale_y = self.width / weight.shape[1], self.height / weight.shape[0]
+        x0, y0 = int(left * scale_x), int(top * scale_y)
+        x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
+        size = (x1 - x0, y1 - y0)
+        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)[..., None]
+        paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
+        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     # --- steps ----------------------------------------------------------------------------------
 
@@ -174,7 +226,7 @@ class _Dressing:
                                   "photo of the garment on a plain background, or of someone wearing it",
                                   details={"garment_index": position})
         if kind in ("top", "outerwear", "bottom", "one_piece"):
-            return place_flat_lay(photo, kind, self.frame)
+            return place_flat_lay(photo, kind, self.regions)
         return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
 
     def _destination(self, piece):
@@ -196,9 +248,15 @@ class _Dressing:
         return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
 
     def _full(self, name, region):
-        """The named detection-size mask (head, arms, person, lightness) at full size, cut to the region."""
+        """The named detection-size mask at full size, cut to the region: person, lightness, or the parts of the
+        person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
         if name not in self._full_masks:
-            small = getattr(self, "_" + name) if name in ("lightness", "own_top") else getattr(self.regions, name)
+            regions = self.regions
+            small = {"lightness": lambda: self._lightness, "person": lambda: regions.person,
+                     "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
+                     "nothing": lambda: np.zeros(regions.shape, np.float32),
+                     "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
+                     "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1)}[name]()
             self._full_masks[name] = cv2.resize(small, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
         x0, y0, x1, y1 = region
         return self._full_masks[name][y0:y1, x0:x1]
@@ -211,16 +269,22 @@ class _Dressing:
 
     @cached_property
     def _lightness(self):
-        """The photo's grey level within the person's outline, smoothed a little, relative to its average
-        around each point (detection size): folds and shadows without the difference between garments."""
+        """The photo's grey level within the person's outline, relative to the clothes' own shade (detection
+        size): folds and shadows, not the difference between a black top and a white one. Each garment's own
+        shade is the grey level smoothed by an edge-preserving (guided) filter that stops at its outline."""
         grey = cv2.cvtColor(self.body.small, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        person = self.regions.person
         unit = self.frame.unit * self.regions.scale
-
-        def smoothed(sigma):
-            return cv2.GaussianBlur(grey * person, (0, 0), sigma) / (cv2.GaussianBlur(person, (0, 0), sigma) + 1e-3)
-
-        return (smoothed(max(1.0, 0.02 * unit)) + 25) / (smoothed(max(2.0, 0.12 * unit)) + 25)
+        fine = cv2.GaussianBlur(grey, (0, 0), max(1.0, 0.02 * unit))
+        # The shade varies slowly: work at half size (a quarter of the cost).
+        half = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
+        guide = cv2.resize(grey, half, interpolation=cv2.INTER_AREA)
+        shade = cv2.ximgproc.guidedFilter(guide=guide, src=cv2.resize(fine, half, interpolation=cv2.INTER_AREA),
+                                          radius=max(2, int(0.06 * unit)), eps=_SHADE_EDGE ** 2)
+        shade = cv2.resize(shade, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+        # Along the outline of a garment or a print the filter rings: no shading is read there.
+        edges = cv2.magnitude(cv2.Sobel(fine, cv2.CV_32F, 1, 0), cv2.Sobel(fine, cv2.CV_32F, 0, 1))
+        calm = 1 / (1 + (cv2.GaussianBlur(edges, (0, 0), max(1.0, 0.03 * unit)) / _SHADE_EDGE) ** 2)
+        return 1 + ((fine + 25) / (shade + 25) - 1) * calm
 
     @cached_property
     def _own_top(self):
@@ -264,8 +328,8 @@ def _load_rgb(image_data, max_dimension):
 
 
 def _encode(rgb, alpha):
-    colour = np.clip(rgb, 0, 255).round().astype(np.uint8)
+    colour = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
     if alpha is None:
-        return encode_image(Image.fromarray(colour, "RGB"))
-    channel = np.clip(alpha * 255, 0, 255).round().astype(np.uint8)
-    return encode_image(Image.fromarray(np.dstack([colour, channel]), "RGBA"))
+        return encode_image(Image.fromarray(colour, "RGB"), compress_level=1)
+    channel = np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)
+    return encode_image(Image.fromarray(np.dstack([colour, channel]), "RGBA"), compress_level=1)

@@ -22,13 +22,16 @@ from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_ELBOW, LEFT_HIP, LEFT_
                                    RIGHT_ANKLE, RIGHT_ELBOW, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, RIGHT_WRIST,
                                    along)
 from shared.ai_models.regions import Regions
-from shared.ai_models.garment_photo import premultiplied
+from shared.ai_models.garment_photo import masked, premultiplied
 from shared.ai_models.warp import StripMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
 _CHEST_WIDTH = 1.15
+_MAX_CHEST_WIDTH = 1.7
 _WAIST_PER_HIP_JOINTS = 1.85
+_MAX_WAIST_PER_HIP_JOINTS = 2.6
+_EASE = 1.08  # a garment is this much wider than the body it covers
 _WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _SHOULDER_TIP = (0.08, 0.06)  # a garment's shoulder seam: out from and above the shoulder joint, body units
@@ -64,20 +67,21 @@ def required_part(garment_type, frame, body):
     return None
 
 
-def place_flat_lay(photo, garment_type, frame):
-    """Pieces of a garment photographed on its own (the photo's alpha is its cut-out)."""
-    outline, layer = photo.outline, photo.layer
+def place_flat_lay(photo, garment_type, regions):
+    """Pieces of a garment photographed on its own (the photo's alpha is its cut-out), on the person whose
+    photo `regions` reads."""
+    outline, frame = photo.outline, regions.frame
     if garment_type == "bottom":
-        return [_joined(layer, *_lower_points(outline.lower_landmarks(), frame))]
-    landmarks = outline.upper_landmarks()
-    scale = _upper_scale(landmarks, frame)
-    sleeves = _sleeve_sides(photo.alpha, landmarks)
+        return [_joined(photo.layer, *_lower_points(outline.lower_landmarks, regions))]
+    landmarks = outline.upper_landmarks
+    scale = _upper_scale(landmarks, regions)
+    body_layer, sleeve_layers = photo.body_and_sleeves
     garment_points, body_points = _upper_points(landmarks, garment_type, frame, scale)
-    pieces = [_joined(_masked(layer, 1 - sleeves.max(axis=0)), garment_points, body_points)]
+    pieces = [_joined(body_layer, garment_points, body_points)]
     if landmarks.sleeves is not None:
-        for side in (0, 1):
+        for side, sleeve_layer in enumerate(sleeve_layers):
             strip = _sleeve_strip(landmarks, side, frame, scale, body_points[side])
-            pieces.append(Piece(_masked(layer, sleeves[side]), strip, strip.to_body, over_arms=True))
+            pieces.append(Piece(sleeve_layer, strip, strip.to_body, over_arms=True))
     return pieces
 
 
@@ -87,11 +91,11 @@ def place_on_model(photo, garment_type, frame):
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     alpha = cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
-    on_arms = np.clip(cv2.resize(regions.arms, size, interpolation=cv2.INTER_LINEAR), 0, 1)
+    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
     layer = premultiplied(photo.rgb, alpha)
     garment_points, body_points = _pose_pairs(photo.model.frame, frame, garment_type)
-    return [_joined(_masked(layer, 1 - on_arms), garment_points, body_points),
-            _joined(_masked(layer, on_arms), garment_points, body_points, over_arms=True)]
+    return [_joined(masked(layer, 1 - on_arms), garment_points, body_points),
+            _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True)]
 
 
 def place_by_anchor(photo, garment_type, details, frame, body):
@@ -140,10 +144,14 @@ def _with_third_point(line, down):
 
 # --- flat-lay garments --------------------------------------------------------------------------
 
-def _upper_scale(landmarks, frame):
-    """Person px per garment px: the garment's chest (armpit to armpit) across the person's chest."""
+def _upper_scale(landmarks, regions):
+    """Person px per garment px: the garment's chest (armpit to armpit) across the person's chest, as wide as
+    a garment's ease needs and never narrower than the person's own chest in the photo."""
+    frame = regions.frame
     chest = float(np.linalg.norm(landmarks.armpits[1] - landmarks.armpits[0])) or landmarks.torso_width
-    return _CHEST_WIDTH * frame.unit / chest
+    measured = regions.width_across(0.3 * frame.torso_length / frame.unit) or 0.0
+    wanted = min(max(_CHEST_WIDTH * frame.unit, _EASE * measured), _MAX_CHEST_WIDTH * frame.unit)
+    return wanted / chest
 
 
 def _upper_points(landmarks, garment_type, frame, scale):
@@ -155,7 +163,11 @@ def _upper_points(landmarks, garment_type, frame, scale):
     body_top = tips.mean(axis=0)
     hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale
     reach = _hem_limit(garment_type, frame, body_top)
-    vertical = scale * min(1.0, reach / hem_depth) if hem_depth > 0 else scale
+    shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
+    vertical = scale * shortened
+    # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
+    # made for a taller body keeps some of its slimness instead of turning into a tent.
+    scale *= shortened ** 0.5
     sides = np.array([[x, y] for y, row in zip(landmarks.side_rows, landmarks.sides) for x in row], np.float32)
     torso = np.vstack([landmarks.collar[None], landmarks.armpits, sides, landmarks.hem,
                        landmarks.hem.mean(axis=0, keepdims=True)])
@@ -197,23 +209,14 @@ def _sleeve_strip(landmarks, side, frame, scale, shoulder_tip):
     return StripMap(root_top, seam, into_sleeve, np.array(outer_edge, np.float32), outward=inward, scale=scale)
 
 
-def _sleeve_sides(alpha, landmarks):
-    """Masks (2×H×W float32) of the garment beyond each side of its torso, above its hem: its sleeves."""
-    height, width = alpha.shape
-    left_side, right_side = landmarks.armpits[:, 0]
-    margin = 0.02 * abs(right_side - left_side)
-    columns = np.arange(width, dtype=np.float32)[None, :]
-    rows = np.arange(height, dtype=np.float32)[:, None]
-    above_hem = rows < landmarks.hem[:, 1].mean()
-    solid = (alpha > 0.05)
-    return np.stack([solid & above_hem & (columns < left_side - margin),
-                     solid & above_hem & (columns > right_side + margin)]).astype(np.float32)
-
-
-def _lower_points(landmarks, frame):
+def _lower_points(landmarks, regions):
     """Waistband on the waist, crotch between the legs, each leg along the person's leg to its hem."""
+    frame = regions.frame
     hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
-    scale = _WAIST_PER_HIP_JOINTS * hip_joints / landmarks.waist_width  # person px per garment px
+    waist_depth = (1 - _WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
+    measured = regions.width_across(waist_depth) or 0.0
+    waist = min(max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints)
+    scale = waist / landmarks.waist_width  # person px per garment px
     waist_centre = frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
@@ -373,12 +376,6 @@ def _largest_parts(binary):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-def _masked(layer, keep):
-    """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1)."""
-    weight = np.repeat((np.clip(keep, 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2)
-    return cv2.multiply(layer, weight, scale=1 / 255)
-
 
 def _unit(vector):
     length = float(np.linalg.norm(vector))

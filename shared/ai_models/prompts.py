@@ -1,4 +1,5 @@
-"""Prompts for the Gemini image model. Images are named by their position in the request."""
+"""Prompts for the Gemini image model, in Google's multi-image composition pattern: each image is named by
+its position in the request, the prompt says what to take from which image and what must stay unchanged."""
 from shared.ai_models import DRESSING_ORDER
 
 GARMENT_NOUNS = {"top": "top", "bottom": "bottom (trousers, jeans, shorts or skirt)",
@@ -27,6 +28,7 @@ def tryon_prompt(garments):
                              for index in order)
     lines += [
         f"Create a photorealistic photo of the person from image 1 wearing {wearing}.",
+        "Take only the person from image 1 and only the garment from each product photo.",
         "Keep unchanged: the person's face and identity, hair, skin tone, body shape and proportions, pose and "
         "hands, the camera angle and framing, the lighting and the background of image 1.",
         "Replace only the clothing that these garments cover; keep everything else the person wears.",
@@ -48,3 +50,45 @@ def describe_garment(details):
             text = " ".join(str(value).split())[:_MAX_DETAIL_LENGTH]
             described.append(f"{name}: {text}")
     return "; ".join(described)
+
+
+# Body guidance: (measurement fields in preference order, word for a woman, word for anyone else).
+_BODY_CIRCUMFERENCES = ((("breast_circumference", "chest"), "bust", "chest"),
+                        (("waist_circumference", "waist"), "waist", "waist"),
+                        (("hip_circumference", "hips"), "hips", "hips"))
+_PEOPLE = {"female": "a woman", "male": "a man"}
+
+
+def body_prompt(*, gender=None, measurements=None):
+    """Instruction to build a full-length photo of the person in image 1 (often head and shoulders only),
+    with the body shaped by their stored measurements, in plain fitted clothes to try garments on."""
+    return "\n".join([
+        "Image 1 is a photo of a person; it may show only their head and shoulders.",
+        "Create a photorealistic full-length photo of this same person standing upright and facing the camera, "
+        "arms relaxed at the sides, the whole body visible from the top of the head to the feet, with a little "
+        "space above the head and below the feet.",
+        "Take from image 1 only the person's face and identity, hair, skin tone and age.",
+        describe_body(gender=gender, measurements=measurements),
+        "Dress the person in plain, neutral, close-fitting clothes: a light grey fitted short-sleeved top, fitted "
+        "dark grey ankle-length leggings and plain white sneakers, with no logos or prints.",
+        "Use a plain, evenly lit, light grey studio background with no props or shadows behind the person.",
+        "Keep unchanged: the face and identity, hair and skin tone of the person in image 1.",
+        "Add no text or watermark. Return only the image.",
+    ])
+
+
+def describe_body(*, gender=None, measurements=None):
+    """'Body: a woman, 168 cm tall, 60 kg, bust 90 cm, ...' from the stored measurements (any may be missing)."""
+    measurements = measurements or {}
+    facts = [_PEOPLE.get(gender, "a person")]
+    if measurements.get("height"):
+        facts.append(f"{measurements['height']:g} cm tall")
+    if measurements.get("weight"):
+        facts.append(f"weighing {measurements['weight']:g} kg")
+    for fields, womans_word, word in _BODY_CIRCUMFERENCES:
+        value = next((measurements[name] for name in fields if measurements.get(name)), None)
+        if value:
+            facts.append(f"{womans_word if gender == 'female' else word} {value:g} cm")
+    if len(facts) == 1:
+        return f"Body: {facts[0]} with a body that matches their face and build in image 1."
+    return f"Body: {', '.join(facts)}; give the body these proportions."

@@ -64,8 +64,7 @@ class Outline:
         size = (max(1, round((right - left) * self._scale)), _ANALYSIS_HEIGHT)
         self.mask = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
         self.height, self.width = self.mask.shape
-        gap = max(2, round(_RUN_GAP * self.width))
-        self.runs = [_runs(row, gap) for row in self.mask]
+        self.runs = _rows_of_runs(self.mask, max(2, round(_RUN_GAP * self.width)))
         self._grey = None
         if rgb is not None:
             grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
@@ -135,11 +134,20 @@ class Outline:
 
     @cached_property
     def has_sleeves(self):
-        """Something reaches well past the torso's sides above its hem (sleeves out or hanging beside)."""
-        half = self.torso_width / 2
-        columns = np.arange(self.width)
-        beyond = np.abs(columns - self.centre) > half * 1.25
-        return bool(self.mask[: int(self.height * 0.7), beyond].sum() > 0.03 * self.mask.sum())
+        """Something reaches past the chest's sides above the hem: sleeves held out or hanging beside."""
+        return bool(self._sleeve_candidates.sum() > 0.02 * self.mask.sum())
+
+    @cached_property
+    def _sleeve_candidates(self):
+        """The garment beyond the chest's sides above the armpits, and beside the torso's own run below them."""
+        left, right = self._chest()
+        margin = 0.05 * (right - left)
+        candidates = self.mask[: self._hem_row()].copy()
+        for y in range(int(self._armpit_row()), candidates.shape[0]):
+            start, end = self.central_run(y)
+            candidates[y, int(start):int(end)] = False
+        candidates[:, int(max(0, left - margin)):int(right + margin) + 1] = False
+        return candidates
 
     @cached_property
     def long_sleeves(self):
@@ -231,14 +239,19 @@ class Outline:
 
     @cached_property
     def _armpit(self):
-        """First row below the shoulders where the middle run is about the torso's own width, for good."""
-        widths = self.widths(0.0, 0.7)
-        close = np.abs(widths - self.torso_width) <= 0.12 * self.torso_width
-        stretch = max(3, int(0.05 * self.height))
-        for y in range(int(0.05 * self.height), len(close) - stretch):
-            if close[y:y + stretch].all():
-                return y
-        return int(0.3 * self.height)
+        """The armpits' row. Where sleeves join the body the width of the middle run drops sharply (the biggest
+        drop in the upper part of the garment); without such a drop (no sleeves, or sleeves hanging apart from
+        the start), where the armholes end: the first row as wide as nine tenths of the upper part's width."""
+        first, last = int(0.02 * self.height), max(int(0.8 * self.height), int(0.02 * self.height) + 2)
+        widths = np.asarray(self.widths(0.0, 1.0))[first:last]
+        step = max(2, int(0.04 * self.height))
+        if len(widths) > step:
+            drops = widths[:-step] - widths[step:]
+            steepest = int(np.argmax(drops))
+            if drops[steepest] >= 0.12 * widths.max():
+                return first + steepest + step
+        upper = widths[: max(1, int(0.4 * self.height) - first)]
+        return first + int(np.argmax(upper >= 0.9 * upper.max()))
 
     @cached_property
     def _hem(self):
@@ -264,11 +277,7 @@ class Outline:
             return None
         left, right = self._chest()
         armpit = float(self._armpit_row())
-        candidates = self.mask[: self._hem_row()].copy()
-        for y in range(int(armpit), candidates.shape[0]):  # below the armpits the torso's own run is no sleeve
-            start, end = self.central_run(y)
-            candidates[y, int(start):int(end)] = False
-        ys, xs = np.nonzero(candidates)
+        ys, xs = np.nonzero(self._sleeve_candidates)
         sleeves = []
         for sign, side_x in ((-1, left), (1, right)):
             inside = sign * (xs - side_x) > 0
@@ -295,6 +304,7 @@ class Outline:
                             cuff_centre + normal * across.max()])
         return np.array(sleeves, np.float32)
 
+    @cached_property
     def upper_landmarks(self):
         shoulders = self._shoulders()
         armpit = self._armpit_row()
@@ -318,6 +328,7 @@ class Outline:
             side_rows=side_rows / self._scale + self._origin[1],
             torso_width=self.torso_width / self._scale)
 
+    @cached_property
     def lower_landmarks(self):
         waist_row = int(0.02 * self.height)
         waist = self.span(waist_row)
@@ -353,6 +364,33 @@ class Outline:
             side_rows=side_rows / self._scale + self._origin[1],
             waist_width=(waist[1] - waist[0]) / self._scale)
 
+    def sleeve_masks(self, shape):
+        """Boolean masks, in the photo's pixels (`shape`), of the garment's left and right sleeves."""
+        masks = []
+        left, right = self._chest()
+        for side in (0, 1):
+            candidates = self._sleeve_candidates.copy()
+            if side == 0:
+                candidates[:, int(left):] = False
+            else:
+                candidates[:, :int(right)] = False
+            grown = cv2.dilate(candidates.astype(np.uint8), np.ones((3, 3), np.uint8))
+            x0, y0 = int(self._origin[0]), int(self._origin[1])
+            size = (max(1, round(self.width / self._scale)), max(1, round(self.height / self._scale)))
+            placed = np.zeros(shape, bool)
+            resized = cv2.resize(np.pad(grown, ((0, self.height - grown.shape[0]), (0, 0))), size,
+                                 interpolation=cv2.INTER_NEAREST) > 0
+            height, width = min(resized.shape[0], shape[0] - y0), min(resized.shape[1], shape[1] - x0)
+            placed[y0:y0 + height, x0:x0 + width] = resized[:height, :width]
+            # Never into the chest: the mask's blocky edge (it was read at a coarser scale) stays beside it.
+            side_x = (left if side == 0 else right) / self._scale + self._origin[0]
+            if side == 0:
+                placed[:, max(0, int(side_x)):] = False
+            else:
+                placed[:, :int(side_x) + 1] = False
+            masks.append(placed)
+        return masks
+
     def _to_photo(self, points):
         return np.asarray(points, np.float32) / self._scale + self._origin
 
@@ -362,16 +400,19 @@ def garment_type(alpha, rgb=None):
     return Outline(alpha, rgb).garment_type
 
 
-def _runs(row, gap):
-    """(start, end) of the foreground stretches of a boolean row, joining stretches split by small gaps."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
-    runs = []
-    for start, end in zip(edges[::2], edges[1::2]):
+def _rows_of_runs(mask, gap):
+    """Per row, (start, end) of its foreground stretches, joining stretches split by gaps under `gap` px."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = mask
+    rows, columns = np.nonzero(np.diff(padded, axis=1))
+    rows_of_runs = [[] for _ in range(mask.shape[0])]
+    for row, start, end in zip(rows[::2], columns[::2], columns[1::2]):
+        runs = rows_of_runs[row]
         if runs and start - runs[-1][1] < gap:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
-    return runs
+    return rows_of_runs
 
 
 def _gaps(runs):

@@ -3,7 +3,8 @@ from shared import clock
 
 PROFILE_FIELDS = ("first_name", "last_name", "gender", "birthday", "street", "city")
 _COLUMNS = ("id", "userid", "email", "password", "first_name", "last_name", "gender", "birthday", "street",
-            "city", "avatar_path", "is_active", "token_version", "created_at", "updated_at")
+            "city", "avatar_path", "body_avatar_path", "body_avatar_key", "is_active", "token_version", "created_at",
+            "updated_at")
 
 
 def get_by_userid(db, userid):

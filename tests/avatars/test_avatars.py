@@ -47,6 +47,7 @@ def test_get_avatar_before_and_after_saving(client, user):
     response = client.get("/api/get-avatar", headers=user["headers"])
     assert response.status_code == 200
     assert fetch_image(client, response.get_json()["data"]["avatar_url"]).status_code == 200
+    assert response.get_json()["data"]["body_url"] is None  # no full-length body has been built yet
 
 
 def test_a_new_avatar_replaces_the_old_file(app, client, user):

@@ -11,10 +11,23 @@ It answers `POST /{version}/models/{model}:generateContent` (the SDK sends /v1/.
 service, and records every request as a dict: path, model, api_key, text (all text parts joined),
 images (decoded inline image bytes, in order), mime_types and body (the parsed JSON).
 
+Models: `GET /{version}/models` (paged: pageSize, pageToken) and `GET /{version}/models/{name}` list
+`gemini.models` ({name: supported generation methods}, set with set_models(); these requests are counted
+in `list_requests`, not in `requests`). generateContent on a model not in it answers 404 NOT_FOUND with
+the real service's message. Every answer with a candidate carries usageMetadata (prompt, candidates with
+per-modality details, thoughts, total); an image answer is sized by imageConfig (imageSize 1K/2K/4K and
+aspectRatio, as the real models draw them) unless a ready-made `image` is given.
+
 Behaviours (set_behaviour(name, **params); the request count for `times` restarts at each call):
   ok              200 with a short text part and a PNG derived from the first input image (colours
                   inverted); params: background=(r, g, b) pads the image with a border of that colour,
-                  as a model asked to put the subject on a plain background would.
+                  as a model asked to put the subject on a plain background would; image=<PNG bytes>
+                  answers with that image as it is (no image work: for benchmarks); text=<words> is the
+                  text part. A request whose responseModalities leave out IMAGE gets the text only.
+  thinking        200 as a thinking image model answers: thought text and an interim (thought) image
+                  first, then the final text and image, with thoughtsTokenCount.
+  finish          200, a candidate with finishReason `reason` (any FinishReason) and no image; param
+                  text adds a text part (a refusal in words).
   image_safety    200, candidate finishReason IMAGE_SAFETY and no image.
   prompt_blocked  200, promptFeedback.blockReason (param reason, default PROHIBITED_CONTENT), no candidates.
   text_only       200, a candidate with only a text part.
@@ -35,20 +48,35 @@ pytest fixtures: import `gemini_server` (one server per session) and `gemini` (t
 gemini_server  # noqa: F401`.
 """
 import base64
+import functools
 import io
 import json
+import math
 import re
 import threading
 from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qsl
 
 import pytest
 from PIL import Image, ImageOps
 
 from tests.fakes.loopback import LoopbackServer
 
-BEHAVIOURS = ("ok", "image_safety", "prompt_blocked", "text_only", "rate_limit", "server_error", "error",
-              "malformed", "close")
+BEHAVIOURS = ("ok", "thinking", "finish", "image_safety", "prompt_blocked", "text_only", "rate_limit",
+              "server_error", "error", "malformed", "close")
 _PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models/(?P<model>[^/:]+):generateContent$")
+_MODELS_PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models(?:/(?P<model>[^/:?]+))?(?:\?(?P<query>.*))?$")
+_GENERATE = ["generateContent", "countTokens"]
+# What a key can use by default: the image and text models the service is configured with out of the box,
+# and others a real key lists (a text model, an image model of another family that only predicts).
+DEFAULT_MODELS = {"gemini-3.1-flash-image": _GENERATE, "gemini-3-pro-image": _GENERATE,
+                  "gemini-2.5-flash-image": _GENERATE, "gemini-flash-lite-latest": _GENERATE,
+                  "gemini-2.5-flash-lite": _GENERATE, "gemini-2.5-flash": _GENERATE,
+                  "imagen-4.0-generate-001": ["predict"], "text-embedding-004": ["embedContent"]}
+# Pixels per side of a square image at each imageSize; other aspect ratios keep about the same area.
+_IMAGE_SIDES = {"1K": 1024, "2K": 2048, "4K": 4096}
+# Output tokens the image models bill per image at each size.
+_IMAGE_TOKENS = {"1K": 1120, "2K": 1120, "4K": 2000}
 _ERROR_REASONS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
                   500: "INTERNAL", 503: "UNAVAILABLE"}
 
@@ -61,6 +89,8 @@ class FakeGemini(LoopbackServer):
         self._lock = threading.Lock()
         self._released = threading.Event()
         self.requests = []
+        self.list_requests = []
+        self.models = dict(DEFAULT_MODELS)
         self.json_answer = {}
         self.delay = 0.0
         self.in_flight = 0
@@ -81,6 +111,11 @@ class FakeGemini(LoopbackServer):
             raise ValueError(f"unknown behaviour {name!r}; choose from {BEHAVIOURS}")
         with self._lock:
             self._behaviour, self._params, self._answered = name, params, 0
+
+    def set_models(self, models):
+        """The models this key can use: names (generateContent) or {name: supported methods}."""
+        with self._lock:
+            self.models = dict(models) if isinstance(models, dict) else {name: _GENERATE for name in models}
 
     @property
     def request_count(self):
@@ -122,28 +157,71 @@ class FakeGemini(LoopbackServer):
         if behaviour == "close":
             return None
         if behaviour == "image_safety":
-            return _json(200, {"candidates": [{"finishReason": "IMAGE_SAFETY", "index": 0}],
-                               "modelVersion": entry["model"]})
+            return _json(200, _candidate([], entry, finish_reason="IMAGE_SAFETY"))
         if behaviour == "prompt_blocked":
             return _json(200, {"promptFeedback": {"blockReason": params.get("reason", "PROHIBITED_CONTENT")},
-                               "modelVersion": entry["model"]})
+                               "usageMetadata": _usage(entry, [], 0), "modelVersion": entry["model"]})
         if behaviour == "text_only":
-            return _json(200, _candidate([{"text": "I can't help with editing this picture."}], entry["model"]))
+            return _json(200, _candidate([{"text": "I can't help with editing this picture."}], entry))
+        if behaviour == "finish":
+            parts = [{"text": params["text"]}] if params.get("text") else []
+            return _json(200, _candidate(parts, entry, finish_reason=params.get("reason", "OTHER")))
         if (entry["body"].get("generationConfig") or {}).get("responseMimeType") == "application/json":
             answer = self.json_answer
             return _json(200, _candidate([{"text": answer if isinstance(answer, str) else json.dumps(answer)}],
-                                         entry["model"]))
-        image = _derived_png(entry["images"][0], params.get("background")) if entry["images"] else None
-        parts = [{"text": "Here is the edited image."}]
-        if image is not None:
-            parts.append({"inlineData": {"mimeType": "image/png", "data": base64.b64encode(image).decode()}})
-        return _json(200, _candidate(parts, entry["model"]))
+                                         entry))
+        parts = [{"text": params.get("text", "Here is the edited image.")}]
+        if _asks_for_images(entry) and (params.get("image") or entry["images"]):
+            parts.append(_image_part(params.get("image") or _derived_png(
+                entry["images"][0], params.get("background"), _image_config(entry))))
+        if behaviour == "thinking":
+            drafts = [{**_image_part(_derived_png(entry["images"][0], (128, 128, 128), None)), "thought": True}
+                      for _ in entry["images"][:1]]
+            parts = [{"text": "Planning: keep the face and pose, swap the clothing.", "thought": True}, *drafts,
+                     {"text": "Checking the drape and the light.", "thought": True}, *parts]
+        return _json(200, _candidate(parts, entry, thoughts=300 if behaviour == "thinking" else 0))
+
+    def _answer_models(self, path):
+        """(status, body) of models.list / models.get."""
+        match = _MODELS_PATH.match(path)
+        with self._lock:
+            self.list_requests.append(path)
+            models = dict(self.models)
+        if match is None:
+            return _error(404, f"Unknown path {path}")
+        version = match["version"]
+        if match["model"]:
+            if match["model"] not in models:
+                return _error(404, f"models/{match['model']} is not found for API version {version}")
+            return _json(200, _model_resource(match["model"], models[match["model"]]))
+        query = dict(parse_qsl(match["query"] or ""))
+        names = sorted(models)
+        start = int(query.get("pageToken") or 0)
+        size = int(query.get("pageSize") or 50)
+        body = {"models": [_model_resource(name, models[name]) for name in names[start:start + size]]}
+        if start + size < len(names):
+            body["nextPageToken"] = str(start + size)
+        return _json(200, body)
+
+    def _unknown_model(self, entry):
+        """The 404 the real service gives a generateContent call to a model it does not know, or None."""
+        with self._lock:
+            known = entry["model"] in self.models and "generateContent" in self.models[entry["model"]]
+        if known:
+            return None
+        version = _PATH.match(entry["path"])["version"]
+        return _error(404, f"models/{entry['model']} is not found for API version {version}, or is not supported "
+                           "for generateContent. Call ListModels to see the list of available models and their "
+                           "supported methods.")
 
     def _handler_class(self):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                self._send(*fake._answer_models(self.path))
 
             def do_POST(self):
                 with fake._lock:
@@ -172,11 +250,13 @@ class FakeGemini(LoopbackServer):
                 elif body is None:
                     answer = _error(400, "Invalid JSON payload received.")
                 else:
-                    answer = fake._answer(entry, behaviour, params, answered)
+                    answer = fake._unknown_model(entry) or fake._answer(entry, behaviour, params, answered)
                 if answer is None:
                     self.close_connection = True
                     return
-                status, payload = answer
+                self._send(*answer)
+
+            def _send(self, status, payload):
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -192,10 +272,58 @@ class FakeGemini(LoopbackServer):
         return Handler
 
 
-def _candidate(parts, model):
-    return {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
-            "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 1290, "totalTokenCount": 1300},
-            "modelVersion": model}
+def _candidate(parts, entry, finish_reason="STOP", thoughts=0):
+    candidate = {"finishReason": finish_reason, "index": 0}
+    if parts:
+        candidate["content"] = {"role": "model", "parts": parts}
+    return {"candidates": [candidate], "usageMetadata": _usage(entry, parts, thoughts),
+            "modelVersion": entry["model"], "responseId": "fake-response"}
+
+
+def _usage(entry, parts, thoughts):
+    """Token counts as the service reports them: 258 per input image plus the text, the answer by modality."""
+    size = (_image_config(entry) or {}).get("imageSize", "1K")
+    prompt = 258 * len(entry["images"]) + len(entry["text"]) // 4
+    final = [part for part in parts if not part.get("thought")]
+    image = sum(_IMAGE_TOKENS.get(size, 1120) for part in final if "inlineData" in part)
+    text = sum(max(1, len(part["text"]) // 4) for part in final if "text" in part)
+    details = [{"modality": modality, "tokenCount": count} for modality, count in (("IMAGE", image), ("TEXT", text))
+               if count]
+    usage = {"promptTokenCount": prompt, "candidatesTokenCount": image + text,
+             "totalTokenCount": prompt + image + text + thoughts,
+             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": len(entry["text"]) // 4}]}
+    if details:
+        usage["candidatesTokensDetails"] = details
+    if thoughts:
+        usage["thoughtsTokenCount"] = thoughts
+    return usage
+
+
+def _image_part(image):
+    return {"inlineData": {"mimeType": "image/png", "data": _base64(image)}}
+
+
+@functools.lru_cache(maxsize=8)
+def _base64(image):
+    """Encoded once per image: a benchmark's ready-made answer costs the fake no work per request."""
+    return base64.b64encode(image).decode()
+
+
+def _asks_for_images(entry):
+    """A request whose responseModalities leave out IMAGE (a text model's) is answered in words only."""
+    body = entry["body"] if isinstance(entry["body"], dict) else {}
+    return "IMAGE" in (body.get("generationConfig") or {}).get("responseModalities", ["IMAGE"])
+
+
+def _image_config(entry):
+    body = entry["body"] if isinstance(entry["body"], dict) else {}
+    return (body.get("generationConfig") or {}).get("imageConfig")
+
+
+def _model_resource(name, methods):
+    return {"name": f"models/{name}", "version": "001", "displayName": name.replace("-", " ").title(),
+            "description": f"Fake {name}", "inputTokenLimit": 65536, "outputTokenLimit": 32768,
+            "supportedGenerationMethods": list(methods), "thinking": "pro" in name or "3.1" in name}
 
 
 def _json(status, body):
@@ -209,14 +337,40 @@ def _error(status, message, reason=None, details=None):
     return _json(status, {"error": error})
 
 
-def _derived_png(image_data, background):
+_derived_lock = threading.Lock()
+
+
+def _derived_png(image_data, background, image_config):
+    """The input inverted (and padded with `background`), drawn at the size imageConfig asks for; the same
+    request is drawn once (many concurrent try-ons of one photo cost the fake one image)."""
+    config = tuple(sorted((image_config or {}).items()))
+    with _derived_lock:
+        return _draw_derived(image_data, None if background is None else tuple(background), config)
+
+
+@functools.lru_cache(maxsize=32)
+def _draw_derived(image_data, background, config):
+    image_config = dict(config)
     image = ImageOps.invert(Image.open(io.BytesIO(image_data)).convert("RGB"))
     if background is not None:
         border = max(8, max(image.size) // 8)
-        image = ImageOps.expand(image, border=border, fill=tuple(background))
+        image = ImageOps.expand(image, border=border, fill=background)
+    if image_config:
+        image = ImageOps.fit(image, _output_size(image_config, image.size))
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def _output_size(image_config, input_size):
+    """(width, height) of an image at imageSize (default 1K) and aspectRatio (default: the input's)."""
+    side = _IMAGE_SIDES.get(image_config.get("imageSize"), 1024)
+    if image_config.get("aspectRatio"):
+        width, height = (int(n) for n in image_config["aspectRatio"].split(":"))
+    else:
+        width, height = input_size
+    scale = side / math.sqrt(width * height)
+    return round(width * scale / 16) * 16, round(height * scale / 16) * 16
 
 
 @pytest.fixture(scope="session")
@@ -228,9 +382,11 @@ def gemini_server():
 @pytest.fixture
 def gemini(gemini_server):
     gemini_server.set_behaviour("ok")
+    gemini_server.set_models(DEFAULT_MODELS)
     gemini_server.delay = 0
     gemini_server.json_answer = {}
     with gemini_server._lock:
         gemini_server.requests.clear()
+        gemini_server.list_requests.clear()
     yield gemini_server
     gemini_server.delay = 0

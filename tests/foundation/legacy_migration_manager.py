@@ -1,7 +1,7 @@
 """How databases were built before Alembic, kept to test that they upgrade in place.
 
 The numbered .sql files of tests/fixtures/legacy_migrations are the files the old migration manager
-applied (001-006 and 008, as on main when Alembic replaced them); this applies them as it did: SQLite's
+applied (001-008, as on main when Alembic replaced them); this applies them as it did: SQLite's
 SQL translated for PostgreSQL by two regular expressions, each file recorded in schema_migrations
 with its SHA-256.
 """
@@ -16,16 +16,13 @@ _INTEGER_PRIMARY_KEY = compile_pattern(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREM
 _REAL = compile_pattern(r"\bREAL\b")
 
 
-def legacy_files(up_to=None):
-    files = sorted(LEGACY_DIR.glob("*.sql"))
-    return [path for path in files if up_to is None or int(path.name[:3]) <= up_to]
-
-
-def build_numbered_schema(db, up_to=None):
-    """Apply the numbered files (those up to version `up_to`) the way the old manager did."""
+def build_numbered_schema(db, versions=None):
+    """Apply the numbered files (all, or those of the given versions) the way the old manager did."""
     db.execute_query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, "
                      "checksum VARCHAR(64) NOT NULL, applied_at TEXT NOT NULL)")
-    for path in legacy_files(up_to):
+    for path in sorted(LEGACY_DIR.glob("*.sql")):
+        if versions is not None and int(path.name[:3]) not in versions:
+            continue
         sql = path.read_text(encoding="utf-8")
         with db.transaction():
             for statement in _statements(_translated(sql, db.dialect)):

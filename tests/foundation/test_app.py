@@ -9,13 +9,16 @@ from config import ConfigurationError, Settings
 from tests.conftest import sign_up
 
 
+LOCAL_AI = {"provider": "local", "model": None, "status": "ok", "reason": None}
+
+
 def test_health(client):
     response = client.get("/health")
     assert response.status_code == 200
     redis = {"redis": "connected"} if os.environ.get("REDIS_URL") else {}
     assert response.get_json() == {"success": True,
                                    "data": {"status": "healthy", "database": "connected", "storage": "connected",
-                                            **redis}}
+                                            **redis, "ai": LOCAL_AI}}
 
 
 def test_health_reports_unreachable_database(tmp_path):
@@ -30,7 +33,8 @@ def test_health_reports_unreachable_database(tmp_path):
     db_dir.rename(tmp_path / "gone")
     response = client.get("/health")
     assert response.status_code == 503
-    assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable", "storage": "connected"}
+    assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable", "storage": "connected",
+                                           "ai": LOCAL_AI}
     shutdown_app(app)
 
 

@@ -123,7 +123,7 @@ class AnsweringGemini(FakeGemini):
     def _answer(self, entry, behaviour, params, answered):
         if behaviour != "ok":
             return super()._answer(entry, behaviour, params, answered)
-        return gemini_server._json(200, gemini_server._candidate([{"text": self.answer}], entry["model"]))
+        return gemini_server._json(200, gemini_server._candidate([{"text": self.answer}], entry))
 
 
 @pytest.fixture
@@ -137,7 +137,8 @@ def settings_overrides(request):
     if "gemini" not in request.fixturenames:
         return {}
     server = request.getfixturevalue("gemini")
-    return {"GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": server.base_url, "GEMINI_TIMEOUT_SECONDS": 5}
+    return {"GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": server.base_url, "GEMINI_TIMEOUT_SECONDS": 5,
+            "GEMINI_MAX_ATTEMPTS": 2, "GEMINI_RETRY_DELAY_SECONDS": 0.01}
 
 
 def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini):
@@ -147,6 +148,8 @@ def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini)
     assert data["image_analysis"]["available"] is True
     request = gemini.requests[-1]
     assert request["api_key"] == "test-key" and len(request["images"]) == 1
+    assert request["model"] == "gemini-flash-lite-latest"  # the first of GEMINI_TEXT_MODEL_NAME the key can use
+    assert request["body"]["generationConfig"]["responseModalities"] == ["TEXT"]
     assert "t_shirts" in request["text"] and "dresses" in request["text"]
 
 
@@ -157,6 +160,26 @@ def test_confident_text_wins_over_the_image(client, gemini):
     assert data["image_analysis"]["category"] == "dress"
 
 
-def test_gemini_failure_is_an_upstream_error(client, gemini):
+def test_gemini_failures_are_the_image_models_typed_errors(client, gemini):
     gemini.set_behaviour("server_error")
-    error(client.post("/api/garments/categorize", json={"image": png_base64()}), 502, "IMAGE_CATEGORIZATION_FAILED")
+    body = error(client.post("/api/garments/categorize", json={"image": png_base64()}), 502, "UPSTREAM_UNAVAILABLE")
+    assert "500" not in body["message"]
+    assert len(gemini.requests) == 2  # retried as every Gemini call is (GEMINI_MAX_ATTEMPTS)
+    gemini.set_behaviour("rate_limit", times=10)
+    response = client.post("/api/garments/categorize", json={"image": png_base64()})
+    error(response, 429, "RATE_LIMITED")
+    assert response.headers["Retry-After"] == "7"
+
+
+def test_a_text_model_renamed_under_us_is_replaced_at_once(client, gemini):
+    gemini.set_models(["gemini-2.5-flash-lite", "gemini-3.1-flash-image"])
+    data = ok(client.post("/api/garments/categorize", json={"image": png_base64()}))
+    assert data["category"] == "dress"
+    assert [request["model"] for request in gemini.requests] == ["gemini-flash-lite-latest", "gemini-2.5-flash-lite"]
+
+
+def test_without_a_usable_text_model_image_categorisation_is_unavailable(client, gemini):
+    gemini.set_models(["gemini-3.1-flash-image"])
+    response = client.post("/api/garments/categorize", json={"image": png_base64()})
+    error(response, 503, "AI_UNAVAILABLE")
+    assert int(response.headers["Retry-After"]) >= 1

@@ -3,8 +3,8 @@ import pytest
 
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.page import ProductPage, parse_json_text
-from features.garments.extractors.values import (large_image_url, parse_availability, parse_currency,
-                                                 parse_price)
+from features.garments.extractors.values import (large_image_url, money_amounts, parse_availability, parse_currency,
+                                                 parse_gtin, parse_identifier, parse_price)
 from features.garments.service import cache_key
 
 
@@ -19,7 +19,8 @@ def test_prices_from_real_world_strings(text, price):
 
 @pytest.mark.parametrize("text, currency", [
     ("EUR", "EUR"), ("1.299,95 €", "EUR"), ("£12", "GBP"), ("99 ر.س", "SAR"), ("R$ 59,90", "BRL"),
-    ("49,99 zł", "PLN"), ("usd", "USD"), ("$49", None), ("", None), ("XYZ", None),
+    ("49,99 zł", "PLN"), ("usd", "USD"), ("$49", None), ("", None), ("XYZ", None), ("EUR110.00", "EUR"),
+    ("44 890 тг.", "KZT"), ("30,000원", "KRW"), ("Gift card 20", None), ("1 299 Ft", "HUF"),
 ])
 def test_currencies_are_iso_codes_or_none(text, currency):
     assert parse_currency(text) == currency
@@ -28,9 +29,42 @@ def test_currencies_are_iso_codes_or_none(text, currency):
 @pytest.mark.parametrize("value, available", [
     ("http://schema.org/InStock", True), ("https://schema.org/OutOfStock", False), ("http://schema.org/ instock ", True),
     ("InStock", True), ("in_stock", True), ("SoldOut", False), (0, False), (3, True), (True, True), ("maybe", None),
+    ("in stock", True), ("out of stock", False), ("available for order", True), ("oos", False),
 ])
 def test_availability_is_normalised(value, available):
     assert parse_availability(value) is available
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 1e999, -5, "-5", "-€5", "€-5,00", 0, "0,00",
+                                   0.004, 10 ** 13, int("9" * 400), "9" * 400, True])
+def test_what_is_no_price(value):
+    assert parse_price(value) is None
+
+
+@pytest.mark.parametrize("text, amounts", [
+    ("44 890 тг. + до 448 бонусов", [44890.0]), ("$87.11$87.11", [87.11, 87.11]), ("EUR110.00", [110.0]),
+    ("Save 10 € now 49 €", [10.0, 49.0]), ("2 for 30 EUR", [30.0]), ("-€5", [None]), ("30,000원~", [30000.0]),
+    ("Gift card 20", []), ("kr 499,-", [499.0]),
+])
+def test_money_is_a_number_beside_a_currency(text, amounts):
+    assert money_amounts(text) == amounts
+
+
+@pytest.mark.parametrize("value, code", [
+    ("AB-12345", "AB-12345"), (93133869, "93133869"), ("isbn:9780552173742", "9780552173742"), ("SKU: RT-XS", "RT-XS"),
+    (" ", None), ("{{ product.sku }}", None), ("a sentence that is no code at all", None), ({"id": 1}, None),
+    (True, None), ("x" * 65, None),
+])
+def test_product_codes(value, code):
+    assert parse_identifier(value) == code
+
+
+@pytest.mark.parametrize("value, gtin", [
+    ("4006381333931", "4006381333931"), ("978-0-552-17374-2", "9780552173742"), (96385074, "96385074"),
+    ("4006381333932", None), ("0000000000000", None), ("12345", None), ("40063813339AB", None),
+])
+def test_gtins_need_their_check_digit(value, gtin):
+    assert parse_gtin(value) == gtin
 
 
 @pytest.mark.parametrize("raw, expected", [

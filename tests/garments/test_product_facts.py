@@ -66,6 +66,11 @@ def test_microdata_sku_and_availability_link(client):
           <link itemprop="availability" href="https://schema.org/OutOfStock"></div></div>""")
     answer = scraped(client, "https://shop.example.com/canvas-tote", html)
     assert (answer["sku"], answer["availability"], answer["price"]) == ("CT-9", "OutOfStock", 25.0)
+    # Stock written in words, in the shop's language.
+    for words, availability in (("Sofort lieferbar", "InStock"), ("Nicht mehr lieferbar", "OutOfStock")):
+        html_in_words = html.replace('<link itemprop="availability" href="https://schema.org/OutOfStock">',
+                                     f'<span itemprop="availability">{words}</span>')
+        assert scraped(client, "https://shop.example.com/canvas-tote", html_in_words)["availability"] == availability
 
 
 def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):
@@ -211,12 +216,19 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     answer = scraped(client, "https://shop.example.com/backpack-rosso.html", html)
     assert (answer["price"], answer["list_price"], answer["field_sources"]["price"]) == (110.0, 219.99, "html")
 
-    # An offer whose price validity has passed yields to the price the page states now.
+    # An offer whose price validity has passed yields to the price the page's buy box shows now (taken from the
+    # best layer that states it too); a buy box showing the same price changes nothing.
     lot = {"@context": "https://schema.org", "@type": "Product", "name": "Pair of pillows",
            "offers": offer("150", priceValidUntil="2020-12-06T20:00:00.000Z")}
-    html = page(head=json_ld(lot) + '<meta property="product:price:amount" content="200">'
-                                    '<meta property="product:price:currency" content="USD">')
-    assert scraped(client, "https://shop.example.com/item/93133869_pillows", html)["price"] == 200.0
+    head = json_ld(lot) + '<meta property="product:price:amount" content="200"><meta property="og:type" ' \
+                          'content="product"><meta property="product:price:currency" content="USD">'
+    body = '<main><div class="lot"><h1>Pair of pillows</h1><div class="bidding"><span class="price">$200</span> 2 bids' \
+           '</div></div></main>'
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows", page(head=head, body=body))
+    assert (answer["price"], answer["field_sources"]["price"]) == (200.0, "meta")
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
+                     page(head=head, body=body.replace("$200", "$150")))
+    assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
 
 
 def test_stock_from_the_sizes_when_nothing_else_says(client):
@@ -268,3 +280,11 @@ def test_shopify_variant_code_barcode_stock_and_compare_at_price_in_cents(client
                             "gtin": "4006381333931", "availability": "InStock"}
     selected = scraped(client, "https://shoes.example.com/products/walking-shoe?variant=201", html)
     assert (selected["sku"], selected["availability"]) == ("WS-7", "OutOfStock")
+
+
+def test_a_colour_label_followed_by_a_price_names_no_colour(client):
+    # The colour's name is filled in by the page's script; what follows the label in the HTML is the price.
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Canvas sneaker",
+                              "offers": offer("29.95")}),
+                body='<div class="variant"><span class="label">Colour:</span><span class="price">$29.95</span></div>')
+    assert scraped(client, "https://shop.example.com/p/canvas-sneaker", html)["colors"] == []

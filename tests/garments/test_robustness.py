@@ -157,7 +157,7 @@ def test_every_layer_reads_generated_pages_without_raising(body, document, state
         found = read(product_page)
         assert isinstance(found, (dict, tuple)) or found is None, name
     try:
-        product, _ = service.extract_product(url=url, html=product_page.html)
+        product = service.extract_product(url=url, html=product_page.html)
     except ApiError as exc:
         assert 400 <= exc.status_code < 500 and exc.code and exc.message
     else:

@@ -45,9 +45,10 @@ def _sign_up(api):
     return {"Authorization": f"Bearer {response.json()['data']['token']}"}
 
 
-def _submit(api, headers, person_png):
+def _submit(api, headers, standing_png):
     response = requests.post(f"{api.url}/api/tryon", headers=headers, timeout=30,
-                             files={"selfie": ("me.png", person_png, "image/png"),
+                             data={"options": '{"garments": [{"type": "top"}]}'},  # only generations call Gemini
+                             files={"selfie": ("me.png", standing_png, "image/png"),
                                     "garment_image": ("shirt.png", png_bytes(draw_garment()), "image/png")})
     assert response.status_code == 202, response.text
     return response.json()["data"]["job_id"]
@@ -79,13 +80,13 @@ def _busy_worker(redis_url, workers):
     return busy[0] if len(busy) == 1 else None
 
 
-def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url, gemini, person_png, tmp_path):
+def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url, gemini, standing_png, tmp_path):
     with ApiProcess(shared_env, tmp_path / "api-a.log") as api_a, ApiProcess(shared_env, tmp_path / "api-b.log") as api_b, \
             WorkerProcess(shared_env, tmp_path / "worker-1.log") as worker_1, \
             WorkerProcess(shared_env, tmp_path / "worker-2.log") as worker_2:
         workers = (worker_1, worker_2)
         headers = _sign_up(api_a)
-        job_ids = [_submit(api_a, headers, person_png) for _ in range(JOBS)]
+        job_ids = [_submit(api_a, headers, standing_png) for _ in range(JOBS)]
         jobs = [_wait_for_job(api_b, headers, job_id) for job_id in job_ids]  # read from the other API
         assert [job["status"] for job in jobs] == ["done"] * JOBS, [job["error"] for job in jobs]
         assert gemini.request_count == JOBS
@@ -93,7 +94,7 @@ def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url,
         assert result.status_code == 200 and result.mimetype == "image/png" and result.data.startswith(b"\x89PNG")
 
         gemini.delay = 60  # the next job hangs in the model call until its worker is killed
-        job_id = _submit(api_b, headers, person_png)
+        job_id = _submit(api_b, headers, standing_png)
         deadline = time.monotonic() + 30
         while (_busy_worker(redis_url, workers) is None or gemini.in_flight == 0) and time.monotonic() < deadline:
             time.sleep(0.05)

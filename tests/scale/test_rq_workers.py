@@ -50,18 +50,19 @@ def rq_app(rq_settings):
     shutdown_app(application)
 
 
-def _submit(client, user, person_png):
+def _submit(client, user, standing_png):
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(person_png), "me.png"),
+                           data={"selfie": (io.BytesIO(standing_png), "me.png"),
+                                 "options": '{"garments": [{"type": "top"}]}',  # only generations call Gemini
                                  "garment_image": (io.BytesIO(png_bytes(draw_garment())), "shirt.png")})
     assert response.status_code == 202, response.get_json()
     return response.get_json()["data"]["job_id"]
 
 
-def test_jobs_are_run_by_worker_processes(rq_app, workers, person_png, gemini):
+def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, gemini):
     client = rq_app.test_client()
     user = sign_up(client)
-    job_ids = [_submit(client, user, person_png) for _ in range(3)]
+    job_ids = [_submit(client, user, standing_png) for _ in range(3)]
     workers(processes=2)
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert [j["status"] for j in jobs] == ["done"] * 3
@@ -69,12 +70,12 @@ def test_jobs_are_run_by_worker_processes(rq_app, workers, person_png, gemini):
     assert fetch_image(client, jobs[0]["result_url"]).status_code == 200
 
 
-def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, person_png, gemini):
+def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, standing_png, gemini):
     client = rq_app.test_client()
     user = sign_up(client)
     gemini.delay = 60  # the first worker hangs in the model call until it is killed
     first = workers(processes=1)
-    job_id = _submit(client, user, person_png)
+    job_id = _submit(client, user, standing_png)
     deadline = time.monotonic() + 30
     while gemini.in_flight == 0 and time.monotonic() < deadline:
         time.sleep(0.05)

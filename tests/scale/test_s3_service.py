@@ -39,7 +39,8 @@ def test_storage_outage_shows_in_health_and_refuses_uploads_cleanly(s3_server, m
         while _health(client)[0] != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _health(client) == (200, {"status": "healthy", "database": "connected", "storage": "connected",
-                                         **({"redis": "connected"} if app.extensions["settings"].REDIS_URL else {})})
+                                         **({"redis": "connected"} if app.extensions["settings"].REDIS_URL else {}),
+                                         "ai": {"provider": "local", "model": None, "status": "ok", "reason": None}})
         assert add_item(client, user, title="After").status_code == 201
         assert len(stored_keys(app, f"wardrobe/{user['user']['userid']}/")) == 2
 

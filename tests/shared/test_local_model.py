@@ -1,6 +1,7 @@
 """The offline model on real photos of people: masks, keypoints, compositing, typed errors, threads."""
 from concurrent.futures import ThreadPoolExecutor
 
+import cv2
 import numpy as np
 import pytest
 
@@ -146,3 +147,125 @@ def test_many_threads_at_once_get_the_same_results_as_one():
         try_ons = list(pool.map(lambda _: model.try_on(photos.astronaut_png(), garments, {}), range(6)))
     assert all(result == expected_cut_out for result in cut_outs)
     assert all(result == expected_try_on for result in try_ons)
+
+
+# --- each garment on its body part ---------------------------------------------------------------
+
+def _try_on(person, *garments):
+    return np.asarray(photos.decode(model.try_on(person, list(garments), {})).convert("RGB")).astype(int)
+
+
+def _painted(result, colour, tolerance=40):
+    """Pixels within `tolerance` of the garment's colour in every channel."""
+    return np.abs(result - np.array(colour)).max(axis=2) < tolerance
+
+
+def _frame(image):
+    return Body(np.asarray(image)).frame
+
+
+def test_trousers_go_on_the_legs_not_on_the_chest():
+    blue = (60, 90, 150)  # the cameraman photo is grey: anything this blue is the jeans
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.jeans(blue), "bottom"))
+    frame = _frame(photos.cameraman_image())
+    ys, xs = np.nonzero(_painted(result, blue))
+    assert len(ys) > 2000
+    waist = frame.mid_hip[1] - 0.4 * frame.torso_length
+    assert ys.min() > waist  # nothing on the chest
+    assert (xs < frame.mid_hip[0]).sum() > 500 and (xs > frame.mid_hip[0]).sum() > 500  # both legs
+
+
+def test_a_tops_length_comes_from_its_own_proportions_and_never_reaches_the_knees():
+    cropped = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 420), (440, 420), (440, 290),
+               (490, 350), (570, 300), (480, 140), (390, 110), (350, 150), (300, 160), (250, 150)]
+    tunic = [(230, 20), (150, 40), (60, 170), (120, 210), (170, 170), (175, 790), (425, 790), (430, 170),
+             (480, 210), (540, 170), (450, 40), (370, 20), (340, 50), (300, 60), (260, 50)]
+    regular = [(x, min(y, 560)) for x, y in photos.T_SHIRT]
+    frame = _frame(photos.cameraman_image())  # he leans forward: lengths are measured along his body
+    hems = {}
+    for name, outline, colour in (("cropped", cropped, (200, 40, 40)), ("regular", regular, (40, 160, 60)),
+                                  ("tunic", tunic, (40, 60, 200))):
+        ys, xs = np.nonzero(_painted(_try_on(photos.cameraman_png(), GarmentInput(photos.flat_lay(outline, colour),
+                                                                                  "top")), colour))
+        depths = (np.stack([xs, ys], axis=1) - frame.mid_hip) @ frame.down / frame.unit
+        hems[name] = np.percentile(depths, 99)  # below the hip joints, in body units
+    assert hems["cropped"] < 0 < hems["regular"] < hems["tunic"]  # a cropped top ends above the hips
+    assert hems["tunic"] <= 0.5  # even a tunic ends by the upper thigh
+
+
+def test_a_dress_hangs_from_the_shoulders_past_the_hips():
+    colour = (180, 120, 60)
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.dress(colour), "one_piece"))
+    frame = _frame(photos.cameraman_image())
+    ys, _ = np.nonzero(_painted(result, colour))
+    assert ys.min() < frame.mid_shoulder[1] + 0.3 * frame.unit
+    assert ys.max() > frame.mid_hip[1] + 0.5 * frame.unit
+
+
+def test_long_sleeves_follow_the_arms_and_a_sleeveless_top_leaves_them_bare():
+    navy = (25, 35, 90)
+    frame = _frame(photos.cameraman_image())
+    elbow = frame.arm(0)[1].round().astype(int)  # the arm hanging by the body
+    long_sleeved = _try_on(photos.cameraman_png(), GarmentInput(photos.flat_lay(photos.LONG_SLEEVES, navy), "top"))
+    sleeveless = _try_on(photos.cameraman_png(), GarmentInput(photos.tank_top(navy), "top"))
+    original = np.asarray(photos.cameraman_image()).astype(int)
+    x, y = elbow
+    assert _painted(long_sleeved, navy)[y - 3:y + 4, x - 3:x + 4].mean() > 0.8
+    assert np.abs(sleeveless[y - 3:y + 4, x - 3:x + 4] - original[y - 3:y + 4, x - 3:x + 4]).max() <= 3
+
+
+def test_the_hands_stay_in_front_of_the_new_garment():
+    # The cameraman holds his camera in front of his chest; the top goes behind his hands.
+    frame = _frame(photos.cameraman_image())
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.t_shirt((200, 40, 40)), "top"))
+    original = np.asarray(photos.cameraman_image()).astype(int)
+    for side in (0, 1):
+        x, y = frame.arm(side)[2].round().astype(int)  # the wrist
+        assert np.abs(result[y - 4:y + 5, x - 4:x + 5] - original[y - 4:y + 5, x - 4:x + 5]).mean() < 3
+
+
+def test_white_stripes_stay_garment_on_the_person():
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.striped_top_on_white(), "top"))
+    x, y = photos.ASTRONAUT_CHEST
+    chest = result[y - 40:y + 40, x - 40:x + 40]
+    white = (chest.min(axis=2) > 215).mean()
+    navy = _painted(chest, (25, 35, 90), 45).mean()
+    assert white > 0.25 and navy > 0.25  # both kinds of stripe, none of the orange suit through the white ones
+    assert white + navy > 0.85
+
+
+def test_the_garment_takes_the_light_of_the_photo():
+    grey = (150, 150, 150)
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.t_shirt(grey), "top"))
+    x, y = photos.ASTRONAUT_CHEST
+    patch = result[y - 60:y + 60, x - 60:x + 60].mean(axis=2)
+    original = np.asarray(photos.astronaut_image())[y - 60:y + 60, x - 60:x + 60].astype(float).mean(axis=2)
+    assert abs(patch.mean() - 150) < 20  # the garment's colour is kept...
+    # ...with the folds and shadows of the suit it replaces.
+    smooth = lambda image: cv2.GaussianBlur(image.astype(np.float32), (0, 0), 4)  # noqa: E731
+    assert np.corrcoef(smooth(patch).ravel(), smooth(original).ravel())[0, 1] > 0.3
+
+
+def test_old_sleeves_beside_a_sleeveless_top_become_bare_arms():
+    frame = _frame(photos.astronaut_image())
+    shoulder, elbow, _ = frame.arm(0)
+    x, y = ((shoulder + elbow) / 2).round().astype(int)  # the upper arm, in the orange suit
+    face_x, face_y = photos.ASTRONAUT_FACE
+    original = np.asarray(photos.astronaut_image()).astype(int)
+    skin = original[face_y - 5:face_y + 5, face_x + 20:face_x + 30].reshape(-1, 3).mean(axis=0)
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.tank_top(), "top"))
+    before = np.abs(original[y, x] - skin).sum()
+    after = np.abs(result[y, x] - skin).sum()
+    assert after < before / 2
+
+
+def test_a_light_garment_on_a_white_background_is_tried_on():
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.light_cardigan_on_white(), "outerwear"))
+    x, y = photos.ASTRONAUT_CHEST
+    assert _painted(result[y - 20:y + 20, x - 20:x + 20], (218, 218, 214), 35).mean() > 0.7
+
+
+def test_a_plain_swatch_holds_no_garment():
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(photos.astronaut_png(), [GarmentInput(photos.plain_png(), "top")], {})
+    assert caught.value.code == "INVALID_GARMENT_IMAGE" and caught.value.details == {"garment_index": 0}

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "garments.scrape_product", "garments.categorize_garment",
     "images.serve_image",  # guarded by the URL's signature instead (tests/images/test_serve_images.py)
     "docs.openapi_document", "docs.swagger_ui", "docs.swagger_ui_asset", "docs.playground", "docs.playground_asset",
+    "metrics.metrics",  # no account's data; guarded by METRICS_TOKEN or loopback instead (tests/metrics)
 }
 # Anonymous calls are served; a token that is sent must be valid.
 OPTIONAL_AUTH_ENDPOINTS = {"garments.extract_images"}

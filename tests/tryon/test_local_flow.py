@@ -3,6 +3,7 @@ import io
 
 from PIL import Image
 
+from tests.conftest import sign_up
 from tests.stored_images import image_key
 from tests.tryon.conftest import image_from_url, job_rows, wait_for_job
 
@@ -41,8 +42,9 @@ def test_saved_avatar_is_used_when_no_selfie_is_sent(client, user, person_png, t
     assert job["status"] == "done", job["error"]
 
 
-def test_bottom_on_a_photo_without_hips_fails_with_body_part_not_visible(client, user, person_png, top_png, bottom_png):
-    # the astronaut photo ends at the chest: a top can be placed, trousers cannot
+def test_bottom_on_a_photo_without_hips_needs_a_full_body_photo(client, user, person_png, top_png, bottom_png):
+    # the astronaut photo ends at the chest: a top can be placed, trousers cannot, and the local model cannot
+    # make up the rest of the body (BODY_PART_NOT_VISIBLE is for a photo showing the hips but not the part)
     response = client.post("/api/tryon/multi", headers=user["headers"], content_type="multipart/form-data", data={
         "selfie": (io.BytesIO(person_png), "me.png"),
         "garment_images": [(io.BytesIO(top_png), "top.png"), (io.BytesIO(bottom_png), "bottom.png")],
@@ -51,7 +53,8 @@ def test_bottom_on_a_photo_without_hips_fails_with_body_part_not_visible(client,
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["kind"] == "multi" and [g["type"] for g in job["garments"]] == ["top", "bottom"]
     assert job["status"] == "failed"
-    assert job["error"]["code"] == "BODY_PART_NOT_VISIBLE" and "hips" in job["error"]["message"]
+    assert job["error"]["code"] == "NEEDS_FULL_BODY_PHOTO" and "full-length photo" in job["error"]["message"]
+    assert job["error"]["details"] == {"garment_index": 1, "missing": "hips"}
 
 
 def test_no_person_detected_fails_with_a_clear_code(client, user, top_png):
@@ -64,3 +67,15 @@ def test_no_person_detected_fails_with_a_clear_code(client, user, top_png):
     assert job["error"]["code"] == "NO_PERSON_DETECTED" and job["error"]["message"]
     result = client.get(f"/api/job/{job['job_id']}/result", headers=user["headers"])
     assert result.status_code == 422 and result.get_json()["error"]["code"] == "NO_PERSON_DETECTED"
+
+
+def test_the_daily_limit_guards_paid_generations_only(make_app, person_png, top_png):
+    """TRYON_DAILY_LIMIT caps what an account can spend on Gemini; the local model costs nothing per try-on."""
+    app = make_app(TRYON_DAILY_LIMIT=1)
+    client = app.test_client()
+    user = sign_up(client)
+    for _ in range(3):
+        response = _submit(client, user, {"selfie": (io.BytesIO(person_png), "me.png"),
+                                          "garment_image": (io.BytesIO(top_png), "shirt.png")})
+        assert response.status_code == 202, response.get_json()
+        assert wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])["status"] == "done"

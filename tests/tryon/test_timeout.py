@@ -14,10 +14,10 @@ def settings_overrides(fake_gemini):
             "GEMINI_TIMEOUT_SECONDS": 30, "JOB_TIMEOUT_SECONDS": 1}
 
 
-def test_overrunning_job_fails_with_timeout(app, client, user, person_png, top_png, fake_gemini):
+def test_overrunning_job_fails_with_timeout(app, client, user, standing_png, top_png, fake_gemini):
     fake_gemini.delay = 3.0
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(person_png), "me.png"),
+                           data={"selfie": (io.BytesIO(standing_png), "me.png"),
                                  "garment_image": (io.BytesIO(top_png), "shirt.png")})
     job_id = response.get_json()["data"]["job_id"]
     job = wait_for_job(client, user["headers"], job_id)

@@ -3,7 +3,8 @@
 
 const TOKEN_KEY = "because-future.playground.token";
 const POLL_INTERVAL_MS = 700;
-const STAGES = ["queued", "starting", "fetching_garment", "preparing_images", "generating", "saving", "done"];
+const STAGES = ["queued", "starting", "fetching_garment", "preparing_images", "building_body", "generating", "saving",
+  "done"];
 // How a garment photo is layered on the person, by what the user says it is.
 const GARMENT_TYPE_BY_CATEGORY = {
   t_shirts: "top", shirts: "top", sweaters: "top", jackets: "outerwear", coats: "outerwear",

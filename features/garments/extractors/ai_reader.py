@@ -16,12 +16,12 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-import httpx2
-from google import genai
-from google.genai import errors, types
+from google.genai import types
 
 from features.garments.extractors.fabric import parse_composition
 from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price
+from shared.ai_models.errors import ImageModelError
+from shared.ai_models.gemini_client import ModelChoice, answer_text, process_client
 from shared.logger import get_logger
 
 SOURCE = "ai"
@@ -93,13 +93,15 @@ def page_reading(page, wanted, max_chars):
 
 
 class ProductAIReader:
-    """One Gemini client for the life of the process (see reader_for)."""
+    """On the process's GeminiClient (shared/ai_models/gemini_client.py: retries, typed errors, model discovery
+    over PRODUCT_AI_READER_MODEL, an ordered list like every Gemini model setting)."""
 
-    def __init__(self, *, api_key, model_name, base_url=None, timeout_seconds=15.0, max_input_tokens=3000):
-        self.model_name = model_name
+    def __init__(self, *, client, model_names, timeout_seconds=15.0, max_input_tokens=3000):
         self.timeout_seconds = timeout_seconds
         self.max_chars = max_input_tokens * CHARS_PER_TOKEN
-        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(base_url=base_url or None))
+        self._client = client
+        self._models = ModelChoice(client, model_names, draws_images=False)
+        self._models.check()
 
     def complete(self, reading, product, *, html, deadline=None):
         """The product with the empty fields the model could read from the page filled in; the call ends
@@ -109,9 +111,13 @@ class ProductAIReader:
             _log.warning("AI reader: skipped for %s, no time left before the deadline", reading.url)
             return product
         answer = self._ask(reading, timeout)
-        found = validated(answer, reading, (html or "").casefold()) if answer else {}
-        if "price" in found and "currency" not in found and not product.get("currency"):
-            found["currency"] = parse_currency(answer.get("price"))
+        try:
+            found = validated(answer, reading, (html or "").casefold()) if answer else {}
+            if "price" in found and "currency" not in found and not product.get("currency"):
+                found["currency"] = parse_currency(answer.get("price"))
+        except Exception:  # noqa: BLE001 - the model's answer is outside input: whatever it holds, the page is answered
+            _log.exception("AI reader: its answer for %s could not be checked", reading.url)
+            return product
         found = {name: value for name, value in found.items() if value}
         if not found:
             return product
@@ -124,37 +130,33 @@ class ProductAIReader:
                                url=reading.url, page=reading.excerpt)
         schema = {"type": "OBJECT", "properties": {name: FIELDS[name][0] for name in reading.wanted}}
         config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema,
-                                             max_output_tokens=MAX_OUTPUT_TOKENS, temperature=0,
-                                             http_options=types.HttpOptions(timeout=int(timeout * 1000)))
+                                             max_output_tokens=MAX_OUTPUT_TOKENS, temperature=0)
         try:
-            response = self._client.models.generate_content(model=self.model_name, contents=prompt, config=config)
-            answer = json.loads(response.text or "") if response.candidates else None
-        except errors.APIError as exc:
-            _log.warning("AI reader: no answer for %s (status %s %s)", reading.url, exc.code, exc.status)
+            answer = json.loads(answer_text(self._client.generate(models=self._models, contents=prompt, config=config,
+                                                                  timeout_seconds=timeout)))
+        except ImageModelError as error:
+            _log.warning("AI reader: no answer for %s (%s)", reading.url, error.code,
+                         extra={"upstream": error.details.get("upstream")})
             return None
-        except (httpx2.HTTPError, ValueError) as exc:  # transport failed or timed out; the answer is not JSON
-            _log.warning("AI reader: no answer for %s (%s)", reading.url, type(exc).__name__)
-            return None
+        except ValueError:
+            answer = None
         if not isinstance(answer, dict):
-            _log.warning("AI reader: %s answered no JSON object for %s", self.model_name, reading.url)
+            _log.warning("AI reader: no JSON object answered for %s", reading.url)
             return None
         return answer
 
-    def close(self):
-        self._client.close()
-
 
 @lru_cache(maxsize=4)
-def _reader(api_key, model_name, base_url, timeout_seconds, max_input_tokens):
-    return ProductAIReader(api_key=api_key, model_name=model_name, base_url=base_url,
-                           timeout_seconds=timeout_seconds, max_input_tokens=max_input_tokens)
+def _reader(client, model_names, timeout_seconds, max_input_tokens):
+    return ProductAIReader(client=client, model_names=model_names.split(","), timeout_seconds=timeout_seconds,
+                           max_input_tokens=max_input_tokens)
 
 
 def reader_for(settings):
     """The reader for these settings (one per configuration, kept for the process), or None when off."""
     if not settings.GEMINI_API_KEY or settings.PRODUCT_AI_READER.strip().lower() == "off":
         return None
-    return _reader(settings.GEMINI_API_KEY, settings.PRODUCT_AI_READER_MODEL, settings.GEMINI_BASE_URL,
+    return _reader(process_client(settings), settings.PRODUCT_AI_READER_MODEL,
                    settings.PRODUCT_AI_READER_TIMEOUT_SECONDS, settings.PRODUCT_AI_READER_MAX_INPUT_TOKENS)
 
 

@@ -9,6 +9,8 @@ shops actually use.
 """
 from urllib.parse import unquote
 
+from functools import lru_cache
+
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
@@ -75,7 +77,6 @@ _MAX_NODES = 60_000
 _PRODUCT_ID_KEYS = ("productid", "styleid", *SKU_KEYS, *GTIN_KEYS)
 _ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
 _WORD = compile_pattern(r"\w+")
-_KEY_SEPARATORS = compile_pattern(r"[_\-\s]")
 
 
 def read_app_state(page, title_hint=None):
@@ -208,8 +209,10 @@ def _words(text):
     return set(_WORD.findall(text.lower())) if text else set()
 
 
+@lru_cache(maxsize=4096)  # the same keys come back thousands of times in one page's state
 def _norm(key):
-    return _KEY_SEPARATORS.sub("", str(key)).lower()
+    """A key lower-cased without _, - or spaces (string operations: it runs for every key of the page's state)."""
+    return "".join(str(key).replace("_", "").replace("-", "").split()).lower()
 
 
 def _get(node, keys):

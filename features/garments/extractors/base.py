@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
+from features.garments.extractors.values import is_color_name
 from shared.garment_utils import UNKNOWN_CATEGORY, categorize
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -177,6 +178,8 @@ def merge(findings):
     for field, order in FIELD_PRIORITY.items():
         for finding in _ordered(findings, order):
             value = finding.fields.get(field)
+            if field == "colors" and isinstance(value, list):
+                value = [color for color in value if is_color_name(color)]
             if value not in (None, "", [], {}):
                 fields[field], sources[field] = value, finding.source
                 break
@@ -196,15 +199,11 @@ def _merge_price(findings, fields, sources):
     """The currency and the list price come with the price they belong to; another layer's currency only as a
     fallback, and its list price only when it is above the price (a crossed-out price is the higher one), up to
     ten times it."""
-    # A price whose offer has expired (`priceValidUntil` passed) yields to a current one from another layer.
-    ordered = sorted(_ordered(findings, FIELD_PRIORITY["price"]), key=lambda f: bool(f.fields.get("price_expired")))
+    ordered = _ordered(findings, FIELD_PRIORITY["price"])
     priced = next((f for f in ordered if f.fields.get("price")), None)
     if priced is None:
         return
-    visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price")), None)
-    if visible and visible.fields.get("list_price") and abs(visible.fields["list_price"] - priced.fields["price"]) < 0.01 \
-            and visible.fields["price"] < priced.fields["price"]:
-        priced = visible  # the page crosses out the price its data states: the data lags behind a reduction
+    priced = _shown_price(ordered, priced)
     price = fields["price"] = priced.fields["price"]
     sources["price"] = priced.source
     currency_from = priced if priced.fields.get("currency") else next(
@@ -215,6 +214,21 @@ def _merge_price(findings, fields, sources):
                    if price < (f.fields.get("list_price") or 0) <= _LIST_PRICE_LIMIT * price), None)
     if listed is not None:
         fields["list_price"], sources["list_price"] = listed.fields["list_price"], listed.source
+
+
+def _shown_price(ordered, priced):
+    """The layer whose price to believe when the page's buy box shows another one than the data states: the data
+    lags behind when the page crosses out the data's price beside a lower one, or when the data's offer has expired
+    (`priceValidUntil` passed) — then the buy box's price wins, from the best layer that states it too."""
+    visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price") and f.fields.get("for_sale")),
+                   None)
+    if visible is None or priced is visible:
+        return priced
+    stated, shown = priced.fields["price"], visible.fields["price"]
+    crossed_out = abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated
+    if not crossed_out and not (priced.fields.get("price_expired") and abs(shown - stated) >= 0.01):
+        return priced
+    return next((f for f in ordered if abs((f.fields.get("price") or 0) - shown) < 0.01), visible)
 
 
 def _infer_availability(fields, sources):

@@ -12,38 +12,25 @@ import itertools
 
 from lxml import etree
 
-from features.garments.extractors.page import following_text
-from features.garments.extractors.schema_org import title_likeness
-from features.garments.extractors.values import (clean_text, money_amounts, parse_currency, parse_identifier,
-                                                 parse_price)
+from features.garments.extractors.page import following_text, page_header
+from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, clean_text, money_amounts,
+                                                 parse_currency, parse_identifier, parse_price, stock_in_words)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
-LIST_PRICE_MARK = compile_pattern(r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|"
-                             r"crossed|deprecated|retail", IGNORECASE)
-_OTHER_PRICE_MARK = compile_pattern(r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|"
-                               r"shipping|delivery|saving|(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|"
-                               r"percent|badge|label|tax|vat|deposit|monthly|credit|finance", IGNORECASE)
+LIST_PRICE_MARK = compile_pattern(
+    r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail",
+    IGNORECASE)
+_OTHER_PRICE_MARK = compile_pattern(
+    r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
+    r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
+    r"finance", IGNORECASE)
 STRUCK_THROUGH = ("del", "s", "strike")
-_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
 _NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
-SOLD_OUT = compile_pattern(
-    r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
-    r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
-    r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
-    r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
-    r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
-    r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
-    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
-_IN_STOCK = compile_pattern(
-    r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
-    r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
-    r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
-    r"متوفر|במלאי", IGNORECASE)
 _CONTROL_TAGS = ("button", "input")
 # Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
 # links, and reading each costs.
@@ -55,23 +42,27 @@ _CART_TEXT = compile_pattern(
     r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
     r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
     r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל", IGNORECASE)
-_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
-                        r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
+_CART_NAME = compile_pattern(
+    r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
+    r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
 _CART_TEXT_LIMIT = 60
 _LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
 _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nearest: a list of products
 # A link to the cart page shows the cart; it adds nothing to it.
-_CART_PAGE = compile_pattern(r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|"
-                        r"koszyk|korzina|checkout)/?(?:[?#]|$)", IGNORECASE)
-DISABLED_CLASS = compile_pattern(r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|"
-                            r"inactive|not-?available|is-?empty", IGNORECASE)
+_CART_PAGE = compile_pattern(
+    r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina|checkout)"
+    r"/?(?:[?#]|$)", IGNORECASE)
+DISABLED_CLASS = compile_pattern(
+    r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
+    r"is-?empty", IGNORECASE)
 _CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small", "label", "h2", "h3", "h4", "h5",
               "h6", "em", "i")
 # Labels under which pages print the product's own code.
 _CODE_LABEL = compile_pattern(
-    r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|article\s*(?:number|no\.?|code)|"
-    r"art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|"
-    r"réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
+    r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|"
+    r"article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|"
+    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
+    r"código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
     r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
     r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
@@ -79,8 +70,8 @@ _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 _CODE_LABEL_LIMIT = 60
 # How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
 # that can be one are matched against them.
-_CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod", "num",
-                        "kód", "ürü", "sto", "var", "tuo"}
+_CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod",
+                        "num", "kód", "ürü", "sto", "var", "tuo"}
 _CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
 # Hidden fields of the add-to-cart form that carry the product's code or price.
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
@@ -88,35 +79,14 @@ _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "arti
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 
-def main_heading(page):
-    """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one most
-    like the page's title (pages also use h1s for messages and banners), the first among equals; else an h1 in the
-    page's header that is like the title (some pages put the product's name there); None without."""
-    titled = [h1 for h1 in page.tree.iter("h1") if clean_text(h1.text_content())]
-    title = clean_text(page.tree.findtext(".//title")) or page.meta_value("og:title")
-
-    def likeness(h1):
-        return title_likeness(clean_text(h1.text_content()), title)
-
-    headings = [h1 for h1 in titled if not page.in_other_product(h1)]
-    if headings:
-        return max(headings, key=likeness) if len(headings) > 1 else headings[0]
-    in_header = [h1 for h1 in titled if _page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
-    return max(in_header, key=likeness, default=None)
-
-
-def _page_header(element):
-    return next(element.iterancestors("header"), None)
-
-
 def read_buy_box(page):
     """What the page shows beside its main heading: price (with the list price crossed out beside it) and
     currency, stock, the product code, and `for_sale` when the heading has a buy box at all."""
-    heading = main_heading(page)
+    heading = page.main_heading
     if heading is None:
         return {}
     closeness = _closeness_to(heading)
-    header = _page_header(heading) if page.in_other_product(heading) else None
+    header = page_header(heading) if page.in_other_product(heading) else None
 
     def shown(element):
         """Outside other products and the page chrome, or in the page header with the heading."""
@@ -272,7 +242,7 @@ def _control_availability(control):
     is disabled (shops disable it until a size is chosen, too) or there is none."""
     if control is None:
         return None
-    if SOLD_OUT.search(clean_text(control.get("value") or control.text_content()) or ""):
+    if OUT_OF_STOCK_WORDS.search(clean_text(control.get("value") or control.text_content()) or ""):
         return False
     disabled = control.get("disabled") is not None or control.get("aria-disabled") == "true" or \
         DISABLED_CLASS.search(control.get("class") or "")
@@ -282,9 +252,7 @@ def _control_availability(control):
 def _stock_of(element):
     """False when a stock message says sold out, True when it says in stock, None when it says neither."""
     text = clean_text(element.text_content()) or ""
-    if len(text) > _STOCK_TEXT_LIMIT:
-        return None
-    return False if SOLD_OUT.search(text) else True if _IN_STOCK.search(text) else None
+    return stock_in_words(text) if len(text) <= _STOCK_TEXT_LIMIT else None
 
 
 def _labelled_code(element):

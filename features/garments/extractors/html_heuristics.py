@@ -7,12 +7,13 @@ other products) are skipped everywhere.
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.buy_box import DISABLED_CLASS, SOLD_OUT, main_heading, read_buy_box
+from features.garments.extractors.buy_box import DISABLED_CLASS, read_buy_box
 from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
                                                  unique_materials)
 from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
-from features.garments.extractors.values import absolute_url, clean_multiline, clean_text, large_image_url, unique
+from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, absolute_url, clean_multiline, clean_text,
+                                                 large_image_url, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
@@ -182,7 +183,7 @@ def _largest_srcset(srcset):
 
 def h1_title(page):
     """The text of the page's main heading (its first h1 outside other products' blocks)."""
-    heading = main_heading(page)
+    heading = page.main_heading
     return clean_text(heading.text_content()) if heading is not None else None
 
 
@@ -264,10 +265,10 @@ def _size_label(raw):
         return None, False
     text = _SIZE_PREFIX.sub("", text)
     suffix = _SIZE_SUFFIX.search(text)
-    sold_out = bool(SOLD_OUT.search(text))
+    sold_out = bool(OUT_OF_STOCK_WORDS.search(text))
     if suffix and not _DIGIT.search(suffix.group()):
         text = text[:suffix.start()]
-    text = SOLD_OUT.sub("", text).strip(" -–|")
+    text = OUT_OF_STOCK_WORDS.sub("", text).strip(" -–|")
     if not text or len(text) > 24 or not _WORD_CHARACTER.search(text):
         return None, False
     return text, sold_out
@@ -291,7 +292,7 @@ def _colors(page, title):
 def _labelled_color(page):
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
-        match = _COLOR_LABEL.match(own)
+        match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
         if not match or page.in_other_product(element):
             continue
         value = clean_text(own[match.end():]) or following_text(element)
@@ -342,7 +343,7 @@ def _labelled_fabric(page):
     found = []
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = clean_text(element.text) or ""
-        match = _FABRIC_LABEL.match(own)
+        match = _FABRIC_LABEL.match(own) if own else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
@@ -372,7 +373,8 @@ def _fabric_from_line(line):
     if not line or len(line) > 200:
         return []
     if ":" not in line:
-        return parse_composition(line) if _MATERIALS_ONLY.match(line) and _PERCENTAGE.search(line) else []
+        return parse_composition(line) if "%" in line and _PERCENTAGE.search(line) and _MATERIALS_ONLY.match(line) \
+            else []
     found = []
     for part in _LABELLED_PART.split(line):
         label, separator, value = part.partition(":")

@@ -7,13 +7,13 @@ import chompjs
 import lxml.html
 from lxml import etree
 
+from features.garments.extractors.schema_org import title_likeness
 from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
 _COMMENT_WRAPPERS = compile_pattern(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
-# A JS string literal, and a run of other code (see _js_tokens).
+# A JS string literal (_js_tokens reads them the same way without a pattern).
 _JS_STRING = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", DOTALL)
-_JS_CODE = compile_pattern(r"""[^'"`]+""")
 _JS_ESCAPE = compile_pattern(r'\\(x[0-9a-fA-F]{2}|.)|"', DOTALL)
 _TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
 # `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`;
@@ -21,6 +21,8 @@ _TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
 _ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
                               r"(?:[{\[]|JSON\.parse\(\s*['\"`])")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
+_JSON = json.JSONDecoder(strict=False)
+_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
 _NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
 _NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
@@ -140,11 +142,7 @@ class ProductPage:
         for attributes, text in self.scripts:
             budget = _ScanBudget(text)
             for match in _FLIGHT_PUSH.finditer(text):
-                end = _literal_end(text, match.end(), budget)
-                try:
-                    pushed = json.loads(text[match.end():end]) if end else None
-                except ValueError:
-                    continue
+                pushed, _ = _json_at(text, match.end(), budget)
                 if isinstance(pushed, list) and len(pushed) > 1 and pushed[0] == 1 and isinstance(pushed[1], str):
                     chunks.append(pushed[1])
         rows = []
@@ -186,12 +184,34 @@ class ProductPage:
         return marked
 
     @cached_property
+    def main_heading(self):
+        """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
+        most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
+        h1 in the page's header that is like the title (some pages put the product's name there); None without."""
+        titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
+        title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
+
+        def likeness(h1):
+            return title_likeness(clean_text(h1.text_content()), title)
+
+        headings = [h1 for h1 in titled if not self.in_other_product(h1)]
+        if headings:
+            return max(headings, key=likeness) if len(headings) > 1 else headings[0]
+        in_header = [h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
+        return max(in_header, key=likeness, default=None)
+
+    @cached_property
     def canonical_link(self):
         for link in self.tree.iter("link"):
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
 
+
+
+def page_header(element):
+    """The header element around an element, or None."""
+    return next(element.iterancestors("header"), None)
 
 
 def next_element(element):
@@ -234,8 +254,12 @@ def parse_js_object(text, start, budget=None):
     """The JavaScript object/array literal starting at `start`, read tolerantly; None when unreadable.
 
     Shops write JS, not JSON: single quotes, trailing commas, `isDesktop ? 'a' : 'b'`, even
-    `'a'/ 'b'` where a comma was meant. Those are rewritten to plain literals before parsing.
+    `'a'/ 'b'` where a comma was meant. Those are rewritten to plain literals before parsing; a literal
+    that is JSON already is read as it stands (where it ends is then JSON's to say, at C speed).
     """
+    document, end = _json_at(text, start, budget)
+    if document is not None:
+        return unescape_strings(document)
     end = _literal_end(text, start, budget)
     if end is None:
         return None
@@ -248,6 +272,20 @@ def parse_js_object(text, start, budget=None):
         return unescape_strings(document)
     except (ValueError, TypeError, RecursionError):
         return None
+
+
+def _json_at(text, start, budget=None):
+    """(document, end) of the JSON value at `start`, (None, None) when it is not JSON; what was read is
+    spent from the budget either way."""
+    try:
+        document, end = _JSON.raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        document, end = None, error.pos
+    except RecursionError:
+        document, end = None, start
+    if budget is not None:
+        budget.spend(end - start)
+    return (document, end) if document is not None else (None, None)
 
 
 def _js_string(text, start, budget):
@@ -291,28 +329,63 @@ class _ScanBudget:
 
 def _js_tokens(text, start=0):
     """(offset, token) of the JS from `start`: whole string literals, runs of other code, and a quote
-    that opens no string as a token of its own.
+    that opens no string as a token of its own (as _JS_STRING reads strings).
 
-    Looking for the end of a string that never ends reads to the end of its line (of the text, for a
-    backtick); every quote of the same kind before that point is inside that unended string's
-    reach, so it cannot end either and is not looked at again (a line of `"\\"\\"\\"…` would
-    otherwise be read once per quote)."""
+    Found with str.find rather than a pattern per token, and in linear time: each kind of quote's next
+    position is looked up once, and looking for the end of a string that never ends reads to the end
+    of its line (of the text, for a backtick) once; every quote of the same kind before that point is
+    inside that unended string's reach, so it cannot end either and is not looked at again (a line of
+    `"\\"\\"\\"…` would otherwise be read once per quote)."""
+    single = double = backtick = -1  # where the next quote of each kind is
     unended_until = {}
-    position = start
-    while position < len(text):
-        char = text[position]
-        if char not in "'\"`":
-            token = _JS_CODE.match(text, position).group()
-        elif unended_until.get(char, -1) > position:
-            token = char
+    position, length = start, len(text)
+    while position < length:
+        if single < position:
+            single = text.find("'", position) % (length + 1)  # not found (-1) becomes length
+        if double < position:
+            double = text.find('"', position) % (length + 1)
+        if backtick < position:
+            backtick = text.find("`", position) % (length + 1)
+        upcoming = min(single, double, backtick)
+        if upcoming > position:
+            token = text[position:upcoming]
         else:
-            string = _JS_STRING.match(text, position)
-            token = string.group() if string else char
-            if not string:
+            char = text[position]
+            end = None if unended_until.get(char, -1) > position else _string_end(text, position)
+            token = text[position:end] if end else char
+            if end is None and unended_until.get(char, -1) <= position:
                 line_end = text.find("\n", position)
-                unended_until[char] = len(text) if char == "`" or line_end < 0 else line_end
+                unended_until[char] = length if char == "`" or line_end < 0 else line_end
         yield position, token
         position += len(token)
+
+
+def _string_end(text, start):
+    """The index after the JS string literal whose quote is at `start`, None when it does not end: its
+    quote ends it, and so does a line break for ' and " strings, unless an odd run of backslashes
+    precedes it."""
+    quote, position = text[start], start + 1
+    while True:
+        close = text.find(quote, position)
+        if quote != "`":
+            line = text.find("\n", position, length := (len(text) if close < 0 else close))
+            while line >= 0 and _escaped(text, start, line):
+                line = text.find("\n", line + 1, length)
+            if line >= 0:
+                return None
+        if close < 0:
+            return None
+        if not _escaped(text, start, close):
+            return close + 1
+        position = close + 1
+
+
+def _escaped(text, start, index):
+    """Whether an odd run of backslashes after the quote at `start` comes right before `index`."""
+    run = index
+    while run > start + 1 and text[run - 1] == "\\":
+        run -= 1
+    return (index - run) % 2 == 1
 
 
 def _literal_end(text, start, budget=None):
@@ -348,7 +421,8 @@ def _nuxt_state(text, match):
     values = {name: json.dumps(value) for name, value in zip(names, arguments)}
 
     def argument(used):
-        if _KEY_COLON.match(used.string, used.end()):  # `a:` names a key, not the parameter a
+        after = used.string[used.end():used.end() + 1]
+        if after == ":" or (after.isspace() and _KEY_COLON.match(used.string, used.end())):  # `a:` is a key
             return used.group()
         return values.get(used.group(), "null" if used.group() in names else used.group())
 

@@ -6,9 +6,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 _TAG = compile_pattern(r"<[^>]+>")
-_SPACE = compile_pattern(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = compile_pattern(r"\s+([.,;:!?)])")
+_CLOSING_PUNCTUATION = ".,;:!?)"
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
+_PLACEHOLDER_WORDS = {"undefined", "null", "none", "n/a", "false", "true"}
 _PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
 
 CURRENCY_SYMBOLS = {
@@ -35,7 +35,21 @@ _AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presa
               "lowonstock", "low_on_stock", "limitedstock", "in-stock"}
 _UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
                 "false", "0", "no", "coming_soon", "comingsoon", "out-of-stock", "sold-out", "notavailable",
-                "not_available"}
+                "not_available", "oos"}
+# What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
+OUT_OF_STOCK_WORDS = compile_pattern(
+    r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
+    r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
+    r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
+    r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
+    r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
+    r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
+    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
+IN_STOCK_WORDS = compile_pattern(
+    r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
+    r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
+    r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
+    r"متوفر|במלאי", IGNORECASE)
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
@@ -51,10 +65,15 @@ _DIGITS = compile_pattern(r"\d+")
 # A minus sign right before the number or its currency symbol ("-5", "-€5"): a refund or a discount, no price.
 _NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
 _WORD_CHARACTER = compile_pattern(r"\w")
+_LETTER = compile_pattern(r"[^\W\d_]")
 _GTIN_SEPARATORS = compile_pattern(r"[\s-]")
+# The kind of code written before it ("isbn:9780552173742", "SKU: AB-12").
+_CODE_KIND = compile_pattern(r"^(?:sku|isbn|ean|upc|gtin|mpn|asin)\s*[:#]\s*", IGNORECASE)
 # No shop asks more than this; a longer number is an id, a phone number or garbage, not a price. Less than a cent
 # is no price either (it would round to 0).
 MAX_PRICE = 1e12
+_STOCK_WORDS_LIMIT = 100
+_COLOR_NAME_LIMIT = 60
 MIN_PRICE = 0.01
 _IDENTIFIER_LIMIT = 64
 _GTIN_LENGTHS = (8, 12, 13, 14)
@@ -68,10 +87,24 @@ def clean_text(value):
     if "<" in text:
         text = _TAG.sub(" ", text)
         text = html.unescape(text)
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
-    if not text or _PLACEHOLDER.search(text):
+    text = _single_spaced(text)
+    if not text or (_may_be_placeholder(text) and _PLACEHOLDER.search(text)):
         return None
     return text
+
+
+def _single_spaced(text):
+    """The text with each run of white space one space, none at the ends or before closing punctuation
+    (str methods: this runs on every string of a page)."""
+    text = " ".join(text.split())
+    for mark in _CLOSING_PUNCTUATION:
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
+    return text
+
+
+def _may_be_placeholder(text):
+    return "$" in text or "{{" in text or "<%" in text or text.lower() in _PLACEHOLDER_WORDS
 
 
 def clean_multiline(value):
@@ -81,7 +114,7 @@ def clean_multiline(value):
     text = html.unescape(str(value))
     text = _LINE_BREAK_TAG.sub("\n", text)
     text = html.unescape(_TAG.sub(" ", text))
-    lines = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", line)).strip() for line in text.splitlines()]
+    lines = [_single_spaced(line) for line in text.splitlines()]
     text = "\n".join(line for line in lines if line)
     if not text or _PLACEHOLDER.search(text):
         return None
@@ -171,7 +204,18 @@ def parse_availability(value):
         return True
     if word in _UNAVAILABLE:
         return False
-    return None
+    return stock_in_words(value) if len(value) <= _STOCK_WORDS_LIMIT else None
+
+
+def stock_in_words(text):
+    """False when a text says sold out, True when it says in stock ("Auf Lager", "Only 3 left"), else None."""
+    return False if OUT_OF_STOCK_WORDS.search(text) else True if IN_STOCK_WORDS.search(text) else None
+
+
+def is_color_name(value):
+    """Whether a colour a layer read can be one: a short text with a letter, not a price ("$29.95") or a link."""
+    return isinstance(value, str) and 0 < len(value) <= _COLOR_NAME_LIMIT and bool(_LETTER.search(value)) \
+        and not money_amounts(value) and not value.lower().startswith(("http:", "https:", "//"))
 
 
 def parse_identifier(value):
@@ -179,7 +223,7 @@ def parse_identifier(value):
     None for empty values, placeholders, prose and nested objects."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    text = clean_text(value)
+    text = _CODE_KIND.sub("", clean_text(value) or "")
     if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
         return None
     return text

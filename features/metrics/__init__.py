@@ -1,0 +1,1 @@
+"""GET /metrics: Prometheus metrics of try-on jobs, AI usage and cost, computed from the database."""

@@ -1,0 +1,46 @@
+"""Does a person photo show the body down to the hips? A selfie is usually head and shoulders, and such a
+photo cannot show a garment: on Gemini the try-on first builds a full-length photo of the person
+(GeminiImageModel.build_body), on the local model it fails with NEEDS_FULL_BODY_PHOTO when a garment
+needs the hips.
+
+"No hips" means mediapipe's pose finds neither hip landmark in the frame (a photo in which pose finds no
+person at all is left to the model, which says what is wrong with it). The answer for a photo is
+remembered (shoppers try many garments on the same avatar), so the pose runs once per photo per process.
+"""
+import hashlib
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from shared.image_processing import load_image
+
+# Garments the local model cannot place without the hips (tops hang from the shoulders).
+NEEDS_HIPS = ("bottom", "one_piece", "shoes")
+_DETECTION_SIZE = 640
+_REMEMBERED = 256
+
+_answers = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def shows_hips(image):
+    """False when the photo shows a person but neither of their hips."""
+    key = hashlib.sha256(image).digest()
+    with _answers_lock:
+        if key in _answers:
+            _answers.move_to_end(key)
+            return _answers[key]
+    answer = _detect_hips(image)
+    with _answers_lock:
+        _answers[key] = answer
+        while len(_answers) > _REMEMBERED:
+            _answers.popitem(last=False)
+    return answer
+
+
+def _detect_hips(image):
+    # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
+    from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body
+    body = Body(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB")))
+    return body.landmarks is None or body.visible(LEFT_HIP) or body.visible(RIGHT_HIP)

@@ -1,0 +1,104 @@
+"""Uploads for the AI models: kept byte for byte when already clean, otherwise cleaned (and never a metadata
+block, a sideways photo or a hidden thumbnail stored)."""
+import io
+
+import pytest
+from PIL import Image, ImageCms
+from PIL.PngImagePlugin import PngInfo
+
+from shared.errors import ValidationError
+from shared.image_processing import prepare_for_processing
+from tests.shared import photos
+
+GPS_IFD = 0x8825
+
+
+def _photo(size=(300, 200)):
+    return photos.astronaut_image().resize(size)
+
+
+def _jpeg(image=None, **options):
+    return photos.encode(image or _photo(), "JPEG", quality=90, **options)
+
+
+def _prepared(data, max_dimension=2048):
+    stored, image_format = prepare_for_processing(data, max_dimension=max_dimension)
+    image = photos.decode(stored)
+    return stored, image_format, image
+
+
+@pytest.mark.parametrize("data", [photos.encode(_photo()), _jpeg(), photos.encode(_photo().convert("RGBA"))])
+def test_a_clean_picture_is_kept_byte_for_byte(data):
+    stored, _, _ = _prepared(data)
+    assert stored == data
+
+
+def _exif(**tags):
+    exif = Image.Exif()
+    for tag, value in tags.items():
+        exif[int(tag[1:])] = value
+    return exif
+
+
+def _text(key, value):
+    info = PngInfo()
+    info.add_text(key, value)
+    return info
+
+
+def _with_gps():
+    exif = _exif(t271="PhoneMaker")
+    exif.get_ifd(GPS_IFD)[2] = (52.0, 31.0, 12.0)
+    return exif
+
+
+@pytest.mark.parametrize("data, image_format", [
+    (_jpeg(exif=_with_gps()), "JPEG"),
+    (_jpeg(comment=b"taken at home"), "JPEG"),
+    (_jpeg() + b"appended data", "JPEG"),
+    (photos.encode(_photo(), "PNG", exif=_with_gps()), "PNG"),
+    (photos.encode(_photo(), "PNG", pnginfo=_text("Location", "52.0 N")), "PNG"),
+])
+def test_metadata_is_never_stored(data, image_format):
+    stored, stored_format, image = _prepared(data)
+    assert stored != data and stored_format == image_format
+    assert not image.getexif() and "comment" not in image.info and not getattr(image, "text", {})
+    assert b"PhoneMaker" not in stored and b"52.0 N" not in stored and b"appended" not in stored
+
+
+def test_a_jfif_thumbnail_is_not_kept():
+    data = bytearray(_jpeg())
+    start = data.index(b"JFIF\0")
+    assert data[start + 12:start + 14] == b"\0\0"
+    # A header that announces a 1×1 thumbnail (3 bytes of RGB) after its fields.
+    segment_length = int.from_bytes(data[start - 2:start], "big")
+    data[start - 2:start] = (segment_length + 3).to_bytes(2, "big")
+    data[start + 12:start + 14] = b"\x01\x01"
+    data[start + 14:start + 14] = b"\xff\x00\x00"
+    stored, _, image = _prepared(bytes(data))
+    assert stored != bytes(data) and image.size == (300, 200)
+
+
+def test_a_phone_photo_is_stood_upright_and_scaled_down():
+    stored, image_format, image = _prepared(_jpeg(_photo((3000, 2000)), exif=_exif(t274=6)), max_dimension=1500)
+    assert image_format == "JPEG" and image.size == (1000, 1500) and not image.getexif()
+
+
+def test_a_wide_gamut_photo_is_converted_to_srgb():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    stored, _, image = _prepared(_jpeg(icc_profile=profile))
+    assert "icc_profile" not in image.info
+
+
+def test_a_broken_picture_is_refused_even_when_clean():
+    data = photos.encode(_photo())
+    broken = data[:len(data) // 2] + data[-12:]  # the IEND chunk kept, half the pixels gone
+    with pytest.raises(ValidationError) as caught:
+        prepare_for_processing(broken, max_dimension=2048)
+    assert caught.value.code == "INVALID_IMAGE"
+
+
+def test_a_cut_out_stays_png_with_its_transparency():
+    data = photos.encode(_photo().convert("RGBA"), "PNG", pnginfo=_text("Software", "editor"))
+    _, image_format, image = _prepared(data)
+    assert image_format == "PNG" and image.mode == "RGBA"

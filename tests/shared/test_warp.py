@@ -1,0 +1,43 @@
+"""The warps that carry a garment onto a body: thin-plate splines through landmarks, strips bent along arms."""
+import numpy as np
+
+from shared.ai_models.warp import StripMap, ThinPlateSpline, warp_image
+
+
+def test_a_spline_sends_every_landmark_onto_its_partner():
+    source = np.array([[0, 0], [100, 0], [0, 120], [100, 120], [50, 60], [30, 90]], float)
+    target = source * 1.7 + [40, 10] + np.random.default_rng(0).normal(0, 6, source.shape)
+    spline = ThinPlateSpline(source, target)
+    assert np.abs(spline(source) - target).max() < 1e-6
+
+
+def test_landmarks_related_by_one_affine_map_give_that_map_everywhere():
+    source = np.array([[10, 10], [150, 20], [30, 170], [160, 160]], float)
+    matrix = np.array([[1.2, 0.3], [-0.2, 0.9]])
+    target = source @ matrix.T + [100, 50]
+    elsewhere = np.array([[75, 80], [0, 0], [300, 250]], float)
+    assert np.allclose(ThinPlateSpline(source, target)(elsewhere), elsewhere @ matrix.T + [100, 50], atol=1e-6)
+
+
+def test_a_warped_image_shows_the_garment_point_at_its_body_point():
+    garment = np.zeros((200, 200, 4), np.uint8)
+    garment[95:105, 95:105] = 255  # a white marker at (100, 100)
+    garment_points = np.array([[20, 20], [180, 20], [20, 180], [180, 180], [100, 100]], float)
+    body_points = np.array([[120, 80], [300, 90], [110, 330], [310, 320], [230, 190]], float)
+    warped = warp_image(garment, ThinPlateSpline(body_points, garment_points), (100, 60, 340, 360))
+    ys, xs = np.nonzero(warped[..., 3] > 128)
+    assert abs(xs.mean() + 100 - 230) < 3 and abs(ys.mean() + 60 - 190) < 3
+
+
+def test_a_strip_bends_along_an_arm_and_keeps_its_length():
+    # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, twice its size.
+    strip = StripMap(garment_root=[0, 0], garment_axis=[1, 0], garment_normal=[0, 1],
+                     polyline=[[100, 100], [100, 200], [180, 260]], outward=[1, 0], scale=2.0)
+    # 50 px along the sleeve is the elbow (100 px down the upper arm); 100 px is 100 px down the forearm.
+    assert np.allclose(strip.to_body(np.array([[50.0, 0.0]])), [[100, 200]], atol=1e-6)
+    assert np.allclose(strip.to_body(np.array([[100.0, 0.0]])), [[180, 260]], atol=1e-6)
+    # Across the sleeve lies across the arm, on the `outward` side.
+    assert np.allclose(strip.to_body(np.array([[25.0, 5.0]])), [[110, 150]], atol=1e-6)
+    # Every body point maps back to the garment point that lands there.
+    garment = np.array([[10.0, 3.0], [70.0, -4.0], [95.0, 2.0]])
+    assert np.allclose(strip(strip.to_body(garment)), garment, atol=1e-6)
