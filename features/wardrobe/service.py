@@ -38,7 +38,8 @@ def create_section(*, db, user_id, data):
     """A new section of the caller's; its name may not repeat one of theirs or a platform section's."""
     values = _clean_section(data)
     validate_required(values, ["name"])
-    values.setdefault("display_name", values["name"].replace("_", " ").title())
+    if not values.get("display_name"):  # left out or sent as null: made from the name
+        values["display_name"] = values["name"].replace("_", " ").title()
     with _one_change_at_a_time(db, user_id):
         _check_section_name_free(db, user_id, values["name"])
         if values.get("sort_order") is None:
