@@ -1,4 +1,4 @@
-"""Database benchmark: the same operations on SQLite and on PostgreSQL, through the managers the app uses.
+"""Database benchmark: the same operations on SQLite and on PostgreSQL, through shared/database.py.
 
     eval "$(bash scripts/services.sh)"                 # PostgreSQL (and Redis) on 127.0.0.1
     .venv/bin/python bench/bench_database.py [--ops 2000]

@@ -14,10 +14,11 @@ and runs THREADS threads, each repeating the block every check-then-write of the
         SELECT pg_sleep(WAIT_MS / 1000)                          -- only with --wait-ms
 
 on one of USERS users chosen at random. On loopback a round trip costs ~0.1 ms and the blocks are bound by
-the machine's CPU; --wait-ms keeps each block open that much longer on the server, as round trips over
-a real network (~0.5 ms each, seven per block) or a slower statement would. The figure is blocks committed per second by all processes
-together, the median of the rounds. Blocks on different users share nothing, so they should scale with
-processes until the machine's cores are busy; blocks on the same user wait for each other's row lock.
+the machine's CPU; --wait-ms keeps each block open that much longer on the server, as round trips over a
+real network (~0.5 ms each, five per block) or a slower statement would. The figure is blocks committed
+per second by all processes together, the median of the rounds. Blocks on different users share nothing,
+so they should scale with processes until the machine's cores are busy; blocks on the same user wait for
+each other's row lock.
 """
 import argparse
 import os
@@ -77,8 +78,9 @@ def blocks_per_second(schema_url, repo, processes, threads, seconds, wait_ms):
     with tempfile.TemporaryDirectory() as folder:
         start_file = Path(folder) / "go"
         env = {**os.environ, "PYTHONPATH": str(repo)}
-        children = [subprocess.Popen([sys.executable, __file__, "--child", schema_url, str(threads), str(seconds),
-                                      str(wait_ms), str(start_file)], cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+        command = [sys.executable, __file__, "--child", schema_url, str(threads), str(seconds), str(wait_ms),
+                   str(start_file)]
+        children = [subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
                     for _ in range(processes)]
         for child in children:
             if child.stdout.readline().strip() != "ready":
