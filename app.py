@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 import features
 from config import ConfigurationError, Settings, finalize_secrets
-from migrations.migration_manager import run_migrations
+from migrations import run_migrations
 from shared import rate_limit
 from shared.ai_models import create_image_models
 from shared.database import DatabaseUnavailableError, create_database

@@ -1,4 +1,4 @@
-"""Database benchmark: the same operations on SQLite and on PostgreSQL, through the managers the app uses.
+"""Database benchmark: the same operations on SQLite and on PostgreSQL, through shared/database.py.
 
     eval "$(bash scripts/services.sh)"                 # PostgreSQL (and Redis) on 127.0.0.1
     .venv/bin/python bench/bench_database.py [--ops 2000]
@@ -7,8 +7,8 @@ PostgreSQL is benchmarked in a schema of its own on DATABASE_URL, dropped afterw
 DATABASE_URL only SQLite is measured. For each backend, on 1 and on 8 threads, operations/s of:
   * read:   one SELECT of a user by id (what every authenticated request does);
   * write:  one autocommitted UPDATE of a row by id;
-  * block:  a transaction() that counts a user's rows and inserts one (check-then-write; blocks are
-            serialised on both backends, so this is the ceiling for such writes).
+  * block:  a transaction() that counts a user's rows and inserts one (check-then-write; SQLite
+            serialises blocks, PostgreSQL runs them at once: bench/bench_transactions.py scales them).
 """
 import argparse
 import os
@@ -22,22 +22,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from migrations.migration_manager import translate_for_dialect  # noqa: E402
-from shared.database import DatabaseManager, PostgresDatabaseManager  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+from shared.database import Database, postgres_engine, sqlite_engine  # noqa: E402
 from tests.scale.backends import fresh_postgres_schema  # noqa: E402
 
-SCHEMA = """
-CREATE TABLE bench_users (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) NOT NULL, visits INTEGER NOT NULL);
-CREATE TABLE bench_items (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL, name TEXT NOT NULL);
-CREATE INDEX idx_bench_items_user ON bench_items (user_id);
-"""
+SCHEMA = sa.MetaData()
+sa.Table("bench_users", SCHEMA, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("email", sa.String(255), nullable=False), sa.Column("visits", sa.Integer, nullable=False))
+sa.Table("bench_items", SCHEMA, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("user_id", sa.Integer, nullable=False, index=True), sa.Column("name", sa.Text, nullable=False))
 USERS = 100
 
 
 def prepare(db):
-    db.execute_script(translate_for_dialect(SCHEMA, db.dialect))
-    db.execute_many("INSERT INTO bench_users (email, visits) VALUES (?, 0)",
-                    [(f"user{n}@example.com",) for n in range(USERS)])
+    SCHEMA.create_all(db.engine)
+    with db.transaction():
+        for n in range(USERS):
+            db.execute_query("INSERT INTO bench_users (email, visits) VALUES (?, 0)", (f"user{n}@example.com",))
 
 
 def read(db, n):
@@ -88,11 +90,11 @@ def main():
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores, {args.ops} operations per figure")
     print("| backend | operation | threads | ops/s |\n|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        measure("SQLite (WAL file)", DatabaseManager(Path(folder) / "bench.db"), args.ops)
+        measure("SQLite (WAL file)", Database(sqlite_engine(Path(folder) / "bench.db")), args.ops)
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgresql://", "postgres://")):
         with fresh_postgres_schema(url) as schema_url:
-            measure("PostgreSQL 127.0.0.1", PostgresDatabaseManager(schema_url), args.ops)
+            measure("PostgreSQL 127.0.0.1", Database(postgres_engine(schema_url)), args.ops)
     else:
         print("PostgreSQL not measured: DATABASE_URL is not a postgresql:// URL (see scripts/services.sh)")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Settings  # noqa: E402
-from migrations.migration_manager import MigrationError, run_migrations  # noqa: E402
+from migrations import MigrationError, run_migrations  # noqa: E402
 from shared.database import create_database  # noqa: E402
 
 
@@ -20,7 +20,7 @@ def main():
     finally:
         db.close_all()
     if applied:
-        print(f"Applied migrations: {', '.join(f'{v:03d}' for v in applied)}")
+        print(f"Applied migrations: {', '.join(applied)}")
     else:
         print("Database is up to date; nothing to apply.")
     return 0

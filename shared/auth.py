@@ -1,13 +1,14 @@
 """JWT issue and verification (HS256 by default, algorithm pinned on verify)."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import jwt
 
+from shared import clock
 from shared.errors import AuthenticationError
 
 
 def generate_token(settings, *, user_id, email, token_version=0, additional_claims=None):
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     claims = {
         "sub": user_id,
         "user_id": user_id,

@@ -11,6 +11,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from shared import clock
+
 request_id_var = contextvars.ContextVar("request_id", default=None)
 
 _SENSITIVE = ("password", "token", "secret", "authorization", "api_key", "apikey", "cookie")
@@ -34,7 +36,7 @@ def redact(value):
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -16,13 +16,14 @@ import hashlib
 import hmac
 import math
 import threading
-import time
+from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from shared import clock
 from shared.auth import verify_token
 from shared.errors import ApiError, RateLimitedError
 from shared.models import login_failures
@@ -78,7 +79,7 @@ def at_once_per_client(setting_name):
 def retry_after_seconds():
     """Seconds until the limit this request broke lets it through again (for the 429's Retry-After)."""
     breached = limiter.current_limit
-    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
+    return max(1, math.ceil(breached.reset_at - clock.epoch_seconds())) if breached else 60
 
 
 def user_or_ip_key():
@@ -102,6 +103,8 @@ class PasswordAttempt:
     before its next attempt is even checked: 429 LOGIN_DELAYED, with the password unchecked, so the wait
     reveals nothing. A client without failures — the owner, while strangers guess — is always checked,
     so a correct password signs in. Unknown emails are counted alike (no hint that an account is missing).
+    A delayed client whose wait is over gets one attempt: the first of its simultaneous attempts takes the
+    turn (its wait starts again from now), the others are told to wait.
 
         attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=ip)  # may raise 429
         if correct: attempt.succeeded() else: attempt.failed()
@@ -118,32 +121,42 @@ class PasswordAttempt:
         attempt = cls(db=db, settings=settings, account_key=_keyed(secret, "account", account),
                       client_key=_keyed(secret, "client", client or "unknown"))
         if settings.RATELIMIT_ENABLED:
-            attempt._refuse_while_delayed()
+            attempt._take_turn()
         return attempt
 
     def failed(self):
         if self.settings.RATELIMIT_ENABLED:
-            now = time.time()
-            login_failures.add_failure(self.db, account_key=self.account_key, client_key=self.client_key, now=now,
-                                       since=now - self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+            now = clock.now()
+            login_failures.add_failure(self.db, account_key=self.account_key, client_key=self.client_key,
+                                       now=clock.timestamp(now), since=self._window_start(now))
 
     def succeeded(self):
         """The client proved the password: its own failures are forgiven (not the account's other ones)."""
         if self.settings.RATELIMIT_ENABLED:
             login_failures.clear(self.db, account_key=self.account_key, client_key=self.client_key)
 
-    def _refuse_while_delayed(self):
-        now = time.time()
+    def _take_turn(self):
+        now = clock.now()
         counts = login_failures.counts(self.db, account_key=self.account_key, client_key=self.client_key,
-                                       since=now - self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+                                       since=self._window_start(now))
         if counts["total"] < self.settings.LOGIN_FREE_FAILURES or not counts["mine"]:
             return
         delay = min(2 ** min(counts["mine"] - 1, 30), self.settings.LOGIN_MAX_DELAY_SECONDS)
-        wait = math.ceil(counts["my_last"] + delay - now)
+        wait = math.ceil((clock.parse(counts["my_last"]) + timedelta(seconds=delay) - now).total_seconds())
         if wait > 0:
-            raise RateLimitedError(f"Too many failed sign-ins for this account from your address; try again in "
-                                   f"{wait} seconds", code="LOGIN_DELAYED", details={"retry_after": wait},
-                                   headers={"Retry-After": str(wait)})
+            raise _login_delayed(wait)
+        if not login_failures.take_turn(self.db, account_key=self.account_key, client_key=self.client_key,
+                                        last_seen=counts["my_last"], now=clock.timestamp(now)):
+            raise _login_delayed(delay)
+
+    def _window_start(self, now):
+        return clock.timestamp(now, seconds_from_now=-self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def _login_delayed(wait):
+    return RateLimitedError(f"Too many failed sign-ins for this account from your address; try again in {wait} "
+                            "seconds", code="LOGIN_DELAYED", details={"retry_after": wait},
+                            headers={"Retry-After": str(wait)})
 
 
 def _keyed(secret, kind, value):

@@ -18,7 +18,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from base64 import urlsafe_b64encode
 from pathlib import Path, PurePosixPath
 
@@ -28,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 
 from config import ConfigurationError
+from shared import clock
 from shared.errors import ApiError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -89,7 +89,7 @@ class Storage:
     def expires_at(self, ttl=None):
         """Unix time a URL made now stops working: ttl (IMAGE_URL_TTL) seconds away, rounded up to the hour."""
         lifetime = self.url_ttl if ttl is None else ttl
-        return -(-(int(time.time()) + lifetime) // _EXPIRY_ROUNDING_SECONDS) * _EXPIRY_ROUNDING_SECONDS
+        return -(-(int(clock.epoch_seconds()) + lifetime) // _EXPIRY_ROUNDING_SECONDS) * _EXPIRY_ROUNDING_SECONDS
 
     def verify_signature(self, file_path, expires, signature):
         """Seconds the URL stays valid; ForbiddenError for a wrong, missing or expired signature."""
@@ -99,7 +99,7 @@ class Storage:
                                  code="INVALID_SIGNATURE")
         if not hmac.compare_digest(self._signature(key, int(expires)), str(signature)):
             raise ForbiddenError("This image URL's signature is invalid", code="INVALID_SIGNATURE")
-        remaining = int(expires) - int(time.time())
+        remaining = int(expires) - int(clock.epoch_seconds())
         if remaining <= 0:
             raise ForbiddenError("This image URL has expired; request a fresh URL from the API", code="URL_EXPIRED")
         return remaining
@@ -300,7 +300,7 @@ class S3Storage(Storage):
 
     def _presign(self, key, expires_at):
         # Kept per (key, expiry) by _presigned_url: within the hour an image keeps one URL, so client caches work.
-        lifetime = max(expires_at - int(time.time()), 1)
+        lifetime = max(expires_at - int(clock.epoch_seconds()), 1)
         try:
             return self._client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key},
                                                        ExpiresIn=lifetime)

@@ -39,8 +39,8 @@ def save_avatar(*, db, storage, background_model, user_id, image_data, filename=
     key = f"avatars/{user_id}/{uuid.uuid4().hex}.png"
     path = storage.upload_image(image, key, "image/png")
     try:
-        with db.transaction():
-            previous = user_model.get_by_userid(db, user_id)["avatar_path"]
+        with db.transaction():  # the row stays locked until the new path is stored: one save at a time
+            previous = user_model.lock(db, user_id)["avatar_path"]
             user_model.update(db, user_id, {"avatar_path": path})
     except BaseException:
         storage.delete_image(key)
@@ -74,8 +74,8 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
                             timeout_seconds=timeout_seconds)
     path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
     try:
-        with db.transaction():
-            previous = user_model.get_by_userid(db, user_id)["body_avatar_path"]
+        with db.transaction():  # as for the avatar: the previous file is read and replaced one save at a time
+            previous = user_model.lock(db, user_id)["body_avatar_path"]
             user_model.update(db, user_id, {"body_avatar_path": path, "body_avatar_key": key})
     except BaseException:
         storage.delete_image(path)

@@ -1,6 +1,6 @@
 """body_measurements rows (one per user)."""
 from features.body_measurements.fields import MEASUREMENT_FIELDS
-from shared.models.user import utc_now
+from shared import clock
 
 
 def get_by_user(db, user_id):
@@ -8,22 +8,21 @@ def get_by_user(db, user_id):
 
 
 def upsert(db, user_id, values):
-    """Insert or update the given metric values; fields not given keep their stored value."""
-    now = utc_now()
+    """Insert or update the given metric values; fields not given keep their stored value.
+
+    The insert gives way to a row that exists (or that a simultaneous request is inserting: it waits for that
+    one), and then the row is updated, so two first saves never both insert.
+    """
+    now = clock.timestamp()
+    columns = ["user_id", *values.keys(), "unit", "created_at", "updated_at"]
     with db.transaction():
-        if get_by_user(db, user_id) is None:
-            columns = ["user_id", *values.keys(), "unit", "created_at", "updated_at"]
-            db.execute_insert(
-                f"INSERT INTO body_measurements ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                (user_id, *values.values(), "metric", now, now))
-            created = True
-        else:
-            assignments = ", ".join(f"{name} = ?" for name in values)
-            if assignments:
-                assignments += ", "
+        created = db.execute_query(
+            f"INSERT INTO body_measurements ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+            "ON CONFLICT (user_id) DO NOTHING", (user_id, *values.values(), "metric", now, now)) == 1
+        if not created:
+            assignments = "".join(f"{name} = ?, " for name in values)
             db.execute_query(f"UPDATE body_measurements SET {assignments}unit = 'metric', updated_at = ? "
                              "WHERE user_id = ?", (*values.values(), now, user_id))
-            created = False
     return get_by_user(db, user_id), created
 
 

@@ -1,7 +1,7 @@
 """garment_metadata rows: the cache of extracted product pages, keyed by canonical URL."""
 import json
 
-from shared.models.user import utc_now
+from shared import clock
 
 
 def get_fresh(db, url, not_before):
@@ -13,12 +13,12 @@ def get_fresh(db, url, not_before):
 
 def upsert(db, urls, product):
     """Store the product under each cache key (the requested URL and the page's canonical URL)."""
-    now = utc_now()
+    now = clock.timestamp()
     columns = (product.get("title"), json.dumps(product.get("images") or []), product.get("price"),
                product.get("currency"), json.dumps([size["name"] for size in product.get("sizes") or []]),
                json.dumps(product.get("colors") or []), product.get("brand"), json.dumps(product))
     with db.transaction():
-        for url in dict.fromkeys(urls):
+        for url in sorted(set(urls)):  # rows locked in one order, so two stores of the same keys never deadlock
             db.execute_query(
                 "INSERT INTO garment_metadata (url, title, images, price, currency, sizes, colors, brand, metadata, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "

@@ -1,12 +1,11 @@
 """Product pages → normalised garments: safe fetching, extraction, the garment_metadata cache, categories."""
-from datetime import datetime, timedelta, timezone
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from features.garments import model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from features.garments.image_categorizer import GarmentImageClassifier
-from shared import garment_utils, process_pool
+from shared import clock, garment_utils, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -193,8 +192,7 @@ def _canonical_key(product, fetched_url):
 
 
 def _cache_cutoff(settings):
-    oldest = datetime.now(timezone.utc) - timedelta(hours=settings.GARMENT_CACHE_TTL_HOURS)
-    return oldest.isoformat(timespec="seconds")
+    return clock.timestamp(seconds_from_now=-settings.GARMENT_CACHE_TTL_HOURS * 3600)
 
 
 def _no_product_message(page):

@@ -29,6 +29,7 @@ from rq import Queue
 from config import ConfigurationError
 from features.tryon import model
 from features.tryon.pipeline import run_job
+from shared import clock
 from shared.logger import get_logger
 
 log = get_logger("tryon.queue")
@@ -218,7 +219,7 @@ class RQJobQueue:
 
 def purge_old_inputs(deps, retention_hours):
     """Delete the stored selfies/garments of jobs that finished more than retention_hours ago."""
-    cutoff = model.now_iso(-retention_hours * 3600)
+    cutoff = clock.timestamp(seconds_from_now=-retention_hours * 3600)
     for row in model.finished_with_inputs_before(deps.db, cutoff):
         deps.storage.delete_prefix(input_prefix(row["user_id"], row["job_id"]))
         model.forget_inputs(deps.db, row["job_id"])

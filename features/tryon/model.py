@@ -1,7 +1,8 @@
 """tryon_jobs rows: the persistent queue. Every state change is a conditional UPDATE, so two workers
 (threads or processes) can never both own a job and a late worker cannot overwrite a timed-out job."""
 import json
-from datetime import datetime, timedelta, timezone
+
+from shared import clock
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 FINISHED = (DONE, FAILED)
@@ -13,18 +14,9 @@ _SELECT_JOB = ("SELECT j.*, u.model AS usage_model, u.cost_usd AS usage_cost_usd
                + " FROM tryon_jobs j LEFT JOIN tryon_usage u ON u.job_id = j.job_id")
 
 
-def now_iso(delta_seconds=0):
-    moment = datetime.now(timezone.utc) + timedelta(seconds=delta_seconds)
-    return moment.isoformat(timespec="milliseconds")
-
-
-def parse_iso(value):
-    return datetime.fromisoformat(value) if value else None
-
-
 def insert(db, *, job_id, user_id, kind, inputs, options, person_image_path, garment_image_path):
     """The job row and its usage row (what the daily limit counts); call inside a transaction."""
-    now = now_iso()
+    now = clock.timestamp()
     db.execute_query(
         "INSERT INTO tryon_jobs (job_id, user_id, kind, status, progress, stage, person_image_path, "
         "garment_image_path, inputs, options, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'queued', ?, ?, ?, ?, ?, ?)",
@@ -35,8 +27,8 @@ def insert(db, *, job_id, user_id, kind, inputs, options, person_image_path, gar
 
 
 def utc_day(iso_moment=None):
-    """The UTC date (YYYY-MM-DD) of an ISO moment from now_iso(), or of now."""
-    return (iso_moment or now_iso())[:10]
+    """The UTC date (YYYY-MM-DD) of a stored timestamp (shared/clock.py), or of now."""
+    return (iso_moment or clock.timestamp())[:10]
 
 
 def count_accepted_on(db, user_id, day):
@@ -99,7 +91,7 @@ def oldest_queued_ids(db, limit, exclude_users=()):
 
 def claim(db, job_id):
     """Move a queued job to processing; returns the job if this caller won it, else None."""
-    now = now_iso()
+    now = clock.timestamp()
     won = db.execute_query(
         "UPDATE tryon_jobs SET status = ?, stage = 'starting', progress = 5, attempts = attempts + 1, "
         "started_at = ?, updated_at = ? WHERE job_id = ? AND status = ?", (PROCESSING, now, now, job_id, QUEUED))
@@ -110,17 +102,17 @@ def set_stage(db, job_id, attempt, stage, progress):
     """Record progress; False when the job is no longer ours (timed out, deleted)."""
     return db.execute_query(
         "UPDATE tryon_jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
-        (stage, progress, now_iso(), job_id, PROCESSING, attempt)) == 1
+        (stage, progress, clock.timestamp(), job_id, PROCESSING, attempt)) == 1
 
 
 def set_garments(db, job_id, attempt, garments):
     """Record what the job found out about its garments (type, type_source, photo_type), in input order."""
     db.execute_query("UPDATE tryon_jobs SET garments = ?, updated_at = ? WHERE job_id = ? AND status = ? "
-                     "AND attempts = ?", (json.dumps(garments), now_iso(), job_id, PROCESSING, attempt))
+                     "AND attempts = ?", (json.dumps(garments), clock.timestamp(), job_id, PROCESSING, attempt))
 
 
 def mark_done(db, job_id, attempt, *, result_image_path, provider):
-    now = now_iso()
+    now = clock.timestamp()
     return db.execute_query(
         "UPDATE tryon_jobs SET status = ?, stage = 'done', progress = 100, result_image_path = ?, provider = ?, "
         "finished_at = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
@@ -128,7 +120,7 @@ def mark_done(db, job_id, attempt, *, result_image_path, provider):
 
 
 def mark_failed(db, job_id, attempt, *, code, message, provider=None, details=None):
-    now = now_iso()
+    now = clock.timestamp()
     return db.execute_query(
         "UPDATE tryon_jobs SET status = ?, error_code = ?, error_message = ?, error_details = ?, "
         "provider = COALESCE(?, provider), finished_at = ?, updated_at = ? "
@@ -144,7 +136,7 @@ def mark_timed_out(db, job_id, attempt, timeout_seconds, provider=None):
 
 def fail_overdue(db, timeout_seconds, grace_seconds):
     """Fail every job still processing grace_seconds after its timeout (its worker never let go); their ids."""
-    cutoff = now_iso(-(timeout_seconds + grace_seconds))
+    cutoff = clock.timestamp(seconds_from_now=-(timeout_seconds + grace_seconds))
     rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
                             (PROCESSING, cutoff), fetch_all=True)
     return [row["job_id"] for row in rows if mark_timed_out(db, row["job_id"], row["attempts"], timeout_seconds)]
@@ -153,7 +145,7 @@ def fail_overdue(db, timeout_seconds, grace_seconds):
 def recover_overdue(db, timeout_seconds, grace_seconds, max_attempts):
     """Jobs processing grace_seconds past the timeout (a live worker fails its job at the timeout, so their worker
     process died): queue again once, then fail."""
-    cutoff, now = now_iso(-(timeout_seconds + grace_seconds)), now_iso()
+    cutoff, now = clock.timestamp(seconds_from_now=-(timeout_seconds + grace_seconds)), clock.timestamp()
     rows = db.execute_query("SELECT job_id, attempts FROM tryon_jobs WHERE status = ? AND started_at < ?",
                             (PROCESSING, cutoff), fetch_all=True)
     requeued, failed = [], []
@@ -171,13 +163,13 @@ def recover_overdue(db, timeout_seconds, grace_seconds, max_attempts):
 
 def queued_before(db, age_seconds):
     rows = db.execute_query("SELECT job_id FROM tryon_jobs WHERE status = ? AND updated_at < ?",
-                            (QUEUED, now_iso(-age_seconds)), fetch_all=True)
+                            (QUEUED, clock.timestamp(seconds_from_now=-age_seconds)), fetch_all=True)
     return [row["job_id"] for row in rows]
 
 
 def recover_interrupted(db, max_attempts):
     """After a restart: jobs left processing are queued again once, then failed with a reason."""
-    now = now_iso()
+    now = clock.timestamp()
     with db.transaction():
         requeued = db.execute_query(
             "UPDATE tryon_jobs SET status = ?, stage = 'queued', progress = 0, updated_at = ? "
@@ -204,7 +196,7 @@ def recent_durations(db, limit=20):
     rows = db.execute_query("SELECT started_at, finished_at FROM tryon_jobs WHERE status = ? "
                             "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?", (DONE, limit),
                             fetch_all=True)
-    return [(parse_iso(r["finished_at"]) - parse_iso(r["started_at"])).total_seconds() for r in rows]
+    return [(clock.parse(r["finished_at"]) - clock.parse(r["started_at"])).total_seconds() for r in rows]
 
 
 def finished_with_inputs_before(db, cutoff_iso, limit=200):
@@ -216,7 +208,7 @@ def finished_with_inputs_before(db, cutoff_iso, limit=200):
 
 def forget_inputs(db, job_id):
     db.execute_query("UPDATE tryon_jobs SET person_image_path = NULL, garment_image_path = NULL, updated_at = ? "
-                     "WHERE job_id = ?", (now_iso(), job_id))
+                     "WHERE job_id = ?", (clock.timestamp(), job_id))
 
 
 def _decode(row):

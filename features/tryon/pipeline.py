@@ -9,11 +9,11 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 """
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from features.avatars import service as avatars_service
 from features.garments import service as garments_service
 from features.tryon import model
+from shared import clock
 from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError
 from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
 from shared.ai_models.usage import UsageMeter
@@ -97,7 +97,7 @@ def run_job(deps, job):
 
 def job_deadline(job, timeout_seconds):
     """The time.monotonic() value by which the job must end: JOB_TIMEOUT_SECONDS after its claim."""
-    elapsed = (datetime.now(timezone.utc) - model.parse_iso(job["started_at"])).total_seconds()
+    elapsed = (clock.now() - clock.parse(job["started_at"])).total_seconds()
     return time.monotonic() + timeout_seconds - max(0.0, elapsed)
 
 

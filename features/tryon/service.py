@@ -3,11 +3,12 @@ import math
 import statistics
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
+from shared import clock
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
@@ -127,6 +128,8 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
         inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
+            # One admission at a time: every limit counts rows this block's insert adds to.
+            db.lock_row("job_queues", name="tryon")
             _check_capacity(db=db, settings=settings, user_id=user_id,
                             daily_limit=settings.TRYON_DAILY_LIMIT if billed else 0)
             model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
@@ -176,12 +179,12 @@ def ensure_model_available(image_model):
 def _check_capacity(*, db, settings, user_id, daily_limit):
     limit = daily_limit
     if limit and model.count_accepted_on(db, user_id, model.utc_day()) >= limit:
-        midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        now = clock.now()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         raise ApiError(f"You have made today's {limit} try-ons; more are possible from midnight UTC",
                        code="DAILY_LIMIT_REACHED", status_code=429, details={
-                           "limit": limit, "resets_at": midnight.isoformat().replace("+00:00", "Z")},
-                       headers={"Retry-After": str(max(1, math.ceil(
-                           (midnight - datetime.now(timezone.utc)).total_seconds())))})
+                           "limit": limit, "resets_at": clock.timestamp(midnight)},
+                       headers={"Retry-After": str(max(1, math.ceil((midnight - now).total_seconds())))})
     if model.count_waiting(db) >= settings.MAX_QUEUE_SIZE:
         raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
                        headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
@@ -247,7 +250,7 @@ def delete_all_for_user(*, db, storage, user_id):
 
 def timings(job):
     """Seconds spent waiting in the queue and processing (None until known)."""
-    created, started, finished = (model.parse_iso(job[k]) for k in ("created_at", "started_at", "finished_at"))
+    created, started, finished = (clock.parse(job[k]) for k in ("created_at", "started_at", "finished_at"))
     return {"queue_seconds": round((started - created).total_seconds(), 3) if started else None,
             "processing_seconds": round((finished - started).total_seconds(), 3) if started and finished else None,
             "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}

@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from features.body_measurements import service as measurements_service
 from features.tryon import service as tryon_service
 from features.wardrobe import service as wardrobe_service
+from shared import clock
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.models import user as user_model
@@ -132,7 +133,7 @@ def export_account(*, db, storage, user_id):
         db=db, user_id=user_id, limit=limit, offset=offset)[0])
     sections = wardrobe_service.list_categories(db=db, user_id=user_id)
     return {
-        "exported_at": user_model.utc_now(),
+        "exported_at": clock.timestamp(),
         "profile": user_model.to_public_dict(user),
         "avatar_url": storage.signed_url(user["avatar_path"]) if user["avatar_path"] else None,
         "body_url": storage.signed_url(user["body_avatar_path"]) if user["body_avatar_path"] else None,

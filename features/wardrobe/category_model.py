@@ -5,7 +5,7 @@ categories and user categories live in two tables whose ids overlap; that is why
 user categories by id and platform categories by name.
 """
 from shared.garment_utils import platform_category
-from shared.models.user import utc_now
+from shared import clock
 
 _LIKE_ESCAPE = "\\"
 SECTION_COLUMNS = ("name", "display_name", "description", "sort_order", "icon_name", "icon_url")
@@ -44,7 +44,7 @@ def next_section_sort_order(db, user_id):
 
 
 def insert_section(db, user_id, values):
-    now = utc_now()
+    now = clock.timestamp()
     columns = [*values, "user_id", "created_at", "updated_at"]
     section_id = db.execute_insert(
         f"INSERT INTO category_sections ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
@@ -140,7 +140,7 @@ def user_category_by_name(db, user_id, name):
 
 
 def insert_user_category(db, user_id, values):
-    now = utc_now()
+    now = clock.timestamp()
     columns = ["user_id", *values, "created_at", "updated_at"]
     category_id = db.execute_insert(
         f"INSERT INTO wardrobe_categories ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
@@ -156,6 +156,8 @@ def update_user_category(db, category, changes):
 def delete_user_category(db, category):
     """Delete the category; returns how many items it held (they stay, without a category)."""
     with db.transaction():
+        # Locked, the category cannot gain items (their foreign key check waits), so the count is exact.
+        db.lock_row("wardrobe_categories", id=category["id"])
         row = db.execute_query("SELECT COUNT(*) AS n FROM wardrobe WHERE category_id = ?", (category["id"],),
                                fetch_one=True)
         db.execute_query("DELETE FROM wardrobe_categories WHERE id = ?", (category["id"],))
@@ -193,6 +195,6 @@ def _category_filters(section_column, searched_columns, search, section):
 
 def _update_row(db, table, row_id, changes):
     """Update the given columns (names come from code, never from the client)."""
-    changes = {**changes, "updated_at": utc_now()}
+    changes = {**changes, "updated_at": clock.timestamp()}
     assignments = ", ".join(f"{column} = ?" for column in changes)
     db.execute_query(f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), row_id))

@@ -3,7 +3,7 @@ import json
 
 from features.wardrobe.category_model import like_pattern
 from features.wardrobe.fields import derive_garment_type
-from shared.models.user import utc_now
+from shared import clock
 
 _SELECT = ("SELECT w.*, c.name AS user_category_name, c.category_section AS user_category_section "
            "FROM wardrobe w LEFT JOIN wardrobe_categories c ON c.id = w.category_id")
@@ -39,7 +39,7 @@ def list_for_user(db, user_id, *, limit, offset, platform_category=None, categor
 
 
 def insert(db, user_id, values):
-    now = utc_now()
+    now = clock.timestamp()
     values = _to_columns(values)
     columns = ["user_id", *values, "date_added", "created_at", "updated_at"]
     item_id = db.execute_insert(
@@ -50,7 +50,7 @@ def insert(db, user_id, values):
 
 def update(db, user_id, item_id, changes):
     """Update the given columns (names come from code, never from the client)."""
-    changes = {**_to_columns(changes), "updated_at": utc_now()}
+    changes = {**_to_columns(changes), "updated_at": clock.timestamp()}
     assignments = ", ".join(f"{column} = ?" for column in changes)
     db.execute_query(f"UPDATE wardrobe SET {assignments} WHERE id = ? AND user_id = ?",
                      (*changes.values(), item_id, user_id))

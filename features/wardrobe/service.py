@@ -5,14 +5,15 @@ nothing about other accounts. Items added from a product URL take their details 
 (fields the client sent win) and store the page's main garment image.
 """
 import uuid
+from contextlib import contextmanager
 
 from features.garments import service as garments_service
 from features.wardrobe import category_model, model
 from features.wardrobe.fields import (ITEM_TEXT_LIMITS, clean_currency, clean_fabric, clean_item_fields,
                                       clean_price, clean_section_name, optional_text)
-from shared.database import IntegrityError
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
+from shared.models import user as user_model
 from shared.validators import refuse_unknown_fields, validate_integer, validate_required, validate_text, validate_url
 
 _SECTION_TEXT_LIMITS = {"display_name": 255, "description": 1000, "icon_name": 100}
@@ -37,45 +38,52 @@ def create_section(*, db, user_id, data):
     """A new section of the caller's; its name may not repeat one of theirs or a platform section's."""
     values = _clean_section(data)
     validate_required(values, ["name"])
-    _check_section_name_free(db, user_id, values["name"])
-    values.setdefault("display_name", values["name"].replace("_", " ").title())
-    if values.get("sort_order") is None:
-        values["sort_order"] = category_model.next_section_sort_order(db, user_id)
-    try:
+    if not values.get("display_name"):  # left out or sent as null: made from the name
+        values["display_name"] = values["name"].replace("_", " ").title()
+    with _one_change_at_a_time(db, user_id):
+        _check_section_name_free(db, user_id, values["name"])
+        if values.get("sort_order") is None:
+            values["sort_order"] = category_model.next_section_sort_order(db, user_id)
         row = category_model.insert_section(db, user_id, values)
-    except IntegrityError:
-        raise _section_exists(values["name"]) from None
     return category_model.section_to_dict(row)
 
 
 def update_section(*, db, user_id, section_id, data):
     """Change one of the caller's sections; a rename carries over to their categories and items in it."""
-    section = _own_section(db, user_id, section_id)
     values = _clean_section(data)
     _refuse_cleared(values, ("name", "display_name"))
-    if values.get("name", section["name"]) != section["name"]:
-        _check_section_name_free(db, user_id, values["name"])
     if "sort_order" in values and values["sort_order"] is None:
         del values["sort_order"]
-    if not values:
-        return category_model.section_to_dict(section)
-    try:
+    with _one_change_at_a_time(db, user_id):
+        section = _own_section(db, user_id, section_id)
+        if values.get("name", section["name"]) != section["name"]:
+            _check_section_name_free(db, user_id, values["name"])
+        if not values:
+            return category_model.section_to_dict(section)
         row = category_model.update_section(db, section, values)
-    except IntegrityError:
-        raise _section_exists(values.get("name", section["name"])) from None
     return category_model.section_to_dict(row)
 
 
 def delete_section(*, db, user_id, section_id):
     """Delete one of the caller's sections; refused while categories or items still use it."""
-    section = _own_section(db, user_id, section_id)
-    usage = category_model.section_usage(db, user_id, section["name"])
-    if usage["categories"] or usage["items"]:
-        raise ConflictError(
-            f"Section '{section['name']}' still holds {usage['categories']} categories and {usage['items']} items; "
-            "move them to another section first", code="SECTION_IN_USE", details=usage)
-    category_model.delete_section(db, section["id"])
+    with _one_change_at_a_time(db, user_id):
+        section = _own_section(db, user_id, section_id)
+        usage = category_model.section_usage(db, user_id, section["name"])
+        if usage["categories"] or usage["items"]:
+            raise ConflictError(
+                f"Section '{section['name']}' still holds {usage['categories']} categories and {usage['items']} "
+                "items; move them to another section first", code="SECTION_IN_USE", details=usage)
+        category_model.delete_section(db, section["id"])
     return {"id": section["id"], "name": section["name"], "deleted": True}
+
+
+@contextmanager
+def _one_change_at_a_time(db, user_id):
+    """A block holding the user's row: the checks it makes (a free name, an existing or unused section) still
+    hold when it writes, whatever the user's other requests do meanwhile."""
+    with db.transaction():
+        user_model.lock(db, user_id)
+        yield
 
 
 def _clean_section(data):
@@ -167,12 +175,10 @@ def create_category(*, db, user_id, data):
     """A new category of the caller's, in an existing section."""
     values = _clean_category(data)
     validate_required(values, ["name", "category_section"])
-    _require_section(db, user_id, values["category_section"])
-    _check_category_name_free(db, user_id, values["name"])
-    try:
+    with _one_change_at_a_time(db, user_id):
+        _require_section(db, user_id, values["category_section"])
+        _check_category_name_free(db, user_id, values["name"])
         row = category_model.insert_user_category(db, user_id, values)
-    except IntegrityError:
-        raise _category_exists(values["name"]) from None
     return category_model.user_category_to_dict(row)
 
 
@@ -181,16 +187,15 @@ def update_category(*, db, user_id, category_ref, data):
     category = _own_category(db, user_id, category_ref)
     values = _clean_category(data)
     _refuse_cleared(values, ("name", "category_section"))
-    if "category_section" in values:
-        _require_section(db, user_id, values["category_section"])
-    if "name" in values and values["name"].lower() != category["name"].lower():
-        _check_category_name_free(db, user_id, values["name"])
-    if not values:
-        return category_model.user_category_to_dict(category)
-    try:
+    with _one_change_at_a_time(db, user_id):
+        category = _own_category(db, user_id, category["id"])
+        if "category_section" in values:
+            _require_section(db, user_id, values["category_section"])
+        if "name" in values and values["name"].lower() != category["name"].lower():
+            _check_category_name_free(db, user_id, values["name"])
+        if not values:
+            return category_model.user_category_to_dict(category)
         row = category_model.update_user_category(db, category, values)
-    except IntegrityError:
-        raise _category_exists(values.get("name", category["name"])) from None
     return category_model.user_category_to_dict(row)
 
 
@@ -296,7 +301,9 @@ def create_item(*, db, storage, settings, user_id, data, html=None, image_data=N
     values["garment_id"] = uuid.uuid4().hex
     values["image_path"] = storage.upload_image(png, _image_key(user_id, values["garment_id"]))
     try:
-        row = model.insert(db, user_id, values)
+        with _one_change_at_a_time(db, user_id):  # the section checked above may have been deleted since
+            _require_section(db, user_id, values["category_section"])
+            row = model.insert(db, user_id, values)
     except BaseException:
         storage.delete_image(values["image_path"])
         raise

@@ -1,14 +1,10 @@
 """The users table. Shared because authentication middleware and several features read it."""
-from datetime import datetime, timezone
+from shared import clock
 
 PROFILE_FIELDS = ("first_name", "last_name", "gender", "birthday", "street", "city")
 _COLUMNS = ("id", "userid", "email", "password", "first_name", "last_name", "gender", "birthday", "street",
             "city", "avatar_path", "body_avatar_path", "body_avatar_key", "is_active", "token_version", "created_at",
             "updated_at")
-
-
-def utc_now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def get_by_userid(db, userid):
@@ -20,7 +16,7 @@ def get_by_email(db, email):
 
 
 def insert(db, *, userid, email, password_hash, profile):
-    now = utc_now()
+    now = clock.timestamp()
     columns = ["userid", "email", "password", *profile.keys(), "created_at", "updated_at"]
     values = [userid, email, password_hash, *profile.values(), now, now]
     db.execute_insert(
@@ -28,11 +24,17 @@ def insert(db, *, userid, email, password_hash, profile):
     return get_by_userid(db, userid)
 
 
+def lock(db, userid):
+    """Inside a block: the user's row, locked until the block ends, so the user's check-then-write steps
+    (a free name, an unused section, the previous avatar) run one at a time."""
+    return db.lock_row("users", userid=userid)
+
+
 def update(db, userid, changes):
     """Update the given columns (names come from code, never from the client)."""
     if not changes:
         return get_by_userid(db, userid)
-    changes = {**changes, "updated_at": utc_now()}
+    changes = {**changes, "updated_at": clock.timestamp()}
     assignments = ", ".join(f"{column} = ?" for column in changes)
     db.execute_query(f"UPDATE users SET {assignments} WHERE userid = ?", (*changes.values(), userid))
     return get_by_userid(db, userid)
@@ -42,7 +44,7 @@ def change_password(db, userid, password_hash):
     """Store the new hash and invalidate every token issued before now."""
     db.execute_query(
         "UPDATE users SET password = ?, token_version = token_version + 1, updated_at = ? WHERE userid = ?",
-        (password_hash, utc_now(), userid))
+        (password_hash, clock.timestamp(), userid))
 
 
 def delete(db, userid):

@@ -7,6 +7,7 @@ from anywhere still signs in. The failures are rows in the database, so every pr
 import pytest
 
 from app import create_app, shutdown_app
+from shared import clock
 from tests.conftest import sign_up, unique_email
 
 FREE = 5
@@ -83,5 +84,8 @@ def test_switched_off_with_the_rate_limits(client, user):
 
 def _pass_time(app, seconds):
     """Move every recorded failure back in time, as if the client had waited."""
-    app.extensions["db"].execute_query(
-        "UPDATE login_failures SET last_failure_at = last_failure_at - ?", (seconds,))
+    db = app.extensions["db"]
+    for row in db.execute_query("SELECT account_key, client_key, last_failure_at FROM login_failures", fetch_all=True):
+        db.execute_query("UPDATE login_failures SET last_failure_at = ? WHERE account_key = ? AND client_key = ?",
+                         (clock.timestamp(clock.parse(row["last_failure_at"]), seconds_from_now=-seconds),
+                          row["account_key"], row["client_key"]))

@@ -216,8 +216,8 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     answer = scraped(client, "https://shop.example.com/backpack-rosso.html", html)
     assert (answer["price"], answer["list_price"], answer["field_sources"]["price"]) == (110.0, 219.99, "html")
 
-    # An offer whose price validity has passed yields to the price the page's buy box shows now (taken from the
-    # best layer that states it too); a buy box showing the same price changes nothing.
+    # An offer whose price validity has passed yields to the price the page's buy box shows now when another layer
+    # states it too (taken from the best such layer); a buy box showing the same price changes nothing.
     lot = {"@context": "https://schema.org", "@type": "Product", "name": "Pair of pillows",
            "offers": offer("150", priceValidUntil="2020-12-06T20:00:00.000Z")}
     head = json_ld(lot) + '<meta property="product:price:amount" content="200"><meta property="og:type" ' \
@@ -228,6 +228,10 @@ def test_data_that_lags_behind_a_reduction_the_page_shows(client):
     assert (answer["price"], answer["field_sources"]["price"]) == (200.0, "meta")
     answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
                      page(head=head, body=body.replace("$200", "$150")))
+    assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
+    # A passed date alone proves little (shops leave old dates in place): no other layer states the shown price.
+    answer = scraped(client, "https://shop.example.com/item/93133869_pillows",
+                     page(head=head.replace('content="200"', 'content="150"'), body=body))
     assert (answer["price"], answer["field_sources"]["price"]) == (150.0, "json-ld")
 
 
@@ -288,3 +292,73 @@ def test_a_colour_label_followed_by_a_price_names_no_colour(client):
                               "offers": offer("29.95")}),
                 body='<div class="variant"><span class="label">Colour:</span><span class="price">$29.95</span></div>')
     assert scraped(client, "https://shop.example.com/p/canvas-sneaker", html)["colors"] == []
+
+
+def test_the_images_beside_the_heading_when_nothing_else_shows_one(client):
+    html = page(head='<meta property="og:type" content="product">', body="""
+      <main><div class="pdp"><div class="left"><img src="/img/kettle-front.jpg"><img src="/img/kettle-side.jpg"></div>
+        <div class="right"><h1>Stovetop kettle</h1><span class="price">€39.00</span></div></div>
+        <section class="recommendations"><a href="/p/mug"><img src="/img/mug.jpg"></a></section></main>""")
+    answer = scraped(client, "https://homeware.example.com/kettle", html)
+    assert answer["images"] == ["https://homeware.example.com/img/kettle-front.jpg",
+                                "https://homeware.example.com/img/kettle-side.jpg"]
+    assert answer["field_sources"]["images"] == "html"
+
+
+def test_a_currency_symbol_several_countries_share_read_by_the_pages_language(client):
+    def currency(lang, url="https://shop.example.com/p/uldtrøje"):
+        html = page(body=f'<main lang="{lang}"><div class="product"><h1>Uldtrøje</h1>'
+                         '<span class="price">kr 499,-</span></div></main>').replace("<html>", f'<html lang="{lang}">')
+        return scraped(client, url, html)["currency"]
+
+    assert (currency("da"), currency("da-DK"), currency("sv"), currency("nb")) == ("DKK", "DKK", "SEK", "NOK")
+    assert currency("en", "https://shop.example.no/p/genser") == "NOK"  # the country's domain
+    assert currency("en") is None  # no country, no language of one currency: unknown, not guessed
+
+
+def test_stock_from_the_add_to_cart_control(client):
+    def stock(control):
+        html = page(head='<meta property="og:type" content="product">', body=f"""
+          <main><div class="product"><h1>Linen cushion</h1><span class="price">€25.00</span>
+            <form action="/cart/add">{control}</form></div></main>""")
+        answer = scraped(client, "https://home.example.com/p/linen-cushion", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock('<button type="submit" class="btn">Add to bag</button>') == ("InStock", "html")
+    assert stock('<button type="submit" class="btn add-to-cart">Sold out</button>') == ("OutOfStock", "html")
+    # Disabled until a size is chosen says nothing about stock: the offered price does.
+    assert stock('<button type="submit" class="btn" disabled>In den Warenkorb</button>') == ("InStock", "price")
+
+
+def test_a_crossed_out_price_ten_times_the_price_is_another_amount(client):
+    # The state gives the compare-at price in cents beside data that gives the price in units.
+    state = {"product": {"name": "Walking shoe", "brand": "Stride", "price": 117.0, "compare_at_price": 19000}}
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Walking shoe",
+                              "offers": offer("117.00")}),
+                body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    answer = scraped(client, "https://shoes.example.com/p/walking-shoe", html)
+    assert (answer["price"], answer["list_price"]) == (117.0, None)
+    html = html.replace("19000", "190.0")
+    assert scraped(client, "https://shoes.example.com/p/walking-shoe", html)["list_price"] == 190.0
+
+
+def test_a_page_without_an_h1_names_its_product_title_by_class(client):
+    html = page(head="<title>Merino beanie – Knit Co</title>", body="""
+      <main><section class="recommendations"><div class="product-name">Wool socks</div></section>
+        <div class="pdp"><div class="pdp-title">Merino beanie</div><span class="price">£18.00</span>
+          <button class="add-to-cart">Add to basket</button></div></main>""")
+    answer = scraped(client, "https://knit.example.com/p/merino-beanie", html)
+    assert (answer["title"], answer["price"], answer["currency"], answer["availability"]) == \
+        ("Merino beanie", 18.0, "GBP", "InStock")
+
+
+def test_the_brand_printed_under_a_label_beside_the_heading(client):
+    def brand(details):
+        html = page(head='<meta property="og:type" content="product">', body=f"""
+          <main><div class="product"><h1>Citrus body lotion</h1><span class="price">8,71 €</span>{details}</div>
+          <footer><p>Brand: Shopname Ltd</p></footer></main>""")
+        return scraped(client, "https://shop.example.de/p/citrus-lotion", html)["brand"]
+
+    assert brand("<p>Marke: Weleda</p>") == "Weleda"
+    assert brand("<table><tr><th>Brand</th><td>Weleda</td></tr></table>") == "Weleda"
+    assert brand("<p>Brandy butter, a seasonal favourite</p>") is None

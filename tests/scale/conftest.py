@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app, shutdown_app
-from shared.database import DatabaseManager, PostgresDatabaseManager
+from shared.database import Database, postgres_engine, sqlite_engine
 from tests.scale.backends import POSTGRES_SKIP_REASON, REDIS_SKIP_REASON, postgres_admin_url, redis_test_url
 from tests.scale.tcp_proxy import TcpProxy
 
@@ -27,9 +27,9 @@ def redis_url(backends):
 def db(request, tmp_path):
     """An empty database of each kind: a SQLite file, and this test's PostgreSQL schema."""
     if request.param == "sqlite":
-        database = DatabaseManager(tmp_path / "scale.db")
+        database = Database(sqlite_engine(tmp_path / "scale.db"))
     else:
-        database = PostgresDatabaseManager(request.getfixturevalue("postgres_url"))
+        database = Database(postgres_engine(request.getfixturevalue("postgres_url")))
     yield database
     database.close_all()
 

@@ -7,30 +7,23 @@ import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 
-from migrations.migration_manager import translate_for_dialect
 from shared.database import IntegrityError
 
-SCHEMA = """
-CREATE TABLE items (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name VARCHAR(50) NOT NULL UNIQUE,
-    note TEXT,
-    price REAL,
-    is_sale INTEGER NOT NULL DEFAULT 0,
-    born DATE
-);
-CREATE TABLE jobs (
-    job_id VARCHAR(20) PRIMARY KEY,
-    status VARCHAR(20) NOT NULL,
-    worker VARCHAR(20)
-);
-"""
+SCHEMA = sa.MetaData()
+sa.Table("items", SCHEMA, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50),
+         nullable=False, unique=True), sa.Column("note", sa.Text), sa.Column("price", sa.Double),
+         sa.Column("is_sale", sa.Integer, nullable=False, server_default=sa.text("0")), sa.Column("born", sa.Date))
+sa.Table("jobs", SCHEMA, sa.Column("job_id", sa.String(20), primary_key=True),
+         sa.Column("status", sa.String(20), nullable=False), sa.Column("worker", sa.String(20)))
+sa.Table("counters", SCHEMA, sa.Column("name", sa.String(20), primary_key=True))
 
 
 @pytest.fixture
 def items_db(db):
-    db.execute_script(translate_for_dialect(SCHEMA, db.dialect))
+    SCHEMA.create_all(db.engine)
+    db.execute_query("INSERT INTO counters (name) VALUES ('items')")
     return db
 
 
@@ -63,7 +56,6 @@ def test_inserts_return_ids_and_queries_return_the_documented_shapes(items_db):
     first = _add(items_db, "one")
     second = _add(items_db, "two")
     assert isinstance(first, int) and second > first
-    assert items_db.get_lastrowid() == second
     assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (first,), fetch_one=True)["name"] == "one"
     assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (-1,), fetch_one=True) is None
     assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (-1,), fetch_all=True) == []
@@ -71,9 +63,7 @@ def test_inserts_return_ids_and_queries_return_the_documented_shapes(items_db):
     items_db.execute_insert("INSERT INTO jobs (job_id, status) VALUES (?, ?)", ("job-1", "queued"))
     assert items_db.execute_query("SELECT status FROM jobs WHERE job_id = ?", ("job-1",), fetch_one=True) == {
         "status": "queued"}
-    assert items_db.execute_many("INSERT INTO jobs (job_id, status) VALUES (?, ?)",
-                                 [(f"job-{n}", "queued") for n in range(2, 5)]) == 3
-    assert _count(items_db, "jobs") == 4
+    assert _count(items_db, "jobs") == 1
 
 
 def test_values_come_back_as_sqlite_stores_them(items_db):
@@ -86,13 +76,13 @@ def test_values_come_back_as_sqlite_stores_them(items_db):
     assert isinstance(totals["sales"], int)
 
 
-def test_refused_write_raises_integrity_error_and_a_caught_one_keeps_the_block_usable(items_db):
+def test_refused_write_raises_integrity_error_and_a_caught_one_under_a_savepoint_keeps_the_block(items_db):
     _add(items_db, "taken")
     with pytest.raises(IntegrityError):
         _add(items_db, "taken")
     with items_db.transaction():
         _add(items_db, "before")
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError), items_db.savepoint():
             _add(items_db, "taken")
         _add(items_db, "after")
     names = {row["name"] for row in items_db.execute_query("SELECT name FROM items", fetch_all=True)}
@@ -132,15 +122,38 @@ def test_other_threads_see_a_block_only_once_it_commits(items_db):
     assert _count(items_db) == 1
 
 
-def test_check_then_write_blocks_do_not_overshoot_a_limit_under_concurrency(items_db):
+def test_blocks_of_other_threads_run_meanwhile(items_db):
+    """No global lock: while one block waits, other blocks that touch other rows begin and commit."""
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_block():
+        with items_db.transaction():
+            _add(items_db, "slow")
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=slow_block)
+    thread.start()
+    assert inside.wait(10)
+    if items_db.dialect == "postgresql":
+        with items_db.transaction():
+            _add(items_db, "quick")
+        assert _count(items_db) == 1  # "quick" committed while "slow" is still open
+    release.set()
+    thread.join(10)
+    assert _count(items_db) == (2 if items_db.dialect == "postgresql" else 1)
+
+
+def test_check_then_write_blocks_that_lock_the_checked_row_do_not_overshoot_a_limit(items_db):
     limit, attempts = 3, 8
     barrier = threading.Barrier(attempts)
 
     def add_if_room(n):
         barrier.wait()
         with items_db.transaction():
+            assert items_db.lock_row("counters", name="items") == {"name": "items"}
             if _count(items_db) < limit:
-                time.sleep(0.02)  # widen the window in which an unserialised block would overshoot
+                time.sleep(0.02)  # widen the window in which an unlocked block would overshoot
                 _add(items_db, f"item-{n}")
 
     threads = [threading.Thread(target=add_if_room, args=(n,)) for n in range(attempts)]
@@ -153,7 +166,8 @@ def test_check_then_write_blocks_do_not_overshoot_a_limit_under_concurrency(item
 
 def test_each_queued_job_is_claimed_by_exactly_one_worker(items_db):
     job_ids = [f"job-{n:02d}" for n in range(30)]
-    items_db.execute_many("INSERT INTO jobs (job_id, status) VALUES (?, 'queued')", [(job,) for job in job_ids])
+    for job in job_ids:
+        items_db.execute_query("INSERT INTO jobs (job_id, status) VALUES (?, 'queued')", (job,))
     claims = {}
     barrier = threading.Barrier(4)
 
@@ -174,9 +188,18 @@ def test_each_queued_job_is_claimed_by_exactly_one_worker(items_db):
     assert {row["job_id"]: [row["worker"]] for row in stored} == claims
 
 
-def test_a_failing_script_leaves_nothing_behind(items_db):
+def test_lock_row_outside_a_block_is_a_mistake(items_db):
+    with pytest.raises(RuntimeError, match="inside db.transaction"):
+        items_db.lock_row("counters", name="items")
+    with items_db.transaction():
+        assert items_db.lock_row("counters", name="none") is None
+
+
+def test_a_failing_block_with_ddl_leaves_nothing_behind(items_db):
     with pytest.raises(Exception):
-        items_db.execute_script("CREATE TABLE extra (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n")
+        with items_db.transaction():
+            items_db.execute_query("CREATE TABLE extra (id INTEGER)")
+            items_db.execute_query("INSERT INTO nowhere VALUES (1)")
     assert not items_db.table_exists("extra")
     assert {"items", "jobs"} <= set(items_db.get_tables()) and items_db.table_exists("items")
     items_db.ping()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from migrations.migration_manager import discover_migrations
+from tests.foundation.test_migrations import ALL_REVISIONS
 from tests.conftest import sign_up
 from tests.scale.api_process import ROOT
 
@@ -15,13 +15,13 @@ from tests.scale.api_process import ROOT
 _MIGRATE_ON_SIGNAL = """
 import pathlib, sys, time
 from config import Settings
-from migrations.migration_manager import run_migrations
+from migrations import run_migrations
 from shared.database import create_database
 database = create_database(Settings.from_env())
 print("ready", flush=True)
 while not pathlib.Path(sys.argv[1]).exists():
     time.sleep(0.005)
-print(",".join(str(version) for version in run_migrations(database)), flush=True)
+print(",".join(run_migrations(database)), flush=True)
 database.close_all()
 """
 
@@ -50,13 +50,11 @@ def test_processes_starting_together_apply_each_migration_exactly_once(backend, 
     for process in processes:
         out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
-        applied += [int(version) for version in out.strip().split(",") if version]
-    expected = [migration.version for migration in discover_migrations()]
-    assert sorted(applied) == expected  # every version once, by whichever process got there first
+        applied.append([revision for revision in out.strip().split(",") if revision])
+    assert sorted(applied) == [[], [], ALL_REVISIONS]  # every revision once, by whichever process got there first
     app = make_app(DATABASE_URL=database_url, DATABASE_PATH=str(tmp_path / "shared.db"))
-    rows = app.extensions["db"].execute_query("SELECT version FROM schema_migrations ORDER BY version",
-                                              fetch_all=True)
-    assert [row["version"] for row in rows] == expected
+    rows = app.extensions["db"].execute_query("SELECT version_num FROM alembic_version", fetch_all=True)
+    assert rows == [{"version_num": ALL_REVISIONS[-1]}]
 
 
 def _through(proxy, url):

@@ -41,6 +41,8 @@ def test_section_name_is_normalised_and_display_name_derived(client, user):
     assert section["name"] == "rainy_days_out"
     assert section["display_name"] == "Rainy Days Out"
     assert section["sort_order"] == 5  # after the last visible section
+    sent_as_null = client.post(SECTIONS, headers=user["headers"], json={"name": "beach", "display_name": None})
+    assert sent_as_null.status_code == 201 and sent_as_null.get_json()["data"]["display_name"] == "Beach"
     # a multipart form works as well as JSON
     response = client.post(SECTIONS, headers=user["headers"], data={"name": "gym", "sort_order": "0"})
     assert response.status_code == 201 and response.get_json()["data"]["sort_order"] == 0

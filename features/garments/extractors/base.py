@@ -8,7 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from features.garments.extractors.html_heuristics import description_block, fabric_from_text, gallery_images
+from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
+                                                          images_beside_heading)
 from features.garments.extractors.values import is_color_name
 from shared.garment_utils import UNKNOWN_CATEGORY, categorize
 from shared.logger import get_logger
@@ -122,7 +123,7 @@ class BrandExtractor(ABC):
 def _fill_from_page(fields, sources, page, findings):
     """What no layer had, read from the page only then (it costs a pass over the page): the page's own
     description block, fabric stated in a description (the first layer's that states one, that block
-    last) and a gallery found by the final title."""
+    last) and a gallery found by the final title, else the images beside the main heading."""
     if not fields.get("description"):
         block = isolated(page, "description-block", lambda: description_block(page), "")
         if block:
@@ -133,7 +134,8 @@ def _fill_from_page(fields, sources, page, findings):
         if fabric:
             fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
-        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"]), [])
+        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"])
+                          or images_beside_heading(page), [])
         if images:
             fields["images"], sources["images"] = images, "html"
 
@@ -219,16 +221,19 @@ def _merge_price(findings, fields, sources):
 def _shown_price(ordered, priced):
     """The layer whose price to believe when the page's buy box shows another one than the data states: the data
     lags behind when the page crosses out the data's price beside a lower one, or when the data's offer has expired
-    (`priceValidUntil` passed) — then the buy box's price wins, from the best layer that states it too."""
+    (`priceValidUntil` passed) and another layer states the price the buy box shows (a date alone proves little:
+    shops leave old dates in place, and archived pages carry them all)."""
     visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price") and f.fields.get("for_sale")),
                    None)
     if visible is None or priced is visible:
         return priced
     stated, shown = priced.fields["price"], visible.fields["price"]
-    crossed_out = abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated
-    if not crossed_out and not (priced.fields.get("price_expired") and abs(shown - stated) >= 0.01):
-        return priced
-    return next((f for f in ordered if abs((f.fields.get("price") or 0) - shown) < 0.01), visible)
+    if abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated:
+        return visible
+    if priced.fields.get("price_expired") and abs(shown - stated) >= 0.01:
+        return next((f for f in ordered if f is not visible and abs((f.fields.get("price") or 0) - shown) < 0.01),
+                    priced)
+    return priced
 
 
 def _infer_availability(fields, sources):

@@ -9,6 +9,7 @@ sharing the deepest block with it. So the recommendation tiles, headers and foot
 in the document lose to the buy box.
 """
 import itertools
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -73,6 +74,15 @@ _CODE_LABEL_LIMIT = 60
 _CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod",
                         "num", "kód", "ürü", "sto", "var", "tuo"}
 _CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
+# Labels under which pages print the product's brand, and how they begin.
+_BRAND_LABEL = compile_pattern(
+    r"^(?:brand|brand name|marke|marque|marca|merk|marchio|märke|brändi|бренд|торговая марка|производитель|"
+    r"manufacturer|hersteller|fabricant|fabricante|producent|výrobce|gyártó|üretici|ブランド|品牌|브랜드|"
+    r"العلامة التجارية|מותג)\s*(?:[:：]\s*|$)", IGNORECASE)
+_BRAND_LABEL_PREFIXES = {"bra", "mar", "mer", "mär", "brä", "бре", "тор", "про", "man", "her", "fab", "výr", "gyá",
+                         "üre"}
+_BRAND_LABEL_SHORT_PREFIXES = {"ブラ", "品牌", "브랜", "ال", "מו"}
+_BRAND_LIMIT = 40
 # Hidden fields of the add-to-cart form that carry the product's code or price.
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
                     "articlenumber", "skuid"}
@@ -81,7 +91,8 @@ _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 def read_buy_box(page):
     """What the page shows beside its main heading: price (with the list price crossed out beside it) and
-    currency, stock, the product code, and `for_sale` when the heading has a buy box at all."""
+    currency, stock, the product code and brand printed under labels, and `for_sale` when the heading has a buy
+    box at all."""
     heading = page.main_heading
     if heading is None:
         return {}
@@ -106,7 +117,8 @@ def read_buy_box(page):
     if price is None and form is not None:
         price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    code = next((code for code, _ in _closest(_ranked(marked.labels, closeness), _labelled_code)), None)
+    labels = _ranked(marked.labels, closeness)
+    code = next((code for code, _ in _closest(labels, _labelled_code)), None)
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
@@ -114,16 +126,21 @@ def read_buy_box(page):
         "availability": stock if stock is not None else _control_availability(control),
         "sku": code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
                              if (code := parse_identifier(field.get("value")))), None),
+        "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
         "for_sale": control is not None or stock is not None or (
             price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
     }
 
 
+@dataclass
 class _Marked:
     """The elements a page marks as prices, crossed-out prices, stock messages, controls and labels, in page order."""
 
-    def __init__(self):
-        self.prices, self.listed, self.stock, self.controls, self.labels = [], [], [], [], []
+    prices: list = field(default_factory=list)
+    listed: list = field(default_factory=list)
+    stock: list = field(default_factory=list)
+    controls: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
 
 
 def _marked_elements(page, shown):
@@ -135,7 +152,7 @@ def _marked_elements(page, shown):
         marker = f"{element.get('class') or ''} {element.get('id') or ''}"
         control = tag in _CONTROL_TAGS or element.get("role") == "button" or (
             tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
-        labelled = tag in _CODE_TAGS and _may_be_code_label(element.text)
+        labelled = tag in _CODE_TAGS and _may_be_label(element.text)
         if not (tag in STRUCK_THROUGH or "rice" in marker or "tock" in marker or "vailab" in marker or control
                 or labelled) or not shown(element):
             continue
@@ -152,9 +169,11 @@ def _marked_elements(page, shown):
     return marked
 
 
-def _may_be_code_label(text):
+def _may_be_label(text):
+    """Whether a text begins like a label of a product code or brand (checked before any pattern runs)."""
     head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
-    return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES
+    return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES or head in _BRAND_LABEL_PREFIXES \
+        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES
 
 
 def _ranked(elements, closeness):
@@ -263,6 +282,16 @@ def _labelled_code(element):
         return None
     value = clean_text(own[label.end():]) or following_text(element)
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _labelled_brand(element):
+    """The brand an element prints under its label ("Brand: Gothamite", "Marke: Weleda"), or None."""
+    own = element.text.strip()
+    label = _BRAND_LABEL.match(own)
+    if not label:
+        return None
+    value = clean_text(own[label.end():]) or following_text(element)
+    return value if value and len(value) <= _BRAND_LIMIT and not money_amounts(value) else None
 
 
 def _hidden_fields(form, names):

@@ -4,6 +4,8 @@ Gallery images (named after the product in their alt text), size selectors, "Col
 composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
 other products) are skipped everywhere.
 """
+import itertools
+
 import lxml.html
 from lxml import etree
 
@@ -59,6 +61,7 @@ _CAPTION_CLASS = compile_pattern(r"(?:^|[-_\s])(?:title|label|legend|heading|nam
 _DESCRIPTION_MARKER = compile_pattern(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
                                  r"tab-description|^description$", IGNORECASE)
 _DESCRIPTION_LIMIT = 5000
+_HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
 _IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
@@ -74,15 +77,16 @@ def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
     title = h1_title(page)
     buy_box = read_buy_box(page)
+    pickers = _Pickers(page)
     return {
         **buy_box,
         # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
         "currency": buy_box.get("currency") or regional_currency(page),
         "title": title,
-        "brand": _brand(page),
+        "brand": buy_box.get("brand") or _brand(page),
         "images": gallery_images(page, title_hint or title),
-        "sizes": _sizes(page),
-        "colors": _colors(page, title_hint or title),
+        "sizes": _sizes(page, pickers),
+        "colors": _colors(page, title_hint or title, pickers),
         "fabric": _fabric(page),
         "breadcrumbs": _breadcrumbs(page),
     }
@@ -101,6 +105,20 @@ def gallery_images(page, title):
     """Images whose alt/title text names the product, then those of the product's gallery block (whose alt
     is often empty); largest rendition each, outside other products' tiles."""
     return unique(_named_images(page, title) + product_gallery(page))
+
+
+def images_beside_heading(page):
+    """The images of the smallest block around the main heading that holds any, a few levels up at most (a
+    gallery the page does not name, beside the product's name); the last resort for a product's images."""
+    heading = page.main_heading
+    for block in itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS) if heading is not None else ():
+        if block.tag in ("body", "html"):
+            return []
+        images = [img for img in block.iter("img") if not page.in_other_product(img)
+                  and not _links_to_other_page(img, page)]
+        if images:
+            return unique(_largest_rendition(img, page.base_url) for img in images)
+    return []
 
 
 def product_gallery(page):
@@ -197,10 +215,26 @@ def _brand(page):
     return None
 
 
-def _sizes(page):
+class _Pickers:
+    """The blocks of a page that may be pickers, each with what names it, named on first use (the size and the colour
+    searches walk the same blocks)."""
+
+    def __init__(self, page):
+        self.containers = page.tree.xpath("//select|//ul|//ol|//div|//fieldset")
+        self.markers = {}
+
+    def named(self):
+        """(block, what names it) in page order."""
+        for container in self.containers:
+            marker = self.markers.get(container)
+            if marker is None:
+                marker = self.markers[container] = _container_marker(container)
+            yield container, marker
+
+
+def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
-    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
-        marker = _container_marker(container)
+    for container, marker in pickers.named():
         if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
             continue
         sizes = _size_options(container)
@@ -285,8 +319,8 @@ def _is_disabled(item):
     return False
 
 
-def _colors(page, title):
-    return _labelled_color(page) or _swatch_colors(page, title)
+def _colors(page, title, pickers):
+    return _labelled_color(page) or _swatch_colors(page, title, pickers)
 
 
 def _labelled_color(page):
@@ -301,12 +335,11 @@ def _labelled_color(page):
     return []
 
 
-def _swatch_colors(page, title):
+def _swatch_colors(page, title, pickers):
     """Names of the first colour picker's swatches (title, ARIA label, data attribute or alt text), the
     selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
     title_words = set(_significant_words(title))
-    for container in page.tree.xpath("//select|//ul|//ol|//div|//fieldset"):
-        marker = _container_marker(container)
+    for container, marker in pickers.named():
         if not _COLOR_CONTAINER.search(marker) or _NOT_COLOR_CONTAINER.search(marker) or \
                 page.in_other_product(container):
             continue

@@ -19,6 +19,11 @@ REGION_CURRENCIES = {
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " : ")
 _SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
+# Languages whose speakers pay in one currency (not English, Spanish, French, German, Arabic…).
+LANGUAGE_CURRENCIES = {"ja": "JPY", "ko": "KRW", "pl": "PLN", "cs": "CZK", "hu": "HUF", "sv": "SEK", "da": "DKK",
+                       "nb": "NOK", "nn": "NOK", "tr": "TRY", "he": "ILS", "th": "THB", "vi": "VND", "uk": "UAH",
+                       "ro": "RON", "bg": "BGN", "is": "ISK", "fi": "EUR", "et": "EUR", "lv": "EUR", "lt": "EUR",
+                       "sk": "EUR", "sl": "EUR", "el": "EUR", "hr": "EUR"}
 _LOCALE_REGION = compile_pattern(r"[-_]([A-Za-z]{2})$")
 _PRICE_LABEL = compile_pattern(r"price|preis|prix|precio|prezzo|prijs|preço", IGNORECASE)
 
@@ -88,12 +93,13 @@ def _title_site_name(page):
 
 
 def regional_currency(page):
-    """The currency of the country the page is for (og:locale or html lang region, else the country domain),
-    for a price no data names the currency of ("$49", "kr 499,-"); None when the page names no country."""
-    locale = page.meta_value("og:locale") or page.tree.get("lang") or ""
-    region = _LOCALE_REGION.search(locale.strip())
+    """The currency of the country the page is for (og:locale or html lang region, else the country domain, else
+    a language spoken in one currency's countries only), for a price no data names the currency of ("$49",
+    "kr 499,-"); None when the page names no country."""
+    locale = (page.meta_value("og:locale") or page.tree.get("lang") or "").strip()
+    region = _LOCALE_REGION.search(locale)
     country = region.group(1) if region else (urlsplit(page.url).hostname or "").rsplit(".", 1)[-1]
-    return REGION_CURRENCIES.get(country.upper())
+    return REGION_CURRENCIES.get(country.upper()) or LANGUAGE_CURRENCIES.get(locale[:2].lower())
 
 
 def _twitter_label_is_price(page):

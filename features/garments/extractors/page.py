@@ -23,6 +23,9 @@ _ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globa
 MAX_STATE_SCRIPT_CHARS = 3_000_000
 _JSON = json.JSONDecoder(strict=False)
 _HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
+_TITLE_NAMED = "//*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
+_PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
+_TITLE_LIMIT = 200
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
 _NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
 _NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
@@ -187,7 +190,8 @@ class ProductPage:
     def main_heading(self):
         """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
         most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
-        h1 in the page's header that is like the title (some pages put the product's name there); None without."""
+        h1 in the page's header that is like the title (some pages put the product's name there); else the element
+        the page names as the product's title ("product-title", "pdp-name"); None without."""
         titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
@@ -198,7 +202,12 @@ class ProductPage:
         if headings:
             return max(headings, key=likeness) if len(headings) > 1 else headings[0]
         in_header = [h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
-        return max(in_header, key=likeness, default=None)
+        if in_header:
+            return max(in_header, key=likeness)
+        named = [element for element in self.tree.xpath(_TITLE_NAMED) if not self.in_other_product(element)
+                 and _PRODUCT_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
+                 and 0 < len(clean_text(element.text_content()) or "") <= _TITLE_LIMIT]
+        return max(named, key=likeness, default=None)
 
     @cached_property
     def canonical_link(self):

@@ -81,8 +81,10 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
     offers = [offer for node in nodes for offer in _offers(node)]
     price, currency, list_price, stale = _price_and_currency(offers)
+    # The product's own codes (the selected variant's first); an offer's only when it is the product's one offer.
     named = [selected, main] if selected else [main]
-    sku, mpn = product_codes(named, offers if len(offers) == 1 else [], page_url or base_url)
+    own_offers = offers if len(offers) == 1 else []
+    sku, mpn = product_codes(named, own_offers, page_url or base_url)
     return {
         "title": name,
         "brand": brand_name(main.get("brand")) or brand_name(main.get("manufacturer")),
@@ -93,8 +95,8 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "price_expired": stale,
         "sku": sku,
         "mpn": mpn,
-        "gtin": next((gtin for node in named + offers for key in _GTIN_KEYS if (gtin := parse_gtin(node.get(key)))),
-                     None),
+        "gtin": next((gtin for node in named + own_offers for key in _GTIN_KEYS
+                      if (gtin := parse_gtin(node.get(key)))), None),
         "availability": _availability(nodes, selected),
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
