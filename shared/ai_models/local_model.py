@@ -31,6 +31,7 @@ MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+_FILL_REACH = 0.5  # body units around the leftovers within which the new garments are no source for filling them
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
@@ -176,7 +177,7 @@ class _Dressing:
         leftovers = self._old_clothes(uncovered)
         if self._dressed_arms:
             leftovers = self._bare_arms(uncovered, leftovers)
-        self._fill(leftovers)
+        self._fill(leftovers, uncovered)
         return self.canvas
 
     def _old_clothes(self, uncovered):
@@ -188,19 +189,27 @@ class _Dressing:
             old = old * (1 - self._own_top)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
-    def _fill(self, leftovers):
-        """Fill the leftovers (detection size, bool) in from around them (OpenCV inpainting, in their box only)."""
+    def _fill(self, leftovers, uncovered):
+        """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them (OpenCV
+        inpainting, in their neighbourhood only): the background or skin that would show there, never the new
+        garment smeared outwards nor more of the old clothes (a gap between new trouser legs shows what is behind
+        them)."""
         if leftovers.sum() < 10:
             return
         grown = cv2.dilate(leftovers.astype(np.uint8), np.ones((3, 3), np.uint8))
-        left, top, width, height = cv2.boundingRect(grown)
+        reach = max(3, int(_FILL_REACH * self.frame.unit * self.regions.scale))
+        near = cv2.dilate(grown, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+        regions = self.regions
+        clothes = (regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)) > 0.5
+        unknown = grown | (near & (~uncovered | clothes)).astype(np.uint8)
+        left, top, width, height = cv2.boundingRect(unknown)
         margin = 6
         x0, y0 = max(0, left - margin), max(0, top - margin)
         x1, y1 = min(grown.shape[1], left + width + margin), min(grown.shape[0], top + height + margin)
         small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), (grown.shape[1], grown.shape[0]),
                            interpolation=cv2.INTER_AREA)[y0:y1, x0:x1]
         filled = np.zeros(grown.shape + (3,), np.float32)
-        filled[y0:y1, x0:x1] = cv2.inpaint(small, grown[y0:y1, x0:x1], 3, cv2.INPAINT_TELEA)
+        filled[y0:y1, x0:x1] = cv2.inpaint(small, unknown[y0:y1, x0:x1], 3, cv2.INPAINT_TELEA)
         self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled)
 
     def _bare_arms(self, uncovered, old_clothes):

@@ -283,6 +283,25 @@ def test_old_sleeves_beside_a_sleeveless_top_become_bare_arms():
     assert after < before / 2
 
 
+def test_old_clothes_beside_a_narrower_top_are_filled_from_beyond_the_clothes():
+    """What is left of the old suit beside a narrower new top is filled from what lies beyond the clothes (the
+    background, skin), not from more of the old suit nor from the new top smeared outwards."""
+    original = np.asarray(photos.astronaut_image()).astype(int)
+    suit = _suit_orange(original)
+    for colour in ((40, 140, 90), (30, 60, 200)):
+        result = _try_on(photos.astronaut_png(), GarmentInput(photos.tank_top(colour), "top"))
+        top = _painted(result, colour)
+        core = cv2.erode(top.astype(np.uint8), np.ones((5, 5), np.uint8))
+        beside = (cv2.dilate(core, np.ones((25, 25), np.uint8)) > 0) & ~top & suit
+        assert beside.sum() > 3000
+        assert _suit_orange(result)[beside].mean() < 0.05
+        assert _painted(result, colour, tolerance=90)[beside].mean() < 0.05
+
+
+def _suit_orange(image):
+    return (image[..., 0] > 150) & (image[..., 1] > 60) & (image[..., 1] < 150) & (image[..., 2] < 100)
+
+
 def test_short_sleeves_over_long_ones_cover_the_shoulder_and_leave_a_believable_arm():
     """A short-sleeved tee on someone in long sleeves: the tee's sleeve covers the whole top of the arm down from
     the shoulder; below it the old sleeve is gone and the bare arm is round and grained skin, not a flat patch."""
@@ -296,11 +315,10 @@ def test_short_sleeves_over_long_ones_cover_the_shoulder_and_leave_a_believable_
     points = [shoulder + down * along * frame.unit + across * side * frame.unit
               for along in np.linspace(0.05, 0.3, 6) for side in np.linspace(-0.08, 0.08, 5)]
     assert np.mean([_painted(result, red)[int(y), int(x)] for x, y in points]) > 0.85  # the sleeve covers the arm
-    orange = lambda image: (image[..., 0] > 150) & (image[..., 1] > 70) & (image[..., 1] < 140) & (image[..., 2] < 90)  # noqa: E731
     arm = np.zeros(original.shape[:2], np.uint8)
     cv2.line(arm, tuple(int(v) for v in shoulder), tuple(int(v) for v in elbow), 1, int(0.2 * frame.unit))
     arm = arm.astype(bool)
-    assert orange(result)[arm].sum() < 0.05 * orange(original)[arm].sum()  # no old sleeve left on the arm
+    assert _suit_orange(result)[arm].sum() < 0.05 * _suit_orange(original)[arm].sum()  # no old sleeve left on the arm
     red_, green_, blue_ = result[..., 0], result[..., 1], result[..., 2]
     bare = arm & (red_ > green_) & (green_ > blue_) & (red_ - blue_ > 25) & (red_ - green_ < 90)  # skin, not the tee
     lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2LAB)[..., 0].astype(float)
