@@ -31,7 +31,8 @@ MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
-_FILL_REACH = 0.5  # body units around the leftovers within which the new garments are no source for filling them
+_FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
+_FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
@@ -183,34 +184,42 @@ class _Dressing:
     def _old_clothes(self, uncovered):
         """What is left of the old clothes beside the new garments (detection size, bool): not what stays in front
         (the person's own top over new bottoms)."""
-        regions = self.regions
-        old = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones * uncovered
+        old = self._clothing * self._zones * uncovered
         if self._dressed_legs:
             old = old * (1 - self._own_top)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
     def _fill(self, leftovers, uncovered):
-        """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them (OpenCV
-        inpainting, in their neighbourhood only): the background or skin that would show there, never the new
-        garment smeared outwards nor more of the old clothes (a gap between new trouser legs shows what is behind
-        them)."""
+        """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
+        background or skin that would show there, never the new garment smeared outwards nor more of the old
+        clothes (a gap between new trouser legs shows what is behind them). Each leftover pixel takes the mean of
+        those sources near it, weighted by distance (normalised convolution, in the leftovers' box only): close
+        sources first, farther ones where none is close."""
         if leftovers.sum() < 10:
             return
         grown = cv2.dilate(leftovers.astype(np.uint8), np.ones((3, 3), np.uint8))
-        reach = max(3, int(_FILL_REACH * self.frame.unit * self.regions.scale))
-        near = cv2.dilate(grown, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
-        regions = self.regions
-        clothes = (regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)) > 0.5
-        unknown = grown | (near & (~uncovered | clothes)).astype(np.uint8)
-        left, top, width, height = cv2.boundingRect(unknown)
-        margin = 6
-        x0, y0 = max(0, left - margin), max(0, top - margin)
-        x1, y1 = min(grown.shape[1], left + width + margin), min(grown.shape[0], top + height + margin)
-        small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), (grown.shape[1], grown.shape[0]),
-                           interpolation=cv2.INTER_AREA)[y0:y1, x0:x1]
+        unit = self.frame.unit * self.regions.scale
+        reach = int(_FILL_REACH * unit) + 1
+        left, top, width, height = cv2.boundingRect(grown)
+        x0, y0 = max(0, left - reach), max(0, top - reach)
+        x1, y1 = min(grown.shape[1], left + width + reach), min(grown.shape[0], top + height + reach)
+        box, size = (slice(y0, y1), slice(x0, x1)), (x1 - x0, y1 - y0)
+        known = ~(grown[box].astype(bool) | ~uncovered[box] | (self._clothing[box] > 0.5))
+        # The fill is smooth: its colours are worked out at half that size.
+        half = (max(1, size[0] // 2), max(1, size[1] // 2))
+        scale_x, scale_y = self.width / grown.shape[1], self.height / grown.shape[0]
+        photo = self.canvas[int(y0 * scale_y):int(np.ceil(y1 * scale_y)), int(x0 * scale_x):int(np.ceil(x1 * scale_x))]
+        colours = cv2.resize(photo, half, interpolation=cv2.INTER_AREA)
+        known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+        (near, near_weight), (far, far_weight) = (_mean_around(colours, known, sigma * unit / 2)
+                                                  for sigma in _FILL_SCALES)
+        closeness = np.clip(near_weight / 0.1, 0, 1)[..., None]
         filled = np.zeros(grown.shape + (3,), np.float32)
-        filled[y0:y1, x0:x1] = cv2.inpaint(small, unknown[y0:y1, x0:x1], 3, cv2.INPAINT_TELEA)
-        self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled)
+        filled[box] = cv2.resize(closeness * near + (1 - closeness) * far, size, interpolation=cv2.INTER_LINEAR)
+        found = cv2.resize((far_weight > 1e-4).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+        share = np.zeros(grown.shape, np.float32)
+        share[box] = grown[box] * found  # no source within reach: left as it is
+        self._blend(cv2.GaussianBlur(share, (0, 0), 1.0), filled)
 
     def _bare_arms(self, uncovered, old_clothes):
         """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
@@ -231,7 +240,7 @@ class _Dressing:
         # from beside it), at a third of its contrast.
         lightness, inside = regions.lab[..., 0][box], sleeves[box].astype(np.float32)
         blur = 0.15 * self.frame.unit * regions.scale
-        light = cv2.GaussianBlur(lightness * inside, (0, 0), blur) / np.maximum(cv2.GaussianBlur(inside, (0, 0), blur), 1e-3)
+        light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
         lab = np.empty(light.shape + (3,), np.float32)
         lab[..., 0] = np.clip(colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across ** 2
@@ -256,9 +265,10 @@ class _Dressing:
         x0, y0 = int(left * scale_x), int(top * scale_y)
         x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
         size = (x1 - x0, y1 - y0)
-        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)[..., None]
+        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
         paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
-        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
+        self.canvas[y0:y1, x0:x1] = cv2.blendLinear(np.ascontiguousarray(self.canvas[y0:y1, x0:x1]),
+                                                    np.ascontiguousarray(paint, np.float32), 1 - share, share)
 
     # --- steps ----------------------------------------------------------------------------------
 
@@ -333,11 +343,17 @@ class _Dressing:
         return 1 + ((fine + 25) / (shade + 25) - 1) * calm
 
     @cached_property
+    def _clothing(self):
+        """What the person wears (detection size): their outline but for skin, head and hair, arms."""
+        regions = self.regions
+        return regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+
+    @cached_property
     def _own_top(self):
         """The person's own top where it hangs over their waist (detection size): it stays in front of a new
         bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
         regions = self.regions
-        clothing = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+        clothing = self._clothing
         crotch = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
         ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
         origin = self.frame.mid_shoulder * regions.scale
@@ -358,6 +374,24 @@ class _Dressing:
         sy0, sx0 = int(y0 * scale), int(x0 * scale)
         target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
         np.maximum(target, zone[:target.shape[0], :target.shape[1]], out=target)
+
+
+def _mean_around(colours, known, sigma):
+    """(The mean colour of the known pixels around each pixel, weighted by a Gaussian of `sigma` px; their weight)."""
+    weight = _smooth(known, sigma)
+    return _smooth(colours * known[..., None], sigma) / np.maximum(weight, 1e-6)[..., None], weight
+
+
+def _smooth(image, sigma):
+    """A Gaussian blur of `sigma` px; a wide one is done at a reduced size (a few pixels of sigma there), where it
+    costs a fraction and looks the same."""
+    factor = max(1, int(sigma / 3))
+    if factor == 1:
+        return cv2.GaussianBlur(image, (0, 0), sigma)
+    height, width = image.shape[:2]
+    reduced = cv2.resize(image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(reduced, (0, 0), sigma / factor)
+    return cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def _beyond_line(line, region):
