@@ -32,6 +32,7 @@ _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light ma
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
+_PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
@@ -123,6 +124,7 @@ class _Dressing:
         self._full_masks = {}
         self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
         self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
+        self._dressed_parts = set()  # "upper", "lower": the body parts whose old clothes new garments replace
 
     def put_on(self, garment, position):
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
@@ -160,6 +162,7 @@ class _Dressing:
             self._add_zone(region, alpha)
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
+        self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
 
     @staticmethod
     def _in_front(piece, garment_type):
@@ -192,7 +195,7 @@ class _Dressing:
     def _fill(self, leftovers, uncovered):
         """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
         background or skin that would show there, never the new garment smeared outwards nor more of the old
-        clothes (a gap between new trouser legs shows what is behind them). Each leftover pixel takes the mean of
+        clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes the mean of
         those sources near it, weighted by distance (normalised convolution, in the leftovers' box only): close
         sources first, farther ones where none is close."""
         if leftovers.sum() < 10:
@@ -204,7 +207,16 @@ class _Dressing:
         x0, y0 = max(0, left - reach), max(0, top - reach)
         x1, y1 = min(grown.shape[1], left + width + reach), min(grown.shape[0], top + height + reach)
         box, size = (slice(y0, y1), slice(x0, x1)), (x1 - x0, y1 - y0)
-        known = ~(grown[box].astype(bool) | ~uncovered[box] | (self._clothing[box] > 0.5))
+        # The old clothes of a body part a new garment dresses are being replaced: no source. The others stay (the
+        # trousers beside a new top's hanging tie) and may show.
+        hips = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+        depth = self._depth[box]
+        replaced = np.zeros(depth.shape, bool)
+        if "upper" in self._dressed_parts:
+            replaced |= depth < hips
+        if "lower" in self._dressed_parts:
+            replaced |= depth >= hips
+        known = ~(grown[box].astype(bool) | ~uncovered[box] | ((self._clothing[box] > 0.5) & replaced))
         # The fill is smooth: its colours are worked out at half that size.
         half = (max(1, size[0] // 2), max(1, size[1] // 2))
         scale_x, scale_y = self.width / grown.shape[1], self.height / grown.shape[0]
@@ -349,16 +361,21 @@ class _Dressing:
         return regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
 
     @cached_property
+    def _depth(self):
+        """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
+        regions = self.regions
+        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+        origin = self.frame.mid_shoulder * regions.scale
+        return ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
+
+    @cached_property
     def _own_top(self):
         """The person's own top where it hangs over their waist (detection size): it stays in front of a new
         bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
         regions = self.regions
         clothing = self._clothing
         crotch = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
-        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
-        origin = self.frame.mid_shoulder * regions.scale
-        depth = ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
-        top = clothing * own_colours(regions, "top", clothing) * (depth < crotch)
+        top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
