@@ -159,7 +159,7 @@ class _Dressing:
                                      + colour * (shading * (1 - behind))[..., None])
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
-            self._add_zone(region, alpha)
+            self._add_zone(region, alpha, upward=garment_type in UPPER_TYPES)
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
@@ -380,17 +380,22 @@ class _Dressing:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
-    def _add_zone(self, region, alpha):
-        """Remember the garment, widened sideways, as where old clothes must not show beside it."""
+    def _add_zone(self, region, alpha, upward):
+        """Remember the garment, widened sideways (and `upward`: above a top's shoulders and neckline, where the
+        collar or straps of the old top would peek out), as where old clothes must not show beside it."""
         x0, y0, x1, y1 = region
         scale = self.regions.scale
         small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
                            interpolation=cv2.INTER_AREA)
         reach = max(1, int(_OLD_CLOTHES_REACH * self.frame.unit * scale))
-        zone = cv2.dilate((small > 0.5).astype(np.uint8), np.ones((1, 2 * reach + 1), np.uint8)).astype(np.float32)
-        sy0, sx0 = int(y0 * scale), int(x0 * scale)
+        rise = min(reach if upward else 0, int(y0 * scale))
+        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
+        if rise:
+            zone = cv2.dilate(zone, np.ones((rise + 1, 1), np.uint8), anchor=(0, 0))
+        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale)
         target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
-        np.maximum(target, zone[:target.shape[0], :target.shape[1]], out=target)
+        np.maximum(target, zone[:target.shape[0], :target.shape[1]].astype(np.float32), out=target)
 
 
 def _mean_around(colours, known, sigma):
