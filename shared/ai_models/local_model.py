@@ -21,7 +21,7 @@ from shared.ai_models import DRESSING_ORDER
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.placement import (UPPER_TYPES, own_colours, place_by_anchor, place_flat_lay,
+from shared.ai_models.placement import (UPPER_TYPES, WAIST_ABOVE_HIPS, own_colours, place_by_anchor, place_flat_lay,
                                         place_on_model, required_part)
 from shared.ai_models.regions import Regions
 from shared.ai_models.warp import warp_image
@@ -209,13 +209,14 @@ class _Dressing:
         box, size = (slice(y0, y1), slice(x0, x1)), (x1 - x0, y1 - y0)
         # The old clothes of a body part a new garment dresses are being replaced: no source. The others stay (the
         # trousers beside a new top's hanging tie) and may show.
-        hips = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+        frame = self.frame
+        waist = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
         depth = self._depth[box]
         replaced = np.zeros(depth.shape, bool)
         if "upper" in self._dressed_parts:
-            replaced |= depth < hips
+            replaced |= depth < waist
         if "lower" in self._dressed_parts:
-            replaced |= depth >= hips
+            replaced |= depth >= waist
         known = ~(grown[box].astype(bool) | ~uncovered[box] | ((self._clothing[box] > 0.5) & replaced))
         # The fill is smooth: its colours are worked out at half that size.
         half = (max(1, size[0] // 2), max(1, size[1] // 2))

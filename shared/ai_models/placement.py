@@ -35,7 +35,7 @@ _EASE = 1.08  # a garment is this much wider than the body it covers
 # A garment's widths are matched to the body seen from the front, which shows less than the garment's flat width
 # (the body is round); its lengths lie along the body and show whole: they take this much more scale.
 _LENGTH_PER_WIDTH = 1.15
-_WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
@@ -121,7 +121,7 @@ def place_by_anchor(photo, garment_type, details, frame, body):
     else:
         centre, half_width = {
             "head": (frame.at(frame.mid_shoulder, down=-1.25), 0.45),
-            "belt": (frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit), 0.55),
+            "belt": (frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit), 0.55),
             "neck": (frame.at(frame.mid_shoulder, down=0.05), 0.22),
             "hip_side": (frame.at(frame.shoulders[1], 0.35, 0.45 * frame.torso_length / frame.unit), 0.28),
         }[anchor]
@@ -210,15 +210,15 @@ def _lower_points(landmarks, regions):
     """Waistband on the waist, crotch between the legs, each leg along the person's leg to its hem."""
     frame = regions.frame
     hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
-    waist_depth = (1 - _WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
+    waist_depth = (1 - WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
     measured = regions.width_across(waist_depth) or 0.0
     waist = min(max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints)
     scale = waist / landmarks.waist_width  # person px per garment px
-    waist_centre = frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
+    waist_centre = frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
     # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
-    hip_row = waist_row + _WAIST_ABOVE_HIPS * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
+    hip_row = waist_row + WAIST_ABOVE_HIPS * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
     if landmarks.crotch is not None:
         paths = [frame.leg(0), frame.leg(1)]
     else:
@@ -320,7 +320,7 @@ def _zone(regions, garment_type):
     ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
     above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
     if garment_type == "bottom":
-        return ((depth >= torso * (1 - _WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
+        return ((depth >= torso * (1 - WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
     if garment_type == "one_piece":
         return ((depth >= -0.3) & above_feet).astype(np.float32)
     if garment_type == "waist_up":
