@@ -249,6 +249,8 @@ class _Dressing:
         box = (slice(top, top + height), slice(left, left + width))
         across = regions.arm_shape((left, top, left + width, top + height))  # 0 on the bone, 1 at the arm's edge
         arm = sleeves[box] & (across < 1)
+        if not arm.any():  # what is left lies beyond any arm: filled from around it
+            return sleeves
         # The light falling on the arm: the sleeve's own lightness, smoothed over the sleeve alone (no folds, nothing
         # from beside it), at a third of its contrast.
         lightness, inside = regions.lab[..., 0][box], sleeves[box].astype(np.float32)
