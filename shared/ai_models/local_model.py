@@ -195,9 +195,9 @@ class _Dressing:
     def _fill(self, leftovers, uncovered):
         """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
         background or skin that would show there, never the new garment smeared outwards nor more of the old
-        clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes the mean of
-        those sources near it, weighted by distance (normalised convolution, in the leftovers' box only): close
-        sources first, farther ones where none is close."""
+        clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes
+        the mean of those sources near it, weighted by distance (normalised convolution, in the leftovers' box
+        only): close sources first, farther ones where none is close."""
         if leftovers.sum() < 10:
             return
         grown = cv2.dilate(leftovers.astype(np.uint8), np.ones((3, 3), np.uint8))
