@@ -41,11 +41,14 @@ def _raw_exchange(url, request_bytes):
     host, port = url.removeprefix("http://").split(":")
     answer = b""
     with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(request_bytes)
+        try:  # the server may answer and close before it has read all that was sent
+            connection.sendall(request_bytes)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
         try:
             while chunk := connection.recv(65536):
                 answer += chunk
-        except ConnectionResetError:  # the server may close before it has read all that was sent
+        except ConnectionResetError:
             pass
     head, _, body = answer.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
