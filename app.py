@@ -213,9 +213,12 @@ def main():
         app.run(host=settings.HOST, port=settings.PORT, debug=True, threaded=True, use_reloader=False)
         return
     # waitress reads each request whole before a thread takes it (slow clients cost no thread), logs no
-    # request lines (the app logs each request without its query string) and names no version.
+    # request lines (the app logs each request without its query string) and names no version. It reads
+    # 256 KB at a time rather than 8 KB: a large body then costs its I/O thread (and the interpreter lock
+    # every other request needs) a quarter of the CPU (bench/bench_body_reads.py).
     serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
-          max_request_body_size=settings.MAX_REQUEST_SIZE, ident="Because Future", clear_untrusted_proxy_headers=True)
+          max_request_body_size=settings.MAX_REQUEST_SIZE, recv_bytes=256 * 1024, ident="Because Future",
+          clear_untrusted_proxy_headers=True)
 
 
 if __name__ == "__main__":
