@@ -24,8 +24,8 @@ apart as it would distinct clients; a hostile client answered 429 tries again 0.
   shopper            one user: scrape a normal page, then a try-on (selfie + garment photo) polled to its end
 
 Reports the /health latencies, the shopper's scrapes and try-ons (done, failed, median seconds), the
-answers everyone got (and how the hostile clients' accepted try-ons ended), and the server's memory when idle and at its peak (VmHWM). Every loop stops by
-itself.
+answers everyone got (and how the hostile clients' accepted try-ons ended), and the server's memory when
+idle and at its peak (VmHWM). Every loop stops by itself.
 """
 import argparse
 import json
