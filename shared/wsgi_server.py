@@ -11,11 +11,9 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
 
+from shared.response import readable_size
+
 _CODES = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 431: "HEADERS_TOO_LARGE", 501: "NOT_IMPLEMENTED"}
-
-
-def _size(size):
-    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 class _JsonErrorTask(ErrorTask):
@@ -24,9 +22,10 @@ class _JsonErrorTask(ErrorTask):
     def execute(self):
         error, adj = self.request.error, self.channel.server.adj
         if error.code == 413:
-            message = f"Request body is larger than the limit of {_size(adj.max_request_body_size)}"
+            message = f"Request body is larger than the limit of {readable_size(adj.max_request_body_size)}"
         elif error.code == 431:
-            message = f"The request line and headers are larger than the limit of {_size(adj.max_request_header_size)}"
+            message = ("The request line and headers are larger than the limit of "
+                       f"{readable_size(adj.max_request_header_size)}")
         elif error.code == 500:
             message = "Something went wrong on our side"
         else:
