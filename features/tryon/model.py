@@ -104,17 +104,15 @@ def claim_many(db, job_ids):
     return sorted((_decode(row) for row in rows), key=lambda job: (job["created_at"], job["job_id"]))
 
 
-def set_stage(db, job_id, attempt, stage, progress):
-    """Record progress; False when the job is no longer ours (timed out, deleted)."""
+def set_stage(db, job_id, attempt, stage, progress, garments=None):
+    """Record progress, and with garments what the job found out about them (type, type_source, photo_type, in
+    input order) in the same write; False when the job is no longer ours (timed out, deleted)."""
+    garments_column = ", garments = ?" if garments is not None else ""
     return db.execute_query(
-        "UPDATE tryon_jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
-        (stage, progress, clock.timestamp(), job_id, PROCESSING, attempt)) == 1
-
-
-def set_garments(db, job_id, attempt, garments):
-    """Record what the job found out about its garments (type, type_source, photo_type), in input order."""
-    db.execute_query("UPDATE tryon_jobs SET garments = ?, updated_at = ? WHERE job_id = ? AND status = ? "
-                     "AND attempts = ?", (json.dumps(garments), clock.timestamp(), job_id, PROCESSING, attempt))
+        f"UPDATE tryon_jobs SET stage = ?, progress = ?{garments_column}, updated_at = ? "
+        "WHERE job_id = ? AND status = ? AND attempts = ?",
+        (stage, progress, *([json.dumps(garments)] if garments is not None else []), clock.timestamp(), job_id,
+         PROCESSING, attempt)) == 1
 
 
 def mark_done(db, job_id, attempt, *, result_image_path, provider):
