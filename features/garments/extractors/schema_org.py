@@ -82,7 +82,10 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     offers = [offer for node in nodes for offer in _offers(node)]
     price, currency, list_price, stale = _price_and_currency(offers)
     # The product's own codes (the selected variant's first); an offer's only when it is the product's one offer.
-    named = [selected, main] if selected else [main]
+    # One Product per size or colour and the URL names none of them: the first one's codes are a variant's, so none
+    # are read.
+    named = [selected, main] if selected else [main] if not _codes_differ(main, siblings) or \
+        _url_names(main, page_url or base_url) else []
     own_offers = offers if len(offers) == 1 else []
     sku, mpn = product_codes(named, own_offers, page_url or base_url)
     return {
@@ -95,7 +98,7 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "price_expired": stale,
         "sku": sku,
         "mpn": mpn,
-        "gtin": next((gtin for node in named + own_offers for key in _GTIN_KEYS
+        "gtin": next((gtin for node in [*named, *own_offers] for key in _GTIN_KEYS
                       if (gtin := parse_gtin(node.get(key)))), None),
         "availability": _availability(nodes, selected),
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
@@ -117,9 +120,7 @@ def main_product(products, page_url, page_title=None):
     def evidence(node):
         url = next((absolute_url(node.get(key), page_url) for key in ("url", "@id") if isinstance(node.get(key), str)),
                    None)
-        ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
-        return 2 * bool(url and _url_key(url) == page_key) + any(
-            identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
+        return 2 * bool(url and _url_key(url) == page_key) + _url_names(node, page_url)
 
     return max(products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title)))
 
@@ -133,6 +134,18 @@ def product_codes(nodes, offers, page_url):
     in_url = next((code for _, code in codes if len(code) >= 4 and code.lower() in url_text), None)
     sku = in_url or next((code for key, code in codes if key != "mpn"), None)
     return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
+
+
+def _url_names(node, page_url):
+    """Whether one of the product's codes (4 characters or more) is in the page URL."""
+    ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
+    return any(identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
+
+
+def _codes_differ(main, siblings):
+    """Whether products described beside the main one under its name carry other codes (one Product per size)."""
+    own = {parse_identifier(main.get(key)) for key in (*_SKU_KEYS, "mpn")} - {None}
+    return any(parse_identifier(node.get(key)) not in (None, *own) for node in siblings for key in (*_SKU_KEYS, "mpn"))
 
 
 def title_likeness(name, title):
