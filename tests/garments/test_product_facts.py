@@ -73,6 +73,25 @@ def test_microdata_sku_and_availability_link(client):
         assert scraped(client, "https://shop.example.com/canvas-tote", html_in_words)["availability"] == availability
 
 
+def test_rdfa_product_with_prefixed_names(client):
+    html = page(body="""
+      <div vocab="http://schema.org/" prefix="schema: http://schema.org/" typeof="schema:Product">
+        <h1 property="schema:name">Felt slippers</h1>
+        <span property="brand" typeof="Brand"><span property="name">Hutte</span></span>
+        <span property="sku">FS-12</span>
+        <div property="offers" typeof="Offer"><span property="price" content="39.90">39,90 €</span>
+          <meta property="priceCurrency" content="EUR">
+          <span property="availability" resource="http://schema.org/OutOfStock">Sold out</span></div>
+        <nav typeof="BreadcrumbList"><span property="itemListElement" typeof="ListItem">
+          <span property="name">Home</span></span></nav>
+      </div>""")
+    answer = scraped(client, "https://shop.example.com/p/felt-slippers", html)
+    assert (answer["title"], answer["brand"]) == ("Felt slippers", "Hutte")
+    assert facts(answer) == {"price": 39.9, "list_price": None, "currency": "EUR", "sku": "FS-12", "gtin": None,
+                             "availability": "OutOfStock"}
+    assert answer["field_sources"]["availability"] == "microdata"
+
+
 def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):
     state = {"props": {"pageProps": {"product": {
         "productName": "Linen shirt", "brandName": "Osterlund", "productSKU": "LS-200", "ean": "4006381333931",
