@@ -237,6 +237,11 @@ def test_stock_messages_and_controls_the_page_hides_state_nothing(client):
     assert stock('<p class="stock">Sold out</p>', disabled) == ("OutOfStock", "html")
     hidden_button = '<button type="submit" class="add-to-cart" style="display:none">Add to cart</button>'
     assert stock('<p class="stock">Sold out</p>', hidden_button) == ("OutOfStock", "html")
+    # A link named as what adds to the cart, whose href is the cart page (a script drives it), is a control.
+    scripted = '<a class="product-AddToCart-btn" href="/cart/">Add to bag</a>'
+    assert stock('<p class="outofstock-cta">Is this sold out? Tell me</p>', scripted) == ("InStock", "html")
+    assert stock('<p class="stock">Sold out</p>', '<a class="mini-cart" href="/cart/">Cart (0)</a>') == \
+        ("OutOfStock", "html")
 
 
 def test_the_sku_the_layers_agree_on_or_none(client):

@@ -47,6 +47,7 @@ _CART_TEXT = compile_pattern(
 _CART_NAME = compile_pattern(
     r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
     r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
+_ADD_TO_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now", IGNORECASE)
 _CART_TEXT_LIMIT = 60
 _LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
 _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nearest: a list of products
@@ -283,10 +284,12 @@ def _is_struck(element):
 
 def _is_cart_control(element):
     """True for a control that adds to the cart by its name or its words (not a link to the cart page), else None."""
-    if _CART_PAGE.search(element.get("href") or ""):
-        return None
     named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
                                    element.get("data-type"), element.get("aria-label"), element.get("title"))))
+    # A link to the cart page shows the cart, unless it is named as what adds to it (its href is the fallback of a
+    # control the page's script drives).
+    if _CART_PAGE.search(element.get("href") or "") and not _ADD_TO_CART_NAME.search(named):
+        return None
     if _CART_NAME.search(named):
         return True
     text = clean_text(element.get("value") or element.text_content()) or ""
