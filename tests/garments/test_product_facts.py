@@ -55,6 +55,13 @@ def test_the_code_the_url_names_wins_and_stock_is_the_products_or_the_selected_v
     answer = scraped(client, "https://shop.example.com/p/winter-boots?variant=WB-40", page(head=json_ld(group)))
     assert (answer["sku"], answer["availability"]) == ("WB-40", "OutOfStock")
     assert answer["sizes"] == [{"name": "40", "available": False}, {"name": "41", "available": True}]
+    # A variant's code run into a longer number of the URL selects nothing: the product speaks.
+    numbered = {**group, "productGroupID": "BT-7",
+                "hasVariant": [{**group["hasVariant"][0], "sku": "2345"}, {**group["hasVariant"][1], "sku": "6789"}]}
+    answer = scraped(client, "https://shop.example.com/p/boots-123456", page(head=json_ld(numbered)))
+    assert (answer["sku"], answer["availability"]) == ("BT-7", "InStock")
+    answer = scraped(client, "https://shop.example.com/p/boots-123456?size=2345", page(head=json_ld(numbered)))
+    assert (answer["sku"], answer["availability"]) == ("2345", "OutOfStock")
 
 
 def test_microdata_sku_and_availability_link(client):

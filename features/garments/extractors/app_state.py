@@ -14,8 +14,9 @@ from functools import lru_cache
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
-from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
-                                                 parse_currency, parse_gtin, parse_identifier, unique)
+from features.garments.extractors.values import (clean_multiline, clean_text, in_url, large_image_url,
+                                                 parse_availability, parse_currency, parse_gtin, parse_identifier,
+                                                 unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
@@ -121,7 +122,7 @@ def read_node(node, base_url, page_url=""):
         "price": price,
         "currency": currency,
         "list_price": next((listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None),
-        "sku": next((code for code in codes if len(code) >= 4 and code.lower() in url_text), None) or next(
+        "sku": next((code for code in codes if in_url(code, url_text)), None) or next(
             iter(codes), None),
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
@@ -192,7 +193,7 @@ def _selection_bonus(node, key, parent, url_text):
     """Prefer the selected product: its id in the page URL, or its key named by the parent."""
     identifiers = [key] + [node.get(name) for name in ("id", "sku", "code", "articleCode", "productId")]
     bonus = 0
-    if any(isinstance(value, (str, int)) and len(str(value)) >= 5 and str(value).lower() in url_text
+    if any(isinstance(value, (str, int)) and in_url(value, url_text, min_length=5)
            for value in identifiers):
         bonus += 3
     if isinstance(key, str) and isinstance(parent, dict) and key in {str(v) for v in parent.values() if isinstance(v, str)}:
@@ -253,7 +254,7 @@ def _url_selected_variant(node, url_text):
         for element in elements if isinstance(elements, list) else []:
             identifiers = [str(identifier).lower() for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
                            if isinstance(identifier, (str, int))] if isinstance(element, dict) else []
-            if any(len(identifier) >= 4 and identifier in url_text for identifier in identifiers):
+            if any(in_url(identifier, url_text) for identifier in identifiers):
                 return element
     return None
 

@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
-from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
+from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, in_url, large_image_url,
                                                  parse_availability, parse_currency, parse_gtin, parse_identifier,
                                                  parse_price, plausible_price, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -131,15 +131,16 @@ def product_codes(nodes, offers, page_url):
     url_text = unquote(page_url or "").lower()
     codes = [(key, code) for node in [*nodes, *offers] for key in (*_SKU_KEYS, "mpn")
              if (code := parse_identifier(node.get(key)))]
-    in_url = next((code for _, code in codes if len(code) >= 4 and code.lower() in url_text), None)
-    sku = in_url or next((code for key, code in codes if key != "mpn"), None)
+    named = next((code for _, code in codes if in_url(code, url_text)), None)
+    sku = named or next((code for key, code in codes if key != "mpn"), None)
     return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
 
 
 def _url_names(node, page_url):
     """Whether one of the product's codes (4 characters or more) is in the page URL."""
     ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
-    return any(identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
+    url_text = unquote(page_url or "").lower()
+    return any(identifier and in_url(identifier, url_text) for identifier in ids)
 
 
 def _codes_differ(main, siblings):
@@ -176,7 +177,7 @@ def selected_variant(variants, page_url):
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
         if {value for _, value in page_query} & set(ids) or any(query and query <= page_query for query in queries):
             return 1000
-        return max((len(identifier) for identifier in ids if len(identifier) >= 4 and identifier in url_text), default=0)
+        return max((len(identifier) for identifier in ids if in_url(identifier, url_text)), default=0)
 
     best = max(variants, key=evidence, default=None)
     return best if best is not None and evidence(best) else None

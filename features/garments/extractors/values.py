@@ -52,7 +52,8 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
     r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
 IN_STOCK_WORDS = compile_pattern(
-    r"in stock|available|auf lager|vorrätig|lieferbar|verfügbar|en stock|en existencia|in magazzino|in voorraad|disponible|disponibil|op voorraad|leverbaar|"
+    r"in stock|available|auf lager|vorrätig|lieferbar|verfügbar|en stock|en existencia|in magazzino|in voorraad|"
+    r"disponible|disponibil|op voorraad|leverbaar|"
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"متوفر|במלאי", IGNORECASE)
@@ -244,6 +245,22 @@ def parse_identifier(value):
     if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
         return None
     return text
+
+
+def in_url(code, url_text, min_length=4):
+    """Whether a code of `min_length` characters or more is in a lower-cased URL as a part of its own, not run into
+    other letters or digits: "/p/shirt-ab1234.html" names "ab1234", "/p/123456" does not name "2345" (a variant's
+    id inside the product's would select that variant)."""
+    code = str(code).lower()
+    if len(code) < min_length:
+        return False
+    start = url_text.find(code)
+    while start >= 0:
+        end = start + len(code)
+        if (start == 0 or not url_text[start - 1].isalnum()) and (end == len(url_text) or not url_text[end].isalnum()):
+            return True
+        start = url_text.find(code, start + 1)
+    return False
 
 
 def parse_gtin(value):
