@@ -576,3 +576,32 @@ def test_product_group_variant_selected_by_the_query_of_its_offer_url(client):
              "hasVariant": [variant("Green", "S", "199"), variant("Navy", "S", "179"), variant("Navy", "M", "179")]}
     product = product_of(scrape(client, "https://shop.example.com/coat?color=navy&size=m", html=page(head=json_ld(group))))
     assert (product["price"], product["colors"]) == (179.0, ["Navy", "Green"])
+
+
+def test_graph_nodes_linked_by_id_references(client):
+    # An @graph (Yoast-style) links its nodes by @id: the group's variants, offers, brand and image are nodes of
+    # their own beside it, and the variants are not products of their own.
+    base = "https://shop.example.com/p/wool-hat"
+
+    def variant(code, colour):
+        return {"@type": "Product", "@id": f"{base}#{code}", "name": f"Wool hat {colour}", "sku": code, "color": colour,
+                "offers": {"@id": f"{base}#offer-{code}"}}
+
+    graph = [
+        {"@type": "WebPage", "@id": base, "primaryImageOfPage": {"@id": f"{base}#image"}},
+        {"@type": "ImageObject", "@id": f"{base}#image", "contentUrl": "https://cdn.example.com/hat.jpg"},
+        {"@type": "Brand", "@id": "https://shop.example.com/#brand", "name": "Fjellull"},
+        {"@type": "ProductGroup", "@id": f"{base}#group", "name": "Wool hat", "productGroupID": "WH-1",
+         "brand": {"@id": "https://shop.example.com/#brand"}, "image": {"@id": f"{base}#image"},
+         "hasVariant": [{"@id": f"{base}#WH-1-GRY"}, {"@id": f"{base}#WH-1-RED"}]},
+        variant("WH-1-GRY", "Grey"), variant("WH-1-RED", "Red"),
+        {**offer("29.00", "OutOfStock"), "@id": f"{base}#offer-WH-1-GRY"},
+        {**offer("29.00"), "@id": f"{base}#offer-WH-1-RED"},
+    ]
+    html = page(head=json_ld({"@context": "https://schema.org", "@graph": graph}))
+    product = product_of(scrape(client, base, html=html))
+    assert (product["title"], product["brand"], product["sku"]) == ("Wool hat", "Fjellull", "WH-1")
+    assert (product["price"], product["currency"], product["availability"]) == (29.0, "EUR", "InStock")
+    assert product["images"] == ["https://cdn.example.com/hat.jpg"]
+    selected = product_of(scrape(client, f"{base}?variant=WH-1-GRY", html=html))
+    assert (selected["sku"], selected["availability"], selected["colors"][0]) == ("WH-1-GRY", "OutOfStock", "Grey")

@@ -31,6 +31,8 @@ _SKU_KEYS = ("sku", "productID", "productGroupID")
 _GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn", "identifier", "productID")
 _NOT_PAID_PRICE = compile_pattern(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE)
 _MAX_DEPTH = 12
+# Keys whose value may be a reference to another node of the page's data.
+_REFERENCE_KEYS = ("offers", "brand", "manufacturer", "image", "hasVariant", "model", "isVariantOf")
 _SIZE_LABEL = compile_pattern(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
                               r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", IGNORECASE)
 _WORD = compile_pattern(r"\w+")
@@ -68,15 +70,20 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     none is named by the URL; a variant the URL selects (`?variant=…`, its SKU) gives price, colour
     and image first.
     """
-    products = [node for document in documents for node, key in iter_nodes(document)
+    index = _node_index(documents)
+    products = [_resolved(node, index) for document in documents for node, key in iter_nodes(document)
                 if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model", "itemoffered")]
+    # Variants a group lists by reference ({"hasVariant": [{"@id": "#v1"}]}) sit beside it in the graph.
+    listed = {item.get("@id") for node in products for key in ("hasVariant", "model")
+              for item in _as_list(node.get(key)) if isinstance(item, dict) and isinstance(item.get("@id"), str)}
+    products = [node for node in products if node.get("@id") not in listed] or products
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
     main = main_product(products, page_url or base_url, page_title)
     name = clean_text(main.get("name"))
     siblings = [node for node in products if node is not main and clean_text(node.get("name")) in (name, None)]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
-    variants = [node for node in variants if isinstance(node, dict)]
+    variants = [_resolved(node, index) for node in variants if isinstance(node, dict)]
     selected = selected_variant(variants, page_url or base_url)
     nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
     offers = [offer for node in nodes for offer in _offers(node)]
@@ -109,6 +116,33 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "canonical_url": absolute_url(main.get("url"), base_url),
         "breadcrumbs": read_breadcrumbs(documents),
     }
+
+
+def _node_index(documents):
+    """The page's schema.org nodes by their @id (nodes that say more than their id)."""
+    return {node["@id"]: node for document in documents for node, _ in iter_nodes(document)
+            if isinstance(node.get("@id"), str) and len(node) > 1}
+
+
+def _resolved(node, index):
+    """The node with the references under the keys read ({"offers": {"@id": "#offer"}}, an @graph's way of linking
+    its nodes) replaced by the nodes they name."""
+    if not index or not any(key in node for key in _REFERENCE_KEYS):
+        return node
+    resolved = dict(node)
+    for key in _REFERENCE_KEYS:
+        value = node.get(key)
+        if value is not None:
+            resolved[key] = [_referenced(item, index) for item in value] if isinstance(value, list) \
+                else _referenced(value, index)
+    return resolved
+
+
+def _referenced(value, index):
+    """The node a reference-only object names ({"@id": "#brand"}), else the value itself."""
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
 
 
 def main_product(products, page_url, page_title=None):
