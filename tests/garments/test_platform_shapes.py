@@ -605,3 +605,15 @@ def test_graph_nodes_linked_by_id_references(client):
     assert product["images"] == ["https://cdn.example.com/hat.jpg"]
     selected = product_of(scrape(client, f"{base}?variant=WH-1-GRY", html=html))
     assert (selected["sku"], selected["availability"], selected["colors"][0]) == ("WH-1-GRY", "OutOfStock", "Grey")
+
+
+def test_app_state_variant_the_url_selects_by_a_short_query_value(client):
+    state = {"props": {"pageProps": {"product": {
+        "id": 9120, "name": "Canvas sneaker", "brand": "Tread", "sku": "CS-9", "price": 59.0, "currency": "EUR",
+        "variants": [{"id": 46, "sku": "CS-9-41", "size": "41", "available": True},
+                     {"id": 47, "sku": "CS-9-42", "size": "42", "available": False}]}}}}
+    html = page(body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/p/canvas-sneaker?variant=47", html=html))
+    assert (product["sku"], product["availability"]) == ("CS-9-42", "OutOfStock")
+    product = product_of(scrape(client, "https://shop.example.com/p/canvas-sneaker", html=html))
+    assert (product["sku"], product["availability"]) == ("CS-9", "InStock")

@@ -7,7 +7,7 @@ most like *this* product (a name plus sizes, prices, images…, preferring nodes
 the page URL and skipping recommendation subtrees), and fields are read from it by the key names
 shops actually use.
 """
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from functools import lru_cache
 
@@ -248,13 +248,15 @@ def _price(node):
 
 
 def _url_selected_variant(node, url_text):
-    """The element of the node's variant lists whose id, SKU or code the page URL names (`?variant=4471`)."""
+    """The element of the node's variant lists whose id, SKU or code the page URL names: a query value of any length
+    (`?variant=47`), else a part of the URL of 4 characters or more (`/p/shirt-ab1234`)."""
+    query_values = {value for _, value in parse_qsl(urlsplit(url_text).query)}
     for _, value in _get(node, VARIANT_KEYS):
         elements = list(value.values()) if isinstance(value, dict) else value
         for element in elements if isinstance(elements, list) else []:
             identifiers = [str(identifier).lower() for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
                            if isinstance(identifier, (str, int))] if isinstance(element, dict) else []
-            if any(in_url(identifier, url_text) for identifier in identifiers):
+            if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
                 return element
     return None
 
