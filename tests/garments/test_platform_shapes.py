@@ -617,3 +617,15 @@ def test_app_state_variant_the_url_selects_by_a_short_query_value(client):
     assert (product["sku"], product["availability"]) == ("CS-9-42", "OutOfStock")
     product = product_of(scrape(client, "https://shop.example.com/p/canvas-sneaker", html=html))
     assert (product["sku"], product["availability"]) == ("CS-9", "InStock")
+
+
+def test_sap_commerce_base_product_not_purchasable_itself_but_in_stock(client):
+    def stock(level):
+        state = {"product": {"code": "300441", "name": "Merino cardigan", "manufacturer": "Lanark",
+                             "price": {"currencyIso": "EUR", "value": 79.0, "formattedValue": "€79.00"},
+                             "purchasable": False, "stock": {"stockLevelStatus": level},
+                             "images": [{"url": "https://cdn.example.com/300441.jpg", "format": "zoom"}]}}
+        html = page(body=f"<script>window.__STATE__ = {json.dumps(state)};</script>")
+        return product_of(scrape(client, "https://shop.example.com/p/300441", html=html))["availability"]
+
+    assert (stock("inStock"), stock("lowStock"), stock("outOfStock")) == ("InStock", "InStock", "OutOfStock")

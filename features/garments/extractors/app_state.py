@@ -39,9 +39,11 @@ SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localiz
                    "sizedescription", "sizevalue", "sizetitle")
 GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
 SIZE_CODE_KEYS = ("size", "codesize")
-AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "issalable", "ispurchasable", "purchasable",
-                     "availability", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "isinstock",
-                     "stockstatus")
+# Stock flags first; whether the item can be bought as it stands last (a product sold by its variants says it cannot:
+# SAP Commerce's base product is not "purchasable" while its sizes are in stock).
+AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "isinstock", "availability", "stockstatus",
+                     "stocklevelstatus", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "issalable",
+                     "ispurchasable", "purchasable")
 # A product's own stock flag; its `quantity` is as often the quantity a shopper would add to the cart.
 PRODUCT_AVAILABILITY_KEYS = tuple(key for key in AVAILABILITY_KEYS if key != "quantity")
 COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
@@ -325,8 +327,8 @@ def _sizes(variants):
 def _availability(item, keys=AVAILABILITY_KEYS):
     for _, value in _get(item, keys):
         if isinstance(value, dict):
-            value = next((v for _, v in _get(value, ("stocklevel", "available", "quantity", "availabletoorder"))),
-                         None)
+            value = next((v for _, v in _get(value, ("stocklevelstatus", "status", "stocklevel", "available", "quantity",
+                                                     "availabletoorder"))), None)
         available = parse_availability(value)
         if available is not None:
             return available
