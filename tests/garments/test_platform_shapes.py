@@ -437,6 +437,7 @@ def test_bigcommerce_stencil_bcdata_product_view_and_option_labels(client):
     product = product_of(scrape(client, "https://store.example.com/linen-shirt/", html=html))
     assert (product["title"], product["brand"], product["price"], product["currency"]) == \
         ("Linen Shirt", "Osterlund", 49.0, "USD")
+    assert (product["sku"], product["availability"]) == ("LS-112", "InStock")
     assert product["category"] == "shirt"
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
     assert product["colors"] == ["Navy", "Sand"]
@@ -629,3 +630,14 @@ def test_sap_commerce_base_product_not_purchasable_itself_but_in_stock(client):
         return product_of(scrape(client, "https://shop.example.com/p/300441", html=html))["availability"]
 
     assert (stock("inStock"), stock("lowStock"), stock("outOfStock")) == ("InStock", "InStock", "OutOfStock")
+
+
+def test_prestashop_17_product_details_data_with_reference_and_stock(client):
+    details = {"id_product": "8", "name": "Hummingbird cushion", "reference": "demo_8", "price": "€18.90",
+               "price_amount": 18.9, "description": "<p>Cushion with a removable cover.</p>", "quantity": 0, "availability": "unavailable", "availability_message": "Out-of-Stock",
+               "ean13": "", "category_name": "Home accessories"}
+    html = page(body=f"""<h1>Hummingbird cushion</h1>
+      <div id="product-details" data-product='{html_escape(json.dumps(details), quote=True)}'></div>""")
+    product = product_of(scrape(client, "https://shop.example.com/home/8-hummingbird-cushion.html", html=html))
+    assert (product["title"], product["sku"], product["availability"]) == \
+        ("Hummingbird cushion", "demo_8", "OutOfStock")

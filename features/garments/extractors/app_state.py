@@ -29,7 +29,8 @@ LIST_PRICE_KEYS = ("listprice", "originalprice", "regularprice", "wasprice", "co
                    "strikethroughprice", "crossedprice", "crossedoutprice", "rrp", "msrp", "recommendedretailprice",
                    "previousprice", "pricebefore", "fullprice", "initialprice")
 SKU_KEYS = ("sku", "skuid", "skucode", "productsku", "articlenumber", "articleno", "articlecode", "itemnumber",
-            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber")
+            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber",
+            "reference")
 MPN_KEYS = ("mpn", "manufacturerpartnumber", "partnumber", "manufacturersku", "modelnumber")
 GTIN_KEYS = ("gtin", "gtin13", "gtin14", "gtin12", "gtin8", "ean", "ean13", "eancode", "upc", "barcode", "isbn",
              "isbn13")
