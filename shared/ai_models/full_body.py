@@ -7,39 +7,19 @@ needs the hips.
 person at all is left to the model, which says what is wrong with it). The answer for a photo is
 remembered (shoppers try many garments on the same avatar), so the pose runs once per photo per process.
 """
-import hashlib
-import threading
-from collections import OrderedDict
-
 import numpy as np
 
+from shared.ai_models.per_image import remembered_per_image
 from shared.image_processing import load_image
 
 # Garments the local model cannot place without the hips (tops hang from the shoulders).
 NEEDS_HIPS = ("bottom", "one_piece", "shoes")
 _DETECTION_SIZE = 640
-_REMEMBERED = 256
-
-_answers = OrderedDict()
-_answers_lock = threading.Lock()
 
 
+@remembered_per_image(256)
 def shows_hips(image):
     """False when the photo shows a person but neither of their hips."""
-    key = hashlib.sha256(image).digest()
-    with _answers_lock:
-        if key in _answers:
-            _answers.move_to_end(key)
-            return _answers[key]
-    answer = _detect_hips(image)
-    with _answers_lock:
-        _answers[key] = answer
-        while len(_answers) > _REMEMBERED:
-            _answers.popitem(last=False)
-    return answer
-
-
-def _detect_hips(image):
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
     from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body
     body = Body(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB")))

@@ -5,9 +5,6 @@ the garment locally) and by the local model to cut the garment out. A flat-lay g
 its plain background as one solid shape and its type read from that outline (silhouette.py); a photo
 of a model wearing it is recognised by the model's pose.
 """
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +13,7 @@ import numpy as np
 
 from shared.ai_models import masks
 from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
+from shared.ai_models.per_image import remembered_per_image
 from shared.ai_models.silhouette import Outline
 from shared.image_processing import load_image
 
@@ -62,32 +60,9 @@ class GarmentPhoto:
         return None
 
 
+@remembered_per_image(_CACHE_SIZE)
 def read_garment_photo(image):
     """The photo's analysis, shared by the pipeline and the local model (the last few are kept)."""
-    key = hashlib.blake2b(image, digest_size=16).digest()
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    photo = _analyse(image)
-    with _cache_lock:
-        _cache[key] = photo
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return photo
-
-
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def forget_photos():
-    """Drop every remembered reading (benchmarks measure a photo read afresh)."""
-    with _cache_lock:
-        _cache.clear()
-
-
-def _analyse(image):
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
     model = Body(rgb)

@@ -3,6 +3,7 @@
     with ShopServer() as shop:
         shop.url("/pages/jsonld_graph")       # http://127.0.0.1:<port>/pages/jsonld_graph
         shop.requests                         # [{"path", "headers"}] of every request, in order
+        shop.dropped                          # paths of requests the client hung up on before the answer ended
 
 Pages live in shop_pages/ beside this file (our own, hand-written); `{{BASE}}` and `{{HOST}}` in
 them become this server's address. Routes:
@@ -11,7 +12,8 @@ them become this server's address. Routes:
   /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
   /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
                                 are 400×400 noise, several hundred KB as PNG; "huge-<W>x<H>…" names are that
-                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000)
+                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000;
+                                "padded-<N>mb.png" is a small PNG followed by N MB of zeros)
   /not-an-image                 an HTML page where an image was expected
   /status/<code>                that status; 403/429/503 carry a bot-challenge page
   /bot-wall                     a bot challenge answered with 200
@@ -64,6 +66,14 @@ def huge_image(width, height, image_format):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
+@functools.lru_cache(maxsize=2)
+def padded_png(megabytes):
+    """A 60×90 PNG followed by `megabytes` MB of zeros: an image that costs its size to download, not to decode."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 90), (120, 130, 140)).save(buffer, "PNG")
+    return buffer.getvalue() + bytes(megabytes * 1024 * 1024)
+
+
 def padded_page(html, kilobytes):
     """The page with about `kilobytes` KB of ordinary markup added (a long list of related products): a page that
     is costly to read only because it is large."""
@@ -80,6 +90,7 @@ class ShopServer(LoopbackServer):
         super().__init__(tls=tls)
         self._lock = threading.Lock()
         self.requests = []
+        self.dropped = []  # paths of requests whose client hung up before the whole answer was sent
 
     def page_html(self, name):
         """A page's HTML as this server serves it (for tests that send it as client HTML)."""
@@ -88,6 +99,10 @@ class ShopServer(LoopbackServer):
     def count(self, path):
         with self._lock:
             return sum(1 for request in self.requests if request["path"] == path)
+
+    def dropped_count(self, path):
+        with self._lock:
+            return self.dropped.count(path)
 
     def _render(self, file):
         return file.read_text(encoding="utf-8").replace("{{BASE}}", self.base_url).replace("{{HOST}}", self.host)
@@ -104,7 +119,8 @@ class ShopServer(LoopbackServer):
                 try:
                     self._route(urlsplit(self.path))
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    with shop._lock:
+                        shop.dropped.append(self.path)
 
             def _route(self, parts):
                 path, query = parts.path, parse_qs(parts.query)
@@ -167,6 +183,8 @@ class ShopServer(LoopbackServer):
 
             def _image(self, path):
                 name = path.rsplit("/", 1)[-1]
+                if name.startswith("padded-"):  # padded-<N>mb.png: a small PNG followed by N MB of zeros
+                    return self._send(200, padded_png(int(name.split("-")[1].split("mb")[0])), "image/png")
                 if name.startswith("huge-"):
                     width, height = (int(side) for side in name.split("-")[1].split(".")[0].split("x"))
                     image_format = "png" if name.endswith(".png") else "jpeg"
