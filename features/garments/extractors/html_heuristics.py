@@ -126,10 +126,10 @@ def product_gallery(page):
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
     inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
-                  if _in_gallery(img, inside) and not page.in_other_product(img) and not _links_to_other_page(img, page))
+                  if _in_gallery(page, img, inside) and not page.in_other_product(img) and not _links_to_other_page(img, page))
 
 
-def _in_gallery(img, inside):
+def _in_gallery(page, img, inside):
     """Whether a block around the image is marked as a gallery; `inside` remembers the answer for each
     block on the way up, so images in the same block are settled by their first common ancestor."""
     path, found = [], False
@@ -138,7 +138,7 @@ def _in_gallery(img, inside):
             found = inside[block]
             break
         path.append(block)
-        if _GALLERY_CONTAINER.search(f"{block.get('class', '')} {block.get('id', '')}"):
+        if page.marked(_GALLERY_CONTAINER, f"{block.get('class', '')} {block.get('id', '')}"):
             found = True
             break
     inside.update(dict.fromkeys(path, found))
@@ -220,6 +220,7 @@ class _Pickers:
     searches walk the same blocks)."""
 
     def __init__(self, page):
+        self.page = page
         self.containers = page.tree.xpath("//select|//ul|//ol|//div|//fieldset")
         self.markers = {}
 
@@ -228,14 +229,15 @@ class _Pickers:
         for container in self.containers:
             marker = self.markers.get(container)
             if marker is None:
-                marker = self.markers[container] = _container_marker(container)
+                marker = self.markers[container] = _container_marker(self.page, container)
             yield container, marker
 
 
 def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
     for container, marker in pickers.named():
-        if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
+        if not page.marked(_SIZE_CONTAINER, marker) or page.marked(_NOT_SIZE_CONTAINER, marker) or \
+                page.in_other_product(container):
             continue
         sizes = _size_options(container)
         if sizes:
@@ -244,13 +246,13 @@ def _sizes(page, pickers):
                             if not page.in_other_product(item)])
 
 
-def _container_marker(container):
+def _container_marker(page, container):
     """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
     leading title element (Shopware's `product-detail-configurator-group-title`)."""
     attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
                                                    "data-testid")]
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
-    titled = [first] if first is not None and _CAPTION_CLASS.search(first.get("class") or "") else []
+    titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
     captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label") + titled]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
@@ -340,7 +342,7 @@ def _swatch_colors(page, title, pickers):
     selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
     title_words = set(_significant_words(title))
     for container, marker in pickers.named():
-        if not _COLOR_CONTAINER.search(marker) or _NOT_COLOR_CONTAINER.search(marker) or \
+        if not page.marked(_COLOR_CONTAINER, marker) or page.marked(_NOT_COLOR_CONTAINER, marker) or \
                 page.in_other_product(container):
             continue
         swatches = [(name, _is_selected(element)) for element in
@@ -390,7 +392,7 @@ def _labelled_fabric(page):
 
 def _fabric_by_class(page):
     for element in page.tree.xpath("//*[@class]"):
-        if _FABRIC_CLASS.search(element.get("class", "")) and not page.in_other_product(element):
+        if page.marked(_FABRIC_CLASS, element.get("class", "")) and not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and _PERCENTAGE.search(text):
                 fabric = parse_composition(text)
@@ -432,7 +434,7 @@ def description_block(page):
 def _breadcrumbs(page):
     for container in page.tree.xpath("//*[@class or @id or @aria-label]"):
         marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("aria-label"))))
-        if not _BREADCRUMB.search(marker) or container.tag in ("li", "a", "span"):
+        if not page.marked(_BREADCRUMB, marker) or container.tag in ("li", "a", "span"):
             continue
         items = container.xpath(".//li") or container.xpath(".//a")
         names = unique(clean_text(item.text_content()) for item in items)

@@ -48,13 +48,28 @@ class ProductPage:
     def __init__(self, url, html_text):
         self.url = url
         self.html = html_text
+        self._searched = {}
+
+    def marked(self, pattern, marker):
+        """Whether `pattern` finds anything in `marker` (an element's class, id, label…), remembered for this page:
+        a page repeats a few hundred class names over thousands of elements, and each layer asks about them."""
+        key = (pattern, marker)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = pattern.search(marker) is not None
+        return found
 
     @cached_property
     def tree(self):
         try:
-            return lxml.html.document_fromstring(self.html or "<html></html>")
+            tree = lxml.html.document_fromstring(self.html or "<html></html>")
         except (etree.ParserError, ValueError):
-            return lxml.html.document_fromstring("<html></html>")
+            tree = lxml.html.document_fromstring("<html></html>")
+        # Every layer walks the tree again. lxml makes a Python object for a node each time one is reached
+        # (and lxml.html picks its class in Python), unless the node already has one: holding them all for
+        # the page's life makes each later walk only a lookup.
+        self._nodes = list(tree.iter())
+        return tree
 
     @cached_property
     def base_url(self):
@@ -178,11 +193,11 @@ class ProductPage:
     @cached_property
     def _other_product_elements(self):
         marked = set()
-        for node in self.tree.iter():
-            if not isinstance(node.tag, str) or node in marked or node.tag in ("html", "body", "main"):
+        for node in self.tree.iter(etree.Element):
+            if node in marked or node.tag in ("html", "body", "main"):
                 continue
-            if node.tag in ("header", "footer", "nav") or _OTHER_PRODUCTS.search(
-                    f"{node.get('class', '')} {node.get('id', '')}"):
+            if node.tag in ("header", "footer", "nav") or self.marked(
+                    _OTHER_PRODUCTS, f"{node.get('class', '')} {node.get('id', '')}"):
                 marked.update(node.iter())
         return marked
 
