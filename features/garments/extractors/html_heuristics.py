@@ -253,7 +253,8 @@ def _container_marker(page, container):
                                                    "data-testid")]
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
     titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
-    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label") + titled]
+    captions = [clean_text(caption.text_content()) for caption in
+                [child for child in container if child.tag in ("legend", "label")] + titled]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
