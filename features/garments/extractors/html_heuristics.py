@@ -51,6 +51,7 @@ _MATERIALS_ONLY = compile_pattern(
     rf"|[,;/&+.()-]))+\s*$", IGNORECASE)
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
+_BRAND_CASE = str.maketrans("BRAND", "brand")  # what XPath's translate() lowered before the class is looked at
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
 _GALLERY_CONTAINER = compile_pattern(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
@@ -206,7 +207,8 @@ def h1_title(page):
 
 
 def _brand(page):
-    for element in page.tree.xpath("//*[@data-brand or contains(translate(@class,'BRAND','brand'),'brand')]"):
+    for element in page.named_elements(lambda naming: naming.data_brand is not None
+                                       or "brand" in (naming.class_ or "").translate(_BRAND_CASE)):
         if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
             continue
         text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
@@ -392,8 +394,9 @@ def _labelled_fabric(page):
 
 
 def _fabric_by_class(page):
-    for element in page.tree.xpath("//*[@class]"):
-        if page.marked(_FABRIC_CLASS, element.get("class", "")) and not page.in_other_product(element):
+    for element in page.named_elements(lambda naming: naming.class_ is not None
+                                       and page.marked(_FABRIC_CLASS, naming.class_)):
+        if not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and _PERCENTAGE.search(text):
                 fabric = parse_composition(text)
@@ -422,7 +425,8 @@ def _fabric_from_line(line):
 def description_block(page):
     """Text of the first block the page marks as the product's description (class or id), outside other products."""
     # "escription" without its first letter finds "product-description" and "productDescription" alike.
-    for element in page.tree.xpath("//*[contains(@class, 'escription') or contains(@id, 'escription')]"):
+    for element in page.named_elements(lambda naming: "escription" in (naming.class_ or "")
+                                       or "escription" in (naming.id or "")):
         if element.tag in ("meta", "script", "style", "body", "html", "main", "form") or page.in_other_product(element):
             continue
         if any(_DESCRIPTION_MARKER.search(name) for name in (element.get("class", "") + " " + element.get("id", "")).split()):
@@ -433,9 +437,9 @@ def description_block(page):
 
 
 def _breadcrumbs(page):
-    for container in page.tree.xpath("//*[@class or @id or @aria-label]"):
-        marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("aria-label"))))
-        if not page.marked(_BREADCRUMB, marker) or container.tag in ("li", "a", "span"):
+    for container in page.named_elements(lambda naming: page.marked(
+            _BREADCRUMB, " ".join(filter(None, (naming.class_, naming.id, naming.aria_label))))):
+        if container.tag in ("li", "a", "span"):
             continue
         items = container.xpath(".//li") or container.xpath(".//a")
         names = unique(clean_text(item.text_content()) for item in items)
