@@ -8,7 +8,6 @@ import pkgutil
 import time
 import uuid
 
-import waitress
 from flask import Flask, g, request
 from flask_cors import CORS
 from flask_limiter.errors import RateLimitExceeded
@@ -27,6 +26,7 @@ from shared.request_data import apply_json_limit
 from shared.response import error_response, error_response_from_exception, security_headers, success_response
 from shared.storage import create_storage
 from shared.text_patterns import compile_pattern
+from shared.wsgi_server import serve
 from shared.validators import MAX_SQL_INTEGER
 
 _REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -214,9 +214,8 @@ def main():
         return
     # waitress reads each request whole before a thread takes it (slow clients cost no thread), logs no
     # request lines (the app logs each request without its query string) and names no version.
-    waitress.serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
-                   max_request_body_size=settings.MAX_REQUEST_SIZE, ident="Because Future",
-                   clear_untrusted_proxy_headers=True)
+    serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
+          max_request_body_size=settings.MAX_REQUEST_SIZE, ident="Because Future", clear_untrusted_proxy_headers=True)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     with ShopServer() as shop:
         shop.url("/pages/jsonld_graph")       # http://127.0.0.1:<port>/pages/jsonld_graph
         shop.requests                         # [{"path", "headers"}] of every request, in order
+        shop.dropped                          # paths of requests the client hung up on before the answer ended
 
 Pages live in shop_pages/ beside this file (our own, hand-written); `{{BASE}}` and `{{HOST}}` in
 them become this server's address. Routes:
@@ -80,6 +81,7 @@ class ShopServer(LoopbackServer):
         super().__init__(tls=tls)
         self._lock = threading.Lock()
         self.requests = []
+        self.dropped = []  # paths of requests whose client hung up before the whole answer was sent
 
     def page_html(self, name):
         """A page's HTML as this server serves it (for tests that send it as client HTML)."""
@@ -88,6 +90,10 @@ class ShopServer(LoopbackServer):
     def count(self, path):
         with self._lock:
             return sum(1 for request in self.requests if request["path"] == path)
+
+    def dropped_count(self, path):
+        with self._lock:
+            return self.dropped.count(path)
 
     def _render(self, file):
         return file.read_text(encoding="utf-8").replace("{{BASE}}", self.base_url).replace("{{HOST}}", self.host)
@@ -104,7 +110,8 @@ class ShopServer(LoopbackServer):
                 try:
                     self._route(urlsplit(self.path))
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    with shop._lock:
+                        shop.dropped.append(self.path)
 
             def _route(self, parts):
                 path, query = parts.path, parse_qs(parts.query)

@@ -3,6 +3,9 @@
 Werkzeug's development server (kept for FLASK_DEBUG=1) printed every query string (working signed image
 URLs), answered low-level errors and `//` paths with HTML and named its version in `Server`.
 """
+import json
+import socket
+
 import pytest
 import requests
 
@@ -31,6 +34,66 @@ def test_double_slashes_are_json_not_an_html_redirect(server, path):
     response = requests.get(process.url + path, timeout=10, allow_redirects=False)
     assert response.status_code not in (301, 302, 307, 308)
     assert response.headers["Content-Type"].startswith("application/json") and "success" in response.json()
+
+
+def _raw_exchange(url, request_bytes):
+    """Send bytes as they are (no client library would send these) and read the answer until the server closes."""
+    host, port = url.removeprefix("http://").split(":")
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        try:  # the server may answer and close before it has read all that was sent
+            connection.sendall(request_bytes)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, value in (line.split(":", 1) for line in header_lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+LOW_LEVEL = {  # requests the server refuses before the app sees them: (raw request, status, code)
+    "headers past the limit": (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 300_000 + b"\r\n\r\n",
+                               431, "HEADERS_TOO_LARGE"),
+    "a URL past the header limit": (b"GET /health?" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                                    431, "HEADERS_TOO_LARGE"),
+    "an invalid start line": (b"GARBAGE\r\n\r\n", 400, "BAD_REQUEST"),
+    "a header without a colon": (b"GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400, "BAD_REQUEST"),
+    "an invalid Content-Length": (b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                                  400, "BAD_REQUEST"),
+    "an invalid chunk": (b"POST /api/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                         400, "BAD_REQUEST"),
+    "a URL that is not ASCII": (b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 400, "BAD_REQUEST"),
+    "a body past MAX_REQUEST_SIZE": (b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n",
+                                     413, "PAYLOAD_TOO_LARGE"),
+    "an unknown Transfer-Encoding": (b"POST /api/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+                                     501, "NOT_IMPLEMENTED"),
+}
+
+
+@pytest.mark.parametrize("case", LOW_LEVEL)
+def test_requests_refused_before_the_app_answer_json(server, case):
+    """Werkzeug answered these (and 414, 505) with HTML pages; waitress with plain text."""
+    process, _log = server
+    request_bytes, status, code = LOW_LEVEL[case]
+    answered, headers, body = _raw_exchange(process.url, request_bytes)
+    assert answered == status and headers["content-type"] == "application/json"
+    assert headers["x-content-type-options"] == "nosniff"
+    error = json.loads(body)["error"]
+    assert error["code"] == code and error["message"] and "waitress" not in body.decode().lower()
+
+
+@pytest.mark.parametrize("request_line", [b"GET /" + b"a" * 70_000 + b" HTTP/1.1",  # a 414 for Werkzeug
+                                          b"GET /health HTTP/2.0", b"GET /health HTTP/3.7"])  # a 505 for Werkzeug
+def test_long_urls_and_other_http_versions_are_answered_in_json(server, request_line):
+    process, _log = server
+    status, headers, body = _raw_exchange(process.url, request_line + b"\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status in (200, 404) and headers["content-type"] == "application/json"
+    assert "success" in json.loads(body)
 
 
 def test_options_answers_json(server):

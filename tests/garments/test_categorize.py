@@ -94,6 +94,7 @@ def test_image_without_gemini_key_says_so_instead_of_guessing(client):
     ({"breadcrumbs": ["Women"] * 21}, 400, "VALIDATION_ERROR"),
     ({"breadcrumbs": ["Women", "Dresses" * 30]}, 400, "VALIDATION_ERROR"),
     ({"breadcrumbs": "Women > " * 600}, 400, "VALIDATION_ERROR"),
+    ({"description": "Soft linen. " * 1700}, 400, "VALIDATION_ERROR"),
 ])
 def test_categorize_rejects_bad_input(client, body, status, code):
     error(client.post("/api/garments/categorize", json=body), status, code)

@@ -2,6 +2,7 @@
 the page's extraction, the model call — so a timed-out job frees its worker, and one user cannot hold all of
 them with shops that never finish answering."""
 import json
+import time
 
 import pytest
 
@@ -16,7 +17,16 @@ STALLING = "/trickle?headers=120"  # a shop sending its headers a few bytes at a
 def settings_overrides(fake_gemini):
     return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key",
             "GEMINI_BASE_URL": fake_gemini.base_url, "GEMINI_MAX_ATTEMPTS": 1,
-            "TRYON_WORKERS": 2, "MAX_JOBS_PER_USER": 2, "JOB_TIMEOUT_SECONDS": 3}
+            "TRYON_WORKERS": 2, "MAX_JOBS_PER_USER": 2, "JOB_TIMEOUT_SECONDS": 8}
+
+
+def _assert_every_stalling_fetch_abandoned(shop, fetches, within=20):
+    """The jobs reached the stalling shop `fetches` times and hung up on it every time (no thread still waits on
+    it), polled for a while: the shop notices only when its next few bytes cannot be delivered."""
+    give_up = time.monotonic() + within
+    while shop.dropped_count(STALLING) < fetches and time.monotonic() < give_up:
+        time.sleep(0.2)
+    assert (shop.count(STALLING), shop.dropped_count(STALLING)) == (fetches, fetches)
 
 
 def _submit(client, user, person_png, **form):
@@ -34,11 +44,13 @@ def test_a_user_cannot_hold_every_worker_with_a_stalling_shop(client, person_png
         form = {"item_urls": json.dumps([shop.url("/p/tank")]), "html": product_page_with_image(shop.url(STALLING))}
     first = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # every worker
     assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in first] == ["TIMEOUT"] * 2
+    _assert_every_stalling_fetch_abandoned(shop, 2)  # the workers let go of the shop, not just of the jobs
     second = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # the limit is free again
     job = wait_for_job(client, shopper["headers"], _submit(client, shopper, person_png, garment_image=top_png),
                        timeout=30)
     assert job["status"] == "done", job["error"]
     assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in second] == ["TIMEOUT"] * 2
+    _assert_every_stalling_fetch_abandoned(shop, 4)
 
 
 def test_a_hanging_model_call_ends_with_its_job(client, person_png, top_png, fake_gemini):
