@@ -330,7 +330,7 @@ def _colors(page, title, pickers):
 
 def _labelled_color(page):
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
-        own = clean_text(element.text) or ""
+        own = _own_text(element)
         match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
         if not match or page.in_other_product(element):
             continue
@@ -372,6 +372,13 @@ def _is_selected(element):
         or element.get("checked") is not None or bool(_SELECTED_CLASS.search(element.get("class", "")))
 
 
+def _own_text(element):
+    """The element's own text (before its first child) cleaned, "" without; most elements have only white space
+    there, which is told without cleaning it."""
+    text = element.text
+    return clean_text(text) or "" if text and not text.isspace() else ""
+
+
 def _fabric(page):
     return _labelled_fabric(page) or _fabric_by_class(page)
 
@@ -380,7 +387,7 @@ def _labelled_fabric(page):
     """Every "Material: …", "Composition: …" or "Sole: rubber" on the page (shoes list parts apart)."""
     found = []
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
-        own = clean_text(element.text) or ""
+        own = _own_text(element)
         match = _FABRIC_LABEL.match(own) if own else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or following_text(element)
@@ -389,8 +396,16 @@ def _labelled_fabric(page):
                 and not page.in_other_product(element):
             found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
-            found += _fabric_from_line(clean_text(element.text_content()) or "")
+            text = element.text_content()
+            if _may_state_fabric(text):
+                found += _fabric_from_line(clean_text(text) or "")
     return unique_materials(found)
+
+
+def _may_state_fabric(text):
+    """Whether a text can hold a line _fabric_from_line reads (a ':' or a '%', or an entity that cleaning turns into
+    one): most texts of a page cannot, and need no cleaning."""
+    return ":" in text or "%" in text or "&" in text
 
 
 def _fabric_by_class(page):
