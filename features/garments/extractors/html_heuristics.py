@@ -127,7 +127,8 @@ def product_gallery(page):
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
     inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
-                  if _in_gallery(page, img, inside) and not page.in_other_product(img) and not _links_to_other_page(img, page))
+                  if _in_gallery(page, img, inside) and not page.in_other_product(img)
+                  and not _links_to_other_page(img, page))
 
 
 def _in_gallery(page, img, inside):

@@ -526,7 +526,8 @@ def _plain_literals(js):
     while index < len(tokens):
         token = tokens[index]
         if (not _is_string(token) and index + 3 < len(tokens) and _is_string(tokens[index + 1])
-                and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3]) and _TERNARY_CONDITION.search(token)):
+                and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3])
+                and _TERNARY_CONDITION.search(token)):
             output += [_TERNARY_CONDITION.sub("", token), tokens[index + 1]]
             index += 4
             continue
