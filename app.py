@@ -23,7 +23,8 @@ from shared.database import DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.request_data import apply_json_limit
-from shared.response import error_response, error_response_from_exception, security_headers, success_response
+from shared.response import (error_response, error_response_from_exception, readable_size, security_headers,
+                             success_response)
 from shared.storage import create_storage
 from shared.text_patterns import compile_pattern
 from shared.wsgi_server import serve
@@ -190,17 +191,14 @@ def _body_limit_hit(settings):
     body_limit = request.max_content_length
     length = request.content_length
     if length is None or length > body_limit or request.mimetype != "multipart/form-data":
-        return (f"Request body is larger than the limit of {_size(body_limit)} for this endpoint",
+        return (f"Request body is larger than the limit of {readable_size(body_limit)} for this endpoint",
                 {"limit": "body", "max_bytes": body_limit})
     if length <= settings.MAX_CLIENT_HTML_BYTES:  # no field can be larger than the whole form
         return (f"The form has more than the limit of {settings.MAX_FORM_PARTS} fields and files",
                 {"limit": "form_parts", "max_parts": settings.MAX_FORM_PARTS})
-    return (f"A form field (other than a file) is larger than the limit of {_size(settings.MAX_CLIENT_HTML_BYTES)}",
+    return ("A form field (other than a file) is larger than the limit of "
+            f"{readable_size(settings.MAX_CLIENT_HTML_BYTES)}",
             {"limit": "form_field", "max_bytes": settings.MAX_CLIENT_HTML_BYTES})
-
-
-def _size(size):
-    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 def main():
@@ -213,9 +211,12 @@ def main():
         app.run(host=settings.HOST, port=settings.PORT, debug=True, threaded=True, use_reloader=False)
         return
     # waitress reads each request whole before a thread takes it (slow clients cost no thread), logs no
-    # request lines (the app logs each request without its query string) and names no version.
+    # request lines (the app logs each request without its query string) and names no version. It reads
+    # 256 KB at a time rather than 8 KB: a large body then costs its I/O thread (and the interpreter lock
+    # every other request needs) a quarter of the CPU (bench/bench_body_reads.py).
     serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
-          max_request_body_size=settings.MAX_REQUEST_SIZE, ident="Because Future", clear_untrusted_proxy_headers=True)
+          max_request_body_size=settings.MAX_REQUEST_SIZE, recv_bytes=256 * 1024, ident="Because Future",
+          clear_untrusted_proxy_headers=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Availability under attack: while hostile requests of every kind run, does /health stay fast and do a
 normal shopper's requests still finish?
 
-    .venv/bin/python bench/bench_availability.py [--duration 60] [--repo PATH]
+    .venv/bin/python bench/bench_availability.py [--duration 60] [--repo PATH] [--no-attack] [--skip KIND ...]
 
 Starts the fake Gemini (answers after 1 s), the loopback shop (tests/fakes/shop_server.py) and the API
 as `python app.py` of --repo (default: this checkout) on the embedded default with its default limits.
@@ -10,18 +10,22 @@ apart as it would distinct clients; a hostile client answered 429 tries again 0.
 --duration seconds (--no-attack: only the last two, for a baseline):
 
   slow-header shop   6 threads scraping a shop that sends its headers a few bytes at a time for 2 minutes
-  hostile HTML       2 threads scraping client HTML: a JSON-LD material of a repeated short pattern (4 KB)
-                     and a 4.5 MB page of ordinary markup (within MAX_CLIENT_HTML_BYTES), in turn
-  huge image         1 thread: categorize an image_url of a 10000×10000 PNG (300 KB), and a try-on (of
-                     its own user) whose product image it is, in turn
+  hostile HTML       2 threads sending client HTML, in turn: each page shape of issue 14 that took seconds per
+                     4 KB (tests/garments/test_hostile_pages.py: JSON-LD material, `window.` and `var a={` runs,
+                     unended strings, a heading of repeated symbols, nested price blocks ...) and a 4.5 MB page
+                     of ordinary markup (within MAX_CLIENT_HTML_BYTES) to scrape, and every third turn the
+                     JSON-LD material page as a try-on's html (of its own user, polled to its end)
+  huge image         1 thread, in turn: categorize an image_url of a 10000×10000 PNG (300 KB), one of a
+                     15 MB file, and a try-on (of its own user) whose product image is the 10000×10000 PNG
   categorize flood   4 threads sending categorize requests with every field at its cap
+  oversized bodies   1 thread sending 30 MB JSON bodies to categorize and to login, in turn
   stalling try-ons   1 user keeping MAX_JOBS_PER_USER try-ons in flight on the slow-header shop
   health probe       GET /health every 50 ms (latency p50/p99/max: the target is p99 < 100 ms)
   shopper            one user: scrape a normal page, then a try-on (selfie + garment photo) polled to its end
 
 Reports the /health latencies, the shopper's scrapes and try-ons (done, failed, median seconds), the
-answers everyone got, and the server's memory when idle and at its peak (VmHWM). Every loop stops by
-itself.
+answers everyone got (and how the hostile clients' accepted try-ons ended), and the server's memory when
+idle and at its peak (VmHWM). Every loop stops by itself.
 """
 import argparse
 import json
@@ -42,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.fakes.shop_server import ShopServer, huge_image, padded_page  # noqa: E402
+from tests.fakes.shop_server import ShopServer, huge_image, padded_page, padded_png  # noqa: E402
+from tests.garments.test_hostile_pages import HOSTILE_PAGES  # noqa: E402
 from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
 from tests.tryon.conftest import product_page_with_image  # noqa: E402
@@ -50,7 +55,8 @@ from tests.tryon.conftest import product_page_with_image  # noqa: E402
 PASSWORD = "availability bench 1"
 ADDRESSES = {"slow-header shop": "127.0.0.2", "hostile HTML": "127.0.0.3", "huge image": "127.0.0.4",
              "categorize flood": "127.0.0.5", "stalling try-ons": "127.0.0.6", "health probe": "127.0.0.7",
-             "shopper": "127.0.0.8"}
+             "shopper": "127.0.0.8", "oversized bodies": "127.0.0.9"}
+HOSTILE_KINDS = [kind for kind in ADDRESSES if kind not in ("health probe", "shopper")]
 
 
 class _FromAddress(HTTPAdapter):
@@ -78,11 +84,13 @@ class Bench:
         self.health = []
         self.scrapes, self.tryons = [], []  # (ok, seconds)
         self.lock = threading.Lock()
-        self.tokens = {kind: self.sign_up(kind) for kind in ("shopper", "stalling try-ons", "huge image")}
+        self.tokens = {kind: self.sign_up(kind) for kind in ("shopper", "stalling try-ons", "huge image",
+                                                             "hostile HTML")}
         self.selfie, self.garment = png_bytes(person_photo()), png_bytes(draw_garment("top"))
         huge_image(10000, 10000, "png")  # made once, before the clock starts
-        page = self.shop.page_html("jsonld_graph")
-        self.hostile_pages = [_material_page(), padded_page(page, 4500)]
+        padded_png(15)
+        self.big_json = b'{"title": "' + b"x" * (30 * 1024 * 1024) + b'"}'
+        self.hostile_pages = [*HOSTILE_PAGES.values(), padded_page(self.shop.page_html("jsonld_graph"), 4500)]
 
     def sign_up(self, kind):
         email = f"{kind.replace(' ', '-')}-{time.time_ns()}@example.com"
@@ -121,20 +129,36 @@ class Bench:
                   json={"url": self.shop.url("/trickle?headers=120"), "refresh": True})
 
     def hostile_html(self, http, turn):
+        if turn % 3 == 2:
+            self.tryon("hostile HTML", http, "https://shop.test/products/linen-shirt", self.hostile_pages[0])
+            return
         self.call("hostile HTML", http, "POST", "/api/garments/scrape",
-                  json={"url": "https://shop.test/products/linen-shirt", "html": self.hostile_pages[turn % 2]})
+                  json={"url": "https://shop.test/products/linen-shirt",
+                        "html": self.hostile_pages[turn % len(self.hostile_pages)]})
 
     def huge_image(self, http, turn):
         image_url = self.shop.url("/images/huge-10000x10000.png")
-        if turn % 2 == 0:
-            self.call("huge image", http, "POST", "/api/garments/categorize", json={"image_url": image_url})
+        if turn % 3 < 2:
+            url = image_url if turn % 3 == 0 else self.shop.url("/images/padded-15mb.png")
+            self.call("huge image", http, "POST", "/api/garments/categorize", json={"image_url": url})
             return
-        response = self.call("huge image", http, "POST", "/api/tryon", headers=self.tokens["huge image"],
+        self.tryon("huge image", http, "https://shop.test/p/tank", product_page_with_image(image_url))
+
+    def tryon(self, kind, http, url, html):
+        """A try-on of the kind's own user from client html, polled to its end."""
+        response = self.call(kind, http, "POST", "/api/tryon", headers=self.tokens[kind],
                              files={"selfie": ("me.png", self.selfie, "image/png")},
-                             data={"item_urls": json.dumps(["https://shop.test/p/tank"]),
-                                   "html": product_page_with_image(image_url)})
+                             data={"item_urls": json.dumps([url]), "html": html})
         if response is not None and response.status_code == 202:
-            self.wait_for_job(http, self.tokens["huge image"], response.json()["data"]["job_id"])
+            outcome = self.wait_for_job(http, self.tokens[kind], response.json()["data"]["job_id"])
+            if self.running():
+                with self.lock:
+                    self.answers[kind][f"job {outcome}"] += 1
+
+    def oversized_body(self, http, turn):
+        path = "/api/garments/categorize" if turn % 2 == 0 else "/api/login"
+        self.call("oversized bodies", http, "POST", path, data=self.big_json,
+                  headers={"Content-Type": "application/json"})
 
     def categorize_flood(self, http):
         self.call("categorize flood", http, "POST", "/api/garments/categorize", json={
@@ -178,16 +202,20 @@ class Bench:
             except (requests.RequestException, ValueError, KeyError):
                 time.sleep(0.5)
                 continue
-            if job["status"] in ("done", "failed"):
-                return job["status"]
+            if job["status"] == "done":
+                return "done"
+            if job["status"] == "failed":
+                return f"failed {(job.get('error') or {}).get('code', '')}".strip()
             time.sleep(0.5)
         return "lost"
 
-    def run(self, attack=True):
+    def run(self, attack=True, skip=()):
         loops = [("slow-header shop", 6, lambda http, _: self.slow_header_shop(http)),
                  ("hostile HTML", 2, self.hostile_html), ("huge image", 1, self.huge_image),
                  ("categorize flood", 4, lambda http, _: self.categorize_flood(http)),
-                 ("stalling try-ons", 1, lambda http, _: self.stalling_tryon(http))] if attack else []
+                 ("stalling try-ons", 1, lambda http, _: self.stalling_tryon(http)),
+                 ("oversized bodies", 1, self.oversized_body)] if attack else []
+        loops = [loop for loop in loops if loop[0] not in skip]
         loops.append(("health probe", 1, lambda http, _: self.probe_health(http)))
         threads = [threading.Thread(target=self._loop, args=(kind, step), daemon=True)
                    for kind, count, step in loops for _ in range(count)]
@@ -201,13 +229,6 @@ class Bench:
         while self.running():
             step(http, turn)
             turn += 1
-
-
-def _material_page():
-    product = {"@context": "https://schema.org", "@type": "Product", "name": "Linen shirt", "material": "a-" * 2000,
-               "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}}
-    return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
-            "<body><h1>Linen shirt</h1></body></html>")
 
 
 def _percentile(values, share):
@@ -253,6 +274,8 @@ def main():
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose app.py is served")
     parser.add_argument("--no-attack", action="store_true", help="only the probe and the shopper (the baseline)")
+    parser.add_argument("--skip", action="append", default=[], choices=HOSTILE_KINDS,
+                        help="leave this hostile client out (repeatable), to see what each one costs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory, FakeGemini() as gemini, ShopServer() as shop:
         gemini.delay = 1.0
@@ -264,7 +287,7 @@ def main():
             bench = Bench(server, shop, args.duration)
             idle_mb = _memory_mb(server.process.pid, "VmRSS")
             started = time.monotonic()
-            bench.run(attack=not args.no_attack)
+            bench.run(attack=not args.no_attack, skip=args.skip)
             seconds = time.monotonic() - started
             peak_mb = _memory_mb(server.process.pid, "VmHWM")
         finally:

@@ -3,6 +3,7 @@ import json
 import math
 
 from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
 from shared.validators import validate_integer
@@ -26,10 +27,28 @@ def json_limit(setting_name):
 
 def apply_json_limit():
     """before_request hook: the endpoint's JSON cap becomes this request's max_content_length."""
-    setting_name = getattr(current_app.view_functions.get(request.endpoint), "json_limit_setting", "MAX_JSON_BODY_SIZE")
     if request.is_json:
-        settings = current_app.extensions["settings"]
-        request.max_content_length = min(getattr(settings, setting_name), settings.MAX_REQUEST_SIZE)
+        request.max_content_length = _json_cap(current_app, request.endpoint)
+
+
+def json_cap_for(app, method, path):
+    """The JSON cap of the endpoint a request line routes to, None when it routes nowhere.
+
+    The server asks it as soon as a request's headers are read, so a JSON body past its endpoint's cap is
+    refused before it is received (a 30 MB body to the login cost the server's reading thread, and every
+    request waiting for the interpreter, as much as reading it whole).
+    """
+    try:
+        endpoint, _arguments = app.url_map.bind("localhost").match(path, method)
+    except HTTPException:  # no such route or method, or a redirect
+        return None
+    return _json_cap(app, endpoint)
+
+
+def _json_cap(app, endpoint):
+    setting_name = getattr(app.view_functions.get(endpoint), "json_limit_setting", "MAX_JSON_BODY_SIZE")
+    settings = app.extensions["settings"]
+    return min(getattr(settings, setting_name), settings.MAX_REQUEST_SIZE)
 
 
 def json_body(required=True):

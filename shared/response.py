@@ -32,6 +32,11 @@ def error_response_from_exception(error):
     return error_response(error.code, error.message, error.status_code, error.details, error.headers)
 
 
+def readable_size(size):
+    """A byte limit as an error message names it: whole MB, else whole KB."""
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
 def security_headers(response):
     """Headers every answer carries: no MIME sniffing, and JSON (tokens, personal data) kept out of caches."""
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -2,20 +2,22 @@
 
 waitress answers a request it cannot parse (an invalid start line or header, headers past its limit, a body past
 MAX_REQUEST_SIZE, an unknown Transfer-Encoding) before the app sees it, in plain text; a client reading the API
-gets the same envelope and headers from those as from every other answer.
+gets the same envelope and headers from those as from every other answer. A JSON body announced larger than its
+endpoint's cap is refused as soon as the headers are read, not after the whole body has been received.
 """
 import json
 
 import waitress
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge
+
+from shared.request_data import json_cap_for
+from shared.response import readable_size
 
 _CODES = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 431: "HEADERS_TOO_LARGE", 501: "NOT_IMPLEMENTED"}
-
-
-def _size(size):
-    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 class _JsonErrorTask(ErrorTask):
@@ -24,9 +26,13 @@ class _JsonErrorTask(ErrorTask):
     def execute(self):
         error, adj = self.request.error, self.channel.server.adj
         if error.code == 413:
-            message = f"Request body is larger than the limit of {_size(adj.max_request_body_size)}"
+            endpoint_limit = getattr(error, "limit", None)
+            message = (f"Request body is larger than the limit of {readable_size(endpoint_limit)} for this endpoint"
+                       if endpoint_limit is not None else
+                       f"Request body is larger than the limit of {readable_size(adj.max_request_body_size)}")
         elif error.code == 431:
-            message = f"The request line and headers are larger than the limit of {_size(adj.max_request_header_size)}"
+            message = ("The request line and headers are larger than the limit of "
+                       f"{readable_size(adj.max_request_header_size)}")
         elif error.code == 500:
             message = "Something went wrong on our side"
         else:
@@ -41,16 +47,43 @@ class _JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+class _CappedParser(HTTPRequestParser):
+    """Refuses a JSON body past its endpoint's cap once the headers are read (`app` is set per server)."""
+
+    app = None
+    _cap_checked = False
+
+    def received(self, data):
+        consumed = super().received(data)
+        if self.headers_finished and not self._cap_checked:
+            self._cap_checked = True
+            if not self.error and self.content_length > 0 and _is_json(self.headers.get("CONTENT_TYPE", "")):
+                limit = json_cap_for(self.app, self.command, self.path)
+                if limit is not None and self.content_length > limit:
+                    self.error = RequestEntityTooLarge(f"exceeds the endpoint's JSON limit of {limit}")
+                    self.error.limit = limit
+                    self.completed = True
+        return consumed
+
+
+def _is_json(content_type):
+    """The test Flask's request.is_json makes: application/json or application/*+json."""
+    mimetype = content_type.split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
 class _JsonErrorChannel(HTTPChannel):
     error_task_class = _JsonErrorTask
 
 
 def serve(app, **options):
     """Serve app with waitress (options are its adjustments) until the process is stopped."""
+    parser = type("AppParser", (_CappedParser,), {"app": app})
+    channel = type("AppChannel", (_JsonErrorChannel,), {"parser_class": parser})
     sockets = {}
     server = waitress.create_server(app, map=sockets, **options)
     for listener in list(sockets.values()):  # one server per listening address
         if isinstance(listener, BaseWSGIServer):
-            listener.channel_class = _JsonErrorChannel
+            listener.channel_class = channel
     server.print_listen("Serving on http://{}:{}")
     server.run()

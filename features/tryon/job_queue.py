@@ -3,8 +3,9 @@
 JOB_QUEUE=thread (embedded default): a pool of threads in this process runs the jobs.
 JOB_QUEUE=rq: jobs are sent to Redis through RQ and run by `python scripts/worker.py` processes.
 
-Thread queue: a dispatcher thread claims queued jobs (oldest first) while a worker slot is free and hands them
-to the pool; model calls are I/O-bound, so TRYON_WORKERS threads run that many jobs at once.
+Thread queue: a dispatcher thread claims queued jobs (oldest first, as many as worker slots are free, in one
+statement) and hands them to the pool; it is woken the moment a job is accepted or a slot frees up. Model
+calls are I/O-bound, so TRYON_WORKERS threads run that many jobs at once.
 Nothing lives only in memory: a restart finds every accepted job in the database (see
 `model.recover_interrupted`). The same dispatcher purges the stored inputs of finished jobs after
 JOB_INPUT_RETENTION_HOURS.
@@ -36,6 +37,9 @@ log = get_logger("tryon.queue")
 
 MAX_ATTEMPTS = 2  # the first run plus one retry after a restart
 _MAINTENANCE_INTERVAL = 1.0
+# How long an idle dispatcher sleeps before looking again on its own. A job accepted here and a worker freed
+# wake it at once; the poll finds what nothing announced (jobs queued again at start-up, another process's).
+_IDLE_POLL_SECONDS = 0.25
 _RETENTION_INTERVAL = 600.0
 RQ_QUEUE_NAME = "tryon"
 RQ_TASK = "features.tryon.tasks.run_tryon_job"
@@ -64,7 +68,6 @@ class ThreadJobQueue:
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
         self.max_jobs_per_user = max_jobs_per_user
-        self._slots = threading.BoundedSemaphore(workers)
         self._running = {}  # job_id -> user_id of every job a worker thread holds, timed out or not
         self._running_lock = threading.Lock()
         self._wake = threading.Condition()
@@ -117,31 +120,34 @@ class ThreadJobQueue:
             if not claimed:
                 with self._wake:
                     # the flag keeps a wake-up (new job, freed slot, stop) that came before this wait
-                    self._wake.wait_for(lambda: self._woken, timeout=0.25)
+                    self._wake.wait_for(lambda: self._woken, timeout=_IDLE_POLL_SECONDS)
                     self._woken = False
 
     def _claim_available(self):
-        claimed = 0
-        while not self._stopping.is_set() and self._slots.acquire(blocking=False):
-            job = None
-            for job_id in model.oldest_queued_ids(self.deps.db, 5, exclude_users=self._users_at_limit()):
-                job = model.claim(self.deps.db, job_id)
-                if job:
-                    break
-            if job is None:
-                self._slots.release()
-                break
+        """Claim the oldest queued jobs for the free worker slots, a batch per statement, and start them; the
+        number started."""
+        started = 0
+        while not self._stopping.is_set():
             with self._running_lock:
-                self._running[job["job_id"]] = job["user_id"]
-            self._pool.submit(self._run, job)
-            claimed += 1
-        return claimed
-
-    def _users_at_limit(self):
-        """Users whose jobs hold MAX_JOBS_PER_USER worker threads (some may be timed out and still unwinding)."""
-        with self._running_lock:
-            held = Counter(self._running.values())
-        return [user_id for user_id, threads in held.items() if threads >= self.max_jobs_per_user]
+                free = self.workers - len(self._running)
+                held = Counter(self._running.values())
+            if free <= 0:
+                break
+            at_limit = [user_id for user_id, threads in held.items() if threads >= self.max_jobs_per_user]
+            picked = []
+            for row in model.oldest_queued(self.deps.db, free, exclude_users=at_limit):
+                if held[row["user_id"]] < self.max_jobs_per_user:
+                    held[row["user_id"]] += 1
+                    picked.append(row["job_id"])
+            jobs = model.claim_many(self.deps.db, picked) if picked else []
+            if not jobs:
+                break
+            for job in jobs:
+                with self._running_lock:
+                    self._running[job["job_id"]] = job["user_id"]
+                self._pool.submit(self._run, job)
+            started += len(jobs)
+        return started
 
     def _run(self, job):
         try:
@@ -149,7 +155,6 @@ class ThreadJobQueue:
         finally:
             with self._running_lock:
                 del self._running[job["job_id"]]
-            self._slots.release()
             self.notify()
 
     def _maintain(self):

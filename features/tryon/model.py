@@ -31,10 +31,14 @@ def utc_day(iso_moment=None):
     return (iso_moment or clock.timestamp())[:10]
 
 
-def count_accepted_on(db, user_id, day):
-    """Try-ons the user started on a UTC day, deleted ones included."""
-    return db.execute_query("SELECT COUNT(*) AS n FROM tryon_usage WHERE user_id = ? AND day = ?", (user_id, day),
-                            fetch_one=True)["n"]
+def admission_counts(db, user_id, day):
+    """What admission checks, in one statement (it runs while admissions wait for each other): try-ons the user
+    started on a UTC day (deleted ones included), jobs waiting in the queue, and the user's jobs in flight."""
+    return db.execute_query(
+        "SELECT (SELECT COUNT(*) FROM tryon_usage WHERE user_id = ? AND day = ?) AS accepted_today, "
+        "(SELECT COUNT(*) FROM tryon_jobs WHERE status = ?) AS waiting, "
+        "(SELECT COUNT(*) FROM tryon_jobs WHERE user_id = ? AND status IN (?, ?)) AS in_flight",
+        (user_id, day, QUEUED, user_id, QUEUED, PROCESSING), fetch_one=True)
 
 
 def record_usage(db, job_id, *, provider, usage):
@@ -76,39 +80,39 @@ def count_waiting(db):
     return db.execute_query("SELECT COUNT(*) AS n FROM tryon_jobs WHERE status = ?", (QUEUED,), fetch_one=True)["n"]
 
 
-def count_in_flight(db, user_id):
-    return db.execute_query("SELECT COUNT(*) AS n FROM tryon_jobs WHERE user_id = ? AND status IN (?, ?)",
-                            (user_id, QUEUED, PROCESSING), fetch_one=True)["n"]
-
-
-def oldest_queued_ids(db, limit, exclude_users=()):
-    """Ids of the oldest queued jobs, skipping those of the users named."""
+def oldest_queued(db, limit, exclude_users=()):
+    """(job_id, user_id) rows of the oldest queued jobs, skipping those of the users named."""
     skip = f" AND user_id NOT IN ({', '.join('?' * len(exclude_users))})" if exclude_users else ""
-    rows = db.execute_query(f"SELECT job_id FROM tryon_jobs WHERE status = ?{skip} ORDER BY created_at, job_id "
-                            "LIMIT ?", (QUEUED, *exclude_users, limit), fetch_all=True)
-    return [row["job_id"] for row in rows]
+    return db.execute_query(f"SELECT job_id, user_id FROM tryon_jobs WHERE status = ?{skip} "
+                            "ORDER BY created_at, job_id LIMIT ?", (QUEUED, *exclude_users, limit), fetch_all=True)
 
 
 def claim(db, job_id):
     """Move a queued job to processing; returns the job if this caller won it, else None."""
+    won = claim_many(db, [job_id])
+    return won[0] if won else None
+
+
+def claim_many(db, job_ids):
+    """Move the queued jobs among job_ids to processing in one statement; the jobs this caller won, oldest first
+    (another worker may have won some; those are left out)."""
     now = clock.timestamp()
-    won = db.execute_query(
+    rows = db.execute_query(
         "UPDATE tryon_jobs SET status = ?, stage = 'starting', progress = 5, attempts = attempts + 1, "
-        "started_at = ?, updated_at = ? WHERE job_id = ? AND status = ?", (PROCESSING, now, now, job_id, QUEUED))
-    return get(db, job_id) if won == 1 else None
+        f"started_at = ?, updated_at = ? WHERE job_id IN ({', '.join('?' * len(job_ids))}) AND status = ? "
+        "RETURNING *", (PROCESSING, now, now, *job_ids, QUEUED), fetch_all=True)
+    return sorted((_decode(row) for row in rows), key=lambda job: (job["created_at"], job["job_id"]))
 
 
-def set_stage(db, job_id, attempt, stage, progress):
-    """Record progress; False when the job is no longer ours (timed out, deleted)."""
+def set_stage(db, job_id, attempt, stage, progress, garments=None):
+    """Record progress, and with garments what the job found out about them (type, type_source, photo_type, in
+    input order) in the same write; False when the job is no longer ours (timed out, deleted)."""
+    garments_column = ", garments = ?" if garments is not None else ""
     return db.execute_query(
-        "UPDATE tryon_jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = ? AND attempts = ?",
-        (stage, progress, clock.timestamp(), job_id, PROCESSING, attempt)) == 1
-
-
-def set_garments(db, job_id, attempt, garments):
-    """Record what the job found out about its garments (type, type_source, photo_type), in input order."""
-    db.execute_query("UPDATE tryon_jobs SET garments = ?, updated_at = ? WHERE job_id = ? AND status = ? "
-                     "AND attempts = ?", (json.dumps(garments), clock.timestamp(), job_id, PROCESSING, attempt))
+        f"UPDATE tryon_jobs SET stage = ?, progress = ?{garments_column}, updated_at = ? "
+        "WHERE job_id = ? AND status = ? AND attempts = ?",
+        (stage, progress, *([json.dumps(garments)] if garments is not None else []), clock.timestamp(), job_id,
+         PROCESSING, attempt)) == 1
 
 
 def mark_done(db, job_id, attempt, *, result_image_path, provider):
@@ -192,9 +196,10 @@ def delete_for_user(db, user_id):
 
 
 def recent_durations(db, limit=20):
-    """Seconds from start to finish of the most recent successful jobs."""
+    """Seconds from start to finish of the most recently accepted successful jobs (in the order of the status
+    index, so every POST reads `limit` rows, not every finished job there ever was)."""
     rows = db.execute_query("SELECT started_at, finished_at FROM tryon_jobs WHERE status = ? "
-                            "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?", (DONE, limit),
+                            "AND started_at IS NOT NULL ORDER BY created_at DESC LIMIT ?", (DONE, limit),
                             fetch_all=True)
     return [(clock.parse(r["finished_at"]) - clock.parse(r["started_at"])).total_seconds() for r in rows]
 

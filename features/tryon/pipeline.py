@@ -57,17 +57,16 @@ def run_job(deps, job):
     def record_usage():
         model.record_usage(deps.db, job["job_id"], provider=provider, usage=meter.as_dict())
 
-    def enter(stage):
+    def enter(stage, garments=None):
         if time.monotonic() >= deadline:
             raise DeadlinePassed()
-        if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage]):
+        if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage], garments):
             raise JobAbandoned()
 
     try:
         enter("fetching_garment")
         garments = [_resolve_garment(deps, garment, deadline, meter) for garment in job["inputs"]["garments"]]
-        model.set_garments(deps.db, job["job_id"], attempt, [_described(garment) for garment in garments])
-        enter("preparing_images")
+        enter("preparing_images", [_described(garment) for garment in garments])
         person = _full_length(deps, job, deps.storage.read_image(job["inputs"]["person"]["path"]), garments,
                               enter, deadline, meter)
         enter("generating")

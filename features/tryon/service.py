@@ -177,18 +177,18 @@ def ensure_model_available(image_model):
 
 
 def _check_capacity(*, db, settings, user_id, daily_limit):
-    limit = daily_limit
-    if limit and model.count_accepted_on(db, user_id, model.utc_day()) >= limit:
+    counts = model.admission_counts(db, user_id, model.utc_day())
+    if daily_limit and counts["accepted_today"] >= daily_limit:
         now = clock.now()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        raise ApiError(f"You have made today's {limit} try-ons; more are possible from midnight UTC",
+        raise ApiError(f"You have made today's {daily_limit} try-ons; more are possible from midnight UTC",
                        code="DAILY_LIMIT_REACHED", status_code=429, details={
-                           "limit": limit, "resets_at": clock.timestamp(midnight)},
+                           "limit": daily_limit, "resets_at": clock.timestamp(midnight)},
                        headers={"Retry-After": str(max(1, math.ceil((midnight - now).total_seconds())))})
-    if model.count_waiting(db) >= settings.MAX_QUEUE_SIZE:
+    if counts["waiting"] >= settings.MAX_QUEUE_SIZE:
         raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
                        headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
-    if model.count_in_flight(db, user_id) >= settings.MAX_JOBS_PER_USER:
+    if counts["in_flight"] >= settings.MAX_JOBS_PER_USER:
         raise ApiError(f"You already have {settings.MAX_JOBS_PER_USER} try-ons in progress; wait for one to finish",
                        code="TOO_MANY_JOBS", status_code=429, headers={"Retry-After": "5"})
 

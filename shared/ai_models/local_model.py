@@ -21,7 +21,7 @@ from shared.ai_models import DRESSING_ORDER
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.placement import (UPPER_TYPES, own_colours, place_by_anchor, place_flat_lay,
+from shared.ai_models.placement import (UPPER_TYPES, WAIST_ABOVE_HIPS, own_colours, place_by_anchor, place_flat_lay,
                                         place_on_model, required_part)
 from shared.ai_models.regions import Regions
 from shared.ai_models.warp import warp_image
@@ -31,6 +31,10 @@ MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+_FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
+_PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
+_FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
+_ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
 
@@ -119,6 +123,8 @@ class _Dressing:
         self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
         self._full_masks = {}
         self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
+        self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
+        self._dressed_parts = set()  # "upper", "lower": the body parts whose old clothes new garments replace
 
     def put_on(self, garment, position):
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
@@ -138,7 +144,11 @@ class _Dressing:
         x1, y1 = x0 + width, y0 + height
         region = (x0, y0, x1, y1)
         alpha = warped[..., 3].astype(np.float32) / 255
-        colour = warped[..., :3].astype(np.float32)
+        colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
+        if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
+            keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
+            alpha *= keep
+            colour *= keep[..., None]
         # The person stays in front where they are in front of their clothes: head and hair always, arms
         # and hands unless this piece is a sleeve, their own top over new bottoms.
         behind = self._full(self._in_front(piece, garment_type), region)
@@ -149,8 +159,10 @@ class _Dressing:
                                      + colour * (shading * (1 - behind))[..., None])
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
-            self._add_zone(region, alpha)
+            self._add_zone(region, alpha, upward=garment_type in UPPER_TYPES)
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
+        self._dressed_legs = self._dressed_legs or garment_type == "bottom"
+        self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
 
     @staticmethod
     def _in_front(piece, garment_type):
@@ -162,43 +174,101 @@ class _Dressing:
         return "head_arms_top" if garment_type == "bottom" else "head_arms"
 
     def finish(self):
-        """The dressed photo: what is left of the old clothes beside the new ones filled in from around them,
-        and under new tops and dresses, bare arms where the old sleeves showed."""
-        covered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
-                             interpolation=cv2.INTER_AREA) < 0.5
-        self._fill_old_clothes(covered)
+        """The dressed photo: under new tops and dresses, bare arms where the old sleeves showed; what is left of
+        the old clothes beside the new ones (and of the sleeves around those arms) filled in from around them."""
+        uncovered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
+                               interpolation=cv2.INTER_AREA) < 0.5
+        leftovers = self._old_clothes(uncovered)
         if self._dressed_arms:
-            self._bare_arms(covered)
+            leftovers = self._bare_arms(uncovered, leftovers)
+        self._fill(leftovers, uncovered)
         return self.canvas
 
-    def _fill_old_clothes(self, uncovered):
-        regions = self.regions
-        old = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms) * self._zones * uncovered
-        old = cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        if old.sum() < 10:
-            return
-        # Inpainting is slow and what it fills is smooth: work at half the detection size.
-        half = (max(1, regions.shape[1] // 2), max(1, regions.shape[0] // 2))
-        small = cv2.resize(np.clip(self.canvas, 0, 255).astype(np.uint8), half, interpolation=cv2.INTER_AREA)
-        grown = cv2.dilate(cv2.resize(old, half, interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
-        filled = cv2.inpaint(small, grown, 3, cv2.INPAINT_TELEA)
-        self._blend(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), 1.0), filled.astype(np.float32))
+    def _old_clothes(self, uncovered):
+        """What is left of the old clothes beside the new garments (detection size, bool): not what stays in front
+        (the person's own top over new bottoms)."""
+        old = self._clothing * self._zones * uncovered
+        if self._dressed_legs:
+            old = old * (1 - self._own_top)
+        return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
-    def _bare_arms(self, uncovered):
-        """The old sleeves the new garments leave showing become the person's own skin: their colour from the
-        face, their light and roundness from the sleeve (its lightness around the skin's, half as contrasted)."""
-        regions = self.regions
-        skin = regions.skin_colour
-        sleeves = regions.old_sleeves * uncovered
-        if skin is None or sleeves.sum() < 10:
+    def _fill(self, leftovers, uncovered):
+        """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
+        background or skin that would show there, never the new garment smeared outwards nor more of the old
+        clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes
+        the mean of those sources near it, weighted by distance (normalised convolution, in the leftovers' box
+        only): close sources first, farther ones where none is close."""
+        if leftovers.sum() < 10:
             return
-        inside = sleeves > 0.5
-        lab = np.empty(regions.shape + (3,), np.float32)
-        lab[..., 0] = np.clip(skin[0] + 0.5 * (regions.lab[..., 0] - float(np.median(regions.lab[..., 0][inside]))),
-                              0, 100)
-        lab[..., 1:] = skin[1:]
-        arms = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
-        self._blend(cv2.GaussianBlur(sleeves, (0, 0), 1.0), arms)
+        grown = cv2.dilate(leftovers.astype(np.uint8), np.ones((3, 3), np.uint8))
+        unit = self.frame.unit * self.regions.scale
+        reach = int(_FILL_REACH * unit) + 1
+        left, top, width, height = cv2.boundingRect(grown)
+        x0, y0 = max(0, left - reach), max(0, top - reach)
+        x1, y1 = min(grown.shape[1], left + width + reach), min(grown.shape[0], top + height + reach)
+        box, size = (slice(y0, y1), slice(x0, x1)), (x1 - x0, y1 - y0)
+        # The old clothes of a body part a new garment dresses are being replaced: no source. The others stay (the
+        # trousers beside a new top's hanging tie) and may show.
+        frame = self.frame
+        waist = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
+        depth = self._depth[box]
+        replaced = np.zeros(depth.shape, bool)
+        if "upper" in self._dressed_parts:
+            replaced |= depth < waist
+        if "lower" in self._dressed_parts:
+            replaced |= depth >= waist
+        known = ~(grown[box].astype(bool) | ~uncovered[box] | ((self._clothing[box] > 0.5) & replaced))
+        # The fill is smooth: its colours are worked out at half that size.
+        half = (max(1, size[0] // 2), max(1, size[1] // 2))
+        scale_x, scale_y = self.width / grown.shape[1], self.height / grown.shape[0]
+        photo = self.canvas[int(y0 * scale_y):int(np.ceil(y1 * scale_y)), int(x0 * scale_x):int(np.ceil(x1 * scale_x))]
+        colours = cv2.resize(photo, half, interpolation=cv2.INTER_AREA)
+        known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+        (near, near_weight), (far, far_weight) = (_mean_around(colours, known, sigma * unit / 2)
+                                                  for sigma in _FILL_SCALES)
+        closeness = np.clip(near_weight / 0.1, 0, 1)[..., None]
+        filled = np.zeros(grown.shape + (3,), np.float32)
+        filled[box] = cv2.resize(closeness * near + (1 - closeness) * far, size, interpolation=cv2.INTER_LINEAR)
+        found = cv2.resize((far_weight > 1e-4).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+        share = np.zeros(grown.shape, np.float32)
+        share[box] = grown[box] * found  # no source within reach: left as it is
+        self._blend(cv2.GaussianBlur(share, (0, 0), 1.0), filled)
+
+    def _bare_arms(self, uncovered, old_clothes):
+        """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
+        shoulders and arms: an arm's own shape (tapering from the shoulder to the wrist, slimmer than a sleeve) in
+        the person's skin (from their bare arms or hands, else their face), darker towards its edges as a round
+        limb is, lit as the clothes were (smoothed, a third as contrasted), with the grain of their skin. Returns the
+        old clothes left beyond those arms and shoulders."""
+        regions = self.regions
+        sleeves = ((regions.old_sleeves * uncovered) > 0.5) | old_clothes
+        colour = regions.arm_skin_colour
+        if colour is None or sleeves.sum() < 10:
+            return old_clothes
+        left, top, width, height = cv2.boundingRect(sleeves.astype(np.uint8))
+        box = (slice(top, top + height), slice(left, left + width))
+        across = regions.arm_shape((left, top, left + width, top + height))  # 0 on the bone, 1 at the arm's edge
+        arm = sleeves[box] & (across < 1)
+        if not arm.any():  # what is left lies beyond any arm: filled from around it
+            return sleeves
+        # The light falling on the arm: the sleeve's own lightness, smoothed over the sleeve alone (no folds, nothing
+        # from beside it), at a third of its contrast.
+        lightness, inside = regions.lab[..., 0][box], sleeves[box].astype(np.float32)
+        blur = 0.15 * self.frame.unit * regions.scale
+        light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
+        grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
+        lab = np.empty(light.shape + (3,), np.float32)
+        lab[..., 0] = np.clip(colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across ** 2
+                              + grain, 0, 100)
+        lab[..., 1:] = colour[1:]
+        painted = np.zeros(regions.shape + (3,), np.float32)
+        painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
+        weight = np.zeros(regions.shape, np.float32)
+        weight[box] = arm
+        self._blend(cv2.GaussianBlur(weight, (0, 0), 0.7), painted)
+        beyond = sleeves.copy()
+        beyond[box] &= ~arm
+        return beyond
 
     def _blend(self, weight, colour):
         """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
@@ -210,9 +280,10 @@ class _Dressing:
         x0, y0 = int(left * scale_x), int(top * scale_y)
         x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
         size = (x1 - x0, y1 - y0)
-        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)[..., None]
+        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
         paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
-        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
+        self.canvas[y0:y1, x0:x1] = cv2.blendLinear(np.ascontiguousarray(self.canvas[y0:y1, x0:x1]),
+                                                    np.ascontiguousarray(paint, np.float32), 1 - share, share)
 
     # --- steps ----------------------------------------------------------------------------------
 
@@ -287,31 +358,75 @@ class _Dressing:
         return 1 + ((fine + 25) / (shade + 25) - 1) * calm
 
     @cached_property
+    def _clothing(self):
+        """What the person wears (detection size): their outline but for skin, head and hair, arms."""
+        regions = self.regions
+        return regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+
+    @cached_property
+    def _depth(self):
+        """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
+        regions = self.regions
+        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+        origin = self.frame.mid_shoulder * regions.scale
+        return ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
+
+    @cached_property
     def _own_top(self):
         """The person's own top where it hangs over their waist (detection size): it stays in front of a new
         bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
         regions = self.regions
-        clothing = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+        clothing = self._clothing
         crotch = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
-        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
-        origin = self.frame.mid_shoulder * regions.scale
-        depth = ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
-        top = clothing * own_colours(regions, "top", clothing) * (depth < crotch)
+        top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
-    def _add_zone(self, region, alpha):
-        """Remember the garment, widened sideways, as where old clothes must not show beside it."""
+    def _add_zone(self, region, alpha, upward):
+        """Remember the garment, widened sideways (and `upward`: above a top's shoulders and neckline, where the
+        collar or straps of the old top would peek out), as where old clothes must not show beside it."""
         x0, y0, x1, y1 = region
         scale = self.regions.scale
         small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
                            interpolation=cv2.INTER_AREA)
         reach = max(1, int(_OLD_CLOTHES_REACH * self.frame.unit * scale))
-        zone = cv2.dilate((small > 0.5).astype(np.uint8), np.ones((1, 2 * reach + 1), np.uint8)).astype(np.float32)
-        sy0, sx0 = int(y0 * scale), int(x0 * scale)
+        rise = min(reach if upward else 0, int(y0 * scale))
+        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
+        if rise:
+            zone = cv2.dilate(zone, np.ones((rise + 1, 1), np.uint8), anchor=(0, 0))
+        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale)
         target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
-        np.maximum(target, zone[:target.shape[0], :target.shape[1]], out=target)
+        np.maximum(target, zone[:target.shape[0], :target.shape[1]].astype(np.float32), out=target)
+
+
+def _mean_around(colours, known, sigma):
+    """(The mean colour of the known pixels around each pixel, weighted by a Gaussian of `sigma` px; their weight)."""
+    weight = _smooth(known, sigma)
+    return _smooth(colours * known[..., None], sigma) / np.maximum(weight, 1e-6)[..., None], weight
+
+
+def _smooth(image, sigma):
+    """A Gaussian blur of `sigma` px; a wide one is done at a reduced size (a few pixels of sigma there), where it
+    costs a fraction and looks the same."""
+    factor = max(1, int(sigma / 3))
+    if factor == 1:
+        return cv2.GaussianBlur(image, (0, 0), sigma)
+    height, width = image.shape[:2]
+    reduced = cv2.resize(image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(reduced, (0, 0), sigma / factor)
+    return cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _beyond_line(line, region):
+    """0..1 over the region (x0, y0, x1, y1): 1 on the side of the line (point, direction) the direction points to,
+    with a pixel's soft edge."""
+    (x, y), (dx, dy) = line
+    x0, y0, x1, y1 = region
+    columns = (np.arange(x0, x1, dtype=np.float32) - x) * dx
+    rows = (np.arange(y0, y1, dtype=np.float32) - y) * dy
+    return np.clip(rows[:, None] + columns[None, :] + 0.5, 0, 1)
 
 
 # --- image I/O ----------------------------------------------------------------------------------

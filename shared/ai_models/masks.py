@@ -8,6 +8,9 @@ _MAX_BORDER_SPREAD = 14.0  # ΔE (CIELAB): a border within this of its median co
 _PLAIN_BORDER_SHARE = 0.6  # this much of the border must be background (the subject may touch the edges)
 _MAX_HOLE_FRACTION = 0.02  # enclosed background-coloured areas up to this share of the image are print, not holes
 _MAX_GARMENT_HOLE_SHARE = 0.15  # a garment's enclosed gaps up to this share of it are its own light parts
+_SHADOW_CHROMA = 5.0  # ΔE in a*, b*: a shadow is the background's colour, darker
+_SHADOW_SLOPE = 1.5  # L* per pixel (analysis size): lightness changing slower than this is a shadow fading
+_MAX_SHADOW_SHARE = 0.35
 _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
 
 
@@ -33,7 +36,8 @@ def garment_alpha(rgb):
 
     Light parts of the garment (white stripes, bands, knit) can match the background's colour; they
     are enclosed by the garment's outline, so every enclosed gap is garment unless it is a large part
-    of it (a real opening). Gaps open to the background (between trouser legs) stay background.
+    of it (a real opening) or the gap between two trouser legs: open to the background at the hem, or
+    closed there by wide or flared legs whose hems touch (see _leg_gaps).
     """
     subject = _subject_on_plain_background(rgb)
     if subject is None:
@@ -43,7 +47,8 @@ def garment_alpha(rgb):
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
     subject = _close(subject, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     subject = keep_large_components(subject, min_share=0.05)
-    subject = subject | _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
+    holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
+    subject = subject | (holes & ~_leg_gaps(holes, subject))
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
     height, width = rgb.shape[:2]
@@ -73,7 +78,8 @@ def _subject_on_plain_background(rgb):
     """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture.
 
     White knitwear on white differs from the background less in colour than in texture: the paper or
-    wall behind is smooth, knit and weave are not, so local contrast counts as much as colour.
+    wall behind is smooth, knit and weave are not, so local contrast counts as much as colour. A shadow
+    the garment casts is background (see _cast_shadow).
     """
     small = resize_to_fit(rgb, _ANALYSIS_SIZE)
     lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
@@ -87,10 +93,34 @@ def _subject_on_plain_background(rgb):
     spread = 2.0 * float(np.percentile(on_border, 75))
     texture = _local_contrast(lab[..., 0])
     texture_floor = float(np.percentile(texture[ring], 75))
-    subject = (distance > max(spread + 2.0, 3.5)) | (texture > max(3.0 * texture_floor, 1.5))
+    textured = texture > max(3.0 * texture_floor, 1.5)
+    subject = (distance > max(spread + 2.0, 3.5)) | textured
+    subject &= ~_cast_shadow(lab, background, subject, textured, ring)
     subject = _close(subject.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
     subject = cv2.morphologyEx(subject, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     return subject if subject.any() else None
+
+
+def _cast_shadow(lab, background, subject, textured, ring):
+    """The part of `subject` that is the garment's shadow on the background: the background's own colour, only
+    darker, reached from the background without crossing a sharp edge or the texture of fabric (a shadow fades
+    out; a garment, even a grey one, starts at its edge). The background is what the border shows, and what an
+    enclosed gap (between trouser legs whose hems touch) shows where the shadow leaves it bare. Nothing when
+    that would be a large part of the subject (a garment with blurred edges)."""
+    lightness = lab[..., 0]
+    neutral_darker = ((np.linalg.norm(lab[..., 1:] - background[1:], axis=2) < _SHADOW_CHROMA)
+                      & (lightness < background[0]) & (lightness > 0.45 * background[0]))
+    smooth = cv2.GaussianBlur(lightness, (0, 0), 1.0)
+    slope = cv2.magnitude(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8
+    background_like, plain = ~subject, subject & ~textured
+    passable = (background_like | (plain & neutral_darker & (slope < _SHADOW_SLOPE))).astype(np.uint8)
+    count, labels = cv2.connectedComponents(passable, connectivity=4)
+    bare = np.bincount(labels[background_like], minlength=count) >= 0.3 * np.bincount(labels.ravel(), minlength=count)
+    bare[np.unique(labels[ring & (passable > 0)])] = True
+    bare[0] = False  # label 0 is what cannot be passed
+    outside = bare[labels]
+    shadow = outside & plain
+    return shadow if shadow.sum() <= _MAX_SHADOW_SHARE * subject.sum() else np.zeros_like(subject)
 
 
 def _close(binary, kernel):
@@ -155,6 +185,21 @@ def _border_ring(shape):
     ring[:band] = ring[-band:] = True
     ring[:, :band] = ring[:, -band:] = True
     return ring
+
+
+def _leg_gaps(holes, subject):
+    """The enclosed holes (uint8 mask) that are the gap between two trouser legs whose hems touch: a tall, narrow
+    slit in the middle of the garment running down from a crotch to near the hems. A print, a light stripe or
+    a band is never that shape."""
+    rows, columns = np.nonzero(subject)
+    top, bottom, left, right = rows.min(), rows.max() + 1, columns.min(), columns.max() + 1
+    height, width = bottom - top, right - left
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    x, y, box_width, box_height = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    slit = ((box_height >= 0.2 * height) & (box_height >= 2.5 * box_width) & (y + box_height >= top + 0.65 * height)
+            & (np.abs(x + box_width / 2 - (left + right) / 2) <= 0.2 * width))
+    slit[0] = False  # label 0 is everything that is no hole
+    return slit[labels].astype(np.uint8)
 
 
 def _enclosed_holes(binary, max_area):

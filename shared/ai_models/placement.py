@@ -23,7 +23,7 @@ from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_ELBOW, LEFT_HIP, LEFT_
                                    along)
 from shared.ai_models.regions import Regions
 from shared.ai_models.garment_photo import masked, premultiplied
-from shared.ai_models.warp import StripMap, ThinPlateSpline
+from shared.ai_models.warp import SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -32,10 +32,14 @@ _MAX_CHEST_WIDTH = 1.7
 _WAIST_PER_HIP_JOINTS = 1.85
 _MAX_WAIST_PER_HIP_JOINTS = 2.6
 _EASE = 1.08  # a garment is this much wider than the body it covers
-_WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+# A garment's widths are matched to the body seen from the front, which shows less than the garment's flat width
+# (the body is round); its lengths lie along the body and show whole: they take this much more scale.
+_LENGTH_PER_WIDTH = 1.15
+WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
-_SHOULDER_TIP = (0.08, 0.06)  # a garment's shoulder seam: out from and above the shoulder joint, body units
-_ARM_HALF_WIDTH = (0.15, 0.12)  # half the width of the upper arm and the forearm, body units
+_PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
+_SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
+_MAX_SLEEVE_EASE = 1.5  # a sleeve is at most this many times as wide as the arm
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -48,6 +52,7 @@ class Piece:
     to_garment: Callable  # person-photo points → garment-photo points (the warp samples with it)
     to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
+    below: tuple | None = None  # (point, direction): beyond the line through point the other way, only on the person
 
 
 def _joined(layer, garment_points, body_points, over_arms=False):
@@ -76,12 +81,14 @@ def place_flat_lay(photo, garment_type, regions):
     landmarks = outline.upper_landmarks
     scale = _upper_scale(landmarks, regions)
     body_layer, sleeve_layers = photo.body_and_sleeves
-    garment_points, body_points = _upper_points(landmarks, garment_type, frame, scale)
+    garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale)
     pieces = [_joined(body_layer, garment_points, body_points)]
     if landmarks.sleeves is not None:
-        for side, sleeve_layer in enumerate(sleeve_layers):
-            strip = _sleeve_strip(landmarks, side, frame, scale, body_points[side])
-            pieces.append(Piece(sleeve_layer, strip, strip.to_body, over_arms=True))
+        for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
+            band = _sleeve_band(profile, side, regions, scale)
+            # A sleeve's head is round and sits on the shoulder: above the shoulder's top it covers the person only.
+            pieces.append(Piece(sleeve_layer, band, band.to_body, over_arms=True,
+                                below=(regions.shoulder_tips[side], frame.down)))
     return pieces
 
 
@@ -114,7 +121,7 @@ def place_by_anchor(photo, garment_type, details, frame, body):
     else:
         centre, half_width = {
             "head": (frame.at(frame.mid_shoulder, down=-1.25), 0.45),
-            "belt": (frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit), 0.55),
+            "belt": (frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit), 0.55),
             "neck": (frame.at(frame.mid_shoulder, down=0.05), 0.22),
             "hip_side": (frame.at(frame.shoulders[1], 0.35, 0.45 * frame.torso_length / frame.unit), 0.28),
         }[anchor]
@@ -154,17 +161,17 @@ def _upper_scale(landmarks, regions):
     return wanted / chest
 
 
-def _upper_points(landmarks, garment_type, frame, scale):
+def _upper_points(landmarks, garment_type, regions, scale):
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
     own proportions put them at the person's scale (the hem no lower than the garment type allows)."""
     garment_top = landmarks.shoulders.mean(axis=0)
-    tips = np.array([frame.at(frame.shoulders[0], -_SHOULDER_TIP[0], -_SHOULDER_TIP[1]),
-                     frame.at(frame.shoulders[1], _SHOULDER_TIP[0], -_SHOULDER_TIP[1])], np.float32)
+    frame = regions.frame
+    tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
-    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale
+    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
-    vertical = scale * shortened
+    vertical = scale * _LENGTH_PER_WIDTH * shortened
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
     scale *= shortened ** 0.5
@@ -184,44 +191,34 @@ def _hem_limit(garment_type, frame, body_top):
     return float((frame.mid_hip - body_top) @ frame.down) + _TOP_REACH * frame.unit
 
 
-def _sleeve_strip(landmarks, side, frame, scale, shoulder_tip):
-    """One sleeve laid along the person's arm: its top seam (from the shoulder seam to the cuff) down the
-    outer edge of the arm from the shoulder tip, bending at the elbow; the rest of the sleeve across the arm,
-    towards the body. A strip bent along a line cannot fold, whatever the arm does."""
-    root_top, root_bottom, cuff_a, cuff_b = landmarks.sleeves[side]
-    root = (root_top + root_bottom) / 2
-    axis = _unit((cuff_a + cuff_b) / 2 - root)
-    cross = lambda vector: float(axis[0] * vector[1] - axis[1] * vector[0])  # noqa: E731
-    cuff_top, cuff_bottom = (cuff_a, cuff_b) if cross(cuff_a - root) * cross(root_top - root) > 0 else (cuff_b, cuff_a)
-    seam = _unit(cuff_top - root_top)
-    into_sleeve = np.array([-seam[1], seam[0]], np.float32)
-    if into_sleeve @ (cuff_bottom - cuff_top) < 0:
-        into_sleeve = -into_sleeve
-    joint, elbow, wrist = frame.arm(side)
-    outer_edge = [shoulder_tip]
-    for start, end, half_width in ((joint, elbow, _ARM_HALF_WIDTH[0]), (elbow, wrist, _ARM_HALF_WIDTH[1])):
-        direction = _unit(end - start)
-        outward = np.array([-direction[1], direction[0]], np.float32)
-        if outward @ (joint - frame.mid_shoulder) < 0:
-            outward = -outward
-        outer_edge.append(end + outward * half_width * frame.unit)
-    inward = frame.mid_shoulder - joint
-    return StripMap(root_top, seam, into_sleeve, np.array(outer_edge, np.float32), outward=inward, scale=scale)
+def _sleeve_band(profile, side, regions, scale):
+    """One sleeve laid along the person's arm: from the top of the shoulder down the arm for the sleeve's own
+    length at the garment's scale (ending by the wrist), as wide as the arm or the sleeve (SleeveMap)."""
+    frame = regions.frame
+    arm = frame.arm(side)
+    start = float((regions.shoulder_tips[side] - arm[0]) @ _unit(arm[1] - arm[0]))  # the shoulder's top, on the arm
+    length = float(profile.along[-1] - profile.along[0])
+    reach = _length(arm) + _PAST_WRIST * frame.unit - start
+    length_scale = min(scale * _LENGTH_PER_WIDTH, reach / length) if length > 0 else scale
+    arm_half_widths = regions.arm_half_widths(side)
+    # Laid flat a sleeve shows half its round; worn, it drapes around the arm, never much wider than the arm.
+    width_scale = min(_SLEEVE_DRAPE * scale, _MAX_SLEEVE_EASE * min(arm_half_widths) / max(profile.half_width, 1e-6))
+    return SleeveMap(profile, arm, frame.mid_shoulder, arm_half_widths, start, length_scale, width_scale)
 
 
 def _lower_points(landmarks, regions):
     """Waistband on the waist, crotch between the legs, each leg along the person's leg to its hem."""
     frame = regions.frame
     hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
-    waist_depth = (1 - _WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
+    waist_depth = (1 - WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
     measured = regions.width_across(waist_depth) or 0.0
     waist = min(max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints)
     scale = waist / landmarks.waist_width  # person px per garment px
-    waist_centre = frame.at(frame.mid_hip, down=-_WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
+    waist_centre = frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
     # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
-    hip_row = waist_row + _WAIST_ABOVE_HIPS * frame.torso_length / scale
+    hip_row = waist_row + WAIST_ABOVE_HIPS * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
     if landmarks.crotch is not None:
         paths = [frame.leg(0), frame.leg(1)]
     else:
@@ -229,7 +226,7 @@ def _lower_points(landmarks, regions):
         paths = [np.array([frame.mid_hip, knees, ankles], np.float32)]
     # Long legs stop at the ankles: the vertical scale shrinks so the hem lands there, never beyond.
     reach = min(_length(path) for path in paths) + 0.1 * frame.unit
-    vertical = min(scale, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
+    vertical = min(scale * _LENGTH_PER_WIDTH, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
 
     def on_body(row, centre_x, x, path):
         """Garment point (x, row) on the body: down its path by the row's depth, across by its offset."""
@@ -323,7 +320,7 @@ def _zone(regions, garment_type):
     ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
     above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
     if garment_type == "bottom":
-        return ((depth >= torso * (1 - _WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
+        return ((depth >= torso * (1 - WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
     if garment_type == "one_piece":
         return ((depth >= -0.3) & above_feet).astype(np.float32)
     if garment_type == "waist_up":

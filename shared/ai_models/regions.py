@@ -14,8 +14,19 @@ from shared.ai_models.body import HANDS, MOUTH_LEFT, MOUTH_RIGHT
 _MIN_SKIN_CHROMA = 4.0  # CIELAB chroma below which a "skin" sample is grey (a black-and-white photo)
 _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a colour is this person's skin
 _HEAD_CLEARANCE = 0.3  # body units above the shoulder joints where the neck ends and the head begins
+_JAW_BELOW_FACE_BOX = 0.3  # share of a face box's height below it where skin is still chin and jaw
+_CHIN_BELOW_MOUTH = 0.15  # body units from the mouth down to below the chin
+_SHOULDER_TOPS = 0.06  # body units above the shoulder joints: where a garment's shoulder seams sit
+_NECKLINE_DEPTH = 0.08  # body units a round neckline dips below the shoulders' tops in its middle
+_NECK_HALF_WIDTH = 0.15
 # Capsule radii around the arm bones in body units: upper arm, forearm, hand.
 _ARM_RADII = (0.17, 0.14, 0.13)
+_SHOULDER_SEAM_OUT = 0.08  # body units out from the shoulder joint to where a garment's shoulder seam ends
+_SHOULDER_TOP = (0.03, 0.25)  # body units above the shoulder joint: the least and most a shoulder's top can be
+_ARM_HALF_WIDTHS = ((0.09, 0.2), (0.07, 0.17))  # body units: upper arm, forearm (least, most)
+_BARE_ARM_RADII = (0.12, 0.13, 0.095, 0.07)  # body units: half-widths of the shoulder, bare arm at the shoulder, elbow, wrist
+_NECK_SIDE = 0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
+_MIN_ARM_SKIN = 0.02  # square body units of bare arm or hand skin enough to take the arms' colour from
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
 _SHOULDER_CAP = 0.35  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
@@ -59,6 +70,49 @@ class Regions:
         return np.median(self.lab[self._skin_sample()], axis=0)
 
     @cached_property
+    def arm_skin_colour(self):
+        """The skin colour of this person's arms (CIELAB): from their bare arms and hands where enough shows (the
+        face is often lit and made up differently), else the face's; None without either."""
+        if self._skin_model is None:
+            return None
+        bare = (self.skin > 0) & (self.arm_zone > 0) & (self.person > 0) & (self.head == 0)
+        if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit ** 2 * self.scale ** 2:
+            return np.median(self.lab[bare], axis=0)
+        return self.skin_colour
+
+    @cached_property
+    def skin_grain(self):
+        """The fine grain of this person's skin in the photo (L* standard deviation left after smoothing)."""
+        sample = self._skin_sample()
+        if sample is None or sample.sum() < 30:
+            return 1.0
+        lightness = self.lab[..., 0]
+        return float(np.clip(np.std((lightness - cv2.GaussianBlur(lightness, (0, 0), 1.5))[sample]), 0.5, 4.0))
+
+    def arm_shape(self, box):
+        """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of a bare arm
+        relative to its half-width there (below 1 inside): from the base of the neck over the shoulder (a sleeveless
+        top leaves it bare), tapering from the shoulder to the wrist."""
+        x0, y0, x1, y1 = box
+        # The distance varies smoothly: computed on every other pixel and interpolated in between.
+        ys, xs = np.mgrid[y0:y1 + 1:2, x0:x1 + 1:2].astype(np.float32)
+        unit = self.frame.unit * self.scale
+        nearest = np.full(ys.shape, np.inf, np.float32)
+        for side in (0, 1):
+            arm = self.frame.arm(side)
+            neck = arm[0] + _NECK_SIDE * (self.frame.mid_shoulder - arm[0])
+            joints = np.vstack([neck, arm]) * self.scale
+            for (start, end), radii in zip(zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])):
+                direction = end - start
+                length = max(float(direction @ direction), 1e-6)
+                along = np.clip(((xs - start[0]) * direction[0] + (ys - start[1]) * direction[1]) / length, 0, 1)
+                distance = np.hypot(xs - start[0] - along * direction[0], ys - start[1] - along * direction[1])
+                radius = (radii[0] + along * (radii[1] - radii[0])) * unit
+                np.minimum(nearest, distance / radius, out=nearest)
+        return cv2.resize(nearest, ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2),
+                          interpolation=cv2.INTER_LINEAR)[:y1 - y0, :x1 - x0]
+
+    @cached_property
     def old_sleeves(self):
         """What the person wears on their arms: clothing (not skin) around the arm bones."""
         if self.frame is None:
@@ -89,19 +143,40 @@ class Regions:
 
     @cached_property
     def head(self):
-        """Face, hair and neck above the collar line: nothing is ever drawn there."""
-        head = np.zeros(self.shape, np.uint8)
+        """Face, hair, chin and the neck above the collar line: nothing is ever drawn there. Around the face, the
+        face box (the photo's background within it too); below it, the skin of the chin and jaw, not the collar
+        beside them; above the neck line, or the chin when the head bends lower, everything (a garment ends
+        below it); and the neck's bare skin above the shoulders (a collar sits around it; the back of a garment's
+        neck, which a flat-lay shows through the neckline, is behind it)."""
+        face, jaw = np.zeros(self.shape, np.uint8), np.zeros(self.shape, np.uint8)
         for x0, y0, x1, y1 in self.body.face_boxes:
             width, height = x1 - x0, y1 - y0
-            box = np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + 0.1 * height]) * self.scale
-            cv2.rectangle(head, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
-        if self.frame is not None:
-            ys, xs = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
-            neck = self.frame.at(self.frame.mid_shoulder, down=-_HEAD_CLEARANCE) * self.scale
-            down = self.frame.down
-            above = (xs - neck[0]) * down[0] + (ys - neck[1]) * down[1] < 0
-            head = np.maximum(head, (above & (self.person > 0)).astype(np.uint8))
-        return head.astype(np.float32) * self.person if self.frame is not None else head.astype(np.float32)
+            for mask, bottom in ((face, 0.1), (jaw, _JAW_BELOW_FACE_BOX)):
+                box = np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + bottom * height]) * self.scale
+                cv2.rectangle(mask, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
+        head = np.maximum(face, jaw * (self.skin > 0) * (self.person > 0))
+        if self.frame is None:
+            return head.astype(np.float32)
+        frame = self.frame
+        depth, across = self._body_coordinates
+        line = -_HEAD_CLEARANCE
+        if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
+            chin = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
+            line = max(line, float((chin - frame.mid_shoulder) @ frame.down) / frame.unit)
+        # The neck shows above a round neckline: lowest in the middle, up to the shoulders' tops at the sides.
+        neckline = _NECKLINE_DEPTH * (1 - (across / _NECK_HALF_WIDTH) ** 2) - _SHOULDER_TOPS
+        neck = (depth < neckline) & (self.skin > 0) & (self.person > 0)
+        return np.maximum(head, (depth < line) | neck).astype(np.float32)
+
+    @cached_property
+    def _body_coordinates(self):
+        """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
+        frame = self.frame
+        ys, xs = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        origin = frame.mid_shoulder * self.scale
+        unit = frame.unit * self.scale
+        dx, dy = xs - origin[0], ys - origin[1]
+        return (dx * frame.down[0] + dy * frame.down[1]) / unit, (dx * frame.across[0] + dy * frame.across[1]) / unit
 
     @cached_property
     def arms(self):
@@ -146,6 +221,46 @@ class Regions:
         for x, y in self.body.landmarks[list(HANDS), :2] * self.scale if hands else ():
             cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), 1, -1)
         return capsules.astype(np.float32)
+
+    @cached_property
+    def shoulder_tips(self):
+        """Where a garment's shoulder seams end on this person (photo px, left and right as seen): just outside each
+        shoulder joint, on the top of the shoulder in the person's outline (within _SHOULDER_TOP of the joint)."""
+        frame = self.frame
+        tips = []
+        for side, outward in ((0, -1), (1, 1)):
+            start = frame.at(frame.shoulders[side], outward * _SHOULDER_SEAM_OUT)
+            steps = np.arange(0.0, _SHOULDER_TOP[1] + 0.01, 0.005)
+            points = np.array([frame.at(start, down=-step) for step in steps]) * self.scale
+            xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+            inside = (xs >= 0) & (xs < self.shape[1]) & (ys >= 0) & (ys < self.shape[0])
+            on_person = np.zeros(len(steps), bool)
+            on_person[inside] = self.person[ys[inside], xs[inside]] > 0.5
+            top = steps[np.argmin(on_person)] if not on_person.all() else steps[-1]
+            tips.append(frame.at(start, down=-float(np.clip(top, *_SHOULDER_TOP))))
+        return np.array(tips, np.float32)
+
+    def arm_half_widths(self, side):
+        """Half the width of the upper arm and of the forearm seen on `side` (0 left, 1 right), photo px: from the
+        bone to the arm's outer edge in the person's outline, halfway down each (the inner edge may lie against
+        the body); within _ARM_HALF_WIDTHS body units when the outline does not tell."""
+        frame = self.frame
+        joints = frame.arm(side)
+        widths = []
+        for start, end, (least, most) in zip(joints[:-1], joints[1:], _ARM_HALF_WIDTHS):
+            direction = end - start
+            outward = np.array([-direction[1], direction[0]], np.float32) / max(float(np.linalg.norm(direction)), 1e-6)
+            if outward @ (start - frame.mid_shoulder) < 0:
+                outward = -outward
+            steps = np.arange(0.0, most + 0.05, 0.005) * frame.unit
+            points = ((start + end) / 2 + np.outer(steps, outward)) * self.scale
+            xs, ys = points[:, 0].astype(int), points[:, 1].astype(int)
+            inside = (xs >= 0) & (xs < self.shape[1]) & (ys >= 0) & (ys < self.shape[0])
+            on_person = np.zeros(len(steps), bool)
+            on_person[inside] = self.person[ys[inside], xs[inside]] > 0.5
+            edge = steps[np.argmin(on_person)] if not on_person.all() else steps[-1]
+            widths.append(float(np.clip(edge, least * frame.unit, most * frame.unit)))
+        return widths
 
     def width_across(self, depth):
         """How wide the person's body is `depth` body units below the shoulders, in photo px, between their

@@ -3,9 +3,11 @@
 The mask is a flat-lay garment's alpha (one solid shape, see masks.garment_alpha). Everything is
 measured on rows of that shape:
 
-* two legs with a gap between them that opens at the hem and closes at a crotch → a bottom
-  (or a one-piece when a long bodice sits above the crotch: a jumpsuit);
-* one piece that widens from a straight waistband without shoulders or sleeves → a bottom (a skirt);
+* two legs with a gap between them that closes at a crotch (the gap opens at the hem, or is enclosed by
+  wide legs whose hems touch) → a bottom, or a one-piece when a bodice reaches far above the crotch (a
+  jumpsuit);
+* one piece that widens from a straight waistband without shoulders or sleeves (a skirt), or any piece
+  without shoulders, straps or sleeves → a bottom: it is worn from the waist;
 * one long piece, much longer than its torso is wide and than its widest span → a one-piece (a dress);
 * otherwise a top; with long sleeves and a front opening running from neck to hem → outerwear.
 
@@ -29,11 +31,36 @@ class UpperLandmarks:
     collar: np.ndarray
     shoulders: np.ndarray  # (left, right) as seen in the photo
     armpits: np.ndarray
-    sleeves: np.ndarray | None  # per side (left, right): root top, root bottom, cuff's two ends; None sleeveless
+    sleeves: tuple | None  # per side (left, right): its SleeveProfile; None sleeveless
     hem: np.ndarray  # (left, right) corners of the hem
     sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`
     side_rows: np.ndarray
     torso_width: float  # the garment's own width below the sleeves: its scale
+
+
+@dataclass(frozen=True)
+class SleeveProfile:
+    """A sleeve read along its length: from the middle of its root (the armhole) along `axis`, at each distance
+    in `along` (increasing; from the end nearest the shoulder to the cuff), its extent across the axis from `low`
+    to `high` (distances along `normal`). The top seam, on the shoulder's side, lies towards `top_seam` (±1)."""
+
+    @property
+    def half_width(self):
+        """Half the sleeve's usual width."""
+        return float(np.median(self.high - self.low)) / 2
+
+    root: np.ndarray
+    axis: np.ndarray
+    normal: np.ndarray
+    along: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    top_seam: int
+
+    def scaled(self, factor, origin):
+        """The profile in another frame: distances times `factor`, the root at root × factor + origin."""
+        return SleeveProfile(self.root * factor + origin, self.axis, self.normal, self.along * factor,
+                             self.low * factor, self.high * factor, self.top_seam)
 
 
 @dataclass(frozen=True)
@@ -105,27 +132,33 @@ class Outline:
 
     @cached_property
     def crotch(self):
-        """(x, y) where a gap rising from the hem between two legs closes, or None."""
-        bottom = self.height - 1
-        start = None
-        for y in range(bottom, int(self.height * 0.8), -1):
-            gap = _central_gap(self.runs[y], self.centre, self.width)
-            if gap is not None:
-                start = y, gap
-                break
-        if start is None:
+        """(x, y) where the gap between two legs closes, or None.
+
+        The gap is a background slit in the middle of the lower part with a leg on each side. It opens at the
+        hem, or is closed there by wide or flared legs whose hems touch or overlap; it is followed up row by
+        row on the mask itself (the runs join narrow gaps), and its narrow top, which the cut-out's smoothing
+        closes, is where its two edges, carried on upwards, meet (a little above where it is seen to end).
+        """
+        lowest = next(((y, gap) for y in range(self.height - 1, int(self.height * 0.6), -1)
+                       if (gap := _central_gap(self.runs[y], self.centre, self.width)) is not None), None)
+        if lowest is None:
             return None
-        y, gap = start
-        opening = gap[1] - gap[0]
-        while y > 0:
-            above = [g for g in _gaps(self.runs[y - 1]) if g[0] < gap[1] and g[1] > gap[0]]
-            if not above:
+        y, (start, end) = lowest
+        edges = []
+        while True:
+            edges.append((y, start, end))
+            background = np.flatnonzero(~self.mask[y - 1, max(0, int(start) - 1):int(end) + 1]) if y > 0 else []
+            if len(background) == 0:
                 break
-            gap = min(above, key=lambda g: abs((g[0] + g[1]) / 2 - (gap[0] + gap[1]) / 2))
+            offset = max(0, int(start) - 1)
+            start, end = offset + background[0], offset + background[-1] + 1
             y -= 1
-        if y == 0 or (start[0] - y) < 0.2 * self.height or opening < 0.04 * self.width:
-            return None  # no gap, a slit, or two separate pieces (a pair of shoes)
-        return np.array([(gap[0] + gap[1]) / 2, y], np.float32)
+        edges = np.array(edges[::-1], np.float32)  # top row first: (y, left edge, right edge)
+        length = edges[-1, 0] - edges[0, 0]
+        widest = float((edges[:, 2] - edges[:, 1]).max())
+        if y == 0 or length < 0.2 * self.height or widest < 0.03 * self.width:
+            return None  # no gap, a short slit, or two separate pieces (a pair of shoes)
+        return np.array([edges[0, 1:].mean(), _apex(edges[: max(3, len(edges) // 3)], 0.06 * self.height)], np.float32)
 
     @cached_property
     def torso_width(self):
@@ -152,10 +185,10 @@ class Outline:
     @cached_property
     def long_sleeves(self):
         """Sleeves on both sides reaching far from their roots (a tie hanging on one side is no sleeve)."""
-        sleeves = self._sleeves()
+        sleeves = self._sleeves
         if sleeves is None:
             return False
-        reach = np.linalg.norm(sleeves[:, 2:].mean(axis=1) - sleeves[:, :2].mean(axis=1), axis=1)
+        reach = np.array([profile.along[-1] for _, profile in sleeves])
         chest = self._chest()[1] - self._chest()[0]
         return bool(reach.min() > 0.7 * chest and reach.min() > 0.7 * reach.max())
 
@@ -167,10 +200,13 @@ class Outline:
             return "shoes"
         crotch = self.crotch
         if crotch is not None:
-            bodice = crotch[1]
-            waist = np.median(self.widths(0.0, 0.05, central=False))
-            return "one_piece" if bodice > 1.3 * waist and self.has_sleeves_or_straps() else "bottom"
-        if self._is_skirt():
+            # A jumpsuit's bodice reaches far above its crotch; trousers rise from it to the waist in less than
+            # their hips' width, whatever the waistband carries (a belt, ties) or however the photo is turned.
+            hips = np.median(self.widths(0.8 * crotch[1] / self.height, crotch[1] / self.height, central=False))
+            return "one_piece" if crotch[1] > 1.2 * hips else "bottom"
+        if self._is_skirt() or not self._has_bodice():
+            # Without shoulders, straps or sleeves a piece is worn from the waist: a skirt, or trousers whose legs
+            # could not be told apart. Hanging it from the shoulders would put trousers on the chest.
             return "bottom"
         if self._is_long():
             return "one_piece"
@@ -178,11 +214,20 @@ class Outline:
             return "outerwear"
         return "top"
 
-    def has_sleeves_or_straps(self):
-        """The top of the piece is narrower than below it (shoulders, straps), or sleeves stick out."""
+    def _has_bodice(self):
+        """Shoulders or straps (the top of the piece narrower than below it, or split by a neckline), or sleeves
+        held out (the upper part much wider than the waist below it). Trousers, even flared, have none of these."""
         top = np.median(self.widths(0.0, 0.04, central=False))
         below = np.median(self.widths(0.15, 0.3, central=False))
-        return self.has_sleeves or top < 0.8 * below
+        sleeves = self.widths(0.0, 0.4, central=False).max() > 1.15 * np.median(self.widths(0.45, 0.6, central=False))
+        return sleeves or top < 0.8 * below or not self._solid_top()
+
+    def _solid_top(self):
+        """The first rows are a waistband (ruffled or with loops, perhaps), not two shoulders or straps around a
+        neckline: no wide gap in their middle."""
+        first_rows = self.runs[int(0.01 * self.height):int(0.03 * self.height) + 1]
+        return not any(gap[1] - gap[0] > 0.12 * self.width and gap[0] < self.centre < gap[1]
+                       for runs in first_rows for gap in _gaps(runs))
 
     def _is_skirt(self):
         """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
@@ -191,8 +236,7 @@ class Outline:
         at = lambda share: float(np.median(widths[int(share * self.height):int(share * self.height) + 5]))  # noqa: E731
         waistband, upper, lower = at(0.01), at(0.25), at(0.85)
         early_growth = (upper - waistband) / widest
-        solid_waistband = len(self.runs[int(0.01 * self.height)]) == 1  # straps or a neckline split the top row
-        return (not self.has_sleeves and solid_waistband and waistband >= 0.55 * widest and lower >= upper * 0.97
+        return (not self.has_sleeves and self._solid_top() and waistband >= 0.55 * widest and lower >= upper * 0.97
                 and early_growth < 0.2 and self.height / widest < 2.2)
 
     def _is_long(self):
@@ -241,7 +285,8 @@ class Outline:
     def _armpit(self):
         """The armpits' row. Where sleeves join the body the width of the middle run drops sharply (the biggest
         drop in the upper part of the garment); without such a drop (no sleeves, or sleeves hanging apart from
-        the start), where the armholes end: the first row as wide as nine tenths of the upper part's width."""
+        the start), where the armholes end: the first row about as wide as the widest of the upper half (a
+        sleeveless knit's armholes curve in from its shoulders and end at its widest)."""
         first, last = int(0.02 * self.height), max(int(0.8 * self.height), int(0.02 * self.height) + 2)
         widths = np.asarray(self.widths(0.0, 1.0))[first:last]
         step = max(2, int(0.04 * self.height))
@@ -250,8 +295,8 @@ class Outline:
             steepest = int(np.argmax(drops))
             if drops[steepest] >= 0.12 * widths.max():
                 return first + steepest + step
-        upper = widths[: max(1, int(0.4 * self.height) - first)]
-        return first + int(np.argmax(upper >= 0.9 * upper.max()))
+        upper = widths[: max(1, int(0.55 * self.height) - first)]
+        return first + int(np.argmax(upper >= 0.97 * upper.max()))
 
     @cached_property
     def _hem(self):
@@ -266,12 +311,14 @@ class Outline:
         """(left, right) x of the torso's sides at the armpits."""
         return self.central_run(self._armpit_row())
 
+    @cached_property
     def _sleeves(self):
-        """Per side: the sleeve's root on the torso's side (top, bottom) and its cuff's two ends; or None.
+        """Per side: the sleeve's root on the torso's side (top, bottom) and its profile (SleeveProfile, analysis
+        pixels); or None.
 
         A sleeve is the garment beyond the torso's side above the hem. Its root runs down the side from
-        the shoulder to the armpit; its cuff is its far end from the root (out to the side when held out,
-        below when hanging), the cuff's ends its extent across the sleeve there.
+        the shoulder to the armpit; its axis runs from the root's middle to its far end (out to the side when
+        held out, below when hanging), and it is read across that axis all along it.
         """
         if not self.has_sleeves:
             return None
@@ -295,14 +342,10 @@ class Outline:
             axis = points[reach >= 0.85 * reach.max()].mean(axis=0) - root
             axis /= np.linalg.norm(axis) or 1.0
             normal = np.array([-axis[1], axis[0]], np.float32)
-            # The sleeve's outer part (a slanted cuff spans much of it): its extent across the axis.
-            depth = (points - root) @ axis
-            end = points[depth >= 0.6 * depth.max()]
-            across = (end - root) @ normal
-            cuff_centre = root + axis * float(depth.max())
-            sleeves.append([[side_x, top], [side_x, bottom], cuff_centre + normal * across.min(),
-                            cuff_centre + normal * across.max()])
-        return np.array(sleeves, np.float32)
+            top_seam = 1 if (np.array([side_x, top]) - root) @ normal > 0 else -1
+            sleeves.append((np.array([[side_x, top], [side_x, bottom]], np.float32),
+                            _profile(points - root, root, axis, normal, top_seam)))
+        return sleeves
 
     @cached_property
     def upper_landmarks(self):
@@ -313,10 +356,10 @@ class Outline:
         hem_run = self.central_run(max(0, hem - int(0.02 * self.height)))
         side_rows = np.linspace(armpit, hem, 5)[1:-1]
         sides = np.array([self.central_run(y) for y in side_rows], np.float32)
-        sleeves = self._sleeves()
+        sleeves = self._sleeves
         if sleeves is not None:
-            shoulders = sleeves[:, 0]  # the top of each sleeve's root: where sleeve and shoulder meet
-            sleeves = self._to_photo(sleeves.reshape(-1, 2)).reshape(sleeves.shape)
+            shoulders = np.array([root[0] for root, _ in sleeves])  # the top of each sleeve's root: where it meets the shoulder
+            sleeves = tuple(profile.scaled(1 / self._scale, self._origin) for _, profile in sleeves)
         collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
         return UpperLandmarks(
             collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
@@ -413,6 +456,39 @@ def _rows_of_runs(mask, gap):
         else:
             runs.append((start, end))
     return rows_of_runs
+
+
+def _profile(offsets, root, axis, normal, top_seam, count=24):
+    """SleeveProfile of a sleeve's pixels (their offsets from the root's middle), read across its axis. Its ends
+    are cut off where the sleeve is less than three fifths of its usual width there: a sleeve laid slanting
+    meets the torso's side, and ends at a slanting cuff, in a point."""
+    along, across = offsets @ axis, offsets @ normal
+    edges = np.linspace(along.min(), along.max(), count + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    low, high = np.full(count, np.nan, np.float32), np.full(count, np.nan, np.float32)
+    bins = np.clip(np.searchsorted(edges, along, side="right") - 1, 0, count - 1)
+    for index in np.unique(bins):
+        inside = across[bins == index]
+        low[index], high[index] = inside.min(), inside.max()
+    found = ~np.isnan(low)
+    low, high = (np.interp(centres, centres[found], values[found]) for values in (low, high))
+    full = np.flatnonzero(high - low >= 0.6 * np.median(high - low))
+    kept = slice(full[0], full[-1] + 1)
+    # A pixel in from the outline read at this coarse scale: the band's edges then show no background.
+    return SleeveProfile(root, axis, normal, centres[kept].astype(np.float32), low[kept].astype(np.float32) + 1,
+                         high[kept].astype(np.float32) - 1, top_seam)
+
+
+def _apex(edges, reach):
+    """The row where the two edges of a slit (rows of y, left x, right x), carried on upwards as straight lines,
+    meet; at most `reach` rows above its top (as much as smoothing a cut-out closes of a narrow tip)."""
+    y, left, right = edges.T
+    if len(y) < 3 or np.ptp(y) == 0:
+        return float(y[0])
+    widening = np.polyfit(y, right - left, 1)  # width = a·y + b
+    if widening[0] <= 0:
+        return float(y[0])
+    return float(np.clip(-widening[1] / widening[0], y[0] - reach, y[0]))
 
 
 def _gaps(runs):

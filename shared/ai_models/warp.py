@@ -2,7 +2,7 @@
 
 A thin-plate spline is the smoothest map that sends each landmark exactly (or, with some
 regularisation, nearly) to its partner: legs follow the legs while the cloth between them bends
-smoothly. A sleeve is a strip bent along the arm (StripMap). Maps are fitted backwards (from the
+smoothly. A sleeve is a band along the arm (SleeveMap). Maps are fitted backwards (from the
 person photo to the garment photo), evaluated on a coarse grid over the garment's destination, and
 cv2.remap samples the garment at full resolution.
 """
@@ -66,40 +66,50 @@ def warp_image(image, backward, region):
                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-class StripMap:
-    """Backward map of a strip (a sleeve) bent along a polyline (an arm).
+class SleeveMap:
+    """Backward map of a sleeve laid along an arm (a polyline: shoulder, elbow, wrist).
 
-    A garment point at distance s along the strip's axis and t across it lands s·scale along the
-    polyline and t·scale across it (on the side given by `outward`). Each body point takes its (s, t)
-    from the nearest segment of the polyline, so the strip bends at the joints without folding.
+    A body point has a distance along the arm (from the nearest segment; the end segments go on beyond the
+    shoulder and the wrist) and across it (positive on the arm's outer side). Along the arm, the sleeve keeps its
+    own length at `length_scale`, its end nearest the shoulder at `start` (a distance along the arm). Across, the
+    sleeve's extent at that point of its length (a silhouette.SleeveProfile) is spread over a band as wide as the
+    arm (`arm_half_widths`: upper arm, forearm) or as the sleeve's usual width at `width_scale`, whichever is
+    wider, its top seam on the outer side. So a sleeve bends at the elbow without folding and covers the arm
+    whatever its own width or slant.
     """
 
-    def __init__(self, garment_root, garment_axis, garment_normal, polyline, outward, scale):
-        self._root = np.asarray(garment_root, np.float64)
-        self._axis = np.asarray(garment_axis, np.float64)
-        self._normal = np.asarray(garment_normal, np.float64)
-        self._scale = float(scale)
+    def __init__(self, profile, polyline, away_from, arm_half_widths, start, length_scale, width_scale):
+        self._profile = profile
+        self._start, self._length_scale, self._width_scale = float(start), float(length_scale), float(width_scale)
         polyline = np.asarray(polyline, np.float64)
         self._starts = polyline[:-1]
         vectors = polyline[1:] - polyline[:-1]
         self._lengths = np.maximum(np.linalg.norm(vectors, axis=1), 1e-6)
         self._directions = vectors / self._lengths[:, None]
         normals = np.stack([-self._directions[:, 1], self._directions[:, 0]], axis=1)
-        self._normals = normals * np.sign(normals @ np.asarray(outward, np.float64))[:, None]
+        # One handedness for every segment (the outer side of the upper arm, away from the body): the sleeve
+        # never flips over at the elbow.
+        if normals[0] @ (polyline[0] - np.asarray(away_from, np.float64)) < 0:
+            normals = -normals
+        self._normals = normals
         self._offsets = np.concatenate([[0.0], np.cumsum(self._lengths)[:-1]])
+        self._arm_at = self._offsets + self._lengths / 2
+        self._arm_half_widths = np.asarray(arm_half_widths, np.float64)
 
-    def to_body(self, points):
-        """Where garment points land on the body (the forward map)."""
-        relative = np.asarray(points, np.float64) - self._root
-        s = (relative @ self._axis) * self._scale
-        t = (relative @ self._normal) * self._scale
-        segment = np.clip(np.searchsorted(self._offsets, s, side="right") - 1, 0, len(self._lengths) - 1)
-        local = s - self._offsets[segment]
-        return self._starts[segment] + local[:, None] * self._directions[segment] + t[:, None] * self._normals[segment]
+    def _extent(self, along):
+        """The sleeve's middle and half-width across it at distances `along` its axis (garment px)."""
+        profile = self._profile
+        low = np.interp(along, profile.along, profile.low)
+        high = np.interp(along, profile.along, profile.high)
+        return (low + high) / 2, (high - low) / 2
 
-    def __call__(self, points):
-        """Which garment point each body point shows (the backward map)."""
-        points = np.asarray(points, np.float64)
+    def _half_width(self, distance):
+        """Half the band's width at `distance` along the arm."""
+        arm = np.interp(distance, self._arm_at, self._arm_half_widths)
+        return np.maximum(arm, self._profile.half_width * self._width_scale)
+
+    def _along_arm(self, points):
+        """(distance along the arm, distance across it, segment) of body points."""
         relative = points[:, None, :] - self._starts[None]
         along = np.einsum("pij,ij->pi", relative, self._directions)
         last = len(self._lengths) - 1
@@ -109,6 +119,29 @@ class StripMap:
         nearest = self._starts[None] + clamped[..., None] * self._directions[None]
         segment = np.argmin(np.linalg.norm(points[:, None, :] - nearest, axis=2), axis=1)
         rows = np.arange(len(points))
-        s = self._offsets[segment] + clamped[rows, segment]
-        t = np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment])
-        return self._root + np.outer(s / self._scale, self._axis) + np.outer(t / self._scale, self._normal)
+        across = np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment])
+        return self._offsets[segment] + clamped[rows, segment], across, segment
+
+    def __call__(self, points):
+        """Which garment point each body point shows (the backward map)."""
+        distance, across, _ = self._along_arm(np.asarray(points, np.float64))
+        profile = self._profile
+        along = profile.along[0] + (distance - self._start) / self._length_scale
+        middle, half = self._extent(along)
+        share = across / self._half_width(distance)  # -1 inner edge … +1 outer edge
+        sideways = middle + share * half * profile.top_seam
+        return profile.root + np.outer(along, profile.axis) + np.outer(sideways, profile.normal)
+
+    def to_body(self, points):
+        """Where garment points land on the body (the forward map)."""
+        profile = self._profile
+        relative = np.asarray(points, np.float64) - profile.root
+        along, sideways = relative @ profile.axis, relative @ profile.normal
+        middle, half = self._extent(along)
+        share = (sideways - middle) / np.maximum(half, 1e-6) * profile.top_seam
+        distance = self._start + (along - profile.along[0]) * self._length_scale
+        segment = np.clip(np.searchsorted(self._offsets, distance, side="right") - 1, 0, len(self._lengths) - 1)
+        local = distance - self._offsets[segment]
+        across = share * self._half_width(distance)
+        return (self._starts[segment] + local[:, None] * self._directions[segment]
+                + across[:, None] * self._normals[segment])

@@ -12,7 +12,8 @@ them become this server's address. Routes:
   /products/trail-runner-2      Shopify page with embedded product JSON and recommendation JSON
   /images/<name>.jpg|.png       real JPEG/PNG bytes made with Pillow (colour from the name; "big-…" names
                                 are 400×400 noise, several hundred KB as PNG; "huge-<W>x<H>…" names are that
-                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000)
+                                many pixels: a PNG of one colour is a few hundred KB even at 10000×10000;
+                                "padded-<N>mb.png" is a small PNG followed by N MB of zeros)
   /not-an-image                 an HTML page where an image was expected
   /status/<code>                that status; 403/429/503 carry a bot-challenge page
   /bot-wall                     a bot challenge answered with 200
@@ -63,6 +64,14 @@ def huge_image(width, height, image_format):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+@functools.lru_cache(maxsize=2)
+def padded_png(megabytes):
+    """A 60×90 PNG followed by `megabytes` MB of zeros: an image that costs its size to download, not to decode."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 90), (120, 130, 140)).save(buffer, "PNG")
+    return buffer.getvalue() + bytes(megabytes * 1024 * 1024)
 
 
 def padded_page(html, kilobytes):
@@ -174,6 +183,8 @@ class ShopServer(LoopbackServer):
 
             def _image(self, path):
                 name = path.rsplit("/", 1)[-1]
+                if name.startswith("padded-"):  # padded-<N>mb.png: a small PNG followed by N MB of zeros
+                    return self._send(200, padded_png(int(name.split("-")[1].split("mb")[0])), "image/png")
                 if name.startswith("huge-"):
                     width, height = (int(side) for side in name.split("-")[1].split(".")[0].split("x"))
                     image_format = "png" if name.endswith(".png") else "jpeg"

@@ -87,6 +87,23 @@ def test_requests_refused_before_the_app_answer_json(server, case):
     assert error["code"] == code and error["message"] and "waitress" not in body.decode().lower()
 
 
+def test_a_json_body_past_its_endpoints_cap_is_refused_before_it_is_sent(server):
+    """A login takes 16 KB of JSON: a client announcing 20 MB gets its 413 after sending only the headers (the
+    server used to read all 20 MB first, holding the interpreter other requests wait for)."""
+    process, _log = server
+    head = (b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json; charset=utf-8\r\n"
+            b"Content-Length: 20000000\r\n\r\n{\"email\": ")
+    status, headers, body = _raw_exchange(process.url, head)
+    assert status == 413 and headers["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert error["code"] == "PAYLOAD_TOO_LARGE" and "16 KB" in error["message"]
+    within = requests.post(process.url + "/api/login", json={"email": "a@example.com", "password": "x" * 20_000},
+                           timeout=10)  # past the cap but sent whole: the app's own answer, the same code
+    assert within.status_code == 413 and within.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    form = requests.post(process.url + "/api/login", data={"email": "a@example.com", "password": "x"}, timeout=10)
+    assert form.status_code != 413  # the cap is for JSON bodies only
+
+
 @pytest.mark.parametrize("request_line", [b"GET /" + b"a" * 70_000 + b" HTTP/1.1",  # a 414 for Werkzeug
                                           b"GET /health HTTP/2.0", b"GET /health HTTP/3.7"])  # a 505 for Werkzeug
 def test_long_urls_and_other_http_versions_are_answered_in_json(server, request_line):

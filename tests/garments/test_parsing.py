@@ -30,6 +30,11 @@ def test_currencies_are_iso_codes_or_none(text, currency):
     ("http://schema.org/InStock", True), ("https://schema.org/OutOfStock", False), ("http://schema.org/ instock ", True),
     ("InStock", True), ("in_stock", True), ("SoldOut", False), (0, False), (3, True), (True, True), ("maybe", None),
     ("in stock", True), ("out of stock", False), ("available for order", True), ("oos", False),
+    # schema.org's names however spelled: relative, prefixed, any case, and what each means to a shopper.
+    ("schema:InStock", True), ("sdo:OutOfStock", False), ("https://schema.org/InStock#", True), ("instock", True),
+    ("OUTOFSTOCK", False), ("LimitedAvailability", True), ("PreOrder", True), ("Pre-Order", True),
+    ("BackOrder", True), ("PreSale", True), ("MadeToOrder", True), ("OnlineOnly", True), ("InStoreOnly", True),
+    ("http://schema.org/SoldOut", False), ("Discontinued", False), ("Reserved", False), ("Available: 3 pcs", True),
 ])
 def test_availability_is_normalised(value, available):
     assert parse_availability(value) is available

@@ -437,6 +437,7 @@ def test_bigcommerce_stencil_bcdata_product_view_and_option_labels(client):
     product = product_of(scrape(client, "https://store.example.com/linen-shirt/", html=html))
     assert (product["title"], product["brand"], product["price"], product["currency"]) == \
         ("Linen Shirt", "Osterlund", 49.0, "USD")
+    assert (product["sku"], product["availability"]) == ("LS-112", "InStock")
     assert product["category"] == "shirt"
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
     assert product["colors"] == ["Navy", "Sand"]
@@ -576,3 +577,67 @@ def test_product_group_variant_selected_by_the_query_of_its_offer_url(client):
              "hasVariant": [variant("Green", "S", "199"), variant("Navy", "S", "179"), variant("Navy", "M", "179")]}
     product = product_of(scrape(client, "https://shop.example.com/coat?color=navy&size=m", html=page(head=json_ld(group))))
     assert (product["price"], product["colors"]) == (179.0, ["Navy", "Green"])
+
+
+def test_graph_nodes_linked_by_id_references(client):
+    # An @graph (Yoast-style) links its nodes by @id: the group's variants, offers, brand and image are nodes of
+    # their own beside it, and the variants are not products of their own.
+    base = "https://shop.example.com/p/wool-hat"
+
+    def variant(code, colour):
+        return {"@type": "Product", "@id": f"{base}#{code}", "name": f"Wool hat {colour}", "sku": code, "color": colour,
+                "offers": {"@id": f"{base}#offer-{code}"}}
+
+    graph = [
+        {"@type": "WebPage", "@id": base, "primaryImageOfPage": {"@id": f"{base}#image"}},
+        {"@type": "ImageObject", "@id": f"{base}#image", "contentUrl": "https://cdn.example.com/hat.jpg"},
+        {"@type": "Brand", "@id": "https://shop.example.com/#brand", "name": "Fjellull"},
+        {"@type": "ProductGroup", "@id": f"{base}#group", "name": "Wool hat", "productGroupID": "WH-1",
+         "brand": {"@id": "https://shop.example.com/#brand"}, "image": {"@id": f"{base}#image"},
+         "hasVariant": [{"@id": f"{base}#WH-1-GRY"}, {"@id": f"{base}#WH-1-RED"}]},
+        variant("WH-1-GRY", "Grey"), variant("WH-1-RED", "Red"),
+        {**offer("29.00", "OutOfStock"), "@id": f"{base}#offer-WH-1-GRY"},
+        {**offer("29.00"), "@id": f"{base}#offer-WH-1-RED"},
+    ]
+    html = page(head=json_ld({"@context": "https://schema.org", "@graph": graph}))
+    product = product_of(scrape(client, base, html=html))
+    assert (product["title"], product["brand"], product["sku"]) == ("Wool hat", "Fjellull", "WH-1")
+    assert (product["price"], product["currency"], product["availability"]) == (29.0, "EUR", "InStock")
+    assert product["images"] == ["https://cdn.example.com/hat.jpg"]
+    selected = product_of(scrape(client, f"{base}?variant=WH-1-GRY", html=html))
+    assert (selected["sku"], selected["availability"], selected["colors"][0]) == ("WH-1-GRY", "OutOfStock", "Grey")
+
+
+def test_app_state_variant_the_url_selects_by_a_short_query_value(client):
+    state = {"props": {"pageProps": {"product": {
+        "id": 9120, "name": "Canvas sneaker", "brand": "Tread", "sku": "CS-9", "price": 59.0, "currency": "EUR",
+        "variants": [{"id": 46, "sku": "CS-9-41", "size": "41", "available": True},
+                     {"id": 47, "sku": "CS-9-42", "size": "42", "available": False}]}}}}
+    html = page(body=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>')
+    product = product_of(scrape(client, "https://shop.example.com/p/canvas-sneaker?variant=47", html=html))
+    assert (product["sku"], product["availability"]) == ("CS-9-42", "OutOfStock")
+    product = product_of(scrape(client, "https://shop.example.com/p/canvas-sneaker", html=html))
+    assert (product["sku"], product["availability"]) == ("CS-9", "InStock")
+
+
+def test_sap_commerce_base_product_not_purchasable_itself_but_in_stock(client):
+    def stock(level):
+        state = {"product": {"code": "300441", "name": "Merino cardigan", "manufacturer": "Lanark",
+                             "price": {"currencyIso": "EUR", "value": 79.0, "formattedValue": "€79.00"},
+                             "purchasable": False, "stock": {"stockLevelStatus": level},
+                             "images": [{"url": "https://cdn.example.com/300441.jpg", "format": "zoom"}]}}
+        html = page(body=f"<script>window.__STATE__ = {json.dumps(state)};</script>")
+        return product_of(scrape(client, "https://shop.example.com/p/300441", html=html))["availability"]
+
+    assert (stock("inStock"), stock("lowStock"), stock("outOfStock")) == ("InStock", "InStock", "OutOfStock")
+
+
+def test_prestashop_17_product_details_data_with_reference_and_stock(client):
+    details = {"id_product": "8", "name": "Hummingbird cushion", "reference": "demo_8", "price": "€18.90",
+               "price_amount": 18.9, "description": "<p>Cushion with a removable cover.</p>", "quantity": 0, "availability": "unavailable", "availability_message": "Out-of-Stock",
+               "ean13": "", "category_name": "Home accessories"}
+    html = page(body=f"""<h1>Hummingbird cushion</h1>
+      <div id="product-details" data-product='{html_escape(json.dumps(details), quote=True)}'></div>""")
+    product = product_of(scrape(client, "https://shop.example.com/home/8-hummingbird-cushion.html", html=html))
+    assert (product["title"], product["sku"], product["availability"]) == \
+        ("Hummingbird cushion", "demo_8", "OutOfStock")

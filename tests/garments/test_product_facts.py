@@ -55,6 +55,13 @@ def test_the_code_the_url_names_wins_and_stock_is_the_products_or_the_selected_v
     answer = scraped(client, "https://shop.example.com/p/winter-boots?variant=WB-40", page(head=json_ld(group)))
     assert (answer["sku"], answer["availability"]) == ("WB-40", "OutOfStock")
     assert answer["sizes"] == [{"name": "40", "available": False}, {"name": "41", "available": True}]
+    # A variant's code run into a longer number of the URL selects nothing: the product speaks.
+    numbered = {**group, "productGroupID": "BT-7",
+                "hasVariant": [{**group["hasVariant"][0], "sku": "2345"}, {**group["hasVariant"][1], "sku": "6789"}]}
+    answer = scraped(client, "https://shop.example.com/p/boots-123456", page(head=json_ld(numbered)))
+    assert (answer["sku"], answer["availability"]) == ("BT-7", "InStock")
+    answer = scraped(client, "https://shop.example.com/p/boots-123456?size=2345", page(head=json_ld(numbered)))
+    assert (answer["sku"], answer["availability"]) == ("2345", "OutOfStock")
 
 
 def test_microdata_sku_and_availability_link(client):
@@ -71,6 +78,25 @@ def test_microdata_sku_and_availability_link(client):
         html_in_words = html.replace('<link itemprop="availability" href="https://schema.org/OutOfStock">',
                                      f'<span itemprop="availability">{words}</span>')
         assert scraped(client, "https://shop.example.com/canvas-tote", html_in_words)["availability"] == availability
+
+
+def test_rdfa_product_with_prefixed_names(client):
+    html = page(body="""
+      <div vocab="http://schema.org/" prefix="schema: http://schema.org/" typeof="schema:Product">
+        <h1 property="schema:name">Felt slippers</h1>
+        <span property="brand" typeof="Brand"><span property="name">Hutte</span></span>
+        <span property="sku">FS-12</span>
+        <div property="offers" typeof="Offer"><span property="price" content="39.90">39,90 €</span>
+          <meta property="priceCurrency" content="EUR">
+          <span property="availability" resource="http://schema.org/OutOfStock">Sold out</span></div>
+        <nav typeof="BreadcrumbList"><span property="itemListElement" typeof="ListItem">
+          <span property="name">Home</span></span></nav>
+      </div>""")
+    answer = scraped(client, "https://shop.example.com/p/felt-slippers", html)
+    assert (answer["title"], answer["brand"]) == ("Felt slippers", "Hutte")
+    assert facts(answer) == {"price": 39.9, "list_price": None, "currency": "EUR", "sku": "FS-12", "gtin": None,
+                             "availability": "OutOfStock"}
+    assert answer["field_sources"]["availability"] == "microdata"
 
 
 def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):
@@ -104,14 +130,15 @@ def test_meta_tags_stock_catalogue_id_and_sale_price(client):
     answer = scraped(client, "https://shop.example.com/p/wool-scarf", page(head=head))
     assert facts(answer) == {"price": 30.0, "list_price": 40.0, "currency": "EUR", "sku": "WS-31", "gtin": None,
                              "availability": "OutOfStock"}
-    # A catalogue id that is a valid barcode is the barcode; the code in the URL is the shop's.
+    # A catalogue id that is a valid barcode is the barcode; the code in the URL is the shop's when the page prints it.
     head = head.replace('content="WS-31"', 'content="9780552173742"')
-    answer = scraped(client, "https://shop.example.com/books/the-one-device-1605177813.html", page(head=head))
+    answer = scraped(client, "https://shop.example.com/books/the-one-device-1605177813.html",
+                     page(head=head, body="<p>Ref. 1605177813</p>"))
     assert (answer["gtin"], answer["sku"]) == ("9780552173742", "1605177813")
     # A price meta tag written for people: "30,000원~".
     answer = scraped(client, "https://shop.example.com/deal/4548094738", page(
         head='<meta property="og:title" content="Magazine subscription"><meta property="og:type" content="product">'
-             '<meta property="og:price" content="30,000원~">'))
+             '<meta property="og:price" content="30,000원~">', body="<span>Deal no. 4548094738</span>"))
     assert (answer["price"], answer["currency"], answer["sku"]) == (30000.0, "KRW", "4548094738")
 
 
@@ -128,11 +155,15 @@ def test_meta_tags_stock_catalogue_id_and_sale_price(client):
     ("https://shop.example/blog/2024/10", None),
 ])
 def test_the_code_in_the_url_is_the_last_resort_for_the_sku(client, url, sku):
-    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Thing",
-                              "offers": offer("10")}))
-    answer = scraped(client, url, html)
+    head = json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Thing", "offers": offer("10")})
+    printed = page(head=head, body=f"<h1>Thing</h1><p>Thing ({(sku or '').lower()}), in stock</p>")
+    answer = scraped(client, url, printed)
     assert answer["sku"] == sku
     assert answer["field_sources"].get("sku") == ("url" if sku else None)
+    # A code the page never shows a shopper is the shop's internal id (or another variant's), not the product's SKU.
+    assert scraped(client, url, page(head=head, body="<h1>Thing</h1>"))["sku"] is None
+    in_another_code = page(head=head, body=f"<h1>Thing</h1><p>Thing ({sku}-2)</p>")
+    assert scraped(client, url, in_another_code)["sku"] is None
 
 
 BUY_BOX = """
@@ -169,7 +200,8 @@ def test_a_page_without_any_data_read_from_its_buy_box(client):
                                 "https://homeware.example.com/img/kettle-2.jpg"]
 
     sold_out = page(body=BUY_BOX.format(stock='<div id="availability"><span>Currently unavailable.</span></div>')
-                    .replace('<p class="product-code">Product code: 287807</p>', ""))
+                    .replace('<p class="product-code">Product code: 287807</p>', "")
+                    .replace('class="btn btn-primary"', 'class="btn btn-primary" disabled'))
     answer = scraped(client, "https://homeware.example.com/kettle", sold_out)
     assert (answer["availability"], answer["sku"]) == ("OutOfStock", "SK-4471")  # the add-to-cart form's code
 
@@ -182,6 +214,74 @@ def test_stock_words_in_the_shops_language(client):
     assert [stock(text) for text in ("Auf Lager", "Actuellement indisponible.", "Non disponibile.", "Agotado",
                                      "Disponibilità immediata", "Нет в наличии")] == \
         ["InStock", "OutOfStock", "OutOfStock", "OutOfStock", "InStock", "OutOfStock"]
+    assert [stock(text) for text in ("Sofort verfügbar", "Tillfälligt slut", "Ej i lager", "I lager", "Brak towaru",
+                                     "Sin existencias", "Fora de estoque", "売り切れ", "在庫あり", "Ikke på lager")] == \
+        ["InStock", "OutOfStock", "OutOfStock", "InStock", "OutOfStock", "OutOfStock", "OutOfStock", "OutOfStock",
+         "InStock", "OutOfStock"]
+    # A long message by its first sentence.
+    assert stock("Actuellement indisponible. Nous ne savons pas quand cet article sera de nouveau approvisionné, ni "
+                 "s'il le sera un jour; revenez nous voir plus tard.") == "OutOfStock"
+
+
+def test_stock_messages_and_controls_the_page_hides_state_nothing(client):
+    def stock(hidden_part, button='<button type="submit" class="add-to-cart">Add to cart</button>'):
+        html = page(head='<meta property="og:type" content="product">', body=f"""
+          <main><div class="product"><h1>Linen cushion</h1><span class="price">€25.00</span>{hidden_part}
+            <form action="/cart/add">{button}</form></div></main>""")
+        answer = scraped(client, "https://home.example.com/p/linen-cushion", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    # Shops ship every state's message and show the one that applies.
+    for hidden in ('<p class="stock-alert" style="display: none;">Sold out</p>',
+                   '<div hidden><p class="availability">Out of stock</p></div>',
+                   '<div class="availability-msg d-none">Produto esgotado</div>',
+                   '<template><p class="out-of-stock">Sold out</p></template>'):
+        assert stock(hidden) == ("InStock", "html")
+    # A sold-out message beside an add-to-cart control that can be used is another offer's or a size's ...
+    assert stock('<span class="unavailable">Store pickup: not available</span>') == ("InStock", "html")
+    # ... and beside a disabled one it is the product's; a hidden add-to-cart control says nothing.
+    disabled = '<button type="submit" class="add-to-cart" disabled>Add to cart</button>'
+    assert stock('<p class="stock">Sold out</p>', disabled) == ("OutOfStock", "html")
+    hidden_button = '<button type="submit" class="add-to-cart" style="display:none">Add to cart</button>'
+    assert stock('<p class="stock">Sold out</p>', hidden_button) == ("OutOfStock", "html")
+    # A link named as what adds to the cart, whose href is the cart page (a script drives it), is a control.
+    scripted = '<a class="product-AddToCart-btn" href="/cart/">Add to bag</a>'
+    assert stock('<p class="outofstock-cta">Is this sold out? Tell me</p>', scripted) == ("InStock", "html")
+    assert stock('<p class="stock">Sold out</p>', '<a class="mini-cart" href="/cart/">Cart (0)</a>') == \
+        ("OutOfStock", "html")
+
+
+def test_the_sku_the_layers_agree_on_or_none(client):
+    def sku(data_code, printed, url="https://shop.example.com/p/oak-stool-kb-100"):
+        html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Oak stool",
+                                  "sku": data_code, "offers": offer("120")}),
+                    body=f'<main><div class="product"><h1>Oak stool</h1>{printed}</div></main>')
+        answer = scraped(client, url, html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    # The variant's code in the data against the product's code the page prints and its URL names: two to one.
+    assert sku("KB-100-1", "<p>Item no. KB-100</p>") == ("KB-100", "html")
+    # One to one: the code the page prints wins; when it prints both, or neither, there is no SKU.
+    assert sku("10134622", "<p>Product code: 141677</p>", url="https://shop.example.com/p/oak-stool") == \
+        ("141677", "html")
+    assert sku("10134622", "<p>Product code: 141677</p><p>Model 10134622</p>",
+               url="https://shop.example.com/p/oak-stool") == (None, None)
+    # Codes written differently are the same code.
+    assert sku("603.471.02", "<p>Article number 60347102</p>", url="https://shop.example.com/p/oak-stool") == \
+        ("603.471.02", "json-ld")
+
+
+def test_one_product_per_size_gives_no_sku_unless_the_url_selects_one(client):
+    def product(size, sku):
+        return {"@type": "Product", "name": "Rain jacket", "size": size, "sku": sku, "gtin13": None,
+                "offers": offer("89.00")}
+
+    html = page(head=json_ld({"@context": "https://schema.org", "@graph": [product("S", "RJ-1-S"),
+                                                                           product("M", "RJ-1-M")]}))
+    answer = scraped(client, "https://shop.example.com/p/rain-jacket", html)
+    assert (answer["title"], answer["sku"]) == ("Rain jacket", None)
+    answer = scraped(client, "https://shop.example.com/p/rain-jacket?sku=RJ-1-M", html)
+    assert answer["sku"] == "RJ-1-M"
 
 
 def test_a_sold_out_page_without_a_price_is_still_the_product(client):
@@ -191,7 +291,7 @@ def test_a_sold_out_page_without_a_price_is_still_the_product(client):
                      "<br>We don't know when or if this item will be back in stock.</div></div>")
     answer = scraped(client, "https://shop.example.com/dp/B08LZM5286", html)
     assert (answer["title"], answer["price"], answer["availability"], answer["sku"]) == \
-        ("Plush octopus toy", None, "OutOfStock", "B08LZM5286")
+        ("Plush octopus toy", None, "OutOfStock", None)  # the URL's code, which the page does not print
 
 
 def test_the_product_heading_in_the_page_header_with_its_code(client):

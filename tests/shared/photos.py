@@ -114,33 +114,83 @@ JUMPSUIT = [(230, 30), (260, 30), (280, 140), (320, 140), (340, 30), (370, 30), 
              (330, 780), (300, 420), (270, 780), (180, 780), (200, 250)]
 
 
-def flat_lay(outline, colour=(30, 90, 200), background=(250, 250, 250), stripes=None, seed=0):
-    """A garment laid flat on a plain background: the outline filled with `colour` (or horizontal stripes of
-    `colour` and `stripes` = (light colour, height in px), with the seams' shadow) and a little fabric noise."""
+# A shirt with its collar standing up well above the shoulder seams, as shirts are photographed.
+SHIRT = [(200, 95), (215, 15), (300, 55), (385, 15), (400, 95), (470, 110), (560, 300), (480, 350), (440, 290),
+         (440, 740), (160, 740), (160, 290), (120, 350), (40, 300), (130, 110)]
+SHIRT_COLLAR = [([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
+                ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235))]
+
+
+def collared_shirt(colour=(240, 240, 245)):
+    return flat_lay(SHIRT, colour, background=(200, 200, 200), details=SHIRT_COLLAR)
+
+
+# Trousers as several overlapping shapes (hips, each leg): the legs' inner edges meet or cross at the hem.
+_HIPS = [(165, 60), (435, 60), (445, 300), (155, 300)]
+BELT = [([(155, 70), (445, 70), (445, 100), (155, 100)], (30, 20, 20)),
+        ([(285, 62), (315, 62), (315, 108), (285, 108)], (200, 170, 60))]
+WAIST_TIES = [([(292, 75), (298, 75), (285, 380), (279, 380)], (230, 230, 230)),
+              ([(302, 75), (308, 75), (322, 390), (316, 390)], (230, 230, 230))]
+SASH = [([(200, 345), (400, 345), (402, 375), (198, 375)], (30, 30, 30)),
+        ([(390, 360), (410, 360), (470, 600), (452, 604)], (30, 30, 30))]
+
+
+def wide_legs(hem_gap=0):
+    """Wide, flared legs whose hems are `hem_gap` px apart at the middle (0: they touch; negative: they overlap),
+    so the gap between the legs is closed at the bottom: a background-coloured slit running down from the crotch."""
+    left, right = 300 - hem_gap / 2, 300 + hem_gap / 2
+    return [_HIPS, [(165, 290), (300, 290), (278, 560), (left, 780), (40, 780)],
+            [(300, 290), (435, 290), (560, 780), (right, 780), (322, 560)]]
+
+
+def flat_lay(outline, colour=(30, 90, 200), background=(250, 250, 250), stripes=None, seed=0, *, details=(),
+             rotate=0.0, shadow=0):
+    """A garment laid flat on a plain background: the outline (one polygon, or a list of polygons that overlap,
+    like two trouser legs) filled with `colour` (or horizontal stripes of `colour` and `stripes` = (light colour,
+    height in px), with the seams' shadow) and a little fabric noise. `details` are (polygon, colour) drawn on
+    top: a belt, ties, a buckle. The photo may be turned by `rotate` degrees (the garment laid a little askew)
+    and the garment may cast a soft shadow `shadow` px down and to the right (a lamp beside the camera)."""
+    shapes = _polygons(outline)
     image = Image.new("RGB", (600, 800), background)
     draw = ImageDraw.Draw(image)
     if stripes is None:
-        draw.polygon(outline, fill=colour)
+        for polygon in shapes:
+            draw.polygon(polygon, fill=colour)
     else:
         light, height = stripes
-        shape = Image.new("L", image.size, 0)
-        ImageDraw.Draw(shape).polygon(outline, fill=255)
         fabric = Image.new("RGB", image.size, colour)
         fabric_draw = ImageDraw.Draw(fabric)
         for top in range(0, 800, 2 * height):
             fabric_draw.rectangle([0, top, 600, top + height - 1], fill=light)
-        image.paste(fabric, mask=shape)
+        image.paste(fabric, mask=Image.fromarray((inside(outline) * 255).astype(np.uint8)))
         # A white stripe meets the background at the seams: what shows there is the seam's own shadow.
-        draw.line([*outline, outline[0]], fill=tuple(round(c * 0.85) for c in background), width=3)
+        for polygon in shapes:
+            draw.line([*polygon, polygon[0]], fill=tuple(round(c * 0.85) for c in background), width=3)
+    for polygon, detail_colour in details:
+        draw.polygon(polygon, fill=detail_colour)
+    garment = np.maximum(inside(outline), inside([polygon for polygon, _ in details] or [[(0, 0)] * 3]))
     noise = np.random.default_rng(seed).normal(0, 6, (800, 600, 3))
-    noisy = np.clip(np.asarray(image).astype(float) + noise * inside(outline)[..., None], 0, 255)
-    return encode(Image.fromarray(noisy.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6)))
+    noisy = np.clip(np.asarray(image).astype(float) + noise * garment[..., None], 0, 255)
+    if shadow:
+        cast = np.roll(garment, (shadow, shadow), axis=(0, 1))
+        cast = np.asarray(Image.fromarray((cast * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(shadow)))
+        noisy = noisy * (1 - 0.25 * (cast[..., None] / 255) * (1 - garment[..., None]))
+    picture = Image.fromarray(noisy.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
+    if rotate:
+        picture = picture.rotate(rotate, resample=Image.BICUBIC, fillcolor=background)
+    return encode(picture)
+
+
+def _polygons(outline):
+    return outline if isinstance(outline[0][0], (tuple, list)) else [outline]
 
 
 def inside(outline):
-    """Boolean mask of the pixels inside a garment outline (600×800)."""
+    """Mask (float 0/1) of the pixels inside a garment outline or outlines (600×800)."""
     shape = Image.new("L", (600, 800), 0)
-    ImageDraw.Draw(shape).polygon(outline, fill=1)
+    draw = ImageDraw.Draw(shape)
+    for polygon in _polygons(outline):
+        draw.polygon(polygon, fill=1)
     return np.asarray(shape, dtype=float)
 
 

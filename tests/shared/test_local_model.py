@@ -7,6 +7,7 @@ import pytest
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
+from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
 from tests.shared import photos
 
@@ -175,6 +176,18 @@ def test_trousers_go_on_the_legs_not_on_the_chest():
     assert (xs < frame.mid_hip[0]).sum() > 500 and (xs > frame.mid_hip[0]).sum() > 500  # both legs
 
 
+@pytest.mark.parametrize("hem_gap", [0, -50])
+def test_wide_trousers_whose_hems_touch_go_on_the_legs_when_no_type_is_given(hem_gap):
+    colour = (60, 90, 150)
+    image = photos.flat_lay(photos.wide_legs(hem_gap), colour)
+    detected = read_garment_photo(image).detected_type  # what the pipeline does with an upload without a type
+    result = _try_on(photos.cameraman_png(), GarmentInput(image, detected))
+    frame = _frame(photos.cameraman_image())
+    ys, xs = np.nonzero(_painted(result, colour))
+    assert detected == "bottom" and len(ys) > 2000
+    assert ys.min() > frame.mid_hip[1] - 0.4 * frame.torso_length  # nothing on the chest
+
+
 def test_a_tops_length_comes_from_its_own_proportions_and_never_reaches_the_knees():
     cropped = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 420), (440, 420), (440, 290),
                (490, 350), (570, 300), (480, 140), (390, 110), (350, 150), (300, 160), (250, 150)]
@@ -224,6 +237,17 @@ def test_the_hands_stay_in_front_of_the_new_garment():
         assert np.abs(result[y - 4:y + 5, x - 4:x + 5] - original[y - 4:y + 5, x - 4:x + 5]).mean() < 3
 
 
+@pytest.mark.parametrize("person", [photos.astronaut_image, photos.hopper_image])
+def test_a_standing_collar_never_rises_into_the_face(person):
+    image = person()
+    result = _try_on(photos.encode(image), GarmentInput(photos.collared_shirt(), "top"))
+    original = np.asarray(image).astype(int)
+    for x0, y0, x1, y1 in Body(np.asarray(image)).face_boxes:  # the face down to the chin
+        bottom = int(y1 + 0.1 * (y1 - y0))
+        changed = np.abs(result[int(y0):bottom, int(x0):int(x1)] - original[int(y0):bottom, int(x0):int(x1)]).sum(axis=2)
+        assert (changed > 30).mean() < 0.002
+
+
 def test_white_stripes_stay_garment_on_the_person():
     result = _try_on(photos.astronaut_png(), GarmentInput(photos.striped_top_on_white(), "top"))
     x, y = photos.ASTRONAUT_CHEST
@@ -257,6 +281,49 @@ def test_old_sleeves_beside_a_sleeveless_top_become_bare_arms():
     before = np.abs(original[y, x] - skin).sum()
     after = np.abs(result[y, x] - skin).sum()
     assert after < before / 2
+
+
+@pytest.mark.parametrize("outline", [photos.JEANS, photos.wide_legs(-50)])
+def test_old_clothes_beside_new_trousers_are_filled_from_beyond_the_clothes(outline):
+    """Trousers on a man whose long coat hangs wider over his legs: what is left of the coat beside and between the
+    new legs is filled from what lies behind him (the field, grey), not with the new denim smeared outwards."""
+    blue = (60, 90, 150)  # the cameraman photo is grey: anything blue comes from the trousers
+    original = np.asarray(photos.cameraman_image()).astype(int)
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.flat_lay(outline, blue), "bottom"))
+    filled = (np.abs(result - original).sum(axis=2) > 30) & ~_painted(result, blue)
+    assert filled.sum() > 1000
+    assert ((result[..., 2] - result[..., 0]) > 15)[filled].mean() < 0.2
+
+
+def _suit_orange(image):
+    return (image[..., 0] > 150) & (image[..., 1] > 60) & (image[..., 1] < 150) & (image[..., 2] < 100)
+
+
+def test_short_sleeves_over_long_ones_cover_the_shoulder_and_leave_a_believable_arm():
+    """A short-sleeved tee on someone in long sleeves: the tee's sleeve covers the whole top of the arm down from
+    the shoulder; below it the old sleeve is gone and the bare arm is round and grained skin, not a flat patch."""
+    red = (200, 40, 40)
+    image = photos.astronaut_image()
+    frame = _frame(image)
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.t_shirt(red), "top"))
+    original = np.asarray(image).astype(int)
+    shoulder, elbow, _ = frame.arm(1)  # the arm in front of the helmet, in the orange suit
+    down, across = (elbow - shoulder) / np.linalg.norm(elbow - shoulder), frame.across
+    points = [shoulder + down * along * frame.unit + across * side * frame.unit
+              for along in np.linspace(0.05, 0.3, 6) for side in np.linspace(-0.08, 0.08, 5)]
+    assert np.mean([_painted(result, red)[int(y), int(x)] for x, y in points]) > 0.85  # the sleeve covers the arm
+    arm = np.zeros(original.shape[:2], np.uint8)
+    cv2.line(arm, tuple(int(v) for v in shoulder), tuple(int(v) for v in elbow), 1, int(0.2 * frame.unit))
+    arm = arm.astype(bool)
+    assert _suit_orange(result)[arm].sum() < 0.05 * _suit_orange(original)[arm].sum()  # no old sleeve left on the arm
+    red_, green_, blue_ = result[..., 0], result[..., 1], result[..., 2]
+    bare = arm & (red_ > green_) & (green_ > blue_) & (red_ - blue_ > 25) & (red_ - green_ < 90)  # skin, not the tee
+    lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2LAB)[..., 0].astype(float)
+    grain = lightness - cv2.GaussianBlur(lightness, (0, 0), 2)
+    assert bare.sum() > 300 and grain[bare].std() > 1.0  # skin has grain
+    ys, xs = np.nonzero(bare)
+    off_bone = np.abs(np.cross(down, np.stack([xs, ys], axis=1) - shoulder)) / (0.1 * frame.unit)
+    assert lightness[ys, xs][off_bone < 0.4].mean() > lightness[ys, xs][off_bone > 0.8].mean() + 2  # and is round
 
 
 def test_a_light_garment_on_a_white_background_is_tried_on():

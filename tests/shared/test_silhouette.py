@@ -19,6 +19,40 @@ def test_the_type_is_read_from_the_garments_outline(drawing, expected):
     assert photo.detected_type == expected
 
 
+@pytest.mark.parametrize("outline, options, expected", [
+    # Wide or flared legs whose hems touch, nearly touch or overlap: the gap between them is enclosed.
+    (photos.wide_legs(0), {}, "bottom"), (photos.wide_legs(6), {}, "bottom"), (photos.wide_legs(-50), {}, "bottom"),
+    (photos.wide_legs(0), {"colour": (235, 230, 220)}, "bottom"), (photos.wide_legs(0), {"shadow": 8}, "bottom"),
+    (photos.wide_legs(0), {"shadow": 12}, "bottom"),
+    # What a waistband carries, a hem cut by the photo's edge, a garment laid askew, the shadow it casts.
+    (photos.JEANS, {"details": photos.BELT}, "bottom"), (photos.JEANS, {"details": photos.WAIST_TIES}, "bottom"),
+    ([(x, min(800, y + 40)) for x, y in photos.JEANS], {}, "bottom"), (photos.JEANS, {"rotate": 7}, "bottom"),
+    (photos.JEANS, {"shadow": 14}, "bottom"), (photos.JEANS, {"colour": (170, 170, 170), "shadow": 10}, "bottom"),
+    (photos.SHORTS, {"rotate": -8}, "bottom"), (photos.SHORTS, {"shadow": 10}, "bottom"),
+    (photos.SKIRT, {"shadow": 10}, "bottom"),
+    (photos.T_SHIRT, {"rotate": -12}, "top"), (photos.T_SHIRT, {"shadow": 14}, "top"),
+    (photos.T_SHIRT, {"colour": (200, 200, 200), "shadow": 10}, "top"), (photos.LONG_SLEEVES, {"rotate": 8}, "top"),
+    (photos.TANK_TOP, {"rotate": 8, "shadow": 10}, "top"),
+    (photos.T_SHIRT, {"details": [([(420, 600), (440, 600), (470, 780), (452, 784)], (30, 90, 200))]}, "top"),
+    (photos.DRESS, {"rotate": -7}, "one_piece"), (photos.DRESS, {"shadow": 14}, "one_piece"),
+    (photos.DRESS, {"details": photos.SASH}, "one_piece"), ([(x, min(800, y + 25)) for x, y in photos.DRESS], {}, "one_piece"),
+    (photos.JUMPSUIT, {"rotate": 7}, "one_piece"),
+])
+def test_the_type_survives_what_a_shop_photo_adds(outline, options, expected):
+    """Trousers typed as a dress or a top would be hung from the shoulders: the worst a shopper can see."""
+    assert read_garment_photo(photos.flat_lay(outline, **options)).detected_type == expected
+
+
+@pytest.mark.parametrize("hem_gap", [0, 6, -50])
+def test_legs_whose_hems_touch_keep_the_gap_between_them(hem_gap):
+    photo = read_garment_photo(photos.flat_lay(photos.wide_legs(hem_gap)))
+    # Between the legs, from below the crotch (y 290) to where the hems meet: background, however enclosed.
+    assert photo.alpha[420:620, 297:304].max() < 0.1
+    assert photo.alpha[100:250, 250:350].min() > 0.9
+    crotch = photo.outline.lower_landmarks.crotch
+    assert abs(crotch[0] - 300) < 15 and 250 < crotch[1] < 400  # the legs part at the crotch, not at the hem
+
+
 @pytest.mark.parametrize("drawing, outline", [(photos.striped_top_on_white, photos.LONG_SLEEVES),
                                               (photos.colour_block_tee, photos.T_SHIRT),
                                               (photos.light_cardigan_on_white, photos.LONG_SLEEVES)])

@@ -1,7 +1,8 @@
-"""The warps that carry a garment onto a body: thin-plate splines through landmarks, strips bent along arms."""
+"""The warps that carry a garment onto a body: thin-plate splines through landmarks, sleeves laid along arms."""
 import numpy as np
 
-from shared.ai_models.warp import StripMap, ThinPlateSpline, warp_image
+from shared.ai_models.silhouette import SleeveProfile
+from shared.ai_models.warp import SleeveMap, ThinPlateSpline, warp_image
 
 
 def test_a_spline_sends_every_landmark_onto_its_partner():
@@ -29,15 +30,20 @@ def test_a_warped_image_shows_the_garment_point_at_its_body_point():
     assert abs(xs.mean() + 100 - 230) < 3 and abs(ys.mean() + 60 - 190) < 3
 
 
-def test_a_strip_bends_along_an_arm_and_keeps_its_length():
-    # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, twice its size.
-    strip = StripMap(garment_root=[0, 0], garment_axis=[1, 0], garment_normal=[0, 1],
-                     polyline=[[100, 100], [100, 200], [180, 260]], outward=[1, 0], scale=2.0)
+def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
+    # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, at twice its size.
+    along = np.linspace(0.0, 100.0, 11)
+    profile = SleeveProfile(np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]), along,
+                            np.full_like(along, -5.0), np.full_like(along, 5.0), 1)
+    arm = [[100, 100], [100, 200], [180, 260]]
+    sleeve = SleeveMap(profile, arm, away_from=[0, 100], arm_half_widths=[20, 15], start=0,
+                       length_scale=2.0, width_scale=2.0)
     # 50 px along the sleeve is the elbow (100 px down the upper arm); 100 px is 100 px down the forearm.
-    assert np.allclose(strip.to_body(np.array([[50.0, 0.0]])), [[100, 200]], atol=1e-6)
-    assert np.allclose(strip.to_body(np.array([[100.0, 0.0]])), [[180, 260]], atol=1e-6)
-    # Across the sleeve lies across the arm, on the `outward` side.
-    assert np.allclose(strip.to_body(np.array([[25.0, 5.0]])), [[110, 150]], atol=1e-6)
+    assert np.allclose(sleeve.to_body(np.array([[50.0, 0.0]])), [[100, 200]], atol=1e-6)
+    assert np.allclose(sleeve.to_body(np.array([[100.0, 0.0]])), [[180, 260]], atol=1e-6)
+    # Across, the sleeve's edges reach the arm's edges (the arm, 40 px wide, is wider than the sleeve at twice its
+    # size), its top seam on the side away from the body.
+    assert np.allclose(sleeve.to_body(np.array([[25.0, 5.0], [25.0, -5.0]])), [[120, 150], [80, 150]], atol=1e-6)
     # Every body point maps back to the garment point that lands there.
     garment = np.array([[10.0, 3.0], [70.0, -4.0], [95.0, 2.0]])
-    assert np.allclose(strip(strip.to_body(garment)), garment, atol=1e-6)
+    assert np.allclose(sleeve(sleeve.to_body(garment)), garment, atol=1e-6)

@@ -1,5 +1,6 @@
 """The persistent queue: restart recovery, capacity limits, cancellation, history."""
 
+from features.tryon import job_queue
 from tests.conftest import sign_up
 from tests.stored_images import stored_keys
 from tests.tryon.conftest import job_rows, post_tryon, wait_for_job
@@ -25,6 +26,17 @@ def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, pers
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in ids]
     assert [j["status"] for j in jobs] == ["done", "done", "failed"]
     assert jobs[2]["error"]["code"] == "WORKER_LOST" and "restarted" in jobs[2]["error"]["message"]
+
+
+def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(make_app, monkeypatch, person_png, top_png):
+    """Accepting a job wakes the dispatcher, and so does a worker coming free: with the idle poll an hour long,
+    jobs sent to an idle service, more than there are workers, all still run."""
+    monkeypatch.setattr(job_queue, "_IDLE_POLL_SECONDS", 3600)
+    app = make_app(TRYON_WORKERS=2)
+    client = app.test_client()
+    user = sign_up(client)
+    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    assert [wait_for_job(client, user["headers"], job_id)["status"] for job_id in ids] == ["done"] * 3
 
 
 def test_queue_full_answers_429_and_stores_nothing(make_app, person_png, top_png):

@@ -7,15 +7,16 @@ most like *this* product (a name plus sizes, prices, images…, preferring nodes
 the page URL and skipping recommendation subtrees), and fields are read from it by the key names
 shops actually use.
 """
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from functools import lru_cache
 
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
 from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
                                                      price_value)
-from features.garments.extractors.values import (clean_multiline, clean_text, large_image_url, parse_availability,
-                                                 parse_currency, parse_gtin, parse_identifier, unique)
+from features.garments.extractors.values import (clean_multiline, clean_text, in_url, large_image_url,
+                                                 parse_availability, parse_currency, parse_gtin, parse_identifier,
+                                                 unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
@@ -28,7 +29,8 @@ LIST_PRICE_KEYS = ("listprice", "originalprice", "regularprice", "wasprice", "co
                    "strikethroughprice", "crossedprice", "crossedoutprice", "rrp", "msrp", "recommendedretailprice",
                    "previousprice", "pricebefore", "fullprice", "initialprice")
 SKU_KEYS = ("sku", "skuid", "skucode", "productsku", "articlenumber", "articleno", "articlecode", "itemnumber",
-            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber")
+            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber",
+            "reference")
 MPN_KEYS = ("mpn", "manufacturerpartnumber", "partnumber", "manufacturersku", "modelnumber")
 GTIN_KEYS = ("gtin", "gtin13", "gtin14", "gtin12", "gtin8", "ean", "ean13", "eancode", "upc", "barcode", "isbn",
              "isbn13")
@@ -38,9 +40,11 @@ SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localiz
                    "sizedescription", "sizevalue", "sizetitle")
 GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
 SIZE_CODE_KEYS = ("size", "codesize")
-AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "issalable", "ispurchasable", "purchasable",
-                     "availability", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "isinstock",
-                     "stockstatus")
+# Stock flags first; whether the item can be bought as it stands last (a product sold by its variants says it cannot:
+# SAP Commerce's base product is not "purchasable" while its sizes are in stock).
+AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "isinstock", "availability", "stockstatus",
+                     "stocklevelstatus", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "issalable",
+                     "ispurchasable", "purchasable")
 # A product's own stock flag; its `quantity` is as often the quantity a shopper would add to the cart.
 PRODUCT_AVAILABILITY_KEYS = tuple(key for key in AVAILABILITY_KEYS if key != "quantity")
 COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
@@ -121,7 +125,7 @@ def read_node(node, base_url, page_url=""):
         "price": price,
         "currency": currency,
         "list_price": next((listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None),
-        "sku": next((code for code in codes if len(code) >= 4 and code.lower() in url_text), None) or next(
+        "sku": next((code for code in codes if in_url(code, url_text)), None) or next(
             iter(codes), None),
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
@@ -192,7 +196,7 @@ def _selection_bonus(node, key, parent, url_text):
     """Prefer the selected product: its id in the page URL, or its key named by the parent."""
     identifiers = [key] + [node.get(name) for name in ("id", "sku", "code", "articleCode", "productId")]
     bonus = 0
-    if any(isinstance(value, (str, int)) and len(str(value)) >= 5 and str(value).lower() in url_text
+    if any(isinstance(value, (str, int)) and in_url(value, url_text, min_length=5)
            for value in identifiers):
         bonus += 3
     if isinstance(key, str) and isinstance(parent, dict) and key in {str(v) for v in parent.values() if isinstance(v, str)}:
@@ -253,13 +257,15 @@ def _price(node):
 
 
 def _url_selected_variant(node, url_text):
-    """The element of the node's variant lists whose id, SKU or code the page URL names (`?variant=4471`)."""
+    """The element of the node's variant lists whose id, SKU or code the page URL names: a query value of any length
+    (`?variant=47`), else a part of the URL of 4 characters or more (`/p/shirt-ab1234`)."""
+    query_values = {value for _, value in parse_qsl(urlsplit(url_text).query)}
     for _, value in _get(node, VARIANT_KEYS):
         elements = list(value.values()) if isinstance(value, dict) else value
         for element in elements if isinstance(elements, list) else []:
             identifiers = [str(identifier).lower() for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
                            if isinstance(identifier, (str, int))] if isinstance(element, dict) else []
-            if any(len(identifier) >= 4 and identifier in url_text for identifier in identifiers):
+            if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
                 return element
     return None
 
@@ -328,8 +334,8 @@ def _sizes(variants):
 def _availability(item, keys=AVAILABILITY_KEYS):
     for _, value in _get(item, keys):
         if isinstance(value, dict):
-            value = next((v for _, v in _get(value, ("stocklevel", "available", "quantity", "availabletoorder"))),
-                         None)
+            value = next((v for _, v in _get(value, ("stocklevelstatus", "status", "stocklevel", "available", "quantity",
+                                                     "availabletoorder"))), None)
         available = parse_availability(value)
         if available is not None:
             return available

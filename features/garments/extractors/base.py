@@ -89,7 +89,7 @@ class BrandExtractor(ABC):
     def extract(self, page, fetch_json=None):
         """The normalised product on the page, or None when the page shows no product."""
         findings = [finding for finding in self.read_layers(page, fetch_json) if finding.fields]
-        fields, sources = merge(findings)
+        fields, sources = merge(findings, page)
         if not _is_product(fields, sources, page, findings):
             return None
         _fill_from_page(fields, sources, page, findings)
@@ -174,8 +174,9 @@ def _without_brand(text, brand):
     return "".join(pieces) + text[last:]
 
 
-def merge(findings):
-    """(fields, field_sources): each field from the highest-priority layer that has a value."""
+def merge(findings, page=None):
+    """(fields, field_sources): each field from the highest-priority layer that has a value; the SKU by the layers'
+    agreement (see _merge_sku), with the page telling which code it prints when they disagree."""
     fields, sources = {}, {}
     for field, order in FIELD_PRIORITY.items():
         for finding in _ordered(findings, order):
@@ -187,7 +188,7 @@ def merge(findings):
                 break
     _merge_price(findings, fields, sources)
     _merge_images(findings, fields, sources)
-    _merge_sku(fields, sources)
+    _merge_sku(findings, fields, sources, page)
     _infer_availability(fields, sources)
     return fields, sources
 
@@ -248,11 +249,70 @@ def _infer_availability(fields, sources):
         fields["availability"], sources["availability"] = True, "price"
 
 
-def _merge_sku(fields, sources):
-    """The shop's own code; the maker's part number (mpn) stands in when no layer but the URL has one."""
+def _merge_sku(findings, fields, sources, page):
+    """The product's own code, or none rather than a wrong one. Each layer that states a code votes for it (each
+    kind of layer once; codes compared without case or separators, so "603.471.02" is "60347102"), and the code in
+    the page URL seconds the vote for the same code. The code with the most votes wins; on a tie the one the page
+    prints for the shopper wins, and when the page prints none of them, or more than one, there is no SKU. With no
+    code stated, the maker's part number (mpn) stands in, and failing that the URL's code when the page prints it
+    (a URL also carries shops' internal ids, which a shopper never sees)."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
-    if mpn and sources.get("sku") in (None, "url"):
-        fields["sku"], sources["sku"] = mpn, mpn_source
+    fields.pop("sku", None), sources.pop("sku", None)
+    votes, in_url = {}, None
+    for finding in _ordered(findings, FIELD_PRIORITY["sku"]):
+        code = finding.fields.get("sku")
+        key = _code_key(code)
+        if not key:
+            continue
+        if finding.kind == "url":
+            in_url = in_url or (key, code, finding.source)
+            continue
+        kinds, first = votes.setdefault(key, (set(), (code, finding.source)))
+        kinds.add(finding.kind)
+    if not votes:
+        if mpn:
+            fields["sku"], sources["sku"] = mpn, mpn_source
+        elif in_url and _prints_code(page, in_url[1]):
+            fields["sku"], sources["sku"] = in_url[1], in_url[2]
+        return
+    support = {key: len(kinds) + (in_url is not None and in_url[0] == key) for key, (kinds, _) in votes.items()}
+    most = max(support.values())
+    leaders = [key for key in votes if support[key] == most]
+    if len(leaders) > 1:
+        leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
+    if len(leaders) == 1:
+        fields["sku"], sources["sku"] = votes[leaders[0]][1]
+
+
+def _code_key(code):
+    """A code compared without case or separators (None for no code)."""
+    key = "".join(character for character in str(code).casefold() if character.isalnum()) if code else ""
+    return key or None
+
+
+def _prints_code(page, code):
+    """Whether the page's visible text (not its scripts, styles or attributes) shows the code as a word of its own,
+    in any case: "Item no. ab-1234" prints "AB-1234", "AB-1234-5" does not."""
+    if page is None or not code:
+        return False
+    wanted = str(code).casefold()
+    texts = isolated(page, "printed-code", lambda: page.tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"), [])
+    return any(_has_word(text.casefold(), wanted) for text in texts if len(text) >= len(wanted))
+
+
+def _has_word(text, word):
+    """Whether `word` occurs in `text` with no letter or digit right beside it, nor a separator joining one on."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = text[start - 1] if start else " "
+        after = text[end:end + 2]
+        joined = after[:1] in "-_./" and after[1:2].isalnum() if after else False
+        if not before.isalnum() and not (after[:1].isalnum() or joined):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def _merge_images(findings, fields, sources):

@@ -1,9 +1,10 @@
 """BigCommerce (Stencil themes): `var BCData = {"product_attributes": …}` holds the selected variant's price
-with its currency and its stock, and the product view element names the product in data-* attributes
+with its currency, its code (`sku`, `mpn`, `gtin`/`upc`) and its stock (`instock`), and the product view element names the product in data-* attributes
 (`data-name`, `data-product-brand`, `data-product-category`, `data-product-price`).
 """
 from features.garments.extractors.schema_org import currency_value, price_value
-from features.garments.extractors.values import clean_text, parse_price
+from features.garments.extractors.values import (clean_text, parse_availability, parse_gtin, parse_identifier,
+                                                 parse_price)
 
 _PRODUCT_VIEW = "//*[@data-entity-id][@data-name][@data-product-price or @data-product-brand]"
 # BCData states the price with tax, without it, or both, depending on what the store displays.
@@ -11,7 +12,7 @@ _PRICE_KEYS = ("with_tax", "without_tax")
 
 
 def read_bigcommerce(page):
-    """Title, brand, category, price and currency of a Stencil product page; {} on other pages."""
+    """Title, brand, category, price, currency, codes and stock of a Stencil product page; {} on other pages."""
     state = page.script_assignments.get("BCData")
     attributes = state.get("product_attributes") if isinstance(state, dict) else None
     attributes = attributes if isinstance(attributes, dict) else {}
@@ -26,6 +27,10 @@ def read_bigcommerce(page):
         "price": price or parse_price(data.get("data-product-price")),
         "currency": currency,
         "product_type": clean_text(data.get("data-product-category")),
+        "sku": parse_identifier(attributes.get("sku")),
+        "mpn": parse_identifier(attributes.get("mpn")),
+        "gtin": parse_gtin(attributes.get("gtin")) or parse_gtin(attributes.get("upc")),
+        "availability": parse_availability(attributes.get("instock")),
     }
 
 

@@ -32,6 +32,7 @@ _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
 _NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
+_SENTENCE_END = compile_pattern(r"[.!。！]\s")
 _CONTROL_TAGS = ("button", "input")
 # Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
 # links, and reading each costs.
@@ -46,6 +47,7 @@ _CART_TEXT = compile_pattern(
 _CART_NAME = compile_pattern(
     r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
     r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
+_ADD_TO_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now", IGNORECASE)
 _CART_TEXT_LIMIT = 60
 _LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
 _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nearest: a list of products
@@ -56,6 +58,8 @@ _CART_PAGE = compile_pattern(
 DISABLED_CLASS = compile_pattern(
     r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
     r"is-?empty", IGNORECASE)
+_HIDDEN_CLASS = compile_pattern(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden|js-hidden|invisible|display-none)"
+                                r"(?:\s|$)", IGNORECASE)
 _CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small", "label", "h2", "h3", "h4", "h5",
               "h6", "em", "i")
 # Labels under which pages print the product's own code.
@@ -103,7 +107,14 @@ def read_buy_box(page):
         """Outside other products and the page chrome, or in the page header with the heading."""
         return not page.in_other_product(element) or (header is not None and header in element.iterancestors())
 
-    marked = _marked_elements(page, shown)
+    hidden = {}  # block → whether the page hides it, shared by the elements under it
+
+    def stated(element):
+        """Shown, and not hidden by the page: shops ship every state's message and control (sold out, back
+        soon, add to cart) and hide all but the one that applies."""
+        return shown(element) and not _is_hidden(element, hidden)
+
+    marked = _marked_elements(page, shown, stated)
     prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
@@ -113,7 +124,13 @@ def read_buy_box(page):
                         _is_cart_control, every_nearest=True)
     control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
-    stock = next((available for available, _ in _closest(_ranked(marked.stock, closeness), _stock_of)), None)
+    stocked = _closest(_ranked(marked.stock, closeness), _stock_of)
+    stock, stock_element = stocked[0] if stocked else (None, None)
+    # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
+    # size's, another offer's or a "notify me" prompt, since a sold-out product cannot be added to the cart.
+    if stock is False and control is not None and _control_availability(control) and \
+            closeness(control) >= closeness(stock_element):
+        stock = None
     if price is None and form is not None:
         price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
     text = clean_text(price_element.text_content()) if price_element is not None else ""
@@ -143,9 +160,10 @@ class _Marked:
     labels: list = field(default_factory=list)
 
 
-def _marked_elements(page, shown):
+def _marked_elements(page, shown, stated):
     """One pass over the page sorting out the elements each part of the buy box is looked for among; what they
-    say is read later, only for those closest to the heading."""
+    say is read later, only for those closest to the heading. Stock messages and controls count only where the
+    page does not hide them (`stated`)."""
     marked = _Marked()
     for element in page.tree.iter(etree.Element):
         tag = element.tag
@@ -160,13 +178,33 @@ def _marked_elements(page, shown):
             marked.listed.append(element)
         elif "rice" in marker and not _OTHER_PRICE_MARK.search(marker) and not _is_struck(element):
             marked.prices.append(element)
-        if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS:
+        if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS and stated(element):
             marked.stock.append(element)
-        if control and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image")):
+        if control and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image")) \
+                and stated(element):
             marked.controls.append(element)
         if labelled:
             marked.labels.append(element)
     return marked
+
+
+def _is_hidden(element, memo):
+    """Whether the page hides the element or a block around it (the `hidden` attribute, an inline display:none or
+    visibility:hidden, a class such as `hidden`, `d-none`, `is-hidden`, a <template>); `memo` remembers the answer
+    for each block on the way up. Text for screen readers only (`sr-only`, `visually-hidden`) is still stated."""
+    path, found = [], False
+    for block in itertools.chain([element], element.iterancestors()):
+        if block in memo:
+            found = memo[block]
+            break
+        path.append(block)
+        style = (block.get("style") or "").replace(" ", "").lower()
+        if block.get("hidden") is not None or block.tag == "template" or "display:none" in style \
+                or "visibility:hidden" in style or _HIDDEN_CLASS.search(block.get("class") or ""):
+            found = True
+            break
+    memo.update(dict.fromkeys(path, found))
+    return found
 
 
 def _may_be_label(text):
@@ -246,10 +284,12 @@ def _is_struck(element):
 
 def _is_cart_control(element):
     """True for a control that adds to the cart by its name or its words (not a link to the cart page), else None."""
-    if _CART_PAGE.search(element.get("href") or ""):
-        return None
     named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
                                    element.get("data-type"), element.get("aria-label"), element.get("title"))))
+    # A link to the cart page shows the cart, unless it is named as what adds to it (its href is the fallback of a
+    # control the page's script drives).
+    if _CART_PAGE.search(element.get("href") or "") and not _ADD_TO_CART_NAME.search(named):
+        return None
     if _CART_NAME.search(named):
         return True
     text = clean_text(element.get("value") or element.text_content()) or ""
@@ -269,8 +309,11 @@ def _control_availability(control):
 
 
 def _stock_of(element):
-    """False when a stock message says sold out, True when it says in stock, None when it says neither."""
+    """False when a stock message says sold out, True when it says in stock, None when it says neither; a longer
+    message by its first sentence ("Currently unavailable. We don't know when or if this item will be back…")."""
     text = clean_text(element.text_content()) or ""
+    if len(text) > _STOCK_TEXT_LIMIT:
+        text = _SENTENCE_END.split(text, maxsplit=1)[0]
     return stock_in_words(text) if len(text) <= _STOCK_TEXT_LIMIT else None
 
 

@@ -13,7 +13,8 @@ REGION_CURRENCIES = {
     **dict.fromkeys(_EURO_COUNTRIES, "EUR"), "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "GB": "GBP",
     "UK": "GBP", "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "CH": "CHF", "PL": "PLN", "CZ": "CZK",
     "HU": "HUF", "RO": "RON", "BG": "BGN", "TR": "TRY", "JP": "JPY", "CN": "CNY", "KR": "KRW", "IN": "INR",
-    "MX": "MXN", "BR": "BRL", "AR": "ARS", "CL": "CLP", "SG": "SGD", "HK": "HKD", "ZA": "ZAR",
+    "MX": "MXN", "BR": "BRL", "AR": "ARS", "CL": "CLP", "CO": "COP", "UY": "UYU", "SG": "SGD", "HK": "HKD",
+    "TW": "TWD", "ZA": "ZAR",
     "AE": "AED", "SA": "SAR",
 }
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)

@@ -1,7 +1,8 @@
-"""Microdata (itemscope/itemprop) read with its scopes, as JSON-LD-shaped nodes.
+"""Microdata (itemscope/itemprop) and RDFa (typeof/property) read with their scopes, as JSON-LD-shaped nodes.
 
-A property belongs to its nearest enclosing itemscope, so an `h1 itemprop="name"` inside a
-breadcrumb ListItem never becomes the product's name.
+A property belongs to its nearest enclosing itemscope (RDFa: typeof), so an `h1 itemprop="name"` inside a
+breadcrumb ListItem never becomes the product's name. RDFa names may carry a prefix or the vocabulary's URL
+("schema:price", "http://schema.org/price"): the name after it is the property.
 """
 from features.garments.extractors.values import clean_text
 
@@ -9,16 +10,23 @@ _URL_ATTRIBUTE = {"a": "href", "link": "href", "area": "href", "img": "src", "so
                   "audio": "src", "iframe": "src", "embed": "src", "object": "data"}
 
 
+_MICRODATA = ("itemscope", "itemprop", "itemtype")
+_RDFA = ("typeof", "property", "typeof")
+
+
 def read_items(tree):
-    """Top-level microdata items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
-    return [_item(element) for element in tree.xpath("//*[@itemscope][not(@itemprop)]")
-            if not any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())]
+    """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
+    return [_item(element, syntax) for syntax in (_MICRODATA, _RDFA)
+            for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
+            if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())]
 
 
 def property_value(element):
     """The value of one itemprop element per the microdata rules (content, URL attributes, text)."""
     if element.get("content") is not None:
         return element.get("content")
+    if element.get("resource") is not None:  # RDFa's link to a thing ("http://schema.org/InStock")
+        return element.get("resource")
     attribute = _URL_ATTRIBUTE.get(element.tag)
     if attribute:
         return element.get(attribute) or element.get("data-src")
@@ -29,11 +37,12 @@ def property_value(element):
     return clean_text(element.text_content())
 
 
-def _item(scope):
-    node = {"@type": scope.get("itemtype", "").split()}
-    for element, is_scope in _scoped_properties(scope):
-        value = _item(element) if is_scope else property_value(element)
-        for name in element.get("itemprop").split():
+def _item(scope, syntax):
+    scope_attribute, property_attribute, type_attribute = syntax
+    node = {"@type": [_name(name) for name in scope.get(type_attribute, "").split()]}
+    for element, is_scope in _scoped_properties(scope, scope_attribute, property_attribute):
+        value = _item(element, syntax) if is_scope else property_value(element)
+        for name in map(_name, element.get(property_attribute).split()):
             if name in node and value is not None:
                 existing = node[name]
                 node[name] = (existing if isinstance(existing, list) else [existing]) + [value]
@@ -42,15 +51,20 @@ def _item(scope):
     return node
 
 
-def _scoped_properties(scope):
-    """(element, has_own_scope) for itemprops whose nearest scope is `scope`."""
+def _name(name):
+    """A type or property name without its vocabulary ("schema:Product", "http://schema.org/Product" → "Product")."""
+    return name.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _scoped_properties(scope, scope_attribute, property_attribute):
+    """(element, has_own_scope) for properties whose nearest scope is `scope`."""
     stack = list(reversed(scope))
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        has_prop = element.get("itemprop") is not None
-        has_scope = element.get("itemscope") is not None
+        has_prop = element.get(property_attribute) is not None
+        has_scope = element.get(scope_attribute) is not None
         if has_prop:
             yield element, has_scope
         if not has_scope:

@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
-from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, large_image_url,
+from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, in_url, large_image_url,
                                                  parse_availability, parse_currency, parse_gtin, parse_identifier,
                                                  parse_price, plausible_price, unique)
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -31,6 +31,8 @@ _SKU_KEYS = ("sku", "productID", "productGroupID")
 _GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn", "identifier", "productID")
 _NOT_PAID_PRICE = compile_pattern(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE)
 _MAX_DEPTH = 12
+# Keys whose value may be a reference to another node of the page's data.
+_REFERENCE_KEYS = ("offers", "brand", "manufacturer", "image", "hasVariant", "model", "isVariantOf")
 _SIZE_LABEL = compile_pattern(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
                               r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", IGNORECASE)
 _WORD = compile_pattern(r"\w+")
@@ -68,21 +70,29 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     none is named by the URL; a variant the URL selects (`?variant=…`, its SKU) gives price, colour
     and image first.
     """
-    products = [node for document in documents for node, key in iter_nodes(document)
+    index = _node_index(documents)
+    products = [_resolved(node, index) for document in documents for node, key in iter_nodes(document)
                 if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model", "itemoffered")]
+    # Variants a group lists by reference ({"hasVariant": [{"@id": "#v1"}]}) sit beside it in the graph.
+    listed = {item.get("@id") for node in products for key in ("hasVariant", "model")
+              for item in _as_list(node.get(key)) if isinstance(item, dict) and isinstance(item.get("@id"), str)}
+    products = [node for node in products if node.get("@id") not in listed] or products
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
     main = main_product(products, page_url or base_url, page_title)
     name = clean_text(main.get("name"))
     siblings = [node for node in products if node is not main and clean_text(node.get("name")) in (name, None)]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
-    variants = [node for node in variants if isinstance(node, dict)]
+    variants = [_resolved(node, index) for node in variants if isinstance(node, dict)]
     selected = selected_variant(variants, page_url or base_url)
     nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
     offers = [offer for node in nodes for offer in _offers(node)]
     price, currency, list_price, stale = _price_and_currency(offers)
     # The product's own codes (the selected variant's first); an offer's only when it is the product's one offer.
-    named = [selected, main] if selected else [main]
+    # One Product per size or colour and the URL names none of them: the first one's codes are a variant's, so none
+    # are read.
+    named = [selected, main] if selected else [main] if not _codes_differ(main, siblings) or \
+        _url_names(main, page_url or base_url) else []
     own_offers = offers if len(offers) == 1 else []
     sku, mpn = product_codes(named, own_offers, page_url or base_url)
     return {
@@ -95,7 +105,7 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "price_expired": stale,
         "sku": sku,
         "mpn": mpn,
-        "gtin": next((gtin for node in named + own_offers for key in _GTIN_KEYS
+        "gtin": next((gtin for node in [*named, *own_offers] for key in _GTIN_KEYS
                       if (gtin := parse_gtin(node.get(key)))), None),
         "availability": _availability(nodes, selected),
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
@@ -108,6 +118,33 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     }
 
 
+def _node_index(documents):
+    """The page's schema.org nodes by their @id (nodes that say more than their id)."""
+    return {node["@id"]: node for document in documents for node, _ in iter_nodes(document)
+            if isinstance(node.get("@id"), str) and len(node) > 1}
+
+
+def _resolved(node, index):
+    """The node with the references under the keys read ({"offers": {"@id": "#offer"}}, an @graph's way of linking
+    its nodes) replaced by the nodes they name."""
+    if not index or not any(key in node for key in _REFERENCE_KEYS):
+        return node
+    resolved = dict(node)
+    for key in _REFERENCE_KEYS:
+        value = node.get(key)
+        if value is not None:
+            resolved[key] = [_referenced(item, index) for item in value] if isinstance(value, list) \
+                else _referenced(value, index)
+    return resolved
+
+
+def _referenced(value, index):
+    """The node a reference-only object names ({"@id": "#brand"}), else the value itself."""
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
+
+
 def main_product(products, page_url, page_title=None):
     """The product the page is about: the one whose URL is the page's or whose id the page URL names
     (pages also describe recommended products, sometimes first); else the one named like the page's
@@ -117,9 +154,7 @@ def main_product(products, page_url, page_title=None):
     def evidence(node):
         url = next((absolute_url(node.get(key), page_url) for key in ("url", "@id") if isinstance(node.get(key), str)),
                    None)
-        ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
-        return 2 * bool(url and _url_key(url) == page_key) + any(
-            identifier and len(identifier) >= 4 and identifier.lower() in page_url.lower() for identifier in ids)
+        return 2 * bool(url and _url_key(url) == page_key) + _url_names(node, page_url)
 
     return max(products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title)))
 
@@ -130,9 +165,22 @@ def product_codes(nodes, offers, page_url):
     url_text = unquote(page_url or "").lower()
     codes = [(key, code) for node in [*nodes, *offers] for key in (*_SKU_KEYS, "mpn")
              if (code := parse_identifier(node.get(key)))]
-    in_url = next((code for _, code in codes if len(code) >= 4 and code.lower() in url_text), None)
-    sku = in_url or next((code for key, code in codes if key != "mpn"), None)
+    named = next((code for _, code in codes if in_url(code, url_text)), None)
+    sku = named or next((code for key, code in codes if key != "mpn"), None)
     return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
+
+
+def _url_names(node, page_url):
+    """Whether one of the product's codes (4 characters or more) is in the page URL."""
+    ids = [clean_text(node.get(key)) for key in ("sku", "productID", "mpn", "productGroupID")]
+    url_text = unquote(page_url or "").lower()
+    return any(identifier and in_url(identifier, url_text) for identifier in ids)
+
+
+def _codes_differ(main, siblings):
+    """Whether products described beside the main one under its name carry other codes (one Product per size)."""
+    own = {parse_identifier(main.get(key)) for key in (*_SKU_KEYS, "mpn")} - {None}
+    return any(parse_identifier(node.get(key)) not in (None, *own) for node in siblings for key in (*_SKU_KEYS, "mpn"))
 
 
 def title_likeness(name, title):
@@ -163,7 +211,7 @@ def selected_variant(variants, page_url):
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
         if {value for _, value in page_query} & set(ids) or any(query and query <= page_query for query in queries):
             return 1000
-        return max((len(identifier) for identifier in ids if len(identifier) >= 4 and identifier in url_text), default=0)
+        return max((len(identifier) for identifier in ids if in_url(identifier, url_text)), default=0)
 
     best = max(variants, key=evidence, default=None)
     return best if best is not None and evidence(best) else None

@@ -30,23 +30,30 @@ _ISO_CURRENCIES = {
 _CURRENCY_SYMBOL = compile_pattern("|".join(
     rf"(?<![^\W\d_]){escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else escape(symbol)
     for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)))
-_AVAILABLE = {"instock", "in_stock", "limitedavailability", "onlineonly", "presale", "preorder", "backorder",
-              "available", "true", "1", "yes", "instoreonly", "availablefororder", "lowstock", "low_stock",
-              "lowonstock", "low_on_stock", "limitedstock", "in-stock"}
-_UNAVAILABLE = {"outofstock", "out_of_stock", "soldout", "sold_out", "discontinued", "unavailable",
-                "false", "0", "no", "coming_soon", "comingsoon", "out-of-stock", "sold-out", "notavailable",
-                "not_available", "oos"}
+# schema.org's ItemAvailability values and the words platforms use for them, as parse_availability normalises them
+# (last part of a URL or prefixed name, case folded, no spaces, "_" or "-"). What a shopper can order now is in stock:
+# limited, online or in-store only, pre-order, pre-sale, back-order and made to order; sold out, discontinued and
+# reserved are not.
+_AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "presale", "preorder", "backorder",
+              "backordered", "madetoorder", "available", "availablefororder", "true", "1", "yes", "lowstock",
+              "lowonstock", "limitedstock", "instockonline"}
+_UNAVAILABLE = {"outofstock", "soldout", "discontinued", "reserved", "unavailable", "notavailable", "notinstock",
+                "comingsoon", "oos", "false", "0", "no"}
+_URL_PART = compile_pattern(r"[/#]")
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
     r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
     r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
-    r"plus disponible|agotado|sin stock|no disponible|esaurito|non disponibile|uitverkocht|"
+    r"plus disponible|agotado|sin stock|sin existencias|fuera de stock|no disponible|esaurito|non disponibile|"
+    r"uitverkocht|fora de (?:estoque|stock)|sem stock|brak towaru|tillfälligt slut|slut i lager|(?:ej|inte) i lager|"
+    r"ikke på lager|売り切れ|品切れ|在庫なし|"
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
     r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
     r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
 IN_STOCK_WORDS = compile_pattern(
-    r"in stock|available|auf lager|vorrätig|lieferbar|en stock|disponible|disponibil|op voorraad|leverbaar|"
+    r"in stock|available|auf lager|vorrätig|lieferbar|verfügbar|en stock|en existencia|in magazzino|in voorraad|"
+    r"disponible|disponibil|op voorraad|leverbaar|"
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"متوفر|במלאי", IGNORECASE)
@@ -199,12 +206,23 @@ def parse_availability(value):
         return value > 0
     if not isinstance(value, str):
         return None
-    word = value.strip().rstrip("/").rsplit("/", 1)[-1].strip().casefold().replace(" ", "")
+    word = _availability_word(value)
     if word in _AVAILABLE:
         return True
     if word in _UNAVAILABLE:
         return False
     return stock_in_words(value) if len(value) <= _STOCK_WORDS_LIMIT else None
+
+
+def _availability_word(value):
+    """A stated availability as one normalised word: the name after a URL's last "/" or "#" or a prefix's ":"
+    ("https://schema.org/InStock", "schema:SoldOut", "http://schema.org/OutOfStock/"), else the whole value, case
+    folded without spaces, "_" or "-" ("In Stock", "out_of_stock", "Pre-Order")."""
+    text = _URL_PART.split(value.strip().rstrip("/#"))[-1].strip()
+    prefix, colon, name = text.partition(":")
+    if colon and name and " " not in text:
+        text = name
+    return text.casefold().replace(" ", "").replace("_", "").replace("-", "")
 
 
 def stock_in_words(text):
@@ -227,6 +245,22 @@ def parse_identifier(value):
     if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
         return None
     return text
+
+
+def in_url(code, url_text, min_length=4):
+    """Whether a code of `min_length` characters or more is in a lower-cased URL as a part of its own, not run into
+    other letters or digits: "/p/shirt-ab1234.html" names "ab1234", "/p/123456" does not name "2345" (a variant's
+    id inside the product's would select that variant)."""
+    code = str(code).lower()
+    if len(code) < min_length:
+        return False
+    start = url_text.find(code)
+    while start >= 0:
+        end = start + len(code)
+        if (start == 0 or not url_text[start - 1].isalnum()) and (end == len(url_text) or not url_text[end].isalnum()):
+            return True
+        start = url_text.find(code, start + 1)
+    return False
 
 
 def parse_gtin(value):
