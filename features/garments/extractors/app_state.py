@@ -163,7 +163,7 @@ def _walk(blob):
                          if isinstance(item, (dict, list)))
         else:
             stack.extend((child, child_key, value, depth + 1) for child_key, child in reversed(value.items())
-                         if isinstance(child, (dict, list)) and not _SKIP_SUBTREE.search(str(child_key)))
+                         if isinstance(child, (dict, list)) and not _key_has(_SKIP_SUBTREE, str(child_key)))
 
 
 def _candidates(blob, url_text, hint):
@@ -184,10 +184,10 @@ def _product_score(node):
     score += any(key in keys for key in BRAND_KEYS)
     score += any(key in keys for key in PRICE_KEYS)
     score += 2 * any(isinstance(keys.get(key), (list, dict)) and keys[key] for key in VARIANT_KEYS)
-    score += any(_IMAGE_LIST_KEY.search(key) and keys[key] for key in keys)
+    score += any(_key_has(_IMAGE_LIST_KEY, key) and keys[key] for key in keys)
     score += any(key in keys for key in DESCRIPTION_KEYS)
     score += any(key in keys for key in COLOR_KEYS + COLOR_LIST_KEYS)
-    score += any(_MATERIAL_KEY.search(key) for key in keys)
+    score += any(_key_has(_MATERIAL_KEY, key) for key in keys)
     score += any(key in keys for key in _ID_KEYS)
     return score
 
@@ -217,6 +217,12 @@ def _words(text):
 def _norm(key):
     """A key lower-cased without _, - or spaces (string operations: it runs for every key of the page's state)."""
     return "".join(str(key).replace("_", "").replace("-", "").split()).lower()
+
+
+@lru_cache(maxsize=8192)  # the walks of a page's state ask the same few patterns about the same keys
+def _key_has(pattern, key):
+    """Whether one of the key patterns above finds anything in a key."""
+    return pattern.search(key) is not None
 
 
 def _get(node, keys):
@@ -288,7 +294,7 @@ def _variant_list(node, depth=0):
             return key, elements
     if depth == 0:
         for key, value in node.items():
-            if isinstance(value, dict) and "size" in _norm(key) and not _SKIP_SUBTREE.search(key):
+            if isinstance(value, dict) and "size" in _norm(key) and not _key_has(_SKIP_SUBTREE, key):
                 found = _variant_list(value, depth + 1)
                 if found:
                     return found
@@ -348,7 +354,7 @@ def _sizes_anywhere(blob):
 def _gallery_anywhere(blob, base_url):
     """Images of a gallery widget's configuration outside any product node (Magento's `mage/gallery/gallery`)."""
     for value, key, _, _ in _walk(blob):
-        if isinstance(key, str) and _GALLERY_KEY.search(key) and isinstance(value, (dict, list)):
+        if isinstance(key, str) and _key_has(_GALLERY_KEY, key) and isinstance(value, (dict, list)):
             urls = unique(_image_urls(value, base_url, 0))
             if urls:
                 return urls
@@ -398,7 +404,7 @@ def _colors(node, variant_elements):
 def _images(node, base_url):
     urls = []
     for key, value in node.items():
-        if _IMAGE_LIST_KEY.search(str(key)) and not _NOT_PRODUCT_IMAGE_KEY.search(str(key)):
+        if _key_has(_IMAGE_LIST_KEY, str(key)) and not _key_has(_NOT_PRODUCT_IMAGE_KEY, str(key)):
             urls += _image_urls(value, base_url, 0)
     return unique(urls)
 
@@ -417,7 +423,7 @@ def _image_urls(value, base_url, depth):
             if found:
                 return found
         nested = [item for key, item in value.items()
-                  if isinstance(item, (dict, list)) and not _NOT_PRODUCT_IMAGE_KEY.search(str(key))]
+                  if isinstance(item, (dict, list)) and not _key_has(_NOT_PRODUCT_IMAGE_KEY, str(key))]
         return [url for item in nested for url in _image_urls(item, base_url, depth + 1)]
     return []
 
@@ -439,9 +445,9 @@ def _fabric(node, depth=0):
         if found:
             return found
     for key, value in node.items():
-        if _SKIP_SUBTREE.search(str(key)):
+        if _key_has(_SKIP_SUBTREE, str(key)):
             continue
-        if _MATERIAL_KEY.search(str(key)):
+        if _key_has(_MATERIAL_KEY, str(key)):
             found = _composition_from(value) or _fabric(value, depth + 1)
         elif isinstance(value, (dict, list)):
             found = _fabric(value, depth + 1)

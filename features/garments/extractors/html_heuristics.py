@@ -51,6 +51,7 @@ _MATERIALS_ONLY = compile_pattern(
     rf"|[,;/&+.()-]))+\s*$", IGNORECASE)
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
+_BRAND_CASE = str.maketrans("BRAND", "brand")  # what XPath's translate() lowered before the class is looked at
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
 _GALLERY_CONTAINER = compile_pattern(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
@@ -126,10 +127,11 @@ def product_gallery(page):
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
     inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
-                  if _in_gallery(img, inside) and not page.in_other_product(img) and not _links_to_other_page(img, page))
+                  if _in_gallery(page, img, inside) and not page.in_other_product(img)
+                  and not _links_to_other_page(img, page))
 
 
-def _in_gallery(img, inside):
+def _in_gallery(page, img, inside):
     """Whether a block around the image is marked as a gallery; `inside` remembers the answer for each
     block on the way up, so images in the same block are settled by their first common ancestor."""
     path, found = [], False
@@ -138,7 +140,7 @@ def _in_gallery(img, inside):
             found = inside[block]
             break
         path.append(block)
-        if _GALLERY_CONTAINER.search(f"{block.get('class', '')} {block.get('id', '')}"):
+        if page.marked(_GALLERY_CONTAINER, f"{block.get('class', '')} {block.get('id', '')}"):
             found = True
             break
     inside.update(dict.fromkeys(path, found))
@@ -206,7 +208,8 @@ def h1_title(page):
 
 
 def _brand(page):
-    for element in page.tree.xpath("//*[@data-brand or contains(translate(@class,'BRAND','brand'),'brand')]"):
+    for element in page.named_elements(lambda naming: naming.data_brand is not None
+                                       or "brand" in (naming.class_ or "").translate(_BRAND_CASE)):
         if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
             continue
         text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
@@ -220,6 +223,7 @@ class _Pickers:
     searches walk the same blocks)."""
 
     def __init__(self, page):
+        self.page = page
         self.containers = page.tree.xpath("//select|//ul|//ol|//div|//fieldset")
         self.markers = {}
 
@@ -228,14 +232,15 @@ class _Pickers:
         for container in self.containers:
             marker = self.markers.get(container)
             if marker is None:
-                marker = self.markers[container] = _container_marker(container)
+                marker = self.markers[container] = _container_marker(self.page, container)
             yield container, marker
 
 
 def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
     for container, marker in pickers.named():
-        if not _SIZE_CONTAINER.search(marker) or _NOT_SIZE_CONTAINER.search(marker) or page.in_other_product(container):
+        if not page.marked(_SIZE_CONTAINER, marker) or page.marked(_NOT_SIZE_CONTAINER, marker) or \
+                page.in_other_product(container):
             continue
         sizes = _size_options(container)
         if sizes:
@@ -244,14 +249,15 @@ def _sizes(page, pickers):
                             if not page.in_other_product(item)])
 
 
-def _container_marker(container):
+def _container_marker(page, container):
     """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
     leading title element (Shopware's `product-detail-configurator-group-title`)."""
     attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
                                                    "data-testid")]
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
-    titled = [first] if first is not None and _CAPTION_CLASS.search(first.get("class") or "") else []
-    captions = [clean_text(caption.text_content()) for caption in container.xpath("./legend|./label") + titled]
+    titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
+    captions = [clean_text(caption.text_content()) for caption in
+                [child for child in container if child.tag in ("legend", "label")] + titled]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
@@ -325,7 +331,7 @@ def _colors(page, title, pickers):
 
 def _labelled_color(page):
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
-        own = clean_text(element.text) or ""
+        own = _own_text(element)
         match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
         if not match or page.in_other_product(element):
             continue
@@ -340,7 +346,7 @@ def _swatch_colors(page, title, pickers):
     selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
     title_words = set(_significant_words(title))
     for container, marker in pickers.named():
-        if not _COLOR_CONTAINER.search(marker) or _NOT_COLOR_CONTAINER.search(marker) or \
+        if not page.marked(_COLOR_CONTAINER, marker) or page.marked(_NOT_COLOR_CONTAINER, marker) or \
                 page.in_other_product(container):
             continue
         swatches = [(name, _is_selected(element)) for element in
@@ -367,6 +373,13 @@ def _is_selected(element):
         or element.get("checked") is not None or bool(_SELECTED_CLASS.search(element.get("class", "")))
 
 
+def _own_text(element):
+    """The element's own text (before its first child) cleaned, "" without; most elements have only white space
+    there, which is told without cleaning it."""
+    text = element.text
+    return clean_text(text) or "" if text and not text.isspace() else ""
+
+
 def _fabric(page):
     return _labelled_fabric(page) or _fabric_by_class(page)
 
@@ -375,7 +388,7 @@ def _labelled_fabric(page):
     """Every "Material: …", "Composition: …" or "Sole: rubber" on the page (shoes list parts apart)."""
     found = []
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
-        own = clean_text(element.text) or ""
+        own = _own_text(element)
         match = _FABRIC_LABEL.match(own) if own else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or following_text(element)
@@ -384,13 +397,22 @@ def _labelled_fabric(page):
                 and not page.in_other_product(element):
             found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
-            found += _fabric_from_line(clean_text(element.text_content()) or "")
+            text = element.text_content()
+            if _may_state_fabric(text):
+                found += _fabric_from_line(clean_text(text) or "")
     return unique_materials(found)
 
 
+def _may_state_fabric(text):
+    """Whether a text can hold a line _fabric_from_line reads (a ':' or a '%', or an entity that cleaning turns into
+    one): most texts of a page cannot, and need no cleaning."""
+    return ":" in text or "%" in text or "&" in text
+
+
 def _fabric_by_class(page):
-    for element in page.tree.xpath("//*[@class]"):
-        if _FABRIC_CLASS.search(element.get("class", "")) and not page.in_other_product(element):
+    for element in page.named_elements(lambda naming: naming.class_ is not None
+                                       and page.marked(_FABRIC_CLASS, naming.class_)):
+        if not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and _PERCENTAGE.search(text):
                 fabric = parse_composition(text)
@@ -419,7 +441,8 @@ def _fabric_from_line(line):
 def description_block(page):
     """Text of the first block the page marks as the product's description (class or id), outside other products."""
     # "escription" without its first letter finds "product-description" and "productDescription" alike.
-    for element in page.tree.xpath("//*[contains(@class, 'escription') or contains(@id, 'escription')]"):
+    for element in page.named_elements(lambda naming: "escription" in (naming.class_ or "")
+                                       or "escription" in (naming.id or "")):
         if element.tag in ("meta", "script", "style", "body", "html", "main", "form") or page.in_other_product(element):
             continue
         if any(_DESCRIPTION_MARKER.search(name) for name in (element.get("class", "") + " " + element.get("id", "")).split()):
@@ -430,9 +453,9 @@ def description_block(page):
 
 
 def _breadcrumbs(page):
-    for container in page.tree.xpath("//*[@class or @id or @aria-label]"):
-        marker = " ".join(filter(None, (container.get("class"), container.get("id"), container.get("aria-label"))))
-        if not _BREADCRUMB.search(marker) or container.tag in ("li", "a", "span"):
+    for container in page.named_elements(lambda naming: page.marked(
+            _BREADCRUMB, " ".join(filter(None, (naming.class_, naming.id, naming.aria_label))))):
+        if container.tag in ("li", "a", "span"):
             continue
         items = container.xpath(".//li") or container.xpath(".//a")
         names = unique(clean_text(item.text_content()) for item in items)

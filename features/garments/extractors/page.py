@@ -1,6 +1,8 @@
 """A product page parsed once: the HTML tree, its scripts, meta tags and embedded JSON/JS objects."""
 import html
+import itertools
 import json
+from collections import namedtuple
 from functools import cached_property
 
 import chompjs
@@ -40,6 +42,12 @@ _OTHER_PRODUCTS = compile_pattern(r"recommend|related|similar|upsell|cross-?sell
                              r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
                              r"you-?may|mega-?menu|cookie|newsletter|mini-?cart", IGNORECASE)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
+# data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
+# thousands of data-* attributes, few of them JSON).
+_JSON_DATA_ATTRIBUTES = "//@*[starts-with(name(), 'data-') and (starts-with(., '{') or starts-with(., '['))]"
+# What names an element (its class, id, aria-label and data-brand), for the searches by name (other products' blocks,
+# breadcrumbs, brand, fabric, description).
+Naming = namedtuple("Naming", ("class_", "id", "aria_label", "data_brand"))
 
 
 class ProductPage:
@@ -48,13 +56,59 @@ class ProductPage:
     def __init__(self, url, html_text):
         self.url = url
         self.html = html_text
+        self._searched = {}
+
+    def marked(self, pattern, marker):
+        """Whether `pattern` finds anything in `marker` (an element's class, id, label…), remembered for this page:
+        a page repeats a few hundred class names over thousands of elements, and each layer asks about them."""
+        key = (pattern, marker)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = pattern.search(marker) is not None
+        return found
+
+    @property
+    def tree(self):
+        return self._parsed[0]
+
+    @property
+    def nodes(self):
+        """Every node of the tree (elements, comments…) in document order."""
+        return self._parsed[1]
 
     @cached_property
-    def tree(self):
+    def _parsed(self):
         try:
-            return lxml.html.document_fromstring(self.html or "<html></html>")
+            tree = lxml.html.document_fromstring(self.html or "<html></html>")
         except (etree.ParserError, ValueError):
-            return lxml.html.document_fromstring("<html></html>")
+            tree = lxml.html.document_fromstring("<html></html>")
+        # Every layer walks the tree again. lxml makes a Python object for a node each time one is reached
+        # (and lxml.html picks its class in Python), unless the node already has one: holding them all for
+        # the page's life makes each later walk only a lookup.
+        return tree, list(tree.iter())
+
+    @cached_property
+    def _namings(self):
+        """Positions in `nodes` of the page's elements, grouped by their Naming: a search by name tests each
+        distinct naming once, not each element (a page has thousands of elements and a few hundred namings)."""
+        groups = {}
+        for position, node in enumerate(self.nodes):
+            if isinstance(node.tag, str):
+                get = node.get
+                naming = (get("class"), get("id"), get("aria-label"), get("data-brand"))
+                positions = groups.get(naming)
+                if positions is None:
+                    groups[naming] = [position]
+                else:
+                    positions.append(position)
+        return {Naming._make(naming): positions for naming, positions in groups.items()}
+
+    def named_elements(self, test):
+        """The elements whose Naming (class, id, aria-label, data-brand; None when absent) passes `test`, in
+        document order."""
+        nodes = self.nodes
+        return [nodes[position] for position in sorted(
+            position for naming, positions in self._namings.items() if test(naming) for position in positions)]
 
     @cached_property
     def base_url(self):
@@ -162,13 +216,12 @@ class ProductPage:
     def json_attributes(self):
         """(element id, parsed) for JSON objects carried in data-* attributes (often entity-encoded)."""
         found = []
-        for element in self.tree.xpath("//*[@*[starts-with(name(), 'data-')]]"):
-            for name, value in element.attrib.items():
-                if (name.startswith("data-") and value[:1] in "{[" and len(value) > 20
-                        and not self.in_other_product(element)):
-                    document = parse_json_text(value)
-                    if isinstance(document, (dict, list)):
-                        found.append((element.get("id") or name, document))
+        for value in self.tree.xpath(_JSON_DATA_ATTRIBUTES):
+            element = value.getparent()
+            if len(value) > 20 and not self.in_other_product(element):
+                document = parse_json_text(str(value))
+                if isinstance(document, (dict, list)):
+                    found.append((element.get("id") or value.attrname, document))
         return found
 
     def in_other_product(self, element):
@@ -177,12 +230,12 @@ class ProductPage:
 
     @cached_property
     def _other_product_elements(self):
+        """Every element inside the page chrome or a block named like other products (the blocks themselves too)."""
+        blocks = self.named_elements(lambda naming: self.marked(
+            _OTHER_PRODUCTS, f"{naming.class_ or ''} {naming.id or ''}"))
         marked = set()
-        for node in self.tree.iter():
-            if not isinstance(node.tag, str) or node in marked or node.tag in ("html", "body", "main"):
-                continue
-            if node.tag in ("header", "footer", "nav") or _OTHER_PRODUCTS.search(
-                    f"{node.get('class', '')} {node.get('id', '')}"):
+        for node in itertools.chain(self.tree.iter("header", "footer", "nav"), blocks):
+            if node not in marked and node.tag not in ("html", "body", "main"):
                 marked.update(node.iter())
         return marked
 
@@ -472,8 +525,9 @@ def _plain_literals(js):
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if (not _is_string(token) and index + 3 < len(tokens) and _TERNARY_CONDITION.search(token)
-                and _is_string(tokens[index + 1]) and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3])):
+        if (not _is_string(token) and index + 3 < len(tokens) and _is_string(tokens[index + 1])
+                and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3])
+                and _TERNARY_CONDITION.search(token)):
             output += [_TERNARY_CONDITION.sub("", token), tokens[index + 1]]
             index += 4
             continue
