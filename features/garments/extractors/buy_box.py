@@ -319,22 +319,21 @@ def _stock_of(element):
 
 def _labelled_code(element):
     """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
-    own = element.text.strip()
-    label = _CODE_LABEL.match(own)
-    if not label:
-        return None
-    value = clean_text(own[label.end():]) or following_text(element)
+    value = _after_label(element, _CODE_LABEL)
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
 
 
 def _labelled_brand(element):
     """The brand an element prints under its label ("Brand: Gothamite", "Marke: Weleda"), or None."""
-    own = element.text.strip()
-    label = _BRAND_LABEL.match(own)
-    if not label:
-        return None
-    value = clean_text(own[label.end():]) or following_text(element)
+    value = _after_label(element, _BRAND_LABEL)
     return value if value and len(value) <= _BRAND_LIMIT and not money_amounts(value) else None
+
+
+def _after_label(element, label_pattern):
+    """The text after the label an element's own text starts with (in the element or the text that follows it)."""
+    own = element.text.strip()
+    label = label_pattern.match(own)
+    return (clean_text(own[label.end():]) or following_text(element)) if label else None
 
 
 def _hidden_fields(form, names):
