@@ -166,9 +166,9 @@ class Bench:
             "breadcrumbs": ["Men > Clothing > Shirts " * 8] * 20})
 
     def stalling_tryon(self, http):
-        response = self.call("stalling try-ons", http, "POST", "/api/tryon", headers=self.tokens["stalling try-ons"],
-                             files={"selfie": ("me.png", self.selfie, "image/png")},
-                             data={"item_urls": json.dumps([self.shop.url("/trickle?headers=120")])})
+        self.call("stalling try-ons", http, "POST", "/api/tryon", headers=self.tokens["stalling try-ons"],
+                  files={"selfie": ("me.png", self.selfie, "image/png")},
+                  data={"item_urls": json.dumps([self.shop.url("/trickle?headers=120")])})
 
     # --- the ones who must not notice ------------------------------------------------------------------
     def probe_health(self, http):

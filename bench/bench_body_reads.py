@@ -37,7 +37,8 @@ def _serve(port, read_size):
 
 
 def _cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().split()
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().split()
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 

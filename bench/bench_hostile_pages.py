@@ -14,6 +14,7 @@ import argparse
 import json
 import platform
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +81,7 @@ def main():
     for name, build in SHAPES.items():
         if args.only not in name:
             continue
-        medians = [cpu_ms(lambda html=build(size): extract(html), args.runs) for size in sizes]
+        medians = [cpu_ms(partial(extract, build(size)), args.runs) for size in sizes]
         print(f"| {name} | " + " | ".join(f"{median:.1f}" for median in medians)
               + f" | ×{medians[-1] / max(medians[0], 0.01):.1f} |", flush=True)
 

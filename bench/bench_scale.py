@@ -106,17 +106,17 @@ def throughput(admin_url, redis_url, *, workers, processes, jobs, gemini, scratc
     gemini.peak_concurrency = 0
     with fresh_postgres_schema(admin_url) as database_url:
         env = app_env(database_url, emptied_redis(redis_url), scratch, gemini)
-        with Gunicorn("app:create_app()", workers=1, threads=API_THREADS, env=env,
-                      log_path=scratch / "api.log") as api:
-            with ExitStack() as running:
-                for number in range(workers):
-                    running.enter_context(WorkerProcess(env, scratch / f"worker-{number}.log", processes=processes))
-                wait_for_rq_workers(redis_url, workers * processes)
-                started = time.perf_counter()
-                submit_all(api.url, jobs)
-                while sum((counts := finished_jobs(database_url)).values()) < jobs:
-                    time.sleep(0.1)
-                elapsed = time.perf_counter() - started
+        with (Gunicorn("app:create_app()", workers=1, threads=API_THREADS, env=env,
+                       log_path=scratch / "api.log") as api,
+              ExitStack() as running):
+            for number in range(workers):
+                running.enter_context(WorkerProcess(env, scratch / f"worker-{number}.log", processes=processes))
+            wait_for_rq_workers(redis_url, workers * processes)
+            started = time.perf_counter()
+            submit_all(api.url, jobs)
+            while sum((counts := finished_jobs(database_url)).values()) < jobs:
+                time.sleep(0.1)
+            elapsed = time.perf_counter() - started
     return {"seconds": elapsed, **counts, "peak": gemini.peak_concurrency}
 
 

@@ -10,6 +10,7 @@ tool's own rules (a wrong value is both a false positive and a miss).
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlsplit
 
 ATTRIBUTES = ("price", "sku", "availability")
@@ -48,7 +49,7 @@ def f1(truth, ours, attribute):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    ours, truth = (json.load(open(path, encoding="utf-8")) for path in sys.argv[1:])
+    ours, truth = (json.loads(Path(path).read_text(encoding="utf-8")) for path in sys.argv[1:])
     shops = sorted({shop(page["url"]) for page in truth.values()})
     aside = {name for index, name in enumerate(shops) if index % 3 == 2}
     parts = {"all": truth,

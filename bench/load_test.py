@@ -228,10 +228,10 @@ def main():
     parser.add_argument("--max-rounds", type=int, default=1000)
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to let started try-ons end")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bf-load-") as directory:
-        with api_with_delayed_gemini(directory, args.gemini_delay) as (_, server):
-            report = run_load(server.url, users=args.users, duration=args.duration, max_rounds=args.max_rounds,
-                              poll_interval=args.poll, drain=args.drain)
+    with (tempfile.TemporaryDirectory(prefix="bf-load-") as directory,
+          api_with_delayed_gemini(directory, args.gemini_delay) as (_, server)):
+        report = run_load(server.url, users=args.users, duration=args.duration, max_rounds=args.max_rounds,
+                          poll_interval=args.poll, drain=args.drain)
     summary = report.summary()
     print(json.dumps(summary, indent=2))
     print()

@@ -8,7 +8,6 @@ from app import create_app, shutdown_app
 from config import ConfigurationError, Settings
 from tests.conftest import sign_up
 
-
 LOCAL_AI = {"provider": "local", "model": None, "status": "ok", "reason": None}
 
 
@@ -123,8 +122,8 @@ def test_development_generates_per_machine_secrets(tmp_path):
                                                         "LOG_TO_FILES": False}))
     secret = first.extensions["settings"].JWT_SECRET_KEY
     assert len(secret) >= 32
-    assert second.extensions["settings"].JWT_SECRET_KEY == secret  # stable across restarts
-    assert other_machine.extensions["settings"].JWT_SECRET_KEY != secret
+    assert secret == second.extensions["settings"].JWT_SECRET_KEY  # stable across restarts
+    assert secret != other_machine.extensions["settings"].JWT_SECRET_KEY
     for app in (first, second, other_machine):
         shutdown_app(app)
 

@@ -7,8 +7,6 @@ import io
 
 import pytest
 
-from tests.conftest import sign_up
-
 
 def _refused(response, limit_text):
     assert response.status_code == 413, response.get_data()[:300]

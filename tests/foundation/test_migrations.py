@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from alembic.script import ScriptDirectory
 
 from config import Settings
@@ -94,7 +95,7 @@ def test_a_failing_revision_leaves_no_trace(db, tmp_path):
         "def upgrade():\n"
         "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
         "    op.execute('INSERT INTO nowhere VALUES (1)')\n")
-    with pytest.raises(Exception):
+    with pytest.raises(sa_exc.DBAPIError):
         run_migrations(db, folder)
     assert db.get_tables() == []  # not even the revisions before the bad one: one transaction for all
     assert run_migrations(db) == ALL_REVISIONS

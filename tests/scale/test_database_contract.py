@@ -8,6 +8,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from shared.database import IntegrityError
 
@@ -90,12 +91,11 @@ def test_refused_write_raises_integrity_error_and_a_caught_one_under_a_savepoint
 
 
 def test_an_exception_rolls_back_the_whole_block_including_nested_ones(items_db):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), items_db.transaction():
+        _add(items_db, "outer")
         with items_db.transaction():
-            _add(items_db, "outer")
-            with items_db.transaction():
-                _add(items_db, "inner")
-            raise RuntimeError("abort")
+            _add(items_db, "inner")
+        raise RuntimeError("abort")
     assert _count(items_db) == 0
     with items_db.transaction():
         _add(items_db, "outer")
@@ -196,10 +196,9 @@ def test_lock_row_outside_a_block_is_a_mistake(items_db):
 
 
 def test_a_failing_block_with_ddl_leaves_nothing_behind(items_db):
-    with pytest.raises(Exception):
-        with items_db.transaction():
-            items_db.execute_query("CREATE TABLE extra (id INTEGER)")
-            items_db.execute_query("INSERT INTO nowhere VALUES (1)")
+    with pytest.raises(sa_exc.DBAPIError), items_db.transaction():
+        items_db.execute_query("CREATE TABLE extra (id INTEGER)")
+        items_db.execute_query("INSERT INTO nowhere VALUES (1)")
     assert not items_db.table_exists("extra")
     assert {"items", "jobs"} <= set(items_db.get_tables()) and items_db.table_exists("items")
     items_db.ping()

@@ -1,6 +1,5 @@
 """Uploads for the AI models: kept byte for byte when already clean, otherwise cleaned (and never a metadata
 block, a sideways photo or a hidden thumbnail stored)."""
-import io
 
 import pytest
 from PIL import Image, ImageCms

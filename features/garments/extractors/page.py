@@ -196,7 +196,7 @@ class ProductPage:
         """Parsed JSON rows of the React Server Components payload a Next.js app-router page streams in
         `self.__next_f.push([1, "…"])` chunks (the product props sit in these rows)."""
         chunks = []
-        for attributes, text in self.scripts:
+        for _attributes, text in self.scripts:
             budget = _ScanBudget(text)
             for match in _FLIGHT_PUSH.finditer(text):
                 pushed, _ = _json_at(text, match.end(), budget)
