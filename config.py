@@ -72,7 +72,6 @@ class Settings:
     MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login, profile and body-measurement endpoints
     MAX_JSON_BODY_SIZE: int = 256 * 1024  # JSON bodies of endpoints that declare no limit of their own (json_limit)
     MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
-    ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
 
     # --- images ---
     IMAGES_DIR: str = str(BASE_DIR / "images")

@@ -33,7 +33,3 @@ def verify_token(settings, token):
     if not isinstance(claims.get("sub"), str):
         raise AuthenticationError("Token is invalid", code="INVALID_TOKEN")
     return claims
-
-
-def get_user_from_token(settings, token):
-    return verify_token(settings, token)["sub"]

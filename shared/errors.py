@@ -73,8 +73,3 @@ class UpstreamTimeoutError(UpstreamError):
 class ServiceUnavailableError(ApiError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
-
-
-class DatabaseError(ApiError):
-    status_code = 500
-    code = "DATABASE_ERROR"

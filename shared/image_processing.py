@@ -87,18 +87,6 @@ def preprocess_image(image_data, filename=None, max_dimension=None, target_forma
     return encode_image(_normalise(image, filename, max_dimension), target_format)
 
 
-def resize_image(image_data, max_dimension):
-    """The image shrunk to fit max_dimension on its longer side, in its own format (HEIF becomes JPEG)."""
-    source_format = probe_image(image_data)["format"]
-    return preprocess_image(image_data, max_dimension=max_dimension,
-                            target_format=source_format if source_format in OUTPUT_FORMATS else "JPEG")
-
-
-def normalize_image(image_data, target_format="PNG"):
-    """The image re-encoded in target_format with orientation applied and metadata stripped."""
-    return preprocess_image(image_data, target_format=target_format)
-
-
 def prepare_for_processing(image_data, filename=None, *, max_dimension, max_bytes=None, max_input_dimension=None):
     """(bytes, format) of an upload made fit to store for the AI models, as cheaply as that can be done.
 

@@ -9,12 +9,3 @@ def base_url():
     if has_request_context():
         return request.host_url.rstrip("/")
     return f"http://localhost:{current_app.extensions['settings'].PORT}"
-
-
-def to_absolute_url(path):
-    """'/images/x.png' → 'http://host/images/x.png'; absolute URLs pass through unchanged."""
-    if not path:
-        return None
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{base_url()}/{path.lstrip('/')}"

@@ -5,7 +5,6 @@ import json
 from shared import clock
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
-FINISHED = (DONE, FAILED)
 USAGE_COUNTS = ("calls", "prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")
 # A job with its usage row (tryon_usage: model, tokens, estimated cost), as `usage_*` columns.
 _SELECT_JOB = ("SELECT j.*, u.model AS usage_model, u.cost_usd AS usage_cost_usd, "

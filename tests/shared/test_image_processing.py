@@ -135,15 +135,9 @@ def test_a_phone_sized_jpeg_is_shrunk_to_the_requested_size():
     assert result.format == "JPEG"
 
 
-def test_resize_keeps_the_format_and_heif_becomes_jpeg():
-    assert decode(image_processing.resize_image(encode(astronaut_image(), "WEBP"), 100)).format == "WEBP"
-    shrunk = decode(image_processing.resize_image(encode(astronaut_image(), "HEIF"), 100))
-    assert shrunk.format == "JPEG" and shrunk.size == (100, 100)
-
-
-def test_normalize_converts_the_format_and_flattens_transparency_for_jpeg():
+def test_preprocess_converts_the_format_and_flattens_transparency_for_jpeg():
     transparent = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
-    as_jpeg = decode(image_processing.normalize_image(encode(transparent, "PNG"), "JPEG"))
+    as_jpeg = decode(image_processing.preprocess_image(encode(transparent, "PNG"), target_format="JPEG"))
     assert as_jpeg.format == "JPEG" and as_jpeg.getpixel((5, 5)) == (255, 255, 255)
 
 
