@@ -48,9 +48,9 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.fakes.shop_server import ShopServer, huge_image, padded_page, padded_png  # noqa: E402
 from tests.garments.test_hostile_pages import HOSTILE_PAGES  # noqa: E402
-from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
+from tests.helpers import product_page_with_image  # noqa: E402
+from tests.photos import astronaut_png, t_shirt  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
-from tests.tryon.conftest import product_page_with_image  # noqa: E402
 
 PASSWORD = "availability bench 1"
 ADDRESSES = {"slow-header shop": "127.0.0.2", "hostile HTML": "127.0.0.3", "huge image": "127.0.0.4",
@@ -86,7 +86,7 @@ class Bench:
         self.lock = threading.Lock()
         self.tokens = {kind: self.sign_up(kind) for kind in ("shopper", "stalling try-ons", "huge image",
                                                              "hostile HTML")}
-        self.selfie, self.garment = png_bytes(person_photo()), png_bytes(draw_garment("top"))
+        self.selfie, self.garment = astronaut_png(), t_shirt()
         huge_image(10000, 10000, "png")  # made once, before the clock starts
         padded_png(15)
         self.big_json = b'{"title": "' + b"x" * (30 * 1024 * 1024) + b'"}'

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from bench.timing import timed  # noqa: E402
 from features.fitting import fit_engine, size_charts  # noqa: E402
-from tests.conftest import sign_up  # noqa: E402
+from tests.helpers import sign_up  # noqa: E402
 
 
 def main():

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from shared.ai_models import GarmentInput  # noqa: E402
 from shared.ai_models.local_model import LocalImageModel  # noqa: E402
 from shared.image_processing import preprocess_image  # noqa: E402
-from tests.shared.photos import astronaut_image, encode, flat_lay_top  # noqa: E402
+from tests.photos import astronaut_image, encode, t_shirt  # noqa: E402
 
 
 def median_ms(call, runs):
@@ -53,7 +53,7 @@ def main():
     model = LocalImageModel()
     jpeg = phone_jpeg()
     person = encode(astronaut_image().resize((1024, 1024)))
-    garments = [GarmentInput(flat_lay_top(), "top")]
+    garments = [GarmentInput(t_shirt(), "top")]
 
     def four_try_ons():
         with ThreadPoolExecutor(max_workers=4) as pool:

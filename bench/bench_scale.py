@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_api import Gunicorn, ensure_wrk, machine, seed, wrk  # noqa: E402
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
+from tests.photos import astronaut_png, t_shirt  # noqa: E402
 from tests.scale.backends import emptied_redis, fresh_postgres_schema  # noqa: E402
 from tests.scale.worker_process import WorkerProcess  # noqa: E402
 
@@ -90,8 +90,8 @@ def submit_all(api_url, jobs):
     account = requests.post(api_url + "/api/create-account", timeout=30, json={
         "email": f"bench{time.time_ns()}@example.com", "password": "correct horse 1"}).json()["data"]
     headers = {"Authorization": f"Bearer {account['token']}"}
-    files = {"selfie": ("me.png", png_bytes(person_photo()), "image/png"),
-             "garment_image": ("shirt.png", png_bytes(draw_garment()), "image/png")}
+    files = {"selfie": ("me.png", astronaut_png(), "image/png"),
+             "garment_image": ("shirt.png", t_shirt(), "image/png")}
 
     def submit(_):
         response = requests.post(api_url + "/api/tryon", headers=headers, files=files, timeout=60)

@@ -37,7 +37,7 @@ POLL_INTERVAL = 0.5  # seconds between a client's status polls, as an app would 
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, png_bytes, standing_person_photo  # noqa: E402
+from tests.photos import cameraman_image, cameraman_png, encode, t_shirt  # noqa: E402
 
 
 def free_port():
@@ -156,10 +156,10 @@ def main():
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is measured")
     args = parser.parse_args()
     # The garment's type is given, so the only model call of a job is its generation (the one D measures).
-    files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
-             "garment_image": ("shirt.png", png_bytes(draw_garment("top"))),
+    files = {"selfie": ("me.png", cameraman_png()),
+             "garment_image": ("shirt.png", t_shirt()),
              "options": '{"garments": [{"type": "top"}]}'}
-    ready_png = png_bytes(standing_person_photo().resize((1024, 1024)))
+    ready_png = encode(cameraman_image().resize((1024, 1024)))
 
     with FakeGemini("ok", image=ready_png) as fake:
         fake.delay = args.delay

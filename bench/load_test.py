@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, png_bytes, standing_person_photo  # noqa: E402
+from tests.photos import cameraman_png, t_shirt  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
 
 PASSWORD = "load test password 1"
@@ -180,8 +180,8 @@ def create_accounts(base_url, count):
 
 def run_load(base_url, *, users, duration, max_rounds=1000, poll_interval=1.0, drain=120.0):
     """Run the simulated users against base_url; returns the Report."""
-    files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
-             "garment_image": ("top.png", png_bytes(draw_garment()))}
+    files = {"selfie": ("me.png", cameraman_png()),
+             "garment_image": ("top.png", t_shirt())}
     emails = create_accounts(base_url, users)
     report, started = Report(), time.monotonic()
     threads = [threading.Thread(target=simulate_user, args=(base_url, email, report), daemon=True, kwargs={

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 
 def test_create_account_returns_token_user_and_measurements(client):

@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from shared import clock
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 FREE = 5
 

@@ -1,7 +1,7 @@
 """New passwords: not one of the most common passwords, not the email, no control characters (typed 400s)."""
 import pytest
 
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 
 @pytest.mark.parametrize("password,code", [

@@ -8,7 +8,7 @@ import pytest
 
 from shared.database import get_db
 from shared.models import user as user_model
-from tests.shared import photos
+from tests import photos
 from tests.stored_images import fetch_image, image_key, stored_keys, stored_names
 
 

@@ -43,9 +43,9 @@ JSON, a string as it is (to send text that is not JSON).
 `peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
 
-pytest fixtures: import `gemini_server` (one server per session) and `gemini` (that server reset to
-`ok`, no delay, empty request log) into a conftest.py: `from tests.fakes.gemini_server import gemini,
-gemini_server  # noqa: F401`.
+pytest fixtures, for every test (tests/conftest.py loads this module as a plugin): `gemini_server` (one
+server per session) and `gemini` (that server reset to `ok`, no delay, empty request log); `fake_gemini`
+in tests/conftest.py is a fresh server of the test's own.
 """
 import base64
 import functools
@@ -385,6 +385,7 @@ def gemini(gemini_server):
     gemini_server.set_models(DEFAULT_MODELS)
     gemini_server.delay = 0
     gemini_server.json_answer = {}
+    gemini_server._released.clear()  # an earlier test's release() must not cut this test's delays short
     with gemini_server._lock:
         gemini_server.requests.clear()
         gemini_server.list_requests.clear()

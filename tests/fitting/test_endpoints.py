@@ -2,8 +2,8 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.conftest import sign_up
 from tests.fitting.conftest import WOMEN_M_BODY, check, data, error, recommendation, save_measurements
+from tests.helpers import sign_up
 
 INLINE_CHART = {"unit": "cm", "sizes": [
     {"label": "S", "measurements": {"breast_circumference": [87, 93], "waist_circumference": [69, 75]}},

@@ -1,6 +1,6 @@
 """Fitting a garment given as one of the caller's wardrobe items."""
-from tests.conftest import sign_up
 from tests.fitting.conftest import check, data, error, recommendation
+from tests.helpers import sign_up
 from tests.wardrobe.conftest import added_item, create_category
 
 STRETCH_FABRIC = '[{"name": "cotton", "percentage": 95}, {"name": "elastane", "percentage": 5}]'

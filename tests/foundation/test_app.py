@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError, Settings
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 
 LOCAL_AI = {"provider": "local", "model": None, "status": "ok", "reason": None}
 

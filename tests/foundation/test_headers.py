@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import Settings
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 
 
 def test_every_response_says_nosniff(client, user):

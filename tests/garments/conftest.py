@@ -1,7 +1,7 @@
 """Settings for product-page tests against the loopback shop (`shop`, tests/conftest.py), envelope helpers."""
 import pytest
 
-from tests.envelope import data as ok, error  # noqa: F401  (re-exported to the garments tests)
+from tests.envelope import data
 
 
 @pytest.fixture
@@ -15,5 +15,5 @@ def scrape(client, url, **extra):
 
 
 def product_of(response):
-    body = ok(response)
+    body = data(response)
     return body["product"]

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from tests.fakes.gemini_server import gemini, gemini_server  # noqa: F401
 from tests.fakes.shop_server import PAGES_DIR
 from tests.garments.conftest import product_of, scrape
 

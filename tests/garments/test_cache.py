@@ -1,7 +1,8 @@
 """garment_metadata caches fetched pages by canonical URL: hits do no network I/O, entries expire."""
 import json
 
-from tests.garments.conftest import ok, scrape
+from tests.envelope import data as ok
+from tests.garments.conftest import scrape
 
 
 def rows(app):

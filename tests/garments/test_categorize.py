@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from shared.garment_utils import CATEGORY_SECTIONS, categorize
+from tests.envelope import data as ok, error
 from tests.fakes import gemini_server
 from tests.fakes.gemini_server import FakeGemini
-from tests.garments.conftest import error, ok
 
 
 @pytest.mark.parametrize("texts, kind, wardrobe_category", [

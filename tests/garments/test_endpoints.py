@@ -2,8 +2,9 @@
 import pytest
 
 from features.garments.extractors import PRODUCT_FIELDS
-from tests.conftest import sign_up
-from tests.garments.conftest import error, ok, scrape
+from tests.envelope import data as ok, error
+from tests.garments.conftest import scrape
+from tests.helpers import sign_up
 
 
 @pytest.fixture

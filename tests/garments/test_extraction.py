@@ -1,5 +1,6 @@
 """Every layer of a product page, through POST /api/garments/scrape against the loopback shop."""
-from tests.garments.conftest import error, product_of, scrape
+from tests.envelope import error
+from tests.garments.conftest import product_of, scrape
 
 
 def names(sizes):

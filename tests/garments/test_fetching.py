@@ -6,7 +6,8 @@ from PIL import Image
 
 from features.garments import service
 from shared.errors import ApiError
-from tests.garments.conftest import error, product_of, scrape
+from tests.envelope import error
+from tests.garments.conftest import product_of, scrape
 
 
 @pytest.fixture

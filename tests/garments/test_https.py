@@ -2,9 +2,10 @@
 the URL, even though the connection goes to the address that was checked (not a second lookup)."""
 import pytest
 
+from tests.envelope import error
 from tests.fakes.shop_server import ShopServer
 from tests.fakes.tls import CertificateAuthority
-from tests.garments.conftest import error, product_of, scrape
+from tests.garments.conftest import product_of, scrape
 
 
 @pytest.fixture

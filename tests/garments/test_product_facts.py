@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.garments.conftest import error, product_of, scrape
+from tests.envelope import error
+from tests.garments.conftest import product_of, scrape
 from tests.garments.test_platform_shapes import json_ld, offer, page
 
 

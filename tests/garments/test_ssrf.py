@@ -3,7 +3,8 @@ import pytest
 
 from features.garments import service
 from shared.errors import ApiError
-from tests.garments.conftest import error, scrape
+from tests.envelope import error
+from tests.garments.conftest import scrape
 
 
 @pytest.fixture

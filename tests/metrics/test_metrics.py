@@ -2,17 +2,9 @@
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import sign_up
-from tests.fakes.gemini_server import FakeGemini
-from tests.tryon.conftest import make_app, post_tryon, top_png, wait_for_job  # noqa: F401
+from tests.helpers import post_tryon, sign_up, wait_for_job
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
-
-
-@pytest.fixture
-def fake_gemini():
-    with FakeGemini() as server:
-        yield server
 
 
 def _samples(response):

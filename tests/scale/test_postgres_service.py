@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.foundation.test_migrations import ALL_REVISIONS
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 from tests.scale.api_process import ROOT
 
 # Builds the database from the environment, says "ready", and migrates once the start file exists.

@@ -5,14 +5,12 @@ There is no global lock: each check is made true by a constraint, a conditional 
 starts at the same moment from its own thread. On the PostgreSQL pass (TEST_DATABASE_URL) blocks really
 run side by side; on SQLite they are serialised by the write lock, and the answers must be the same.
 """
-import io
 import threading
 import time
 
 import pytest
 
-from tests.conftest import sign_up
-from tests.photos import draw_garment, person_photo, png_bytes
+from tests.helpers import post_tryon, sign_up
 
 RACERS = 8
 
@@ -42,32 +40,25 @@ def two_servers(make_app, **settings):
     return apps
 
 
-@pytest.fixture(scope="module")
-def photos():
-    return png_bytes(person_photo()), png_bytes(draw_garment("top"))
-
-
-def _submit(client, account, photos):
-    person, garment = photos
-    response = client.post("/api/tryon", headers=account["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(person), "me.png"),
-                                 "garment_image": (io.BytesIO(garment), "top.png")})
+def _tryon_answer(client, account, person_png, top_png):
+    """(status, error code or None) of one try-on request."""
+    response = post_tryon(client, account, selfie=person_png, garment_image=top_png)
     return response.status_code, (response.get_json()["error"]["code"] if response.status_code >= 400 else None)
 
 
-def test_a_user_never_has_more_jobs_in_flight_than_allowed(make_app, photos):
+def test_a_user_never_has_more_jobs_in_flight_than_allowed(make_app, person_png, top_png):
     apps = two_servers(make_app, MAX_JOBS_PER_USER=2, MAX_QUEUE_SIZE=100)
     account = sign_up(apps[0].test_client())
-    answers = race(apps, lambda client, n: _submit(client, account, photos))
+    answers = race(apps, lambda client, n: _tryon_answer(client, account, person_png, top_png))
     assert sorted(answers) == [(202, None)] * 2 + [(429, "TOO_MANY_JOBS")] * (RACERS - 2)
     rows = apps[0].extensions["db"].execute_query("SELECT COUNT(*) AS n FROM tryon_jobs", fetch_one=True)
     assert rows["n"] == 2
 
 
-def test_the_queue_never_holds_more_jobs_than_its_size(make_app, photos):
+def test_the_queue_never_holds_more_jobs_than_its_size(make_app, person_png, top_png):
     apps = two_servers(make_app, MAX_JOBS_PER_USER=10, MAX_QUEUE_SIZE=3)
     accounts = [sign_up(apps[0].test_client()) for _ in range(4)]
-    answers = race(apps, lambda client, n: _submit(client, accounts[n % 4], photos))
+    answers = race(apps, lambda client, n: _tryon_answer(client, accounts[n % 4], person_png, top_png))
     assert sorted(answers) == [(202, None)] * 3 + [(429, "QUEUE_FULL")] * (RACERS - 3)
     rows = apps[0].extensions["db"].execute_query("SELECT COUNT(*) AS n FROM tryon_jobs", fetch_one=True)
     assert rows["n"] == 3

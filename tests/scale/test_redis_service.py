@@ -4,7 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.scale.api_process import ApiProcess
 
 PASSWORD = "correct horse 1"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import requests
 
 from shared.storage import LocalStorage
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 from tests.stored_images import fetch_image, stored_keys
 from tests.wardrobe.conftest import add_item, count_rows
 

@@ -12,8 +12,8 @@ from shared.ai_models.gemini_model import GeminiImageModel
 from shared.ai_models.local_model import LocalImageModel
 from shared.ai_models.usage import UsageMeter, parse_prices
 from shared.errors import ValidationError
+from tests import photos
 from tests.fakes.gemini_server import DEFAULT_MODELS
-from tests.shared import photos
 
 MODEL_NAME = "gemini-3.1-flash-image"
 PRICES = parse_prices(Settings.GEMINI_PRICES)
@@ -30,7 +30,7 @@ def _model(gemini, names=(MODEL_NAME,), image_size="1K", **client_options):
 
 
 def _top(**details):
-    return GarmentInput(photos.flat_lay_top(), "top", details)
+    return GarmentInput(photos.t_shirt(), "top", details)
 
 
 def _try_on_error(model, garments=None):
@@ -41,7 +41,7 @@ def _try_on_error(model, garments=None):
 
 def test_try_on_returns_the_generated_png_and_sends_person_then_garments(gemini):
     model = _model(gemini)
-    trousers = GarmentInput(photos.flat_lay_trousers(), "bottom", {"brand": "Levi's", "category": "jeans"})
+    trousers = GarmentInput(photos.jeans(), "bottom", {"brand": "Levi's", "category": "jeans"})
     result = photos.decode(model.try_on(photos.astronaut_png(), [
         _top(brand="Zara", color="navy", material="cotton", style="oversized"), trousers], {"aspect_ratio": "3:4"}))
     # The fake answers with the first image, colours inverted, drawn at 1K in the asked ratio.
@@ -49,7 +49,7 @@ def test_try_on_returns_the_generated_png_and_sends_person_then_garments(gemini)
     request, = gemini.requests
     assert request["path"] == f"/v1/models/{MODEL_NAME}:generateContent"
     assert request["api_key"] == "test-key"
-    assert request["images"] == [photos.astronaut_png(), photos.flat_lay_top(), photos.flat_lay_trousers()]
+    assert request["images"] == [photos.astronaut_png(), photos.t_shirt(), photos.jeans()]
     assert request["mime_types"] == ["image/png"] * 3
     assert request["body"]["generationConfig"]["imageConfig"] == {"aspectRatio": "3:4", "imageSize": "1K"}
     prompt = request["text"]

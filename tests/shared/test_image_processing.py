@@ -9,7 +9,7 @@ from PIL import Image, ImageCms
 
 from shared import image_processing
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
-from tests.shared.photos import astronaut_image, astronaut_jpeg, decode, encode
+from tests.photos import astronaut_image, astronaut_jpeg, decode, encode
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825

@@ -9,7 +9,7 @@ from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
-from tests.shared import photos
+from tests import photos
 
 model = LocalImageModel()
 
@@ -51,13 +51,13 @@ def test_a_photo_with_nobody_in_it_is_refused():
         assert caught.value.code == "NO_PERSON_DETECTED" and caught.value.status_code == 422
         assert caught.value.retryable is False
         with pytest.raises(ImageModelError) as caught:
-            model.try_on(image, [GarmentInput(photos.flat_lay_top(), "top")], {})
+            model.try_on(image, [GarmentInput(photos.t_shirt(), "top")], {})
         assert caught.value.code == "NO_PERSON_DETECTED"
 
 
 def test_two_people_are_refused_for_try_on():
     with pytest.raises(ImageModelError) as caught:
-        model.try_on(photos.two_people_png(), [GarmentInput(photos.flat_lay_top(), "top")], {})
+        model.try_on(photos.two_people_png(), [GarmentInput(photos.t_shirt(), "top")], {})
     assert caught.value.code == "MULTIPLE_PEOPLE"
 
 
@@ -77,7 +77,7 @@ def test_pose_keypoints_land_on_the_body():
 def test_a_top_is_composited_on_the_torso_and_leaves_the_face_and_background():
     blue = (30, 90, 200)
     result = np.asarray(photos.decode(model.try_on(photos.astronaut_jpeg(), [
-        GarmentInput(photos.flat_lay_top(blue), "top", {"color": "blue"})], {})))
+        GarmentInput(photos.t_shirt(blue), "top", {"color": "blue"})], {})))
     source = np.asarray(photos.decode(photos.astronaut_jpeg()))
     assert result.shape == source.shape
     x, y = photos.ASTRONAUT_CHEST
@@ -90,7 +90,7 @@ def test_a_top_is_composited_on_the_torso_and_leaves_the_face_and_background():
 
 def test_outer_layers_go_over_inner_ones_whatever_the_order_given():
     red, green = (200, 40, 40), (40, 160, 60)
-    garments = [GarmentInput(photos.flat_lay_top(green), "outerwear"), GarmentInput(photos.flat_lay_top(red), "top")]
+    garments = [GarmentInput(photos.t_shirt(green), "outerwear"), GarmentInput(photos.t_shirt(red), "top")]
     result = np.asarray(photos.decode(model.try_on(photos.astronaut_png(), garments, {})))
     x, y = photos.ASTRONAUT_CHEST
     assert np.abs(result[y, x].astype(int) - green).max() < 30
@@ -106,7 +106,7 @@ def test_a_garment_worn_by_a_model_is_transferred_from_that_photo():
 
 def test_a_transparent_avatar_stays_transparent_around_the_person():
     avatar = model.remove_background(photos.astronaut_png())
-    result = photos.decode(model.try_on(avatar, [GarmentInput(photos.flat_lay_top(), "top")], {}))
+    result = photos.decode(model.try_on(avatar, [GarmentInput(photos.t_shirt(), "top")], {}))
     assert result.mode == "RGBA"
     alpha = np.asarray(result)[..., 3]
     x, y = photos.ASTRONAUT_BACKGROUND[1]
@@ -120,7 +120,7 @@ def test_garments_for_body_parts_out_of_the_picture_are_refused(garment_type, mi
     # The astronaut photo ends at the chest.
     with pytest.raises(ImageModelError) as caught:
         model.try_on(photos.astronaut_png(), [GarmentInput(photos.t_shirt(), "top"),
-                                              GarmentInput(photos.flat_lay_trousers(), garment_type)], {})
+                                              GarmentInput(photos.jeans(), garment_type)], {})
     assert caught.value.code == "BODY_PART_NOT_VISIBLE" and caught.value.status_code == 422
     assert caught.value.details == {"garment_index": 1, "missing": missing}
     assert missing in caught.value.message and "photo that shows you" in caught.value.message
@@ -128,7 +128,7 @@ def test_garments_for_body_parts_out_of_the_picture_are_refused(garment_type, mi
 
 def test_a_garment_that_cannot_be_cut_out_is_refused():
     with pytest.raises(ImageModelError) as caught:
-        model.try_on(photos.astronaut_png(), [GarmentInput(photos.flat_lay_top(), "top"),
+        model.try_on(photos.astronaut_png(), [GarmentInput(photos.t_shirt(), "top"),
                                               GarmentInput(photos.coffee_jpeg(), "outerwear")], {})
     assert caught.value.code == "INVALID_GARMENT_IMAGE"
     assert caught.value.details == {"garment_index": 1}
@@ -136,12 +136,12 @@ def test_a_garment_that_cannot_be_cut_out_is_refused():
 
 def test_an_unknown_garment_type_is_a_programming_error():
     with pytest.raises(ValueError):
-        GarmentInput(photos.flat_lay_top(), "hat")
+        GarmentInput(photos.t_shirt(), "hat")
 
 
 def test_many_threads_at_once_get_the_same_results_as_one():
     expected_cut_out = model.remove_background(photos.hopper_jpeg())
-    garments = [GarmentInput(photos.flat_lay_top(), "top")]
+    garments = [GarmentInput(photos.t_shirt(), "top")]
     expected_try_on = model.try_on(photos.astronaut_png(), garments, {})
     with ThreadPoolExecutor(max_workers=6) as pool:
         cut_outs = list(pool.map(lambda _: model.remove_background(photos.hopper_jpeg()), range(6)))

@@ -7,7 +7,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from shared.errors import ValidationError
 from shared.image_processing import prepare_for_processing
-from tests.shared import photos
+from tests import photos
 
 GPS_IFD = 0x8825
 

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from shared.ai_models.garment_photo import read_garment_photo
-from tests.shared import photos
+from tests import photos
 
 
 @pytest.mark.parametrize("drawing, expected", [
-    (photos.t_shirt, "top"), (photos.flat_lay_top, "top"), (photos.tank_top, "top"),
+    (photos.t_shirt, "top"), (photos.tank_top, "top"),
     (photos.striped_top_on_white, "top"), (photos.colour_block_tee, "top"),
     (photos.light_cardigan_on_white, "outerwear"),
-    (photos.jeans, "bottom"), (photos.flat_lay_trousers, "bottom"), (photos.shorts, "bottom"), (photos.skirt, "bottom"),
+    (photos.jeans, "bottom"), (photos.shorts, "bottom"), (photos.skirt, "bottom"),
     (photos.dress, "one_piece"), (photos.jumpsuit, "one_piece"), (photos.pair_of_shoes, "shoes")])
 def test_the_type_is_read_from_the_garments_outline(drawing, expected):
     photo = read_garment_photo(drawing())

@@ -2,11 +2,7 @@
 import hashlib
 import time
 
-import pytest
-
-from tests.fakes.gemini_server import FakeGemini
 from tests.stored_images import stored_bytes, stored_keys
-
 
 # Refused requests are counted on purpose here (failed sign-ins, shared/rate_limit.py), like rate-limit counters.
 COUNTER_TABLES = ("login_failures",)
@@ -48,7 +44,3 @@ def wait_until(condition, timeout=30):
         time.sleep(0.02)
 
 
-@pytest.fixture
-def fake_gemini():
-    with FakeGemini() as server:
-        yield server

@@ -14,8 +14,8 @@ import time
 import jwt
 import pytest
 
-from tests.conftest import sign_up, unique_email
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import sign_up, unique_email
+from tests.photos import t_shirt
 from tests.stored_images import image_key
 from tests.trust.conftest import stored_state
 
@@ -107,12 +107,12 @@ def owner(app, client, person_png):
     category = client.post("/api/wardrobe/categories", headers=headers,
                            json={"name": f"{marker}-category", "category_section": f"{marker}_section"})
     item = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data", data={
-        "garment_image": (io.BytesIO(png_bytes(draw_garment("top"))), "top.png"), "title": f"{marker} silk blouse",
+        "garment_image": (io.BytesIO(t_shirt()), "top.png"), "title": f"{marker} silk blouse",
         "category_id": str(category.get_json()["data"]["id"])})
     app.extensions["tryon_queue"].stop()  # the job stays queued: nothing changes it while the matrix runs
     job = client.post("/api/tryon", headers=headers, content_type="multipart/form-data", data={
         "selfie": (io.BytesIO(person_png), "me.png"),
-        "garment_image": (io.BytesIO(png_bytes(draw_garment("top"))), "shirt.png")})
+        "garment_image": (io.BytesIO(t_shirt()), "shirt.png")})
     for response in (section, category, item, job):
         assert response.status_code in (201, 202), response.get_json()
     item, job_id = item.get_json()["data"], job.get_json()["data"]["job_id"]

@@ -18,17 +18,11 @@ import psycopg
 import pytest
 import requests
 
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import TYPED_TOP, submit_tryon, wait_for_job
 from tests.trust.app_process import AppProcess, app_environment
 from tests.trust.conftest import assert_refused, stored_state, wait_until
-from tests.tryon.conftest import wait_for_job
 
 BUSY_TIMEOUT_MS = 2000
-
-
-@pytest.fixture(scope="module")
-def garment_png():
-    return png_bytes(draw_garment("top"))
 
 
 @pytest.fixture
@@ -40,15 +34,6 @@ def settings_overrides(request, fake_gemini):
 
 
 # The garment's type is sent, so the only calls to the provider are the generations these tests count.
-TYPED = '{"garments": [{"type": "top"}]}'
-
-
-def submit(client, user, standing_png, garment_png):
-    response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(standing_png), "me.png"), "options": TYPED,
-                                 "garment_image": (io.BytesIO(garment_png), "shirt.png")})
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]["job_id"]
 
 
 # --- the AI provider failing --------------------------------------------------------------------------
@@ -60,12 +45,12 @@ def submit(client, user, standing_png, garment_png):
     ("close", {}, 0, "UPSTREAM_UNAVAILABLE", 1),  # the connection is dropped without an answer
     ("error", {"status": 400}, 0, "UPSTREAM_REJECTED", 1),
 ], ids=["429-storm", "500s", "hang", "malformed-json", "closed-connection", "400"])
-def test_each_provider_failure_fails_every_job_after_bounded_retries(client, user, fake_gemini, standing_png, garment_png,
+def test_each_provider_failure_fails_every_job_after_bounded_retries(client, user, fake_gemini, standing_png, top_png,
                                                                      behaviour, params, hold_seconds, code,
                                                                      requests_per_job):
     fake_gemini.set_behaviour(behaviour, **params)
     fake_gemini.delay = hold_seconds
-    job_ids = [submit(client, user, standing_png, garment_png) for _ in range(4)]
+    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP) for _ in range(4)]
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert {(job["status"], job["error"]["code"]) for job in jobs} == {("failed", code)}
     assert all(job["error"]["message"] for job in jobs)
@@ -76,7 +61,7 @@ def test_each_provider_failure_fails_every_job_after_bounded_retries(client, use
     assert client.get("/api/jobs", headers=user["headers"]).get_json()["pagination"]["total"] == 4
     fake_gemini.set_behaviour("ok")
     fake_gemini.delay = 0
-    assert wait_for_job(client, user["headers"], submit(client, user, standing_png, garment_png))["status"] == "done"
+    assert wait_for_job(client, user["headers"], submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP))["status"] == "done"
 
 
 # --- a locked database --------------------------------------------------------------------------------
@@ -183,17 +168,17 @@ def fill(disk):
 
 
 def test_a_full_disk_refuses_uploads_with_507_and_stores_nothing(small_disk, app, client, user, standing_png,
-                                                                 garment_png):
+                                                                 top_png):
     fill(small_disk)
     before = stored_state(app)
     uploads = {
         "wardrobe item": lambda: client.post("/api/wardrobe/items", headers=user["headers"],
                                              content_type="multipart/form-data",
-                                             data={"garment_image": (io.BytesIO(garment_png), "top.png"),
+                                             data={"garment_image": (io.BytesIO(top_png), "top.png"),
                                                    "category": "shirts"}),
         "try-on": lambda: client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
                                       data={"selfie": (io.BytesIO(standing_png), "me.png"),
-                                            "garment_image": (io.BytesIO(garment_png), "shirt.png")}),
+                                            "garment_image": (io.BytesIO(top_png), "shirt.png")}),
         "avatar": lambda: client.post("/api/save-avatar", headers=user["headers"], content_type="multipart/form-data",
                                       data={"avatar": (io.BytesIO(standing_png), "me.png")}),
     }
@@ -209,9 +194,9 @@ def test_a_full_disk_refuses_uploads_with_507_and_stores_nothing(small_disk, app
 
 
 def test_a_full_disk_when_the_result_is_saved_fails_the_job_cleanly(small_disk, app, client, user, fake_gemini,
-                                                                    standing_png, garment_png):
+                                                                    standing_png, top_png):
     fake_gemini.delay = 60
-    job_id = submit(client, user, standing_png, garment_png)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
     wait_until(lambda: fake_gemini.in_flight == 1)
     fill(small_disk)
     fake_gemini.release()
@@ -223,7 +208,7 @@ def test_a_full_disk_when_the_result_is_saved_fails_the_job_cleanly(small_disk, 
 
 # --- the server killed in the middle of jobs ----------------------------------------------------------
 def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(tmp_path, fake_gemini, standing_png,
-                                                                       garment_png):
+                                                                       top_png):
     fake_gemini.delay = 60  # every generation is in progress when the process dies
     server = AppProcess(app_environment(tmp_path, AI_PROVIDER="gemini", GEMINI_API_KEY="test-key",
                                         GEMINI_BASE_URL=fake_gemini.base_url, GEMINI_TIMEOUT_SECONDS=90,
@@ -234,8 +219,8 @@ def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(tmp_path,
         headers = {"Authorization": f"Bearer {account['token']}"}
         job_ids = []
         for _ in range(5):  # three generating, two waiting in the queue
-            response = requests.post(server.url + "/api/tryon", headers=headers, timeout=30, data={"options": TYPED},
-                                     files={"selfie": ("me.png", standing_png), "garment_image": ("top.png", garment_png)})
+            response = requests.post(server.url + "/api/tryon", headers=headers, timeout=30, data={"options": TYPED_TOP},
+                                     files={"selfie": ("me.png", standing_png), "garment_image": ("top.png", top_png)})
             assert response.status_code == 202, response.text
             job_ids.append(response.json()["data"]["job_id"])
         wait_until(lambda: fake_gemini.in_flight == 3)

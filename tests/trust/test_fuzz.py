@@ -15,12 +15,11 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from features.body_measurements.fields import MEASUREMENT_FIELDS
-from tests.conftest import sign_up, unique_email
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import sign_up, unique_email
+from tests.photos import decode, encode as encode_image, t_shirt
 from tests.trust import hostile_files
 from tests.trust.conftest import assert_refused, stored_state
 
@@ -96,11 +95,6 @@ def url_encoded(text):
     return quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
-@pytest.fixture(scope="module")
-def garment_png():
-    return png_bytes(draw_garment("top"))
-
-
 @pytest.fixture
 def settings_overrides():
     limits = {name: "100000 per minute" for name in (
@@ -111,7 +105,7 @@ def settings_overrides():
 
 
 @pytest.fixture
-def account(client, shop, garment_png):
+def account(client, shop, top_png):
     """A user with measurements, a section, a category and an item: the ids the PUT endpoints need."""
     user = sign_up(client, password=PASSWORD)
     headers = user["headers"]
@@ -121,7 +115,7 @@ def account(client, shop, garment_png):
     category = client.post("/api/wardrobe/categories", headers=headers,
                            json={"name": "fuzz-category", "category_section": "fuzz_section"})
     item = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data",
-                       data={"garment_image": (io.BytesIO(garment_png), "top.png"), "title": "Fuzz blouse",
+                       data={"garment_image": (io.BytesIO(top_png), "top.png"), "title": "Fuzz blouse",
                              "category": "shirts"})
     for response in (section, category, item):
         assert response.status_code == 201, response.get_json()
@@ -130,7 +124,7 @@ def account(client, shop, garment_png):
             "page_html": shop.page_html("jsonld_graph")}
 
 
-GARMENT_BASE64 = base64.b64encode(png_bytes(draw_garment("top", size=(120, 140)))).decode()
+GARMENT_BASE64 = base64.b64encode(encode_image(decode(t_shirt()).resize((120, 160)))).decode()
 
 
 def json_endpoints(account):
@@ -333,7 +327,7 @@ UPLOADS = {
 }
 
 
-def upload_request(name, account, file_bytes, person_png, garment_png):
+def upload_request(name, account, file_bytes, person_png, top_png):
     """(method, path, kwargs for client.open) sending file_bytes as the upload field of `name`."""
     method, path, field = UPLOADS[name]
     path = path.replace("<id>", str(account["item_id"]))
@@ -345,21 +339,21 @@ def upload_request(name, account, file_bytes, person_png, garment_png):
 
     companions = {  # the other fields each upload needs, valid, so only the hostile file can be refused
         "add-item": {"title": "x", "category": "shirts"},
-        "tryon-selfie": {"garment_image": file(garment_png)},
-        "tryon-person-image": {"garment_image": file(garment_png)},
+        "tryon-selfie": {"garment_image": file(top_png)},
+        "tryon-person-image": {"garment_image": file(top_png)},
         "tryon-garment": {"selfie": file(person_png)},
         "tryon-multi-garment": {"selfie": file(person_png)},
     }
     form = companions.get(name, {})
-    form[field] = [file(garment_png), file(file_bytes)] if field == "garment_images" else file(file_bytes)
+    form[field] = [file(top_png), file(file_bytes)] if field == "garment_images" else file(file_bytes)
     return method, path, {"data": form, "content_type": "multipart/form-data"}
 
 
-def test_hostile_files_are_refused_with_a_4xx_through_every_upload(target, person_png, garment_png):
+def test_hostile_files_are_refused_with_a_4xx_through_every_upload(target, person_png, top_png):
     wrong = []
     for file_name, file_bytes in hostile_files.refused_files().items():
         for upload in UPLOADS:
-            method, path, kwargs = upload_request(upload, target.account, file_bytes, person_png, garment_png)
+            method, path, kwargs = upload_request(upload, target.account, file_bytes, person_png, top_png)
             kwargs.setdefault("content_type", None)
             response = target.send(method, path, **kwargs)
             if response.status_code not in (400, 413):
@@ -386,7 +380,7 @@ def test_odd_but_valid_images_are_accepted(client, account):
 WRONG_SHAPES = [
     ("application/json", b'{"avatar": "not a file", "image": "x", "garment_image": "y"}'),
     ("text/plain", b"\x89PNG\r\n\x1a\n"),
-    ("image/png", png_bytes(draw_garment("top"))),
+    ("image/png", t_shirt()),
     ("multipart/form-data", b"--x\r\nContent-Disposition: form-data; name=\"avatar\"\r\n\r\nabc\r\n--x--\r\n"),
     ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\""),
     ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"garment_image\"\r\n\r\n"

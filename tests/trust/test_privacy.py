@@ -5,11 +5,10 @@ from urllib.parse import parse_qs, urlsplit
 from PIL import Image
 
 from app import create_app, shutdown_app
-from tests.conftest import sign_up
-from tests.photos import draw_garment, person_photo, png_bytes
+from tests.helpers import sign_up, wait_for_job
+from tests.photos import astronaut_image, decode, t_shirt
 from tests.stored_images import fetch_image, stored_bytes, stored_keys
 from tests.trust.conftest import wait_until
-from tests.tryon.conftest import wait_for_job
 
 GPS_IFD = 0x8825
 
@@ -32,7 +31,7 @@ def test_logs_never_hold_passwords_tokens_or_image_signatures(app, client, tmp_p
                           json={"current_password": "my secret passphrase 1", "new_password": "my new passphrase 3"})
     headers = {"Authorization": f"Bearer {changed.get_json()['data']['token']}"}
     item = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data", data={
-        "garment_image": (io.BytesIO(png_bytes(draw_garment())), "top.png"), "category": "shirts"})
+        "garment_image": (io.BytesIO(t_shirt()), "top.png"), "category": "shirts"})
     image_url = item.get_json()["data"]["image_url"]
     assert fetch_image(client, image_url).status_code == 200
     client.get("/api/users/profile", headers={"Authorization": "Bearer " + user["token"]})  # a revoked token
@@ -47,8 +46,8 @@ def test_logs_never_hold_passwords_tokens_or_image_signatures(app, client, tmp_p
 
 def test_uploaded_photos_are_stored_without_their_location_or_other_metadata(app, client, user):
     app.extensions["tryon_queue"].stop()  # the try-on inputs stay as stored
-    selfie = jpeg_with_location(person_photo())
-    garment = jpeg_with_location(draw_garment())
+    selfie = jpeg_with_location(astronaut_image())
+    garment = jpeg_with_location(decode(t_shirt()))
     assert Image.open(io.BytesIO(selfie)).getexif().get_ifd(GPS_IFD)
     item = client.post("/api/wardrobe/items", headers=user["headers"], content_type="multipart/form-data",
                        data={"garment_image": (io.BytesIO(garment), "top.jpg"), "category": "shirts"})
@@ -74,7 +73,7 @@ def test_selfies_of_finished_try_ons_are_deleted_after_the_retention_time(tmp_pa
         inputs = f"tryon-inputs/{user['user']['userid']}/"
         response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data", data={
             "selfie": (io.BytesIO(person_png), "me.png"),
-            "garment_image": (io.BytesIO(png_bytes(draw_garment())), "top.png")})
+            "garment_image": (io.BytesIO(t_shirt()), "top.png")})
         job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
         assert job["status"] == "done" and len(stored_keys(app, inputs)) == 2
     finally:

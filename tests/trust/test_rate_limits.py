@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.trust.conftest import assert_refused
 
 LIMIT = 2

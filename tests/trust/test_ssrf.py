@@ -11,8 +11,8 @@ import socket
 import pytest
 
 from tests.garments.test_ssrf import private_urls
+from tests.helpers import wait_for_job
 from tests.trust.conftest import assert_refused, stored_state
-from tests.tryon.conftest import wait_for_job
 
 METADATA = "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
 

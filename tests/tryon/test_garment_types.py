@@ -2,8 +2,8 @@
 import io
 import json
 
-from tests.shared import photos
-from tests.tryon.conftest import post_tryon, wait_for_job
+from tests import photos
+from tests.helpers import post_tryon, wait_for_job
 
 
 def _run(client, user, person, garment, **form):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.tryon.conftest import post_tryon, wait_for_job
+from tests.helpers import submit_tryon, wait_for_job
 
 
 @pytest.fixture
@@ -14,16 +14,9 @@ def settings_overrides(fake_gemini):
             "GEMINI_TIMEOUT_SECONDS": 90, "MAX_JOBS_PER_USER": 60, "MAX_QUEUE_SIZE": 60, "TRYON_WORKERS": 50}
 
 
-def _submit(client, user, standing_png, top_png, options=None):
-    extra = {"options": options} if options else {}
-    response = post_tryon(client, user, selfie=standing_png, garment_image=top_png, **extra)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]["job_id"]
-
-
 def test_gemini_result_and_prompt_carry_the_garment_details(client, user, standing_png, top_png, fake_gemini):
-    job_id = _submit(client, user, standing_png, top_png,
-                     '{"garment_details": {"brand": "Zara", "color": "red", "material": "cotton"}}')
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=top_png,
+                          options='{"garment_details": {"brand": "Zara", "color": "red", "material": "cotton"}}')
     job = wait_for_job(client, user["headers"], job_id)
     assert job["status"] == "done", job["error"]
     assert job["provider"] == "gemini"
@@ -50,7 +43,7 @@ def test_multi_garment_sends_every_garment_in_order(client, user, standing_png, 
 def test_model_failures_end_the_job_with_the_typed_code(client, user, standing_png, top_png, fake_gemini,
                                                          behaviour, code):
     fake_gemini.set_behaviour(behaviour)
-    job = wait_for_job(client, user["headers"], _submit(client, user, standing_png, top_png))
+    job = wait_for_job(client, user["headers"], submit_tryon(client, user, selfie=standing_png, garment_image=top_png))
     assert job["status"] == "failed"
     assert job["error"]["code"] == code and job["error"]["message"]
     assert client.get("/health").status_code == 200  # the app keeps serving
@@ -59,7 +52,8 @@ def test_model_failures_end_the_job_with_the_typed_code(client, user, standing_p
 def test_fifty_jobs_run_concurrently(client, user, standing_png, top_png, fake_gemini):
     fake_gemini.delay = 60  # every generation call is held until released below
     # Typed by the client, so the only calls to the model are the 50 generations this test counts.
-    job_ids = [_submit(client, user, standing_png, top_png, '{"garments": [{"type": "top"}]}') for _ in range(50)]
+    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=top_png,
+                           options='{"garments": [{"type": "top"}]}') for _ in range(50)]
     deadline = time.monotonic() + 60
     while fake_gemini.in_flight < 50 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -3,19 +3,12 @@ import io
 
 from PIL import Image
 
-from tests.conftest import sign_up
+from tests.helpers import image_from_url, job_rows, post_tryon, sign_up, wait_for_job
 from tests.stored_images import image_key
-from tests.tryon.conftest import image_from_url, job_rows, wait_for_job
-
-
-def _submit(client, user, files, **form):
-    return client.post("/api/tryon", headers=user["headers"], data={**files, **form},
-                       content_type="multipart/form-data")
 
 
 def test_selfie_and_garment_upload_make_a_result(client, user, person_png, top_png, app):
-    response = _submit(client, user, {"selfie": (io.BytesIO(person_png), "me.png"),
-                                      "garment_image": (io.BytesIO(top_png), "shirt.png")})
+    response = post_tryon(client, user, selfie=person_png, garment_image=top_png)
     assert response.status_code == 202
     accepted = response.get_json()["data"]
     assert accepted["status"] == "queued" and accepted["estimated_time"] > 0
@@ -36,7 +29,7 @@ def test_saved_avatar_is_used_when_no_selfie_is_sent(client, user, person_png, t
     saved = client.post("/api/save-avatar", headers=user["headers"],
                         data={"avatar": (io.BytesIO(person_png), "me.png")}, content_type="multipart/form-data")
     assert saved.status_code == 200
-    response = _submit(client, user, {"garment_image": (io.BytesIO(top_png), "shirt.png")})
+    response = post_tryon(client, user, garment_image=top_png)
     assert response.status_code == 202
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["status"] == "done", job["error"]
@@ -60,8 +53,7 @@ def test_bottom_on_a_photo_without_hips_needs_a_full_body_photo(client, user, pe
 def test_no_person_detected_fails_with_a_clear_code(client, user, top_png):
     blank = io.BytesIO()
     Image.new("RGB", (512, 512), (120, 160, 200)).save(blank, "PNG")
-    response = _submit(client, user, {"selfie": (io.BytesIO(blank.getvalue()), "sky.png"),
-                                      "garment_image": (io.BytesIO(top_png), "shirt.png")})
+    response = post_tryon(client, user, selfie=blank.getvalue(), garment_image=top_png)
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["status"] == "failed"
     assert job["error"]["code"] == "NO_PERSON_DETECTED" and job["error"]["message"]
@@ -75,7 +67,6 @@ def test_the_daily_limit_guards_paid_generations_only(make_app, person_png, top_
     client = app.test_client()
     user = sign_up(client)
     for _ in range(3):
-        response = _submit(client, user, {"selfie": (io.BytesIO(person_png), "me.png"),
-                                          "garment_image": (io.BytesIO(top_png), "shirt.png")})
+        response = post_tryon(client, user, selfie=person_png, garment_image=top_png)
         assert response.status_code == 202, response.get_json()
         assert wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])["status"] == "done"

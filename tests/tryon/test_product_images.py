@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.tryon.conftest import post_tryon, product_page_with_image, wait_for_job
+from tests.helpers import post_tryon, product_page_with_image, wait_for_job
 
 
 @pytest.fixture

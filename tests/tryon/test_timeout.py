@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from tests.helpers import wait_for_job
 from tests.stored_images import stored_keys
-from tests.tryon.conftest import wait_for_job
 
 
 @pytest.fixture

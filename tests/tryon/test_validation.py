@@ -3,8 +3,8 @@ import io
 
 import pytest
 
+from tests.helpers import job_rows
 from tests.stored_images import stored_keys
-from tests.tryon.conftest import job_rows
 
 
 @pytest.mark.parametrize("form,code,status", [

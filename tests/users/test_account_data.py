@@ -1,9 +1,9 @@
 """Account export and deletion: everything stored about a shopper, and then nothing."""
 import io
 
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import wait_for_job
+from tests.photos import t_shirt
 from tests.stored_images import fetch_image, image_key, stored_keys
-from tests.tryon.conftest import wait_for_job
 from tests.wardrobe.conftest import add_item, create_category
 
 
@@ -14,7 +14,7 @@ def _fill_account(client, user, person_png):
     create_category(client, user, "Work shirts")
     assert add_item(client, user, title="Blue shirt", category_section="upper_body").status_code == 201
     response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"garment_image": (io.BytesIO(png_bytes(draw_garment())), "shirt.png")})
+                           data={"garment_image": (io.BytesIO(t_shirt()), "shirt.png")})
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["status"] == "done", job["error"]
     return job

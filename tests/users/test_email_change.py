@@ -2,7 +2,7 @@
 login, and no longer tells a token holder which addresses have accounts."""
 import pytest
 
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 
 
 def _change(client, user, email, **extra):

@@ -1,5 +1,5 @@
 """Profile reads, updates and password changes."""
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 
 def test_profile_update_and_validation(client, user):

@@ -2,21 +2,15 @@
 import io
 
 import pytest
-from PIL import Image
+
+from tests.photos import decode, encode, t_shirt
 
 PLATFORM_SECTIONS = ["upper_body", "lower_body", "accessoires", "wishlist"]
 
 
 def garment_photo(size=(120, 160), image_format="PNG", colour=(30, 60, 160)):
-    """A plain shirt-like shape on a light background, encoded in image_format."""
-    image = Image.new("RGB", size, (245, 245, 245))
-    width, height = size
-    image.paste(colour, (width // 4, height // 6, 3 * width // 4, 5 * height // 6))
-    image.paste(colour, (width // 12, height // 6, width // 4, height // 2))
-    image.paste(colour, (3 * width // 4, height // 6, 11 * width // 12, height // 2))
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    return buffer.getvalue()
+    """The T-shirt of tests/photos.py at this size, encoded in image_format."""
+    return encode(decode(t_shirt(colour)).resize(size), image_format)
 
 
 def add_item(client, user, image=None, filename="shirt.png", **fields):

@@ -1,15 +1,31 @@
-"""Try-on fixtures: real photos, garment images, polling, the fake Gemini server."""
+"""Helpers every test folder uses: accounts, try-on requests and jobs, stored rows and images.
+Fixtures live in the conftest.py files; these are plain functions."""
 import io
+import itertools
 import json
 import time
 
-import numpy as np
-import pytest
 from PIL import Image
 
-from tests.fakes.gemini_server import FakeGemini
-from tests.photos import draw_garment, png_bytes
 from tests.stored_images import fetch_image
+
+_emails = itertools.count()
+# Try-on options naming the garment a top, so the only model calls are the generations (no categorizing).
+TYPED_TOP = '{"garments": [{"type": "top"}]}'
+
+
+def unique_email(prefix="user"):
+    return f"{prefix}{next(_emails)}@example.com"
+
+
+def sign_up(client, email=None, password="correct horse 1", **extra):
+    body = {"email": email or unique_email(), "password": password, "confirm_password": password,
+            "first_name": "Ada", "last_name": "Lovelace", **extra}
+    response = client.post("/api/create-account", json=body)
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    return {"token": data["token"], "user": data["user"], "email": body["email"], "password": password,
+            "headers": {"Authorization": f"Bearer {data['token']}"}}
 
 
 def product_page_with_image(image_url):
@@ -27,22 +43,11 @@ def post_tryon(client, user, endpoint="/api/tryon", **form):
     return client.post(endpoint, headers=user["headers"], data=data, content_type="multipart/form-data")
 
 
-@pytest.fixture(scope="session")
-def top_png():
-    return png_bytes(draw_garment("top"))
-
-
-@pytest.fixture(scope="session")
-def bottom_png():
-    return png_bytes(draw_garment("bottom", (30, 40, 160)))
-
-
-@pytest.fixture
-def fake_gemini():
-    server = FakeGemini()
-    server.start()
-    yield server
-    server.stop()
+def submit_tryon(client, user, endpoint="/api/tryon", **form):
+    """post_tryon that must be accepted: the new job's id."""
+    response = post_tryon(client, user, endpoint, **form)
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["data"]["job_id"]
 
 
 def wait_for_job(client, headers, job_id, timeout=60):
@@ -64,26 +69,3 @@ def image_from_url(client, url):
     response = fetch_image(client, url)
     assert response.status_code == 200, response.data[:200]
     return Image.open(io.BytesIO(response.data))
-
-
-def mean_color(image):
-    return np.asarray(image.convert("RGB")).reshape(-1, 3).mean(axis=0)
-
-
-@pytest.fixture
-def make_app(tmp_path):
-    """Build apps sharing one database and images dir, as restarts of the same server."""
-    from app import create_app, shutdown_app
-    apps = []
-
-    def build(**overrides):
-        application = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "shared.db"),
-                                  "IMAGES_DIR": str(tmp_path / "images"), "LOG_DIR": str(tmp_path / "logs"),
-                                  "INSTANCE_DIR": str(tmp_path / "instance"), "RATELIMIT_ENABLED": False,
-                                  **overrides})
-        apps.append(application)
-        return application
-
-    yield build
-    for application in apps:
-        shutdown_app(application)
