@@ -8,22 +8,22 @@ a deadline inside one process uses `time.monotonic()`, which no clock adjustment
 from datetime import datetime, timedelta, timezone
 
 
-def now():
+def now() -> datetime:
     """The current moment, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
 
 
-def timestamp(moment=None, *, seconds_from_now=0.0):
+def timestamp(moment: datetime | None = None, *, seconds_from_now: float = 0.0) -> str:
     """`moment` (default: now, moved by seconds_from_now) in the one format."""
     moment = (moment or now()) + timedelta(seconds=seconds_from_now)
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def parse(text):
+def parse(text: str | None) -> datetime | None:
     """A stored timestamp as a datetime (None stays None)."""
     return datetime.fromisoformat(text) if text else None
 
 
-def epoch_seconds():
+def epoch_seconds() -> float:
     """Now as seconds since 1970 (signed URLs' expiry, rate-limit windows: formats others define)."""
     return now().timestamp()

@@ -9,6 +9,8 @@ import base64
 import binascii
 import io
 import math
+from collections.abc import Callable
+from typing import TypedDict
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -32,10 +34,21 @@ _ALPHA_MODES = ("RGBA", "LA", "La", "PA", "RGBa")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # Used to tell a damaged file of a supported type (INVALID_IMAGE) from another type (UNSUPPORTED_IMAGE).
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+
+
+class ImageInfo(TypedDict):
+    """What an image's header says: its format (one of SUPPORTED_FORMATS), pixel size and MIME type."""
+
+    format: str
+    width: int
+    height: int
+    mime: str
+
+
 _DATA_URL = compile_pattern(r"^data:image/[A-Za-z0-9.+-]+;base64,", IGNORECASE)
 
 
-def decode_base64_image(value, field, *, max_bytes=None):
+def decode_base64_image(value: object, field: str, *, max_bytes: int | None = None) -> bytes:
     """Bytes of an image sent as base64 or a data URL ("data:image/png;base64,..."); 400/413 when unusable."""
     max_bytes = Settings.MAX_UPLOAD_SIZE if max_bytes is None else max_bytes
     if not isinstance(value, str) or not value.strip():
@@ -55,27 +68,30 @@ def decode_base64_image(value, field, *, max_bytes=None):
     return data
 
 
-def probe_image(image_data, filename=None):
+def probe_image(image_data: bytes, filename: str | None = None) -> ImageInfo:
     """Format, size and MIME type read from the header only (cheap); refuses unsupported types."""
     image = _open(image_data, filename)
     return _describe(image)
 
 
-def validate_image(image_data, filename=None, *, max_bytes=None, max_dimension=None):
+def validate_image(image_data: bytes, filename: str | None = None, *, max_bytes: int | None = None,
+                   max_dimension: int | None = None) -> ImageInfo:
     """Check type, byte size, pixel size and that the whole file decodes; returns format/width/height/mime."""
     image = _open_within_limits(image_data, filename, max_bytes, max_dimension)
     _decode(image, filename)
     return _describe(image)
 
 
-def load_image(image_data, *, max_dimension=None, max_input_dimension=None):
+def load_image(image_data: bytes, *, max_dimension: int | None = None,
+               max_input_dimension: int | None = None) -> Image.Image:
     """Decoded image, EXIF orientation applied, sRGB, RGB or RGBA; shrunk to max_dimension if given."""
     image = _open_within_limits(image_data, None, math.inf, max_input_dimension)
     return _normalise(image, None, max_dimension)
 
 
-def preprocess_image(image_data, filename=None, max_dimension=None, target_format="PNG", *, max_bytes=None,
-                     max_input_dimension=None, reduce_first=False):
+def preprocess_image(image_data: bytes, filename: str | None = None, max_dimension: int | None = None,
+                     target_format: str = "PNG", *, max_bytes: int | None = None,
+                     max_input_dimension: int | None = None, reduce_first: bool = False) -> bytes:
     """Validate, decode (at reduced scale for big JPEGs), rotate, strip metadata, resize and encode.
 
     max_input_dimension bounds the pixels decoded. With reduce_first (images a shop serves, in
@@ -87,7 +103,8 @@ def preprocess_image(image_data, filename=None, max_dimension=None, target_forma
     return encode_image(_normalise(image, filename, max_dimension), target_format)
 
 
-def prepare_for_processing(image_data, filename=None, *, max_dimension, max_bytes=None, max_input_dimension=None):
+def prepare_for_processing(image_data: bytes, filename: str | None = None, *, max_dimension: int,
+                           max_bytes: int | None = None, max_input_dimension: int | None = None) -> tuple[bytes, str]:
     """(bytes, format) of an upload made fit to store for the AI models, as cheaply as that can be done.
 
     A PNG or JPEG that already carries no metadata (so stands upright, in sRGB) and fits max_dimension is
@@ -96,7 +113,7 @@ def prepare_for_processing(image_data, filename=None, *, max_dimension, max_byte
     than PNG, and the models see no difference) or as PNG.
     """
     image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension)
-    source_format = _OPENED_AS[image.format]
+    source_format = _opened_as(image)
     if (max(image.size) <= max_dimension and source_format in ("PNG", "JPEG")
             and _WITHOUT_METADATA[source_format](bytes(image_data))):
         _decode(image, filename)
@@ -106,7 +123,7 @@ def prepare_for_processing(image_data, filename=None, *, max_dimension, max_byte
     return encode_image(image, target_format), target_format
 
 
-def _png_without_metadata(data):
+def _png_without_metadata(data: bytes) -> bool:
     """Only the chunks that make up the picture: no text, EXIF, ICC, time or animation chunks."""
     position = 8
     while position + 8 <= len(data):
@@ -119,7 +136,7 @@ def _png_without_metadata(data):
     return False
 
 
-def _jpeg_without_metadata(data):
+def _jpeg_without_metadata(data: bytes) -> bool:
     """No APP1-APP15 (EXIF, XMP, ICC, MPF, ...) or comment segment, a JFIF header without a thumbnail, and
     nothing after the end of the picture."""
     position = 2
@@ -143,10 +160,10 @@ def _jpeg_without_metadata(data):
 
 _PNG_PICTURE_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB"}
 _JPEG_METADATA_MARKERS = (*range(0xE1, 0xF0), 0xFE)
-_WITHOUT_METADATA = {"PNG": _png_without_metadata, "JPEG": _jpeg_without_metadata}
+_WITHOUT_METADATA: dict[str, Callable[[bytes], bool]] = {"PNG": _png_without_metadata, "JPEG": _jpeg_without_metadata}
 
 
-def encode_image(image, target_format="PNG", compress_level=3):
+def encode_image(image: Image.Image, target_format: str = "PNG", compress_level: int = 3) -> bytes:
     """Encode a PIL image without any metadata (JPEG flattens transparency onto white). PNG's compress_level
     1 is about half again as fast as 3 for files ~6% bigger (for results made on the spot)."""
     if target_format not in OUTPUT_FORMATS:
@@ -163,14 +180,14 @@ def encode_image(image, target_format="PNG", compress_level=3):
     return buffer.getvalue()
 
 
-def flatten_onto(image, colour):
+def flatten_onto(image: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
     """An RGB image of an RGBA one composited over a solid background colour."""
     background = Image.new("RGB", image.size, colour)
     background.paste(image, mask=image.getchannel("A"))
     return background
 
 
-def _open(image_data, filename):
+def _open(image_data: bytes, filename: str | None) -> Image.Image:
     if not isinstance(image_data, (bytes, bytearray)) or not image_data:
         raise ValidationError("The image is empty", code="INVALID_IMAGE", details=_file_details(filename))
     try:
@@ -187,7 +204,8 @@ def _open(image_data, filename):
     return image
 
 
-def _open_within_limits(image_data, filename, max_bytes, max_dimension, reduce_to=None):
+def _open_within_limits(image_data: bytes, filename: str | None, max_bytes: float | None, max_dimension: int | None,
+                        reduce_to: int | None = None) -> Image.Image:
     max_bytes = Settings.MAX_UPLOAD_SIZE if max_bytes is None else max_bytes
     max_dimension = Settings.MAX_IMAGE_DIMENSION if max_dimension is None else max_dimension
     if image_data and len(image_data) > max_bytes:
@@ -206,7 +224,7 @@ def _open_within_limits(image_data, filename, max_bytes, max_dimension, reduce_t
     return image
 
 
-def _decode(image, filename):
+def _decode(image: Image.Image, filename: str | None) -> None:
     try:
         image.load()
     except Image.DecompressionBombError:
@@ -217,15 +235,15 @@ def _decode(image, filename):
                               details=_file_details(filename)) from None
 
 
-def _draft(image, max_dimension):
+def _draft(image: Image.Image, max_dimension: int) -> None:
     """A JPEG set to decode straight at 1/2, 1/4 or 1/8 scale, the smallest still covering max_dimension: far
     less work and memory for phone photos and shop renditions (other formats are left as they are)."""
     scale = max_dimension / max(image.size)
-    if _OPENED_AS[image.format] == "JPEG" and scale < 1:
+    if _opened_as(image) == "JPEG" and scale < 1:
         image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
 
 
-def _normalise(image, filename, max_dimension):
+def _normalise(image: Image.Image, filename: str | None, max_dimension: int | None) -> Image.Image:
     if max_dimension:
         _draft(image, max_dimension)
     _decode(image, filename)
@@ -238,7 +256,7 @@ def _normalise(image, filename, max_dimension):
     return image
 
 
-def _normalise_mode(image):
+def _normalise_mode(image: Image.Image) -> Image.Image:
     if image.mode in ("RGB", "RGBA"):
         return image
     if image.mode in _SIXTEEN_BIT_MODES:
@@ -247,7 +265,7 @@ def _normalise_mode(image):
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def _to_srgb(image, icc_profile):
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     """Convert from the embedded colour profile (e.g. Display P3 on phones) before it is stripped."""
     if not icc_profile:
         return image
@@ -258,20 +276,25 @@ def _to_srgb(image, icc_profile):
         return image
 
 
-def _describe(image):
-    image_format = _OPENED_AS[image.format]
+def _opened_as(image: Image.Image) -> str:
+    """The format an image opened here was read as (Image.open sets it on every image it opens)."""
+    return _OPENED_AS[image.format or ""]
+
+
+def _describe(image: Image.Image) -> ImageInfo:
+    image_format = _opened_as(image)
     return {"format": image_format, "width": image.width, "height": image.height, "mime": MIME_TYPES[image_format]}
 
 
-def _looks_like_supported_format(head):
+def _looks_like_supported_format(head: bytes) -> bool:
     return (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")
             or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
             or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS))
 
 
-def _file_details(filename):
+def _file_details(filename: str | None) -> dict[str, str]:
     return {"filename": filename} if filename else {}
 
 
-def _megabytes(size):
+def _megabytes(size: float) -> str:
     return f"{size / (1024 * 1024):g} MB"

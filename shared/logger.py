@@ -10,22 +10,26 @@ import logging.handlers
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from shared import clock
 
-request_id_var = contextvars.ContextVar("request_id", default=None)
+if TYPE_CHECKING:
+    from config import Settings
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 _SENSITIVE = ("password", "token", "secret", "authorization", "api_key", "apikey", "cookie")
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 LOGGER_NAME = "because_future"
 
 
-def is_sensitive(key):
+def is_sensitive(key: object) -> bool:
     key = str(key).lower()
     return any(word in key for word in _SENSITIVE)
 
 
-def redact(value):
+def redact(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: ("[redacted]" if is_sensitive(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -34,7 +38,7 @@ def redact(value):
 
 
 class JsonFormatter(logging.Formatter):
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
             "level": record.levelname,
@@ -50,7 +54,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure_logging(settings):
+def configure_logging(settings: "Settings") -> logging.Logger:
     """Attach handlers once per process; safe to call for every app created in tests."""
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(settings.LOG_LEVEL.upper())
@@ -75,5 +79,5 @@ def configure_logging(settings):
     return logger
 
 
-def get_logger(name=None):
+def get_logger(name: str | None = None) -> logging.Logger:
     return logging.getLogger(f"{LOGGER_NAME}.{name}" if name else LOGGER_NAME)

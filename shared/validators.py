@@ -2,9 +2,11 @@
 import gzip
 import math
 import unicodedata
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared.errors import ValidationError
@@ -26,7 +28,7 @@ MIN_EMAIL_NAME_IN_PASSWORD = 4
 _PASSWORD_CONTROL_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, surrogates, line/paragraph breaks
 
 
-def field_list(names):
+def field_list(names: Iterable[object]) -> str:
     """"a, b, c, d, e and 12 more": the first MAX_NAMED_FIELDS names, the rest counted."""
     names = list(names)
     shown = ", ".join(str(name)[:64] for name in names[:MAX_NAMED_FIELDS])
@@ -34,13 +36,13 @@ def field_list(names):
     return f"{shown} and {hidden} more" if hidden > 0 else shown
 
 
-def field_details(names, **extra):
+def field_details(names: Iterable[object], **extra: Any) -> dict[str, Any]:
     """Error details naming fields: the first MAX_NAMED_FIELDS, and how many there were."""
     names = list(names)
     return {"fields": [str(name)[:64] for name in names[:MAX_NAMED_FIELDS]], "count": len(names), **extra}
 
 
-def refuse_unknown_fields(data, allowed, ignored=()):
+def refuse_unknown_fields(data: Iterable[str], allowed: Collection[str], ignored: Collection[str] = ()) -> None:
     """400 UNKNOWN_FIELDS when data has keys outside allowed (ignored keys pass silently)."""
     unknown = sorted(set(data) - set(allowed) - set(ignored))
     if unknown:
@@ -48,14 +50,14 @@ def refuse_unknown_fields(data, allowed, ignored=()):
                               details=field_details(unknown, allowed=list(allowed)))
 
 
-def validate_required(data, fields):
+def validate_required(data: Mapping[str, Any], fields: Iterable[str]) -> None:
     missing = [f for f in fields if data.get(f) is None or (isinstance(data.get(f), str) and not data[f].strip())]
     if missing:
         raise ValidationError(f"Missing required field(s): {field_list(missing)}",
                               code="MISSING_FIELDS", details=field_details(missing))
 
 
-def validate_email(email):
+def validate_email(email: object) -> str:
     """Trimmed, lower-cased address; raises INVALID_EMAIL."""
     if not isinstance(email, str):
         raise ValidationError("Email must be a string", code="INVALID_EMAIL", details={"field": "email"})
@@ -65,7 +67,7 @@ def validate_email(email):
     return email
 
 
-def validate_new_password(password, *, email, min_length=8, field="password"):
+def validate_new_password(password: object, *, email: str, min_length: int = 8, field: str = "password") -> str:
     """A password a shopper may choose: 8-256 characters, no control characters, not one of the most
     common passwords (any case, surrounding spaces ignored), and not the email or its name part."""
     if not isinstance(password, str):
@@ -92,12 +94,13 @@ def validate_new_password(password, *, email, min_length=8, field="password"):
 
 
 @lru_cache(maxsize=1)
-def _common_passwords():
+def _common_passwords() -> frozenset[str]:
     with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
         return frozenset(line.strip() for line in lines if line.strip())
 
 
-def validate_numeric(value, field_name, min_value=None, max_value=None, allow_none=True):
+def validate_numeric(value: object, field_name: str, min_value: float | None = None, max_value: float | None = None,
+                     allow_none: bool = True) -> float | None:
     """A finite number within [min_value, max_value]; numeric strings are accepted."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
@@ -106,7 +109,7 @@ def validate_numeric(value, field_name, min_value=None, max_value=None, allow_no
     if isinstance(value, bool):
         raise ValidationError(f"{field_name} must be a number", details={"field": field_name})
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]  # any JSON value: what float() refuses is caught here
     except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float
         raise ValidationError(f"{field_name} must be a number", details={"field": field_name}) from None
     if not math.isfinite(number):
@@ -118,7 +121,8 @@ def validate_numeric(value, field_name, min_value=None, max_value=None, allow_no
     return number
 
 
-def validate_integer(value, field_name, min_value=None, max_value=None, default=None):
+def validate_integer(value: object, field_name: str, min_value: int | None = None, max_value: int | None = None,
+                     default: int | None = None) -> int | None:
     """An integer within [min_value, max_value], and always within the 64-bit range SQL integers have."""
     if value is None or value == "":
         return default
@@ -136,7 +140,7 @@ def validate_integer(value, field_name, min_value=None, max_value=None, default=
     return number
 
 
-def validate_text(value, field_name, max_length=MAX_TEXT_LENGTH, allow_none=True):
+def validate_text(value: object, field_name: str, max_length: int = MAX_TEXT_LENGTH, allow_none: bool = True) -> str | None:
     """A string without control characters (newlines and tabs allowed), trimmed, at most max_length."""
     if value is None:
         if allow_none:
@@ -155,7 +159,7 @@ def validate_text(value, field_name, max_length=MAX_TEXT_LENGTH, allow_none=True
     return value
 
 
-def validate_choice(value, field_name, choices, allow_none=True):
+def validate_choice(value: Any, field_name: str, choices: Collection[str], allow_none: bool = True) -> Any:
     if value is None or value == "":
         if allow_none:
             return None
@@ -166,7 +170,7 @@ def validate_choice(value, field_name, choices, allow_none=True):
     return value
 
 
-def validate_past_date(value, field_name):
+def validate_past_date(value: object, field_name: str) -> str | None:
     """A YYYY-MM-DD date strictly in the past (and after 1900)."""
     if value is None or value == "":
         return None
@@ -183,7 +187,7 @@ def validate_past_date(value, field_name):
     return parsed.isoformat()
 
 
-def validate_url(url, field_name="url"):
+def validate_url(url: object, field_name: str = "url") -> str:
     """An absolute http(s) URL (syntax only; network safety is checked where it is fetched)."""
     if not isinstance(url, str) or not url.strip():
         raise ValidationError(f"{field_name} must be a URL", code="INVALID_URL", details={"field": field_name})
