@@ -1,18 +1,22 @@
 """Body measurements: validation, unit conversion, partial updates."""
+from collections.abc import Mapping
+from typing import Any
+
 from features.body_measurements import model
 from features.body_measurements.fields import MEASUREMENT_FIELDS, UNITS, to_metric
+from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
 from shared.validators import validate_choice, validate_numeric
 
 
-def clean_measurements(data):
+def clean_measurements(data: Mapping[str, Any]) -> dict[str, float | None]:
     """Metric values of the measurement fields present in data (explicit null clears a field).
 
     Input may be in imperial units (`unit: "imperial"`: inches and pounds); bounds are checked
     after conversion, so the same realistic ranges apply to both.
     """
     unit = validate_choice(data.get("unit") or "metric", "unit", UNITS)
-    cleaned = {}
+    cleaned: dict[str, float | None] = {}
     for name, (kind, low, high) in MEASUREMENT_FIELDS.items():
         if name not in data:
             continue
@@ -31,7 +35,7 @@ def clean_measurements(data):
     return cleaned
 
 
-def get(*, db, user_id):
+def get(*, db: Database, user_id: str) -> dict[str, Any]:
     """The caller's measurements; NotFoundError when none were stored."""
     row = model.get_by_user(db, user_id)
     if row is None:
@@ -39,12 +43,12 @@ def get(*, db, user_id):
     return model.to_dict(row)
 
 
-def get_or_none(*, db, user_id):
+def get_or_none(*, db: Database, user_id: str) -> dict[str, Any] | None:
     row = model.get_by_user(db, user_id)
     return model.to_dict(row) if row else None
 
 
-def save(*, db, user_id, data):
+def save(*, db: Database, user_id: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """Create or partially update; returns (measurements dict, created?)."""
     values = clean_measurements(data)
     if not values and model.get_by_user(db, user_id) is None:

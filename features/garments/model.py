@@ -1,17 +1,21 @@
 """garment_metadata rows: the cache of extracted product pages, keyed by canonical URL."""
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from shared import clock
+from shared.database import Database
 
 
-def get_fresh(db, url, not_before):
+def get_fresh(db: Database, url: str, not_before: str) -> dict[str, Any] | None:
     """The cached product for `url` stored at or after `not_before` (ISO timestamp), or None."""
     row = db.execute_query("SELECT metadata FROM garment_metadata WHERE url = ? AND updated_at >= ?",
                            (url, not_before), fetch_one=True)
-    return json.loads(row["metadata"]) if row else None
+    product: dict[str, Any] | None = json.loads(row["metadata"]) if row else None
+    return product
 
 
-def upsert(db, urls, product):
+def upsert(db: Database, urls: Iterable[str], product: dict[str, Any]) -> None:
     """Store the product under each cache key (the requested URL and the page's canonical URL)."""
     now = clock.timestamp()
     columns = (product.get("title"), json.dumps(product.get("images") or []), product.get("price"),

@@ -6,31 +6,37 @@ process answers a scrape reports the whole deployment: no prometheus_client mult
 with a process. Counters come from `tryon_usage`, which keeps a row per try-on when jobs are deleted,
 so they only grow; gauges (jobs by status and failure code, queue depth) from `tryon_jobs`.
 """
+from collections.abc import Iterator
+
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
+
+from shared.database import Database
 
 # Seconds a job spent in AI calls (the body, the try-on, a retry after a 404).
 LATENCY_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 _TOKEN_KINDS = ("prompt", "output", "thought")
 
 
-def render(*, db):
+def render(*, db: Database) -> bytes:
     """The metrics in Prometheus' text format."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_DatabaseCollector(db))
     return generate_latest(registry)
 
 
-class _DatabaseCollector:
-    def __init__(self, db):
+class _DatabaseCollector(Collector):
+    def __init__(self, db: Database) -> None:
         self._db = db
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         yield from self._jobs()
         yield from self._usage()
         yield self._latency()
 
-    def _jobs(self):
+    def _jobs(self) -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
         rows = self._db.execute_query("SELECT status, error_code, COUNT(*) AS n FROM tryon_jobs "
                                       "GROUP BY status, error_code", fetch_all=True)
         jobs = GaugeMetricFamily("tryon_jobs", "Try-on jobs stored, by status and failure code",
@@ -43,7 +49,7 @@ class _DatabaseCollector:
         depth.add_metric([], waiting)
         return jobs, depth
 
-    def _usage(self):
+    def _usage(self) -> tuple[CounterMetricFamily, CounterMetricFamily, CounterMetricFamily]:
         rows = self._db.execute_query(
             "SELECT provider, model, COUNT(*) AS generations, SUM(cost_usd) AS cost, "
             "SUM(prompt_tokens) AS prompt, SUM(output_tokens) AS output, SUM(thought_tokens) AS thought "
@@ -62,7 +68,7 @@ class _DatabaseCollector:
                 tokens.add_metric([*labels, kind], row[kind] or 0)
         return generations, cost, tokens
 
-    def _latency(self):
+    def _latency(self) -> HistogramMetricFamily:
         buckets = ", ".join(f"SUM(CASE WHEN model_seconds <= {bound!r} THEN 1 ELSE 0 END) AS le_{index}"
                             for index, bound in enumerate(LATENCY_BUCKETS))
         rows = self._db.execute_query(
