@@ -90,6 +90,11 @@ def compile_pattern(pattern, flags=0, *, max_input=None):
     return compiled
 
 
+def any_word(words):
+    """An alternation matching any of the words as written, longest first (so "sizes" wins over "size")."""
+    return "|".join(escape(word) for word in sorted(words, key=len, reverse=True))
+
+
 class _Guard:
     """One character before or after an alternative that a lookaround inspects."""
 

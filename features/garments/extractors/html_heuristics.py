@@ -16,10 +16,10 @@ from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
 from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, absolute_url, clean_multiline, clean_text,
                                                  large_image_url, unique)
+from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
-_SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
-                                  r"(?<![a-z])maat|tamanho|talle", IGNORECASE)
+_SIZE_CONTAINER = compile_pattern(rf"{SIZE_WORD}|dimension", IGNORECASE)
 _NOT_SIZE_CONTAINER = compile_pattern(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
                                       r"image|img|swatch-?color|colou?r|quantity|qty", IGNORECASE)
 _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
