@@ -4,10 +4,12 @@ The revisions seeded the rows of their day (002, 005) and stay as they were; aft
 adds the sections and categories the catalogue has and the table lacks, and corrects a name, section or
 order that differs. Rows are never deleted: items point at them.
 """
+from typing import Any
+
 import sqlalchemy as sa
 
 from shared import clock
-from shared.garment_catalog import PLATFORM_CATEGORIES, SECTIONS
+from shared.garment_catalog import PLATFORM_CATEGORY, SECTIONS
 
 _SECTIONS = sa.table("category_sections", sa.column("id"), sa.column("name"), sa.column("display_name"),
                      sa.column("description"), sa.column("sort_order"), sa.column("icon_name"), sa.column("user_id"),
@@ -16,19 +18,19 @@ _CATEGORIES = sa.table("platform_categories", sa.column("id"), sa.column("sectio
                        sa.column("display_name"), sa.column("sort_order"), sa.column("created_at"))
 
 
-def catalog_section_rows():
+def catalog_section_rows() -> dict[str, dict[str, Any]]:
     """{name: the columns the catalogue decides} for every platform section."""
     return {section.name: {"display_name": section.display_name, "description": section.description,
                            "sort_order": order} for order, section in enumerate(SECTIONS, start=1)}
 
 
-def catalog_category_rows():
+def catalog_category_rows() -> dict[str, dict[str, Any]]:
     """{name: the columns the catalogue decides} for every platform category."""
-    return {entry.platform_category: {"section_name": entry.section, "display_name": entry.display_name,
-                                      "sort_order": entry.sort_order} for entry in PLATFORM_CATEGORIES}
+    return {name: {"section_name": entry.section, "display_name": entry.display_name, "sort_order": entry.sort_order}
+            for name, entry in PLATFORM_CATEGORY.items()}
 
 
-def sync_catalog_rows(connection):
+def sync_catalog_rows(connection: sa.Connection) -> int:
     """Insert the catalogue's missing platform rows and correct differing ones; returns how many changed."""
     now = clock.timestamp()
     sections = _existing(connection, _SECTIONS, _SECTIONS.c.user_id.is_(None))
@@ -43,12 +45,14 @@ def sync_catalog_rows(connection):
     return changed
 
 
-def _existing(connection, table, *where):
+def _existing(connection: sa.Connection, table: sa.TableClause,
+              *where: sa.ColumnElement[bool]) -> dict[str, sa.RowMapping]:
     rows = connection.execute(sa.select(table).where(*where)).mappings()
     return {row["name"]: row for row in rows}
 
 
-def _put(connection, table, row, wanted, new_columns, update_columns):
+def _put(connection: sa.Connection, table: sa.TableClause, row: sa.RowMapping | None, wanted: dict[str, Any],
+         new_columns: dict[str, Any], update_columns: dict[str, Any]) -> int:
     if row is None:
         connection.execute(table.insert().values(**new_columns, **wanted))
         return 1

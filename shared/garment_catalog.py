@@ -16,6 +16,7 @@ The database holds the platform sections and categories as rows (items point at 
 `migrations.run_migrations` brings those rows to this catalogue after the revisions.
 """
 from dataclasses import dataclass
+from typing import Any
 
 from shared.text_patterns import any_word, compile_pattern
 
@@ -55,7 +56,8 @@ SECTIONS = (
 )
 
 
-def _platform(name, display_name, section, sort_order, fit_group=None, tolerance_percent=None):
+def _platform(name: str, display_name: str, section: str, sort_order: int, fit_group: str | None = None,
+              tolerance_percent: tuple[float, float] | None = None) -> dict[str, Any]:
     return {"platform_category": name, "display_name": display_name, "section": section, "sort_order": sort_order,
             "fit_group": fit_group, "tolerance_percent": tolerance_percent}
 
@@ -163,29 +165,29 @@ SIZE_WORD = any_word(SIZE_WORDS)
 
 KIND = {entry.kind: entry for entry in KINDS}
 PLATFORM_CATEGORIES = tuple(entry for entry in KINDS if entry.platform_category)
-PLATFORM_CATEGORY = {entry.platform_category: entry for entry in PLATFORM_CATEGORIES}
-SIZED_CATEGORIES = tuple(entry.platform_category for entry in PLATFORM_CATEGORIES if entry.fit_group)
+PLATFORM_CATEGORY = {entry.platform_category: entry for entry in PLATFORM_CATEGORIES if entry.platform_category}
+SIZED_CATEGORIES = tuple(name for name, entry in PLATFORM_CATEGORY.items() if entry.fit_group)
 SECTION = {section.name: section for section in SECTIONS}
 _SEPARATORS = compile_pattern(r"[\s-]+")
 
 
-def platform_category_named(value):
+def platform_category_named(value: object) -> str | None:
     """The platform category named by its name ("dresses"), its display name ("T-Shirts") or its kind
     ("dress", "T-Shirt"), ignoring case; None for anything else."""
     if not isinstance(value, str):
         return None
     name = value.strip().lower()
-    as_name = _SEPARATORS.sub("_", name)
+    as_name: str = _SEPARATORS.sub("_", name)
     if as_name in PLATFORM_CATEGORY:
         return as_name
     entry = KIND.get(name)
     return entry.platform_category if entry else None
 
 
-def product_category_fields(kind):
+def product_category_fields(kind: str | None) -> dict[str, str | None]:
     """What a product answer says about a kind: category (the kind), wardrobe_category (its platform
     category), category_section and garment_type; all None for None."""
-    entry = KIND.get(kind)
+    entry = KIND.get(kind) if kind else None
     return {
         "category": entry.kind if entry else None,
         "wardrobe_category": entry.platform_category if entry else None,
@@ -194,9 +196,9 @@ def product_category_fields(kind):
     }
 
 
-def garment_type_of(*, platform_category, section):
+def garment_type_of(*, platform_category: str | None, section: str | None) -> str | None:
     """How an item is worn: from its platform category, else from its section (None when neither says)."""
-    entry = PLATFORM_CATEGORY.get(platform_category)
+    entry = PLATFORM_CATEGORY.get(platform_category) if platform_category else None
     if entry:
         return entry.garment_type
-    return SECTION[section].garment_type if section in SECTION else None
+    return SECTION[section].garment_type if section and section in SECTION else None

@@ -8,6 +8,7 @@ decides, which sits last in English, German and Dutch ("shirt dress", "Hoodiejac
 French, Spanish, Italian and Portuguese ("robe chemise", "vestido camisero").
 """
 import unicodedata
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared.garment_catalog import KINDS, product_category_fields
@@ -17,18 +18,20 @@ from shared.text_patterns import compile_pattern, escape
 _ATTACHMENT = compile_pattern(r"\b(?:with|without|mit|ohne|met|zonder|featuring|incl|including)\b")
 _WEIGHTS = {"product_type": 5, "breadcrumb": 4, "title": 3, "breadcrumbs": 2, "url": 2, "description": 1}
 _NOT_WORDS = compile_pattern(r"[^a-z0-9']+")
+Match = dict[str, str]  # {"source", "keyword", "kind", "weight"}
 
 
-def fold_text(text):
+def fold_text(text: object) -> str:
     """Lower-case, accents removed, ß → ss, punctuation as spaces: 'T-Shirt Größe' → 't shirt grosse'."""
     text = unicodedata.normalize("NFKD", str(text).lower().replace("ß", "ss"))
     text = "".join(char for char in text if not unicodedata.combining(char))
-    return _NOT_WORDS.sub(" ", text).strip()
+    folded: str = _NOT_WORDS.sub(" ", text).strip()
+    return folded
 
 
-def _keyword_table():
+def _keyword_table() -> dict[str, tuple[str, str]]:
     """{folded word: (kind, "germanic" or "romance")}; a word two kinds share names the first."""
-    table = {}
+    table: dict[str, tuple[str, str]] = {}
     for entry in KINDS:
         for family, words in (("germanic", entry.germanic_words), ("romance", entry.romance_words)):
             for word in words.split(","):
@@ -44,7 +47,8 @@ _TAIL_PATTERN = compile_pattern(r"(?<=[a-z])(" + "|".join(escape(k) for k in _BY
                                 + r")(?![a-z0-9])")
 
 
-def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None, url=None):
+def categorize(*, title: str | None = None, description: str | None = None, breadcrumbs: list[Any] | None = None,
+               product_type: str | None = None, url: str | None = None) -> dict[str, Any]:
     """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}
     from a product's texts.
 
@@ -57,7 +61,7 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
     if not matched and description:
         match = _head_match("description", description)
         matched = [match] if match else []
-    scores = {}
+    scores: dict[str, int] = {}
     for match in matched:
         scores[match["kind"]] = scores.get(match["kind"], 0) + _WEIGHTS[match["weight"]]
     if not scores:
@@ -73,22 +77,22 @@ def categorize(*, title=None, description=None, breadcrumbs=None, product_type=N
     }
 
 
-UNKNOWN_CATEGORY = {**product_category_fields(None), "confidence": 0.0, "matched": []}
+UNKNOWN_CATEGORY: dict[str, Any] = {**product_category_fields(None), "confidence": 0.0, "matched": []}
 
 
-def _signals(title, product_type, url):
+def _signals(title: object, product_type: object, url: str | None) -> list[tuple[str, str]]:
     signals = [("product_type", product_type), ("title", title)]
     if url:
         signals.append(("url", urlsplit(url).path.replace("-", " ").replace("_", " ")))
     return [(source, text) for source, text in signals if isinstance(text, str) and text.strip()]
 
 
-def _breadcrumb_matches(breadcrumbs, title):
+def _breadcrumb_matches(breadcrumbs: list[Any] | None, title: str | None) -> list[Match]:
     """The deepest breadcrumb naming a garment counts most; the crumb that is the title itself not at all."""
     crumbs = [crumb for crumb in (breadcrumbs or []) if isinstance(crumb, str) and crumb.strip()]
     if crumbs and title and fold_text(crumbs[-1]) == fold_text(title):
         crumbs = crumbs[:-1]
-    matches = []
+    matches: list[Match] = []
     for crumb in reversed(crumbs):
         match = _head_match("breadcrumbs" if matches else "breadcrumb", crumb)
         if match:
@@ -96,7 +100,7 @@ def _breadcrumb_matches(breadcrumbs, title):
     return matches
 
 
-def _head_match(source, text):
+def _head_match(source: str, text: str) -> Match | None:
     """The keyword naming the garment in one text: first for Romance-language heads and descriptions
     (which name the garment before what goes with it), else the last one before any "with …"."""
     folded = fold_text(text)
@@ -117,5 +121,5 @@ def _head_match(source, text):
     return {"source": source, "keyword": keyword, "kind": _KEYWORDS[keyword][0], "weight": weight}
 
 
-def _first_index(matched, kind):
+def _first_index(matched: list[Match], kind: str) -> int:
     return next(index for index, match in enumerate(matched) if match["kind"] == kind)

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 
 from config import Settings
