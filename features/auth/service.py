@@ -1,21 +1,27 @@
 """Sign-up and sign-in."""
+from collections.abc import Mapping
+from typing import Any
+
+from config import Settings
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.users import service as users_service
 from shared.auth import generate_token
-from shared.database import IntegrityError
+from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
 from shared.validators import validate_email, validate_new_password, validate_required
 
 
-def issue_token(settings, user):
-    return generate_token(settings, user_id=user["userid"], email=user["email"],
+def issue_token(settings: Settings, user: Mapping[str, Any]) -> str:
+    token: str = generate_token(settings, user_id=user["userid"], email=user["email"],
                           token_version=user["token_version"])
+    return token
 
 
-def create_account(*, db, settings, data):
+def create_account(*, db: Database, settings: Settings,
+                   data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Validate everything first, then store the user and measurements in one transaction."""
     validate_required(data, ["email", "password"])
     email = validate_email(data["email"])
@@ -51,7 +57,8 @@ def create_account(*, db, settings, data):
     return user, measurements_service.get_or_none(db=db, user_id=userid)
 
 
-def login(*, db, settings, email, password, client):
+def login(*, db: Database, settings: Settings, email: object, password: object,
+          client: str | None) -> tuple[dict[str, Any], str]:
     """The user and a fresh token; failures are counted per account and client address (PasswordAttempt)."""
     attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=client)
     try:

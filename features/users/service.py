@@ -1,6 +1,8 @@
 """User profiles: validation of profile fields, updates, password changes."""
 import secrets
 import string
+from collections.abc import Mapping
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -8,7 +10,7 @@ from features.body_measurements import service as measurements_service
 from features.tryon import service as tryon_service
 from features.wardrobe import service as wardrobe_service
 from shared import clock
-from shared.database import IntegrityError
+from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
@@ -22,7 +24,7 @@ _USERID_ALPHABET = string.ascii_lowercase + string.digits
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
-def clean_profile(data, *, partial):
+def clean_profile(data: Mapping[str, Any], *, partial: bool) -> dict[str, str | None]:
     """Validated profile columns from client data (unknown or forbidden fields are refused)."""
     unknown = sorted(set(data) - set(user_model.PROFILE_FIELDS) - {"email"} - _READ_ONLY)
     if "password" in unknown:
@@ -31,7 +33,7 @@ def clean_profile(data, *, partial):
     if unknown and partial:
         raise ValidationError(f"Unknown profile field(s): {field_list(unknown)}", code="UNKNOWN_FIELDS",
                               details=field_details(unknown, allowed=["email", *user_model.PROFILE_FIELDS]))
-    cleaned = {}
+    cleaned: dict[str, str | None] = {}
     for name in ("first_name", "last_name", "street", "city"):
         if name in data:
             cleaned[name] = validate_text(data[name], name, max_length=255) or None
@@ -44,15 +46,15 @@ def clean_profile(data, *, partial):
     return cleaned
 
 
-def new_userid():
+def new_userid() -> str:
     return "".join(secrets.choice(_USERID_ALPHABET) for _ in range(8))
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def verify_credentials(*, db, email, password):
+def verify_credentials(*, db: Database, email: object, password: object) -> dict[str, Any]:
     """The user row for a correct email/password pair; the same error for every wrong pair."""
     user = user_model.get_by_email(db, email.strip().lower()) if isinstance(email, str) else None
     password = password if isinstance(password, str) else ""
