@@ -3,14 +3,14 @@ signed-up users, photos, a loopback shop and fake Gemini servers. Plain helpers 
 import pytest
 
 from app import create_app, shutdown_app
-from tests.fakes.gemini_server import FakeGemini
 from tests.fakes.shop_server import ShopServer
 from tests.helpers import sign_up, unique_email
 from tests.photos import astronaut_png, cameraman_png, jeans, t_shirt
 from tests.scale.backends import backend_environment, s3_pass
 from tests.scale.s3_server import S3Server
 
-# `gemini_server` (one fake Gemini for the session) and `gemini` (that server reset for each test).
+# `gemini_server` (one fake Gemini for the session), `gemini` (that server reset for each test) and
+# `fake_gemini` (a fresh server of the test's own).
 pytest_plugins = ["tests.fakes.gemini_server"]
 
 @pytest.fixture(scope="session")
@@ -102,13 +102,6 @@ def standing_png():
 def shop():
     """A fresh loopback shop (tests/fakes/shop_server.py), so request counts are this test's own."""
     with ShopServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake_gemini():
-    """A fresh fake Gemini server of the test's own (its request log and behaviour are this test's)."""
-    with FakeGemini() as server:
         yield server
 
 

@@ -44,8 +44,8 @@ JSON, a string as it is (to send text that is not JSON).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
 
 pytest fixtures, for every test (tests/conftest.py loads this module as a plugin): `gemini_server` (one
-server per session) and `gemini` (that server reset to `ok`, no delay, empty request log); `fake_gemini`
-in tests/conftest.py is a fresh server of the test's own.
+server per session), `gemini` (that server reset to `ok`, no delay, empty request log) and `fake_gemini`
+(a fresh server of the test's own).
 """
 import base64
 import functools
@@ -391,3 +391,10 @@ def gemini(gemini_server):
         gemini_server.list_requests.clear()
     yield gemini_server
     gemini_server.delay = 0
+
+
+@pytest.fixture
+def fake_gemini():
+    """A fresh fake Gemini server of the test's own (its request log and behaviour are this test's)."""
+    with FakeGemini() as server:
+        yield server
