@@ -89,7 +89,8 @@ def test_jobs_cross_processes_and_survive_a_killed_worker(shared_env, redis_url,
         fake_gemini.delay = 60  # the next job hangs in the model call until its worker is killed
         job_id = _submit(api_b, headers, standing_png)
         deadline = time.monotonic() + 30
-        while (_busy_worker(redis_url, workers) is None or fake_gemini.in_flight == 0) and time.monotonic() < deadline:
+        while ((_busy_worker(redis_url, workers) is None or fake_gemini.in_flight == 0)
+               and time.monotonic() < deadline):
             time.sleep(0.05)
         busy = _busy_worker(redis_url, workers)
         assert busy is not None and fake_gemini.in_flight == 1

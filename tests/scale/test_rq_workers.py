@@ -44,7 +44,8 @@ def rq_app(rq_settings):
 def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, fake_gemini):
     client = rq_app.test_client()
     user = sign_up(client)
-    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP) for _ in range(3)]
+    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+               for _ in range(3)]
     workers(processes=2)
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert [j["status"] for j in jobs] == ["done"] * 3

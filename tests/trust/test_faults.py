@@ -50,7 +50,8 @@ def test_each_provider_failure_fails_every_job_after_bounded_retries(client, use
                                                                      requests_per_job):
     fake_gemini.set_behaviour(behaviour, **params)
     fake_gemini.delay = hold_seconds
-    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP) for _ in range(4)]
+    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
+               for _ in range(4)]
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert {(job["status"], job["error"]["code"]) for job in jobs} == {("failed", code)}
     assert all(job["error"]["message"] for job in jobs)
@@ -61,7 +62,8 @@ def test_each_provider_failure_fails_every_job_after_bounded_retries(client, use
     assert client.get("/api/jobs", headers=user["headers"]).get_json()["pagination"]["total"] == 4
     fake_gemini.set_behaviour("ok")
     fake_gemini.delay = 0
-    assert wait_for_job(client, user["headers"], submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP))["status"] == "done"
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
+    assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
 
 
 # --- a locked database --------------------------------------------------------------------------------
