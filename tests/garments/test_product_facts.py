@@ -160,10 +160,29 @@ def test_the_code_in_the_url_is_the_last_resort_for_the_sku(client, url, sku):
     answer = scraped(client, url, printed)
     assert answer["sku"] == sku
     assert answer["field_sources"].get("sku") == ("url" if sku else None)
-    # A code the page never shows a shopper is the shop's internal id (or another variant's), not the product's SKU.
-    assert scraped(client, url, page(head=head, body="<h1>Thing</h1>"))["sku"] is None
+    # A code in the path the page never shows a shopper is the shop's internal id (or another variant's), not the
+    # product's SKU; a query parameter naming the product's code says what it is.
+    named = "?pid=" in url
+    assert scraped(client, url, page(head=head, body="<h1>Thing</h1>"))["sku"] == (sku if named else None)
     in_another_code = page(head=head, body=f"<h1>Thing</h1><p>Thing ({sku}-2)</p>")
-    assert scraped(client, url, in_another_code)["sku"] is None
+    assert scraped(client, url, in_another_code)["sku"] == (sku if named else None)
+
+
+def test_the_code_in_the_url_as_the_page_prints_it_with_its_separators(client):
+    def sku(url, body, data_code=None):
+        data = {"@context": "https://schema.org", "@type": "Product", "name": "Sofa bed module", "offers": offer("499")}
+        html = page(head=json_ld({**data, "sku": data_code} if data_code else data),
+                    body=f'<main><div class="product"><h1>Sofa bed module</h1>{body}</div></main>')
+        answer = scraped(client, url, html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    url = "https://shop.example.com/gb/en/p/sofa-bed-module-s99277508/"
+    # The URL spells the code without its separators and with the shop's letter before it; the page prints it.
+    assert sku(url, "<p>Sofa bed module <b>992.775.08</b></p>") == ("992.775.08", "url")
+    assert sku(url, "<p>Black, 992 775 08.</p>") == ("992 775 08", "url")
+    assert sku(url, "<p>Sofa bed module (992-775-081)</p>") == (None, None)  # another code that begins like it
+    # The URL seconds the data's code against another code printed beside the heading (a part's).
+    assert sku(url, "<p>Article number 903.294.89</p>", data_code="992.775.08") == ("992.775.08", "json-ld")
 
 
 BUY_BOX = """
