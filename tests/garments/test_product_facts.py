@@ -481,3 +481,37 @@ def test_the_brand_printed_under_a_label_beside_the_heading(client):
     assert brand("<p>Marke: Weleda</p>") == "Weleda"
     assert brand("<table><tr><th>Brand</th><td>Weleda</td></tr></table>") == "Weleda"
     assert brand("<p>Brandy butter, a seasonal favourite</p>") is None
+
+
+def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item(client):
+    def sku(body, head=""):
+        html = page(head='<meta property="og:type" content="product">' + head,
+                    body=f'<main><div class="product"><h1>Walnut tray</h1><span class="price">€45.00</span>{body}'
+                         '</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/walnut-tray", html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    form = '<form action="/cart/add" {attributes}><button type="submit" class="add-to-cart">Add to cart</button></form>'
+    assert sku(form.format(attributes='data-product-sku="WT-450"')) == ("WT-450", "html")
+    assert sku(form.format(attributes='data-sku="WT-450" data-product-id="88213"')) == ("WT-450", "html")
+    # A product id that is a number is the shop's database row; one in letters and digits is a code.
+    assert sku(form.format(attributes='data-product-id="88213"')) == (None, None)
+    assert sku(form.format(attributes='data-product-id="WT450"')) == ("WT450", "html")
+    # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.
+    assert sku('<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
+    assert sku("", head='<meta itemprop="sku" content="WT-452">') == ("WT-452", "meta")
+
+
+def test_the_makers_part_or_model_number_stands_in_for_the_sku_and_garment_words_are_no_code(client):
+    def codes(printed, url="https://shop.example.com/p/headphones"):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Wireless headphones</h1><span class="price">$349.00</span>'
+                         f'{printed}</div></main>')
+        answer = scraped(client, url, html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    assert codes("<p>Model: WH-1000XM4</p>") == ("WH-1000XM4", "html")
+    assert codes("<p>Item model number: 99361</p>") == ("99361", "html")
+    assert codes("<p>MPN 1055-V01</p><p>Item no. 44120</p>") == ("44120", "html")  # the shop's own code first
+    assert codes("<p>Model: 185 cm</p><p>Style: 2-piece</p>") == (None, None)
+    assert codes("<p>Style: CW2288-111</p>") == ("CW2288-111", "html")

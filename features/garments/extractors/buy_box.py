@@ -66,17 +66,27 @@ _CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small"
 _CODE_LABEL = compile_pattern(
     r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|"
     r"article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|"
-    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
+    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
     r"código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
     r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
     r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+# Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
+# digits or more, no measurement).
+_LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
+# Labels under which pages print the maker's part or model number (the SKU's stand-in, never above it).
+_PART_LABEL = compile_pattern(
+    r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
+    r"(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|modell(?:nummer)?|modèle|modelo|modello|model|"
+    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*", IGNORECASE)
+_MEASUREMENT = compile_pattern(r"^\d+(?:[.,]\d+)?\s*(?:cm|mm|m|in|inch|ft|kg|g|lbs?)$", IGNORECASE)
+_STRICT_CODE_DIGITS = 2
 _CODE_LABEL_LIMIT = 60
 # How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
 # that can be one are matched against them.
 _CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod",
-                        "num", "kód", "ürü", "sto", "var", "tuo"}
+                        "num", "kód", "ürü", "sto", "var", "tuo", "mpn", "man", "mfr", "mfg", "par", "mod", "her"}
 _CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
 # Labels under which pages print the product's brand, and how they begin.
 _BRAND_LABEL = compile_pattern(
@@ -87,9 +97,13 @@ _BRAND_LABEL_PREFIXES = {"bra", "mar", "mer", "mär", "brä", "бре", "тор"
                          "üre"}
 _BRAND_LABEL_SHORT_PREFIXES = {"ブラ", "品牌", "브랜", "ال", "מו"}
 _BRAND_LIMIT = 40
-# Hidden fields of the add-to-cart form that carry the product's code or price.
+# Hidden fields of the add-to-cart form, and data-* attributes of the control, the form or the product's block,
+# that carry the product's code (lower case, no _ or -); never its `id` or `product-id`, a row number of the shop's
+# database unless it reads as a code (letters and digits).
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
-                    "articlenumber", "skuid"}
+                    "articlenumber", "skuid", "variantsku", "stylecode", "stylenumber", "itemnumber", "skucode"}
+_DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
+_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 
@@ -136,13 +150,15 @@ def read_buy_box(page):
     text = clean_text(price_element.text_content()) if price_element is not None else ""
     labels = _ranked(marked.labels, closeness)
     code = next((code for code, _ in _closest(labels, _labelled_code)), None)
+    code = code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
+                         if (code := parse_identifier(field.get("value")))), None)
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
         "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
-        "sku": code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
-                             if (code := parse_identifier(field.get("value")))), None),
+        "sku": code or _data_code(control, heading),
+        "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
         "for_sale": control is not None or stock is not None or (
             price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
@@ -320,7 +336,41 @@ def _stock_of(element):
 def _labelled_code(element):
     """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
     value = _after_label(element, _CODE_LABEL)
+    if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
+        return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _labelled_part(element):
+    """The maker's part or model number an element prints under its label ("Model: WH-1000XM4", "MPN 378452")."""
+    value = _after_label(element, _PART_LABEL)
+    return parse_identifier(value) if value and _looks_like_code(value) else None
+
+
+def _looks_like_code(value):
+    """A code rather than a word with a number in it: one token, two digits or more, no measurement."""
+    return bool(_CODE_VALUE.fullmatch(value)) and sum(character.isdigit() for character in value) >= \
+        _STRICT_CODE_DIGITS and not _MEASUREMENT.match(value)
+
+
+def _data_code(control, heading):
+    """The code a data-* attribute of the add-to-cart control, its form or a block around it or the heading names
+    (`data-sku`, `data-product-sku`; `data-product-id` only when it reads as a code), closest first."""
+    blocks = [*([control, *control.iterancestors()] if control is not None else []), heading, *heading.iterancestors()]
+    for block in blocks:
+        for name, value in block.attrib.items():
+            if not name.startswith("data-"):
+                continue
+            name = name.replace("-", "").replace("_", "").lower()
+            if name in _DATA_CODE_NAMES or (name in _DATA_ID_NAMES and _is_letters_and_digits(value)):
+                code = parse_identifier(value)
+                if code:
+                    return code
+    return None
+
+
+def _is_letters_and_digits(value):
+    return any(character.isdigit() for character in value) and any(character.isalpha() for character in value)
 
 
 def _labelled_brand(element):

@@ -11,6 +11,8 @@ _URL_ATTRIBUTE = {"a": "href", "link": "href", "area": "href", "img": "src", "so
 
 
 _MICRODATA = ("itemscope", "itemprop", "itemtype")
+_STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
+_STRAY_CODES = "//body//*[not(self::meta)][@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
 
 
@@ -19,6 +21,18 @@ def read_items(tree):
     return [_item(element, syntax) for syntax in (_MICRODATA, _RDFA)
             for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
             if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())]
+
+
+def stray_codes(tree):
+    """{"sku": …, "mpn": …} printed as microdata properties outside any item (a shop's template that lost its
+    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's."""
+    found = {}
+    for element in tree.xpath(_STRAY_CODES):
+        name = _STRAY_CODE_FIELDS.get(element.get("itemprop").strip())
+        if name and name not in found and not any(ancestor.get("itemscope") is not None
+                                                  for ancestor in element.iterancestors()):
+            found[name] = property_value(element)
+    return found
 
 
 def property_value(element):
