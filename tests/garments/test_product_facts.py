@@ -515,3 +515,20 @@ def test_the_makers_part_or_model_number_stands_in_for_the_sku_and_garment_words
     assert codes("<p>MPN 1055-V01</p><p>Item no. 44120</p>") == ("44120", "html")  # the shop's own code first
     assert codes("<p>Model: 185 cm</p><p>Style: 2-piece</p>") == (None, None)
     assert codes("<p>Style: CW2288-111</p>") == ("CW2288-111", "html")
+
+
+def test_notify_me_and_coming_soon_are_sold_out_pre_and_back_orders_in_stock(client):
+    def stock(buy_box):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Desk lamp</h1><span class="price">€89.00</span>{buy_box}'
+                         '</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/desk-lamp", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock('<p class="stock-info">Notify me when available</p>') == ("OutOfStock", "html")
+    assert stock('<div class="availability">Benachrichtigen, wenn verfügbar</div>') == ("OutOfStock", "html")
+    assert stock('<div class="availability">Coming soon</div>') == ("OutOfStock", "html")
+    # What a shopper can order now, to be delivered later, is in stock (README: availability).
+    assert stock('<div class="availability">Back-order: ships in 6 weeks</div>') == ("InStock", "html")
+    assert stock('<form action="/cart/add"><button type="submit" class="btn">Pre-order</button></form>') == \
+        ("InStock", "html")

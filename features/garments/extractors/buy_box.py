@@ -39,7 +39,8 @@ _CONTROL_TAGS = ("button", "input")
 _CONTROL_LINK_MARKERS = ("cart", "buy", "basket", "btn", "button", "bag")
 # What an add-to-cart control says or is named, in the languages shops use.
 _CART_TEXT = compile_pattern(
-    r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den (?:warenkorb|einkaufswagen)|warenkorb|"
+    r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|pre-?order|in den (?:warenkorb|einkaufswagen)|warenkorb|"
+    r"vorbestellen|précommander|"
     r"ajouter au panier|añadir al carrito|agregar al carrito|añadir a la cesta|comprar ahora|aggiungi al carrello|"
     r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
     r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
