@@ -532,3 +532,21 @@ def test_notify_me_and_coming_soon_are_sold_out_pre_and_back_orders_in_stock(cli
     assert stock('<div class="availability">Back-order: ships in 6 weeks</div>') == ("InStock", "html")
     assert stock('<form action="/cart/add"><button type="submit" class="btn">Pre-order</button></form>') == \
         ("InStock", "html")
+
+
+def test_the_submit_button_of_a_form_posting_to_the_cart_is_the_add_to_cart_control_whatever_it_says(client):
+    def stock(button, action="/cart/add"):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Wool beanie</h1><span class="price">€25.00</span>'
+                         f'<form method="post" action="{action}"><input type="hidden" name="id" value="4471">'
+                         f'{button}</form></div></main>')
+        answer = scraped(client, "https://shop.example.com/p/wool-beanie", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    sold_out = '<button type="submit" name="add" class="product-form__submit button" disabled><span>Sold out</span>' \
+               '</button>'
+    assert stock(sold_out) == ("OutOfStock", "html")
+    assert stock(sold_out, action="/checkout/cart/add/uenc/aHR0/product/4471/") == ("OutOfStock", "html")
+    assert stock('<button type="submit" class="button">Ajouter</button>') == ("InStock", "html")
+    # A form posting elsewhere (a newsletter) is no cart: the price alone says it is on sale.
+    assert stock(sold_out, action="/newsletter/subscribe") == ("InStock", "price")

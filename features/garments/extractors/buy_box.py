@@ -56,6 +56,10 @@ _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nea
 _CART_PAGE = compile_pattern(
     r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina|checkout)"
     r"/?(?:[?#]|$)", IGNORECASE)
+# Where an add-to-cart form posts to.
+_CART_ACTION = compile_pattern(
+    r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina)"
+    r"(?:/add\w*|/items?)?/?(?:[?#]|$)|add[-_]?to[-_]?(?:cart|basket|bag)|(?:cart|basket)[-_/]add", IGNORECASE)
 DISABLED_CLASS = compile_pattern(
     r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
     r"is-?empty", IGNORECASE)
@@ -135,8 +139,10 @@ def read_buy_box(page):
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
     price, price_element = prices[0] if prices else (None, None)
-    controls = _closest([candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH],
-                        _is_cart_control, every_nearest=True)
+    near = [candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH]
+    # A control that names itself as adding to the cart, else the submit button of a form posting to the cart.
+    controls = _closest(near, _is_cart_control, every_nearest=True) or \
+        _closest(near, _submits_to_cart, every_nearest=True)
     control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
     stocked = _closest(_ranked(marked.stock, closeness), _stock_of)
@@ -311,6 +317,15 @@ def _is_cart_control(element):
         return True
     text = clean_text(element.get("value") or element.text_content()) or ""
     return True if len(text) <= _CART_TEXT_LIMIT and _CART_TEXT.search(text) else None
+
+
+def _submits_to_cart(element):
+    """True for the submit button of a form that posts to the cart (`/cart/add`, Magento's `checkout/cart/add`),
+    the add-to-cart control whatever it says ("Sold out" included), else None."""
+    if element.tag not in _CONTROL_TAGS or (element.get("type") or "submit").lower() != "submit":
+        return None
+    form = next(element.iterancestors("form"), None)
+    return True if form is not None and _CART_ACTION.search(form.get("action") or "") else None
 
 
 def _control_availability(control):
