@@ -550,3 +550,14 @@ def test_the_submit_button_of_a_form_posting_to_the_cart_is_the_add_to_cart_cont
     assert stock('<button type="submit" class="button">Ajouter</button>') == ("InStock", "html")
     # A form posting elsewhere (a newsletter) is no cart: the price alone says it is on sale.
     assert stock(sold_out, action="/newsletter/subscribe") == ("InStock", "price")
+
+
+def test_a_code_the_url_carries_as_a_part_of_its_own_seconds_that_code(client):
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Pool slides",
+                              "sku": "AD542B1O1-Q11", "offers": offer("35")}),
+                body='<main><div class="product"><h1>Pool slides</h1><p>AD542B1O1-Q11</p><p>Item no. 44120</p>'
+                     '</div></main>')
+    answer = scraped(client, "https://shop.example.com/adidas-pool-slides-ad542b1o1-q11.html", html)
+    assert (answer["sku"], answer["field_sources"]["sku"]) == ("AD542B1O1-Q11", "json-ld")
+    # Without the URL's word the two printed codes tie, and there is no SKU rather than a guess.
+    assert scraped(client, "https://shop.example.com/adidas-pool-slides.html", html)["sku"] is None

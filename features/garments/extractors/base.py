@@ -6,12 +6,12 @@ it and records that layer in `field_sources`, so a wrong value can be traced to 
 """
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from features.garments.categorizer import UNKNOWN_CATEGORY, categorize
 from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
                                                           images_beside_heading)
-from features.garments.extractors.values import is_color_name
+from features.garments.extractors.values import in_url, is_color_name
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
 
@@ -255,8 +255,10 @@ def _infer_availability(fields, sources):
 
 def _merge_sku(findings, fields, sources, page):
     """The product's own code, or none rather than a wrong one. Each layer that states a code votes for it (each
-    kind of layer once; codes compared without case or separators, so "603.471.02" is "60347102"), and the code in
-    the page URL seconds the vote for the same code (shops put a letter or two before it there: "/p/s99277508").
+    kind of layer once; codes compared without case or separators, so "603.471.02" is "60347102"), and the page URL
+    seconds the vote for a code it carries: its own code read from it (shops put a letter or two before it there:
+    "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
+    ("/adilette-pool-slides-ad542b1o1-q11.html").
     The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
     prints none of them, or more than one, there is no SKU. With no code stated, the maker's part number (mpn)
     stands in; failing that the URL's code as the page prints it ("992.775.08" for "s99277508"), or as the URL
@@ -264,28 +266,30 @@ def _merge_sku(findings, fields, sources, page):
     often a shop's internal id, which a shopper never sees."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
     fields.pop("sku", None), sources.pop("sku", None)
-    votes, in_url = {}, None
+    votes, url_finding = {}, None
     for finding in _ordered(findings, FIELD_PRIORITY["sku"]):
         code = finding.fields.get("sku")
         key = _code_key(code)
         if not key:
             continue
         if finding.kind == "url":
-            in_url = in_url or finding
+            url_finding = url_finding or finding
             continue
         kinds, first = votes.setdefault(key, (set(), (code, finding.source)))
         kinds.add(finding.kind)
-    url_code = in_url.fields["sku"] if in_url else None
+    url_code = url_finding.fields["sku"] if url_finding else None
     if not votes:
         if mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
         elif url_code:
             printed = next((found for code in _url_code_forms(url_code) if (found := _printed_code(page, code))), None)
-            if printed or in_url.fields.get("named"):
-                fields["sku"], sources["sku"] = printed or url_code, in_url.source
+            if printed or url_finding.fields.get("named"):
+                fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
     url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
-    support = {key: len(kinds) + (key in url_keys) for key, (kinds, _) in votes.items()}
+    url_text = unquote(page.url if page is not None else "").lower()
+    support = {key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
+               for key, (kinds, (code, _)) in votes.items()}
     most = max(support.values())
     leaders = [key for key in votes if support[key] == most]
     if len(leaders) > 1:

@@ -263,7 +263,7 @@ def _container_marker(page, container):
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
     titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
     captions = [clean_text(caption.text_content()) for caption in
-                [child for child in container if child.tag in ("legend", "label")] + titled]
+                [*container.iterchildren("legend", "label"), *titled]]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
