@@ -561,3 +561,18 @@ def test_a_code_the_url_carries_as_a_part_of_its_own_seconds_that_code(client):
     assert (answer["sku"], answer["field_sources"]["sku"]) == ("AD542B1O1-Q11", "json-ld")
     # Without the URL's word the two printed codes tie, and there is no SKU rather than a guess.
     assert scraped(client, "https://shop.example.com/adidas-pool-slides.html", html)["sku"] is None
+
+
+def test_a_page_without_an_h1_names_its_product_in_a_lower_heading_its_title_holds(client):
+    body = """<header><a class="logo" href="/">Bookshop</a></header><main><div class="book">
+      <div class="cover"><img src="/img/one-device.jpg" alt=""></div>
+      <div class="details"><h2>The One Device</h2><h3>Description</h3>
+        <div class="prices"><span class="old-price">€11.95</span> <span class="price">€10.75</span></div>
+        <form action="/cart/add"><button type="submit" class="btn">Add to cart</button></form></div></div></main>"""
+    answer = scraped(client, "https://books.example.com/the-one-device",
+                     page(head="<title>The One Device - Bookshop</title>", body=body))
+    assert (answer["title"], answer["price"], answer["list_price"], answer["currency"]) == \
+        ("The One Device", 10.75, 11.95, "EUR")
+    # A heading the title does not name is no product's name.
+    error(scrape(client, "https://books.example.com/the-one-device", html=page(head="<title>Bookshop</title>",
+                                                                                body=body)), 422, "NO_PRODUCT_FOUND")

@@ -29,6 +29,8 @@ _HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must
 _TITLE_NAMED = "//*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
+_LOWER_HEADING_WORDS = 2
+_NAMED_IN_TITLE = 2  # title_likeness of a name the title holds in full
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
 _NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
 _NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
@@ -245,7 +247,8 @@ class ProductPage:
         """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
         most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
         h1 in the page's header that is like the title (some pages put the product's name there); else the element
-        the page names as the product's title ("product-title", "pdp-name"); None without."""
+        the page names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
+        full; None without."""
         titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
@@ -261,7 +264,14 @@ class ProductPage:
         named = [element for element in self.tree.xpath(_TITLE_NAMED) if not self.in_other_product(element)
                  and _PRODUCT_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
                  and 0 < len(clean_text(element.text_content()) or "") <= _TITLE_LIMIT]
-        return max(named, key=likeness, default=None)
+        if named:
+            return max(named, key=likeness)
+        # No h1 and nothing named as the title: a lower heading the page's title names in full ("Linen dress" under
+        # "Linen dress | Shop"), of two words or more (one word is a section: "Description", "Reviews").
+        titled = [heading for heading in self.tree.iter("h2", "h3") if not self.in_other_product(heading)
+                  and len((clean_text(heading.text_content()) or "").split()) >= _LOWER_HEADING_WORDS
+                  and likeness(heading) >= _NAMED_IN_TITLE]
+        return max(titled, key=likeness, default=None)
 
     @cached_property
     def canonical_link(self):
