@@ -576,3 +576,17 @@ def test_a_page_without_an_h1_names_its_product_in_a_lower_heading_its_title_hol
     # A heading the title does not name is no product's name.
     error(scrape(client, "https://books.example.com/the-one-device", html=page(head="<title>Bookshop</title>",
                                                                                 body=body)), 422, "NO_PRODUCT_FOUND")
+
+
+def test_stock_printed_under_a_label_beside_the_heading(client):
+    def stock(printed):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Oak side table</h1><span class="price">€129.00</span>'
+                         f'{printed}</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/oak-side-table", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock("<p>Availability: <strong>Out of stock</strong></p>") == ("OutOfStock", "html")
+    assert stock("<dl><dt>Disponibilité :</dt><dd>En stock</dd></dl>") == ("InStock", "html")
+    # A message the page hides states nothing; the price alone then says the product is on sale.
+    assert stock('<p style="display:none">Availability: Sold out</p>') == ("InStock", "price")

@@ -80,6 +80,11 @@ _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
 _LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
+# Labels under which pages print the product's stock, and how they begin.
+_STOCK_LABEL = compile_pattern(
+    r"^(?:availability|stock|stock status|disponibilit[éeàa]|verfügbarkeit|lieferbarkeit|disponibilidad|"
+    r"disponibilidade|beschikbaarheid|dostępność|dostupnost|наличие|в наличии)\s*[:：]\s*", IGNORECASE)
+_STOCK_LABEL_PREFIXES = {"ava", "sto", "dis", "ver", "lie", "bes", "dos", "нал", "в н"}
 # Labels under which pages print the maker's part or model number (the SKU's stand-in, never above it).
 _PART_LABEL = compile_pattern(
     r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
@@ -145,7 +150,10 @@ def read_buy_box(page):
         _closest(near, _submits_to_cart, every_nearest=True)
     control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
-    stocked = _closest(_ranked(marked.stock, closeness), _stock_of)
+    labels = _ranked(marked.labels, closeness)
+    # Stock where the page marks it, else where it prints it under a label ("Availability: Out of stock").
+    stocked = _closest(_ranked(marked.stock, closeness), _stock_of) or _closest(
+        labels, lambda element: _labelled_stock(element) if stated(element) else None)
     stock, stock_element = stocked[0] if stocked else (None, None)
     # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
     # size's, another offer's or a "notify me" prompt, since a sold-out product cannot be added to the cart.
@@ -155,7 +163,6 @@ def read_buy_box(page):
     if price is None and form is not None:
         price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    labels = _ranked(marked.labels, closeness)
     code = next((code for code, _ in _closest(labels, _labelled_code)), None)
     code = code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
                          if (code := parse_identifier(field.get("value")))), None)
@@ -231,10 +238,10 @@ def _is_hidden(element, memo):
 
 
 def _may_be_label(text):
-    """Whether a text begins like a label of a product code or brand (checked before any pattern runs)."""
+    """Whether a text begins like a label of a product code, brand or stock (checked before any pattern runs)."""
     head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
     return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES or head in _BRAND_LABEL_PREFIXES \
-        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES
+        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES or head in _STOCK_LABEL_PREFIXES
 
 
 def _ranked(elements, closeness):
@@ -355,6 +362,12 @@ def _labelled_code(element):
     if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
         return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _labelled_stock(element):
+    """The stock an element prints under its label ("Availability: In stock", "Disponibilité : épuisé"), or None."""
+    value = _after_label(element, _STOCK_LABEL)
+    return stock_in_words(value) if value and len(value) <= _STOCK_TEXT_LIMIT else None
 
 
 def _labelled_part(element):
