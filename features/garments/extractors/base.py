@@ -282,7 +282,8 @@ def _merge_sku(findings, fields, sources, page):
         if mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
         elif url_code:
-            printed = next((found for code in _url_code_forms(url_code) if (found := _printed_code(page, code))), None)
+            texts = _visible_texts(page) if page is not None else []
+            printed = next((found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None)
             if printed or url_finding.fields.get("named"):
                 fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
@@ -330,14 +331,14 @@ def _prints_code(page, code):
     return any(_has_word(text.casefold(), wanted) for text in _visible_texts(page) if len(text) >= len(wanted))
 
 
-def _printed_code(page, code):
+def _printed_code(texts, code):
     """The code as the page's visible text prints it, whatever separators it puts between its letters and digits
     ("992.775.08", "AB-1234", "992 775 08" for "99277508"; the code as given when only its case differs), or None:
-    a word, or up to three words in a row, whose letters and digits are the code's."""
+    a word, or up to three words in a row, of the page's visible `texts` whose letters and digits are the code's."""
     wanted = _code_key(code)
-    if page is None or not wanted:
+    if not wanted:
         return None
-    for text in _visible_texts(page):
+    for text in texts:
         if wanted[:2] not in text.casefold().translate(_NO_SEPARATORS):
             continue
         words = [stripped for word in text.split() if (stripped := word.strip(_WORD_PUNCTUATION))]
