@@ -497,6 +497,8 @@ def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item
     # A product id that is a number is the shop's database row; one in letters and digits is a code.
     assert sku(form.format(attributes='data-product-id="88213"')) == (None, None)
     assert sku(form.format(attributes='data-product-id="WT450"')) == ("WT450", "html")
+    for database_id in ("gid://shop/Product/88213", "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"):
+        assert sku(form.format(attributes=f'data-product-id="{database_id}"')) == (None, None)
     # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.
     assert sku('<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
     assert sku("", head='<meta itemprop="sku" content="WT-452">') == ("WT-452", "meta")

@@ -114,6 +114,7 @@ _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "arti
                     "articlenumber", "skuid", "variantsku", "stylecode", "stylenumber", "itemnumber", "skucode"}
 _DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
 _DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
+_ID_CODE = compile_pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{2,23}")
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 
@@ -399,7 +400,9 @@ def _data_code(control, heading):
 
 
 def _is_letters_and_digits(value):
-    return any(character.isdigit() for character in value) and any(character.isalpha() for character in value)
+    """A short code of letters and digits ("WT450", "AB-12.3"), not a number, a URI or a UUID."""
+    return bool(_ID_CODE.fullmatch(value)) and any(character.isdigit() for character in value) and \
+        any(character.isalpha() for character in value)
 
 
 def _labelled_brand(element):
