@@ -137,27 +137,42 @@ def _prove_decodes(image, data, filename):
 
 
 def _png_rows_inflate(image, data):
-    """True when the IDAT chunks of a non-interlaced PNG (one picture-only, as _png_without_metadata allows)
-    inflate to at least height rows of (filter byte 0-4, row bytes)."""
-    header = data[16:29]  # IHDR's fields: width, height, bit depth, colour type, compression, filter, interlace
-    if len(header) < 13 or header[12] != 0 or header[8] not in _PNG_CHANNELS:
+    """True when the IDAT data of a non-interlaced PNG (one picture-only, as _png_without_metadata allows)
+    inflates to at least height rows of (filter byte 0-4, row bytes); inflated a piece at a time."""
+    header = data[16:29]  # IHDR: width, height, bit depth, colour type, compression, filter, interlace
+    if len(header) < 13 or header[12] != 0 or header[9] not in _PNG_CHANNELS:
         return False
     width, height = image.size
-    row_bytes = 1 + (width * header[7] * _PNG_CHANNELS[header[8]] + 7) // 8
-    inflater, rows, position = zlib.decompressobj(), bytearray(), 8
+    row_bytes = 1 + (width * header[8] * _PNG_CHANNELS[header[9]] + 7) // 8
+    needed, inflated = height * row_bytes, 0
+    inflater, pending = zlib.decompressobj(), _png_image_data(data)
     try:
-        while position + 8 <= len(data) and len(rows) < height * row_bytes:
-            length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
-            if kind == b"IDAT":
-                rows += inflater.decompress(data[position + 8:position + 8 + length], height * row_bytes - len(rows))
-            elif rows:
-                break  # the picture's IDAT chunks are consecutive; Pillow reads no further either
-            position += 12 + length
+        while inflated < needed:
+            rows = inflater.decompress(pending, min(_INFLATE_STEP, needed - inflated))
+            pending = inflater.unconsumed_tail
+            first_row = (-inflated) % row_bytes  # where the first row starting in this piece starts
+            if not rows or max(rows[first_row::row_bytes], default=0) > 4:
+                return False
+            inflated += len(rows)
     except zlib.error:
         return False
-    return len(rows) == height * row_bytes and max(rows[::row_bytes]) <= 4
+    return True
 
 
+def _png_image_data(data):
+    """The joined payloads of a PNG's first run of IDAT chunks (Pillow reads no further either)."""
+    payloads, position = [], 8
+    while position + 8 <= len(data):
+        length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
+        if kind == b"IDAT":
+            payloads.append(data[position + 8:position + 8 + length])
+        elif payloads:
+            break
+        position += 12 + length
+    return b"".join(payloads)
+
+
+_INFLATE_STEP = 256 * 1024  # bytes of rows inflated at a time: bounded memory, and faster than all at once
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type → samples per pixel
 
 
