@@ -17,7 +17,6 @@ CHECK_FIELDS = ("wardrobe_item_id", "url", "html", "size_chart", "category", "br
                 "fit_preference", "gender")
 RECOMMENDATION_FIELDS = ("wardrobe_item_id", "url", "brand", "category", "gender", "fit_preference")
 GENDERS = {"women": "women", "woman": "women", "female": "women", "men": "men", "man": "men", "male": "men"}
-WOMEN_CATEGORIES = ("dresses", "skirts", "leggings")  # without a gender these follow women's charts
 MAX_SIZE_LENGTH = 40
 MAX_BRAND_LENGTH = 100
 
@@ -170,7 +169,7 @@ def _own_chart(raw, *, source, name):
 
 
 def _default_gender(platform_category, notes):
-    gender = "women" if platform_category in WOMEN_CATEGORIES else "men"
+    gender = PLATFORM_CATEGORY[platform_category].chart_gender
     notes.append(f"Your profile has no gender, so {gender}'s sizes were used for {platform_category}; "
                  "send gender=women or gender=men, or set it in your profile.")
     return gender

@@ -113,6 +113,7 @@ def test_every_fact_refers_to_something_the_catalogue_defines():
             assert entry.section in sections and entry.display_name and entry.sort_order
             assert (entry.fit_group is None) == (entry.tolerance_percent is None)
             assert entry.fit_group is None or entry.fit_group in fit_engine.ZONE_WEIGHTS
+            assert entry.chart_gender in fit_engine.ESTIMATE_COEFFICIENTS  # "women" / "men"
     orders = [(entry.section, entry.sort_order) for entry in garment_catalog.PLATFORM_CATEGORIES]
     assert len(set(orders)) == len(orders)
 
