@@ -1,7 +1,9 @@
 """Sign-up and sign-in."""
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
+from features.body_measurements.schemas import MeasurementsInput
 from features.users import service as users_service
+from features.users.schemas import ProfileFields
 from shared.auth import generate_token
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
@@ -24,12 +26,13 @@ def create_account(*, db, settings, data):
         raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
                               details={"field": "confirm_password"})
     profile_data = {k: v for k, v in data.items() if k in user_model.PROFILE_FIELDS}
-    profile = users_service.clean_profile(profile_data, partial=False)
+    profile = ProfileFields.parse(profile_data).given()
     nested = data.get("body_measurements") or data.get("measurements") or {}
     if not isinstance(nested, dict):
         raise ValidationError("body_measurements must be an object", details={"field": "body_measurements"})
     measurement_data = {**{k: v for k, v in data.items() if k in MEASUREMENT_FIELDS or k == "unit"}, **nested}
-    measurements = measurements_service.clean_measurements(measurement_data)
+    measurements_input = MeasurementsInput.parse(measurement_data)
+    measurements = measurements_service.clean_measurements(measurements_input)  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 
     for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
@@ -41,7 +44,7 @@ def create_account(*, db, settings, data):
                 user = user_model.insert(db, userid=userid, email=email, password_hash=password_hash,
                                          profile=profile)
                 if measurements:
-                    measurements_service.save(db=db, user_id=userid, data=measurements)
+                    measurements_service.save(db=db, user_id=userid, measurements=measurements_input)
             break
         except IntegrityError:
             if user_model.get_by_email(db, email):
