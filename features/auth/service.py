@@ -3,13 +3,12 @@ from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
 from features.users import service as users_service
-from features.users.schemas import ProfileFields
 from shared.auth import generate_token
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
-from shared.validators import validate_email, validate_new_password, validate_required
+from shared.validators import validate_new_password
 
 
 def issue_token(settings, user):
@@ -18,20 +17,18 @@ def issue_token(settings, user):
 
 
 def create_account(*, db, settings, data):
-    """Validate everything first, then store the user and measurements in one transaction."""
-    validate_required(data, ["email", "password"])
-    email = validate_email(data["email"])
-    password = validate_new_password(data["password"], email=email, min_length=settings.PASSWORD_MIN_LENGTH)
-    if "confirm_password" in data and data["confirm_password"] != password:
+    """Validate everything first (data: a parsed CreateAccountRequest), then store the user and measurements
+    in one transaction."""
+    email = data.email
+    password = validate_new_password(data.password, email=email, min_length=settings.PASSWORD_MIN_LENGTH)
+    given = data.given()
+    if "confirm_password" in given and data.confirm_password != password:
         raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
                               details={"field": "confirm_password"})
-    profile_data = {k: v for k, v in data.items() if k in user_model.PROFILE_FIELDS}
-    profile = ProfileFields.parse(profile_data).given()
-    nested = data.get("body_measurements") or data.get("measurements") or {}
-    if not isinstance(nested, dict):
-        raise ValidationError("body_measurements must be an object", details={"field": "body_measurements"})
-    measurement_data = {**{k: v for k, v in data.items() if k in MEASUREMENT_FIELDS or k == "unit"}, **nested}
-    measurements_input = MeasurementsInput.parse(measurement_data)
+    profile = {name: value for name, value in given.items() if name in user_model.PROFILE_FIELDS}
+    nested = next((m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {})
+    measurements_input = MeasurementsInput.model_validate(
+        {**{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"}, **nested})
     measurements = measurements_service.clean_measurements(measurements_input)  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 

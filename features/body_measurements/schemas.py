@@ -14,21 +14,25 @@ def _described(name, kind, low, high):
     return f"{low}-{high} {unit} ({imperial} with unit=imperial)" + ("; legacy" if name in _LEGACY else "")
 
 
+# Each measurement field's type, also accepted at the top level of a sign-up (features/auth/schemas.py).
+MEASUREMENT_TYPES = {
+    "unit": (choice(UNITS, "Units of the values sent; stored values are always metric."), None),
+    **{name: (number(description=_described(name, kind, low, high)), None)
+       for name, (kind, low, high) in MEASUREMENT_FIELDS.items()},
+}
+
+
 class _MeasurementsInput(RequestSchema):
     """Any of the fields; lengths in cm and weight in kg (inches and pounds with unit=imperial). Values must
     be realistic (e.g. height 100-250 cm); fields not sent keep their value, null clears one."""
 
-    # Other fields are ignored, as they always were: a client may send back the answer it read, and
-    # /api/create-account passes its whole body's measurement fields here.
-    model_config = ConfigDict(extra="ignore")
-
-    unit: choice(UNITS, "Units of the values sent; stored values are always metric.") = None
+    # Other fields are ignored, as they always were: a client may send back the answer it read, and a
+    # sign-up's nested body_measurements was never checked for them.
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{"height": 168, "weight": 60}]})
 
 
-MeasurementsInput = create_model(
-    "MeasurementsInput", __base__=_MeasurementsInput, __doc__=_MeasurementsInput.__doc__,
-    **{name: (number(description=_described(name, kind, low, high)), None)
-       for name, (kind, low, high) in MEASUREMENT_FIELDS.items()})
+MeasurementsInput = create_model("MeasurementsInput", __base__=_MeasurementsInput, __doc__=_MeasurementsInput.__doc__,
+                                 **MEASUREMENT_TYPES)
 
 Measurements = create_model(
     "Measurements", __base__=ResponseSchema, __doc__="The caller's measurements, metric (null: not given).",

@@ -1,7 +1,7 @@
 """Profile request and answer shapes."""
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, create_model
 
 from features.body_measurements.schemas import Measurements
 from shared.schemas import (Misdirected, RequestSchema, ResponseSchema, Timestamp, choice, document_ref, email_address,
@@ -13,15 +13,13 @@ PASSWORD_RULES = ("8-256 characters; not one of the ~20,000 most common password
                   "(PASSWORD_LIKE_EMAIL), no control characters or line breaks (INVALID_PASSWORD).")
 
 
-class ProfileFields(RequestSchema):
-    """The profile a shopper fills in (at sign-up or later); null or blank clears a field."""
+# Each profile field's type, also accepted in a sign-up (features/auth/schemas.py).
+PROFILE_TYPES = {"first_name": (text(255), None), "last_name": (text(255), None), "street": (text(255), None),
+                 "city": (text(255), None), "gender": (choice(GENDERS), None),
+                 "birthday": (past_date("In the past, after 1900."), None)}
 
-    first_name: text(255) = None
-    last_name: text(255) = None
-    street: text(255) = None
-    city: text(255) = None
-    gender: choice(GENDERS) = None
-    birthday: past_date("In the past, after 1900.") = None
+ProfileFields = create_model("ProfileFields", __base__=RequestSchema, **PROFILE_TYPES,
+                             __doc__="The profile a shopper fills in (at sign-up or later); null or blank clears a field.")
 
 
 class ProfileUpdate(ProfileFields):

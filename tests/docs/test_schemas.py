@@ -73,3 +73,25 @@ def test_answers_match_their_response_models(client, user):
     User.model_validate(data(client.get(PROFILE, headers=user["headers"])))
     Measurements.model_validate(data(client.get(MEASUREMENTS, headers=user["headers"])))
     AccountExport.model_validate(data(client.get(f"{PROFILE}/export", headers=user["headers"])))
+
+
+@pytest.mark.parametrize("body,code,message", [
+    ({"password": "correct horse 1"}, "MISSING_FIELDS", "Missing required field(s): email"),
+    ({"email": "  ", "password": " "}, "MISSING_FIELDS", "Missing required field(s): email, password"),
+    ({"email": "ada@example.com", "password": "correct horse 1", "body_measurements": "tall"}, "VALIDATION_ERROR",
+     "body_measurements must be an object"),
+    ({"email": "ada@example.com", "password": "correct horse 1", "body_measurements": {"height": "x"}},
+     "VALIDATION_ERROR", "height must be a number"),
+])
+def test_sign_up_refusals(client, body, code, message):
+    refused = error(client.post("/api/create-account", json=body), 400, code)
+    assert refused["message"] == message
+
+
+def test_sign_up_measurements_nested_win_over_top_level_and_other_fields_are_ignored(client):
+    response = client.post("/api/create-account", json={
+        "email": "nested@example.com", "password": "correct horse 1", "height": 150, "weight": 50,
+        "body_measurements": {"height": 170, "unit": "metric"}, "newsletter": True})
+    assert response.status_code == 201
+    stored = response.get_json()["data"]["body_measurements"]
+    assert (stored["height"], stored["weight"]) == (170, 50)
