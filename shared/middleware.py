@@ -57,5 +57,5 @@ def optional_auth(view):
         if token is not None:
             _authenticate(token)
         return view(*args, **kwargs)
-    wrapper.auth = "required"  # the API document says so (features/docs/openapi.py)
+    wrapper.auth = "optional"
     return wrapper

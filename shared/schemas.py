@@ -141,6 +141,26 @@ def email_address(description=None):
                      Field(json_schema_extra={"format": "email", "maxLength": 254}, description=description)]
 
 
+def _url_string(value, name):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be a string", code="INVALID_URL", details={"field": name})
+    return value.strip()
+
+
+def url_text(description=None):
+    """A URL as a trimmed string (INVALID_URL otherwise); its syntax and safety are checked where it is
+    fetched (shared/url_utils.py), which says why a URL is refused."""
+    return Annotated[str | None, _checked(_url_string),
+                     Field(json_schema_extra={"format": "uri"}, description=description)]
+
+
+def flag(description=None):
+    """true or false, nothing else (not 1, not "yes")."""
+    return Annotated[bool, Field(strict=True, description=description)]
+
+
 def secret(description=None, min_length=None, max_length=None):
     """A password, handed to the service unchecked: whatever is wrong with it (even its type) is answered the
     way that service answers a wrong or weak password (401 INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""
@@ -155,10 +175,21 @@ Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T0
 YAML_COMPONENT = "x-yaml-component"
 
 
-def document_ref(name):
-    """A component still written in features/docs/openapi.yaml, until its feature declares it here (the
+def yaml_component(name):
+    """A schema still written in features/docs/openapi.yaml, until its feature declares it as a model (the
     document's builder turns the marker into a $ref: pydantic resolves every $ref it sees among its own)."""
-    return Annotated[Any, WithJsonSchema({YAML_COMPONENT: name})]
+    return {YAML_COMPONENT: name}
+
+
+def unchecked(schema):
+    """A field the service checks itself (its rules depend on other fields or on stored data), documented
+    with schema (a JSON Schema, or a yaml_component)."""
+    return Annotated[Any, WithJsonSchema(schema)]
+
+
+def document_ref(name):
+    """A part of an answer described by an openapi.yaml component."""
+    return unchecked(yaml_component(name))
 
 
 # --- operations: what the API document says about each route ------------------------------------------
@@ -170,7 +201,8 @@ class Answer:
     model: Any
     description: str
     paginated: bool = False
-    media_type: str | None = None  # another content type than the JSON envelope (e.g. text/plain)
+    content: dict | None = None  # OpenAPI content by media type, for answers other than the JSON envelope
+    headers: dict | None = None  # OpenAPI headers the answer carries (besides X-Request-ID)
 
 
 @dataclass(frozen=True)
@@ -193,8 +225,8 @@ class Operation:
 def operation(**declaration):
     """Declares the route's document entry (Operation's fields) and hands the view its parsed input.
 
-    With `body` (a RequestSchema), the view is called with `body=` the parsed JSON object; with `query`, with
-    `query=` the parsed query string. Put it directly above the view function, under the auth decorator, so a
+    With `body` a RequestSchema, the view is called with `body=` the parsed JSON object (a yaml_component is
+    only documented: the view reads the body itself); with `query`, with `query=` the parsed query string. Put it directly above the view function, under the auth decorator, so a
     request without a token is refused before its body is read.
     """
     spec = Operation(**declaration)
@@ -202,7 +234,7 @@ def operation(**declaration):
     def decorate(view):
         @wraps(view)
         def parsed(*args, **kwargs):
-            if spec.body is not None:
+            if isinstance(spec.body, type):
                 kwargs["body"] = spec.body.parse(json_body())
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})

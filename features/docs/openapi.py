@@ -102,7 +102,7 @@ def _operation(rule, view, spec, components):
             content["example"] = spec.example
         operation["requestBody"] = {"required": True, "content": {media_type: content}}
     for model in (spec.body, spec.query):
-        if model is not None:
+        if isinstance(model, type):
             errors["400"] = list(dict.fromkeys([*errors.get("400", []), *_input_codes(model)]))
     operation["responses"] = {str(status): _answer(answer, components) for status, answer in spec.answers.items()}
     if errors:
@@ -126,8 +126,10 @@ def _input_codes(model):
 
 def _answer(answer, components):
     response = {"description": answer.description}
-    if answer.media_type:
-        response["content"] = {answer.media_type: {"schema": {"type": "string"}}}
+    if answer.headers:
+        response["headers"] = dict(answer.headers)
+    if answer.content:
+        response["content"] = answer.content
     elif answer.model is not None:
         response["x-data"] = _schema(answer.model, components)
         if answer.paginated:
@@ -163,6 +165,8 @@ def _query_parameters(model):
 
 def _schema(annotation, components):
     """A $ref to a model's component (added to components with every model it names), or an inline schema."""
+    if isinstance(annotation, dict):  # a JSON Schema already (a yaml_component)
+        return annotation
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         schema = annotation.model_json_schema(ref_template=_COMPONENT, schema_generator=_Schemas)
         components.update(schema.pop("$defs", {}))
