@@ -111,10 +111,11 @@ def number(low=None, high=None, description=None):
                      Field(description=description, json_schema_extra=bounds or None)]
 
 
-def integer(low=None, high=None, description=None):
-    """An integer within [low, high] and the 64-bit SQL range (numeric strings accepted)."""
-    return Annotated[int | None, _checked(lambda v, name: validate_integer(v, name, low, high)),
-                     Field(description=description)]
+def integer(low=None, high=None, description=None, default=None):
+    """An integer within [low, high] and the 64-bit SQL range (numeric strings accepted; blank is default)."""
+    bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
+    return Annotated[int | None, _checked(lambda v, name: validate_integer(v, name, low, high, default=default)),
+                     Field(description=description, json_schema_extra=bounds or None)]
 
 
 def text(max_length=5000, description=None):
@@ -192,6 +193,19 @@ def document_ref(name):
     return unchecked(yaml_component(name))
 
 
+class PageQuery(RequestSchema):
+    """One page of a list. Other query parameters are ignored (a client may add a cache buster)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: integer(1, 100, default=20) = 20
+    offset: integer(0, 10 ** 9, default=0) = 0
+
+    def pagination(self, total):
+        """The answer's `pagination`."""
+        return {"total": total, "limit": self.limit, "offset": self.offset}
+
+
 # --- operations: what the API document says about each route ------------------------------------------
 
 @dataclass(frozen=True)
@@ -216,6 +230,7 @@ class Operation:
     body: Any = None
     query: Any = None
     form: Any = None  # multipart fields, documented only: files are read by shared/request_data.py
+    form_encoding: dict = field(default_factory=dict)  # the multipart parts' content types, by field
     errors: dict = field(default_factory=dict)
     example: Any = None
     path_parameters: dict = field(default_factory=dict)  # name -> (description, example)

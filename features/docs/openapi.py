@@ -52,7 +52,7 @@ def build_document(*, app, settings):
     for path, method, operation in generated_operations(app, components):
         document["paths"].setdefault(path, {})[method] = operation
     document = _with_yaml_refs(document)
-    for response in document["components"]["responses"].values():
+    for response in document["components"].get("responses", {}).values():
         _expand_success(response)
     for path, _method, operation in operations(document):
         _expand_operation(operation, has_path_parameters="{" in path, settings=settings)
@@ -93,14 +93,18 @@ def _operation(rule, view, spec, components):
         parameters += _query_parameters(spec.query)
     if parameters:
         operation["parameters"] = parameters
-    errors = {str(status): list(codes) for status, codes in spec.errors.items()}
-    body = spec.body or spec.form
-    if body is not None:
-        media_type = "application/json" if spec.body is not None else "multipart/form-data"
-        content = {"schema": _schema(body, components)}
+    errors = {str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()}
+    content = {}
+    if spec.form is not None:
+        content["multipart/form-data"] = {"schema": _schema(spec.form, components)}
+        if spec.form_encoding:
+            content["multipart/form-data"]["encoding"] = spec.form_encoding
+    if spec.body is not None:
+        content["application/json"] = {"schema": _schema(spec.body, components)}
         if spec.example is not None:
-            content["example"] = spec.example
-        operation["requestBody"] = {"required": True, "content": {media_type: content}}
+            content["application/json"]["example"] = spec.example
+    if content:
+        operation["requestBody"] = {"required": True, "content": content}
     for model in (spec.body, spec.query):
         if isinstance(model, type):
             errors["400"] = list(dict.fromkeys([*errors.get("400", []), *_input_codes(model)]))
