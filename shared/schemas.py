@@ -19,7 +19,7 @@ from flask import request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from shared.errors import ValidationError
-from shared.request_data import json_body
+from shared.request_data import body_fields, json_body
 from shared.validators import (field_details, field_list, refuse_unknown_fields, validate_choice, validate_email,
                                validate_integer, validate_numeric, validate_past_date, validate_required,
                                validate_text)
@@ -231,6 +231,7 @@ class Operation:
     query: Any = None
     form: Any = None  # multipart fields, documented only: files are read by shared/request_data.py
     form_encoding: dict = field(default_factory=dict)  # the multipart parts' content types, by field
+    form_media_type: str = "multipart/form-data"
     errors: dict = field(default_factory=dict)
     example: Any = None
     path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
@@ -240,17 +241,18 @@ class Operation:
 def operation(**declaration):
     """Declares the route's document entry (Operation's fields) and hands the view its parsed input.
 
-    With `body` a RequestSchema, the view is called with `body=` the parsed JSON object (a yaml_component is
-    only documented: the view reads the body itself); with `query`, with `query=` the parsed query string. Put it directly above the view function, under the auth decorator, so a
-    request without a token is refused before its body is read.
+    With `body` a RequestSchema, the view is called with `body=` the parsed JSON object, or form when the
+    route documents one (a yaml_component is only documented: the view reads the body itself); with
+    `query`, with `query=` the parsed query string. Put it directly above the view function, under the auth
+    decorator, so a request without a token is refused before its body is read.
     """
     spec = Operation(**declaration)
 
     def decorate(view):
         @wraps(view)
         def parsed(*args, **kwargs):
-            if isinstance(spec.body, type):
-                kwargs["body"] = spec.body.parse(json_body())
+            if isinstance(spec.body, type):  # a route that documents a form reads either
+                kwargs["body"] = spec.body.parse(json_body() if spec.form is None else body_fields())
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
             return view(*args, **kwargs)

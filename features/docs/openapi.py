@@ -3,10 +3,12 @@
 Each route's @operation says what is particular to it (summary, body, answers, its own error codes); the
 route itself says its method, path, path parameters, auth (@require_auth / @optional_auth) and rate limit
 (@limit). This module adds what every operation shares (the envelopes, the errors any request can meet, the
-request-id header), so the document describes every response without any feature repeating it.
+request-id header), so the document describes every response without any feature repeating it:
+500 INTERNAL_ERROR and 503 everywhere; 401 with bearerAuth; 400 VALIDATION_ERROR on operations taking any
+input (the database refuses text with NUL characters); 400 BAD_REQUEST / 413 with a body; 400 INVALID_JSON
+and 415 with a JSON body; 404 NOT_FOUND on paths with parameters; 429 with a rate limit.
 
-Routes not declared yet are still described in openapi.yaml, in the same shorthand (its header explains
-it); a route is described by one of the two, never both (tests/docs/test_openapi.py).
+openapi.yaml holds the info, tags, shared headers and the component schemas not yet declared as models.
 """
 import json
 import re
@@ -70,6 +72,7 @@ def operations(document):
 def generated_operations(app, components):
     """(path, method, shorthand operation) of every route declared with @operation; the models they name are
     added to components."""
+    seen = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         view = app.view_functions[rule.endpoint]
         spec = getattr(view, "operation", None)
@@ -77,7 +80,9 @@ def generated_operations(app, components):
             continue
         path = _RULE_ARGUMENT.sub(r"{\2}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield path, method.lower(), _operation(rule, view, spec, components)
+            if (path, method) not in seen:  # a view routed twice (by id and by name) is one operation
+                seen.add((path, method))
+                yield path, method.lower(), _operation(rule, view, spec, components)
 
 
 def _operation(rule, view, spec, components):
@@ -96,9 +101,9 @@ def _operation(rule, view, spec, components):
     errors = {str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()}
     content = {}
     if spec.form is not None:
-        content["multipart/form-data"] = {"schema": _schema(spec.form, components)}
+        content[spec.form_media_type] = {"schema": _schema(spec.form, components)}
         if spec.form_encoding:
-            content["multipart/form-data"]["encoding"] = spec.form_encoding
+            content[spec.form_media_type]["encoding"] = spec.form_encoding
     if spec.body is not None:
         content["application/json"] = {"schema": _schema(spec.body, components)}
         if spec.example is not None:
