@@ -174,6 +174,15 @@ Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T0
 
 
 YAML_COMPONENT = "x-yaml-component"
+# Named schemas the document carries whether or not a route names them (openapi.yaml's components may):
+# name -> JSON Schema, filled by the features' schemas.py modules (document_component).
+COMPONENTS = {}
+
+
+def document_component(name, schema):
+    """Adds a named schema to the document's components; a reference to it (for a field's schema)."""
+    COMPONENTS[name] = schema
+    return yaml_component(name)
 
 
 def yaml_component(name):

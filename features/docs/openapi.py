@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from shared.schemas import YAML_COMPONENT
+from shared.schemas import COMPONENTS, YAML_COMPONENT
 
 SOURCE = Path(__file__).with_name("openapi.yaml")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -51,6 +51,7 @@ def build_document(*, app, settings):
     # The JSON round trip drops YAML's shared aliases, so expanding one operation never touches another.
     document = json.loads(json.dumps(yaml.safe_load(SOURCE.read_text(encoding="utf-8"))))
     components = document["components"]["schemas"]
+    components.update(COMPONENTS)
     for path, method, operation in generated_operations(app, components):
         document["paths"].setdefault(path, {})[method] = operation
     document = _with_yaml_refs(document)

@@ -1,11 +1,12 @@
 """Fit-check and size-recommendation request shapes. Each field is checked by the service: which garment,
 chart and body to use depends on the fields together and on stored data (see service.py)."""
+from features.garments.schemas import CATEGORY_NAME
 from shared.schemas import RequestSchema, unchecked, yaml_component
 
 _GARMENT_FIELDS = {
     "wardrobe_item_id": {"type": "integer", "minimum": 1},
     "url": {"type": "string", "format": "uri", "description": "The product page."},
-    "category": yaml_component("CategoryName"),
+    "category": CATEGORY_NAME,
     "brand": {"type": "string", "maxLength": 100},
     "gender": yaml_component("FitGender"),
     "fit_preference": yaml_component("FitPreference"),

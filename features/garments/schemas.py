@@ -2,7 +2,17 @@
 features that read pages: fitting, wardrobe, try-on)."""
 from pydantic import ConfigDict
 
-from shared.schemas import RequestSchema, ResponseSchema, document_ref, flag, unchecked, url_text
+from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORIES, PLATFORM_CATEGORY
+from shared.schemas import RequestSchema, ResponseSchema, document_component, document_ref, flag, unchecked, url_text
+
+# The garment vocabulary, as the catalogue has it.
+GARMENT_TYPE = document_component("GarmentType", {"enum": list(GARMENT_TYPES)})
+PLATFORM_CATEGORY_NAME = document_component("PlatformCategory", {"enum": list(PLATFORM_CATEGORY)})
+GARMENT_KIND = document_component("GarmentKind", {"enum": [entry.kind for entry in KINDS]})
+CATEGORY_NAME = document_component("CategoryName", {
+    "description": 'A platform category ("dresses") or the garment kind a scrape answers with ("dress"); both name '
+                   'the same platform category. Any case, and display names ("T-Shirts"), are accepted too.',
+    "enum": list(dict.fromkeys([*PLATFORM_CATEGORY, *(entry.kind for entry in PLATFORM_CATEGORIES)]))})
 
 UPSTREAM_CODES = ["UPSTREAM_ERROR", "UPSTREAM_UNREACHABLE", "UPSTREAM_BLOCKED", "TOO_MANY_REDIRECTS"]
 PAGE_READ_ERRORS = {

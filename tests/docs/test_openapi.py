@@ -203,3 +203,12 @@ def test_a_missing_docs_file_is_a_json_404(client):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.get_json()["success"] is False
+
+
+def test_the_documented_garment_vocabulary_is_the_catalogue_s(client):
+    from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORY
+    schemas = _document(client)["components"]["schemas"]
+    assert schemas["GarmentType"]["enum"] == list(GARMENT_TYPES)
+    assert schemas["PlatformCategory"]["enum"] == list(PLATFORM_CATEGORY)
+    assert schemas["GarmentKind"]["enum"] == [entry.kind for entry in KINDS]
+    assert set(PLATFORM_CATEGORY) <= set(schemas["CategoryName"]["enum"])
