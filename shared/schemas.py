@@ -162,6 +162,12 @@ def flag(description=None):
     return Annotated[bool, Field(strict=True, description=description)]
 
 
+def checked(check, schema):
+    """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
+    documented as schema."""
+    return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+
+
 def secret(description=None, min_length=None, max_length=None):
     """A password, handed to the service unchecked: whatever is wrong with it (even its type) is answered the
     way that service answers a wrong or weak password (401 INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""

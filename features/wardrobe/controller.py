@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, g, request
 from features.garments.schemas import PAGE_READ_ERRORS
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
-from features.wardrobe.schemas import (CATEGORY, CATEGORY_INPUT, ITEM, ITEM_FORM, ITEM_FORM_WITH_HTML, ITEM_INPUT,
-                                       ITEM_INPUT_WITH_HTML, SECTION, SECTION_INPUT, CategoriesQuery, CategoryDeleted,
-                                       ItemDeleted, ItemsQuery, SectionDeleted, UrlRequest)
+from features.wardrobe.schemas import (CATEGORY, ITEM, ITEM_FORM, ITEM_FORM_WITH_HTML, ITEM_INPUT,
+                                       ITEM_INPUT_WITH_HTML, SECTION, CategoriesQuery, CategoryDeleted, CategoryInput,
+                                       ItemDeleted, ItemsQuery, SectionDeleted, SectionInput, UrlRequest)
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
@@ -28,10 +28,10 @@ _SECTION_ID = {"section_id": (None, None)}
 _CATEGORY_REF = {"category_ref": ("Your category's id, or a category's name (platform categories such as `dresses` "
                                   "by name only).", "dresses")}
 _URLENCODED = "application/x-www-form-urlencoded"
-_SECTION_BODY = {"body": SECTION_INPUT, "form": SECTION_INPUT, "form_media_type": _URLENCODED,
+_SECTION_BODY = {"body": SectionInput, "form": SectionInput, "form_media_type": _URLENCODED,
                  "example": {"name": "summer_collection", "display_name": "Summer Collection",
                              "description": "My summer wardrobe"}}
-_CATEGORY_BODY = {"body": CATEGORY_INPUT, "form": CATEGORY_INPUT, "form_media_type": _URLENCODED,
+_CATEGORY_BODY = {"body": CategoryInput, "form": CategoryInput, "form_media_type": _URLENCODED,
                   "example": {"name": "casual_shirts", "description": "Casual shirts for every day",
                               "category_section": "upper_body"}}
 _SECTION_WRITE_ERRORS = {400: ["MISSING_FIELDS", "UNKNOWN_FIELDS", "INVALID_SECTION_NAME", "INVALID_URL",
@@ -64,8 +64,8 @@ def get_category_sections():
 @require_auth
 @operation(tag=SECTIONS, operation_id="createSection", summary="Create a section of your own.", **_SECTION_BODY,
            answers={201: Answer(SECTION, "Section created.")}, errors=_SECTION_WRITE_ERRORS)
-def create_category_section():
-    section = service.create_section(db=get_db(), user_id=g.user_id, data=body_fields())
+def create_category_section(body):
+    section = service.create_section(db=get_db(), user_id=g.user_id, data=body)
     return success_response(section, "Category section created", 201)
 
 
@@ -84,8 +84,8 @@ def get_category_section(section_id):
            summary="Change one of your sections; a rename carries over to its categories and items.",
            answers={200: Answer(SECTION, "The updated section.")},
            errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]})
-def update_category_section(section_id):
-    section = service.update_section(db=get_db(), user_id=g.user_id, section_id=section_id, data=body_fields())
+def update_category_section(section_id, body):
+    section = service.update_section(db=get_db(), user_id=g.user_id, section_id=section_id, data=body)
     return success_response(section, "Category section updated")
 
 
@@ -120,8 +120,8 @@ def get_categories(query):
 @operation(tag=CATEGORIES, operation_id="createCategory", **_CATEGORY_BODY,
            summary="Create a category of your own in an existing section.",
            answers={201: Answer(CATEGORY, "Category created.")}, errors=_CATEGORY_WRITE_ERRORS)
-def create_category():
-    category = service.create_category(db=get_db(), user_id=g.user_id, data=body_fields())
+def create_category(body):
+    category = service.create_category(db=get_db(), user_id=g.user_id, data=body)
     return success_response(category, "Category created", 201)
 
 
@@ -141,9 +141,8 @@ def get_category(category_ref):
 @operation(tag=CATEGORIES, operation_id="updateCategory", path_parameters=_CATEGORY_REF, **_CATEGORY_BODY,
            summary="Change one of your categories.", answers={200: Answer(CATEGORY, "The updated category.")},
            errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]})
-def update_category(category_ref):
-    category = service.update_category(db=get_db(), user_id=g.user_id, category_ref=category_ref,
-                                       data=body_fields())
+def update_category(category_ref, body):
+    category = service.update_category(db=get_db(), user_id=g.user_id, category_ref=category_ref, data=body)
     return success_response(category, "Category updated")
 
 
