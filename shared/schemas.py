@@ -56,14 +56,17 @@ class RequestSchema(BaseModel):
     @classmethod
     def parse(cls, data):
         """The validated model of client data (a dict); ValidationError (400) with today's codes otherwise."""
-        for name, refusal in cls.misdirected.items():
-            if name in data:
-                raise ValidationError(refusal.message, code=refusal.code, details={"field": name})
-        if cls.model_config.get("extra") == "forbid":
+        names = _names(cls)
+        if cls.misdirected and not names.misdirected.isdisjoint(data):
+            name = next(name for name in cls.misdirected if name in data)
+            refusal = cls.misdirected[name]
+            raise ValidationError(refusal.message, code=refusal.code, details={"field": name})
+        if names.forbid and not names.accepted.issuperset(data):
             refuse_unknown_fields(data, cls.model_fields, ignored=cls.read_only)
-            if cls.read_only.intersection(data):
-                data = {name: value for name, value in data.items() if name not in cls.read_only}
-        validate_required(data, _required_fields(cls))
+        if not cls.read_only.isdisjoint(data):
+            data = {name: value for name, value in data.items() if name not in cls.read_only}
+        if names.required:
+            validate_required(data, names.required)
         try:
             return cls.model_validate(data)
         except pydantic.ValidationError as error:
@@ -74,9 +77,20 @@ class RequestSchema(BaseModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
+@dataclass(frozen=True)
+class _Names:
+    accepted: frozenset  # declared and read-only fields
+    required: tuple
+    misdirected: frozenset
+    forbid: bool
+
+
 @cache
-def _required_fields(model):
-    return tuple(name for name, info in model.model_fields.items() if info.is_required())
+def _names(model):
+    """A model's field names as parse asks about them, computed once per model."""
+    return _Names(accepted=frozenset(model.model_fields) | model.read_only,
+                  required=tuple(name for name, info in model.model_fields.items() if info.is_required()),
+                  misdirected=frozenset(model.misdirected), forbid=model.model_config.get("extra") == "forbid")
 
 
 def _refusal(error):
