@@ -164,13 +164,22 @@ def _query_parameters(model):
     required = set(schema.get("required", []))
     parameters = []
     for name, field_schema in schema["properties"].items():
-        parameter = {"name": name, "in": "query", "schema": field_schema}
+        parameter = {"name": name, "in": "query", "schema": _without_null(field_schema)}
         if "description" in field_schema:
             parameter["description"] = field_schema.pop("description")
         if name in required:
             parameter["required"] = True
         parameters.append(parameter)
     return parameters
+
+
+def _without_null(schema):
+    """A query parameter's schema without the null a model field allows: a query string cannot carry one
+    (a parameter left out, or sent empty, takes the default)."""
+    branches = [branch for branch in schema.get("anyOf", []) if branch != {"type": "null"}]
+    if len(branches) != 1:
+        return schema
+    return {**{key: value for key, value in schema.items() if key != "anyOf"}, **branches[0]}
 
 
 def _schema(annotation, components):
