@@ -34,6 +34,8 @@ _OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left o
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
 _PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
+_NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
+_NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
@@ -144,6 +146,9 @@ class _Dressing:
         x1, y1 = x0 + width, y0 + height
         region = (x0, y0, x1, y1)
         alpha = warped[..., 3].astype(np.float32) / 255
+        if piece.skin:
+            self._bare_neckline(region, alpha)
+            return
         colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
         if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
             keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
@@ -163,6 +168,27 @@ class _Dressing:
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
+
+    def _bare_neckline(self, region, alpha):
+        """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
+        around it carried over smoothly (the neck above, the chest beside), or their skin colour (from the face)
+        where none is near; hands in front stay."""
+        colour = self.regions.skin_colour
+        x0, y0, x1, y1 = region
+        self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
+        if colour is None:
+            return
+        reach = int(_NECK_SKIN_REACH * self.frame.unit)
+        outer = (max(0, x0 - reach), max(0, y0 - reach), min(self.width, x1 + reach), min(self.height, y1 + reach))
+        inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
+        skin = self._full("skin", outer)
+        photo = self.photo[outer[1]:outer[3], outer[0]:outer[2]].astype(np.float32)
+        near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * self.frame.unit)
+        plain = np.clip(cv2.cvtColor(np.asarray(colour, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255)
+        found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
+        paint = found * near[inner] + (1 - found) * plain
+        share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
+        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     @staticmethod
     def _in_front(piece, garment_type):
@@ -319,11 +345,12 @@ class _Dressing:
         return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
 
     def _full(self, name, region):
-        """The named detection-size mask at full size, cut to the region: person, lightness, or the parts of the
-        person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
+        """The named detection-size mask at full size, cut to the region: person, lightness, skin, or the parts of
+        the person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
         if name not in self._full_masks:
             regions = self.regions
             small = {"lightness": lambda: self._lightness, "person": lambda: regions.person,
+                     "skin": lambda: regions.skin * regions.person,
                      "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
                      "nothing": lambda: np.zeros(regions.shape, np.float32),
                      "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),

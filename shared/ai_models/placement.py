@@ -53,6 +53,7 @@ class Piece:
     to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
     below: tuple | None = None  # (point, direction): beyond the line through point the other way, only on the person
+    skin: bool = False  # the garment's neck opening: where the wearer's skin shows, not the garment
 
 
 def _joined(layer, garment_points, body_points, over_arms=False):
@@ -82,7 +83,10 @@ def place_flat_lay(photo, garment_type, regions):
     scale = _upper_scale(landmarks, regions)
     body_layer, sleeve_layers = photo.body_and_sleeves
     garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale)
-    pieces = [_joined(body_layer, garment_points, body_points)]
+    body = _joined(body_layer, garment_points, body_points)
+    pieces = [body]
+    if photo.neck_opening is not None:
+        pieces.append(Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True))
     if landmarks.sleeves is not None:
         for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
             band = _sleeve_band(profile, side, regions, scale)

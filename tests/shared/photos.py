@@ -121,6 +121,17 @@ SHIRT_COLLAR = [([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235))
                 ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235))]
 
 
+# A tee photographed as shops do: its back neckline is the top of the outline, and through the front's V-neck the
+# inside of the back shows, in the fabric's shade (the V's edge is where the front's light meets it).
+CLOSED_NECK_TEE = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 700), (440, 700), (440, 290),
+                   (490, 350), (570, 300), (480, 140), (390, 110), (350, 118), (300, 121), (250, 118)]
+INSIDE_BACK = [(214, 113), (250, 121), (300, 124), (350, 121), (386, 113), (300, 250)]
+
+
+def v_neck_tee_showing_its_back(colour=(200, 40, 40), inside=(95, 20, 25)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(INSIDE_BACK, inside)])
+
+
 def collared_shirt(colour=(240, 240, 245)):
     return flat_lay(SHIRT, colour, background=(200, 200, 200), details=SHIRT_COLLAR)
 
