@@ -9,6 +9,8 @@ from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.placement import place_flat_lay
+from shared.ai_models.regions import Regions
 from tests.shared import photos
 
 model = LocalImageModel()
@@ -186,6 +188,19 @@ def test_wide_trousers_whose_hems_touch_go_on_the_legs_when_no_type_is_given(hem
     ys, xs = np.nonzero(_painted(result, colour))
     assert detected == "bottom" and len(ys) > 2000
     assert ys.min() > frame.mid_hip[1] - 0.4 * frame.torso_length  # nothing on the chest
+
+
+@pytest.mark.parametrize("hem_gap", [0, 6, -50])
+def test_wide_trouser_legs_are_not_folded_over_themselves(hem_gap):
+    # Wide legs on slim ones: laid edge to edge, the garment's legs are wider apart than the body's. Where the warp
+    # turns the cloth over (its map flips orientation), the print would run in waves and streaks.
+    photo = read_garment_photo(photos.flat_lay(photos.wide_legs(hem_gap), (60, 90, 150)))
+    piece = place_flat_lay(photo, "bottom", Regions(Body(np.asarray(photos.cameraman_image()))))[0]
+    ys, xs = np.nonzero(photo.alpha[::8, ::8] > 0.5)
+    points = np.stack([xs * 8, ys * 8], axis=1).astype(float)
+    at, right, down = (piece.to_body(points + step) for step in ([0, 0], [2, 0], [0, 2]))
+    turned = ((right - at)[:, 0] * (down - at)[:, 1] - (right - at)[:, 1] * (down - at)[:, 0]) <= 0
+    assert turned.mean() < 0.1
 
 
 def test_a_tops_length_comes_from_its_own_proportions_and_never_reaches_the_knees():
