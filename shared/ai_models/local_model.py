@@ -30,7 +30,11 @@ from shared.image_processing import encode_image, load_image
 MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
-_OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+# Body units beside and above a new garment where what is left of the old clothes is filled in: beside a top, and
+# above its neckline and shoulders (an old collar or strap); beside a bottom further (old wide or flared trousers
+# reach well beyond slim new ones) and a little above its waistband (an old high-rise waistband).
+_OLD_CLOTHES_REACH = (0.2, 0.2)
+_OLD_BOTTOMS_REACH = (0.5, 0.12)
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
 _PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
@@ -164,7 +168,7 @@ class _Dressing:
                                      + colour * (shading * (1 - behind))[..., None])
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
-            self._add_zone(region, alpha, upward=garment_type in UPPER_TYPES)
+            self._add_zone(region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH))
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
@@ -410,22 +414,23 @@ class _Dressing:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
-    def _add_zone(self, region, alpha, upward):
-        """Remember the garment, widened sideways (and `upward`: above a top's shoulders and neckline, where the
-        collar or straps of the old top would peek out), as where old clothes must not show beside it."""
+    def _add_zone(self, region, alpha, sideways, upward):
+        """Remember the garment, widened `sideways` and `upward` (body units), as where old clothes must not show
+        beside it."""
         x0, y0, x1, y1 = region
         scale = self.regions.scale
         small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
                            interpolation=cv2.INTER_AREA)
-        reach = max(1, int(_OLD_CLOTHES_REACH * self.frame.unit * scale))
-        rise = min(reach if upward else 0, int(y0 * scale))
-        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        unit = self.frame.unit * scale
+        reach, rise = max(1, int(sideways * unit)), min(int(upward * unit), int(y0 * scale))
+        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=0)
         zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
         if rise:
             zone = cv2.dilate(zone, np.ones((rise + 1, 1), np.uint8), anchor=(0, 0))
-        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale)
-        target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
-        np.maximum(target, zone[:target.shape[0], :target.shape[1]].astype(np.float32), out=target)
+        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale) - reach
+        left = max(0, -sx0)  # the widening may run off the photo's left edge
+        target = self._zones[sy0:sy0 + zone.shape[0], sx0 + left:sx0 + zone.shape[1]]
+        np.maximum(target, zone[:target.shape[0], left:left + target.shape[1]].astype(np.float32), out=target)
 
 
 def _mean_around(colours, known, sigma):
