@@ -5,7 +5,8 @@ leaves nothing behind, and processes starting together migrate in turn (PostgreS
 by that transaction; SQLite: its BEGIN IMMEDIATE). A database built before Alembic, by the numbered .sql
 files and their `schema_migrations` table, is adopted first: walking the revisions that replaced those
 files in order, each one whose file was applied is stamped and each one whose file was not is run, then
-the table is dropped and the later revisions run as for any database.
+the table is dropped and the later revisions run as for any database. Last, in the same transaction, the
+platform sections and categories are brought to the garment catalogue (catalog_rows.py).
 """
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+
+from migrations.catalog_rows import sync_catalog_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent
@@ -46,7 +49,8 @@ def alembic_config(connection=None, directory=MIGRATIONS_DIR):
 
 
 def run_migrations(db, directory=MIGRATIONS_DIR):
-    """Apply every pending revision; returns their ids, oldest first. Safe to run repeatedly and at once."""
+    """Apply every pending revision and bring the platform rows to the catalogue; returns the revisions' ids,
+    oldest first. Safe to run repeatedly and at once."""
     script = ScriptDirectory.from_config(alembic_config(directory=directory))
     with db.transaction_connection() as connection:
         if connection.dialect.name == "postgresql":
@@ -56,6 +60,7 @@ def run_migrations(db, directory=MIGRATIONS_DIR):
         current = MigrationContext.configure(connection).get_current_revision()
         pending = [revision.revision for revision in script.iterate_revisions("heads", current)][::-1]
         command.upgrade(config, "heads")
+        sync_catalog_rows(connection)
     return adopted + pending
 
 

@@ -31,8 +31,10 @@ import bisect
 import re
 import sys
 import threading
+from collections.abc import Iterable
 from re import _constants as sre
 from re import _parser as sre_parse
+from typing import Any
 
 import re2
 
@@ -74,7 +76,7 @@ class UnsupportedPattern(ValueError):
     """A pattern RE2 cannot run and that was given no `max_input` bound (or a bound it does not need)."""
 
 
-def compile_pattern(pattern, flags=0, *, max_input=None):
+def compile_pattern(pattern: str | bytes, flags: int = 0, *, max_input: int | None = None) -> Any:
     """A compiled pattern with re.Pattern's methods; see the module docstring for the engine chosen."""
     try:
         compiled = _Re2Pattern(pattern, flags)
@@ -88,6 +90,11 @@ def compile_pattern(pattern, flags=0, *, max_input=None):
     compiled.owner = sys._getframe(1).f_globals.get("__name__")  # the module that uses it, for the tests' reports
     REGISTERED.append(compiled)
     return compiled
+
+
+def any_word(words: Iterable[str]) -> str:
+    """An alternation matching any of the words as written, longest first (so "sizes" wins over "size")."""
+    return "|".join(escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 class _Guard:

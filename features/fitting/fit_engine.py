@@ -9,9 +9,9 @@ Vocabulary (also the API's):
   tolerance, "too_tight" beyond; below it "loose" up to the loose tolerance, "too_loose" beyond.
   Length zones (height, inner_leg_length, ...) say short/long instead of tight/loose.
 
-Tolerances are the garment's intended ease, in percent of the body measurement and per category
-(leggings have little room either way, coats much room for a smaller body); elastic fibre in the
-fabric (elastane, spandex, lycra) adds room on the tight side of girths.
+Tolerances are the garment's intended ease, in percent of the body measurement, per platform category
+(the catalogue's, shared/garment_catalog.py, which also says each category's garment group); elastic
+fibre in the fabric (elastane, spandex, lycra) adds room on the tight side of girths.
 
 Size scores: each zone's distance from the target point of the size's range (its centre, moved a
 quarter of the range up for a tighter or down for a looser preference) in range widths, with
@@ -22,26 +22,8 @@ by importance for the garment group (bust/chest for tops, waist and hips for bot
 import math
 from dataclasses import dataclass
 
-CATEGORY_GROUPS = {
-    "t_shirts": "tops", "shirts": "tops", "sweaters": "tops", "jackets": "tops", "coats": "tops",
-    "dresses": "dresses",
-    "pants": "bottoms", "jeans": "bottoms", "shorts": "bottoms", "skirts": "bottoms", "leggings": "bottoms",
-    "shoes": "shoes",
-}
-UNSIZED_CATEGORIES = ("bags", "hats", "jewelry", "belts")
-CATEGORIES = (*CATEGORY_GROUPS, *UNSIZED_CATEGORIES)  # the platform categories
+from shared.garment_catalog import PLATFORM_CATEGORY
 
-# (tight, loose) room beyond the size's range, in percent of the body measurement. Outerwear is
-# worn over other clothes, so it has less room on the tight side than its relaxed cut suggests.
-CATEGORY_TOLERANCE_PERCENT = {
-    "leggings": (1.0, 2.0),
-    "jeans": (1.5, 3.0),
-    "pants": (2.0, 4.0), "shorts": (2.0, 4.0), "skirts": (2.0, 4.0),
-    "dresses": (2.0, 4.0), "shirts": (2.0, 5.0),
-    "t_shirts": (3.0, 6.0), "sweaters": (3.0, 7.0),
-    "jackets": (2.0, 6.0), "coats": (2.0, 8.0),
-    "shoes": (1.5, 3.0),
-}
 LENGTH_TOLERANCE_PERCENT = (2.0, 4.0)  # (too short, too long): hems can be shortened, not lengthened
 
 LENGTH_ZONES = frozenset({"height", "arm_length", "inner_leg_length", "waist_to_crotch_front_length",
@@ -102,13 +84,17 @@ ZONE_NAMES = {"breast_circumference": "bust/chest", "under_breast_circumference"
 
 @dataclass(frozen=True)
 class Garment:
-    """What the fit depends on besides the chart: the platform category and the elastic-fibre share."""
-    category: str
+    """What the fit depends on besides the chart: the platform category (a sized one) and the elastic-fibre share."""
+    platform_category: str
     stretch_percent: float = 0.0
 
     @property
     def group(self):
-        return CATEGORY_GROUPS[self.category]
+        return PLATFORM_CATEGORY[self.platform_category].fit_group
+
+    @property
+    def tolerance_percent(self):
+        return PLATFORM_CATEGORY[self.platform_category].tolerance_percent
 
 
 @dataclass(frozen=True)
@@ -116,11 +102,6 @@ class Body:
     """Body measurements in cm by zone; `estimated` names the zones whose value is an estimate."""
     values: dict
     estimated: frozenset = frozenset()
-
-
-def garment_group(category):
-    """tops / dresses / bottoms / shoes, or None for a category without body sizes (bags, hats...)."""
-    return CATEGORY_GROUPS.get(category)
 
 
 def stretch_percent(fabric):
@@ -250,7 +231,7 @@ def _tolerances_cm(zone, value, garment):
     if zone in LENGTH_ZONES:
         tight_percent, loose_percent = LENGTH_TOLERANCE_PERCENT
     else:
-        tight_percent, loose_percent = CATEGORY_TOLERANCE_PERCENT[garment.category]
+        tight_percent, loose_percent = garment.tolerance_percent
         if zone not in FOOT_ZONES:
             tight_percent += STRETCH_TOLERANCE_PER_ELASTIC_PERCENT * min(garment.stretch_percent, MAX_ELASTIC_PERCENT)
     return value * tight_percent / 100, value * loose_percent / 100

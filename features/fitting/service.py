@@ -10,7 +10,7 @@ from features.fitting import fit_engine, size_charts
 from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
 from shared.errors import UnprocessableError, ValidationError
-from shared.garment_utils import platform_category
+from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform_category_named
 from shared.validators import refuse_unknown_fields, validate_choice, validate_integer, validate_text, validate_url
 
 CHECK_FIELDS = ("wardrobe_item_id", "url", "html", "size_chart", "category", "brand", "fabric", "size",
@@ -57,7 +57,7 @@ def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, i
     group = _sized_group(garment)
     notes = []
     body_gender = requested_gender or GENDERS.get(str(user_gender or "").lower())
-    chart_gender = body_gender or _default_gender(garment["category"], notes)
+    chart_gender = body_gender or _default_gender(garment["platform_category"], notes)
     chart = _chart(inline_chart=inline_chart, garment=garment, group=group, gender=chart_gender, size=size,
                    notes=notes)
     zones = fit_engine.chart_zones(chart["sizes"])
@@ -69,7 +69,7 @@ def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, i
             f"Add your body measurements first: this size chart needs {', '.join(fields_needed)}",
             code="MEASUREMENTS_REQUIRED", details={"fields": fields_needed})
     return {
-        "garment": fit_engine.Garment(category=garment["category"],
+        "garment": fit_engine.Garment(platform_category=garment["platform_category"],
                                       stretch_percent=fit_engine.stretch_percent(garment["fabric"])),
         "garment_info": garment, "chart": chart, "gender": chart_gender, "body": body, "zones": zones,
         "fit_preference": fit_preference, "offered": _offered_labels(garment["sizes"], chart), "notes": notes,
@@ -88,27 +88,29 @@ def _garment(*, db, settings, user_id, fields):
         raise ValidationError("html is the product page's HTML and needs its url", code="MISSING_FIELDS",
                               details={"fields": ["url"]})
     garment = {"source": "request", "wardrobe_item_id": None, "url": None, "title": None, "brand": None,
-               "category": None, "fabric": [], "owned_size": None, "sizes": [], "size_chart": None}
+               "platform_category": None, "fabric": [], "owned_size": None, "sizes": [], "size_chart": None}
     if item_id is not None:
         item = wardrobe_service.get_item(db=db, user_id=user_id, item_id=item_id)
         garment.update(source="wardrobe_item", wardrobe_item_id=item_id, title=item.get("title"),
-                       brand=item.get("brand"), category=item.get("category"), fabric=item.get("fabric") or [],
+                       brand=item.get("brand"), platform_category=item.get("category"),
+                       fabric=item.get("fabric") or [],
                        owned_size=item.get("size"))
     elif url:
         url = validate_url(url, "url")
         product = garments_service.get_product(db=db, settings=settings, url=url, html=fields.get("html"))
         garment.update(source="url", url=url, title=product.get("title"), brand=product.get("brand"),
-                       category=platform_category(product.get("category")), fabric=product.get("fabric") or [],
+                       platform_category=platform_category_named(product.get("category")),
+                       fabric=product.get("fabric") or [],
                        sizes=product.get("sizes") or [], size_chart=product.get("size_chart"))
     return {**garment, **overrides}
 
 
 def _garment_overrides(fields):
-    """The category, brand and fabric the client sent, validated before anything is fetched."""
+    """The platform category (`category`), brand and fabric the client sent, validated before anything is fetched."""
     overrides = {}
     if fields.get("category") is not None:
-        category = platform_category(fields["category"]) or fields["category"]  # "dress" names "dresses"
-        overrides["category"] = validate_choice(category, "category", fit_engine.CATEGORIES)
+        named = platform_category_named(fields["category"]) or fields["category"]  # "dress" names "dresses"
+        overrides["platform_category"] = validate_choice(named, "category", tuple(PLATFORM_CATEGORY))
     if fields.get("brand") is not None:
         overrides["brand"] = validate_text(fields["brand"], "brand", max_length=MAX_BRAND_LENGTH) or None
     if fields.get("fabric") is not None:
@@ -117,19 +119,19 @@ def _garment_overrides(fields):
 
 
 def _sized_group(garment):
-    category = garment["category"]
-    if category not in fit_engine.CATEGORIES:
+    platform_category = garment["platform_category"]
+    if platform_category not in PLATFORM_CATEGORY:
         problem = {"wardrobe_item": "The wardrobe item has no platform category; send category",
                    "url": "The product page does not say what kind of garment it is; send category"}.get(
             garment["source"], "Say which garment to fit: send wardrobe_item_id, url, or category")
-        raise ValidationError(f"{problem} (one of: {', '.join(fit_engine.CATEGORIES)})",
+        raise ValidationError(f"{problem} (one of: {', '.join(PLATFORM_CATEGORY)})",
                               code="CATEGORY_REQUIRED",
-                              details={"field": "category", "allowed": list(fit_engine.CATEGORIES)})
-    group = fit_engine.garment_group(category)
+                              details={"field": "category", "allowed": list(PLATFORM_CATEGORY)})
+    group = PLATFORM_CATEGORY[platform_category].fit_group
     if group is None:
-        raise UnprocessableError(f"{category} have no body sizes to fit; fitting covers "
-                                 f"{', '.join(fit_engine.CATEGORY_GROUPS)}", code="CATEGORY_NOT_SIZED",
-                                 details={"category": category, "sized_categories": list(fit_engine.CATEGORY_GROUPS)})
+        raise UnprocessableError(f"{platform_category} have no body sizes to fit; fitting covers "
+                                 f"{', '.join(SIZED_CATEGORIES)}", code="CATEGORY_NOT_SIZED",
+                                 details={"category": platform_category, "sized_categories": list(SIZED_CATEGORIES)})
     return group
 
 
@@ -167,9 +169,9 @@ def _own_chart(raw, *, source, name):
             **size_charts.parse_chart(raw)}
 
 
-def _default_gender(category, notes):
-    gender = "women" if category in WOMEN_CATEGORIES else "men"
-    notes.append(f"Your profile has no gender, so {gender}'s sizes were used for {category}; "
+def _default_gender(platform_category, notes):
+    gender = "women" if platform_category in WOMEN_CATEGORIES else "men"
+    notes.append(f"Your profile has no gender, so {gender}'s sizes were used for {platform_category}; "
                  "send gender=women or gender=men, or set it in your profile.")
     return gender
 
@@ -190,7 +192,7 @@ def _summary(context):
     info, chart, body = context["garment_info"], context["chart"], context["body"]
     return {
         "garment": {"source": info["source"], "wardrobe_item_id": info["wardrobe_item_id"], "url": info["url"],
-                    "title": info["title"], "brand": info["brand"], "category": info["category"],
+                    "title": info["title"], "brand": info["brand"], "category": info["platform_category"],
                     "owned_size": info["owned_size"], "stretch_percent": context["garment"].stretch_percent},
         "chart_source": chart["source"],
         "chart": {"id": chart["id"], "name": chart["name"], "labels": size_charts.labels(chart),

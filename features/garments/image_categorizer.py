@@ -1,4 +1,4 @@
-"""Garment category from a photo, asked of a cheap Gemini text model (only when GEMINI_API_KEY is configured).
+"""A garment's kind from a photo, asked of a cheap Gemini text model (only when GEMINI_API_KEY is configured).
 
 It runs on the process's one GeminiClient (shared/ai_models/gemini_client.py), so it has the image
 model's retries, typed errors (RATE_LIMITED, UPSTREAM_UNAVAILABLE, TIMEOUT, AI_UNAVAILABLE, ...) and
@@ -6,17 +6,18 @@ model discovery: the first model of GEMINI_TEXT_MODEL_NAME this key can use.
 """
 from google.genai import types
 
+from features.garments.categorizer import UNKNOWN_CATEGORY
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import ModelChoice, answer_text
-from shared.garment_utils import CATEGORY_SECTIONS, UNKNOWN_CATEGORY, category_fields
+from shared.garment_catalog import PLATFORM_CATEGORY, product_category_fields
 from shared.image_processing import probe_image
 from shared.text_patterns import compile_pattern
 
 PROMPT = ("You are cataloguing a fashion shop. Which kind of garment or accessory is the main item in this photo? "
           "Answer with exactly one of these words and nothing else: "
-          + ", ".join(CATEGORY_SECTIONS) + ", none.")
+          + ", ".join(PLATFORM_CATEGORY) + ", none.")
 IMAGE_CONFIDENCE = 0.7
-_SECTION_WORDS = {name: compile_pattern(rf"\b{name}\b") for name in CATEGORY_SECTIONS}
+_CATEGORY_WORDS = {name: compile_pattern(rf"\b{name}\b") for name in PLATFORM_CATEGORY}
 
 
 class GarmentImageClassifier:
@@ -47,10 +48,10 @@ class GarmentImageClassifier:
             if error.code not in ("CONTENT_BLOCKED", "NO_IMAGE_RETURNED"):
                 raise
             answer = ""
-        category = next((name for name in CATEGORY_SECTIONS if _SECTION_WORDS[name].search(answer.lower())), None)
-        if category is None:
+        named = next((name for name in PLATFORM_CATEGORY if _CATEGORY_WORDS[name].search(answer.lower())), None)
+        if named is None:
             return {**UNKNOWN_CATEGORY, "model_answer": answer[:200]}
-        fields = category_fields(category)
-        return {**fields, "confidence": IMAGE_CONFIDENCE,
-                "matched": [{"source": "image", "keyword": category, "category": fields["category"]}],
+        kind = PLATFORM_CATEGORY[named].kind
+        return {**product_category_fields(kind), "confidence": IMAGE_CONFIDENCE,
+                "matched": [{"source": "image", "keyword": named, "category": kind}],
                 "model_answer": answer[:200]}

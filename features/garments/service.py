@@ -2,10 +2,10 @@
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from features.garments import model, scraper
+from features.garments import categorizer, model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from features.garments.image_categorizer import GarmentImageClassifier
-from shared import clock, garment_utils, process_pool
+from shared import clock, process_pool
 from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
                            ValidationError)
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -128,8 +128,8 @@ def check_url_allowed(*, settings, url: str) -> None:
 
 def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None) -> dict:
     """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}."""
-    return garment_utils.categorize(title=title, description=description, breadcrumbs=breadcrumbs,
-                                    product_type=product_type)
+    return categorizer.categorize(title=title, description=description, breadcrumbs=breadcrumbs,
+                                  product_type=product_type)
 
 
 def image_classifier(*, settings, gemini):
@@ -150,13 +150,13 @@ def categorize_request(*, classifier, texts, image=None):
         return {**from_text, "source": "text"}
     if classifier is None:
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
-        return {**(from_text or garment_utils.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
+        return {**(from_text or categorizer.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
                 "image_analysis": {"available": False, "note": note}}
     from_image = categorize_image(classifier=classifier, image=image)
     analysis = {"available": True, **from_image}
     if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
         return {**from_text, "source": "text", "image_analysis": analysis}
-    return {**{key: from_image[key] for key in garment_utils.UNKNOWN_CATEGORY}, "source": "image",
+    return {**{key: from_image[key] for key in categorizer.UNKNOWN_CATEGORY}, "source": "image",
             "image_analysis": analysis}
 
 

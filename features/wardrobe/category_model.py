@@ -4,8 +4,8 @@ Sections live in one table (user_id NULL = platform), so their ids never collide
 categories and user categories live in two tables whose ids overlap; that is why clients address
 user categories by id and platform categories by name.
 """
-from shared.garment_utils import platform_category
 from shared import clock
+from shared.garment_catalog import platform_category_named
 
 _LIKE_ESCAPE = "\\"
 SECTION_COLUMNS = ("name", "display_name", "description", "sort_order", "icon_name", "icon_url")
@@ -97,12 +97,12 @@ def platform_categories(db, search=None, section=None):
 def platform_category_by_name(db, name):
     """By its name, display name or garment kind ("dresses", "Dresses", "dress"), ignoring case."""
     return db.execute_query("SELECT * FROM platform_categories WHERE LOWER(name) = LOWER(?)",
-                            (platform_category(name) or name,), fetch_one=True)
+                            (platform_category_named(name) or name,), fetch_one=True)
 
 
 def platform_name_taken(db, name):
     """True when name equals a platform category's name, display name or kind, ignoring case."""
-    if platform_category(name):
+    if platform_category_named(name):
         return True
     return db.execute_query("SELECT 1 AS hit FROM platform_categories WHERE LOWER(name) = LOWER(?) "
                             "OR LOWER(display_name) = LOWER(?)", (name, name), fetch_one=True) is not None

@@ -6,23 +6,11 @@ accepts both, so the same rules apply whichever way the client sends an item.
 import math
 
 from shared.errors import ValidationError
+from shared.garment_catalog import GARMENT_TYPES
 from shared.request_data import parse_json_text
 from shared.text_patterns import compile_pattern
 from shared.validators import (refuse_unknown_fields, validate_choice, validate_integer, validate_numeric, validate_text,
                                validate_url)
-
-GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
-
-# How a garment is worn decides how try-on layers it; platform categories say it most precisely.
-GARMENT_TYPE_BY_PLATFORM_CATEGORY = {
-    "t_shirts": "top", "shirts": "top", "sweaters": "top",
-    "jackets": "outerwear", "coats": "outerwear",
-    "dresses": "one_piece",
-    "pants": "bottom", "jeans": "bottom", "shorts": "bottom", "skirts": "bottom", "leggings": "bottom",
-    "shoes": "shoes",
-    "bags": "accessory", "hats": "accessory", "jewelry": "accessory", "belts": "accessory",
-}
-GARMENT_TYPE_BY_SECTION = {"upper_body": "top", "lower_body": "bottom", "accessoires": "accessory"}
 
 ITEM_TEXT_LIMITS = {
     "title": 500, "brand": 255, "color": 100, "size": 100, "description": 5000,
@@ -154,8 +142,3 @@ def clean_item_fields(data):
     }
     cleaned.update({name: cleaner(data[name]) for name, cleaner in cleaners.items() if name in data})
     return cleaned
-
-
-def derive_garment_type(*, platform_category, section):
-    """top/bottom/one_piece/outerwear/shoes/accessory from the platform category, else the section."""
-    return GARMENT_TYPE_BY_PLATFORM_CATEGORY.get(platform_category) or GARMENT_TYPE_BY_SECTION.get(section)

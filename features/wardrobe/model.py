@@ -2,8 +2,8 @@
 import json
 
 from features.wardrobe.category_model import like_pattern
-from features.wardrobe.fields import derive_garment_type
 from shared import clock
+from shared.garment_catalog import garment_type_of
 
 _SELECT = ("SELECT w.*, c.name AS user_category_name, c.category_section AS user_category_section "
            "FROM wardrobe w LEFT JOIN wardrobe_categories c ON c.id = w.category_id")
@@ -87,7 +87,7 @@ def to_dict(row):
         "platform_category_id": row["platform_category_id"],
         "custom_category_name": row["custom_category_name"],
         "category_section": row["category_section"],
-        "garment_type": row["garment_type"] or derive_garment_type(
+        "garment_type": row["garment_type"] or garment_type_of(
             platform_category=row["category"], section=row["user_category_section"] or row["category_section"]),
         "garment_url": row["garment_url"],
         "is_external": bool(row["is_external"]),

@@ -11,8 +11,7 @@ from flask import current_app
 
 from config import ConfigurationError
 from shared.ai_models.errors import CODES, ImageModelError
-
-GARMENT_TYPES = ("top", "bottom", "one_piece", "outerwear", "shoes", "accessory")
+from shared.garment_catalog import GARMENT_TYPES
 # Where a garment's type came from, in order of precedence: what the client said, what the product
 # page says, the Gemini image categoriser, the garment's outline in its photo.
 TYPE_SOURCES = ("client", "page", "ai", "silhouette")

@@ -4,6 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 from features.fitting import fit_engine as engine
 from features.fitting import size_charts
+from shared.garment_catalog import PLATFORM_CATEGORIES, SIZED_CATEGORIES
 
 LIBRARY = [chart for group in ("tops", "dresses", "bottoms", "shoes") for gender in ("women", "men")
            for brand in (None, "zara", "hm") for chart in size_charts.library_charts(group=group, gender=gender,
@@ -67,7 +68,7 @@ def test_body_at_the_edges_of_a_size_is_regular_and_the_upper_edge_is_between_si
 @pytest.mark.parametrize("chart", LIBRARY, ids=lambda chart: chart["id"])
 def test_body_outside_a_size_is_snug_or_loose_within_the_tolerance_and_too_tight_or_loose_beyond(chart):
     garment = RIGID[chart["group"]]
-    tight_percent, loose_percent = engine.CATEGORY_TOLERANCE_PERCENT[garment.category]
+    tight_percent, loose_percent = garment.tolerance_percent
     for size in chart["sizes"]:
         for zone, (low, high) in size["measurements"].items():
             others = {other: sum(rng) / 2 for other, rng in size["measurements"].items() if other != zone}
@@ -292,10 +293,16 @@ def test_helpful_measurements_name_the_chart_zones_and_what_estimates_them():
     assert engine.helpful_measurements(["neck_circumference"]) == ["neck_circumference"]
 
 
-def test_garment_groups_cover_the_sized_platform_categories():
-    assert engine.garment_group("jeans") == "bottoms" and engine.garment_group("coats") == "tops"
-    assert engine.garment_group("bags") is None
-    assert set(engine.CATEGORY_TOLERANCE_PERCENT) == set(engine.CATEGORY_GROUPS)
+def test_every_sized_platform_category_has_a_group_the_engine_weighs_and_a_tolerance():
+    assert engine.Garment("jeans").group == "bottoms" and engine.Garment("coats").group == "tops"
+    for name in SIZED_CATEGORIES:
+        garment = engine.Garment(name)
+        assert garment.group in engine.ZONE_WEIGHTS
+        tight, loose = garment.tolerance_percent
+        assert 0 < tight <= 10 and 0 < loose <= 10
+    unsized = [entry for entry in PLATFORM_CATEGORIES if entry.platform_category not in SIZED_CATEGORIES]
+    assert {entry.platform_category for entry in unsized} == {"bags", "hats", "jewelry", "belts"}
+    assert all(entry.tolerance_percent is None for entry in unsized)
 
 
 @settings(max_examples=150, deadline=None)

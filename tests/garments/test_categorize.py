@@ -5,7 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from shared.garment_utils import CATEGORY_SECTIONS, categorize
+from features.garments.categorizer import categorize
+from shared.garment_catalog import PLATFORM_CATEGORY
 from tests.fakes import gemini_server
 from tests.fakes.gemini_server import FakeGemini
 from tests.garments.conftest import error, ok
@@ -40,7 +41,7 @@ from tests.garments.conftest import error, ok
 def test_categorize_in_several_languages(texts, kind, wardrobe_category):
     result = categorize(**texts)
     assert (result["category"], result["wardrobe_category"]) == (kind, wardrobe_category)
-    assert result["category_section"] == CATEGORY_SECTIONS[wardrobe_category]
+    assert result["category_section"] == PLATFORM_CATEGORY[wardrobe_category].section
     assert result["matched"] and 0 < result["confidence"] <= 1
 
 

@@ -17,6 +17,7 @@ from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name
 from features.garments.extractors.values import (clean_multiline, clean_text, in_url, large_image_url,
                                                  parse_availability, parse_currency, parse_gtin, parse_identifier,
                                                  unique)
+from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
@@ -58,7 +59,7 @@ PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype"
 # Option definitions ({"attributeId": "size", "values": [{"displayValue": "M", "selectable": true}]},
 # Magento's {"code": "size", "options": [{"label": "M"}]}, WooCommerce's "attribute_pa_size"…).
 SIZE_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
-                              r"(?:sizes?|taille|grosse|größe|groesse|talla|taglia|maat|tamanho|talle)(?:eu|uk|us|int)?$")
+                              rf"(?:{SIZE_WORD})(?:eu|uk|us|int)?$")
 COLOR_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
 OPTION_NAME_KEYS = ("attributeid", "code", "name", "id", "label", "displayname", "title", "key")
 OPTION_VALUE_KEYS = ("values", "options", "items", "choices")

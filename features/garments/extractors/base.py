@@ -8,10 +8,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from features.garments.categorizer import UNKNOWN_CATEGORY, categorize
 from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
                                                           images_beside_heading)
 from features.garments.extractors.values import is_color_name
-from shared.garment_utils import UNKNOWN_CATEGORY, categorize
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
 

@@ -6,8 +6,8 @@
 only when it is a known fibre or material name, so prose around it is ignored.
 """
 
+from features.garments.categorizer import fold_text
 from features.garments.extractors.values import clean_text
-from shared.garment_utils import fold_text
 from shared.text_patterns import IGNORECASE, compile_pattern, escape
 
 # Material names as shops write them (EN, DE, FR, ES, IT, NL, PT), matched as whole words; the longer

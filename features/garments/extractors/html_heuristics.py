@@ -16,10 +16,14 @@ from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
 from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, absolute_url, clean_multiline, clean_text,
                                                  large_image_url, unique)
-from shared.text_patterns import IGNORECASE, compile_pattern, escape
+from shared.garment_catalog import SIZE_WORDS
+from shared.text_patterns import IGNORECASE, any_word, compile_pattern, escape
 
-_SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|"
-                                  r"(?<![a-z])maat|tamanho|talle", IGNORECASE)
+# Class names run words together: "size" counts where a word ends ("emphasizeTitles" is no size list), "maat"
+# where one starts ("formaat"); the other size words anywhere.
+_SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|(?<![a-z])maat|"
+                                  + any_word(word for word in SIZE_WORDS if not word.startswith(("size", "maat"))),
+                                  IGNORECASE)
 _NOT_SIZE_CONTAINER = compile_pattern(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
                                       r"image|img|swatch-?color|colou?r|quantity|qty", IGNORECASE)
 _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")

@@ -13,9 +13,10 @@ from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.schema_org import looks_like_size
 from features.garments.extractors.values import (MAX_PRICE, clean_multiline, clean_text, large_image_url, parse_gtin,
                                                  parse_identifier, plausible_price, unique)
+from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern
 
-_SIZE_OPTION = compile_pattern(r"size|taille|gr(?:ö|oe|o)(?:ss|ß)e|talla|taglia|maat|tamanho|talle", IGNORECASE)
+_SIZE_OPTION = compile_pattern(SIZE_WORD, IGNORECASE)
 _COLOR_OPTION = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|\bcor\b", IGNORECASE)
 _SHOPIFY_MARKERS = compile_pattern(r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics")
 _ACTIVE_CURRENCY = compile_pattern(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s*:\s*\"([A-Z]{3})\"")

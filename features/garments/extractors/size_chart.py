@@ -5,6 +5,7 @@ Sizes may be rows or columns; headers in EN, DE, FR, ES, IT, NL, PT; inches are 
 """
 
 from features.garments.extractors.values import clean_text
+from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 _FIELDS = (
@@ -19,7 +20,7 @@ _FIELDS = (
     ("height", r"height|körpergr|stature|altura|altezza|lengte|hauteur"),
 )
 _FIELD_PATTERNS = tuple((field, compile_pattern(pattern)) for field, pattern in _FIELDS)
-_SIZE_HEADER = compile_pattern(r"^(size|sizes|größe|grösse|groesse|taille|talla|taglia|maat|tamanho|eu|uk|us|fr|it|int)\b",
+_SIZE_HEADER = compile_pattern(rf"^({SIZE_WORD}|eu|uk|us|fr|it|int)\b",
                                IGNORECASE)
 _RANGE = compile_pattern(r"(\d+(?:[.,]\d+)?)\s*(?:[-–—]|to|bis|à|a)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)")
 _INCHES = compile_pattern(r"\binch|\(in\)|″|\"|\bzoll\b|\bpouces?\b|\bpulgadas?\b", IGNORECASE)
