@@ -35,6 +35,24 @@ def astronaut_image():
     return Image.fromarray(data.astronaut())
 
 
+# Long dark hair painted on the astronaut: over the top of her head and falling in two strands past her shoulders.
+LONG_HAIR = [[(150, 120), (175, 40), (225, 15), (275, 40), (300, 120), (280, 120), (270, 70), (180, 70), (172, 120)],
+             [(150, 100), (176, 100), (184, 320), (148, 320)], [(274, 100), (300, 100), (306, 320), (272, 320)]]
+
+
+def long_haired_astronaut():
+    """(The astronaut with long dark hair down over her shoulders, the hair's mask)."""
+    image = np.asarray(astronaut_image()).copy()
+    shape = Image.new("L", image.shape[1::-1], 0)
+    draw = ImageDraw.Draw(shape)
+    for polygon in LONG_HAIR:
+        draw.polygon(polygon, fill=1)
+    hair = np.asarray(shape).astype(bool)
+    strands = np.random.default_rng(0).normal(0, 10, image.shape[:2])[hair][:, None]
+    image[hair] = np.clip(np.array([70, 45, 30]) + strands, 0, 255).astype(np.uint8)
+    return Image.fromarray(image), hair
+
+
 @lru_cache
 def hopper_image():
     with Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:

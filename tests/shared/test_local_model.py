@@ -263,6 +263,19 @@ def test_a_standing_collar_never_rises_into_the_face(person):
         assert (changed > 30).mean() < 0.002
 
 
+def test_long_hair_over_the_shoulders_stays_in_front_of_a_new_top():
+    image, hair = photos.long_haired_astronaut()
+    result = _try_on(photos.encode(image), GarmentInput(photos.t_shirt((200, 40, 40)), "top"))
+    original = np.asarray(image).astype(int)
+    changed = np.abs(result - original).max(axis=2) > 30
+    frame = _frame(image)
+    over_the_top = hair & (np.arange(hair.shape[0])[:, None] > frame.mid_shoulder[1])
+    assert over_the_top.sum() > 2000
+    assert changed[over_the_top].mean() < 0.05  # neither covered by the top nor filled in as old clothes
+    x, y = photos.ASTRONAUT_CHEST
+    assert _painted(result, (200, 40, 40))[y - 20:y + 20, x - 20:x + 20].mean() > 0.8
+
+
 def test_white_stripes_stay_garment_on_the_person():
     result = _try_on(photos.astronaut_png(), GarmentInput(photos.striped_top_on_white(), "top"))
     x, y = photos.ASTRONAUT_CHEST
