@@ -52,7 +52,10 @@ def neck_opening(rgb, alpha, landmarks):
     shoulders = ((left - x0) * scale, (right - x0) * scale)
     span, depth = span * scale, depth * scale
     strength = _edge_strength(picture, box_mask)
-    texture = float(np.median(strength[cv2.erode(box_mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0]))
+    fabric = strength[cv2.erode(box_mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0]
+    if fabric.size == 0:
+        return None
+    texture = float(np.median(fabric))
     found = np.zeros(box_mask.shape, bool)
     for share in _SEED_DEPTHS:
         inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
