@@ -178,10 +178,10 @@ class _Dressing:
         around it carried over smoothly (the neck above, the chest beside), or their skin colour (from the face)
         where none is near; hands in front stay."""
         colour = self.regions.skin_colour
+        if colour is None:
+            return  # no skin to learn from: what shows there is left to the fill of old clothes
         x0, y0, x1, y1 = region
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
-        if colour is None:
-            return
         reach = int(_NECK_SKIN_REACH * self.frame.unit)
         outer = (max(0, x0 - reach), max(0, y0 - reach), min(self.width, x1 + reach), min(self.height, y1 + reach))
         inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
