@@ -113,6 +113,7 @@ def test_every_fact_refers_to_something_the_catalogue_defines():
             assert entry.section in sections and entry.display_name and entry.sort_order
             assert (entry.fit_group is None) == (entry.tolerance_percent is None)
             assert entry.fit_group is None or entry.fit_group in fit_engine.ZONE_WEIGHTS
+            assert entry.chart_gender in fit_engine.ESTIMATE_COEFFICIENTS  # "women" / "men"
     orders = [(entry.section, entry.sort_order) for entry in garment_catalog.PLATFORM_CATEGORIES]
     assert len(set(orders)) == len(orders)
 
@@ -129,6 +130,33 @@ def test_platform_categories_are_named_by_name_display_name_or_kind():
     assert named("dresses") == named("Dresses") == named("dress") == named(" DRESS ") == "dresses"
     assert named("T-Shirts") == named("t-shirt") == named("t shirts") == "t_shirts"
     assert named("jumpsuit") is None and named("poncho") is None and named(7) is None
+
+
+def _enums(node):
+    """Every enum list anywhere in a JSON document."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            yield node["enum"]
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)
+
+
+def test_the_api_document_names_garments_as_the_catalogue_does(client):
+    platform = set(garment_catalog.PLATFORM_CATEGORY)
+    kinds = set(garment_catalog.KIND)
+    vocabularies = {"platform categories": platform, "garment types": set(garment_catalog.GARMENT_TYPES),
+                    "kinds": kinds, "platform categories by name or kind": platform | {
+                        entry.kind for entry in garment_catalog.PLATFORM_CATEGORIES}}
+    found = set()
+    for enum in _enums(client.get("/openapi.json").get_json()):
+        values = set(enum) - {None}
+        if values & (kinds | platform | set(garment_catalog.GARMENT_TYPES)):
+            assert values in vocabularies.values(), sorted(values)
+            found |= {name for name, vocabulary in vocabularies.items() if vocabulary == values}
+    assert found == set(vocabularies)
 
 
 def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, tmp_path):
