@@ -39,6 +39,13 @@ def redact(value: Any) -> Any:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line, built once however many handlers (console, app.log) write it."""
+        line: str | None = record.__dict__.get("_json_line")
+        if line is None:
+            line = record.__dict__["_json_line"] = self._json_line(record)
+        return line
+
+    def _json_line(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
             "level": record.levelname,

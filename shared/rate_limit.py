@@ -22,7 +22,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter, RouteLimit
+from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from config import Settings
@@ -45,10 +45,17 @@ def init_app(app: Flask, settings: Settings) -> None:
 
 
 def limit(setting_name: str, key_func: Callable[[], str] | None = None, scope: str | None = None,
-          exempt_when: Callable[[], bool] | None = None) -> RouteLimit:
-    """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given."""
-    return limiter.limit(lambda: str(getattr(current_app.extensions["settings"], setting_name)),
-                         key_func=key_func, scope=scope, exempt_when=exempt_when)
+          exempt_when: Callable[[], bool] | None = None) -> Callable[[View], View]:
+    """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given (the API
+    document shows the setting's value)."""
+    limited = limiter.limit(lambda: str(getattr(current_app.extensions["settings"], setting_name)),
+                            key_func=key_func, scope=scope, exempt_when=exempt_when)
+
+    def decorate(view: View) -> View:
+        limited_view = cast(View, limited(view))  # the same view, behind the limiter
+        setattr(limited_view, "rate_limit_setting", setting_name)  # noqa: B010  (read by features/docs/openapi.py)
+        return limited_view
+    return decorate
 
 
 _running: dict[str, int] = {}

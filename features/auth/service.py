@@ -1,41 +1,35 @@
 """Sign-up and sign-in."""
-from collections.abc import Mapping
-from typing import Any
-
-from config import Settings
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
+from features.body_measurements.schemas import MeasurementsInput
 from features.users import service as users_service
 from shared.auth import generate_token
-from shared.database import Database, IntegrityError
+from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
-from shared.validators import validate_email, validate_new_password, validate_required
+from shared.validators import validate_new_password
 
 
-def issue_token(settings: Settings, user: Mapping[str, Any]) -> str:
-    token: str = generate_token(settings, user_id=user["userid"], email=user["email"],
+def issue_token(settings, user):
+    return generate_token(settings, user_id=user["userid"], email=user["email"],
                           token_version=user["token_version"])
-    return token
 
 
-def create_account(*, db: Database, settings: Settings,
-                   data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Validate everything first, then store the user and measurements in one transaction."""
-    validate_required(data, ["email", "password"])
-    email = validate_email(data["email"])
-    password = validate_new_password(data["password"], email=email, min_length=settings.PASSWORD_MIN_LENGTH)
-    if "confirm_password" in data and data["confirm_password"] != password:
+def create_account(*, db, settings, data):
+    """Validate everything first (data: a parsed CreateAccountRequest), then store the user and measurements
+    in one transaction."""
+    email = data.email
+    password = validate_new_password(data.password, email=email, min_length=settings.PASSWORD_MIN_LENGTH)
+    given = data.given()
+    if "confirm_password" in given and data.confirm_password != password:
         raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
                               details={"field": "confirm_password"})
-    profile_data = {k: v for k, v in data.items() if k in user_model.PROFILE_FIELDS}
-    profile = users_service.clean_profile(profile_data, partial=False)
-    nested = data.get("body_measurements") or data.get("measurements") or {}
-    if not isinstance(nested, dict):
-        raise ValidationError("body_measurements must be an object", details={"field": "body_measurements"})
-    measurement_data = {**{k: v for k, v in data.items() if k in MEASUREMENT_FIELDS or k == "unit"}, **nested}
-    measurements = measurements_service.clean_measurements(measurement_data)
+    profile = {name: value for name, value in given.items() if name in user_model.PROFILE_FIELDS}
+    nested = next((m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {})
+    measurements_input = MeasurementsInput.model_validate(
+        {**{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"}, **nested})
+    measurements = measurements_service.clean_measurements(measurements_input)  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 
     for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
@@ -47,7 +41,7 @@ def create_account(*, db: Database, settings: Settings,
                 user = user_model.insert(db, userid=userid, email=email, password_hash=password_hash,
                                          profile=profile)
                 if measurements:
-                    measurements_service.save(db=db, user_id=userid, data=measurements)
+                    measurements_service.save(db=db, user_id=userid, measurements=measurements_input)
             break
         except IntegrityError:
             if user_model.get_by_email(db, email):
@@ -57,8 +51,7 @@ def create_account(*, db: Database, settings: Settings,
     return user, measurements_service.get_or_none(db=db, user_id=userid)
 
 
-def login(*, db: Database, settings: Settings, email: object, password: object,
-          client: str | None) -> tuple[dict[str, Any], str]:
+def login(*, db, settings, email, password, client):
     """The user and a fresh token; failures are counted per account and client address (PasswordAttempt)."""
     attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=client)
     try:
