@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh requirements-dev.txt
 status=0
 echo "== ruff check"
-.venv/bin/ruff check . || status=1
+.venv/bin/ruff check --output-format concise . || status=1
 echo "== ruff format --check"
 .venv/bin/ruff format --check . || status=1
 echo "== mypy (strict on the modules pyproject.toml does not list as not yet annotated)"
