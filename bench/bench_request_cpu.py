@@ -10,6 +10,7 @@ checkout (e.g. one made with `git archive <commit> | tar -x -C /tmp/before`) wit
 requests, to compare two versions.
 """
 import argparse
+import contextlib
 import io
 import os
 import secrets
@@ -36,7 +37,15 @@ def main():
                        "RATELIMIT_ENABLED": "false"})
     os.chdir(options.app_dir)
     sys.path[:0] = [str(options.app_dir.resolve()), str(ROOT)]
-    console, sys.stderr = sys.stderr, open(f"{folder}/stderr.log", "w")  # the console log, as under gunicorn
+    with open(f"{folder}/stderr.log", "w") as console_log, contextlib.redirect_stderr(console_log):
+        best = measure(options)  # the console log goes to a file, as under gunicorn
+    print(f"{options.app_dir}: CPU ms per request, best of {options.rounds} rounds of {options.requests}")
+    for label, milliseconds in best.items():
+        print(f"  {label}: {milliseconds:.3f}")
+
+
+def measure(options):
+    """{request: best CPU ms per request}."""
     from werkzeug.test import EnvironBuilder
 
     from app import create_app
@@ -77,10 +86,7 @@ def main():
             for _ in range(options.requests):
                 call()
             best[label] = min(best[label], (time.process_time() - started) / options.requests * 1000)
-    sys.stderr = console
-    print(f"{options.app_dir}: CPU ms per request, best of {options.rounds} rounds of {options.requests}")
-    for label, milliseconds in best.items():
-        print(f"  {label}: {milliseconds:.3f}")
+    return best
 
 
 if __name__ == "__main__":

@@ -159,7 +159,7 @@ class Database:
         values, driver = checked_params(params), conn.connection.driver_connection
         with _errors_mapped():
             cursor = self._turns.run(lambda: driver.execute(sql, values), sql, values)
-        if getattr(self._local, "conn", None) is None and not sql.lstrip()[:6].upper() == "SELECT":
+        if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
             self._turns.released()  # a statement outside a block held the write lock only while it ran
         return cursor
 
