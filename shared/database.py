@@ -150,7 +150,7 @@ class Database:
     def _on_driver(self, sql):
         """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
         SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
-        0.18 ms instead of 0.03; bench/bench_database.py)."""
+        0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
         return self.dialect == "sqlite" and isinstance(sql, str)
 
     def _driver_execute(self, conn, sql, params):
@@ -159,7 +159,7 @@ class Database:
         values, driver = checked_params(params), conn.connection.driver_connection
         with _errors_mapped():
             cursor = self._turns.run(lambda: driver.execute(sql, values), sql, values)
-        if getattr(self._local, "conn", None) is None and not sql.lstrip()[:6].upper() == "SELECT":
+        if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
             self._turns.released()  # a statement outside a block held the write lock only while it ran
         return cursor
 
