@@ -16,6 +16,7 @@ ends a PostgreSQL block; code that catches one inside a block and goes on wraps 
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ class DatabaseUnavailableError(Exception):
     """The database cannot be reached or opened."""
 
 
-# SQLite: connections kept for reuse once released (more are opened while more threads need one).
+# SQLite: connections kept for reuse once released, at least (more are opened while more threads need one).
 SQLITE_IDLE_CONNECTIONS = 16
 # Drivers run in autocommit mode; a connection with this execution option is a block's, and its first
 # statement is preceded by BEGIN (BEGIN IMMEDIATE on SQLite): SQLAlchemy's recipe for SQLite transactions.
@@ -55,6 +56,7 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name  # "sqlite" or "postgresql"
         self._local = threading.local()
+        self._turns = _WRITE_TURNS.get(engine)  # SQLite's write lock, waited for here (None on PostgreSQL)
 
     # --- connections -------------------------------------------------------------------------
     @contextmanager
@@ -113,6 +115,8 @@ class Database:
         Returns a dict (fetch_one), a list of dicts (fetch_all) or the number of rows changed.
         """
         with self._connection() as conn:
+            if self._on_driver(sql):
+                return self._driver_query(conn, sql, params, fetch_one, fetch_all)
             result = self._execute(conn, sql, params)
             if fetch_one:
                 row = result.mappings().first() if result.returns_rows else None
@@ -125,7 +129,11 @@ class Database:
         """Run an INSERT and return the new row's integer id (None for tables without an `id`)."""
         if self.dialect == "sqlite":
             with self._connection() as conn:
-                return self._execute(conn, sql, params).lastrowid
+                cursor = self._driver_execute(conn, sql, params)
+                try:
+                    return cursor.lastrowid
+                finally:
+                    cursor.close()
         row = self.execute_query(sql.rstrip().rstrip(";") + " RETURNING *", params, fetch_one=True)
         return row.get("id") if row else None
 
@@ -138,6 +146,41 @@ class Database:
         if getattr(self._local, "conn", None) is None:
             raise RuntimeError("lock_row() is only meaningful inside db.transaction()")
         return self.execute_query(_lock_statement(table, tuple(where)), tuple(where.values()), fetch_one=True)
+
+    def _on_driver(self, sql):
+        """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
+        SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
+        0.18 ms instead of 0.03; bench/bench_database.py)."""
+        return self.dialect == "sqlite" and isinstance(sql, str)
+
+    def _driver_execute(self, conn, sql, params):
+        """The sqlite3 cursor of one statement on the connection (its block's, if it is in one), run when
+        SQLite's write lock is free; the driver's errors as SQLAlchemy would have raised them, then as ours."""
+        values, driver = checked_params(params), conn.connection.driver_connection
+        with _errors_mapped():
+            cursor = self._turns.run(lambda: driver.execute(sql, values), sql, values)
+        if getattr(self._local, "conn", None) is None and not sql.lstrip()[:6].upper() == "SELECT":
+            self._turns.released()  # a statement outside a block held the write lock only while it ran
+        return cursor
+
+    def _driver_query(self, conn, sql, params, fetch_one, fetch_all):
+        """execute_query's answer for one statement run on the sqlite3 cursor."""
+        cursor = self._driver_execute(conn, sql, params)
+        with _errors_mapped():
+            try:
+                if not (fetch_one or fetch_all):
+                    return cursor.rowcount
+                if cursor.description is None:
+                    return None if fetch_one else []
+                names = [column[0] for column in cursor.description]
+                if fetch_one:
+                    row = cursor.fetchone()
+                    return dict(zip(names, row)) if row is not None else None
+                return [dict(zip(names, row)) for row in cursor.fetchall()]
+            except sqlite3.Error as exc:
+                raise sa_exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+            finally:
+                cursor.close()
 
     def _execute(self, conn, sql, params):
         statement, values = _text(sql) if isinstance(sql, str) else sql, _bound(params)
@@ -178,6 +221,52 @@ class Database:
                     self._local.conn = None
         finally:
             conn.close()
+            if self._turns is not None:
+                self._turns.released()
+
+
+class _WriteTurns:
+    """Waiting for SQLite's write lock without SQLite's sleeps.
+
+    SQLite's own busy handler polls a held lock with sleeps growing to 100 ms, so a writer queued behind a
+    burst of others lost the lock for up to most of a second after it was free. Here connections have no
+    busy timeout: a statement or BEGIN IMMEDIATE that finds the lock held waits until a writer of this
+    process ends (it says so with `released`) or, for writers in other processes, POLL_SECONDS, and tries
+    again, for up to the configured busy timeout; then the error is the one SQLite's handler gave.
+    """
+
+    POLL_SECONDS = 0.005
+
+    def __init__(self, timeout_seconds):
+        self._timeout = timeout_seconds
+        self._condition = threading.Condition()
+        self._generation = 0  # writers ended so far
+
+    def run(self, attempt, sql, params=()):
+        """attempt()'s result once the write lock let it run; sqlite3 errors as SQLAlchemy's DBAPIError."""
+        deadline = None
+        while True:
+            generation = self._generation
+            try:
+                return attempt()
+            except sqlite3.OperationalError as exc:
+                now = time.monotonic()
+                deadline = deadline or now + self._timeout
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY or now >= deadline:
+                    raise sa_exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+            except sqlite3.Error as exc:
+                raise sa_exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+            with self._condition:
+                if self._generation == generation:
+                    self._condition.wait(min(self.POLL_SECONDS, deadline - now))
+
+    def released(self):
+        with self._condition:
+            self._generation += 1
+            self._condition.notify_all()
+
+
+_WRITE_TURNS = weakref.WeakKeyDictionary()  # SQLite engine → its _WriteTurns
 
 
 @contextmanager
@@ -259,25 +348,33 @@ def checked_params(params):
 
 
 # --- engines ---------------------------------------------------------------------------------------
-def sqlite_engine(path, busy_timeout_ms=10000):
-    """A SQLite file with WAL, foreign keys on and a busy timeout; a block starts with BEGIN IMMEDIATE."""
+def sqlite_engine(path, busy_timeout_ms=10000, idle_connections=SQLITE_IDLE_CONNECTIONS):
+    """A SQLite file with WAL, foreign keys on and a busy timeout; a block starts with BEGIN IMMEDIATE.
+
+    `idle_connections`: as many as the process has threads that may each hold one (a connection beyond it is
+    closed when released and opened again by the next thread: four statements and a file open, ~1 ms)."""
     path = str(path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(URL.create("sqlite", database=path), pool_size=SQLITE_IDLE_CONNECTIONS,
-                              max_overflow=-1, connect_args={"timeout": busy_timeout_ms / 1000,
-                                                             "check_same_thread": False})
+    engine = sa.create_engine(URL.create("sqlite", database=path), pool_size=idle_connections,
+                              max_overflow=-1, connect_args={"timeout": 0, "check_same_thread": False})
+    turns = _WRITE_TURNS[engine] = _WriteTurns(busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # autocommit: the driver never opens transactions by itself
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        dbapi_connection.execute("PRAGMA busy_timeout = 0")  # waits for the write lock are _WriteTurns'
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         _use_wal(dbapi_connection, busy_timeout_ms)
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
     # The write lock is taken up front, so a block that reads before it writes never deadlocks on the upgrade.
-    _begin_blocks_with(engine, "BEGIN IMMEDIATE")
+    @event.listens_for(engine, "begin")
+    def begin(conn):
+        if conn.get_execution_options().get(_BLOCK):
+            driver = conn.connection.driver_connection
+            turns.run(lambda: driver.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
+
     return engine
 
 
@@ -344,15 +441,20 @@ def create_engine(settings):
     """The engine chosen by configuration: DATABASE_URL when set, else the DATABASE_PATH file."""
     url = settings.DATABASE_URL.strip()
     if not url:
-        return sqlite_engine(settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS)
+        return sqlite_engine(settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings))
     scheme = url.partition(":")[0].lower()
     if scheme in ("postgresql", "postgres"):
         return postgres_engine("postgresql" + url[len(scheme):], settings.DATABASE_POOL_SIZE,
                                settings.DATABASE_POOL_TIMEOUT_SECONDS)
     if scheme == "sqlite":
-        return sqlite_engine(sqlite_path_from_url(url), settings.DATABASE_BUSY_TIMEOUT_MS)
+        return sqlite_engine(sqlite_path_from_url(url), settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings))
     raise ConfigurationError(f"DATABASE_URL must start with postgresql://, postgres:// or sqlite:///, "
                              f"not {scheme}://")
+
+
+def _sqlite_threads(settings):
+    """Threads of one process that use the database at once: the server's and the try-on workers'."""
+    return max(SQLITE_IDLE_CONNECTIONS, settings.SERVER_THREADS + settings.TRYON_WORKERS)
 
 
 def create_database(settings):

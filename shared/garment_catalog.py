@@ -11,6 +11,7 @@ Names used for what a garment is, here and in every module that reads this one:
 - fit group: the body zones sizing weighs (fit_engine.ZONE_WEIGHTS); None for kinds without body sizes.
 - tolerance: (tight, loose) room beyond a size's range, in percent of the body measurement: the
   garment's intended ease (leggings have little room either way, coats much room for a smaller body).
+- chart gender: whose size charts fit it when the shopper's gender is unknown (women's for dresses).
 
 The database holds the platform sections and categories as rows (items point at them);
 `migrations.run_migrations` brings those rows to this catalogue after the revisions.
@@ -45,6 +46,7 @@ class Kind:
     sort_order: int | None = None  # place among its section's categories
     fit_group: str | None = None
     tolerance_percent: tuple[float, float] | None = None
+    chart_gender: str = "men"
 
 
 # In display order (a section's sort_order is its place here).
@@ -57,9 +59,9 @@ SECTIONS = (
 
 
 def _platform(name: str, display_name: str, section: str, sort_order: int, fit_group: str | None = None,
-              tolerance_percent: tuple[float, float] | None = None) -> dict[str, Any]:
+              tolerance_percent: tuple[float, float] | None = None, chart_gender: str = "men") -> dict[str, Any]:
     return {"platform_category": name, "display_name": display_name, "section": section, "sort_order": sort_order,
-            "fit_group": fit_group, "tolerance_percent": tolerance_percent}
+            "fit_group": fit_group, "tolerance_percent": tolerance_percent, "chart_gender": chart_gender}
 
 
 KINDS = (
@@ -95,7 +97,7 @@ KINDS = (
     Kind("dress", "one_piece",
          "dress, dresses, gown, sundress, kleid, kleider, jurk, jurken",
          "robe, robes, vestido, vestidos, vestito, vestiti, abito",
-         **_platform("dresses", "Dresses", "upper_body", 5, "dresses", (2.0, 4.0))),
+         **_platform("dresses", "Dresses", "upper_body", 5, "dresses", (2.0, 4.0), chart_gender="women")),
     Kind("pants", "bottom",
          "pants, trousers, chinos, chino, joggers, sweatpants, slacks, culottes, cargo pants, hose, hosen, "
          "jogginghose, stoffhose, broek, broeken",
@@ -112,11 +114,11 @@ KINDS = (
     Kind("skirt", "bottom",
          "skirt, skirts, miniskirt, rock, rocke, minirock, rok, rokken",
          "jupe, jupes, falda, faldas, gonna, gonne, saia",
-         **_platform("skirts", "Skirts", "lower_body", 4, "bottoms", (2.0, 4.0))),
+         **_platform("skirts", "Skirts", "lower_body", 4, "bottoms", (2.0, 4.0), chart_gender="women")),
     Kind("leggings", "bottom",
          "leggings, legging, leggins, tights",
          "mallas, fuseaux",
-         **_platform("leggings", "Leggings", "lower_body", 5, "bottoms", (1.0, 2.0))),
+         **_platform("leggings", "Leggings", "lower_body", 5, "bottoms", (1.0, 2.0), chart_gender="women")),
     Kind("shoes", "shoes",
          "shoes, shoe, footwear, sneakers, sneaker, trainers, boots, boot, ankle boots, chelsea boot, sandals, sandal, "
          "heels, pumps, loafers, mules, flats, espadrilles, slippers, clogs, clog, oxfords, brogues, moccasins, "

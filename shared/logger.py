@@ -35,6 +35,13 @@ def redact(value):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record):
+        """The record as one JSON line, built once however many handlers (console, app.log) write it."""
+        line = record.__dict__.get("_json_line")
+        if line is None:
+            line = record._json_line = self._json_line(record)
+        return line
+
+    def _json_line(self, record):
         entry = {
             "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
             "level": record.levelname,

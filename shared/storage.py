@@ -33,7 +33,8 @@ from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
 from shared.url_utils import base_url
 
-_KEY_SEGMENT = compile_pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_KEY_SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}"
+_KEY = compile_pattern(rf"{_KEY_SEGMENT}(?:/{_KEY_SEGMENT})*")  # segments joined by "/": no "", "." or ".."
 _EXPIRES = compile_pattern(r"[0-9]{1,12}")  # a Unix time in ASCII digits; "²" or 5000 digits are no time
 _EXPIRY_ROUNDING_SECONDS = 3600
 _PRESIGNED_URL_MAX_SECONDS = 7 * 24 * 3600  # SigV4's limit
@@ -60,6 +61,8 @@ class Storage:
         self._signing_key = hmac.new(signing_secret.encode(), b"because-future/image-url/v1", hashlib.sha256).digest()
         self.url_ttl = url_ttl
         self.url_prefix = "/" + url_prefix.strip("/")
+        # Within the hour a path keeps one URL (so client caches work): worked out once per (path, host, expiry).
+        self._local_url = functools.lru_cache(maxsize=4096)(self._sign_url)
 
     def key_for(self, file_path):
         """The storage key of "/images/a/b.png", "images/a/b.png" or "a/b.png"; refuses anything else."""
@@ -70,8 +73,7 @@ class Storage:
             if path.startswith(prefix):
                 path = path[len(prefix):]
                 break
-        segments = path.split("/")
-        if not path or not all(_KEY_SEGMENT.match(segment) for segment in segments):
+        if not _KEY.fullmatch(path):
             raise ValidationError("Invalid image path", code="INVALID_IMAGE_PATH", details={"path": file_path[:200]})
         return path
 
@@ -81,10 +83,12 @@ class Storage:
 
     def signed_url(self, file_path, ttl=None):
         """Absolute URL to the image, valid for at least ttl seconds (IMAGE_URL_TTL by default)."""
+        return self._local_url(file_path, base_url(), self.expires_at(ttl))
+
+    def _sign_url(self, file_path, base, expires):
         key = self.key_for(file_path)
-        expires = self.expires_at(ttl)
         # digits and URL-safe base64 need no quoting (urlencode was a third of a 20-item list's time)
-        return f"{base_url()}{self.url_prefix}/{key}?expires={expires}&sig={self._signature(key, expires)}"
+        return f"{base}{self.url_prefix}/{key}?expires={expires}&sig={self._signature(key, expires)}"
 
     def expires_at(self, ttl=None):
         """Unix time a URL made now stops working: ttl (IMAGE_URL_TTL) seconds away, rounded up to the hour."""

@@ -14,7 +14,6 @@ from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform
 from shared.validators import validate_choice, validate_integer, validate_text, validate_url
 
 GENDERS = {"women": "women", "woman": "women", "female": "women", "men": "men", "man": "men", "male": "men"}
-WOMEN_CATEGORIES = ("dresses", "skirts", "leggings")  # without a gender these follow women's charts
 MAX_SIZE_LENGTH = 40
 MAX_BRAND_LENGTH = 100
 
@@ -167,7 +166,7 @@ def _own_chart(raw, *, source, name):
 
 
 def _default_gender(platform_category, notes):
-    gender = "women" if platform_category in WOMEN_CATEGORIES else "men"
+    gender = PLATFORM_CATEGORY[platform_category].chart_gender
     notes.append(f"Your profile has no gender, so {gender}'s sizes were used for {platform_category}; "
                  "send gender=women or gender=men, or set it in your profile.")
     return gender

@@ -1,5 +1,6 @@
 """Sign-up and sign-in as a client sees them."""
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import jwt
@@ -161,3 +162,15 @@ def test_login_with_a_password_that_is_not_a_string_is_refused_like_a_wrong_one(
         response = client.post("/api/login", json={"email": account["email"], "password": password})
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "INVALID_CREDENTIALS"
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(client, app):
+    account = sign_up(client)
+    uid = account["user"]["userid"]
+    expires = int(time.time()) + 2
+    token = _token(app, sub=uid, user_id=uid, exp=expires)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/users/profile", headers=headers).status_code == 200
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    refused = client.get("/api/users/profile", headers=headers)
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "TOKEN_EXPIRED"

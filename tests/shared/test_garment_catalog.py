@@ -45,7 +45,8 @@ client.put("/api/body-measurements", headers=headers, json={"breast_circumferenc
 seen = {"categories": client.get("/api/wardrobe/categories", headers=headers).get_json()["data"],
         "categorized": client.post("/api/garments/categorize", json={"title": "Wool poncho with fringes"}).get_json(),
         "fit": client.post("/api/fitting/check", headers=headers,
-                           json={"size_chart": chart, "category": "poncho", "size": "M"}).get_json()}
+                           json={"size_chart": chart, "category": "poncho", "size": "M"}).get_json(),
+        "document": client.get("/openapi.json").get_json()}
 photo = (io.BytesIO(png_bytes(draw_garment("top"))), "poncho.png")
 seen["item"] = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data",
                            data={"category": "ponchos", "garment_image": photo}).get_json()
@@ -113,6 +114,7 @@ def test_every_fact_refers_to_something_the_catalogue_defines():
             assert entry.section in sections and entry.display_name and entry.sort_order
             assert (entry.fit_group is None) == (entry.tolerance_percent is None)
             assert entry.fit_group is None or entry.fit_group in fit_engine.ZONE_WEIGHTS
+            assert entry.chart_gender in fit_engine.ESTIMATE_COEFFICIENTS  # "women" / "men"
     orders = [(entry.section, entry.sort_order) for entry in garment_catalog.PLATFORM_CATEGORIES]
     assert len(set(orders)) == len(orders)
 
@@ -129,6 +131,33 @@ def test_platform_categories_are_named_by_name_display_name_or_kind():
     assert named("dresses") == named("Dresses") == named("dress") == named(" DRESS ") == "dresses"
     assert named("T-Shirts") == named("t-shirt") == named("t shirts") == "t_shirts"
     assert named("jumpsuit") is None and named("poncho") is None and named(7) is None
+
+
+def _enums(node):
+    """Every enum list anywhere in a JSON document."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            yield node["enum"]
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)
+
+
+def test_the_api_document_names_garments_as_the_catalogue_does(client):
+    platform = set(garment_catalog.PLATFORM_CATEGORY)
+    kinds = set(garment_catalog.KIND)
+    vocabularies = {"platform categories": platform, "garment types": set(garment_catalog.GARMENT_TYPES),
+                    "kinds": kinds, "platform categories by name or kind": platform | {
+                        entry.kind for entry in garment_catalog.PLATFORM_CATEGORIES}}
+    found = set()
+    for enum in _enums(client.get("/openapi.json").get_json()):
+        values = set(enum) - {None}
+        if values & (kinds | platform | set(garment_catalog.GARMENT_TYPES)):
+            assert values in vocabularies.values(), sorted(values)
+            found |= {name for name, vocabulary in vocabularies.items() if vocabulary == values}
+    assert found == set(vocabularies)
 
 
 def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, tmp_path):
@@ -160,6 +189,9 @@ def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, 
     item = seen["item"]["data"]
     assert (item["category"], item["category_section"], item["garment_type"]) == ("ponchos", "upper_body",
                                                                                   "outerwear")
+    enums = [set(enum) for enum in _enums(seen["document"])]
+    assert {"ponchos", "poncho"} <= set().union(*enums)
+    assert all("ponchos" in enum for enum in enums if "t_shirts" in enum)
     assert seen["job"]["status"] == "done", seen["job"]
     assert [(garment["type"], garment["type_source"]) for garment in seen["job"]["garments"]] == [
         ("outerwear", "client")]

@@ -1,6 +1,7 @@
 """Uploads for the AI models: kept byte for byte when already clean, otherwise cleaned (and never a metadata
 block, a sideways photo or a hidden thumbnail stored)."""
 import io
+import zlib
 
 import pytest
 from PIL import Image, ImageCms
@@ -102,3 +103,45 @@ def test_a_cut_out_stays_png_with_its_transparency():
     data = photos.encode(_photo().convert("RGBA"), "PNG", pnginfo=_text("Software", "editor"))
     _, image_format, image = _prepared(data)
     assert image_format == "PNG" and image.mode == "RGBA"
+
+
+def _png_of_rows(width, height, rows, colour_type=2, interlace=0):
+    """A picture-only 8-bit PNG whose IDAT is the given filtered rows (each a filter byte and the pixels)."""
+    def chunk(kind, payload):
+        return (len(payload).to_bytes(4, "big") + kind + payload
+                + zlib.crc32(kind + payload).to_bytes(4, "big"))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, colour_type, 0, 0, interlace))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("image", [_photo(), _photo().convert("L"), _photo().convert("P"), _photo().convert("LA")])
+def test_a_clean_png_of_any_colour_type_is_kept(image):
+    data = photos.encode(image)
+    assert prepare_for_processing(data, max_dimension=2048) == (data, "PNG")
+
+
+def test_an_interlaced_png_is_kept_once_decoded_in_full():
+    # Adam7 passes of a 4×4 picture: 1, 0, 0, 1, 1, 2 and 2 rows of 1, -, -, 1, 2, 2 and 4 pixels
+    rows = b"".join(bytes([0] + [9] * 3 * pixels) for pixels in (1, 1, 2, 2, 2, 4, 4))
+    data = _png_of_rows(4, 4, rows, interlace=1)
+    assert prepare_for_processing(data, max_dimension=2048) == (data, "PNG")
+
+
+@pytest.mark.parametrize("width, height, bad_row", [(4, 4, 2), (1000, 200, 150)])
+def test_a_png_with_a_row_of_an_unknown_filter_type_is_refused(width, height, bad_row):
+    # pixel bytes of 1 (a valid filter type too), so only the row that starts with 7 is wrong
+    rows = b"".join(bytes([7 if row == bad_row else 0]) + bytes([1]) * 3 * width for row in range(height))
+    with pytest.raises(ValidationError) as caught:
+        prepare_for_processing(_png_of_rows(width, height, rows), max_dimension=2048)
+    assert caught.value.code == "INVALID_IMAGE"
+
+
+def test_a_png_with_damaged_pixel_data_is_refused():
+    data = bytearray(photos.encode(_photo()))
+    middle = data.index(b"IDAT") + 4 + 2000
+    data[middle:middle + 64] = bytes(64)  # the deflate stream no longer adds up
+    with pytest.raises(ValidationError) as caught:
+        prepare_for_processing(bytes(data), max_dimension=2048)
+    assert caught.value.code == "INVALID_IMAGE"
+
