@@ -12,7 +12,8 @@ categoriser call). Measures, from the client's side:
   * N jobs: from the first POST to the last job's `finished_at`, ÷ D (1.0 would be perfect
     concurrency), and where the time above D goes: the POSTs (upload validation, re-encoding,
     storage, the job row), waiting for a worker, the pipeline before the model call, the model call
-    beyond D (request encoding, the SDK), and saving the result;
+    beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process used
+    for them (on a shared machine the span moves with everyone's load, the CPU much less);
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
@@ -96,6 +97,11 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def cpu_seconds(self):
+        """CPU time the server process has used so far (user + system; Linux's /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 def run_jobs(server, token, count, files):
     """(finished jobs, POST seconds of each, UTC moment of the first POST)."""
@@ -168,7 +174,9 @@ def main():
         try:
             token = sign_up(server)
             single = [run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"] for _ in range(3)]
+            cpu_before = server.cpu_seconds()
             many, posts, first_post = run_jobs(server, token, args.jobs, files)
+            burst_cpu = server.cpu_seconds() - cpu_before
         finally:
             server.stop()
     d = args.delay
@@ -179,6 +187,7 @@ def main():
     print(f"{args.jobs} jobs: p50(time-D) = {percentile(totals, .5) - d:.3f} s, p95(time-D) = "
           f"{percentile(totals, .95) - d:.3f} s")
     print(f"{args.jobs} jobs: first POST to last finish = {span:.2f} s = {span / d:.2f} x D")
+    print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
 

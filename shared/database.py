@@ -150,7 +150,7 @@ class Database:
     def _on_driver(self, sql):
         """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
         SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
-        0.18 ms instead of 0.03; bench/bench_database.py)."""
+        0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
         return self.dialect == "sqlite" and isinstance(sql, str)
 
     def _driver_execute(self, conn, sql, params):

@@ -11,7 +11,6 @@ and 415 with a JSON body; 404 NOT_FOUND on paths with parameters; 429 with a rat
 openapi.yaml holds the info, tags, shared headers and the component schemas not yet declared as models.
 """
 import json
-import re
 from http import HTTPStatus
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from shared.schemas import COMPONENTS, YAML_COMPONENT
+from shared.text_patterns import compile_pattern
 
 SOURCE = Path(__file__).with_name("openapi.yaml")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -28,7 +28,7 @@ ERROR_SCHEMA = "#/components/schemas/Error"
 TOKEN_CODES = ["AUTHENTICATION_REQUIRED", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED"]
 _HEADER = "#/components/headers/"
 _COMPONENT = "#/components/schemas/{model}"
-_RULE_ARGUMENT = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
+_RULE_ARGUMENT = compile_pattern(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
 _PATH_SCHEMAS = {"int": {"type": "integer"}, "path": {"type": "string"}, "string": {"type": "string"},
                  None: {"type": "string"}}
 
@@ -196,11 +196,15 @@ def _schema(annotation, components):
     return schema
 
 
-def _with_yaml_refs(document):
+def _with_yaml_refs(node):
     """Models' markers for components still written in openapi.yaml, as $refs."""
-    text = json.dumps(document)
-    text = re.sub(rf'\{{"{YAML_COMPONENT}": "(\w+)"\}}', r'{"$ref": "#/components/schemas/\1"}', text)
-    return json.loads(text)
+    if isinstance(node, list):
+        return [_with_yaml_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if YAML_COMPONENT in node:
+        return {"$ref": f"#/components/schemas/{node[YAML_COMPONENT]}"}
+    return {key: _with_yaml_refs(value) for key, value in node.items()}
 
 
 def _camel_case(name):

@@ -1,6 +1,6 @@
 """Product-page request and answer shapes, and the errors reading a page can meet (shared with the
 features that read pages: fitting, wardrobe, try-on)."""
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORIES, PLATFORM_CATEGORY
 from shared.schemas import RequestSchema, ResponseSchema, document_component, document_ref, flag, unchecked, url_text
@@ -67,7 +67,7 @@ class Scraped(ResponseSchema):
 
 class ProductImages(ResponseSchema):
     images: list[str]
-    count: int
+    count: int = Field(ge=0)
     source_url: str
     extractor: str | None
     reason: str | None = None  # only when there is no image

@@ -172,8 +172,8 @@ def get_wardrobe_items(query):
     items, pagination = service.list_items(
         db=get_db(), user_id=g.user_id, limit=query.limit, offset=query.offset, category=query.category,
         category_id=query.category_id, category_section=query.category_section, search=query.search)
-    storage = get_storage()
-    return success_response([_with_image_url(item, storage) for item in items], pagination=pagination)
+    sign = get_storage().url_signer()
+    return success_response([_with_image_url(item, sign) for item in items], pagination=pagination)
 
 
 @bp.post("/items")
@@ -194,7 +194,7 @@ def add_garment():
     item = service.create_item(db=get_db(), storage=storage, settings=current_app.extensions["settings"],
                                user_id=g.user_id, data=fields, html=html, image_data=image_data,
                                image_filename=image_filename)
-    return success_response(_with_image_url(item, storage), "Item added to your wardrobe", 201)
+    return success_response(_with_image_url(item, storage.url_signer()), "Item added to your wardrobe", 201)
 
 
 @bp.get("/items/<int:item_id>")
@@ -203,7 +203,7 @@ def add_garment():
            errors={404: ["ITEM_NOT_FOUND"]})
 def get_wardrobe_item(item_id):
     item = service.get_item(db=get_db(), user_id=g.user_id, item_id=item_id)
-    return success_response(_with_image_url(item, get_storage()))
+    return success_response(_with_image_url(item, get_storage().url_signer()))
 
 
 @bp.put("/items/<int:item_id>")
@@ -222,7 +222,7 @@ def update_wardrobe_item(item_id):
     item = service.update_item(db=get_db(), storage=storage, settings=current_app.extensions["settings"],
                                user_id=g.user_id, item_id=item_id, data=fields, image_data=image_data,
                                image_filename=image_filename)
-    return success_response(_with_image_url(item, storage), "Item updated")
+    return success_response(_with_image_url(item, storage.url_signer()), "Item updated")
 
 
 @bp.delete("/items/<int:item_id>")
@@ -278,6 +278,6 @@ def _uploaded_image():
     return read_upload(upload, IMAGE_FIELD, max_bytes), upload.filename
 
 
-def _with_image_url(item, storage):
-    """The item with an absolute signed image_url next to its image_path."""
-    return {**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
+def _with_image_url(item, sign):
+    """The item with an absolute signed image_url (from storage.url_signer()) next to its image_path."""
+    return {**item, "image_url": sign(item["image_path"]) if item["image_path"] else None}

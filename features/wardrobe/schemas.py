@@ -1,8 +1,9 @@
 """Wardrobe request and answer shapes, as the document shows them. Bodies come as JSON or as forms and
 their fields are still checked by the service (service.py, fields.py), which refuses unknown ones."""
 from functools import partial
+from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from features.wardrobe.fields import SECTION_NAME_MAX_LENGTH, clean_section_name, optional_text
 from shared.schemas import PageQuery, RequestSchema, ResponseSchema, checked, unchecked, yaml_component
@@ -85,16 +86,16 @@ class ItemsQuery(PageQuery):
 class SectionDeleted(ResponseSchema):
     id: int
     name: str
-    deleted: bool
+    deleted: Literal[True]
 
 
 class CategoryDeleted(SectionDeleted):
-    items_uncategorized: int
+    items_uncategorized: int = Field(ge=0)
 
 
 class ItemDeleted(ResponseSchema):
     id: int
-    deleted: bool
+    deleted: Literal[True]
 
 
 class UrlRequest(RequestSchema):

@@ -4,6 +4,7 @@ match the response models the document is generated from."""
 import pytest
 
 from features.body_measurements.schemas import Measurements
+from features.health.schemas import Health
 from features.users.schemas import AccountExport, User
 from tests.envelope import data, error
 
@@ -73,6 +74,7 @@ def test_answers_match_their_response_models(client, user):
     User.model_validate(data(client.get(PROFILE, headers=user["headers"])))
     Measurements.model_validate(data(client.get(MEASUREMENTS, headers=user["headers"])))
     AccountExport.model_validate(data(client.get(f"{PROFILE}/export", headers=user["headers"])))
+    Health.model_validate(data(client.get("/health")))
 
 
 @pytest.mark.parametrize("body,code,message", [
