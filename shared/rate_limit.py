@@ -40,9 +40,16 @@ def init_app(app, settings):
 
 
 def limit(setting_name, key_func=None, scope=None, exempt_when=None):
-    """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given."""
-    return limiter.limit(lambda: getattr(current_app.extensions["settings"], setting_name),
-                         key_func=key_func, scope=scope, exempt_when=exempt_when)
+    """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given (the API
+    document shows the setting's value)."""
+    limited = limiter.limit(lambda: getattr(current_app.extensions["settings"], setting_name),
+                            key_func=key_func, scope=scope, exempt_when=exempt_when)
+
+    def decorate(view):
+        view = limited(view)
+        view.rate_limit_setting = setting_name
+        return view
+    return decorate
 
 
 _running = {}

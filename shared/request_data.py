@@ -6,7 +6,6 @@ from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
-from shared.validators import validate_integer
 
 MAX_JSON_DEPTH = 32
 
@@ -138,10 +137,3 @@ def read_upload(file_storage, field_name, max_bytes):
     if not data:
         raise ValidationError(f"{field_name} is empty", code="EMPTY_FILE", details={"field": field_name})
     return data
-
-
-def pagination_args(default_limit=20, max_limit=100):
-    """(limit, offset) from the query string, validated."""
-    limit = validate_integer(request.args.get("limit"), "limit", 1, max_limit, default=default_limit)
-    offset = validate_integer(request.args.get("offset"), "offset", 0, 10**9, default=0)
-    return limit, offset

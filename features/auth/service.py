@@ -1,13 +1,14 @@
 """Sign-up and sign-in."""
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
+from features.body_measurements.schemas import MeasurementsInput
 from features.users import service as users_service
 from shared.auth import generate_token
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
-from shared.validators import validate_email, validate_new_password, validate_required
+from shared.validators import validate_new_password
 
 
 def issue_token(settings, user):
@@ -16,20 +17,19 @@ def issue_token(settings, user):
 
 
 def create_account(*, db, settings, data):
-    """Validate everything first, then store the user and measurements in one transaction."""
-    validate_required(data, ["email", "password"])
-    email = validate_email(data["email"])
-    password = validate_new_password(data["password"], email=email, min_length=settings.PASSWORD_MIN_LENGTH)
-    if "confirm_password" in data and data["confirm_password"] != password:
+    """Validate everything first (data: a parsed CreateAccountRequest), then store the user and measurements
+    in one transaction."""
+    email = data.email
+    password = validate_new_password(data.password, email=email, min_length=settings.PASSWORD_MIN_LENGTH)
+    given = data.given()
+    if "confirm_password" in given and data.confirm_password != password:
         raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
                               details={"field": "confirm_password"})
-    profile_data = {k: v for k, v in data.items() if k in user_model.PROFILE_FIELDS}
-    profile = users_service.clean_profile(profile_data, partial=False)
-    nested = data.get("body_measurements") or data.get("measurements") or {}
-    if not isinstance(nested, dict):
-        raise ValidationError("body_measurements must be an object", details={"field": "body_measurements"})
-    measurement_data = {**{k: v for k, v in data.items() if k in MEASUREMENT_FIELDS or k == "unit"}, **nested}
-    measurements = measurements_service.clean_measurements(measurement_data)
+    profile = {name: value for name, value in given.items() if name in user_model.PROFILE_FIELDS}
+    nested = next((m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {})
+    measurements_input = MeasurementsInput.model_validate(
+        {**{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"}, **nested})
+    measurements = measurements_service.clean_measurements(measurements_input)  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 
     for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
@@ -41,7 +41,7 @@ def create_account(*, db, settings, data):
                 user = user_model.insert(db, userid=userid, email=email, password_hash=password_hash,
                                          profile=profile)
                 if measurements:
-                    measurements_service.save(db=db, user_id=userid, data=measurements)
+                    measurements_service.save(db=db, user_id=userid, measurements=measurements_input)
             break
         except IntegrityError:
             if user_model.get_by_email(db, email):

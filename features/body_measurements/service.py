@@ -1,25 +1,24 @@
 """Body measurements: validation, unit conversion, partial updates."""
 from features.body_measurements import model
-from features.body_measurements.fields import MEASUREMENT_FIELDS, UNITS, to_metric
+from features.body_measurements.fields import MEASUREMENT_FIELDS, to_metric
 from shared.errors import NotFoundError, ValidationError
-from shared.validators import validate_choice, validate_numeric
 
 
-def clean_measurements(data):
-    """Metric values of the measurement fields present in data (explicit null clears a field).
+def clean_measurements(measurements):
+    """Metric values of the fields a parsed MeasurementsInput carries (an explicit null clears a field).
 
-    Input may be in imperial units (`unit: "imperial"`: inches and pounds); bounds are checked
-    after conversion, so the same realistic ranges apply to both.
+    Input may be in imperial units (`unit: "imperial"`: inches and pounds); bounds are checked after
+    conversion, so the same realistic ranges apply to both.
     """
-    unit = validate_choice(data.get("unit") or "metric", "unit", UNITS)
+    unit = measurements.unit or "metric"
     cleaned = {}
-    for name, (kind, low, high) in MEASUREMENT_FIELDS.items():
-        if name not in data:
+    for name, raw in measurements.given().items():
+        if name not in MEASUREMENT_FIELDS:
             continue
-        raw = validate_numeric(data[name], name)
         if raw is None:
             cleaned[name] = None
             continue
+        kind, low, high = MEASUREMENT_FIELDS[name]
         value = round(to_metric(kind, raw, unit), 2)
         if not low <= value <= high:
             unit_name = "kg" if kind == "mass" else "cm"
@@ -44,9 +43,9 @@ def get_or_none(*, db, user_id):
     return model.to_dict(row) if row else None
 
 
-def save(*, db, user_id, data):
-    """Create or partially update; returns (measurements dict, created?)."""
-    values = clean_measurements(data)
+def save(*, db, user_id, measurements):
+    """Create or partially update from a parsed MeasurementsInput; returns (measurements dict, created?)."""
+    values = clean_measurements(measurements)
     if not values and model.get_by_user(db, user_id) is None:
         raise ValidationError("Send at least one measurement field", code="MISSING_FIELDS",
                               details={"fields": list(MEASUREMENT_FIELDS)})

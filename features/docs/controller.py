@@ -35,11 +35,6 @@ def _content_security_policy():
 CONTENT_SECURITY_POLICY = _content_security_policy()
 
 
-def init_app(app):
-    """Build the document once: it only changes with the code and the settings."""
-    app.extensions["openapi"] = build_document(settings=app.extensions["settings"])
-
-
 @bp.after_request
 def page_security_headers(response):
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -49,6 +44,10 @@ def page_security_headers(response):
 
 @bp.get("/openapi.json")
 def openapi_document():
+    """Built at the first request, once every feature's routes are registered (it only changes with the code
+    and the settings)."""
+    if "openapi" not in current_app.extensions:
+        current_app.extensions["openapi"] = build_document(app=current_app, settings=current_app.extensions["settings"])
     return jsonify(current_app.extensions["openapi"])
 
 

@@ -1,14 +1,25 @@
-"""The OpenAPI document: openapi.yaml with its shorthands expanded (the file's header explains them).
+"""The OpenAPI document, generated from the routes and their declared schemas (shared/schemas.py).
 
-The hand-written file says what is particular to each operation; this module adds what every
-operation shares (the envelopes, the errors any request can meet, the request-id header), so the
-served document describes every response without the file repeating it forty times.
+Each route's @operation says what is particular to it (summary, body, answers, its own error codes); the
+route itself says its method, path, path parameters, auth (@require_auth / @optional_auth) and rate limit
+(@limit). This module adds what every operation shares (the envelopes, the errors any request can meet, the
+request-id header), so the document describes every response without any feature repeating it:
+500 INTERNAL_ERROR and 503 everywhere; 401 with bearerAuth; 400 VALIDATION_ERROR on operations taking any
+input (the database refuses text with NUL characters); 400 BAD_REQUEST / 413 with a body; 400 INVALID_JSON
+and 415 with a JSON body; 404 NOT_FOUND on paths with parameters; 429 with a rate limit.
+
+openapi.yaml holds the info, tags, shared headers and the component schemas not yet declared as models.
 """
 import json
 from http import HTTPStatus
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
+
+from shared.schemas import COMPONENTS, YAML_COMPONENT
+from shared.text_patterns import compile_pattern
 
 SOURCE = Path(__file__).with_name("openapi.yaml")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -16,13 +27,35 @@ ANY_CODE = "*"
 ERROR_SCHEMA = "#/components/schemas/Error"
 TOKEN_CODES = ["AUTHENTICATION_REQUIRED", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED"]
 _HEADER = "#/components/headers/"
+_COMPONENT = "#/components/schemas/{model}"
+_RULE_ARGUMENT = compile_pattern(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
+_PATH_SCHEMAS = {"int": {"type": "integer"}, "path": {"type": "string"}, "string": {"type": "string"},
+                 None: {"type": "string"}}
 
 
-def build_document(*, settings):
+class _Schemas(GenerateJsonSchema):
+    """pydantic's JSON Schema without a title on every property (the name says it) and without null defaults
+    (a field not sent is simply not changed; the schema of a field that may not be null must not show one)."""
+
+    def field_title_should_be_set(self, schema):
+        return False
+
+    def default_schema(self, schema):
+        if schema.get("default", ...) is None:
+            return self.generate_inner(schema["schema"])
+        return super().default_schema(schema)
+
+
+def build_document(*, app, settings):
     """The served document, showing the rate limits configured in settings."""
     # The JSON round trip drops YAML's shared aliases, so expanding one operation never touches another.
     document = json.loads(json.dumps(yaml.safe_load(SOURCE.read_text(encoding="utf-8"))))
-    for response in document["components"]["responses"].values():
+    components = document["components"]["schemas"]
+    components.update(COMPONENTS)
+    for path, method, operation in generated_operations(app, components):
+        document["paths"].setdefault(path, {})[method] = operation
+    document = _with_yaml_refs(document)
+    for response in document["components"].get("responses", {}).values():
         _expand_success(response)
     for path, _method, operation in operations(document):
         _expand_operation(operation, has_path_parameters="{" in path, settings=settings)
@@ -37,6 +70,148 @@ def operations(document):
                 yield path, method, path_item[method]
 
 
+def generated_operations(app, components):
+    """(path, method, shorthand operation) of every route declared with @operation; the models they name are
+    added to components."""
+    seen = set()
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        view = app.view_functions[rule.endpoint]
+        spec = getattr(view, "operation", None)
+        if spec is None:
+            continue
+        path = _RULE_ARGUMENT.sub(r"{\2}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (path, method) not in seen:  # a view routed twice (by id and by name) is one operation
+                seen.add((path, method))
+                yield path, method.lower(), _operation(rule, view, spec, components)
+
+
+def _operation(rule, view, spec, components):
+    operation = {"tags": [spec.tag], "operationId": spec.operation_id or _camel_case(view.__name__),
+                 "summary": spec.summary}
+    if spec.description:
+        operation["description"] = spec.description
+    auth = getattr(view, "auth", None)
+    if auth:
+        operation["security"] = [{"bearerAuth": []}] if auth == "required" else [{}, {"bearerAuth": []}]
+    parameters = [_path_parameter(converter, name, spec) for converter, name in _RULE_ARGUMENT.findall(rule.rule)]
+    if spec.query is not None:
+        parameters += _query_parameters(spec.query)
+    if parameters:
+        operation["parameters"] = parameters
+    errors = {str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()}
+    content = {}
+    if spec.form is not None:
+        content[spec.form_media_type] = {"schema": _schema(spec.form, components)}
+        if spec.form_encoding:
+            content[spec.form_media_type]["encoding"] = spec.form_encoding
+    if spec.body is not None:
+        content["application/json"] = {"schema": _schema(spec.body, components)}
+        if spec.example is not None:
+            content["application/json"]["example"] = spec.example
+    if content:
+        operation["requestBody"] = {"required": True, "content": content}
+    for model in (spec.body, spec.query):
+        if isinstance(model, type):
+            errors["400"] = list(dict.fromkeys([*errors.get("400", []), *_input_codes(model)]))
+    operation["responses"] = {str(status): _answer(answer, components) for status, answer in spec.answers.items()}
+    if errors:
+        operation["x-errors"] = errors
+    limit_setting = getattr(view, "rate_limit_setting", None)
+    if limit_setting:
+        operation["x-rate-limit"] = limit_setting
+    return operation
+
+
+def _input_codes(model):
+    """The 400 codes shared/schemas.py answers for this model's input."""
+    codes = ["VALIDATION_ERROR"]
+    if model.model_config.get("extra") == "forbid":
+        codes.append("UNKNOWN_FIELDS")
+    if any(field.is_required() for field in model.model_fields.values()):
+        codes.append("MISSING_FIELDS")
+    codes += [refusal.code for refusal in model.misdirected.values()]
+    return codes
+
+
+def _answer(answer, components):
+    response = {"description": answer.description}
+    if answer.headers:
+        response["headers"] = dict(answer.headers)
+    if answer.content:
+        response["content"] = answer.content
+    elif answer.model is not None:
+        response["x-data"] = _schema(answer.model, components)
+        if answer.paginated:
+            response["x-paginated"] = True
+    return response
+
+
+def _path_parameter(converter, name, spec):
+    description, example = spec.path_parameters.get(name, (None, None))
+    parameter = {"name": name, "in": "path", "required": True, "schema": dict(_PATH_SCHEMAS[converter or None])}
+    if converter == "int":
+        parameter["schema"]["minimum"] = 1
+    if description:
+        parameter["description"] = description
+    if example is not None:
+        parameter["example"] = example
+    return parameter
+
+
+def _query_parameters(model):
+    schema = model.model_json_schema(ref_template=_COMPONENT, schema_generator=_Schemas)
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, field_schema in schema["properties"].items():
+        parameter = {"name": name, "in": "query", "schema": _without_null(field_schema)}
+        if "description" in field_schema:
+            parameter["description"] = field_schema.pop("description")
+        if name in required:
+            parameter["required"] = True
+        parameters.append(parameter)
+    return parameters
+
+
+def _without_null(schema):
+    """A query parameter's schema without the null a model field allows: a query string cannot carry one
+    (a parameter left out, or sent empty, takes the default)."""
+    branches = [branch for branch in schema.get("anyOf", []) if branch != {"type": "null"}]
+    if len(branches) != 1:
+        return schema
+    return {**{key: value for key, value in schema.items() if key != "anyOf"}, **branches[0]}
+
+
+def _schema(annotation, components):
+    """A $ref to a model's component (added to components with every model it names), or an inline schema."""
+    if isinstance(annotation, dict):  # a JSON Schema already (a yaml_component)
+        return annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        schema = annotation.model_json_schema(ref_template=_COMPONENT, schema_generator=_Schemas)
+        components.update(schema.pop("$defs", {}))
+        components[annotation.__name__] = schema
+        return {"$ref": _COMPONENT.format(model=annotation.__name__)}
+    schema = TypeAdapter(annotation).json_schema(ref_template=_COMPONENT, schema_generator=_Schemas)
+    components.update(schema.pop("$defs", {}))
+    return schema
+
+
+def _with_yaml_refs(node):
+    """Models' markers for components still written in openapi.yaml, as $refs."""
+    if isinstance(node, list):
+        return [_with_yaml_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if YAML_COMPONENT in node:
+        return {"$ref": f"#/components/schemas/{node[YAML_COMPONENT]}"}
+    return {key: _with_yaml_refs(value) for key, value in node.items()}
+
+
+def _camel_case(name):
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def _expand_operation(operation, *, has_path_parameters, settings):
     for response in operation["responses"].values():
         if "$ref" not in response:
@@ -47,8 +222,9 @@ def _expand_operation(operation, *, has_path_parameters, settings):
     limit_setting = operation.pop("x-rate-limit", None)
     if limit_setting:
         errors["429"] = _union(errors.get("429", []), ["RATE_LIMITED"])
-        operation["description"] = (operation.get("description", "") + f"\n\nRate limit: {getattr(settings, limit_setting)} "
-                                    f"(setting {limit_setting}); over it the answer is 429 RATE_LIMITED.").strip()
+        operation["description"] = (operation.get("description", "") + "\n\nRate limit: "
+                                    f"{getattr(settings, limit_setting)} (setting {limit_setting}); over it the "
+                                    "answer is 429 RATE_LIMITED.").strip()
     for status in sorted(errors):
         if status not in operation["responses"]:
             operation["responses"][status] = _error_response(status, errors[status])

@@ -11,19 +11,16 @@ from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
 from shared.errors import UnprocessableError, ValidationError
 from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform_category_named
-from shared.validators import refuse_unknown_fields, validate_choice, validate_integer, validate_text, validate_url
+from shared.validators import validate_choice, validate_integer, validate_text, validate_url
 
-CHECK_FIELDS = ("wardrobe_item_id", "url", "html", "size_chart", "category", "brand", "fabric", "size",
-                "fit_preference", "gender")
-RECOMMENDATION_FIELDS = ("wardrobe_item_id", "url", "brand", "category", "gender", "fit_preference")
 GENDERS = {"women": "women", "woman": "women", "female": "women", "men": "men", "man": "men", "male": "men"}
 MAX_SIZE_LENGTH = 40
 MAX_BRAND_LENGTH = 100
 
 
 def check_fit(*, db, settings, user_id, user_gender, data):
-    """How one size (`size`) fits the caller; without `size`, every size plus the recommendation."""
-    refuse_unknown_fields(data, CHECK_FIELDS)
+    """How one size (`size`) fits the caller; without `size`, every size plus the recommendation (data: the
+    fields of a FitCheckRequest)."""
     size = _size_name(data.get("size"))
     context = _fitting_context(db=db, settings=settings, user_id=user_id, user_gender=user_gender, fields=data,
                                size=size, inline_chart=data.get("size_chart"))
@@ -41,8 +38,8 @@ def check_fit(*, db, settings, user_id, user_gender, data):
 
 
 def recommend_size(*, db, settings, user_id, user_gender, params):
-    """The best size for the caller, ranked alternatives, a confidence and a one-sentence explanation."""
-    refuse_unknown_fields(params, RECOMMENDATION_FIELDS)
+    """The best size for the caller, ranked alternatives, a confidence and a one-sentence explanation (params:
+    the fields of a RecommendationQuery)."""
     context = _fitting_context(db=db, settings=settings, user_id=user_id, user_gender=user_gender, fields=params)
     return {**_summary(context), **_recommendation(context)}
 

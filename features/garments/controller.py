@@ -2,16 +2,19 @@
 from flask import Blueprint, current_app
 
 from features.garments import service
+from features.garments.schemas import (PAGE_READ_ERRORS, CategorizeRequest, ProductImages, ProductPage, Scraped,
+                                       ScrapeRequest)
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
 from shared.middleware import optional_auth
 from shared.rate_limit import at_once_per_client, limit
-from shared.request_data import json_body, json_limit
+from shared.request_data import json_limit
 from shared.response import success_response
-from shared.validators import validate_required
+from shared.schemas import Answer, operation, yaml_component
 
 bp = Blueprint("garments", __name__, url_prefix="/api/garments")
+TAG = "Garments"
 # Each field of an anonymous categorize request is capped to what a real product has.
 TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
 MAX_BREADCRUMBS = 20
@@ -28,14 +31,14 @@ def init_app(app):
 @limit("RATELIMIT_SCRAPE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
-def scrape_product():
-    body = json_body()
-    url, html = _url_and_html(body)
-    refresh = body.get("refresh", False)
-    if not isinstance(refresh, bool):
-        raise ValidationError("refresh must be true or false", details={"field": "refresh"})
-    product, cached = service.load_product(db=get_db(), settings=_settings(), url=url, html=html,
-                                           use_cache=not refresh)
+@operation(tag=TAG, operation_id="scrapeProduct", body=ScrapeRequest,
+           summary="Read a product page (fetched by the server, or the `html` you send) into a normalised garment.",
+           description="Pages the server fetched are cached for GARMENT_CACHE_TTL_HOURS (`refresh` skips the cache).",
+           answers={200: Answer(Scraped, "The product.")}, errors=PAGE_READ_ERRORS)
+def scrape_product(body):
+    _check_html(body.html)
+    product, cached = service.load_product(db=get_db(), settings=_settings(), url=body.url, html=body.html,
+                                           use_cache=not body.refresh)
     return success_response({"product": product, "cached": cached})
 
 
@@ -43,11 +46,20 @@ def scrape_product():
 @limit("RATELIMIT_CATEGORIZE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_image_body_size")
-def categorize_garment():
-    body = json_body()
-    texts = {name: _optional_text(body, name, max_length) for name, max_length in TEXT_LIMITS.items()}
-    texts["breadcrumbs"] = _breadcrumbs(body.get("breadcrumbs"))
-    image = _image(body)
+@operation(tag=TAG, operation_id="categorizeGarment", body=CategorizeRequest,
+           summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
+           answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
+           errors={400: ["MISSING_FIELDS", "VALIDATION_ERROR", "INVALID_URL", "URL_NOT_ALLOWED", "INVALID_BASE64",
+                         "INVALID_IMAGE", "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"],
+                   413: ["FILE_TOO_LARGE", "IMAGE_TOO_LARGE"], 422: ["IMAGE_DOWNLOAD_FAILED"],
+                   429: ["RATE_LIMITED", "TOO_MANY_CONCURRENT_REQUESTS"],
+                   502: ["UPSTREAM_UNAVAILABLE", "UPSTREAM_REJECTED", "BAD_UPSTREAM_RESPONSE", *PAGE_READ_ERRORS[502]],
+                   503: ["AI_UNAVAILABLE"], 504: ["UPSTREAM_TIMEOUT", "TIMEOUT"]})
+def categorize_garment(body):
+    given = body.given()
+    texts = {name: _optional_text(given, name, max_length) for name, max_length in TEXT_LIMITS.items()}
+    texts["breadcrumbs"] = _breadcrumbs(body.breadcrumbs)
+    image = _image(given)
     if not any(texts.values()) and image is None:
         raise ValidationError("Send at least one of title, description, breadcrumbs, product_type or image",
                               code="MISSING_FIELDS", details={"fields": [*TEXT_LIMITS, "breadcrumbs", "image"]})
@@ -61,23 +73,21 @@ def categorize_garment():
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 @optional_auth
-def extract_images():
-    url, html = _url_and_html(json_body())
-    return success_response(service.extract_images(db=get_db(), settings=_settings(), url=url, html=html))
+@operation(tag=TAG, operation_id="extractImages", body=ProductPage,
+           summary="Only the product images of a page, with a `reason` when there are none.",
+           answers={200: Answer(ProductImages, "The images.")}, errors=PAGE_READ_ERRORS)
+def extract_images(body):
+    _check_html(body.html)
+    return success_response(service.extract_images(db=get_db(), settings=_settings(), url=body.url, html=body.html))
 
 
 def _settings():
     return current_app.extensions["settings"]
 
 
-def _url_and_html(body):
-    validate_required(body, ["url"])
-    if not isinstance(body["url"], str):
-        raise ValidationError("url must be a string", code="INVALID_URL", details={"field": "url"})
-    html = body.get("html")
+def _check_html(html):
     if html is not None:
         service.check_client_html(settings=_settings(), html=html)
-    return body["url"].strip(), html
 
 
 def _optional_text(body, name, max_length):

@@ -4,16 +4,31 @@ from flask import Blueprint, current_app, g, request
 from features.tryon import service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
+from features.tryon.schemas import (IMAGE_PART, JOB, TRYON_FORM, TRYON_JSON, JobAccepted, JobDeleted, JobResult,
+                                    JobsQuery)
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
-from shared.request_data import json_body, json_form_field, json_limit, pagination_args, read_upload
+from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
 bp = Blueprint("tryon", __name__, url_prefix="/api")
+
+TAG = "Try-on"
+_JOB_ID = {"job_id": (None, "0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44")}
+_ACCEPTED = {202: Answer(JobAccepted, "Queued; poll the job at `Location`.",
+                         headers={"Location": {"$ref": "#/components/headers/Location"}})}
+_TRYON_ERRORS = {400: ["NO_GARMENT", "NOT_ENOUGH_GARMENTS", "TOO_MANY_GARMENTS", "NO_PERSON_IMAGE", "INVALID_URL",
+                       "URL_NOT_ALLOWED", "VALIDATION_ERROR", "OUT_OF_RANGE", "MISSING_FIELDS", "EMPTY_FILE",
+                       "INVALID_IMAGE", "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"],
+                 413: ["FILE_TOO_LARGE", "HTML_TOO_LARGE"], 429: ["QUEUE_FULL", "TOO_MANY_JOBS", "DAILY_LIMIT_REACHED"],
+                 503: ["STORAGE_UNAVAILABLE", "AI_UNAVAILABLE"], 507: ["INSUFFICIENT_STORAGE"]}
+_TRYON_INPUT = {"form": TRYON_FORM, "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
+                "body": TRYON_JSON, "example": {"item_urls": ["https://shop.example/products/linen-tee"]}}
 
 
 def init_app(app):
@@ -33,6 +48,15 @@ def init_app(app):
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
+@operation(tag=TAG, operation_id="createTryOn", **_TRYON_INPUT, answers=_ACCEPTED, errors=_TRYON_ERRORS,
+           summary="Start a try-on of one garment (answers 202 at once; poll the job).",
+           description="Person: `selfie`, else `person_image`, else the saved avatar. Garment: `garment_image`, else "
+                       "the first of `item_urls`, else `garment_url` (product pages are fetched and read by the "
+                       "worker; send the page as `html` when the shop blocks servers). Per user limit: "
+                       "RATELIMIT_TRYON requests, MAX_JOBS_PER_USER jobs in flight, TRYON_DAILY_LIMIT Gemini try-ons "
+                       "per UTC day (429 DAILY_LIMIT_REACHED with Retry-After until midnight UTC; the local model is "
+                       "not counted). While no AI model can generate (Gemini: none of GEMINI_MODEL_NAME is usable) "
+                       "the answer is 503 AI_UNAVAILABLE with Retry-After at once, and nothing is stored or queued.")
 def create_tryon_job():
     return _accept(multi=False)
 
@@ -41,6 +65,11 @@ def create_tryon_job():
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
+@operation(tag=TAG, operation_id="createMultiTryOn", **_TRYON_INPUT, answers=_ACCEPTED, errors=_TRYON_ERRORS,
+           summary="Start a try-on of two to five garments at once (e.g. a top and trousers).",
+           description="Garments: every `garment_images` / `garment_image` file, then every URL. "
+                       "`options.garments[i]` applies to the i-th garment in that order (its `type` decides how it "
+                       "is layered).")
 def create_multi_tryon_job():
     return _accept(multi=True)
 
@@ -103,6 +132,9 @@ def _urls(item_urls, garment_url):
 
 @bp.get("/job/<job_id>")
 @require_auth
+@operation(tag=TAG, operation_id="getJob", path_parameters=_JOB_ID,
+           summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
+           answers={200: Answer(JOB, "The job.")}, errors={404: ["JOB_NOT_FOUND"]})
 def get_job_status(job_id):
     job = service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)
     return success_response(service.present_job(job, get_storage()))
@@ -110,6 +142,9 @@ def get_job_status(job_id):
 
 @bp.get("/job/<job_id>/result")
 @require_auth
+@operation(tag=TAG, operation_id="getJobResult", path_parameters=_JOB_ID,
+           summary="The result image's URL of a finished job.", answers={200: Answer(JobResult, "The result.")},
+           errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_NOT_FINISHED"], 422: "*"})
 def get_job_result(job_id):
     path = service.get_result_path(db=get_db(), user_id=g.user_id, job_id=job_id)
     return success_response({"job_id": job_id, "result_url": get_storage().signed_url(path)})
@@ -117,17 +152,21 @@ def get_job_result(job_id):
 
 @bp.get("/jobs")
 @require_auth
-def list_jobs():
-    limit_, offset = pagination_args()
-    jobs, total = service.list_jobs(db=get_db(), user_id=g.user_id, status=request.args.get("status") or None,
-                                    limit=limit_, offset=offset)
+@operation(tag=TAG, operation_id="listJobs", query=JobsQuery, summary="The caller's try-ons, newest first.",
+           answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
+           errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]})
+def list_jobs(query):
+    jobs, total = service.list_jobs(db=get_db(), user_id=g.user_id, status=query.status or None, limit=query.limit,
+                                    offset=query.offset)
     storage = get_storage()
-    return success_response([service.present_job(job, storage) for job in jobs],
-                            pagination={"total": total, "limit": limit_, "offset": offset})
+    return success_response([service.present_job(job, storage) for job in jobs], pagination=query.pagination(total))
 
 
 @bp.delete("/job/<job_id>")
 @require_auth
+@operation(tag=TAG, operation_id="deleteJob", path_parameters=_JOB_ID,
+           summary="Cancel a queued job or delete a finished one with its images (not while it is being generated).",
+           answers={200: Answer(JobDeleted, "Deleted.")}, errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_IN_PROGRESS"]})
 def delete_job(job_id):
     return success_response(service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
                             "Try-on deleted")

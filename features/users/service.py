@@ -1,4 +1,4 @@
-"""User profiles: validation of profile fields, updates, password changes."""
+"""User profiles: updates, password changes, account deletion and export (fields are checked by schemas.py)."""
 import secrets
 import string
 
@@ -12,36 +12,11 @@ from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.models import user as user_model
 from shared.rate_limit import PasswordAttempt
-from shared.validators import (field_details, field_list, validate_choice, validate_email, validate_new_password,
-                               validate_past_date, validate_text)
+from shared.validators import validate_new_password
 
-GENDERS = ("male", "female", "other", "prefer-not-to-say")
-_READ_ONLY = {"id", "userid", "user_id", "created_at", "updated_at", "is_active", "has_avatar"}
 _USERID_ALPHABET = string.ascii_lowercase + string.digits
 # Verifying against this when the email is unknown keeps both failure paths equally slow.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
-
-
-def clean_profile(data, *, partial):
-    """Validated profile columns from client data (unknown or forbidden fields are refused)."""
-    unknown = sorted(set(data) - set(user_model.PROFILE_FIELDS) - {"email"} - _READ_ONLY)
-    if "password" in unknown:
-        raise ValidationError("Change the password with POST /api/users/profile/change-password",
-                              code="PASSWORD_NOT_ALLOWED_HERE")
-    if unknown and partial:
-        raise ValidationError(f"Unknown profile field(s): {field_list(unknown)}", code="UNKNOWN_FIELDS",
-                              details=field_details(unknown, allowed=["email", *user_model.PROFILE_FIELDS]))
-    cleaned = {}
-    for name in ("first_name", "last_name", "street", "city"):
-        if name in data:
-            cleaned[name] = validate_text(data[name], name, max_length=255) or None
-    if "gender" in data:
-        cleaned["gender"] = validate_choice(data["gender"], "gender", GENDERS)
-    if "birthday" in data:
-        cleaned["birthday"] = validate_past_date(data["birthday"], "birthday")
-    if "email" in data:
-        cleaned["email"] = validate_email(data["email"])
-    return cleaned
 
 
 def new_userid():
@@ -69,19 +44,20 @@ def get_profile(*, db, user_id):
     return user
 
 
-def update_profile(*, db, settings, user, data, client):
-    """Change profile fields; a new email also needs `current_password`, checked before the address is.
+def update_profile(*, db, settings, user, update, client):
+    """Change the profile fields a parsed ProfileUpdate carries; a new email also needs `current_password`,
+    checked before the address is.
 
     A stolen token alone cannot move the account to another address, and whether an address is taken
     (409 EMAIL_EXISTS) is only told to someone who knows the password, counted like a sign-in.
     """
-    changes = clean_profile({k: v for k, v in data.items() if k != "current_password"}, partial=True)
-    changes.pop("userid", None)
+    changes = update.given()
+    changes.pop("current_password", None)
     if changes.get("email", user["email"]) != user["email"]:
-        if data.get("current_password") in (None, ""):
+        if update.current_password in (None, ""):
             raise ValidationError("Confirm an email change with your current password (current_password)",
                                   code="CURRENT_PASSWORD_REQUIRED", details={"field": "current_password"})
-        confirm_password(db=db, settings=settings, user=user, password=data["current_password"], client=client,
+        confirm_password(db=db, settings=settings, user=user, password=update.current_password, client=client,
                          message="Current password is incorrect")
     try:
         return user_model.update(db, user["userid"], changes)

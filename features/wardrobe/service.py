@@ -14,13 +14,8 @@ from features.wardrobe.fields import (ITEM_TEXT_LIMITS, clean_currency, clean_fa
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.models import user as user_model
-from shared.validators import refuse_unknown_fields, validate_integer, validate_required, validate_text, validate_url
+from shared.validators import validate_integer, validate_required, validate_text, validate_url
 
-_SECTION_TEXT_LIMITS = {"display_name": 255, "description": 1000, "icon_name": 100}
-_SECTION_FIELDS = ("name", *_SECTION_TEXT_LIMITS, "icon_url", "sort_order")
-_CATEGORY_FIELDS = ("name", "description", "category_section")
-_READ_ONLY_FIELDS = ("id", "is_platform", "platform_category_id", "display_name", "sort_order", "created_at",
-                     "updated_at", "categories")
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -35,8 +30,9 @@ def get_section(*, db, user_id, section_id):
 
 
 def create_section(*, db, user_id, data):
-    """A new section of the caller's; its name may not repeat one of theirs or a platform section's."""
-    values = _clean_section(data)
+    """A new section of the caller's (data: a parsed SectionInput); its name may not repeat one of theirs or a
+    platform section's."""
+    values = data.given()
     validate_required(values, ["name"])
     if not values.get("display_name"):  # left out or sent as null: made from the name
         values["display_name"] = values["name"].replace("_", " ").title()
@@ -49,8 +45,9 @@ def create_section(*, db, user_id, data):
 
 
 def update_section(*, db, user_id, section_id, data):
-    """Change one of the caller's sections; a rename carries over to their categories and items in it."""
-    values = _clean_section(data)
+    """Change one of the caller's sections (data: a parsed SectionInput); a rename carries over to their
+    categories and items in it."""
+    values = data.given()
     _refuse_cleared(values, ("name", "display_name"))
     if "sort_order" in values and values["sort_order"] is None:
         del values["sort_order"]
@@ -84,19 +81,6 @@ def _one_change_at_a_time(db, user_id):
     with db.transaction():
         user_model.lock(db, user_id)
         yield
-
-
-def _clean_section(data):
-    refuse_unknown_fields(data, _SECTION_FIELDS, ignored=_READ_ONLY_FIELDS)
-    values = {name: optional_text(data[name], name, limit) for name, limit in _SECTION_TEXT_LIMITS.items()
-              if name in data}
-    if "name" in data:
-        values["name"] = clean_section_name(data["name"], "name")
-    if "icon_url" in data:
-        values["icon_url"] = validate_url(data["icon_url"], "icon_url") if data["icon_url"] else None
-    if "sort_order" in data:
-        values["sort_order"] = validate_integer(data["sort_order"], "sort_order", min_value=0, max_value=100000)
-    return values
 
 
 def _check_section_name_free(db, user_id, name):
@@ -172,8 +156,8 @@ def get_category(*, db, user_id, category_ref):
 
 
 def create_category(*, db, user_id, data):
-    """A new category of the caller's, in an existing section."""
-    values = _clean_category(data)
+    """A new category of the caller's, in an existing section (data: a parsed CategoryInput)."""
+    values = data.given()
     validate_required(values, ["name", "category_section"])
     with _one_change_at_a_time(db, user_id):
         _require_section(db, user_id, values["category_section"])
@@ -183,9 +167,9 @@ def create_category(*, db, user_id, data):
 
 
 def update_category(*, db, user_id, category_ref, data):
-    """Change one of the caller's categories; platform categories are read-only."""
+    """Change one of the caller's categories (data: a parsed CategoryInput); platform categories are read-only."""
     category = _own_category(db, user_id, category_ref)
-    values = _clean_category(data)
+    values = data.given()
     _refuse_cleared(values, ("name", "category_section"))
     with _one_change_at_a_time(db, user_id):
         category = _own_category(db, user_id, category["id"])
@@ -204,18 +188,6 @@ def delete_category(*, db, user_id, category_ref):
     category = _own_category(db, user_id, category_ref)
     uncategorized = category_model.delete_user_category(db, category)
     return {"id": category["id"], "name": category["name"], "deleted": True, "items_uncategorized": uncategorized}
-
-
-def _clean_category(data):
-    refuse_unknown_fields(data, _CATEGORY_FIELDS, ignored=_READ_ONLY_FIELDS)
-    values = {}
-    if "name" in data:
-        values["name"] = optional_text(data["name"], "name", 255)
-    if "description" in data:
-        values["description"] = optional_text(data["description"], "description", 1000)
-    if "category_section" in data:
-        values["category_section"] = clean_section_name(data["category_section"])
-    return values
 
 
 def _check_category_name_free(db, user_id, name):

@@ -13,6 +13,7 @@ import numpy as np
 
 from shared.ai_models import masks
 from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
+from shared.ai_models.neckline import neck_opening
 from shared.ai_models.per_image import remembered_per_image
 from shared.ai_models.silhouette import Outline
 from shared.image_processing import load_image
@@ -43,12 +44,20 @@ class GarmentPhoto:
         return premultiplied(self.rgb, self.alpha)
 
     @cached_property
+    def neck_opening(self):
+        """The back of the flat-lay garment seen through its front neckline (boolean mask), or None (neckline.py)."""
+        return neck_opening(self.rgb, self.alpha, self.outline.upper_landmarks)
+
+    @cached_property
     def body_and_sleeves(self):
-        """The flat-lay layer split into the garment's body and each of its sleeves (none without sleeves)."""
+        """The flat-lay layer split into the garment's body and each of its sleeves (none without sleeves); the
+        back seen through the neckline is in neither: a wearer's neck and skin show there."""
+        opening = self.neck_opening
+        body = self.layer if opening is None else masked(self.layer, ~opening)
         if self.outline.upper_landmarks.sleeves is None:
-            return self.layer, []
+            return body, []
         sleeves = self.outline.sleeve_masks(self.alpha.shape)
-        return masked(self.layer, ~(sleeves[0] | sleeves[1])), [masked(self.layer, sleeve) for sleeve in sleeves]
+        return masked(body, ~(sleeves[0] | sleeves[1])), [masked(self.layer, sleeve) for sleeve in sleeves]
 
     @property
     def detected_type(self):

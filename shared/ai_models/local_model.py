@@ -30,10 +30,16 @@ from shared.image_processing import encode_image, load_image
 MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
-_OLD_CLOTHES_REACH = 0.2  # body units beside a new garment where what is left of the old clothes is filled in
+# Body units beside and above a new garment where what is left of the old clothes is filled in: beside a top, and
+# above its neckline and shoulders (an old collar or strap); beside a bottom further (old wide or flared trousers
+# reach well beyond slim new ones) and a little above its waistband (an old high-rise waistband).
+_OLD_CLOTHES_REACH = (0.2, 0.2)
+_OLD_BOTTOMS_REACH = (0.5, 0.12)
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
 _PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
+_NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
+_NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
             "feet": "down to the feet"}
@@ -144,6 +150,9 @@ class _Dressing:
         x1, y1 = x0 + width, y0 + height
         region = (x0, y0, x1, y1)
         alpha = warped[..., 3].astype(np.float32) / 255
+        if piece.skin:
+            self._bare_neckline(region, alpha)
+            return
         colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
         if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
             keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
@@ -159,10 +168,31 @@ class _Dressing:
                                      + colour * (shading * (1 - behind))[..., None])
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
-            self._add_zone(region, alpha, upward=garment_type in UPPER_TYPES)
+            self._add_zone(region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH))
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
+
+    def _bare_neckline(self, region, alpha):
+        """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
+        around it carried over smoothly (the neck above, the chest beside), or their skin colour (from the face)
+        where none is near; hands in front stay."""
+        colour = self.regions.skin_colour
+        if colour is None:
+            return  # no skin to learn from: what shows there is left to the fill of old clothes
+        x0, y0, x1, y1 = region
+        self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
+        reach = int(_NECK_SKIN_REACH * self.frame.unit)
+        outer = (max(0, x0 - reach), max(0, y0 - reach), min(self.width, x1 + reach), min(self.height, y1 + reach))
+        inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
+        skin = self._full("skin", outer)
+        photo = self.photo[outer[1]:outer[3], outer[0]:outer[2]].astype(np.float32)
+        near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * self.frame.unit)
+        plain = np.clip(cv2.cvtColor(np.asarray(colour, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255)
+        found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
+        paint = found * near[inner] + (1 - found) * plain
+        share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
+        self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     @staticmethod
     def _in_front(piece, garment_type):
@@ -319,11 +349,12 @@ class _Dressing:
         return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
 
     def _full(self, name, region):
-        """The named detection-size mask at full size, cut to the region: person, lightness, or the parts of the
-        person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
+        """The named detection-size mask at full size, cut to the region: person, lightness, skin, or the parts of
+        the person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
         if name not in self._full_masks:
             regions = self.regions
             small = {"lightness": lambda: self._lightness, "person": lambda: regions.person,
+                     "skin": lambda: regions.skin * regions.person,
                      "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
                      "nothing": lambda: np.zeros(regions.shape, np.float32),
                      "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
@@ -383,22 +414,23 @@ class _Dressing:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
-    def _add_zone(self, region, alpha, upward):
-        """Remember the garment, widened sideways (and `upward`: above a top's shoulders and neckline, where the
-        collar or straps of the old top would peek out), as where old clothes must not show beside it."""
+    def _add_zone(self, region, alpha, sideways, upward):
+        """Remember the garment, widened `sideways` and `upward` (body units), as where old clothes must not show
+        beside it."""
         x0, y0, x1, y1 = region
         scale = self.regions.scale
         small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
                            interpolation=cv2.INTER_AREA)
-        reach = max(1, int(_OLD_CLOTHES_REACH * self.frame.unit * scale))
-        rise = min(reach if upward else 0, int(y0 * scale))
-        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        unit = self.frame.unit * scale
+        reach, rise = max(1, int(sideways * unit)), min(int(upward * unit), int(y0 * scale))
+        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=0)
         zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
         if rise:
             zone = cv2.dilate(zone, np.ones((rise + 1, 1), np.uint8), anchor=(0, 0))
-        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale)
-        target = self._zones[sy0:sy0 + zone.shape[0], sx0:sx0 + zone.shape[1]]
-        np.maximum(target, zone[:target.shape[0], :target.shape[1]].astype(np.float32), out=target)
+        sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale) - reach
+        left = max(0, -sx0)  # the widening may run off the photo's left edge
+        target = self._zones[sy0:sy0 + zone.shape[0], sx0 + left:sx0 + zone.shape[1]]
+        np.maximum(target, zone[:target.shape[0], left:left + target.shape[1]].astype(np.float32), out=target)
 
 
 def _mean_around(colours, known, sigma):

@@ -40,6 +40,9 @@ _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
 _MAX_SLEEVE_EASE = 1.5  # a sleeve is at most this many times as wide as the arm
+_LEG_SMOOTHING = 0.02  # a trouser's landmarks are met nearly, not exactly: a leg's edges read off a ragged or\
+# flared outline do not bend the cloth between them into waves
+_LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -53,12 +56,13 @@ class Piece:
     to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
     below: tuple | None = None  # (point, direction): beyond the line through point the other way, only on the person
+    skin: bool = False  # the garment's neck opening: where the wearer's skin shows, not the garment
 
 
-def _joined(layer, garment_points, body_points, over_arms=False):
-    """A piece whose landmarks are joined by a thin-plate spline."""
-    return Piece(layer, ThinPlateSpline(body_points, garment_points), ThinPlateSpline(garment_points, body_points),
-                 over_arms)
+def _joined(layer, garment_points, body_points, over_arms=False, smoothing=0.0):
+    """A piece whose landmarks are joined by a thin-plate spline (`smoothing` > 0: nearly, and smoother)."""
+    return Piece(layer, ThinPlateSpline(body_points, garment_points, smoothing),
+                 ThinPlateSpline(garment_points, body_points, smoothing), over_arms)
 
 
 def required_part(garment_type, frame, body):
@@ -77,12 +81,15 @@ def place_flat_lay(photo, garment_type, regions):
     photo `regions` reads."""
     outline, frame = photo.outline, regions.frame
     if garment_type == "bottom":
-        return [_joined(photo.layer, *_lower_points(outline.lower_landmarks, regions))]
+        return [_joined(photo.layer, *_lower_points(outline.lower_landmarks, regions), smoothing=_LEG_SMOOTHING)]
     landmarks = outline.upper_landmarks
     scale = _upper_scale(landmarks, regions)
     body_layer, sleeve_layers = photo.body_and_sleeves
     garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale)
-    pieces = [_joined(body_layer, garment_points, body_points)]
+    body = _joined(body_layer, garment_points, body_points)
+    pieces = [body]
+    if photo.neck_opening is not None:
+        pieces.append(Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True))
     if landmarks.sleeves is not None:
         for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
             band = _sleeve_band(profile, side, regions, scale)
@@ -251,13 +258,31 @@ def _lower_points(landmarks, regions):
         garment.append(landmarks.crotch[None])
         body.append([on_body(landmarks.crotch[1], landmarks.crotch[0], landmarks.crotch[0],
                              np.array([frame.mid_hip, frame.mid_hip + frame.down]))])
-    for path, edges in zip(paths, landmarks.leg_edges):
-        for row, (left, right) in zip(landmarks.leg_rows, edges):
-            centre_x = (left + right) / 2
-            for x in (left, right):
-                garment.append([[x, row]])
-                body.append([on_body(row, centre_x, x, path)])
+    legs = [[[on_body(row, (left + right) / 2, x, path) for x in (left, right)]
+             for row, (left, right) in zip(landmarks.leg_rows, edges)] for path, edges in zip(paths, landmarks.leg_edges)]
+    if len(legs) == 2:
+        legs = _apart(np.array(legs, np.float32), frame)
+    for edges, points in zip(landmarks.leg_edges, legs):
+        for row, (left, right), pair in zip(landmarks.leg_rows, edges, points):
+            garment.append([[left, row], [right, row]])
+            body.append(pair)
     return np.vstack(garment).astype(np.float32), np.vstack(body).astype(np.float32)
+
+
+def _apart(legs, frame):
+    """The two legs' edge points ([leg][row][left, right edge] on the body), each leg's inner edge kept on its own
+    side of the line between the legs: legs closer together than a garment's legs are wide (a walking pose, wide
+    trousers on slim legs) would otherwise cross, and the warp would fold the cloth over itself."""
+    across = frame.across
+    for row in range(legs.shape[1]):
+        centres = legs[:, row].mean(axis=1)
+        middle = float(centres.mean(axis=0) @ across)
+        gap = 0.5 * _LEGS_APART * frame.unit
+        for leg, inner, sign in ((0, 1, -1), (1, 0, 1)):
+            position = float(legs[leg, row, inner] @ across)
+            if sign * (position - middle) < gap:
+                legs[leg, row, inner] += across * (middle + sign * gap - position)
+    return legs
 
 
 def _length(polyline):

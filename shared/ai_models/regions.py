@@ -28,7 +28,12 @@ _BARE_ARM_RADII = (0.12, 0.13, 0.095, 0.07)  # body units: half-widths of the sh
 _NECK_SIDE = 0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
 _MIN_ARM_SKIN = 0.02  # square body units of bare arm or hand skin enough to take the arms' colour from
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
-_SHOULDER_CAP = 0.35  # the top of the upper arm lies under a garment's shoulder, never in front of it
+_SHOULDER_CAP = 0.35
+_CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
+_HAIR_DISTANCE = 12.0  # ΔE (CIELAB) within which a colour is the hair's
+_HAIR_REACH = 1.0  # face widths beside the face where hair may fall
+_HAIR_LENGTH = 0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
+_MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
 
 class Regions:
@@ -166,7 +171,47 @@ class Regions:
         # The neck shows above a round neckline: lowest in the middle, up to the shoulders' tops at the sides.
         neckline = _NECKLINE_DEPTH * (1 - (across / _NECK_HALF_WIDTH) ** 2) - _SHOULDER_TOPS
         neck = (depth < neckline) & (self.skin > 0) & (self.person > 0)
-        return np.maximum(head, (depth < line) | neck).astype(np.float32)
+        return np.maximum(np.maximum(head, (depth < line) | neck), self._hair).astype(np.float32)
+
+    @cached_property
+    def _hair(self):
+        """Hair falling below the head, over the shoulders and by the neck: the person's pixels (off their outline,
+        not skin) of the colour of the hair on top of their head and joined to it, beside the face. It stays in
+        front of a garment as the face does, and is no old clothing to fill in nor part of a garment a model wears.
+        Where that colour runs on over much of the body below the shoulders (dark hair, dark top), the part below
+        them is given up: the two cannot be told apart by colour."""
+        hair = np.zeros(self.shape, np.uint8)
+        if not self.body.face_boxes or self.frame is None:
+            return hair
+        x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+        width, height = x1 - x0, y1 - y0
+        # Off the outline, where the photo blends the person with the background into any colour (hair's too).
+        inside = cv2.erode((self.person > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        person = inside & (self.skin == 0)
+        crown = np.zeros(self.shape, bool)
+        top, bottom = int((y0 - _CROWN * height) * self.scale), int(y0 * self.scale)
+        left, right = int((x0 + 0.2 * width) * self.scale), int((x1 - 0.2 * width) * self.scale)
+        crown[max(0, top):max(0, bottom), max(0, left):max(0, right)] = True
+        crown &= person
+        if crown.sum() < 30:
+            return hair  # bald, or the top of the head is out of the photo
+        colours = self.lab[crown]
+        centre = np.median(colours, axis=0)
+        spread = float(np.percentile(np.linalg.norm(colours - centre, axis=1), 80))
+        close = np.linalg.norm(self.lab - centre, axis=2) < max(_HAIR_DISTANCE, 1.5 * spread)
+        depth, _ = self._body_coordinates
+        beside = np.zeros(self.shape, bool)
+        beside[:, max(0, int((x0 - _HAIR_REACH * width) * self.scale)):max(0, int((x1 + _HAIR_REACH * width) * self.scale))] = True
+        beside &= depth < _HAIR_LENGTH
+        # Opened: a strap or a seam as dark as the hair does not join a top to it.
+        candidates = cv2.morphologyEx((close & person & beside).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        _, labels = cv2.connectedComponents(candidates, connectivity=8)
+        joined = np.isin(labels, np.unique(labels[crown & (candidates > 0)])) & (labels > 0)
+        below = beside & (depth > 0) & (self.person > 0)
+        if (joined & below).sum() > _MAX_HAIR_SHARE * max(1, below.sum()):
+            joined &= depth <= 0
+        # Closed: a strand's own highlights and shadows are hair too.
+        return cv2.morphologyEx(joined.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) & person
 
     @cached_property
     def _body_coordinates(self):

@@ -22,6 +22,9 @@ import numpy as np
 
 _ANALYSIS_HEIGHT = 400  # the outline is read at this height (in rows), whatever the photo's size
 _RUN_GAP = 0.015  # background gaps narrower than this share of the garment's width do not split a row
+# Where down a trouser leg (shares of crotch to hem) its edges are read: close enough that a flare widening near the
+# hem is followed, not guessed by the warp between rows far apart (which bends the legs into waves).
+_LEG_ROWS = (0.3, 0.6, 0.85, 1.0)
 
 
 @dataclass(frozen=True)
@@ -378,7 +381,7 @@ class Outline:
         crotch = self.crotch
         bottom = self.height - 1 - int(0.01 * self.height)
         if crotch is not None:
-            leg_rows = crotch[1] + np.array([0.35, 0.7, 1.0]) * (bottom - crotch[1])
+            leg_rows = crotch[1] + np.array(_LEG_ROWS) * (bottom - crotch[1])
             hem_gap = _central_gap(self.runs[bottom], self.centre, self.width) or (crotch[0], crotch[0])
             legs = [[], []]
             for y in leg_rows:

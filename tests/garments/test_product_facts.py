@@ -160,10 +160,29 @@ def test_the_code_in_the_url_is_the_last_resort_for_the_sku(client, url, sku):
     answer = scraped(client, url, printed)
     assert answer["sku"] == sku
     assert answer["field_sources"].get("sku") == ("url" if sku else None)
-    # A code the page never shows a shopper is the shop's internal id (or another variant's), not the product's SKU.
-    assert scraped(client, url, page(head=head, body="<h1>Thing</h1>"))["sku"] is None
+    # A code in the path the page never shows a shopper is the shop's internal id (or another variant's), not the
+    # product's SKU; a query parameter naming the product's code says what it is.
+    named = "?pid=" in url
+    assert scraped(client, url, page(head=head, body="<h1>Thing</h1>"))["sku"] == (sku if named else None)
     in_another_code = page(head=head, body=f"<h1>Thing</h1><p>Thing ({sku}-2)</p>")
-    assert scraped(client, url, in_another_code)["sku"] is None
+    assert scraped(client, url, in_another_code)["sku"] == (sku if named else None)
+
+
+def test_the_code_in_the_url_as_the_page_prints_it_with_its_separators(client):
+    def sku(url, body, data_code=None):
+        data = {"@context": "https://schema.org", "@type": "Product", "name": "Sofa bed module", "offers": offer("499")}
+        html = page(head=json_ld({**data, "sku": data_code} if data_code else data),
+                    body=f'<main><div class="product"><h1>Sofa bed module</h1>{body}</div></main>')
+        answer = scraped(client, url, html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    url = "https://shop.example.com/gb/en/p/sofa-bed-module-s99277508/"
+    # The URL spells the code without its separators and with the shop's letter before it; the page prints it.
+    assert sku(url, "<p>Sofa bed module <b>992.775.08</b></p>") == ("992.775.08", "url")
+    assert sku(url, "<p>Black, 992 775 08.</p>") == ("992 775 08", "url")
+    assert sku(url, "<p>Sofa bed module (992-775-081)</p>") == (None, None)  # another code that begins like it
+    # The URL seconds the data's code against another code printed beside the heading (a part's).
+    assert sku(url, "<p>Article number 903.294.89</p>", data_code="992.775.08") == ("992.775.08", "json-ld")
 
 
 BUY_BOX = """
@@ -462,3 +481,114 @@ def test_the_brand_printed_under_a_label_beside_the_heading(client):
     assert brand("<p>Marke: Weleda</p>") == "Weleda"
     assert brand("<table><tr><th>Brand</th><td>Weleda</td></tr></table>") == "Weleda"
     assert brand("<p>Brandy butter, a seasonal favourite</p>") is None
+
+
+def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item(client):
+    def sku(body, head=""):
+        html = page(head='<meta property="og:type" content="product">' + head,
+                    body=f'<main><div class="product"><h1>Walnut tray</h1><span class="price">€45.00</span>{body}'
+                         '</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/walnut-tray", html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    form = '<form action="/cart/add" {attributes}><button type="submit" class="add-to-cart">Add to cart</button></form>'
+    assert sku(form.format(attributes='data-product-sku="WT-450"')) == ("WT-450", "html")
+    assert sku(form.format(attributes='data-sku="WT-450" data-product-id="88213"')) == ("WT-450", "html")
+    # A product id that is a number is the shop's database row; one in letters and digits is a code.
+    assert sku(form.format(attributes='data-product-id="88213"')) == (None, None)
+    assert sku(form.format(attributes='data-product-id="WT450"')) == ("WT450", "html")
+    for database_id in ("gid://shop/Product/88213", "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"):
+        assert sku(form.format(attributes=f'data-product-id="{database_id}"')) == (None, None)
+    # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.
+    assert sku('<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
+    assert sku("", head='<meta itemprop="sku" content="WT-452">') == ("WT-452", "meta")
+
+
+def test_the_makers_part_or_model_number_stands_in_for_the_sku_and_garment_words_are_no_code(client):
+    def codes(printed, url="https://shop.example.com/p/headphones"):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Wireless headphones</h1><span class="price">$349.00</span>'
+                         f'{printed}</div></main>')
+        answer = scraped(client, url, html)
+        return answer["sku"], answer["field_sources"].get("sku")
+
+    assert codes("<p>Model: WH-1000XM4</p>") == ("WH-1000XM4", "html")
+    assert codes("<p>Item model number: 99361</p>") == ("99361", "html")
+    assert codes("<p>MPN 1055-V01</p><p>Item no. 44120</p>") == ("44120", "html")  # the shop's own code first
+    assert codes("<p>Model: 185 cm</p><p>Style: 2-piece</p>") == (None, None)
+    assert codes("<p>Style: CW2288-111</p>") == ("CW2288-111", "html")
+
+
+def test_notify_me_and_coming_soon_are_sold_out_pre_and_back_orders_in_stock(client):
+    def stock(buy_box):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Desk lamp</h1><span class="price">€89.00</span>{buy_box}'
+                         '</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/desk-lamp", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock('<p class="stock-info">Notify me when available</p>') == ("OutOfStock", "html")
+    assert stock('<div class="availability">Benachrichtigen, wenn verfügbar</div>') == ("OutOfStock", "html")
+    assert stock('<div class="availability">Coming soon</div>') == ("OutOfStock", "html")
+    # What a shopper can order now, to be delivered later, is in stock (README: availability).
+    assert stock('<div class="availability">Back-order: ships in 6 weeks</div>') == ("InStock", "html")
+    assert stock('<form action="/cart/add"><button type="submit" class="btn">Pre-order</button></form>') == \
+        ("InStock", "html")
+
+
+def test_the_submit_button_of_a_form_posting_to_the_cart_is_the_add_to_cart_control_whatever_it_says(client):
+    def stock(button, action="/cart/add"):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Wool beanie</h1><span class="price">€25.00</span>'
+                         f'<form method="post" action="{action}"><input type="hidden" name="id" value="4471">'
+                         f'{button}</form></div></main>')
+        answer = scraped(client, "https://shop.example.com/p/wool-beanie", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    sold_out = '<button type="submit" name="add" class="product-form__submit button" disabled><span>Sold out</span>' \
+               '</button>'
+    assert stock(sold_out) == ("OutOfStock", "html")
+    assert stock(sold_out, action="/checkout/cart/add/uenc/aHR0/product/4471/") == ("OutOfStock", "html")
+    assert stock('<button type="submit" class="button">Ajouter</button>') == ("InStock", "html")
+    # A form posting elsewhere (a newsletter) is no cart: the price alone says it is on sale.
+    assert stock(sold_out, action="/newsletter/subscribe") == ("InStock", "price")
+
+
+def test_a_code_the_url_carries_as_a_part_of_its_own_seconds_that_code(client):
+    html = page(head=json_ld({"@context": "https://schema.org", "@type": "Product", "name": "Pool slides",
+                              "sku": "AD542B1O1-Q11", "offers": offer("35")}),
+                body='<main><div class="product"><h1>Pool slides</h1><p>AD542B1O1-Q11</p><p>Item no. 44120</p>'
+                     '</div></main>')
+    answer = scraped(client, "https://shop.example.com/adidas-pool-slides-ad542b1o1-q11.html", html)
+    assert (answer["sku"], answer["field_sources"]["sku"]) == ("AD542B1O1-Q11", "json-ld")
+    # Without the URL's word the two printed codes tie, and there is no SKU rather than a guess.
+    assert scraped(client, "https://shop.example.com/adidas-pool-slides.html", html)["sku"] is None
+
+
+def test_a_page_without_an_h1_names_its_product_in_a_lower_heading_its_title_holds(client):
+    body = """<header><a class="logo" href="/">Bookshop</a></header><main><div class="book">
+      <div class="cover"><img src="/img/one-device.jpg" alt=""></div>
+      <div class="details"><h2>The One Device</h2><h3>Description</h3>
+        <div class="prices"><span class="old-price">€11.95</span> <span class="price">€10.75</span></div>
+        <form action="/cart/add"><button type="submit" class="btn">Add to cart</button></form></div></div></main>"""
+    answer = scraped(client, "https://books.example.com/the-one-device",
+                     page(head="<title>The One Device - Bookshop</title>", body=body))
+    assert (answer["title"], answer["price"], answer["list_price"], answer["currency"]) == \
+        ("The One Device", 10.75, 11.95, "EUR")
+    # A heading the title does not name is no product's name.
+    error(scrape(client, "https://books.example.com/the-one-device", html=page(head="<title>Bookshop</title>",
+                                                                                body=body)), 422, "NO_PRODUCT_FOUND")
+
+
+def test_stock_printed_under_a_label_beside_the_heading(client):
+    def stock(printed):
+        html = page(head='<meta property="og:type" content="product">',
+                    body=f'<main><div class="product"><h1>Oak side table</h1><span class="price">€129.00</span>'
+                         f'{printed}</div></main>')
+        answer = scraped(client, "https://shop.example.com/p/oak-side-table", html)
+        return answer["availability"], answer["field_sources"]["availability"]
+
+    assert stock("<p>Availability: <strong>Out of stock</strong></p>") == ("OutOfStock", "html")
+    assert stock("<dl><dt>Disponibilité :</dt><dd>En stock</dd></dl>") == ("InStock", "html")
+    # A message the page hides states nothing; the price alone then says the product is on sale.
+    assert stock('<p style="display:none">Availability: Sold out</p>') == ("InStock", "price")

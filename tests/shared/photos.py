@@ -35,6 +35,24 @@ def astronaut_image():
     return Image.fromarray(data.astronaut())
 
 
+# Long dark hair painted on the astronaut: over the top of her head and falling in two strands past her shoulders.
+LONG_HAIR = [[(150, 120), (175, 40), (225, 15), (275, 40), (300, 120), (280, 120), (270, 70), (180, 70), (172, 120)],
+             [(150, 100), (176, 100), (184, 320), (148, 320)], [(274, 100), (300, 100), (306, 320), (272, 320)]]
+
+
+def long_haired_astronaut():
+    """(The astronaut with long dark hair down over her shoulders, the hair's mask)."""
+    image = np.asarray(astronaut_image()).copy()
+    shape = Image.new("L", image.shape[1::-1], 0)
+    draw = ImageDraw.Draw(shape)
+    for polygon in LONG_HAIR:
+        draw.polygon(polygon, fill=1)
+    hair = np.asarray(shape).astype(bool)
+    strands = np.random.default_rng(0).normal(0, 10, image.shape[:2])[hair][:, None]
+    image[hair] = np.clip(np.array([70, 45, 30]) + strands, 0, 255).astype(np.uint8)
+    return Image.fromarray(image), hair
+
+
 @lru_cache
 def hopper_image():
     with Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:
@@ -119,6 +137,17 @@ SHIRT = [(200, 95), (215, 15), (300, 55), (385, 15), (400, 95), (470, 110), (560
          (440, 740), (160, 740), (160, 290), (120, 350), (40, 300), (130, 110)]
 SHIRT_COLLAR = [([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
                 ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235))]
+
+
+# A tee photographed as shops do: its back neckline is the top of the outline, and through the front's V-neck the
+# inside of the back shows, in the fabric's shade (the V's edge is where the front's light meets it).
+CLOSED_NECK_TEE = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 700), (440, 700), (440, 290),
+                   (490, 350), (570, 300), (480, 140), (390, 110), (350, 118), (300, 121), (250, 118)]
+INSIDE_BACK = [(214, 113), (250, 121), (300, 124), (350, 121), (386, 113), (300, 250)]
+
+
+def v_neck_tee_showing_its_back(colour=(200, 40, 40), inside=(95, 20, 25)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(INSIDE_BACK, inside)])
 
 
 def collared_shirt(colour=(240, 240, 245)):

@@ -45,7 +45,8 @@ client.put("/api/body-measurements", headers=headers, json={"breast_circumferenc
 seen = {"categories": client.get("/api/wardrobe/categories", headers=headers).get_json()["data"],
         "categorized": client.post("/api/garments/categorize", json={"title": "Wool poncho with fringes"}).get_json(),
         "fit": client.post("/api/fitting/check", headers=headers,
-                           json={"size_chart": chart, "category": "poncho", "size": "M"}).get_json()}
+                           json={"size_chart": chart, "category": "poncho", "size": "M"}).get_json(),
+        "document": client.get("/openapi.json").get_json()}
 photo = (io.BytesIO(png_bytes(draw_garment("top"))), "poncho.png")
 seen["item"] = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data",
                            data={"category": "ponchos", "garment_image": photo}).get_json()
@@ -188,6 +189,9 @@ def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, 
     item = seen["item"]["data"]
     assert (item["category"], item["category_section"], item["garment_type"]) == ("ponchos", "upper_body",
                                                                                   "outerwear")
+    enums = [set(enum) for enum in _enums(seen["document"])]
+    assert {"ponchos", "poncho"} <= set().union(*enums)
+    assert all("ponchos" in enum for enum in enums if "t_shirts" in enum)
     assert seen["job"]["status"] == "done", seen["job"]
     assert [(garment["type"], garment["type_source"]) for garment in seen["job"]["garments"]] == [
         ("outerwear", "client")]

@@ -9,6 +9,8 @@ from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.placement import place_flat_lay
+from shared.ai_models.regions import Regions
 from tests.shared import photos
 
 model = LocalImageModel()
@@ -188,6 +190,19 @@ def test_wide_trousers_whose_hems_touch_go_on_the_legs_when_no_type_is_given(hem
     assert ys.min() > frame.mid_hip[1] - 0.4 * frame.torso_length  # nothing on the chest
 
 
+@pytest.mark.parametrize("hem_gap", [0, 6, -50])
+def test_wide_trouser_legs_are_not_folded_over_themselves(hem_gap):
+    # Wide legs on slim ones: laid edge to edge, the garment's legs are wider apart than the body's. Where the warp
+    # turns the cloth over (its map flips orientation), the print would run in waves and streaks.
+    photo = read_garment_photo(photos.flat_lay(photos.wide_legs(hem_gap), (60, 90, 150)))
+    piece = place_flat_lay(photo, "bottom", Regions(Body(np.asarray(photos.cameraman_image()))))[0]
+    ys, xs = np.nonzero(photo.alpha[::8, ::8] > 0.5)
+    points = np.stack([xs * 8, ys * 8], axis=1).astype(float)
+    at, right, down = (piece.to_body(points + step) for step in ([0, 0], [2, 0], [0, 2]))
+    turned = ((right - at)[:, 0] * (down - at)[:, 1] - (right - at)[:, 1] * (down - at)[:, 0]) <= 0
+    assert turned.mean() < 0.1
+
+
 def test_a_tops_length_comes_from_its_own_proportions_and_never_reaches_the_knees():
     cropped = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 420), (440, 420), (440, 290),
                (490, 350), (570, 300), (480, 140), (390, 110), (350, 150), (300, 160), (250, 150)]
@@ -246,6 +261,19 @@ def test_a_standing_collar_never_rises_into_the_face(person):
         bottom = int(y1 + 0.1 * (y1 - y0))
         changed = np.abs(result[int(y0):bottom, int(x0):int(x1)] - original[int(y0):bottom, int(x0):int(x1)]).sum(axis=2)
         assert (changed > 30).mean() < 0.002
+
+
+def test_long_hair_over_the_shoulders_stays_in_front_of_a_new_top():
+    image, hair = photos.long_haired_astronaut()
+    result = _try_on(photos.encode(image), GarmentInput(photos.t_shirt((200, 40, 40)), "top"))
+    original = np.asarray(image).astype(int)
+    changed = np.abs(result - original).max(axis=2) > 30
+    frame = _frame(image)
+    over_the_top = hair & (np.arange(hair.shape[0])[:, None] > frame.mid_shoulder[1])
+    assert over_the_top.sum() > 2000
+    assert changed[over_the_top].mean() < 0.05  # neither covered by the top nor filled in as old clothes
+    x, y = photos.ASTRONAUT_CHEST
+    assert _painted(result, (200, 40, 40))[y - 20:y + 20, x - 20:x + 20].mean() > 0.8
 
 
 def test_white_stripes_stay_garment_on_the_person():

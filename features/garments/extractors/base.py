@@ -6,12 +6,12 @@ it and records that layer in `field_sources`, so a wrong value can be traced to 
 """
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from features.garments.categorizer import UNKNOWN_CATEGORY, categorize
 from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
                                                           images_beside_heading)
-from features.garments.extractors.values import is_color_name
+from features.garments.extractors.values import in_url, is_color_name
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
 
@@ -46,6 +46,10 @@ _LIST_PRICE_LIMIT = 10  # a crossed-out price more than ten times the price is a
 _BRAND_WORD = compile_pattern(r"[^\W_]+")
 _BRAND_WORDS = 8  # longer "brands" are sentences; their first words are enough to find them
 IMAGE_LIMIT = 24
+_URL_CODE_REST = 5  # characters of a URL's code left after a shop's prefix letter: fewer make no code
+_PRINTED_WORDS = 3  # "992 775 08": a code printed in groups spans a few words
+_WORD_PUNCTUATION = ":;,.()[]{}\"'«»#/-"
+_NO_SEPARATORS = str.maketrans("", "", " .-/_\u00a0")
 
 
 def isolated(page, layer, read, fallback=None):
@@ -251,31 +255,42 @@ def _infer_availability(fields, sources):
 
 def _merge_sku(findings, fields, sources, page):
     """The product's own code, or none rather than a wrong one. Each layer that states a code votes for it (each
-    kind of layer once; codes compared without case or separators, so "603.471.02" is "60347102"), and the code in
-    the page URL seconds the vote for the same code. The code with the most votes wins; on a tie the one the page
-    prints for the shopper wins, and when the page prints none of them, or more than one, there is no SKU. With no
-    code stated, the maker's part number (mpn) stands in, and failing that the URL's code when the page prints it
-    (a URL also carries shops' internal ids, which a shopper never sees)."""
+    kind of layer once; codes compared without case or separators, so "603.471.02" is "60347102"), and the page URL
+    seconds the vote for a code it carries: its own code read from it (shops put a letter or two before it there:
+    "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
+    ("/adilette-pool-slides-ad542b1o1-q11.html").
+    The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
+    prints none of them, or more than one, there is no SKU. With no code stated, the maker's part number (mpn)
+    stands in; failing that the URL's code as the page prints it ("992.775.08" for "s99277508"), or as the URL
+    gives it when a query parameter names it as the product's (`?pid=260591`): a code inside a path or slug is as
+    often a shop's internal id, which a shopper never sees."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
     fields.pop("sku", None), sources.pop("sku", None)
-    votes, in_url = {}, None
+    votes, url_finding = {}, None
     for finding in _ordered(findings, FIELD_PRIORITY["sku"]):
         code = finding.fields.get("sku")
         key = _code_key(code)
         if not key:
             continue
         if finding.kind == "url":
-            in_url = in_url or (key, code, finding.source)
+            url_finding = url_finding or finding
             continue
         kinds, first = votes.setdefault(key, (set(), (code, finding.source)))
         kinds.add(finding.kind)
+    url_code = url_finding.fields["sku"] if url_finding else None
     if not votes:
         if mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
-        elif in_url and _prints_code(page, in_url[1]):
-            fields["sku"], sources["sku"] = in_url[1], in_url[2]
+        elif url_code:
+            texts = _visible_texts(page) if page is not None else []
+            printed = next((found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None)
+            if printed or url_finding.fields.get("named"):
+                fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
-    support = {key: len(kinds) + (in_url is not None and in_url[0] == key) for key, (kinds, _) in votes.items()}
+    url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
+    url_text = unquote(page.url if page is not None else "").lower()
+    support = {key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
+               for key, (kinds, (code, _)) in votes.items()}
     most = max(support.values())
     leaders = [key for key in votes if support[key] == most]
     if len(leaders) > 1:
@@ -290,15 +305,52 @@ def _code_key(code):
     return key or None
 
 
+def _url_code_forms(code):
+    """The URL's code, and the code without the letter or two a shop puts before it in its URLs ("s99277508",
+    "p400138908", "ppd1gaiamg9r"), when enough of a code is left."""
+    forms = [code]
+    for cut in (1, 2):
+        rest = code[cut:]
+        if code[:cut].isalpha() and len(rest) >= _URL_CODE_REST and any(character.isdigit() for character in rest):
+            forms.append(rest)
+    return forms
+
+
+def _visible_texts(page):
+    """The page's visible text nodes (not its scripts, styles or attributes)."""
+    return isolated(page, "printed-code", lambda: page.tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"), [])
+
+
 def _prints_code(page, code):
-    """Whether the page's visible text (not its scripts, styles or attributes) shows the code as a word of its own,
-    in any case: "Item no. ab-1234" prints "AB-1234", "AB-1234-5" does not."""
+    """Whether the page's visible text shows the code as a word of its own, in any case: "Item no. ab-1234" prints
+    "AB-1234", "AB-1234-5" does not."""
     if page is None or not code:
         return False
     wanted = str(code).casefold()
-    texts = isolated(page, "printed-code", lambda: page.tree.xpath(
-        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"), [])
-    return any(_has_word(text.casefold(), wanted) for text in texts if len(text) >= len(wanted))
+    return any(_has_word(text.casefold(), wanted) for text in _visible_texts(page) if len(text) >= len(wanted))
+
+
+def _printed_code(texts, code):
+    """The code as the page's visible text prints it, whatever separators it puts between its letters and digits
+    ("992.775.08", "AB-1234", "992 775 08" for "99277508"; the code as given when only its case differs), or None:
+    a word, or up to three words in a row, of the page's visible `texts` whose letters and digits are the code's."""
+    wanted = _code_key(code)
+    if not wanted:
+        return None
+    for text in texts:
+        if wanted[:2] not in text.casefold().translate(_NO_SEPARATORS):
+            continue
+        words = [stripped for word in text.split() if (stripped := word.strip(_WORD_PUNCTUATION))]
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + _PRINTED_WORDS, len(words)) + 1):
+                key = _code_key("".join(words[start:end])) or ""
+                if key == wanted:
+                    printed = " ".join(words[start:end])
+                    return code if printed.casefold() == str(code).casefold() else printed
+                if not wanted.startswith(key):
+                    break
+    return None
 
 
 def _has_word(text, word):

@@ -39,7 +39,8 @@ _CONTROL_TAGS = ("button", "input")
 _CONTROL_LINK_MARKERS = ("cart", "buy", "basket", "btn", "button", "bag")
 # What an add-to-cart control says or is named, in the languages shops use.
 _CART_TEXT = compile_pattern(
-    r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den (?:warenkorb|einkaufswagen)|warenkorb|"
+    r"add to (?:cart|bag|basket|trolley)|buy now|buy it now|pre-?order|in den (?:warenkorb|einkaufswagen)|warenkorb|"
+    r"vorbestellen|précommander|"
     r"ajouter au panier|añadir al carrito|agregar al carrito|añadir a la cesta|comprar ahora|aggiungi al carrello|"
     r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
     r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
@@ -55,6 +56,10 @@ _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nea
 _CART_PAGE = compile_pattern(
     r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina|checkout)"
     r"/?(?:[?#]|$)", IGNORECASE)
+# Where an add-to-cart form posts to.
+_CART_ACTION = compile_pattern(
+    r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina)"
+    r"(?:/add\w*|/items?)?/?(?:[?#]|$)|add[-_]?to[-_]?(?:cart|basket|bag)|(?:cart|basket)[-_/]add", IGNORECASE)
 DISABLED_CLASS = compile_pattern(
     r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
     r"is-?empty", IGNORECASE)
@@ -66,17 +71,32 @@ _CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small"
 _CODE_LABEL = compile_pattern(
     r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|"
     r"article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|"
-    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
+    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
     r"código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
     r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
     r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+# Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
+# digits or more, no measurement).
+_LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
+# Labels under which pages print the product's stock, and how they begin.
+_STOCK_LABEL = compile_pattern(
+    r"^(?:availability|stock|stock status|disponibilit[éeàa]|verfügbarkeit|lieferbarkeit|disponibilidad|"
+    r"disponibilidade|beschikbaarheid|dostępność|dostupnost|наличие|в наличии)\s*[:：]\s*", IGNORECASE)
+_STOCK_LABEL_PREFIXES = {"ava", "sto", "dis", "ver", "lie", "bes", "dos", "нал", "в н"}
+# Labels under which pages print the maker's part or model number (the SKU's stand-in, never above it).
+_PART_LABEL = compile_pattern(
+    r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
+    r"(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|modell(?:nummer)?|modèle|modelo|modello|model|"
+    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*", IGNORECASE)
+_MEASUREMENT = compile_pattern(r"^\d+(?:[.,]\d+)?\s*(?:cm|mm|m|in|inch|ft|kg|g|lbs?)$", IGNORECASE)
+_STRICT_CODE_DIGITS = 2
 _CODE_LABEL_LIMIT = 60
 # How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
 # that can be one are matched against them.
 _CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod",
-                        "num", "kód", "ürü", "sto", "var", "tuo"}
+                        "num", "kód", "ürü", "sto", "var", "tuo", "mpn", "man", "mfr", "mfg", "par", "mod", "her"}
 _CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
 # Labels under which pages print the product's brand, and how they begin.
 _BRAND_LABEL = compile_pattern(
@@ -87,9 +107,14 @@ _BRAND_LABEL_PREFIXES = {"bra", "mar", "mer", "mär", "brä", "бре", "тор"
                          "üre"}
 _BRAND_LABEL_SHORT_PREFIXES = {"ブラ", "品牌", "브랜", "ال", "מו"}
 _BRAND_LIMIT = 40
-# Hidden fields of the add-to-cart form that carry the product's code or price.
+# Hidden fields of the add-to-cart form, and data-* attributes of the control, the form or the product's block,
+# that carry the product's code (lower case, no _ or -); never its `id` or `product-id`, a row number of the shop's
+# database unless it reads as a code (letters and digits).
 _FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
-                    "articlenumber", "skuid"}
+                    "articlenumber", "skuid", "variantsku", "stylecode", "stylenumber", "itemnumber", "skucode"}
+_DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
+_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
+_ID_CODE = compile_pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{2,23}")
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
 
@@ -120,11 +145,16 @@ def read_buy_box(page):
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
     price, price_element = prices[0] if prices else (None, None)
-    controls = _closest([candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH],
-                        _is_cart_control, every_nearest=True)
+    near = [candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH]
+    # A control that names itself as adding to the cart, else the submit button of a form posting to the cart.
+    controls = _closest(near, _is_cart_control, every_nearest=True) or \
+        _closest(near, _submits_to_cart, every_nearest=True)
     control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
-    stocked = _closest(_ranked(marked.stock, closeness), _stock_of)
+    labels = _ranked(marked.labels, closeness)
+    # Stock where the page marks it, else where it prints it under a label ("Availability: Out of stock").
+    stocked = _closest(_ranked(marked.stock, closeness), _stock_of) or _closest(
+        labels, lambda element: _labelled_stock(element) if stated(element) else None)
     stock, stock_element = stocked[0] if stocked else (None, None)
     # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
     # size's, another offer's or a "notify me" prompt, since a sold-out product cannot be added to the cart.
@@ -134,15 +164,16 @@ def read_buy_box(page):
     if price is None and form is not None:
         price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    labels = _ranked(marked.labels, closeness)
     code = next((code for code, _ in _closest(labels, _labelled_code)), None)
+    code = code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
+                         if (code := parse_identifier(field.get("value")))), None)
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
         "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
-        "sku": code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
-                             if (code := parse_identifier(field.get("value")))), None),
+        "sku": code or _data_code(control, heading),
+        "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
         "for_sale": control is not None or stock is not None or (
             price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
@@ -208,10 +239,10 @@ def _is_hidden(element, memo):
 
 
 def _may_be_label(text):
-    """Whether a text begins like a label of a product code or brand (checked before any pattern runs)."""
+    """Whether a text begins like a label of a product code, brand or stock (checked before any pattern runs)."""
     head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
     return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES or head in _BRAND_LABEL_PREFIXES \
-        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES
+        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES or head in _STOCK_LABEL_PREFIXES
 
 
 def _ranked(elements, closeness):
@@ -296,6 +327,15 @@ def _is_cart_control(element):
     return True if len(text) <= _CART_TEXT_LIMIT and _CART_TEXT.search(text) else None
 
 
+def _submits_to_cart(element):
+    """True for the submit button of a form that posts to the cart (`/cart/add`, Magento's `checkout/cart/add`),
+    the add-to-cart control whatever it says ("Sold out" included), else None."""
+    if element.tag not in _CONTROL_TAGS or (element.get("type") or "submit").lower() != "submit":
+        return None
+    form = next(element.iterancestors("form"), None)
+    return True if form is not None and _CART_ACTION.search(form.get("action") or "") else None
+
+
 def _control_availability(control):
     """False when the add-to-cart control says the product is sold out, True when it can be used, None when it
     is disabled (shops disable it until a size is chosen, too) or there is none."""
@@ -320,7 +360,49 @@ def _stock_of(element):
 def _labelled_code(element):
     """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
     value = _after_label(element, _CODE_LABEL)
+    if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
+        return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _labelled_stock(element):
+    """The stock an element prints under its label ("Availability: In stock", "Disponibilité : épuisé"), or None."""
+    value = _after_label(element, _STOCK_LABEL)
+    return stock_in_words(value) if value and len(value) <= _STOCK_TEXT_LIMIT else None
+
+
+def _labelled_part(element):
+    """The maker's part or model number an element prints under its label ("Model: WH-1000XM4", "MPN 378452")."""
+    value = _after_label(element, _PART_LABEL)
+    return parse_identifier(value) if value and _looks_like_code(value) else None
+
+
+def _looks_like_code(value):
+    """A code rather than a word with a number in it: one token, two digits or more, no measurement."""
+    return bool(_CODE_VALUE.fullmatch(value)) and sum(character.isdigit() for character in value) >= \
+        _STRICT_CODE_DIGITS and not _MEASUREMENT.match(value)
+
+
+def _data_code(control, heading):
+    """The code a data-* attribute of the add-to-cart control, its form or a block around it or the heading names
+    (`data-sku`, `data-product-sku`; `data-product-id` only when it reads as a code), closest first."""
+    blocks = [*([control, *control.iterancestors()] if control is not None else []), heading, *heading.iterancestors()]
+    for block in blocks:
+        for name, value in block.attrib.items():
+            if not name.startswith("data-"):
+                continue
+            name = name.replace("-", "").replace("_", "").lower()
+            if name in _DATA_CODE_NAMES or (name in _DATA_ID_NAMES and _is_letters_and_digits(value)):
+                code = parse_identifier(value)
+                if code:
+                    return code
+    return None
+
+
+def _is_letters_and_digits(value):
+    """A short code of letters and digits ("WT450", "AB-12.3"), not a number, a URI or a UUID."""
+    return bool(_ID_CODE.fullmatch(value)) and any(character.isdigit() for character in value) and \
+        any(character.isalpha() for character in value)
 
 
 def _labelled_brand(element):

@@ -4,11 +4,12 @@ from features.garments.extractors.base import BrandExtractor, Findings, isolated
 from features.garments.extractors.bigcommerce import read_bigcommerce
 from features.garments.extractors.html_heuristics import h1_title, read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
-from features.garments.extractors.microdata import read_items
+from features.garments.extractors.microdata import read_items, stray_codes
 from features.garments.extractors.prestashop import read_prestashop
 from features.garments.extractors.schema_org import read_products
 from features.garments.extractors.size_chart import read_size_chart
 from features.garments.extractors.url_code import read_url
+from features.garments.extractors.values import parse_identifier
 from features.garments.extractors.woocommerce import read_woocommerce
 
 
@@ -24,6 +25,9 @@ class DefaultExtractor(BrandExtractor):
         json_ld = isolated(page, "json-ld", lambda: read_products(page.json_ld, page.base_url, page.url, page_title))
         microdata = isolated(page, "microdata", lambda: read_products(read_items(page.tree), page.base_url, page.url,
                                                                       page_title))
+        if not microdata.get("sku"):
+            stray = isolated(page, "microdata-codes", lambda: stray_codes(page.tree, page.html or ""))
+            microdata = {**microdata, **{field: parse_identifier(value) for field, value in stray.items()}}
         title_hint = json_ld.get("title") or microdata.get("title")
         app_state = isolated(page, "app-state", lambda: read_app_state(page, title_hint))
         html = isolated(page, "html", lambda: read_html(page, title_hint or app_state.get("title")))

@@ -45,6 +45,8 @@ _FABRIC_LABEL = compile_pattern(r"^(?:materials?|material composition|compositio
                            r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
                            r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
                            r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", IGNORECASE)
+# How those labels begin (their first three letters), so that only the texts that can be one are matched.
+_FABRIC_LABEL_PREFIXES = {"mat", "com", "zus", "sam", "tis", "sto", "obe", "out", "she", "mai", "fab"}
 # Where a line of composition starts its next labelled part: "… polyamide. Doublure : …". The label is
 # a lookahead of up to 32 characters, which RE2 lacks: split only a line's first 5000 characters.
 _LABELLED_PART = compile_pattern(r"[.;|·]\s+(?=[^\W\d][^:.;]{0,30}:)", max_input=5000)
@@ -261,7 +263,7 @@ def _container_marker(page, container):
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
     titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
     captions = [clean_text(caption.text_content()) for caption in
-                [child for child in container if child.tag in ("legend", "label")] + titled]
+                [*container.iterchildren("legend", "label"), *titled]]
     return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
 
 
@@ -393,7 +395,7 @@ def _labelled_fabric(page):
     found = []
     for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
         own = _own_text(element)
-        match = _FABRIC_LABEL.match(own) if own else None
+        match = _FABRIC_LABEL.match(own) if own[:3].lower() in _FABRIC_LABEL_PREFIXES else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end():]) or following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
@@ -401,7 +403,7 @@ def _labelled_fabric(page):
                 and not page.in_other_product(element):
             found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
         elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
-            text = element.text_content()
+            text = element.text_content() if len(element) else element.text or ""  # a leaf's text is its own
             if _may_state_fabric(text):
                 found += _fabric_from_line(clean_text(text) or "")
     return unique_materials(found)

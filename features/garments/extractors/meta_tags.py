@@ -40,7 +40,9 @@ def read_meta(page):
     if sale and price and sale < price:
         price, listed = sale, listed or price
     currency = parse_currency(page.meta_value("product:price:currency", "og:price:currency", "pricecurrency"))
-    retailer_id = page.meta_value("product:retailer_item_id", "product:sku", "og:sku")
+    # The catalogue's id of the product, or a schema.org code given as a meta tag outside any item (`<meta
+    # itemprop="sku" content="…">` in the head, which microdata leaves to no product).
+    retailer_id = page.meta_value("product:retailer_item_id", "product:sku", "og:sku", "sku", "productid")
     return {
         "title": _title_without_shop(clean_text(page.meta_value("og:title", "twitter:title")), page),
         "brand": clean_text(page.meta_value("product:brand", "og:brand")),
@@ -50,8 +52,10 @@ def read_meta(page):
         "availability": parse_availability(page.meta_value("product:availability", "og:availability")),
         # Some shops give their catalogue the product's barcode as its id: a valid GTIN is a GTIN, not a SKU.
         "sku": parse_identifier(retailer_id) if not parse_gtin(retailer_id) else None,
+        "mpn": parse_identifier(page.meta_value("product:mfr_part_no", "mpn")),
         "gtin": parse_gtin(page.meta_value("product:gtin", "product:ean", "product:upc", "og:upc", "og:ean",
-                                           "books:isbn")) or parse_gtin(retailer_id),
+                                           "books:isbn", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn"))
+        or parse_gtin(retailer_id),
         "images": unique(large_image_url(value, page.base_url)
                          for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
                          for value in page.meta.get(key, [])),

@@ -11,6 +11,9 @@ _URL_ATTRIBUTE = {"a": "href", "link": "href", "area": "href", "img": "src", "so
 
 
 _MICRODATA = ("itemscope", "itemprop", "itemtype")
+_STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
+_STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
+_STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
 
 
@@ -19,6 +22,31 @@ def read_items(tree):
     return [_item(element, syntax) for syntax in (_MICRODATA, _RDFA)
             for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
             if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())]
+
+
+def stray_codes(tree, html):
+    """{"sku": …, "mpn": …} printed as microdata properties outside any item (a shop's template that lost its
+    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's.
+    The page's text is looked through first: few pages have such a property, and a search of the tree costs."""
+    found = {}
+    if not _mentions_code_property(html):
+        return found
+    for element in tree.xpath(_STRAY_CODES):
+        name = _STRAY_CODE_FIELDS.get(element.get("itemprop").strip())
+        if name and name not in found and element.tag != "meta" and not any(
+                ancestor.get("itemscope") is not None for ancestor in element.iterancestors()):
+            found[name] = property_value(element)
+    return found
+
+
+def _mentions_code_property(html):
+    """Whether the page's HTML has an itemprop naming a code (string search: it runs on every page)."""
+    start = html.find("itemprop")
+    while start >= 0:
+        if html[start + 8:start + 24].lstrip(" =\"'").startswith(_STRAY_CODE_NAMES):
+            return True
+        start = html.find("itemprop", start + 8)
+    return False
 
 
 def property_value(element):

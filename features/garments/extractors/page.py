@@ -24,10 +24,13 @@ _ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globa
                               r"(?:[{\[]|JSON\.parse\(\s*['\"`])")
 MAX_STATE_SCRIPT_CHARS = 3_000_000
 _JSON = json.JSONDecoder(strict=False)
+_COUNTED_RUN = 16  # characters of a run of JS code from which its brackets are counted rather than read one by one
 _HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
 _TITLE_NAMED = "//*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
+_LOWER_HEADING_WORDS = 2
+_NAMED_IN_TITLE = 2  # title_likeness of a name the title holds in full
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
 _NUXT_FUNCTION = compile_pattern(r"__NUXT__\s*=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{\s*return\s*(?=\{)")
 _NUXT_PARAMETER = compile_pattern(r"(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])")
@@ -244,7 +247,8 @@ class ProductPage:
         """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
         most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
         h1 in the page's header that is like the title (some pages put the product's name there); else the element
-        the page names as the product's title ("product-title", "pdp-name"); None without."""
+        the page names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
+        full; None without."""
         titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
@@ -260,7 +264,14 @@ class ProductPage:
         named = [element for element in self.tree.xpath(_TITLE_NAMED) if not self.in_other_product(element)
                  and _PRODUCT_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
                  and 0 < len(clean_text(element.text_content()) or "") <= _TITLE_LIMIT]
-        return max(named, key=likeness, default=None)
+        if named:
+            return max(named, key=likeness)
+        # No h1 and nothing named as the title: a lower heading the page's title names in full ("Linen dress" under
+        # "Linen dress | Shop"), of two words or more (one word is a section: "Description", "Reviews").
+        titled = [heading for heading in self.tree.iter("h2", "h3") if not self.in_other_product(heading)
+                  and len((clean_text(heading.text_content()) or "").split()) >= _LOWER_HEADING_WORDS
+                  and likeness(heading) >= _NAMED_IN_TITLE]
+        return max(titled, key=likeness, default=None)
 
     @cached_property
     def canonical_link(self):
@@ -322,16 +333,11 @@ def parse_js_object(text, start, budget=None):
     document, end = _json_at(text, start, budget)
     if document is not None:
         return unescape_strings(document)
-    end = _literal_end(text, start, budget)
+    end, tokens = _literal_tokens(text, start, budget)
     if end is None:
         return None
-    literal = text[start:end]
     try:
-        try:
-            document = json.loads(literal, strict=False)
-        except ValueError:
-            document = chompjs.parse_js_object(_plain_literals(literal))
-        return unescape_strings(document)
+        return unescape_strings(chompjs.parse_js_object(_plain_literals(tokens)))
     except (ValueError, TypeError, RecursionError):
         return None
 
@@ -452,20 +458,36 @@ def _escaped(text, start, index):
 
 def _literal_end(text, start, budget=None):
     """The index just after the bracket (or parenthesis) that closes the one at `start`, or None."""
-    depth = 0
+    return _literal_tokens(text, start, budget)[0]
+
+
+def _literal_tokens(text, start, budget=None):
+    """(end, tokens): the index just after the bracket (or parenthesis) that closes the one at `start` and the
+    literal's JS tokens (as _js_tokens reads them; the literal is tokenised once), or (None, None). A run of code
+    whose closing brackets cannot bring the depth to 0 is counted whole rather than a character at a time."""
+    depth, tokens = 0, []
     for position, token in _js_tokens(text, start):
         if budget is not None and not budget.spend(len(token)):
-            return None
+            return None, None
         if len(token) > 1 and token[0] in "'\"`":
+            tokens.append(token)
             continue
+        if len(token) > _COUNTED_RUN:
+            closing = token.count("}") + token.count("]") + token.count(")")
+            if depth > closing:
+                depth += token.count("{") + token.count("[") + token.count("(") - closing
+                tokens.append(token)
+                continue
         for offset, char in enumerate(token):
             if char in "{[(":
                 depth += 1
             elif char in "}])":
                 depth -= 1
                 if depth == 0:
-                    return position + offset + 1
-    return None
+                    tokens.append(token[:offset + 1])
+                    return position + offset + 1, tokens
+        tokens.append(token)
+    return None, None
 
 
 def _nuxt_state(text, match):
@@ -519,8 +541,12 @@ def devalue_unflatten(values):
     return revive(0, 0) if values else None
 
 
-def _plain_literals(js):
-    tokens = [token for _, token in _js_tokens(js)]
+def _plain_literals(tokens):
+    """A JS literal's tokens as one text chompjs reads: `cond ? 'a' : 'b'` becomes 'a', `'a'/ 'b'` becomes 'a','b'
+    (most literals have neither, and are joined as they are)."""
+    code = "".join([token for token in tokens if not _is_string(token)])
+    if "?" not in code and "/" not in code:
+        return "".join(tokens)
     output = []
     index = 0
     while index < len(tokens):

@@ -19,17 +19,18 @@ _SLUG_SEPARATOR = compile_pattern(r"[-_~+,.]")
 
 
 def read_url(page):
-    """{"sku": the code the page URL carries} or {}."""
-    code = url_product_code(page.url)
-    return {"sku": code} if code else {}
+    """{"sku": the code the page URL carries, "named": whether a query parameter names it as the product's} or {}."""
+    named = _named_code(page.url)
+    code = named or url_product_code(page.url)
+    return {"sku": code, "named": bool(named)} if code else {}
 
 
 def url_product_code(url):
     """The product code in a URL's id parameter, its last path segment, or the end or start of its slug."""
+    named = _named_code(url)
+    if named:
+        return named
     parts = urlsplit(url or "")
-    for key, value in parse_qsl(parts.query):
-        if key.replace("_", "").replace("-", "").lower() in _ID_PARAMETERS and _is_code(value.strip()):
-            return value.strip()
     segments = [_EXTENSION.sub("", unquote(segment)) for segment in parts.path.split("/") if segment]
     if not segments:
         return None
@@ -38,6 +39,14 @@ def url_product_code(url):
         return last
     words = _SLUG_SEPARATOR.split(last)
     return next((word for word in (words[-1], words[0]) if len(words) > 1 and _is_code(word)), None)
+
+
+def _named_code(url):
+    """The code a query parameter names as the product's (`?pid=260591`, `?sku=AB-1234`), or None."""
+    for key, value in parse_qsl(urlsplit(url or "").query):
+        if key.replace("_", "").replace("-", "").lower() in _ID_PARAMETERS and _is_code(value.strip()):
+            return value.strip()
+    return None
 
 
 def _is_code(word):

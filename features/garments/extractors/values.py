@@ -50,12 +50,17 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
     r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
-    r"售罄|缺货|غير متوفر|نفذ|אזל", IGNORECASE)
+    r"售罄|缺货|غير متوفر|نفذ|אזל|"
+    # What a page offers in place of the add-to-cart control when the product cannot be bought: to be told when it is.
+    r"notify me|email me when|let me know when|tell me when|benachrichtig|prévenez-moi|me prévenir|m'avertir|"
+    r"m’avertir|avísame|avisarme|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
+    r"coming soon|back soon|bientôt disponible|próximamente|demnächst", IGNORECASE)
 IN_STOCK_WORDS = compile_pattern(
     r"in stock|available|auf lager|vorrätig|lieferbar|verfügbar|en stock|en existencia|in magazzino|in voorraad|"
     r"disponible|disponibil|op voorraad|leverbaar|"
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
+    r"pre-?order|back-?order|vorbestell|précommande|pré-commande|preventa|reserva ya|"
     r"متوفر|במלאי", IGNORECASE)
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}

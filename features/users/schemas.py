@@ -1,0 +1,95 @@
+"""Profile request and answer shapes."""
+from typing import Literal
+
+from pydantic import ConfigDict, Field, create_model
+
+from features.body_measurements.schemas import Measurements
+from shared.schemas import (Misdirected, RequestSchema, ResponseSchema, Timestamp, choice, document_ref, email_address,
+                            past_date, secret, text)
+
+GENDERS = ("male", "female", "other", "prefer-not-to-say")
+PASSWORD_RULES = ("8-256 characters; not one of the ~20,000 most common passwords (COMMON_PASSWORD), not "
+                  "containing the email or its part before the @ when that has 4 or more characters "
+                  "(PASSWORD_LIKE_EMAIL), no control characters or line breaks (INVALID_PASSWORD).")
+
+
+# Each profile field's type, also accepted in a sign-up (features/auth/schemas.py).
+PROFILE_TYPES = {"first_name": (text(255), None), "last_name": (text(255), None), "street": (text(255), None),
+                 "city": (text(255), None), "gender": (choice(GENDERS), None),
+                 "birthday": (past_date("In the past, after 1900."), None)}
+
+ProfileFields = create_model("ProfileFields", __base__=RequestSchema, **PROFILE_TYPES,
+                             __doc__="The profile a shopper fills in (at sign-up or later); null or blank clears a field.")
+
+
+class ProfileUpdate(ProfileFields):
+    """Only the fields sent change. A new email also needs current_password."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"city": "Berlin", "gender": "female"}]})
+    read_only = frozenset({"id", "userid", "user_id", "created_at", "updated_at", "is_active", "has_avatar"})
+    misdirected = {"password": Misdirected("Change the password with POST /api/users/profile/change-password",
+                                           code="PASSWORD_NOT_ALLOWED_HERE")}
+
+    email: email_address("A new address also needs current_password.") = None
+    current_password: secret("Required when email changes to another address.") = None
+
+
+class PasswordChange(RequestSchema):
+    """A missing or wrong current password is refused like a wrong sign-in (401, counted)."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["current_password", "new_password"]})
+
+    current_password: secret() = None
+    new_password: secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256) = None
+
+
+class AccountDeletion(RequestSchema):
+    """A missing or wrong password is refused like a wrong sign-in (401, counted)."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["password"]})
+
+    password: secret("The current password, to confirm.") = None
+
+
+class User(ResponseSchema):
+    """What a client may see of an account."""
+
+    id: int
+    userid: str = Field(description="The 8-character public user id.")
+    user_id: str = Field(description="Same as userid.")
+    email: str
+    first_name: str | None
+    last_name: str | None
+    gender: Literal[GENDERS] | None
+    birthday: str | None = Field(json_schema_extra={"format": "date"})
+    street: str | None
+    city: str | None
+    is_active: bool
+    has_avatar: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class AuthResult(ResponseSchema):
+    token: str = Field(description="JWT; send as `Authorization: Bearer <token>`.")
+    user: User
+
+
+class Deleted(ResponseSchema):
+    deleted: Literal[True]
+
+
+class WardrobeExport(ResponseSchema):
+    items: list[document_ref("WardrobeItem")]
+    sections: list[document_ref("Section")]
+    categories: list[document_ref("Category")]
+
+
+class AccountExport(ResponseSchema):
+    exported_at: Timestamp
+    profile: User
+    avatar_url: str | None
+    body_url: str | None
+    body_measurements: Measurements | None
+    wardrobe: WardrobeExport
+    tryon_jobs: list[document_ref("Job")]

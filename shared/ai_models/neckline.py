@@ -1,0 +1,129 @@
+"""The inside of a garment's back, seen through its front neckline on a product photo.
+
+A top or dress photographed flat (or on a ghost mannequin) shows, inside its front neckline, the
+back of the neckline and the inside of the back below it: a band of fabric (with its label) that a
+person wearing the garment hides behind their neck. Laid on a person as it is, that band would cover
+the throat. It is found as the region around the middle of the garment's top that the front
+neckline's edge closes off from the rest of the front (a marker-based watershed on the photo: one
+marker just under the back neckline, others on the shoulders and the chest), accepted only when it
+looks like an opening: centred, narrower than the shoulders, ending well above the armpits, and
+bounded by an edge clearly stronger than the fabric's own texture. Garments cut out without it (an
+outline that already dips at the neckline) have none.
+"""
+import cv2
+import numpy as np
+
+# Where under the back neckline the opening is looked for: shares of the depth from the top of the
+# garment to its armpits (a crew neck's opening is shallow, a V-neck's deep; the first marker that
+# lands in the opening finds it).
+_SEED_DEPTHS = (0.03, 0.06, 0.1, 0.15, 0.2, 0.3)
+_SEED_HALF_WIDTH = 0.04  # share of the shoulders' span
+_FRONT_FROM = 0.75  # share of that depth below which everything is the front of the garment
+_MAX_WIDTH = 0.9  # share of the shoulders' span an opening may take (a boat neck is wide)
+_MIN_WIDTH = 0.2
+_MAX_DEPTH = 0.7  # share of the depth to the armpits an opening may reach (a deep V, a wrap)
+_MAX_START = 0.08  # the opening starts right under the back neckline
+_MAX_OFF_CENTRE = 0.1
+_MIN_EDGE_CONTRAST = 3.0  # the neckline's edge, for the fabric's own texture
+_MIN_EDGE = 8.0  # grey levels per pixel (Sobel, lightly smoothed)
+_WORK_WIDTH = 400  # px: the neck's box is read at most this wide
+_SMOOTHING = 0.03  # share of the shoulders' span over which the opening's lower edge is smoothed
+
+
+def neck_opening(rgb, alpha, landmarks):
+    """Boolean mask (the photo's size) of the back of the garment seen through its front neckline, or None.
+    `landmarks` are the garment's UpperLandmarks (collar, shoulders, armpits)."""
+    mask = np.asarray(alpha) > 0.5
+    (left, _), (right, _) = landmarks.shoulders
+    top = float(landmarks.collar[1])
+    depth = float(landmarks.armpits[:, 1].mean()) - top
+    # Everything happens in the box around the neck (from just outside the shoulders down to the armpits), at
+    # a size where the neckline is still a few pixels wide.
+    span = float(right - left)
+    x0, x1 = max(0, int(left - 0.1 * span)), min(mask.shape[1], int(right + 0.1 * span) + 1)
+    y0, y1 = max(0, int(top) - 3), min(mask.shape[0], int(top + depth) + 1)
+    if span <= 4 or depth <= 4 or x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    scale = min(1.0, _WORK_WIDTH / (x1 - x0))
+    size = (max(8, round((x1 - x0) * scale)), max(8, round((y1 - y0) * scale)))
+    box_mask = cv2.resize(mask[y0:y1, x0:x1].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    picture = cv2.GaussianBlur(cv2.resize(rgb[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA), (0, 0), 0.7)
+    collar = ((float(landmarks.collar[0]) - x0) * scale, (top - y0) * scale)
+    shoulders = ((left - x0) * scale, (right - x0) * scale)
+    span, depth = span * scale, depth * scale
+    strength = _edge_strength(picture, box_mask)
+    fabric = strength[cv2.erode(box_mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0]
+    if fabric.size == 0:
+        return None
+    texture = float(np.median(fabric))
+    found = np.zeros(box_mask.shape, bool)
+    for share in _SEED_DEPTHS:
+        inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
+        if (inner is not None and _looks_like_an_opening(inner, collar, span, depth)
+                and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)):
+            found |= inner  # markers at several depths may each find a part of it (stripes seen through it)
+    if not found.any():
+        return None
+    opening = np.zeros(mask.shape, bool)
+    whole = cv2.resize(_down_to(found, box_mask, span).astype(np.uint8), (x1 - x0, y1 - y0),
+                       interpolation=cv2.INTER_NEAREST) > 0
+    opening[y0:y1, x0:x1] = whole & mask[y0:y1, x0:x1]
+    return opening
+
+
+def _region(picture, mask, collar, shoulders, span, depth, share):
+    """The region the watershed gives the marker `share` of the depth under the back neckline, or None."""
+    centre, top = collar
+    markers = np.zeros(mask.shape, np.int32)
+    markers[~cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 3
+    half = max(1, int(_SEED_HALF_WIDTH * span))
+    row = int(top + share * depth)
+    if row + 2 >= mask.shape[0]:
+        return None
+    markers[row:row + 2, max(0, int(centre) - half):int(centre) + half] = 1
+    for x in shoulders:
+        column = np.flatnonzero(mask[:, int(np.clip(x, 0, mask.shape[1] - 1))])
+        if column.size:
+            markers[column[0] + 3:column[0] + 8, max(0, int(x) - 3):int(x) + 3] = 2
+    front = int(top + _FRONT_FROM * depth)
+    markers[front:][markers[front:] == 0] = 2
+    inner = cv2.watershed(picture, markers) == 1
+    return inner if inner.any() else None
+
+
+def _looks_like_an_opening(inner, collar, span, depth):
+    centre, top = collar
+    ys, xs = np.nonzero(inner)
+    width = float(np.ptp(xs)) / span
+    return (_MIN_WIDTH <= width <= _MAX_WIDTH and (ys.max() - top) / depth <= _MAX_DEPTH
+            and (ys.min() - top) / depth <= _MAX_START and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE)
+
+
+def _edge_strength(picture, mask):
+    """Gradient magnitude of the grey picture inside the garment (its outline against the background left out)."""
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3))
+    return magnitude * (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+
+
+def _boundary_strength(inner, mask, strength):
+    """Median edge strength along the region's border inside the garment (where it meets the front)."""
+    grown = cv2.dilate(inner.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    border = grown & ~inner & (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    # The watershed's line sits on the ridge, a pixel off the strongest gradient: look a pixel around it.
+    ridge = cv2.dilate(strength, np.ones((3, 3), np.uint8))
+    return float(np.median(ridge[border])) if border.any() else 0.0
+
+
+def _down_to(inner, mask, span):
+    """The garment from its top edge down to the region's lower edge in every column the region spans (the back
+    neckline's band above it goes too), that edge smoothed over a few columns."""
+    ys, xs = np.nonzero(inner)
+    lowest = np.full(mask.shape[1], -1, np.int32)
+    np.maximum.at(lowest, xs, ys)
+    first, last = xs.min(), xs.max() + 1
+    half = max(1, int(_SMOOTHING * span))
+    padded = np.pad(lowest[first:last].astype(np.float32), half, mode="edge")
+    lowest[first:last] = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
+    rows = np.arange(mask.shape[0])[:, None]
+    return mask & (rows <= lowest[None, :])

@@ -1,0 +1,290 @@
+"""Request and response shapes, declared once per feature (features/*/schemas.py) as pydantic v2 models.
+
+A request model validates what a client sent and describes it in the OpenAPI document; a response model
+only describes (answers are not re-validated on the way out: a read must not pay for it). The checks
+themselves are shared/validators.py's, attached to the field types below, so every endpoint answers a bad
+field with the codes and messages it always had; pydantic adds the declaration, the order and the schema.
+
+One rule for fields a model does not declare: 400 UNKNOWN_FIELDS (the first five named, the rest counted),
+except the model's `read_only` names (a client may send back what it read) and models declared with
+`extra="ignore"` (endpoints that have always ignored extra fields). Required fields that are absent, null
+or blank: 400 MISSING_FIELDS, all named at once. A field of the wrong type: 400 VALIDATION_ERROR naming it.
+"""
+from dataclasses import dataclass, field
+from functools import cache, wraps
+from typing import Annotated, Any, ClassVar, Literal
+
+import pydantic
+from flask import request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from shared.errors import ValidationError
+from shared.request_data import body_fields, json_body
+from shared.validators import (field_details, field_list, refuse_unknown_fields, validate_choice, validate_email,
+                               validate_integer, validate_numeric, validate_past_date, validate_required,
+                               validate_text)
+
+# pydantic's error types, by what the client sent wrong, and how the message says it.
+_EXPECTED = {"string": "a string", "int": "an integer", "float": "a number", "decimal": "a number",
+             "bool": "true or false", "dict": "an object", "model": "an object", "list": "an array",
+             "tuple": "an array", "literal": "one of the allowed values", "enum": "one of the allowed values"}
+
+
+@dataclass(frozen=True)
+class Misdirected:
+    """The refusal of a field that belongs to another endpoint."""
+
+    message: str
+    code: str
+
+
+class ResponseSchema(BaseModel):
+    """The shape of an answer's `data`, for the document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RequestSchema(BaseModel):
+    """A request body or query string. `parse` is the only way in (it applies the module's rules)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Fields a client may send back unchanged from an answer (ids, timestamps): accepted and dropped.
+    read_only: ClassVar[frozenset[str]] = frozenset()
+    # Fields sent to the wrong endpoint, refused with a pointer to the right one.
+    misdirected: ClassVar[dict[str, "Misdirected"]] = {}
+
+    @classmethod
+    def parse(cls, data):
+        """The validated model of client data (a dict); ValidationError (400) with today's codes otherwise."""
+        names = _names(cls)
+        if cls.misdirected and not names.misdirected.isdisjoint(data):
+            name = next(name for name in cls.misdirected if name in data)
+            refusal = cls.misdirected[name]
+            raise ValidationError(refusal.message, code=refusal.code, details={"field": name})
+        if names.forbid and not names.accepted.issuperset(data):
+            refuse_unknown_fields(data, cls.model_fields, ignored=cls.read_only)
+        if not cls.read_only.isdisjoint(data):
+            data = {name: value for name, value in data.items() if name not in cls.read_only}
+        if names.required:
+            validate_required(data, names.required)
+        try:
+            return cls.model_validate(data)
+        except pydantic.ValidationError as error:
+            raise _refusal(error) from None
+
+    def given(self):
+        """{name: value} of the fields the client sent (an explicit null included: it clears a value)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+@dataclass(frozen=True)
+class _Names:
+    accepted: frozenset  # declared and read-only fields
+    required: tuple
+    misdirected: frozenset
+    forbid: bool
+
+
+@cache
+def _names(model):
+    """A model's field names as parse asks about them, computed once per model."""
+    return _Names(accepted=frozenset(model.model_fields) | model.read_only,
+                  required=tuple(name for name, info in model.model_fields.items() if info.is_required()),
+                  misdirected=frozenset(model.misdirected), forbid=model.model_config.get("extra") == "forbid")
+
+
+def _refusal(error):
+    """pydantic's first complaint as our ValidationError (the field checks above raise ours directly)."""
+    problems = error.errors(include_url=False, include_context=False, include_input=False)
+    missing = [".".join(map(str, p["loc"])) for p in problems if p["type"] == "missing"]
+    if missing:
+        return ValidationError(f"Missing required field(s): {field_list(missing)}", code="MISSING_FIELDS",
+                               details=field_details(missing))
+    problem = problems[0]
+    name = ".".join(map(str, problem["loc"])) or "request body"
+    if problem["type"] == "extra_forbidden":
+        return ValidationError(f"Unknown field(s): {field_list([name])}", code="UNKNOWN_FIELDS",
+                               details=field_details([name]))
+    kind = problem["type"].split("_")[0]
+    if kind in _EXPECTED:
+        return ValidationError(f"{name} must be {_EXPECTED[kind]}", details={"field": name})
+    return ValidationError(f"{name}: {problem['msg']}", details={"field": name})
+
+
+# --- field types: the shared validators, with the schema they promise ----------------------------------
+
+def _checked(check):
+    """A BeforeValidator calling check(value, field_name) (shared/validators.py's signature)."""
+    return BeforeValidator(lambda value, info: check(value, info.field_name))
+
+
+def number(low=None, high=None, description=None):
+    """A finite number (numeric strings accepted, blank is null), within [low, high] when given."""
+    bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
+    return Annotated[float | None, _checked(lambda v, name: validate_numeric(v, name, low, high)),
+                     Field(description=description, json_schema_extra=bounds or None)]
+
+
+def integer(low=None, high=None, description=None, default=None):
+    """An integer within [low, high] and the 64-bit SQL range (numeric strings accepted; blank is default)."""
+    bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
+    return Annotated[int | None, _checked(lambda v, name: validate_integer(v, name, low, high, default=default)),
+                     Field(description=description, json_schema_extra=bounds or None)]
+
+
+def text(max_length=5000, description=None):
+    """A trimmed string without control characters; blank becomes null."""
+    return Annotated[str | None, _checked(lambda v, name: validate_text(v, name, max_length=max_length) or None),
+                     Field(json_schema_extra={"maxLength": max_length}, description=description)]
+
+
+def choice(values, description=None):
+    """One of values (blank is null)."""
+    return Annotated[Literal[tuple(values)] | None, _checked(lambda v, name: validate_choice(v, name, values)),
+                     Field(description=description)]
+
+
+def past_date(description=None):
+    """A YYYY-MM-DD date in the past, after 1900."""
+    return Annotated[str | None, _checked(lambda v, name: validate_past_date(v, name)),
+                     Field(json_schema_extra={"format": "date"}, description=description)]
+
+
+def email_address(description=None):
+    """An email address, trimmed and lower-cased."""
+    return Annotated[str, BeforeValidator(validate_email),
+                     Field(json_schema_extra={"format": "email", "maxLength": 254}, description=description)]
+
+
+def _url_string(value, name):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be a string", code="INVALID_URL", details={"field": name})
+    return value.strip()
+
+
+def url_text(description=None):
+    """A URL as a trimmed string (INVALID_URL otherwise); its syntax and safety are checked where it is
+    fetched (shared/url_utils.py), which says why a URL is refused."""
+    return Annotated[str | None, _checked(_url_string),
+                     Field(json_schema_extra={"format": "uri"}, description=description)]
+
+
+def flag(description=None):
+    """true or false, nothing else (not 1, not "yes")."""
+    return Annotated[bool, Field(strict=True, description=description)]
+
+
+def checked(check, schema):
+    """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
+    documented as schema."""
+    return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+
+
+def secret(description=None, min_length=None, max_length=None):
+    """A password, handed to the service unchecked: whatever is wrong with it (even its type) is answered the
+    way that service answers a wrong or weak password (401 INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""
+    bounds = {key: value for key, value in (("minLength", min_length), ("maxLength", max_length)) if value}
+    return Annotated[Any, WithJsonSchema({"type": "string", **bounds, **({"description": description}
+                                                                          if description else {})})]
+
+
+Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T09:44:46+00:00.")]
+
+
+YAML_COMPONENT = "x-yaml-component"
+# Named schemas the document carries whether or not a route names them (openapi.yaml's components may):
+# name -> JSON Schema, filled by the features' schemas.py modules (document_component).
+COMPONENTS = {}
+
+
+def document_component(name, schema):
+    """Adds a named schema to the document's components; a reference to it (for a field's schema)."""
+    COMPONENTS[name] = schema
+    return yaml_component(name)
+
+
+def yaml_component(name):
+    """A schema still written in features/docs/openapi.yaml, until its feature declares it as a model (the
+    document's builder turns the marker into a $ref: pydantic resolves every $ref it sees among its own)."""
+    return {YAML_COMPONENT: name}
+
+
+def unchecked(schema):
+    """A field the service checks itself (its rules depend on other fields or on stored data), documented
+    with schema (a JSON Schema, or a yaml_component)."""
+    return Annotated[Any, WithJsonSchema(schema)]
+
+
+def document_ref(name):
+    """A part of an answer described by an openapi.yaml component."""
+    return unchecked(yaml_component(name))
+
+
+class PageQuery(RequestSchema):
+    """One page of a list. Other query parameters are ignored (a client may add a cache buster)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: integer(1, 100, default=20) = 20
+    offset: integer(0, 10 ** 9, default=0) = 0
+
+    def pagination(self, total):
+        """The answer's `pagination`."""
+        return {"total": total, "limit": self.limit, "offset": self.offset}
+
+
+# --- operations: what the API document says about each route ------------------------------------------
+
+@dataclass(frozen=True)
+class Answer:
+    """One success response: its `data` model (None: no JSON body), what it means, and how it is sent."""
+
+    model: Any
+    description: str
+    paginated: bool = False
+    content: dict | None = None  # OpenAPI content by media type, for answers other than the JSON envelope
+    headers: dict | None = None  # OpenAPI headers the answer carries (besides X-Request-ID)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A route's entry in the document; the method, path, auth and rate limit come from the route itself."""
+
+    tag: str
+    summary: str
+    answers: dict
+    description: str | None = None
+    body: Any = None
+    query: Any = None
+    form: Any = None  # multipart fields, documented only: files are read by shared/request_data.py
+    form_encoding: dict = field(default_factory=dict)  # the multipart parts' content types, by field
+    form_media_type: str = "multipart/form-data"
+    errors: dict = field(default_factory=dict)
+    example: Any = None
+    path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
+    operation_id: str | None = None
+
+
+def operation(**declaration):
+    """Declares the route's document entry (Operation's fields) and hands the view its parsed input.
+
+    With `body` a RequestSchema, the view is called with `body=` the parsed JSON object, or form when the
+    route documents one (a yaml_component is only documented: the view reads the body itself); with
+    `query`, with `query=` the parsed query string. Put it directly above the view function, under the auth
+    decorator, so a request without a token is refused before its body is read.
+    """
+    spec = Operation(**declaration)
+
+    def decorate(view):
+        @wraps(view)
+        def parsed(*args, **kwargs):
+            if isinstance(spec.body, type):  # a route that documents a form reads either
+                kwargs["body"] = spec.body.parse(json_body() if spec.form is None else body_fields())
+            if spec.query is not None:
+                kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
+            return view(*args, **kwargs)
+        parsed.operation = spec
+        return parsed
+    return decorate
