@@ -9,6 +9,7 @@ the cores does not move the figure: the best of the rounds, in ms per request. -
 checkout (e.g. one made with `git archive <commit> | tar -x -C /tmp/before`) with the same account and
 requests, to compare two versions.
 """
+
 import argparse
 import contextlib
 import io
@@ -30,11 +31,20 @@ def main():
     parser.add_argument("--app-dir", type=Path, default=ROOT)
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-request-cpu-")
-    os.environ.update({"FLASK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-                       "JWT_SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_PATH": f"{folder}/bench.db",
-                       "DATABASE_URL": "", "REDIS_URL": "", "IMAGES_DIR": f"{folder}/images",
-                       "LOG_DIR": f"{folder}/logs", "INSTANCE_DIR": f"{folder}/instance",
-                       "RATELIMIT_ENABLED": "false"})
+    os.environ.update(
+        {
+            "FLASK_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+            "DATABASE_PATH": f"{folder}/bench.db",
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "IMAGES_DIR": f"{folder}/images",
+            "LOG_DIR": f"{folder}/logs",
+            "INSTANCE_DIR": f"{folder}/instance",
+            "RATELIMIT_ENABLED": "false",
+        }
+    )
     os.chdir(options.app_dir)
     sys.path[:0] = [str(options.app_dir.resolve()), str(ROOT)]
     with open(f"{folder}/stderr.log", "w") as console_log, contextlib.redirect_stderr(console_log):
@@ -53,13 +63,22 @@ def measure(options):
 
     app = create_app()
     client = app.test_client()
-    token = client.post("/api/create-account", json={"email": "bench@example.com", "password": "correct horse 1",
-                                                      "height": 170, "weight": 65}).get_json()["data"]["token"]
+    token = client.post(
+        "/api/create-account",
+        json={"email": "bench@example.com", "password": "correct horse 1", "height": 170, "weight": 65},
+    ).get_json()["data"]["token"]
     headers = {"Authorization": f"Bearer {token}"}
     for number in range(WARDROBE_ITEMS):
-        client.post("/api/wardrobe/items", headers=headers, data={
-            "garment_image": (io.BytesIO(GARMENT.read_bytes()), "tee.jpg"), "title": f"Tee {number}",
-            "category": "t_shirts", "size": "M"})
+        client.post(
+            "/api/wardrobe/items",
+            headers=headers,
+            data={
+                "garment_image": (io.BytesIO(GARMENT.read_bytes()), "tee.jpg"),
+                "title": f"Tee {number}",
+                "category": "t_shirts",
+                "size": "M",
+            },
+        )
 
     def request(wsgi_app, path, request_headers):
         environ = EnvironBuilder(path=path, headers=request_headers).get_environ()
@@ -71,11 +90,16 @@ def measure(options):
             body.close()
             if not statuses[0].startswith("200"):
                 raise RuntimeError(f"{path} answered {statuses[0]}")
+
         return call
 
-    cases = {"GET /ping (bare Flask)": request(bare_app.wsgi_app, "/ping", {}),
-             "GET /api/users/profile": request(app.wsgi_app, "/api/users/profile", headers),
-             f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items)": request(app.wsgi_app, "/api/wardrobe/items", headers)}
+    cases = {
+        "GET /ping (bare Flask)": request(bare_app.wsgi_app, "/ping", {}),
+        "GET /api/users/profile": request(app.wsgi_app, "/api/users/profile", headers),
+        f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items)": request(
+            app.wsgi_app, "/api/wardrobe/items", headers
+        ),
+    }
     best = dict.fromkeys(cases, float("inf"))
     for call in cases.values():
         for _ in range(options.requests // 2):  # warm-up: caches, connections, lazy imports

@@ -1,4 +1,5 @@
 """JWT issue and verification (HS256 by default, algorithm pinned on verify)."""
+
 from datetime import timedelta
 from functools import lru_cache
 

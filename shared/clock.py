@@ -5,18 +5,19 @@ Every timestamp the service stores or shows is ISO 8601 in UTC with milliseconds
 any column of either database. `now()` is the only reader of the wall clock; what measures a duration or
 a deadline inside one process uses `time.monotonic()`, which no clock adjustment moves.
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 
 def now() -> datetime:
     """The current moment, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def timestamp(moment: datetime | None = None, *, seconds_from_now: float = 0.0) -> str:
     """`moment` (default: now, moved by seconds_from_now) in the one format."""
     moment = (moment or now()) + timedelta(seconds=seconds_from_now)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def parse(text: str | None) -> datetime | None:

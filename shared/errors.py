@@ -1,4 +1,5 @@
 """Typed exceptions. Raised anywhere; turned into the JSON envelope only by the app's error handlers."""
+
 from typing import Any
 
 
@@ -8,8 +9,14 @@ class ApiError(Exception):
     status_code = 400
     code = "BAD_REQUEST"
 
-    def __init__(self, message: str, code: str | None = None, details: dict[str, Any] | None = None,
-                 status_code: int | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        status_code: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code:

@@ -5,6 +5,7 @@ opened at all. Limits (bytes per file, pixels per side) come from the caller's s
 to the Settings defaults. What we store is EXIF-rotated, converted to sRGB, stripped of every
 metadata block (EXIF with GPS, XMP, ICC) and in RGB or RGBA mode.
 """
+
 import base64
 import binascii
 import io
@@ -53,19 +54,28 @@ def decode_base64_image(value: object, field: str, *, max_bytes: int | None = No
     """Bytes of an image sent as base64 or a data URL ("data:image/png;base64,..."); 400/413 when unusable."""
     max_bytes = Settings.MAX_UPLOAD_SIZE if max_bytes is None else max_bytes
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{field} must be a base64 string or a data URL", code="MISSING_FIELDS",
-                              details={"field": field})
+        raise ValidationError(
+            f"{field} must be a base64 string or a data URL", code="MISSING_FIELDS", details={"field": field}
+        )
     encoded = "".join(_DATA_URL.sub("", value.strip()).split())
     if len(encoded) * 3 // 4 > max_bytes + 2:
-        raise PayloadTooLargeError(f"{field} is larger than {_megabytes(max_bytes)}", code="FILE_TOO_LARGE",
-                                   details={"field": field, "max_bytes": max_bytes})
+        raise PayloadTooLargeError(
+            f"{field} is larger than {_megabytes(max_bytes)}",
+            code="FILE_TOO_LARGE",
+            details={"field": field, "max_bytes": max_bytes},
+        )
     try:
         data = base64.b64decode(encoded.replace("-", "+").replace("_", "/"), validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError(f"{field} is not valid base64", code="INVALID_BASE64", details={"field": field}) from None
+        raise ValidationError(
+            f"{field} is not valid base64", code="INVALID_BASE64", details={"field": field}
+        ) from None
     if len(data) > max_bytes:
-        raise PayloadTooLargeError(f"{field} is larger than {_megabytes(max_bytes)}", code="FILE_TOO_LARGE",
-                                   details={"field": field, "max_bytes": max_bytes})
+        raise PayloadTooLargeError(
+            f"{field} is larger than {_megabytes(max_bytes)}",
+            code="FILE_TOO_LARGE",
+            details={"field": field, "max_bytes": max_bytes},
+        )
     return data
 
 
@@ -75,37 +85,61 @@ def probe_image(image_data: bytes, filename: str | None = None) -> ImageInfo:
     return _describe(image)
 
 
-def validate_image(image_data: bytes, filename: str | None = None, *, max_bytes: int | None = None,
-                   max_dimension: int | None = None) -> ImageInfo:
+def validate_image(
+    image_data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_dimension: int | None = None,
+) -> ImageInfo:
     """Check type, byte size, pixel size and that the whole file decodes; returns format/width/height/mime."""
     image = _open_within_limits(image_data, filename, max_bytes, max_dimension)
     _decode(image, filename)
     return _describe(image)
 
 
-def load_image(image_data: bytes, *, max_dimension: int | None = None,
-               max_input_dimension: int | None = None) -> Image.Image:
+def load_image(
+    image_data: bytes, *, max_dimension: int | None = None, max_input_dimension: int | None = None
+) -> Image.Image:
     """Decoded image, EXIF orientation applied, sRGB, RGB or RGBA; shrunk to max_dimension if given."""
     image = _open_within_limits(image_data, None, math.inf, max_input_dimension)
     return _normalise(image, None, max_dimension)
 
 
-def preprocess_image(image_data: bytes, filename: str | None = None, max_dimension: int | None = None,
-                     target_format: str = "PNG", *, max_bytes: int | None = None,
-                     max_input_dimension: int | None = None, reduce_first: bool = False) -> bytes:
+def preprocess_image(
+    image_data: bytes,
+    filename: str | None = None,
+    max_dimension: int | None = None,
+    target_format: str = "PNG",
+    *,
+    max_bytes: int | None = None,
+    max_input_dimension: int | None = None,
+    reduce_first: bool = False,
+) -> bytes:
     """Validate, decode (at reduced scale for big JPEGs), rotate, strip metadata, resize and encode.
 
     max_input_dimension bounds the pixels decoded. With reduce_first (images a shop serves, in
     renditions of any size) a JPEG is measured at the reduced scale it will be decoded at, so a large
     rendition still fits when its 1/2-1/8 scale does; other formats cannot decode reduced.
     """
-    image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension,
-                                reduce_to=max_dimension if reduce_first else None)
+    image = _open_within_limits(
+        image_data,
+        filename,
+        max_bytes,
+        max_input_dimension,
+        reduce_to=max_dimension if reduce_first else None,
+    )
     return encode_image(_normalise(image, filename, max_dimension), target_format)
 
 
-def prepare_for_processing(image_data: bytes, filename: str | None = None, *, max_dimension: int,
-                           max_bytes: int | None = None, max_input_dimension: int | None = None) -> tuple[bytes, str]:
+def prepare_for_processing(
+    image_data: bytes,
+    filename: str | None = None,
+    *,
+    max_dimension: int,
+    max_bytes: int | None = None,
+    max_input_dimension: int | None = None,
+) -> tuple[bytes, str]:
     """(bytes, format) of an upload made fit to store for the AI models, as cheaply as that can be done.
 
     A PNG or JPEG that already carries no metadata (so stands upright, in sRGB) and fits max_dimension is
@@ -115,8 +149,11 @@ def prepare_for_processing(image_data: bytes, filename: str | None = None, *, ma
     """
     image = _open_within_limits(image_data, filename, max_bytes, max_input_dimension)
     source_format = _opened_as(image)
-    if (max(image.size) <= max_dimension and source_format in ("PNG", "JPEG")
-            and _WITHOUT_METADATA[source_format](bytes(image_data))):
+    if (
+        max(image.size) <= max_dimension
+        and source_format in ("PNG", "JPEG")
+        and _WITHOUT_METADATA[source_format](bytes(image_data))
+    ):
         _prove_decodes(image, bytes(image_data), filename)
         return bytes(image_data), source_format
     image = _normalise(image, filename, max_dimension)
@@ -169,9 +206,9 @@ def _png_image_data(data: bytes) -> bytes:
     payloads: list[bytes] = []
     position = 8
     while position + 8 <= len(data):
-        length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
+        length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
         if kind == b"IDAT":
-            payloads.append(data[position + 8:position + 8 + length])
+            payloads.append(data[position + 8 : position + 8 + length])
         elif payloads:
             break
         position += 12 + length
@@ -186,7 +223,7 @@ def _png_without_metadata(data: bytes) -> bool:
     """Only the chunks that make up the picture: no text, EXIF, ICC, time or animation chunks."""
     position = 8
     while position + 8 <= len(data):
-        length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
+        length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
         if kind not in _PNG_PICTURE_CHUNKS:
             return False
         if kind == b"IEND":
@@ -204,22 +241,28 @@ def _jpeg_without_metadata(data: bytes) -> bool:
         if marker == 0xFF:  # fill byte
             position += 1
             continue
-        length = int.from_bytes(data[position + 2:position + 4], "big")
-        payload = data[position + 4:position + 2 + length]
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        payload = data[position + 4 : position + 2 + length]
         plain_jfif = payload[:5] == b"JFIF\0" and payload[12:14] == b"\0\0"
         if marker in _JPEG_METADATA_MARKERS or (marker == 0xE0 and not plain_jfif):
             return False
-        if marker == 0xDA:  # start of scan: in the compressed data an 0xFF byte is never followed by a marker's
+        if (
+            marker == 0xDA
+        ):  # start of scan: in the compressed data an 0xFF byte is never followed by a marker's
             rest = data[position:]  # second byte, so any metadata marker found after here is one
-            return data.endswith(b"\xff\xd9") and not any(bytes((0xFF, metadata)) in rest
-                                                           for metadata in _JPEG_METADATA_MARKERS)
+            return data.endswith(b"\xff\xd9") and not any(
+                bytes((0xFF, metadata)) in rest for metadata in _JPEG_METADATA_MARKERS
+            )
         position += 2 + length
     return False
 
 
 _PNG_PICTURE_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB"}
 _JPEG_METADATA_MARKERS = (*range(0xE1, 0xF0), 0xFE)
-_WITHOUT_METADATA: dict[str, Callable[[bytes], bool]] = {"PNG": _png_without_metadata, "JPEG": _jpeg_without_metadata}
+_WITHOUT_METADATA: dict[str, Callable[[bytes], bool]] = {
+    "PNG": _png_without_metadata,
+    "JPEG": _jpeg_without_metadata,
+}
 
 
 def encode_image(image: Image.Image, target_format: str = "PNG", compress_level: int = 3) -> bytes:
@@ -252,25 +295,39 @@ def _open(image_data: bytes, filename: str | None) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(image_data), formats=SUPPORTED_FORMATS)
     except Image.DecompressionBombError:
-        raise ValidationError("The image has too many pixels", code="IMAGE_TOO_LARGE",
-                              details=_file_details(filename)) from None
+        raise ValidationError(
+            "The image has too many pixels", code="IMAGE_TOO_LARGE", details=_file_details(filename)
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         if _looks_like_supported_format(bytes(image_data[:32])):
-            raise ValidationError("The image file is corrupt or truncated", code="INVALID_IMAGE",
-                                  details=_file_details(filename)) from None
-        raise ValidationError(f"Unsupported image type; send {ACCEPTED_DESCRIPTION}", code="UNSUPPORTED_IMAGE",
-                              details={**_file_details(filename), "accepted": list(SUPPORTED_FORMATS)}) from None
+            raise ValidationError(
+                "The image file is corrupt or truncated",
+                code="INVALID_IMAGE",
+                details=_file_details(filename),
+            ) from None
+        raise ValidationError(
+            f"Unsupported image type; send {ACCEPTED_DESCRIPTION}",
+            code="UNSUPPORTED_IMAGE",
+            details={**_file_details(filename), "accepted": list(SUPPORTED_FORMATS)},
+        ) from None
     return image
 
 
-def _open_within_limits(image_data: bytes, filename: str | None, max_bytes: float | None, max_dimension: int | None,
-                        reduce_to: int | None = None) -> Image.Image:
+def _open_within_limits(
+    image_data: bytes,
+    filename: str | None,
+    max_bytes: float | None,
+    max_dimension: int | None,
+    reduce_to: int | None = None,
+) -> Image.Image:
     max_bytes = Settings.MAX_UPLOAD_SIZE if max_bytes is None else max_bytes
     max_dimension = Settings.MAX_IMAGE_DIMENSION if max_dimension is None else max_dimension
     if image_data and len(image_data) > max_bytes:
-        raise PayloadTooLargeError(f"The image is larger than {_megabytes(max_bytes)}", code="FILE_TOO_LARGE",
-                                   details={**_file_details(filename), "max_bytes": max_bytes,
-                                            "size_bytes": len(image_data)})
+        raise PayloadTooLargeError(
+            f"The image is larger than {_megabytes(max_bytes)}",
+            code="FILE_TOO_LARGE",
+            details={**_file_details(filename), "max_bytes": max_bytes, "size_bytes": len(image_data)},
+        )
     image = _open(image_data, filename)
     if reduce_to:
         _draft(image, reduce_to)
@@ -279,7 +336,13 @@ def _open_within_limits(image_data: bytes, filename: str | None, max_bytes: floa
         raise ValidationError(
             f"The image is {width}×{height} pixels; at most {max_dimension}×{max_dimension} is accepted",
             code="IMAGE_TOO_LARGE",
-            details={**_file_details(filename), "width": width, "height": height, "max_dimension": max_dimension})
+            details={
+                **_file_details(filename),
+                "width": width,
+                "height": height,
+                "max_dimension": max_dimension,
+            },
+        )
     return image
 
 
@@ -287,11 +350,13 @@ def _decode(image: Image.Image, filename: str | None) -> None:
     try:
         image.load()
     except Image.DecompressionBombError:
-        raise ValidationError("The image has too many pixels", code="IMAGE_TOO_LARGE",
-                              details=_file_details(filename)) from None
+        raise ValidationError(
+            "The image has too many pixels", code="IMAGE_TOO_LARGE", details=_file_details(filename)
+        ) from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError):
-        raise ValidationError("The image file is corrupt or truncated", code="INVALID_IMAGE",
-                              details=_file_details(filename)) from None
+        raise ValidationError(
+            "The image file is corrupt or truncated", code="INVALID_IMAGE", details=_file_details(filename)
+        ) from None
 
 
 def _draft(image: Image.Image, max_dimension: int) -> None:
@@ -342,13 +407,21 @@ def _opened_as(image: Image.Image) -> str:
 
 def _describe(image: Image.Image) -> ImageInfo:
     image_format = _opened_as(image)
-    return {"format": image_format, "width": image.width, "height": image.height, "mime": MIME_TYPES[image_format]}
+    return {
+        "format": image_format,
+        "width": image.width,
+        "height": image.height,
+        "mime": MIME_TYPES[image_format],
+    }
 
 
 def _looks_like_supported_format(head: bytes) -> bool:
-    return (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-            or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS))
+    return (
+        head.startswith(b"\x89PNG")
+        or head.startswith(b"\xff\xd8\xff")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS)
+    )
 
 
 def _file_details(filename: str | None) -> dict[str, str]:

@@ -3,12 +3,13 @@
 Secrets never reach the logs: any field whose name mentions a password, token, secret or
 authorization is replaced by "[redacted]" before formatting.
 """
+
 import contextvars
 import json
 import logging
 import logging.handlers
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ class JsonFormatter(logging.Formatter):
 
     def _json_line(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
+            "ts": clock.timestamp(datetime.fromtimestamp(record.created, UTC)),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -79,7 +80,8 @@ def configure_logging(settings: "Settings") -> logging.Logger:
         log_dir.mkdir(parents=True, exist_ok=True)
         for filename, level in (("app.log", logging.DEBUG), ("errors.log", logging.ERROR)):
             handler = logging.handlers.TimedRotatingFileHandler(
-                log_dir / filename, when="midnight", backupCount=14, encoding="utf-8", utc=True)
+                log_dir / filename, when="midnight", backupCount=14, encoding="utf-8", utc=True
+            )
             handler.setLevel(level)
             handler.setFormatter(formatter)
             logger.addHandler(handler)

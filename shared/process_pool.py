@@ -14,6 +14,7 @@ separate process instead, and the caller waits on a pipe, which takes no lock:
   take does not count against its budget, which is for the work the task itself does;
 - each process has its own pools: a forked child (gunicorn, RQ workers) starts its own workers.
 """
+
 import atexit
 import math
 import os
@@ -30,7 +31,9 @@ from typing import Any, TypeVar, cast
 
 _ROOT = Path(__file__).resolve().parents[1]
 _STARTUP_SECONDS = 60.0
-WALL_FACTOR = 3  # a task may take this many times its CPU budget in wall time (a loaded machine, low priority)
+WALL_FACTOR = (
+    3  # a task may take this many times its CPU budget in wall time (a loaded machine, low priority)
+)
 _CPU_CHECK_SECONDS = 0.1
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -63,7 +66,9 @@ class RemoteError(Exception):
 class ProcessPool:
     """Up to `size` worker processes, each running one task at a time."""
 
-    def __init__(self, *, size: int, preload: Iterable[str] = (), memory_limit_bytes: int | None = None) -> None:
+    def __init__(
+        self, *, size: int, preload: Iterable[str] = (), memory_limit_bytes: int | None = None
+    ) -> None:
         self.size = size
         self.preload = tuple(preload)
         self.memory_limit_bytes = memory_limit_bytes
@@ -73,8 +78,15 @@ class ProcessPool:
         self._waiting: deque[_Turn] = deque()
         self._free = threading.Condition()
 
-    def run(self, function: Callable[..., Result], *, budget: float, deadline: float | None = None,
-            callbacks: Mapping[str, Callable[..., Any]] | None = None, **kwargs: Any) -> Result:
+    def run(
+        self,
+        function: Callable[..., Result],
+        *,
+        budget: float,
+        deadline: float | None = None,
+        callbacks: Mapping[str, Callable[..., Any]] | None = None,
+        **kwargs: Any,
+    ) -> Result:
         """function(**kwargs, **proxies of callbacks) in a worker: its result, or its exception re-raised.
 
         Waits for a free worker (callers are served in the order they came) until `deadline` (a
@@ -156,8 +168,9 @@ class ProcessPool:
                 self._started -= 1
 
     @staticmethod
-    def _await(worker: "_Worker", budget: float, deadline: float,
-               callbacks: Mapping[str, Callable[..., Any]]) -> Message:
+    def _await(
+        worker: "_Worker", budget: float, deadline: float, callbacks: Mapping[str, Callable[..., Any]]
+    ) -> Message:
         """("ok", result) or ("error", exception). The budget is the worker's CPU time (a busy machine does not
         make a page too complex); wall time is capped at WALL_FACTOR times the budget besides. The worker uses no
         CPU while a callback runs here, and that time is added to the wall cap."""
@@ -202,9 +215,17 @@ class _Worker:
     def start(cls, preload: tuple[str, ...], memory_limit_bytes: int | None) -> "_Worker":
         ours, theirs = socket.socketpair()
         with theirs:
-            command = [sys.executable, "-m", "shared.process_pool_worker", str(theirs.fileno()),
-                       str(memory_limit_bytes or 0), *preload]
-            process = subprocess.Popen(command, cwd=_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+            command = [
+                sys.executable,
+                "-m",
+                "shared.process_pool_worker",
+                str(theirs.fileno()),
+                str(memory_limit_bytes or 0),
+                *preload,
+            ]
+            process = subprocess.Popen(
+                command, cwd=_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL
+            )
         worker = cls(process, Connection(ours.detach()))
         if not worker.poll(_STARTUP_SECONDS) or worker.receive() != ("ready",):
             worker.kill()

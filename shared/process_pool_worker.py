@@ -6,6 +6,7 @@ Before each task it caps its own CPU time (RLIMIT_CPU: budget plus a second beyo
 so a task stops even when nobody is left to kill it; MEMORY_LIMIT (bytes, 0 = none) caps its
 address space. It exits when the pipe closes.
 """
+
 import importlib
 import math
 import os
@@ -49,7 +50,9 @@ def _limit_cpu(budget: float) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     soft = math.ceil(usage.ru_utime + usage.ru_stime + budget) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    resource.setrlimit(
+        resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+    )
 
 
 def _proxy(connection: Connection, name: str) -> Callable[..., Any]:
@@ -59,6 +62,7 @@ def _proxy(connection: Connection, name: str) -> Callable[..., Any]:
         if kind == "error":
             raise value
         return value
+
     return call
 
 

@@ -12,6 +12,7 @@ Failed sign-ins are counted, not attempts, in the database (every process sees t
 in this process: a request reading a shop's page may wait on the shop for up to SCRAPER_TOTAL_TIMEOUT,
 and a rate limit alone would let one client hold every server thread that long.
 """
+
 import hashlib
 import hmac
 import math
@@ -39,22 +40,35 @@ View = TypeVar("View", bound=Callable[..., Any])
 def init_app(app: Flask, settings: Settings) -> None:
     storage = settings.RATELIMIT_STORAGE_URI or (settings.REDIS_URL or "memory://")
     # While Redis is unreachable each process counts in memory (limits stay on, requests never fail).
-    app.config.update(RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI=storage,
-                      RATELIMIT_HEADERS_ENABLED=False, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
+    app.config.update(
+        RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
+        RATELIMIT_STORAGE_URI=storage,
+        RATELIMIT_HEADERS_ENABLED=False,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+    )
     limiter.init_app(app)
 
 
-def limit(setting_name: str, key_func: Callable[[], str] | None = None, scope: str | None = None,
-          exempt_when: Callable[[], bool] | None = None) -> Callable[[View], View]:
+def limit(
+    setting_name: str,
+    key_func: Callable[[], str] | None = None,
+    scope: str | None = None,
+    exempt_when: Callable[[], bool] | None = None,
+) -> Callable[[View], View]:
     """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given (the API
     document shows the setting's value)."""
-    limited = limiter.limit(lambda: str(getattr(current_app.extensions["settings"], setting_name)),
-                            key_func=key_func, scope=scope, exempt_when=exempt_when)
+    limited = limiter.limit(
+        lambda: str(getattr(current_app.extensions["settings"], setting_name)),
+        key_func=key_func,
+        scope=scope,
+        exempt_when=exempt_when,
+    )
 
     def decorate(view: View) -> View:
         limited_view = cast(View, limited(view))  # the same view, behind the limiter
         setattr(limited_view, "rate_limit_setting", setting_name)  # noqa: B010  (read by features/docs/openapi.py)
         return limited_view
+
     return decorate
 
 
@@ -65,6 +79,7 @@ _running_lock = threading.Lock()
 def at_once_per_client(setting_name: str) -> Callable[[View], View]:
     """Decorator: at most the setting's number of this client's requests (per IP, across every endpoint so
     decorated) run at once in this process; one more is 429 TOO_MANY_CONCURRENT_REQUESTS."""
+
     def decorate(view: View) -> View:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
@@ -74,9 +89,12 @@ def at_once_per_client(setting_name: str) -> Callable[[View], View]:
             key, allowed = get_remote_address() or "unknown", getattr(settings, setting_name)
             with _running_lock:
                 if _running.get(key, 0) >= allowed:
-                    raise RateLimitedError(f"You already have {allowed} product pages being read; wait for one "
-                                           "to finish", code="TOO_MANY_CONCURRENT_REQUESTS",
-                                           details={"limit": allowed}, headers={"Retry-After": "5"})
+                    raise RateLimitedError(
+                        f"You already have {allowed} product pages being read; wait for one to finish",
+                        code="TOO_MANY_CONCURRENT_REQUESTS",
+                        details={"limit": allowed},
+                        headers={"Retry-After": "5"},
+                    )
                 _running[key] = _running.get(key, 0) + 1
             try:
                 return view(*args, **kwargs)
@@ -85,7 +103,9 @@ def at_once_per_client(setting_name: str) -> Callable[[View], View]:
                     _running[key] -= 1
                     if not _running[key]:
                         del _running[key]
+
         return cast(View, limited)
+
     return decorate
 
 
@@ -128,11 +148,17 @@ class PasswordAttempt:
         self.account_key, self.client_key = account_key, client_key
 
     @classmethod
-    def begin(cls, *, db: Database, settings: Settings, email: object, client: str | None) -> "PasswordAttempt":
+    def begin(
+        cls, *, db: Database, settings: Settings, email: object, client: str | None
+    ) -> "PasswordAttempt":
         secret = settings.SECRET_KEY.encode("utf-8")
         account = email.strip().lower() if isinstance(email, str) else ""
-        attempt = cls(db=db, settings=settings, account_key=_keyed(secret, "account", account),
-                      client_key=_keyed(secret, "client", client or "unknown"))
+        attempt = cls(
+            db=db,
+            settings=settings,
+            account_key=_keyed(secret, "account", account),
+            client_key=_keyed(secret, "client", client or "unknown"),
+        )
         if settings.RATELIMIT_ENABLED:
             attempt._take_turn()
         return attempt
@@ -140,8 +166,13 @@ class PasswordAttempt:
     def failed(self) -> None:
         if self.settings.RATELIMIT_ENABLED:
             now = clock.now()
-            login_failures.add_failure(self.db, account_key=self.account_key, client_key=self.client_key,
-                                       now=clock.timestamp(now), since=self._window_start(now))
+            login_failures.add_failure(
+                self.db,
+                account_key=self.account_key,
+                client_key=self.client_key,
+                now=clock.timestamp(now),
+                since=self._window_start(now),
+            )
 
     def succeeded(self) -> None:
         """The client proved the password: its own failures are forgiven (not the account's other ones)."""
@@ -150,8 +181,9 @@ class PasswordAttempt:
 
     def _take_turn(self) -> None:
         now = clock.now()
-        counts = login_failures.counts(self.db, account_key=self.account_key, client_key=self.client_key,
-                                       since=self._window_start(now))
+        counts = login_failures.counts(
+            self.db, account_key=self.account_key, client_key=self.client_key, since=self._window_start(now)
+        )
         if counts["total"] < self.settings.LOGIN_FREE_FAILURES or not counts["mine"]:
             return
         delay = min(2 ** min(counts["mine"] - 1, 30), self.settings.LOGIN_MAX_DELAY_SECONDS)
@@ -160,8 +192,13 @@ class PasswordAttempt:
         wait = math.ceil((last_failure + timedelta(seconds=delay) - now).total_seconds())
         if wait > 0:
             raise _login_delayed(wait)
-        if not login_failures.take_turn(self.db, account_key=self.account_key, client_key=self.client_key,
-                                        last_seen=counts["my_last"], now=clock.timestamp(now)):
+        if not login_failures.take_turn(
+            self.db,
+            account_key=self.account_key,
+            client_key=self.client_key,
+            last_seen=counts["my_last"],
+            now=clock.timestamp(now),
+        ):
             raise _login_delayed(delay)
 
     def _window_start(self, now: datetime) -> str:
@@ -169,9 +206,12 @@ class PasswordAttempt:
 
 
 def _login_delayed(wait: int) -> RateLimitedError:
-    return RateLimitedError(f"Too many failed sign-ins for this account from your address; try again in {wait} "
-                            "seconds", code="LOGIN_DELAYED", details={"retry_after": wait},
-                            headers={"Retry-After": str(wait)})
+    return RateLimitedError(
+        f"Too many failed sign-ins for this account from your address; try again in {wait} seconds",
+        code="LOGIN_DELAYED",
+        details={"retry_after": wait},
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _keyed(secret: bytes, kind: str, value: str) -> str:

@@ -1,4 +1,5 @@
 """The response envelope every endpoint answers in."""
+
 from typing import Any
 
 from flask import Response, jsonify
@@ -6,8 +7,13 @@ from flask import Response, jsonify
 from shared.errors import ApiError
 
 
-def success_response(data: Any = None, message: str | None = None, status_code: int = 200,
-                     headers: dict[str, str] | None = None, pagination: dict[str, int] | None = None) -> Response:
+def success_response(
+    data: Any = None,
+    message: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    pagination: dict[str, int] | None = None,
+) -> Response:
     """`pagination` ({"total", "limit", "offset"}) sits beside `data` for list endpoints."""
     body: dict[str, Any] = {"success": True, "data": data}
     if pagination is not None:
@@ -21,8 +27,13 @@ def success_response(data: Any = None, message: str | None = None, status_code: 
     return response
 
 
-def error_response(code: str, message: str, status_code: int, details: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    code: str,
+    message: str,
+    status_code: int,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     error: dict[str, Any] = {"code": code, "message": message}
     if details:
         error["details"] = details

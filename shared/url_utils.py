@@ -1,4 +1,5 @@
 """Turning stored relative paths into absolute URLs for clients."""
+
 from flask import current_app, has_request_context, request
 
 

@@ -5,6 +5,7 @@ MAX_REQUEST_SIZE, an unknown Transfer-Encoding) before the app sees it, in plain
 gets the same envelope and headers from those as from every other answer. A JSON body announced larger than its
 endpoint's cap is refused as soon as the headers are read, not after the whole body has been received.
 """
+
 import json
 from typing import Any
 
@@ -28,21 +29,33 @@ class _JsonErrorTask(ErrorTask):
         error, adj = self.request.error, self.channel.server.adj  # type: ignore[attr-defined]  # request: the parser
         if error.code == 413:
             endpoint_limit = getattr(error, "limit", None)
-            message = (f"Request body is larger than the limit of {readable_size(endpoint_limit)} for this endpoint"
-                       if endpoint_limit is not None else
-                       f"Request body is larger than the limit of {readable_size(adj.max_request_body_size)}")
+            message = (
+                f"Request body is larger than the limit of {readable_size(endpoint_limit)} for this endpoint"
+                if endpoint_limit is not None
+                else f"Request body is larger than the limit of {readable_size(adj.max_request_body_size)}"
+            )
         elif error.code == 431:
-            message = ("The request line and headers are larger than the limit of "
-                       f"{readable_size(adj.max_request_header_size)}")
+            message = (
+                "The request line and headers are larger than the limit of "
+                f"{readable_size(adj.max_request_header_size)}"
+            )
         elif error.code == 500:
             message = "Something went wrong on our side"
         else:
             message = f"The request could not be read: {error.body.rstrip('.')}"
-        body = json.dumps({"success": False, "error": {"code": _CODES.get(error.code, "INTERNAL_ERROR"),
-                                                       "message": message}}).encode()
+        body = json.dumps(
+            {
+                "success": False,
+                "error": {"code": _CODES.get(error.code, "INTERNAL_ERROR"), "message": message},
+            }
+        ).encode()
         self.status = f"{error.code} {error.reason}"
-        self.response_headers = [*self.response_headers, ("Content-Type", "application/json"),
-                                 ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+        self.response_headers = [
+            *self.response_headers,
+            ("Content-Type", "application/json"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-store"),
+        ]
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -77,7 +90,9 @@ class _OverJsonCap(RequestEntityTooLarge):
 def _is_json(content_type: str) -> bool:
     """The test Flask's request.is_json makes: application/json or application/*+json."""
     mimetype = content_type.split(";", 1)[0].strip().lower()
-    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
 
 
 class _JsonErrorChannel(HTTPChannel):

@@ -1,5 +1,6 @@
 """Fixtures every test folder can ask for: a fresh app on a temporary SQLite file and images directory,
 signed-up users, photos, a loopback shop and fake Gemini servers. Plain helpers are in tests/helpers.py."""
+
 import pytest
 
 from app import create_app, shutdown_app
@@ -12,6 +13,7 @@ from tests.scale.s3_server import S3Server
 # `gemini_server` (one fake Gemini for the session), `gemini` (that server reset for each test) and
 # `fake_gemini` (a fresh server of the test's own).
 pytest_plugins = ["tests.fakes.gemini_server"]
+
 
 @pytest.fixture(scope="session")
 def s3_server():
@@ -64,10 +66,19 @@ def make_app(tmp_path):
     apps = []
 
     def build(**settings):
-        apps.append(create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "shared.db"),
-                                "IMAGES_DIR": str(tmp_path / "images"), "LOG_DIR": str(tmp_path / "logs"),
-                                "INSTANCE_DIR": str(tmp_path / "instance"), "RATELIMIT_ENABLED": False,
-                                **settings}))
+        apps.append(
+            create_app(
+                {
+                    "FLASK_ENV": "testing",
+                    "DATABASE_PATH": str(tmp_path / "shared.db"),
+                    "IMAGES_DIR": str(tmp_path / "images"),
+                    "LOG_DIR": str(tmp_path / "logs"),
+                    "INSTANCE_DIR": str(tmp_path / "instance"),
+                    "RATELIMIT_ENABLED": False,
+                    **settings,
+                }
+            )
+        )
         return apps[-1]
 
     yield build

@@ -1,5 +1,6 @@
 """Helpers every test folder uses: accounts, try-on requests and jobs, stored rows and images.
 Fixtures live in the conftest.py files; these are plain functions."""
+
 import io
 import itertools
 import json
@@ -19,27 +20,47 @@ def unique_email(prefix="user"):
 
 
 def sign_up(client, email=None, password="correct horse 1", **extra):
-    body = {"email": email or unique_email(), "password": password, "confirm_password": password,
-            "first_name": "Ada", "last_name": "Lovelace", **extra}
+    body = {
+        "email": email or unique_email(),
+        "password": password,
+        "confirm_password": password,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        **extra,
+    }
     response = client.post("/api/create-account", json=body)
     assert response.status_code == 201, response.get_json()
     data = response.get_json()["data"]
-    return {"token": data["token"], "user": data["user"], "email": body["email"], "password": password,
-            "headers": {"Authorization": f"Bearer {data['token']}"}}
+    return {
+        "token": data["token"],
+        "user": data["user"],
+        "email": body["email"],
+        "password": password,
+        "headers": {"Authorization": f"Bearer {data['token']}"},
+    }
 
 
 def product_page_with_image(image_url):
     """A product page the way a shop writes it (schema.org Product in JSON-LD) whose one photo is image_url."""
-    product = {"@context": "https://schema.org", "@type": "Product", "name": "Ribbed Tank Top", "image": image_url,
-               "offers": {"@type": "Offer", "price": "15.00", "priceCurrency": "GBP"}}
-    return (f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
-            "<body><h1>Ribbed Tank Top</h1></body></html>")
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Ribbed Tank Top",
+        "image": image_url,
+        "offers": {"@type": "Offer", "price": "15.00", "priceCurrency": "GBP"},
+    }
+    return (
+        f'<html><head><script type="application/ld+json">{json.dumps(product)}</script></head>'
+        "<body><h1>Ribbed Tank Top</h1></body></html>"
+    )
 
 
 def post_tryon(client, user, endpoint="/api/tryon", **form):
     """POST a multipart try-on request as the user; bytes values are sent as uploaded PNG files."""
-    data = {name: (io.BytesIO(value), f"{name}.png") if isinstance(value, bytes) else value
-            for name, value in form.items()}
+    data = {
+        name: (io.BytesIO(value), f"{name}.png") if isinstance(value, bytes) else value
+        for name, value in form.items()
+    }
     return client.post(endpoint, headers=user["headers"], data=data, content_type="multipart/form-data")
 
 

@@ -4,6 +4,7 @@ The people are scikit-image's `astronaut` (Eileen Collins, upper body), its `cam
 to his thighs) and matplotlib's `grace_hopper`; scikit-image's `coffee` is a real photo without a person. Product photos are drawn
 like shop flat-lays: one garment on a plain light background.
 """
+
 import io
 from functools import lru_cache
 
@@ -36,8 +37,11 @@ def astronaut_image():
 
 
 # Long dark hair painted on the astronaut: over the top of her head and falling in two strands past her shoulders.
-LONG_HAIR = [[(150, 120), (175, 40), (225, 15), (275, 40), (300, 120), (280, 120), (270, 70), (180, 70), (172, 120)],
-             [(150, 100), (176, 100), (184, 320), (148, 320)], [(274, 100), (300, 100), (306, 320), (272, 320)]]
+LONG_HAIR = [
+    [(150, 120), (175, 40), (225, 15), (275, 40), (300, 120), (280, 120), (270, 70), (180, 70), (172, 120)],
+    [(150, 100), (176, 100), (184, 320), (148, 320)],
+    [(274, 100), (300, 100), (306, 320), (272, 320)],
+]
 
 
 def long_haired_astronaut():
@@ -95,33 +99,135 @@ def two_people_png():
 
 
 # Garment outlines as shops photograph them laid flat, in a 600×800 frame: (x, y) points.
-T_SHIRT = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 700), (440, 700), (440, 290),
-            (490, 350), (570, 300), (480, 140), (390, 110), (350, 150), (300, 160), (250, 150)]
-LONG_SLEEVES = [(220, 60), (130, 90), (70, 300), (40, 620), (110, 630), (150, 330), (160, 740), (440, 740),
-                 (450, 330), (490, 630), (560, 620), (530, 300), (470, 90), (380, 60), (340, 100), (300, 110),
-                 (260, 100)]
-TANK_TOP = [(200, 80), (240, 80), (260, 180), (340, 180), (360, 80), (400, 80), (420, 260), (450, 700),
-             (150, 700), (180, 260)]
+T_SHIRT = [
+    (210, 110),
+    (120, 140),
+    (30, 300),
+    (110, 350),
+    (160, 290),
+    (160, 700),
+    (440, 700),
+    (440, 290),
+    (490, 350),
+    (570, 300),
+    (480, 140),
+    (390, 110),
+    (350, 150),
+    (300, 160),
+    (250, 150),
+]
+LONG_SLEEVES = [
+    (220, 60),
+    (130, 90),
+    (70, 300),
+    (40, 620),
+    (110, 630),
+    (150, 330),
+    (160, 740),
+    (440, 740),
+    (450, 330),
+    (490, 630),
+    (560, 620),
+    (530, 300),
+    (470, 90),
+    (380, 60),
+    (340, 100),
+    (300, 110),
+    (260, 100),
+]
+TANK_TOP = [
+    (200, 80),
+    (240, 80),
+    (260, 180),
+    (340, 180),
+    (360, 80),
+    (400, 80),
+    (420, 260),
+    (450, 700),
+    (150, 700),
+    (180, 260),
+]
 JEANS = [(170, 60), (430, 60), (460, 760), (330, 760), (300, 280), (270, 760), (140, 760)]
 SHORTS = [(120, 200), (480, 200), (530, 560), (330, 600), (300, 400), (270, 600), (70, 560)]
 SKIRT = [(190, 150), (410, 150), (500, 650), (100, 650)]
-DRESS = [(240, 40), (170, 60), (110, 170), (160, 210), (200, 170), (210, 360), (130, 780), (470, 780), (390, 360),
-          (400, 170), (440, 210), (490, 170), (430, 60), (360, 40), (330, 80), (270, 80)]
-JUMPSUIT = [(230, 30), (260, 30), (280, 140), (320, 140), (340, 30), (370, 30), (400, 250), (420, 780),
-             (330, 780), (300, 420), (270, 780), (180, 780), (200, 250)]
+DRESS = [
+    (240, 40),
+    (170, 60),
+    (110, 170),
+    (160, 210),
+    (200, 170),
+    (210, 360),
+    (130, 780),
+    (470, 780),
+    (390, 360),
+    (400, 170),
+    (440, 210),
+    (490, 170),
+    (430, 60),
+    (360, 40),
+    (330, 80),
+    (270, 80),
+]
+JUMPSUIT = [
+    (230, 30),
+    (260, 30),
+    (280, 140),
+    (320, 140),
+    (340, 30),
+    (370, 30),
+    (400, 250),
+    (420, 780),
+    (330, 780),
+    (300, 420),
+    (270, 780),
+    (180, 780),
+    (200, 250),
+]
 
 
 # A shirt with its collar standing up well above the shoulder seams, as shirts are photographed.
-SHIRT = [(200, 95), (215, 15), (300, 55), (385, 15), (400, 95), (470, 110), (560, 300), (480, 350), (440, 290),
-         (440, 740), (160, 740), (160, 290), (120, 350), (40, 300), (130, 110)]
-SHIRT_COLLAR = [([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
-                ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235))]
+SHIRT = [
+    (200, 95),
+    (215, 15),
+    (300, 55),
+    (385, 15),
+    (400, 95),
+    (470, 110),
+    (560, 300),
+    (480, 350),
+    (440, 290),
+    (440, 740),
+    (160, 740),
+    (160, 290),
+    (120, 350),
+    (40, 300),
+    (130, 110),
+]
+SHIRT_COLLAR = [
+    ([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
+    ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235)),
+]
 
 
 # A tee photographed as shops do: its back neckline is the top of the outline, and through the front's V-neck the
 # inside of the back shows, in the fabric's shade (the V's edge is where the front's light meets it).
-CLOSED_NECK_TEE = [(210, 110), (120, 140), (30, 300), (110, 350), (160, 290), (160, 700), (440, 700), (440, 290),
-                   (490, 350), (570, 300), (480, 140), (390, 110), (350, 118), (300, 121), (250, 118)]
+CLOSED_NECK_TEE = [
+    (210, 110),
+    (120, 140),
+    (30, 300),
+    (110, 350),
+    (160, 290),
+    (160, 700),
+    (440, 700),
+    (440, 290),
+    (490, 350),
+    (570, 300),
+    (480, 140),
+    (390, 110),
+    (350, 118),
+    (300, 121),
+    (250, 118),
+]
 INSIDE_BACK = [(214, 113), (250, 121), (300, 124), (350, 121), (386, 113), (300, 250)]
 
 
@@ -135,24 +241,42 @@ def collared_shirt(colour=(240, 240, 245)):
 
 # Trousers as several overlapping shapes (hips, each leg): the legs' inner edges meet or cross at the hem.
 _HIPS = [(165, 60), (435, 60), (445, 300), (155, 300)]
-BELT = [([(155, 70), (445, 70), (445, 100), (155, 100)], (30, 20, 20)),
-        ([(285, 62), (315, 62), (315, 108), (285, 108)], (200, 170, 60))]
-WAIST_TIES = [([(292, 75), (298, 75), (285, 380), (279, 380)], (230, 230, 230)),
-              ([(302, 75), (308, 75), (322, 390), (316, 390)], (230, 230, 230))]
-SASH = [([(200, 345), (400, 345), (402, 375), (198, 375)], (30, 30, 30)),
-        ([(390, 360), (410, 360), (470, 600), (452, 604)], (30, 30, 30))]
+BELT = [
+    ([(155, 70), (445, 70), (445, 100), (155, 100)], (30, 20, 20)),
+    ([(285, 62), (315, 62), (315, 108), (285, 108)], (200, 170, 60)),
+]
+WAIST_TIES = [
+    ([(292, 75), (298, 75), (285, 380), (279, 380)], (230, 230, 230)),
+    ([(302, 75), (308, 75), (322, 390), (316, 390)], (230, 230, 230)),
+]
+SASH = [
+    ([(200, 345), (400, 345), (402, 375), (198, 375)], (30, 30, 30)),
+    ([(390, 360), (410, 360), (470, 600), (452, 604)], (30, 30, 30)),
+]
 
 
 def wide_legs(hem_gap=0):
     """Wide, flared legs whose hems are `hem_gap` px apart at the middle (0: they touch; negative: they overlap),
     so the gap between the legs is closed at the bottom: a background-coloured slit running down from the crotch."""
     left, right = 300 - hem_gap / 2, 300 + hem_gap / 2
-    return [_HIPS, [(165, 290), (300, 290), (278, 560), (left, 780), (40, 780)],
-            [(300, 290), (435, 290), (560, 780), (right, 780), (322, 560)]]
+    return [
+        _HIPS,
+        [(165, 290), (300, 290), (278, 560), (left, 780), (40, 780)],
+        [(300, 290), (435, 290), (560, 780), (right, 780), (322, 560)],
+    ]
 
 
-def flat_lay(outline, colour=(30, 90, 200), background=(250, 250, 250), stripes=None, seed=0, *, details=(),
-             rotate=0.0, shadow=0):
+def flat_lay(
+    outline,
+    colour=(30, 90, 200),
+    background=(250, 250, 250),
+    stripes=None,
+    seed=0,
+    *,
+    details=(),
+    rotate=0.0,
+    shadow=0,
+):
     """A garment laid flat on a plain background: the outline (one polygon, or a list of polygons that overlap,
     like two trouser legs) filled with `colour` (or horizontal stripes of `colour` and `stripes` = (light colour,
     height in px), with the seams' shadow) and a little fabric noise. `details` are (polygon, colour) drawn on
@@ -181,7 +305,9 @@ def flat_lay(outline, colour=(30, 90, 200), background=(250, 250, 250), stripes=
     noisy = np.clip(np.asarray(image).astype(float) + noise * garment[..., None], 0, 255)
     if shadow:
         cast = np.roll(garment, (shadow, shadow), axis=(0, 1))
-        cast = np.asarray(Image.fromarray((cast * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(shadow)))
+        cast = np.asarray(
+            Image.fromarray((cast * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(shadow))
+        )
         noisy = noisy * (1 - 0.25 * (cast[..., None] / 255) * (1 - garment[..., None]))
     picture = Image.fromarray(noisy.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
     if rotate:

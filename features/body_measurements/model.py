@@ -1,4 +1,5 @@
 """body_measurements rows (one per user)."""
+
 from typing import Any
 
 from features.body_measurements.fields import MEASUREMENT_FIELDS
@@ -7,7 +8,9 @@ from shared.database import Database
 
 
 def get_by_user(db: Database, user_id: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = db.execute_query("SELECT * FROM body_measurements WHERE user_id = ?", (user_id,), fetch_one=True)
+    row: dict[str, Any] | None = db.execute_query(
+        "SELECT * FROM body_measurements WHERE user_id = ?", (user_id,), fetch_one=True
+    )
     return row
 
 
@@ -22,12 +25,17 @@ def upsert(db: Database, user_id: str, values: dict[str, float | None]) -> tuple
     with db.transaction():
         inserted: int = db.execute_query(
             f"INSERT INTO body_measurements ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
-            "ON CONFLICT (user_id) DO NOTHING", (user_id, *values.values(), "metric", now, now))
+            "ON CONFLICT (user_id) DO NOTHING",
+            (user_id, *values.values(), "metric", now, now),
+        )
         created = inserted == 1
         if not created:
             assignments = "".join(f"{name} = ?, " for name in values)
-            db.execute_query(f"UPDATE body_measurements SET {assignments}unit = 'metric', updated_at = ? "
-                             "WHERE user_id = ?", (*values.values(), now, user_id))
+            db.execute_query(
+                f"UPDATE body_measurements SET {assignments}unit = 'metric', updated_at = ? "
+                "WHERE user_id = ?",
+                (*values.values(), now, user_id),
+            )
     row = get_by_user(db, user_id)
     assert row is not None  # written just above, and rows are only deleted with their user
     return row, created

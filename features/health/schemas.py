@@ -1,4 +1,5 @@
 """The health answer's shape."""
+
 from typing import Literal
 
 from pydantic import Field
@@ -11,12 +12,14 @@ ComponentState = Literal[CONNECTED, UNAVAILABLE]
 
 class AiStatus(ResponseSchema):
     provider: Literal["local", "gemini"]
-    model: str | None = Field(description="The Gemini model in use (null for the local model or while none is "
-                                          "usable).")
+    model: str | None = Field(
+        description="The Gemini model in use (null for the local model or while none is usable)."
+    )
     status: Literal["ok", "unavailable"]
     reason: str | None = Field(description="Why no model is usable.")
-    retry_after: int | None = Field(None, description="Seconds until the API is asked again (only while "
-                                                      "unavailable).")
+    retry_after: int | None = Field(
+        None, description="Seconds until the API is asked again (only while unavailable)."
+    )
 
 
 class Health(ResponseSchema):

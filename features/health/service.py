@@ -1,4 +1,5 @@
 """Reachability of each component the service is configured to use."""
+
 from typing import Protocol
 
 import redis
@@ -21,7 +22,7 @@ class ImageStore(Protocol):
 
 
 def database_status(*, db: Database) -> str:
-    """"connected" when a trivial query succeeds, else "unavailable"."""
+    """ "connected" when a trivial query succeeds, else "unavailable"."""
     try:
         db.ping()
     except DatabaseUnavailableError as exc:
@@ -31,9 +32,10 @@ def database_status(*, db: Database) -> str:
 
 
 def redis_status(*, url: str) -> str:
-    """"connected" when Redis at url answers PING within a couple of seconds, else "unavailable"."""
-    client = redis.Redis.from_url(url, socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
-                                  socket_timeout=_REDIS_TIMEOUT_SECONDS)
+    """ "connected" when Redis at url answers PING within a couple of seconds, else "unavailable"."""
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=_REDIS_TIMEOUT_SECONDS, socket_timeout=_REDIS_TIMEOUT_SECONDS
+    )
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -45,7 +47,7 @@ def redis_status(*, url: str) -> str:
 
 
 def storage_status(*, storage: ImageStore) -> str:
-    """"connected" when the image store (directory or bucket) answers, else "unavailable"."""
+    """ "connected" when the image store (directory or bucket) answers, else "unavailable"."""
     try:
         storage.ping()
     except StorageUnavailableError as exc:

@@ -6,6 +6,7 @@ process answers a scrape reports the whole deployment: no prometheus_client mult
 with a process. Counters come from `tryon_usage`, which keeps a row per try-on when jobs are deleted,
 so they only grow; gauges (jobs by status and failure code, queue depth) from `tryon_jobs`.
 """
+
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -37,10 +38,13 @@ class _DatabaseCollector(Collector):
         yield self._latency()
 
     def _jobs(self) -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
-        rows = self._db.execute_query("SELECT status, error_code, COUNT(*) AS n FROM tryon_jobs "
-                                      "GROUP BY status, error_code", fetch_all=True)
-        jobs = GaugeMetricFamily("tryon_jobs", "Try-on jobs stored, by status and failure code",
-                                 labels=["status", "code"])
+        rows = self._db.execute_query(
+            "SELECT status, error_code, COUNT(*) AS n FROM tryon_jobs GROUP BY status, error_code",
+            fetch_all=True,
+        )
+        jobs = GaugeMetricFamily(
+            "tryon_jobs", "Try-on jobs stored, by status and failure code", labels=["status", "code"]
+        )
         depth = GaugeMetricFamily("tryon_queue_depth", "Try-on jobs waiting for a worker")
         waiting = 0
         for row in rows:
@@ -53,13 +57,20 @@ class _DatabaseCollector(Collector):
         rows = self._db.execute_query(
             "SELECT provider, model, COUNT(*) AS generations, SUM(cost_usd) AS cost, "
             "SUM(prompt_tokens) AS prompt, SUM(output_tokens) AS output, SUM(thought_tokens) AS thought "
-            "FROM tryon_usage WHERE calls > 0 GROUP BY provider, model", fetch_all=True)
-        generations = CounterMetricFamily("tryon_generations", "Try-ons that called an AI model, by model",
-                                          labels=["provider", "model"])
-        cost = CounterMetricFamily("tryon_estimated_cost_usd", "Estimated cost of the AI calls (GEMINI_PRICES), "
-                                   "by model", labels=["provider", "model"])
-        tokens = CounterMetricFamily("tryon_tokens", "Tokens of the AI calls, by model and kind",
-                                     labels=["provider", "model", "kind"])
+            "FROM tryon_usage WHERE calls > 0 GROUP BY provider, model",
+            fetch_all=True,
+        )
+        generations = CounterMetricFamily(
+            "tryon_generations", "Try-ons that called an AI model, by model", labels=["provider", "model"]
+        )
+        cost = CounterMetricFamily(
+            "tryon_estimated_cost_usd",
+            "Estimated cost of the AI calls (GEMINI_PRICES), by model",
+            labels=["provider", "model"],
+        )
+        tokens = CounterMetricFamily(
+            "tryon_tokens", "Tokens of the AI calls, by model and kind", labels=["provider", "model", "kind"]
+        )
         for row in rows:
             labels = [row["provider"] or "", row["model"] or ""]
             generations.add_metric(labels, row["generations"])
@@ -69,15 +80,25 @@ class _DatabaseCollector(Collector):
         return generations, cost, tokens
 
     def _latency(self) -> HistogramMetricFamily:
-        buckets = ", ".join(f"SUM(CASE WHEN model_seconds <= {bound!r} THEN 1 ELSE 0 END) AS le_{index}"
-                            for index, bound in enumerate(LATENCY_BUCKETS))
+        buckets = ", ".join(
+            f"SUM(CASE WHEN model_seconds <= {bound!r} THEN 1 ELSE 0 END) AS le_{index}"
+            for index, bound in enumerate(LATENCY_BUCKETS)
+        )
         rows = self._db.execute_query(
             f"SELECT model, COUNT(*) AS n, SUM(model_seconds) AS total, {buckets} FROM tryon_usage "
-            "WHERE calls > 0 AND model_seconds IS NOT NULL GROUP BY model", fetch_all=True)
-        latency = HistogramMetricFamily("tryon_model_seconds", "Seconds each try-on spent waiting for the AI model",
-                                        labels=["model"])
+            "WHERE calls > 0 AND model_seconds IS NOT NULL GROUP BY model",
+            fetch_all=True,
+        )
+        latency = HistogramMetricFamily(
+            "tryon_model_seconds", "Seconds each try-on spent waiting for the AI model", labels=["model"]
+        )
         for row in rows:
-            latency.add_metric([row["model"] or ""], [
-                *((f"{bound:g}", row[f"le_{index}"]) for index, bound in enumerate(LATENCY_BUCKETS)),
-                ("+Inf", row["n"])], float(row["total"] or 0))
+            latency.add_metric(
+                [row["model"] or ""],
+                [
+                    *((f"{bound:g}", row[f"le_{index}"]) for index, bound in enumerate(LATENCY_BUCKETS)),
+                    ("+Inf", row["n"]),
+                ],
+                float(row["total"] or 0),
+            )
         return latency

@@ -10,6 +10,7 @@ looks like an opening: centred, narrower than the shoulders, ending well above t
 bounded by an edge clearly stronger than the fabric's own texture. Garments cut out without it (an
 outline that already dips at the neckline) have none.
 """
+
 import cv2
 import numpy as np
 
@@ -59,14 +60,23 @@ def neck_opening(rgb, alpha, landmarks):
     found = np.zeros(box_mask.shape, bool)
     for share in _SEED_DEPTHS:
         inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
-        if (inner is not None and _looks_like_an_opening(inner, collar, span, depth)
-                and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)):
+        if (
+            inner is not None
+            and _looks_like_an_opening(inner, collar, span, depth)
+            and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)
+        ):
             found |= inner  # markers at several depths may each find a part of it (stripes seen through it)
     if not found.any():
         return None
     opening = np.zeros(mask.shape, bool)
-    whole = cv2.resize(_down_to(found, box_mask, span).astype(np.uint8), (x1 - x0, y1 - y0),
-                       interpolation=cv2.INTER_NEAREST) > 0
+    whole = (
+        cv2.resize(
+            _down_to(found, box_mask, span).astype(np.uint8),
+            (x1 - x0, y1 - y0),
+            interpolation=cv2.INTER_NEAREST,
+        )
+        > 0
+    )
     opening[y0:y1, x0:x1] = whole & mask[y0:y1, x0:x1]
     return opening
 
@@ -80,11 +90,11 @@ def _region(picture, mask, collar, shoulders, span, depth, share):
     row = int(top + share * depth)
     if row + 2 >= mask.shape[0]:
         return None
-    markers[row:row + 2, max(0, int(centre) - half):int(centre) + half] = 1
+    markers[row : row + 2, max(0, int(centre) - half) : int(centre) + half] = 1
     for x in shoulders:
         column = np.flatnonzero(mask[:, int(np.clip(x, 0, mask.shape[1] - 1))])
         if column.size:
-            markers[column[0] + 3:column[0] + 8, max(0, int(x) - 3):int(x) + 3] = 2
+            markers[column[0] + 3 : column[0] + 8, max(0, int(x) - 3) : int(x) + 3] = 2
     front = int(top + _FRONT_FROM * depth)
     markers[front:][markers[front:] == 0] = 2
     inner = cv2.watershed(picture, markers) == 1
@@ -95,14 +105,20 @@ def _looks_like_an_opening(inner, collar, span, depth):
     centre, top = collar
     ys, xs = np.nonzero(inner)
     width = float(np.ptp(xs)) / span
-    return (_MIN_WIDTH <= width <= _MAX_WIDTH and (ys.max() - top) / depth <= _MAX_DEPTH
-            and (ys.min() - top) / depth <= _MAX_START and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE)
+    return (
+        _MIN_WIDTH <= width <= _MAX_WIDTH
+        and (ys.max() - top) / depth <= _MAX_DEPTH
+        and (ys.min() - top) / depth <= _MAX_START
+        and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE
+    )
 
 
 def _edge_strength(picture, mask):
     """Gradient magnitude of the grey picture inside the garment (its outline against the background left out)."""
     grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3))
+    magnitude = cv2.magnitude(
+        cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    )
     return magnitude * (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
 
 

@@ -3,6 +3,7 @@
 Each function is one statement, correct with any number of processes at once: the count is an upsert,
 and a delayed client's turn is a conditional UPDATE that only one of its simultaneous attempts wins.
 """
+
 from typing import Any
 
 from shared.database import Database
@@ -15,7 +16,9 @@ def counts(db: Database, *, account_key: str, client_key: str, since: str) -> di
         " COALESCE(MAX(CASE WHEN client_key = ? THEN failures END), 0) AS mine,"
         " MAX(CASE WHEN client_key = ? THEN last_failure_at END) AS my_last"
         " FROM login_failures WHERE account_key = ? AND last_failure_at >= ?",
-        (client_key, client_key, account_key, since), fetch_one=True)
+        (client_key, client_key, account_key, since),
+        fetch_one=True,
+    )
     return row
 
 
@@ -24,7 +27,9 @@ def take_turn(db: Database, *, account_key: str, client_key: str, last_seen: str
     same client took the turn first."""
     changed: int = db.execute_query(
         "UPDATE login_failures SET last_failure_at = ? WHERE account_key = ? AND client_key = ? "
-        "AND last_failure_at = ?", (now, account_key, client_key, last_seen))
+        "AND last_failure_at = ?",
+        (now, account_key, client_key, last_seen),
+    )
     return changed == 1
 
 
@@ -35,9 +40,12 @@ def add_failure(db: Database, *, account_key: str, client_key: str, now: str, si
         " ON CONFLICT (account_key, client_key) DO UPDATE SET"
         " failures = CASE WHEN login_failures.last_failure_at < ? THEN 1 ELSE login_failures.failures + 1 END,"
         " last_failure_at = excluded.last_failure_at",
-        (account_key, client_key, now, since))
+        (account_key, client_key, now, since),
+    )
     db.execute_query("DELETE FROM login_failures WHERE last_failure_at < ?", (since,))
 
 
 def clear(db: Database, *, account_key: str, client_key: str) -> None:
-    db.execute_query("DELETE FROM login_failures WHERE account_key = ? AND client_key = ?", (account_key, client_key))
+    db.execute_query(
+        "DELETE FROM login_failures WHERE account_key = ? AND client_key = ?", (account_key, client_key)
+    )

@@ -1,4 +1,5 @@
 """The users table. Shared because authentication middleware and several features read it."""
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -6,29 +7,50 @@ from shared import clock
 from shared.database import Database
 
 PROFILE_FIELDS = ("first_name", "last_name", "gender", "birthday", "street", "city")
-_COLUMNS = ("id", "userid", "email", "password", "first_name", "last_name", "gender", "birthday", "street",
-            "city", "avatar_path", "body_avatar_path", "body_avatar_key", "is_active", "token_version", "created_at",
-            "updated_at")
+_COLUMNS = (
+    "id",
+    "userid",
+    "email",
+    "password",
+    "first_name",
+    "last_name",
+    "gender",
+    "birthday",
+    "street",
+    "city",
+    "avatar_path",
+    "body_avatar_path",
+    "body_avatar_key",
+    "is_active",
+    "token_version",
+    "created_at",
+    "updated_at",
+)
 
 
 def get_by_userid(db: Database, userid: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?",
-                                                  (userid,), fetch_one=True)
+    row: dict[str, Any] | None = db.execute_query(
+        f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?", (userid,), fetch_one=True
+    )
     return row
 
 
 def get_by_email(db: Database, email: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE email = ?",
-                                                  (email,), fetch_one=True)
+    row: dict[str, Any] | None = db.execute_query(
+        f"SELECT {', '.join(_COLUMNS)} FROM users WHERE email = ?", (email,), fetch_one=True
+    )
     return row
 
 
-def insert(db: Database, *, userid: str, email: str, password_hash: str, profile: Mapping[str, Any]) -> dict[str, Any]:
+def insert(
+    db: Database, *, userid: str, email: str, password_hash: str, profile: Mapping[str, Any]
+) -> dict[str, Any]:
     now = clock.timestamp()
     columns = ["userid", "email", "password", *profile.keys(), "created_at", "updated_at"]
     values = [userid, email, password_hash, *profile.values(), now, now]
     db.execute_insert(
-        f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values)
+        f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values
+    )
     row = get_by_userid(db, userid)
     assert row is not None  # inserted just above, in the caller's transaction
     return row
@@ -55,7 +77,8 @@ def change_password(db: Database, userid: str, password_hash: str) -> None:
     """Store the new hash and invalidate every token issued before now."""
     db.execute_query(
         "UPDATE users SET password = ?, token_version = token_version + 1, updated_at = ? WHERE userid = ?",
-        (password_hash, clock.timestamp(), userid))
+        (password_hash, clock.timestamp(), userid),
+    )
 
 
 def delete(db: Database, userid: str) -> None:

@@ -1,4 +1,5 @@
 """Helpers for fitting tests: measurements saved through the API and the two fitting endpoints."""
+
 import pytest
 
 from tests.envelope import data, error  # noqa: F401  (re-exported to the fitting tests)

@@ -1,4 +1,5 @@
 """Fixtures for the PostgreSQL/Redis tests: each skips, with the reason, when its server is not configured."""
+
 import pytest
 
 from shared.database import Database, postgres_engine, sqlite_engine

@@ -1,4 +1,5 @@
 """JOB_QUEUE=rq: try-on jobs sent to Redis and run by separate worker processes (scripts/worker.py)."""
+
 import itertools
 import time
 from contextlib import ExitStack
@@ -15,11 +16,21 @@ from tests.stored_images import fetch_image
 
 @pytest.fixture
 def rq_settings(tmp_path, redis_url, fake_gemini):
-    return {"JOB_QUEUE": "rq", "REDIS_URL": redis_url, "DATABASE_PATH": str(tmp_path / "rq.db"),
-            "IMAGES_DIR": str(tmp_path / "images"), "LOG_DIR": str(tmp_path / "logs"),
-            "INSTANCE_DIR": str(tmp_path / "instance"), "RATELIMIT_ENABLED": "false", "AI_PROVIDER": "gemini",
-            "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": fake_gemini.base_url, "GEMINI_TIMEOUT_SECONDS": "60",
-            "JOB_TIMEOUT_SECONDS": "3", "FLASK_ENV": "testing"}
+    return {
+        "JOB_QUEUE": "rq",
+        "REDIS_URL": redis_url,
+        "DATABASE_PATH": str(tmp_path / "rq.db"),
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "LOG_DIR": str(tmp_path / "logs"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": "false",
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_TIMEOUT_SECONDS": "60",
+        "JOB_TIMEOUT_SECONDS": "3",
+        "FLASK_ENV": "testing",
+    }
 
 
 @pytest.fixture
@@ -27,6 +38,7 @@ def workers(rq_settings, tmp_path):
     """Start worker processes with the API's environment; all are killed at the end."""
     numbers = itertools.count()
     with ExitStack() as started:
+
         def start(processes=1):
             log_path = tmp_path / f"worker{next(numbers)}.log"
             return started.enter_context(WorkerProcess(rq_settings, log_path, processes=processes))
@@ -44,8 +56,10 @@ def rq_app(rq_settings):
 def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, fake_gemini):
     client = rq_app.test_client()
     user = sign_up(client)
-    job_ids = [submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
-               for _ in range(3)]
+    job_ids = [
+        submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+        for _ in range(3)
+    ]
     workers(processes=2)
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert [j["status"] for j in jobs] == ["done"] * 3
@@ -68,12 +82,21 @@ def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, sta
     workers(processes=1)
     job = wait_for_job(client, user["headers"], job_id, timeout=60)
     assert job["status"] == "done", job["error"]
-    attempts = rq_app.extensions["db"].execute_query("SELECT attempts FROM tryon_jobs WHERE job_id = ?", (job_id,),
-                                                     fetch_one=True)["attempts"]
+    attempts = rq_app.extensions["db"].execute_query(
+        "SELECT attempts FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True
+    )["attempts"]
     assert attempts == 2  # the first attempt died with its worker; the job was queued again once
 
 
 def test_rq_queue_needs_redis(tmp_path):
     with pytest.raises(ConfigurationError, match="REDIS_URL"):
-        create_app({"JOB_QUEUE": "rq", "REDIS_URL": "", "DATABASE_PATH": str(tmp_path / "x.db"),
-                    "LOG_TO_FILES": False, "INSTANCE_DIR": str(tmp_path / "i"), "IMAGES_DIR": str(tmp_path / "im")})
+        create_app(
+            {
+                "JOB_QUEUE": "rq",
+                "REDIS_URL": "",
+                "DATABASE_PATH": str(tmp_path / "x.db"),
+                "LOG_TO_FILES": False,
+                "INSTANCE_DIR": str(tmp_path / "i"),
+                "IMAGES_DIR": str(tmp_path / "im"),
+            }
+        )

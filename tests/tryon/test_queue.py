@@ -23,7 +23,9 @@ def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, pers
     assert jobs[2]["error"]["code"] == "WORKER_LOST" and "restarted" in jobs[2]["error"]["message"]
 
 
-def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(make_app, monkeypatch, person_png, top_png):
+def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(
+    make_app, monkeypatch, person_png, top_png
+):
     """Accepting a job wakes the dispatcher, and so does a worker coming free: with the idle poll an hour long,
     jobs sent to an idle service, more than there are workers, all still run."""
     monkeypatch.setattr(job_queue, "_IDLE_POLL_SECONDS", 3600)
@@ -39,7 +41,9 @@ def test_queue_full_answers_429_and_stores_nothing(make_app, person_png, top_png
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user = sign_up(client)
-    assert [post_tryon(client, user, selfie=person_png, garment_image=top_png).status_code for _ in range(2)] == [202, 202]
+    assert [
+        post_tryon(client, user, selfie=person_png, garment_image=top_png).status_code for _ in range(2)
+    ] == [202, 202]
     full = post_tryon(client, user, selfie=person_png, garment_image=top_png)
     assert full.status_code == 429
     assert full.get_json()["error"]["code"] == "QUEUE_FULL" and int(full.headers["Retry-After"]) >= 1
@@ -78,7 +82,9 @@ def test_running_job_cannot_be_deleted(make_app, person_png, top_png):
     client = app.test_client()
     user = sign_up(client)
     job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
-    app.extensions["db"].execute_query("UPDATE tryon_jobs SET status = 'processing' WHERE job_id = ?", (job_id,))
+    app.extensions["db"].execute_query(
+        "UPDATE tryon_jobs SET status = 'processing' WHERE job_id = ?", (job_id,)
+    )
     response = client.delete(f"/api/job/{job_id}", headers=user["headers"])
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "JOB_IN_PROGRESS"
 
@@ -108,8 +114,11 @@ def test_history_is_newest_first_and_paginated(make_app, person_png, top_png):
 
 def test_other_users_jobs_are_invisible(client, user, other_user, person_png, top_png):
     job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
-    for method, path in [("get", f"/api/job/{job_id}"), ("get", f"/api/job/{job_id}/result"),
-                         ("delete", f"/api/job/{job_id}")]:
+    for method, path in [
+        ("get", f"/api/job/{job_id}"),
+        ("get", f"/api/job/{job_id}/result"),
+        ("delete", f"/api/job/{job_id}"),
+    ]:
         response = getattr(client, method)(path, headers=other_user["headers"])
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "JOB_NOT_FOUND"
     assert client.get("/api/jobs", headers=other_user["headers"]).get_json()["data"] == []

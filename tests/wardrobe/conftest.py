@@ -1,4 +1,5 @@
 """Helpers for wardrobe tests: garment photos made with Pillow, items added through the API, stored images."""
+
 import io
 
 import pytest
@@ -15,10 +16,15 @@ def garment_photo(size=(120, 160), image_format="PNG", colour=(30, 60, 160)):
 
 def add_item(client, user, image=None, filename="shirt.png", **fields):
     """POST a multipart item with a garment photo; returns the response. A field given as None is left out."""
-    form = {key: str(value) for key, value in {"category_section": "upper_body", **fields}.items() if value is not None}
+    form = {
+        key: str(value)
+        for key, value in {"category_section": "upper_body", **fields}.items()
+        if value is not None
+    }
     form["garment_image"] = (io.BytesIO(image or garment_photo()), filename)
-    return client.post("/api/wardrobe/items", headers=user["headers"], data=form,
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/wardrobe/items", headers=user["headers"], data=form, content_type="multipart/form-data"
+    )
 
 
 def added_item(client, user, **fields):
@@ -28,14 +34,19 @@ def added_item(client, user, **fields):
 
 
 def create_category(client, user, name, section="upper_body", **fields):
-    response = client.post("/api/wardrobe/categories", headers=user["headers"],
-                           json={"name": name, "category_section": section, **fields})
+    response = client.post(
+        "/api/wardrobe/categories",
+        headers=user["headers"],
+        json={"name": name, "category_section": section, **fields},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["data"]
 
 
 def create_section(client, user, name, **fields):
-    response = client.post("/api/wardrobe/category-sections", headers=user["headers"], json={"name": name, **fields})
+    response = client.post(
+        "/api/wardrobe/category-sections", headers=user["headers"], json={"name": name, **fields}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["data"]
 
@@ -45,13 +56,19 @@ def refuse_writes(app, operation, table="wardrobe"):
     db = app.extensions["db"]
     trigger = f"refuse_{operation.lower()}_{table}"
     if db.dialect == "sqlite":
-        db.execute_query(f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-                         "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END")
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
+        )
     else:
-        db.execute_query(f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
-                         "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql")
-        db.execute_query(f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-                         f"FOR EACH ROW EXECUTE FUNCTION {trigger}()")
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
 
 
 def error_code(response):
