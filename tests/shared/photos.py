@@ -7,6 +7,7 @@ like shop flat-lays: one garment on a plain light background.
 import io
 from functools import lru_cache
 
+import cv2
 import matplotlib.cbook
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -295,3 +296,37 @@ def plain_png(colour=(90, 120, 200), size=(300, 300)):
 
 def pixel(image, point):
     return np.asarray(image.convert("RGBA"))[point[1], point[0]]
+
+
+# A wrap-front (crossover) dress laid flat, as shops photograph one: off-shoulder cap sleeves hanging from the
+# top corners (a seam between each and the bodice), its back neckline the top of the outline, two front panels of
+# its own colour crossing over the bust down to a waist seam (each panel's edge a shadow line, fading out towards
+# the top where the fabric lies flat), and only a small triangle of the inner back showing above where they cross.
+WRAP_DRESS = [(200, 70), (130, 80), (90, 330), (165, 342), (195, 350), (200, 265), (120, 780), (480, 780),
+              (400, 265), (405, 350), (435, 342), (510, 330), (470, 80), (400, 70), (350, 74), (300, 76), (250, 74)]
+WRAP_INNER_BACK = [(262, 75), (338, 75), (300, 122)]
+_WRAP_EDGES = [[(285, 110), (400, 265)], [(315, 110), (200, 265)]]  # each front panel's edge, down to the waist
+_WRAP_SEAMS = [[(200, 265), (400, 265)], [(200, 72), (195, 345)], [(400, 72), (405, 345)]]  # waist, cap sleeves
+
+
+def wrap_front_dress(colour=(70, 140, 90), inside=(64, 130, 84)):
+    image = Image.open(io.BytesIO(flat_lay(WRAP_DRESS, colour, details=[(WRAP_INNER_BACK, inside)])))
+    draw = ImageDraw.Draw(image)
+    for line in _WRAP_EDGES + _WRAP_SEAMS:
+        draw.line(line, fill=tuple(round(c * 0.55) for c in colour), width=4)
+    return encode(image.filter(ImageFilter.GaussianBlur(0.6)))
+
+
+def dark_skinned_astronaut_in_white():
+    """The astronaut as a dark-skinned woman in a white top: her face darkened to a deep brown (the same shading),
+    her orange suit turned white."""
+    image = np.asarray(astronaut_image()).astype(np.float32) / 255
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    rows, columns = np.mgrid[:512, :512]
+    skin = ((columns - 222) / 44) ** 2 + ((rows - 122) / 58) ** 2 < 1  # her face (eyes and mouth too)
+    suit = (rows > 170) & (a > 20) & (b > 30)
+    lab[skin] = np.stack([lightness[skin] * 0.35, a[skin] * 0.8, b[skin] * 0.9], axis=1)
+    lab[suit] = np.stack([np.clip(lightness[suit] * 1.3 + 15, 0, 97), a[suit] * 0.05, b[suit] * 0.05], axis=1)
+    rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(rgb))

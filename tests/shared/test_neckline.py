@@ -44,3 +44,37 @@ def test_the_back_of_the_neckline_is_not_worn_over_the_throat():
     neck = result[:, int(x0):int(x1)][changed[:, int(x0):int(x1)] & ~shows_front[:, int(x0):int(x1)]]
     face = original[photos.ASTRONAUT_FACE[1], photos.ASTRONAUT_FACE[0]]
     assert len(neck) > 500 and np.abs(np.median(neck, axis=0) - face).max() < 60
+
+
+def test_a_wrap_front_is_the_front_not_an_opening():
+    """Two crossing panels of the dress's colour, each with a visible edge down to the waist seam, a small triangle
+    of inner back above: the panels are never taken for the back seen through the neckline."""
+    photo = read_garment_photo(photos.wrap_front_dress())
+    bodice = (photos.inside(photos.WRAP_DRESS) > 0) & ~(photos.inside([photos.WRAP_INNER_BACK]) > 0)
+    bodice[270:] = False
+    opening = photo.neck_opening
+    assert opening is None or (opening & bodice).sum() < 0.05 * bodice[:, 200:400].sum()
+
+
+def test_a_wrap_front_dress_keeps_its_bodice_on_a_person():
+    green = (70, 140, 90)
+    result = np.asarray(photos.decode(model.try_on(photos.astronaut_png(), [
+        GarmentInput(photos.wrap_front_dress(green), "top")], {})).convert("RGB")).astype(int)
+    x, y = photos.ASTRONAUT_CHEST
+    bodice = result[y - 60:y + 20, x - 40:x + 40]
+    assert (np.abs(bodice - green).max(axis=2) < 50).mean() > 0.8  # the bodice is worn, not a hole in it
+
+
+def test_the_skin_shown_in_a_neckline_is_the_wearers_own():
+    """A dark-skinned woman in a white top: the skin painted in the V is her tone, not a fixed light one."""
+    person, red = photos.dark_skinned_astronaut_in_white(), (200, 40, 40)
+    result = np.asarray(photos.decode(model.try_on(person, [
+        GarmentInput(photos.v_neck_tee_showing_its_back(red), "top")], {})).convert("RGB")).astype(int)
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    changed = np.abs(result - original).max(axis=2) > 30
+    front = changed & (np.abs(result - red).max(axis=2) < 45)
+    x0, x1 = np.percentile(np.nonzero(front)[1], [30, 70])
+    neck = result[:, int(x0):int(x1)][changed[:, int(x0):int(x1)] & ~front[:, int(x0):int(x1)]]
+    face = np.median(original[100:150, 200:245].reshape(-1, 3), axis=0)
+    assert len(neck) > 500 and np.abs(np.median(neck, axis=0) - face).max() < 35
+    assert np.median(neck, axis=0).mean() < 130  # never a light beige
