@@ -318,15 +318,18 @@ def wrap_front_dress(colour=(70, 140, 90), inside=(64, 130, 84)):
 
 
 def dark_skinned_astronaut_in_white():
-    """The astronaut as a dark-skinned woman in a white top: her face darkened to a deep brown (the same shading),
-    her orange suit turned white."""
+    """The astronaut as a dark-skinned woman in a warm white top: her face darkened to a deep brown (the same
+    shading; her teeth, eyes and highlights stay light), her orange suit turned a warm white whose chroma is skin's."""
     image = np.asarray(astronaut_image()).astype(np.float32) / 255
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
     lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     rows, columns = np.mgrid[:512, :512]
-    skin = ((columns - 222) / 44) ** 2 + ((rows - 122) / 58) ** 2 < 1  # her face (eyes and mouth too)
+    # Her face, but not her teeth, the whites of her eyes and the highlights on her skin (they stay light).
+    skin = (((columns - 222) / 44) ** 2 + ((rows - 122) / 58) ** 2 < 1) & ~((lightness > 72) & (a < 7))
     suit = (rows > 170) & (a > 20) & (b > 30)
     lab[skin] = np.stack([lightness[skin] * 0.35, a[skin] * 0.8, b[skin] * 0.9], axis=1)
-    lab[suit] = np.stack([np.clip(lightness[suit] * 1.3 + 15, 0, 97), a[suit] * 0.05, b[suit] * 0.05], axis=1)
+    warm_white = np.full((suit.sum(), 3), (0.0, 4.0, 14.0), np.float32)
+    warm_white[:, 0] = np.clip(lightness[suit] * 1.1 + 10, 0, 92)
+    lab[suit] = warm_white
     rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
     return encode(Image.fromarray(rgb))
