@@ -26,8 +26,9 @@ _MAX_START = 0.08  # the opening starts right under the back neckline
 _MAX_OFF_CENTRE = 0.1
 _MAX_DEPTH_OF_SPAN = 0.6  # share of the shoulders' span an opening may reach down: above the bust line
 _MAX_AREA = 0.25  # share of the garment above its armpits an opening may hold (a whole bodice is the front)
-_CLOSING_ROWS = 0.15  # share of an opening's height at its bottom where the front's neckline edge closes it ...
-_MAX_CLOSING_WIDTH = 0.7  # ... so that it is at most this share of its widest there (a V, a U; not a seam's line)
+_CLOSED_BELOW = 0.25  # share of the shoulders' span below which an opening must narrow to its bottom: ...
+_CLOSING_ROWS = 0.15  # ... in this share of its height at its bottom (where the front's neckline edge closes it) ...
+_MAX_CLOSING_WIDTH = 0.7  # ... it is at most this share of its widest (a V, a U; not a seam's line)
 _MIN_EDGE_CONTRAST = 3.0  # the neckline's edge, for the fabric's own texture
 _MIN_EDGE = 8.0  # grey levels per pixel (Sobel, lightly smoothed)
 _WORK_WIDTH = 400  # px: the neck's box is read at most this wide
@@ -98,8 +99,9 @@ def _region(picture, mask, collar, shoulders, span, depth, share):
 def _looks_like_an_opening(inner, mask, collar, span, depth):
     """Whether the region is the back seen through a neckline, not a panel of the front (a wrap's crossing panels, a
     yoke, a placket, a contrasting bodice, all bounded by strong edges too): centred and starting right under the
-    back neckline, small and shallow against the garment (above the bust line), and closed off at its bottom by
-    the front's neckline edge, narrowing down to it; a region ending on a wide line (a waist seam) is never one."""
+    back neckline, small and shallow against the garment (above the bust line), and, deeper than a crew or boat
+    neck, closed off at its bottom by the front's neckline edge, narrowing down to it: a region ending on a wide
+    line (a waist seam, a yoke's seam) is never one."""
     centre, top = collar
     ys, xs = np.nonzero(inner)
     width = float(np.ptp(xs)) / span
@@ -109,6 +111,8 @@ def _looks_like_an_opening(inner, mask, collar, span, depth):
         return False
     if inner.sum() > _MAX_AREA * mask[int(max(0, top)):].sum():
         return False
+    if lowest / span <= _CLOSED_BELOW:
+        return True
     widths = inner.sum(axis=1)
     closing = widths[int(ys.max() - _CLOSING_ROWS * (ys.max() - ys.min())):ys.max() + 1]
     return closing.max() <= _MAX_CLOSING_WIDTH * widths.max()

@@ -333,3 +333,11 @@ def dark_skinned_astronaut_in_white():
     lab[suit] = warm_white
     rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
     return encode(Image.fromarray(rgb))
+
+
+# A contrasting bib panel sewn on the front of a tee, from its neckline down to a straight seam above the bust.
+BIB_PANEL = [(240, 117), (300, 121), (360, 117), (360, 230), (240, 230)]
+
+
+def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(BIB_PANEL, panel)])

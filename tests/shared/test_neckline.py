@@ -57,6 +57,14 @@ def test_a_wrap_front_is_the_front_not_an_opening():
     assert opening is None or (opening & bodice).sum() < 0.05 * bodice[:, 200:400].sum()
 
 
+def test_a_contrasting_panel_down_the_front_is_the_front():
+    """A bib panel from the neckline down to a straight seam is bounded by strong edges too, but ends on a wide line:
+    no neckline closes it off."""
+    photo = read_garment_photo(photos.tee_with_a_bib_panel())
+    panel = photos.inside([photos.BIB_PANEL]) > 0
+    assert photo.neck_opening is None or (photo.neck_opening & panel).sum() < 0.05 * panel.sum()
+
+
 def test_a_wrap_front_dress_keeps_its_bodice_on_a_person():
     green = (70, 140, 90)
     result = np.asarray(photos.decode(model.try_on(photos.astronaut_png(), [
