@@ -6,9 +6,13 @@ person wearing the garment hides behind their neck. Laid on a person as it is, t
 the throat. It is found as the region around the middle of the garment's top that the front
 neckline's edge closes off from the rest of the front (a marker-based watershed on the photo: one
 marker just under the back neckline, others on the shoulders and the chest), accepted only when it
-looks like an opening: centred, narrower than the shoulders, ending well above the armpits, and
-bounded by an edge clearly stronger than the fabric's own texture. Garments cut out without it (an
-outline that already dips at the neckline) have none.
+looks like an opening: centred, narrower than the shoulders, small against the garment and ending
+above the bust line, narrowing to the front's neckline edge when deeper than a crew neck, and
+bounded by an edge clearly stronger than the fabric's own texture. A front made of panels (a wrap's
+crossing bodice, a placket, a yoke, a contrasting panel) has strong edges too but fails those: when
+in doubt the garment is kept as photographed (a band of inner back over the throat is a small fault,
+a missing bodice a large one). Garments cut out without it (an outline that already dips at the
+neckline) have none.
 """
 import cv2
 import numpy as np
