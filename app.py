@@ -3,14 +3,15 @@
 `python app.py` serves with waitress, a production WSGI server (threads in this one process, so the
 in-process try-on queue runs beside it); FLASK_DEBUG=1 serves with Werkzeug's debugging server instead.
 """
+
 import importlib
 import pkgutil
 import time
 import uuid
 
 from flask import Flask, g, request
-from flask_cors import CORS
 from flask.sessions import SessionInterface
+from flask_cors import CORS
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -24,20 +25,35 @@ from shared.database import DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.request_data import apply_json_limit
-from shared.response import (error_response, error_response_from_exception, readable_size, security_headers,
-                             success_response)
+from shared.response import (
+    error_response,
+    error_response_from_exception,
+    readable_size,
+    security_headers,
+    success_response,
+)
 from shared.storage import create_storage
 from shared.text_patterns import compile_pattern
-from shared.wsgi_server import serve
 from shared.validators import MAX_SQL_INTEGER
+from shared.wsgi_server import serve
 
 _REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
 _LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
 # Retry-After tells a client when to come back; on any other answer it would only mislead.
 _RETRY_STATUSES = {429, 503, 507}
-_HTTP_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_REQUIRED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-               405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
-               415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE", 429: "RATE_LIMITED"}
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "AUTHENTICATION_REQUIRED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE",
+    429: "RATE_LIMITED",
+}
 
 
 def create_app(config=None):
@@ -47,9 +63,13 @@ def create_app(config=None):
     app.url_map.converters["int"] = SqlIntegerConverter
     app.url_map.merge_slashes = False  # `//api/login` is no route (404 JSON), not an HTML redirect
     # A form's text field may carry a page's html (MAX_CLIENT_HTML_BYTES); Werkzeug's default is 500 KB.
-    app.config.update(SECRET_KEY=settings.SECRET_KEY, MAX_CONTENT_LENGTH=settings.MAX_REQUEST_SIZE,
-                      MAX_FORM_MEMORY_SIZE=settings.MAX_CLIENT_HTML_BYTES, MAX_FORM_PARTS=settings.MAX_FORM_PARTS,
-                      JSON_SORT_KEYS=False)
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY,
+        MAX_CONTENT_LENGTH=settings.MAX_REQUEST_SIZE,
+        MAX_FORM_MEMORY_SIZE=settings.MAX_CLIENT_HTML_BYTES,
+        MAX_FORM_PARTS=settings.MAX_FORM_PARTS,
+        JSON_SORT_KEYS=False,
+    )
     app.json.sort_keys = False
     app.extensions["settings"] = settings
     configure_logging(settings)
@@ -58,8 +78,13 @@ def create_app(config=None):
     run_migrations(db)
     app.extensions["db"] = db
 
-    CORS(app, origins=list(settings.cors_origins), expose_headers=["X-Request-ID", "Retry-After"],
-         allow_headers=["Authorization", "Content-Type", "X-Request-ID"], max_age=600)
+    CORS(
+        app,
+        origins=list(settings.cors_origins),
+        expose_headers=["X-Request-ID", "Retry-After"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        max_age=600,
+    )
     app.before_request(apply_json_limit)  # before the limiter's hook, whose keys may read the body
     rate_limit.init_app(app, settings)
     _register_request_hooks(app)
@@ -148,11 +173,18 @@ def _register_request_hooks(app):
         if response.status_code not in _RETRY_STATUSES:
             response.headers.pop("Retry-After", None)
         started = getattr(g, "request_started", None)
-        access_log.info("request", extra={
-            "request_id": request_id, "method": request.method, "path": request.path[:_LOGGED_PATH_CHARS],
-            "status": response.status_code, "user_id": getattr(g, "user_id", None),
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-            "remote_addr": request.remote_addr})
+        access_log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path[:_LOGGED_PATH_CHARS],
+                "status": response.status_code,
+                "user_id": getattr(g, "user_id", None),
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "remote_addr": request.remote_addr,
+            },
+        )
         return response
 
     @app.teardown_request
@@ -169,8 +201,12 @@ def _register_error_handlers(app):
 
     @app.errorhandler(RateLimitExceeded)
     def handle_rate_limited(error):
-        return error_response("RATE_LIMITED", f"Too many requests: limit {error.description}. Retry after the time "
-                              "in Retry-After.", 429, headers={"Retry-After": str(rate_limit.retry_after_seconds())})
+        return error_response(
+            "RATE_LIMITED",
+            f"Too many requests: limit {error.description}. Retry after the time in Retry-After.",
+            429,
+            headers={"Retry-After": str(rate_limit.retry_after_seconds())},
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
@@ -191,14 +227,22 @@ def _register_error_handlers(app):
     @app.errorhandler(DatabaseUnavailableError)
     def handle_database_down(error):
         log.error("database unavailable", extra={"error": str(error)})
-        return error_response("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly", 503,
-                              headers={"Retry-After": "5"})
+        return error_response(
+            "SERVICE_UNAVAILABLE",
+            "The database is unavailable; try again shortly",
+            503,
+            headers={"Retry-After": "5"},
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):
         log.exception("unhandled error", extra={"path": request.path})
-        return error_response("INTERNAL_ERROR", "Something went wrong on our side; the error was logged "
-                              f"with request id {getattr(g, 'request_id', '-')}", 500)
+        return error_response(
+            "INTERNAL_ERROR",
+            "Something went wrong on our side; the error was logged "
+            f"with request id {getattr(g, 'request_id', '-')}",
+            500,
+        )
 
 
 def _body_limit_hit(settings):
@@ -206,14 +250,20 @@ def _body_limit_hit(settings):
     body_limit = request.max_content_length
     length = request.content_length
     if length is None or length > body_limit or request.mimetype != "multipart/form-data":
-        return (f"Request body is larger than the limit of {readable_size(body_limit)} for this endpoint",
-                {"limit": "body", "max_bytes": body_limit})
+        return (
+            f"Request body is larger than the limit of {readable_size(body_limit)} for this endpoint",
+            {"limit": "body", "max_bytes": body_limit},
+        )
     if length <= settings.MAX_CLIENT_HTML_BYTES:  # no field can be larger than the whole form
-        return (f"The form has more than the limit of {settings.MAX_FORM_PARTS} fields and files",
-                {"limit": "form_parts", "max_parts": settings.MAX_FORM_PARTS})
-    return ("A form field (other than a file) is larger than the limit of "
-            f"{readable_size(settings.MAX_CLIENT_HTML_BYTES)}",
-            {"limit": "form_field", "max_bytes": settings.MAX_CLIENT_HTML_BYTES})
+        return (
+            f"The form has more than the limit of {settings.MAX_FORM_PARTS} fields and files",
+            {"limit": "form_parts", "max_parts": settings.MAX_FORM_PARTS},
+        )
+    return (
+        "A form field (other than a file) is larger than the limit of "
+        f"{readable_size(settings.MAX_CLIENT_HTML_BYTES)}",
+        {"limit": "form_field", "max_bytes": settings.MAX_CLIENT_HTML_BYTES},
+    )
 
 
 def main():
@@ -229,9 +279,16 @@ def main():
     # request lines (the app logs each request without its query string) and names no version. It reads
     # 256 KB at a time rather than 8 KB: a large body then costs its I/O thread (and the interpreter lock
     # every other request needs) a quarter of the CPU (bench/bench_body_reads.py).
-    serve(app, host=settings.HOST, port=settings.PORT, threads=settings.SERVER_THREADS,
-          max_request_body_size=settings.MAX_REQUEST_SIZE, recv_bytes=256 * 1024, ident="Because Future",
-          clear_untrusted_proxy_headers=True)
+    serve(
+        app,
+        host=settings.HOST,
+        port=settings.PORT,
+        threads=settings.SERVER_THREADS,
+        max_request_body_size=settings.MAX_REQUEST_SIZE,
+        recv_bytes=256 * 1024,
+        ident="Because Future",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 `Settings.from_env()` is the only place that reads os.environ; the rest of the code receives a
 Settings object. `create_app(config)` accepts a Settings or a dict of overrides for tests.
 """
+
 import os
 import secrets
 import zlib
@@ -42,7 +43,9 @@ class Settings:
     HOST: str = "0.0.0.0"
     PORT: int = 8000
     SECRET_KEY: str = ""
-    SERVER_THREADS: int = 16  # `python app.py` (waitress): requests served at once; a scrape may wait 30 s on a shop
+    SERVER_THREADS: int = (
+        16  # `python app.py` (waitress): requests served at once; a scrape may wait 30 s on a shop
+    )
     PUBLIC_BASE_URL: str = ""  # e.g. https://api.example.com; empty = derive from the request
     INSTANCE_DIR: str = str(BASE_DIR / "instance")
 
@@ -69,10 +72,13 @@ class Settings:
     CORS_ORIGINS: tuple = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
     MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
     MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
-    MAX_ACCOUNT_BODY_SIZE: int = 16 * 1024  # JSON bodies of sign-up, login, profile and body-measurement endpoints
-    MAX_JSON_BODY_SIZE: int = 256 * 1024  # JSON bodies of endpoints that declare no limit of their own (json_limit)
+    MAX_ACCOUNT_BODY_SIZE: int = (
+        16 * 1024
+    )  # JSON bodies of sign-up, login, profile and body-measurement endpoints
+    MAX_JSON_BODY_SIZE: int = (
+        256 * 1024
+    )  # JSON bodies of endpoints that declare no limit of their own (json_limit)
     MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
-    ALLOWED_EXTENSIONS: tuple = ("png", "jpg", "jpeg", "webp", "heic", "heif")
 
     # --- images ---
     IMAGES_DIR: str = str(BASE_DIR / "images")
@@ -100,9 +106,11 @@ class Settings:
     GEMINI_IMAGE_SIZE: str = "1K"  # 1K | 2K | 4K
     # USD per million tokens, `model=input/text_output/image_output`; a name also prices the names it starts
     # (gemini-3-pro-image prices gemini-3-pro-image-preview). Estimates: check Google's price list.
-    GEMINI_PRICES: str = ("gemini-3.1-flash-image=0.5/3/60,gemini-3-pro-image=2/12/120,"
-                          "gemini-2.5-flash-image=0.3/2.5/30,gemini-flash-lite-latest=0.1/0.4/0,"
-                          "gemini-2.5-flash-lite=0.1/0.4/0,gemini-flash-latest=0.3/2.5/0,gemini-2.5-flash=0.3/2.5/0")
+    GEMINI_PRICES: str = (
+        "gemini-3.1-flash-image=0.5/3/60,gemini-3-pro-image=2/12/120,"
+        "gemini-2.5-flash-image=0.3/2.5/30,gemini-flash-lite-latest=0.1/0.4/0,"
+        "gemini-2.5-flash-lite=0.1/0.4/0,gemini-flash-latest=0.3/2.5/0,gemini-2.5-flash=0.3/2.5/0"
+    )
     GEMINI_BASE_URL: str = ""
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
@@ -134,7 +142,9 @@ class Settings:
     MAX_CLIENT_HTML_BYTES: int = 5 * 1024 * 1024
     GARMENT_CACHE_TTL_HOURS: int = 24
     EXTRACTION_TIMEOUT_SECONDS: float = 10.0  # CPU seconds to read one page; a worker past it is killed
-    EXTRACTION_WORKERS: int = 3  # extraction processes per process, started when needed (> MAX_PAGE_READS_PER_CLIENT)
+    EXTRACTION_WORKERS: int = (
+        3  # extraction processes per process, started when needed (> MAX_PAGE_READS_PER_CLIENT)
+    )
     EXTRACTION_MEMORY_LIMIT_MB: int = 1024  # address space of an extraction process
 
     # --- rate limits (flask-limiter syntax) ---
@@ -145,13 +155,19 @@ class Settings:
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
-    RATELIMIT_CATEGORIZE: str = "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
-    MAX_PAGE_READS_PER_CLIENT: int = 2  # requests of one IP reading shop pages at once (each may wait 30 s on a shop)
+    RATELIMIT_CATEGORIZE: str = (
+        "30 per minute"  # anonymous; an image_url is downloaded, an image may go to Gemini
+    )
+    MAX_PAGE_READS_PER_CLIENT: int = (
+        2  # requests of one IP reading shop pages at once (each may wait 30 s on a shop)
+    )
     RATELIMIT_TRYON: str = "30 per minute"
     RATELIMIT_FITTING: str = "60 per minute"  # per user; a fit check by url may fetch the product page
 
     # --- metrics ---
-    METRICS_TOKEN: str = ""  # GET /metrics needs `Authorization: Bearer <token>`; empty = loopback callers only
+    METRICS_TOKEN: str = (
+        ""  # GET /metrics needs `Authorization: Bearer <token>`; empty = loopback callers only
+    )
 
     # --- logging ---
     LOG_DIR: str = str(BASE_DIR / "logs")
@@ -227,12 +243,15 @@ def finalize_secrets(settings):
         if missing:
             raise ConfigurationError(
                 f"FLASK_ENV=production requires {' and '.join(missing)} to be set "
-                "(see env.template); refusing to start with generated secrets.")
+                "(see env.template); refusing to start with generated secrets."
+            )
         for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
             weakness = secret_weakness(getattr(settings, name))
             if weakness:
-                raise ConfigurationError(f"{name} {weakness}; generate one with "
-                                         "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`.")
+                raise ConfigurationError(
+                    f"{name} {weakness}; generate one with "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+                )
         return settings
     updates = {}
     for name in ("SECRET_KEY", "JWT_SECRET_KEY"):

@@ -8,6 +8,7 @@ its own in-process queue, and a process that starts (or restarts) takes the jobs
 running for interrupted ones and runs them again. That combination gets a warning at start-up
 rather than a refusal, so benchmarks of read endpoints can still run several processes without Redis.
 """
+
 from config import Settings
 
 _settings = Settings.from_env()
@@ -25,5 +26,6 @@ def on_starting(server):
         server.log.warning(
             "%d processes with JOB_QUEUE=thread: each runs its own try-on queue and a restarting process takes "
             "over jobs the others are running. Use JOB_QUEUE=rq (REDIS_URL and scripts/worker.py processes) "
-            "with several processes, or -w 1.", server.cfg.workers)
-
+            "with several processes, or -w 1.",
+            server.cfg.workers,
+        )

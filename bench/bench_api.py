@@ -10,6 +10,7 @@ so a slower moment of a shared machine hits all of them alike; the figures are e
 embedded default: SQLite and the in-process try-on queue); rate limits are off so they do not cap
 the load. Needs wrk (installed with apt-get when missing and running as root).
 """
+
 import argparse
 import os
 import platform
@@ -54,8 +55,20 @@ class Gunicorn:
     def __init__(self, target, *, workers, threads, env, log_path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._command = [str(GUNICORN), "--workers", str(workers), "--worker-class", "gthread", "--threads",
-                         str(threads), "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT), target]
+        self._command = [
+            str(GUNICORN),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(ROOT),
+            target,
+        ]
         self._env = {**os.environ, **env}
         self._log_path = log_path
         self._process = None
@@ -80,14 +93,19 @@ class Gunicorn:
 
 def seed(base_url):
     """An account with measurements and a page of wardrobe items; its auth header."""
-    created = requests.post(base_url + "/api/create-account", json={
-        "email": "bench@example.com", "password": "correct horse 1", "height": 170, "weight": 65}).json()["data"]
+    created = requests.post(
+        base_url + "/api/create-account",
+        json={"email": "bench@example.com", "password": "correct horse 1", "height": 170, "weight": 65},
+    ).json()["data"]
     headers = {"Authorization": f"Bearer {created['token']}"}
     garment = GARMENT.read_bytes()
     for number in range(WARDROBE_ITEMS):
-        response = requests.post(base_url + "/api/wardrobe/items", headers=headers,
-                                 files={"garment_image": ("tee.jpg", garment)},
-                                 data={"title": f"Tee {number}", "category": "t_shirts", "size": "M"})
+        response = requests.post(
+            base_url + "/api/wardrobe/items",
+            headers=headers,
+            files={"garment_image": ("tee.jpg", garment)},
+            data={"title": f"Tee {number}", "category": "t_shirts", "size": "M"},
+        )
         response.raise_for_status()
     return headers
 
@@ -101,15 +119,31 @@ def wrk(url, *, seconds, connections, headers=None, method="GET", body=None, scr
     if body is not None:
         lines += ['wrk.headers["Content-Type"] = "application/json"', f"wrk.body = [[{body}]]"]
     script.write_text("\n".join(lines) + "\n")
+
     def command(duration):
-        return ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{duration}s",
-                "--latency", "--script", str(script), url]
+        return [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{duration}s",
+            "--latency",
+            "--script",
+            str(script),
+            url,
+        ]
+
     subprocess.run(command(WARM_UP_SECONDS), check=True, capture_output=True)
     output = subprocess.run(command(seconds), check=True, capture_output=True, text=True).stdout
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{method} {url} answered errors under load:\n{output}")
-    return (float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            _latency_ms(output, "50"), _latency_ms(output, "99"))
+    return (
+        float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        _latency_ms(output, "50"),
+        _latency_ms(output, "99"),
+    )
 
 
 def _latency_ms(output, percentile):
@@ -118,8 +152,14 @@ def _latency_ms(output, percentile):
 
 
 def machine():
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}"
 
 
@@ -146,36 +186,63 @@ def main():
 
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
-        env = {"FLASK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-               "JWT_SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_PATH": str(scratch / "bench.db"),
-               "DATABASE_URL": "", "REDIS_URL": "", "IMAGES_DIR": str(scratch / "images"),
-               "LOG_DIR": str(scratch / "logs"), "INSTANCE_DIR": str(scratch / "instance"),
-               "RATELIMIT_ENABLED": "false"}
-        with Gunicorn("bench.bench_api:bare_app", env={}, log_path=scratch / "bare.log", **serving) as bare, \
-                Gunicorn("app:create_app()", env=env, log_path=scratch / "app.log", **serving) as api:
+        env = {
+            "FLASK_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+            "DATABASE_PATH": str(scratch / "bench.db"),
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "IMAGES_DIR": str(scratch / "images"),
+            "LOG_DIR": str(scratch / "logs"),
+            "INSTANCE_DIR": str(scratch / "instance"),
+            "RATELIMIT_ENABLED": "false",
+        }
+        with (
+            Gunicorn("bench.bench_api:bare_app", env={}, log_path=scratch / "bare.log", **serving) as bare,
+            Gunicorn("app:create_app()", env=env, log_path=scratch / "app.log", **serving) as api,
+        ):
             headers = seed(api.url)
             cases = [
                 ("GET /ping (bare Flask, no auth, no database)", bare.url + "/ping", {}, "GET", None),
                 ("GET /api/users/profile", api.url + "/api/users/profile", headers, "GET", None),
-                (f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items, signed image URLs)",
-                 api.url + "/api/wardrobe/items", headers, "GET", None),
-                ("PUT /api/body-measurements (validate + upsert)", api.url + "/api/body-measurements", headers,
-                 "PUT", '{"waist_circumference": 74.5, "hip_circumference": 98}'),
-                ("PUT /api/users/profile (validate + update)", api.url + "/api/users/profile", headers, "PUT",
-                 '{"city": "Berlin"}'),
+                (
+                    f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items, signed image URLs)",
+                    api.url + "/api/wardrobe/items",
+                    headers,
+                    "GET",
+                    None,
+                ),
+                (
+                    "PUT /api/body-measurements (validate + upsert)",
+                    api.url + "/api/body-measurements",
+                    headers,
+                    "PUT",
+                    '{"waist_circumference": 74.5, "hip_circumference": 98}',
+                ),
+                (
+                    "PUT /api/users/profile (validate + update)",
+                    api.url + "/api/users/profile",
+                    headers,
+                    "PUT",
+                    '{"city": "Berlin"}',
+                ),
             ]
             samples = {label: [] for label, *_ in cases}
             for _round in range(options.rounds):
                 for label, url, case_headers, method, body in cases:
-                    samples[label].append(wrk(url, headers=case_headers, method=method, body=body, scratch=scratch,
-                                              **load))
+                    samples[label].append(
+                        wrk(url, headers=case_headers, method=method, body=body, scratch=scratch, **load)
+                    )
 
     medians = {label: [statistics.median(values) for values in zip(*runs)] for label, runs in samples.items()}
     ceiling = medians[cases[0][0]][0]
     print(f"Date: {date.today().isoformat()}. Machine: {machine()}.")
-    print(f"gunicorn {options.workers} workers x {options.threads} threads (gthread) for both; wrk 1 thread, "
-          f"{options.connections} connections; {options.rounds} rounds of {options.seconds} s per endpoint "
-          f"(each after a {WARM_UP_SECONDS} s warm-up), medians.\n")
+    print(
+        f"gunicorn {options.workers} workers x {options.threads} threads (gthread) for both; wrk 1 thread, "
+        f"{options.connections} connections; {options.rounds} rounds of {options.seconds} s per endpoint "
+        f"(each after a {WARM_UP_SECONDS} s warm-up), medians.\n"
+    )
     print("| endpoint | requests/s | p50 ms | p99 ms | vs bare Flask |")
     print("|---|---|---|---|---|")
     for label, (rate, p50, p99) in medians.items():

@@ -27,6 +27,7 @@ Reports the /health latencies, the shopper's scrapes and try-ons (done, failed, 
 answers everyone got (and how the hostile clients' accepted try-ons ended), and the server's memory when
 idle and at its peak (VmHWM). Every loop stops by itself.
 """
+
 import argparse
 import json
 import os
@@ -48,14 +49,21 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.fakes.shop_server import ShopServer, huge_image, padded_page, padded_png  # noqa: E402
 from tests.garments.test_hostile_pages import HOSTILE_PAGES  # noqa: E402
-from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
+from tests.helpers import product_page_with_image  # noqa: E402
+from tests.photos import astronaut_png, t_shirt  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
-from tests.tryon.conftest import product_page_with_image  # noqa: E402
 
 PASSWORD = "availability bench 1"
-ADDRESSES = {"slow-header shop": "127.0.0.2", "hostile HTML": "127.0.0.3", "huge image": "127.0.0.4",
-             "categorize flood": "127.0.0.5", "stalling try-ons": "127.0.0.6", "health probe": "127.0.0.7",
-             "shopper": "127.0.0.8", "oversized bodies": "127.0.0.9"}
+ADDRESSES = {
+    "slow-header shop": "127.0.0.2",
+    "hostile HTML": "127.0.0.3",
+    "huge image": "127.0.0.4",
+    "categorize flood": "127.0.0.5",
+    "stalling try-ons": "127.0.0.6",
+    "health probe": "127.0.0.7",
+    "shopper": "127.0.0.8",
+    "oversized bodies": "127.0.0.9",
+}
 HOSTILE_KINDS = [kind for kind in ADDRESSES if kind not in ("health probe", "shopper")]
 
 
@@ -84,9 +92,10 @@ class Bench:
         self.health = []
         self.scrapes, self.tryons = [], []  # (ok, seconds)
         self.lock = threading.Lock()
-        self.tokens = {kind: self.sign_up(kind) for kind in ("shopper", "stalling try-ons", "huge image",
-                                                             "hostile HTML")}
-        self.selfie, self.garment = png_bytes(person_photo()), png_bytes(draw_garment("top"))
+        self.tokens = {
+            kind: self.sign_up(kind) for kind in ("shopper", "stalling try-ons", "huge image", "hostile HTML")
+        }
+        self.selfie, self.garment = astronaut_png(), t_shirt()
         huge_image(10000, 10000, "png")  # made once, before the clock starts
         padded_png(15)
         self.big_json = b'{"title": "' + b"x" * (30 * 1024 * 1024) + b'"}'
@@ -94,8 +103,11 @@ class Bench:
 
     def sign_up(self, kind):
         email = f"{kind.replace(' ', '-')}-{time.time_ns()}@example.com"
-        response = session(kind).post(f"{self.server.url}/api/create-account", timeout=30, json={
-            "email": email, "password": PASSWORD, "confirm_password": PASSWORD, "first_name": "Ada"})
+        response = session(kind).post(
+            f"{self.server.url}/api/create-account",
+            timeout=30,
+            json={"email": email, "password": PASSWORD, "confirm_password": PASSWORD, "first_name": "Ada"},
+        )
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['data']['token']}"}
 
@@ -109,7 +121,11 @@ class Bench:
             if isinstance(response, Exception):
                 self.answers[kind][type(response).__name__] += 1
             else:
-                code = (response.json().get("error") or {}).get("code", "") if response.status_code >= 400 else ""
+                code = (
+                    (response.json().get("error") or {}).get("code", "")
+                    if response.status_code >= 400
+                    else ""
+                )
                 self.answers[kind][f"{response.status_code} {code}".strip()] += 1
 
     def call(self, kind, http, method, path, **kwargs):
@@ -125,16 +141,28 @@ class Bench:
 
     # --- hostile clients --------------------------------------------------------------------------------
     def slow_header_shop(self, http):
-        self.call("slow-header shop", http, "POST", "/api/garments/scrape",
-                  json={"url": self.shop.url("/trickle?headers=120"), "refresh": True})
+        self.call(
+            "slow-header shop",
+            http,
+            "POST",
+            "/api/garments/scrape",
+            json={"url": self.shop.url("/trickle?headers=120"), "refresh": True},
+        )
 
     def hostile_html(self, http, turn):
         if turn % 3 == 2:
             self.tryon("hostile HTML", http, "https://shop.test/products/linen-shirt", self.hostile_pages[0])
             return
-        self.call("hostile HTML", http, "POST", "/api/garments/scrape",
-                  json={"url": "https://shop.test/products/linen-shirt",
-                        "html": self.hostile_pages[turn % len(self.hostile_pages)]})
+        self.call(
+            "hostile HTML",
+            http,
+            "POST",
+            "/api/garments/scrape",
+            json={
+                "url": "https://shop.test/products/linen-shirt",
+                "html": self.hostile_pages[turn % len(self.hostile_pages)],
+            },
+        )
 
     def huge_image(self, http, turn):
         image_url = self.shop.url("/images/huge-10000x10000.png")
@@ -146,9 +174,15 @@ class Bench:
 
     def tryon(self, kind, http, url, html):
         """A try-on of the kind's own user from client html, polled to its end."""
-        response = self.call(kind, http, "POST", "/api/tryon", headers=self.tokens[kind],
-                             files={"selfie": ("me.png", self.selfie, "image/png")},
-                             data={"item_urls": json.dumps([url]), "html": html})
+        response = self.call(
+            kind,
+            http,
+            "POST",
+            "/api/tryon",
+            headers=self.tokens[kind],
+            files={"selfie": ("me.png", self.selfie, "image/png")},
+            data={"item_urls": json.dumps([url]), "html": html},
+        )
         if response is not None and response.status_code == 202:
             outcome = self.wait_for_job(http, self.tokens[kind], response.json()["data"]["job_id"])
             if self.running():
@@ -157,18 +191,39 @@ class Bench:
 
     def oversized_body(self, http, turn):
         path = "/api/garments/categorize" if turn % 2 == 0 else "/api/login"
-        self.call("oversized bodies", http, "POST", path, data=self.big_json,
-                  headers={"Content-Type": "application/json"})
+        self.call(
+            "oversized bodies",
+            http,
+            "POST",
+            path,
+            data=self.big_json,
+            headers={"Content-Type": "application/json"},
+        )
 
     def categorize_flood(self, http):
-        self.call("categorize flood", http, "POST", "/api/garments/categorize", json={
-            "title": "Linen shirt " * 41, "product_type": "Shirts " * 28, "description": "A soft linen shirt. " * 1000,
-            "breadcrumbs": ["Men > Clothing > Shirts " * 8] * 20})
+        self.call(
+            "categorize flood",
+            http,
+            "POST",
+            "/api/garments/categorize",
+            json={
+                "title": "Linen shirt " * 41,
+                "product_type": "Shirts " * 28,
+                "description": "A soft linen shirt. " * 1000,
+                "breadcrumbs": ["Men > Clothing > Shirts " * 8] * 20,
+            },
+        )
 
     def stalling_tryon(self, http):
-        response = self.call("stalling try-ons", http, "POST", "/api/tryon", headers=self.tokens["stalling try-ons"],
-                             files={"selfie": ("me.png", self.selfie, "image/png")},
-                             data={"item_urls": json.dumps([self.shop.url("/trickle?headers=120")])})
+        self.call(
+            "stalling try-ons",
+            http,
+            "POST",
+            "/api/tryon",
+            headers=self.tokens["stalling try-ons"],
+            files={"selfie": ("me.png", self.selfie, "image/png")},
+            data={"item_urls": json.dumps([self.shop.url("/trickle?headers=120")])},
+        )
 
     # --- the ones who must not notice ------------------------------------------------------------------
     def probe_health(self, http):
@@ -182,13 +237,28 @@ class Bench:
 
     def shop_and_try_on(self, http):
         started = time.perf_counter()
-        response = self.call("shopper", http, "POST", "/api/garments/scrape",
-                             json={"url": self.shop.url("/pages/jsonld_graph"), "refresh": True})
-        self.scrapes.append((response is not None and response.status_code == 200, time.perf_counter() - started))
+        response = self.call(
+            "shopper",
+            http,
+            "POST",
+            "/api/garments/scrape",
+            json={"url": self.shop.url("/pages/jsonld_graph"), "refresh": True},
+        )
+        self.scrapes.append(
+            (response is not None and response.status_code == 200, time.perf_counter() - started)
+        )
         started = time.perf_counter()
-        response = self.call("shopper", http, "POST", "/api/tryon", headers=self.tokens["shopper"],
-                             files={"selfie": ("me.png", self.selfie, "image/png"),
-                                    "garment_image": ("shirt.png", self.garment, "image/png")})
+        response = self.call(
+            "shopper",
+            http,
+            "POST",
+            "/api/tryon",
+            headers=self.tokens["shopper"],
+            files={
+                "selfie": ("me.png", self.selfie, "image/png"),
+                "garment_image": ("shirt.png", self.garment, "image/png"),
+            },
+        )
         status = None
         if response is not None and response.status_code == 202:
             status = self.wait_for_job(http, self.tokens["shopper"], response.json()["data"]["job_id"])
@@ -198,7 +268,9 @@ class Bench:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             try:
-                job = http.get(f"{self.server.url}/api/job/{job_id}", headers=headers, timeout=60).json()["data"]
+                job = http.get(f"{self.server.url}/api/job/{job_id}", headers=headers, timeout=60).json()[
+                    "data"
+                ]
             except (requests.RequestException, ValueError, KeyError):
                 time.sleep(0.5)
                 continue
@@ -210,16 +282,28 @@ class Bench:
         return "lost"
 
     def run(self, attack=True, skip=()):
-        loops = [("slow-header shop", 6, lambda http, _: self.slow_header_shop(http)),
-                 ("hostile HTML", 2, self.hostile_html), ("huge image", 1, self.huge_image),
-                 ("categorize flood", 4, lambda http, _: self.categorize_flood(http)),
-                 ("stalling try-ons", 1, lambda http, _: self.stalling_tryon(http)),
-                 ("oversized bodies", 1, self.oversized_body)] if attack else []
+        loops = (
+            [
+                ("slow-header shop", 6, lambda http, _: self.slow_header_shop(http)),
+                ("hostile HTML", 2, self.hostile_html),
+                ("huge image", 1, self.huge_image),
+                ("categorize flood", 4, lambda http, _: self.categorize_flood(http)),
+                ("stalling try-ons", 1, lambda http, _: self.stalling_tryon(http)),
+                ("oversized bodies", 1, self.oversized_body),
+            ]
+            if attack
+            else []
+        )
         loops = [loop for loop in loops if loop[0] not in skip]
         loops.append(("health probe", 1, lambda http, _: self.probe_health(http)))
-        threads = [threading.Thread(target=self._loop, args=(kind, step), daemon=True)
-                   for kind, count, step in loops for _ in range(count)]
-        shopper = threading.Thread(target=self._loop, args=("shopper", lambda http, _: self.shop_and_try_on(http)))
+        threads = [
+            threading.Thread(target=self._loop, args=(kind, step), daemon=True)
+            for kind, count, step in loops
+            for _ in range(count)
+        ]
+        shopper = threading.Thread(
+            target=self._loop, args=("shopper", lambda http, _: self.shop_and_try_on(http))
+        )
         for thread in [*threads, shopper]:
             thread.start()
         shopper.join()  # the shopper finishes its last round; hostile requests still in flight are abandoned
@@ -252,15 +336,21 @@ def report(bench, seconds, idle_mb, peak_mb):
     print(f"\n{seconds:.0f} s; Python {platform.python_version()}, {os.cpu_count()} cores\n")
     print("| /health probes | failed | p50 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|")
-    print(f"| {len(latencies)} | {failed_probes} | {statistics.median(latencies):.1f} "
-          f"| {_percentile(latencies, 0.99):.1f} | {max(latencies):.1f} |")
+    print(
+        f"| {len(latencies)} | {failed_probes} | {statistics.median(latencies):.1f} "
+        f"| {_percentile(latencies, 0.99):.1f} | {max(latencies):.1f} |"
+    )
     print("\n| shopper | count | ok | median s | max s |")
     print("|---|---|---|---|---|")
-    for label, rows in (("scrape of a normal page", bench.scrapes), ("try-on (upload, polled to its end)",
-                                                                      bench.tryons)):
+    for label, rows in (
+        ("scrape of a normal page", bench.scrapes),
+        ("try-on (upload, polled to its end)", bench.tryons),
+    ):
         if rows:
-            print(f"| {label} | {len(rows)} | {sum(ok for ok, _ in rows)} | "
-                  f"{statistics.median(s for _, s in rows):.2f} | {max(s for _, s in rows):.2f} |")
+            print(
+                f"| {label} | {len(rows)} | {sum(ok for ok, _ in rows)} | "
+                f"{statistics.median(s for _, s in rows):.2f} | {max(s for _, s in rows):.2f} |"
+            )
     print("\n| client | answers |")
     print("|---|---|")
     for kind, answers in bench.answers.items():
@@ -270,18 +360,32 @@ def report(bench, seconds, idle_mb, peak_mb):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose app.py is served")
-    parser.add_argument("--no-attack", action="store_true", help="only the probe and the shopper (the baseline)")
-    parser.add_argument("--skip", action="append", default=[], choices=HOSTILE_KINDS,
-                        help="leave this hostile client out (repeatable), to see what each one costs")
+    parser.add_argument(
+        "--no-attack", action="store_true", help="only the probe and the shopper (the baseline)"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=HOSTILE_KINDS,
+        help="leave this hostile client out (repeatable), to see what each one costs",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory, FakeGemini() as gemini, ShopServer() as shop:
         gemini.delay = 1.0
-        env = app_environment(directory, AI_PROVIDER="gemini", GEMINI_API_KEY="bench-key",
-                              GEMINI_BASE_URL=gemini.base_url, SCRAPER_ALLOW_PRIVATE_NETWORKS="true",
-                              RATELIMIT_ENABLED="true")
+        env = app_environment(
+            directory,
+            AI_PROVIDER="gemini",
+            GEMINI_API_KEY="bench-key",
+            GEMINI_BASE_URL=gemini.base_url,
+            SCRAPER_ALLOW_PRIVATE_NETWORKS="true",
+            RATELIMIT_ENABLED="true",
+        )
         server = AppProcess(env, Path(directory) / "app.log", root=args.repo).start()
         try:
             bench = Bench(server, shop, args.duration)

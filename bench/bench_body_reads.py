@@ -7,6 +7,7 @@ bodies of --mb MB over loopback while a probe asks for a small page every 20 ms,
 CPU seconds for the bodies and the probe's latency. waitress reads every request whole before the app sees
 it, so this is the cost of a body the app then refuses (bench/bench_availability.py's 30 MB client).
 """
+
 import argparse
 import multiprocessing
 import os
@@ -32,12 +33,20 @@ def _app(environ, start_response):
 
 
 def _serve(port, read_size):
-    waitress.serve(_app, host="127.0.0.1", port=port, threads=4, recv_bytes=read_size,
-                   max_request_body_size=64 * 1024 * 1024, _quiet=True)
+    waitress.serve(
+        _app,
+        host="127.0.0.1",
+        port=port,
+        threads=4,
+        recv_bytes=read_size,
+        max_request_body_size=64 * 1024 * 1024,
+        _quiet=True,
+    )
 
 
 def _cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().split()
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().split()
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -62,6 +71,7 @@ def measure(read_size, bodies, body):
             requests.get(url, timeout=10)
             latencies.append((time.perf_counter() - started) * 1000)
             time.sleep(0.02)
+
     prober = threading.Thread(target=probe)
     prober.start()
     before = _cpu_seconds(server.pid)
@@ -77,12 +87,16 @@ def measure(read_size, bodies, body):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bodies", type=int, default=10)
     parser.add_argument("--mb", type=int, default=30)
     args = parser.parse_args()
     body = b"x" * (args.mb * 1024 * 1024)
-    print(f"| read size | server CPU s for {args.bodies} × {args.mb} MB | probe p50 ms | probe p99 ms | probes |")
+    print(
+        f"| read size | server CPU s for {args.bodies} × {args.mb} MB | probe p50 ms | probe p99 ms | probes |"
+    )
     print("|---|---|---|---|---|")
     for read_size in READ_SIZES:
         cpu, p50, p99, count = measure(read_size, args.bodies, body)

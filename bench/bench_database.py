@@ -10,6 +10,7 @@ DATABASE_URL only SQLite is measured. For each backend, on 1 and on 8 threads, o
   * block:  a transaction() that counts a user's rows and inserts one (check-then-write; SQLite
             serialises blocks, PostgreSQL runs them at once: bench/bench_transactions.py scales them).
 """
+
 import argparse
 import os
 import platform
@@ -28,10 +29,20 @@ from shared.database import Database, postgres_engine, sqlite_engine  # noqa: E4
 from tests.scale.backends import fresh_postgres_schema  # noqa: E402
 
 SCHEMA = sa.MetaData()
-sa.Table("bench_users", SCHEMA, sa.Column("id", sa.Integer, primary_key=True),
-         sa.Column("email", sa.String(255), nullable=False), sa.Column("visits", sa.Integer, nullable=False))
-sa.Table("bench_items", SCHEMA, sa.Column("id", sa.Integer, primary_key=True),
-         sa.Column("user_id", sa.Integer, nullable=False, index=True), sa.Column("name", sa.Text, nullable=False))
+sa.Table(
+    "bench_users",
+    SCHEMA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(255), nullable=False),
+    sa.Column("visits", sa.Integer, nullable=False),
+)
+sa.Table(
+    "bench_items",
+    SCHEMA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+)
 USERS = 100
 
 
@@ -39,11 +50,15 @@ def prepare(db):
     SCHEMA.create_all(db.engine)
     with db.transaction():
         for n in range(USERS):
-            db.execute_query("INSERT INTO bench_users (email, visits) VALUES (?, 0)", (f"user{n}@example.com",))
+            db.execute_query(
+                "INSERT INTO bench_users (email, visits) VALUES (?, 0)", (f"user{n}@example.com",)
+            )
 
 
 def read(db, n):
-    db.execute_query("SELECT id, email, visits FROM bench_users WHERE id = ?", (n % USERS + 1,), fetch_one=True)
+    db.execute_query(
+        "SELECT id, email, visits FROM bench_users WHERE id = ?", (n % USERS + 1,), fetch_one=True
+    )
 
 
 def write(db, n):
@@ -53,8 +68,9 @@ def write(db, n):
 def block(db, n):
     user_id = n % USERS + 1
     with db.transaction():
-        count = db.execute_query("SELECT COUNT(*) AS n FROM bench_items WHERE user_id = ?", (user_id,),
-                                 fetch_one=True)["n"]
+        count = db.execute_query(
+            "SELECT COUNT(*) AS n FROM bench_items WHERE user_id = ?", (user_id,), fetch_one=True
+        )["n"]
         db.execute_insert("INSERT INTO bench_items (user_id, name) VALUES (?, ?)", (user_id, f"item {count}"))
 
 

@@ -13,6 +13,7 @@ Measures, in milliseconds (median of --runs):
   * starting the pool (the first task: a worker process importing the extractors) and replacing a
     worker killed past its budget (the next task's wait).
 """
+
 import argparse
 import json
 import platform
@@ -33,17 +34,33 @@ BASE = "https://shop.test"
 
 
 def pages(folder):
-    fixtures = [(file.stem, f"{BASE}/pages/{file.stem}",
-                 file.read_text(encoding="utf-8").replace("{{BASE}}", BASE).replace("{{HOST}}", "shop.test"))
-                for file in sorted(PAGES_DIR.glob("*.html"))]
+    fixtures = [
+        (
+            file.stem,
+            f"{BASE}/pages/{file.stem}",
+            file.read_text(encoding="utf-8").replace("{{BASE}}", BASE).replace("{{HOST}}", "shop.test"),
+        )
+        for file in sorted(PAGES_DIR.glob("*.html"))
+    ]
     yield "our fixture pages (1-4 KB)", fixtures
     if folder and (folder / "expected.json").is_file():
-        yield "real shop pages (150-920 KB)", [
-            (page["file"], page["url"], (folder / page["file"]).read_text(encoding="utf-8", errors="replace"))
-            for page in json.loads((folder / "expected.json").read_text())]
+        yield (
+            "real shop pages (150-920 KB)",
+            [
+                (
+                    page["file"],
+                    page["url"],
+                    (folder / page["file"]).read_text(encoding="utf-8", errors="replace"),
+                )
+                for page in json.loads((folder / "expected.json").read_text())
+            ],
+        )
     graph = next(html for name, _, html in fixtures if name == "jsonld_graph")
     for kilobytes in (1000, 5000):
-        yield f"jsonld_graph padded to {kilobytes // 1000} MB", [("padded", f"{BASE}/p", padded_page(graph, kilobytes))]
+        yield (
+            f"jsonld_graph padded to {kilobytes // 1000} MB",
+            [("padded", f"{BASE}/p", padded_page(graph, kilobytes))],
+        )
 
 
 def read(pool, url, html):
@@ -73,7 +90,9 @@ def median(values):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--pages", type=Path, default=None)
     args = parser.parse_args()
@@ -83,16 +102,20 @@ def main():
     pool.run(pool_tasks.spin, budget=60, seconds=0)
     start_ms = (time.perf_counter() - started) * 1000
     print(f"Python {platform.python_version()}, {args.runs} runs per page\n")
-    print("| pages | count | in-process median ms | in a worker median ms | wall overhead per page ms "
-          "| server CPU per pooled page ms |")
+    print(
+        "| pages | count | in-process median ms | in a worker median ms | wall overhead per page ms "
+        "| server CPU per pooled page ms |"
+    )
     print("|---|---|---|---|---|---|")
     for label, group in pages(args.pages):
         own = [timed(lambda: inline(url, html), args.runs)[0] for _, url, html in group]
         pooled = [timed(lambda: read(pool, url, html), args.runs)[0] for _, url, html in group]
         overheads = sorted(p - o for p, o in zip(pooled, own))
         server_cpu = sorted(cpu_ms(lambda: read(pool, url, html), args.runs) for _, url, html in group)
-        print(f"| {label} | {len(group)} | {median(own):.2f} | {median(pooled):.2f} "
-              f"| {median(overheads):.2f} (max {overheads[-1]:.2f}) | {median(server_cpu):.2f} |")
+        print(
+            f"| {label} | {len(group)} | {median(own):.2f} | {median(pooled):.2f} "
+            f"| {median(overheads):.2f} (max {overheads[-1]:.2f}) | {median(server_cpu):.2f} |"
+        )
     replacements = []
     for _ in range(5):
         try:
@@ -102,8 +125,10 @@ def main():
         started = time.perf_counter()
         pool.run(pool_tasks.spin, budget=60, seconds=0)
         replacements.append((time.perf_counter() - started) * 1000)
-    print(f"\nstarting the pool (first task): {start_ms:.0f} ms; a task after its worker was killed: "
-          f"{sorted(replacements)[2]:.0f} ms median of 5 (a new worker starts)")
+    print(
+        f"\nstarting the pool (first task): {start_ms:.0f} ms; a task after its worker was killed: "
+        f"{sorted(replacements)[2]:.0f} ms median of 5 (a new worker starts)"
+    )
     pool.close()
 
 

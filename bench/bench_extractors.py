@@ -15,6 +15,7 @@ Measures, in milliseconds:
   * POST /api/garments/scrape served from garment_metadata (cache hit, no network) and the same page
     fetched from the loopback shop and extracted (cache miss), p50/p95 over --runs.
 """
+
 import argparse
 import gzip
 import json
@@ -57,7 +58,11 @@ def bench_pages(pages, runs):
 
 def fixture_pages():
     for file in sorted(PAGES_DIR.glob("*.html")):
-        html = file.read_text(encoding="utf-8").replace("{{BASE}}", FIXTURE_BASE).replace("{{HOST}}", "shop.test")
+        html = (
+            file.read_text(encoding="utf-8")
+            .replace("{{BASE}}", FIXTURE_BASE)
+            .replace("{{HOST}}", "shop.test")
+        )
         yield file.stem, f"{FIXTURE_BASE}/pages/{file.stem}", html
 
 
@@ -65,8 +70,10 @@ def handout_pages(folder):
     expected = folder / "expected.json"
     if not expected.is_file():
         return []
-    return [(page["file"], page["url"], (folder / page["file"]).read_text(encoding="utf-8", errors="replace"))
-            for page in json.loads(expected.read_text())]
+    return [
+        (page["file"], page["url"], (folder / page["file"]).read_text(encoding="utf-8", errors="replace"))
+        for page in json.loads(expected.read_text())
+    ]
 
 
 def benchmark_pages(folder):
@@ -74,31 +81,48 @@ def benchmark_pages(folder):
     truth = folder / "ground-truth.json"
     if not truth.is_file():
         return []
-    return [(key, page["url"], gzip.open(folder / "html" / f"{key}.html.gz").read().decode("utf-8", "replace"))
-            for key, page in sorted(json.loads(truth.read_text()).items())
-            if (folder / "html" / f"{key}.html.gz").is_file()]
+    return [
+        (key, page["url"], gzip.open(folder / "html" / f"{key}.html.gz").read().decode("utf-8", "replace"))
+        for key, page in sorted(json.loads(truth.read_text()).items())
+        if (folder / "html" / f"{key}.html.gz").is_file()
+    ]
 
 
 def print_page_times(title, pages, runs):
     """Median, p90 and slowest per-page extraction time in CPU ms, and the same in wall ms (each page's median of
     `runs`; on a busy machine wall time also counts the waits for a core)."""
-    timings = {name: cpu_and_wall_ms(lambda url=url, html=html: extract(url, html), runs) for name, url, html in pages}
-    print(f"\n{title} (median of {runs} runs per page)\n"
-          "| time | pages | median ms | p90 ms | slowest ms | slowest page |\n|---|---|---|---|---|---|")
+    timings = {
+        name: cpu_and_wall_ms(lambda url=url, html=html: extract(url, html), runs)
+        for name, url, html in pages
+    }
+    print(
+        f"\n{title} (median of {runs} runs per page)\n"
+        "| time | pages | median ms | p90 ms | slowest ms | slowest page |\n|---|---|---|---|---|---|"
+    )
     for index, kind in enumerate(("CPU", "wall")):
         rows = sorted((times[index], name) for name, times in timings.items())
         times = [time for time, _ in rows]
         p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
-        print(f"| {kind} | {len(rows)} | {statistics.median(times):.1f} | {p90:.1f} | {rows[-1][0]:.1f} "
-              f"| {rows[-1][1][:24]} |")
+        print(
+            f"| {kind} | {len(rows)} | {statistics.median(times):.1f} | {p90:.1f} | {rows[-1][0]:.1f} "
+            f"| {rows[-1][1][:24]} |"
+        )
 
 
 def bench_cache(runs):
     with tempfile.TemporaryDirectory() as tmp, ShopServer() as shop:
-        app = create_app({"DATABASE_PATH": f"{tmp}/bench.db", "IMAGES_DIR": f"{tmp}/images", "LOG_DIR": f"{tmp}/logs",
-                          "INSTANCE_DIR": f"{tmp}/instance", "RATELIMIT_ENABLED": False, "LOG_TO_FILES": False,
-                          "LOG_LEVEL": "WARNING",
-                          "SCRAPER_ALLOW_PRIVATE_NETWORKS": True})
+        app = create_app(
+            {
+                "DATABASE_PATH": f"{tmp}/bench.db",
+                "IMAGES_DIR": f"{tmp}/images",
+                "LOG_DIR": f"{tmp}/logs",
+                "INSTANCE_DIR": f"{tmp}/instance",
+                "RATELIMIT_ENABLED": False,
+                "LOG_TO_FILES": False,
+                "LOG_LEVEL": "WARNING",
+                "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+            }
+        )
         client = app.test_client()
         url = shop.url("/pages/jsonld_graph")
         client.post("/api/garments/scrape", json={"url": url})
@@ -128,10 +152,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--handout", type=Path, default=ROOT.parent / "shared" / "fixtures" / "product-pages")
-    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "fixtures" / "zyte-benchmark")
+    parser.add_argument(
+        "--benchmark", type=Path, default=ROOT.parent / "shared" / "fixtures" / "zyte-benchmark"
+    )
     parser.add_argument("--benchmark-runs", type=int, default=5)
-    parser.add_argument("--page-times-only", action="store_true",
-                        help="only the per-page times of the handout and benchmark pages (no tables, no cache)")
+    parser.add_argument(
+        "--page-times-only",
+        action="store_true",
+        help="only the per-page times of the handout and benchmark pages (no tables, no cache)",
+    )
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
     if not args.page_times_only:
@@ -140,11 +169,14 @@ def main():
     if handout:
         if not args.page_times_only:
             print_table(f"Handout pages ({args.handout})", bench_pages(handout, args.runs))
-        print_page_times(f"Per-page extraction time, handout pages ({args.handout})", handout, args.benchmark_runs)
+        print_page_times(
+            f"Per-page extraction time, handout pages ({args.handout})", handout, args.benchmark_runs
+        )
     benchmark = benchmark_pages(args.benchmark)
     if benchmark:
-        print_page_times(f"Per-page extraction time, benchmark pages ({args.benchmark})", benchmark,
-                         args.benchmark_runs)
+        print_page_times(
+            f"Per-page extraction time, benchmark pages ({args.benchmark})", benchmark, args.benchmark_runs
+        )
     if args.page_times_only:
         return
     (hit_p50, hit_p95), (miss_p50, miss_p95) = bench_cache(args.runs * 5)

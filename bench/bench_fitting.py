@@ -8,6 +8,7 @@ Measures per call, p50/p95 in milliseconds:
     (auth, measurements read from SQLite, chart choice, JSON);
   * POST /api/fitting/check without a size (every size checked plus the recommendation).
 """
+
 import argparse
 import sys
 import tempfile
@@ -19,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from bench.timing import timed  # noqa: E402
 from features.fitting import fit_engine, size_charts  # noqa: E402
-from tests.conftest import sign_up  # noqa: E402
+from tests.helpers import sign_up  # noqa: E402
 
 
 def main():
@@ -28,36 +29,66 @@ def main():
     runs = parser.parse_args().runs
 
     chart = size_charts.library_charts(group="dresses", gender="women")[0]
-    body = fit_engine.Body(values={"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101})
+    body = fit_engine.Body(
+        values={"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101}
+    )
     garment = fit_engine.Garment("dresses", 2)
-    engine_p50, engine_p95 = timed(lambda: fit_engine.recommend(sizes=chart["sizes"], body=body, garment=garment), runs)
+    engine_p50, engine_p95 = timed(
+        lambda: fit_engine.recommend(sizes=chart["sizes"], body=body, garment=garment), runs
+    )
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": f"{folder}/bench.db", "IMAGES_DIR": f"{folder}/img",
-                          "LOG_DIR": f"{folder}/logs", "INSTANCE_DIR": f"{folder}/instance", "LOG_TO_FILES": False,
-                          "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False})
+        app = create_app(
+            {
+                "FLASK_ENV": "testing",
+                "DATABASE_PATH": f"{folder}/bench.db",
+                "IMAGES_DIR": f"{folder}/img",
+                "LOG_DIR": f"{folder}/logs",
+                "INSTANCE_DIR": f"{folder}/instance",
+                "LOG_TO_FILES": False,
+                "LOG_LEVEL": "WARNING",
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         client = app.test_client()
         user = sign_up(client, gender="female")
-        client.post("/api/body-measurements", headers=user["headers"],
-                    json={"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101})
+        client.post(
+            "/api/body-measurements",
+            headers=user["headers"],
+            json={"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101},
+        )
 
         def recommend():
-            assert client.get("/api/fitting/size-recommendation?category=dresses",
-                              headers=user["headers"]).status_code == 200
+            assert (
+                client.get(
+                    "/api/fitting/size-recommendation?category=dresses", headers=user["headers"]
+                ).status_code
+                == 200
+            )
 
         def check_all():
-            assert client.post("/api/fitting/check", headers=user["headers"],
-                               json={"category": "dresses"}).status_code == 200
+            assert (
+                client.post(
+                    "/api/fitting/check", headers=user["headers"], json={"category": "dresses"}
+                ).status_code
+                == 200
+            )
 
         endpoint_runs = max(runs // 4, 50)
         recommend_p50, recommend_p95 = timed(recommend, endpoint_runs)
         check_p50, check_p95 = timed(check_all, endpoint_runs)
         app.extensions["db"].close_all()
 
-    print(f"fit_engine.recommend (8 sizes x 3 zones), {runs} runs: p50 {engine_p50:.3f} ms, p95 {engine_p95:.3f} ms")
-    print(f"GET /api/fitting/size-recommendation, {endpoint_runs} runs: p50 {recommend_p50:.2f} ms, "
-          f"p95 {recommend_p95:.2f} ms")
-    print(f"POST /api/fitting/check (all sizes), {endpoint_runs} runs: p50 {check_p50:.2f} ms, p95 {check_p95:.2f} ms")
+    print(
+        f"fit_engine.recommend (8 sizes x 3 zones), {runs} runs: p50 {engine_p50:.3f} ms, p95 {engine_p95:.3f} ms"
+    )
+    print(
+        f"GET /api/fitting/size-recommendation, {endpoint_runs} runs: p50 {recommend_p50:.2f} ms, "
+        f"p95 {recommend_p95:.2f} ms"
+    )
+    print(
+        f"POST /api/fitting/check (all sizes), {endpoint_runs} runs: p50 {check_p50:.2f} ms, p95 {check_p95:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

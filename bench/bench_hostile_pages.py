@@ -10,10 +10,12 @@ CPU time of the extracting thread (a busy machine's waits are not counted), and 
 the smallest to the largest size: about the size ratio when extraction is linear, its square when
 quadratic.
 """
+
 import argparse
 import json
 import platform
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,12 +28,18 @@ URL = "https://shop.test/products/hostile"
 
 
 def _page(head="", body="", ld=None):
-    product = {"@context": "https://schema.org", "@type": "Product", "name": "Linen shirt",
-               "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}}
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Linen shirt",
+        "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"},
+    }
     product.update(ld or {})
-    return (f"<html><head><title>Linen shirt</title>{head}"
-            f"<script type=\"application/ld+json\">{json.dumps(product)}</script></head>"
-            f"<body><h1>Linen shirt</h1>{body}</body></html>")
+    return (
+        f"<html><head><title>Linen shirt</title>{head}"
+        f'<script type="application/ld+json">{json.dumps(product)}</script></head>'
+        f"<body><h1>Linen shirt</h1>{body}</body></html>"
+    )
 
 
 def _repeat(unit, size):
@@ -45,17 +53,23 @@ SHAPES = {
     "JSON-LD description 'a '": lambda n: _page(ld={"description": _repeat("a ", n)}),
     "script 'window.'": lambda n: _page(head=f"<script>{_repeat('window.', n)}</script>"),
     "script 'var a={'": lambda n: _page(head=f"<script>{_repeat('var a={', n)}</script>"),
-    "script unterminated quote": lambda n: _page(head=f"<script>var s = \"{_repeat('a', n)}</script>"),
+    "script unterminated quote": lambda n: _page(head=f'<script>var s = "{_repeat("a", n)}</script>'),
     "script '\"\\\\'": lambda n: _page(head=f"<script>{_repeat(chr(34) + chr(92), n)}</script>"),
-    "script 'var a={' then '\"\\\\'": lambda n: _page(head=f"<script>var a={{{_repeat(chr(34) + chr(92), n)}</script>"),
+    "script 'var a={' then '\"\\\\'": lambda n: _page(
+        head=f"<script>var a={{{_repeat(chr(34) + chr(92), n)}</script>"
+    ),
     "script Nuxt function": lambda n: _page(
-        head=f"<script>window.__NUXT__=(function(a){{return {{x:[{_repeat('a,', n)}a]}}}}(1))</script>"),
+        head=f"<script>window.__NUXT__=(function(a){{return {{x:[{_repeat('a,', n)}a]}}}}(1))</script>"
+    ),
     "heading of '!'": lambda n: _page(body=f"<h1>{_repeat('!', n)}</h1>"),
     "heading of '-_'": lambda n: _page(body=f"<h1>{_repeat('-_', n)}</h1>"),
     "nested price blocks": lambda n: _page(
-        body=_repeat("<div class=\"price\">", n) + "€ 12,00" + _repeat("</div>", n)),
-    "class of 'size-'": lambda n: _page(body=f"<ul class=\"{_repeat('size-', n)}\"><li>S</li><li>M</li></ul>"),
-    "size label 'x'": lambda n: _page(body=f"<select name=\"size\"><option>{_repeat('x', n)}</option></select>"),
+        body=_repeat('<div class="price">', n) + "€ 12,00" + _repeat("</div>", n)
+    ),
+    "class of 'size-'": lambda n: _page(body=f'<ul class="{_repeat("size-", n)}"><li>S</li><li>M</li></ul>'),
+    "size label 'x'": lambda n: _page(
+        body=f'<select name="size"><option>{_repeat("x", n)}</option></select>'
+    ),
     "composition text '1% '": lambda n: _page(body=f"<p>Composition: {_repeat('1% ', n)}</p>"),
 }
 
@@ -63,8 +77,6 @@ SHAPES = {
 def extract(html):
     page = ProductPage(URL, html)
     return BrandExtractorFactory.for_page(page).extract(page)
-
-
 
 
 def main():
@@ -75,14 +87,22 @@ def main():
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"Python {platform.python_version()} on {platform.machine()}, median of {args.runs} runs, CPU ms")
-    print("| shape | " + " | ".join(f"{size} chars" for size in sizes) + f" | growth ×{sizes[-1] // sizes[0]} size |")
+    print(
+        "| shape | "
+        + " | ".join(f"{size} chars" for size in sizes)
+        + f" | growth ×{sizes[-1] // sizes[0]} size |"
+    )
     print("|---|" + "---|" * (len(sizes) + 1))
     for name, build in SHAPES.items():
         if args.only not in name:
             continue
-        medians = [cpu_ms(lambda html=build(size): extract(html), args.runs) for size in sizes]
-        print(f"| {name} | " + " | ".join(f"{median:.1f}" for median in medians)
-              + f" | ×{medians[-1] / max(medians[0], 0.01):.1f} |", flush=True)
+        medians = [cpu_ms(partial(extract, build(size)), args.runs) for size in sizes]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{median:.1f}" for median in medians)
+            + f" | ×{medians[-1] / max(medians[0], 0.01):.1f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ the way features/tryon/pipeline.py does (preprocess_image to 1536 px): a 10000×
 (decoded at 1/2 scale first). Reports how far the process's peak RSS rose above its peak before the
 call (after the imports), and the time taken.
 """
+
 import json
 import subprocess
 import sys
@@ -43,9 +44,22 @@ print(json.dumps({{"outcome": outcome, "ms": (time.perf_counter() - started) * 1
 
 CASES = [
     ("10000×10000 PNG, old limit (10000 px, decoded in full)", 10000, 10000, "png", 10000, False),
-    ("10000×10000 PNG, upload limit (MAX_IMAGE_DIMENSION)", 10000, 10000, "png", "Settings.MAX_IMAGE_DIMENSION", True),
-    ("6000×5000 JPEG, upload limit, decoded at reduced scale", 6000, 5000, "jpeg", "Settings.MAX_IMAGE_DIMENSION",
-     True),
+    (
+        "10000×10000 PNG, upload limit (MAX_IMAGE_DIMENSION)",
+        10000,
+        10000,
+        "png",
+        "Settings.MAX_IMAGE_DIMENSION",
+        True,
+    ),
+    (
+        "6000×5000 JPEG, upload limit, decoded at reduced scale",
+        6000,
+        5000,
+        "jpeg",
+        "Settings.MAX_IMAGE_DIMENSION",
+        True,
+    ),
 ]
 
 
@@ -57,10 +71,19 @@ def main():
             image.write(huge_image(width, height, image_format))
             image.flush()
             code = CASE.format(root=str(ROOT), path=image.name, limit=limit, reduce_first=reduce_first)
-            result = json.loads(subprocess.run([sys.executable, "-W", "ignore", "-c", code], check=True,
-                                               capture_output=True, text=True, cwd=ROOT).stdout)
-        print(f"| {label} | {result['bytes'] // 1024} | {result['outcome']} | {result['extra_mb']:.0f} "
-              f"| {result['ms']:.0f} |")
+            result = json.loads(
+                subprocess.run(
+                    [sys.executable, "-W", "ignore", "-c", code],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                ).stdout
+            )
+        print(
+            f"| {label} | {result['bytes'] // 1024} | {result['outcome']} | {result['extra_mb']:.0f} "
+            f"| {result['ms']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

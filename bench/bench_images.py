@@ -9,6 +9,7 @@ Measures, in milliseconds (after one warm-up call each):
   * local try-on of one flat-lay top onto the same 1024×1024 photo;
   * four local try-ons at once on 4 threads (wall time for all four).
 """
+
 import argparse
 import platform
 import statistics
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from shared.ai_models import GarmentInput  # noqa: E402
 from shared.ai_models.local_model import LocalImageModel  # noqa: E402
 from shared.image_processing import preprocess_image  # noqa: E402
-from tests.shared.photos import astronaut_image, encode, flat_lay_top  # noqa: E402
+from tests.photos import astronaut_image, encode, t_shirt  # noqa: E402
 
 
 def median_ms(call, runs):
@@ -53,22 +54,28 @@ def main():
     model = LocalImageModel()
     jpeg = phone_jpeg()
     person = encode(astronaut_image().resize((1024, 1024)))
-    garments = [GarmentInput(flat_lay_top(), "top")]
+    garments = [GarmentInput(t_shirt(), "top")]
 
     def four_try_ons():
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda _: model.try_on(person, garments, {}), range(4)))
 
     rows = [
-        (f"preprocess 12 MP JPEG ({len(jpeg) / 1e6:.1f} MB) → 2048 px PNG",
-         median_ms(lambda: preprocess_image(jpeg, max_dimension=2048), runs)),
-        ("preprocess 12 MP JPEG → 1024 px JPEG",
-         median_ms(lambda: preprocess_image(jpeg, max_dimension=1024, target_format="JPEG"), runs)),
+        (
+            f"preprocess 12 MP JPEG ({len(jpeg) / 1e6:.1f} MB) → 2048 px PNG",
+            median_ms(lambda: preprocess_image(jpeg, max_dimension=2048), runs),
+        ),
+        (
+            "preprocess 12 MP JPEG → 1024 px JPEG",
+            median_ms(lambda: preprocess_image(jpeg, max_dimension=1024, target_format="JPEG"), runs),
+        ),
         ("local background removal, 1024 px", median_ms(lambda: model.remove_background(person), runs)),
         ("local try-on (one top), 1024 px", median_ms(lambda: model.try_on(person, garments, {}), runs)),
         ("4 local try-ons on 4 threads, 1024 px (wall)", median_ms(four_try_ons, runs)),
     ]
-    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, median of {runs} runs")
+    print(
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, median of {runs} runs"
+    )
     print("| operation | median ms |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value:.0f} |")

@@ -14,6 +14,7 @@ Speed: the median of --runs try-ons of one garment onto one 1024-px person photo
 the garment photo afresh every time (cut-out, outline, pose of a model), "warm" finds it already read,
 as in a job, where the pipeline reads the photo for its type before the model runs.
 """
+
 import argparse
 import io
 import json
@@ -27,8 +28,11 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from shared.ai_models import GarmentInput, ImageModelError  # noqa: E402
-from shared.ai_models import garment_photo  # noqa: E402
+from shared.ai_models import (  # noqa: E402
+    GarmentInput,
+    ImageModelError,
+    garment_photo,  # noqa: E402
+)
 from shared.ai_models.local_model import LocalImageModel  # noqa: E402
 
 TILE = (160, 213)
@@ -52,8 +56,11 @@ def main():
     tiles, seconds = [], []
     for garment in garments:
         image = (photos / garment["file"]).read_bytes()
-        kind = garment["garment_type"] if garment["photo_type"] == "on-model" else \
-            garment_photo.read_garment_photo(image).detected_type
+        kind = (
+            garment["garment_type"]
+            if garment["photo_type"] == "on-model"
+            else garment_photo.read_garment_photo(image).detected_type
+        )
         for person in people:
             started = time.perf_counter()
             try:
@@ -74,7 +81,9 @@ def main():
     person, garment = _speed_inputs(photos, people, garments)
     for label, cold in (("cold", True), ("warm", False)):
         wall, cpu = _median_ms(model, person, garment, arguments.runs, cold)
-        print(f"one 1024-px try-on, {label}, median of {arguments.runs}: {wall:.0f} ms wall, {cpu:.0f} ms CPU")
+        print(
+            f"one 1024-px try-on, {label}, median of {arguments.runs}: {wall:.0f} ms wall, {cpu:.0f} ms CPU"
+        )
 
 
 def _speed_inputs(photos, people, garments):

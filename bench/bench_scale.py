@@ -16,6 +16,7 @@ Each measurement gets a fresh PostgreSQL schema and an emptied Redis database (n
 server), so nothing of a developer's data is read or removed. Images stay on one local folder
 shared by the processes (S3 would measure the store, not this service).
 """
+
 import argparse
 import math
 import os
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_api import Gunicorn, ensure_wrk, machine, seed, wrk  # noqa: E402
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, person_photo, png_bytes  # noqa: E402
+from tests.photos import astronaut_png, t_shirt  # noqa: E402
 from tests.scale.backends import emptied_redis, fresh_postgres_schema  # noqa: E402
 from tests.scale.worker_process import WorkerProcess  # noqa: E402
 
@@ -61,12 +62,25 @@ def service_urls():
 
 
 def app_env(database_url, redis_url, scratch, gemini):
-    return {"FLASK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-            "JWT_SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-            "JOB_QUEUE": "rq", "STORAGE_BACKEND": "local", "IMAGES_DIR": str(scratch / "images"),
-            "LOG_DIR": str(scratch / "logs"), "INSTANCE_DIR": str(scratch / "instance"), "LOG_LEVEL": "WARNING",
-            "RATELIMIT_ENABLED": "false", "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "bench-key",
-            "GEMINI_BASE_URL": gemini.base_url, "MAX_JOBS_PER_USER": "100000", "MAX_QUEUE_SIZE": "100000"}
+    return {
+        "FLASK_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "JOB_QUEUE": "rq",
+        "STORAGE_BACKEND": "local",
+        "IMAGES_DIR": str(scratch / "images"),
+        "LOG_DIR": str(scratch / "logs"),
+        "INSTANCE_DIR": str(scratch / "instance"),
+        "LOG_LEVEL": "WARNING",
+        "RATELIMIT_ENABLED": "false",
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "bench-key",
+        "GEMINI_BASE_URL": gemini.base_url,
+        "MAX_JOBS_PER_USER": "100000",
+        "MAX_QUEUE_SIZE": "100000",
+    }
 
 
 def wait_for_rq_workers(redis_url, count, timeout=120):
@@ -81,17 +95,24 @@ def wait_for_rq_workers(redis_url, count, timeout=120):
 
 def finished_jobs(database_url):
     with psycopg.connect(database_url) as connection:
-        row = connection.execute("SELECT COUNT(*) FILTER (WHERE status = 'done'), "
-                                 "COUNT(*) FILTER (WHERE status = 'failed') FROM tryon_jobs").fetchone()
+        row = connection.execute(
+            "SELECT COUNT(*) FILTER (WHERE status = 'done'), "
+            "COUNT(*) FILTER (WHERE status = 'failed') FROM tryon_jobs"
+        ).fetchone()
     return {"done": row[0], "failed": row[1]}
 
 
 def submit_all(api_url, jobs):
-    account = requests.post(api_url + "/api/create-account", timeout=30, json={
-        "email": f"bench{time.time_ns()}@example.com", "password": "correct horse 1"}).json()["data"]
+    account = requests.post(
+        api_url + "/api/create-account",
+        timeout=30,
+        json={"email": f"bench{time.time_ns()}@example.com", "password": "correct horse 1"},
+    ).json()["data"]
     headers = {"Authorization": f"Bearer {account['token']}"}
-    files = {"selfie": ("me.png", png_bytes(person_photo()), "image/png"),
-             "garment_image": ("shirt.png", png_bytes(draw_garment()), "image/png")}
+    files = {
+        "selfie": ("me.png", astronaut_png(), "image/png"),
+        "garment_image": ("shirt.png", t_shirt(), "image/png"),
+    }
 
     def submit(_):
         response = requests.post(api_url + "/api/tryon", headers=headers, files=files, timeout=60)
@@ -106,17 +127,22 @@ def throughput(admin_url, redis_url, *, workers, processes, jobs, gemini, scratc
     gemini.peak_concurrency = 0
     with fresh_postgres_schema(admin_url) as database_url:
         env = app_env(database_url, emptied_redis(redis_url), scratch, gemini)
-        with Gunicorn("app:create_app()", workers=1, threads=API_THREADS, env=env,
-                      log_path=scratch / "api.log") as api:
-            with ExitStack() as running:
-                for number in range(workers):
-                    running.enter_context(WorkerProcess(env, scratch / f"worker-{number}.log", processes=processes))
-                wait_for_rq_workers(redis_url, workers * processes)
-                started = time.perf_counter()
-                submit_all(api.url, jobs)
-                while sum((counts := finished_jobs(database_url)).values()) < jobs:
-                    time.sleep(0.1)
-                elapsed = time.perf_counter() - started
+        with (
+            Gunicorn(
+                "app:create_app()", workers=1, threads=API_THREADS, env=env, log_path=scratch / "api.log"
+            ) as api,
+            ExitStack() as running,
+        ):
+            for number in range(workers):
+                running.enter_context(
+                    WorkerProcess(env, scratch / f"worker-{number}.log", processes=processes)
+                )
+            wait_for_rq_workers(redis_url, workers * processes)
+            started = time.perf_counter()
+            submit_all(api.url, jobs)
+            while sum((counts := finished_jobs(database_url)).values()) < jobs:
+                time.sleep(0.1)
+            elapsed = time.perf_counter() - started
     return {"seconds": elapsed, **counts, "peak": gemini.peak_concurrency}
 
 
@@ -124,13 +150,25 @@ def api_rates(admin_url, redis_url, *, processes, rounds, seconds, gemini, scrat
     """Median requests/s, p50 and p99 ms of authenticated reads on `processes` gunicorn processes."""
     with fresh_postgres_schema(admin_url) as database_url:
         env = app_env(database_url, emptied_redis(redis_url), scratch, gemini)
-        with Gunicorn("app:create_app()", workers=processes, threads=API_THREADS, env=env,
-                      log_path=scratch / f"api-{processes}.log") as api:
+        with Gunicorn(
+            "app:create_app()",
+            workers=processes,
+            threads=API_THREADS,
+            env=env,
+            log_path=scratch / f"api-{processes}.log",
+        ) as api:
             headers = seed(api.url)
-            cases = {"GET /api/users/profile": "/api/users/profile",
-                     "GET /api/wardrobe/items (20 items)": "/api/wardrobe/items"}
-            samples = {label: [wrk(api.url + path, headers=headers, seconds=seconds, connections=16, scratch=scratch)
-                               for _ in range(rounds)] for label, path in cases.items()}
+            cases = {
+                "GET /api/users/profile": "/api/users/profile",
+                "GET /api/wardrobe/items (20 items)": "/api/wardrobe/items",
+            }
+            samples = {
+                label: [
+                    wrk(api.url + path, headers=headers, seconds=seconds, connections=16, scratch=scratch)
+                    for _ in range(rounds)
+                ]
+                for label, path in cases.items()
+            }
     return {label: [statistics.median(values) for values in zip(*runs)] for label, runs in samples.items()}
 
 
@@ -138,7 +176,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--delay", type=float, default=0.5, help="fake Gemini answer delay, seconds")
-    parser.add_argument("--processes", type=int, default=4, help="jobs at once per worker process (--processes)")
+    parser.add_argument(
+        "--processes", type=int, default=4, help="jobs at once per worker process (--processes)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     options = parser.parse_args()
@@ -149,27 +189,57 @@ def main():
     with tempfile.TemporaryDirectory() as folder, FakeGemini() as gemini:
         scratch = Path(folder)
         gemini.delay = options.delay
-        runs = {workers: throughput(admin_url, redis_url, workers=workers, processes=options.processes,
-                                    jobs=options.jobs, gemini=gemini, scratch=scratch) for workers in (1, 2)}
-        rates = {processes: api_rates(admin_url, redis_url, processes=processes, rounds=options.rounds,
-                                      seconds=options.seconds, gemini=gemini, scratch=scratch) for processes in (1, 2)}
+        runs = {
+            workers: throughput(
+                admin_url,
+                redis_url,
+                workers=workers,
+                processes=options.processes,
+                jobs=options.jobs,
+                gemini=gemini,
+                scratch=scratch,
+            )
+            for workers in (1, 2)
+        }
+        rates = {
+            processes: api_rates(
+                admin_url,
+                redis_url,
+                processes=processes,
+                rounds=options.rounds,
+                seconds=options.seconds,
+                gemini=gemini,
+                scratch=scratch,
+            )
+            for processes in (1, 2)
+        }
 
     print(f"Date: {date.today().isoformat()}. Machine: {machine()}.\n")
-    print(f"Try-on throughput: {options.jobs} jobs, fake Gemini delay {options.delay} s, one gunicorn API process, "
-          f"{CLIENTS} clients submitting; worker processes started with --processes {options.processes}.\n")
-    print("| worker processes | jobs at once | seconds | jobs/s | ideal seconds | peak model calls | failed |")
+    print(
+        f"Try-on throughput: {options.jobs} jobs, fake Gemini delay {options.delay} s, one gunicorn API process, "
+        f"{CLIENTS} clients submitting; worker processes started with --processes {options.processes}.\n"
+    )
+    print(
+        "| worker processes | jobs at once | seconds | jobs/s | ideal seconds | peak model calls | failed |"
+    )
     print("|---|---|---|---|---|---|---|")
     for workers, run in runs.items():
         ideal = math.ceil(options.jobs / (workers * options.processes)) * options.delay
-        print(f"| {workers} | {workers * options.processes} | {run['seconds']:.1f} | "
-              f"{options.jobs / run['seconds']:.1f} | {ideal:.1f} | {run['peak']} | {run['failed']} |")
-    print(f"\nAPI: gunicorn gthread, {API_THREADS} threads per process; wrk 1 thread, 16 connections, "
-          f"{options.rounds} rounds of {options.seconds} s, medians.\n")
+        print(
+            f"| {workers} | {workers * options.processes} | {run['seconds']:.1f} | "
+            f"{options.jobs / run['seconds']:.1f} | {ideal:.1f} | {run['peak']} | {run['failed']} |"
+        )
+    print(
+        f"\nAPI: gunicorn gthread, {API_THREADS} threads per process; wrk 1 thread, 16 connections, "
+        f"{options.rounds} rounds of {options.seconds} s, medians.\n"
+    )
     print("| endpoint | 1 process req/s | 2 processes req/s | ratio | p99 ms (1 / 2) |")
     print("|---|---|---|---|---|")
     for label in rates[1]:
         one, two = rates[1][label], rates[2][label]
-        print(f"| {label} | {one[0]:,.0f} | {two[0]:,.0f} | {two[0] / one[0]:.2f} | {one[2]:.1f} / {two[2]:.1f} |")
+        print(
+            f"| {label} | {one[0]:,.0f} | {two[0]:,.0f} | {two[0] / one[0]:.2f} | {one[2]:.1f} / {two[2]:.1f} |"
+        )
 
 
 if __name__ == "__main__":

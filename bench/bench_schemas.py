@@ -5,6 +5,7 @@ model, and the @operation wrapper around a view that takes no input (every read)
 
 Each figure is the median of five runs of `repeat` calls, in microseconds per call, on one core.
 """
+
 import argparse
 import statistics
 import sys
@@ -19,20 +20,39 @@ from features.fitting.schemas import FitCheckRequest  # noqa: E402
 from features.users.schemas import ProfileUpdate  # noqa: E402
 from features.wardrobe.schemas import SectionInput  # noqa: E402
 from shared.schemas import Answer, operation  # noqa: E402
-from shared.validators import (refuse_unknown_fields, validate_choice, validate_past_date,  # noqa: E402
-                               validate_text)
+from shared.validators import refuse_unknown_fields, validate_choice, validate_past_date, validate_text  # noqa: E402
 
 BODIES = {
-    "MeasurementsInput (3 numbers, one a string)": (MeasurementsInput, {"height": 170, "weight": "62.5",
-                                                                        "waist_circumference": 74}),
-    "ProfileUpdate (4 fields, read-only ones sent back)": (ProfileUpdate, {
-        "first_name": "Ada", "city": "Berlin", "gender": "female", "birthday": "1990-01-15", "id": 1,
-        "userid": "k3x9q2ab", "created_at": "2026-01-01T00:00:00+00:00"}),
-    "CreateAccountRequest (profile and nested measurements)": (CreateAccountRequest, {
-        "email": "ada@example.com", "password": "correct horse 1", "first_name": "Ada", "gender": "female",
-        "body_measurements": {"height": 168, "weight": 60}}),
-    "SectionInput (name, display name, sort order)": (SectionInput, {"name": "Summer Collection",
-                                                                      "display_name": "Summer", "sort_order": 3}),
+    "MeasurementsInput (3 numbers, one a string)": (
+        MeasurementsInput,
+        {"height": 170, "weight": "62.5", "waist_circumference": 74},
+    ),
+    "ProfileUpdate (4 fields, read-only ones sent back)": (
+        ProfileUpdate,
+        {
+            "first_name": "Ada",
+            "city": "Berlin",
+            "gender": "female",
+            "birthday": "1990-01-15",
+            "id": 1,
+            "userid": "k3x9q2ab",
+            "created_at": "2026-01-01T00:00:00+00:00",
+        },
+    ),
+    "CreateAccountRequest (profile and nested measurements)": (
+        CreateAccountRequest,
+        {
+            "email": "ada@example.com",
+            "password": "correct horse 1",
+            "first_name": "Ada",
+            "gender": "female",
+            "body_measurements": {"height": 168, "weight": 60},
+        },
+    ),
+    "SectionInput (name, display name, sort order)": (
+        SectionInput,
+        {"name": "Summer Collection", "display_name": "Summer", "sort_order": 3},
+    ),
     "FitCheckRequest (fields the service checks)": (FitCheckRequest, {"category": "t_shirts", "size": "M"}),
 }
 
@@ -58,10 +78,13 @@ def main():
         print(f"{label}: {_per_call(lambda: model.parse(body), repeat):.2f} µs")
 
     profile = BODIES["ProfileUpdate (4 fields, read-only ones sent back)"][1]
-    print(f"the same profile checks called by hand: {_per_call(lambda: _profile_checks_by_hand(profile), repeat):.2f} µs")
+    print(
+        f"the same profile checks called by hand: {_per_call(lambda: _profile_checks_by_hand(profile), repeat):.2f} µs"
+    )
 
     def view():
         return None
+
     wrapped = operation(tag="Bench", summary="A read", answers={200: Answer(None, "Nothing.")})(view)
     bare, declared = _per_call(view, repeat * 10), _per_call(wrapped, repeat * 10)
     print(f"@operation on a view without input: {declared - bare:.2f} µs added ({bare:.2f} → {declared:.2f})")

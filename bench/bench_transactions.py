@@ -20,6 +20,7 @@ per second by all processes together, the median of the rounds. Blocks on differ
 so they should scale with processes until the machine's cores are busy; blocks on the same user wait for
 each other's row lock.
 """
+
 import argparse
 import os
 import random
@@ -40,8 +41,16 @@ PROCESS_COUNTS = (1, 2, 4)
 def run_child(url, threads, seconds, wait_ms, start_file):
     """One benchmark process: THREADS threads doing blocks for SECONDS after start_file appears; prints the count."""
     from shared.database import create_database
-    db = create_database(SimpleNamespace(DATABASE_URL=url, DATABASE_PATH="", DATABASE_BUSY_TIMEOUT_MS=10000,
-                                         DATABASE_POOL_SIZE=threads, DATABASE_POOL_TIMEOUT_SECONDS=30.0))
+
+    db = create_database(
+        SimpleNamespace(
+            DATABASE_URL=url,
+            DATABASE_PATH="",
+            DATABASE_BUSY_TIMEOUT_MS=10000,
+            DATABASE_POOL_SIZE=threads,
+            DATABASE_POOL_TIMEOUT_SECONDS=30.0,
+        )
+    )
     db.execute_query("SELECT 1", fetch_one=True)  # the pool is open before the clock starts
     counts = [0] * threads
     print("ready", flush=True)
@@ -54,10 +63,15 @@ def run_child(url, threads, seconds, wait_ms, start_file):
         while time.monotonic() < deadline:
             user_id = chooser.randrange(USERS) + 1
             with db.transaction():
-                db.execute_query("SELECT id FROM bench_users WHERE id = ? FOR UPDATE", (user_id,), fetch_one=True)
-                count = db.execute_query("SELECT COUNT(*) AS n FROM bench_items WHERE user_id = ?", (user_id,),
-                                         fetch_one=True)["n"]
-                db.execute_query("INSERT INTO bench_items (user_id, name) VALUES (?, ?)", (user_id, f"item {count}"))
+                db.execute_query(
+                    "SELECT id FROM bench_users WHERE id = ? FOR UPDATE", (user_id,), fetch_one=True
+                )
+                count = db.execute_query(
+                    "SELECT COUNT(*) AS n FROM bench_items WHERE user_id = ?", (user_id,), fetch_one=True
+                )["n"]
+                db.execute_query(
+                    "INSERT INTO bench_items (user_id, name) VALUES (?, ?)", (user_id, f"item {count}")
+                )
                 if wait_ms:
                     db.execute_query("SELECT pg_sleep(?)", (wait_ms / 1000,), fetch_one=True)
             counts[slot] += 1
@@ -73,15 +87,26 @@ def run_child(url, threads, seconds, wait_ms, start_file):
 
 def blocks_per_second(schema_url, repo, processes, threads, seconds, wait_ms):
     import psycopg
+
     with psycopg.connect(schema_url, autocommit=True) as admin:
         admin.execute("TRUNCATE bench_items")
     with tempfile.TemporaryDirectory() as folder:
         start_file = Path(folder) / "go"
         env = {**os.environ, "PYTHONPATH": str(repo)}
-        command = [sys.executable, __file__, "--child", schema_url, str(threads), str(seconds), str(wait_ms),
-                   str(start_file)]
-        children = [subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
-                    for _ in range(processes)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            schema_url,
+            str(threads),
+            str(seconds),
+            str(wait_ms),
+            str(start_file),
+        ]
+        children = [
+            subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(processes)
+        ]
         for child in children:
             if child.stdout.readline().strip() != "ready":
                 raise RuntimeError("a benchmark process did not start")
@@ -94,7 +119,9 @@ def admin_url():
     if os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://")):
         return os.environ["DATABASE_URL"]
     found = subprocess.run(["bash", "scripts/services.sh", "urls"], cwd=ROOT, capture_output=True, text=True)
-    urls = dict(line.removeprefix("export ").split("=", 1) for line in found.stdout.splitlines() if "=" in line)
+    urls = dict(
+        line.removeprefix("export ").split("=", 1) for line in found.stdout.splitlines() if "=" in line
+    )
     if "DATABASE_URL" not in urls:
         raise SystemExit('PostgreSQL is not running: eval "$(bash scripts/services.sh)", or set DATABASE_URL')
     return urls["DATABASE_URL"]
@@ -106,26 +133,45 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="threads per process")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--wait-ms", type=float, default=0, help="server-side wait inside each block")
-    parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose shared/database.py is measured")
+    parser.add_argument(
+        "--repo", type=Path, default=ROOT, help="checkout whose shared/database.py is measured"
+    )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import psycopg
+
     from tests.scale.backends import fresh_postgres_schema
+
     with fresh_postgres_schema(admin_url()) as schema_url:
         with psycopg.connect(schema_url, autocommit=True) as admin:
             admin.execute("CREATE TABLE bench_users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL)")
-            admin.execute("CREATE TABLE bench_items (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, "
-                          "name TEXT NOT NULL)")
+            admin.execute(
+                "CREATE TABLE bench_items (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, "
+                "name TEXT NOT NULL)"
+            )
             admin.execute("CREATE INDEX idx_bench_items_user ON bench_items (user_id)")
-            admin.execute("INSERT INTO bench_users (email) SELECT 'user' || n || '@example.com' "
-                          "FROM generate_series(1, %s) AS n", (USERS,))
+            admin.execute(
+                "INSERT INTO bench_users (email) SELECT 'user' || n || '@example.com' "
+                "FROM generate_series(1, %s) AS n",
+                (USERS,),
+            )
         rates = {count: [] for count in PROCESS_COUNTS}
         for _ in range(options.rounds):
             for count in PROCESS_COUNTS:
-                rates[count].append(blocks_per_second(schema_url, options.repo.resolve(), count, options.threads,
-                                                      options.seconds, options.wait_ms))
-    print(f"{options.repo.resolve()}: {options.threads} threads per process, wait {options.wait_ms:g} ms per "
-          f"block, {options.rounds} rounds of {options.seconds:g} s, medians")
+                rates[count].append(
+                    blocks_per_second(
+                        schema_url,
+                        options.repo.resolve(),
+                        count,
+                        options.threads,
+                        options.seconds,
+                        options.wait_ms,
+                    )
+                )
+    print(
+        f"{options.repo.resolve()}: {options.threads} threads per process, wait {options.wait_ms:g} ms per "
+        f"block, {options.rounds} rounds of {options.seconds:g} s, medians"
+    )
     print("| processes | blocks/s | per process |\n|---|---|---|")
     for count, values in rates.items():
         median = statistics.median(values)

@@ -12,11 +12,13 @@ categoriser call). Measures, from the client's side:
   * N jobs: from the first POST to the last job's `finished_at`, ÷ D (1.0 would be perfect
     concurrency), and where the time above D goes: the POSTs (upload validation, re-encoding,
     storage, the job row), waiting for a worker, the pipeline before the model call, the model call
-    beyond D (request encoding, the SDK), and saving the result;
+    beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process used
+    for them (on a shared machine the span moves with everyone's load, the CPU much less);
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
 """
+
 import argparse
 import io
 import json
@@ -29,7 +31,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +39,7 @@ POLL_INTERVAL = 0.5  # seconds between a client's status polls, as an app would 
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, png_bytes, standing_person_photo  # noqa: E402
+from tests.photos import cameraman_image, cameraman_png, encode, t_shirt  # noqa: E402
 
 
 def free_port():
@@ -52,11 +54,15 @@ def multipart(fields):
     body = io.BytesIO()
     for name, value in fields.items():
         if isinstance(value, str):
-            body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n".encode())
+            body.write(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
             continue
         filename, data = value
-        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
-                   "Content-Type: image/png\r\n\r\n".encode())
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: image/png\r\n\r\n".encode()
+        )
         body.write(data + b"\r\n")
     body.write(f"--{boundary}--\r\n".encode())
     return body.getvalue(), f"multipart/form-data; boundary={boundary}"
@@ -77,12 +83,27 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.dir = tempfile.mkdtemp(prefix="bench-tryon-")
-        full_env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", "RATELIMIT_ENABLED": "false",
-                    "DATABASE_PATH": f"{self.dir}/db.sqlite", "IMAGES_DIR": f"{self.dir}/images",
-                    "LOG_DIR": f"{self.dir}/logs", "INSTANCE_DIR": f"{self.dir}/instance", "LOG_LEVEL": "WARNING",
-                    "MAX_JOBS_PER_USER": "1000", "MAX_QUEUE_SIZE": "1000", **env}
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=app_dir, env=full_env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        full_env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "RATELIMIT_ENABLED": "false",
+            "DATABASE_PATH": f"{self.dir}/db.sqlite",
+            "IMAGES_DIR": f"{self.dir}/images",
+            "LOG_DIR": f"{self.dir}/logs",
+            "INSTANCE_DIR": f"{self.dir}/instance",
+            "LOG_LEVEL": "WARNING",
+            "MAX_JOBS_PER_USER": "1000",
+            "MAX_QUEUE_SIZE": "1000",
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=app_dir,
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -95,6 +116,11 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+    def cpu_seconds(self):
+        """CPU time the server process has used so far (user + system; Linux's /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_jobs(server, token, count, files):
@@ -115,7 +141,7 @@ def run_jobs(server, token, count, files):
             raise RuntimeError(f"job failed: {status['error']}")
         jobs[i] = status
 
-    first_post = datetime.now(timezone.utc)
+    first_post = datetime.now(UTC)
     threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
     for t in threads:
         t.start()
@@ -127,15 +153,20 @@ def run_jobs(server, token, count, files):
 def breakdown(jobs, posts, first_post, delay):
     """Seconds from the first POST to the last finish, and medians of where each job's time went."""
     last = max(datetime.fromisoformat(job["finished_at"]) for job in jobs)
-    parts = {"POST (validate, re-encode, store, insert)": posts,
-             "waiting for a worker": [job["timings"]["queue_seconds"] for job in jobs]}
+    parts = {
+        "POST (validate, re-encode, store, insert)": posts,
+        "waiting for a worker": [job["timings"]["queue_seconds"] for job in jobs],
+    }
     if all(job.get("usage") for job in jobs):  # a version that records usage splits the processing time
         parts["model call beyond D"] = [job["usage"]["model_seconds"] - delay for job in jobs]
-        parts["pipeline outside the model call"] = [job["timings"]["processing_seconds"]
-                                                    - job["usage"]["model_seconds"] for job in jobs]
+        parts["pipeline outside the model call"] = [
+            job["timings"]["processing_seconds"] - job["usage"]["model_seconds"] for job in jobs
+        ]
     else:
         parts["processing beyond D"] = [job["timings"]["processing_seconds"] - delay for job in jobs]
-    return (last - first_post).total_seconds(), {name: statistics.median(values) for name, values in parts.items()}
+    return (last - first_post).total_seconds(), {
+        name: statistics.median(values) for name, values in parts.items()
+    }
 
 
 def percentile(values, q):
@@ -156,19 +187,31 @@ def main():
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is measured")
     args = parser.parse_args()
     # The garment's type is given, so the only model call of a job is its generation (the one D measures).
-    files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
-             "garment_image": ("shirt.png", png_bytes(draw_garment("top"))),
-             "options": '{"garments": [{"type": "top"}]}'}
-    ready_png = png_bytes(standing_person_photo().resize((1024, 1024)))
+    files = {
+        "selfie": ("me.png", cameraman_png()),
+        "garment_image": ("shirt.png", t_shirt()),
+        "options": '{"garments": [{"type": "top"}]}',
+    }
+    ready_png = encode(cameraman_image().resize((1024, 1024)))
 
     with FakeGemini("ok", image=ready_png) as fake:
         fake.delay = args.delay
-        server = Server({"AI_PROVIDER": "gemini", "GEMINI_API_KEY": "bench", "GEMINI_BASE_URL": fake.base_url,
-                         "TRYON_WORKERS": str(max(args.jobs, 1)), "TRYON_DAILY_LIMIT": "0"}, args.app_dir)
+        server = Server(
+            {
+                "AI_PROVIDER": "gemini",
+                "GEMINI_API_KEY": "bench",
+                "GEMINI_BASE_URL": fake.base_url,
+                "TRYON_WORKERS": str(max(args.jobs, 1)),
+                "TRYON_DAILY_LIMIT": "0",
+            },
+            args.app_dir,
+        )
         try:
             token = sign_up(server)
             single = [run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"] for _ in range(3)]
+            cpu_before = server.cpu_seconds()
             many, posts, first_post = run_jobs(server, token, args.jobs, files)
+            burst_cpu = server.cpu_seconds() - cpu_before
         finally:
             server.stop()
     d = args.delay
@@ -176,16 +219,22 @@ def main():
     span, parts = breakdown(many, posts, first_post, d)
     print(f"fake Gemini delay D = {d:.2f} s")
     print(f"1 job:   p50(time-D) = {statistics.median(single) - d:.3f} s over {len(single)} runs")
-    print(f"{args.jobs} jobs: p50(time-D) = {percentile(totals, .5) - d:.3f} s, p95(time-D) = "
-          f"{percentile(totals, .95) - d:.3f} s")
+    print(
+        f"{args.jobs} jobs: p50(time-D) = {percentile(totals, 0.5) - d:.3f} s, p95(time-D) = "
+        f"{percentile(totals, 0.95) - d:.3f} s"
+    )
     print(f"{args.jobs} jobs: first POST to last finish = {span:.2f} s = {span / d:.2f} x D")
+    print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
 
     server = Server({"AI_PROVIDER": "local"}, args.app_dir)
     try:
         token = sign_up(server)
-        local = [run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"] for _ in range(args.local_runs)]
+        local = [
+            run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"]
+            for _ in range(args.local_runs)
+        ]
     finally:
         server.stop()
     print(f"local model, 1 job end to end: median {statistics.median(local):.3f} s over {len(local)} runs")

@@ -7,9 +7,11 @@ Every third shop (by name, sorted: amazon.de and amazon.fr are one shop) is set 
 looking at the other shops' pages only, and kept only if the set-aside part does not get worse. F1 by the benchmark
 tool's own rules (a wrong value is both a false positive and a miss).
 """
+
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlsplit
 
 ATTRIBUTES = ("price", "sku", "availability")
@@ -48,12 +50,14 @@ def f1(truth, ours, attribute):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    ours, truth = (json.load(open(path, encoding="utf-8")) for path in sys.argv[1:])
+    ours, truth = (json.loads(Path(path).read_text(encoding="utf-8")) for path in sys.argv[1:])
     shops = sorted({shop(page["url"]) for page in truth.values()})
     aside = {name for index, name in enumerate(shops) if index % 3 == 2}
-    parts = {"all": truth,
-             "worked on": {k: p for k, p in truth.items() if shop(p["url"]) not in aside},
-             "set aside": {k: p for k, p in truth.items() if shop(p["url"]) in aside}}
+    parts = {
+        "all": truth,
+        "worked on": {k: p for k, p in truth.items() if shop(p["url"]) not in aside},
+        "set aside": {k: p for k, p in truth.items() if shop(p["url"]) in aside},
+    }
     print(f"set aside: {', '.join(sorted(aside))}")
     print(f"{'part':10} {'pages':>5} " + " ".join(f"{a:>22}" for a in ATTRIBUTES))
     for name, part in parts.items():

@@ -17,6 +17,7 @@ Reports throughput, p50/p95/p99 latency per kind of request and overall, the err
 transport errors, any other unexpected answer) and the try-ons started, done, failed and lost (never
 ended). tests/trust/test_load.py runs a short form of this in CI.
 """
+
 import argparse
 import json
 import platform
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
-from tests.photos import draw_garment, png_bytes, standing_person_photo  # noqa: E402
+from tests.photos import cameraman_png, t_shirt  # noqa: E402
 from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
 
 PASSWORD = "load test password 1"
@@ -83,15 +84,20 @@ class Report:
             "seconds": round(self.seconds, 1),
             "requests": len(everything),
             "throughput_rps": round(len(everything) / self.seconds, 1) if self.seconds else 0.0,
-            "latency_ms": {kind: percentiles(values) for kind, values in
-                           sorted(self.latencies.items()) + [("all requests", everything)]},
+            "latency_ms": {
+                kind: percentiles(values)
+                for kind, values in sorted(self.latencies.items()) + [("all requests", everything)]
+            },
             "errors": len(self.errors),
             "server_errors_5xx": self.server_errors,
             "first_errors": self.errors[:10],
-            "tryons": {"started": len(self.started_jobs),
-                       "done": sum(1 for status in self.ended_jobs.values() if status == "done"),
-                       "failed": sum(1 for status in self.ended_jobs.values() if status == "failed"),
-                       "lost": len(lost), "queue_refusals_429": self.queue_refusals},
+            "tryons": {
+                "started": len(self.started_jobs),
+                "done": sum(1 for status in self.ended_jobs.values() if status == "done"),
+                "failed": sum(1 for status in self.ended_jobs.values() if status == "failed"),
+                "lost": len(lost),
+                "queue_refusals_429": self.queue_refusals,
+            },
         }
 
 
@@ -100,25 +106,32 @@ def percentiles(values):
 
     def at(q):
         return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
+
     return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99)}
 
 
 def simulate_user(base_url, email, report, *, deadline, drain_deadline, max_rounds, poll_interval, files):
     """One shopper: sign in, then rounds of browse → try-on → poll → result until the deadline."""
     session = requests.Session()
-    login = report.timed("sign in", session, "POST", base_url + "/api/login",
-                         json={"email": email, "password": PASSWORD})
+    login = report.timed(
+        "sign in", session, "POST", base_url + "/api/login", json={"email": email, "password": PASSWORD}
+    )
     if login is None:
         return
     session.headers["Authorization"] = f"Bearer {login.json()['data']['token']}"
     for round_number in range(max_rounds):
         if round_number and time.monotonic() >= deadline:
             return
-        for kind, path in (("wardrobe items", "/api/wardrobe/items"), ("categories", "/api/wardrobe/categories"),
-                           ("try-on history", "/api/jobs?limit=10")):
+        for kind, path in (
+            ("wardrobe items", "/api/wardrobe/items"),
+            ("categories", "/api/wardrobe/categories"),
+            ("try-on history", "/api/jobs?limit=10"),
+        ):
             report.timed(kind, session, "GET", base_url + path)
         # Every user gets through one whole round, however long its start takes; later rounds only in time.
-        job_id = start_tryon(base_url, session, report, drain_deadline if round_number == 0 else deadline, files)
+        job_id = start_tryon(
+            base_url, session, report, drain_deadline if round_number == 0 else deadline, files
+        )
         if job_id is not None:
             follow_tryon(base_url, session, report, job_id, drain_deadline, poll_interval)
 
@@ -126,9 +139,15 @@ def simulate_user(base_url, email, report, *, deadline, drain_deadline, max_roun
 def start_tryon(base_url, session, report, deadline, files):
     """The accepted job's id; waits out the queue's 429s until the deadline, then None."""
     while time.monotonic() < deadline:
-        response = report.timed("start try-on", session, "POST", base_url + "/api/tryon", expected=(202, 429),
-                                files={name: (filename, data) for name, (filename, data) in files.items()},
-                                data={"options": TYPED_TOP})
+        response = report.timed(
+            "start try-on",
+            session,
+            "POST",
+            base_url + "/api/tryon",
+            expected=(202, 429),
+            files={name: (filename, data) for name, (filename, data) in files.items()},
+            data={"options": TYPED_TOP},
+        )
         if response is None:
             return None
         if response.status_code == 202:
@@ -166,8 +185,11 @@ def create_accounts(base_url, count):
     emails = [f"shopper{n}.{time.time_ns()}@load.example" for n in range(count)]
 
     def sign_up(email):
-        response = requests.post(base_url + "/api/create-account", timeout=120,
-                                 json={"email": email, "password": PASSWORD, "first_name": "Load"})
+        response = requests.post(
+            base_url + "/api/create-account",
+            timeout=120,
+            json={"email": email, "password": PASSWORD, "first_name": "Load"},
+        )
         response.raise_for_status()
 
     threads = [threading.Thread(target=sign_up, args=(email,)) for email in emails]
@@ -180,13 +202,24 @@ def create_accounts(base_url, count):
 
 def run_load(base_url, *, users, duration, max_rounds=1000, poll_interval=1.0, drain=120.0):
     """Run the simulated users against base_url; returns the Report."""
-    files = {"selfie": ("me.png", png_bytes(standing_person_photo())),
-             "garment_image": ("top.png", png_bytes(draw_garment()))}
+    files = {"selfie": ("me.png", cameraman_png()), "garment_image": ("top.png", t_shirt())}
     emails = create_accounts(base_url, users)
     report, started = Report(), time.monotonic()
-    threads = [threading.Thread(target=simulate_user, args=(base_url, email, report), daemon=True, kwargs={
-        "deadline": started + duration, "drain_deadline": started + duration + drain, "max_rounds": max_rounds,
-        "poll_interval": poll_interval, "files": files}) for email in emails]
+    threads = [
+        threading.Thread(
+            target=simulate_user,
+            args=(base_url, email, report),
+            daemon=True,
+            kwargs={
+                "deadline": started + duration,
+                "drain_deadline": started + duration + drain,
+                "max_rounds": max_rounds,
+                "poll_interval": poll_interval,
+                "files": files,
+            },
+        )
+        for email in emails
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -200,23 +233,33 @@ def api_with_delayed_gemini(directory, gemini_delay, **settings):
     """(fake Gemini, running `python app.py`) for a load test, every file under directory."""
     with FakeGemini() as gemini:
         gemini.delay = gemini_delay
-        environment = app_environment(directory, AI_PROVIDER="gemini", GEMINI_API_KEY="load-test",
-                                      GEMINI_BASE_URL=gemini.base_url, GEMINI_TIMEOUT_SECONDS=60, **settings)
+        environment = app_environment(
+            directory,
+            AI_PROVIDER="gemini",
+            GEMINI_API_KEY="load-test",
+            GEMINI_BASE_URL=gemini.base_url,
+            GEMINI_TIMEOUT_SECONDS=60,
+            **settings,
+        )
         with AppProcess(environment, Path(directory) / "app.log") as server:
             yield gemini, server
 
 
 def markdown(summary, args):
-    rows = "\n".join(f"| {kind} | {values['count']} | {values['p50']} | {values['p95']} | {values['p99']} |"
-                     for kind, values in summary["latency_ms"].items())
+    rows = "\n".join(
+        f"| {kind} | {values['count']} | {values['p50']} | {values['p95']} | {values['p99']} |"
+        for kind, values in summary["latency_ms"].items()
+    )
     tryons = summary["tryons"]
-    return (f"{args.users} users, {args.duration:g} s, fake Gemini delay {args.gemini_delay:g} s, poll every "
-            f"{args.poll:g} s: {summary['requests']} requests in {summary['seconds']} s = "
-            f"**{summary['throughput_rps']} requests/s**; errors {summary['errors']} (5xx: "
-            f"{summary['server_errors_5xx']}); try-ons started {tryons['started']}, done {tryons['done']}, failed "
-            f"{tryons['failed']}, lost {tryons['lost']}; queue back-pressure (429) {tryons['queue_refusals_429']}.\n\n"
-            f"| request | count | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|\n{rows}\n\n"
-            f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}.")
+    return (
+        f"{args.users} users, {args.duration:g} s, fake Gemini delay {args.gemini_delay:g} s, poll every "
+        f"{args.poll:g} s: {summary['requests']} requests in {summary['seconds']} s = "
+        f"**{summary['throughput_rps']} requests/s**; errors {summary['errors']} (5xx: "
+        f"{summary['server_errors_5xx']}); try-ons started {tryons['started']}, done {tryons['done']}, failed "
+        f"{tryons['failed']}, lost {tryons['lost']}; queue back-pressure (429) {tryons['queue_refusals_429']}.\n\n"
+        f"| request | count | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|\n{rows}\n\n"
+        f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}."
+    )
 
 
 def main():
@@ -228,10 +271,18 @@ def main():
     parser.add_argument("--max-rounds", type=int, default=1000)
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to let started try-ons end")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bf-load-") as directory:
-        with api_with_delayed_gemini(directory, args.gemini_delay) as (_, server):
-            report = run_load(server.url, users=args.users, duration=args.duration, max_rounds=args.max_rounds,
-                              poll_interval=args.poll, drain=args.drain)
+    with (
+        tempfile.TemporaryDirectory(prefix="bf-load-") as directory,
+        api_with_delayed_gemini(directory, args.gemini_delay) as (_, server),
+    ):
+        report = run_load(
+            server.url,
+            users=args.users,
+            duration=args.duration,
+            max_rounds=args.max_rounds,
+            poll_interval=args.poll,
+            drain=args.drain,
+        )
     summary = report.summary()
     print(json.dumps(summary, indent=2))
     print()

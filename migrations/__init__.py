@@ -8,6 +8,7 @@ files in order, each one whose file was applied is stamped and each one whose fi
 the table is dropped and the later revisions run as for any database. Last, in the same transaction, the
 platform sections and categories are brought to the garment catalogue (catalog_rows.py).
 """
+
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -70,11 +71,18 @@ def _adopt_numbered_schema(connection, script, config):
     if "schema_migrations" not in sa.inspect(connection).get_table_names():
         return []
     if MigrationContext.configure(connection).get_current_revision() is not None:
-        raise MigrationError("The database has both schema_migrations and alembic_version; drop the stale one")
-    applied = {row.version: row for row in connection.execute(
-        sa.text("SELECT version, name, checksum FROM schema_migrations"))}
-    problems = [f"{version:03d}_{row.name}.sql is not one of the numbered files" for version, row in applied.items()
-                if LEGACY_VERSIONS.get(version, ("", row.checksum))[1] != row.checksum]
+        raise MigrationError(
+            "The database has both schema_migrations and alembic_version; drop the stale one"
+        )
+    applied = {
+        row.version: row
+        for row in connection.execute(sa.text("SELECT version, name, checksum FROM schema_migrations"))
+    }
+    problems = [
+        f"{version:03d}_{row.name}.sql is not one of the numbered files"
+        for version, row in applied.items()
+        if LEGACY_VERSIONS.get(version, ("", row.checksum))[1] != row.checksum
+    ]
     if problems:
         raise MigrationError("Cannot adopt this database's numbered migrations: " + "; ".join(problems))
     # The old manager applied any file missing below the newest (007 after 008); Alembic moves one step at
@@ -83,7 +91,7 @@ def _adopt_numbered_schema(connection, script, config):
     in_order = [revision.revision for revision in script.walk_revisions("base", "heads")][::-1]
     last_applied = max((in_order.index(LEGACY_VERSIONS[version][0]) for version in applied), default=-1)
     ran = []
-    for revision in in_order[:last_applied + 1]:
+    for revision in in_order[: last_applied + 1]:
         if replaced[revision] in applied:
             command.stamp(config, revision)
         else:

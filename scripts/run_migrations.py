@@ -1,4 +1,5 @@
 """Apply pending database migrations: `python scripts/run_migrations.py` (same settings as the app)."""
+
 import sys
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 Uses the same environment (.env) as the API. Each process runs one job at a time (RQ SimpleWorker:
 no fork per job, so the models stay loaded); N processes run N jobs at once.
 """
+
 import argparse
 import logging
 import sys
@@ -30,8 +31,9 @@ def main():
     if args.processes == 1:
         SimpleWorker([RQ_QUEUE_NAME], connection=connection).work()
     else:
-        WorkerPool([RQ_QUEUE_NAME], connection=connection, num_workers=args.processes,
-                   worker_class=SimpleWorker).start()
+        WorkerPool(
+            [RQ_QUEUE_NAME], connection=connection, num_workers=args.processes, worker_class=SimpleWorker
+        ).start()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """JWT issue and verification (HS256 by default, algorithm pinned on verify)."""
+
 from datetime import timedelta
 from functools import lru_cache
 
@@ -54,7 +55,3 @@ def _verified_claims(token, secret, algorithm):
 
 def _expired():
     return AuthenticationError("Token has expired; sign in again", code="TOKEN_EXPIRED")
-
-
-def get_user_from_token(settings, token):
-    return verify_token(settings, token)["sub"]

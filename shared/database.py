@@ -13,6 +13,7 @@ by taking the row the check is about with `lock_row` first (SELECT ... FOR UPDAT
 SQLite's `BEGIN IMMEDIATE` already admits one writing block at a time). A refused write (IntegrityError)
 ends a PostgreSQL block; code that catches one inside a block and goes on wraps it in `db.savepoint()`.
 """
+
 import sqlite3
 import threading
 import time
@@ -150,7 +151,7 @@ class Database:
     def _on_driver(self, sql):
         """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
         SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
-        0.18 ms instead of 0.03; bench/bench_database.py)."""
+        0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
         return self.dialect == "sqlite" and isinstance(sql, str)
 
     def _driver_execute(self, conn, sql, params):
@@ -159,7 +160,7 @@ class Database:
         values, driver = checked_params(params), conn.connection.driver_connection
         with _errors_mapped():
             cursor = self._turns.run(lambda: driver.execute(sql, values), sql, values)
-        if getattr(self._local, "conn", None) is None and not sql.lstrip()[:6].upper() == "SELECT":
+        if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
             self._turns.released()  # a statement outside a block held the write lock only while it ran
         return cursor
 
@@ -289,8 +290,10 @@ def _unavailable(error):
     """A file that cannot be opened, a write lock still held by another connection after the busy timeout,
     a server that cannot be reached: the request may succeed later (503 with Retry-After)."""
     if isinstance(error, sqlite3.OperationalError):
-        return "unable to open" in str(error) or getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY",
-                                                                                           "SQLITE_LOCKED")
+        return "unable to open" in str(error) or getattr(error, "sqlite_errorname", "") in (
+            "SQLITE_BUSY",
+            "SQLITE_LOCKED",
+        )
     return isinstance(error, psycopg.OperationalError)
 
 
@@ -324,15 +327,20 @@ def _lock_statement(table, columns):
     """SELECT * FROM table WHERE column = :p1 ... FOR UPDATE (SQLite has no FOR UPDATE: its dialect leaves
     it out, and BEGIN IMMEDIATE already excludes every other writer)."""
     rows = sa.table(table, *(sa.column(name) for name in columns))
-    return (sa.select(sa.literal_column("*")).select_from(rows)
-            .where(*(rows.c[name] == sa.bindparam(f"p{n}") for n, name in enumerate(columns, start=1)))
-            .with_for_update())
+    return (
+        sa.select(sa.literal_column("*"))
+        .select_from(rows)
+        .where(*(rows.c[name] == sa.bindparam(f"p{n}") for n, name in enumerate(columns, start=1)))
+        .with_for_update()
+    )
 
 
 def _bound(params):
     # Booleans live in INTEGER 0/1 columns; PostgreSQL, unlike SQLite, will not store True there.
-    return {f"p{n}": int(value) if isinstance(value, bool) else value
-            for n, value in enumerate(checked_params(params), start=1)}
+    return {
+        f"p{n}": int(value) if isinstance(value, bool) else value
+        for n, value in enumerate(checked_params(params), start=1)
+    }
 
 
 def checked_params(params):
@@ -356,8 +364,12 @@ def sqlite_engine(path, busy_timeout_ms=10000, idle_connections=SQLITE_IDLE_CONN
     path = str(path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(URL.create("sqlite", database=path), pool_size=idle_connections,
-                              max_overflow=-1, connect_args={"timeout": 0, "check_same_thread": False})
+    engine = sa.create_engine(
+        URL.create("sqlite", database=path),
+        pool_size=idle_connections,
+        max_overflow=-1,
+        connect_args={"timeout": 0, "check_same_thread": False},
+    )
     turns = _WRITE_TURNS[engine] = _WriteTurns(busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "connect")
@@ -416,10 +428,13 @@ def postgres_engine(url, pool_size=20, pool_timeout_seconds=10.0):
     """PostgreSQL through psycopg 3: at most pool_size connections; waiting longer than the timeout for one
     is DatabaseUnavailableError (503)."""
     engine = sa.create_engine(
-        make_url(url).set(drivername="postgresql+psycopg"), pool_size=pool_size, max_overflow=0,
+        make_url(url).set(drivername="postgresql+psycopg"),
+        pool_size=pool_size,
+        max_overflow=0,
         pool_timeout=pool_timeout_seconds,
         # No server-side prepared statements: a migration run by another process may change a table's columns.
-        connect_args={"connect_timeout": max(1, round(pool_timeout_seconds)), "prepare_threshold": None})
+        connect_args={"connect_timeout": max(1, round(pool_timeout_seconds)), "prepare_threshold": None},
+    )
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection, _record):
@@ -441,15 +456,23 @@ def create_engine(settings):
     """The engine chosen by configuration: DATABASE_URL when set, else the DATABASE_PATH file."""
     url = settings.DATABASE_URL.strip()
     if not url:
-        return sqlite_engine(settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings))
+        return sqlite_engine(
+            settings.DATABASE_PATH, settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings)
+        )
     scheme = url.partition(":")[0].lower()
     if scheme in ("postgresql", "postgres"):
-        return postgres_engine("postgresql" + url[len(scheme):], settings.DATABASE_POOL_SIZE,
-                               settings.DATABASE_POOL_TIMEOUT_SECONDS)
+        return postgres_engine(
+            "postgresql" + url[len(scheme) :],
+            settings.DATABASE_POOL_SIZE,
+            settings.DATABASE_POOL_TIMEOUT_SECONDS,
+        )
     if scheme == "sqlite":
-        return sqlite_engine(sqlite_path_from_url(url), settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings))
-    raise ConfigurationError(f"DATABASE_URL must start with postgresql://, postgres:// or sqlite:///, "
-                             f"not {scheme}://")
+        return sqlite_engine(
+            sqlite_path_from_url(url), settings.DATABASE_BUSY_TIMEOUT_MS, _sqlite_threads(settings)
+        )
+    raise ConfigurationError(
+        f"DATABASE_URL must start with postgresql://, postgres:// or sqlite:///, not {scheme}://"
+    )
 
 
 def _sqlite_threads(settings):
@@ -465,4 +488,5 @@ def create_database(settings):
 def get_db():
     """The current app's database (controllers and middleware only)."""
     from flask import current_app
+
     return current_app.extensions["db"]

@@ -1,5 +1,7 @@
 """Typed exceptions. Raised anywhere; turned into the JSON envelope only by the app's error handlers."""
 
+from typing import Any
+
 
 class ApiError(Exception):
     """An error a client can act on: HTTP status, a stable machine code and a human message."""
@@ -7,7 +9,14 @@ class ApiError(Exception):
     status_code = 400
     code = "BAD_REQUEST"
 
-    def __init__(self, message, code=None, details=None, status_code=None, headers=None):
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        status_code: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code:
@@ -73,8 +82,3 @@ class UpstreamTimeoutError(UpstreamError):
 class ServiceUnavailableError(ApiError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
-
-
-class DatabaseError(ApiError):
-    status_code = 500
-    code = "DATABASE_ERROR"

@@ -3,29 +3,34 @@
 Secrets never reach the logs: any field whose name mentions a password, token, secret or
 authorization is replaced by "[redacted]" before formatting.
 """
+
 import contextvars
 import json
 import logging
 import logging.handlers
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from shared import clock
 
-request_id_var = contextvars.ContextVar("request_id", default=None)
+if TYPE_CHECKING:
+    from config import Settings
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 _SENSITIVE = ("password", "token", "secret", "authorization", "api_key", "apikey", "cookie")
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 LOGGER_NAME = "because_future"
 
 
-def is_sensitive(key):
+def is_sensitive(key: object) -> bool:
     key = str(key).lower()
     return any(word in key for word in _SENSITIVE)
 
 
-def redact(value):
+def redact(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: ("[redacted]" if is_sensitive(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -34,16 +39,16 @@ def redact(value):
 
 
 class JsonFormatter(logging.Formatter):
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         """The record as one JSON line, built once however many handlers (console, app.log) write it."""
-        line = record.__dict__.get("_json_line")
+        line: str | None = record.__dict__.get("_json_line")
         if line is None:
-            line = record._json_line = self._json_line(record)
+            line = record.__dict__["_json_line"] = self._json_line(record)
         return line
 
-    def _json_line(self, record):
+    def _json_line(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": clock.timestamp(datetime.fromtimestamp(record.created, timezone.utc)),
+            "ts": clock.timestamp(datetime.fromtimestamp(record.created, UTC)),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -57,7 +62,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure_logging(settings):
+def configure_logging(settings: "Settings") -> logging.Logger:
     """Attach handlers once per process; safe to call for every app created in tests."""
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(settings.LOG_LEVEL.upper())
@@ -75,12 +80,13 @@ def configure_logging(settings):
         log_dir.mkdir(parents=True, exist_ok=True)
         for filename, level in (("app.log", logging.DEBUG), ("errors.log", logging.ERROR)):
             handler = logging.handlers.TimedRotatingFileHandler(
-                log_dir / filename, when="midnight", backupCount=14, encoding="utf-8", utc=True)
+                log_dir / filename, when="midnight", backupCount=14, encoding="utf-8", utc=True
+            )
             handler.setLevel(level)
             handler.setFormatter(formatter)
             logger.addHandler(handler)
     return logger
 
 
-def get_logger(name=None):
+def get_logger(name: str | None = None) -> logging.Logger:
     return logging.getLogger(f"{LOGGER_NAME}.{name}" if name else LOGGER_NAME)

@@ -4,6 +4,7 @@ After either, `g.user_id` holds the caller's userid (or None for an anonymous op
 `g.current_user` the users row. A token is refused when its user is gone or inactive, or when it
 was issued before the user's last password change.
 """
+
 from functools import wraps
 
 from flask import current_app, g, request
@@ -30,7 +31,9 @@ def _authenticate(token):
     if user is None or not user["is_active"]:
         raise AuthenticationError("Account no longer exists", code="INVALID_TOKEN")
     if claims.get("tv", 0) != user["token_version"]:
-        raise AuthenticationError("Token was revoked by a password change; sign in again", code="TOKEN_REVOKED")
+        raise AuthenticationError(
+            "Token was revoked by a password change; sign in again", code="TOKEN_REVOKED"
+        )
     g.user_id = user["userid"]
     g.current_user = user
     request.user_id = user["userid"]
@@ -44,6 +47,7 @@ def require_auth(view):
             raise AuthenticationError("Authentication required: send 'Authorization: Bearer <token>'")
         _authenticate(token)
         return view(*args, **kwargs)
+
     wrapper.auth = "required"  # the API document says so (features/docs/openapi.py)
     return wrapper
 
@@ -57,5 +61,6 @@ def optional_auth(view):
         if token is not None:
             _authenticate(token)
         return view(*args, **kwargs)
+
     wrapper.auth = "optional"
     return wrapper

@@ -14,6 +14,7 @@ separate process instead, and the caller waits on a pipe, which takes no lock:
   take does not count against its budget, which is for the work the task itself does;
 - each process has its own pools: a forked child (gunicorn, RQ workers) starts its own workers.
 """
+
 import atexit
 import math
 import os
@@ -23,14 +24,23 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 _ROOT = Path(__file__).resolve().parents[1]
 _STARTUP_SECONDS = 60.0
-WALL_FACTOR = 3  # a task may take this many times its CPU budget in wall time (a loaded machine, low priority)
+WALL_FACTOR = (
+    3  # a task may take this many times its CPU budget in wall time (a loaded machine, low priority)
+)
 _CPU_CHECK_SECONDS = 0.1
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+Result = TypeVar("Result")
+# What crosses the pipe: ("run", function, kwargs, callback names, budget), ("call", name, args, kwargs),
+# ("ok", value), ("error", exception), ("ready",).
+Message = tuple[Any, ...]
 
 
 class PoolError(Exception):
@@ -40,7 +50,7 @@ class PoolError(Exception):
 class TaskStopped(PoolError):
     """The task was stopped: it ran past its time, or its worker died (out of memory, CPU limit, crash)."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -56,17 +66,27 @@ class RemoteError(Exception):
 class ProcessPool:
     """Up to `size` worker processes, each running one task at a time."""
 
-    def __init__(self, *, size, preload=(), memory_limit_bytes=None):
+    def __init__(
+        self, *, size: int, preload: Iterable[str] = (), memory_limit_bytes: int | None = None
+    ) -> None:
         self.size = size
         self.preload = tuple(preload)
         self.memory_limit_bytes = memory_limit_bytes
-        self._idle = []
+        self._idle: list[_Worker] = []
         self._started = 0
-        self._all = set()
-        self._waiting = deque()
+        self._all: set[_Worker] = set()
+        self._waiting: deque[_Turn] = deque()
         self._free = threading.Condition()
 
-    def run(self, function, *, budget, deadline=None, callbacks=None, **kwargs):
+    def run(
+        self,
+        function: Callable[..., Result],
+        *,
+        budget: float,
+        deadline: float | None = None,
+        callbacks: Mapping[str, Callable[..., Any]] | None = None,
+        **kwargs: Any,
+    ) -> Result:
         """function(**kwargs, **proxies of callbacks) in a worker: its result, or its exception re-raised.
 
         Waits for a free worker (callers are served in the order they came) until `deadline` (a
@@ -85,16 +105,16 @@ class ProcessPool:
         kind, value = outcome
         if kind == "error":
             raise value
-        return value
+        return cast(Result, value)  # what function returned, unpickled
 
-    def close(self):
+    def close(self) -> None:
         """Stop every worker (at exit; tasks still running are killed)."""
         with self._free:
             workers, self._all, self._idle = list(self._all), set(), []
         for worker in workers:
             worker.kill()
 
-    def _acquire(self, wait_until):
+    def _acquire(self, wait_until: float) -> "_Worker":
         """A worker: an idle one, a new one while fewer than `size` run, else the next one freed, handed to the
         callers in the order they came (a caller arriving later cannot take it first)."""
         with self._free:
@@ -123,7 +143,7 @@ class ProcessPool:
             self._all.add(worker)
         return worker
 
-    def _release(self, worker):
+    def _release(self, worker: "_Worker") -> None:
         with self._free:
             if self._waiting:
                 self._waiting.popleft().worker = worker
@@ -131,11 +151,11 @@ class ProcessPool:
             else:
                 self._idle.append(worker)
 
-    def _discard(self, worker):
+    def _discard(self, worker: "_Worker") -> None:
         worker.kill()
         self._replace(worker)
 
-    def _replace(self, worker):
+    def _replace(self, worker: "_Worker | None") -> None:
         """A worker is gone (killed, or never started): the first caller waiting may start another."""
         with self._free:
             if worker is not None and worker not in self._all:
@@ -148,7 +168,9 @@ class ProcessPool:
                 self._started -= 1
 
     @staticmethod
-    def _await(worker, budget, deadline, callbacks):
+    def _await(
+        worker: "_Worker", budget: float, deadline: float, callbacks: Mapping[str, Callable[..., Any]]
+    ) -> Message:
         """("ok", result) or ("error", exception). The budget is the worker's CPU time (a busy machine does not
         make a page too complex); wall time is capped at WALL_FACTOR times the budget besides. The worker uses no
         CPU while a callback runs here, and that time is added to the wall cap."""
@@ -177,32 +199,40 @@ class ProcessPool:
 class _Turn:
     """A caller waiting for a worker: handed one that was freed, or leave to start one."""
 
-    def __init__(self):
-        self.worker = None
+    def __init__(self) -> None:
+        self.worker: _Worker | None = None
         self.may_start = False
 
 
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, process, connection):
+    def __init__(self, process: "subprocess.Popen[bytes]", connection: Connection) -> None:
         self.process = process
         self.connection = connection
 
     @classmethod
-    def start(cls, preload, memory_limit_bytes):
+    def start(cls, preload: tuple[str, ...], memory_limit_bytes: int | None) -> "_Worker":
         ours, theirs = socket.socketpair()
         with theirs:
-            command = [sys.executable, "-m", "shared.process_pool_worker", str(theirs.fileno()),
-                       str(memory_limit_bytes or 0), *preload]
-            process = subprocess.Popen(command, cwd=_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+            command = [
+                sys.executable,
+                "-m",
+                "shared.process_pool_worker",
+                str(theirs.fileno()),
+                str(memory_limit_bytes or 0),
+                *preload,
+            ]
+            process = subprocess.Popen(
+                command, cwd=_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL
+            )
         worker = cls(process, Connection(ours.detach()))
         if not worker.poll(_STARTUP_SECONDS) or worker.receive() != ("ready",):
             worker.kill()
             raise PoolError("a worker process did not start")
         return worker
 
-    def cpu_seconds(self):
+    def cpu_seconds(self) -> float:
         """CPU time the process has used (user + system), from /proc; 0 where there is none (then wall time
         alone bounds a task)."""
         try:
@@ -211,35 +241,35 @@ class _Worker:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
-    def send(self, message):
+    def send(self, message: Message) -> None:
         try:
             self.connection.send(message)
         except OSError:
             raise TaskStopped("crash") from None
 
-    def poll(self, timeout):
+    def poll(self, timeout: float) -> bool:
         try:
             return self.connection.poll(timeout)
         except OSError:
             return True  # receive() reports it
 
-    def receive(self):
+    def receive(self) -> Message:
         try:
-            return self.connection.recv()
+            return cast(Message, self.connection.recv())
         except (EOFError, OSError):
             raise TaskStopped("crash") from None
 
-    def kill(self):
+    def kill(self) -> None:
         self.process.kill()
         self.process.wait()
         self.connection.close()
 
 
-_pools = {}
+_pools: dict[str, ProcessPool] = {}
 _pools_lock = threading.Lock()
 
 
-def shared_pool(name, **options):
+def shared_pool(name: str, **options: Any) -> ProcessPool:
     """This process's pool called `name`, created with `options` (ProcessPool's) the first time it is asked for."""
     with _pools_lock:
         if name not in _pools:
@@ -247,14 +277,14 @@ def shared_pool(name, **options):
         return _pools[name]
 
 
-def _forget_inherited_pools():
+def _forget_inherited_pools() -> None:
     """In a forked child the parent's workers are not ours to use or stop: start afresh."""
     global _pools_lock
     _pools.clear()
     _pools_lock = threading.Lock()
 
 
-def _close_pools():
+def _close_pools() -> None:
     for pool in list(_pools.values()):
         pool.close()
 

@@ -6,6 +6,7 @@ Before each task it caps its own CPU time (RLIMIT_CPU: budget plus a second beyo
 so a task stops even when nobody is left to kill it; MEMORY_LIMIT (bytes, 0 = none) caps its
 address space. It exits when the pipe closes.
 """
+
 import importlib
 import math
 import os
@@ -13,12 +14,14 @@ import pickle
 import resource
 import sys
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
+from typing import Any
 
 from shared.process_pool import RemoteError
 
 
-def main(fd, memory_limit, modules):
+def main(fd: int, memory_limit: int, modules: list[str]) -> None:
     connection = Connection(fd)
     os.nice(10)  # the server's own threads (health checks, polling clients) get the CPU first
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker killed for its CPU time leaves no core file
@@ -43,24 +46,27 @@ def main(fd, memory_limit, modules):
         connection.send(outcome)
 
 
-def _limit_cpu(budget):
+def _limit_cpu(budget: float) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     soft = math.ceil(usage.ru_utime + usage.ru_stime + budget) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    resource.setrlimit(
+        resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+    )
 
 
-def _proxy(connection, name):
-    def call(*args, **kwargs):
+def _proxy(connection: Connection, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
         connection.send(("call", name, args, kwargs))
         kind, value = connection.recv()
         if kind == "error":
             raise value
         return value
+
     return call
 
 
-def _sendable(exc):
+def _sendable(exc: BaseException) -> BaseException:
     """The exception with its traceback here as a note (logged with it there), or, if it does not survive
     pickling, a RemoteError carrying that traceback."""
     where = "".join(traceback.format_exception(exc))

@@ -12,65 +12,89 @@ Failed sign-ins are counted, not attempts, in the database (every process sees t
 in this process: a request reading a shop's page may wait on the shop for up to SCRAPER_TOTAL_TIMEOUT,
 and a rate limit alone would let one client hold every server thread that long.
 """
+
 import hashlib
 import hmac
 import math
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
+from typing import Any, TypeVar, cast
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from config import Settings
 from shared import clock
 from shared.auth import verify_token
+from shared.database import Database
 from shared.errors import ApiError, RateLimitedError
 from shared.models import login_failures
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
+View = TypeVar("View", bound=Callable[..., Any])
 
 
-def init_app(app, settings):
+def init_app(app: Flask, settings: Settings) -> None:
     storage = settings.RATELIMIT_STORAGE_URI or (settings.REDIS_URL or "memory://")
     # While Redis is unreachable each process counts in memory (limits stay on, requests never fail).
-    app.config.update(RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI=storage,
-                      RATELIMIT_HEADERS_ENABLED=False, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
+    app.config.update(
+        RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
+        RATELIMIT_STORAGE_URI=storage,
+        RATELIMIT_HEADERS_ENABLED=False,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+    )
     limiter.init_app(app)
 
 
-def limit(setting_name, key_func=None, scope=None, exempt_when=None):
+def limit(
+    setting_name: str,
+    key_func: Callable[[], str] | None = None,
+    scope: str | None = None,
+    exempt_when: Callable[[], bool] | None = None,
+) -> Callable[[View], View]:
     """Decorator applying the limit named by a setting, keyed per client IP unless key_func is given (the API
     document shows the setting's value)."""
-    limited = limiter.limit(lambda: getattr(current_app.extensions["settings"], setting_name),
-                            key_func=key_func, scope=scope, exempt_when=exempt_when)
+    limited = limiter.limit(
+        lambda: str(getattr(current_app.extensions["settings"], setting_name)),
+        key_func=key_func,
+        scope=scope,
+        exempt_when=exempt_when,
+    )
 
-    def decorate(view):
-        view = limited(view)
-        view.rate_limit_setting = setting_name
-        return view
+    def decorate(view: View) -> View:
+        limited_view = cast(View, limited(view))  # the same view, behind the limiter
+        setattr(limited_view, "rate_limit_setting", setting_name)  # noqa: B010  (read by features/docs/openapi.py)
+        return limited_view
+
     return decorate
 
 
-_running = {}
+_running: dict[str, int] = {}
 _running_lock = threading.Lock()
 
 
-def at_once_per_client(setting_name):
+def at_once_per_client(setting_name: str) -> Callable[[View], View]:
     """Decorator: at most the setting's number of this client's requests (per IP, across every endpoint so
     decorated) run at once in this process; one more is 429 TOO_MANY_CONCURRENT_REQUESTS."""
-    def decorate(view):
+
+    def decorate(view: View) -> View:
         @wraps(view)
-        def limited(*args, **kwargs):
+        def limited(*args: Any, **kwargs: Any) -> Any:
             settings = current_app.extensions["settings"]
             if not settings.RATELIMIT_ENABLED:
                 return view(*args, **kwargs)
             key, allowed = get_remote_address() or "unknown", getattr(settings, setting_name)
             with _running_lock:
                 if _running.get(key, 0) >= allowed:
-                    raise RateLimitedError(f"You already have {allowed} product pages being read; wait for one "
-                                           "to finish", code="TOO_MANY_CONCURRENT_REQUESTS",
-                                           details={"limit": allowed}, headers={"Retry-After": "5"})
+                    raise RateLimitedError(
+                        f"You already have {allowed} product pages being read; wait for one to finish",
+                        code="TOO_MANY_CONCURRENT_REQUESTS",
+                        details={"limit": allowed},
+                        headers={"Retry-After": "5"},
+                    )
                 _running[key] = _running.get(key, 0) + 1
             try:
                 return view(*args, **kwargs)
@@ -79,23 +103,25 @@ def at_once_per_client(setting_name):
                     _running[key] -= 1
                     if not _running[key]:
                         del _running[key]
-        return limited
+
+        return cast(View, limited)
+
     return decorate
 
 
-def retry_after_seconds():
+def retry_after_seconds() -> int:
     """Seconds until the limit this request broke lets it through again (for the 429's Retry-After)."""
     breached = limiter.current_limit
     return max(1, math.ceil(breached.reset_at - clock.epoch_seconds())) if breached else 60
 
 
-def user_or_ip_key():
+def user_or_ip_key() -> str:
     """Per-user limits: the verified token's subject, else the client IP (evaluated before auth runs)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token:
         try:
-            return "user:" + verify_token(current_app.extensions["settings"], token.strip())["sub"]
+            return "user:" + str(verify_token(current_app.extensions["settings"], token.strip())["sub"])
         except ApiError:
             pass
     return "ip:" + (get_remote_address() or "unknown")
@@ -117,54 +143,76 @@ class PasswordAttempt:
         if correct: attempt.succeeded() else: attempt.failed()
     """
 
-    def __init__(self, *, db, settings, account_key, client_key):
+    def __init__(self, *, db: Database, settings: Settings, account_key: str, client_key: str) -> None:
         self.db, self.settings = db, settings
         self.account_key, self.client_key = account_key, client_key
 
     @classmethod
-    def begin(cls, *, db, settings, email, client):
+    def begin(
+        cls, *, db: Database, settings: Settings, email: object, client: str | None
+    ) -> "PasswordAttempt":
         secret = settings.SECRET_KEY.encode("utf-8")
         account = email.strip().lower() if isinstance(email, str) else ""
-        attempt = cls(db=db, settings=settings, account_key=_keyed(secret, "account", account),
-                      client_key=_keyed(secret, "client", client or "unknown"))
+        attempt = cls(
+            db=db,
+            settings=settings,
+            account_key=_keyed(secret, "account", account),
+            client_key=_keyed(secret, "client", client or "unknown"),
+        )
         if settings.RATELIMIT_ENABLED:
             attempt._take_turn()
         return attempt
 
-    def failed(self):
+    def failed(self) -> None:
         if self.settings.RATELIMIT_ENABLED:
             now = clock.now()
-            login_failures.add_failure(self.db, account_key=self.account_key, client_key=self.client_key,
-                                       now=clock.timestamp(now), since=self._window_start(now))
+            login_failures.add_failure(
+                self.db,
+                account_key=self.account_key,
+                client_key=self.client_key,
+                now=clock.timestamp(now),
+                since=self._window_start(now),
+            )
 
-    def succeeded(self):
+    def succeeded(self) -> None:
         """The client proved the password: its own failures are forgiven (not the account's other ones)."""
         if self.settings.RATELIMIT_ENABLED:
             login_failures.clear(self.db, account_key=self.account_key, client_key=self.client_key)
 
-    def _take_turn(self):
+    def _take_turn(self) -> None:
         now = clock.now()
-        counts = login_failures.counts(self.db, account_key=self.account_key, client_key=self.client_key,
-                                       since=self._window_start(now))
+        counts = login_failures.counts(
+            self.db, account_key=self.account_key, client_key=self.client_key, since=self._window_start(now)
+        )
         if counts["total"] < self.settings.LOGIN_FREE_FAILURES or not counts["mine"]:
             return
         delay = min(2 ** min(counts["mine"] - 1, 30), self.settings.LOGIN_MAX_DELAY_SECONDS)
-        wait = math.ceil((clock.parse(counts["my_last"]) + timedelta(seconds=delay) - now).total_seconds())
+        last_failure = clock.parse(counts["my_last"])
+        assert last_failure is not None  # a client with failures of its own has a last one
+        wait = math.ceil((last_failure + timedelta(seconds=delay) - now).total_seconds())
         if wait > 0:
             raise _login_delayed(wait)
-        if not login_failures.take_turn(self.db, account_key=self.account_key, client_key=self.client_key,
-                                        last_seen=counts["my_last"], now=clock.timestamp(now)):
+        if not login_failures.take_turn(
+            self.db,
+            account_key=self.account_key,
+            client_key=self.client_key,
+            last_seen=counts["my_last"],
+            now=clock.timestamp(now),
+        ):
             raise _login_delayed(delay)
 
-    def _window_start(self, now):
+    def _window_start(self, now: datetime) -> str:
         return clock.timestamp(now, seconds_from_now=-self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
-def _login_delayed(wait):
-    return RateLimitedError(f"Too many failed sign-ins for this account from your address; try again in {wait} "
-                            "seconds", code="LOGIN_DELAYED", details={"retry_after": wait},
-                            headers={"Retry-After": str(wait)})
+def _login_delayed(wait: int) -> RateLimitedError:
+    return RateLimitedError(
+        f"Too many failed sign-ins for this account from your address; try again in {wait} seconds",
+        code="LOGIN_DELAYED",
+        details={"retry_after": wait},
+        headers={"Retry-After": str(wait)},
+    )
 
 
-def _keyed(secret, kind, value):
+def _keyed(secret: bytes, kind: str, value: str) -> str:
     return hmac.new(secret, f"{kind}:{value}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()

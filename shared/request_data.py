@@ -1,4 +1,5 @@
 """Reading request bodies safely (controllers only): JSON objects, multipart fields, JSON-in-form."""
+
 import json
 import math
 
@@ -18,9 +19,11 @@ def json_limit(setting_name):
     without one takes MAX_JSON_BODY_SIZE. The cap is applied by `apply_json_limit` before anything
     reads the body, rate-limit keys included.
     """
+
     def mark(view):
         view.json_limit_setting = setting_name
         return view
+
     return mark
 
 
@@ -52,9 +55,13 @@ def _json_cap(app, endpoint):
 
 def json_body(required=True):
     """The request's JSON object; 415 for another content type, 400 for malformed or non-object JSON."""
-    if not request.is_json and (request.content_length or (request.content_length is None and request.stream.read(1))):
+    if not request.is_json and (
+        request.content_length or (request.content_length is None and request.stream.read(1))
+    ):
         # refused without reading the rest: another type's body may be as large as MAX_REQUEST_SIZE
-        raise ApiError("Content-Type must be application/json", code="UNSUPPORTED_MEDIA_TYPE", status_code=415)
+        raise ApiError(
+            "Content-Type must be application/json", code="UNSUPPORTED_MEDIA_TYPE", status_code=415
+        )
     if not request.is_json or not request.get_data(cache=True):
         if required:
             raise ValidationError("Request body must be a JSON object", code="INVALID_JSON")
@@ -76,6 +83,7 @@ def body_fields():
 
 def parse_json_text(text, field_name):
     """Parse client JSON text; refuses NaN/Infinity (also as 1e400), absurd nesting and lone surrogates with a 400."""
+
     def refuse_constant(name):
         raise ValueError(f"{name} is not allowed")
 
@@ -84,16 +92,23 @@ def parse_json_text(text, field_name):
         if not math.isfinite(number):  # 1e400 is Infinity spelled as a number
             raise ValueError(f"{literal} is out of range")
         return number
+
     try:
         value = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
     except (ValueError, RecursionError):
-        raise ValidationError(f"{field_name} is not valid JSON", code="INVALID_JSON",
-                              details={"field": field_name}) from None
+        raise ValidationError(
+            f"{field_name} is not valid JSON", code="INVALID_JSON", details={"field": field_name}
+        ) from None
     if _depth(value) > MAX_JSON_DEPTH:
-        raise ValidationError(f"{field_name} is nested too deeply", code="INVALID_JSON", details={"field": field_name})
+        raise ValidationError(
+            f"{field_name} is nested too deeply", code="INVALID_JSON", details={"field": field_name}
+        )
     if not _is_valid_unicode(value):
-        raise ValidationError(f"{field_name} contains an invalid \\u escape (a lone surrogate)", code="INVALID_JSON",
-                              details={"field": field_name})
+        raise ValidationError(
+            f"{field_name} contains an invalid \\u escape (a lone surrogate)",
+            code="INVALID_JSON",
+            details={"field": field_name},
+        )
     return value
 
 
@@ -104,8 +119,11 @@ def json_form_field(name, expected_type, default=None):
         return default
     value = parse_json_text(raw, name)
     if not isinstance(value, expected_type):
-        raise ValidationError(f"{name} must be a JSON {expected_type.__name__.replace('dict', 'object').replace('list', 'array')}",
-                              code="INVALID_JSON", details={"field": name})
+        raise ValidationError(
+            f"{name} must be a JSON {expected_type.__name__.replace('dict', 'object').replace('list', 'array')}",
+            code="INVALID_JSON",
+            details={"field": name},
+        )
     return value
 
 
@@ -132,8 +150,11 @@ def read_upload(file_storage, field_name, max_bytes):
     """Bytes of an uploaded file, refusing empty files and files over max_bytes (413)."""
     data = file_storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PayloadTooLargeError(f"{field_name} is larger than {max_bytes // (1024 * 1024)} MB",
-                                   code="FILE_TOO_LARGE", details={"field": field_name, "max_bytes": max_bytes})
+        raise PayloadTooLargeError(
+            f"{field_name} is larger than {max_bytes // (1024 * 1024)} MB",
+            code="FILE_TOO_LARGE",
+            details={"field": field_name, "max_bytes": max_bytes},
+        )
     if not data:
         raise ValidationError(f"{field_name} is empty", code="EMPTY_FILE", details={"field": field_name})
     return data

@@ -10,6 +10,7 @@ except the model's `read_only` names (a client may send back what it read) and m
 `extra="ignore"` (endpoints that have always ignored extra fields). Required fields that are absent, null
 or blank: 400 MISSING_FIELDS, all named at once. A field of the wrong type: 400 VALIDATION_ERROR naming it.
 """
+
 from dataclasses import dataclass, field
 from functools import cache, wraps
 from typing import Annotated, Any, ClassVar, Literal
@@ -20,14 +21,33 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from shared.errors import ValidationError
 from shared.request_data import body_fields, json_body
-from shared.validators import (field_details, field_list, refuse_unknown_fields, validate_choice, validate_email,
-                               validate_integer, validate_numeric, validate_past_date, validate_required,
-                               validate_text)
+from shared.validators import (
+    field_details,
+    field_list,
+    refuse_unknown_fields,
+    validate_choice,
+    validate_email,
+    validate_integer,
+    validate_numeric,
+    validate_past_date,
+    validate_required,
+    validate_text,
+)
 
 # pydantic's error types, by what the client sent wrong, and how the message says it.
-_EXPECTED = {"string": "a string", "int": "an integer", "float": "a number", "decimal": "a number",
-             "bool": "true or false", "dict": "an object", "model": "an object", "list": "an array",
-             "tuple": "an array", "literal": "one of the allowed values", "enum": "one of the allowed values"}
+_EXPECTED = {
+    "string": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "decimal": "a number",
+    "bool": "true or false",
+    "dict": "an object",
+    "model": "an object",
+    "list": "an array",
+    "tuple": "an array",
+    "literal": "one of the allowed values",
+    "enum": "one of the allowed values",
+}
 
 
 @dataclass(frozen=True)
@@ -88,9 +108,12 @@ class _Names:
 @cache
 def _names(model):
     """A model's field names as parse asks about them, computed once per model."""
-    return _Names(accepted=frozenset(model.model_fields) | model.read_only,
-                  required=tuple(name for name, info in model.model_fields.items() if info.is_required()),
-                  misdirected=frozenset(model.misdirected), forbid=model.model_config.get("extra") == "forbid")
+    return _Names(
+        accepted=frozenset(model.model_fields) | model.read_only,
+        required=tuple(name for name, info in model.model_fields.items() if info.is_required()),
+        misdirected=frozenset(model.misdirected),
+        forbid=model.model_config.get("extra") == "forbid",
+    )
 
 
 def _refusal(error):
@@ -98,13 +121,17 @@ def _refusal(error):
     problems = error.errors(include_url=False, include_context=False, include_input=False)
     missing = [".".join(map(str, p["loc"])) for p in problems if p["type"] == "missing"]
     if missing:
-        return ValidationError(f"Missing required field(s): {field_list(missing)}", code="MISSING_FIELDS",
-                               details=field_details(missing))
+        return ValidationError(
+            f"Missing required field(s): {field_list(missing)}",
+            code="MISSING_FIELDS",
+            details=field_details(missing),
+        )
     problem = problems[0]
     name = ".".join(map(str, problem["loc"])) or "request body"
     if problem["type"] == "extra_forbidden":
-        return ValidationError(f"Unknown field(s): {field_list([name])}", code="UNKNOWN_FIELDS",
-                               details=field_details([name]))
+        return ValidationError(
+            f"Unknown field(s): {field_list([name])}", code="UNKNOWN_FIELDS", details=field_details([name])
+        )
     kind = problem["type"].split("_")[0]
     if kind in _EXPECTED:
         return ValidationError(f"{name} must be {_EXPECTED[kind]}", details={"field": name})
@@ -112,6 +139,7 @@ def _refusal(error):
 
 
 # --- field types: the shared validators, with the schema they promise ----------------------------------
+
 
 def _checked(check):
     """A BeforeValidator calling check(value, field_name) (shared/validators.py's signature)."""
@@ -121,39 +149,57 @@ def _checked(check):
 def number(low=None, high=None, description=None):
     """A finite number (numeric strings accepted, blank is null), within [low, high] when given."""
     bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
-    return Annotated[float | None, _checked(lambda v, name: validate_numeric(v, name, low, high)),
-                     Field(description=description, json_schema_extra=bounds or None)]
+    return Annotated[
+        float | None,
+        _checked(lambda v, name: validate_numeric(v, name, low, high)),
+        Field(description=description, json_schema_extra=bounds or None),
+    ]
 
 
 def integer(low=None, high=None, description=None, default=None):
     """An integer within [low, high] and the 64-bit SQL range (numeric strings accepted; blank is default)."""
     bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
-    return Annotated[int | None, _checked(lambda v, name: validate_integer(v, name, low, high, default=default)),
-                     Field(description=description, json_schema_extra=bounds or None)]
+    return Annotated[
+        int | None,
+        _checked(lambda v, name: validate_integer(v, name, low, high, default=default)),
+        Field(description=description, json_schema_extra=bounds or None),
+    ]
 
 
 def text(max_length=5000, description=None):
     """A trimmed string without control characters; blank becomes null."""
-    return Annotated[str | None, _checked(lambda v, name: validate_text(v, name, max_length=max_length) or None),
-                     Field(json_schema_extra={"maxLength": max_length}, description=description)]
+    return Annotated[
+        str | None,
+        _checked(lambda v, name: validate_text(v, name, max_length=max_length) or None),
+        Field(json_schema_extra={"maxLength": max_length}, description=description),
+    ]
 
 
 def choice(values, description=None):
     """One of values (blank is null)."""
-    return Annotated[Literal[tuple(values)] | None, _checked(lambda v, name: validate_choice(v, name, values)),
-                     Field(description=description)]
+    return Annotated[
+        Literal[tuple(values)] | None,
+        _checked(lambda v, name: validate_choice(v, name, values)),
+        Field(description=description),
+    ]
 
 
 def past_date(description=None):
     """A YYYY-MM-DD date in the past, after 1900."""
-    return Annotated[str | None, _checked(lambda v, name: validate_past_date(v, name)),
-                     Field(json_schema_extra={"format": "date"}, description=description)]
+    return Annotated[
+        str | None,
+        _checked(lambda v, name: validate_past_date(v, name)),
+        Field(json_schema_extra={"format": "date"}, description=description),
+    ]
 
 
 def email_address(description=None):
     """An email address, trimmed and lower-cased."""
-    return Annotated[str, BeforeValidator(validate_email),
-                     Field(json_schema_extra={"format": "email", "maxLength": 254}, description=description)]
+    return Annotated[
+        str,
+        BeforeValidator(validate_email),
+        Field(json_schema_extra={"format": "email", "maxLength": 254}, description=description),
+    ]
 
 
 def _url_string(value, name):
@@ -167,8 +213,9 @@ def _url_string(value, name):
 def url_text(description=None):
     """A URL as a trimmed string (INVALID_URL otherwise); its syntax and safety are checked where it is
     fetched (shared/url_utils.py), which says why a URL is refused."""
-    return Annotated[str | None, _checked(_url_string),
-                     Field(json_schema_extra={"format": "uri"}, description=description)]
+    return Annotated[
+        str | None, _checked(_url_string), Field(json_schema_extra={"format": "uri"}, description=description)
+    ]
 
 
 def flag(description=None):
@@ -186,8 +233,10 @@ def secret(description=None, min_length=None, max_length=None):
     """A password, handed to the service unchecked: whatever is wrong with it (even its type) is answered the
     way that service answers a wrong or weak password (401 INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""
     bounds = {key: value for key, value in (("minLength", min_length), ("maxLength", max_length)) if value}
-    return Annotated[Any, WithJsonSchema({"type": "string", **bounds, **({"description": description}
-                                                                          if description else {})})]
+    return Annotated[
+        Any,
+        WithJsonSchema({"type": "string", **bounds, **({"description": description} if description else {})}),
+    ]
 
 
 Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T09:44:46+00:00.")]
@@ -228,7 +277,7 @@ class PageQuery(RequestSchema):
     model_config = ConfigDict(extra="ignore")
 
     limit: integer(1, 100, default=20) = 20
-    offset: integer(0, 10 ** 9, default=0) = 0
+    offset: integer(0, 10**9, default=0) = 0
 
     def pagination(self, total):
         """The answer's `pagination`."""
@@ -236,6 +285,7 @@ class PageQuery(RequestSchema):
 
 
 # --- operations: what the API document says about each route ------------------------------------------
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -285,6 +335,8 @@ def operation(**declaration):
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
             return view(*args, **kwargs)
+
         parsed.operation = spec
         return parsed
+
     return decorate

@@ -23,17 +23,17 @@ What RE2 could not run as written, and what became of it:
   first 200 characters) and html_heuristics' labelled parts of a composition line (a lookahead of
   up to 32 characters over "Label:"; a line's first 5000 characters);
 * rewritten: the script assignment (its lookaheads inside a group now match the literal's first
-  character), Nuxt parameters (`(?!\s*:)` checked on the match), prose percentages (`50% off` is
+  character), Nuxt parameters (`(?!\\s*:)` checked on the match), prose percentages (`50% off` is
   caught in a group and the match dropped), Shopify's size suffix (the extension is captured and
   put back), and every `\b` next to a non-word character.
 """
+
 import bisect
 import re
 import sys
 import threading
 from collections.abc import Iterable
-from re import _constants as sre
-from re import _parser as sre_parse
+from re import _constants as sre, _parser as sre_parse
 from typing import Any
 
 import re2
@@ -53,7 +53,11 @@ _RE2_MAX_REPEAT = 1000
 # RE2's own match call (google-re2 is pinned): it returns every group's byte span at once, at half
 # the cost of the module's re-like wrapper, which matters for the thousands of short class names
 # and keys a page has.
-_UNANCHORED, _ANCHOR_START, _ANCHOR_BOTH = re2._Anchor.UNANCHORED, re2._Anchor.ANCHOR_START, re2._Anchor.ANCHOR_BOTH
+_UNANCHORED, _ANCHOR_START, _ANCHOR_BOTH = (
+    re2._Anchor.UNANCHORED,
+    re2._Anchor.ANCHOR_START,
+    re2._Anchor.ANCHOR_BOTH,
+)
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20  # large alternations of words (materials, garment kinds) with (?i)
 _RE2_BYTES_OPTIONS = re2.Options()
@@ -61,14 +65,23 @@ _RE2_BYTES_OPTIONS.encoding = re2.Options.Encoding.LATIN1
 _RE2_BYTES_OPTIONS.max_mem = _RE2_OPTIONS.max_mem
 
 # Python's classes on str patterns, in RE2's Unicode properties (str.isalnum, str.isdecimal, str.isspace).
-_UNICODE_CLASSES = {sre.CATEGORY_DIGIT: r"\p{Nd}", sre.CATEGORY_WORD: r"\p{L}\p{N}_",
-                    sre.CATEGORY_SPACE: r"\t-\r\x{1C}-\x{20}\x{85}\p{Z}"}
+_UNICODE_CLASSES = {
+    sre.CATEGORY_DIGIT: r"\p{Nd}",
+    sre.CATEGORY_WORD: r"\p{L}\p{N}_",
+    sre.CATEGORY_SPACE: r"\t-\r\x{1C}-\x{20}\x{85}\p{Z}",
+}
 _ASCII_CLASSES = {sre.CATEGORY_DIGIT: "0-9", sre.CATEGORY_WORD: "0-9A-Za-z_", sre.CATEGORY_SPACE: r"\t-\r "}
-_NEGATED = {sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_WORD: sre.CATEGORY_WORD,
-            sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE}
+_NEGATED = {
+    sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT,
+    sre.CATEGORY_NOT_WORD: sre.CATEGORY_WORD,
+    sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE,
+}
 # `[^\W\d]` and its kin: a word character that is not a digit and/or not "_".
-_WORD_WITHOUT = {(True, False): (r"\p{L}\p{Nl}\p{No}_", "A-Za-z_"), (False, True): (r"\p{L}\p{N}", "0-9A-Za-z"),
-                 (True, True): (r"\p{L}\p{Nl}\p{No}", "A-Za-z")}
+_WORD_WITHOUT = {
+    (True, False): (r"\p{L}\p{Nl}\p{No}_", "A-Za-z_"),
+    (False, True): (r"\p{L}\p{N}", "0-9A-Za-z"),
+    (True, True): (r"\p{L}\p{Nl}\p{No}", "A-Za-z"),
+}
 _FLAG_LETTERS = ((IGNORECASE, "i"), (MULTILINE, "m"), (DOTALL, "s"))
 
 
@@ -82,12 +95,18 @@ def compile_pattern(pattern: str | bytes, flags: int = 0, *, max_input: int | No
         compiled = _Re2Pattern(pattern, flags)
     except UnsupportedPattern as unsupported:
         if max_input is None:
-            raise UnsupportedPattern(f"{pattern[:80]!r}: {unsupported}; rewrite it or give it a max_input bound") from None
+            raise UnsupportedPattern(
+                f"{pattern[:80]!r}: {unsupported}; rewrite it or give it a max_input bound"
+            ) from None
         compiled = _BoundedPattern(pattern, flags, max_input)
     else:
         if max_input is not None:
-            raise UnsupportedPattern(f"{pattern[:80]!r} runs on RE2 in linear time and needs no max_input bound")
-    compiled.owner = sys._getframe(1).f_globals.get("__name__")  # the module that uses it, for the tests' reports
+            raise UnsupportedPattern(
+                f"{pattern[:80]!r} runs on RE2 in linear time and needs no max_input bound"
+            )
+    compiled.owner = sys._getframe(1).f_globals.get(
+        "__name__"
+    )  # the module that uses it, for the tests' reports
     REGISTERED.append(compiled)
     return compiled
 
@@ -171,8 +190,11 @@ class _Translator:
         if high is not sre.MAXREPEAT and high > _RE2_MAX_REPEAT or low > _RE2_MAX_REPEAT:
             raise UnsupportedPattern(f"RE2 repeats at most {_RE2_MAX_REPEAT} times")
         body = self.sequence(items)
-        atom = body if len(items) == 1 and items[0][0] in (*_SINGLE_CHARACTER, sre.SUBPATTERN, sre.BRANCH) \
+        atom = (
+            body
+            if len(items) == 1 and items[0][0] in (*_SINGLE_CHARACTER, sre.SUBPATTERN, sre.BRANCH)
             else "(?:" + body + ")"
+        )
         if high is sre.MAXREPEAT:
             count = {0: "*", 1: "+"}.get(low, f"{{{low},}}")
         else:
@@ -180,10 +202,16 @@ class _Translator:
         return atom + count + ("?" if op is sre.MIN_REPEAT else "")
 
     def anchor(self, code):
-        anchors = {sre.AT_BEGINNING: "^", sre.AT_BEGINNING_STRING: r"\A", sre.AT_END: "$",
-                   sre.AT_END_STRING: r"\z"}
+        anchors = {
+            sre.AT_BEGINNING: "^",
+            sre.AT_BEGINNING_STRING: r"\A",
+            sre.AT_END: "$",
+            sre.AT_END_STRING: r"\z",
+        }
         if code not in anchors:
-            raise UnsupportedPattern("RE2's \\b and \\B know only ASCII words; write (?<!\\w)/(?!\\w) at an end")
+            raise UnsupportedPattern(
+                "RE2's \\b and \\B know only ASCII words; write (?<!\\w)/(?!\\w) at an end"
+            )
         return anchors[code]
 
     def char_class(self, items):
@@ -206,15 +234,23 @@ class _Translator:
             return "[^" + "".join(parts) + "]" if not negated else self._word_without(negated, items)
         if not negated:
             return "[" + "".join(parts) + "]"
-        return "(?:" + "|".join(([f"[{''.join(parts)}]"] if parts else [])
-                                + [f"[^{self.classes[category]}]" for category in negated]) + ")"
+        return (
+            "(?:"
+            + "|".join(
+                ([f"[{''.join(parts)}]"] if parts else [])
+                + [f"[^{self.classes[category]}]" for category in negated]
+            )
+            + ")"
+        )
 
     def _word_without(self, negated, items):
         others = [(op, av) for op, av in items if not (op is sre.CATEGORY and av in _NEGATED)]
         no_digit = (sre.CATEGORY, sre.CATEGORY_DIGIT) in others
         no_underscore = (sre.LITERAL, ord("_")) in others
         if negated != [sre.CATEGORY_WORD] or len(others) != no_digit + no_underscore or not others:
-            raise UnsupportedPattern("RE2 cannot intersect classes; only [^\\W\\d], [^\\W_] and [^\\W\\d_] are known")
+            raise UnsupportedPattern(
+                "RE2 cannot intersect classes; only [^\\W\\d], [^\\W_] and [^\\W\\d_] are known"
+            )
         return "[" + _WORD_WITHOUT[no_digit, no_underscore][0 if self.unicode else 1] + "]"
 
     @property
@@ -227,8 +263,13 @@ def _guard_class(translator, guard):
     op, av = guard.item
     if op is sre.ANY:
         raise UnsupportedPattern("a lookaround of '.' is not a character class")
-    items = [(sre.LITERAL, av)] if op in (sre.LITERAL, sre.NOT_LITERAL) else [(sre.CATEGORY, av)] \
-        if op is sre.CATEGORY else list(av)
+    items = (
+        [(sre.LITERAL, av)]
+        if op in (sre.LITERAL, sre.NOT_LITERAL)
+        else [(sre.CATEGORY, av)]
+        if op is sre.CATEGORY
+        else list(av)
+    )
     negate = (op is sre.NOT_LITERAL) != guard.negative
     if items[0][0] is sre.NEGATE:
         items, negate = items[1:], not negate
@@ -245,10 +286,14 @@ def _flag_letters(flags):
 
 
 def _describe(op, av):
-    names = {sre.ASSERT: "lookaround of more than one character here", sre.ASSERT_NOT:
-             "lookaround of more than one character here", sre.GROUPREF: "backreference",
-             sre.GROUPREF_EXISTS: "conditional group", sre.ATOMIC_GROUP: "atomic group",
-             sre.POSSESSIVE_REPEAT: "possessive repeat"}
+    names = {
+        sre.ASSERT: "lookaround of more than one character here",
+        sre.ASSERT_NOT: "lookaround of more than one character here",
+        sre.GROUPREF: "backreference",
+        sre.GROUPREF_EXISTS: "conditional group",
+        sre.ATOMIC_GROUP: "atomic group",
+        sre.POSSESSIVE_REPEAT: "possessive repeat",
+    }
     return names.get(op, str(op).lower())
 
 
@@ -275,7 +320,12 @@ def _guard(items, index, direction):
         return None
     op, av = items[index]
     neighbour = items[1:] if direction < 0 else items[:-1]
-    if op in _LOOKAROUNDS and av[0] == direction and len(av[1].data) == 1 and av[1].data[0][0] in _SINGLE_CHARACTER:
+    if (
+        op in _LOOKAROUNDS
+        and av[0] == direction
+        and len(av[1].data) == 1
+        and av[1].data[0][0] in _SINGLE_CHARACTER
+    ):
         return _Guard(op is sre.ASSERT_NOT, av[1].data[0])
     if op is sre.AT and av is sre.AT_BOUNDARY and _word_edge(neighbour, 0 if direction < 0 else -1):
         return _Guard(True, (sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)]))
@@ -290,10 +340,12 @@ def _word_edge(items, index):
     if op is sre.LITERAL:
         return chr(av).isalnum() or chr(av) == "_"
     if op is sre.IN:
-        return all((kind is sre.LITERAL and (chr(value).isalnum() or chr(value) == "_"))
-                   or (kind is sre.RANGE and all(chr(code).isalnum() for code in range(value[0], value[1] + 1)))
-                   or (kind is sre.CATEGORY and value in (sre.CATEGORY_WORD, sre.CATEGORY_DIGIT))
-                   for kind, value in av)
+        return all(
+            (kind is sre.LITERAL and (chr(value).isalnum() or chr(value) == "_"))
+            or (kind is sre.RANGE and all(chr(code).isalnum() for code in range(value[0], value[1] + 1)))
+            or (kind is sre.CATEGORY and value in (sre.CATEGORY_WORD, sre.CATEGORY_DIGIT))
+            for kind, value in av
+        )
     if op is sre.CATEGORY:
         return av in (sre.CATEGORY_WORD, sre.CATEGORY_DIGIT)
     if op in _REPEATS:
@@ -340,13 +392,26 @@ class _Re2Pattern:
             source = translator.sequence(self._items)
         else:
             full = kind.startswith("full")
-            starts = [self._alternative(translator, alt, at_text_start=True, full=full)
-                      for alt in self._alternatives] if kind in ("search", "match", "full") else []
-            inside = [self._alternative(translator, alt, at_text_start=False, full=full)
-                      for alt in self._alternatives] if kind in ("search", "inside", "full-inside") else []
+            starts = (
+                [
+                    self._alternative(translator, alt, at_text_start=True, full=full)
+                    for alt in self._alternatives
+                ]
+                if kind in ("search", "match", "full")
+                else []
+            )
+            inside = (
+                [
+                    self._alternative(translator, alt, at_text_start=False, full=full)
+                    for alt in self._alternatives
+                ]
+                if kind in ("search", "inside", "full-inside")
+                else []
+            )
             starts, inside = [s for s in starts if s is not None], [s for s in inside if s is not None]
-            pieces = ([r"\A(?:" + "|".join(starts) + ")"] if starts else []) \
-                + (["(?:" + "|".join(inside) + ")"] if inside else [])
+            pieces = ([r"\A(?:" + "|".join(starts) + ")"] if starts else []) + (
+                ["(?:" + "|".join(inside) + ")"] if inside else []
+            )
             source = "|".join(pieces) or r"[^\x00-\x{10FFFF}]"  # no alternative can match there
         letters = _flag_letters(self.flags)
         source = (f"(?{letters})" if letters else "") + source
@@ -371,8 +436,13 @@ class _Re2Pattern:
                 return None  # nothing follows the end of a full match
             suffix = r"\z"
         else:
-            suffix = "" if not after else "(?:" + _guard_class(translator, after) + r"|\z)" if after.negative \
+            suffix = (
+                ""
+                if not after
+                else "(?:" + _guard_class(translator, after) + r"|\z)"
+                if after.negative
                 else _guard_class(translator, after)
+            )
         return prefix + translator.core(alternative.items) + suffix
 
     # re.Pattern's interface ------------------------------------------------------------------
@@ -420,7 +490,14 @@ class _Re2Pattern:
     def _subn_literal(self, repl, string, data, count):
         """subn of a fixed replacement in ASCII text (offsets are the same in bytes): the most frequent
         call (text cleaning on every string of a page), kept to one RE2 call per match."""
-        match, pos, end, last, pieces, done = self._programs["search"].regexp._regexp.Match, 0, len(data), 0, [], 0
+        match, pos, end, last, pieces, done = (
+            self._programs["search"].regexp._regexp.Match,
+            0,
+            len(data),
+            0,
+            [],
+            0,
+        )
         while pos <= end:
             start, stop = match(_UNANCHORED, data, pos, end)[0]
             if start < 0:
@@ -438,7 +515,7 @@ class _Re2Pattern:
     def split(self, string, maxsplit=0):
         pieces, last = [], 0
         for done, found in enumerate(self.finditer(string), 1):
-            pieces += [string[last:found.start()], *found.groups()]
+            pieces += [string[last : found.start()], *found.groups()]
             last = found.end()
             if done == maxsplit:
                 break
@@ -505,7 +582,13 @@ class TextMatch:
     __slots__ = ("re", "string", "_text", "_program", "_found")
 
     def __init__(self, pattern, text, program, found):
-        self.re, self.string, self._text, self._program, self._found = pattern, text.string, text, program, found
+        self.re, self.string, self._text, self._program, self._found = (
+            pattern,
+            text.string,
+            text,
+            program,
+            found,
+        )
 
     def _span(self, group):
         if isinstance(group, str):
@@ -514,8 +597,14 @@ class TextMatch:
             raise IndexError("no such group")
         if group == 0:
             return self._text.char_span(_whole(self._program, self._found))
-        found = next((self._found[index] for index in self._program.group_indexes.get(group, ())
-                      if self._found[index][0] >= 0), None)
+        found = next(
+            (
+                self._found[index]
+                for index in self._program.group_indexes.get(group, ())
+                if self._found[index][0] >= 0
+            ),
+            None,
+        )
         return found and self._text.char_span(found)
 
     def span(self, group=0):
@@ -533,33 +622,40 @@ class TextMatch:
 
     def __getitem__(self, group):
         span = self._span(group)
-        return None if span is None else self.string[span[0]:span[1]]
+        return None if span is None else self.string[span[0] : span[1]]
 
     def groups(self, default=None):
-        return tuple(default if self[index] is None else self[index] for index in range(1, self.re.groups + 1))
+        return tuple(
+            default if self[index] is None else self[index] for index in range(1, self.re.groups + 1)
+        )
 
     def groupdict(self, default=None):
-        return {name: default if self[index] is None else self[index] for name, index in self.re.groupindex.items()}
+        return {
+            name: default if self[index] is None else self[index]
+            for name, index in self.re.groupindex.items()
+        }
 
     def expand(self, template):
         """The template with \\1, \\g<1>, \\g<name> and \\n-style escapes filled in, as re.sub does."""
         pieces, index, empty = [], 0, template[:0]
         backslash = template[:0] + ("\\" if isinstance(template, str) else b"\\")
         while index < len(template):
-            char = template[index:index + 1]
-            follow = template[index + 1:index + 2]
+            char = template[index : index + 1]
+            follow = template[index + 1 : index + 2]
             if char != backslash or not follow:
                 pieces.append(char)
                 index += 1
             elif follow.isdigit():
-                digits = 2 if template[index + 2:index + 3].isdigit() else 1
-                pieces.append(self[int(template[index + 1:index + 1 + digits])] or empty)
+                digits = 2 if template[index + 2 : index + 3].isdigit() else 1
+                pieces.append(self[int(template[index + 1 : index + 1 + digits])] or empty)
                 index += 1 + digits
-            elif follow in ("g", b"g") and template[index + 2:index + 3] in ("<", b"<"):
+            elif follow in ("g", b"g") and template[index + 2 : index + 3] in ("<", b"<"):
                 close = template.index(">" if isinstance(template, str) else b">", index)
-                name = template[index + 3:close]
-                pieces.append(self[int(name) if name.isdigit() else name if isinstance(name, str)
-                                   else name.decode()] or empty)
+                name = template[index + 3 : close]
+                pieces.append(
+                    self[int(name) if name.isdigit() else name if isinstance(name, str) else name.decode()]
+                    or empty
+                )
                 index = close + 1
             else:
                 escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "f": "\f", "v": "\v", "a": "\a"}
@@ -614,7 +710,7 @@ class _Text:
                 return text
         text = cls(string)
         recent.insert(0, text)
-        del recent[cls.KEPT:]
+        del recent[cls.KEPT :]
         return text
 
     def __init__(self, string):
@@ -633,7 +729,9 @@ class _Text:
             return char_offset
         checkpoints = self.checkpoints
         base = char_offset - char_offset % self.STEP
-        return checkpoints[base // self.STEP] + len(self.string[base:char_offset].encode("utf-8", "surrogatepass"))
+        return checkpoints[base // self.STEP] + len(
+            self.string[base:char_offset].encode("utf-8", "surrogatepass")
+        )
 
     def char_span(self, span):
         return span if self.ascii else (self._char_offset(span[0]), self._char_offset(span[1]))
@@ -650,7 +748,9 @@ class _Text:
         if self._checkpoints is None:
             offsets = [0]
             for start in range(0, len(self.string) - self.STEP + 1, self.STEP):
-                offsets.append(offsets[-1] + len(self.string[start:start + self.STEP].encode("utf-8", "surrogatepass")))
+                offsets.append(
+                    offsets[-1] + len(self.string[start : start + self.STEP].encode("utf-8", "surrogatepass"))
+                )
             self._checkpoints = offsets
         return self._checkpoints
 
@@ -689,13 +789,13 @@ class _BoundedPattern:
         return self.compiled.findall(string, *self._window(string, pos, endpos))
 
     def subn(self, repl, string, count=0):
-        replaced, done = self.compiled.subn(repl, string[:self.max_input], count)
-        return replaced + string[self.max_input:], done
+        replaced, done = self.compiled.subn(repl, string[: self.max_input], count)
+        return replaced + string[self.max_input :], done
 
     def sub(self, repl, string, count=0):
         return self.subn(repl, string, count)[0]
 
     def split(self, string, maxsplit=0):
-        pieces = self.compiled.split(string[:self.max_input], maxsplit)
-        pieces[-1] += string[self.max_input:]
+        pieces = self.compiled.split(string[: self.max_input], maxsplit)
+        pieces[-1] += string[self.max_input :]
         return pieces

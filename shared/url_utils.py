@@ -1,20 +1,12 @@
 """Turning stored relative paths into absolute URLs for clients."""
+
 from flask import current_app, has_request_context, request
 
 
-def base_url():
+def base_url() -> str:
     configured = current_app.extensions["settings"].PUBLIC_BASE_URL
     if configured:
-        return configured.rstrip("/")
+        return str(configured).rstrip("/")
     if has_request_context():
         return request.host_url.rstrip("/")
     return f"http://localhost:{current_app.extensions['settings'].PORT}"
-
-
-def to_absolute_url(path):
-    """'/images/x.png' → 'http://host/images/x.png'; absolute URLs pass through unchanged."""
-    if not path:
-        return None
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{base_url()}/{path.lstrip('/')}"

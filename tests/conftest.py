@@ -1,15 +1,18 @@
-"""Fixtures: a fresh app on a temporary SQLite file and images directory for every test."""
-import itertools
+"""Fixtures every test folder can ask for: a fresh app on a temporary SQLite file and images directory,
+signed-up users, photos, a loopback shop and fake Gemini servers. Plain helpers are in tests/helpers.py."""
 
 import pytest
 
 from app import create_app, shutdown_app
 from tests.fakes.shop_server import ShopServer
-from tests.photos import person_photo, png_bytes, standing_person_photo
+from tests.helpers import sign_up, unique_email
+from tests.photos import astronaut_png, cameraman_png, jeans, t_shirt
 from tests.scale.backends import backend_environment, s3_pass
 from tests.scale.s3_server import S3Server
 
-_emails = itertools.count()
+# `gemini_server` (one fake Gemini for the session), `gemini` (that server reset for each test) and
+# `fake_gemini` (a fresh server of the test's own).
+pytest_plugins = ["tests.fakes.gemini_server"]
 
 
 @pytest.fixture(scope="session")
@@ -56,18 +59,31 @@ def client(app):
     return app.test_client()
 
 
-def unique_email(prefix="user"):
-    return f"{prefix}{next(_emails)}@example.com"
+@pytest.fixture
+def make_app(tmp_path):
+    """make_app(**settings) builds apps sharing one database and images folder (restarts of one server, or
+    several processes of one deployment); every one is shut down afterwards."""
+    apps = []
 
+    def build(**settings):
+        apps.append(
+            create_app(
+                {
+                    "FLASK_ENV": "testing",
+                    "DATABASE_PATH": str(tmp_path / "shared.db"),
+                    "IMAGES_DIR": str(tmp_path / "images"),
+                    "LOG_DIR": str(tmp_path / "logs"),
+                    "INSTANCE_DIR": str(tmp_path / "instance"),
+                    "RATELIMIT_ENABLED": False,
+                    **settings,
+                }
+            )
+        )
+        return apps[-1]
 
-def sign_up(client, email=None, password="correct horse 1", **extra):
-    body = {"email": email or unique_email(), "password": password, "confirm_password": password,
-            "first_name": "Ada", "last_name": "Lovelace", **extra}
-    response = client.post("/api/create-account", json=body)
-    assert response.status_code == 201, response.get_json()
-    data = response.get_json()["data"]
-    return {"token": data["token"], "user": data["user"], "email": body["email"], "password": password,
-            "headers": {"Authorization": f"Bearer {data['token']}"}}
+    yield build
+    for application in apps:
+        shutdown_app(application)
 
 
 @pytest.fixture
@@ -84,13 +100,13 @@ def other_user(client):
 @pytest.fixture(scope="session")
 def person_png():
     """PNG bytes of a real photo of a person."""
-    return png_bytes(person_photo())
+    return astronaut_png()
 
 
 @pytest.fixture(scope="session")
 def standing_png():
     """PNG bytes of a real photo of a person down to the thighs: a try-on dresses it as it is (no body is built)."""
-    return png_bytes(standing_person_photo())
+    return cameraman_png()
 
 
 @pytest.fixture
@@ -98,3 +114,15 @@ def shop():
     """A fresh loopback shop (tests/fakes/shop_server.py), so request counts are this test's own."""
     with ShopServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def top_png():
+    """A red T-shirt laid flat (PNG bytes)."""
+    return t_shirt((200, 30, 40))
+
+
+@pytest.fixture(scope="session")
+def bottom_png():
+    """Blue jeans laid flat (PNG bytes)."""
+    return jeans((30, 40, 160))

@@ -1,36 +1,472 @@
-"""Test images: a real photo of a person and hand-drawn garment product shots."""
+"""Test pictures: real photos of people shipped by installed packages, and product photos we draw.
+
+The people are scikit-image's `astronaut` (Eileen Collins, upper body), its `camera` (a man seen down
+to his thighs) and matplotlib's `grace_hopper`; scikit-image's `coffee` is a real photo without a person. Product photos are drawn
+like shop flat-lays: one garment on a plain light background.
+"""
+
 import io
+from functools import lru_cache
 
-from PIL import Image, ImageDraw
-from skimage import data as skimage_data
+import cv2
+import matplotlib.cbook
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+from skimage import data
+
+# Where things are in the 512×512 astronaut photo (x, y).
+ASTRONAUT_FACE = (222, 120)
+ASTRONAUT_CHEST = (205, 330)
+ASTRONAUT_BACKGROUND = ((30, 30), (480, 40), (330, 60), (400, 150))
 
 
-def png_bytes(image):
+def encode(image, image_format="PNG", **options):
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, image_format, **options)
     return buffer.getvalue()
 
 
-def person_photo():
-    """A real photo of a person from the chest up (scikit-image's astronaut)."""
-    return Image.fromarray(skimage_data.astronaut())
-
-
-def standing_person_photo():
-    """A real photo of a man standing, seen down to his thighs, so his hips show (scikit-image's camera)."""
-    return Image.fromarray(skimage_data.camera()).convert("RGB")
-
-
-def draw_garment(kind="top", color=(200, 30, 40), size=(600, 700)):
-    """A flat-lay product shot: a garment silhouette on a plain white background."""
-    image = Image.new("RGB", size, "white")
-    draw = ImageDraw.Draw(image)
-    w, h = size
-    if kind == "top":
-        draw.polygon([(w * .3, h * .1), (w * .7, h * .1), (w * .95, h * .3), (w * .82, h * .4), (w * .75, h * .32),
-                      (w * .75, h * .9), (w * .25, h * .9), (w * .25, h * .32), (w * .18, h * .4), (w * .05, h * .3)],
-                     fill=color)
-    else:
-        draw.polygon([(w * .3, h * .05), (w * .7, h * .05), (w * .75, h * .95), (w * .55, h * .95), (w * .5, h * .35),
-                      (w * .45, h * .95), (w * .25, h * .95)], fill=color)
+def decode(image_data):
+    image = Image.open(io.BytesIO(image_data))
+    image.load()
     return image
+
+
+@lru_cache
+def astronaut_image():
+    return Image.fromarray(data.astronaut())
+
+
+# Long dark hair painted on the astronaut: over the top of her head and falling in two strands past her shoulders.
+LONG_HAIR = [
+    [(150, 120), (175, 40), (225, 15), (275, 40), (300, 120), (280, 120), (270, 70), (180, 70), (172, 120)],
+    [(150, 100), (176, 100), (184, 320), (148, 320)],
+    [(274, 100), (300, 100), (306, 320), (272, 320)],
+]
+
+
+def long_haired_astronaut():
+    """(The astronaut with long dark hair down over her shoulders, the hair's mask)."""
+    image = np.asarray(astronaut_image()).copy()
+    shape = Image.new("L", image.shape[1::-1], 0)
+    draw = ImageDraw.Draw(shape)
+    for polygon in LONG_HAIR:
+        draw.polygon(polygon, fill=1)
+    hair = np.asarray(shape).astype(bool)
+    strands = np.random.default_rng(0).normal(0, 10, image.shape[:2])[hair][:, None]
+    image[hair] = np.clip(np.array([70, 45, 30]) + strands, 0, 255).astype(np.uint8)
+    return Image.fromarray(image), hair
+
+
+@lru_cache
+def hopper_image():
+    with Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:
+        return image.convert("RGB")
+
+
+@lru_cache
+def cameraman_image():
+    """A man standing, seen down to his thighs: shoulders and hips in view (scikit-image's camera, grey)."""
+    return Image.fromarray(data.camera()).convert("RGB")
+
+
+def cameraman_png():
+    return encode(cameraman_image())
+
+
+def astronaut_png():
+    return encode(astronaut_image())
+
+
+def astronaut_jpeg():
+    return encode(astronaut_image(), "JPEG", quality=92)
+
+
+def hopper_jpeg():
+    return encode(hopper_image(), "JPEG", quality=92)
+
+
+def coffee_jpeg():
+    return encode(Image.fromarray(data.coffee()), "JPEG", quality=92)
+
+
+def two_people_png():
+    """Both photos side by side: two real people in one picture."""
+    hopper = hopper_image().resize((427, 512))
+    canvas = Image.new("RGB", (512 + 427, 512))
+    canvas.paste(astronaut_image(), (0, 0))
+    canvas.paste(hopper, (512, 0))
+    return encode(canvas)
+
+
+# Garment outlines as shops photograph them laid flat, in a 600×800 frame: (x, y) points.
+T_SHIRT = [
+    (210, 110),
+    (120, 140),
+    (30, 300),
+    (110, 350),
+    (160, 290),
+    (160, 700),
+    (440, 700),
+    (440, 290),
+    (490, 350),
+    (570, 300),
+    (480, 140),
+    (390, 110),
+    (350, 150),
+    (300, 160),
+    (250, 150),
+]
+LONG_SLEEVES = [
+    (220, 60),
+    (130, 90),
+    (70, 300),
+    (40, 620),
+    (110, 630),
+    (150, 330),
+    (160, 740),
+    (440, 740),
+    (450, 330),
+    (490, 630),
+    (560, 620),
+    (530, 300),
+    (470, 90),
+    (380, 60),
+    (340, 100),
+    (300, 110),
+    (260, 100),
+]
+TANK_TOP = [
+    (200, 80),
+    (240, 80),
+    (260, 180),
+    (340, 180),
+    (360, 80),
+    (400, 80),
+    (420, 260),
+    (450, 700),
+    (150, 700),
+    (180, 260),
+]
+JEANS = [(170, 60), (430, 60), (460, 760), (330, 760), (300, 280), (270, 760), (140, 760)]
+SHORTS = [(120, 200), (480, 200), (530, 560), (330, 600), (300, 400), (270, 600), (70, 560)]
+SKIRT = [(190, 150), (410, 150), (500, 650), (100, 650)]
+DRESS = [
+    (240, 40),
+    (170, 60),
+    (110, 170),
+    (160, 210),
+    (200, 170),
+    (210, 360),
+    (130, 780),
+    (470, 780),
+    (390, 360),
+    (400, 170),
+    (440, 210),
+    (490, 170),
+    (430, 60),
+    (360, 40),
+    (330, 80),
+    (270, 80),
+]
+JUMPSUIT = [
+    (230, 30),
+    (260, 30),
+    (280, 140),
+    (320, 140),
+    (340, 30),
+    (370, 30),
+    (400, 250),
+    (420, 780),
+    (330, 780),
+    (300, 420),
+    (270, 780),
+    (180, 780),
+    (200, 250),
+]
+
+
+# A shirt with its collar standing up well above the shoulder seams, as shirts are photographed.
+SHIRT = [
+    (200, 95),
+    (215, 15),
+    (300, 55),
+    (385, 15),
+    (400, 95),
+    (470, 110),
+    (560, 300),
+    (480, 350),
+    (440, 290),
+    (440, 740),
+    (160, 740),
+    (160, 290),
+    (120, 350),
+    (40, 300),
+    (130, 110),
+]
+SHIRT_COLLAR = [
+    ([(215, 15), (300, 55), (300, 90), (230, 100)], (225, 225, 235)),
+    ([(385, 15), (300, 55), (300, 90), (370, 100)], (225, 225, 235)),
+]
+
+
+# A tee photographed as shops do: its back neckline is the top of the outline, and through the front's V-neck the
+# inside of the back shows, in the fabric's shade (the V's edge is where the front's light meets it).
+CLOSED_NECK_TEE = [
+    (210, 110),
+    (120, 140),
+    (30, 300),
+    (110, 350),
+    (160, 290),
+    (160, 700),
+    (440, 700),
+    (440, 290),
+    (490, 350),
+    (570, 300),
+    (480, 140),
+    (390, 110),
+    (350, 118),
+    (300, 121),
+    (250, 118),
+]
+INSIDE_BACK = [(214, 113), (250, 121), (300, 124), (350, 121), (386, 113), (300, 250)]
+
+
+def v_neck_tee_showing_its_back(colour=(200, 40, 40), inside=(95, 20, 25)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(INSIDE_BACK, inside)])
+
+
+def collared_shirt(colour=(240, 240, 245)):
+    return flat_lay(SHIRT, colour, background=(200, 200, 200), details=SHIRT_COLLAR)
+
+
+# Trousers as several overlapping shapes (hips, each leg): the legs' inner edges meet or cross at the hem.
+_HIPS = [(165, 60), (435, 60), (445, 300), (155, 300)]
+BELT = [
+    ([(155, 70), (445, 70), (445, 100), (155, 100)], (30, 20, 20)),
+    ([(285, 62), (315, 62), (315, 108), (285, 108)], (200, 170, 60)),
+]
+WAIST_TIES = [
+    ([(292, 75), (298, 75), (285, 380), (279, 380)], (230, 230, 230)),
+    ([(302, 75), (308, 75), (322, 390), (316, 390)], (230, 230, 230)),
+]
+SASH = [
+    ([(200, 345), (400, 345), (402, 375), (198, 375)], (30, 30, 30)),
+    ([(390, 360), (410, 360), (470, 600), (452, 604)], (30, 30, 30)),
+]
+
+
+def wide_legs(hem_gap=0):
+    """Wide, flared legs whose hems are `hem_gap` px apart at the middle (0: they touch; negative: they overlap),
+    so the gap between the legs is closed at the bottom: a background-coloured slit running down from the crotch."""
+    left, right = 300 - hem_gap / 2, 300 + hem_gap / 2
+    return [
+        _HIPS,
+        [(165, 290), (300, 290), (278, 560), (left, 780), (40, 780)],
+        [(300, 290), (435, 290), (560, 780), (right, 780), (322, 560)],
+    ]
+
+
+def flat_lay(
+    outline,
+    colour=(30, 90, 200),
+    background=(250, 250, 250),
+    stripes=None,
+    seed=0,
+    *,
+    details=(),
+    rotate=0.0,
+    shadow=0,
+):
+    """A garment laid flat on a plain background: the outline (one polygon, or a list of polygons that overlap,
+    like two trouser legs) filled with `colour` (or horizontal stripes of `colour` and `stripes` = (light colour,
+    height in px), with the seams' shadow) and a little fabric noise. `details` are (polygon, colour) drawn on
+    top: a belt, ties, a buckle. The photo may be turned by `rotate` degrees (the garment laid a little askew)
+    and the garment may cast a soft shadow `shadow` px down and to the right (a lamp beside the camera)."""
+    shapes = _polygons(outline)
+    image = Image.new("RGB", (600, 800), background)
+    draw = ImageDraw.Draw(image)
+    if stripes is None:
+        for polygon in shapes:
+            draw.polygon(polygon, fill=colour)
+    else:
+        light, height = stripes
+        fabric = Image.new("RGB", image.size, colour)
+        fabric_draw = ImageDraw.Draw(fabric)
+        for top in range(0, 800, 2 * height):
+            fabric_draw.rectangle([0, top, 600, top + height - 1], fill=light)
+        image.paste(fabric, mask=Image.fromarray((inside(outline) * 255).astype(np.uint8)))
+        # A white stripe meets the background at the seams: what shows there is the seam's own shadow.
+        for polygon in shapes:
+            draw.line([*polygon, polygon[0]], fill=tuple(round(c * 0.85) for c in background), width=3)
+    for polygon, detail_colour in details:
+        draw.polygon(polygon, fill=detail_colour)
+    garment = np.maximum(inside(outline), inside([polygon for polygon, _ in details] or [[(0, 0)] * 3]))
+    noise = np.random.default_rng(seed).normal(0, 6, (800, 600, 3))
+    noisy = np.clip(np.asarray(image).astype(float) + noise * garment[..., None], 0, 255)
+    if shadow:
+        cast = np.roll(garment, (shadow, shadow), axis=(0, 1))
+        cast = np.asarray(
+            Image.fromarray((cast * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(shadow))
+        )
+        noisy = noisy * (1 - 0.25 * (cast[..., None] / 255) * (1 - garment[..., None]))
+    picture = Image.fromarray(noisy.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
+    if rotate:
+        picture = picture.rotate(rotate, resample=Image.BICUBIC, fillcolor=background)
+    return encode(picture)
+
+
+def _polygons(outline):
+    return outline if isinstance(outline[0][0], (tuple, list)) else [outline]
+
+
+def inside(outline):
+    """Mask (float 0/1) of the pixels inside a garment outline or outlines (600×800)."""
+    shape = Image.new("L", (600, 800), 0)
+    draw = ImageDraw.Draw(shape)
+    for polygon in _polygons(outline):
+        draw.polygon(polygon, fill=1)
+    return np.asarray(shape, dtype=float)
+
+
+def t_shirt(colour=(30, 90, 200), **options):
+    return flat_lay(T_SHIRT, colour, **options)
+
+
+def striped_top_on_white(colour=(25, 35, 90)):
+    """A navy-and-white striped long-sleeved top whose white stripes are as white as the background."""
+    return flat_lay(LONG_SLEEVES, colour, background=(255, 255, 255), stripes=((255, 255, 255), 24))
+
+
+def colour_block_tee():
+    """Red shoulders, a white chest band and a navy body, on light grey (the band is the background's colour)."""
+    image = np.asarray(photos_decode_png(flat_lay(T_SHIRT, (200, 30, 40), background=(246, 246, 246)))).copy()
+    band = inside(T_SHIRT).astype(bool)
+    rows = np.arange(800)[:, None]
+    image[band & (rows >= 300) & (rows < 400)] = (246, 246, 246)
+    image[band & (rows >= 400)] = (25, 35, 80)
+    noise = np.random.default_rng(1).normal(0, 6, image.shape) * band[..., None]
+    return encode(Image.fromarray(np.clip(image + noise, 0, 255).astype(np.uint8)))
+
+
+def light_cardigan_on_white():
+    """A light grey long-sleeved cardigan, buttoned down the front, on a white background."""
+    image = Image.open(io.BytesIO(flat_lay(LONG_SLEEVES, (218, 218, 214), background=(255, 255, 255))))
+    draw = ImageDraw.Draw(image)
+    draw.line([(300, 110), (300, 740)], fill=(120, 120, 118), width=3)
+    for y in range(170, 720, 90):
+        draw.ellipse([290, y, 310, y + 20], fill=(90, 80, 70))
+    return encode(image)
+
+
+def tank_top(colour=(40, 140, 90)):
+    return flat_lay(TANK_TOP, colour)
+
+
+def jeans(colour=(60, 90, 150)):
+    return flat_lay(JEANS, colour)
+
+
+def shorts(colour=(200, 180, 120)):
+    return flat_lay(SHORTS, colour)
+
+
+def skirt(colour=(150, 40, 90)):
+    return flat_lay(SKIRT, colour)
+
+
+def dress(colour=(180, 120, 60)):
+    return flat_lay(DRESS, colour)
+
+
+def jumpsuit(colour=(70, 70, 70)):
+    return flat_lay(JUMPSUIT, colour)
+
+
+def pair_of_shoes(colour=(40, 30, 30)):
+    image = Image.new("RGB", (600, 800), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    for left in (60, 320):
+        draw.rounded_rectangle([left, 330, left + 220, 450], radius=50, fill=colour)
+    return encode(image)
+
+
+def photos_decode_png(data):
+    return decode(data).convert("RGB")
+
+
+def plain_png(colour=(90, 120, 200), size=(300, 300)):
+    return encode(Image.new("RGB", size, colour))
+
+
+def pixel(image, point):
+    return np.asarray(image.convert("RGBA"))[point[1], point[0]]
+
+
+# A wrap-front (crossover) dress laid flat, as shops photograph one: off-shoulder cap sleeves hanging from the
+# top corners (a seam between each and the bodice), its back neckline the top of the outline, two front panels of
+# its own colour crossing over the bust down to a waist seam (each panel's edge a shadow line, fading out towards
+# the top where the fabric lies flat), and only a small triangle of the inner back showing above where they cross.
+WRAP_DRESS = [
+    (200, 70),
+    (130, 80),
+    (90, 330),
+    (165, 342),
+    (195, 350),
+    (200, 265),
+    (120, 780),
+    (480, 780),
+    (400, 265),
+    (405, 350),
+    (435, 342),
+    (510, 330),
+    (470, 80),
+    (400, 70),
+    (350, 74),
+    (300, 76),
+    (250, 74),
+]
+WRAP_INNER_BACK = [(262, 75), (338, 75), (300, 122)]
+_WRAP_EDGES = [
+    [(285, 110), (400, 265)],
+    [(315, 110), (200, 265)],
+]  # each front panel's edge, down to the waist
+_WRAP_SEAMS = [
+    [(200, 265), (400, 265)],
+    [(200, 72), (195, 345)],
+    [(400, 72), (405, 345)],
+]  # waist, cap sleeves
+
+
+def wrap_front_dress(colour=(70, 140, 90), inside=(64, 130, 84)):
+    image = Image.open(io.BytesIO(flat_lay(WRAP_DRESS, colour, details=[(WRAP_INNER_BACK, inside)])))
+    draw = ImageDraw.Draw(image)
+    for line in _WRAP_EDGES + _WRAP_SEAMS:
+        draw.line(line, fill=tuple(round(c * 0.55) for c in colour), width=4)
+    return encode(image.filter(ImageFilter.GaussianBlur(0.6)))
+
+
+def dark_skinned_astronaut_in_white():
+    """The astronaut as a dark-skinned woman in a warm white top: her face darkened to a deep brown (the same
+    shading; her teeth, eyes and highlights stay light), her orange suit turned a warm white whose chroma is skin's."""
+    image = np.asarray(astronaut_image()).astype(np.float32) / 255
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    rows, columns = np.mgrid[:512, :512]
+    # Her face, but not her teeth, the whites of her eyes and the highlights on her skin (they stay light).
+    skin = (((columns - 222) / 44) ** 2 + ((rows - 122) / 58) ** 2 < 1) & ~((lightness > 72) & (a < 7))
+    suit = (rows > 170) & (a > 20) & (b > 30)
+    lab[skin] = np.stack([lightness[skin] * 0.35, a[skin] * 0.8, b[skin] * 0.9], axis=1)
+    warm_white = np.full((suit.sum(), 3), (0.0, 4.0, 14.0), np.float32)
+    warm_white[:, 0] = np.clip(lightness[suit] * 1.1 + 10, 0, 92)
+    lab[suit] = warm_white
+    rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(rgb))
+
+
+# A contrasting bib panel sewn on the front of a tee, from its neckline down to a straight seam above the bust.
+BIB_PANEL = [(240, 117), (300, 121), (360, 117), (360, 230), (240, 230)]
+
+
+def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(BIB_PANEL, panel)])

@@ -1,4 +1,5 @@
 """Stored images seen through the app's storage and its signed URLs: the same test reads local disk and S3."""
+
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 

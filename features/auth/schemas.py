@@ -1,4 +1,5 @@
 """Sign-up and sign-in request shapes."""
+
 from pydantic import ConfigDict, create_model
 
 from features.body_measurements.schemas import MEASUREMENT_TYPES, Measurements, MeasurementsInput
@@ -8,22 +9,39 @@ from shared.schemas import RequestSchema, ResponseSchema, email_address, secret
 
 class _SignUp(RequestSchema):
     # Other fields are ignored, as they always were (the apps send their whole sign-up form).
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "email": "ada@example.com", "password": "correct horse 1", "confirm_password": "correct horse 1",
-        "first_name": "Ada", "last_name": "Lovelace", "gender": "female", "birthday": "1990-01-15", "height": 168,
-        "weight": 60}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "ada@example.com",
+                    "password": "correct horse 1",
+                    "confirm_password": "correct horse 1",
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "gender": "female",
+                    "birthday": "1990-01-15",
+                    "height": 168,
+                    "weight": 60,
+                }
+            ]
+        },
+    )
 
 
 CreateAccountRequest = create_model(
-    "CreateAccountRequest", __base__=_SignUp,
+    "CreateAccountRequest",
+    __base__=_SignUp,
     __doc__="The account, optionally with its profile and body measurements (nested in body_measurements, or "
-            "at the top level; nested values win).",
+    "at the top level; nested values win).",
     email=(email_address(), ...),
     password=(secret(PASSWORD_RULES, min_length=8, max_length=256), ...),
     confirm_password=(secret("When sent, must equal password (PASSWORD_MISMATCH)."), None),
-    **PROFILE_TYPES, **MEASUREMENT_TYPES,
+    **PROFILE_TYPES,
+    **MEASUREMENT_TYPES,
     body_measurements=(MeasurementsInput | None, None),
-    measurements=(MeasurementsInput | None, None))
+    measurements=(MeasurementsInput | None, None),
+)
 
 
 class LoginRequest(RequestSchema):

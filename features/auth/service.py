@@ -1,4 +1,5 @@
 """Sign-up and sign-in."""
+
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
@@ -12,8 +13,9 @@ from shared.validators import validate_new_password
 
 
 def issue_token(settings, user):
-    return generate_token(settings, user_id=user["userid"], email=user["email"],
-                          token_version=user["token_version"])
+    return generate_token(
+        settings, user_id=user["userid"], email=user["email"], token_version=user["token_version"]
+    )
 
 
 def create_account(*, db, settings, data):
@@ -23,13 +25,20 @@ def create_account(*, db, settings, data):
     password = validate_new_password(data.password, email=email, min_length=settings.PASSWORD_MIN_LENGTH)
     given = data.given()
     if "confirm_password" in given and data.confirm_password != password:
-        raise ValidationError("Passwords do not match", code="PASSWORD_MISMATCH",
-                              details={"field": "confirm_password"})
+        raise ValidationError(
+            "Passwords do not match", code="PASSWORD_MISMATCH", details={"field": "confirm_password"}
+        )
     profile = {name: value for name, value in given.items() if name in user_model.PROFILE_FIELDS}
     nested = next((m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {})
     measurements_input = MeasurementsInput.model_validate(
-        {**{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"}, **nested})
-    measurements = measurements_service.clean_measurements(measurements_input)  # refused before anything is stored
+        {
+            **{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"},
+            **nested,
+        }
+    )
+    measurements = measurements_service.clean_measurements(
+        measurements_input
+    )  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 
     for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
@@ -38,14 +47,17 @@ def create_account(*, db, settings, data):
             with db.transaction():
                 if user_model.get_by_email(db, email):
                     raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS")
-                user = user_model.insert(db, userid=userid, email=email, password_hash=password_hash,
-                                         profile=profile)
+                user = user_model.insert(
+                    db, userid=userid, email=email, password_hash=password_hash, profile=profile
+                )
                 if measurements:
                     measurements_service.save(db=db, user_id=userid, measurements=measurements_input)
             break
         except IntegrityError:
             if user_model.get_by_email(db, email):
-                raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS") from None
+                raise ConflictError(
+                    "An account with this email already exists", code="EMAIL_EXISTS"
+                ) from None
     else:
         raise ConflictError("Could not allocate a user id; try again", code="USERID_EXHAUSTED")
     return user, measurements_service.get_or_none(db=db, user_id=userid)

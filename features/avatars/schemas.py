@@ -1,5 +1,6 @@
 """Avatar request and answer shapes. Photos arrive as multipart files (read by shared/request_data.py,
 checked by shared/image_processing.py); their form models only describe them."""
+
 from pydantic import ConfigDict, Field
 
 from shared.schemas import RequestSchema, ResponseSchema, unchecked, yaml_component
@@ -24,14 +25,19 @@ class AvatarImage(RequestSchema):
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"required": ["avatar"]})
 
-    avatar: unchecked({"type": "string", "description": "Base64 of a PNG/JPEG/WebP/HEIC file, or a data URL "
-                                                        "(data:image/png;base64,...)."}) = None
+    avatar: unchecked(
+        {
+            "type": "string",
+            "description": "Base64 of a PNG/JPEG/WebP/HEIC file, or a data URL (data:image/png;base64,...).",
+        }
+    ) = None
 
 
 class AvatarSaved(ResponseSchema):
     message: str
-    background_removed: bool = Field(description="False when the remover was unavailable and the photo was kept "
-                                                 "as sent.")
+    background_removed: bool = Field(
+        description="False when the remover was unavailable and the photo was kept as sent."
+    )
     avatar_url: str = Field(json_schema_extra={"format": "uri"})
 
 

@@ -1,5 +1,6 @@
 """Avatars: validate the photo, remove its background, store it, keep exactly one file per user; and the body
 avatar, a full-length photo an AI model builds from a head-and-shoulders one (one per user as well)."""
+
 import hashlib
 import json
 import uuid
@@ -14,20 +15,35 @@ from shared.models import user as user_model
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048
 # The measurements that shape a body avatar (the model is told height, weight, chest, waist and hips).
-BODY_FIELDS = ("height", "weight", "breast_circumference", "chest", "waist_circumference", "waist",
-               "hip_circumference", "hips")
+BODY_FIELDS = (
+    "height",
+    "weight",
+    "breast_circumference",
+    "chest",
+    "waist_circumference",
+    "waist",
+    "hip_circumference",
+    "hips",
+)
 
 log = get_logger("avatars")
 
 
-def save_avatar(*, db, storage, background_model, user_id, image_data, filename=None, max_bytes, max_dimension):
+def save_avatar(
+    *, db, storage, background_model, user_id, image_data, filename=None, max_bytes, max_dimension
+):
     """Store the photo (background removed when the model can) as the user's avatar.
 
     Returns (relative path, background_removed). A person the model cannot find is an error; a
     model that is down or over quota only means the photo is stored with its background.
     """
-    image = preprocess_image(image_data, filename, max_dimension=AVATAR_MAX_DIMENSION, max_bytes=max_bytes,
-                             max_input_dimension=max_dimension)
+    image = preprocess_image(
+        image_data,
+        filename,
+        max_dimension=AVATAR_MAX_DIMENSION,
+        max_bytes=max_bytes,
+        max_input_dimension=max_dimension,
+    )
     background_removed = True
     try:
         image = background_model.remove_background(image)
@@ -53,10 +69,14 @@ def save_avatar(*, db, storage, background_model, user_id, image_data, filename=
 def get_avatar_paths(*, db, storage, user_id):
     """(avatar path or None, body avatar path or None); AVATAR_NOT_FOUND when neither is stored."""
     user = user_model.get_by_userid(db, user_id)
-    paths = tuple(user[column] if user and user[column] and _exists(storage, user[column]) else None
-                  for column in ("avatar_path", "body_avatar_path"))
+    paths = tuple(
+        user[column] if user and user[column] and _exists(storage, user[column]) else None
+        for column in ("avatar_path", "body_avatar_path")
+    )
     if paths == (None, None):
-        raise NotFoundError("No avatar saved yet; upload one with POST /api/save-avatar", code="AVATAR_NOT_FOUND")
+        raise NotFoundError(
+            "No avatar saved yet; upload one with POST /api/save-avatar", code="AVATAR_NOT_FOUND"
+        )
     return paths
 
 
@@ -68,10 +88,15 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
     measurements = measurements_service.get_or_none(db=db, user_id=user_id) or {}
     guidance = {name: measurements[name] for name in BODY_FIELDS if measurements.get(name)}
     key = hashlib.sha256(photo + json.dumps([guidance, user["gender"]], sort_keys=True).encode()).hexdigest()
-    if user["body_avatar_key"] == key and user["body_avatar_path"] and _exists(storage, user["body_avatar_path"]):
+    if (
+        user["body_avatar_key"] == key
+        and user["body_avatar_path"]
+        and _exists(storage, user["body_avatar_path"])
+    ):
         return storage.read_image(user["body_avatar_path"])
-    body = model.build_body(photo, gender=user["gender"], measurements=guidance, meter=meter,
-                            timeout_seconds=timeout_seconds)
+    body = model.build_body(
+        photo, gender=user["gender"], measurements=guidance, meter=meter, timeout_seconds=timeout_seconds
+    )
     path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
     try:
         with db.transaction():  # as for the avatar: the previous file is read and replaced one save at a time
@@ -87,8 +112,13 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
 
 def remove_background(*, background_model, image_data, filename=None, max_bytes, max_dimension):
     """PNG of the photo with its background removed (nothing is stored)."""
-    image = preprocess_image(image_data, filename, max_dimension=AVATAR_MAX_DIMENSION, max_bytes=max_bytes,
-                             max_input_dimension=max_dimension)
+    image = preprocess_image(
+        image_data,
+        filename,
+        max_dimension=AVATAR_MAX_DIMENSION,
+        max_bytes=max_bytes,
+        max_input_dimension=max_dimension,
+    )
     return background_model.remove_background(image)
 
 

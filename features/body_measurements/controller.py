@@ -1,4 +1,5 @@
 """HTTP endpoints for body measurements (always the caller's own)."""
+
 from flask import Blueprint, g
 
 from features.body_measurements import service
@@ -13,8 +14,10 @@ from shared.schemas import Answer, operation
 bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
 
 TAG = "Body measurements"
-_SAVED = {200: Answer(Measurements, "Measurements updated."),
-          201: Answer(Measurements, "Measurements stored for the first time.")}
+_SAVED = {
+    200: Answer(Measurements, "Measurements updated."),
+    201: Answer(Measurements, "Measurements stored for the first time."),
+}
 _SAVE_ERRORS = {400: ["MISSING_FIELDS", "OUT_OF_RANGE", "VALIDATION_ERROR"]}
 _EXAMPLE = {"height": 168, "weight": 60, "waist_circumference": 72}
 
@@ -22,9 +25,15 @@ _EXAMPLE = {"height": 168, "weight": 60, "waist_circumference": 72}
 @bp.post("")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
-@operation(tag=TAG, operation_id="saveMeasurements", body=MeasurementsInput, answers=_SAVED, errors=_SAVE_ERRORS,
-           example=_EXAMPLE,
-           summary="Create or update the caller's measurements (fields not sent keep their value; null clears one).")
+@operation(
+    tag=TAG,
+    operation_id="saveMeasurements",
+    body=MeasurementsInput,
+    answers=_SAVED,
+    errors=_SAVE_ERRORS,
+    example=_EXAMPLE,
+    summary="Create or update the caller's measurements (fields not sent keep their value; null clears one).",
+)
 def create_or_update_measurements(body):
     measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
     return success_response(measurements, "Measurements saved", 201 if created else 200)
@@ -33,8 +42,15 @@ def create_or_update_measurements(body):
 @bp.put("")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
-@operation(tag=TAG, operation_id="updateMeasurements", body=MeasurementsInput, answers=_SAVED, errors=_SAVE_ERRORS,
-           example=_EXAMPLE, summary="Same as POST (kept for clients that update with PUT).")
+@operation(
+    tag=TAG,
+    operation_id="updateMeasurements",
+    body=MeasurementsInput,
+    answers=_SAVED,
+    errors=_SAVE_ERRORS,
+    example=_EXAMPLE,
+    summary="Same as POST (kept for clients that update with PUT).",
+)
 def update_measurements(body):
     measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
     return success_response(measurements, "Measurements saved", 201 if created else 200)
@@ -42,20 +58,27 @@ def update_measurements(body):
 
 @bp.get("")
 @require_auth
-@operation(tag=TAG, operation_id="getMeasurements", summary="The caller's body measurements.",
-           answers={200: Answer(Measurements, "The measurements (metric).")},
-           errors={404: ["MEASUREMENTS_NOT_FOUND"]})
+@operation(
+    tag=TAG,
+    operation_id="getMeasurements",
+    summary="The caller's body measurements.",
+    answers={200: Answer(Measurements, "The measurements (metric).")},
+    errors={404: ["MEASUREMENTS_NOT_FOUND"]},
+)
 def get_measurements():
     return success_response(service.get(db=get_db(), user_id=g.user_id))
 
 
 @bp.get("/<user_id>")
 @require_auth
-@operation(tag=TAG, operation_id="getMeasurementsByUser",
-           summary="Kept for older clients; answers only for the caller's own user id (404 for any other).",
-           path_parameters={"user_id": ("The caller's user id.", "k3x9q2ab")},
-           answers={200: Answer(Measurements, "The measurements (metric).")},
-           errors={404: ["MEASUREMENTS_NOT_FOUND"]})
+@operation(
+    tag=TAG,
+    operation_id="getMeasurementsByUser",
+    summary="Kept for older clients; answers only for the caller's own user id (404 for any other).",
+    path_parameters={"user_id": ("The caller's user id.", "k3x9q2ab")},
+    answers={200: Answer(Measurements, "The measurements (metric).")},
+    errors={404: ["MEASUREMENTS_NOT_FOUND"]},
+)
 def get_measurements_by_user(user_id):
     """Kept for older clients; only ever answers with the caller's own data."""
     if user_id != g.user_id:

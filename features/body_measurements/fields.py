@@ -35,7 +35,7 @@ CM_PER_INCH = 2.54
 KG_PER_POUND = 0.45359237
 
 
-def to_metric(kind, value, unit):
+def to_metric(kind: str, value: float, unit: str) -> float:
     """Imperial lengths are inches and masses pounds; metric passes through."""
     if unit != "imperial":
         return value

@@ -1,4 +1,5 @@
 """Body-measurement request and answer shapes (the fields and their bounds are fields.py's)."""
+
 from typing import Literal
 
 from pydantic import ConfigDict, create_model
@@ -17,8 +18,10 @@ def _described(name, kind, low, high):
 # Each measurement field's type, also accepted at the top level of a sign-up (features/auth/schemas.py).
 MEASUREMENT_TYPES = {
     "unit": (choice(UNITS, "Units of the values sent; stored values are always metric."), None),
-    **{name: (number(description=_described(name, kind, low, high)), None)
-       for name, (kind, low, high) in MEASUREMENT_FIELDS.items()},
+    **{
+        name: (number(description=_described(name, kind, low, high)), None)
+        for name, (kind, low, high) in MEASUREMENT_FIELDS.items()
+    },
 }
 
 
@@ -31,11 +34,18 @@ class _MeasurementsInput(RequestSchema):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{"height": 168, "weight": 60}]})
 
 
-MeasurementsInput = create_model("MeasurementsInput", __base__=_MeasurementsInput, __doc__=_MeasurementsInput.__doc__,
-                                 **MEASUREMENT_TYPES)
+MeasurementsInput = create_model(
+    "MeasurementsInput", __base__=_MeasurementsInput, __doc__=_MeasurementsInput.__doc__, **MEASUREMENT_TYPES
+)
 
 Measurements = create_model(
-    "Measurements", __base__=ResponseSchema, __doc__="The caller's measurements, metric (null: not given).",
-    id=(int, ...), user_id=(str, ...), unit=(Literal["metric"], ...),
+    "Measurements",
+    __base__=ResponseSchema,
+    __doc__="The caller's measurements, metric (null: not given).",
+    id=(int, ...),
+    user_id=(str, ...),
+    unit=(Literal["metric"], ...),
     **{name: (float | None, ...) for name in MEASUREMENT_FIELDS},
-    created_at=(Timestamp, ...), updated_at=(Timestamp, ...))
+    created_at=(Timestamp, ...),
+    updated_at=(Timestamp, ...),
+)

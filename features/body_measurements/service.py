@@ -1,4 +1,5 @@
 """Body measurements: validation, unit conversion, partial updates."""
+
 from features.body_measurements import model
 from features.body_measurements.fields import MEASUREMENT_FIELDS, to_metric
 from shared.errors import NotFoundError, ValidationError
@@ -25,7 +26,9 @@ def clean_measurements(measurements):
             raise ValidationError(
                 f"{name} must be between {low} and {high} {unit_name}"
                 + (" (after converting from imperial)" if unit == "imperial" else ""),
-                code="OUT_OF_RANGE", details={"field": name, "min": low, "max": high, "unit": unit_name})
+                code="OUT_OF_RANGE",
+                details={"field": name, "min": low, "max": high, "unit": unit_name},
+            )
         cleaned[name] = value
     return cleaned
 
@@ -47,7 +50,10 @@ def save(*, db, user_id, measurements):
     """Create or partially update from a parsed MeasurementsInput; returns (measurements dict, created?)."""
     values = clean_measurements(measurements)
     if not values and model.get_by_user(db, user_id) is None:
-        raise ValidationError("Send at least one measurement field", code="MISSING_FIELDS",
-                              details={"fields": list(MEASUREMENT_FIELDS)})
+        raise ValidationError(
+            "Send at least one measurement field",
+            code="MISSING_FIELDS",
+            details={"fields": list(MEASUREMENT_FIELDS)},
+        )
     row, created = model.upsert(db, user_id, values)
     return model.to_dict(row), created

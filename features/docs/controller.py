@@ -4,6 +4,7 @@ Every file is served by the app itself, Swagger UI's from the flask-swagger-ui p
 work on a machine without internet and never load code from a CDN. Both pages keep a token in the
 browser, so they run no script but their own (a Content-Security-Policy) and no site may frame them.
 """
+
 import base64
 import hashlib
 from pathlib import Path
@@ -25,11 +26,16 @@ _INLINE_SCRIPT = compile_pattern(r"<script>(.*?)</script>", DOTALL)
 def _content_security_policy():
     """Scripts from this server only (the docs page's one inline script by its hash), nothing frames the pages."""
     page = (DOCS_DIR / "swagger.html").read_text(encoding="utf-8")
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()}'"
-                      for m in _INLINE_SCRIPT.finditer(page))
-    return ("default-src 'self'; " f"script-src 'self' {hashes}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data:; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()}'"
+        for m in _INLINE_SCRIPT.finditer(page)
+    )
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 CONTENT_SECURITY_POLICY = _content_security_policy()
@@ -47,7 +53,9 @@ def openapi_document():
     """Built at the first request, once every feature's routes are registered (it only changes with the code
     and the settings)."""
     if "openapi" not in current_app.extensions:
-        current_app.extensions["openapi"] = build_document(app=current_app, settings=current_app.extensions["settings"])
+        current_app.extensions["openapi"] = build_document(
+            app=current_app, settings=current_app.extensions["settings"]
+        )
     return jsonify(current_app.extensions["openapi"])
 
 

@@ -10,8 +10,8 @@ and 415 with a JSON body; 404 NOT_FOUND on paths with parameters; 429 with a rat
 
 openapi.yaml holds the info, tags, shared headers and the component schemas not yet declared as models.
 """
+
 import json
-import re
 from http import HTTPStatus
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from shared.schemas import COMPONENTS, YAML_COMPONENT
+from shared.text_patterns import compile_pattern
 
 SOURCE = Path(__file__).with_name("openapi.yaml")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -28,9 +29,13 @@ ERROR_SCHEMA = "#/components/schemas/Error"
 TOKEN_CODES = ["AUTHENTICATION_REQUIRED", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED"]
 _HEADER = "#/components/headers/"
 _COMPONENT = "#/components/schemas/{model}"
-_RULE_ARGUMENT = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
-_PATH_SCHEMAS = {"int": {"type": "integer"}, "path": {"type": "string"}, "string": {"type": "string"},
-                 None: {"type": "string"}}
+_RULE_ARGUMENT = compile_pattern(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
+_PATH_SCHEMAS = {
+    "int": {"type": "integer"},
+    "path": {"type": "string"},
+    "string": {"type": "string"},
+    None: {"type": "string"},
+}
 
 
 class _Schemas(GenerateJsonSchema):
@@ -87,19 +92,26 @@ def generated_operations(app, components):
 
 
 def _operation(rule, view, spec, components):
-    operation = {"tags": [spec.tag], "operationId": spec.operation_id or _camel_case(view.__name__),
-                 "summary": spec.summary}
+    operation = {
+        "tags": [spec.tag],
+        "operationId": spec.operation_id or _camel_case(view.__name__),
+        "summary": spec.summary,
+    }
     if spec.description:
         operation["description"] = spec.description
     auth = getattr(view, "auth", None)
     if auth:
         operation["security"] = [{"bearerAuth": []}] if auth == "required" else [{}, {"bearerAuth": []}]
-    parameters = [_path_parameter(converter, name, spec) for converter, name in _RULE_ARGUMENT.findall(rule.rule)]
+    parameters = [
+        _path_parameter(converter, name, spec) for converter, name in _RULE_ARGUMENT.findall(rule.rule)
+    ]
     if spec.query is not None:
         parameters += _query_parameters(spec.query)
     if parameters:
         operation["parameters"] = parameters
-    errors = {str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()}
+    errors = {
+        str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()
+    }
     content = {}
     if spec.form is not None:
         content[spec.form_media_type] = {"schema": _schema(spec.form, components)}
@@ -114,7 +126,9 @@ def _operation(rule, view, spec, components):
     for model in (spec.body, spec.query):
         if isinstance(model, type):
             errors["400"] = list(dict.fromkeys([*errors.get("400", []), *_input_codes(model)]))
-    operation["responses"] = {str(status): _answer(answer, components) for status, answer in spec.answers.items()}
+    operation["responses"] = {
+        str(status): _answer(answer, components) for status, answer in spec.answers.items()
+    }
     if errors:
         operation["x-errors"] = errors
     limit_setting = getattr(view, "rate_limit_setting", None)
@@ -149,7 +163,12 @@ def _answer(answer, components):
 
 def _path_parameter(converter, name, spec):
     description, example = spec.path_parameters.get(name, (None, None))
-    parameter = {"name": name, "in": "path", "required": True, "schema": dict(_PATH_SCHEMAS[converter or None])}
+    parameter = {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": dict(_PATH_SCHEMAS[converter or None]),
+    }
     if converter == "int":
         parameter["schema"]["minimum"] = 1
     if description:
@@ -196,11 +215,15 @@ def _schema(annotation, components):
     return schema
 
 
-def _with_yaml_refs(document):
+def _with_yaml_refs(node):
     """Models' markers for components still written in openapi.yaml, as $refs."""
-    text = json.dumps(document)
-    text = re.sub(rf'\{{"{YAML_COMPONENT}": "(\w+)"\}}', r'{"$ref": "#/components/schemas/\1"}', text)
-    return json.loads(text)
+    if isinstance(node, list):
+        return [_with_yaml_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if YAML_COMPONENT in node:
+        return {"$ref": f"#/components/schemas/{node[YAML_COMPONENT]}"}
+    return {key: _with_yaml_refs(value) for key, value in node.items()}
 
 
 def _camel_case(name):
@@ -214,13 +237,17 @@ def _expand_operation(operation, *, has_path_parameters, settings):
             _expand_success(response)
     errors = _common_errors(operation, has_path_parameters)
     for status, codes in operation.pop("x-errors", {}).items():
-        errors[status] = ANY_CODE if ANY_CODE in (codes, errors.get(status)) else _union(codes, errors.get(status, []))
+        errors[status] = (
+            ANY_CODE if ANY_CODE in (codes, errors.get(status)) else _union(codes, errors.get(status, []))
+        )
     limit_setting = operation.pop("x-rate-limit", None)
     if limit_setting:
         errors["429"] = _union(errors.get("429", []), ["RATE_LIMITED"])
-        operation["description"] = (operation.get("description", "") + "\n\nRate limit: "
-                                    f"{getattr(settings, limit_setting)} (setting {limit_setting}); over it the "
-                                    "answer is 429 RATE_LIMITED.").strip()
+        operation["description"] = (
+            operation.get("description", "") + "\n\nRate limit: "
+            f"{getattr(settings, limit_setting)} (setting {limit_setting}); over it the "
+            "answer is 429 RATE_LIMITED."
+        ).strip()
     for status in sorted(errors):
         if status not in operation["responses"]:
             operation["responses"][status] = _error_response(status, errors[status])
@@ -235,7 +262,9 @@ def _common_errors(operation, has_path_parameters):
         errors["404"] = ["NOT_FOUND"]
     body = operation.get("requestBody")
     if has_path_parameters or operation.get("parameters") or body is not None:
-        errors["400"] = ["VALIDATION_ERROR"]  # the database refuses text with NUL characters, whatever the field
+        errors["400"] = [
+            "VALIDATION_ERROR"
+        ]  # the database refuses text with NUL characters, whatever the field
     if body is not None:
         errors["400"].append("BAD_REQUEST")
         errors["413"] = ["PAYLOAD_TOO_LARGE"]
@@ -254,9 +283,15 @@ def _expand_success(response):
     properties = {"success": {"const": True}, "data": response.pop("x-data"), "message": {"type": "string"}}
     if paginated:
         properties["pagination"] = {"$ref": "#/components/schemas/Pagination"}
-    response["content"] = {"application/json": {"schema": {
-        "type": "object", "required": ["success", "data", *(["pagination"] if paginated else [])],
-        "properties": properties}}}
+    response["content"] = {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["success", "data", *(["pagination"] if paginated else [])],
+                "properties": properties,
+            }
+        }
+    }
 
 
 def _error_response(status, codes):
@@ -265,12 +300,22 @@ def _error_response(status, codes):
     if status in ("429", "503", "507"):
         headers["Retry-After"] = {"$ref": _HEADER + "Retry-After"}
     if codes == ANY_CODE:
-        return {"description": f"{phrase}: error.code says why.", "headers": headers,
-                "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA}}}}
-    schema = {"allOf": [{"$ref": ERROR_SCHEMA},
-                        {"properties": {"error": {"properties": {"code": {"enum": codes}}}}}]}
-    return {"description": f"{phrase}: {', '.join(codes)}", "headers": headers,
-            "content": {"application/json": {"schema": schema}}}
+        return {
+            "description": f"{phrase}: error.code says why.",
+            "headers": headers,
+            "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA}}},
+        }
+    schema = {
+        "allOf": [
+            {"$ref": ERROR_SCHEMA},
+            {"properties": {"error": {"properties": {"code": {"enum": codes}}}}},
+        ]
+    }
+    return {
+        "description": f"{phrase}: {', '.join(codes)}",
+        "headers": headers,
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def _union(first, second):

@@ -19,6 +19,7 @@ body-bigger-than-target costing more than smaller (a garment that is too small c
 less so for stretch fabrics), plus a penalty for too_tight/too_loose verdicts; zones are weighted
 by importance for the garment group (bust/chest for tops, waist and hips for bottoms...).
 """
+
 import math
 from dataclasses import dataclass
 
@@ -26,22 +27,45 @@ from shared.garment_catalog import PLATFORM_CATEGORY
 
 LENGTH_TOLERANCE_PERCENT = (2.0, 4.0)  # (too short, too long): hems can be shortened, not lengthened
 
-LENGTH_ZONES = frozenset({"height", "arm_length", "inner_leg_length", "waist_to_crotch_front_length",
-                          "waist_to_crotch_back_length", "shoulder_width"})
+LENGTH_ZONES = frozenset(
+    {
+        "height",
+        "arm_length",
+        "inner_leg_length",
+        "waist_to_crotch_front_length",
+        "waist_to_crotch_back_length",
+        "shoulder_width",
+    }
+)
 FOOT_ZONES = frozenset({"foot_length", "foot_width"})
-LEGACY_FIELDS = {"chest": "breast_circumference", "waist": "waist_circumference", "hips": "hip_circumference",
-                 "inseam": "inner_leg_length"}
+LEGACY_FIELDS = {
+    "chest": "breast_circumference",
+    "waist": "waist_circumference",
+    "hips": "hip_circumference",
+    "inseam": "inner_leg_length",
+}
 
 ELASTIC_FIBRES = ("elastane", "elastan", "elasthan", "spandex", "lycra", "élasthanne")
 STRETCH_TOLERANCE_PER_ELASTIC_PERCENT = 1.5  # 2 % elastane lets a girth take ~3 % more body comfortably
 MAX_ELASTIC_PERCENT = 10.0
 
 ZONE_WEIGHTS = {
-    "tops": {"breast_circumference": 1.0, "waist_circumference": 0.5, "neck_circumference": 0.5,
-             "shoulder_circumference": 0.5, "hip_circumference": 0.3},
+    "tops": {
+        "breast_circumference": 1.0,
+        "waist_circumference": 0.5,
+        "neck_circumference": 0.5,
+        "shoulder_circumference": 0.5,
+        "hip_circumference": 0.3,
+    },
     "dresses": {"breast_circumference": 1.0, "waist_circumference": 0.8, "hip_circumference": 0.8},
-    "bottoms": {"waist_circumference": 1.0, "hip_circumference": 1.0, "upper_hip_circumference": 0.6,
-                "wide_hip_circumference": 0.6, "upper_thigh_circumference": 0.4, "inner_leg_length": 0.3},
+    "bottoms": {
+        "waist_circumference": 1.0,
+        "hip_circumference": 1.0,
+        "upper_hip_circumference": 0.6,
+        "wide_hip_circumference": 0.6,
+        "upper_thigh_circumference": 0.4,
+        "inner_leg_length": 0.3,
+    },
     "shoes": {"foot_length": 1.0, "foot_width": 0.3},
 }
 OTHER_ZONE_WEIGHT = 0.2
@@ -68,23 +92,38 @@ LENGTH_VERDICTS = {-2: "too_long", -1: "long", 0: "regular", 1: "short", 2: "too
 # reproduce typical adult values in anthropometric surveys (NHANES, ANSUR II); one person can be
 # 5-8 cm off, about one size, which is why estimates lower the confidence.
 ESTIMATE_COEFFICIENTS = {
-    "women": {"breast_circumference": (49.0, 1.85, 0.15), "waist_circumference": (20.0, 2.4, 0.1),
-              "hip_circumference": (56.0, 1.9, 0.2)},
-    "men": {"breast_circumference": (49.0, 2.0, 0.15), "waist_circumference": (24.0, 2.64, 0.1),
-            "hip_circumference": (62.0, 1.45, 0.2)},
+    "women": {
+        "breast_circumference": (49.0, 1.85, 0.15),
+        "waist_circumference": (20.0, 2.4, 0.1),
+        "hip_circumference": (56.0, 1.9, 0.2),
+    },
+    "men": {
+        "breast_circumference": (49.0, 2.0, 0.15),
+        "waist_circumference": (24.0, 2.64, 0.1),
+        "hip_circumference": (62.0, 1.45, 0.2),
+    },
 }
 REFERENCE_HEIGHT_CM = {"women": 165.0, "men": 178.0}
 FOOT_LENGTH_PER_HEIGHT = {"women": 0.149, "men": 0.152}
 
-ZONE_NAMES = {"breast_circumference": "bust/chest", "under_breast_circumference": "underbust",
-              "waist_circumference": "waist", "hip_circumference": "hips", "upper_hip_circumference": "upper hips",
-              "wide_hip_circumference": "widest hips", "upper_thigh_circumference": "thighs",
-              "inner_leg_length": "inside leg", "foot_length": "foot length", "foot_width": "foot width"}
+ZONE_NAMES = {
+    "breast_circumference": "bust/chest",
+    "under_breast_circumference": "underbust",
+    "waist_circumference": "waist",
+    "hip_circumference": "hips",
+    "upper_hip_circumference": "upper hips",
+    "wide_hip_circumference": "widest hips",
+    "upper_thigh_circumference": "thighs",
+    "inner_leg_length": "inside leg",
+    "foot_length": "foot length",
+    "foot_width": "foot width",
+}
 
 
 @dataclass(frozen=True)
 class Garment:
     """What the fit depends on besides the chart: the platform category (a sized one) and the elastic-fibre share."""
+
     platform_category: str
     stretch_percent: float = 0.0
 
@@ -100,14 +139,18 @@ class Garment:
 @dataclass(frozen=True)
 class Body:
     """Body measurements in cm by zone; `estimated` names the zones whose value is an estimate."""
+
     values: dict
     estimated: frozenset = frozenset()
 
 
 def stretch_percent(fabric):
     """Share of elastic fibre in a fabric composition [{"name", "percentage"}], in percent."""
-    total = sum(float(part.get("percentage") or 0) for part in fabric or ()
-                if any(fibre in str(part.get("name") or "").lower() for fibre in ELASTIC_FIBRES))
+    total = sum(
+        float(part.get("percentage") or 0)
+        for part in fabric or ()
+        if any(fibre in str(part.get("name") or "").lower() for fibre in ELASTIC_FIBRES)
+    )
     return min(total, 100.0)
 
 
@@ -165,8 +208,11 @@ def chart_zones(sizes):
 
 def check_size(*, size, body, garment):
     """Per-zone fit of one size (zones the body has no value for are left out) and the overall verdict."""
-    zones = [_zone_fit(zone, body, rng, garment) for zone, rng in size["measurements"].items()
-             if zone in body.values]
+    zones = [
+        _zone_fit(zone, body, rng, garment)
+        for zone, rng in size["measurements"].items()
+        if zone in body.values
+    ]
     return {
         "size": size["label"],
         "zones": [_public_zone(zone) for zone in zones],
@@ -178,7 +224,9 @@ def recommend(*, sizes, body, garment, fit_preference="regular"):
     """Rank the sizes (ascending chart order) for a body that has at least one of their zones; say how sure."""
     zones = [zone for zone in chart_zones(sizes) if zone in body.values]
     weights = _zone_weights(zones, body, garment.group)
-    fits = [{zone: _zone_fit(zone, body, size["measurements"][zone], garment) for zone in zones} for size in sizes]
+    fits = [
+        {zone: _zone_fit(zone, body, size["measurements"][zone], garment) for zone in zones} for size in sizes
+    ]
     costs = [{zone: _zone_cost(fit[zone], garment, fit_preference) for zone in zones} for fit in fits]
     totals = [_weighted_mean(cost, weights) for cost in costs]
     ranking = sorted(range(len(sizes)), key=lambda index: (totals[index], index))
@@ -193,10 +241,20 @@ def recommend(*, sizes, body, garment, fit_preference="regular"):
         "recommended_size": sizes[best]["label"],
         "score": _score(totals[best]),
         "overall_verdict": overall[best],
-        "confidence": _confidence(totals=totals, ranking=ranking, costs=costs, weights=weights, body=body,
-                                  sizes=sizes, garment=garment, outside=outside),
-        "alternatives": [{"size": sizes[index]["label"], "score": _score(totals[index]),
-                          "overall_verdict": overall[index]} for index in ranking[1:]],
+        "confidence": _confidence(
+            totals=totals,
+            ranking=ranking,
+            costs=costs,
+            weights=weights,
+            body=body,
+            sizes=sizes,
+            garment=garment,
+            outside=outside,
+        ),
+        "alternatives": [
+            {"size": sizes[index]["label"], "score": _score(totals[index]), "overall_verdict": overall[index]}
+            for index in ranking[1:]
+        ],
         "between_sizes": between is not None,
         "between": [sizes[index]["label"] for index in between] if between else None,
         "deciding_zones": deciding,
@@ -217,14 +275,26 @@ def _zone_fit(zone, body, range_cm, garment):
         level = -1 if -difference <= loose_room else -2
     else:
         level = 0
-    return {"zone": zone, "body_cm": value, "range_cm": [low, high], "difference_cm": round(float(difference), 1),
-            "level": level, "estimated": zone in body.estimated}
+    return {
+        "zone": zone,
+        "body_cm": value,
+        "range_cm": [low, high],
+        "difference_cm": round(float(difference), 1),
+        "level": level,
+        "estimated": zone in body.estimated,
+    }
 
 
 def _public_zone(fit):
     names = LENGTH_VERDICTS if fit["zone"] in LENGTH_ZONES else FIT_VERDICTS
-    return {"zone": fit["zone"], "body_cm": fit["body_cm"], "range_cm": fit["range_cm"],
-            "difference_cm": fit["difference_cm"], "verdict": names[fit["level"]], "estimated": fit["estimated"]}
+    return {
+        "zone": fit["zone"],
+        "body_cm": fit["body_cm"],
+        "range_cm": fit["range_cm"],
+        "difference_cm": fit["difference_cm"],
+        "verdict": names[fit["level"]],
+        "estimated": fit["estimated"],
+    }
 
 
 def _tolerances_cm(zone, value, garment):
@@ -233,7 +303,9 @@ def _tolerances_cm(zone, value, garment):
     else:
         tight_percent, loose_percent = garment.tolerance_percent
         if zone not in FOOT_ZONES:
-            tight_percent += STRETCH_TOLERANCE_PER_ELASTIC_PERCENT * min(garment.stretch_percent, MAX_ELASTIC_PERCENT)
+            tight_percent += STRETCH_TOLERANCE_PER_ELASTIC_PERCENT * min(
+                garment.stretch_percent, MAX_ELASTIC_PERCENT
+            )
     return value * tight_percent / 100, value * loose_percent / 100
 
 
@@ -261,8 +333,11 @@ def _base_weight(zone, group):
 
 def _zone_weights(zones, body, group):
     mixed = any(zone not in body.estimated for zone in zones)
-    return {zone: _base_weight(zone, group) * (ESTIMATED_ZONE_WEIGHT_FACTOR if mixed and zone in body.estimated
-                                               else 1.0) for zone in zones}
+    return {
+        zone: _base_weight(zone, group)
+        * (ESTIMATED_ZONE_WEIGHT_FACTOR if mixed and zone in body.estimated else 1.0)
+        for zone in zones
+    }
 
 
 def _zone_cost(fit, garment, fit_preference):
@@ -271,7 +346,9 @@ def _zone_cost(fit, garment, fit_preference):
     is_length = fit["zone"] in LENGTH_ZONES
     shift = 0.0 if is_length else PREFERENCE_SHIFT[fit_preference]
     distance = (fit["body_cm"] - ((low + high) / 2 + shift * width)) / width
-    elastic = 0.0 if is_length or fit["zone"] in FOOT_ZONES else min(garment.stretch_percent, MAX_ELASTIC_PERCENT)
+    elastic = (
+        0.0 if is_length or fit["zone"] in FOOT_ZONES else min(garment.stretch_percent, MAX_ELASTIC_PERCENT)
+    )
     tight_cost = max(TIGHT_SIDE_COST_MIN, TIGHT_SIDE_COST - TIGHT_SIDE_COST_PER_ELASTIC_PERCENT * elastic)
     cost = distance * tight_cost if distance > 0 else -distance
     return cost + VERDICT_PENALTY.get(fit["level"], 0.0)
@@ -286,7 +363,11 @@ def _score(cost):
 
 
 def _between_sizes(best, runner_up, totals):
-    if runner_up is None or abs(best - runner_up) != 1 or totals[runner_up] - totals[best] >= BETWEEN_SIZES_MARGIN:
+    if (
+        runner_up is None
+        or abs(best - runner_up) != 1
+        or totals[runner_up] - totals[best] >= BETWEEN_SIZES_MARGIN
+    ):
         return None
     return tuple(sorted((best, runner_up)))
 
@@ -307,13 +388,18 @@ def _deciding_zones(costs, weights, best, runner_up):
     if runner_up is None:
         influence = dict(weights)
     else:
-        influence = {zone: weight * abs(costs[runner_up][zone] - costs[best][zone]) for zone, weight in weights.items()}
+        influence = {
+            zone: weight * abs(costs[runner_up][zone] - costs[best][zone]) for zone, weight in weights.items()
+        }
     strongest = max(influence.values())
     if strongest == 0:
         influence = dict(weights)
         strongest = max(influence.values())
-    return [zone for zone in sorted(influence, key=lambda zone: -influence[zone])
-            if influence[zone] >= 0.25 * strongest]
+    return [
+        zone
+        for zone in sorted(influence, key=lambda zone: -influence[zone])
+        if influence[zone] >= 0.25 * strongest
+    ]
 
 
 def _confidence(*, totals, ranking, costs, weights, body, sizes, garment, outside):
@@ -329,9 +415,15 @@ def _confidence(*, totals, ranking, costs, weights, body, sizes, garment, outsid
     chart_weight = sum(_base_weight(zone, garment.group) for zone in chart_zones(sizes))
     coverage = sum(_base_weight(zone, garment.group) for zone in zones) / chart_weight
     estimated_share = sum(weights[zone] for zone in zones if zone in body.estimated) / total_weight
-    confidence = (MAX_CONFIDENCE * fit_quality * (0.6 + 0.4 * decisiveness) * (0.5 + 0.5 * agreement) * coverage
-                  * (1 - ESTIMATE_CONFIDENCE_PENALTY * estimated_share)
-                  * (OUTSIDE_CHART_CONFIDENCE_FACTOR if outside else 1.0))
+    confidence = (
+        MAX_CONFIDENCE
+        * fit_quality
+        * (0.6 + 0.4 * decisiveness)
+        * (0.5 + 0.5 * agreement)
+        * coverage
+        * (1 - ESTIMATE_CONFIDENCE_PENALTY * estimated_share)
+        * (OUTSIDE_CHART_CONFIDENCE_FACTOR if outside else 1.0)
+    )
     return round(confidence, 2)
 
 
@@ -345,8 +437,10 @@ def _explanation(sizes, best, between, deciding, outside, estimated):
         sentence += f", but your {_zone_name(where['zone'])} is beyond the {edge} size in this chart"
     elif between:
         other = between[1] if between[0] == best else between[0]
-        sentence += (f"; you are between {sizes[between[0]]['label']} and {sizes[between[1]]['label']}, "
-                     f"and {sizes[other]['label']} would fit {'looser' if other > best else 'tighter'}")
+        sentence += (
+            f"; you are between {sizes[between[0]]['label']} and {sizes[between[1]]['label']}, "
+            f"and {sizes[other]['label']} would fit {'looser' if other > best else 'tighter'}"
+        )
     if estimated:
         sentence += " (using estimated measurements; add your own for a surer answer)"
     return sentence + "."

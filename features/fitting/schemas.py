@@ -1,5 +1,6 @@
 """Fit-check and size-recommendation request shapes. Each field is checked by the service: which garment,
 chart and body to use depends on the fields together and on stored data (see service.py)."""
+
 from features.garments.schemas import CATEGORY_NAME
 from shared.schemas import RequestSchema, unchecked, yaml_component
 

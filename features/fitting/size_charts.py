@@ -7,6 +7,7 @@ and stands for the range halfway to the neighbouring sizes' values. The data fil
 each ({"gender", "system", "groups": {garment group: [zones]}, "unit", "sizes"}); a chart for one
 garment group keeps only that group's zones.
 """
+
 import json
 import math
 from functools import lru_cache
@@ -22,8 +23,11 @@ MAX_SIZES = 60
 MAX_LABEL_LENGTH = 40
 SYSTEM_ORDER = ("letter", "eu")  # without other clues, letter sizes are the default
 SYSTEM_NAMES = {"letter": "letter sizes", "eu": "EU sizes"}
-CHART_ZONES = {name: (low, high) for name, (kind, low, high) in measurements_service.MEASUREMENT_FIELDS.items()
-               if kind == "length" and name not in LEGACY_FIELDS}
+CHART_ZONES = {
+    name: (low, high)
+    for name, (kind, low, high) in measurements_service.MEASUREMENT_FIELDS.items()
+    if kind == "length" and name not in LEGACY_FIELDS
+}
 _LABEL_SEPARATORS = compile_pattern(r"[\s/()\[\],:;|-]+")
 _REPEATED_X = compile_pattern(r"(X{2,})([SL])")
 _SPACES = compile_pattern(r"\s+")
@@ -54,8 +58,11 @@ def parse_chart(raw):
 def library_charts(*, group, gender, brand=None):
     """Brand charts (when brand is given) or built-in charts for a garment group and gender, preferred first."""
     key = brand_key(brand) if brand else None
-    charts = [chart for chart in _library()
-              if chart["group"] == group and chart["gender"] == gender and chart["brand_key"] == key]
+    charts = [
+        chart
+        for chart in _library()
+        if chart["group"] == group and chart["gender"] == gender and chart["brand_key"] == key
+    ]
     return sorted(charts, key=lambda chart: SYSTEM_ORDER.index(chart["system"]))
 
 
@@ -104,8 +111,12 @@ def _parse_size(size, index, cm_per_unit):
     label = size.get("label")
     if isinstance(label, int) and not isinstance(label, bool):
         label = str(label)
-    if not isinstance(label, str) or not label.strip() or len(label.strip()) > MAX_LABEL_LENGTH \
-            or any(ord(ch) < 32 for ch in label):
+    if (
+        not isinstance(label, str)
+        or not label.strip()
+        or len(label.strip()) > MAX_LABEL_LENGTH
+        or any(ord(ch) < 32 for ch in label)
+    ):
         raise InvalidSizeChart(f"{where}.label must be a size name of 1 to {MAX_LABEL_LENGTH} characters")
     label = label.strip()
     measurements = size.get("measurements")
@@ -115,8 +126,10 @@ def _parse_size(size, index, cm_per_unit):
     for name, value in measurements.items():
         zone = LEGACY_FIELDS.get(name, name)
         if zone not in CHART_ZONES:
-            raise InvalidSizeChart(f"size '{label}' has an unknown measurement '{name}'; "
-                                   f"use the body-measurement names: {', '.join(CHART_ZONES)}")
+            raise InvalidSizeChart(
+                f"size '{label}' has an unknown measurement '{name}'; "
+                f"use the body-measurement names: {', '.join(CHART_ZONES)}"
+            )
         if zone in ranges:
             raise InvalidSizeChart(f"size '{label}' gives {zone} twice")
         ranges[zone] = _parse_range(value, label, zone, cm_per_unit)
@@ -132,8 +145,10 @@ def _parse_range(value, label, zone, cm_per_unit):
         raise InvalidSizeChart(f"size '{label}' {zone} range [{bounds[0]}, {bounds[-1]}] has min above max")
     plausible_low, plausible_high = CHART_ZONES[zone]
     if low < plausible_low or high > plausible_high:
-        raise InvalidSizeChart(f"size '{label}' {zone} {low}-{high} cm is outside the plausible "
-                               f"{plausible_low}-{plausible_high} cm for a body (wrong unit?)")
+        raise InvalidSizeChart(
+            f"size '{label}' {zone} {low}-{high} cm is outside the plausible "
+            f"{plausible_low}-{plausible_high} cm for a body (wrong unit?)"
+        )
     return [low, high]
 
 
@@ -158,14 +173,18 @@ def _check_consistent(sizes):
     zones = set(sizes[0]["measurements"])
     for size in sizes[1:]:
         if set(size["measurements"]) != zones:
-            raise InvalidSizeChart(f"every size must give the same measurements; '{size['label']}' gives "
-                                   f"{', '.join(size['measurements'])} but '{sizes[0]['label']}' gives "
-                                   f"{', '.join(sizes[0]['measurements'])}")
+            raise InvalidSizeChart(
+                f"every size must give the same measurements; '{size['label']}' gives "
+                f"{', '.join(size['measurements'])} but '{sizes[0]['label']}' gives "
+                f"{', '.join(sizes[0]['measurements'])}"
+            )
     for smaller, larger in zip(sizes, sizes[1:]):
         for zone in zones:
             if sum(larger["measurements"][zone]) < sum(smaller["measurements"][zone]):
-                raise InvalidSizeChart(f"sizes must be in ascending order: '{larger['label']}' comes after "
-                                       f"'{smaller['label']}' but is smaller in {zone}")
+                raise InvalidSizeChart(
+                    f"sizes must be in ascending order: '{larger['label']}' comes after "
+                    f"'{smaller['label']}' but is smaller in {zone}"
+                )
 
 
 def _widen_single_values(sizes):
@@ -187,7 +206,9 @@ def _widen_single_values(sizes):
 def _library():
     """Every chart in charts/builtin and charts/brands, validated once."""
     charts = []
-    for path in sorted((CHARTS_DIR / "builtin").glob("*.json")) + sorted((CHARTS_DIR / "brands").glob("*.json")):
+    for path in sorted((CHARTS_DIR / "builtin").glob("*.json")) + sorted(
+        (CHARTS_DIR / "brands").glob("*.json")
+    ):
         charts += _charts_in_file(path)
     return tuple(charts)
 
@@ -217,17 +238,24 @@ def _charts_in_file(path):
         except InvalidSizeChart as exc:
             raise InvalidSizeChart(f"{path.name}: {exc}") from None
         for group, zones in entry["groups"].items():
-            charts.append({
-                "id": f"{owner}:{entry['gender']}:{group}:{entry['system']}",
-                "name": f"{data['name']} {entry['gender']}'s {group}, {SYSTEM_NAMES[entry['system']]}",
-                "source": "brand" if brand else "builtin",
-                "note": data["source"],
-                "approximation": data.get("approximation", False),
-                "brand_key": brand_key(brand) if brand else None,
-                "gender": entry["gender"],
-                "group": group,
-                "system": entry["system"],
-                "sizes": [{"label": size["label"], "measurements": {zone: size["measurements"][zone] for zone in zones}}
-                          for size in parsed["sizes"]],
-            })
+            charts.append(
+                {
+                    "id": f"{owner}:{entry['gender']}:{group}:{entry['system']}",
+                    "name": f"{data['name']} {entry['gender']}'s {group}, {SYSTEM_NAMES[entry['system']]}",
+                    "source": "brand" if brand else "builtin",
+                    "note": data["source"],
+                    "approximation": data.get("approximation", False),
+                    "brand_key": brand_key(brand) if brand else None,
+                    "gender": entry["gender"],
+                    "group": group,
+                    "system": entry["system"],
+                    "sizes": [
+                        {
+                            "label": size["label"],
+                            "measurements": {zone: size["measurements"][zone] for zone in zones},
+                        }
+                        for size in parsed["sizes"]
+                    ],
+                }
+            )
     return charts

@@ -7,6 +7,7 @@ matched (descriptions mention other garments: "wear it with jeans"). Within one 
 decides, which sits last in English, German and Dutch ("shirt dress", "Hoodiejacke") and first in
 French, Spanish, Italian and Portuguese ("robe chemise", "vestido camisero").
 """
+
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,12 +44,21 @@ _KEYWORDS = _keyword_table()
 _BY_LENGTH = sorted(_KEYWORDS, key=len, reverse=True)
 _PATTERN = compile_pattern(r"(?<![a-z0-9])(" + "|".join(escape(k) for k in _BY_LENGTH) + r")(?![a-z0-9])")
 # The tail of a compound word ("umstandskleid", "hoodiejacke", "raincoat"), for words long enough to be safe.
-_TAIL_PATTERN = compile_pattern(r"(?<=[a-z])(" + "|".join(escape(k) for k in _BY_LENGTH if len(k) >= 4 and " " not in k)
-                                + r")(?![a-z0-9])")
+_TAIL_PATTERN = compile_pattern(
+    r"(?<=[a-z])("
+    + "|".join(escape(k) for k in _BY_LENGTH if len(k) >= 4 and " " not in k)
+    + r")(?![a-z0-9])"
+)
 
 
-def categorize(*, title: str | None = None, description: str | None = None, breadcrumbs: list[Any] | None = None,
-               product_type: str | None = None, url: str | None = None) -> dict[str, Any]:
+def categorize(
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    breadcrumbs: list[Any] | None = None,
+    product_type: str | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
     """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}
     from a product's texts.
 
@@ -56,7 +66,9 @@ def categorize(*, title: str | None = None, description: str | None = None, brea
     platform category it is filed under ("dresses"), None for kinds without one (jumpsuits, underwear,
     swimwear); `matched` lists the words that decided, with the text they came from and the kind they name.
     """
-    matched = [match for source, text in _signals(title, product_type, url) if (match := _head_match(source, text))]
+    matched = [
+        match for source, text in _signals(title, product_type, url) if (match := _head_match(source, text))
+    ]
     matched += _breadcrumb_matches(breadcrumbs, title)
     if not matched and description:
         match = _head_match("description", description)
@@ -72,8 +84,10 @@ def categorize(*, title: str | None = None, description: str | None = None, brea
     return {
         **product_category_fields(best),
         "confidence": confidence,
-        "matched": [{"source": match["source"], "keyword": match["keyword"], "category": match["kind"]}
-                    for match in matched],
+        "matched": [
+            {"source": match["source"], "keyword": match["keyword"], "category": match["kind"]}
+            for match in matched
+        ],
     }
 
 
@@ -105,8 +119,11 @@ def _head_match(source: str, text: str) -> Match | None:
     (which name the garment before what goes with it), else the last one before any "with …"."""
     folded = fold_text(text)
     found = [(m.start(), m.group(1)) for m in _PATTERN.finditer(folded)]
-    found += [(m.start(), m.group(1)) for m in _TAIL_PATTERN.finditer(folded)
-              if not any(start <= m.start() < start + len(word) for start, word in found)]
+    found += [
+        (m.start(), m.group(1))
+        for m in _TAIL_PATTERN.finditer(folded)
+        if not any(start <= m.start() < start + len(word) for start, word in found)
+    ]
     if not found:
         return None
     found.sort()

@@ -1,9 +1,16 @@
 """HTTP endpoints for product pages: scrape, categorize, extract-images."""
+
 from flask import Blueprint, current_app
 
 from features.garments import service
-from features.garments.schemas import (PAGE_READ_ERRORS, CategorizeRequest, ProductImages, ProductPage, Scraped,
-                                       ScrapeRequest)
+from features.garments.schemas import (
+    PAGE_READ_ERRORS,
+    CategorizeRequest,
+    ProductImages,
+    ProductPage,
+    Scraped,
+    ScrapeRequest,
+)
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
@@ -24,21 +31,28 @@ MAX_BREADCRUMB_LENGTH = 200
 def init_app(app):
     """Image categorisation on the app's Gemini client, only when a key is configured."""
     app.extensions["garment_image_classifier"] = service.image_classifier(
-        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini)
+        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini
+    )
 
 
 @bp.post("/scrape")
 @limit("RATELIMIT_SCRAPE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
-@operation(tag=TAG, operation_id="scrapeProduct", body=ScrapeRequest,
-           summary="Read a product page (fetched by the server, or the `html` you send) into a normalised garment.",
-           description="Pages the server fetched are cached for GARMENT_CACHE_TTL_HOURS (`refresh` skips the cache).",
-           answers={200: Answer(Scraped, "The product.")}, errors=PAGE_READ_ERRORS)
+@operation(
+    tag=TAG,
+    operation_id="scrapeProduct",
+    body=ScrapeRequest,
+    summary="Read a product page (fetched by the server, or the `html` you send) into a normalised garment.",
+    description="Pages the server fetched are cached for GARMENT_CACHE_TTL_HOURS (`refresh` skips the cache).",
+    answers={200: Answer(Scraped, "The product.")},
+    errors=PAGE_READ_ERRORS,
+)
 def scrape_product(body):
     _check_html(body.html)
-    product, cached = service.load_product(db=get_db(), settings=_settings(), url=body.url, html=body.html,
-                                           use_cache=not body.refresh)
+    product, cached = service.load_product(
+        db=get_db(), settings=_settings(), url=body.url, html=body.html, use_cache=not body.refresh
+    )
     return success_response({"product": product, "cached": cached})
 
 
@@ -46,25 +60,45 @@ def scrape_product(body):
 @limit("RATELIMIT_CATEGORIZE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_image_body_size")
-@operation(tag=TAG, operation_id="categorizeGarment", body=CategorizeRequest,
-           summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
-           answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
-           errors={400: ["MISSING_FIELDS", "VALIDATION_ERROR", "INVALID_URL", "URL_NOT_ALLOWED", "INVALID_BASE64",
-                         "INVALID_IMAGE", "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"],
-                   413: ["FILE_TOO_LARGE", "IMAGE_TOO_LARGE"], 422: ["IMAGE_DOWNLOAD_FAILED"],
-                   429: ["RATE_LIMITED", "TOO_MANY_CONCURRENT_REQUESTS"],
-                   502: ["UPSTREAM_UNAVAILABLE", "UPSTREAM_REJECTED", "BAD_UPSTREAM_RESPONSE", *PAGE_READ_ERRORS[502]],
-                   503: ["AI_UNAVAILABLE"], 504: ["UPSTREAM_TIMEOUT", "TIMEOUT"]})
+@operation(
+    tag=TAG,
+    operation_id="categorizeGarment",
+    body=CategorizeRequest,
+    summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
+    answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
+    errors={
+        400: [
+            "MISSING_FIELDS",
+            "VALIDATION_ERROR",
+            "INVALID_URL",
+            "URL_NOT_ALLOWED",
+            "INVALID_BASE64",
+            "INVALID_IMAGE",
+            "UNSUPPORTED_IMAGE",
+            "IMAGE_TOO_LARGE",
+        ],
+        413: ["FILE_TOO_LARGE", "IMAGE_TOO_LARGE"],
+        422: ["IMAGE_DOWNLOAD_FAILED"],
+        429: ["RATE_LIMITED", "TOO_MANY_CONCURRENT_REQUESTS"],
+        502: ["UPSTREAM_UNAVAILABLE", "UPSTREAM_REJECTED", "BAD_UPSTREAM_RESPONSE", *PAGE_READ_ERRORS[502]],
+        503: ["AI_UNAVAILABLE"],
+        504: ["UPSTREAM_TIMEOUT", "TIMEOUT"],
+    },
+)
 def categorize_garment(body):
     given = body.given()
     texts = {name: _optional_text(given, name, max_length) for name, max_length in TEXT_LIMITS.items()}
     texts["breadcrumbs"] = _breadcrumbs(body.breadcrumbs)
     image = _image(given)
     if not any(texts.values()) and image is None:
-        raise ValidationError("Send at least one of title, description, breadcrumbs, product_type or image",
-                              code="MISSING_FIELDS", details={"fields": [*TEXT_LIMITS, "breadcrumbs", "image"]})
-    result = service.categorize_request(classifier=current_app.extensions.get("garment_image_classifier"),
-                                        texts=texts, image=image)
+        raise ValidationError(
+            "Send at least one of title, description, breadcrumbs, product_type or image",
+            code="MISSING_FIELDS",
+            details={"fields": [*TEXT_LIMITS, "breadcrumbs", "image"]},
+        )
+    result = service.categorize_request(
+        classifier=current_app.extensions.get("garment_image_classifier"), texts=texts, image=image
+    )
     return success_response(result)
 
 
@@ -73,12 +107,19 @@ def categorize_garment(body):
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 @optional_auth
-@operation(tag=TAG, operation_id="extractImages", body=ProductPage,
-           summary="Only the product images of a page, with a `reason` when there are none.",
-           answers={200: Answer(ProductImages, "The images.")}, errors=PAGE_READ_ERRORS)
+@operation(
+    tag=TAG,
+    operation_id="extractImages",
+    body=ProductPage,
+    summary="Only the product images of a page, with a `reason` when there are none.",
+    answers={200: Answer(ProductImages, "The images.")},
+    errors=PAGE_READ_ERRORS,
+)
 def extract_images(body):
     _check_html(body.html)
-    return success_response(service.extract_images(db=get_db(), settings=_settings(), url=body.url, html=body.html))
+    return success_response(
+        service.extract_images(db=get_db(), settings=_settings(), url=body.url, html=body.html)
+    )
 
 
 def _settings():
@@ -95,8 +136,10 @@ def _optional_text(body, name, max_length):
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str) or len(value) > max_length:
-        raise ValidationError(f"{name} must be a string of at most {max_length} characters",
-                              details={"field": name, "max_length": max_length})
+        raise ValidationError(
+            f"{name} must be a string of at most {max_length} characters",
+            details={"field": name, "max_length": max_length},
+        )
     return value.strip()
 
 
@@ -106,12 +149,20 @@ def _breadcrumbs(value):
         return None
     if isinstance(value, str) and len(value) <= MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH:
         value = [part for part in value.replace("/", ">").replace("|", ">").split(">")]
-    if not isinstance(value, list) or len(value) > MAX_BREADCRUMBS or \
-            not all(isinstance(item, str) and len(item) <= MAX_BREADCRUMB_LENGTH for item in value):
-        raise ValidationError(f"breadcrumbs must be a list of at most {MAX_BREADCRUMBS} names of at most "
-                              f"{MAX_BREADCRUMB_LENGTH} characters, or a string like 'Women > Dresses'",
-                              details={"field": "breadcrumbs", "max_items": MAX_BREADCRUMBS,
-                                       "max_length": MAX_BREADCRUMB_LENGTH})
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_BREADCRUMBS
+        or not all(isinstance(item, str) and len(item) <= MAX_BREADCRUMB_LENGTH for item in value)
+    ):
+        raise ValidationError(
+            f"breadcrumbs must be a list of at most {MAX_BREADCRUMBS} names of at most "
+            f"{MAX_BREADCRUMB_LENGTH} characters, or a string like 'Women > Dresses'",
+            details={
+                "field": "breadcrumbs",
+                "max_items": MAX_BREADCRUMBS,
+                "max_length": MAX_BREADCRUMB_LENGTH,
+            },
+        )
     return [item.strip() for item in value if item.strip()] or None
 
 
@@ -121,10 +172,13 @@ def _image(body):
         image = decode_base64_image(body["image"], "image", max_bytes=_settings().MAX_UPLOAD_SIZE)
     elif body.get("image_url") not in (None, ""):
         if not isinstance(body["image_url"], str):
-            raise ValidationError("image_url must be a string", code="INVALID_URL", details={"field": "image_url"})
+            raise ValidationError(
+                "image_url must be a string", code="INVALID_URL", details={"field": "image_url"}
+            )
         # capped at the upload size while downloading: a larger image is refused before it is read in full
-        image = service.fetch_image(settings=_settings(), url=body["image_url"].strip(),
-                                    max_bytes=_settings().MAX_UPLOAD_SIZE)
+        image = service.fetch_image(
+            settings=_settings(), url=body["image_url"].strip(), max_bytes=_settings().MAX_UPLOAD_SIZE
+        )
     else:
         return None
     validate_image(image, max_bytes=_settings().MAX_UPLOAD_SIZE)

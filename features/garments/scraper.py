@@ -15,6 +15,7 @@ Users choose the URLs this server fetches, so it must never become a door into o
 `SCRAPER_ALLOW_PRIVATE_NETWORKS` (test-only) admits loopback and private addresses, never
 link-local, multicast or unspecified ones.
 """
+
 import codecs
 import ipaddress
 import json
@@ -24,21 +25,28 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
+from http.client import HTTPException
 from urllib.parse import urljoin, urlsplit
 
-from http.client import HTTPException
-
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import (ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError)
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from shared.errors import (ApiError, PayloadTooLargeError, UnprocessableError, UpstreamError, UpstreamTimeoutError,
-                           ValidationError)
+from shared.errors import (
+    ApiError,
+    PayloadTooLargeError,
+    UnprocessableError,
+    UpstreamError,
+    UpstreamTimeoutError,
+    ValidationError,
+)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 BROWSER_HEADERS = {
-    "User-Agent": ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                   "Chrome/131.0.0.0 Safari/537.36"),
+    "User-Agent": (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    ),
     "Accept-Language": "en-GB,en;q=0.9,de;q=0.8,fr;q=0.7,es;q=0.6,it;q=0.5,nl;q=0.4",
     "Accept-Encoding": "gzip, deflate, br",
 }
@@ -49,21 +57,50 @@ MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 # Python's names for the encodings of the WHATWG Encoding Standard (what browsers decode pages with).
-_WEB_ENCODINGS = frozenset({
-    "utf-8", "utf-16", "utf-16-be", "utf-16-le", "ascii", "iso8859-1", "cp866", "koi8-r", "koi8-u", "mac-roman",
-    "mac-cyrillic", "cp874", "gbk", "gb2312", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis",
-    "cp932", "euc_kr", "cp949", *(f"iso8859-{n}" for n in range(2, 17) if n != 12),
-    *(f"cp{n}" for n in range(1250, 1259))})
+_WEB_ENCODINGS = frozenset(
+    {
+        "utf-8",
+        "utf-16",
+        "utf-16-be",
+        "utf-16-le",
+        "ascii",
+        "iso8859-1",
+        "cp866",
+        "koi8-r",
+        "koi8-u",
+        "mac-roman",
+        "mac-cyrillic",
+        "cp874",
+        "gbk",
+        "gb2312",
+        "gb18030",
+        "big5",
+        "big5hkscs",
+        "euc_jp",
+        "iso2022_jp",
+        "shift_jis",
+        "cp932",
+        "euc_kr",
+        "cp949",
+        *(f"iso8859-{n}" for n in range(2, 17) if n != 12),
+        *(f"cp{n}" for n in range(1250, 1259)),
+    }
+)
 _NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
 _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
 _NON_GLOBAL_V4 = (ipaddress.ip_network("192.0.0.0/24"),)  # IETF protocol assignments
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
-_BOT_WALL = compile_pattern(r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
-                            r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
-                            r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human", IGNORECASE)
-BLOCKED_HINT = ("The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
-                "next to `url` and it will be read without fetching.")
+_BOT_WALL = compile_pattern(
+    r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
+    r"Cloudflare|px-captcha|_Incapsula_Resource|captcha-delivery\.com|datadome|"
+    r"Access Denied</title>|Pardon Our Interruption|are you a robot|verify you are human",
+    IGNORECASE,
+)
+BLOCKED_HINT = (
+    "The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
+    "next to `url` and it will be read without fetching."
+)
 _NUMERIC_HOST = compile_pattern(r"[0-9a-fx.]+")
 _DIGIT = compile_pattern(r"\d")
 _CHARSET_PARAMETER = compile_pattern(r"charset=[\"']?([\w.:-]+)", IGNORECASE)
@@ -118,8 +155,18 @@ def check_url(url, *, allow_private, resolve="required"):
     return Target(url, scheme, host, port, path, tuple(str(address) for address in addresses))
 
 
-def fetch(url, *, allow_private, connect_timeout, read_timeout, total_timeout, accept, max_bytes, too_large,
-          deadline=None):
+def fetch(
+    url,
+    *,
+    allow_private,
+    connect_timeout,
+    read_timeout,
+    total_timeout,
+    accept,
+    max_bytes,
+    too_large,
+    deadline=None,
+):
     """GET following up to MAX_REDIRECTS redirects, each target checked; the final response, any status.
 
     One deadline covers every connect, header and body read of every redirect: total_timeout seconds,
@@ -140,8 +187,11 @@ def fetch(url, *, allow_private, connect_timeout, read_timeout, total_timeout, a
                 return _read(response, url, limit, max_bytes, too_large)
             finally:
                 connection.close()
-        raise UpstreamError(f"The shop redirected more than {MAX_REDIRECTS} times", code="TOO_MANY_REDIRECTS",
-                            details={"url": url})
+        raise UpstreamError(
+            f"The shop redirected more than {MAX_REDIRECTS} times",
+            code="TOO_MANY_REDIRECTS",
+            details={"url": url},
+        )
     finally:
         limit.close()
 
@@ -151,15 +201,20 @@ def fetch_html(url, *, settings, deadline=None):
     response = _fetch(url, settings, HTML_ACCEPT, settings.SCRAPER_MAX_HTML_BYTES, _page_too_large, deadline)
     _raise_for_page_status(response)
     if response.content_type and not response.content_type.startswith(_HTML_TYPES):
-        raise UnprocessableError(f"The URL is not a web page (it serves {response.content_type})",
-                                 code="NOT_A_PRODUCT_PAGE", details={"content_type": response.content_type})
+        raise UnprocessableError(
+            f"The URL is not a web page (it serves {response.content_type})",
+            code="NOT_A_PRODUCT_PAGE",
+            details={"content_type": response.content_type},
+        )
     return decode_html(response.body, response.charset), response.url
 
 
 def fetch_json(url, *, settings, deadline=None):
     """A JSON document from a shop (Shopify's product .js), or None if it cannot be had."""
     try:
-        response = _fetch(url, settings, JSON_ACCEPT, settings.SCRAPER_MAX_HTML_BYTES, _page_too_large, deadline)
+        response = _fetch(
+            url, settings, JSON_ACCEPT, settings.SCRAPER_MAX_HTML_BYTES, _page_too_large, deadline
+        )
     except ApiError:
         return None
     if response.status != 200:
@@ -173,15 +228,21 @@ def fetch_json(url, *, settings, deadline=None):
 def fetch_image_bytes(url, *, settings, max_bytes=None, deadline=None):
     """The bytes of an image (at most max_bytes, SCRAPER_MAX_IMAGE_BYTES by default); IMAGE_DOWNLOAD_FAILED
     (422) when the URL does not serve one."""
-    response = _fetch(url, settings, IMAGE_ACCEPT, max_bytes or settings.SCRAPER_MAX_IMAGE_BYTES, _image_too_large,
-                      deadline)
+    response = _fetch(
+        url, settings, IMAGE_ACCEPT, max_bytes or settings.SCRAPER_MAX_IMAGE_BYTES, _image_too_large, deadline
+    )
     if response.status != 200:
-        raise UnprocessableError(f"The image could not be downloaded (the server answered {response.status})",
-                                 code="IMAGE_DOWNLOAD_FAILED", details={"url": url, "status": response.status})
+        raise UnprocessableError(
+            f"The image could not be downloaded (the server answered {response.status})",
+            code="IMAGE_DOWNLOAD_FAILED",
+            details={"url": url, "status": response.status},
+        )
     if not (response.content_type.startswith("image/") or response.body.startswith(_IMAGE_SIGNATURES)):
-        raise UnprocessableError(f"The URL does not serve an image (it serves {response.content_type or 'unknown'})",
-                                 code="IMAGE_DOWNLOAD_FAILED", details={"url": url,
-                                                                         "content_type": response.content_type})
+        raise UnprocessableError(
+            f"The URL does not serve an image (it serves {response.content_type or 'unknown'})",
+            code="IMAGE_DOWNLOAD_FAILED",
+            details={"url": url, "content_type": response.content_type},
+        )
     return response.body
 
 
@@ -257,18 +318,26 @@ def _parse(url):
     if not parts.scheme or (parts.scheme.lower() in ("http", "https") and not parts.netloc):
         raise ValidationError("url must be an absolute http(s) URL", code="INVALID_URL", details={"url": url})
     if parts.scheme.lower() not in ("http", "https"):
-        raise ApiError("Only http and https URLs can be fetched", code="URL_NOT_ALLOWED", status_code=400,
-                       details={"url": url, "scheme": parts.scheme})
+        raise ApiError(
+            "Only http and https URLs can be fetched",
+            code="URL_NOT_ALLOWED",
+            status_code=400,
+            details={"url": url, "scheme": parts.scheme},
+        )
     try:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         host = (parts.hostname or "").rstrip(".")
         host = host.encode("idna").decode("ascii").lower() if host else ""
     except (ValueError, UnicodeError):
-        raise ValidationError("url has an invalid host or port", code="INVALID_URL", details={"url": url}) from None
+        raise ValidationError(
+            "url has an invalid host or port", code="INVALID_URL", details={"url": url}
+        ) from None
     if not host:
         raise ValidationError("url has no host", code="INVALID_URL", details={"url": url})
     if parts.username or parts.password:
-        raise ValidationError("URLs with credentials are not accepted", code="INVALID_URL", details={"url": url})
+        raise ValidationError(
+            "URLs with credentials are not accepted", code="INVALID_URL", details={"url": url}
+        )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme.lower(), host, port, path
 
@@ -302,8 +371,11 @@ def _is_global(address):
     documentation and IETF ranges."""
     if address.version == 4:
         return address.is_global and not any(address in network for network in _NON_GLOBAL_V4)
-    return (address in _GLOBAL_UNICAST_V6 and address.is_global
-            and not any(address in network for network in _NON_GLOBAL_V6))
+    return (
+        address in _GLOBAL_UNICAST_V6
+        and address.is_global
+        and not any(address in network for network in _NON_GLOBAL_V6)
+    )
 
 
 def _embedded_ipv4(address):
@@ -322,16 +394,21 @@ def _embedded_ipv4(address):
 
 
 def _refuse(url, address):
-    raise ApiError("This URL points into a private or reserved network and cannot be fetched",
-                   code="URL_NOT_ALLOWED", status_code=400, details={"url": url, "address": str(address)})
+    raise ApiError(
+        "This URL points into a private or reserved network and cannot be fetched",
+        code="URL_NOT_ALLOWED",
+        status_code=400,
+        details={"url": url, "address": str(address)},
+    )
 
 
 def _resolve(host, port):
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError):
-        raise UpstreamError(f"The shop's host {host} could not be found", code="UPSTREAM_UNREACHABLE",
-                            details={"host": host}) from None
+        raise UpstreamError(
+            f"The shop's host {host} could not be found", code="UPSTREAM_UNREACHABLE", details={"host": host}
+        ) from None
     addresses = []
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
@@ -342,10 +419,17 @@ def _resolve(host, port):
 
 def _fetch(url, settings, accept, max_bytes, too_large, deadline):
     """fetch with the SCRAPER_* settings."""
-    return fetch(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
-                 connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT, read_timeout=settings.SCRAPER_READ_TIMEOUT,
-                 total_timeout=settings.SCRAPER_TOTAL_TIMEOUT, accept=accept, max_bytes=max_bytes,
-                 too_large=too_large, deadline=deadline)
+    return fetch(
+        url,
+        allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
+        connect_timeout=settings.SCRAPER_CONNECT_TIMEOUT,
+        read_timeout=settings.SCRAPER_READ_TIMEOUT,
+        total_timeout=settings.SCRAPER_TOTAL_TIMEOUT,
+        accept=accept,
+        max_bytes=max_bytes,
+        too_large=too_large,
+        deadline=deadline,
+    )
 
 
 def _get(target, limit, connect_timeout, read_timeout, accept):
@@ -359,7 +443,9 @@ def _get(target, limit, connect_timeout, read_timeout, accept):
             break
         connection = _connection(target, address, min(connect_timeout, remaining), limit)
         try:
-            connection.request("GET", target.path, headers=headers, preload_content=False, decode_content=True)
+            connection.request(
+                "GET", target.path, headers=headers, preload_content=False, decode_content=True
+            )
             connection.sock.settimeout(min(read_timeout, max(0.01, limit.remaining())))
             return connection, connection.getresponse()
         except NewConnectionError as exc:  # urllib3 derives it from ConnectTimeoutError: test it first
@@ -374,17 +460,26 @@ def _get(target, limit, connect_timeout, read_timeout, accept):
             break
     if limit.expired or limit.remaining() <= 0:
         raise _timed_out(target.url)
-    raise UpstreamError("The shop could not be reached", code="UPSTREAM_UNREACHABLE",
-                        details={"url": target.url, "reason": _reason(last_error)})
+    raise UpstreamError(
+        "The shop could not be reached",
+        code="UPSTREAM_UNREACHABLE",
+        details={"url": target.url, "reason": _reason(last_error)},
+    )
 
 
 def _connection(target, address, timeout, limit):
     """A connection to the checked address (TLS still names and verifies the URL's host) whose socket the
     deadline watches."""
     if target.scheme == "https":
-        return _WatchedHTTPSConnection(address, target.port, timeout=timeout, deadline=limit,
-                                       server_hostname=target.host, assert_hostname=target.host,
-                                       cert_reqs="CERT_REQUIRED")
+        return _WatchedHTTPSConnection(
+            address,
+            target.port,
+            timeout=timeout,
+            deadline=limit,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+        )
     return _WatchedHTTPConnection(address, target.port, timeout=timeout, deadline=limit)
 
 
@@ -427,15 +522,19 @@ def _read(response, url, limit, max_bytes, too_large):
     except (HTTPError, HTTPException, OSError) as exc:
         if limit.expired:
             raise _timed_out(url, "The shop sent the page too slowly") from exc
-        raise UpstreamError("The shop's answer could not be read", code="UPSTREAM_ERROR",
-                            details={"url": url, "reason": type(exc).__name__}) from exc
+        raise UpstreamError(
+            "The shop's answer could not be read",
+            code="UPSTREAM_ERROR",
+            details={"url": url, "reason": type(exc).__name__},
+        ) from exc
     if limit.expired:  # the deadline shut the socket: what arrived is cut short
         raise _timed_out(url, "The shop sent the page too slowly")
     content_type = response.headers.get("Content-Type", "")
     mime, _, params = content_type.partition(";")
     charset = _CHARSET_PARAMETER.search(params)
-    return FetchedResponse(url, response.status, mime.strip().lower(), charset.group(1) if charset else "",
-                           b"".join(chunks))
+    return FetchedResponse(
+        url, response.status, mime.strip().lower(), charset.group(1) if charset else "", b"".join(chunks)
+    )
 
 
 def _timed_out(url, message="The shop did not answer in time"):
@@ -450,25 +549,41 @@ def _reason(error):
 
 def _raise_for_page_status(response):
     if response.status in (404, 410):
-        raise UnprocessableError("The shop says this product page does not exist", code="PRODUCT_PAGE_NOT_FOUND",
-                                 details={"url": response.url, "status": response.status})
-    if response.status in (401, 403, 429) or (response.status == 503 and looks_like_bot_wall(
-            decode_html(response.body, response.charset))):
-        raise UpstreamError(BLOCKED_HINT, code="UPSTREAM_BLOCKED",
-                            details={"url": response.url, "status": response.status, "hint": "send_html"})
+        raise UnprocessableError(
+            "The shop says this product page does not exist",
+            code="PRODUCT_PAGE_NOT_FOUND",
+            details={"url": response.url, "status": response.status},
+        )
+    if response.status in (401, 403, 429) or (
+        response.status == 503 and looks_like_bot_wall(decode_html(response.body, response.charset))
+    ):
+        raise UpstreamError(
+            BLOCKED_HINT,
+            code="UPSTREAM_BLOCKED",
+            details={"url": response.url, "status": response.status, "hint": "send_html"},
+        )
     if response.status >= 400:
-        raise UpstreamError(f"The shop answered with an error ({response.status})", code="UPSTREAM_ERROR",
-                            details={"url": response.url, "status": response.status})
+        raise UpstreamError(
+            f"The shop answered with an error ({response.status})",
+            code="UPSTREAM_ERROR",
+            details={"url": response.url, "status": response.status},
+        )
 
 
 def _page_too_large(limit):
-    return PayloadTooLargeError(f"The product page is larger than {limit // (1024 * 1024)} MB",
-                                code="HTML_TOO_LARGE", details={"limit_bytes": limit})
+    return PayloadTooLargeError(
+        f"The product page is larger than {limit // (1024 * 1024)} MB",
+        code="HTML_TOO_LARGE",
+        details={"limit_bytes": limit},
+    )
 
 
 def _image_too_large(limit):
-    return PayloadTooLargeError(f"The image is larger than {limit // (1024 * 1024)} MB", code="IMAGE_TOO_LARGE",
-                                details={"limit_bytes": limit})
+    return PayloadTooLargeError(
+        f"The image is larger than {limit // (1024 * 1024)} MB",
+        code="IMAGE_TOO_LARGE",
+        details={"limit_bytes": limit},
+    )
 
 
 def _meta_charset(head):

@@ -1,4 +1,5 @@
 """Product pages → normalised garments: safe fetching, extraction, the garment_metadata cache, categories."""
+
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -6,22 +7,36 @@ from features.garments import categorizer, model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from features.garments.image_categorizer import GarmentImageClassifier
 from shared import clock, process_pool
-from shared.errors import (PayloadTooLargeError, ServiceUnavailableError, UnprocessableError, UpstreamError,
-                           ValidationError)
+from shared.errors import (
+    PayloadTooLargeError,
+    ServiceUnavailableError,
+    UnprocessableError,
+    UpstreamError,
+    ValidationError,
+)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that only say where a visitor came from; they never change the product shown.
-_TRACKING = compile_pattern(r"^(?:utm_\w+|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msclkid|twclid|ttclid|li_fat_id|"
-                            r"mc_cid|mc_eid|_ga|_gl|_ke|igshid|yclid|srsltid|trk|trkid|spm|cmpid|icid|ito|sc_cid|"
-                            r"wt_mc|_hsenc|_hsmi|mkt_tok|s_kwcid|ef_id|pk_\w+|mtm_\w+|awc|cjevent|clickid|zanpid|"
-                            r"ranmid|raneaid|ransiteid|affiliate|aff_\w+|ref|ref_src|referrer)$", IGNORECASE)
-NO_IMAGES_REASON = ("No product images were found. The page may build its gallery with JavaScript or load "
-                    "images lazily; send the rendered page as `html` from the browser to read them.")
+_TRACKING = compile_pattern(
+    r"^(?:utm_\w+|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msclkid|twclid|ttclid|li_fat_id|"
+    r"mc_cid|mc_eid|_ga|_gl|_ke|igshid|yclid|srsltid|trk|trkid|spm|cmpid|icid|ito|sc_cid|"
+    r"wt_mc|_hsenc|_hsmi|mkt_tok|s_kwcid|ef_id|pk_\w+|mtm_\w+|awc|cjevent|clickid|zanpid|"
+    r"ranmid|raneaid|ransiteid|affiliate|aff_\w+|ref|ref_src|referrer)$",
+    IGNORECASE,
+)
+NO_IMAGES_REASON = (
+    "No product images were found. The page may build its gallery with JavaScript or load "
+    "images lazily; send the rendered page as `html` from the browser to read them."
+)
 
 
-def get_product(*, db, settings, url: str, html: str | None = None, use_cache: bool = True, deadline=None) -> dict:
+def get_product(
+    *, db, settings, url: str, html: str | None = None, use_cache: bool = True, deadline=None
+) -> dict:
     """The normalised product on the page at `url` (client `html` is read instead of fetching)."""
-    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache, deadline=deadline)[0]
+    return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache, deadline=deadline)[
+        0
+    ]
 
 
 def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None):
@@ -41,8 +56,13 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
         if cached is not None and cached.keys() >= PRODUCT_FIELDS:  # else written before a field was added
             return cached, True
     page_html, final_url = scraper.fetch_html(url, settings=settings, deadline=deadline)
-    product = _extract_within_budget(settings, deadline, url=final_url, html=page_html,
-                                     fetch_json=partial(scraper.fetch_json, settings=settings, deadline=deadline))
+    product = _extract_within_budget(
+        settings,
+        deadline,
+        url=final_url,
+        html=page_html,
+        fetch_json=partial(scraper.fetch_json, settings=settings, deadline=deadline),
+    )
     product["source_url"] = url
     model.upsert(db, [key, *_canonical_key(product, final_url)], product)
     return product, False
@@ -53,21 +73,36 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
     `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it. With the
     AI reader configured, the worker also reduces the page for it, and the reader (network, not CPU) asks the
     model here for the fields the layers left empty."""
-    pool = process_pool.shared_pool("extraction", size=settings.EXTRACTION_WORKERS, preload=(__name__,),
-                                    memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024)
+    pool = process_pool.shared_pool(
+        "extraction",
+        size=settings.EXTRACTION_WORKERS,
+        preload=(__name__,),
+        memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024,
+    )
     reader = ai_reader.reader_for(settings)
     try:
-        product, reading = pool.run(_extract_for_reader, budget=settings.EXTRACTION_TIMEOUT_SECONDS,
-                                    deadline=deadline, callbacks={"fetch_json": fetch_json} if fetch_json else None,
-                                    url=url, html=html, reading_chars=reader.max_chars if reader else 0)
+        product, reading = pool.run(
+            _extract_for_reader,
+            budget=settings.EXTRACTION_TIMEOUT_SECONDS,
+            deadline=deadline,
+            callbacks={"fetch_json": fetch_json} if fetch_json else None,
+            url=url,
+            html=html,
+            reading_chars=reader.max_chars if reader else 0,
+        )
     except process_pool.TaskStopped:
         raise UnprocessableError(
             "This page is too complex to read within our limits, so reading it was stopped; try the product's own "
-            "page rather than a listing or search page", code="PAGE_TOO_COMPLEX",
-            details={"url": url, "limit_seconds": settings.EXTRACTION_TIMEOUT_SECONDS}) from None
+            "page rather than a listing or search page",
+            code="PAGE_TOO_COMPLEX",
+            details={"url": url, "limit_seconds": settings.EXTRACTION_TIMEOUT_SECONDS},
+        ) from None
     except process_pool.PoolBusy:
-        raise ServiceUnavailableError("Too many product pages are being read right now; try again in a few seconds",
-                                      code="EXTRACTION_BUSY", headers={"Retry-After": "5"}) from None
+        raise ServiceUnavailableError(
+            "Too many product pages are being read right now; try again in a few seconds",
+            code="EXTRACTION_BUSY",
+            headers={"Retry-After": "5"},
+        ) from None
     return reader.complete(reading, product, html=html, deadline=deadline) if reading else product
 
 
@@ -90,10 +125,12 @@ def _extract(page, fetch_json):
     product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
         if scraper.looks_like_bot_wall(page.html):
-            raise UpstreamError(scraper.BLOCKED_HINT, code="UPSTREAM_BLOCKED",
-                                details={"url": page.url, "hint": "send_html"})
-        raise UnprocessableError(_no_product_message(page), code="NO_PRODUCT_FOUND",
-                                 details={"url": page.url, "hint": "send_html"})
+            raise UpstreamError(
+                scraper.BLOCKED_HINT, code="UPSTREAM_BLOCKED", details={"url": page.url, "hint": "send_html"}
+            )
+        raise UnprocessableError(
+            _no_product_message(page), code="NO_PRODUCT_FOUND", details={"url": page.url, "hint": "send_html"}
+        )
     return product
 
 
@@ -105,8 +142,12 @@ def extract_images(*, db, settings, url, html=None):
         if exc.code != "NO_PRODUCT_FOUND":
             raise
         return {"images": [], "count": 0, "source_url": url, "extractor": None, "reason": exc.message}
-    result = {"images": product["images"], "count": len(product["images"]), "source_url": url,
-              "extractor": product["extractor"]}
+    result = {
+        "images": product["images"],
+        "count": len(product["images"]),
+        "source_url": url,
+        "extractor": product["extractor"],
+    }
     if not product["images"]:
         result["reason"] = NO_IMAGES_REASON
     return result
@@ -128,8 +169,9 @@ def check_url_allowed(*, settings, url: str) -> None:
 
 def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None) -> dict:
     """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}."""
-    return categorizer.categorize(title=title, description=description, breadcrumbs=breadcrumbs,
-                                  product_type=product_type)
+    return categorizer.categorize(
+        title=title, description=description, breadcrumbs=breadcrumbs, product_type=product_type
+    )
 
 
 def image_classifier(*, settings, gemini):
@@ -150,25 +192,38 @@ def categorize_request(*, classifier, texts, image=None):
         return {**from_text, "source": "text"}
     if classifier is None:
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
-        return {**(from_text or categorizer.UNKNOWN_CATEGORY), "source": "text" if from_text else "none",
-                "image_analysis": {"available": False, "note": note}}
+        return {
+            **(from_text or categorizer.UNKNOWN_CATEGORY),
+            "source": "text" if from_text else "none",
+            "image_analysis": {"available": False, "note": note},
+        }
     from_image = categorize_image(classifier=classifier, image=image)
     analysis = {"available": True, **from_image}
-    if from_text and from_text["category"] and (from_image["category"] is None or from_text["confidence"] >= 0.6):
+    if (
+        from_text
+        and from_text["category"]
+        and (from_image["category"] is None or from_text["confidence"] >= 0.6)
+    ):
         return {**from_text, "source": "text", "image_analysis": analysis}
-    return {**{key: from_image[key] for key in categorizer.UNKNOWN_CATEGORY}, "source": "image",
-            "image_analysis": analysis}
+    return {
+        **{key: from_image[key] for key in categorizer.UNKNOWN_CATEGORY},
+        "source": "image",
+        "image_analysis": analysis,
+    }
 
 
 def check_client_html(*, settings, html):
     """Client-supplied page HTML: a non-empty string within MAX_CLIENT_HTML_BYTES."""
     if not isinstance(html, str) or not html.strip():
-        raise ValidationError("html must be the product page's HTML as a string", code="INVALID_HTML",
-                              details={"field": "html"})
+        raise ValidationError(
+            "html must be the product page's HTML as a string", code="INVALID_HTML", details={"field": "html"}
+        )
     if len(html.encode("utf-8", errors="replace")) > settings.MAX_CLIENT_HTML_BYTES:
         raise PayloadTooLargeError(
             f"html is larger than the limit of {settings.MAX_CLIENT_HTML_BYTES // (1024 * 1024)} MB",
-            code="HTML_TOO_LARGE", details={"field": "html", "limit_bytes": settings.MAX_CLIENT_HTML_BYTES})
+            code="HTML_TOO_LARGE",
+            details={"field": "html", "limit_bytes": settings.MAX_CLIENT_HTML_BYTES},
+        )
 
 
 def cache_key(url):
@@ -177,8 +232,11 @@ def cache_key(url):
     host = (parts.hostname or "").lower()
     default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
     netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
-    query = sorted((key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _TRACKING.match(key))
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING.match(key)
+    )
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
 
 
@@ -198,6 +256,8 @@ def _cache_cutoff(settings):
 def _no_product_message(page):
     text = " ".join(page.tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
     if len(text.split()) < 40 and len(page.scripts) > 0:
-        return ("No product was found: the page is an empty shell its JavaScript fills in. Send the rendered page "
-                "as `html` from the browser.")
+        return (
+            "No product was found: the page is an empty shell its JavaScript fills in. Send the rendered page "
+            "as `html` from the browser."
+        )
     return "No product was found on this page (no product data, price or product title)."

@@ -1,7 +1,10 @@
 """Reachability of each component the service is configured to use."""
+
+from typing import Protocol
+
 import redis
 
-from shared.database import DatabaseUnavailableError
+from shared.database import Database, DatabaseUnavailableError
 from shared.logger import get_logger
 from shared.storage import StorageUnavailableError
 
@@ -12,8 +15,14 @@ _REDIS_TIMEOUT_SECONDS = 2
 log = get_logger("health")
 
 
-def database_status(*, db):
-    """"connected" when a trivial query succeeds, else "unavailable"."""
+class ImageStore(Protocol):
+    """What the health check needs of the image storage (LocalStorage or S3Storage)."""
+
+    def ping(self) -> None: ...
+
+
+def database_status(*, db: Database) -> str:
+    """ "connected" when a trivial query succeeds, else "unavailable"."""
     try:
         db.ping()
     except DatabaseUnavailableError as exc:
@@ -22,10 +31,11 @@ def database_status(*, db):
     return CONNECTED
 
 
-def redis_status(*, url):
-    """"connected" when Redis at url answers PING within a couple of seconds, else "unavailable"."""
-    client = redis.Redis.from_url(url, socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
-                                  socket_timeout=_REDIS_TIMEOUT_SECONDS)
+def redis_status(*, url: str) -> str:
+    """ "connected" when Redis at url answers PING within a couple of seconds, else "unavailable"."""
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=_REDIS_TIMEOUT_SECONDS, socket_timeout=_REDIS_TIMEOUT_SECONDS
+    )
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -36,8 +46,8 @@ def redis_status(*, url):
     return CONNECTED
 
 
-def storage_status(*, storage):
-    """"connected" when the image store (directory or bucket) answers, else "unavailable"."""
+def storage_status(*, storage: ImageStore) -> str:
+    """ "connected" when the image store (directory or bucket) answers, else "unavailable"."""
     try:
         storage.ping()
     except StorageUnavailableError as exc:
@@ -46,7 +56,7 @@ def storage_status(*, storage):
     return CONNECTED
 
 
-def component_statuses(*, db, storage, redis_url):
+def component_statuses(*, db: Database, storage: ImageStore, redis_url: str | None) -> dict[str, str]:
     """The state of the database and the image storage, and of Redis when one is configured."""
     statuses = {"database": database_status(db=db), "storage": storage_status(storage=storage)}
     if redis_url:

@@ -1,11 +1,20 @@
 """Try-on endpoints: accept a job (202), poll it, fetch the result, list and delete jobs."""
+
 from flask import Blueprint, current_app, g, request
 
 from features.tryon import service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
-from features.tryon.schemas import (IMAGE_PART, JOB, TRYON_FORM, TRYON_JSON, JobAccepted, JobDeleted, JobResult,
-                                    JobsQuery)
+from features.tryon.schemas import (
+    IMAGE_PART,
+    JOB,
+    TRYON_FORM,
+    TRYON_JSON,
+    JobAccepted,
+    JobDeleted,
+    JobResult,
+    JobsQuery,
+)
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
@@ -20,24 +29,53 @@ bp = Blueprint("tryon", __name__, url_prefix="/api")
 
 TAG = "Try-on"
 _JOB_ID = {"job_id": (None, "0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44")}
-_ACCEPTED = {202: Answer(JobAccepted, "Queued; poll the job at `Location`.",
-                         headers={"Location": {"$ref": "#/components/headers/Location"}})}
-_TRYON_ERRORS = {400: ["NO_GARMENT", "NOT_ENOUGH_GARMENTS", "TOO_MANY_GARMENTS", "NO_PERSON_IMAGE", "INVALID_URL",
-                       "URL_NOT_ALLOWED", "VALIDATION_ERROR", "OUT_OF_RANGE", "MISSING_FIELDS", "EMPTY_FILE",
-                       "INVALID_IMAGE", "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"],
-                 413: ["FILE_TOO_LARGE", "HTML_TOO_LARGE"], 429: ["QUEUE_FULL", "TOO_MANY_JOBS", "DAILY_LIMIT_REACHED"],
-                 503: ["STORAGE_UNAVAILABLE", "AI_UNAVAILABLE"], 507: ["INSUFFICIENT_STORAGE"]}
-_TRYON_INPUT = {"form": TRYON_FORM, "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
-                "body": TRYON_JSON, "example": {"item_urls": ["https://shop.example/products/linen-tee"]}}
+_ACCEPTED = {
+    202: Answer(
+        JobAccepted,
+        "Queued; poll the job at `Location`.",
+        headers={"Location": {"$ref": "#/components/headers/Location"}},
+    )
+}
+_TRYON_ERRORS = {
+    400: [
+        "NO_GARMENT",
+        "NOT_ENOUGH_GARMENTS",
+        "TOO_MANY_GARMENTS",
+        "NO_PERSON_IMAGE",
+        "INVALID_URL",
+        "URL_NOT_ALLOWED",
+        "VALIDATION_ERROR",
+        "OUT_OF_RANGE",
+        "MISSING_FIELDS",
+        "EMPTY_FILE",
+        "INVALID_IMAGE",
+        "UNSUPPORTED_IMAGE",
+        "IMAGE_TOO_LARGE",
+    ],
+    413: ["FILE_TOO_LARGE", "HTML_TOO_LARGE"],
+    429: ["QUEUE_FULL", "TOO_MANY_JOBS", "DAILY_LIMIT_REACHED"],
+    503: ["STORAGE_UNAVAILABLE", "AI_UNAVAILABLE"],
+    507: ["INSUFFICIENT_STORAGE"],
+}
+_TRYON_INPUT = {
+    "form": TRYON_FORM,
+    "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
+    "body": TRYON_JSON,
+    "example": {"item_urls": ["https://shop.example/products/linen-tee"]},
+}
 
 
 def init_app(app):
     """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks. (The garments feature,
     registered first, has built the garment photo classifier.)"""
     settings = app.extensions["settings"]
-    deps = PipelineDeps(db=app.extensions["db"], settings=settings, storage=app.extensions["storage"],
-                        image_models=app.extensions["image_models"],
-                        garment_classifier=app.extensions["garment_image_classifier"])
+    deps = PipelineDeps(
+        db=app.extensions["db"],
+        settings=settings,
+        storage=app.extensions["storage"],
+        image_models=app.extensions["image_models"],
+        garment_classifier=app.extensions["garment_image_classifier"],
+    )
     queue = create_job_queue(deps, settings)
     queue.start()
     app.extensions["tryon_queue"] = queue
@@ -48,15 +86,21 @@ def init_app(app):
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
-@operation(tag=TAG, operation_id="createTryOn", **_TRYON_INPUT, answers=_ACCEPTED, errors=_TRYON_ERRORS,
-           summary="Start a try-on of one garment (answers 202 at once; poll the job).",
-           description="Person: `selfie`, else `person_image`, else the saved avatar. Garment: `garment_image`, else "
-                       "the first of `item_urls`, else `garment_url` (product pages are fetched and read by the "
-                       "worker; send the page as `html` when the shop blocks servers). Per user limit: "
-                       "RATELIMIT_TRYON requests, MAX_JOBS_PER_USER jobs in flight, TRYON_DAILY_LIMIT Gemini try-ons "
-                       "per UTC day (429 DAILY_LIMIT_REACHED with Retry-After until midnight UTC; the local model is "
-                       "not counted). While no AI model can generate (Gemini: none of GEMINI_MODEL_NAME is usable) "
-                       "the answer is 503 AI_UNAVAILABLE with Retry-After at once, and nothing is stored or queued.")
+@operation(
+    tag=TAG,
+    operation_id="createTryOn",
+    **_TRYON_INPUT,
+    answers=_ACCEPTED,
+    errors=_TRYON_ERRORS,
+    summary="Start a try-on of one garment (answers 202 at once; poll the job).",
+    description="Person: `selfie`, else `person_image`, else the saved avatar. Garment: `garment_image`, else "
+    "the first of `item_urls`, else `garment_url` (product pages are fetched and read by the "
+    "worker; send the page as `html` when the shop blocks servers). Per user limit: "
+    "RATELIMIT_TRYON requests, MAX_JOBS_PER_USER jobs in flight, TRYON_DAILY_LIMIT Gemini try-ons "
+    "per UTC day (429 DAILY_LIMIT_REACHED with Retry-After until midnight UTC; the local model is "
+    "not counted). While no AI model can generate (Gemini: none of GEMINI_MODEL_NAME is usable) "
+    "the answer is 503 AI_UNAVAILABLE with Retry-After at once, and nothing is stored or queued.",
+)
 def create_tryon_job():
     return _accept(multi=False)
 
@@ -65,11 +109,17 @@ def create_tryon_job():
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
-@operation(tag=TAG, operation_id="createMultiTryOn", **_TRYON_INPUT, answers=_ACCEPTED, errors=_TRYON_ERRORS,
-           summary="Start a try-on of two to five garments at once (e.g. a top and trousers).",
-           description="Garments: every `garment_images` / `garment_image` file, then every URL. "
-                       "`options.garments[i]` applies to the i-th garment in that order (its `type` decides how it "
-                       "is layered).")
+@operation(
+    tag=TAG,
+    operation_id="createMultiTryOn",
+    **_TRYON_INPUT,
+    answers=_ACCEPTED,
+    errors=_TRYON_ERRORS,
+    summary="Start a try-on of two to five garments at once (e.g. a top and trousers).",
+    description="Garments: every `garment_images` / `garment_image` file, then every URL. "
+    "`options.garments[i]` applies to the i-th garment in that order (its `type` decides how it "
+    "is layered).",
+)
 def create_multi_tryon_job():
     return _accept(multi=True)
 
@@ -77,11 +127,22 @@ def create_multi_tryon_job():
 def _accept(*, multi):
     image_model = get_image_models().tryon
     service.ensure_model_available(image_model)  # before the uploads are read
-    accepted = service.create_job(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
-                                  queue=current_app.extensions["tryon_queue"], user_id=g.user_id,
-                                  request=_read_tryon_request(multi), multi=multi, billed=image_model.billed)
-    return success_response(accepted, "Try-on queued; poll GET /api/job/<job_id>", 202,
-                            headers={"Location": f"/api/job/{accepted['job_id']}"})
+    accepted = service.create_job(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        storage=get_storage(),
+        queue=current_app.extensions["tryon_queue"],
+        user_id=g.user_id,
+        request=_read_tryon_request(multi),
+        multi=multi,
+        billed=image_model.billed,
+    )
+    return success_response(
+        accepted,
+        "Try-on queued; poll GET /api/job/<job_id>",
+        202,
+        headers={"Location": f"/api/job/{accepted['job_id']}"},
+    )
 
 
 def _read_tryon_request(multi):
@@ -89,38 +150,64 @@ def _read_tryon_request(multi):
     max_bytes = current_app.extensions["settings"].MAX_UPLOAD_SIZE
     if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         body = json_body()
-        fields = {"item_urls": body.get("item_urls"), "garment_url": body.get("garment_url"),
-                  "html": body.get("html"), "options": body.get("options", {})}
+        fields = {
+            "item_urls": body.get("item_urls"),
+            "garment_url": body.get("garment_url"),
+            "html": body.get("html"),
+            "options": body.get("options", {}),
+        }
         uploads, person, person_field = [], None, None
     else:
-        fields = {"item_urls": json_form_field("item_urls", list) or request.form.getlist("item_urls[]") or None,
-                  "garment_url": request.form.get("garment_url"), "html": request.form.get("html"),
-                  "options": json_form_field("options", dict, {})}
+        fields = {
+            "item_urls": json_form_field("item_urls", list) or request.form.getlist("item_urls[]") or None,
+            "garment_url": request.form.get("garment_url"),
+            "html": request.form.get("html"),
+            "options": json_form_field("options", dict, {}),
+        }
         person, person_field = None, None
         for name in ("selfie", "person_image"):
             if request.files.get(name) and request.files[name].filename != "":
-                person, person_field = service.Upload(read_upload(request.files[name], name, max_bytes),
-                                                      request.files[name].filename), name
+                person, person_field = (
+                    service.Upload(
+                        read_upload(request.files[name], name, max_bytes), request.files[name].filename
+                    ),
+                    name,
+                )
                 break
         names = ("garment_images", "garment_image") if multi else ("garment_image",)
-        uploads = [service.Upload(read_upload(f, name, max_bytes), f.filename)
-                   for name in names for f in request.files.getlist(name) if f.filename != ""]
+        uploads = [
+            service.Upload(read_upload(f, name, max_bytes), f.filename)
+            for name in names
+            for f in request.files.getlist(name)
+            if f.filename != ""
+        ]
     urls = _urls(fields["item_urls"], fields["garment_url"])
     if not isinstance(fields["options"], dict):
-        raise ValidationError("options must be a JSON object", code="INVALID_JSON", details={"field": "options"})
+        raise ValidationError(
+            "options must be a JSON object", code="INVALID_JSON", details={"field": "options"}
+        )
     if fields["html"] is not None and not isinstance(fields["html"], str):
         raise ValidationError("html must be a string", details={"field": "html"})
     if not multi and uploads:
         urls = []  # garment_image wins over item_urls and garment_url (spec priority)
-    return service.TryOnRequest(person=person, person_field=person_field, garment_uploads=uploads, urls=urls,
-                                html=fields["html"], options=fields["options"])
+    return service.TryOnRequest(
+        person=person,
+        person_field=person_field,
+        garment_uploads=uploads,
+        urls=urls,
+        html=fields["html"],
+        options=fields["options"],
+    )
 
 
 def _urls(item_urls, garment_url):
     if item_urls is not None:
         if not isinstance(item_urls, list) or not all(isinstance(u, str) for u in item_urls):
-            raise ValidationError("item_urls must be a JSON array of URL strings", code="INVALID_JSON",
-                                  details={"field": "item_urls"})
+            raise ValidationError(
+                "item_urls must be a JSON array of URL strings",
+                code="INVALID_JSON",
+                details={"field": "item_urls"},
+            )
         if item_urls:
             return item_urls
     if garment_url is not None:
@@ -132,9 +219,14 @@ def _urls(item_urls, garment_url):
 
 @bp.get("/job/<job_id>")
 @require_auth
-@operation(tag=TAG, operation_id="getJob", path_parameters=_JOB_ID,
-           summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
-           answers={200: Answer(JOB, "The job.")}, errors={404: ["JOB_NOT_FOUND"]})
+@operation(
+    tag=TAG,
+    operation_id="getJob",
+    path_parameters=_JOB_ID,
+    summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
+    answers={200: Answer(JOB, "The job.")},
+    errors={404: ["JOB_NOT_FOUND"]},
+)
 def get_job_status(job_id):
     job = service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)
     return success_response(service.present_job(job, get_storage()))
@@ -142,9 +234,14 @@ def get_job_status(job_id):
 
 @bp.get("/job/<job_id>/result")
 @require_auth
-@operation(tag=TAG, operation_id="getJobResult", path_parameters=_JOB_ID,
-           summary="The result image's URL of a finished job.", answers={200: Answer(JobResult, "The result.")},
-           errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_NOT_FINISHED"], 422: "*"})
+@operation(
+    tag=TAG,
+    operation_id="getJobResult",
+    path_parameters=_JOB_ID,
+    summary="The result image's URL of a finished job.",
+    answers={200: Answer(JobResult, "The result.")},
+    errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_NOT_FINISHED"], 422: "*"},
+)
 def get_job_result(job_id):
     path = service.get_result_path(db=get_db(), user_id=g.user_id, job_id=job_id)
     return success_response({"job_id": job_id, "result_url": get_storage().signed_url(path)})
@@ -152,21 +249,36 @@ def get_job_result(job_id):
 
 @bp.get("/jobs")
 @require_auth
-@operation(tag=TAG, operation_id="listJobs", query=JobsQuery, summary="The caller's try-ons, newest first.",
-           answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
-           errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]})
+@operation(
+    tag=TAG,
+    operation_id="listJobs",
+    query=JobsQuery,
+    summary="The caller's try-ons, newest first.",
+    answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
+    errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]},
+)
 def list_jobs(query):
-    jobs, total = service.list_jobs(db=get_db(), user_id=g.user_id, status=query.status or None, limit=query.limit,
-                                    offset=query.offset)
+    jobs, total = service.list_jobs(
+        db=get_db(), user_id=g.user_id, status=query.status or None, limit=query.limit, offset=query.offset
+    )
     storage = get_storage()
-    return success_response([service.present_job(job, storage) for job in jobs], pagination=query.pagination(total))
+    return success_response(
+        [service.present_job(job, storage) for job in jobs], pagination=query.pagination(total)
+    )
 
 
 @bp.delete("/job/<job_id>")
 @require_auth
-@operation(tag=TAG, operation_id="deleteJob", path_parameters=_JOB_ID,
-           summary="Cancel a queued job or delete a finished one with its images (not while it is being generated).",
-           answers={200: Answer(JobDeleted, "Deleted.")}, errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_IN_PROGRESS"]})
+@operation(
+    tag=TAG,
+    operation_id="deleteJob",
+    path_parameters=_JOB_ID,
+    summary="Cancel a queued job or delete a finished one with its images (not while it is being generated).",
+    answers={200: Answer(JobDeleted, "Deleted.")},
+    errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_IN_PROGRESS"]},
+)
 def delete_job(job_id):
-    return success_response(service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
-                            "Try-on deleted")
+    return success_response(
+        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
+        "Try-on deleted",
+    )

@@ -17,10 +17,11 @@ not let go UNWIND_GRACE_SECONDS after the deadline, the dispatcher fails the job
 TIMEOUT), and the slot stays counted against that user until the thread ends, so no user ever holds
 more than MAX_JOBS_PER_USER worker threads.
 """
+
 import math
 import threading
-from collections import Counter
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from redis import Redis
@@ -44,7 +45,9 @@ _RETENTION_INTERVAL = 600.0
 RQ_QUEUE_NAME = "tryon"
 RQ_TASK = "features.tryon.tasks.run_tryon_job"
 _RESUBMIT_AFTER_SECONDS = 30  # a queued job Redis never handed to a worker is sent again
-UNWIND_GRACE_SECONDS = 5  # past the deadline, a worker that has not let go of its job is presumed stuck or dead
+UNWIND_GRACE_SECONDS = (
+    5  # past the deadline, a worker that has not let go of its job is presumed stuck or dead
+)
 
 
 def create_job_queue(deps, settings):
@@ -54,11 +57,19 @@ def create_job_queue(deps, settings):
     if settings.JOB_QUEUE == "rq":
         if not settings.REDIS_URL:
             raise ConfigurationError("JOB_QUEUE=rq needs REDIS_URL (the Redis the workers read from)")
-        return RQJobQueue(deps, redis_url=settings.REDIS_URL, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
-                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS)
-    return ThreadJobQueue(deps, workers=settings.TRYON_WORKERS, timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
-                          retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
-                          max_jobs_per_user=settings.MAX_JOBS_PER_USER)
+        return RQJobQueue(
+            deps,
+            redis_url=settings.REDIS_URL,
+            timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
+            retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
+        )
+    return ThreadJobQueue(
+        deps,
+        workers=settings.TRYON_WORKERS,
+        timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
+        retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
+        max_jobs_per_user=settings.MAX_JOBS_PER_USER,
+    )
 
 
 class ThreadJobQueue:
@@ -74,8 +85,12 @@ class ThreadJobQueue:
         self._woken = False
         self._stopping = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tryon-worker")
-        self._dispatcher = threading.Thread(target=self._dispatch_forever, name="tryon-dispatcher", daemon=True)
-        self._last_retention = -math.inf  # the first maintenance pass purges, however long the machine has been up
+        self._dispatcher = threading.Thread(
+            target=self._dispatch_forever, name="tryon-dispatcher", daemon=True
+        )
+        self._last_retention = (
+            -math.inf
+        )  # the first maintenance pass purges, however long the machine has been up
 
     def start(self):
         requeued, failed = model.recover_interrupted(self.deps.db, MAX_ATTEMPTS)
@@ -181,7 +196,9 @@ class RQJobQueue:
         self.retention_hours = retention_hours
         self.queue = Queue(RQ_QUEUE_NAME, connection=Redis.from_url(redis_url))
         self._stopping = threading.Event()
-        self._maintainer = threading.Thread(target=self._maintain_forever, name="tryon-maintenance", daemon=True)
+        self._maintainer = threading.Thread(
+            target=self._maintain_forever, name="tryon-maintenance", daemon=True
+        )
 
     def start(self):
         self._maintainer.start()
@@ -189,8 +206,14 @@ class RQJobQueue:
     def submit(self, job_id):
         """Send the job to Redis; if Redis is briefly unreachable the maintenance loop sends it later."""
         try:
-            self.queue.enqueue(RQ_TASK, job_id, job_id=f"{job_id}-{time.time_ns()}",
-                               job_timeout=self.timeout_seconds + 30, result_ttl=0, failure_ttl=24 * 3600)
+            self.queue.enqueue(
+                RQ_TASK,
+                job_id,
+                job_id=f"{job_id}-{time.time_ns()}",
+                job_timeout=self.timeout_seconds + 30,
+                result_ttl=0,
+                failure_ttl=24 * 3600,
+            )
         except RedisError:
             log.warning("could not send job to Redis; it will be resent", extra={"job_id": job_id})
 
@@ -214,8 +237,9 @@ class RQJobQueue:
             self.deps.db.close_thread_connection()
 
     def _maintain(self):
-        requeued, failed = model.recover_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS,
-                                                 MAX_ATTEMPTS)
+        requeued, failed = model.recover_overdue(
+            self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS, MAX_ATTEMPTS
+        )
         if requeued or failed:
             log.warning("recovered overdue jobs", extra={"requeued": requeued, "failed": failed})
         for job_id in requeued + model.queued_before(self.deps.db, _RESUBMIT_AFTER_SECONDS):

@@ -7,6 +7,7 @@ A job has JOB_TIMEOUT_SECONDS from its claim. That deadline is handed to every s
 (the page fetch, the page's extraction, the image download, the model call), so each gives up by
 then, and the worker itself fails the job with TIMEOUT and is free for the next one.
 """
+
 import time
 from dataclasses import dataclass
 
@@ -25,8 +26,13 @@ log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
 DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
-STAGE_PROGRESS = {"fetching_garment": 15, "preparing_images": 40, "building_body": 50, "generating": 60,
-                  "saving": 90}
+STAGE_PROGRESS = {
+    "fetching_garment": 15,
+    "preparing_images": 40,
+    "building_body": 50,
+    "generating": 60,
+    "saving": 90,
+}
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,19 @@ def run_job(deps, job):
         enter("fetching_garment")
         garments = [_resolve_garment(deps, garment, deadline, meter) for garment in job["inputs"]["garments"]]
         enter("preparing_images", [_described(garment) for garment in garments])
-        person = _full_length(deps, job, deps.storage.read_image(job["inputs"]["person"]["path"]), garments,
-                              enter, deadline, meter)
+        person = _full_length(
+            deps,
+            job,
+            deps.storage.read_image(job["inputs"]["person"]["path"]),
+            garments,
+            enter,
+            deadline,
+            meter,
+        )
         enter("generating")
-        result = deps.image_models.tryon.try_on(person, garments, job["options"],
-                                                timeout_seconds=deadline - time.monotonic(), meter=meter)
+        result = deps.image_models.tryon.try_on(
+            person, garments, job["options"], timeout_seconds=deadline - time.monotonic(), meter=meter
+        )
         record_usage()
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
@@ -85,13 +99,26 @@ def run_job(deps, job):
         if time.monotonic() >= deadline:  # whichever step noticed, the job ran out of time
             model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
         else:
-            model.mark_failed(deps.db, job["job_id"], attempt, code=error.code, message=error.message,
-                              provider=provider, details=error.details)
+            model.mark_failed(
+                deps.db,
+                job["job_id"],
+                attempt,
+                code=error.code,
+                message=error.message,
+                provider=provider,
+                details=error.details,
+            )
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
         record_usage()
-        model.mark_failed(deps.db, job["job_id"], attempt, code="INTERNAL_ERROR", provider=provider,
-                          message="Something went wrong on our side while creating this try-on; please try again")
+        model.mark_failed(
+            deps.db,
+            job["job_id"],
+            attempt,
+            code="INTERNAL_ERROR",
+            provider=provider,
+            message="Something went wrong on our side while creating this try-on; please try again",
+        )
 
 
 def job_deadline(job, timeout_seconds):
@@ -108,15 +135,25 @@ def _full_length(deps, job, person, garments, enter, deadline, meter):
     tryon_model = deps.image_models.tryon
     if tryon_model.can_build_bodies:
         enter("building_body")
-        return avatars_service.body_avatar(db=deps.db, storage=deps.storage, model=tryon_model,
-                                           user_id=job["user_id"], photo=person, meter=meter,
-                                           timeout_seconds=deadline - time.monotonic())
+        return avatars_service.body_avatar(
+            db=deps.db,
+            storage=deps.storage,
+            model=tryon_model,
+            user_id=job["user_id"],
+            photo=person,
+            meter=meter,
+            timeout_seconds=deadline - time.monotonic(),
+        )
     needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
     if needing:
         kind = garments[needing[0]].garment_type.replace("_", "-")
-        raise ImageModelError("NEEDS_FULL_BODY_PHOTO", f"Your photo shows your head and shoulders only, so the {kind} "
-                              "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
-                              "facing the camera", details={"garment_index": needing[0], "missing": "hips"})
+        raise ImageModelError(
+            "NEEDS_FULL_BODY_PHOTO",
+            f"Your photo shows your head and shoulders only, so the {kind} "
+            "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
+            "facing the camera",
+            details={"garment_index": needing[0], "missing": "hips"},
+        )
     return person
 
 
@@ -125,14 +162,23 @@ def _resolve_garment(deps, garment, deadline, meter):
     from the client, else the page, else Gemini's reading of the photo, else the photo's silhouette."""
     details, page_type = {}, None
     if garment.get("url"):
-        html = deps.storage.read_image(garment["html_path"]).decode("utf-8") if garment.get("html_path") else None
-        product = garments_service.get_product(db=deps.db, settings=deps.settings, url=garment["url"], html=html,
-                                               deadline=deadline)
+        html = (
+            deps.storage.read_image(garment["html_path"]).decode("utf-8")
+            if garment.get("html_path")
+            else None
+        )
+        product = garments_service.get_product(
+            db=deps.db, settings=deps.settings, url=garment["url"], html=html, deadline=deadline
+        )
         # Shops serve renditions of any size: the pixels decoded are held to what an upload may have (a JPEG
         # decodes at a reduced scale first), so a 291 KB PNG of 10000×10000 pixels is refused, not decoded.
-        image = preprocess_image(_download_product_image(deps, product, garment.get("garment_index", 0), deadline),
-                                 max_dimension=MODEL_INPUT_DIMENSION, max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
-                                 max_input_dimension=deps.settings.MAX_IMAGE_DIMENSION, reduce_first=True)
+        image = preprocess_image(
+            _download_product_image(deps, product, garment.get("garment_index", 0), deadline),
+            max_dimension=MODEL_INPUT_DIMENSION,
+            max_bytes=deps.settings.SCRAPER_MAX_IMAGE_BYTES,
+            max_input_dimension=deps.settings.MAX_IMAGE_DIMENSION,
+            reduce_first=True,
+        )
         details = product_details(product)
         page_type = product.get("garment_type") or _type_from_details(details)
     else:
@@ -147,12 +193,14 @@ def _resolve_garment(deps, garment, deadline, meter):
         # The local model reads the photo anyway (the reading is cached); Gemini only needs it for the type.
         # Imported here: mediapipe takes a second to load and a Gemini deployment may never need it.
         from shared.ai_models.garment_photo import read_garment_photo
+
         photo = read_garment_photo(image)
         photo_type = photo.photo_type
         if garment_type is None:
             garment_type, source = photo.detected_type or DEFAULT_GARMENT_TYPE, "silhouette"
-    return GarmentInput(image=image, garment_type=garment_type, details=details, photo_type=photo_type,
-                        type_source=source)
+    return GarmentInput(
+        image=image, garment_type=garment_type, details=details, photo_type=photo_type, type_source=source
+    )
 
 
 def _type_from_photo(deps, image, deadline, meter):
@@ -161,11 +209,17 @@ def _type_from_photo(deps, image, deadline, meter):
     if deps.garment_classifier is None:
         return None
     try:
-        found = garments_service.categorize_image(classifier=deps.garment_classifier, image=image, meter=meter,
-                                                  timeout_seconds=deadline - time.monotonic())
+        found = garments_service.categorize_image(
+            classifier=deps.garment_classifier,
+            image=image,
+            meter=meter,
+            timeout_seconds=deadline - time.monotonic(),
+        )
     except ImageModelError as error:
-        log.warning("garment photo not typed by Gemini", extra={"code": error.code,
-                                                                 "upstream": error.details.get("upstream")})
+        log.warning(
+            "garment photo not typed by Gemini",
+            extra={"code": error.code, "upstream": error.details.get("upstream")},
+        )
         return None
     return found["garment_type"] if found["garment_type"] in GARMENT_TYPES else None
 
@@ -180,29 +234,46 @@ def _known_type(client_type, page_type):
 
 def _described(garment):
     """What the job shows of a garment it resolved: its type, where the type came from, how it was photographed."""
-    return {"type": garment.garment_type, "type_source": garment.type_source, "photo_type": garment.photo_type}
+    return {
+        "type": garment.garment_type,
+        "type_source": garment.type_source,
+        "photo_type": garment.photo_type,
+    }
 
 
 def _download_product_image(deps, product, index, deadline):
     images = product.get("images") or []
     if not images:
-        raise UnprocessableError("The product page has no garment photo we could use; upload the garment image "
-                                 "instead", code="NO_GARMENT_IMAGE")
+        raise UnprocessableError(
+            "The product page has no garment photo we could use; upload the garment image instead",
+            code="NO_GARMENT_IMAGE",
+        )
     if index >= len(images):
-        raise UnprocessableError(f"garment_index {index} is out of range: the product has {len(images)} images",
-                                 code="GARMENT_INDEX_OUT_OF_RANGE", details={"images": len(images)})
+        raise UnprocessableError(
+            f"garment_index {index} is out of range: the product has {len(images)} images",
+            code="GARMENT_INDEX_OUT_OF_RANGE",
+            details={"images": len(images)},
+        )
     return garments_service.fetch_image(settings=deps.settings, url=images[index], deadline=deadline)
 
 
 def product_details(product):
     """The garment details the model prompt uses, from an extracted product."""
     fabric = product.get("fabric") or []
-    material = ", ".join(f"{f['percentage']:g}% {f['name']}" if f.get("percentage") else f["name"]
-                         for f in fabric if isinstance(f, dict) and f.get("name"))
+    material = ", ".join(
+        f"{f['percentage']:g}% {f['name']}" if f.get("percentage") else f["name"]
+        for f in fabric
+        if isinstance(f, dict) and f.get("name")
+    )
     colors = product.get("colors") or []
-    details = {"brand": product.get("brand"), "category": product.get("category"), "title": product.get("title"),
-               "color": colors[0] if colors else None, "material": material or None,
-               "description": (product.get("description") or "")[:500] or None}
+    details = {
+        "brand": product.get("brand"),
+        "category": product.get("category"),
+        "title": product.get("title"),
+        "color": colors[0] if colors else None,
+        "material": material or None,
+        "description": (product.get("description") or "")[:500] or None,
+    }
     return {k: v for k, v in details.items() if v}
 
 
@@ -210,5 +281,8 @@ def _type_from_details(details):
     text = " ".join(str(details.get(k) or "") for k in ("category", "title", "description")).strip()
     if not text:
         return None
-    return garments_service.categorize(title=details.get("title"), description=details.get("description"),
-                                       product_type=details.get("category")).get("garment_type")
+    return garments_service.categorize(
+        title=details.get("title"),
+        description=details.get("description"),
+        product_type=details.get("category"),
+    ).get("garment_type")

@@ -1,5 +1,6 @@
 """Try-on request and answer shapes. A try-on arrives as a multipart form (photos) or as JSON (URLs only);
 the controller reads both itself, so these describe them."""
+
 from typing import Literal
 
 from pydantic import Field

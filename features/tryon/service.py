@@ -1,4 +1,5 @@
 """Try-on jobs: validating and accepting requests, reading status, history and deletion."""
+
 import math
 import statistics
 import uuid
@@ -10,7 +11,14 @@ from features.tryon import model
 from features.tryon.job_queue import input_prefix
 from shared import clock
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
-from shared.errors import ApiError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, ValidationError
+from shared.errors import (
+    ApiError,
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UnprocessableError,
+    ValidationError,
+)
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.models import user as user_model
 from shared.validators import field_list, validate_integer, validate_text, validate_url
@@ -31,6 +39,7 @@ class Upload:
 @dataclass
 class TryOnRequest:
     """What the client sent, already read from HTTP but not yet validated."""
+
     person: Upload | None = None
     person_field: str | None = None
     garment_uploads: list = field(default_factory=list)
@@ -46,27 +55,40 @@ def validate_options(options, garment_count):
         clean["garment_index"] = validate_integer(options["garment_index"], "options.garment_index", 0, 50)
     if "aspect_ratio" in options:
         if options["aspect_ratio"] not in ASPECT_RATIOS:
-            raise ValidationError(f"options.aspect_ratio must be one of {', '.join(ASPECT_RATIOS)}",
-                                  details={"field": "options.aspect_ratio", "allowed": list(ASPECT_RATIOS)})
+            raise ValidationError(
+                f"options.aspect_ratio must be one of {', '.join(ASPECT_RATIOS)}",
+                details={"field": "options.aspect_ratio", "allowed": list(ASPECT_RATIOS)},
+            )
         clean["aspect_ratio"] = options["aspect_ratio"]
     if "garment_details" in options:
         clean["garment_details"] = _validate_details(options["garment_details"], "options.garment_details")
     garments = options.get("garments", [])
     if not isinstance(garments, list) or len(garments) > garment_count:
-        raise ValidationError(f"options.garments must be a list with at most one entry per garment ({garment_count})",
-                              details={"field": "options.garments"})
+        raise ValidationError(
+            f"options.garments must be a list with at most one entry per garment ({garment_count})",
+            details={"field": "options.garments"},
+        )
     clean["garments"] = []
     for i, entry in enumerate(garments):
         if not isinstance(entry, dict):
-            raise ValidationError(f"options.garments[{i}] must be an object", details={"field": "options.garments"})
+            raise ValidationError(
+                f"options.garments[{i}] must be an object", details={"field": "options.garments"}
+            )
         garment_type = entry.get("type")
         if garment_type is not None and garment_type not in GARMENT_TYPES:
-            raise ValidationError(f"options.garments[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
-                                  details={"field": f"options.garments[{i}].type", "allowed": list(GARMENT_TYPES)})
-        clean["garments"].append({"type": garment_type,
-                                  "details": _validate_details(entry.get("details", {}), f"options.garments[{i}].details"),
-                                  "garment_index": validate_integer(entry.get("garment_index"),
-                                                                    f"options.garments[{i}].garment_index", 0, 50)})
+            raise ValidationError(
+                f"options.garments[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
+                details={"field": f"options.garments[{i}].type", "allowed": list(GARMENT_TYPES)},
+            )
+        clean["garments"].append(
+            {
+                "type": garment_type,
+                "details": _validate_details(entry.get("details", {}), f"options.garments[{i}].details"),
+                "garment_index": validate_integer(
+                    entry.get("garment_index"), f"options.garments[{i}].garment_index", 0, 50
+                ),
+            }
+        )
     return clean
 
 
@@ -75,9 +97,13 @@ def _validate_details(details, field_name):
         raise ValidationError(f"{field_name} must be an object", details={"field": field_name})
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
-        raise ValidationError(f"{field_name} has unknown keys: {field_list(unknown)}",
-                              details={"field": field_name, "allowed": list(DETAIL_FIELDS)})
-    return {key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()}
+        raise ValidationError(
+            f"{field_name} has unknown keys: {field_list(unknown)}",
+            details={"field": field_name, "allowed": list(DETAIL_FIELDS)},
+        )
+    return {
+        key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()
+    }
 
 
 def create_job(*, db, settings, storage, queue, user_id, request, multi, billed):
@@ -97,11 +123,17 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
     if garment_count == 0:
         raise ValidationError("Send a garment: garment_image, item_urls or garment_url", code="NO_GARMENT")
     if multi and garment_count < 2:
-        raise ValidationError("A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS")
+        raise ValidationError(
+            "A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS"
+        )
     options = validate_options(request.options, garment_count)
-    person = _person_image(db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field)
-    garment_images = [prepare_for_processing(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
-                      for u in request.garment_uploads]
+    person = _person_image(
+        db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field
+    )
+    garment_images = [
+        prepare_for_processing(u.data, u.filename, max_dimension=GARMENT_DIMENSION)
+        for u in request.garment_uploads
+    ]
 
     job_id = str(uuid.uuid4())
     prefix = input_prefix(user_id, job_id)
@@ -110,13 +142,18 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
         person_path = _store_image(storage, stored, person["image"], f"{prefix}person")
         garments = []
         for i, image in enumerate(garment_images):
-            garments.append({"source": "upload", "image_path": _store_image(storage, stored, image,
-                                                                            f"{prefix}garment_{i}")})
+            garments.append(
+                {
+                    "source": "upload",
+                    "image_path": _store_image(storage, stored, image, f"{prefix}garment_{i}"),
+                }
+            )
         for i, url in enumerate(urls):
             entry = {"source": "url", "url": url, "garment_index": options.get("garment_index", 0)}
             if request.html is not None and i == 0:
-                entry["html_path"] = _store(storage, stored, request.html.encode("utf-8"), f"{prefix}page_0.html",
-                                            "text/html")
+                entry["html_path"] = _store(
+                    storage, stored, request.html.encode("utf-8"), f"{prefix}page_0.html", "text/html"
+                )
             garments.append(entry)
         for entry, override in zip(garments, options["garments"]):
             entry["type"] = override["type"]
@@ -130,18 +167,32 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
         with db.transaction():
             # One admission at a time: every limit counts rows this block's insert adds to.
             db.lock_row("job_queues", name="tryon")
-            _check_capacity(db=db, settings=settings, user_id=user_id,
-                            daily_limit=settings.TRYON_DAILY_LIMIT if billed else 0)
-            model.insert(db, job_id=job_id, user_id=user_id, kind="multi" if len(garments) > 1 else "single",
-                         inputs=inputs, options=model_options, person_image_path=person_path,
-                         garment_image_path=garments[0].get("image_path") or garments[0].get("url"))
+            _check_capacity(
+                db=db,
+                settings=settings,
+                user_id=user_id,
+                daily_limit=settings.TRYON_DAILY_LIMIT if billed else 0,
+            )
+            model.insert(
+                db,
+                job_id=job_id,
+                user_id=user_id,
+                kind="multi" if len(garments) > 1 else "single",
+                inputs=inputs,
+                options=model_options,
+                person_image_path=person_path,
+                garment_image_path=garments[0].get("image_path") or garments[0].get("url"),
+            )
     except BaseException:
         for path in stored:
             storage.delete_image(path)
         raise
     queue.submit(job_id)
-    return {"job_id": job_id, "status": model.QUEUED,
-            "estimated_time": estimated_seconds(db=db, settings=settings)}
+    return {
+        "job_id": job_id,
+        "status": model.QUEUED,
+        "estimated_time": estimated_seconds(db=db, settings=settings),
+    }
 
 
 def _store(storage, stored, data, path, content_type="image/png"):
@@ -157,12 +208,16 @@ def _store_image(storage, stored, image, name):
 
 def _person_image(*, db, storage, user_id, upload, field):
     if upload is not None:
-        return {"image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
-                "source": field}
+        return {
+            "image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
+            "source": field,
+        }
     avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
     if not avatar_path or not storage.exists(avatar_path):
-        raise ValidationError("Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
-                              code="NO_PERSON_IMAGE")
+        raise ValidationError(
+            "Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
+            code="NO_PERSON_IMAGE",
+        )
     # Copy the avatar so a later avatar change cannot alter (or delete) this job's input.
     return {"image": (storage.read_image(avatar_path), "PNG"), "source": "avatar"}
 
@@ -171,9 +226,12 @@ def ensure_model_available(image_model):
     """503 AI_UNAVAILABLE with Retry-After, before anything is read or stored, while the model cannot generate."""
     availability = image_model.availability()
     if availability["status"] != "ok":
-        raise ImageModelError("AI_UNAVAILABLE", "Try-ons are unavailable right now; please try again in a few minutes",
-                              details={"provider": availability["provider"]},
-                              headers={"Retry-After": str(availability.get("retry_after", 60))})
+        raise ImageModelError(
+            "AI_UNAVAILABLE",
+            "Try-ons are unavailable right now; please try again in a few minutes",
+            details={"provider": availability["provider"]},
+            headers={"Retry-After": str(availability.get("retry_after", 60))},
+        )
 
 
 def _check_capacity(*, db, settings, user_id, daily_limit):
@@ -181,16 +239,27 @@ def _check_capacity(*, db, settings, user_id, daily_limit):
     if daily_limit and counts["accepted_today"] >= daily_limit:
         now = clock.now()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        raise ApiError(f"You have made today's {daily_limit} try-ons; more are possible from midnight UTC",
-                       code="DAILY_LIMIT_REACHED", status_code=429, details={
-                           "limit": daily_limit, "resets_at": clock.timestamp(midnight)},
-                       headers={"Retry-After": str(max(1, math.ceil((midnight - now).total_seconds())))})
+        raise ApiError(
+            f"You have made today's {daily_limit} try-ons; more are possible from midnight UTC",
+            code="DAILY_LIMIT_REACHED",
+            status_code=429,
+            details={"limit": daily_limit, "resets_at": clock.timestamp(midnight)},
+            headers={"Retry-After": str(max(1, math.ceil((midnight - now).total_seconds())))},
+        )
     if counts["waiting"] >= settings.MAX_QUEUE_SIZE:
-        raise ApiError("The try-on queue is full; try again in a few seconds", code="QUEUE_FULL", status_code=429,
-                       headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))})
+        raise ApiError(
+            "The try-on queue is full; try again in a few seconds",
+            code="QUEUE_FULL",
+            status_code=429,
+            headers={"Retry-After": str(max(1, estimated_seconds(db=db, settings=settings)))},
+        )
     if counts["in_flight"] >= settings.MAX_JOBS_PER_USER:
-        raise ApiError(f"You already have {settings.MAX_JOBS_PER_USER} try-ons in progress; wait for one to finish",
-                       code="TOO_MANY_JOBS", status_code=429, headers={"Retry-After": "5"})
+        raise ApiError(
+            f"You already have {settings.MAX_JOBS_PER_USER} try-ons in progress; wait for one to finish",
+            code="TOO_MANY_JOBS",
+            status_code=429,
+            headers={"Retry-After": "5"},
+        )
 
 
 def estimated_seconds(*, db, settings):
@@ -212,18 +281,26 @@ def get_result_path(*, db, user_id, job_id):
     """The result image path of a finished job; 409 while running, 422 with the job's error if it failed."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
     if job["status"] == model.FAILED:
-        raise UnprocessableError(job["error_message"] or "The try-on failed", code=job["error_code"] or "JOB_FAILED",
-                                 details={"job_id": job_id, "status": job["status"]})
+        raise UnprocessableError(
+            job["error_message"] or "The try-on failed",
+            code=job["error_code"] or "JOB_FAILED",
+            details={"job_id": job_id, "status": job["status"]},
+        )
     if job["status"] != model.DONE:
-        raise ConflictError("The try-on is not finished yet; poll GET /api/job/<id>", code="JOB_NOT_FINISHED",
-                            details={"status": job["status"], "progress": job["progress"]},
-                            headers={"Retry-After": "2"})
+        raise ConflictError(
+            "The try-on is not finished yet; poll GET /api/job/<id>",
+            code="JOB_NOT_FINISHED",
+            details={"status": job["status"], "progress": job["progress"]},
+            headers={"Retry-After": "2"},
+        )
     return job["result_image_path"]
 
 
 def list_jobs(*, db, user_id, status=None, limit=20, offset=0):
     if status is not None and status not in (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED):
-        raise ValidationError("status must be one of queued, processing, done, failed", details={"field": "status"})
+        raise ValidationError(
+            "status must be one of queued, processing, done, failed", details={"field": "status"}
+        )
     return model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
 
 
@@ -231,8 +308,11 @@ def delete_job(*, db, storage, user_id, job_id):
     """Cancel a queued job or delete a finished one, with its files. Running jobs cannot be deleted."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
     if not model.delete_unless_processing(db, job_id, user_id):
-        raise ConflictError("The try-on is being generated right now; delete it once it has finished",
-                            code="JOB_IN_PROGRESS", headers={"Retry-After": "5"})
+        raise ConflictError(
+            "The try-on is being generated right now; delete it once it has finished",
+            code="JOB_IN_PROGRESS",
+            headers={"Retry-After": "5"},
+        )
     if job["status"] == model.QUEUED:
         model.forget_usage(db, job_id)
     storage.delete_prefix(input_prefix(user_id, job_id))
@@ -251,9 +331,13 @@ def delete_all_for_user(*, db, storage, user_id):
 def timings(job):
     """Seconds spent waiting in the queue and processing (None until known)."""
     created, started, finished = (clock.parse(job[k]) for k in ("created_at", "started_at", "finished_at"))
-    return {"queue_seconds": round((started - created).total_seconds(), 3) if started else None,
-            "processing_seconds": round((finished - started).total_seconds(), 3) if started and finished else None,
-            "total_seconds": round((finished - created).total_seconds(), 3) if finished else None}
+    return {
+        "queue_seconds": round((started - created).total_seconds(), 3) if started else None,
+        "processing_seconds": round((finished - started).total_seconds(), 3)
+        if started and finished
+        else None,
+        "total_seconds": round((finished - created).total_seconds(), 3) if finished else None,
+    }
 
 
 def present_garments(job):
@@ -264,10 +348,15 @@ def present_garments(job):
     for position, garment in enumerate(job["inputs"].get("garments", [])):
         found = resolved[position] if position < len(resolved) else {}
         client_type = garment.get("type")
-        garments.append({"source": garment["source"], "url": garment.get("url"),
-                         "type": found.get("type", client_type),
-                         "type_source": found.get("type_source", "client" if client_type else None),
-                         "photo_type": found.get("photo_type")})
+        garments.append(
+            {
+                "source": garment["source"],
+                "url": garment.get("url"),
+                "type": found.get("type", client_type),
+                "type_source": found.get("type_source", "client" if client_type else None),
+                "photo_type": found.get("photo_type"),
+            }
+        )
     return garments
 
 
@@ -293,5 +382,9 @@ def present_job(job, storage):
     if job["status"] == "done":
         data["result_url"] = storage.signed_url(job["result_image_path"])
     elif job["status"] == "failed":
-        data["error"] = {"code": job["error_code"], "message": job["error_message"], "details": job["error_details"]}
+        data["error"] = {
+            "code": job["error_code"],
+            "message": job["error_message"],
+            "details": job["error_details"],
+        }
     return data

@@ -1,4 +1,5 @@
 """The RQ task: what a worker process (scripts/worker.py) runs for one queued try-on job."""
+
 import threading
 
 from config import Settings, finalize_secrets
@@ -20,9 +21,15 @@ def worker_deps():
         if _deps is None:
             settings = finalize_secrets(Settings.from_env())
             image_models = create_image_models(settings)
-            _deps = PipelineDeps(db=create_database(settings), settings=settings, storage=create_storage(settings),
-                                 image_models=image_models, garment_classifier=garments_service.image_classifier(
-                                     settings=settings, gemini=image_models.gemini))
+            _deps = PipelineDeps(
+                db=create_database(settings),
+                settings=settings,
+                storage=create_storage(settings),
+                image_models=image_models,
+                garment_classifier=garments_service.image_classifier(
+                    settings=settings, gemini=image_models.gemini
+                ),
+            )
         return _deps
 
 

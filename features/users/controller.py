@@ -1,10 +1,18 @@
 """HTTP endpoints for the caller's profile."""
+
 from flask import Blueprint, current_app, g, request
 
 from features.auth.service import issue_token
 from features.users import service
-from features.users.schemas import (AccountDeletion, AccountExport, AuthResult, Deleted, PasswordChange, ProfileUpdate,
-                                    User)
+from features.users.schemas import (
+    AccountDeletion,
+    AccountExport,
+    AuthResult,
+    Deleted,
+    PasswordChange,
+    ProfileUpdate,
+    User,
+)
 from shared.database import get_db
 from shared.middleware import require_auth
 from shared.models.user import to_public_dict
@@ -22,8 +30,13 @@ _PASSWORD_CHECK = {401: ["INVALID_CREDENTIALS"], 404: ["USER_NOT_FOUND"], 429: [
 
 @bp.get("/profile")
 @require_auth
-@operation(tag=TAG, operation_id="getProfile", summary="The caller's profile.",
-           answers={200: Answer(User, "The profile.")}, errors={404: ["USER_NOT_FOUND"]})
+@operation(
+    tag=TAG,
+    operation_id="getProfile",
+    summary="The caller's profile.",
+    answers={200: Answer(User, "The profile.")},
+    errors={404: ["USER_NOT_FOUND"]},
+)
 def get_profile():
     return success_response(to_public_dict(g.current_user))  # the row authentication read for this request
 
@@ -38,59 +51,113 @@ def _not_an_email_change():
 @limit("RATELIMIT_EMAIL_CHANGE", key_func=user_or_ip_key, exempt_when=_not_an_email_change)
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
-@operation(tag=TAG, operation_id="updateProfile", body=ProfileUpdate, example={"city": "Berlin", "gender": "female"},
-           summary="Change some profile fields (only the fields sent change; null clears one).",
-           description="A new `email` needs `current_password` too (a token alone cannot move the account), checked "
-                       "before the address is, and counted like a sign-in (429 LOGIN_DELAYED after repeated "
-                       "failures). Requests that carry an email are limited per user (RATELIMIT_EMAIL_CHANGE); "
-                       "other fields are not.",
-           answers={200: Answer(User, "The updated profile.")},
-           errors={400: ["UNKNOWN_FIELDS", "PASSWORD_NOT_ALLOWED_HERE", "CURRENT_PASSWORD_REQUIRED", "INVALID_EMAIL",
-                         "INVALID_DATE", "VALIDATION_ERROR"],
-                   401: ["INVALID_CREDENTIALS"], 409: ["EMAIL_EXISTS"], 429: ["LOGIN_DELAYED"]})
+@operation(
+    tag=TAG,
+    operation_id="updateProfile",
+    body=ProfileUpdate,
+    example={"city": "Berlin", "gender": "female"},
+    summary="Change some profile fields (only the fields sent change; null clears one).",
+    description="A new `email` needs `current_password` too (a token alone cannot move the account), checked "
+    "before the address is, and counted like a sign-in (429 LOGIN_DELAYED after repeated "
+    "failures). Requests that carry an email are limited per user (RATELIMIT_EMAIL_CHANGE); "
+    "other fields are not.",
+    answers={200: Answer(User, "The updated profile.")},
+    errors={
+        400: [
+            "UNKNOWN_FIELDS",
+            "PASSWORD_NOT_ALLOWED_HERE",
+            "CURRENT_PASSWORD_REQUIRED",
+            "INVALID_EMAIL",
+            "INVALID_DATE",
+            "VALIDATION_ERROR",
+        ],
+        401: ["INVALID_CREDENTIALS"],
+        409: ["EMAIL_EXISTS"],
+        429: ["LOGIN_DELAYED"],
+    },
+)
 def update_profile(body):
-    user = service.update_profile(db=get_db(), settings=current_app.extensions["settings"], user=g.current_user,
-                                  update=body, client=request.remote_addr)
+    user = service.update_profile(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        user=g.current_user,
+        update=body,
+        client=request.remote_addr,
+    )
     return success_response(to_public_dict(user), "Profile updated")
 
 
 @bp.post("/profile/change-password")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
-@operation(tag=TAG, operation_id="changePassword", body=PasswordChange,
-           example={"current_password": "correct horse 1", "new_password": "correct horse 2"},
-           summary="Change the password; every older token stops working and a fresh one is returned.",
-           answers={200: Answer(AuthResult, "Password changed; use the new token from now on.")},
-           errors={400: ["WEAK_PASSWORD", "INVALID_PASSWORD", "COMMON_PASSWORD", "PASSWORD_LIKE_EMAIL",
-                         "PASSWORD_UNCHANGED"], **_PASSWORD_CHECK})
+@operation(
+    tag=TAG,
+    operation_id="changePassword",
+    body=PasswordChange,
+    example={"current_password": "correct horse 1", "new_password": "correct horse 2"},
+    summary="Change the password; every older token stops working and a fresh one is returned.",
+    answers={200: Answer(AuthResult, "Password changed; use the new token from now on.")},
+    errors={
+        400: [
+            "WEAK_PASSWORD",
+            "INVALID_PASSWORD",
+            "COMMON_PASSWORD",
+            "PASSWORD_LIKE_EMAIL",
+            "PASSWORD_UNCHANGED",
+        ],
+        **_PASSWORD_CHECK,
+    },
+)
 def change_password(body):
     settings = current_app.extensions["settings"]
-    user = service.change_password(db=get_db(), settings=settings, user=g.current_user,
-                                   current_password=body.current_password, new_password=body.new_password,
-                                   client=request.remote_addr)
+    user = service.change_password(
+        db=get_db(),
+        settings=settings,
+        user=g.current_user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client=request.remote_addr,
+    )
     # Every older token is now revoked; hand the caller a fresh one so this device stays signed in.
-    return success_response({"token": issue_token(settings, user), "user": to_public_dict(user)},
-                            "Password changed; other sessions were signed out")
+    return success_response(
+        {"token": issue_token(settings, user), "user": to_public_dict(user)},
+        "Password changed; other sessions were signed out",
+    )
 
 
 @bp.delete("/profile")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
-@operation(tag=TAG, operation_id="deleteAccount", body=AccountDeletion, example={"password": "correct horse 1"},
-           summary="Delete the account and everything stored about it (wardrobe, try-ons, avatar, images).",
-           answers={200: Answer(Deleted, "Deleted; every token of the account stops working.")},
-           errors=_PASSWORD_CHECK)
+@operation(
+    tag=TAG,
+    operation_id="deleteAccount",
+    body=AccountDeletion,
+    example={"password": "correct horse 1"},
+    summary="Delete the account and everything stored about it (wardrobe, try-ons, avatar, images).",
+    answers={200: Answer(Deleted, "Deleted; every token of the account stops working.")},
+    errors=_PASSWORD_CHECK,
+)
 def delete_account(body):
     """Delete the account and everything stored about it."""
-    service.delete_account(db=get_db(), settings=current_app.extensions["settings"], storage=get_storage(),
-                           user=g.current_user, password=body.password, client=request.remote_addr)
+    service.delete_account(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        storage=get_storage(),
+        user=g.current_user,
+        password=body.password,
+        client=request.remote_addr,
+    )
     return success_response({"deleted": True}, "Your account and all its data were deleted")
 
 
 @bp.get("/profile/export")
 @require_auth
-@operation(tag=TAG, operation_id="exportAccount",
-           summary="Everything stored about the caller, as JSON (images as signed URLs).",
-           answers={200: Answer(AccountExport, "The export.")}, errors={404: ["USER_NOT_FOUND"]})
+@operation(
+    tag=TAG,
+    operation_id="exportAccount",
+    summary="Everything stored about the caller, as JSON (images as signed URLs).",
+    answers={200: Answer(AccountExport, "The export.")},
+    errors={404: ["USER_NOT_FOUND"]},
+)
 def export_account():
     return success_response(service.export_account(db=get_db(), storage=get_storage(), user_id=g.user_id))

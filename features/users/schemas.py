@@ -1,25 +1,47 @@
 """Profile request and answer shapes."""
+
 from typing import Literal
 
 from pydantic import ConfigDict, Field, create_model
 
 from features.body_measurements.schemas import Measurements
-from shared.schemas import (Misdirected, RequestSchema, ResponseSchema, Timestamp, choice, document_ref, email_address,
-                            past_date, secret, text)
+from shared.schemas import (
+    Misdirected,
+    RequestSchema,
+    ResponseSchema,
+    Timestamp,
+    choice,
+    document_ref,
+    email_address,
+    past_date,
+    secret,
+    text,
+)
 
 GENDERS = ("male", "female", "other", "prefer-not-to-say")
-PASSWORD_RULES = ("8-256 characters; not one of the ~20,000 most common passwords (COMMON_PASSWORD), not "
-                  "containing the email or its part before the @ when that has 4 or more characters "
-                  "(PASSWORD_LIKE_EMAIL), no control characters or line breaks (INVALID_PASSWORD).")
+PASSWORD_RULES = (
+    "8-256 characters; not one of the ~20,000 most common passwords (COMMON_PASSWORD), not "
+    "containing the email or its part before the @ when that has 4 or more characters "
+    "(PASSWORD_LIKE_EMAIL), no control characters or line breaks (INVALID_PASSWORD)."
+)
 
 
 # Each profile field's type, also accepted in a sign-up (features/auth/schemas.py).
-PROFILE_TYPES = {"first_name": (text(255), None), "last_name": (text(255), None), "street": (text(255), None),
-                 "city": (text(255), None), "gender": (choice(GENDERS), None),
-                 "birthday": (past_date("In the past, after 1900."), None)}
+PROFILE_TYPES = {
+    "first_name": (text(255), None),
+    "last_name": (text(255), None),
+    "street": (text(255), None),
+    "city": (text(255), None),
+    "gender": (choice(GENDERS), None),
+    "birthday": (past_date("In the past, after 1900."), None),
+}
 
-ProfileFields = create_model("ProfileFields", __base__=RequestSchema, **PROFILE_TYPES,
-                             __doc__="The profile a shopper fills in (at sign-up or later); null or blank clears a field.")
+ProfileFields = create_model(
+    "ProfileFields",
+    __base__=RequestSchema,
+    **PROFILE_TYPES,
+    __doc__="The profile a shopper fills in (at sign-up or later); null or blank clears a field.",
+)
 
 
 class ProfileUpdate(ProfileFields):
@@ -27,8 +49,12 @@ class ProfileUpdate(ProfileFields):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"city": "Berlin", "gender": "female"}]})
     read_only = frozenset({"id", "userid", "user_id", "created_at", "updated_at", "is_active", "has_avatar"})
-    misdirected = {"password": Misdirected("Change the password with POST /api/users/profile/change-password",
-                                           code="PASSWORD_NOT_ALLOWED_HERE")}
+    misdirected = {
+        "password": Misdirected(
+            "Change the password with POST /api/users/profile/change-password",
+            code="PASSWORD_NOT_ALLOWED_HERE",
+        )
+    }
 
     email: email_address("A new address also needs current_password.") = None
     current_password: secret("Required when email changes to another address.") = None
@@ -40,7 +66,9 @@ class PasswordChange(RequestSchema):
     model_config = ConfigDict(json_schema_extra={"required": ["current_password", "new_password"]})
 
     current_password: secret() = None
-    new_password: secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256) = None
+    new_password: secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256) = (
+        None
+    )
 
 
 class AccountDeletion(RequestSchema):

@@ -1,4 +1,5 @@
 """User profiles: updates, password changes, account deletion and export (fields are checked by schemas.py)."""
+
 import secrets
 import string
 
@@ -55,10 +56,19 @@ def update_profile(*, db, settings, user, update, client):
     changes.pop("current_password", None)
     if changes.get("email", user["email"]) != user["email"]:
         if update.current_password in (None, ""):
-            raise ValidationError("Confirm an email change with your current password (current_password)",
-                                  code="CURRENT_PASSWORD_REQUIRED", details={"field": "current_password"})
-        confirm_password(db=db, settings=settings, user=user, password=update.current_password, client=client,
-                         message="Current password is incorrect")
+            raise ValidationError(
+                "Confirm an email change with your current password (current_password)",
+                code="CURRENT_PASSWORD_REQUIRED",
+                details={"field": "current_password"},
+            )
+        confirm_password(
+            db=db,
+            settings=settings,
+            user=user,
+            password=update.current_password,
+            client=client,
+            message="Current password is incorrect",
+        )
     try:
         return user_model.update(db, user["userid"], changes)
     except IntegrityError:
@@ -75,10 +85,17 @@ def confirm_password(*, db, settings, user, password, client, message):
 
 
 def change_password(*, db, settings, user, current_password, new_password, client):
-    confirm_password(db=db, settings=settings, user=user, password=current_password, client=client,
-                     message="Current password is incorrect")
-    validate_new_password(new_password, email=user["email"], min_length=settings.PASSWORD_MIN_LENGTH,
-                          field="new_password")
+    confirm_password(
+        db=db,
+        settings=settings,
+        user=user,
+        password=current_password,
+        client=client,
+        message="Current password is incorrect",
+    )
+    validate_new_password(
+        new_password, email=user["email"], min_length=settings.PASSWORD_MIN_LENGTH, field="new_password"
+    )
     if current_password == new_password:
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
     user_model.change_password(db, user["userid"], hash_password(new_password))
@@ -91,8 +108,14 @@ def delete_account(*, db, settings, storage, user, password, client):
     The rows go first in one statement (every table cascades from users), so the account can never be
     half-deleted; then the files of each feature are removed.
     """
-    confirm_password(db=db, settings=settings, user=user, password=password, client=client,
-                     message="Password is incorrect; confirm the deletion with your current password")
+    confirm_password(
+        db=db,
+        settings=settings,
+        user=user,
+        password=password,
+        client=client,
+        message="Password is incorrect; confirm the deletion with your current password",
+    )
     user_id = user["userid"]
     user_model.delete(db, user_id)
     wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
@@ -103,10 +126,14 @@ def delete_account(*, db, settings, storage, user, password, client):
 def export_account(*, db, storage, user_id):
     """Everything stored about the user, with signed URLs for their images."""
     user = get_profile(db=db, user_id=user_id)
-    items = _all_pages(lambda limit, offset: wardrobe_service.list_items(
-        db=db, user_id=user_id, limit=limit, offset=offset)[0])
-    jobs = _all_pages(lambda limit, offset: tryon_service.list_jobs(
-        db=db, user_id=user_id, limit=limit, offset=offset)[0])
+    items = _all_pages(
+        lambda limit, offset: wardrobe_service.list_items(db=db, user_id=user_id, limit=limit, offset=offset)[
+            0
+        ]
+    )
+    jobs = _all_pages(
+        lambda limit, offset: tryon_service.list_jobs(db=db, user_id=user_id, limit=limit, offset=offset)[0]
+    )
     sections = wardrobe_service.list_categories(db=db, user_id=user_id)
     return {
         "exported_at": clock.timestamp(),
@@ -115,9 +142,13 @@ def export_account(*, db, storage, user_id):
         "body_url": storage.signed_url(user["body_avatar_path"]) if user["body_avatar_path"] else None,
         "body_measurements": measurements_service.get_or_none(db=db, user_id=user_id),
         "wardrobe": {
-            "items": [{**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
-                      for item in items],
-            "sections": [{k: v for k, v in s.items() if k != "categories"} for s in sections if not s["is_platform"]],
+            "items": [
+                {**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
+                for item in items
+            ],
+            "sections": [
+                {k: v for k, v in s.items() if k != "categories"} for s in sections if not s["is_platform"]
+            ],
             "categories": [c for s in sections for c in s["categories"] if not c["is_platform"]],
         },
         "tryon_jobs": [tryon_service.present_job(job, storage) for job in jobs],

@@ -4,6 +4,7 @@ Sections live in one table (user_id NULL = platform), so their ids never collide
 categories and user categories live in two tables whose ids overlap; that is why clients address
 user categories by id and platform categories by name.
 """
+
 from shared import clock
 from shared.garment_catalog import platform_category_named
 
@@ -22,24 +23,36 @@ def sections_visible_to(db, user_id):
     """Platform sections and the user's own, in display order."""
     return db.execute_query(
         "SELECT * FROM category_sections WHERE user_id IS NULL OR user_id = ? "
-        "ORDER BY sort_order, CASE WHEN user_id IS NULL THEN 0 ELSE 1 END, id", (user_id,), fetch_all=True)
+        "ORDER BY sort_order, CASE WHEN user_id IS NULL THEN 0 ELSE 1 END, id",
+        (user_id,),
+        fetch_all=True,
+    )
 
 
 def section_visible_to(db, user_id, section_id):
-    return db.execute_query("SELECT * FROM category_sections WHERE id = ? AND (user_id IS NULL OR user_id = ?)",
-                            (section_id, user_id), fetch_one=True)
+    return db.execute_query(
+        "SELECT * FROM category_sections WHERE id = ? AND (user_id IS NULL OR user_id = ?)",
+        (section_id, user_id),
+        fetch_one=True,
+    )
 
 
 def section_by_name(db, user_id, name):
     """The platform section or the user's own section called name."""
     return db.execute_query(
         "SELECT * FROM category_sections WHERE name = ? AND (user_id IS NULL OR user_id = ?) "
-        "ORDER BY CASE WHEN user_id IS NULL THEN 0 ELSE 1 END", (name, user_id), fetch_one=True)
+        "ORDER BY CASE WHEN user_id IS NULL THEN 0 ELSE 1 END",
+        (name, user_id),
+        fetch_one=True,
+    )
 
 
 def next_section_sort_order(db, user_id):
-    row = db.execute_query("SELECT MAX(sort_order) AS highest FROM category_sections "
-                           "WHERE user_id IS NULL OR user_id = ?", (user_id,), fetch_one=True)
+    row = db.execute_query(
+        "SELECT MAX(sort_order) AS highest FROM category_sections WHERE user_id IS NULL OR user_id = ?",
+        (user_id,),
+        fetch_one=True,
+    )
     return (row["highest"] or 0) + 1
 
 
@@ -48,7 +61,8 @@ def insert_section(db, user_id, values):
     columns = [*values, "user_id", "created_at", "updated_at"]
     section_id = db.execute_insert(
         f"INSERT INTO category_sections ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        (*values.values(), user_id, now, now))
+        (*values.values(), user_id, now, now),
+    )
     return section_visible_to(db, user_id, section_id)
 
 
@@ -58,8 +72,10 @@ def update_section(db, section, changes):
         _update_row(db, "category_sections", section["id"], changes)
         if changes.get("name", section["name"]) != section["name"]:
             for table in ("wardrobe_categories", "wardrobe"):
-                db.execute_query(f"UPDATE {table} SET category_section = ? WHERE user_id = ? AND category_section = ?",
-                                 (changes["name"], section["user_id"], section["name"]))
+                db.execute_query(
+                    f"UPDATE {table} SET category_section = ? WHERE user_id = ? AND category_section = ?",
+                    (changes["name"], section["user_id"], section["name"]),
+                )
     return section_visible_to(db, section["user_id"], section["id"])
 
 
@@ -67,8 +83,11 @@ def section_usage(db, user_id, name):
     """How many of the user's categories and items sit in the section called name."""
     counts = {}
     for table, key in (("wardrobe_categories", "categories"), ("wardrobe", "items")):
-        row = db.execute_query(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ? AND category_section = ?",
-                               (user_id, name), fetch_one=True)
+        row = db.execute_query(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ? AND category_section = ?",
+            (user_id, name),
+            fetch_one=True,
+        )
         counts[key] = row["n"]
     return counts
 
@@ -89,23 +108,36 @@ def section_to_dict(row):
 
 # --- platform categories -------------------------------------------------------------------------
 def platform_categories(db, search=None, section=None):
-    where, params = _category_filters("section_name", ("name", "display_name", "description"), search, section)
-    return db.execute_query(f"SELECT * FROM platform_categories{where} ORDER BY sort_order, id", params,
-                            fetch_all=True)
+    where, params = _category_filters(
+        "section_name", ("name", "display_name", "description"), search, section
+    )
+    return db.execute_query(
+        f"SELECT * FROM platform_categories{where} ORDER BY sort_order, id", params, fetch_all=True
+    )
 
 
 def platform_category_by_name(db, name):
     """By its name, display name or garment kind ("dresses", "Dresses", "dress"), ignoring case."""
-    return db.execute_query("SELECT * FROM platform_categories WHERE LOWER(name) = LOWER(?)",
-                            (platform_category_named(name) or name,), fetch_one=True)
+    return db.execute_query(
+        "SELECT * FROM platform_categories WHERE LOWER(name) = LOWER(?)",
+        (platform_category_named(name) or name,),
+        fetch_one=True,
+    )
 
 
 def platform_name_taken(db, name):
     """True when name equals a platform category's name, display name or kind, ignoring case."""
     if platform_category_named(name):
         return True
-    return db.execute_query("SELECT 1 AS hit FROM platform_categories WHERE LOWER(name) = LOWER(?) "
-                            "OR LOWER(display_name) = LOWER(?)", (name, name), fetch_one=True) is not None
+    return (
+        db.execute_query(
+            "SELECT 1 AS hit FROM platform_categories WHERE LOWER(name) = LOWER(?) "
+            "OR LOWER(display_name) = LOWER(?)",
+            (name, name),
+            fetch_one=True,
+        )
+        is not None
+    )
 
 
 def platform_category_to_dict(row):
@@ -125,18 +157,27 @@ def platform_category_to_dict(row):
 def user_categories(db, user_id, search=None, section=None):
     where, params = _category_filters("category_section", ("name", "description"), search, section)
     where = f"{where} AND user_id = ?" if where else " WHERE user_id = ?"
-    return db.execute_query(f"SELECT * FROM wardrobe_categories{where} ORDER BY LOWER(name), id",
-                            (*params, user_id), fetch_all=True)
+    return db.execute_query(
+        f"SELECT * FROM wardrobe_categories{where} ORDER BY LOWER(name), id",
+        (*params, user_id),
+        fetch_all=True,
+    )
 
 
 def user_category(db, user_id, category_id):
-    return db.execute_query("SELECT * FROM wardrobe_categories WHERE id = ? AND user_id = ?",
-                            (category_id, user_id), fetch_one=True)
+    return db.execute_query(
+        "SELECT * FROM wardrobe_categories WHERE id = ? AND user_id = ?",
+        (category_id, user_id),
+        fetch_one=True,
+    )
 
 
 def user_category_by_name(db, user_id, name):
-    return db.execute_query("SELECT * FROM wardrobe_categories WHERE user_id = ? AND LOWER(name) = LOWER(?)",
-                            (user_id, name), fetch_one=True)
+    return db.execute_query(
+        "SELECT * FROM wardrobe_categories WHERE user_id = ? AND LOWER(name) = LOWER(?)",
+        (user_id, name),
+        fetch_one=True,
+    )
 
 
 def insert_user_category(db, user_id, values):
@@ -144,7 +185,8 @@ def insert_user_category(db, user_id, values):
     columns = ["user_id", *values, "created_at", "updated_at"]
     category_id = db.execute_insert(
         f"INSERT INTO wardrobe_categories ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        (user_id, *values.values(), now, now))
+        (user_id, *values.values(), now, now),
+    )
     return user_category(db, user_id, category_id)
 
 
@@ -158,8 +200,9 @@ def delete_user_category(db, category):
     with db.transaction():
         # Locked, the category cannot gain items (their foreign key check waits), so the count is exact.
         db.lock_row("wardrobe_categories", id=category["id"])
-        row = db.execute_query("SELECT COUNT(*) AS n FROM wardrobe WHERE category_id = ?", (category["id"],),
-                               fetch_one=True)
+        row = db.execute_query(
+            "SELECT COUNT(*) AS n FROM wardrobe WHERE category_id = ?", (category["id"],), fetch_one=True
+        )
         db.execute_query("DELETE FROM wardrobe_categories WHERE id = ?", (category["id"],))
     return row["n"]
 
@@ -187,8 +230,11 @@ def _category_filters(section_column, searched_columns, search, section):
         params.append(section)
     if search:
         pattern = like_pattern(search)
-        clauses.append("(" + " OR ".join(f"LOWER(COALESCE({column}, '')) LIKE ? ESCAPE '\\'"
-                                          for column in searched_columns) + ")")
+        clauses.append(
+            "("
+            + " OR ".join(f"LOWER(COALESCE({column}, '')) LIKE ? ESCAPE '\\'" for column in searched_columns)
+            + ")"
+        )
         params.extend([pattern] * len(searched_columns))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 

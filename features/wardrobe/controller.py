@@ -3,14 +3,29 @@
 User categories are addressed by id (`/categories/12`), platform categories by name
 (`/categories/dresses`): the two live in separate tables whose ids overlap.
 """
+
 from flask import Blueprint, current_app, g, request
 
 from features.garments.schemas import PAGE_READ_ERRORS
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
-from features.wardrobe.schemas import (CATEGORY, ITEM, ITEM_FORM, ITEM_FORM_WITH_HTML, ITEM_INPUT,
-                                       ITEM_INPUT_WITH_HTML, SECTION, CategoriesQuery, CategoryDeleted, CategoryInput,
-                                       ItemDeleted, ItemsQuery, SectionDeleted, SectionInput, UrlRequest)
+from features.wardrobe.schemas import (
+    CATEGORY,
+    ITEM,
+    ITEM_FORM,
+    ITEM_FORM_WITH_HTML,
+    ITEM_INPUT,
+    ITEM_INPUT_WITH_HTML,
+    SECTION,
+    CategoriesQuery,
+    CategoryDeleted,
+    CategoryInput,
+    ItemDeleted,
+    ItemsQuery,
+    SectionDeleted,
+    SectionInput,
+    UrlRequest,
+)
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.middleware import require_auth
@@ -25,45 +40,108 @@ bp = Blueprint("wardrobe", __name__, url_prefix="/api/wardrobe")
 IMAGE_FIELD = "garment_image"
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
 _SECTION_ID = {"section_id": (None, None)}
-_CATEGORY_REF = {"category_ref": ("Your category's id, or a category's name (platform categories such as `dresses` "
-                                  "by name only).", "dresses")}
+_CATEGORY_REF = {
+    "category_ref": (
+        "Your category's id, or a category's name (platform categories such as `dresses` by name only).",
+        "dresses",
+    )
+}
 _URLENCODED = "application/x-www-form-urlencoded"
-_SECTION_BODY = {"body": SectionInput, "form": SectionInput, "form_media_type": _URLENCODED,
-                 "example": {"name": "summer_collection", "display_name": "Summer Collection",
-                             "description": "My summer wardrobe"}}
-_CATEGORY_BODY = {"body": CategoryInput, "form": CategoryInput, "form_media_type": _URLENCODED,
-                  "example": {"name": "casual_shirts", "description": "Casual shirts for every day",
-                              "category_section": "upper_body"}}
-_SECTION_WRITE_ERRORS = {400: ["MISSING_FIELDS", "UNKNOWN_FIELDS", "INVALID_SECTION_NAME", "INVALID_URL",
-                               "VALIDATION_ERROR", "OUT_OF_RANGE"], 409: ["SECTION_EXISTS", "SECTION_NAME_RESERVED"]}
-_CATEGORY_WRITE_ERRORS = {400: ["MISSING_FIELDS", "UNKNOWN_FIELDS", "INVALID_CATEGORY_SECTION", "INVALID_SECTION_NAME",
-                                "VALIDATION_ERROR"], 409: ["CATEGORY_EXISTS", "CATEGORY_NAME_RESERVED"]}
+_SECTION_BODY = {
+    "body": SectionInput,
+    "form": SectionInput,
+    "form_media_type": _URLENCODED,
+    "example": {
+        "name": "summer_collection",
+        "display_name": "Summer Collection",
+        "description": "My summer wardrobe",
+    },
+}
+_CATEGORY_BODY = {
+    "body": CategoryInput,
+    "form": CategoryInput,
+    "form_media_type": _URLENCODED,
+    "example": {
+        "name": "casual_shirts",
+        "description": "Casual shirts for every day",
+        "category_section": "upper_body",
+    },
+}
+_SECTION_WRITE_ERRORS = {
+    400: [
+        "MISSING_FIELDS",
+        "UNKNOWN_FIELDS",
+        "INVALID_SECTION_NAME",
+        "INVALID_URL",
+        "VALIDATION_ERROR",
+        "OUT_OF_RANGE",
+    ],
+    409: ["SECTION_EXISTS", "SECTION_NAME_RESERVED"],
+}
+_CATEGORY_WRITE_ERRORS = {
+    400: [
+        "MISSING_FIELDS",
+        "UNKNOWN_FIELDS",
+        "INVALID_CATEGORY_SECTION",
+        "INVALID_SECTION_NAME",
+        "VALIDATION_ERROR",
+    ],
+    409: ["CATEGORY_EXISTS", "CATEGORY_NAME_RESERVED"],
+}
 _ITEM_WRITE_ERRORS = {
     **PAGE_READ_ERRORS,
-    400: ["MISSING_GARMENT", "MISSING_FIELDS", "UNKNOWN_FIELDS", "INVALID_IMAGE_FIELD", "INVALID_FABRIC",
-          "INVALID_CURRENCY", "INVALID_URL", "URL_NOT_ALLOWED", "INVALID_CATEGORY_SECTION", "INVALID_SECTION_NAME",
-          "CONFLICTING_CATEGORY", "INVALID_HTML", "VALIDATION_ERROR", "OUT_OF_RANGE", "EMPTY_FILE", "INVALID_IMAGE",
-          "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"],
-    403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND", "ITEM_NOT_FOUND"],
+    400: [
+        "MISSING_GARMENT",
+        "MISSING_FIELDS",
+        "UNKNOWN_FIELDS",
+        "INVALID_IMAGE_FIELD",
+        "INVALID_FABRIC",
+        "INVALID_CURRENCY",
+        "INVALID_URL",
+        "URL_NOT_ALLOWED",
+        "INVALID_CATEGORY_SECTION",
+        "INVALID_SECTION_NAME",
+        "CONFLICTING_CATEGORY",
+        "INVALID_HTML",
+        "VALIDATION_ERROR",
+        "OUT_OF_RANGE",
+        "EMPTY_FILE",
+        "INVALID_IMAGE",
+        "UNSUPPORTED_IMAGE",
+        "IMAGE_TOO_LARGE",
+    ],
+    403: ["PLATFORM_CATEGORY_READ_ONLY"],
+    404: ["CATEGORY_NOT_FOUND", "ITEM_NOT_FOUND"],
     413: ["FILE_TOO_LARGE", "HTML_TOO_LARGE", "IMAGE_TOO_LARGE"],
     422: [*PAGE_READ_ERRORS[422], "NO_PRODUCT_IMAGE", "IMAGE_DOWNLOAD_FAILED"],
-    503: ["STORAGE_UNAVAILABLE", "EXTRACTION_BUSY"], 507: ["INSUFFICIENT_STORAGE"]}
+    503: ["STORAGE_UNAVAILABLE", "EXTRACTION_BUSY"],
+    507: ["INSUFFICIENT_STORAGE"],
+}
 
 
 # --- sections ------------------------------------------------------------------------------------
 @bp.get("/category-sections")
 @require_auth
-@operation(tag=SECTIONS, operation_id="listSections",
-           summary="Platform sections and the caller's own, in display order.",
-           answers={200: Answer({"type": "array", "items": SECTION}, "The sections.")})
+@operation(
+    tag=SECTIONS,
+    operation_id="listSections",
+    summary="Platform sections and the caller's own, in display order.",
+    answers={200: Answer({"type": "array", "items": SECTION}, "The sections.")},
+)
 def get_category_sections():
     return success_response(service.list_sections(db=get_db(), user_id=g.user_id))
 
 
 @bp.post("/category-sections")
 @require_auth
-@operation(tag=SECTIONS, operation_id="createSection", summary="Create a section of your own.", **_SECTION_BODY,
-           answers={201: Answer(SECTION, "Section created.")}, errors=_SECTION_WRITE_ERRORS)
+@operation(
+    tag=SECTIONS,
+    operation_id="createSection",
+    summary="Create a section of your own.",
+    **_SECTION_BODY,
+    answers={201: Answer(SECTION, "Section created.")},
+    errors=_SECTION_WRITE_ERRORS,
+)
 def create_category_section(body):
     section = service.create_section(db=get_db(), user_id=g.user_id, data=body)
     return success_response(section, "Category section created", 201)
@@ -71,19 +149,29 @@ def create_category_section(body):
 
 @bp.get("/category-sections/<int:section_id>")
 @require_auth
-@operation(tag=SECTIONS, operation_id="getSection", summary="One platform section or one of yours.",
-           path_parameters=_SECTION_ID, answers={200: Answer(SECTION, "The section.")},
-           errors={404: ["SECTION_NOT_FOUND"]})
+@operation(
+    tag=SECTIONS,
+    operation_id="getSection",
+    summary="One platform section or one of yours.",
+    path_parameters=_SECTION_ID,
+    answers={200: Answer(SECTION, "The section.")},
+    errors={404: ["SECTION_NOT_FOUND"]},
+)
 def get_category_section(section_id):
     return success_response(service.get_section(db=get_db(), user_id=g.user_id, section_id=section_id))
 
 
 @bp.put("/category-sections/<int:section_id>")
 @require_auth
-@operation(tag=SECTIONS, operation_id="updateSection", path_parameters=_SECTION_ID, **_SECTION_BODY,
-           summary="Change one of your sections; a rename carries over to its categories and items.",
-           answers={200: Answer(SECTION, "The updated section.")},
-           errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]})
+@operation(
+    tag=SECTIONS,
+    operation_id="updateSection",
+    path_parameters=_SECTION_ID,
+    **_SECTION_BODY,
+    summary="Change one of your sections; a rename carries over to its categories and items.",
+    answers={200: Answer(SECTION, "The updated section.")},
+    errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]},
+)
 def update_category_section(section_id, body):
     section = service.update_section(db=get_db(), user_id=g.user_id, section_id=section_id, data=body)
     return success_response(section, "Category section updated")
@@ -91,10 +179,14 @@ def update_category_section(section_id, body):
 
 @bp.delete("/category-sections/<int:section_id>")
 @require_auth
-@operation(tag=SECTIONS, operation_id="deleteSection", path_parameters=_SECTION_ID,
-           summary="Delete one of your sections (refused while categories or items use it).",
-           answers={200: Answer(SectionDeleted, "Deleted.")},
-           errors={403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"], 409: ["SECTION_IN_USE"]})
+@operation(
+    tag=SECTIONS,
+    operation_id="deleteSection",
+    path_parameters=_SECTION_ID,
+    summary="Delete one of your sections (refused while categories or items use it).",
+    answers={200: Answer(SectionDeleted, "Deleted.")},
+    errors={403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"], 409: ["SECTION_IN_USE"]},
+)
 def delete_category_section(section_id):
     result = service.delete_section(db=get_db(), user_id=g.user_id, section_id=section_id)
     return success_response(result, "Category section deleted")
@@ -103,23 +195,36 @@ def delete_category_section(section_id):
 # --- categories ----------------------------------------------------------------------------------
 @bp.get("/categories")
 @require_auth
-@operation(tag=CATEGORIES, operation_id="listCategories", query=CategoriesQuery,
-           summary="Platform and your categories, grouped under their sections.",
-           answers={200: Answer({"type": "array", "items": yaml_component("CategoryGroup")},
-                                "Sections with their categories (sections without a match are left out when "
-                                "searching).")},
-           errors={400: ["INVALID_CATEGORY_SECTION", "INVALID_SECTION_NAME", "VALIDATION_ERROR"]})
+@operation(
+    tag=CATEGORIES,
+    operation_id="listCategories",
+    query=CategoriesQuery,
+    summary="Platform and your categories, grouped under their sections.",
+    answers={
+        200: Answer(
+            {"type": "array", "items": yaml_component("CategoryGroup")},
+            "Sections with their categories (sections without a match are left out when searching).",
+        )
+    },
+    errors={400: ["INVALID_CATEGORY_SECTION", "INVALID_SECTION_NAME", "VALIDATION_ERROR"]},
+)
 def get_categories(query):
-    groups = service.list_categories(db=get_db(), user_id=g.user_id, search=query.search,
-                                     category_section=query.category_section)
+    groups = service.list_categories(
+        db=get_db(), user_id=g.user_id, search=query.search, category_section=query.category_section
+    )
     return success_response(groups)
 
 
 @bp.post("/categories")
 @require_auth
-@operation(tag=CATEGORIES, operation_id="createCategory", **_CATEGORY_BODY,
-           summary="Create a category of your own in an existing section.",
-           answers={201: Answer(CATEGORY, "Category created.")}, errors=_CATEGORY_WRITE_ERRORS)
+@operation(
+    tag=CATEGORIES,
+    operation_id="createCategory",
+    **_CATEGORY_BODY,
+    summary="Create a category of your own in an existing section.",
+    answers={201: Answer(CATEGORY, "Category created.")},
+    errors=_CATEGORY_WRITE_ERRORS,
+)
 def create_category(body):
     category = service.create_category(db=get_db(), user_id=g.user_id, data=body)
     return success_response(category, "Category created", 201)
@@ -128,9 +233,14 @@ def create_category(body):
 @bp.get("/categories/<int:category_ref>")
 @bp.get("/categories/<category_ref>")
 @require_auth
-@operation(tag=CATEGORIES, operation_id="getCategory", path_parameters=_CATEGORY_REF,
-           summary="One platform category (by name) or one of yours (by id or name).",
-           answers={200: Answer(CATEGORY, "The category.")}, errors={404: ["CATEGORY_NOT_FOUND"]})
+@operation(
+    tag=CATEGORIES,
+    operation_id="getCategory",
+    path_parameters=_CATEGORY_REF,
+    summary="One platform category (by name) or one of yours (by id or name).",
+    answers={200: Answer(CATEGORY, "The category.")},
+    errors={404: ["CATEGORY_NOT_FOUND"]},
+)
 def get_category(category_ref):
     return success_response(service.get_category(db=get_db(), user_id=g.user_id, category_ref=category_ref))
 
@@ -138,9 +248,15 @@ def get_category(category_ref):
 @bp.put("/categories/<int:category_ref>")
 @bp.put("/categories/<category_ref>")
 @require_auth
-@operation(tag=CATEGORIES, operation_id="updateCategory", path_parameters=_CATEGORY_REF, **_CATEGORY_BODY,
-           summary="Change one of your categories.", answers={200: Answer(CATEGORY, "The updated category.")},
-           errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]})
+@operation(
+    tag=CATEGORIES,
+    operation_id="updateCategory",
+    path_parameters=_CATEGORY_REF,
+    **_CATEGORY_BODY,
+    summary="Change one of your categories.",
+    answers={200: Answer(CATEGORY, "The updated category.")},
+    errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
+)
 def update_category(category_ref, body):
     category = service.update_category(db=get_db(), user_id=g.user_id, category_ref=category_ref, data=body)
     return success_response(category, "Category updated")
@@ -149,10 +265,14 @@ def update_category(category_ref, body):
 @bp.delete("/categories/<int:category_ref>")
 @bp.delete("/categories/<category_ref>")
 @require_auth
-@operation(tag=CATEGORIES, operation_id="deleteCategory", path_parameters=_CATEGORY_REF,
-           summary="Delete one of your categories; its items stay in the wardrobe without a category.",
-           answers={200: Answer(CategoryDeleted, "Deleted.")},
-           errors={403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]})
+@operation(
+    tag=CATEGORIES,
+    operation_id="deleteCategory",
+    path_parameters=_CATEGORY_REF,
+    summary="Delete one of your categories; its items stay in the wardrobe without a category.",
+    answers={200: Answer(CategoryDeleted, "Deleted.")},
+    errors={403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
+)
 def delete_category(category_ref):
     result = service.delete_category(db=get_db(), user_id=g.user_id, category_ref=category_ref)
     moved = result["items_uncategorized"]
@@ -163,72 +283,132 @@ def delete_category(category_ref):
 # --- items ---------------------------------------------------------------------------------------
 @bp.get("/items")
 @require_auth
-@operation(tag=ITEMS, operation_id="listItems", query=ItemsQuery,
-           summary="Your wardrobe, newest first, filtered and paginated.",
-           answers={200: Answer({"type": "array", "items": ITEM}, "One page of items.", paginated=True)},
-           errors={400: ["INVALID_CATEGORY_SECTION", "INVALID_SECTION_NAME", "MISSING_FIELDS", "VALIDATION_ERROR",
-                         "OUT_OF_RANGE"], 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]})
+@operation(
+    tag=ITEMS,
+    operation_id="listItems",
+    query=ItemsQuery,
+    summary="Your wardrobe, newest first, filtered and paginated.",
+    answers={200: Answer({"type": "array", "items": ITEM}, "One page of items.", paginated=True)},
+    errors={
+        400: [
+            "INVALID_CATEGORY_SECTION",
+            "INVALID_SECTION_NAME",
+            "MISSING_FIELDS",
+            "VALIDATION_ERROR",
+            "OUT_OF_RANGE",
+        ],
+        403: ["PLATFORM_CATEGORY_READ_ONLY"],
+        404: ["CATEGORY_NOT_FOUND"],
+    },
+)
 def get_wardrobe_items(query):
     items, pagination = service.list_items(
-        db=get_db(), user_id=g.user_id, limit=query.limit, offset=query.offset, category=query.category,
-        category_id=query.category_id, category_section=query.category_section, search=query.search)
-    storage = get_storage()
-    return success_response([_with_image_url(item, storage) for item in items], pagination=pagination)
+        db=get_db(),
+        user_id=g.user_id,
+        limit=query.limit,
+        offset=query.offset,
+        category=query.category,
+        category_id=query.category_id,
+        category_section=query.category_section,
+        search=query.search,
+    )
+    sign = get_storage().url_signer()
+    return success_response([_with_image_url(item, sign) for item in items], pagination=pagination)
 
 
 @bp.post("/items")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 @require_auth
-@operation(tag=ITEMS, operation_id="addItem", form=ITEM_FORM_WITH_HTML, form_encoding={IMAGE_FIELD: IMAGE_PART},
-           body=ITEM_INPUT_WITH_HTML, example={"garment_url": "https://shop.example/products/linen-tee", "size": "M"},
-           summary="Add a garment from a photo (multipart `garment_image`) or from a product page (`garment_url`).",
-           description="From a product page the details (title, brand, price, fabric, category) and the main image "
-                       "are taken from the page; fields you send win. Send the page as `html` when the shop blocks "
-                       "servers.",
-           answers={201: Answer(ITEM, "Item added.")}, errors=_ITEM_WRITE_ERRORS)
+@operation(
+    tag=ITEMS,
+    operation_id="addItem",
+    form=ITEM_FORM_WITH_HTML,
+    form_encoding={IMAGE_FIELD: IMAGE_PART},
+    body=ITEM_INPUT_WITH_HTML,
+    example={"garment_url": "https://shop.example/products/linen-tee", "size": "M"},
+    summary="Add a garment from a photo (multipart `garment_image`) or from a product page (`garment_url`).",
+    description="From a product page the details (title, brand, price, fabric, category) and the main image "
+    "are taken from the page; fields you send win. Send the page as `html` when the shop blocks "
+    "servers.",
+    answers={201: Answer(ITEM, "Item added.")},
+    errors=_ITEM_WRITE_ERRORS,
+)
 def add_garment():
     fields, html = _item_fields()
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
-    item = service.create_item(db=get_db(), storage=storage, settings=current_app.extensions["settings"],
-                               user_id=g.user_id, data=fields, html=html, image_data=image_data,
-                               image_filename=image_filename)
-    return success_response(_with_image_url(item, storage), "Item added to your wardrobe", 201)
+    item = service.create_item(
+        db=get_db(),
+        storage=storage,
+        settings=current_app.extensions["settings"],
+        user_id=g.user_id,
+        data=fields,
+        html=html,
+        image_data=image_data,
+        image_filename=image_filename,
+    )
+    return success_response(_with_image_url(item, storage.url_signer()), "Item added to your wardrobe", 201)
 
 
 @bp.get("/items/<int:item_id>")
 @require_auth
-@operation(tag=ITEMS, operation_id="getItem", summary="One of your items.", answers={200: Answer(ITEM, "The item.")},
-           errors={404: ["ITEM_NOT_FOUND"]})
+@operation(
+    tag=ITEMS,
+    operation_id="getItem",
+    summary="One of your items.",
+    answers={200: Answer(ITEM, "The item.")},
+    errors={404: ["ITEM_NOT_FOUND"]},
+)
 def get_wardrobe_item(item_id):
     item = service.get_item(db=get_db(), user_id=g.user_id, item_id=item_id)
-    return success_response(_with_image_url(item, get_storage()))
+    return success_response(_with_image_url(item, get_storage().url_signer()))
 
 
 @bp.put("/items/<int:item_id>")
 @require_auth
-@operation(tag=ITEMS, operation_id="updateItem", form=ITEM_FORM, body=ITEM_INPUT,
-           example={"size": "L", "color": "navy"},
-           summary="Change some fields of an item (null clears one); a new `garment_image` replaces the picture.",
-           answers={200: Answer(ITEM, "The updated item.")}, errors=_ITEM_WRITE_ERRORS)
+@operation(
+    tag=ITEMS,
+    operation_id="updateItem",
+    form=ITEM_FORM,
+    body=ITEM_INPUT,
+    example={"size": "L", "color": "navy"},
+    summary="Change some fields of an item (null clears one); a new `garment_image` replaces the picture.",
+    answers={200: Answer(ITEM, "The updated item.")},
+    errors=_ITEM_WRITE_ERRORS,
+)
 def update_wardrobe_item(item_id):
     fields, html = _item_fields()
     if html is not None:
-        raise ValidationError("html is only used when adding an item from a garment_url", code="UNKNOWN_FIELDS",
-                              details={"fields": ["html"]})
+        raise ValidationError(
+            "html is only used when adding an item from a garment_url",
+            code="UNKNOWN_FIELDS",
+            details={"fields": ["html"]},
+        )
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
-    item = service.update_item(db=get_db(), storage=storage, settings=current_app.extensions["settings"],
-                               user_id=g.user_id, item_id=item_id, data=fields, image_data=image_data,
-                               image_filename=image_filename)
-    return success_response(_with_image_url(item, storage), "Item updated")
+    item = service.update_item(
+        db=get_db(),
+        storage=storage,
+        settings=current_app.extensions["settings"],
+        user_id=g.user_id,
+        item_id=item_id,
+        data=fields,
+        image_data=image_data,
+        image_filename=image_filename,
+    )
+    return success_response(_with_image_url(item, storage.url_signer()), "Item updated")
 
 
 @bp.delete("/items/<int:item_id>")
 @require_auth
-@operation(tag=ITEMS, operation_id="deleteItem", summary="Delete an item and its image.",
-           answers={200: Answer(ItemDeleted, "Deleted.")}, errors={404: ["ITEM_NOT_FOUND"]})
+@operation(
+    tag=ITEMS,
+    operation_id="deleteItem",
+    summary="Delete an item and its image.",
+    answers={200: Answer(ItemDeleted, "Deleted.")},
+    errors={404: ["ITEM_NOT_FOUND"]},
+)
 def delete_wardrobe_item(item_id):
     result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.user_id, item_id=item_id)
     return success_response(result, "Item deleted")
@@ -239,25 +419,37 @@ def delete_wardrobe_item(item_id):
 @limit("RATELIMIT_SCRAPE")
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
-@operation(tag=ITEMS, operation_id="extractFromUrl", body=UrlRequest, form=UrlRequest,
-           example={"url": "https://shop.example/products/linen-tee"},
-           summary="Read a product page into garment details without adding it to the wardrobe.",
-           answers={200: Answer(yaml_component("Product"), "The product.")}, errors=PAGE_READ_ERRORS)
+@operation(
+    tag=ITEMS,
+    operation_id="extractFromUrl",
+    body=UrlRequest,
+    form=UrlRequest,
+    example={"url": "https://shop.example/products/linen-tee"},
+    summary="Read a product page into garment details without adding it to the wardrobe.",
+    answers={200: Answer(yaml_component("Product"), "The product.")},
+    errors=PAGE_READ_ERRORS,
+)
 def extract_garment_from_url(body):
     fields = body.given()
     url = fields.get("url") or fields.get("garment_url")
     if not url:
-        raise ValidationError("Send the product page as url", code="MISSING_FIELDS", details={"fields": ["url"]})
-    product = service.extract_from_url(db=get_db(), settings=current_app.extensions["settings"], url=url,
-                                       html=_html_field(fields))
+        raise ValidationError(
+            "Send the product page as url", code="MISSING_FIELDS", details={"fields": ["url"]}
+        )
+    product = service.extract_from_url(
+        db=get_db(), settings=current_app.extensions["settings"], url=url, html=_html_field(fields)
+    )
     return success_response(product)
 
 
 def _item_fields():
     """(item fields, page html or None) from a JSON body or a multipart form."""
     if request.mimetype == "multipart/form-data" and IMAGE_FIELD in request.form:
-        raise ValidationError(f"{IMAGE_FIELD} must be sent as a file", code="INVALID_IMAGE_FIELD",
-                              details={"field": IMAGE_FIELD})
+        raise ValidationError(
+            f"{IMAGE_FIELD} must be sent as a file",
+            code="INVALID_IMAGE_FIELD",
+            details={"field": IMAGE_FIELD},
+        )
     fields = body_fields()
     return fields, _html_field(fields)
 
@@ -278,6 +470,6 @@ def _uploaded_image():
     return read_upload(upload, IMAGE_FIELD, max_bytes), upload.filename
 
 
-def _with_image_url(item, storage):
-    """The item with an absolute signed image_url next to its image_path."""
-    return {**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
+def _with_image_url(item, sign):
+    """The item with an absolute signed image_url (from storage.url_signer()) next to its image_path."""
+    return {**item, "image_url": sign(item["image_path"]) if item["image_path"] else None}

@@ -3,24 +3,55 @@
 Multipart forms carry every value as text, JSON bodies carry native types; every cleaner here
 accepts both, so the same rules apply whichever way the client sends an item.
 """
+
 import math
 
 from shared.errors import ValidationError
 from shared.garment_catalog import GARMENT_TYPES
 from shared.request_data import parse_json_text
 from shared.text_patterns import compile_pattern
-from shared.validators import (refuse_unknown_fields, validate_choice, validate_integer, validate_numeric, validate_text,
-                               validate_url)
+from shared.validators import (
+    refuse_unknown_fields,
+    validate_choice,
+    validate_integer,
+    validate_numeric,
+    validate_text,
+    validate_url,
+)
 
 ITEM_TEXT_LIMITS = {
-    "title": 500, "brand": 255, "color": 100, "size": 100, "description": 5000,
-    "care_instructions": 5000, "custom_category_name": 255,
+    "title": 500,
+    "brand": 255,
+    "color": 100,
+    "size": 100,
+    "description": 5000,
+    "care_instructions": 5000,
+    "custom_category_name": 255,
 }
-ITEM_FIELDS = (*ITEM_TEXT_LIMITS, "price", "currency", "fabric", "category_section", "category_id", "category",
-               "garment_type", "garment_url", "is_external")
+ITEM_FIELDS = (
+    *ITEM_TEXT_LIMITS,
+    "price",
+    "currency",
+    "fabric",
+    "category_section",
+    "category_id",
+    "category",
+    "garment_type",
+    "garment_url",
+    "is_external",
+)
 # Sent back by clients that echo an item they read; never written from the request.
-ITEM_READ_ONLY_FIELDS = ("id", "user_id", "garment_id", "image_path", "image_url", "platform_category_id",
-                         "date_added", "created_at", "updated_at")
+ITEM_READ_ONLY_FIELDS = (
+    "id",
+    "user_id",
+    "garment_id",
+    "image_path",
+    "image_url",
+    "platform_category_id",
+    "date_added",
+    "created_at",
+    "updated_at",
+)
 MAX_PRICE = 10_000_000
 MAX_FABRIC_ENTRIES = 20
 FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
@@ -45,8 +76,11 @@ def clean_section_name(value, field_name="category_section"):
         return None
     name = _NAME_SEPARATORS.sub("_", text.lower())
     if not _SECTION_NAME.match(name):
-        raise ValidationError(f"{field_name} may contain only letters, digits, spaces, hyphens and underscores",
-                              code="INVALID_SECTION_NAME", details={"field": field_name})
+        raise ValidationError(
+            f"{field_name} may contain only letters, digits, spaces, hyphens and underscores",
+            code="INVALID_SECTION_NAME",
+            details={"field": field_name},
+        )
     return name
 
 
@@ -59,8 +93,11 @@ def clean_currency(value):
     if not text:
         return None
     if not _CURRENCY.match(text.upper()):
-        raise ValidationError("currency must be a three-letter ISO 4217 code such as EUR or USD",
-                              code="INVALID_CURRENCY", details={"field": "currency"})
+        raise ValidationError(
+            "currency must be a three-letter ISO 4217 code such as EUR or USD",
+            code="INVALID_CURRENCY",
+            details={"field": "currency"},
+        )
     return text.upper()
 
 
@@ -93,8 +130,10 @@ def clean_fabric(value):
         cleaned.append({"name": name, "percentage": percentage})
     total = sum(entry["percentage"] for entry in cleaned)
     if total > 100 + FABRIC_TOTAL_TOLERANCE:
-        raise _fabric_error(f"fabric percentages add up to {round(total, 2)}; they may add up to at most 100",
-                            total=round(total, 2))
+        raise _fabric_error(
+            f"fabric percentages add up to {round(total, 2)}; they may add up to at most 100",
+            total=round(total, 2),
+        )
     return cleaned
 
 
@@ -104,7 +143,9 @@ def _fabric_percentage(value):
     try:
         number = float(value)
     except (ValueError, OverflowError):
-        raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100") from None
+        raise _fabric_error(
+            "each fabric percentage must be a number greater than 0 and at most 100"
+        ) from None
     if not math.isfinite(number) or not 0 < number <= 100:
         raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")
     return round(number, 2)
@@ -131,13 +172,20 @@ def clean_garment_url(value):
 def clean_item_fields(data):
     """The item columns present in data, cleaned (references such as category are resolved by the service)."""
     refuse_unknown_fields(data, ITEM_FIELDS, ignored=ITEM_READ_ONLY_FIELDS)
-    cleaned = {name: optional_text(data[name], name, limit) for name, limit in ITEM_TEXT_LIMITS.items()
-               if name in data}
+    cleaned = {
+        name: optional_text(data[name], name, limit)
+        for name, limit in ITEM_TEXT_LIMITS.items()
+        if name in data
+    }
     cleaners = {
-        "price": clean_price, "currency": clean_currency, "fabric": clean_fabric,
-        "category_section": clean_section_name, "category_id": clean_category_id,
+        "price": clean_price,
+        "currency": clean_currency,
+        "fabric": clean_fabric,
+        "category_section": clean_section_name,
+        "category_id": clean_category_id,
         "category": lambda value: optional_text(value, "category", 255),
-        "garment_type": clean_garment_type, "garment_url": clean_garment_url,
+        "garment_type": clean_garment_type,
+        "garment_url": clean_garment_url,
         "is_external": lambda value: clean_boolean(value, "is_external"),
     }
     cleaned.update({name: cleaner(data[name]) for name, cleaner in cleaners.items() if name in data})

@@ -4,18 +4,25 @@ Another user's section, category or item answers exactly like a missing one (404
 nothing about other accounts. Items added from a product URL take their details from the page
 (fields the client sent win) and store the page's main garment image.
 """
+
 import uuid
 from contextlib import contextmanager
 
 from features.garments import service as garments_service
 from features.wardrobe import category_model, model
-from features.wardrobe.fields import (ITEM_TEXT_LIMITS, clean_currency, clean_fabric, clean_item_fields,
-                                      clean_price, clean_section_name, optional_text)
+from features.wardrobe.fields import (
+    ITEM_TEXT_LIMITS,
+    clean_currency,
+    clean_fabric,
+    clean_item_fields,
+    clean_price,
+    clean_section_name,
+    optional_text,
+)
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.models import user as user_model
 from shared.validators import validate_integer, validate_required, validate_text, validate_url
-
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -69,7 +76,10 @@ def delete_section(*, db, user_id, section_id):
         if usage["categories"] or usage["items"]:
             raise ConflictError(
                 f"Section '{section['name']}' still holds {usage['categories']} categories and {usage['items']} "
-                "items; move them to another section first", code="SECTION_IN_USE", details=usage)
+                "items; move them to another section first",
+                code="SECTION_IN_USE",
+                details=usage,
+            )
         category_model.delete_section(db, section["id"])
     return {"id": section["id"], "name": section["name"], "deleted": True}
 
@@ -88,14 +98,18 @@ def _check_section_name_free(db, user_id, name):
     if existing is None:
         return
     if existing["user_id"] is None:
-        raise ConflictError(f"'{name}' is a platform section; choose another name", code="SECTION_NAME_RESERVED",
-                            details={"field": "name"})
+        raise ConflictError(
+            f"'{name}' is a platform section; choose another name",
+            code="SECTION_NAME_RESERVED",
+            details={"field": "name"},
+        )
     raise _section_exists(name)
 
 
 def _section_exists(name):
-    return ConflictError(f"You already have a section called '{name}'", code="SECTION_EXISTS",
-                         details={"field": "name"})
+    return ConflictError(
+        f"You already have a section called '{name}'", code="SECTION_EXISTS", details={"field": "name"}
+    )
 
 
 def _visible_section(db, user_id, section_id):
@@ -108,8 +122,10 @@ def _visible_section(db, user_id, section_id):
 def _own_section(db, user_id, section_id):
     section = _visible_section(db, user_id, section_id)
     if section["user_id"] is None:
-        raise ForbiddenError(f"'{section['name']}' is a platform section and cannot be changed",
-                             code="PLATFORM_SECTION_READ_ONLY")
+        raise ForbiddenError(
+            f"'{section['name']}' is a platform section and cannot be changed",
+            code="PLATFORM_SECTION_READ_ONLY",
+        )
     return section
 
 
@@ -118,10 +134,12 @@ def _require_section(db, user_id, name):
     section = category_model.section_by_name(db, user_id, name) if name else None
     if section is None:
         allowed = [row["name"] for row in category_model.sections_visible_to(db, user_id)]
-        message = (f"category_section '{name}' does not exist" if name else "category_section is required")
-        raise ValidationError(f"{message}; use one of: {', '.join(allowed)}",
-                              code="INVALID_CATEGORY_SECTION" if name else "MISSING_FIELDS",
-                              details={"field": "category_section", "allowed": allowed})
+        message = f"category_section '{name}' does not exist" if name else "category_section is required"
+        raise ValidationError(
+            f"{message}; use one of: {', '.join(allowed)}",
+            code="INVALID_CATEGORY_SECTION" if name else "MISSING_FIELDS",
+            details={"field": "category_section", "allowed": allowed},
+        )
     return section
 
 
@@ -133,10 +151,13 @@ def list_categories(*, db, user_id, search=None, category_section=None):
     section_name = clean_section_name(category_section) if category_section else None
     if section_name:
         _require_section(db, user_id, section_name)
-    categories = ([category_model.platform_category_to_dict(row)
-                   for row in category_model.platform_categories(db, search, section_name)]
-                  + [category_model.user_category_to_dict(row)
-                     for row in category_model.user_categories(db, user_id, search, section_name)])
+    categories = [
+        category_model.platform_category_to_dict(row)
+        for row in category_model.platform_categories(db, search, section_name)
+    ] + [
+        category_model.user_category_to_dict(row)
+        for row in category_model.user_categories(db, user_id, search, section_name)
+    ]
     groups = []
     for section in category_model.sections_visible_to(db, user_id):
         if section_name and section["name"] != section_name:
@@ -187,20 +208,29 @@ def delete_category(*, db, user_id, category_ref):
     """Delete one of the caller's categories; its items stay in the wardrobe without a category."""
     category = _own_category(db, user_id, category_ref)
     uncategorized = category_model.delete_user_category(db, category)
-    return {"id": category["id"], "name": category["name"], "deleted": True, "items_uncategorized": uncategorized}
+    return {
+        "id": category["id"],
+        "name": category["name"],
+        "deleted": True,
+        "items_uncategorized": uncategorized,
+    }
 
 
 def _check_category_name_free(db, user_id, name):
     if category_model.platform_name_taken(db, name):
-        raise ConflictError(f"'{name}' is a platform category; use it directly or choose another name",
-                            code="CATEGORY_NAME_RESERVED", details={"field": "name"})
+        raise ConflictError(
+            f"'{name}' is a platform category; use it directly or choose another name",
+            code="CATEGORY_NAME_RESERVED",
+            details={"field": "name"},
+        )
     if category_model.user_category_by_name(db, user_id, name) is not None:
         raise _category_exists(name)
 
 
 def _category_exists(name):
-    return ConflictError(f"You already have a category called '{name}'", code="CATEGORY_EXISTS",
-                         details={"field": "name"})
+    return ConflictError(
+        f"You already have a category called '{name}'", code="CATEGORY_EXISTS", details={"field": "name"}
+    )
 
 
 def _find_category(db, user_id, category_ref):
@@ -218,8 +248,10 @@ def _find_category(db, user_id, category_ref):
 def _own_category(db, user_id, category_ref):
     platform, own = _find_category(db, user_id, category_ref)
     if platform is not None:
-        raise ForbiddenError(f"'{platform['name']}' is a platform category and cannot be changed",
-                             code="PLATFORM_CATEGORY_READ_ONLY")
+        raise ForbiddenError(
+            f"'{platform['name']}' is a platform category and cannot be changed",
+            code="PLATFORM_CATEGORY_READ_ONLY",
+        )
     return own
 
 
@@ -227,17 +259,23 @@ def _refuse_cleared(values, required):
     """An update may change but not empty the fields a resource cannot do without."""
     for name in required:
         if name in values and not values[name]:
-            raise ValidationError(f"{name} cannot be empty", code="MISSING_FIELDS", details={"fields": [name]})
+            raise ValidationError(
+                f"{name} cannot be empty", code="MISSING_FIELDS", details={"fields": [name]}
+            )
 
 
 # --- items ---------------------------------------------------------------------------------------
-def list_items(*, db, user_id, limit, offset, category=None, category_id=None, category_section=None, search=None):
+def list_items(
+    *, db, user_id, limit, offset, category=None, category_id=None, category_section=None, search=None
+):
     """(items newest first, pagination {total, limit, offset}) for the caller, filtered."""
     filters = {"search": validate_text(search, "search", max_length=200) or None, "category_ids": []}
     if category_section:
         filters["section"] = _require_section(db, user_id, clean_section_name(category_section))["name"]
     if category_id not in (None, ""):
-        filters["category_ids"].append(_own_category(db, user_id, validate_integer(category_id, "category_id"))["id"])
+        filters["category_ids"].append(
+            _own_category(db, user_id, validate_integer(category_id, "category_id"))["id"]
+        )
     if category:
         platform, own = _find_category(db, user_id, validate_text(category, "category", max_length=255))
         if platform is not None:
@@ -257,8 +295,11 @@ def create_item(*, db, storage, settings, user_id, data, html=None, image_data=N
     """Add an item from an uploaded image, or from a product URL (details and main image from the page)."""
     values = {name: value for name, value in clean_item_fields(data).items() if value is not None}
     if image_data is None and "garment_url" not in values:
-        raise ValidationError("Send the garment as a garment_image file or a garment_url",
-                              code="MISSING_GARMENT", details={"fields": ["garment_image", "garment_url"]})
+        raise ValidationError(
+            "Send the garment as a garment_image file or a garment_url",
+            code="MISSING_GARMENT",
+            details={"fields": ["garment_image", "garment_url"]},
+        )
     values.update(_category_columns(db, user_id, values))
     values["category_section"] = values.get("category_section") or _implied_section(db, user_id, values)
     if values["category_section"] or image_data is not None:
@@ -267,7 +308,9 @@ def create_item(*, db, storage, settings, user_id, data, html=None, image_data=N
         product = garments_service.get_product(db=db, settings=settings, url=values["garment_url"], html=html)
         values = _with_product_details(db, values, product)
         _require_section(db, user_id, values["category_section"])
-        png = _stored_png(settings, _main_product_image(settings, product), max_bytes=settings.SCRAPER_MAX_IMAGE_BYTES)
+        png = _stored_png(
+            settings, _main_product_image(settings, product), max_bytes=settings.SCRAPER_MAX_IMAGE_BYTES
+        )
     else:
         png = _stored_png(settings, image_data, image_filename, max_bytes=settings.MAX_UPLOAD_SIZE)
     values["garment_id"] = uuid.uuid4().hex
@@ -348,12 +391,17 @@ def _category_columns(db, user_id, values):
         return {}
     chosen = [_find_category(db, user_id, ref) for ref in given if ref is not None]
     if len(chosen) == 2 and chosen[0] != chosen[1]:
-        raise ValidationError("category and category_id name different categories; send one of them",
-                              code="CONFLICTING_CATEGORY", details={"fields": ["category", "category_id"]})
+        raise ValidationError(
+            "category and category_id name different categories; send one of them",
+            code="CONFLICTING_CATEGORY",
+            details={"fields": ["category", "category_id"]},
+        )
     platform, own = chosen[0] if chosen else (None, None)
-    return {"category": platform["name"] if platform else None,
-            "platform_category_id": platform["id"] if platform else None,
-            "category_id": own["id"] if own else None}
+    return {
+        "category": platform["name"] if platform else None,
+        "platform_category_id": platform["id"] if platform else None,
+        "category_id": own["id"] if own else None,
+    }
 
 
 def _implied_section(db, user_id, values):
@@ -368,22 +416,32 @@ def _implied_section(db, user_id, values):
 def _main_product_image(settings, product):
     images = product.get("images") or []
     if not images:
-        raise UnprocessableError("The product page shows no garment image; upload the photo as garment_image",
-                                 code="NO_PRODUCT_IMAGE")
+        raise UnprocessableError(
+            "The product page shows no garment image; upload the photo as garment_image",
+            code="NO_PRODUCT_IMAGE",
+        )
     return garments_service.fetch_image(settings=settings, url=images[0])
 
 
 def _stored_png(settings, image_data, filename=None, *, max_bytes):
     """The image as we store it: validated, EXIF-rotated, metadata stripped, PNG within the size setting."""
-    return preprocess_image(image_data, filename=filename, max_dimension=settings.WARDROBE_IMAGE_MAX_DIMENSION,
-                            max_bytes=max_bytes, max_input_dimension=settings.MAX_IMAGE_DIMENSION)
+    return preprocess_image(
+        image_data,
+        filename=filename,
+        max_dimension=settings.WARDROBE_IMAGE_MAX_DIMENSION,
+        max_bytes=max_bytes,
+        max_input_dimension=settings.MAX_IMAGE_DIMENSION,
+    )
 
 
 def _with_product_details(db, values, product):
     """The client's values completed with what the product page says; the client's own values win."""
     merged = {**_product_details(product), "is_external": True, **values}
-    platform = (category_model.platform_category_by_name(db, product["category"])  # the kind names its category
-                if isinstance(product.get("category"), str) else None)
+    platform = (
+        category_model.platform_category_by_name(db, product["category"])  # the kind names its category
+        if isinstance(product.get("category"), str)
+        else None
+    )
     if platform is not None and "platform_category_id" not in values and "category_id" not in values:
         merged.update(category=platform["name"], platform_category_id=platform["id"])
     if not merged["category_section"]:
@@ -406,8 +464,13 @@ def _product_details(product):
     colors = product.get("colors") or []
     first_color = colors[0].get("name") if colors and isinstance(colors[0], dict) else (colors or [None])[0]
     candidates = {
-        **{name: (product.get(name), lambda value, name=name: optional_text(value, name, ITEM_TEXT_LIMITS[name]))
-           for name in ("title", "brand", "description")},
+        **{
+            name: (
+                product.get(name),
+                lambda value, name=name: optional_text(value, name, ITEM_TEXT_LIMITS[name]),
+            )
+            for name in ("title", "brand", "description")
+        },
         "color": (first_color, lambda value: optional_text(value, "color", ITEM_TEXT_LIMITS["color"])),
         "price": (product.get("price"), clean_price),
         "currency": (product.get("currency"), clean_currency),

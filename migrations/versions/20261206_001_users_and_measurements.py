@@ -2,6 +2,7 @@
 
 Revision ID: 001 (was migrations/001_users_and_measurements.sql)
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -12,11 +13,32 @@ depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite assigns INTEGER PRIMARY KEYs itself
 MEASURE = sa.Double().with_variant(sa.REAL(), "sqlite")
-MEASUREMENTS = ("height", "weight", "shoulder_circumference", "arm_length", "breast_circumference",
-                "under_breast_circumference", "waist_circumference", "hip_circumference", "upper_thigh_circumference",
-                "neck_circumference", "biceps_circumference", "upper_hip_circumference", "wide_hip_circumference",
-                "calf_circumference", "waist_to_crotch_front_length", "waist_to_crotch_back_length",
-                "inner_leg_length", "foot_length", "foot_width", "chest", "waist", "hips", "inseam", "shoulder_width")
+MEASUREMENTS = (
+    "height",
+    "weight",
+    "shoulder_circumference",
+    "arm_length",
+    "breast_circumference",
+    "under_breast_circumference",
+    "waist_circumference",
+    "hip_circumference",
+    "upper_thigh_circumference",
+    "neck_circumference",
+    "biceps_circumference",
+    "upper_hip_circumference",
+    "wide_hip_circumference",
+    "calf_circumference",
+    "waist_to_crotch_front_length",
+    "waist_to_crotch_back_length",
+    "inner_leg_length",
+    "foot_length",
+    "foot_width",
+    "chest",
+    "waist",
+    "hips",
+    "inseam",
+    "shoulder_width",
+)
 
 
 def upgrade():
@@ -37,17 +59,24 @@ def upgrade():
         sa.Column("token_version", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("created_at", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.Text(), nullable=False),
-        sqlite_autoincrement=True)
+        sqlite_autoincrement=True,
+    )
     op.create_table(
         "body_measurements",
         sa.Column("id", ID, primary_key=True),
-        sa.Column("user_id", sa.String(255), sa.ForeignKey("users.userid", ondelete="CASCADE"), nullable=False,
-                  unique=True),
+        sa.Column(
+            "user_id",
+            sa.String(255),
+            sa.ForeignKey("users.userid", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        ),
         *(sa.Column(name, MEASURE) for name in MEASUREMENTS),
         sa.Column("unit", sa.Text(), nullable=False, server_default="metric"),
         sa.Column("created_at", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.Text(), nullable=False),
-        sqlite_autoincrement=True)
+        sqlite_autoincrement=True,
+    )
 
 
 def downgrade():

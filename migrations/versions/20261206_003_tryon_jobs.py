@@ -2,6 +2,7 @@
 
 Revision ID: 003 (was migrations/003_tryon_jobs.sql)
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +16,9 @@ def upgrade():
     op.create_table(
         "tryon_jobs",
         sa.Column("job_id", sa.String(255), primary_key=True),
-        sa.Column("user_id", sa.String(255), sa.ForeignKey("users.userid", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "user_id", sa.String(255), sa.ForeignKey("users.userid", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("kind", sa.String(20), nullable=False, server_default="single"),
         sa.Column("status", sa.String(50), nullable=False, server_default="queued"),
         sa.Column("progress", sa.Integer(), nullable=False, server_default=sa.text("0")),
@@ -32,7 +35,8 @@ def upgrade():
         sa.Column("created_at", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.Text(), nullable=False),
         sa.Column("started_at", sa.Text()),
-        sa.Column("finished_at", sa.Text()))
+        sa.Column("finished_at", sa.Text()),
+    )
     op.create_index("idx_tryon_jobs_user_created", "tryon_jobs", ["user_id", "created_at"])
     op.create_index("idx_tryon_jobs_status", "tryon_jobs", ["status", "created_at"])
 

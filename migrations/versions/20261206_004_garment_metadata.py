@@ -2,6 +2,7 @@
 
 Revision ID: 004 (was migrations/004_garment_metadata.sql)
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,7 +30,8 @@ def upgrade():
         sa.Column("metadata", sa.Text()),
         sa.Column("created_at", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.Text(), nullable=False),
-        sqlite_autoincrement=True)
+        sqlite_autoincrement=True,
+    )
 
 
 def downgrade():

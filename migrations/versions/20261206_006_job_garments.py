@@ -3,6 +3,7 @@
 
 Revision ID: 006 (was migrations/006_job_garments.sql)
 """
+
 import sqlalchemy as sa
 from alembic import op
 

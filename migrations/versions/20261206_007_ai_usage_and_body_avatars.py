@@ -10,6 +10,7 @@
 Revision ID: 007 (was migrations/007_ai_usage_and_body_avatars.sql). It follows 008 here: 008 reached main
 first, so databases of the numbered files went 006 → 008 → 007.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -30,10 +31,13 @@ def upgrade():
         sa.Column("created_at", sa.Text(), nullable=False),
         sa.Column("provider", sa.String(50)),
         sa.Column("model", sa.String(100)),
-        *(sa.Column(name, sa.Integer(), nullable=False, server_default=sa.text("0"))
-          for name in ("calls", "prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")),
+        *(
+            sa.Column(name, sa.Integer(), nullable=False, server_default=sa.text("0"))
+            for name in ("calls", "prompt_tokens", "output_tokens", "thought_tokens", "total_tokens")
+        ),
         sa.Column("cost_usd", AMOUNT),
-        sa.Column("model_seconds", AMOUNT))
+        sa.Column("model_seconds", AMOUNT),
+    )
     op.create_index("idx_tryon_usage_user_day", "tryon_usage", ["user_id", "day"])
     op.add_column("tryon_jobs", sa.Column("error_details", sa.Text()))
     op.add_column("users", sa.Column("body_avatar_path", sa.Text()))

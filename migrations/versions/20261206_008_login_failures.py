@@ -5,6 +5,7 @@ rows of unknown emails are kept too, so a delay never tells whether an account e
 
 Revision ID: 008 (was migrations/008_login_failures.sql; it reached main before 007, which follows it)
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +22,8 @@ def upgrade():
         sa.Column("client_key", sa.String(64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_failure_at", sa.DOUBLE_PRECISION(), nullable=False),
-        sa.PrimaryKeyConstraint("account_key", "client_key"))
+        sa.PrimaryKeyConstraint("account_key", "client_key"),
+    )
     op.create_index("idx_login_failures_last", "login_failures", ["last_failure_at"])
 
 

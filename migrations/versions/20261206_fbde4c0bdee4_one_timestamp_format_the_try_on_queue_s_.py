@@ -10,7 +10,8 @@ Revision ID: fbde4c0bdee4
 Revises: 007
 Create Date: 2026-12-06 14:14:41
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,12 +36,19 @@ def upgrade():
     for table, columns in TIMESTAMPS.items():
         for column in columns:
             # 2026-01-01T00:00:00Z (20 characters) and 2026-01-01T00:00:00+00:00 (25): UTC to the second.
-            op.execute(f"UPDATE {table} SET {column} = substr({column}, 1, 19) || '.000+00:00' "
-                       f"WHERE length({column}) IN (20, 25)")
+            op.execute(
+                f"UPDATE {table} SET {column} = substr({column}, 1, 19) || '.000+00:00' "
+                f"WHERE length({column}) IN (20, 25)"
+            )
 
     connection = op.get_bind()
-    failures = connection.execute(sa.text(
-        "SELECT account_key, client_key, failures, last_failure_at FROM login_failures")).mappings().all()
+    failures = (
+        connection.execute(
+            sa.text("SELECT account_key, client_key, failures, last_failure_at FROM login_failures")
+        )
+        .mappings()
+        .all()
+    )
     op.drop_table("login_failures")
     rows = op.create_table(
         "login_failures",
@@ -48,10 +56,21 @@ def upgrade():
         sa.Column("client_key", sa.String(64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_failure_at", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("account_key", "client_key"))
+        sa.PrimaryKeyConstraint("account_key", "client_key"),
+    )
     op.create_index("idx_login_failures_last", "login_failures", ["last_failure_at"])
-    op.bulk_insert(rows, [{**row, "last_failure_at": datetime.fromtimestamp(row["last_failure_at"], timezone.utc)
-                           .isoformat(timespec="milliseconds")} for row in failures])
+    op.bulk_insert(
+        rows,
+        [
+            {
+                **row,
+                "last_failure_at": datetime.fromtimestamp(row["last_failure_at"], UTC).isoformat(
+                    timespec="milliseconds"
+                ),
+            }
+            for row in failures
+        ],
+    )
 
     queues = op.create_table("job_queues", sa.Column("name", sa.String(50), primary_key=True))
     op.bulk_insert(queues, [{"name": "tryon"}])

@@ -4,6 +4,7 @@ Two implementations: `local` (mediapipe, offline, the embedded default) and `gem
 AI_PROVIDER picks the try-on model (auto = gemini when GEMINI_API_KEY is set, else local) and
 BACKGROUND_REMOVAL_PROVIDER the background remover. Both are safe to call from many threads.
 """
+
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -12,6 +13,7 @@ from flask import current_app
 from config import ConfigurationError
 from shared.ai_models.errors import CODES, ImageModelError
 from shared.garment_catalog import GARMENT_TYPES
+
 # Where a garment's type came from, in order of precedence: what the client said, what the product
 # page says, the Gemini image categoriser, the garment's outline in its photo.
 TYPE_SOURCES = ("client", "page", "ai", "silhouette")
@@ -21,8 +23,19 @@ DRESSING_ORDER = ("shoes", "bottom", "one_piece", "top", "outerwear", "accessory
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 PROVIDERS = ("local", "gemini")
 
-__all__ = ["ASPECT_RATIOS", "CODES", "DRESSING_ORDER", "GARMENT_TYPES", "TYPE_SOURCES", "GarmentInput", "ImageModel",
-           "ImageModelError", "ImageModels", "create_image_models", "get_image_models"]
+__all__ = [
+    "ASPECT_RATIOS",
+    "CODES",
+    "DRESSING_ORDER",
+    "GARMENT_TYPES",
+    "TYPE_SOURCES",
+    "GarmentInput",
+    "ImageModel",
+    "ImageModelError",
+    "ImageModels",
+    "create_image_models",
+    "get_image_models",
+]
 
 
 @dataclass
@@ -51,8 +64,15 @@ class ImageModel(Protocol):
     def remove_background(self, image: bytes, meter=None) -> bytes:
         """PNG with the person kept and the background transparent."""
 
-    def try_on(self, person: bytes, garments: list, options: dict, *, timeout_seconds: float | None = None,
-               meter=None) -> bytes:
+    def try_on(
+        self,
+        person: bytes,
+        garments: list,
+        options: dict,
+        *,
+        timeout_seconds: float | None = None,
+        meter=None,
+    ) -> bytes:
         """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
         gives up after timeout_seconds (the job's time left). A UsageMeter, when given, is told the model and
         tokens of every call made."""
@@ -62,7 +82,9 @@ class ImageModel(Protocol):
 class ImageModels:
     tryon: ImageModel
     background: ImageModel
-    gemini: object = None  # the process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller
+    gemini: object = (
+        None  # the process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller
+    )
 
     def close(self):
         for model in {self.tryon, self.background}:
@@ -74,8 +96,10 @@ def create_image_models(settings):
     tryon_provider = settings.AI_PROVIDER
     if tryon_provider == "auto":
         tryon_provider = "gemini" if settings.GEMINI_API_KEY else "local"
-    for name, value in (("AI_PROVIDER", tryon_provider), ("BACKGROUND_REMOVAL_PROVIDER",
-                                                          settings.BACKGROUND_REMOVAL_PROVIDER)):
+    for name, value in (
+        ("AI_PROVIDER", tryon_provider),
+        ("BACKGROUND_REMOVAL_PROVIDER", settings.BACKGROUND_REMOVAL_PROVIDER),
+    ):
         if value not in PROVIDERS:
             raise ConfigurationError(f"{name}={value!r} is not one of auto, {', '.join(PROVIDERS)}")
         if value == "gemini" and not settings.GEMINI_API_KEY:
@@ -88,12 +112,14 @@ def create_image_models(settings):
             instances[provider] = _build(provider, settings, gemini)
         return instances[provider]
 
-    return ImageModels(tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER),
-                       gemini=gemini)
+    return ImageModels(
+        tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER), gemini=gemini
+    )
 
 
 def _gemini_client(settings):
     from shared.ai_models.gemini_client import process_client
+
     return process_client(settings)
 
 
@@ -101,8 +127,10 @@ def _build(provider, settings, gemini):
     # Imported here so a deployment loads only the SDK it uses (mediapipe alone takes a second to import).
     if provider == "gemini":
         from shared.ai_models.gemini_model import GeminiImageModel
+
         return GeminiImageModel.from_settings(settings, gemini)
     from shared.ai_models.local_model import LocalImageModel
+
     return LocalImageModel()
 
 

@@ -5,6 +5,7 @@ network. Its solution objects are not thread-safe: each kind lives in a pool fro
 borrows an idle instance or builds a new one, so N threads use at most N instances of each and
 never share one. Pose uses model_complexity=1 only: 0 and 2 try to download weights and fail.
 """
+
 import queue
 from contextlib import contextmanager
 from functools import cached_property
@@ -47,8 +48,9 @@ class _Pool:
 
 _segmenters = _Pool(lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0))
 _pose_estimators = _Pool(lambda: mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1))
-_face_detectors = _Pool(lambda: mp.solutions.face_detection.FaceDetection(model_selection=1,
-                                                                           min_detection_confidence=0.6))
+_face_detectors = _Pool(
+    lambda: mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)
+)
 
 
 class Body:
@@ -61,8 +63,13 @@ class Body:
             result = pose.process(self._small)
         self.landmarks = None
         if result.pose_landmarks:
-            self.landmarks = np.array([(point.x * self.width, point.y * self.height, point.visibility)
-                                       for point in result.pose_landmarks.landmark], dtype=np.float32)
+            self.landmarks = np.array(
+                [
+                    (point.x * self.width, point.y * self.height, point.visibility)
+                    for point in result.pose_landmarks.landmark
+                ],
+                dtype=np.float32,
+            )
         with _face_detectors.instance() as detector:
             detections = detector.process(self._small).detections or []
         self.face_count = len(detections)
@@ -96,8 +103,11 @@ class Body:
         if self.landmarks is None:
             return False
         x, y, visibility = self.landmarks[list(indices)].T
-        return bool(np.all((visibility >= MIN_VISIBILITY) & (x >= 0) & (x <= self.width) & (y >= 0)
-                           & (y <= self.height)))
+        return bool(
+            np.all(
+                (visibility >= MIN_VISIBILITY) & (x >= 0) & (x <= self.width) & (y >= 0) & (y <= self.height)
+            )
+        )
 
     def visible_points(self):
         if self.landmarks is None:
@@ -129,8 +139,15 @@ class Body:
 
 def _face_box(detection, width, height):
     box = detection.location_data.relative_bounding_box
-    return np.array([box.xmin * width, box.ymin * height, (box.xmin + box.width) * width,
-                     (box.ymin + box.height) * height], np.float32)
+    return np.array(
+        [
+            box.xmin * width,
+            box.ymin * height,
+            (box.xmin + box.width) * width,
+            (box.ymin + box.height) * height,
+        ],
+        np.float32,
+    )
 
 
 class BodyFrame:
@@ -142,7 +159,9 @@ class BodyFrame:
 
     def __init__(self, body):
         self.body = body
-        shoulders = sorted((body.point(LEFT_SHOULDER), body.point(RIGHT_SHOULDER)), key=lambda point: point[0])
+        shoulders = sorted(
+            (body.point(LEFT_SHOULDER), body.point(RIGHT_SHOULDER)), key=lambda point: point[0]
+        )
         self.shoulders = np.array(shoulders, np.float32)
         self.mid_shoulder = self.shoulders.mean(axis=0)
         self.shoulder_width = float(np.linalg.norm(self.shoulders[1] - self.shoulders[0]))
@@ -158,8 +177,13 @@ class BodyFrame:
         torso = float(np.linalg.norm(np.mean(hips, axis=0) - self.mid_shoulder)) if self.hips_visible else 0.0
         self.unit = max(self.shoulder_width, torso / 1.5, 1.0)
         self.torso_length = torso if self.hips_visible else 1.5 * self.unit
-        self.hips = np.array(hips, np.float32) if self.hips_visible else \
-            self.shoulders + self.down * self.torso_length + self.across * np.array([[0.2], [-0.2]]) * self.unit
+        self.hips = (
+            np.array(hips, np.float32)
+            if self.hips_visible
+            else self.shoulders
+            + self.down * self.torso_length
+            + self.across * np.array([[0.2], [-0.2]]) * self.unit
+        )
         self.mid_hip = self.hips.mean(axis=0)
 
     def at(self, origin, across=0.0, down=0.0):

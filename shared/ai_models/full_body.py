@@ -7,6 +7,7 @@ needs the hips.
 person at all is left to the model, which says what is wrong with it). The answer for a photo is
 remembered (shoppers try many garments on the same avatar), so the pose runs once per photo per process.
 """
+
 import numpy as np
 
 from shared.ai_models.per_image import remembered_per_image
@@ -22,5 +23,6 @@ def shows_hips(image):
     """False when the photo shows a person but neither of their hips."""
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
     from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body
+
     body = Body(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB")))
     return body.landmarks is None or body.visible(LEFT_HIP) or body.visible(RIGHT_HIP)

@@ -5,6 +5,7 @@ the garment locally) and by the local model to cut the garment out. A flat-lay g
 its plain background as one solid shape and its type read from that outline (silhouette.py); a photo
 of a model wearing it is recognised by the model's pose.
 """
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -93,14 +94,19 @@ def premultiplied(rgb, alpha):
 
 def masked(layer, keep):
     """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1, or a boolean mask)."""
-    weight = np.repeat((np.clip(np.asarray(keep, np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2)
+    weight = np.repeat(
+        (np.clip(np.asarray(keep, np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2
+    )
     return cv2.multiply(layer, weight, scale=1 / 255)
 
 
 def _shows_a_model(body):
     """One person whose shoulders are in view together with their face or their hips."""
-    return (body.face_count <= 1 and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
-            and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP)))
+    return (
+        body.face_count <= 1
+        and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
+        and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP))
+    )
 
 
 def _flatten(image):

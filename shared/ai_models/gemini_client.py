@@ -12,6 +12,7 @@ removal, the garment categoriser (and any other text reader).
 - `final_image` / `answer_text` read an answer: parts marked `thought` (interim images and thinking
   text) are never the result, and every finish or block reason becomes a typed error.
 """
+
 import functools
 import importlib
 import importlib.util
@@ -36,13 +37,28 @@ MAX_DISCOVERY_SECONDS = 10.0  # one attempt, so a start-up without a network doe
 _GENERATE = "generateContent"
 # Finish and block reasons that mean the safety checks stopped the answer; any other reason without an
 # image is NO_IMAGE_RETURNED.
-BLOCKING_REASONS = frozenset({"SAFETY", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "PROHIBITED_CONTENT",
-                              "BLOCKLIST", "SPII", "IMAGE_RECITATION", "RECITATION", "MODEL_ARMOR", "JAILBREAK"})
+BLOCKING_REASONS = frozenset(
+    {
+        "SAFETY",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "PROHIBITED_CONTENT",
+        "BLOCKLIST",
+        "SPII",
+        "IMAGE_RECITATION",
+        "RECITATION",
+        "MODEL_ARMOR",
+        "JAILBREAK",
+    }
+)
 _UPSTREAM_TEXT_LENGTH = 300
 _RETRY_DELAY = compile_pattern(r"(\d+)(?:\.\d+)?s")
 # The SDK sends through httpx2 by default and httpx when configured so; transport errors come from either.
-_HTTP_LIBRARIES = [importlib.import_module(name) for name in ("httpx2", "httpx")
-                   if importlib.util.find_spec(name) is not None]
+_HTTP_LIBRARIES = [
+    importlib.import_module(name)
+    for name in ("httpx2", "httpx")
+    if importlib.util.find_spec(name) is not None
+]
 _TIMEOUT_ERRORS = tuple(library.TimeoutException for library in _HTTP_LIBRARIES)
 _TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
 # What a call can fail with: the API's answer, the transport, or a body that is not the answer's shape.
@@ -58,14 +74,30 @@ class ModelNotFoundError(ImageModelError):
 
 
 class GeminiClient:
-    def __init__(self, *, api_key, base_url=None, timeout_seconds=60.0, max_attempts=3, retry_delay_seconds=1.0,
-                 prices=None):
+    def __init__(
+        self,
+        *,
+        api_key,
+        base_url=None,
+        timeout_seconds=60.0,
+        max_attempts=3,
+        retry_delay_seconds=1.0,
+        prices=None,
+    ):
         self.timeout_seconds = timeout_seconds
         self.prices = prices or {}
-        retry = types.HttpRetryOptions(attempts=max_attempts, http_status_codes=RETRY_STATUS_CODES,
-                                       initial_delay=retry_delay_seconds, jitter=retry_delay_seconds)
-        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
-            base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry))
+        retry = types.HttpRetryOptions(
+            attempts=max_attempts,
+            http_status_codes=RETRY_STATUS_CODES,
+            initial_delay=retry_delay_seconds,
+            jitter=retry_delay_seconds,
+        )
+        self._client = genai.Client(
+            api_key=api_key,
+            http_options=types.HttpOptions(
+                base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry
+            ),
+        )
 
     def generate(self, *, models, contents, config, meter=None, timeout_seconds=None):
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
@@ -78,7 +110,9 @@ class GeminiClient:
             models.gone(model)
         retry_model = models.current()
         try:
-            return self._generate_on(retry_model, contents, config, meter, timeout_seconds, models.draws_images)
+            return self._generate_on(
+                retry_model, contents, config, meter, timeout_seconds, models.draws_images
+            )
         except ModelNotFoundError:
             models.gone(retry_model)
             raise
@@ -86,45 +120,69 @@ class GeminiClient:
     def listed_models(self):
         """{model name: supported actions} of every model this key can use, asked of the API (every page).
         Raises ImageModelError when the API cannot be asked."""
-        options = types.HttpOptions(timeout=int(min(self.timeout_seconds, MAX_DISCOVERY_SECONDS) * 1000),
-                                    retry_options=types.HttpRetryOptions(attempts=1))
+        options = types.HttpOptions(
+            timeout=int(min(self.timeout_seconds, MAX_DISCOVERY_SECONDS) * 1000),
+            retry_options=types.HttpRetryOptions(attempts=1),
+        )
         try:
-            return {_bare_name(model.name): list(model.supported_actions or [])
-                    for model in self._client.models.list(config=types.ListModelsConfig(
-                        page_size=1000, http_options=options)) if model.name}
+            return {
+                _bare_name(model.name): list(model.supported_actions or [])
+                for model in self._client.models.list(
+                    config=types.ListModelsConfig(page_size=1000, http_options=options)
+                )
+                if model.name
+            }
         except _CALL_FAILURES as exc:
             raise _typed_error(exc, None) from exc
 
     def _generate_on(self, model, contents, config, meter, timeout_seconds, draws_images):
         if timeout_seconds is not None and timeout_seconds < self.timeout_seconds:
-            config = config.model_copy(update={"http_options": types.HttpOptions(
-                timeout=max(1, int(timeout_seconds * 1000)))})
+            config = config.model_copy(
+                update={"http_options": types.HttpOptions(timeout=max(1, int(timeout_seconds * 1000)))}
+            )
         started = time.monotonic()
         try:
             response = self._client.models.generate_content(model=model, contents=contents, config=config)
         except _CALL_FAILURES as exc:
             error = _typed_error(exc, model)
-            log.warning("Gemini call failed", extra={"model": model, "code": error.code,
-                                                      "upstream": error.details.get("upstream")})
+            log.warning(
+                "Gemini call failed",
+                extra={"model": model, "code": error.code, "upstream": error.details.get("upstream")},
+            )
             raise error from exc
         if meter is not None:
-            meter.record(model=model, usage_metadata=response.usage_metadata,
-                         seconds=time.monotonic() - started, draws_images=draws_images)
+            meter.record(
+                model=model,
+                usage_metadata=response.usage_metadata,
+                seconds=time.monotonic() - started,
+                draws_images=draws_images,
+            )
         return response
 
 
 def process_client(settings):
     """The process's GeminiClient for these settings: every Gemini caller of the process shares it (one
     connection pool, as google-genai expects), for the life of the process."""
-    return _client_for(settings.GEMINI_API_KEY, settings.GEMINI_BASE_URL, settings.GEMINI_TIMEOUT_SECONDS,
-                       settings.GEMINI_MAX_ATTEMPTS, settings.GEMINI_RETRY_DELAY_SECONDS, settings.GEMINI_PRICES)
+    return _client_for(
+        settings.GEMINI_API_KEY,
+        settings.GEMINI_BASE_URL,
+        settings.GEMINI_TIMEOUT_SECONDS,
+        settings.GEMINI_MAX_ATTEMPTS,
+        settings.GEMINI_RETRY_DELAY_SECONDS,
+        settings.GEMINI_PRICES,
+    )
 
 
 @functools.lru_cache(maxsize=8)
 def _client_for(api_key, base_url, timeout_seconds, max_attempts, retry_delay_seconds, prices):
-    return GeminiClient(api_key=api_key, base_url=base_url, timeout_seconds=timeout_seconds,
-                        max_attempts=max_attempts, retry_delay_seconds=retry_delay_seconds,
-                        prices=parse_prices(prices))
+    return GeminiClient(
+        api_key=api_key,
+        base_url=base_url,
+        timeout_seconds=timeout_seconds,
+        max_attempts=max_attempts,
+        retry_delay_seconds=retry_delay_seconds,
+        prices=parse_prices(prices),
+    )
 
 
 class ModelChoice:
@@ -158,8 +216,11 @@ class ModelChoice:
             model, reason = self._model, self._reason
         if model is None:
             retry_after = self.retry_after_seconds()
-            raise ImageModelError("AI_UNAVAILABLE", details={"reason": reason, "retry_after": retry_after},
-                                  headers={"Retry-After": str(retry_after)})
+            raise ImageModelError(
+                "AI_UNAVAILABLE",
+                details={"reason": reason, "retry_after": retry_after},
+                headers={"Retry-After": str(retry_after)},
+            )
         return model
 
     def gone(self, model):
@@ -179,7 +240,12 @@ class ModelChoice:
             if self._model:
                 return {"model": self._model, "status": "ok", "reason": None}
             reason = self._reason
-        return {"model": None, "status": "unavailable", "reason": reason, "retry_after": self.retry_after_seconds()}
+        return {
+            "model": None,
+            "status": "unavailable",
+            "reason": reason,
+            "retry_after": self.retry_after_seconds(),
+        }
 
     def retry_after_seconds(self):
         """Seconds until the next time the API is asked (at least 1)."""
@@ -210,19 +276,29 @@ class ModelChoice:
         with self._lock:
             if scheduled:
                 self._gone.clear()  # a model that came back is tried again at each scheduled refresh
-            usable = [name for name in self.names
-                      if _GENERATE in listing.get(name, ()) and name not in self._gone]
+            usable = [
+                name for name in self.names if _GENERATE in listing.get(name, ()) and name not in self._gone
+            ]
             previous, chosen = self._model, usable[0] if usable else None
             self._model = chosen
-            self._reason = None if usable else (
-                f"none of the configured models ({', '.join(self.names)}) is available to this API key")
+            self._reason = (
+                None
+                if usable
+                else (f"none of the configured models ({', '.join(self.names)}) is available to this API key")
+            )
             self._next_check = time.monotonic() + (self._refresh_seconds if usable else self._retry_seconds)
             left_out = sorted(self._gone)
         if chosen is None:
-            log.error("no configured Gemini model is usable", extra={
-                "tried": self.names, "left_out_after_404": left_out,
-                "usable_image_models": sorted(name for name, actions in listing.items()
-                                              if _GENERATE in actions and "image" in name)})
+            log.error(
+                "no configured Gemini model is usable",
+                extra={
+                    "tried": self.names,
+                    "left_out_after_404": left_out,
+                    "usable_image_models": sorted(
+                        name for name, actions in listing.items() if _GENERATE in actions and "image" in name
+                    ),
+                },
+            )
         elif chosen != previous:
             log.info("Gemini model chosen", extra={"model": chosen, "previous": previous})
 
@@ -232,21 +308,31 @@ class ModelChoice:
         with self._lock:
             if refused or self._model is None:
                 self._model = None
-                self._reason = ("the API key was refused" if refused
-                                else f"the AI provider could not be asked which models are available ({error.code})")
+                self._reason = (
+                    "the API key was refused"
+                    if refused
+                    else f"the AI provider could not be asked which models are available ({error.code})"
+                )
             self._next_check = time.monotonic() + self._retry_seconds
             kept = self._model
-        log.error("could not list Gemini models", extra={"code": error.code, "upstream": error.details.get("upstream"),
-                                                         "model_kept": kept})
+        log.error(
+            "could not list Gemini models",
+            extra={"code": error.code, "upstream": error.details.get("upstream"), "model_kept": kept},
+        )
 
 
 def final_image(response):
     """The last non-thought image of the answer, or the typed reason there is none."""
     _raise_if_prompt_blocked(response)
     parts = _answer_parts(response)
-    images = [part.inline_data.data for part in parts
-              if not part.thought and part.inline_data and part.inline_data.data
-              and (part.inline_data.mime_type or "").startswith("image/")]
+    images = [
+        part.inline_data.data
+        for part in parts
+        if not part.thought
+        and part.inline_data
+        and part.inline_data.data
+        and (part.inline_data.mime_type or "").startswith("image/")
+    ]
     if images:
         return images[-1]
     _raise_for_finish(response, parts)
@@ -263,21 +349,36 @@ def answer_text(response):
 
 
 def _answer_parts(response):
-    return [part for candidate in response.candidates or [] if candidate.content
-            for part in candidate.content.parts or []]
+    return [
+        part
+        for candidate in response.candidates or []
+        if candidate.content
+        for part in candidate.content.parts or []
+    ]
 
 
 def _raise_if_prompt_blocked(response):
     feedback = response.prompt_feedback
     if feedback is not None and feedback.block_reason:
         reason = _enum_text(feedback.block_reason)
-        raise ImageModelError("CONTENT_BLOCKED", details={"reason": reason, "upstream": {
-            "block_reason": reason, "message": (feedback.block_reason_message or "")[:_UPSTREAM_TEXT_LENGTH]}})
+        raise ImageModelError(
+            "CONTENT_BLOCKED",
+            details={
+                "reason": reason,
+                "upstream": {
+                    "block_reason": reason,
+                    "message": (feedback.block_reason_message or "")[:_UPSTREAM_TEXT_LENGTH],
+                },
+            },
+        )
 
 
 def _raise_for_finish(response, parts):
-    reasons = [_enum_text(candidate.finish_reason) for candidate in response.candidates or []
-               if candidate.finish_reason]
+    reasons = [
+        _enum_text(candidate.finish_reason)
+        for candidate in response.candidates or []
+        if candidate.finish_reason
+    ]
     reason = reasons[0] if reasons else None
     text = " ".join(part.text for part in parts if part.text and not part.thought).strip()
     upstream = {"finish_reason": reason, "model_text": text[:_UPSTREAM_TEXT_LENGTH]}
@@ -288,13 +389,20 @@ def _raise_for_finish(response, parts):
 
 def _typed_error(exc, model):
     if isinstance(exc, errors.APIError):
-        upstream = {"status": exc.code, "reason": exc.status, "message": str(exc.message or "")[:_UPSTREAM_TEXT_LENGTH]}
+        upstream = {
+            "status": exc.code,
+            "reason": exc.status,
+            "message": str(exc.message or "")[:_UPSTREAM_TEXT_LENGTH],
+        }
         if exc.code == 404 and model is not None:
             return ModelNotFoundError(model, {"upstream": upstream})
         if exc.code == 429:
             retry_after = _retry_delay_seconds(exc.details)
-            return ImageModelError("RATE_LIMITED", details={"retry_after": retry_after, "upstream": upstream},
-                                   headers={"Retry-After": str(retry_after)})
+            return ImageModelError(
+                "RATE_LIMITED",
+                details={"retry_after": retry_after, "upstream": upstream},
+                headers={"Retry-After": str(retry_after)},
+            )
         if exc.code in (408, 504):
             return ImageModelError("TIMEOUT", details={"upstream": upstream})
         if exc.code >= 500:

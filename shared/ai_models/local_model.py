@@ -9,6 +9,7 @@ where they were in front of their clothes (head, hair, arms and hands), the garm
 light of the photo (the shading of the clothes it replaces), and what is left of those clothes
 beside the new garment is filled in from its surroundings.
 """
+
 import os
 import threading
 from functools import cached_property, wraps
@@ -21,8 +22,15 @@ from shared.ai_models import DRESSING_ORDER
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.placement import (UPPER_TYPES, WAIST_ABOVE_HIPS, own_colours, place_by_anchor, place_flat_lay,
-                                        place_on_model, required_part)
+from shared.ai_models.placement import (
+    UPPER_TYPES,
+    WAIST_ABOVE_HIPS,
+    own_colours,
+    place_by_anchor,
+    place_flat_lay,
+    place_on_model,
+    required_part,
+)
 from shared.ai_models.regions import Regions
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
@@ -36,14 +44,22 @@ _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin
 _OLD_CLOTHES_REACH = (0.2, 0.2)
 _OLD_BOTTOMS_REACH = (0.5, 0.12)
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
-_PARTS_REPLACED = {"top": {"upper"}, "outerwear": {"upper"}, "one_piece": {"upper", "lower"}, "bottom": {"lower"}}
+_PARTS_REPLACED = {
+    "top": {"upper"},
+    "outerwear": {"upper"},
+    "one_piece": {"upper", "lower"},
+    "bottom": {"lower"},
+}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
-_NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's own skin tone within which a pixel around it is their skin
+_NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
-_SHOW_ME = {"shoulders": "from the shoulders down", "hips": "down to at least the knees",
-            "feet": "down to the feet"}
+_SHOW_ME = {
+    "shoulders": "from the shoulders down",
+    "hips": "down to at least the knees",
+    "feet": "down to the feet",
+}
 
 # The work is CPU-bound: running more at once than there are cores only adds mediapipe instances
 # (memory) and context switches. Callers beyond this wait their turn.
@@ -55,6 +71,7 @@ def _one_per_core(method):
     def wrapper(*args, **kwargs):
         with _cpu_slots:
             return method(*args, **kwargs)
+
     return wrapper
 
 
@@ -95,8 +112,9 @@ class LocalImageModel:
         for position, garment in enumerate(garments):  # before any work: the photo may not fit at all
             _check_body_part(garment, position, body)
         dressing = _Dressing(rgb, body)
-        for position, garment in sorted(enumerate(garments),
-                                        key=lambda item: DRESSING_ORDER.index(item[1].garment_type)):
+        for position, garment in sorted(
+            enumerate(garments), key=lambda item: DRESSING_ORDER.index(item[1].garment_type)
+        ):
             dressing.put_on(garment, position)
         canvas = dressing.finish()
         if alpha is not None:
@@ -111,9 +129,12 @@ def _check_body_part(garment, position, body):
     part = required_part(garment.garment_type, body.frame, body)
     if part is not None:
         kind = garment.garment_type.replace("_", "-")
-        raise ImageModelError("BODY_PART_NOT_VISIBLE", f"The photo does not show your {part}, so the {kind} "
-                              f"cannot be tried on; use a photo that shows you {_SHOW_ME[part]}",
-                              details={"garment_index": position, "missing": part})
+        raise ImageModelError(
+            "BODY_PART_NOT_VISIBLE",
+            f"The photo does not show your {part}, so the {kind} "
+            f"cannot be tried on; use a photo that shows you {_SHOW_ME[part]}",
+            details={"garment_index": position, "missing": part},
+        )
 
 
 class _Dressing:
@@ -146,7 +167,7 @@ class _Dressing:
         left, top, width, height = cv2.boundingRect(warped[..., 3])
         if width == 0 or height == 0:
             return
-        warped = warped[top:top + height, left:left + width]
+        warped = warped[top : top + height, left : left + width]
         x0, y0 = region[0] + left, region[1] + top
         x1, y1 = x0 + width, y0 + height
         region = (x0, y0, x1, y1)
@@ -165,11 +186,14 @@ class _Dressing:
         visible = alpha * (1 - behind)
         shading = self._shading(region, visible)
         patch = self.canvas[y0:y1, x0:x1]
-        self.canvas[y0:y1, x0:x1] = (patch * (1 - visible[..., None])
-                                     + colour * (shading * (1 - behind))[..., None])
+        self.canvas[y0:y1, x0:x1] = (
+            patch * (1 - visible[..., None]) + colour * (shading * (1 - behind))[..., None]
+        )
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
-            self._add_zone(region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH))
+            self._add_zone(
+                region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH)
+            )
         self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
@@ -185,13 +209,22 @@ class _Dressing:
         x0, y0, x1, y1 = region
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
         reach = int(_NECK_SKIN_REACH * self.frame.unit)
-        outer = (max(0, x0 - reach), max(0, y0 - reach), min(self.width, x1 + reach), min(self.height, y1 + reach))
+        outer = (
+            max(0, x0 - reach),
+            max(0, y0 - reach),
+            min(self.width, x1 + reach),
+            min(self.height, y1 + reach),
+        )
         inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
-        photo = self.photo[outer[1]:outer[3], outer[0]:outer[2]].astype(np.float32)
+        photo = self.photo[outer[1] : outer[3], outer[0] : outer[2]].astype(np.float32)
         offset = cv2.cvtColor(photo / 255, cv2.COLOR_RGB2Lab) - tone
-        skin = self._full("skin", outer) * (np.einsum("...i,...i->...", offset, offset) < _NECK_SKIN_DISTANCE ** 2)
+        skin = self._full("skin", outer) * (
+            np.einsum("...i,...i->...", offset, offset) < _NECK_SKIN_DISTANCE**2
+        )
         near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * self.frame.unit)
-        plain = np.clip(cv2.cvtColor(np.asarray(tone, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255)
+        plain = np.clip(
+            cv2.cvtColor(np.asarray(tone, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
+        )
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
         paint = found * near[inner] + (1 - found) * plain
         share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
@@ -218,8 +251,12 @@ class _Dressing:
     def finish(self):
         """The dressed photo: under new tops and dresses, bare arms where the old sleeves showed; what is left of
         the old clothes beside the new ones (and of the sleeves around those arms) filled in from around them."""
-        uncovered = cv2.resize(self.coverage, (self.regions.shape[1], self.regions.shape[0]),
-                               interpolation=cv2.INTER_AREA) < 0.5
+        uncovered = (
+            cv2.resize(
+                self.coverage, (self.regions.shape[1], self.regions.shape[0]), interpolation=cv2.INTER_AREA
+            )
+            < 0.5
+        )
         leftovers = self._old_clothes(uncovered)
         if self._dressed_arms:
             leftovers = self._bare_arms(uncovered, leftovers)
@@ -252,7 +289,9 @@ class _Dressing:
         # The old clothes of a body part a new garment dresses are being replaced: no source. The others stay (the
         # trousers beside a new top's hanging tie) and may show.
         frame = self.frame
-        waist = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
+        waist = (
+            float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
+        )
         depth = self._depth[box]
         replaced = np.zeros(depth.shape, bool)
         if "upper" in self._dressed_parts:
@@ -263,14 +302,19 @@ class _Dressing:
         # The fill is smooth: its colours are worked out at half that size.
         half = (max(1, size[0] // 2), max(1, size[1] // 2))
         scale_x, scale_y = self.width / grown.shape[1], self.height / grown.shape[0]
-        photo = self.canvas[int(y0 * scale_y):int(np.ceil(y1 * scale_y)), int(x0 * scale_x):int(np.ceil(x1 * scale_x))]
+        photo = self.canvas[
+            int(y0 * scale_y) : int(np.ceil(y1 * scale_y)), int(x0 * scale_x) : int(np.ceil(x1 * scale_x))
+        ]
         colours = cv2.resize(photo, half, interpolation=cv2.INTER_AREA)
         known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA)
-        (near, near_weight), (far, far_weight) = (_mean_around(colours, known, sigma * unit / 2)
-                                                  for sigma in _FILL_SCALES)
+        (near, near_weight), (far, far_weight) = (
+            _mean_around(colours, known, sigma * unit / 2) for sigma in _FILL_SCALES
+        )
         closeness = np.clip(near_weight / 0.1, 0, 1)[..., None]
         filled = np.zeros(grown.shape + (3,), np.float32)
-        filled[box] = cv2.resize(closeness * near + (1 - closeness) * far, size, interpolation=cv2.INTER_LINEAR)
+        filled[box] = cv2.resize(
+            closeness * near + (1 - closeness) * far, size, interpolation=cv2.INTER_LINEAR
+        )
         found = cv2.resize((far_weight > 1e-4).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
         share = np.zeros(grown.shape, np.float32)
         share[box] = grown[box] * found  # no source within reach: left as it is
@@ -289,7 +333,9 @@ class _Dressing:
             return old_clothes
         left, top, width, height = cv2.boundingRect(sleeves.astype(np.uint8))
         box = (slice(top, top + height), slice(left, left + width))
-        across = regions.arm_shape((left, top, left + width, top + height))  # 0 on the bone, 1 at the arm's edge
+        across = regions.arm_shape(
+            (left, top, left + width, top + height)
+        )  # 0 on the bone, 1 at the arm's edge
         arm = sleeves[box] & (across < 1)
         if not arm.any():  # what is left lies beyond any arm: filled from around it
             return sleeves
@@ -300,8 +346,11 @@ class _Dressing:
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
         lab = np.empty(light.shape + (3,), np.float32)
-        lab[..., 0] = np.clip(colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across ** 2
-                              + grain, 0, 100)
+        lab[..., 0] = np.clip(
+            colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across**2 + grain,
+            0,
+            100,
+        )
         lab[..., 1:] = colour[1:]
         painted = np.zeros(regions.shape + (3,), np.float32)
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
@@ -320,12 +369,23 @@ class _Dressing:
             return
         scale_x, scale_y = self.width / weight.shape[1], self.height / weight.shape[0]
         x0, y0 = int(left * scale_x), int(top * scale_y)
-        x1, y1 = min(self.width, int(np.ceil((left + width) * scale_x))), min(self.height, int(np.ceil((top + height) * scale_y)))
+        x1, y1 = (
+            min(self.width, int(np.ceil((left + width) * scale_x))),
+            min(self.height, int(np.ceil((top + height) * scale_y))),
+        )
         size = (x1 - x0, y1 - y0)
-        share = cv2.resize(weight[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
-        paint = cv2.resize(colour[top:top + height, left:left + width], size, interpolation=cv2.INTER_LINEAR)
-        self.canvas[y0:y1, x0:x1] = cv2.blendLinear(np.ascontiguousarray(self.canvas[y0:y1, x0:x1]),
-                                                    np.ascontiguousarray(paint, np.float32), 1 - share, share)
+        share = cv2.resize(
+            weight[top : top + height, left : left + width], size, interpolation=cv2.INTER_LINEAR
+        )
+        paint = cv2.resize(
+            colour[top : top + height, left : left + width], size, interpolation=cv2.INTER_LINEAR
+        )
+        self.canvas[y0:y1, x0:x1] = cv2.blendLinear(
+            np.ascontiguousarray(self.canvas[y0:y1, x0:x1]),
+            np.ascontiguousarray(paint, np.float32),
+            1 - share,
+            share,
+        )
 
     # --- steps ----------------------------------------------------------------------------------
 
@@ -335,9 +395,12 @@ class _Dressing:
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
             return place_on_model(photo, kind, self.frame)
         if photo.alpha is None:
-            raise ImageModelError("INVALID_GARMENT_IMAGE", "No garment could be found in the garment photo; use a "
-                                  "photo of the garment on a plain background, or of someone wearing it",
-                                  details={"garment_index": position})
+            raise ImageModelError(
+                "INVALID_GARMENT_IMAGE",
+                "No garment could be found in the garment photo; use a "
+                "photo of the garment on a plain background, or of someone wearing it",
+                details={"garment_index": position},
+            )
         if kind in ("top", "outerwear", "bottom", "one_piece"):
             return place_flat_lay(photo, kind, self.regions)
         return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
@@ -349,10 +412,14 @@ class _Dressing:
             return None
         top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
         edge = np.linspace(0, 1, 9)
-        outline = np.vstack([np.stack([left + edge * (right - left), np.full(9, top)], 1),
-                             np.stack([left + edge * (right - left), np.full(9, bottom)], 1),
-                             np.stack([np.full(9, left), top + edge * (bottom - top)], 1),
-                             np.stack([np.full(9, right), top + edge * (bottom - top)], 1)])
+        outline = np.vstack(
+            [
+                np.stack([left + edge * (right - left), np.full(9, top)], 1),
+                np.stack([left + edge * (right - left), np.full(9, bottom)], 1),
+                np.stack([np.full(9, left), top + edge * (bottom - top)], 1),
+                np.stack([np.full(9, right), top + edge * (bottom - top)], 1),
+            ]
+        )
         landed = piece.to_body(outline)
         margin = 0.1 * self.frame.unit
         x0, y0 = np.floor(landed.min(axis=0) - margin).astype(int)
@@ -365,13 +432,18 @@ class _Dressing:
         the person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
         if name not in self._full_masks:
             regions = self.regions
-            small = {"lightness": lambda: self._lightness, "person": lambda: regions.person,
-                     "skin": lambda: regions.skin * regions.person,
-                     "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
-                     "nothing": lambda: np.zeros(regions.shape, np.float32),
-                     "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
-                     "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1)}[name]()
-            self._full_masks[name] = cv2.resize(small, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+            small = {
+                "lightness": lambda: self._lightness,
+                "person": lambda: regions.person,
+                "skin": lambda: regions.skin * regions.person,
+                "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
+                "nothing": lambda: np.zeros(regions.shape, np.float32),
+                "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
+                "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1),
+            }[name]()
+            self._full_masks[name] = cv2.resize(
+                small, (self.width, self.height), interpolation=cv2.INTER_LINEAR
+            )
         x0, y0, x1, y1 = region
         return self._full_masks[name][y0:y1, x0:x1]
 
@@ -392,8 +464,12 @@ class _Dressing:
         # The shade varies slowly: work at half size (a quarter of the cost).
         half = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
         guide = cv2.resize(grey, half, interpolation=cv2.INTER_AREA)
-        shade = cv2.ximgproc.guidedFilter(guide=guide, src=cv2.resize(fine, half, interpolation=cv2.INTER_AREA),
-                                          radius=max(2, int(0.06 * unit)), eps=_SHADE_EDGE ** 2)
+        shade = cv2.ximgproc.guidedFilter(
+            guide=guide,
+            src=cv2.resize(fine, half, interpolation=cv2.INTER_AREA),
+            radius=max(2, int(0.06 * unit)),
+            eps=_SHADE_EDGE**2,
+        )
         shade = cv2.resize(shade, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
         # Along the outline of a garment or a print the filter rings: no shading is read there.
         edges = cv2.magnitude(cv2.Sobel(fine, cv2.CV_32F, 1, 0), cv2.Sobel(fine, cv2.CV_32F, 0, 1))
@@ -410,7 +486,7 @@ class _Dressing:
     def _depth(self):
         """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
         regions = self.regions
-        ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+        ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
         origin = self.frame.mid_shoulder * regions.scale
         return ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
 
@@ -420,7 +496,9 @@ class _Dressing:
         bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
         regions = self.regions
         clothing = self._clothing
-        crotch = float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
+        crotch = (
+            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
+        )
         top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
@@ -431,18 +509,25 @@ class _Dressing:
         beside it."""
         x0, y0, x1, y1 = region
         scale = self.regions.scale
-        small = cv2.resize(alpha, (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            alpha,
+            (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))),
+            interpolation=cv2.INTER_AREA,
+        )
         unit = self.frame.unit * scale
         reach, rise = max(1, int(sideways * unit)), min(int(upward * unit), int(y0 * scale))
-        garment = cv2.copyMakeBorder((small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=0)
+        garment = cv2.copyMakeBorder(
+            (small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=0
+        )
         zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
         if rise:
             zone = cv2.dilate(zone, np.ones((rise + 1, 1), np.uint8), anchor=(0, 0))
         sy0, sx0 = int(y0 * scale) - rise, int(x0 * scale) - reach
         left = max(0, -sx0)  # the widening may run off the photo's left edge
-        target = self._zones[sy0:sy0 + zone.shape[0], sx0 + left:sx0 + zone.shape[1]]
-        np.maximum(target, zone[:target.shape[0], left:left + target.shape[1]].astype(np.float32), out=target)
+        target = self._zones[sy0 : sy0 + zone.shape[0], sx0 + left : sx0 + zone.shape[1]]
+        np.maximum(
+            target, zone[: target.shape[0], left : left + target.shape[1]].astype(np.float32), out=target
+        )
 
 
 def _mean_around(colours, known, sigma):
@@ -458,7 +543,9 @@ def _smooth(image, sigma):
     if factor == 1:
         return cv2.GaussianBlur(image, (0, 0), sigma)
     height, width = image.shape[:2]
-    reduced = cv2.resize(image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
+    reduced = cv2.resize(
+        image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
+    )
     blurred = cv2.GaussianBlur(reduced, (0, 0), sigma / factor)
     return cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR)
 
@@ -474,6 +561,7 @@ def _beyond_line(line, region):
 
 
 # --- image I/O ----------------------------------------------------------------------------------
+
 
 def _load_rgb(image_data, max_dimension):
     """(RGB uint8 array, alpha float32 or None); transparent images are flattened onto white for detection."""

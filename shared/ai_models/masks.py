@@ -1,4 +1,5 @@
 """Alpha masks shared by the image models: keying a subject off a plain background, clean soft edges."""
+
 import cv2
 import numpy as np
 
@@ -6,7 +7,9 @@ _ANALYSIS_SIZE = 640  # masks are computed at this size and refined at full size
 _BORDER_FRACTION = 0.02
 _MAX_BORDER_SPREAD = 14.0  # ΔE (CIELAB): a border within this of its median colour is "plain"
 _PLAIN_BORDER_SHARE = 0.6  # this much of the border must be background (the subject may touch the edges)
-_MAX_HOLE_FRACTION = 0.02  # enclosed background-coloured areas up to this share of the image are print, not holes
+_MAX_HOLE_FRACTION = (
+    0.02  # enclosed background-coloured areas up to this share of the image are print, not holes
+)
 _MAX_GARMENT_HOLE_SHARE = 0.15  # a garment's enclosed gaps up to this share of it are its own light parts
 _SHADOW_CHROMA = 5.0  # ΔE in a*, b*: a shadow is the background's colour, darker
 _SHADOW_SLOPE = 1.5  # L* per pixel (analysis size): lightness changing slower than this is a shadow fading
@@ -67,7 +70,9 @@ def _without_background_fringe(alpha, rgb):
     if not edge.any():
         return alpha
     lab = cv2.cvtColor(rgb[edge][None].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[0]
-    border = cv2.cvtColor(rgb[_border_ring(rgb.shape[:2])][None].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[0]
+    border = cv2.cvtColor(rgb[_border_ring(rgb.shape[:2])][None].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[
+        0
+    ]
     distance = np.linalg.norm(lab - np.median(border, axis=0), axis=1)
     alpha = alpha.copy()
     alpha[edge] *= np.clip((distance - 3.0) / 6.0, 0, 1)
@@ -108,14 +113,19 @@ def _cast_shadow(lab, background, subject, textured, ring):
     enclosed gap (between trouser legs whose hems touch) shows where the shadow leaves it bare. Nothing when
     that would be a large part of the subject (a garment with blurred edges)."""
     lightness = lab[..., 0]
-    neutral_darker = ((np.linalg.norm(lab[..., 1:] - background[1:], axis=2) < _SHADOW_CHROMA)
-                      & (lightness < background[0]) & (lightness > 0.45 * background[0]))
+    neutral_darker = (
+        (np.linalg.norm(lab[..., 1:] - background[1:], axis=2) < _SHADOW_CHROMA)
+        & (lightness < background[0])
+        & (lightness > 0.45 * background[0])
+    )
     smooth = cv2.GaussianBlur(lightness, (0, 0), 1.0)
     slope = cv2.magnitude(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8
     background_like, plain = ~subject, subject & ~textured
     passable = (background_like | (plain & neutral_darker & (slope < _SHADOW_SLOPE))).astype(np.uint8)
     count, labels = cv2.connectedComponents(passable, connectivity=4)
-    bare = np.bincount(labels[background_like], minlength=count) >= 0.3 * np.bincount(labels.ravel(), minlength=count)
+    bare = np.bincount(labels[background_like], minlength=count) >= 0.3 * np.bincount(
+        labels.ravel(), minlength=count
+    )
     bare[np.unique(labels[ring & (passable > 0)])] = True
     bare[0] = False  # label 0 is what cannot be passed
     outside = bare[labels]
@@ -174,8 +184,9 @@ def resize_to_fit(rgb, max_side):
     scale = max_side / max(height, width)
     if scale >= 1:
         return rgb
-    return cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))),
-                      interpolation=cv2.INTER_AREA)
+    return cv2.resize(
+        rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+    )
 
 
 def _border_ring(shape):
@@ -196,8 +207,12 @@ def _leg_gaps(holes, subject):
     height, width = bottom - top, right - left
     count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
     x, y, box_width, box_height = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
-    slit = ((box_height >= 0.2 * height) & (box_height >= 2.5 * box_width) & (y + box_height >= top + 0.65 * height)
-            & (np.abs(x + box_width / 2 - (left + right) / 2) <= 0.2 * width))
+    slit = (
+        (box_height >= 0.2 * height)
+        & (box_height >= 2.5 * box_width)
+        & (y + box_height >= top + 0.65 * height)
+        & (np.abs(x + box_width / 2 - (left + right) / 2) <= 0.2 * width)
+    )
     slit[0] = False  # label 0 is everything that is no hole
     return slit[labels].astype(np.uint8)
 
@@ -207,7 +222,8 @@ def _enclosed_holes(binary, max_area):
     height, width = binary.shape
     _, labels, stats, _ = cv2.connectedComponentsWithStats((binary == 0).astype(np.uint8), connectivity=4)
     left, top, box_width, box_height, area = stats.T
-    enclosed = ((left > 0) & (top > 0) & (left + box_width < width) & (top + box_height < height)
-                & (area <= max_area))
+    enclosed = (
+        (left > 0) & (top > 0) & (left + box_width < width) & (top + box_height < height) & (area <= max_area)
+    )
     enclosed[0] = False  # label 0 is the subject itself
     return enclosed[labels].astype(np.uint8)

@@ -14,6 +14,7 @@ in doubt the garment is kept as photographed (a band of inner back over the thro
 a missing bodice a large one). Garments cut out without it (an outline that already dips at the
 neckline) have none.
 """
+
 import cv2
 import numpy as np
 
@@ -31,7 +32,9 @@ _MAX_OFF_CENTRE = 0.1
 _MAX_DEPTH_OF_SPAN = 0.6  # share of the shoulders' span an opening may reach down: above the bust line
 _MAX_AREA = 0.25  # share of the garment above its armpits an opening may hold (a whole bodice is the front)
 _CLOSED_BELOW = 0.25  # share of the shoulders' span below which an opening must narrow to its bottom: ...
-_CLOSING_ROWS = 0.15  # ... in this share of its height at its bottom (where the front's neckline edge closes it) ...
+_CLOSING_ROWS = (
+    0.15  # ... in this share of its height at its bottom (where the front's neckline edge closes it) ...
+)
 _MAX_CLOSING_WIDTH = 0.7  # ... it is at most this share of its widest (a V, a U; not a seam's line)
 _MIN_EDGE_CONTRAST = 3.0  # the neckline's edge, for the fabric's own texture
 _MIN_EDGE = 8.0  # grey levels per pixel (Sobel, lightly smoothed)
@@ -68,14 +71,23 @@ def neck_opening(rgb, alpha, landmarks):
     found = np.zeros(box_mask.shape, bool)
     for share in _SEED_DEPTHS:
         inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
-        if (inner is not None and _looks_like_an_opening(inner, box_mask, collar, span, depth)
-                and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)):
+        if (
+            inner is not None
+            and _looks_like_an_opening(inner, box_mask, collar, span, depth)
+            and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)
+        ):
             found |= inner  # markers at several depths may each find a part of it (stripes seen through it)
     if not found.any():
         return None
     opening = np.zeros(mask.shape, bool)
-    whole = cv2.resize(_down_to(found, box_mask, span).astype(np.uint8), (x1 - x0, y1 - y0),
-                       interpolation=cv2.INTER_NEAREST) > 0
+    whole = (
+        cv2.resize(
+            _down_to(found, box_mask, span).astype(np.uint8),
+            (x1 - x0, y1 - y0),
+            interpolation=cv2.INTER_NEAREST,
+        )
+        > 0
+    )
     opening[y0:y1, x0:x1] = whole & mask[y0:y1, x0:x1]
     return opening
 
@@ -89,11 +101,11 @@ def _region(picture, mask, collar, shoulders, span, depth, share):
     row = int(top + share * depth)
     if row + 2 >= mask.shape[0]:
         return None
-    markers[row:row + 2, max(0, int(centre) - half):int(centre) + half] = 1
+    markers[row : row + 2, max(0, int(centre) - half) : int(centre) + half] = 1
     for x in shoulders:
         column = np.flatnonzero(mask[:, int(np.clip(x, 0, mask.shape[1] - 1))])
         if column.size:
-            markers[column[0] + 3:column[0] + 8, max(0, int(x) - 3):int(x) + 3] = 2
+            markers[column[0] + 3 : column[0] + 8, max(0, int(x) - 3) : int(x) + 3] = 2
     front = int(top + _FRONT_FROM * depth)
     markers[front:][markers[front:] == 0] = 2
     inner = cv2.watershed(picture, markers) == 1
@@ -110,22 +122,29 @@ def _looks_like_an_opening(inner, mask, collar, span, depth):
     ys, xs = np.nonzero(inner)
     width = float(np.ptp(xs)) / span
     lowest = ys.max() - top
-    if not (_MIN_WIDTH <= width <= _MAX_WIDTH and lowest / depth <= _MAX_DEPTH and lowest / span <= _MAX_DEPTH_OF_SPAN
-            and (ys.min() - top) / depth <= _MAX_START and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE):
+    if not (
+        _MIN_WIDTH <= width <= _MAX_WIDTH
+        and lowest / depth <= _MAX_DEPTH
+        and lowest / span <= _MAX_DEPTH_OF_SPAN
+        and (ys.min() - top) / depth <= _MAX_START
+        and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE
+    ):
         return False
-    if inner.sum() > _MAX_AREA * mask[int(max(0, top)):].sum():
+    if inner.sum() > _MAX_AREA * mask[int(max(0, top)) :].sum():
         return False
     if lowest / span <= _CLOSED_BELOW:
         return True
     widths = inner.sum(axis=1)
-    closing = widths[int(ys.max() - _CLOSING_ROWS * (ys.max() - ys.min())):ys.max() + 1]
+    closing = widths[int(ys.max() - _CLOSING_ROWS * (ys.max() - ys.min())) : ys.max() + 1]
     return closing.max() <= _MAX_CLOSING_WIDTH * widths.max()
 
 
 def _edge_strength(picture, mask):
     """Gradient magnitude of the grey picture inside the garment (its outline against the background left out)."""
     grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3))
+    magnitude = cv2.magnitude(
+        cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    )
     return magnitude * (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
 
 

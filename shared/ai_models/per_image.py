@@ -5,6 +5,7 @@ avatars, so the slow reading of a photo (pose, cut-out) runs once per photo per 
 answers by a digest of the bytes; the wrapped function gets `forget()` (benchmarks measure a photo
 read afresh).
 """
+
 import functools
 import hashlib
 import threading

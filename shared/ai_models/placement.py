@@ -12,17 +12,31 @@ The result is a list of pieces, each a layer of the garment photo and the two po
 (a sleeve swings from the shoulder down along the arm, which would fold one smooth map), and a worn
 garment's sleeves apart from the rest because they go over the person's arms.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import cv2
 import numpy as np
 
-from shared.ai_models.body import (FEET, LEFT_ANKLE, LEFT_ELBOW, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, LEFT_WRIST,
-                                   RIGHT_ANKLE, RIGHT_ELBOW, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, RIGHT_WRIST,
-                                   along)
-from shared.ai_models.regions import Regions
+from shared.ai_models.body import (
+    FEET,
+    LEFT_ANKLE,
+    LEFT_ELBOW,
+    LEFT_HIP,
+    LEFT_KNEE,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_ANKLE,
+    RIGHT_ELBOW,
+    RIGHT_HIP,
+    RIGHT_KNEE,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
+    along,
+)
 from shared.ai_models.garment_photo import masked, premultiplied
+from shared.ai_models.regions import Regions
 from shared.ai_models.warp import SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
@@ -40,7 +54,9 @@ _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
 _MAX_SLEEVE_EASE = 1.5  # a sleeve is at most this many times as wide as the arm
-_LEG_SMOOTHING = 0.02  # a trouser's landmarks are met nearly, not exactly: a leg's edges read off a ragged or\
+_LEG_SMOOTHING = (
+    0.02  # a trouser's landmarks are met nearly, not exactly: a leg's edges read off a ragged or\
+)
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
 
@@ -55,14 +71,20 @@ class Piece:
     to_garment: Callable  # person-photo points → garment-photo points (the warp samples with it)
     to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
-    below: tuple | None = None  # (point, direction): beyond the line through point the other way, only on the person
+    below: tuple | None = (
+        None  # (point, direction): beyond the line through point the other way, only on the person
+    )
     skin: bool = False  # the garment's neck opening: where the wearer's skin shows, not the garment
 
 
 def _joined(layer, garment_points, body_points, over_arms=False, smoothing=0.0):
     """A piece whose landmarks are joined by a thin-plate spline (`smoothing` > 0: nearly, and smoother)."""
-    return Piece(layer, ThinPlateSpline(body_points, garment_points, smoothing),
-                 ThinPlateSpline(garment_points, body_points, smoothing), over_arms)
+    return Piece(
+        layer,
+        ThinPlateSpline(body_points, garment_points, smoothing),
+        ThinPlateSpline(garment_points, body_points, smoothing),
+        over_arms,
+    )
 
 
 def required_part(garment_type, frame, body):
@@ -81,7 +103,9 @@ def place_flat_lay(photo, garment_type, regions):
     photo `regions` reads."""
     outline, frame = photo.outline, regions.frame
     if garment_type == "bottom":
-        return [_joined(photo.layer, *_lower_points(outline.lower_landmarks, regions), smoothing=_LEG_SMOOTHING)]
+        return [
+            _joined(photo.layer, *_lower_points(outline.lower_landmarks, regions), smoothing=_LEG_SMOOTHING)
+        ]
     landmarks = outline.upper_landmarks
     scale = _upper_scale(landmarks, regions)
     body_layer, sleeve_layers = photo.body_and_sleeves
@@ -89,13 +113,22 @@ def place_flat_lay(photo, garment_type, regions):
     body = _joined(body_layer, garment_points, body_points)
     pieces = [body]
     if photo.neck_opening is not None:
-        pieces.append(Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True))
+        pieces.append(
+            Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True)
+        )
     if landmarks.sleeves is not None:
         for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
             band = _sleeve_band(profile, side, regions, scale)
             # A sleeve's head is round and sits on the shoulder: above the shoulder's top it covers the person only.
-            pieces.append(Piece(sleeve_layer, band, band.to_body, over_arms=True,
-                                below=(regions.shoulder_tips[side], frame.down)))
+            pieces.append(
+                Piece(
+                    sleeve_layer,
+                    band,
+                    band.to_body,
+                    over_arms=True,
+                    below=(regions.shoulder_tips[side], frame.down),
+                )
+            )
     return pieces
 
 
@@ -108,8 +141,10 @@ def place_on_model(photo, garment_type, frame):
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
     layer = premultiplied(photo.rgb, alpha)
     garment_points, body_points = _pose_pairs(photo.model.frame, frame, garment_type)
-    return [_joined(masked(layer, 1 - on_arms), garment_points, body_points),
-            _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True)]
+    return [
+        _joined(masked(layer, 1 - on_arms), garment_points, body_points),
+        _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
+    ]
 
 
 def place_by_anchor(photo, garment_type, details, frame, body):
@@ -122,8 +157,10 @@ def place_by_anchor(photo, garment_type, details, frame, body):
         feet = np.array([body.point(index) for index in FEET])
         span = max(float(np.ptp(feet[:, 0])), 0.5 * frame.unit)
         ground = float(feet[:, 1].max())
-        start, end = np.array([feet[:, 0].min() - 0.15 * span, ground]), np.array([feet[:, 0].max() + 0.15 * span,
-                                                                                    ground])
+        start, end = (
+            np.array([feet[:, 0].min() - 0.15 * span, ground]),
+            np.array([feet[:, 0].max() + 0.15 * span, ground]),
+        )
         garment_line = np.array([[left, bottom], [right, bottom]], np.float32)
     else:
         centre, half_width = {
@@ -143,8 +180,11 @@ def place_by_anchor(photo, garment_type, details, frame, body):
 
 def _accessory_anchor(details):
     words = " ".join(str(details.get(key) or "") for key in ("category", "title")).lower()
-    for anchor, keywords in (("head", ("hat", "cap", "beanie", "beret")), ("belt", ("belt",)),
-                             ("neck", ("necklace", "jewel", "pendant", "chain", "scarf"))):
+    for anchor, keywords in (
+        ("head", ("hat", "cap", "beanie", "beret")),
+        ("belt", ("belt",)),
+        ("neck", ("necklace", "jewel", "pendant", "chain", "scarf")),
+    ):
         if any(keyword in words for keyword in keywords):
             return anchor
     return "hip_side"
@@ -157,6 +197,7 @@ def _with_third_point(line, down):
 
 
 # --- flat-lay garments --------------------------------------------------------------------------
+
 
 def _upper_scale(landmarks, regions):
     """Person px per garment px: the garment's chest (armpit to armpit) across the person's chest, as wide as
@@ -181,12 +222,25 @@ def _upper_points(landmarks, garment_type, regions, scale):
     vertical = scale * _LENGTH_PER_WIDTH * shortened
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
-    scale *= shortened ** 0.5
-    sides = np.array([[x, y] for y, row in zip(landmarks.side_rows, landmarks.sides) for x in row], np.float32)
-    torso = np.vstack([landmarks.collar[None], landmarks.armpits, sides, landmarks.hem,
-                       landmarks.hem.mean(axis=0, keepdims=True)])
+    scale *= shortened**0.5
+    sides = np.array(
+        [[x, y] for y, row in zip(landmarks.side_rows, landmarks.sides) for x in row], np.float32
+    )
+    torso = np.vstack(
+        [
+            landmarks.collar[None],
+            landmarks.armpits,
+            sides,
+            landmarks.hem,
+            landmarks.hem.mean(axis=0, keepdims=True),
+        ]
+    )
     offset = torso - garment_top
-    carried = body_top + np.outer(offset[:, 0] * scale, frame.across) + np.outer(offset[:, 1] * vertical, frame.down)
+    carried = (
+        body_top
+        + np.outer(offset[:, 0] * scale, frame.across)
+        + np.outer(offset[:, 1] * vertical, frame.down)
+    )
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
 
 
@@ -203,13 +257,17 @@ def _sleeve_band(profile, side, regions, scale):
     length at the garment's scale (ending by the wrist), as wide as the arm or the sleeve (SleeveMap)."""
     frame = regions.frame
     arm = frame.arm(side)
-    start = float((regions.shoulder_tips[side] - arm[0]) @ _unit(arm[1] - arm[0]))  # the shoulder's top, on the arm
+    start = float(
+        (regions.shoulder_tips[side] - arm[0]) @ _unit(arm[1] - arm[0])
+    )  # the shoulder's top, on the arm
     length = float(profile.along[-1] - profile.along[0])
     reach = _length(arm) + _PAST_WRIST * frame.unit - start
     length_scale = min(scale * _LENGTH_PER_WIDTH, reach / length) if length > 0 else scale
     arm_half_widths = regions.arm_half_widths(side)
     # Laid flat a sleeve shows half its round; worn, it drapes around the arm, never much wider than the arm.
-    width_scale = min(_SLEEVE_DRAPE * scale, _MAX_SLEEVE_EASE * min(arm_half_widths) / max(profile.half_width, 1e-6))
+    width_scale = min(
+        _SLEEVE_DRAPE * scale, _MAX_SLEEVE_EASE * min(arm_half_widths) / max(profile.half_width, 1e-6)
+    )
     return SleeveMap(profile, arm, frame.mid_shoulder, arm_half_widths, start, length_scale, width_scale)
 
 
@@ -219,7 +277,9 @@ def _lower_points(landmarks, regions):
     hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
     waist_depth = (1 - WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
     measured = regions.width_across(waist_depth) or 0.0
-    waist = min(max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints)
+    waist = min(
+        max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints
+    )
     scale = waist / landmarks.waist_width  # person px per garment px
     waist_centre = frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
     waist_row = landmarks.waist[:, 1].mean()
@@ -256,10 +316,23 @@ def _lower_points(landmarks, regions):
             body.append([on_body(row, middle, x, np.array([frame.mid_hip, frame.mid_hip + frame.down]))])
     if landmarks.crotch is not None:
         garment.append(landmarks.crotch[None])
-        body.append([on_body(landmarks.crotch[1], landmarks.crotch[0], landmarks.crotch[0],
-                             np.array([frame.mid_hip, frame.mid_hip + frame.down]))])
-    legs = [[[on_body(row, (left + right) / 2, x, path) for x in (left, right)]
-             for row, (left, right) in zip(landmarks.leg_rows, edges)] for path, edges in zip(paths, landmarks.leg_edges)]
+        body.append(
+            [
+                on_body(
+                    landmarks.crotch[1],
+                    landmarks.crotch[0],
+                    landmarks.crotch[0],
+                    np.array([frame.mid_hip, frame.mid_hip + frame.down]),
+                )
+            ]
+        )
+    legs = [
+        [
+            [on_body(row, (left + right) / 2, x, path) for x in (left, right)]
+            for row, (left, right) in zip(landmarks.leg_rows, edges)
+        ]
+        for path, edges in zip(paths, landmarks.leg_edges)
+    ]
     if len(legs) == 2:
         legs = _apart(np.array(legs, np.float32), frame)
     for edges, points in zip(landmarks.leg_edges, legs):
@@ -293,10 +366,31 @@ def _length(polyline):
 
 # Landmarks carried from the model to the person, per garment type.
 _POSE_POINTS = {
-    "top": (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST, LEFT_HIP, RIGHT_HIP),
+    "top": (
+        LEFT_SHOULDER,
+        RIGHT_SHOULDER,
+        LEFT_ELBOW,
+        RIGHT_ELBOW,
+        LEFT_WRIST,
+        RIGHT_WRIST,
+        LEFT_HIP,
+        RIGHT_HIP,
+    ),
     "bottom": (LEFT_HIP, RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE),
-    "one_piece": (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST, LEFT_HIP,
-                  RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE),
+    "one_piece": (
+        LEFT_SHOULDER,
+        RIGHT_SHOULDER,
+        LEFT_ELBOW,
+        RIGHT_ELBOW,
+        LEFT_WRIST,
+        RIGHT_WRIST,
+        LEFT_HIP,
+        RIGHT_HIP,
+        LEFT_KNEE,
+        RIGHT_KNEE,
+        LEFT_ANKLE,
+        RIGHT_ANKLE,
+    ),
 }
 
 
@@ -338,9 +432,11 @@ def _zone(regions, garment_type):
     """Where on the model the garment can be: tops from the neck to below the hips ("waist_up": to the hips),
     bottoms from the waist to the ankles, one-pieces from the neck to the ankles."""
     frame = regions.frame
-    ys, xs = np.mgrid[0:regions.shape[0], 0:regions.shape[1]].astype(np.float32)
+    ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
     origin = frame.mid_shoulder * regions.scale
-    depth = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (frame.unit * regions.scale)
+    depth = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (
+        frame.unit * regions.scale
+    )
     torso = frame.torso_length / frame.unit
     ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
     above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
@@ -358,10 +454,18 @@ def own_colours(regions, garment_type, clothing):
     other garment's; all ones when the two cannot be told apart (a co-ord set)."""
     frame = regions.frame
     lab = regions.lab
-    chest = _disc_sample(regions, frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
-                         0.3 * frame.unit, clothing)
-    thighs = np.vstack([_disc_sample(regions, (hip + knee) / 2, 0.15 * frame.unit, clothing)
-                        for hip, knee in ((frame.leg(0)[0], frame.leg(0)[1]), (frame.leg(1)[0], frame.leg(1)[1]))])
+    chest = _disc_sample(
+        regions,
+        frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
+        0.3 * frame.unit,
+        clothing,
+    )
+    thighs = np.vstack(
+        [
+            _disc_sample(regions, (hip + knee) / 2, 0.15 * frame.unit, clothing)
+            for hip, knee in ((frame.leg(0)[0], frame.leg(0)[1]), (frame.leg(1)[0], frame.leg(1)[1]))
+        ]
+    )
     if len(chest) < 20 or len(thighs) < 20:
         return np.ones(regions.shape, np.float32)
     own, other = (chest, thighs) if garment_type != "bottom" else (thighs, chest)
@@ -398,6 +502,7 @@ def _largest_parts(binary):
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _unit(vector):
     length = float(np.linalg.norm(vector))

@@ -4,6 +4,7 @@ All masks are float32 0..1 at the Body's detection size (see Body.small); the ca
 up. Skin is learned from the person's own face (their neck when the face is cut off), so the rule
 holds for every skin tone and light.
 """
+
 from functools import cached_property
 
 import cv2
@@ -22,17 +23,29 @@ _NECK_HALF_WIDTH = 0.15
 # Capsule radii around the arm bones in body units: upper arm, forearm, hand.
 _ARM_RADII = (0.17, 0.14, 0.13)
 _SHOULDER_SEAM_OUT = 0.08  # body units out from the shoulder joint to where a garment's shoulder seam ends
-_SHOULDER_TOP = (0.03, 0.25)  # body units above the shoulder joint: the least and most a shoulder's top can be
+_SHOULDER_TOP = (
+    0.03,
+    0.25,
+)  # body units above the shoulder joint: the least and most a shoulder's top can be
 _ARM_HALF_WIDTHS = ((0.09, 0.2), (0.07, 0.17))  # body units: upper arm, forearm (least, most)
-_BARE_ARM_RADII = (0.12, 0.13, 0.095, 0.07)  # body units: half-widths of the shoulder, bare arm at the shoulder, elbow, wrist
-_NECK_SIDE = 0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
+_BARE_ARM_RADII = (
+    0.12,
+    0.13,
+    0.095,
+    0.07,
+)  # body units: half-widths of the shoulder, bare arm at the shoulder, elbow, wrist
+_NECK_SIDE = (
+    0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
+)
 _MIN_ARM_SKIN = 0.02  # square body units of bare arm or hand skin enough to take the arms' colour from
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
 _SHOULDER_CAP = 0.35
 _CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
 _HAIR_DISTANCE = 12.0  # ΔE (CIELAB) within which a colour is the hair's
 _HAIR_REACH = 1.0  # face widths beside the face where hair may fall
-_HAIR_LENGTH = 0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
+_HAIR_LENGTH = (
+    0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
+)
 _MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
 
@@ -62,7 +75,7 @@ class Regions:
         lit = (self.lab[..., 0] > low - 25) & (self.lab[..., 0] < high + 20)
         # Skin is smooth; a print in skin tones (leopard, camel) is not.
         smooth = self._texture < max(4.0, 2.0 * texture)
-        skin = ((distance < _SKIN_DISTANCE ** 2) & lit & smooth).astype(np.uint8)
+        skin = ((distance < _SKIN_DISTANCE**2) & lit & smooth).astype(np.uint8)
         skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         return cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)).astype(np.float32)
 
@@ -81,7 +94,7 @@ class Regions:
         if self._skin_model is None:
             return None
         bare = (self.skin > 0) & (self.arm_zone > 0) & (self.person > 0) & (self.head == 0)
-        if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit ** 2 * self.scale ** 2:
+        if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit**2 * self.scale**2:
             return np.median(self.lab[bare], axis=0)
         return self.skin_colour
 
@@ -92,7 +105,9 @@ class Regions:
         if sample is None or sample.sum() < 30:
             return 1.0
         lightness = self.lab[..., 0]
-        return float(np.clip(np.std((lightness - cv2.GaussianBlur(lightness, (0, 0), 1.5))[sample]), 0.5, 4.0))
+        return float(
+            np.clip(np.std((lightness - cv2.GaussianBlur(lightness, (0, 0), 1.5))[sample]), 0.5, 4.0)
+        )
 
     def arm_shape(self, box):
         """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of a bare arm
@@ -100,22 +115,29 @@ class Regions:
         top leaves it bare), tapering from the shoulder to the wrist."""
         x0, y0, x1, y1 = box
         # The distance varies smoothly: computed on every other pixel and interpolated in between.
-        ys, xs = np.mgrid[y0:y1 + 1:2, x0:x1 + 1:2].astype(np.float32)
+        ys, xs = np.mgrid[y0 : y1 + 1 : 2, x0 : x1 + 1 : 2].astype(np.float32)
         unit = self.frame.unit * self.scale
         nearest = np.full(ys.shape, np.inf, np.float32)
         for side in (0, 1):
             arm = self.frame.arm(side)
             neck = arm[0] + _NECK_SIDE * (self.frame.mid_shoulder - arm[0])
             joints = np.vstack([neck, arm]) * self.scale
-            for (start, end), radii in zip(zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])):
+            for (start, end), radii in zip(
+                zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])
+            ):
                 direction = end - start
                 length = max(float(direction @ direction), 1e-6)
-                along = np.clip(((xs - start[0]) * direction[0] + (ys - start[1]) * direction[1]) / length, 0, 1)
-                distance = np.hypot(xs - start[0] - along * direction[0], ys - start[1] - along * direction[1])
+                along = np.clip(
+                    ((xs - start[0]) * direction[0] + (ys - start[1]) * direction[1]) / length, 0, 1
+                )
+                distance = np.hypot(
+                    xs - start[0] - along * direction[0], ys - start[1] - along * direction[1]
+                )
                 radius = (radii[0] + along * (radii[1] - radii[0])) * unit
                 np.minimum(nearest, distance / radius, out=nearest)
-        return cv2.resize(nearest, ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2),
-                          interpolation=cv2.INTER_LINEAR)[:y1 - y0, :x1 - x0]
+        return cv2.resize(
+            nearest, ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2), interpolation=cv2.INTER_LINEAR
+        )[: y1 - y0, : x1 - x0]
 
     @cached_property
     def old_sleeves(self):
@@ -136,8 +158,12 @@ class Regions:
         if np.linalg.norm(mean) < _MIN_SKIN_CHROMA:
             return None  # a black-and-white photo: every grey would pass for skin
         covariance = np.cov((chroma - mean).T) + np.eye(2) * 4.0
-        return (mean, np.linalg.inv(covariance), tuple(np.percentile(pixels[:, 0], [2, 98])),
-                float(np.median(self._texture[sample])))
+        return (
+            mean,
+            np.linalg.inv(covariance),
+            tuple(np.percentile(pixels[:, 0], [2, 98])),
+            float(np.median(self._texture[sample])),
+        )
 
     @cached_property
     def _texture(self):
@@ -157,7 +183,10 @@ class Regions:
         for x0, y0, x1, y1 in self.body.face_boxes:
             width, height = x1 - x0, y1 - y0
             for mask, bottom in ((face, 0.1), (jaw, _JAW_BELOW_FACE_BOX)):
-                box = np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + bottom * height]) * self.scale
+                box = (
+                    np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + bottom * height])
+                    * self.scale
+                )
                 cv2.rectangle(mask, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
         head = np.maximum(face, jaw * (self.skin > 0) * (self.person > 0))
         if self.frame is None:
@@ -191,7 +220,7 @@ class Regions:
         crown = np.zeros(self.shape, bool)
         top, bottom = int((y0 - _CROWN * height) * self.scale), int(y0 * self.scale)
         left, right = int((x0 + 0.2 * width) * self.scale), int((x1 - 0.2 * width) * self.scale)
-        crown[max(0, top):max(0, bottom), max(0, left):max(0, right)] = True
+        crown[max(0, top) : max(0, bottom), max(0, left) : max(0, right)] = True
         crown &= person
         if crown.sum() < 30:
             return hair  # bald, or the top of the head is out of the photo
@@ -201,10 +230,17 @@ class Regions:
         close = np.linalg.norm(self.lab - centre, axis=2) < max(_HAIR_DISTANCE, 1.5 * spread)
         depth, _ = self._body_coordinates
         beside = np.zeros(self.shape, bool)
-        beside[:, max(0, int((x0 - _HAIR_REACH * width) * self.scale)):max(0, int((x1 + _HAIR_REACH * width) * self.scale))] = True
+        beside[
+            :,
+            max(0, int((x0 - _HAIR_REACH * width) * self.scale)) : max(
+                0, int((x1 + _HAIR_REACH * width) * self.scale)
+            ),
+        ] = True
         beside &= depth < _HAIR_LENGTH
         # Opened: a strap or a seam as dark as the hair does not join a top to it.
-        candidates = cv2.morphologyEx((close & person & beside).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        candidates = cv2.morphologyEx(
+            (close & person & beside).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)
+        )
         _, labels = cv2.connectedComponents(candidates, connectivity=8)
         joined = np.isin(labels, np.unique(labels[crown & (candidates > 0)])) & (labels > 0)
         below = beside & (depth > 0) & (self.person > 0)
@@ -217,11 +253,13 @@ class Regions:
     def _body_coordinates(self):
         """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
         frame = self.frame
-        ys, xs = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        ys, xs = np.mgrid[0 : self.shape[0], 0 : self.shape[1]].astype(np.float32)
         origin = frame.mid_shoulder * self.scale
         unit = frame.unit * self.scale
         dx, dy = xs - origin[0], ys - origin[1]
-        return (dx * frame.down[0] + dy * frame.down[1]) / unit, (dx * frame.across[0] + dy * frame.across[1]) / unit
+        return (dx * frame.down[0] + dy * frame.down[1]) / unit, (
+            dx * frame.across[0] + dy * frame.across[1]
+        ) / unit
 
     @cached_property
     def arms(self):
@@ -294,7 +332,9 @@ class Regions:
         widths = []
         for start, end, (least, most) in zip(joints[:-1], joints[1:], _ARM_HALF_WIDTHS):
             direction = end - start
-            outward = np.array([-direction[1], direction[0]], np.float32) / max(float(np.linalg.norm(direction)), 1e-6)
+            outward = np.array([-direction[1], direction[0]], np.float32) / max(
+                float(np.linalg.norm(direction)), 1e-6
+            )
             if outward @ (start - frame.mid_shoulder) < 0:
                 outward = -outward
             steps = np.arange(0.0, most + 0.05, 0.005) * frame.unit
@@ -315,16 +355,24 @@ class Regions:
         centre = frame.at(frame.mid_shoulder, down=depth) * self.scale
         steps = np.arange(-1.6, 1.6, 0.01) * frame.unit * self.scale
         points = centre + np.outer(steps, frame.across)
-        inside = (points[:, 0] >= 0) & (points[:, 0] < self.shape[1]) & (points[:, 1] >= 0) & (points[:, 1] < self.shape[0])
+        inside = (
+            (points[:, 0] >= 0)
+            & (points[:, 0] < self.shape[1])
+            & (points[:, 1] >= 0)
+            & (points[:, 1] < self.shape[0])
+        )
         if not inside[len(steps) // 2]:
             return None
         body = (self.person > 0.5) & (self.arm_zone < 0.5)
-        xs, ys = np.clip(points[:, 0], 0, self.shape[1] - 1).astype(int), np.clip(points[:, 1], 0, self.shape[0] - 1).astype(int)
+        xs, ys = (
+            np.clip(points[:, 0], 0, self.shape[1] - 1).astype(int),
+            np.clip(points[:, 1], 0, self.shape[0] - 1).astype(int),
+        )
         on_body = body[ys, xs] & inside
         middle = len(steps) // 2
         if not on_body[middle]:
             return None
-        left = middle - np.argmin(on_body[middle::-1]) if not on_body[:middle + 1].all() else 0
+        left = middle - np.argmin(on_body[middle::-1]) if not on_body[: middle + 1].all() else 0
         right = middle + np.argmin(on_body[middle:]) if not on_body[middle:].all() else len(steps) - 1
         return float(steps[right] - steps[left]) / self.scale
 
@@ -334,20 +382,34 @@ class Regions:
         if self.body.face_boxes:
             x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
             width, height = x1 - x0, y1 - y0
-            box = np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height]) * self.scale
+            box = (
+                np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height])
+                * self.scale
+            )
             left, top = np.maximum(box[:2].astype(int), 0)
-            sample[top:max(top, int(box[3])), left:max(left, int(box[2]))] = True
+            sample[top : max(top, int(box[3])), left : max(left, int(box[2]))] = True
         elif self.frame is not None and self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
             mouth = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT)
             neck = (mouth + 0.45 * (self.frame.mid_shoulder - mouth)) * self.scale
-            cv2.circle(sample.view(np.uint8), (int(neck[0]), int(neck[1])),
-                       max(2, int(0.06 * self.frame.unit * self.scale)), 1, -1)
+            cv2.circle(
+                sample.view(np.uint8),
+                (int(neck[0]), int(neck[1])),
+                max(2, int(0.06 * self.frame.unit * self.scale)),
+                1,
+                -1,
+            )
         else:
             return None
         return sample & (self.person > 0)
 
 
 def _capsule(canvas, start, end, radius):
-    cv2.line(canvas, (int(start[0]), int(start[1])), (int(end[0]), int(end[1])), 1, thickness=max(1, int(2 * radius)))
+    cv2.line(
+        canvas,
+        (int(start[0]), int(start[1])),
+        (int(end[0]), int(end[1])),
+        1,
+        thickness=max(1, int(2 * radius)),
+    )
     for x, y in (start, end):
         cv2.circle(canvas, (int(x), int(y)), max(1, int(radius)), 1, -1)

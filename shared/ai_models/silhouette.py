@@ -14,6 +14,7 @@ measured on rows of that shape:
 Landmarks are points on the outline in the photo's pixels: collar, shoulders, armpits, sleeves (root, cuff)
 and hem for garments worn from the shoulders; waistband, crotch and leg openings for bottoms.
 """
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -62,8 +63,15 @@ class SleeveProfile:
 
     def scaled(self, factor, origin):
         """The profile in another frame: distances times `factor`, the root at root × factor + origin."""
-        return SleeveProfile(self.root * factor + origin, self.axis, self.normal, self.along * factor,
-                             self.low * factor, self.high * factor, self.top_seam)
+        return SleeveProfile(
+            self.root * factor + origin,
+            self.axis,
+            self.normal,
+            self.along * factor,
+            self.low * factor,
+            self.high * factor,
+            self.top_seam,
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,9 @@ class LowerLandmarks:
     waist: np.ndarray  # (left, right) ends of the waistband
     crotch: np.ndarray | None  # where the legs part, or None for a skirt
     leg_rows: np.ndarray  # trousers: rows down the legs, the last at the hem; skirt: the hem's row
-    leg_edges: np.ndarray  # trousers: [leg (left, right)][row][outer-left x, right x]; skirt: [1][1][left, right]
+    leg_edges: (
+        np.ndarray
+    )  # trousers: [leg (left, right)][row][outer-left x, right x]; skirt: [1][1][left, right]
     sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`, between waist and crotch
     side_rows: np.ndarray
     waist_width: float
@@ -92,7 +102,9 @@ class Outline:
         self._origin = np.array([left, top], np.float32)
         crop = binary[top:bottom, left:right].astype(np.uint8)
         size = (max(1, round((right - left) * self._scale)), _ANALYSIS_HEIGHT)
-        self.mask = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
+        self.mask = (
+            cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
+        )
         self.height, self.width = self.mask.shape
         self.runs = _rows_of_runs(self.mask, max(2, round(_RUN_GAP * self.width)))
         self._grey = None
@@ -117,8 +129,12 @@ class Outline:
         for y, runs in enumerate(self.runs):
             if runs:
                 spans[y] = runs[0][0], runs[-1][1]
-                central[y] = min(runs, key=lambda run: 0 if run[0] <= centre < run[1] else
-                                 min(abs(run[0] - centre), abs(run[1] - centre)))
+                central[y] = min(
+                    runs,
+                    key=lambda run: (
+                        0 if run[0] <= centre < run[1] else min(abs(run[0] - centre), abs(run[1] - centre))
+                    ),
+                )
         return spans, central
 
     def span(self, y):
@@ -130,7 +146,7 @@ class Outline:
 
     def widths(self, start, end, *, central=True):
         first = int(start * self.height)
-        rows = self._spans[1 if central else 0][first:max(first + 1, int(end * self.height))]
+        rows = self._spans[1 if central else 0][first : max(first + 1, int(end * self.height))]
         return rows[:, 1] - rows[:, 0]
 
     @cached_property
@@ -142,15 +158,23 @@ class Outline:
         row on the mask itself (the runs join narrow gaps), and its narrow top, which the cut-out's smoothing
         closes, is where its two edges, carried on upwards, meet (a little above where it is seen to end).
         """
-        lowest = next(((y, gap) for y in range(self.height - 1, int(self.height * 0.6), -1)
-                       if (gap := _central_gap(self.runs[y], self.centre, self.width)) is not None), None)
+        lowest = next(
+            (
+                (y, gap)
+                for y in range(self.height - 1, int(self.height * 0.6), -1)
+                if (gap := _central_gap(self.runs[y], self.centre, self.width)) is not None
+            ),
+            None,
+        )
         if lowest is None:
             return None
         y, (start, end) = lowest
         edges = []
         while True:
             edges.append((y, start, end))
-            background = np.flatnonzero(~self.mask[y - 1, max(0, int(start) - 1):int(end) + 1]) if y > 0 else []
+            background = (
+                np.flatnonzero(~self.mask[y - 1, max(0, int(start) - 1) : int(end) + 1]) if y > 0 else []
+            )
             if len(background) == 0:
                 break
             offset = max(0, int(start) - 1)
@@ -161,7 +185,9 @@ class Outline:
         widest = float((edges[:, 2] - edges[:, 1]).max())
         if y == 0 or length < 0.2 * self.height or widest < 0.03 * self.width:
             return None  # no gap, a short slit, or two separate pieces (a pair of shoes)
-        return np.array([edges[0, 1:].mean(), _apex(edges[: max(3, len(edges) // 3)], 0.06 * self.height)], np.float32)
+        return np.array(
+            [edges[0, 1:].mean(), _apex(edges[: max(3, len(edges) // 3)], 0.06 * self.height)], np.float32
+        )
 
     @cached_property
     def torso_width(self):
@@ -181,8 +207,8 @@ class Outline:
         candidates = self.mask[: self._hem_row()].copy()
         for y in range(int(self._armpit_row()), candidates.shape[0]):
             start, end = self.central_run(y)
-            candidates[y, int(start):int(end)] = False
-        candidates[:, int(max(0, left - margin)):int(right + margin) + 1] = False
+            candidates[y, int(start) : int(end)] = False
+        candidates[:, int(max(0, left - margin)) : int(right + margin) + 1] = False
         return candidates
 
     @cached_property
@@ -205,7 +231,9 @@ class Outline:
         if crotch is not None:
             # A jumpsuit's bodice reaches far above its crotch; trousers rise from it to the waist in less than
             # their hips' width, whatever the waistband carries (a belt, ties) or however the photo is turned.
-            hips = np.median(self.widths(0.8 * crotch[1] / self.height, crotch[1] / self.height, central=False))
+            hips = np.median(
+                self.widths(0.8 * crotch[1] / self.height, crotch[1] / self.height, central=False)
+            )
             return "one_piece" if crotch[1] > 1.2 * hips else "bottom"
         if self._is_skirt() or not self._has_bodice():
             # Without shoulders, straps or sleeves a piece is worn from the waist: a skirt, or trousers whose legs
@@ -222,36 +250,53 @@ class Outline:
         held out (the upper part much wider than the waist below it). Trousers, even flared, have none of these."""
         top = np.median(self.widths(0.0, 0.04, central=False))
         below = np.median(self.widths(0.15, 0.3, central=False))
-        sleeves = self.widths(0.0, 0.4, central=False).max() > 1.15 * np.median(self.widths(0.45, 0.6, central=False))
+        sleeves = self.widths(0.0, 0.4, central=False).max() > 1.15 * np.median(
+            self.widths(0.45, 0.6, central=False)
+        )
         return sleeves or top < 0.8 * below or not self._solid_top()
 
     def _solid_top(self):
         """The first rows are a waistband (ruffled or with loops, perhaps), not two shoulders or straps around a
         neckline: no wide gap in their middle."""
-        first_rows = self.runs[int(0.01 * self.height):int(0.03 * self.height) + 1]
-        return not any(gap[1] - gap[0] > 0.12 * self.width and gap[0] < self.centre < gap[1]
-                       for runs in first_rows for gap in _gaps(runs))
+        first_rows = self.runs[int(0.01 * self.height) : int(0.03 * self.height) + 1]
+        return not any(
+            gap[1] - gap[0] > 0.12 * self.width and gap[0] < self.centre < gap[1]
+            for runs in first_rows
+            for gap in _gaps(runs)
+        )
 
     def _is_skirt(self):
         """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
         widths = self.widths(0.0, 1.0, central=False)
         widest = widths.max()
-        at = lambda share: float(np.median(widths[int(share * self.height):int(share * self.height) + 5]))  # noqa: E731
+        at = lambda share: float(np.median(widths[int(share * self.height) : int(share * self.height) + 5]))  # noqa: E731
         waistband, upper, lower = at(0.01), at(0.25), at(0.85)
         early_growth = (upper - waistband) / widest
-        return (not self.has_sleeves and self._solid_top() and waistband >= 0.55 * widest and lower >= upper * 0.97
-                and early_growth < 0.2 and self.height / widest < 2.2)
+        return (
+            not self.has_sleeves
+            and self._solid_top()
+            and waistband >= 0.55 * widest
+            and lower >= upper * 0.97
+            and early_growth < 0.2
+            and self.height / widest < 2.2
+        )
 
     def _is_long(self):
         """Much longer than its torso is wide, and long for its widest span (a dress, not a long-sleeved top)."""
         length = (self._hem_row() - self._shoulders()[:, 1].mean()) / max(self.torso_width, 1.0)
-        return length >= 3.0 or (length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6)
+        return length >= 3.0 or (
+            length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6
+        )
 
     def _two_shoes(self):
         count, _, stats, _ = cv2.connectedComponentsWithStats(self.mask.astype(np.uint8), connectivity=8)
         areas = sorted(stats[1:, cv2.CC_STAT_AREA], reverse=True)
-        return (count >= 3 and areas[1] > 0.5 * areas[0] and self.height < 0.8 * self.width
-                and self.crotch is None)
+        return (
+            count >= 3
+            and areas[1] > 0.5 * areas[0]
+            and self.height < 0.8 * self.width
+            and self.crotch is None
+        )
 
     def _front_opening(self):
         """An edge down the middle from the armpits to the hem, stronger than the fabric's own texture beside
@@ -264,9 +309,14 @@ class Outline:
         across = np.abs(cv2.Sobel(self._grey[start:end], cv2.CV_32F, 1, 0, ksize=3))
         half_band = max(2, int(0.05 * self.torso_width))
         centre, offset = int(self.centre), int(0.25 * self.torso_width)
-        middle = across[:, max(0, centre - half_band):centre + half_band + 1].max(axis=1)
-        beside = np.concatenate([across[:, max(0, centre - offset - half_band):centre - offset + half_band + 1],
-                                 across[:, centre + offset - half_band:centre + offset + half_band + 1]], axis=1)
+        middle = across[:, max(0, centre - half_band) : centre + half_band + 1].max(axis=1)
+        beside = np.concatenate(
+            [
+                across[:, max(0, centre - offset - half_band) : centre - offset + half_band + 1],
+                across[:, centre + offset - half_band : centre + offset + half_band + 1],
+            ],
+            axis=1,
+        )
         fabric = np.median(beside, axis=1) if beside.size else np.zeros_like(middle)
         return bool(np.mean((middle > 30) & (middle > 3 * fabric)) > 0.6)
 
@@ -339,15 +389,22 @@ class Outline:
             root = np.array([side_x, (top + bottom) / 2], np.float32)
             points = np.stack([xs[inside], ys[inside]], axis=1).astype(np.float32)
             # Distance from the root segment: a sleeve held out ends far to the side, a hanging one far below.
-            reach = np.hypot(points[:, 0] - side_x, np.maximum(0, points[:, 1] - bottom) + np.maximum(0, top - points[:, 1]))
+            reach = np.hypot(
+                points[:, 0] - side_x,
+                np.maximum(0, points[:, 1] - bottom) + np.maximum(0, top - points[:, 1]),
+            )
             if reach.max() < 0.15 * (right - left):
                 return None
             axis = points[reach >= 0.85 * reach.max()].mean(axis=0) - root
             axis /= np.linalg.norm(axis) or 1.0
             normal = np.array([-axis[1], axis[0]], np.float32)
             top_seam = 1 if (np.array([side_x, top]) - root) @ normal > 0 else -1
-            sleeves.append((np.array([[side_x, top], [side_x, bottom]], np.float32),
-                            _profile(points - root, root, axis, normal, top_seam)))
+            sleeves.append(
+                (
+                    np.array([[side_x, top], [side_x, bottom]], np.float32),
+                    _profile(points - root, root, axis, normal, top_seam),
+                )
+            )
         return sleeves
 
     @cached_property
@@ -361,7 +418,9 @@ class Outline:
         sides = np.array([self.central_run(y) for y in side_rows], np.float32)
         sleeves = self._sleeves
         if sleeves is not None:
-            shoulders = np.array([root[0] for root, _ in sleeves])  # the top of each sleeve's root: where it meets the shoulder
+            shoulders = np.array(
+                [root[0] for root, _ in sleeves]
+            )  # the top of each sleeve's root: where it meets the shoulder
             sleeves = tuple(profile.scaled(1 / self._scale, self._origin) for _, profile in sleeves)
         collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
         return UpperLandmarks(
@@ -372,7 +431,8 @@ class Outline:
             hem=self._to_photo(np.array([[hem_run[0], hem], [hem_run[1], hem]])),
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
-            torso_width=self.torso_width / self._scale)
+            torso_width=self.torso_width / self._scale,
+        )
 
     @cached_property
     def lower_landmarks(self):
@@ -386,8 +446,9 @@ class Outline:
             legs = [[], []]
             for y in leg_rows:
                 # Where the legs part on this row: on the line from the crotch to the gap between the hems.
-                split = crotch[0] + (y - crotch[1]) / max(bottom - crotch[1], 1) * ((hem_gap[0] + hem_gap[1]) / 2
-                                                                                    - crotch[0])
+                split = crotch[0] + (y - crotch[1]) / max(bottom - crotch[1], 1) * (
+                    (hem_gap[0] + hem_gap[1]) / 2 - crotch[0]
+                )
                 runs = self.runs[int(y)] or [(split - 1, split + 1)]
                 left = [run for run in runs if run[0] < split] or [(split - 1, split)]
                 right = [run for run in runs if run[1] > split] or [(split, split + 1)]
@@ -408,7 +469,8 @@ class Outline:
             leg_edges=leg_edges / self._scale + self._origin[0],
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
-            waist_width=(waist[1] - waist[0]) / self._scale)
+            waist_width=(waist[1] - waist[0]) / self._scale,
+        )
 
     def sleeve_masks(self, shape):
         """Boolean masks, in the photo's pixels (`shape`), of the garment's left and right sleeves."""
@@ -417,23 +479,29 @@ class Outline:
         for side in (0, 1):
             candidates = self._sleeve_candidates.copy()
             if side == 0:
-                candidates[:, int(left):] = False
+                candidates[:, int(left) :] = False
             else:
-                candidates[:, :int(right)] = False
+                candidates[:, : int(right)] = False
             grown = cv2.dilate(candidates.astype(np.uint8), np.ones((3, 3), np.uint8))
             x0, y0 = int(self._origin[0]), int(self._origin[1])
             size = (max(1, round(self.width / self._scale)), max(1, round(self.height / self._scale)))
             placed = np.zeros(shape, bool)
-            resized = cv2.resize(np.pad(grown, ((0, self.height - grown.shape[0]), (0, 0))), size,
-                                 interpolation=cv2.INTER_NEAREST) > 0
+            resized = (
+                cv2.resize(
+                    np.pad(grown, ((0, self.height - grown.shape[0]), (0, 0))),
+                    size,
+                    interpolation=cv2.INTER_NEAREST,
+                )
+                > 0
+            )
             height, width = min(resized.shape[0], shape[0] - y0), min(resized.shape[1], shape[1] - x0)
-            placed[y0:y0 + height, x0:x0 + width] = resized[:height, :width]
+            placed[y0 : y0 + height, x0 : x0 + width] = resized[:height, :width]
             # Never into the chest: the mask's blocky edge (it was read at a coarser scale) stays beside it.
             side_x = (left if side == 0 else right) / self._scale + self._origin[0]
             if side == 0:
-                placed[:, max(0, int(side_x)):] = False
+                placed[:, max(0, int(side_x)) :] = False
             else:
-                placed[:, :int(side_x) + 1] = False
+                placed[:, : int(side_x) + 1] = False
             masks.append(placed)
         return masks
 
@@ -478,8 +546,15 @@ def _profile(offsets, root, axis, normal, top_seam, count=24):
     full = np.flatnonzero(high - low >= 0.6 * np.median(high - low))
     kept = slice(full[0], full[-1] + 1)
     # A pixel in from the outline read at this coarse scale: the band's edges then show no background.
-    return SleeveProfile(root, axis, normal, centres[kept].astype(np.float32), low[kept].astype(np.float32) + 1,
-                         high[kept].astype(np.float32) - 1, top_seam)
+    return SleeveProfile(
+        root,
+        axis,
+        normal,
+        centres[kept].astype(np.float32),
+        low[kept].astype(np.float32) + 1,
+        high[kept].astype(np.float32) - 1,
+        top_seam,
+    )
 
 
 def _apex(edges, reach):
@@ -502,7 +577,10 @@ def _central_gap(runs, centre, width):
     """The gap between two runs that holds the middle of the garment, when both legs beside it are substantial."""
     for (left, right), gap in zip(zip(runs, runs[1:]), _gaps(runs)):
         middle = (gap[0] + gap[1]) / 2
-        if (abs(middle - centre) < 0.2 * width and left[1] - left[0] > 0.1 * width
-                and right[1] - right[0] > 0.1 * width):
+        if (
+            abs(middle - centre) < 0.2 * width
+            and left[1] - left[0] > 0.1 * width
+            and right[1] - right[0] > 0.1 * width
+        ):
             return gap
     return None

@@ -5,6 +5,7 @@ models bill the image they draw at the image rate and their text and thinking at
 name matches the longest configured name it starts with (`gemini-3-pro-image-preview` is priced as
 `gemini-3-pro-image`). A model without a price is counted in tokens, and its cost stays unknown.
 """
+
 import threading
 from dataclasses import dataclass
 
@@ -31,8 +32,10 @@ def parse_prices(text):
             values = [float(rate) for rate in rates.split("/")]
             prices[_bare_name(name)] = Price(*values)
         except (TypeError, ValueError):
-            raise ConfigurationError(f"GEMINI_PRICES entry {entry!r} is not name=input/text_output/image_output "
-                                     "(USD per million tokens)") from None
+            raise ConfigurationError(
+                f"GEMINI_PRICES entry {entry!r} is not name=input/text_output/image_output "
+                "(USD per million tokens)"
+            ) from None
     return prices
 
 
@@ -70,18 +73,26 @@ class UsageMeter:
             if price is None or self.cost_usd is None:
                 self.cost_usd = None
             else:
-                self.cost_usd += (counts["prompt"] * price.input + counts["image_output"] * price.image_output
-                                  + (counts["text_output"] + counts["thoughts"]) * price.text_output) / _MILLION
+                self.cost_usd += (
+                    counts["prompt"] * price.input
+                    + counts["image_output"] * price.image_output
+                    + (counts["text_output"] + counts["thoughts"]) * price.text_output
+                ) / _MILLION
 
     def as_dict(self):
         """The job's `usage`, or None when no AI call was made."""
         if not self.calls:
             return None
-        return {"model": self.model, "calls": self.calls, "prompt_tokens": self.prompt_tokens,
-                "output_tokens": self.output_tokens, "thought_tokens": self.thought_tokens,
-                "total_tokens": self.total_tokens,
-                "estimated_cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
-                "model_seconds": round(self.model_seconds, 3)}
+        return {
+            "model": self.model,
+            "calls": self.calls,
+            "prompt_tokens": self.prompt_tokens,
+            "output_tokens": self.output_tokens,
+            "thought_tokens": self.thought_tokens,
+            "total_tokens": self.total_tokens,
+            "estimated_cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
+            "model_seconds": round(self.model_seconds, 3),
+        }
 
 
 def token_counts(usage_metadata, draws_images=True):
@@ -93,12 +104,21 @@ def token_counts(usage_metadata, draws_images=True):
     total = _count(usage_metadata, "total_token_count") or prompt + output + thoughts
     details = getattr(usage_metadata, "candidates_tokens_details", None) or []
     if details:
-        image = sum(detail.token_count or 0 for detail in details
-                    if str(getattr(detail.modality, "value", detail.modality)) == "IMAGE")
+        image = sum(
+            detail.token_count or 0
+            for detail in details
+            if str(getattr(detail.modality, "value", detail.modality)) == "IMAGE"
+        )
     else:
         image = output if draws_images else 0
-    return {"prompt": prompt, "output": output, "thoughts": thoughts, "total": total, "image_output": image,
-            "text_output": output - image}
+    return {
+        "prompt": prompt,
+        "output": output,
+        "thoughts": thoughts,
+        "total": total,
+        "image_output": image,
+        "text_output": output - image,
+    }
 
 
 def _count(usage_metadata, name):

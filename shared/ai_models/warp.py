@@ -6,6 +6,7 @@ smoothly. A sleeve is a band along the arm (SleeveMap). Maps are fitted backward
 person photo to the garment photo), evaluated on a coarse grid over the garment's destination, and
 cv2.remap samples the garment at full resolution.
 """
+
 import cv2
 import numpy as np
 
@@ -62,8 +63,14 @@ def warp_image(image, backward, region):
     coarse = backward(grid).reshape(rows, columns, 2).astype(np.float32)
     dense = cv2.resize(coarse, (columns * _GRID_STEP, rows * _GRID_STEP), interpolation=cv2.INTER_LINEAR)
     dense = dense[: y1 - y0, : x1 - x0]
-    return cv2.remap(image, np.ascontiguousarray(dense[..., 0]), np.ascontiguousarray(dense[..., 1]),
-                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.remap(
+        image,
+        np.ascontiguousarray(dense[..., 0]),
+        np.ascontiguousarray(dense[..., 1]),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
 
 
 class SleeveMap:
@@ -80,7 +87,11 @@ class SleeveMap:
 
     def __init__(self, profile, polyline, away_from, arm_half_widths, start, length_scale, width_scale):
         self._profile = profile
-        self._start, self._length_scale, self._width_scale = float(start), float(length_scale), float(width_scale)
+        self._start, self._length_scale, self._width_scale = (
+            float(start),
+            float(length_scale),
+            float(width_scale),
+        )
         polyline = np.asarray(polyline, np.float64)
         self._starts = polyline[:-1]
         vectors = polyline[1:] - polyline[:-1]
@@ -140,8 +151,13 @@ class SleeveMap:
         middle, half = self._extent(along)
         share = (sideways - middle) / np.maximum(half, 1e-6) * profile.top_seam
         distance = self._start + (along - profile.along[0]) * self._length_scale
-        segment = np.clip(np.searchsorted(self._offsets, distance, side="right") - 1, 0, len(self._lengths) - 1)
+        segment = np.clip(
+            np.searchsorted(self._offsets, distance, side="right") - 1, 0, len(self._lengths) - 1
+        )
         local = distance - self._offsets[segment]
         across = share * self._half_width(distance)
-        return (self._starts[segment] + local[:, None] * self._directions[segment]
-                + across[:, None] * self._normals[segment])
+        return (
+            self._starts[segment]
+            + local[:, None] * self._directions[segment]
+            + across[:, None] * self._normals[segment]
+        )

@@ -1,36 +1,69 @@
 """The users table. Shared because authentication middleware and several features read it."""
+
+from collections.abc import Mapping
+from typing import Any
+
 from shared import clock
+from shared.database import Database
 
 PROFILE_FIELDS = ("first_name", "last_name", "gender", "birthday", "street", "city")
-_COLUMNS = ("id", "userid", "email", "password", "first_name", "last_name", "gender", "birthday", "street",
-            "city", "avatar_path", "body_avatar_path", "body_avatar_key", "is_active", "token_version", "created_at",
-            "updated_at")
+_COLUMNS = (
+    "id",
+    "userid",
+    "email",
+    "password",
+    "first_name",
+    "last_name",
+    "gender",
+    "birthday",
+    "street",
+    "city",
+    "avatar_path",
+    "body_avatar_path",
+    "body_avatar_key",
+    "is_active",
+    "token_version",
+    "created_at",
+    "updated_at",
+)
 
 
-def get_by_userid(db, userid):
-    return db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?", (userid,), fetch_one=True)
+def get_by_userid(db: Database, userid: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = db.execute_query(
+        f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?", (userid,), fetch_one=True
+    )
+    return row
 
 
-def get_by_email(db, email):
-    return db.execute_query(f"SELECT {', '.join(_COLUMNS)} FROM users WHERE email = ?", (email,), fetch_one=True)
+def get_by_email(db: Database, email: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = db.execute_query(
+        f"SELECT {', '.join(_COLUMNS)} FROM users WHERE email = ?", (email,), fetch_one=True
+    )
+    return row
 
 
-def insert(db, *, userid, email, password_hash, profile):
+def insert(
+    db: Database, *, userid: str, email: str, password_hash: str, profile: Mapping[str, Any]
+) -> dict[str, Any]:
     now = clock.timestamp()
     columns = ["userid", "email", "password", *profile.keys(), "created_at", "updated_at"]
     values = [userid, email, password_hash, *profile.values(), now, now]
     db.execute_insert(
-        f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values)
-    return get_by_userid(db, userid)
+        f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values
+    )
+    row = get_by_userid(db, userid)
+    assert row is not None  # inserted just above, in the caller's transaction
+    return row
 
 
-def lock(db, userid):
+def lock(db: Database, userid: str) -> dict[str, Any] | None:
     """Inside a block: the user's row, locked until the block ends, so the user's check-then-write steps
     (a free name, an unused section, the previous avatar) run one at a time."""
-    return db.lock_row("users", userid=userid)
+    row: dict[str, Any] | None = db.lock_row("users", userid=userid)
+    return row
 
 
-def update(db, userid, changes):
+def update(db: Database, userid: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
     """Update the given columns (names come from code, never from the client)."""
     if not changes:
         return get_by_userid(db, userid)
@@ -40,18 +73,19 @@ def update(db, userid, changes):
     return get_by_userid(db, userid)
 
 
-def change_password(db, userid, password_hash):
+def change_password(db: Database, userid: str, password_hash: str) -> None:
     """Store the new hash and invalidate every token issued before now."""
     db.execute_query(
         "UPDATE users SET password = ?, token_version = token_version + 1, updated_at = ? WHERE userid = ?",
-        (password_hash, clock.timestamp(), userid))
+        (password_hash, clock.timestamp(), userid),
+    )
 
 
-def delete(db, userid):
+def delete(db: Database, userid: str) -> None:
     db.execute_query("DELETE FROM users WHERE userid = ?", (userid,))
 
 
-def to_public_dict(row):
+def to_public_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     """What clients may see of a user: never the password hash or the token version."""
     return {
         "id": row["id"],

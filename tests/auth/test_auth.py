@@ -1,27 +1,42 @@
 """Sign-up and sign-in as a client sees them."""
+
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 
 def test_create_account_returns_token_user_and_measurements(client):
     email = unique_email()
-    response = client.post("/api/create-account", json={
-        "email": f"  {email.upper()} ", "password": "s3cret-pass", "confirm_password": "s3cret-pass",
-        "first_name": "Grace", "last_name": "Hopper", "gender": "female", "birthday": "1990-01-15",
-        "street": "1 Main St", "city": "Arlington", "height": 170, "weight": 60,
-        "waist_circumference": 72})
+    response = client.post(
+        "/api/create-account",
+        json={
+            "email": f"  {email.upper()} ",
+            "password": "s3cret-pass",
+            "confirm_password": "s3cret-pass",
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "gender": "female",
+            "birthday": "1990-01-15",
+            "street": "1 Main St",
+            "city": "Arlington",
+            "height": 170,
+            "weight": 60,
+            "waist_circumference": 72,
+        },
+    )
     assert response.status_code == 201
     data = response.get_json()["data"]
     assert data["user"]["email"] == email  # trimmed and lower-cased
     assert len(data["user"]["userid"]) == 8
     assert data["user"]["gender"] == "female" and data["user"]["birthday"] == "1990-01-15"
     assert "password" not in data["user"]
-    assert data["body_measurements"]["height"] == 170 and data["body_measurements"]["waist_circumference"] == 72
+    assert (
+        data["body_measurements"]["height"] == 170 and data["body_measurements"]["waist_circumference"] == 72
+    )
     profile = client.get("/api/users/profile", headers={"Authorization": f"Bearer {data['token']}"})
     assert profile.get_json()["data"]["first_name"] == "Grace"
 
@@ -60,8 +75,9 @@ def test_concurrent_sign_ups_with_same_email_exactly_one_wins(app):
     def attempt():
         client = app.test_client()
         barrier.wait()
-        statuses.append(client.post("/api/create-account",
-                                    json={"email": email, "password": "race-pass-1"}).status_code)
+        statuses.append(
+            client.post("/api/create-account", json={"email": email, "password": "race-pass-1"}).status_code
+        )
 
     threads = [threading.Thread(target=attempt) for _ in range(8)]
     for t in threads:
@@ -69,8 +85,9 @@ def test_concurrent_sign_ups_with_same_email_exactly_one_wins(app):
     for t in threads:
         t.join()
     assert sorted(statuses) == [201] + [409] * 7
-    rows = app.extensions["db"].execute_query("SELECT COUNT(*) AS n FROM users WHERE email = ?", (email,),
-                                              fetch_one=True)
+    rows = app.extensions["db"].execute_query(
+        "SELECT COUNT(*) AS n FROM users WHERE email = ?", (email,), fetch_one=True
+    )
     assert rows["n"] == 1
 
 
@@ -83,7 +100,10 @@ def test_invalid_sign_ups_are_refused_and_store_nothing(client, app):
         ({"password": "long-enough"}, "MISSING_FIELDS"),
         ({"email": "not-an-email", "password": "long-enough"}, "INVALID_EMAIL"),
         ({"email": unique_email(), "password": "short"}, "WEAK_PASSWORD"),
-        ({"email": unique_email(), "password": "long-enough", "confirm_password": "different"}, "PASSWORD_MISMATCH"),
+        (
+            {"email": unique_email(), "password": "long-enough", "confirm_password": "different"},
+            "PASSWORD_MISMATCH",
+        ),
         ({"email": unique_email(), "password": "long-enough", "gender": "robot"}, "VALIDATION_ERROR"),
         ({"email": unique_email(), "password": "long-enough", "birthday": "2999-01-01"}, "INVALID_DATE"),
         ({"email": unique_email(), "password": "long-enough", "birthday": "15/01/1990"}, "INVALID_DATE"),
@@ -106,16 +126,25 @@ def test_malformed_and_wrong_type_bodies(client):
     assert array.status_code == 400
     form = client.post("/api/login", data={"email": "a@b.co"})
     assert form.status_code == 415 and form.get_json()["success"] is False
-    nan = client.post("/api/create-account", data='{"email":"n@x.io","password":"long-enough","height":NaN}',
-                      content_type="application/json")
+    nan = client.post(
+        "/api/create-account",
+        data='{"email":"n@x.io","password":"long-enough","height":NaN}',
+        content_type="application/json",
+    )
     assert nan.status_code == 400
 
 
 def _token(app, **claims):
     settings = app.extensions["settings"]
-    now = datetime.now(timezone.utc)
-    base = {"sub": "nobody00", "user_id": "nobody00", "email": "x@y.z", "iat": now, "exp": now + timedelta(hours=1),
-            "tv": 0}
+    now = datetime.now(UTC)
+    base = {
+        "sub": "nobody00",
+        "user_id": "nobody00",
+        "email": "x@y.z",
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+        "tv": 0,
+    }
     base.update(claims)
     return jwt.encode(base, settings.JWT_SECRET_KEY, algorithm="HS256")
 
@@ -123,36 +152,62 @@ def _token(app, **claims):
 def test_bad_tokens_are_rejected_with_json_401(client, app):
     account = sign_up(client)
     uid = account["user"]["userid"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expired = _token(app, sub=uid, user_id=uid, iat=now - timedelta(hours=3), exp=now - timedelta(hours=1))
-    forged = jwt.encode({"sub": uid, "user_id": uid, "iat": now, "exp": now + timedelta(hours=1)},
-                        "another-key-that-is-long-enough-32b", algorithm="HS256")
-    alg_none = jwt.encode({"sub": uid, "user_id": uid, "iat": now, "exp": now + timedelta(hours=1)},
-                          None, algorithm="none")
-    headers_cases = [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic abc"},
-                     {"Authorization": "Bearer not.a.jwt"}, {"Authorization": f"Bearer {expired}"},
-                     {"Authorization": f"Bearer {forged}"}, {"Authorization": f"Bearer {alg_none}"},
-                     {"Authorization": f"Bearer {_token(app)}"}]
+    forged = jwt.encode(
+        {"sub": uid, "user_id": uid, "iat": now, "exp": now + timedelta(hours=1)},
+        "another-key-that-is-long-enough-32b",
+        algorithm="HS256",
+    )
+    alg_none = jwt.encode(
+        {"sub": uid, "user_id": uid, "iat": now, "exp": now + timedelta(hours=1)}, None, algorithm="none"
+    )
+    headers_cases = [
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer not.a.jwt"},
+        {"Authorization": f"Bearer {expired}"},
+        {"Authorization": f"Bearer {forged}"},
+        {"Authorization": f"Bearer {alg_none}"},
+        {"Authorization": f"Bearer {_token(app)}"},
+    ]
     for headers in headers_cases:
         response = client.get("/api/users/profile", headers=headers)
         assert response.status_code == 401, headers
         assert response.get_json()["success"] is False
-    assert client.get("/api/users/profile", headers={"Authorization": f"Bearer {expired}"}).get_json()[
-        "error"]["code"] == "TOKEN_EXPIRED"
+    assert (
+        client.get("/api/users/profile", headers={"Authorization": f"Bearer {expired}"}).get_json()["error"][
+            "code"
+        ]
+        == "TOKEN_EXPIRED"
+    )
 
 
 def test_failed_logins_delay_the_failing_address_not_the_owner(app_factory_with_limits):
     client = app_factory_with_limits.test_client()
     account = sign_up(client)
-    statuses = [client.post("/api/login", json={"email": account["email"], "password": "wrong-password"},
-                            environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code for _ in range(4)]
+    statuses = [
+        client.post(
+            "/api/login",
+            json={"email": account["email"], "password": "wrong-password"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        ).status_code
+        for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]
-    delayed = client.post("/api/login", json={"email": account["email"], "password": account["password"]},
-                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    delayed = client.post(
+        "/api/login",
+        json={"email": account["email"], "password": account["password"]},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
     assert delayed.status_code == 429 and delayed.get_json()["error"]["code"] == "LOGIN_DELAYED"
     assert int(delayed.headers["Retry-After"]) > 0
-    owner = client.post("/api/login", json={"email": account["email"], "password": account["password"]},
-                        environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    owner = client.post(
+        "/api/login",
+        json={"email": account["email"], "password": account["password"]},
+        environ_base={"REMOTE_ADDR": "10.0.0.99"},
+    )
     assert owner.status_code == 200
 
 

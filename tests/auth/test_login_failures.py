@@ -4,24 +4,30 @@ Past an account's free failures, each address that keeps failing waits longer an
 next attempt on that account is even checked (429 with Retry-After); the owner's correct password
 from anywhere still signs in. The failures are rows in the database, so every process sees them.
 """
+
 import pytest
 
 from app import create_app, shutdown_app
 from shared import clock
-from tests.conftest import sign_up, unique_email
+from tests.helpers import sign_up, unique_email
 
 FREE = 5
 
 
 def _login(client, email, password, ip):
-    return client.post("/api/login", json={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/api/login", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}
+    )
 
 
 @pytest.fixture
 def settings_overrides():
-    return {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "1000 per minute", "RATELIMIT_CREATE_ACCOUNT": "1000 per minute",
-            "LOGIN_FREE_FAILURES": FREE}
+    return {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOGIN": "1000 per minute",
+        "RATELIMIT_CREATE_ACCOUNT": "1000 per minute",
+        "LOGIN_FREE_FAILURES": FREE,
+    }
 
 
 def test_strangers_failures_do_not_lock_the_owner_out(client, user):
@@ -64,9 +70,16 @@ def test_before_the_free_failures_are_spent_nobody_waits(client, user):
 
 def test_failures_are_shared_between_processes(tmp_path, user):
     """Two apps on one database stand for two server processes: failures on one delay the other."""
-    config = {"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "shared.db"), "LOG_TO_FILES": False,
-              "IMAGES_DIR": str(tmp_path / "images"), "INSTANCE_DIR": str(tmp_path / "instance"),
-              "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_FREE_FAILURES": 2}
+    config = {
+        "FLASK_ENV": "testing",
+        "DATABASE_PATH": str(tmp_path / "shared.db"),
+        "LOG_TO_FILES": False,
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_FREE_FAILURES": 2,
+    }
     first, second = create_app(config), create_app(config)
     account = sign_up(first.test_client())
     for i in range(3):
@@ -85,7 +98,14 @@ def test_switched_off_with_the_rate_limits(client, user):
 def _pass_time(app, seconds):
     """Move every recorded failure back in time, as if the client had waited."""
     db = app.extensions["db"]
-    for row in db.execute_query("SELECT account_key, client_key, last_failure_at FROM login_failures", fetch_all=True):
-        db.execute_query("UPDATE login_failures SET last_failure_at = ? WHERE account_key = ? AND client_key = ?",
-                         (clock.timestamp(clock.parse(row["last_failure_at"]), seconds_from_now=-seconds),
-                          row["account_key"], row["client_key"]))
+    for row in db.execute_query(
+        "SELECT account_key, client_key, last_failure_at FROM login_failures", fetch_all=True
+    ):
+        db.execute_query(
+            "UPDATE login_failures SET last_failure_at = ? WHERE account_key = ? AND client_key = ?",
+            (
+                clock.timestamp(clock.parse(row["last_failure_at"]), seconds_from_now=-seconds),
+                row["account_key"],
+                row["client_key"],
+            ),
+        )

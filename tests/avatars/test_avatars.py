@@ -1,4 +1,5 @@
 """Avatar endpoints and POST /api/remove-bg, with the local model and with Gemini (fake server)."""
+
 import base64
 import io
 import secrets
@@ -8,7 +9,7 @@ import pytest
 
 from shared.database import get_db
 from shared.models import user as user_model
-from tests.shared import photos
+from tests import photos
 from tests.stored_images import fetch_image, image_key, stored_keys, stored_names
 
 
@@ -22,7 +23,9 @@ def _avatar_path(app, user):
 
 
 def _save(client, user, data, filename="me.jpg"):
-    return client.post("/api/save-avatar", headers=user["headers"], data={"avatar": (io.BytesIO(data), filename)})
+    return client.post(
+        "/api/save-avatar", headers=user["headers"], data={"avatar": (io.BytesIO(data), filename)}
+    )
 
 
 def test_save_avatar_removes_the_background_and_returns_a_signed_url(app, client, user):
@@ -64,7 +67,9 @@ def test_update_avatar_takes_base64_or_a_data_url(app, client, user):
     for value in (encoded, f"data:image/jpeg;base64,{encoded}"):
         response = client.put("/api/update-avatar", headers=user["headers"], json={"avatar": value})
         assert response.status_code == 200 and response.get_json()["data"]["background_removed"] is True
-        assert photos.decode(fetch_image(client, response.get_json()["data"]["avatar_url"]).data).mode == "RGBA"
+        assert (
+            photos.decode(fetch_image(client, response.get_json()["data"]["avatar_url"]).data).mode == "RGBA"
+        )
     assert len(_avatar_files(app, user)) == 1
 
 
@@ -77,16 +82,24 @@ def test_one_users_avatar_url_cannot_be_turned_into_anothers(client, user, other
     assert fetch_image(client, forged).status_code == 403
 
 
-@pytest.mark.parametrize("request_kwargs, status, code", [
-    ({"data": {}}, 400, "MISSING_FILE"),
-    ({"data": {"avatar": (io.BytesIO(b""), "empty.jpg")}}, 400, "EMPTY_FILE"),
-    ({"data": {"avatar": (io.BytesIO(photos.encode(photos.astronaut_image(), "GIF")), "me.gif")}}, 400,
-     "UNSUPPORTED_IMAGE"),
-    ({"data": {"avatar": (io.BytesIO(photos.astronaut_jpeg()[:3000]), "me.jpg")}}, 400, "INVALID_IMAGE"),
-    ({"data": {"avatar": (io.BytesIO(photos.coffee_jpeg()), "coffee.jpg")}}, 422, "NO_PERSON_DETECTED"),
-    ({"json": {"avatar": "x"}}, 400, "MISSING_FILE"),
-])
-def test_bad_uploads_are_refused_and_the_previous_avatar_is_kept(app, client, user, request_kwargs, status, code):
+@pytest.mark.parametrize(
+    "request_kwargs, status, code",
+    [
+        ({"data": {}}, 400, "MISSING_FILE"),
+        ({"data": {"avatar": (io.BytesIO(b""), "empty.jpg")}}, 400, "EMPTY_FILE"),
+        (
+            {"data": {"avatar": (io.BytesIO(photos.encode(photos.astronaut_image(), "GIF")), "me.gif")}},
+            400,
+            "UNSUPPORTED_IMAGE",
+        ),
+        ({"data": {"avatar": (io.BytesIO(photos.astronaut_jpeg()[:3000]), "me.jpg")}}, 400, "INVALID_IMAGE"),
+        ({"data": {"avatar": (io.BytesIO(photos.coffee_jpeg()), "coffee.jpg")}}, 422, "NO_PERSON_DETECTED"),
+        ({"json": {"avatar": "x"}}, 400, "MISSING_FILE"),
+    ],
+)
+def test_bad_uploads_are_refused_and_the_previous_avatar_is_kept(
+    app, client, user, request_kwargs, status, code
+):
     kept = _save(client, user, photos.astronaut_jpeg()).get_json()["data"]["avatar_url"]
     before = _avatar_files(app, user)
     response = client.post("/api/save-avatar", headers=user["headers"], **request_kwargs)
@@ -96,12 +109,15 @@ def test_bad_uploads_are_refused_and_the_previous_avatar_is_kept(app, client, us
     assert _avatar_path(app, user) == f"/images/{image_key(kept)}"
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"avatar": "%%% not base64 %%%"}, 400, "INVALID_BASE64"),
-    ({"avatar": ""}, 400, "MISSING_FIELDS"),
-    ({}, 400, "MISSING_FIELDS"),
-    ({"avatar": base64.b64encode(b"hello, I am text").decode()}, 400, "UNSUPPORTED_IMAGE"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"avatar": "%%% not base64 %%%"}, 400, "INVALID_BASE64"),
+        ({"avatar": ""}, 400, "MISSING_FIELDS"),
+        ({}, 400, "MISSING_FIELDS"),
+        ({"avatar": base64.b64encode(b"hello, I am text").decode()}, 400, "UNSUPPORTED_IMAGE"),
+    ],
+)
 def test_bad_update_bodies_are_refused(app, client, user, body, status, code):
     response = client.put("/api/update-avatar", headers=user["headers"], json=body)
     assert response.status_code == status and response.get_json()["error"]["code"] == code
@@ -109,8 +125,9 @@ def test_bad_update_bodies_are_refused(app, client, user, body, status, code):
 
 
 def test_update_avatar_needs_json(client, user):
-    response = client.put("/api/update-avatar", headers=user["headers"], data="avatar=abc",
-                          content_type="text/plain")
+    response = client.put(
+        "/api/update-avatar", headers=user["headers"], data="avatar=abc", content_type="text/plain"
+    )
     assert response.status_code == 415
 
 
@@ -144,11 +161,14 @@ def test_remove_bg_answers_with_the_png_and_stores_nothing(app, client):
     assert stored_keys(app) == []
 
 
-@pytest.mark.parametrize("data, status, code", [
-    ({}, 400, "MISSING_FILE"),
-    ({"image": (io.BytesIO(b"not an image"), "x.jpg")}, 400, "UNSUPPORTED_IMAGE"),
-    ({"image": (io.BytesIO(photos.plain_png()), "x.png")}, 422, "NO_PERSON_DETECTED"),
-])
+@pytest.mark.parametrize(
+    "data, status, code",
+    [
+        ({}, 400, "MISSING_FILE"),
+        ({"image": (io.BytesIO(b"not an image"), "x.jpg")}, 400, "UNSUPPORTED_IMAGE"),
+        ({"image": (io.BytesIO(photos.plain_png()), "x.png")}, 422, "NO_PERSON_DETECTED"),
+    ],
+)
 def test_remove_bg_errors_are_json(client, data, status, code):
     response = client.post("/api/remove-bg", data=data)
     assert response.status_code == status and response.get_json()["error"]["code"] == code
@@ -161,10 +181,17 @@ class TestRemoveBgRateLimit:
 
     def test_each_client_gets_a_few_calls_a_minute(self, client):
         # Fresh addresses, so counts left in a shared Redis by other runs cannot interfere.
-        first, second = ({"REMOTE_ADDR": f"10.{n}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"}
-                         for n in (1, 2))
-        statuses = [client.post("/api/remove-bg", data={"image": (io.BytesIO(photos.plain_png()), "x.png")},
-                                environ_base=first).status_code for _ in range(3)]
+        first, second = (
+            {"REMOTE_ADDR": f"10.{n}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"} for n in (1, 2)
+        )
+        statuses = [
+            client.post(
+                "/api/remove-bg",
+                data={"image": (io.BytesIO(photos.plain_png()), "x.png")},
+                environ_base=first,
+            ).status_code
+            for _ in range(3)
+        ]
         assert statuses == [422, 422, 429]
         response = client.post("/api/remove-bg", data={}, environ_base=first)
         assert response.status_code == 429 and response.get_json()["error"]["code"] == "RATE_LIMITED"
@@ -174,8 +201,14 @@ class TestRemoveBgRateLimit:
 class TestWithGeminiBackgroundRemoval:
     @pytest.fixture
     def settings_overrides(self, gemini):
-        return {"GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": gemini.base_url, "AI_PROVIDER": "gemini",
-                "BACKGROUND_REMOVAL_PROVIDER": "gemini", "GEMINI_MAX_ATTEMPTS": 2, "GEMINI_RETRY_DELAY_SECONDS": 0.01}
+        return {
+            "GEMINI_API_KEY": "test-key",
+            "GEMINI_BASE_URL": gemini.base_url,
+            "AI_PROVIDER": "gemini",
+            "BACKGROUND_REMOVAL_PROVIDER": "gemini",
+            "GEMINI_MAX_ATTEMPTS": 2,
+            "GEMINI_RETRY_DELAY_SECONDS": 0.01,
+        }
 
     def test_gemini_cuts_out_the_avatar(self, client, user, gemini):
         gemini.set_behaviour("ok", background=(0, 255, 0))
@@ -201,4 +234,6 @@ class TestWithGeminiBackgroundRemoval:
         gemini.set_behaviour("rate_limit", times=10)
         response = client.post("/api/remove-bg", data={"image": (io.BytesIO(photos.hopper_jpeg()), "x.jpg")})
         assert response.status_code == 429
-        assert response.get_json()["error"]["code"] == "RATE_LIMITED" and response.headers["Retry-After"] == "7"
+        assert (
+            response.get_json()["error"]["code"] == "RATE_LIMITED" and response.headers["Retry-After"] == "7"
+        )

@@ -4,6 +4,7 @@ and the external tools (newman, schemathesis, Debian's chromium) that talk to th
 A tool that is missing skips its test with the command that installs it, except in CI (CI=true),
 where a missing tool is a failure: scripts/install_test_tools.sh must have installed it.
 """
+
 import importlib.util
 import os
 import shutil

@@ -6,6 +6,7 @@
 External clients (newman, schemathesis, a browser) talk to it exactly as to a deployed server;
 the try-on workers run in the same process, as in the embedded default.
 """
+
 import threading
 
 from werkzeug.serving import make_server

@@ -11,6 +11,7 @@ playground against your own server (serves on 127.0.0.1:8765 and prints the prod
 
     .venv/bin/python -m tests.docs.product_shop
 """
+
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,7 +29,10 @@ class ProductPageHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == PRODUCT_PATH:
             page = (FIXTURES / "product_page.html").read_text(encoding="utf-8")
-            self._send(page.replace("{{BASE}}", f"http://{self.headers['Host']}").encode(), "text/html; charset=utf-8")
+            self._send(
+                page.replace("{{BASE}}", f"http://{self.headers['Host']}").encode(),
+                "text/html; charset=utf-8",
+            )
         elif self.path == IMAGE_PATH:
             self._send((FIXTURES / "garment.jpg").read_bytes(), "image/jpeg")
         else:

@@ -4,12 +4,21 @@ The playground walk is what a person does: sign up, save measurements, save a se
 try on a garment photo, then a product page with the saved avatar, and read the size advice.
 Screenshots land in the test's temp dir (kept by CI as artifacts).
 """
+
 import pytest
 
 from tests.docs.conftest import FIXTURES
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TRY_ON_TIMEOUT_MS = 90_000
 
 
@@ -24,8 +33,12 @@ def page(chromium):
         # measurements saved yet) is normal traffic.
         page.problems = []
         page.on("pageerror", lambda error: page.problems.append(str(error)))
-        page.on("response", lambda response: response.status >= 500
-                and page.problems.append(f"{response.status} {response.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 500 and page.problems.append(f"{response.status} {response.url}")
+            ),
+        )
         yield page
         browser.close()
 
@@ -36,8 +49,10 @@ def _wait_for_result(page):
     assert page.eval_on_selector("#result-image", "img => img.complete && img.naturalWidth > 0")
     assert page.eval_on_selector("#result-person", "img => img.complete && img.naturalWidth > 0")
     assert page.locator("#stages li.done").count() == page.locator("#stages li").count() == 8
-    page.wait_for_function("() => { const bar = document.getElementById('progress-bar');"
-                           " return bar.offsetWidth === bar.parentElement.clientWidth; }")
+    page.wait_for_function(
+        "() => { const bar = document.getElementById('progress-bar');"
+        " return bar.offsetWidth === bar.parentElement.clientWidth; }"
+    )
 
 
 def _sign_up(page, base_url, email, *, first_name="", sizes_for=""):
@@ -86,8 +101,9 @@ def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_s
     assert "Harbour Cotton T-Shirt" in page.inner_text("#result-garments")
     page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
 
-    jobs = app.extensions["db"].execute_query("SELECT status, kind FROM tryon_jobs ORDER BY created_at",
-                                              fetch_all=True)
+    jobs = app.extensions["db"].execute_query(
+        "SELECT status, kind FROM tryon_jobs ORDER BY created_at", fetch_all=True
+    )
     assert jobs == [{"status": "done", "kind": "single"}, {"status": "done", "kind": "single"}]
     assert page.problems == []
 
@@ -121,8 +137,12 @@ def test_signing_out_and_back_in(page, live_server):
 
 
 def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_path):
-    operations = sum(1 for item in client.get("/openapi.json").get_json()["paths"].values()
-                     for method in item if method in ("get", "put", "post", "delete", "patch"))
+    operations = sum(
+        1
+        for item in client.get("/openapi.json").get_json()["paths"].values()
+        for method in item
+        if method in ("get", "put", "post", "delete", "patch")
+    )
     page.goto(live_server.url + "/docs")
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock").count() == operations

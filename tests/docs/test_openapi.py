@@ -1,5 +1,6 @@
 """/openapi.json: valid OpenAPI 3.1, complete against the app's URL map and its error codes, true about
 auth; /docs and /playground served with every file from this server."""
+
 import json
 import re
 
@@ -40,7 +41,11 @@ def _served_operations(app):
 
 def _source_texts():
     sources = [ROOT / "app.py", *(ROOT / "features").rglob("*.py"), *(ROOT / "shared").rglob("*.py")]
-    return [path.read_text(encoding="utf-8") for path in sources if (ROOT / "features" / "docs") not in path.parents]
+    return [
+        path.read_text(encoding="utf-8")
+        for path in sources
+        if (ROOT / "features" / "docs") not in path.parents
+    ]
 
 
 def _codes_raised_in_source():
@@ -64,8 +69,13 @@ def _documented_error_codes(document):
         for response in operation["responses"].values():
             schema = response.get("content", {}).get("application/json", {}).get("schema", {})
             for part in schema.get("allOf", []):
-                codes |= set(part.get("properties", {}).get("error", {}).get("properties", {})
-                             .get("code", {}).get("enum", []))
+                codes |= set(
+                    part.get("properties", {})
+                    .get("error", {})
+                    .get("properties", {})
+                    .get("code", {})
+                    .get("enum", [])
+                )
     return codes
 
 
@@ -102,7 +112,9 @@ def test_every_endpoint_the_app_serves_is_documented_and_nothing_else(app, clien
 def test_no_route_or_shape_is_described_both_by_its_code_and_by_openapi_yaml(app):
     written = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     generated_components = {}
-    generated = {(path, method) for path, method, _operation in generated_operations(app, generated_components)}
+    generated = {
+        (path, method) for path, method, _operation in generated_operations(app, generated_components)
+    }
     assert generated, "no route is declared with @operation"
     assert sorted(generated & {(path, method) for path, method, _operation in operations(written)}) == []
     assert sorted(set(generated_components) & set(written["components"]["schemas"])) == []
@@ -143,11 +155,14 @@ def test_a_nul_character_in_any_path_parameter_gets_a_documented_answer(client, 
     for path, method, operation in operations(document):
         if "{" not in path or path.startswith("/images/"):
             continue
-        response = client.open(_PATH_PARAMETER.sub("a%00b", path), method=method.upper(), headers=user["headers"])
+        response = client.open(
+            _PATH_PARAMETER.sub("a%00b", path), method=method.upper(), headers=user["headers"]
+        )
         documented = _resolved(document, operation["responses"].get(str(response.status_code), {}))
         assert documented, (method, path, response.status_code)
         codes = documented["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"][
-            "properties"]["code"]["enum"]
+            "properties"
+        ]["code"]["enum"]
         assert response.get_json()["error"]["code"] in codes, (method, path)
 
 
@@ -165,7 +180,8 @@ def test_rate_limits_are_documented_with_their_configured_value(client):
     create_account = _document(client)["paths"]["/api/create-account"]["post"]
     assert "Rate limit: 10 per hour (setting RATELIMIT_CREATE_ACCOUNT)" in create_account["description"]
     assert create_account["responses"]["429"]["content"]["application/json"]["schema"]["allOf"][1][
-        "properties"]["error"]["properties"]["code"]["enum"] == ["RATE_LIMITED"]
+        "properties"
+    ]["error"]["properties"]["code"]["enum"] == ["RATE_LIMITED"]
 
 
 def test_the_documented_job_stages_are_the_pipeline_s_and_the_playground_shows_them_in_order(client):
@@ -207,6 +223,7 @@ def test_a_missing_docs_file_is_a_json_404(client):
 
 def test_the_documented_garment_vocabulary_is_the_catalogue_s(client):
     from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORY
+
     schemas = _document(client)["components"]["schemas"]
     assert schemas["GarmentType"]["enum"] == list(GARMENT_TYPES)
     assert schemas["PlatformCategory"]["enum"] == list(PLATFORM_CATEGORY)

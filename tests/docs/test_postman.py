@@ -1,5 +1,6 @@
 """postman_collection.json: a Postman v2.1 collection that walks every endpoint, run by newman against
 a live server; every answer of the walk must also match the OpenAPI document."""
+
 import json
 import subprocess
 
@@ -32,22 +33,32 @@ def _operation_for(schema, method, path):
 def _as_response(execution):
     """A newman execution's answer, as schemathesis validates responses."""
     request, answer = execution["request"], execution["response"]
-    url = "http://{}:{}/{}".format(".".join(request["url"]["host"]), request["url"].get("port", 80),
-                                   "/".join(request["url"]["path"]))
+    url = "http://{}:{}/{}".format(
+        ".".join(request["url"]["host"]), request["url"].get("port", 80), "/".join(request["url"]["path"])
+    )
     headers = {}
     for header in answer["header"]:
         headers.setdefault(header["key"], []).append(header["value"])
-    return schemathesis.Response(status_code=answer["code"], headers=headers, content=bytes(answer["stream"]["data"]),
-                                 request=requests.Request(request["method"], url).prepare(),
-                                 elapsed=answer["responseTime"] / 1000, verify=True)
+    return schemathesis.Response(
+        status_code=answer["code"],
+        headers=headers,
+        content=bytes(answer["stream"]["data"]),
+        request=requests.Request(request["method"], url).prepare(),
+        elapsed=answer["responseTime"] / 1000,
+        verify=True,
+    )
 
 
 def test_the_collection_is_v2_1_with_an_example_and_tests_for_every_request():
     collection = json.loads(COLLECTION.read_text(encoding="utf-8"))
-    assert collection["info"]["schema"] == "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+    assert (
+        collection["info"]["schema"] == "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+    )
     assert collection["auth"]["bearer"][0]["value"] == "{{jwt_token}}"
     for item in _requests(collection["item"]):
-        tests = "\n".join(line for event in item["event"] if event["listen"] == "test" for line in event["script"]["exec"])
+        tests = "\n".join(
+            line for event in item["event"] if event["listen"] == "test" for line in event["script"]["exec"]
+        )
         assert "pm.response.to.have.status(" in tests, item["name"]
         assert item["request"]["description"], item["name"]
         body = item["request"].get("body")
@@ -58,16 +69,39 @@ def test_the_collection_is_v2_1_with_an_example_and_tests_for_every_request():
                 assert (ROOT / field["src"]).is_file(), field["src"]
 
 
-def test_newman_walks_every_endpoint_and_every_answer_matches_the_document(newman, live_server, product_shop,
-                                                                          client, tmp_path):
+def test_newman_walks_every_endpoint_and_every_answer_matches_the_document(
+    newman, live_server, product_shop, client, tmp_path
+):
     report = tmp_path / "newman.json"
     result = subprocess.run(
-        [str(newman), "run", str(COLLECTION), "--working-dir", str(ROOT), "--env-var", f"base_url={live_server.url}",
-         "--env-var", f"product_url={product_shop.product_url}", "--reporters", "cli,json",
-         "--reporter-json-export", str(report), "--color", "off", "--timeout-request", "60000"],
-        cwd=ROOT, capture_output=True, text=True, timeout=NEWMAN_TIMEOUT_SECONDS)
+        [
+            str(newman),
+            "run",
+            str(COLLECTION),
+            "--working-dir",
+            str(ROOT),
+            "--env-var",
+            f"base_url={live_server.url}",
+            "--env-var",
+            f"product_url={product_shop.product_url}",
+            "--reporters",
+            "cli,json",
+            "--reporter-json-export",
+            str(report),
+            "--color",
+            "off",
+            "--timeout-request",
+            "60000",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=NEWMAN_TIMEOUT_SECONDS,
+    )
     run = json.loads(report.read_text(encoding="utf-8"))["run"]
-    failures = [f"{failure['source'].get('name')}: {failure['error']['message']}" for failure in run["failures"]]
+    failures = [
+        f"{failure['source'].get('name')}: {failure['error']['message']}" for failure in run["failures"]
+    ]
     assert (result.returncode, failures) == (0, []), result.stdout[-6000:]
     assert run["stats"]["assertions"]["total"] > 100
 

@@ -1,9 +1,11 @@
 """The schema layer (shared/schemas.py) through real requests: one rule and one error format for unknown
 fields, wrong types and missing fields, the edge cases the hand-written checks handled, and answers that
 match the response models the document is generated from."""
+
 import pytest
 
 from features.body_measurements.schemas import Measurements
+from features.health.schemas import Health
 from features.users.schemas import AccountExport, User
 from tests.envelope import data, error
 
@@ -12,8 +14,11 @@ MEASUREMENTS = "/api/body-measurements"
 
 
 def test_an_unknown_field_is_named_with_the_fields_allowed(client, user):
-    refused = error(client.put(PROFILE, headers=user["headers"], json={"city": "Oslo", "shoe": "42"}),
-                    400, "UNKNOWN_FIELDS")
+    refused = error(
+        client.put(PROFILE, headers=user["headers"], json={"city": "Oslo", "shoe": "42"}),
+        400,
+        "UNKNOWN_FIELDS",
+    )
     assert refused["message"] == "Unknown field(s): shoe"
     assert refused["details"]["fields"] == ["shoe"] and "city" in refused["details"]["allowed"]
     assert data(client.get(PROFILE, headers=user["headers"]))["city"] is None  # nothing changed
@@ -25,15 +30,18 @@ def test_fields_read_from_an_answer_may_be_sent_back(client, user):
     assert updated["city"] == "Oslo" and updated["userid"] == profile["userid"]
 
 
-@pytest.mark.parametrize("path,body,message", [
-    (PROFILE, {"first_name": 5}, "first_name must be a string"),
-    (PROFILE, {"first_name": ["Ada"]}, "first_name must be a string"),
-    (PROFILE, {"gender": "robot"}, "gender must be one of: male, female, other, prefer-not-to-say"),
-    (MEASUREMENTS, {"height": "tall"}, "height must be a number"),
-    (MEASUREMENTS, {"height": True}, "height must be a number"),  # a boolean is not 1
-    (MEASUREMENTS, {"height": 10 ** 400}, "height must be a number"),  # too large for a float
-    (MEASUREMENTS, {"height": {"cm": 170}}, "height must be a number"),
-])
+@pytest.mark.parametrize(
+    "path,body,message",
+    [
+        (PROFILE, {"first_name": 5}, "first_name must be a string"),
+        (PROFILE, {"first_name": ["Ada"]}, "first_name must be a string"),
+        (PROFILE, {"gender": "robot"}, "gender must be one of: male, female, other, prefer-not-to-say"),
+        (MEASUREMENTS, {"height": "tall"}, "height must be a number"),
+        (MEASUREMENTS, {"height": True}, "height must be a number"),  # a boolean is not 1
+        (MEASUREMENTS, {"height": 10**400}, "height must be a number"),  # too large for a float
+        (MEASUREMENTS, {"height": {"cm": 170}}, "height must be a number"),
+    ],
+)
 def test_a_wrong_type_is_a_validation_error_naming_the_field(client, user, path, body, message):
     method = client.put if path == PROFILE else client.post
     refused = error(method(path, headers=user["headers"], json=body), 400, "VALIDATION_ERROR")
@@ -41,14 +49,17 @@ def test_a_wrong_type_is_a_validation_error_naming_the_field(client, user, path,
 
 
 def test_missing_fields_are_refused_together(client, user):
-    refused = error(client.post(MEASUREMENTS, headers=user["headers"], json={"unit": "metric"}), 400,
-                    "MISSING_FIELDS")
+    refused = error(
+        client.post(MEASUREMENTS, headers=user["headers"], json={"unit": "metric"}), 400, "MISSING_FIELDS"
+    )
     assert "height" in refused["details"]["fields"]
 
 
 @pytest.mark.parametrize("raw", ["[1, 2]", '"height"', "null", "{", '{"height": 1e400}'])
 def test_a_body_that_is_not_a_json_object_is_invalid_json(client, user, raw):
-    response = client.post(MEASUREMENTS, headers={**user["headers"], "Content-Type": "application/json"}, data=raw)
+    response = client.post(
+        MEASUREMENTS, headers={**user["headers"], "Content-Type": "application/json"}, data=raw
+    )
     error(response, 400, "INVALID_JSON")
 
 
@@ -58,7 +69,9 @@ def test_numbers_as_strings_blank_strings_and_null_versus_missing(client, user):
     assert (created.get_json()["data"]["height"], created.get_json()["data"]["weight"]) == (170.5, 60)
     cleared = data(client.put(MEASUREMENTS, headers=user["headers"], json={"weight": "  "}))
     assert cleared["weight"] is None and cleared["height"] == 170.5  # blank clears, absent keeps
-    named = data(client.put(PROFILE, headers=user["headers"], json={"first_name": "   ", "last_name": " Byron "}))
+    named = data(
+        client.put(PROFILE, headers=user["headers"], json={"first_name": "   ", "last_name": " Byron "})
+    )
     assert named["first_name"] is None and named["last_name"] == "Byron"
 
 
@@ -73,25 +86,43 @@ def test_answers_match_their_response_models(client, user):
     User.model_validate(data(client.get(PROFILE, headers=user["headers"])))
     Measurements.model_validate(data(client.get(MEASUREMENTS, headers=user["headers"])))
     AccountExport.model_validate(data(client.get(f"{PROFILE}/export", headers=user["headers"])))
+    Health.model_validate(data(client.get("/health")))
 
 
-@pytest.mark.parametrize("body,code,message", [
-    ({"password": "correct horse 1"}, "MISSING_FIELDS", "Missing required field(s): email"),
-    ({"email": "  ", "password": " "}, "MISSING_FIELDS", "Missing required field(s): email, password"),
-    ({"email": "ada@example.com", "password": "correct horse 1", "body_measurements": "tall"}, "VALIDATION_ERROR",
-     "body_measurements must be an object"),
-    ({"email": "ada@example.com", "password": "correct horse 1", "body_measurements": {"height": "x"}},
-     "VALIDATION_ERROR", "height must be a number"),
-])
+@pytest.mark.parametrize(
+    "body,code,message",
+    [
+        ({"password": "correct horse 1"}, "MISSING_FIELDS", "Missing required field(s): email"),
+        ({"email": "  ", "password": " "}, "MISSING_FIELDS", "Missing required field(s): email, password"),
+        (
+            {"email": "ada@example.com", "password": "correct horse 1", "body_measurements": "tall"},
+            "VALIDATION_ERROR",
+            "body_measurements must be an object",
+        ),
+        (
+            {"email": "ada@example.com", "password": "correct horse 1", "body_measurements": {"height": "x"}},
+            "VALIDATION_ERROR",
+            "height must be a number",
+        ),
+    ],
+)
 def test_sign_up_refusals(client, body, code, message):
     refused = error(client.post("/api/create-account", json=body), 400, code)
     assert refused["message"] == message
 
 
 def test_sign_up_measurements_nested_win_over_top_level_and_other_fields_are_ignored(client):
-    response = client.post("/api/create-account", json={
-        "email": "nested@example.com", "password": "correct horse 1", "height": 150, "weight": 50,
-        "body_measurements": {"height": 170, "unit": "metric"}, "newsletter": True})
+    response = client.post(
+        "/api/create-account",
+        json={
+            "email": "nested@example.com",
+            "password": "correct horse 1",
+            "height": 150,
+            "weight": 50,
+            "body_measurements": {"height": 170, "unit": "metric"},
+            "newsletter": True,
+        },
+    )
     assert response.status_code == 201
     stored = response.get_json()["data"]["body_measurements"]
     assert (stored["height"], stored["weight"]) == (170, 50)

@@ -1,4 +1,5 @@
 """SECURITY.md names, for every promise, the tests that fail if it breaks: each name must be a test that exists."""
+
 import ast
 import re
 from pathlib import Path
@@ -15,8 +16,11 @@ def _tests_in(file):
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             names.add(node.name)
         elif isinstance(node, ast.ClassDef):
-            names.update(f"{node.name}::{item.name}" for item in node.body
-                         if isinstance(item, ast.FunctionDef) and item.name.startswith("test_"))
+            names.update(
+                f"{node.name}::{item.name}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")
+            )
     return names
 
 
@@ -37,7 +41,7 @@ def test_every_test_security_md_names_exists():
 
 def test_every_promise_of_the_trust_rounds_names_its_tests():
     """Sections 6 and 7 (issue 14) name each test, not only its file."""
-    rounds = SECURITY[SECURITY.index("## 6."):]
+    rounds = SECURITY[SECURITY.index("## 6.") :]
     rows = [line for line in rounds.splitlines() if line.startswith("| (")]
     assert len(rows) > 25
     assert [row[:60] for row in rows if "::" not in row.rsplit("|", 2)[1]] == []

@@ -43,10 +43,11 @@ JSON, a string as it is (to send text that is not JSON).
 `peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
 
-pytest fixtures: import `gemini_server` (one server per session) and `gemini` (that server reset to
-`ok`, no delay, empty request log) into a conftest.py: `from tests.fakes.gemini_server import gemini,
-gemini_server  # noqa: F401`.
+pytest fixtures, for every test (tests/conftest.py loads this module as a plugin): `gemini_server` (one
+server per session), `gemini` (that server reset to `ok`, no delay, empty request log) and `fake_gemini`
+(a fresh server of the test's own).
 """
+
 import base64
 import functools
 import io
@@ -62,23 +63,46 @@ from PIL import Image, ImageOps
 
 from tests.fakes.loopback import LoopbackServer
 
-BEHAVIOURS = ("ok", "thinking", "finish", "image_safety", "prompt_blocked", "text_only", "rate_limit",
-              "server_error", "error", "malformed", "close")
+BEHAVIOURS = (
+    "ok",
+    "thinking",
+    "finish",
+    "image_safety",
+    "prompt_blocked",
+    "text_only",
+    "rate_limit",
+    "server_error",
+    "error",
+    "malformed",
+    "close",
+)
 _PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models/(?P<model>[^/:]+):generateContent$")
 _MODELS_PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models(?:/(?P<model>[^/:?]+))?(?:\?(?P<query>.*))?$")
 _GENERATE = ["generateContent", "countTokens"]
 # What a key can use by default: the image and text models the service is configured with out of the box,
 # and others a real key lists (a text model, an image model of another family that only predicts).
-DEFAULT_MODELS = {"gemini-3.1-flash-image": _GENERATE, "gemini-3-pro-image": _GENERATE,
-                  "gemini-2.5-flash-image": _GENERATE, "gemini-flash-lite-latest": _GENERATE,
-                  "gemini-2.5-flash-lite": _GENERATE, "gemini-2.5-flash": _GENERATE,
-                  "imagen-4.0-generate-001": ["predict"], "text-embedding-004": ["embedContent"]}
+DEFAULT_MODELS = {
+    "gemini-3.1-flash-image": _GENERATE,
+    "gemini-3-pro-image": _GENERATE,
+    "gemini-2.5-flash-image": _GENERATE,
+    "gemini-flash-lite-latest": _GENERATE,
+    "gemini-2.5-flash-lite": _GENERATE,
+    "gemini-2.5-flash": _GENERATE,
+    "imagen-4.0-generate-001": ["predict"],
+    "text-embedding-004": ["embedContent"],
+}
 # Pixels per side of a square image at each imageSize; other aspect ratios keep about the same area.
 _IMAGE_SIDES = {"1K": 1024, "2K": 2048, "4K": 4096}
 # Output tokens the image models bill per image at each size.
 _IMAGE_TOKENS = {"1K": 1120, "2K": 1120, "4K": 2000}
-_ERROR_REASONS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
-                  500: "INTERNAL", 503: "UNAVAILABLE"}
+_ERROR_REASONS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
 
 
 class FakeGemini(LoopbackServer):
@@ -127,15 +151,22 @@ class FakeGemini(LoopbackServer):
         match = _PATH.match(path)
         contents = body.get("contents", []) if isinstance(body, dict) else []
         parts = [part for content in contents for part in content.get("parts", [])]
-        entry = {"path": path, "model": match["model"] if match else None,
-                 "api_key": headers.get("x-goog-api-key"),
-                 "text": "\n".join(part["text"] for part in parts if "text" in part),
-                 "images": [base64.urlsafe_b64decode(part["inlineData"]["data"])
-                            for part in parts if "inlineData" in part],
-                 # Google's JSON parser takes both spellings; the SDK sends mime_type.
-                 "mime_types": [part["inlineData"].get("mimeType") or part["inlineData"].get("mime_type")
-                                for part in parts if "inlineData" in part],
-                 "body": body}
+        entry = {
+            "path": path,
+            "model": match["model"] if match else None,
+            "api_key": headers.get("x-goog-api-key"),
+            "text": "\n".join(part["text"] for part in parts if "text" in part),
+            "images": [
+                base64.urlsafe_b64decode(part["inlineData"]["data"]) for part in parts if "inlineData" in part
+            ],
+            # Google's JSON parser takes both spellings; the SDK sends mime_type.
+            "mime_types": [
+                part["inlineData"].get("mimeType") or part["inlineData"].get("mime_type")
+                for part in parts
+                if "inlineData" in part
+            ],
+            "body": body,
+        }
         with self._lock:
             self.requests.append(entry)
             behaviour, params = self._behaviour, dict(self._params)
@@ -146,12 +177,17 @@ class FakeGemini(LoopbackServer):
     def _answer(self, entry, behaviour, params, answered):
         """(status, body bytes), or None to drop the connection."""
         if behaviour == "rate_limit" and answered <= params.get("times", 1):
-            return _error(429, "Resource has been exhausted (e.g. check quota).",
-                          details=[{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}])
+            return _error(
+                429,
+                "Resource has been exhausted (e.g. check quota).",
+                details=[{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}],
+            )
         if behaviour == "server_error":
             return _error(500, "An internal error has occurred.")
         if behaviour == "error":
-            return _error(params.get("status", 400), params.get("message", "Request rejected"), params.get("reason"))
+            return _error(
+                params.get("status", 400), params.get("message", "Request rejected"), params.get("reason")
+            )
         if behaviour == "malformed":
             return 200, b'{"candidates": [{"content": '
         if behaviour == "close":
@@ -159,8 +195,14 @@ class FakeGemini(LoopbackServer):
         if behaviour == "image_safety":
             return _json(200, _candidate([], entry, finish_reason="IMAGE_SAFETY"))
         if behaviour == "prompt_blocked":
-            return _json(200, {"promptFeedback": {"blockReason": params.get("reason", "PROHIBITED_CONTENT")},
-                               "usageMetadata": _usage(entry, [], 0), "modelVersion": entry["model"]})
+            return _json(
+                200,
+                {
+                    "promptFeedback": {"blockReason": params.get("reason", "PROHIBITED_CONTENT")},
+                    "usageMetadata": _usage(entry, [], 0),
+                    "modelVersion": entry["model"],
+                },
+            )
         if behaviour == "text_only":
             return _json(200, _candidate([{"text": "I can't help with editing this picture."}], entry))
         if behaviour == "finish":
@@ -168,17 +210,28 @@ class FakeGemini(LoopbackServer):
             return _json(200, _candidate(parts, entry, finish_reason=params.get("reason", "OTHER")))
         if (entry["body"].get("generationConfig") or {}).get("responseMimeType") == "application/json":
             answer = self.json_answer
-            return _json(200, _candidate([{"text": answer if isinstance(answer, str) else json.dumps(answer)}],
-                                         entry))
+            return _json(
+                200, _candidate([{"text": answer if isinstance(answer, str) else json.dumps(answer)}], entry)
+            )
         parts = [{"text": params.get("text", "Here is the edited image.")}]
         if _asks_for_images(entry) and (params.get("image") or entry["images"]):
-            parts.append(_image_part(params.get("image") or _derived_png(
-                entry["images"][0], params.get("background"), _image_config(entry))))
+            parts.append(
+                _image_part(
+                    params.get("image")
+                    or _derived_png(entry["images"][0], params.get("background"), _image_config(entry))
+                )
+            )
         if behaviour == "thinking":
-            drafts = [{**_image_part(_derived_png(entry["images"][0], (128, 128, 128), None)), "thought": True}
-                      for _ in entry["images"][:1]]
-            parts = [{"text": "Planning: keep the face and pose, swap the clothing.", "thought": True}, *drafts,
-                     {"text": "Checking the drape and the light.", "thought": True}, *parts]
+            drafts = [
+                {**_image_part(_derived_png(entry["images"][0], (128, 128, 128), None)), "thought": True}
+                for _ in entry["images"][:1]
+            ]
+            parts = [
+                {"text": "Planning: keep the face and pose, swap the clothing.", "thought": True},
+                *drafts,
+                {"text": "Checking the drape and the light.", "thought": True},
+                *parts,
+            ]
         return _json(200, _candidate(parts, entry, thoughts=300 if behaviour == "thinking" else 0))
 
     def _answer_models(self, path):
@@ -198,7 +251,7 @@ class FakeGemini(LoopbackServer):
         names = sorted(models)
         start = int(query.get("pageToken") or 0)
         size = int(query.get("pageSize") or 50)
-        body = {"models": [_model_resource(name, models[name]) for name in names[start:start + size]]}
+        body = {"models": [_model_resource(name, models[name]) for name in names[start : start + size]]}
         if start + size < len(names):
             body["nextPageToken"] = str(start + size)
         return _json(200, body)
@@ -210,9 +263,12 @@ class FakeGemini(LoopbackServer):
         if known:
             return None
         version = _PATH.match(entry["path"])["version"]
-        return _error(404, f"models/{entry['model']} is not found for API version {version}, or is not supported "
-                           "for generateContent. Call ListModels to see the list of available models and their "
-                           "supported methods.")
+        return _error(
+            404,
+            f"models/{entry['model']} is not found for API version {version}, or is not supported "
+            "for generateContent. Call ListModels to see the list of available models and their "
+            "supported methods.",
+        )
 
     def _handler_class(self):
         fake = self
@@ -276,8 +332,12 @@ def _candidate(parts, entry, finish_reason="STOP", thoughts=0):
     candidate = {"finishReason": finish_reason, "index": 0}
     if parts:
         candidate["content"] = {"role": "model", "parts": parts}
-    return {"candidates": [candidate], "usageMetadata": _usage(entry, parts, thoughts),
-            "modelVersion": entry["model"], "responseId": "fake-response"}
+    return {
+        "candidates": [candidate],
+        "usageMetadata": _usage(entry, parts, thoughts),
+        "modelVersion": entry["model"],
+        "responseId": "fake-response",
+    }
 
 
 def _usage(entry, parts, thoughts):
@@ -287,11 +347,17 @@ def _usage(entry, parts, thoughts):
     final = [part for part in parts if not part.get("thought")]
     image = sum(_IMAGE_TOKENS.get(size, 1120) for part in final if "inlineData" in part)
     text = sum(max(1, len(part["text"]) // 4) for part in final if "text" in part)
-    details = [{"modality": modality, "tokenCount": count} for modality, count in (("IMAGE", image), ("TEXT", text))
-               if count]
-    usage = {"promptTokenCount": prompt, "candidatesTokenCount": image + text,
-             "totalTokenCount": prompt + image + text + thoughts,
-             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": len(entry["text"]) // 4}]}
+    details = [
+        {"modality": modality, "tokenCount": count}
+        for modality, count in (("IMAGE", image), ("TEXT", text))
+        if count
+    ]
+    usage = {
+        "promptTokenCount": prompt,
+        "candidatesTokenCount": image + text,
+        "totalTokenCount": prompt + image + text + thoughts,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": len(entry["text"]) // 4}],
+    }
     if details:
         usage["candidatesTokensDetails"] = details
     if thoughts:
@@ -321,9 +387,16 @@ def _image_config(entry):
 
 
 def _model_resource(name, methods):
-    return {"name": f"models/{name}", "version": "001", "displayName": name.replace("-", " ").title(),
-            "description": f"Fake {name}", "inputTokenLimit": 65536, "outputTokenLimit": 32768,
-            "supportedGenerationMethods": list(methods), "thinking": "pro" in name or "3.1" in name}
+    return {
+        "name": f"models/{name}",
+        "version": "001",
+        "displayName": name.replace("-", " ").title(),
+        "description": f"Fake {name}",
+        "inputTokenLimit": 65536,
+        "outputTokenLimit": 32768,
+        "supportedGenerationMethods": list(methods),
+        "thinking": "pro" in name or "3.1" in name,
+    }
 
 
 def _json(status, body):
@@ -385,8 +458,16 @@ def gemini(gemini_server):
     gemini_server.set_models(DEFAULT_MODELS)
     gemini_server.delay = 0
     gemini_server.json_answer = {}
+    gemini_server._released.clear()  # an earlier test's release() must not cut this test's delays short
     with gemini_server._lock:
         gemini_server.requests.clear()
         gemini_server.list_requests.clear()
     yield gemini_server
     gemini_server.delay = 0
+
+
+@pytest.fixture
+def fake_gemini():
+    """A fresh fake Gemini server of the test's own (its request log and behaviour are this test's)."""
+    with FakeGemini() as server:
+        yield server

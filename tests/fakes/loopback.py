@@ -1,4 +1,5 @@
 """The part every fake of the outside world shares: a threaded HTTP(S) server on 127.0.0.1."""
+
 import ssl
 import threading
 from http.server import ThreadingHTTPServer
@@ -36,8 +37,9 @@ class LoopbackServer:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*self._tls)
             # the handshake happens in the request thread, so a client that gives up cannot block accept()
-            self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
-                                                      do_handshake_on_connect=False)
+            self._server.socket = context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._address = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name=self.thread_name, daemon=True)
         self._thread.start()

@@ -29,6 +29,7 @@ them become this server's address. Routes:
   /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
   /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
 """
+
 import functools
 import gzip
 import io
@@ -46,8 +47,11 @@ from PIL import Image
 from tests.fakes.loopback import LoopbackServer
 
 PAGES_DIR = Path(__file__).parent / "shop_pages"
-SHOPIFY_PAGES = {"/products/harbour-linen-shirt": "shopify_product.html", "/products/trail-runner-2":
-                 "shopify_embedded.html", "/products/harbour-linen-shirt.js": "shopify_product.js"}
+SHOPIFY_PAGES = {
+    "/products/harbour-linen-shirt": "shopify_product.html",
+    "/products/trail-runner-2": "shopify_embedded.html",
+    "/products/harbour-linen-shirt.js": "shopify_product.js",
+}
 
 
 @functools.lru_cache(maxsize=4)
@@ -62,6 +66,7 @@ def huge_image(width, height, image_format):
 
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
@@ -77,10 +82,14 @@ def padded_png(megabytes):
 def padded_page(html, kilobytes):
     """The page with about `kilobytes` KB of ordinary markup added (a long list of related products): a page that
     is costly to read only because it is large."""
-    item = ('<li class="related"><a href="/products/item-{0}"><img src="/images/item-{0}.jpg" alt="Item {0}">'
-            'Related item {0} in cotton</a> <span class="price">€{1}.95</span></li>')
+    item = (
+        '<li class="related"><a href="/products/item-{0}"><img src="/images/item-{0}.jpg" alt="Item {0}">'
+        'Related item {0} in cotton</a> <span class="price">€{1}.95</span></li>'
+    )
     count = kilobytes * 1000 // len(item.format(0, 0))
-    return html.replace("</body>", "<ul>" + "".join(item.format(i, i % 90) for i in range(count)) + "</ul></body>")
+    return html.replace(
+        "</body>", "<ul>" + "".join(item.format(i, i % 90) for i in range(count)) + "</ul></body>"
+    )
 
 
 class ShopServer(LoopbackServer):
@@ -105,7 +114,9 @@ class ShopServer(LoopbackServer):
             return self.dropped.count(path)
 
     def _render(self, file):
-        return file.read_text(encoding="utf-8").replace("{{BASE}}", self.base_url).replace("{{HOST}}", self.host)
+        return (
+            file.read_text(encoding="utf-8").replace("{{BASE}}", self.base_url).replace("{{HOST}}", self.host)
+        )
 
     def _handler_class(self):
         shop = self
@@ -129,7 +140,11 @@ class ShopServer(LoopbackServer):
                 if path in SHOPIFY_PAGES:
                     kind = "application/javascript" if path.endswith(".js") else "text/html; charset=utf-8"
                     return self._send(200, shop._render(PAGES_DIR / SHOPIFY_PAGES[path]).encode(), kind)
-                if path.startswith("/images/") or path.startswith("/cdn/shop/") or path.startswith("/is/image/"):
+                if (
+                    path.startswith("/images/")
+                    or path.startswith("/cdn/shop/")
+                    or path.startswith("/is/image/")
+                ):
                     return self._image(path)
                 if path == "/not-an-image":
                     return self._send(200, b"<html><body>nothing here</body></html>", "text/html")
@@ -146,7 +161,9 @@ class ShopServer(LoopbackServer):
                 if path == "/drip":
                     return self._endless(b"x", pause=0.2)
                 if path == "/trickle":
-                    return self._trickle(float(query.get("headers", ["0"])[0]), float(query.get("body", ["0"])[0]))
+                    return self._trickle(
+                        float(query.get("headers", ["0"])[0]), float(query.get("body", ["0"])[0])
+                    )
                 if path == "/redirect":
                     return self._redirect(query["to"][0])
                 if path.startswith("/redirect-chain/"):
@@ -159,13 +176,16 @@ class ShopServer(LoopbackServer):
                     body = gzip.compress(html) if encoding == "gzip" else brotli.compress(html)
                     return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
                 if path.startswith("/large/"):
-                    html = padded_page(shop._render(PAGES_DIR / f"{path.removeprefix('/large/')}.html"),
-                                       int(query.get("kb", ["1000"])[0]))
+                    html = padded_page(
+                        shop._render(PAGES_DIR / f"{path.removeprefix('/large/')}.html"),
+                        int(query.get("kb", ["1000"])[0]),
+                    )
                     return self._send(200, html.encode(), "text/html; charset=utf-8")
                 if path.startswith("/charset/"):
                     label, name = path.removeprefix("/charset/").split("/", 1)
-                    return self._send(200, shop._render(PAGES_DIR / f"{name}.html").encode(),
-                                      f"text/html; charset={label}")
+                    return self._send(
+                        200, shop._render(PAGES_DIR / f"{name}.html").encode(), f"text/html; charset={label}"
+                    )
                 if path == "/data.json":
                     return self._send(200, b'{"hello": "world"}', "application/json")
                 return self._send(404, b"<html><body><h1>Page not found</h1></body></html>", "text/html")
@@ -177,8 +197,11 @@ class ShopServer(LoopbackServer):
                 return self._send(200, shop._render(file).encode(), "text/html; charset=utf-8")
 
             def _status(self, code):
-                body = shop._render(PAGES_DIR / "bot_wall.html").encode() if code in (403, 429, 503) else \
-                    f"<html><body>Error {code}</body></html>".encode()
+                body = (
+                    shop._render(PAGES_DIR / "bot_wall.html").encode()
+                    if code in (403, 429, 503)
+                    else f"<html><body>Error {code}</body></html>".encode()
+                )
                 self._send(code, body, "text/html; charset=utf-8")
 
             def _image(self, path):
@@ -193,8 +216,11 @@ class ShopServer(LoopbackServer):
                 colour = (seed & 0xFF, (seed >> 8) & 0xFF, (seed >> 16) & 0xFF)
                 buffer = io.BytesIO()
                 image_format = "PNG" if ".png" in name else "JPEG"
-                image = Image.effect_noise((400, 400), 90).convert("RGB") if name.startswith("big-") else \
-                    Image.new("RGB", (60, 90), colour)
+                image = (
+                    Image.effect_noise((400, 400), 90).convert("RGB")
+                    if name.startswith("big-")
+                    else Image.new("RGB", (60, 90), colour)
+                )
                 image.save(buffer, image_format)
                 self._send(200, buffer.getvalue(), f"image/{image_format.lower()}")
 
@@ -218,10 +244,15 @@ class ShopServer(LoopbackServer):
 
             def _trickle(self, header_seconds, body_seconds):
                 body = shop._render(PAGES_DIR / "jsonld_graph.html").encode()
-                head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-                        "Connection: close\r\n\r\n").encode()
+                head = (
+                    f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+                    "Connection: close\r\n\r\n"
+                ).encode()
                 for data, seconds in ((head, header_seconds), (body, body_seconds)):
-                    pieces = [data[i:i + max(1, len(data) // 50)] for i in range(0, len(data), max(1, len(data) // 50))]
+                    pieces = [
+                        data[i : i + max(1, len(data) // 50)]
+                        for i in range(0, len(data), max(1, len(data) // 50))
+                    ]
                     for piece in pieces:
                         if shop._stopping.wait(seconds / len(pieces)):
                             return

@@ -1,8 +1,9 @@
 """Helpers for fitting tests: measurements saved through the API and the two fitting endpoints."""
+
 import pytest
 
-from tests.conftest import sign_up
 from tests.envelope import data, error  # noqa: F401  (re-exported to the fitting tests)
+from tests.helpers import sign_up
 
 WOMEN_M_BODY = {"breast_circumference": 95, "waist_circumference": 77, "hip_circumference": 101}
 

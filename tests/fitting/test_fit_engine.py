@@ -1,23 +1,32 @@
 """The fit engine on its own: verdicts, recommendations, confidence and estimates over real chart data."""
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from features.fitting import fit_engine as engine
-from features.fitting import size_charts
+from features.fitting import fit_engine as engine, size_charts
 from shared.garment_catalog import PLATFORM_CATEGORIES, SIZED_CATEGORIES
 
-LIBRARY = [chart for group in ("tops", "dresses", "bottoms", "shoes") for gender in ("women", "men")
-           for brand in (None, "zara", "hm") for chart in size_charts.library_charts(group=group, gender=gender,
-                                                                                      brand=brand)]
+LIBRARY = [
+    chart
+    for group in ("tops", "dresses", "bottoms", "shoes")
+    for gender in ("women", "men")
+    for brand in (None, "zara", "hm")
+    for chart in size_charts.library_charts(group=group, gender=gender, brand=brand)
+]
 CATEGORY_OF_GROUP = {"tops": "shirts", "dresses": "dresses", "bottoms": "pants", "shoes": "shoes"}
-RIGID = {"tops": engine.Garment("shirts"), "dresses": engine.Garment("dresses"),
-         "bottoms": engine.Garment("pants"), "shoes": engine.Garment("shoes")}
+RIGID = {
+    "tops": engine.Garment("shirts"),
+    "dresses": engine.Garment("dresses"),
+    "bottoms": engine.Garment("pants"),
+    "shoes": engine.Garment("shoes"),
+}
 
 
 def _body_at(size, position):
     """A body at a relative position of each range: 0 = min, 0.5 = centre, 1 = max."""
-    return engine.Body(values={zone: low + (high - low) * position
-                               for zone, (low, high) in size["measurements"].items()})
+    return engine.Body(
+        values={zone: low + (high - low) * position for zone, (low, high) in size["measurements"].items()}
+    )
 
 
 def _women_letter(group):
@@ -80,8 +89,11 @@ def test_body_outside_a_size_is_snug_or_loose_within_the_tolerance_and_too_tight
             }
             for value, (verdict, sign) in cases.items():
                 body = engine.Body(values={**others, zone: value})
-                fit = next(z for z in engine.check_size(size=size, body=body, garment=garment)["zones"]
-                           if z["zone"] == zone)
+                fit = next(
+                    z
+                    for z in engine.check_size(size=size, body=body, garment=garment)["zones"]
+                    if z["zone"] == zone
+                )
                 assert fit["verdict"] == verdict
                 edge = high if sign > 0 else low
                 assert fit["difference_cm"] == pytest.approx(value - edge, abs=0.06)
@@ -125,21 +137,34 @@ def test_between_sizes_a_rigid_garment_goes_up_and_a_stretch_garment_goes_down()
 
 
 def test_stretch_share_counts_every_elastic_fibre_name():
-    fabric = [{"name": "Cotton", "percentage": 93}, {"name": "Elastane", "percentage": 2},
-              {"name": "LYCRA® spandex", "percentage": 3}, {"name": "polyester", "percentage": None}]
+    fabric = [
+        {"name": "Cotton", "percentage": 93},
+        {"name": "Elastane", "percentage": 2},
+        {"name": "LYCRA® spandex", "percentage": 3},
+        {"name": "polyester", "percentage": None},
+    ]
     assert engine.stretch_percent(fabric) == 5
     assert engine.stretch_percent([{"name": "wool", "percentage": 100}]) == 0
     assert engine.stretch_percent([]) == 0
 
 
-@pytest.mark.parametrize("position, preference, expected", [
-    (0.08, "regular", "M"), (0.08, "tighter", "S"), (0.08, "looser", "M"),
-    (0.75, "regular", "M"), (0.75, "looser", "L"), (0.75, "tighter", "M"),
-])
+@pytest.mark.parametrize(
+    "position, preference, expected",
+    [
+        (0.08, "regular", "M"),
+        (0.08, "tighter", "S"),
+        (0.08, "looser", "M"),
+        (0.75, "regular", "M"),
+        (0.75, "looser", "L"),
+        (0.75, "tighter", "M"),
+    ],
+)
 def test_fit_preference_moves_a_body_near_the_edge_to_the_neighbouring_size(position, preference, expected):
     chart = _women_letter("tops")
     body = _body_at(_size(chart, "M"), position)
-    result = engine.recommend(sizes=chart["sizes"], body=body, garment=RIGID["tops"], fit_preference=preference)
+    result = engine.recommend(
+        sizes=chart["sizes"], body=body, garment=RIGID["tops"], fit_preference=preference
+    )
     assert result["recommended_size"] == expected
 
 
@@ -147,7 +172,9 @@ def test_fit_preference_never_moves_a_body_at_the_centre():
     chart = _women_letter("tops")
     body = _body_at(_size(chart, "M"), 0.5)
     for preference in engine.FIT_PREFERENCES:
-        result = engine.recommend(sizes=chart["sizes"], body=body, garment=RIGID["tops"], fit_preference=preference)
+        result = engine.recommend(
+            sizes=chart["sizes"], body=body, garment=RIGID["tops"], fit_preference=preference
+        )
         assert result["recommended_size"] == "M"
 
 
@@ -171,13 +198,18 @@ def test_zones_that_disagree_lower_the_confidence_and_the_tight_zone_limits_the_
     agreeing = _body_at(_size(chart, "M"), 0.5)
     large_hips = sum(_size(chart, "L")["measurements"]["hip_circumference"]) / 2 + 2
     hips_of_large = {**agreeing.values, "hip_circumference": large_hips}
-    result = engine.recommend(sizes=chart["sizes"], body=engine.Body(values=hips_of_large), garment=RIGID["dresses"])
+    result = engine.recommend(
+        sizes=chart["sizes"], body=engine.Body(values=hips_of_large), garment=RIGID["dresses"]
+    )
     assert result["recommended_size"] == "L"  # a dress that does not go over the hips cannot be worn
     assert "hip_circumference" in result["deciding_zones"]
-    assert result["confidence"] < engine.recommend(sizes=chart["sizes"], body=agreeing,
-                                                   garment=RIGID["dresses"])["confidence"]
-    check_medium = engine.check_size(size=_size(chart, "M"), body=engine.Body(values=hips_of_large),
-                                     garment=RIGID["dresses"])
+    assert (
+        result["confidence"]
+        < engine.recommend(sizes=chart["sizes"], body=agreeing, garment=RIGID["dresses"])["confidence"]
+    )
+    check_medium = engine.check_size(
+        size=_size(chart, "M"), body=engine.Body(values=hips_of_large), garment=RIGID["dresses"]
+    )
     assert _verdicts(check_medium)["hip_circumference"] == "too_tight"
     assert check_medium["overall_verdict"] == "too_tight"
 
@@ -203,12 +235,15 @@ def test_length_zones_say_short_and_long():
     long_legs = engine.Body(values={"waist_circumference": 80, "inner_leg_length": 86})
     short_legs = engine.Body(values={"waist_circumference": 80, "inner_leg_length": 78})
     assert _verdicts(engine.check_size(size=size, body=long_legs, garment=engine.Garment("jeans"))) == {
-        "waist_circumference": "regular", "inner_leg_length": "too_short"}
+        "waist_circumference": "regular",
+        "inner_leg_length": "too_short",
+    }
     short = engine.check_size(size=size, body=short_legs, garment=engine.Garment("jeans"))
     assert _verdicts(short)["inner_leg_length"] == "long" and short["overall_verdict"] == "regular"
     height_only = {"label": "M", "measurements": {"height": [170, 176]}}
-    tall = engine.check_size(size=height_only, body=engine.Body(values={"height": 190}),
-                             garment=engine.Garment("coats"))
+    tall = engine.check_size(
+        size=height_only, body=engine.Body(values={"height": 190}), garment=engine.Garment("coats")
+    )
     assert tall["overall_verdict"] == "too_short"
 
 
@@ -216,18 +251,25 @@ def test_a_one_size_chart_with_single_values_still_judges_the_fit():
     sizes = [{"label": "One size", "measurements": {"breast_circumference": [94, 94]}}]
     for value, verdict in ((94, "regular"), (95, "snug"), (110, "too_tight"), (80, "too_loose")):
         body = engine.Body(values={"breast_circumference": value})
-        assert engine.check_size(size=sizes[0], body=body, garment=RIGID["tops"])["overall_verdict"] == verdict
-    result = engine.recommend(sizes=sizes, body=engine.Body(values={"breast_circumference": 94}), garment=RIGID["tops"])
+        assert (
+            engine.check_size(size=sizes[0], body=body, garment=RIGID["tops"])["overall_verdict"] == verdict
+        )
+    result = engine.recommend(
+        sizes=sizes, body=engine.Body(values={"breast_circumference": 94}), garment=RIGID["tops"]
+    )
     assert result["recommended_size"] == "One size" and result["alternatives"] == []
 
 
 def test_alternatives_are_ranked_by_score_and_exclude_the_recommendation():
     chart = _women_letter("tops")
-    result = engine.recommend(sizes=chart["sizes"], body=_body_at(_size(chart, "M"), 0.7), garment=RIGID["tops"])
+    result = engine.recommend(
+        sizes=chart["sizes"], body=_body_at(_size(chart, "M"), 0.7), garment=RIGID["tops"]
+    )
     scores = [result["score"]] + [alternative["score"] for alternative in result["alternatives"]]
     assert scores == sorted(scores, reverse=True)
     assert sorted(alt["size"] for alt in result["alternatives"]) == sorted(
-        label for label in size_charts.labels(chart) if label != result["recommended_size"])
+        label for label in size_charts.labels(chart) if label != result["recommended_size"]
+    )
 
 
 def test_estimates_grow_with_weight_and_height_and_differ_by_gender():
@@ -240,31 +282,38 @@ def test_estimates_grow_with_weight_and_height_and_differ_by_gender():
     men = engine.estimate_measurements(height=170, weight=60, gender="men")
     unknown = engine.estimate_measurements(height=170, weight=60, gender=None)
     assert men["hip_circumference"] < light["hip_circumference"]
-    assert min(men["waist_circumference"], light["waist_circumference"]) <= unknown["waist_circumference"] \
+    assert (
+        min(men["waist_circumference"], light["waist_circumference"])
+        <= unknown["waist_circumference"]
         <= max(men["waist_circumference"], light["waist_circumference"])
+    )
     assert engine.estimate_measurements(height=170, weight=None, gender="women") == {
-        "foot_length": round(170 * engine.FOOT_LENGTH_PER_HEIGHT["women"], 1)}
+        "foot_length": round(170 * engine.FOOT_LENGTH_PER_HEIGHT["women"], 1)
+    }
     assert engine.estimate_measurements(height=None, weight=70, gender="men") == {}
 
 
 def test_estimates_for_typical_bodies_land_on_plausible_sizes():
     tops = _women_letter("tops")
-    body = engine.body_from_measurements({"height": 165, "weight": 58}, gender="women",
-                                         zones=engine.chart_zones(tops["sizes"]))
+    body = engine.body_from_measurements(
+        {"height": 165, "weight": 58}, gender="women", zones=engine.chart_zones(tops["sizes"])
+    )
     assert body.estimated == {"breast_circumference", "waist_circumference"}
     result = engine.recommend(sizes=tops["sizes"], body=body, garment=RIGID["tops"])
     assert result["recommended_size"] in ("XS", "S", "M")
     men_tops = size_charts.library_charts(group="tops", gender="men")[0]
-    body = engine.body_from_measurements({"height": 180, "weight": 78}, gender="men",
-                                         zones=engine.chart_zones(men_tops["sizes"]))
+    body = engine.body_from_measurements(
+        {"height": 180, "weight": 78}, gender="men", zones=engine.chart_zones(men_tops["sizes"])
+    )
     result = engine.recommend(sizes=men_tops["sizes"], body=body, garment=RIGID["tops"])
     assert result["recommended_size"] in ("S", "M", "L")
 
 
 def test_an_estimate_only_body_is_flagged_and_less_certain_than_the_same_body_measured():
     chart = _women_letter("tops")
-    body = engine.body_from_measurements({"height": 168, "weight": 63}, gender="women",
-                                         zones=engine.chart_zones(chart["sizes"]))
+    body = engine.body_from_measurements(
+        {"height": 168, "weight": 63}, gender="women", zones=engine.chart_zones(chart["sizes"])
+    )
     measured = engine.Body(values=body.values)
     estimated = engine.recommend(sizes=chart["sizes"], body=body, garment=RIGID["tops"])
     sure = engine.recommend(sizes=chart["sizes"], body=measured, garment=RIGID["tops"])
@@ -278,8 +327,11 @@ def test_an_estimate_only_body_is_flagged_and_less_certain_than_the_same_body_me
 
 def test_measured_zones_win_over_estimates_and_legacy_fields_are_fallbacks():
     zones = ["breast_circumference", "waist_circumference", "hip_circumference", "inner_leg_length"]
-    body = engine.body_from_measurements({"height": 170, "weight": 65, "chest": 99, "hips": 101,
-                                          "hip_circumference": 104, "inseam": 80}, gender="women", zones=zones)
+    body = engine.body_from_measurements(
+        {"height": 170, "weight": 65, "chest": 99, "hips": 101, "hip_circumference": 104, "inseam": 80},
+        gender="women",
+        zones=zones,
+    )
     assert body.values["breast_circumference"] == 99 and body.values["hip_circumference"] == 104
     assert body.values["inner_leg_length"] == 80
     assert body.estimated == {"waist_circumference"}
@@ -288,7 +340,11 @@ def test_measured_zones_win_over_estimates_and_legacy_fields_are_fallbacks():
 
 def test_helpful_measurements_name_the_chart_zones_and_what_estimates_them():
     assert engine.helpful_measurements(["breast_circumference", "waist_circumference"]) == [
-        "breast_circumference", "waist_circumference", "height", "weight"]
+        "breast_circumference",
+        "waist_circumference",
+        "height",
+        "weight",
+    ]
     assert engine.helpful_measurements(["foot_length"]) == ["foot_length", "height"]
     assert engine.helpful_measurements(["neck_circumference"]) == ["neck_circumference"]
 
@@ -306,9 +362,16 @@ def test_every_sized_platform_category_has_a_group_the_engine_weighs_and_a_toler
 
 
 @settings(max_examples=150, deadline=None)
-@given(chart=st.sampled_from(LIBRARY), position=st.floats(-3, 4), stretch=st.floats(0, 30),
-       preference=st.sampled_from(engine.FIT_PREFERENCES), estimated=st.booleans())
-def test_any_body_gets_a_ranked_answer_with_confidence_in_range(chart, position, stretch, preference, estimated):
+@given(
+    chart=st.sampled_from(LIBRARY),
+    position=st.floats(-3, 4),
+    stretch=st.floats(0, 30),
+    preference=st.sampled_from(engine.FIT_PREFERENCES),
+    estimated=st.booleans(),
+)
+def test_any_body_gets_a_ranked_answer_with_confidence_in_range(
+    chart, position, stretch, preference, estimated
+):
     body = _body_at(chart["sizes"][len(chart["sizes"]) // 2], position)
     if estimated:
         body = engine.Body(values=body.values, estimated=frozenset(body.values))
@@ -318,4 +381,6 @@ def test_any_body_gets_a_ranked_answer_with_confidence_in_range(chart, position,
     assert 0 <= result["score"] <= 1
     assert result["recommended_size"] in size_charts.labels(chart)
     assert all(alt["score"] <= result["score"] for alt in result["alternatives"])
-    assert result["explanation"].startswith(result["recommended_size"]) and result["explanation"].endswith(".")
+    assert result["explanation"].startswith(result["recommended_size"]) and result["explanation"].endswith(
+        "."
+    )

@@ -1,4 +1,5 @@
 """Fitting a garment given by its product page URL (or the page's HTML), served by the loopback shop."""
+
 import urllib.request
 
 import pytest
@@ -34,14 +35,18 @@ def test_the_pages_html_sent_by_the_client_is_read_instead_of_fetching(client, w
     fetched_before = len(shop.requests)
     result = data(check(client, woman, url=url, html=html, size="L"))
     assert len(shop.requests) == fetched_before
-    assert result["chart_source"] == "product" and result["size"] == "L" and result["overall_verdict"] == "loose"
+    assert (
+        result["chart_source"] == "product" and result["size"] == "L" and result["overall_verdict"] == "loose"
+    )
 
 
 def test_only_sizes_the_shop_sells_are_recommended_and_availability_is_shown(client, woman, shop):
     result = data(recommendation(client, woman, url=shop.url("/pages/jsonld_variants")))
     assert result["garment"]["category"] == "dresses" and result["chart_source"] == "builtin"
     assert result["recommended_size"] == "M" and result["available"] is False
-    assert [(alternative["size"], alternative["available"]) for alternative in result["alternatives"]] == [("S", True)]
+    assert [(alternative["size"], alternative["available"]) for alternative in result["alternatives"]] == [
+        ("S", True)
+    ]
     every_size = data(check(client, woman, url=shop.url("/pages/jsonld_variants")))
     availability = {entry["size"]: entry["available"] for entry in every_size["sizes"]}
     assert availability["S"] is True and availability["M"] is False and availability["XL"] is False
@@ -68,9 +73,14 @@ def test_product_page_failures_come_back_as_the_product_feature_reports_them(cli
     error(check(client, woman, url=shop.url("/pages/not_a_product")), 422, "NO_PRODUCT_FOUND")
 
 
-@pytest.mark.parametrize("extra, code", [({"fabric": {"name": "cotton"}}, "INVALID_FABRIC"),
-                                         ({"category": "gowns"}, "VALIDATION_ERROR"),
-                                         ({"fit_preference": "baggy"}, "VALIDATION_ERROR")])
+@pytest.mark.parametrize(
+    "extra, code",
+    [
+        ({"fabric": {"name": "cotton"}}, "INVALID_FABRIC"),
+        ({"category": "gowns"}, "VALIDATION_ERROR"),
+        ({"fit_preference": "baggy"}, "VALIDATION_ERROR"),
+    ],
+)
 def test_bad_input_is_refused_before_the_page_is_fetched(client, woman, shop, extra, code):
     fetched_before = len(shop.requests)
     error(check(client, woman, url=shop.url("/pages/size_guide"), **extra), 400, code)

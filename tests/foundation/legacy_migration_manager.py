@@ -5,8 +5,9 @@ applied (001-008, as on main when Alembic replaced them); this applies them as i
 SQL translated for PostgreSQL by two regular expressions, each file recorded in schema_migrations
 with its SHA-256.
 """
+
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from shared.text_patterns import compile_pattern
@@ -18,8 +19,10 @@ _REAL = compile_pattern(r"\bREAL\b")
 
 def build_numbered_schema(db, versions=None):
     """Apply the numbered files (all, or those of the given versions) the way the old manager did."""
-    db.execute_query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, "
-                     "checksum VARCHAR(64) NOT NULL, applied_at TEXT NOT NULL)")
+    db.execute_query(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, "
+        "checksum VARCHAR(64) NOT NULL, applied_at TEXT NOT NULL)"
+    )
     for path in sorted(LEGACY_DIR.glob("*.sql")):
         if versions is not None and int(path.name[:3]) not in versions:
             continue
@@ -27,9 +30,15 @@ def build_numbered_schema(db, versions=None):
         with db.transaction():
             for statement in _statements(_translated(sql, db.dialect)):
                 db.execute_query(statement)
-            db.execute_query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                             (int(path.name[:3]), path.stem[4:], hashlib.sha256(sql.encode("utf-8")).hexdigest(),
-                              datetime.now(timezone.utc).isoformat()))
+            db.execute_query(
+                "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                (
+                    int(path.name[:3]),
+                    path.stem[4:],
+                    hashlib.sha256(sql.encode("utf-8")).hexdigest(),
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
 
 
 def _translated(sql, dialect):

@@ -1,4 +1,5 @@
 """The HTTP surface every client relies on: envelope, errors, CORS, request ids, logs, health."""
+
 import json
 import os
 
@@ -6,8 +7,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError, Settings
-from tests.conftest import sign_up
-
+from tests.helpers import sign_up
 
 LOCAL_AI = {"provider": "local", "model": None, "status": "ok", "reason": None}
 
@@ -16,33 +16,55 @@ def test_health(client):
     response = client.get("/health")
     assert response.status_code == 200
     redis = {"redis": "connected"} if os.environ.get("REDIS_URL") else {}
-    assert response.get_json() == {"success": True,
-                                   "data": {"status": "healthy", "database": "connected", "storage": "connected",
-                                            **redis, "ai": LOCAL_AI}}
+    assert response.get_json() == {
+        "success": True,
+        "data": {
+            "status": "healthy",
+            "database": "connected",
+            "storage": "connected",
+            **redis,
+            "ai": LOCAL_AI,
+        },
+    }
 
 
 def test_health_reports_unreachable_database(tmp_path):
     db_dir = tmp_path / "dbdir"
     # SQLite on both test passes: the database goes away with its folder (tests/scale: PostgreSQL down).
-    app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(db_dir / "x.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
-                      "DATABASE_URL": "", "REDIS_URL": ""})
+    app = create_app(
+        {
+            "FLASK_ENV": "testing",
+            "DATABASE_PATH": str(db_dir / "x.db"),
+            "LOG_TO_FILES": False,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "IMAGES_DIR": str(tmp_path / "images"),
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+        }
+    )
     client = app.test_client()
     assert client.get("/health").status_code == 200
     # Moved away in one step: the try-on dispatcher may be opening the file at this very moment.
     db_dir.rename(tmp_path / "gone")
     response = client.get("/health")
     assert response.status_code == 503
-    assert response.get_json()["data"] == {"status": "unhealthy", "database": "unavailable", "storage": "connected",
-                                           "ai": LOCAL_AI}
+    assert response.get_json()["data"] == {
+        "status": "unhealthy",
+        "database": "unavailable",
+        "storage": "connected",
+        "ai": LOCAL_AI,
+    }
     shutdown_app(app)
 
 
-@pytest.mark.parametrize("method,path,status,code", [
-    ("get", "/api/does-not-exist", 404, "NOT_FOUND"),
-    ("delete", "/api/login", 405, "METHOD_NOT_ALLOWED"),
-    ("get", "/api/login", 405, "METHOD_NOT_ALLOWED"),
-])
+@pytest.mark.parametrize(
+    "method,path,status,code",
+    [
+        ("get", "/api/does-not-exist", 404, "NOT_FOUND"),
+        ("delete", "/api/login", 405, "METHOD_NOT_ALLOWED"),
+        ("get", "/api/login", 405, "METHOD_NOT_ALLOWED"),
+    ],
+)
 def test_http_errors_come_back_in_the_envelope(client, method, path, status, code):
     response = getattr(client, method)(path)
     assert response.status_code == status
@@ -52,9 +74,16 @@ def test_http_errors_come_back_in_the_envelope(client, method, path, status, cod
 
 
 def test_oversized_body_is_413_json(tmp_path):
-    app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "t.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "MAX_REQUEST_SIZE": 1024,
-                      "IMAGES_DIR": str(tmp_path / "images")})
+    app = create_app(
+        {
+            "FLASK_ENV": "testing",
+            "DATABASE_PATH": str(tmp_path / "t.db"),
+            "LOG_TO_FILES": False,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "MAX_REQUEST_SIZE": 1024,
+            "IMAGES_DIR": str(tmp_path / "images"),
+        }
+    )
     response = app.test_client().post("/api/login", data="x" * 5000, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
@@ -64,6 +93,7 @@ def test_oversized_body_is_413_json(tmp_path):
 def test_unexpected_exception_is_500_json_with_request_id(app):
     def boom():
         raise RuntimeError("kaboom")
+
     app.add_url_rule("/boom", "boom", boom)
     response = app.test_client().get("/boom", headers={"X-Request-ID": "trace-123"})
     assert response.status_code == 500
@@ -80,13 +110,25 @@ def test_request_id_is_echoed_or_generated(client):
 
 def test_cors_preflight_for_configured_origins(tmp_path):
     origins = "http://localhost:3000,chrome-extension://abcdefghijklmnop"
-    app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "t.db"), "LOG_TO_FILES": False,
-                      "INSTANCE_DIR": str(tmp_path / "instance"), "CORS_ORIGINS": origins,
-                      "IMAGES_DIR": str(tmp_path / "images")})
+    app = create_app(
+        {
+            "FLASK_ENV": "testing",
+            "DATABASE_PATH": str(tmp_path / "t.db"),
+            "LOG_TO_FILES": False,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "CORS_ORIGINS": origins,
+            "IMAGES_DIR": str(tmp_path / "images"),
+        }
+    )
     client = app.test_client()
-    preflight = client.options("/api/users/profile", headers={
-        "Origin": "chrome-extension://abcdefghijklmnop", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "Authorization"})
+    preflight = client.options(
+        "/api/users/profile",
+        headers={
+            "Origin": "chrome-extension://abcdefghijklmnop",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "chrome-extension://abcdefghijklmnop"
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
@@ -97,8 +139,11 @@ def test_cors_preflight_for_configured_origins(tmp_path):
 
 def test_logs_are_json_with_request_id_and_never_contain_secrets(app, client, tmp_path):
     account = sign_up(client, password="very-secret-password")
-    client.post("/api/login", json={"email": account["email"], "password": "very-secret-password"},
-                headers={"X-Request-ID": "login-42"})
+    client.post(
+        "/api/login",
+        json={"email": account["email"], "password": "very-secret-password"},
+        headers={"X-Request-ID": "login-42"},
+    )
     client.get("/api/users/profile", headers=account["headers"])
     text = (tmp_path / "logs" / "app.log").read_text()
     lines = [json.loads(line) for line in text.splitlines()]
@@ -110,28 +155,53 @@ def test_logs_are_json_with_request_id_and_never_contain_secrets(app, client, tm
 
 def test_production_refuses_to_start_without_secrets(tmp_path):
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        create_app({"FLASK_ENV": "production", "DATABASE_PATH": str(tmp_path / "p.db"), "IMAGES_DIR": str(tmp_path),
-                    "INSTANCE_DIR": str(tmp_path / "instance"), "LOG_TO_FILES": False})
+        create_app(
+            {
+                "FLASK_ENV": "production",
+                "DATABASE_PATH": str(tmp_path / "p.db"),
+                "IMAGES_DIR": str(tmp_path),
+                "INSTANCE_DIR": str(tmp_path / "instance"),
+                "LOG_TO_FILES": False,
+            }
+        )
 
 
 def test_development_generates_per_machine_secrets(tmp_path):
-    settings = Settings.from_env(env={"INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images")})
-    first = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False}))
-    second = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False}))
-    other_machine = create_app(settings.with_overrides({"DATABASE_PATH": str(tmp_path / "e.db"),
-                                                        "INSTANCE_DIR": str(tmp_path / "elsewhere"),
-                                                        "LOG_TO_FILES": False}))
+    settings = Settings.from_env(
+        env={"INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images")}
+    )
+    first = create_app(
+        settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False})
+    )
+    second = create_app(
+        settings.with_overrides({"DATABASE_PATH": str(tmp_path / "d.db"), "LOG_TO_FILES": False})
+    )
+    other_machine = create_app(
+        settings.with_overrides(
+            {
+                "DATABASE_PATH": str(tmp_path / "e.db"),
+                "INSTANCE_DIR": str(tmp_path / "elsewhere"),
+                "LOG_TO_FILES": False,
+            }
+        )
+    )
     secret = first.extensions["settings"].JWT_SECRET_KEY
     assert len(secret) >= 32
-    assert second.extensions["settings"].JWT_SECRET_KEY == secret  # stable across restarts
-    assert other_machine.extensions["settings"].JWT_SECRET_KEY != secret
+    assert secret == second.extensions["settings"].JWT_SECRET_KEY  # stable across restarts
+    assert secret != other_machine.extensions["settings"].JWT_SECRET_KEY
     for app in (first, second, other_machine):
         shutdown_app(app)
 
 
 def test_settings_read_from_environment():
-    settings = Settings.from_env(env={"PORT": "9100", "CORS_ORIGINS": "http://a.test, chrome-extension://x",
-                                      "RATELIMIT_ENABLED": "false", "JWT_EXPIRATION_HOURS": "2"})
+    settings = Settings.from_env(
+        env={
+            "PORT": "9100",
+            "CORS_ORIGINS": "http://a.test, chrome-extension://x",
+            "RATELIMIT_ENABLED": "false",
+            "JWT_EXPIRATION_HOURS": "2",
+        }
+    )
     assert settings.PORT == 9100
     assert settings.CORS_ORIGINS == ("http://a.test", "chrome-extension://x")
     assert settings.RATELIMIT_ENABLED is False and settings.JWT_EXPIRATION_HOURS == 2

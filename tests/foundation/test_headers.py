@@ -1,5 +1,6 @@
 """Response headers: nosniff everywhere, no-store on JSON (tokens, personal data), a CSP on the pages
 that keep a token, Retry-After only where a client should retry, and no default CORS origin in production."""
+
 import io
 import secrets
 
@@ -7,21 +8,32 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import Settings
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 
 
 def test_every_response_says_nosniff(client, user):
-    for response in (client.get("/health"), client.get("/api/nope"), client.get("/docs"), client.get("/openapi.json"),
-                     client.post("/api/login", json={}), client.get("/api/users/profile", headers=user["headers"])):
+    for response in (
+        client.get("/health"),
+        client.get("/api/nope"),
+        client.get("/docs"),
+        client.get("/openapi.json"),
+        client.post("/api/login", json={}),
+        client.get("/api/users/profile", headers=user["headers"]),
+    ):
         assert response.headers["X-Content-Type-Options"] == "nosniff", response.request.path
 
 
 def test_responses_with_tokens_are_not_stored(client):
     account = sign_up(client)
     login = client.post("/api/login", json={"email": account["email"], "password": account["password"]})
-    changed = client.post("/api/users/profile/change-password", headers=account["headers"],
-                          json={"current_password": account["password"], "new_password": "a new passphrase 9"})
-    created = client.post("/api/create-account", json={"email": "grace@example.com", "password": "correct horse 1"})
+    changed = client.post(
+        "/api/users/profile/change-password",
+        headers=account["headers"],
+        json={"current_password": account["password"], "new_password": "a new passphrase 9"},
+    )
+    created = client.post(
+        "/api/create-account", json={"email": "grace@example.com", "password": "correct horse 1"}
+    )
     for response in (login, changed, created):
         assert response.status_code in (200, 201) and response.get_json()["data"]["token"]
         assert "no-store" in response.headers["Cache-Control"]
@@ -34,13 +46,19 @@ def test_pages_that_keep_a_token_have_a_content_security_policy(client, path):
     policy = response.headers["Content-Security-Policy"]
     directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives["frame-ancestors"] == ["'none'"]
-    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    assert (
+        "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    )
     assert directives["object-src"] == ["'none'"]
 
 
 @pytest.fixture
 def settings_overrides():
-    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_SCRAPE": "1 per minute"}
+    return {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_SCRAPE": "1 per minute",
+    }
 
 
 def test_retry_after_only_on_refusals_that_ask_for_a_retry(client):
@@ -54,26 +72,53 @@ def test_retry_after_only_on_refusals_that_ask_for_a_retry(client):
 def test_production_has_no_default_cors_origins(tmp_path):
     assert Settings.from_env(env={"FLASK_ENV": "production"}).cors_origins == ()
     assert Settings.from_env(env={"FLASK_ENV": "development"}).cors_origins
-    assert Settings.from_env(env={"FLASK_ENV": "production", "CORS_ORIGINS": "https://app.test"}).cors_origins == (
-        "https://app.test",)
-    app = create_app({"FLASK_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-                      "JWT_SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_PATH": str(tmp_path / "p.db"),
-                      "IMAGES_DIR": str(tmp_path / "images"), "INSTANCE_DIR": str(tmp_path / "i"), "LOG_TO_FILES": False})
-    preflight = app.test_client().options("/api/login", headers={
-        "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"})
+    assert Settings.from_env(
+        env={"FLASK_ENV": "production", "CORS_ORIGINS": "https://app.test"}
+    ).cors_origins == ("https://app.test",)
+    app = create_app(
+        {
+            "FLASK_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+            "DATABASE_PATH": str(tmp_path / "p.db"),
+            "IMAGES_DIR": str(tmp_path / "images"),
+            "INSTANCE_DIR": str(tmp_path / "i"),
+            "LOG_TO_FILES": False,
+        }
+    )
+    preflight = app.test_client().options(
+        "/api/login", headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"}
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
     shutdown_app(app)
 
 
-@pytest.mark.parametrize("settings_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-                                                 "RATELIMIT_TRYON": "1000 per minute", "MAX_QUEUE_SIZE": 1}])
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [
+        {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_TRYON": "1000 per minute",
+            "MAX_QUEUE_SIZE": 1,
+        }
+    ],
+)
 def test_the_queue_keeps_its_own_retry_after(app, client, user, person_png):
     app.extensions["tryon_queue"].stop()  # the first job stays queued
 
     def submit():
-        return client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(person_png), "me.png"), "garment_url": "https://shop.test/p",
-                                 "html": "<h1>A linen shirt</h1>"})
+        return client.post(
+            "/api/tryon",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={
+                "selfie": (io.BytesIO(person_png), "me.png"),
+                "garment_url": "https://shop.test/p",
+                "html": "<h1>A linen shirt</h1>",
+            },
+        )
+
     accepted = submit()
     assert accepted.status_code == 202 and "Retry-After" not in accepted.headers
     full = submit()

@@ -1,5 +1,6 @@
 """A refusal names a handful of offending fields, not every one a client sent (a 10,000-key body
 must not come back as a 10,000-name message)."""
+
 import pytest
 
 MAX_NAMED = 5
@@ -18,9 +19,14 @@ def _assert_short(response, sent):
 BULK = {f"field_{i:03d}": i for i in range(500)}  # within the account endpoints' 16 KB
 
 
-@pytest.mark.parametrize("method,path", [
-    ("put", "/api/users/profile"), ("post", "/api/wardrobe/category-sections"), ("post", "/api/fitting/check"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("put", "/api/users/profile"),
+        ("post", "/api/wardrobe/category-sections"),
+        ("post", "/api/fitting/check"),
+    ],
+)
 def test_unknown_fields_are_named_a_handful_at_a_time(client, user, method, path):
     _assert_short(getattr(client, method)(path, headers=user["headers"], json=BULK), BULK)
 
@@ -28,6 +34,7 @@ def test_unknown_fields_are_named_a_handful_at_a_time(client, user, method, path
 def test_missing_fields_are_named_a_handful_at_a_time():
     from shared.errors import ValidationError
     from shared.validators import validate_required
+
     with pytest.raises(ValidationError) as refused:
         validate_required({}, [f"f{i}" for i in range(40)])
     assert refused.value.message.count("f") <= MAX_NAMED + 2 and "35 more" in refused.value.message

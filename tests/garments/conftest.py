@@ -1,13 +1,18 @@
 """Settings for product-page tests against the loopback shop (`shop`, tests/conftest.py), envelope helpers."""
+
 import pytest
 
-from tests.envelope import data as ok, error  # noqa: F401  (re-exported to the garments tests)
+from tests.envelope import data
 
 
 @pytest.fixture
 def settings_overrides():
     """The shop lives on 127.0.0.1, so these tests admit loopback (SSRF tests override this)."""
-    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 2.0, "SCRAPER_READ_TIMEOUT": 1.0}
+    return {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "SCRAPER_CONNECT_TIMEOUT": 2.0,
+        "SCRAPER_READ_TIMEOUT": 1.0,
+    }
 
 
 def scrape(client, url, **extra):
@@ -15,5 +20,5 @@ def scrape(client, url, **extra):
 
 
 def product_of(response):
-    body = ok(response)
+    body = data(response)
     return body["product"]

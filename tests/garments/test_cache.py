@@ -1,7 +1,9 @@
 """garment_metadata caches fetched pages by canonical URL: hits do no network I/O, entries expire."""
+
 import json
 
-from tests.garments.conftest import ok, scrape
+from tests.envelope import data as ok
+from tests.garments.conftest import scrape
 
 
 def rows(app):
@@ -21,11 +23,18 @@ def test_second_scrape_is_a_cache_hit_without_network(app, client, shop):
 def test_cache_row_holds_the_product(app, client, shop):
     ok(scrape(client, shop.url("/pages/jsonld_variants")))
     row = next(row for row in rows(app) if row["url"] == shop.url("/pages/jsonld_variants"))
-    assert (row["title"], row["price"], row["currency"], row["brand"]) == \
-        ("Strickkleid mit Rollkragen", 89.99, "EUR", "Atelier Nord")
+    assert (row["title"], row["price"], row["currency"], row["brand"]) == (
+        "Strickkleid mit Rollkragen",
+        89.99,
+        "EUR",
+        "Atelier Nord",
+    )
     assert json.loads(row["sizes"]) == ["S", "M"]
     assert json.loads(row["colors"]) == ["Grau meliert", "Rost"]
-    assert json.loads(row["images"]) == [shop.url("/images/kleid-grau.jpg"), shop.url("/images/kleid-rost.jpg")]
+    assert json.loads(row["images"]) == [
+        shop.url("/images/kleid-grau.jpg"),
+        shop.url("/images/kleid-rost.jpg"),
+    ]
     assert json.loads(row["metadata"])["category"] == "dress"
 
 
@@ -33,15 +42,21 @@ def test_cached_product_holds_code_stock_and_list_price(app, client, shop):
     product = ok(scrape(client, shop.url("/pages/jsonld_graph?facts=1")))["product"]
     row = next(row for row in rows(app) if row["url"] == shop.url("/pages/jsonld_graph?facts=1"))
     cached = json.loads(row["metadata"])
-    assert (cached["sku"], cached["availability"], cached["list_price"], cached["gtin"]) == \
-        (product["sku"], product["availability"], None, None) == ("NW-4411", "InStock", None, None)
+    assert (
+        (cached["sku"], cached["availability"], cached["list_price"], cached["gtin"])
+        == (product["sku"], product["availability"], None, None)
+        == ("NW-4411", "InStock", None, None)
+    )
 
 
 def test_an_entry_written_before_a_field_existed_is_fetched_again(app, client, shop):
     url = shop.url("/pages/jsonld_graph?older=1")
     ok(scrape(client, url))
-    older = {key: value for key, value in json.loads(rows(app)[0]["metadata"]).items()
-             if key not in ("sku", "gtin", "availability", "list_price")}
+    older = {
+        key: value
+        for key, value in json.loads(rows(app)[0]["metadata"]).items()
+        if key not in ("sku", "gtin", "availability", "list_price")
+    }
     app.extensions["db"].execute_query("UPDATE garment_metadata SET metadata = ?", (json.dumps(older),))
     answer = ok(scrape(client, url))
     assert answer["cached"] is False and answer["product"]["sku"] == "NW-4411"
@@ -72,7 +87,9 @@ def test_a_page_cannot_claim_another_shops_url(app, client, shop):
 def test_expired_entries_are_fetched_again(app, client, shop):
     url = shop.url("/pages/jsonld_graph?expiry=1")
     ok(scrape(client, url))
-    app.extensions["db"].execute_query("UPDATE garment_metadata SET updated_at = ?", ("2000-01-01T00:00:00+00:00",))
+    app.extensions["db"].execute_query(
+        "UPDATE garment_metadata SET updated_at = ?", ("2000-01-01T00:00:00+00:00",)
+    )
     answer = ok(scrape(client, url))
     assert answer["cached"] is False
     assert shop.count("/pages/jsonld_graph?expiry=1") == 2

@@ -1,5 +1,7 @@
 """Every layer of a product page, through POST /api/garments/scrape against the loopback shop."""
-from tests.garments.conftest import error, product_of, scrape
+
+from tests.envelope import error
+from tests.garments.conftest import product_of, scrape
 
 
 def names(sizes):
@@ -13,10 +15,17 @@ def test_json_ld_graph_with_brand_object_offers_array_and_image_objects(client, 
     assert (product["price"], product["currency"]) == (129.95, "EUR")
     assert product["images"] == [shop.url("/images/blazer-front.jpg"), shop.url("/images/blazer-back.jpg")]
     assert product["colors"] == ["Sand"]
-    assert product["fabric"] == [{"name": "Linen", "percentage": 55.0}, {"name": "Viscose", "percentage": 45.0}]
+    assert product["fabric"] == [
+        {"name": "Linen", "percentage": 55.0},
+        {"name": "Viscose", "percentage": 45.0},
+    ]
     assert product["description"] == "Single-breasted blazer in a linen blend.\nNotch lapels"
-    assert (product["category"], product["wardrobe_category"], product["category_section"],
-            product["garment_type"]) == ("jacket", "jackets", "upper_body", "outerwear")
+    assert (
+        product["category"],
+        product["wardrobe_category"],
+        product["category_section"],
+        product["garment_type"],
+    ) == ("jacket", "jackets", "upper_body", "outerwear")
     assert product["canonical_url"] == shop.url("/products/linen-blend-blazer")
     assert product["extractor"] == "default"
     assert product["field_sources"]["title"] == "json-ld"
@@ -31,7 +40,10 @@ def test_product_group_with_variants_in_cdata_wrapper(client, shop):
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
     assert product["colors"] == ["Grau meliert", "Rost"]
     assert product["images"] == [shop.url("/images/kleid-grau.jpg"), shop.url("/images/kleid-rost.jpg")]
-    assert product["fabric"] == [{"name": "Wolle", "percentage": 70.0}, {"name": "Polyamid", "percentage": 30.0}]
+    assert product["fabric"] == [
+        {"name": "Wolle", "percentage": 70.0},
+        {"name": "Polyamid", "percentage": 30.0},
+    ]
     assert product["field_sources"]["fabric"] == "description"
     assert product["category"] == "dress"
 
@@ -41,8 +53,11 @@ def test_product_per_size_with_malformed_aggregate_offer_and_html_sizes(client, 
     assert product["brand"] == "Stride&Co"
     assert (product["price"], product["currency"]) == (3499.0, "ARS")
     assert product["images"][0] == shop.url("/images/runner-side.jpg")
-    assert product["sizes"] == [{"name": "38", "available": True}, {"name": "39", "available": False},
-                                {"name": "40.5", "available": True}]
+    assert product["sizes"] == [
+        {"name": "38", "available": True},
+        {"name": "39", "available": False},
+        {"name": "40.5", "available": True},
+    ]
     assert [entry["name"] for entry in product["fabric"]] == ["Sintético", "Goma"]
     assert product["category"] == "shoes"
 
@@ -53,8 +68,11 @@ def test_opengraph_only_page(client, shop):
     assert product["brand"] == "Maison Lumière"
     assert (product["price"], product["currency"]) == (49.99, "EUR")
     assert product["images"] == [shop.url("/images/jupe-1.jpg"), shop.url("/images/jupe-2.jpg")]
-    assert product["sizes"] == [{"name": "34", "available": True}, {"name": "36", "available": True},
-                                {"name": "38", "available": False}]
+    assert product["sizes"] == [
+        {"name": "34", "available": True},
+        {"name": "36", "available": True},
+        {"name": "38", "available": False},
+    ]
     assert product["colors"] == ["Bleu marine"]
     assert product["fabric"] == [{"name": "Polyester", "percentage": 100.0}]
     assert product["category"] == "skirt" and product["category_section"] == "lower_body"
@@ -68,7 +86,10 @@ def test_microdata_only_page_respects_item_scopes(client, shop):
     assert (product["price"], product["currency"]) == (1299.95, "EUR")
     assert product["colors"] == ["donkerblauw"]
     assert product["images"] == [shop.url("/images/broek-1-zoom.jpg"), shop.url("/images/broek-2-zoom.jpg")]
-    assert product["fabric"] == [{"name": "katoen", "percentage": 98.0}, {"name": "elastaan", "percentage": 2.0}]
+    assert product["fabric"] == [
+        {"name": "katoen", "percentage": 98.0},
+        {"name": "elastaan", "percentage": 2.0},
+    ]
     assert product["category"] == "jeans"
     assert product["field_sources"]["title"] == "microdata"
 
@@ -80,17 +101,24 @@ def test_zara_state_sizes_availability_width_placeholder_and_minor_units(client,
     assert product["colors"] == ["CZARNY", "MARSALA"]
     assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False}]
     assert product["images"] == [shop.url("/images/zara-black-p.jpg?ts=1&w=1920")]
-    assert product["fabric"] == [{"name": "skóra", "percentage": 100.0}, {"name": "poliester", "percentage": 100.0}]
+    assert product["fabric"] == [
+        {"name": "skóra", "percentage": 100.0},
+        {"name": "poliester", "percentage": 100.0},
+    ]
 
 
 def test_zara_colour_selected_by_v1_builds_image_urls_from_path_fragments(client, shop):
     product = product_of(scrape(client, shop.url("/pages/zara_style?v1=599226858")))
     assert product["colors"][0] == "MARSALA"
-    assert product["sizes"] == [{"name": "XS", "available": False}, {"name": "S", "available": True},
-                                {"name": "M", "available": True}]
+    assert product["sizes"] == [
+        {"name": "XS", "available": False},
+        {"name": "S", "available": True},
+        {"name": "M", "available": True},
+    ]
     assert product["images"] == [
         "https://static.zara.net/photos///assets/public/fff5/06318252172-p/w/1920/06318252172-p.jpg?ts=1790947236997",
-        shop.url("/images/zara-marsala-a1.jpg?ts=2&w=1920")]
+        shop.url("/images/zara-marsala-a1.jpg?ts=2&w=1920"),
+    ]
 
 
 def test_zara_extractor_chosen_by_domain_for_client_html(client, shop):
@@ -106,11 +134,16 @@ def test_shopify_product_json_fetched_from_product_url_js(client, shop):
     assert shop.count("/products/harbour-linen-shirt.js") >= 1
     assert product["brand"] == "Driftwood"
     assert (product["price"], product["currency"]) == (89.0, "USD")  # cents → units; sale, not compare-at
-    assert product["sizes"] == [{"name": "S", "available": True}, {"name": "M", "available": False},
-                                {"name": "L", "available": True}]
+    assert product["sizes"] == [
+        {"name": "S", "available": True},
+        {"name": "M", "available": False},
+        {"name": "L", "available": True},
+    ]
     assert product["colors"] == ["Sand", "Navy"]
-    assert product["images"] == [shop.url("/cdn/shop/files/harbour-sand.jpg?v=17"),
-                                 shop.url("/cdn/shop/files/harbour-navy.jpg?v=17")]
+    assert product["images"] == [
+        shop.url("/cdn/shop/files/harbour-sand.jpg?v=17"),
+        shop.url("/cdn/shop/files/harbour-navy.jpg?v=17"),
+    ]
     assert product["category"] == "shirt"
 
 
@@ -155,20 +188,45 @@ def test_json_props_in_cdata_with_units_and_attribute_lists(client, shop):
     assert (product["price"], product["currency"]) == (89.5, "EUR")
     assert product["sizes"] == [{"name": "8", "available": False}, {"name": "10", "available": True}]
     assert product["images"] == [shop.url("/images/aura-1.jpg"), shop.url("/images/aura-2.jpg")]
-    assert product["fabric"] == [{"name": "polyester", "percentage": 50.0}, {"name": "viscose", "percentage": 50.0}]
+    assert product["fabric"] == [
+        {"name": "polyester", "percentage": 50.0},
+        {"name": "viscose", "percentage": 50.0},
+    ]
     assert product["category"] == "dress"
     assert product["canonical_url"] == shop.url("/aurora-midi-dress-black-au121c0.html")
 
 
 def test_size_guide_table_becomes_a_size_chart(client, shop):
     product = product_of(scrape(client, shop.url("/pages/size_guide")))
-    assert product["size_chart"] == {"unit": "cm", "sizes": [
-        {"label": "S", "measurements": {"breast_circumference": [86.0, 91.0], "waist_circumference": [71.0, 76.0],
-                                        "hip_circumference": [91.0, 96.0]}},
-        {"label": "M", "measurements": {"breast_circumference": [91.0, 97.0], "waist_circumference": [76.0, 81.0],
-                                        "hip_circumference": [96.0, 101.0]}},
-        {"label": "L", "measurements": {"breast_circumference": [97.0, 103.0], "waist_circumference": [81.0, 86.0],
-                                        "hip_circumference": [101.0, 106.0]}}]}
+    assert product["size_chart"] == {
+        "unit": "cm",
+        "sizes": [
+            {
+                "label": "S",
+                "measurements": {
+                    "breast_circumference": [86.0, 91.0],
+                    "waist_circumference": [71.0, 76.0],
+                    "hip_circumference": [91.0, 96.0],
+                },
+            },
+            {
+                "label": "M",
+                "measurements": {
+                    "breast_circumference": [91.0, 97.0],
+                    "waist_circumference": [76.0, 81.0],
+                    "hip_circumference": [96.0, 101.0],
+                },
+            },
+            {
+                "label": "L",
+                "measurements": {
+                    "breast_circumference": [97.0, 103.0],
+                    "waist_circumference": [81.0, 86.0],
+                    "hip_circumference": [101.0, 106.0],
+                },
+            },
+        ],
+    }
     assert product["category"] == "t-shirt"
 
 

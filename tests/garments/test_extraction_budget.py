@@ -2,6 +2,7 @@
 a page that needs more is stopped and answered 422 PAGE_TOO_COMPLEX on every endpoint that reads pages,
 and the server goes on reading other pages. Here the budget is made tiny and the page large (about
 0.7 s of CPU), so the page is over budget whatever the extractors do with it."""
+
 import pytest
 
 from tests.envelope import data, error
@@ -21,7 +22,9 @@ def large_page(shop):
 
 def test_scrape_of_client_html_over_budget_is_page_too_complex(client, shop, large_page):
     url = shop.url("/pages/jsonld_graph")
-    found = error(client.post("/api/garments/scrape", json={"url": url, "html": large_page}), 422, "PAGE_TOO_COMPLEX")
+    found = error(
+        client.post("/api/garments/scrape", json={"url": url, "html": large_page}), 422, "PAGE_TOO_COMPLEX"
+    )
     assert found["details"] == {"url": url, "limit_seconds": 0.05}
     assert "too complex" in found["message"]
 
@@ -29,21 +32,38 @@ def test_scrape_of_client_html_over_budget_is_page_too_complex(client, shop, lar
 def test_a_fetched_page_over_budget_is_page_too_complex_and_not_cached(app, client, shop):
     url = shop.url("/large/jsonld_graph?kb=2000")
     error(client.post("/api/garments/scrape", json={"url": url}), 422, "PAGE_TOO_COMPLEX")
-    assert app.extensions["db"].execute_query("SELECT COUNT(*) AS n FROM garment_metadata", fetch_one=True)["n"] == 0
+    assert (
+        app.extensions["db"].execute_query("SELECT COUNT(*) AS n FROM garment_metadata", fetch_one=True)["n"]
+        == 0
+    )
 
 
 def test_extract_images_over_budget_is_page_too_complex(client, shop, large_page):
-    error(client.post("/api/garments/extract-images", json={"url": shop.url("/pages/jsonld_graph"),
-                                                            "html": large_page}), 422, "PAGE_TOO_COMPLEX")
+    error(
+        client.post(
+            "/api/garments/extract-images", json={"url": shop.url("/pages/jsonld_graph"), "html": large_page}
+        ),
+        422,
+        "PAGE_TOO_COMPLEX",
+    )
 
 
 def test_wardrobe_item_and_extract_from_url_over_budget_store_nothing(app, client, user, shop, large_page):
     url = shop.url("/pages/jsonld_graph")
-    error(client.post("/api/wardrobe/items", headers=user["headers"], json={"garment_url": url, "html": large_page}),
-          422, "PAGE_TOO_COMPLEX")
-    error(client.post("/api/wardrobe/extract-from-url", headers=user["headers"], json={"url": url,
-                                                                                       "html": large_page}),
-          422, "PAGE_TOO_COMPLEX")
+    error(
+        client.post(
+            "/api/wardrobe/items", headers=user["headers"], json={"garment_url": url, "html": large_page}
+        ),
+        422,
+        "PAGE_TOO_COMPLEX",
+    )
+    error(
+        client.post(
+            "/api/wardrobe/extract-from-url", headers=user["headers"], json={"url": url, "html": large_page}
+        ),
+        422,
+        "PAGE_TOO_COMPLEX",
+    )
     assert data(client.get("/api/wardrobe/items", headers=user["headers"])) == []
 
 

@@ -1,4 +1,5 @@
 """How the server fetches: redirects re-checked, timeouts, byte limits, blocks and failures as clear errors."""
+
 import io
 
 import pytest
@@ -6,17 +7,32 @@ from PIL import Image
 
 from features.garments import service
 from shared.errors import ApiError
-from tests.garments.conftest import error, product_of, scrape
+from tests.envelope import error
+from tests.garments.conftest import product_of, scrape
 
 
 @pytest.fixture
 def settings_overrides():
-    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 0.5,
-            "SCRAPER_TOTAL_TIMEOUT": 1.0, "SCRAPER_MAX_HTML_BYTES": 300_000, "SCRAPER_MAX_IMAGE_BYTES": 100_000}
+    return {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "SCRAPER_CONNECT_TIMEOUT": 1.0,
+        "SCRAPER_READ_TIMEOUT": 0.5,
+        "SCRAPER_TOTAL_TIMEOUT": 1.0,
+        "SCRAPER_MAX_HTML_BYTES": 300_000,
+        "SCRAPER_MAX_IMAGE_BYTES": 100_000,
+    }
 
 
-@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/",
-                                    "http://0.0.0.0/", "file:///etc/passwd", "http://[fe80::1]/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://0.0.0.0/",
+        "file:///etc/passwd",
+        "http://[fe80::1]/",
+    ],
+)
 def test_redirects_into_the_network_are_refused(client, shop, target):
     """Link-local (metadata), unspecified and non-http targets stay refused even with the test-only flag."""
     error(scrape(client, shop.url(f"/redirect?to={target}")), 400, "URL_NOT_ALLOWED")
@@ -62,8 +78,12 @@ class TestOneDeadlinePerFetch:
 
     @pytest.fixture
     def settings_overrides(self):
-        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 1.0,
-                "SCRAPER_TOTAL_TIMEOUT": 1.5}
+        return {
+            "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+            "SCRAPER_CONNECT_TIMEOUT": 1.0,
+            "SCRAPER_READ_TIMEOUT": 1.0,
+            "SCRAPER_TOTAL_TIMEOUT": 1.5,
+        }
 
     def test_a_shop_trickling_its_headers_times_out(self, client, shop):
         body = error(scrape(client, shop.url("/trickle?headers=4")), 504, "UPSTREAM_TIMEOUT")
@@ -78,7 +98,10 @@ class TestOneDeadlinePerFetch:
         assert timed_out.value.code == "UPSTREAM_TIMEOUT"
 
     def test_a_page_within_the_deadline_is_read(self, client, shop):
-        assert product_of(scrape(client, shop.url("/trickle?headers=0.3&body=0.3")))["title"] == "Linen Blend Blazer"
+        assert (
+            product_of(scrape(client, shop.url("/trickle?headers=0.3&body=0.3")))["title"]
+            == "Linen Blend Blazer"
+        )
 
 
 @pytest.mark.parametrize("path", ["/status/403", "/status/429", "/status/503", "/bot-wall"])
@@ -119,12 +142,15 @@ def test_fetch_image_returns_real_image_bytes(app, shop):
     assert Image.open(io.BytesIO(data)).size == (60, 90)
 
 
-@pytest.mark.parametrize("path, status, code", [
-    ("/not-an-image", 422, "IMAGE_DOWNLOAD_FAILED"),
-    ("/status/404", 422, "IMAGE_DOWNLOAD_FAILED"),
-    ("/images/big-photo.png", 413, "IMAGE_TOO_LARGE"),
-    ("/slow?seconds=3", 504, "UPSTREAM_TIMEOUT"),
-])
+@pytest.mark.parametrize(
+    "path, status, code",
+    [
+        ("/not-an-image", 422, "IMAGE_DOWNLOAD_FAILED"),
+        ("/status/404", 422, "IMAGE_DOWNLOAD_FAILED"),
+        ("/images/big-photo.png", 413, "IMAGE_TOO_LARGE"),
+        ("/slow?seconds=3", 504, "UPSTREAM_TIMEOUT"),
+    ],
+)
 def test_fetch_image_failures_are_typed(app, shop, path, status, code):
     with pytest.raises(ApiError) as failed:
         service.fetch_image(settings=app.extensions["settings"], url=shop.url(path))

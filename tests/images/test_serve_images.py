@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from shared.storage import get_storage
-from tests.shared.photos import astronaut_jpeg, astronaut_png
+from tests.photos import astronaut_jpeg, astronaut_png
 
 
 @pytest.fixture

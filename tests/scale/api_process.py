@@ -6,6 +6,7 @@
 Run as a script, it builds the app from the environment, serves it on a free port and prints that
 port on stdout.
 """
+
 import os
 import subprocess
 import sys
@@ -23,8 +24,14 @@ class ApiProcess:
 
     def __enter__(self):
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "tests.scale.api_process"], cwd=ROOT,
-                                            env=self.env, stdout=subprocess.PIPE, stderr=log, text=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.scale.api_process"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             self.process.kill()

@@ -9,6 +9,7 @@ TEST_S3=1: every test stores its images in a fresh bucket of an S3-compatible se
 The settings reach every app a test builds through DATABASE_URL, REDIS_URL, STORAGE_BACKEND and
 S3_* in the environment.
 """
+
 import itertools
 import os
 from contextlib import ExitStack, contextmanager
@@ -17,11 +18,15 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 import psycopg
 import redis
 
-POSTGRES_SKIP_REASON = ("PostgreSQL pass not run: set TEST_DATABASE_URL to a PostgreSQL database where tests "
-                        "may create schemas (`eval \"$(bash scripts/services.sh)\"` starts one; scripts/test.sh "
-                        "runs the pass when it is up)")
-REDIS_SKIP_REASON = ("Redis pass not run: set TEST_REDIS_URL to a Redis database the tests may empty "
-                     "(`eval \"$(bash scripts/services.sh)\"` starts one; scripts/test.sh runs the pass)")
+POSTGRES_SKIP_REASON = (
+    "PostgreSQL pass not run: set TEST_DATABASE_URL to a PostgreSQL database where tests "
+    'may create schemas (`eval "$(bash scripts/services.sh)"` starts one; scripts/test.sh '
+    "runs the pass when it is up)"
+)
+REDIS_SKIP_REASON = (
+    "Redis pass not run: set TEST_REDIS_URL to a Redis database the tests may empty "
+    '(`eval "$(bash scripts/services.sh)"` starts one; scripts/test.sh runs the pass)'
+)
 
 _schema_names = itertools.count()
 
@@ -59,8 +64,9 @@ def fresh_postgres_schema(admin_url):
         yield with_query(admin_url, options=f"-csearch_path={name}", application_name=name)
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
-                          (name,))
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (name,)
+            )
             admin.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
@@ -79,7 +85,12 @@ def backend_environment(s3_server=None):
     """DATABASE_URL, REDIS_URL and the storage settings for one test ("" / local = the embedded default)."""
     redis_url = emptied_redis(redis_test_url()) if redis_test_url() else ""
     with ExitStack() as stack:
-        database_url = stack.enter_context(fresh_postgres_schema(postgres_admin_url())) if postgres_admin_url() else ""
-        storage = (s3_server.settings(stack.enter_context(s3_server.fresh_bucket())) if s3_server
-                   else {"STORAGE_BACKEND": "local"})
+        database_url = (
+            stack.enter_context(fresh_postgres_schema(postgres_admin_url())) if postgres_admin_url() else ""
+        )
+        storage = (
+            s3_server.settings(stack.enter_context(s3_server.fresh_bucket()))
+            if s3_server
+            else {"STORAGE_BACKEND": "local"}
+        )
         yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **storage}

@@ -1,7 +1,7 @@
 """Fixtures for the PostgreSQL/Redis tests: each skips, with the reason, when its server is not configured."""
+
 import pytest
 
-from app import create_app, shutdown_app
 from shared.database import Database, postgres_engine, sqlite_engine
 from tests.scale.backends import POSTGRES_SKIP_REASON, REDIS_SKIP_REASON, postgres_admin_url, redis_test_url
 from tests.scale.tcp_proxy import TcpProxy
@@ -32,22 +32,6 @@ def db(request, tmp_path):
         database = Database(postgres_engine(request.getfixturevalue("postgres_url")))
     yield database
     database.close_all()
-
-
-@pytest.fixture
-def make_app(tmp_path):
-    """make_app(**settings) builds an app on the test's temp folders; every one is shut down afterwards."""
-    apps = []
-
-    def make(**settings):
-        apps.append(create_app({"FLASK_ENV": "testing", "LOG_TO_FILES": False, "RATELIMIT_ENABLED": False,
-                                "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
-                                "DATABASE_PATH": str(tmp_path / "app.db"), **settings}))
-        return apps[-1]
-
-    yield make
-    for app in apps:
-        shutdown_app(app)
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """A real S3-compatible server on loopback for tests: moto's server mode, spoken to over HTTP by boto3.
 
-    with S3Server() as s3:
-        with s3.fresh_bucket() as bucket:
-            create_app({**s3.settings(bucket), ...})   # STORAGE_BACKEND=s3 and the S3_* settings
+with S3Server() as s3:
+    with s3.fresh_bucket() as bucket:
+        create_app({**s3.settings(bucket), ...})   # STORAGE_BACKEND=s3 and the S3_* settings
 """
+
 import itertools
 import os
 from contextlib import contextmanager
@@ -28,8 +29,13 @@ class S3Server:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
-        self.client = boto3.client("s3", region_name=REGION, endpoint_url=self.endpoint_url,
-                                   aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY)
+        self.client = boto3.client(
+            "s3",
+            region_name=REGION,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=ACCESS_KEY_ID,
+            aws_secret_access_key=SECRET_ACCESS_KEY,
+        )
         return self
 
     def __exit__(self, *exc_info):
@@ -38,9 +44,14 @@ class S3Server:
 
     def settings(self, bucket, endpoint_url=None):
         """The settings (as environment strings) of an app storing its images in bucket."""
-        return {"STORAGE_BACKEND": "s3", "S3_BUCKET": bucket, "S3_REGION": REGION,
-                "S3_ENDPOINT_URL": endpoint_url or self.endpoint_url, "S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
-                "S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}
+        return {
+            "STORAGE_BACKEND": "s3",
+            "S3_BUCKET": bucket,
+            "S3_REGION": REGION,
+            "S3_ENDPOINT_URL": endpoint_url or self.endpoint_url,
+            "S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        }
 
     @contextmanager
     def fresh_bucket(self):

@@ -1,10 +1,11 @@
 """A loopback TCP proxy that a test can cut and restore, to take a real server "down" and back.
 
-    proxy = TcpProxy(("127.0.0.1", 5432)).start()   # clients connect to proxy.port
-    proxy.cut()        # open connections are dropped and new ones refused, like a server that died
-    proxy.restore()    # listening again on the same port
-    proxy.stop()
+proxy = TcpProxy(("127.0.0.1", 5432)).start()   # clients connect to proxy.port
+proxy.cut()        # open connections are dropped and new ones refused, like a server that died
+proxy.restore()    # listening again on the same port
+proxy.stop()
 """
+
 import socket
 import threading
 

@@ -3,20 +3,34 @@
 The SQL here is the SQL the features write: `?` placeholders, LIKE with ESCAPE, COUNT(*) AS n,
 LIMIT ? OFFSET ?, INTEGER 0/1 flags, ISO text dates — and it must mean the same thing on both.
 """
+
 import threading
 import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from shared.database import IntegrityError
 
 SCHEMA = sa.MetaData()
-sa.Table("items", SCHEMA, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50),
-         nullable=False, unique=True), sa.Column("note", sa.Text), sa.Column("price", sa.Double),
-         sa.Column("is_sale", sa.Integer, nullable=False, server_default=sa.text("0")), sa.Column("born", sa.Date))
-sa.Table("jobs", SCHEMA, sa.Column("job_id", sa.String(20), primary_key=True),
-         sa.Column("status", sa.String(20), nullable=False), sa.Column("worker", sa.String(20)))
+sa.Table(
+    "items",
+    SCHEMA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False, unique=True),
+    sa.Column("note", sa.Text),
+    sa.Column("price", sa.Double),
+    sa.Column("is_sale", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("born", sa.Date),
+)
+sa.Table(
+    "jobs",
+    SCHEMA,
+    sa.Column("job_id", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("worker", sa.String(20)),
+)
 sa.Table("counters", SCHEMA, sa.Column("name", sa.String(20), primary_key=True))
 
 
@@ -29,8 +43,10 @@ def items_db(db):
 
 def _add(db, name, **values):
     columns = ["name", *values]
-    return db.execute_insert(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                             (name, *values.values()))
+    return db.execute_insert(
+        f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        (name, *values.values()),
+    )
 
 
 def _count(db, table="items"):
@@ -42,13 +58,19 @@ def test_placeholders_leave_quoted_question_marks_and_percent_signs_alone(items_
         _add(items_db, name, note="why?")
     literal = items_db.execute_query("SELECT name FROM items WHERE name LIKE '%?%'", fetch_all=True)
     assert literal == [{"name": "what?"}]
-    escaped = items_db.execute_query("SELECT name FROM items WHERE LOWER(name) LIKE ? ESCAPE '\\' ORDER BY name",
-                                     ("%\\%%",), fetch_all=True)
+    escaped = items_db.execute_query(
+        "SELECT name FROM items WHERE LOWER(name) LIKE ? ESCAPE '\\' ORDER BY name",
+        ("%\\%%",),
+        fetch_all=True,
+    )
     assert escaped == [{"name": "50% off"}]
-    mixed = items_db.execute_query("SELECT COUNT(*) AS n FROM items WHERE note = 'why?' AND name <> ?", ("plain",),
-                                   fetch_one=True)
+    mixed = items_db.execute_query(
+        "SELECT COUNT(*) AS n FROM items WHERE note = 'why?' AND name <> ?", ("plain",), fetch_one=True
+    )
     assert mixed == {"n": 3}
-    page = items_db.execute_query("SELECT name FROM items ORDER BY id LIMIT ? OFFSET ?", (2, 1), fetch_all=True)
+    page = items_db.execute_query(
+        "SELECT name FROM items ORDER BY id LIMIT ? OFFSET ?", (2, 1), fetch_all=True
+    )
     assert [row["name"] for row in page] == ["what?", "a_b"]
 
 
@@ -56,22 +78,29 @@ def test_inserts_return_ids_and_queries_return_the_documented_shapes(items_db):
     first = _add(items_db, "one")
     second = _add(items_db, "two")
     assert isinstance(first, int) and second > first
-    assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (first,), fetch_one=True)["name"] == "one"
+    assert (
+        items_db.execute_query("SELECT * FROM items WHERE id = ?", (first,), fetch_one=True)["name"] == "one"
+    )
     assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (-1,), fetch_one=True) is None
     assert items_db.execute_query("SELECT * FROM items WHERE id = ?", (-1,), fetch_all=True) == []
     assert items_db.execute_query("UPDATE items SET note = ? WHERE id IN (?, ?)", ("x", first, second)) == 2
     items_db.execute_insert("INSERT INTO jobs (job_id, status) VALUES (?, ?)", ("job-1", "queued"))
     assert items_db.execute_query("SELECT status FROM jobs WHERE job_id = ?", ("job-1",), fetch_one=True) == {
-        "status": "queued"}
+        "status": "queued"
+    }
     assert _count(items_db, "jobs") == 1
 
 
 def test_values_come_back_as_sqlite_stores_them(items_db):
     _add(items_db, "coat", price=89.5, is_sale=True, born="1990-01-15")
     _add(items_db, "hat", price=10.5, is_sale=False)
-    row = items_db.execute_query("SELECT price, is_sale, born FROM items WHERE name = ?", ("coat",), fetch_one=True)
+    row = items_db.execute_query(
+        "SELECT price, is_sale, born FROM items WHERE name = ?", ("coat",), fetch_one=True
+    )
     assert row == {"price": 89.5, "is_sale": 1, "born": "1990-01-15"}
-    totals = items_db.execute_query("SELECT SUM(is_sale) AS sales, SUM(price) AS total FROM items", fetch_one=True)
+    totals = items_db.execute_query(
+        "SELECT SUM(is_sale) AS sales, SUM(price) AS total FROM items", fetch_one=True
+    )
     assert totals == {"sales": 1, "total": 100.0}
     assert isinstance(totals["sales"], int)
 
@@ -90,12 +119,11 @@ def test_refused_write_raises_integrity_error_and_a_caught_one_under_a_savepoint
 
 
 def test_an_exception_rolls_back_the_whole_block_including_nested_ones(items_db):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), items_db.transaction():
+        _add(items_db, "outer")
         with items_db.transaction():
-            _add(items_db, "outer")
-            with items_db.transaction():
-                _add(items_db, "inner")
-            raise RuntimeError("abort")
+            _add(items_db, "inner")
+        raise RuntimeError("abort")
     assert _count(items_db) == 0
     with items_db.transaction():
         _add(items_db, "outer")
@@ -174,8 +202,13 @@ def test_each_queued_job_is_claimed_by_exactly_one_worker(items_db):
     def worker(name):
         barrier.wait()
         for job in job_ids:
-            if items_db.execute_query("UPDATE jobs SET status = 'running', worker = ? "
-                                      "WHERE job_id = ? AND status = 'queued'", (name, job)) == 1:
+            if (
+                items_db.execute_query(
+                    "UPDATE jobs SET status = 'running', worker = ? WHERE job_id = ? AND status = 'queued'",
+                    (name, job),
+                )
+                == 1
+            ):
                 claims.setdefault(job, []).append(name)
 
     threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
@@ -184,7 +217,9 @@ def test_each_queued_job_is_claimed_by_exactly_one_worker(items_db):
     for thread in threads:
         thread.join(30)
     assert sorted(claims) == job_ids and all(len(names) == 1 for names in claims.values())
-    stored = items_db.execute_query("SELECT job_id, worker FROM jobs WHERE status = 'running'", fetch_all=True)
+    stored = items_db.execute_query(
+        "SELECT job_id, worker FROM jobs WHERE status = 'running'", fetch_all=True
+    )
     assert {row["job_id"]: [row["worker"]] for row in stored} == claims
 
 
@@ -196,10 +231,9 @@ def test_lock_row_outside_a_block_is_a_mistake(items_db):
 
 
 def test_a_failing_block_with_ddl_leaves_nothing_behind(items_db):
-    with pytest.raises(Exception):
-        with items_db.transaction():
-            items_db.execute_query("CREATE TABLE extra (id INTEGER)")
-            items_db.execute_query("INSERT INTO nowhere VALUES (1)")
+    with pytest.raises(sa_exc.DBAPIError), items_db.transaction():
+        items_db.execute_query("CREATE TABLE extra (id INTEGER)")
+        items_db.execute_query("INSERT INTO nowhere VALUES (1)")
     assert not items_db.table_exists("extra")
     assert {"items", "jobs"} <= set(items_db.get_tables()) and items_db.table_exists("items")
     items_db.ping()

@@ -1,4 +1,5 @@
 """PostgreSQL as a service: migrations started by several processes at once, outages, an exhausted pool."""
+
 import subprocess
 import sys
 import threading
@@ -8,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.foundation.test_migrations import ALL_REVISIONS
-from tests.conftest import sign_up
+from tests.helpers import sign_up
 from tests.scale.api_process import ROOT
 
 # Builds the database from the environment, says "ready", and migrates once the start file exists.
@@ -38,11 +39,24 @@ def _wait_for(predicate, seconds=30):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_processes_starting_together_apply_each_migration_exactly_once(backend, request, tmp_path, make_app):
     database_url = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
-    env = {"DATABASE_URL": database_url, "DATABASE_PATH": str(tmp_path / "shared.db"),
-           "INSTANCE_DIR": str(tmp_path / "instance"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "DATABASE_URL": database_url,
+        "DATABASE_PATH": str(tmp_path / "shared.db"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "PATH": "/usr/bin:/bin",
+    }
     start_file = tmp_path / "go"
-    processes = [subprocess.Popen([sys.executable, "-c", _MIGRATE_ON_SIGNAL, str(start_file)], cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE_ON_SIGNAL, str(start_file)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     for process in processes:
         assert process.stdout.readline().strip() == "ready", process.stderr.read()
     start_file.touch()
@@ -51,7 +65,11 @@ def test_processes_starting_together_apply_each_migration_exactly_once(backend, 
         out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
         applied.append([revision for revision in out.strip().split(",") if revision])
-    assert sorted(applied) == [[], [], ALL_REVISIONS]  # every revision once, by whichever process got there first
+    assert sorted(applied) == [
+        [],
+        [],
+        ALL_REVISIONS,
+    ]  # every revision once, by whichever process got there first
     app = make_app(DATABASE_URL=database_url, DATABASE_PATH=str(tmp_path / "shared.db"))
     rows = app.extensions["db"].execute_query("SELECT version_num FROM alembic_version", fetch_all=True)
     assert rows == [{"version_num": ALL_REVISIONS[-1]}]

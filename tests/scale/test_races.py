@@ -5,14 +5,13 @@ There is no global lock: each check is made true by a constraint, a conditional 
 starts at the same moment from its own thread. On the PostgreSQL pass (TEST_DATABASE_URL) blocks really
 run side by side; on SQLite they are serialised by the write lock, and the answers must be the same.
 """
-import io
+
 import threading
 import time
 
 import pytest
 
-from tests.conftest import sign_up
-from tests.photos import draw_garment, person_photo, png_bytes
+from tests.helpers import post_tryon, sign_up
 
 RACERS = 8
 
@@ -42,32 +41,27 @@ def two_servers(make_app, **settings):
     return apps
 
 
-@pytest.fixture(scope="module")
-def photos():
-    return png_bytes(person_photo()), png_bytes(draw_garment("top"))
+def _tryon_answer(client, account, person_png, top_png):
+    """(status, error code or None) of one try-on request."""
+    response = post_tryon(client, account, selfie=person_png, garment_image=top_png)
+    return response.status_code, (
+        response.get_json()["error"]["code"] if response.status_code >= 400 else None
+    )
 
 
-def _submit(client, account, photos):
-    person, garment = photos
-    response = client.post("/api/tryon", headers=account["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(person), "me.png"),
-                                 "garment_image": (io.BytesIO(garment), "top.png")})
-    return response.status_code, (response.get_json()["error"]["code"] if response.status_code >= 400 else None)
-
-
-def test_a_user_never_has_more_jobs_in_flight_than_allowed(make_app, photos):
+def test_a_user_never_has_more_jobs_in_flight_than_allowed(make_app, person_png, top_png):
     apps = two_servers(make_app, MAX_JOBS_PER_USER=2, MAX_QUEUE_SIZE=100)
     account = sign_up(apps[0].test_client())
-    answers = race(apps, lambda client, n: _submit(client, account, photos))
+    answers = race(apps, lambda client, n: _tryon_answer(client, account, person_png, top_png))
     assert sorted(answers) == [(202, None)] * 2 + [(429, "TOO_MANY_JOBS")] * (RACERS - 2)
     rows = apps[0].extensions["db"].execute_query("SELECT COUNT(*) AS n FROM tryon_jobs", fetch_one=True)
     assert rows["n"] == 2
 
 
-def test_the_queue_never_holds_more_jobs_than_its_size(make_app, photos):
+def test_the_queue_never_holds_more_jobs_than_its_size(make_app, person_png, top_png):
     apps = two_servers(make_app, MAX_JOBS_PER_USER=10, MAX_QUEUE_SIZE=3)
     accounts = [sign_up(apps[0].test_client()) for _ in range(4)]
-    answers = race(apps, lambda client, n: _submit(client, accounts[n % 4], photos))
+    answers = race(apps, lambda client, n: _tryon_answer(client, accounts[n % 4], person_png, top_png))
     assert sorted(answers) == [(202, None)] * 3 + [(429, "QUEUE_FULL")] * (RACERS - 3)
     rows = apps[0].extensions["db"].execute_query("SELECT COUNT(*) AS n FROM tryon_jobs", fetch_one=True)
     assert rows["n"] == 3
@@ -76,8 +70,14 @@ def test_the_queue_never_holds_more_jobs_than_its_size(make_app, photos):
 def test_first_measurements_saved_at_once_make_one_row(make_app):
     apps = two_servers(make_app)
     account = sign_up(apps[0].test_client())
-    answers = race(apps, lambda client, n: client.post("/api/body-measurements", headers=account["headers"],
-                                                       json={"height": 160 + n}).status_code)
+    answers = race(
+        apps,
+        lambda client, n: (
+            client.post(
+                "/api/body-measurements", headers=account["headers"], json={"height": 160 + n}
+            ).status_code
+        ),
+    )
     assert sorted(answers) == [200] * (RACERS - 1) + [201]
     rows = apps[0].extensions["db"].execute_query("SELECT height FROM body_measurements", fetch_all=True)
     assert len(rows) == 1 and 160 <= rows[0]["height"] < 160 + RACERS
@@ -88,8 +88,11 @@ def test_one_category_name_is_created_once_whatever_its_case(make_app):
     account = sign_up(apps[0].test_client())
 
     def create(client, n):
-        response = client.post("/api/wardrobe/categories", headers=account["headers"],
-                               json={"name": "Work" if n % 2 else "WORK", "category_section": "upper_body"})
+        response = client.post(
+            "/api/wardrobe/categories",
+            headers=account["headers"],
+            json={"name": "Work" if n % 2 else "WORK", "category_section": "upper_body"},
+        )
         return response.status_code, response.get_json().get("error", {}).get("code")
 
     assert sorted(race(apps, create)) == [(201, None)] + [(409, "CATEGORY_EXISTS")] * (RACERS - 1)
@@ -101,35 +104,57 @@ def test_a_section_is_never_deleted_while_a_category_is_created_in_it(make_app):
     apps = two_servers(make_app)
     account = sign_up(apps[0].test_client())
     for round_number in range(4):
-        section = apps[0].test_client().post("/api/wardrobe/category-sections", headers=account["headers"],
-                                             json={"name": f"capsule {round_number}"}).get_json()["data"]
+        section = (
+            apps[0]
+            .test_client()
+            .post(
+                "/api/wardrobe/category-sections",
+                headers=account["headers"],
+                json={"name": f"capsule {round_number}"},
+            )
+            .get_json()["data"]
+        )
 
         def act(client, n):
             if n == 0:
-                return client.delete(f"/api/wardrobe/category-sections/{section['id']}",
-                                     headers=account["headers"]).status_code
-            return client.post("/api/wardrobe/categories", headers=account["headers"],
-                               json={"name": f"c{round_number}-{n}", "category_section": section["name"]}).status_code
+                return client.delete(
+                    f"/api/wardrobe/category-sections/{section['id']}", headers=account["headers"]
+                ).status_code
+            return client.post(
+                "/api/wardrobe/categories",
+                headers=account["headers"],
+                json={"name": f"c{round_number}-{n}", "category_section": section["name"]},
+            ).status_code
 
         answers = race(apps, act, count=4)
         db = apps[0].extensions["db"]
         stranded = db.execute_query(
             "SELECT COUNT(*) AS n FROM wardrobe_categories c WHERE NOT EXISTS (SELECT 1 FROM category_sections s "
-            "WHERE s.name = c.category_section AND (s.user_id = c.user_id OR s.user_id IS NULL))", fetch_one=True)
+            "WHERE s.name = c.category_section AND (s.user_id = c.user_id OR s.user_id IS NULL))",
+            fetch_one=True,
+        )
         assert stranded["n"] == 0
         assert answers[0] in (200, 409) and set(answers[1:]) <= {201, 400}
 
 
 @pytest.mark.parametrize("racers", [6])
 def test_a_delayed_address_gets_one_attempt_when_its_wait_is_over(make_app, racers):
-    apps = two_servers(make_app, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="1000 per minute",
-                       RATELIMIT_CREATE_ACCOUNT="1000 per minute", RATELIMIT_STORAGE_URI="memory://",
-                       LOGIN_FREE_FAILURES=1)
+    apps = two_servers(
+        make_app,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN="1000 per minute",
+        RATELIMIT_CREATE_ACCOUNT="1000 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+        LOGIN_FREE_FAILURES=1,
+    )
     account = sign_up(apps[0].test_client())
 
     def guess(client, n):
-        return client.post("/api/login", json={"email": account["email"], "password": f"guess {n}"},
-                           environ_base={"REMOTE_ADDR": "10.8.0.1"}).status_code
+        return client.post(
+            "/api/login",
+            json={"email": account["email"], "password": f"guess {n}"},
+            environ_base={"REMOTE_ADDR": "10.8.0.1"},
+        ).status_code
 
     assert guess(apps[0].test_client(), -1) == 401  # one failure: the next attempt waits 1 s
     time.sleep(1.1)

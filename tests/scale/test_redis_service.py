@@ -1,28 +1,42 @@
 """Redis as the shared store of rate limits across API processes, and as a component /health watches."""
+
 import time
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.scale.api_process import ApiProcess
 
 PASSWORD = "correct horse 1"
 
 
 def test_login_limit_is_counted_across_api_processes(redis_url, backends, tmp_path):
-    env = {"FLASK_ENV": "testing", "LOG_TO_FILES": "false", "REDIS_URL": redis_url,
-           "DATABASE_URL": backends["DATABASE_URL"], "DATABASE_PATH": str(tmp_path / "shared.db"),
-           "INSTANCE_DIR": str(tmp_path / "instance"), "IMAGES_DIR": str(tmp_path / "images"),
-           "RATELIMIT_ENABLED": "true", "RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_CREATE_ACCOUNT": "100 per minute"}
+    env = {
+        "FLASK_ENV": "testing",
+        "LOG_TO_FILES": "false",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": backends["DATABASE_URL"],
+        "DATABASE_PATH": str(tmp_path / "shared.db"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "RATELIMIT_ENABLED": "true",
+        "RATELIMIT_LOGIN": "3 per minute",
+        "RATELIMIT_CREATE_ACCOUNT": "100 per minute",
+    }
     with ApiProcess(env, tmp_path / "api-a.log") as first, ApiProcess(env, tmp_path / "api-b.log") as second:
         email = unique_email("shared")
-        created = requests.post(f"{first.url}/api/create-account", timeout=10,
-                                json={"email": email, "password": PASSWORD, "confirm_password": PASSWORD})
+        created = requests.post(
+            f"{first.url}/api/create-account",
+            timeout=10,
+            json={"email": email, "password": PASSWORD, "confirm_password": PASSWORD},
+        )
         assert created.status_code == 201
         credentials = {"email": email, "password": PASSWORD}
-        statuses = [requests.post(f"{api.url}/api/login", json=credentials, timeout=10).status_code
-                    for api in (second, first, second)]
+        statuses = [
+            requests.post(f"{api.url}/api/login", json=credentials, timeout=10).status_code
+            for api in (second, first, second)
+        ]
         assert statuses == [200, 200, 200]  # the account made on one process signs in on the other
         refused = requests.post(f"{first.url}/api/login", json=credentials, timeout=10)
     assert refused.status_code == 429  # neither process alone has seen 3 logins: the count lives in Redis
@@ -44,16 +58,22 @@ def _health(client):
 def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(redis_url, make_app, proxy_to):
     server = urlsplit(redis_url)
     proxy = proxy_to((server.hostname, server.port))
-    app = make_app(REDIS_URL=_through(proxy, redis_url), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute")
+    app = make_app(
+        REDIS_URL=_through(proxy, redis_url), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute"
+    )
     client = app.test_client()
     wrong = {"email": unique_email(), "password": "not the password"}
-    assert _health(client) == (200, {"status": "healthy", "database": "connected", "storage": "connected",
-                                     "redis": "connected"})
+    assert _health(client) == (
+        200,
+        {"status": "healthy", "database": "connected", "storage": "connected", "redis": "connected"},
+    )
     assert client.post("/api/login", json=wrong).status_code == 401
 
     proxy.cut()
-    assert _health(client) == (503, {"status": "unhealthy", "database": "connected", "storage": "connected",
-                                     "redis": "unavailable"})
+    assert _health(client) == (
+        503,
+        {"status": "unhealthy", "database": "connected", "storage": "connected", "redis": "unavailable"},
+    )
     during = client.post("/api/login", json=wrong)
     assert during.status_code == 401 and during.get_json()["error"]["code"] == "INVALID_CREDENTIALS"
 
@@ -61,5 +81,7 @@ def test_redis_outage_shows_in_health_while_limited_endpoints_keep_answering(red
     deadline = time.monotonic() + 30
     while _health(client)[0] != 200 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _health(client) == (200, {"status": "healthy", "database": "connected", "storage": "connected",
-                                     "redis": "connected"})
+    assert _health(client) == (
+        200,
+        {"status": "healthy", "database": "connected", "storage": "connected", "redis": "connected"},
+    )

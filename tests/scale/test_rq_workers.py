@@ -1,5 +1,5 @@
 """JOB_QUEUE=rq: try-on jobs sent to Redis and run by separate worker processes (scripts/worker.py)."""
-import io
+
 import itertools
 import time
 from contextlib import ExitStack
@@ -8,27 +8,29 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
-from tests.conftest import sign_up
-from tests.fakes.gemini_server import FakeGemini
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import TYPED_TOP, sign_up, submit_tryon, wait_for_job
+from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
 from tests.stored_images import fetch_image
-from tests.tryon.conftest import wait_for_job
 
 
 @pytest.fixture
-def gemini():
-    with FakeGemini() as server:
-        yield server
-
-
-@pytest.fixture
-def rq_settings(tmp_path, redis_url, gemini):
-    return {"JOB_QUEUE": "rq", "REDIS_URL": redis_url, "DATABASE_PATH": str(tmp_path / "rq.db"),
-            "IMAGES_DIR": str(tmp_path / "images"), "LOG_DIR": str(tmp_path / "logs"),
-            "INSTANCE_DIR": str(tmp_path / "instance"), "RATELIMIT_ENABLED": "false", "AI_PROVIDER": "gemini",
-            "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": gemini.base_url, "GEMINI_TIMEOUT_SECONDS": "60",
-            "JOB_TIMEOUT_SECONDS": "3", "FLASK_ENV": "testing"}
+def rq_settings(tmp_path, redis_url, fake_gemini):
+    return {
+        "JOB_QUEUE": "rq",
+        "REDIS_URL": redis_url,
+        "DATABASE_PATH": str(tmp_path / "rq.db"),
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "LOG_DIR": str(tmp_path / "logs"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": "false",
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_TIMEOUT_SECONDS": "60",
+        "JOB_TIMEOUT_SECONDS": "3",
+        "FLASK_ENV": "testing",
+    }
 
 
 @pytest.fixture
@@ -36,6 +38,7 @@ def workers(rq_settings, tmp_path):
     """Start worker processes with the API's environment; all are killed at the end."""
     numbers = itertools.count()
     with ExitStack() as started:
+
         def start(processes=1):
             log_path = tmp_path / f"worker{next(numbers)}.log"
             return started.enter_context(WorkerProcess(rq_settings, log_path, processes=processes))
@@ -50,47 +53,50 @@ def rq_app(rq_settings):
     shutdown_app(application)
 
 
-def _submit(client, user, standing_png):
-    response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(standing_png), "me.png"),
-                                 "options": '{"garments": [{"type": "top"}]}',  # only generations call Gemini
-                                 "garment_image": (io.BytesIO(png_bytes(draw_garment())), "shirt.png")})
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]["job_id"]
-
-
-def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, gemini):
+def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, fake_gemini):
     client = rq_app.test_client()
     user = sign_up(client)
-    job_ids = [_submit(client, user, standing_png) for _ in range(3)]
+    job_ids = [
+        submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+        for _ in range(3)
+    ]
     workers(processes=2)
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert [j["status"] for j in jobs] == ["done"] * 3
-    assert {j["provider"] for j in jobs} == {"gemini"} and gemini.request_count == 3
+    assert {j["provider"] for j in jobs} == {"gemini"} and fake_gemini.request_count == 3
     assert fetch_image(client, jobs[0]["result_url"]).status_code == 200
 
 
-def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, standing_png, gemini):
+def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, standing_png, fake_gemini):
     client = rq_app.test_client()
     user = sign_up(client)
-    gemini.delay = 60  # the first worker hangs in the model call until it is killed
+    fake_gemini.delay = 60  # the first worker hangs in the model call until it is killed
     first = workers(processes=1)
-    job_id = _submit(client, user, standing_png)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
     deadline = time.monotonic() + 30
-    while gemini.in_flight == 0 and time.monotonic() < deadline:
+    while fake_gemini.in_flight == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert gemini.in_flight == 1
+    assert fake_gemini.in_flight == 1
     first.kill()
-    gemini.release()
+    fake_gemini.release()
     workers(processes=1)
     job = wait_for_job(client, user["headers"], job_id, timeout=60)
     assert job["status"] == "done", job["error"]
-    attempts = rq_app.extensions["db"].execute_query("SELECT attempts FROM tryon_jobs WHERE job_id = ?", (job_id,),
-                                                     fetch_one=True)["attempts"]
+    attempts = rq_app.extensions["db"].execute_query(
+        "SELECT attempts FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True
+    )["attempts"]
     assert attempts == 2  # the first attempt died with its worker; the job was queued again once
 
 
 def test_rq_queue_needs_redis(tmp_path):
     with pytest.raises(ConfigurationError, match="REDIS_URL"):
-        create_app({"JOB_QUEUE": "rq", "REDIS_URL": "", "DATABASE_PATH": str(tmp_path / "x.db"),
-                    "LOG_TO_FILES": False, "INSTANCE_DIR": str(tmp_path / "i"), "IMAGES_DIR": str(tmp_path / "im")})
+        create_app(
+            {
+                "JOB_QUEUE": "rq",
+                "REDIS_URL": "",
+                "DATABASE_PATH": str(tmp_path / "x.db"),
+                "LOG_TO_FILES": False,
+                "INSTANCE_DIR": str(tmp_path / "i"),
+                "IMAGES_DIR": str(tmp_path / "im"),
+            }
+        )

@@ -6,6 +6,7 @@
 
 Leaving the block kills whatever is still running.
 """
+
 import os
 import signal
 import subprocess
@@ -24,8 +25,13 @@ class WorkerProcess:
     def __enter__(self):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "scripts/worker.py", "--processes", str(self.processes)], cwd=ROOT, env=self.env,
-                stdout=log, stderr=log, start_new_session=True)
+                [sys.executable, "scripts/worker.py", "--processes", str(self.processes)],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         return self
 
     @property

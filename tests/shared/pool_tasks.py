@@ -1,4 +1,5 @@
 """Tasks for tests/shared/test_process_pool.py: importable by name, as the pool's workers need them."""
+
 import os
 import time
 

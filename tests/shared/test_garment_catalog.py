@@ -1,5 +1,6 @@
 """The garment catalogue is the one place garment facts are written: the revisions' rows match it, and a
 category added to it alone shows in every answer that should name it."""
+
 import json
 import os
 import subprocess
@@ -19,18 +20,18 @@ from shared.database import create_database
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_SOURCE = ROOT / "shared" / "garment_catalog.py"
 # What a developer adds to KINDS to sell ponchos: one entry, with a tolerance no existing category has.
-PONCHO = '''    Kind("poncho", "outerwear", "poncho, ponchos, umhang", "capa, mantella",
+PONCHO = """    Kind("poncho", "outerwear", "poncho, ponchos, umhang", "capa, mantella",
          **_platform("ponchos", "Ponchos", "upper_body", 7, "tops", (12.0, 15.0))),
-'''
+"""
 CHART = {"unit": "cm", "sizes": [{"label": "M", "measurements": {"breast_circumference": [88, 94]}}]}
 BUST_CM = 101.5  # 8 % above M's range: snug within a 12 % tight tolerance, too tight within any other
 # Runs in a fresh interpreter whose `shared` package finds the edited catalogue (argv[1]) first.
-RUNNER = r'''
+RUNNER = r"""
 import io, json, sys, time
 import shared
 shared.__path__.insert(0, sys.argv[1])
 from app import create_app, shutdown_app
-from tests.photos import draw_garment, person_photo, png_bytes
+from tests.photos import astronaut_png, t_shirt
 
 tmp, chart, bust = sys.argv[2], json.loads(sys.argv[3]), float(sys.argv[4])
 app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": f"{tmp}/t.db", "IMAGES_DIR": f"{tmp}/images",
@@ -47,12 +48,12 @@ seen = {"categories": client.get("/api/wardrobe/categories", headers=headers).ge
         "fit": client.post("/api/fitting/check", headers=headers,
                            json={"size_chart": chart, "category": "poncho", "size": "M"}).get_json(),
         "document": client.get("/openapi.json").get_json()}
-photo = (io.BytesIO(png_bytes(draw_garment("top"))), "poncho.png")
+photo = (io.BytesIO(t_shirt()), "poncho.png")
 seen["item"] = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data",
                            data={"category": "ponchos", "garment_image": photo}).get_json()
 job = client.post("/api/tryon", headers=headers, content_type="multipart/form-data", data={
-    "selfie": (io.BytesIO(png_bytes(person_photo())), "me.png"),
-    "garment_image": (io.BytesIO(png_bytes(draw_garment("top"))), "garment.png"),
+    "selfie": (io.BytesIO(astronaut_png()), "me.png"),
+    "garment_image": (io.BytesIO(t_shirt()), "garment.png"),
     "options": json.dumps({"garment_details": {"title": "Wool poncho"}})}).get_json()["data"]
 deadline = time.monotonic() + 120
 while (found := client.get(f"/api/job/{job['job_id']}", headers=headers).get_json()["data"])["status"] not in (
@@ -62,22 +63,35 @@ seen["job"] = found
 shutdown_app(app)
 with open(f"{tmp}/seen.json", "w") as out:
     json.dump(seen, out)
-'''
+"""
 
 
 def _database(path):
-    return create_database(Settings.from_env(env={"DATABASE_PATH": str(path),
-                                                  "DATABASE_URL": os.environ.get("DATABASE_URL", "")}))
+    return create_database(
+        Settings.from_env(
+            env={"DATABASE_PATH": str(path), "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
+        )
+    )
 
 
 def _platform_rows(db):
-    sections = db.execute_query("SELECT name, display_name, description, sort_order FROM category_sections "
-                                "WHERE user_id IS NULL", fetch_all=True)
-    categories = db.execute_query("SELECT name, section_name, display_name, sort_order FROM platform_categories",
-                                  fetch_all=True)
-    return ({row["name"]: {key: row[key] for key in ("display_name", "description", "sort_order")} for row in sections},
-            {row["name"]: {key: row[key] for key in ("section_name", "display_name", "sort_order")}
-             for row in categories})
+    sections = db.execute_query(
+        "SELECT name, display_name, description, sort_order FROM category_sections WHERE user_id IS NULL",
+        fetch_all=True,
+    )
+    categories = db.execute_query(
+        "SELECT name, section_name, display_name, sort_order FROM platform_categories", fetch_all=True
+    )
+    return (
+        {
+            row["name"]: {key: row[key] for key in ("display_name", "description", "sort_order")}
+            for row in sections
+        },
+        {
+            row["name"]: {key: row[key] for key in ("section_name", "display_name", "sort_order")}
+            for row in categories
+        },
+    )
 
 
 def test_the_revisions_seed_exactly_the_catalogue_rows(tmp_path):
@@ -96,8 +110,10 @@ def test_migrating_brings_changed_or_missing_platform_rows_back_to_the_catalogue
     db = _database(tmp_path / "drifted.db")
     try:
         run_migrations(db)
-        db.execute_query("UPDATE platform_categories SET display_name = 'Overcoats', section_name = 'wishlist' "
-                         "WHERE name = 'coats'")
+        db.execute_query(
+            "UPDATE platform_categories SET display_name = 'Overcoats', section_name = 'wishlist' "
+            "WHERE name = 'coats'"
+        )
         db.execute_query("UPDATE category_sections SET sort_order = 9 WHERE name = 'upper_body'")
         db.execute_query("DELETE FROM platform_categories WHERE name = 'belts'")
         assert run_migrations(db) == []
@@ -148,9 +164,13 @@ def _enums(node):
 def test_the_api_document_names_garments_as_the_catalogue_does(client):
     platform = set(garment_catalog.PLATFORM_CATEGORY)
     kinds = set(garment_catalog.KIND)
-    vocabularies = {"platform categories": platform, "garment types": set(garment_catalog.GARMENT_TYPES),
-                    "kinds": kinds, "platform categories by name or kind": platform | {
-                        entry.kind for entry in garment_catalog.PLATFORM_CATEGORIES}}
+    vocabularies = {
+        "platform categories": platform,
+        "garment types": set(garment_catalog.GARMENT_TYPES),
+        "kinds": kinds,
+        "platform categories by name or kind": platform
+        | {entry.kind for entry in garment_catalog.PLATFORM_CATEGORIES},
+    }
     found = set()
     for enum in _enums(client.get("/openapi.json").get_json()):
         values = set(enum) - {None}
@@ -162,10 +182,18 @@ def test_the_api_document_names_garments_as_the_catalogue_does(client):
 
 def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, tmp_path):
     # Today's catalogue has no ponchos: the same requests find nothing (so the check below can fail).
-    unknown = client.post("/api/garments/categorize", json={"title": "Wool poncho with fringes"}).get_json()["data"]
+    unknown = client.post("/api/garments/categorize", json={"title": "Wool poncho with fringes"}).get_json()[
+        "data"
+    ]
     assert unknown["category"] is None
-    assert client.post("/api/fitting/check", headers=user["headers"], json={
-        "size_chart": CHART, "category": "poncho", "size": "M"}).get_json()["error"]["code"] == "VALIDATION_ERROR"
+    assert (
+        client.post(
+            "/api/fitting/check",
+            headers=user["headers"],
+            json={"size_chart": CHART, "category": "poncho", "size": "M"},
+        ).get_json()["error"]["code"]
+        == "VALIDATION_ERROR"
+    )
 
     source = CATALOG_SOURCE.read_text()
     marker = '    Kind("jumpsuit"'
@@ -173,25 +201,37 @@ def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, 
     edited = tmp_path / "catalog"
     edited.mkdir()
     (edited / "garment_catalog.py").write_text(source.replace(marker, PONCHO + marker))
-    subprocess.run([sys.executable, "-c", RUNNER, str(edited), str(tmp_path), json.dumps(CHART), str(BUST_CM)],
-                   cwd=ROOT, check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", RUNNER, str(edited), str(tmp_path), json.dumps(CHART), str(BUST_CM)],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     seen = json.loads((tmp_path / "seen.json").read_text())
 
     upper = next(group for group in seen["categories"] if group["name"] == "upper_body")
     poncho = next(category for category in upper["categories"] if category["name"] == "ponchos")
     assert poncho["display_name"] == "Ponchos" and poncho["is_platform"] is True and poncho["sort_order"] == 7
     categorized = seen["categorized"]["data"]
-    assert (categorized["category"], categorized["wardrobe_category"], categorized["category_section"],
-            categorized["garment_type"]) == ("poncho", "ponchos", "upper_body", "outerwear")
+    assert (
+        categorized["category"],
+        categorized["wardrobe_category"],
+        categorized["category_section"],
+        categorized["garment_type"],
+    ) == ("poncho", "ponchos", "upper_body", "outerwear")
     fit = seen["fit"]["data"]
     assert fit["garment"]["category"] == "ponchos"
     assert [(zone["zone"], zone["verdict"]) for zone in fit["zones"]] == [("breast_circumference", "snug")]
     item = seen["item"]["data"]
-    assert (item["category"], item["category_section"], item["garment_type"]) == ("ponchos", "upper_body",
-                                                                                  "outerwear")
+    assert (item["category"], item["category_section"], item["garment_type"]) == (
+        "ponchos",
+        "upper_body",
+        "outerwear",
+    )
     enums = [set(enum) for enum in _enums(seen["document"])]
     assert {"ponchos", "poncho"} <= set().union(*enums)
     assert all("ponchos" in enum for enum in enums if "t_shirts" in enum)
     assert seen["job"]["status"] == "done", seen["job"]
     assert [(garment["type"], garment["type_source"]) for garment in seen["job"]["garments"]] == [
-        ("outerwear", "client")]
+        ("outerwear", "client")
+    ]

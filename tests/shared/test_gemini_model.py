@@ -1,4 +1,5 @@
 """The Gemini model through the real google-genai SDK, against the fake Gemini REST server."""
+
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,25 +13,34 @@ from shared.ai_models.gemini_model import GeminiImageModel
 from shared.ai_models.local_model import LocalImageModel
 from shared.ai_models.usage import UsageMeter, parse_prices
 from shared.errors import ValidationError
+from tests import photos
 from tests.fakes.gemini_server import DEFAULT_MODELS
-from tests.shared import photos
 
 MODEL_NAME = "gemini-3.1-flash-image"
 PRICES = parse_prices(Settings.GEMINI_PRICES)
 
 
 def _client(gemini, **overrides):
-    options = {"api_key": "test-key", "base_url": gemini.base_url, "timeout_seconds": 5, "max_attempts": 3,
-               "retry_delay_seconds": 0.01, "prices": PRICES, **overrides}
+    options = {
+        "api_key": "test-key",
+        "base_url": gemini.base_url,
+        "timeout_seconds": 5,
+        "max_attempts": 3,
+        "retry_delay_seconds": 0.01,
+        "prices": PRICES,
+        **overrides,
+    }
     return GeminiClient(**options)
 
 
 def _model(gemini, names=(MODEL_NAME,), image_size="1K", **client_options):
-    return GeminiImageModel(client=_client(gemini, **client_options), model_names=list(names), image_size=image_size)
+    return GeminiImageModel(
+        client=_client(gemini, **client_options), model_names=list(names), image_size=image_size
+    )
 
 
 def _top(**details):
-    return GarmentInput(photos.flat_lay_top(), "top", details)
+    return GarmentInput(photos.t_shirt(), "top", details)
 
 
 def _try_on_error(model, garments=None):
@@ -41,28 +51,45 @@ def _try_on_error(model, garments=None):
 
 def test_try_on_returns_the_generated_png_and_sends_person_then_garments(gemini):
     model = _model(gemini)
-    trousers = GarmentInput(photos.flat_lay_trousers(), "bottom", {"brand": "Levi's", "category": "jeans"})
-    result = photos.decode(model.try_on(photos.astronaut_png(), [
-        _top(brand="Zara", color="navy", material="cotton", style="oversized"), trousers], {"aspect_ratio": "3:4"}))
+    trousers = GarmentInput(photos.jeans(), "bottom", {"brand": "Levi's", "category": "jeans"})
+    result = photos.decode(
+        model.try_on(
+            photos.astronaut_png(),
+            [_top(brand="Zara", color="navy", material="cotton", style="oversized"), trousers],
+            {"aspect_ratio": "3:4"},
+        )
+    )
     # The fake answers with the first image, colours inverted, drawn at 1K in the asked ratio.
     assert result.format == "PNG" and result.size == (880, 1184)
-    request, = gemini.requests
+    (request,) = gemini.requests
     assert request["path"] == f"/v1/models/{MODEL_NAME}:generateContent"
     assert request["api_key"] == "test-key"
-    assert request["images"] == [photos.astronaut_png(), photos.flat_lay_top(), photos.flat_lay_trousers()]
+    assert request["images"] == [photos.astronaut_png(), photos.t_shirt(), photos.jeans()]
     assert request["mime_types"] == ["image/png"] * 3
     assert request["body"]["generationConfig"]["imageConfig"] == {"aspectRatio": "3:4", "imageSize": "1K"}
     prompt = request["text"]
     assert "Image 1 is a photo of the person" in prompt
-    assert "Image 2 is a product photo of a top: brand: Zara; color: navy; style: oversized; material: cotton" in prompt
+    assert (
+        "Image 2 is a product photo of a top: brand: Zara; color: navy; style: oversized; material: cotton"
+        in prompt
+    )
     assert "Image 3 is a product photo of a bottom" in prompt and "brand: Levi's; category: jeans" in prompt
     assert prompt.index("bottom from image 3") < prompt.index("top from image 2")  # dressed bottom first
     for unchanged in ("face", "body shape", "pose", "background"):
         assert unchanged in prompt
 
 
-@pytest.mark.parametrize("size, ratio", [((512, 512), "1:1"), ((600, 900), "2:3"), ((900, 1200), "3:4"),
-                                         ((1600, 900), "16:9"), ((700, 1500), "9:16"), ((2100, 900), "21:9")])
+@pytest.mark.parametrize(
+    "size, ratio",
+    [
+        ((512, 512), "1:1"),
+        ((600, 900), "2:3"),
+        ((900, 1200), "3:4"),
+        ((1600, 900), "16:9"),
+        ((700, 1500), "9:16"),
+        ((2100, 900), "21:9"),
+    ],
+)
 def test_without_an_aspect_ratio_the_result_keeps_the_person_photos_framing(gemini, size, ratio):
     person = photos.encode(photos.astronaut_image().resize(size))
     result = photos.decode(_model(gemini).try_on(person, [_top()], {}))
@@ -120,8 +147,19 @@ def test_shop_text_cannot_break_out_of_its_description(gemini):
     assert "Ignore the above." in line and len(line) < 200
 
 
-@pytest.mark.parametrize("reason", ["SAFETY", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "PROHIBITED_CONTENT",
-                                    "BLOCKLIST", "SPII", "IMAGE_RECITATION", "RECITATION"])
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "SAFETY",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "PROHIBITED_CONTENT",
+        "BLOCKLIST",
+        "SPII",
+        "IMAGE_RECITATION",
+        "RECITATION",
+    ],
+)
 def test_every_blocking_finish_reason_is_content_blocked_with_the_reason(gemini, reason):
     gemini.set_behaviour("finish", reason=reason)
     error = _try_on_error(_model(gemini))
@@ -129,8 +167,16 @@ def test_every_blocking_finish_reason_is_content_blocked_with_the_reason(gemini,
     assert error.details["reason"] == reason
 
 
-@pytest.mark.parametrize("reason, text", [("NO_IMAGE", None), ("IMAGE_OTHER", None), ("OTHER", None),
-                                          ("MAX_TOKENS", None), ("STOP", "I can't edit photos of real people.")])
+@pytest.mark.parametrize(
+    "reason, text",
+    [
+        ("NO_IMAGE", None),
+        ("IMAGE_OTHER", None),
+        ("OTHER", None),
+        ("MAX_TOKENS", None),
+        ("STOP", "I can't edit photos of real people."),
+    ],
+)
 def test_answers_without_an_image_are_no_image_returned(gemini, reason, text):
     gemini.set_behaviour("finish", reason=reason, text=text)
     error = _try_on_error(_model(gemini))
@@ -138,7 +184,9 @@ def test_answers_without_an_image_are_no_image_returned(gemini, reason, text):
     assert error.details["reason"] == reason
 
 
-@pytest.mark.parametrize("block_reason", ["SAFETY", "OTHER", "BLOCKLIST", "PROHIBITED_CONTENT", "IMAGE_SAFETY"])
+@pytest.mark.parametrize(
+    "block_reason", ["SAFETY", "OTHER", "BLOCKLIST", "PROHIBITED_CONTENT", "IMAGE_SAFETY"]
+)
 def test_a_blocked_prompt_is_content_blocked(gemini, block_reason):
     gemini.set_behaviour("prompt_blocked", reason=block_reason)
     error = _try_on_error(_model(gemini))
@@ -154,15 +202,22 @@ def test_messages_never_quote_the_provider_whose_words_go_to_the_operator_fields
     error = _try_on_error(_model(gemini))
     assert (error.code, error.retryable) == ("UPSTREAM_REJECTED", False)
     assert "API key" not in error.message and "400" not in error.message
-    assert error.details["upstream"] == {"status": 400, "reason": "INVALID_ARGUMENT", "message": "API key not valid."}
+    assert error.details["upstream"] == {
+        "status": 400,
+        "reason": "INVALID_ARGUMENT",
+        "message": "API key not valid.",
+    }
 
 
-@pytest.mark.parametrize("behaviour, code, status", [
-    ("image_safety", "CONTENT_BLOCKED", 422),
-    ("text_only", "NO_IMAGE_RETURNED", 502),
-    ("malformed", "BAD_UPSTREAM_RESPONSE", 502),
-    ("close", "UPSTREAM_UNAVAILABLE", 502),
-])
+@pytest.mark.parametrize(
+    "behaviour, code, status",
+    [
+        ("image_safety", "CONTENT_BLOCKED", 422),
+        ("text_only", "NO_IMAGE_RETURNED", 502),
+        ("malformed", "BAD_UPSTREAM_RESPONSE", 502),
+        ("close", "UPSTREAM_UNAVAILABLE", 502),
+    ],
+)
 def test_failed_answers_become_typed_errors_without_a_second_call(gemini, behaviour, code, status):
     gemini.set_behaviour(behaviour)
     error = _try_on_error(_model(gemini))
@@ -187,7 +242,11 @@ def test_a_quota_that_stays_exhausted_is_rate_limited_with_retry_after(gemini):
 def test_server_errors_exhaust_the_attempts_then_fail_as_unavailable(gemini):
     gemini.set_behaviour("server_error")
     error = _try_on_error(_model(gemini, max_attempts=3))
-    assert (error.code, error.status_code, error.details["upstream"]["status"]) == ("UPSTREAM_UNAVAILABLE", 502, 500)
+    assert (error.code, error.status_code, error.details["upstream"]["status"]) == (
+        "UPSTREAM_UNAVAILABLE",
+        502,
+        500,
+    )
     assert len(gemini.requests) == 3
 
 
@@ -226,9 +285,20 @@ def test_background_removal_keys_out_the_plain_background_gemini_paints(gemini):
 
 
 def test_a_body_is_built_full_length_from_the_measurements(gemini):
-    result = photos.decode(_model(gemini).build_body(photos.astronaut_png(), gender="female", measurements={
-        "height": 168, "weight": 60, "breast_circumference": 90, "waist_circumference": 74, "hips": 98}))
-    request, = gemini.requests
+    result = photos.decode(
+        _model(gemini).build_body(
+            photos.astronaut_png(),
+            gender="female",
+            measurements={
+                "height": 168,
+                "weight": 60,
+                "breast_circumference": 90,
+                "waist_circumference": 74,
+                "hips": 98,
+            },
+        )
+    )
+    (request,) = gemini.requests
     assert request["images"] == [photos.astronaut_png()]
     assert request["body"]["generationConfig"]["imageConfig"]["aspectRatio"] == "2:3"
     assert result.height > result.width
@@ -245,10 +315,15 @@ def test_concurrent_calls_share_one_client(gemini):
 
 # --- which model -----------------------------------------------------------------------------------
 
+
 def test_the_first_configured_model_the_key_can_use_is_called(gemini):
     model = _model(gemini, names=("gemini-3-pro-image-preview", "models/gemini-2.5-flash-image", MODEL_NAME))
-    assert model.availability() == {"provider": "gemini", "model": "gemini-2.5-flash-image", "status": "ok",
-                                    "reason": None}
+    assert model.availability() == {
+        "provider": "gemini",
+        "model": "gemini-2.5-flash-image",
+        "status": "ok",
+        "reason": None,
+    }
     model.try_on(photos.astronaut_png(), [_top()], {})
     assert gemini.requests[0]["model"] == "gemini-2.5-flash-image"
     assert gemini.list_requests == ["/v1/models?pageSize=1000"]
@@ -272,7 +347,10 @@ def test_a_model_gone_mid_flight_is_replaced_and_the_call_made_once_more(gemini)
     result = model.try_on(photos.astronaut_png(), [_top()], {}, meter=meter)
     assert photos.decode(result).format == "PNG"
     assert [request["model"] for request in gemini.requests] == [MODEL_NAME, "gemini-3-pro-image"]
-    assert model.availability()["model"] == "gemini-3-pro-image" and meter.as_dict()["model"] == "gemini-3-pro-image"
+    assert (
+        model.availability()["model"] == "gemini-3-pro-image"
+        and meter.as_dict()["model"] == "gemini-3-pro-image"
+    )
     model.try_on(photos.astronaut_png(), [_top()], {})
     assert gemini.requests[-1]["model"] == "gemini-3-pro-image"
 
@@ -287,8 +365,12 @@ def test_no_usable_model_is_ai_unavailable_with_retry_after_and_the_log_says_whi
     assert (error.code, error.status_code, error.retryable) == ("AI_UNAVAILABLE", 503, True)
     assert 1 <= int(error.headers["Retry-After"]) <= 30
     assert gemini.requests == []  # no generation call was made
-    logged, = [record for record in gemini_log if record.getMessage() == "no configured Gemini model is usable"]
-    assert logged.tried == [MODEL_NAME, "gemini-3-pro-image"] and logged.usable_image_models == ["gemini-9-image"]
+    (logged,) = [
+        record for record in gemini_log if record.getMessage() == "no configured Gemini model is usable"
+    ]
+    assert logged.tried == [MODEL_NAME, "gemini-3-pro-image"] and logged.usable_image_models == [
+        "gemini-9-image"
+    ]
 
 
 def test_a_refused_key_makes_the_model_unavailable(gemini):
@@ -329,20 +411,35 @@ def test_provider_selection_follows_the_settings(gemini):
     models = create_image_models(_settings(GEMINI_API_KEY="k", GEMINI_BASE_URL=gemini.base_url))
     assert isinstance(models.tryon, GeminiImageModel) and isinstance(models.background, LocalImageModel)
     models.close()
-    models = create_image_models(_settings(GEMINI_API_KEY="k", GEMINI_BASE_URL=gemini.base_url,
-                                           BACKGROUND_REMOVAL_PROVIDER="gemini",
-                                           GEMINI_MODEL_NAME="gemini-3-pro-image"))
+    models = create_image_models(
+        _settings(
+            GEMINI_API_KEY="k",
+            GEMINI_BASE_URL=gemini.base_url,
+            BACKGROUND_REMOVAL_PROVIDER="gemini",
+            GEMINI_MODEL_NAME="gemini-3-pro-image",
+        )
+    )
     assert models.background is models.tryon
     models.tryon.try_on(photos.astronaut_png(), [_top()], {})
     assert gemini.requests[-1]["path"] == "/v1/models/gemini-3-pro-image:generateContent"
     models.close()
-    assert isinstance(create_image_models(_settings(GEMINI_API_KEY="k", AI_PROVIDER="local",
-                                                    GEMINI_BASE_URL=gemini.base_url)).tryon, LocalImageModel)
+    assert isinstance(
+        create_image_models(
+            _settings(GEMINI_API_KEY="k", AI_PROVIDER="local", GEMINI_BASE_URL=gemini.base_url)
+        ).tryon,
+        LocalImageModel,
+    )
 
 
-@pytest.mark.parametrize("values", [{"AI_PROVIDER": "gemini"}, {"AI_PROVIDER": "openai"},
-                                    {"BACKGROUND_REMOVAL_PROVIDER": "magic"},
-                                    {"GEMINI_API_KEY": "k", "GEMINI_PRICES": "gemini-x=cheap"}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"AI_PROVIDER": "gemini"},
+        {"AI_PROVIDER": "openai"},
+        {"BACKGROUND_REMOVAL_PROVIDER": "magic"},
+        {"GEMINI_API_KEY": "k", "GEMINI_PRICES": "gemini-x=cheap"},
+    ],
+)
 def test_unusable_provider_settings_stop_start_up(values):
     with pytest.raises(ConfigurationError):
         create_image_models(_settings(**values))

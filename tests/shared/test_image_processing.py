@@ -1,4 +1,5 @@
 """shared/image_processing: formats from bytes, limits, EXIF, metadata stripping, colour modes."""
+
 import base64
 import zlib
 
@@ -9,27 +10,36 @@ from PIL import Image, ImageCms
 
 from shared import image_processing
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
-from tests.shared.photos import astronaut_image, astronaut_jpeg, decode, encode
+from tests.photos import astronaut_image, astronaut_jpeg, decode, encode
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
 
 
-@pytest.mark.parametrize("image_format, expected", [("PNG", "PNG"), ("JPEG", "JPEG"), ("WEBP", "WEBP"),
-                                                    ("HEIF", "HEIF")])
+@pytest.mark.parametrize(
+    "image_format, expected", [("PNG", "PNG"), ("JPEG", "JPEG"), ("WEBP", "WEBP"), ("HEIF", "HEIF")]
+)
 def test_supported_formats_are_recognised_from_their_bytes(image_format, expected):
     data = encode(astronaut_image().resize((320, 200)), image_format)
     info = image_processing.validate_image(data, "photo.jpg")  # the name is ignored
-    assert info == {"format": expected, "width": 320, "height": 200, "mime": image_processing.MIME_TYPES[expected]}
+    assert info == {
+        "format": expected,
+        "width": 320,
+        "height": 200,
+        "mime": image_processing.MIME_TYPES[expected],
+    }
 
 
-@pytest.mark.parametrize("data", [
-    encode(Image.new("RGB", (20, 20)), "GIF"),
-    encode(Image.new("RGB", (20, 20)), "BMP"),
-    encode(Image.new("RGB", (20, 20)), "TIFF"),
-    b"<svg xmlns='http://www.w3.org/2000/svg'></svg>",
-    b"just some text pretending to be a png",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        encode(Image.new("RGB", (20, 20)), "GIF"),
+        encode(Image.new("RGB", (20, 20)), "BMP"),
+        encode(Image.new("RGB", (20, 20)), "TIFF"),
+        b"<svg xmlns='http://www.w3.org/2000/svg'></svg>",
+        b"just some text pretending to be a png",
+    ],
+)
 def test_other_types_are_refused_with_the_accepted_list(data):
     with pytest.raises(ValidationError) as caught:
         image_processing.validate_image(data, "photo.png")
@@ -104,8 +114,10 @@ def test_exif_orientation_is_applied_and_all_metadata_stripped():
     assert np.abs(rotated[5, -6].astype(int) - np.asarray(source)[5, 5]).max() < 40
 
 
-@pytest.mark.parametrize("mode, expected", [("L", "RGB"), ("CMYK", "RGB"), ("LA", "RGBA"), ("P", "RGB"),
-                                            ("RGBA", "RGBA"), ("I;16", "RGB")])
+@pytest.mark.parametrize(
+    "mode, expected",
+    [("L", "RGB"), ("CMYK", "RGB"), ("LA", "RGBA"), ("P", "RGB"), ("RGBA", "RGBA"), ("I;16", "RGB")],
+)
 def test_colour_modes_are_normalised_to_rgb_or_rgba(mode, expected):
     source = Image.new(mode, (40, 30))
     image_format = "JPEG" if mode == "CMYK" else "PNG"
@@ -135,23 +147,18 @@ def test_a_phone_sized_jpeg_is_shrunk_to_the_requested_size():
     assert result.format == "JPEG"
 
 
-def test_resize_keeps_the_format_and_heif_becomes_jpeg():
-    assert decode(image_processing.resize_image(encode(astronaut_image(), "WEBP"), 100)).format == "WEBP"
-    shrunk = decode(image_processing.resize_image(encode(astronaut_image(), "HEIF"), 100))
-    assert shrunk.format == "JPEG" and shrunk.size == (100, 100)
-
-
-def test_normalize_converts_the_format_and_flattens_transparency_for_jpeg():
+def test_preprocess_converts_the_format_and_flattens_transparency_for_jpeg():
     transparent = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
-    as_jpeg = decode(image_processing.normalize_image(encode(transparent, "PNG"), "JPEG"))
+    as_jpeg = decode(image_processing.preprocess_image(encode(transparent, "PNG"), target_format="JPEG"))
     assert as_jpeg.format == "JPEG" and as_jpeg.getpixel((5, 5)) == (255, 255, 255)
 
 
 def test_load_image_applies_orientation_and_shrinks():
     exif = Image.Exif()
     exif[ORIENTATION] = 8
-    image = image_processing.load_image(encode(astronaut_image().crop((0, 0, 512, 256)), "JPEG", exif=exif),
-                                        max_dimension=128)
+    image = image_processing.load_image(
+        encode(astronaut_image().crop((0, 0, 512, 256)), "JPEG", exif=exif), max_dimension=128
+    )
     assert image.size == (64, 128) and image.mode == "RGB"
 
 
@@ -160,18 +167,21 @@ def test_base64_and_data_urls_decode_to_the_image():
     plain = base64.b64encode(data).decode()
     assert image_processing.decode_base64_image(plain, "avatar") == data
     assert image_processing.decode_base64_image(f"data:image/png;base64,{plain}", "avatar") == data
-    wrapped = "\n".join(plain[i:i + 76] for i in range(0, len(plain), 76))
+    wrapped = "\n".join(plain[i : i + 76] for i in range(0, len(plain), 76))
     assert image_processing.decode_base64_image(wrapped, "avatar") == data
 
 
-@pytest.mark.parametrize("value, code, status", [
-    ("not base64 at all!", "INVALID_BASE64", 400),
-    ("data:image/png;base64,@@@@", "INVALID_BASE64", 400),
-    ("", "MISSING_FIELDS", 400),
-    (None, "MISSING_FIELDS", 400),
-    (12345, "MISSING_FIELDS", 400),
-    (base64.b64encode(b"x" * 2000).decode(), "FILE_TOO_LARGE", 413),
-])
+@pytest.mark.parametrize(
+    "value, code, status",
+    [
+        ("not base64 at all!", "INVALID_BASE64", 400),
+        ("data:image/png;base64,@@@@", "INVALID_BASE64", 400),
+        ("", "MISSING_FIELDS", 400),
+        (None, "MISSING_FIELDS", 400),
+        (12345, "MISSING_FIELDS", 400),
+        (base64.b64encode(b"x" * 2000).decode(), "FILE_TOO_LARGE", 413),
+    ],
+)
 def test_unusable_base64_is_a_clear_client_error(value, code, status):
     with pytest.raises(ApiError) as caught:
         image_processing.decode_base64_image(value, "avatar", max_bytes=1000)
@@ -179,14 +189,19 @@ def test_unusable_base64_is_a_clear_client_error(value, code, status):
     assert caught.value.details["field"] == "avatar"
 
 
-_SEED_FILES = [encode(astronaut_image().resize((64, 64)), image_format) for image_format in ("PNG", "JPEG", "WEBP")]
+_SEED_FILES = [
+    encode(astronaut_image().resize((64, 64)), image_format) for image_format in ("PNG", "JPEG", "WEBP")
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from(_SEED_FILES), cut=st.integers(0, 4000),
-       flips=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 255)), max_size=6))
+@given(
+    seed=st.sampled_from(_SEED_FILES),
+    cut=st.integers(0, 4000),
+    flips=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 255)), max_size=6),
+)
 def test_damaged_files_only_ever_raise_client_errors(seed, cut, flips):
-    damaged = bytearray(seed[:cut or None])
+    damaged = bytearray(seed[: cut or None])
     for position, value in flips:
         if position < len(damaged):
             damaged[position] = value

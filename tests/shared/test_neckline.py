@@ -1,5 +1,6 @@
 """The inside of a garment's back, seen through its neckline on a product photo, is found and never worn over the
 throat; garments cut out without it keep all of their front."""
+
 import cv2
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from shared.ai_models import GarmentInput
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
-from tests.shared import photos
+from tests import photos
 
 model = LocalImageModel()
 
@@ -22,8 +23,17 @@ def test_the_back_seen_through_a_v_neck_is_found():
     assert (opening & front).sum() < 0.1 * inside.sum()  # the front and its shoulders stay whole
 
 
-@pytest.mark.parametrize("drawing", [photos.t_shirt, photos.striped_top_on_white, photos.colour_block_tee,
-                                     photos.tank_top, photos.dress, photos.light_cardigan_on_white])
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        photos.t_shirt,
+        photos.striped_top_on_white,
+        photos.colour_block_tee,
+        photos.tank_top,
+        photos.dress,
+        photos.light_cardigan_on_white,
+    ],
+)
 def test_garments_whose_outline_dips_at_the_neck_lose_nothing(drawing):
     photo = read_garment_photo(drawing())
     assert photo.neck_opening is None or photo.neck_opening.sum() < 0.002 * (photo.alpha > 0.5).sum()
@@ -31,10 +41,19 @@ def test_garments_whose_outline_dips_at_the_neck_lose_nothing(drawing):
 
 def test_the_back_of_the_neckline_is_not_worn_over_the_throat():
     red, inside = (200, 40, 40), (95, 20, 25)
-    result = np.asarray(photos.decode(model.try_on(photos.astronaut_png(), [
-        GarmentInput(photos.v_neck_tee_showing_its_back(red, inside), "top")], {})).convert("RGB")).astype(int)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(
+                photos.astronaut_png(),
+                [GarmentInput(photos.v_neck_tee_showing_its_back(red, inside), "top")],
+                {},
+            )
+        ).convert("RGB")
+    ).astype(int)
     x, y = photos.ASTRONAUT_CHEST
-    assert (np.abs(result[y - 30:y + 30, x - 30:x + 30] - red).max(axis=2) < 45).mean() > 0.6  # the front is worn
+    assert (
+        np.abs(result[y - 30 : y + 30, x - 30 : x + 30] - red).max(axis=2) < 45
+    ).mean() > 0.6  # the front is worn
     original = np.asarray(photos.decode(photos.astronaut_png()).convert("RGB")).astype(int)
     changed = np.abs(result - original).max(axis=2) > 30
     shows_inside = changed & (np.abs(result - inside).max(axis=2) < 25)
@@ -42,7 +61,7 @@ def test_the_back_of_the_neckline_is_not_worn_over_the_throat():
     assert shows_inside.sum() < 0.02 * shows_front.sum()
     # Skin shows in the V: the colour of her face, not the garment's nor the suit's.
     x0, x1 = np.percentile(np.nonzero(shows_front)[1], [30, 70])
-    neck = result[:, int(x0):int(x1)][changed[:, int(x0):int(x1)] & ~shows_front[:, int(x0):int(x1)]]
+    neck = result[:, int(x0) : int(x1)][changed[:, int(x0) : int(x1)] & ~shows_front[:, int(x0) : int(x1)]]
     face = original[photos.ASTRONAUT_FACE[1], photos.ASTRONAUT_FACE[0]]
     assert len(neck) > 500 and np.abs(np.median(neck, axis=0) - face).max() < 60
 
@@ -67,10 +86,13 @@ def test_a_contrasting_panel_down_the_front_is_the_front():
 
 def test_a_wrap_front_dress_keeps_its_bodice_on_a_person():
     green = (70, 140, 90)
-    result = np.asarray(photos.decode(model.try_on(photos.astronaut_png(), [
-        GarmentInput(photos.wrap_front_dress(green), "top")], {})).convert("RGB")).astype(int)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(photos.astronaut_png(), [GarmentInput(photos.wrap_front_dress(green), "top")], {})
+        ).convert("RGB")
+    ).astype(int)
     x, y = photos.ASTRONAUT_CHEST
-    bodice = result[y - 60:y + 20, x - 40:x + 40]
+    bodice = result[y - 60 : y + 20, x - 40 : x + 40]
     assert (np.abs(bodice - green).max(axis=2) < 50).mean() > 0.8  # the bodice is worn, not a hole in it
 
 
@@ -78,14 +100,17 @@ def test_the_skin_shown_in_a_neckline_is_the_wearers_own():
     """A dark-skinned woman in a warm white top (whose chroma is close to skin's): what shows in the V is her own
     skin tone, not her top's nor a fixed light one."""
     person, red = photos.dark_skinned_astronaut_in_white(), (200, 40, 40)
-    result = np.asarray(photos.decode(model.try_on(person, [
-        GarmentInput(photos.v_neck_tee_showing_its_back(red), "top")], {})).convert("RGB")).astype(int)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(person, [GarmentInput(photos.v_neck_tee_showing_its_back(red), "top")], {})
+        ).convert("RGB")
+    ).astype(int)
     original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
     front = (np.abs(result - original).max(axis=2) > 30) & (np.abs(result - red).max(axis=2) < 45)
     x0, x1 = np.percentile(np.nonzero(front)[1], [30, 70]).astype(int)
     top = np.nonzero(front)[0].min()
     v_neck = np.zeros(front.shape, bool)
-    v_neck[top:top + 120, x0:x1] = True
+    v_neck[top : top + 120, x0:x1] = True
     v_neck &= np.abs(result - red).max(axis=2) >= 60
     face = np.median(_lab(original[100:150, 200:245]), axis=0)
     assert v_neck.sum() > 2000

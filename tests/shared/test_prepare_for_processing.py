@@ -1,6 +1,6 @@
 """Uploads for the AI models: kept byte for byte when already clean, otherwise cleaned (and never a metadata
 block, a sideways photo or a hidden thumbnail stored)."""
-import io
+
 import zlib
 
 import pytest
@@ -9,7 +9,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from shared.errors import ValidationError
 from shared.image_processing import prepare_for_processing
-from tests.shared import photos
+from tests import photos
 
 GPS_IFD = 0x8825
 
@@ -53,13 +53,16 @@ def _with_gps():
     return exif
 
 
-@pytest.mark.parametrize("data, image_format", [
-    (_jpeg(exif=_with_gps()), "JPEG"),
-    (_jpeg(comment=b"taken at home"), "JPEG"),
-    (_jpeg() + b"appended data", "JPEG"),
-    (photos.encode(_photo(), "PNG", exif=_with_gps()), "PNG"),
-    (photos.encode(_photo(), "PNG", pnginfo=_text("Location", "52.0 N")), "PNG"),
-])
+@pytest.mark.parametrize(
+    "data, image_format",
+    [
+        (_jpeg(exif=_with_gps()), "JPEG"),
+        (_jpeg(comment=b"taken at home"), "JPEG"),
+        (_jpeg() + b"appended data", "JPEG"),
+        (photos.encode(_photo(), "PNG", exif=_with_gps()), "PNG"),
+        (photos.encode(_photo(), "PNG", pnginfo=_text("Location", "52.0 N")), "PNG"),
+    ],
+)
 def test_metadata_is_never_stored(data, image_format):
     stored, stored_format, image = _prepared(data)
     assert stored != data and stored_format == image_format
@@ -70,18 +73,20 @@ def test_metadata_is_never_stored(data, image_format):
 def test_a_jfif_thumbnail_is_not_kept():
     data = bytearray(_jpeg())
     start = data.index(b"JFIF\0")
-    assert data[start + 12:start + 14] == b"\0\0"
+    assert data[start + 12 : start + 14] == b"\0\0"
     # A header that announces a 1×1 thumbnail (3 bytes of RGB) after its fields.
-    segment_length = int.from_bytes(data[start - 2:start], "big")
-    data[start - 2:start] = (segment_length + 3).to_bytes(2, "big")
-    data[start + 12:start + 14] = b"\x01\x01"
-    data[start + 14:start + 14] = b"\xff\x00\x00"
+    segment_length = int.from_bytes(data[start - 2 : start], "big")
+    data[start - 2 : start] = (segment_length + 3).to_bytes(2, "big")
+    data[start + 12 : start + 14] = b"\x01\x01"
+    data[start + 14 : start + 14] = b"\xff\x00\x00"
     stored, _, image = _prepared(bytes(data))
     assert stored != bytes(data) and image.size == (300, 200)
 
 
 def test_a_phone_photo_is_stood_upright_and_scaled_down():
-    stored, image_format, image = _prepared(_jpeg(_photo((3000, 2000)), exif=_exif(t274=6)), max_dimension=1500)
+    stored, image_format, image = _prepared(
+        _jpeg(_photo((3000, 2000)), exif=_exif(t274=6)), max_dimension=1500
+    )
     assert image_format == "JPEG" and image.size == (1000, 1500) and not image.getexif()
 
 
@@ -93,7 +98,7 @@ def test_a_wide_gamut_photo_is_converted_to_srgb():
 
 def test_a_broken_picture_is_refused_even_when_clean():
     data = photos.encode(_photo())
-    broken = data[:len(data) // 2] + data[-12:]  # the IEND chunk kept, half the pixels gone
+    broken = data[: len(data) // 2] + data[-12:]  # the IEND chunk kept, half the pixels gone
     with pytest.raises(ValidationError) as caught:
         prepare_for_processing(broken, max_dimension=2048)
     assert caught.value.code == "INVALID_IMAGE"
@@ -107,15 +112,24 @@ def test_a_cut_out_stays_png_with_its_transparency():
 
 def _png_of_rows(width, height, rows, colour_type=2, interlace=0):
     """A picture-only 8-bit PNG whose IDAT is the given filtered rows (each a filter byte and the pixels)."""
+
     def chunk(kind, payload):
-        return (len(payload).to_bytes(4, "big") + kind + payload
-                + zlib.crc32(kind + payload).to_bytes(4, "big"))
+        return (
+            len(payload).to_bytes(4, "big") + kind + payload + zlib.crc32(kind + payload).to_bytes(4, "big")
+        )
+
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, colour_type, 0, 0, interlace))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize("image", [_photo(), _photo().convert("L"), _photo().convert("P"), _photo().convert("LA")])
+@pytest.mark.parametrize(
+    "image", [_photo(), _photo().convert("L"), _photo().convert("P"), _photo().convert("LA")]
+)
 def test_a_clean_png_of_any_colour_type_is_kept(image):
     data = photos.encode(image)
     assert prepare_for_processing(data, max_dimension=2048) == (data, "PNG")
@@ -140,8 +154,7 @@ def test_a_png_with_a_row_of_an_unknown_filter_type_is_refused(width, height, ba
 def test_a_png_with_damaged_pixel_data_is_refused():
     data = bytearray(photos.encode(_photo()))
     middle = data.index(b"IDAT") + 4 + 2000
-    data[middle:middle + 64] = bytes(64)  # the deflate stream no longer adds up
+    data[middle : middle + 64] = bytes(64)  # the deflate stream no longer adds up
     with pytest.raises(ValidationError) as caught:
         prepare_for_processing(bytes(data), max_dimension=2048)
     assert caught.value.code == "INVALID_IMAGE"
-

@@ -1,13 +1,14 @@
 """The process pool that runs stoppable work: results and errors come back, a task over its budget loses its
 worker and the pool carries on with a new one, callbacks run in the caller, and a forked child has its own."""
+
 import os
 import threading
 import time
 
 import pytest
 
-from shared.process_pool import PoolBusy, ProcessPool, TaskStopped, shared_pool
 from shared.errors import UnprocessableError
+from shared.process_pool import PoolBusy, ProcessPool, TaskStopped, shared_pool
 from tests.shared import pool_tasks
 
 
@@ -25,12 +26,15 @@ def test_a_task_returns_its_result_from_another_process(pool):
 def test_the_task_s_exception_is_raised_here_with_where_it_happened(pool):
     with pytest.raises(LookupError, match="no such size") as raised:
         pool.run(pool_tasks.fail, budget=5, message="no such size")
-    assert "In the worker process" in raised.value.__notes__[0] and "pool_tasks.py" in raised.value.__notes__[0]
+    assert (
+        "In the worker process" in raised.value.__notes__[0] and "pool_tasks.py" in raised.value.__notes__[0]
+    )
 
 
 def test_typed_api_errors_keep_their_code_and_details(pool):
     def page_error(question):
         raise UnprocessableError("nothing here", code="NO_PRODUCT_FOUND", details={"url": question})
+
     with pytest.raises(UnprocessableError) as raised:
         pool.run(pool_tasks.ask, budget=5, callbacks={"answer": page_error}, question="http://shop.example/p")
     assert (raised.value.code, raised.value.details) == ("NO_PRODUCT_FOUND", {"url": "http://shop.example/p"})
@@ -69,8 +73,11 @@ def test_callbacks_run_here_and_their_time_is_not_the_task_s(pool):
     def slow_answer(question):
         time.sleep(0.5)  # a network fetch, say
         return f"answer to {question} from {os.getpid()}"
+
     result = pool.run(pool_tasks.ask, budget=0.2, callbacks={"answer": slow_answer}, question="q")
-    assert result.startswith(f"answer to q from {os.getpid()} (via ") and not result.endswith(f"{os.getpid()})")
+    assert result.startswith(f"answer to q from {os.getpid()} (via ") and not result.endswith(
+        f"{os.getpid()})"
+    )
 
 
 def test_a_task_over_the_memory_limit_is_stopped(pool):
@@ -80,8 +87,10 @@ def test_a_task_over_the_memory_limit_is_stopped(pool):
 
 
 def test_with_every_worker_busy_a_caller_waits_then_hears_busy(pool):
-    busy = [threading.Thread(target=pool.run, args=(pool_tasks.spin,), kwargs={"budget": 30, "seconds": 1})
-            for _ in range(2)]
+    busy = [
+        threading.Thread(target=pool.run, args=(pool_tasks.spin,), kwargs={"budget": 30, "seconds": 1})
+        for _ in range(2)
+    ]
     for thread in busy:
         thread.start()
     time.sleep(0.3)

@@ -1,43 +1,72 @@
 """Garment photos read offline: one solid cut-out, the type from the outline, flat-lay or worn by a model."""
+
 import cv2
 import numpy as np
 import pytest
 
 from shared.ai_models.garment_photo import read_garment_photo
-from tests.shared import photos
+from tests import photos
 
 
-@pytest.mark.parametrize("drawing, expected", [
-    (photos.t_shirt, "top"), (photos.flat_lay_top, "top"), (photos.tank_top, "top"),
-    (photos.striped_top_on_white, "top"), (photos.colour_block_tee, "top"),
-    (photos.light_cardigan_on_white, "outerwear"),
-    (photos.jeans, "bottom"), (photos.flat_lay_trousers, "bottom"), (photos.shorts, "bottom"), (photos.skirt, "bottom"),
-    (photos.dress, "one_piece"), (photos.jumpsuit, "one_piece"), (photos.pair_of_shoes, "shoes")])
+@pytest.mark.parametrize(
+    "drawing, expected",
+    [
+        (photos.t_shirt, "top"),
+        (photos.tank_top, "top"),
+        (photos.striped_top_on_white, "top"),
+        (photos.colour_block_tee, "top"),
+        (photos.light_cardigan_on_white, "outerwear"),
+        (photos.jeans, "bottom"),
+        (photos.shorts, "bottom"),
+        (photos.skirt, "bottom"),
+        (photos.dress, "one_piece"),
+        (photos.jumpsuit, "one_piece"),
+        (photos.pair_of_shoes, "shoes"),
+    ],
+)
 def test_the_type_is_read_from_the_garments_outline(drawing, expected):
     photo = read_garment_photo(drawing())
     assert photo.photo_type == "flat-lay"
     assert photo.detected_type == expected
 
 
-@pytest.mark.parametrize("outline, options, expected", [
-    # Wide or flared legs whose hems touch, nearly touch or overlap: the gap between them is enclosed.
-    (photos.wide_legs(0), {}, "bottom"), (photos.wide_legs(6), {}, "bottom"), (photos.wide_legs(-50), {}, "bottom"),
-    (photos.wide_legs(0), {"colour": (235, 230, 220)}, "bottom"), (photos.wide_legs(0), {"shadow": 8}, "bottom"),
-    (photos.wide_legs(0), {"shadow": 12}, "bottom"),
-    # What a waistband carries, a hem cut by the photo's edge, a garment laid askew, the shadow it casts.
-    (photos.JEANS, {"details": photos.BELT}, "bottom"), (photos.JEANS, {"details": photos.WAIST_TIES}, "bottom"),
-    ([(x, min(800, y + 40)) for x, y in photos.JEANS], {}, "bottom"), (photos.JEANS, {"rotate": 7}, "bottom"),
-    (photos.JEANS, {"shadow": 14}, "bottom"), (photos.JEANS, {"colour": (170, 170, 170), "shadow": 10}, "bottom"),
-    (photos.SHORTS, {"rotate": -8}, "bottom"), (photos.SHORTS, {"shadow": 10}, "bottom"),
-    (photos.SKIRT, {"shadow": 10}, "bottom"),
-    (photos.T_SHIRT, {"rotate": -12}, "top"), (photos.T_SHIRT, {"shadow": 14}, "top"),
-    (photos.T_SHIRT, {"colour": (200, 200, 200), "shadow": 10}, "top"), (photos.LONG_SLEEVES, {"rotate": 8}, "top"),
-    (photos.TANK_TOP, {"rotate": 8, "shadow": 10}, "top"),
-    (photos.T_SHIRT, {"details": [([(420, 600), (440, 600), (470, 780), (452, 784)], (30, 90, 200))]}, "top"),
-    (photos.DRESS, {"rotate": -7}, "one_piece"), (photos.DRESS, {"shadow": 14}, "one_piece"),
-    (photos.DRESS, {"details": photos.SASH}, "one_piece"), ([(x, min(800, y + 25)) for x, y in photos.DRESS], {}, "one_piece"),
-    (photos.JUMPSUIT, {"rotate": 7}, "one_piece"),
-])
+@pytest.mark.parametrize(
+    "outline, options, expected",
+    [
+        # Wide or flared legs whose hems touch, nearly touch or overlap: the gap between them is enclosed.
+        (photos.wide_legs(0), {}, "bottom"),
+        (photos.wide_legs(6), {}, "bottom"),
+        (photos.wide_legs(-50), {}, "bottom"),
+        (photos.wide_legs(0), {"colour": (235, 230, 220)}, "bottom"),
+        (photos.wide_legs(0), {"shadow": 8}, "bottom"),
+        (photos.wide_legs(0), {"shadow": 12}, "bottom"),
+        # What a waistband carries, a hem cut by the photo's edge, a garment laid askew, the shadow it casts.
+        (photos.JEANS, {"details": photos.BELT}, "bottom"),
+        (photos.JEANS, {"details": photos.WAIST_TIES}, "bottom"),
+        ([(x, min(800, y + 40)) for x, y in photos.JEANS], {}, "bottom"),
+        (photos.JEANS, {"rotate": 7}, "bottom"),
+        (photos.JEANS, {"shadow": 14}, "bottom"),
+        (photos.JEANS, {"colour": (170, 170, 170), "shadow": 10}, "bottom"),
+        (photos.SHORTS, {"rotate": -8}, "bottom"),
+        (photos.SHORTS, {"shadow": 10}, "bottom"),
+        (photos.SKIRT, {"shadow": 10}, "bottom"),
+        (photos.T_SHIRT, {"rotate": -12}, "top"),
+        (photos.T_SHIRT, {"shadow": 14}, "top"),
+        (photos.T_SHIRT, {"colour": (200, 200, 200), "shadow": 10}, "top"),
+        (photos.LONG_SLEEVES, {"rotate": 8}, "top"),
+        (photos.TANK_TOP, {"rotate": 8, "shadow": 10}, "top"),
+        (
+            photos.T_SHIRT,
+            {"details": [([(420, 600), (440, 600), (470, 780), (452, 784)], (30, 90, 200))]},
+            "top",
+        ),
+        (photos.DRESS, {"rotate": -7}, "one_piece"),
+        (photos.DRESS, {"shadow": 14}, "one_piece"),
+        (photos.DRESS, {"details": photos.SASH}, "one_piece"),
+        ([(x, min(800, y + 25)) for x, y in photos.DRESS], {}, "one_piece"),
+        (photos.JUMPSUIT, {"rotate": 7}, "one_piece"),
+    ],
+)
 def test_the_type_survives_what_a_shop_photo_adds(outline, options, expected):
     """Trousers typed as a dress or a top would be hung from the shoulders: the worst a shopper can see."""
     assert read_garment_photo(photos.flat_lay(outline, **options)).detected_type == expected
@@ -53,9 +82,14 @@ def test_legs_whose_hems_touch_keep_the_gap_between_them(hem_gap):
     assert abs(crotch[0] - 300) < 15 and 250 < crotch[1] < 400  # the legs part at the crotch, not at the hem
 
 
-@pytest.mark.parametrize("drawing, outline", [(photos.striped_top_on_white, photos.LONG_SLEEVES),
-                                              (photos.colour_block_tee, photos.T_SHIRT),
-                                              (photos.light_cardigan_on_white, photos.LONG_SLEEVES)])
+@pytest.mark.parametrize(
+    "drawing, outline",
+    [
+        (photos.striped_top_on_white, photos.LONG_SLEEVES),
+        (photos.colour_block_tee, photos.T_SHIRT),
+        (photos.light_cardigan_on_white, photos.LONG_SLEEVES),
+    ],
+)
 def test_light_parts_of_a_garment_on_a_light_background_stay_garment(drawing, outline):
     photo = read_garment_photo(drawing())
     shape = photos.inside(outline).astype(np.uint8)

@@ -1,4 +1,5 @@
 """shared/storage: keys confined to the images root, atomic writes, signed expiring URLs."""
+
 import os
 import threading
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +27,9 @@ def test_upload_writes_the_file_and_returns_its_relative_url(storage):
 
 def test_concurrent_writes_to_one_key_leave_one_whole_file(storage):
     contents = [bytes([n]) * 300_000 for n in range(8)]
-    threads = [threading.Thread(target=storage.upload_image, args=(data, "avatars/u1/a.png")) for data in contents]
+    threads = [
+        threading.Thread(target=storage.upload_image, args=(data, "avatars/u1/a.png")) for data in contents
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -35,8 +38,22 @@ def test_concurrent_writes_to_one_key_leave_one_whole_file(storage):
     assert os.listdir(storage.root / "avatars/u1") == ["a.png"]
 
 
-@pytest.mark.parametrize("key", ["../outside.png", "a/../../outside.png", "/etc/passwd", "a//b.png", ".hidden/x.png",
-                                 "a/./b.png", "a\\..\\b.png", "images/", "", "a/b.png\x00.jpg", "%2e%2e/x.png"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../outside.png",
+        "a/../../outside.png",
+        "/etc/passwd",
+        "a//b.png",
+        ".hidden/x.png",
+        "a/./b.png",
+        "a\\..\\b.png",
+        "images/",
+        "",
+        "a/b.png\x00.jpg",
+        "%2e%2e/x.png",
+    ],
+)
 def test_keys_that_could_escape_the_root_are_refused(storage, key):
     with pytest.raises(ValidationError) as caught:
         storage.get_image_path(key)
@@ -77,7 +94,11 @@ def test_signed_urls_are_absolute_and_verify(storage, app):
     with app.test_request_context(base_url="https://api.example.com"):
         url = storage.signed_url("/images/avatars/u1/a.png")
     parts = urlsplit(url)
-    assert (parts.scheme, parts.netloc, parts.path) == ("https", "api.example.com", "/images/avatars/u1/a.png")
+    assert (parts.scheme, parts.netloc, parts.path) == (
+        "https",
+        "api.example.com",
+        "/images/avatars/u1/a.png",
+    )
     query = {name: values[0] for name, values in parse_qs(parts.query).items()}
     assert storage.verify_signature("avatars/u1/a.png", query["expires"], query["sig"]) >= 3600
     with pytest.raises(ForbiddenError) as caught:
@@ -105,8 +126,9 @@ def test_expired_and_foreign_signatures_are_refused(storage, tmp_path, app):
 
 
 def test_create_storage_follows_the_settings(tmp_path):
-    settings = Settings(IMAGES_DIR=str(tmp_path / "pictures"), SECRET_KEY="s", IMAGE_URL_TTL=60,
-                        IMAGES_BASE_URL="/media")
+    settings = Settings(
+        IMAGES_DIR=str(tmp_path / "pictures"), SECRET_KEY="s", IMAGE_URL_TTL=60, IMAGES_BASE_URL="/media"
+    )
     storage = create_storage(settings)
     assert storage.root == (tmp_path / "pictures").resolve() and storage.url_ttl == 60
     assert storage.upload_image(b"x", "/media/avatars/u/a.png") == "/media/avatars/u/a.png"

@@ -1,4 +1,5 @@
 """shared/storage S3Storage against a real S3-compatible server on loopback (moto's server mode)."""
+
 import calendar
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +20,9 @@ def bucket(s3_server):
 
 @pytest.fixture
 def storage(s3_server, bucket):
-    return create_storage(Settings(SECRET_KEY="test-secret", IMAGE_URL_TTL=3600, **s3_server.settings(bucket)))
+    return create_storage(
+        Settings(SECRET_KEY="test-secret", IMAGE_URL_TTL=3600, **s3_server.settings(bucket))
+    )
 
 
 def _stored_object(s3_server, bucket, key):
@@ -50,7 +53,13 @@ def test_missing_objects_read_as_not_found_and_delete_reports_what_it_removed(st
 
 
 def test_delete_prefix_removes_one_users_objects_only(storage):
-    for key in ("avatars/u1/a.png", "avatars/u1/b.png", "avatars/u10/a.png", "avatars/u2/a.png", "wardrobe/u1/g.png"):
+    for key in (
+        "avatars/u1/a.png",
+        "avatars/u1/b.png",
+        "avatars/u10/a.png",
+        "avatars/u2/a.png",
+        "wardrobe/u1/g.png",
+    ):
         storage.upload_image(b"x", key)
     assert storage.list_keys("avatars/u1/") == ["avatars/u1/a.png", "avatars/u1/b.png"]
     assert storage.delete_prefix("avatars/u1/") == 2
@@ -60,10 +69,15 @@ def test_delete_prefix_removes_one_users_objects_only(storage):
         storage.delete_prefix("../")
 
 
-@pytest.mark.parametrize("key", ["../outside.png", "a//b.png", ".hidden/x.png", "images/", "", "a/b.png\x00.jpg"])
+@pytest.mark.parametrize(
+    "key", ["../outside.png", "a//b.png", ".hidden/x.png", "images/", "", "a/b.png\x00.jpg"]
+)
 def test_invalid_keys_are_refused_before_reaching_the_store(storage, key):
-    for call in (lambda: storage.upload_image(b"x", key), lambda: storage.read_image(key),
-                 lambda: storage.signed_url(key)):
+    for call in (
+        lambda: storage.upload_image(b"x", key),
+        lambda: storage.read_image(key),
+        lambda: storage.signed_url(key),
+    ):
         with pytest.raises(ValidationError) as caught:
             call()
         assert caught.value.code == "INVALID_IMAGE_PATH"
@@ -84,13 +98,22 @@ def test_presigned_urls_open_the_object_and_end_when_a_local_signed_url_would(st
         local_expiry = int(parse_qs(urlsplit(local.signed_url("avatars/u1/a.png")).query)["expires"][0])
     assert signed_at + int(query["X-Amz-Expires"]) == local_expiry
     assert local_expiry % 3600 == 0 and local_expiry - time.time() >= 3600
-    assert storage.signed_url("avatars/u1/a.png") == url  # one URL per image within the hour: client caches work
+    assert (
+        storage.signed_url("avatars/u1/a.png") == url
+    )  # one URL per image within the hour: client caches work
 
 
 def test_an_unreachable_store_is_a_503_not_a_500(s3_server, bucket):
-    down = create_storage(Settings(SECRET_KEY="s", **s3_server.settings(bucket, endpoint_url="http://127.0.0.1:9")))
-    for call in (lambda: down.upload_image(b"x", "a/b.png"), lambda: down.read_image("a/b.png"),
-                 lambda: down.exists("a/b.png"), lambda: down.delete_prefix("a/"), down.ping):
+    down = create_storage(
+        Settings(SECRET_KEY="s", **s3_server.settings(bucket, endpoint_url="http://127.0.0.1:9"))
+    )
+    for call in (
+        lambda: down.upload_image(b"x", "a/b.png"),
+        lambda: down.read_image("a/b.png"),
+        lambda: down.exists("a/b.png"),
+        lambda: down.delete_prefix("a/"),
+        down.ping,
+    ):
         with pytest.raises(StorageUnavailableError) as caught:
             call()
         assert (caught.value.status_code, caught.value.code) == (503, "STORAGE_UNAVAILABLE")

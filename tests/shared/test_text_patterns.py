@@ -6,6 +6,7 @@ module compiles a pattern any other way. Each pattern then gets repetitive and a
 growing length, and the time at 8n characters must stay within a small multiple of the time at n
 (linear: about 8; quadratic: about 64), in CPU time of the thread.
 """
+
 import ast
 import importlib
 import pkgutil
@@ -27,8 +28,34 @@ SMALL, LARGE = 1000, 8000
 # Linear growth gives about LARGE / SMALL = 8; quadratic about 64. The slack absorbs a shared machine.
 MAX_GROWTH = 24
 # The shapes that froze the service (issue 14) and the usual suspects of backtracking.
-HOSTILE_UNITS = ("a-", "a", "a ", "-", " ", "1% ", "cottonx", "window.", "var a={", "\"\\", "'", "`", "!", "-_",
-                 "<div class=\"price\">", "{{", "${", "<", "a.", "10,", "1 ", "x", "\\", "é", "a:", "wolle")
+HOSTILE_UNITS = (
+    "a-",
+    "a",
+    "a ",
+    "-",
+    " ",
+    "1% ",
+    "cottonx",
+    "window.",
+    "var a={",
+    '"\\',
+    "'",
+    "`",
+    "!",
+    "-_",
+    '<div class="price">',
+    "{{",
+    "${",
+    "<",
+    "a.",
+    "10,",
+    "1 ",
+    "x",
+    "\\",
+    "é",
+    "a:",
+    "wolle",
+)
 
 
 def _source_files():
@@ -56,16 +83,32 @@ def test_no_module_compiles_a_pattern_outside_text_patterns():
         if path == ROOT / "shared" / "text_patterns.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) else []
-            offenders += [f"{path.relative_to(ROOT)}: {name}" for name in names if name in ("re", "regex", "sre_compile")]
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name in ("re", "regex", "sre_compile")
+            ]
     assert offenders == []
 
 
 def test_the_patterns_of_every_feature_are_discovered():
     owners = {pattern.owner for pattern in PATTERNS}
-    assert {"app", "features.garments.extractors.fabric", "features.garments.extractors.page", "features.fitting.size_charts",
-            "features.wardrobe.fields", "shared.database", "shared.validators"} <= owners
+    assert {
+        "app",
+        "features.garments.extractors.fabric",
+        "features.garments.extractors.page",
+        "features.fitting.size_charts",
+        "features.wardrobe.fields",
+        "shared.database",
+        "shared.validators",
+    } <= owners
     assert len(PATTERNS) >= 100
 
 
@@ -80,15 +123,18 @@ def test_patterns_that_re2_cannot_run_are_bounded():
         compile_pattern(r"cart", max_input=100)
 
 
-@pytest.mark.parametrize(("pattern", "text", "expected"), [
-    (r"(?<![\w])(wool)(?![\w])", "lambswool wool", [(10, 14)]),
-    (r"\bcm\b", "5 cm, 5cm, écm", [(2, 4)]),
-    (r"(?<=[a-z])(coat)(?![a-z0-9])", "coat raincoat", [(9, 13)]),
-    (r"\w+", "größe l'été", [(0, 5), (6, 7), (8, 11)]),
-    (r"[^\W\d_]+", "a_1é", [(0, 1), (3, 4)]),
-    (r"\s+", "a\u00a0b\u2009c", [(1, 2), (3, 4)]),
-    (r"recommend|(?<![a-z])recos?(?![a-z])", "xreco reco-list", [(6, 10)]),
-])
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"(?<![\w])(wool)(?![\w])", "lambswool wool", [(10, 14)]),
+        (r"\bcm\b", "5 cm, 5cm, écm", [(2, 4)]),
+        (r"(?<=[a-z])(coat)(?![a-z0-9])", "coat raincoat", [(9, 13)]),
+        (r"\w+", "größe l'été", [(0, 5), (6, 7), (8, 11)]),
+        (r"[^\W\d_]+", "a_1é", [(0, 1), (3, 4)]),
+        (r"\s+", "a\u00a0b\u2009c", [(1, 2), (3, 4)]),
+        (r"recommend|(?<![a-z])recos?(?![a-z])", "xreco reco-list", [(6, 10)]),
+    ],
+)
 def test_translated_patterns_match_as_python_does(pattern, text, expected):
     compiled = compile_pattern(pattern)
     assert [match.span() for match in compiled.finditer(text)] == expected

@@ -1,4 +1,5 @@
 """The warps that carry a garment onto a body: thin-plate splines through landmarks, sleeves laid along arms."""
+
 import numpy as np
 
 from shared.ai_models.silhouette import SleeveProfile
@@ -17,7 +18,9 @@ def test_landmarks_related_by_one_affine_map_give_that_map_everywhere():
     matrix = np.array([[1.2, 0.3], [-0.2, 0.9]])
     target = source @ matrix.T + [100, 50]
     elsewhere = np.array([[75, 80], [0, 0], [300, 250]], float)
-    assert np.allclose(ThinPlateSpline(source, target)(elsewhere), elsewhere @ matrix.T + [100, 50], atol=1e-6)
+    assert np.allclose(
+        ThinPlateSpline(source, target)(elsewhere), elsewhere @ matrix.T + [100, 50], atol=1e-6
+    )
 
 
 def test_a_warped_image_shows_the_garment_point_at_its_body_point():
@@ -33,17 +36,27 @@ def test_a_warped_image_shows_the_garment_point_at_its_body_point():
 def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
     # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, at twice its size.
     along = np.linspace(0.0, 100.0, 11)
-    profile = SleeveProfile(np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]), along,
-                            np.full_like(along, -5.0), np.full_like(along, 5.0), 1)
+    profile = SleeveProfile(
+        np.zeros(2),
+        np.array([1.0, 0.0]),
+        np.array([0.0, 1.0]),
+        along,
+        np.full_like(along, -5.0),
+        np.full_like(along, 5.0),
+        1,
+    )
     arm = [[100, 100], [100, 200], [180, 260]]
-    sleeve = SleeveMap(profile, arm, away_from=[0, 100], arm_half_widths=[20, 15], start=0,
-                       length_scale=2.0, width_scale=2.0)
+    sleeve = SleeveMap(
+        profile, arm, away_from=[0, 100], arm_half_widths=[20, 15], start=0, length_scale=2.0, width_scale=2.0
+    )
     # 50 px along the sleeve is the elbow (100 px down the upper arm); 100 px is 100 px down the forearm.
     assert np.allclose(sleeve.to_body(np.array([[50.0, 0.0]])), [[100, 200]], atol=1e-6)
     assert np.allclose(sleeve.to_body(np.array([[100.0, 0.0]])), [[180, 260]], atol=1e-6)
     # Across, the sleeve's edges reach the arm's edges (the arm, 40 px wide, is wider than the sleeve at twice its
     # size), its top seam on the side away from the body.
-    assert np.allclose(sleeve.to_body(np.array([[25.0, 5.0], [25.0, -5.0]])), [[120, 150], [80, 150]], atol=1e-6)
+    assert np.allclose(
+        sleeve.to_body(np.array([[25.0, 5.0], [25.0, -5.0]])), [[120, 150], [80, 150]], atol=1e-6
+    )
     # Every body point maps back to the garment point that lands there.
     garment = np.array([[10.0, 3.0], [70.0, -4.0], [95.0, 2.0]])
     assert np.allclose(sleeve(sleeve.to_body(garment)), garment, atol=1e-6)

@@ -10,6 +10,7 @@ The child inherits the environment (DATABASE_URL and REDIS_URL included, so the 
 suite runs it on PostgreSQL) with the given settings on top. Used by tests/trust, bench/load_test.py and
 bench/bench_availability.py (which may serve another checkout: `root`).
 """
+
 import os
 import signal
 import socket
@@ -26,10 +27,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def app_environment(directory, **settings):
     """Settings (as environment variables) keeping every file of the app under directory."""
     directory = Path(directory)
-    return {"FLASK_ENV": "testing", "HOST": "127.0.0.1", "DATABASE_PATH": str(directory / "app.db"),
-            "IMAGES_DIR": str(directory / "images"), "LOG_DIR": str(directory / "logs"), "LOG_TO_FILES": "false",
-            "INSTANCE_DIR": str(directory / "instance"), "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING",
-            **{name: str(value) for name, value in settings.items()}}
+    return {
+        "FLASK_ENV": "testing",
+        "HOST": "127.0.0.1",
+        "DATABASE_PATH": str(directory / "app.db"),
+        "IMAGES_DIR": str(directory / "images"),
+        "LOG_DIR": str(directory / "logs"),
+        "LOG_TO_FILES": "false",
+        "INSTANCE_DIR": str(directory / "instance"),
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        **{name: str(value) for name, value in settings.items()},
+    }
 
 
 def free_port():
@@ -50,8 +59,13 @@ class AppProcess:
         """Start the server and return once /health answers (RuntimeError with its log if it never does)."""
         port = free_port()
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "app.py"], cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-                                            env={**os.environ, **self.env, "PORT": str(port)})
+            self.process = subprocess.Popen(
+                [sys.executable, "app.py"],
+                cwd=self.root,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env, "PORT": str(port)},
+            )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process.poll() is None:

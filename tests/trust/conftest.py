@@ -1,12 +1,9 @@
 """Trust tests: a snapshot of everything stored, and what every refused request must look like."""
+
 import hashlib
 import time
 
-import pytest
-
-from tests.fakes.gemini_server import FakeGemini
 from tests.stored_images import stored_bytes, stored_keys
-
 
 # Refused requests are counted on purpose here (failed sign-ins, shared/rate_limit.py), like rate-limit counters.
 COUNTER_TABLES = ("login_failures",)
@@ -20,9 +17,13 @@ def stored_state(app):
     and reading every object back for every request would make the fuzzing crawl).
     """
     db = app.extensions["db"]
-    tables = {table: sorted(repr(sorted(row.items()))
-                            for row in db.execute_query(f"SELECT * FROM {table}", fetch_all=True))
-              for table in db.get_tables() if table not in COUNTER_TABLES}
+    tables = {
+        table: sorted(
+            repr(sorted(row.items())) for row in db.execute_query(f"SELECT * FROM {table}", fetch_all=True)
+        )
+        for table in db.get_tables()
+        if table not in COUNTER_TABLES
+    }
     root = getattr(app.extensions["storage"], "root", None)
     if root is None:
         return {"tables": tables, "files": stored_keys(app)}
@@ -37,7 +38,12 @@ def assert_refused(response, statuses=range(400, 500)):
     body = response.get_json(silent=True)
     assert isinstance(body, dict) and body.get("success") is False, response.get_data()[:300]
     error = body["error"]
-    assert isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str) and error["message"]
+    assert (
+        isinstance(error["code"], str)
+        and error["code"]
+        and isinstance(error["message"], str)
+        and error["message"]
+    )
     return error
 
 
@@ -46,9 +52,3 @@ def wait_until(condition, timeout=30):
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
-
-
-@pytest.fixture
-def fake_gemini():
-    with FakeGemini() as server:
-        yield server

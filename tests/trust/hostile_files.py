@@ -4,6 +4,7 @@
 carrying a second payload, which may be accepted only if what is stored no longer carries it;
 `ODD_BUT_VALID` are real images in unusual encodings that must be accepted.
 """
+
 import io
 import struct
 import zlib
@@ -33,8 +34,12 @@ def png_chunk(kind, data):
 
 def png_from_chunks(width, height, chunks, bit_depth=8, colour_type=2):
     header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + b"".join(png_chunk(kind, data) for kind, data in chunks)
-            + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + b"".join(png_chunk(kind, data) for kind, data in chunks)
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def png_bomb(side=HUGE_SIDE):
@@ -49,7 +54,7 @@ def jpeg_claiming(width, height):
     """A real JPEG whose frame header (SOF0) claims another size."""
     data = bytearray(image_bytes(photo(), "JPEG", quality=80))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -62,8 +67,8 @@ def webp_claiming(width, height):
 
 def corrupted(data, start):
     """The bytes with a run in the middle inverted (checksums and compressed streams break)."""
-    middle = bytes(b ^ 0xFF for b in data[start:start + 64])
-    return data[:start] + middle + data[start + 64:]
+    middle = bytes(b ^ 0xFF for b in data[start : start + 64])
+    return data[:start] + middle + data[start + 64 :]
 
 
 def jpeg_with_segment(marker, payload):
@@ -88,13 +93,15 @@ def refused_files():
         "empty file": b"",
         "one byte": b"\x89",
         "png signature only": png[:8],
-        "truncated png": png[:len(png) // 2],
-        "truncated jpeg": jpeg[:len(jpeg) // 3],
-        "truncated webp": webp[:len(webp) // 2],
+        "truncated png": png[: len(png) // 2],
+        "truncated jpeg": jpeg[: len(jpeg) // 3],
+        "truncated webp": webp[: len(webp) // 2],
         "png with corrupt pixel data": corrupted(png, len(png) // 2),
         "png with a bad header checksum": png[:29] + b"\x00\x00\x00\x00" + png[33:],
         "png 0x0 pixels": png_from_chunks(0, 0, [(b"IDAT", zlib.compress(b""))]),
-        "png header claiming 30000x30000": png_from_chunks(HUGE_SIDE, HUGE_SIDE, [(b"IDAT", zlib.compress(b""))]),
+        "png header claiming 30000x30000": png_from_chunks(
+            HUGE_SIDE, HUGE_SIDE, [(b"IDAT", zlib.compress(b""))]
+        ),
         "png decompression bomb 30000x30000": png_bomb(),
         "png with a 64 MB text chunk": png_text_bomb(),
         "jpeg header claiming 30000x30000": jpeg_claiming(HUGE_SIDE, HUGE_SIDE),
@@ -121,8 +128,9 @@ def polyglot_files():
     return {
         "png with html after IEND": image_bytes(photo(), "PNG") + PAYLOAD,
         "jpeg with php in a comment": jpeg_with_segment(b"\xff\xfe", PAYLOAD),
-        "png with script in a text chunk": png_from_chunks(2, 2, [
-            (b"tEXt", b"Comment\x00" + PAYLOAD), (b"IDAT", zlib.compress((b"\x00" + b"\x10" * 6) * 2))]),
+        "png with script in a text chunk": png_from_chunks(
+            2, 2, [(b"tEXt", b"Comment\x00" + PAYLOAD), (b"IDAT", zlib.compress((b"\x00" + b"\x10" * 6) * 2))]
+        ),
     }
 
 
@@ -132,16 +140,22 @@ def odd_but_valid_files():
     cmyk = small.convert("CMYK")
     return {
         "cmyk jpeg": image_bytes(cmyk, "JPEG", quality=85),
-        "16-bit greyscale png": image_bytes(Image.fromarray(np.asarray(small.convert("L"), np.uint16) * 257), "PNG"),
+        "16-bit greyscale png": image_bytes(
+            Image.fromarray(np.asarray(small.convert("L"), np.uint16) * 257), "PNG"
+        ),
         "1-bit png": image_bytes(small.convert("1"), "PNG"),
         "greyscale with alpha png": image_bytes(small.convert("LA"), "PNG"),
         "palette png with transparency": image_bytes(small.convert("P"), "PNG", transparency=0),
         "1x1 png": image_bytes(Image.new("RGB", (1, 1), "red"), "PNG"),
         "1x4096 png": image_bytes(Image.new("RGB", (1, 4096), "blue"), "PNG"),
-        "jpeg with a corrupt exif block": jpeg_with_segment(b"\xff\xe1", b"Exif\x00\x00MM\x00*" + b"\xff" * 60),
+        "jpeg with a corrupt exif block": jpeg_with_segment(
+            b"\xff\xe1", b"Exif\x00\x00MM\x00*" + b"\xff" * 60
+        ),
         "jpeg with exif orientation 9": jpeg_with_segment(
-            b"\xff\xe1", b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x09\x00\x00"
-                         b"\x00\x00\x00\x00"),
+            b"\xff\xe1",
+            b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x09\x00\x00"
+            b"\x00\x00\x00\x00",
+        ),
         "jpeg with a garbage icc profile": image_bytes(small, "JPEG", icc_profile=b"\x00" * 128 + PAYLOAD),
         "progressive jpeg": image_bytes(small, "JPEG", progressive=True),
         "lossless webp with alpha": image_bytes(small.convert("RGBA"), "WEBP", lossless=True),

@@ -6,6 +6,7 @@ serving. A full disk answers 507 INSUFFICIENT_STORAGE (any other failure to writ
 STORAGE_UNAVAILABLE): 507 tells the operator exactly what to fix and the client that retrying later
 may work.
 """
+
 import errno
 import io
 import os
@@ -18,54 +19,54 @@ import psycopg
 import pytest
 import requests
 
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import TYPED_TOP, submit_tryon, wait_for_job
 from tests.trust.app_process import AppProcess, app_environment
 from tests.trust.conftest import assert_refused, stored_state, wait_until
-from tests.tryon.conftest import wait_for_job
 
 BUSY_TIMEOUT_MS = 2000
-
-
-@pytest.fixture(scope="module")
-def garment_png():
-    return png_bytes(draw_garment("top"))
 
 
 @pytest.fixture
 def settings_overrides(request, fake_gemini):
     disk = {"STORAGE_BACKEND": "local"} if "small_disk" in request.fixturenames else {}  # even in the S3 pass
-    return {"AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": fake_gemini.base_url,
-            "GEMINI_TIMEOUT_SECONDS": 0.5, "GEMINI_MAX_ATTEMPTS": 3, "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-            "MAX_JOBS_PER_USER": 20, "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS, **disk}
+    return {
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_TIMEOUT_SECONDS": 0.5,
+        "GEMINI_MAX_ATTEMPTS": 3,
+        "GEMINI_RETRY_DELAY_SECONDS": 0.01,
+        "MAX_JOBS_PER_USER": 20,
+        "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS,
+        **disk,
+    }
 
 
 # The garment's type is sent, so the only calls to the provider are the generations these tests count.
-TYPED = '{"garments": [{"type": "top"}]}'
-
-
-def submit(client, user, standing_png, garment_png):
-    response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(standing_png), "me.png"), "options": TYPED,
-                                 "garment_image": (io.BytesIO(garment_png), "shirt.png")})
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]["job_id"]
 
 
 # --- the AI provider failing --------------------------------------------------------------------------
-@pytest.mark.parametrize("behaviour,params,hold_seconds,code,requests_per_job", [
-    ("rate_limit", {"times": 10 ** 6}, 0, "RATE_LIMITED", 3),  # a 429 storm that does not end
-    ("server_error", {}, 0, "UPSTREAM_UNAVAILABLE", 3),
-    ("ok", {}, 30, "TIMEOUT", 3),  # hangs: the answer would come after 30 s; the client gives up at 0.5 s
-    ("malformed", {}, 0, "BAD_UPSTREAM_RESPONSE", 1),
-    ("close", {}, 0, "UPSTREAM_UNAVAILABLE", 1),  # the connection is dropped without an answer
-    ("error", {"status": 400}, 0, "UPSTREAM_REJECTED", 1),
-], ids=["429-storm", "500s", "hang", "malformed-json", "closed-connection", "400"])
-def test_each_provider_failure_fails_every_job_after_bounded_retries(client, user, fake_gemini, standing_png, garment_png,
-                                                                     behaviour, params, hold_seconds, code,
-                                                                     requests_per_job):
+@pytest.mark.parametrize(
+    "behaviour,params,hold_seconds,code,requests_per_job",
+    [
+        ("rate_limit", {"times": 10**6}, 0, "RATE_LIMITED", 3),  # a 429 storm that does not end
+        ("server_error", {}, 0, "UPSTREAM_UNAVAILABLE", 3),
+        ("ok", {}, 30, "TIMEOUT", 3),  # hangs: the answer would come after 30 s; the client gives up at 0.5 s
+        ("malformed", {}, 0, "BAD_UPSTREAM_RESPONSE", 1),
+        ("close", {}, 0, "UPSTREAM_UNAVAILABLE", 1),  # the connection is dropped without an answer
+        ("error", {"status": 400}, 0, "UPSTREAM_REJECTED", 1),
+    ],
+    ids=["429-storm", "500s", "hang", "malformed-json", "closed-connection", "400"],
+)
+def test_each_provider_failure_fails_every_job_after_bounded_retries(
+    client, user, fake_gemini, standing_png, top_png, behaviour, params, hold_seconds, code, requests_per_job
+):
     fake_gemini.set_behaviour(behaviour, **params)
     fake_gemini.delay = hold_seconds
-    job_ids = [submit(client, user, standing_png, garment_png) for _ in range(4)]
+    job_ids = [
+        submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
+        for _ in range(4)
+    ]
     jobs = [wait_for_job(client, user["headers"], job_id) for job_id in job_ids]
     assert {(job["status"], job["error"]["code"]) for job in jobs} == {("failed", code)}
     assert all(job["error"]["message"] for job in jobs)
@@ -76,7 +77,8 @@ def test_each_provider_failure_fails_every_job_after_bounded_retries(client, use
     assert client.get("/api/jobs", headers=user["headers"]).get_json()["pagination"]["total"] == 4
     fake_gemini.set_behaviour("ok")
     fake_gemini.delay = 0
-    assert wait_for_job(client, user["headers"], submit(client, user, standing_png, garment_png))["status"] == "done"
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
+    assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
 
 
 # --- a locked database --------------------------------------------------------------------------------
@@ -99,8 +101,16 @@ def write_lock_held_by_another_process(app, seconds):
         holder.close()
 
 
-MEASUREMENTS = {"height": 171, "weight": 64, "waist_circumference": 74, "hip_circumference": 98,
-                "neck_circumference": 36, "arm_length": 60, "foot_length": 25, "inner_leg_length": 80}
+MEASUREMENTS = {
+    "height": 171,
+    "weight": 64,
+    "waist_circumference": 74,
+    "hip_circumference": 98,
+    "neck_circumference": 36,
+    "arm_length": 60,
+    "foot_length": 25,
+    "inner_leg_length": 80,
+}
 
 
 def concurrent_writes(app, user, writers, *, lock_seconds):
@@ -112,11 +122,14 @@ def concurrent_writes(app, user, writers, *, lock_seconds):
     def write(field):
         client = app.test_client()
         start.wait()
-        response = client.put("/api/body-measurements", headers=user["headers"], json={field: MEASUREMENTS[field]})
+        response = client.put(
+            "/api/body-measurements", headers=user["headers"], json={field: MEASUREMENTS[field]}
+        )
         results.append((response, ("measurement", field, MEASUREMENTS[field])))
         for n in range(3):
-            response = client.post("/api/wardrobe/category-sections", headers=user["headers"],
-                                   json={"name": f"{field}_{n}"})
+            response = client.post(
+                "/api/wardrobe/category-sections", headers=user["headers"], json={"name": f"{field}_{n}"}
+            )
             results.append((response, ("section", f"{field}_{n}")))
 
     threads = [threading.Thread(target=write, args=(field,)) for field in fields]
@@ -132,8 +145,9 @@ def concurrent_writes(app, user, writers, *, lock_seconds):
 def stored_writes(client, user):
     measurements = client.get("/api/body-measurements", headers=user["headers"]).get_json().get("data") or {}
     sections = client.get("/api/wardrobe/category-sections", headers=user["headers"]).get_json()["data"]
-    return ({("measurement", field, value) for field, value in measurements.items() if isinstance(value, float)}
-            | {("section", section["name"]) for section in sections if not section["is_platform"]})
+    return {
+        ("measurement", field, value) for field, value in measurements.items() if isinstance(value, float)
+    } | {("section", section["name"]) for section in sections if not section["is_platform"]}
 
 
 def test_writers_wait_out_a_held_lock_and_no_write_is_lost(app, client, user):
@@ -142,7 +156,9 @@ def test_writers_wait_out_a_held_lock_and_no_write_is_lost(app, client, user):
     assert stored_writes(client, user) == {written for _, written in results}
 
 
-def test_a_lock_held_past_the_busy_timeout_answers_503_and_stores_exactly_what_was_acknowledged(app, client, user):
+def test_a_lock_held_past_the_busy_timeout_answers_503_and_stores_exactly_what_was_acknowledged(
+    app, client, user
+):
     results = concurrent_writes(app, user, 4, lock_seconds=BUSY_TIMEOUT_MS / 1000 + 1.5)
     acknowledged = {written for response, written in results if response.status_code in (200, 201)}
     refused = [response for response, _ in results if response.status_code not in (200, 201)]
@@ -161,8 +177,9 @@ def small_disk(tmp_path):
     """IMAGES_DIR on its own 4 MB tmpfs (needs root); request it before `app`."""
     path = tmp_path / "images"
     path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(path)], capture_output=True,
-                             text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(path)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         reason = f"a full disk is simulated with a tmpfs, and mounting one failed: {mounted.stderr.strip()}"
         if os.environ.get("CI"):
@@ -182,20 +199,33 @@ def fill(disk):
             assert exc.errno == errno.ENOSPC
 
 
-def test_a_full_disk_refuses_uploads_with_507_and_stores_nothing(small_disk, app, client, user, standing_png,
-                                                                 garment_png):
+def test_a_full_disk_refuses_uploads_with_507_and_stores_nothing(
+    small_disk, app, client, user, standing_png, top_png
+):
     fill(small_disk)
     before = stored_state(app)
     uploads = {
-        "wardrobe item": lambda: client.post("/api/wardrobe/items", headers=user["headers"],
-                                             content_type="multipart/form-data",
-                                             data={"garment_image": (io.BytesIO(garment_png), "top.png"),
-                                                   "category": "shirts"}),
-        "try-on": lambda: client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                                      data={"selfie": (io.BytesIO(standing_png), "me.png"),
-                                            "garment_image": (io.BytesIO(garment_png), "shirt.png")}),
-        "avatar": lambda: client.post("/api/save-avatar", headers=user["headers"], content_type="multipart/form-data",
-                                      data={"avatar": (io.BytesIO(standing_png), "me.png")}),
+        "wardrobe item": lambda: client.post(
+            "/api/wardrobe/items",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={"garment_image": (io.BytesIO(top_png), "top.png"), "category": "shirts"},
+        ),
+        "try-on": lambda: client.post(
+            "/api/tryon",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={
+                "selfie": (io.BytesIO(standing_png), "me.png"),
+                "garment_image": (io.BytesIO(top_png), "shirt.png"),
+            },
+        ),
+        "avatar": lambda: client.post(
+            "/api/save-avatar",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={"avatar": (io.BytesIO(standing_png), "me.png")},
+        ),
     }
     for name, upload in uploads.items():
         response = upload()
@@ -208,10 +238,11 @@ def test_a_full_disk_refuses_uploads_with_507_and_stores_nothing(small_disk, app
     assert [upload().status_code for upload in uploads.values()] == [201, 202, 200]
 
 
-def test_a_full_disk_when_the_result_is_saved_fails_the_job_cleanly(small_disk, app, client, user, fake_gemini,
-                                                                    standing_png, garment_png):
+def test_a_full_disk_when_the_result_is_saved_fails_the_job_cleanly(
+    small_disk, app, client, user, fake_gemini, standing_png, top_png
+):
     fake_gemini.delay = 60
-    job_id = submit(client, user, standing_png, garment_png)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=top_png, options=TYPED_TOP)
     wait_until(lambda: fake_gemini.in_flight == 1)
     fill(small_disk)
     fake_gemini.release()
@@ -222,20 +253,37 @@ def test_a_full_disk_when_the_result_is_saved_fails_the_job_cleanly(small_disk, 
 
 
 # --- the server killed in the middle of jobs ----------------------------------------------------------
-def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(tmp_path, fake_gemini, standing_png,
-                                                                       garment_png):
+def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(
+    tmp_path, fake_gemini, standing_png, top_png
+):
     fake_gemini.delay = 60  # every generation is in progress when the process dies
-    server = AppProcess(app_environment(tmp_path, AI_PROVIDER="gemini", GEMINI_API_KEY="test-key",
-                                        GEMINI_BASE_URL=fake_gemini.base_url, GEMINI_TIMEOUT_SECONDS=90,
-                                        TRYON_WORKERS=3), tmp_path / "app.log").start()
+    server = AppProcess(
+        app_environment(
+            tmp_path,
+            AI_PROVIDER="gemini",
+            GEMINI_API_KEY="test-key",
+            GEMINI_BASE_URL=fake_gemini.base_url,
+            GEMINI_TIMEOUT_SECONDS=90,
+            TRYON_WORKERS=3,
+        ),
+        tmp_path / "app.log",
+    ).start()
     try:
-        account = requests.post(server.url + "/api/create-account", timeout=30, json={
-            "email": "killed@example.com", "password": "correct horse 1"}).json()["data"]
+        account = requests.post(
+            server.url + "/api/create-account",
+            timeout=30,
+            json={"email": "killed@example.com", "password": "correct horse 1"},
+        ).json()["data"]
         headers = {"Authorization": f"Bearer {account['token']}"}
         job_ids = []
         for _ in range(5):  # three generating, two waiting in the queue
-            response = requests.post(server.url + "/api/tryon", headers=headers, timeout=30, data={"options": TYPED},
-                                     files={"selfie": ("me.png", standing_png), "garment_image": ("top.png", garment_png)})
+            response = requests.post(
+                server.url + "/api/tryon",
+                headers=headers,
+                timeout=30,
+                data={"options": TYPED_TOP},
+                files={"selfie": ("me.png", standing_png), "garment_image": ("top.png", top_png)},
+            )
             assert response.status_code == 202, response.text
             job_ids.append(response.json()["data"]["job_id"])
         wait_until(lambda: fake_gemini.in_flight == 3)
@@ -246,7 +294,10 @@ def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(tmp_path,
 
         def status(job_id):
             return requests.get(f"{server.url}/api/job/{job_id}", headers=headers, timeout=30).json()["data"]
-        wait_until(lambda: all(status(job_id)["status"] in ("done", "failed") for job_id in job_ids), timeout=60)
+
+        wait_until(
+            lambda: all(status(job_id)["status"] in ("done", "failed") for job_id in job_ids), timeout=60
+        )
         assert [status(job_id)["status"] for job_id in job_ids] == ["done"] * 5
         assert fake_gemini.request_count == 8  # three interrupted attempts, then one each
     finally:

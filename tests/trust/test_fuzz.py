@@ -9,25 +9,33 @@ envelope; a refusal leaves every row and every file exactly as it was. A corpus 
 (tests/trust/hostile_files.py) goes to every upload field. Rate limits are on (with limits no test
 reaches), so their key functions see the same input.
 """
+
 import base64
 import io
 import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from features.body_measurements.fields import MEASUREMENT_FIELDS
-from tests.conftest import sign_up, unique_email
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import sign_up, unique_email
+from tests.photos import decode, encode as encode_image, t_shirt
 from tests.trust import hostile_files
 from tests.trust.conftest import assert_refused, stored_state
 
 PASSWORD = "correct horse 1"
-FUZZ = settings(max_examples=100, deadline=None, database=None,  # each test sets its own number of examples
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,  # each test sets its own number of examples
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 
 
 class Raw:
@@ -57,34 +65,124 @@ def encode(value):
 
 
 UNICODE_EDGES = [
-    "", " ", "\t\n", "\x00", "a\x00b", "\ud800", "x\udfffy", "\ud83d", "\ufeffbom", "\u202eevil\u202c",
-    "e\u0301\u0301\u0301", "\u200d\u200b\u2060", "👩‍👩‍👧‍👦", "𝕳𝖊𝖑𝖑𝖔", "\uffff\ufffe", "\U0010ffff", "ǅİıß",
-    "\u00a0", "\u2028\u2029", "\x1b[31mred", "\x7f", "'; DROP TABLE users; --", "%s%n%x", "{{7*7}}${7*7}",
-    "<script>alert(1)</script>", "../../../etc/passwd", "C:\\Windows\\win.ini", "null", "true", "0",
-    "a" * 100_000, "é" * 5001, "ﷺ" * 300, "\u0000" * 10,
+    "",
+    " ",
+    "\t\n",
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "x\udfffy",
+    "\ud83d",
+    "\ufeffbom",
+    "\u202eevil\u202c",
+    "e\u0301\u0301\u0301",
+    "\u200d\u200b\u2060",
+    "👩‍👩‍👧‍👦",
+    "𝕳𝖊𝖑𝖑𝖔",
+    "\uffff\ufffe",
+    "\U0010ffff",
+    "ǅİıß",
+    "\u00a0",
+    "\u2028\u2029",
+    "\x1b[31mred",
+    "\x7f",
+    "'; DROP TABLE users; --",
+    "%s%n%x",
+    "{{7*7}}${7*7}",
+    "<script>alert(1)</script>",
+    "../../../etc/passwd",
+    "C:\\Windows\\win.ini",
+    "null",
+    "true",
+    "0",
+    "a" * 100_000,
+    "é" * 5001,
+    "ﷺ" * 300,
+    "\u0000" * 10,
 ]
-HOSTILE_NUMBERS = [Raw("NaN"), Raw("Infinity"), Raw("-Infinity"), Raw("1e400"), Raw("-1e400"), Raw("1e-400"),
-                   Raw("1" + "0" * 400), Raw("-" + "9" * 400), Raw("1" + "0" * 5000), Raw("-0"), 2 ** 63, 2 ** 63 - 1,
-                   -2 ** 63 - 1, 2 ** 64, 10 ** 30, -10 ** 30, -1, 0, -0.0, 1e308, 5e-324]
+HOSTILE_NUMBERS = [
+    Raw("NaN"),
+    Raw("Infinity"),
+    Raw("-Infinity"),
+    Raw("1e400"),
+    Raw("-1e400"),
+    Raw("1e-400"),
+    Raw("1" + "0" * 400),
+    Raw("-" + "9" * 400),
+    Raw("1" + "0" * 5000),
+    Raw("-0"),
+    2**63,
+    2**63 - 1,
+    -(2**63) - 1,
+    2**64,
+    10**30,
+    -(10**30),
+    -1,
+    0,
+    -0.0,
+    1e308,
+    5e-324,
+]
 HOSTILE_STRUCTURES = [
-    Raw("[" * 40 + "]" * 40), Raw("[" * 100_000 + "]" * 100_000), Raw('{"a":' * 50_000 + "1" + "}" * 50_000),
-    [None] * 10_000, {f"k{i}": i for i in range(2000)}, [], {}, [[]], [{}], {"": ""}, {"$gt": ""},
-    {"__proto__": {"admin": True}}, ["a"] * 100, [1, "two", None, True, 4.5]]
+    Raw("[" * 40 + "]" * 40),
+    Raw("[" * 100_000 + "]" * 100_000),
+    Raw('{"a":' * 50_000 + "1" + "}" * 50_000),
+    [None] * 10_000,
+    {f"k{i}": i for i in range(2000)},
+    [],
+    {},
+    [[]],
+    [{}],
+    {"": ""},
+    {"$gt": ""},
+    {"__proto__": {"admin": True}},
+    ["a"] * 100,
+    [1, "two", None, True, 4.5],
+]
 NUMBERS = st.one_of(st.sampled_from(HOSTILE_NUMBERS), st.integers(), st.floats())
 TEXTS = st.one_of(st.sampled_from(UNICODE_EDGES), st.text(st.characters(exclude_categories=()), max_size=30))
 JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXTS)
 # Known-nasty values are drawn as often as generated ones, so a few hundred examples meet most of them.
-VALUES = st.one_of(st.sampled_from([None, True, False, *HOSTILE_NUMBERS, *UNICODE_EDGES, *HOSTILE_STRUCTURES]),
-                   NUMBERS, TEXTS, st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=4)
-                                                | st.dictionaries(TEXTS, inner, max_size=4), max_leaves=8))
-CONTENT_TYPES = st.sampled_from([
-    "application/json", "application/json; charset=utf-16", "text/plain", "application/xml", None,
-    "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=xyz",
-    "application/json-patch+json", "image/png"])
-BODIES = st.one_of(st.binary(max_size=300), TEXTS.map(lambda text: text.encode("utf-8", "surrogatepass")),
-                   VALUES.map(lambda value: encode(value).encode()),
-                   st.sampled_from([b"{", b'{"a":}', b"\xff\xfe{\x00}\x00", b"\xef\xbb\xbf{}", b"{}" * 1000,
-                                    b'{"a": 1, "a": 2}', encode({"a": "\ud800"}).encode()]))
+VALUES = st.one_of(
+    st.sampled_from([None, True, False, *HOSTILE_NUMBERS, *UNICODE_EDGES, *HOSTILE_STRUCTURES]),
+    NUMBERS,
+    TEXTS,
+    st.recursive(
+        JSON_LEAVES,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXTS, inner, max_size=4),
+        max_leaves=8,
+    ),
+)
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=utf-16",
+        "text/plain",
+        "application/xml",
+        None,
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "multipart/form-data; boundary=xyz",
+        "application/json-patch+json",
+        "image/png",
+    ]
+)
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    TEXTS.map(lambda text: text.encode("utf-8", "surrogatepass")),
+    VALUES.map(lambda value: encode(value).encode()),
+    st.sampled_from(
+        [
+            b"{",
+            b'{"a":}',
+            b"\xff\xfe{\x00}\x00",
+            b"\xef\xbb\xbf{}",
+            b"{}" * 1000,
+            b'{"a": 1, "a": 2}',
+            encode({"a": "\ud800"}).encode(),
+        ]
+    ),
+)
 
 
 def body_text(value):
@@ -96,41 +194,72 @@ def url_encoded(text):
     return quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
-@pytest.fixture(scope="module")
-def garment_png():
-    return png_bytes(draw_garment("top"))
-
-
 @pytest.fixture
 def settings_overrides():
-    limits = {name: "100000 per minute" for name in (
-        "RATELIMIT_LOGIN", "RATELIMIT_EMAIL_CHANGE", "RATELIMIT_CREATE_ACCOUNT", "RATELIMIT_REMOVE_BG",
-        "RATELIMIT_SCRAPE", "RATELIMIT_TRYON", "RATELIMIT_FITTING")}
-    return {"RATELIMIT_ENABLED": True, **limits, "LOGIN_FREE_FAILURES": 100000, "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
-            "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 1.0}
+    limits = {
+        name: "100000 per minute"
+        for name in (
+            "RATELIMIT_LOGIN",
+            "RATELIMIT_EMAIL_CHANGE",
+            "RATELIMIT_CREATE_ACCOUNT",
+            "RATELIMIT_REMOVE_BG",
+            "RATELIMIT_SCRAPE",
+            "RATELIMIT_TRYON",
+            "RATELIMIT_FITTING",
+        )
+    }
+    return {
+        "RATELIMIT_ENABLED": True,
+        **limits,
+        "LOGIN_FREE_FAILURES": 100000,
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "SCRAPER_CONNECT_TIMEOUT": 1.0,
+        "SCRAPER_READ_TIMEOUT": 1.0,
+    }
 
 
 @pytest.fixture
-def account(client, shop, garment_png):
+def account(client, shop, top_png):
     """A user with measurements, a section, a category and an item: the ids the PUT endpoints need."""
     user = sign_up(client, password=PASSWORD)
     headers = user["headers"]
-    assert client.post("/api/body-measurements", headers=headers, json={"height": 170, "weight": 62,
-                                                                        "waist_circumference": 72}).status_code == 201
+    assert (
+        client.post(
+            "/api/body-measurements",
+            headers=headers,
+            json={"height": 170, "weight": 62, "waist_circumference": 72},
+        ).status_code
+        == 201
+    )
     section = client.post("/api/wardrobe/category-sections", headers=headers, json={"name": "fuzz_section"})
-    category = client.post("/api/wardrobe/categories", headers=headers,
-                           json={"name": "fuzz-category", "category_section": "fuzz_section"})
-    item = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data",
-                       data={"garment_image": (io.BytesIO(garment_png), "top.png"), "title": "Fuzz blouse",
-                             "category": "shirts"})
+    category = client.post(
+        "/api/wardrobe/categories",
+        headers=headers,
+        json={"name": "fuzz-category", "category_section": "fuzz_section"},
+    )
+    item = client.post(
+        "/api/wardrobe/items",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={
+            "garment_image": (io.BytesIO(top_png), "top.png"),
+            "title": "Fuzz blouse",
+            "category": "shirts",
+        },
+    )
     for response in (section, category, item):
         assert response.status_code == 201, response.get_json()
-    return {**user, "section_id": section.get_json()["data"]["id"], "category_id": category.get_json()["data"]["id"],
-            "item_id": item.get_json()["data"]["id"], "page_url": shop.url("/pages/jsonld_graph"),
-            "page_html": shop.page_html("jsonld_graph")}
+    return {
+        **user,
+        "section_id": section.get_json()["data"]["id"],
+        "category_id": category.get_json()["data"]["id"],
+        "item_id": item.get_json()["data"]["id"],
+        "page_url": shop.url("/pages/jsonld_graph"),
+        "page_html": shop.page_html("jsonld_graph"),
+    }
 
 
-GARMENT_BASE64 = base64.b64encode(png_bytes(draw_garment("top", size=(120, 140)))).decode()
+GARMENT_BASE64 = base64.b64encode(encode_image(decode(t_shirt()).resize((120, 160)))).decode()
 
 
 def json_endpoints(account):
@@ -141,28 +270,74 @@ def json_endpoints(account):
     would otherwise run background removal each time).
     """
     page = {"url": account["page_url"], "html": account["page_html"]}
-    profile = {"first_name": "Ada", "last_name": "Lovelace", "gender": "female", "birthday": "1990-12-10",
-               "street": "1 Main Street", "city": "London"}
-    measurements = {"unit": "metric", **{name: round((low + high) / 2) for name, (_, low, high)
-                                         in MEASUREMENT_FIELDS.items()}}
-    section = {"name": "summer_things", "display_name": "Summer", "description": "Light clothes",
-               "icon_name": "sun", "icon_url": "https://cdn.example/sun.png", "sort_order": 3}
+    profile = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "gender": "female",
+        "birthday": "1990-12-10",
+        "street": "1 Main Street",
+        "city": "London",
+    }
+    measurements = {
+        "unit": "metric",
+        **{name: round((low + high) / 2) for name, (_, low, high) in MEASUREMENT_FIELDS.items()},
+    }
+    section = {
+        "name": "summer_things",
+        "display_name": "Summer",
+        "description": "Light clothes",
+        "icon_name": "sun",
+        "icon_url": "https://cdn.example/sun.png",
+        "sort_order": 3,
+    }
     category = {"name": "linen", "description": "Linen things", "category_section": "fuzz_section"}
-    item = {"title": "Blouse", "brand": "Brand", "color": "red", "size": "M", "description": "Silk",
-            "price": 49.9, "currency": "EUR", "fabric": [{"name": "silk", "percentage": 100}],
-            "care_instructions": "Hand wash", "custom_category_name": "tops", "category": "shirts",
-            "category_section": "upper_body", "garment_type": "top", "is_external": False}
-    tryon = {"item_urls": [account["page_url"]], "html": account["page_html"],
-             "options": {"garment_index": 0, "aspect_ratio": "3:4", "garment_details": {"brand": "Zara"},
-                         "garments": [{"type": "top", "details": {"color": "red"}}]}}
+    item = {
+        "title": "Blouse",
+        "brand": "Brand",
+        "color": "red",
+        "size": "M",
+        "description": "Silk",
+        "price": 49.9,
+        "currency": "EUR",
+        "fabric": [{"name": "silk", "percentage": 100}],
+        "care_instructions": "Hand wash",
+        "custom_category_name": "tops",
+        "category": "shirts",
+        "category_section": "upper_body",
+        "garment_type": "top",
+        "is_external": False,
+    }
+    tryon = {
+        "item_urls": [account["page_url"]],
+        "html": account["page_html"],
+        "options": {
+            "garment_index": 0,
+            "aspect_ratio": "3:4",
+            "garment_details": {"brand": "Zara"},
+            "garments": [{"type": "top", "details": {"color": "red"}}],
+        },
+    }
     return {
-        "create-account": ("POST", "/api/create-account", {
-            "email": unique_email("fuzz"), "password": PASSWORD, "confirm_password": PASSWORD, **profile,
-            "height": 170, "unit": "metric", "body_measurements": {"waist_circumference": 70}}),
+        "create-account": (
+            "POST",
+            "/api/create-account",
+            {
+                "email": unique_email("fuzz"),
+                "password": PASSWORD,
+                "confirm_password": PASSWORD,
+                **profile,
+                "height": 170,
+                "unit": "metric",
+                "body_measurements": {"waist_circumference": 70},
+            },
+        ),
         "login": ("POST", "/api/login", {"email": account["email"], "password": account["password"]}),
         "update-profile": ("PUT", "/api/users/profile", profile),
-        "change-password": ("POST", "/api/users/profile/change-password",
-                            {"current_password": account["password"], "new_password": "another password 9"}),
+        "change-password": (
+            "POST",
+            "/api/users/profile/change-password",
+            {"current_password": account["password"], "new_password": "another password 9"},
+        ),
         "delete-account": ("DELETE", "/api/users/profile", {"password": "not the password"}),
         "save-measurements": ("POST", "/api/body-measurements", measurements),
         "update-measurements": ("PUT", "/api/body-measurements", measurements),
@@ -170,23 +345,59 @@ def json_endpoints(account):
         "update-section": ("PUT", f"/api/wardrobe/category-sections/{account['section_id']}", section),
         "create-category": ("POST", "/api/wardrobe/categories", category),
         "update-category": ("PUT", f"/api/wardrobe/categories/{account['category_id']}", category),
-        "create-item-from-url": ("POST", "/api/wardrobe/items", {**item, "garment_url": page["url"],
-                                                                 "html": page["html"]}),
+        "create-item-from-url": (
+            "POST",
+            "/api/wardrobe/items",
+            {**item, "garment_url": page["url"], "html": page["html"]},
+        ),
         "update-item": ("PUT", f"/api/wardrobe/items/{account['item_id']}", item),
         "extract-from-url": ("POST", "/api/wardrobe/extract-from-url", page),
-        "fit-check": ("POST", "/api/fitting/check", {
-            "category": "shirts", "size": "M", "fit_preference": "regular", "gender": "women", "brand": "Zara",
-            "fabric": [{"name": "cotton", "percentage": 100}],
-            "size_chart": {"unit": "cm", "sizes": [
-                {"label": "S", "measurements": {"breast_circumference": [87, 93], "waist_circumference": [69, 75]}},
-                {"label": "M", "measurements": {"breast_circumference": [93, 97], "waist_circumference": [75, 79]}}]}}),
+        "fit-check": (
+            "POST",
+            "/api/fitting/check",
+            {
+                "category": "shirts",
+                "size": "M",
+                "fit_preference": "regular",
+                "gender": "women",
+                "brand": "Zara",
+                "fabric": [{"name": "cotton", "percentage": 100}],
+                "size_chart": {
+                    "unit": "cm",
+                    "sizes": [
+                        {
+                            "label": "S",
+                            "measurements": {
+                                "breast_circumference": [87, 93],
+                                "waist_circumference": [69, 75],
+                            },
+                        },
+                        {
+                            "label": "M",
+                            "measurements": {
+                                "breast_circumference": [93, 97],
+                                "waist_circumference": [75, 79],
+                            },
+                        },
+                    ],
+                },
+            },
+        ),
         "tryon": ("POST", "/api/tryon", tryon),
         "tryon-multi": ("POST", "/api/tryon/multi", {**tryon, "item_urls": [account["page_url"]] * 2}),
         "update-avatar": ("PUT", "/api/update-avatar", {"avatar": "data:image/png;base64,iVBORw0KGgo="}),
         "scrape": ("POST", "/api/garments/scrape", {**page, "refresh": True}),
-        "categorize": ("POST", "/api/garments/categorize", {
-            "title": "Linen shirt", "description": "A shirt", "product_type": "Shirts",
-            "breadcrumbs": ["Men", "Shirts"], "image": GARMENT_BASE64}),
+        "categorize": (
+            "POST",
+            "/api/garments/categorize",
+            {
+                "title": "Linen shirt",
+                "description": "A shirt",
+                "product_type": "Shirts",
+                "breadcrumbs": ["Men", "Shirts"],
+                "image": GARMENT_BASE64,
+            },
+        ),
         "extract-images": ("POST", "/api/garments/extract-images", page),
     }
 
@@ -204,10 +415,24 @@ class Target:
 
     def send(self, method, path, *, data=None, content_type="application/json", **kwargs):
         """One hostile request: never a 5xx, always the envelope; a refusal changes nothing stored."""
-        response = self.client.open(path, method=method, headers=self.account["headers"], data=data,
-                                    content_type=content_type, **kwargs)
-        assert response.status_code < 500, (method, path, data, response.status_code, response.get_data()[:500])
-        if 300 <= response.status_code < 400:  # "a//b" and the like: the router's redirect to the normalised path
+        response = self.client.open(
+            path,
+            method=method,
+            headers=self.account["headers"],
+            data=data,
+            content_type=content_type,
+            **kwargs,
+        )
+        assert response.status_code < 500, (
+            method,
+            path,
+            data,
+            response.status_code,
+            response.get_data()[:500],
+        )
+        if (
+            300 <= response.status_code < 400
+        ):  # "a//b" and the like: the router's redirect to the normalised path
             assert response.headers["Location"].startswith("http://localhost/")
             return response
         body = response.get_json(silent=True)
@@ -234,12 +459,33 @@ def target(app, client, account):
     return Target(app, client, account)
 
 
-PLACEHOLDER_ACCOUNT = {"page_url": "", "page_html": "", "email": "", "password": "", "section_id": 1,
-                       "category_id": 1, "item_id": 1}
+PLACEHOLDER_ACCOUNT = {
+    "page_url": "",
+    "page_html": "",
+    "email": "",
+    "password": "",
+    "section_id": 1,
+    "category_id": 1,
+    "item_id": 1,
+}
 ENDPOINT_NAMES = list(json_endpoints(PLACEHOLDER_ACCOUNT))
 # Every field of every endpoint gets each of these; the property tests then roam further.
-CLASSIC_HOSTILE_VALUES = [None, True, -1, 2 ** 64, Raw("1e400"), Raw("1" + "0" * 400), Raw("NaN"), "\ud800", "a\x00b",
-                          "\u202eevil", "a" * 100_000, Raw("[" * 100_000 + "]" * 100_000), [], {"$gt": ""}]
+CLASSIC_HOSTILE_VALUES = [
+    None,
+    True,
+    -1,
+    2**64,
+    Raw("1e400"),
+    Raw("1" + "0" * 400),
+    Raw("NaN"),
+    "\ud800",
+    "a\x00b",
+    "\u202eevil",
+    "a" * 100_000,
+    Raw("[" * 100_000 + "]" * 100_000),
+    [],
+    {"$gt": ""},
+]
 
 
 def test_every_endpoint_taking_a_body_is_fuzzed(app):
@@ -249,9 +495,12 @@ def test_every_endpoint_taking_a_body_is_fuzzed(app):
     sent += [(method, path.replace("<id>", "1")) for method, path, _ in UPLOADS.values()]
     sent += [(method, template.format("by-name")) for method, template in PATH_TEMPLATES if method == "PUT"]
     fuzzed = {(method, urls.match(path, method=method, return_rule=True)[0].rule) for method, path in sent}
-    taking_bodies = {(method, rule.rule) for rule in app.url_map.iter_rules()
-                     for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
-                     if method != "DELETE" or not rule.arguments}  # deleting by id takes no body
+    taking_bodies = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if method != "DELETE" or not rule.arguments
+    }  # deleting by id takes no body
     assert taking_bodies - fuzzed == set()
 
 
@@ -268,7 +517,10 @@ def test_one_hostile_field_in_a_valid_request(target, data):
     name = data.draw(st.sampled_from(ENDPOINT_NAMES), label="endpoint")
     base = json_endpoints(target.account)[name][2]
     field = data.draw(st.sampled_from([*base, "an unknown field"]), label="field")
-    body = {**base, field if field in base else data.draw(TEXTS, label="unknown field name"): data.draw(VALUES)}
+    body = {
+        **base,
+        field if field in base else data.draw(TEXTS, label="unknown field name"): data.draw(VALUES),
+    }
     if name != "delete-account" or body.get("password") != target.account["password"]:
         target.send_json(name, body)
 
@@ -292,21 +544,47 @@ QUERY_ENDPOINTS = {
 @given(data=st.data())
 def test_hostile_query_strings(target, data):
     path = data.draw(st.sampled_from(sorted(QUERY_ENDPOINTS)), label="path")
-    values = st.one_of(TEXTS, NUMBERS.map(lambda number: number.text if isinstance(number, Raw) else str(number)))
-    params = data.draw(st.dictionaries(st.sampled_from(QUERY_ENDPOINTS[path]) | TEXTS, values, max_size=4),
-                       label="query")
+    values = st.one_of(
+        TEXTS, NUMBERS.map(lambda number: number.text if isinstance(number, Raw) else str(number))
+    )
+    params = data.draw(
+        st.dictionaries(st.sampled_from(QUERY_ENDPOINTS[path]) | TEXTS, values, max_size=4), label="query"
+    )
     query = "&".join(f"{url_encoded(name)}={url_encoded(value)}" for name, value in params.items())
     target.send("GET", f"{path}?{query}", content_type=None)
 
 
-PATH_TEMPLATES = [("GET", "/api/job/{}"), ("GET", "/api/job/{}/result"), ("DELETE", "/api/job/{}"),
-                  ("GET", "/api/wardrobe/categories/{}"), ("PUT", "/api/wardrobe/categories/{}"),
-                  ("DELETE", "/api/wardrobe/categories/{}"), ("GET", "/api/body-measurements/{}"),
-                  ("GET", "/api/wardrobe/items/{}"), ("DELETE", "/api/wardrobe/items/{}"),
-                  ("GET", "/api/wardrobe/category-sections/{}"), ("GET", "/images/{}")]
-PATH_SEGMENTS = st.one_of(TEXTS.filter(bool), st.sampled_from([
-    "99999999999999999999999", "9223372036854775808", "-1", "0", "1e3", "%00", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "%2e%2e", "%ff%fe", "%ed%a0%80", "a" * 5000]))
+PATH_TEMPLATES = [
+    ("GET", "/api/job/{}"),
+    ("GET", "/api/job/{}/result"),
+    ("DELETE", "/api/job/{}"),
+    ("GET", "/api/wardrobe/categories/{}"),
+    ("PUT", "/api/wardrobe/categories/{}"),
+    ("DELETE", "/api/wardrobe/categories/{}"),
+    ("GET", "/api/body-measurements/{}"),
+    ("GET", "/api/wardrobe/items/{}"),
+    ("DELETE", "/api/wardrobe/items/{}"),
+    ("GET", "/api/wardrobe/category-sections/{}"),
+    ("GET", "/images/{}"),
+]
+PATH_SEGMENTS = st.one_of(
+    TEXTS.filter(bool),
+    st.sampled_from(
+        [
+            "99999999999999999999999",
+            "9223372036854775808",
+            "-1",
+            "0",
+            "1e3",
+            "%00",
+            "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+            "%2e%2e",
+            "%ff%fe",
+            "%ed%a0%80",
+            "a" * 5000,
+        ]
+    ),
+)
 
 
 @settings(FUZZ, max_examples=150)
@@ -333,7 +611,7 @@ UPLOADS = {
 }
 
 
-def upload_request(name, account, file_bytes, person_png, garment_png):
+def upload_request(name, account, file_bytes, person_png, top_png):
     """(method, path, kwargs for client.open) sending file_bytes as the upload field of `name`."""
     method, path, field = UPLOADS[name]
     path = path.replace("<id>", str(account["item_id"]))
@@ -345,21 +623,21 @@ def upload_request(name, account, file_bytes, person_png, garment_png):
 
     companions = {  # the other fields each upload needs, valid, so only the hostile file can be refused
         "add-item": {"title": "x", "category": "shirts"},
-        "tryon-selfie": {"garment_image": file(garment_png)},
-        "tryon-person-image": {"garment_image": file(garment_png)},
+        "tryon-selfie": {"garment_image": file(top_png)},
+        "tryon-person-image": {"garment_image": file(top_png)},
         "tryon-garment": {"selfie": file(person_png)},
         "tryon-multi-garment": {"selfie": file(person_png)},
     }
     form = companions.get(name, {})
-    form[field] = [file(garment_png), file(file_bytes)] if field == "garment_images" else file(file_bytes)
+    form[field] = [file(top_png), file(file_bytes)] if field == "garment_images" else file(file_bytes)
     return method, path, {"data": form, "content_type": "multipart/form-data"}
 
 
-def test_hostile_files_are_refused_with_a_4xx_through_every_upload(target, person_png, garment_png):
+def test_hostile_files_are_refused_with_a_4xx_through_every_upload(target, person_png, top_png):
     wrong = []
     for file_name, file_bytes in hostile_files.refused_files().items():
         for upload in UPLOADS:
-            method, path, kwargs = upload_request(upload, target.account, file_bytes, person_png, garment_png)
+            method, path, kwargs = upload_request(upload, target.account, file_bytes, person_png, top_png)
             kwargs.setdefault("content_type", None)
             response = target.send(method, path, **kwargs)
             if response.status_code not in (400, 413):
@@ -369,8 +647,12 @@ def test_hostile_files_are_refused_with_a_4xx_through_every_upload(target, perso
 
 def test_polyglot_images_are_stored_without_their_payload(app, client, account):
     for file_name, file_bytes in hostile_files.polyglot_files().items():
-        response = client.post("/api/wardrobe/items", headers=account["headers"], content_type="multipart/form-data",
-                               data={"garment_image": (io.BytesIO(file_bytes), "poly.png"), "category": "shirts"})
+        response = client.post(
+            "/api/wardrobe/items",
+            headers=account["headers"],
+            content_type="multipart/form-data",
+            data={"garment_image": (io.BytesIO(file_bytes), "poly.png"), "category": "shirts"},
+        )
         assert response.status_code == 201, (file_name, response.get_json())
         stored = app.extensions["storage"].read_image(response.get_json()["data"]["image_path"])
         assert hostile_files.PAYLOAD not in stored and stored.startswith(b"\x89PNG"), file_name
@@ -378,37 +660,54 @@ def test_polyglot_images_are_stored_without_their_payload(app, client, account):
 
 def test_odd_but_valid_images_are_accepted(client, account):
     for file_name, file_bytes in hostile_files.odd_but_valid_files().items():
-        response = client.post("/api/wardrobe/items", headers=account["headers"], content_type="multipart/form-data",
-                               data={"garment_image": (io.BytesIO(file_bytes), "odd.jpg"), "category": "shirts"})
+        response = client.post(
+            "/api/wardrobe/items",
+            headers=account["headers"],
+            content_type="multipart/form-data",
+            data={"garment_image": (io.BytesIO(file_bytes), "odd.jpg"), "category": "shirts"},
+        )
         assert response.status_code == 201, (file_name, response.get_json())
 
 
 WRONG_SHAPES = [
     ("application/json", b'{"avatar": "not a file", "image": "x", "garment_image": "y"}'),
     ("text/plain", b"\x89PNG\r\n\x1a\n"),
-    ("image/png", png_bytes(draw_garment("top"))),
-    ("multipart/form-data", b"--x\r\nContent-Disposition: form-data; name=\"avatar\"\r\n\r\nabc\r\n--x--\r\n"),
-    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\""),
-    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"garment_image\"\r\n\r\n"
-                                        b"not a file\r\n--x--\r\n"),
+    ("image/png", t_shirt()),
+    ("multipart/form-data", b'--x\r\nContent-Disposition: form-data; name="avatar"\r\n\r\nabc\r\n--x--\r\n'),
+    (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="avatar"; filename="a.png"',
+    ),
+    (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="garment_image"\r\n\r\nnot a file\r\n--x--\r\n',
+    ),
     # a field name werkzeug cannot read (it ends in a backslash): the form holds it under None
-    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"title\\\"\r\n\r\n"
-                                        b"x\r\n--x--\r\n"),
+    (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="title\\"\r\n\r\nx\r\n--x--\r\n',
+    ),
 ]
 
 
 def test_uploads_in_the_wrong_shape(target):
     for method, path, _ in UPLOADS.values():
         for content_type, data in WRONG_SHAPES:
-            target.send(method, path.replace("<id>", str(target.account["item_id"])), data=data,
-                        content_type=content_type)
+            target.send(
+                method,
+                path.replace("<id>", str(target.account["item_id"])),
+                data=data,
+                content_type=content_type,
+            )
 
 
 # --- stored text and numbers come back exactly, or are refused -------------------------------------
 TEXT_FIELDS = [
     ("/api/users/profile", ("first_name", "last_name", "street", "city")),
-    ("/api/wardrobe/items/{item_id}", ("title", "brand", "color", "size", "description", "care_instructions",
-                                       "custom_category_name")),
+    (
+        "/api/wardrobe/items/{item_id}",
+        ("title", "brand", "color", "size", "description", "care_instructions", "custom_category_name"),
+    ),
     ("/api/wardrobe/category-sections/{section_id}", ("display_name", "description", "icon_name")),
     ("/api/wardrobe/categories/{category_id}", ("name", "description")),
 ]
@@ -425,8 +724,12 @@ def test_unicode_in_every_text_field_is_refused_or_kept_exactly(target, data):
         stored = target.client.get(path, headers=target.account["headers"]).get_json()["data"][field]
         assert stored == text.strip()
     else:
-        assert response.get_json()["error"]["code"] in ("VALIDATION_ERROR", "INVALID_JSON", "CATEGORY_EXISTS",
-                                                        "CATEGORY_NAME_RESERVED")
+        assert response.get_json()["error"]["code"] in (
+            "VALIDATION_ERROR",
+            "INVALID_JSON",
+            "CATEGORY_EXISTS",
+            "CATEGORY_NAME_RESERVED",
+        )
 
 
 @settings(FUZZ, max_examples=100)

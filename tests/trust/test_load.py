@@ -5,6 +5,7 @@ signs in, browses the wardrobe, starts at least one try-on and polls it. No 5xx,
 no unexpected answer, and every accepted try-on is done. Timings are reported by the full form, never
 asserted here.
 """
+
 from bench.load_test import api_with_delayed_gemini, run_load
 
 
@@ -16,4 +17,7 @@ def test_short_load_has_no_errors_and_loses_no_job(tmp_path):
     tryons = summary["tryons"]
     assert tryons["started"] >= 20 and tryons["lost"] == 0 and tryons["failed"] == 0
     assert tryons["done"] == tryons["started"] == gemini.request_count
-    assert summary["latency_ms"]["poll job"]["count"] > 0 and summary["latency_ms"]["wardrobe items"]["count"] >= 20
+    assert (
+        summary["latency_ms"]["poll job"]["count"] > 0
+        and summary["latency_ms"]["wardrobe items"]["count"] >= 20
+    )

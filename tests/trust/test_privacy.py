@@ -1,15 +1,15 @@
 """What we keep about people: no secrets in the logs, no photo metadata, selfies deleted after the retention time."""
+
 import io
 from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image
 
 from app import create_app, shutdown_app
-from tests.conftest import sign_up
-from tests.photos import draw_garment, person_photo, png_bytes
+from tests.helpers import sign_up, wait_for_job
+from tests.photos import astronaut_image, decode, t_shirt
 from tests.stored_images import fetch_image, stored_bytes, stored_keys
 from tests.trust.conftest import wait_until
-from tests.tryon.conftest import wait_for_job
 
 GPS_IFD = 0x8825
 
@@ -28,32 +28,53 @@ def test_logs_never_hold_passwords_tokens_or_image_signatures(app, client, tmp_p
     user = sign_up(client, password="my secret passphrase 1")
     client.post("/api/login", json={"email": user["email"], "password": "my wrong passphrase 2"})
     login = client.post("/api/login", json={"email": user["email"], "password": "my secret passphrase 1"})
-    changed = client.post("/api/users/profile/change-password", headers=user["headers"],
-                          json={"current_password": "my secret passphrase 1", "new_password": "my new passphrase 3"})
+    changed = client.post(
+        "/api/users/profile/change-password",
+        headers=user["headers"],
+        json={"current_password": "my secret passphrase 1", "new_password": "my new passphrase 3"},
+    )
     headers = {"Authorization": f"Bearer {changed.get_json()['data']['token']}"}
-    item = client.post("/api/wardrobe/items", headers=headers, content_type="multipart/form-data", data={
-        "garment_image": (io.BytesIO(png_bytes(draw_garment())), "top.png"), "category": "shirts"})
+    item = client.post(
+        "/api/wardrobe/items",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"garment_image": (io.BytesIO(t_shirt()), "top.png"), "category": "shirts"},
+    )
     image_url = item.get_json()["data"]["image_url"]
     assert fetch_image(client, image_url).status_code == 200
     client.get("/api/users/profile", headers={"Authorization": "Bearer " + user["token"]})  # a revoked token
 
     logs = "".join(path.read_text() for path in (tmp_path / "logs").glob("*.log"))
     assert '"path": "/api/login"' in logs  # requests are logged...
-    secrets = ["my secret passphrase 1", "my wrong passphrase 2", "my new passphrase 3", user["token"],
-               login.get_json()["data"]["token"], headers["Authorization"][7:],
-               *[value for values in parse_qs(urlsplit(image_url).query).values() for value in values]]
+    secrets = [
+        "my secret passphrase 1",
+        "my wrong passphrase 2",
+        "my new passphrase 3",
+        user["token"],
+        login.get_json()["data"]["token"],
+        headers["Authorization"][7:],
+        *[value for values in parse_qs(urlsplit(image_url).query).values() for value in values],
+    ]
     assert [secret for secret in secrets if secret in logs] == []  # ...but never what grants access
 
 
 def test_uploaded_photos_are_stored_without_their_location_or_other_metadata(app, client, user):
     app.extensions["tryon_queue"].stop()  # the try-on inputs stay as stored
-    selfie = jpeg_with_location(person_photo())
-    garment = jpeg_with_location(draw_garment())
+    selfie = jpeg_with_location(astronaut_image())
+    garment = jpeg_with_location(decode(t_shirt()))
     assert Image.open(io.BytesIO(selfie)).getexif().get_ifd(GPS_IFD)
-    item = client.post("/api/wardrobe/items", headers=user["headers"], content_type="multipart/form-data",
-                       data={"garment_image": (io.BytesIO(garment), "top.jpg"), "category": "shirts"})
-    tryon = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                        data={"selfie": (io.BytesIO(selfie), "me.jpg"), "garment_image": (io.BytesIO(garment), "t.jpg")})
+    item = client.post(
+        "/api/wardrobe/items",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={"garment_image": (io.BytesIO(garment), "top.jpg"), "category": "shirts"},
+    )
+    tryon = client.post(
+        "/api/tryon",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={"selfie": (io.BytesIO(selfie), "me.jpg"), "garment_image": (io.BytesIO(garment), "t.jpg")},
+    )
     assert item.status_code == 201 and tryon.status_code == 202
     stored = stored_keys(app)
     assert len(stored) == 3  # the wardrobe photo, the selfie and the garment of the try-on
@@ -64,17 +85,29 @@ def test_uploaded_photos_are_stored_without_their_location_or_other_metadata(app
 
 
 def test_selfies_of_finished_try_ons_are_deleted_after_the_retention_time(tmp_path, person_png):
-    config = {"FLASK_ENV": "testing", "DATABASE_PATH": str(tmp_path / "app.db"), "IMAGES_DIR": str(tmp_path / "images"),
-              "LOG_DIR": str(tmp_path / "logs"), "INSTANCE_DIR": str(tmp_path / "instance"),
-              "RATELIMIT_ENABLED": False, "GEMINI_API_KEY": ""}
+    config = {
+        "FLASK_ENV": "testing",
+        "DATABASE_PATH": str(tmp_path / "app.db"),
+        "IMAGES_DIR": str(tmp_path / "images"),
+        "LOG_DIR": str(tmp_path / "logs"),
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": False,
+        "GEMINI_API_KEY": "",
+    }
     app = create_app(config)
     try:
         client = app.test_client()
         user = sign_up(client)
         inputs = f"tryon-inputs/{user['user']['userid']}/"
-        response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data", data={
-            "selfie": (io.BytesIO(person_png), "me.png"),
-            "garment_image": (io.BytesIO(png_bytes(draw_garment())), "top.png")})
+        response = client.post(
+            "/api/tryon",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={
+                "selfie": (io.BytesIO(person_png), "me.png"),
+                "garment_image": (io.BytesIO(t_shirt()), "top.png"),
+            },
+        )
         job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
         assert job["status"] == "done" and len(stored_keys(app, inputs)) == 2
     finally:

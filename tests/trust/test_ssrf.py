@@ -5,35 +5,47 @@ same addresses go to every other endpoint that takes a URL, with what is left: a
 resolves to loopback through its resolver (not by name), redirects into the network, product pages
 whose images point into it, and the try-on, which fetches later in a worker.
 """
+
 import io
 import socket
 
 import pytest
 
 from tests.garments.test_ssrf import private_urls
+from tests.helpers import wait_for_job
 from tests.trust.conftest import assert_refused, stored_state
-from tests.tryon.conftest import wait_for_job
 
 METADATA = "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
 
 # name -> request(client, user, url) for every endpoint that fetches a URL from the request
 URL_ENDPOINTS = {
     "scrape": lambda client, user, url: client.post("/api/garments/scrape", json={"url": url}),
-    "extract-images": lambda client, user, url: client.post("/api/garments/extract-images", json={"url": url}),
-    "categorize image_url": lambda client, user, url: client.post("/api/garments/categorize",
-                                                                  json={"image_url": url}),
+    "extract-images": lambda client, user, url: client.post(
+        "/api/garments/extract-images", json={"url": url}
+    ),
+    "categorize image_url": lambda client, user, url: client.post(
+        "/api/garments/categorize", json={"image_url": url}
+    ),
     "wardrobe item from garment_url": lambda client, user, url: client.post(
-        "/api/wardrobe/items", headers=user["headers"], json={"garment_url": url}),
+        "/api/wardrobe/items", headers=user["headers"], json={"garment_url": url}
+    ),
     "wardrobe extract-from-url": lambda client, user, url: client.post(
-        "/api/wardrobe/extract-from-url", headers=user["headers"], json={"url": url}),
+        "/api/wardrobe/extract-from-url", headers=user["headers"], json={"url": url}
+    ),
     "fit check by url": lambda client, user, url: client.post(
-        "/api/fitting/check", headers=user["headers"], json={"url": url, "category": "dresses"}),
+        "/api/fitting/check", headers=user["headers"], json={"url": url, "category": "dresses"}
+    ),
     "size recommendation by url": lambda client, user, url: client.get(
-        "/api/fitting/size-recommendation", headers=user["headers"], query_string={"url": url, "category": "dresses"}),
-    "try-on item_urls": lambda client, user, url: client.post("/api/tryon", headers=user["headers"],
-                                                              json={"item_urls": [url]}),
-    "try-on garment_url": lambda client, user, url: client.post("/api/tryon", headers=user["headers"],
-                                                                json={"garment_url": url}),
+        "/api/fitting/size-recommendation",
+        headers=user["headers"],
+        query_string={"url": url, "category": "dresses"},
+    ),
+    "try-on item_urls": lambda client, user, url: client.post(
+        "/api/tryon", headers=user["headers"], json={"item_urls": [url]}
+    ),
+    "try-on garment_url": lambda client, user, url: client.post(
+        "/api/tryon", headers=user["headers"], json={"garment_url": url}
+    ),
 }
 
 
@@ -53,9 +65,15 @@ def refused_everywhere(app, client, user, urls):
 class TestWithoutPrivateNetworks:
     @pytest.fixture
     def settings_overrides(self):
-        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": False, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 1.0}
+        return {
+            "SCRAPER_ALLOW_PRIVATE_NETWORKS": False,
+            "SCRAPER_CONNECT_TIMEOUT": 1.0,
+            "SCRAPER_READ_TIMEOUT": 1.0,
+        }
 
-    def test_every_url_endpoint_refuses_every_private_spelling_without_fetching(self, app, client, user, shop):
+    def test_every_url_endpoint_refuses_every_private_spelling_without_fetching(
+        self, app, client, user, shop
+    ):
         requests_before = len(shop.requests)
         assert refused_everywhere(app, client, user, private_urls(shop.base_url.rsplit(":", 1)[1])) == []
         assert len(shop.requests) == requests_before
@@ -67,7 +85,9 @@ class TestWithoutPrivateNetworks:
         except socket.gaierror:
             addresses = set()
         if not addresses or not all(address.startswith("127.") or address == "::1" for address in addresses):
-            pytest.skip(f"this machine's name {name!r} does not resolve to loopback ({addresses or 'not at all'})")
+            pytest.skip(
+                f"this machine's name {name!r} does not resolve to loopback ({addresses or 'not at all'})"
+            )
         port = shop.base_url.rsplit(":", 1)[1]
         assert refused_everywhere(app, client, user, [f"http://{name}:{port}/pages/jsonld_graph"]) == []
 
@@ -87,7 +107,9 @@ class TestWithoutPrivateNetworks:
         monkeypatch.setattr(socket, "getaddrinfo", rebinding)
         requests_before = len(shop.requests)
         port = shop.base_url.rsplit(":", 1)[1]
-        response = client.post("/api/garments/scrape", json={"url": f"http://rebind.example:{port}/pages/jsonld_graph"})
+        response = client.post(
+            "/api/garments/scrape", json={"url": f"http://rebind.example:{port}/pages/jsonld_graph"}
+        )
         assert assert_refused(response, (502, 504))["code"] in ("UPSTREAM_UNREACHABLE", "UPSTREAM_TIMEOUT")
         assert asked == ["rebind.example"] and len(shop.requests) == requests_before
 
@@ -97,7 +119,11 @@ class TestThroughTheLoopbackShop:
 
     @pytest.fixture
     def settings_overrides(self):
-        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "SCRAPER_CONNECT_TIMEOUT": 1.0, "SCRAPER_READ_TIMEOUT": 1.0}
+        return {
+            "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+            "SCRAPER_CONNECT_TIMEOUT": 1.0,
+            "SCRAPER_READ_TIMEOUT": 1.0,
+        }
 
     def test_a_redirect_into_the_network_is_refused_by_every_endpoint(self, app, client, user, shop):
         redirect = shop.url(f"/redirect?to={METADATA}")
@@ -105,22 +131,38 @@ class TestThroughTheLoopbackShop:
         for name, send in synchronous.items():
             assert assert_refused(send(client, user, redirect), (400,))["code"] == "URL_NOT_ALLOWED", name
 
-    def test_a_try_on_whose_page_redirects_into_the_network_fails_in_the_worker(self, client, user, shop,
-                                                                                 person_png):
-        response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data", data={
-            "selfie": (io.BytesIO(person_png), "me.png"), "garment_url": shop.url(f"/redirect?to={METADATA}")})
+    def test_a_try_on_whose_page_redirects_into_the_network_fails_in_the_worker(
+        self, client, user, shop, person_png
+    ):
+        response = client.post(
+            "/api/tryon",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={
+                "selfie": (io.BytesIO(person_png), "me.png"),
+                "garment_url": shop.url(f"/redirect?to={METADATA}"),
+            },
+        )
         assert response.status_code == 202, response.get_json()
         job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
         assert job["status"] == "failed" and job["error"]["code"] == "URL_NOT_ALLOWED"
 
-    def test_product_images_pointing_into_the_network_are_not_fetched(self, app, client, user, shop, person_png):
+    def test_product_images_pointing_into_the_network_are_not_fetched(
+        self, app, client, user, shop, person_png
+    ):
         html = shop.page_html("og_only").replace(f"//{shop.host}/images/", "http://169.254.169.254/latest/")
         url = shop.url("/fr/jupe-plissee-midi.html")
         before = stored_state(app)
-        item = client.post("/api/wardrobe/items", headers=user["headers"], json={"garment_url": url, "html": html})
+        item = client.post(
+            "/api/wardrobe/items", headers=user["headers"], json={"garment_url": url, "html": html}
+        )
         assert assert_refused(item, (400,))["code"] == "URL_NOT_ALLOWED"
         assert stored_state(app) == before
-        tryon = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data", data={
-            "selfie": (io.BytesIO(person_png), "me.png"), "garment_url": url, "html": html})
+        tryon = client.post(
+            "/api/tryon",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={"selfie": (io.BytesIO(person_png), "me.png"), "garment_url": url, "html": html},
+        )
         job = wait_for_job(client, user["headers"], tryon.get_json()["data"]["job_id"])
         assert job["status"] == "failed" and job["error"]["code"] == "URL_NOT_ALLOWED"

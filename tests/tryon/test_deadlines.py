@@ -1,23 +1,30 @@
 """A job's deadline (JOB_TIMEOUT_SECONDS) ends every step that could block — the page fetch, the image download,
 the page's extraction, the model call — so a timed-out job frees its worker, and one user cannot hold all of
 them with shops that never finish answering."""
+
 import json
 import time
 
 import pytest
 
-from tests.conftest import sign_up
 from tests.fakes.shop_server import padded_page
-from tests.tryon.conftest import post_tryon, product_page_with_image, wait_for_job
+from tests.helpers import product_page_with_image, sign_up, submit_tryon, wait_for_job
 
 STALLING = "/trickle?headers=120"  # a shop sending its headers a few bytes at a time for two minutes
 
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key",
-            "GEMINI_BASE_URL": fake_gemini.base_url, "GEMINI_MAX_ATTEMPTS": 1,
-            "TRYON_WORKERS": 2, "MAX_JOBS_PER_USER": 2, "JOB_TIMEOUT_SECONDS": 8}
+    return {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_MAX_ATTEMPTS": 1,
+        "TRYON_WORKERS": 2,
+        "MAX_JOBS_PER_USER": 2,
+        "JOB_TIMEOUT_SECONDS": 8,
+    }
 
 
 def _assert_every_stalling_fetch_abandoned(shop, fetches, within=20):
@@ -29,66 +36,99 @@ def _assert_every_stalling_fetch_abandoned(shop, fetches, within=20):
     assert (shop.count(STALLING), shop.dropped_count(STALLING)) == (fetches, fetches)
 
 
-def _submit(client, user, person_png, **form):
-    response = post_tryon(client, user, selfie=person_png, **form)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]["job_id"]
-
-
 @pytest.mark.parametrize("stalls", ["page fetch", "image download"])
 def test_a_user_cannot_hold_every_worker_with_a_stalling_shop(client, person_png, top_png, shop, stalls):
     attacker, shopper = sign_up(client), sign_up(client)
     if stalls == "page fetch":
         form = {"item_urls": json.dumps([shop.url(STALLING)])}
     else:
-        form = {"item_urls": json.dumps([shop.url("/p/tank")]), "html": product_page_with_image(shop.url(STALLING))}
-    first = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # every worker
-    assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in first] == ["TIMEOUT"] * 2
+        form = {
+            "item_urls": json.dumps([shop.url("/p/tank")]),
+            "html": product_page_with_image(shop.url(STALLING)),
+        }
+    first = [submit_tryon(client, attacker, selfie=person_png, **form) for _ in range(2)]  # every worker
+    assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in first] == [
+        "TIMEOUT"
+    ] * 2
     _assert_every_stalling_fetch_abandoned(shop, 2)  # the workers let go of the shop, not just of the jobs
-    second = [_submit(client, attacker, person_png, **form) for _ in range(2)]  # the limit is free again
-    job = wait_for_job(client, shopper["headers"], _submit(client, shopper, person_png, garment_image=top_png),
-                       timeout=30)
+    second = [
+        submit_tryon(client, attacker, selfie=person_png, **form) for _ in range(2)
+    ]  # the limit is free again
+    job = wait_for_job(
+        client,
+        shopper["headers"],
+        submit_tryon(client, shopper, selfie=person_png, garment_image=top_png),
+        timeout=30,
+    )
     assert job["status"] == "done", job["error"]
-    assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in second] == ["TIMEOUT"] * 2
+    assert [wait_for_job(client, attacker["headers"], job)["error"]["code"] for job in second] == [
+        "TIMEOUT"
+    ] * 2
     _assert_every_stalling_fetch_abandoned(shop, 4)
 
 
 def test_a_hanging_model_call_ends_with_its_job(client, person_png, top_png, fake_gemini):
     fake_gemini.delay = 120
     user, other = sign_up(client), sign_up(client)
-    hanging = [_submit(client, user, person_png, garment_image=top_png) for _ in range(2)]
+    hanging = [submit_tryon(client, user, selfie=person_png, garment_image=top_png) for _ in range(2)]
     assert [wait_for_job(client, user["headers"], job)["error"]["code"] for job in hanging] == ["TIMEOUT"] * 2
     fake_gemini.delay = 0  # the calls still pending at the fake would answer only after two minutes
-    job = wait_for_job(client, other["headers"], _submit(client, other, person_png, garment_image=top_png),
-                       timeout=30)
+    job = wait_for_job(
+        client,
+        other["headers"],
+        submit_tryon(client, other, selfie=person_png, garment_image=top_png),
+        timeout=30,
+    )
     assert job["status"] == "done", job["error"]
 
 
 class TestExtraction:
     @pytest.fixture
     def settings_overrides(self, fake_gemini):
-        return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key",
-                "GEMINI_BASE_URL": fake_gemini.base_url, "EXTRACTION_TIMEOUT_SECONDS": 0.02}
+        return {
+            "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+            "AI_PROVIDER": "gemini",
+            "GEMINI_API_KEY": "test-key",
+            "GEMINI_BASE_URL": fake_gemini.base_url,
+            "EXTRACTION_TIMEOUT_SECONDS": 0.02,
+        }
 
     def test_a_page_too_complex_to_read_fails_the_job_with_that_code(self, client, user, person_png, shop):
-        job_id = _submit(client, user, person_png, item_urls=json.dumps([shop.url("/p/blazer")]),
-                         html=padded_page(shop.page_html("jsonld_graph"), 400))  # under the form limit
+        job_id = submit_tryon(
+            client,
+            user,
+            selfie=person_png,
+            item_urls=json.dumps([shop.url("/p/blazer")]),
+            html=padded_page(shop.page_html("jsonld_graph"), 400),
+        )  # under the form limit
         job = wait_for_job(client, user["headers"], job_id)
         assert job["status"] == "failed" and job["error"]["code"] == "PAGE_TOO_COMPLEX"
 
 
-def test_an_interrupted_job_with_a_page_too_complex_fails_cleanly_after_a_restart(make_app, fake_gemini, shop,
-                                                                                   person_png):
-    settings = {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key",
-                "GEMINI_BASE_URL": fake_gemini.base_url, "EXTRACTION_TIMEOUT_SECONDS": 0.02}
+def test_an_interrupted_job_with_a_page_too_complex_fails_cleanly_after_a_restart(
+    make_app, fake_gemini, shop, person_png
+):
+    settings = {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "EXTRACTION_TIMEOUT_SECONDS": 0.02,
+    }
     first = make_app(**settings)
     first.extensions["tryon_queue"].stop()  # the server dies before any worker picks the job up
     client = first.test_client()
     user = sign_up(client)
-    job_id = _submit(client, user, person_png, item_urls=json.dumps([shop.url("/p/blazer")]),
-                     html=padded_page(shop.page_html("jsonld_graph"), 400))  # under the form limit
-    first.extensions["db"].execute_query("UPDATE tryon_jobs SET status = 'processing', attempts = 1 WHERE job_id = ?",
-                                         (job_id,))
+    job_id = submit_tryon(
+        client,
+        user,
+        selfie=person_png,
+        item_urls=json.dumps([shop.url("/p/blazer")]),
+        html=padded_page(shop.page_html("jsonld_graph"), 400),
+    )  # under the form limit
+    first.extensions["db"].execute_query(
+        "UPDATE tryon_jobs SET status = 'processing', attempts = 1 WHERE job_id = ?", (job_id,)
+    )
     second = make_app(**settings)
     client = second.test_client()
     job = wait_for_job(client, user["headers"], job_id)

@@ -1,9 +1,10 @@
 """The job says what each garment is, where that came from, and how it was photographed."""
+
 import io
 import json
 
-from tests.shared import photos
-from tests.tryon.conftest import post_tryon, wait_for_job
+from tests import photos
+from tests.helpers import post_tryon, wait_for_job
 
 
 def _run(client, user, person, garment, **form):
@@ -15,8 +16,15 @@ def _run(client, user, person, garment, **form):
 def test_untyped_jeans_are_recognised_by_their_two_legs_and_put_on_the_legs(client, user):
     job = _run(client, user, photos.cameraman_png(), photos.jeans())
     assert job["status"] == "done", job["error"]
-    assert job["garments"] == [{"source": "upload", "url": None, "type": "bottom", "type_source": "silhouette",
-                                "photo_type": "flat-lay"}]
+    assert job["garments"] == [
+        {
+            "source": "upload",
+            "url": None,
+            "type": "bottom",
+            "type_source": "silhouette",
+            "photo_type": "flat-lay",
+        }
+    ]
 
 
 def test_untyped_dress_and_top_are_told_apart(client, user):
@@ -27,31 +35,63 @@ def test_untyped_dress_and_top_are_told_apart(client, user):
 
 
 def test_the_clients_type_wins_over_the_outline(client, user):
-    job = _run(client, user, photos.cameraman_png(), photos.t_shirt(),
-               options=json.dumps({"garments": [{"type": "outerwear"}]}))
+    job = _run(
+        client,
+        user,
+        photos.cameraman_png(),
+        photos.t_shirt(),
+        options=json.dumps({"garments": [{"type": "outerwear"}]}),
+    )
     assert job["status"] == "done", job["error"]
-    assert job["garments"] == [{"source": "upload", "url": None, "type": "outerwear", "type_source": "client",
-                                "photo_type": "flat-lay"}]
+    assert job["garments"] == [
+        {
+            "source": "upload",
+            "url": None,
+            "type": "outerwear",
+            "type_source": "client",
+            "photo_type": "flat-lay",
+        }
+    ]
 
 
 def test_a_category_the_client_describes_counts_as_the_clients(client, user):
-    job = _run(client, user, photos.cameraman_png(), photos.t_shirt(),
-               options=json.dumps({"garments": [{"details": {"category": "skinny jeans"}}]}))
+    job = _run(
+        client,
+        user,
+        photos.cameraman_png(),
+        photos.t_shirt(),
+        options=json.dumps({"garments": [{"details": {"category": "skinny jeans"}}]}),
+    )
     assert (job["garments"][0]["type"], job["garments"][0]["type_source"]) == ("bottom", "client")
 
 
 def test_a_garment_photographed_on_a_model_says_so(client, user):
-    job = _run(client, user, photos.astronaut_png(), photos.hopper_jpeg(),
-               options=json.dumps({"garments": [{"type": "top"}]}))
+    job = _run(
+        client,
+        user,
+        photos.astronaut_png(),
+        photos.hopper_jpeg(),
+        options=json.dumps({"garments": [{"type": "top"}]}),
+    )
     assert job["status"] == "done", job["error"]
     assert job["garments"][0]["photo_type"] == "on-model"
 
 
 def test_the_types_are_listed_in_the_order_the_garments_were_sent(client, user):
-    response = client.post("/api/tryon/multi", headers=user["headers"], content_type="multipart/form-data", data={
-        "selfie": (io.BytesIO(photos.cameraman_png()), "me.png"),
-        "garment_images": [(io.BytesIO(photos.jeans()), "jeans.png"),
-                           (io.BytesIO(photos.t_shirt()), "tee.png")]})
+    response = client.post(
+        "/api/tryon/multi",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={
+            "selfie": (io.BytesIO(photos.cameraman_png()), "me.png"),
+            "garment_images": [
+                (io.BytesIO(photos.jeans()), "jeans.png"),
+                (io.BytesIO(photos.t_shirt()), "tee.png"),
+            ],
+        },
+    )
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
-    assert [(g["type"], g["type_source"]) for g in job["garments"]] == [("bottom", "silhouette"),
-                                                                       ("top", "silhouette")]
+    assert [(g["type"], g["type_source"]) for g in job["garments"]] == [
+        ("bottom", "silhouette"),
+        ("top", "silhouette"),
+    ]

@@ -1,22 +1,32 @@
 """A product page's image is downloaded by the job and held to the pixel limits of an upload: a PNG of
 10000×10000 pixels (a few hundred KB) is refused before it is decoded, while a large JPEG rendition is
 decoded straight at a reduced scale."""
+
 import json
 
 import pytest
 
-from tests.tryon.conftest import post_tryon, product_page_with_image, wait_for_job
+from tests.helpers import post_tryon, product_page_with_image, wait_for_job
 
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {"SCRAPER_ALLOW_PRIVATE_NETWORKS": True, "AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key",
-            "GEMINI_BASE_URL": fake_gemini.base_url}
+    return {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+    }
 
 
 def _job_with_image(client, user, person_png, image_url):
-    response = post_tryon(client, user, selfie=person_png, item_urls=json.dumps(["https://shop.example/p/tank"]),
-                          html=product_page_with_image(image_url))
+    response = post_tryon(
+        client,
+        user,
+        selfie=person_png,
+        item_urls=json.dumps(["https://shop.example/p/tank"]),
+        html=product_page_with_image(image_url),
+    )
     assert response.status_code == 202, response.get_json()
     return wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
 

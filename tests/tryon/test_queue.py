@@ -1,13 +1,8 @@
 """The persistent queue: restart recovery, capacity limits, cancellation, history."""
 
 from features.tryon import job_queue
-from tests.conftest import sign_up
+from tests.helpers import job_rows, post_tryon, sign_up, submit_tryon, wait_for_job
 from tests.stored_images import stored_keys
-from tests.tryon.conftest import job_rows, post_tryon, wait_for_job
-
-
-def _submit(client, user, person_png, top_png, endpoint="/api/tryon"):
-    return post_tryon(client, user, endpoint, selfie=person_png, garment_image=top_png)
 
 
 def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, person_png, top_png):
@@ -15,7 +10,7 @@ def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, pers
     first.extensions["tryon_queue"].stop()  # the server "dies" before any worker picks the jobs up
     client = first.test_client()
     user = sign_up(client)
-    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    ids = [submit_tryon(client, user, selfie=person_png, garment_image=top_png) for _ in range(3)]
     db = first.extensions["db"]
     # ids[1] was mid-generation when the process died; ids[2] had already been retried once before
     db.execute_query("UPDATE tryon_jobs SET status = 'processing', attempts = 1 WHERE job_id = ?", (ids[1],))
@@ -28,14 +23,16 @@ def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, pers
     assert jobs[2]["error"]["code"] == "WORKER_LOST" and "restarted" in jobs[2]["error"]["message"]
 
 
-def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(make_app, monkeypatch, person_png, top_png):
+def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(
+    make_app, monkeypatch, person_png, top_png
+):
     """Accepting a job wakes the dispatcher, and so does a worker coming free: with the idle poll an hour long,
     jobs sent to an idle service, more than there are workers, all still run."""
     monkeypatch.setattr(job_queue, "_IDLE_POLL_SECONDS", 3600)
     app = make_app(TRYON_WORKERS=2)
     client = app.test_client()
     user = sign_up(client)
-    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    ids = [submit_tryon(client, user, selfie=person_png, garment_image=top_png) for _ in range(3)]
     assert [wait_for_job(client, user["headers"], job_id)["status"] for job_id in ids] == ["done"] * 3
 
 
@@ -44,8 +41,10 @@ def test_queue_full_answers_429_and_stores_nothing(make_app, person_png, top_png
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user = sign_up(client)
-    assert [_submit(client, user, person_png, top_png).status_code for _ in range(2)] == [202, 202]
-    full = _submit(client, user, person_png, top_png)
+    assert [
+        post_tryon(client, user, selfie=person_png, garment_image=top_png).status_code for _ in range(2)
+    ] == [202, 202]
+    full = post_tryon(client, user, selfie=person_png, garment_image=top_png)
     assert full.status_code == 429
     assert full.get_json()["error"]["code"] == "QUEUE_FULL" and int(full.headers["Retry-After"]) >= 1
     assert len(job_rows(app)) == 2
@@ -56,10 +55,10 @@ def test_per_user_in_flight_limit(make_app, person_png, top_png):
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user, other = sign_up(client), sign_up(client)
-    assert _submit(client, user, person_png, top_png).status_code == 202
-    second = _submit(client, user, person_png, top_png)
+    assert post_tryon(client, user, selfie=person_png, garment_image=top_png).status_code == 202
+    second = post_tryon(client, user, selfie=person_png, garment_image=top_png)
     assert second.status_code == 429 and second.get_json()["error"]["code"] == "TOO_MANY_JOBS"
-    assert _submit(client, other, person_png, top_png).status_code == 202
+    assert post_tryon(client, other, selfie=person_png, garment_image=top_png).status_code == 202
 
 
 def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, person_png, top_png):
@@ -67,7 +66,7 @@ def test_result_before_finish_is_409_and_delete_cancels_with_files(make_app, per
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user = sign_up(client)
-    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
     early = client.get(f"/api/job/{job_id}/result", headers=user["headers"])
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "JOB_NOT_FINISHED"
     assert len(stored_keys(app, "tryon-inputs/")) == 2
@@ -82,14 +81,16 @@ def test_running_job_cannot_be_deleted(make_app, person_png, top_png):
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user = sign_up(client)
-    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
-    app.extensions["db"].execute_query("UPDATE tryon_jobs SET status = 'processing' WHERE job_id = ?", (job_id,))
+    job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
+    app.extensions["db"].execute_query(
+        "UPDATE tryon_jobs SET status = 'processing' WHERE job_id = ?", (job_id,)
+    )
     response = client.delete(f"/api/job/{job_id}", headers=user["headers"])
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "JOB_IN_PROGRESS"
 
 
 def test_finished_job_delete_removes_result(app, client, user, person_png, top_png):
-    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
+    job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
     assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
     assert stored_keys(app, "tryon-results/")
     assert client.delete(f"/api/job/{job_id}", headers=user["headers"]).status_code == 200
@@ -101,7 +102,7 @@ def test_history_is_newest_first_and_paginated(make_app, person_png, top_png):
     app.extensions["tryon_queue"].stop()
     client = app.test_client()
     user = sign_up(client)
-    ids = [_submit(client, user, person_png, top_png).get_json()["data"]["job_id"] for _ in range(3)]
+    ids = [submit_tryon(client, user, selfie=person_png, garment_image=top_png) for _ in range(3)]
     page = client.get("/api/jobs?limit=2", headers=user["headers"]).get_json()
     assert [j["job_id"] for j in page["data"]] == [ids[2], ids[1]]
     assert page["pagination"] == {"total": 3, "limit": 2, "offset": 0}
@@ -112,9 +113,12 @@ def test_history_is_newest_first_and_paginated(make_app, person_png, top_png):
 
 
 def test_other_users_jobs_are_invisible(client, user, other_user, person_png, top_png):
-    job_id = _submit(client, user, person_png, top_png).get_json()["data"]["job_id"]
-    for method, path in [("get", f"/api/job/{job_id}"), ("get", f"/api/job/{job_id}/result"),
-                         ("delete", f"/api/job/{job_id}")]:
+    job_id = submit_tryon(client, user, selfie=person_png, garment_image=top_png)
+    for method, path in [
+        ("get", f"/api/job/{job_id}"),
+        ("get", f"/api/job/{job_id}/result"),
+        ("delete", f"/api/job/{job_id}"),
+    ]:
         response = getattr(client, method)(path, headers=other_user["headers"])
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "JOB_NOT_FOUND"
     assert client.get("/api/jobs", headers=other_user["headers"]).get_json()["data"] == []

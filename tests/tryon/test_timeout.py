@@ -1,24 +1,36 @@
 """A job that overruns JOB_TIMEOUT_SECONDS ends failed with TIMEOUT, and the late result is discarded."""
+
 import io
 import time
 
 import pytest
 
+from tests.helpers import wait_for_job
 from tests.stored_images import stored_keys
-from tests.tryon.conftest import wait_for_job
 
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {"AI_PROVIDER": "gemini", "GEMINI_API_KEY": "test-key", "GEMINI_BASE_URL": fake_gemini.base_url,
-            "GEMINI_TIMEOUT_SECONDS": 30, "JOB_TIMEOUT_SECONDS": 1}
+    return {
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_TIMEOUT_SECONDS": 30,
+        "JOB_TIMEOUT_SECONDS": 1,
+    }
 
 
 def test_overrunning_job_fails_with_timeout(app, client, user, standing_png, top_png, fake_gemini):
     fake_gemini.delay = 3.0
-    response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"selfie": (io.BytesIO(standing_png), "me.png"),
-                                 "garment_image": (io.BytesIO(top_png), "shirt.png")})
+    response = client.post(
+        "/api/tryon",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={
+            "selfie": (io.BytesIO(standing_png), "me.png"),
+            "garment_image": (io.BytesIO(top_png), "shirt.png"),
+        },
+    )
     job_id = response.get_json()["data"]["job_id"]
     job = wait_for_job(client, user["headers"], job_id)
     assert job["status"] == "failed" and job["error"]["code"] == "TIMEOUT"

@@ -1,20 +1,34 @@
 """Account export and deletion: everything stored about a shopper, and then nothing."""
+
 import io
 
-from tests.photos import draw_garment, png_bytes
+from tests.helpers import wait_for_job
+from tests.photos import t_shirt
 from tests.stored_images import fetch_image, image_key, stored_keys
-from tests.tryon.conftest import wait_for_job
 from tests.wardrobe.conftest import add_item, create_category
 
 
 def _fill_account(client, user, person_png):
-    client.post("/api/body-measurements", headers=user["headers"], json={"height": 172, "waist_circumference": 74})
-    assert client.post("/api/save-avatar", headers=user["headers"], content_type="multipart/form-data",
-                       data={"avatar": (io.BytesIO(person_png), "me.png")}).status_code == 200
+    client.post(
+        "/api/body-measurements", headers=user["headers"], json={"height": 172, "waist_circumference": 74}
+    )
+    assert (
+        client.post(
+            "/api/save-avatar",
+            headers=user["headers"],
+            content_type="multipart/form-data",
+            data={"avatar": (io.BytesIO(person_png), "me.png")},
+        ).status_code
+        == 200
+    )
     create_category(client, user, "Work shirts")
     assert add_item(client, user, title="Blue shirt", category_section="upper_body").status_code == 201
-    response = client.post("/api/tryon", headers=user["headers"], content_type="multipart/form-data",
-                           data={"garment_image": (io.BytesIO(png_bytes(draw_garment())), "shirt.png")})
+    response = client.post(
+        "/api/tryon",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={"garment_image": (io.BytesIO(t_shirt()), "shirt.png")},
+    )
     job = wait_for_job(client, user["headers"], response.get_json()["data"]["job_id"])
     assert job["status"] == "done", job["error"]
     return job
@@ -48,7 +62,9 @@ def test_delete_needs_the_password_and_then_removes_everything(app, client, user
     missing = client.delete("/api/users/profile", headers=user["headers"], json={})
     assert missing.status_code == 401
 
-    deleted = client.delete("/api/users/profile", headers=user["headers"], json={"password": user["password"]})
+    deleted = client.delete(
+        "/api/users/profile", headers=user["headers"], json={"password": user["password"]}
+    )
     assert deleted.status_code == 200 and deleted.get_json()["data"]["deleted"] is True
     after = stored_keys(app)
     assert not any(uid in path for path in after)
@@ -56,7 +72,15 @@ def test_delete_needs_the_password_and_then_removes_everything(app, client, user
     db = app.extensions["db"]
     for table in ("users", "body_measurements", "wardrobe", "wardrobe_categories", "tryon_jobs"):
         column = "userid" if table == "users" else "user_id"
-        assert db.execute_query(f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?", (uid,), fetch_one=True)["n"] == 0
+        assert (
+            db.execute_query(f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?", (uid,), fetch_one=True)[
+                "n"
+            ]
+            == 0
+        )
     assert client.get("/api/users/profile", headers=user["headers"]).status_code == 401
-    assert client.post("/api/login", json={"email": user["email"], "password": user["password"]}).status_code == 401
+    assert (
+        client.post("/api/login", json={"email": user["email"], "password": user["password"]}).status_code
+        == 401
+    )
     assert client.get("/api/users/profile", headers=other_user["headers"]).status_code == 200

@@ -1,30 +1,30 @@
 """Helpers for wardrobe tests: garment photos made with Pillow, items added through the API, stored images."""
+
 import io
 
 import pytest
-from PIL import Image
+
+from tests.photos import decode, encode, t_shirt
 
 PLATFORM_SECTIONS = ["upper_body", "lower_body", "accessoires", "wishlist"]
 
 
 def garment_photo(size=(120, 160), image_format="PNG", colour=(30, 60, 160)):
-    """A plain shirt-like shape on a light background, encoded in image_format."""
-    image = Image.new("RGB", size, (245, 245, 245))
-    width, height = size
-    image.paste(colour, (width // 4, height // 6, 3 * width // 4, 5 * height // 6))
-    image.paste(colour, (width // 12, height // 6, width // 4, height // 2))
-    image.paste(colour, (3 * width // 4, height // 6, 11 * width // 12, height // 2))
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    return buffer.getvalue()
+    """The T-shirt of tests/photos.py at this size, encoded in image_format."""
+    return encode(decode(t_shirt(colour)).resize(size), image_format)
 
 
 def add_item(client, user, image=None, filename="shirt.png", **fields):
     """POST a multipart item with a garment photo; returns the response. A field given as None is left out."""
-    form = {key: str(value) for key, value in {"category_section": "upper_body", **fields}.items() if value is not None}
+    form = {
+        key: str(value)
+        for key, value in {"category_section": "upper_body", **fields}.items()
+        if value is not None
+    }
     form["garment_image"] = (io.BytesIO(image or garment_photo()), filename)
-    return client.post("/api/wardrobe/items", headers=user["headers"], data=form,
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/wardrobe/items", headers=user["headers"], data=form, content_type="multipart/form-data"
+    )
 
 
 def added_item(client, user, **fields):
@@ -34,14 +34,19 @@ def added_item(client, user, **fields):
 
 
 def create_category(client, user, name, section="upper_body", **fields):
-    response = client.post("/api/wardrobe/categories", headers=user["headers"],
-                           json={"name": name, "category_section": section, **fields})
+    response = client.post(
+        "/api/wardrobe/categories",
+        headers=user["headers"],
+        json={"name": name, "category_section": section, **fields},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["data"]
 
 
 def create_section(client, user, name, **fields):
-    response = client.post("/api/wardrobe/category-sections", headers=user["headers"], json={"name": name, **fields})
+    response = client.post(
+        "/api/wardrobe/category-sections", headers=user["headers"], json={"name": name, **fields}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["data"]
 
@@ -51,13 +56,19 @@ def refuse_writes(app, operation, table="wardrobe"):
     db = app.extensions["db"]
     trigger = f"refuse_{operation.lower()}_{table}"
     if db.dialect == "sqlite":
-        db.execute_query(f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-                         "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END")
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
+        )
     else:
-        db.execute_query(f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
-                         "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql")
-        db.execute_query(f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-                         f"FOR EACH ROW EXECUTE FUNCTION {trigger}()")
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
 
 
 def error_code(response):

@@ -1,4 +1,5 @@
 """Categories: read-only platform categories plus each user's own, grouped by section."""
+
 import pytest
 
 from tests.wardrobe.conftest import PLATFORM_SECTIONS, count_rows, create_category, create_section, error_code
@@ -29,7 +30,11 @@ def test_platform_categories_grouped_by_section(client, user):
 
 
 def test_create_category_with_the_spec_body(client, user, other_user):
-    body = {"name": "casual_shirts", "description": "Casual shirts for everyday wear", "category_section": "upper_body"}
+    body = {
+        "name": "casual_shirts",
+        "description": "Casual shirts for everyday wear",
+        "category_section": "upper_body",
+    }
     response = client.post(CATEGORIES, headers=user["headers"], json=body)
     assert response.status_code == 201
     category = response.get_json()["data"]
@@ -49,7 +54,9 @@ def test_search_is_case_insensitive_over_name_and_description(client, user):
     create_category(client, user, "casual_shirts")
     create_category(client, user, "Office", description="Formal SHIRTS and blouses")
     create_category(client, user, "Sneakers", section="accessoires")
-    assert grouped(client, user, search="SHIRT") == {"upper_body": ["t_shirts", "shirts", "casual_shirts", "Office"]}
+    assert grouped(client, user, search="SHIRT") == {
+        "upper_body": ["t_shirts", "shirts", "casual_shirts", "Office"]
+    }
     assert grouped(client, user, search="sneak") == {"accessoires": ["Sneakers"]}
     assert grouped(client, user, search="no such thing") == {}
     assert grouped(client, user, search="%") == {}  # wildcards in the search text are literal
@@ -59,8 +66,11 @@ def test_search_is_case_insensitive_over_name_and_description(client, user):
 def test_section_filter(client, user):
     create_category(client, user, "Sneakers", section="accessoires")
     assert grouped(client, user, category_section="accessoires") == {
-        "accessoires": ["bags", "shoes", "hats", "jewelry", "belts", "Sneakers"]}
-    assert grouped(client, user, category_section="accessoires", search="SNEAK") == {"accessoires": ["Sneakers"]}
+        "accessoires": ["bags", "shoes", "hats", "jewelry", "belts", "Sneakers"]
+    }
+    assert grouped(client, user, category_section="accessoires", search="SNEAK") == {
+        "accessoires": ["Sneakers"]
+    }
     response = client.get(CATEGORIES, headers=user["headers"], query_string={"category_section": "shoes"})
     assert response.status_code == 400 and error_code(response) == "INVALID_CATEGORY_SECTION"
     assert response.get_json()["error"]["details"]["allowed"] == PLATFORM_SECTIONS
@@ -84,29 +94,43 @@ def test_update_category(client, user):
     create_section(client, user, "winter")
     category = create_category(client, user, "Knitwear")
     url = f"{CATEGORIES}/{category['id']}"
-    response = client.put(url, headers=user["headers"],
-                          json={"name": "Knits", "description": "Wool", "category_section": "winter"})
+    response = client.put(
+        url,
+        headers=user["headers"],
+        json={"name": "Knits", "description": "Wool", "category_section": "winter"},
+    )
     assert response.status_code == 200
     updated = response.get_json()["data"]
-    assert (updated["name"], updated["description"], updated["category_section"]) == ("Knits", "Wool", "winter")
+    assert (updated["name"], updated["description"], updated["category_section"]) == (
+        "Knits",
+        "Wool",
+        "winter",
+    )
     assert grouped(client, user)["winter"] == ["Knits"]
     # renaming to the same name in another case is not a conflict with itself
     assert client.put(url, headers=user["headers"], json={"name": "KNITS"}).status_code == 200
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"category_section": "upper_body"}, 400, "MISSING_FIELDS"),
-    ({"name": "Knits"}, 400, "MISSING_FIELDS"),
-    ({"name": "Knits", "category_section": "summer"}, 400, "INVALID_CATEGORY_SECTION"),
-    ({"name": "Knits", "category_section": "upper_body", "colour": "red"}, 400, "UNKNOWN_FIELDS"),
-    ({"name": ["Knits"], "category_section": "upper_body"}, 400, "VALIDATION_ERROR"),
-    ({"name": "x" * 256, "category_section": "upper_body"}, 400, "VALIDATION_ERROR"),
-    ({"name": "Existing", "category_section": "upper_body"}, 409, "CATEGORY_EXISTS"),
-    ({"name": "EXISTING", "category_section": "lower_body"}, 409, "CATEGORY_EXISTS"),
-    ({"name": "shirts", "category_section": "upper_body"}, 409, "CATEGORY_NAME_RESERVED"),
-    ({"name": "T-Shirts", "category_section": "lower_body"}, 409, "CATEGORY_NAME_RESERVED"),
-    ({"name": "Dress", "category_section": "upper_body"}, 409, "CATEGORY_NAME_RESERVED"),  # the kind of "dresses"
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"category_section": "upper_body"}, 400, "MISSING_FIELDS"),
+        ({"name": "Knits"}, 400, "MISSING_FIELDS"),
+        ({"name": "Knits", "category_section": "summer"}, 400, "INVALID_CATEGORY_SECTION"),
+        ({"name": "Knits", "category_section": "upper_body", "colour": "red"}, 400, "UNKNOWN_FIELDS"),
+        ({"name": ["Knits"], "category_section": "upper_body"}, 400, "VALIDATION_ERROR"),
+        ({"name": "x" * 256, "category_section": "upper_body"}, 400, "VALIDATION_ERROR"),
+        ({"name": "Existing", "category_section": "upper_body"}, 409, "CATEGORY_EXISTS"),
+        ({"name": "EXISTING", "category_section": "lower_body"}, 409, "CATEGORY_EXISTS"),
+        ({"name": "shirts", "category_section": "upper_body"}, 409, "CATEGORY_NAME_RESERVED"),
+        ({"name": "T-Shirts", "category_section": "lower_body"}, 409, "CATEGORY_NAME_RESERVED"),
+        (
+            {"name": "Dress", "category_section": "upper_body"},
+            409,
+            "CATEGORY_NAME_RESERVED",
+        ),  # the kind of "dresses"
+    ],
+)
 def test_invalid_category_bodies_are_refused_and_nothing_is_stored(app, client, user, body, status, code):
     create_category(client, user, "Existing")
     before = count_rows(app, "wardrobe_categories")
@@ -117,7 +141,9 @@ def test_invalid_category_bodies_are_refused_and_nothing_is_stored(app, client, 
 
 def test_invalid_section_lists_the_valid_names(client, user):
     create_section(client, user, "gym")
-    response = client.post(CATEGORIES, headers=user["headers"], json={"name": "Tights", "category_section": "yoga"})
+    response = client.post(
+        CATEGORIES, headers=user["headers"], json={"name": "Tights", "category_section": "yoga"}
+    )
     details = response.get_json()["error"]["details"]
     assert details == {"field": "category_section", "allowed": [*PLATFORM_SECTIONS, "gym"]}
     assert "yoga" in response.get_json()["error"]["message"]
@@ -127,19 +153,23 @@ def test_update_refuses_bad_values_without_changing_anything(client, user):
     create_category(client, user, "Taken")
     category = create_category(client, user, "Mine")
     url = f"{CATEGORIES}/{category['id']}"
-    for body, status, code in [({"name": "taken"}, 409, "CATEGORY_EXISTS"),
-                               ({"name": "Jeans"}, 409, "CATEGORY_NAME_RESERVED"),
-                               ({"name": ""}, 400, "MISSING_FIELDS"),
-                               ({"category_section": None}, 400, "MISSING_FIELDS"),
-                               ({"category_section": "nowhere"}, 400, "INVALID_CATEGORY_SECTION")]:
+    for body, status, code in [
+        ({"name": "taken"}, 409, "CATEGORY_EXISTS"),
+        ({"name": "Jeans"}, 409, "CATEGORY_NAME_RESERVED"),
+        ({"name": ""}, 400, "MISSING_FIELDS"),
+        ({"category_section": None}, 400, "MISSING_FIELDS"),
+        ({"category_section": "nowhere"}, 400, "INVALID_CATEGORY_SECTION"),
+    ]:
         response = client.put(url, headers=user["headers"], json=body)
         assert (response.status_code, error_code(response)) == (status, code), body
     assert client.get(url, headers=user["headers"]).get_json()["data"] == category
 
 
 def test_platform_categories_are_read_only(app, client, user):
-    for response in (client.put(f"{CATEGORIES}/dresses", headers=user["headers"], json={"name": "Gowns"}),
-                     client.delete(f"{CATEGORIES}/dresses", headers=user["headers"])):
+    for response in (
+        client.put(f"{CATEGORIES}/dresses", headers=user["headers"], json={"name": "Gowns"}),
+        client.delete(f"{CATEGORIES}/dresses", headers=user["headers"]),
+    ):
         assert response.status_code == 403 and error_code(response) == "PLATFORM_CATEGORY_READ_ONLY"
     assert count_rows(app, "platform_categories") == 16
     assert "dresses" in grouped(client, user)["upper_body"]
@@ -149,8 +179,12 @@ def test_delete_unused_category(client, user):
     category = create_category(client, user, "Temporary")
     response = client.delete(f"{CATEGORIES}/{category['id']}", headers=user["headers"])
     assert response.status_code == 200
-    assert response.get_json()["data"] == {"id": category["id"], "name": "Temporary", "deleted": True,
-                                           "items_uncategorized": 0}
+    assert response.get_json()["data"] == {
+        "id": category["id"],
+        "name": "Temporary",
+        "deleted": True,
+        "items_uncategorized": 0,
+    }
     assert client.get(f"{CATEGORIES}/{category['id']}", headers=user["headers"]).status_code == 404
 
 
@@ -159,12 +193,16 @@ def test_another_users_category_answers_like_a_missing_one(client, user, other_u
     missing = client.get(f"{CATEGORIES}/999999", headers=user["headers"])
     assert missing.status_code == 404
     for url in (f"{CATEGORIES}/{theirs['id']}", f"{CATEGORIES}/Private"):
-        for response in (client.get(url, headers=user["headers"]),
-                         client.put(url, headers=user["headers"], json={"name": "Stolen"}),
-                         client.delete(url, headers=user["headers"])):
+        for response in (
+            client.get(url, headers=user["headers"]),
+            client.put(url, headers=user["headers"], json={"name": "Stolen"}),
+            client.delete(url, headers=user["headers"]),
+        ):
             assert response.status_code == 404
             assert response.get_json()["error"] == missing.get_json()["error"]
-    assert client.get(f"{CATEGORIES}/{theirs['id']}", headers=other_user["headers"]).get_json()["data"] == theirs
+    assert (
+        client.get(f"{CATEGORIES}/{theirs['id']}", headers=other_user["headers"]).get_json()["data"] == theirs
+    )
     assert "Private" not in grouped(client, user, search="private").get("upper_body", [])
     # the same name is free for another user
     create_category(client, user, "Private")

@@ -10,6 +10,7 @@ page, availability is InStock or OutOfStock), and what survives is marked "ai" i
 A timeout, an exhausted quota, a refusal or an answer that is not the schema's JSON is logged and
 the page is answered from the heuristics alone: the reader never makes a page fail.
 """
+
 import json
 import math
 import time
@@ -19,7 +20,13 @@ from functools import lru_cache
 from google.genai import types
 
 from features.garments.extractors.fabric import parse_composition
-from features.garments.extractors.values import absolute_url, clean_text, large_image_url, parse_currency, parse_price
+from features.garments.extractors.values import (
+    absolute_url,
+    clean_text,
+    large_image_url,
+    parse_currency,
+    parse_price,
+)
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import ModelChoice, answer_text, process_client
 from shared.logger import get_logger
@@ -37,23 +44,32 @@ _STRING = {"type": "STRING", "nullable": True}
 FIELDS = {
     "title": (_STRING, "the product's name as the page states it"),
     "brand": (_STRING, "the brand or maker of the product"),
-    "price": (_STRING, "the price a shopper pays now, as written on the page with its currency symbol or code"),
+    "price": (
+        _STRING,
+        "the price a shopper pays now, as written on the page with its currency symbol or code",
+    ),
     "list_price": (_STRING, "the original price only when the page shows it crossed out beside a lower one"),
     "currency": (_STRING, "the ISO 4217 code of the price's currency"),
     "sku": (_STRING, "the product's own article number or SKU as written on the page"),
     "gtin": (_STRING, "the GTIN/EAN/UPC barcode number when the page gives one"),
-    "availability": ({"type": "STRING", "nullable": True, "enum": list(_AVAILABILITY)},
-                     "InStock or OutOfStock for the product the page shows"),
+    "availability": (
+        {"type": "STRING", "nullable": True, "enum": list(_AVAILABILITY)},
+        "InStock or OutOfStock for the product the page shows",
+    ),
     "colors": ({"type": "ARRAY", "items": {"type": "STRING"}}, "the colour names offered, as written"),
     "fabric": (_STRING, "the material composition as written (e.g. '95% cotton, 5% elastane')"),
     "description": (_STRING, "the product's description text"),
-    "images": ({"type": "ARRAY", "items": {"type": "STRING"}},
-               "URLs of the product's own photos, taken from the image list below"),
+    "images": (
+        {"type": "ARRAY", "items": {"type": "STRING"}},
+        "URLs of the product's own photos, taken from the image list below",
+    ),
 }
-PROMPT = ("You read one product page of an online shop for a shopping app. From the page excerpt below, give "
-          "the fields of the JSON schema for the main product of the page, exactly as the page states them. "
-          "Use null (or an empty list) for anything the page does not state; never guess or invent a value.\n"
-          "Fields:\n{fields}\n\nPage URL: {url}\n\n{page}")
+PROMPT = (
+    "You read one product page of an online shop for a shopping app. From the page excerpt below, give "
+    "the fields of the JSON schema for the main product of the page, exactly as the page states them. "
+    "Use null (or an empty list) for anything the page does not state; never guess or invent a value.\n"
+    "Fields:\n{fields}\n\nPage URL: {url}\n\n{page}"
+)
 
 _log = get_logger("garments.ai_reader")
 
@@ -82,14 +98,27 @@ def page_reading(page, wanted, max_chars):
     JSON-LD and app-state snippets (a quarter each, cut to length) and the page's image URLs."""
     visible = _visible_text(page)
     images = _image_candidates(page)
-    sections = [("Visible text around the main heading", _text_near_heading(page, visible, max_chars // 2)),
-                ("JSON-LD", _snippets(page.json_ld, max_chars // 4)),
-                ("App state", _snippets([document for _, document in page.json_scripts]
-                                        + list(page.script_assignments.values()), max_chars // 4)),
-                ("Images on the page", "\n".join(images))]
+    sections = [
+        ("Visible text around the main heading", _text_near_heading(page, visible, max_chars // 2)),
+        ("JSON-LD", _snippets(page.json_ld, max_chars // 4)),
+        (
+            "App state",
+            _snippets(
+                [document for _, document in page.json_scripts] + list(page.script_assignments.values()),
+                max_chars // 4,
+            ),
+        ),
+        ("Images on the page", "\n".join(images)),
+    ]
     excerpt = "\n\n".join(f"== {title} ==\n{body}" for title, body in sections if body)
-    return PageReading(url=page.url, base_url=page.base_url, wanted=tuple(wanted), excerpt=excerpt,
-                       visible=visible.casefold(), images=tuple(images))
+    return PageReading(
+        url=page.url,
+        base_url=page.base_url,
+        wanted=tuple(wanted),
+        excerpt=excerpt,
+        visible=visible.casefold(),
+        images=tuple(images),
+    )
 
 
 class ProductAIReader:
@@ -121,22 +150,41 @@ class ProductAIReader:
         found = {name: value for name, value in found.items() if value}
         if not found:
             return product
-        return {**product, **found, "field_sources": {**product.get("field_sources", {}),
-                                                      **{name: SOURCE for name in found}}}
+        return {
+            **product,
+            **found,
+            "field_sources": {**product.get("field_sources", {}), **{name: SOURCE for name in found}},
+        }
 
     def _ask(self, reading, timeout):
         """The model's answer as a dict, or None (logged) when there is no usable answer."""
-        prompt = PROMPT.format(fields="\n".join(f"- {name}: {FIELDS[name][1]}" for name in reading.wanted),
-                               url=reading.url, page=reading.excerpt)
+        prompt = PROMPT.format(
+            fields="\n".join(f"- {name}: {FIELDS[name][1]}" for name in reading.wanted),
+            url=reading.url,
+            page=reading.excerpt,
+        )
         schema = {"type": "OBJECT", "properties": {name: FIELDS[name][0] for name in reading.wanted}}
-        config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema,
-                                             max_output_tokens=MAX_OUTPUT_TOKENS, temperature=0)
+        config = types.GenerateContentConfig(
+            response_mime_type="application/json",
+            response_schema=schema,
+            max_output_tokens=MAX_OUTPUT_TOKENS,
+            temperature=0,
+        )
         try:
-            answer = json.loads(answer_text(self._client.generate(models=self._models, contents=prompt, config=config,
-                                                                  timeout_seconds=timeout)))
+            answer = json.loads(
+                answer_text(
+                    self._client.generate(
+                        models=self._models, contents=prompt, config=config, timeout_seconds=timeout
+                    )
+                )
+            )
         except ImageModelError as error:
-            _log.warning("AI reader: no answer for %s (%s)", reading.url, error.code,
-                         extra={"upstream": error.details.get("upstream")})
+            _log.warning(
+                "AI reader: no answer for %s (%s)",
+                reading.url,
+                error.code,
+                extra={"upstream": error.details.get("upstream")},
+            )
             return None
         except ValueError:
             answer = None
@@ -148,30 +196,41 @@ class ProductAIReader:
 
 @lru_cache(maxsize=4)
 def _reader(client, model_names, timeout_seconds, max_input_tokens):
-    return ProductAIReader(client=client, model_names=model_names.split(","), timeout_seconds=timeout_seconds,
-                           max_input_tokens=max_input_tokens)
+    return ProductAIReader(
+        client=client,
+        model_names=model_names.split(","),
+        timeout_seconds=timeout_seconds,
+        max_input_tokens=max_input_tokens,
+    )
 
 
 def reader_for(settings):
     """The reader for these settings (one per configuration, kept for the process), or None when off."""
     if not settings.GEMINI_API_KEY or settings.PRODUCT_AI_READER.strip().lower() == "off":
         return None
-    return _reader(process_client(settings), settings.PRODUCT_AI_READER_MODEL,
-                   settings.PRODUCT_AI_READER_TIMEOUT_SECONDS, settings.PRODUCT_AI_READER_MAX_INPUT_TOKENS)
+    return _reader(
+        process_client(settings),
+        settings.PRODUCT_AI_READER_MODEL,
+        settings.PRODUCT_AI_READER_TIMEOUT_SECONDS,
+        settings.PRODUCT_AI_READER_MAX_INPUT_TOKENS,
+    )
 
 
 def _visible_text(page):
-    nodes = page.tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) "
-                            "and not(ancestor::noscript) and not(ancestor::template)]")
+    nodes = page.tree.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) "
+        "and not(ancestor::noscript) and not(ancestor::template)]"
+    )
     return " ".join(" ".join(nodes).split())
 
 
 def _text_near_heading(page, visible, chars):
-    heading = next((clean_text(h1.text_content()) for h1 in page.tree.iter("h1") if clean_text(h1.text_content())),
-                   None)
+    heading = next(
+        (clean_text(h1.text_content()) for h1 in page.tree.iter("h1") if clean_text(h1.text_content())), None
+    )
     at = visible.find(heading) if heading else -1
     start = max(0, at - int(chars * _TEXT_BEFORE_HEADING)) if at >= 0 else 0
-    return visible[start:start + chars]
+    return visible[start : start + chars]
 
 
 def _snippets(documents, chars):
@@ -214,10 +273,14 @@ def validated(answer, reading, raw):
 def _text(limit, on_page=False):
     def check(value, *, reading, raw):
         text = clean_text(value) if isinstance(value, str) else None
-        if not text or len(text) > limit or (on_page and text.casefold() not in raw
-                                            and text.casefold() not in reading.visible):
+        if (
+            not text
+            or len(text) > limit
+            or (on_page and text.casefold() not in raw and text.casefold() not in reading.visible)
+        ):
             return None
         return text
+
     return check
 
 
@@ -256,8 +319,15 @@ def _images(value, *, reading, raw):
     if not isinstance(value, list):
         return None
     urls = [absolute_url(item, reading.base_url) for item in value if isinstance(item, str) and item.strip()]
-    return list(dict.fromkeys(url for url in urls if url and url.startswith(("http://", "https://"))
-                              and (url in reading.images or url.casefold() in raw)))
+    return list(
+        dict.fromkeys(
+            url
+            for url in urls
+            if url
+            and url.startswith(("http://", "https://"))
+            and (url in reading.images or url.casefold() in raw)
+        )
+    )
 
 
 _VALIDATORS = {

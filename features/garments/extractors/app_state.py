@@ -7,77 +7,218 @@ most like *this* product (a name plus sizes, prices, images…, preferring nodes
 the page URL and skipping recommendation subtrees), and fields are read from it by the key names
 shops actually use.
 """
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import from_components, has_material, parse_composition
-from features.garments.extractors.schema_org import (MINOR_UNIT_KEYS, brand_name, currency_value, minor_units_price,
-                                                     price_value)
-from features.garments.extractors.values import (clean_multiline, clean_text, in_url, large_image_url,
-                                                 parse_availability, parse_currency, parse_gtin, parse_identifier,
-                                                 unique)
+from features.garments.extractors.schema_org import (
+    MINOR_UNIT_KEYS,
+    brand_name,
+    currency_value,
+    minor_units_price,
+    price_value,
+)
+from features.garments.extractors.values import (
+    clean_multiline,
+    clean_text,
+    in_url,
+    large_image_url,
+    parse_availability,
+    parse_currency,
+    parse_gtin,
+    parse_identifier,
+    unique,
+)
 from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 TITLE_KEYS = ("productname", "producttitle", "title", "name", "displayname")
 BRAND_KEYS = ("brand", "brandname", "vendor", "manufacturer", "manufacturername", "designer")
-DESCRIPTION_KEYS = ("description", "longdescription", "descriptionhtml", "bodyhtml", "info", "shortdescription")
-PRICE_KEYS = ("pricesalevalue", "saleprice", "currentprice", "finalprice", "displayprice", "price", "pricing",
-              "prices", "pricerange", "whitepricevalue")
+DESCRIPTION_KEYS = (
+    "description",
+    "longdescription",
+    "descriptionhtml",
+    "bodyhtml",
+    "info",
+    "shortdescription",
+)
+PRICE_KEYS = (
+    "pricesalevalue",
+    "saleprice",
+    "currentprice",
+    "finalprice",
+    "displayprice",
+    "price",
+    "pricing",
+    "prices",
+    "pricerange",
+    "whitepricevalue",
+)
 # The price before a reduction, shown crossed out (WooCommerce's regular_price, Shopify's compare_at_price…).
-LIST_PRICE_KEYS = ("listprice", "originalprice", "regularprice", "wasprice", "compareatprice", "oldprice",
-                   "strikethroughprice", "crossedprice", "crossedoutprice", "rrp", "msrp", "recommendedretailprice",
-                   "previousprice", "pricebefore", "fullprice", "initialprice")
-SKU_KEYS = ("sku", "skuid", "skucode", "productsku", "articlenumber", "articleno", "articlecode", "itemnumber",
-            "itemno", "productcode", "productnumber", "stylenumber", "stylecode", "asin", "referencenumber",
-            "reference")
+LIST_PRICE_KEYS = (
+    "listprice",
+    "originalprice",
+    "regularprice",
+    "wasprice",
+    "compareatprice",
+    "oldprice",
+    "strikethroughprice",
+    "crossedprice",
+    "crossedoutprice",
+    "rrp",
+    "msrp",
+    "recommendedretailprice",
+    "previousprice",
+    "pricebefore",
+    "fullprice",
+    "initialprice",
+)
+SKU_KEYS = (
+    "sku",
+    "skuid",
+    "skucode",
+    "productsku",
+    "articlenumber",
+    "articleno",
+    "articlecode",
+    "itemnumber",
+    "itemno",
+    "productcode",
+    "productnumber",
+    "stylenumber",
+    "stylecode",
+    "asin",
+    "referencenumber",
+    "reference",
+)
 MPN_KEYS = ("mpn", "manufacturerpartnumber", "partnumber", "manufacturersku", "modelnumber")
-GTIN_KEYS = ("gtin", "gtin13", "gtin14", "gtin12", "gtin8", "ean", "ean13", "eancode", "upc", "barcode", "isbn",
-             "isbn13")
+GTIN_KEYS = (
+    "gtin",
+    "gtin13",
+    "gtin14",
+    "gtin12",
+    "gtin8",
+    "ean",
+    "ean13",
+    "eancode",
+    "upc",
+    "barcode",
+    "isbn",
+    "isbn13",
+)
 VARIANT_KEYS = ("sizes", "variants", "skus", "units", "simples", "items", "sizeoptions", "availablesizes")
 SIZE_ONLY_KEYS = ("sizes", "sizeoptions", "availablesizes")
-SIZE_LABEL_KEYS = ("sizename", "sizelabel", "sizelibelle", "localsize", "localizedsize", "displaysize",
-                   "sizedescription", "sizevalue", "sizetitle")
+SIZE_LABEL_KEYS = (
+    "sizename",
+    "sizelabel",
+    "sizelibelle",
+    "localsize",
+    "localizedsize",
+    "displaysize",
+    "sizedescription",
+    "sizevalue",
+    "sizetitle",
+)
 GENERIC_LABEL_KEYS = ("name", "label", "value", "title", "displayname")
 SIZE_CODE_KEYS = ("size", "codesize")
 # Stock flags first; whether the item can be bought as it stands last (a product sold by its variants says it cannot:
 # SAP Commerce's base product is not "purchasable" while its sizes are in stock).
-AVAILABILITY_KEYS = ("available", "isavailable", "instock", "isonstock", "isinstock", "availability", "stockstatus",
-                     "stocklevelstatus", "stock", "quantity", "stocklevel", "availabletoorder", "orderable", "issalable",
-                     "ispurchasable", "purchasable")
+AVAILABILITY_KEYS = (
+    "available",
+    "isavailable",
+    "instock",
+    "isonstock",
+    "isinstock",
+    "availability",
+    "stockstatus",
+    "stocklevelstatus",
+    "stock",
+    "quantity",
+    "stocklevel",
+    "availabletoorder",
+    "orderable",
+    "issalable",
+    "ispurchasable",
+    "purchasable",
+)
 # A product's own stock flag; its `quantity` is as often the quantity a shopper would add to the cart.
 PRODUCT_AVAILABILITY_KEYS = tuple(key for key in AVAILABILITY_KEYS if key != "quantity")
-COLOR_KEYS = ("colorname", "colourname", "colorloc", "colordescription", "colourdescription", "displaycolor",
-              "color", "colour", "colorfamily")
+COLOR_KEYS = (
+    "colorname",
+    "colourname",
+    "colorloc",
+    "colordescription",
+    "colourdescription",
+    "displaycolor",
+    "color",
+    "colour",
+    "colorfamily",
+)
 COLOR_LIST_KEYS = ("colors", "colours", "colorways", "swatches")
-IMAGE_RENDITION_KEYS = ("zoom", "fullscreen", "full", "original", "large", "hd", "big", "image", "img", "url", "src",
-                        "href", "main", "standard", "thumbnail", "thumb")
+IMAGE_RENDITION_KEYS = (
+    "zoom",
+    "fullscreen",
+    "full",
+    "original",
+    "large",
+    "hd",
+    "big",
+    "image",
+    "img",
+    "url",
+    "src",
+    "href",
+    "main",
+    "standard",
+    "thumbnail",
+    "thumb",
+)
 BREADCRUMB_KEYS = ("breadcrumbs", "breadcrumb", "crumbs", "breadcrumbscategories")
-PRODUCT_TYPE_KEYS = ("producttype", "categoryname", "categorytag", "appareltype", "maincategorysummary",
-                     "defaultcategory", "category", "type")
+PRODUCT_TYPE_KEYS = (
+    "producttype",
+    "categoryname",
+    "categorytag",
+    "appareltype",
+    "maincategorysummary",
+    "defaultcategory",
+    "category",
+    "type",
+)
 # Option definitions ({"attributeId": "size", "values": [{"displayValue": "M", "selectable": true}]},
 # Magento's {"code": "size", "options": [{"label": "M"}]}, WooCommerce's "attribute_pa_size"…).
-SIZE_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
-                              rf"(?:{SIZE_WORD})(?:eu|uk|us|int)?$")
-COLOR_OPTION = compile_pattern(r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$")
+SIZE_OPTION = compile_pattern(
+    r"^(?:attribute)?(?:pa)?(?:waist|shoe|clothing|dress|bra|cup|kids?|product)?"
+    rf"(?:{SIZE_WORD})(?:eu|uk|us|int)?$"
+)
+COLOR_OPTION = compile_pattern(
+    r"^(?:attribute)?(?:pa)?(?:colou?rs?|farbe|couleur|colore|kleur|cor|colorpattern)$"
+)
 OPTION_NAME_KEYS = ("attributeid", "code", "name", "id", "label", "displayname", "title", "key")
 OPTION_VALUE_KEYS = ("values", "options", "items", "choices")
 OPTION_LABEL_KEYS = ("displayvalue", "label", "name", "value", "title", "displayname")
 OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "orderable", "isinstock")
-SELECTED_CHILD = compile_pattern(r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$")
+SELECTED_CHILD = compile_pattern(
+    r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$"
+)
 # Keys of state that is not the product's. "cart" but not "addtocart": a lookbehind of several characters,
 # which RE2 lacks, so it runs on Python's re over a key's first 200 characters (no real key is longer).
-_SKIP_SUBTREE = compile_pattern(r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
-                                r"reco|suggest|complete|outfit|wishlist|(?<!to)(?<!to[-_])cart|basket|navigation|menu|header|footer|"
-                                r"customer|user|seo|translations|experiment|tracking|analytics", IGNORECASE,
-                                max_input=200)
-_MATERIAL_KEY = compile_pattern(r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", IGNORECASE)
+_SKIP_SUBTREE = compile_pattern(
+    r"recommend|related|similar|stylewith|crosssell|upsell|recent|looks?$|bundle|carousel|"
+    r"reco|suggest|complete|outfit|wishlist|(?<!to)(?<!to[-_])cart|basket|navigation|menu|header|footer|"
+    r"customer|user|seo|translations|experiment|tracking|analytics",
+    IGNORECASE,
+    max_input=200,
+)
+_MATERIAL_KEY = compile_pattern(
+    r"composi|material|fabric|fibre|fiber|zusammensetzung|samenstelling|matière", IGNORECASE
+)
 _GALLERY_KEY = compile_pattern(r"gallery", IGNORECASE)
 _IMAGE_LIST_KEY = compile_pattern(r"images?$|media$|gallery$|pictures$|photos$|imageurls$|urls$", IGNORECASE)
 _NOT_PRODUCT_IMAGE_KEY = compile_pattern(r"swatch|logo|icon|video|sizeguide", IGNORECASE)
-_IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/",
-                             IGNORECASE)
+_IMAGE_URL = compile_pattern(
+    r"\.(?:jpe?g|png|webp|avif)(?:[?#]|$)|/is/image/|[?&]set=source|/image/|/images?/|/photos?/", IGNORECASE
+)
 _MAX_NODES = 60_000
 _PRODUCT_ID_KEYS = ("productid", "styleid", *SKU_KEYS, *GTIN_KEYS)
 _ID_KEYS = (*_PRODUCT_ID_KEYS, "id", "code")
@@ -98,13 +239,25 @@ def read_app_state(page, title_hint=None):
                 best, best_score = node, score
     fields = read_node(best, page.base_url, page.url) if best is not None else {}
     if not fields.get("sizes"):
-        fields["sizes"] = next((sizes for blob in blobs if (sizes := _sizes_anywhere(blob) or
-                                                           _option_values(blob, SIZE_OPTION, with_availability=True))),
-                               [])
+        fields["sizes"] = next(
+            (
+                sizes
+                for blob in blobs
+                if (
+                    sizes := _sizes_anywhere(blob)
+                    or _option_values(blob, SIZE_OPTION, with_availability=True)
+                )
+            ),
+            [],
+        )
     if not fields.get("colors"):
-        fields["colors"] = next((colors for blob in blobs if (colors := _option_values(blob, COLOR_OPTION))), [])
+        fields["colors"] = next(
+            (colors for blob in blobs if (colors := _option_values(blob, COLOR_OPTION))), []
+        )
     if not fields.get("images"):
-        fields["images"] = next((images for blob in blobs if (images := _gallery_anywhere(blob, page.base_url))), [])
+        fields["images"] = next(
+            (images for blob in blobs if (images := _gallery_anywhere(blob, page.base_url))), []
+        )
     return {field: value for field, value in fields.items() if value not in (None, "", [], {})}
 
 
@@ -125,9 +278,10 @@ def read_node(node, base_url, page_url=""):
         "description": _first(node, DESCRIPTION_KEYS, clean_multiline),
         "price": price,
         "currency": currency,
-        "list_price": next((listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None),
-        "sku": next((code for code in codes if in_url(code, url_text)), None) or next(
-            iter(codes), None),
+        "list_price": next(
+            (listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None
+        ),
+        "sku": next((code for code in codes if in_url(code, url_text)), None) or next(iter(codes), None),
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
         "availability": _product_availability(node, selected, variants),
@@ -160,11 +314,17 @@ def _walk(blob):
         if depth >= 12:
             continue
         if isinstance(value, list):
-            stack.extend((item, key, parent, depth + 1) for item in reversed(value[:200])
-                         if isinstance(item, (dict, list)))
+            stack.extend(
+                (item, key, parent, depth + 1)
+                for item in reversed(value[:200])
+                if isinstance(item, (dict, list))
+            )
         else:
-            stack.extend((child, child_key, value, depth + 1) for child_key, child in reversed(value.items())
-                         if isinstance(child, (dict, list)) and not _key_has(_SKIP_SUBTREE, str(child_key)))
+            stack.extend(
+                (child, child_key, value, depth + 1)
+                for child_key, child in reversed(value.items())
+                if isinstance(child, (dict, list)) and not _key_has(_SKIP_SUBTREE, str(child_key))
+            )
 
 
 def _candidates(blob, url_text, hint):
@@ -179,7 +339,9 @@ def _product_score(node):
     keys = {_norm(key): value for key, value in node.items()}
     if not any(isinstance(keys.get(key), str) and keys[key].strip() for key in TITLE_KEYS):
         return 0
-    if not any(key in keys for key in (*PRICE_KEYS, *MINOR_UNIT_KEYS, *VARIANT_KEYS, *BRAND_KEYS, *_PRODUCT_ID_KEYS)):
+    if not any(
+        key in keys for key in (*PRICE_KEYS, *MINOR_UNIT_KEYS, *VARIANT_KEYS, *BRAND_KEYS, *_PRODUCT_ID_KEYS)
+    ):
         return 0  # a titled thing that is not sold (a banner, an article, a menu entry)
     score = 2
     score += any(key in keys for key in BRAND_KEYS)
@@ -197,10 +359,13 @@ def _selection_bonus(node, key, parent, url_text):
     """Prefer the selected product: its id in the page URL, or its key named by the parent."""
     identifiers = [key] + [node.get(name) for name in ("id", "sku", "code", "articleCode", "productId")]
     bonus = 0
-    if any(isinstance(value, (str, int)) and in_url(value, url_text, min_length=5)
-           for value in identifiers):
+    if any(isinstance(value, (str, int)) and in_url(value, url_text, min_length=5) for value in identifiers):
         bonus += 3
-    if isinstance(key, str) and isinstance(parent, dict) and key in {str(v) for v in parent.values() if isinstance(v, str)}:
+    if (
+        isinstance(key, str)
+        and isinstance(parent, dict)
+        and key in {str(v) for v in parent.values() if isinstance(v, str)}
+    ):
         bonus += 2
     return bonus
 
@@ -250,9 +415,11 @@ def _price(node):
     for _, value in [*_get(node, PRICE_KEYS), (None, node)]:
         price = price_value(value) if value is not node else minor_units_price(node)
         if price:
-            currency = (currency_value(value) or _first(node, ("currency", "currencycode", "pricecurrency"),
-                                                        parse_currency)
-                        or (parse_currency(value) if isinstance(value, str) else None))
+            currency = (
+                currency_value(value)
+                or _first(node, ("currency", "currencycode", "pricecurrency"), parse_currency)
+                or (parse_currency(value) if isinstance(value, str) else None)
+            )
             return price, currency
     return None, None
 
@@ -264,8 +431,15 @@ def _url_selected_variant(node, url_text):
     for _, value in _get(node, VARIANT_KEYS):
         elements = list(value.values()) if isinstance(value, dict) else value
         for element in elements if isinstance(elements, list) else []:
-            identifiers = [str(identifier).lower() for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
-                           if isinstance(identifier, (str, int))] if isinstance(element, dict) else []
+            identifiers = (
+                [
+                    str(identifier).lower()
+                    for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))
+                    if isinstance(identifier, (str, int))
+                ]
+                if isinstance(element, dict)
+                else []
+            )
             if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
                 return element
     return None
@@ -277,14 +451,23 @@ def _product_availability(node, selected, variants):
         available = _availability(item, PRODUCT_AVAILABILITY_KEYS) if isinstance(item, dict) else None
         if available is not None:
             return available
-    stated = [available for item in (variants[1] if variants else []) if isinstance(item, dict)
-              and (available := _availability(item)) is not None]
+    stated = [
+        available
+        for item in (variants[1] if variants else [])
+        if isinstance(item, dict) and (available := _availability(item)) is not None
+    ]
     return any(stated) if stated else None
 
 
 def _selected_child(node):
-    return next((value for key, value in node.items() if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))),
-                None)
+    return next(
+        (
+            value
+            for key, value in node.items()
+            if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))
+        ),
+        None,
+    )
 
 
 def _variant_list(node, depth=0):
@@ -310,8 +493,14 @@ def _size_label(item, collection_key):
     keys = SIZE_LABEL_KEYS + (GENERIC_LABEL_KEYS if collection_key in SIZE_ONLY_KEYS else ()) + SIZE_CODE_KEYS
     for _, value in _get(item, keys):
         if isinstance(value, dict):
-            value = next((v for _, v in _get(value, ("local", "name", "label", "value", "manufacturer"))), None)
-        label = clean_text(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+            value = next(
+                (v for _, v in _get(value, ("local", "name", "label", "value", "manufacturer"))), None
+            )
+        label = (
+            clean_text(value)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            else None
+        )
         if label and len(label) <= 24:
             return label
     return None
@@ -335,8 +524,23 @@ def _sizes(variants):
 def _availability(item, keys=AVAILABILITY_KEYS):
     for _, value in _get(item, keys):
         if isinstance(value, dict):
-            value = next((v for _, v in _get(value, ("stocklevelstatus", "status", "stocklevel", "available", "quantity",
-                                                     "availabletoorder"))), None)
+            value = next(
+                (
+                    v
+                    for _, v in _get(
+                        value,
+                        (
+                            "stocklevelstatus",
+                            "status",
+                            "stocklevel",
+                            "available",
+                            "quantity",
+                            "availabletoorder",
+                        ),
+                    )
+                ),
+                None,
+            )
         available = parse_availability(value)
         if available is not None:
             return available
@@ -381,8 +585,13 @@ def _option_labels(options):
     labels = []
     for option in options:
         if isinstance(option, dict):
-            label = _first(option, OPTION_LABEL_KEYS, lambda v: clean_text(v) if isinstance(v, (str, int, float))
-                           and not isinstance(v, bool) else None)
+            label = _first(
+                option,
+                OPTION_LABEL_KEYS,
+                lambda v: (
+                    clean_text(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
+                ),
+            )
             available = next((parse_availability(v) for _, v in _get(option, OPTION_AVAILABLE_KEYS)), None)
             if available is None and isinstance(option.get("products"), list):
                 available = bool(option["products"])  # Magento lists the simple products that have the option
@@ -397,7 +606,9 @@ def _colors(node, variant_elements):
     colors = [_first_text(item, COLOR_KEYS) for item in variant_elements if isinstance(item, dict)]
     for _, value in _get(node, COLOR_LIST_KEYS):
         for item in value if isinstance(value, list) else []:
-            colors.append(_first_text(item, COLOR_KEYS + ("name",)) if isinstance(item, dict) else clean_text(item))
+            colors.append(
+                _first_text(item, COLOR_KEYS + ("name",)) if isinstance(item, dict) else clean_text(item)
+            )
     colors.append(_first_text(node, COLOR_KEYS))
     return unique(colors)
 
@@ -423,8 +634,11 @@ def _image_urls(value, base_url, depth):
             found = _image_urls(value.get(key), base_url, depth + 1)
             if found:
                 return found
-        nested = [item for key, item in value.items()
-                  if isinstance(item, (dict, list)) and not _key_has(_NOT_PRODUCT_IMAGE_KEY, str(key))]
+        nested = [
+            item
+            for key, item in value.items()
+            if isinstance(item, (dict, list)) and not _key_has(_NOT_PRODUCT_IMAGE_KEY, str(key))
+        ]
         return [url for item in nested for url in _image_urls(item, base_url, depth + 1)]
     return []
 
@@ -434,7 +648,9 @@ def _fabric(node, depth=0):
     if depth > 4:
         return []
     if isinstance(node, list):
-        components = [item for item in node if isinstance(item, dict) and "material" in item and "percentage" in item]
+        components = [
+            item for item in node if isinstance(item, dict) and "material" in item and "percentage" in item
+        ]
         if components:
             return from_components(components)
         return next((found for item in node[:30] if (found := _fabric(item, depth + 1))), [])
@@ -468,8 +684,12 @@ def _composition_from(value):
 def _breadcrumbs(node):
     for _, value in _get(node, BREADCRUMB_KEYS):
         if isinstance(value, list):
-            names = [_first_text(item, ("name", "displayname", "text", "label", "title")) if isinstance(item, dict)
-                     else clean_text(item) for item in value]
+            names = [
+                _first_text(item, ("name", "displayname", "text", "label", "title"))
+                if isinstance(item, dict)
+                else clean_text(item)
+                for item in value
+            ]
             names = [name for name in names if name]
             if names:
                 return names

@@ -4,13 +4,18 @@ Each layer (JSON-LD, microdata, embedded app state, meta tags, plain HTML, shop-
 returns the fields it can see. The merge takes each field from the most trustworthy layer that has
 it and records that layer in `field_sources`, so a wrong value can be traced to where it came from.
 """
+
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from features.garments.categorizer import UNKNOWN_CATEGORY, categorize
-from features.garments.extractors.html_heuristics import (description_block, fabric_from_text, gallery_images,
-                                                          images_beside_heading)
+from features.garments.extractors.html_heuristics import (
+    description_block,
+    fabric_from_text,
+    gallery_images,
+    images_beside_heading,
+)
 from features.garments.extractors.values import in_url, is_color_name
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -36,10 +41,32 @@ FIELD_PRIORITY = {
     "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
 }
 # The fields of every product answer (a cached answer without one of them was written by an older version).
-PRODUCT_FIELDS = frozenset({
-    "title", "brand", "price", "list_price", "currency", "sku", "gtin", "availability", "images", "sizes", "colors",
-    "fabric", "description", "category", "wardrobe_category", "category_section", "garment_type", "size_chart",
-    "source_url", "canonical_url", "extractor", "field_sources"})
+PRODUCT_FIELDS = frozenset(
+    {
+        "title",
+        "brand",
+        "price",
+        "list_price",
+        "currency",
+        "sku",
+        "gtin",
+        "availability",
+        "images",
+        "sizes",
+        "colors",
+        "fabric",
+        "description",
+        "category",
+        "wardrobe_category",
+        "category_section",
+        "garment_type",
+        "size_chart",
+        "source_url",
+        "canonical_url",
+        "extractor",
+        "field_sources",
+    }
+)
 STRUCTURED_LAYERS = ("shop", "app-state", "json-ld", "microdata")
 _AVAILABILITY_NAMES = {True: "InStock", False: "OutOfStock"}
 _LIST_PRICE_LIMIT = 10  # a crossed-out price more than ten times the price is another amount (often in cents)
@@ -133,13 +160,20 @@ def _fill_from_page(fields, sources, page, findings):
         if block:
             fields["description"], sources["description"] = block, "html"
     if not fields.get("fabric"):
-        fabric = isolated(page, "description-fabric", lambda: next(
-            (found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), []), [])
+        fabric = isolated(
+            page,
+            "description-fabric",
+            lambda: next(
+                (found for text in _descriptions(findings, page) if (found := fabric_from_text(text))), []
+            ),
+            [],
+        )
         if fabric:
             fields["fabric"], sources["fabric"] = fabric, "description"
     if not fields.get("images"):
-        images = isolated(page, "gallery", lambda: gallery_images(page, fields["title"])
-                          or images_beside_heading(page), [])
+        images = isolated(
+            page, "gallery", lambda: gallery_images(page, fields["title"]) or images_beside_heading(page), []
+        )
         if images:
             fields["images"], sources["images"] = images, "html"
 
@@ -153,10 +187,13 @@ def _descriptions(findings, page):
 
 def _categorize(fields, page):
     brand = fields.get("brand")
-    return categorize(title=_without_brand(fields.get("title"), brand), description=fields.get("description"),
-                      breadcrumbs=[_without_brand(crumb, brand) for crumb in fields.get("breadcrumbs") or []],
-                      product_type=fields.get("product_type"),
-                      url=_without_brand(fields.get("canonical_url") or page.url, brand))
+    return categorize(
+        title=_without_brand(fields.get("title"), brand),
+        description=fields.get("description"),
+        breadcrumbs=[_without_brand(crumb, brand) for crumb in fields.get("breadcrumbs") or []],
+        product_type=fields.get("product_type"),
+        url=_without_brand(fields.get("canonical_url") or page.url, brand),
+    )
 
 
 def _without_brand(text, brand):
@@ -171,7 +208,7 @@ def _without_brand(text, brand):
     pieces, last, index = [], 0, 0
     while index + len(words) <= len(spans):
         if all(text[start:end].casefold() == word for (start, end), word in zip(spans[index:], words)):
-            pieces += [text[last:spans[index][0]], " "]
+            pieces += [text[last : spans[index][0]], " "]
             last, index = spans[index + len(words) - 1][1], index + len(words)
         else:
             index += 1
@@ -213,12 +250,21 @@ def _merge_price(findings, fields, sources):
     priced = _shown_price(ordered, priced)
     price = fields["price"] = priced.fields["price"]
     sources["price"] = priced.source
-    currency_from = priced if priced.fields.get("currency") else next(
-        (f for f in ordered if f.fields.get("currency")), None)
+    currency_from = (
+        priced
+        if priced.fields.get("currency")
+        else next((f for f in ordered if f.fields.get("currency")), None)
+    )
     if currency_from is not None:
         fields["currency"], sources["currency"] = currency_from.fields["currency"], currency_from.source
-    listed = next((f for f in [priced, *ordered]
-                   if price < (f.fields.get("list_price") or 0) <= _LIST_PRICE_LIMIT * price), None)
+    listed = next(
+        (
+            f
+            for f in [priced, *ordered]
+            if price < (f.fields.get("list_price") or 0) <= _LIST_PRICE_LIMIT * price
+        ),
+        None,
+    )
     if listed is not None:
         fields["list_price"], sources["list_price"] = listed.fields["list_price"], listed.source
 
@@ -228,16 +274,19 @@ def _shown_price(ordered, priced):
     lags behind when the page crosses out the data's price beside a lower one, or when the data's offer has expired
     (`priceValidUntil` passed) and another layer states the price the buy box shows (a date alone proves little:
     shops leave old dates in place, and archived pages carry them all)."""
-    visible = next((f for f in ordered if f.kind == "html" and f.fields.get("price") and f.fields.get("for_sale")),
-                   None)
+    visible = next(
+        (f for f in ordered if f.kind == "html" and f.fields.get("price") and f.fields.get("for_sale")), None
+    )
     if visible is None or priced is visible:
         return priced
     stated, shown = priced.fields["price"], visible.fields["price"]
     if abs((visible.fields.get("list_price") or 0) - stated) < 0.01 and shown < stated:
         return visible
     if priced.fields.get("price_expired") and abs(shown - stated) >= 0.01:
-        return next((f for f in ordered if f is not visible and abs((f.fields.get("price") or 0) - shown) < 0.01),
-                    priced)
+        return next(
+            (f for f in ordered if f is not visible and abs((f.fields.get("price") or 0) - shown) < 0.01),
+            priced,
+        )
     return priced
 
 
@@ -283,14 +332,18 @@ def _merge_sku(findings, fields, sources, page):
             fields["sku"], sources["sku"] = mpn, mpn_source
         elif url_code:
             texts = _visible_texts(page) if page is not None else []
-            printed = next((found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None)
+            printed = next(
+                (found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None
+            )
             if printed or url_finding.fields.get("named"):
                 fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
     url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
     url_text = unquote(page.url if page is not None else "").lower()
-    support = {key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
-               for key, (kinds, (code, _)) in votes.items()}
+    support = {
+        key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
+        for key, (kinds, (code, _)) in votes.items()
+    }
     most = max(support.values())
     leaders = [key for key in votes if support[key] == most]
     if len(leaders) > 1:
@@ -311,15 +364,25 @@ def _url_code_forms(code):
     forms = [code]
     for cut in (1, 2):
         rest = code[cut:]
-        if code[:cut].isalpha() and len(rest) >= _URL_CODE_REST and any(character.isdigit() for character in rest):
+        if (
+            code[:cut].isalpha()
+            and len(rest) >= _URL_CODE_REST
+            and any(character.isdigit() for character in rest)
+        ):
             forms.append(rest)
     return forms
 
 
 def _visible_texts(page):
     """The page's visible text nodes (not its scripts, styles or attributes)."""
-    return isolated(page, "printed-code", lambda: page.tree.xpath(
-        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"), [])
+    return isolated(
+        page,
+        "printed-code",
+        lambda: page.tree.xpath(
+            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+        ),
+        [],
+    )
 
 
 def _prints_code(page, code):
@@ -328,7 +391,9 @@ def _prints_code(page, code):
     if page is None or not code:
         return False
     wanted = str(code).casefold()
-    return any(_has_word(text.casefold(), wanted) for text in _visible_texts(page) if len(text) >= len(wanted))
+    return any(
+        _has_word(text.casefold(), wanted) for text in _visible_texts(page) if len(text) >= len(wanted)
+    )
 
 
 def _printed_code(texts, code):
@@ -359,7 +424,7 @@ def _has_word(text, word):
     while start >= 0:
         end = start + len(word)
         before = text[start - 1] if start else " "
-        after = text[end:end + 2]
+        after = text[end : end + 2]
         joined = after[:1] in "-_./" and after[1:2].isalnum() if after else False
         if not before.isalnum() and not (after[:1].isalnum() or joined):
             return True

@@ -2,9 +2,15 @@
 with its currency, its code (`sku`, `mpn`, `gtin`/`upc`) and its stock (`instock`), and the product view element names the product in data-* attributes
 (`data-name`, `data-product-brand`, `data-product-category`, `data-product-price`).
 """
+
 from features.garments.extractors.schema_org import currency_value, price_value
-from features.garments.extractors.values import (clean_text, parse_availability, parse_gtin, parse_identifier,
-                                                 parse_price)
+from features.garments.extractors.values import (
+    clean_text,
+    parse_availability,
+    parse_gtin,
+    parse_identifier,
+    parse_price,
+)
 
 _PRODUCT_VIEW = "//*[@data-entity-id][@data-name][@data-product-price or @data-product-brand]"
 # BCData states the price with tax, without it, or both, depending on what the store displays.
@@ -16,7 +22,9 @@ def read_bigcommerce(page):
     state = page.script_assignments.get("BCData")
     attributes = state.get("product_attributes") if isinstance(state, dict) else None
     attributes = attributes if isinstance(attributes, dict) else {}
-    view = next((element for element in page.tree.xpath(_PRODUCT_VIEW) if not page.in_other_product(element)), None)
+    view = next(
+        (element for element in page.tree.xpath(_PRODUCT_VIEW) if not page.in_other_product(element)), None
+    )
     if not attributes and view is None:
         return {}
     price, currency = _price(attributes.get("price"))

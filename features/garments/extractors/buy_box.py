@@ -8,24 +8,35 @@ naming a price, stock, a cart) and, among several, the one closest to the headin
 sharing the deepest block with it. So the recommendation tiles, headers and footers that come first
 in the document lose to the buy box.
 """
+
 import itertools
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from features.garments.extractors.page import following_text, page_header
-from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, clean_text, money_amounts,
-                                                 parse_currency, parse_identifier, parse_price, stock_in_words)
+from features.garments.extractors.values import (
+    OUT_OF_STOCK_WORDS,
+    clean_text,
+    money_amounts,
+    parse_currency,
+    parse_identifier,
+    parse_price,
+    stock_in_words,
+)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
 LIST_PRICE_MARK = compile_pattern(
     r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail",
-    IGNORECASE)
+    IGNORECASE,
+)
 _OTHER_PRICE_MARK = compile_pattern(
     r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
-    r"finance", IGNORECASE)
+    r"finance",
+    IGNORECASE,
+)
 STRUCK_THROUGH = ("del", "s", "strike")
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
@@ -44,10 +55,14 @@ _CART_TEXT = compile_pattern(
     r"ajouter au panier|añadir al carrito|agregar al carrito|añadir a la cesta|comprar ahora|aggiungi al carrello|"
     r"in winkel(?:wagen|mand)|toevoegen aan|adicionar ao carrinho|в корзину|купить|do koszyka|dodaj do|"
     r"sepete ekle|do košíku|kosárba|i kurven|lägg i varukorgen|legg i handlekurven|ostoskoriin|"
-    r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל", IGNORECASE)
+    r"加入购物车|カートに入れる|장바구니|أضف إلى|הוסף ל",
+    IGNORECASE,
+)
 _CART_NAME = compile_pattern(
     r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now|btn[-_]?cart|cart[-_]?(?:button|btn|submit)|"
-    r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])", IGNORECASE)
+    r"(?:^|[-_\s])(?:atc|add[-_]?cart)(?:$|[-_\s])",
+    IGNORECASE,
+)
 _ADD_TO_CART_NAME = compile_pattern(r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?now", IGNORECASE)
 _CART_TEXT_LIMIT = 60
 _LISTING_PRICES = 3  # different prices as close to the heading as the nearest: a list of products
@@ -55,18 +70,45 @@ _LISTING_CONTROLS = 3  # add-to-cart controls as close to the heading as the nea
 # A link to the cart page shows the cart; it adds nothing to it.
 _CART_PAGE = compile_pattern(
     r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina|checkout)"
-    r"/?(?:[?#]|$)", IGNORECASE)
+    r"/?(?:[?#]|$)",
+    IGNORECASE,
+)
 # Where an add-to-cart form posts to.
 _CART_ACTION = compile_pattern(
     r"/(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen|cesta|kosik|koszyk|korzina)"
-    r"(?:/add\w*|/items?)?/?(?:[?#]|$)|add[-_]?to[-_]?(?:cart|basket|bag)|(?:cart|basket)[-_/]add", IGNORECASE)
+    r"(?:/add\w*|/items?)?/?(?:[?#]|$)|add[-_]?to[-_]?(?:cart|basket|bag)|(?:cart|basket)[-_/]add",
+    IGNORECASE,
+)
 DISABLED_CLASS = compile_pattern(
     r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
-    r"is-?empty", IGNORECASE)
-_HIDDEN_CLASS = compile_pattern(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden|js-hidden|invisible|display-none)"
-                                r"(?:\s|$)", IGNORECASE)
-_CODE_TAGS = ("span", "div", "p", "li", "dt", "th", "td", "strong", "b", "small", "label", "h2", "h3", "h4", "h5",
-              "h6", "em", "i")
+    r"is-?empty",
+    IGNORECASE,
+)
+_HIDDEN_CLASS = compile_pattern(
+    r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden|js-hidden|invisible|display-none)"
+    r"(?:\s|$)",
+    IGNORECASE,
+)
+_CODE_TAGS = (
+    "span",
+    "div",
+    "p",
+    "li",
+    "dt",
+    "th",
+    "td",
+    "strong",
+    "b",
+    "small",
+    "label",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "em",
+    "i",
+)
 # Labels under which pages print the product's own code.
 _CODE_LABEL = compile_pattern(
     r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|"
@@ -75,7 +117,9 @@ _CODE_LABEL = compile_pattern(
     r"código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
     r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
-    r'מק"?ט)\s*[:#.]?\s*', IGNORECASE)
+    r'מק"?ט)\s*[:#.]?\s*',
+    IGNORECASE,
+)
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
@@ -83,35 +127,95 @@ _LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
 # Labels under which pages print the product's stock, and how they begin.
 _STOCK_LABEL = compile_pattern(
     r"^(?:availability|stock|stock status|disponibilit[éeàa]|verfügbarkeit|lieferbarkeit|disponibilidad|"
-    r"disponibilidade|beschikbaarheid|dostępność|dostupnost|наличие|в наличии)\s*[:：]\s*", IGNORECASE)
+    r"disponibilidade|beschikbaarheid|dostępność|dostupnost|наличие|в наличии)\s*[:：]\s*",
+    IGNORECASE,
+)
 _STOCK_LABEL_PREFIXES = {"ava", "sto", "dis", "ver", "lie", "bes", "dos", "нал", "в н"}
 # Labels under which pages print the maker's part or model number (the SKU's stand-in, never above it).
 _PART_LABEL = compile_pattern(
     r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
     r"(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|modell(?:nummer)?|modèle|modelo|modello|model|"
-    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*", IGNORECASE)
+    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*",
+    IGNORECASE,
+)
 _MEASUREMENT = compile_pattern(r"^\d+(?:[.,]\d+)?\s*(?:cm|mm|m|in|inch|ft|kg|g|lbs?)$", IGNORECASE)
 _STRICT_CODE_DIGITS = 2
 _CODE_LABEL_LIMIT = 60
 # How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
 # that can be one are matched against them.
-_CODE_LABEL_PREFIXES = {"sku", "ite", "pro", "art", "bes", "sty", "réf", "ref", "cód", "cod", "код", "арт", "kod",
-                        "num", "kód", "ürü", "sto", "var", "tuo", "mpn", "man", "mfr", "mfg", "par", "mod", "her"}
+_CODE_LABEL_PREFIXES = {
+    "sku",
+    "ite",
+    "pro",
+    "art",
+    "bes",
+    "sty",
+    "réf",
+    "ref",
+    "cód",
+    "cod",
+    "код",
+    "арт",
+    "kod",
+    "num",
+    "kód",
+    "ürü",
+    "sto",
+    "var",
+    "tuo",
+    "mpn",
+    "man",
+    "mfr",
+    "mfg",
+    "par",
+    "mod",
+    "her",
+}
 _CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
 # Labels under which pages print the product's brand, and how they begin.
 _BRAND_LABEL = compile_pattern(
     r"^(?:brand|brand name|marke|marque|marca|merk|marchio|märke|brändi|бренд|торговая марка|производитель|"
     r"manufacturer|hersteller|fabricant|fabricante|producent|výrobce|gyártó|üretici|ブランド|品牌|브랜드|"
-    r"العلامة التجارية|מותג)\s*(?:[:：]\s*|$)", IGNORECASE)
-_BRAND_LABEL_PREFIXES = {"bra", "mar", "mer", "mär", "brä", "бре", "тор", "про", "man", "her", "fab", "výr", "gyá",
-                         "üre"}
+    r"العلامة التجارية|מותג)\s*(?:[:：]\s*|$)",
+    IGNORECASE,
+)
+_BRAND_LABEL_PREFIXES = {
+    "bra",
+    "mar",
+    "mer",
+    "mär",
+    "brä",
+    "бре",
+    "тор",
+    "про",
+    "man",
+    "her",
+    "fab",
+    "výr",
+    "gyá",
+    "üre",
+}
 _BRAND_LABEL_SHORT_PREFIXES = {"ブラ", "品牌", "브랜", "ال", "מו"}
 _BRAND_LIMIT = 40
 # Hidden fields of the add-to-cart form, and data-* attributes of the control, the form or the product's block,
 # that carry the product's code (lower case, no _ or -); never its `id` or `product-id`, a row number of the shop's
 # database unless it reads as a code (letters and digits).
-_FORM_CODE_NAMES = {"sku", "asin", "productsku", "itemsku", "productcode", "articlecode", "itemcode",
-                    "articlenumber", "skuid", "variantsku", "stylecode", "stylenumber", "itemnumber", "skucode"}
+_FORM_CODE_NAMES = {
+    "sku",
+    "asin",
+    "productsku",
+    "itemsku",
+    "productcode",
+    "articlecode",
+    "itemcode",
+    "articlenumber",
+    "skuid",
+    "variantsku",
+    "stylecode",
+    "stylenumber",
+    "itemnumber",
+    "skucode",
+}
 _DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
 _DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
 _ID_CODE = compile_pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{2,23}")
@@ -130,7 +234,9 @@ def read_buy_box(page):
 
     def shown(element):
         """Outside other products and the page chrome, or in the page header with the heading."""
-        return not page.in_other_product(element) or (header is not None and header in element.iterancestors())
+        return not page.in_other_product(element) or (
+            header is not None and header in element.iterancestors()
+        )
 
     hidden = {}  # block → whether the page hides it, shared by the elements under it
 
@@ -147,26 +253,40 @@ def read_buy_box(page):
     price, price_element = prices[0] if prices else (None, None)
     near = [candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH]
     # A control that names itself as adding to the cart, else the submit button of a form posting to the cart.
-    controls = _closest(near, _is_cart_control, every_nearest=True) or \
-        _closest(near, _submits_to_cart, every_nearest=True)
+    controls = _closest(near, _is_cart_control, every_nearest=True) or _closest(
+        near, _submits_to_cart, every_nearest=True
+    )
     control = controls[0][1] if 0 < len(controls) < _LISTING_CONTROLS else None
     form = next(control.iterancestors("form"), None) if control is not None else None
     labels = _ranked(marked.labels, closeness)
     # Stock where the page marks it, else where it prints it under a label ("Availability: Out of stock").
     stocked = _closest(_ranked(marked.stock, closeness), _stock_of) or _closest(
-        labels, lambda element: _labelled_stock(element) if stated(element) else None)
+        labels, lambda element: _labelled_stock(element) if stated(element) else None
+    )
     stock, stock_element = stocked[0] if stocked else (None, None)
     # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
     # size's, another offer's or a "notify me" prompt, since a sold-out product cannot be added to the cart.
-    if stock is False and control is not None and _control_availability(control) and \
-            closeness(control) >= closeness(stock_element):
+    if (
+        stock is False
+        and control is not None
+        and _control_availability(control)
+        and closeness(control) >= closeness(stock_element)
+    ):
         stock = None
     if price is None and form is not None:
-        price = next((parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None)
+        price = next(
+            (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
+        )
     text = clean_text(price_element.text_content()) if price_element is not None else ""
     code = next((code for code, _ in _closest(labels, _labelled_code)), None)
-    code = code or next((code for field in _hidden_fields(form, _FORM_CODE_NAMES)
-                         if (code := parse_identifier(field.get("value")))), None)
+    code = code or next(
+        (
+            code
+            for field in _hidden_fields(form, _FORM_CODE_NAMES)
+            if (code := parse_identifier(field.get("value")))
+        ),
+        None,
+    )
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
@@ -175,8 +295,9 @@ def read_buy_box(page):
         "sku": code or _data_code(control, heading),
         "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
-        "for_sale": control is not None or stock is not None or (
-            price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
+        "for_sale": control is not None
+        or stock is not None
+        or (price_element is not None and closeness(price_element) > _BODY_DEPTH and not listing),
     }
 
 
@@ -199,11 +320,20 @@ def _marked_elements(page, shown, stated):
     for element in page.tree.iter(etree.Element):
         tag = element.tag
         marker = f"{element.get('class') or ''} {element.get('id') or ''}"
-        control = tag in _CONTROL_TAGS or element.get("role") == "button" or (
-            tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
+        control = (
+            tag in _CONTROL_TAGS
+            or element.get("role") == "button"
+            or (tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
+        )
         labelled = tag in _CODE_TAGS and _may_be_label(element.text)
-        if not (tag in STRUCK_THROUGH or "rice" in marker or "tock" in marker or "vailab" in marker or control
-                or labelled) or not shown(element):
+        if not (
+            tag in STRUCK_THROUGH
+            or "rice" in marker
+            or "tock" in marker
+            or "vailab" in marker
+            or control
+            or labelled
+        ) or not shown(element):
             continue
         if tag in STRUCK_THROUGH or ("rice" in marker and LIST_PRICE_MARK.search(marker)):
             marked.listed.append(element)
@@ -211,8 +341,11 @@ def _marked_elements(page, shown, stated):
             marked.prices.append(element)
         if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS and stated(element):
             marked.stock.append(element)
-        if control and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image")) \
-                and stated(element):
+        if (
+            control
+            and (tag != "input" or (element.get("type") or "").lower() in ("submit", "button", "image"))
+            and stated(element)
+        ):
             marked.controls.append(element)
         if labelled:
             marked.labels.append(element)
@@ -230,8 +363,13 @@ def _is_hidden(element, memo):
             break
         path.append(block)
         style = (block.get("style") or "").replace(" ", "").lower()
-        if block.get("hidden") is not None or block.tag == "template" or "display:none" in style \
-                or "visibility:hidden" in style or _HIDDEN_CLASS.search(block.get("class") or ""):
+        if (
+            block.get("hidden") is not None
+            or block.tag == "template"
+            or "display:none" in style
+            or "visibility:hidden" in style
+            or _HIDDEN_CLASS.search(block.get("class") or "")
+        ):
             found = True
             break
     memo.update(dict.fromkeys(path, found))
@@ -241,14 +379,22 @@ def _is_hidden(element, memo):
 def _may_be_label(text):
     """Whether a text begins like a label of a product code, brand or stock (checked before any pattern runs)."""
     head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
-    return head in _CODE_LABEL_PREFIXES or head[:2] in _CODE_LABEL_SHORT_PREFIXES or head in _BRAND_LABEL_PREFIXES \
-        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES or head in _STOCK_LABEL_PREFIXES
+    return (
+        head in _CODE_LABEL_PREFIXES
+        or head[:2] in _CODE_LABEL_SHORT_PREFIXES
+        or head in _BRAND_LABEL_PREFIXES
+        or head[:2] in _BRAND_LABEL_SHORT_PREFIXES
+        or head in _STOCK_LABEL_PREFIXES
+    )
 
 
 def _ranked(elements, closeness):
     """[(closeness, -order, element)], closest to the anchor first, then in page order."""
-    return sorted(((closeness(element), -order, element) for order, element in enumerate(elements)),
-                  key=lambda candidate: candidate[:2], reverse=True)
+    return sorted(
+        ((closeness(element), -order, element) for order, element in enumerate(elements)),
+        key=lambda candidate: candidate[:2],
+        reverse=True,
+    )
 
 
 def _closest(ranked, read, every_nearest=False):
@@ -272,17 +418,26 @@ def _closeness_to(anchor):
     depths = {element: depth for depth, element in enumerate(reversed([anchor, *anchor.iterancestors()]))}
 
     def closeness(element):
-        return next((depths[block] for block in itertools.chain([element], element.iterancestors()) if block in depths),
-                    0)
+        return next(
+            (
+                depths[block]
+                for block in itertools.chain([element], element.iterancestors())
+                if block in depths
+            ),
+            0,
+        )
+
     return closeness
 
 
 def _list_price(listed, price_element, price):
     """The crossed-out price closest to the price to pay, when it is higher (what it cost before a reduction)."""
-    higher = _closest(_ranked([element for element in listed if element is not price_element],
-                              _closeness_to(price_element)),
-                      lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price
-                      else None)
+    higher = _closest(
+        _ranked(
+            [element for element in listed if element is not price_element], _closeness_to(price_element)
+        ),
+        lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price else None,
+    )
     return higher[0][0] if higher else None
 
 
@@ -301,22 +456,39 @@ def _text_without_other_prices(element):
     """The element's text without what it holds crossed out or marked as another price."""
     chunks = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in STRUCK_THROUGH and child.tag not in ("script", "style") and \
-                not LIST_PRICE_MARK.search(child.get("class") or "") and not _OTHER_PRICE_MARK.search(
-                    child.get("class") or ""):
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in STRUCK_THROUGH
+            and child.tag not in ("script", "style")
+            and not LIST_PRICE_MARK.search(child.get("class") or "")
+            and not _OTHER_PRICE_MARK.search(child.get("class") or "")
+        ):
             chunks.append(_text_without_other_prices(child))
         chunks.append(child.tail or "")
     return "".join(chunks)
 
 
 def _is_struck(element):
-    return element.tag in STRUCK_THROUGH or any(ancestor.tag in STRUCK_THROUGH for ancestor in element.iterancestors())
+    return element.tag in STRUCK_THROUGH or any(
+        ancestor.tag in STRUCK_THROUGH for ancestor in element.iterancestors()
+    )
 
 
 def _is_cart_control(element):
     """True for a control that adds to the cart by its name or its words (not a link to the cart page), else None."""
-    named = " ".join(filter(None, (element.get("id"), element.get("class"), element.get("name"),
-                                   element.get("data-type"), element.get("aria-label"), element.get("title"))))
+    named = " ".join(
+        filter(
+            None,
+            (
+                element.get("id"),
+                element.get("class"),
+                element.get("name"),
+                element.get("data-type"),
+                element.get("aria-label"),
+                element.get("title"),
+            ),
+        )
+    )
     # A link to the cart page shows the cart, unless it is named as what adds to it (its href is the fallback of a
     # control the page's script drives).
     if _CART_PAGE.search(element.get("href") or "") and not _ADD_TO_CART_NAME.search(named):
@@ -343,8 +515,11 @@ def _control_availability(control):
         return None
     if OUT_OF_STOCK_WORDS.search(clean_text(control.get("value") or control.text_content()) or ""):
         return False
-    disabled = control.get("disabled") is not None or control.get("aria-disabled") == "true" or \
-        DISABLED_CLASS.search(control.get("class") or "")
+    disabled = (
+        control.get("disabled") is not None
+        or control.get("aria-disabled") == "true"
+        or DISABLED_CLASS.search(control.get("class") or "")
+    )
     return None if disabled else True
 
 
@@ -379,14 +554,21 @@ def _labelled_part(element):
 
 def _looks_like_code(value):
     """A code rather than a word with a number in it: one token, two digits or more, no measurement."""
-    return bool(_CODE_VALUE.fullmatch(value)) and sum(character.isdigit() for character in value) >= \
-        _STRICT_CODE_DIGITS and not _MEASUREMENT.match(value)
+    return (
+        bool(_CODE_VALUE.fullmatch(value))
+        and sum(character.isdigit() for character in value) >= _STRICT_CODE_DIGITS
+        and not _MEASUREMENT.match(value)
+    )
 
 
 def _data_code(control, heading):
     """The code a data-* attribute of the add-to-cart control, its form or a block around it or the heading names
     (`data-sku`, `data-product-sku`; `data-product-id` only when it reads as a code), closest first."""
-    blocks = [*([control, *control.iterancestors()] if control is not None else []), heading, *heading.iterancestors()]
+    blocks = [
+        *([control, *control.iterancestors()] if control is not None else []),
+        heading,
+        *heading.iterancestors(),
+    ]
     for block in blocks:
         for name, value in block.attrib.items():
             if not name.startswith("data-"):
@@ -401,8 +583,11 @@ def _data_code(control, heading):
 
 def _is_letters_and_digits(value):
     """A short code of letters and digits ("WT450", "AB-12.3"), not a number, a URI or a UUID."""
-    return bool(_ID_CODE.fullmatch(value)) and any(character.isdigit() for character in value) and \
-        any(character.isalpha() for character in value)
+    return (
+        bool(_ID_CODE.fullmatch(value))
+        and any(character.isdigit() for character in value)
+        and any(character.isalpha() for character in value)
+    )
 
 
 def _labelled_brand(element):
@@ -415,10 +600,18 @@ def _after_label(element, label_pattern):
     """The text after the label an element's own text starts with (in the element or the text that follows it)."""
     own = element.text.strip()
     label = label_pattern.match(own)
-    return (clean_text(own[label.end():]) or following_text(element)) if label else None
+    return (clean_text(own[label.end() :]) or following_text(element)) if label else None
 
 
 def _hidden_fields(form, names):
     """The add-to-cart form's hidden inputs with one of these names (lower case, no _ or -); [] without a form."""
-    return [field for field in form.iter("input") if (field.get("type") or "").lower() == "hidden"
-            and (field.get("name") or "").replace("_", "").replace("-", "").lower() in names] if form is not None else []
+    return (
+        [
+            field
+            for field in form.iter("input")
+            if (field.get("type") or "").lower() == "hidden"
+            and (field.get("name") or "").replace("_", "").replace("-", "").lower() in names
+        ]
+        if form is not None
+        else []
+    )

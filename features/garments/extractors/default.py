@@ -1,4 +1,5 @@
 """DefaultExtractor: every generic layer, for any shop."""
+
 from features.garments.extractors.app_state import read_app_state
 from features.garments.extractors.base import BrandExtractor, Findings, isolated
 from features.garments.extractors.bigcommerce import read_bigcommerce
@@ -22,9 +23,14 @@ class DefaultExtractor(BrandExtractor):
     def read_layers(self, page, fetch_json=None):
         meta = isolated(page, "meta", lambda: read_meta(page))
         page_title = meta.get("title") or isolated(page, "html", lambda: h1_title(page), "")
-        json_ld = isolated(page, "json-ld", lambda: read_products(page.json_ld, page.base_url, page.url, page_title))
-        microdata = isolated(page, "microdata", lambda: read_products(read_items(page.tree), page.base_url, page.url,
-                                                                      page_title))
+        json_ld = isolated(
+            page, "json-ld", lambda: read_products(page.json_ld, page.base_url, page.url, page_title)
+        )
+        microdata = isolated(
+            page,
+            "microdata",
+            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title),
+        )
         if not microdata.get("sku"):
             stray = isolated(page, "microdata-codes", lambda: stray_codes(page.tree, page.html or ""))
             microdata = {**microdata, **{field: parse_identifier(value) for field, value in stray.items()}}
@@ -36,8 +42,12 @@ class DefaultExtractor(BrandExtractor):
             Findings("json-ld", "json-ld", json_ld),
             Findings("microdata", "microdata", microdata),
             # Platform state before the generic search of embedded state: these readers know its shape.
-            Findings("app-state", "woocommerce", isolated(page, "woocommerce", lambda: read_woocommerce(page))),
-            Findings("app-state", "bigcommerce", isolated(page, "bigcommerce", lambda: read_bigcommerce(page))),
+            Findings(
+                "app-state", "woocommerce", isolated(page, "woocommerce", lambda: read_woocommerce(page))
+            ),
+            Findings(
+                "app-state", "bigcommerce", isolated(page, "bigcommerce", lambda: read_bigcommerce(page))
+            ),
             Findings("app-state", "prestashop", isolated(page, "prestashop", lambda: read_prestashop(page))),
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),

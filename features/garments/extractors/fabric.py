@@ -13,38 +13,190 @@ from shared.text_patterns import IGNORECASE, compile_pattern, escape
 # Material names as shops write them (EN, DE, FR, ES, IT, NL, PT), matched as whole words; the longer
 # ones also as the tail of a German compound ("Kunstleder", "Bio-Baumwolle").
 MATERIAL_WORDS = (
-    "cotton", "organic cotton", "baumwolle", "bomull", "bomuld", "bawełna", "coton", "algodón", "algodon", "algodão", "algodao", "cotone", "katoen",
-    "polyester", "poliéster", "poliester", "poliestere", "polyesters",
-    "viscose", "viskose", "viscosa", "viscosе", "viskos", "wiskoza", "rayon",
-    "elastane", "elasthan", "elasthanne", "elastano", "elastaan", "elastan", "spandex", "lycra", "elastomultiester",
-    "polyamide", "polyamid", "poliamida", "poliammide", "poliamid", "nylon",
-    "acrylic", "acryl", "acrylique", "acrílico", "acrilico", "acrilic",
-    "wool", "merino", "merino wool", "wolle", "schurwolle", "laine", "lana", "lã", "wol", "ull", "uld", "wełna", "lamb wool", "lambswool",
-    "cashmere", "kaschmir", "cachemire", "cachemira", "kasjmier", "caxemira",
-    "alpaca", "alpaka", "mohair", "angora", "yak", "camel",
-    "silk", "seide", "soie", "seda", "seta", "zijde", "silke", "jedwab",
-    "linen", "leinen", "lin", "lino", "linho", "linnen", "flax",
-    "hemp", "hanf", "chanvre", "cáñamo", "canapa", "hennep",
-    "modal", "lyocell", "tencel", "cupro", "acetate", "acetat", "acétate", "acetato", "triacetate",
-    "polyurethane", "polyurethan", "polyuréthane", "poliuretano", "pu",
-    "polypropylene", "polypropylen", "polipropileno", "polyethylene", "metallic", "metallised fibre",
-    "leather", "leder", "cuir", "cuero", "couro", "pelle", "leer", "piel",
-    "suede", "wildleder", "daim", "ante", "camoscio", "suède",
-    "synthetic", "synthetics", "synthetik", "synthétique", "sintético", "sintetico", "synthetisch",
-    "textile", "textil", "textiel", "tessuto", "têxtil", "fabric", "stoff",
-    "rubber", "gummi", "caoutchouc", "goma", "caucho", "gomma", "borracha",
-    "mesh", "eva", "tpu", "down", "daunen", "duvet", "plumón", "feathers", "federn", "plumes",
-    "denim", "jersey", "fleece", "velvet", "samt", "velours", "terciopelo", "velluto",
-    "faux leather", "kunstleder", "similicuir", "polivinilo", "pvc",
+    "cotton",
+    "organic cotton",
+    "baumwolle",
+    "bomull",
+    "bomuld",
+    "bawełna",
+    "coton",
+    "algodón",
+    "algodon",
+    "algodão",
+    "algodao",
+    "cotone",
+    "katoen",
+    "polyester",
+    "poliéster",
+    "poliester",
+    "poliestere",
+    "polyesters",
+    "viscose",
+    "viskose",
+    "viscosa",
+    "viscosе",
+    "viskos",
+    "wiskoza",
+    "rayon",
+    "elastane",
+    "elasthan",
+    "elasthanne",
+    "elastano",
+    "elastaan",
+    "elastan",
+    "spandex",
+    "lycra",
+    "elastomultiester",
+    "polyamide",
+    "polyamid",
+    "poliamida",
+    "poliammide",
+    "poliamid",
+    "nylon",
+    "acrylic",
+    "acryl",
+    "acrylique",
+    "acrílico",
+    "acrilico",
+    "acrilic",
+    "wool",
+    "merino",
+    "merino wool",
+    "wolle",
+    "schurwolle",
+    "laine",
+    "lana",
+    "lã",
+    "wol",
+    "ull",
+    "uld",
+    "wełna",
+    "lamb wool",
+    "lambswool",
+    "cashmere",
+    "kaschmir",
+    "cachemire",
+    "cachemira",
+    "kasjmier",
+    "caxemira",
+    "alpaca",
+    "alpaka",
+    "mohair",
+    "angora",
+    "yak",
+    "camel",
+    "silk",
+    "seide",
+    "soie",
+    "seda",
+    "seta",
+    "zijde",
+    "silke",
+    "jedwab",
+    "linen",
+    "leinen",
+    "lin",
+    "lino",
+    "linho",
+    "linnen",
+    "flax",
+    "hemp",
+    "hanf",
+    "chanvre",
+    "cáñamo",
+    "canapa",
+    "hennep",
+    "modal",
+    "lyocell",
+    "tencel",
+    "cupro",
+    "acetate",
+    "acetat",
+    "acétate",
+    "acetato",
+    "triacetate",
+    "polyurethane",
+    "polyurethan",
+    "polyuréthane",
+    "poliuretano",
+    "pu",
+    "polypropylene",
+    "polypropylen",
+    "polipropileno",
+    "polyethylene",
+    "metallic",
+    "metallised fibre",
+    "leather",
+    "leder",
+    "cuir",
+    "cuero",
+    "couro",
+    "pelle",
+    "leer",
+    "piel",
+    "suede",
+    "wildleder",
+    "daim",
+    "ante",
+    "camoscio",
+    "suède",
+    "synthetic",
+    "synthetics",
+    "synthetik",
+    "synthétique",
+    "sintético",
+    "sintetico",
+    "synthetisch",
+    "textile",
+    "textil",
+    "textiel",
+    "tessuto",
+    "têxtil",
+    "fabric",
+    "stoff",
+    "rubber",
+    "gummi",
+    "caoutchouc",
+    "goma",
+    "caucho",
+    "gomma",
+    "borracha",
+    "mesh",
+    "eva",
+    "tpu",
+    "down",
+    "daunen",
+    "duvet",
+    "plumón",
+    "feathers",
+    "federn",
+    "plumes",
+    "denim",
+    "jersey",
+    "fleece",
+    "velvet",
+    "samt",
+    "velours",
+    "terciopelo",
+    "velluto",
+    "faux leather",
+    "kunstleder",
+    "similicuir",
+    "polivinilo",
+    "pvc",
 )
 _MATERIALS = sorted(MATERIAL_WORDS, key=len, reverse=True)
 _MATERIAL = "|".join(escape(word) for word in _MATERIALS)
 _PERCENT = r"(\d{1,3}(?:[.,]\d+)?)\s*%"
 # "95% Viskose", "Baumwolle 60%", "Algodão : 100%", "algodão (100%)"
-_PERCENT_BEFORE = compile_pattern(rf"{_PERCENT}\s*(?:de\s+|di\s+)?(?:[\w-]+\s+)?({_MATERIAL})(?![\w])", IGNORECASE)
+_PERCENT_BEFORE = compile_pattern(
+    rf"{_PERCENT}\s*(?:de\s+|di\s+)?(?:[\w-]+\s+)?({_MATERIAL})(?![\w])", IGNORECASE
+)
 _PERCENT_AFTER = compile_pattern(rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}", IGNORECASE)
 _COMPOUND_TAIL = "|".join(escape(word) for word in _MATERIALS if len(word) >= 5)
-_BARE = compile_pattern(rf"(?<![\w])({_MATERIAL})(?![\w])|(?<![\w])[\w-]+?({_COMPOUND_TAIL})(?![\w])", IGNORECASE)
+_BARE = compile_pattern(
+    rf"(?<![\w])({_MATERIAL})(?![\w])|(?<![\w])[\w-]+?({_COMPOUND_TAIL})(?![\w])", IGNORECASE
+)
 # The same fibre in the languages and spellings shops use, keyed by one name (accents are folded first).
 _SAME_MATERIAL = {
     "cotton": ("baumwolle", "bomull", "bomuld", "bawelna", "coton", "algodon", "algodao", "cotone", "katoen"),
@@ -65,17 +217,24 @@ _SAME_MATERIAL = {
 _CANONICAL_MATERIAL = {alias: name for name, aliases in _SAME_MATERIAL.items() for alias in (name, *aliases)}
 # Prose ("Made from 100% recycled polyester") ties a percentage to a material only through these words,
 # so "up to 50% off linen shirts" or "20% on linen" name no composition.
-_PROSE_QUALIFIERS = (r"organic|recycled|certified|pure|virgin|fine|extra-?fine|premium|soft|sustainable|responsible|"
-                     r"bci|pima|supima|egyptian|merceri[sz]ed|combed|brushed|stretch|bio|reine[mnrs]?|"
-                     r"recycelte[mnrs]?|biologische[mnrs]?|recycl[ée]e?s?|reciclad[oa]s?|riciclat[oa]|gerecycled[e]?")
+_PROSE_QUALIFIERS = (
+    r"organic|recycled|certified|pure|virgin|fine|extra-?fine|premium|soft|sustainable|responsible|"
+    r"bci|pima|supima|egyptian|merceri[sz]ed|combed|brushed|stretch|bio|reine[mnrs]?|"
+    r"recycelte[mnrs]?|biologische[mnrs]?|recycl[ée]e?s?|reciclad[oa]s?|riciclat[oa]|gerecycled[e]?"
+)
 _PROSE_PERCENT_BEFORE = compile_pattern(
-    rf"{_PERCENT}\s*(?:(?:de|di|d'|of|en)\s+)?(?:(?:{_PROSE_QUALIFIERS})[\s-]+)??({_MATERIAL})(?![\w])", IGNORECASE)
+    rf"{_PERCENT}\s*(?:(?:de|di|d'|of|en)\s+)?(?:(?:{_PROSE_QUALIFIERS})[\s-]+)??({_MATERIAL})(?![\w])",
+    IGNORECASE,
+)
 # A discount after the percentage ("cotton 50% off") is caught in the third group and the match dropped.
 _PROSE_PERCENT_AFTER = compile_pattern(
     rf"(?<![\w])({_MATERIAL})\s*[:(]?\s*{_PERCENT}(\s*(?:off|discount|rabatt|korting|sconto|descuento|remise|de r))?",
-    IGNORECASE)
+    IGNORECASE,
+)
 # Materials named inside a longer German compound ("Obermaterial", "Innenmaterial") are labels.
-_LABEL_WORDS = compile_pattern(r"material|materiaal|matière|materiale|composi|zusammensetzung|samenstelling", IGNORECASE)
+_LABEL_WORDS = compile_pattern(
+    r"material|materiaal|matière|materiale|composi|zusammensetzung|samenstelling", IGNORECASE
+)
 _FIRST_PERCENT = compile_pattern(_PERCENT)
 _NUMBER = compile_pattern(r"\d{1,3}(?:[.,]\d+)?")
 
@@ -98,11 +257,14 @@ def parse_percentages(text):
     if not text:
         return []
     before = [(m.start(), m.group(2), m.group(1)) for m in _PROSE_PERCENT_BEFORE.finditer(text)]
-    after = [(m.start(), m.group(1), m.group(2)) for m in _PROSE_PERCENT_AFTER.finditer(text) if not m.group(3)]
+    after = [
+        (m.start(), m.group(1), m.group(2)) for m in _PROSE_PERCENT_AFTER.finditer(text) if not m.group(3)
+    ]
     # The order that pairs more materials is the page's own ("95% cotton 5% elastane" vs "cotton 95% elastane 5%").
     pairs = max(before, after, key=lambda found: (len(found), -found[0][0] if found else 0))
-    return unique_materials([{"name": name, "percentage": float(percentage.replace(",", "."))}
-                             for _, name, percentage in pairs])
+    return unique_materials(
+        [{"name": name, "percentage": float(percentage.replace(",", "."))} for _, name, percentage in pairs]
+    )
 
 
 def material_key(name):
@@ -132,8 +294,9 @@ def _materials_with_percentages(text):
         pairs = [(m.group(2), m.group(1)) for m in _PERCENT_BEFORE.finditer(text)]
     else:
         pairs = [(m.group(1), m.group(2)) for m in _PERCENT_AFTER.finditer(text)]
-    return unique_materials([{"name": name, "percentage": float(percentage.replace(",", "."))}
-                             for name, percentage in pairs])
+    return unique_materials(
+        [{"name": name, "percentage": float(percentage.replace(",", "."))} for name, percentage in pairs]
+    )
 
 
 def _bare_materials(text):
@@ -154,7 +317,9 @@ def from_components(components):
         name = clean_text(component.get("material") or component.get("name"))
         match = _NUMBER.search(str(component.get("percentage") or ""))
         if name:
-            result.append({"name": name, "percentage": float(match.group().replace(",", ".")) if match else None})
+            result.append(
+                {"name": name, "percentage": float(match.group().replace(",", ".")) if match else None}
+            )
     return unique_materials(result)
 
 

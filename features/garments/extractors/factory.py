@@ -1,4 +1,5 @@
 """BrandExtractorFactory: the extractor for a page, by its URL's domain first, then by the page itself."""
+
 from features.garments.extractors.base import isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.shopify import ShopifyExtractor
@@ -18,8 +19,17 @@ class BrandExtractorFactory:
     @classmethod
     def for_page(cls, page):
         """The extractor for a parsed page: by domain, then by recognising the shop's platform."""
-        return (cls.for_url(page.url)
-                or next((extractor() for extractor in cls.extractors
-                         if isolated(page, f"{extractor.name}-detection", lambda: extractor.matches_page(page), False)),
-                        None)
-                or DefaultExtractor())
+        return (
+            cls.for_url(page.url)
+            or next(
+                (
+                    extractor()
+                    for extractor in cls.extractors
+                    if isolated(
+                        page, f"{extractor.name}-detection", lambda: extractor.matches_page(page), False
+                    )
+                ),
+                None,
+            )
+            or DefaultExtractor()
+        )

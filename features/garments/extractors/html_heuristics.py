@@ -4,47 +4,79 @@ Gallery images (named after the product in their alt text), size selectors, "Col
 composition texts, breadcrumbs and the h1. Recommendation blocks ("you may also like", carousels of
 other products) are skipped everywhere.
 """
+
 import itertools
 
 import lxml.html
 from lxml import etree
 
 from features.garments.extractors.buy_box import DISABLED_CLASS, read_buy_box
-from features.garments.extractors.fabric import (MATERIAL_WORDS, has_material, parse_composition, parse_percentages,
-                                                 unique_materials)
+from features.garments.extractors.fabric import (
+    MATERIAL_WORDS,
+    has_material,
+    parse_composition,
+    parse_percentages,
+    unique_materials,
+)
 from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
-from features.garments.extractors.values import (OUT_OF_STOCK_WORDS, absolute_url, clean_multiline, clean_text,
-                                                 large_image_url, unique)
+from features.garments.extractors.values import (
+    OUT_OF_STOCK_WORDS,
+    absolute_url,
+    clean_multiline,
+    clean_text,
+    large_image_url,
+    unique,
+)
 from shared.garment_catalog import SIZE_WORDS
 from shared.text_patterns import IGNORECASE, any_word, compile_pattern, escape
 
 # Class names run words together: "size" counts where a word ends ("emphasizeTitles" is no size list), "maat"
 # where one starts ("formaat"); the other size words anywhere.
-_SIZE_CONTAINER = compile_pattern(r"sizes?(?![a-z])|size-|size_|dimension|(?<![a-z])maat|"
-                                  + any_word(word for word in SIZE_WORDS if not word.startswith(("size", "maat"))),
-                                  IGNORECASE)
-_NOT_SIZE_CONTAINER = compile_pattern(r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
-                                      r"image|img|swatch-?color|colou?r|quantity|qty", IGNORECASE)
+_SIZE_CONTAINER = compile_pattern(
+    r"sizes?(?![a-z])|size-|size_|dimension|(?<![a-z])maat|"
+    + any_word(word for word in SIZE_WORDS if not word.startswith(("size", "maat"))),
+    IGNORECASE,
+)
+_NOT_SIZE_CONTAINER = compile_pattern(
+    r"guide|chart|finder|advisor|calculator|filter|facet|sort|font|table|tabelle|"
+    r"image|img|swatch-?color|colou?r|quantity|qty",
+    IGNORECASE,
+)
 _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
 _SIZE_SUFFIX = compile_pattern(r"\s+[-–—|(]\s*[^\d]*$")
-_NOT_A_SIZE = compile_pattern(r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
-                              r"tabelle|chart|tabla|find your|größe wählen|taille unique\?", IGNORECASE)
+_NOT_A_SIZE = compile_pattern(
+    r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
+    r"tabelle|chart|tabla|find your|größe wählen|taille unique\?",
+    IGNORECASE,
+)
 _COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
-_COLOR_LABEL = compile_pattern(r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)",
-                               IGNORECASE)
-_COLOR_CONTAINER = compile_pattern(r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
-                                   r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren", IGNORECASE)
+_COLOR_LABEL = compile_pattern(
+    r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)", IGNORECASE
+)
+_COLOR_CONTAINER = compile_pattern(
+    r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
+    r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren",
+    IGNORECASE,
+)
 _NOT_COLOR_CONTAINER = compile_pattern(r"filter|facet|refine|image|img|gallery|media|photo", IGNORECASE)
 # What a form writes after an option's label while the chosen value is still empty ("Color: Required").
-_FORM_HINT = compile_pattern(r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
-                        r"\s*\*?\)?", IGNORECASE)
-_SWATCH_PREFIX = compile_pattern(r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", IGNORECASE)
+_FORM_HINT = compile_pattern(
+    r"\(?\*?\s*(?:required|optional|pflichtfeld|obligatoire|obligatorio|obbligatorio|verplicht)"
+    r"\s*\*?\)?",
+    IGNORECASE,
+)
+_SWATCH_PREFIX = compile_pattern(
+    r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", IGNORECASE
+)
 _SELECTED_CLASS = compile_pattern(r"selected|(?<![a-z])(?:is-)?active|current|checked", IGNORECASE)
-_FABRIC_LABEL = compile_pattern(r"^(?:materials?|material composition|composition|composição|composicion|composición|"
-                           r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
-                           r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
-                           r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)", IGNORECASE)
+_FABRIC_LABEL = compile_pattern(
+    r"^(?:materials?|material composition|composition|composição|composicion|composición|"
+    r"composizione|zusammensetzung|samenstelling|matière|matières|fabric|tissu|stoff|"
+    r"obermaterial|outer fabric(?: material)?|shell|materiale|materiaal|material exterior|"
+    r"main fabric|fabric composition|materialzusammensetzung)\s*(?::\s*|$)",
+    IGNORECASE,
+)
 # How those labels begin (their first three letters), so that only the texts that can be one are matched.
 _FABRIC_LABEL_PREFIXES = {"mat", "com", "zus", "sam", "tis", "sto", "obe", "out", "she", "mai", "fab"}
 # Where a line of composition starts its next labelled part: "… polyamide. Doublure : …". The label is
@@ -54,19 +86,29 @@ _FABRIC_CLASS = compile_pattern(r"fabric|composition|material", IGNORECASE)
 _FILLER_WORDS = r"and|und|et|y|e|en|or|oder|ou|o|with|mit|avec|con|com|met"
 _MATERIALS_ONLY = compile_pattern(
     rf"^(?:\s*(?:\d{{1,3}}(?:[.,]\d+)?\s*%|{'|'.join(escape(word) for word in MATERIAL_WORDS)}|{_FILLER_WORDS}"
-    rf"|[,;/&+.()-]))+\s*$", IGNORECASE)
+    rf"|[,;/&+.()-]))+\s*$",
+    IGNORECASE,
+)
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
-_BRAND_CASE = str.maketrans("BRAND", "brand")  # what XPath's translate() lowered before the class is looked at
+_BRAND_CASE = str.maketrans(
+    "BRAND", "brand"
+)  # what XPath's translate() lowered before the class is looked at
 # Product galleries as platforms mark them: WooCommerce, Shopify's product__media, Shopware's gallery-slider,
 # BigCommerce's productView-images, PrestaShop's images-container / product-cover…
-_GALLERY_CONTAINER = compile_pattern(r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
-                                r"gallery-slider(?![a-z-])|images-container", IGNORECASE)
+_GALLERY_CONTAINER = compile_pattern(
+    r"(?:product|pdp)(?:view)?[-_]*(?:gallery|media|images|photos|cover)(?![a-z-])|"
+    r"gallery-slider(?![a-z-])|images-container",
+    IGNORECASE,
+)
 # A picker's caption element by its class ("product-detail-configurator-group-title", "option-label").
 _CAPTION_CLASS = compile_pattern(r"(?:^|[-_\s])(?:title|label|legend|heading|name)(?:$|\s)", IGNORECASE)
 # The product's own description block (WooCommerce's short description and tab, "product-description"…).
-_DESCRIPTION_MARKER = compile_pattern(r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
-                                 r"tab-description|^description$", IGNORECASE)
+_DESCRIPTION_MARKER = compile_pattern(
+    r"(?:product|item|short|pdp|long)[-_]*(?:details?[-_]*)*(?:_{2}|[-_])?description|"
+    r"tab-description|^description$",
+    IGNORECASE,
+)
 _DESCRIPTION_LIMIT = 5000
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
@@ -118,11 +160,16 @@ def images_beside_heading(page):
     """The images of the smallest block around the main heading that holds any, a few levels up at most (a
     gallery the page does not name, beside the product's name); the last resort for a product's images."""
     heading = page.main_heading
-    for block in itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS) if heading is not None else ():
+    for block in (
+        itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS) if heading is not None else ()
+    ):
         if block.tag in ("body", "html"):
             return []
-        images = [img for img in block.iter("img") if not page.in_other_product(img)
-                  and not _links_to_other_page(img, page)]
+        images = [
+            img
+            for img in block.iter("img")
+            if not page.in_other_product(img) and not _links_to_other_page(img, page)
+        ]
         if images:
             return unique(_largest_rendition(img, page.base_url) for img in images)
     return []
@@ -132,9 +179,13 @@ def product_gallery(page):
     """Largest renditions of the images inside the blocks a page marks as the product's gallery
     (WooCommerce's `woocommerce-product-gallery__image`, `product-gallery`, `pdp-media`…)."""
     inside = {}  # block → whether it is in a gallery, shared by the images under it
-    return unique(_largest_rendition(img, page.base_url) for img in page.tree.iter("img")
-                  if _in_gallery(page, img, inside) and not page.in_other_product(img)
-                  and not _links_to_other_page(img, page))
+    return unique(
+        _largest_rendition(img, page.base_url)
+        for img in page.tree.iter("img")
+        if _in_gallery(page, img, inside)
+        and not page.in_other_product(img)
+        and not _links_to_other_page(img, page)
+    )
 
 
 def _in_gallery(page, img, inside):
@@ -175,18 +226,39 @@ def _significant_words(title):
 def _links_to_other_page(img, page):
     link = next((a for a in img.iterancestors("a")), None)
     href = absolute_url(link.get("href"), page.url) if link is not None else None
-    return bool(href) and not _IMAGE_FILE.search(href) and \
-        href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
+    return (
+        bool(href)
+        and not _IMAGE_FILE.search(href)
+        and href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
+    )
 
 
 def _largest_rendition(img, base_url):
     link = next((a for a in img.iterancestors("a")), None)
-    candidates = [img.get(name) for name in ("data-large_image", "data-full-image", "data-image-large-src",
-                                              "data-zoom-image", "data-zoom", "data-large", "data-full",
-                                              "data-original", "data-hires")]
+    candidates = [
+        img.get(name)
+        for name in (
+            "data-large_image",
+            "data-full-image",
+            "data-image-large-src",
+            "data-zoom-image",
+            "data-zoom",
+            "data-large",
+            "data-full",
+            "data-original",
+            "data-hires",
+        )
+    ]
     if link is not None:
-        candidates += [link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None, link.get("href")]
-    candidates += [_largest_srcset(img.get("srcset") or img.get("data-srcset")), img.get("data-src"), img.get("src")]
+        candidates += [
+            link.get("rel") if link.get("rel", "").startswith(("http", "/")) else None,
+            link.get("href"),
+        ]
+    candidates += [
+        _largest_srcset(img.get("srcset") or img.get("data-srcset")),
+        img.get("data-src"),
+        img.get("src"),
+    ]
     for candidate in candidates:
         if candidate and _IMAGE_URL.search(candidate):
             url = large_image_url(candidate, base_url)
@@ -214,8 +286,11 @@ def h1_title(page):
 
 
 def _brand(page):
-    for element in page.named_elements(lambda naming: naming.data_brand is not None
-                                       or "brand" in (naming.class_ or "").translate(_BRAND_CASE)):
+    for element in page.named_elements(
+        lambda naming: (
+            naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+        )
+    ):
         if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
             continue
         text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
@@ -245,35 +320,54 @@ class _Pickers:
 def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
     for container, marker in pickers.named():
-        if not page.marked(_SIZE_CONTAINER, marker) or page.marked(_NOT_SIZE_CONTAINER, marker) or \
-                page.in_other_product(container):
+        if (
+            not page.marked(_SIZE_CONTAINER, marker)
+            or page.marked(_NOT_SIZE_CONTAINER, marker)
+            or page.in_other_product(container)
+        ):
             continue
         sizes = _size_options(container)
         if sizes:
             return sizes
-    return _labelled_sizes([item for item in page.tree.xpath("//*[@data-size or @data-size-name]")
-                            if not page.in_other_product(item)])
+    return _labelled_sizes(
+        [
+            item
+            for item in page.tree.xpath("//*[@data-size or @data-size-name]")
+            if not page.in_other_product(item)
+        ]
+    )
 
 
 def _container_marker(page, container):
     """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
     leading title element (Shopware's `product-detail-configurator-group-title`)."""
-    attributes = [container.get(name) for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label",
-                                                   "data-testid")]
+    attributes = [
+        container.get(name)
+        for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
+    ]
     first = container[0] if len(container) and isinstance(container[0].tag, str) else None
     titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
-    captions = [clean_text(caption.text_content()) for caption in
-                [*container.iterchildren("legend", "label"), *titled]]
-    return " ".join(filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30]))
+    captions = [
+        clean_text(caption.text_content())
+        for caption in [*container.iterchildren("legend", "label"), *titled]
+    ]
+    return " ".join(
+        filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30])
+    )
 
 
 def _size_options(container):
     items = []
     for attribute in _OPTION_ATTRIBUTES:
         items = items or container.xpath(f".//*[@{attribute}]")
-    items = items or container.xpath(".//option") or container.xpath(".//li") or container.xpath(".//button") or \
-        container.xpath(".//input[@type='radio']") or [e for e in container.iter(etree.Element)
-                                                          if len(e) == 0 and e is not container]
+    items = (
+        items
+        or container.xpath(".//option")
+        or container.xpath(".//li")
+        or container.xpath(".//button")
+        or container.xpath(".//input[@type='radio']")
+        or [e for e in container.iter(etree.Element) if len(e) == 0 and e is not container]
+    )
     return _labelled_sizes(items)
 
 
@@ -284,12 +378,22 @@ def _labelled_sizes(items):
     for item in items:
         caption = _radio_label(item)
         raw = clean_text((caption if caption is not None else item).text_content()) or next(
-            (item.get(name) for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title") if item.get(name)), None)
+            (
+                item.get(name)
+                for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title")
+                if item.get(name)
+            ),
+            None,
+        )
         label, sold_out = _size_label(raw)
         if not label:
             continue
-        available = not (sold_out or _is_disabled(item) or (caption is not None and _is_disabled(caption))
-                         or (marks_combinable and not _COMBINABLE.search(item.get("class", ""))))
+        available = not (
+            sold_out
+            or _is_disabled(item)
+            or (caption is not None and _is_disabled(caption))
+            or (marks_combinable and not _COMBINABLE.search(item.get("class", "")))
+        )
         sizes[label] = sizes.get(label, False) or available
     return [{"name": name, "available": available} for name, available in sizes.items()]
 
@@ -313,7 +417,7 @@ def _size_label(raw):
     suffix = _SIZE_SUFFIX.search(text)
     sold_out = bool(OUT_OF_STOCK_WORDS.search(text))
     if suffix and not _DIGIT.search(suffix.group()):
-        text = text[:suffix.start()]
+        text = text[: suffix.start()]
     text = OUT_OF_STOCK_WORDS.sub("", text).strip(" -–|")
     if not text or len(text) > 24 or not _WORD_CHARACTER.search(text):
         return None, False
@@ -324,9 +428,12 @@ def _is_disabled(item):
     for element in (item, item.getparent()):
         if element is None:
             continue
-        if (element.get("disabled") is not None or element.get("aria-disabled") == "true"
-                or DISABLED_CLASS.search(element.get("class", ""))
-                or (element.get("data-availability") or "").lower() in ("unavailable", "notavailable", "soldout")):
+        if (
+            element.get("disabled") is not None
+            or element.get("aria-disabled") == "true"
+            or DISABLED_CLASS.search(element.get("class", ""))
+            or (element.get("data-availability") or "").lower() in ("unavailable", "notavailable", "soldout")
+        ):
             return True
     return False
 
@@ -336,13 +443,20 @@ def _colors(page, title, pickers):
 
 
 def _labelled_color(page):
-    for element in page.tree.iter("span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+    for element in page.tree.iter(
+        "span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"
+    ):
         own = _own_text(element)
         match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
         if not match or page.in_other_product(element):
             continue
-        value = clean_text(own[match.end():]) or following_text(element)
-        if value and len(value) <= 60 and not _COLOR_LABEL.fullmatch(value) and not _FORM_HINT.fullmatch(value):
+        value = clean_text(own[match.end() :]) or following_text(element)
+        if (
+            value
+            and len(value) <= 60
+            and not _COLOR_LABEL.fullmatch(value)
+            and not _FORM_HINT.fullmatch(value)
+        ):
             return [value]
     return []
 
@@ -352,12 +466,19 @@ def _swatch_colors(page, title, pickers):
     selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
     title_words = set(_significant_words(title))
     for container, marker in pickers.named():
-        if not page.marked(_COLOR_CONTAINER, marker) or page.marked(_NOT_COLOR_CONTAINER, marker) or \
-                page.in_other_product(container):
+        if (
+            not page.marked(_COLOR_CONTAINER, marker)
+            or page.marked(_NOT_COLOR_CONTAINER, marker)
+            or page.in_other_product(container)
+        ):
             continue
-        swatches = [(name, _is_selected(element)) for element in
-                    container.iter("a", "button", "li", "span", "input", "img", "label", "div", "option")
-                    if (name := _swatch_name(element)) and len(title_words & set(_significant_words(name))) < 2]
+        swatches = [
+            (name, _is_selected(element))
+            for element in container.iter(
+                "a", "button", "li", "span", "input", "img", "label", "div", "option"
+            )
+            if (name := _swatch_name(element)) and len(title_words & set(_significant_words(name))) < 2
+        ]
         names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
         if names:
             return names
@@ -365,18 +486,43 @@ def _swatch_colors(page, title, pickers):
 
 
 def _swatch_name(element):
-    raw = element.text_content() if element.tag == "option" else next(
-        (element.get(name) for name in ("data-color-name", "data-colour-name", "data-color", "title", "aria-label",
-                                        "alt") if clean_text(element.get(name))), None)
+    raw = (
+        element.text_content()
+        if element.tag == "option"
+        else next(
+            (
+                element.get(name)
+                for name in (
+                    "data-color-name",
+                    "data-colour-name",
+                    "data-color",
+                    "title",
+                    "aria-label",
+                    "alt",
+                )
+                if clean_text(element.get(name))
+            ),
+            None,
+        )
+    )
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
-    return name if 0 < len(name) <= 40 and not _NOT_A_SIZE_NAME.search(name) and not _NOT_A_SIZE.search(raw) \
+    return (
+        name
+        if 0 < len(name) <= 40 and not _NOT_A_SIZE_NAME.search(name) and not _NOT_A_SIZE.search(raw)
         else None
+    )
 
 
 def _is_selected(element):
-    return any(element.get(name) == "true" for name in ("aria-checked", "aria-pressed", "aria-selected", "aria-current")) \
-        or element.get("checked") is not None or bool(_SELECTED_CLASS.search(element.get("class", "")))
+    return (
+        any(
+            element.get(name) == "true"
+            for name in ("aria-checked", "aria-pressed", "aria-selected", "aria-current")
+        )
+        or element.get("checked") is not None
+        or bool(_SELECTED_CLASS.search(element.get("class", "")))
+    )
 
 
 def _own_text(element):
@@ -393,16 +539,23 @@ def _fabric(page):
 def _labelled_fabric(page):
     """Every "Material: …", "Composition: …" or "Sole: rubber" on the page (shoes list parts apart)."""
     found = []
-    for element in page.tree.iter("span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"):
+    for element in page.tree.iter(
+        "span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"
+    ):
         own = _own_text(element)
         match = _FABRIC_LABEL.match(own) if own[:3].lower() in _FABRIC_LABEL_PREFIXES else None
         if match and not page.in_other_product(element):
-            value = clean_text(own[match.end():]) or following_text(element)
+            value = clean_text(own[match.end() :]) or following_text(element)
             found += parse_composition(value) if value and has_material(value) else []
-        elif element.tag in ("dt", "th") and (value := next_element(element)) is not None \
-                and not page.in_other_product(element):
+        elif (
+            element.tag in ("dt", "th")
+            and (value := next_element(element)) is not None
+            and not page.in_other_product(element)
+        ):
             found += _fabric_from_line(f"{own}: {clean_text(value.text_content()) or ''}")
-        elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(element):
+        elif (element.tag in ("li", "p", "td", "dd") or len(element) == 0) and not page.in_other_product(
+            element
+        ):
             text = element.text_content() if len(element) else element.text or ""  # a leaf's text is its own
             if _may_state_fabric(text):
                 found += _fabric_from_line(clean_text(text) or "")
@@ -416,8 +569,9 @@ def _may_state_fabric(text):
 
 
 def _fabric_by_class(page):
-    for element in page.named_elements(lambda naming: naming.class_ is not None
-                                       and page.marked(_FABRIC_CLASS, naming.class_)):
+    for element in page.named_elements(
+        lambda naming: naming.class_ is not None and page.marked(_FABRIC_CLASS, naming.class_)
+    ):
         if not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and _PERCENTAGE.search(text):
@@ -434,8 +588,11 @@ def _fabric_from_line(line):
     if not line or len(line) > 200:
         return []
     if ":" not in line:
-        return parse_composition(line) if "%" in line and _PERCENTAGE.search(line) and _MATERIALS_ONLY.match(line) \
+        return (
+            parse_composition(line)
+            if "%" in line and _PERCENTAGE.search(line) and _MATERIALS_ONLY.match(line)
             else []
+        )
     found = []
     for part in _LABELLED_PART.split(line):
         label, separator, value = part.partition(":")
@@ -447,11 +604,23 @@ def _fabric_from_line(line):
 def description_block(page):
     """Text of the first block the page marks as the product's description (class or id), outside other products."""
     # "escription" without its first letter finds "product-description" and "productDescription" alike.
-    for element in page.named_elements(lambda naming: "escription" in (naming.class_ or "")
-                                       or "escription" in (naming.id or "")):
-        if element.tag in ("meta", "script", "style", "body", "html", "main", "form") or page.in_other_product(element):
+    for element in page.named_elements(
+        lambda naming: "escription" in (naming.class_ or "") or "escription" in (naming.id or "")
+    ):
+        if element.tag in (
+            "meta",
+            "script",
+            "style",
+            "body",
+            "html",
+            "main",
+            "form",
+        ) or page.in_other_product(element):
             continue
-        if any(_DESCRIPTION_MARKER.search(name) for name in (element.get("class", "") + " " + element.get("id", "")).split()):
+        if any(
+            _DESCRIPTION_MARKER.search(name)
+            for name in (element.get("class", "") + " " + element.get("id", "")).split()
+        ):
             text = clean_multiline(lxml.html.tostring(element, encoding="unicode"))
             if text and len(text.split()) >= 4:  # fewer words are a tab's caption ("Product details")
                 return text[:_DESCRIPTION_LIMIT]
@@ -459,8 +628,11 @@ def description_block(page):
 
 
 def _breadcrumbs(page):
-    for container in page.named_elements(lambda naming: page.marked(
-            _BREADCRUMB, " ".join(filter(None, (naming.class_, naming.id, naming.aria_label))))):
+    for container in page.named_elements(
+        lambda naming: page.marked(
+            _BREADCRUMB, " ".join(filter(None, (naming.class_, naming.id, naming.aria_label)))
+        )
+    ):
         if container.tag in ("li", "a", "span"):
             continue
         items = container.xpath(".//li") or container.xpath(".//a")

@@ -1,38 +1,123 @@
 """OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
+
 from urllib.parse import urlsplit
 
 from features.garments.extractors.schema_org import node_types
-from features.garments.extractors.values import (absolute_url, clean_text, large_image_url, parse_availability,
-                                                 parse_currency, parse_gtin, parse_identifier, parse_price, unique)
+from features.garments.extractors.values import (
+    absolute_url,
+    clean_text,
+    large_image_url,
+    parse_availability,
+    parse_currency,
+    parse_gtin,
+    parse_identifier,
+    parse_price,
+    unique,
+)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
-
-_EURO_COUNTRIES = ("AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL",
-                   "PT", "SI", "SK")
+_EURO_COUNTRIES = (
+    "AT",
+    "BE",
+    "CY",
+    "DE",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PT",
+    "SI",
+    "SK",
+)
 REGION_CURRENCIES = {
-    **dict.fromkeys(_EURO_COUNTRIES, "EUR"), "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "GB": "GBP",
-    "UK": "GBP", "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "CH": "CHF", "PL": "PLN", "CZ": "CZK",
-    "HU": "HUF", "RO": "RON", "BG": "BGN", "TR": "TRY", "JP": "JPY", "CN": "CNY", "KR": "KRW", "IN": "INR",
-    "MX": "MXN", "BR": "BRL", "AR": "ARS", "CL": "CLP", "CO": "COP", "UY": "UYU", "SG": "SGD", "HK": "HKD",
-    "TW": "TWD", "ZA": "ZAR",
-    "AE": "AED", "SA": "SAR",
+    **dict.fromkeys(_EURO_COUNTRIES, "EUR"),
+    "US": "USD",
+    "CA": "CAD",
+    "AU": "AUD",
+    "NZ": "NZD",
+    "GB": "GBP",
+    "UK": "GBP",
+    "SE": "SEK",
+    "NO": "NOK",
+    "DK": "DKK",
+    "IS": "ISK",
+    "CH": "CHF",
+    "PL": "PLN",
+    "CZ": "CZK",
+    "HU": "HUF",
+    "RO": "RON",
+    "BG": "BGN",
+    "TR": "TRY",
+    "JP": "JPY",
+    "CN": "CNY",
+    "KR": "KRW",
+    "IN": "INR",
+    "MX": "MXN",
+    "BR": "BRL",
+    "AR": "ARS",
+    "CL": "CLP",
+    "CO": "COP",
+    "UY": "UYU",
+    "SG": "SGD",
+    "HK": "HKD",
+    "TW": "TWD",
+    "ZA": "ZAR",
+    "AE": "AED",
+    "SA": "SAR",
 }
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " : ")
 _SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
 # Languages whose speakers pay in one currency (not English, Spanish, French, German, Arabic…).
-LANGUAGE_CURRENCIES = {"ja": "JPY", "ko": "KRW", "pl": "PLN", "cs": "CZK", "hu": "HUF", "sv": "SEK", "da": "DKK",
-                       "nb": "NOK", "nn": "NOK", "tr": "TRY", "he": "ILS", "th": "THB", "vi": "VND", "uk": "UAH",
-                       "ro": "RON", "bg": "BGN", "is": "ISK", "fi": "EUR", "et": "EUR", "lv": "EUR", "lt": "EUR",
-                       "sk": "EUR", "sl": "EUR", "el": "EUR", "hr": "EUR"}
+LANGUAGE_CURRENCIES = {
+    "ja": "JPY",
+    "ko": "KRW",
+    "pl": "PLN",
+    "cs": "CZK",
+    "hu": "HUF",
+    "sv": "SEK",
+    "da": "DKK",
+    "nb": "NOK",
+    "nn": "NOK",
+    "tr": "TRY",
+    "he": "ILS",
+    "th": "THB",
+    "vi": "VND",
+    "uk": "UAH",
+    "ro": "RON",
+    "bg": "BGN",
+    "is": "ISK",
+    "fi": "EUR",
+    "et": "EUR",
+    "lv": "EUR",
+    "lt": "EUR",
+    "sk": "EUR",
+    "sl": "EUR",
+    "el": "EUR",
+    "hr": "EUR",
+}
 _LOCALE_REGION = compile_pattern(r"[-_]([A-Za-z]{2})$")
 _PRICE_LABEL = compile_pattern(r"price|preis|prix|precio|prezzo|prijs|preço", IGNORECASE)
 
 
 def read_meta(page):
     """Fields the page's meta tags state about the product."""
-    price_text = page.meta_value("product:price:amount", "og:price:amount", "product:sale_price:amount", "og:price",
-                                 "twitter:data1" if _twitter_label_is_price(page) else "")
+    price_text = page.meta_value(
+        "product:price:amount",
+        "og:price:amount",
+        "product:sale_price:amount",
+        "og:price",
+        "twitter:data1" if _twitter_label_is_price(page) else "",
+    )
     price = parse_price(price_text)
     # A sale price beside the price makes the price the one crossed out (Facebook's catalogue tags).
     sale = parse_price(page.meta_value("product:sale_price:amount", "og:sale_price:amount"))
@@ -53,12 +138,28 @@ def read_meta(page):
         # Some shops give their catalogue the product's barcode as its id: a valid GTIN is a GTIN, not a SKU.
         "sku": parse_identifier(retailer_id) if not parse_gtin(retailer_id) else None,
         "mpn": parse_identifier(page.meta_value("product:mfr_part_no", "mpn")),
-        "gtin": parse_gtin(page.meta_value("product:gtin", "product:ean", "product:upc", "og:upc", "og:ean",
-                                           "books:isbn", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn"))
+        "gtin": parse_gtin(
+            page.meta_value(
+                "product:gtin",
+                "product:ean",
+                "product:upc",
+                "og:upc",
+                "og:ean",
+                "books:isbn",
+                "gtin13",
+                "gtin",
+                "gtin14",
+                "gtin12",
+                "gtin8",
+                "isbn",
+            )
+        )
         or parse_gtin(retailer_id),
-        "images": unique(large_image_url(value, page.base_url)
-                         for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
-                         for value in page.meta.get(key, [])),
+        "images": unique(
+            large_image_url(value, page.base_url)
+            for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image")
+            for value in page.meta.get(key, [])
+        ),
         "colors": unique(clean_text(value) for value in page.meta.get("product:color", [])),
         "description": clean_text(page.meta_value("og:description", "description", "twitter:description")),
         "canonical_url": page.canonical_link or absolute_url(page.meta_value("og:url"), page.url),
@@ -69,8 +170,10 @@ def read_meta(page):
 def read_site(page):
     """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi): as its
     meta tags, its schema.org WebSite/Organization or its page title name it (not a domain name)."""
-    name = next((name for name in _site_names(page) if name and not _DOMAIN_NAME.search(name) and len(name) <= 40),
-                None)
+    name = next(
+        (name for name in _site_names(page) if name and not _DOMAIN_NAME.search(name) and len(name) <= 40),
+        None,
+    )
     return {"brand": name} if name else {}
 
 

@@ -4,10 +4,21 @@ A property belongs to its nearest enclosing itemscope (RDFa: typeof), so an `h1 
 breadcrumb ListItem never becomes the product's name. RDFa names may carry a prefix or the vocabulary's URL
 ("schema:price", "http://schema.org/price"): the name after it is the property.
 """
+
 from features.garments.extractors.values import clean_text
 
-_URL_ATTRIBUTE = {"a": "href", "link": "href", "area": "href", "img": "src", "source": "src", "video": "src",
-                  "audio": "src", "iframe": "src", "embed": "src", "object": "data"}
+_URL_ATTRIBUTE = {
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "img": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "iframe": "src",
+    "embed": "src",
+    "object": "data",
+}
 
 
 _MICRODATA = ("itemscope", "itemprop", "itemtype")
@@ -19,9 +30,12 @@ _RDFA = ("typeof", "property", "typeof")
 
 def read_items(tree):
     """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
-    return [_item(element, syntax) for syntax in (_MICRODATA, _RDFA)
-            for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
-            if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())]
+    return [
+        _item(element, syntax)
+        for syntax in (_MICRODATA, _RDFA)
+        for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
+        if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())
+    ]
 
 
 def stray_codes(tree, html):
@@ -33,8 +47,12 @@ def stray_codes(tree, html):
         return found
     for element in tree.xpath(_STRAY_CODES):
         name = _STRAY_CODE_FIELDS.get(element.get("itemprop").strip())
-        if name and name not in found and element.tag != "meta" and not any(
-                ancestor.get("itemscope") is not None for ancestor in element.iterancestors()):
+        if (
+            name
+            and name not in found
+            and element.tag != "meta"
+            and not any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
+        ):
             found[name] = property_value(element)
     return found
 
@@ -43,7 +61,7 @@ def _mentions_code_property(html):
     """Whether the page's HTML has an itemprop naming a code (string search: it runs on every page)."""
     start = html.find("itemprop")
     while start >= 0:
-        if html[start + 8:start + 24].lstrip(" =\"'").startswith(_STRAY_CODE_NAMES):
+        if html[start + 8 : start + 24].lstrip(" =\"'").startswith(_STRAY_CODE_NAMES):
             return True
         start = html.find("itemprop", start + 8)
     return False

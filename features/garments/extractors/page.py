@@ -1,4 +1,5 @@
 """A product page parsed once: the HTML tree, its scripts, meta tags and embedded JSON/JS objects."""
+
 import html
 import itertools
 import json
@@ -13,19 +14,27 @@ from features.garments.extractors.schema_org import title_likeness
 from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
-_COMMENT_WRAPPERS = compile_pattern(r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
+_COMMENT_WRAPPERS = compile_pattern(
+    r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$"
+)
 # A JS string literal (_js_tokens reads them the same way without a pattern).
 _JS_STRING = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", DOTALL)
 _JS_ESCAPE = compile_pattern(r'\\(x[0-9a-fA-F]{2}|.)|"', DOTALL)
 _TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
 # `var productArticleDetails = {`, `window.zara.viewPayload = {`, `window.__STATE__ = JSON.parse('…')`;
 # the match ends with the literal's first character.
-_ASSIGNMENT = compile_pattern(r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
-                              r"(?:[{\[]|JSON\.parse\(\s*['\"`])")
+_ASSIGNMENT = compile_pattern(
+    r"(?:\b(?:var|let|const)\s+|\b(?:window|self|globalThis)\.)([\w$.]+)\s*=\s*"
+    r"(?:[{\[]|JSON\.parse\(\s*['\"`])"
+)
 MAX_STATE_SCRIPT_CHARS = 3_000_000
 _JSON = json.JSONDecoder(strict=False)
-_COUNTED_RUN = 16  # characters of a run of JS code from which its brackets are counted rather than read one by one
-_HEADER_TITLE_LIKENESS = 0.5  # share of the heading's words the page title must have when it sits in the header
+_COUNTED_RUN = (
+    16  # characters of a run of JS code from which its brackets are counted rather than read one by one
+)
+_HEADER_TITLE_LIKENESS = (
+    0.5  # share of the heading's words the page title must have when it sits in the header
+)
 _TITLE_NAMED = "//*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
@@ -38,12 +47,21 @@ _KEY_COLON = compile_pattern(r"\s*:")
 # `}(true, "EUR")`: the end of the Nuxt 2 function and the start of its arguments.
 _NUXT_CALL = compile_pattern(r"\s*;?\s*\}\s*\)?\s*(?=\()")
 _FLIGHT_PUSH = compile_pattern(r"self\.__next_f\.push\(\s*(?=\[)")
-_JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
-                     "application/ecmascript")
+_JAVASCRIPT_TYPES = (
+    "",
+    "text/javascript",
+    "application/javascript",
+    "module",
+    "text/ecmascript",
+    "application/ecmascript",
+)
 # Containers of other products: recommendations, carousels, recently viewed, "shop the look"…
-_OTHER_PRODUCTS = compile_pattern(r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
-                             r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
-                             r"you-?may|mega-?menu|cookie|newsletter|mini-?cart", IGNORECASE)
+_OTHER_PRODUCTS = compile_pattern(
+    r"recommend|related|similar|upsell|cross-?sell|recently|also-?like|complete-?the|"
+    r"shop-?the-?look|style-?with|outfit|product-?tile|tile-image|(?<![a-z])recos?(?![a-z])|"
+    r"you-?may|mega-?menu|cookie|newsletter|mini-?cart",
+    IGNORECASE,
+)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
 # thousands of data-* attributes, few of them JSON).
@@ -110,8 +128,15 @@ class ProductPage:
         """The elements whose Naming (class, id, aria-label, data-brand; None when absent) passes `test`, in
         document order."""
         nodes = self.nodes
-        return [nodes[position] for position in sorted(
-            position for naming, positions in self._namings.items() if test(naming) for position in positions)]
+        return [
+            nodes[position]
+            for position in sorted(
+                position
+                for naming, positions in self._namings.items()
+                if test(naming)
+                for position in positions
+            )
+        ]
 
     @cached_property
     def base_url(self):
@@ -159,9 +184,15 @@ class ProductPage:
         found = []
         for script in self.tree.iter("script"):
             kind, text = script.get("type", "").lower(), script.text or ""
-            carries_data = kind.endswith("json") or (kind not in _JAVASCRIPT_TYPES and text.lstrip()[:1] in ("{", "["))
-            if (carries_data and "ld+json" not in kind and len(text) < MAX_STATE_SCRIPT_CHARS
-                    and not self.in_other_product(script)):
+            carries_data = kind.endswith("json") or (
+                kind not in _JAVASCRIPT_TYPES and text.lstrip()[:1] in ("{", "[")
+            )
+            if (
+                carries_data
+                and "ld+json" not in kind
+                and len(text) < MAX_STATE_SCRIPT_CHARS
+                and not self.in_other_product(script)
+            ):
                 document = parse_json_text(text)
                 if isinstance(document, list) and script.get("id") == "__NUXT_DATA__":
                     document = devalue_unflatten(document)
@@ -174,7 +205,11 @@ class ProductPage:
         """name → parsed object for `var x = {…}` / `window.x = {…}` in inline scripts."""
         found = {}
         for attributes, text in self.scripts:
-            if attributes.get("src") or "json" in attributes.get("type", "").lower() or len(text) > MAX_STATE_SCRIPT_CHARS:
+            if (
+                attributes.get("src")
+                or "json" in attributes.get("type", "").lower()
+                or len(text) > MAX_STATE_SCRIPT_CHARS
+            ):
                 continue
             budget = _ScanBudget(text)
             for match in _ASSIGNMENT.finditer(text):
@@ -199,11 +234,16 @@ class ProductPage:
         """Parsed JSON rows of the React Server Components payload a Next.js app-router page streams in
         `self.__next_f.push([1, "…"])` chunks (the product props sit in these rows)."""
         chunks = []
-        for attributes, text in self.scripts:
+        for _attributes, text in self.scripts:
             budget = _ScanBudget(text)
             for match in _FLIGHT_PUSH.finditer(text):
                 pushed, _ = _json_at(text, match.end(), budget)
-                if isinstance(pushed, list) and len(pushed) > 1 and pushed[0] == 1 and isinstance(pushed[1], str):
+                if (
+                    isinstance(pushed, list)
+                    and len(pushed) > 1
+                    and pushed[0] == 1
+                    and isinstance(pushed[1], str)
+                ):
                     chunks.append(pushed[1])
         rows = []
         for line in "".join(chunks)[:MAX_STATE_SCRIPT_CHARS].splitlines():
@@ -234,8 +274,9 @@ class ProductPage:
     @cached_property
     def _other_product_elements(self):
         """Every element inside the page chrome or a block named like other products (the blocks themselves too)."""
-        blocks = self.named_elements(lambda naming: self.marked(
-            _OTHER_PRODUCTS, f"{naming.class_ or ''} {naming.id or ''}"))
+        blocks = self.named_elements(
+            lambda naming: self.marked(_OTHER_PRODUCTS, f"{naming.class_ or ''} {naming.id or ''}")
+        )
         marked = set()
         for node in itertools.chain(self.tree.iter("header", "footer", "nav"), blocks):
             if node not in marked and node.tag not in ("html", "body", "main"):
@@ -258,19 +299,29 @@ class ProductPage:
         headings = [h1 for h1 in titled if not self.in_other_product(h1)]
         if headings:
             return max(headings, key=likeness) if len(headings) > 1 else headings[0]
-        in_header = [h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS]
+        in_header = [
+            h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS
+        ]
         if in_header:
             return max(in_header, key=likeness)
-        named = [element for element in self.tree.xpath(_TITLE_NAMED) if not self.in_other_product(element)
-                 and _PRODUCT_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
-                 and 0 < len(clean_text(element.text_content()) or "") <= _TITLE_LIMIT]
+        named = [
+            element
+            for element in self.tree.xpath(_TITLE_NAMED)
+            if not self.in_other_product(element)
+            and _PRODUCT_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
+            and 0 < len(clean_text(element.text_content()) or "") <= _TITLE_LIMIT
+        ]
         if named:
             return max(named, key=likeness)
         # No h1 and nothing named as the title: a lower heading the page's title names in full ("Linen dress" under
         # "Linen dress | Shop"), of two words or more (one word is a section: "Description", "Reviews").
-        titled = [heading for heading in self.tree.iter("h2", "h3") if not self.in_other_product(heading)
-                  and len((clean_text(heading.text_content()) or "").split()) >= _LOWER_HEADING_WORDS
-                  and likeness(heading) >= _NAMED_IN_TITLE]
+        titled = [
+            heading
+            for heading in self.tree.iter("h2", "h3")
+            if not self.in_other_product(heading)
+            and len((clean_text(heading.text_content()) or "").split()) >= _LOWER_HEADING_WORDS
+            and likeness(heading) >= _NAMED_IN_TITLE
+        ]
         return max(titled, key=likeness, default=None)
 
     @cached_property
@@ -279,7 +330,6 @@ class ProductPage:
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
-
 
 
 def page_header(element):
@@ -484,7 +534,7 @@ def _literal_tokens(text, start, budget=None):
             elif char in "}])":
                 depth -= 1
                 if depth == 0:
-                    tokens.append(token[:offset + 1])
+                    tokens.append(token[: offset + 1])
                     return position + offset + 1, tokens
         tokens.append(token)
     return None, None
@@ -498,20 +548,22 @@ def _nuxt_state(text, match):
     args_end = _literal_end(text, call.end()) if end and call else None
     if args_end is None:
         return None
-    arguments = parse_js_object("[" + _VOID_0.sub("null", text[call.end() + 1:args_end - 1]) + "]", 0)
+    arguments = parse_js_object("[" + _VOID_0.sub("null", text[call.end() + 1 : args_end - 1]) + "]", 0)
     names = [name.strip() for name in match.group(1).split(",") if name.strip()]
     if not isinstance(arguments, list):
         return None
     values = {name: json.dumps(value) for name, value in zip(names, arguments)}
 
     def argument(used):
-        after = used.string[used.end():used.end() + 1]
+        after = used.string[used.end() : used.end() + 1]
         if after == ":" or (after.isspace() and _KEY_COLON.match(used.string, used.end())):  # `a:` is a key
             return used.group()
         return values.get(used.group(), "null" if used.group() in names else used.group())
 
-    tokens = [token if _is_string(token) else _NUXT_PARAMETER.sub(argument, token)
-              for _, token in _js_tokens(text[match.end():end])]
+    tokens = [
+        token if _is_string(token) else _NUXT_PARAMETER.sub(argument, token)
+        for _, token in _js_tokens(text[match.end() : end])
+    ]
     return parse_js_object("".join(tokens), 0)
 
 
@@ -521,7 +573,12 @@ def devalue_unflatten(values):
     revived = {}
 
     def revive(index, depth):
-        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(values) or depth > 40:
+        if (
+            not isinstance(index, int)
+            or isinstance(index, bool)
+            or not 0 <= index < len(values)
+            or depth > 40
+        ):
             return None
         if index in revived:
             return revived[index]
@@ -551,13 +608,24 @@ def _plain_literals(tokens):
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if (not _is_string(token) and index + 3 < len(tokens) and _is_string(tokens[index + 1])
-                and tokens[index + 2].strip() == ":" and _is_string(tokens[index + 3])
-                and _TERNARY_CONDITION.search(token)):
+        if (
+            not _is_string(token)
+            and index + 3 < len(tokens)
+            and _is_string(tokens[index + 1])
+            and tokens[index + 2].strip() == ":"
+            and _is_string(tokens[index + 3])
+            and _TERNARY_CONDITION.search(token)
+        ):
             output += [_TERNARY_CONDITION.sub("", token), tokens[index + 1]]
             index += 4
             continue
-        if token.strip() == "/" and output and _is_string(output[-1]) and index + 1 < len(tokens) and _is_string(tokens[index + 1]):
+        if (
+            token.strip() == "/"
+            and output
+            and _is_string(output[-1])
+            and index + 1 < len(tokens)
+            and _is_string(tokens[index + 1])
+        ):
             output.append(",")
         else:
             output.append(token)

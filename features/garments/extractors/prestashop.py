@@ -2,6 +2,7 @@
 lists every combination with its stock, and `var attributesCombinations = [{"id_attribute_group": "1",
 "group": "size", …}]` names the groups. (PrestaShop 1.7+ pages are read by the generic layers.)
 """
+
 from features.garments.extractors.app_state import COLOR_OPTION, SIZE_OPTION
 from features.garments.extractors.values import clean_text, parse_availability
 
@@ -12,12 +13,17 @@ def read_prestashop(page):
     groups = page.script_assignments.get("attributesCombinations")
     if not isinstance(combinations, dict) or not isinstance(groups, list):
         return {}
-    names = {str(group.get("id_attribute_group")): str(group.get("group") or "").replace("_", "").lower()
-             for group in groups if isinstance(group, dict)}
+    names = {
+        str(group.get("id_attribute_group")): str(group.get("group") or "").replace("_", "").lower()
+        for group in groups
+        if isinstance(group, dict)
+    }
     entries = [entry for entry in combinations.values() if isinstance(entry, dict)]
     return {
-        "sizes": [{"name": label, "available": available}
-                  for label, available in _values(entries, _group(names, SIZE_OPTION)).items()],
+        "sizes": [
+            {"name": label, "available": available}
+            for label, available in _values(entries, _group(names, SIZE_OPTION)).items()
+        ],
         "colors": list(_values(entries, _group(names, COLOR_OPTION))),
     }
 

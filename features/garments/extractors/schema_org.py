@@ -5,36 +5,82 @@ ProductGroup/hasVariant, offers as object/array/AggregateOffer (even malformed, 
 numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lower-case types and
 `id`/`type` without the @.
 """
+
 from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from features.garments.extractors.fabric import parse_composition
-from features.garments.extractors.values import (absolute_url, clean_multiline, clean_text, in_url, large_image_url,
-                                                 parse_availability, parse_currency, parse_gtin, parse_identifier,
-                                                 parse_price, plausible_price, unique)
+from features.garments.extractors.values import (
+    absolute_url,
+    clean_multiline,
+    clean_text,
+    in_url,
+    large_image_url,
+    parse_availability,
+    parse_currency,
+    parse_gtin,
+    parse_identifier,
+    parse_price,
+    plausible_price,
+    unique,
+)
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "someproducts"}
 # Products nested under these keys are other products (recommendations, accessories), not variants.
-_OTHER_PRODUCT_KEYS = {"issimilarto", "isrelatedto", "isaccessoryorsparepartfor", "isconsumablefor",
-                       "itemlistelement", "mentions", "subjectof"}
+_OTHER_PRODUCT_KEYS = {
+    "issimilarto",
+    "isrelatedto",
+    "isaccessoryorsparepartfor",
+    "isconsumablefor",
+    "itemlistelement",
+    "mentions",
+    "subjectof",
+}
 # Keys under which an object wraps the price to pay, best first (never was/list/compare-at prices).
-_PRICE_KEYS = ("saleprice", "currentprice", "finalprice", "price", "lowprice", "value", "amount", "sales", "now",
-               "current", "min", "from", "highprice")
+_PRICE_KEYS = (
+    "saleprice",
+    "currentprice",
+    "finalprice",
+    "price",
+    "lowprice",
+    "value",
+    "amount",
+    "sales",
+    "now",
+    "current",
+    "min",
+    "from",
+    "highprice",
+)
 # Keys that say their number is in minor units (commercetools' centAmount, "priceInCents"…).
 MINOR_UNIT_KEYS = ("centamount", "priceincents", "amountincents", "valueincents", "pricecents", "amountcents")
-_CURRENCY_KEYS = ("pricecurrency", "currency", "currencycode", "currencyiso", "isocode", "code", "sales", "lowprice",
-                  "value")
+_CURRENCY_KEYS = (
+    "pricecurrency",
+    "currency",
+    "currencycode",
+    "currencyiso",
+    "isocode",
+    "code",
+    "sales",
+    "lowprice",
+    "value",
+)
 _VARIANT_ID_KEYS = ("sku", "productID", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "mpn", "identifier")
 # The shop's own code for the product, best first; `mpn` is the maker's part number, a weaker stand-in.
 _SKU_KEYS = ("sku", "productID", "productGroupID")
 _GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn", "identifier", "productID")
-_NOT_PAID_PRICE = compile_pattern(r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE)
+_NOT_PAID_PRICE = compile_pattern(
+    r"listprice|strikethrough|msrp|srp|wasprice|regular|original|invoice", IGNORECASE
+)
 _MAX_DEPTH = 12
 # Keys whose value may be a reference to another node of the page's data.
 _REFERENCE_KEYS = ("offers", "brand", "manufacturer", "image", "hasVariant", "model", "isVariantOf")
-_SIZE_LABEL = compile_pattern(r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
-                              r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)", IGNORECASE)
+_SIZE_LABEL = compile_pattern(
+    r"(?:x{0,4}s|m|x{0,4}l|\dx[sl]|one ?size|os|tu|\d{1,3}(?:[.,]5)?(?:/\d{1,3})?|"
+    r"w\d{2}(?: ?l\d{2})?|\d{1,2}-\d{1,2} ?(?:y|yrs|years|m|months)?)",
+    IGNORECASE,
+)
 _WORD = compile_pattern(r"\w+")
 _DIGITS = compile_pattern(r"\d+")
 _DATE = compile_pattern(r"\s*(\d{4})-(\d{2})-(\d{2})")
@@ -59,8 +105,11 @@ def iter_nodes(document):
             stack.extend((item, key, depth + 1) for item in reversed(value))
         elif isinstance(value, dict):
             yield value, key
-            stack.extend((child, child_key.lower(), depth + 1) for child_key, child in reversed(value.items())
-                         if child_key.lower() not in _OTHER_PRODUCT_KEYS and isinstance(child, (dict, list)))
+            stack.extend(
+                (child, child_key.lower(), depth + 1)
+                for child_key, child in reversed(value.items())
+                if child_key.lower() not in _OTHER_PRODUCT_KEYS and isinstance(child, (dict, list))
+            )
 
 
 def read_products(documents, base_url, page_url=None, page_title=None):
@@ -71,28 +120,49 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     and image first.
     """
     index = _node_index(documents)
-    products = [_resolved(node, index) for document in documents for node, key in iter_nodes(document)
-                if node_types(node) & PRODUCT_TYPES and key not in ("hasvariant", "isvariantof", "model", "itemoffered")]
+    products = [
+        _resolved(node, index)
+        for document in documents
+        for node, key in iter_nodes(document)
+        if node_types(node) & PRODUCT_TYPES
+        and key not in ("hasvariant", "isvariantof", "model", "itemoffered")
+    ]
     # Variants a group lists by reference ({"hasVariant": [{"@id": "#v1"}]}) sit beside it in the graph.
-    listed = {item.get("@id") for node in products for key in ("hasVariant", "model")
-              for item in _as_list(node.get(key)) if isinstance(item, dict) and isinstance(item.get("@id"), str)}
+    listed = {
+        item.get("@id")
+        for node in products
+        for key in ("hasVariant", "model")
+        for item in _as_list(node.get(key))
+        if isinstance(item, dict) and isinstance(item.get("@id"), str)
+    }
     products = [node for node in products if node.get("@id") not in listed] or products
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
     main = main_product(products, page_url or base_url, page_title)
     name = clean_text(main.get("name"))
-    siblings = [node for node in products if node is not main and clean_text(node.get("name")) in (name, None)]
+    siblings = [
+        node for node in products if node is not main and clean_text(node.get("name")) in (name, None)
+    ]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
     variants = [_resolved(node, index) for node in variants if isinstance(node, dict)]
     selected = selected_variant(variants, page_url or base_url)
-    nodes = [selected, main, *(node for node in variants if node is not selected)] if selected else [main, *variants]
+    nodes = (
+        [selected, main, *(node for node in variants if node is not selected)]
+        if selected
+        else [main, *variants]
+    )
     offers = [offer for node in nodes for offer in _offers(node)]
     price, currency, list_price, stale = _price_and_currency(offers)
     # The product's own codes (the selected variant's first); an offer's only when it is the product's one offer.
     # One Product per size or colour and the URL names none of them: the first one's codes are a variant's, so none
     # are read.
-    named = [selected, main] if selected else [main] if not _codes_differ(main, siblings) or \
-        _url_names(main, page_url or base_url) else []
+    named = (
+        [selected, main]
+        if selected
+        else [main]
+        if not _codes_differ(main, siblings) or _url_names(main, page_url or base_url)
+        else []
+    )
     own_offers = offers if len(offers) == 1 else []
     sku, mpn = product_codes(named, own_offers, page_url or base_url)
     return {
@@ -105,8 +175,15 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "price_expired": stale,
         "sku": sku,
         "mpn": mpn,
-        "gtin": next((gtin for node in [*named, *own_offers] for key in _GTIN_KEYS
-                      if (gtin := parse_gtin(node.get(key)))), None),
+        "gtin": next(
+            (
+                gtin
+                for node in [*named, *own_offers]
+                for key in _GTIN_KEYS
+                if (gtin := parse_gtin(node.get(key)))
+            ),
+            None,
+        ),
         "availability": _availability(nodes, selected),
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
@@ -120,8 +197,12 @@ def read_products(documents, base_url, page_url=None, page_title=None):
 
 def _node_index(documents):
     """The page's schema.org nodes by their @id (nodes that say more than their id)."""
-    return {node["@id"]: node for document in documents for node, _ in iter_nodes(document)
-            if isinstance(node.get("@id"), str) and len(node) > 1}
+    return {
+        node["@id"]: node
+        for document in documents
+        for node, _ in iter_nodes(document)
+        if isinstance(node.get("@id"), str) and len(node) > 1
+    }
 
 
 def _resolved(node, index):
@@ -133,8 +214,11 @@ def _resolved(node, index):
     for key in _REFERENCE_KEYS:
         value = node.get(key)
         if value is not None:
-            resolved[key] = [_referenced(item, index) for item in value] if isinstance(value, list) \
+            resolved[key] = (
+                [_referenced(item, index) for item in value]
+                if isinstance(value, list)
                 else _referenced(value, index)
+            )
     return resolved
 
 
@@ -152,19 +236,31 @@ def main_product(products, page_url, page_title=None):
     page_key = _url_key(page_url)
 
     def evidence(node):
-        url = next((absolute_url(node.get(key), page_url) for key in ("url", "@id") if isinstance(node.get(key), str)),
-                   None)
+        url = next(
+            (
+                absolute_url(node.get(key), page_url)
+                for key in ("url", "@id")
+                if isinstance(node.get(key), str)
+            ),
+            None,
+        )
         return 2 * bool(url and _url_key(url) == page_key) + _url_names(node, page_url)
 
-    return max(products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title)))
+    return max(
+        products, key=lambda node: (evidence(node), title_likeness(clean_text(node.get("name")), page_title))
+    )
 
 
 def product_codes(nodes, offers, page_url):
     """(sku, mpn) of the product: the code the page URL names if one of its codes is there (`/p/ab-1234`),
     else its own `sku`/`productID` (the selected variant's first), and the maker's part number apart."""
     url_text = unquote(page_url or "").lower()
-    codes = [(key, code) for node in [*nodes, *offers] for key in (*_SKU_KEYS, "mpn")
-             if (code := parse_identifier(node.get(key)))]
+    codes = [
+        (key, code)
+        for node in [*nodes, *offers]
+        for key in (*_SKU_KEYS, "mpn")
+        if (code := parse_identifier(node.get(key)))
+    ]
     named = next((code for _, code in codes if in_url(code, url_text)), None)
     sku = named or next((code for key, code in codes if key != "mpn"), None)
     return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
@@ -180,7 +276,11 @@ def _url_names(node, page_url):
 def _codes_differ(main, siblings):
     """Whether products described beside the main one under its name carry other codes (one Product per size)."""
     own = {parse_identifier(main.get(key)) for key in (*_SKU_KEYS, "mpn")} - {None}
-    return any(parse_identifier(node.get(key)) not in (None, *own) for node in siblings for key in (*_SKU_KEYS, "mpn"))
+    return any(
+        parse_identifier(node.get(key)) not in (None, *own)
+        for node in siblings
+        for key in (*_SKU_KEYS, "mpn")
+    )
 
 
 def title_likeness(name, title):
@@ -205,11 +305,17 @@ def selected_variant(variants, page_url):
     url_text = unquote(f"{parts.path}?{parts.query}").lower()
 
     def evidence(node):
-        links = [link for item in [node, *_offers(node)] for key in ("@id", "url")
-                 if isinstance(link := item.get(key), str)]
+        links = [
+            link
+            for item in [node, *_offers(node)]
+            for key in ("@id", "url")
+            if isinstance(link := item.get(key), str)
+        ]
         queries = [{(key, value.lower()) for key, value in parse_qsl(urlsplit(link).query)} for link in links]
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
-        if {value for _, value in page_query} & set(ids) or any(query and query <= page_query for query in queries):
+        if {value for _, value in page_query} & set(ids) or any(
+            query and query <= page_query for query in queries
+        ):
             return 1000
         return max((len(identifier) for identifier in ids if in_url(identifier, url_text)), default=0)
 
@@ -267,31 +373,45 @@ def price_value(value, depth=0):
         if depth >= 3:
             return None
         return minor_units_price(value) or next(
-            (price for key in _PRICE_KEYS if (price := price_value(_key(value, key), depth + 1))), None)
+            (price for key in _PRICE_KEYS if (price := price_value(_key(value, key), depth + 1))), None
+        )
     return parse_price(value) if not isinstance(value, list) else None
 
 
 def minor_units_price(node):
     """The price of an object that states it in cents under a key saying so, else None."""
-    cents = next((_key(node, key) for key in MINOR_UNIT_KEYS if isinstance(_key(node, key), (int, float, str))), None)
+    cents = next(
+        (_key(node, key) for key in MINOR_UNIT_KEYS if isinstance(_key(node, key), (int, float, str))), None
+    )
     digits = _key(node, "fractiondigits")
     price = parse_price(cents) if cents is not None and _DIGITS.fullmatch(str(cents).strip()) else None
-    return plausible_price(price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2)) if price \
+    return (
+        plausible_price(price / 10 ** (digits if isinstance(digits, int) and 0 <= digits <= 4 else 2))
+        if price
         else None
+    )
 
 
 def currency_value(value, depth=0):
     """A currency code from a string or an object carrying one ({"currency": {"code": "PLN"}})."""
     if isinstance(value, dict):
-        return next((code for key in _CURRENCY_KEYS if (code := currency_value(_key(value, key), depth + 1))), None) \
-            if depth < 3 else None
+        return (
+            next(
+                (code for key in _CURRENCY_KEYS if (code := currency_value(_key(value, key), depth + 1))),
+                None,
+            )
+            if depth < 3
+            else None
+        )
     return parse_currency(value) if isinstance(value, str) else None
 
 
 def _key(node, wanted):
     """node[key] where key, lower-cased without _ or -, is `wanted`."""
-    return next((value for key, value in node.items() if key.replace("_", "").replace("-", "").lower() == wanted),
-                None)
+    return next(
+        (value for key, value in node.items() if key.replace("_", "").replace("-", "").lower() == wanted),
+        None,
+    )
 
 
 def _offers(node):
@@ -308,30 +428,48 @@ def _price_and_currency(offers):
     last), the price read from its price, its price specification that is not a list or strike-through price, or
     a wrapped value; the list price from the specification that says it is one."""
     for offer in sorted(offers, key=_expired):
-        specifications = [item for item in _as_list(offer.get("priceSpecification")) if isinstance(item, dict)]
+        specifications = [
+            item for item in _as_list(offer.get("priceSpecification")) if isinstance(item, dict)
+        ]
         specification = _current_specification(specifications)
         price = price_value(offer.get("price")) or price_value(specification) or price_value(offer)
         if price:
-            currency = currency_value(offer) or currency_value(specification) or currency_value(
-                offer.get("lowprice") or offer.get("lowPrice")) or currency_value(offer.get("price"))
-            listed = next((value for item in specifications if _NOT_PAID_PRICE.search(str(item.get("priceType", "")))
-                           and (value := price_value(item))), None)
+            currency = (
+                currency_value(offer)
+                or currency_value(specification)
+                or currency_value(offer.get("lowprice") or offer.get("lowPrice"))
+                or currency_value(offer.get("price"))
+            )
+            listed = next(
+                (
+                    value
+                    for item in specifications
+                    if _NOT_PAID_PRICE.search(str(item.get("priceType", ""))) and (value := price_value(item))
+                ),
+                None,
+            )
             return price, currency, listed, _expired(offer)
     return None, None, None, False
 
 
 def _current_specification(specifications):
     """The specification of the price to pay among several (Google's sale price beside a StrikethroughPrice)."""
-    return next((item for item in specifications if not _NOT_PAID_PRICE.search(str(item.get("priceType", "")))),
-                specifications[0] if specifications else None)
+    return next(
+        (item for item in specifications if not _NOT_PAID_PRICE.search(str(item.get("priceType", "")))),
+        specifications[0] if specifications else None,
+    )
 
 
 def _availability(nodes, selected=None):
     """Whether the selected variant is in stock, else the product: True when one of its offers is in stock,
     False when they all say it is not, None when none says."""
     for group in ([selected] if selected else [], nodes):
-        stated = [available for node in group for item in [node, *_offers(node)]
-                  if (available := parse_availability(item.get("availability"))) is not None]
+        stated = [
+            available
+            for node in group
+            for item in [node, *_offers(node)]
+            if (available := parse_availability(item.get("availability"))) is not None
+        ]
         if stated:
             return any(stated)
     return None
@@ -377,10 +515,17 @@ def _offer_size(offer, product_name):
             return label
     name = clean_text(offer.get("name")) or ""
     if product_name and name.lower().startswith(product_name.lower()):
-        name = name[len(product_name):].strip(" -–|/,:")
+        name = name[len(product_name) :].strip(" -–|/,:")
     sku_tail = _SKU_SEPARATOR.split(clean_text(offer.get("sku")) or "")[-1]
-    return next((label for label in (name, sku_tail) if looks_like_size(label)
-                 and not (label is sku_tail and _DIGITS.fullmatch(label) and len(label) == 1)), None)
+    return next(
+        (
+            label
+            for label in (name, sku_tail)
+            if looks_like_size(label)
+            and not (label is sku_tail and _DIGITS.fullmatch(label) and len(label) == 1)
+        ),
+        None,
+    )
 
 
 def looks_like_size(text):

@@ -6,19 +6,30 @@ own `<product url>.js` serves the same object. Prices there are in cents; sizes 
 the variants' option values; pages also carry *other* products' JSON (recommendations), so the
 product is chosen by its handle, the last part of the /products/ URL.
 """
+
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from features.garments.extractors.base import Findings, isolated
 from features.garments.extractors.default import DefaultExtractor
 from features.garments.extractors.schema_org import looks_like_size
-from features.garments.extractors.values import (MAX_PRICE, clean_multiline, clean_text, large_image_url, parse_gtin,
-                                                 parse_identifier, plausible_price, unique)
+from features.garments.extractors.values import (
+    MAX_PRICE,
+    clean_multiline,
+    clean_text,
+    large_image_url,
+    parse_gtin,
+    parse_identifier,
+    plausible_price,
+    unique,
+)
 from shared.garment_catalog import SIZE_WORD
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 _SIZE_OPTION = compile_pattern(SIZE_WORD, IGNORECASE)
 _COLOR_OPTION = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|\bcor\b", IGNORECASE)
-_SHOPIFY_MARKERS = compile_pattern(r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics")
+_SHOPIFY_MARKERS = compile_pattern(
+    r"cdn\.shopify\.com|Shopify\.shop\s*=|/cdn/shop/|shopify-features|ShopifyAnalytics"
+)
 _ACTIVE_CURRENCY = compile_pattern(r"Shopify\.currency\s*=\s*\{[^}]*\"active\"\s*:\s*\"([A-Z]{3})\"")
 _PRODUCT_HANDLE = compile_pattern(r"/products/([^/?#]+)")
 _JSON_SUFFIX = compile_pattern(r"\.(?:js|json)$")
@@ -35,7 +46,9 @@ class ShopifyExtractor(DefaultExtractor):
         return bool(_SHOPIFY_MARKERS.search(page.html or ""))
 
     def read_layers(self, page, fetch_json=None):
-        source, fields = isolated(page, "shopify", lambda: read_shopify_page(page, fetch_json), ("shopify-json", {}))
+        source, fields = isolated(
+            page, "shopify", lambda: read_shopify_page(page, fetch_json), ("shopify-json", {})
+        )
         return [Findings("shop", source, fields), *super().read_layers(page, fetch_json)]
 
 
@@ -44,8 +57,13 @@ def read_shopify_page(page, fetch_json=None):
     analytics summary."""
     product = embedded_product(page) or _fetched_product(page.url, fetch_json)
     analytics = _analytics_product(page)
-    fields = read_shopify_product(product, page.base_url, page.url) if product else \
-        read_analytics_product(analytics) if analytics else {}
+    fields = (
+        read_shopify_product(product, page.base_url, page.url)
+        if product
+        else read_analytics_product(analytics)
+        if analytics
+        else {}
+    )
     source = "shopify-json" if product or not analytics else "shopify-analytics"
     if fields and not fields.get("currency"):
         active = _ACTIVE_CURRENCY.search(page.html or "")
@@ -58,8 +76,9 @@ def embedded_product(page):
     handle = product_handle(page.url)
     documents = [document for _, document in page.json_scripts] + list(page.script_assignments.values())
     candidates = [candidate for document in documents for candidate in _product_objects(document)]
-    return next((c for c in candidates if handle and c.get("handle") == handle), None) or \
-        next((c for c in candidates if not handle and c.get("options")), None)
+    return next((c for c in candidates if handle and c.get("handle") == handle), None) or next(
+        (c for c in candidates if not handle and c.get("options")), None
+    )
 
 
 def product_handle(url):
@@ -78,31 +97,52 @@ def read_shopify_product(product, base_url, page_url=None):
     """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3); the variant
     the page URL selects (`?variant=<id>`) gives the price, the first colour and the first image, and its
     code, barcode, stock and compare-at price (the variant the page shows first when the URL selects none)."""
-    options = [option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []]
+    options = [
+        option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []
+    ]
     variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
     size_key = _option_key(options, _SIZE_OPTION)
     color_key = _option_key(options, _COLOR_OPTION)
     selected = _selected_variant(variants, page_url)
-    shown = selected or next((variant for variant in variants if variant.get("available") is not False),
-                             variants[0] if variants else {})
-    featured = selected.get("featured_image") if selected and isinstance(selected.get("featured_image"), dict) else {}
-    images = [featured.get("src")] + [image.get("src") if isinstance(image, dict) else image
-                                      for image in product.get("images") or []]
+    shown = selected or next(
+        (variant for variant in variants if variant.get("available") is not False),
+        variants[0] if variants else {},
+    )
+    featured = (
+        selected.get("featured_image")
+        if selected and isinstance(selected.get("featured_image"), dict)
+        else {}
+    )
+    images = [featured.get("src")] + [
+        image.get("src") if isinstance(image, dict) else image for image in product.get("images") or []
+    ]
     return {
         "title": clean_text(product.get("title")),
         "brand": clean_text(product.get("vendor")),
         "description": clean_multiline(product.get("description") or product.get("body_html")),
-        "price": _price(selected.get("price") if selected else product.get("price") if product.get("price") is not None
-                        else (variants[0].get("price") if variants else None)),
+        "price": _price(
+            selected.get("price")
+            if selected
+            else product.get("price")
+            if product.get("price") is not None
+            else (variants[0].get("price") if variants else None)
+        ),
         "currency": None,
         "list_price": _price(shown.get("compare_at_price") or product.get("compare_at_price")),
         "sku": parse_identifier(shown.get("sku")),
         "gtin": parse_gtin(shown.get("barcode")),
-        "availability": _available(selected) if selected else _available(product) if "available" in product
-        else any(_available(variant) for variant in variants) if variants else None,
+        "availability": _available(selected)
+        if selected
+        else _available(product)
+        if "available" in product
+        else any(_available(variant) for variant in variants)
+        if variants
+        else None,
         "images": unique(large_image_url(image, base_url) for image in images),
         "sizes": _option_values(variants, size_key, with_availability=True) if size_key else [],
-        "colors": _option_values([selected, *variants] if selected else variants, color_key) if color_key else [],
+        "colors": _option_values([selected, *variants] if selected else variants, color_key)
+        if color_key
+        else [],
         "product_type": clean_text(product.get("type") or product.get("product_type")),
     }
 
@@ -113,18 +153,25 @@ def read_analytics_product(product):
     the product's title followed by them. Prices are in cents."""
     variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
     first = variants[0] if variants else {}
-    options = [[clean_text(value) for value in (clean_text(variant.get("public_title")) or "").split(" / ")]
-               for variant in variants]
+    options = [
+        [clean_text(value) for value in (clean_text(variant.get("public_title")) or "").split(" / ")]
+        for variant in variants
+    ]
     name, public_title = clean_text(first.get("name")) or "", clean_text(first.get("public_title"))
     return {
-        "title": name[:-len(public_title)].rstrip(" -–") if public_title and name.endswith(public_title) else name,
+        "title": name[: -len(public_title)].rstrip(" -–")
+        if public_title and name.endswith(public_title)
+        else name,
         "brand": clean_text(product.get("vendor")),
         "price": _price(first.get("price")),
         "currency": None,
-        "sizes": [{"name": size, "available": None}  # the summary does not say which are sold out
-                  for size in unique(value for values in options for value in values if looks_like_size(value))],
-        "colors": unique(value for values in options if len(values) > 1
-                         for value in values if not looks_like_size(value)),
+        "sizes": [
+            {"name": size, "available": None}  # the summary does not say which are sold out
+            for size in unique(value for values in options for value in values if looks_like_size(value))
+        ],
+        "colors": unique(
+            value for values in options if len(values) > 1 for value in values if not looks_like_size(value)
+        ),
         "product_type": clean_text(product.get("type")),
     }
 
@@ -151,8 +198,12 @@ def _product_objects(document, depth=0):
     if isinstance(document, dict):
         if isinstance(document.get("variants"), list) and "handle" in document:
             return [document]
-        return [found for value in document.values() if isinstance(value, (dict, list))
-                for found in _product_objects(value, depth + 1)]
+        return [
+            found
+            for value in document.values()
+            if isinstance(value, (dict, list))
+            for found in _product_objects(value, depth + 1)
+        ]
     if isinstance(document, list):
         return [found for value in document[:50] for found in _product_objects(value, depth + 1)]
     return []
@@ -166,7 +217,9 @@ def _fetched_product(url, fetch_json):
 
 
 def _option_key(options, pattern):
-    index = next((i for i, name in enumerate(options) if isinstance(name, str) and pattern.search(name)), None)
+    index = next(
+        (i for i, name in enumerate(options) if isinstance(name, str) and pattern.search(name)), None
+    )
     return f"option{index + 1}" if index is not None and index < 3 else None
 
 

@@ -13,15 +13,17 @@ _FIELDS = (
     ("waist_circumference", r"waist|taille|bundweite|cintura|vita|middel|tailleomvang"),
     ("upper_hip_circumference", r"high hip|upper hip|hüfte oben|haut de hanches"),
     ("hip_circumference", r"hips?|hüfte|huefte|gesäß|hanches?|cadera|fianchi|heup|quadril|anca"),
-    ("inner_leg_length", r"inseam|inside leg|inner leg|schrittlänge|entrejambe|entrepierna|cavallo|binnenbeen|entreperna"),
+    (
+        "inner_leg_length",
+        r"inseam|inside leg|inner leg|schrittlänge|entrejambe|entrepierna|cavallo|binnenbeen|entreperna",
+    ),
     ("foot_length", r"foot|fuß|fuss|pied|pie\b|piede|voet|pé\b"),
     ("neck_circumference", r"neck|hals|cou\b|cuello|collo|nek\b|pescoço"),
     ("arm_length", r"arm length|sleeve|armlänge|ärmellänge|bras|brazo|braccio|armlengte|manga"),
     ("height", r"height|körpergr|stature|altura|altezza|lengte|hauteur"),
 )
 _FIELD_PATTERNS = tuple((field, compile_pattern(pattern)) for field, pattern in _FIELDS)
-_SIZE_HEADER = compile_pattern(rf"^({SIZE_WORD}|eu|uk|us|fr|it|int)\b",
-                               IGNORECASE)
+_SIZE_HEADER = compile_pattern(rf"^({SIZE_WORD}|eu|uk|us|fr|it|int)\b", IGNORECASE)
 _RANGE = compile_pattern(r"(\d+(?:[.,]\d+)?)\s*(?:[-–—]|to|bis|à|a)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)")
 _INCHES = compile_pattern(r"\binch|\(in\)|″|\"|\bzoll\b|\bpouces?\b|\bpulgadas?\b", IGNORECASE)
 _CENTIMETRES = compile_pattern(r"\bcm\b", IGNORECASE)
@@ -30,8 +32,10 @@ _CENTIMETRES = compile_pattern(r"\bcm\b", IGNORECASE)
 def read_size_chart(tree):
     """The first size guide table on the page in the size-chart shape, or None."""
     for table in tree.iter("table"):
-        rows = [[clean_text(cell.text_content()) or "" for cell in row.xpath("./th|./td")]
-                for row in table.iter("tr")]
+        rows = [
+            [clean_text(cell.text_content()) or "" for cell in row.xpath("./th|./td")]
+            for row in table.iter("tr")
+        ]
         rows = [row for row in rows if any(row)]
         if len(rows) < 2:
             continue

@@ -4,13 +4,24 @@ Shops put the product's id in its URL: a query parameter named for it (`?pid=260
 that is nothing but the code (`/dp/B01GOH7PKA`, `/itm/143863282131`, `/Prod/144432/`), or a slug that
 ends or starts with it (`/leather-look-shirt-15213589.html`, `/item/93133869_pillows-pair`).
 """
+
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that name the product (normalised: lower case, no _ or -).
-_ID_PARAMETERS = ("sku", "skuid", "pid", "productid", "itemid", "articleid", "idproduct", "productcode", "articlenumber",
-                  "itemnumber")
+_ID_PARAMETERS = (
+    "sku",
+    "skuid",
+    "pid",
+    "productid",
+    "itemid",
+    "articleid",
+    "idproduct",
+    "productcode",
+    "articlenumber",
+    "itemnumber",
+)
 _EXTENSION = compile_pattern(r"\.(?:html?|php|aspx?|jsp)$", IGNORECASE)
 # A code: 5 to 24 letters and digits with at least two digits (not a word, not a year or a size).
 _CODE = compile_pattern(r"[a-z\d]{5,24}", IGNORECASE)

@@ -1,4 +1,5 @@
 """Turning the raw values shops publish into clean ones: text, prices, currencies, availability, URLs."""
+
 import html
 import math
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -9,36 +10,147 @@ _TAG = compile_pattern(r"<[^>]+>")
 _CLOSING_PUNCTUATION = ".,;:!?)"
 # Unrendered template placeholders shops sometimes ship ($metabrand, {{ product.title }}, ${name}).
 _PLACEHOLDER_WORDS = {"undefined", "null", "none", "n/a", "false", "true"}
-_PLACEHOLDER = compile_pattern(r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE)
+_PLACEHOLDER = compile_pattern(
+    r"^\$[A-Za-z_]\w*$|\{\{.*\}\}|\$\{.*\}|<%.*%>|^(?:undefined|null|none|n/a|false|true)$", IGNORECASE
+)
 
 CURRENCY_SYMBOLS = {
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS",
-    "zł": "PLN", "kč": "CZK", "ft": "HUF", "lei": "RON", "r$": "BRL", "a$": "AUD", "c$": "CAD", "nz$": "NZD",
-    "hk$": "HKD", "us$": "USD", "chf": "CHF", "ر.س": "SAR", "د.إ": "AED", "د.ك": "KWD", "ر.ق": "QAR",
-    "₸": "KZT", "тг": "KZT", "₴": "UAH", "грн": "UAH", "руб": "RUB", "лв": "BGN", "₫": "VND", "₱": "PHP",
-    "฿": "THB", "원": "KRW", "円": "JPY", "元": "CNY", "₦": "NGN",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₺": "TRY",
+    "₽": "RUB",
+    "₪": "ILS",
+    "zł": "PLN",
+    "kč": "CZK",
+    "ft": "HUF",
+    "lei": "RON",
+    "r$": "BRL",
+    "a$": "AUD",
+    "c$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "us$": "USD",
+    "chf": "CHF",
+    "ر.س": "SAR",
+    "د.إ": "AED",
+    "د.ك": "KWD",
+    "ر.ق": "QAR",
+    "₸": "KZT",
+    "тг": "KZT",
+    "₴": "UAH",
+    "грн": "UAH",
+    "руб": "RUB",
+    "лв": "BGN",
+    "₫": "VND",
+    "₱": "PHP",
+    "฿": "THB",
+    "원": "KRW",
+    "円": "JPY",
+    "元": "CNY",
+    "₦": "NGN",
 }
 # Symbols several currencies share: the page's country tells which one is meant.
 AMBIGUOUS_CURRENCY = compile_pattern(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", IGNORECASE)
 _ISO_CURRENCIES = {
-    "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB",
-    "JPY", "CNY", "KRW", "INR", "AUD", "NZD", "CAD", "MXN", "BRL", "ARS", "CLP", "COP", "PEN", "UYU",
-    "ZAR", "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "EGP", "ILS", "HKD", "SGD", "MYR", "THB", "IDR",
-    "PHP", "VND", "TWD", "ISK", "UAH", "MAD", "NGN", "KES",
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "TRY",
+    "RUB",
+    "JPY",
+    "CNY",
+    "KRW",
+    "INR",
+    "AUD",
+    "NZD",
+    "CAD",
+    "MXN",
+    "BRL",
+    "ARS",
+    "CLP",
+    "COP",
+    "PEN",
+    "UYU",
+    "ZAR",
+    "SAR",
+    "AED",
+    "KWD",
+    "QAR",
+    "BHD",
+    "OMR",
+    "EGP",
+    "ILS",
+    "HKD",
+    "SGD",
+    "MYR",
+    "THB",
+    "IDR",
+    "PHP",
+    "VND",
+    "TWD",
+    "ISK",
+    "UAH",
+    "MAD",
+    "NGN",
+    "KES",
 }
 # A symbol made of letters counts only as a word of its own ("ft" in "gift" is no forint).
-_CURRENCY_SYMBOL = compile_pattern("|".join(
-    rf"(?<![^\W\d_]){escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else escape(symbol)
-    for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)))
+_CURRENCY_SYMBOL = compile_pattern(
+    "|".join(
+        rf"(?<![^\W\d_]){escape(symbol)}(?![^\W\d_])" if symbol[-1].isalpha() else escape(symbol)
+        for symbol in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
+    )
+)
 # schema.org's ItemAvailability values and the words platforms use for them, as parse_availability normalises them
 # (last part of a URL or prefixed name, case folded, no spaces, "_" or "-"). What a shopper can order now is in stock:
 # limited, online or in-store only, pre-order, pre-sale, back-order and made to order; sold out, discontinued and
 # reserved are not.
-_AVAILABLE = {"instock", "limitedavailability", "onlineonly", "instoreonly", "presale", "preorder", "backorder",
-              "backordered", "madetoorder", "available", "availablefororder", "true", "1", "yes", "lowstock",
-              "lowonstock", "limitedstock", "instockonline"}
-_UNAVAILABLE = {"outofstock", "soldout", "discontinued", "reserved", "unavailable", "notavailable", "notinstock",
-                "comingsoon", "oos", "false", "0", "no"}
+_AVAILABLE = {
+    "instock",
+    "limitedavailability",
+    "onlineonly",
+    "instoreonly",
+    "presale",
+    "preorder",
+    "backorder",
+    "backordered",
+    "madetoorder",
+    "available",
+    "availablefororder",
+    "true",
+    "1",
+    "yes",
+    "lowstock",
+    "lowonstock",
+    "limitedstock",
+    "instockonline",
+}
+_UNAVAILABLE = {
+    "outofstock",
+    "soldout",
+    "discontinued",
+    "reserved",
+    "unavailable",
+    "notavailable",
+    "notinstock",
+    "comingsoon",
+    "oos",
+    "false",
+    "0",
+    "no",
+}
 _URL_PART = compile_pattern(r"[/#]")
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
@@ -54,21 +166,30 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     # What a page offers in place of the add-to-cart control when the product cannot be bought: to be told when it is.
     r"notify me|email me when|let me know when|tell me when|benachrichtig|prévenez-moi|me prévenir|m'avertir|"
     r"m’avertir|avísame|avisarme|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
-    r"coming soon|back soon|bientôt disponible|próximamente|demnächst", IGNORECASE)
+    r"coming soon|back soon|bientôt disponible|próximamente|demnächst",
+    IGNORECASE,
+)
 IN_STOCK_WORDS = compile_pattern(
     r"in stock|available|auf lager|vorrätig|lieferbar|verfügbar|en stock|en existencia|in magazzino|in voorraad|"
     r"disponible|disponibil|op voorraad|leverbaar|"
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"pre-?order|back-?order|vorbestell|précommande|pré-commande|preventa|reserva ya|"
-    r"متوفر|במלאי", IGNORECASE)
+    r"متوفر|במלאי",
+    IGNORECASE,
+)
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
     r"_(?:\d+x\d*|\d*x\d+|pico|icon|thumb|small|compact|medium|large|grande|master)(?:_crop_\w+)?(?:@\dx)?"
-    r"(\.(?:jpe?g|png|webp|gif))$", IGNORECASE)
-_NOT_PRODUCT_IMAGE = compile_pattern(r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
-                                     r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b", IGNORECASE)
+    r"(\.(?:jpe?g|png|webp|gif))$",
+    IGNORECASE,
+)
+_NOT_PRODUCT_IMAGE = compile_pattern(
+    r"swatch|sprite|placeholder|spinner|(?<![a-z])(?:logos?|icons?|flags?|badges?|pixel|"
+    r"blank|loader|avatar|payment|stars?)(?![a-z])|\.svg\b|\.gif\b",
+    IGNORECASE,
+)
 _NUMBER = compile_pattern(r"\d[\d.,\s\u00a0\u202f'’]*")
 _LINE_BREAK_TAG = compile_pattern(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>")
 _DIGIT_GROUPING = compile_pattern(r"[\s\u00a0\u202f'’]")
@@ -144,15 +265,21 @@ def parse_price(value):
         return plausible_price(value)
     text = str(value)
     match = _NUMBER.search(text)
-    if not match or _NEGATIVE.search(text[:match.start()]):
+    if not match or _NEGATIVE.search(text[: match.start()]):
         return None
     return plausible_price(_to_float(_DIGIT_GROUPING.sub("", match.group()).strip(".,")))
 
 
 def plausible_price(number):
     """The number when it can be a price (finite, from MIN_PRICE to MAX_PRICE), else None."""
-    return float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) and \
-        math.isfinite(number) and MIN_PRICE <= number <= MAX_PRICE else None
+    return (
+        float(number)
+        if isinstance(number, (int, float))
+        and not isinstance(number, bool)
+        and math.isfinite(number)
+        and MIN_PRICE <= number <= MAX_PRICE
+        else None
+    )
 
 
 def _to_float(digits):
@@ -179,8 +306,7 @@ def parse_currency(value):
     text = clean_text(value)
     if not text:
         return None
-    code = next((code for code in _CURRENCY_CODE.findall(text.upper()) if code in _ISO_CURRENCIES),
-                None)
+    code = next((code for code in _CURRENCY_CODE.findall(text.upper()) if code in _ISO_CURRENCIES), None)
     if code:
         return code
     symbol = _CURRENCY_SYMBOL.search(text.lower())
@@ -192,9 +318,12 @@ def money_amounts(text):
     ("44 890 тг. + 448 bonus points" → [44890.0])."""
     amounts = []
     for number in _NUMBER.finditer(text or ""):
-        before, after = text[max(0, number.start() - 5):number.start()], text[number.end():number.end() + 5]
+        before, after = (
+            text[max(0, number.start() - 5) : number.start()],
+            text[number.end() : number.end() + 5],
+        )
         if has_currency(before) or has_currency(after):
-            amounts.append(None if _NEGATIVE.search(text[:number.start()]) else parse_price(number.group()))
+            amounts.append(None if _NEGATIVE.search(text[: number.start()]) else parse_price(number.group()))
     return amounts
 
 
@@ -237,8 +366,13 @@ def stock_in_words(text):
 
 def is_color_name(value):
     """Whether a colour a layer read can be one: a short text with a letter, not a price ("$29.95") or a link."""
-    return isinstance(value, str) and 0 < len(value) <= _COLOR_NAME_LIMIT and bool(_LETTER.search(value)) \
-        and not money_amounts(value) and not value.lower().startswith(("http:", "https:", "//"))
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= _COLOR_NAME_LIMIT
+        and bool(_LETTER.search(value))
+        and not money_amounts(value)
+        and not value.lower().startswith(("http:", "https:", "//"))
+    )
 
 
 def parse_identifier(value):
@@ -262,7 +396,9 @@ def in_url(code, url_text, min_length=4):
     start = url_text.find(code)
     while start >= 0:
         end = start + len(code)
-        if (start == 0 or not url_text[start - 1].isalnum()) and (end == len(url_text) or not url_text[end].isalnum()):
+        if (start == 0 or not url_text[start - 1].isalnum()) and (
+            end == len(url_text) or not url_text[end].isalnum()
+        ):
             return True
         start = url_text.find(code, start + 1)
     return False
@@ -302,7 +438,9 @@ def large_image_url(value, base_url):
         return None
     path = _SHOPIFY_SIZE_SUFFIX.sub(r"\1", parts.path)
     params = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and _DIGITS.fullmatch(val))]
+    kept = [
+        (key, val) for key, val in params if not (key.lower() in _RESIZE_PARAMS and _DIGITS.fullmatch(val))
+    ]
     query = parts.query if len(kept) == len(params) else urlencode(kept, safe="[]/:,@$")
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 

@@ -2,6 +2,7 @@
 in `data-product_variations` (attributes by slug such as `attribute_pa_size: "m"`, `is_in_stock`,
 `display_price`, `image.full_src`); the form's selects give each slug the label the shopper sees.
 """
+
 from features.garments.extractors.app_state import COLOR_OPTION, SIZE_OPTION
 from features.garments.extractors.html_heuristics import product_gallery
 from features.garments.extractors.page import parse_json_text
@@ -24,10 +25,14 @@ def read_woocommerce(page):
     chosen = labels.get(color_attribute, {}).get(preselected.get(color_attribute))
     return {
         "price": _price(variations, preselected),
-        "sizes": [{"name": name, "available": available}
-                  for name, available in _values(variations, size_attribute, labels).items()],
+        "sizes": [
+            {"name": name, "available": available}
+            for name, available in _values(variations, size_attribute, labels).items()
+        ],
         "colors": sorted(colors, key=lambda name: name != chosen),
-        "images": unique(product_gallery(page) + [_image(variation, page.base_url) for variation in variations]),
+        "images": unique(
+            product_gallery(page) + [_image(variation, page.base_url) for variation in variations]
+        ),
     }
 
 
@@ -37,8 +42,10 @@ def _attribute_labels(form):
     for select in form.iter("select"):
         name = select.get("data-attribute_name") or select.get("name") or ""
         options = [option for option in select.iter("option") if option.get("value")]
-        labels[name] = {option.get("value"): " ".join(option.text_content().split()) or option.get("value")
-                        for option in options}
+        labels[name] = {
+            option.get("value"): " ".join(option.text_content().split()) or option.get("value")
+            for option in options
+        }
         chosen = next((option for option in options if option.get("selected") is not None), None)
         if chosen is not None:
             preselected[name] = chosen.get("value")
@@ -48,7 +55,9 @@ def _attribute_labels(form):
 def _attribute(variations, labels, pattern):
     """The attribute name (`attribute_pa_size`) whose normalised name the pattern matches, or None."""
     names = list(labels) + [name for variation in variations for name in _attributes(variation)]
-    return next((name for name in names if pattern.match(name.replace("_", "").replace("-", "").lower())), None)
+    return next(
+        (name for name in names if pattern.match(name.replace("_", "").replace("-", "").lower())), None
+    )
 
 
 def _values(variations, attribute, labels):
@@ -68,19 +77,26 @@ def _values(variations, attribute, labels):
 
 def _attributes(variation):
     attributes = variation.get("attributes")
-    return {name: str(value) for name, value in attributes.items() if value is not None} \
-        if isinstance(attributes, dict) else {}
+    return (
+        {name: str(value) for name, value in attributes.items() if value is not None}
+        if isinstance(attributes, dict)
+        else {}
+    )
 
 
 def _in_stock(variation):
-    return all(variation.get(flag) is not False for flag in ("is_in_stock", "is_purchasable", "variation_is_active"))
+    return all(
+        variation.get(flag) is not False for flag in ("is_in_stock", "is_purchasable", "variation_is_active")
+    )
 
 
 def _price(variations, preselected):
     """The preselected variation's price, else the lowest price of a variation in stock."""
+
     def matches_preselection(variation):
-        return bool(preselected) and all(_attributes(variation).get(name) in ("", None, slug)
-                                         for name, slug in preselected.items())
+        return bool(preselected) and all(
+            _attributes(variation).get(name) in ("", None, slug) for name, slug in preselected.items()
+        )
 
     chosen = [variation for variation in variations if matches_preselection(variation)]
     candidates = chosen or [variation for variation in variations if _in_stock(variation)] or variations
@@ -90,5 +106,7 @@ def _price(variations, preselected):
 
 def _image(variation, base_url):
     image = variation.get("image") if isinstance(variation.get("image"), dict) else {}
-    return next((url for key in ("full_src", "url", "src") if (url := large_image_url(image.get(key), base_url))),
-                None)
+    return next(
+        (url for key in ("full_src", "url", "src") if (url := large_image_url(image.get(key), base_url))),
+        None,
+    )
