@@ -8,6 +8,7 @@ like shop flat-lays: one garment on a plain light background.
 import io
 from functools import lru_cache
 
+import cv2
 import matplotlib.cbook
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -400,3 +401,72 @@ def plain_png(colour=(90, 120, 200), size=(300, 300)):
 
 def pixel(image, point):
     return np.asarray(image.convert("RGBA"))[point[1], point[0]]
+
+
+# A wrap-front (crossover) dress laid flat, as shops photograph one: off-shoulder cap sleeves hanging from the
+# top corners (a seam between each and the bodice), its back neckline the top of the outline, two front panels of
+# its own colour crossing over the bust down to a waist seam (each panel's edge a shadow line, fading out towards
+# the top where the fabric lies flat), and only a small triangle of the inner back showing above where they cross.
+WRAP_DRESS = [
+    (200, 70),
+    (130, 80),
+    (90, 330),
+    (165, 342),
+    (195, 350),
+    (200, 265),
+    (120, 780),
+    (480, 780),
+    (400, 265),
+    (405, 350),
+    (435, 342),
+    (510, 330),
+    (470, 80),
+    (400, 70),
+    (350, 74),
+    (300, 76),
+    (250, 74),
+]
+WRAP_INNER_BACK = [(262, 75), (338, 75), (300, 122)]
+_WRAP_EDGES = [
+    [(285, 110), (400, 265)],
+    [(315, 110), (200, 265)],
+]  # each front panel's edge, down to the waist
+_WRAP_SEAMS = [
+    [(200, 265), (400, 265)],
+    [(200, 72), (195, 345)],
+    [(400, 72), (405, 345)],
+]  # waist, cap sleeves
+
+
+def wrap_front_dress(colour=(70, 140, 90), inside=(64, 130, 84)):
+    image = Image.open(io.BytesIO(flat_lay(WRAP_DRESS, colour, details=[(WRAP_INNER_BACK, inside)])))
+    draw = ImageDraw.Draw(image)
+    for line in _WRAP_EDGES + _WRAP_SEAMS:
+        draw.line(line, fill=tuple(round(c * 0.55) for c in colour), width=4)
+    return encode(image.filter(ImageFilter.GaussianBlur(0.6)))
+
+
+def dark_skinned_astronaut_in_white():
+    """The astronaut as a dark-skinned woman in a warm white top: her face darkened to a deep brown (the same
+    shading; her teeth, eyes and highlights stay light), her orange suit turned a warm white whose chroma is skin's."""
+    image = np.asarray(astronaut_image()).astype(np.float32) / 255
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    rows, columns = np.mgrid[:512, :512]
+    # Her face, but not her teeth, the whites of her eyes and the highlights on her skin (they stay light).
+    skin = (((columns - 222) / 44) ** 2 + ((rows - 122) / 58) ** 2 < 1) & ~((lightness > 72) & (a < 7))
+    suit = (rows > 170) & (a > 20) & (b > 30)
+    lab[skin] = np.stack([lightness[skin] * 0.35, a[skin] * 0.8, b[skin] * 0.9], axis=1)
+    warm_white = np.full((suit.sum(), 3), (0.0, 4.0, 14.0), np.float32)
+    warm_white[:, 0] = np.clip(lightness[suit] * 1.1 + 10, 0, 92)
+    lab[suit] = warm_white
+    rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(rgb))
+
+
+# A contrasting bib panel sewn on the front of a tee, from its neckline down to a straight seam above the bust.
+BIB_PANEL = [(240, 117), (300, 121), (360, 117), (360, 230), (240, 230)]
+
+
+def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(BIB_PANEL, panel)])

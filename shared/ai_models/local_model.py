@@ -53,6 +53,7 @@ _PARTS_REPLACED = {
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
+_NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
 _ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
@@ -199,10 +200,11 @@ class _Dressing:
 
     def _bare_neckline(self, region, alpha):
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
-        around it carried over smoothly (the neck above, the chest beside), or their skin colour (from the face)
-        where none is near; hands in front stay."""
-        colour = self.regions.skin_colour
-        if colour is None:
+        around it carried over smoothly (the neck above, the chest beside), or their own skin tone (their face and
+        neck's) where none is near; hands in front stay. Only pixels of the wearer's own tone count as their skin
+        there, so a light top or wall never passes for it."""
+        tone = self._own_skin_tone()
+        if tone is None:
             return  # no skin to learn from: what shows there is left to the fill of old clothes
         x0, y0, x1, y1 = region
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
@@ -214,16 +216,28 @@ class _Dressing:
             min(self.height, y1 + reach),
         )
         inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
-        skin = self._full("skin", outer)
         photo = self.photo[outer[1] : outer[3], outer[0] : outer[2]].astype(np.float32)
+        offset = cv2.cvtColor(photo / 255, cv2.COLOR_RGB2Lab) - tone
+        skin = self._full("skin", outer) * (
+            np.einsum("...i,...i->...", offset, offset) < _NECK_SKIN_DISTANCE**2
+        )
         near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * self.frame.unit)
         plain = np.clip(
-            cv2.cvtColor(np.asarray(colour, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
+            cv2.cvtColor(np.asarray(tone, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
         )
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
         paint = found * near[inner] + (1 - found) * plain
         share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
+
+    def _own_skin_tone(self):
+        """The wearer's skin tone (CIELAB): the median of their own skin where it shows on their face and neck,
+        else the skin colour learned from their face; None without either."""
+        regions = self.regions
+        if regions.skin_colour is None:
+            return None
+        own = (regions.skin > 0) & (regions.person > 0) & (regions.head > 0)
+        return np.median(regions.lab[own], axis=0) if own.sum() >= 30 else regions.skin_colour
 
     @staticmethod
     def _in_front(piece, garment_type):

@@ -6,9 +6,13 @@ person wearing the garment hides behind their neck. Laid on a person as it is, t
 the throat. It is found as the region around the middle of the garment's top that the front
 neckline's edge closes off from the rest of the front (a marker-based watershed on the photo: one
 marker just under the back neckline, others on the shoulders and the chest), accepted only when it
-looks like an opening: centred, narrower than the shoulders, ending well above the armpits, and
-bounded by an edge clearly stronger than the fabric's own texture. Garments cut out without it (an
-outline that already dips at the neckline) have none.
+looks like an opening: centred, narrower than the shoulders, small against the garment and ending
+above the bust line, narrowing to the front's neckline edge when deeper than a crew neck, and
+bounded by an edge clearly stronger than the fabric's own texture. A front made of panels (a wrap's
+crossing bodice, a placket, a yoke, a contrasting panel) has strong edges too but fails those: when
+in doubt the garment is kept as photographed (a band of inner back over the throat is a small fault,
+a missing bodice a large one). Garments cut out without it (an outline that already dips at the
+neckline) have none.
 """
 
 import cv2
@@ -25,6 +29,13 @@ _MIN_WIDTH = 0.2
 _MAX_DEPTH = 0.7  # share of the depth to the armpits an opening may reach (a deep V, a wrap)
 _MAX_START = 0.08  # the opening starts right under the back neckline
 _MAX_OFF_CENTRE = 0.1
+_MAX_DEPTH_OF_SPAN = 0.6  # share of the shoulders' span an opening may reach down: above the bust line
+_MAX_AREA = 0.25  # share of the garment above its armpits an opening may hold (a whole bodice is the front)
+_CLOSED_BELOW = 0.25  # share of the shoulders' span below which an opening must narrow to its bottom: ...
+_CLOSING_ROWS = (
+    0.15  # ... in this share of its height at its bottom (where the front's neckline edge closes it) ...
+)
+_MAX_CLOSING_WIDTH = 0.7  # ... it is at most this share of its widest (a V, a U; not a seam's line)
 _MIN_EDGE_CONTRAST = 3.0  # the neckline's edge, for the fabric's own texture
 _MIN_EDGE = 8.0  # grey levels per pixel (Sobel, lightly smoothed)
 _WORK_WIDTH = 400  # px: the neck's box is read at most this wide
@@ -62,7 +73,7 @@ def neck_opening(rgb, alpha, landmarks):
         inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
         if (
             inner is not None
-            and _looks_like_an_opening(inner, collar, span, depth)
+            and _looks_like_an_opening(inner, box_mask, collar, span, depth)
             and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)
         ):
             found |= inner  # markers at several depths may each find a part of it (stripes seen through it)
@@ -101,16 +112,31 @@ def _region(picture, mask, collar, shoulders, span, depth, share):
     return inner if inner.any() else None
 
 
-def _looks_like_an_opening(inner, collar, span, depth):
+def _looks_like_an_opening(inner, mask, collar, span, depth):
+    """Whether the region is the back seen through a neckline, not a panel of the front (a wrap's crossing panels, a
+    yoke, a placket, a contrasting bodice, all bounded by strong edges too): centred and starting right under the
+    back neckline, small and shallow against the garment (above the bust line), and, deeper than a crew or boat
+    neck, closed off at its bottom by the front's neckline edge, narrowing down to it: a region ending on a wide
+    line (a waist seam, a yoke's seam) is never one."""
     centre, top = collar
     ys, xs = np.nonzero(inner)
     width = float(np.ptp(xs)) / span
-    return (
+    lowest = ys.max() - top
+    if not (
         _MIN_WIDTH <= width <= _MAX_WIDTH
-        and (ys.max() - top) / depth <= _MAX_DEPTH
+        and lowest / depth <= _MAX_DEPTH
+        and lowest / span <= _MAX_DEPTH_OF_SPAN
         and (ys.min() - top) / depth <= _MAX_START
         and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE
-    )
+    ):
+        return False
+    if inner.sum() > _MAX_AREA * mask[int(max(0, top)) :].sum():
+        return False
+    if lowest / span <= _CLOSED_BELOW:
+        return True
+    widths = inner.sum(axis=1)
+    closing = widths[int(ys.max() - _CLOSING_ROWS * (ys.max() - ys.min())) : ys.max() + 1]
+    return closing.max() <= _MAX_CLOSING_WIDTH * widths.max()
 
 
 def _edge_strength(picture, mask):

@@ -1,6 +1,7 @@
 """The inside of a garment's back, seen through its neckline on a product photo, is found and never worn over the
 throat; garments cut out without it keep all of their front."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -63,3 +64,59 @@ def test_the_back_of_the_neckline_is_not_worn_over_the_throat():
     neck = result[:, int(x0) : int(x1)][changed[:, int(x0) : int(x1)] & ~shows_front[:, int(x0) : int(x1)]]
     face = original[photos.ASTRONAUT_FACE[1], photos.ASTRONAUT_FACE[0]]
     assert len(neck) > 500 and np.abs(np.median(neck, axis=0) - face).max() < 60
+
+
+def test_a_wrap_front_is_the_front_not_an_opening():
+    """Two crossing panels of the dress's colour, each with a visible edge down to the waist seam, a small triangle
+    of inner back above: the panels are never taken for the back seen through the neckline."""
+    photo = read_garment_photo(photos.wrap_front_dress())
+    bodice = (photos.inside(photos.WRAP_DRESS) > 0) & ~(photos.inside([photos.WRAP_INNER_BACK]) > 0)
+    bodice[270:] = False
+    opening = photo.neck_opening
+    assert opening is None or (opening & bodice).sum() < 0.05 * bodice[:, 200:400].sum()
+
+
+def test_a_contrasting_panel_down_the_front_is_the_front():
+    """A bib panel from the neckline down to a straight seam is bounded by strong edges too, but ends on a wide line:
+    no neckline closes it off."""
+    photo = read_garment_photo(photos.tee_with_a_bib_panel())
+    panel = photos.inside([photos.BIB_PANEL]) > 0
+    assert photo.neck_opening is None or (photo.neck_opening & panel).sum() < 0.05 * panel.sum()
+
+
+def test_a_wrap_front_dress_keeps_its_bodice_on_a_person():
+    green = (70, 140, 90)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(photos.astronaut_png(), [GarmentInput(photos.wrap_front_dress(green), "top")], {})
+        ).convert("RGB")
+    ).astype(int)
+    x, y = photos.ASTRONAUT_CHEST
+    bodice = result[y - 60 : y + 20, x - 40 : x + 40]
+    assert (np.abs(bodice - green).max(axis=2) < 50).mean() > 0.8  # the bodice is worn, not a hole in it
+
+
+def test_the_skin_shown_in_a_neckline_is_the_wearers_own():
+    """A dark-skinned woman in a warm white top (whose chroma is close to skin's): what shows in the V is her own
+    skin tone, not her top's nor a fixed light one."""
+    person, red = photos.dark_skinned_astronaut_in_white(), (200, 40, 40)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(person, [GarmentInput(photos.v_neck_tee_showing_its_back(red), "top")], {})
+        ).convert("RGB")
+    ).astype(int)
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    front = (np.abs(result - original).max(axis=2) > 30) & (np.abs(result - red).max(axis=2) < 45)
+    x0, x1 = np.percentile(np.nonzero(front)[1], [30, 70]).astype(int)
+    top = np.nonzero(front)[0].min()
+    v_neck = np.zeros(front.shape, bool)
+    v_neck[top : top + 120, x0:x1] = True
+    v_neck &= np.abs(result - red).max(axis=2) >= 60
+    face = np.median(_lab(original[100:150, 200:245]), axis=0)
+    assert v_neck.sum() > 2000
+    assert np.median(np.linalg.norm(_lab(result[v_neck]) - face, axis=1)) < 18
+
+
+def _lab(pixels):
+    rgb = np.asarray(pixels, np.float32).reshape(-1, 1, 3) / 255
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).reshape(-1, 3)
