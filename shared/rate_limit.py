@@ -27,11 +27,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from config import Settings
+from features.auth import model as login_failures
 from shared import clock
 from shared.auth import verify_token
 from shared.database import Database
 from shared.errors import ApiError, RateLimitedError
-from shared.models import login_failures
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 View = TypeVar("View", bound=Callable[..., Any])
