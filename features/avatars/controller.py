@@ -15,7 +15,7 @@ from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("avatars", __name__, url_prefix="/api")
+bp = Blueprint("avatars", __name__)
 
 TAG = "Avatar"
 _PHOTO_ERRORS = {

@@ -11,7 +11,7 @@ from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
+bp = Blueprint("body_measurements", __name__)
 
 TAG = "Body measurements"
 _SAVED = {

@@ -12,7 +12,7 @@ from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation, yaml_component
 
-bp = Blueprint("fitting", __name__, url_prefix="/api/fitting")
+bp = Blueprint("fitting", __name__)
 
 TAG = "Fitting"
 _ERRORS = {

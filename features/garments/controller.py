@@ -20,19 +20,12 @@ from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation, yaml_component
 
-bp = Blueprint("garments", __name__, url_prefix="/api/garments")
+bp = Blueprint("garments", __name__)
 TAG = "Garments"
 # Each field of an anonymous categorize request is capped to what a real product has.
 TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
 MAX_BREADCRUMBS = 20
 MAX_BREADCRUMB_LENGTH = 200
-
-
-def init_app(app):
-    """Image categorisation on the app's Gemini client, only when a key is configured."""
-    app.extensions["garment_image_classifier"] = service.image_classifier(
-        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini
-    )
 
 
 @bp.post("/scrape")

@@ -22,7 +22,7 @@ from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("users", __name__, url_prefix="/api/users")
+bp = Blueprint("users", __name__)
 
 TAG = "Profile"
 _PASSWORD_CHECK = {401: ["INVALID_CREDENTIALS"], 404: ["USER_NOT_FOUND"], 429: ["LOGIN_DELAYED"]}

@@ -35,7 +35,7 @@ from shared.response import success_response
 from shared.schemas import Answer, operation, yaml_component
 from shared.storage import get_storage
 
-bp = Blueprint("wardrobe", __name__, url_prefix="/api/wardrobe")
+bp = Blueprint("wardrobe", __name__)
 
 IMAGE_FIELD = "garment_image"
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
