@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, request
 
 from features.auth import service
 from features.auth.schemas import AccountCreated, CreateAccountRequest, LoginRequest
+from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
-from shared.models.user import to_public_dict
 from shared.rate_limit import limit
 from shared.request_data import json_limit
 from shared.response import success_response

@@ -2,11 +2,11 @@
 
 from flask import Blueprint, g
 
+from features.auth.decorators import require_auth
 from features.body_measurements import service
 from features.body_measurements.schemas import Measurements, MeasurementsInput
 from shared.database import get_db
 from shared.errors import NotFoundError
-from shared.middleware import require_auth
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation

@@ -2,11 +2,11 @@
 
 from flask import Blueprint, current_app, g
 
+from features.auth.decorators import require_auth
 from features.fitting import service
 from features.fitting.schemas import FitCheckRequest, RecommendationQuery
 from features.garments.schemas import PAGE_READ_ERRORS
 from shared.database import get_db
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit, user_or_ip_key
 from shared.request_data import json_limit
 from shared.response import success_response

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app
 
+from features.auth.decorators import optional_auth
 from features.garments import service
 from features.garments.schemas import (
     PAGE_READ_ERRORS,
@@ -14,7 +15,6 @@ from features.garments.schemas import (
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
-from shared.middleware import optional_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit
 from shared.response import success_response

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.tryon import service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
@@ -18,7 +19,6 @@ from features.tryon.schemas import (
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response

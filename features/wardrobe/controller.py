@@ -6,6 +6,7 @@ User categories are addressed by id (`/categories/12`), platform categories by n
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.garments.schemas import PAGE_READ_ERRORS
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
@@ -28,7 +29,6 @@ from features.wardrobe.schemas import (
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import body_fields, json_limit, read_upload
 from shared.response import success_response
