@@ -6,6 +6,7 @@ from features.auth.decorators import optional_auth
 from features.garments import service
 from features.garments.schemas import (
     PAGE_READ_ERRORS,
+    Categorization,
     CategorizeRequest,
     ProductImages,
     ProductPage,
@@ -18,7 +19,7 @@ from shared.image_processing import decode_base64_image, validate_image
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 
 bp = Blueprint("garments", __name__)
 TAG = "Garments"
@@ -58,7 +59,7 @@ def scrape_product(body):
     operation_id="categorizeGarment",
     body=CategorizeRequest,
     summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
-    answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
+    answers={200: Answer(Categorization, "The category, how sure, and what matched.")},
     errors={
         400: [
             "MISSING_FIELDS",

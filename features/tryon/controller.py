@@ -6,13 +6,13 @@ from features.auth.decorators import require_auth
 from features.tryon import service
 from features.tryon.schemas import (
     IMAGE_PART,
-    JOB,
-    TRYON_FORM,
-    TRYON_JSON,
+    Job,
     JobAccepted,
     JobDeleted,
     JobResult,
     JobsQuery,
+    TryOnForm,
+    TryOnJson,
 )
 from shared.ai_models import get_image_models
 from shared.database import get_db
@@ -56,9 +56,9 @@ _TRYON_ERRORS = {
     507: ["INSUFFICIENT_STORAGE"],
 }
 _TRYON_INPUT = {
-    "form": TRYON_FORM,
+    "form": TryOnForm,
     "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
-    "body": TRYON_JSON,
+    "body": TryOnJson,
     "example": {"item_urls": ["https://shop.example/products/linen-tee"]},
 }
 
@@ -205,7 +205,7 @@ def _urls(item_urls, garment_url):
     operation_id="getJob",
     path_parameters=_JOB_ID,
     summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
-    answers={200: Answer(JOB, "The job.")},
+    answers={200: Answer(Job, "The job.")},
     errors={404: ["JOB_NOT_FOUND"]},
 )
 def get_job_status(job_id):
@@ -235,7 +235,7 @@ def get_job_result(job_id):
     operation_id="listJobs",
     query=JobsQuery,
     summary="The caller's try-ons, newest first.",
-    answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
+    answers={200: Answer(list[Job], "One page of jobs.", paginated=True)},
     errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]},
 )
 def list_jobs(query):
