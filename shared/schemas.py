@@ -225,8 +225,12 @@ def flag(description=None):
 
 def checked(check, schema):
     """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
-    documented as schema."""
-    return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    documented as schema: a JSON Schema, or a type (a model) whose schema the document shows."""
+    if isinstance(schema, dict):
+        return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    return Annotated[
+        Any, PlainValidator(lambda value, info: check(value, info.field_name), json_schema_input_type=schema)
+    ]
 
 
 def secret(description=None, min_length=None, max_length=None):
