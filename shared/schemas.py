@@ -349,7 +349,7 @@ class Operation:
     errors: dict = field(default_factory=dict)
     example: Any = None
     path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
-    operation_id: str | None = None
+    operation_id: str | dict[str, str] | None = None  # by HTTP method for a view routed for several
 
 
 def operation(**declaration):
