@@ -225,8 +225,12 @@ def flag(description=None):
 
 def checked(check, schema):
     """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
-    documented as schema."""
-    return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    documented as schema: a JSON Schema, or a type (a model) whose schema the document shows."""
+    if isinstance(schema, dict):
+        return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    return Annotated[
+        Any, PlainValidator(lambda value, info: check(value, info.field_name), json_schema_input_type=schema)
+    ]
 
 
 def secret(description=None, min_length=None, max_length=None):
@@ -345,7 +349,7 @@ class Operation:
     errors: dict = field(default_factory=dict)
     example: Any = None
     path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
-    operation_id: str | None = None
+    operation_id: str | dict[str, str] | None = None  # by HTTP method for a view routed for several
 
 
 def operation(**declaration):

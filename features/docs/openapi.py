@@ -150,13 +150,16 @@ def generated_operations(app, components):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if (path, method) not in seen:  # a view routed twice (by id and by name) is one operation
                 seen.add((path, method))
-                yield path, method.lower(), _operation(rule, view, spec, components)
+                yield path, method.lower(), _operation(rule, method, view, spec, components)
 
 
-def _operation(rule, view, spec, components):
+def _operation(rule, method, view, spec, components):
+    operation_id = spec.operation_id
+    if isinstance(operation_id, dict):  # one view serving several methods
+        operation_id = operation_id[method]
     operation = {
         "tags": [spec.tag],
-        "operationId": spec.operation_id or _camel_case(view.__name__),
+        "operationId": operation_id or _camel_case(view.__name__),
         "summary": spec.summary,
     }
     if spec.description:
