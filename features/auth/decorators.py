@@ -1,6 +1,6 @@
 """Authentication decorators: @require_auth and @optional_auth (Bearer JWT), for every feature's controller.
 
-After either, `g.user_id` holds the caller's userid (or None for an anonymous optional call) and
+After either, `g.userid` holds the caller's userid (or None for an anonymous optional call) and
 `g.current_user` the users row. A token is refused when its user is gone or inactive, or when it
 was issued before the user's last password change.
 """
@@ -38,7 +38,7 @@ def _authenticate(token: str) -> None:
         raise AuthenticationError(
             "Token was revoked by a password change; sign in again", code="TOKEN_REVOKED"
         )
-    g.user_id = user["userid"]
+    g.userid = user["userid"]
     g.current_user = user
 
 
@@ -58,7 +58,7 @@ def require_auth(view: View) -> View:
 def optional_auth(view: View) -> View:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.user_id = None
+        g.userid = None
         g.current_user = None
         token = _bearer_token()
         if token is not None:
