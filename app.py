@@ -223,7 +223,7 @@ def _register_request_hooks(app):
                 "method": request.method,
                 "path": request.path[:_LOGGED_PATH_CHARS],
                 "status": response.status_code,
-                "user_id": getattr(g, "user_id", None),
+                "user_id": getattr(g, "userid", None),
                 "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
                 "remote_addr": request.remote_addr,
             },

@@ -13,7 +13,7 @@ from shared.validators import validate_new_password
 
 def issue_token(settings, user):
     return generate_token(
-        settings, user_id=user["userid"], email=user["email"], token_version=user["token_version"]
+        settings, userid=user["userid"], email=user["email"], token_version=user["token_version"]
     )
 
 

@@ -110,6 +110,11 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
     return body
 
 
+def delete_all_for_user(*, storage, user_id):
+    """Remove every avatar file of the user (their account is being deleted)."""
+    storage.delete_prefix(f"avatars/{user_id}/")
+
+
 def remove_background(*, background_model, image_data, filename=None, max_bytes, max_dimension):
     """PNG of the photo with its background removed (nothing is stored)."""
     image = preprocess_image(

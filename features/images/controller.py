@@ -3,22 +3,13 @@
 import mimetypes
 
 from flask import Blueprint, redirect, send_file
-from pydantic import ConfigDict
 
+from features.images.schemas import Signature
 from shared.errors import NotFoundError, ValidationError
-from shared.schemas import Answer, RequestSchema, operation, unchecked
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
 bp = Blueprint("images", __name__)
-
-
-class Signature(RequestSchema):
-    """Checked by storage (a wrong or missing one is IMAGE_NOT_FOUND); other parameters are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    expires: unchecked({"type": "string", "description": "Unix time the URL expires."}) = None
-    sig: unchecked({"type": "string"}) = None
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
