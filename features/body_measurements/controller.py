@@ -2,16 +2,16 @@
 
 from flask import Blueprint, g
 
+from features.auth.decorators import require_auth
 from features.body_measurements import service
 from features.body_measurements.schemas import Measurements, MeasurementsInput
 from shared.database import get_db
 from shared.errors import NotFoundError
-from shared.middleware import require_auth
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
+bp = Blueprint("body_measurements", __name__)
 
 TAG = "Body measurements"
 

@@ -2,17 +2,17 @@
 
 from flask import Blueprint, current_app, g
 
+from features.auth.decorators import require_auth
 from features.fitting import service
 from features.fitting.schemas import FitCheck, FitCheckRequest, RecommendationQuery, SizeRecommendation
 from features.garments.schemas import PAGE_READ_ERRORS
 from shared.database import get_db
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit, user_or_ip_key
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("fitting", __name__, url_prefix="/api/fitting")
+bp = Blueprint("fitting", __name__)
 
 TAG = "Fitting"
 _ERRORS = {

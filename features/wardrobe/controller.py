@@ -6,6 +6,7 @@ User categories are addressed by id (`/categories/12`), platform categories by n
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.garments.schemas import PAGE_READ_ERRORS, Product
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
@@ -30,14 +31,13 @@ from features.wardrobe.schemas import (
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit, read_upload
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("wardrobe", __name__, url_prefix="/api/wardrobe")
+bp = Blueprint("wardrobe", __name__)
 
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
 _SECTION_ID = {"section_id": (None, None)}
