@@ -56,6 +56,7 @@ class Misdirected:
 
     message: str
     code: str
+    details: dict[str, Any] | None = None  # {"field": name} when None
 
 
 class ResponseSchema(BaseModel):
@@ -80,7 +81,9 @@ class RequestSchema(BaseModel):
         if cls.misdirected and not names.misdirected.isdisjoint(data):
             name = next(name for name in cls.misdirected if name in data)
             refusal = cls.misdirected[name]
-            raise ValidationError(refusal.message, code=refusal.code, details={"field": name})
+            raise ValidationError(
+                refusal.message, code=refusal.code, details=refusal.details or {"field": name}
+            )
         if names.forbid and not names.accepted.issuperset(data):
             refuse_unknown_fields(data, cls.model_fields, ignored=cls.read_only)
         if not cls.read_only.isdisjoint(data):

@@ -3,10 +3,19 @@ features that read pages: fitting, wardrobe, try-on)."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
+from shared.errors import ValidationError
 from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORIES, PLATFORM_CATEGORY
-from shared.schemas import RequestSchema, ResponseSchema, document_component, flag, unchecked, url_text
+from shared.schemas import (
+    RequestSchema,
+    ResponseSchema,
+    checked,
+    document_component,
+    flag,
+    unchecked,
+    url_text,
+)
 
 # The garment vocabulary, as the catalogue has it.
 GARMENT_TYPE = document_component("GarmentType", {"enum": list(GARMENT_TYPES)})
@@ -66,6 +75,45 @@ class ScrapeRequest(ProductPage):
     refresh: flag("Skip the cache (GARMENT_CACHE_TTL_HOURS).") = False
 
 
+# Each text of an anonymous categorize request is capped to what a real product has.
+CATEGORIZE_TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
+MAX_BREADCRUMBS = 20
+MAX_BREADCRUMB_LENGTH = 200
+
+
+def _capped_text(max_length: int) -> Any:
+    def check(value: Any, name: str) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or len(value) > max_length:
+            raise ValidationError(
+                f"{name} must be a string of at most {max_length} characters",
+                details={"field": name, "max_length": max_length},
+            )
+        return value.strip()
+
+    return checked(check, {"type": "string", "maxLength": max_length})
+
+
+def _breadcrumbs(value: Any, name: str) -> list[str] | None:
+    """A list of strings, or one string with the usual separators ("Women > Dresses"), within the caps."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str) and len(value) <= MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH:
+        value = value.replace("/", ">").replace("|", ">").split(">")
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_BREADCRUMBS
+        or not all(isinstance(item, str) and len(item) <= MAX_BREADCRUMB_LENGTH for item in value)
+    ):
+        raise ValidationError(
+            f"{name} must be a list of at most {MAX_BREADCRUMBS} names of at most "
+            f"{MAX_BREADCRUMB_LENGTH} characters, or a string like 'Women > Dresses'",
+            details={"field": name, "max_items": MAX_BREADCRUMBS, "max_length": MAX_BREADCRUMB_LENGTH},
+        )
+    return [item.strip() for item in value if item.strip()] or None
+
+
 class CategorizeRequest(RequestSchema):
     """At least one of the fields. Other fields are ignored, as they always were."""
 
@@ -74,30 +122,52 @@ class CategorizeRequest(RequestSchema):
         json_schema_extra={"examples": [{"title": "Linen Shirt", "breadcrumbs": "Men > Shirts"}]},
     )
 
-    title: unchecked({"type": "string", "maxLength": 500}) = None
-    description: unchecked({"type": "string", "maxLength": 20000}) = None
-    product_type: unchecked({"type": "string", "maxLength": 200}) = None
-    breadcrumbs: unchecked(
+    title: _capped_text(CATEGORIZE_TEXT_LIMITS["title"]) = None
+    description: _capped_text(CATEGORIZE_TEXT_LIMITS["description"]) = None
+    product_type: _capped_text(CATEGORIZE_TEXT_LIMITS["product_type"]) = None
+    breadcrumbs: checked(
+        _breadcrumbs,
         {
             "oneOf": [
-                {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 20},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": MAX_BREADCRUMB_LENGTH},
+                    "maxItems": MAX_BREADCRUMBS,
+                },
                 {
                     "type": "string",
-                    "maxLength": 4000,
-                    "description": "Like 'Women > Dresses' (at most 20 names).",
+                    "maxLength": MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH,
+                    "description": f"Like 'Women > Dresses' (at most {MAX_BREADCRUMBS} names).",
                 },
             ]
-        }
+        },
     ) = None
-    image: unchecked(
+    image: unchecked(  # decoded and checked against MAX_UPLOAD_SIZE by the controller
         {
             "type": "string",
             "description": "Base64 or data URL of the product photo (at most MAX_UPLOAD_SIZE).",
         }
     ) = None
-    image_url: unchecked(
-        {"type": "string", "format": "uri", "description": "Downloaded up to MAX_UPLOAD_SIZE (413 beyond)."}
-    ) = None
+    image_url: url_text("Downloaded up to MAX_UPLOAD_SIZE (413 beyond).") = None
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> "CategorizeRequest":
+        if not any(self.texts().values()) and self.image in (None, "") and self.image_url is None:
+            raise ValidationError(
+                "Send at least one of title, description, breadcrumbs, product_type or image",
+                code="MISSING_FIELDS",
+                details={"fields": [*CATEGORIZE_TEXT_LIMITS, "breadcrumbs", "image"]},
+            )
+        return self
+
+    def texts(self) -> dict[str, Any]:
+        """The texts the categoriser reads, by name (None: not sent)."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "product_type": self.product_type,
+            "breadcrumbs": self.breadcrumbs,
+        }
 
 
 class FabricEntry(ResponseSchema):

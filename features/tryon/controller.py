@@ -13,6 +13,7 @@ from features.tryon.schemas import (
     JobsQuery,
     TryOnForm,
     TryOnJson,
+    TryOnOptions,
 )
 from shared.ai_models import get_image_models
 from shared.database import get_db
@@ -167,6 +168,7 @@ def _read_tryon_request(multi):
         raise ValidationError(
             "options must be a JSON object", code="INVALID_JSON", details={"field": "options"}
         )
+    options = TryOnOptions.parse(fields["options"]).given()
     if fields["html"] is not None and not isinstance(fields["html"], str):
         raise ValidationError("html must be a string", details={"field": "html"})
     if not multi and uploads:
@@ -177,7 +179,7 @@ def _read_tryon_request(multi):
         garment_uploads=uploads,
         urls=urls,
         html=fields["html"],
-        options=fields["options"],
+        options=options,
     )
 
 

@@ -1,6 +1,8 @@
 """Try-on request and answer shapes. A try-on arrives as a multipart form (photos) or as JSON (URLs only);
-the controller reads both itself, so these describe them."""
+the controller reads both itself (files, URLs), so these describe them; the options are parsed by
+TryOnOptions."""
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, create_model
@@ -8,24 +10,31 @@ from pydantic import ConfigDict, Field, create_model
 from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
 from features.tryon.pipeline import STAGE_PROGRESS
-from features.tryon.service import DETAIL_FIELDS, MAX_GARMENTS
-from shared.ai_models import ASPECT_RATIOS, TYPE_SOURCES
+from features.tryon.service import MAX_GARMENTS
+from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, TYPE_SOURCES
 from shared.ai_models.garment_photo import PHOTO_TYPES
+from shared.errors import ValidationError
 from shared.schemas import (
     IMAGE_FILE,
     PageQuery,
+    RequestSchema,
     ResponseSchema,
     Shape,
     Timestamp,
+    checked,
     document_component,
     unchecked,
 )
+from shared.validators import field_list, validate_integer, validate_text
 
 JOB_STATUSES = (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED)
 JOB_STATUS = document_component("JobStatus", {"enum": list(JOB_STATUSES)})
 JOB_STAGES = ("queued", "starting", *STAGE_PROGRESS, "done")
 IMAGE_PART = {"contentType": "image/png, image/jpeg, image/webp, image/heic, image/heif"}
-_GARMENT_INDEX = {"type": "integer", "minimum": 0, "maximum": 50}
+DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
+MAX_DETAIL_LENGTH = 500
+MAX_GARMENT_INDEX = 50
+_GARMENT_INDEX = {"type": "integer", "minimum": 0, "maximum": MAX_GARMENT_INDEX}
 
 
 class JobAccepted(ResponseSchema):
@@ -50,14 +59,14 @@ class JobsQuery(PageQuery):
 
 
 class _Details(Shape):
-    model_config = ConfigDict(extra="forbid")  # the service refuses other keys
+    model_config = ConfigDict(extra="forbid")  # other keys are refused
 
 
 GarmentDetails = create_model(
     "GarmentDetails",
     __base__=_Details,
     __doc__="What the image model is told about a garment.",
-    **{name: (str, Field(None, max_length=500)) for name in DETAIL_FIELDS},
+    **{name: (str, Field(None, max_length=MAX_DETAIL_LENGTH)) for name in DETAIL_FIELDS},
 )
 
 
@@ -67,15 +76,81 @@ class GarmentOptions(Shape):
     garment_index: unchecked(_GARMENT_INDEX) = None
 
 
-class TryOnOptions(Shape):
-    """Sent as JSON text in the multipart field `options`."""
+def _garment_index(value: Any, name: str) -> int | None:
+    return validate_integer(value, name, 0, MAX_GARMENT_INDEX)
 
-    garment_index: unchecked(
-        {**_GARMENT_INDEX, "description": "Which of the product page's images to use."}
+
+def _aspect_ratio(value: Any, name: str) -> str:
+    if value not in ASPECT_RATIOS:
+        raise ValidationError(
+            f"{name} must be one of {', '.join(ASPECT_RATIOS)}",
+            details={"field": name, "allowed": list(ASPECT_RATIOS)},
+        )
+    return str(value)
+
+
+def _details(details: Any, name: str) -> dict[str, str | None]:
+    if not isinstance(details, dict):
+        raise ValidationError(f"{name} must be an object", details={"field": name})
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"{name} has unknown keys: {field_list(unknown)}",
+            details={"field": name, "allowed": list(DETAIL_FIELDS)},
+        )
+    return {
+        key: validate_text(value, f"{name}.{key}", max_length=MAX_DETAIL_LENGTH)
+        for key, value in details.items()
+    }
+
+
+def _garments(value: Any, name: str) -> Any:
+    """Each entry's type, details and image index. A value that is not a list is left to the service, whose
+    refusal says how many entries the garments sent allow."""
+    if not isinstance(value, list):
+        return value
+    garments = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise ValidationError(f"{name}[{i}] must be an object", details={"field": name})
+        garment_type = entry.get("type")
+        if garment_type is not None and garment_type not in GARMENT_TYPES:
+            raise ValidationError(
+                f"{name}[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
+                details={"field": f"{name}[{i}].type", "allowed": list(GARMENT_TYPES)},
+            )
+        garments.append(
+            {
+                "type": garment_type,
+                "details": _details(entry.get("details", {}), f"{name}[{i}].details"),
+                "garment_index": _garment_index(entry.get("garment_index"), f"{name}[{i}].garment_index"),
+            }
+        )
+    return garments
+
+
+def _option(check: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """check(value, name) with the name as a client sees it, inside options."""
+    return lambda value, name: check(value, f"options.{name}")
+
+
+class TryOnOptions(RequestSchema):
+    """Sent as a JSON object (`options`; JSON text in a multipart form). Other keys are ignored, as they always
+    were."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    garment_index: checked(
+        _option(_garment_index),
+        {**_GARMENT_INDEX, "description": "Which of the product page's images to use."},
     ) = None
-    aspect_ratio: Literal[ASPECT_RATIOS] = Field(None, description="Gemini only.")
-    garment_details: GarmentDetails = None
-    garments: list[GarmentOptions] = Field(None, max_length=MAX_GARMENTS)
+    aspect_ratio: checked(
+        _option(_aspect_ratio), {"enum": list(ASPECT_RATIOS), "description": "Gemini only."}
+    ) = None
+    garment_details: checked(_option(_details), GarmentDetails) = None
+    garments: checked(_option(_garments), Annotated[list[GarmentOptions], Field(max_length=MAX_GARMENTS)]) = (
+        Field(None, description="The i-th entry applies to the i-th garment (at most one entry per garment).")
+    )
 
 
 class TryOnForm(Shape):

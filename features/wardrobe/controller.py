@@ -11,6 +11,7 @@ from features.garments.schemas import PAGE_READ_ERRORS, Product
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
 from features.wardrobe.schemas import (
+    IMAGE_FIELD,
     CategoriesQuery,
     Category,
     CategoryDeleted,
@@ -31,14 +32,13 @@ from features.wardrobe.schemas import (
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.rate_limit import at_once_per_client, limit
-from shared.request_data import body_fields, json_limit, read_upload
+from shared.request_data import json_limit, read_upload
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
 bp = Blueprint("wardrobe", __name__)
 
-IMAGE_FIELD = "garment_image"
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
 _SECTION_ID = {"section_id": (None, None)}
 _CATEGORY_REF = {
@@ -335,8 +335,9 @@ def get_wardrobe_items(query):
     answers={201: Answer(WardrobeItem, "Item added.")},
     errors=_ITEM_WRITE_ERRORS,
 )
-def add_garment():
-    fields, html = _item_fields()
+def add_garment(body):
+    fields = body.given()
+    html = fields.pop("html", None)
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
     item = service.create_item(
@@ -378,14 +379,7 @@ def get_wardrobe_item(item_id):
     answers={200: Answer(WardrobeItem, "The updated item.")},
     errors=_ITEM_WRITE_ERRORS,
 )
-def update_wardrobe_item(item_id):
-    fields, html = _item_fields()
-    if html is not None:
-        raise ValidationError(
-            "html is only used when adding an item from a garment_url",
-            code="UNKNOWN_FIELDS",
-            details={"fields": ["html"]},
-        )
+def update_wardrobe_item(item_id, body):
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
     item = service.update_item(
@@ -394,7 +388,7 @@ def update_wardrobe_item(item_id):
         settings=current_app.extensions["settings"],
         user_id=g.userid,
         item_id=item_id,
-        data=fields,
+        data=body.given(),
         image_data=image_data,
         image_filename=image_filename,
     )
@@ -438,28 +432,9 @@ def extract_garment_from_url(body):
             "Send the product page as url", code="MISSING_FIELDS", details={"fields": ["url"]}
         )
     product = service.extract_from_url(
-        db=get_db(), settings=current_app.extensions["settings"], url=url, html=_html_field(fields)
+        db=get_db(), settings=current_app.extensions["settings"], url=url, html=fields.get("html")
     )
     return success_response(product)
-
-
-def _item_fields():
-    """(item fields, page html or None) from a JSON body or a multipart form."""
-    if request.mimetype == "multipart/form-data" and IMAGE_FIELD in request.form:
-        raise ValidationError(
-            f"{IMAGE_FIELD} must be sent as a file",
-            code="INVALID_IMAGE_FIELD",
-            details={"field": IMAGE_FIELD},
-        )
-    fields = body_fields()
-    return fields, _html_field(fields)
-
-
-def _html_field(fields):
-    html = fields.pop("html", None)
-    if html is not None and not isinstance(html, str):
-        raise ValidationError("html must be the page's HTML as text", details={"field": "html"})
-    return html or None
 
 
 def _uploaded_image():

@@ -1,19 +1,18 @@
-"""Wardrobe field rules: which item fields a client may send, their limits, and how each is cleaned.
+"""Wardrobe field rules: the item fields' limits and how each is cleaned (schemas.py attaches them to the
+request models' fields).
 
 Multipart forms carry every value as text, JSON bodies carry native types; every cleaner here
 accepts both, so the same rules apply whichever way the client sends an item.
 """
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from shared.errors import ValidationError
 from shared.garment_catalog import GARMENT_TYPES
 from shared.request_data import parse_json_text
 from shared.text_patterns import compile_pattern
 from shared.validators import (
-    refuse_unknown_fields,
     validate_choice,
     validate_integer,
     validate_numeric,
@@ -30,18 +29,6 @@ ITEM_TEXT_LIMITS = {
     "care_instructions": 5000,
     "custom_category_name": 255,
 }
-ITEM_FIELDS = (
-    *ITEM_TEXT_LIMITS,
-    "price",
-    "currency",
-    "fabric",
-    "category_section",
-    "category_id",
-    "category",
-    "garment_type",
-    "garment_url",
-    "is_external",
-)
 # Sent back by clients that echo an item they read; never written from the request.
 ITEM_READ_ONLY_FIELDS = (
     "id",
@@ -54,6 +41,7 @@ ITEM_READ_ONLY_FIELDS = (
     "created_at",
     "updated_at",
 )
+MAX_CATEGORY_LENGTH = 255
 MAX_PRICE = 10_000_000
 MAX_FABRIC_ENTRIES = 20
 FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
@@ -179,26 +167,3 @@ def clean_garment_url(value: object) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return validate_url(value, "garment_url")
-
-
-def clean_item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The item columns present in data, cleaned (references such as category are resolved by the service)."""
-    refuse_unknown_fields(data, ITEM_FIELDS, ignored=ITEM_READ_ONLY_FIELDS)
-    cleaned: dict[str, Any] = {  # column → its cleaned value (text, number, bool, fabric list or None)
-        name: optional_text(data[name], name, limit)
-        for name, limit in ITEM_TEXT_LIMITS.items()
-        if name in data
-    }
-    cleaners: dict[str, Callable[[object], object]] = {
-        "price": clean_price,
-        "currency": clean_currency,
-        "fabric": clean_fabric,
-        "category_section": clean_section_name,
-        "category_id": clean_category_id,
-        "category": lambda value: optional_text(value, "category", 255),
-        "garment_type": clean_garment_type,
-        "garment_url": clean_garment_url,
-        "is_external": lambda value: clean_boolean(value, "is_external"),
-    }
-    cleaned.update({name: cleaner(data[name]) for name, cleaner in cleaners.items() if name in data})
-    return cleaned

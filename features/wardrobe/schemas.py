@@ -8,15 +8,26 @@ from pydantic import ConfigDict, Field
 
 from features.garments.schemas import GARMENT_TYPE, FabricEntry, OptionalGarmentType
 from features.wardrobe.fields import (
+    ITEM_READ_ONLY_FIELDS,
     ITEM_TEXT_LIMITS,
+    MAX_CATEGORY_LENGTH,
     MAX_FABRIC_ENTRIES,
     MAX_PRICE,
     SECTION_NAME_MAX_LENGTH,
+    clean_boolean,
+    clean_category_id,
+    clean_currency,
+    clean_fabric,
+    clean_garment_type,
+    clean_garment_url,
+    clean_price,
     clean_section_name,
     optional_text,
 )
+from shared.errors import ValidationError
 from shared.schemas import (
     IMAGE_FILE,
+    Misdirected,
     PageQuery,
     RequestSchema,
     ResponseSchema,
@@ -51,6 +62,12 @@ def _text(max_length):
         lambda value, name: optional_text(value, name, max_length),
         {"type": ["string", "null"], "maxLength": max_length},
     )
+
+
+def _page_html(value, name):
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("html must be the page's HTML as text", details={"field": name})
+    return value or None
 
 
 def _url_or_none(value, name):
@@ -139,8 +156,8 @@ class UrlRequest(RequestSchema):
 
     url: unchecked({"type": "string", "format": "uri"}) = None
     garment_url: unchecked({"type": "string", "format": "uri", "description": "Same as url."}) = None
-    html: unchecked(
-        {"type": "string", "description": "The product page's HTML, read instead of fetching it."}
+    html: checked(
+        _page_html, {"type": "string", "description": "The product page's HTML, read instead of fetching it."}
     ) = None
 
 
@@ -206,15 +223,24 @@ class WardrobeItem(ResponseSchema):
 
 
 def _item_text(name):
-    return unchecked({"type": ["string", "null"], "maxLength": ITEM_TEXT_LIMITS[name]})
+    limit = ITEM_TEXT_LIMITS[name]
+    return checked(
+        lambda value, field_name: optional_text(value, field_name, limit),
+        {"type": ["string", "null"], "maxLength": limit},
+    )
 
 
-class WardrobeItemInput(Shape):
-    """An item's fields as JSON; on an update, only the fields sent change (null clears one)."""
+IMAGE_FIELD = "garment_image"
+_IMAGE_AS_TEXT = Misdirected(f"{IMAGE_FIELD} must be sent as a file", code="INVALID_IMAGE_FIELD")
 
-    garment_url: unchecked(
-        {"type": ["string", "null"], "format": "uri", "description": "The product page (adding from a URL)."}
-    ) = None
+
+class _ItemFields(RequestSchema):
+    """An item's fields as JSON or as form fields (WardrobeItemForm); whether a category or section exists is
+    the service's to check."""
+
+    read_only = frozenset(ITEM_READ_ONLY_FIELDS)
+    misdirected = {IMAGE_FIELD: _IMAGE_AS_TEXT}
+
     title: _item_text("title") = None
     brand: _item_text("brand") = None
     color: _item_text("color") = None
@@ -222,9 +248,15 @@ class WardrobeItemInput(Shape):
     description: _item_text("description") = None
     care_instructions: _item_text("care_instructions") = None
     custom_category_name: _item_text("custom_category_name") = None
-    price: unchecked({"type": ["number", "null"], "minimum": 0, "maximum": MAX_PRICE}) = None
-    currency: unchecked({"type": ["string", "null"], "pattern": "^[A-Za-z]{3}$"}) = None
-    fabric: unchecked(
+    price: checked(
+        lambda value, name: clean_price(value),
+        {"type": ["number", "null"], "minimum": 0, "maximum": MAX_PRICE},
+    ) = None
+    currency: checked(
+        lambda value, name: clean_currency(value), {"type": ["string", "null"], "pattern": "^[A-Za-z]{3}$"}
+    ) = None
+    fabric: checked(
+        lambda value, name: clean_fabric(value),
         {
             "type": ["array", "null"],
             "maxItems": MAX_FABRIC_ENTRIES,
@@ -236,17 +268,53 @@ class WardrobeItemInput(Shape):
                     "percentage": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
                 },
             },
-        }
+        },
     ) = None
-    category_section: unchecked({"type": ["string", "null"], "examples": ["upper_body"]}) = None
-    category: unchecked(
-        {"type": ["string", "null"], "description": "A platform category's name or one of yours."}
+    category_section: checked(
+        clean_section_name, {"type": ["string", "null"], "examples": ["upper_body"]}
     ) = None
-    category_id: unchecked(
-        {"type": ["integer", "null"], "minimum": 1, "description": "One of your categories."}
+    category_id: checked(
+        lambda value, name: clean_category_id(value),
+        {"type": ["integer", "null"], "minimum": 1, "description": "One of your categories."},
     ) = None
-    garment_type: unchecked({"oneOf": [GARMENT_TYPE, {"type": "null"}]}) = None
-    is_external: unchecked({"type": "boolean"}) = None
+    category: checked(
+        lambda value, name: optional_text(value, name, MAX_CATEGORY_LENGTH),
+        {
+            "type": ["string", "null"],
+            "maxLength": MAX_CATEGORY_LENGTH,
+            "description": "A platform category's name or one of yours.",
+        },
+    ) = None
+    garment_type: checked(
+        lambda value, name: clean_garment_type(value), {"oneOf": [GARMENT_TYPE, {"type": "null"}]}
+    ) = None
+    garment_url: checked(
+        lambda value, name: clean_garment_url(value),
+        {"type": ["string", "null"], "format": "uri", "description": "The product page (adding from a URL)."},
+    ) = None
+    is_external: checked(clean_boolean, {"type": "boolean"}) = None
+
+
+class NewItemInput(_ItemFields):
+    """A new item: from a photo (the multipart file garment_image) or a product page (garment_url, optionally
+    with its HTML)."""
+
+    html: checked(
+        _page_html, {"type": "string", "description": "The product page's HTML (with garment_url)."}
+    ) = None
+
+
+class WardrobeItemInput(_ItemFields):
+    """The fields to change (null clears one); a new garment_image file replaces the picture."""
+
+    misdirected = {
+        IMAGE_FIELD: _IMAGE_AS_TEXT,
+        "html": Misdirected(
+            "html is only used when adding an item from a garment_url",
+            code="UNKNOWN_FIELDS",
+            details={"fields": ["html"]},
+        ),
+    }
 
 
 def _form_text(example=None):
@@ -275,16 +343,7 @@ class WardrobeItemForm(Shape):
     is_external: _form_text("false") = None
 
 
-_PAGE_HTML = unchecked({"type": "string", "description": "The product page's HTML (with garment_url)."})
-
-
-class NewItemInput(WardrobeItemInput):
-    """An item's fields as JSON; from a product page (garment_url), optionally with its HTML."""
-
-    html: _PAGE_HTML = None
-
-
 class NewItemForm(WardrobeItemForm):
     """The item fields as form fields (`fabric` as JSON text) plus the picture, or a product page's URL."""
 
-    html: _PAGE_HTML = None
+    html: unchecked({"type": "string", "description": "The product page's HTML (with garment_url)."}) = None
