@@ -3,15 +3,14 @@
 from typing import Any, Protocol
 
 from config import Settings
+from features.auth.login_delay import PasswordAttempt
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
-from features.users import service as users_service
+from features.users import model as user_model, service as users_service
 from shared.auth import generate_token
 from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
-from shared.models import user as user_model
-from shared.rate_limit import PasswordAttempt
 from shared.schemas import RequestSchema
 from shared.validators import validate_new_password
 

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from features.body_measurements import service as measurements_service
+from features.users import model as user_model
 from shared.ai_models import ImageModel, ImageModelError
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
-from shared.models import user as user_model
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048

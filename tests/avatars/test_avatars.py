@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from features.avatars import service as avatars_service
+from features.users import model as user_model
 from shared.database import get_db
 from shared.errors import NotFoundError
-from shared.models import user as user_model
 from tests import photos
 from tests.stored_images import fetch_image, image_key, stored_keys, stored_names
 
