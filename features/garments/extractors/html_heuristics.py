@@ -305,7 +305,7 @@ class _Pickers:
 
     def __init__(self, page):
         self.page = page
-        self.containers = page.tree.xpath("//select|//ul|//ol|//div|//fieldset")
+        self.containers = list(page.tree.iter("select", "ul", "ol", "div", "fieldset"))
         self.markers = {}
 
     def named(self):
@@ -329,13 +329,12 @@ def _sizes(page, pickers):
         sizes = _size_options(container)
         if sizes:
             return sizes
-    return _labelled_sizes(
-        [
-            item
-            for item in page.tree.xpath("//*[@data-size or @data-size-name]")
-            if not page.in_other_product(item)
-        ]
+    marked = (
+        page.tree.xpath("//*[@data-size or @data-size-name]")
+        if page.has_attribute("data-size") or page.has_attribute("data-size-name")
+        else []
     )
+    return _labelled_sizes([item for item in marked if not page.in_other_product(item)])
 
 
 def _container_marker(page, container):
@@ -569,9 +568,7 @@ def _may_state_fabric(text):
 
 
 def _fabric_by_class(page):
-    for element in page.named_elements(
-        lambda naming: naming.class_ is not None and page.marked(_FABRIC_CLASS, naming.class_)
-    ):
+    for element in page.named_by(_FABRIC_CLASS, lambda naming: naming.class_ or ""):
         if not page.in_other_product(element):
             text = clean_text(element.text_content())
             if text and len(text) <= 200 and _PERCENTAGE.search(text):
@@ -628,10 +625,8 @@ def description_block(page):
 
 
 def _breadcrumbs(page):
-    for container in page.named_elements(
-        lambda naming: page.marked(
-            _BREADCRUMB, " ".join(filter(None, (naming.class_, naming.id, naming.aria_label)))
-        )
+    for container in page.named_by(
+        _BREADCRUMB, lambda naming: " ".join(filter(None, (naming.class_, naming.id, naming.aria_label)))
     ):
         if container.tag in ("li", "a", "span"):
             continue
