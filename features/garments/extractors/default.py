@@ -29,7 +29,7 @@ class DefaultExtractor(BrandExtractor):
         microdata = isolated(
             page,
             "microdata",
-            lambda: read_products(read_items(page), page.base_url, page.url, page_title),
+            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title),
         )
         if not microdata.get("sku"):
             stray = isolated(page, "microdata-codes", lambda: stray_codes(page.tree, page.html or ""))

@@ -329,12 +329,13 @@ def _sizes(page, pickers):
         sizes = _size_options(container)
         if sizes:
             return sizes
-    marked = (
-        page.tree.xpath("//*[@data-size or @data-size-name]")
-        if page.has_attribute("data-size") or page.has_attribute("data-size-name")
-        else []
+    return _labelled_sizes(
+        [
+            item
+            for item in page.tree.xpath("//*[@data-size or @data-size-name]")
+            if not page.in_other_product(item)
+        ]
     )
-    return _labelled_sizes([item for item in marked if not page.in_other_product(item)])
 
 
 def _container_marker(page, container):

@@ -28,14 +28,12 @@ _STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']
 _RDFA = ("typeof", "property", "typeof")
 
 
-def read_items(page):
-    """Top-level microdata and RDFa items of a ProductPage as dicts shaped like JSON-LD nodes ({"@type": …, prop:
-    value|[values]}); the tree is searched only for a syntax whose attribute the page carries."""
+def read_items(tree):
+    """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
     return [
         _item(element, syntax)
         for syntax in (_MICRODATA, _RDFA)
-        if page.has_attribute(syntax[0])
-        for element in page.tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
+        for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
         if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())
     ]
 
