@@ -5,6 +5,8 @@ breadcrumb ListItem never becomes the product's name. RDFa names may carry a pre
 ("schema:price", "http://schema.org/price"): the name after it is the property.
 """
 
+from lxml import etree
+
 from features.garments.extractors.values import clean_text
 
 _URL_ATTRIBUTE = {
@@ -26,16 +28,16 @@ _STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
 _STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
 _STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
+# The items of each syntax that are no item's property and sit in no other item (selected by libxml2).
+_TOP_LEVEL_ITEMS = [
+    (syntax, etree.XPath(f"//*[@{syntax[0]}][not(@{syntax[1]})][not(ancestor::*[@{syntax[0]}])]"))
+    for syntax in (_MICRODATA, _RDFA)
+]
 
 
 def read_items(tree):
     """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
-    return [
-        _item(element, syntax)
-        for syntax in (_MICRODATA, _RDFA)
-        for element in tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
-        if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())
-    ]
+    return [_item(element, syntax) for syntax, top_level in _TOP_LEVEL_ITEMS for element in top_level(tree)]
 
 
 def stray_codes(tree, html):
