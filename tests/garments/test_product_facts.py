@@ -860,6 +860,10 @@ def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item
     # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.
     assert sku('<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
     assert sku("", head='<meta itemprop="sku" content="WT-452">') == ("WT-452", "meta")
+    # One in a recommended product's tile is that product's code, wherever the tile stands.
+    tile = '<div class="related-products"><div class="tile"><span itemprop="sku">CB-17</span></div></div>'
+    assert sku(tile) == (None, None)
+    assert sku(tile + '<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
 
 
 def test_the_makers_part_or_model_number_stands_in_for_the_sku_and_garment_words_are_no_code(client):

@@ -40,20 +40,22 @@ def read_items(tree):
     return [_item(element, syntax) for syntax, top_level in _TOP_LEVEL_ITEMS for element in top_level(tree)]
 
 
-def stray_codes(tree, html):
+def stray_codes(page):
     """{"sku": …, "mpn": …} printed as microdata properties outside any item (a shop's template that lost its
-    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's.
+    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's,
+    and a code in another product's tile (a carousel of recommendations) is that product's.
     The page's text is looked through first: few pages have such a property, and a search of the tree costs."""
     found = {}
-    if not _mentions_code_property(html):
+    if not _mentions_code_property(page.html or ""):
         return found
-    for element in tree.xpath(_STRAY_CODES):
+    for element in page.tree.xpath(_STRAY_CODES):
         name = _STRAY_CODE_FIELDS.get(element.get("itemprop").strip())
         if (
             name
             and name not in found
             and element.tag != "meta"
             and not any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
+            and not page.in_other_product(element)
         ):
             found[name] = property_value(element)
     return found
