@@ -4,20 +4,32 @@
 in-process try-on queue runs beside it); FLASK_DEBUG=1 serves with Werkzeug's debugging server instead.
 """
 
-import importlib
-import pkgutil
 import time
 import uuid
+from typing import NamedTuple
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, g, request
 from flask.sessions import SessionInterface
 from flask_cors import CORS
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-import features
 from config import ConfigurationError, Settings, finalize_secrets
+from features.auth import controller as auth
+from features.avatars import controller as avatars
+from features.body_measurements import controller as body_measurements
+from features.docs import controller as docs
+from features.fitting import controller as fitting
+from features.garments import controller as garments, service as garments_service
+from features.health import controller as health
+from features.images import controller as images
+from features.metrics import controller as metrics
+from features.tryon import controller as tryon
+from features.tryon.job_queue import create_job_queue
+from features.tryon.pipeline import PipelineDeps
+from features.users import controller as users
+from features.wardrobe import controller as wardrobe
 from migrations import run_migrations
 from shared import rate_limit
 from shared.ai_models import create_image_models
@@ -89,10 +101,58 @@ def create_app(config=None):
     rate_limit.init_app(app, settings)
     _register_request_hooks(app)
     _register_error_handlers(app)
-    app.extensions["storage"] = create_storage(settings)
-    app.extensions["image_models"] = create_image_models(settings)
-    _register_features(app)
+    _start_services(app, settings, db)
+    for feature in features(app.extensions["storage"].url_prefix):
+        app.register_blueprint(feature.blueprint, url_prefix=feature.url_prefix)
+    app.extensions["tryon_queue"].start()
     return app
+
+
+class Feature(NamedTuple):
+    name: str
+    blueprint: Blueprint
+    url_prefix: str  # every route of the feature's blueprint is under it ("" for the root's own paths)
+
+
+def features(images_url_prefix: str) -> tuple[Feature, ...]:
+    """Every feature of the API and the URL prefix of its routes: the one place they are listed (blueprints
+    carry no prefix of their own). Images are served under IMAGES_BASE_URL, the prefix storage gives keys."""
+    return (
+        Feature("auth", auth.bp, "/api"),
+        Feature("avatars", avatars.bp, "/api"),
+        Feature("body_measurements", body_measurements.bp, "/api/body-measurements"),
+        Feature("docs", docs.bp, ""),
+        Feature("fitting", fitting.bp, "/api/fitting"),
+        Feature("garments", garments.bp, "/api/garments"),
+        Feature("health", health.bp, ""),
+        Feature("images", images.bp, images_url_prefix),
+        Feature("metrics", metrics.bp, ""),
+        Feature("tryon", tryon.bp, "/api"),
+        Feature("users", users.bp, "/api/users"),
+        Feature("wardrobe", wardrobe.bp, "/api/wardrobe"),
+    )
+
+
+def _start_services(app, settings, db):
+    """What the features share, built once here: image storage, the AI image models (the Gemini client among
+    them), the garment photo classifier (on that client, only with a Gemini key) and the try-on job queue
+    (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app)."""
+    storage = create_storage(settings)
+    image_models = create_image_models(settings)
+    garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
+    deps = PipelineDeps(
+        db=db,
+        settings=settings,
+        storage=storage,
+        image_models=image_models,
+        garment_classifier=garment_classifier,
+    )
+    app.extensions.update(
+        storage=storage,
+        image_models=image_models,
+        garment_image_classifier=garment_classifier,
+        tryon_queue=create_job_queue(deps, settings),
+    )
 
 
 class NoCookieSessions(SessionInterface):
@@ -124,8 +184,7 @@ class SqlIntegerConverter(IntegerConverter):
 
 def shutdown_app(app):
     """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
-    for hook in app.extensions.get("shutdown_hooks", []):
-        hook()
+    app.extensions["tryon_queue"].stop()
     app.extensions["image_models"].close()
     app.extensions["db"].close_all()
 
@@ -136,22 +195,6 @@ def _resolve_settings(config):
     else:
         settings = Settings.from_env().with_overrides(config or {})
     return finalize_secrets(settings)
-
-
-def _register_features(app):
-    """Every features/<name>/controller.py exposes `bp`; an optional `init_app(app)` wires the rest."""
-    for module_info in sorted(pkgutil.iter_modules(features.__path__), key=lambda m: m.name):
-        if not module_info.ispkg:
-            continue
-        try:
-            controller = importlib.import_module(f"features.{module_info.name}.controller")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"features.{module_info.name}.controller":
-                continue
-            raise
-        app.register_blueprint(controller.bp)
-        if hasattr(controller, "init_app"):
-            controller.init_app(app)
 
 
 def _register_request_hooks(app):

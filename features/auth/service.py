@@ -1,14 +1,13 @@
 """Sign-up and sign-in."""
 
+from features.auth.login_delay import PasswordAttempt
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
-from features.users import service as users_service
+from features.users import model as user_model, service as users_service
 from shared.auth import generate_token
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
-from shared.models import user as user_model
-from shared.rate_limit import PasswordAttempt
 from shared.validators import validate_new_password
 
 

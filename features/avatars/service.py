@@ -6,11 +6,11 @@ import json
 import uuid
 
 from features.body_measurements import service as measurements_service
+from features.users import model as user_model
 from shared.ai_models import ImageModelError
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
-from shared.models import user as user_model
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048

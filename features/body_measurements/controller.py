@@ -2,56 +2,38 @@
 
 from flask import Blueprint, g
 
+from features.auth.decorators import require_auth
 from features.body_measurements import service
 from features.body_measurements.schemas import Measurements, MeasurementsInput
 from shared.database import get_db
 from shared.errors import NotFoundError
-from shared.middleware import require_auth
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
+bp = Blueprint("body_measurements", __name__)
 
 TAG = "Body measurements"
-_SAVED = {
-    200: Answer(Measurements, "Measurements updated."),
-    201: Answer(Measurements, "Measurements stored for the first time."),
-}
-_SAVE_ERRORS = {400: ["MISSING_FIELDS", "OUT_OF_RANGE", "VALIDATION_ERROR"]}
-_EXAMPLE = {"height": 168, "weight": 60, "waist_circumference": 72}
 
 
 @bp.post("")
-@json_limit("MAX_ACCOUNT_BODY_SIZE")
-@require_auth
-@operation(
-    tag=TAG,
-    operation_id="saveMeasurements",
-    body=MeasurementsInput,
-    answers=_SAVED,
-    errors=_SAVE_ERRORS,
-    example=_EXAMPLE,
-    summary="Create or update the caller's measurements (fields not sent keep their value; null clears one).",
-)
-def create_or_update_measurements(body):
-    measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
-    return success_response(measurements, "Measurements saved", 201 if created else 200)
-
-
 @bp.put("")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
 @operation(
     tag=TAG,
-    operation_id="updateMeasurements",
+    operation_id={"POST": "saveMeasurements", "PUT": "updateMeasurements"},
     body=MeasurementsInput,
-    answers=_SAVED,
-    errors=_SAVE_ERRORS,
-    example=_EXAMPLE,
-    summary="Same as POST (kept for clients that update with PUT).",
+    answers={
+        200: Answer(Measurements, "Measurements updated."),
+        201: Answer(Measurements, "Measurements stored for the first time."),
+    },
+    errors={400: ["MISSING_FIELDS", "OUT_OF_RANGE", "VALIDATION_ERROR"]},
+    example={"height": 168, "weight": 60, "waist_circumference": 72},
+    summary="Create or update the caller's measurements (fields not sent keep their value; null clears one). "
+    "POST and PUT do the same (PUT is kept for clients that update with it).",
 )
-def update_measurements(body):
+def save_measurements(body):
     measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
     return success_response(measurements, "Measurements saved", 201 if created else 200)
 

@@ -73,6 +73,8 @@ MAJOR_ZONE_SHARE = 0.5  # zones lighter than half the heaviest move the overall 
 ESTIMATED_ZONE_WEIGHT_FACTOR = 0.5  # an estimate counts half beside measured zones
 
 FIT_PREFERENCES = ("tighter", "regular", "looser")
+# The words for a body's gender (a request's or a profile's), to the charts' genders.
+GENDERS = {"women": "women", "woman": "women", "female": "women", "men": "men", "man": "men", "male": "men"}
 PREFERENCE_SHIFT = {"tighter": 0.25, "regular": 0.0, "looser": -0.25}  # target point, in range widths
 TIGHT_SIDE_COST = 1.5
 TIGHT_SIDE_COST_MIN = 0.6

@@ -2,9 +2,11 @@
 
 from flask import Blueprint, current_app
 
+from features.auth.decorators import optional_auth
 from features.garments import service
 from features.garments.schemas import (
     PAGE_READ_ERRORS,
+    Categorization,
     CategorizeRequest,
     ProductImages,
     ProductPage,
@@ -14,25 +16,17 @@ from features.garments.schemas import (
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
-from shared.middleware import optional_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 
-bp = Blueprint("garments", __name__, url_prefix="/api/garments")
+bp = Blueprint("garments", __name__)
 TAG = "Garments"
 # Each field of an anonymous categorize request is capped to what a real product has.
 TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
 MAX_BREADCRUMBS = 20
 MAX_BREADCRUMB_LENGTH = 200
-
-
-def init_app(app):
-    """Image categorisation on the app's Gemini client, only when a key is configured."""
-    app.extensions["garment_image_classifier"] = service.image_classifier(
-        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini
-    )
 
 
 @bp.post("/scrape")
@@ -65,7 +59,7 @@ def scrape_product(body):
     operation_id="categorizeGarment",
     body=CategorizeRequest,
     summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
-    answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
+    answers={200: Answer(Categorization, "The category, how sure, and what matched.")},
     errors={
         400: [
             "MISSING_FIELDS",

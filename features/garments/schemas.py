@@ -1,18 +1,12 @@
 """Product-page request and answer shapes, and the errors reading a page can meet (shared with the
 features that read pages: fitting, wardrobe, try-on)."""
 
+from typing import Annotated, Any, Literal
+
 from pydantic import ConfigDict, Field
 
 from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORIES, PLATFORM_CATEGORY
-from shared.schemas import (
-    RequestSchema,
-    ResponseSchema,
-    document_component,
-    document_ref,
-    flag,
-    unchecked,
-    url_text,
-)
+from shared.schemas import RequestSchema, ResponseSchema, document_component, flag, unchecked, url_text
 
 # The garment vocabulary, as the catalogue has it.
 GARMENT_TYPE = document_component("GarmentType", {"enum": list(GARMENT_TYPES)})
@@ -25,6 +19,19 @@ CATEGORY_NAME = document_component(
         'the same platform category. Any case, and display names ("T-Shirts"), are accepted too.',
         "enum": list(dict.fromkeys([*PLATFORM_CATEGORY, *(entry.kind for entry in PLATFORM_CATEGORIES)])),
     },
+)
+
+
+def nullable(component: dict[str, str], description: str | None = None) -> Any:
+    """A field holding one of a document_component's values, or null."""
+    schema = {"oneOf": [component, {"type": "null"}]}
+    return unchecked({**schema, "description": description} if description else schema)
+
+
+OptionalGarmentType = nullable(GARMENT_TYPE)
+_KIND_DESCRIPTION = 'What the garment is, as one singular word ("dress"); null when the page does not say.'
+_WARDROBE_CATEGORY_DESCRIPTION = (
+    'The platform category it is filed under in the wardrobe ("dresses"); null for kinds without one.'
 )
 
 UPSTREAM_CODES = ["UPSTREAM_ERROR", "UPSTREAM_UNREACHABLE", "UPSTREAM_BLOCKED", "TOO_MANY_REDIRECTS"]
@@ -93,8 +100,101 @@ class CategorizeRequest(RequestSchema):
     ) = None
 
 
+class FabricEntry(ResponseSchema):
+    name: str
+    percentage: float | None
+
+
+_Measurement = float | Annotated[list[float], Field(min_length=1, max_length=2)]
+
+
+class SizeChartRow(ResponseSchema):
+    label: str | int
+    measurements: dict[str, _Measurement] = Field(
+        description='Body-measurement names to a number or a [min, max] pair, e.g. {"breast_circumference": '
+        "[86, 91]}."
+    )
+
+
+class SizeChart(ResponseSchema):
+    unit: Literal["cm", "in"] = "cm"
+    sizes: list[SizeChartRow] = Field(min_length=1)
+
+
+class ProductSize(ResponseSchema):
+    name: str
+    available: bool | None = None
+
+
+class Product(ResponseSchema):
+    """A product page, read."""
+
+    title: str | None
+    brand: str | None
+    price: float | None = Field(
+        gt=0, description="What a shopper pays now (for the variant the URL selects, when it selects one)."
+    )
+    list_price: float | None = Field(
+        gt=0,
+        description="The original price the page shows crossed out beside `price`; null without a reduction.",
+    )
+    currency: str | None
+    sku: str | None = Field(
+        description="The product's (or the selected variant's) own code: schema.org sku/productID/mpn, an "
+        "article number in the page's app state, a code printed under a label or in the add-to-cart form, else "
+        "the code in the URL."
+    )
+    gtin: str | None = Field(
+        pattern="^(?:[0-9]{8}|[0-9]{12,14})$",
+        description="The GTIN-8/12/13/14 (EAN, UPC, ISBN-13) when the page states one with a valid check digit.",
+    )
+    availability: Literal["InStock", "OutOfStock"] | None = Field(
+        description="Whether the product (or the variant the URL selects) can be bought: from its offers, app "
+        "state, a stock message or the add-to-cart control; else from its sizes' stock, else InStock when it "
+        "is offered at a price with nothing saying it is sold out. Each size keeps its own `available`."
+    )
+    images: list[str] = Field(description="Absolute image URLs, best first.")
+    sizes: list[ProductSize]
+    colors: list[Any]
+    fabric: list[FabricEntry]
+    description: str | None
+    category: nullable(GARMENT_KIND, _KIND_DESCRIPTION)
+    wardrobe_category: nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)
+    category_section: str | None
+    garment_type: OptionalGarmentType
+    size_chart: SizeChart | None = Field(description="The page's size guide, in cm.")
+    source_url: str
+    canonical_url: str
+    extractor: str = Field(description="Which extractor read the page (default, shopify, zara, ...).")
+    field_sources: dict[str, str] = Field(
+        None,
+        description='Where each field was found: the layer (json-ld, microdata, app-state, meta, html, …), or "ai" '
+        "when the AI reader (configured with a Gemini key) read it from the page.",
+    )
+
+
+class ImageAnalysis(ResponseSchema):
+    """Whether the photo was read; when it was, also the category read from it (Categorization's fields)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    available: bool
+    note: str = Field(None, description="Why the photo was not read.")
+
+
+class Categorization(ResponseSchema):
+    category: nullable(GARMENT_KIND, _KIND_DESCRIPTION)
+    wardrobe_category: nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)
+    category_section: str | None
+    garment_type: OptionalGarmentType
+    confidence: float = Field(ge=0, le=1)
+    matched: list[dict[str, Any]]
+    source: Literal["text", "image", "none"]
+    image_analysis: ImageAnalysis = None
+
+
 class Scraped(ResponseSchema):
-    product: document_ref("Product")
+    product: Product
     cached: bool
 
 

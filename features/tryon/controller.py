@@ -2,30 +2,28 @@
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.tryon import service
-from features.tryon.job_queue import create_job_queue
-from features.tryon.pipeline import PipelineDeps
 from features.tryon.schemas import (
     IMAGE_PART,
-    JOB,
-    TRYON_FORM,
-    TRYON_JSON,
+    Job,
     JobAccepted,
     JobDeleted,
     JobResult,
     JobsQuery,
+    TryOnForm,
+    TryOnJson,
 )
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("tryon", __name__, url_prefix="/api")
+bp = Blueprint("tryon", __name__)
 
 TAG = "Try-on"
 _JOB_ID = {"job_id": (None, "0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44")}
@@ -58,28 +56,11 @@ _TRYON_ERRORS = {
     507: ["INSUFFICIENT_STORAGE"],
 }
 _TRYON_INPUT = {
-    "form": TRYON_FORM,
+    "form": TryOnForm,
     "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
-    "body": TRYON_JSON,
+    "body": TryOnJson,
     "example": {"item_urls": ["https://shop.example/products/linen-tee"]},
 }
-
-
-def init_app(app):
-    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks. (The garments feature,
-    registered first, has built the garment photo classifier.)"""
-    settings = app.extensions["settings"]
-    deps = PipelineDeps(
-        db=app.extensions["db"],
-        settings=settings,
-        storage=app.extensions["storage"],
-        image_models=app.extensions["image_models"],
-        garment_classifier=app.extensions["garment_image_classifier"],
-    )
-    queue = create_job_queue(deps, settings)
-    queue.start()
-    app.extensions["tryon_queue"] = queue
-    app.extensions.setdefault("shutdown_hooks", []).append(queue.stop)
 
 
 @bp.post("/tryon")
@@ -224,7 +205,7 @@ def _urls(item_urls, garment_url):
     operation_id="getJob",
     path_parameters=_JOB_ID,
     summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
-    answers={200: Answer(JOB, "The job.")},
+    answers={200: Answer(Job, "The job.")},
     errors={404: ["JOB_NOT_FOUND"]},
 )
 def get_job_status(job_id):
@@ -254,7 +235,7 @@ def get_job_result(job_id):
     operation_id="listJobs",
     query=JobsQuery,
     summary="The caller's try-ons, newest first.",
-    answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
+    answers={200: Answer(list[Job], "One page of jobs.", paginated=True)},
     errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]},
 )
 def list_jobs(query):

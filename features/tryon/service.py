@@ -9,6 +9,7 @@ from datetime import timedelta
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
+from features.users import model as user_model
 from shared import clock
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
 from shared.errors import (
@@ -20,7 +21,6 @@ from shared.errors import (
     ValidationError,
 )
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
-from shared.models import user as user_model
 from shared.validators import field_list, validate_integer, validate_text, validate_url
 
 DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")

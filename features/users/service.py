@@ -5,14 +5,14 @@ import string
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from features.auth.login_delay import PasswordAttempt
 from features.body_measurements import service as measurements_service
 from features.tryon import service as tryon_service
+from features.users import model as user_model
 from features.wardrobe import service as wardrobe_service
 from shared import clock
 from shared.database import IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
-from shared.models import user as user_model
-from shared.rate_limit import PasswordAttempt
 from shared.validators import validate_new_password
 
 _USERID_ALPHABET = string.ascii_lowercase + string.digits

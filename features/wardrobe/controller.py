@@ -6,36 +6,37 @@ User categories are addressed by id (`/categories/12`), platform categories by n
 
 from flask import Blueprint, current_app, g, request
 
-from features.garments.schemas import PAGE_READ_ERRORS
+from features.auth.decorators import require_auth
+from features.garments.schemas import PAGE_READ_ERRORS, Product
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
 from features.wardrobe.schemas import (
-    CATEGORY,
-    ITEM,
-    ITEM_FORM,
-    ITEM_FORM_WITH_HTML,
-    ITEM_INPUT,
-    ITEM_INPUT_WITH_HTML,
-    SECTION,
     CategoriesQuery,
+    Category,
     CategoryDeleted,
+    CategoryGroup,
     CategoryInput,
     ItemDeleted,
     ItemsQuery,
+    NewItemForm,
+    NewItemInput,
+    Section,
     SectionDeleted,
     SectionInput,
     UrlRequest,
+    WardrobeItem,
+    WardrobeItemForm,
+    WardrobeItemInput,
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import body_fields, json_limit, read_upload
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("wardrobe", __name__, url_prefix="/api/wardrobe")
+bp = Blueprint("wardrobe", __name__)
 
 IMAGE_FIELD = "garment_image"
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
@@ -126,7 +127,7 @@ _ITEM_WRITE_ERRORS = {
     tag=SECTIONS,
     operation_id="listSections",
     summary="Platform sections and the caller's own, in display order.",
-    answers={200: Answer({"type": "array", "items": SECTION}, "The sections.")},
+    answers={200: Answer(list[Section], "The sections.")},
 )
 def get_category_sections():
     return success_response(service.list_sections(db=get_db(), user_id=g.user_id))
@@ -139,7 +140,7 @@ def get_category_sections():
     operation_id="createSection",
     summary="Create a section of your own.",
     **_SECTION_BODY,
-    answers={201: Answer(SECTION, "Section created.")},
+    answers={201: Answer(Section, "Section created.")},
     errors=_SECTION_WRITE_ERRORS,
 )
 def create_category_section(body):
@@ -154,7 +155,7 @@ def create_category_section(body):
     operation_id="getSection",
     summary="One platform section or one of yours.",
     path_parameters=_SECTION_ID,
-    answers={200: Answer(SECTION, "The section.")},
+    answers={200: Answer(Section, "The section.")},
     errors={404: ["SECTION_NOT_FOUND"]},
 )
 def get_category_section(section_id):
@@ -169,7 +170,7 @@ def get_category_section(section_id):
     path_parameters=_SECTION_ID,
     **_SECTION_BODY,
     summary="Change one of your sections; a rename carries over to its categories and items.",
-    answers={200: Answer(SECTION, "The updated section.")},
+    answers={200: Answer(Section, "The updated section.")},
     errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]},
 )
 def update_category_section(section_id, body):
@@ -202,7 +203,7 @@ def delete_category_section(section_id):
     summary="Platform and your categories, grouped under their sections.",
     answers={
         200: Answer(
-            {"type": "array", "items": yaml_component("CategoryGroup")},
+            list[CategoryGroup],
             "Sections with their categories (sections without a match are left out when searching).",
         )
     },
@@ -222,7 +223,7 @@ def get_categories(query):
     operation_id="createCategory",
     **_CATEGORY_BODY,
     summary="Create a category of your own in an existing section.",
-    answers={201: Answer(CATEGORY, "Category created.")},
+    answers={201: Answer(Category, "Category created.")},
     errors=_CATEGORY_WRITE_ERRORS,
 )
 def create_category(body):
@@ -238,7 +239,7 @@ def create_category(body):
     operation_id="getCategory",
     path_parameters=_CATEGORY_REF,
     summary="One platform category (by name) or one of yours (by id or name).",
-    answers={200: Answer(CATEGORY, "The category.")},
+    answers={200: Answer(Category, "The category.")},
     errors={404: ["CATEGORY_NOT_FOUND"]},
 )
 def get_category(category_ref):
@@ -254,7 +255,7 @@ def get_category(category_ref):
     path_parameters=_CATEGORY_REF,
     **_CATEGORY_BODY,
     summary="Change one of your categories.",
-    answers={200: Answer(CATEGORY, "The updated category.")},
+    answers={200: Answer(Category, "The updated category.")},
     errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
 )
 def update_category(category_ref, body):
@@ -288,7 +289,7 @@ def delete_category(category_ref):
     operation_id="listItems",
     query=ItemsQuery,
     summary="Your wardrobe, newest first, filtered and paginated.",
-    answers={200: Answer({"type": "array", "items": ITEM}, "One page of items.", paginated=True)},
+    answers={200: Answer(list[WardrobeItem], "One page of items.", paginated=True)},
     errors={
         400: [
             "INVALID_CATEGORY_SECTION",
@@ -323,15 +324,15 @@ def get_wardrobe_items(query):
 @operation(
     tag=ITEMS,
     operation_id="addItem",
-    form=ITEM_FORM_WITH_HTML,
+    form=NewItemForm,
     form_encoding={IMAGE_FIELD: IMAGE_PART},
-    body=ITEM_INPUT_WITH_HTML,
+    body=NewItemInput,
     example={"garment_url": "https://shop.example/products/linen-tee", "size": "M"},
     summary="Add a garment from a photo (multipart `garment_image`) or from a product page (`garment_url`).",
     description="From a product page the details (title, brand, price, fabric, category) and the main image "
     "are taken from the page; fields you send win. Send the page as `html` when the shop blocks "
     "servers.",
-    answers={201: Answer(ITEM, "Item added.")},
+    answers={201: Answer(WardrobeItem, "Item added.")},
     errors=_ITEM_WRITE_ERRORS,
 )
 def add_garment():
@@ -357,7 +358,7 @@ def add_garment():
     tag=ITEMS,
     operation_id="getItem",
     summary="One of your items.",
-    answers={200: Answer(ITEM, "The item.")},
+    answers={200: Answer(WardrobeItem, "The item.")},
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def get_wardrobe_item(item_id):
@@ -370,11 +371,11 @@ def get_wardrobe_item(item_id):
 @operation(
     tag=ITEMS,
     operation_id="updateItem",
-    form=ITEM_FORM,
-    body=ITEM_INPUT,
+    form=WardrobeItemForm,
+    body=WardrobeItemInput,
     example={"size": "L", "color": "navy"},
     summary="Change some fields of an item (null clears one); a new `garment_image` replaces the picture.",
-    answers={200: Answer(ITEM, "The updated item.")},
+    answers={200: Answer(WardrobeItem, "The updated item.")},
     errors=_ITEM_WRITE_ERRORS,
 )
 def update_wardrobe_item(item_id):
@@ -426,7 +427,7 @@ def delete_wardrobe_item(item_id):
     form=UrlRequest,
     example={"url": "https://shop.example/products/linen-tee"},
     summary="Read a product page into garment details without adding it to the wardrobe.",
-    answers={200: Answer(yaml_component("Product"), "The product.")},
+    answers={200: Answer(Product, "The product.")},
     errors=PAGE_READ_ERRORS,
 )
 def extract_garment_from_url(body):

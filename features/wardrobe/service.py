@@ -9,6 +9,7 @@ import uuid
 from contextlib import contextmanager
 
 from features.garments import service as garments_service
+from features.users import model as user_model
 from features.wardrobe import category_model, model
 from features.wardrobe.fields import (
     ITEM_TEXT_LIMITS,
@@ -21,7 +22,6 @@ from features.wardrobe.fields import (
 )
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
-from shared.models import user as user_model
 from shared.validators import validate_integer, validate_required, validate_text, validate_url
 
 

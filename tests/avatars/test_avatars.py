@@ -7,8 +7,8 @@ import secrets
 import numpy as np
 import pytest
 
+from features.users import model as user_model
 from shared.database import get_db
-from shared.models import user as user_model
 from tests import photos
 from tests.stored_images import fetch_image, image_key, stored_keys, stored_names
 

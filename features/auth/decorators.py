@@ -1,4 +1,4 @@
-"""Authentication decorators: @require_auth and @optional_auth (Bearer JWT).
+"""Authentication decorators: @require_auth and @optional_auth (Bearer JWT), for every feature's controller.
 
 After either, `g.user_id` holds the caller's userid (or None for an anonymous optional call) and
 `g.current_user` the users row. A token is refused when its user is gone or inactive, or when it
@@ -9,10 +9,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
+from features.users import model as user_model
 from shared.auth import verify_token
 from shared.database import get_db
 from shared.errors import AuthenticationError
-from shared.models import user as user_model
 
 
 def _bearer_token():
