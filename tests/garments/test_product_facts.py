@@ -492,7 +492,9 @@ def test_a_database_key_or_a_templates_leftover_is_no_sku(client):
     """Codes that are not the product's own: app state's object id under "sku", a template's "%SKU%" in the
     JSON-LD, a counter where the code was to go, a UUID at the end of the URL. None of them is answered; the code
     the page prints beside the heading is, and with none printed there is no SKU rather than a wrong one."""
-    state = {"product": {"name": "Oak stool", "sku": "5f1d7a3b9c8e4a2b1c0d9e8f", "price": 120, "currency": "EUR"}}
+    state = {
+        "product": {"name": "Oak stool", "sku": "5f1d7a3b9c8e4a2b1c0d9e8f", "price": 120, "currency": "EUR"}
+    }
 
     def answer(json_ld_sku, printed="", url="https://shop.example.com/p/oak-stool"):
         html = page(
@@ -505,7 +507,7 @@ def test_a_database_key_or_a_templates_leftover_is_no_sku(client):
                     "offers": offer("120"),
                 }
             ),
-            body=f'<main><h1>Oak stool</h1>{printed}</main><script>window.__STATE__ = {json.dumps(state)};</script>',
+            body=f"<main><h1>Oak stool</h1>{printed}</main><script>window.__STATE__ = {json.dumps(state)};</script>",
         )
         product = scraped(client, url, html)
         return product["sku"], product["field_sources"].get("sku")

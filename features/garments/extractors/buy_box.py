@@ -12,8 +12,6 @@ in the document lose to the buy box.
 import itertools
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from features.garments.extractors.page import following_text, page_header
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
@@ -327,11 +325,7 @@ def _marked_elements(page, shown, stated):
             kind = kinds[naming] = _marker_kind(naming)
         price, list_price, other_price, stock, names_control = kind
         tag = element.tag
-        control = (
-            tag in _CONTROL_TAGS
-            or element.get("role") == "button"
-            or (tag == "a" and names_control)
-        )
+        control = tag in _CONTROL_TAGS or element.get("role") == "button" or (tag == "a" and names_control)
         labelled = tag in _CODE_TAGS and _may_be_label(element.text)
         struck = tag in STRUCK_THROUGH
         if not (struck or price or stock or control or labelled) or not shown(element):

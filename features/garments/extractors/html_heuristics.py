@@ -335,11 +335,15 @@ class _Pickers:
             named = []
         first = container[0] if len(container) and isinstance(container[0].tag, str) else None
         titled = (
-            [first] if first is not None and self.page.marked(_CAPTION_CLASS, first.get("class") or "") else []
+            [first]
+            if first is not None and self.page.marked(_CAPTION_CLASS, first.get("class") or "")
+            else []
         )
         captioned = [*container.iterchildren(*_CAPTION_TAGS)] if container in self.captioned else []
         captions = [clean_text(caption.text_content()) for caption in captioned + titled]
-        return " ".join(filter(None, named + [caption for caption in captions if caption and len(caption) <= 30]))
+        return " ".join(
+            filter(None, named + [caption for caption in captions if caption and len(caption) <= 30])
+        )
 
 
 def _sizes(page, pickers):
