@@ -457,7 +457,7 @@ def _labelled_color(page):
     for element in page.tree.iter(
         "span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"
     ):
-        own = _own_text(element)
+        own = _own_text(element, _COLOR_LABEL_PREFIXES)
         match = _COLOR_LABEL.match(own) if own[:3].lower() in _COLOR_LABEL_PREFIXES else None
         if not match or page.in_other_product(element):
             continue
@@ -536,11 +536,22 @@ def _is_selected(element):
     )
 
 
-def _own_text(element):
+def _own_text(element, prefixes=None):
     """The element's own text (before its first child) cleaned, "" without; most elements have only white space
-    there, which is told without cleaning it."""
+    there, which is told without cleaning it. With `prefixes` (lower-case first three letters), "" as well for a
+    text that cannot begin with one of them once cleaned, told without cleaning it: cleaning changes a text's
+    beginning only through an entity or a tag, or in its white space, which no prefix holds."""
     text = element.text
-    return clean_text(text) or "" if text and not text.isspace() else ""
+    if not text or text.isspace():
+        return ""
+    if (
+        prefixes is not None
+        and "&" not in text
+        and "<" not in text
+        and text.lstrip()[:3].lower() not in prefixes
+    ):
+        return ""
+    return clean_text(text) or ""
 
 
 def _fabric(page):
@@ -553,7 +564,7 @@ def _labelled_fabric(page):
     for element in page.tree.iter(
         "span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"
     ):
-        own = _own_text(element)
+        own = _own_text(element, None if element.tag in ("dt", "th") else _FABRIC_LABEL_PREFIXES)
         match = _FABRIC_LABEL.match(own) if own[:3].lower() in _FABRIC_LABEL_PREFIXES else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end() :]) or following_text(element)
