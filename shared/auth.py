@@ -1,20 +1,30 @@
 """JWT issue and verification (HS256 by default, algorithm pinned on verify)."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 import jwt
 
+from config import Settings
 from shared import clock
 from shared.errors import AuthenticationError
 
 VERIFIED_TOKENS_KEPT = 4096  # tokens whose signature this process has proven (a few hundred bytes each)
 
 
-def generate_token(settings, *, userid, email, token_version=0, additional_claims=None):
+def generate_token(
+    settings: Settings,
+    *,
+    userid: str,
+    email: str,
+    token_version: int = 0,
+    additional_claims: Mapping[str, Any] | None = None,
+) -> str:
     """A token for the user users.userid names (its subject; clients also read it as the `user_id` claim)."""
     now = clock.now()
-    claims = {
+    claims: dict[str, Any] = {
         "sub": userid,
         "user_id": userid,
         "email": email,
@@ -26,7 +36,7 @@ def generate_token(settings, *, userid, email, token_version=0, additional_claim
     return jwt.encode(claims, settings.JWT_SECRET_KEY, algorithm=settings.JWT_ALGORITHM)
 
 
-def verify_token(settings, token):
+def verify_token(settings: Settings, token: str) -> dict[str, Any]:
     """Decoded claims of a valid token; AuthenticationError for anything else.
 
     A token whose signature and claims were proven once in this process is not decoded again (a client
@@ -45,7 +55,7 @@ def verify_token(settings, token):
 
 
 @lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
-def _verified_claims(token, secret, algorithm):
+def _verified_claims(token: str, secret: str, algorithm: str) -> dict[str, Any]:
     """The claims of a token with a valid signature, the claims we require and a string subject (a token
     that fails raises, and nothing is kept of it)."""
     claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp", "iat", "sub"]})
@@ -54,5 +64,5 @@ def _verified_claims(token, secret, algorithm):
     return claims
 
 
-def _expired():
+def _expired() -> AuthenticationError:
     return AuthenticationError("Token has expired; sign in again", code="TOKEN_EXPIRED")

@@ -29,10 +29,9 @@ class SignUp(Protocol):
 
 
 def issue_token(settings: Settings, user: dict[str, Any]) -> str:
-    token: str = generate_token(
+    return generate_token(
         settings, userid=user["userid"], email=user["email"], token_version=user["token_version"]
     )
-    return token
 
 
 def create_account(
