@@ -1,8 +1,8 @@
 """Image storage: keys like "wardrobe/<user_id>/<garment_id>.png" and signed, expiring URLs to them.
 
-`Storage` holds what every backend shares (key rules, URL signing); `LocalStorage` keeps files under
-IMAGES_DIR (STORAGE_BACKEND=local), `S3Storage` keeps objects in a bucket of S3 or any S3-compatible
-store (STORAGE_BACKEND=s3). Both have the same methods, and the database stores "/images/<key>"
+`Storage` holds what every backend shares (key rules, URL signing) and declares the methods each one
+implements; `LocalStorage` keeps files under IMAGES_DIR (STORAGE_BACKEND=local), `S3Storage` keeps objects
+in a bucket of S3 or any S3-compatible store (STORAGE_BACKEND=s3). The database stores "/images/<key>"
 whichever is in use.
 
 A signed URL covers the key and its expiry with an HMAC whose key is derived from SECRET_KEY, so a
@@ -19,16 +19,18 @@ import os
 import shutil
 import tempfile
 import threading
+from abc import ABC, abstractmethod
 from base64 import urlsafe_b64encode
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 
-from config import ConfigurationError
+from config import ConfigurationError, Settings
 from shared import clock
 from shared.errors import ApiError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from shared.logger import get_logger
@@ -52,12 +54,12 @@ class StorageUnavailableError(ServiceUnavailableError):
 
     code = "STORAGE_UNAVAILABLE"
 
-    def __init__(self, message="Image storage is unavailable; try again shortly"):
+    def __init__(self, message: str = "Image storage is unavailable; try again shortly") -> None:
         super().__init__(message, headers={"Retry-After": "5"})
 
 
-class Storage:
-    """Key validation and URL signing shared by every backend.
+class Storage(ABC):
+    """Key validation and URL signing shared by every backend, and the methods every backend implements.
 
     public_base_url is the scheme and host of the signed URLs ("https://api.example.com"), or a function
     giving it per answer (create_storage: PUBLIC_BASE_URL, else the request's host): signing needs no
@@ -67,12 +69,12 @@ class Storage:
     def __init__(
         self,
         *,
-        signing_secret,
-        url_ttl,
+        signing_secret: str,
+        url_ttl: int,
         public_base_url: str | Callable[[], str],
-        url_prefix="/images",
-    ):
-        self._public_base_url = (
+        url_prefix: str = "/images",
+    ) -> None:
+        self._public_base_url: Callable[[], str] = (
             public_base_url
             if callable(public_base_url)
             else functools.partial(str, public_base_url.rstrip("/"))
@@ -85,8 +87,9 @@ class Storage:
         # Within the hour a path keeps one URL (so client caches work): worked out once per (path, host, expiry).
         self._local_url = functools.lru_cache(maxsize=4096)(self._sign_url)
 
-    def key_for(self, file_path):
-        """The storage key of "/images/a/b.png", "images/a/b.png" or "a/b.png"; refuses anything else."""
+    def key_for(self, file_path: object) -> str:
+        """The storage key of "/images/a/b.png", "images/a/b.png" or "a/b.png"; refuses anything else
+        (a path from a client may be any JSON value)."""
         if not isinstance(file_path, str):
             raise ValidationError("Image path must be a string", code="INVALID_IMAGE_PATH")
         path = file_path
@@ -100,33 +103,33 @@ class Storage:
             )
         return path
 
-    def relative_url(self, file_path):
+    def relative_url(self, file_path: str) -> str:
         """'/images/<key>': what we store in the database."""
         return f"{self.url_prefix}/{self.key_for(file_path)}"
 
-    def signed_url(self, file_path, ttl=None):
+    def signed_url(self, file_path: str, ttl: int | None = None) -> str:
         """Absolute URL to the image, valid for at least ttl seconds (IMAGE_URL_TTL by default)."""
         return self.url_signer(ttl)(file_path)
 
-    def url_signer(self, ttl=None):
+    def url_signer(self, ttl: int | None = None) -> Callable[[str], str]:
         """signed_url as a function of the path, for the images of one answer: the host and the expiry are
         worked out once (for a list of 20 items they were a third of the signing)."""
         base, expires = self._public_base_url(), self.expires_at(ttl)
         return lambda file_path: self._local_url(file_path, base, expires)
 
-    def _sign_url(self, file_path, base, expires):
+    def _sign_url(self, file_path: str, base: str, expires: int) -> str:
         key = self.key_for(file_path)
         # digits and URL-safe base64 need no quoting (urlencode was a third of a 20-item list's time)
         return f"{base}{self.url_prefix}/{key}?expires={expires}&sig={self._signature(key, expires)}"
 
-    def expires_at(self, ttl=None):
+    def expires_at(self, ttl: int | None = None) -> int:
         """Unix time a URL made now stops working: ttl (IMAGE_URL_TTL) seconds away, rounded up to the hour."""
         lifetime = self.url_ttl if ttl is None else ttl
         return (
             -(-(int(clock.epoch_seconds()) + lifetime) // _EXPIRY_ROUNDING_SECONDS) * _EXPIRY_ROUNDING_SECONDS
         )
 
-    def verify_signature(self, file_path, expires, signature):
+    def verify_signature(self, file_path: str, expires: str | None, signature: str | None) -> int:
         """Seconds the URL stays valid; ForbiddenError for a wrong, missing or expired signature."""
         key = self.key_for(file_path)
         if not signature or not isinstance(expires, str) or not _EXPIRES.fullmatch(expires):
@@ -142,11 +145,39 @@ class Storage:
             )
         return remaining
 
-    def delete_prefix(self, prefix: str) -> None:
-        """Remove every file whose key starts with the folder prefix (each backend says how)."""
-        raise NotImplementedError
+    @abstractmethod
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str:
+        """Store bytes under the key and return its relative URL ("/images/<key>")."""
 
-    def _signature(self, key, expires):
+    @abstractmethod
+    def read_image(self, file_path: str) -> bytes:
+        """The stored bytes; NotFoundError (IMAGE_NOT_FOUND) when there are none."""
+
+    @abstractmethod
+    def exists(self, file_path: str) -> bool:
+        """True when something is stored under the key."""
+
+    @abstractmethod
+    def delete_image(self, file_path: str) -> bool:
+        """True when a file was removed, False when there was none."""
+
+    @abstractmethod
+    def delete_prefix(self, prefix: str) -> int:
+        """Remove every file whose key starts with the folder prefix (e.g. "avatars/<user_id>/"); how many."""
+
+    @abstractmethod
+    def list_keys(self, prefix: str = "") -> list[str]:
+        """Sorted keys of the stored files under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """StorageUnavailableError unless the store can be used."""
+
+    @abstractmethod
+    def get_image_path(self, file_path: str) -> Path | None:
+        """Filesystem path of the key, or None when the backend keeps no files (refuses an invalid key)."""
+
+    def _signature(self, key: str, expires: int) -> str:
         digest = hmac.new(self._signing_key, f"{key}\n{expires}".encode(), hashlib.sha256).digest()
         return urlsafe_b64encode(digest).decode().rstrip("=")
 
@@ -154,12 +185,12 @@ class Storage:
 class LocalStorage(Storage):
     """Files under the images directory; writes are atomic (temp file + rename)."""
 
-    def __init__(self, *, root, **kwargs):
+    def __init__(self, *, root: str | Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def upload_image(self, image_data, file_path, content_type="image/png"):
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str:
         """Store bytes under the key and return its relative URL ("/images/<key>").
 
         A write the disk refuses leaves no file and is a typed error: 507 when the disk is full, else 503.
@@ -171,17 +202,17 @@ class LocalStorage(Storage):
             raise _write_error(exc, target) from exc
         return self.relative_url(file_path)
 
-    def read_image(self, file_path):
+    def read_image(self, file_path: str) -> bytes:
         path = self.get_image_path(file_path)
         try:
             return path.read_bytes()
         except (FileNotFoundError, IsADirectoryError):
             raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND") from None
 
-    def exists(self, file_path):
+    def exists(self, file_path: str) -> bool:
         return self.get_image_path(file_path).is_file()
 
-    def delete_image(self, file_path):
+    def delete_image(self, file_path: str) -> bool:
         """True when a file was removed, False when there was none."""
         try:
             self.get_image_path(file_path).unlink()
@@ -189,7 +220,7 @@ class LocalStorage(Storage):
             return False
         return True
 
-    def delete_prefix(self, prefix):
+    def delete_prefix(self, prefix: str) -> int:
         """Remove every file whose key starts with the folder prefix (e.g. "avatars/<user_id>/")."""
         folder = self.get_image_path(prefix.rstrip("/"))
         if not folder.is_dir():
@@ -198,7 +229,7 @@ class LocalStorage(Storage):
         shutil.rmtree(folder, ignore_errors=True)
         return count
 
-    def list_keys(self, prefix=""):
+    def list_keys(self, prefix: str = "") -> list[str]:
         """Sorted keys of the stored files under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
         folder = self.get_image_path(prefix.rstrip("/")) if prefix else self.root
         if not folder.is_dir():
@@ -209,12 +240,12 @@ class LocalStorage(Storage):
             if entry.is_file() and not entry.name.startswith(".")
         )
 
-    def ping(self):
+    def ping(self) -> None:
         """StorageUnavailableError unless the images directory is there and writable."""
         if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
             raise StorageUnavailableError(f"The images directory {self.root} is missing or not writable")
 
-    def get_image_path(self, file_path):
+    def get_image_path(self, file_path: str) -> Path:
         """Filesystem path of the key; never outside the images root (symlinks included)."""
         path = (self.root / PurePosixPath(self.key_for(file_path))).resolve()
         if not path.is_relative_to(self.root) or path == self.root:
@@ -222,7 +253,7 @@ class LocalStorage(Storage):
         return path
 
 
-def _write_atomically(target, data):
+def _write_atomically(target: Path, data: bytes) -> None:
     """A temporary file beside the target, renamed over it: readers see the old file or all of the new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
@@ -238,7 +269,7 @@ def _write_atomically(target, data):
         raise
 
 
-def _write_error(exc, target):
+def _write_error(exc: OSError, target: Path) -> ApiError:
     """What clients are told when the disk refuses an image: 507 (full disk or quota) or 503."""
     log.error("image not written", extra={"path": str(target), "errno": exc.errno, "error": str(exc)})
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -261,7 +292,16 @@ class S3Storage(Storage):
     (STORAGE_UNAVAILABLE), never a 500.
     """
 
-    def __init__(self, *, bucket, region, endpoint_url="", access_key_id="", secret_access_key="", **kwargs):
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        region: str,
+        endpoint_url: str = "",
+        access_key_id: str = "",
+        secret_access_key: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if self.url_ttl + _EXPIRY_ROUNDING_SECONDS > _PRESIGNED_URL_MAX_SECONDS:
             raise ConfigurationError(
@@ -301,27 +341,28 @@ class S3Storage(Storage):
         )
         self._presigned_url = functools.lru_cache(maxsize=4096)(self._presign)
 
-    def upload_image(self, image_data, file_path, content_type="image/png"):
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str:
         """Store bytes under the key and return its relative URL ("/images/<key>")."""
         key = self.key_for(file_path)
         self._call("put_object", Bucket=self.bucket, Key=key, Body=image_data, ContentType=content_type)
         return self.relative_url(key)
 
-    def read_image(self, file_path):
+    def read_image(self, file_path: str) -> bytes:
         response = self._call("get_object", Bucket=self.bucket, Key=self.key_for(file_path))
         if response is None:
             raise NotFoundError("Image not found", code="IMAGE_NOT_FOUND")
         try:
             with response["Body"] as body:
-                return body.read()
+                data: bytes = body.read()
+            return data
         except BotoCoreError as exc:  # the connection broke while the object was streaming
             log.error("image storage read cut short", extra={"error": str(exc)})
             raise StorageUnavailableError() from None
 
-    def exists(self, file_path):
+    def exists(self, file_path: str) -> bool:
         return self._call("head_object", Bucket=self.bucket, Key=self.key_for(file_path)) is not None
 
-    def delete_image(self, file_path):
+    def delete_image(self, file_path: str) -> bool:
         """True when an object was removed, False when there was none."""
         key = self.key_for(file_path)
         if self._call("head_object", Bucket=self.bucket, Key=key) is None:
@@ -329,7 +370,7 @@ class S3Storage(Storage):
         self._call("delete_object", Bucket=self.bucket, Key=key)
         return True
 
-    def delete_prefix(self, prefix):
+    def delete_prefix(self, prefix: str) -> int:
         """Remove every object whose key starts with the folder prefix (e.g. "avatars/<user_id>/")."""
         keys = self.list_keys(prefix)
         for start in range(0, len(keys), _S3_DELETE_BATCH):
@@ -344,11 +385,11 @@ class S3Storage(Storage):
                 )
         return len(keys)
 
-    def list_keys(self, prefix=""):
+    def list_keys(self, prefix: str = "") -> list[str]:
         """Sorted keys of the stored objects under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
         folder = self.key_for(prefix.rstrip("/")) + "/" if prefix else ""
-        keys = []
-        continuation = {}
+        keys: list[str] = []
+        continuation: dict[str, str] = {}
         while True:
             page = self._call("list_objects_v2", Bucket=self.bucket, Prefix=folder, **continuation)
             keys += [entry["Key"] for entry in page.get("Contents", [])]
@@ -356,7 +397,7 @@ class S3Storage(Storage):
                 return sorted(keys)
             continuation = {"ContinuationToken": page["NextContinuationToken"]}
 
-    def ping(self):
+    def ping(self) -> None:
         """StorageUnavailableError unless the bucket answers (one quick attempt)."""
         try:
             self._probe.head_bucket(Bucket=self.bucket)
@@ -364,28 +405,29 @@ class S3Storage(Storage):
             log.warning("image storage unavailable", extra={"bucket": self.bucket, "error": str(exc)})
             raise StorageUnavailableError(f"S3 bucket {self.bucket!r} cannot be reached") from None
 
-    def get_image_path(self, file_path):
+    def get_image_path(self, file_path: str) -> None:
         """None: objects have no filesystem path here; read them with read_image or hand out signed_url."""
         self.key_for(file_path)
         return None
 
-    def url_signer(self, ttl=None):
+    def url_signer(self, ttl: int | None = None) -> Callable[[str], str]:
         """Presigned GET URLs to the objects, ending when a local signed URL made now would."""
         expires = self.expires_at(ttl)
         return lambda file_path: self._presigned_url(self.key_for(file_path), expires)
 
-    def _presign(self, key, expires_at):
+    def _presign(self, key: str, expires_at: int) -> str:
         # Kept per (key, expiry) by _presigned_url: within the hour an image keeps one URL, so client caches work.
         lifetime = max(expires_at - int(clock.epoch_seconds()), 1)
         try:
-            return self._client.generate_presigned_url(
+            url: str = self._client.generate_presigned_url(
                 "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=lifetime
             )
+            return url
         except BotoCoreError as exc:
             log.error("could not presign an image URL", extra={"key": key, "error": str(exc)})
             raise StorageUnavailableError() from None
 
-    def _call(self, operation, **params):
+    def _call(self, operation: str, **params: Any) -> Any:
         """The S3 operation's response; None when the object is not there; StorageUnavailableError on failure."""
         try:
             return getattr(self._client, operation)(**params)
@@ -399,15 +441,15 @@ class S3Storage(Storage):
             raise StorageUnavailableError() from None
 
 
-def _s3_client(connection, config):
+def _s3_client(connection: dict[str, str | None], config: Config) -> Any:
     # boto3's default session is not thread-safe; the clients it makes are.
     with _boto3_session_lock:
         return boto3.client("s3", config=config, **connection)
 
 
-def create_storage(settings):
+def create_storage(settings: Settings) -> Storage:
     """The storage backend chosen by STORAGE_BACKEND."""
-    common = {
+    common: dict[str, Any] = {
         "signing_secret": settings.SECRET_KEY,
         "url_ttl": settings.IMAGE_URL_TTL,
         "url_prefix": settings.IMAGES_BASE_URL,
@@ -434,6 +476,7 @@ def create_storage(settings):
     )
 
 
-def get_storage():
+def get_storage() -> Storage:
     """The app's storage (controllers only)."""
-    return current_app.extensions["storage"]
+    storage: Storage = current_app.extensions["storage"]
+    return storage

@@ -44,7 +44,7 @@ STAGE_PROGRESS = {
 class JobFiles(avatars_service.ImageFiles, Protocol):
     """What jobs use of the app's Storage: the avatars' files, and removing a job's inputs at once."""
 
-    def delete_prefix(self, prefix: str) -> None: ...
+    def delete_prefix(self, prefix: str) -> int: ...
 
 
 @dataclass(frozen=True)
