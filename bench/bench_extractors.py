@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
+from app import create_app, shutdown_app  # noqa: E402
 from bench.timing import cpu_and_wall_ms, timed  # noqa: E402
 from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
 from tests.fakes.shop_server import PAGES_DIR, ShopServer  # noqa: E402
@@ -130,9 +130,7 @@ def bench_cache(runs):
         hit = timed(lambda: client.post("/api/garments/scrape", json={"url": url}), runs)
         assert shop.count("/pages/jsonld_graph") == fetches, "a cache hit must not fetch"
         miss = timed(lambda: client.post("/api/garments/scrape", json={"url": url, "refresh": True}), runs)
-        for hook in app.extensions.get("shutdown_hooks", []):
-            hook()
-        app.extensions["db"].close_all()
+        shutdown_app(app)
     return hit, miss
 
 

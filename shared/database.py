@@ -18,9 +18,11 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, TypeGuard, TypeVar, cast, overload
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -30,9 +32,9 @@ from psycopg.types.string import TextLoader
 from sqlalchemy import event, exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from config import ConfigurationError
+from config import ConfigurationError, Settings
 from shared.errors import ValidationError
-from shared.text_patterns import DOTALL, compile_pattern
+from shared.text_patterns import DOTALL, PatternMatch, compile_pattern
 
 
 class IntegrityError(Exception):
@@ -49,23 +51,35 @@ SQLITE_IDLE_CONNECTIONS = 16
 # statement is preceded by BEGIN (BEGIN IMMEDIATE on SQLite): SQLAlchemy's recipe for SQLite transactions.
 _BLOCK = "because_future_block"
 
+# A row as a dict of column → value; the value is whatever the column holds (text, number, bytes, NULL), so
+# callers read it as the column they asked for.
+Row = dict[str, Any]
+# A statement: SQL text with `?` placeholders, or a SQLAlchemy Core expression.
+Statement = str | sa.Executable
+# One value bound to a `?` (a bool is stored as 0/1), and a statement's values in the order of its placeholders.
+SqlValue = str | int | float | bytes | None
+Params = Iterable[SqlValue]
+_T = TypeVar("_T")
+
 
 class Database:
     """The app's database: `execute_query`, `execute_insert`, `transaction()` and `lock_row` on one engine."""
 
-    def __init__(self, engine):
+    def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.dialect = engine.dialect.name  # "sqlite" or "postgresql"
+        self.dialect: str = engine.dialect.name  # "sqlite" or "postgresql"
         self._local = threading.local()
         self._turns = _WRITE_TURNS.get(engine)  # SQLite's write lock, waited for here (None on PostgreSQL)
 
     # --- connections -------------------------------------------------------------------------
     @contextmanager
-    def _connection(self):
+    def _connection(self) -> Iterator[sa.Connection]:
         """The thread's block connection if it is in one; else, on SQLite, the thread's own connection until
         close_thread_connection (a SQLite connection costs nothing to hold), and on PostgreSQL a pooled one
         for the length of one statement (so a request waiting on a shop holds no server connection)."""
-        pinned = getattr(self._local, "conn", None) or getattr(self._local, "thread_conn", None)
+        pinned: sa.Connection | None = getattr(self._local, "conn", None) or getattr(
+            self._local, "thread_conn", None
+        )
         if pinned is not None:
             yield pinned
             return
@@ -80,25 +94,25 @@ class Database:
         finally:
             conn.close()
 
-    def close_thread_connection(self):
+    def close_thread_connection(self) -> None:
         """Give this thread's connection back to the pool (the end of a request or of a worker's loop)."""
         conn, self._local.thread_conn = getattr(self._local, "thread_conn", None), None
         if conn is not None:
             conn.close()
 
-    def close_all(self):
+    def close_all(self) -> None:
         self.close_thread_connection()
         self.engine.dispose()
         self._local = threading.local()
 
-    def get_tables(self):
+    def get_tables(self) -> list[str]:
         with self._connection() as conn, _errors_mapped():
             return sorted(sa.inspect(conn).get_table_names())
 
-    def table_exists(self, name):
+    def table_exists(self, name: str) -> bool:
         return name in self.get_tables()
 
-    def ping(self):
+    def ping(self) -> None:
         """Raise DatabaseUnavailableError unless a trivial query succeeds (and, on SQLite, the file is still
         there: a connection already open keeps working on a deleted file)."""
         path = self.engine.url.database
@@ -110,7 +124,33 @@ class Database:
             raise DatabaseUnavailableError(str(exc)) from exc
 
     # --- statements --------------------------------------------------------------------------
-    def execute_query(self, sql, params=(), fetch_one=False, fetch_all=False):
+    @overload
+    def execute_query(
+        self, sql: Statement, params: Params = (), *, fetch_one: Literal[True], fetch_all: bool = False
+    ) -> Row | None: ...
+
+    @overload
+    def execute_query(
+        self,
+        sql: Statement,
+        params: Params = (),
+        fetch_one: Literal[False] = False,
+        *,
+        fetch_all: Literal[True],
+    ) -> list[Row]: ...
+
+    @overload
+    def execute_query(
+        self,
+        sql: Statement,
+        params: Params = (),
+        fetch_one: Literal[False] = False,
+        fetch_all: Literal[False] = False,
+    ) -> int: ...
+
+    def execute_query(
+        self, sql: Statement, params: Params = (), fetch_one: bool = False, fetch_all: bool = False
+    ) -> Row | list[Row] | int | None:
         """Run one statement (SQL text with `?` placeholders, or a Core expression).
 
         Returns a dict (fetch_one), a list of dicts (fetch_all) or the number of rows changed.
@@ -126,7 +166,7 @@ class Database:
                 return [dict(row) for row in result.mappings()] if result.returns_rows else []
             return result.rowcount
 
-    def execute_insert(self, sql, params=()):
+    def execute_insert(self, sql: str, params: Params = ()) -> int | None:
         """Run an INSERT and return the new row's integer id (None for tables without an `id`)."""
         if self.dialect == "sqlite":
             with self._connection() as conn:
@@ -136,9 +176,10 @@ class Database:
                 finally:
                     cursor.close()
         row = self.execute_query(sql.rstrip().rstrip(";") + " RETURNING *", params, fetch_one=True)
-        return row.get("id") if row else None
+        new_id: int | None = row.get("id") if row else None
+        return new_id
 
-    def lock_row(self, table, **where):
+    def lock_row(self, table: str, **where: str | int | float | None) -> Row | None:
         """The row of `table` whose columns equal `where`, locked until the block ends (None if there is none).
 
         Only inside `transaction()`: other blocks that lock or update the row wait until this one ends, so
@@ -148,23 +189,27 @@ class Database:
             raise RuntimeError("lock_row() is only meaningful inside db.transaction()")
         return self.execute_query(_lock_statement(table, tuple(where)), tuple(where.values()), fetch_one=True)
 
-    def _on_driver(self, sql):
+    def _on_driver(self, sql: Statement) -> TypeGuard[str]:
         """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
         SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
         0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
         return self.dialect == "sqlite" and isinstance(sql, str)
 
-    def _driver_execute(self, conn, sql, params):
+    def _driver_execute(self, conn: sa.Connection, sql: str, params: Params) -> sqlite3.Cursor:
         """The sqlite3 cursor of one statement on the connection (its block's, if it is in one), run when
         SQLite's write lock is free; the driver's errors as SQLAlchemy would have raised them, then as ours."""
-        values, driver = checked_params(params), conn.connection.driver_connection
+        turns = self._turns
+        assert turns is not None, "a SQLite engine made by sqlite_engine() has its write turns"
+        values, driver = checked_params(params), _sqlite_driver(conn)
         with _errors_mapped():
-            cursor = self._turns.run(lambda: driver.execute(sql, values), sql, values)
+            cursor: sqlite3.Cursor = turns.run(lambda: driver.execute(sql, values), sql, values)
         if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
-            self._turns.released()  # a statement outside a block held the write lock only while it ran
+            turns.released()  # a statement outside a block held the write lock only while it ran
         return cursor
 
-    def _driver_query(self, conn, sql, params, fetch_one, fetch_all):
+    def _driver_query(
+        self, conn: sa.Connection, sql: str, params: Params, fetch_one: bool, fetch_all: bool
+    ) -> Row | list[Row] | int | None:
         """execute_query's answer for one statement run on the sqlite3 cursor."""
         cursor = self._driver_execute(conn, sql, params)
         with _errors_mapped():
@@ -179,18 +224,18 @@ class Database:
                     return dict(zip(names, row)) if row is not None else None
                 return [dict(zip(names, row)) for row in cursor.fetchall()]
             except sqlite3.Error as exc:
-                raise sa_exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+                raise sa_exc.DBAPIError.instance(sql, tuple(params), exc, sqlite3.Error) from exc
             finally:
                 cursor.close()
 
-    def _execute(self, conn, sql, params):
+    def _execute(self, conn: sa.Connection, sql: Statement, params: Params) -> sa.CursorResult[Any]:
         statement, values = _text(sql) if isinstance(sql, str) else sql, _bound(params)
         with _errors_mapped():
             return conn.execute(statement, values)
 
     # --- transactions ------------------------------------------------------------------------
     @contextmanager
-    def savepoint(self):
+    def savepoint(self) -> Iterator["Database"]:
         """Inside a block: statements whose failure the caller catches and goes on from. A refused write
         aborts a whole PostgreSQL transaction; under a savepoint only the savepoint's work is undone."""
         conn = getattr(self._local, "conn", None)
@@ -200,13 +245,13 @@ class Database:
             yield self
 
     @contextmanager
-    def transaction_connection(self):
+    def transaction_connection(self) -> Iterator[sa.Connection]:
         """The SQLAlchemy connection of a new block (for Alembic), committed when the with-block ends."""
         with self.transaction():
             yield self._local.conn
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator["Database"]:
         """Atomic block; nested blocks on the same thread join the outermost one."""
         if getattr(self._local, "conn", None) is not None:
             yield self
@@ -243,14 +288,15 @@ class _WriteTurns:
     FIRST_POLL_SECONDS = 0.0002
     POLL_SECONDS = 0.005
 
-    def __init__(self, timeout_seconds):
+    def __init__(self, timeout_seconds: float) -> None:
         self._timeout = timeout_seconds
         self._condition = threading.Condition()
         self._generation = 0  # writers ended so far
 
-    def run(self, attempt, sql, params=()):
+    def run(self, attempt: Callable[[], _T], sql: str, params: Sequence[object] = ()) -> _T:
         """attempt()'s result once the write lock let it run; sqlite3 errors as SQLAlchemy's DBAPIError."""
-        deadline, pause = None, self.FIRST_POLL_SECONDS
+        deadline: float | None = None
+        pause = self.FIRST_POLL_SECONDS
         while True:
             generation = self._generation
             try:
@@ -267,17 +313,17 @@ class _WriteTurns:
                     self._condition.wait(min(pause, deadline - now))
             pause = min(2 * pause, self.POLL_SECONDS)
 
-    def released(self):
+    def released(self) -> None:
         with self._condition:
             self._generation += 1
             self._condition.notify_all()
 
 
-_WRITE_TURNS = weakref.WeakKeyDictionary()  # SQLite engine → its _WriteTurns
+_WRITE_TURNS: weakref.WeakKeyDictionary[sa.Engine, _WriteTurns] = weakref.WeakKeyDictionary()  # SQLite's
 
 
 @contextmanager
-def _errors_mapped():
+def _errors_mapped() -> Iterator[None]:
     """SQLAlchemy's errors as ours: refused writes → IntegrityError; an unreachable database, a lost
     connection, an exhausted pool or a SQLite file locked past the busy timeout → DatabaseUnavailableError."""
     try:
@@ -292,7 +338,7 @@ def _errors_mapped():
         raise
 
 
-def _unavailable(error):
+def _unavailable(error: BaseException | None) -> bool:
     """A file that cannot be opened, a write lock still held by another connection after the busy timeout,
     a server that cannot be reached: the request may succeed later (503 with Retry-After)."""
     if isinstance(error, sqlite3.OperationalError):
@@ -308,14 +354,14 @@ _SQL_TOKENS = compile_pattern(r"'[^']*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|\?", DOTAL
 
 
 @lru_cache(maxsize=2048)
-def _text(sql):
+def _text(sql: str) -> sa.TextClause:
     """`?` placeholders as SQLAlchemy's named ones (:p1, :p2, ...), in a text() built once per SQL string.
 
     A colon inside a literal or comment is escaped, so text() never reads `'10:30'` as a parameter.
     """
     count = 0
 
-    def replace(match):
+    def replace(match: PatternMatch[str]) -> str:
         nonlocal count
         if match.group(0) != "?":
             return match.group(0).replace(":", "\\:")
@@ -329,7 +375,7 @@ def _text(sql):
 
 
 @lru_cache(maxsize=256)
-def _lock_statement(table, columns):
+def _lock_statement(table: str, columns: tuple[str, ...]) -> sa.Select[Any]:
     """SELECT * FROM table WHERE column = :p1 ... FOR UPDATE (SQLite has no FOR UPDATE: its dialect leaves
     it out, and BEGIN IMMEDIATE already excludes every other writer)."""
     rows = sa.table(table, *(sa.column(name) for name in columns))
@@ -341,7 +387,7 @@ def _lock_statement(table, columns):
     )
 
 
-def _bound(params):
+def _bound(params: Params) -> dict[str, SqlValue]:
     # Booleans live in INTEGER 0/1 columns; PostgreSQL, unlike SQLite, will not store True there.
     return {
         f"p{n}": int(value) if isinstance(value, bool) else value
@@ -349,7 +395,7 @@ def _bound(params):
     }
 
 
-def checked_params(params):
+def checked_params(params: Params) -> tuple[SqlValue, ...]:
     """The statement's parameters as a tuple; a NUL character in text is refused (400) on both databases.
 
     PostgreSQL cannot hold NUL in text at all, not even to compare it; SQLite refuses it too, so a
@@ -362,7 +408,9 @@ def checked_params(params):
 
 
 # --- engines ---------------------------------------------------------------------------------------
-def sqlite_engine(path, busy_timeout_ms=10000, idle_connections=SQLITE_IDLE_CONNECTIONS):
+def sqlite_engine(
+    path: str | Path, busy_timeout_ms: int = 10000, idle_connections: int = SQLITE_IDLE_CONNECTIONS
+) -> sa.Engine:
     """A SQLite file with WAL, foreign keys on and a busy timeout; a block starts with BEGIN IMMEDIATE.
 
     `idle_connections`: as many as the process has threads that may each hold one (a connection beyond it is
@@ -379,7 +427,7 @@ def sqlite_engine(path, busy_timeout_ms=10000, idle_connections=SQLITE_IDLE_CONN
     turns = _WRITE_TURNS[engine] = _WriteTurns(busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "connect")
-    def configure(dbapi_connection, _record):
+    def configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # autocommit: the driver never opens transactions by itself
         dbapi_connection.execute("PRAGMA busy_timeout = 0")  # waits for the write lock are _WriteTurns'
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
@@ -388,22 +436,27 @@ def sqlite_engine(path, busy_timeout_ms=10000, idle_connections=SQLITE_IDLE_CONN
 
     # The write lock is taken up front, so a block that reads before it writes never deadlocks on the upgrade.
     @event.listens_for(engine, "begin")
-    def begin(conn):
+    def begin(conn: sa.Connection) -> None:
         if conn.get_execution_options().get(_BLOCK):
-            driver = conn.connection.driver_connection
+            driver = _sqlite_driver(conn)
             turns.run(lambda: driver.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
 
     return engine
 
 
-def _begin_blocks_with(engine, statement):
+def _sqlite_driver(conn: sa.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a connection of a SQLite engine (SQLAlchemy types it as any driver's)."""
+    return cast(sqlite3.Connection, conn.connection.driver_connection)
+
+
+def _begin_blocks_with(engine: sa.Engine, statement: str) -> None:
     @event.listens_for(engine, "begin")
-    def begin(conn):
+    def begin(conn: sa.Connection) -> None:
         if conn.get_execution_options().get(_BLOCK):
             conn.exec_driver_sql(statement)
 
 
-def _use_wal(dbapi_connection, busy_timeout_ms):
+def _use_wal(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
     """WAL is stored in the file, so only the first connection of a new database switches it. That
     switch needs the file to itself and SQLite answers "locked" at once instead of waiting out the busy
     timeout, so processes starting together on a new database retry here until the timeout."""
@@ -422,7 +475,7 @@ def _use_wal(dbapi_connection, busy_timeout_ms):
 class _NumberLoader(Loader):
     """NUMERIC (what SUM and AVG return) as int or float, the numbers SQLite hands back."""
 
-    def load(self, data):
+    def load(self, data: bytes | bytearray | memoryview) -> int | float:
         text = bytes(data).decode()
         try:
             return int(text)
@@ -430,7 +483,7 @@ class _NumberLoader(Loader):
             return float(text)
 
 
-def postgres_engine(url, pool_size=20, pool_timeout_seconds=10.0):
+def postgres_engine(url: str, pool_size: int = 20, pool_timeout_seconds: float = 10.0) -> sa.Engine:
     """PostgreSQL through psycopg 3: at most pool_size connections; waiting longer than the timeout for one
     is DatabaseUnavailableError (503)."""
     engine = sa.create_engine(
@@ -443,7 +496,7 @@ def postgres_engine(url, pool_size=20, pool_timeout_seconds=10.0):
     )
 
     @event.listens_for(engine, "connect")
-    def configure(dbapi_connection, _record):
+    def configure(dbapi_connection: psycopg.Connection[Any], _record: object) -> None:
         dbapi_connection.autocommit = True
         # SQLite returns a DATE column as the text it stored; keep it text so JSON shows "1990-01-15".
         dbapi_connection.adapters.register_loader("date", TextLoader)
@@ -453,12 +506,12 @@ def postgres_engine(url, pool_size=20, pool_timeout_seconds=10.0):
     return engine
 
 
-def sqlite_path_from_url(url):
+def sqlite_path_from_url(url: str) -> str:
     """`sqlite:///relative.db` → relative.db, `sqlite:////abs/path.db` → /abs/path.db."""
     return unquote(urlsplit(url).path[1:]) or ":memory:"
 
 
-def create_engine(settings):
+def create_engine(settings: Settings) -> sa.Engine:
     """The engine chosen by configuration: DATABASE_URL when set, else the DATABASE_PATH file."""
     url = settings.DATABASE_URL.strip()
     if not url:
@@ -481,18 +534,19 @@ def create_engine(settings):
     )
 
 
-def _sqlite_threads(settings):
+def _sqlite_threads(settings: Settings) -> int:
     """Threads of one process that use the database at once: the server's and the try-on workers'."""
     return max(SQLITE_IDLE_CONNECTIONS, settings.SERVER_THREADS + settings.TRYON_WORKERS)
 
 
-def create_database(settings):
+def create_database(settings: Settings) -> Database:
     """The app's Database on the engine chosen by configuration."""
     return Database(create_engine(settings))
 
 
-def get_db():
+def get_db() -> Database:
     """The current app's database (controllers and middleware only)."""
     from flask import current_app
 
-    return current_app.extensions["db"]
+    db: Database = current_app.extensions["db"]
+    return db

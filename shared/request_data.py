@@ -2,16 +2,24 @@
 
 import json
 import math
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar, overload
 
-from flask import current_app, request
+from flask import Flask, current_app, request
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 
+from config import Settings
 from shared.errors import ApiError, PayloadTooLargeError, ValidationError
 
 MAX_JSON_DEPTH = 32
+# A JSON object from a client: its values are any JSON, checked by the schema or code that reads them.
+JsonObject = dict[str, Any]
+_View = TypeVar("_View", bound=Callable[..., Any])
+_Json = TypeVar("_Json", list[Any], dict[str, Any])
 
 
-def json_limit(setting_name):
+def json_limit(setting_name: str) -> Callable[[_View], _View]:
     """Caps the endpoint's JSON bodies at the named setting or Settings property (a login needs a few hundred
     bytes, not 32 MB; parsing 30 MB of JSON cost ~760 MB).
 
@@ -20,20 +28,20 @@ def json_limit(setting_name):
     reads the body, rate-limit keys included.
     """
 
-    def mark(view):
-        view.json_limit_setting = setting_name
+    def mark(view: _View) -> _View:
+        view.json_limit_setting = setting_name  # type: ignore[attr-defined]  # read back by _json_cap
         return view
 
     return mark
 
 
-def apply_json_limit():
+def apply_json_limit() -> None:
     """before_request hook: the endpoint's JSON cap becomes this request's max_content_length."""
     if request.is_json:
         request.max_content_length = _json_cap(current_app, request.endpoint)
 
 
-def json_cap_for(app, method, path):
+def json_cap_for(app: Flask, method: str, path: str) -> int | None:
     """The JSON cap of the endpoint a request line routes to, None when it routes nowhere.
 
     The server asks it as soon as a request's headers are read, so a JSON body past its endpoint's cap is
@@ -47,13 +55,15 @@ def json_cap_for(app, method, path):
     return _json_cap(app, endpoint)
 
 
-def _json_cap(app, endpoint):
-    setting_name = getattr(app.view_functions.get(endpoint), "json_limit_setting", "MAX_JSON_BODY_SIZE")
-    settings = app.extensions["settings"]
-    return min(getattr(settings, setting_name), settings.MAX_REQUEST_SIZE)
+def _json_cap(app: Flask, endpoint: str | None) -> int:
+    view = app.view_functions.get(endpoint) if endpoint is not None else None
+    setting_name = getattr(view, "json_limit_setting", "MAX_JSON_BODY_SIZE")
+    settings: Settings = app.extensions["settings"]
+    cap: int = getattr(settings, setting_name)
+    return min(cap, settings.MAX_REQUEST_SIZE)
 
 
-def json_body(required=True):
+def json_body(required: bool = True) -> JsonObject:
     """The request's JSON object; 415 for another content type, 400 for malformed or non-object JSON."""
     if not request.is_json and (
         request.content_length or (request.content_length is None and request.stream.read(1))
@@ -72,7 +82,7 @@ def json_body(required=True):
     return data
 
 
-def body_fields():
+def body_fields() -> JsonObject:
     """Fields of a JSON object body or a multipart/urlencoded form, whichever the client sent."""
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         if None in request.form:  # werkzeug files a field whose name it cannot parse under None
@@ -81,13 +91,15 @@ def body_fields():
     return json_body()
 
 
-def parse_json_text(text, field_name):
-    """Parse client JSON text; refuses NaN/Infinity (also as 1e400), absurd nesting and lone surrogates with a 400."""
+def parse_json_text(text: str, field_name: str) -> Any:
+    """Parse client JSON text; refuses NaN/Infinity (also as 1e400), absurd nesting and lone surrogates with a 400.
 
-    def refuse_constant(name):
+    Any JSON value (object, array, string, number, true/false, null): the caller checks the shape it needs."""
+
+    def refuse_constant(name: str) -> NoReturn:
         raise ValueError(f"{name} is not allowed")
 
-    def finite_float(literal):
+    def finite_float(literal: str) -> float:
         number = float(literal)
         if not math.isfinite(number):  # 1e400 is Infinity spelled as a number
             raise ValueError(f"{literal} is out of range")
@@ -112,12 +124,18 @@ def parse_json_text(text, field_name):
     return value
 
 
-def json_form_field(name, expected_type, default=None):
+@overload
+def json_form_field(name: str, expected_type: type[_Json]) -> _Json | None: ...
+@overload
+def json_form_field(name: str, expected_type: type[_Json], default: _Json) -> _Json: ...
+
+
+def json_form_field(name: str, expected_type: type[_Json], default: _Json | None = None) -> _Json | None:
     """A form field that carries JSON (e.g. options, item_urls)."""
     raw = request.form.get(name)
     if raw is None or raw.strip() == "":
         return default
-    value = parse_json_text(raw, name)
+    value: object = parse_json_text(raw, name)
     if not isinstance(value, expected_type):
         raise ValidationError(
             f"{name} must be a JSON {expected_type.__name__.replace('dict', 'object').replace('list', 'array')}",
@@ -127,7 +145,7 @@ def json_form_field(name, expected_type, default=None):
     return value
 
 
-def _depth(value, level=0):
+def _depth(value: object, level: int = 0) -> int:
     if level > MAX_JSON_DEPTH:
         return level
     if isinstance(value, dict):
@@ -137,7 +155,7 @@ def _depth(value, level=0):
     return level
 
 
-def _is_valid_unicode(value):
+def _is_valid_unicode(value: object) -> bool:
     """False when a "\\ud800"-style escape left a lone surrogate: no database, hash or log can encode it."""
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -146,7 +164,7 @@ def _is_valid_unicode(value):
     return True
 
 
-def read_upload(file_storage, field_name, max_bytes):
+def read_upload(file_storage: FileStorage, field_name: str, max_bytes: int) -> bytes:
     """Bytes of an uploaded file, refusing empty files and files over max_bytes (413)."""
     data = file_storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import pydantic
 from flask import request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from shared.errors import ValidationError
 from shared.request_data import body_fields, json_body
@@ -56,6 +56,7 @@ class Misdirected:
 
     message: str
     code: str
+    details: dict[str, Any] | None = None  # {"field": name} when None
 
 
 class ResponseSchema(BaseModel):
@@ -80,7 +81,9 @@ class RequestSchema(BaseModel):
         if cls.misdirected and not names.misdirected.isdisjoint(data):
             name = next(name for name in cls.misdirected if name in data)
             refusal = cls.misdirected[name]
-            raise ValidationError(refusal.message, code=refusal.code, details={"field": name})
+            raise ValidationError(
+                refusal.message, code=refusal.code, details=refusal.details or {"field": name}
+            )
         if names.forbid and not names.accepted.issuperset(data):
             refuse_unknown_fields(data, cls.model_fields, ignored=cls.read_only)
         if not cls.read_only.isdisjoint(data):
@@ -225,8 +228,12 @@ def flag(description=None):
 
 def checked(check, schema):
     """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
-    documented as schema."""
-    return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    documented as schema: a JSON Schema, or a type (a model) whose schema the document shows."""
+    if isinstance(schema, dict):
+        return Annotated[Any, _checked(check), WithJsonSchema(schema)]
+    return Annotated[
+        Any, PlainValidator(lambda value, info: check(value, info.field_name), json_schema_input_type=schema)
+    ]
 
 
 def secret(description=None, min_length=None, max_length=None):
@@ -242,33 +249,64 @@ def secret(description=None, min_length=None, max_length=None):
 Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T09:44:46+00:00.")]
 
 
-YAML_COMPONENT = "x-yaml-component"
-# Named schemas the document carries whether or not a route names them (openapi.yaml's components may):
-# name -> JSON Schema, filled by the features' schemas.py modules (document_component).
-COMPONENTS = {}
+COMPONENT = "x-component"
+# Named schemas that are not models (enums read from the garment catalogue, the image file): name -> JSON
+# Schema, filled by the features' schemas.py modules (document_component).
+COMPONENTS: dict[str, dict[str, Any]] = {}
 
 
 def document_component(name, schema):
     """Adds a named schema to the document's components; a reference to it (for a field's schema)."""
     COMPONENTS[name] = schema
-    return yaml_component(name)
-
-
-def yaml_component(name):
-    """A schema still written in features/docs/openapi.yaml, until its feature declares it as a model (the
-    document's builder turns the marker into a $ref: pydantic resolves every $ref it sees among its own)."""
-    return {YAML_COMPONENT: name}
+    return {COMPONENT: name}
 
 
 def unchecked(schema):
     """A field the service checks itself (its rules depend on other fields or on stored data), documented
-    with schema (a JSON Schema, or a yaml_component)."""
-    return Annotated[Any, WithJsonSchema(schema)]
+    with schema: a JSON Schema (which may hold document_component references) or a model."""
+    if isinstance(schema, dict):
+        return Annotated[Any, WithJsonSchema(schema)]
+    return Annotated[Any, PlainValidator(lambda value: value, json_schema_input_type=schema)]
 
 
-def document_ref(name):
-    """A part of an answer described by an openapi.yaml component."""
-    return unchecked(yaml_component(name))
+class Shape(BaseModel):
+    """Input the document shows but the view reads itself (a multipart form, a body checked by the service):
+    never parsed with this model. Other fields are not refused by the document (the service says which)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+IMAGE_FILE = document_component(
+    "ImageFile",
+    {
+        "type": "string",
+        "format": "binary",
+        "description": "PNG, JPEG, WebP or HEIC/HEIF, at most MAX_UPLOAD_SIZE bytes and MAX_IMAGE_DIMENSION "
+        "pixels a side.",
+    },
+)
+ImageFile = unchecked(IMAGE_FILE)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable.")
+    message: str = Field(description="For people.")
+    details: dict[str, Any] = Field(
+        None, description="What the error is about (e.g. `field`, `allowed`, `max_bytes`)."
+    )
+
+
+class Error(BaseModel):
+    """Every error answer."""
+
+    success: Literal[False]
+    error: ErrorBody
+
+
+class Pagination(ResponseSchema):
+    total: int = Field(ge=0)
+    limit: int = Field(ge=1)
+    offset: int = Field(ge=0)
 
 
 class PageQuery(RequestSchema):
@@ -314,14 +352,14 @@ class Operation:
     errors: dict = field(default_factory=dict)
     example: Any = None
     path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
-    operation_id: str | None = None
+    operation_id: str | dict[str, str] | None = None  # by HTTP method for a view routed for several
 
 
 def operation(**declaration):
     """Declares the route's document entry (Operation's fields) and hands the view its parsed input.
 
     With `body` a RequestSchema, the view is called with `body=` the parsed JSON object, or form when the
-    route documents one (a yaml_component is only documented: the view reads the body itself); with
+    route documents one (a Shape or a JSON Schema is only documented: the view reads the body itself); with
     `query`, with `query=` the parsed query string. Put it directly above the view function, under the auth
     decorator, so a request without a token is refused before its body is read.
     """
@@ -330,7 +368,7 @@ def operation(**declaration):
     def decorate(view):
         @wraps(view)
         def parsed(*args, **kwargs):
-            if isinstance(spec.body, type):  # a route that documents a form reads either
+            if parses_input(spec.body):  # a route that documents a form reads either
                 kwargs["body"] = spec.body.parse(json_body() if spec.form is None else body_fields())
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
@@ -340,3 +378,8 @@ def operation(**declaration):
         return parsed
 
     return decorate
+
+
+def parses_input(model):
+    """Whether @operation parses input with model (a RequestSchema) rather than only documenting it."""
+    return isinstance(model, type) and issubclass(model, RequestSchema)

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import threading
 from base64 import urlsafe_b64encode
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import boto3
@@ -32,7 +33,7 @@ from shared import clock
 from shared.errors import ApiError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
-from shared.url_utils import base_url
+from shared.url_utils import public_base_url
 
 _KEY_SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}"
 _KEY = compile_pattern(rf"{_KEY_SEGMENT}(?:/{_KEY_SEGMENT})*")  # segments joined by "/": no "", "." or ".."
@@ -56,9 +57,26 @@ class StorageUnavailableError(ServiceUnavailableError):
 
 
 class Storage:
-    """Key validation and URL signing shared by every backend."""
+    """Key validation and URL signing shared by every backend.
 
-    def __init__(self, *, signing_secret, url_ttl, url_prefix="/images"):
+    public_base_url is the scheme and host of the signed URLs ("https://api.example.com"), or a function
+    giving it per answer (create_storage: PUBLIC_BASE_URL, else the request's host): signing needs no
+    Flask context of its own, so services sign URLs anywhere.
+    """
+
+    def __init__(
+        self,
+        *,
+        signing_secret,
+        url_ttl,
+        public_base_url: str | Callable[[], str],
+        url_prefix="/images",
+    ):
+        self._public_base_url = (
+            public_base_url
+            if callable(public_base_url)
+            else functools.partial(str, public_base_url.rstrip("/"))
+        )
         self._signing_key = hmac.new(
             signing_secret.encode(), b"because-future/image-url/v1", hashlib.sha256
         ).digest()
@@ -93,7 +111,7 @@ class Storage:
     def url_signer(self, ttl=None):
         """signed_url as a function of the path, for the images of one answer: the host and the expiry are
         worked out once (for a list of 20 items they were a third of the signing)."""
-        base, expires = base_url(), self.expires_at(ttl)
+        base, expires = self._public_base_url(), self.expires_at(ttl)
         return lambda file_path: self._local_url(file_path, base, expires)
 
     def _sign_url(self, file_path, base, expires):
@@ -123,6 +141,10 @@ class Storage:
                 "This image URL has expired; request a fresh URL from the API", code="URL_EXPIRED"
             )
         return remaining
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every file whose key starts with the folder prefix (each backend says how)."""
+        raise NotImplementedError
 
     def _signature(self, key, expires):
         digest = hmac.new(self._signing_key, f"{key}\n{expires}".encode(), hashlib.sha256).digest()
@@ -389,6 +411,7 @@ def create_storage(settings):
         "signing_secret": settings.SECRET_KEY,
         "url_ttl": settings.IMAGE_URL_TTL,
         "url_prefix": settings.IMAGES_BASE_URL,
+        "public_base_url": public_base_url(settings.PUBLIC_BASE_URL, settings.PORT),
     }
     if settings.STORAGE_BACKEND == "local":
         return LocalStorage(root=settings.IMAGES_DIR, **common)

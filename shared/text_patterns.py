@@ -32,11 +32,16 @@ import bisect
 import re
 import sys
 import threading
-from collections.abc import Iterable
-from re import _constants as sre, _parser as sre_parse
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, AnyStr, Generic, Literal, Protocol, TypeAlias, TypeVar, overload
 
 import re2
+
+if TYPE_CHECKING:  # typeshed has re's parser only under its old, deprecated names
+    import sre_constants as sre
+    import sre_parse
+else:
+    from re import _constants as sre, _parser as sre_parse
 
 IGNORECASE = re.IGNORECASE
 DOTALL = re.DOTALL
@@ -44,7 +49,92 @@ MULTILINE = re.MULTILINE
 VERBOSE = re.VERBOSE
 escape = re.escape
 
-REGISTERED = []  # every pattern compiled here, for the linear-time property test
+_T = TypeVar("_T")
+# (opcode, argument): one item of Python's parse of a pattern. The argument's shape depends on the opcode (a
+# literal's code point, a class's items, a group's parts); sre's stubs give it as a union only the opcode
+# tells apart, so it is read here as the opcode says.
+_Code = tuple[int, Any]
+_Span = tuple[int, int]  # (start, end) in RE2's bytes or in the text's characters; (-1, -1): no part in it
+
+
+class PatternMatch(Protocol[AnyStr]):
+    """A match of either engine (re.Match or TextMatch): the part of re.Match's interface callers use. As in
+    re.Match's stubs, a group that took no part in the match is None, which only the pattern tells."""
+
+    @property
+    def string(self) -> AnyStr: ...
+
+    @overload
+    def group(self, group: Literal[0] = 0, /) -> AnyStr: ...
+    @overload
+    def group(self, group: str | int, /) -> AnyStr | Any: ...
+    @overload
+    def group(
+        self, group1: str | int, group2: str | int, /, *groups: str | int
+    ) -> tuple[AnyStr | Any, ...]: ...
+
+    @overload
+    def groups(self) -> tuple[AnyStr | Any, ...]: ...
+    @overload
+    def groups(self, default: _T) -> tuple[AnyStr | _T, ...]: ...
+
+    @overload
+    def groupdict(self) -> dict[str, AnyStr | Any]: ...
+    @overload
+    def groupdict(self, default: _T) -> dict[str, AnyStr | _T]: ...
+
+    def start(self, group: int | str = 0, /) -> int: ...
+    def end(self, group: int | str = 0, /) -> int: ...
+    def span(self, group: int | str = 0, /) -> tuple[int, int]: ...
+    def expand(self, template: AnyStr) -> AnyStr: ...
+
+    @overload
+    def __getitem__(self, key: Literal[0], /) -> AnyStr: ...
+    @overload
+    def __getitem__(self, key: int | str, /) -> AnyStr | Any: ...
+
+
+class TextPattern(Protocol[AnyStr]):
+    """A pattern compile_pattern made, on either engine: re.Pattern's interface."""
+
+    @property
+    def engine(self) -> str: ...
+    @property
+    def owner(self) -> str | None: ...  # the module that compiled it (for the tests' reports)
+    @property
+    def max_input(self) -> int | None: ...
+    @property
+    def pattern(self) -> AnyStr: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def groups(self) -> int: ...
+    @property
+    def groupindex(self) -> Mapping[str, int]: ...
+
+    def search(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> PatternMatch[AnyStr] | None: ...
+    def match(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> PatternMatch[AnyStr] | None: ...
+    def fullmatch(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> PatternMatch[AnyStr] | None: ...
+    def finditer(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[PatternMatch[AnyStr]]: ...
+    # As re.findall: the texts of the matches, of their one group, or tuples of their groups.
+    def findall(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> list[Any]: ...
+    def sub(self, repl: "Replacement[AnyStr]", string: AnyStr, count: int = 0) -> AnyStr: ...
+    def subn(self, repl: "Replacement[AnyStr]", string: AnyStr, count: int = 0) -> tuple[AnyStr, int]: ...
+    def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]: ...
+
+
+# What sub puts in place of a match: a template (`\1`, `\g<name>`) or a function of the match.
+Replacement: TypeAlias = AnyStr | Callable[[PatternMatch[AnyStr]], AnyStr]
+
+REGISTERED: list[TextPattern[Any]] = []  # every pattern compiled here, for the linear-time property test
 
 _LOOKAROUNDS = (sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
@@ -65,13 +155,17 @@ _RE2_BYTES_OPTIONS.encoding = re2.Options.Encoding.LATIN1
 _RE2_BYTES_OPTIONS.max_mem = _RE2_OPTIONS.max_mem
 
 # Python's classes on str patterns, in RE2's Unicode properties (str.isalnum, str.isdecimal, str.isspace).
-_UNICODE_CLASSES = {
+_UNICODE_CLASSES: dict[int, str] = {
     sre.CATEGORY_DIGIT: r"\p{Nd}",
     sre.CATEGORY_WORD: r"\p{L}\p{N}_",
     sre.CATEGORY_SPACE: r"\t-\r\x{1C}-\x{20}\x{85}\p{Z}",
 }
-_ASCII_CLASSES = {sre.CATEGORY_DIGIT: "0-9", sre.CATEGORY_WORD: "0-9A-Za-z_", sre.CATEGORY_SPACE: r"\t-\r "}
-_NEGATED = {
+_ASCII_CLASSES: dict[int, str] = {
+    sre.CATEGORY_DIGIT: "0-9",
+    sre.CATEGORY_WORD: "0-9A-Za-z_",
+    sre.CATEGORY_SPACE: r"\t-\r ",
+}
+_NEGATED: dict[int, int] = {
     sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT,
     sre.CATEGORY_NOT_WORD: sre.CATEGORY_WORD,
     sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE,
@@ -89,8 +183,9 @@ class UnsupportedPattern(ValueError):
     """A pattern RE2 cannot run and that was given no `max_input` bound (or a bound it does not need)."""
 
 
-def compile_pattern(pattern: str | bytes, flags: int = 0, *, max_input: int | None = None) -> Any:
+def compile_pattern(pattern: AnyStr, flags: int = 0, *, max_input: int | None = None) -> TextPattern[AnyStr]:
     """A compiled pattern with re.Pattern's methods; see the module docstring for the engine chosen."""
+    compiled: _Re2Pattern[AnyStr] | _BoundedPattern[AnyStr]
     try:
         compiled = _Re2Pattern(pattern, flags)
     except UnsupportedPattern as unsupported:
@@ -119,43 +214,44 @@ def any_word(words: Iterable[str]) -> str:
 class _Guard:
     """One character before or after an alternative that a lookaround inspects."""
 
-    def __init__(self, negative, item):
+    def __init__(self, negative: bool, item: _Code) -> None:
         self.negative, self.item = negative, item
 
 
 class _Alternative:
-    def __init__(self, items, before, after):
+    def __init__(self, items: list[_Code], before: _Guard | None, after: _Guard | None) -> None:
         self.items, self.before, self.after = items, before, after
 
 
 class _Program:
     """One RE2 program and where Python's groups sit in it."""
 
-    def __init__(self, regexp, group_indexes, core_indexes):
+    # regexp: google-re2's compiled program (the package has no type information).
+    def __init__(self, regexp: Any, group_indexes: dict[int, list[int]], core_indexes: list[int]) -> None:
         self.regexp, self.group_indexes, self.core_indexes = regexp, group_indexes, core_indexes
 
 
 class _Translator:
     """Python's parse of a pattern written out in RE2's syntax."""
 
-    def __init__(self, unicode):
+    def __init__(self, unicode: bool) -> None:
         self.unicode = unicode
         self.next_group = 1
-        self.group_indexes = {}
-        self.core_indexes = []
+        self.group_indexes: dict[int, list[int]] = {}
+        self.core_indexes: list[int] = []
 
-    def sequence(self, items):
+    def sequence(self, items: Iterable[_Code]) -> str:
         return "".join(self.item(op, av) for op, av in items)
 
-    def core(self, items):
+    def core(self, items: Iterable[_Code]) -> str:
         self.core_indexes.append(self._new_group())
         return "(" + self.sequence(items) + ")"
 
-    def _new_group(self):
+    def _new_group(self) -> int:
         index, self.next_group = self.next_group, self.next_group + 1
         return index
 
-    def item(self, op, av):
+    def item(self, op: int, av: Any) -> str:
         if op is sre.LITERAL:
             return _literal(av)
         if op is sre.NOT_LITERAL:
@@ -176,7 +272,7 @@ class _Translator:
             return self.anchor(av)
         raise UnsupportedPattern(f"RE2 has no {_describe(op, av)}")
 
-    def group(self, group, add_flags, del_flags, items):
+    def group(self, group: int | None, add_flags: int, del_flags: int, items: Iterable[_Code]) -> str:
         if (add_flags | del_flags) & ~(IGNORECASE | MULTILINE | DOTALL):
             raise UnsupportedPattern("RE2 takes only the i, m and s flags inside a pattern")
         scoped = _flag_letters(add_flags) + ("-" + _flag_letters(del_flags) if del_flags else "")
@@ -186,7 +282,7 @@ class _Translator:
         inner = self.sequence(items)
         return "(" + (f"(?{scoped}:{inner})" if scoped else inner) + ")"
 
-    def repeat(self, op, low, high, items):
+    def repeat(self, op: int, low: int, high: int, items: Sequence[_Code]) -> str:
         if high is not sre.MAXREPEAT and high > _RE2_MAX_REPEAT or low > _RE2_MAX_REPEAT:
             raise UnsupportedPattern(f"RE2 repeats at most {_RE2_MAX_REPEAT} times")
         body = self.sequence(items)
@@ -201,8 +297,8 @@ class _Translator:
             count = "?" if (low, high) == (0, 1) else f"{{{low}}}" if low == high else f"{{{low},{high}}}"
         return atom + count + ("?" if op is sre.MIN_REPEAT else "")
 
-    def anchor(self, code):
-        anchors = {
+    def anchor(self, code: int) -> str:
+        anchors: dict[int, str] = {
             sre.AT_BEGINNING: "^",
             sre.AT_BEGINNING_STRING: r"\A",
             sre.AT_END: "$",
@@ -214,11 +310,12 @@ class _Translator:
             )
         return anchors[code]
 
-    def char_class(self, items):
+    def char_class(self, items: Sequence[_Code]) -> str:
         """Python's character class; its negated categories (`[\\W_]`) become alternatives."""
         negate = bool(items) and items[0][0] is sre.NEGATE
         items = items[1:] if negate else items
-        parts, negated = [], []
+        parts: list[str] = []
+        negated: list[int] = []
         for op, av in items:
             if op is sre.LITERAL:
                 parts.append(_literal(av))
@@ -243,7 +340,7 @@ class _Translator:
             + ")"
         )
 
-    def _word_without(self, negated, items):
+    def _word_without(self, negated: list[int], items: Sequence[_Code]) -> str:
         others = [(op, av) for op, av in items if not (op is sre.CATEGORY and av in _NEGATED)]
         no_digit = (sre.CATEGORY, sre.CATEGORY_DIGIT) in others
         no_underscore = (sre.LITERAL, ord("_")) in others
@@ -254,16 +351,16 @@ class _Translator:
         return "[" + _WORD_WITHOUT[no_digit, no_underscore][0 if self.unicode else 1] + "]"
 
     @property
-    def classes(self):
+    def classes(self) -> dict[int, str]:
         return _UNICODE_CLASSES if self.unicode else _ASCII_CLASSES
 
 
-def _guard_class(translator, guard):
+def _guard_class(translator: _Translator, guard: _Guard) -> str:
     """The characters a guard lets through: the looked-at class, or its complement for (?<!…)/(?!…)."""
     op, av = guard.item
     if op is sre.ANY:
         raise UnsupportedPattern("a lookaround of '.' is not a character class")
-    items = (
+    items: list[_Code] = (
         [(sre.LITERAL, av)]
         if op in (sre.LITERAL, sre.NOT_LITERAL)
         else [(sre.CATEGORY, av)]
@@ -276,17 +373,17 @@ def _guard_class(translator, guard):
     return translator.char_class([(sre.NEGATE, None), *items] if negate else items)
 
 
-def _literal(code):
+def _literal(code: int) -> str:
     char = chr(code)
     return char if char.isascii() and char.isalnum() else f"\\x{{{code:X}}}"
 
 
-def _flag_letters(flags):
+def _flag_letters(flags: int) -> str:
     return "".join(letter for flag, letter in _FLAG_LETTERS if flags & flag)
 
 
-def _describe(op, av):
-    names = {
+def _describe(op: int, av: object) -> str:
+    names: dict[int, str] = {
         sre.ASSERT: "lookaround of more than one character here",
         sre.ASSERT_NOT: "lookaround of more than one character here",
         sre.GROUPREF: "backreference",
@@ -297,10 +394,12 @@ def _describe(op, av):
     return names.get(op, str(op).lower())
 
 
-def _alternatives(parsed):
+def _alternatives(parsed: sre_parse.SubPattern) -> list["_Alternative"]:
     """The top-level alternatives, each with its one-character lookarounds taken off its ends."""
-    items = list(parsed.data)
-    branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    items: list[_Code] = list(parsed.data)
+    branches: Iterable[Iterable[_Code]] = (
+        items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    )
     alternatives = []
     for branch in branches:
         items = list(branch)
@@ -314,7 +413,7 @@ def _alternatives(parsed):
     return alternatives
 
 
-def _guard(items, index, direction):
+def _guard(items: Sequence[_Code], index: int, direction: int) -> _Guard | None:
     """The one-character lookaround (or `\\b` beside a word character) at the alternative's end."""
     if len(items) < 2:
         return None
@@ -332,7 +431,7 @@ def _guard(items, index, direction):
     return None
 
 
-def _word_edge(items, index):
+def _word_edge(items: Sequence[_Code], index: int) -> bool:
     """Whether every match of `items` starts (index 0) or ends (index -1) with a word character."""
     if not items:
         return False
@@ -358,27 +457,29 @@ def _word_edge(items, index):
     return False
 
 
-class _Re2Pattern:
+class _Re2Pattern(Generic[AnyStr]):
     """A pattern on RE2. With lookarounds at its ends it is kept as several programs: one for a
     search from the start of the text, one for a search from inside it (which starts a character
     early to see the character before), and anchored ones for match and fullmatch."""
 
     engine = "re2"
-    max_input = None
+    max_input: int | None = None
+    owner: str | None
 
-    def __init__(self, pattern, flags):
-        parsed = sre_parse.parse(pattern, flags)
-        self.pattern, self.flags = pattern, parsed.state.flags
+    def __init__(self, pattern: AnyStr, flags: int) -> None:
+        parsed = sre_parse.parse(pattern, flags)  # type: ignore[arg-type]  # it parses bytes too; the stub says str
+        self.pattern: AnyStr = pattern
+        self.flags: int = parsed.state.flags
         self.unicode = isinstance(pattern, str) and not self.flags & re.ASCII
-        self._items = list(parsed.data)
+        self._items: list[_Code] = list(parsed.data)
         self.groups = parsed.state.groups - 1
-        self.groupindex = dict(parsed.state.groupdict)
+        self.groupindex: Mapping[str, int] = dict(parsed.state.groupdict)
         self._alternatives = _alternatives(parsed)
         self.guarded = any(alt.before or alt.after for alt in self._alternatives)
-        self._programs = {}
+        self._programs: dict[str, _Program] = {}
         self._program("search")  # checks the whole pattern now, at import, not on the first page
 
-    def _program(self, kind):
+    def _program(self, kind: str) -> "_Program":
         """The RE2 program of one kind: "search", "inside" (search/match from one character before),
         "match" (anchored at the start of the text), "full" and "full-inside" (for fullmatch)."""
         program = self._programs.get(kind)
@@ -386,7 +487,7 @@ class _Re2Pattern:
             program = self._programs[kind] = self._build(kind)
         return program
 
-    def _build(self, kind):
+    def _build(self, kind: str) -> "_Program":
         translator = _Translator(self.unicode)
         if not self.guarded:
             source = translator.sequence(self._items)
@@ -408,9 +509,10 @@ class _Re2Pattern:
                 if kind in ("search", "inside", "full-inside")
                 else []
             )
-            starts, inside = [s for s in starts if s is not None], [s for s in inside if s is not None]
-            pieces = ([r"\A(?:" + "|".join(starts) + ")"] if starts else []) + (
-                ["(?:" + "|".join(inside) + ")"] if inside else []
+            at_start = [source for source in starts if source is not None]
+            within = [source for source in inside if source is not None]
+            pieces = ([r"\A(?:" + "|".join(at_start) + ")"] if at_start else []) + (
+                ["(?:" + "|".join(within) + ")"] if within else []
             )
             source = "|".join(pieces) or r"[^\x00-\x{10FFFF}]"  # no alternative can match there
         letters = _flag_letters(self.flags)
@@ -421,7 +523,9 @@ class _Re2Pattern:
             regexp = re2.compile(source, _RE2_OPTIONS)
         return _Program(regexp, translator.group_indexes, translator.core_indexes)
 
-    def _alternative(self, translator, alternative, *, at_text_start, full):
+    def _alternative(
+        self, translator: _Translator, alternative: _Alternative, *, at_text_start: bool, full: bool
+    ) -> str | None:
         """One alternative with its guards as consumed characters (None when it cannot match there)."""
         before = alternative.before
         if at_text_start:
@@ -447,33 +551,38 @@ class _Re2Pattern:
 
     # re.Pattern's interface ------------------------------------------------------------------
 
-    def search(self, string, pos=0, endpos=None):
+    def search(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> "TextMatch[AnyStr] | None":
         return self._find(string, pos, endpos, _UNANCHORED)
 
-    def match(self, string, pos=0, endpos=None):
+    def match(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> "TextMatch[AnyStr] | None":
         return self._find(string, pos, endpos, _ANCHOR_START)
 
-    def fullmatch(self, string, pos=0, endpos=None):
+    def fullmatch(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> "TextMatch[AnyStr] | None":
         return self._find(string, pos, endpos, _ANCHOR_BOTH)
 
-    def finditer(self, string, pos=0, endpos=None):
+    def finditer(
+        self, string: AnyStr, pos: int = 0, endpos: int | None = None
+    ) -> Iterator["TextMatch[AnyStr]"]:
         text = _Text.of(string)
         for program, found in self._matches(text, pos, endpos):
             yield TextMatch(self, text, program, found)
 
-    def findall(self, string, pos=0, endpos=None):
+    def findall(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> list[Any]:
         return [_found_item(found, self.groups) for found in self.finditer(string, pos, endpos)]
 
-    def subn(self, repl, string, count=0):
+    def subn(self, repl: Replacement[AnyStr], string: AnyStr, count: int = 0) -> tuple[AnyStr, int]:
         text = _Text.of(string)
-        literal = not callable(repl) and "\\" not in str(repl)
-        if literal and text.ascii and not self.guarded:
-            return self._subn_literal(repl, string, text.data, count)
-        pieces, last, done = [], 0, 0
+        literal = None if callable(repl) or "\\" in str(repl) else repl  # put in as it is
+        if literal is not None and text.ascii and not self.guarded:
+            return self._subn_literal(literal, string, text.data, count)
+        pieces: list[AnyStr] = []
+        last, done = 0, 0
         for program, found in self._matches(text, 0, None):
-            if literal:
+            if literal is not None:
                 start, end = text.char_span(_whole(program, found))
-                pieces += [string[last:start], repl]
+                pieces += [string[last:start], literal]
             else:
                 match = TextMatch(self, text, program, found)
                 (start, end) = match.span()
@@ -484,20 +593,14 @@ class _Re2Pattern:
         pieces.append(string[last:])
         return string[:0].join(pieces), done
 
-    def sub(self, repl, string, count=0):
+    def sub(self, repl: Replacement[AnyStr], string: AnyStr, count: int = 0) -> AnyStr:
         return self.subn(repl, string, count)[0]
 
-    def _subn_literal(self, repl, string, data, count):
+    def _subn_literal(self, repl: AnyStr, string: AnyStr, data: bytes, count: int) -> tuple[AnyStr, int]:
         """subn of a fixed replacement in ASCII text (offsets are the same in bytes): the most frequent
         call (text cleaning on every string of a page), kept to one RE2 call per match."""
-        match, pos, end, last, pieces, done = (
-            self._programs["search"].regexp._regexp.Match,
-            0,
-            len(data),
-            0,
-            [],
-            0,
-        )
+        pieces: list[AnyStr] = []
+        match, pos, end, last, done = self._programs["search"].regexp._regexp.Match, 0, len(data), 0, 0
         while pos <= end:
             start, stop = match(_UNANCHORED, data, pos, end)[0]
             if start < 0:
@@ -512,16 +615,20 @@ class _Re2Pattern:
         pieces.append(string[last:])
         return string[:0].join(pieces), done
 
-    def split(self, string, maxsplit=0):
-        pieces, last = [], 0
+    def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]:
+        pieces: list[AnyStr | None] = []
+        last = 0
         for done, found in enumerate(self.finditer(string), 1):
-            pieces += [string[last : found.start()], *found.groups()]
+            pieces.append(string[last : found.start()])
+            pieces.extend(found.groups())
             last = found.end()
             if done == maxsplit:
                 break
         return pieces + [string[last:]]
 
-    def _find(self, string, pos, endpos, anchor):
+    def _find(
+        self, string: AnyStr, pos: int, endpos: int | None, anchor: object
+    ) -> "TextMatch[AnyStr] | None":
         text = _Text.of(string)
         if pos == 0 and endpos is None and not self.guarded:  # the usual call, kept short
             program = self._programs["search"]
@@ -531,7 +638,9 @@ class _Re2Pattern:
         found = self._match_at(text, pos, endpos, anchor)
         return found and TextMatch(self, text, *found)
 
-    def _matches(self, text, pos, endpos):
+    def _matches(
+        self, text: "_Text[AnyStr]", pos: int, endpos: int | None
+    ) -> Iterator[tuple["_Program", Sequence[_Span]]]:
         """(program, RE2 spans) of each match from pos on, as finditer walks them."""
         pos, endpos = _clamp(text, pos, endpos)
         if not self.guarded and text.ascii and endpos == len(text.data):  # the common case, kept short
@@ -553,7 +662,9 @@ class _Re2Pattern:
             start, end = text.char_span(_whole(*found))
             pos = end if end > start else end + 1
 
-    def _match_at(self, text, pos, endpos, anchor):
+    def _match_at(
+        self, text: "_Text[AnyStr]", pos: int, endpos: int, anchor: object
+    ) -> tuple["_Program", Sequence[_Span]] | None:
         if not self.guarded:
             program, start = self._program("search"), pos
         elif anchor is _ANCHOR_BOTH:
@@ -569,28 +680,27 @@ class _Re2Pattern:
         return None if found[0][0] < 0 else (program, found)
 
 
-def _whole(program, found):
+def _whole(program: _Program, found: Sequence[_Span]) -> _Span:
     """The byte span of the whole match: the core between the guards when the pattern has any."""
     if not program.core_indexes:
         return found[0]
     return next(found[index] for index in program.core_indexes if found[index][0] >= 0)
 
 
-class TextMatch:
+class TextMatch(Generic[AnyStr]):
     """re.Match's interface over an RE2 match (spans in the text's characters, worked out when asked)."""
 
     __slots__ = ("re", "string", "_text", "_program", "_found")
 
-    def __init__(self, pattern, text, program, found):
-        self.re, self.string, self._text, self._program, self._found = (
-            pattern,
-            text.string,
-            text,
-            program,
-            found,
-        )
+    def __init__(
+        self, pattern: _Re2Pattern[AnyStr], text: "_Text[AnyStr]", program: _Program, found: Sequence[_Span]
+    ) -> None:
+        self.re: _Re2Pattern[AnyStr] = pattern
+        self.string: AnyStr = text.string
+        self._text: _Text[AnyStr] = text
+        self._program, self._found = program, found
 
-    def _span(self, group):
+    def _span(self, group: int | str) -> _Span | None:
         if isinstance(group, str):
             group = self.re.groupindex.get(group, -1)
         if not isinstance(group, int) or not 0 <= group <= self.re.groups:
@@ -607,37 +717,62 @@ class TextMatch:
         )
         return found and self._text.char_span(found)
 
-    def span(self, group=0):
+    def span(self, group: int | str = 0) -> _Span:
         return self._span(group) or (-1, -1)
 
-    def start(self, group=0):
+    def start(self, group: int | str = 0) -> int:
         return self.span(group)[0]
 
-    def end(self, group=0):
+    def end(self, group: int | str = 0) -> int:
         return self.span(group)[1]
 
-    def group(self, *groups):
+    @overload
+    def group(self, group: Literal[0] = 0, /) -> AnyStr: ...
+    @overload
+    def group(self, group: str | int, /) -> AnyStr | Any: ...
+    @overload
+    def group(
+        self, group1: str | int, group2: str | int, /, *groups: str | int
+    ) -> tuple[AnyStr | Any, ...]: ...
+
+    def group(self, *groups: str | int) -> AnyStr | None | tuple[AnyStr | None, ...]:
         values = tuple(self[group] for group in groups or (0,))
         return values[0] if len(values) == 1 else values
 
-    def __getitem__(self, group):
+    @overload
+    def __getitem__(self, group: Literal[0], /) -> AnyStr: ...
+    @overload
+    def __getitem__(self, group: int | str, /) -> AnyStr | Any: ...
+
+    def __getitem__(self, group: int | str) -> AnyStr | None:
         span = self._span(group)
         return None if span is None else self.string[span[0] : span[1]]
 
-    def groups(self, default=None):
+    @overload
+    def groups(self) -> tuple[AnyStr | Any, ...]: ...
+    @overload
+    def groups(self, default: _T) -> tuple[AnyStr | _T, ...]: ...
+
+    def groups(self, default: object = None) -> tuple[object, ...]:
         return tuple(
             default if self[index] is None else self[index] for index in range(1, self.re.groups + 1)
         )
 
-    def groupdict(self, default=None):
+    @overload
+    def groupdict(self) -> dict[str, AnyStr | Any]: ...
+    @overload
+    def groupdict(self, default: _T) -> dict[str, AnyStr | _T]: ...
+
+    def groupdict(self, default: object = None) -> dict[str, Any]:
         return {
             name: default if self[index] is None else self[index]
             for name, index in self.re.groupindex.items()
         }
 
-    def expand(self, template):
+    def expand(self, template: AnyStr) -> AnyStr:
         """The template with \\1, \\g<1>, \\g<name> and \\n-style escapes filled in, as re.sub does."""
-        pieces, index, empty = [], 0, template[:0]
+        pieces: list[AnyStr] = []
+        index, empty = 0, template[:0]
         backslash = template[:0] + ("\\" if isinstance(template, str) else b"\\")
         while index < len(template):
             char = template[index : index + 1]
@@ -665,27 +800,27 @@ class TextMatch:
                 index += 2
         return empty.join(pieces)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return True
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<TextMatch span={self.span()} match={self.group()!r}>"
 
 
-def _found_item(found, groups):
+def _found_item(found: TextMatch[AnyStr], groups: int) -> AnyStr | tuple[AnyStr, ...]:
     if groups == 0:
         return found.group()
     empty = found.string[:0]
     return found.groups(empty)[0] if groups == 1 else found.groups(empty)
 
 
-def _clamp(text, pos, endpos):
+def _clamp(text: "_Text[AnyStr]", pos: int, endpos: int | None) -> tuple[int, int]:
     length = len(text.string)
     endpos = length if endpos is None else max(0, min(endpos, length))
     return max(0, min(pos, endpos)), endpos
 
 
-class _Text:
+class _Text(Generic[AnyStr]):
     """A text as RE2 reads it (UTF-8 bytes), with its character ↔ byte offsets.
 
     The last few long texts are kept per thread: extraction searches one script many times (and a
@@ -700,10 +835,10 @@ class _Text:
     __slots__ = ("string", "data", "ascii", "_checkpoints")
 
     @classmethod
-    def of(cls, string):
+    def of(cls, string: AnyStr) -> "_Text[AnyStr]":
         if len(string) <= cls.KEEP_FROM:
             return cls(string)
-        recent = cls._recent.__dict__.setdefault("texts", [])
+        recent: list[_Text[Any]] = cls._recent.__dict__.setdefault("texts", [])
         for index, text in enumerate(recent):
             if text.string is string:
                 recent.insert(0, recent.pop(index))
@@ -713,9 +848,11 @@ class _Text:
         del recent[cls.KEPT :]
         return text
 
-    def __init__(self, string):
-        self.string = string
-        self._checkpoints = None
+    def __init__(self, string: AnyStr) -> None:
+        self.string: AnyStr = string
+        self._checkpoints: list[int] | None = None
+        self.data: bytes
+        self.ascii: bool
         if isinstance(string, (bytes, bytearray)):
             self.data, self.ascii = bytes(string), True
         elif isinstance(string, str):
@@ -724,78 +861,86 @@ class _Text:
         else:
             raise TypeError(f"expected string or bytes-like object, got {type(string).__name__!r}")
 
-    def byte_offset(self, char_offset):
+    def byte_offset(self, char_offset: int) -> int:
         if self.ascii:
             return char_offset
         checkpoints = self.checkpoints
         base = char_offset - char_offset % self.STEP
-        return checkpoints[base // self.STEP] + len(
-            self.string[base:char_offset].encode("utf-8", "surrogatepass")
-        )
+        return checkpoints[base // self.STEP] + _utf8_length(self.string[base:char_offset])
 
-    def char_span(self, span):
+    def char_span(self, span: _Span) -> _Span:
         return span if self.ascii else (self._char_offset(span[0]), self._char_offset(span[1]))
 
-    def _char_offset(self, byte_offset):
+    def _char_offset(self, byte_offset: int) -> int:
         checkpoints = self.checkpoints
         step = bisect.bisect_right(checkpoints, byte_offset) - 1
         start = checkpoints[step]
         return step * self.STEP + len(self.data[start:byte_offset].decode("utf-8", "surrogatepass"))
 
     @property
-    def checkpoints(self):
+    def checkpoints(self) -> list[int]:
         """The byte offset of every STEP-th character (up to the text's length)."""
         if self._checkpoints is None:
             offsets = [0]
             for start in range(0, len(self.string) - self.STEP + 1, self.STEP):
-                offsets.append(
-                    offsets[-1] + len(self.string[start : start + self.STEP].encode("utf-8", "surrogatepass"))
-                )
+                offsets.append(offsets[-1] + _utf8_length(self.string[start : start + self.STEP]))
             self._checkpoints = offsets
         return self._checkpoints
 
 
-class _BoundedPattern:
+def _utf8_length(piece: str | bytes) -> int:
+    """The length of a piece of a non-ASCII text in UTF-8 (only a str text is ever non-ASCII: bytes are
+    read as Latin-1, a byte per character)."""
+    return len(piece.encode("utf-8", "surrogatepass")) if isinstance(piece, str) else len(piece)
+
+
+class _BoundedPattern(Generic[AnyStr]):
     """A pattern on Python's `re` that only ever sees `max_input` characters from where it starts:
     its worst case is bounded by a constant however long the text, so a page's cost stays linear.
     sub and split work on the first `max_input` characters and keep the rest as it was."""
 
     engine = "re (bounded)"
+    owner: str | None
 
-    def __init__(self, pattern, flags, max_input):
-        self.compiled = re.compile(pattern, flags)
-        self.pattern, self.flags, self.max_input = pattern, self.compiled.flags, max_input
-        self.groups, self.groupindex = self.compiled.groups, self.compiled.groupindex
+    def __init__(self, pattern: AnyStr, flags: int, max_input: int) -> None:
+        self.compiled: re.Pattern[AnyStr] = re.compile(pattern, flags)
+        self.pattern: AnyStr = pattern
+        self.flags: int = self.compiled.flags
+        self.max_input: int = max_input
+        self.groups: int = self.compiled.groups
 
-    def _window(self, string, pos, endpos):
+        self.groupindex: Mapping[str, int] = self.compiled.groupindex
+
+    def _window(self, string: AnyStr, pos: int, endpos: int | None) -> tuple[int, int]:
         endpos = len(string) if endpos is None else endpos
         return pos, min(endpos, pos + self.max_input)
 
-    def search(self, string, pos=0, endpos=None):
+    def search(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> re.Match[AnyStr] | None:
         return self.compiled.search(string, *self._window(string, pos, endpos))
 
-    def match(self, string, pos=0, endpos=None):
+    def match(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> re.Match[AnyStr] | None:
         return self.compiled.match(string, *self._window(string, pos, endpos))
 
-    def fullmatch(self, string, pos=0, endpos=None):
+    def fullmatch(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> re.Match[AnyStr] | None:
         if (len(string) if endpos is None else endpos) - pos > self.max_input:
             return None
         return self.compiled.fullmatch(string, pos, len(string) if endpos is None else endpos)
 
-    def finditer(self, string, pos=0, endpos=None):
+    def finditer(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[AnyStr]]:
         return self.compiled.finditer(string, *self._window(string, pos, endpos))
 
-    def findall(self, string, pos=0, endpos=None):
+    def findall(self, string: AnyStr, pos: int = 0, endpos: int | None = None) -> list[Any]:
         return self.compiled.findall(string, *self._window(string, pos, endpos))
 
-    def subn(self, repl, string, count=0):
+    def subn(self, repl: Replacement[AnyStr], string: AnyStr, count: int = 0) -> tuple[AnyStr, int]:
         replaced, done = self.compiled.subn(repl, string[: self.max_input], count)
         return replaced + string[self.max_input :], done
 
-    def sub(self, repl, string, count=0):
+    def sub(self, repl: Replacement[AnyStr], string: AnyStr, count: int = 0) -> AnyStr:
         return self.subn(repl, string, count)[0]
 
-    def split(self, string, maxsplit=0):
+    def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]:
+
         pieces = self.compiled.split(string[: self.max_input], maxsplit)
         pieces[-1] += string[self.max_input :]
         return pieces

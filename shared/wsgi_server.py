@@ -71,8 +71,13 @@ class _CappedParser(HTTPRequestParser):
         consumed = super().received(data)
         if self.headers_finished and not self._cap_checked:
             self._cap_checked = True
-            if not self.error and self.content_length > 0 and _is_json(self.headers.get("CONTENT_TYPE", "")):
-                limit = json_cap_for(self.app, self.command, self.path)  # type: ignore[attr-defined]  # set on parse, not stubbed
+            if (
+                self.app is not None
+                and not self.error
+                and self.content_length > 0
+                and _is_json(self.headers.get("CONTENT_TYPE", ""))
+            ):
+                limit = json_cap_for(self.app, self.command, self.path)  # type: ignore[attr-defined, arg-type]  # waitress sets path (unstubbed) and command as str (stub: bytes)
                 if limit is not None and self.content_length > limit:
                     self.error = _OverJsonCap(limit)
                     self.completed = True

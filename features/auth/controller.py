@@ -4,15 +4,15 @@ from flask import Blueprint, current_app, request
 
 from features.auth import service
 from features.auth.schemas import AccountCreated, CreateAccountRequest, LoginRequest
+from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
-from shared.models.user import to_public_dict
 from shared.rate_limit import limit
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("auth", __name__, url_prefix="/api")
+bp = Blueprint("auth", __name__)
 
 TAG = "Account"
 _PASSWORD_CODES = ["INVALID_PASSWORD", "WEAK_PASSWORD", "COMMON_PASSWORD", "PASSWORD_LIKE_EMAIL"]

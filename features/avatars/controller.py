@@ -2,20 +2,20 @@
 
 from flask import Blueprint, Response, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.avatars import service
 from features.avatars.schemas import AvatarForm, AvatarImage, AvatarSaved, AvatarUrls, PhotoForm
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image
-from shared.middleware import require_auth
 from shared.rate_limit import limit
 from shared.request_data import json_limit, read_upload
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("avatars", __name__, url_prefix="/api")
+bp = Blueprint("avatars", __name__)
 
 TAG = "Avatar"
 _PHOTO_ERRORS = {
@@ -82,7 +82,7 @@ def update_avatar(body):
 )
 def get_avatar():
     storage = get_storage()
-    avatar, body = service.get_avatar_paths(db=get_db(), storage=storage, user_id=g.user_id)
+    avatar, body = service.get_avatar_paths(db=get_db(), storage=storage, user_id=g.userid)
     return success_response(
         {
             "avatar_url": storage.signed_url(avatar) if avatar else None,
@@ -152,7 +152,7 @@ def _store_avatar(image_data, filename):
         db=get_db(),
         storage=storage,
         background_model=get_image_models().background,
-        user_id=g.user_id,
+        user_id=g.userid,
         image_data=image_data,
         filename=filename,
         max_bytes=settings.MAX_UPLOAD_SIZE,

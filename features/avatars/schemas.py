@@ -3,21 +3,19 @@ checked by shared/image_processing.py); their form models only describe them."""
 
 from pydantic import ConfigDict, Field
 
-from shared.schemas import RequestSchema, ResponseSchema, unchecked, yaml_component
-
-_IMAGE_FILE = unchecked(yaml_component("ImageFile"))
+from shared.schemas import ImageFile, RequestSchema, ResponseSchema, unchecked
 
 
 class AvatarForm(RequestSchema):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"required": ["avatar"]})
 
-    avatar: _IMAGE_FILE = None
+    avatar: ImageFile = None
 
 
 class PhotoForm(RequestSchema):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"required": ["image"]})
 
-    image: _IMAGE_FILE = None
+    image: ImageFile = None
 
 
 class AvatarImage(RequestSchema):

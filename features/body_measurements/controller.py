@@ -2,57 +2,39 @@
 
 from flask import Blueprint, g
 
+from features.auth.decorators import require_auth
 from features.body_measurements import service
 from features.body_measurements.schemas import Measurements, MeasurementsInput
 from shared.database import get_db
 from shared.errors import NotFoundError
-from shared.middleware import require_auth
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 
-bp = Blueprint("body_measurements", __name__, url_prefix="/api/body-measurements")
+bp = Blueprint("body_measurements", __name__)
 
 TAG = "Body measurements"
-_SAVED = {
-    200: Answer(Measurements, "Measurements updated."),
-    201: Answer(Measurements, "Measurements stored for the first time."),
-}
-_SAVE_ERRORS = {400: ["MISSING_FIELDS", "OUT_OF_RANGE", "VALIDATION_ERROR"]}
-_EXAMPLE = {"height": 168, "weight": 60, "waist_circumference": 72}
 
 
 @bp.post("")
-@json_limit("MAX_ACCOUNT_BODY_SIZE")
-@require_auth
-@operation(
-    tag=TAG,
-    operation_id="saveMeasurements",
-    body=MeasurementsInput,
-    answers=_SAVED,
-    errors=_SAVE_ERRORS,
-    example=_EXAMPLE,
-    summary="Create or update the caller's measurements (fields not sent keep their value; null clears one).",
-)
-def create_or_update_measurements(body):
-    measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
-    return success_response(measurements, "Measurements saved", 201 if created else 200)
-
-
 @bp.put("")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
 @require_auth
 @operation(
     tag=TAG,
-    operation_id="updateMeasurements",
+    operation_id={"POST": "saveMeasurements", "PUT": "updateMeasurements"},
     body=MeasurementsInput,
-    answers=_SAVED,
-    errors=_SAVE_ERRORS,
-    example=_EXAMPLE,
-    summary="Same as POST (kept for clients that update with PUT).",
+    answers={
+        200: Answer(Measurements, "Measurements updated."),
+        201: Answer(Measurements, "Measurements stored for the first time."),
+    },
+    errors={400: ["MISSING_FIELDS", "OUT_OF_RANGE", "VALIDATION_ERROR"]},
+    example={"height": 168, "weight": 60, "waist_circumference": 72},
+    summary="Create or update the caller's measurements (fields not sent keep their value; null clears one). "
+    "POST and PUT do the same (PUT is kept for clients that update with it).",
 )
-def update_measurements(body):
-    measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
+def save_measurements(body):
+    measurements, created = service.save(db=get_db(), user_id=g.userid, measurements=body)
     return success_response(measurements, "Measurements saved", 201 if created else 200)
 
 
@@ -66,7 +48,7 @@ def update_measurements(body):
     errors={404: ["MEASUREMENTS_NOT_FOUND"]},
 )
 def get_measurements():
-    return success_response(service.get(db=get_db(), user_id=g.user_id))
+    return success_response(service.get(db=get_db(), user_id=g.userid))
 
 
 @bp.get("/<user_id>")
@@ -81,6 +63,6 @@ def get_measurements():
 )
 def get_measurements_by_user(user_id):
     """Kept for older clients; only ever answers with the caller's own data."""
-    if user_id != g.user_id:
+    if user_id != g.userid:
         raise NotFoundError("No body measurements stored for that user", code="MEASUREMENTS_NOT_FOUND")
-    return success_response(service.get(db=get_db(), user_id=g.user_id))
+    return success_response(service.get(db=get_db(), user_id=g.userid))

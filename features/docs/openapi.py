@@ -8,21 +8,65 @@ request-id header), so the document describes every response without any feature
 input (the database refuses text with NUL characters); 400 BAD_REQUEST / 413 with a body; 400 INVALID_JSON
 and 415 with a JSON body; 404 NOT_FOUND on paths with parameters; 429 with a rate limit.
 
-openapi.yaml holds the info, tags, shared headers and the component schemas not yet declared as models.
+Nothing is written twice: the schemas are the features' models (features/*/schemas.py, shared/schemas.py)
+and the named schemas they declare (document_component); what is left here is the document's own text.
 """
 
-import json
 from http import HTTPStatus
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from shared.schemas import COMPONENTS, YAML_COMPONENT
+from shared.schemas import COMPONENT, COMPONENTS, Error, Pagination, parses_input
 from shared.text_patterns import compile_pattern
 
-SOURCE = Path(__file__).with_name("openapi.yaml")
+DESCRIPTION = """\
+Every JSON answer is an envelope: `{"success": true, "data": ..., "message"?: ..., "pagination"?: ...}`
+or `{"success": false, "error": {"code", "message", "details"?}}`. `error.code` is stable and
+machine-readable; the message is for people. Every response carries `X-Request-ID` (send your own
+to correlate logs).
+
+Sign up (`POST /api/create-account`) or sign in (`POST /api/login`) to get a JWT, then send
+`Authorization: Bearer <token>`. Image URLs in answers are absolute, signed and expire
+(`IMAGE_URL_TTL`); ask the API again for a fresh one.
+
+The try-on is asynchronous: `POST /api/tryon` answers 202 with a `job_id`; poll
+`GET /api/job/{job_id}` until `status` is `done` (then `result_url` is set) or `failed`
+(then `error` says why). `/playground` is a page that walks the whole flow in a browser.
+"""
+# The tags in the order the docs page lists them, with what each groups.
+TAGS = {
+    "Health": None,
+    "Account": "Sign up and sign in.",
+    "Profile": None,
+    "Body measurements": "Always the caller's own; stored in metric (send `unit` = `imperial` for inches and "
+    "pounds).",
+    "Avatar": "The caller's photo with its background removed; used by try-on when no selfie is sent.",
+    "Try-on": None,
+    "Wardrobe sections": "Platform sections (read-only) and the caller's own.",
+    "Wardrobe categories": "Platform categories (read-only, addressed by name) and the caller's own (by id).",
+    "Wardrobe items": None,
+    "Garments": "Product pages read into normalised garments.",
+    "Fitting": "Fit checks and size recommendations from the caller's body measurements.",
+    "Images": None,
+    "Metrics": "For the operator's Prometheus, not for clients.",
+}
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "The `token` from /api/create-account, /api/login or /api/users/profile/change-password.",
+    }
+}
+HEADERS = {
+    "X-Request-ID": {
+        "description": "The request's id (yours when you sent a valid one), also in the server's logs.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "string"}},
+    "Location": {"description": "Where to poll the job.", "schema": {"type": "string"}},
+}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 ANY_CODE = "*"
 ERROR_SCHEMA = "#/components/schemas/Error"
@@ -53,15 +97,33 @@ class _Schemas(GenerateJsonSchema):
 
 def build_document(*, app, settings):
     """The served document, showing the rate limits configured in settings."""
-    # The JSON round trip drops YAML's shared aliases, so expanding one operation never touches another.
-    document = json.loads(json.dumps(yaml.safe_load(SOURCE.read_text(encoding="utf-8"))))
-    components = document["components"]["schemas"]
-    components.update(COMPONENTS)
+    components = dict(COMPONENTS)
+    for model in (Error, Pagination):
+        _schema(model, components)
+    paths = {}
     for path, method, operation in generated_operations(app, components):
-        document["paths"].setdefault(path, {})[method] = operation
-    document = _with_yaml_refs(document)
-    for response in document["components"].get("responses", {}).values():
-        _expand_success(response)
+        paths.setdefault(path, {})[method] = operation
+    document = _with_component_refs(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Because Future API",
+                "version": "1.0.0",
+                "summary": "Virtual try-on backend for the Because Future mobile app and Chrome extension.",
+                "description": DESCRIPTION,
+            },
+            "servers": [{"url": "/", "description": "This server"}],
+            "tags": [
+                {"name": name, **({"description": text} if text else {})} for name, text in TAGS.items()
+            ],
+            "paths": paths,
+            "components": {
+                "securitySchemes": SECURITY_SCHEMES,
+                "headers": HEADERS,
+                "schemas": dict(sorted(components.items())),
+            },
+        }
+    )
     for path, _method, operation in operations(document):
         _expand_operation(operation, has_path_parameters="{" in path, settings=settings)
     return document
@@ -88,13 +150,16 @@ def generated_operations(app, components):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if (path, method) not in seen:  # a view routed twice (by id and by name) is one operation
                 seen.add((path, method))
-                yield path, method.lower(), _operation(rule, view, spec, components)
+                yield path, method.lower(), _operation(rule, method, view, spec, components)
 
 
-def _operation(rule, view, spec, components):
+def _operation(rule, method, view, spec, components):
+    operation_id = spec.operation_id
+    if isinstance(operation_id, dict):  # one view serving several methods
+        operation_id = operation_id[method]
     operation = {
         "tags": [spec.tag],
-        "operationId": spec.operation_id or _camel_case(view.__name__),
+        "operationId": operation_id or _camel_case(view.__name__),
         "summary": spec.summary,
     }
     if spec.description:
@@ -124,7 +189,7 @@ def _operation(rule, view, spec, components):
     if content:
         operation["requestBody"] = {"required": True, "content": content}
     for model in (spec.body, spec.query):
-        if isinstance(model, type):
+        if parses_input(model):
             errors["400"] = list(dict.fromkeys([*errors.get("400", []), *_input_codes(model)]))
     operation["responses"] = {
         str(status): _answer(answer, components) for status, answer in spec.answers.items()
@@ -203,7 +268,7 @@ def _without_null(schema):
 
 def _schema(annotation, components):
     """A $ref to a model's component (added to components with every model it names), or an inline schema."""
-    if isinstance(annotation, dict):  # a JSON Schema already (a yaml_component)
+    if isinstance(annotation, dict):  # a JSON Schema already
         return annotation
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         schema = annotation.model_json_schema(ref_template=_COMPONENT, schema_generator=_Schemas)
@@ -215,15 +280,16 @@ def _schema(annotation, components):
     return schema
 
 
-def _with_yaml_refs(node):
-    """Models' markers for components still written in openapi.yaml, as $refs."""
+def _with_component_refs(node):
+    """document_component markers as $refs (a marker rather than a $ref in the models: pydantic resolves every
+    $ref it sees among its own definitions). The copy also keeps operations from sharing any dict."""
     if isinstance(node, list):
-        return [_with_yaml_refs(item) for item in node]
+        return [_with_component_refs(item) for item in node]
     if not isinstance(node, dict):
         return node
-    if YAML_COMPONENT in node:
-        return {"$ref": f"#/components/schemas/{node[YAML_COMPONENT]}"}
-    return {key: _with_yaml_refs(value) for key, value in node.items()}
+    if COMPONENT in node:
+        return {"$ref": _COMPONENT.format(model=node[COMPONENT])}
+    return {key: _with_component_refs(value) for key, value in node.items()}
 
 
 def _camel_case(name):

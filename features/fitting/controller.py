@@ -2,17 +2,17 @@
 
 from flask import Blueprint, current_app, g
 
+from features.auth.decorators import require_auth
 from features.fitting import service
-from features.fitting.schemas import FitCheckRequest, RecommendationQuery
+from features.fitting.schemas import FitCheck, FitCheckRequest, RecommendationQuery, SizeRecommendation
 from features.garments.schemas import PAGE_READ_ERRORS
 from shared.database import get_db
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit, user_or_ip_key
 from shared.request_data import json_limit
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 
-bp = Blueprint("fitting", __name__, url_prefix="/api/fitting")
+bp = Blueprint("fitting", __name__)
 
 TAG = "Fitting"
 _ERRORS = {
@@ -49,7 +49,7 @@ _ERRORS = {
     "(height and weight are enough for estimates).",
     answers={
         200: Answer(
-            yaml_component("FitCheck"),
+            FitCheck,
             "With `size`: that size's zones and verdict. Without: "
             "`sizes` (every size checked) and the recommendation fields.",
         )
@@ -60,7 +60,7 @@ def check_fit(body):
     result = service.check_fit(
         db=get_db(),
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         user_gender=g.current_user["gender"],
         data=body.given(),
     )
@@ -76,14 +76,14 @@ def check_fit(body):
     operation_id="recommendSize",
     query=RecommendationQuery,
     summary="The best size for you, ranked alternatives, a confidence and a one-sentence explanation.",
-    answers={200: Answer(yaml_component("SizeRecommendation"), "The recommendation.")},
+    answers={200: Answer(SizeRecommendation, "The recommendation.")},
     errors=_ERRORS,
 )
 def get_size_recommendation(query):
     result = service.recommend_size(
         db=get_db(),
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         user_gender=g.current_user["gender"],
         params=query.given(),
     )

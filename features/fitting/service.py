@@ -12,17 +12,12 @@ from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
 from shared.errors import UnprocessableError, ValidationError
 from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform_category_named
-from shared.validators import validate_choice, validate_integer, validate_text, validate_url
-
-GENDERS = {"women": "women", "woman": "women", "female": "women", "men": "men", "man": "men", "male": "men"}
-MAX_SIZE_LENGTH = 40
-MAX_BRAND_LENGTH = 100
 
 
 def check_fit(*, db, settings, user_id, user_gender, data):
     """How one size (`size`) fits the caller; without `size`, every size plus the recommendation (data: the
-    fields of a FitCheckRequest)."""
-    size = _size_name(data.get("size"))
+    fields of a FitCheckRequest, checked: the size chart already in cm)."""
+    size = data.get("size")
     context = _fitting_context(
         db=db,
         settings=settings,
@@ -52,7 +47,7 @@ def check_fit(*, db, settings, user_id, user_gender, data):
 
 def recommend_size(*, db, settings, user_id, user_gender, params):
     """The best size for the caller, ranked alternatives, a confidence and a one-sentence explanation (params:
-    the fields of a RecommendationQuery)."""
+    the fields of a RecommendationQuery, checked)."""
     context = _fitting_context(
         db=db, settings=settings, user_id=user_id, user_gender=user_gender, fields=params
     )
@@ -60,15 +55,12 @@ def recommend_size(*, db, settings, user_id, user_gender, params):
 
 
 def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, inline_chart=None):
-    """Everything the engine needs, validated: garment, chart, body, preference, offered sizes, notes."""
-    fit_preference = validate_choice(
-        fields.get("fit_preference") or "regular", "fit_preference", fit_engine.FIT_PREFERENCES
-    )
-    requested_gender = _gender(fields.get("gender"))
+    """Everything the engine needs: garment, chart, body, preference, offered sizes, notes."""
+    fit_preference = fields.get("fit_preference") or "regular"
     garment = _garment(db=db, settings=settings, user_id=user_id, fields=fields)
     group = _sized_group(garment)
     notes = []
-    body_gender = requested_gender or GENDERS.get(str(user_gender or "").lower())
+    body_gender = fields.get("gender") or fit_engine.GENDERS.get(str(user_gender or "").lower())
     chart_gender = body_gender or _default_gender(garment["platform_category"], notes)
     chart = _chart(
         inline_chart=inline_chart, garment=garment, group=group, gender=chart_gender, size=size, notes=notes
@@ -101,21 +93,12 @@ def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, i
 
 def _garment(*, db, settings, user_id, fields):
     """The garment from a wardrobe item, a product page or the request alone; the request's values win."""
-    overrides = _garment_overrides(fields)
-    item_id = validate_integer(fields.get("wardrobe_item_id"), "wardrobe_item_id", min_value=1)
-    url = fields.get("url")
-    if item_id is not None and url:
-        raise ValidationError(
-            "Send either wardrobe_item_id or url, not both",
-            code="CONFLICTING_FIELDS",
-            details={"fields": ["wardrobe_item_id", "url"]},
-        )
-    if fields.get("html") is not None and not url:
-        raise ValidationError(
-            "html is the product page's HTML and needs its url",
-            code="MISSING_FIELDS",
-            details={"fields": ["url"]},
-        )
+    overrides = {
+        key: fields[name]
+        for name, key in (("category", "platform_category"), ("brand", "brand"), ("fabric", "fabric"))
+        if fields.get(name) is not None
+    }
+    item_id, url = fields.get("wardrobe_item_id"), fields.get("url")
     garment = {
         "source": "request",
         "wardrobe_item_id": None,
@@ -140,7 +123,6 @@ def _garment(*, db, settings, user_id, fields):
             owned_size=item.get("size"),
         )
     elif url:
-        url = validate_url(url, "url")
         product = garments_service.get_product(db=db, settings=settings, url=url, html=fields.get("html"))
         garment.update(
             source="url",
@@ -153,19 +135,6 @@ def _garment(*, db, settings, user_id, fields):
             size_chart=product.get("size_chart"),
         )
     return {**garment, **overrides}
-
-
-def _garment_overrides(fields):
-    """The platform category (`category`), brand and fabric the client sent, validated before anything is fetched."""
-    overrides = {}
-    if fields.get("category") is not None:
-        named = platform_category_named(fields["category"]) or fields["category"]  # "dress" names "dresses"
-        overrides["platform_category"] = validate_choice(named, "category", tuple(PLATFORM_CATEGORY))
-    if fields.get("brand") is not None:
-        overrides["brand"] = validate_text(fields["brand"], "brand", max_length=MAX_BRAND_LENGTH) or None
-    if fields.get("fabric") is not None:
-        overrides["fabric"] = wardrobe_service.clean_fabric(fields["fabric"])
-    return overrides
 
 
 def _sized_group(garment):
@@ -193,20 +162,17 @@ def _sized_group(garment):
 def _chart(*, inline_chart, garment, group, gender, size, notes):
     """The chart to use (see the module docstring); UNKNOWN_SIZE when no candidate has `size`."""
     if inline_chart is not None:
-        try:
-            candidates = [_own_chart(inline_chart, source="request", name="Size chart sent with the request")]
-        except size_charts.InvalidSizeChart as exc:
-            raise ValidationError(
-                f"Invalid size_chart: {exc}",
-                code="INVALID_SIZE_CHART",
-                details={"field": "size_chart", "problem": str(exc)},
-            ) from None
+        candidates = [_own_chart(inline_chart, source="request", name="Size chart sent with the request")]
     else:
         candidates = []
         if garment["size_chart"] is not None:
             try:
                 candidates.append(
-                    _own_chart(garment["size_chart"], source="product", name="Size guide on the product page")
+                    _own_chart(
+                        size_charts.parse_chart(garment["size_chart"]),
+                        source="product",
+                        name="Size guide on the product page",
+                    )
                 )
             except size_charts.InvalidSizeChart as exc:
                 notes.append(f"The product page's size guide could not be used: {exc}.")
@@ -228,16 +194,9 @@ def _chart(*, inline_chart, garment, group, gender, size, notes):
     return chart
 
 
-def _own_chart(raw, *, source, name):
-    """A chart that came with this garment (request or product page), validated."""
-    return {
-        "id": source,
-        "name": name,
-        "source": source,
-        "note": None,
-        "approximation": False,
-        **size_charts.parse_chart(raw),
-    }
+def _own_chart(parsed, *, source, name):
+    """A chart that came with this garment (request or product page), parsed (size_charts.parse_chart)."""
+    return {"id": source, "name": name, "source": source, "note": None, "approximation": False, **parsed}
 
 
 def _default_gender(platform_category, notes):
@@ -320,16 +279,3 @@ def _availability(offered, label):
     if not offered:
         return None
     return offered.get(label, False)
-
-
-def _gender(value):
-    text = str(value).strip().lower() if value is not None else ""
-    if not text:
-        return None
-    return GENDERS[validate_choice(text, "gender", tuple(GENDERS))]
-
-
-def _size_name(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    return validate_text(value, "size", max_length=MAX_SIZE_LENGTH) or None

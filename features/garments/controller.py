@@ -2,9 +2,11 @@
 
 from flask import Blueprint, current_app
 
+from features.auth.decorators import optional_auth
 from features.garments import service
 from features.garments.schemas import (
     PAGE_READ_ERRORS,
+    Categorization,
     CategorizeRequest,
     ProductImages,
     ProductPage,
@@ -12,27 +14,14 @@ from features.garments.schemas import (
     ScrapeRequest,
 )
 from shared.database import get_db
-from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image, validate_image
-from shared.middleware import optional_auth
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 
-bp = Blueprint("garments", __name__, url_prefix="/api/garments")
+bp = Blueprint("garments", __name__)
 TAG = "Garments"
-# Each field of an anonymous categorize request is capped to what a real product has.
-TEXT_LIMITS = {"title": 500, "description": 20_000, "product_type": 200}
-MAX_BREADCRUMBS = 20
-MAX_BREADCRUMB_LENGTH = 200
-
-
-def init_app(app):
-    """Image categorisation on the app's Gemini client, only when a key is configured."""
-    app.extensions["garment_image_classifier"] = service.image_classifier(
-        settings=app.extensions["settings"], gemini=app.extensions["image_models"].gemini
-    )
 
 
 @bp.post("/scrape")
@@ -65,7 +54,7 @@ def scrape_product(body):
     operation_id="categorizeGarment",
     body=CategorizeRequest,
     summary="What a garment is and its platform category, from its texts (and its image, with a Gemini key).",
-    answers={200: Answer(yaml_component("Categorization"), "The category, how sure, and what matched.")},
+    answers={200: Answer(Categorization, "The category, how sure, and what matched.")},
     errors={
         400: [
             "MISSING_FIELDS",
@@ -86,18 +75,10 @@ def scrape_product(body):
     },
 )
 def categorize_garment(body):
-    given = body.given()
-    texts = {name: _optional_text(given, name, max_length) for name, max_length in TEXT_LIMITS.items()}
-    texts["breadcrumbs"] = _breadcrumbs(body.breadcrumbs)
-    image = _image(given)
-    if not any(texts.values()) and image is None:
-        raise ValidationError(
-            "Send at least one of title, description, breadcrumbs, product_type or image",
-            code="MISSING_FIELDS",
-            details={"fields": [*TEXT_LIMITS, "breadcrumbs", "image"]},
-        )
     result = service.categorize_request(
-        classifier=current_app.extensions.get("garment_image_classifier"), texts=texts, image=image
+        classifier=current_app.extensions.get("garment_image_classifier"),
+        texts=body.texts(),
+        image=_image(body),
     )
     return success_response(result)
 
@@ -131,53 +112,14 @@ def _check_html(html):
         service.check_client_html(settings=_settings(), html=html)
 
 
-def _optional_text(body, name, max_length):
-    value = body.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str) or len(value) > max_length:
-        raise ValidationError(
-            f"{name} must be a string of at most {max_length} characters",
-            details={"field": name, "max_length": max_length},
-        )
-    return value.strip()
-
-
-def _breadcrumbs(value):
-    """A list of strings, or one string with the usual separators ("Women > Dresses"), within the caps."""
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, str) and len(value) <= MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH:
-        value = [part for part in value.replace("/", ">").replace("|", ">").split(">")]
-    if (
-        not isinstance(value, list)
-        or len(value) > MAX_BREADCRUMBS
-        or not all(isinstance(item, str) and len(item) <= MAX_BREADCRUMB_LENGTH for item in value)
-    ):
-        raise ValidationError(
-            f"breadcrumbs must be a list of at most {MAX_BREADCRUMBS} names of at most "
-            f"{MAX_BREADCRUMB_LENGTH} characters, or a string like 'Women > Dresses'",
-            details={
-                "field": "breadcrumbs",
-                "max_items": MAX_BREADCRUMBS,
-                "max_length": MAX_BREADCRUMB_LENGTH,
-            },
-        )
-    return [item.strip() for item in value if item.strip()] or None
-
-
 def _image(body):
     """Image bytes from `image` (base64 or data URL) or `image_url` (downloaded safely), validated."""
-    if body.get("image") not in (None, ""):
-        image = decode_base64_image(body["image"], "image", max_bytes=_settings().MAX_UPLOAD_SIZE)
-    elif body.get("image_url") not in (None, ""):
-        if not isinstance(body["image_url"], str):
-            raise ValidationError(
-                "image_url must be a string", code="INVALID_URL", details={"field": "image_url"}
-            )
+    if body.image not in (None, ""):
+        image = decode_base64_image(body.image, "image", max_bytes=_settings().MAX_UPLOAD_SIZE)
+    elif body.image_url is not None:
         # capped at the upload size while downloading: a larger image is refused before it is read in full
         image = service.fetch_image(
-            settings=_settings(), url=body["image_url"].strip(), max_bytes=_settings().MAX_UPLOAD_SIZE
+            settings=_settings(), url=body.image_url, max_bytes=_settings().MAX_UPLOAD_SIZE
         )
     else:
         return None

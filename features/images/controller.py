@@ -1,48 +1,51 @@
 """GET /images/<key>?expires=...&sig=...: a stored image, only through a URL the API signed."""
+
 import mimetypes
 
 from flask import Blueprint, redirect, send_file
-from pydantic import ConfigDict
 
+from features.images.schemas import Signature
 from shared.errors import NotFoundError, ValidationError
-from shared.schemas import Answer, RequestSchema, operation, unchecked
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
 bp = Blueprint("images", __name__)
 
 
-def init_app(app):
-    """The route follows IMAGES_BASE_URL, the prefix storage puts in front of every key."""
-    prefix = app.extensions["storage"].url_prefix
-    app.add_url_rule(f"{prefix}/<path:filename>", endpoint="images.serve_image", view_func=serve_image,
-                     methods=["GET"])
-
-
-class Signature(RequestSchema):
-    """Checked by storage (a wrong or missing one is IMAGE_NOT_FOUND); other parameters are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    expires: unchecked({"type": "string", "description": "Unix time the URL expires."}) = None
-    sig: unchecked({"type": "string"}) = None
-
-
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
-@operation(tag="Images", operation_id="getImage", query=Signature,
-           summary="A stored image, only through a signed URL the API handed out (`expires` and `sig`).",
-           description="The filename may contain slashes (e.g. `avatars/<user_id>/<name>.png`).",
-           path_parameters={"filename": (None, "avatars/k3x9q2ab/3f2a.png")},
-           answers={200: Answer(None, "The image.", content={
-                        "image/png": _BINARY, "image/jpeg": _BINARY, "image/webp": _BINARY,
-                        "text/html": {"schema": {"type": "string", "description": "A stored product page (try-on input)."}},
-                        "application/octet-stream": _BINARY}),
-                    302: Answer(None, "With object storage (STORAGE_BACKEND=s3), a redirect to the store's own "
-                                "presigned URL.", headers={"Location": {"description": "The presigned URL.",
-                                                                        "schema": {"type": "string"}}}),
-                    304: Answer(None, "Not modified (conditional request with If-None-Match / If-Modified-Since).")},
-           errors={403: ["INVALID_SIGNATURE", "URL_EXPIRED"], 404: ["IMAGE_NOT_FOUND"]})
+@bp.get("/<path:filename>")
+@operation(
+    tag="Images",
+    operation_id="getImage",
+    query=Signature,
+    summary="A stored image, only through a signed URL the API handed out (`expires` and `sig`).",
+    description="The filename may contain slashes (e.g. `avatars/<user_id>/<name>.png`).",
+    path_parameters={"filename": (None, "avatars/k3x9q2ab/3f2a.png")},
+    answers={
+        200: Answer(
+            None,
+            "The image.",
+            content={
+                "image/png": _BINARY,
+                "image/jpeg": _BINARY,
+                "image/webp": _BINARY,
+                "text/html": {
+                    "schema": {"type": "string", "description": "A stored product page (try-on input)."}
+                },
+                "application/octet-stream": _BINARY,
+            },
+        ),
+        302: Answer(
+            None,
+            "With object storage (STORAGE_BACKEND=s3), a redirect to the store's own presigned URL.",
+            headers={"Location": {"description": "The presigned URL.", "schema": {"type": "string"}}},
+        ),
+        304: Answer(None, "Not modified (conditional request with If-None-Match / If-Modified-Since)."),
+    },
+    errors={403: ["INVALID_SIGNATURE", "URL_EXPIRED"], 404: ["IMAGE_NOT_FOUND"]},
+)
 def serve_image(filename, query):
     storage = get_storage()
     try:

@@ -2,30 +2,29 @@
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.tryon import service
-from features.tryon.job_queue import create_job_queue
-from features.tryon.pipeline import PipelineDeps
 from features.tryon.schemas import (
     IMAGE_PART,
-    JOB,
-    TRYON_FORM,
-    TRYON_JSON,
+    Job,
     JobAccepted,
     JobDeleted,
     JobResult,
     JobsQuery,
+    TryOnForm,
+    TryOnJson,
+    TryOnOptions,
 )
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("tryon", __name__, url_prefix="/api")
+bp = Blueprint("tryon", __name__)
 
 TAG = "Try-on"
 _JOB_ID = {"job_id": (None, "0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44")}
@@ -58,28 +57,11 @@ _TRYON_ERRORS = {
     507: ["INSUFFICIENT_STORAGE"],
 }
 _TRYON_INPUT = {
-    "form": TRYON_FORM,
+    "form": TryOnForm,
     "form_encoding": {"selfie": IMAGE_PART, "garment_image": IMAGE_PART},
-    "body": TRYON_JSON,
+    "body": TryOnJson,
     "example": {"item_urls": ["https://shop.example/products/linen-tee"]},
 }
-
-
-def init_app(app):
-    """Start the job queue chosen by JOB_QUEUE; it stops with the app's shutdown hooks. (The garments feature,
-    registered first, has built the garment photo classifier.)"""
-    settings = app.extensions["settings"]
-    deps = PipelineDeps(
-        db=app.extensions["db"],
-        settings=settings,
-        storage=app.extensions["storage"],
-        image_models=app.extensions["image_models"],
-        garment_classifier=app.extensions["garment_image_classifier"],
-    )
-    queue = create_job_queue(deps, settings)
-    queue.start()
-    app.extensions["tryon_queue"] = queue
-    app.extensions.setdefault("shutdown_hooks", []).append(queue.stop)
 
 
 @bp.post("/tryon")
@@ -132,7 +114,7 @@ def _accept(*, multi):
         settings=current_app.extensions["settings"],
         storage=get_storage(),
         queue=current_app.extensions["tryon_queue"],
-        user_id=g.user_id,
+        user_id=g.userid,
         request=_read_tryon_request(multi),
         multi=multi,
         billed=image_model.billed,
@@ -186,6 +168,7 @@ def _read_tryon_request(multi):
         raise ValidationError(
             "options must be a JSON object", code="INVALID_JSON", details={"field": "options"}
         )
+    options = TryOnOptions.parse(fields["options"]).given()
     if fields["html"] is not None and not isinstance(fields["html"], str):
         raise ValidationError("html must be a string", details={"field": "html"})
     if not multi and uploads:
@@ -196,7 +179,7 @@ def _read_tryon_request(multi):
         garment_uploads=uploads,
         urls=urls,
         html=fields["html"],
-        options=fields["options"],
+        options=options,
     )
 
 
@@ -224,11 +207,11 @@ def _urls(item_urls, garment_url):
     operation_id="getJob",
     path_parameters=_JOB_ID,
     summary="A try-on job's status, stage and progress; `result_url` once done, `error` once failed.",
-    answers={200: Answer(JOB, "The job.")},
+    answers={200: Answer(Job, "The job.")},
     errors={404: ["JOB_NOT_FOUND"]},
 )
 def get_job_status(job_id):
-    job = service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)
+    job = service.get_job(db=get_db(), user_id=g.userid, job_id=job_id)
     return success_response(service.present_job(job, get_storage()))
 
 
@@ -243,7 +226,7 @@ def get_job_status(job_id):
     errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_NOT_FINISHED"], 422: "*"},
 )
 def get_job_result(job_id):
-    path = service.get_result_path(db=get_db(), user_id=g.user_id, job_id=job_id)
+    path = service.get_result_path(db=get_db(), user_id=g.userid, job_id=job_id)
     return success_response({"job_id": job_id, "result_url": get_storage().signed_url(path)})
 
 
@@ -254,12 +237,12 @@ def get_job_result(job_id):
     operation_id="listJobs",
     query=JobsQuery,
     summary="The caller's try-ons, newest first.",
-    answers={200: Answer({"type": "array", "items": JOB}, "One page of jobs.", paginated=True)},
+    answers={200: Answer(list[Job], "One page of jobs.", paginated=True)},
     errors={400: ["VALIDATION_ERROR", "OUT_OF_RANGE"]},
 )
 def list_jobs(query):
     jobs, total = service.list_jobs(
-        db=get_db(), user_id=g.user_id, status=query.status or None, limit=query.limit, offset=query.offset
+        db=get_db(), user_id=g.userid, status=query.status or None, limit=query.limit, offset=query.offset
     )
     storage = get_storage()
     return success_response(
@@ -279,6 +262,6 @@ def list_jobs(query):
 )
 def delete_job(job_id):
     return success_response(
-        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
+        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.userid, job_id=job_id),
         "Try-on deleted",
     )

@@ -65,13 +65,14 @@ def utc_day(iso_moment: str | None = None) -> str:
 def admission_counts(db: Database, user_id: str, day: str) -> dict[str, int]:
     """What admission checks, in one statement (it runs while admissions wait for each other): try-ons the user
     started on a UTC day (deleted ones included), jobs waiting in the queue, and the user's jobs in flight."""
-    counts: dict[str, int] = db.execute_query(
+    counts = db.execute_query(
         "SELECT (SELECT COUNT(*) FROM tryon_usage WHERE user_id = ? AND day = ?) AS accepted_today, "
         "(SELECT COUNT(*) FROM tryon_jobs WHERE status = ?) AS waiting, "
         "(SELECT COUNT(*) FROM tryon_jobs WHERE user_id = ? AND status IN (?, ?)) AS in_flight",
         (user_id, day, QUEUED, user_id, QUEUED, PROCESSING),
         fetch_one=True,
     )
+    assert counts is not None  # a SELECT without FROM always answers one row
     return counts
 
 
@@ -119,9 +120,11 @@ def list_for_user(
     if status:
         where += " AND j.status = ?"
         params.append(status)
-    total: int = db.execute_query(
+    counted = db.execute_query(
         f"SELECT COUNT(*) AS n FROM tryon_jobs j WHERE {where}", params, fetch_one=True
-    )["n"]
+    )
+    assert counted is not None  # COUNT(*) always answers one row
+    total: int = counted["n"]
     rows: list[dict[str, Any]] = db.execute_query(
         f"{_SELECT_JOB} WHERE {where} ORDER BY j.created_at DESC, j.job_id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
@@ -131,9 +134,11 @@ def list_for_user(
 
 
 def count_waiting(db: Database) -> int:
-    waiting: int = db.execute_query(
+    counted = db.execute_query(
         "SELECT COUNT(*) AS n FROM tryon_jobs WHERE status = ?", (QUEUED,), fetch_one=True
-    )["n"]
+    )
+    assert counted is not None  # COUNT(*) always answers one row
+    waiting: int = counted["n"]
     return waiting
 
 

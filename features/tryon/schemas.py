@@ -1,15 +1,40 @@
 """Try-on request and answer shapes. A try-on arrives as a multipart form (photos) or as JSON (URLs only);
-the controller reads both itself, so these describe them."""
+the controller reads both itself (files, URLs), so these describe them; the options are parsed by
+TryOnOptions."""
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, create_model
 
+from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
-from shared.schemas import PageQuery, ResponseSchema, unchecked, yaml_component
+from features.tryon.pipeline import STAGE_PROGRESS
+from features.tryon.service import MAX_GARMENTS
+from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, TYPE_SOURCES
+from shared.ai_models.garment_photo import PHOTO_TYPES
+from shared.errors import ValidationError
+from shared.schemas import (
+    IMAGE_FILE,
+    PageQuery,
+    RequestSchema,
+    ResponseSchema,
+    Shape,
+    Timestamp,
+    checked,
+    document_component,
+    unchecked,
+)
+from shared.validators import field_list, validate_integer, validate_text
 
 JOB_STATUSES = (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED)
+JOB_STATUS = document_component("JobStatus", {"enum": list(JOB_STATUSES)})
+JOB_STAGES = ("queued", "starting", *STAGE_PROGRESS, "done")
 IMAGE_PART = {"contentType": "image/png, image/jpeg, image/webp, image/heic, image/heif"}
+DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
+MAX_DETAIL_LENGTH = 500
+MAX_GARMENT_INDEX = 50
+_GARMENT_INDEX = {"type": "integer", "minimum": 0, "maximum": MAX_GARMENT_INDEX}
 
 
 class JobAccepted(ResponseSchema):
@@ -30,9 +55,212 @@ class JobDeleted(ResponseSchema):
 
 
 class JobsQuery(PageQuery):
-    status: unchecked(yaml_component("JobStatus")) = None  # checked by service.list_jobs
+    status: unchecked(JOB_STATUS) = None  # checked by service.list_jobs
 
 
-TRYON_FORM = yaml_component("TryOnForm")
-TRYON_JSON = yaml_component("TryOnJson")
-JOB = yaml_component("Job")
+class _Details(Shape):
+    model_config = ConfigDict(extra="forbid")  # other keys are refused
+
+
+GarmentDetails = create_model(
+    "GarmentDetails",
+    __base__=_Details,
+    __doc__="What the image model is told about a garment.",
+    **{name: (str, Field(None, max_length=MAX_DETAIL_LENGTH)) for name in DETAIL_FIELDS},
+)
+
+
+class GarmentOptions(Shape):
+    type: unchecked(GARMENT_TYPE) = None
+    details: GarmentDetails = None
+    garment_index: unchecked(_GARMENT_INDEX) = None
+
+
+def _garment_index(value: Any, name: str) -> int | None:
+    return validate_integer(value, name, 0, MAX_GARMENT_INDEX)
+
+
+def _aspect_ratio(value: Any, name: str) -> str:
+    if value not in ASPECT_RATIOS:
+        raise ValidationError(
+            f"{name} must be one of {', '.join(ASPECT_RATIOS)}",
+            details={"field": name, "allowed": list(ASPECT_RATIOS)},
+        )
+    return str(value)
+
+
+def _details(details: Any, name: str) -> dict[str, str | None]:
+    if not isinstance(details, dict):
+        raise ValidationError(f"{name} must be an object", details={"field": name})
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"{name} has unknown keys: {field_list(unknown)}",
+            details={"field": name, "allowed": list(DETAIL_FIELDS)},
+        )
+    return {
+        key: validate_text(value, f"{name}.{key}", max_length=MAX_DETAIL_LENGTH)
+        for key, value in details.items()
+    }
+
+
+def _garments(value: Any, name: str) -> Any:
+    """Each entry's type, details and image index. A value that is not a list is left to the service, whose
+    refusal says how many entries the garments sent allow."""
+    if not isinstance(value, list):
+        return value
+    garments = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise ValidationError(f"{name}[{i}] must be an object", details={"field": name})
+        garment_type = entry.get("type")
+        if garment_type is not None and garment_type not in GARMENT_TYPES:
+            raise ValidationError(
+                f"{name}[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
+                details={"field": f"{name}[{i}].type", "allowed": list(GARMENT_TYPES)},
+            )
+        garments.append(
+            {
+                "type": garment_type,
+                "details": _details(entry.get("details", {}), f"{name}[{i}].details"),
+                "garment_index": _garment_index(entry.get("garment_index"), f"{name}[{i}].garment_index"),
+            }
+        )
+    return garments
+
+
+def _option(check: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """check(value, name) with the name as a client sees it, inside options."""
+    return lambda value, name: check(value, f"options.{name}")
+
+
+class TryOnOptions(RequestSchema):
+    """Sent as a JSON object (`options`; JSON text in a multipart form). Other keys are ignored, as they always
+    were."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    garment_index: checked(
+        _option(_garment_index),
+        {**_GARMENT_INDEX, "description": "Which of the product page's images to use."},
+    ) = None
+    aspect_ratio: checked(
+        _option(_aspect_ratio), {"enum": list(ASPECT_RATIOS), "description": "Gemini only."}
+    ) = None
+    garment_details: checked(_option(_details), GarmentDetails) = None
+    garments: checked(_option(_garments), Annotated[list[GarmentOptions], Field(max_length=MAX_GARMENTS)]) = (
+        Field(None, description="The i-th entry applies to the i-th garment (at most one entry per garment).")
+    )
+
+
+class TryOnForm(Shape):
+    """Photos as files, product pages as URLs; at least one garment."""
+
+    selfie: unchecked(IMAGE_FILE) = None
+    person_image: unchecked(IMAGE_FILE) = None
+    garment_image: unchecked(IMAGE_FILE) = None
+    garment_images: unchecked(
+        {"type": "array", "items": IMAGE_FILE, "description": "Several garment photos (multi try-on)."}
+    ) = None
+    item_urls: str = Field(
+        None,
+        description='JSON array of product URLs, e.g. ["https://shop.example/p/1"].',
+        examples=['["https://shop.example/products/linen-tee"]'],
+    )
+    item_urls_list: list[str] = Field(
+        None, alias="item_urls[]", description="The product URLs as repeated fields."
+    )
+    garment_url: str = Field(None, description="One product URL (older clients).")
+    html: str = Field(None, description="The first product page's HTML, read instead of fetching it.")
+    options: str = Field(
+        None, description="JSON object, see TryOnOptions.", examples=['{"garments": [{"type": "top"}]}']
+    )
+
+
+class TryOnJson(Shape):
+    """A try-on from product URLs only (the person is the saved avatar)."""
+
+    item_urls: list[Annotated[str, Field(json_schema_extra={"format": "uri"})]] = Field(
+        None, max_length=MAX_GARMENTS
+    )
+    garment_url: str = Field(None, json_schema_extra={"format": "uri"})
+    html: str = None
+    options: TryOnOptions = None
+
+
+class JobGarment(ResponseSchema):
+    source: Literal["upload", "url"]
+    url: str | None
+    type: OptionalGarmentType
+    type_source: Literal[TYPE_SOURCES] | None
+    photo_type: Literal[PHOTO_TYPES] | None
+
+
+class JobTimings(ResponseSchema):
+    queue_seconds: float | None
+    processing_seconds: float | None
+    total_seconds: float | None
+
+
+class JobUsage(ResponseSchema):
+    model: str | None = Field(description="The Gemini image model that ran the job.")
+    calls: int = Field(description="Model calls (a body, the try-on, a retry after a renamed model).")
+    prompt_tokens: int
+    output_tokens: int
+    thought_tokens: int
+    total_tokens: int
+    estimated_cost_usd: float | None = Field(
+        description="From GEMINI_PRICES; null when the model has no configured price."
+    )
+    model_seconds: float | None
+
+
+class JobError(ResponseSchema):
+    code: str | None
+    message: str | None = Field(description="For the shopper; never quotes the AI provider.")
+    details: dict[str, Any] = Field(
+        description="What the code needs (e.g. `reason`, `garment_index`, `missing`) and operator fields: "
+        "`upstream` holds what the AI provider said (status, message, finish reason, its text)."
+    )
+
+
+class Job(ResponseSchema):
+    job_id: str
+    status: unchecked(JOB_STATUS)
+    progress: int = Field(ge=0, le=100)
+    stage: Literal[JOB_STAGES] = Field(
+        description="What the worker is doing; a failed job keeps the stage it failed in. `building_body`: on "
+        "Gemini, a photo that does not show the hips is first made a full-length photo of the person."
+    )
+    kind: Literal["single", "multi"]
+    provider: str | None = Field(description="The model that ran the job (local, gemini); null until it ran.")
+    garments: list[JobGarment] = Field(
+        description="The garments in the order they were sent. Once the job has fetched them, each has its "
+        "type and where the type came from (`type_source`, in order of precedence: `client` = the type or "
+        "category you sent, `page` = the product page, `ai` = the Gemini image categoriser, `silhouette` = "
+        "the garment's outline in its photo: two legs → bottom, one long piece → dress, sleeves → top), and "
+        "`photo_type`: `flat-lay` (the garment alone) or `on-model` (worn by a model, whose face, hair and "
+        "skin are left out). `photo_type` is null while unknown and on Gemini when the type was given "
+        "(Gemini does not need the photo read)."
+    )
+    created_at: Timestamp
+    started_at: str | None
+    finished_at: str | None
+    timings: JobTimings
+    result_url: str | None = Field(description="Set when status is done.")
+    usage: JobUsage | None = Field(
+        None,
+        description="What the job's AI calls used (null for the local model, or before a call was made).",
+    )
+    error: JobError | None = Field(
+        description="Set when status is failed. `code` is the reason: from the image model (NO_PERSON_DETECTED, "
+        "MULTIPLE_PEOPLE, NO_POSE_DETECTED, NEEDS_FULL_BODY_PHOTO, BODY_PART_NOT_VISIBLE (the photo does not "
+        "show where the garment is worn; the message names the part), INVALID_GARMENT_IMAGE, CONTENT_BLOCKED "
+        "(`details.reason`: the finish or block reason), INVALID_ASPECT_RATIO, NO_IMAGE_RETURNED, RATE_LIMITED, "
+        "UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, BAD_UPSTREAM_RESPONSE, TIMEOUT, AI_UNAVAILABLE), from the "
+        "product page (NO_GARMENT_IMAGE, GARMENT_INDEX_OUT_OF_RANGE, NO_PRODUCT_FOUND, PRODUCT_PAGE_NOT_FOUND, "
+        "NOT_A_PRODUCT_PAGE, PAGE_TOO_COMPLEX, EXTRACTION_BUSY, IMAGE_DOWNLOAD_FAILED, IMAGE_TOO_LARGE, "
+        "UPSTREAM_ERROR, UPSTREAM_UNREACHABLE, UPSTREAM_BLOCKED, UPSTREAM_TIMEOUT), or WORKER_LOST (the server "
+        "restarted twice during the job) and INTERNAL_ERROR. TIMEOUT is the job's own deadline "
+        "(JOB_TIMEOUT_SECONDS), whichever step it ran out in."
+    )

@@ -9,8 +9,9 @@ from datetime import timedelta
 from features.garments import service as garments_service
 from features.tryon import model
 from features.tryon.job_queue import input_prefix
+from features.users import model as user_model
 from shared import clock
-from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, ImageModelError
+from shared.ai_models import ImageModelError
 from shared.errors import (
     ApiError,
     ConflictError,
@@ -20,10 +21,8 @@ from shared.errors import (
     ValidationError,
 )
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
-from shared.models import user as user_model
-from shared.validators import field_list, validate_integer, validate_text, validate_url
+from shared.validators import validate_url
 
-DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
 MAX_GARMENTS = 5
 DEFAULT_ESTIMATE_SECONDS = 15
 PERSON_DIMENSION = 2048
@@ -45,65 +44,19 @@ class TryOnRequest:
     garment_uploads: list = field(default_factory=list)
     urls: list = field(default_factory=list)
     html: str | None = None
-    options: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)  # the fields of a parsed TryOnOptions
 
 
-def validate_options(options, garment_count):
-    """Checked copy of the client's options (garment_index, garment_details, garments[i].type, aspect_ratio)."""
-    clean = {}
-    if "garment_index" in options:
-        clean["garment_index"] = validate_integer(options["garment_index"], "options.garment_index", 0, 50)
-    if "aspect_ratio" in options:
-        if options["aspect_ratio"] not in ASPECT_RATIOS:
-            raise ValidationError(
-                f"options.aspect_ratio must be one of {', '.join(ASPECT_RATIOS)}",
-                details={"field": "options.aspect_ratio", "allowed": list(ASPECT_RATIOS)},
-            )
-        clean["aspect_ratio"] = options["aspect_ratio"]
-    if "garment_details" in options:
-        clean["garment_details"] = _validate_details(options["garment_details"], "options.garment_details")
+def _with_garment_options(options, garment_count):
+    """The client's options (the fields of a parsed TryOnOptions) with `garments` checked against the number
+    of garments sent."""
     garments = options.get("garments", [])
     if not isinstance(garments, list) or len(garments) > garment_count:
         raise ValidationError(
             f"options.garments must be a list with at most one entry per garment ({garment_count})",
             details={"field": "options.garments"},
         )
-    clean["garments"] = []
-    for i, entry in enumerate(garments):
-        if not isinstance(entry, dict):
-            raise ValidationError(
-                f"options.garments[{i}] must be an object", details={"field": "options.garments"}
-            )
-        garment_type = entry.get("type")
-        if garment_type is not None and garment_type not in GARMENT_TYPES:
-            raise ValidationError(
-                f"options.garments[{i}].type must be one of {', '.join(GARMENT_TYPES)}",
-                details={"field": f"options.garments[{i}].type", "allowed": list(GARMENT_TYPES)},
-            )
-        clean["garments"].append(
-            {
-                "type": garment_type,
-                "details": _validate_details(entry.get("details", {}), f"options.garments[{i}].details"),
-                "garment_index": validate_integer(
-                    entry.get("garment_index"), f"options.garments[{i}].garment_index", 0, 50
-                ),
-            }
-        )
-    return clean
-
-
-def _validate_details(details, field_name):
-    if not isinstance(details, dict):
-        raise ValidationError(f"{field_name} must be an object", details={"field": field_name})
-    unknown = sorted(set(details) - set(DETAIL_FIELDS))
-    if unknown:
-        raise ValidationError(
-            f"{field_name} has unknown keys: {field_list(unknown)}",
-            details={"field": field_name, "allowed": list(DETAIL_FIELDS)},
-        )
-    return {
-        key: validate_text(value, f"{field_name}.{key}", max_length=500) for key, value in details.items()
-    }
+    return {**options, "garments": garments}
 
 
 def create_job(*, db, settings, storage, queue, user_id, request, multi, billed):
@@ -126,7 +79,7 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
         raise ValidationError(
             "A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS"
         )
-    options = validate_options(request.options, garment_count)
+    options = _with_garment_options(request.options, garment_count)
     person = _person_image(
         db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field
     )

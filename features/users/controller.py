@@ -2,8 +2,10 @@
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth.decorators import require_auth
 from features.auth.service import issue_token
 from features.users import service
+from features.users.model import to_public_dict
 from features.users.schemas import (
     AccountDeletion,
     AccountExport,
@@ -14,15 +16,13 @@ from features.users.schemas import (
     User,
 )
 from shared.database import get_db
-from shared.middleware import require_auth
-from shared.models.user import to_public_dict
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_limit
 from shared.response import success_response
 from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("users", __name__, url_prefix="/api/users")
+bp = Blueprint("users", __name__)
 
 TAG = "Profile"
 _PASSWORD_CHECK = {401: ["INVALID_CREDENTIALS"], 404: ["USER_NOT_FOUND"], 429: ["LOGIN_DELAYED"]}
@@ -160,4 +160,4 @@ def delete_account(body):
     errors={404: ["USER_NOT_FOUND"]},
 )
 def export_account():
-    return success_response(service.export_account(db=get_db(), storage=get_storage(), user_id=g.user_id))
+    return success_response(service.export_account(db=get_db(), storage=get_storage(), userid=g.userid))

@@ -5,13 +5,14 @@ from typing import Literal
 from pydantic import ConfigDict, Field, create_model
 
 from features.body_measurements.schemas import Measurements
+from features.tryon.schemas import Job
+from features.wardrobe.schemas import Category, Section, WardrobeItem
 from shared.schemas import (
     Misdirected,
     RequestSchema,
     ResponseSchema,
     Timestamp,
     choice,
-    document_ref,
     email_address,
     past_date,
     secret,
@@ -108,9 +109,9 @@ class Deleted(ResponseSchema):
 
 
 class WardrobeExport(ResponseSchema):
-    items: list[document_ref("WardrobeItem")]
-    sections: list[document_ref("Section")]
-    categories: list[document_ref("Category")]
+    items: list[WardrobeItem]
+    sections: list[Section]
+    categories: list[Category]
 
 
 class AccountExport(ResponseSchema):
@@ -120,4 +121,4 @@ class AccountExport(ResponseSchema):
     body_url: str | None
     body_measurements: Measurements | None
     wardrobe: WardrobeExport
-    tryon_jobs: list[document_ref("Job")]
+    tryon_jobs: list[Job]

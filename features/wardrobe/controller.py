@@ -6,38 +6,39 @@ User categories are addressed by id (`/categories/12`), platform categories by n
 
 from flask import Blueprint, current_app, g, request
 
-from features.garments.schemas import PAGE_READ_ERRORS
+from features.auth.decorators import require_auth
+from features.garments.schemas import PAGE_READ_ERRORS, Product
 from features.tryon.schemas import IMAGE_PART
 from features.wardrobe import service
 from features.wardrobe.schemas import (
-    CATEGORY,
-    ITEM,
-    ITEM_FORM,
-    ITEM_FORM_WITH_HTML,
-    ITEM_INPUT,
-    ITEM_INPUT_WITH_HTML,
-    SECTION,
+    IMAGE_FIELD,
     CategoriesQuery,
+    Category,
     CategoryDeleted,
+    CategoryGroup,
     CategoryInput,
     ItemDeleted,
     ItemsQuery,
+    NewItemForm,
+    NewItemInput,
+    Section,
     SectionDeleted,
     SectionInput,
     UrlRequest,
+    WardrobeItem,
+    WardrobeItemForm,
+    WardrobeItemInput,
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.middleware import require_auth
 from shared.rate_limit import at_once_per_client, limit
-from shared.request_data import body_fields, json_limit, read_upload
+from shared.request_data import json_limit, read_upload
 from shared.response import success_response
-from shared.schemas import Answer, operation, yaml_component
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
-bp = Blueprint("wardrobe", __name__, url_prefix="/api/wardrobe")
+bp = Blueprint("wardrobe", __name__)
 
-IMAGE_FIELD = "garment_image"
 SECTIONS, CATEGORIES, ITEMS = "Wardrobe sections", "Wardrobe categories", "Wardrobe items"
 _SECTION_ID = {"section_id": (None, None)}
 _CATEGORY_REF = {
@@ -126,10 +127,10 @@ _ITEM_WRITE_ERRORS = {
     tag=SECTIONS,
     operation_id="listSections",
     summary="Platform sections and the caller's own, in display order.",
-    answers={200: Answer({"type": "array", "items": SECTION}, "The sections.")},
+    answers={200: Answer(list[Section], "The sections.")},
 )
 def get_category_sections():
-    return success_response(service.list_sections(db=get_db(), user_id=g.user_id))
+    return success_response(service.list_sections(db=get_db(), user_id=g.userid))
 
 
 @bp.post("/category-sections")
@@ -139,11 +140,11 @@ def get_category_sections():
     operation_id="createSection",
     summary="Create a section of your own.",
     **_SECTION_BODY,
-    answers={201: Answer(SECTION, "Section created.")},
+    answers={201: Answer(Section, "Section created.")},
     errors=_SECTION_WRITE_ERRORS,
 )
 def create_category_section(body):
-    section = service.create_section(db=get_db(), user_id=g.user_id, data=body)
+    section = service.create_section(db=get_db(), user_id=g.userid, data=body)
     return success_response(section, "Category section created", 201)
 
 
@@ -154,11 +155,11 @@ def create_category_section(body):
     operation_id="getSection",
     summary="One platform section or one of yours.",
     path_parameters=_SECTION_ID,
-    answers={200: Answer(SECTION, "The section.")},
+    answers={200: Answer(Section, "The section.")},
     errors={404: ["SECTION_NOT_FOUND"]},
 )
 def get_category_section(section_id):
-    return success_response(service.get_section(db=get_db(), user_id=g.user_id, section_id=section_id))
+    return success_response(service.get_section(db=get_db(), user_id=g.userid, section_id=section_id))
 
 
 @bp.put("/category-sections/<int:section_id>")
@@ -169,11 +170,11 @@ def get_category_section(section_id):
     path_parameters=_SECTION_ID,
     **_SECTION_BODY,
     summary="Change one of your sections; a rename carries over to its categories and items.",
-    answers={200: Answer(SECTION, "The updated section.")},
+    answers={200: Answer(Section, "The updated section.")},
     errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]},
 )
 def update_category_section(section_id, body):
-    section = service.update_section(db=get_db(), user_id=g.user_id, section_id=section_id, data=body)
+    section = service.update_section(db=get_db(), user_id=g.userid, section_id=section_id, data=body)
     return success_response(section, "Category section updated")
 
 
@@ -188,7 +189,7 @@ def update_category_section(section_id, body):
     errors={403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"], 409: ["SECTION_IN_USE"]},
 )
 def delete_category_section(section_id):
-    result = service.delete_section(db=get_db(), user_id=g.user_id, section_id=section_id)
+    result = service.delete_section(db=get_db(), user_id=g.userid, section_id=section_id)
     return success_response(result, "Category section deleted")
 
 
@@ -202,7 +203,7 @@ def delete_category_section(section_id):
     summary="Platform and your categories, grouped under their sections.",
     answers={
         200: Answer(
-            {"type": "array", "items": yaml_component("CategoryGroup")},
+            list[CategoryGroup],
             "Sections with their categories (sections without a match are left out when searching).",
         )
     },
@@ -210,7 +211,7 @@ def delete_category_section(section_id):
 )
 def get_categories(query):
     groups = service.list_categories(
-        db=get_db(), user_id=g.user_id, search=query.search, category_section=query.category_section
+        db=get_db(), user_id=g.userid, search=query.search, category_section=query.category_section
     )
     return success_response(groups)
 
@@ -222,11 +223,11 @@ def get_categories(query):
     operation_id="createCategory",
     **_CATEGORY_BODY,
     summary="Create a category of your own in an existing section.",
-    answers={201: Answer(CATEGORY, "Category created.")},
+    answers={201: Answer(Category, "Category created.")},
     errors=_CATEGORY_WRITE_ERRORS,
 )
 def create_category(body):
-    category = service.create_category(db=get_db(), user_id=g.user_id, data=body)
+    category = service.create_category(db=get_db(), user_id=g.userid, data=body)
     return success_response(category, "Category created", 201)
 
 
@@ -238,11 +239,11 @@ def create_category(body):
     operation_id="getCategory",
     path_parameters=_CATEGORY_REF,
     summary="One platform category (by name) or one of yours (by id or name).",
-    answers={200: Answer(CATEGORY, "The category.")},
+    answers={200: Answer(Category, "The category.")},
     errors={404: ["CATEGORY_NOT_FOUND"]},
 )
 def get_category(category_ref):
-    return success_response(service.get_category(db=get_db(), user_id=g.user_id, category_ref=category_ref))
+    return success_response(service.get_category(db=get_db(), user_id=g.userid, category_ref=category_ref))
 
 
 @bp.put("/categories/<int:category_ref>")
@@ -254,11 +255,11 @@ def get_category(category_ref):
     path_parameters=_CATEGORY_REF,
     **_CATEGORY_BODY,
     summary="Change one of your categories.",
-    answers={200: Answer(CATEGORY, "The updated category.")},
+    answers={200: Answer(Category, "The updated category.")},
     errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
 )
 def update_category(category_ref, body):
-    category = service.update_category(db=get_db(), user_id=g.user_id, category_ref=category_ref, data=body)
+    category = service.update_category(db=get_db(), user_id=g.userid, category_ref=category_ref, data=body)
     return success_response(category, "Category updated")
 
 
@@ -274,7 +275,7 @@ def update_category(category_ref, body):
     errors={403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
 )
 def delete_category(category_ref):
-    result = service.delete_category(db=get_db(), user_id=g.user_id, category_ref=category_ref)
+    result = service.delete_category(db=get_db(), user_id=g.userid, category_ref=category_ref)
     moved = result["items_uncategorized"]
     message = "Category deleted" + (f"; {moved} item(s) kept without a category" if moved else "")
     return success_response(result, message)
@@ -288,7 +289,7 @@ def delete_category(category_ref):
     operation_id="listItems",
     query=ItemsQuery,
     summary="Your wardrobe, newest first, filtered and paginated.",
-    answers={200: Answer({"type": "array", "items": ITEM}, "One page of items.", paginated=True)},
+    answers={200: Answer(list[WardrobeItem], "One page of items.", paginated=True)},
     errors={
         400: [
             "INVALID_CATEGORY_SECTION",
@@ -304,7 +305,7 @@ def delete_category(category_ref):
 def get_wardrobe_items(query):
     items, pagination = service.list_items(
         db=get_db(),
-        user_id=g.user_id,
+        user_id=g.userid,
         limit=query.limit,
         offset=query.offset,
         category=query.category,
@@ -323,26 +324,27 @@ def get_wardrobe_items(query):
 @operation(
     tag=ITEMS,
     operation_id="addItem",
-    form=ITEM_FORM_WITH_HTML,
+    form=NewItemForm,
     form_encoding={IMAGE_FIELD: IMAGE_PART},
-    body=ITEM_INPUT_WITH_HTML,
+    body=NewItemInput,
     example={"garment_url": "https://shop.example/products/linen-tee", "size": "M"},
     summary="Add a garment from a photo (multipart `garment_image`) or from a product page (`garment_url`).",
     description="From a product page the details (title, brand, price, fabric, category) and the main image "
     "are taken from the page; fields you send win. Send the page as `html` when the shop blocks "
     "servers.",
-    answers={201: Answer(ITEM, "Item added.")},
+    answers={201: Answer(WardrobeItem, "Item added.")},
     errors=_ITEM_WRITE_ERRORS,
 )
-def add_garment():
-    fields, html = _item_fields()
+def add_garment(body):
+    fields = body.given()
+    html = fields.pop("html", None)
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
     item = service.create_item(
         db=get_db(),
         storage=storage,
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         data=fields,
         html=html,
         image_data=image_data,
@@ -357,11 +359,11 @@ def add_garment():
     tag=ITEMS,
     operation_id="getItem",
     summary="One of your items.",
-    answers={200: Answer(ITEM, "The item.")},
+    answers={200: Answer(WardrobeItem, "The item.")},
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def get_wardrobe_item(item_id):
-    item = service.get_item(db=get_db(), user_id=g.user_id, item_id=item_id)
+    item = service.get_item(db=get_db(), user_id=g.userid, item_id=item_id)
     return success_response(_with_image_url(item, get_storage().url_signer()))
 
 
@@ -370,30 +372,23 @@ def get_wardrobe_item(item_id):
 @operation(
     tag=ITEMS,
     operation_id="updateItem",
-    form=ITEM_FORM,
-    body=ITEM_INPUT,
+    form=WardrobeItemForm,
+    body=WardrobeItemInput,
     example={"size": "L", "color": "navy"},
     summary="Change some fields of an item (null clears one); a new `garment_image` replaces the picture.",
-    answers={200: Answer(ITEM, "The updated item.")},
+    answers={200: Answer(WardrobeItem, "The updated item.")},
     errors=_ITEM_WRITE_ERRORS,
 )
-def update_wardrobe_item(item_id):
-    fields, html = _item_fields()
-    if html is not None:
-        raise ValidationError(
-            "html is only used when adding an item from a garment_url",
-            code="UNKNOWN_FIELDS",
-            details={"fields": ["html"]},
-        )
+def update_wardrobe_item(item_id, body):
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
     item = service.update_item(
         db=get_db(),
         storage=storage,
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         item_id=item_id,
-        data=fields,
+        data=body.given(),
         image_data=image_data,
         image_filename=image_filename,
     )
@@ -410,7 +405,7 @@ def update_wardrobe_item(item_id):
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def delete_wardrobe_item(item_id):
-    result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.user_id, item_id=item_id)
+    result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.userid, item_id=item_id)
     return success_response(result, "Item deleted")
 
 
@@ -426,7 +421,7 @@ def delete_wardrobe_item(item_id):
     form=UrlRequest,
     example={"url": "https://shop.example/products/linen-tee"},
     summary="Read a product page into garment details without adding it to the wardrobe.",
-    answers={200: Answer(yaml_component("Product"), "The product.")},
+    answers={200: Answer(Product, "The product.")},
     errors=PAGE_READ_ERRORS,
 )
 def extract_garment_from_url(body):
@@ -437,28 +432,9 @@ def extract_garment_from_url(body):
             "Send the product page as url", code="MISSING_FIELDS", details={"fields": ["url"]}
         )
     product = service.extract_from_url(
-        db=get_db(), settings=current_app.extensions["settings"], url=url, html=_html_field(fields)
+        db=get_db(), settings=current_app.extensions["settings"], url=url, html=fields.get("html")
     )
     return success_response(product)
-
-
-def _item_fields():
-    """(item fields, page html or None) from a JSON body or a multipart form."""
-    if request.mimetype == "multipart/form-data" and IMAGE_FIELD in request.form:
-        raise ValidationError(
-            f"{IMAGE_FIELD} must be sent as a file",
-            code="INVALID_IMAGE_FIELD",
-            details={"field": IMAGE_FIELD},
-        )
-    fields = body_fields()
-    return fields, _html_field(fields)
-
-
-def _html_field(fields):
-    html = fields.pop("html", None)
-    if html is not None and not isinstance(html, str):
-        raise ValidationError("html must be the page's HTML as text", details={"field": "html"})
-    return html or None
 
 
 def _uploaded_image():

@@ -1,17 +1,18 @@
-"""Wardrobe field rules: which item fields a client may send, their limits, and how each is cleaned.
+"""Wardrobe field rules: the item fields' limits and how each is cleaned (schemas.py attaches them to the
+request models' fields).
 
 Multipart forms carry every value as text, JSON bodies carry native types; every cleaner here
 accepts both, so the same rules apply whichever way the client sends an item.
 """
 
 import math
+from typing import TypedDict
 
 from shared.errors import ValidationError
 from shared.garment_catalog import GARMENT_TYPES
 from shared.request_data import parse_json_text
 from shared.text_patterns import compile_pattern
 from shared.validators import (
-    refuse_unknown_fields,
     validate_choice,
     validate_integer,
     validate_numeric,
@@ -28,18 +29,6 @@ ITEM_TEXT_LIMITS = {
     "care_instructions": 5000,
     "custom_category_name": 255,
 }
-ITEM_FIELDS = (
-    *ITEM_TEXT_LIMITS,
-    "price",
-    "currency",
-    "fabric",
-    "category_section",
-    "category_id",
-    "category",
-    "garment_type",
-    "garment_url",
-    "is_external",
-)
 # Sent back by clients that echo an item they read; never written from the request.
 ITEM_READ_ONLY_FIELDS = (
     "id",
@@ -52,6 +41,7 @@ ITEM_READ_ONLY_FIELDS = (
     "created_at",
     "updated_at",
 )
+MAX_CATEGORY_LENGTH = 255
 MAX_PRICE = 10_000_000
 MAX_FABRIC_ENTRIES = 20
 FABRIC_TOTAL_TOLERANCE = 0.01  # 33.33 × 3 and similar rounded compositions still count as 100 %
@@ -64,12 +54,19 @@ _FALSE = ("false", "0", "no", "off")
 _NAME_SEPARATORS = compile_pattern(r"[\s\-]+")
 
 
-def optional_text(value, field_name, max_length):
+class FabricEntry(TypedDict):
+    """One material of a composition: {"name": "cotton", "percentage": 95.0}."""
+
+    name: str
+    percentage: float
+
+
+def optional_text(value: object, field_name: str, max_length: int) -> str | None:
     """Trimmed text, or None for a missing or blank value."""
     return validate_text(value, field_name, max_length=max_length) or None
 
 
-def clean_section_name(value, field_name="category_section"):
+def clean_section_name(value: object, field_name: str = "category_section") -> str | None:
     """A section identifier: lower case, spaces and hyphens become underscores ("Summer Collection" → summer_collection)."""
     text = validate_text(value, field_name, max_length=SECTION_NAME_MAX_LENGTH)
     if not text:
@@ -84,11 +81,11 @@ def clean_section_name(value, field_name="category_section"):
     return name
 
 
-def clean_price(value):
+def clean_price(value: object) -> float | None:
     return validate_numeric(value, "price", min_value=0, max_value=MAX_PRICE)
 
 
-def clean_currency(value):
+def clean_currency(value: object) -> str | None:
     text = validate_text(value, "currency", max_length=3)
     if not text:
         return None
@@ -101,7 +98,7 @@ def clean_currency(value):
     return text.upper()
 
 
-def clean_boolean(value, field_name):
+def clean_boolean(value: object, field_name: str) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
@@ -109,7 +106,7 @@ def clean_boolean(value, field_name):
     raise ValidationError(f"{field_name} must be true or false", details={"field": field_name})
 
 
-def clean_fabric(value):
+def clean_fabric(value: object) -> list[FabricEntry]:
     """[{"name", "percentage"}] with 0 < percentage ≤ 100 and a total of at most 100; JSON text accepted."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
@@ -119,7 +116,7 @@ def clean_fabric(value):
         raise _fabric_error('fabric must be a list like [{"name": "cotton", "percentage": 100}]')
     if len(value) > MAX_FABRIC_ENTRIES:
         raise _fabric_error(f"fabric may list at most {MAX_FABRIC_ENTRIES} materials")
-    cleaned = []
+    cleaned: list[FabricEntry] = []
     for entry in value:
         if not isinstance(entry, dict) or set(entry) - {"name", "percentage"}:
             raise _fabric_error('each fabric entry must be an object with "name" and "percentage"')
@@ -137,7 +134,7 @@ def clean_fabric(value):
     return cleaned
 
 
-def _fabric_percentage(value):
+def _fabric_percentage(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _fabric_error("each fabric percentage must be a number greater than 0 and at most 100")
     try:
@@ -151,42 +148,22 @@ def _fabric_percentage(value):
     return round(number, 2)
 
 
-def _fabric_error(message, **details):
+def _fabric_error(message: str, **details: float) -> ValidationError:
     return ValidationError(message, code="INVALID_FABRIC", details={"field": "fabric", **details})
 
 
-def clean_category_id(value):
+def clean_category_id(value: object) -> int | None:
     return validate_integer(value, "category_id", min_value=1)
 
 
-def clean_garment_type(value):
-    return validate_choice(optional_text(value, "garment_type", 20), "garment_type", GARMENT_TYPES)
+def clean_garment_type(value: object) -> str | None:
+    garment_type: str | None = validate_choice(
+        optional_text(value, "garment_type", 20), "garment_type", GARMENT_TYPES
+    )
+    return garment_type
 
 
-def clean_garment_url(value):
+def clean_garment_url(value: object) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return validate_url(value, "garment_url")
-
-
-def clean_item_fields(data):
-    """The item columns present in data, cleaned (references such as category are resolved by the service)."""
-    refuse_unknown_fields(data, ITEM_FIELDS, ignored=ITEM_READ_ONLY_FIELDS)
-    cleaned = {
-        name: optional_text(data[name], name, limit)
-        for name, limit in ITEM_TEXT_LIMITS.items()
-        if name in data
-    }
-    cleaners = {
-        "price": clean_price,
-        "currency": clean_currency,
-        "fabric": clean_fabric,
-        "category_section": clean_section_name,
-        "category_id": clean_category_id,
-        "category": lambda value: optional_text(value, "category", 255),
-        "garment_type": clean_garment_type,
-        "garment_url": clean_garment_url,
-        "is_external": lambda value: clean_boolean(value, "is_external"),
-    }
-    cleaned.update({name: cleaner(data[name]) for name, cleaner in cleaners.items() if name in data})
-    return cleaned

@@ -6,7 +6,7 @@ from typing import Any
 
 from features.wardrobe.category_model import like_pattern
 from shared import clock
-from shared.database import Database
+from shared.database import Database, SqlValue
 from shared.garment_catalog import garment_type_of
 
 _SELECT = (
@@ -36,7 +36,7 @@ def list_for_user(
 ) -> tuple[list[dict[str, Any]], int]:
     """(rows newest first, total count matching every filter given)."""
     clauses: list[str] = ["w.user_id = ?"]
-    params: list[object] = [user_id]
+    params: list[SqlValue] = [user_id]
     if platform_category:
         clauses.append("w.category = ?")
         params.append(platform_category)
@@ -54,7 +54,9 @@ def list_for_user(
         )
         params.extend([like_pattern(search)] * len(_SEARCHED_COLUMNS))
     where = " WHERE " + " AND ".join(clauses)
-    total: int = db.execute_query(f"SELECT COUNT(*) AS n FROM wardrobe w{where}", params, fetch_one=True)["n"]
+    counted = db.execute_query(f"SELECT COUNT(*) AS n FROM wardrobe w{where}", params, fetch_one=True)
+    assert counted is not None  # COUNT(*) always answers one row
+    total: int = counted["n"]
     rows: list[dict[str, Any]] = db.execute_query(
         f"{_SELECT}{where} ORDER BY w.created_at DESC, w.id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
@@ -71,6 +73,7 @@ def insert(db: Database, user_id: str, values: Mapping[str, Any]) -> dict[str, A
         f"INSERT INTO wardrobe ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
         (user_id, *columns_values.values(), now, now, now),
     )
+    assert item_id is not None  # wardrobe has an integer id
     row = get(db, user_id, item_id)
     assert row is not None  # inserted just above
     return row

@@ -6,20 +6,38 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from features.wardrobe.fields import SECTION_NAME_MAX_LENGTH, clean_section_name, optional_text
-from shared.schemas import PageQuery, RequestSchema, ResponseSchema, checked, unchecked, yaml_component
+from features.garments.schemas import GARMENT_TYPE, FabricEntry, OptionalGarmentType
+from features.wardrobe.fields import (
+    ITEM_READ_ONLY_FIELDS,
+    ITEM_TEXT_LIMITS,
+    MAX_CATEGORY_LENGTH,
+    MAX_FABRIC_ENTRIES,
+    MAX_PRICE,
+    SECTION_NAME_MAX_LENGTH,
+    clean_boolean,
+    clean_category_id,
+    clean_currency,
+    clean_fabric,
+    clean_garment_type,
+    clean_garment_url,
+    clean_price,
+    clean_section_name,
+    optional_text,
+)
+from shared.errors import ValidationError
+from shared.schemas import (
+    IMAGE_FILE,
+    Misdirected,
+    PageQuery,
+    RequestSchema,
+    ResponseSchema,
+    Shape,
+    Timestamp,
+    checked,
+    unchecked,
+)
 from shared.validators import validate_integer, validate_url
 
-SECTION = yaml_component("Section")
-CATEGORY = yaml_component("Category")
-ITEM = yaml_component("WardrobeItem")
-_HTML = {
-    "properties": {"html": {"type": "string", "description": "The product page's HTML (with garment_url)."}}
-}
-ITEM_FORM_WITH_HTML = {"allOf": [yaml_component("WardrobeItemForm"), _HTML]}
-ITEM_INPUT_WITH_HTML = {"allOf": [yaml_component("WardrobeItemInput"), _HTML]}
-ITEM_FORM = yaml_component("WardrobeItemForm")
-ITEM_INPUT = yaml_component("WardrobeItemInput")
 _SEARCH = {"type": "string", "maxLength": 200}
 _SECTION_NAME = {"type": "string", "examples": ["upper_body"]}
 
@@ -44,6 +62,12 @@ def _text(max_length):
         lambda value, name: optional_text(value, name, max_length),
         {"type": ["string", "null"], "maxLength": max_length},
     )
+
+
+def _page_html(value, name):
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("html must be the page's HTML as text", details={"field": name})
+    return value or None
 
 
 def _url_or_none(value, name):
@@ -132,6 +156,194 @@ class UrlRequest(RequestSchema):
 
     url: unchecked({"type": "string", "format": "uri"}) = None
     garment_url: unchecked({"type": "string", "format": "uri", "description": "Same as url."}) = None
-    html: unchecked(
-        {"type": "string", "description": "The product page's HTML, read instead of fetching it."}
+    html: checked(
+        _page_html, {"type": "string", "description": "The product page's HTML, read instead of fetching it."}
     ) = None
+
+
+class Section(ResponseSchema):
+    id: int
+    name: str
+    display_name: str
+    description: str | None
+    sort_order: int
+    icon_name: str | None
+    icon_url: str | None
+    is_platform: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Category(ResponseSchema):
+    """A platform category has `id` null and is addressed by name; yours has an id."""
+
+    id: int | None
+    platform_category_id: int | None
+    name: str
+    display_name: str
+    description: str | None
+    category_section: str
+    sort_order: int | None
+    is_platform: bool
+    created_at: Timestamp = None
+    updated_at: Timestamp = None
+
+
+class CategoryGroup(Section):
+    """A section with its categories."""
+
+    categories: list[Category]
+
+
+class WardrobeItem(ResponseSchema):
+    id: int
+    garment_id: str
+    title: str | None
+    brand: str | None
+    color: str | None
+    size: str | None
+    description: str | None
+    price: float | None
+    currency: str | None
+    fabric: list[FabricEntry]
+    care_instructions: str | None
+    category: str | None = Field(description="The platform category's name, or your category's name.")
+    category_id: int | None
+    platform_category_id: int | None
+    custom_category_name: str | None
+    category_section: str
+    garment_type: OptionalGarmentType
+    garment_url: str | None
+    is_external: bool
+    image_path: str | None = Field(description="Relative (/images/...).")
+    image_url: str | None = Field(description="Absolute signed URL of the image.")
+    date_added: Timestamp
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+def _item_text(name):
+    limit = ITEM_TEXT_LIMITS[name]
+    return checked(
+        lambda value, field_name: optional_text(value, field_name, limit),
+        {"type": ["string", "null"], "maxLength": limit},
+    )
+
+
+IMAGE_FIELD = "garment_image"
+_IMAGE_AS_TEXT = Misdirected(f"{IMAGE_FIELD} must be sent as a file", code="INVALID_IMAGE_FIELD")
+
+
+class _ItemFields(RequestSchema):
+    """An item's fields as JSON or as form fields (WardrobeItemForm); whether a category or section exists is
+    the service's to check."""
+
+    read_only = frozenset(ITEM_READ_ONLY_FIELDS)
+    misdirected = {IMAGE_FIELD: _IMAGE_AS_TEXT}
+
+    title: _item_text("title") = None
+    brand: _item_text("brand") = None
+    color: _item_text("color") = None
+    size: _item_text("size") = None
+    description: _item_text("description") = None
+    care_instructions: _item_text("care_instructions") = None
+    custom_category_name: _item_text("custom_category_name") = None
+    price: checked(
+        lambda value, name: clean_price(value),
+        {"type": ["number", "null"], "minimum": 0, "maximum": MAX_PRICE},
+    ) = None
+    currency: checked(
+        lambda value, name: clean_currency(value), {"type": ["string", "null"], "pattern": "^[A-Za-z]{3}$"}
+    ) = None
+    fabric: checked(
+        lambda value, name: clean_fabric(value),
+        {
+            "type": ["array", "null"],
+            "maxItems": MAX_FABRIC_ENTRIES,
+            "items": {
+                "type": "object",
+                "required": ["name", "percentage"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "percentage": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                },
+            },
+        },
+    ) = None
+    category_section: checked(
+        clean_section_name, {"type": ["string", "null"], "examples": ["upper_body"]}
+    ) = None
+    category_id: checked(
+        lambda value, name: clean_category_id(value),
+        {"type": ["integer", "null"], "minimum": 1, "description": "One of your categories."},
+    ) = None
+    category: checked(
+        lambda value, name: optional_text(value, name, MAX_CATEGORY_LENGTH),
+        {
+            "type": ["string", "null"],
+            "maxLength": MAX_CATEGORY_LENGTH,
+            "description": "A platform category's name or one of yours.",
+        },
+    ) = None
+    garment_type: checked(
+        lambda value, name: clean_garment_type(value), {"oneOf": [GARMENT_TYPE, {"type": "null"}]}
+    ) = None
+    garment_url: checked(
+        lambda value, name: clean_garment_url(value),
+        {"type": ["string", "null"], "format": "uri", "description": "The product page (adding from a URL)."},
+    ) = None
+    is_external: checked(clean_boolean, {"type": "boolean"}) = None
+
+
+class NewItemInput(_ItemFields):
+    """A new item: from a photo (the multipart file garment_image) or a product page (garment_url, optionally
+    with its HTML)."""
+
+    html: checked(
+        _page_html, {"type": "string", "description": "The product page's HTML (with garment_url)."}
+    ) = None
+
+
+class WardrobeItemInput(_ItemFields):
+    """The fields to change (null clears one); a new garment_image file replaces the picture."""
+
+    misdirected = {
+        IMAGE_FIELD: _IMAGE_AS_TEXT,
+        "html": Misdirected(
+            "html is only used when adding an item from a garment_url",
+            code="UNKNOWN_FIELDS",
+            details={"fields": ["html"]},
+        ),
+    }
+
+
+def _form_text(example=None):
+    return unchecked({"type": "string", **({"examples": [example]} if example else {})})
+
+
+class WardrobeItemForm(Shape):
+    """The item fields as form fields (`fabric` as JSON text) plus the picture."""
+
+    garment_image: unchecked(IMAGE_FILE) = None
+    garment_url: _form_text() = None
+    title: _form_text() = None
+    brand: _form_text() = None
+    color: _form_text() = None
+    size: _form_text() = None
+    description: _form_text() = None
+    care_instructions: _form_text() = None
+    custom_category_name: _form_text() = None
+    price: _form_text("29.90") = None
+    currency: _form_text("EUR") = None
+    fabric: _form_text('[{"name": "cotton", "percentage": 100}]') = None
+    category_section: _form_text("upper_body") = None
+    category: _form_text("t_shirts") = None
+    category_id: _form_text() = None
+    garment_type: _form_text() = None
+    is_external: _form_text("false") = None
+
+
+class NewItemForm(WardrobeItemForm):
+    """The item fields as form fields (`fabric` as JSON text) plus the picture, or a product page's URL."""
+
+    html: unchecked({"type": "string", "description": "The product page's HTML (with garment_url)."}) = None

@@ -9,19 +9,18 @@ import uuid
 from contextlib import contextmanager
 
 from features.garments import service as garments_service
+from features.users import model as user_model
 from features.wardrobe import category_model, model
 from features.wardrobe.fields import (
     ITEM_TEXT_LIMITS,
     clean_currency,
     clean_fabric,
-    clean_item_fields,
     clean_price,
     clean_section_name,
     optional_text,
 )
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
-from shared.models import user as user_model
 from shared.validators import validate_integer, validate_required, validate_text, validate_url
 
 
@@ -292,8 +291,9 @@ def get_item(*, db, user_id: str, item_id: int) -> dict:
 
 
 def create_item(*, db, storage, settings, user_id, data, html=None, image_data=None, image_filename=None):
-    """Add an item from an uploaded image, or from a product URL (details and main image from the page)."""
-    values = {name: value for name, value in clean_item_fields(data).items() if value is not None}
+    """Add an item from an uploaded image, or from a product URL (details and main image from the page); data:
+    the item fields of a parsed NewItemInput."""
+    values = {name: value for name, value in data.items() if value is not None}
     if image_data is None and "garment_url" not in values:
         raise ValidationError(
             "Send the garment as a garment_image file or a garment_url",
@@ -326,9 +326,10 @@ def create_item(*, db, storage, settings, user_id, data, html=None, image_data=N
 
 
 def update_item(*, db, storage, settings, user_id, item_id, data, image_data=None, image_filename=None):
-    """Change the given fields of one of the caller's items (null clears); a new image replaces the old file."""
+    """Change the given fields of one of the caller's items (data: those of a parsed WardrobeItemInput; null
+    clears); a new image replaces the old file."""
     item = _own_item(db, user_id, item_id)
-    values = clean_item_fields(data)
+    values = dict(data)
     if "category_section" in values:
         _require_section(db, user_id, values["category_section"])
     values.update(_category_columns(db, user_id, values))

@@ -5,14 +5,19 @@ AI_PROVIDER picks the try-on model (auto = gemini when GEMINI_API_KEY is set, el
 BACKGROUND_REMOVAL_PROVIDER the background remover. Both are safe to call from many threads.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, NotRequired, Protocol, TypedDict
 
 from flask import current_app
 
-from config import ConfigurationError
+from config import ConfigurationError, Settings
 from shared.ai_models.errors import CODES, ImageModelError
+from shared.ai_models.usage import UsageMeter
 from shared.garment_catalog import GARMENT_TYPES
+
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_client import GeminiClient
 
 # Where a garment's type came from, in order of precedence: what the client said, what the product
 # page says, the Gemini image categoriser, the garment's outline in its photo.
@@ -29,10 +34,12 @@ __all__ = [
     "DRESSING_ORDER",
     "GARMENT_TYPES",
     "TYPE_SOURCES",
+    "Availability",
     "GarmentInput",
     "ImageModel",
     "ImageModelError",
     "ImageModels",
+    "ModelStatus",
     "create_image_models",
     "get_image_models",
 ]
@@ -44,13 +51,30 @@ class GarmentInput:
 
     image: bytes
     garment_type: str  # one of GARMENT_TYPES
-    details: dict = field(default_factory=dict)  # brand, category, color, style, material, title ...
+    details: dict[str, Any] = field(
+        default_factory=dict
+    )  # brand, category, color, style, material, title ...
     photo_type: str | None = None  # "flat-lay" or "on-model" when known (garment_photo.PHOTO_TYPES)
     type_source: str | None = None  # one of TYPE_SOURCES when known
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.garment_type not in GARMENT_TYPES:
             raise ValueError(f"garment_type must be one of {GARMENT_TYPES}, not {self.garment_type!r}")
+
+
+class ModelStatus(TypedDict):
+    """Can the model generate right now; retry_after (seconds) only while it cannot."""
+
+    model: str | None
+    status: str  # ok | unavailable
+    reason: str | None
+    retry_after: NotRequired[int]
+
+
+class Availability(ModelStatus):
+    """A provider's ModelStatus, named."""
+
+    provider: str
 
 
 class ImageModel(Protocol):
@@ -58,40 +82,42 @@ class ImageModel(Protocol):
     can_build_bodies: bool  # can make a full-length photo from a head-and-shoulders one (build_body)
     billed: bool  # each generation costs money (TRYON_DAILY_LIMIT guards those)
 
-    def availability(self) -> dict:
+    def availability(self) -> Availability:
         """{"provider", "model", "status" (ok | unavailable), "reason"}."""
 
-    def remove_background(self, image: bytes, meter=None) -> bytes:
+    def remove_background(self, image: bytes, meter: UsageMeter | None = None) -> bytes:
         """PNG with the person kept and the background transparent."""
 
     def try_on(
         self,
         person: bytes,
-        garments: list,
-        options: dict,
+        garments: Sequence[GarmentInput],
+        options: Mapping[str, Any] | None,
         *,
         timeout_seconds: float | None = None,
-        meter=None,
+        meter: UsageMeter | None = None,
     ) -> bytes:
         """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
         gives up after timeout_seconds (the job's time left). A UsageMeter, when given, is told the model and
         tokens of every call made."""
+
+    def close(self) -> None:
+        """Release what the model holds."""
 
 
 @dataclass
 class ImageModels:
     tryon: ImageModel
     background: ImageModel
-    gemini: object = (
-        None  # the process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller
-    )
+    # The process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller.
+    gemini: "GeminiClient | None" = None
 
-    def close(self):
+    def close(self) -> None:
         for model in {self.tryon, self.background}:
             model.close()
 
 
-def create_image_models(settings):
+def create_image_models(settings: Settings) -> ImageModels:
     """The models chosen by AI_PROVIDER and BACKGROUND_REMOVAL_PROVIDER (one instance per provider)."""
     tryon_provider = settings.AI_PROVIDER
     if tryon_provider == "auto":
@@ -105,9 +131,9 @@ def create_image_models(settings):
         if value == "gemini" and not settings.GEMINI_API_KEY:
             raise ConfigurationError(f"{name}=gemini needs GEMINI_API_KEY")
     gemini = _gemini_client(settings) if settings.GEMINI_API_KEY else None
-    instances = {}
+    instances: dict[str, ImageModel] = {}
 
-    def model(provider):
+    def model(provider: str) -> ImageModel:
         if provider not in instances:
             instances[provider] = _build(provider, settings, gemini)
         return instances[provider]
@@ -117,16 +143,18 @@ def create_image_models(settings):
     )
 
 
-def _gemini_client(settings):
+def _gemini_client(settings: Settings) -> "GeminiClient":
     from shared.ai_models.gemini_client import process_client
 
     return process_client(settings)
 
 
-def _build(provider, settings, gemini):
+def _build(provider: str, settings: Settings, gemini: "GeminiClient | None") -> ImageModel:
     # Imported here so a deployment loads only the SDK it uses (mediapipe alone takes a second to import).
     if provider == "gemini":
         from shared.ai_models.gemini_model import GeminiImageModel
+
+        assert gemini is not None  # create_image_models refuses gemini without GEMINI_API_KEY
 
         return GeminiImageModel.from_settings(settings, gemini)
     from shared.ai_models.local_model import LocalImageModel
@@ -134,6 +162,7 @@ def _build(provider, settings, gemini):
     return LocalImageModel()
 
 
-def get_image_models():
+def get_image_models() -> ImageModels:
     """The app's models (controllers only)."""
-    return current_app.extensions["image_models"]
+    models: ImageModels = current_app.extensions["image_models"]
+    return models

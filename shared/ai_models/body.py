@@ -7,14 +7,18 @@ never share one. Pose uses model_complexity=1 only: 0 and 2 try to download weig
 """
 
 import queue
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import cv2
 import mediapipe as mp
 import numpy as np
+from numpy.typing import NDArray
 
 from shared.ai_models import masks
+from shared.ai_models.arrays import RGB, Alpha, Binary, Point, Points
 
 DETECTION_SIZE = 640
 MIN_VISIBILITY = 0.5
@@ -27,15 +31,23 @@ HANDS = (15, 16, 17, 18, 19, 20, 21, 22)
 FEET = (27, 28, 29, 30, 31, 32)
 
 
-class _Pool:
+class _Solution(Protocol):
+    def process(self, image: RGB) -> Any:
+        """mediapipe's answer: an untyped NamedTuple of protobuf messages, read where it is received."""
+
+
+_SolutionT = TypeVar("_SolutionT", bound=_Solution)
+
+
+class _Pool(Generic[_SolutionT]):
     """Instances of one mediapipe solution, one per concurrent caller, built on demand and reused."""
 
-    def __init__(self, factory):
+    def __init__(self, factory: Callable[[], _SolutionT]) -> None:
         self._factory = factory
-        self._idle = queue.SimpleQueue()
+        self._idle: queue.SimpleQueue[_SolutionT] = queue.SimpleQueue()
 
     @contextmanager
-    def instance(self):
+    def instance(self) -> Iterator[_SolutionT]:
         try:
             solution = self._idle.get_nowait()
         except queue.Empty:
@@ -46,9 +58,13 @@ class _Pool:
             self._idle.put(solution)
 
 
-_segmenters = _Pool(lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0))
-_pose_estimators = _Pool(lambda: mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1))
-_face_detectors = _Pool(
+_segmenters: _Pool[_Solution] = _Pool(
+    lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+)
+_pose_estimators: _Pool[_Solution] = _Pool(
+    lambda: mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1)
+)
+_face_detectors: _Pool[_Solution] = _Pool(
     lambda: mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)
 )
 
@@ -56,12 +72,13 @@ _face_detectors = _Pool(
 class Body:
     """What the detectors see in one photo; landmarks are (x, y, visibility) in that photo's pixels."""
 
-    def __init__(self, rgb):
+    def __init__(self, rgb: RGB) -> None:
         self.height, self.width = rgb.shape[:2]
         self._small = np.ascontiguousarray(masks.resize_to_fit(rgb, DETECTION_SIZE))
         with _pose_estimators.instance() as pose:
             result = pose.process(self._small)
-        self.landmarks = None
+        # N×3: (x, y, visibility) of each pose landmark, or None when no pose was found.
+        self.landmarks: NDArray[np.float32] | None = None
         if result.pose_landmarks:
             self.landmarks = np.array(
                 [
@@ -73,32 +90,41 @@ class Body:
         with _face_detectors.instance() as detector:
             detections = detector.process(self._small).detections or []
         self.face_count = len(detections)
-        self.face_boxes = [_face_box(detection, self.width, self.height) for detection in detections]
+        self.face_boxes: list[NDArray[np.float32]] = [
+            _face_box(detection, self.width, self.height) for detection in detections
+        ]
 
     @property
-    def small(self):
+    def small(self) -> RGB:
         """The photo at detection size (what the masks below are computed on)."""
         return self._small
 
     @property
-    def small_scale(self):
+    def small_scale(self) -> float:
         """Detection-size pixels per photo pixel."""
         return self._small.shape[1] / self.width
 
     @cached_property
-    def segmentation(self):
+    def segmentation(self) -> Alpha:
         """Person probability (float32 0..1) at detection size."""
         with _segmenters.instance() as segmenter:
-            return segmenter.process(self._small).segmentation_mask.astype(np.float32)
+            return cast(Alpha, segmenter.process(self._small).segmentation_mask.astype(np.float32))
 
     @property
-    def found(self):
+    def found(self) -> bool:
         return self.landmarks is not None or self.face_count > 0
 
-    def point(self, index):
-        return self.landmarks[index, :2]
+    def point(self, index: int) -> Point:
+        assert self.landmarks is not None, "no pose was found"
+        point: Point = self.landmarks[index, :2]
+        return point
 
-    def visible(self, *indices):
+    def points(self, indices: Sequence[int]) -> Points:
+        """The landmarks' (x, y); only of a body whose pose was found."""
+        assert self.landmarks is not None, "no pose was found"
+        return self.landmarks[list(indices), :2]
+
+    def visible(self, *indices: int) -> bool:
         """Detected with confidence and inside the frame (mediapipe also guesses points out of view)."""
         if self.landmarks is None:
             return False
@@ -109,35 +135,36 @@ class Body:
             )
         )
 
-    def visible_points(self):
+    def visible_points(self) -> Points:
         if self.landmarks is None:
             return np.empty((0, 2), np.float32)
         return self.landmarks[self.landmarks[:, 2] >= MIN_VISIBILITY, :2]
 
-    def midpoint(self, first, second):
+    def midpoint(self, first: int, second: int) -> Point:
         return (self.point(first) + self.point(second)) / 2
 
     @cached_property
-    def frame(self):
+    def frame(self) -> "BodyFrame | None":
         """The body's own axes and scale (BodyFrame), or None when the shoulders are not in view."""
         if not self.visible(LEFT_SHOULDER, RIGHT_SHOULDER):
             return None
         return BodyFrame(self)
 
-    def person_mask(self):
+    def person_mask(self) -> Binary:
         """Rough binary mask (uint8) of the person the pose belongs to, at detection size."""
         scale = self._small.shape[1] / self.width
         rough = self.segmentation > 0.5
         person = masks.keep_components_touching(rough, self.visible_points() * scale)
         return person if person.any() else masks.keep_large_components(rough, min_share=0.2)
 
-    def person_alpha(self, rgb):
+    def person_alpha(self, rgb: RGB) -> Alpha:
         """Soft mask of the person the pose belongs to (other blobs of the segmentation dropped)."""
         near_person = cv2.dilate(self.person_mask(), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
         return masks.refine_alpha(self.segmentation * near_person, rgb)
 
 
-def _face_box(detection, width, height):
+def _face_box(detection: Any, width: int, height: int) -> NDArray[np.float32]:
+    """(x0, y0, x1, y1) in photo pixels of a mediapipe face detection (an untyped protobuf message)."""
     box = detection.location_data.relative_bounding_box
     return np.array(
         [
@@ -157,7 +184,7 @@ class BodyFrame:
     length / 1.5 when that is larger (a body turned sideways shows narrower shoulders).
     """
 
-    def __init__(self, body):
+    def __init__(self, body: Body) -> None:
         self.body = body
         shoulders = sorted(
             (body.point(LEFT_SHOULDER), body.point(RIGHT_SHOULDER)), key=lambda point: point[0]
@@ -186,37 +213,45 @@ class BodyFrame:
         )
         self.mid_hip = self.hips.mean(axis=0)
 
-    def at(self, origin, across=0.0, down=0.0):
+    def at(self, origin: Point, across: float = 0.0, down: float = 0.0) -> Point:
         """The point `across` and `down` body units from origin, along the body's own axes."""
         return np.asarray(origin, np.float32) + (self.across * across + self.down * down) * self.unit
 
-    def arm(self, side):
+    def arm(self, side: int) -> Points:
         """Shoulder, elbow, wrist of the arm seen on the `side` (0 left, 1 right) of the photo."""
         indices = ((LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST), (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST))
         return self._limb(indices, side, LEFT_SHOULDER, RIGHT_SHOULDER)
 
-    def leg(self, side):
+    def leg(self, side: int) -> Points:
         """Hip, knee, ankle of the leg seen on the `side` (0 left, 1 right) of the photo."""
         indices = ((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE))
         return self._limb(indices, side, LEFT_HIP, RIGHT_HIP)
 
-    def _limb(self, indices, side, left_root, right_root):
+    def _limb(
+        self,
+        indices: tuple[tuple[int, int, int], tuple[int, int, int]],
+        side: int,
+        left_root: int,
+        right_root: int,
+    ) -> Points:
         seen_left = 0 if self.body.point(left_root)[0] <= self.body.point(right_root)[0] else 1
         chosen = indices[0] if side == seen_left else indices[1]
         return np.array([self.body.point(index) for index in chosen], np.float32)
 
 
-def along(polyline, distance):
+def along(polyline: Points, distance: float) -> Point:
     """The point `distance` pixels along a polyline from its start (continuing its last segment beyond its end)."""
     for index in range(len(polyline) - 1):
-        start, end = polyline[index], polyline[index + 1]
+        start: Point = polyline[index]
+        end: Point = polyline[index + 1]
         length = float(np.linalg.norm(end - start))
         if distance <= length or index == len(polyline) - 2:
             return start + _unit(end - start) * distance
         distance -= length
-    return polyline[-1]
+    last: Point = polyline[-1]
+    return last
 
 
-def _unit(vector):
+def _unit(vector: Point) -> Point:
     length = float(np.linalg.norm(vector))
     return np.asarray(vector, np.float32) / length if length else np.array([0.0, 1.0], np.float32)

@@ -4,6 +4,8 @@ Messages are written for shoppers and never quote the provider; what the provide
 `details["upstream"]` (the log and the job's operator fields).
 """
 
+from typing import Any
+
 from shared.errors import ApiError
 
 # code: (HTTP status when surfaced directly, retryable, default message)
@@ -54,7 +56,13 @@ CODES = tuple(_KINDS)
 class ImageModelError(ApiError):
     """A model could not produce an image; `.retryable` says whether trying again may help."""
 
-    def __init__(self, code, message=None, details=None, headers=None):
+    def __init__(
+        self,
+        code: str,
+        message: str | None = None,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         status_code, retryable, default_message = _KINDS[code]
         super().__init__(
             message or default_message, code=code, details=details, status_code=status_code, headers=headers

@@ -19,7 +19,7 @@ _DETECTION_SIZE = 640
 
 
 @remembered_per_image(256)
-def shows_hips(image):
+def shows_hips(image: bytes) -> bool:
     """False when the photo shows a person but neither of their hips."""
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
     from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body

@@ -8,11 +8,15 @@ of a model wearing it is recognised by the model's pose.
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
+from PIL import Image
 
 from shared.ai_models import masks
+from shared.ai_models.arrays import RGB, Alpha, Layer, Mask
 from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
 from shared.ai_models.neckline import neck_opening
 from shared.ai_models.per_image import remembered_per_image
@@ -29,39 +33,45 @@ _CACHE_SIZE = 8
 class GarmentPhoto:
     """A decoded garment photo and what it shows. `alpha` is the flat-lay cut-out (None on a model)."""
 
-    rgb: np.ndarray
-    alpha: np.ndarray | None
+    rgb: RGB
+    alpha: Alpha | None
     photo_type: str
     model: Body | None
 
     @cached_property
-    def outline(self):
+    def outline(self) -> Outline:
         """The flat-lay garment's outline (its type and landmarks), read once per photo."""
-        return Outline(self.alpha, self.rgb)
+        return Outline(self._cut_out, self.rgb)
 
     @cached_property
-    def layer(self):
+    def layer(self) -> Layer:
         """The flat-lay garment as a premultiplied layer (see premultiplied)."""
-        return premultiplied(self.rgb, self.alpha)
+        return premultiplied(self.rgb, self._cut_out)
 
     @cached_property
-    def neck_opening(self):
+    def neck_opening(self) -> Mask | None:
         """The back of the flat-lay garment seen through its front neckline (boolean mask), or None (neckline.py)."""
-        return neck_opening(self.rgb, self.alpha, self.outline.upper_landmarks)
+        return neck_opening(self.rgb, self._cut_out, self.outline.upper_landmarks)
 
     @cached_property
-    def body_and_sleeves(self):
+    def body_and_sleeves(self) -> tuple[Layer, list[Layer]]:
         """The flat-lay layer split into the garment's body and each of its sleeves (none without sleeves); the
         back seen through the neckline is in neither: a wearer's neck and skin show there."""
         opening = self.neck_opening
         body = self.layer if opening is None else masked(self.layer, ~opening)
         if self.outline.upper_landmarks.sleeves is None:
             return body, []
-        sleeves = self.outline.sleeve_masks(self.alpha.shape)
+        sleeves = self.outline.sleeve_masks(self._cut_out.shape)
         return masked(body, ~(sleeves[0] | sleeves[1])), [masked(self.layer, sleeve) for sleeve in sleeves]
 
     @property
-    def detected_type(self):
+    def _cut_out(self) -> Alpha:
+        """The alpha, for what only a flat-lay has (its outline, its layer)."""
+        assert self.alpha is not None, "not a flat-lay"
+        return self.alpha
+
+    @property
+    def detected_type(self) -> str | None:
         """The type the photo suggests: the outline's for a flat-lay; on a model, the dress or the top."""
         if self.alpha is not None:
             return self.outline.garment_type
@@ -71,7 +81,7 @@ class GarmentPhoto:
 
 
 @remembered_per_image(_CACHE_SIZE)
-def read_garment_photo(image):
+def read_garment_photo(image: bytes) -> GarmentPhoto:
     """The photo's analysis, shared by the pipeline and the local model (the last few are kept)."""
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
@@ -84,23 +94,25 @@ def read_garment_photo(image):
     return GarmentPhoto(rgb=rgb, alpha=alpha, photo_type="flat-lay", model=None)
 
 
-def premultiplied(rgb, alpha):
+def premultiplied(rgb: RGB, alpha: ArrayLike) -> Layer:
     """H×W×4 uint8: colour premultiplied by alpha, and alpha. The cut-out's soft edge is pulled in by about a
     pixel first: there the photo's colour is part background, and would show as a light or dark fringe."""
-    alpha = cv2.convertScaleAbs(np.clip(np.asarray(alpha, np.float32), 0, 1), alpha=255)
-    alpha = cv2.multiply(cv2.subtract(alpha, round(0.35 * 255)), 1, scale=1 / 0.6, dtype=cv2.CV_8U)
-    return cv2.merge([*cv2.split(cv2.multiply(rgb, cv2.merge([alpha] * 3), scale=1 / 255)), alpha])
+    opacity = cv2.convertScaleAbs(np.clip(np.asarray(alpha, np.float32), 0, 1), alpha=255)
+    opacity = cv2.subtract(opacity, round(0.35 * 255))  # type: ignore[call-overload]  # cv2 takes a scalar, its stub does not
+    opacity = cv2.multiply(opacity, 1, scale=1 / 0.6, dtype=cv2.CV_8U)  # type: ignore[call-overload]  # a scalar, as above
+    colour = cv2.multiply(rgb, cv2.merge([opacity] * 3), scale=1 / 255)
+    return cast(Layer, cv2.merge([*cv2.split(colour), opacity]))
 
 
-def masked(layer, keep):
+def masked(layer: Layer, keep: ArrayLike) -> Layer:
     """The layer with its alpha (and premultiplied colour) multiplied by `keep` (0..1, or a boolean mask)."""
     weight = np.repeat(
         (np.clip(np.asarray(keep, np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)[..., None], 4, axis=2
     )
-    return cv2.multiply(layer, weight, scale=1 / 255)
+    return cast(Layer, cv2.multiply(layer, weight, scale=1 / 255))
 
 
-def _shows_a_model(body):
+def _shows_a_model(body: Body) -> bool:
     """One person whose shoulders are in view together with their face or their hips."""
     return (
         body.face_count <= 1
@@ -109,7 +121,7 @@ def _shows_a_model(body):
     )
 
 
-def _flatten(image):
+def _flatten(image: Image.Image) -> tuple[RGB, Alpha | None]:
     """(RGB uint8, alpha or None): a transparent product photo is flattened onto white, its alpha kept."""
     if image.mode != "RGBA":
         return np.asarray(image.convert("RGB")), None

@@ -19,15 +19,21 @@ import importlib.util
 import math
 import threading
 import time
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, NoReturn
 
 from google import genai
 from google.genai import errors, types
 
 from config import ConfigurationError
+from shared.ai_models import ModelStatus
 from shared.ai_models.errors import ImageModelError
-from shared.ai_models.usage import parse_prices
+from shared.ai_models.usage import Price, UsageMeter, parse_prices
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
+
+if TYPE_CHECKING:
+    from config import Settings
 
 log = get_logger("ai.gemini")
 
@@ -63,12 +69,14 @@ _TIMEOUT_ERRORS = tuple(library.TimeoutException for library in _HTTP_LIBRARIES)
 _TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
 # What a call can fail with: the API's answer, the transport, or a body that is not the answer's shape.
 _CALL_FAILURES = (errors.APIError, *_TRANSPORT_ERRORS, ValueError)
+# What a request sends: the prompt's text and the images, in order.
+Contents = list[types.PartUnionDict]
 
 
 class ModelNotFoundError(ImageModelError):
     """The API does not know the model we called (it was renamed or shut down)."""
 
-    def __init__(self, model, details):
+    def __init__(self, model: str, details: dict[str, object]) -> None:
         super().__init__("AI_UNAVAILABLE", details={"model": model, **details})
         self.model = model
 
@@ -77,13 +85,13 @@ class GeminiClient:
     def __init__(
         self,
         *,
-        api_key,
-        base_url=None,
-        timeout_seconds=60.0,
-        max_attempts=3,
-        retry_delay_seconds=1.0,
-        prices=None,
-    ):
+        api_key: str,
+        base_url: str | None = None,
+        timeout_seconds: float = 60.0,
+        max_attempts: int = 3,
+        retry_delay_seconds: float = 1.0,
+        prices: Mapping[str, Price] | None = None,
+    ) -> None:
         self.timeout_seconds = timeout_seconds
         self.prices = prices or {}
         retry = types.HttpRetryOptions(
@@ -99,7 +107,15 @@ class GeminiClient:
             ),
         )
 
-    def generate(self, *, models, contents, config, meter=None, timeout_seconds=None):
+    def generate(
+        self,
+        *,
+        models: "ModelChoice",
+        contents: Contents,
+        config: types.GenerateContentConfig,
+        meter: UsageMeter | None = None,
+        timeout_seconds: float | None = None,
+    ) -> types.GenerateContentResponse:
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
         is asked once more. timeout_seconds (a job's time left) shortens the request's timeout below the
         client's. Raises ImageModelError."""
@@ -117,7 +133,7 @@ class GeminiClient:
             models.gone(retry_model)
             raise
 
-    def listed_models(self):
+    def listed_models(self) -> dict[str, list[str]]:
         """{model name: supported actions} of every model this key can use, asked of the API (every page).
         Raises ImageModelError when the API cannot be asked."""
         options = types.HttpOptions(
@@ -135,7 +151,15 @@ class GeminiClient:
         except _CALL_FAILURES as exc:
             raise _typed_error(exc, None) from exc
 
-    def _generate_on(self, model, contents, config, meter, timeout_seconds, draws_images):
+    def _generate_on(
+        self,
+        model: str,
+        contents: Contents,
+        config: types.GenerateContentConfig,
+        meter: UsageMeter | None,
+        timeout_seconds: float | None,
+        draws_images: bool,
+    ) -> types.GenerateContentResponse:
         if timeout_seconds is not None and timeout_seconds < self.timeout_seconds:
             config = config.model_copy(
                 update={"http_options": types.HttpOptions(timeout=max(1, int(timeout_seconds * 1000)))}
@@ -160,7 +184,7 @@ class GeminiClient:
         return response
 
 
-def process_client(settings):
+def process_client(settings: "Settings") -> GeminiClient:
     """The process's GeminiClient for these settings: every Gemini caller of the process shares it (one
     connection pool, as google-genai expects), for the life of the process."""
     return _client_for(
@@ -174,7 +198,14 @@ def process_client(settings):
 
 
 @functools.lru_cache(maxsize=8)
-def _client_for(api_key, base_url, timeout_seconds, max_attempts, retry_delay_seconds, prices):
+def _client_for(
+    api_key: str,
+    base_url: str,
+    timeout_seconds: float,
+    max_attempts: int,
+    retry_delay_seconds: float,
+    prices: str,
+) -> GeminiClient:
     return GeminiClient(
         api_key=api_key,
         base_url=base_url,
@@ -189,7 +220,15 @@ class ModelChoice:
     """The first of an ordered list of model names (blanks ignored, `models/` optional) that this key can use
     for generateContent."""
 
-    def __init__(self, client, names, *, draws_images, refresh_seconds=900.0, retry_seconds=30.0):
+    def __init__(
+        self,
+        client: GeminiClient,
+        names: Iterable[str],
+        *,
+        draws_images: bool,
+        refresh_seconds: float = 900.0,
+        retry_seconds: float = 30.0,
+    ) -> None:
         self.names = [_bare_name(name) for name in names if name.strip()]
         if not self.names:
             raise ConfigurationError("A Gemini model list is empty: name at least one model")
@@ -199,17 +238,17 @@ class ModelChoice:
         self._retry_seconds = retry_seconds
         self._lock = threading.Lock()
         self._check_lock = threading.Lock()
-        self._model = None
-        self._reason = "not checked yet"
-        self._gone = set()
+        self._model: str | None = None
+        self._reason: str | None = "not checked yet"
+        self._gone: set[str] = set()
         self._next_check = -math.inf
 
-    def check(self):
+    def check(self) -> None:
         """Ask the API which models the key can use and choose the first configured one that is there."""
         with self._check_lock:
             self._check(scheduled=True)
 
-    def current(self):
+    def current(self) -> str:
         """The model to call now; AI_UNAVAILABLE with Retry-After while none is usable."""
         self._refresh_when_due()
         with self._lock:
@@ -223,7 +262,7 @@ class ModelChoice:
             )
         return model
 
-    def gone(self, model):
+    def gone(self, model: str) -> None:
         """A call met a 404: the model is left out and the API asked again now (once for many callers)."""
         with self._check_lock:
             with self._lock:
@@ -233,7 +272,7 @@ class ModelChoice:
             log.warning("Gemini model not found; choosing again", extra={"model": model})
             self._check(scheduled=False)
 
-    def status(self):
+    def status(self) -> ModelStatus:
         """{"model", "status" (ok | unavailable), "reason"}, and "retry_after" (seconds) while unavailable."""
         self._refresh_when_due()
         with self._lock:
@@ -247,12 +286,12 @@ class ModelChoice:
             "retry_after": self.retry_after_seconds(),
         }
 
-    def retry_after_seconds(self):
+    def retry_after_seconds(self) -> int:
         """Seconds until the next time the API is asked (at least 1)."""
         with self._lock:
             return max(1, math.ceil(self._next_check - time.monotonic()))
 
-    def _refresh_when_due(self):
+    def _refresh_when_due(self) -> None:
         """A due refresh runs in the background; callers go on with the current choice meanwhile."""
         with self._lock:
             if time.monotonic() < self._next_check or self._check_lock.locked():
@@ -260,14 +299,14 @@ class ModelChoice:
             self._next_check = time.monotonic() + self._retry_seconds  # no second refresh while this one runs
         threading.Thread(target=self._background_check, name="gemini-models", daemon=True).start()
 
-    def _background_check(self):
+    def _background_check(self) -> None:
         if self._check_lock.acquire(blocking=False):
             try:
                 self._check(scheduled=True)
             finally:
                 self._check_lock.release()
 
-    def _check(self, *, scheduled):
+    def _check(self, *, scheduled: bool) -> None:
         try:
             listing = self._client.listed_models()
         except ImageModelError as error:
@@ -302,7 +341,7 @@ class ModelChoice:
         elif chosen != previous:
             log.info("Gemini model chosen", extra={"model": chosen, "previous": previous})
 
-    def _listing_failed(self, error):
+    def _listing_failed(self, error: ImageModelError) -> None:
         """A key the API refuses makes every model unusable; an unreachable API keeps the last choice."""
         refused = error.code == "UPSTREAM_REJECTED"
         with self._lock:
@@ -321,7 +360,7 @@ class ModelChoice:
         )
 
 
-def final_image(response):
+def final_image(response: types.GenerateContentResponse) -> bytes:
     """The last non-thought image of the answer, or the typed reason there is none."""
     _raise_if_prompt_blocked(response)
     parts = _answer_parts(response)
@@ -338,7 +377,7 @@ def final_image(response):
     _raise_for_finish(response, parts)
 
 
-def answer_text(response):
+def answer_text(response: types.GenerateContentResponse) -> str:
     """The answer's text without thinking, or the typed reason there is none."""
     _raise_if_prompt_blocked(response)
     parts = _answer_parts(response)
@@ -348,7 +387,7 @@ def answer_text(response):
     _raise_for_finish(response, parts)
 
 
-def _answer_parts(response):
+def _answer_parts(response: types.GenerateContentResponse) -> list[types.Part]:
     return [
         part
         for candidate in response.candidates or []
@@ -357,7 +396,7 @@ def _answer_parts(response):
     ]
 
 
-def _raise_if_prompt_blocked(response):
+def _raise_if_prompt_blocked(response: types.GenerateContentResponse) -> None:
     feedback = response.prompt_feedback
     if feedback is not None and feedback.block_reason:
         reason = _enum_text(feedback.block_reason)
@@ -373,7 +412,7 @@ def _raise_if_prompt_blocked(response):
         )
 
 
-def _raise_for_finish(response, parts):
+def _raise_for_finish(response: types.GenerateContentResponse, parts: list[types.Part]) -> NoReturn:
     reasons = [
         _enum_text(candidate.finish_reason)
         for candidate in response.candidates or []
@@ -387,7 +426,7 @@ def _raise_for_finish(response, parts):
     raise ImageModelError(code, details={"reason": reason, "upstream": upstream})
 
 
-def _typed_error(exc, model):
+def _typed_error(exc: Exception, model: str | None) -> ImageModelError:
     if isinstance(exc, errors.APIError):
         upstream = {
             "status": exc.code,
@@ -415,7 +454,7 @@ def _typed_error(exc, model):
     return ImageModelError("BAD_UPSTREAM_RESPONSE", details={"upstream": {"error": type(exc).__name__}})
 
 
-def _retry_delay_seconds(error_body):
+def _retry_delay_seconds(error_body: object) -> int:
     """Seconds from a google.rpc.RetryInfo detail ("7s"), or a default."""
     error = (error_body or {}).get("error", {}) if isinstance(error_body, dict) else {}
     for detail in error.get("details") or []:
@@ -425,9 +464,10 @@ def _retry_delay_seconds(error_body):
     return DEFAULT_RETRY_AFTER_SECONDS
 
 
-def _bare_name(name):
+def _bare_name(name: str) -> str:
     return name.strip().removeprefix("models/")
 
 
-def _enum_text(value):
-    return getattr(value, "value", value)
+def _enum_text(value: types.FinishReason | types.BlockedReason | str) -> str:
+    """The enum's text (a plain string when the SDK passes one through)."""
+    return str(getattr(value, "value", value))

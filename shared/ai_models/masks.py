@@ -1,7 +1,13 @@
 """Alpha masks shared by the image models: keying a subject off a plain background, clean soft edges."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 import cv2
 import numpy as np
+from numpy.typing import NDArray
+
+from shared.ai_models.arrays import RGB, Alpha, Binary, Lab, Mask, ScalarT
 
 _ANALYSIS_SIZE = 640  # masks are computed at this size and refined at full size against the image
 _BORDER_FRACTION = 0.02
@@ -17,24 +23,24 @@ _MAX_SHADOW_SHARE = 0.35
 _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
 
 
-def plain_background_alpha(rgb):
+def plain_background_alpha(rgb: RGB) -> Alpha | None:
     """Alpha (float32 0..1) of whatever stands on a plain single-colour background; None if the border isn't plain."""
     small = resize_to_fit(rgb, _ANALYSIS_SIZE)
-    lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    lab = cast(Lab, cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab))
     border = lab[_border_ring(lab.shape[:2])]
     background = np.median(border, axis=0)
     spread = float(np.percentile(np.linalg.norm(border - background, axis=1), 95))
     if spread > _MAX_BORDER_SPREAD:
         return None
     distance = np.linalg.norm(lab - background, axis=2)
-    subject = (distance > max(2.0 * spread + 4.0, 10.0)).astype(np.uint8)
+    subject: Binary = (distance > max(2.0 * spread + 4.0, 10.0)).astype(np.uint8)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
-    subject = cv2.morphologyEx(subject, cv2.MORPH_CLOSE, kernel)
+    subject = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_CLOSE, kernel))
     subject = subject | _enclosed_holes(subject, subject.size * _MAX_HOLE_FRACTION)
     return refine_alpha(keep_large_components(subject, min_share=0.05).astype(np.float32), rgb)
 
 
-def garment_alpha(rgb):
+def garment_alpha(rgb: RGB) -> Alpha | None:
     """Alpha of a garment photographed on a plain background, as one solid shape; None if the border isn't plain.
 
     Light parts of the garment (white stripes, bands, knit) can match the background's colour; they
@@ -48,7 +54,7 @@ def garment_alpha(rgb):
     # Light stripes and bands cross the garment from side to side, so they are not enclosed: bridge them
     # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
-    subject = _close(subject, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
     subject = keep_large_components(subject, min_share=0.05)
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
@@ -58,14 +64,14 @@ def garment_alpha(rgb):
     # One pixel in from the edge found: the closing above rounds outlines outwards, and a background fringe on a
     # garment shows much more than a pixel less of its edge.
     inner = cv2.erode(subject, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
-    alpha = cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
-    alpha = cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024))
+    alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
+    alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
 
 
-def _without_background_fringe(alpha, rgb):
+def _without_background_fringe(alpha: Alpha, rgb: RGB) -> Alpha:
     """Along the cut-out's edge, pixels the colour of the background (within a few ΔE) are background."""
-    solid = cv2.erode((alpha > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    solid: Mask = cv2.erode((alpha > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     edge = (alpha > 0) & ~solid
     if not edge.any():
         return alpha
@@ -79,7 +85,7 @@ def _without_background_fringe(alpha, rgb):
     return alpha
 
 
-def _subject_on_plain_background(rgb):
+def _subject_on_plain_background(rgb: RGB) -> Binary | None:
     """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture.
 
     White knitwear on white differs from the background less in colour than in texture: the paper or
@@ -87,7 +93,7 @@ def _subject_on_plain_background(rgb):
     the garment casts is background (see _cast_shadow).
     """
     small = resize_to_fit(rgb, _ANALYSIS_SIZE)
-    lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    lab = cast(Lab, cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab))
     ring = _border_ring(lab.shape[:2])
     background = np.median(lab[ring], axis=0)
     distance = np.linalg.norm(lab - background, axis=2)
@@ -99,14 +105,16 @@ def _subject_on_plain_background(rgb):
     texture = _local_contrast(lab[..., 0])
     texture_floor = float(np.percentile(texture[ring], 75))
     textured = texture > max(3.0 * texture_floor, 1.5)
-    subject = (distance > max(spread + 2.0, 3.5)) | textured
-    subject &= ~_cast_shadow(lab, background, subject, textured, ring)
-    subject = _close(subject.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
-    subject = cv2.morphologyEx(subject, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    differs = (distance > max(spread + 2.0, 3.5)) | textured
+    differs &= ~_cast_shadow(lab, background, differs, textured, ring)
+    subject = _close(differs.astype(np.uint8), _kernel(cv2.MORPH_ELLIPSE, (7, 7)))
+    subject = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, _kernel(cv2.MORPH_ELLIPSE, (3, 3))))
     return subject if subject.any() else None
 
 
-def _cast_shadow(lab, background, subject, textured, ring):
+def _cast_shadow(
+    lab: Lab, background: NDArray[np.float32], subject: Mask, textured: Mask, ring: Mask
+) -> Mask:
     """The part of `subject` that is the garment's shadow on the background: the background's own colour, only
     darker, reached from the background without crossing a sharp edge or the texture of fabric (a shadow fades
     out; a garment, even a grey one, starts at its edge). The background is what the border shows, and what an
@@ -133,33 +141,37 @@ def _cast_shadow(lab, background, subject, textured, ring):
     return shadow if shadow.sum() <= _MAX_SHADOW_SHARE * subject.sum() else np.zeros_like(subject)
 
 
-def _close(binary, kernel):
+def _close(binary: Binary, kernel: Binary) -> Binary:
     """Morphological closing that treats everything outside the image as background."""
     pad_y, pad_x = kernel.shape[0], kernel.shape[1]
-    padded = cv2.copyMakeBorder(binary, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=0)
-    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, kernel)
+    padded = cv2.copyMakeBorder(binary, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=(0,))
+    closed = cast(Binary, cv2.morphologyEx(padded, cv2.MORPH_CLOSE, kernel))
     return closed[pad_y:-pad_y, pad_x:-pad_x]
 
 
-def _local_contrast(lightness):
+def _local_contrast(lightness: NDArray[np.float32]) -> NDArray[np.float32]:
     """Standard deviation of the lightness in a 5×5 window."""
-    mean = cv2.blur(lightness, (5, 5))
-    return np.sqrt(np.maximum(cv2.blur(lightness * lightness, (5, 5)) - mean * mean, 0))
+    mean = cast(NDArray[np.float32], cv2.blur(lightness, (5, 5)))
+    mean_square = cast(NDArray[np.float32], cv2.blur(lightness * lightness, (5, 5)))
+    deviation: NDArray[np.float32] = np.sqrt(np.maximum(mean_square - mean * mean, 0))
+    return deviation
 
 
-def refine_alpha(alpha, rgb):
+def refine_alpha(alpha: Alpha, rgb: RGB) -> Alpha:
     """Upscale a rough alpha to the image, snap its edge to the image's own edges and feather it slightly."""
     height, width = rgb.shape[:2]
     if alpha.shape != (height, width):
-        alpha = cv2.resize(alpha.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+        alpha = cast(
+            Alpha, cv2.resize(alpha.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+        )
     radius = max(2, round(max(height, width) / 256))
     refined = cv2.ximgproc.guidedFilter(guide=rgb, src=alpha.astype(np.float32), radius=radius, eps=60.0)
     # Sharpen the filtered ramp back into a short edge, then soften by about a pixel: no halo, no jaggies.
     refined = np.clip((refined - 0.25) / 0.5, 0.0, 1.0)
-    return cv2.GaussianBlur(refined, (0, 0), sigmaX=max(0.8, radius / 3))
+    return cast(Alpha, cv2.GaussianBlur(refined, (0, 0), sigmaX=max(0.8, radius / 3)))
 
 
-def keep_large_components(binary, min_share):
+def keep_large_components(binary: Binary | Mask, min_share: float) -> Binary:
     """The binary mask without blobs smaller than min_share of its largest blob."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary.astype(np.uint8), connectivity=8)
     if count <= 1:
@@ -169,7 +181,7 @@ def keep_large_components(binary, min_share):
     return np.isin(labels, kept).astype(np.uint8)
 
 
-def keep_components_touching(binary, points):
+def keep_components_touching(binary: Binary | Mask, points: Iterable[Iterable[float]]) -> Binary:
     """The blobs of the binary mask that contain at least one of the (x, y) points."""
     count, labels = cv2.connectedComponents(binary.astype(np.uint8), connectivity=8)
     height, width = binary.shape
@@ -178,18 +190,22 @@ def keep_components_touching(binary, points):
     return np.isin(labels, list(touched)).astype(np.uint8)
 
 
-def resize_to_fit(rgb, max_side):
+def resize_to_fit(rgb: NDArray[ScalarT], max_side: int) -> NDArray[ScalarT]:
     """The array shrunk (area filter) so its longer side is at most max_side."""
     height, width = rgb.shape[:2]
     scale = max_side / max(height, width)
     if scale >= 1:
         return rgb
-    return cv2.resize(
-        rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
-    )
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # cv2's stub names only integer and floating arrays; a resize keeps the array's kind.
+    return cast(NDArray[ScalarT], cv2.resize(cast(NDArray[Any], rgb), size, interpolation=cv2.INTER_AREA))
 
 
-def _border_ring(shape):
+def _kernel(shape: int, size: tuple[int, int]) -> Binary:
+    return cast(Binary, cv2.getStructuringElement(shape, size))
+
+
+def _border_ring(shape: tuple[int, ...]) -> Mask:
     height, width = shape
     band = max(2, round(min(height, width) * _BORDER_FRACTION))
     ring = np.zeros(shape, bool)
@@ -198,7 +214,7 @@ def _border_ring(shape):
     return ring
 
 
-def _leg_gaps(holes, subject):
+def _leg_gaps(holes: Binary, subject: Binary) -> Binary:
     """The enclosed holes (uint8 mask) that are the gap between two trouser legs whose hems touch: a tall, narrow
     slit in the middle of the garment running down from a crotch to near the hems. A print, a light stripe or
     a band is never that shape."""
@@ -214,10 +230,10 @@ def _leg_gaps(holes, subject):
         & (np.abs(x + box_width / 2 - (left + right) / 2) <= 0.2 * width)
     )
     slit[0] = False  # label 0 is everything that is no hole
-    return slit[labels].astype(np.uint8)
+    return cast(Binary, slit[labels].astype(np.uint8))
 
 
-def _enclosed_holes(binary, max_area):
+def _enclosed_holes(binary: Binary, max_area: float) -> Binary:
     """Background areas of the mask (uint8) that do not reach the image edge and are at most max_area pixels."""
     height, width = binary.shape
     _, labels, stats, _ = cv2.connectedComponentsWithStats((binary == 0).astype(np.uint8), connectivity=4)
@@ -226,4 +242,4 @@ def _enclosed_holes(binary, max_area):
         (left > 0) & (top > 0) & (left + box_width < width) & (top + box_height < height) & (area <= max_area)
     )
     enclosed[0] = False  # label 0 is the subject itself
-    return enclosed[labels].astype(np.uint8)
+    return cast(Binary, enclosed[labels].astype(np.uint8))

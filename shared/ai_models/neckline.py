@@ -15,8 +15,14 @@ a missing bodice a large one). Garments cut out without it (an outline that alre
 neckline) have none.
 """
 
+from typing import cast
+
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from shared.ai_models.arrays import RGB, Mask
+from shared.ai_models.silhouette import UpperLandmarks
 
 # Where under the back neckline the opening is looked for: shares of the depth from the top of the
 # garment to its armpits (a crew neck's opening is shallow, a V-neck's deep; the first marker that
@@ -42,7 +48,7 @@ _WORK_WIDTH = 400  # px: the neck's box is read at most this wide
 _SMOOTHING = 0.03  # share of the shoulders' span over which the opening's lower edge is smoothed
 
 
-def neck_opening(rgb, alpha, landmarks):
+def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask | None:
     """Boolean mask (the photo's size) of the back of the garment seen through its front neckline, or None.
     `landmarks` are the garment's UpperLandmarks (collar, shoulders, armpits)."""
     mask = np.asarray(alpha) > 0.5
@@ -58,8 +64,12 @@ def neck_opening(rgb, alpha, landmarks):
         return None
     scale = min(1.0, _WORK_WIDTH / (x1 - x0))
     size = (max(8, round((x1 - x0) * scale)), max(8, round((y1 - y0) * scale)))
-    box_mask = cv2.resize(mask[y0:y1, x0:x1].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
-    picture = cv2.GaussianBlur(cv2.resize(rgb[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA), (0, 0), 0.7)
+    box_mask: Mask = (
+        cv2.resize(mask[y0:y1, x0:x1].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    )
+    picture = cast(
+        RGB, cv2.GaussianBlur(cv2.resize(rgb[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA), (0, 0), 0.7)
+    )
     collar = ((float(landmarks.collar[0]) - x0) * scale, (top - y0) * scale)
     shoulders = ((left - x0) * scale, (right - x0) * scale)
     span, depth = span * scale, depth * scale
@@ -80,7 +90,7 @@ def neck_opening(rgb, alpha, landmarks):
     if not found.any():
         return None
     opening = np.zeros(mask.shape, bool)
-    whole = (
+    whole: Mask = (
         cv2.resize(
             _down_to(found, box_mask, span).astype(np.uint8),
             (x1 - x0, y1 - y0),
@@ -92,7 +102,15 @@ def neck_opening(rgb, alpha, landmarks):
     return opening
 
 
-def _region(picture, mask, collar, shoulders, span, depth, share):
+def _region(
+    picture: RGB,
+    mask: Mask,
+    collar: tuple[float, float],
+    shoulders: tuple[float, float],
+    span: float,
+    depth: float,
+    share: float,
+) -> Mask | None:
     """The region the watershed gives the marker `share` of the depth under the back neckline, or None."""
     centre, top = collar
     markers = np.zeros(mask.shape, np.int32)
@@ -108,11 +126,13 @@ def _region(picture, mask, collar, shoulders, span, depth, share):
             markers[column[0] + 3 : column[0] + 8, max(0, int(x) - 3) : int(x) + 3] = 2
     front = int(top + _FRONT_FROM * depth)
     markers[front:][markers[front:] == 0] = 2
-    inner = cv2.watershed(picture, markers) == 1
+    inner: Mask = cv2.watershed(picture, markers) == 1
     return inner if inner.any() else None
 
 
-def _looks_like_an_opening(inner, mask, collar, span, depth):
+def _looks_like_an_opening(
+    inner: Mask, mask: Mask, collar: tuple[float, float], span: float, depth: float
+) -> bool:
     """Whether the region is the back seen through a neckline, not a panel of the front (a wrap's crossing panels, a
     yoke, a placket, a contrasting bodice, all bounded by strong edges too): centred and starting right under the
     back neckline, small and shallow against the garment (above the bust line), and, deeper than a crew or boat
@@ -136,28 +156,30 @@ def _looks_like_an_opening(inner, mask, collar, span, depth):
         return True
     widths = inner.sum(axis=1)
     closing = widths[int(ys.max() - _CLOSING_ROWS * (ys.max() - ys.min())) : ys.max() + 1]
-    return closing.max() <= _MAX_CLOSING_WIDTH * widths.max()
+    return bool(closing.max() <= _MAX_CLOSING_WIDTH * widths.max())
 
 
-def _edge_strength(picture, mask):
+def _edge_strength(picture: RGB, mask: Mask) -> NDArray[np.float32]:
     """Gradient magnitude of the grey picture inside the garment (its outline against the background left out)."""
     grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    magnitude = cv2.magnitude(
-        cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    magnitude = cast(
+        NDArray[np.float32],
+        cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)),
     )
-    return magnitude * (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    inside: Mask = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return magnitude * inside
 
 
-def _boundary_strength(inner, mask, strength):
+def _boundary_strength(inner: Mask, mask: Mask, strength: NDArray[np.float32]) -> float:
     """Median edge strength along the region's border inside the garment (where it meets the front)."""
     grown = cv2.dilate(inner.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     border = grown & ~inner & (cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     # The watershed's line sits on the ridge, a pixel off the strongest gradient: look a pixel around it.
-    ridge = cv2.dilate(strength, np.ones((3, 3), np.uint8))
+    ridge = cast(NDArray[np.float32], cv2.dilate(strength, np.ones((3, 3), np.uint8)))
     return float(np.median(ridge[border])) if border.any() else 0.0
 
 
-def _down_to(inner, mask, span):
+def _down_to(inner: Mask, mask: Mask, span: float) -> Mask:
     """The garment from its top edge down to the region's lower edge in every column the region spans (the back
     neckline's band above it goes too), that edge smoothed over a few columns."""
     ys, xs = np.nonzero(inner)
@@ -168,4 +190,5 @@ def _down_to(inner, mask, span):
     padded = np.pad(lowest[first:last].astype(np.float32), half, mode="edge")
     lowest[first:last] = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
     rows = np.arange(mask.shape[0])[:, None]
-    return mask & (rows <= lowest[None, :])
+    down_to: Mask = mask & (rows <= lowest[None, :])
+    return down_to

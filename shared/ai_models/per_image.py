@@ -10,32 +10,42 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+_Answer = TypeVar("_Answer")
 
 
-def remembered_per_image(size):
-    def decorate(read):
-        answers = OrderedDict()
-        lock = threading.Lock()
+class RememberedPerImage(Generic[_Answer]):
+    """`read` with its last `size` answers kept by a digest of the image."""
 
-        @functools.wraps(read)
-        def remembered(image):
-            key = hashlib.blake2b(image, digest_size=16).digest()
-            with lock:
-                if key in answers:
-                    answers.move_to_end(key)
-                    return answers[key]
-            answer = read(image)
-            with lock:
-                answers[key] = answer
-                while len(answers) > size:
-                    answers.popitem(last=False)
-            return answer
+    def __init__(self, read: Callable[[bytes], _Answer], size: int) -> None:
+        functools.update_wrapper(self, read)
+        self._read = read
+        self._size = size
+        self._answers: OrderedDict[bytes, _Answer] = OrderedDict()
+        self._lock = threading.Lock()
 
-        def forget():
-            with lock:
-                answers.clear()
+    def __call__(self, image: bytes) -> _Answer:
+        key = hashlib.blake2b(image, digest_size=16).digest()
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        answer = self._read(image)
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return answer
 
-        remembered.forget = forget
-        return remembered
+    def forget(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+def remembered_per_image(size: int) -> Callable[[Callable[[bytes], _Answer]], RememberedPerImage[_Answer]]:
+    def decorate(read: Callable[[bytes], _Answer]) -> RememberedPerImage[_Answer]:
+        return RememberedPerImage(read, size)
 
     return decorate

@@ -1,7 +1,10 @@
 """Prompts for the Gemini image model, in Google's multi-image composition pattern: each image is named by
 its position in the request, the prompt says what to take from which image and what must stay unchanged."""
 
-from shared.ai_models import DRESSING_ORDER
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from shared.ai_models import DRESSING_ORDER, GarmentInput
 
 GARMENT_NOUNS = {
     "top": "top",
@@ -22,7 +25,7 @@ BACKGROUND_REMOVAL_PROMPT = (
 )
 
 
-def tryon_prompt(garments):
+def tryon_prompt(garments: Sequence[GarmentInput]) -> str:
     """The try-on instruction for a person (image 1) followed by the garments (images 2, 3, ...) in order."""
     lines = [
         "You are a virtual fitting room. The images in this request are numbered in the order they appear.",
@@ -52,7 +55,7 @@ def tryon_prompt(garments):
     return "\n".join(lines)
 
 
-def describe_garment(details):
+def describe_garment(details: Mapping[str, Any] | None) -> str:
     """'brand: Zara; color: navy; ...' from shop details, flattened to one line and shortened."""
     described = []
     for name in DETAIL_FIELDS:
@@ -73,7 +76,7 @@ _BODY_CIRCUMFERENCES = (
 _PEOPLE = {"female": "a woman", "male": "a man"}
 
 
-def body_prompt(*, gender=None, measurements=None):
+def body_prompt(*, gender: str | None = None, measurements: Mapping[str, float] | None = None) -> str:
     """Instruction to build a full-length photo of the person in image 1 (often head and shoulders only),
     with the body shaped by their stored measurements, in plain fitted clothes to try garments on."""
     return "\n".join(
@@ -93,10 +96,10 @@ def body_prompt(*, gender=None, measurements=None):
     )
 
 
-def describe_body(*, gender=None, measurements=None):
+def describe_body(*, gender: str | None = None, measurements: Mapping[str, float] | None = None) -> str:
     """'Body: a woman, 168 cm tall, 60 kg, bust 90 cm, ...' from the stored measurements (any may be missing)."""
     measurements = measurements or {}
-    facts = [_PEOPLE.get(gender, "a person")]
+    facts = [_PEOPLE.get(gender or "", "a person")]
     if measurements.get("height"):
         facts.append(f"{measurements['height']:g} cm tall")
     if measurements.get("weight"):

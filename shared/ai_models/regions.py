@@ -6,11 +6,14 @@ holds for every skin tone and light.
 """
 
 from functools import cached_property
+from typing import NamedTuple, cast
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
-from shared.ai_models.body import HANDS, MOUTH_LEFT, MOUTH_RIGHT
+from shared.ai_models.arrays import Alpha, Binary, Lab, Mask, Point, Points
+from shared.ai_models.body import HANDS, MOUTH_LEFT, MOUTH_RIGHT, Body, BodyFrame
 
 _MIN_SKIN_CHROMA = 4.0  # CIELAB chroma below which a "skin" sample is grey (a black-and-white photo)
 _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a colour is this person's skin
@@ -49,22 +52,32 @@ _HAIR_LENGTH = (
 _MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
 
+class _SkinModel(NamedTuple):
+    """The skin sample's median chroma (a*, b*), inverse chroma covariance, L* range and median texture."""
+
+    mean: NDArray[np.float64]
+    inverse: NDArray[np.float64]
+    lightness: tuple[float, float]
+    texture: float
+
+
 class Regions:
     """Masks of one person photo, computed once and shared by every garment put on it."""
 
-    def __init__(self, body):
+    def __init__(self, body: Body) -> None:
         self.body = body
         self.frame = body.frame
         self.scale = body.small_scale
-        self.shape = body.small.shape[:2]
-        self.lab = cv2.cvtColor(body.small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        height, width = body.small.shape[:2]
+        self.shape = (height, width)
+        self.lab = cast(Lab, cv2.cvtColor(body.small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab))
 
     @cached_property
-    def person(self):
+    def person(self) -> Alpha:
         return self.body.person_mask().astype(np.float32)
 
     @cached_property
-    def skin(self):
+    def skin(self) -> Alpha:
         """Pixels coloured like this person's skin (zeros when no face or neck shows to learn it from)."""
         model = self._skin_model
         if model is None:
@@ -76,51 +89,57 @@ class Regions:
         # Skin is smooth; a print in skin tones (leopard, camel) is not.
         smooth = self._texture < max(4.0, 2.0 * texture)
         skin = ((distance < _SKIN_DISTANCE**2) & lit & smooth).astype(np.uint8)
-        skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        return cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)).astype(np.float32)
+        skin = cast(Binary, cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)))
+        return cast(Binary, cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))).astype(
+            np.float32
+        )
 
     @cached_property
-    def skin_colour(self):
+    def skin_colour(self) -> NDArray[np.float32] | None:
         """The person's typical skin colour (CIELAB, float32), or None when there is no face or neck to learn it
         from."""
         if self._skin_model is None:
             return None
-        return np.median(self.lab[self._skin_sample()], axis=0)
+        colour: NDArray[np.float32] = np.median(self.lab[self._skin_sample()], axis=0)
+        return colour
 
     @cached_property
-    def arm_skin_colour(self):
+    def arm_skin_colour(self) -> NDArray[np.float32] | None:
         """The skin colour of this person's arms (CIELAB): from their bare arms and hands where enough shows (the
         face is often lit and made up differently), else the face's; None without either."""
         if self._skin_model is None:
             return None
+        if self.frame is None:  # no shoulders in view, so no arms to read: the face's colour
+            return self.skin_colour
         bare = (self.skin > 0) & (self.arm_zone > 0) & (self.person > 0) & (self.head == 0)
         if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit**2 * self.scale**2:
-            return np.median(self.lab[bare], axis=0)
+            colour: NDArray[np.float32] = np.median(self.lab[bare], axis=0)
+            return colour
         return self.skin_colour
 
     @cached_property
-    def skin_grain(self):
+    def skin_grain(self) -> float:
         """The fine grain of this person's skin in the photo (L* standard deviation left after smoothing)."""
         sample = self._skin_sample()
         if sample is None or sample.sum() < 30:
             return 1.0
         lightness = self.lab[..., 0]
-        return float(
-            np.clip(np.std((lightness - cv2.GaussianBlur(lightness, (0, 0), 1.5))[sample]), 0.5, 4.0)
-        )
+        smooth = cast(NDArray[np.float32], cv2.GaussianBlur(lightness, (0, 0), 1.5))
+        return float(np.clip(np.std((lightness - smooth)[sample]), 0.5, 4.0))
 
-    def arm_shape(self, box):
+    def arm_shape(self, box: tuple[int, int, int, int]) -> NDArray[np.float32]:
         """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of a bare arm
         relative to its half-width there (below 1 inside): from the base of the neck over the shoulder (a sleeveless
         top leaves it bare), tapering from the shoulder to the wrist."""
         x0, y0, x1, y1 = box
         # The distance varies smoothly: computed on every other pixel and interpolated in between.
         ys, xs = np.mgrid[y0 : y1 + 1 : 2, x0 : x1 + 1 : 2].astype(np.float32)
-        unit = self.frame.unit * self.scale
+        frame = self.posed_frame
+        unit = frame.unit * self.scale
         nearest = np.full(ys.shape, np.inf, np.float32)
         for side in (0, 1):
-            arm = self.frame.arm(side)
-            neck = arm[0] + _NECK_SIDE * (self.frame.mid_shoulder - arm[0])
+            arm = frame.arm(side)
+            neck = arm[0] + _NECK_SIDE * (frame.mid_shoulder - arm[0])
             joints = np.vstack([neck, arm]) * self.scale
             for (start, end), radii in zip(
                 zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])
@@ -135,19 +154,22 @@ class Regions:
                 )
                 radius = (radii[0] + along * (radii[1] - radii[0])) * unit
                 np.minimum(nearest, distance / radius, out=nearest)
-        return cv2.resize(
-            nearest, ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2), interpolation=cv2.INTER_LINEAR
-        )[: y1 - y0, : x1 - x0]
+        size = ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2)
+        full = cast(NDArray[np.float32], cv2.resize(nearest, size, interpolation=cv2.INTER_LINEAR))
+        return full[: y1 - y0, : x1 - x0]
 
     @cached_property
-    def old_sleeves(self):
+    def old_sleeves(self) -> Alpha:
         """What the person wears on their arms: clothing (not skin) around the arm bones."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
-        return self._arm_capsules(1.0, hands=False) * self.person * (1 - self.skin) * (1 - self.head)
+        sleeves: Alpha = (
+            self._arm_capsules(1.0, hands=False) * self.person * (1 - self.skin) * (1 - self.head)
+        )
+        return sleeves
 
     @cached_property
-    def _skin_model(self):
+    def _skin_model(self) -> _SkinModel | None:
         """(median chroma, inverse chroma covariance, lightness range, median texture) of the skin sample."""
         sample = self._skin_sample()
         if sample is None or sample.sum() < 30:
@@ -158,22 +180,25 @@ class Regions:
         if np.linalg.norm(mean) < _MIN_SKIN_CHROMA:
             return None  # a black-and-white photo: every grey would pass for skin
         covariance = np.cov((chroma - mean).T) + np.eye(2) * 4.0
-        return (
+        low, high = np.percentile(pixels[:, 0], [2, 98])
+        return _SkinModel(
             mean,
             np.linalg.inv(covariance),
-            tuple(np.percentile(pixels[:, 0], [2, 98])),
+            (float(low), float(high)),
             float(np.median(self._texture[sample])),
         )
 
     @cached_property
-    def _texture(self):
+    def _texture(self) -> NDArray[np.float32]:
         """Local contrast: the standard deviation of the lightness in a 5×5 window."""
         lightness = self.lab[..., 0]
-        mean = cv2.blur(lightness, (5, 5))
-        return np.sqrt(np.maximum(cv2.blur(lightness * lightness, (5, 5)) - mean * mean, 0))
+        mean = cast(NDArray[np.float32], cv2.blur(lightness, (5, 5)))
+        mean_square = cast(NDArray[np.float32], cv2.blur(lightness * lightness, (5, 5)))
+        deviation: NDArray[np.float32] = np.sqrt(np.maximum(mean_square - mean * mean, 0))
+        return deviation
 
     @cached_property
-    def head(self):
+    def head(self) -> Alpha:
         """Face, hair, chin and the neck above the collar line: nothing is ever drawn there. Around the face, the
         face box (the photo's background within it too); below it, the skin of the chin and jaw, not the collar
         beside them; above the neck line, or the chin when the head bends lower, everything (a garment ends
@@ -187,7 +212,7 @@ class Regions:
                     np.array([x0 - 0.25 * width, y0 - 0.6 * height, x1 + 0.25 * width, y1 + bottom * height])
                     * self.scale
                 )
-                cv2.rectangle(mask, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), 1, -1)
+                cv2.rectangle(mask, tuple(int(v) for v in box[:2]), tuple(int(v) for v in box[2:]), (1,), -1)
         head = np.maximum(face, jaw * (self.skin > 0) * (self.person > 0))
         if self.frame is None:
             return head.astype(np.float32)
@@ -203,7 +228,7 @@ class Regions:
         return np.maximum(np.maximum(head, (depth < line) | neck), self._hair).astype(np.float32)
 
     @cached_property
-    def _hair(self):
+    def _hair(self) -> Binary:
         """Hair falling below the head, over the shoulders and by the neck: the person's pixels (off their outline,
         not skin) of the colour of the hair on top of their head and joined to it, beside the face. It stays in
         front of a garment as the face does, and is no old clothing to fill in nor part of a garment a model wears.
@@ -247,12 +272,16 @@ class Regions:
         if (joined & below).sum() > _MAX_HAIR_SHARE * max(1, below.sum()):
             joined &= depth <= 0
         # Closed: a strand's own highlights and shadows are hair too.
-        return cv2.morphologyEx(joined.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) & person
+        closed = cast(
+            Binary, cv2.morphologyEx(joined.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        )
+        strands: Binary = closed & person
+        return strands
 
     @cached_property
-    def _body_coordinates(self):
+    def _body_coordinates(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
-        frame = self.frame
+        frame = self.posed_frame
         ys, xs = np.mgrid[0 : self.shape[0], 0 : self.shape[1]].astype(np.float32)
         origin = frame.mid_shoulder * self.scale
         unit = frame.unit * self.scale
@@ -262,7 +291,7 @@ class Regions:
         ) / unit
 
     @cached_property
-    def arms(self):
+    def arms(self) -> Alpha:
         """The arms and hands: bare skin within wide capsules around the arm bones, and whatever lies along the
         bones themselves (a sleeved arm, or a hand the person segmentation missed)."""
         if self.frame is None:
@@ -270,46 +299,48 @@ class Regions:
         return np.maximum(self.arm_zone * self.skin * self.person, self._arm_cores)
 
     @cached_property
-    def arm_zone(self):
+    def arm_zone(self) -> Alpha:
         """Where the arms are, whatever they wear: wide capsules around the arm bones below the shoulder."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
         return self._arm_capsules(1.0, _SHOULDER_CAP)
 
     @cached_property
-    def _arm_cores(self):
+    def _arm_cores(self) -> Alpha:
         return self._arm_capsules(_ARM_CORE, _SHOULDER_CAP)
 
     @cached_property
-    def hands(self):
+    def hands(self) -> Alpha:
         """The hands: in front even of sleeves (a sleeve ends at the wrist; a hand may rest on the other arm)."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
         hands = np.zeros(self.shape, np.uint8)
         radius = max(1, int(_ARM_RADII[2] * self.frame.unit * self.scale))
-        for x, y in self.body.landmarks[list(HANDS), :2] * self.scale:
-            cv2.circle(hands, (int(x), int(y)), radius, 1, -1)
-        return hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
+        for x, y in self.body.points(HANDS) * self.scale:
+            cv2.circle(hands, (int(x), int(y)), radius, (1,), -1)
+        skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
+        return skin_hands
 
-    def _arm_capsules(self, share, skip=0.0, hands=True):
+    def _arm_capsules(self, share: float, skip: float = 0.0, hands: bool = True) -> Alpha:
         """Capsules around the arm bones (and the hands), their radii `share` of the arms' usual half-widths,
         leaving out the first `skip` of the upper arm."""
         capsules = np.zeros(self.shape, np.uint8)
-        unit = self.frame.unit * self.scale
+        frame = self.posed_frame
+        unit = frame.unit * self.scale
         for side in (0, 1):
-            shoulder, elbow, wrist = self.frame.arm(side) * self.scale
+            shoulder, elbow, wrist = frame.arm(side) * self.scale
             shoulder = shoulder + skip * (elbow - shoulder)
             for (start, end), radius in zip(((shoulder, elbow), (elbow, wrist)), _ARM_RADII):
                 _capsule(capsules, start, end, share * radius * unit)
-        for x, y in self.body.landmarks[list(HANDS), :2] * self.scale if hands else ():
-            cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), 1, -1)
+        for x, y in self.body.points(HANDS) * self.scale if hands else ():
+            cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), (1,), -1)
         return capsules.astype(np.float32)
 
     @cached_property
-    def shoulder_tips(self):
+    def shoulder_tips(self) -> Points:
         """Where a garment's shoulder seams end on this person (photo px, left and right as seen): just outside each
         shoulder joint, on the top of the shoulder in the person's outline (within _SHOULDER_TOP of the joint)."""
-        frame = self.frame
+        frame = self.posed_frame
         tips = []
         for side, outward in ((0, -1), (1, 1)):
             start = frame.at(frame.shoulders[side], outward * _SHOULDER_SEAM_OUT)
@@ -323,11 +354,11 @@ class Regions:
             tips.append(frame.at(start, down=-float(np.clip(top, *_SHOULDER_TOP))))
         return np.array(tips, np.float32)
 
-    def arm_half_widths(self, side):
+    def arm_half_widths(self, side: int) -> list[float]:
         """Half the width of the upper arm and of the forearm seen on `side` (0 left, 1 right), photo px: from the
         bone to the arm's outer edge in the person's outline, halfway down each (the inner edge may lie against
         the body); within _ARM_HALF_WIDTHS body units when the outline does not tell."""
-        frame = self.frame
+        frame = self.posed_frame
         joints = frame.arm(side)
         widths = []
         for start, end, (least, most) in zip(joints[:-1], joints[1:], _ARM_HALF_WIDTHS):
@@ -347,11 +378,11 @@ class Regions:
             widths.append(float(np.clip(edge, least * frame.unit, most * frame.unit)))
         return widths
 
-    def width_across(self, depth):
+    def width_across(self, depth: float) -> float | None:
         """How wide the person's body is `depth` body units below the shoulders, in photo px, between their
         arms (an arm hanging close may hide the body's side: the width is then a little short, never long);
         None when the row leaves the photo or finds no body."""
-        frame = self.frame
+        frame = self.posed_frame
         centre = frame.at(frame.mid_shoulder, down=depth) * self.scale
         steps = np.arange(-1.6, 1.6, 0.01) * frame.unit * self.scale
         points = centre + np.outer(steps, frame.across)
@@ -376,7 +407,14 @@ class Regions:
         right = middle + np.argmin(on_body[middle:]) if not on_body[middle:].all() else len(steps) - 1
         return float(steps[right] - steps[left]) / self.scale
 
-    def _skin_sample(self):
+    @property
+    def posed_frame(self) -> BodyFrame:
+        """The body's frame, for what only a body with its shoulders in view has (the local model dresses no
+        other: placement.required_part refuses it first)."""
+        assert self.frame is not None, "the shoulders are not in view"
+        return self.frame
+
+    def _skin_sample(self) -> Mask | None:
         """Cheeks, nose and mouth of the largest face; or the middle of the neck when the face is cut off."""
         sample = np.zeros(self.shape, bool)
         if self.body.face_boxes:
@@ -395,7 +433,7 @@ class Regions:
                 sample.view(np.uint8),
                 (int(neck[0]), int(neck[1])),
                 max(2, int(0.06 * self.frame.unit * self.scale)),
-                1,
+                (1,),
                 -1,
             )
         else:
@@ -403,13 +441,13 @@ class Regions:
         return sample & (self.person > 0)
 
 
-def _capsule(canvas, start, end, radius):
+def _capsule(canvas: Binary, start: Point, end: Point, radius: float) -> None:
     cv2.line(
         canvas,
         (int(start[0]), int(start[1])),
         (int(end[0]), int(end[1])),
-        1,
+        (1,),
         thickness=max(1, int(2 * radius)),
     )
     for x, y in (start, end):
-        cv2.circle(canvas, (int(x), int(y)), max(1, int(radius)), 1, -1)
+        cv2.circle(canvas, (int(x), int(y)), max(1, int(radius)), (1,), -1)

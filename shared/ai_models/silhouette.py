@@ -15,11 +15,18 @@ Landmarks are points on the outline in the photo's pixels: collar, shoulders, ar
 and hem for garments worn from the shoulders; waistband, crotch and leg openings for bottoms.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from shared.ai_models.arrays import RGB, Mask, Point, Points
+
+# A row's stretch of garment: (start, end) x, end exclusive, in analysis pixels.
+Run = tuple[float, float]
 
 _ANALYSIS_HEIGHT = 400  # the outline is read at this height (in rows), whatever the photo's size
 _RUN_GAP = 0.015  # background gaps narrower than this share of the garment's width do not split a row
@@ -32,13 +39,13 @@ _LEG_ROWS = (0.3, 0.6, 0.85, 1.0)
 class UpperLandmarks:
     """Landmarks of a garment worn from the shoulders, (x, y) in the photo's pixels."""
 
-    collar: np.ndarray
-    shoulders: np.ndarray  # (left, right) as seen in the photo
-    armpits: np.ndarray
-    sleeves: tuple | None  # per side (left, right): its SleeveProfile; None sleeveless
-    hem: np.ndarray  # (left, right) corners of the hem
-    sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`
-    side_rows: np.ndarray
+    collar: Point
+    shoulders: Points  # (left, right) as seen in the photo
+    armpits: Points
+    sleeves: "tuple[SleeveProfile, ...] | None"  # per side (left, right): its SleeveProfile; None sleeveless
+    hem: Points  # (left, right) corners of the hem
+    sides: NDArray[np.float32]  # (left, right) x of the outline at each row of `side_rows`
+    side_rows: NDArray[np.float32]
     torso_width: float  # the garment's own width below the sleeves: its scale
 
 
@@ -49,19 +56,19 @@ class SleeveProfile:
     to `high` (distances along `normal`). The top seam, on the shoulder's side, lies towards `top_seam` (±1)."""
 
     @property
-    def half_width(self):
+    def half_width(self) -> float:
         """Half the sleeve's usual width."""
         return float(np.median(self.high - self.low)) / 2
 
-    root: np.ndarray
-    axis: np.ndarray
-    normal: np.ndarray
-    along: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    root: Point
+    axis: NDArray[np.float32]
+    normal: NDArray[np.float32]
+    along: NDArray[np.float32]
+    low: NDArray[np.float32]
+    high: NDArray[np.float32]
     top_seam: int
 
-    def scaled(self, factor, origin):
+    def scaled(self, factor: float, origin: Point) -> "SleeveProfile":
         """The profile in another frame: distances times `factor`, the root at root × factor + origin."""
         return SleeveProfile(
             self.root * factor + origin,
@@ -78,21 +85,22 @@ class SleeveProfile:
 class LowerLandmarks:
     """Landmarks of a garment worn from the waist, (x, y) in the photo's pixels."""
 
-    waist: np.ndarray  # (left, right) ends of the waistband
-    crotch: np.ndarray | None  # where the legs part, or None for a skirt
-    leg_rows: np.ndarray  # trousers: rows down the legs, the last at the hem; skirt: the hem's row
-    leg_edges: (
-        np.ndarray
-    )  # trousers: [leg (left, right)][row][outer-left x, right x]; skirt: [1][1][left, right]
-    sides: np.ndarray  # (left, right) x of the outline at each row of `side_rows`, between waist and crotch
-    side_rows: np.ndarray
+    waist: Points  # (left, right) ends of the waistband
+    crotch: Point | None  # where the legs part, or None for a skirt
+    leg_rows: NDArray[np.float32]  # trousers: rows down the legs, the last at the hem; skirt: the hem's row
+    # trousers: [leg (left, right)][row][outer-left x, right x]; skirt: [1][1][left, right]
+    leg_edges: NDArray[np.float32]
+    sides: NDArray[
+        np.float32
+    ]  # (left, right) x of the outline at each row of `side_rows`, between waist and crotch
+    side_rows: NDArray[np.float32]
     waist_width: float
 
 
 class Outline:
     """Row-by-row reading of a garment mask."""
 
-    def __init__(self, alpha, rgb=None):
+    def __init__(self, alpha: ArrayLike, rgb: RGB | None = None) -> None:
         binary = np.asarray(alpha) > 0.5
         rows, columns = np.nonzero(binary)
         if rows.size == 0:
@@ -102,12 +110,12 @@ class Outline:
         self._origin = np.array([left, top], np.float32)
         crop = binary[top:bottom, left:right].astype(np.uint8)
         size = (max(1, round((right - left) * self._scale)), _ANALYSIS_HEIGHT)
-        self.mask = (
+        self.mask: Mask = (
             cv2.resize(crop, size, interpolation=cv2.INTER_AREA if self._scale < 1 else cv2.INTER_NEAREST) > 0
         )
         self.height, self.width = self.mask.shape
         self.runs = _rows_of_runs(self.mask, max(2, round(_RUN_GAP * self.width)))
-        self._grey = None
+        self._grey: NDArray[np.float32] | None = None
         if rgb is not None:
             grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
             self._grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
@@ -115,13 +123,13 @@ class Outline:
     # --- measures ---------------------------------------------------------------------------
 
     @cached_property
-    def centre(self):
+    def centre(self) -> float:
         """x of the garment's middle, from the spans of its upper rows (a hanging tie does not move it)."""
         middles = [(runs[0][0] + runs[-1][1]) / 2 for runs in self.runs[: self.height // 3] if runs]
         return float(np.median(middles))
 
     @cached_property
-    def _spans(self):
+    def _spans(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(left, right) of every row's whole extent and of its central run (the run holding the middle)."""
         centre = self.centre
         spans = np.full((self.height, 2), centre, np.float32)
@@ -137,20 +145,23 @@ class Outline:
                 )
         return spans, central
 
-    def span(self, y):
-        return tuple(self._spans[0][int(np.clip(y, 0, self.height - 1))])
+    def span(self, y: float) -> Run:
+        left, right = self._spans[0][int(np.clip(y, 0, self.height - 1))]
+        return left, right
 
-    def central_run(self, y):
+    def central_run(self, y: float) -> Run:
         """The run of row y that holds the middle (or the nearest run to it)."""
-        return tuple(self._spans[1][int(np.clip(y, 0, self.height - 1))])
+        left, right = self._spans[1][int(np.clip(y, 0, self.height - 1))]
+        return left, right
 
-    def widths(self, start, end, *, central=True):
+    def widths(self, start: float, end: float, *, central: bool = True) -> NDArray[np.float32]:
         first = int(start * self.height)
         rows = self._spans[1 if central else 0][first : max(first + 1, int(end * self.height))]
-        return rows[:, 1] - rows[:, 0]
+        widths: NDArray[np.float32] = rows[:, 1] - rows[:, 0]
+        return widths
 
     @cached_property
-    def crotch(self):
+    def crotch(self) -> Point | None:
         """(x, y) where the gap between two legs closes, or None.
 
         The gap is a background slit in the middle of the lower part with a leg on each side. It opens at the
@@ -169,10 +180,10 @@ class Outline:
         if lowest is None:
             return None
         y, (start, end) = lowest
-        edges = []
+        seen: list[tuple[float, float, float]] = []
         while True:
-            edges.append((y, start, end))
-            background = (
+            seen.append((y, start, end))
+            background: NDArray[np.intp] | list[int] = (
                 np.flatnonzero(~self.mask[y - 1, max(0, int(start) - 1) : int(end) + 1]) if y > 0 else []
             )
             if len(background) == 0:
@@ -180,7 +191,7 @@ class Outline:
             offset = max(0, int(start) - 1)
             start, end = offset + background[0], offset + background[-1] + 1
             y -= 1
-        edges = np.array(edges[::-1], np.float32)  # top row first: (y, left edge, right edge)
+        edges = np.array(seen[::-1], np.float32)  # top row first: (y, left edge, right edge)
         length = edges[-1, 0] - edges[0, 0]
         widest = float((edges[:, 2] - edges[:, 1]).max())
         if y == 0 or length < 0.2 * self.height or widest < 0.03 * self.width:
@@ -190,17 +201,17 @@ class Outline:
         )
 
     @cached_property
-    def torso_width(self):
+    def torso_width(self) -> float:
         """Width of the piece under the sleeves (30th percentile of the middle run, 45–85% down)."""
         return float(np.percentile(self.widths(0.45, 0.85), 30))
 
     @cached_property
-    def has_sleeves(self):
+    def has_sleeves(self) -> bool:
         """Something reaches past the chest's sides above the hem: sleeves held out or hanging beside."""
         return bool(self._sleeve_candidates.sum() > 0.02 * self.mask.sum())
 
     @cached_property
-    def _sleeve_candidates(self):
+    def _sleeve_candidates(self) -> Mask:
         """The garment beyond the chest's sides above the armpits, and beside the torso's own run below them."""
         left, right = self._chest()
         margin = 0.05 * (right - left)
@@ -212,7 +223,7 @@ class Outline:
         return candidates
 
     @cached_property
-    def long_sleeves(self):
+    def long_sleeves(self) -> bool:
         """Sleeves on both sides reaching far from their roots (a tie hanging on one side is no sleeve)."""
         sleeves = self._sleeves
         if sleeves is None:
@@ -224,7 +235,7 @@ class Outline:
     # --- type -------------------------------------------------------------------------------
 
     @cached_property
-    def garment_type(self):
+    def garment_type(self) -> str:
         if self._two_shoes():
             return "shoes"
         crotch = self.crotch
@@ -245,7 +256,7 @@ class Outline:
             return "outerwear"
         return "top"
 
-    def _has_bodice(self):
+    def _has_bodice(self) -> bool:
         """Shoulders or straps (the top of the piece narrower than below it, or split by a neckline), or sleeves
         held out (the upper part much wider than the waist below it). Trousers, even flared, have none of these."""
         top = np.median(self.widths(0.0, 0.04, central=False))
@@ -255,7 +266,7 @@ class Outline:
         )
         return sleeves or top < 0.8 * below or not self._solid_top()
 
-    def _solid_top(self):
+    def _solid_top(self) -> bool:
         """The first rows are a waistband (ruffled or with loops, perhaps), not two shoulders or straps around a
         neckline: no wide gap in their middle."""
         first_rows = self.runs[int(0.01 * self.height) : int(0.03 * self.height) + 1]
@@ -265,14 +276,17 @@ class Outline:
             for gap in _gaps(runs)
         )
 
-    def _is_skirt(self):
+    def _is_skirt(self) -> bool:
         """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
         widths = self.widths(0.0, 1.0, central=False)
         widest = widths.max()
-        at = lambda share: float(np.median(widths[int(share * self.height) : int(share * self.height) + 5]))  # noqa: E731
+
+        def at(share: float) -> float:
+            return float(np.median(widths[int(share * self.height) : int(share * self.height) + 5]))
+
         waistband, upper, lower = at(0.01), at(0.25), at(0.85)
         early_growth = (upper - waistband) / widest
-        return (
+        return bool(
             not self.has_sleeves
             and self._solid_top()
             and waistband >= 0.55 * widest
@@ -281,14 +295,15 @@ class Outline:
             and self.height / widest < 2.2
         )
 
-    def _is_long(self):
+    def _is_long(self) -> bool:
         """Much longer than its torso is wide, and long for its widest span (a dress, not a long-sleeved top)."""
         length = (self._hem_row() - self._shoulders()[:, 1].mean()) / max(self.torso_width, 1.0)
-        return length >= 3.0 or (
-            length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6
+        return bool(
+            length >= 3.0
+            or (length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6)
         )
 
-    def _two_shoes(self):
+    def _two_shoes(self) -> bool:
         count, _, stats, _ = cv2.connectedComponentsWithStats(self.mask.astype(np.uint8), connectivity=8)
         areas = sorted(stats[1:, cv2.CC_STAT_AREA], reverse=True)
         return (
@@ -298,7 +313,7 @@ class Outline:
             and self.crotch is None
         )
 
-    def _front_opening(self):
+    def _front_opening(self) -> bool:
         """An edge down the middle from the armpits to the hem, stronger than the fabric's own texture beside
         it: a zip, a button placket, open fronts."""
         if self._grey is None:
@@ -322,7 +337,7 @@ class Outline:
 
     # --- landmarks (analysis pixels) --------------------------------------------------------
 
-    def _shoulders(self):
+    def _shoulders(self) -> Points:
         half = 0.45 * self.torso_width
         points = []
         for x in (self.centre - half, self.centre + half):
@@ -331,11 +346,11 @@ class Outline:
             points.append((x, top[0] if top.size else 0))
         return np.array(points, np.float32)
 
-    def _armpit_row(self):
+    def _armpit_row(self) -> int:
         return self._armpit
 
     @cached_property
-    def _armpit(self):
+    def _armpit(self) -> int:
         """The armpits' row. Where sleeves join the body the width of the middle run drops sharply (the biggest
         drop in the upper part of the garment); without such a drop (no sleeves, or sleeves hanging apart from
         the start), where the armholes end: the first row about as wide as the widest of the upper half (a
@@ -352,20 +367,20 @@ class Outline:
         return first + int(np.argmax(upper >= 0.97 * upper.max()))
 
     @cached_property
-    def _hem(self):
+    def _hem(self) -> int:
         central = self._spans[1]
         rows = np.flatnonzero((central[:, 0] <= self.centre) & (self.centre < central[:, 1]))
         return int(rows[-1]) if rows.size else self.height - 1
 
-    def _hem_row(self):
+    def _hem_row(self) -> int:
         return self._hem
 
-    def _chest(self):
+    def _chest(self) -> Run:
         """(left, right) x of the torso's sides at the armpits."""
         return self.central_run(self._armpit_row())
 
     @cached_property
-    def _sleeves(self):
+    def _sleeves(self) -> list[tuple[Points, SleeveProfile]] | None:
         """Per side: the sleeve's root on the torso's side (top, bottom) and its profile (SleeveProfile, analysis
         pixels); or None.
 
@@ -408,7 +423,7 @@ class Outline:
         return sleeves
 
     @cached_property
-    def upper_landmarks(self):
+    def upper_landmarks(self) -> UpperLandmarks:
         shoulders = self._shoulders()
         armpit = self._armpit_row()
         hem = self._hem_row()
@@ -417,17 +432,18 @@ class Outline:
         side_rows = np.linspace(armpit, hem, 5)[1:-1]
         sides = np.array([self.central_run(y) for y in side_rows], np.float32)
         sleeves = self._sleeves
+        profiles = None
         if sleeves is not None:
             shoulders = np.array(
                 [root[0] for root, _ in sleeves]
             )  # the top of each sleeve's root: where it meets the shoulder
-            sleeves = tuple(profile.scaled(1 / self._scale, self._origin) for _, profile in sleeves)
+            profiles = tuple(profile.scaled(1 / self._scale, self._origin) for _, profile in sleeves)
         collar_row = np.flatnonzero(self.mask[:, int(np.clip(self.centre, 0, self.width - 1))])
         return UpperLandmarks(
             collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
             shoulders=self._to_photo(shoulders),
             armpits=self._to_photo(np.array([[armpits[0], armpit], [armpits[1], armpit]])),
-            sleeves=sleeves,
+            sleeves=profiles,
             hem=self._to_photo(np.array([[hem_run[0], hem], [hem_run[1], hem]])),
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
@@ -435,7 +451,7 @@ class Outline:
         )
 
     @cached_property
-    def lower_landmarks(self):
+    def lower_landmarks(self) -> LowerLandmarks:
         waist_row = int(0.02 * self.height)
         waist = self.span(waist_row)
         crotch = self.crotch
@@ -443,7 +459,7 @@ class Outline:
         if crotch is not None:
             leg_rows = crotch[1] + np.array(_LEG_ROWS) * (bottom - crotch[1])
             hem_gap = _central_gap(self.runs[bottom], self.centre, self.width) or (crotch[0], crotch[0])
-            legs = [[], []]
+            legs: list[list[Run]] = [[], []]
             for y in leg_rows:
                 # Where the legs part on this row: on the line from the crotch to the gap between the hems.
                 split = crotch[0] + (y - crotch[1]) / max(bottom - crotch[1], 1) * (
@@ -472,7 +488,7 @@ class Outline:
             waist_width=(waist[1] - waist[0]) / self._scale,
         )
 
-    def sleeve_masks(self, shape):
+    def sleeve_masks(self, shape: tuple[int, ...]) -> list[Mask]:
         """Boolean masks, in the photo's pixels (`shape`), of the garment's left and right sleeves."""
         masks = []
         left, right = self._chest()
@@ -505,21 +521,22 @@ class Outline:
             masks.append(placed)
         return masks
 
-    def _to_photo(self, points):
-        return np.asarray(points, np.float32) / self._scale + self._origin
+    def _to_photo(self, points: ArrayLike) -> Points:
+        photo: Points = np.asarray(points, np.float32) / self._scale + self._origin
+        return photo
 
 
-def garment_type(alpha, rgb=None):
+def garment_type(alpha: ArrayLike, rgb: RGB | None = None) -> str:
     """The garment type its outline (and, for a front opening, its picture) suggests; see the module docstring."""
     return Outline(alpha, rgb).garment_type
 
 
-def _rows_of_runs(mask, gap):
+def _rows_of_runs(mask: Mask, gap: int) -> list[list[Run]]:
     """Per row, (start, end) of its foreground stretches, joining stretches split by gaps under `gap` px."""
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
     padded[:, 1:-1] = mask
     rows, columns = np.nonzero(np.diff(padded, axis=1))
-    rows_of_runs = [[] for _ in range(mask.shape[0])]
+    rows_of_runs: list[list[Run]] = [[] for _ in range(mask.shape[0])]
     for row, start, end in zip(rows[::2], columns[::2], columns[1::2]):
         runs = rows_of_runs[row]
         if runs and start - runs[-1][1] < gap:
@@ -529,7 +546,14 @@ def _rows_of_runs(mask, gap):
     return rows_of_runs
 
 
-def _profile(offsets, root, axis, normal, top_seam, count=24):
+def _profile(
+    offsets: Points,
+    root: Point,
+    axis: NDArray[np.float32],
+    normal: NDArray[np.float32],
+    top_seam: int,
+    count: int = 24,
+) -> SleeveProfile:
     """SleeveProfile of a sleeve's pixels (their offsets from the root's middle), read across its axis. Its ends
     are cut off where the sleeve is less than three fifths of its usual width there: a sleeve laid slanting
     meets the torso's side, and ends at a slanting cuff, in a point."""
@@ -557,7 +581,7 @@ def _profile(offsets, root, axis, normal, top_seam, count=24):
     )
 
 
-def _apex(edges, reach):
+def _apex(edges: NDArray[np.float32], reach: float) -> float:
     """The row where the two edges of a slit (rows of y, left x, right x), carried on upwards as straight lines,
     meet; at most `reach` rows above its top (as much as smoothing a cut-out closes of a narrow tip)."""
     y, left, right = edges.T
@@ -569,11 +593,11 @@ def _apex(edges, reach):
     return float(np.clip(-widening[1] / widening[0], y[0] - reach, y[0]))
 
 
-def _gaps(runs):
+def _gaps(runs: Sequence[Run]) -> list[Run]:
     return [(first[1], second[0]) for first, second in zip(runs, runs[1:])]
 
 
-def _central_gap(runs, centre, width):
+def _central_gap(runs: Sequence[Run], centre: float, width: int) -> Run | None:
     """The gap between two runs that holds the middle of the garment, when both legs beside it are substantial."""
     for (left, right), gap in zip(zip(runs, runs[1:]), _gaps(runs)):
         middle = (gap[0] + gap[1]) / 2

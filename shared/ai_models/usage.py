@@ -7,9 +7,14 @@ name matches the longest configured name it starts with (`gemini-3-pro-image-pre
 """
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from config import ConfigurationError
+
+if TYPE_CHECKING:
+    from google.genai import types
 
 _MILLION = 1_000_000
 
@@ -21,9 +26,33 @@ class Price:
     image_output: float
 
 
-def parse_prices(text):
+class TokenCounts(TypedDict):
+    """One answer's tokens; output = image_output + text_output."""
+
+    prompt: int
+    output: int
+    thoughts: int
+    total: int
+    image_output: int
+    text_output: int
+
+
+class JobUsage(TypedDict):
+    """What a job's AI calls used (`UsageMeter.as_dict`)."""
+
+    model: str | None
+    calls: int
+    prompt_tokens: int
+    output_tokens: int
+    thought_tokens: int
+    total_tokens: int
+    estimated_cost_usd: float | None
+    model_seconds: float
+
+
+def parse_prices(text: str | None) -> dict[str, Price]:
     """{model name: Price} from `name=input/text_output/image_output, ...`."""
-    prices = {}
+    prices: dict[str, Price] = {}
     for entry in (part.strip() for part in (text or "").split(",")):
         if not entry:
             continue
@@ -39,7 +68,7 @@ def parse_prices(text):
     return prices
 
 
-def price_for(prices, model):
+def price_for(prices: Mapping[str, Price], model: str) -> Price | None:
     """The Price of the longest configured name the model's name starts with, or None."""
     matches = [name for name in prices if _bare_name(model).startswith(name)]
     return prices[max(matches, key=len)] if matches else None
@@ -48,16 +77,23 @@ def price_for(prices, model):
 class UsageMeter:
     """Adds up the calls one job makes (try-on, body, categoriser): model, tokens, estimated cost, seconds."""
 
-    def __init__(self, prices=None):
+    def __init__(self, prices: Mapping[str, Price] | None = None) -> None:
         self._prices = prices or {}
         self._lock = threading.Lock()
-        self.model = None
+        self.model: str | None = None
         self.calls = 0
         self.prompt_tokens = self.output_tokens = self.thought_tokens = self.total_tokens = 0
-        self.cost_usd = 0.0
+        self.cost_usd: float | None = 0.0  # None once a call's model has no price
         self.model_seconds = 0.0
 
-    def record(self, *, model, usage_metadata, seconds, draws_images=True):
+    def record(
+        self,
+        *,
+        model: str,
+        usage_metadata: "types.GenerateContentResponseUsageMetadata | None",
+        seconds: float,
+        draws_images: bool = True,
+    ) -> None:
         """One answered call; an image model's call names the job's model (a text model's only when alone)."""
         counts = token_counts(usage_metadata, draws_images)
         price = price_for(self._prices, model)
@@ -79,7 +115,7 @@ class UsageMeter:
                     + (counts["text_output"] + counts["thoughts"]) * price.text_output
                 ) / _MILLION
 
-    def as_dict(self):
+    def as_dict(self) -> JobUsage | None:
         """The job's `usage`, or None when no AI call was made."""
         if not self.calls:
             return None
@@ -95,7 +131,9 @@ class UsageMeter:
         }
 
 
-def token_counts(usage_metadata, draws_images=True):
+def token_counts(
+    usage_metadata: "types.GenerateContentResponseUsageMetadata | None", draws_images: bool = True
+) -> TokenCounts:
     """Token counts of one answer; output tokens split into image and text by the per-modality details
     (without details, an image model's output counts as image output)."""
     prompt = _count(usage_metadata, "prompt_token_count")
@@ -121,9 +159,9 @@ def token_counts(usage_metadata, draws_images=True):
     }
 
 
-def _count(usage_metadata, name):
+def _count(usage_metadata: "types.GenerateContentResponseUsageMetadata | None", name: str) -> int:
     return int(getattr(usage_metadata, name, None) or 0) if usage_metadata is not None else 0
 
 
-def _bare_name(name):
+def _bare_name(name: str) -> str:
     return name.strip().removeprefix("models/")

@@ -7,16 +7,27 @@ person photo to the garment photo), evaluated on a coarse grid over the garment'
 cv2.remap samples the garment at full resolution.
 """
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
+from shared.ai_models.arrays import Coordinates, ScalarT
+
+if TYPE_CHECKING:
+    from shared.ai_models.silhouette import SleeveProfile
+
+# A map from points of one photo to points of another: N×2 (x, y) in, N×2 out.
+PointMap = Callable[[Coordinates], Coordinates]
 _GRID_STEP = 8  # pixels between the points where the map is evaluated exactly; bilinear in between
 
 
 class ThinPlateSpline:
     """f: R² → R² with f(source[i]) ≈ target[i], the bending energy as small as possible."""
 
-    def __init__(self, source, target, smoothing=0.0):
+    def __init__(self, source: ArrayLike, target: ArrayLike, smoothing: float = 0.0) -> None:
         source = np.asarray(source, np.float64)
         target = np.asarray(target, np.float64)
         # Work in a normalised frame so the system is well conditioned at any image size.
@@ -32,23 +43,25 @@ class ThinPlateSpline:
         system[count:, :count] = affine.T
         right = np.zeros((count + 3, 2))
         right[:count] = target
-        self._coefficients = np.linalg.lstsq(system, right, rcond=None)[0]
+        self._coefficients: Coordinates = np.linalg.lstsq(system, right, rcond=None)[0]
         self._points = points
 
-    def __call__(self, points):
-        points = (np.asarray(points, np.float64) - self._centre) / self._scale
-        kernel = _radial(np.linalg.norm(points[:, None] - self._points[None], axis=2))
-        affine = np.hstack([np.ones((len(points), 1)), points])
-        return np.hstack([kernel, affine]) @ self._coefficients
+    def __call__(self, points: ArrayLike) -> Coordinates:
+        normalised = (np.asarray(points, np.float64) - self._centre) / self._scale
+        kernel = _radial(np.linalg.norm(normalised[:, None] - self._points[None], axis=2))
+        affine = np.hstack([np.ones((len(normalised), 1)), normalised])
+        mapped: Coordinates = np.hstack([kernel, affine]) @ self._coefficients
+        return mapped
 
 
-def _radial(distance):
+def _radial(distance: Coordinates) -> Coordinates:
     with np.errstate(divide="ignore", invalid="ignore"):
         values = distance * distance * np.log(distance * distance)
-    return np.nan_to_num(values)
+    finite: Coordinates = np.nan_to_num(values)
+    return finite
 
 
-def warp_image(image, backward, region):
+def warp_image(image: NDArray[ScalarT], backward: PointMap, region: Sequence[float]) -> NDArray[ScalarT]:
     """The garment image (H×W×C, garment-photo pixels) warped into the person photo's `region`
     (x0, y0, x1, y1, whole pixels), `backward` mapping person points to garment points.
 
@@ -61,16 +74,21 @@ def warp_image(image, backward, region):
     offsets = (np.arange(max(columns, rows)) + 0.5) * _GRID_STEP - 0.5
     grid = np.stack(np.meshgrid(x0 + offsets[:columns], y0 + offsets[:rows]), axis=-1).reshape(-1, 2)
     coarse = backward(grid).reshape(rows, columns, 2).astype(np.float32)
-    dense = cv2.resize(coarse, (columns * _GRID_STEP, rows * _GRID_STEP), interpolation=cv2.INTER_LINEAR)
+    dense = cast(
+        NDArray[np.float32],
+        cv2.resize(coarse, (columns * _GRID_STEP, rows * _GRID_STEP), interpolation=cv2.INTER_LINEAR),
+    )
     dense = dense[: y1 - y0, : x1 - x0]
-    return cv2.remap(
-        image,
+    # cv2's stub names only integer and floating arrays; a remap keeps the image's kind.
+    warped = cv2.remap(
+        cast(NDArray[Any], image),
         np.ascontiguousarray(dense[..., 0]),
         np.ascontiguousarray(dense[..., 1]),
         cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0,
+        borderValue=(0,),
     )
+    return cast(NDArray[ScalarT], warped)
 
 
 class SleeveMap:
@@ -85,7 +103,16 @@ class SleeveMap:
     whatever its own width or slant.
     """
 
-    def __init__(self, profile, polyline, away_from, arm_half_widths, start, length_scale, width_scale):
+    def __init__(
+        self,
+        profile: "SleeveProfile",
+        polyline: ArrayLike,
+        away_from: ArrayLike,
+        arm_half_widths: Sequence[float],
+        start: float,
+        length_scale: float,
+        width_scale: float,
+    ) -> None:
         self._profile = profile
         self._start, self._length_scale, self._width_scale = (
             float(start),
@@ -107,19 +134,19 @@ class SleeveMap:
         self._arm_at = self._offsets + self._lengths / 2
         self._arm_half_widths = np.asarray(arm_half_widths, np.float64)
 
-    def _extent(self, along):
+    def _extent(self, along: Coordinates) -> tuple[Coordinates, Coordinates]:
         """The sleeve's middle and half-width across it at distances `along` its axis (garment px)."""
         profile = self._profile
         low = np.interp(along, profile.along, profile.low)
         high = np.interp(along, profile.along, profile.high)
         return (low + high) / 2, (high - low) / 2
 
-    def _half_width(self, distance):
+    def _half_width(self, distance: Coordinates) -> Coordinates:
         """Half the band's width at `distance` along the arm."""
         arm = np.interp(distance, self._arm_at, self._arm_half_widths)
         return np.maximum(arm, self._profile.half_width * self._width_scale)
 
-    def _along_arm(self, points):
+    def _along_arm(self, points: Coordinates) -> tuple[Coordinates, Coordinates, NDArray[np.intp]]:
         """(distance along the arm, distance across it, segment) of body points."""
         relative = points[:, None, :] - self._starts[None]
         along = np.einsum("pij,ij->pi", relative, self._directions)
@@ -133,7 +160,7 @@ class SleeveMap:
         across = np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment])
         return self._offsets[segment] + clamped[rows, segment], across, segment
 
-    def __call__(self, points):
+    def __call__(self, points: ArrayLike) -> Coordinates:
         """Which garment point each body point shows (the backward map)."""
         distance, across, _ = self._along_arm(np.asarray(points, np.float64))
         profile = self._profile
@@ -141,9 +168,12 @@ class SleeveMap:
         middle, half = self._extent(along)
         share = across / self._half_width(distance)  # -1 inner edge … +1 outer edge
         sideways = middle + share * half * profile.top_seam
-        return profile.root + np.outer(along, profile.axis) + np.outer(sideways, profile.normal)
+        garment: Coordinates = (
+            profile.root + np.outer(along, profile.axis) + np.outer(sideways, profile.normal)
+        )
+        return garment
 
-    def to_body(self, points):
+    def to_body(self, points: ArrayLike) -> Coordinates:
         """Where garment points land on the body (the forward map)."""
         profile = self._profile
         relative = np.asarray(points, np.float64) - profile.root
@@ -156,8 +186,9 @@ class SleeveMap:
         )
         local = distance - self._offsets[segment]
         across = share * self._half_width(distance)
-        return (
+        body: Coordinates = (
             self._starts[segment]
             + local[:, None] * self._directions[segment]
             + across[:, None] * self._normals[segment]
         )
+        return body

@@ -2,12 +2,30 @@
 fields, wrong types and missing fields, the edge cases the hand-written checks handled, and answers that
 match the response models the document is generated from."""
 
+import io
+import json
+import time
+
 import pytest
+from pydantic import TypeAdapter
 
 from features.body_measurements.schemas import Measurements
+from features.fitting.schemas import AllSizesCheck, FitCheck, OneSizeCheck, SizeRecommendation
+from features.garments.schemas import Categorization, Product, Scraped
 from features.health.schemas import Health
+from features.tryon.schemas import Job
 from features.users.schemas import AccountExport, User
+from features.wardrobe.schemas import Category, CategoryGroup, Section, WardrobeItem
+from tests.docs.conftest import FIXTURES
 from tests.envelope import data, error
+
+PERSON = FIXTURES / "person.jpg"
+
+
+def _created(response):
+    assert response.status_code in (201, 202), response.get_json()
+    return response.get_json()["data"]
+
 
 PROFILE = "/api/users/profile"
 MEASUREMENTS = "/api/body-measurements"
@@ -126,3 +144,61 @@ def test_sign_up_measurements_nested_win_over_top_level_and_other_fields_are_ign
     assert response.status_code == 201
     stored = response.get_json()["data"]["body_measurements"]
     assert (stored["height"], stored["weight"]) == (170, 50)
+
+
+def test_wardrobe_garment_fitting_and_try_on_answers_match_their_response_models(client, user, product_shop):
+    """The shapes that were hand-written YAML, checked against real answers (each model forbids fields it does
+    not declare, so an answer carrying more than the document says fails too)."""
+    headers = user["headers"]
+    client.post(MEASUREMENTS, headers=headers, json={"height": 170, "weight": 65, "breast_circumference": 92})
+    url = product_shop.product_url
+    product = data(client.post("/api/garments/scrape", json={"url": url}))
+    Scraped.model_validate(product)
+    assert product["product"]["size_chart"] is not None  # the page's size guide is in the shape too
+    Product.model_validate(
+        data(client.post("/api/wardrobe/extract-from-url", headers=headers, json={"url": url}))
+    )
+    Categorization.model_validate(
+        data(client.post("/api/garments/categorize", json={"title": "Linen shirt"}))
+    )
+
+    section = _created(
+        client.post("/api/wardrobe/category-sections", headers=headers, json={"name": "travel"})
+    )
+    Section.model_validate(section)
+    category = _created(
+        client.post(
+            "/api/wardrobe/categories", headers=headers, json={"name": "rain", "category_section": "travel"}
+        )
+    )
+    Category.model_validate(category)
+    for group in data(client.get("/api/wardrobe/categories", headers=headers)):
+        CategoryGroup.model_validate(group)
+    item = _created(
+        client.post("/api/wardrobe/items", headers=headers, json={"garment_url": url, "size": "M"})
+    )
+    WardrobeItem.model_validate(item)
+
+    one_size = {"wardrobe_item_id": item["id"], "size": "M"}
+    checked = data(client.post("/api/fitting/check", headers=headers, json=one_size))
+    assert isinstance(TypeAdapter(FitCheck).validate_python(checked), OneSizeCheck)
+    every_size = data(client.post("/api/fitting/check", headers=headers, json={"url": url}))
+    assert isinstance(TypeAdapter(FitCheck).validate_python(every_size), AllSizesCheck)
+    SizeRecommendation.model_validate(
+        data(client.get(f"/api/fitting/size-recommendation?url={url}", headers=headers))
+    )
+
+    photos = {"selfie": (io.BytesIO(PERSON.read_bytes()), "me.jpg")}
+    accepted = _created(
+        client.post("/api/tryon", headers=headers, data={**photos, "item_urls": json.dumps([url])})
+    )
+    Job.model_validate(data(client.get(f"/api/job/{accepted['job_id']}", headers=headers)))
+    deadline = time.monotonic() + 60
+    while (job := data(client.get(f"/api/job/{accepted['job_id']}", headers=headers)))["status"] in (
+        "queued",
+        "processing",
+    ):
+        assert time.monotonic() < deadline, "the try-on did not finish"
+        time.sleep(0.1)
+    Job.model_validate(job)
+    AccountExport.model_validate(data(client.get(f"{PROFILE}/export", headers=headers)))

@@ -1,4 +1,5 @@
 """GET /images/<key>: only through signed, unexpired URLs; correct headers; never outside the root."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -45,24 +46,31 @@ def test_jpeg_files_are_served_as_jpeg(app, client):
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/jpeg"
 
 
-@pytest.mark.parametrize("mangle, code", [
-    (lambda url: url.split("?")[0], "INVALID_SIGNATURE"),
-    (lambda url: url.replace("sig=", "sig=A"), "INVALID_SIGNATURE"),
-    (lambda url: url.replace("expires=", "expires=1"), "INVALID_SIGNATURE"),
-    (lambda url: url.replace("/u1/", "/u2/"), "INVALID_SIGNATURE"),
-])
+@pytest.mark.parametrize(
+    "mangle, code",
+    [
+        (lambda url: url.split("?")[0], "INVALID_SIGNATURE"),
+        (lambda url: url.replace("sig=", "sig=A"), "INVALID_SIGNATURE"),
+        (lambda url: url.replace("expires=", "expires=1"), "INVALID_SIGNATURE"),
+        (lambda url: url.replace("/u1/", "/u2/"), "INVALID_SIGNATURE"),
+    ],
+)
 def test_unsigned_or_tampered_urls_are_forbidden(app, client, mangle, code):
     _store(app, "avatars/u2/a.png", b"someone else's photo")
     response = client.get(_local(mangle(_store(app, "avatars/u1/a.png", astronaut_png()))))
     assert response.status_code == 403
-    assert response.get_json() == {"success": False, "error": {"code": code, "message": response.get_json()[
-        "error"]["message"]}}
+    assert response.get_json() == {
+        "success": False,
+        "error": {"code": code, "message": response.get_json()["error"]["message"]},
+    }
 
 
 @pytest.mark.parametrize("expires", ["\u00b2", "\u0663\u0663", "9" * 5000, "-1", "1e9", " 99"])
 def test_an_expiry_that_is_not_a_plain_number_is_forbidden(app, client, expires):
     url = _store(app, "avatars/u1/a.png", astronaut_png())
-    response = client.get(urlsplit(url).path, query_string={"expires": expires, "sig": url.rsplit("sig=", 1)[1]})
+    response = client.get(
+        urlsplit(url).path, query_string={"expires": expires, "sig": url.rsplit("sig=", 1)[1]}
+    )
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "INVALID_SIGNATURE"
 
 
@@ -82,8 +90,10 @@ def test_a_signed_url_to_a_missing_file_is_404(app, client):
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "IMAGE_NOT_FOUND"
 
 
-@pytest.mark.parametrize("path", ["/images/../app.py", "/images/%2e%2e/%2e%2e/etc/passwd", "/images/.upload-x.tmp",
-                                  "/images/a//b.png"])
+@pytest.mark.parametrize(
+    "path",
+    ["/images/../app.py", "/images/%2e%2e/%2e%2e/etc/passwd", "/images/.upload-x.tmp", "/images/a//b.png"],
+)
 def test_paths_outside_the_store_are_not_found(client, path):
     response = client.get(path + "?expires=9999999999&sig=x")
     assert response.status_code == 404

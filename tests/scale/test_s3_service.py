@@ -69,12 +69,14 @@ def test_an_image_url_signed_by_the_app_leads_to_the_object_through_a_presigned_
         assert stored.status_code == 200 and stored.mimetype == "image/png"
         settings = app.extensions["settings"]
         before_the_move = LocalStorage(
-            root=tmp_path / "old-images", signing_secret=settings.SECRET_KEY, url_ttl=3600
+            root=tmp_path / "old-images",
+            signing_secret=settings.SECRET_KEY,
+            url_ttl=3600,
+            public_base_url="http://localhost",
         )
-        with app.test_request_context():
-            handed_out = urlsplit(
-                before_the_move.signed_url(item["image_path"])
-            )  # while images were on local disk
+        handed_out = urlsplit(
+            before_the_move.signed_url(item["image_path"])
+        )  # while images were on local disk
         redirected = client.get(f"{handed_out.path}?{handed_out.query}")
         assert redirected.status_code == 302
         assert requests.get(redirected.headers["Location"], timeout=10).content == stored.data

@@ -450,3 +450,14 @@ def test_a_plain_swatch_holds_no_garment():
     with pytest.raises(ImageModelError) as caught:
         model.try_on(photos.astronaut_png(), [GarmentInput(photos.plain_png(), "top")], {})
     assert caught.value.code == "INVALID_GARMENT_IMAGE" and caught.value.details == {"garment_index": 0}
+
+
+def test_a_photo_cut_off_above_the_shoulders_gives_its_arms_the_faces_skin_colour():
+    """No shoulders in view, so no arms to read: the arms' skin colour is the face's (it used to fail on the
+    missing body frame)."""
+    image = np.asarray(photos.astronaut_image())
+    body = Body(np.ascontiguousarray(image[: int(image.shape[0] * 0.35)]))
+    assert body.face_count == 1 and body.frame is None  # the photo this test needs: a face, no shoulders
+    regions = Regions(body)
+    assert regions.skin_colour is not None
+    assert np.array_equal(regions.arm_skin_colour, regions.skin_colour)

@@ -13,7 +13,12 @@ from shared.storage import LocalStorage, create_storage
 
 @pytest.fixture
 def storage(tmp_path):
-    return LocalStorage(root=tmp_path / "images", signing_secret="test-secret", url_ttl=3600)
+    return LocalStorage(
+        root=tmp_path / "images",
+        signing_secret="test-secret",
+        url_ttl=3600,
+        public_base_url="https://api.example.com/",
+    )
 
 
 def test_upload_writes_the_file_and_returns_its_relative_url(storage):
@@ -90,9 +95,8 @@ def test_delete_prefix_removes_one_users_files_only(storage):
         storage.delete_prefix("")
 
 
-def test_signed_urls_are_absolute_and_verify(storage, app):
-    with app.test_request_context(base_url="https://api.example.com"):
-        url = storage.signed_url("/images/avatars/u1/a.png")
+def test_signed_urls_are_absolute_and_verify(storage):
+    url = storage.signed_url("/images/avatars/u1/a.png")  # no Flask context: the address came at construction
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == (
         "https",
@@ -110,15 +114,16 @@ def test_signed_urls_are_absolute_and_verify(storage, app):
         storage.verify_signature("avatars/u1/a.png", query["expires"], None)
 
 
-def test_expired_and_foreign_signatures_are_refused(storage, tmp_path, app):
-    with app.test_request_context():
-        expired = urlsplit(storage.signed_url("avatars/u1/a.png", ttl=-7200))
-        fresh = urlsplit(storage.signed_url("avatars/u1/a.png"))
+def test_expired_and_foreign_signatures_are_refused(storage, tmp_path):
+    expired = urlsplit(storage.signed_url("avatars/u1/a.png", ttl=-7200))
+    fresh = urlsplit(storage.signed_url("avatars/u1/a.png"))
     query = {name: values[0] for name, values in parse_qs(expired.query).items()}
     with pytest.raises(ForbiddenError) as caught:
         storage.verify_signature("avatars/u1/a.png", query["expires"], query["sig"])
     assert caught.value.code == "URL_EXPIRED"
-    other_key = LocalStorage(root=tmp_path / "images", signing_secret="another-secret", url_ttl=3600)
+    other_key = LocalStorage(
+        root=tmp_path / "images", signing_secret="another-secret", url_ttl=3600, public_base_url=""
+    )
     query = {name: values[0] for name, values in parse_qs(fresh.query).items()}
     with pytest.raises(ForbiddenError) as caught:
         other_key.verify_signature("avatars/u1/a.png", query["expires"], query["sig"])
@@ -134,3 +139,15 @@ def test_create_storage_follows_the_settings(tmp_path):
     assert storage.upload_image(b"x", "/media/avatars/u/a.png") == "/media/avatars/u/a.png"
     with pytest.raises(ConfigurationError):
         create_storage(Settings(STORAGE_BACKEND="ftp", SECRET_KEY="s"))
+
+
+def test_signed_urls_follow_public_base_url_else_the_request_host(tmp_path, app):
+    configured = create_storage(
+        Settings(IMAGES_DIR=str(tmp_path / "a"), SECRET_KEY="s", PUBLIC_BASE_URL="https://cdn.example.com/")
+    )
+    unset = create_storage(Settings(IMAGES_DIR=str(tmp_path / "b"), SECRET_KEY="s", PORT=8123))
+    with app.test_request_context(base_url="http://10.0.0.5:8000"):
+        assert urlsplit(configured.signed_url("a/b.png")).netloc == "cdn.example.com"
+        assert urlsplit(unset.signed_url("a/b.png"))[:2] == ("http", "10.0.0.5:8000")
+    assert urlsplit(configured.signed_url("a/b.png"))[:3] == ("https", "cdn.example.com", "/images/a/b.png")
+    assert urlsplit(unset.signed_url("a/b.png")).netloc == "localhost:8123"  # outside any request

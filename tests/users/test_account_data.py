@@ -1,8 +1,12 @@
 """Account export and deletion: everything stored about a shopper, and then nothing."""
 
 import io
+from urllib.parse import urlsplit
 
-from tests.helpers import wait_for_job
+from flask import has_app_context, has_request_context
+
+from features.users import service as users_service
+from tests.helpers import sign_up, wait_for_job
 from tests.photos import t_shirt
 from tests.stored_images import fetch_image, image_key, stored_keys
 from tests.wardrobe.conftest import add_item, create_category
@@ -48,6 +52,24 @@ def test_export_holds_everything_stored_about_the_caller(client, user, other_use
     assert [c["name"] for c in data["wardrobe"]["categories"]] == ["Work shirts"]
     assert [j["job_id"] for j in data["tryon_jobs"]] == [job["job_id"]]
     assert fetch_image(client, data["avatar_url"]).status_code == 200
+
+
+def test_the_export_service_signs_urls_outside_any_flask_context(make_app, person_png):
+    """Services are Flask-free: storage got its public address (PUBLIC_BASE_URL) when it was built."""
+    app = make_app(PUBLIC_BASE_URL="https://api.example.com/", STORAGE_BACKEND="local")
+    client = app.test_client()
+    user = sign_up(client)
+    avatar = {"avatar": (io.BytesIO(person_png), "me.png")}
+    assert client.post("/api/save-avatar", headers=user["headers"], data=avatar).status_code == 200
+    assert add_item(client, user, title="Blue shirt").status_code == 201
+    assert not has_app_context() and not has_request_context()
+    data = users_service.export_account(
+        db=app.extensions["db"], storage=app.extensions["storage"], userid=user["user"]["userid"]
+    )
+    avatar_url, item_url = urlsplit(data["avatar_url"]), urlsplit(data["wardrobe"]["items"][0]["image_url"])
+    assert avatar_url[:2] == item_url[:2] == ("https", "api.example.com")
+    assert avatar_url.path.startswith(f"/images/avatars/{user['user']['userid']}/")
+    assert client.get(f"{avatar_url.path}?{avatar_url.query}").status_code == 200
 
 
 def test_delete_needs_the_password_and_then_removes_everything(app, client, user, other_user, person_png):

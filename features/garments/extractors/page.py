@@ -1,5 +1,6 @@
 """A product page parsed once: the HTML tree, its scripts, meta tags and embedded JSON/JS objects."""
 
+import bisect
 import html
 import itertools
 import json
@@ -88,6 +89,29 @@ class ProductPage:
             found = self._searched[key] = pattern.search(marker) is not None
         return found
 
+    def mark_all(self, pattern, markers):
+        """Settles `marked(pattern, marker)` for many markers with one search through them all, a line each: a few
+        hundred calls of a pattern on short texts cost more than one call on their lines. The pattern must read a
+        line break as the start or end of a marker ((?<![a-z]) does; ^, $ and \\s would not); a match across two
+        lines sends every marker to a search of its own."""
+        searched = self._searched
+        pending = [marker for marker in dict.fromkeys(markers) if (pattern, marker) not in searched]
+        lines = [marker for marker in pending if "\n" not in marker]
+        alone = [marker for marker in pending if "\n" in marker]
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        found = set()
+        for match in pattern.finditer("\n".join(lines)) if lines else ():
+            start, end = match.span()
+            line = bisect.bisect_right(starts, start) - 1
+            if end >= starts[line + 1]:
+                alone = pending
+                break
+            found.add(line)
+        else:
+            searched.update(((pattern, line), index in found) for index, line in enumerate(lines))
+        for marker in alone:
+            self.marked(pattern, marker)
+
     @property
     def tree(self):
         return self._parsed[0]
@@ -123,6 +147,23 @@ class ProductPage:
                 else:
                     positions.append(position)
         return {Naming._make(naming): positions for naming, positions in groups.items()}
+
+    @cached_property
+    def naming_of_nodes(self):
+        """The Naming of each node of `nodes`, None for the nodes that are no elements (comments…)."""
+        namings = [None] * len(self.nodes)
+        for naming, positions in self._namings.items():
+            for position in positions:
+                namings[position] = naming
+        return namings
+
+    def named_by(self, pattern, marker):
+        """The elements whose `marker(naming)` (a text made of its Naming) `pattern` finds something in, in document
+        order; every distinct marker is searched in one go (see mark_all)."""
+        markers = {naming: marker(naming) for naming in self._namings}
+        self.mark_all(pattern, markers.values())
+        searched = self._searched
+        return self.named_elements(lambda naming: searched[(pattern, markers[naming])])
 
     def named_elements(self, test):
         """The elements whose Naming (class, id, aria-label, data-brand; None when absent) passes `test`, in
@@ -274,9 +315,7 @@ class ProductPage:
     @cached_property
     def _other_product_elements(self):
         """Every element inside the page chrome or a block named like other products (the blocks themselves too)."""
-        blocks = self.named_elements(
-            lambda naming: self.marked(_OTHER_PRODUCTS, f"{naming.class_ or ''} {naming.id or ''}")
-        )
+        blocks = self.named_by(_OTHER_PRODUCTS, lambda naming: f"{naming.class_ or ''} {naming.id or ''}")
         marked = set()
         for node in itertools.chain(self.tree.iter("header", "footer", "nav"), blocks):
             if node not in marked and node.tag not in ("html", "body", "main"):

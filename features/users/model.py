@@ -1,4 +1,4 @@
-"""The users table. Shared because authentication middleware and several features read it."""
+"""The users table: the users feature owns it; sign-in, the auth decorators and other features read it."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -11,7 +11,7 @@ from shared.database import Database
 
 def counts(db: Database, *, account_key: str, client_key: str, since: str) -> dict[str, Any]:
     """{"total": failures on the account, "mine": this client's, "my_last": its last failure} since `since`."""
-    row: dict[str, Any] = db.execute_query(
+    row = db.execute_query(
         "SELECT COALESCE(SUM(failures), 0) AS total,"
         " COALESCE(MAX(CASE WHEN client_key = ? THEN failures END), 0) AS mine,"
         " MAX(CASE WHEN client_key = ? THEN last_failure_at END) AS my_last"
@@ -19,6 +19,7 @@ def counts(db: Database, *, account_key: str, client_key: str, since: str) -> di
         (client_key, client_key, account_key, since),
         fetch_one=True,
     )
+    assert row is not None  # an aggregate without GROUP BY always answers one row
     return row
 
 

@@ -1,0 +1,14 @@
+"""The signed image URL's query parameters."""
+
+from pydantic import ConfigDict
+
+from shared.schemas import RequestSchema, unchecked
+
+
+class Signature(RequestSchema):
+    """Checked by storage (a wrong or missing one is IMAGE_NOT_FOUND); other parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    expires: unchecked({"type": "string", "description": "Unix time the URL expires."}) = None
+    sig: unchecked({"type": "string"}) = None
