@@ -1,12 +1,13 @@
 """GET /images/<key>?expires=...&sig=...: a stored image, only through a URL the API signed."""
 
 import mimetypes
+from typing import Annotated
 
 from flask import Blueprint, redirect, send_file
 from pydantic import ConfigDict
 
 from shared.errors import NotFoundError, ValidationError
-from shared.schemas import Answer, RequestSchema, operation, unchecked
+from shared.schemas import Answer, RawJson, RequestSchema, operation, unchecked
 from shared.storage import get_storage
 
 bp = Blueprint("images", __name__)
@@ -17,8 +18,10 @@ class Signature(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    expires: unchecked({"type": "string", "description": "Unix time the URL expires."}) = None
-    sig: unchecked({"type": "string"}) = None
+    expires: Annotated[
+        RawJson, unchecked({"type": "string", "description": "Unix time the URL expires."})
+    ] = None
+    sig: Annotated[RawJson, unchecked({"type": "string"})] = None
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
