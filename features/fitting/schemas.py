@@ -73,7 +73,7 @@ def _fit_preference(value: Any, name: str) -> str:
 def _size_chart(value: Any, name: str) -> dict[str, Any]:
     """The chart in cm with [min, max] ranges (size_charts.parse_chart)."""
     try:
-        chart: dict[str, Any] = size_charts.parse_chart(value)  # type: ignore[no-untyped-call]  # size_charts is not annotated yet
+        chart: dict[str, Any] = size_charts.parse_chart(value)
         return chart
     except size_charts.InvalidSizeChart as exc:
         raise ValidationError(
