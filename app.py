@@ -6,14 +6,15 @@ in-process try-on queue runs beside it); FLASK_DEBUG=1 serves with Werkzeug's de
 
 import time
 import uuid
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
-from flask import Blueprint, Flask, g, request
-from flask.sessions import SessionInterface
+from flask import Blueprint, Flask, Request, Response, g, request
+from flask.sessions import SessionInterface, SessionMixin
 from flask_cors import CORS
 from flask_limiter.errors import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import IntegerConverter, Map
 
 from config import ConfigurationError, Settings, finalize_secrets
 from features.auth import controller as auth
@@ -33,7 +34,7 @@ from features.wardrobe import controller as wardrobe
 from migrations import run_migrations
 from shared import rate_limit
 from shared.ai_models import create_image_models
-from shared.database import DatabaseUnavailableError, create_database
+from shared.database import Database, DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
 from shared.request_data import apply_json_limit
@@ -68,7 +69,7 @@ _HTTP_CODES = {
 }
 
 
-def create_app(config=None):
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Build the app from a Settings object, a dict of overrides, or the environment (None)."""
     settings = _resolve_settings(config)
     app = BecauseFutureFlask(__name__, static_folder=None)
@@ -82,7 +83,7 @@ def create_app(config=None):
         MAX_FORM_PARTS=settings.MAX_FORM_PARTS,
         JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider's (DefaultJSONProvider)
     app.extensions["settings"] = settings
     configure_logging(settings)
 
@@ -133,7 +134,7 @@ def features(images_url_prefix: str) -> tuple[Feature, ...]:
     )
 
 
-def _start_services(app, settings, db):
+def _start_services(app: Flask, settings: Settings, db: Database) -> None:
     """What the features share, built once here: image storage, the AI image models (the Gemini client among
     them), the garment photo classifier (on that client, only with a Gemini key) and the try-on job queue
     (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app)."""
@@ -159,37 +160,37 @@ class NoCookieSessions(SessionInterface):
     """The API signs clients in with bearer tokens and keeps no cookie session: Flask's `session` stays the
     null one, and no request spends time building a cookie serializer."""
 
-    def open_session(self, app, request):
+    def open_session(self, app: Flask, request: Request) -> None:
         return None
 
-    def save_session(self, app, session, response):
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         return None
 
 
 class BecauseFutureFlask(Flask):
     session_interface = NoCookieSessions()
 
-    def make_default_options_response(self):
+    def make_default_options_response(self) -> Response:
         """OPTIONS answers in the JSON envelope too (Flask's default is an empty text/html page)."""
-        methods = sorted(request.url_rule.methods) if request.url_rule else []
+        methods = sorted(request.url_rule.methods or ()) if request.url_rule else []
         return success_response({"allow": methods}, headers={"Allow": ", ".join(methods)})
 
 
 class SqlIntegerConverter(IntegerConverter):
     """`<int:id>` up to the largest SQL integer: a longer number names no row, so no route (404)."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:  # the rule's arguments, passed on
         super().__init__(url_map, *args, **{"max": MAX_SQL_INTEGER, **kwargs})
 
 
-def shutdown_app(app):
+def shutdown_app(app: Flask) -> None:
     """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
     app.extensions["tryon_queue"].stop()
     app.extensions["image_models"].close()
     app.extensions["db"].close_all()
 
 
-def _resolve_settings(config):
+def _resolve_settings(config: Settings | Mapping[str, Any] | None) -> Settings:
     if isinstance(config, Settings):
         settings = config
     else:
@@ -197,11 +198,11 @@ def _resolve_settings(config):
     return finalize_secrets(settings)
 
 
-def _register_request_hooks(app):
+def _register_request_hooks(app: Flask) -> None:
     access_log = get_logger("access")
 
     @app.before_request
-    def assign_request_id():
+    def assign_request_id() -> None:
         incoming = request.headers.get("X-Request-ID", "")
         # most clients send none: no pattern call then (RE2 lets go of the interpreter lock on each)
         g.request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
@@ -209,7 +210,7 @@ def _register_request_hooks(app):
         request_id_var.set(g.request_id)
 
     @app.after_request
-    def log_and_tag(response):
+    def log_and_tag(response: Response) -> Response:
         request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
         response.headers["X-Request-ID"] = request_id
         security_headers(response)
@@ -223,7 +224,7 @@ def _register_request_hooks(app):
                 "method": request.method,
                 "path": request.path[:_LOGGED_PATH_CHARS],
                 "status": response.status_code,
-                "user_id": getattr(g, "user_id", None),
+                "user_id": getattr(g, "userid", None),
                 "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
                 "remote_addr": request.remote_addr,
             },
@@ -231,19 +232,19 @@ def _register_request_hooks(app):
         return response
 
     @app.teardown_request
-    def release_connection(_exc):
+    def release_connection(_exc: BaseException | None) -> None:
         app.extensions["db"].close_thread_connection()
 
 
-def _register_error_handlers(app):
+def _register_error_handlers(app: Flask) -> None:
     log = get_logger("errors")
 
     @app.errorhandler(ApiError)
-    def handle_api_error(error):
+    def handle_api_error(error: ApiError) -> Response:
         return error_response_from_exception(error)
 
     @app.errorhandler(RateLimitExceeded)
-    def handle_rate_limited(error):
+    def handle_rate_limited(error: RateLimitExceeded) -> Response:
         return error_response(
             "RATE_LIMITED",
             f"Too many requests: limit {error.description}. Retry after the time in Retry-After.",
@@ -252,23 +253,24 @@ def _register_error_handlers(app):
         )
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(error):
-        code = _HTTP_CODES.get(error.code, "HTTP_ERROR")
+    def handle_http_error(error: HTTPException) -> Response:
+        status = error.code or 500  # Flask hands no codeless HTTPException (a routing signal) to handlers
+        code = _HTTP_CODES.get(status, "HTTP_ERROR")
         message = error.description or error.name
-        details = None
-        if error.code == 413:
+        details: dict[str, Any] | None = None
+        if status == 413:
             message, details = _body_limit_hit(app.extensions["settings"])
-        elif error.code == 404:
+        elif status == 404:
             message = "No such endpoint"
-        elif error.code == 405:
+        elif status == 405:
             message = f"Method {request.method} is not allowed on this endpoint"
         headers = {}
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
-        return error_response(code, message, error.code, details=details, headers=headers)
+        return error_response(code, message, status, details=details, headers=headers)
 
     @app.errorhandler(DatabaseUnavailableError)
-    def handle_database_down(error):
+    def handle_database_down(error: DatabaseUnavailableError) -> Response:
         log.error("database unavailable", extra={"error": str(error)})
         return error_response(
             "SERVICE_UNAVAILABLE",
@@ -278,7 +280,7 @@ def _register_error_handlers(app):
         )
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error):
+    def handle_unexpected(error: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.path})
         return error_response(
             "INTERNAL_ERROR",
@@ -288,9 +290,10 @@ def _register_error_handlers(app):
         )
 
 
-def _body_limit_hit(settings):
+def _body_limit_hit(settings: Settings) -> tuple[str, dict[str, Any]]:
     """(message, details) of a 413 naming the limit this request broke: its body's, a form field's or the parts'."""
     body_limit = request.max_content_length
+    assert body_limit is not None  # create_app sets MAX_CONTENT_LENGTH; apply_json_limit narrows it
     length = request.content_length
     if length is None or length > body_limit or request.mimetype != "multipart/form-data":
         return (
@@ -309,7 +312,8 @@ def _body_limit_hit(settings):
     )
 
 
-def main():
+def main() -> None:
+
     try:
         app = create_app()
     except ConfigurationError as exc:

@@ -7,8 +7,10 @@ Settings object. `create_app(config)` accepts a Settings or a dict of overrides 
 import os
 import secrets
 import zlib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
 
@@ -25,13 +27,13 @@ class ConfigurationError(RuntimeError):
     """The configuration cannot be used (e.g. production without secrets)."""
 
 
-def _bool(value, default=False):
+def _bool(value: object, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _list(value):
+def _list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
@@ -69,7 +71,7 @@ class Settings:
     LOGIN_FAILURE_WINDOW_SECONDS: int = 3600
 
     # --- HTTP surface ---
-    CORS_ORIGINS: tuple = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
+    CORS_ORIGINS: tuple[str, ...] = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
     MAX_UPLOAD_SIZE: int = 6 * 1024 * 1024  # per file
     MAX_REQUEST_SIZE: int = 32 * 1024 * 1024  # whole body (multi-garment uploads carry several files)
     MAX_ACCOUNT_BODY_SIZE: int = (
@@ -174,44 +176,45 @@ class Settings:
     LOG_LEVEL: str = "INFO"
     LOG_TO_FILES: bool = True
 
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
-    def is_production(self):
+    def is_production(self) -> bool:
         return self.FLASK_ENV == "production"
 
     @property
-    def cors_origins(self):
+    def cors_origins(self) -> tuple[str, ...]:
         """Origins browsers may call from: CORS_ORIGINS, else the local front-ends outside production."""
         return self.CORS_ORIGINS or (() if self.is_production else DEVELOPMENT_CORS_ORIGINS)
 
     @property
-    def max_image_body_size(self):
+    def max_image_body_size(self) -> int:
         """JSON bodies that may carry one uploaded image in base64 (4/3 of its bytes) plus a few text fields."""
         return -(-self.MAX_UPLOAD_SIZE // 3) * 4 + 256 * 1024
 
     @property
-    def max_page_body_size(self):
+    def max_page_body_size(self) -> int:
         """JSON bodies that may carry a product page's html: the html limit twice over (escapes) plus the rest."""
         return 2 * self.MAX_CLIENT_HTML_BYTES + 64 * 1024
 
     @classmethod
-    def from_env(cls, env=None, load_dotenv_file=True):
+    def from_env(cls, env: Mapping[str, str] | None = None, load_dotenv_file: bool = True) -> "Settings":
         """Build settings from the environment (after loading .env unless disabled)."""
         if env is None:
             if load_dotenv_file:
                 load_dotenv(BASE_DIR / ".env", override=False)
             env = os.environ
-        values = {}
+        values: dict[str, Any] = {}  # each setting's value, of its field's type (_coerce)
         for f in fields(cls):
             if f.name == "extra" or f.name not in env:
                 continue
             values[f.name] = _coerce(f, env[f.name])
         return cls(**values)
 
-    def with_overrides(self, overrides):
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> "Settings":
+        """These settings with the given ones changed (text is coerced to the setting's type, as from_env)."""
         known = {f.name: f for f in fields(self)}
-        coerced = {}
+        coerced: dict[str, Any] = {}  # each setting's value, of its field's type
         for key, value in (overrides or {}).items():
             if key not in known:
                 raise ConfigurationError(f"Unknown setting {key}")
@@ -219,7 +222,7 @@ class Settings:
         return replace(self, **coerced)
 
 
-def _coerce(f, raw):
+def _coerce(f: Field[Any], raw: str) -> bool | int | float | tuple[str, ...] | str:
     default = f.default
     if isinstance(default, bool):
         return _bool(raw, default)
@@ -232,7 +235,7 @@ def _coerce(f, raw):
     return raw
 
 
-def finalize_secrets(settings):
+def finalize_secrets(settings: Settings) -> Settings:
     """Production must bring its own secrets; development gets random ones kept in instance/.
 
     The development secrets are generated per machine (never hard-coded), so a token minted on a
@@ -253,14 +256,14 @@ def finalize_secrets(settings):
                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
                 )
         return settings
-    updates = {}
+    updates: dict[str, Any] = {}  # setting → a generated secret (str; Any: replace() takes every type)
     for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
         if not getattr(settings, name):
             updates[name] = _dev_secret(Path(settings.INSTANCE_DIR), name)
     return replace(settings, **updates) if updates else settings
 
 
-def secret_weakness(secret):
+def secret_weakness(secret: str) -> str | None:
     """Why a signing secret could be guessed offline from one token, or None when it is strong enough.
 
     Low variety means fewer than 8 distinct characters, or a secret so repetitive ("changeme-changeme-...",
@@ -277,7 +280,8 @@ def secret_weakness(secret):
     return None
 
 
-def _dev_secret(instance_dir, name):
+def _dev_secret(instance_dir: Path, name: str) -> str:
+
     instance_dir.mkdir(parents=True, exist_ok=True)
     path = instance_dir / f"dev-{name.lower()}"
     if path.exists():

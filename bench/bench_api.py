@@ -2,6 +2,7 @@
 the same way (gunicorn, gthread workers, on 127.0.0.1), loaded by wrk from a separate process.
 
     .venv/bin/python bench/bench_api.py [--rounds 3] [--seconds 5] [--connections 16] [--workers 2] [--threads 4]
+                                        [--app-dir CHECKOUT ...]
 
 The bare endpoint is the framework's own ceiling on this machine: Flask answering a small JSON
 envelope with no auth, no database and no logging. Each app endpoint's requests/s is shown as a
@@ -9,6 +10,10 @@ ratio of it. Both servers run side by side and the endpoints are loaded in turn,
 so a slower moment of a shared machine hits all of them alike; the figures are each endpoint's median. The app runs as in production (FLASK_ENV=production, JSON access logs to files, the
 embedded default: SQLite and the in-process try-on queue); rate limits are off so they do not cap
 the load. Needs wrk (installed with apt-get when missing and running as root).
+
+Each --app-dir (another checkout, e.g. `git archive main | tar -x -C /tmp/main`; this one by default)
+is served beside the others, each with its own account and database, and loaded in the same rounds, so
+two versions are compared in the same minutes of a shared machine: one column of ratios per checkout.
 """
 
 import argparse
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +58,7 @@ def free_port():
 class Gunicorn:
     """One gunicorn serving `target` ("module:callable") on a free loopback port."""
 
-    def __init__(self, target, *, workers, threads, env, log_path):
+    def __init__(self, target, *, workers, threads, env, log_path, app_dir=ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._command = [
@@ -66,7 +72,7 @@ class Gunicorn:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--chdir",
-            str(ROOT),
+            str(app_dir),
             target,
         ]
         self._env = {**os.environ, **env}
@@ -172,6 +178,50 @@ def ensure_wrk():
     subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
 
 
+def app_env(scratch):
+    """The app's environment as in production, on its own SQLite file and folders under scratch."""
+    return {
+        "FLASK_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_PATH": str(scratch / "bench.db"),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "IMAGES_DIR": str(scratch / "images"),
+        "LOG_DIR": str(scratch / "logs"),
+        "INSTANCE_DIR": str(scratch / "instance"),
+        "RATELIMIT_ENABLED": "false",
+    }
+
+
+def app_cases(url, headers):
+    """(label, url, headers, method, body) of every app endpoint loaded."""
+    return [
+        ("GET /api/users/profile", url + "/api/users/profile", headers, "GET", None),
+        (
+            f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items, signed image URLs)",
+            url + "/api/wardrobe/items",
+            headers,
+            "GET",
+            None,
+        ),
+        (
+            "PUT /api/body-measurements (validate + upsert)",
+            url + "/api/body-measurements",
+            headers,
+            "PUT",
+            '{"waist_circumference": 74.5, "hip_circumference": 98}',
+        ),
+        (
+            "PUT /api/users/profile (validate + update)",
+            url + "/api/users/profile",
+            headers,
+            "PUT",
+            '{"city": "Berlin"}',
+        ),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -179,74 +229,57 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--app-dir", type=Path, action="append", help="a checkout to serve (repeatable)")
     options = parser.parse_args()
+    app_dirs = [path.resolve() for path in options.app_dir or [ROOT]]
     ensure_wrk()
     load = {"seconds": options.seconds, "connections": options.connections}
     serving = {"workers": options.workers, "threads": options.threads}
+    bare_label = "GET /ping (bare Flask, no auth, no database)"
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as servers:
         scratch = Path(folder)
-        env = {
-            "FLASK_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
-            "DATABASE_PATH": str(scratch / "bench.db"),
-            "DATABASE_URL": "",
-            "REDIS_URL": "",
-            "IMAGES_DIR": str(scratch / "images"),
-            "LOG_DIR": str(scratch / "logs"),
-            "INSTANCE_DIR": str(scratch / "instance"),
-            "RATELIMIT_ENABLED": "false",
-        }
-        with (
-            Gunicorn("bench.bench_api:bare_app", env={}, log_path=scratch / "bare.log", **serving) as bare,
-            Gunicorn("app:create_app()", env=env, log_path=scratch / "app.log", **serving) as api,
-        ):
-            headers = seed(api.url)
-            cases = [
-                ("GET /ping (bare Flask, no auth, no database)", bare.url + "/ping", {}, "GET", None),
-                ("GET /api/users/profile", api.url + "/api/users/profile", headers, "GET", None),
-                (
-                    f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items, signed image URLs)",
-                    api.url + "/api/wardrobe/items",
-                    headers,
-                    "GET",
-                    None,
-                ),
-                (
-                    "PUT /api/body-measurements (validate + upsert)",
-                    api.url + "/api/body-measurements",
-                    headers,
-                    "PUT",
-                    '{"waist_circumference": 74.5, "hip_circumference": 98}',
-                ),
-                (
-                    "PUT /api/users/profile (validate + update)",
-                    api.url + "/api/users/profile",
-                    headers,
-                    "PUT",
-                    '{"city": "Berlin"}',
-                ),
-            ]
-            samples = {label: [] for label, *_ in cases}
-            for _round in range(options.rounds):
-                for label, url, case_headers, method, body in cases:
-                    samples[label].append(
+        bare = servers.enter_context(
+            Gunicorn("bench.bench_api:bare_app", env={}, log_path=scratch / "bare.log", **serving)
+        )
+        cases = {bare_label: {None: (bare.url + "/ping", {}, "GET", None)}}
+        for number, app_dir in enumerate(app_dirs):
+            folder_of_app = scratch / f"app-{number}"
+            folder_of_app.mkdir()
+            api = servers.enter_context(
+                Gunicorn(
+                    "app:create_app()",
+                    env=app_env(folder_of_app),
+                    log_path=folder_of_app / "app.log",
+                    app_dir=app_dir,
+                    **serving,
+                )
+            )
+            for label, *request in app_cases(api.url, seed(api.url)):
+                cases.setdefault(label, {})[app_dir] = tuple(request)
+        samples = {(label, app_dir): [] for label, by_app in cases.items() for app_dir in by_app}
+        for _round in range(options.rounds):
+            for label, by_app in cases.items():  # each endpoint on every checkout in turn
+                for app_dir, (url, case_headers, method, body) in by_app.items():
+                    samples[label, app_dir].append(
                         wrk(url, headers=case_headers, method=method, body=body, scratch=scratch, **load)
                     )
 
-    medians = {label: [statistics.median(values) for values in zip(*runs)] for label, runs in samples.items()}
-    ceiling = medians[cases[0][0]][0]
+    medians = {key: [statistics.median(values) for values in zip(*runs)] for key, runs in samples.items()}
+    ceiling = medians[bare_label, None][0]
     print(f"Date: {date.today().isoformat()}. Machine: {machine()}.")
     print(
         f"gunicorn {options.workers} workers x {options.threads} threads (gthread) for both; wrk 1 thread, "
         f"{options.connections} connections; {options.rounds} rounds of {options.seconds} s per endpoint "
         f"(each after a {WARM_UP_SECONDS} s warm-up), medians.\n"
     )
-    print("| endpoint | requests/s | p50 ms | p99 ms | vs bare Flask |")
-    print("|---|---|---|---|---|")
-    for label, (rate, p50, p99) in medians.items():
-        print(f"| {label} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {rate / ceiling:.2f} |")
+    for number, app_dir in enumerate(app_dirs):
+        print(f"checkout {number + 1}: {app_dir}")
+    print("\n| endpoint | checkout | requests/s | p50 ms | p99 ms | vs bare Flask |")
+    print("|---|---|---|---|---|---|")
+    for (label, app_dir), (rate, p50, p99) in medians.items():
+        checkout = "" if app_dir is None else app_dirs.index(app_dir) + 1
+        print(f"| {label} | {checkout} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {rate / ceiling:.2f} |")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from migrations.catalog_rows import sync_catalog_rows
+from shared.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent
@@ -42,14 +43,14 @@ class MigrationError(RuntimeError):
     pass
 
 
-def alembic_config(connection=None, directory=MIGRATIONS_DIR):
+def alembic_config(connection: sa.Connection | None = None, directory: Path = MIGRATIONS_DIR) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(directory))
     config.attributes["connection"] = connection
     return config
 
 
-def run_migrations(db, directory=MIGRATIONS_DIR):
+def run_migrations(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply every pending revision and bring the platform rows to the catalogue; returns the revisions' ids,
     oldest first. Safe to run repeatedly and at once."""
     script = ScriptDirectory.from_config(alembic_config(directory=directory))
@@ -65,7 +66,7 @@ def run_migrations(db, directory=MIGRATIONS_DIR):
     return adopted + pending
 
 
-def _adopt_numbered_schema(connection, script, config):
+def _adopt_numbered_schema(connection: sa.Connection, script: ScriptDirectory, config: Config) -> list[str]:
     """A database of the numbered .sql files brought to the last revision that replaced one; the revisions
     run on the way (files it never got), in order. Nothing for any other database."""
     if "schema_migrations" not in sa.inspect(connection).get_table_names():
@@ -90,7 +91,8 @@ def _adopt_numbered_schema(connection, script, config):
     replaced = {revision: version for version, (revision, _checksum) in LEGACY_VERSIONS.items()}
     in_order = [revision.revision for revision in script.walk_revisions("base", "heads")][::-1]
     last_applied = max((in_order.index(LEGACY_VERSIONS[version][0]) for version in applied), default=-1)
-    ran = []
+    ran: list[str] = []
+
     for revision in in_order[: last_applied + 1]:
         if replaced[revision] in applied:
             command.stamp(config, revision)

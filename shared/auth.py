@@ -11,11 +11,12 @@ from shared.errors import AuthenticationError
 VERIFIED_TOKENS_KEPT = 4096  # tokens whose signature this process has proven (a few hundred bytes each)
 
 
-def generate_token(settings, *, user_id, email, token_version=0, additional_claims=None):
+def generate_token(settings, *, userid, email, token_version=0, additional_claims=None):
+    """A token for the user users.userid names (its subject; clients also read it as the `user_id` claim)."""
     now = clock.now()
     claims = {
-        "sub": user_id,
-        "user_id": user_id,
+        "sub": userid,
+        "user_id": userid,
         "email": email,
         "tv": token_version,
         "iat": now,

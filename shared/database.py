@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any, Literal, TypeGuard, TypeVar, cast, overload
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -156,7 +156,7 @@ class Database:
         Returns a dict (fetch_one), a list of dicts (fetch_all) or the number of rows changed.
         """
         with self._connection() as conn:
-            if isinstance(sql, str) and self._on_driver(sql):
+            if self._on_driver(sql):
                 return self._driver_query(conn, sql, params, fetch_one, fetch_all)
             result = self._execute(conn, sql, params)
             if fetch_one:
@@ -189,7 +189,7 @@ class Database:
             raise RuntimeError("lock_row() is only meaningful inside db.transaction()")
         return self.execute_query(_lock_statement(table, tuple(where)), tuple(where.values()), fetch_one=True)
 
-    def _on_driver(self, sql: Statement) -> bool:
+    def _on_driver(self, sql: Statement) -> TypeGuard[str]:
         """SQL text on SQLite runs on the driver's own cursor: its `?` placeholders are sqlite3's, and
         SQLAlchemy's statement and result machinery cost five times the query itself (a user lookup
         0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
@@ -277,10 +277,15 @@ class _WriteTurns:
     SQLite's own busy handler polls a held lock with sleeps growing to 100 ms, so a writer queued behind a
     burst of others lost the lock for up to most of a second after it was free. Here connections have no
     busy timeout: a statement or BEGIN IMMEDIATE that finds the lock held waits until a writer of this
-    process ends (it says so with `released`) or, for writers in other processes, POLL_SECONDS, and tries
-    again, for up to the configured busy timeout; then the error is the one SQLite's handler gave.
+    process ends (it says so with `released`) or, for writers in other processes (nothing here hears them
+    end), a pause that starts at FIRST_POLL_SECONDS and doubles up to POLL_SECONDS, and tries again, for up
+    to the configured busy timeout; then the error is the one SQLite's handler gave. A fixed 5 ms pause let
+    one process's writers hand the lock among themselves while the other's waited (a write of the other
+    process holds it for a fraction of a millisecond): PUT /api/body-measurements on two gunicorn processes
+    fell to a third of its rate (BENCHMARKS.md, "Read speed").
     """
 
+    FIRST_POLL_SECONDS = 0.0002
     POLL_SECONDS = 0.005
 
     def __init__(self, timeout_seconds: float) -> None:
@@ -291,6 +296,7 @@ class _WriteTurns:
     def run(self, attempt: Callable[[], _T], sql: str, params: Sequence[object] = ()) -> _T:
         """attempt()'s result once the write lock let it run; sqlite3 errors as SQLAlchemy's DBAPIError."""
         deadline: float | None = None
+        pause = self.FIRST_POLL_SECONDS
         while True:
             generation = self._generation
             try:
@@ -304,7 +310,8 @@ class _WriteTurns:
                 raise sa_exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
             with self._condition:
                 if self._generation == generation:
-                    self._condition.wait(min(self.POLL_SECONDS, deadline - now))
+                    self._condition.wait(min(pause, deadline - now))
+            pause = min(2 * pause, self.POLL_SECONDS)
 
     def released(self) -> None:
         with self._condition:

@@ -142,6 +142,10 @@ class Storage:
             )
         return remaining
 
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every file whose key starts with the folder prefix (each backend says how)."""
+        raise NotImplementedError
+
     def _signature(self, key, expires):
         digest = hmac.new(self._signing_key, f"{key}\n{expires}".encode(), hashlib.sha256).digest()
         return urlsafe_b64encode(digest).decode().rstrip("=")

@@ -77,8 +77,7 @@ class _CappedParser(HTTPRequestParser):
                 and self.content_length > 0
                 and _is_json(self.headers.get("CONTENT_TYPE", ""))
             ):
-                # waitress sets path on parse (not in its stub) and command as str (its stub says bytes)
-                limit = json_cap_for(self.app, self.command, self.path)  # type: ignore[attr-defined, arg-type]
+                limit = json_cap_for(self.app, self.command, self.path)  # type: ignore[attr-defined, arg-type]  # waitress sets path (unstubbed) and command as str (stub: bytes)
                 if limit is not None and self.content_length > limit:
                     self.error = _OverJsonCap(limit)
                     self.completed = True

@@ -1,11 +1,13 @@
 """Authentication decorators: @require_auth and @optional_auth (Bearer JWT), for every feature's controller.
 
-After either, `g.user_id` holds the caller's userid (or None for an anonymous optional call) and
+After either, `g.userid` holds the caller's userid (or None for an anonymous optional call) and
 `g.current_user` the users row. A token is refused when its user is gone or inactive, or when it
 was issued before the user's last password change.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
 
@@ -14,8 +16,10 @@ from shared.auth import verify_token
 from shared.database import get_db
 from shared.errors import AuthenticationError
 
+View = TypeVar("View", bound=Callable[..., Any])
 
-def _bearer_token():
+
+def _bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     if not header:
         return None
@@ -25,7 +29,7 @@ def _bearer_token():
     return token.strip()
 
 
-def _authenticate(token):
+def _authenticate(token: str) -> None:
     claims = verify_token(current_app.extensions["settings"], token)
     user = user_model.get_by_userid(get_db(), claims["sub"])
     if user is None or not user["is_active"]:
@@ -34,33 +38,32 @@ def _authenticate(token):
         raise AuthenticationError(
             "Token was revoked by a password change; sign in again", code="TOKEN_REVOKED"
         )
-    g.user_id = user["userid"]
+    g.userid = user["userid"]
     g.current_user = user
-    request.user_id = user["userid"]
 
 
-def require_auth(view):
+def require_auth(view: View) -> View:
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         token = _bearer_token()
         if token is None:
             raise AuthenticationError("Authentication required: send 'Authorization: Bearer <token>'")
         _authenticate(token)
         return view(*args, **kwargs)
 
-    wrapper.auth = "required"  # the API document says so (features/docs/openapi.py)
-    return wrapper
+    wrapper.auth = "required"  # type: ignore[attr-defined]  # the API document says so (features/docs/openapi.py)
+    return cast(View, wrapper)
 
 
-def optional_auth(view):
+def optional_auth(view: View) -> View:
     @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.user_id = None
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.userid = None
         g.current_user = None
         token = _bearer_token()
         if token is not None:
             _authenticate(token)
         return view(*args, **kwargs)
 
-    wrapper.auth = "optional"
-    return wrapper
+    wrapper.auth = "optional"  # type: ignore[attr-defined]
+    return cast(View, wrapper)

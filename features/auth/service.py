@@ -1,23 +1,43 @@
 """Sign-up and sign-in."""
 
+from typing import Any, Protocol
+
+from config import Settings
 from features.auth.login_delay import PasswordAttempt
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
 from features.users import model as user_model, service as users_service
 from shared.auth import generate_token
-from shared.database import IntegrityError
+from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
+from shared.schemas import RequestSchema
 from shared.validators import validate_new_password
 
 
-def issue_token(settings, user):
-    return generate_token(
-        settings, user_id=user["userid"], email=user["email"], token_version=user["token_version"]
+class SignUp(Protocol):
+    """What create_account reads of a parsed CreateAccountRequest (a pydantic model made by create_model,
+    whose fields a type checker cannot see)."""
+
+    email: str
+    password: str
+    confirm_password: str | None
+    body_measurements: RequestSchema | None
+    measurements: RequestSchema | None
+
+    def given(self) -> dict[str, Any]: ...
+
+
+def issue_token(settings: Settings, user: dict[str, Any]) -> str:
+    token: str = generate_token(
+        settings, userid=user["userid"], email=user["email"], token_version=user["token_version"]
     )
+    return token
 
 
-def create_account(*, db, settings, data):
+def create_account(
+    *, db: Database, settings: Settings, data: SignUp
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Validate everything first (data: a parsed CreateAccountRequest), then store the user and measurements
     in one transaction."""
     email = data.email
@@ -28,7 +48,9 @@ def create_account(*, db, settings, data):
             "Passwords do not match", code="PASSWORD_MISMATCH", details={"field": "confirm_password"}
         )
     profile = {name: value for name, value in given.items() if name in user_model.PROFILE_FIELDS}
-    nested = next((m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {})
+    nested: dict[str, Any] = next(
+        (m.given() for m in (data.body_measurements, data.measurements) if m and m.given()), {}
+    )
     measurements_input = MeasurementsInput.model_validate(
         {
             **{name: value for name, value in given.items() if name in MEASUREMENT_FIELDS or name == "unit"},
@@ -62,7 +84,9 @@ def create_account(*, db, settings, data):
     return user, measurements_service.get_or_none(db=db, user_id=userid)
 
 
-def login(*, db, settings, email, password, client):
+def login(
+    *, db: Database, settings: Settings, email: str, password: str, client: str | None
+) -> tuple[dict[str, Any], str]:
     """The user and a fresh token; failures are counted per account and client address (PasswordAttempt)."""
     attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=client)
     try:

@@ -82,7 +82,7 @@ def update_avatar(body):
 )
 def get_avatar():
     storage = get_storage()
-    avatar, body = service.get_avatar_paths(db=get_db(), storage=storage, user_id=g.user_id)
+    avatar, body = service.get_avatar_paths(db=get_db(), storage=storage, user_id=g.userid)
     return success_response(
         {
             "avatar_url": storage.signed_url(avatar) if avatar else None,
@@ -152,7 +152,7 @@ def _store_avatar(image_data, filename):
         db=get_db(),
         storage=storage,
         background_model=get_image_models().background,
-        user_id=g.user_id,
+        user_id=g.userid,
         image_data=image_data,
         filename=filename,
         max_bytes=settings.MAX_UPLOAD_SIZE,

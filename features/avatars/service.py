@@ -4,13 +4,18 @@ avatar, a full-length photo an AI model builds from a head-and-shoulders one (on
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from features.body_measurements import service as measurements_service
 from features.users import model as user_model
-from shared.ai_models import ImageModelError
+from shared.ai_models import ImageModel, ImageModelError
+from shared.ai_models.usage import UsageMeter
+from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
+from shared.storage import Storage
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048
@@ -29,9 +34,40 @@ BODY_FIELDS = (
 log = get_logger("avatars")
 
 
+class ImageFiles(Protocol):
+    """What avatars use of the app's Storage (LocalStorage or S3Storage)."""
+
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
+    def read_image(self, file_path: str) -> bytes: ...
+    def exists(self, file_path: str) -> bool: ...
+    def delete_image(self, file_path: str) -> None: ...
+
+
+class BodyBuilder(Protocol):
+    """A model that can_build_bodies: a full-length photo from a head-and-shoulders one."""
+
+    def build_body(
+        self,
+        person: bytes,
+        *,
+        gender: str | None = None,
+        measurements: Mapping[str, float] | None = None,
+        timeout_seconds: float | None = None,
+        meter: UsageMeter | None = None,
+    ) -> bytes: ...
+
+
 def save_avatar(
-    *, db, storage, background_model, user_id, image_data, filename=None, max_bytes, max_dimension
-):
+    *,
+    db: Database,
+    storage: ImageFiles,
+    background_model: ImageModel,
+    user_id: str,
+    image_data: bytes,
+    filename: str | None = None,
+    max_bytes: int,
+    max_dimension: int,
+) -> tuple[str, bool]:
     """Store the photo (background removed when the model can) as the user's avatar.
 
     Returns (relative path, background_removed). A person the model cannot find is an error; a
@@ -56,7 +92,7 @@ def save_avatar(
     path = storage.upload_image(image, key, "image/png")
     try:
         with db.transaction():  # the row stays locked until the new path is stored: one save at a time
-            previous = user_model.lock(db, user_id)["avatar_path"]
+            previous = _existing(user_model.lock(db, user_id))["avatar_path"]
             user_model.update(db, user_id, {"avatar_path": path})
     except BaseException:
         storage.delete_image(key)
@@ -66,13 +102,14 @@ def save_avatar(
     return path, background_removed
 
 
-def get_avatar_paths(*, db, storage, user_id):
+def get_avatar_paths(*, db: Database, storage: ImageFiles, user_id: str) -> tuple[str | None, str | None]:
     """(avatar path or None, body avatar path or None); AVATAR_NOT_FOUND when neither is stored."""
     user = user_model.get_by_userid(db, user_id)
-    paths = tuple(
+    avatar, body = (
         user[column] if user and user[column] and _exists(storage, user[column]) else None
         for column in ("avatar_path", "body_avatar_path")
     )
+    paths = (avatar, body)
     if paths == (None, None):
         raise NotFoundError(
             "No avatar saved yet; upload one with POST /api/save-avatar", code="AVATAR_NOT_FOUND"
@@ -80,11 +117,20 @@ def get_avatar_paths(*, db, storage, user_id):
     return paths
 
 
-def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_seconds=None):
+def body_avatar(
+    *,
+    db: Database,
+    storage: ImageFiles,
+    model: BodyBuilder,
+    user_id: str,
+    photo: bytes,
+    meter: UsageMeter | None = None,
+    timeout_seconds: float | None = None,
+) -> bytes:
     """PNG of the user's full-length body built from `photo` (head and shoulders) by `model`: the stored one
     while the photo, the measurements and the gender are those it was built from, else a new one, stored in
     place of the previous."""
-    user = user_model.get_by_userid(db, user_id)
+    user = _existing(user_model.get_by_userid(db, user_id))
     measurements = measurements_service.get_or_none(db=db, user_id=user_id) or {}
     guidance = {name: measurements[name] for name in BODY_FIELDS if measurements.get(name)}
     key = hashlib.sha256(photo + json.dumps([guidance, user["gender"]], sort_keys=True).encode()).hexdigest()
@@ -100,7 +146,7 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
     path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
     try:
         with db.transaction():  # as for the avatar: the previous file is read and replaced one save at a time
-            previous = user_model.lock(db, user_id)["body_avatar_path"]
+            previous = _existing(user_model.lock(db, user_id))["body_avatar_path"]
             user_model.update(db, user_id, {"body_avatar_path": path, "body_avatar_key": key})
     except BaseException:
         storage.delete_image(path)
@@ -110,7 +156,19 @@ def body_avatar(*, db, storage, model, user_id, photo, meter=None, timeout_secon
     return body
 
 
-def remove_background(*, background_model, image_data, filename=None, max_bytes, max_dimension):
+def delete_all_for_user(*, storage: Storage, user_id: str) -> None:
+    """Remove every avatar file of the user (their account is being deleted)."""
+    storage.delete_prefix(f"avatars/{user_id}/")
+
+
+def remove_background(
+    *,
+    background_model: ImageModel,
+    image_data: bytes,
+    filename: str | None = None,
+    max_bytes: int,
+    max_dimension: int,
+) -> bytes:
     """PNG of the photo with its background removed (nothing is stored)."""
     image = preprocess_image(
         image_data,
@@ -122,14 +180,22 @@ def remove_background(*, background_model, image_data, filename=None, max_bytes,
     return background_model.remove_background(image)
 
 
-def _exists(storage, path):
+def _existing(user: dict[str, Any] | None) -> dict[str, Any]:
+    """The user's row; an account deleted while its request or try-on was under way is 404 USER_NOT_FOUND
+    (a new file stored meanwhile is removed by the caller)."""
+    if user is None:
+        raise NotFoundError("User not found", code="USER_NOT_FOUND")
+    return user
+
+
+def _exists(storage: ImageFiles, path: str) -> bool:
     try:
         return storage.exists(path)
     except ValidationError:
         return False
 
 
-def _delete_quietly(storage, path):
+def _delete_quietly(storage: ImageFiles, path: str) -> None:
     """Old avatar files are best-effort clean-up: a failure must not undo the new avatar."""
     try:
         storage.delete_image(path)

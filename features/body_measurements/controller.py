@@ -34,7 +34,7 @@ TAG = "Body measurements"
     "POST and PUT do the same (PUT is kept for clients that update with it).",
 )
 def save_measurements(body):
-    measurements, created = service.save(db=get_db(), user_id=g.user_id, measurements=body)
+    measurements, created = service.save(db=get_db(), user_id=g.userid, measurements=body)
     return success_response(measurements, "Measurements saved", 201 if created else 200)
 
 
@@ -48,7 +48,7 @@ def save_measurements(body):
     errors={404: ["MEASUREMENTS_NOT_FOUND"]},
 )
 def get_measurements():
-    return success_response(service.get(db=get_db(), user_id=g.user_id))
+    return success_response(service.get(db=get_db(), user_id=g.userid))
 
 
 @bp.get("/<user_id>")
@@ -63,6 +63,6 @@ def get_measurements():
 )
 def get_measurements_by_user(user_id):
     """Kept for older clients; only ever answers with the caller's own data."""
-    if user_id != g.user_id:
+    if user_id != g.userid:
         raise NotFoundError("No body measurements stored for that user", code="MEASUREMENTS_NOT_FOUND")
-    return success_response(service.get(db=get_db(), user_id=g.user_id))
+    return success_response(service.get(db=get_db(), user_id=g.userid))

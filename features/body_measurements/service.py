@@ -1,19 +1,24 @@
 """Body measurements: validation, unit conversion, partial updates."""
 
+from typing import Any
+
 from features.body_measurements import model
 from features.body_measurements.fields import MEASUREMENT_FIELDS, to_metric
+from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
+from shared.schemas import RequestSchema
 
 
-def clean_measurements(measurements):
+def clean_measurements(measurements: RequestSchema) -> dict[str, float | None]:
     """Metric values of the fields a parsed MeasurementsInput carries (an explicit null clears a field).
 
     Input may be in imperial units (`unit: "imperial"`: inches and pounds); bounds are checked after
     conversion, so the same realistic ranges apply to both.
     """
-    unit = measurements.unit or "metric"
-    cleaned = {}
-    for name, raw in measurements.given().items():
+    given = measurements.given()
+    unit = given.get("unit") or "metric"
+    cleaned: dict[str, float | None] = {}
+    for name, raw in given.items():
         if name not in MEASUREMENT_FIELDS:
             continue
         if raw is None:
@@ -33,7 +38,7 @@ def clean_measurements(measurements):
     return cleaned
 
 
-def get(*, db, user_id):
+def get(*, db: Database, user_id: str) -> dict[str, Any]:
     """The caller's measurements; NotFoundError when none were stored."""
     row = model.get_by_user(db, user_id)
     if row is None:
@@ -41,12 +46,12 @@ def get(*, db, user_id):
     return model.to_dict(row)
 
 
-def get_or_none(*, db, user_id):
+def get_or_none(*, db: Database, user_id: str) -> dict[str, Any] | None:
     row = model.get_by_user(db, user_id)
     return model.to_dict(row) if row else None
 
 
-def save(*, db, user_id, measurements):
+def save(*, db: Database, user_id: str, measurements: RequestSchema) -> tuple[dict[str, Any], bool]:
     """Create or partially update from a parsed MeasurementsInput; returns (measurements dict, created?)."""
     values = clean_measurements(measurements)
     if not values and model.get_by_user(db, user_id) is None:

@@ -60,7 +60,7 @@ def check_fit(body):
     result = service.check_fit(
         db=get_db(),
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         user_gender=g.current_user["gender"],
         data=body.given(),
     )
@@ -83,7 +83,7 @@ def get_size_recommendation(query):
     result = service.recommend_size(
         db=get_db(),
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         user_gender=g.current_user["gender"],
         params=query.given(),
     )

@@ -21,7 +21,9 @@ by importance for the garment group (bust/chest for tops, waist and hips for bot
 """
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
 
 from shared.garment_catalog import PLATFORM_CATEGORY
 
@@ -122,6 +124,68 @@ ZONE_NAMES = {
 }
 
 
+class ChartSize(TypedDict):
+    """One size of a chart: its label and, per zone, the [min, max] body range it is made for, in cm."""
+
+    label: str
+    measurements: dict[str, list[float]]
+
+
+class ZoneFit(TypedDict):
+    """How one zone of the body fits one size; level -2..2 is a key of FIT_VERDICTS / LENGTH_VERDICTS."""
+
+    zone: str
+    body_cm: float
+    range_cm: list[float]
+    difference_cm: float
+    level: int
+    estimated: bool
+
+
+class ZoneVerdict(TypedDict):
+    """A zone's fit as the API shows it: the level as its verdict word."""
+
+    zone: str
+    body_cm: float
+    range_cm: list[float]
+    difference_cm: float
+    verdict: str
+    estimated: bool
+
+
+class SizeCheck(TypedDict):
+    size: str
+    zones: list[ZoneVerdict]
+    overall_verdict: str | None
+
+
+class OutsideZone(TypedDict):
+    """A major zone beyond the chart: above its largest size or below its smallest."""
+
+    zone: str
+    direction: Literal["above", "below"]
+
+
+class AlternativeSize(TypedDict):
+    size: str
+    score: float
+    overall_verdict: str | None
+
+
+class Recommendation(TypedDict):
+    recommended_size: str
+    score: float
+    overall_verdict: str | None
+    confidence: float
+    alternatives: list[AlternativeSize]
+    between_sizes: bool
+    between: list[str] | None
+    deciding_zones: list[str]
+    outside_chart: list[OutsideZone]
+    estimated: bool
+    explanation: str
+
+
 @dataclass(frozen=True)
 class Garment:
     """What the fit depends on besides the chart: the platform category (a sized one) and the elastic-fibre share."""
@@ -130,24 +194,30 @@ class Garment:
     stretch_percent: float = 0.0
 
     @property
-    def group(self):
-        return PLATFORM_CATEGORY[self.platform_category].fit_group
+    def group(self) -> str:
+        group = PLATFORM_CATEGORY[self.platform_category].fit_group
+        if group is None:
+            raise ValueError(f"{self.platform_category} has no body sizes to fit")
+        return group
 
     @property
-    def tolerance_percent(self):
-        return PLATFORM_CATEGORY[self.platform_category].tolerance_percent
+    def tolerance_percent(self) -> tuple[float, float]:
+        tolerance = PLATFORM_CATEGORY[self.platform_category].tolerance_percent
+        if tolerance is None:
+            raise ValueError(f"{self.platform_category} has no body sizes to fit")
+        return tolerance
 
 
 @dataclass(frozen=True)
 class Body:
     """Body measurements in cm by zone; `estimated` names the zones whose value is an estimate."""
 
-    values: dict
-    estimated: frozenset = frozenset()
+    values: dict[str, float]
+    estimated: frozenset[str] = frozenset()
 
 
-def stretch_percent(fabric):
-    """Share of elastic fibre in a fabric composition [{"name", "percentage"}], in percent."""
+def stretch_percent(fabric: Iterable[Mapping[str, Any]] | None) -> float:
+    """Share of elastic fibre in a fabric composition [{"name", "percentage"}] (stored JSON), in percent."""
     total = sum(
         float(part.get("percentage") or 0)
         for part in fabric or ()
@@ -156,7 +226,9 @@ def stretch_percent(fabric):
     return min(total, 100.0)
 
 
-def estimate_measurements(*, height, weight, gender):
+def estimate_measurements(
+    *, height: float | None, weight: float | None, gender: str | None
+) -> dict[str, float]:
     """Girths from height and weight (BMI regression) and foot length from height; {} without height.
 
     gender is "women", "men" or None (the mean of both).
@@ -172,12 +244,12 @@ def estimate_measurements(*, height, weight, gender):
     return {zone: round(value, 1) for zone, value in estimates.items()}
 
 
-def _girth_estimate(gender, zone, bmi, height):
+def _girth_estimate(gender: str, zone: str, bmi: float, height: float) -> float:
     intercept, per_bmi, per_cm = ESTIMATE_COEFFICIENTS[gender][zone]
     return intercept + per_bmi * bmi + per_cm * (height - REFERENCE_HEIGHT_CM[gender])
 
 
-def helpful_measurements(zones):
+def helpful_measurements(zones: Sequence[str]) -> list[str]:
     """The fields that would let these zones be measured, or estimated (height, weight)."""
     fields = list(zones)
     if any(zone in ESTIMATE_COEFFICIENTS["women"] for zone in zones):
@@ -187,11 +259,13 @@ def helpful_measurements(zones):
     return list(dict.fromkeys(fields))
 
 
-def body_from_measurements(measurements, *, gender, zones):
+def body_from_measurements(
+    measurements: Mapping[str, float | None] | None, *, gender: str | None, zones: Iterable[str]
+) -> Body:
     """The body for the given zones: stored values (legacy fields as fallbacks), else estimates."""
     stored = measurements or {}
     legacy_for = {modern: legacy for legacy, modern in LEGACY_FIELDS.items()}
-    values = {}
+    values: dict[str, float] = {}
     for zone in zones:
         value = stored.get(zone)
         if value is None and zone in legacy_for:
@@ -203,12 +277,12 @@ def body_from_measurements(measurements, *, gender, zones):
     return Body(values={**values, **estimated}, estimated=frozenset(estimated))
 
 
-def chart_zones(sizes):
+def chart_zones(sizes: Sequence[ChartSize]) -> list[str]:
     """Zones of a chart, in the order its first size lists them (valid charts give every size the same zones)."""
     return list(sizes[0]["measurements"])
 
 
-def check_size(*, size, body, garment):
+def check_size(*, size: ChartSize, body: Body, garment: Garment) -> SizeCheck:
     """Per-zone fit of one size (zones the body has no value for are left out) and the overall verdict."""
     zones = [
         _zone_fit(zone, body, rng, garment)
@@ -222,7 +296,9 @@ def check_size(*, size, body, garment):
     }
 
 
-def recommend(*, sizes, body, garment, fit_preference="regular"):
+def recommend(
+    *, sizes: Sequence[ChartSize], body: Body, garment: Garment, fit_preference: str = "regular"
+) -> Recommendation:
     """Rank the sizes (ascending chart order) for a body that has at least one of their zones; say how sure."""
     zones = [zone for zone in chart_zones(sizes) if zone in body.values]
     weights = _zone_weights(zones, body, garment.group)
@@ -266,7 +342,7 @@ def recommend(*, sizes, body, garment, fit_preference="regular"):
     }
 
 
-def _zone_fit(zone, body, range_cm, garment):
+def _zone_fit(zone: str, body: Body, range_cm: Sequence[float], garment: Garment) -> ZoneFit:
     low, high = range_cm
     value = body.values[zone]
     tight_room, loose_room = _tolerances_cm(zone, value, garment)
@@ -287,7 +363,7 @@ def _zone_fit(zone, body, range_cm, garment):
     }
 
 
-def _public_zone(fit):
+def _public_zone(fit: ZoneFit) -> ZoneVerdict:
     names = LENGTH_VERDICTS if fit["zone"] in LENGTH_ZONES else FIT_VERDICTS
     return {
         "zone": fit["zone"],
@@ -299,7 +375,7 @@ def _public_zone(fit):
     }
 
 
-def _tolerances_cm(zone, value, garment):
+def _tolerances_cm(zone: str, value: float, garment: Garment) -> tuple[float, float]:
     if zone in LENGTH_ZONES:
         tight_percent, loose_percent = LENGTH_TOLERANCE_PERCENT
     else:
@@ -311,7 +387,7 @@ def _tolerances_cm(zone, value, garment):
     return value * tight_percent / 100, value * loose_percent / 100
 
 
-def _overall_verdict(fits, garment):
+def _overall_verdict(fits: Sequence[ZoneFit], garment: Garment) -> str | None:
     """The most limiting zone decides; a light zone moves the verdict one step at most; tight beats loose."""
     girths = [fit for fit in fits if fit["zone"] not in LENGTH_ZONES]
     considered = girths or fits
@@ -323,17 +399,17 @@ def _overall_verdict(fits, garment):
     return (FIT_VERDICTS if girths else LENGTH_VERDICTS)[worst]
 
 
-def _major_zones(zones, group):
+def _major_zones(zones: Sequence[str], group: str) -> set[str]:
     """The zones that weigh at least half as much as the most important one among them."""
     heaviest = max(_base_weight(zone, group) for zone in zones)
     return {zone for zone in zones if _base_weight(zone, group) >= MAJOR_ZONE_SHARE * heaviest}
 
 
-def _base_weight(zone, group):
+def _base_weight(zone: str, group: str) -> float:
     return ZONE_WEIGHTS[group].get(zone, OTHER_ZONE_WEIGHT)
 
 
-def _zone_weights(zones, body, group):
+def _zone_weights(zones: Iterable[str], body: Body, group: str) -> dict[str, float]:
     mixed = any(zone not in body.estimated for zone in zones)
     return {
         zone: _base_weight(zone, group)
@@ -342,7 +418,7 @@ def _zone_weights(zones, body, group):
     }
 
 
-def _zone_cost(fit, garment, fit_preference):
+def _zone_cost(fit: ZoneFit, garment: Garment, fit_preference: str) -> float:
     low, high = fit["range_cm"]
     width = high - low if high > low else SINGLE_VALUE_WIDTH_SHARE * high
     is_length = fit["zone"] in LENGTH_ZONES
@@ -356,27 +432,29 @@ def _zone_cost(fit, garment, fit_preference):
     return cost + VERDICT_PENALTY.get(fit["level"], 0.0)
 
 
-def _weighted_mean(values, weights):
+def _weighted_mean(values: Mapping[str, float], weights: Mapping[str, float]) -> float:
     return sum(values[zone] * weight for zone, weight in weights.items()) / sum(weights.values())
 
 
-def _score(cost):
+def _score(cost: float) -> float:
     return round(math.exp(-cost), 3)
 
 
-def _between_sizes(best, runner_up, totals):
+def _between_sizes(best: int, runner_up: int | None, totals: Sequence[float]) -> tuple[int, int] | None:
     if (
         runner_up is None
         or abs(best - runner_up) != 1
         or totals[runner_up] - totals[best] >= BETWEEN_SIZES_MARGIN
     ):
         return None
-    return tuple(sorted((best, runner_up)))
+    return (best, runner_up) if best < runner_up else (runner_up, best)
 
 
-def _outside_chart(fits, zones, garment):
+def _outside_chart(
+    fits: Sequence[Mapping[str, ZoneFit]], zones: list[str], garment: Garment
+) -> list[OutsideZone]:
     """Major zones too big for the largest size or too small for the smallest."""
-    outside = []
+    outside: list[OutsideZone] = []
     for zone in sorted(_major_zones(zones, garment.group), key=zones.index):
         if fits[-1][zone]["level"] == 2:
             outside.append({"zone": zone, "direction": "above"})
@@ -385,7 +463,9 @@ def _outside_chart(fits, zones, garment):
     return outside
 
 
-def _deciding_zones(costs, weights, best, runner_up):
+def _deciding_zones(
+    costs: Sequence[Mapping[str, float]], weights: Mapping[str, float], best: int, runner_up: int | None
+) -> list[str]:
     """Zones that separated the winner from the runner-up most (by weight when there is no runner-up)."""
     if runner_up is None:
         influence = dict(weights)
@@ -404,7 +484,17 @@ def _deciding_zones(costs, weights, best, runner_up):
     ]
 
 
-def _confidence(*, totals, ranking, costs, weights, body, sizes, garment, outside):
+def _confidence(
+    *,
+    totals: Sequence[float],
+    ranking: Sequence[int],
+    costs: Sequence[Mapping[str, float]],
+    weights: Mapping[str, float],
+    body: Body,
+    sizes: Sequence[ChartSize],
+    garment: Garment,
+    outside: Sequence[OutsideZone],
+) -> float:
     """In [0, MAX_CONFIDENCE]: lower between sizes, when zones disagree or are missing or estimated, off the chart."""
     zones = list(weights)
     best = ranking[0]
@@ -429,7 +519,14 @@ def _confidence(*, totals, ranking, costs, weights, body, sizes, garment, outsid
     return round(confidence, 2)
 
 
-def _explanation(sizes, best, between, deciding, outside, estimated):
+def _explanation(
+    sizes: Sequence[ChartSize],
+    best: int,
+    between: tuple[int, int] | None,
+    deciding: Iterable[str],
+    outside: Sequence[OutsideZone],
+    estimated: bool,
+) -> str:
     """One sentence a shopper can read."""
     label = sizes[best]["label"]
     sentence = f"{label} is the best match for your {_join(_zone_name(zone) for zone in deciding)}"
@@ -448,15 +545,15 @@ def _explanation(sizes, best, between, deciding, outside, estimated):
     return sentence + "."
 
 
-def _zone_name(zone):
+def _zone_name(zone: str) -> str:
     return ZONE_NAMES.get(zone) or zone.removesuffix("_circumference").replace("_", " ")
 
 
-def _join(names):
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _join(names: Iterable[str]) -> str:
+    listed = list(names)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-def _mean(values):
-    values = list(values)
-    return sum(values) / len(values)
+def _mean(values: Iterable[float]) -> float:
+    listed = list(values)
+    return sum(listed) / len(listed)

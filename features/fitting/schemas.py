@@ -70,10 +70,10 @@ def _fit_preference(value: Any, name: str) -> str:
     return preference
 
 
-def _size_chart(value: Any, name: str) -> dict[str, Any]:
+def _size_chart(value: Any, name: str) -> size_charts.SizeChart:
     """The chart in cm with [min, max] ranges (size_charts.parse_chart)."""
     try:
-        chart: dict[str, Any] = size_charts.parse_chart(value)
+        chart = size_charts.parse_chart(value)
         return chart
     except size_charts.InvalidSizeChart as exc:
         raise ValidationError(

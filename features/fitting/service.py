@@ -18,7 +18,19 @@ from shared.errors import UnprocessableError, ValidationError
 from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform_category_named
 
 Fields = dict[str, Any]  # a parsed request's fields (schemas.py), by name
-Chart = dict[str, Any]  # a size chart (size_charts.py's shape)
+
+
+class OwnChart(size_charts.SizeChart):
+    """A chart that came with the garment (the request's or the product page's), named like a library chart."""
+
+    id: str
+    name: str
+    source: str
+    note: None
+    approximation: bool
+
+
+Chart = OwnChart | size_charts.LibraryChart
 
 
 def check_fit(
@@ -73,7 +85,7 @@ def _fitting_context(
     user_gender: str | None,
     fields: Fields,
     size: str | None = None,
-    inline_chart: Chart | None = None,
+    inline_chart: size_charts.SizeChart | None = None,
 ) -> dict[str, Any]:
     """Everything the engine needs: garment, chart, body, preference, offered sizes, notes."""
     fit_preference = fields.get("fit_preference") or "regular"
@@ -181,7 +193,7 @@ def _sized_group(garment: dict[str, Any]) -> str:
 
 def _chart(
     *,
-    inline_chart: Chart | None,
+    inline_chart: size_charts.SizeChart | None,
     garment: dict[str, Any],
     group: str,
     gender: str,
@@ -189,10 +201,10 @@ def _chart(
     notes: list[str],
 ) -> Chart:
     """The chart to use (see the module docstring); UNKNOWN_SIZE when no candidate has `size`."""
+    candidates: list[Chart] = []
     if inline_chart is not None:
-        candidates = [_own_chart(inline_chart, source="request", name="Size chart sent with the request")]
+        candidates.append(_own_chart(inline_chart, source="request", name="Size chart sent with the request"))
     else:
-        candidates = []
         if garment["size_chart"] is not None:
             try:
                 candidates.append(
@@ -207,7 +219,7 @@ def _chart(
         if garment["brand"]:
             candidates += size_charts.library_charts(group=group, gender=gender, brand=garment["brand"])
         candidates += size_charts.library_charts(group=group, gender=gender)
-    chart: Chart | None = size_charts.pick_chart(
+    chart = size_charts.pick_chart(
         candidates, size=size, offered_names=[entry.get("name") for entry in garment["sizes"]]
     )
     if chart is None:
@@ -222,7 +234,7 @@ def _chart(
     return chart
 
 
-def _own_chart(parsed: Chart, *, source: str, name: str) -> Chart:
+def _own_chart(parsed: size_charts.SizeChart, *, source: str, name: str) -> OwnChart:
     """A chart that came with this garment (request or product page), parsed (size_charts.parse_chart)."""
     return {"id": source, "name": name, "source": source, "note": None, "approximation": False, **parsed}
 
@@ -302,8 +314,8 @@ def _offered_labels(product_sizes: list[dict[str, Any]], chart: Chart) -> dict[s
     }
 
 
-def _availability(offered: dict[str, bool | None], label: str) -> bool | None:
+def _availability(offered: dict[str, bool | None], label: str | None) -> bool | None:
     """Whether the product sells the size in stock: None when the page lists no sizes we recognise."""
     if not offered:
         return None
-    return offered.get(label, False)
+    return offered.get(label, False) if label is not None else False

@@ -10,11 +10,13 @@ garment group keeps only that group's zones.
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, TypedDict, TypeVar
 
-from features.body_measurements import service as measurements_service
-from features.fitting.fit_engine import LEGACY_FIELDS
+from features.body_measurements.fields import MEASUREMENT_FIELDS
+from features.fitting.fit_engine import LEGACY_FIELDS, ChartSize
 from shared.text_patterns import compile_pattern
 
 CHARTS_DIR = Path(__file__).resolve().parent / "charts"
@@ -25,7 +27,7 @@ SYSTEM_ORDER = ("letter", "eu")  # without other clues, letter sizes are the def
 SYSTEM_NAMES = {"letter": "letter sizes", "eu": "EU sizes"}
 CHART_ZONES = {
     name: (low, high)
-    for name, (kind, low, high) in measurements_service.MEASUREMENT_FIELDS.items()
+    for name, (kind, low, high) in MEASUREMENT_FIELDS.items()
     if kind == "length" and name not in LEGACY_FIELDS
 }
 _LABEL_SEPARATORS = compile_pattern(r"[\s/()\[\],:;|-]+")
@@ -38,7 +40,36 @@ class InvalidSizeChart(ValueError):
     """A chart that cannot be used; the message says what is wrong."""
 
 
-def parse_chart(raw):
+class Sizes(TypedDict):
+    """What every chart has: its sizes in ascending order, ranges in cm."""
+
+    sizes: list[ChartSize]
+
+
+class SizeChart(Sizes):
+    """A chart as parse_chart gives it back."""
+
+    unit: Literal["cm"]
+
+
+class LibraryChart(Sizes):
+    """A built-in or brand chart for one garment group and gender (charts/)."""
+
+    id: str
+    name: str
+    source: Literal["builtin", "brand"]
+    note: str
+    approximation: bool
+    brand_key: str | None
+    gender: str
+    group: str
+    system: str
+
+
+_Chart = TypeVar("_Chart", bound=Sizes)
+
+
+def parse_chart(raw: object) -> SizeChart:
     """The chart in cm with [min, max] ranges; InvalidSizeChart says what is wrong."""
     if not isinstance(raw, dict):
         raise InvalidSizeChart("size_chart must be an object with 'unit' and 'sizes'")
@@ -55,7 +86,7 @@ def parse_chart(raw):
     return {"unit": "cm", "sizes": _widen_single_values(parsed)}
 
 
-def library_charts(*, group, gender, brand=None):
+def library_charts(*, group: str, gender: str, brand: str | None = None) -> list[LibraryChart]:
     """Brand charts (when brand is given) or built-in charts for a garment group and gender, preferred first."""
     key = brand_key(brand) if brand else None
     charts = [
@@ -66,17 +97,17 @@ def library_charts(*, group, gender, brand=None):
     return sorted(charts, key=lambda chart: SYSTEM_ORDER.index(chart["system"]))
 
 
-def brand_key(name):
+def brand_key(name: str) -> str:
     """A brand name compared loosely: "H&M", "h & m" and "HM" are one brand."""
     loose = _loose_name(name)
     return _brand_aliases().get(loose, loose)
 
 
-def labels(chart):
+def labels(chart: Sizes) -> list[str]:
     return [size["label"] for size in chart["sizes"]]
 
 
-def match_label(name, chart_labels):
+def match_label(name: str, chart_labels: Iterable[str]) -> str | None:
     """The chart label a free-text size name stands for ("S 36/38", "2XL", "Tamanho: XS"), or None."""
     by_canonical = {_canonical_label(label): label for label in chart_labels}
     whole = _canonical_label(name)
@@ -88,7 +119,9 @@ def match_label(name, chart_labels):
     return None
 
 
-def pick_chart(candidates, *, size=None, offered_names=()):
+def pick_chart(
+    candidates: Sequence[_Chart], *, size: str | None = None, offered_names: Iterable[str] = ()
+) -> _Chart | None:
     """The first candidate that has the size; else the one naming most offered sizes; else the first.
 
     None when a size is asked for and no candidate has it.
@@ -99,12 +132,12 @@ def pick_chart(candidates, *, size=None, offered_names=()):
     return candidates[matches.index(max(matches))]
 
 
-def _canonical_label(label):
+def _canonical_label(label: str) -> str:
     text = _SPACES.sub(" ", str(label).strip().upper())
     return _REPEATED_X.sub(lambda match: f"{len(match.group(1))}X{match.group(2)}", text)
 
 
-def _parse_size(size, index, cm_per_unit):
+def _parse_size(size: object, index: int, cm_per_unit: float) -> ChartSize:
     where = f"size_chart.sizes[{index}]"
     if not isinstance(size, dict):
         raise InvalidSizeChart(f"{where} must be an object with 'label' and 'measurements'")
@@ -122,7 +155,7 @@ def _parse_size(size, index, cm_per_unit):
     measurements = size.get("measurements")
     if not isinstance(measurements, dict) or not measurements:
         raise InvalidSizeChart(f"size '{label}' needs 'measurements': an object of body-measurement ranges")
-    ranges = {}
+    ranges: dict[str, list[float]] = {}
     for name, value in measurements.items():
         zone = LEGACY_FIELDS.get(name, name)
         if zone not in CHART_ZONES:
@@ -136,8 +169,8 @@ def _parse_size(size, index, cm_per_unit):
     return {"label": label, "measurements": ranges}
 
 
-def _parse_range(value, label, zone, cm_per_unit):
-    bounds = value if isinstance(value, list) else [value]
+def _parse_range(value: object, label: str, zone: str, cm_per_unit: float) -> list[float]:
+    bounds: list[Any] = value if isinstance(value, list) else [value]  # JSON values: _is_number checks them
     if len(bounds) not in (1, 2) or not all(_is_number(bound) for bound in bounds):
         raise InvalidSizeChart(f"size '{label}' {zone} must be a number or a [min, max] pair of numbers")
     low, high = (round(bound * cm_per_unit, 2) for bound in (bounds[0], bounds[-1]))
@@ -152,7 +185,7 @@ def _parse_range(value, label, zone, cm_per_unit):
     return [low, high]
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     """A finite number a float can hold (an integer of hundreds of digits is not a measurement)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
@@ -162,7 +195,7 @@ def _is_number(value):
         return False
 
 
-def _check_consistent(sizes):
+def _check_consistent(sizes: Sequence[ChartSize]) -> None:
     """Unique labels, the same zones in every size, and sizes in ascending order."""
     seen = set()
     for size in sizes:
@@ -187,9 +220,11 @@ def _check_consistent(sizes):
                 )
 
 
-def _widen_single_values(sizes):
+def _widen_single_values(sizes: Sequence[ChartSize]) -> list[ChartSize]:
     """Single values become [halfway from the previous size, halfway to the next size]."""
-    widened = [{"label": size["label"], "measurements": dict(size["measurements"])} for size in sizes]
+    widened: list[ChartSize] = [
+        {"label": size["label"], "measurements": dict(size["measurements"])} for size in sizes
+    ]
     for zone in sizes[0]["measurements"]:
         centres = [sum(size["measurements"][zone]) / 2 for size in sizes]
         for index, size in enumerate(widened):
@@ -203,9 +238,9 @@ def _widen_single_values(sizes):
 
 
 @lru_cache(maxsize=1)
-def _library():
+def _library() -> tuple[LibraryChart, ...]:
     """Every chart in charts/builtin and charts/brands, validated once."""
-    charts = []
+    charts: list[LibraryChart] = []
     for path in sorted((CHARTS_DIR / "builtin").glob("*.json")) + sorted(
         (CHARTS_DIR / "brands").glob("*.json")
     ):
@@ -214,7 +249,7 @@ def _library():
 
 
 @lru_cache(maxsize=1)
-def _brand_aliases():
+def _brand_aliases() -> dict[str, str]:
     aliases = {}
     for path in sorted((CHARTS_DIR / "brands").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -223,15 +258,16 @@ def _brand_aliases():
     return aliases
 
 
-def _loose_name(name):
+def _loose_name(name: str) -> str:
     return _NOT_ALPHANUMERIC.sub("", str(name).lower())
 
 
-def _charts_in_file(path):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    brand = data.get("brand")
+def _charts_in_file(path: Path) -> list[LibraryChart]:
+    data = json.loads(path.read_text(encoding="utf-8"))  # charts/*.json: the module docstring's shape
+    brand: str | None = data.get("brand")
     owner = f"brand:{brand_key(brand)}" if brand else "builtin"
-    charts = []
+    charts: list[LibraryChart] = []
+
     for entry in data["charts"]:
         try:
             parsed = parse_chart(entry)

@@ -1,27 +1,15 @@
 """GET /images/<key>?expires=...&sig=...: a stored image, only through a URL the API signed."""
 
 import mimetypes
-from typing import Annotated
 
 from flask import Blueprint, redirect, send_file
-from pydantic import ConfigDict
 
+from features.images.schemas import Signature
 from shared.errors import NotFoundError, ValidationError
-from shared.schemas import Answer, RawJson, RequestSchema, operation, unchecked
+from shared.schemas import Answer, operation
 from shared.storage import get_storage
 
 bp = Blueprint("images", __name__)
-
-
-class Signature(RequestSchema):
-    """Checked by storage (a wrong or missing one is IMAGE_NOT_FOUND); other parameters are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    expires: Annotated[
-        RawJson, unchecked({"type": "string", "description": "Unix time the URL expires."})
-    ] = None
-    sig: Annotated[RawJson, unchecked({"type": "string"})] = None
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}

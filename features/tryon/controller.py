@@ -114,7 +114,7 @@ def _accept(*, multi):
         settings=current_app.extensions["settings"],
         storage=get_storage(),
         queue=current_app.extensions["tryon_queue"],
-        user_id=g.user_id,
+        user_id=g.userid,
         request=_read_tryon_request(multi),
         multi=multi,
         billed=image_model.billed,
@@ -211,7 +211,7 @@ def _urls(item_urls, garment_url):
     errors={404: ["JOB_NOT_FOUND"]},
 )
 def get_job_status(job_id):
-    job = service.get_job(db=get_db(), user_id=g.user_id, job_id=job_id)
+    job = service.get_job(db=get_db(), user_id=g.userid, job_id=job_id)
     return success_response(service.present_job(job, get_storage()))
 
 
@@ -226,7 +226,7 @@ def get_job_status(job_id):
     errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_NOT_FINISHED"], 422: "*"},
 )
 def get_job_result(job_id):
-    path = service.get_result_path(db=get_db(), user_id=g.user_id, job_id=job_id)
+    path = service.get_result_path(db=get_db(), user_id=g.userid, job_id=job_id)
     return success_response({"job_id": job_id, "result_url": get_storage().signed_url(path)})
 
 
@@ -242,7 +242,7 @@ def get_job_result(job_id):
 )
 def list_jobs(query):
     jobs, total = service.list_jobs(
-        db=get_db(), user_id=g.user_id, status=query.status or None, limit=query.limit, offset=query.offset
+        db=get_db(), user_id=g.userid, status=query.status or None, limit=query.limit, offset=query.offset
     )
     storage = get_storage()
     return success_response(
@@ -262,6 +262,6 @@ def list_jobs(query):
 )
 def delete_job(job_id):
     return success_response(
-        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.user_id, job_id=job_id),
+        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.userid, job_id=job_id),
         "Try-on deleted",
     )

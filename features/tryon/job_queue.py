@@ -28,9 +28,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
-from config import ConfigurationError
+from config import ConfigurationError, Settings
 from features.tryon import model
-from features.tryon.pipeline import run_job
+from features.tryon.model import Job
+from features.tryon.pipeline import PipelineDeps, run_job
 from shared import clock
 from shared.logger import get_logger
 
@@ -50,7 +51,7 @@ UNWIND_GRACE_SECONDS = (
 )
 
 
-def create_job_queue(deps, settings):
+def create_job_queue(deps: PipelineDeps, settings: Settings) -> "ThreadJobQueue | RQJobQueue":
     """The queue chosen by JOB_QUEUE."""
     if settings.JOB_QUEUE not in ("thread", "rq"):
         raise ConfigurationError(f"JOB_QUEUE must be 'thread' or 'rq', not {settings.JOB_QUEUE!r}")
@@ -73,13 +74,23 @@ def create_job_queue(deps, settings):
 
 
 class ThreadJobQueue:
-    def __init__(self, deps, *, workers, timeout_seconds, retention_hours, max_jobs_per_user):
+    def __init__(
+        self,
+        deps: PipelineDeps,
+        *,
+        workers: int,
+        timeout_seconds: float,
+        retention_hours: float,
+        max_jobs_per_user: int,
+    ) -> None:
         self.deps = deps
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
         self.max_jobs_per_user = max_jobs_per_user
-        self._running = {}  # job_id -> user_id of every job a worker thread holds, timed out or not
+        self._running: dict[
+            str, str
+        ] = {}  # job_id -> user_id of every job a worker thread holds, timed out or not
         self._running_lock = threading.Lock()
         self._wake = threading.Condition()
         self._woken = False
@@ -92,22 +103,22 @@ class ThreadJobQueue:
             -math.inf
         )  # the first maintenance pass purges, however long the machine has been up
 
-    def start(self):
+    def start(self) -> None:
         requeued, failed = model.recover_interrupted(self.deps.db, MAX_ATTEMPTS)
         if requeued or failed:
             log.warning("recovered interrupted jobs", extra={"requeued": requeued, "failed": failed})
         self._dispatcher.start()
 
-    def submit(self, job_id):
+    def submit(self, job_id: str) -> None:
         """A job row was inserted: wake the dispatcher now rather than at its next poll."""
         self.notify()
 
-    def notify(self):
+    def notify(self) -> None:
         with self._wake:
             self._woken = True
             self._wake.notify()
 
-    def stop(self, wait=True):
+    def stop(self, wait: bool = True) -> None:
         """Stop claiming jobs; with wait, let running jobs finish (unfinished ones are recovered at start-up)."""
         self._stopping.set()
         self.notify()
@@ -115,13 +126,13 @@ class ThreadJobQueue:
             self._dispatcher.join(timeout=10)
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
-    def _dispatch_forever(self):
+    def _dispatch_forever(self) -> None:
         try:
             self._dispatch_until_stopped()
         finally:
             self.deps.db.close_thread_connection()
 
-    def _dispatch_until_stopped(self):
+    def _dispatch_until_stopped(self) -> None:
         last_maintenance = 0.0
         while not self._stopping.is_set():
             try:
@@ -138,7 +149,7 @@ class ThreadJobQueue:
                     self._wake.wait_for(lambda: self._woken, timeout=_IDLE_POLL_SECONDS)
                     self._woken = False
 
-    def _claim_available(self):
+    def _claim_available(self) -> int:
         """Claim the oldest queued jobs for the free worker slots, a batch per statement, and start them; the
         number started."""
         started = 0
@@ -149,7 +160,7 @@ class ThreadJobQueue:
             if free <= 0:
                 break
             at_limit = [user_id for user_id, threads in held.items() if threads >= self.max_jobs_per_user]
-            picked = []
+            picked: list[str] = []
             for row in model.oldest_queued(self.deps.db, free, exclude_users=at_limit):
                 if held[row["user_id"]] < self.max_jobs_per_user:
                     held[row["user_id"]] += 1
@@ -164,7 +175,7 @@ class ThreadJobQueue:
             started += len(jobs)
         return started
 
-    def _run(self, job):
+    def _run(self, job: Job) -> None:
         try:
             run_job(self.deps, job)
         finally:
@@ -172,7 +183,7 @@ class ThreadJobQueue:
                 del self._running[job["job_id"]]
             self.notify()
 
-    def _maintain(self):
+    def _maintain(self) -> None:
         overdue = model.fail_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS)
         if overdue:
             log.warning("jobs timed out", extra={"job_ids": overdue})
@@ -190,7 +201,9 @@ class RQJobQueue:
     conditional UPDATE, so a job sent twice still runs once).
     """
 
-    def __init__(self, deps, *, redis_url, timeout_seconds, retention_hours):
+    def __init__(
+        self, deps: PipelineDeps, *, redis_url: str, timeout_seconds: float, retention_hours: float
+    ) -> None:
         self.deps = deps
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
@@ -200,10 +213,10 @@ class RQJobQueue:
             target=self._maintain_forever, name="tryon-maintenance", daemon=True
         )
 
-    def start(self):
+    def start(self) -> None:
         self._maintainer.start()
 
-    def submit(self, job_id):
+    def submit(self, job_id: str) -> None:
         """Send the job to Redis; if Redis is briefly unreachable the maintenance loop sends it later."""
         try:
             self.queue.enqueue(
@@ -217,12 +230,12 @@ class RQJobQueue:
         except RedisError:
             log.warning("could not send job to Redis; it will be resent", extra={"job_id": job_id})
 
-    def stop(self, wait=True):
+    def stop(self, wait: bool = True) -> None:
         self._stopping.set()
         if wait and self._maintainer.is_alive():
             self._maintainer.join(timeout=10)
 
-    def _maintain_forever(self):
+    def _maintain_forever(self) -> None:
         last_retention = -math.inf  # the first maintenance pass purges, however long the machine has been up
         try:
             while not self._stopping.wait(_MAINTENANCE_INTERVAL):
@@ -236,7 +249,7 @@ class RQJobQueue:
         finally:
             self.deps.db.close_thread_connection()
 
-    def _maintain(self):
+    def _maintain(self) -> None:
         requeued, failed = model.recover_overdue(
             self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS, MAX_ATTEMPTS
         )
@@ -246,7 +259,7 @@ class RQJobQueue:
             self.submit(job_id)
 
 
-def purge_old_inputs(deps, retention_hours):
+def purge_old_inputs(deps: PipelineDeps, retention_hours: float) -> None:
     """Delete the stored selfies/garments of jobs that finished more than retention_hours ago."""
     cutoff = clock.timestamp(seconds_from_now=-retention_hours * 3600)
     for row in model.finished_with_inputs_before(deps.db, cutoff):
@@ -254,5 +267,6 @@ def purge_old_inputs(deps, retention_hours):
         model.forget_inputs(deps.db, row["job_id"])
 
 
-def input_prefix(user_id, job_id):
+def input_prefix(user_id: str, job_id: str) -> str:
+
     return f"tryon-inputs/{user_id}/{job_id}/"

@@ -9,15 +9,21 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 """
 
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
+from config import Settings
 from features.avatars import service as avatars_service
 from features.garments import service as garments_service
+from features.garments.image_categorizer import GarmentImageClassifier
 from features.tryon import model
+from features.tryon.model import Job
 from shared import clock
-from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError
+from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError, ImageModels
 from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
 from shared.ai_models.usage import UsageMeter
+from shared.database import Database
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
@@ -35,13 +41,20 @@ STAGE_PROGRESS = {
 }
 
 
+class JobFiles(avatars_service.ImageFiles, Protocol):
+    """What jobs use of the app's Storage: the avatars' files, and removing a job's inputs at once."""
+
+    def delete_prefix(self, prefix: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class PipelineDeps:
-    db: object
-    settings: object
-    storage: object
-    image_models: object
-    garment_classifier: object = None  # types a garment photo with Gemini (only with GEMINI_API_KEY)
+    db: Database
+    settings: Settings
+    storage: JobFiles
+    image_models: ImageModels
+    # types a garment photo with Gemini (only with GEMINI_API_KEY)
+    garment_classifier: GarmentImageClassifier | None = None
 
 
 class JobAbandoned(Exception):
@@ -52,7 +65,7 @@ class DeadlinePassed(Exception):
     """The job's time ran out between two steps."""
 
 
-def run_job(deps, job):
+def run_job(deps: PipelineDeps, job: Job) -> None:
     """Process a job this worker has claimed; records the outcome (and what the AI calls used) on the row."""
     attempt = job["attempts"]
     provider = deps.image_models.tryon.name
@@ -60,10 +73,10 @@ def run_job(deps, job):
     deadline = job_deadline(job, timeout_seconds)
     meter = UsageMeter(deps.image_models.gemini.prices if deps.image_models.gemini else None)
 
-    def record_usage():
+    def record_usage() -> None:
         model.record_usage(deps.db, job["job_id"], provider=provider, usage=meter.as_dict())
 
-    def enter(stage, garments=None):
+    def enter(stage: str, garments: list[dict[str, str | None]] | None = None) -> None:
         if time.monotonic() >= deadline:
             raise DeadlinePassed()
         if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage], garments):
@@ -96,7 +109,7 @@ def run_job(deps, job):
         log.warning("job abandoned", extra={"job_id": job["job_id"]})
     except (DeadlinePassed, ApiError) as error:
         record_usage()
-        if time.monotonic() >= deadline:  # whichever step noticed, the job ran out of time
+        if isinstance(error, DeadlinePassed) or time.monotonic() >= deadline:  # the job ran out of time
             model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
         else:
             model.mark_failed(
@@ -121,13 +134,23 @@ def run_job(deps, job):
         )
 
 
-def job_deadline(job, timeout_seconds):
+def job_deadline(job: Job, timeout_seconds: float) -> float:
     """The time.monotonic() value by which the job must end: JOB_TIMEOUT_SECONDS after its claim."""
-    elapsed = (clock.now() - clock.parse(job["started_at"])).total_seconds()
+    started = clock.parse(job["started_at"])
+    assert started is not None  # a claimed job has its start time
+    elapsed = (clock.now() - started).total_seconds()
     return time.monotonic() + timeout_seconds - max(0.0, elapsed)
 
 
-def _full_length(deps, job, person, garments, enter, deadline, meter):
+def _full_length(
+    deps: PipelineDeps,
+    job: Job,
+    person: bytes,
+    garments: Sequence[GarmentInput],
+    enter: Callable[[str], None],
+    deadline: float,
+    meter: UsageMeter,
+) -> bytes:
     """The photo to dress. One that does not show the hips (a head-and-shoulders selfie) is replaced by the
     user's body avatar on a model that can build one; on another it fails when a garment needs the hips."""
     if shows_hips(person):
@@ -138,7 +161,7 @@ def _full_length(deps, job, person, garments, enter, deadline, meter):
         return avatars_service.body_avatar(
             db=deps.db,
             storage=deps.storage,
-            model=tryon_model,
+            model=cast(avatars_service.BodyBuilder, tryon_model),  # can_build_bodies: it has build_body
             user_id=job["user_id"],
             photo=person,
             meter=meter,
@@ -157,10 +180,15 @@ def _full_length(deps, job, person, garments, enter, deadline, meter):
     return person
 
 
-def _resolve_garment(deps, garment, deadline, meter):
+def _resolve_garment(
+    deps: PipelineDeps, garment: Mapping[str, Any], deadline: float, meter: UsageMeter
+) -> GarmentInput:
     """A GarmentInput from a stored upload or a product URL (page extracted, chosen image downloaded); its type
-    from the client, else the page, else Gemini's reading of the photo, else the photo's silhouette."""
-    details, page_type = {}, None
+    from the client, else the page, else Gemini's reading of the photo, else the photo's silhouette.
+
+    `garment` is the job's stored input (JSON): url, html_path, garment_index, image_path, type, details."""
+    details: dict[str, Any] = {}
+    page_type: str | None = None
     if garment.get("url"):
         html = (
             deps.storage.read_image(garment["html_path"]).decode("utf-8")
@@ -188,7 +216,7 @@ def _resolve_garment(deps, garment, deadline, meter):
     garment_type, source = _known_type(garment.get("type") or _type_from_details(client_details), page_type)
     if garment_type is None and (read_by_ai := _type_from_photo(deps, image, deadline, meter)):
         garment_type, source = read_by_ai, "ai"
-    photo_type = None
+    photo_type: str | None = None
     if garment_type is None or deps.image_models.tryon.name == "local":
         # The local model reads the photo anyway (the reading is cached); Gemini only needs it for the type.
         # Imported here: mediapipe takes a second to load and a Gemini deployment may never need it.
@@ -203,7 +231,7 @@ def _resolve_garment(deps, garment, deadline, meter):
     )
 
 
-def _type_from_photo(deps, image, deadline, meter):
+def _type_from_photo(deps: PipelineDeps, image: bytes, deadline: float, meter: UsageMeter) -> str | None:
     """The type Gemini reads from the garment photo (one cheap call), or None without a key, without an answer
     or when the model cannot be asked (the silhouette decides then)."""
     if deps.garment_classifier is None:
@@ -221,10 +249,11 @@ def _type_from_photo(deps, image, deadline, meter):
             extra={"code": error.code, "upstream": error.details.get("upstream")},
         )
         return None
-    return found["garment_type"] if found["garment_type"] in GARMENT_TYPES else None
+    garment_type: str | None = found["garment_type"]
+    return garment_type if garment_type in GARMENT_TYPES else None
 
 
-def _known_type(client_type, page_type):
+def _known_type(client_type: str | None, page_type: str | None) -> tuple[str | None, str | None]:
     """(type, source) from what the client or the product page says, in that order; (None, None) otherwise."""
     for garment_type, source in ((client_type, "client"), (page_type, "page")):
         if garment_type in GARMENT_TYPES:
@@ -232,7 +261,7 @@ def _known_type(client_type, page_type):
     return None, None
 
 
-def _described(garment):
+def _described(garment: GarmentInput) -> dict[str, str | None]:
     """What the job shows of a garment it resolved: its type, where the type came from, how it was photographed."""
     return {
         "type": garment.garment_type,
@@ -241,7 +270,9 @@ def _described(garment):
     }
 
 
-def _download_product_image(deps, product, index, deadline):
+def _download_product_image(
+    deps: PipelineDeps, product: Mapping[str, Any], index: int, deadline: float
+) -> bytes:
     images = product.get("images") or []
     if not images:
         raise UnprocessableError(
@@ -257,7 +288,7 @@ def _download_product_image(deps, product, index, deadline):
     return garments_service.fetch_image(settings=deps.settings, url=images[index], deadline=deadline)
 
 
-def product_details(product):
+def product_details(product: Mapping[str, Any]) -> dict[str, str]:
     """The garment details the model prompt uses, from an extracted product."""
     fabric = product.get("fabric") or []
     material = ", ".join(
@@ -277,12 +308,13 @@ def product_details(product):
     return {k: v for k, v in details.items() if v}
 
 
-def _type_from_details(details):
+def _type_from_details(details: Mapping[str, Any]) -> str | None:
     text = " ".join(str(details.get(k) or "") for k in ("category", "title", "description")).strip()
     if not text:
         return None
-    return garments_service.categorize(
+    garment_type: str | None = garments_service.categorize(
         title=details.get("title"),
         description=details.get("description"),
         product_type=details.get("category"),
     ).get("garment_type")
+    return garment_type

@@ -10,11 +10,11 @@ from shared.ai_models import create_image_models
 from shared.database import create_database
 from shared.storage import create_storage
 
-_deps = None
+_deps: PipelineDeps | None = None
 _deps_lock = threading.Lock()
 
 
-def worker_deps():
+def worker_deps() -> PipelineDeps:
     """Database, storage and models of this worker process, built once from the environment."""
     global _deps
     with _deps_lock:
@@ -33,7 +33,7 @@ def worker_deps():
         return _deps
 
 
-def run_tryon_job(job_id):
+def run_tryon_job(job_id: str) -> None:
     """Claim the job and run it; a job already claimed, finished or deleted is left alone."""
     deps = worker_deps()
     job = model.claim(deps.db, job_id)

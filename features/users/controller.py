@@ -160,4 +160,4 @@ def delete_account(body):
     errors={404: ["USER_NOT_FOUND"]},
 )
 def export_account():
-    return success_response(service.export_account(db=get_db(), storage=get_storage(), user_id=g.user_id))
+    return success_response(service.export_account(db=get_db(), storage=get_storage(), userid=g.userid))

@@ -2,33 +2,42 @@
 
 import secrets
 import string
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from config import Settings
 from features.auth.login_delay import PasswordAttempt
+from features.avatars import service as avatars_service
 from features.body_measurements import service as measurements_service
 from features.tryon import service as tryon_service
 from features.users import model as user_model
+from features.users.schemas import ProfileUpdate
 from features.wardrobe import service as wardrobe_service
 from shared import clock
-from shared.database import IntegrityError
+from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
+from shared.storage import Storage
 from shared.validators import validate_new_password
+
+User = Mapping[str, Any]  # a users row (features/users/model.py)
 
 _USERID_ALPHABET = string.ascii_lowercase + string.digits
 # Verifying against this when the email is unknown keeps both failure paths equally slow.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
-def new_userid():
+def new_userid() -> str:
     return "".join(secrets.choice(_USERID_ALPHABET) for _ in range(8))
 
 
-def hash_password(password):
-    return generate_password_hash(password)
+def hash_password(password: str) -> str:
+    hashed: str = generate_password_hash(password)
+    return hashed
 
 
-def verify_credentials(*, db, email, password):
+def verify_credentials(*, db: Database, email: object, password: object) -> dict[str, Any]:
     """The user row for a correct email/password pair; the same error for every wrong pair."""
     user = user_model.get_by_email(db, email.strip().lower()) if isinstance(email, str) else None
     password = password if isinstance(password, str) else ""
@@ -38,14 +47,16 @@ def verify_credentials(*, db, email, password):
     return user
 
 
-def get_profile(*, db, user_id):
-    user = user_model.get_by_userid(db, user_id)
+def get_profile(*, db: Database, userid: str) -> dict[str, Any]:
+    user = user_model.get_by_userid(db, userid)
     if user is None:
         raise NotFoundError("User not found", code="USER_NOT_FOUND")
     return user
 
 
-def update_profile(*, db, settings, user, update, client):
+def update_profile(
+    *, db: Database, settings: Settings, user: User, update: ProfileUpdate, client: str | None
+) -> dict[str, Any] | None:
     """Change the profile fields a parsed ProfileUpdate carries; a new email also needs `current_password`,
     checked before the address is.
 
@@ -75,7 +86,9 @@ def update_profile(*, db, settings, user, update, client):
         raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS") from None
 
 
-def confirm_password(*, db, settings, user, password, client, message):
+def confirm_password(
+    *, db: Database, settings: Settings, user: User, password: object, client: str | None, message: str
+) -> None:
     """401 INVALID_CREDENTIALS unless password is the user's; failures count like failed sign-ins."""
     attempt = PasswordAttempt.begin(db=db, settings=settings, email=user["email"], client=client)
     if not isinstance(password, str) or not check_password_hash(user["password"], password):
@@ -84,7 +97,15 @@ def confirm_password(*, db, settings, user, password, client, message):
     attempt.succeeded()
 
 
-def change_password(*, db, settings, user, current_password, new_password, client):
+def change_password(
+    *,
+    db: Database,
+    settings: Settings,
+    user: User,
+    current_password: object,
+    new_password: object,
+    client: str | None,
+) -> dict[str, Any] | None:
     confirm_password(
         db=db,
         settings=settings,
@@ -93,16 +114,24 @@ def change_password(*, db, settings, user, current_password, new_password, clien
         client=client,
         message="Current password is incorrect",
     )
-    validate_new_password(
+    password = validate_new_password(
         new_password, email=user["email"], min_length=settings.PASSWORD_MIN_LENGTH, field="new_password"
     )
-    if current_password == new_password:
+    if current_password == password:
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
-    user_model.change_password(db, user["userid"], hash_password(new_password))
+    user_model.change_password(db, user["userid"], hash_password(password))
     return user_model.get_by_userid(db, user["userid"])
 
 
-def delete_account(*, db, settings, storage, user, password, client):
+def delete_account(
+    *,
+    db: Database,
+    settings: Settings,
+    storage: Storage,
+    user: User,
+    password: object,
+    client: str | None,
+) -> None:
     """Delete the user and everything stored about them, after confirming the password.
 
     The rows go first in one statement (every table cascades from users), so the account can never be
@@ -116,31 +145,32 @@ def delete_account(*, db, settings, storage, user, password, client):
         client=client,
         message="Password is incorrect; confirm the deletion with your current password",
     )
-    user_id = user["userid"]
-    user_model.delete(db, user_id)
-    wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
-    tryon_service.delete_all_for_user(db=db, storage=storage, user_id=user_id)
-    storage.delete_prefix(f"avatars/{user_id}/")
+    userid = user["userid"]
+    user_model.delete(db, userid)
+    wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=userid)
+    tryon_service.delete_all_for_user(db=db, storage=storage, user_id=userid)
+    avatars_service.delete_all_for_user(storage=storage, user_id=userid)
 
 
-def export_account(*, db, storage, user_id):
-    """Everything stored about the user, with signed URLs for their images."""
-    user = get_profile(db=db, user_id=user_id)
+def export_account(*, db: Database, storage: Storage, userid: str) -> dict[str, Any]:
+    """Everything stored about the user, with signed URLs for their images. (Other features' tables name the
+    users.userid they belong to `user_id`.)"""
+    user = get_profile(db=db, userid=userid)
     items = _all_pages(
-        lambda limit, offset: wardrobe_service.list_items(db=db, user_id=user_id, limit=limit, offset=offset)[
+        lambda limit, offset: wardrobe_service.list_items(db=db, user_id=userid, limit=limit, offset=offset)[
             0
         ]
     )
     jobs = _all_pages(
-        lambda limit, offset: tryon_service.list_jobs(db=db, user_id=user_id, limit=limit, offset=offset)[0]
+        lambda limit, offset: tryon_service.list_jobs(db=db, user_id=userid, limit=limit, offset=offset)[0]
     )
-    sections = wardrobe_service.list_categories(db=db, user_id=user_id)
+    sections = wardrobe_service.list_categories(db=db, user_id=userid)
     return {
         "exported_at": clock.timestamp(),
         "profile": user_model.to_public_dict(user),
         "avatar_url": storage.signed_url(user["avatar_path"]) if user["avatar_path"] else None,
         "body_url": storage.signed_url(user["body_avatar_path"]) if user["body_avatar_path"] else None,
-        "body_measurements": measurements_service.get_or_none(db=db, user_id=user_id),
+        "body_measurements": measurements_service.get_or_none(db=db, user_id=userid),
         "wardrobe": {
             "items": [
                 {**item, "image_url": storage.signed_url(item["image_path"]) if item["image_path"] else None}
@@ -155,8 +185,11 @@ def export_account(*, db, storage, user_id):
     }
 
 
-def _all_pages(fetch_page, page_size=100):
-    rows, offset = [], 0
+def _all_pages(
+    fetch_page: Callable[[int, int], list[dict[str, Any]]], page_size: int = 100
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    offset = 0
     while True:
         page = fetch_page(page_size, offset)
         rows.extend(page)

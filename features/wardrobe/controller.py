@@ -130,7 +130,7 @@ _ITEM_WRITE_ERRORS = {
     answers={200: Answer(list[Section], "The sections.")},
 )
 def get_category_sections():
-    return success_response(service.list_sections(db=get_db(), user_id=g.user_id))
+    return success_response(service.list_sections(db=get_db(), user_id=g.userid))
 
 
 @bp.post("/category-sections")
@@ -144,7 +144,7 @@ def get_category_sections():
     errors=_SECTION_WRITE_ERRORS,
 )
 def create_category_section(body):
-    section = service.create_section(db=get_db(), user_id=g.user_id, data=body)
+    section = service.create_section(db=get_db(), user_id=g.userid, data=body)
     return success_response(section, "Category section created", 201)
 
 
@@ -159,7 +159,7 @@ def create_category_section(body):
     errors={404: ["SECTION_NOT_FOUND"]},
 )
 def get_category_section(section_id):
-    return success_response(service.get_section(db=get_db(), user_id=g.user_id, section_id=section_id))
+    return success_response(service.get_section(db=get_db(), user_id=g.userid, section_id=section_id))
 
 
 @bp.put("/category-sections/<int:section_id>")
@@ -174,7 +174,7 @@ def get_category_section(section_id):
     errors={**_SECTION_WRITE_ERRORS, 403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"]},
 )
 def update_category_section(section_id, body):
-    section = service.update_section(db=get_db(), user_id=g.user_id, section_id=section_id, data=body)
+    section = service.update_section(db=get_db(), user_id=g.userid, section_id=section_id, data=body)
     return success_response(section, "Category section updated")
 
 
@@ -189,7 +189,7 @@ def update_category_section(section_id, body):
     errors={403: ["PLATFORM_SECTION_READ_ONLY"], 404: ["SECTION_NOT_FOUND"], 409: ["SECTION_IN_USE"]},
 )
 def delete_category_section(section_id):
-    result = service.delete_section(db=get_db(), user_id=g.user_id, section_id=section_id)
+    result = service.delete_section(db=get_db(), user_id=g.userid, section_id=section_id)
     return success_response(result, "Category section deleted")
 
 
@@ -211,7 +211,7 @@ def delete_category_section(section_id):
 )
 def get_categories(query):
     groups = service.list_categories(
-        db=get_db(), user_id=g.user_id, search=query.search, category_section=query.category_section
+        db=get_db(), user_id=g.userid, search=query.search, category_section=query.category_section
     )
     return success_response(groups)
 
@@ -227,7 +227,7 @@ def get_categories(query):
     errors=_CATEGORY_WRITE_ERRORS,
 )
 def create_category(body):
-    category = service.create_category(db=get_db(), user_id=g.user_id, data=body)
+    category = service.create_category(db=get_db(), user_id=g.userid, data=body)
     return success_response(category, "Category created", 201)
 
 
@@ -243,7 +243,7 @@ def create_category(body):
     errors={404: ["CATEGORY_NOT_FOUND"]},
 )
 def get_category(category_ref):
-    return success_response(service.get_category(db=get_db(), user_id=g.user_id, category_ref=category_ref))
+    return success_response(service.get_category(db=get_db(), user_id=g.userid, category_ref=category_ref))
 
 
 @bp.put("/categories/<int:category_ref>")
@@ -259,7 +259,7 @@ def get_category(category_ref):
     errors={**_CATEGORY_WRITE_ERRORS, 403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
 )
 def update_category(category_ref, body):
-    category = service.update_category(db=get_db(), user_id=g.user_id, category_ref=category_ref, data=body)
+    category = service.update_category(db=get_db(), user_id=g.userid, category_ref=category_ref, data=body)
     return success_response(category, "Category updated")
 
 
@@ -275,7 +275,7 @@ def update_category(category_ref, body):
     errors={403: ["PLATFORM_CATEGORY_READ_ONLY"], 404: ["CATEGORY_NOT_FOUND"]},
 )
 def delete_category(category_ref):
-    result = service.delete_category(db=get_db(), user_id=g.user_id, category_ref=category_ref)
+    result = service.delete_category(db=get_db(), user_id=g.userid, category_ref=category_ref)
     moved = result["items_uncategorized"]
     message = "Category deleted" + (f"; {moved} item(s) kept without a category" if moved else "")
     return success_response(result, message)
@@ -305,7 +305,7 @@ def delete_category(category_ref):
 def get_wardrobe_items(query):
     items, pagination = service.list_items(
         db=get_db(),
-        user_id=g.user_id,
+        user_id=g.userid,
         limit=query.limit,
         offset=query.offset,
         category=query.category,
@@ -344,7 +344,7 @@ def add_garment(body):
         db=get_db(),
         storage=storage,
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         data=fields,
         html=html,
         image_data=image_data,
@@ -363,7 +363,7 @@ def add_garment(body):
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def get_wardrobe_item(item_id):
-    item = service.get_item(db=get_db(), user_id=g.user_id, item_id=item_id)
+    item = service.get_item(db=get_db(), user_id=g.userid, item_id=item_id)
     return success_response(_with_image_url(item, get_storage().url_signer()))
 
 
@@ -386,7 +386,7 @@ def update_wardrobe_item(item_id, body):
         db=get_db(),
         storage=storage,
         settings=current_app.extensions["settings"],
-        user_id=g.user_id,
+        user_id=g.userid,
         item_id=item_id,
         data=body.given(),
         image_data=image_data,
@@ -405,7 +405,7 @@ def update_wardrobe_item(item_id, body):
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def delete_wardrobe_item(item_id):
-    result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.user_id, item_id=item_id)
+    result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.userid, item_id=item_id)
     return success_response(result, "Item deleted")
 
 

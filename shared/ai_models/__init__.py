@@ -34,10 +34,12 @@ __all__ = [
     "DRESSING_ORDER",
     "GARMENT_TYPES",
     "TYPE_SOURCES",
+    "Availability",
     "GarmentInput",
     "ImageModel",
     "ImageModelError",
     "ImageModels",
+    "ModelStatus",
     "create_image_models",
     "get_image_models",
 ]
@@ -60,14 +62,19 @@ class GarmentInput:
             raise ValueError(f"garment_type must be one of {GARMENT_TYPES}, not {self.garment_type!r}")
 
 
-class Availability(TypedDict):
+class ModelStatus(TypedDict):
     """Can the model generate right now; retry_after (seconds) only while it cannot."""
 
-    provider: str
     model: str | None
     status: str  # ok | unavailable
     reason: str | None
     retry_after: NotRequired[int]
+
+
+class Availability(ModelStatus):
+    """A provider's ModelStatus, named."""
+
+    provider: str
 
 
 class ImageModel(Protocol):

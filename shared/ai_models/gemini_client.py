@@ -20,12 +20,13 @@ import math
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NoReturn, NotRequired, TypedDict
+from typing import TYPE_CHECKING, NoReturn
 
 from google import genai
 from google.genai import errors, types
 
 from config import ConfigurationError
+from shared.ai_models import ModelStatus
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.usage import Price, UsageMeter, parse_prices
 from shared.logger import get_logger
@@ -70,15 +71,6 @@ _TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
 _CALL_FAILURES = (errors.APIError, *_TRANSPORT_ERRORS, ValueError)
 # What a request sends: the prompt's text and the images, in order.
 Contents = list[types.PartUnionDict]
-
-
-class ModelStatus(TypedDict):
-    """Is a model usable now; retry_after (seconds) only while none is."""
-
-    model: str | None
-    status: str  # ok | unavailable
-    reason: str | None
-    retry_after: NotRequired[int]
 
 
 class ModelNotFoundError(ImageModelError):

@@ -12,19 +12,24 @@ beside the new garment is filled in from its surroundings.
 
 import os
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, wraps
+from typing import Any, ParamSpec, TypeVar, cast
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 
-from shared.ai_models import DRESSING_ORDER
+from shared.ai_models import DRESSING_ORDER, Availability, GarmentInput
+from shared.ai_models.arrays import RGB, Alpha, Mask, Point
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.placement import (
     UPPER_TYPES,
     WAIST_ABOVE_HIPS,
+    Piece,
     own_colours,
     place_by_anchor,
     place_flat_lay,
@@ -32,8 +37,14 @@ from shared.ai_models.placement import (
     required_part,
 )
 from shared.ai_models.regions import Regions
+from shared.ai_models.usage import UsageMeter
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
+
+# (x0, y0, x1, y1) in whole pixels, x1 and y1 exclusive.
+Box = tuple[int, int, int, int]
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
 
 MAX_OUTPUT_DIMENSION = 2048
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
@@ -66,9 +77,9 @@ _SHOW_ME = {
 _cpu_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
-def _one_per_core(method):
+def _one_per_core(method: Callable[_Params, _Result]) -> Callable[_Params, _Result]:
     @wraps(method)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
         with _cpu_slots:
             return method(*args, **kwargs)
 
@@ -80,12 +91,12 @@ class LocalImageModel:
     billed = False  # runs on our own CPU: RATELIMIT_TRYON and MAX_JOBS_PER_USER bound it, not a daily budget
     can_build_bodies = False
 
-    def availability(self):
+    def availability(self) -> Availability:
         """Always there: the model ships with the service."""
         return {"provider": self.name, "model": None, "status": "ok", "reason": None}
 
     @_one_per_core
-    def remove_background(self, image, meter=None):
+    def remove_background(self, image: bytes, meter: UsageMeter | None = None) -> bytes:
         """PNG of the photo with everything but the person transparent."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
         body = Body(rgb)
@@ -97,7 +108,15 @@ class LocalImageModel:
         return _encode(rgb.astype(np.float32), person if alpha is None else person * alpha)
 
     @_one_per_core
-    def try_on(self, person, garments, options, *, timeout_seconds=None, meter=None):
+    def try_on(
+        self,
+        person: bytes,
+        garments: Sequence[GarmentInput],
+        options: Mapping[str, Any] | None,
+        *,
+        timeout_seconds: float | None = None,
+        meter: UsageMeter | None = None,
+    ) -> bytes:
         """PNG of the person wearing the garments, each on its body part, inner layers first (well under a
         second of CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a
         meter)."""
@@ -121,11 +140,11 @@ class LocalImageModel:
             alpha = np.maximum(alpha, dressing.coverage)
         return _encode(canvas, alpha)
 
-    def close(self):
+    def close(self) -> None:
         """Nothing to release: the mediapipe pools are shared by the whole process."""
 
 
-def _check_body_part(garment, position, body):
+def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
     part = required_part(garment.garment_type, body.frame, body)
     if part is not None:
         kind = garment.garment_type.replace("_", "-")
@@ -140,28 +159,29 @@ def _check_body_part(garment, position, body):
 class _Dressing:
     """The person photo being dressed, garment by garment."""
 
-    def __init__(self, rgb, body):
+    def __init__(self, rgb: RGB, body: Body) -> None:
         self.height, self.width = rgb.shape[:2]
         self.body = body
-        self.frame = body.frame
         self.regions = Regions(body)
+        self.frame = self.regions.posed_frame  # try_on refuses a photo without one first (_check_body_part)
         self.photo = rgb
         self.canvas = rgb.astype(np.float32)
         self.coverage = np.zeros((self.height, self.width), np.float32)
         self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
-        self._full_masks = {}
+        self._full_masks: dict[str, NDArray[np.float32]] = {}
         self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
         self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
-        self._dressed_parts = set()  # "upper", "lower": the body parts whose old clothes new garments replace
+        # "upper", "lower": the body parts whose old clothes new garments replace
+        self._dressed_parts: set[str] = set()
 
-    def put_on(self, garment, position):
+    def put_on(self, garment: GarmentInput, position: int) -> None:
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
         for piece in sorted(self._pieces(garment, position), key=lambda piece: not piece.over_arms):
             region = self._destination(piece)
             if region is not None:
                 self._composite(piece, region, garment.garment_type)
 
-    def _composite(self, piece, region, garment_type):
+    def _composite(self, piece: Piece, region: Box, garment_type: str) -> None:
         warped = warp_image(piece.layer, piece.to_garment, region)
         # Only the part the piece actually landed on costs anything from here on.
         left, top, width, height = cv2.boundingRect(warped[..., 3])
@@ -198,7 +218,7 @@ class _Dressing:
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
 
-    def _bare_neckline(self, region, alpha):
+    def _bare_neckline(self, region: Box, alpha: Alpha) -> None:
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
         around it carried over smoothly (the neck above, the chest beside), or their own skin tone (their face and
         neck's) where none is near; hands in front stay. Only pixels of the wearer's own tone count as their skin
@@ -230,17 +250,20 @@ class _Dressing:
         share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
-    def _own_skin_tone(self):
+    def _own_skin_tone(self) -> NDArray[np.float32] | None:
         """The wearer's skin tone (CIELAB): the median of their own skin where it shows on their face and neck,
         else the skin colour learned from their face; None without either."""
         regions = self.regions
         if regions.skin_colour is None:
             return None
         own = (regions.skin > 0) & (regions.person > 0) & (regions.head > 0)
-        return np.median(regions.lab[own], axis=0) if own.sum() >= 30 else regions.skin_colour
+        if own.sum() < 30:
+            return regions.skin_colour
+        tone: NDArray[np.float32] = np.median(regions.lab[own], axis=0)
+        return tone
 
     @staticmethod
-    def _in_front(piece, garment_type):
+    def _in_front(piece: Piece, garment_type: str) -> str:
         """Which parts of the person stay in front of this piece (the name of a mask, see _full)."""
         if garment_type == "accessory":
             return "nothing"
@@ -248,7 +271,7 @@ class _Dressing:
             return "head_hands"
         return "head_arms_top" if garment_type == "bottom" else "head_arms"
 
-    def finish(self):
+    def finish(self) -> NDArray[np.float32]:
         """The dressed photo: under new tops and dresses, bare arms where the old sleeves showed; what is left of
         the old clothes beside the new ones (and of the sleeves around those arms) filled in from around them."""
         uncovered = (
@@ -263,7 +286,7 @@ class _Dressing:
         self._fill(leftovers, uncovered)
         return self.canvas
 
-    def _old_clothes(self, uncovered):
+    def _old_clothes(self, uncovered: Mask) -> Mask:
         """What is left of the old clothes beside the new garments (detection size, bool): not what stays in front
         (the person's own top over new bottoms)."""
         old = self._clothing * self._zones * uncovered
@@ -271,7 +294,7 @@ class _Dressing:
             old = old * (1 - self._own_top)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
-    def _fill(self, leftovers, uncovered):
+    def _fill(self, leftovers: Mask, uncovered: Mask) -> None:
         """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
         background or skin that would show there, never the new garment smeared outwards nor more of the old
         clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes
@@ -305,10 +328,12 @@ class _Dressing:
         photo = self.canvas[
             int(y0 * scale_y) : int(np.ceil(y1 * scale_y)), int(x0 * scale_x) : int(np.ceil(x1 * scale_x))
         ]
-        colours = cv2.resize(photo, half, interpolation=cv2.INTER_AREA)
-        known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+        colours = cast(NDArray[np.float32], cv2.resize(photo, half, interpolation=cv2.INTER_AREA))
+        known_share = cast(
+            NDArray[np.float32], cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+        )
         (near, near_weight), (far, far_weight) = (
-            _mean_around(colours, known, sigma * unit / 2) for sigma in _FILL_SCALES
+            _mean_around(colours, known_share, sigma * unit / 2) for sigma in _FILL_SCALES
         )
         closeness = np.clip(near_weight / 0.1, 0, 1)[..., None]
         filled = np.zeros(grown.shape + (3,), np.float32)
@@ -318,9 +343,9 @@ class _Dressing:
         found = cv2.resize((far_weight > 1e-4).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
         share = np.zeros(grown.shape, np.float32)
         share[box] = grown[box] * found  # no source within reach: left as it is
-        self._blend(cv2.GaussianBlur(share, (0, 0), 1.0), filled)
+        self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(share, (0, 0), 1.0)), filled)
 
-    def _bare_arms(self, uncovered, old_clothes):
+    def _bare_arms(self, uncovered: Mask, old_clothes: Mask) -> Mask:
         """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
         shoulders and arms: an arm's own shape (tapering from the shoulder to the wrist, slimmer than a sleeve) in
         the person's skin (from their bare arms or hands, else their face), darker towards its edges as a round
@@ -356,12 +381,12 @@ class _Dressing:
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
         weight = np.zeros(regions.shape, np.float32)
         weight[box] = arm
-        self._blend(cv2.GaussianBlur(weight, (0, 0), 0.7), painted)
+        self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         beyond = sleeves.copy()
         beyond[box] &= ~arm
         return beyond
 
-    def _blend(self, weight, colour):
+    def _blend(self, weight: NDArray[np.float32], colour: NDArray[np.float32]) -> None:
         """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
         Only the box holding the weight is touched."""
         left, top, width, height = cv2.boundingRect((weight > 0.01).astype(np.uint8))
@@ -389,7 +414,7 @@ class _Dressing:
 
     # --- steps ----------------------------------------------------------------------------------
 
-    def _pieces(self, garment, position):
+    def _pieces(self, garment: GarmentInput, position: int) -> list[Piece]:
         photo = read_garment_photo(garment.image)
         kind = garment.garment_type
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
@@ -405,7 +430,7 @@ class _Dressing:
             return place_flat_lay(photo, kind, self.regions)
         return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
 
-    def _destination(self, piece):
+    def _destination(self, piece: Piece) -> Box | None:
         """Where in the person photo a piece can land: its outline in its photo carried over, with a margin."""
         rows, columns = np.nonzero(piece.layer[..., 3] > 0)
         if rows.size == 0:
@@ -427,12 +452,12 @@ class _Dressing:
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(self.width, x1), min(self.height, y1)
         return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
 
-    def _full(self, name, region):
+    def _full(self, name: str, region: Box) -> NDArray[np.float32]:
         """The named detection-size mask at full size, cut to the region: person, lightness, skin, or the parts of
         the person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
         if name not in self._full_masks:
             regions = self.regions
-            small = {
+            small: dict[str, Callable[[], NDArray[np.float32]]] = {
                 "lightness": lambda: self._lightness,
                 "person": lambda: regions.person,
                 "skin": lambda: regions.skin * regions.person,
@@ -440,27 +465,28 @@ class _Dressing:
                 "nothing": lambda: np.zeros(regions.shape, np.float32),
                 "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
                 "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1),
-            }[name]()
-            self._full_masks[name] = cv2.resize(
-                small, (self.width, self.height), interpolation=cv2.INTER_LINEAR
+            }
+            self._full_masks[name] = cast(
+                NDArray[np.float32],
+                cv2.resize(small[name](), (self.width, self.height), interpolation=cv2.INTER_LINEAR),
             )
         x0, y0, x1, y1 = region
         return self._full_masks[name][y0:y1, x0:x1]
 
-    def _shading(self, region, visible):
+    def _shading(self, region: Box, visible: Alpha) -> NDArray[np.float32]:
         """Per-pixel gain from the light on the person's clothes: the folds and shadows (their luminance
         relative to its surroundings), not the clothes' own colours; 1 off the person."""
         gain = np.clip(self._full("lightness", region), *_SHADING_RANGE)
         return 1 + (gain - 1) * self._full("person", region)
 
     @cached_property
-    def _lightness(self):
+    def _lightness(self) -> NDArray[np.float32]:
         """The photo's grey level within the person's outline, relative to the clothes' own shade (detection
         size): folds and shadows, not the difference between a black top and a white one. Each garment's own
         shade is the grey level smoothed by an edge-preserving (guided) filter that stops at its outline."""
         grey = cv2.cvtColor(self.body.small, cv2.COLOR_RGB2GRAY).astype(np.float32)
         unit = self.frame.unit * self.regions.scale
-        fine = cv2.GaussianBlur(grey, (0, 0), max(1.0, 0.02 * unit))
+        fine = cast(NDArray[np.float32], cv2.GaussianBlur(grey, (0, 0), max(1.0, 0.02 * unit)))
         # The shade varies slowly: work at half size (a quarter of the cost).
         half = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
         guide = cv2.resize(grey, half, interpolation=cv2.INTER_AREA)
@@ -470,28 +496,37 @@ class _Dressing:
             radius=max(2, int(0.06 * unit)),
             eps=_SHADE_EDGE**2,
         )
-        shade = cv2.resize(shade, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+        shade = cast(
+            NDArray[np.float32],
+            cv2.resize(shade, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR),
+        )
         # Along the outline of a garment or a print the filter rings: no shading is read there.
         edges = cv2.magnitude(cv2.Sobel(fine, cv2.CV_32F, 1, 0), cv2.Sobel(fine, cv2.CV_32F, 0, 1))
-        calm = 1 / (1 + (cv2.GaussianBlur(edges, (0, 0), max(1.0, 0.03 * unit)) / _SHADE_EDGE) ** 2)
-        return 1 + ((fine + 25) / (shade + 25) - 1) * calm
+        smooth_edges = cast(NDArray[np.float32], cv2.GaussianBlur(edges, (0, 0), max(1.0, 0.03 * unit)))
+        calm = 1 / (1 + (smooth_edges / _SHADE_EDGE) ** 2)
+        # float32 throughout (numpy's stubs lose the dtype in `1 / (1 + x**2)`).
+        return cast(NDArray[np.float32], 1 + ((fine + 25) / (shade + 25) - 1) * calm)
 
     @cached_property
-    def _clothing(self):
+    def _clothing(self) -> Alpha:
         """What the person wears (detection size): their outline but for skin, head and hair, arms."""
         regions = self.regions
-        return regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+        clothing: Alpha = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
+        return clothing
 
     @cached_property
-    def _depth(self):
+    def _depth(self) -> NDArray[np.float32]:
         """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
         regions = self.regions
         ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
         origin = self.frame.mid_shoulder * regions.scale
-        return ((xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]) / regions.scale
+        depth: NDArray[np.float32] = (
+            (xs - origin[0]) * self.frame.down[0] + (ys - origin[1]) * self.frame.down[1]
+        ) / regions.scale
+        return depth
 
     @cached_property
-    def _own_top(self):
+    def _own_top(self) -> Alpha:
         """The person's own top where it hangs over their waist (detection size): it stays in front of a new
         bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
         regions = self.regions
@@ -502,9 +537,9 @@ class _Dressing:
         top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
-        return cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        return cast(Alpha, cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)))
 
-    def _add_zone(self, region, alpha, sideways, upward):
+    def _add_zone(self, region: Box, alpha: Alpha, sideways: float, upward: float) -> None:
         """Remember the garment, widened `sideways` and `upward` (body units), as where old clothes must not show
         beside it."""
         x0, y0, x1, y1 = region
@@ -517,7 +552,7 @@ class _Dressing:
         unit = self.frame.unit * scale
         reach, rise = max(1, int(sideways * unit)), min(int(upward * unit), int(y0 * scale))
         garment = cv2.copyMakeBorder(
-            (small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=0
+            (small > 0.5).astype(np.uint8), rise, 0, reach, reach, cv2.BORDER_CONSTANT, value=(0,)
         )
         zone = cv2.dilate(garment, np.ones((1, 2 * reach + 1), np.uint8))
         if rise:
@@ -530,40 +565,43 @@ class _Dressing:
         )
 
 
-def _mean_around(colours, known, sigma):
+def _mean_around(
+    colours: NDArray[np.float32], known: NDArray[np.float32], sigma: float
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """(The mean colour of the known pixels around each pixel, weighted by a Gaussian of `sigma` px; their weight)."""
     weight = _smooth(known, sigma)
     return _smooth(colours * known[..., None], sigma) / np.maximum(weight, 1e-6)[..., None], weight
 
 
-def _smooth(image, sigma):
+def _smooth(image: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
     """A Gaussian blur of `sigma` px; a wide one is done at a reduced size (a few pixels of sigma there), where it
     costs a fraction and looks the same."""
     factor = max(1, int(sigma / 3))
     if factor == 1:
-        return cv2.GaussianBlur(image, (0, 0), sigma)
+        return cast(NDArray[np.float32], cv2.GaussianBlur(image, (0, 0), sigma))
     height, width = image.shape[:2]
     reduced = cv2.resize(
         image, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
     )
     blurred = cv2.GaussianBlur(reduced, (0, 0), sigma / factor)
-    return cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR)
+    return cast(NDArray[np.float32], cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR))
 
 
-def _beyond_line(line, region):
+def _beyond_line(line: tuple[Point, Point], region: Box) -> NDArray[np.float32]:
     """0..1 over the region (x0, y0, x1, y1): 1 on the side of the line (point, direction) the direction points to,
     with a pixel's soft edge."""
     (x, y), (dx, dy) = line
     x0, y0, x1, y1 = region
     columns = (np.arange(x0, x1, dtype=np.float32) - x) * dx
     rows = (np.arange(y0, y1, dtype=np.float32) - y) * dy
-    return np.clip(rows[:, None] + columns[None, :] + 0.5, 0, 1)
+    beyond: NDArray[np.float32] = np.clip(rows[:, None] + columns[None, :] + 0.5, 0, 1)
+    return beyond
 
 
 # --- image I/O ----------------------------------------------------------------------------------
 
 
-def _load_rgb(image_data, max_dimension):
+def _load_rgb(image_data: bytes, max_dimension: int) -> tuple[RGB, Alpha | None]:
     """(RGB uint8 array, alpha float32 or None); transparent images are flattened onto white for detection."""
     image = load_image(image_data, max_dimension=max_dimension)
     if image.mode != "RGBA":
@@ -574,7 +612,7 @@ def _load_rgb(image_data, max_dimension):
     return rgb.round().astype(np.uint8), alpha
 
 
-def _encode(rgb, alpha):
+def _encode(rgb: NDArray[np.float32], alpha: Alpha | None) -> bytes:
     colour = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
     if alpha is None:
         return encode_image(Image.fromarray(colour, "RGB"), compress_level=1)

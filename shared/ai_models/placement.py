@@ -13,12 +13,15 @@ The result is a list of pieces, each a layer of the garment photo and the two po
 garment's sleeves apart from the rest because they go over the person's arms.
 """
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
+from shared.ai_models.arrays import Alpha, Binary, Lab, Layer, Point, Points
 from shared.ai_models.body import (
     FEET,
     LEFT_ANKLE,
@@ -33,11 +36,14 @@ from shared.ai_models.body import (
     RIGHT_KNEE,
     RIGHT_SHOULDER,
     RIGHT_WRIST,
+    Body,
+    BodyFrame,
     along,
 )
-from shared.ai_models.garment_photo import masked, premultiplied
+from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
 from shared.ai_models.regions import Regions
-from shared.ai_models.warp import SleeveMap, ThinPlateSpline
+from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
+from shared.ai_models.warp import PointMap, SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -67,17 +73,22 @@ UPPER_TYPES = ("top", "outerwear", "one_piece")
 class Piece:
     """One part of a garment and how it lands on the body."""
 
-    layer: np.ndarray  # H×W×4 uint8 in the garment photo: colour premultiplied by alpha, and alpha
-    to_garment: Callable  # person-photo points → garment-photo points (the warp samples with it)
-    to_body: Callable  # garment-photo points → person-photo points (where the piece lands)
+    layer: Layer  # in the garment photo
+    to_garment: PointMap  # person-photo points → garment-photo points (the warp samples with it)
+    to_body: PointMap  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
-    below: tuple | None = (
-        None  # (point, direction): beyond the line through point the other way, only on the person
-    )
+    # (point, direction): beyond the line through point the other way, only on the person
+    below: tuple[Point, Point] | None = None
     skin: bool = False  # the garment's neck opening: where the wearer's skin shows, not the garment
 
 
-def _joined(layer, garment_points, body_points, over_arms=False, smoothing=0.0):
+def _joined(
+    layer: Layer,
+    garment_points: ArrayLike,
+    body_points: ArrayLike,
+    over_arms: bool = False,
+    smoothing: float = 0.0,
+) -> Piece:
     """A piece whose landmarks are joined by a thin-plate spline (`smoothing` > 0: nearly, and smoother)."""
     return Piece(
         layer,
@@ -87,7 +98,7 @@ def _joined(layer, garment_points, body_points, over_arms=False, smoothing=0.0):
     )
 
 
-def required_part(garment_type, frame, body):
+def required_part(garment_type: str, frame: BodyFrame | None, body: Body) -> str | None:
     """The body part the garment needs that the photo does not show, or None."""
     if frame is None:
         return "shoulders" if garment_type in UPPER_TYPES else "hips"
@@ -98,10 +109,10 @@ def required_part(garment_type, frame, body):
     return None
 
 
-def place_flat_lay(photo, garment_type, regions):
+def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> list[Piece]:
     """Pieces of a garment photographed on its own (the photo's alpha is its cut-out), on the person whose
     photo `regions` reads."""
-    outline, frame = photo.outline, regions.frame
+    outline, frame = photo.outline, regions.posed_frame
     if garment_type == "bottom":
         return [
             _joined(photo.layer, *_lower_points(outline.lower_landmarks, regions), smoothing=_LEG_SMOOTHING)
@@ -132,24 +143,30 @@ def place_flat_lay(photo, garment_type, regions):
     return pieces
 
 
-def place_on_model(photo, garment_type, frame):
+def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> list[Piece]:
     """Pieces of a garment cut out of a photo of a model wearing it: the part on the model's arms (drawn
     over the person's arms) and the rest, carried joint by joint."""
+    assert photo.model is not None, "not a photo of a model wearing the garment"
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
-    alpha = cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
+    alpha = cast(
+        Alpha, cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
+    )
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
     layer = premultiplied(photo.rgb, alpha)
-    garment_points, body_points = _pose_pairs(photo.model.frame, frame, garment_type)
+    garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
     return [
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
         _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
     ]
 
 
-def place_by_anchor(photo, garment_type, details, frame, body):
+def place_by_anchor(
+    photo: GarmentPhoto, garment_type: str, details: Mapping[str, Any], frame: BodyFrame, body: Body
+) -> list[Piece]:
     """Pieces (one) of shoes and accessories: the item's bounding box set on its anchor (feet, head, waist,
     neck, or beside the hip like a bag) by three points, i.e. one affine map."""
+    assert photo.alpha is not None, "not a flat-lay"
     rows, columns = np.nonzero(photo.alpha > 0.5)
     top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
     anchor = _accessory_anchor(details) if garment_type == "accessory" else "feet"
@@ -178,7 +195,7 @@ def place_by_anchor(photo, garment_type, details, frame, body):
     return [_joined(photo.layer, garment_points, body_points)]
 
 
-def _accessory_anchor(details):
+def _accessory_anchor(details: Mapping[str, Any]) -> str:
     words = " ".join(str(details.get(key) or "") for key in ("category", "title")).lower()
     for anchor, keywords in (
         ("head", ("hat", "cap", "beanie", "beret")),
@@ -190,7 +207,7 @@ def _accessory_anchor(details):
     return "hip_side"
 
 
-def _with_third_point(line, down):
+def _with_third_point(line: Points, down: ArrayLike) -> Points:
     """The two ends of a line and the point one line-length `down` from its middle (fixes an affine map)."""
     length = float(np.linalg.norm(line[1] - line[0]))
     return np.vstack([line, line.mean(axis=0) + _unit(down) * length]).astype(np.float32)
@@ -199,21 +216,23 @@ def _with_third_point(line, down):
 # --- flat-lay garments --------------------------------------------------------------------------
 
 
-def _upper_scale(landmarks, regions):
+def _upper_scale(landmarks: UpperLandmarks, regions: Regions) -> float:
     """Person px per garment px: the garment's chest (armpit to armpit) across the person's chest, as wide as
     a garment's ease needs and never narrower than the person's own chest in the photo."""
-    frame = regions.frame
+    frame = regions.posed_frame
     chest = float(np.linalg.norm(landmarks.armpits[1] - landmarks.armpits[0])) or landmarks.torso_width
     measured = regions.width_across(0.3 * frame.torso_length / frame.unit) or 0.0
     wanted = min(max(_CHEST_WIDTH * frame.unit, _EASE * measured), _MAX_CHEST_WIDTH * frame.unit)
     return wanted / chest
 
 
-def _upper_points(landmarks, garment_type, regions, scale):
+def _upper_points(
+    landmarks: UpperLandmarks, garment_type: str, regions: Regions, scale: float
+) -> tuple[Points, Points]:
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
     own proportions put them at the person's scale (the hem no lower than the garment type allows)."""
     garment_top = landmarks.shoulders.mean(axis=0)
-    frame = regions.frame
+    frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
     hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
@@ -244,7 +263,7 @@ def _upper_points(landmarks, garment_type, regions, scale):
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
 
 
-def _hem_limit(garment_type, frame, body_top):
+def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:
     """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress by the ankles."""
     if garment_type == "one_piece":
         ankles = (frame.leg(0)[2] + frame.leg(1)[2]) / 2
@@ -252,10 +271,10 @@ def _hem_limit(garment_type, frame, body_top):
     return float((frame.mid_hip - body_top) @ frame.down) + _TOP_REACH * frame.unit
 
 
-def _sleeve_band(profile, side, regions, scale):
+def _sleeve_band(profile: SleeveProfile, side: int, regions: Regions, scale: float) -> SleeveMap:
     """One sleeve laid along the person's arm: from the top of the shoulder down the arm for the sleeve's own
     length at the garment's scale (ending by the wrist), as wide as the arm or the sleeve (SleeveMap)."""
-    frame = regions.frame
+    frame = regions.posed_frame
     arm = frame.arm(side)
     start = float(
         (regions.shoulder_tips[side] - arm[0]) @ _unit(arm[1] - arm[0])
@@ -271,9 +290,9 @@ def _sleeve_band(profile, side, regions, scale):
     return SleeveMap(profile, arm, frame.mid_shoulder, arm_half_widths, start, length_scale, width_scale)
 
 
-def _lower_points(landmarks, regions):
+def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, Points]:
     """Waistband on the waist, crotch between the legs, each leg along the person's leg to its hem."""
-    frame = regions.frame
+    frame = regions.posed_frame
     hip_joints = max(float(np.linalg.norm(frame.hips[1] - frame.hips[0])), 0.5 * frame.unit)
     waist_depth = (1 - WAIST_ABOVE_HIPS) * frame.torso_length / frame.unit
     measured = regions.width_across(waist_depth) or 0.0
@@ -295,7 +314,7 @@ def _lower_points(landmarks, regions):
     reach = min(_length(path) for path in paths) + 0.1 * frame.unit
     vertical = min(scale * _LENGTH_PER_WIDTH, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
 
-    def on_body(row, centre_x, x, path):
+    def on_body(row: float, centre_x: float, x: float, path: Points) -> Point:
         """Garment point (x, row) on the body: down its path by the row's depth, across by its offset."""
         depth = (row - hip_row) * vertical
         if depth > 0:
@@ -307,8 +326,10 @@ def _lower_points(landmarks, regions):
             across = frame.across
         return centre + across * (x - centre_x) * scale
 
-    garment = [landmarks.waist]
-    body = [np.array([waist_centre - frame.across * half_waist, waist_centre + frame.across * half_waist])]
+    garment: list[ArrayLike] = [landmarks.waist]
+    body: list[ArrayLike] = [
+        np.array([waist_centre - frame.across * half_waist, waist_centre + frame.across * half_waist])
+    ]
     middle = landmarks.waist[:, 0].mean()
     for row, (left, right) in zip(landmarks.side_rows, landmarks.sides):
         for x in (left, right):
@@ -326,7 +347,7 @@ def _lower_points(landmarks, regions):
                 )
             ]
         )
-    legs = [
+    legs: list[list[list[Point]]] | NDArray[np.float32] = [
         [
             [on_body(row, (left + right) / 2, x, path) for x in (left, right)]
             for row, (left, right) in zip(landmarks.leg_rows, edges)
@@ -342,7 +363,7 @@ def _lower_points(landmarks, regions):
     return np.vstack(garment).astype(np.float32), np.vstack(body).astype(np.float32)
 
 
-def _apart(legs, frame):
+def _apart(legs: NDArray[np.float32], frame: BodyFrame) -> NDArray[np.float32]:
     """The two legs' edge points ([leg][row][left, right edge] on the body), each leg's inner edge kept on its own
     side of the line between the legs: legs closer together than a garment's legs are wide (a walking pose, wide
     trousers on slim legs) would otherwise cross, and the warp would fold the cloth over itself."""
@@ -358,7 +379,7 @@ def _apart(legs, frame):
     return legs
 
 
-def _length(polyline):
+def _length(polyline: Points) -> float:
     return float(sum(np.linalg.norm(b - a) for a, b in zip(polyline[:-1], polyline[1:])))
 
 
@@ -394,10 +415,10 @@ _POSE_POINTS = {
 }
 
 
-def _pose_pairs(model, person, garment_type):
+def _pose_pairs(model: BodyFrame, person: BodyFrame, garment_type: str) -> tuple[Points, Points]:
     """The same joints on the model and on the person, with points beside them at each body's own width."""
     indices = _POSE_POINTS["top" if garment_type == "outerwear" else garment_type]
-    pairs = [[], []]
+    pairs: list[list[Point]] = [[], []]
     for frame, points in zip((model, person), pairs):
         for index in indices:
             points.append(frame.body.point(index))
@@ -407,7 +428,7 @@ def _pose_pairs(model, person, garment_type):
     return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
 
 
-def _worn_garment(regions, garment_type):
+def _worn_garment(regions: Regions, garment_type: str) -> Alpha:
     """Alpha (detection size) of the garment a model wears: their clothing inside the garment's body part,
     without face, hair, skin, and without the other garments they wear (told apart by colour)."""
     zone = _zone(regions, garment_type)
@@ -423,18 +444,19 @@ def _worn_garment(regions, garment_type):
         if own.min() == 1 and garment_type != "bottom":
             own = _zone(regions, "waist_up")  # a co-ord set: the top ends at the hips
         clothing = clothing * own
-    alpha = cv2.morphologyEx((clothing > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    alpha = _largest_parts(alpha)
-    return cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)
+    opened = cast(
+        Binary, cv2.morphologyEx((clothing > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    )
+    return cast(Alpha, cv2.GaussianBlur(_largest_parts(opened).astype(np.float32), (0, 0), 0.8))
 
 
-def _zone(regions, garment_type):
+def _zone(regions: Regions, garment_type: str) -> Alpha:
     """Where on the model the garment can be: tops from the neck to below the hips ("waist_up": to the hips),
     bottoms from the waist to the ankles, one-pieces from the neck to the ankles."""
-    frame = regions.frame
+    frame = regions.posed_frame
     ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
     origin = frame.mid_shoulder * regions.scale
-    depth = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (
+    depth: NDArray[np.float32] = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (
         frame.unit * regions.scale
     )
     torso = frame.torso_length / frame.unit
@@ -449,10 +471,10 @@ def _zone(regions, garment_type):
     return ((depth >= -0.3) & (depth <= torso + _TOP_REACH)).astype(np.float32)
 
 
-def own_colours(regions, garment_type, clothing):
+def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
     """1 where a pixel's colour is closer to the garment's (sampled on the chest or the thighs) than to the
     other garment's; all ones when the two cannot be told apart (a co-ord set)."""
-    frame = regions.frame
+    frame = regions.posed_frame
     lab = regions.lab
     chest = _disc_sample(
         regions,
@@ -475,35 +497,37 @@ def own_colours(regions, garment_type, clothing):
     flat = lab.reshape(-1, 3)
     to_own = np.min(np.linalg.norm(flat[:, None] - own_centres[None], axis=2), axis=1)
     to_other = np.min(np.linalg.norm(flat[:, None] - other_centres[None], axis=2), axis=1)
-    return (to_own <= to_other).reshape(regions.shape).astype(np.float32)
+    own_colour: Alpha = (to_own <= to_other).reshape(regions.shape).astype(np.float32)
+    return own_colour
 
 
-def _disc_sample(regions, centre, radius, mask):
+def _disc_sample(regions: Regions, centre: Point, radius: float, mask: Alpha) -> Lab:
     """CIELAB colours of the masked pixels within `radius` (photo px) of `centre` (photo px)."""
     disc = np.zeros(regions.shape, np.uint8)
     x, y = centre * regions.scale
-    cv2.circle(disc, (int(x), int(y)), max(2, int(radius * regions.scale)), 1, -1)
-    return regions.lab[(disc > 0) & (mask > 0.5)]
+    cv2.circle(disc, (int(x), int(y)), max(2, int(radius * regions.scale)), (1,), -1)
+    sample: Lab = regions.lab[(disc > 0) & (mask > 0.5)]
+    return sample
 
 
-def _colour_centres(pixels, count=3):
+def _colour_centres(pixels: Lab, count: int = 3) -> Lab:
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     count = min(count, len(pixels))
-    _, _, centres = cv2.kmeans(pixels.astype(np.float32), count, None, criteria, 1, cv2.KMEANS_PP_CENTERS)
-    return centres
+    _, _, centres = cv2.kmeans(pixels.astype(np.float32), count, None, criteria, 1, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]  # cv2 takes None for the labels, its stub does not
+    return cast(Lab, centres)
 
 
-def _largest_parts(binary):
+def _largest_parts(binary: Binary) -> Binary:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if count <= 1:
         return binary
     areas = stats[1:, cv2.CC_STAT_AREA]
-    return np.isin(labels, np.flatnonzero(areas >= 0.08 * areas.max()) + 1).astype(np.uint8)
+    return cast(Binary, np.isin(labels, np.flatnonzero(areas >= 0.08 * areas.max()) + 1).astype(np.uint8))
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _unit(vector):
+def _unit(vector: ArrayLike) -> Point:
     length = float(np.linalg.norm(vector))
     return np.asarray(vector, np.float32) / length if length else np.array([0.0, 1.0], np.float32)

@@ -134,7 +134,7 @@ class Regions:
         x0, y0, x1, y1 = box
         # The distance varies smoothly: computed on every other pixel and interpolated in between.
         ys, xs = np.mgrid[y0 : y1 + 1 : 2, x0 : x1 + 1 : 2].astype(np.float32)
-        frame = self._frame
+        frame = self.posed_frame
         unit = frame.unit * self.scale
         nearest = np.full(ys.shape, np.inf, np.float32)
         for side in (0, 1):
@@ -281,7 +281,7 @@ class Regions:
     @cached_property
     def _body_coordinates(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
-        frame = self._frame
+        frame = self.posed_frame
         ys, xs = np.mgrid[0 : self.shape[0], 0 : self.shape[1]].astype(np.float32)
         origin = frame.mid_shoulder * self.scale
         unit = frame.unit * self.scale
@@ -325,7 +325,7 @@ class Regions:
         """Capsules around the arm bones (and the hands), their radii `share` of the arms' usual half-widths,
         leaving out the first `skip` of the upper arm."""
         capsules = np.zeros(self.shape, np.uint8)
-        frame = self._frame
+        frame = self.posed_frame
         unit = frame.unit * self.scale
         for side in (0, 1):
             shoulder, elbow, wrist = frame.arm(side) * self.scale
@@ -340,7 +340,7 @@ class Regions:
     def shoulder_tips(self) -> Points:
         """Where a garment's shoulder seams end on this person (photo px, left and right as seen): just outside each
         shoulder joint, on the top of the shoulder in the person's outline (within _SHOULDER_TOP of the joint)."""
-        frame = self._frame
+        frame = self.posed_frame
         tips = []
         for side, outward in ((0, -1), (1, 1)):
             start = frame.at(frame.shoulders[side], outward * _SHOULDER_SEAM_OUT)
@@ -358,7 +358,7 @@ class Regions:
         """Half the width of the upper arm and of the forearm seen on `side` (0 left, 1 right), photo px: from the
         bone to the arm's outer edge in the person's outline, halfway down each (the inner edge may lie against
         the body); within _ARM_HALF_WIDTHS body units when the outline does not tell."""
-        frame = self._frame
+        frame = self.posed_frame
         joints = frame.arm(side)
         widths = []
         for start, end, (least, most) in zip(joints[:-1], joints[1:], _ARM_HALF_WIDTHS):
@@ -382,7 +382,7 @@ class Regions:
         """How wide the person's body is `depth` body units below the shoulders, in photo px, between their
         arms (an arm hanging close may hide the body's side: the width is then a little short, never long);
         None when the row leaves the photo or finds no body."""
-        frame = self._frame
+        frame = self.posed_frame
         centre = frame.at(frame.mid_shoulder, down=depth) * self.scale
         steps = np.arange(-1.6, 1.6, 0.01) * frame.unit * self.scale
         points = centre + np.outer(steps, frame.across)
@@ -408,7 +408,7 @@ class Regions:
         return float(steps[right] - steps[left]) / self.scale
 
     @property
-    def _frame(self) -> BodyFrame:
+    def posed_frame(self) -> BodyFrame:
         """The body's frame, for what only a body with its shoulders in view has (the local model dresses no
         other: placement.required_part refuses it first)."""
         assert self.frame is not None, "the shoulders are not in view"

@@ -7,8 +7,10 @@ import secrets
 import numpy as np
 import pytest
 
+from features.avatars import service as avatars_service
 from features.users import model as user_model
 from shared.database import get_db
+from shared.errors import NotFoundError
 from tests import photos
 from tests.stored_images import fetch_image, image_key, stored_keys, stored_names
 
@@ -41,6 +43,31 @@ def test_save_avatar_removes_the_background_and_returns_a_signed_url(app, client
     stored = _avatar_path(app, user)
     assert f"/images/{image_key(data['avatar_url'])}" == stored
     assert _avatar_files(app, user) == [stored.rsplit("/", 1)[1]]
+
+
+def test_an_account_deleted_while_its_avatar_is_made_is_404_and_keeps_no_file(app, user):
+    """The account goes while its photo is processed (a request or a try-on job under way): a typed 404 and
+    the new file removed, not a TypeError on the missing row (500)."""
+    userid, settings = user["user"]["userid"], app.extensions["settings"]
+    with app.app_context():
+        db, storage, models = get_db(), app.extensions["storage"], app.extensions["image_models"]
+        user_model.delete(db, userid)
+        with pytest.raises(NotFoundError) as saving:
+            avatars_service.save_avatar(
+                db=db,
+                storage=storage,
+                background_model=models.background,
+                user_id=userid,
+                image_data=photos.astronaut_jpeg(),
+                max_bytes=settings.MAX_UPLOAD_SIZE,
+                max_dimension=settings.MAX_IMAGE_DIMENSION,
+            )
+        with pytest.raises(NotFoundError) as building:
+            avatars_service.body_avatar(
+                db=db, storage=storage, model=models.tryon, user_id=userid, photo=photos.astronaut_jpeg()
+            )
+    assert saving.value.code == building.value.code == "USER_NOT_FOUND"
+    assert _avatar_files(app, user) == []
 
 
 def test_get_avatar_before_and_after_saving(client, user):

@@ -162,6 +162,22 @@ def test_money_is_a_number_beside_a_currency(text, amounts):
         ({"id": 1}, None),
         (True, None),
         ("x" * 65, None),
+        # Three letters or digits at least: a counter, a quantity or a size is no code.
+        ("A12", "A12"),
+        ("0", None),
+        (12, None),
+        ("XL", None),
+        # A template's leftovers: the field's own name, a word for none, a placeholder marker.
+        ("SKU", None),
+        ("Item no.", None),
+        ("TBD", None),
+        ("%SKU%", None),
+        ("[product_sku]", None),
+        # A database's keys: a UUID, an object id, a hash; a long number stays (shops number their items).
+        ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", None),
+        ("5f1d7a3b9c8e4a2b1c0d9e8f", None),
+        ("D41D8CD98F00B204E9800998ECF8427E", None),
+        ("123456789012345678901234", "123456789012345678901234"),
     ],
 )
 def test_product_codes(value, code):

@@ -488,6 +488,38 @@ def test_the_sku_the_layers_agree_on_or_none(client):
     ) == ("603.471.02", "json-ld")
 
 
+def test_a_database_key_or_a_templates_leftover_is_no_sku(client):
+    """Codes that are not the product's own: app state's object id under "sku", a template's "%SKU%" in the
+    JSON-LD, a counter where the code was to go, a UUID at the end of the URL. None of them is answered; the code
+    the page prints beside the heading is, and with none printed there is no SKU rather than a wrong one."""
+    state = {
+        "product": {"name": "Oak stool", "sku": "5f1d7a3b9c8e4a2b1c0d9e8f", "price": 120, "currency": "EUR"}
+    }
+
+    def answer(json_ld_sku, printed="", url="https://shop.example.com/p/oak-stool"):
+        html = page(
+            head=json_ld(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "Product",
+                    "name": "Oak stool",
+                    "sku": json_ld_sku,
+                    "offers": offer("120"),
+                }
+            ),
+            body=f"<main><h1>Oak stool</h1>{printed}</main><script>window.__STATE__ = {json.dumps(state)};</script>",
+        )
+        product = scraped(client, url, html)
+        return product["sku"], product["field_sources"].get("sku")
+
+    assert answer("%SKU%", "<p>Art.-Nr.: KB-100</p>") == ("KB-100", "html")
+    assert answer("%SKU%") == (None, None)
+    assert answer("1") == (None, None)
+    assert answer("", url="https://shop.example.com/p/3f2504e0-4f89-11d3-9a0c-0305e82c3301") == (None, None)
+    # The same page with the shop's own code in its data: that code, whatever the app state's key says.
+    assert answer("KB-100") == ("KB-100", "json-ld")
+
+
 def test_one_product_per_size_gives_no_sku_unless_the_url_selects_one(client):
     def product(size, sku):
         return {
@@ -830,6 +862,10 @@ def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item
     # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.
     assert sku('<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
     assert sku("", head='<meta itemprop="sku" content="WT-452">') == ("WT-452", "meta")
+    # One in a recommended product's tile is that product's code, wherever the tile stands.
+    tile = '<div class="related-products"><div class="tile"><span itemprop="sku">CB-17</span></div></div>'
+    assert sku(tile) == (None, None)
+    assert sku(tile + '<p>Item <span itemprop="sku">WT-451</span></p>') == ("WT-451", "microdata")
 
 
 def test_the_makers_part_or_model_number_stands_in_for_the_sku_and_garment_words_are_no_code(client):

@@ -421,7 +421,7 @@ def hostile_page(body, document, state):
 
 LAYERS = {
     "json-ld": lambda page_: read_products(page_.json_ld, page_.base_url, page_.url, "Thing"),
-    "microdata": lambda page_: read_products(read_items(page_), page_.base_url, page_.url),
+    "microdata": lambda page_: read_products(read_items(page_.tree), page_.base_url, page_.url),
     "app-state": lambda page_: read_app_state(page_, "Thing"),
     "meta": read_meta,
     "site": read_site,

@@ -64,7 +64,7 @@ def test_the_export_service_signs_urls_outside_any_flask_context(make_app, perso
     assert add_item(client, user, title="Blue shirt").status_code == 201
     assert not has_app_context() and not has_request_context()
     data = users_service.export_account(
-        db=app.extensions["db"], storage=app.extensions["storage"], user_id=user["user"]["userid"]
+        db=app.extensions["db"], storage=app.extensions["storage"], userid=user["user"]["userid"]
     )
     avatar_url, item_url = urlsplit(data["avatar_url"]), urlsplit(data["wardrobe"]["items"][0]["image_url"])
     assert avatar_url[:2] == item_url[:2] == ("https", "api.example.com")

@@ -22,8 +22,9 @@ def read_bigcommerce(page):
     state = page.script_assignments.get("BCData")
     attributes = state.get("product_attributes") if isinstance(state, dict) else None
     attributes = attributes if isinstance(attributes, dict) else {}
-    views = page.tree.xpath(_PRODUCT_VIEW) if page.has_attribute("data-entity-id") else []
-    view = next((element for element in views if not page.in_other_product(element)), None)
+    view = next(
+        (element for element in page.tree.xpath(_PRODUCT_VIEW) if not page.in_other_product(element)), None
+    )
     if not attributes and view is None:
         return {}
     price, currency = _price(attributes.get("price"))

@@ -12,8 +12,6 @@ in the document lose to the buy box.
 import itertools
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from features.garments.extractors.page import following_text, page_header
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
@@ -315,31 +313,28 @@ class _Marked:
 def _marked_elements(page, shown, stated):
     """One pass over the page sorting out the elements each part of the buy box is looked for among; what they
     say is read later, only for those closest to the heading. Stock messages and controls count only where the
-    page does not hide them (`stated`)."""
+    page does not hide them (`stated`). What an element's class and id say is worked out once per distinct
+    naming (a page has thousands of elements and a few hundred namings)."""
     marked = _Marked()
-    for element in page.tree.iter(etree.Element):
-        tag = element.tag
-        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
-        control = (
-            tag in _CONTROL_TAGS
-            or element.get("role") == "button"
-            or (tag == "a" and any(word in marker.lower() for word in _CONTROL_LINK_MARKERS))
-        )
-        labelled = tag in _CODE_TAGS and _may_be_label(element.text)
-        if not (
-            tag in STRUCK_THROUGH
-            or "rice" in marker
-            or "tock" in marker
-            or "vailab" in marker
-            or control
-            or labelled
-        ) or not shown(element):
+    kinds = {}
+    for element, naming in zip(page.nodes, page.naming_of_nodes):
+        if naming is None:
             continue
-        if tag in STRUCK_THROUGH or ("rice" in marker and LIST_PRICE_MARK.search(marker)):
+        kind = kinds.get(naming)
+        if kind is None:
+            kind = kinds[naming] = _marker_kind(naming)
+        price, list_price, other_price, stock, names_control = kind
+        tag = element.tag
+        control = tag in _CONTROL_TAGS or element.get("role") == "button" or (tag == "a" and names_control)
+        labelled = tag in _CODE_TAGS and _may_be_label(element.text)
+        struck = tag in STRUCK_THROUGH
+        if not (struck or price or stock or control or labelled) or not shown(element):
+            continue
+        if struck or list_price:
             marked.listed.append(element)
-        elif "rice" in marker and not _OTHER_PRICE_MARK.search(marker) and not _is_struck(element):
+        elif price and not other_price and not _is_struck(element):
             marked.prices.append(element)
-        if ("tock" in marker or "vailab" in marker) and tag not in _NO_STATEMENT_TAGS and stated(element):
+        if stock and tag not in _NO_STATEMENT_TAGS and stated(element):
             marked.stock.append(element)
         if (
             control
@@ -350,6 +345,21 @@ def _marked_elements(page, shown, stated):
         if labelled:
             marked.labels.append(element)
     return marked
+
+
+def _marker_kind(naming):
+    """(price, crossed-out price, another amount such as a unit price or an instalment, stock message, a link's
+    name for a control such as "cart", "buy" or "btn") as an element's class and id say."""
+    marker = f"{naming.class_ or ''} {naming.id or ''}"
+    price = "rice" in marker
+    lowered = marker.lower()
+    return (
+        price,
+        price and LIST_PRICE_MARK.search(marker) is not None,
+        price and _OTHER_PRICE_MARK.search(marker) is not None,
+        "tock" in marker or "vailab" in marker,
+        any(word in lowered for word in _CONTROL_LINK_MARKERS),
+    )
 
 
 def _is_hidden(element, memo):

@@ -29,10 +29,10 @@ class DefaultExtractor(BrandExtractor):
         microdata = isolated(
             page,
             "microdata",
-            lambda: read_products(read_items(page), page.base_url, page.url, page_title),
+            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title),
         )
         if not microdata.get("sku"):
-            stray = isolated(page, "microdata-codes", lambda: stray_codes(page.tree, page.html or ""))
+            stray = isolated(page, "microdata-codes", lambda: stray_codes(page))
             microdata = {**microdata, **{field: parse_identifier(value) for field, value in stray.items()}}
         title_hint = json_ld.get("title") or microdata.get("title")
         app_state = isolated(page, "app-state", lambda: read_app_state(page, title_hint))

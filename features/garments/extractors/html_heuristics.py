@@ -54,6 +54,8 @@ _COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
 _COLOR_LABEL = compile_pattern(
     r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)", IGNORECASE
 )
+# How those labels begin (their first three letters), so that only the texts that can be one are matched.
+_COLOR_LABEL_PREFIXES = {"col", "far", "cou", "kle", "cor", "sel"}
 _COLOR_CONTAINER = compile_pattern(
     r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
     r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren",
@@ -110,6 +112,9 @@ _DESCRIPTION_MARKER = compile_pattern(
     IGNORECASE,
 )
 _DESCRIPTION_LIMIT = 5000
+_PICKER_TAGS = frozenset({"select", "ul", "ol", "div", "fieldset"})
+_PICKER_NAMES = ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
+_CAPTION_TAGS = ("legend", "label")
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
@@ -305,7 +310,10 @@ class _Pickers:
 
     def __init__(self, page):
         self.page = page
-        self.containers = list(page.tree.iter("select", "ul", "ol", "div", "fieldset"))
+        nodes = page.nodes
+        self.containers = [node for node in nodes if node.tag in _PICKER_TAGS]
+        # The blocks holding a legend or a label: the others have no caption of that kind to read.
+        self.captioned = {node.getparent() for node in nodes if node.tag in _CAPTION_TAGS}
         self.markers = {}
 
     def named(self):
@@ -313,8 +321,29 @@ class _Pickers:
         for container in self.containers:
             marker = self.markers.get(container)
             if marker is None:
-                marker = self.markers[container] = _container_marker(self.page, container)
+                marker = self.markers[container] = self._marker(container)
             yield container, marker
+
+    def _marker(self, container):
+        """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
+        leading title element (Shopware's `product-detail-configurator-group-title`)."""
+        attributes = container.items()
+        if attributes:
+            values = dict(attributes)
+            named = [values.get(name) for name in _PICKER_NAMES]
+        else:
+            named = []
+        first = container[0] if len(container) and isinstance(container[0].tag, str) else None
+        titled = (
+            [first]
+            if first is not None and self.page.marked(_CAPTION_CLASS, first.get("class") or "")
+            else []
+        )
+        captioned = [*container.iterchildren(*_CAPTION_TAGS)] if container in self.captioned else []
+        captions = [clean_text(caption.text_content()) for caption in captioned + titled]
+        return " ".join(
+            filter(None, named + [caption for caption in captions if caption and len(caption) <= 30])
+        )
 
 
 def _sizes(page, pickers):
@@ -329,29 +358,12 @@ def _sizes(page, pickers):
         sizes = _size_options(container)
         if sizes:
             return sizes
-    marked = (
-        page.tree.xpath("//*[@data-size or @data-size-name]")
-        if page.has_attribute("data-size") or page.has_attribute("data-size-name")
-        else []
-    )
-    return _labelled_sizes([item for item in marked if not page.in_other_product(item)])
-
-
-def _container_marker(page, container):
-    """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
-    leading title element (Shopware's `product-detail-configurator-group-title`)."""
-    attributes = [
-        container.get(name)
-        for name in ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
-    ]
-    first = container[0] if len(container) and isinstance(container[0].tag, str) else None
-    titled = [first] if first is not None and page.marked(_CAPTION_CLASS, first.get("class") or "") else []
-    captions = [
-        clean_text(caption.text_content())
-        for caption in [*container.iterchildren("legend", "label"), *titled]
-    ]
-    return " ".join(
-        filter(None, attributes + [caption for caption in captions if caption and len(caption) <= 30])
+    return _labelled_sizes(
+        [
+            item
+            for item in page.tree.xpath("//*[@data-size or @data-size-name]")
+            if not page.in_other_product(item)
+        ]
     )
 
 
@@ -445,8 +457,8 @@ def _labelled_color(page):
     for element in page.tree.iter(
         "span", "label", "h2", "h3", "h4", "dt", "th", "td", "p", "div", "strong", "b", "li"
     ):
-        own = _own_text(element)
-        match = _COLOR_LABEL.match(own) if own else None  # most elements have no text of their own
+        own = _own_text(element, _COLOR_LABEL_PREFIXES)
+        match = _COLOR_LABEL.match(own) if own[:3].lower() in _COLOR_LABEL_PREFIXES else None
         if not match or page.in_other_product(element):
             continue
         value = clean_text(own[match.end() :]) or following_text(element)
@@ -524,11 +536,22 @@ def _is_selected(element):
     )
 
 
-def _own_text(element):
+def _own_text(element, prefixes=None):
     """The element's own text (before its first child) cleaned, "" without; most elements have only white space
-    there, which is told without cleaning it."""
+    there, which is told without cleaning it. With `prefixes` (lower-case first three letters), "" as well for a
+    text that cannot begin with one of them once cleaned, told without cleaning it: cleaning changes a text's
+    beginning only through an entity or a tag, or in its white space, which no prefix holds."""
     text = element.text
-    return clean_text(text) or "" if text and not text.isspace() else ""
+    if not text or text.isspace():
+        return ""
+    if (
+        prefixes is not None
+        and "&" not in text
+        and "<" not in text
+        and text.lstrip()[:3].lower() not in prefixes
+    ):
+        return ""
+    return clean_text(text) or ""
 
 
 def _fabric(page):
@@ -541,7 +564,7 @@ def _labelled_fabric(page):
     for element in page.tree.iter(
         "span", "label", "h2", "h3", "h4", "h5", "dt", "th", "td", "p", "div", "strong", "b", "li"
     ):
-        own = _own_text(element)
+        own = _own_text(element, None if element.tag in ("dt", "th") else _FABRIC_LABEL_PREFIXES)
         match = _FABRIC_LABEL.match(own) if own[:3].lower() in _FABRIC_LABEL_PREFIXES else None
         if match and not page.in_other_product(element):
             value = clean_text(own[match.end() :]) or following_text(element)

@@ -5,6 +5,8 @@ breadcrumb ListItem never becomes the product's name. RDFa names may carry a pre
 ("schema:price", "http://schema.org/price"): the name after it is the property.
 """
 
+from lxml import etree
+
 from features.garments.extractors.values import clean_text
 
 _URL_ATTRIBUTE = {
@@ -26,34 +28,34 @@ _STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
 _STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
 _STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
+# The items of each syntax that are no item's property and sit in no other item (selected by libxml2).
+_TOP_LEVEL_ITEMS = [
+    (syntax, etree.XPath(f"//*[@{syntax[0]}][not(@{syntax[1]})][not(ancestor::*[@{syntax[0]}])]"))
+    for syntax in (_MICRODATA, _RDFA)
+]
 
 
-def read_items(page):
-    """Top-level microdata and RDFa items of a ProductPage as dicts shaped like JSON-LD nodes ({"@type": …, prop:
-    value|[values]}); the tree is searched only for a syntax whose attribute the page carries."""
-    return [
-        _item(element, syntax)
-        for syntax in (_MICRODATA, _RDFA)
-        if page.has_attribute(syntax[0])
-        for element in page.tree.xpath(f"//*[@{syntax[0]}][not(@{syntax[1]})]")
-        if not any(ancestor.get(syntax[0]) is not None for ancestor in element.iterancestors())
-    ]
+def read_items(tree):
+    """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
+    return [_item(element, syntax) for syntax, top_level in _TOP_LEVEL_ITEMS for element in top_level(tree)]
 
 
-def stray_codes(tree, html):
+def stray_codes(page):
     """{"sku": …, "mpn": …} printed as microdata properties outside any item (a shop's template that lost its
-    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's.
+    itemscope, `<span itemprop="sku">AB-1234</span>`), which no item above reads; meta tags are the meta layer's,
+    and a code in another product's tile (a carousel of recommendations) is that product's.
     The page's text is looked through first: few pages have such a property, and a search of the tree costs."""
     found = {}
-    if not _mentions_code_property(html):
+    if not _mentions_code_property(page.html or ""):
         return found
-    for element in tree.xpath(_STRAY_CODES):
+    for element in page.tree.xpath(_STRAY_CODES):
         name = _STRAY_CODE_FIELDS.get(element.get("itemprop").strip())
         if (
             name
             and name not in found
             and element.tag != "meta"
             and not any(ancestor.get("itemscope") is not None for ancestor in element.iterancestors())
+            and not page.in_other_product(element)
         ):
             found[name] = property_value(element)
     return found

@@ -132,42 +132,30 @@ class ProductPage:
         # the page's life makes each later walk only a lookup.
         return tree, list(tree.iter())
 
-    @property
-    def _namings(self):
-        return self._names[0]
-
-    def has_attribute(self, name):
-        """Whether any element of the page carries the attribute `name` (lower case, as the parser writes it): a
-        search of the whole tree for an attribute the page lacks can be skipped."""
-        return name in self._names[1]
-
     @cached_property
-    def _names(self):
-        """(positions in `nodes` of the page's elements grouped by their Naming, the names of every attribute on
-        the page): a search by name tests each distinct naming once, not each element (a page has thousands of
-        elements and a few hundred namings). An element's attributes are listed once and only those it has are
-        read."""
-        groups, attributes, unnamed = {}, set(), (None, None, None, None)
+    def _namings(self):
+        """Positions in `nodes` of the page's elements, grouped by their Naming: a search by name tests each
+        distinct naming once, not each element (a page has thousands of elements and a few hundred namings)."""
+        groups = {}
         for position, node in enumerate(self.nodes):
             if isinstance(node.tag, str):
-                keys = node.keys()
-                if keys:
-                    attributes.update(keys)
-                    get = node.get
-                    naming = (
-                        get("class") if "class" in keys else None,
-                        get("id") if "id" in keys else None,
-                        get("aria-label") if "aria-label" in keys else None,
-                        get("data-brand") if "data-brand" in keys else None,
-                    )
-                else:
-                    naming = unnamed
+                get = node.get
+                naming = (get("class"), get("id"), get("aria-label"), get("data-brand"))
                 positions = groups.get(naming)
                 if positions is None:
                     groups[naming] = [position]
                 else:
                     positions.append(position)
-        return {Naming._make(naming): positions for naming, positions in groups.items()}, attributes
+        return {Naming._make(naming): positions for naming, positions in groups.items()}
+
+    @cached_property
+    def naming_of_nodes(self):
+        """The Naming of each node of `nodes`, None for the nodes that are no elements (comments…)."""
+        namings = [None] * len(self.nodes)
+        for naming, positions in self._namings.items():
+            for position in positions:
+                namings[position] = naming
+        return namings
 
     def named_by(self, pattern, marker):
         """The elements whose `marker(naming)` (a text made of its Naming) `pattern` finds something in, in document

@@ -7,6 +7,7 @@ ends or starts with it (`/leather-look-shirt-15213589.html`, `/item/93133869_pil
 
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from features.garments.extractors.values import parse_identifier
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Query parameters that name the product (normalised: lower case, no _ or -).
@@ -61,4 +62,9 @@ def _named_code(url):
 
 
 def _is_code(word):
-    return bool(_CODE.fullmatch(word)) and sum(character.isdigit() for character in word) >= _CODE_DIGITS
+    """Letters and digits enough to be a code, and no database's key (see parse_identifier)."""
+    return (
+        bool(_CODE.fullmatch(word))
+        and sum(character.isdigit() for character in word) >= _CODE_DIGITS
+        and parse_identifier(word) is not None
+    )

@@ -209,6 +209,22 @@ _STOCK_WORDS_LIMIT = 100
 _COLOR_NAME_LIMIT = 60
 MIN_PRICE = 0.01
 _IDENTIFIER_LIMIT = 64
+# A code has at least this many letters and digits: "0", "1", "12" or "XL" is a counter, a quantity, a variant's
+# position or a size, which templates and app state put where a code would go.
+_IDENTIFIER_MIN_CHARACTERS = 3
+# Keys a database makes, never what a shop prints as its code: a UUID, a hash or an object id (24, 32 or 40 hex
+# characters mixing letters and digits).
+_DATABASE_KEY = compile_pattern(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24}|[0-9a-f]{32}|[0-9a-f]{40}",
+    IGNORECASE,
+)
+# What a template leaves where the code was to go: the field's own name ("SKU", "mpn", "Item no"), a word for none
+# ("TBD", "default") or a marker of the templating language ("%SKU%", "[sku]").
+_CODE_PLACEHOLDER = compile_pattern(
+    r"(?:sku|mpn|ean|upc|gtin|isbn|asin|code|id|ref|item\W*no|tbd|tba|default|unknown|na|nn|x+)\W*|"
+    r"%\w+%|\[\w+\]",
+    IGNORECASE,
+)
 _GTIN_LENGTHS = (8, 12, 13, 14)
 
 
@@ -376,12 +392,20 @@ def is_color_name(value):
 
 
 def parse_identifier(value):
-    """A product code (SKU, article number, part number) as text: a short token with a letter or digit in it;
-    None for empty values, placeholders, prose and nested objects."""
+    """A product code (SKU, article number, part number) as text: a short token of three letters or digits or
+    more; None for empty values, placeholders (a template's "%SKU%", "TBD"), a database's keys (UUIDs, hashes),
+    counters such as "1", prose and nested objects."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = _CODE_KIND.sub("", clean_text(value) or "")
-    if not text or len(text) > _IDENTIFIER_LIMIT or len(text.split()) > 3 or not _WORD_CHARACTER.search(text):
+    if (
+        not text
+        or len(text) > _IDENTIFIER_LIMIT
+        or len(text.split()) > 3
+        or sum(character.isalnum() for character in text) < _IDENTIFIER_MIN_CHARACTERS
+        or (_DATABASE_KEY.fullmatch(text) and not text.isdigit())
+        or _CODE_PLACEHOLDER.fullmatch(text)
+    ):
         return None
     return text
 
