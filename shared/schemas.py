@@ -11,13 +11,15 @@ except the model's `read_only` names (a client may send back what it read) and m
 or blank: 400 MISSING_FIELDS, all named at once. A field of the wrong type: 400 VALIDATION_ERROR naming it.
 """
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, wraps
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeGuard
 
 import pydantic
 from flask import request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic.fields import FieldInfo
 
 from shared.errors import ValidationError
 from shared.request_data import body_fields, json_body
@@ -75,7 +77,7 @@ class RequestSchema(BaseModel):
     misdirected: ClassVar[dict[str, "Misdirected"]] = {}
 
     @classmethod
-    def parse(cls, data):
+    def parse(cls, data: Mapping[str, Any]) -> Self:
         """The validated model of client data (a dict); ValidationError (400) with today's codes otherwise."""
         names = _names(cls)
         if cls.misdirected and not names.misdirected.isdisjoint(data):
@@ -95,21 +97,21 @@ class RequestSchema(BaseModel):
         except pydantic.ValidationError as error:
             raise _refusal(error) from None
 
-    def given(self):
+    def given(self) -> dict[str, Any]:
         """{name: value} of the fields the client sent (an explicit null included: it clears a value)."""
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 @dataclass(frozen=True)
 class _Names:
-    accepted: frozenset  # declared and read-only fields
-    required: tuple
-    misdirected: frozenset
+    accepted: frozenset[str]  # declared and read-only fields
+    required: tuple[str, ...]
+    misdirected: frozenset[str]
     forbid: bool
 
 
 @cache
-def _names(model):
+def _names(model: type[RequestSchema]) -> _Names:
     """A model's field names as parse asks about them, computed once per model."""
     return _Names(
         accepted=frozenset(model.model_fields) | model.read_only,
@@ -119,7 +121,7 @@ def _names(model):
     )
 
 
-def _refusal(error):
+def _refusal(error: pydantic.ValidationError) -> ValidationError:
     """pydantic's first complaint as our ValidationError (the field checks above raise ours directly)."""
     problems = error.errors(include_url=False, include_context=False, include_input=False)
     missing = [".".join(map(str, p["loc"])) for p in problems if p["type"] == "missing"]
@@ -142,70 +144,84 @@ def _refusal(error):
 
 
 # --- field types: the shared validators, with the schema they promise ----------------------------------
+#
+# Each helper is Annotated metadata: `height: Annotated[float | None, number(50, 300)] = None`. The declared type
+# is what the check returns (the check replaces pydantic's own validation, so the codes and messages are ours);
+# the schema is what the document shows.
+
+RawJson = Any  # a client's JSON value as sent, checked by the service rather than by the model
+FieldCheck = Callable[[Any, str], Any]  # check(value, field_name) → the clean value, or ValidationError
 
 
-def _checked(check):
-    """A BeforeValidator calling check(value, field_name) (shared/validators.py's signature)."""
-    return BeforeValidator(lambda value, info: check(value, info.field_name))
+def _schema_of(schema: dict[str, Any], description: str | None) -> dict[str, Any]:
+    return {**schema, "description": description} if description else schema
 
 
-def number(low=None, high=None, description=None):
+def checked(check: FieldCheck, schema: dict[str, Any] | object) -> PlainValidator:
+    """A field checked by check(value, field_name), documented as schema: a JSON Schema (which may hold
+    document_component references), or a type (a model) whose schema the document shows."""
+    shown = Annotated[Any, WithJsonSchema(schema)] if isinstance(schema, dict) else schema
+    return PlainValidator(lambda value, info: check(value, info.field_name), json_schema_input_type=shown)
+
+
+def _bounds(low: float | None, high: float | None) -> dict[str, float]:
+    return ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
+
+
+def number(
+    low: float | None = None, high: float | None = None, description: str | None = None
+) -> PlainValidator:
     """A finite number (numeric strings accepted, blank is null), within [low, high] when given."""
-    bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
-    return Annotated[
-        float | None,
-        _checked(lambda v, name: validate_numeric(v, name, low, high)),
-        Field(description=description, json_schema_extra=bounds or None),
-    ]
+    return checked(
+        lambda v, name: validate_numeric(v, name, low, high),
+        _schema_of({"type": ["number", "null"], **_bounds(low, high)}, description),
+    )
 
 
-def integer(low=None, high=None, description=None, default=None):
+def integer(
+    low: int | None = None,
+    high: int | None = None,
+    description: str | None = None,
+    default: int | None = None,
+) -> PlainValidator:
     """An integer within [low, high] and the 64-bit SQL range (numeric strings accepted; blank is default)."""
-    bounds = ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
-    return Annotated[
-        int | None,
-        _checked(lambda v, name: validate_integer(v, name, low, high, default=default)),
-        Field(description=description, json_schema_extra=bounds or None),
-    ]
+    return checked(
+        lambda v, name: validate_integer(v, name, low, high, default=default),
+        _schema_of({"type": ["integer", "null"], **_bounds(low, high)}, description),
+    )
 
 
-def text(max_length=5000, description=None):
+def text(max_length: int = 5000, description: str | None = None) -> PlainValidator:
     """A trimmed string without control characters; blank becomes null."""
-    return Annotated[
-        str | None,
-        _checked(lambda v, name: validate_text(v, name, max_length=max_length) or None),
-        Field(json_schema_extra={"maxLength": max_length}, description=description),
-    ]
+    return checked(
+        lambda v, name: validate_text(v, name, max_length=max_length) or None,
+        _schema_of({"type": ["string", "null"], "maxLength": max_length}, description),
+    )
 
 
-def choice(values, description=None):
+def choice(values: Sequence[str], description: str | None = None) -> PlainValidator:
     """One of values (blank is null)."""
-    return Annotated[
-        Literal[tuple(values)] | None,
-        _checked(lambda v, name: validate_choice(v, name, values)),
-        Field(description=description),
-    ]
+    return checked(
+        lambda v, name: validate_choice(v, name, values), _schema_of({"enum": [*values, None]}, description)
+    )
 
 
-def past_date(description=None):
+def past_date(description: str | None = None) -> PlainValidator:
     """A YYYY-MM-DD date in the past, after 1900."""
-    return Annotated[
-        str | None,
-        _checked(lambda v, name: validate_past_date(v, name)),
-        Field(json_schema_extra={"format": "date"}, description=description),
-    ]
+    return checked(
+        validate_past_date, _schema_of({"type": ["string", "null"], "format": "date"}, description)
+    )
 
 
-def email_address(description=None):
+def email_address(description: str | None = None) -> PlainValidator:
     """An email address, trimmed and lower-cased."""
-    return Annotated[
-        str,
-        BeforeValidator(validate_email),
-        Field(json_schema_extra={"format": "email", "maxLength": 254}, description=description),
-    ]
+    return checked(
+        lambda v, name: validate_email(v),
+        _schema_of({"type": "string", "format": "email", "maxLength": 254}, description),
+    )
 
 
-def _url_string(value, name):
+def _url_string(value: object, name: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
@@ -213,37 +229,32 @@ def _url_string(value, name):
     return value.strip()
 
 
-def url_text(description=None):
+def url_text(description: str | None = None) -> PlainValidator:
     """A URL as a trimmed string (INVALID_URL otherwise); its syntax and safety are checked where it is
     fetched (shared/url_utils.py), which says why a URL is refused."""
-    return Annotated[
-        str | None, _checked(_url_string), Field(json_schema_extra={"format": "uri"}, description=description)
-    ]
+    return checked(_url_string, _schema_of({"type": ["string", "null"], "format": "uri"}, description))
 
 
-def flag(description=None):
-    """true or false, nothing else (not 1, not "yes")."""
-    return Annotated[bool, Field(strict=True, description=description)]
+def flag(description: str | None = None) -> FieldInfo:
+    """true or false, nothing else (not 1, not "yes"): `Annotated[bool, flag()]`."""
+    info: FieldInfo = Field(strict=True, description=description)
+    return info
 
 
-def checked(check, schema):
-    """A field checked by a feature's own rule, check(value, field_name) → the clean value or ValidationError,
-    documented as schema: a JSON Schema, or a type (a model) whose schema the document shows."""
-    if isinstance(schema, dict):
-        return Annotated[Any, _checked(check), WithJsonSchema(schema)]
-    return Annotated[
-        Any, PlainValidator(lambda value, info: check(value, info.field_name), json_schema_input_type=schema)
-    ]
-
-
-def secret(description=None, min_length=None, max_length=None):
-    """A password, handed to the service unchecked: whatever is wrong with it (even its type) is answered the
-    way that service answers a wrong or weak password (401 INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""
+def secret(
+    description: str | None = None, min_length: int | None = None, max_length: int | None = None
+) -> WithJsonSchema:
+    """A password, handed to the service unchecked (`Annotated[RawJson, secret()]`): whatever is wrong with it
+    (even its type) is answered the way that service answers a wrong or weak password (401
+    INVALID_CREDENTIALS, 400 INVALID_PASSWORD)."""
     bounds = {key: value for key, value in (("minLength", min_length), ("maxLength", max_length)) if value}
-    return Annotated[
-        Any,
-        WithJsonSchema({"type": "string", **bounds, **({"description": description} if description else {})}),
-    ]
+    return WithJsonSchema(_schema_of({"type": "string", **bounds}, description))
+
+
+def one_of(values: Iterable[str | None], description: str | None = None) -> FieldInfo:
+    """An answer's field that holds one of values (a vocabulary the code owns, shown as the schema's enum)."""
+    info: FieldInfo = Field(description=description, json_schema_extra={"enum": list(values)})
+    return info
 
 
 Timestamp = Annotated[str, Field(description="ISO 8601 in UTC, e.g. 2026-11-25T09:44:46+00:00.")]
@@ -255,18 +266,19 @@ COMPONENT = "x-component"
 COMPONENTS: dict[str, dict[str, Any]] = {}
 
 
-def document_component(name, schema):
+def document_component(name: str, schema: dict[str, Any]) -> dict[str, str]:
     """Adds a named schema to the document's components; a reference to it (for a field's schema)."""
     COMPONENTS[name] = schema
     return {COMPONENT: name}
 
 
-def unchecked(schema):
-    """A field the service checks itself (its rules depend on other fields or on stored data), documented
-    with schema: a JSON Schema (which may hold document_component references) or a model."""
+def unchecked(schema: dict[str, Any] | object) -> WithJsonSchema | PlainValidator:
+    """`Annotated[RawJson, unchecked(schema)]`: a field the service checks itself (its rules depend on other
+    fields or on stored data), documented with schema: a JSON Schema (which may hold document_component
+    references) or a type (a model)."""
     if isinstance(schema, dict):
-        return Annotated[Any, WithJsonSchema(schema)]
-    return Annotated[Any, PlainValidator(lambda value: value, json_schema_input_type=schema)]
+        return WithJsonSchema(schema)
+    return PlainValidator(lambda value: value, json_schema_input_type=schema)
 
 
 class Shape(BaseModel):
@@ -285,14 +297,14 @@ IMAGE_FILE = document_component(
         "pixels a side.",
     },
 )
-ImageFile = unchecked(IMAGE_FILE)
+ImageFile = Annotated[RawJson, unchecked(IMAGE_FILE)]
 
 
 class ErrorBody(BaseModel):
     code: str = Field(description="Stable, machine-readable.")
     message: str = Field(description="For people.")
     details: dict[str, Any] = Field(
-        None, description="What the error is about (e.g. `field`, `allowed`, `max_bytes`)."
+        default_factory=dict, description="What the error is about (e.g. `field`, `allowed`, `max_bytes`)."
     )
 
 
@@ -314,10 +326,10 @@ class PageQuery(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    limit: integer(1, 100, default=20) = 20
-    offset: integer(0, 10**9, default=0) = 0
+    limit: Annotated[int, integer(1, 100, default=20)] = 20
+    offset: Annotated[int, integer(0, 10**9, default=0)] = 0
 
-    def pagination(self, total):
+    def pagination(self, total: int) -> dict[str, int]:
         """The answer's `pagination`."""
         return {"total": total, "limit": self.limit, "offset": self.offset}
 
@@ -329,11 +341,13 @@ class PageQuery(RequestSchema):
 class Answer:
     """One success response: its `data` model (None: no JSON body), what it means, and how it is sent."""
 
-    model: Any
+    model: object  # a ResponseSchema, a type (list[...], a union) or a JSON Schema; None: no JSON body
     description: str
     paginated: bool = False
-    content: dict | None = None  # OpenAPI content by media type, for answers other than the JSON envelope
-    headers: dict | None = None  # OpenAPI headers the answer carries (besides X-Request-ID)
+    content: dict[str, Any] | None = (
+        None  # OpenAPI content by media type, for answers other than the JSON envelope
+    )
+    headers: dict[str, Any] | None = None  # OpenAPI headers the answer carries (besides X-Request-ID)
 
 
 @dataclass(frozen=True)
@@ -342,20 +356,27 @@ class Operation:
 
     tag: str
     summary: str
-    answers: dict
+    answers: dict[int, Answer]
     description: str | None = None
-    body: Any = None
-    query: Any = None
-    form: Any = None  # multipart fields, documented only: files are read by shared/request_data.py
-    form_encoding: dict = field(default_factory=dict)  # the multipart parts' content types, by field
+    body: object = None  # a RequestSchema (parsed), a Shape or a JSON Schema (documented only)
+    query: type[RequestSchema] | None = None
+    form: object = None  # multipart fields, documented only: files are read by shared/request_data.py
+    form_encoding: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # the multipart parts' content types, by field
     form_media_type: str = "multipart/form-data"
-    errors: dict = field(default_factory=dict)
-    example: Any = None
-    path_parameters: dict = field(default_factory=dict)  # name -> (description, example)
+    errors: dict[int, list[str] | str] = field(default_factory=dict)  # status -> codes, or "*" (any)
+    example: object = None
+    path_parameters: dict[str, tuple[str | None, str | None]] = field(
+        default_factory=dict
+    )  # name -> (description, example)
     operation_id: str | dict[str, str] | None = None  # by HTTP method for a view routed for several
 
 
-def operation(**declaration):
+View = Callable[..., Any]
+
+
+def operation(**declaration: Any) -> Callable[[View], View]:
     """Declares the route's document entry (Operation's fields) and hands the view its parsed input.
 
     With `body` a RequestSchema, the view is called with `body=` the parsed JSON object, or form when the
@@ -365,21 +386,21 @@ def operation(**declaration):
     """
     spec = Operation(**declaration)
 
-    def decorate(view):
+    def decorate(view: View) -> View:
         @wraps(view)
-        def parsed(*args, **kwargs):
+        def parsed(*args: Any, **kwargs: Any) -> Any:
             if parses_input(spec.body):  # a route that documents a form reads either
                 kwargs["body"] = spec.body.parse(json_body() if spec.form is None else body_fields())
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
             return view(*args, **kwargs)
 
-        parsed.operation = spec
+        parsed.operation = spec  # type: ignore[attr-defined]  # read by features/docs/openapi.py
         return parsed
 
     return decorate
 
 
-def parses_input(model):
+def parses_input(model: object) -> TypeGuard[type[RequestSchema]]:
     """Whether @operation parses input with model (a RequestSchema) rather than only documenting it."""
     return isinstance(model, type) and issubclass(model, RequestSchema)

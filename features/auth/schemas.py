@@ -1,10 +1,12 @@
 """Sign-up and sign-in request shapes."""
 
+from typing import Annotated
+
 from pydantic import ConfigDict, create_model
 
 from features.body_measurements.schemas import MEASUREMENT_TYPES, Measurements, MeasurementsInput
 from features.users.schemas import PASSWORD_RULES, PROFILE_TYPES, User
-from shared.schemas import RequestSchema, ResponseSchema, email_address, secret
+from shared.schemas import RawJson, RequestSchema, ResponseSchema, email_address, secret
 
 
 class _SignUp(RequestSchema):
@@ -29,14 +31,17 @@ class _SignUp(RequestSchema):
     )
 
 
-CreateAccountRequest = create_model(
+CreateAccountRequest = create_model(  # type: ignore[call-overload]  # profile and measurement fields shared with their endpoints
     "CreateAccountRequest",
     __base__=_SignUp,
     __doc__="The account, optionally with its profile and body measurements (nested in body_measurements, or "
     "at the top level; nested values win).",
-    email=(email_address(), ...),
-    password=(secret(PASSWORD_RULES, min_length=8, max_length=256), ...),
-    confirm_password=(secret("When sent, must equal password (PASSWORD_MISMATCH)."), None),
+    email=(Annotated[str, email_address()], ...),
+    password=(Annotated[RawJson, secret(PASSWORD_RULES, min_length=8, max_length=256)], ...),
+    confirm_password=(
+        Annotated[RawJson, secret("When sent, must equal password (PASSWORD_MISMATCH).")],
+        None,
+    ),
     **PROFILE_TYPES,
     **MEASUREMENT_TYPES,
     body_measurements=(MeasurementsInput | None, None),
@@ -49,8 +54,8 @@ class LoginRequest(RequestSchema):
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"required": ["email", "password"]})
 
-    email: secret() = None
-    password: secret() = None
+    email: Annotated[RawJson, secret()] = None
+    password: Annotated[RawJson, secret()] = None
 
 
 class AccountCreated(ResponseSchema):

@@ -1,9 +1,11 @@
 """Avatar request and answer shapes. Photos arrive as multipart files (read by shared/request_data.py,
 checked by shared/image_processing.py); their form models only describe them."""
 
+from typing import Annotated
+
 from pydantic import ConfigDict, Field
 
-from shared.schemas import ImageFile, RequestSchema, ResponseSchema, unchecked
+from shared.schemas import ImageFile, RawJson, RequestSchema, ResponseSchema, unchecked
 
 
 class AvatarForm(RequestSchema):
@@ -23,12 +25,15 @@ class AvatarImage(RequestSchema):
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"required": ["avatar"]})
 
-    avatar: unchecked(
-        {
-            "type": "string",
-            "description": "Base64 of a PNG/JPEG/WebP/HEIC file, or a data URL (data:image/png;base64,...).",
-        }
-    ) = None
+    avatar: Annotated[
+        RawJson,
+        unchecked(
+            {
+                "type": "string",
+                "description": "Base64 of a PNG/JPEG/WebP/HEIC file, or a data URL (data:image/png;base64,...).",
+            }
+        ),
+    ] = None
 
 
 class AvatarSaved(ResponseSchema):

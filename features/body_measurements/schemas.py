@@ -1,6 +1,6 @@
 """Body-measurement request and answer shapes (the fields and their bounds are fields.py's)."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, create_model
 
@@ -10,16 +10,19 @@ from shared.schemas import RequestSchema, ResponseSchema, Timestamp, choice, num
 _LEGACY = ("chest", "waist", "hips", "inseam", "shoulder_width")
 
 
-def _described(name, kind, low, high):
+def _described(name: str, kind: str, low: float, high: float) -> str:
     unit, imperial = ("kg", "pounds") if kind == "mass" else ("cm", "inches")
     return f"{low}-{high} {unit} ({imperial} with unit=imperial)" + ("; legacy" if name in _LEGACY else "")
 
 
 # Each measurement field's type, also accepted at the top level of a sign-up (features/auth/schemas.py).
 MEASUREMENT_TYPES = {
-    "unit": (choice(UNITS, "Units of the values sent; stored values are always metric."), None),
+    "unit": (
+        Annotated[str | None, choice(UNITS, "Units of the values sent; stored values are always metric.")],
+        None,
+    ),
     **{
-        name: (number(description=_described(name, kind, low, high)), None)
+        name: (Annotated[float | None, number(description=_described(name, kind, low, high))], None)
         for name, (kind, low, high) in MEASUREMENT_FIELDS.items()
     },
 }
@@ -34,11 +37,11 @@ class _MeasurementsInput(RequestSchema):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{"height": 168, "weight": 60}]})
 
 
-MeasurementsInput = create_model(
+MeasurementsInput = create_model(  # type: ignore[call-overload]  # fields from MEASUREMENT_TYPES, shared with sign-up
     "MeasurementsInput", __base__=_MeasurementsInput, __doc__=_MeasurementsInput.__doc__, **MEASUREMENT_TYPES
 )
 
-Measurements = create_model(
+Measurements = create_model(  # type: ignore[call-overload]  # one field per MEASUREMENT_FIELDS entry
     "Measurements",
     __base__=ResponseSchema,
     __doc__="The caller's measurements, metric (null: not given).",

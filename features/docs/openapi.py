@@ -260,6 +260,10 @@ def _query_parameters(model):
 def _without_null(schema):
     """A query parameter's schema without the null a model field allows: a query string cannot carry one
     (a parameter left out, or sent empty, takes the default)."""
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        rest = [kind for kind in types if kind != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}
     branches = [branch for branch in schema.get("anyOf", []) if branch != {"type": "null"}]
     if len(branches) != 1:
         return schema

@@ -1,7 +1,7 @@
 """Fit-check and size-recommendation request and answer shapes. The fields' shapes are checked here; which
 garment, chart and body to use depends on the fields together and on stored data (service.py)."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,16 +11,26 @@ from features.garments.schemas import CATEGORY_NAME, FabricEntry, SizeChart
 from features.wardrobe.fields import clean_fabric
 from shared.errors import ValidationError
 from shared.garment_catalog import PLATFORM_CATEGORY, platform_category_named
-from shared.schemas import RequestSchema, ResponseSchema, checked, document_component, integer, unchecked
+from shared.schemas import (
+    FieldCheck,
+    RawJson,
+    RequestSchema,
+    ResponseSchema,
+    checked,
+    document_component,
+    integer,
+    one_of,
+    unchecked,
+)
 from shared.validators import validate_choice, validate_text, validate_url
 
-FitVerdict = Literal[tuple(dict.fromkeys([*FIT_VERDICTS.values(), *LENGTH_VERDICTS.values()]))]
-FitPreference = Literal[FIT_PREFERENCES]
+FitVerdict = Annotated[str, one_of(dict.fromkeys([*FIT_VERDICTS.values(), *LENGTH_VERDICTS.values()]))]
+FitPreference = Annotated[str, one_of(FIT_PREFERENCES)]
 MAX_SIZE_LENGTH = 40
 MAX_BRAND_LENGTH = 100
 
 
-def _unless_null(check):
+def _unless_null(check: FieldCheck) -> FieldCheck:
     """check(value, name), with null passed through (a field sent as null is a field not sent)."""
     return lambda value, name: None if value is None else check(value, name)
 
@@ -32,11 +42,13 @@ def _url(value: Any, name: str) -> str | None:
 
 def _platform_category(value: Any, name: str) -> str | None:
     named = platform_category_named(value) or value  # "dress" names "dresses"
-    return validate_choice(named, name, tuple(PLATFORM_CATEGORY))
+    category: str | None = validate_choice(named, name, tuple(PLATFORM_CATEGORY))
+    return category
 
 
 def _brand(value: Any, name: str) -> str | None:
-    return validate_text(value, name, max_length=MAX_BRAND_LENGTH) or None
+    brand: str | None = validate_text(value, name, max_length=MAX_BRAND_LENGTH) or None
+    return brand
 
 
 def _size(value: Any, name: str) -> str | None:
@@ -54,13 +66,15 @@ def _gender(value: Any, name: str) -> str | None:
 
 
 def _fit_preference(value: Any, name: str) -> str:
-    return validate_choice(value or "regular", name, FIT_PREFERENCES)
+    preference: str = validate_choice(value or "regular", name, FIT_PREFERENCES)
+    return preference
 
 
-def _size_chart(value: Any, name: str) -> dict[str, Any]:
+def _size_chart(value: Any, name: str) -> size_charts.SizeChart:
     """The chart in cm with [min, max] ranges (size_charts.parse_chart)."""
     try:
-        return size_charts.parse_chart(value)
+        chart = size_charts.parse_chart(value)
+        return chart
     except size_charts.InvalidSizeChart as exc:
         raise ValidationError(
             f"Invalid size_chart: {exc}",
@@ -83,12 +97,12 @@ _FIT_PREFERENCE = checked(
 class _GarmentFields(RequestSchema):
     """The garment: wardrobe_item_id, or url, or just category; the request's category, brand win."""
 
-    wardrobe_item_id: _WARDROBE_ITEM_ID = None
-    url: _URL = None
-    category: _CATEGORY = None
-    brand: _BRAND = None
-    fit_preference: _FIT_PREFERENCE = None
-    gender: _GENDER = None
+    wardrobe_item_id: Annotated[int | None, _WARDROBE_ITEM_ID] = None
+    url: Annotated[str | None, _URL] = None
+    category: Annotated[str | None, _CATEGORY] = None
+    brand: Annotated[str | None, _BRAND] = None
+    fit_preference: Annotated[str | None, _FIT_PREFERENCE] = None
+    gender: Annotated[str | None, _GENDER] = None
 
     @model_validator(mode="after")
     def _one_garment(self) -> "_GarmentFields":
@@ -104,10 +118,17 @@ class _GarmentFields(RequestSchema):
 class FitCheckRequest(_GarmentFields):
     """The garment: wardrobe_item_id, or url (with the page's html when you have it), or just category."""
 
-    html: unchecked({"type": "string", "description": "The page's HTML (with url)."}) = None
-    size_chart: checked(_unless_null(_size_chart), SizeChart) = None
-    fabric: checked(_unless_null(lambda value, name: clean_fabric(value)), list[FabricEntry]) = None
-    size: checked(_size, {"type": ["string", "integer"], "maxLength": MAX_SIZE_LENGTH}) = None
+    html: Annotated[RawJson, unchecked({"type": "string", "description": "The page's HTML (with url)."})] = (
+        None
+    )
+    size_chart: Annotated[dict[str, Any] | None, checked(_unless_null(_size_chart), SizeChart)] = None
+    fabric: Annotated[
+        list[dict[str, Any]] | None,
+        checked(_unless_null(lambda value, name: clean_fabric(value)), list[FabricEntry]),
+    ] = None
+    size: Annotated[
+        str | None, checked(_size, {"type": ["string", "integer"], "maxLength": MAX_SIZE_LENGTH})
+    ] = None
 
     @model_validator(mode="after")
     def _html_with_its_url(self) -> "FitCheckRequest":

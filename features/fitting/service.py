@@ -6,15 +6,36 @@ brand and built-in charts the size system (letter or EU) is the one that has the
 or that names most of the sizes the product is sold in.
 """
 
+from typing import Any
+
+from config import Settings
 from features.body_measurements import service as measurements_service
 from features.fitting import fit_engine, size_charts
 from features.garments import service as garments_service
 from features.wardrobe import service as wardrobe_service
+from shared.database import Database
 from shared.errors import UnprocessableError, ValidationError
 from shared.garment_catalog import PLATFORM_CATEGORY, SIZED_CATEGORIES, platform_category_named
 
+Fields = dict[str, Any]  # a parsed request's fields (schemas.py), by name
 
-def check_fit(*, db, settings, user_id, user_gender, data):
+
+class OwnChart(size_charts.SizeChart):
+    """A chart that came with the garment (the request's or the product page's), named like a library chart."""
+
+    id: str
+    name: str
+    source: str
+    note: None
+    approximation: bool
+
+
+Chart = OwnChart | size_charts.LibraryChart
+
+
+def check_fit(
+    *, db: Database, settings: Settings, user_id: str, user_gender: str | None, data: Fields
+) -> dict[str, Any]:
     """How one size (`size`) fits the caller; without `size`, every size plus the recommendation (data: the
     fields of a FitCheckRequest, checked: the size chart already in cm)."""
     size = data.get("size")
@@ -45,7 +66,9 @@ def check_fit(*, db, settings, user_id, user_gender, data):
     return {**_summary(context), "size": None, "zones": best["zones"], "sizes": checks, **recommendation}
 
 
-def recommend_size(*, db, settings, user_id, user_gender, params):
+def recommend_size(
+    *, db: Database, settings: Settings, user_id: str, user_gender: str | None, params: Fields
+) -> dict[str, Any]:
     """The best size for the caller, ranked alternatives, a confidence and a one-sentence explanation (params:
     the fields of a RecommendationQuery, checked)."""
     context = _fitting_context(
@@ -54,12 +77,21 @@ def recommend_size(*, db, settings, user_id, user_gender, params):
     return {**_summary(context), **_recommendation(context)}
 
 
-def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, inline_chart=None):
+def _fitting_context(
+    *,
+    db: Database,
+    settings: Settings,
+    user_id: str,
+    user_gender: str | None,
+    fields: Fields,
+    size: str | None = None,
+    inline_chart: size_charts.SizeChart | None = None,
+) -> dict[str, Any]:
     """Everything the engine needs: garment, chart, body, preference, offered sizes, notes."""
     fit_preference = fields.get("fit_preference") or "regular"
     garment = _garment(db=db, settings=settings, user_id=user_id, fields=fields)
     group = _sized_group(garment)
-    notes = []
+    notes: list[str] = []
     body_gender = fields.get("gender") or fit_engine.GENDERS.get(str(user_gender or "").lower())
     chart_gender = body_gender or _default_gender(garment["platform_category"], notes)
     chart = _chart(
@@ -91,7 +123,7 @@ def _fitting_context(*, db, settings, user_id, user_gender, fields, size=None, i
     }
 
 
-def _garment(*, db, settings, user_id, fields):
+def _garment(*, db: Database, settings: Settings, user_id: str, fields: Fields) -> dict[str, Any]:
     """The garment from a wardrobe item, a product page or the request alone; the request's values win."""
     overrides = {
         key: fields[name]
@@ -99,7 +131,7 @@ def _garment(*, db, settings, user_id, fields):
         if fields.get(name) is not None
     }
     item_id, url = fields.get("wardrobe_item_id"), fields.get("url")
-    garment = {
+    garment: dict[str, Any] = {
         "source": "request",
         "wardrobe_item_id": None,
         "url": None,
@@ -137,7 +169,7 @@ def _garment(*, db, settings, user_id, fields):
     return {**garment, **overrides}
 
 
-def _sized_group(garment):
+def _sized_group(garment: dict[str, Any]) -> str:
     platform_category = garment["platform_category"]
     if platform_category not in PLATFORM_CATEGORY:
         problem = {
@@ -159,12 +191,20 @@ def _sized_group(garment):
     return group
 
 
-def _chart(*, inline_chart, garment, group, gender, size, notes):
+def _chart(
+    *,
+    inline_chart: size_charts.SizeChart | None,
+    garment: dict[str, Any],
+    group: str,
+    gender: str,
+    size: str | None,
+    notes: list[str],
+) -> Chart:
     """The chart to use (see the module docstring); UNKNOWN_SIZE when no candidate has `size`."""
+    candidates: list[Chart] = []
     if inline_chart is not None:
-        candidates = [_own_chart(inline_chart, source="request", name="Size chart sent with the request")]
+        candidates.append(_own_chart(inline_chart, source="request", name="Size chart sent with the request"))
     else:
-        candidates = []
         if garment["size_chart"] is not None:
             try:
                 candidates.append(
@@ -194,12 +234,12 @@ def _chart(*, inline_chart, garment, group, gender, size, notes):
     return chart
 
 
-def _own_chart(parsed, *, source, name):
+def _own_chart(parsed: size_charts.SizeChart, *, source: str, name: str) -> OwnChart:
     """A chart that came with this garment (request or product page), parsed (size_charts.parse_chart)."""
     return {"id": source, "name": name, "source": source, "note": None, "approximation": False, **parsed}
 
 
-def _default_gender(platform_category, notes):
+def _default_gender(platform_category: str, notes: list[str]) -> str:
     gender = PLATFORM_CATEGORY[platform_category].chart_gender
     notes.append(
         f"Your profile has no gender, so {gender}'s sizes were used for {platform_category}; "
@@ -208,7 +248,7 @@ def _default_gender(platform_category, notes):
     return gender
 
 
-def _recommendation(context):
+def _recommendation(context: dict[str, Any]) -> dict[str, Any]:
     """The engine's recommendation among the sizes the product is sold in (all sizes when unknown)."""
     sizes = [entry for entry in context["chart"]["sizes"] if entry["label"] in context["offered"]]
     recommendation = fit_engine.recommend(
@@ -228,7 +268,7 @@ def _recommendation(context):
     }
 
 
-def _summary(context):
+def _summary(context: dict[str, Any]) -> dict[str, Any]:
     """What every answer says about the garment, the chart and the body it used."""
     info, chart, body = context["garment_info"], context["chart"], context["body"]
     return {
@@ -261,9 +301,9 @@ def _summary(context):
     }
 
 
-def _offered_labels(product_sizes, chart):
+def _offered_labels(product_sizes: list[dict[str, Any]], chart: Chart) -> dict[str, bool | None]:
     """{chart label: True / False / None (unknown)} for the sizes the product page lists as sold."""
-    states = {}
+    states: dict[str, list[bool | None]] = {}
     for entry in product_sizes:
         label = size_charts.match_label(entry.get("name") or "", size_charts.labels(chart))
         if label is not None:
@@ -274,8 +314,8 @@ def _offered_labels(product_sizes, chart):
     }
 
 
-def _availability(offered, label):
+def _availability(offered: dict[str, bool | None], label: str | None) -> bool | None:
     """Whether the product sells the size in stock: None when the page lists no sizes we recognise."""
     if not offered:
         return None
-    return offered.get(label, False)
+    return offered.get(label, False) if label is not None else False

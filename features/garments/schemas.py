@@ -3,11 +3,12 @@ features that read pages: fitting, wardrobe, try-on)."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from shared.errors import ValidationError
 from shared.garment_catalog import GARMENT_TYPES, KINDS, PLATFORM_CATEGORIES, PLATFORM_CATEGORY
 from shared.schemas import (
+    RawJson,
     RequestSchema,
     ResponseSchema,
     checked,
@@ -31,13 +32,13 @@ CATEGORY_NAME = document_component(
 )
 
 
-def nullable(component: dict[str, str], description: str | None = None) -> Any:
+def nullable(component: dict[str, str], description: str | None = None) -> WithJsonSchema:
     """A field holding one of a document_component's values, or null."""
     schema = {"oneOf": [component, {"type": "null"}]}
-    return unchecked({**schema, "description": description} if description else schema)
+    return WithJsonSchema({**schema, "description": description} if description else schema)
 
 
-OptionalGarmentType = nullable(GARMENT_TYPE)
+OptionalGarmentType = Annotated[str | None, nullable(GARMENT_TYPE)]
 _KIND_DESCRIPTION = 'What the garment is, as one singular word ("dress"); null when the page does not say.'
 _WARDROBE_CATEGORY_DESCRIPTION = (
     'The platform category it is filed under in the wardrobe ("dresses"); null for kinds without one.'
@@ -67,12 +68,12 @@ class ProductPage(RequestSchema):
         extra="ignore", json_schema_extra={"examples": [{"url": "https://shop.example/products/linen-tee"}]}
     )
 
-    url: url_text()
-    html: unchecked(_HTML) = None
+    url: Annotated[str | None, url_text()]
+    html: Annotated[RawJson, unchecked(_HTML)] = None
 
 
 class ScrapeRequest(ProductPage):
-    refresh: flag("Skip the cache (GARMENT_CACHE_TTL_HOURS).") = False
+    refresh: Annotated[bool, flag("Skip the cache (GARMENT_CACHE_TTL_HOURS).")] = False
 
 
 # Each text of an anonymous categorize request is capped to what a real product has.
@@ -81,7 +82,7 @@ MAX_BREADCRUMBS = 20
 MAX_BREADCRUMB_LENGTH = 200
 
 
-def _capped_text(max_length: int) -> Any:
+def _capped_text(max_length: int) -> PlainValidator:
     def check(value: Any, name: str) -> str | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
@@ -122,33 +123,39 @@ class CategorizeRequest(RequestSchema):
         json_schema_extra={"examples": [{"title": "Linen Shirt", "breadcrumbs": "Men > Shirts"}]},
     )
 
-    title: _capped_text(CATEGORIZE_TEXT_LIMITS["title"]) = None
-    description: _capped_text(CATEGORIZE_TEXT_LIMITS["description"]) = None
-    product_type: _capped_text(CATEGORIZE_TEXT_LIMITS["product_type"]) = None
-    breadcrumbs: checked(
-        _breadcrumbs,
-        {
-            "oneOf": [
-                {
-                    "type": "array",
-                    "items": {"type": "string", "maxLength": MAX_BREADCRUMB_LENGTH},
-                    "maxItems": MAX_BREADCRUMBS,
-                },
-                {
-                    "type": "string",
-                    "maxLength": MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH,
-                    "description": f"Like 'Women > Dresses' (at most {MAX_BREADCRUMBS} names).",
-                },
-            ]
-        },
-    ) = None
-    image: unchecked(  # decoded and checked against MAX_UPLOAD_SIZE by the controller
-        {
-            "type": "string",
-            "description": "Base64 or data URL of the product photo (at most MAX_UPLOAD_SIZE).",
-        }
-    ) = None
-    image_url: url_text("Downloaded up to MAX_UPLOAD_SIZE (413 beyond).") = None
+    title: Annotated[str | None, _capped_text(CATEGORIZE_TEXT_LIMITS["title"])] = None
+    description: Annotated[str | None, _capped_text(CATEGORIZE_TEXT_LIMITS["description"])] = None
+    product_type: Annotated[str | None, _capped_text(CATEGORIZE_TEXT_LIMITS["product_type"])] = None
+    breadcrumbs: Annotated[
+        list[str] | None,
+        checked(
+            _breadcrumbs,
+            {
+                "oneOf": [
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "maxLength": MAX_BREADCRUMB_LENGTH},
+                        "maxItems": MAX_BREADCRUMBS,
+                    },
+                    {
+                        "type": "string",
+                        "maxLength": MAX_BREADCRUMBS * MAX_BREADCRUMB_LENGTH,
+                        "description": f"Like 'Women > Dresses' (at most {MAX_BREADCRUMBS} names).",
+                    },
+                ]
+            },
+        ),
+    ] = None
+    image: Annotated[
+        RawJson,
+        unchecked(  # decoded and checked against MAX_UPLOAD_SIZE by the controller
+            {
+                "type": "string",
+                "description": "Base64 or data URL of the product photo (at most MAX_UPLOAD_SIZE).",
+            }
+        ),
+    ] = None
+    image_url: Annotated[str | None, url_text("Downloaded up to MAX_UPLOAD_SIZE (413 beyond).")] = None
 
     @model_validator(mode="after")
     def _something_to_read(self) -> "CategorizeRequest":
@@ -228,8 +235,8 @@ class Product(ResponseSchema):
     colors: list[Any]
     fabric: list[FabricEntry]
     description: str | None
-    category: nullable(GARMENT_KIND, _KIND_DESCRIPTION)
-    wardrobe_category: nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)
+    category: Annotated[str | None, nullable(GARMENT_KIND, _KIND_DESCRIPTION)]
+    wardrobe_category: Annotated[str | None, nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)]
     category_section: str | None
     garment_type: OptionalGarmentType
     size_chart: SizeChart | None = Field(description="The page's size guide, in cm.")
@@ -237,7 +244,7 @@ class Product(ResponseSchema):
     canonical_url: str
     extractor: str = Field(description="Which extractor read the page (default, shopify, zara, ...).")
     field_sources: dict[str, str] = Field(
-        None,
+        None,  # type: ignore[arg-type]  # answers cached before the field existed lack it; never null
         description='Where each field was found: the layer (json-ld, microdata, app-state, meta, html, …), or "ai" '
         "when the AI reader (configured with a Gemini key) read it from the page.",
     )
@@ -249,18 +256,18 @@ class ImageAnalysis(ResponseSchema):
     model_config = ConfigDict(extra="allow")
 
     available: bool
-    note: str = Field(None, description="Why the photo was not read.")
+    note: str = Field(None, description="Why the photo was not read.")  # type: ignore[assignment]  # only when not read
 
 
 class Categorization(ResponseSchema):
-    category: nullable(GARMENT_KIND, _KIND_DESCRIPTION)
-    wardrobe_category: nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)
+    category: Annotated[str | None, nullable(GARMENT_KIND, _KIND_DESCRIPTION)]
+    wardrobe_category: Annotated[str | None, nullable(PLATFORM_CATEGORY_NAME, _WARDROBE_CATEGORY_DESCRIPTION)]
     category_section: str | None
     garment_type: OptionalGarmentType
     confidence: float = Field(ge=0, le=1)
     matched: list[dict[str, Any]]
     source: Literal["text", "image", "none"]
-    image_analysis: ImageAnalysis = None
+    image_analysis: ImageAnalysis = None  # type: ignore[assignment]  # left out of the answer when absent, never null
 
 
 class Scraped(ResponseSchema):

@@ -1,13 +1,13 @@
 """The health answer's shape."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from features.health.service import CONNECTED, UNAVAILABLE
-from shared.schemas import ResponseSchema
+from shared.schemas import ResponseSchema, one_of
 
-ComponentState = Literal[CONNECTED, UNAVAILABLE]
+ComponentState = Annotated[str, one_of([CONNECTED, UNAVAILABLE])]
 
 
 class AiStatus(ResponseSchema):

@@ -1,8 +1,10 @@
 """The signed image URL's query parameters."""
 
+from typing import Annotated
+
 from pydantic import ConfigDict
 
-from shared.schemas import RequestSchema, unchecked
+from shared.schemas import RawJson, RequestSchema, unchecked
 
 
 class Signature(RequestSchema):
@@ -10,5 +12,7 @@ class Signature(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    expires: unchecked({"type": "string", "description": "Unix time the URL expires."}) = None
-    sig: unchecked({"type": "string"}) = None
+    expires: Annotated[
+        RawJson, unchecked({"type": "string", "description": "Unix time the URL expires."})
+    ] = None
+    sig: Annotated[RawJson, unchecked({"type": "string"})] = None

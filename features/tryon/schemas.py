@@ -5,7 +5,7 @@ TryOnOptions."""
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field
 
 from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
@@ -17,12 +17,14 @@ from shared.errors import ValidationError
 from shared.schemas import (
     IMAGE_FILE,
     PageQuery,
+    RawJson,
     RequestSchema,
     ResponseSchema,
     Shape,
     Timestamp,
     checked,
     document_component,
+    one_of,
     unchecked,
 )
 from shared.validators import field_list, validate_integer, validate_text
@@ -31,7 +33,6 @@ JOB_STATUSES = (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED)
 JOB_STATUS = document_component("JobStatus", {"enum": list(JOB_STATUSES)})
 JOB_STAGES = ("queued", "starting", *STAGE_PROGRESS, "done")
 IMAGE_PART = {"contentType": "image/png, image/jpeg, image/webp, image/heic, image/heif"}
-DETAIL_FIELDS = ("brand", "category", "color", "style", "material", "title", "description")
 MAX_DETAIL_LENGTH = 500
 MAX_GARMENT_INDEX = 50
 _GARMENT_INDEX = {"type": "integer", "minimum": 0, "maximum": MAX_GARMENT_INDEX}
@@ -51,29 +52,34 @@ class JobResult(ResponseSchema):
 class JobDeleted(ResponseSchema):
     job_id: str
     deleted: Literal[True]
-    was_status: Literal[JOB_STATUSES]
+    was_status: Annotated[str, one_of(JOB_STATUSES)]
 
 
 class JobsQuery(PageQuery):
-    status: unchecked(JOB_STATUS) = None  # checked by service.list_jobs
+    status: Annotated[RawJson, unchecked(JOB_STATUS)] = None  # checked by service.list_jobs
 
 
-class _Details(Shape):
-    model_config = ConfigDict(extra="forbid")  # other keys are refused
+class GarmentDetails(Shape):
+    """What the image model is told about a garment (other keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brand: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    category: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    color: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    style: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    material: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    title: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
+    description: str | None = Field(None, max_length=MAX_DETAIL_LENGTH)
 
 
-GarmentDetails = create_model(
-    "GarmentDetails",
-    __base__=_Details,
-    __doc__="What the image model is told about a garment.",
-    **{name: (str, Field(None, max_length=MAX_DETAIL_LENGTH)) for name in DETAIL_FIELDS},
-)
+DETAIL_FIELDS = tuple(GarmentDetails.model_fields)
 
 
 class GarmentOptions(Shape):
-    type: unchecked(GARMENT_TYPE) = None
-    details: GarmentDetails = None
-    garment_index: unchecked(_GARMENT_INDEX) = None
+    type: Annotated[RawJson, unchecked(GARMENT_TYPE)] = None
+    details: GarmentDetails | None = None
+    garment_index: Annotated[RawJson, unchecked(_GARMENT_INDEX)] = None
 
 
 def _garment_index(value: Any, name: str) -> int | None:
@@ -140,39 +146,48 @@ class TryOnOptions(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    garment_index: checked(
-        _option(_garment_index),
-        {**_GARMENT_INDEX, "description": "Which of the product page's images to use."},
-    ) = None
-    aspect_ratio: checked(
-        _option(_aspect_ratio), {"enum": list(ASPECT_RATIOS), "description": "Gemini only."}
-    ) = None
-    garment_details: checked(_option(_details), GarmentDetails) = None
-    garments: checked(_option(_garments), Annotated[list[GarmentOptions], Field(max_length=MAX_GARMENTS)]) = (
-        Field(None, description="The i-th entry applies to the i-th garment (at most one entry per garment).")
+    garment_index: Annotated[
+        int | None,
+        checked(
+            _option(_garment_index),
+            {**_GARMENT_INDEX, "description": "Which of the product page's images to use."},
+        ),
+    ] = None
+    aspect_ratio: Annotated[
+        str | None,
+        checked(_option(_aspect_ratio), {"enum": list(ASPECT_RATIOS), "description": "Gemini only."}),
+    ] = None
+    garment_details: Annotated[dict[str, str | None] | None, checked(_option(_details), GarmentDetails)] = (
+        None
     )
+    garments: Annotated[
+        RawJson, checked(_option(_garments), Annotated[list[GarmentOptions], Field(max_length=MAX_GARMENTS)])
+    ] = Field(None, description="The i-th entry applies to the i-th garment (at most one entry per garment).")
 
 
 class TryOnForm(Shape):
     """Photos as files, product pages as URLs; at least one garment."""
 
-    selfie: unchecked(IMAGE_FILE) = None
-    person_image: unchecked(IMAGE_FILE) = None
-    garment_image: unchecked(IMAGE_FILE) = None
-    garment_images: unchecked(
-        {"type": "array", "items": IMAGE_FILE, "description": "Several garment photos (multi try-on)."}
-    ) = None
-    item_urls: str = Field(
+    selfie: Annotated[RawJson, unchecked(IMAGE_FILE)] = None
+    person_image: Annotated[RawJson, unchecked(IMAGE_FILE)] = None
+    garment_image: Annotated[RawJson, unchecked(IMAGE_FILE)] = None
+    garment_images: Annotated[
+        RawJson,
+        unchecked(
+            {"type": "array", "items": IMAGE_FILE, "description": "Several garment photos (multi try-on)."}
+        ),
+    ] = None
+    item_urls: str | None = Field(
         None,
         description='JSON array of product URLs, e.g. ["https://shop.example/p/1"].',
         examples=['["https://shop.example/products/linen-tee"]'],
     )
-    item_urls_list: list[str] = Field(
+    item_urls_list: list[str] | None = Field(
         None, alias="item_urls[]", description="The product URLs as repeated fields."
     )
-    garment_url: str = Field(None, description="One product URL (older clients).")
-    html: str = Field(None, description="The first product page's HTML, read instead of fetching it.")
-    options: str = Field(
+    garment_url: str | None = Field(None, description="One product URL (older clients).")
+    html: str | None = Field(None, description="The first product page's HTML, read instead of fetching it.")
+    options: str | None = Field(
         None, description="JSON object, see TryOnOptions.", examples=['{"garments": [{"type": "top"}]}']
     )
 
@@ -180,20 +195,20 @@ class TryOnForm(Shape):
 class TryOnJson(Shape):
     """A try-on from product URLs only (the person is the saved avatar)."""
 
-    item_urls: list[Annotated[str, Field(json_schema_extra={"format": "uri"})]] = Field(
+    item_urls: list[Annotated[str, Field(json_schema_extra={"format": "uri"})]] | None = Field(
         None, max_length=MAX_GARMENTS
     )
-    garment_url: str = Field(None, json_schema_extra={"format": "uri"})
-    html: str = None
-    options: TryOnOptions = None
+    garment_url: str | None = Field(None, json_schema_extra={"format": "uri"})
+    html: str | None = None
+    options: TryOnOptions | None = None
 
 
 class JobGarment(ResponseSchema):
     source: Literal["upload", "url"]
     url: str | None
     type: OptionalGarmentType
-    type_source: Literal[TYPE_SOURCES] | None
-    photo_type: Literal[PHOTO_TYPES] | None
+    type_source: Annotated[str | None, one_of([*TYPE_SOURCES, None])]
+    photo_type: Annotated[str | None, one_of([*PHOTO_TYPES, None])]
 
 
 class JobTimings(ResponseSchema):
@@ -226,9 +241,9 @@ class JobError(ResponseSchema):
 
 class Job(ResponseSchema):
     job_id: str
-    status: unchecked(JOB_STATUS)
+    status: Annotated[RawJson, unchecked(JOB_STATUS)]
     progress: int = Field(ge=0, le=100)
-    stage: Literal[JOB_STAGES] = Field(
+    stage: Annotated[str, one_of(JOB_STAGES)] = Field(
         description="What the worker is doing; a failed job keeps the stage it failed in. `building_body`: on "
         "Gemini, a photo that does not show the hips is first made a full-length photo of the person."
     )

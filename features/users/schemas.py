@@ -1,6 +1,6 @@
 """Profile request and answer shapes."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, create_model
 
@@ -9,11 +9,13 @@ from features.tryon.schemas import Job
 from features.wardrobe.schemas import Category, Section, WardrobeItem
 from shared.schemas import (
     Misdirected,
+    RawJson,
     RequestSchema,
     ResponseSchema,
     Timestamp,
     choice,
     email_address,
+    one_of,
     past_date,
     secret,
     text,
@@ -29,15 +31,15 @@ PASSWORD_RULES = (
 
 # Each profile field's type, also accepted in a sign-up (features/auth/schemas.py).
 PROFILE_TYPES = {
-    "first_name": (text(255), None),
-    "last_name": (text(255), None),
-    "street": (text(255), None),
-    "city": (text(255), None),
-    "gender": (choice(GENDERS), None),
-    "birthday": (past_date("In the past, after 1900."), None),
+    "first_name": (Annotated[str | None, text(255)], None),
+    "last_name": (Annotated[str | None, text(255)], None),
+    "street": (Annotated[str | None, text(255)], None),
+    "city": (Annotated[str | None, text(255)], None),
+    "gender": (Annotated[str | None, choice(GENDERS)], None),
+    "birthday": (Annotated[str | None, past_date("In the past, after 1900.")], None),
 }
 
-ProfileFields = create_model(
+ProfileFields = create_model(  # type: ignore[call-overload]  # fields from PROFILE_TYPES, shared with sign-up
     "ProfileFields",
     __base__=RequestSchema,
     **PROFILE_TYPES,
@@ -45,7 +47,7 @@ ProfileFields = create_model(
 )
 
 
-class ProfileUpdate(ProfileFields):
+class ProfileUpdate(ProfileFields):  # type: ignore[misc,valid-type]  # a create_model class
     """Only the fields sent change. A new email also needs current_password."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"city": "Berlin", "gender": "female"}]})
@@ -57,8 +59,8 @@ class ProfileUpdate(ProfileFields):
         )
     }
 
-    email: email_address("A new address also needs current_password.") = None
-    current_password: secret("Required when email changes to another address.") = None
+    email: Annotated[str | None, email_address("A new address also needs current_password.")] = None
+    current_password: Annotated[RawJson, secret("Required when email changes to another address.")] = None
 
 
 class PasswordChange(RequestSchema):
@@ -66,10 +68,10 @@ class PasswordChange(RequestSchema):
 
     model_config = ConfigDict(json_schema_extra={"required": ["current_password", "new_password"]})
 
-    current_password: secret() = None
-    new_password: secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256) = (
-        None
-    )
+    current_password: Annotated[RawJson, secret()] = None
+    new_password: Annotated[
+        RawJson, secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256)
+    ] = None
 
 
 class AccountDeletion(RequestSchema):
@@ -77,7 +79,7 @@ class AccountDeletion(RequestSchema):
 
     model_config = ConfigDict(json_schema_extra={"required": ["password"]})
 
-    password: secret("The current password, to confirm.") = None
+    password: Annotated[RawJson, secret("The current password, to confirm.")] = None
 
 
 class User(ResponseSchema):
@@ -89,7 +91,7 @@ class User(ResponseSchema):
     email: str
     first_name: str | None
     last_name: str | None
-    gender: Literal[GENDERS] | None
+    gender: Annotated[str | None, one_of([*GENDERS, None])]
     birthday: str | None = Field(json_schema_extra={"format": "date"})
     street: str | None
     city: str | None

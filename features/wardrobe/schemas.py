@@ -2,9 +2,9 @@
 their fields are still checked by the service (service.py, fields.py), which refuses unknown ones."""
 
 from functools import partial
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from features.garments.schemas import GARMENT_TYPE, FabricEntry, OptionalGarmentType
 from features.wardrobe.fields import (
@@ -29,6 +29,7 @@ from shared.schemas import (
     IMAGE_FILE,
     Misdirected,
     PageQuery,
+    RawJson,
     RequestSchema,
     ResponseSchema,
     Shape,
@@ -57,20 +58,20 @@ _READ_ONLY = frozenset(
 )
 
 
-def _text(max_length):
+def _text(max_length: int) -> PlainValidator:
     return checked(
         lambda value, name: optional_text(value, name, max_length),
         {"type": ["string", "null"], "maxLength": max_length},
     )
 
 
-def _page_html(value, name):
+def _page_html(value: object, name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValidationError("html must be the page's HTML as text", details={"field": name})
     return value or None
 
 
-def _url_or_none(value, name):
+def _url_or_none(value: object, name: str) -> str | None:
     return validate_url(value, name) if value else None
 
 
@@ -89,15 +90,20 @@ class SectionInput(RequestSchema):
 
     read_only = _READ_ONLY - {"display_name", "sort_order"}
 
-    display_name: _text(255) = None
-    description: _text(1000) = None
-    icon_name: _text(100) = None
-    name: _SECTION_NAME_FIELD = None
-    icon_url: checked(_url_or_none, {"type": ["string", "null"], "format": "uri"}) = None
-    sort_order: checked(
-        partial(validate_integer, min_value=0, max_value=100000),
-        {"type": ["integer", "null"], "minimum": 0, "maximum": 100000},
-    ) = None
+    display_name: Annotated[str | None, _text(255)] = None
+    description: Annotated[str | None, _text(1000)] = None
+    icon_name: Annotated[str | None, _text(100)] = None
+    name: Annotated[str | None, _SECTION_NAME_FIELD] = None
+    icon_url: Annotated[str | None, checked(_url_or_none, {"type": ["string", "null"], "format": "uri"})] = (
+        None
+    )
+    sort_order: Annotated[
+        int | None,
+        checked(
+            partial(validate_integer, min_value=0, max_value=100000),
+            {"type": ["integer", "null"], "minimum": 0, "maximum": 100000},
+        ),
+    ] = None
 
 
 class CategoryInput(RequestSchema):
@@ -105,9 +111,11 @@ class CategoryInput(RequestSchema):
 
     read_only = _READ_ONLY
 
-    name: _text(255) = None
-    description: _text(1000) = None
-    category_section: checked(clean_section_name, {"type": "string", "examples": ["upper_body"]}) = None
+    name: Annotated[str | None, _text(255)] = None
+    description: Annotated[str | None, _text(1000)] = None
+    category_section: Annotated[
+        str | None, checked(clean_section_name, {"type": "string", "examples": ["upper_body"]})
+    ] = None
 
 
 class CategoriesQuery(RequestSchema):
@@ -115,23 +123,32 @@ class CategoriesQuery(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    search: unchecked({**_SEARCH, "description": "Matches name, display name or description."}) = None
-    category_section: unchecked(_SECTION_NAME) = None
+    search: Annotated[
+        RawJson, unchecked({**_SEARCH, "description": "Matches name, display name or description."})
+    ] = None
+    category_section: Annotated[RawJson, unchecked(_SECTION_NAME)] = None
 
 
 class ItemsQuery(PageQuery):
     """Checked by the service. Other query parameters are ignored."""
 
-    category: unchecked(
-        {
-            "type": "string",
-            "description": "A platform category's name or one of yours.",
-            "examples": ["t_shirts"],
-        }
-    ) = None
-    category_id: unchecked({"type": "integer", "minimum": 1, "description": "One of your categories."}) = None
-    category_section: unchecked(_SECTION_NAME) = None
-    search: unchecked({**_SEARCH, "description": "Matches title, brand or description."}) = None
+    category: Annotated[
+        RawJson,
+        unchecked(
+            {
+                "type": "string",
+                "description": "A platform category's name or one of yours.",
+                "examples": ["t_shirts"],
+            }
+        ),
+    ] = None
+    category_id: Annotated[
+        RawJson, unchecked({"type": "integer", "minimum": 1, "description": "One of your categories."})
+    ] = None
+    category_section: Annotated[RawJson, unchecked(_SECTION_NAME)] = None
+    search: Annotated[
+        RawJson, unchecked({**_SEARCH, "description": "Matches title, brand or description."})
+    ] = None
 
 
 class SectionDeleted(ResponseSchema):
@@ -154,11 +171,17 @@ class UrlRequest(RequestSchema):
 
     model_config = ConfigDict(extra="ignore")
 
-    url: unchecked({"type": "string", "format": "uri"}) = None
-    garment_url: unchecked({"type": "string", "format": "uri", "description": "Same as url."}) = None
-    html: checked(
-        _page_html, {"type": "string", "description": "The product page's HTML, read instead of fetching it."}
-    ) = None
+    url: Annotated[RawJson, unchecked({"type": "string", "format": "uri"})] = None
+    garment_url: Annotated[
+        RawJson, unchecked({"type": "string", "format": "uri", "description": "Same as url."})
+    ] = None
+    html: Annotated[
+        str | None,
+        checked(
+            _page_html,
+            {"type": "string", "description": "The product page's HTML, read instead of fetching it."},
+        ),
+    ] = None
 
 
 class Section(ResponseSchema):
@@ -185,8 +208,8 @@ class Category(ResponseSchema):
     category_section: str
     sort_order: int | None
     is_platform: bool
-    created_at: Timestamp = None
-    updated_at: Timestamp = None
+    created_at: Timestamp = None  # type: ignore[assignment]  # a platform category has none
+    updated_at: Timestamp = None  # type: ignore[assignment]  # a platform category has none
 
 
 class CategoryGroup(Section):
@@ -222,7 +245,7 @@ class WardrobeItem(ResponseSchema):
     updated_at: Timestamp
 
 
-def _item_text(name):
+def _item_text(name: str) -> PlainValidator:
     limit = ITEM_TEXT_LIMITS[name]
     return checked(
         lambda value, field_name: optional_text(value, field_name, limit),
@@ -241,67 +264,92 @@ class _ItemFields(RequestSchema):
     read_only = frozenset(ITEM_READ_ONLY_FIELDS)
     misdirected = {IMAGE_FIELD: _IMAGE_AS_TEXT}
 
-    title: _item_text("title") = None
-    brand: _item_text("brand") = None
-    color: _item_text("color") = None
-    size: _item_text("size") = None
-    description: _item_text("description") = None
-    care_instructions: _item_text("care_instructions") = None
-    custom_category_name: _item_text("custom_category_name") = None
-    price: checked(
-        lambda value, name: clean_price(value),
-        {"type": ["number", "null"], "minimum": 0, "maximum": MAX_PRICE},
-    ) = None
-    currency: checked(
-        lambda value, name: clean_currency(value), {"type": ["string", "null"], "pattern": "^[A-Za-z]{3}$"}
-    ) = None
-    fabric: checked(
-        lambda value, name: clean_fabric(value),
-        {
-            "type": ["array", "null"],
-            "maxItems": MAX_FABRIC_ENTRIES,
-            "items": {
-                "type": "object",
-                "required": ["name", "percentage"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "percentage": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+    title: Annotated[str | None, _item_text("title")] = None
+    brand: Annotated[str | None, _item_text("brand")] = None
+    color: Annotated[str | None, _item_text("color")] = None
+    size: Annotated[str | None, _item_text("size")] = None
+    description: Annotated[str | None, _item_text("description")] = None
+    care_instructions: Annotated[str | None, _item_text("care_instructions")] = None
+    custom_category_name: Annotated[str | None, _item_text("custom_category_name")] = None
+    price: Annotated[
+        float | None,
+        checked(
+            lambda value, name: clean_price(value),
+            {"type": ["number", "null"], "minimum": 0, "maximum": MAX_PRICE},
+        ),
+    ] = None
+    currency: Annotated[
+        str | None,
+        checked(
+            lambda value, name: clean_currency(value),
+            {"type": ["string", "null"], "pattern": "^[A-Za-z]{3}$"},
+        ),
+    ] = None
+    fabric: Annotated[
+        list[dict[str, Any]] | None,
+        checked(
+            lambda value, name: clean_fabric(value),
+            {
+                "type": ["array", "null"],
+                "maxItems": MAX_FABRIC_ENTRIES,
+                "items": {
+                    "type": "object",
+                    "required": ["name", "percentage"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "percentage": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                    },
                 },
             },
-        },
-    ) = None
-    category_section: checked(
-        clean_section_name, {"type": ["string", "null"], "examples": ["upper_body"]}
-    ) = None
-    category_id: checked(
-        lambda value, name: clean_category_id(value),
-        {"type": ["integer", "null"], "minimum": 1, "description": "One of your categories."},
-    ) = None
-    category: checked(
-        lambda value, name: optional_text(value, name, MAX_CATEGORY_LENGTH),
-        {
-            "type": ["string", "null"],
-            "maxLength": MAX_CATEGORY_LENGTH,
-            "description": "A platform category's name or one of yours.",
-        },
-    ) = None
-    garment_type: checked(
-        lambda value, name: clean_garment_type(value), {"oneOf": [GARMENT_TYPE, {"type": "null"}]}
-    ) = None
-    garment_url: checked(
-        lambda value, name: clean_garment_url(value),
-        {"type": ["string", "null"], "format": "uri", "description": "The product page (adding from a URL)."},
-    ) = None
-    is_external: checked(clean_boolean, {"type": "boolean"}) = None
+        ),
+    ] = None
+    category_section: Annotated[
+        str | None, checked(clean_section_name, {"type": ["string", "null"], "examples": ["upper_body"]})
+    ] = None
+    category_id: Annotated[
+        int | None,
+        checked(
+            lambda value, name: clean_category_id(value),
+            {"type": ["integer", "null"], "minimum": 1, "description": "One of your categories."},
+        ),
+    ] = None
+    category: Annotated[
+        str | None,
+        checked(
+            lambda value, name: optional_text(value, name, MAX_CATEGORY_LENGTH),
+            {
+                "type": ["string", "null"],
+                "maxLength": MAX_CATEGORY_LENGTH,
+                "description": "A platform category's name or one of yours.",
+            },
+        ),
+    ] = None
+    garment_type: Annotated[
+        str | None,
+        checked(lambda value, name: clean_garment_type(value), {"oneOf": [GARMENT_TYPE, {"type": "null"}]}),
+    ] = None
+    garment_url: Annotated[
+        str | None,
+        checked(
+            lambda value, name: clean_garment_url(value),
+            {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "The product page (adding from a URL).",
+            },
+        ),
+    ] = None
+    is_external: Annotated[bool | None, checked(clean_boolean, {"type": "boolean"})] = None
 
 
 class NewItemInput(_ItemFields):
     """A new item: from a photo (the multipart file garment_image) or a product page (garment_url, optionally
     with its HTML)."""
 
-    html: checked(
-        _page_html, {"type": "string", "description": "The product page's HTML (with garment_url)."}
-    ) = None
+    html: Annotated[
+        str | None,
+        checked(_page_html, {"type": "string", "description": "The product page's HTML (with garment_url)."}),
+    ] = None
 
 
 class WardrobeItemInput(_ItemFields):
@@ -317,33 +365,35 @@ class WardrobeItemInput(_ItemFields):
     }
 
 
-def _form_text(example=None):
-    return unchecked({"type": "string", **({"examples": [example]} if example else {})})
+def _form_text(example: str | None = None) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", **({"examples": [example]} if example else {})})
 
 
 class WardrobeItemForm(Shape):
     """The item fields as form fields (`fabric` as JSON text) plus the picture."""
 
-    garment_image: unchecked(IMAGE_FILE) = None
-    garment_url: _form_text() = None
-    title: _form_text() = None
-    brand: _form_text() = None
-    color: _form_text() = None
-    size: _form_text() = None
-    description: _form_text() = None
-    care_instructions: _form_text() = None
-    custom_category_name: _form_text() = None
-    price: _form_text("29.90") = None
-    currency: _form_text("EUR") = None
-    fabric: _form_text('[{"name": "cotton", "percentage": 100}]') = None
-    category_section: _form_text("upper_body") = None
-    category: _form_text("t_shirts") = None
-    category_id: _form_text() = None
-    garment_type: _form_text() = None
-    is_external: _form_text("false") = None
+    garment_image: Annotated[RawJson, unchecked(IMAGE_FILE)] = None
+    garment_url: Annotated[RawJson, _form_text()] = None
+    title: Annotated[RawJson, _form_text()] = None
+    brand: Annotated[RawJson, _form_text()] = None
+    color: Annotated[RawJson, _form_text()] = None
+    size: Annotated[RawJson, _form_text()] = None
+    description: Annotated[RawJson, _form_text()] = None
+    care_instructions: Annotated[RawJson, _form_text()] = None
+    custom_category_name: Annotated[RawJson, _form_text()] = None
+    price: Annotated[RawJson, _form_text("29.90")] = None
+    currency: Annotated[RawJson, _form_text("EUR")] = None
+    fabric: Annotated[RawJson, _form_text('[{"name": "cotton", "percentage": 100}]')] = None
+    category_section: Annotated[RawJson, _form_text("upper_body")] = None
+    category: Annotated[RawJson, _form_text("t_shirts")] = None
+    category_id: Annotated[RawJson, _form_text()] = None
+    garment_type: Annotated[RawJson, _form_text()] = None
+    is_external: Annotated[RawJson, _form_text("false")] = None
 
 
 class NewItemForm(WardrobeItemForm):
     """The item fields as form fields (`fabric` as JSON text) plus the picture, or a product page's URL."""
 
-    html: unchecked({"type": "string", "description": "The product page's HTML (with garment_url)."}) = None
+    html: Annotated[
+        RawJson, unchecked({"type": "string", "description": "The product page's HTML (with garment_url)."})
+    ] = None
