@@ -169,12 +169,8 @@ class Database:
     def execute_insert(self, sql: str, params: Params = ()) -> int | None:
         """Run an INSERT and return the new row's integer id (None for tables without an `id`)."""
         if self.dialect == "sqlite":
-            with self._connection() as conn:
-                cursor = self._driver_execute(conn, sql, params)
-                try:
-                    return cursor.lastrowid
-                finally:
-                    cursor.close()
+            with self._connection() as conn, self._driver_cursor(conn, sql, params) as cursor:
+                return cursor.lastrowid
         row = self.execute_query(sql.rstrip().rstrip(";") + " RETURNING *", params, fetch_one=True)
         new_id: int | None = row.get("id") if row else None
         return new_id
@@ -195,24 +191,29 @@ class Database:
         0.18 ms instead of 0.03; BENCHMARKS.md, "Read speed")."""
         return self.dialect == "sqlite" and isinstance(sql, str)
 
-    def _driver_execute(self, conn: sa.Connection, sql: str, params: Params) -> sqlite3.Cursor:
+    @contextmanager
+    def _driver_cursor(self, conn: sa.Connection, sql: str, params: Params) -> Iterator[sqlite3.Cursor]:
         """The sqlite3 cursor of one statement on the connection (its block's, if it is in one), run when
-        SQLite's write lock is free; the driver's errors as SQLAlchemy would have raised them, then as ours."""
+        SQLite's write lock is free and closed when the with-block ends; the driver's errors as SQLAlchemy
+        would have raised them, then as ours. A write outside a block holds the write lock until its cursor
+        closes (an UPDATE ... RETURNING until its rows are read), so that is when waiting writers are woken."""
         turns = self._turns
         assert turns is not None, "a SQLite engine made by sqlite_engine() has its write turns"
         values, driver = checked_params(params), _sqlite_driver(conn)
         with _errors_mapped():
             cursor: sqlite3.Cursor = turns.run(lambda: driver.execute(sql, values), sql, values)
-        if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
-            turns.released()  # a statement outside a block held the write lock only while it ran
-        return cursor
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            if getattr(self._local, "conn", None) is None and sql.lstrip()[:6].upper() != "SELECT":
+                turns.released()
 
     def _driver_query(
         self, conn: sa.Connection, sql: str, params: Params, fetch_one: bool, fetch_all: bool
     ) -> Row | list[Row] | int | None:
         """execute_query's answer for one statement run on the sqlite3 cursor."""
-        cursor = self._driver_execute(conn, sql, params)
-        with _errors_mapped():
+        with self._driver_cursor(conn, sql, params) as cursor, _errors_mapped():
             try:
                 if not (fetch_one or fetch_all):
                     return cursor.rowcount
@@ -225,8 +226,6 @@ class Database:
                 return [dict(zip(names, row)) for row in cursor.fetchall()]
             except sqlite3.Error as exc:
                 raise sa_exc.DBAPIError.instance(sql, tuple(params), exc, sqlite3.Error) from exc
-            finally:
-                cursor.close()
 
     def _execute(self, conn: sa.Connection, sql: Statement, params: Params) -> sa.CursorResult[Any]:
         statement, values = _text(sql) if isinstance(sql, str) else sql, _bound(params)

@@ -14,6 +14,7 @@ from features.garments.extractors.values import (
     parse_price,
 )
 from features.garments.service import cache_key
+from shared.text_patterns import IGNORECASE, compile_pattern
 
 
 @pytest.mark.parametrize(
@@ -265,3 +266,31 @@ def test_cache_key_strips_tracking_and_normalises():
         == "https://shop.test/p/1?colour=red&size=m"
     )
     assert cache_key("http://shop.test:8080/p") == "http://shop.test:8080/p"
+
+
+def test_markers_searched_together_answer_as_searched_one_by_one():
+    """ProductPage.mark_all settles many markers with one search over them all: each answer is the one a search of
+    that marker alone gives, whatever stands on the lines beside it (a word guard at a line's edge, a marker with a
+    line break of its own, a match that would run across two lines)."""
+    markers = [
+        "product-tile",
+        "tile-image x",
+        "reco",
+        "record-list",
+        "my-reco",
+        "",
+        "recommend\nme",
+        "related",
+        "x b",
+        "a y",
+        "x reco",
+    ]
+    # The second pattern would match across "x b" and "a y": every marker is then searched alone.
+    for source in (r"(?<![a-z])recos?(?![a-z])|related|tile-image", r"b\s*a|related"):
+        pattern = compile_pattern(source, IGNORECASE)
+        page = ProductPage("https://shop.example.com/p/1", "<html></html>")
+        page.mark_all(pattern, markers)
+        alone = ProductPage("https://shop.example.com/p/1", "<html></html>")
+        assert [page.marked(pattern, marker) for marker in markers] == [
+            alone.marked(pattern, marker) for marker in markers
+        ], source
