@@ -5,13 +5,17 @@ import statistics
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, Protocol
 
+from config import Settings
 from features.garments import service as garments_service
 from features.tryon import model
-from features.tryon.job_queue import input_prefix
+from features.tryon.job_queue import RQJobQueue, ThreadJobQueue, input_prefix
+from features.tryon.model import Job
 from features.users import model as user_model
 from shared import clock
-from shared.ai_models import ImageModelError
+from shared.ai_models import ImageModel, ImageModelError
+from shared.database import Database
 from shared.errors import (
     ApiError,
     ConflictError,
@@ -21,7 +25,21 @@ from shared.errors import (
     ValidationError,
 )
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
+from shared.storage import Storage
 from shared.validators import validate_url
+
+JobQueue = ThreadJobQueue | RQJobQueue
+
+
+class TryOnFiles(Protocol):
+    """What try-on uses of the app's Storage (LocalStorage or S3Storage)."""
+
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
+    def read_image(self, file_path: str) -> bytes: ...
+    def exists(self, file_path: str) -> bool: ...
+    def delete_image(self, file_path: str) -> None: ...
+    def delete_prefix(self, prefix: str) -> None: ...
+
 
 MAX_GARMENTS = 5
 DEFAULT_ESTIMATE_SECONDS = 15
@@ -41,13 +59,13 @@ class TryOnRequest:
 
     person: Upload | None = None
     person_field: str | None = None
-    garment_uploads: list = field(default_factory=list)
-    urls: list = field(default_factory=list)
+    garment_uploads: list[Upload] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     html: str | None = None
-    options: dict = field(default_factory=dict)  # the fields of a parsed TryOnOptions
+    options: dict[str, Any] = field(default_factory=dict)  # the fields of a parsed TryOnOptions
 
 
-def _with_garment_options(options, garment_count):
+def _with_garment_options(options: dict[str, Any], garment_count: int) -> dict[str, Any]:
     """The client's options (the fields of a parsed TryOnOptions) with `garments` checked against the number
     of garments sent."""
     garments = options.get("garments", [])
@@ -59,7 +77,17 @@ def _with_garment_options(options, garment_count):
     return {**options, "garments": garments}
 
 
-def create_job(*, db, settings, storage, queue, user_id, request, multi, billed):
+def create_job(
+    *,
+    db: Database,
+    settings: Settings,
+    storage: TryOnFiles,
+    queue: JobQueue,
+    user_id: str,
+    request: TryOnRequest,
+    multi: bool,
+    billed: bool,
+) -> dict[str, Any]:
     """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload.
 
     `billed`: the try-on model charges per generation, so the user's TRYON_DAILY_LIMIT applies.
@@ -90,10 +118,10 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
 
     job_id = str(uuid.uuid4())
     prefix = input_prefix(user_id, job_id)
-    stored = []
+    stored: list[str] = []
     try:
         person_path = _store_image(storage, stored, person["image"], f"{prefix}person")
-        garments = []
+        garments: list[dict[str, Any]] = []
         for i, image in enumerate(garment_images):
             garments.append(
                 {
@@ -148,24 +176,30 @@ def create_job(*, db, settings, storage, queue, user_id, request, multi, billed)
     }
 
 
-def _store(storage, stored, data, path, content_type="image/png"):
-    stored.append(storage.upload_image(data, path, content_type))
-    return stored[-1]
+def _store(
+    storage: TryOnFiles, stored: list[str], data: bytes, path: str, content_type: str = "image/png"
+) -> str:
+    path = storage.upload_image(data, path, content_type)
+    stored.append(path)
+    return path
 
 
-def _store_image(storage, stored, image, name):
+def _store_image(storage: TryOnFiles, stored: list[str], image: tuple[bytes, str], name: str) -> str:
     """Store (bytes, format) as name.png / name.jpg."""
     data, image_format = image
     return _store(storage, stored, data, f"{name}.{EXTENSIONS[image_format]}", MIME_TYPES[image_format])
 
 
-def _person_image(*, db, storage, user_id, upload, field):
+def _person_image(
+    *, db: Database, storage: TryOnFiles, user_id: str, upload: Upload | None, field: str | None
+) -> dict[str, Any]:
     if upload is not None:
         return {
             "image": prepare_for_processing(upload.data, upload.filename, max_dimension=PERSON_DIMENSION),
             "source": field,
         }
-    avatar_path = user_model.get_by_userid(db, user_id)["avatar_path"]
+    user = user_model.get_by_userid(db, user_id)
+    avatar_path = user["avatar_path"] if user else None
     if not avatar_path or not storage.exists(avatar_path):
         raise ValidationError(
             "Send a selfie (or person_image), or save an avatar first with POST /api/save-avatar",
@@ -175,7 +209,7 @@ def _person_image(*, db, storage, user_id, upload, field):
     return {"image": (storage.read_image(avatar_path), "PNG"), "source": "avatar"}
 
 
-def ensure_model_available(image_model):
+def ensure_model_available(image_model: ImageModel) -> None:
     """503 AI_UNAVAILABLE with Retry-After, before anything is read or stored, while the model cannot generate."""
     availability = image_model.availability()
     if availability["status"] != "ok":
@@ -187,7 +221,7 @@ def ensure_model_available(image_model):
         )
 
 
-def _check_capacity(*, db, settings, user_id, daily_limit):
+def _check_capacity(*, db: Database, settings: Settings, user_id: str, daily_limit: int) -> None:
     counts = model.admission_counts(db, user_id, model.utc_day())
     if daily_limit and counts["accepted_today"] >= daily_limit:
         now = clock.now()
@@ -215,7 +249,7 @@ def _check_capacity(*, db, settings, user_id, daily_limit):
         )
 
 
-def estimated_seconds(*, db, settings):
+def estimated_seconds(*, db: Database, settings: Settings) -> int:
     """Median recent job duration times the number of rounds the waiting jobs need."""
     durations = model.recent_durations(db)
     per_job = statistics.median(durations) if durations else DEFAULT_ESTIMATE_SECONDS
@@ -223,14 +257,14 @@ def estimated_seconds(*, db, settings):
     return max(1, math.ceil(per_job * rounds))
 
 
-def get_job(*, db, user_id, job_id):
+def get_job(*, db: Database, user_id: str, job_id: str) -> Job:
     job = model.get_for_user(db, job_id, user_id)
     if job is None:
         raise NotFoundError("No such try-on job", code="JOB_NOT_FOUND")
     return job
 
 
-def get_result_path(*, db, user_id, job_id):
+def get_result_path(*, db: Database, user_id: str, job_id: str) -> str:
     """The result image path of a finished job; 409 while running, 422 with the job's error if it failed."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
     if job["status"] == model.FAILED:
@@ -246,10 +280,13 @@ def get_result_path(*, db, user_id, job_id):
             details={"status": job["status"], "progress": job["progress"]},
             headers={"Retry-After": "2"},
         )
-    return job["result_image_path"]
+    path: str = job["result_image_path"]
+    return path
 
 
-def list_jobs(*, db, user_id, status=None, limit=20, offset=0):
+def list_jobs(
+    *, db: Database, user_id: str, status: str | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[Job], int]:
     if status is not None and status not in (model.QUEUED, model.PROCESSING, model.DONE, model.FAILED):
         raise ValidationError(
             "status must be one of queued, processing, done, failed", details={"field": "status"}
@@ -257,7 +294,7 @@ def list_jobs(*, db, user_id, status=None, limit=20, offset=0):
     return model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
 
 
-def delete_job(*, db, storage, user_id, job_id):
+def delete_job(*, db: Database, storage: TryOnFiles, user_id: str, job_id: str) -> dict[str, Any]:
     """Cancel a queued job or delete a finished one, with its files. Running jobs cannot be deleted."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
     if not model.delete_unless_processing(db, job_id, user_id):
@@ -274,16 +311,18 @@ def delete_job(*, db, storage, user_id, job_id):
     return {"job_id": job_id, "deleted": True, "was_status": job["status"]}
 
 
-def delete_all_for_user(*, db, storage, user_id):
+def delete_all_for_user(*, db: Database, storage: Storage, user_id: str) -> None:
     """Every job and file of a user (account deletion)."""
     model.delete_for_user(db, user_id)
     storage.delete_prefix(f"tryon-inputs/{user_id}/")
     storage.delete_prefix(f"tryon-results/{user_id}/")
 
 
-def timings(job):
+def timings(job: Job) -> dict[str, float | None]:
     """Seconds spent waiting in the queue and processing (None until known)."""
     created, started, finished = (clock.parse(job[k]) for k in ("created_at", "started_at", "finished_at"))
+    if created is None:  # every stored job has one; a row without would have no durations either
+        return {"queue_seconds": None, "processing_seconds": None, "total_seconds": None}
     return {
         "queue_seconds": round((started - created).total_seconds(), 3) if started else None,
         "processing_seconds": round((finished - started).total_seconds(), 3)
@@ -293,11 +332,11 @@ def timings(job):
     }
 
 
-def present_garments(job):
+def present_garments(job: Job) -> list[dict[str, Any]]:
     """Each garment as sent, with its type, where the type came from and how it was photographed once the
     job has looked (before that, only a type the client gave)."""
     resolved = job.get("garments") or []
-    garments = []
+    garments: list[dict[str, Any]] = []
     for position, garment in enumerate(job["inputs"].get("garments", [])):
         found = resolved[position] if position < len(resolved) else {}
         client_type = garment.get("type")
@@ -313,7 +352,7 @@ def present_garments(job):
     return garments
 
 
-def present_job(job, storage):
+def present_job(job: Job, storage: Storage) -> dict[str, Any]:
     """What clients see of a job: status, progress, stage, signed result URL or typed error (with the provider's
     own words in error.details.upstream), timings, and what the AI calls used."""
     data = {
