@@ -1,12 +1,19 @@
 """Product pages → normalised garments: safe fetching, extraction, the garment_metadata cache, categories."""
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from config import Settings
 from features.garments import categorizer, model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
+from features.garments.extractors.ai_reader import PageReading
 from features.garments.image_categorizer import GarmentImageClassifier
 from shared import clock, process_pool
+from shared.ai_models.gemini_client import GeminiClient
+from shared.ai_models.usage import UsageMeter
+from shared.database import Database
 from shared.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
@@ -15,6 +22,22 @@ from shared.errors import (
     ValidationError,
 )
 from shared.text_patterns import IGNORECASE, compile_pattern
+
+# A product as the extractors, the cache and the API give it: field name → JSON value.
+Product = dict[str, Any]
+# Fetches a shop's JSON document by URL (Shopify's product .js): the parsed JSON, or None if it cannot be had.
+FetchJson = Callable[[str], Any]
+
+
+class ProductImages(TypedDict):
+    """extract_images' answer (schemas.ProductImages)."""
+
+    images: list[str]
+    count: int
+    source_url: str
+    extractor: str | None
+    reason: NotRequired[str]  # only when there is no image
+
 
 # Query parameters that only say where a visitor came from; they never change the product shown.
 _TRACKING = compile_pattern(
@@ -31,15 +54,29 @@ NO_IMAGES_REASON = (
 
 
 def get_product(
-    *, db, settings, url: str, html: str | None = None, use_cache: bool = True, deadline=None
-) -> dict:
+    *,
+    db: Database,
+    settings: Settings,
+    url: str,
+    html: str | None = None,
+    use_cache: bool = True,
+    deadline: float | None = None,
+) -> Product:
     """The normalised product on the page at `url` (client `html` is read instead of fetching)."""
     return load_product(db=db, settings=settings, url=url, html=html, use_cache=use_cache, deadline=deadline)[
         0
     ]
 
 
-def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None):
+def load_product(
+    *,
+    db: Database,
+    settings: Settings,
+    url: str,
+    html: str | None = None,
+    use_cache: bool = True,
+    deadline: float | None = None,
+) -> tuple[Product, bool]:
     """(product, cached?): like get_product, also saying whether the answer came from the cache.
 
     Only pages this server fetched are cached: client HTML could carry anything, and a cache shared
@@ -68,7 +105,9 @@ def load_product(*, db, settings, url, html=None, use_cache=True, deadline=None)
     return product, False
 
 
-def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
+def _extract_within_budget(
+    settings: Settings, deadline: float | None, *, url: str, html: str, fetch_json: FetchJson | None = None
+) -> Product:
     """The page's product, read in an extraction worker process stopped after EXTRACTION_TIMEOUT_SECONDS of CPU (or at
     `deadline`): a page that takes longer is PAGE_TOO_COMPLEX (422), and no other request waits on it. With the
     AI reader configured, the worker also reduces the page for it, and the reader (network, not CPU) asks the
@@ -80,6 +119,8 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
         memory_limit_bytes=settings.EXTRACTION_MEMORY_LIMIT_MB * 1024 * 1024,
     )
     reader = ai_reader.reader_for(settings)
+    product: Product
+    reading: PageReading | None
     try:
         product, reading = pool.run(
             _extract_for_reader,
@@ -103,26 +144,32 @@ def _extract_within_budget(settings, deadline, *, url, html, fetch_json=None):
             code="EXTRACTION_BUSY",
             headers={"Retry-After": "5"},
         ) from None
-    return reader.complete(reading, product, html=html, deadline=deadline) if reading else product
+    if reader is None or reading is None:
+        return product
+    completed: Product = reader.complete(reading, product, html=html, deadline=deadline)
+    return completed
 
 
-def extract_product(*, url, html, fetch_json=None):
+def extract_product(*, url: str, html: str, fetch_json: FetchJson | None = None) -> Product:
     """Extraction on HTML already in hand, with the extractor chosen for the URL/page (in this process: callers
     on a request's or job's path go through _extract_within_budget)."""
     return _extract(ProductPage(url, html), fetch_json)
 
 
-def _extract_for_reader(*, url, html, fetch_json=None, reading_chars=0):
+def _extract_for_reader(
+    *, url: str, html: str, fetch_json: FetchJson | None = None, reading_chars: int = 0
+) -> tuple[Product, PageReading | None]:
     """(product, reading), in an extraction worker: `reading` is the page reduced to at most `reading_chars`
     for the AI reader, None when it is off or no field it reads is empty."""
     page = ProductPage(url, html)
     product = _extract(page, fetch_json)
-    wanted = ai_reader.wanted_fields(product) if reading_chars else []
-    return product, ai_reader.page_reading(page, wanted, reading_chars) if wanted else None
+    wanted: list[str] = ai_reader.wanted_fields(product) if reading_chars else []
+    reading: PageReading | None = ai_reader.page_reading(page, wanted, reading_chars) if wanted else None
+    return product, reading
 
 
-def _extract(page, fetch_json):
-    product = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
+def _extract(page: ProductPage, fetch_json: FetchJson | None) -> Product:
+    product: Product | None = BrandExtractorFactory.for_page(page).extract(page, fetch_json)
     if product is None:
         if scraper.looks_like_bot_wall(page.html):
             raise UpstreamError(
@@ -134,7 +181,7 @@ def _extract(page, fetch_json):
     return product
 
 
-def extract_images(*, db, settings, url, html=None):
+def extract_images(*, db: Database, settings: Settings, url: str, html: str | None = None) -> ProductImages:
     """{"images", "count", "reason"?}: the product's images only, with a reason when there are none."""
     try:
         product = get_product(db=db, settings=settings, url=url, html=html)
@@ -142,7 +189,7 @@ def extract_images(*, db, settings, url, html=None):
         if exc.code != "NO_PRODUCT_FOUND":
             raise
         return {"images": [], "count": 0, "source_url": url, "extractor": None, "reason": exc.message}
-    result = {
+    result: ProductImages = {
         "images": product["images"],
         "count": len(product["images"]),
         "source_url": url,
@@ -153,13 +200,16 @@ def extract_images(*, db, settings, url, html=None):
     return result
 
 
-def fetch_image(*, settings, url: str, max_bytes=None, deadline=None) -> bytes:
+def fetch_image(
+    *, settings: Settings, url: str, max_bytes: int | None = None, deadline: float | None = None
+) -> bytes:
     """SSRF-safe image download: checked addresses, max_bytes (SCRAPER_MAX_IMAGE_BYTES), an image content type,
     done by `deadline` (time.monotonic()) if given."""
-    return scraper.fetch_image_bytes(url, settings=settings, max_bytes=max_bytes, deadline=deadline)
+    image: bytes = scraper.fetch_image_bytes(url, settings=settings, max_bytes=max_bytes, deadline=deadline)
+    return image
 
 
-def check_url_allowed(*, settings, url: str) -> None:
+def check_url_allowed(*, settings: Settings, url: str) -> None:
     """URL_NOT_ALLOWED / INVALID_URL for a URL that must not be fetched; fetches nothing.
 
     A host that does not resolve yet passes: the fetch checks again and reports it.
@@ -167,29 +217,45 @@ def check_url_allowed(*, settings, url: str) -> None:
     scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="optional")
 
 
-def categorize(*, title=None, description=None, breadcrumbs=None, product_type=None) -> dict:
+def categorize(
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    breadcrumbs: list[Any] | None = None,
+    product_type: str | None = None,
+) -> dict[str, Any]:
     """{"category", "wardrobe_category", "category_section", "garment_type", "confidence", "matched"}."""
     return categorizer.categorize(
         title=title, description=description, breadcrumbs=breadcrumbs, product_type=product_type
     )
 
 
-def image_classifier(*, settings, gemini):
+def image_classifier(*, settings: Settings, gemini: GeminiClient | None) -> GarmentImageClassifier | None:
     """The garment photo classifier on the process's GeminiClient, or None without a Gemini key."""
-    return GarmentImageClassifier.from_settings(settings, gemini)
+    classifier: GarmentImageClassifier | None = GarmentImageClassifier.from_settings(settings, gemini)
+    return classifier
 
 
-def categorize_image(*, classifier, image, meter=None, timeout_seconds=None):
+def categorize_image(
+    *,
+    classifier: GarmentImageClassifier,
+    image: bytes,
+    meter: UsageMeter | None = None,
+    timeout_seconds: float | None = None,
+) -> dict[str, Any]:
     """The category Gemini reads from a garment photo (ImageModelError when it cannot be asked in time)."""
-    return classifier.categorize(image, meter=meter, timeout_seconds=timeout_seconds)
+    found: dict[str, Any] = classifier.categorize(image, meter=meter, timeout_seconds=timeout_seconds)
+    return found
 
 
-def categorize_request(*, classifier, texts, image=None):
+def categorize_request(
+    *, classifier: GarmentImageClassifier | None, texts: dict[str, Any], image: bytes | None = None
+) -> dict[str, Any]:
     """Category from the texts, and from an image when an image classifier (Gemini) is configured;
     without one the answer says so instead of guessing from the image."""
     from_text = categorize(**texts) if any(texts.values()) else None
-    if image is None:
-        return {**from_text, "source": "text"}
+    if image is None:  # nothing to read at all is "none" (the request schema asks for a text or an image)
+        return {**(from_text or categorizer.UNKNOWN_CATEGORY), "source": "text" if from_text else "none"}
     if classifier is None:
         note = "Categorising images needs a Gemini API key, which is not configured; only the texts were used"
         return {
@@ -212,7 +278,7 @@ def categorize_request(*, classifier, texts, image=None):
     }
 
 
-def check_client_html(*, settings, html):
+def check_client_html(*, settings: Settings, html: object) -> None:
     """Client-supplied page HTML: a non-empty string within MAX_CLIENT_HTML_BYTES."""
     if not isinstance(html, str) or not html.strip():
         raise ValidationError(
@@ -226,7 +292,7 @@ def check_client_html(*, settings, html):
         )
 
 
-def cache_key(url):
+def cache_key(url: str) -> str:
     """The URL that identifies a product: lower-case host, no fragment, no tracking parameters."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
@@ -240,7 +306,7 @@ def cache_key(url):
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
 
 
-def _canonical_key(product, fetched_url):
+def _canonical_key(product: Product, fetched_url: str) -> list[str]:
     """The page's canonical URL as a second cache key, only on the same host (a page cannot claim
     another shop's URL and fill its cache entry)."""
     canonical = product.get("canonical_url")
@@ -249,11 +315,11 @@ def _canonical_key(product, fetched_url):
     return []
 
 
-def _cache_cutoff(settings):
+def _cache_cutoff(settings: Settings) -> str:
     return clock.timestamp(seconds_from_now=-settings.GARMENT_CACHE_TTL_HOURS * 3600)
 
 
-def _no_product_message(page):
+def _no_product_message(page: ProductPage) -> str:
     text = " ".join(page.tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
     if len(text.split()) < 40 and len(page.scripts) > 0:
         return (

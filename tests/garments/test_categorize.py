@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from features.garments import service
 from features.garments.categorizer import categorize
 from shared.garment_catalog import PLATFORM_CATEGORY
 from tests.envelope import data as ok, error
@@ -252,3 +253,10 @@ def test_without_a_usable_text_model_image_categorisation_is_unavailable(client,
     response = client.post("/api/garments/categorize", json={"image": png_base64()})
     error(response, 503, "AI_UNAVAILABLE")
     assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_categorize_request_with_nothing_to_read_is_no_category():
+    """The request schema asks for a text or an image; a caller that sends neither gets no category, not a crash."""
+    texts = {"title": None, "description": None, "product_type": None, "breadcrumbs": None}
+    answer = service.categorize_request(classifier=None, texts=texts)
+    assert answer["category"] is None and answer["source"] == "none" and "image_analysis" not in answer
