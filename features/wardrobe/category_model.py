@@ -41,8 +41,8 @@ def section_visible_to(db: Database, user_id: str, section_id: int) -> Row | Non
     )
 
 
-def section_by_name(db: Database, user_id: str, name: str) -> Row | None:
-    """The platform section or the user's own section called name."""
+def section_by_name(db: Database, user_id: str | None, name: str) -> Row | None:
+    """The platform section or the user's own section called name (only the platform's for user_id None)."""
     return db.execute_query(
         "SELECT * FROM category_sections WHERE name = ? AND (user_id IS NULL OR user_id = ?) "
         "ORDER BY CASE WHEN user_id IS NULL THEN 0 ELSE 1 END",

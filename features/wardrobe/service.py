@@ -6,8 +6,12 @@ nothing about other accounts. Items added from a product URL take their details 
 """
 
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
+from typing import Any, Protocol, TypedDict
 
+from config import Settings
 from features.garments import service as garments_service
 from features.users import model as user_model
 from features.wardrobe import category_model, model
@@ -19,23 +23,57 @@ from features.wardrobe.fields import (
     clean_section_name,
     optional_text,
 )
+from features.wardrobe.schemas import CategoryInput, SectionInput
+from shared.database import Database, Row, SqlValue
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
+from shared.storage import Storage
 from shared.validators import validate_integer, validate_required, validate_text, validate_url
+
+CategoryRef = int | str  # one of the caller's categories by id, or a platform or caller's category by name
+FoundCategory = tuple[Row, None] | tuple[None, Row]  # (platform row, None) or (None, caller's row)
+
+
+class WardrobeFiles(Protocol):
+    """What the wardrobe uses of the app's Storage (LocalStorage or S3Storage)."""
+
+    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
+    def delete_image(self, file_path: str) -> None: ...
+
+
+class SectionDeleted(TypedDict):
+    id: int
+    name: str
+    deleted: bool
+
+
+class CategoryDeleted(SectionDeleted):
+    items_uncategorized: int
+
+
+class ItemDeleted(TypedDict):
+    id: int
+    deleted: bool
+
+
+class Pagination(TypedDict):
+    total: int
+    limit: int
+    offset: int
 
 
 # --- sections ------------------------------------------------------------------------------------
-def list_sections(*, db, user_id):
+def list_sections(*, db: Database, user_id: str) -> list[dict[str, Any]]:
     """Platform sections and the caller's own, in display order."""
     return [category_model.section_to_dict(row) for row in category_model.sections_visible_to(db, user_id)]
 
 
-def get_section(*, db, user_id, section_id):
+def get_section(*, db: Database, user_id: str, section_id: int) -> dict[str, Any]:
     """One platform section or one of the caller's sections."""
     return category_model.section_to_dict(_visible_section(db, user_id, section_id))
 
 
-def create_section(*, db, user_id, data):
+def create_section(*, db: Database, user_id: str, data: SectionInput) -> dict[str, Any]:
     """A new section of the caller's (data: a parsed SectionInput); its name may not repeat one of theirs or a
     platform section's."""
     values = data.given()
@@ -46,11 +84,11 @@ def create_section(*, db, user_id, data):
         _check_section_name_free(db, user_id, values["name"])
         if values.get("sort_order") is None:
             values["sort_order"] = category_model.next_section_sort_order(db, user_id)
-        row = category_model.insert_section(db, user_id, values)
+        row = _found_section(category_model.insert_section(db, user_id, values))
     return category_model.section_to_dict(row)
 
 
-def update_section(*, db, user_id, section_id, data):
+def update_section(*, db: Database, user_id: str, section_id: int, data: SectionInput) -> dict[str, Any]:
     """Change one of the caller's sections (data: a parsed SectionInput); a rename carries over to their
     categories and items in it."""
     values = data.given()
@@ -63,11 +101,11 @@ def update_section(*, db, user_id, section_id, data):
             _check_section_name_free(db, user_id, values["name"])
         if not values:
             return category_model.section_to_dict(section)
-        row = category_model.update_section(db, section, values)
+        row = _found_section(category_model.update_section(db, section, values))
     return category_model.section_to_dict(row)
 
 
-def delete_section(*, db, user_id, section_id):
+def delete_section(*, db: Database, user_id: str, section_id: int) -> SectionDeleted:
     """Delete one of the caller's sections; refused while categories or items still use it."""
     with _one_change_at_a_time(db, user_id):
         section = _own_section(db, user_id, section_id)
@@ -84,7 +122,7 @@ def delete_section(*, db, user_id, section_id):
 
 
 @contextmanager
-def _one_change_at_a_time(db, user_id):
+def _one_change_at_a_time(db: Database, user_id: str) -> Iterator[None]:
     """A block holding the user's row: the checks it makes (a free name, an existing or unused section) still
     hold when it writes, whatever the user's other requests do meanwhile."""
     with db.transaction():
@@ -92,7 +130,7 @@ def _one_change_at_a_time(db, user_id):
         yield
 
 
-def _check_section_name_free(db, user_id, name):
+def _check_section_name_free(db: Database, user_id: str, name: str) -> None:
     existing = category_model.section_by_name(db, user_id, name)
     if existing is None:
         return
@@ -105,20 +143,24 @@ def _check_section_name_free(db, user_id, name):
     raise _section_exists(name)
 
 
-def _section_exists(name):
+def _section_exists(name: str) -> ConflictError:
     return ConflictError(
         f"You already have a section called '{name}'", code="SECTION_EXISTS", details={"field": "name"}
     )
 
 
-def _visible_section(db, user_id, section_id):
-    section = category_model.section_visible_to(db, user_id, section_id)
+def _visible_section(db: Database, user_id: str, section_id: int) -> Row:
+    return _found_section(category_model.section_visible_to(db, user_id, section_id))
+
+
+def _found_section(section: Row | None) -> Row:
+    """The section read back; 404 for one that is not there (or not the caller's)."""
     if section is None:
         raise NotFoundError("Category section not found", code="SECTION_NOT_FOUND")
     return section
 
 
-def _own_section(db, user_id, section_id):
+def _own_section(db: Database, user_id: str, section_id: int) -> Row:
     section = _visible_section(db, user_id, section_id)
     if section["user_id"] is None:
         raise ForbiddenError(
@@ -128,7 +170,7 @@ def _own_section(db, user_id, section_id):
     return section
 
 
-def _require_section(db, user_id, name):
+def _require_section(db: Database, user_id: str, name: str | None) -> Row:
     """The section called name (platform or the caller's); 400 listing the valid names otherwise."""
     section = category_model.section_by_name(db, user_id, name) if name else None
     if section is None:
@@ -143,50 +185,54 @@ def _require_section(db, user_id, name):
 
 
 # --- categories ----------------------------------------------------------------------------------
-def list_categories(*, db, user_id, search=None, category_section=None):
+def list_categories(
+    *, db: Database, user_id: str, search: object = None, category_section: object = None
+) -> list[dict[str, Any]]:
     """Platform and caller's categories grouped under their sections (sections without a match are left
     out when searching)."""
-    search = validate_text(search, "search", max_length=200) or None
+    search_text = validate_text(search, "search", max_length=200) or None
     section_name = clean_section_name(category_section) if category_section else None
     if section_name:
         _require_section(db, user_id, section_name)
     categories = [
         category_model.platform_category_to_dict(row)
-        for row in category_model.platform_categories(db, search, section_name)
+        for row in category_model.platform_categories(db, search_text, section_name)
     ] + [
         category_model.user_category_to_dict(row)
-        for row in category_model.user_categories(db, user_id, search, section_name)
+        for row in category_model.user_categories(db, user_id, search_text, section_name)
     ]
-    groups = []
+    groups: list[dict[str, Any]] = []
     for section in category_model.sections_visible_to(db, user_id):
         if section_name and section["name"] != section_name:
             continue
         members = [category for category in categories if category["category_section"] == section["name"]]
-        if members or not search:
+        if members or not search_text:
             groups.append({**category_model.section_to_dict(section), "categories": members})
     return groups
 
 
-def get_category(*, db, user_id, category_ref):
+def get_category(*, db: Database, user_id: str, category_ref: CategoryRef) -> dict[str, Any]:
     """A platform category (by name) or one of the caller's categories (by id or name)."""
-    platform, own = _find_category(db, user_id, category_ref)
-    if platform is not None:
-        return category_model.platform_category_to_dict(platform)
-    return category_model.user_category_to_dict(own)
+    found = _find_category(db, user_id, category_ref)
+    if found[0] is not None:
+        return category_model.platform_category_to_dict(found[0])
+    return category_model.user_category_to_dict(found[1])
 
 
-def create_category(*, db, user_id, data):
+def create_category(*, db: Database, user_id: str, data: CategoryInput) -> dict[str, Any]:
     """A new category of the caller's, in an existing section (data: a parsed CategoryInput)."""
     values = data.given()
     validate_required(values, ["name", "category_section"])
     with _one_change_at_a_time(db, user_id):
         _require_section(db, user_id, values["category_section"])
         _check_category_name_free(db, user_id, values["name"])
-        row = category_model.insert_user_category(db, user_id, values)
+        row = _found_category(category_model.insert_user_category(db, user_id, values))
     return category_model.user_category_to_dict(row)
 
 
-def update_category(*, db, user_id, category_ref, data):
+def update_category(
+    *, db: Database, user_id: str, category_ref: CategoryRef, data: CategoryInput
+) -> dict[str, Any]:
     """Change one of the caller's categories (data: a parsed CategoryInput); platform categories are read-only."""
     category = _own_category(db, user_id, category_ref)
     values = data.given()
@@ -199,11 +245,11 @@ def update_category(*, db, user_id, category_ref, data):
             _check_category_name_free(db, user_id, values["name"])
         if not values:
             return category_model.user_category_to_dict(category)
-        row = category_model.update_user_category(db, category, values)
+        row = _found_category(category_model.update_user_category(db, category, values))
     return category_model.user_category_to_dict(row)
 
 
-def delete_category(*, db, user_id, category_ref):
+def delete_category(*, db: Database, user_id: str, category_ref: CategoryRef) -> CategoryDeleted:
     """Delete one of the caller's categories; its items stay in the wardrobe without a category."""
     category = _own_category(db, user_id, category_ref)
     uncategorized = category_model.delete_user_category(db, category)
@@ -215,7 +261,7 @@ def delete_category(*, db, user_id, category_ref):
     }
 
 
-def _check_category_name_free(db, user_id, name):
+def _check_category_name_free(db: Database, user_id: str, name: str) -> None:
     if category_model.platform_name_taken(db, name):
         raise ConflictError(
             f"'{name}' is a platform category; use it directly or choose another name",
@@ -226,35 +272,45 @@ def _check_category_name_free(db, user_id, name):
         raise _category_exists(name)
 
 
-def _category_exists(name):
+def _category_exists(name: str) -> ConflictError:
     return ConflictError(
         f"You already have a category called '{name}'", code="CATEGORY_EXISTS", details={"field": "name"}
     )
 
 
-def _find_category(db, user_id, category_ref):
+def _find_category(db: Database, user_id: str, category_ref: CategoryRef) -> FoundCategory:
     """(platform row, None) or (None, caller's row) for an id or a name; 404 for anything else."""
-    if isinstance(category_ref, int):
-        platform, own = None, category_model.user_category(db, user_id, category_ref)
-    else:
-        platform = category_model.platform_category_by_name(db, category_ref)
-        own = None if platform else category_model.user_category_by_name(db, user_id, category_ref)
-    if platform is None and own is None:
-        raise NotFoundError("Category not found", code="CATEGORY_NOT_FOUND")
-    return platform, own
-
-
-def _own_category(db, user_id, category_ref):
-    platform, own = _find_category(db, user_id, category_ref)
+    platform = (
+        None if isinstance(category_ref, int) else category_model.platform_category_by_name(db, category_ref)
+    )
     if platform is not None:
+        return platform, None
+    own = (
+        category_model.user_category(db, user_id, category_ref)
+        if isinstance(category_ref, int)
+        else category_model.user_category_by_name(db, user_id, category_ref)
+    )
+    return None, _found_category(own)
+
+
+def _found_category(category: Row | None) -> Row:
+    """The category read back; 404 for one that is not there (or not the caller's), e.g. deleted meanwhile."""
+    if category is None:
+        raise NotFoundError("Category not found", code="CATEGORY_NOT_FOUND")
+    return category
+
+
+def _own_category(db: Database, user_id: str, category_ref: CategoryRef) -> Row:
+    found = _find_category(db, user_id, category_ref)
+    if found[0] is not None:
         raise ForbiddenError(
-            f"'{platform['name']}' is a platform category and cannot be changed",
+            f"'{found[0]['name']}' is a platform category and cannot be changed",
             code="PLATFORM_CATEGORY_READ_ONLY",
         )
-    return own
+    return found[1]
 
 
-def _refuse_cleared(values, required):
+def _refuse_cleared(values: Mapping[str, Any], required: Iterable[str]) -> None:
     """An update may change but not empty the fields a resource cannot do without."""
     for name in required:
         if name in values and not values[name]:
@@ -265,32 +321,61 @@ def _refuse_cleared(values, required):
 
 # --- items ---------------------------------------------------------------------------------------
 def list_items(
-    *, db, user_id, limit, offset, category=None, category_id=None, category_section=None, search=None
-):
+    *,
+    db: Database,
+    user_id: str,
+    limit: int,
+    offset: int,
+    category: object = None,
+    category_id: object = None,
+    category_section: object = None,
+    search: object = None,
+) -> tuple[list[dict[str, Any]], Pagination]:
     """(items newest first, pagination {total, limit, offset}) for the caller, filtered."""
-    filters = {"search": validate_text(search, "search", max_length=200) or None, "category_ids": []}
+    search_text = validate_text(search, "search", max_length=200) or None
+    section = None
+    platform_category = None
+    category_ids: list[int] = []
     if category_section:
-        filters["section"] = _require_section(db, user_id, clean_section_name(category_section))["name"]
-    if category_id not in (None, ""):
-        filters["category_ids"].append(
-            _own_category(db, user_id, validate_integer(category_id, "category_id"))["id"]
-        )
+        section = _require_section(db, user_id, clean_section_name(category_section))["name"]
+    own_id = validate_integer(category_id, "category_id")
+    if own_id is not None:
+        category_ids.append(_own_category(db, user_id, own_id)["id"])
     if category:
-        platform, own = _find_category(db, user_id, validate_text(category, "category", max_length=255))
-        if platform is not None:
-            filters["platform_category"] = platform["name"]
+        found = _find_category(db, user_id, validate_text(category, "category", max_length=255) or "")
+        if found[0] is not None:
+            platform_category = found[0]["name"]
         else:
-            filters["category_ids"].append(own["id"])
-    rows, total = model.list_for_user(db, user_id, limit=limit, offset=offset, **filters)
+            category_ids.append(found[1]["id"])
+    rows, total = model.list_for_user(
+        db,
+        user_id,
+        limit=limit,
+        offset=offset,
+        platform_category=platform_category,
+        category_ids=category_ids,
+        section=section,
+        search=search_text,
+    )
     return [model.to_dict(row) for row in rows], {"total": total, "limit": limit, "offset": offset}
 
 
-def get_item(*, db, user_id: str, item_id: int) -> dict:
+def get_item(*, db: Database, user_id: str, item_id: int) -> dict[str, Any]:
     """One of the caller's items; 404 ITEM_NOT_FOUND for a missing item or another user's."""
     return model.to_dict(_own_item(db, user_id, item_id))
 
 
-def create_item(*, db, storage, settings, user_id, data, html=None, image_data=None, image_filename=None):
+def create_item(
+    *,
+    db: Database,
+    storage: WardrobeFiles,
+    settings: Settings,
+    user_id: str,
+    data: Mapping[str, Any],
+    html: str | None = None,
+    image_data: bytes | None = None,
+    image_filename: str | None = None,
+) -> dict[str, Any]:
     """Add an item from an uploaded image, or from a product URL (details and main image from the page); data:
     the item fields of a parsed NewItemInput."""
     values = {name: value for name, value in data.items() if value is not None}
@@ -325,7 +410,17 @@ def create_item(*, db, storage, settings, user_id, data, html=None, image_data=N
     return model.to_dict(row)
 
 
-def update_item(*, db, storage, settings, user_id, item_id, data, image_data=None, image_filename=None):
+def update_item(
+    *,
+    db: Database,
+    storage: WardrobeFiles,
+    settings: Settings,
+    user_id: str,
+    item_id: int,
+    data: Mapping[str, Any],
+    image_data: bytes | None = None,
+    image_filename: str | None = None,
+) -> dict[str, Any]:
     """Change the given fields of one of the caller's items (data: those of a parsed WardrobeItemInput; null
     clears); a new image replaces the old file."""
     item = _own_item(db, user_id, item_id)
@@ -334,14 +429,14 @@ def update_item(*, db, storage, settings, user_id, item_id, data, image_data=Non
         _require_section(db, user_id, values["category_section"])
     values.update(_category_columns(db, user_id, values))
     if image_data is None:
-        return model.to_dict(model.update(db, user_id, item_id, values) if values else item)
+        return model.to_dict(_found_item(model.update(db, user_id, item_id, values)) if values else item)
     png = _stored_png(settings, image_data, image_filename, max_bytes=settings.MAX_UPLOAD_SIZE)
     # A new garment_id gives the new image a new file name and URL, so no client or cache keeps
     # showing the old picture, and the old file stays intact until the row points at the new one.
     values["garment_id"] = uuid.uuid4().hex
     values["image_path"] = storage.upload_image(png, _image_key(user_id, values["garment_id"]))
     try:
-        row = model.update(db, user_id, item_id, values)
+        row = _found_item(model.update(db, user_id, item_id, values))
     except BaseException:
         storage.delete_image(values["image_path"])
         raise
@@ -350,7 +445,7 @@ def update_item(*, db, storage, settings, user_id, item_id, data, image_data=Non
     return model.to_dict(row)
 
 
-def delete_item(*, db, storage, user_id, item_id):
+def delete_item(*, db: Database, storage: WardrobeFiles, user_id: str, item_id: int) -> ItemDeleted:
     """Delete one of the caller's items and its image file."""
     item = _own_item(db, user_id, item_id)
     model.delete(db, user_id, item_id)
@@ -359,29 +454,35 @@ def delete_item(*, db, storage, user_id, item_id):
     return {"id": item["id"], "deleted": True}
 
 
-def delete_all_for_user(*, db, storage, user_id) -> None:
+def delete_all_for_user(*, db: Database, storage: Storage, user_id: str) -> None:
     """Remove every wardrobe item, category and section of the user, and their image files."""
     model.delete_all_for_user(db, user_id)
     storage.delete_prefix(f"wardrobe/{user_id}/")
 
 
-def extract_from_url(*, db, settings, url, html=None):
+def extract_from_url(
+    *, db: Database, settings: Settings, url: object, html: str | None = None
+) -> dict[str, Any]:
     """The product details of a page (optionally from the client's copy of its HTML); nothing is stored."""
     return garments_service.get_product(db=db, settings=settings, url=validate_url(url, "url"), html=html)
 
 
-def _own_item(db, user_id, item_id):
-    row = model.get(db, user_id, item_id)
+def _own_item(db: Database, user_id: str, item_id: int) -> dict[str, Any]:
+    return _found_item(model.get(db, user_id, item_id))
+
+
+def _found_item(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The item read back; 404 for one that is not there (or not the caller's), e.g. deleted meanwhile."""
     if row is None:
         raise NotFoundError("Wardrobe item not found", code="ITEM_NOT_FOUND")
     return row
 
 
-def _image_key(user_id, garment_id):
+def _image_key(user_id: str, garment_id: str) -> str:
     return f"wardrobe/{user_id}/{garment_id}.png"
 
 
-def _category_columns(db, user_id, values):
+def _category_columns(db: Database, user_id: str, values: dict[str, Any]) -> dict[str, SqlValue]:
     """The stored columns for the category the client chose: by id (theirs) or by name (platform or theirs).
 
     An item has one category: choosing a platform category clears the user category and back;
@@ -405,16 +506,21 @@ def _category_columns(db, user_id, values):
     }
 
 
-def _implied_section(db, user_id, values):
+def _implied_section(db: Database, user_id: str, values: Mapping[str, Any]) -> str | None:
     """The section of the item's category, for items sent without a section."""
+    section: str | None = None
     if values.get("category_id"):
-        return category_model.user_category(db, user_id, values["category_id"])["category_section"]
-    if values.get("category"):
-        return category_model.platform_category_by_name(db, values["category"])["section_name"]
-    return None
+        section = _found_category(category_model.user_category(db, user_id, values["category_id"]))[
+            "category_section"
+        ]
+    elif values.get("category"):
+        section = _found_category(category_model.platform_category_by_name(db, values["category"]))[
+            "section_name"
+        ]
+    return section
 
 
-def _main_product_image(settings, product):
+def _main_product_image(settings: Settings, product: Mapping[str, Any]) -> bytes:
     images = product.get("images") or []
     if not images:
         raise UnprocessableError(
@@ -424,7 +530,9 @@ def _main_product_image(settings, product):
     return garments_service.fetch_image(settings=settings, url=images[0])
 
 
-def _stored_png(settings, image_data, filename=None, *, max_bytes):
+def _stored_png(
+    settings: Settings, image_data: bytes, filename: str | None = None, *, max_bytes: int
+) -> bytes:
     """The image as we store it: validated, EXIF-rotated, metadata stripped, PNG within the size setting."""
     return preprocess_image(
         image_data,
@@ -435,9 +543,11 @@ def _stored_png(settings, image_data, filename=None, *, max_bytes):
     )
 
 
-def _with_product_details(db, values, product):
+def _with_product_details(
+    db: Database, values: Mapping[str, Any], product: Mapping[str, Any]
+) -> dict[str, Any]:
     """The client's values completed with what the product page says; the client's own values win."""
-    merged = {**_product_details(product), "is_external": True, **values}
+    merged: dict[str, Any] = {**_product_details(product), "is_external": True, **values}
     platform = (
         category_model.platform_category_by_name(db, product["category"])  # the kind names its category
         if isinstance(product.get("category"), str)
@@ -450,13 +560,13 @@ def _with_product_details(db, values, product):
     return merged
 
 
-def _platform_section(db, product):
+def _platform_section(db: Database, product: Mapping[str, Any]) -> str | None:
     name = product.get("category_section")
     section = category_model.section_by_name(db, None, name) if isinstance(name, str) else None
     return section["name"] if section else None
 
 
-def _product_details(product):
+def _product_details(product: Mapping[str, Any]) -> dict[str, object]:
     """Item fields from an extracted product page, each kept only if it passes the item field rules.
 
     Pages are messy (compositions per layer that add up to 200 %, prices as objects); a value the
@@ -464,20 +574,14 @@ def _product_details(product):
     """
     colors = product.get("colors") or []
     first_color = colors[0].get("name") if colors and isinstance(colors[0], dict) else (colors or [None])[0]
-    candidates = {
-        **{
-            name: (
-                product.get(name),
-                lambda value, name=name: optional_text(value, name, ITEM_TEXT_LIMITS[name]),
-            )
-            for name in ("title", "brand", "description")
-        },
-        "color": (first_color, lambda value: optional_text(value, "color", ITEM_TEXT_LIMITS["color"])),
+    candidates: dict[str, tuple[object, Callable[[object], object]]] = {
+        **{name: (product.get(name), _text_rule(name)) for name in ("title", "brand", "description")},
+        "color": (first_color, _text_rule("color")),
         "price": (product.get("price"), clean_price),
         "currency": (product.get("currency"), clean_currency),
         "fabric": (product.get("fabric"), clean_fabric),
     }
-    details = {}
+    details: dict[str, object] = {}
     for name, (raw, cleaner) in candidates.items():
         try:
             cleaned = cleaner(raw) if raw is not None else None
@@ -486,3 +590,8 @@ def _product_details(product):
         if cleaned not in (None, []):
             details[name] = cleaned
     return details
+
+
+def _text_rule(name: str) -> Callable[[object], str | None]:
+    """The item field rule for the text field called name."""
+    return partial(optional_text, field_name=name, max_length=ITEM_TEXT_LIMITS[name])

@@ -71,6 +71,25 @@ def refuse_writes(app, operation, table="wardrobe"):
         )
 
 
+def delete_after_update(app, table):
+    """Make the database delete a row of table right after it is updated, as another request deleting it
+    between our update and our read-back would."""
+    db = app.extensions["db"]
+    trigger = f"delete_after_update_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} AFTER UPDATE ON {table} BEGIN DELETE FROM {table} WHERE id = NEW.id; END"
+        )
+    else:
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            f"BEGIN DELETE FROM {table} WHERE id = NEW.id; RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} AFTER UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
+
+
 def error_code(response):
     return response.get_json()["error"]["code"]
 

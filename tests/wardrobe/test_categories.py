@@ -2,7 +2,14 @@
 
 import pytest
 
-from tests.wardrobe.conftest import PLATFORM_SECTIONS, count_rows, create_category, create_section, error_code
+from tests.wardrobe.conftest import (
+    PLATFORM_SECTIONS,
+    count_rows,
+    create_category,
+    create_section,
+    delete_after_update,
+    error_code,
+)
 
 CATEGORIES = "/api/wardrobe/categories"
 UPPER_BODY = ["t_shirts", "shirts", "sweaters", "jackets", "dresses", "coats"]
@@ -147,6 +154,15 @@ def test_invalid_section_lists_the_valid_names(client, user):
     details = response.get_json()["error"]["details"]
     assert details == {"field": "category_section", "allowed": [*PLATFORM_SECTIONS, "gym"]}
     assert "yoga" in response.get_json()["error"]["message"]
+
+
+def test_a_category_deleted_while_it_is_updated_answers_not_found(app, client, user):
+    category = create_category(client, user, "Linen shirts")
+    delete_after_update(app, "wardrobe_categories")
+    response = client.put(
+        f"{CATEGORIES}/{category['id']}", headers=user["headers"], json={"description": "Summer"}
+    )
+    assert response.status_code == 404 and error_code(response) == "CATEGORY_NOT_FOUND"
 
 
 def test_update_refuses_bad_values_without_changing_anything(client, user):

@@ -16,6 +16,7 @@ from tests.wardrobe.conftest import (
     count_rows,
     create_category,
     create_section,
+    delete_after_update,
     error_code,
     garment_photo,
     refuse_writes,
@@ -501,6 +502,14 @@ def test_a_failed_row_update_keeps_the_old_image(app, client, user, storage):
     assert wardrobe_files(storage, user) == [f"{item['garment_id']}.png"]
     current = client.get(f"{ITEMS}/{item['id']}", headers=user["headers"]).get_json()["data"]
     assert (current["title"], current["image_path"]) == ("Original", item["image_path"])
+
+
+def test_an_item_deleted_while_it_is_updated_answers_not_found(app, client, user):
+    item = added_item(client, user, title="Original")
+    delete_after_update(app, "wardrobe")
+    response = client.put(f"{ITEMS}/{item['id']}", headers=user["headers"], json={"title": "Changed"})
+    assert response.status_code == 404 and error_code(response) == "ITEM_NOT_FOUND"
+    assert count_rows(app, "wardrobe") == 0
 
 
 def test_another_users_item_answers_like_a_missing_one(client, user, other_user, storage):
