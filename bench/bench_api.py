@@ -58,7 +58,7 @@ def free_port():
 class Gunicorn:
     """One gunicorn serving `target` ("module:callable") on a free loopback port."""
 
-    def __init__(self, target, *, workers, threads, env, log_path, app_dir=ROOT):
+    def __init__(self, target, *, workers, threads, connections, env, log_path, app_dir=ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._command = [
@@ -69,6 +69,12 @@ class Gunicorn:
             "gthread",
             "--threads",
             str(threads),
+            # A gthread worker keeps the keep-alive connections it accepted, and one worker often wins most of
+            # wrk's 16 (16/0, 15/1, 11/5 seen with `ss`): that run measures one process on one core, and which
+            # endpoint or server it hits is chance (ratios 0.17-0.60 for the same code). Capping each worker at
+            # its share makes both servers spread the load over every process.
+            "--worker-connections",
+            str(-(-connections // workers)),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--chdir",
@@ -234,7 +240,7 @@ def main():
     app_dirs = [path.resolve() for path in options.app_dir or [ROOT]]
     ensure_wrk()
     load = {"seconds": options.seconds, "connections": options.connections}
-    serving = {"workers": options.workers, "threads": options.threads}
+    serving = {"workers": options.workers, "threads": options.threads, "connections": options.connections}
     bare_label = "GET /ping (bare Flask, no auth, no database)"
 
     with tempfile.TemporaryDirectory() as folder, ExitStack() as servers:
