@@ -34,15 +34,6 @@ BODY_FIELDS = (
 log = get_logger("avatars")
 
 
-class ImageFiles(Protocol):
-    """What avatars use of the app's Storage (LocalStorage or S3Storage)."""
-
-    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
-    def read_image(self, file_path: str) -> bytes: ...
-    def exists(self, file_path: str) -> bool: ...
-    def delete_image(self, file_path: str) -> bool: ...
-
-
 class BodyBuilder(Protocol):
     """A model that can_build_bodies: a full-length photo from a head-and-shoulders one."""
 
@@ -60,7 +51,7 @@ class BodyBuilder(Protocol):
 def save_avatar(
     *,
     db: Database,
-    storage: ImageFiles,
+    storage: Storage,
     background_model: ImageModel,
     user_id: str,
     image_data: bytes,
@@ -102,7 +93,7 @@ def save_avatar(
     return path, background_removed
 
 
-def get_avatar_paths(*, db: Database, storage: ImageFiles, user_id: str) -> tuple[str | None, str | None]:
+def get_avatar_paths(*, db: Database, storage: Storage, user_id: str) -> tuple[str | None, str | None]:
     """(avatar path or None, body avatar path or None); AVATAR_NOT_FOUND when neither is stored."""
     user = user_model.get_by_userid(db, user_id)
     avatar, body = (
@@ -120,7 +111,7 @@ def get_avatar_paths(*, db: Database, storage: ImageFiles, user_id: str) -> tupl
 def body_avatar(
     *,
     db: Database,
-    storage: ImageFiles,
+    storage: Storage,
     model: BodyBuilder,
     user_id: str,
     photo: bytes,
@@ -188,14 +179,14 @@ def _existing(user: dict[str, Any] | None) -> dict[str, Any]:
     return user
 
 
-def _exists(storage: ImageFiles, path: str) -> bool:
+def _exists(storage: Storage, path: str) -> bool:
     try:
         return storage.exists(path)
     except ValidationError:
         return False
 
 
-def _delete_quietly(storage: ImageFiles, path: str) -> None:
+def _delete_quietly(storage: Storage, path: str) -> None:
     """Old avatar files are best-effort clean-up: a failure must not undo the new avatar."""
     try:
         storage.delete_image(path)

@@ -11,7 +11,7 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from config import Settings
 from features.avatars import service as avatars_service
@@ -27,6 +27,7 @@ from shared.database import Database
 from shared.errors import ApiError, UnprocessableError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
+from shared.storage import Storage
 
 log = get_logger("tryon.pipeline")
 
@@ -41,17 +42,11 @@ STAGE_PROGRESS = {
 }
 
 
-class JobFiles(avatars_service.ImageFiles, Protocol):
-    """What jobs use of the app's Storage: the avatars' files, and removing a job's inputs at once."""
-
-    def delete_prefix(self, prefix: str) -> int: ...
-
-
 @dataclass(frozen=True)
 class PipelineDeps:
     db: Database
     settings: Settings
-    storage: JobFiles
+    storage: Storage
     image_models: ImageModels
     # types a garment photo with Gemini (only with GEMINI_API_KEY)
     garment_classifier: GarmentImageClassifier | None = None

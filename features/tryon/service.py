@@ -5,7 +5,7 @@ import statistics
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from config import Settings
 from features.garments import service as garments_service
@@ -29,16 +29,6 @@ from shared.storage import Storage
 from shared.validators import validate_url
 
 JobQueue = ThreadJobQueue | RQJobQueue
-
-
-class TryOnFiles(Protocol):
-    """What try-on uses of the app's Storage (LocalStorage or S3Storage)."""
-
-    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
-    def read_image(self, file_path: str) -> bytes: ...
-    def exists(self, file_path: str) -> bool: ...
-    def delete_image(self, file_path: str) -> bool: ...
-    def delete_prefix(self, prefix: str) -> int: ...
 
 
 MAX_GARMENTS = 5
@@ -81,7 +71,7 @@ def create_job(
     *,
     db: Database,
     settings: Settings,
-    storage: TryOnFiles,
+    storage: Storage,
     queue: JobQueue,
     user_id: str,
     request: TryOnRequest,
@@ -177,21 +167,21 @@ def create_job(
 
 
 def _store(
-    storage: TryOnFiles, stored: list[str], data: bytes, path: str, content_type: str = "image/png"
+    storage: Storage, stored: list[str], data: bytes, path: str, content_type: str = "image/png"
 ) -> str:
     path = storage.upload_image(data, path, content_type)
     stored.append(path)
     return path
 
 
-def _store_image(storage: TryOnFiles, stored: list[str], image: tuple[bytes, str], name: str) -> str:
+def _store_image(storage: Storage, stored: list[str], image: tuple[bytes, str], name: str) -> str:
     """Store (bytes, format) as name.png / name.jpg."""
     data, image_format = image
     return _store(storage, stored, data, f"{name}.{EXTENSIONS[image_format]}", MIME_TYPES[image_format])
 
 
 def _person_image(
-    *, db: Database, storage: TryOnFiles, user_id: str, upload: Upload | None, field: str | None
+    *, db: Database, storage: Storage, user_id: str, upload: Upload | None, field: str | None
 ) -> dict[str, Any]:
     if upload is not None:
         return {
@@ -294,7 +284,7 @@ def list_jobs(
     return model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
 
 
-def delete_job(*, db: Database, storage: TryOnFiles, user_id: str, job_id: str) -> dict[str, Any]:
+def delete_job(*, db: Database, storage: Storage, user_id: str, job_id: str) -> dict[str, Any]:
     """Cancel a queued job or delete a finished one, with its files. Running jobs cannot be deleted."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
     if not model.delete_unless_processing(db, job_id, user_id):

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Protocol, TypedDict
+from typing import Any, TypedDict
 
 from config import Settings
 from features.garments import service as garments_service
@@ -32,13 +32,6 @@ from shared.validators import validate_integer, validate_required, validate_text
 
 CategoryRef = int | str  # one of the caller's categories by id, or a platform or caller's category by name
 FoundCategory = tuple[Row, None] | tuple[None, Row]  # (platform row, None) or (None, caller's row)
-
-
-class WardrobeFiles(Protocol):
-    """What the wardrobe uses of the app's Storage (LocalStorage or S3Storage)."""
-
-    def upload_image(self, image_data: bytes, file_path: str, content_type: str = "image/png") -> str: ...
-    def delete_image(self, file_path: str) -> None: ...
 
 
 class SectionDeleted(TypedDict):
@@ -368,7 +361,7 @@ def get_item(*, db: Database, user_id: str, item_id: int) -> dict[str, Any]:
 def create_item(
     *,
     db: Database,
-    storage: WardrobeFiles,
+    storage: Storage,
     settings: Settings,
     user_id: str,
     data: Mapping[str, Any],
@@ -413,7 +406,7 @@ def create_item(
 def update_item(
     *,
     db: Database,
-    storage: WardrobeFiles,
+    storage: Storage,
     settings: Settings,
     user_id: str,
     item_id: int,
@@ -445,7 +438,7 @@ def update_item(
     return model.to_dict(row)
 
 
-def delete_item(*, db: Database, storage: WardrobeFiles, user_id: str, item_id: int) -> ItemDeleted:
+def delete_item(*, db: Database, storage: Storage, user_id: str, item_id: int) -> ItemDeleted:
     """Delete one of the caller's items and its image file."""
     item = _own_item(db, user_id, item_id)
     model.delete(db, user_id, item_id)
