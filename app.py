@@ -95,7 +95,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         app,
         origins=list(settings.cors_origins),
         expose_headers=["X-Request-ID", "Retry-After"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"],
         max_age=600,
     )
     app.before_request(apply_json_limit)  # before the limiter's hook, whose keys may read the body

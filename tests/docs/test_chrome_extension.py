@@ -1,0 +1,307 @@
+"""The Chrome extension (clients/chrome-extension) loaded unpacked into Debian's chromium, against a live server.
+
+"Try it on" goes the way a shopper's click does: the toolbar button is pressed through the DevTools
+protocol (Extensions.triggerAction), which grants activeTab for the product tab and opens the real popup;
+the test clicks the popup's button, and the service worker reads the tab through chrome.scripting. The
+shop's product only exists after the page's own script ran, so a try-on that works proves the server got
+the page as the browser shows it. The side panel page is opened in a tab (headless chromium draws no side
+panel); it shows the same state the panel does. Screenshots go to the test's temp dir.
+"""
+
+import base64
+import hashlib
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from tests.docs.conftest import FIXTURES, ROOT
+from tests.fakes.loopback import LoopbackServer
+from tests.helpers import sign_up
+
+EXTENSION = ROOT / "clients" / "chrome-extension"
+TRY_ON_TIMEOUT_MS = 90_000
+PASSWORD = "correct horse 1"
+
+
+def extension_id():
+    """The id Chrome gives the extension: the first 32 hex digits of the SHA-256 of the manifest's public key
+    (DER), each digit written as a letter a-p (README, "The Chrome extension")."""
+    key = json.loads((EXTENSION / "manifest.json").read_text())["key"]
+    digest = hashlib.sha256(base64.b64decode(key)).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(digit, 16)) for digit in digest)
+
+
+EXTENSION_ORIGIN = f"chrome-extension://{extension_id()}"
+
+RENDERED_PRODUCT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Loading…</title></head>
+<body><main id="app">Loading…</main>
+<script>
+  // The shop renders its product in the browser: the HTML it serves has no product in it.
+  const product = {"@context": "https://schema.org", "@type": "Product", "name": "Tidewater Linen Shirt",
+    "brand": {"@type": "Brand", "name": "Saltmarsh"}, "image": [location.origin + "/images/tidewater.jpg"],
+    "description": "A loose linen shirt. Material: 100% linen.",
+    "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR",
+      "availability": "https://schema.org/InStock"}};
+  const data = document.createElement("script");
+  data.type = "application/ld+json";
+  data.textContent = JSON.stringify(product);
+  document.head.append(data);
+  document.title = "Tidewater Linen Shirt – Saltmarsh";
+  document.getElementById("app").innerHTML = '<h1>Tidewater Linen Shirt</h1>'
+    + '<img src="/images/tidewater.jpg" alt="Tidewater Linen Shirt">'
+    + '<table class="size-guide"><caption>Body measurements in cm</caption>'
+    + '<tr><th>Size</th><th>Chest</th><th>Waist</th></tr>'
+    + '<tr><td>S</td><td>86-92</td><td>72-78</td></tr><tr><td>M</td><td>92-98</td><td>78-84</td></tr>'
+    + '<tr><td>L</td><td>98-104</td><td>84-90</td></tr><tr><td>XL</td><td>104-110</td><td>90-96</td></tr></table>';
+</script></body></html>"""
+
+NO_PRODUCT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>About us – Saltmarsh</title></head>
+<body><h1>About us</h1><p>We make shirts by the sea since 1987. Visit our workshop on weekdays.</p></body></html>"""
+
+# A product whose photo the shop no longer serves.
+PHOTO_GONE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Gull Grey Shirt – Saltmarsh</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product", "name": "Gull Grey Shirt",
+ "image": ["/images/gone.jpg"], "offers": {"@type": "Offer", "price": "39.00", "priceCurrency": "EUR"}}</script>
+</head><body><h1>Gull Grey Shirt</h1><img src="/images/gone.jpg" alt="Gull Grey Shirt"></body></html>"""
+
+
+class Shop(LoopbackServer):
+    """A shop rendered in the browser, with a page that is no product and one whose photo is gone; it keeps
+    the paths it was asked for."""
+
+    thread_name = "extension-shop"
+    pages = {"/products/tidewater": RENDERED_PRODUCT, "/about": NO_PRODUCT, "/products/gull-grey": PHOTO_GONE}
+
+    def __init__(self):
+        super().__init__()
+        self.requests = []
+
+    def _handler_class(self):
+        shop = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                shop.requests.append(self.path)
+                if self.path in shop.pages:
+                    self._send(shop.pages[self.path].encode(), "text/html; charset=utf-8")
+                elif self.path == "/images/tidewater.jpg":
+                    self._send((FIXTURES / "garment.jpg").read_bytes(), "image/jpeg")
+                else:
+                    self.send_error(404)
+
+            def _send(self, body, content_type):
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def settings_overrides():
+    """As tests/docs, plus the extension's origin in CORS_ORIGINS (what README tells a developer to set)."""
+    return {
+        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
+        "AI_PROVIDER": "local",
+        "STORAGE_BACKEND": "local",
+        "CORS_ORIGINS": (EXTENSION_ORIGIN,),
+    }
+
+
+@pytest.fixture
+def shop():
+    with Shop() as server:
+        yield server
+
+
+class ToolbarPopup:
+    """The popup the toolbar button opens. Playwright does not expose it as a page, so it is driven over
+    the browser's DevTools session (Target.attachToTarget / sendMessageToTarget)."""
+
+    def __init__(self, cdp, target_id, pump):
+        self._cdp = cdp
+        self._pump = pump  # lets Playwright deliver the events that carry the answers
+        self._answers = {}
+        self._next_id = 0
+        self._session = cdp.send("Target.attachToTarget", {"targetId": target_id, "flatten": False})["sessionId"]
+        cdp.on("Target.receivedMessageFromTarget", self._receive)
+
+    def _receive(self, event):
+        if event["sessionId"] == self._session:
+            message = json.loads(event["message"])
+            if "id" in message:
+                self._answers[message["id"]] = message
+
+    def send(self, method, params=None):
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        self._cdp.send("Target.sendMessageToTarget", {"sessionId": self._session, "message": json.dumps(message)})
+        deadline = time.monotonic() + 10
+        while self._next_id not in self._answers:
+            assert time.monotonic() < deadline, f"the popup did not answer {method}"
+            self._pump()
+        answer = self._answers.pop(self._next_id)
+        assert "error" not in answer, answer
+        return answer["result"]
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True, "userGesture": True}
+        )
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def wait_for(self, expression):
+        deadline = time.monotonic() + 10
+        while not self.evaluate(expression):
+            assert time.monotonic() < deadline, self.evaluate("document.body.innerText")
+            self._pump()
+
+    def screenshot(self, path):
+        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot")["data"]))
+
+
+class Extension:
+    """Chromium with the unpacked extension: its pages, and its toolbar button pressed on a tab."""
+
+    def __init__(self, context, tmp_path):
+        self.context = context
+        self.tmp_path = tmp_path
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        self.id = worker.url.split("/")[2]
+        self.cdp = context.browser.new_browser_cdp_session()
+        self.popup_tab = context.new_page()
+        self.popup_tab.goto(f"chrome-extension://{self.id}/popup.html")
+        self.panel = context.new_page()
+        self.panel.goto(f"chrome-extension://{self.id}/sidepanel.html")
+        self.shop_tab = context.new_page()
+        self.problems = []
+        for page in (self.popup_tab, self.panel, self.shop_tab):
+            page.on("pageerror", lambda error: self.problems.append(str(error)))
+
+    def sign_in(self, base_url, email, *, create=False):
+        """Through the popup page: the server's address in Settings, then sign in or create the account."""
+        popup = self.popup_tab
+        popup.bring_to_front()
+        popup.reload()
+        popup.click("#settings summary")
+        popup.fill("#base-url", base_url)
+        popup.click("#save-settings")
+        popup.wait_for_selector("#message >> text=Saved.")
+        popup.click("#tab-create" if create else "#tab-sign-in")
+        popup.fill("#email", email)
+        popup.fill("#password", PASSWORD)
+        popup.click("#auth-submit")
+        popup.wait_for_selector("#signed-in:not([hidden])")
+
+    def press_toolbar_button(self):
+        """Extensions.triggerAction on the shop's tab: what a click on the toolbar button does (activeTab)."""
+        self.shop_tab.bring_to_front()
+        url = self.shop_tab.url
+        tabs = self.cdp.send("Target.getTargets", {"filter": [{"type": "tab"}]})["targetInfos"]
+        self.cdp.send("Extensions.triggerAction", {"id": self.id, "targetId": next(t for t in tabs if t["url"] == url)["targetId"]})
+        popup_url = f"chrome-extension://{self.id}/popup.html"
+        deadline = time.monotonic() + 10
+        while True:
+            targets = self.cdp.send("Target.getTargets")["targetInfos"]
+            opened = [t for t in targets if t["type"] == "page" and t["url"] == popup_url and not t["attached"]]
+            if opened:
+                return ToolbarPopup(self.cdp, opened[0]["targetId"], lambda: self.shop_tab.wait_for_timeout(20))
+            assert time.monotonic() < deadline, "the toolbar button opened no popup"
+            self.shop_tab.wait_for_timeout(50)
+
+    def try_on(self, url, *, screenshot=None):
+        """Opens the shop's page, presses the toolbar button and "Try it on" in the popup."""
+        self.shop_tab.goto(url)
+        popup = self.press_toolbar_button()
+        popup.wait_for("document.getElementById('signed-in')?.hidden === false")
+        if screenshot:
+            popup.screenshot(self.tmp_path / screenshot)
+        popup.evaluate("document.getElementById('try-on').click()")
+        self.panel.bring_to_front()
+
+    def panel_error(self):
+        self.panel.wait_for_selector("#error:not([hidden])", timeout=TRY_ON_TIMEOUT_MS)
+        return self.panel.inner_text("#error-message"), self.panel.inner_text("#error-code")
+
+
+@pytest.fixture
+def extension(chromium, tmp_path):
+    from playwright.sync_api import sync_playwright  # after the fixture checked that it is installed
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(chromium),
+            headless=True,
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                f"--disable-extensions-except={EXTENSION}",
+                f"--load-extension={EXTENSION}",
+                "--enable-unsafe-extension-debugging",  # for Extensions.triggerAction
+            ],
+            viewport={"width": 420, "height": 900},
+        )
+        yield Extension(context, tmp_path)
+        context.close()
+
+
+def test_trying_on_a_product_page_from_the_extension(extension, live_server, shop, client, app, tmp_path):
+    assert extension.id == extension_id()  # README's derivation of the id from the manifest's key
+    extension.sign_in(live_server.url, "shopper@example.com", create=True)
+    assert "shopper@example.com" in extension.popup_tab.inner_text("#who")
+    extension.popup_tab.screenshot(path=str(tmp_path / "popup-signed-in.png"))
+    token = client.post("/api/login", json={"email": "shopper@example.com", "password": PASSWORD}).get_json()
+    measurements = {"height": 180, "weight": 78, "chest": 95, "waist": 81}
+    headers = {"Authorization": f"Bearer {token['data']['token']}"}
+    assert client.post("/api/body-measurements", json=measurements, headers=headers).status_code in (200, 201)
+
+    extension.try_on(shop.url("/products/tidewater"), screenshot="popup-on-product-page.png")
+
+    # The first try-on asks for a photo, kept as the avatar.
+    panel = extension.panel
+    panel.wait_for_selector("#avatar:not([hidden])")
+    panel.set_input_files("#avatar-file", str(FIXTURES / "person.jpg"))
+    panel.click("#avatar-save")
+    panel.wait_for_selector("#result:not([hidden]), #error:not([hidden])", timeout=TRY_ON_TIMEOUT_MS)
+    assert panel.is_hidden("#error"), panel.inner_text("#error")
+    panel.wait_for_function("() => { const img = document.getElementById('result-image');"
+                            " return img.complete && img.naturalWidth > 0; }")
+    assert panel.locator("#stages li.done").count() == panel.locator("#stages li").count()
+    panel.wait_for_selector("#size:not([hidden])")
+    assert panel.inner_text("#size-text").split(" ")[0] in ("S", "M", "L", "XL")
+    panel.click("#add-to-wardrobe")
+    panel.wait_for_selector("#wardrobe-message >> text=Tidewater Linen Shirt")
+    panel.screenshot(path=str(tmp_path / "side-panel.png"), full_page=True)
+
+    # The product exists only in the page as the browser rendered it: the server read what the extension sent,
+    # and never fetched the page itself (the browser did, once); it fetched the photo the page names.
+    assert shop.requests.count("/products/tidewater") == 1
+    assert "/images/tidewater.jpg" in shop.requests
+    db = app.extensions["db"]
+    jobs = db.execute_query("SELECT status FROM tryon_jobs", fetch_all=True)
+    assert jobs == [{"status": "done"}]
+    items = client.get("/api/wardrobe/items", headers=headers).get_json()["data"]
+    assert [(item["title"], item["brand"]) for item in items] == [("Tidewater Linen Shirt", "Saltmarsh")]
+    assert extension.problems == []
+
+
+def test_the_extension_says_what_went_wrong(extension, live_server, shop, client, app):
+    ...
