@@ -12,7 +12,6 @@ import base64
 import hashlib
 import json
 import socket
-import threading
 import time
 from http.server import BaseHTTPRequestHandler
 
@@ -135,7 +134,9 @@ class ToolbarPopup:
         self._pump = pump  # lets Playwright deliver the events that carry the answers
         self._answers = {}
         self._next_id = 0
-        self._session = cdp.send("Target.attachToTarget", {"targetId": target_id, "flatten": False})["sessionId"]
+        self._session = cdp.send("Target.attachToTarget", {"targetId": target_id, "flatten": False})[
+            "sessionId"
+        ]
         cdp.on("Target.receivedMessageFromTarget", self._receive)
 
     def _receive(self, event):
@@ -147,7 +148,9 @@ class ToolbarPopup:
     def send(self, method, params=None):
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params or {}}
-        self._cdp.send("Target.sendMessageToTarget", {"sessionId": self._session, "message": json.dumps(message)})
+        self._cdp.send(
+            "Target.sendMessageToTarget", {"sessionId": self._session, "message": json.dumps(message)}
+        )
         deadline = time.monotonic() + 10
         while self._next_id not in self._answers:
             assert time.monotonic() < deadline, f"the popup did not answer {method}"
@@ -158,7 +161,8 @@ class ToolbarPopup:
 
     def evaluate(self, expression):
         result = self.send(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True, "userGesture": True}
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True, "userGesture": True},
         )
         assert "exceptionDetails" not in result, result["exceptionDetails"]
         return result["result"].get("value")
@@ -179,7 +183,9 @@ class Extension:
     def __init__(self, context, tmp_path):
         self.context = context
         self.tmp_path = tmp_path
-        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        worker = (
+            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        )
         self.id = worker.url.split("/")[2]
         self.cdp = context.browser.new_browser_cdp_session()
         self.popup_tab = context.new_page()
@@ -211,14 +217,21 @@ class Extension:
         self.shop_tab.bring_to_front()
         url = self.shop_tab.url
         tabs = self.cdp.send("Target.getTargets", {"filter": [{"type": "tab"}]})["targetInfos"]
-        self.cdp.send("Extensions.triggerAction", {"id": self.id, "targetId": next(t for t in tabs if t["url"] == url)["targetId"]})
+        self.cdp.send(
+            "Extensions.triggerAction",
+            {"id": self.id, "targetId": next(t for t in tabs if t["url"] == url)["targetId"]},
+        )
         popup_url = f"chrome-extension://{self.id}/popup.html"
         deadline = time.monotonic() + 10
         while True:
             targets = self.cdp.send("Target.getTargets")["targetInfos"]
-            opened = [t for t in targets if t["type"] == "page" and t["url"] == popup_url and not t["attached"]]
+            opened = [
+                t for t in targets if t["type"] == "page" and t["url"] == popup_url and not t["attached"]
+            ]
             if opened:
-                return ToolbarPopup(self.cdp, opened[0]["targetId"], lambda: self.shop_tab.wait_for_timeout(20))
+                return ToolbarPopup(
+                    self.cdp, opened[0]["targetId"], lambda: self.shop_tab.wait_for_timeout(20)
+                )
             assert time.monotonic() < deadline, "the toolbar button opened no popup"
             self.shop_tab.wait_for_timeout(50)
 
@@ -232,9 +245,15 @@ class Extension:
         popup.evaluate("document.getElementById('try-on').click()")
         self.panel.bring_to_front()
 
-    def panel_error(self):
-        self.panel.wait_for_selector("#error:not([hidden])", timeout=TRY_ON_TIMEOUT_MS)
-        return self.panel.inner_text("#error-message"), self.panel.inner_text("#error-code")
+    def panel_error(self, code):
+        """The words the side panel shows once the try-on ended with `code`."""
+        self.panel.wait_for_function(
+            "code => !document.getElementById('error').hidden"
+            " && document.getElementById('error-code').textContent === code",
+            arg=code,
+            timeout=TRY_ON_TIMEOUT_MS,
+        )
+        return self.panel.inner_text("#error-message")
 
 
 @pytest.fixture
@@ -282,8 +301,10 @@ def test_trying_on_a_product_page_from_the_extension(extension, live_server, sho
     panel.click("#avatar-save")
     panel.wait_for_selector("#result:not([hidden]), #error:not([hidden])", timeout=TRY_ON_TIMEOUT_MS)
     assert panel.is_hidden("#error"), panel.inner_text("#error")
-    panel.wait_for_function("() => { const img = document.getElementById('result-image');"
-                            " return img.complete && img.naturalWidth > 0; }")
+    panel.wait_for_function(
+        "() => { const img = document.getElementById('result-image');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     assert panel.locator("#stages li.done").count() == panel.locator("#stages li").count()
     panel.wait_for_selector("#size:not([hidden])")
     assert panel.inner_text("#size-text").split(" ")[0] in ("S", "M", "L", "XL")
@@ -303,5 +324,65 @@ def test_trying_on_a_product_page_from_the_extension(extension, live_server, sho
     assert extension.problems == []
 
 
-def test_the_extension_says_what_went_wrong(extension, live_server, shop, client, app):
-    ...
+def _closed_port_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_the_extension_says_what_went_wrong(extension, live_server, shop, client, tmp_path):
+    account = sign_up(client, email="picky@example.com", password=PASSWORD)
+    with open(FIXTURES / "person.jpg", "rb") as photo:
+        saved = client.post(
+            "/api/save-avatar", data={"avatar": (photo, "me.jpg")}, headers=account["headers"]
+        )
+    assert saved.status_code == 200
+
+    # A wrong password: the server's words in the popup.
+    popup = extension.popup_tab
+    popup.bring_to_front()
+    popup.click("#settings summary")
+    popup.fill("#base-url", live_server.url)
+    popup.click("#save-settings")
+    popup.fill("#email", "picky@example.com")
+    popup.fill("#password", "not my password")
+    popup.click("#auth-submit")
+    popup.wait_for_selector("#message.error >> text=INVALID_CREDENTIALS")
+    extension.sign_in(live_server.url, "picky@example.com")
+
+    # A page that sells nothing.
+    extension.try_on(shop.url("/about"))
+    message = extension.panel_error("NO_PRODUCT_FOUND")
+    assert message.startswith("The try-on failed: ") and len(message) > len("The try-on failed: ") + 10
+
+    # A product whose photo the shop no longer serves: the job fails, with its code.
+    extension.try_on(shop.url("/products/gull-grey"))
+    assert extension.panel_error("IMAGE_DOWNLOAD_FAILED").startswith("The try-on failed: ")
+    extension.panel.screenshot(path=str(tmp_path / "side-panel-try-on-failed.png"))
+
+    # The server is not where the settings say.
+    closed = _closed_port_url()
+    popup.bring_to_front()
+    popup.fill("#base-url", closed)
+    popup.click("#save-settings")
+    popup.wait_for_selector("#message >> text=Saved.")
+    extension.try_on(shop.url("/products/tidewater"))
+    assert f"Cannot reach the Because Future server at {closed}" in extension.panel_error(
+        "SERVER_UNREACHABLE"
+    )
+
+    # The session ended elsewhere (a password change on another device signs out every other session).
+    popup.bring_to_front()
+    popup.fill("#base-url", live_server.url)
+    popup.click("#save-settings")
+    changed = client.post(
+        "/api/users/profile/change-password",
+        json={"current_password": PASSWORD, "new_password": "another horse 2"},
+        headers=account["headers"],
+    )
+    assert changed.status_code == 200
+    extension.try_on(shop.url("/products/tidewater"))
+    assert "You are signed out" in extension.panel_error("SIGNED_OUT")
+    popup.reload()
+    popup.wait_for_selector("#signed-out:not([hidden])")
+    assert extension.problems == []
