@@ -13,11 +13,11 @@ import hashlib
 import json
 import socket
 import time
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from tests.docs.conftest import FIXTURES, ROOT
+from tests.docs.product_shop import ProductPageHandler
 from tests.fakes.loopback import LoopbackServer
 from tests.helpers import sign_up
 
@@ -85,7 +85,7 @@ class Shop(LoopbackServer):
     def _handler_class(self):
         shop = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(ProductPageHandler):
             def do_GET(self):
                 shop.requests.append(self.path)
                 if self.path in shop.pages:
@@ -94,16 +94,6 @@ class Shop(LoopbackServer):
                     self._send((FIXTURES / "garment.jpg").read_bytes(), "image/jpeg")
                 else:
                     self.send_error(404)
-
-            def _send(self, body, content_type):
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
 
         return Handler
 
