@@ -190,9 +190,18 @@ class Extension:
     """Chromium with the unpacked extension: its popup page, its toolbar button pressed on the shop's tab,
     and the side panel that opens."""
 
-    def __init__(self, context, tmp_path):
-        self.context = context
+    def __init__(self, launch, tmp_path):
+        self._launch = launch
         self.tmp_path = tmp_path
+        self._open()
+
+    def restart(self):
+        """Closes the browser and starts it again on the same profile, as a shopper does."""
+        self.context.close()
+        self._open()
+
+    def _open(self):
+        context = self.context = self._launch()
         worker = (
             context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         )
@@ -268,25 +277,29 @@ def extension(chromium, tmp_path):
     from playwright.sync_api import sync_playwright  # after the fixture checked that it is installed
 
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(chromium),
-            headless=True,
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-                "--enable-unsafe-extension-debugging",  # for Extensions.triggerAction
-            ],
-            viewport={"width": 420, "height": 900},
-        )
-        yield Extension(context, tmp_path)
-        context.close()
+
+        def launch():
+            return playwright.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path=str(chromium),
+                headless=True,
+                args=[
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    f"--disable-extensions-except={EXTENSION}",
+                    f"--load-extension={EXTENSION}",
+                    "--enable-unsafe-extension-debugging",  # for Extensions.triggerAction
+                ],
+                viewport={"width": 420, "height": 900},
+            )
+
+        extension = Extension(launch, tmp_path)
+        yield extension
+        extension.context.close()
 
 
 def test_trying_on_a_product_page_from_the_extension(extension, live_server, shop, client, app, tmp_path):
@@ -294,6 +307,8 @@ def test_trying_on_a_product_page_from_the_extension(extension, live_server, sho
     extension.sign_in(live_server.url, "shopper@example.com", create=True)
     assert "shopper@example.com" in extension.popup_tab.inner_text("#who")
     extension.popup_tab.screenshot(path=str(tmp_path / "popup-signed-in.png"))
+    extension.restart()  # the session is kept in chrome.storage.local
+    extension.popup_tab.wait_for_selector("#signed-in:not([hidden])")
     token = client.post("/api/login", json={"email": "shopper@example.com", "password": PASSWORD}).get_json()
     measurements = {"height": 180, "weight": 78, "chest": 95, "waist": 81}
     headers = {"Authorization": f"Bearer {token['data']['token']}"}
@@ -365,6 +380,10 @@ def test_the_extension_says_what_went_wrong(extension, live_server, shop, client
     extension.try_on(shop.url("/products/gull-grey"))
     assert extension.panel_error("IMAGE_DOWNLOAD_FAILED").startswith("The try-on failed: ")
     extension.panel.screenshot(tmp_path / "side-panel-try-on-failed.png")
+
+    # A page the extension may not read.
+    extension.try_on("data:text/html,<h1>My notes</h1>")
+    assert extension.panel_error("PAGE_NOT_READABLE")
 
     # The server is not where the settings say.
     closed = _closed_port_url()
