@@ -94,7 +94,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     CORS(
         app,
         origins=list(settings.cors_origins),
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotency-Replayed"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"],
         max_age=600,
     )
