@@ -14,6 +14,7 @@ import json
 import socket
 import time
 
+import jwt
 import pytest
 
 from tests.docs.conftest import FIXTURES, ROOT
@@ -205,6 +206,7 @@ class Extension:
         worker = (
             context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         )
+        self.worker = worker
         self.id = worker.url.split("/")[2]
         self.cdp = context.browser.new_browser_cdp_session()
         self.popup_tab = context.new_page()
@@ -411,3 +413,61 @@ def test_the_extension_says_what_went_wrong(extension, live_server, shop, client
     popup.reload()
     popup.wait_for_selector("#signed-out:not([hidden])")
     assert extension.problems == [] and extension.panel.errors == []
+
+
+def _requests_to(app_log, path):
+    """The requests the server logged for `path` (its access log, JSON lines)."""
+    lines = (json.loads(line) for line in app_log.read_text().splitlines())
+    return [line for line in lines if line.get("path") == path]
+
+
+def test_the_extension_refreshes_its_session_and_signs_out(
+    extension, live_server, shop, client, app, tmp_path
+):
+    extension.sign_in(live_server.url, "steady@example.com", create=True)
+    account = client.post("/api/login", json={"email": "steady@example.com", "password": PASSWORD}).get_json()
+    with open(FIXTURES / "person.jpg", "rb") as photo:
+        headers = {"Authorization": f"Bearer {account['data']['token']}"}
+        assert (
+            client.post("/api/save-avatar", data={"avatar": (photo, "me.jpg")}, headers=headers).status_code
+            == 200
+        )
+
+    # The extension's access token as it is once ACCESS_TOKEN_MINUTES have passed.
+    session = extension.worker.evaluate("chrome.storage.local.get('session').then(stored => stored.session)")
+    settings = app.extensions["settings"]
+    claims = jwt.decode(session["token"], settings.JWT_SECRET_KEY, algorithms=[settings.JWT_ALGORITHM])
+    lifetime = claims["exp"] - claims["iat"]
+    claims.update(iat=int(time.time()) - lifetime - 60, exp=int(time.time()) - 60)
+    expired = jwt.encode(claims, settings.JWT_SECRET_KEY, algorithm=settings.JWT_ALGORITHM)
+    extension.worker.evaluate(
+        "token => chrome.storage.local.get('session')"
+        ".then(({session}) => chrome.storage.local.set({session: {...session, token: token}}))",
+        expired,
+    )
+
+    extension.try_on(shop.url("/products/tidewater"))
+    panel = extension.panel
+    panel.wait_for(f"{panel.shown('#result')} || {panel.shown('#error')}", timeout=TRY_ON_TIMEOUT_MS)
+    assert panel.evaluate(panel.shown("#result")), panel.text("#error")
+    refreshed = extension.worker.evaluate(
+        "chrome.storage.local.get('session').then(stored => stored.session)"
+    )
+    assert refreshed["refreshToken"] != session["refreshToken"] and refreshed["token"] != expired
+    assert [line["status"] for line in _requests_to(tmp_path / "logs" / "app.log", "/api/auth/refresh")] == [
+        200
+    ]
+
+    # Signing out ends the session on the server: its access token stops working at once.
+    popup = extension.popup_tab
+    popup.bring_to_front()
+    popup.reload()
+    popup.click("#sign-out")
+    popup.wait_for_selector("#signed-out:not([hidden])")
+    ended = client.get("/api/users/profile", headers={"Authorization": f"Bearer {refreshed['token']}"})
+    assert ended.status_code == 401
+    assert (
+        extension.worker.evaluate("chrome.storage.local.get('session').then(stored => stored.session)")
+        is None
+    )
+    assert extension.problems == [] and panel.errors == []
