@@ -61,7 +61,6 @@ class Settings:
     # --- auth ---
     JWT_SECRET_KEY: str = ""
     JWT_ALGORITHM: str = "HS256"
-    JWT_EXPIRATION_HOURS: int = 24
     # Sessions (features/auth/sessions.py): a short-lived access token (JWT) and a refresh token that works
     # once; each refresh hands out a new pair. A session not refreshed for REFRESH_TOKEN_DAYS ends.
     ACCESS_TOKEN_MINUTES: int = 15

@@ -24,7 +24,7 @@ def generate_token(
     additional_claims: Mapping[str, Any] | None = None,
 ) -> str:
     """An access token for the user users.userid names (its subject; clients also read it as the `user_id`
-    claim) in the session `session_id` (its `sid` claim)."""
+    claim) in the session `session_id` (its `sid` claim), valid ACCESS_TOKEN_MINUTES."""
     now = clock.now()
     claims: dict[str, Any] = {
         "sub": userid,
@@ -32,7 +32,7 @@ def generate_token(
         "email": email,
         "tv": token_version,
         "iat": now,
-        "exp": now + timedelta(hours=settings.JWT_EXPIRATION_HOURS),
+        "exp": now + timedelta(minutes=settings.ACCESS_TOKEN_MINUTES),
     }
     if session_id is not None:
         claims["sid"] = session_id
