@@ -415,10 +415,10 @@ def test_the_extension_says_what_went_wrong(extension, live_server, shop, client
     assert extension.problems == [] and extension.panel.errors == []
 
 
-def _requests_to(app_log, path):
-    """The requests the server logged for `path` (its access log, JSON lines)."""
+def _posts_to(app_log, path):
+    """The statuses of the POST requests the server logged for `path` (its access log, JSON lines)."""
     lines = (json.loads(line) for line in app_log.read_text().splitlines())
-    return [line for line in lines if line.get("path") == path]
+    return [line["status"] for line in lines if line.get("path") == path and line.get("method") == "POST"]
 
 
 def test_the_extension_refreshes_its_session_and_signs_out(
@@ -454,9 +454,10 @@ def test_the_extension_refreshes_its_session_and_signs_out(
         "chrome.storage.local.get('session').then(stored => stored.session)"
     )
     assert refreshed["refreshToken"] != session["refreshToken"] and refreshed["token"] != expired
-    assert [line["status"] for line in _requests_to(tmp_path / "logs" / "app.log", "/api/auth/refresh")] == [
-        200
-    ]
+    assert _posts_to(tmp_path / "logs" / "app.log", "/api/auth/refresh") == [200]
+
+    sessions = client.get("/api/users/sessions", headers=headers).get_json()["data"]
+    assert "Chrome extension" in [listed["device"] for listed in sessions]  # the label the extension sends
 
     # Signing out ends the session on the server: its access token stops working at once.
     popup = extension.popup_tab
