@@ -78,11 +78,10 @@ async function tryOn(tabId) {
     const page = await readPage(tabId);
     await chrome.storage.session.set({ page });
     await showRun({ url: page.url, title: page.title });
-    if (!(await api.hasAvatar())) {
-      await showRun({ phase: "needs-avatar" });
-      return;
-    }
-    await submit(page);
+    const size = recommendSize(page); // needs no avatar: shown while the shopper picks a photo
+    if (await api.hasAvatar()) await submit(page);
+    else await showRun({ phase: "needs-avatar" });
+    await size;
   } catch (error) {
     await fail(error);
   }
@@ -99,10 +98,9 @@ async function saveAvatarAndTryOn(dataUrl) {
   return { saved: true };
 }
 
-/** POST /api/tryon with the page's URL and HTML on the saved avatar, the size advice beside it, then the job. */
+/** POST /api/tryon with the page's URL and HTML on the saved avatar, then follows the job. */
 async function submit(page) {
   await showRun({ phase: "running", stage: "queued", progress: 0 });
-  const size = recommendSize(page);
   const job = await api.call("/api/tryon", {
     method: "POST",
     json: { garment_url: page.url, html: page.html },
@@ -116,7 +114,6 @@ async function submit(page) {
     const { code, message } = ended.error || { code: "FAILED", message: "The try-on did not finish." };
     await showRun({ phase: "failed", error: { code, message: `The try-on failed: ${message}` } });
   }
-  await size;
 }
 
 /** The size to buy for the same page (POST /api/fitting/check takes its HTML; the GET recommendation cannot). */

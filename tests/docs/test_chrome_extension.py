@@ -454,6 +454,8 @@ def test_the_extension_refreshes_its_session_and_signs_out(
         "chrome.storage.local.get('session').then(stored => stored.session)"
     )
     assert refreshed["refreshToken"] != session["refreshToken"] and refreshed["token"] != expired
+    # The avatar check and the size advice met the expired token together: one refresh served both (a
+    # second one with the same refresh token would have been refused).
     assert _posts_to(tmp_path / "logs" / "app.log", "/api/auth/refresh") == [200]
 
     sessions = client.get("/api/users/sessions", headers=headers).get_json()["data"]
