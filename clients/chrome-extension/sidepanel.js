@@ -11,6 +11,8 @@ const STAGES = [
   ["saving", "Saving the picture"],
 ];
 
+const WAITING = { reading: "Reading the page…", "saving-avatar": "Saving your photo…" };
+
 async function ask(type, fields = {}) {
   const answer = await chrome.runtime.sendMessage({ type, ...fields });
   if (!answer.ok) throw answer.error;
@@ -55,7 +57,7 @@ function draw(run = {}) {
   $("add-to-wardrobe").disabled = Boolean(run.wardrobe);
   $("wardrobe-message").textContent = run.wardrobe ? `Added to your wardrobe: ${run.wardrobe.title || "the garment"}` : "";
   drawSize(run.size);
-  if (["reading", "saving-avatar"].includes(phase)) $("page-title").textContent = "Reading the page…";
+  if (phase in WAITING) $("page-title").textContent = WAITING[phase];
 }
 
 $("avatar-save").addEventListener("click", () => {
