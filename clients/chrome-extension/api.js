@@ -162,14 +162,14 @@ export async function hasAvatar() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Follows a try-on job until it ends and returns it as GET /api/job/<id> shows it; onUpdate gets
+ * Follows a try-on job until it ends: {status, result_url} or {status, error}; onUpdate gets
  * {stage, progress} on the way. Reads the job's event stream; polls the job when the server has no
  * stream or the stream breaks before the end.
  */
 export async function followJob(jobId, onUpdate) {
   try {
     const ended = await streamJob(jobId, onUpdate);
-    if (ended) return call(`/api/job/${jobId}`);
+    if (ended) return ended;
   } catch (error) {
     if (error.code === "SIGNED_OUT") throw error;
   }
@@ -181,16 +181,17 @@ export async function followJob(jobId, onUpdate) {
   }
 }
 
-/** Reads GET /api/job/<id>/events (Server-Sent Events through fetch: EventSource cannot send a token);
- * true once a `done` or `failed` event arrived, false when there is no stream or it ended early. */
+/** Reads GET /api/job/<id>/events (Server-Sent Events through fetch: EventSource cannot send a token):
+ * the data of the `done` (with result_url) or `failed` (with error) event, or null when there is no stream
+ * or it ended early. */
 async function streamJob(jobId, onUpdate) {
   const response = await authorizedFetch(`/api/job/${jobId}/events`, { headers: { Accept: "text/event-stream" } });
-  if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("text/event-stream")) return false;
+  if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("text/event-stream")) return null;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return false;
+    if (done) return null;
     buffer += value.replace(/\r\n?/g, "\n");
     let end;
     while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -200,7 +201,7 @@ async function streamJob(jobId, onUpdate) {
       await onUpdate(event.data);
       if (event.type === "done" || event.type === "failed") {
         reader.cancel();
-        return true;
+        return event.data;
       }
     }
   }
