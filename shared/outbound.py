@@ -48,6 +48,11 @@ class Target:
     path: str
     addresses: tuple[str, ...]
 
+    @property
+    def host_header(self) -> str:
+        """The Host header of a request to the target (the connection goes to an address, not to the name)."""
+        return self.host if self.port in (80, 443) else f"{self.host}:{self.port}"
+
 
 def check_url(
     url: object, *, allow_private: bool, resolve: Literal["required", "optional", "skip"] = "required"

@@ -230,8 +230,7 @@ def _fetch(url, settings, accept, max_bytes, too_large, deadline):
 
 def _get(target, limit, connect_timeout, read_timeout, accept):
     """(connection, response headers) from the first checked address that answers; the body is left streaming."""
-    host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
-    headers = {**BROWSER_HEADERS, "Accept": accept, "Host": host_header}
+    headers = {**BROWSER_HEADERS, "Accept": accept, "Host": target.host_header}
     last_error = None
     for address in target.addresses:
         remaining = limit.remaining()
