@@ -47,7 +47,7 @@ def get_webhook() -> Response:
 def set_webhook(body: WebhookUpdate) -> Response:
     return success_response(
         service.set_default_url(
-            db=get_db(), settings=current_app.extensions["settings"], user_id=g.userid, url=body.url
+            db=get_db(), settings=current_app.extensions["settings"], user_id=g.userid, url=body.url_given()
         )
     )
 

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from features.webhooks.service import MAX_URL_LENGTH, SECRET_PREFIX
+from shared.errors import ValidationError
 from shared.schemas import RawJson, RequestSchema, ResponseSchema, one_of, unchecked
 
 _CALLBACK_URL: dict[str, Any] = {
@@ -28,7 +29,18 @@ class WebhookEndpoint(ResponseSchema):
 class WebhookUpdate(RequestSchema):
     """The default callback URL of the account's try-ons; null clears it."""
 
-    url: Annotated[RawJson, CALLBACK_URL_FIELD]
+    model_config = ConfigDict(json_schema_extra={"required": ["url"]})
+
+    url: Annotated[RawJson, CALLBACK_URL_FIELD] = None
+
+    def url_given(self) -> str | None:
+        """The URL sent (None clears); MISSING_FIELDS when the body does not name it (`{}` clears nothing)."""
+        if "url" not in self.model_fields_set:
+            raise ValidationError(
+                "url is required (null clears it)", code="MISSING_FIELDS", details={"field": "url"}
+            )
+        url: str | None = self.url
+        return url
 
 
 class JobCallback(ResponseSchema):
