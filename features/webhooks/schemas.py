@@ -54,8 +54,8 @@ class JobCallback(ResponseSchema):
     attempts: int = Field(ge=0)
     last_status: int | None = Field(description="The HTTP status of the last attempt (null: no answer).")
     last_error: Annotated[
-        str | None, one_of(["CALLBACK_URL_NOT_ALLOWED", "UNREACHABLE", "TIMEOUT", None])
+        str | None, one_of(["CALLBACK_URL_NOT_ALLOWED", "UNREACHABLE", "TIMEOUT", "INTERNAL_ERROR", None])
     ] = Field(
         description="Why the last attempt got no answer: its URL now resolves to a non-public address, no "
-        "connection, or no status line within WEBHOOK_TIMEOUT_SECONDS."
+        "connection, no status line within WEBHOOK_TIMEOUT_SECONDS, or a fault on our side (logged)."
     )

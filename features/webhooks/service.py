@@ -38,6 +38,7 @@ _JITTER = (
 )
 _LEASE_MARGIN_SECONDS = 30  # a lease outlives its attempt (WEBHOOK_TIMEOUT_SECONDS) by this much
 _PURGE_INTERVAL_SECONDS = 600.0
+INTERNAL_ERROR = "INTERNAL_ERROR"  # the attempt itself broke (logged); retried like any other failure
 
 # The job of a delivery as GET /api/job/<id> shows it (None once the job is gone), from the try-on feature.
 RenderJob = Callable[[str], dict[str, Any] | None]
@@ -192,6 +193,7 @@ class Deliverer:
             self._attempt(delivery)
         except Exception:
             log.exception("webhook delivery crashed", extra={"delivery_id": delivery["delivery_id"]})
+            self._record(delivery, sender.Answer(None, INTERNAL_ERROR))  # counted: no endless retry
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -216,6 +218,10 @@ class Deliverer:
             allow_private=self.settings.SCRAPER_ALLOW_PRIVATE_NETWORKS,
             timeout=self.settings.WEBHOOK_TIMEOUT_SECONDS,
         )
+        self._record(delivery, answer)
+
+    def _record(self, delivery: dict[str, Any], answer: sender.Answer) -> None:
+        """The attempt's outcome: delivered, failed after the last attempt, or pending until the next one."""
         attempts = delivery["attempts"] + 1
         status, next_attempt_at = model.PENDING, None
         if answer.delivered:
