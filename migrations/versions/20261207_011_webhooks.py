@@ -9,14 +9,14 @@
   deleted WEBHOOK_RETENTION_DAYS after `finished_at`.
 
 Revision ID: 011
-Revises: fbde4c0bdee4
+Revises: 009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "011"
-down_revision = "fbde4c0bdee4"
+down_revision = "009"
 branch_labels = None
 depends_on = None
 
