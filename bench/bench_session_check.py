@@ -11,13 +11,13 @@ import argparse
 import secrets
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app, shutdown_app  # noqa: E402  (after the path is set, as a script)
+from bench.timing import best_cpu_per_call  # noqa: E402
 from features.users import model as user_model  # noqa: E402
 
 
@@ -60,14 +60,8 @@ def measure(app, options):
         ),
         "users row + no session (a token from before)": lambda: user_model.get_signed_in(db, userid, None),
     }
-    best = dict.fromkeys(cases, float("inf"))
-    for _ in range(options.rounds):
-        for label, call in cases.items():  # in turn, so a slower moment hits every case alike
-            started = time.process_time()
-            for _ in range(options.calls):
-                call()
-            best[label] = min(best[label], (time.process_time() - started) / options.calls * 1e6)
-    return best
+    best = best_cpu_per_call(cases, options.calls, options.rounds)
+    return {label: seconds * 1e6 for label, seconds in best.items()}
 
 
 if __name__ == "__main__":
