@@ -90,7 +90,8 @@ def _asked_email_key():
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
     address = email.strip().lower() if isinstance(email, str) else ""
-    return "forgot-password:" + hashlib.sha256(address.encode("utf-8")).hexdigest()
+    # surrogatepass: JSON may carry a lone surrogate, which the address check refuses after this runs
+    return "forgot-password:" + hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @bp.post("/auth/forgot-password")

@@ -25,6 +25,8 @@ PUBLIC_ENDPOINTS = {
     "health.health",
     "auth.create_account",
     "auth.login",
+    "auth.forgot_password",  # the same 202 for every address; the email goes to the account's owner
+    "auth.reset_password",  # the emailed code is the credential (tests/auth/test_password_reset.py)
     "avatars.remove_background",
     "garments.scrape_product",
     "garments.categorize_garment",
@@ -34,6 +36,8 @@ PUBLIC_ENDPOINTS = {
     "docs.swagger_ui_asset",
     "docs.playground",
     "docs.playground_asset",
+    "docs.reset_password_page",
+    "docs.reset_password_script",
     "metrics.metrics",  # no account's data; guarded by METRICS_TOKEN or loopback instead (tests/metrics)
 }
 # Anonymous calls are served; a token that is sent must be valid.
