@@ -3,7 +3,9 @@
 `request_reset` answers every address alike: it only queues the work on the mailer's thread, where the
 account is looked up and, when it exists, a code is stored and emailed. So the answer, and the time it
 takes, never tell whether an address has an account. `reset_password` spends a code: it sets the new
-password, uses up the account's other codes and signs every session out (token_version).
+password, uses up the account's other codes and ends every session of the account (sessions.end_sessions:
+their refresh tokens stop at once, their access tokens at the next request; older tokens without a
+session stop through token_version).
 
 A code is 12 characters of Crockford's base 32 (60 random bits), shown as XXXX-XXXX-XXXX: short enough
 to type from a phone, far too many to guess within 30 minutes behind RATELIMIT_RESET_PASSWORD. Typing is
@@ -19,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from config import Settings
-from features.auth import model
+from features.auth import model, sessions
 from features.users import model as user_model, service as users_service
 from shared import clock
 from shared.database import Database
@@ -83,6 +85,7 @@ def reset_password(
             raise _invalid(settings)  # a simultaneous request spent it first
         user_model.change_password(db, user["userid"], password_hash)
         model.use_all_resets(db, userid=user["userid"], now=now)
+        sessions.end_sessions(db, user["userid"])
     changed = user_model.get_by_userid(db, user["userid"])
     assert changed is not None  # the account's codes go with it, and its code was just spent
     return changed

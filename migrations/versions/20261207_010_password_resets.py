@@ -4,14 +4,14 @@ A code works once (used_at), until expires_at (PASSWORD_RESET_MINUTES after it w
 deleted account go with it.
 
 Revision ID: 010
-Revises: fbde4c0bdee4
+Revises: 009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "010"
-down_revision = "fbde4c0bdee4"
+down_revision = "009"
 branch_labels = None
 depends_on = None
 

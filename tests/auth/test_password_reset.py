@@ -49,6 +49,9 @@ def login(client, email, password):
 
 
 def test_the_email_arrives_and_its_code_sets_a_new_password(client, smtp, user):
+    phone = client.post(
+        "/api/login", json={"email": user["email"], "password": user["password"], "device": "phone"}
+    ).get_json()["data"]
     answer = forgot(client, user["email"])
     assert answer.status_code == 202 and answer.get_json()["data"] == {"code_valid_minutes": 30}
 
@@ -65,8 +68,17 @@ def test_the_email_arrives_and_its_code_sets_a_new_password(client, smtp, user):
     assert changed.status_code == 200 and changed.get_json()["data"] == {"password_changed": True}
     assert login(client, user["email"], user["password"]).status_code == 401
     assert login(client, user["email"], NEW_PASSWORD).status_code == 200
-    # every session of the account is signed out: the token from before the reset no longer works
-    assert client.get("/api/users/profile", headers=user["headers"]).status_code == 401
+    # every session of the account is ended: neither the access nor the refresh tokens from before work
+    for session in (user, phone):
+        headers = {"Authorization": f"Bearer {session['token']}"}
+        assert client.get("/api/users/profile", headers=headers).status_code == 401
+        refused = client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]})
+        assert refused.status_code == 401
+        assert refused.get_json()["error"]["code"] == "INVALID_REFRESH_TOKEN"
+    fresh = login(client, user["email"], NEW_PASSWORD).get_json()["data"]
+    sessions = client.get("/api/users/sessions", headers={"Authorization": f"Bearer {fresh['token']}"})
+    listed = {session["id"] for session in sessions.get_json()["data"]}
+    assert fresh["session_id"] in listed and not listed & {user["session_id"], phone["session_id"]}
 
 
 def test_the_link_token_works_like_the_code(client, smtp, user):
