@@ -63,9 +63,7 @@ def reset_message(
     return _message(settings, user=user, code=shown(code), link=reset_link(settings, link_base, shown(code)))
 
 
-def reset_password(
-    *, db: Database, settings: Settings, token: object, new_password: object
-) -> dict[str, Any]:
+def reset_password(*, db: Database, settings: Settings, token: object, new_password: object) -> None:
     """Set the password of the code's account and spend the code; 400 INVALID_RESET_TOKEN for a code that
     is unknown, used, expired or malformed, the sign-up password codes for a weak password (the code stays
     usable then)."""
@@ -86,9 +84,6 @@ def reset_password(
         user_model.change_password(db, user["userid"], password_hash)
         model.use_all_resets(db, userid=user["userid"], now=now)
         sessions.end_sessions(db, user["userid"])
-    changed = user_model.get_by_userid(db, user["userid"])
-    assert changed is not None  # the account's codes go with it, and its code was just spent
-    return changed
 
 
 def normalized(token: object) -> str | None:
