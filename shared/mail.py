@@ -7,6 +7,7 @@ A failure is logged, never raised to a client. Waiting messages live in memory: 
 sends what is queued first (`stop`), a crash loses them (a shopper asks for the email again).
 """
 
+import contextvars
 import queue
 import smtplib
 import ssl
@@ -78,17 +79,21 @@ class Mailer:
         connection there)."""
         self.settings = settings
         self._after_each = after_each
-        self._queue: queue.Queue[Compose | None] = queue.Queue(maxsize=settings.MAIL_QUEUE_SIZE)
+        self._queue: queue.Queue[tuple[contextvars.Context, Compose] | None] = queue.Queue(
+            maxsize=settings.MAIL_QUEUE_SIZE
+        )
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         if not settings.SMTP_HOST:
             log.info("SMTP_HOST is not set: email is written to %s", settings.mail_dir)
 
     def send_later(self, compose: Compose) -> None:
-        """Queue `compose`; its message is sent on the mailer's thread. A full queue drops it (logged)."""
+        """Queue `compose`; its message is sent on the mailer's thread, in the caller's context (the log's
+        request id). A full queue drops it (logged)."""
         self._ensure_thread()
+        context = contextvars.copy_context()  # the request id, so the mail's log lines name its request
         try:
-            self._queue.put_nowait(compose)
+            self._queue.put_nowait((context, compose))
         except queue.Full:
             log.error(
                 "mail queue is full (MAIL_QUEUE_SIZE=%d): a message was dropped",
@@ -111,17 +116,22 @@ class Mailer:
                 self._thread.start()
 
     def _run(self) -> None:
-        while (compose := self._queue.get()) is not _STOP:
+        while (queued := self._queue.get()) is not _STOP:
+            context, compose = queued
             try:
-                message = compose()
-                if message is not None:
-                    where = deliver(self.settings, message)
-                    log.info("mail %r sent to %s", message["Subject"], where)
-            except Exception:  # a mail server's failure (or the composer's) must never end the thread
-                log.exception("mail not sent")
+                context.run(self._send, compose)
             finally:
                 if self._after_each:
                     self._after_each()
+
+    def _send(self, compose: Compose) -> None:
+        try:
+            message = compose()
+            if message is not None:
+                where = deliver(self.settings, message)
+                log.info("mail %r delivered to %s", message["Subject"], where)
+        except Exception:  # a mail server's failure (or the composer's) must never end the thread
+            log.exception("mail not sent")
 
 
 def get_mailer() -> Mailer:

@@ -4,6 +4,7 @@ The mail server is aiosmtpd (tests/fakes/smtp_server.py); the app sends to it th
 would to a real relay. Without SMTP_HOST, messages land as .eml files in MAIL_DIR.
 """
 
+import json
 import re
 import secrets
 
@@ -213,7 +214,8 @@ def test_without_smtp_the_email_is_written_to_the_mail_folder(make_app, tmp_path
     app = make_app(MAIL_DIR=str(folder), PUBLIC_BASE_URL="https://api.example.com")
     client = app.test_client()
     user = sign_up(client)
-    assert forgot(client, user["email"]).status_code == 202
+    asked = forgot(client, user["email"])
+    assert asked.status_code == 202
     app.extensions["mailer"].stop()  # sends (here: writes) what is queued, as a stopping server does
     (written,) = folder.glob("*.eml")
     assert oct(written.stat().st_mode & 0o777) == "0o600"  # it holds a reset code
@@ -221,8 +223,11 @@ def test_without_smtp_the_email_is_written_to_the_mail_folder(make_app, tmp_path
     assert f"To: {user['email']}" in text
     code = CODE.search(text).group(1)
     assert "https://api.example.com/reset-password#token=3D" + code in text  # quoted-printable "="
-    log = (tmp_path / "logs" / "app.log").read_text()
-    assert str(folder) in log  # the log says where the email went
+    log = [json.loads(line) for line in (tmp_path / "logs" / "app.log").read_text().splitlines()]
+    (delivered,) = [
+        entry for entry in log if str(written) in entry["message"]
+    ]  # it says where the email went
+    assert delivered["request_id"] == asked.headers["X-Request-ID"]  # and which request asked for it
     assert reset(client, code).status_code == 200
 
 
