@@ -84,8 +84,10 @@ class Mailer:
         )
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        if not settings.SMTP_HOST:
-            log.info("SMTP_HOST is not set: email is written to %s", settings.mail_dir)
+        if not settings.SMTP_HOST:  # in production nobody would read them there: say so louder
+            (log.warning if settings.is_production else log.info)(
+                "SMTP_HOST is not set: email is written to %s", settings.mail_dir
+            )
 
     def send_later(self, compose: Compose) -> None:
         """Queue `compose`; its message is sent on the mailer's thread, in the caller's context (the log's
