@@ -183,3 +183,43 @@ def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_pa
     assert "Because Future API" in page.inner_text(".info .title")
     page.screenshot(path=str(tmp_path / "docs.png"))
     assert page.problems == []
+
+
+def test_the_reset_email_link_opens_a_page_that_sets_the_new_password(page, live_server, app, client):
+    import email
+    import email.policy
+    import re
+
+    import requests
+
+    from tests.helpers import sign_up
+
+    user = sign_up(client)
+    asked = requests.post(
+        live_server.url + "/api/auth/forgot-password", json={"email": user["email"]}, timeout=10
+    )
+    assert asked.status_code == 202
+    app.extensions["mailer"].stop()  # writes what is queued to the mail folder (no SMTP_HOST here)
+    (written,) = app.extensions["settings"].mail_dir.glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    link = re.search(r"http://\S+", message.get_body(("plain",)).get_content()).group(0)
+    assert link.startswith(live_server.url + "/reset-password#token=")
+
+    page.goto(link)
+    assert page.input_value("#token") == link.partition("#token=")[2]
+    assert "#" not in page.url  # the code left the address bar (and never reached the server's logs)
+    page.fill("#new-password", "brand new horse 7")
+    page.fill("#confirm-password", "brand new horse 7")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#message.done")
+    assert page.problems == []
+    signed_in = client.post("/api/login", json={"email": user["email"], "password": "brand new horse 7"})
+    assert signed_in.status_code == 200
+
+    page.goto("about:blank")
+    page.goto(link)  # the same link again, opened later: the page says why it no longer works
+    page.fill("#new-password", "another new horse 9")
+    page.fill("#confirm-password", "another new horse 9")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#message.error")
+    assert "already used" in page.inner_text("#message")

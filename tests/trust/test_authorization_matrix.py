@@ -26,6 +26,8 @@ PUBLIC_ENDPOINTS = {
     "auth.create_account",
     "auth.login",
     "auth.refresh",  # guarded by the refresh token in its body instead (tests/auth/test_sessions.py)
+    "auth.forgot_password",  # the same 202 for every address; the email goes to the account's owner
+    "auth.reset_password",  # the emailed code is the credential (tests/auth/test_password_reset.py)
     "avatars.remove_background",
     "garments.scrape_product",
     "garments.categorize_garment",
@@ -35,6 +37,8 @@ PUBLIC_ENDPOINTS = {
     "docs.swagger_ui_asset",
     "docs.playground",
     "docs.playground_asset",
+    "docs.reset_password_page",
+    "docs.reset_password_script",
     "metrics.metrics",  # no account's data; guarded by METRICS_TOKEN or loopback instead (tests/metrics)
 }
 # Anonymous calls are served; a token that is sent must be valid.
