@@ -38,6 +38,7 @@ from shared.ai_models import create_image_models
 from shared.database import Database, DatabaseUnavailableError, create_database
 from shared.errors import ApiError
 from shared.logger import configure_logging, get_logger, request_id_var
+from shared.mail import Mailer
 from shared.request_data import apply_json_limit
 from shared.response import (
     error_response,
@@ -137,10 +138,10 @@ def features(images_url_prefix: str) -> tuple[Feature, ...]:
 
 
 def _start_services(app: Flask, settings: Settings, db: Database) -> None:
-    """What the features share, built once here: image storage, the AI image models (the Gemini client among
-    them), the garment photo classifier (on that client, only with a Gemini key), the try-on job queue
-    (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app) and the deliverer
-    of try-on callbacks, which the queue's maintenance loop runs."""
+    """What the features share, built once here: the mailer, image storage, the AI image models (the Gemini
+    client among them), the garment photo classifier (on that client, only with a Gemini key), the try-on job
+    queue (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app) and the
+    deliverer of try-on callbacks, which the queue's maintenance loop runs."""
     storage = create_storage(settings)
     image_models = create_image_models(settings)
     garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
@@ -157,6 +158,7 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
         render=lambda job_id: tryon_service.job_as_shown(db=db, storage=storage, job_id=job_id),
     )
     app.extensions.update(
+        mailer=Mailer(settings, after_each=db.close_thread_connection),
         storage=storage,
         image_models=image_models,
         garment_image_classifier=garment_classifier,
@@ -196,6 +198,7 @@ def shutdown_app(app: Flask) -> None:
     """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
     app.extensions["tryon_queue"].stop()
     app.extensions["webhook_deliverer"].stop()
+    app.extensions["mailer"].stop()
     app.extensions["image_models"].close()
     app.extensions["db"].close_all()
 

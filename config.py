@@ -75,6 +75,25 @@ class Settings:
     LOGIN_FREE_FAILURES: int = 5
     LOGIN_MAX_DELAY_SECONDS: int = 900
     LOGIN_FAILURE_WINDOW_SECONDS: int = 3600
+    PASSWORD_RESET_MINUTES: int = 30  # a reset code (and its link) works once, for this long
+    # Where the reset link of the email points; {token} is replaced by the code. Empty: this server's own
+    # page, /reset-password#token=..., on PUBLIC_BASE_URL (or, outside production, the request's host).
+    PASSWORD_RESET_URL: str = ""
+
+    # --- mail (shared/mail.py) ---
+    SMTP_HOST: str = ""  # empty: messages are written to MAIL_DIR as .eml files instead (development)
+    SMTP_PORT: int = 587
+    SMTP_USERNAME: str = ""  # empty: no AUTH
+    SMTP_PASSWORD: str = ""
+    # Upgrade the connection with STARTTLS (certificate checked against the system's CAs, or SSL_CERT_FILE's)
+    # before AUTH and the message.
+    SMTP_STARTTLS: bool = True
+    SMTP_TIMEOUT_SECONDS: float = 10.0
+    MAIL_FROM: str = "Because Future <no-reply@localhost>"
+    MAIL_DIR: str = ""  # empty: INSTANCE_DIR/mail
+    MAIL_QUEUE_SIZE: int = (
+        1000  # messages waiting to be sent per process; past it new ones are dropped (logged)
+    )
 
     # --- HTTP surface ---
     CORS_ORIGINS: tuple[str, ...] = ()  # empty: none in production, DEVELOPMENT_CORS_ORIGINS in development
@@ -171,6 +190,9 @@ class Settings:
     RATELIMIT_REFRESH: str = "30 per minute"  # per client IP, like sign-in (a refresh token is a credential)
     RATELIMIT_EMAIL_CHANGE: str = "5 per hour"  # per user: each attempt needs the password, like a sign-in
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
+    RATELIMIT_FORGOT_PASSWORD: str = "20 per hour"  # per client IP
+    RATELIMIT_FORGOT_PASSWORD_EMAIL: str = "5 per hour"  # per email address asked about, known or not
+    RATELIMIT_RESET_PASSWORD: str = "10 per minute"  # per client IP
     RATELIMIT_REMOVE_BG: str = "10 per minute"
     RATELIMIT_SCRAPE: str = "30 per minute"
     RATELIMIT_CATEGORIZE: str = (
@@ -202,6 +224,11 @@ class Settings:
     def cors_origins(self) -> tuple[str, ...]:
         """Origins browsers may call from: CORS_ORIGINS, else the local front-ends outside production."""
         return self.CORS_ORIGINS or (() if self.is_production else DEVELOPMENT_CORS_ORIGINS)
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where messages go without SMTP_HOST: MAIL_DIR, else the mail folder of INSTANCE_DIR."""
+        return Path(self.MAIL_DIR) if self.MAIL_DIR else Path(self.INSTANCE_DIR) / "mail"
 
     @property
     def max_image_body_size(self) -> int:

@@ -1,19 +1,26 @@
-"""Sign-up, sign-in, refresh and sign-out endpoints."""
+"""Sign-up, sign-in, refresh, sign-out and password reset endpoints."""
+
+import hashlib
 
 from flask import Blueprint, current_app, g, request
 
-from features.auth import service, sessions
+from features.auth import password_reset, service, sessions
 from features.auth.decorators import require_auth
 from features.auth.schemas import (
     AccountCreated,
     CreateAccountRequest,
+    ForgotPasswordRequest,
     LoginRequest,
+    PasswordReset,
     RefreshRequest,
+    ResetPasswordRequest,
+    ResetRequested,
     SignedOut,
 )
 from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
+from shared.mail import get_mailer
 from shared.rate_limit import limit
 from shared.request_data import json_limit
 from shared.response import success_response
@@ -123,3 +130,71 @@ def _session_started(user, device):
         device=sessions.device_label(device, request.headers.get("User-Agent")),
     )
     return {**tokens, "user": to_public_dict(user)}
+
+
+def _asked_email_key():
+    """RATELIMIT_FORGOT_PASSWORD_EMAIL counts per address asked about (hashed: the limiter's storage never
+    holds an address), whether or not an account uses it."""
+    data = request.get_json(silent=True)
+    email = data.get("email") if isinstance(data, dict) else None
+    address = email.strip().lower() if isinstance(email, str) else ""
+    # surrogatepass: JSON may carry a lone surrogate, which the address check refuses after this runs
+    return "forgot-password:" + hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@bp.post("/auth/forgot-password")
+@limit("RATELIMIT_FORGOT_PASSWORD_EMAIL", key_func=_asked_email_key, scope="forgot-password-email")
+@limit("RATELIMIT_FORGOT_PASSWORD")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
+@operation(
+    tag=TAG,
+    operation_id="forgotPassword",
+    body=ForgotPasswordRequest,
+    summary="Email a password reset link and code to the address, if an account uses it.",
+    description="Always 202 with the same body, in the same time, whether or not an account uses the "
+    "address: the account is looked up and the email sent in the background. The email carries a link "
+    "and a code (XXXX-XXXX-XXXX) that work once, for PASSWORD_RESET_MINUTES; spend them with "
+    "POST /api/auth/reset-password. Limited per client IP (RATELIMIT_FORGOT_PASSWORD) and per address "
+    "asked about (RATELIMIT_FORGOT_PASSWORD_EMAIL).",
+    answers={
+        202: Answer(ResetRequested, "Accepted; if an account uses the address, an email is on its way.")
+    },
+    errors={400: ["INVALID_EMAIL"]},
+)
+def forgot_password(body):
+    settings = current_app.extensions["settings"]
+    # Behind a proxy only PUBLIC_BASE_URL is known to be ours: in production a Host header the client chose
+    # never becomes the link of an email (the email then carries the code alone).
+    link_base = settings.PUBLIC_BASE_URL or (None if settings.is_production else request.host_url)
+    password_reset.request_reset(
+        db=get_db(), settings=settings, mailer=get_mailer(), email=body.email, link_base=link_base
+    )
+    return success_response(
+        {"code_valid_minutes": settings.PASSWORD_RESET_MINUTES},
+        "If an account uses this address, we have emailed it a link and a code to reset the password",
+        202,
+    )
+
+
+@bp.post("/auth/reset-password")
+@limit("RATELIMIT_RESET_PASSWORD")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
+@operation(
+    tag=TAG,
+    operation_id="resetPassword",
+    body=ResetPasswordRequest,
+    summary="Set a new password with the code (or link token) from the reset email.",
+    description="The code works once: it is spent, with every other code of the account, and every "
+    "session of the account is signed out (sign in again with the new password). A weak password is "
+    "refused with the sign-up codes and leaves the code usable.",
+    answers={200: Answer(PasswordReset, "Password changed; sign in with it.")},
+    errors={400: ["INVALID_RESET_TOKEN", *_PASSWORD_CODES]},
+)
+def reset_password(body):
+    password_reset.reset_password(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        token=body.token,
+        new_password=body.new_password,
+    )
+    return success_response({"password_changed": True}, "Password changed; sign in with your new password")

@@ -1,6 +1,6 @@
 """Sign-up, sign-in and session shapes."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, create_model
 
@@ -99,3 +99,45 @@ class Session(ResponseSchema):
     last_used_at: Timestamp = Field(description="Sign-in or last refresh.")
     expires_at: Timestamp = Field(description="When the refresh token expires unless it is used before.")
     current: bool = Field(description="The session of the token this request was sent with.")
+
+
+class ForgotPasswordRequest(RequestSchema):
+    """The address of the account whose password is forgotten."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{"email": "ada@example.com"}]})
+
+    email: Annotated[str, email_address()]
+
+
+class ResetRequested(ResponseSchema):
+    """The same answer whether or not an account uses the address."""
+
+    code_valid_minutes: int = Field(description="How long the emailed link and code work (once).")
+
+
+class ResetPasswordRequest(RequestSchema):
+    """A code that is unknown, used, expired or malformed is one answer: 400 INVALID_RESET_TOKEN."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "required": ["token", "new_password"],
+            "examples": [{"token": "7K2M-QX9D-4HPT", "new_password": "correct horse 2"}],
+        },
+    )
+
+    token: Annotated[
+        RawJson,
+        secret(
+            "The code from the email (XXXX-XXXX-XXXX; any case, hyphens and spaces optional), "
+            "or the token of its link.",
+            max_length=48,
+        ),
+    ] = None
+    new_password: Annotated[
+        RawJson, secret("The same rules as at sign-up: " + PASSWORD_RULES, min_length=8, max_length=256)
+    ] = None
+
+
+class PasswordReset(ResponseSchema):
+    password_changed: Literal[True]

@@ -1,4 +1,5 @@
-"""GET /openapi.json (the API's OpenAPI 3.1 document), /docs (Swagger UI) and /playground (try-on page).
+"""GET /openapi.json (the API's OpenAPI 3.1 document), /docs (Swagger UI), /playground (try-on page) and
+/reset-password (the page the password reset email links to).
 
 Every file is served by the app itself, Swagger UI's from the flask-swagger-ui package: the pages
 work on a machine without internet and never load code from a CDN. Both pages keep a token in the
@@ -19,6 +20,7 @@ bp = Blueprint("docs", __name__)
 
 DOCS_DIR = Path(__file__).parent
 PLAYGROUND_DIR = DOCS_DIR / "playground"
+RESET_PASSWORD_DIR = DOCS_DIR / "reset_password"
 SWAGGER_UI_DIR = Path(flask_swagger_ui.__file__).parent / "dist"
 _INLINE_SCRIPT = compile_pattern(r"<script>(.*?)</script>", DOTALL)
 
@@ -45,6 +47,7 @@ CONTENT_SECURITY_POLICY = _content_security_policy()
 def page_security_headers(response):
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -77,3 +80,13 @@ def playground():
 @bp.get("/playground/<path:filename>")
 def playground_asset(filename):
     return send_from_directory(PLAYGROUND_DIR, filename)
+
+
+@bp.get("/reset-password")
+def reset_password_page():
+    return send_from_directory(RESET_PASSWORD_DIR, "index.html")
+
+
+@bp.get("/reset-password/reset.js")
+def reset_password_script():
+    return send_from_directory(RESET_PASSWORD_DIR, "reset.js")

@@ -9,14 +9,14 @@
   deleted WEBHOOK_RETENTION_DAYS after `finished_at`.
 
 Revision ID: 011
-Revises: 009
+Revises: 010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "011"
-down_revision = "009"
+down_revision = "010"
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,9 @@ try on a garment photo, then a product page with the saved avatar, and read the 
 Screenshots land in the test's temp dir (kept by CI as artifacts).
 """
 
+import time
+
+import jwt
 import pytest
 
 from tests.docs.conftest import FIXTURES
@@ -136,6 +139,36 @@ def test_signing_out_and_back_in(page, live_server):
     assert "returning@example.com" in page.inner_text("#whoami")
 
 
+def test_the_playground_refreshes_an_expired_access_token_and_signs_out_on_the_server(page, live_server, app):
+    _sign_up(page, live_server.url, "staying@example.com")
+    stored = "localStorage.getItem('because-future.playground.{}')"
+    token, refresh_token = (
+        page.evaluate(stored.format("token")),
+        page.evaluate(stored.format("refresh-token")),
+    )
+    key = app.extensions["settings"].JWT_SECRET_KEY
+    now = int(time.time())
+    expired = jwt.encode(
+        {**jwt.decode(token, key, algorithms=["HS256"]), "iat": now - 3600, "exp": now - 60}, key, "HS256"
+    )
+    page.evaluate(f"localStorage.setItem('because-future.playground.token', '{expired}')")
+    page.reload()
+    page.wait_for_selector("#studio:not([hidden])")  # the profile read refreshed the pair and went on
+    assert page.evaluate(stored.format("token")) != expired
+    assert page.evaluate(stored.format("refresh-token")) not in (None, refresh_token)
+    sessions = "SELECT generation, end_reason FROM sessions"
+    assert app.extensions["db"].execute_query(sessions, fetch_all=True) == [
+        {"generation": 1, "end_reason": None}
+    ]
+    page.click("#sign-out")
+    page.wait_for_selector("#account:not([hidden])")
+    assert app.extensions["db"].execute_query(sessions, fetch_all=True) == [
+        {"generation": 1, "end_reason": "logout"}
+    ]
+    assert page.evaluate(stored.format("refresh-token")) is None
+    assert page.problems == []
+
+
 def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_path):
     operations = sum(
         1
@@ -150,3 +183,43 @@ def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_pa
     assert "Because Future API" in page.inner_text(".info .title")
     page.screenshot(path=str(tmp_path / "docs.png"))
     assert page.problems == []
+
+
+def test_the_reset_email_link_opens_a_page_that_sets_the_new_password(page, live_server, app, client):
+    import email
+    import email.policy
+    import re
+
+    import requests
+
+    from tests.helpers import sign_up
+
+    user = sign_up(client)
+    asked = requests.post(
+        live_server.url + "/api/auth/forgot-password", json={"email": user["email"]}, timeout=10
+    )
+    assert asked.status_code == 202
+    app.extensions["mailer"].stop()  # writes what is queued to the mail folder (no SMTP_HOST here)
+    (written,) = app.extensions["settings"].mail_dir.glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    link = re.search(r"http://\S+", message.get_body(("plain",)).get_content()).group(0)
+    assert link.startswith(live_server.url + "/reset-password#token=")
+
+    page.goto(link)
+    assert page.input_value("#token") == link.partition("#token=")[2]
+    assert "#" not in page.url  # the code left the address bar (and never reached the server's logs)
+    page.fill("#new-password", "brand new horse 7")
+    page.fill("#confirm-password", "brand new horse 7")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#message.done")
+    assert page.problems == []
+    signed_in = client.post("/api/login", json={"email": user["email"], "password": "brand new horse 7"})
+    assert signed_in.status_code == 200
+
+    page.goto("about:blank")
+    page.goto(link)  # the same link again, opened later: the page says why it no longer works
+    page.fill("#new-password", "another new horse 9")
+    page.fill("#confirm-password", "another new horse 9")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#message.error")
+    assert "already used" in page.inner_text("#message")

@@ -1,6 +1,7 @@
 """Every rate limit: 429 RATE_LIMITED with Retry-After past its configured value, counted per the right key.
 
-Sign-up, remove-bg and product pages count per client IP; login per IP, and failed sign-ins per account
+Sign-up, session refreshes, remove-bg, product pages and the password reset count per client IP (asking for a
+reset email also per address asked about); login per IP, and failed sign-ins per account
 (after LOGIN_FREE_FAILURES an address that keeps failing waits: tests/auth/test_login_failures.py); try-ons,
 fit checks and email changes per user, so one shopper cannot use up another's. The limits come from
 settings; RATELIMIT_ENABLED=false turns them off.
@@ -17,6 +18,7 @@ from tests.trust.conftest import assert_refused
 LIMIT = 2
 SETTINGS = (
     "RATELIMIT_LOGIN",
+    "RATELIMIT_REFRESH",
     "RATELIMIT_CREATE_ACCOUNT",
     "RATELIMIT_REMOVE_BG",
     "RATELIMIT_SCRAPE",
@@ -24,6 +26,9 @@ SETTINGS = (
     "RATELIMIT_TRYON",
     "RATELIMIT_FITTING",
     "RATELIMIT_EMAIL_CHANGE",
+    "RATELIMIT_FORGOT_PASSWORD",
+    "RATELIMIT_FORGOT_PASSWORD_EMAIL",
+    "RATELIMIT_RESET_PASSWORD",
 )
 
 
@@ -44,6 +49,10 @@ CASES = {
         lambda client, ip: client.post(
             "/api/login", json={"email": unique_email(), "password": "wrong password"}, **as_ip(ip)
         ),
+    ),
+    "RATELIMIT_REFRESH": (
+        "ip",
+        lambda client, ip: client.post("/api/auth/refresh", json={"refresh_token": "x.0.y"}, **as_ip(ip)),
     ),
     "LOGIN_FREE_FAILURES": (
         "account",
@@ -76,6 +85,22 @@ CASES = {
             json={"email": unique_email(), "current_password": "wrong"},
         ),
     ),
+    "RATELIMIT_FORGOT_PASSWORD": (
+        "ip",
+        lambda client, ip: client.post(
+            "/api/auth/forgot-password", json={"email": unique_email()}, **as_ip(ip)
+        ),
+    ),
+    "RATELIMIT_FORGOT_PASSWORD_EMAIL": (
+        "address",
+        lambda client, email: client.post("/api/auth/forgot-password", json={"email": email}),
+    ),
+    "RATELIMIT_RESET_PASSWORD": (
+        "ip",
+        lambda client, ip: client.post(
+            "/api/auth/reset-password", json={"token": "0000-0000-0000", "new_password": "x"}, **as_ip(ip)
+        ),
+    ),
 }
 
 
@@ -96,6 +121,7 @@ def test_each_limit_answers_429_with_retry_after_and_counts_per_its_key(client, 
         "ip": ("10.0.0.1", "10.0.0.2"),
         "user": (user, other_user),
         "account": (user["email"], other_user["email"]),
+        "address": (user["email"], other_user["email"]),
     }[key]
     answers = [send(client, limited) for _ in range(LIMIT + 1)]
     assert [response.status_code == 429 for response in answers] == [False] * LIMIT + [True]
@@ -111,7 +137,7 @@ def test_each_limit_answers_429_with_retry_after_and_counts_per_its_key(client, 
 )
 def test_rate_limits_can_be_switched_off(client, user):
     for setting, (key, send) in CASES.items():
-        caller = {"ip": "10.0.0.3", "user": user, "account": user["email"]}[key]
+        caller = {"ip": "10.0.0.3", "user": user, "account": user["email"], "address": user["email"]}[key]
         assert [send(client, caller).status_code for _ in range(3)].count(429) == 0, setting
 
 
