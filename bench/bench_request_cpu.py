@@ -17,7 +17,6 @@ import os
 import secrets
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +59,7 @@ def measure(options):
 
     from app import create_app
     from bench.bench_api import GARMENT, bare_app
+    from bench.timing import best_cpu_per_call
 
     app = create_app()
     client = app.test_client()
@@ -100,17 +100,11 @@ def measure(options):
             app.wsgi_app, "/api/wardrobe/items", headers
         ),
     }
-    best = dict.fromkeys(cases, float("inf"))
     for call in cases.values():
         for _ in range(options.requests // 2):  # warm-up: caches, connections, lazy imports
             call()
-    for _ in range(options.rounds):
-        for label, call in cases.items():  # in turn, so a slower moment hits every case alike
-            started = time.process_time()
-            for _ in range(options.requests):
-                call()
-            best[label] = min(best[label], (time.process_time() - started) / options.requests * 1000)
-    return best
+    best = best_cpu_per_call(cases, options.requests, options.rounds)
+    return {label: seconds * 1000 for label, seconds in best.items()}
 
 
 if __name__ == "__main__":

@@ -30,3 +30,16 @@ def cpu_and_wall_ms(call, runs):
         cpu.append((time.thread_time() - started) * 1000)
         wall.append((time.perf_counter() - started_wall) * 1000)
     return statistics.median(cpu), statistics.median(wall)
+
+
+def best_cpu_per_call(cases, calls, rounds):
+    """{label: the best, over `rounds`, of the process's CPU seconds per call} of each case's `calls` calls,
+    the cases run in turn each round, so a slower moment of a shared machine hits every case alike."""
+    best = dict.fromkeys(cases, float("inf"))
+    for _ in range(rounds):
+        for label, call in cases.items():
+            started = time.process_time()
+            for _ in range(calls):
+                call()
+            best[label] = min(best[label], (time.process_time() - started) / calls)
+    return best

@@ -50,20 +50,6 @@ def rotate(
     return changed == 1
 
 
-def replace_token(
-    db: Database, *, session_id: str, generation: int, new_hash: str, now: str, expires_at: str
-) -> bool:
-    """Give the live session a new refresh token whatever its current one is (a password change keeps the
-    caller's session but not its old token), if it is still at `generation`; False otherwise."""
-    changed: int = db.execute_query(
-        "UPDATE sessions SET previous_hash = NULL, refresh_hash = ?, generation = generation + 1,"
-        " rotated_at = ?, last_used_at = ?, expires_at = ?"
-        " WHERE id = ? AND generation = ? AND ended_at IS NULL AND expires_at > ?",
-        (new_hash, now, now, expires_at, session_id, generation, now),
-    )
-    return changed == 1
-
-
 def end(db: Database, session_id: str, *, reason: str, now: str, user_id: str | None = None) -> bool:
     """End the live session (of user_id, when given); False when there is none to end."""
     changed: int = db.execute_query(

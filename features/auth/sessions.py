@@ -85,13 +85,13 @@ def renew(
     """A new pair for the caller's own live session (its old refresh token stops working), or a new session
     when the caller's token names none (issued before sessions existed) or it has ended meanwhile."""
     session = session_model.get(db, session_id) if session_id is not None else None
-    if session is not None and session["ended_at"] is None:
+    if session is not None:
         refresh_token = _refresh_token(session["id"], session["generation"] + 1)
         now = clock.now()
-        if session_model.replace_token(
+        if session_model.rotate(  # as if the caller had refreshed: its old token is now a used one
             db,
             session_id=session["id"],
-            generation=session["generation"],
+            presented_hash=session["refresh_hash"],
             new_hash=_hash(refresh_token),
             now=clock.timestamp(now),
             expires_at=_refresh_expiry(settings, now),

@@ -5,6 +5,9 @@ try on a garment photo, then a product page with the saved avatar, and read the 
 Screenshots land in the test's temp dir (kept by CI as artifacts).
 """
 
+import time
+
+import jwt
 import pytest
 
 from tests.docs.conftest import FIXTURES
@@ -134,6 +137,36 @@ def test_signing_out_and_back_in(page, live_server):
     page.click("#auth-submit")
     page.wait_for_selector("#studio:not([hidden])")
     assert "returning@example.com" in page.inner_text("#whoami")
+
+
+def test_the_playground_refreshes_an_expired_access_token_and_signs_out_on_the_server(page, live_server, app):
+    _sign_up(page, live_server.url, "staying@example.com")
+    stored = "localStorage.getItem('because-future.playground.{}')"
+    token, refresh_token = (
+        page.evaluate(stored.format("token")),
+        page.evaluate(stored.format("refresh-token")),
+    )
+    key = app.extensions["settings"].JWT_SECRET_KEY
+    now = int(time.time())
+    expired = jwt.encode(
+        {**jwt.decode(token, key, algorithms=["HS256"]), "iat": now - 3600, "exp": now - 60}, key, "HS256"
+    )
+    page.evaluate(f"localStorage.setItem('because-future.playground.token', '{expired}')")
+    page.reload()
+    page.wait_for_selector("#studio:not([hidden])")  # the profile read refreshed the pair and went on
+    assert page.evaluate(stored.format("token")) != expired
+    assert page.evaluate(stored.format("refresh-token")) not in (None, refresh_token)
+    sessions = "SELECT generation, end_reason FROM sessions"
+    assert app.extensions["db"].execute_query(sessions, fetch_all=True) == [
+        {"generation": 1, "end_reason": None}
+    ]
+    page.click("#sign-out")
+    page.wait_for_selector("#account:not([hidden])")
+    assert app.extensions["db"].execute_query(sessions, fetch_all=True) == [
+        {"generation": 1, "end_reason": "logout"}
+    ]
+    assert page.evaluate(stored.format("refresh-token")) is None
+    assert page.problems == []
 
 
 def test_the_docs_page_renders_every_operation(page, live_server, client, tmp_path):

@@ -34,7 +34,10 @@ def test_responses_with_tokens_are_not_stored(client):
     created = client.post(
         "/api/create-account", json={"email": "grace@example.com", "password": "correct horse 1"}
     )
-    for response in (login, changed, created):
+    refreshed = client.post(
+        "/api/auth/refresh", json={"refresh_token": created.get_json()["data"]["refresh_token"]}
+    )
+    for response in (login, changed, created, refreshed):
         assert response.status_code in (200, 201) and response.get_json()["data"]["token"]
         assert "no-store" in response.headers["Cache-Control"]
 

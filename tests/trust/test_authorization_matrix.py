@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "health.health",
     "auth.create_account",
     "auth.login",
+    "auth.refresh",  # guarded by the refresh token in its body instead (tests/auth/test_sessions.py)
     "avatars.remove_background",
     "garments.scrape_product",
     "garments.categorize_garment",
@@ -44,8 +45,11 @@ INTRUDER_BODIES = {
     "wardrobe.update_category_section": {"description": "changed by another user"},
     "wardrobe.update_category": {"description": "changed by another user"},
 }
-# The owner's resources are deleted in this order in the control run (items before their category...).
-DELETE_ORDER = ("item_id", "category_ref", "section_id", "job_id")
+# The owner's resources are deleted in this order in the control run (items before their category...; the
+# session last: deleting it signs the owner out).
+DELETE_ORDER = ("item_id", "category_ref", "section_id", "job_id", "session_id")
+# Ends the caller's own session, whoever calls it (tests/auth/test_sessions.py): the intruder keeps theirs.
+SIGN_OUT = "auth.logout"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
 
@@ -122,9 +126,13 @@ def revoked_authorizations(client):
         "/api/users/profile", headers=deleted["headers"], json={"password": deleted["password"]}
     )
     assert response.status_code == 200, response.get_json()
+    signed_out = sign_up(client, email=unique_email("signed-out"))
+    response = client.post("/api/auth/logout", headers=signed_out["headers"])
+    assert response.status_code == 200, response.get_json()
     return {
         "token revoked by a password change": changed["headers"]["Authorization"],
         "token of a deleted account": deleted["headers"]["Authorization"],
+        "token of a signed-out session": signed_out["headers"]["Authorization"],
     }
 
 
@@ -185,6 +193,7 @@ def owner(app, client, person_png):
         job_id,
         item["image_path"],
         image_key(client.get("/api/get-avatar", headers=headers).get_json()["data"]["avatar_url"]),
+        user["session_id"],
     ]
     ids = {
         ("item_id", "int"): item["id"],
@@ -194,6 +203,7 @@ def owner(app, client, person_png):
         ("job_id", "default"): job_id,
         ("user_id", "default"): user["user"]["userid"],
         ("filename", "path"): item["image_path"].removeprefix("/images/"),
+        ("session_id", "default"): user["session_id"],
     }
     return {**user, "userid": user["user"]["userid"], "ids": ids, "secrets": secrets}
 
@@ -242,7 +252,7 @@ def test_another_users_token_reaches_none_of_the_owners_data(app, client, owner,
     before = stored_state(app)
     wrong = []
     for rule, method in routes(app):
-        if rule.endpoint in PUBLIC_ENDPOINTS | OPTIONAL_AUTH_ENDPOINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS | OPTIONAL_AUTH_ENDPOINTS | {SIGN_OUT}:
             continue
         response = call(
             client,

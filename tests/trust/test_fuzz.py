@@ -333,6 +333,8 @@ def json_endpoints(account):
             },
         ),
         "login": ("POST", "/api/login", {"email": account["email"], "password": account["password"]}),
+        "refresh": ("POST", "/api/auth/refresh", {"refresh_token": account["refresh_token"]}),
+        "logout": ("POST", "/api/auth/logout", {}),
         "update-profile": ("PUT", "/api/users/profile", profile),
         "set-webhook": ("PUT", "/api/users/webhook", {"url": account["page_url"]}),
         "rotate-webhook-secret": ("POST", "/api/users/webhook/rotate", {}),
@@ -444,6 +446,7 @@ class Target:
             assert_refused(response)
             assert stored_state(self.app) == self.state, (method, path, data)
         else:
+            self._follow(path, response)
             self.state = stored_state(self.app)
         return response
 
@@ -452,9 +455,19 @@ class Target:
         method, path, _ = json_endpoints(self.account)[name]
         response = self.send(method, path, data=body_text(body))
         if name == "change-password" and response.status_code == 200:
-            self.account["headers"] = {"Authorization": f"Bearer {response.get_json()['data']['token']}"}
             self.account["password"] = body["new_password"]
         return response
+
+    def _follow(self, path, response):
+        """Keep the account signed in with the tokens an accepted request handed out (or took away)."""
+        if path == "/api/auth/logout":
+            response = self.client.post(
+                "/api/login", json={"email": self.account["email"], "password": self.account["password"]}
+            )
+        tokens = response.get_json()["data"]
+        if isinstance(tokens, dict) and "refresh_token" in tokens and path != "/api/create-account":
+            self.account["headers"] = {"Authorization": f"Bearer {tokens['token']}"}
+            self.account["refresh_token"] = tokens["refresh_token"]
 
 
 @pytest.fixture
@@ -467,6 +480,7 @@ PLACEHOLDER_ACCOUNT = {
     "page_html": "",
     "email": "",
     "password": "",
+    "refresh_token": "",
     "section_id": 1,
     "category_id": 1,
     "item_id": 1,

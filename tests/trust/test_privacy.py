@@ -33,7 +33,10 @@ def test_logs_never_hold_passwords_tokens_or_image_signatures(app, client, tmp_p
         headers=user["headers"],
         json={"current_password": "my secret passphrase 1", "new_password": "my new passphrase 3"},
     )
-    headers = {"Authorization": f"Bearer {changed.get_json()['data']['token']}"}
+    refreshed = client.post(
+        "/api/auth/refresh", json={"refresh_token": changed.get_json()["data"]["refresh_token"]}
+    )
+    headers = {"Authorization": f"Bearer {refreshed.get_json()['data']['token']}"}
     item = client.post(
         "/api/wardrobe/items",
         headers=headers,
@@ -51,7 +54,11 @@ def test_logs_never_hold_passwords_tokens_or_image_signatures(app, client, tmp_p
         "my wrong passphrase 2",
         "my new passphrase 3",
         user["token"],
+        user["refresh_token"],
         login.get_json()["data"]["token"],
+        login.get_json()["data"]["refresh_token"],
+        changed.get_json()["data"]["refresh_token"],
+        refreshed.get_json()["data"]["refresh_token"],
         headers["Authorization"][7:],
         *[value for values in parse_qs(urlsplit(image_url).query).values() for value in values],
     ]

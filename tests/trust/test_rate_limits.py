@@ -1,6 +1,6 @@
 """Every rate limit: 429 RATE_LIMITED with Retry-After past its configured value, counted per the right key.
 
-Sign-up, remove-bg and product pages count per client IP; login per IP, and failed sign-ins per account
+Sign-up, session refreshes, remove-bg and product pages count per client IP; login per IP, and failed sign-ins per account
 (after LOGIN_FREE_FAILURES an address that keeps failing waits: tests/auth/test_login_failures.py); try-ons,
 fit checks and email changes per user, so one shopper cannot use up another's. The limits come from
 settings; RATELIMIT_ENABLED=false turns them off.
@@ -17,6 +17,7 @@ from tests.trust.conftest import assert_refused
 LIMIT = 2
 SETTINGS = (
     "RATELIMIT_LOGIN",
+    "RATELIMIT_REFRESH",
     "RATELIMIT_CREATE_ACCOUNT",
     "RATELIMIT_REMOVE_BG",
     "RATELIMIT_SCRAPE",
@@ -44,6 +45,10 @@ CASES = {
         lambda client, ip: client.post(
             "/api/login", json={"email": unique_email(), "password": "wrong password"}, **as_ip(ip)
         ),
+    ),
+    "RATELIMIT_REFRESH": (
+        "ip",
+        lambda client, ip: client.post("/api/auth/refresh", json={"refresh_token": "x.0.y"}, **as_ip(ip)),
     ),
     "LOGIN_FREE_FAILURES": (
         "account",

@@ -2,6 +2,7 @@
 "use strict";
 
 const TOKEN_KEY = "because-future.playground.token";
+const REFRESH_KEY = "because-future.playground.refresh-token";
 const POLL_INTERVAL_MS = 700;
 const STAGES = ["queued", "starting", "fetching_garment", "preparing_images", "building_body", "generating", "saving",
   "done"];
@@ -28,22 +29,52 @@ class ApiFailure extends Error {
 
 const api = {
   token: localStorage.getItem(TOKEN_KEY),
+  refreshToken: localStorage.getItem(REFRESH_KEY),
+  refreshing: null,
 
+  // An access token that expired is traded for a new pair once (POST /api/auth/refresh) and the call sent again.
   async call(method, path, { json, form } = {}) {
-    const headers = {};
-    let body;
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    if (json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(json);
-    } else if (form) {
-      body = form;
+    const body = json !== undefined ? JSON.stringify(json) : form;
+    let answer = await this.send(method, path, body, json !== undefined);
+    if (answer.status === 401 && answer.payload && answer.payload.error.code === "TOKEN_EXPIRED" && this.refreshToken) {
+      await this.refresh();
+      answer = await this.send(method, path, body, json !== undefined);
     }
-    const response = await fetch(path, { method, headers, body });
-    const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
-    const payload = isJson ? await response.json() : null;
-    if (!response.ok || !payload || !payload.success) throw new ApiFailure(response.status, payload && payload.error);
+    const { status, payload } = answer;
+    if (status >= 400 || !payload || !payload.success) throw new ApiFailure(status, payload && payload.error);
     return payload.data;
+  },
+
+  async send(method, path, body, isJson) {
+    const headers = {};
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (isJson) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, { method, headers, body });
+    const jsonAnswer = (response.headers.get("Content-Type") || "").startsWith("application/json");
+    return { status: response.status, payload: jsonAnswer ? await response.json() : null };
+  },
+
+  // A refresh token works once, so calls that find the token expired at the same time share one refresh.
+  refresh() {
+    this.refreshing = this.refreshing || (async () => {
+      const { status, payload } = await this.send("POST", "/api/auth/refresh",
+        JSON.stringify({ refresh_token: this.refreshToken }), true);
+      if (status !== 200) {
+        this.keep(null);
+        throw new ApiFailure(status, payload && payload.error);
+      }
+      this.keep(payload.data);
+    })().finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  },
+
+  // The tokens of a sign-in or refresh (null: forget them).
+  keep(tokens) {
+    this.token = tokens ? tokens.token : null;
+    this.refreshToken = tokens ? tokens.refresh_token : null;
+    for (const [key, value] of [[TOKEN_KEY, this.token], [REFRESH_KEY, this.refreshToken]]) {
+      if (value) localStorage.setItem(key, value); else localStorage.removeItem(key);
+    }
   },
 };
 
@@ -91,12 +122,11 @@ async function submitAuth() {
     if ($("gender").value) body.gender = $("gender").value;
   }
   const data = await api.call("POST", authMode === "signup" ? "/api/create-account" : "/api/login", { json: body });
-  await enterStudio(data.token, data.user);
+  api.keep(data);
+  await enterStudio(data.user);
 }
 
-async function enterStudio(token, user) {
-  api.token = token;
-  localStorage.setItem(TOKEN_KEY, token);
+async function enterStudio(user) {
   $("whoami").textContent = `Signed in as ${user.email}`;
   $("whoami").hidden = false;
   $("sign-out").hidden = false;
@@ -105,19 +135,23 @@ async function enterStudio(token, user) {
   await Promise.all([loadMeasurements(), user.has_avatar ? showSavedAvatar() : Promise.resolve()]);
 }
 
-function signOut() {
-  api.token = null;
-  localStorage.removeItem(TOKEN_KEY);
+// Ends the session on the server too, so its tokens stop working everywhere they were copied.
+async function signOut() {
+  try {
+    await api.call("POST", "/api/auth/logout");
+  } catch (error) {
+    // Already signed out (an ended session, expired tokens): nothing left to end.
+  }
+  api.keep(null);
   window.location.reload();
 }
 
 async function restoreSession() {
   if (!api.token) return;
   try {
-    await enterStudio(api.token, await api.call("GET", "/api/users/profile"));
+    await enterStudio(await api.call("GET", "/api/users/profile"));
   } catch (error) {
-    api.token = null;
-    localStorage.removeItem(TOKEN_KEY);
+    api.keep(null);
   }
 }
 
