@@ -52,7 +52,11 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
 MAX_KEY_LENGTH = 255
 # The codes a route taking the header may answer, by status (the API document lists them).
-ERROR_CODES = {400: ["INVALID_IDEMPOTENCY_KEY"], 409: ["IDEMPOTENCY_IN_PROGRESS"], 422: ["IDEMPOTENCY_KEY_REUSED"]}
+ERROR_CODES = {
+    400: ["INVALID_IDEMPOTENCY_KEY"],
+    409: ["IDEMPOTENCY_IN_PROGRESS"],
+    422: ["IDEMPOTENCY_KEY_REUSED"],
+}
 RETRY_AFTER_SECONDS = 2  # what a 409 IDEMPOTENCY_IN_PROGRESS asks the client to wait
 ANONYMOUS = "anonymous"
 # Answers that tell the client to try again later: replaying them would keep refusing a request that may now pass.
@@ -198,15 +202,25 @@ class _Claim:
         """Store the answer (encrypted) and mark the key done."""
         answer = {
             "mimetype": response.mimetype,
-            "headers": {name: response.headers[name] for name in _REPLAYED_HEADERS if name in response.headers},
+            "headers": {
+                name: response.headers[name] for name in _REPLAYED_HEADERS if name in response.headers
+            },
             "body": response.get_data(as_text=True),
         }
         nonce = os.urandom(12)
-        sealed = nonce + AESGCM(self.secrets.answer_key).encrypt(nonce, json.dumps(answer).encode(), self._aad)
+        sealed = nonce + AESGCM(self.secrets.answer_key).encrypt(
+            nonce, json.dumps(answer).encode(), self._aad
+        )
         self.db.execute_query(
             "UPDATE idempotency_keys SET state = 'done', status = ?, answer = ? "
             "WHERE scope = ? AND idempotency_key = ? AND created_at = ? AND state = 'in_progress'",
-            (response.status_code, base64.b64encode(sealed).decode("ascii"), self.scope, self.key, self.created_at),
+            (
+                response.status_code,
+                base64.b64encode(sealed).decode("ascii"),
+                self.scope,
+                self.key,
+                self.created_at,
+            ),
         )
 
     def release(self) -> None:
