@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "012"
-down_revision = "fbde4c0bdee4"
+down_revision = "009"
 branch_labels = None
 depends_on = None
 

@@ -33,6 +33,10 @@ def test_a_retried_sign_up_makes_one_account_and_its_token_works(app, client):
     token = again.get_json()["data"]["token"]
     profile = client.get("/api/users/profile", headers={"Authorization": f"Bearer {token}"})
     assert profile.status_code == 200 and profile.get_json()["data"]["email"] == body["email"]
+    refreshed = client.post(
+        "/api/auth/refresh", json={"refresh_token": again.get_json()["data"]["refresh_token"]}
+    )
+    assert refreshed.status_code == 200 and refreshed.get_json()["data"]["user"]["email"] == body["email"]
 
 
 def test_another_sign_up_under_a_used_key_gets_no_token(app, client):
