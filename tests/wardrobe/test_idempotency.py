@@ -111,3 +111,14 @@ def test_a_retry_while_the_first_add_reads_the_page_waits_or_is_told_to_come_bac
     )
     assert answers["patient"].get_json() == answers["first"].get_json()
     assert count_rows(running, "wardrobe") == 1
+
+
+def test_a_user_s_keys_go_with_the_account(app, client, user):
+    assert add_item(client, keyed(user, "mine"), title="Blue tee").status_code == 201
+    db = app.extensions["db"]
+    assert count_rows(app, "idempotency_keys") == 1
+    deleted = client.delete(
+        "/api/users/profile", headers=user["headers"], json={"password": user["password"]}
+    )
+    assert deleted.status_code == 200
+    assert db.execute_query("SELECT * FROM idempotency_keys", fetch_all=True) == []
