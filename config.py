@@ -146,8 +146,17 @@ class Settings:
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
 
+    # --- try-on callbacks (features/webhooks) ---
+    WEBHOOK_TIMEOUT_SECONDS: float = 10.0  # one delivery: connect, send, the receiver's status line
+    WEBHOOK_MAX_ATTEMPTS: int = 8  # then the delivery is failed
+    WEBHOOK_RETRY_BASE_SECONDS: float = (
+        30.0  # wait after the first failure; doubles per attempt, ±20 % jitter
+    )
+    WEBHOOK_WORKERS: int = 4  # deliveries in flight per web process
+    WEBHOOK_RETENTION_DAYS: int = 7  # delivered and failed deliveries are then deleted
+
     # --- product pages ---
-    SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: lets tests serve shop pages on 127.0.0.1
+    SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: shop pages and callbacks on 127.0.0.1
     SCRAPER_CONNECT_TIMEOUT: float = 5.0
     SCRAPER_READ_TIMEOUT: float = 15.0
     SCRAPER_TOTAL_TIMEOUT: float = 30.0  # one fetch, connect to last body byte, redirects included

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "012"
-down_revision = "009"
+down_revision = "011"
 branch_labels = None
 depends_on = None
 
