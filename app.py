@@ -54,8 +54,9 @@ from shared.wsgi_server import serve
 
 _REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
 _LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
-# Retry-After tells a client when to come back; on any other answer it would only mislead.
-_RETRY_STATUSES = {429, 503, 507}
+# Retry-After tells a client when to come back (a 409 when the thing it waits for is still running: a job, a
+# request with the same Idempotency-Key); on any other answer it would only mislead.
+_RETRY_STATUSES = {409, 429, 503, 507}
 _HTTP_CODES = {
     400: "BAD_REQUEST",
     401: "AUTHENTICATION_REQUIRED",
@@ -96,8 +97,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     CORS(
         app,
         origins=list(settings.cors_origins),
-        expose_headers=["X-Request-ID", "Retry-After"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotency-Replayed"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"],
         max_age=600,
     )
     app.before_request(apply_json_limit)  # before the limiter's hook, whose keys may read the body
