@@ -54,8 +54,9 @@ from shared.wsgi_server import serve
 
 _REQUEST_ID = compile_pattern(r"^[A-Za-z0-9._:-]{1,128}$")
 _LOGGED_PATH_CHARS = 512  # the access log never records a query string, nor a 20 KB path in full
-# Retry-After tells a client when to come back; on any other answer it would only mislead.
-_RETRY_STATUSES = {429, 503, 507}
+# Retry-After tells a client when to come back (a 409 when the thing it waits for is still running: a job, a
+# request with the same Idempotency-Key); on any other answer it would only mislead.
+_RETRY_STATUSES = {409, 429, 503, 507}
 _HTTP_CODES = {
     400: "BAD_REQUEST",
     401: "AUTHENTICATION_REQUIRED",

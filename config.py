@@ -106,6 +106,12 @@ class Settings:
         256 * 1024
     )  # JSON bodies of endpoints that declare no limit of their own (json_limit)
     MAX_FORM_PARTS: int = 1000  # fields and files of one multipart form
+    # Idempotency-Key (shared/idempotency.py): how long a first answer is replayed; how long a repeat waits for
+    # the first request to end before 409 IDEMPOTENCY_IN_PROGRESS; after how long a first request that never
+    # ended (its process died) lets go of its key, so a retry runs again.
+    IDEMPOTENCY_TTL_HOURS: float = 24.0
+    IDEMPOTENCY_WAIT_SECONDS: float = 5.0
+    IDEMPOTENCY_LEASE_SECONDS: float = 300.0
 
     # --- images ---
     IMAGES_DIR: str = str(BASE_DIR / "images")

@@ -20,6 +20,7 @@ from features.auth.schemas import (
 from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
+from shared.idempotency import idempotent
 from shared.mail import get_mailer
 from shared.rate_limit import limit
 from shared.request_data import json_limit
@@ -35,6 +36,7 @@ _PASSWORD_CODES = ["INVALID_PASSWORD", "WEAK_PASSWORD", "COMMON_PASSWORD", "PASS
 @bp.post("/create-account")
 @limit("RATELIMIT_CREATE_ACCOUNT")
 @json_limit("MAX_ACCOUNT_BODY_SIZE")
+@idempotent
 @operation(
     tag=TAG,
     operation_id="createAccount",

@@ -17,6 +17,7 @@ from http import HTTPStatus
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
+from shared import idempotency
 from shared.schemas import COMPONENT, COMPONENTS, Error, Pagination, parses_input
 from shared.text_patterns import compile_pattern
 
@@ -69,6 +70,27 @@ HEADERS = {
     },
     "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "string"}},
     "Location": {"description": "Where to poll the job.", "schema": {"type": "string"}},
+    idempotency.REPLAYED_HEADER: {
+        "description": f"`true` when the answer is the stored first answer to this `{idempotency.HEADER}`.",
+        "schema": {"const": "true"},
+    },
+}
+IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Send the same key (a random UUID) when you retry: within IDEMPOTENCY_TTL_HOURS the same "
+    "request gets the first answer (status and body, `Idempotency-Replayed: true`) without the work being done "
+    "again; while the first is running, a retry waits up to IDEMPOTENCY_WAIT_SECONDS, then 409 "
+    "IDEMPOTENCY_IN_PROGRESS with Retry-After; another request with the key is 422 IDEMPOTENCY_KEY_REUSED. "
+    "Answers asking for a retry (5xx, 408, 429) are not kept; other 4xx are.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": "^[ -~]+$",
+    },
+    "example": "5f0c2b1e-8d4a-4c1b-9a57-2f6e0d3c9b71",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 ANY_CODE = "*"
@@ -175,11 +197,18 @@ def _operation(rule, method, view, spec, components):
     ]
     if spec.query is not None:
         parameters += _query_parameters(spec.query)
+    idempotent = getattr(view, "idempotent", False)
+    if idempotent:
+        parameters.append(IDEMPOTENCY_PARAMETER)
     if parameters:
         operation["parameters"] = parameters
     errors = {
         str(status): codes if codes == ANY_CODE else list(codes) for status, codes in spec.errors.items()
     }
+    if idempotent:
+        for status, codes in idempotency.ERROR_CODES.items():
+            known = errors.get(str(status), [])
+            errors[str(status)] = ANY_CODE if known == ANY_CODE else _union(known, codes)
     content = {}
     if spec.form is not None:
         content[spec.form_media_type] = {"schema": _schema(spec.form, components)}
@@ -197,6 +226,11 @@ def _operation(rule, method, view, spec, components):
     operation["responses"] = {
         str(status): _answer(answer, components) for status, answer in spec.answers.items()
     }
+    if idempotent:
+        for response in operation["responses"].values():
+            response.setdefault("headers", {})[idempotency.REPLAYED_HEADER] = {
+                "$ref": _HEADER + idempotency.REPLAYED_HEADER
+            }
     if errors:
         operation["x-errors"] = errors
     limit_setting = getattr(view, "rate_limit_setting", None)
@@ -370,7 +404,7 @@ def _expand_success(response):
 def _error_response(status, codes):
     phrase = HTTPStatus(int(status)).phrase
     headers = {"X-Request-ID": {"$ref": _HEADER + "X-Request-ID"}}
-    if status in ("429", "503", "507"):
+    if status in ("409", "429", "503", "507"):  # a 409 asks for a retry when what it waits for is running
         headers["Retry-After"] = {"$ref": _HEADER + "Retry-After"}
     if codes == ANY_CODE:
         return {

@@ -18,6 +18,7 @@ from features.tryon.schemas import (
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
+from shared.idempotency import idempotent
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
@@ -69,6 +70,7 @@ _TRYON_INPUT = {
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
+@idempotent
 @operation(
     tag=TAG,
     operation_id="createTryOn",
@@ -94,6 +96,7 @@ def create_tryon_job():
 @require_auth
 @limit("RATELIMIT_TRYON", key_func=user_or_ip_key, scope="tryon")
 @json_limit("max_page_body_size")
+@idempotent
 @operation(
     tag=TAG,
     operation_id="createMultiTryOn",

@@ -31,6 +31,7 @@ from features.wardrobe.schemas import (
 )
 from shared.database import get_db
 from shared.errors import ValidationError
+from shared.idempotency import idempotent
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit, read_upload
 from shared.response import success_response
@@ -321,6 +322,7 @@ def get_wardrobe_items(query):
 @at_once_per_client("MAX_PAGE_READS_PER_CLIENT")
 @json_limit("max_page_body_size")
 @require_auth
+@idempotent
 @operation(
     tag=ITEMS,
     operation_id="addItem",

@@ -316,6 +316,7 @@ def json_endpoints(account):
             "garment_details": {"brand": "Zara"},
             "garments": [{"type": "top", "details": {"color": "red"}}],
         },
+        "callback_url": account["page_url"],
     }
     return {
         "create-account": (
@@ -335,6 +336,8 @@ def json_endpoints(account):
         "refresh": ("POST", "/api/auth/refresh", {"refresh_token": account["refresh_token"]}),
         "logout": ("POST", "/api/auth/logout", {}),
         "update-profile": ("PUT", "/api/users/profile", profile),
+        "set-webhook": ("PUT", "/api/users/webhook", {"url": account["page_url"]}),
+        "rotate-webhook-secret": ("POST", "/api/users/webhook/rotate", {}),
         "change-password": (
             "POST",
             "/api/users/profile/change-password",
