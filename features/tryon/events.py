@@ -54,13 +54,18 @@ class EventId:
     def parse(cls, text: str | None) -> "EventId | None":
         """The id a client sent back (Last-Event-ID), or None when it is not one of ours."""
         run, _, rank = (text or "").strip().partition("-")
-        if not (run.isdigit() and len(run) <= 6):
+        if not (_is_number(run) and len(run) <= 6):
             return None
         if rank == "end":
             return cls(int(run), _FINAL)
-        if rank.isdigit() and int(rank) <= 100:
+        if _is_number(rank) and int(rank) <= 100:
             return cls(int(run), int(rank))
         return None
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def event_id(job: dict[str, Any]) -> EventId:
