@@ -122,13 +122,13 @@ def test_a_finished_job_answers_its_final_event_at_once(server, client, user, st
         assert seen.response.read() == b""
 
 
-@pytest.mark.parametrize("last_event_id", ["banana", "", "1-", "-5", "1-101", "7-end", "1-60-2", "²-end", "1-5x"])
-def test_a_malformed_or_unknown_last_event_id_is_ignored(server, client, user, start_job, last_event_id):
+def test_a_malformed_or_unknown_last_event_id_is_ignored(server, client, user, start_job):
     job_id = start_job()
     wait_for_job(client, user["headers"], job_id)
-    with EventStream(server.url, job_id, user["headers"], last_event_id=last_event_id) as stream:
-        assert stream.status == 200
-        assert [e["event"] for e in stream.events()] == ["done"]
+    for last_event_id in ["banana", "", "1-", "-5", "1-101", "7-end", "1-60-2", "\u00b2-end", "1-5x"]:
+        with EventStream(server.url, job_id, user["headers"], last_event_id=last_event_id) as stream:
+            assert stream.status == 200, last_event_id
+            assert [e["event"] for e in stream.events()] == ["done"], last_event_id
 
 
 def test_only_the_owner_may_follow_a_job(server, client, user, start_job):
