@@ -136,7 +136,7 @@ class Settings:
     # GET /api/job/<id>/events (Server-Sent Events): each open stream holds one server thread
     EVENT_STREAM_POLL_SECONDS: float = 0.5  # how often a stream reads its job's row
     EVENT_STREAM_HEARTBEAT_SECONDS: float = 15.0  # a `: keep-alive` comment after this long without an event
-    EVENT_STREAM_MAX_SECONDS: float = 300.0  # then the stream ends with a `retry:` hint; the client reconnects
+    EVENT_STREAM_MAX_SECONDS: float = 300.0  # then the stream ends with a `retry:` hint (clients reconnect)
     MAX_EVENT_STREAMS: int = 4  # streams open at once per process (503 EVENT_STREAMS_BUSY beyond)
     MAX_EVENT_STREAMS_PER_USER: int = 2  # streams of one user open at once per process (429 TOO_MANY_STREAMS)
 

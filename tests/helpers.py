@@ -122,7 +122,7 @@ class EventStream:
                 continue
             name, _, value = line.partition(":")
             value = value[1:] if value.startswith(" ") else value
-            frame["comment" if not name else name] = json.loads(value) if name == "data" else value
+            frame[name or "comment"] = json.loads(value) if name == "data" else value
 
     def events(self):
         return [frame for frame in self.frames() if "event" in frame]

@@ -172,6 +172,17 @@ def _operation(rule, method, view, spec, components):
     ]
     if spec.query is not None:
         parameters += _query_parameters(spec.query)
+    parameters += [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": description,
+            "example": example,
+        }
+        for name, (description, example) in spec.header_parameters.items()
+    ]
     if parameters:
         operation["parameters"] = parameters
     errors = {

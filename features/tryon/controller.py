@@ -1,4 +1,4 @@
-"""Try-on endpoints: accept a job (202), poll it, fetch the result, list and delete jobs."""
+"""Try-on endpoints: accept a job (202), poll it or follow its events, fetch the result, list and delete jobs."""
 
 from flask import Blueprint, Response, current_app, g, request, stream_with_context
 
@@ -15,8 +15,8 @@ from features.tryon.schemas import (
     TryOnJson,
     TryOnOptions,
 )
-from shared.ai_models import get_image_models
 from shared import event_stream
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.rate_limit import limit, user_or_ip_key
@@ -237,6 +237,9 @@ _EVENTS_EXAMPLE = (
     tag=TAG,
     operation_id="getJobEvents",
     path_parameters=_JOB_ID,
+    header_parameters={
+        "Last-Event-ID": ("The id of the last event received: the stream resumes after it.", "1-60"),
+    },
     summary="Follow a try-on job live: its stages and progress as Server-Sent Events, until done or failed.",
     description="`text/event-stream`. Events: `stage` (the first event, and each change of stage), `progress` "
     "(the progress moved within a stage), then `done` (with `result_url`) or `failed` (with `error: {code, "

@@ -94,7 +94,10 @@ def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_s
     )
     page.click("#try-on")
     _wait_for_result(page)
-    assert [url.rsplit("/", 1)[1] == "events" for url in job_reads] == [True, False]  # the stream, one last read
+    assert [url.rsplit("/", 1)[1] == "events" for url in job_reads] == [
+        True,
+        False,
+    ]  # the stream, one last read
     shown = page.evaluate("window.shownStatuses")
     assert shown[0].startswith("queued") and shown[-1].startswith("done")
     assert any(status.startswith("processing") for status in shown), shown  # the stages arrived live

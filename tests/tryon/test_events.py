@@ -10,7 +10,15 @@ from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, unique_
 from tests.photos import t_shirt
 from tests.stored_images import fetch_image
 
-PIPELINE_ORDER = ["queued", "starting", "fetching_garment", "preparing_images", "generating", "saving", "done"]
+PIPELINE_ORDER = [
+    "queued",
+    "starting",
+    "fetching_garment",
+    "preparing_images",
+    "generating",
+    "saving",
+    "done",
+]
 
 
 @pytest.fixture
