@@ -229,7 +229,12 @@ def _answer(answer, components):
     if answer.headers:
         response["headers"] = dict(answer.headers)
     if answer.content:
-        response["content"] = answer.content
+        response["content"] = {
+            media_type: {**entry, "schema": _schema(entry["schema"], components)}
+            if "schema" in entry
+            else entry
+            for media_type, entry in answer.content.items()
+        }
     elif answer.model is not None:
         response["x-data"] = _schema(answer.model, components)
         if answer.paginated:

@@ -9,6 +9,7 @@ from features.tryon.schemas import (
     Job,
     JobAccepted,
     JobDeleted,
+    JobEvent,
     JobResult,
     JobsQuery,
     TryOnForm,
@@ -256,7 +257,7 @@ _EVENTS_EXAMPLE = (
         200: Answer(
             None,
             "The job's events, until its final one.",
-            content={"text/event-stream": {"schema": {"type": "string"}, "example": _EVENTS_EXAMPLE}},
+            content={"text/event-stream": {"schema": JobEvent, "example": _EVENTS_EXAMPLE}},
         ),
         204: Answer(None, "`Last-Event-ID` is the job's final event: there is nothing left to send."),
     },

@@ -208,7 +208,7 @@ def _frames(
         job = model.get_progress(db, job_id, user_id)
         if job is None:  # deleted while followed
             final = EventId(sent.run if sent is not None else 0, _FINAL)
-            yield event_stream.event("failed", _deleted(job_id, sent_stage), str(final))
+            yield event_stream.event("failed", _deleted(job_id), str(final))
             return
         state = event_id(job)
         if sent is not None and state <= sent:
@@ -244,11 +244,12 @@ def _event_data(job: dict[str, Any], storage: Storage) -> dict[str, Any]:
     return data
 
 
-def _deleted(job_id: str, stage: str | None) -> dict[str, Any]:
+def _deleted(job_id: str) -> dict[str, Any]:
+    """The final event of a job deleted while followed: only a queued job can be deleted before it ends."""
     return {
         "job_id": job_id,
         "status": model.FAILED,
-        "stage": stage,
+        "stage": "queued",
         "progress": 0,
         "error": {"code": "JOB_NOT_FOUND", "message": "This try-on was deleted"},
     }
