@@ -273,7 +273,9 @@ def get_job_events(job_id):
         last_event_id=request.headers.get("Last-Event-ID"),
     )
     if start is None:
-        return Response(status=204)
+        nothing_left = Response(status=204)
+        del nothing_left.headers["Content-Type"]
+        return nothing_left
     frames = events.follow(
         db=get_db(),
         storage=get_storage(),
