@@ -61,7 +61,13 @@ class Settings:
     # --- auth ---
     JWT_SECRET_KEY: str = ""
     JWT_ALGORITHM: str = "HS256"
-    JWT_EXPIRATION_HOURS: int = 24
+    # Sessions (features/auth/sessions.py): a short-lived access token (JWT) and a refresh token that works
+    # once; each refresh hands out a new pair. A session not refreshed for REFRESH_TOKEN_DAYS ends.
+    ACCESS_TOKEN_MINUTES: int = 15
+    REFRESH_TOKEN_DAYS: int = 30
+    # The loser of two simultaneous refreshes with one token, this soon after the winner, is refused without
+    # ending the session (later, the same token is a replay: the session ends).
+    REFRESH_REUSE_GRACE_SECONDS: int = 10
     PASSWORD_MIN_LENGTH: int = 8
     # Failed sign-ins per account (any address, last hour) before an address that keeps failing must wait
     # 1, 2, 4 ... seconds (at most LOGIN_MAX_DELAY_SECONDS) between its attempts; a correct password from
@@ -159,6 +165,7 @@ class Settings:
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_STORAGE_URI: str = ""  # empty: memory, or Redis when REDIS_URL is set
     RATELIMIT_LOGIN: str = "10 per minute"
+    RATELIMIT_REFRESH: str = "30 per minute"  # per client IP, like sign-in (a refresh token is a credential)
     RATELIMIT_EMAIL_CHANGE: str = "5 per hour"  # per user: each attempt needs the password, like a sign-in
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
     RATELIMIT_REMOVE_BG: str = "10 per minute"

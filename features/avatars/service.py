@@ -4,12 +4,11 @@ avatar, a full-length photo an AI model builds from a head-and-shoulders one (on
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from features.body_measurements import service as measurements_service
 from features.users import model as user_model
-from shared.ai_models import ImageModel, ImageModelError
+from shared.ai_models import BodyBuilder, ImageModel, ImageModelError
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
@@ -32,20 +31,6 @@ BODY_FIELDS = (
 )
 
 log = get_logger("avatars")
-
-
-class BodyBuilder(Protocol):
-    """A model that can_build_bodies: a full-length photo from a head-and-shoulders one."""
-
-    def build_body(
-        self,
-        person: bytes,
-        *,
-        gender: str | None = None,
-        measurements: Mapping[str, float] | None = None,
-        timeout_seconds: float | None = None,
-        meter: UsageMeter | None = None,
-    ) -> bytes: ...
 
 
 def save_avatar(

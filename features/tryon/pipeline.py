@@ -20,7 +20,7 @@ from features.garments.image_categorizer import GarmentImageClassifier
 from features.tryon import model
 from features.tryon.model import Job
 from shared import clock
-from shared.ai_models import GARMENT_TYPES, GarmentInput, ImageModelError, ImageModels
+from shared.ai_models import GARMENT_TYPES, BodyBuilder, GarmentInput, ImageModelError, ImageModels
 from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
@@ -156,7 +156,7 @@ def _full_length(
         return avatars_service.body_avatar(
             db=deps.db,
             storage=deps.storage,
-            model=cast(avatars_service.BodyBuilder, tryon_model),  # can_build_bodies: it has build_body
+            model=cast(BodyBuilder, tryon_model),  # can_build_bodies: it has build_body
             user_id=job["user_id"],
             photo=person,
             meter=meter,

@@ -105,6 +105,20 @@ class ImageModel(Protocol):
         """Release what the model holds."""
 
 
+class BodyBuilder(Protocol):
+    """A model that can_build_bodies: a full-length photo from a head-and-shoulders one."""
+
+    def build_body(
+        self,
+        person: bytes,
+        *,
+        gender: str | None = None,
+        measurements: Mapping[str, float] | None = None,
+        timeout_seconds: float | None = None,
+        meter: UsageMeter | None = None,
+    ) -> bytes: ...
+
+
 @dataclass
 class ImageModels:
     tryon: ImageModel
