@@ -5,7 +5,7 @@ TryOnOptions."""
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
@@ -83,10 +83,17 @@ class JobEvent(ResponseSchema):
         description="The job's state: `<run>-<progress>`, `<run>-end` for the final event. Send it back as "
         "`Last-Event-ID` to resume after it.",
     )
-    data: str = Field(
-        description="JSON (JobEventData).",
-        json_schema_extra={"contentMediaType": "application/json", "contentSchema": JOB_EVENT_DATA},
-    )
+    data: Annotated[
+        str,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "JSON (JobEventData).",
+                "contentMediaType": "application/json",
+                "contentSchema": JOB_EVENT_DATA,
+            }
+        ),
+    ]
 
 
 class JobResult(ResponseSchema):
