@@ -340,6 +340,8 @@ def main() -> None:
     # request lines (the app logs each request without its query string) and names no version. It reads
     # 256 KB at a time rather than 8 KB: a large body then costs its I/O thread (and the interpreter lock
     # every other request needs) a quarter of the CPU (bench/bench_body_reads.py).
+    # A request lookahead of one keeps reading the connection while a request runs, so a job's event stream
+    # learns at once that its client has gone (shared/event_stream.py) instead of at its next failed write.
     serve(
         app,
         host=settings.HOST,
@@ -347,6 +349,7 @@ def main() -> None:
         threads=settings.SERVER_THREADS,
         max_request_body_size=settings.MAX_REQUEST_SIZE,
         recv_bytes=256 * 1024,
+        channel_request_lookahead=1,
         ident="Because Future",
         clear_untrusted_proxy_headers=True,
     )

@@ -164,6 +164,12 @@ class Settings:
     TRYON_DAILY_LIMIT: int = 50  # Gemini try-ons per user per UTC day (0 = no limit; local ones are free)
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
+    # GET /api/job/<id>/events (Server-Sent Events): each open stream holds one server thread
+    EVENT_STREAM_POLL_SECONDS: float = 0.5  # how often a stream reads its job's row
+    EVENT_STREAM_HEARTBEAT_SECONDS: float = 15.0  # a `: keep-alive` comment after this long without an event
+    EVENT_STREAM_MAX_SECONDS: float = 300.0  # then the stream ends with a `retry:` hint (clients reconnect)
+    MAX_EVENT_STREAMS: int = 4  # streams open at once per process (503 EVENT_STREAMS_BUSY beyond)
+    MAX_EVENT_STREAMS_PER_USER: int = 2  # streams of one user open at once per process (429 TOO_MANY_STREAMS)
 
     # --- try-on callbacks (features/webhooks) ---
     WEBHOOK_TIMEOUT_SECONDS: float = 10.0  # one delivery: connect, send, the receiver's status line

@@ -370,6 +370,9 @@ class Operation:
     path_parameters: dict[str, tuple[str | None, str | None]] = field(
         default_factory=dict
     )  # name -> (description, example)
+    header_parameters: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # optional request headers the route reads: name -> (description, example)
     operation_id: str | dict[str, str] | None = None  # by HTTP method for a view routed for several
 
 

@@ -1,10 +1,12 @@
 """Helpers every test folder uses: accounts, try-on requests and jobs, stored rows and images.
 Fixtures live in the conftest.py files; these are plain functions."""
 
+import http.client
 import io
 import itertools
 import json
 import time
+from urllib.parse import urlsplit
 
 from PIL import Image
 
@@ -93,3 +95,55 @@ def image_from_url(client, url):
     response = fetch_image(client, url)
     assert response.status_code == 200, response.data[:200]
     return Image.open(io.BytesIO(response.data))
+
+
+class EventStream:
+    """GET /api/job/<id>/events over real HTTP, read frame by frame as a client reads it.
+
+    with EventStream(server.url, job_id, user["headers"], last_event_id="1-60") as stream:
+        stream.status, stream.headers, list(stream.frames())
+    """
+
+    def __init__(self, base_url, job_id, headers, last_event_id=None, timeout=60):
+        address = urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
+        sent = {**headers, **({"Last-Event-ID": last_event_id} if last_event_id is not None else {})}
+        self.connection.request("GET", f"/api/job/{job_id}/events", headers=sent)
+        self.response = self.connection.getresponse()
+        self.status, self.headers = self.response.status, self.response.headers
+
+    def frames(self):
+        """Each frame until the server ends the stream: {"id", "event", "data" (parsed JSON)} for an event,
+        {"comment": text} for a comment, {"retry": text} for a retry hint."""
+        frame = {}
+        while line := self.response.readline():
+            line = line.decode("utf-8").rstrip("\n")
+            if not line:
+                if frame:
+                    yield frame
+                frame = {}
+                continue
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            frame[name or "comment"] = json.loads(value) if name == "data" else value
+
+    def events(self):
+        return [frame for frame in self.frames() if "event" in frame]
+
+    def next_event(self):
+        return next(frame for frame in self.frames() if "event" in frame)
+
+    def json(self):
+        return json.loads(self.response.read())
+
+    def close(self):
+        """Hang up, as a client that goes away does (the response owns the socket when the server said it
+        closes the connection)."""
+        self.response.close()
+        self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

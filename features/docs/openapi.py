@@ -200,6 +200,17 @@ def _operation(rule, method, view, spec, components):
     idempotent = getattr(view, "idempotent", False)
     if idempotent:
         parameters.append(IDEMPOTENCY_PARAMETER)
+    parameters += [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": description,
+            "example": example,
+        }
+        for name, (description, example) in spec.header_parameters.items()
+    ]
     if parameters:
         operation["parameters"] = parameters
     errors = {
@@ -255,7 +266,12 @@ def _answer(answer, components):
     if answer.headers:
         response["headers"] = dict(answer.headers)
     if answer.content:
-        response["content"] = answer.content
+        response["content"] = {
+            media_type: {**entry, "schema": _schema(entry["schema"], components)}
+            if "schema" in entry
+            else entry
+            for media_type, entry in answer.content.items()
+        }
     elif answer.model is not None:
         response["x-data"] = _schema(answer.model, components)
         if answer.paginated:

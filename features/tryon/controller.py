@@ -1,20 +1,22 @@
-"""Try-on endpoints: accept a job (202), poll it, fetch the result, list and delete jobs."""
+"""Try-on endpoints: accept a job (202), poll it or follow its events, fetch the result, list and delete jobs."""
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request, stream_with_context
 
 from features.auth.decorators import require_auth
-from features.tryon import service
+from features.tryon import events, service
 from features.tryon.schemas import (
     IMAGE_PART,
     Job,
     JobAccepted,
     JobDeleted,
+    JobEvent,
     JobResult,
     JobsQuery,
     TryOnForm,
     TryOnJson,
     TryOnOptions,
 )
+from shared import event_stream
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
@@ -222,6 +224,83 @@ def _urls(item_urls, garment_url):
 def get_job_status(job_id):
     job = service.get_job(db=get_db(), user_id=g.userid, job_id=job_id)
     return success_response(service.present_job(job, get_storage()))
+
+
+_EVENTS_EXAMPLE = (
+    "retry: 2000\n\n"
+    "id: 1-60\nevent: stage\n"
+    'data: {"job_id":"0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44","status":"processing","stage":"generating",'
+    '"progress":60}\n\n'
+    ": keep-alive\n\n"
+    "id: 1-90\nevent: stage\n"
+    'data: {"job_id":"0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44","status":"processing","stage":"saving",'
+    '"progress":90}\n\n'
+    "id: 1-end\nevent: done\n"
+    'data: {"job_id":"0b7c8f0e-5a61-4c3e-9d0a-3b9a2f1c7e44","status":"done","stage":"done","progress":100,'
+    '"result_url":"https://api.example.com/images/tryon-results/...png?expires=...&sig=..."}\n\n'
+)
+
+
+@bp.get("/job/<job_id>/events")
+@require_auth
+@operation(
+    tag=TAG,
+    operation_id="getJobEvents",
+    path_parameters=_JOB_ID,
+    header_parameters={
+        "Last-Event-ID": ("The id of the last event received: the stream resumes after it.", "1-60"),
+    },
+    summary="Follow a try-on job live: its stages and progress as Server-Sent Events, until done or failed.",
+    description="`text/event-stream`. Events: `stage` (the first event, and each change of stage), `progress` "
+    "(the progress moved within a stage), then `done` (with `result_url`) or `failed` (with `error: {code, "
+    "message}`), after which the stream ends. Each event's `data` is JSON with `job_id`, `status`, `stage` "
+    "and `progress`. Ids are the job's state (`<run>-<progress>`, `<run>-end`): send the last one back as "
+    "`Last-Event-ID` to resume after it, on any server process; an id that cannot be read is ignored. A "
+    "finished job answers its final event at once (204 when `Last-Event-ID` is already that event). "
+    "`: keep-alive` comments come every EVENT_STREAM_HEARTBEAT_SECONDS; after EVENT_STREAM_MAX_SECONDS the "
+    "stream ends with a `retry:` hint. Browsers' EventSource cannot send the Authorization header: read the "
+    "stream with fetch() and its body's reader. Each open stream holds a server thread: at most "
+    "MAX_EVENT_STREAMS per process and MAX_EVENT_STREAMS_PER_USER per user (poll GET /api/job/<job_id> "
+    "when refused).",
+    answers={
+        200: Answer(
+            None,
+            "The job's events, until its final one.",
+            content={"text/event-stream": {"schema": JobEvent, "example": _EVENTS_EXAMPLE}},
+        ),
+        204: Answer(None, "`Last-Event-ID` is the job's final event: there is nothing left to send."),
+    },
+    errors={404: ["JOB_NOT_FOUND"], 429: ["TOO_MANY_STREAMS"], 503: ["EVENT_STREAMS_BUSY"]},
+)
+def get_job_events(job_id):
+    settings = current_app.extensions["settings"]
+    start = events.open_stream(
+        db=get_db(),
+        settings=settings,
+        user_id=g.userid,
+        job_id=job_id,
+        last_event_id=request.headers.get("Last-Event-ID"),
+    )
+    if start is None:
+        nothing_left = Response(status=204)
+        del nothing_left.headers["Content-Type"]
+        return nothing_left
+    frames = events.follow(
+        db=get_db(),
+        storage=get_storage(),
+        settings=settings,
+        user_id=g.userid,
+        job_id=job_id,
+        after=start.after,
+        client_gone=event_stream.disconnect_check(request.environ),
+    )
+    response = Response(
+        stream_with_context(frames),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+    response.call_on_close(start.release)
+    return response
 
 
 @bp.get("/job/<job_id>/result")

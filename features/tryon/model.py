@@ -113,6 +113,18 @@ def get_for_user(db: Database, job_id: str, user_id: str) -> Job | None:
     return _decode(row)
 
 
+def get_progress(db: Database, job_id: str, user_id: str) -> dict[str, Any] | None:
+    """What a job's event stream reads every poll: its state columns only, by primary key (no JSON to decode,
+    no usage row to join)."""
+    row: dict[str, Any] | None = db.execute_query(
+        "SELECT job_id, status, stage, progress, attempts, result_image_path, error_code, error_message "
+        "FROM tryon_jobs WHERE job_id = ? AND user_id = ?",
+        (job_id, user_id),
+        fetch_one=True,
+    )
+    return row
+
+
 def list_for_user(
     db: Database, user_id: str, *, status: str | None = None, limit: int = 20, offset: int = 0
 ) -> tuple[list[Job], int]:

@@ -5,7 +5,7 @@ TryOnOptions."""
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
@@ -43,6 +43,58 @@ class JobAccepted(ResponseSchema):
     job_id: str
     status: Literal["queued"]
     estimated_time: int = Field(ge=1, description="Seconds until the result is likely ready.")
+
+
+JOB_EVENT_DATA = document_component(
+    "JobEventData",
+    {
+        "type": "object",
+        "description": "The `data` of a job event: the job's state as GET /api/job/<id> names it.",
+        "required": ["job_id", "status", "stage", "progress"],
+        "additionalProperties": False,
+        "properties": {
+            "job_id": {"type": "string"},
+            "status": JOB_STATUS,
+            "stage": {"enum": list(JOB_STAGES)},
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "result_url": {
+                "type": "string",
+                "format": "uri",
+                "description": "`done` only: the signed result.",
+            },
+            "error": {
+                "type": "object",
+                "description": "`failed` only: why, for the shopper.",
+                "required": ["code", "message"],
+                "additionalProperties": False,
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+)
+
+
+class JobEvent(ResponseSchema):
+    """One event of a job's stream as an SSE parser reads it (before OpenAPI 3.2, the schema of an event stream
+    describes each of its events); comments and the `retry:` hint carry no data and are not events."""
+
+    event: Literal["stage", "progress", "done", "failed"]
+    id: str = Field(
+        pattern=r"^[0-9]+-([0-9]+|end)$",
+        description="The job's state: `<run>-<progress>`, `<run>-end` for the final event. Send it back as "
+        "`Last-Event-ID` to resume after it.",
+    )
+    data: Annotated[
+        str,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "JSON (JobEventData).",
+                "contentMediaType": "application/json",
+                "contentSchema": JOB_EVENT_DATA,
+            }
+        ),
+    ]
 
 
 class JobResult(ResponseSchema):

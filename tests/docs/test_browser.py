@@ -84,12 +84,26 @@ def test_the_playground_walks_the_whole_try_on_flow(page, live_server, product_s
     page.wait_for_selector("#message.info >> text=Avatar saved")
     assert page.is_checked("#use-avatar")
 
-    # A garment photo on the selfie.
+    # A garment photo on the selfie, followed through the job's event stream.
     page.check("#use-selfie")
     page.set_input_files("#garment-photo", str(FIXTURES / "garment.jpg"))
     page.select_option("#garment-category", "t_shirts")
+    job_reads = []
+    page.on("request", lambda request: "/api/job/" in request.url and job_reads.append(request.url))
+    page.evaluate(
+        "() => { window.shownStatuses = []; const status = document.getElementById('job-status');"
+        " new MutationObserver(() => window.shownStatuses.push(status.textContent))"
+        ".observe(status, {childList: true, characterData: true, subtree: true}); }"
+    )
     page.click("#try-on")
     _wait_for_result(page)
+    assert [url.rsplit("/", 1)[1] == "events" for url in job_reads] == [
+        True,
+        False,
+    ]  # the stream, one last read
+    shown = page.evaluate("window.shownStatuses")
+    assert shown[0].startswith("queued") and shown[-1].startswith("done")
+    assert any(status.startswith("processing") for status in shown), shown  # the stages arrived live
     page.screenshot(path=str(tmp_path / "playground-garment-photo.png"), full_page=True)
 
     # A product page on the saved avatar, with the size advice for it.

@@ -8,8 +8,9 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
+from tests.docs.live_server import LiveServer
 from tests.fakes.webhook_receiver import WebhookReceiver
-from tests.helpers import TYPED_TOP, sign_up, submit_tryon, wait_for_job
+from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, wait_for_job
 from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
 from tests.stored_images import fetch_image
@@ -125,3 +126,18 @@ def test_rq_queue_needs_redis(tmp_path):
                 "IMAGES_DIR": str(tmp_path / "im"),
             }
         )
+
+
+def test_a_job_run_by_a_worker_process_is_followed_by_its_event_stream(rq_app, workers, standing_png):
+    """The stream reads the job's row, so it sees the stages an RQ worker in another process writes."""
+    client = rq_app.test_client()
+    user = sign_up(client)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    workers(processes=1)
+    with LiveServer(rq_app) as server, EventStream(server.url, job_id, user["headers"]) as stream:
+        events = stream.events()
+    assert events[-1]["event"] == "done", events[-1]
+    assert fetch_image(client, events[-1]["data"]["result_url"]).status_code == 200
+    ids = [e["id"] for e in events]
+    assert events[0]["event"] == "stage" and ids[-1].endswith("-end")
+    assert len(set(ids)) == len(ids)

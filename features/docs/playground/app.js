@@ -259,7 +259,7 @@ async function tryOn() {
     showProgress({ job_id: accepted.job_id, status: accepted.status, stage: "queued", progress: 0 });
     const garments = showGarments(urls, photo);
     showSizeAdvice(urls, photo ? $("garment-category").value : "");
-    const job = await pollJob(accepted.job_id);
+    const job = await followJob(accepted.job_id);
     if (job.status === "failed") throw new Error(`The try-on failed: ${job.error.message} (${job.error.code})`);
     $("result-person").src = selfie ? URL.createObjectURL(selfie) : savedAvatarUrl;
     $("result-image").src = job.result_url;
@@ -269,6 +269,55 @@ async function tryOn() {
   } finally {
     button.disabled = false;
   }
+}
+
+// Follows the job live through its event stream; if the stream cannot be opened or breaks, polling takes over.
+// Either way the job is read once more at the end, with its timings.
+async function followJob(jobId) {
+  try {
+    await streamJob(jobId);
+  } catch (error) {
+    // a broken stream: the polling below carries on from wherever the job is
+  }
+  return pollJob(jobId);
+}
+
+// Reads GET /api/job/<id>/events with fetch: EventSource cannot send the Authorization header. Returns once the
+// final event (done or failed) has arrived, or when the stream ended or was refused before it.
+async function streamJob(jobId) {
+  const response = await fetch(`/api/job/${encodeURIComponent(jobId)}/events`, {
+    headers: { Authorization: `Bearer ${api.token}`, Accept: "text/event-stream" },
+  });
+  if (!response.ok || !response.body) return;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value.replace(/\r\n?/g, "\n");
+    let end;
+    while ((end = buffered.indexOf("\n\n")) >= 0) {
+      const event = parseEvent(buffered.slice(0, end));
+      buffered = buffered.slice(end + 2);
+      if (!event) continue;
+      showProgress(event.data);
+      if (event.name === "done" || event.name === "failed") {
+        await reader.cancel();
+        return;
+      }
+    }
+  }
+}
+
+// One Server-Sent Events frame: its event name and its JSON data; null for comments and retry hints.
+function parseEvent(frame) {
+  let name = "message";
+  const data = [];
+  for (const line of frame.split("\n")) {
+    if (line.startsWith("event:")) name = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+  }
+  return data.length ? { name, data: JSON.parse(data.join("\n")) } : null;
 }
 
 async function pollJob(jobId) {

@@ -1,0 +1,244 @@
+"""GET /api/job/<id>/events: a job followed live over real HTTP, as the playground and the extension follow it."""
+
+import time
+
+import pytest
+
+from features.tryon.events import EventId, event_id
+from tests.docs.live_server import LiveServer
+from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, unique_email, wait_for_job
+from tests.photos import t_shirt
+from tests.stored_images import fetch_image
+
+PIPELINE_ORDER = [
+    "queued",
+    "starting",
+    "fetching_garment",
+    "preparing_images",
+    "generating",
+    "saving",
+    "done",
+]
+
+
+@pytest.fixture
+def settings_overrides(fake_gemini):
+    """Gemini on loopback, whose delay holds a job in `generating` as long as a test needs; one worker, so a
+    second job waits in the queue; streams read the row often so short stages are seen."""
+    return {
+        "AI_PROVIDER": "gemini",
+        "GEMINI_API_KEY": "test-key",
+        "GEMINI_BASE_URL": fake_gemini.base_url,
+        "GEMINI_TIMEOUT_SECONDS": 90,
+        "TRYON_WORKERS": 1,
+        "EVENT_STREAM_POLL_SECONDS": 0.05,
+    }
+
+
+@pytest.fixture
+def server(app):
+    with LiveServer(app) as live:
+        yield live
+
+
+@pytest.fixture
+def start_job(client, user, standing_png):
+    return lambda who=user: submit_tryon(
+        client, who, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP
+    )
+
+
+def _id(event):
+    parsed = EventId.parse(event["id"])
+    assert parsed is not None, event
+    return parsed
+
+
+def _wait_for_stage(stream, stage):
+    for event in iter(stream.next_event, None):
+        if event["data"]["stage"] == stage:
+            return event
+
+
+def test_a_job_is_followed_from_the_queue_to_its_result(server, client, user, start_job, fake_gemini):
+    fake_gemini.delay = 1.0  # the model call lasts long enough to be seen
+    job_id = start_job()
+    with EventStream(server.url, job_id, user["headers"]) as stream:
+        assert stream.status == 200
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        assert stream.headers["Cache-Control"] == "no-cache"
+        assert stream.headers["X-Accel-Buffering"] == "no"
+        frames = list(stream.frames())  # the server ends the stream after the final event
+
+    assert frames[0] == {"retry": "2000"}
+    events = [frame for frame in frames if "event" in frame]
+    assert [e["event"] for e in events] == ["stage"] * (len(events) - 1) + ["done"]
+    ids = [_id(e) for e in events]
+    assert ids == sorted(set(ids))  # every id new, in order
+    assert events[-1]["id"].endswith("-end")
+    stages = [e["data"]["stage"] for e in events]
+    assert "generating" in stages
+    assert stages == sorted(stages, key=PIPELINE_ORDER.index)
+    for event in events:
+        assert event["data"]["job_id"] == job_id
+        assert {"status", "stage", "progress"} <= set(event["data"])
+    progress = [e["data"]["progress"] for e in events]
+    assert progress == sorted(progress) and progress[-1] == 100
+    done = events[-1]["data"]
+    assert done["status"] == "done"
+    assert fetch_image(client, done["result_url"]).status_code == 200
+
+
+def test_last_event_id_resumes_after_that_event(server, user, start_job, fake_gemini):
+    fake_gemini.delay = 60  # held in `generating` until released
+    job_id = start_job()
+    with EventStream(server.url, job_id, user["headers"]) as first:
+        generating = _wait_for_stage(first, "generating")
+    fake_gemini.release()
+    with EventStream(server.url, job_id, user["headers"], last_event_id=generating["id"]) as resumed:
+        events = resumed.events()
+    assert events and events[-1]["event"] == "done"
+    assert "generating" not in [e["data"]["stage"] for e in events]
+    assert all(_id(e) > _id(generating) for e in events)
+
+
+def test_a_failed_job_ends_with_failed_and_its_error(server, user, start_job, fake_gemini):
+    fake_gemini.set_behaviour("image_safety")
+    job_id = start_job()
+    with EventStream(server.url, job_id, user["headers"]) as stream:
+        events = stream.events()
+    final = events[-1]
+    assert final["event"] == "failed" and final["id"].endswith("-end")
+    assert final["data"]["status"] == "failed"
+    assert final["data"]["error"]["code"] == "CONTENT_BLOCKED"
+    assert final["data"]["error"]["message"]
+
+
+def test_a_finished_job_answers_its_final_event_at_once(server, client, user, start_job):
+    job_id = start_job()
+    assert wait_for_job(client, user["headers"], job_id)["status"] == "done"
+    with EventStream(server.url, job_id, user["headers"]) as stream:
+        frames = list(stream.frames())
+    assert frames[0] == {"retry": "2000"}
+    assert [f.get("event") for f in frames[1:]] == ["done"]
+    final_id = frames[1]["id"]
+
+    with EventStream(server.url, job_id, user["headers"], last_event_id="1-60") as earlier:
+        assert [e["id"] for e in earlier.events()] == [final_id]
+    with EventStream(server.url, job_id, user["headers"], last_event_id=final_id) as seen:
+        assert seen.status == 204  # nothing left to send: EventSource stops reconnecting on a 204
+        assert seen.response.read() == b""
+
+
+def test_a_malformed_or_unknown_last_event_id_is_ignored(server, client, user, start_job):
+    job_id = start_job()
+    wait_for_job(client, user["headers"], job_id)
+    for last_event_id in ["banana", "", "1-", "-5", "1-101", "7-end", "1-60-2", "\u00b2-end", "1-5x"]:
+        with EventStream(server.url, job_id, user["headers"], last_event_id=last_event_id) as stream:
+            assert stream.status == 200, last_event_id
+            assert [e["event"] for e in stream.events()] == ["done"], last_event_id
+
+
+def test_only_the_owner_may_follow_a_job(server, client, user, start_job):
+    job_id = start_job()
+    other = sign_up(client, email=unique_email("other"))
+    with EventStream(server.url, job_id, other["headers"]) as stream:
+        assert stream.status == 404
+        assert stream.headers["Content-Type"] == "application/json"
+        assert stream.json()["error"]["code"] == "JOB_NOT_FOUND"
+    with EventStream(server.url, "no-such-job", user["headers"]) as stream:
+        assert (stream.status, stream.json()["error"]["code"]) == (404, "JOB_NOT_FOUND")
+    with EventStream(server.url, job_id, {}) as stream:
+        assert stream.status == 401
+        assert stream.json()["success"] is False
+
+
+def test_streams_are_capped_and_a_closed_one_frees_its_slot(make_app, fake_gemini, standing_png):
+    fake_gemini.delay = 60
+    app = make_app(
+        AI_PROVIDER="gemini",
+        GEMINI_API_KEY="test-key",
+        GEMINI_BASE_URL=fake_gemini.base_url,
+        GEMINI_TIMEOUT_SECONDS=90,
+        EVENT_STREAM_POLL_SECONDS=0.05,
+        MAX_EVENT_STREAMS=1,
+        MAX_EVENT_STREAMS_PER_USER=1,
+    )
+    client = app.test_client()
+    ada, bob = sign_up(client), sign_up(client, email=unique_email("bob"))
+    ada_job, bob_job = (
+        submit_tryon(client, who, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+        for who in (ada, bob)
+    )
+    with LiveServer(app) as server:
+        first = EventStream(server.url, ada_job, ada["headers"])
+        assert first.status == 200 and first.next_event()["event"] == "stage"
+        with EventStream(server.url, ada_job, ada["headers"]) as again:
+            assert again.status == 429
+            assert again.json()["error"]["code"] == "TOO_MANY_STREAMS"
+            assert again.headers["Retry-After"]
+        with EventStream(server.url, bob_job, bob["headers"]) as busy:
+            assert busy.status == 503
+            assert busy.json()["error"]["code"] == "EVENT_STREAMS_BUSY"
+        first.close()  # the client goes away mid-stream: its thread and slot are given back
+        deadline = time.monotonic() + 30
+        while True:
+            with EventStream(server.url, bob_job, bob["headers"]) as retried:
+                if retried.status == 200:
+                    assert retried.next_event()["data"]["job_id"] == bob_job
+                    break
+            assert time.monotonic() < deadline, "the closed stream kept its slot"
+            time.sleep(0.1)
+        fake_gemini.release()
+
+
+def test_heartbeats_and_the_time_limit(make_app, fake_gemini, standing_png):
+    fake_gemini.delay = 60
+    app = make_app(
+        AI_PROVIDER="gemini",
+        GEMINI_API_KEY="test-key",
+        GEMINI_BASE_URL=fake_gemini.base_url,
+        GEMINI_TIMEOUT_SECONDS=90,
+        EVENT_STREAM_POLL_SECONDS=0.05,
+        EVENT_STREAM_HEARTBEAT_SECONDS=0.2,
+        EVENT_STREAM_MAX_SECONDS=1,
+    )
+    client = app.test_client()
+    ada = sign_up(client)
+    job_id = submit_tryon(client, ada, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    with LiveServer(app) as server, EventStream(server.url, job_id, ada["headers"]) as stream:
+        frames = list(stream.frames())  # ends at the time limit, the job still running
+    fake_gemini.release()
+    assert {"comment": "keep-alive"} in frames
+    assert frames[-1] == {"retry": "2000"}
+    assert "reconnect with Last-Event-ID" in frames[-2]["comment"]
+    assert not any(f.get("event") in ("done", "failed") for f in frames)
+
+
+def test_a_job_deleted_while_followed_ends_its_stream(server, client, user, start_job, fake_gemini):
+    fake_gemini.delay = 60  # the only worker is busy with the first job: the second stays queued
+    start_job()
+    waiting = start_job()
+    with EventStream(server.url, waiting, user["headers"]) as stream:
+        assert stream.next_event()["data"]["status"] == "queued"
+        assert client.delete(f"/api/job/{waiting}", headers=user["headers"]).status_code == 200
+        final = stream.next_event()
+        assert list(stream.frames()) == []  # and the stream ends
+    fake_gemini.release()
+    assert final["event"] == "failed"
+    assert final["data"]["error"]["code"] == "JOB_NOT_FOUND"
+
+
+def test_ids_order_a_job_retried_after_a_lost_worker():
+    """A job queued again after its worker died (run 2) and run again (run 3) has ids after its first run's."""
+    states = [
+        {"status": "queued", "attempts": 0, "progress": 0},
+        {"status": "processing", "attempts": 1, "progress": 60},
+        {"status": "queued", "attempts": 1, "progress": 0},
+        {"status": "processing", "attempts": 2, "progress": 5},
+        {"status": "failed", "attempts": 2, "progress": 5},
+    ]
+    ids = [event_id(state) for state in states]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert [str(i) for i in ids] == ["0-0", "1-60", "2-0", "3-5", "3-end"]
+    assert [EventId.parse(str(i)) for i in ids] == ids
