@@ -342,6 +342,10 @@ def test_trying_on_a_product_page_from_the_extension(extension, live_server, sho
     db = app.extensions["db"]
     jobs = db.execute_query("SELECT status FROM tryon_jobs", fetch_all=True)
     assert jobs == [{"status": "done"}]
+    # The job was followed through its event stream, to its `done` event, without polling it.
+    job_id = db.execute_query("SELECT job_id FROM tryon_jobs", fetch_one=True)["job_id"]
+    assert _logged(tmp_path / "logs" / "app.log", "GET", f"/api/job/{job_id}/events") == [200]
+    assert _logged(tmp_path / "logs" / "app.log", "GET", f"/api/job/{job_id}") == []
     items = client.get("/api/wardrobe/items", headers=headers).get_json()["data"]
     assert [(item["title"], item["brand"]) for item in items] == [("Tidewater Linen Shirt", "Saltmarsh")]
     assert extension.problems == [] and extension.panel.errors == []
@@ -415,10 +419,10 @@ def test_the_extension_says_what_went_wrong(extension, live_server, shop, client
     assert extension.problems == [] and extension.panel.errors == []
 
 
-def _posts_to(app_log, path):
-    """The statuses of the POST requests the server logged for `path` (its access log, JSON lines)."""
+def _logged(app_log, method, path):
+    """The statuses of the requests the server logged for `method` `path` (its access log, JSON lines)."""
     lines = (json.loads(line) for line in app_log.read_text().splitlines())
-    return [line["status"] for line in lines if line.get("path") == path and line.get("method") == "POST"]
+    return [line["status"] for line in lines if line.get("path") == path and line.get("method") == method]
 
 
 def test_the_extension_refreshes_its_session_and_signs_out(
@@ -456,7 +460,7 @@ def test_the_extension_refreshes_its_session_and_signs_out(
     assert refreshed["refreshToken"] != session["refreshToken"] and refreshed["token"] != expired
     # The avatar check and the size advice met the expired token together: one refresh served both (a
     # second one with the same refresh token would have been refused).
-    assert _posts_to(tmp_path / "logs" / "app.log", "/api/auth/refresh") == [200]
+    assert _logged(tmp_path / "logs" / "app.log", "POST", "/api/auth/refresh") == [200]
 
     sessions = client.get("/api/users/sessions", headers=headers).get_json()["data"]
     assert "Chrome extension" in [listed["device"] for listed in sessions]  # the label the extension sends
