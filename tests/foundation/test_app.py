@@ -132,6 +132,17 @@ def test_cors_preflight_for_configured_origins(tmp_path):
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "chrome-extension://abcdefghijklmnop"
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    # The extension (clients/chrome-extension) posts a try-on with its Idempotency-Key.
+    tryon_preflight = client.options(
+        "/api/tryon",
+        headers={
+            "Origin": "chrome-extension://abcdefghijklmnop",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
+    )
+    allowed = tryon_preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert all(header in allowed for header in ("authorization", "content-type", "idempotency-key"))
     foreign = client.get("/health", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in foreign.headers
     shutdown_app(app)

@@ -216,6 +216,8 @@ def test_gtins_need_their_check_digit(value, gtin):
         ("/img/spinner.gif", None),
         ("data:image/png;base64,AAAA", None),
         ("/app?set=source[01_0566155_005_001],type[FABRICSWATCH]", None),
+        ('location.origin + "/images/a.jpg"', None),  # a script's expression, not a URL
+        ("/img/summer dress.jpg", "https://shop.test/img/summer%20dress.jpg"),
     ],
 )
 def test_image_urls_are_absolute_large_and_product_shots(raw, expected):

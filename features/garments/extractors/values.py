@@ -195,6 +195,9 @@ _LINE_BREAK_TAG = compile_pattern(r"(?i)<\s*(br|/p|/li|/div|/h\d)\s*/?>")
 _DIGIT_GROUPING = compile_pattern(r"[\s\u00a0\u202f'’]")
 _CURRENCY_CODE = compile_pattern(r"(?<![A-Z])[A-Z]{3}(?![A-Z])")
 _DIGITS = compile_pattern(r"\d+")
+# Characters a URL as written in a page never holds: a value with one is script or markup (`base + "/a.jpg"`).
+_NOT_IN_A_URL = compile_pattern(r"[\"<>`]")
+_WHITESPACE = compile_pattern(r"\s+")
 # A minus sign right before the number or its currency symbol ("-5", "-€5"): a refund or a discount, no price.
 _NEGATIVE = compile_pattern(r"[-−][^\w\s]{0,3}$")
 _WORD_CHARACTER = compile_pattern(r"\w")
@@ -445,9 +448,9 @@ def absolute_url(value, base_url):
     if not isinstance(value, str):
         return None
     value = html.unescape(value.strip())
-    if not value or value.startswith(("data:", "javascript:", "#", "blob:")):
+    if not value or value.startswith(("data:", "javascript:", "#", "blob:")) or _NOT_IN_A_URL.search(value):
         return None
-    resolved = urljoin(base_url, value)
+    resolved = urljoin(base_url, _WHITESPACE.sub("%20", value))  # as a browser sends `/img/summer dress.jpg`
     return resolved if urlsplit(resolved).scheme in ("http", "https") else None
 
 
