@@ -142,7 +142,7 @@ def revoked_authorizations(client):
 
 @pytest.fixture
 def owner(app, client, person_png):
-    """A user with one of everything (measurements, avatar, section, category, item, queued try-on)."""
+    """A user with one of everything (measurements, avatar, section, category, item, queued try-on, webhook)."""
     user = sign_up(client, email=unique_email("owner"))
     headers = user["headers"]
     marker = f"owner{user['user']['userid']}"
@@ -187,6 +187,10 @@ def owner(app, client, person_png):
     )
     for response in (section, category, item, job):
         assert response.status_code in (201, 202), response.get_json()
+    webhook = client.put(
+        "/api/users/webhook", headers=headers, json={"url": f"https://1.1.1.1/{marker}/hooks"}
+    )
+    assert webhook.status_code == 200, webhook.get_json()
     item, job_id = item.get_json()["data"], job.get_json()["data"]["job_id"]
     category = category.get_json()["data"]
     secrets = [
@@ -198,6 +202,7 @@ def owner(app, client, person_png):
         item["image_path"],
         image_key(client.get("/api/get-avatar", headers=headers).get_json()["data"]["avatar_url"]),
         user["session_id"],
+        webhook.get_json()["data"]["secret"],
     ]
     ids = {
         ("item_id", "int"): item["id"],
@@ -275,6 +280,10 @@ def test_another_users_token_reaches_none_of_the_owners_data(app, client, owner,
             if response.status_code != 404 or error.get("code") in (None, "NOT_FOUND"):
                 wrong.append(f"{method} {rule.rule}: {response.status_code} {error}")
     assert wrong == []
+    # The intruder's own webhook secret, made on its first GET /api/users/webhook (and rotated), is its own data.
+    app.extensions["db"].execute_query(
+        "DELETE FROM webhook_endpoints WHERE user_id = ?", (other_user["user"]["userid"],)
+    )
     assert stored_state(app) == before
 
 
