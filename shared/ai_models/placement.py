@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from shared.ai_models.arrays import Alpha, Binary, Lab, Layer, Point, Points
+from shared.ai_models.arrays import RGB, Alpha, Binary, Lab, Layer, Mask, Point, Points
 from shared.ai_models.body import (
     FEET,
     LEFT_ANKLE,
@@ -65,6 +65,7 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
+_ARM_GAP = 0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -149,11 +150,12 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> 
     assert photo.model is not None, "not a photo of a model wearing the garment"
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
-    alpha = cast(
-        Alpha, cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
-    )
-    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
-    layer = premultiplied(photo.rgb, alpha)
+    worn, hidden = _worn_garment(regions, garment_type)
+    alpha = cast(Alpha, cv2.resize(worn, size, interpolation=cv2.INTER_LINEAR))
+    behind = cv2.resize(hidden.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+    # What lies behind the model's arms is part of the garment's body, not of its sleeves.
+    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
+    layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
     garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
     return [
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
@@ -428,13 +430,14 @@ def _pose_pairs(model: BodyFrame, person: BodyFrame, garment_type: str) -> tuple
     return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
 
 
-def _worn_garment(regions: Regions, garment_type: str) -> Alpha:
-    """Alpha (detection size) of the garment a model wears: their clothing inside the garment's body part,
-    without face, hair, skin, and without the other garments they wear (told apart by colour)."""
+def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:
+    """(Alpha, detection size) of the garment a model wears: their clothing inside the garment's body part,
+    without face, hair, skin, and without the other garments they wear (told apart by colour); and where it
+    lies hidden behind the model's arms (see _behind_arms), which the alpha includes."""
     zone = _zone(regions, garment_type)
     clothing = regions.person * (1 - regions.head) * zone
-    if garment_type == "bottom":  # hands hanging by the hips are never part of a skirt
-        clothing = clothing * (1 - regions.arms)
+    if garment_type == "bottom":  # arms hanging by the hips are never part of a skirt, whatever their sleeves
+        clothing = clothing * (1 - regions.arm_zone)
     without_skin = clothing * (1 - regions.skin)
     # A skin model that swallows most of the garment has learned the garment's colour (beige on beige).
     if without_skin.sum() > 0.4 * clothing.sum():
@@ -447,7 +450,37 @@ def _worn_garment(regions: Regions, garment_type: str) -> Alpha:
     opened = cast(
         Binary, cv2.morphologyEx((clothing > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     )
-    return cast(Alpha, cv2.GaussianBlur(_largest_parts(opened).astype(np.float32), (0, 0), 0.8))
+    garment = _largest_parts(opened)
+    arms = ((regions.arm_zone > 0.5) & (regions.person > 0.5)).astype(np.uint8)
+    hidden = _behind_arms(garment, arms, _ARM_GAP * regions.posed_frame.unit * regions.scale)
+    whole = np.maximum(garment, hidden).astype(np.float32)
+    return cast(Alpha, cv2.GaussianBlur(whole, (0, 0), 0.8)), hidden
+
+
+def _behind_arms(garment: Binary, arms: Binary, width: float) -> Binary:
+    """Where the garment goes on behind the model's arms (1, uint8): arm pixels with garment on both sides
+    across them, within `width` px (an arm crossing the body, a hand on the hem). An arm hanging beside the
+    garment's edge has garment on one side only and stays out."""
+    size = max(3, int(width) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    closed = cv2.morphologyEx(garment, cv2.MORPH_CLOSE, disc)
+    return cast(Binary, (closed & arms & (1 - garment)).astype(np.uint8))
+
+
+def _filled_in(rgb: RGB, hidden: Mask) -> RGB:
+    """The photo with the hidden pixels painted from the colours around them (OpenCV's Telea inpainting),
+    worked in the box that holds them only."""
+    left, top, width, height = cv2.boundingRect(hidden.astype(np.uint8))
+    if width == 0 or height == 0:
+        return rgb
+    margin = 8
+    x0, y0 = max(0, left - margin), max(0, top - margin)
+    x1, y1 = min(rgb.shape[1], left + width + margin), min(rgb.shape[0], top + height + margin)
+    filled = rgb.copy()
+    filled[y0:y1, x0:x1] = cv2.inpaint(
+        np.ascontiguousarray(rgb[y0:y1, x0:x1]), hidden[y0:y1, x0:x1].astype(np.uint8), 5, cv2.INPAINT_TELEA
+    )
+    return filled
 
 
 def _zone(regions: Regions, garment_type: str) -> Alpha:
