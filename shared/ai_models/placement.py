@@ -56,6 +56,9 @@ _EASE = 1.08  # a garment is this much wider than the body it covers
 # (the body is round); its lengths lie along the body and show whole: they take this much more scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+# A garment's armhole reaches this share of the wearer's torso (shoulder joints to hip joints) down from the tops
+# of their shoulders: the armpit lies about a third of the way down, and an armhole has some ease below it.
+_ARMHOLE_DEPTH = 0.46
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
@@ -65,7 +68,8 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
-_ARM_GAP = 0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
+# Body units: a gap in a worn garment up to this wide, under the model's arm, is the garment going on behind it.
+_ARM_GAP = 0.4
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -237,10 +241,11 @@ def _upper_points(
     frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
-    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
+    length_scale = _length_scale(landmarks, frame, scale)
+    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * length_scale
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
-    vertical = scale * _LENGTH_PER_WIDTH * shortened
+    vertical = length_scale * shortened
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
     scale *= shortened**0.5
@@ -263,6 +268,20 @@ def _upper_points(
         + np.outer(offset[:, 1] * vertical, frame.down)
     )
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
+
+
+def _length_scale(landmarks: UpperLandmarks, frame: BodyFrame, scale: float) -> float:
+    """Person px per garment px along the body. The garment's width alone says little of its length: a knit
+    photographed on a form shows its front, not its flat width, and comes out a third too long (a mini dress
+    reached the ankles). Its armhole, from its shoulders down to its armpits, is a length of its own that sits
+    on about the same share of every wearer's torso (shoulders to hips). Each reading errs on some photos (an
+    armpit read too high or low): their geometric mean is taken."""
+    armhole = float(landmarks.armpits[:, 1].mean() - landmarks.shoulders[:, 1].mean())
+    by_width = scale * _LENGTH_PER_WIDTH
+    if armhole <= 0:
+        return by_width
+    by_torso = _ARMHOLE_DEPTH * frame.torso_length / armhole
+    return float(np.sqrt(by_width * by_torso))
 
 
 def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:
@@ -463,8 +482,8 @@ def _behind_arms(garment: Binary, arms: Binary, width: float) -> Binary:
     garment's edge has garment on one side only and stays out."""
     size = max(3, int(width) | 1)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    closed = cv2.morphologyEx(garment, cv2.MORPH_CLOSE, disc)
-    return cast(Binary, (closed & arms & (1 - garment)).astype(np.uint8))
+    closed = cast(Binary, cv2.morphologyEx(garment, cv2.MORPH_CLOSE, disc))
+    return cast(Binary, ((closed > 0) & (arms > 0) & (garment == 0)).astype(np.uint8))
 
 
 def _filled_in(rgb: RGB, hidden: Mask) -> RGB:
