@@ -34,7 +34,10 @@ def test_the_garment_goes_on_behind_an_arm_lying_across_it():
     middle = under_the_arm.copy()
     middle[:, : 30 + ARM_WIDTH] = middle[:, 130 - ARM_WIDTH :] = False
     assert hidden[middle].all()
-    assert not hidden[(arms > 0) & (inside == 0)].any()  # the arm beyond the garment's sides stays out
+    # The arm beyond the garment's sides stays out (to within 2 px: the fill is worked out at a reduced size).
+    near = np.zeros_like(garment)
+    cv2.rectangle(near, (28, 18), (132, 182), (1,), -1)
+    assert not hidden[(arms > 0) & (near == 0)].any()
 
 
 def test_an_arm_hanging_beside_a_skirt_is_not_made_part_of_it():
