@@ -59,6 +59,13 @@ WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the 
 # A garment's armhole reaches this share of the wearer's torso (shoulder joints to hip joints) down from the tops
 # of their shoulders: the armpit lies about a third of the way down, and an armhole has some ease below it.
 _ARMHOLE_DEPTH = 0.46
+# A model's bare midriff: looked for from this share of the torso below the shoulders (below a deep neckline), in
+# the middle of the body this many body units either side, in steps of _BAND_STEP body units; a step is bare where
+# skin fills more than the first share of it, and the band ends at the first step below the second.
+_MIDRIFF_FROM = 0.45
+_MIDRIFF_HALF_WIDTH = 0.3
+_BAND_STEP = 0.03
+_BAND_SHARE = (0.3, 0.1)
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
@@ -513,13 +520,10 @@ def _filled_in(rgb: RGB, hidden: Mask) -> RGB:
 
 def _zone(regions: Regions, garment_type: str) -> Alpha:
     """Where on the model the garment can be: tops from the neck to below the hips ("waist_up": to the hips),
-    bottoms from the waist to the ankles, one-pieces from the neck to the ankles."""
+    and never below a bare midriff; bottoms from the waist to the ankles, one-pieces from the neck to the
+    ankles."""
     frame = regions.posed_frame
-    ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
-    origin = frame.mid_shoulder * regions.scale
-    depth: NDArray[np.float32] = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (
-        frame.unit * regions.scale
-    )
+    depth, across = regions.body_coordinates
     torso = frame.torso_length / frame.unit
     ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
     above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
@@ -527,9 +531,31 @@ def _zone(regions: Regions, garment_type: str) -> Alpha:
         return ((depth >= torso * (1 - WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
     if garment_type == "one_piece":
         return ((depth >= -0.3) & above_feet).astype(np.float32)
-    if garment_type == "waist_up":
-        return ((depth >= -0.3) & (depth <= torso)).astype(np.float32)
-    return ((depth >= -0.3) & (depth <= torso + _TOP_REACH)).astype(np.float32)
+    hem = torso if garment_type == "waist_up" else torso + _TOP_REACH
+    # Arms and hands are left out: hands held in front of a shirt are no midriff.
+    middle = (np.abs(across) < _MIDRIFF_HALF_WIDTH) & (regions.person > 0.5) & (regions.arm_zone < 0.5)
+    midriff = bare_band_end(depth, middle, regions.skin > 0.5, _MIDRIFF_FROM * torso, hem)
+    return ((depth >= -0.3) & (depth <= min(hem, midriff or hem))).astype(np.float32)
+
+
+def bare_band_end(
+    depth: NDArray[np.float32], middle: Mask, skin: Mask, start: float, stop: float
+) -> float | None:
+    """The depth (body units) where the first band of bare skin across the middle of the body between `start`
+    and `stop` ends: a top's model shows their midriff there, and what lies below it (the bottoms of a co-ord
+    set in the same print) is no part of the top. None without such a band, or when the skin goes on to `stop`.
+    A band is where skin fills most of the middle's width; a knot or a tie in front of it leaves enough."""
+    steps = max(1, int(np.ceil((stop - start) / _BAND_STEP)))
+    inside = middle & (depth >= start) & (depth < stop)
+    rows = ((depth[inside] - start) / _BAND_STEP).astype(np.int64)
+    counts = np.bincount(rows, minlength=steps)[:steps]
+    bare = np.bincount(rows, weights=skin[inside].astype(np.float64), minlength=steps)[:steps]
+    share = bare / np.maximum(counts, 1)
+    band = np.flatnonzero((share > _BAND_SHARE[0]) & (counts > 0))
+    if band.size == 0:
+        return None
+    after = np.flatnonzero(share[band[0] :] < _BAND_SHARE[1])
+    return None if after.size == 0 else start + float(band[0] + after[0]) * _BAND_STEP
 
 
 def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:

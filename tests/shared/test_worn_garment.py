@@ -1,11 +1,11 @@
-"""A garment cut out of a photo of a model wearing it goes on behind the model's arms: drawn masks of a garment
-and of arms in the shapes product photos show (a bare forearm across a shirt, a hand on a hem, an arm hanging
-beside a skirt)."""
+"""A garment cut out of a photo of a model wearing it goes on behind the model's arms, and a top ends above the
+model's bare midriff: drawn masks in the shapes product photos show (a bare forearm across a shirt, an arm hanging
+beside a skirt, a tie-front shirt over trousers of the same print)."""
 
 import cv2
 import numpy as np
 
-from shared.ai_models.placement import _behind_arms, _filled_in
+from shared.ai_models.placement import _behind_arms, _filled_in, bare_band_end
 
 ARM_WIDTH = 24  # px: a forearm's width in these drawings (about 0.3 of the shoulder joints' distance)
 
@@ -65,3 +65,27 @@ def test_what_lies_behind_the_arm_takes_the_colours_around_it():
     filled = _filled_in(photo, hidden)
     assert np.abs(filled[hidden].astype(int) - (40, 90, 200)).max(axis=1).mean() < 25
     assert (filled[~hidden] == photo[~hidden]).all()  # nothing else is touched
+
+
+def _torso(rows=200, columns=60):
+    """(depth in body units, one row = 0.01; the middle of the body; no skin yet)."""
+    depth = np.repeat((np.arange(rows, dtype=np.float32) / 100)[:, None], columns, axis=1)
+    return depth, np.ones((rows, columns), bool), np.zeros((rows, columns), bool)
+
+
+def test_a_top_worn_by_a_model_ends_above_their_bare_midriff():
+    # A tie-front shirt: the midriff bare from depth 0.80 to 0.88, the knot covering the middle third of it;
+    # below, the trousers of the same print.
+    depth, middle, skin = _torso()
+    skin[80:88] = True
+    skin[80:88, 20:40] = False  # the knot
+    end = bare_band_end(depth, middle, skin, 0.45, 1.6)
+    assert end is not None and 0.86 <= end <= 0.92
+
+
+def test_no_midriff_no_cut():
+    depth, middle, skin = _torso()
+    skin[40:70, 25:35] = True  # a deep V neckline's skin, above where a midriff is looked for, and narrow
+    assert bare_band_end(depth, middle, skin, 0.45, 1.6) is None
+    skin[:] = True  # skin all the way down (a beige top the skin model took for skin): nothing to cut at
+    assert bare_band_end(depth, middle, skin, 0.45, 1.6) is None
