@@ -26,11 +26,12 @@ from features.garments import controller as garments, service as garments_servic
 from features.health import controller as health
 from features.images import controller as images
 from features.metrics import controller as metrics
-from features.tryon import controller as tryon
+from features.tryon import controller as tryon, service as tryon_service
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
 from features.users import controller as users
 from features.wardrobe import controller as wardrobe
+from features.webhooks import controller as webhooks, service as webhooks_service
 from migrations import run_migrations
 from shared import rate_limit
 from shared.ai_models import create_image_models
@@ -131,13 +132,15 @@ def features(images_url_prefix: str) -> tuple[Feature, ...]:
         Feature("tryon", tryon.bp, "/api"),
         Feature("users", users.bp, "/api/users"),
         Feature("wardrobe", wardrobe.bp, "/api/wardrobe"),
+        Feature("webhooks", webhooks.bp, "/api/users"),
     )
 
 
 def _start_services(app: Flask, settings: Settings, db: Database) -> None:
     """What the features share, built once here: image storage, the AI image models (the Gemini client among
-    them), the garment photo classifier (on that client, only with a Gemini key) and the try-on job queue
-    (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app)."""
+    them), the garment photo classifier (on that client, only with a Gemini key), the try-on job queue
+    (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app) and the deliverer
+    of try-on callbacks, which the queue's maintenance loop runs."""
     storage = create_storage(settings)
     image_models = create_image_models(settings)
     garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
@@ -148,11 +151,17 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
         image_models=image_models,
         garment_classifier=garment_classifier,
     )
+    deliverer = webhooks_service.Deliverer(
+        db=db,
+        settings=settings,
+        render=lambda job_id: tryon_service.job_as_shown(db=db, storage=storage, job_id=job_id),
+    )
     app.extensions.update(
         storage=storage,
         image_models=image_models,
         garment_image_classifier=garment_classifier,
-        tryon_queue=create_job_queue(deps, settings),
+        webhook_deliverer=deliverer,
+        tryon_queue=create_job_queue(deps, settings, also_maintain=[deliverer.run]),
     )
 
 
@@ -186,6 +195,7 @@ class SqlIntegerConverter(IntegerConverter):
 def shutdown_app(app: Flask) -> None:
     """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
     app.extensions["tryon_queue"].stop()
+    app.extensions["webhook_deliverer"].stop()
     app.extensions["image_models"].close()
     app.extensions["db"].close_all()
 

@@ -61,7 +61,13 @@ class Settings:
     # --- auth ---
     JWT_SECRET_KEY: str = ""
     JWT_ALGORITHM: str = "HS256"
-    JWT_EXPIRATION_HOURS: int = 24
+    # Sessions (features/auth/sessions.py): a short-lived access token (JWT) and a refresh token that works
+    # once; each refresh hands out a new pair. A session not refreshed for REFRESH_TOKEN_DAYS ends.
+    ACCESS_TOKEN_MINUTES: int = 15
+    REFRESH_TOKEN_DAYS: int = 30
+    # The loser of two simultaneous refreshes with one token, this soon after the winner, is refused without
+    # ending the session (later, the same token is a replay: the session ends).
+    REFRESH_REUSE_GRACE_SECONDS: int = 10
     PASSWORD_MIN_LENGTH: int = 8
     # Failed sign-ins per account (any address, last hour) before an address that keeps failing must wait
     # 1, 2, 4 ... seconds (at most LOGIN_MAX_DELAY_SECONDS) between its attempts; a correct password from
@@ -134,8 +140,17 @@ class Settings:
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
 
+    # --- try-on callbacks (features/webhooks) ---
+    WEBHOOK_TIMEOUT_SECONDS: float = 10.0  # one delivery: connect, send, the receiver's status line
+    WEBHOOK_MAX_ATTEMPTS: int = 8  # then the delivery is failed
+    WEBHOOK_RETRY_BASE_SECONDS: float = (
+        30.0  # wait after the first failure; doubles per attempt, ±20 % jitter
+    )
+    WEBHOOK_WORKERS: int = 4  # deliveries in flight per web process
+    WEBHOOK_RETENTION_DAYS: int = 7  # delivered and failed deliveries are then deleted
+
     # --- product pages ---
-    SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: lets tests serve shop pages on 127.0.0.1
+    SCRAPER_ALLOW_PRIVATE_NETWORKS: bool = False  # test-only: shop pages and callbacks on 127.0.0.1
     SCRAPER_CONNECT_TIMEOUT: float = 5.0
     SCRAPER_READ_TIMEOUT: float = 15.0
     SCRAPER_TOTAL_TIMEOUT: float = 30.0  # one fetch, connect to last body byte, redirects included
@@ -153,6 +168,7 @@ class Settings:
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_STORAGE_URI: str = ""  # empty: memory, or Redis when REDIS_URL is set
     RATELIMIT_LOGIN: str = "10 per minute"
+    RATELIMIT_REFRESH: str = "30 per minute"  # per client IP, like sign-in (a refresh token is a credential)
     RATELIMIT_EMAIL_CHANGE: str = "5 per hour"  # per user: each attempt needs the password, like a sign-in
     RATELIMIT_CREATE_ACCOUNT: str = "10 per hour"
     RATELIMIT_REMOVE_BG: str = "10 per minute"

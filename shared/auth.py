@@ -20,9 +20,11 @@ def generate_token(
     userid: str,
     email: str,
     token_version: int = 0,
+    session_id: str | None = None,
     additional_claims: Mapping[str, Any] | None = None,
 ) -> str:
-    """A token for the user users.userid names (its subject; clients also read it as the `user_id` claim)."""
+    """An access token for the user users.userid names (its subject; clients also read it as the `user_id`
+    claim) in the session `session_id` (its `sid` claim), valid ACCESS_TOKEN_MINUTES."""
     now = clock.now()
     claims: dict[str, Any] = {
         "sub": userid,
@@ -30,8 +32,10 @@ def generate_token(
         "email": email,
         "tv": token_version,
         "iat": now,
-        "exp": now + timedelta(hours=settings.JWT_EXPIRATION_HOURS),
+        "exp": now + timedelta(minutes=settings.ACCESS_TOKEN_MINUTES),
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     claims.update(additional_claims or {})
     return jwt.encode(claims, settings.JWT_SECRET_KEY, algorithm=settings.JWT_ALGORITHM)
 
@@ -61,6 +65,8 @@ def _verified_claims(token: str, secret: str, algorithm: str) -> dict[str, Any]:
     claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp", "iat", "sub"]})
     if not isinstance(claims.get("sub"), str):
         raise jwt.InvalidTokenError("Subject must be a string")
+    if not isinstance(claims.get("sid", ""), str):
+        raise jwt.InvalidTokenError("Session id must be a string")
     return claims
 
 

@@ -33,6 +33,9 @@ def sign_up(client, email=None, password="correct horse 1", **extra):
     data = response.get_json()["data"]
     return {
         "token": data["token"],
+        "refresh_token": data["refresh_token"],
+        "session_id": data["session_id"],
+        "expires_in": data["expires_in"],
         "user": data["user"],
         "email": body["email"],
         "password": password,

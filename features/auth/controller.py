@@ -1,9 +1,16 @@
-"""Sign-up and sign-in endpoints."""
+"""Sign-up, sign-in, refresh and sign-out endpoints."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 
-from features.auth import service
-from features.auth.schemas import AccountCreated, CreateAccountRequest, LoginRequest
+from features.auth import service, sessions
+from features.auth.decorators import require_auth
+from features.auth.schemas import (
+    AccountCreated,
+    CreateAccountRequest,
+    LoginRequest,
+    RefreshRequest,
+    SignedOut,
+)
 from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
@@ -25,24 +32,19 @@ _PASSWORD_CODES = ["INVALID_PASSWORD", "WEAK_PASSWORD", "COMMON_PASSWORD", "PASS
     tag=TAG,
     operation_id="createAccount",
     body=CreateAccountRequest,
-    summary="Create an account (optionally with profile and body measurements) and get a token.",
-    answers={201: Answer(AccountCreated, "Account created; the token is valid for JWT_EXPIRATION_HOURS.")},
+    summary="Create an account (optionally with profile and body measurements) and sign in.",
+    answers={201: Answer(AccountCreated, "Account created, and a session started on this device.")},
     errors={
         400: ["INVALID_EMAIL", *_PASSWORD_CODES, "PASSWORD_MISMATCH", "OUT_OF_RANGE", "INVALID_DATE"],
         409: ["EMAIL_EXISTS", "USERID_EXHAUSTED"],
     },
 )
 def create_account(body):
-    settings = current_app.extensions["settings"]
-    user, measurements = service.create_account(db=get_db(), settings=settings, data=body)
+    user, measurements = service.create_account(
+        db=get_db(), settings=current_app.extensions["settings"], data=body
+    )
     return success_response(
-        {
-            "token": service.issue_token(settings, user),
-            "user": to_public_dict(user),
-            "body_measurements": measurements,
-        },
-        "Account created",
-        201,
+        {**_session_started(user, body.device), "body_measurements": measurements}, "Account created", 201
     )
 
 
@@ -63,11 +65,61 @@ def create_account(body):
     errors={401: ["INVALID_CREDENTIALS"], 429: ["LOGIN_DELAYED"]},
 )
 def login(body):
-    user, token = service.login(
+    user = service.login(
         db=get_db(),
         settings=current_app.extensions["settings"],
         email=body.email,
         password=body.password,
         client=request.remote_addr,
     )
-    return success_response({"token": token, "user": to_public_dict(user)}, "Signed in")
+    return success_response(_session_started(user, body.device), "Signed in")
+
+
+@bp.post("/auth/refresh")
+@limit("RATELIMIT_REFRESH")
+@json_limit("MAX_ACCOUNT_BODY_SIZE")
+@operation(
+    tag=TAG,
+    operation_id="refreshSession",
+    body=RefreshRequest,
+    summary="Trade the refresh token for a new access token and refresh token (no Bearer needed).",
+    description="Each refresh token works once. Presenting one that was already used ends its session "
+    "(401 REFRESH_TOKEN_REUSED): a copied token is given away by whichever of the two holders comes second. "
+    "Of two refreshes with the same token at once exactly one succeeds; the other, within "
+    "REFRESH_REUSE_GRACE_SECONDS, gets 401 INVALID_REFRESH_TOKEN and the session goes on with the winner's "
+    "tokens. Limited per client IP (RATELIMIT_REFRESH).",
+    answers={200: Answer(AuthResult, "The new pair; the refresh token sent no longer works.")},
+    errors={401: ["INVALID_REFRESH_TOKEN", "REFRESH_TOKEN_REUSED"]},
+)
+def refresh(body):
+    user, tokens = sessions.refresh(
+        db=get_db(), settings=current_app.extensions["settings"], refresh_token=body.refresh_token
+    )
+    return success_response({**tokens, "user": to_public_dict(user)}, "Session refreshed")
+
+
+@bp.post("/auth/logout")
+@require_auth
+@operation(
+    tag=TAG,
+    operation_id="logout",
+    summary="Sign this device out: the session's access and refresh tokens stop working at once.",
+    answers={200: Answer(SignedOut, "Signed out.")},
+)
+def logout():
+    ended = sessions.sign_out(db=get_db(), session_id=g.session_id)
+    return success_response(
+        {"signed_out": ended, "session_id": g.session_id},
+        "Signed out" if ended else "This token belongs to no session; it stays valid until it expires",
+    )
+
+
+def _session_started(user, device):
+    """The sign-in answer: a new session's tokens and the account."""
+    tokens = sessions.start(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        user=user,
+        device=sessions.device_label(device, request.headers.get("User-Agent")),
+    )
+    return {**tokens, "user": to_public_dict(user)}

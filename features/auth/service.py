@@ -1,4 +1,4 @@
-"""Sign-up and sign-in."""
+"""Sign-up and sign-in (the session each starts: features/auth/sessions.py)."""
 
 from typing import Any, Protocol
 
@@ -8,7 +8,6 @@ from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
 from features.body_measurements.schemas import MeasurementsInput
 from features.users import model as user_model, service as users_service
-from shared.auth import generate_token
 from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, ValidationError
 from shared.schemas import RequestSchema
@@ -26,12 +25,6 @@ class SignUp(Protocol):
     measurements: RequestSchema | None
 
     def given(self) -> dict[str, Any]: ...
-
-
-def issue_token(settings: Settings, user: dict[str, Any]) -> str:
-    return generate_token(
-        settings, userid=user["userid"], email=user["email"], token_version=user["token_version"]
-    )
 
 
 def create_account(
@@ -85,8 +78,9 @@ def create_account(
 
 def login(
     *, db: Database, settings: Settings, email: str, password: str, client: str | None
-) -> tuple[dict[str, Any], str]:
-    """The user and a fresh token; failures are counted per account and client address (PasswordAttempt)."""
+) -> dict[str, Any]:
+    """The user of a correct email/password pair; failures are counted per account and client address
+    (PasswordAttempt)."""
     attempt = PasswordAttempt.begin(db=db, settings=settings, email=email, client=client)
     try:
         user = users_service.verify_credentials(db=db, email=email, password=password)
@@ -94,4 +88,4 @@ def login(
         attempt.failed()
         raise
     attempt.succeeded()
-    return user, issue_token(settings, user)
+    return user

@@ -26,8 +26,10 @@ or `{"success": false, "error": {"code", "message", "details"?}}`. `error.code` 
 machine-readable; the message is for people. Every response carries `X-Request-ID` (send your own
 to correlate logs).
 
-Sign up (`POST /api/create-account`) or sign in (`POST /api/login`) to get a JWT, then send
-`Authorization: Bearer <token>`. Image URLs in answers are absolute, signed and expire
+Sign up (`POST /api/create-account`) or sign in (`POST /api/login`) to get an access token (a JWT valid
+`expires_in` seconds) and a refresh token, then send `Authorization: Bearer <token>`; before the access
+token expires, trade the refresh token for a new pair at `POST /api/auth/refresh` (each refresh token works
+once). Image URLs in answers are absolute, signed and expire
 (`IMAGE_URL_TTL`); ask the API again for a fresh one.
 
 The try-on is asynchronous: `POST /api/tryon` answers 202 with a `job_id`; poll
@@ -37,7 +39,7 @@ The try-on is asynchronous: `POST /api/tryon` answers 202 with a `job_id`; poll
 # The tags in the order the docs page lists them, with what each groups.
 TAGS = {
     "Health": None,
-    "Account": "Sign up and sign in.",
+    "Account": "Sign up, sign in, and the sessions (signed-in devices) that keep a shopper signed in.",
     "Profile": None,
     "Body measurements": "Always the caller's own; stored in metric (send `unit` = `imperial` for inches and "
     "pounds).",
@@ -56,7 +58,8 @@ SECURITY_SCHEMES = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
-        "description": "The `token` from /api/create-account, /api/login or /api/users/profile/change-password.",
+        "description": "The `token` from /api/create-account, /api/login, /api/auth/refresh or "
+        "/api/users/profile/change-password.",
     }
 }
 HEADERS = {
@@ -70,7 +73,7 @@ HEADERS = {
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 ANY_CODE = "*"
 ERROR_SCHEMA = "#/components/schemas/Error"
-TOKEN_CODES = ["AUTHENTICATION_REQUIRED", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED"]
+TOKEN_CODES = ["AUTHENTICATION_REQUIRED", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED", "SESSION_ENDED"]
 _HEADER = "#/components/headers/"
 _COMPONENT = "#/components/schemas/{model}"
 _RULE_ARGUMENT = compile_pattern(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")

@@ -1,14 +1,8 @@
 """SSRF-safe fetching of shop pages and product images.
 
 Users choose the URLs this server fetches, so it must never become a door into our own network:
-- only http/https, no credentials in the URL;
-- the host is resolved once and every address must be global: loopback, private, link-local incl. cloud
-  metadata 169.254.169.254, multicast, reserved, documentation, unspecified and every IPv6 range outside
-  global unicast (IPv4-compatible/-translated forms, NAT64 local use, 5f00::/16) are refused, and IPv4-mapped /
-  6to4 / Teredo / NAT64 embeddings are judged by the IPv4 address they carry; legacy spellings such as
-  2130706433 or 0x7f.1 resolve to what they mean;
-- the connection goes to the checked address (TLS keeps the real host name for SNI and certificate
-  checks), so a second DNS answer cannot redirect it; every redirect is checked the same way (max 5);
+- every URL, each redirect's too (max 5), passes shared/outbound.py's address policy (http/https, no
+  credentials, every address the host resolves to global) and the connection goes to the checked address;
 - one deadline per fetch (SCRAPER_TOTAL_TIMEOUT, or the caller's if sooner) over connect, headers and body of
   every redirect, besides per-read timeouts; byte limits while streaming (decompressed bytes count, a
   declared Content-Length over the limit is refused before reading), content-type checks.
@@ -17,28 +11,24 @@ link-local, multicast or unspecified ones.
 """
 
 import codecs
-import ipaddress
 import json
 import math
-import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from http.client import HTTPException
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
+from shared import outbound
 from shared.errors import (
     ApiError,
     PayloadTooLargeError,
     UnprocessableError,
     UpstreamError,
     UpstreamTimeoutError,
-    ValidationError,
 )
 from shared.text_patterns import IGNORECASE, compile_pattern
 
@@ -86,10 +76,6 @@ _WEB_ENCODINGS = frozenset(
         *(f"cp{n}" for n in range(1250, 1259)),
     }
 )
-_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
-_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
-_NON_GLOBAL_V6 = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
-_NON_GLOBAL_V4 = (ipaddress.ip_network("192.0.0.0/24"),)  # IETF protocol assignments
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"BM")
 _BOT_WALL = compile_pattern(
     r"cf-browser-verification|challenge-platform|cf_chl_|Just a moment\.\.\.|Attention Required! \| "
@@ -101,22 +87,8 @@ BLOCKED_HINT = (
     "The shop refused our request (bot protection). Send the page's HTML from the browser as `html` "
     "next to `url` and it will be read without fetching."
 )
-_NUMERIC_HOST = compile_pattern(r"[0-9a-fx.]+")
-_DIGIT = compile_pattern(r"\d")
 _CHARSET_PARAMETER = compile_pattern(r"charset=[\"']?([\w.:-]+)", IGNORECASE)
 _META_CHARSET = compile_pattern(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A URL that passed the checks, with the addresses its host resolved to."""
-
-    url: str
-    scheme: str
-    host: str
-    port: int
-    path: str
-    addresses: tuple
 
 
 @dataclass(frozen=True)
@@ -126,33 +98,6 @@ class FetchedResponse:
     content_type: str
     charset: str
     body: bytes
-
-
-def check_url(url, *, allow_private, resolve="required"):
-    """The checked Target; INVALID_URL / URL_NOT_ALLOWED (400) otherwise.
-
-    resolve: "required" (fetching: a host that does not resolve is UPSTREAM_UNREACHABLE), "optional"
-    (validating ahead of a fetch: addresses are checked when DNS answers) or "skip" (only what the
-    URL itself spells is checked, no DNS).
-    """
-    scheme, host, port, path = _parse(url)
-    literal = _literal_address(host)
-    if literal is not None:
-        _check_address(literal, allow_private, url)
-        return Target(url, scheme, host, port, path, (str(literal),))
-    if host == "localhost" or host.endswith(".localhost"):
-        _check_address(ipaddress.ip_address("127.0.0.1"), allow_private, url)
-    if resolve == "skip":
-        return Target(url, scheme, host, port, path, ())
-    try:
-        addresses = _resolve(host, port)
-    except UpstreamError:
-        if resolve == "optional":
-            return Target(url, scheme, host, port, path, ())
-        raise
-    for address in addresses:
-        _check_address(address, allow_private, url)
-    return Target(url, scheme, host, port, path, tuple(str(address) for address in addresses))
 
 
 def fetch(
@@ -173,10 +118,10 @@ def fetch(
     or the caller's `deadline` (a time.monotonic() value) when that comes first. `too_large(limit)`
     builds the error raised when the body exceeds max_bytes.
     """
-    limit = FetchDeadline(min(time.monotonic() + total_timeout, deadline or math.inf))
+    limit = outbound.FetchDeadline(min(time.monotonic() + total_timeout, deadline or math.inf))
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            target = check_url(url, allow_private=allow_private)
+            target = outbound.check_url(url, allow_private=allow_private)
             connection, response = _get(target, limit, connect_timeout, read_timeout, accept)
             location = response.headers.get("Location")
             if response.status in (301, 302, 303, 307, 308) and location:
@@ -246,47 +191,6 @@ def fetch_image_bytes(url, *, settings, max_bytes=None, deadline=None):
     return response.body
 
 
-class FetchDeadline:
-    """One fetch's deadline: the time left for each step, and a timer that shuts the fetch's sockets down when it
-    passes. A socket timeout bounds each read only, so a shop sending a byte a second would never trip it."""
-
-    def __init__(self, at):
-        self.at = at
-        self.expired = False
-        self._sockets = []
-        self._lock = threading.Lock()
-        self._timer = None
-
-    def remaining(self):
-        return self.at - time.monotonic()
-
-    def watch(self, sock):
-        """Shut this socket down at the deadline (through a duplicate, so the fetch's own closing races nothing)."""
-        with self._lock:
-            self._sockets.append(sock.dup())
-            if self._timer is None:
-                self._timer = threading.Timer(max(0.0, self.remaining()), self._expire)
-                self._timer.daemon = True
-                self._timer.start()
-
-    def close(self):
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            for sock in self._sockets:
-                sock.close()
-            self._sockets = []
-
-    def _expire(self):
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-
 def looks_like_bot_wall(html):
     """Whether a page is a bot challenge (Cloudflare, PerimeterX, DataDome, Akamai…) rather than the shop."""
     return bool(_BOT_WALL.search((html or "")[:200_000]))
@@ -309,114 +213,6 @@ def _web_encoding(label):
     return name if name in _WEB_ENCODINGS else "utf-8"
 
 
-def _parse(url):
-    if not isinstance(url, str) or not url.strip():
-        raise ValidationError("url is required", code="INVALID_URL", details={"field": "url"})
-    if len(url) > 4096 or any(ord(char) < 33 for char in url.strip()):
-        raise ValidationError("url is not a valid URL", code="INVALID_URL", details={"field": "url"})
-    parts = urlsplit(url.strip())
-    if not parts.scheme or (parts.scheme.lower() in ("http", "https") and not parts.netloc):
-        raise ValidationError("url must be an absolute http(s) URL", code="INVALID_URL", details={"url": url})
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ApiError(
-            "Only http and https URLs can be fetched",
-            code="URL_NOT_ALLOWED",
-            status_code=400,
-            details={"url": url, "scheme": parts.scheme},
-        )
-    try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        host = (parts.hostname or "").rstrip(".")
-        host = host.encode("idna").decode("ascii").lower() if host else ""
-    except (ValueError, UnicodeError):
-        raise ValidationError(
-            "url has an invalid host or port", code="INVALID_URL", details={"url": url}
-        ) from None
-    if not host:
-        raise ValidationError("url has no host", code="INVALID_URL", details={"url": url})
-    if parts.username or parts.password:
-        raise ValidationError(
-            "URLs with credentials are not accepted", code="INVALID_URL", details={"url": url}
-        )
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme.lower(), host, port, path
-
-
-def _literal_address(host):
-    """The IP a host spells itself, including legacy IPv4 forms (2130706433, 0x7f.1, 0177.0.0.1)."""
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    if _NUMERIC_HOST.fullmatch(host) and _DIGIT.search(host):
-        try:
-            return ipaddress.ip_address(socket.inet_aton(host))
-        except OSError:
-            return None
-    return None
-
-
-def _check_address(address, allow_private, url):
-    address = _embedded_ipv4(address) or address
-    if address.is_link_local or address.is_multicast or address.is_unspecified:
-        _refuse(url, address)
-    if _is_global(address) or (allow_private and (address.is_loopback or address.is_private)):
-        return
-    _refuse(url, address)
-
-
-def _is_global(address):
-    """Reachable on the public internet. `ipaddress` misses newer special ranges (5f00::/16, 64:ff9b:1::/48,
-    IPv4-compatible and -translated IPv6), so IPv6 must also be global unicast (2000::/3) outside the
-    documentation and IETF ranges."""
-    if address.version == 4:
-        return address.is_global and not any(address in network for network in _NON_GLOBAL_V4)
-    return (
-        address in _GLOBAL_UNICAST_V6
-        and address.is_global
-        and not any(address in network for network in _NON_GLOBAL_V6)
-    )
-
-
-def _embedded_ipv4(address):
-    """The IPv4 address an IPv6 one carries in a form that routes to it (mapped, 6to4, Teredo, NAT64)."""
-    if address.version != 6:
-        return None
-    if address.ipv4_mapped:
-        return address.ipv4_mapped
-    if address.sixtofour:
-        return address.sixtofour
-    if address.teredo:
-        return address.teredo[1]
-    if address in _NAT64_WELL_KNOWN:
-        return ipaddress.ip_address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def _refuse(url, address):
-    raise ApiError(
-        "This URL points into a private or reserved network and cannot be fetched",
-        code="URL_NOT_ALLOWED",
-        status_code=400,
-        details={"url": url, "address": str(address)},
-    )
-
-
-def _resolve(host, port):
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
-        raise UpstreamError(
-            f"The shop's host {host} could not be found", code="UPSTREAM_UNREACHABLE", details={"host": host}
-        ) from None
-    addresses = []
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
-
-
 def _fetch(url, settings, accept, max_bytes, too_large, deadline):
     """fetch with the SCRAPER_* settings."""
     return fetch(
@@ -434,14 +230,13 @@ def _fetch(url, settings, accept, max_bytes, too_large, deadline):
 
 def _get(target, limit, connect_timeout, read_timeout, accept):
     """(connection, response headers) from the first checked address that answers; the body is left streaming."""
-    host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
-    headers = {**BROWSER_HEADERS, "Accept": accept, "Host": host_header}
+    headers = {**BROWSER_HEADERS, "Accept": accept, "Host": target.host_header}
     last_error = None
     for address in target.addresses:
         remaining = limit.remaining()
         if remaining <= 0:
             break
-        connection = _connection(target, address, min(connect_timeout, remaining), limit)
+        connection = outbound.connection(target, address, min(connect_timeout, remaining), limit)
         try:
             connection.request(
                 "GET", target.path, headers=headers, preload_content=False, decode_content=True
@@ -465,41 +260,6 @@ def _get(target, limit, connect_timeout, read_timeout, accept):
         code="UPSTREAM_UNREACHABLE",
         details={"url": target.url, "reason": _reason(last_error)},
     )
-
-
-def _connection(target, address, timeout, limit):
-    """A connection to the checked address (TLS still names and verifies the URL's host) whose socket the
-    deadline watches."""
-    if target.scheme == "https":
-        return _WatchedHTTPSConnection(
-            address,
-            target.port,
-            timeout=timeout,
-            deadline=limit,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    return _WatchedHTTPConnection(address, target.port, timeout=timeout, deadline=limit)
-
-
-class _Watched:
-    def __init__(self, *args, deadline, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._deadline = deadline
-
-    def _new_conn(self):
-        sock = super()._new_conn()
-        self._deadline.watch(sock)
-        return sock
-
-
-class _WatchedHTTPConnection(_Watched, HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
-    pass
 
 
 def _read(response, url, limit, max_bytes, too_large):

@@ -10,7 +10,7 @@ from features.garments import categorizer, model, scraper
 from features.garments.extractors import PRODUCT_FIELDS, BrandExtractorFactory, ProductPage, ai_reader
 from features.garments.extractors.ai_reader import PageReading
 from features.garments.image_categorizer import GarmentImageClassifier
-from shared import clock, process_pool
+from shared import clock, outbound, process_pool
 from shared.ai_models.gemini_client import GeminiClient
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
@@ -83,7 +83,7 @@ def load_product(
     by all users must not be written by one of them. `deadline` (a time.monotonic() value, e.g. a
     try-on job's) ends the fetch and the extraction no later than that.
     """
-    scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="skip")
+    outbound.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="skip")
     if html is not None:
         check_client_html(settings=settings, html=html)
         return _extract_within_budget(settings, deadline, url=url, html=html), False
@@ -214,7 +214,7 @@ def check_url_allowed(*, settings: Settings, url: str) -> None:
 
     A host that does not resolve yet passes: the fetch checks again and reports it.
     """
-    scraper.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="optional")
+    outbound.check_url(url, allow_private=settings.SCRAPER_ALLOW_PRIVATE_NETWORKS, resolve="optional")
 
 
 def categorize(

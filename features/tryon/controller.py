@@ -43,6 +43,7 @@ _TRYON_ERRORS = {
         "NO_PERSON_IMAGE",
         "INVALID_URL",
         "URL_NOT_ALLOWED",
+        "CALLBACK_URL_NOT_ALLOWED",
         "VALIDATION_ERROR",
         "OUT_OF_RANGE",
         "MISSING_FIELDS",
@@ -81,7 +82,9 @@ _TRYON_INPUT = {
     "RATELIMIT_TRYON requests, MAX_JOBS_PER_USER jobs in flight, TRYON_DAILY_LIMIT Gemini try-ons "
     "per UTC day (429 DAILY_LIMIT_REACHED with Retry-After until midnight UTC; the local model is "
     "not counted). While no AI model can generate (Gemini: none of GEMINI_MODEL_NAME is usable) "
-    "the answer is 503 AI_UNAVAILABLE with Retry-After at once, and nothing is stored or queued.",
+    "the answer is 503 AI_UNAVAILABLE with Retry-After at once, and nothing is stored or queued. "
+    "With `callback_url` (else the account's default: PUT /api/users/webhook) the job is POSTed there, "
+    "signed, when it ends.",
 )
 def create_tryon_job():
     return _accept(multi=False)
@@ -137,6 +140,7 @@ def _read_tryon_request(multi):
             "garment_url": body.get("garment_url"),
             "html": body.get("html"),
             "options": body.get("options", {}),
+            "callback_url": body.get("callback_url"),
         }
         uploads, person, person_field = [], None, None
     else:
@@ -145,6 +149,7 @@ def _read_tryon_request(multi):
             "garment_url": request.form.get("garment_url"),
             "html": request.form.get("html"),
             "options": json_form_field("options", dict, {}),
+            "callback_url": request.form.get("callback_url"),
         }
         person, person_field = None, None
         for name in ("selfie", "person_image"):
@@ -180,6 +185,7 @@ def _read_tryon_request(multi):
         urls=urls,
         html=fields["html"],
         options=options,
+        callback_url=fields["callback_url"],
     )
 
 

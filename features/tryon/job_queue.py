@@ -8,7 +8,8 @@ statement) and hands them to the pool; it is woken the moment a job is accepted 
 calls are I/O-bound, so TRYON_WORKERS threads run that many jobs at once.
 Nothing lives only in memory: a restart finds every accepted job in the database (see
 `model.recover_interrupted`). The same dispatcher purges the stored inputs of finished jobs after
-JOB_INPUT_RETENTION_HOURS.
+JOB_INPUT_RETENTION_HOURS. Either queue's maintenance loop also runs the web process's other periodic work
+(`also_maintain`: the webhook deliverer); whatever ends a job here makes its callback due in the same transaction.
 
 Time-outs: every blocking step of a job gives up at its deadline (JOB_TIMEOUT_SECONDS after the claim)
 and the worker itself fails the job with TIMEOUT, so its slot is free at once. Until then the job is
@@ -22,6 +23,7 @@ import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from redis import Redis
@@ -32,6 +34,7 @@ from config import ConfigurationError, Settings
 from features.tryon import model
 from features.tryon.model import Job
 from features.tryon.pipeline import PipelineDeps, run_job
+from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.logger import get_logger
 
@@ -51,8 +54,10 @@ UNWIND_GRACE_SECONDS = (
 )
 
 
-def create_job_queue(deps: PipelineDeps, settings: Settings) -> "ThreadJobQueue | RQJobQueue":
-    """The queue chosen by JOB_QUEUE."""
+def create_job_queue(
+    deps: PipelineDeps, settings: Settings, also_maintain: Sequence[Callable[[], None]] = ()
+) -> "ThreadJobQueue | RQJobQueue":
+    """The queue chosen by JOB_QUEUE; its maintenance loop also calls each of also_maintain."""
     if settings.JOB_QUEUE not in ("thread", "rq"):
         raise ConfigurationError(f"JOB_QUEUE must be 'thread' or 'rq', not {settings.JOB_QUEUE!r}")
     if settings.JOB_QUEUE == "rq":
@@ -63,6 +68,7 @@ def create_job_queue(deps: PipelineDeps, settings: Settings) -> "ThreadJobQueue 
             redis_url=settings.REDIS_URL,
             timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
             retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
+            also_maintain=also_maintain,
         )
     return ThreadJobQueue(
         deps,
@@ -70,6 +76,7 @@ def create_job_queue(deps: PipelineDeps, settings: Settings) -> "ThreadJobQueue 
         timeout_seconds=settings.JOB_TIMEOUT_SECONDS,
         retention_hours=settings.JOB_INPUT_RETENTION_HOURS,
         max_jobs_per_user=settings.MAX_JOBS_PER_USER,
+        also_maintain=also_maintain,
     )
 
 
@@ -82,8 +89,10 @@ class ThreadJobQueue:
         timeout_seconds: float,
         retention_hours: float,
         max_jobs_per_user: int,
+        also_maintain: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.deps = deps
+        self.also_maintain = also_maintain
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
@@ -104,7 +113,9 @@ class ThreadJobQueue:
         )  # the first maintenance pass purges, however long the machine has been up
 
     def start(self) -> None:
-        requeued, failed = model.recover_interrupted(self.deps.db, MAX_ATTEMPTS)
+        with self.deps.db.transaction():
+            requeued, failed = model.recover_interrupted(self.deps.db, MAX_ATTEMPTS)
+            webhooks_service.jobs_ended(db=self.deps.db, job_ids=failed)
         if requeued or failed:
             log.warning("recovered interrupted jobs", extra={"requeued": requeued, "failed": failed})
         self._dispatcher.start()
@@ -184,12 +195,17 @@ class ThreadJobQueue:
             self.notify()
 
     def _maintain(self) -> None:
-        overdue = model.fail_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS)
-        if overdue:
-            log.warning("jobs timed out", extra={"job_ids": overdue})
+        if model.has_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS):
+            with self.deps.db.transaction():
+                overdue = model.fail_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS)
+                webhooks_service.jobs_ended(db=self.deps.db, job_ids=overdue)
+            if overdue:
+                log.warning("jobs timed out", extra={"job_ids": overdue})
         if time.monotonic() - self._last_retention >= _RETENTION_INTERVAL:
             self._last_retention = time.monotonic()
             purge_old_inputs(self.deps, self.retention_hours)
+        for task in self.also_maintain:
+            task()
 
 
 class RQJobQueue:
@@ -202,9 +218,16 @@ class RQJobQueue:
     """
 
     def __init__(
-        self, deps: PipelineDeps, *, redis_url: str, timeout_seconds: float, retention_hours: float
+        self,
+        deps: PipelineDeps,
+        *,
+        redis_url: str,
+        timeout_seconds: float,
+        retention_hours: float,
+        also_maintain: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.deps = deps
+        self.also_maintain = also_maintain
         self.timeout_seconds = timeout_seconds
         self.retention_hours = retention_hours
         self.queue = Queue(RQ_QUEUE_NAME, connection=Redis.from_url(redis_url))
@@ -244,17 +267,23 @@ class RQJobQueue:
                     if time.monotonic() - last_retention >= _RETENTION_INTERVAL:
                         last_retention = time.monotonic()
                         purge_old_inputs(self.deps, self.retention_hours)
+                    for task in self.also_maintain:
+                        task()
                 except Exception:
                     log.exception("try-on maintenance failed")
         finally:
             self.deps.db.close_thread_connection()
 
     def _maintain(self) -> None:
-        requeued, failed = model.recover_overdue(
-            self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS, MAX_ATTEMPTS
-        )
-        if requeued or failed:
-            log.warning("recovered overdue jobs", extra={"requeued": requeued, "failed": failed})
+        requeued: list[str] = []
+        if model.has_overdue(self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS):
+            with self.deps.db.transaction():
+                requeued, failed = model.recover_overdue(
+                    self.deps.db, self.timeout_seconds, UNWIND_GRACE_SECONDS, MAX_ATTEMPTS
+                )
+                webhooks_service.jobs_ended(db=self.deps.db, job_ids=failed)
+            if requeued or failed:
+                log.warning("recovered overdue jobs", extra={"requeued": requeued, "failed": failed})
         for job_id in requeued + model.queued_before(self.deps.db, _RESUBMIT_AFTER_SECONDS):
             self.submit(job_id)
 

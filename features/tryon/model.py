@@ -254,6 +254,19 @@ def mark_timed_out(
     )
 
 
+def has_overdue(db: Database, timeout_seconds: float, grace_seconds: float) -> bool:
+    """Whether a job is still processing grace_seconds after its timeout (what fail_overdue and recover_overdue
+    act on): a read, so the maintenance loop opens a transaction only when there is something to end."""
+    cutoff = clock.timestamp(seconds_from_now=-(timeout_seconds + grace_seconds))
+    return bool(
+        db.execute_query(
+            "SELECT 1 AS overdue FROM tryon_jobs WHERE status = ? AND started_at < ? LIMIT 1",
+            (PROCESSING, cutoff),
+            fetch_one=True,
+        )
+    )
+
+
 def fail_overdue(db: Database, timeout_seconds: float, grace_seconds: float) -> list[str]:
     """Fail every job still processing grace_seconds after its timeout (its worker never let go); their ids."""
     cutoff = clock.timestamp(seconds_from_now=-(timeout_seconds + grace_seconds))
@@ -311,8 +324,9 @@ def queued_before(db: Database, age_seconds: float) -> list[str]:
     return [row["job_id"] for row in rows]
 
 
-def recover_interrupted(db: Database, max_attempts: int) -> tuple[int, int]:
-    """After a restart: jobs left processing are queued again once, then failed with a reason."""
+def recover_interrupted(db: Database, max_attempts: int) -> tuple[int, list[str]]:
+    """After a restart: jobs left processing are queued again once, then failed with a reason; how many were
+    queued again and the ids of those failed."""
     now = clock.timestamp()
     with db.transaction():
         requeued: int = db.execute_query(
@@ -320,9 +334,9 @@ def recover_interrupted(db: Database, max_attempts: int) -> tuple[int, int]:
             "WHERE status = ? AND attempts < ?",
             (QUEUED, now, PROCESSING, max_attempts),
         )
-        failed: int = db.execute_query(
+        failed = db.execute_query(
             "UPDATE tryon_jobs SET status = ?, error_code = 'WORKER_LOST', error_message = ?, finished_at = ?, "
-            "updated_at = ? WHERE status = ?",
+            "updated_at = ? WHERE status = ? RETURNING job_id",
             (
                 FAILED,
                 "The server restarted twice while working on this try-on; please start it again",
@@ -330,8 +344,9 @@ def recover_interrupted(db: Database, max_attempts: int) -> tuple[int, int]:
                 now,
                 PROCESSING,
             ),
+            fetch_all=True,
         )
-    return requeued, failed
+    return requeued, [row["job_id"] for row in failed]
 
 
 def delete_unless_processing(db: Database, job_id: str, user_id: str) -> bool:

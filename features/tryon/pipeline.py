@@ -11,6 +11,7 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 from config import Settings
@@ -19,6 +20,7 @@ from features.garments import service as garments_service
 from features.garments.image_categorizer import GarmentImageClassifier
 from features.tryon import model
 from features.tryon.model import Job
+from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.ai_models import GARMENT_TYPES, BodyBuilder, GarmentInput, ImageModelError, ImageModels
 from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
@@ -97,7 +99,13 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
         record_usage()
         enter("saving")
         path = deps.storage.upload_image(result, f"tryon-results/{job['user_id']}/{job['job_id']}.png")
-        if not model.mark_done(deps.db, job["job_id"], attempt, result_image_path=path, provider=provider):
+        if not _end(
+            deps,
+            job,
+            partial(
+                model.mark_done, deps.db, job["job_id"], attempt, result_image_path=path, provider=provider
+            ),
+        ):
             deps.storage.delete_image(path)
     except JobAbandoned:
         record_usage()
@@ -105,28 +113,54 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
     except (DeadlinePassed, ApiError) as error:
         record_usage()
         if isinstance(error, DeadlinePassed) or time.monotonic() >= deadline:  # the job ran out of time
-            model.mark_timed_out(deps.db, job["job_id"], attempt, timeout_seconds, provider=provider)
+            _end(
+                deps,
+                job,
+                partial(
+                    model.mark_timed_out, deps.db, job["job_id"], attempt, timeout_seconds, provider=provider
+                ),
+            )
         else:
-            model.mark_failed(
-                deps.db,
-                job["job_id"],
-                attempt,
-                code=error.code,
-                message=error.message,
-                provider=provider,
-                details=error.details,
+            _end(
+                deps,
+                job,
+                partial(
+                    model.mark_failed,
+                    deps.db,
+                    job["job_id"],
+                    attempt,
+                    code=error.code,
+                    message=error.message,
+                    provider=provider,
+                    details=error.details,
+                ),
             )
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
         record_usage()
-        model.mark_failed(
-            deps.db,
-            job["job_id"],
-            attempt,
-            code="INTERNAL_ERROR",
-            provider=provider,
-            message="Something went wrong on our side while creating this try-on; please try again",
+        _end(
+            deps,
+            job,
+            partial(
+                model.mark_failed,
+                deps.db,
+                job["job_id"],
+                attempt,
+                code="INTERNAL_ERROR",
+                provider=provider,
+                message="Something went wrong on our side while creating this try-on; please try again",
+            ),
         )
+
+
+def _end(deps: PipelineDeps, job: Job, record: Callable[[], bool]) -> bool:
+    """Record the job's end (record() is False when the job is no longer this worker's) and, in the same
+    transaction, make its callback due: a crash loses neither."""
+    with deps.db.transaction():
+        ended = record()
+        if ended:
+            webhooks_service.jobs_ended(db=deps.db, job_ids=[job["job_id"]])
+    return ended
 
 
 def job_deadline(job: Job, timeout_seconds: float) -> float:

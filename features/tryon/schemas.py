@@ -11,6 +11,7 @@ from features.garments.schemas import GARMENT_TYPE, OptionalGarmentType
 from features.tryon import model
 from features.tryon.pipeline import STAGE_PROGRESS
 from features.tryon.service import MAX_GARMENTS
+from features.webhooks.schemas import CALLBACK_URL_FIELD, JobCallback
 from shared.ai_models import ASPECT_RATIOS, GARMENT_TYPES, TYPE_SOURCES
 from shared.ai_models.garment_photo import PHOTO_TYPES
 from shared.errors import ValidationError
@@ -190,6 +191,7 @@ class TryOnForm(Shape):
     options: str | None = Field(
         None, description="JSON object, see TryOnOptions.", examples=['{"garments": [{"type": "top"}]}']
     )
+    callback_url: Annotated[RawJson, CALLBACK_URL_FIELD] = None
 
 
 class TryOnJson(Shape):
@@ -201,6 +203,7 @@ class TryOnJson(Shape):
     garment_url: str | None = Field(None, json_schema_extra={"format": "uri"})
     html: str | None = None
     options: TryOnOptions | None = None
+    callback_url: Annotated[RawJson, CALLBACK_URL_FIELD] = None
 
 
 class JobGarment(ResponseSchema):
@@ -278,4 +281,8 @@ class Job(ResponseSchema):
         "UPSTREAM_ERROR, UPSTREAM_UNREACHABLE, UPSTREAM_BLOCKED, UPSTREAM_TIMEOUT), or WORKER_LOST (the server "
         "restarted twice during the job) and INTERNAL_ERROR. TIMEOUT is the job's own deadline "
         "(JOB_TIMEOUT_SECONDS), whichever step it ran out in."
+    )
+    callback: JobCallback | None = Field(
+        description="The delivery of the job to its `callback_url` (or the account's default) once it ends; "
+        "null when it has none."
     )

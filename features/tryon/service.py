@@ -13,6 +13,7 @@ from features.tryon import model
 from features.tryon.job_queue import RQJobQueue, ThreadJobQueue, input_prefix
 from features.tryon.model import Job
 from features.users import model as user_model
+from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.ai_models import ImageModel, ImageModelError
 from shared.database import Database
@@ -53,6 +54,7 @@ class TryOnRequest:
     urls: list[str] = field(default_factory=list)
     html: str | None = None
     options: dict[str, Any] = field(default_factory=dict)  # the fields of a parsed TryOnOptions
+    callback_url: object = None  # where the job is POSTed when it ends (else the account's default)
 
 
 def _with_garment_options(options: dict[str, Any], garment_count: int) -> dict[str, Any]:
@@ -98,6 +100,9 @@ def create_job(
             "A multi-garment try-on needs at least two garments", code="NOT_ENOUGH_GARMENTS"
         )
     options = _with_garment_options(request.options, garment_count)
+    callback_url = webhooks_service.callback_url_for(
+        db=db, settings=settings, user_id=user_id, given=request.callback_url
+    )
     person = _person_image(
         db=db, storage=storage, user_id=user_id, upload=request.person, field=request.person_field
     )
@@ -154,6 +159,8 @@ def create_job(
                 person_image_path=person_path,
                 garment_image_path=garments[0].get("image_path") or garments[0].get("url"),
             )
+            if callback_url:
+                webhooks_service.attach(db=db, job_id=job_id, user_id=user_id, url=callback_url)
     except BaseException:
         for path in stored:
             storage.delete_image(path)
@@ -248,10 +255,25 @@ def estimated_seconds(*, db: Database, settings: Settings) -> int:
 
 
 def get_job(*, db: Database, user_id: str, job_id: str) -> Job:
+    """The job with its `callback` (present_job shows both)."""
     job = model.get_for_user(db, job_id, user_id)
     if job is None:
         raise NotFoundError("No such try-on job", code="JOB_NOT_FOUND")
-    return job
+    return _with_callbacks(db, [job])[0]
+
+
+def job_as_shown(*, db: Database, storage: Storage, job_id: str) -> dict[str, Any] | None:
+    """The job as GET /api/job/<id> shows it (what its callback delivers), or None once it is deleted."""
+    job = model.get(db, job_id)
+    return present_job(_with_callbacks(db, [job])[0], storage) if job else None
+
+
+def _with_callbacks(db: Database, jobs: list[Job]) -> list[Job]:
+    """The jobs, each with its `callback` (None without one)."""
+    found = webhooks_service.callbacks(db=db, job_ids=[job["job_id"] for job in jobs])
+    for job in jobs:
+        job["callback"] = found.get(job["job_id"])
+    return jobs
 
 
 def get_result_path(*, db: Database, user_id: str, job_id: str) -> str:
@@ -281,7 +303,8 @@ def list_jobs(
         raise ValidationError(
             "status must be one of queued, processing, done, failed", details={"field": "status"}
         )
-    return model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
+    jobs, total = model.list_for_user(db, user_id, status=status, limit=limit, offset=offset)
+    return _with_callbacks(db, jobs), total
 
 
 def delete_job(*, db: Database, storage: Storage, user_id: str, job_id: str) -> dict[str, Any]:
@@ -344,7 +367,8 @@ def present_garments(job: Job) -> list[dict[str, Any]]:
 
 def present_job(job: Job, storage: Storage) -> dict[str, Any]:
     """What clients see of a job: status, progress, stage, signed result URL or typed error (with the provider's
-    own words in error.details.upstream), timings, and what the AI calls used."""
+    own words in error.details.upstream), timings, what the AI calls used, and its callback's delivery (a job
+    read through get_job, list_jobs or job_as_shown carries it)."""
     data = {
         "job_id": job["job_id"],
         "status": job["status"],
@@ -360,6 +384,7 @@ def present_job(job: Job, storage: Storage) -> dict[str, Any]:
         "usage": job["usage"],
         "result_url": None,
         "error": None,
+        "callback": job.get("callback"),
     }
     if job["status"] == "done":
         data["result_url"] = storage.signed_url(job["result_image_path"])

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, current_app, g, request
 
+from features.auth import sessions
 from features.auth.decorators import require_auth
-from features.auth.service import issue_token
+from features.auth.schemas import Session, SignedOut
 from features.users import service
 from features.users.model import to_public_dict
 from features.users.schemas import (
@@ -95,8 +96,10 @@ def update_profile(body):
     operation_id="changePassword",
     body=PasswordChange,
     example={"current_password": "correct horse 1", "new_password": "correct horse 2"},
-    summary="Change the password; every older token stops working and a fresh one is returned.",
-    answers={200: Answer(AuthResult, "Password changed; use the new token from now on.")},
+    summary="Change the password; every other session ends, and this one continues with the tokens returned.",
+    description="Every access and refresh token issued before stops working, this device's too: use the "
+    "pair in the answer from now on (same session_id).",
+    answers={200: Answer(AuthResult, "Password changed; use the new tokens from now on.")},
     errors={
         400: [
             "WEAK_PASSWORD",
@@ -109,20 +112,46 @@ def update_profile(body):
     },
 )
 def change_password(body):
-    settings = current_app.extensions["settings"]
-    user = service.change_password(
+    user, tokens = service.change_password(
         db=get_db(),
-        settings=settings,
+        settings=current_app.extensions["settings"],
         user=g.current_user,
         current_password=body.current_password,
         new_password=body.new_password,
         client=request.remote_addr,
+        session_id=g.session_id,
+        device=sessions.device_label(None, request.headers.get("User-Agent")),
     )
-    # Every older token is now revoked; hand the caller a fresh one so this device stays signed in.
     return success_response(
-        {"token": issue_token(settings, user), "user": to_public_dict(user)},
-        "Password changed; other sessions were signed out",
+        {**tokens, "user": to_public_dict(user)}, "Password changed; other sessions were signed out"
     )
+
+
+@bp.get("/sessions")
+@require_auth
+@operation(
+    tag=TAG,
+    operation_id="listSessions",
+    summary="The caller's signed-in devices (live sessions), the most recently used first.",
+    answers={200: Answer(list[Session], "The sessions; `current` marks this request's.")},
+)
+def list_sessions():
+    return success_response(sessions.list_sessions(db=get_db(), userid=g.userid, current=g.session_id))
+
+
+@bp.delete("/sessions/<session_id>")
+@require_auth
+@operation(
+    tag=TAG,
+    operation_id="endSession",
+    summary="Sign a device out: the session's access and refresh tokens stop working at once.",
+    answers={200: Answer(SignedOut, "The session ended.")},
+    errors={404: ["SESSION_NOT_FOUND"]},
+    path_parameters={"session_id": ("An id from GET /api/users/sessions.", None)},
+)
+def end_session(session_id):
+    sessions.end_session(db=get_db(), userid=g.userid, session_id=session_id)
+    return success_response({"signed_out": True, "session_id": session_id}, "Session ended")
 
 
 @bp.delete("/profile")

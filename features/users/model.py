@@ -26,12 +26,25 @@ _COLUMNS = (
     "created_at",
     "updated_at",
 )
+_SIGNED_IN = (
+    f"SELECT {', '.join('u.' + column for column in _COLUMNS)}, s.ended_at AS session_ended_at,"
+    " s.end_reason AS session_end_reason, s.expires_at AS session_expires_at"
+    " FROM users u LEFT JOIN sessions s ON s.id = ? AND s.user_id = u.userid WHERE u.userid = ?"
+)
 
 
 def get_by_userid(db: Database, userid: str) -> dict[str, Any] | None:
     row: dict[str, Any] | None = db.execute_query(
         f"SELECT {', '.join(_COLUMNS)} FROM users WHERE userid = ?", (userid,), fetch_one=True
     )
+    return row
+
+
+def get_signed_in(db: Database, userid: str, session_id: str | None) -> dict[str, Any] | None:
+    """The users row of a request's caller with the state of the session its token names (session_ended_at,
+    session_end_reason, session_expires_at: all None when it names none or the row is gone): one statement,
+    because every authenticated request runs it (the sessions table is auth's: features/auth/session_model.py)."""
+    row: dict[str, Any] | None = db.execute_query(_SIGNED_IN, (session_id, userid), fetch_one=True)
     return row
 
 

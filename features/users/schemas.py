@@ -102,7 +102,18 @@ class User(ResponseSchema):
 
 
 class AuthResult(ResponseSchema):
-    token: str = Field(description="JWT; send as `Authorization: Bearer <token>`.")
+    """A session's tokens (features/auth/sessions.py) and the account."""
+
+    token: str = Field(
+        description="The access token (JWT), valid `expires_in` seconds; send as `Authorization: Bearer <token>`."
+    )
+    refresh_token: str = Field(
+        description="Trade it for a new pair at POST /api/auth/refresh before REFRESH_TOKEN_DAYS pass; it "
+        "works once (a second use ends the session)."
+    )
+    token_type: Literal["Bearer"]
+    expires_in: int = Field(description="Seconds the access token is valid (ACCESS_TOKEN_MINUTES).")
+    session_id: str
     user: User
 
 

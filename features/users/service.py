@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from config import Settings
+from features.auth import sessions
 from features.auth.login_delay import PasswordAttempt
 from features.avatars import service as avatars_service
 from features.body_measurements import service as measurements_service
@@ -105,7 +106,12 @@ def change_password(
     current_password: object,
     new_password: object,
     client: str | None,
-) -> dict[str, Any] | None:
+    session_id: str | None,
+    device: str | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set a new password: every token issued before stops working and every other session ends; the
+    caller's session (`session_id`) stays signed in with the new pair of tokens returned (user, tokens).
+    A caller whose token names no session gets a new one on `device`."""
     confirm_password(
         db=db,
         settings=settings,
@@ -119,8 +125,13 @@ def change_password(
     )
     if current_password == password:
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
-    user_model.change_password(db, user["userid"], hash_password(password))
-    return user_model.get_by_userid(db, user["userid"])
+    with db.transaction():
+        user_model.change_password(db, user["userid"], hash_password(password))
+        sessions.end_sessions(db, user["userid"], keep=session_id)
+    changed = get_profile(db=db, userid=user["userid"])
+    return changed, sessions.renew(
+        db=db, settings=settings, user=changed, session_id=session_id, device=device
+    )
 
 
 def delete_account(

@@ -46,7 +46,8 @@ def test_token_claims_and_algorithm(client, app):
     claims = jwt.decode(account["token"], app.extensions["settings"].JWT_SECRET_KEY, algorithms=["HS256"])
     assert claims["sub"] == claims["user_id"] == account["user"]["userid"]
     assert claims["email"] == account["email"]
-    assert claims["exp"] - claims["iat"] == 24 * 3600
+    assert claims["exp"] - claims["iat"] == 15 * 60 == account["expires_in"]  # ACCESS_TOKEN_MINUTES
+    assert claims["sid"] == account["session_id"]
 
 
 def test_login_with_correct_and_wrong_credentials(client):

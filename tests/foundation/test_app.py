@@ -199,9 +199,9 @@ def test_settings_read_from_environment():
             "PORT": "9100",
             "CORS_ORIGINS": "http://a.test, chrome-extension://x",
             "RATELIMIT_ENABLED": "false",
-            "JWT_EXPIRATION_HOURS": "2",
+            "ACCESS_TOKEN_MINUTES": "60",
         }
     )
     assert settings.PORT == 9100
     assert settings.CORS_ORIGINS == ("http://a.test", "chrome-extension://x")
-    assert settings.RATELIMIT_ENABLED is False and settings.JWT_EXPIRATION_HOURS == 2
+    assert settings.RATELIMIT_ENABLED is False and settings.ACCESS_TOKEN_MINUTES == 60

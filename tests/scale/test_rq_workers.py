@@ -8,10 +8,12 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
+from tests.fakes.webhook_receiver import WebhookReceiver
 from tests.helpers import TYPED_TOP, sign_up, submit_tryon, wait_for_job
 from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
 from tests.stored_images import fetch_image
+from tests.webhooks.conftest import callback_once, secret_of, verify
 
 
 @pytest.fixture
@@ -86,6 +88,29 @@ def test_worker_killed_mid_job_leaves_a_job_that_still_ends(rq_app, workers, sta
         "SELECT attempts FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True
     )["attempts"]
     assert attempts == 2  # the first attempt died with its worker; the job was queued again once
+
+
+def test_a_job_a_worker_process_ends_is_delivered_by_the_web_process(rq_settings, workers, standing_png):
+    application = create_app({**rq_settings, "SCRAPER_ALLOW_PRIVATE_NETWORKS": "true"})
+    try:
+        client = application.test_client()
+        user = sign_up(client)
+        with WebhookReceiver() as receiver:
+            job_id = submit_tryon(
+                client,
+                user,
+                selfie=standing_png,
+                garment_image=t_shirt(),
+                options=TYPED_TOP,
+                callback_url=receiver.url("/hooks"),
+            )
+            workers(processes=1)
+            (delivery,) = receiver.wait_for(1, timeout=60)
+            callback = callback_once(client, user, job_id, lambda c: c["status"] == "delivered")
+        assert verify(delivery, secret_of(client, user))["status"] == "done"
+        assert callback["attempts"] == 1 and callback["last_status"] == 200
+    finally:
+        shutdown_app(application)
 
 
 def test_rq_queue_needs_redis(tmp_path):

@@ -1,0 +1,220 @@
+"""Sessions: a short-lived access token and a rotating refresh token per signed-in device.
+
+Signing in starts a session (a row of the sessions table, features/auth/session_model.py) and answers a pair:
+the access token, a JWT valid ACCESS_TOKEN_MINUTES that names the session (`sid`), and a refresh token,
+`<session id>.<generation>.<random secret>`, of which only the SHA-256 is stored. `refresh` trades the
+session's current refresh token for a new pair, once: the generation counts the rotations, so a token of an
+earlier generation is a used one, and presenting it ends the session (a copied token was used by someone:
+whichever of thief and owner comes second gives it away, and both are signed out). Of two refreshes with
+the same token at once exactly one wins; the other, within REFRESH_REUSE_GRACE_SECONDS of the winner, is
+refused without ending the session (a client that sent it twice keeps the winner's pair).
+
+Every request's access token is checked against its session in the statement that reads the user
+(features/auth/decorators.py), so an ended session's tokens stop at once, with no write per request.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from config import Settings
+from features.auth import session_model
+from features.users import model as user_model
+from shared import clock
+from shared.auth import generate_token
+from shared.database import Database
+from shared.errors import AuthenticationError, NotFoundError
+
+DEVICE_MAX_LENGTH = 100
+_MAX_GENERATION_DIGITS = 12
+# Why a session ended (sessions.end_reason), as a client is told when its token is refused.
+_ENDED = {
+    "logout": "This session was signed out",
+    "deleted": "This session was ended from your list of sessions",
+    "password": "This session was ended by a password change",
+    "reuse": "This session was ended because its refresh token was used twice (it may have been copied)",
+}
+
+
+def start(*, db: Database, settings: Settings, user: dict[str, Any], device: str | None) -> dict[str, Any]:
+    """A new session for the user; its tokens (the sign-in answer's token fields)."""
+    session_id = secrets.token_urlsafe(16)
+    refresh_token = _refresh_token(session_id, 0)
+    now = clock.now()
+    session_model.insert(
+        db,
+        session_id=session_id,
+        user_id=user["userid"],
+        device=device,
+        refresh_hash=_hash(refresh_token),
+        now=clock.timestamp(now),
+        expires_at=_refresh_expiry(settings, now),
+    )
+    return _tokens(settings, user, session_id, refresh_token)
+
+
+def refresh(*, db: Database, settings: Settings, refresh_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(user, new tokens) for the session's current refresh token; 401 INVALID_REFRESH_TOKEN for anything
+    unknown, forged, expired or of an ended session, 401 REFRESH_TOKEN_REUSED (and the session ends) for a
+    used one."""
+    session_id, generation = _parse(refresh_token)
+    presented = _hash(refresh_token)
+    new_token = _refresh_token(session_id, generation + 1)
+    now = clock.now()
+    if session_model.rotate(
+        db,
+        session_id=session_id,
+        presented_hash=presented,
+        new_hash=_hash(new_token),
+        now=clock.timestamp(now),
+        expires_at=_refresh_expiry(settings, now),
+    ):
+        session = session_model.get(db, session_id)
+        user = user_model.get_by_userid(db, session["user_id"]) if session else None
+        if user is None or not user["is_active"]:
+            raise _invalid("The account no longer exists")
+        return user, _tokens(settings, user, session_id, new_token)
+    raise _refusal(db, settings, session_id, generation, presented, now)
+
+
+def renew(
+    *, db: Database, settings: Settings, user: dict[str, Any], session_id: str | None, device: str | None
+) -> dict[str, Any]:
+    """A new pair for the caller's own live session (its old refresh token stops working), or a new session
+    when the caller's token names none (issued before sessions existed) or it has ended meanwhile."""
+    session = session_model.get(db, session_id) if session_id is not None else None
+    if session is not None and session["ended_at"] is None:
+        refresh_token = _refresh_token(session["id"], session["generation"] + 1)
+        now = clock.now()
+        if session_model.replace_token(
+            db,
+            session_id=session["id"],
+            generation=session["generation"],
+            new_hash=_hash(refresh_token),
+            now=clock.timestamp(now),
+            expires_at=_refresh_expiry(settings, now),
+        ):
+            return _tokens(settings, user, session["id"], refresh_token)
+    return start(db=db, settings=settings, user=user, device=device)
+
+
+def end_sessions(db: Database, userid: str, keep: str | None = None, *, reason: str = "password") -> int:
+    """End every live session of the user except `keep` (a password change keeps the caller's); how many
+    ended. Their access tokens are refused from the next request on, their refresh tokens at once."""
+    return session_model.end_all(db, userid, keep=keep, reason=reason, now=clock.timestamp())
+
+
+def sign_out(*, db: Database, session_id: str | None) -> bool:
+    """End the caller's session; False when the token names none (issued before sessions) or it had ended."""
+    return session_id is not None and session_model.end(
+        db, session_id, reason="logout", now=clock.timestamp()
+    )
+
+
+def end_session(*, db: Database, userid: str, session_id: str) -> None:
+    """End one of the user's live sessions; 404 SESSION_NOT_FOUND for any other id (another user's
+    included, so an id reveals nothing)."""
+    if not session_model.end(db, session_id, reason="deleted", now=clock.timestamp(), user_id=userid):
+        raise NotFoundError("No such session", code="SESSION_NOT_FOUND")
+
+
+def list_sessions(*, db: Database, userid: str, current: str | None) -> list[dict[str, Any]]:
+    """The user's live sessions, most recently used first; `current` marks the caller's."""
+    return [
+        {**row, "current": row["id"] == current}
+        for row in session_model.live(db, userid, now=clock.timestamp())
+    ]
+
+
+def refuse_ended(signed_in: dict[str, Any]) -> None:
+    """401 SESSION_ENDED unless the session a token names is live (its state read with the user:
+    features/users/model.py get_signed_in)."""
+    ended_at, expires_at = signed_in["session_ended_at"], signed_in["session_expires_at"]
+    if ended_at is None and expires_at is not None and expires_at > clock.timestamp():
+        return
+    reason = _ENDED.get(signed_in["session_end_reason"] or "", "This session has expired")
+    raise AuthenticationError(f"{reason}; sign in again", code="SESSION_ENDED")
+
+
+def device_label(device: str | None, user_agent: str | None) -> str | None:
+    """The label the sessions list shows: the client's own, else its User-Agent (printable, shortened)."""
+    if device:
+        return device
+    printable = "".join(ch for ch in user_agent or "" if ch.isprintable()).strip()
+    return printable[:DEVICE_MAX_LENGTH] or None
+
+
+def _tokens(settings: Settings, user: dict[str, Any], session_id: str, refresh_token: str) -> dict[str, Any]:
+    access_token = generate_token(
+        settings,
+        userid=user["userid"],
+        email=user["email"],
+        token_version=user["token_version"],
+        session_id=session_id,
+    )
+    return {
+        "token": access_token,
+        "refresh_token": refresh_token,
+        "token_type": "Bearer",
+        "expires_in": settings.ACCESS_TOKEN_MINUTES * 60,
+        "session_id": session_id,
+    }
+
+
+def _refusal(
+    db: Database, settings: Settings, session_id: str, generation: int, presented: str, now: datetime
+) -> AuthenticationError:
+    """Why a refresh token that did not rotate was refused; a replayed one ends its session."""
+    session = session_model.get(db, session_id)
+    if session is None:
+        return _invalid("Refresh token is not valid; sign in again")
+    if session["ended_at"] is not None:
+        return _invalid(f"{_ENDED.get(session['end_reason'], 'This session has ended')}; sign in again")
+    if session["expires_at"] <= clock.timestamp(now):
+        return _invalid("Refresh token has expired; sign in again")
+    if generation >= session["generation"]:
+        return _invalid("Refresh token is not valid; sign in again")  # not one this session handed out
+    if generation == session["generation"] - 1:
+        if not _same(presented, session["previous_hash"]):
+            return _invalid("Refresh token is not valid; sign in again")
+        grace = clock.timestamp(now, seconds_from_now=-settings.REFRESH_REUSE_GRACE_SECONDS)
+        if session["rotated_at"] >= grace:
+            return _invalid(
+                "This refresh token was just used by another request; use the tokens that request received"
+            )
+    session_model.end(db, session_id, reason="reuse", now=clock.timestamp(now))
+    return AuthenticationError(
+        "This refresh token was already used, so the session was ended to protect the account; sign in again",
+        code="REFRESH_TOKEN_REUSED",
+    )
+
+
+def _parse(refresh_token: str) -> tuple[str, int]:
+    session_id, _, rest = refresh_token.partition(".")
+    generation, _, secret = rest.partition(".")
+    if not (session_id and secret and generation.isdigit() and len(generation) <= _MAX_GENERATION_DIGITS):
+        raise _invalid("Refresh token is not valid; sign in again")
+    return session_id, int(generation)
+
+
+def _refresh_token(session_id: str, generation: int) -> str:
+    return f"{session_id}.{generation}.{secrets.token_urlsafe(32)}"
+
+
+def _hash(refresh_token: str) -> str:
+    """SHA-256 is enough for a token with 256 random bits: nothing to guess, so nothing to slow down."""
+    return hashlib.sha256(refresh_token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _same(presented: str, stored: str | None) -> bool:
+    return stored is not None and hmac.compare_digest(presented, stored)
+
+
+def _refresh_expiry(settings: Settings, now: datetime) -> str:
+    return clock.timestamp(now + timedelta(days=settings.REFRESH_TOKEN_DAYS))
+
+
+def _invalid(message: str) -> AuthenticationError:
+    return AuthenticationError(message, code="INVALID_REFRESH_TOKEN")
