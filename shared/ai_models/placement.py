@@ -56,9 +56,6 @@ _EASE = 1.08  # a garment is this much wider than the body it covers
 # (the body is round); its lengths lie along the body and show whole: they take this much more scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
-# A garment's armhole reaches this share of the wearer's torso (shoulder joints to hip joints) down from the tops
-# of their shoulders: the armpit lies about a third of the way down, and an armhole has some ease below it.
-_ARMHOLE_DEPTH = 0.46
 # A model's bare midriff: looked for from this share of the torso below the shoulders (below a deep neckline), in
 # the middle of the body this many body units either side, in steps of _BAND_STEP body units; a step is bare where
 # skin fills more than the first share of it, and the band ends at the first step below the second.
@@ -75,8 +72,7 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
-# Body units: a gap in a worn garment up to this wide, under the model's arm, is the garment going on behind it.
-_ARM_GAP = 0.4
+_ARM_GAP = 0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -248,11 +244,10 @@ def _upper_points(
     frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
-    length_scale = _length_scale(landmarks, frame, scale)
-    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * length_scale
+    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
-    vertical = length_scale * shortened
+    vertical = scale * _LENGTH_PER_WIDTH * shortened
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
     scale *= shortened**0.5
@@ -275,20 +270,6 @@ def _upper_points(
         + np.outer(offset[:, 1] * vertical, frame.down)
     )
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
-
-
-def _length_scale(landmarks: UpperLandmarks, frame: BodyFrame, scale: float) -> float:
-    """Person px per garment px along the body. The garment's width alone says little of its length: a knit
-    photographed on a form shows its front, not its flat width, and comes out a third too long (a mini dress
-    reached the ankles). Its armhole, from its shoulders down to its armpits, is a length of its own that sits
-    on about the same share of every wearer's torso (shoulders to hips). Each reading errs on some photos (an
-    armpit read too high or low): their geometric mean is taken."""
-    armhole = float(landmarks.armpits[:, 1].mean() - landmarks.shoulders[:, 1].mean())
-    by_width = scale * _LENGTH_PER_WIDTH
-    if armhole <= 0:
-        return by_width
-    by_torso = _ARMHOLE_DEPTH * frame.torso_length / armhole
-    return float(np.sqrt(by_width * by_torso))
 
 
 def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:

@@ -461,20 +461,3 @@ def test_a_photo_cut_off_above_the_shoulders_gives_its_arms_the_faces_skin_colou
     regions = Regions(body)
     assert regions.skin_colour is not None
     assert np.array_equal(regions.arm_skin_colour, regions.skin_colour)
-
-
-def test_a_garment_photographed_on_a_form_is_about_as_long_as_laid_flat():
-    # A knit shot on a form shows its front, narrower than its width laid flat (here 0.8 of it); its length and
-    # armholes are the same. Read by its width alone it came out 1 / 0.8 = 1.25 times as long (a mini dress shot
-    # that way reached the ankles).
-    regions = Regions(Body(np.asarray(photos.cameraman_image())))
-    frame = regions.posed_frame
-    flat = [(x, min(y, 420)) for x, y in photos.DRESS]  # a mini dress
-    on_form = [(300 + 0.8 * (x - 300), y) for x, y in flat]
-    depths = []
-    for outline in (flat, on_form):
-        photo = read_garment_photo(photos.flat_lay(outline, (40, 160, 60)))
-        body = place_flat_lay(photo, "one_piece", regions)[0]
-        hem = body.to_body(photo.outline.upper_landmarks.hem.mean(axis=0)[None])[0]
-        depths.append(float((hem - frame.mid_shoulder) @ frame.down) / frame.unit)
-    assert depths[1] < 1.15 * depths[0]
