@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from shared.ai_models.arrays import Alpha, Binary, Lab, Layer, Point, Points
+from shared.ai_models.arrays import RGB, Alpha, Binary, Lab, Layer, Mask, Point, Points
 from shared.ai_models.body import (
     FEET,
     LEFT_ANKLE,
@@ -56,6 +56,13 @@ _EASE = 1.08  # a garment is this much wider than the body it covers
 # (the body is round); its lengths lie along the body and show whole: they take this much more scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+# A model's bare midriff: looked for from this share of the torso below the shoulders (below a deep neckline), in
+# the middle of the body this many body units either side, in steps of _BAND_STEP body units; a step is bare where
+# skin fills more than the first share of it, and the band ends at the first step below the second.
+_MIDRIFF_FROM = 0.45
+_MIDRIFF_HALF_WIDTH = 0.3
+_BAND_STEP = 0.03
+_BAND_SHARE = (0.3, 0.1)
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
@@ -65,6 +72,7 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
+_ARM_GAP = 0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -149,11 +157,12 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> 
     assert photo.model is not None, "not a photo of a model wearing the garment"
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
-    alpha = cast(
-        Alpha, cv2.resize(_worn_garment(regions, garment_type), size, interpolation=cv2.INTER_LINEAR)
-    )
-    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR), 0, 1)
-    layer = premultiplied(photo.rgb, alpha)
+    worn, hidden = _worn_garment(regions, garment_type)
+    alpha = cast(Alpha, cv2.resize(worn, size, interpolation=cv2.INTER_LINEAR))
+    behind = cv2.resize(hidden.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+    # What lies behind the model's arms is part of the garment's body, not of its sleeves.
+    on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
+    layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
     garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
     return [
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
@@ -428,13 +437,14 @@ def _pose_pairs(model: BodyFrame, person: BodyFrame, garment_type: str) -> tuple
     return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
 
 
-def _worn_garment(regions: Regions, garment_type: str) -> Alpha:
-    """Alpha (detection size) of the garment a model wears: their clothing inside the garment's body part,
-    without face, hair, skin, and without the other garments they wear (told apart by colour)."""
+def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:
+    """(Alpha, detection size) of the garment a model wears: their clothing inside the garment's body part,
+    without face, hair, skin, and without the other garments they wear (told apart by colour); and where it
+    lies hidden behind the model's arms (see _behind_arms), which the alpha includes."""
     zone = _zone(regions, garment_type)
     clothing = regions.person * (1 - regions.head) * zone
-    if garment_type == "bottom":  # hands hanging by the hips are never part of a skirt
-        clothing = clothing * (1 - regions.arms)
+    if garment_type == "bottom":  # arms hanging by the hips are never part of a skirt, whatever their sleeves
+        clothing = clothing * (1 - regions.arm_zone)
     without_skin = clothing * (1 - regions.skin)
     # A skin model that swallows most of the garment has learned the garment's colour (beige on beige).
     if without_skin.sum() > 0.4 * clothing.sum():
@@ -447,18 +457,54 @@ def _worn_garment(regions: Regions, garment_type: str) -> Alpha:
     opened = cast(
         Binary, cv2.morphologyEx((clothing > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     )
-    return cast(Alpha, cv2.GaussianBlur(_largest_parts(opened).astype(np.float32), (0, 0), 0.8))
+    garment = _largest_parts(opened)
+    arms = ((regions.arm_zone > 0.5) & (regions.person > 0.5)).astype(np.uint8)
+    hidden = _behind_arms(garment, arms, _ARM_GAP * regions.posed_frame.unit * regions.scale)
+    whole = np.maximum(garment, hidden).astype(np.float32)
+    return cast(Alpha, cv2.GaussianBlur(whole, (0, 0), 0.8)), hidden
+
+
+def _behind_arms(garment: Binary, arms: Binary, width: float) -> Binary:
+    """Where the garment goes on behind the model's arms (1, uint8): arm pixels with garment on both sides
+    across them, within `width` px (an arm crossing the body, a hand on the hem). An arm hanging beside the
+    garment's edge has garment on one side only and stays out."""
+    # A wide closing costs with the square of its width: it is done at a size where the disc is about 11 px.
+    factor = max(1.0, width / 11)
+    height, full_width = garment.shape
+    small = (max(1, round(full_width / factor)), max(1, round(height / factor)))
+    reduced = (cv2.resize(garment.astype(np.float32), small, interpolation=cv2.INTER_AREA) > 0.5).astype(
+        np.uint8
+    )
+    size = max(3, int(width / factor) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    closed = cv2.resize(
+        cv2.morphologyEx(reduced, cv2.MORPH_CLOSE, disc), (full_width, height), interpolation=cv2.INTER_LINEAR
+    )
+    return cast(Binary, ((closed > 0) & (arms > 0) & (garment == 0)).astype(np.uint8))
+
+
+def _filled_in(rgb: RGB, hidden: Mask) -> RGB:
+    """The photo with the hidden pixels painted from the colours around them (OpenCV's Telea inpainting),
+    worked in the box that holds them only."""
+    left, top, width, height = cv2.boundingRect(hidden.astype(np.uint8))
+    if width == 0 or height == 0:
+        return rgb
+    margin = 8
+    x0, y0 = max(0, left - margin), max(0, top - margin)
+    x1, y1 = min(rgb.shape[1], left + width + margin), min(rgb.shape[0], top + height + margin)
+    filled = rgb.copy()
+    filled[y0:y1, x0:x1] = cv2.inpaint(
+        np.ascontiguousarray(rgb[y0:y1, x0:x1]), hidden[y0:y1, x0:x1].astype(np.uint8), 5, cv2.INPAINT_TELEA
+    )
+    return filled
 
 
 def _zone(regions: Regions, garment_type: str) -> Alpha:
     """Where on the model the garment can be: tops from the neck to below the hips ("waist_up": to the hips),
-    bottoms from the waist to the ankles, one-pieces from the neck to the ankles."""
+    and never below a bare midriff; bottoms from the waist to the ankles, one-pieces from the neck to the
+    ankles."""
     frame = regions.posed_frame
-    ys, xs = np.mgrid[0 : regions.shape[0], 0 : regions.shape[1]].astype(np.float32)
-    origin = frame.mid_shoulder * regions.scale
-    depth: NDArray[np.float32] = ((xs - origin[0]) * frame.down[0] + (ys - origin[1]) * frame.down[1]) / (
-        frame.unit * regions.scale
-    )
+    depth, across = regions.body_coordinates
     torso = frame.torso_length / frame.unit
     ankles = float(((frame.leg(0)[2] + frame.leg(1)[2]) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
     above_feet = depth <= ankles - 0.05  # shoes are no part of a dress or trousers
@@ -466,9 +512,31 @@ def _zone(regions: Regions, garment_type: str) -> Alpha:
         return ((depth >= torso * (1 - WAIST_ABOVE_HIPS - 0.1)) & above_feet).astype(np.float32)
     if garment_type == "one_piece":
         return ((depth >= -0.3) & above_feet).astype(np.float32)
-    if garment_type == "waist_up":
-        return ((depth >= -0.3) & (depth <= torso)).astype(np.float32)
-    return ((depth >= -0.3) & (depth <= torso + _TOP_REACH)).astype(np.float32)
+    hem = torso if garment_type == "waist_up" else torso + _TOP_REACH
+    # Arms and hands are left out: hands held in front of a shirt are no midriff.
+    middle = (np.abs(across) < _MIDRIFF_HALF_WIDTH) & (regions.person > 0.5) & (regions.arm_zone < 0.5)
+    midriff = bare_band_end(depth, middle, regions.skin > 0.5, _MIDRIFF_FROM * torso, hem)
+    return ((depth >= -0.3) & (depth <= min(hem, midriff or hem))).astype(np.float32)
+
+
+def bare_band_end(
+    depth: NDArray[np.float32], middle: Mask, skin: Mask, start: float, stop: float
+) -> float | None:
+    """The depth (body units) where the first band of bare skin across the middle of the body between `start`
+    and `stop` ends: a top's model shows their midriff there, and what lies below it (the bottoms of a co-ord
+    set in the same print) is no part of the top. None without such a band, or when the skin goes on to `stop`.
+    A band is where skin fills most of the middle's width; a knot or a tie in front of it leaves enough."""
+    steps = max(1, int(np.ceil((stop - start) / _BAND_STEP)))
+    inside = middle & (depth >= start) & (depth < stop)
+    rows = ((depth[inside] - start) / _BAND_STEP).astype(np.int64)
+    counts = np.bincount(rows, minlength=steps)[:steps]
+    bare = np.bincount(rows, weights=skin[inside].astype(np.float64), minlength=steps)[:steps]
+    share = bare / np.maximum(counts, 1)
+    band = np.flatnonzero((share > _BAND_SHARE[0]) & (counts > 0))
+    if band.size == 0:
+        return None
+    after = np.flatnonzero(share[band[0] :] < _BAND_SHARE[1])
+    return None if after.size == 0 else start + float(band[0] + after[0]) * _BAND_STEP
 
 
 def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:

@@ -217,7 +217,7 @@ class Regions:
         if self.frame is None:
             return head.astype(np.float32)
         frame = self.frame
-        depth, across = self._body_coordinates
+        depth, across = self.body_coordinates
         line = -_HEAD_CLEARANCE
         if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
             chin = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
@@ -253,7 +253,7 @@ class Regions:
         centre = np.median(colours, axis=0)
         spread = float(np.percentile(np.linalg.norm(colours - centre, axis=1), 80))
         close = np.linalg.norm(self.lab - centre, axis=2) < max(_HAIR_DISTANCE, 1.5 * spread)
-        depth, _ = self._body_coordinates
+        depth, _ = self.body_coordinates
         beside = np.zeros(self.shape, bool)
         beside[
             :,
@@ -279,7 +279,7 @@ class Regions:
         return strands
 
     @cached_property
-    def _body_coordinates(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    def body_coordinates(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(depth, across) of every pixel from the middle of the shoulders, in body units along the body's axes."""
         frame = self.posed_frame
         ys, xs = np.mgrid[0 : self.shape[0], 0 : self.shape[1]].astype(np.float32)
