@@ -72,7 +72,9 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
-_ARM_GAP = 0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
+_ARM_GAP = (
+    0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
+)
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
