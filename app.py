@@ -27,6 +27,7 @@ from features.health import controller as health
 from features.images import controller as images
 from features.metrics import controller as metrics
 from features.tryon import controller as tryon, service as tryon_service
+from features.tryon.events import StreamSlots
 from features.tryon.job_queue import create_job_queue
 from features.tryon.pipeline import PipelineDeps
 from features.users import controller as users
@@ -141,8 +142,9 @@ def features(images_url_prefix: str) -> tuple[Feature, ...]:
 def _start_services(app: Flask, settings: Settings, db: Database) -> None:
     """What the features share, built once here: the mailer, image storage, the AI image models (the Gemini
     client among them), the garment photo classifier (on that client, only with a Gemini key), the try-on job
-    queue (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app) and the
-    deliverer of try-on callbacks, which the queue's maintenance loop runs."""
+    queue (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app), the
+    deliverer of try-on callbacks, which the queue's maintenance loop runs, and the count of open job event
+    streams."""
     storage = create_storage(settings)
     image_models = create_image_models(settings)
     garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
@@ -165,6 +167,7 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
         garment_image_classifier=garment_classifier,
         webhook_deliverer=deliverer,
         tryon_queue=create_job_queue(deps, settings, also_maintain=[deliverer.run]),
+        event_streams=StreamSlots(),
     )
 
 

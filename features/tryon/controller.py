@@ -277,6 +277,7 @@ def get_job_events(job_id):
     start = events.open_stream(
         db=get_db(),
         settings=settings,
+        slots=current_app.extensions["event_streams"],
         user_id=g.userid,
         job_id=job_id,
         last_event_id=request.headers.get("Last-Event-ID"),

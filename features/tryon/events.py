@@ -85,8 +85,9 @@ class StreamStart:
     release: Callable[[], None]
 
 
-class _Slots:
-    """Streams open in this process, in all and per user: each holds a server thread for its whole life."""
+class StreamSlots:
+    """Streams open in this app (one per process), in all and per user: each holds a server thread for its whole
+    life. The app keeps one (app.py), so two apps in one process, as in the tests, count apart."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -127,11 +128,14 @@ class _Slots:
         return release
 
 
-_slots = _Slots()
-
-
 def open_stream(
-    *, db: Database, settings: Settings, user_id: str, job_id: str, last_event_id: str | None
+    *,
+    db: Database,
+    settings: Settings,
+    slots: StreamSlots,
+    user_id: str,
+    job_id: str,
+    last_event_id: str | None,
 ) -> StreamStart | None:
     """Check the caller may follow the job and take a stream slot: 404 JOB_NOT_FOUND (not the caller's job),
     429 TOO_MANY_STREAMS, 503 EVENT_STREAMS_BUSY. None when the client already has the final event (nothing
@@ -144,7 +148,7 @@ def open_stream(
         after = None  # not a state this job has been in
     if after is not None and after.final:
         return None
-    release = _slots.take(
+    release = slots.take(
         user_id, total_limit=settings.MAX_EVENT_STREAMS, user_limit=settings.MAX_EVENT_STREAMS_PER_USER
     )
     return StreamStart(after=after, release=release)
