@@ -3,26 +3,27 @@
 The SDK turns every request's photos into base64 inside a JSON body and parses the answer's image back out
 of one (about 8 ms of CPU a call for a 1K answer, more under load), all of it holding the interpreter lock.
 In one API process that runs the in-process try-on workers, 50 answers arriving together queued every other
-request behind that parsing. Here the SDK runs in a helper process, on the other core: the caller's thread
-sends the call (model, contents, config: pickled, the photos as raw bytes) and waits on the pipe, which
-holds no lock; the helper runs each call on a thread of its own with a genai.Client per client setting
-(one connection pool each, as google-genai expects) and sends back the parsed answer, or the call's typed
-error (gemini_client's mapping, made there from the SDK's exception).
+request behind that work. Here the SDK runs in a helper process, on the other core: the calling thread
+connects to the helper's Unix socket, sends the call (model, contents, config: pickled, the photos as raw
+bytes) and waits for the answer on its own connection, which holds no lock while it waits; the helper runs
+each connection on a thread of its own with one genai.Client per client setting (one connection pool each,
+as google-genai expects) and sends back the parsed answer, or the call's typed error (gemini_client's
+mapping, made there from the SDK's exception).
 
 - The helper is started when first needed (`python -m shared.ai_models.gemini_calls_worker`, never a fork
-  of a threaded server) and kept; if it dies, the calls waiting on it fail with UPSTREAM_UNAVAILABLE and
-  the next call starts a new one.
+  of a threaded server) and kept; if it dies, the calls it held fail with UPSTREAM_UNAVAILABLE and the next
+  call starts a new one.
 - Each process has its own helper: a forked child (gunicorn, RQ workers) starts its own.
 """
 
 import atexit
-import itertools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,6 +38,9 @@ _STARTUP_SECONDS = 60.0
 # How long past the SDK's own limit (every attempt timed out, with its back-off) a caller waits for a helper
 # that said nothing: the helper is then taken as stuck.
 _WAIT_MARGIN_SECONDS = 30.0
+# Socket buffers large enough for a call or an answer to pass in one piece (each piece a thread waits for
+# is one more wait for this process's interpreter lock); the system may grant less.
+SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,18 @@ def sdk_client(options: ClientOptions) -> Any:
     )
 
 
+def enlarge_buffers(sock: socket.socket) -> None:
+    for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+        sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER_BYTES)
+
+
 class CallProcess:
-    """The helper process and the pipe to it; calls from many threads share it."""
+    """The helper process and its socket; calls from many threads share it, each on its own connection."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._send_lock = threading.Lock()
-        self._ids = itertools.count()
         self._process: subprocess.Popen[bytes] | None = None
-        self._connection: Connection | None = None
-        self._waiting: dict[int, Future[tuple[Any, ...]]] = {}
+        self._folder: str | None = None
 
     def generate(
         self,
@@ -109,24 +115,25 @@ class CallProcess:
         """client.models.generate_content(model=, contents=, config=) in the helper. Raises CallFailed (the SDK's
         typed error) or ImageModelError UPSTREAM_UNAVAILABLE when the helper stopped or did not answer in the
         SDK's longest time for a call."""
-        call_id = next(self._ids)
-        answer: Future[tuple[Any, ...]] = Future()
-        connection = self._started()
-        with self._lock:
-            self._waiting[call_id] = answer
+        process, address = self._started()
         try:
-            with self._send_lock:
-                connection.send(("call", call_id, options, model, contents, config))
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            enlarge_buffers(sock)
+            sock.connect(address)
         except OSError:
-            self._lost(connection)
-        try:
-            outcome = answer.result(timeout=options.longest_call_seconds() + _WAIT_MARGIN_SECONDS)
-        except TimeoutError:
-            self._lost(connection)
-            raise _helper_gone("no answer") from None
-        finally:
-            with self._lock:
-                self._waiting.pop(call_id, None)
+            sock.close()
+            self._lost(process)
+            raise _helper_gone("refused the call") from None
+        with Connection(sock.detach()) as connection:
+            try:
+                connection.send((options, model, contents, config))
+                if not connection.poll(options.longest_call_seconds() + _WAIT_MARGIN_SECONDS):
+                    self._lost(process)
+                    raise _helper_gone("did not answer")
+                outcome = connection.recv()
+            except (EOFError, OSError):
+                self._lost(process)
+                raise _helper_gone("stopped") from None
         kind = outcome[0]
         if kind == "ok":
             return cast(types.GenerateContentResponse, outcome[1])
@@ -137,62 +144,55 @@ class CallProcess:
     def close(self) -> None:
         """Stop the helper (at exit; calls still waiting fail)."""
         with self._lock:
-            connection = self._connection
-        if connection is not None:
-            self._lost(connection)
-
-    def _started(self) -> Connection:
-        with self._lock:
-            if self._connection is not None:
-                return self._connection
-            ours, theirs = socket.socketpair()
-            with theirs:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "shared.ai_models.gemini_calls_worker", str(theirs.fileno())],
-                    cwd=_ROOT,
-                    pass_fds=(theirs.fileno(),),
-                    stdin=subprocess.DEVNULL,
-                )
-            connection = Connection(ours.detach())
-            if not connection.poll(_STARTUP_SECONDS) or connection.recv() != ("ready",):
-                process.kill()
-                process.wait()
-                connection.close()
-                raise _helper_gone("did not start")
-            self._process, self._connection = process, connection
-        threading.Thread(
-            target=self._read, args=(connection,), name="gemini-calls-reader", daemon=True
-        ).start()
-        return connection
-
-    def _read(self, connection: Connection) -> None:
-        """Hand each answer to the call waiting for it, until the pipe closes."""
-        while True:
-            try:
-                call_id, outcome = connection.recv()
-            except (EOFError, OSError):
-                self._lost(connection)
-                return
-            with self._lock:
-                answer = self._waiting.get(call_id)
-            if answer is not None:
-                answer.set_result(outcome)
-
-    def _lost(self, connection: Connection) -> None:
-        """The helper behind `connection` is gone or taken as stuck: it is stopped, its waiting calls fail and
-        the next call starts another."""
-        with self._lock:
-            if self._connection is not connection:
-                return
-            process, self._connection, self._process = self._process, None, None
-            waiting, self._waiting = self._waiting, {}
-        connection.close()
+            process = self._process
         if process is not None:
-            process.kill()
-            process.wait()
-        for answer in waiting.values():
-            if not answer.done():
-                answer.set_exception(_helper_gone("stopped"))
+            self._lost(process)
+
+    def _started(self) -> tuple["subprocess.Popen[bytes]", str]:
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                assert self._folder is not None  # set with the process
+                return self._process, _address(self._folder)
+            self._stop_locked()
+            folder = tempfile.mkdtemp(prefix="gemini-calls-")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "shared.ai_models.gemini_calls_worker", _address(folder)],
+                cwd=_ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+            )
+            assert process.stdout is not None  # a pipe was asked for
+            with Connection(os.dup(process.stdout.fileno()), writable=False) as ready:
+                started = ready.poll(_STARTUP_SECONDS) and ready.recv_bytes() == b"ready"
+            if not started:
+                _kill(process, folder)
+                raise _helper_gone("did not start")
+            self._process, self._folder = process, folder
+            return process, _address(folder)
+
+    def _lost(self, process: "subprocess.Popen[bytes]") -> None:
+        """The helper `process` is gone or taken as stuck: it is stopped (the calls it held fail) and the next call
+        starts another."""
+        with self._lock:
+            if self._process is process:
+                self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        if self._process is not None and self._folder is not None:
+            _kill(self._process, self._folder)
+        self._process, self._folder = None, None
+
+
+def _address(folder: str) -> str:
+    return os.path.join(folder, "calls.sock")
+
+
+def _kill(process: "subprocess.Popen[bytes]", folder: str) -> None:
+    process.kill()
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _helper_gone(what: str) -> ImageModelError:
