@@ -148,9 +148,6 @@ class Settings:
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
     GEMINI_RETRY_DELAY_SECONDS: float = 1.0  # first back-off; doubles per attempt, plus up to as much jitter
-    # generateContent calls in a helper process (shared/ai_models/gemini_calls.py): the SDK's base64, JSON and
-    # answer parsing off the server's interpreter lock; false makes them in the calling thread.
-    GEMINI_CALLS_IN_HELPER: bool = True
     # The product-page AI reader (features/garments/extractors/ai_reader.py): a text model, only with a key.
     PRODUCT_AI_READER: str = "auto"  # auto (on when GEMINI_API_KEY is set) | off
     PRODUCT_AI_READER_MODEL: str = "gemini-flash-lite-latest"

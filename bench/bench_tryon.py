@@ -12,9 +12,8 @@ categoriser call). Measures, from the client's side:
   * N jobs: from the first POST to the last job's `finished_at`, ÷ D (1.0 would be perfect
     concurrency), and where the time above D goes: the POSTs (upload validation, re-encoding,
     storage, the job row), waiting for a worker, the pipeline before the model call, the model call
-    beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process and
-    its helper processes (the Gemini calls) used for them (on a shared machine the span moves with
-    everyone's load, the CPU much less);
+    beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process used
+    for them (on a shared machine the span moves with everyone's load, the CPU much less);
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
@@ -119,31 +118,9 @@ class Server:
         self.process.wait(timeout=30)
 
     def cpu_seconds(self):
-        """{"API process": CPU time it has used so far, "helpers": that of its child processes (the Gemini call
-        helper), user + system}, from Linux's /proc."""
-        children = [
-            int(entry.name)
-            for entry in Path("/proc").iterdir()
-            if entry.name.isdigit() and _stat(entry.name, 3) == str(self.process.pid)
-        ]
-        return {
-            "API process": _cpu(self.process.pid),
-            "helpers": sum(_cpu(pid) for pid in children),
-        }
-
-
-def _stat(pid, index):
-    """Field `index` of /proc/<pid>/stat counted from 0 (pid, comm, state, ppid, ... utime 13, stime 14), or None
-    once the process is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[index - 2]
-    except OSError:
-        return None
-
-
-def _cpu(pid):
-    user, system = _stat(pid, 13), _stat(pid, 14)
-    return (int(user or 0) + int(system or 0)) / os.sysconf("SC_CLK_TCK")
+        """CPU time the server process has used so far (user + system; Linux's /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_jobs(server, token, count, files):
@@ -234,8 +211,7 @@ def main():
             single = [run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"] for _ in range(3)]
             cpu_before = server.cpu_seconds()
             many, posts, first_post = run_jobs(server, token, args.jobs, files)
-            cpu_after = server.cpu_seconds()
-            burst_cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+            burst_cpu = server.cpu_seconds() - cpu_before
         finally:
             server.stop()
     d = args.delay
@@ -248,10 +224,7 @@ def main():
         f"{percentile(totals, 0.95) - d:.3f} s"
     )
     print(f"{args.jobs} jobs: first POST to last finish = {span:.2f} s = {span / d:.2f} x D")
-    print(
-        f"{args.jobs} jobs: server CPU = {sum(burst_cpu.values()):.2f} s (all threads; what other load cannot "
-        f"move): API process {burst_cpu['API process']:.2f} s, helper processes {burst_cpu['helpers']:.2f} s"
-    )
+    print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
 

@@ -1,7 +1,6 @@
 """The RQ task: what a worker process (scripts/worker.py) runs for one queued try-on job."""
 
 import threading
-from dataclasses import replace
 
 from config import Settings, finalize_secrets
 from features.garments import service as garments_service
@@ -20,9 +19,7 @@ def worker_deps() -> PipelineDeps:
     global _deps
     with _deps_lock:
         if _deps is None:
-            # One job at a time here: no other thread waits on this interpreter lock, so the Gemini calls are
-            # made in the calling thread, without a helper process beside each worker.
-            settings = replace(finalize_secrets(Settings.from_env()), GEMINI_CALLS_IN_HELPER=False)
+            settings = finalize_secrets(Settings.from_env())
             image_models = create_image_models(settings)
             _deps = PipelineDeps(
                 db=create_database(settings),

@@ -22,12 +22,12 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NoReturn
 
+from google import genai
 from google.genai import errors, types
 
 from config import ConfigurationError
 from shared.ai_models import ModelStatus
 from shared.ai_models.errors import ImageModelError
-from shared.ai_models.gemini_calls import CallFailed, ClientOptions, helper, sdk_client
 from shared.ai_models.usage import Price, UsageMeter, parse_prices
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -68,7 +68,7 @@ _HTTP_LIBRARIES = [
 _TIMEOUT_ERRORS = tuple(library.TimeoutException for library in _HTTP_LIBRARIES)
 _TRANSPORT_ERRORS = tuple(library.HTTPError for library in _HTTP_LIBRARIES)
 # What a call can fail with: the API's answer, the transport, or a body that is not the answer's shape.
-CALL_FAILURES = (errors.APIError, *_TRANSPORT_ERRORS, ValueError)
+_CALL_FAILURES = (errors.APIError, *_TRANSPORT_ERRORS, ValueError)
 # What a request sends: the prompt's text and the images, in order.
 Contents = list[types.PartUnionDict]
 
@@ -91,22 +91,21 @@ class GeminiClient:
         max_attempts: int = 3,
         retry_delay_seconds: float = 1.0,
         prices: Mapping[str, Price] | None = None,
-        in_helper: bool = True,
     ) -> None:
-        """in_helper: generateContent calls run in the process's helper (gemini_calls.py), not on this process's
-        interpreter lock."""
         self.timeout_seconds = timeout_seconds
         self.prices = prices or {}
-        self.in_helper = in_helper
-        self._options = ClientOptions(
-            api_key=api_key,
-            base_url=base_url,
-            timeout_seconds=timeout_seconds,
-            max_attempts=max_attempts,
-            retry_delay_seconds=retry_delay_seconds,
-            retry_status_codes=tuple(RETRY_STATUS_CODES),
+        retry = types.HttpRetryOptions(
+            attempts=max_attempts,
+            http_status_codes=RETRY_STATUS_CODES,
+            initial_delay=retry_delay_seconds,
+            jitter=retry_delay_seconds,
         )
-        self._client = sdk_client(self._options)
+        self._client = genai.Client(
+            api_key=api_key,
+            http_options=types.HttpOptions(
+                base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry
+            ),
+        )
 
     def generate(
         self,
@@ -149,8 +148,8 @@ class GeminiClient:
                 )
                 if model.name
             }
-        except CALL_FAILURES as exc:
-            raise typed_error(exc, None) from exc
+        except _CALL_FAILURES as exc:
+            raise _typed_error(exc, None) from exc
 
     def _generate_on(
         self,
@@ -167,13 +166,14 @@ class GeminiClient:
             )
         started = time.monotonic()
         try:
-            response = self._call(model, contents, config)
-        except ImageModelError as error:
+            response = self._client.models.generate_content(model=model, contents=contents, config=config)
+        except _CALL_FAILURES as exc:
+            error = _typed_error(exc, model)
             log.warning(
                 "Gemini call failed",
                 extra={"model": model, "code": error.code, "upstream": error.details.get("upstream")},
             )
-            raise
+            raise error from exc
         if meter is not None:
             meter.record(
                 model=model,
@@ -182,22 +182,6 @@ class GeminiClient:
                 draws_images=draws_images,
             )
         return response
-
-    def _call(
-        self, model: str, contents: Contents, config: types.GenerateContentConfig
-    ) -> types.GenerateContentResponse:
-        """The SDK's answer, here or in the helper; its failures as typed errors (a 404 as ModelNotFoundError)."""
-        if not self.in_helper:
-            try:
-                return self._client.models.generate_content(model=model, contents=contents, config=config)
-            except CALL_FAILURES as exc:
-                raise typed_error(exc, model) from exc
-        try:
-            return helper().generate(self._options, model, contents, config)
-        except CallFailed as failed:
-            if failed.model_not_found:
-                raise ModelNotFoundError(model, failed.details) from None
-            raise ImageModelError(failed.code, details=failed.details, headers=failed.headers) from None
 
 
 def process_client(settings: "Settings") -> GeminiClient:
@@ -210,7 +194,6 @@ def process_client(settings: "Settings") -> GeminiClient:
         settings.GEMINI_MAX_ATTEMPTS,
         settings.GEMINI_RETRY_DELAY_SECONDS,
         settings.GEMINI_PRICES,
-        settings.GEMINI_CALLS_IN_HELPER,
     )
 
 
@@ -222,7 +205,6 @@ def _client_for(
     max_attempts: int,
     retry_delay_seconds: float,
     prices: str,
-    in_helper: bool,
 ) -> GeminiClient:
     return GeminiClient(
         api_key=api_key,
@@ -231,7 +213,6 @@ def _client_for(
         max_attempts=max_attempts,
         retry_delay_seconds=retry_delay_seconds,
         prices=parse_prices(prices),
-        in_helper=in_helper,
     )
 
 
@@ -445,7 +426,7 @@ def _raise_for_finish(response: types.GenerateContentResponse, parts: list[types
     raise ImageModelError(code, details={"reason": reason, "upstream": upstream})
 
 
-def typed_error(exc: Exception, model: str | None) -> ImageModelError:
+def _typed_error(exc: Exception, model: str | None) -> ImageModelError:
     if isinstance(exc, errors.APIError):
         upstream = {
             "status": exc.code,
