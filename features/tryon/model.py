@@ -57,6 +57,12 @@ def insert(
     )
 
 
+def may_have_callback(job: Job) -> bool:
+    """Whether the job was accepted with a callback (inputs.callback); a job accepted before that was recorded
+    may have one."""
+    return bool(job["inputs"].get("callback", True))
+
+
 def utc_day(iso_moment: str | None = None) -> str:
     """The UTC date (YYYY-MM-DD) of a stored timestamp (shared/clock.py), or of now."""
     return (iso_moment or clock.timestamp())[:10]

@@ -155,10 +155,10 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
 
 def _end(deps: PipelineDeps, job: Job, record: Callable[[], bool]) -> bool:
     """Record the job's end (record() is False when the job is no longer this worker's) and, in the same
-    transaction, make its callback due: a crash loses neither."""
+    transaction, make its callback due (when it was accepted with one): a crash loses neither."""
     with deps.db.transaction():
         ended = record()
-        if ended:
+        if ended and model.may_have_callback(job):
             webhooks_service.jobs_ended(db=deps.db, job_ids=[job["job_id"]])
     return ended
 

@@ -138,7 +138,11 @@ def create_job(
                 entry["garment_index"] = override["garment_index"]
         if len(garments) == 1 and "garment_details" in options:
             garments[0]["details"] = {**options["garment_details"], **garments[0].get("details", {})}
-        inputs = {"person": {"path": person_path, "source": person["source"]}, "garments": garments}
+        inputs = {
+            "person": {"path": person_path, "source": person["source"]},
+            "garments": garments,
+            "callback": callback_url is not None,
+        }
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
             # One admission at a time: every limit counts rows this block's insert adds to.
@@ -269,8 +273,11 @@ def job_as_shown(*, db: Database, storage: Storage, job_id: str) -> dict[str, An
 
 
 def _with_callbacks(db: Database, jobs: list[Job]) -> list[Job]:
-    """The jobs, each with its `callback` (None without one)."""
-    found = webhooks_service.callbacks(db=db, job_ids=[job["job_id"] for job in jobs])
+    """The jobs, each with its `callback` (None without one); only jobs accepted with one are looked up (a
+    client polling a job without a callback costs no read of the deliveries)."""
+    found = webhooks_service.callbacks(
+        db=db, job_ids=[job["job_id"] for job in jobs if model.may_have_callback(job)]
+    )
     for job in jobs:
         job["callback"] = found.get(job["job_id"])
     return jobs

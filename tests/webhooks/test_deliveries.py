@@ -211,3 +211,25 @@ class TestPrivateNetworks:
         assert callback["status"] == "pending" and callback["last_error"] == "CALLBACK_URL_NOT_ALLOWED"
         assert callback["last_status"] is None
         assert receiver.received == []
+
+
+def test_a_job_accepted_before_jobs_said_whether_they_have_a_callback_still_shows_it(
+    app, client, user, receiver, person_png, top_png
+):
+    with_callback = start_tryon(client, user, person_png, top_png, callback_url=receiver.url("/hooks"))
+    without = start_tryon(client, user, person_png, top_png)
+    callback_once(client, user, with_callback, lambda c: c["status"] == "delivered")
+    wait_for_job(client, user["headers"], without)
+    db = app.extensions["db"]
+    for job_id in (with_callback, without):  # as stored by a version that did not record inputs.callback
+        row = db.execute_query("SELECT inputs FROM tryon_jobs WHERE job_id = ?", (job_id,), fetch_one=True)
+        inputs = json.loads(row["inputs"])
+        del inputs["callback"]
+        db.execute_query("UPDATE tryon_jobs SET inputs = ? WHERE job_id = ?", (json.dumps(inputs), job_id))
+    assert job_of(client, user, with_callback)["callback"]["status"] == "delivered"
+    assert job_of(client, user, without)["callback"] is None
+    listed = client.get("/api/jobs", headers=user["headers"]).get_json()["data"]
+    assert {job["job_id"]: job["callback"] and job["callback"]["status"] for job in listed} == {
+        with_callback: "delivered",
+        without: None,
+    }
