@@ -141,7 +141,7 @@ def create_job(
         inputs = {
             "person": {"path": person_path, "source": person["source"]},
             "garments": garments,
-            "callback": callback_url is not None,
+            "callback": bool(callback_url),  # as attach() below: what polls and the end of the job check
         }
         model_options = {k: v for k, v in options.items() if k == "aspect_ratio"}
         with db.transaction():
