@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from config import Settings
-from features.auth import session_model
+from features.auth import model, session_model
 from features.users import model as user_model
 from shared import clock
 from shared.auth import generate_token
@@ -100,10 +100,14 @@ def renew(
     return start(db=db, settings=settings, user=user, device=device)
 
 
-def end_sessions(db: Database, userid: str, keep: str | None = None, *, reason: str = "password") -> int:
-    """End every live session of the user except `keep` (a password change keeps the caller's); how many
-    ended. Their access tokens are refused from the next request on, their refresh tokens at once."""
-    return session_model.end_all(db, userid, keep=keep, reason=reason, now=clock.timestamp())
+def password_changed(db: Database, userid: str, keep: str | None = None) -> None:
+    """What a new password (changed or reset) ends, in the caller's transaction: every live session of the user
+    except `keep` (a change keeps the caller's), whose access tokens are refused from the next request on and
+    refresh tokens at once; and every reset code still outstanding, so a code mailed before (to a mailbox that
+    may not be the owner's) cannot set the password again."""
+    now = clock.timestamp()
+    session_model.end_all(db, userid, keep=keep, reason="password", now=now)
+    model.use_all_resets(db, userid=userid, now=now)
 
 
 def sign_out(*, db: Database, session_id: str | None) -> bool:
