@@ -110,11 +110,16 @@ def test_the_thief_refreshing_first_is_caught_when_the_owner_refreshes(client, a
     assert _error(_refresh(client, thief["refresh_token"])) == (401, "INVALID_REFRESH_TOKEN")
 
 
+def _refreshed(client, tokens, times):
+    """The pair after `times` refreshes in a row, starting from `tokens`."""
+    for _ in range(times):
+        tokens = _refresh(client, tokens["refresh_token"]).get_json()["data"]
+    return tokens
+
+
 def test_a_real_token_of_any_earlier_generation_ends_the_session(client):
     account = sign_up(client)
-    newest = account
-    for _ in range(3):
-        newest = _refresh(client, newest["refresh_token"]).get_json()["data"]
+    newest = _refreshed(client, account, 3)
     assert _error(_refresh(client, account["refresh_token"])) == (401, "REFRESH_TOKEN_REUSED")  # generation 0
     assert _error(client.get("/api/users/profile", headers=_bearer(newest))) == (401, "SESSION_ENDED")
     assert _error(_refresh(client, newest["refresh_token"])) == (401, "INVALID_REFRESH_TOKEN")
@@ -123,9 +128,7 @@ def test_a_real_token_of_any_earlier_generation_ends_the_session(client):
 def test_a_made_up_token_of_an_earlier_generation_harms_no_session(client):
     """A session's id is no secret (its access tokens carry it); a token made up around it must not end it."""
     account = sign_up(client)
-    newest = account
-    for _ in range(3):
-        newest = _refresh(client, newest["refresh_token"]).get_json()["data"]
+    newest = _refreshed(client, account, 3)
     session_id, _, secret = account["refresh_token"].split(".")
     for generation in (0, 1, 2):
         made_up = f"{session_id}.{generation}.{secret[::-1]}"
