@@ -76,6 +76,7 @@ IMAGE_LIMIT = 24
 _URL_CODE_REST = 5  # characters of a URL's code left after a shop's prefix letter: fewer make no code
 _PRINTED_WORDS = 3  # "992 775 08": a code printed in groups spans a few words
 _WORD_PUNCTUATION = ":;,.()[]{}\"'«»#/-"
+_FEED_ID_DIGITS = 6  # a number this long inside a catalogue key is a database's id
 _NO_SEPARATORS = str.maketrans("", "", " .-/_\u00a0")
 
 
@@ -327,6 +328,19 @@ def _merge_sku(findings, fields, sources, page):
         kinds, first = votes.setdefault(key, (set(), (code, finding.source)))
         kinds.add(finding.kind)
     url_code = url_finding.fields["sku"] if url_finding else None
+    url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
+    url_text = unquote(page.url if page is not None else "").lower()
+    records = {
+        _code_key(record)
+        for finding in findings
+        if finding.kind == "html"
+        for record in finding.fields.get("record_ids") or ()
+    }
+    for key in [
+        key for key, (kinds, (code, _)) in votes.items() if _unfounded(key, kinds, code, records, page)
+    ]:
+        if key not in url_keys and not in_url(votes[key][1][0], url_text, _URL_CODE_REST):
+            del votes[key]
     if not votes:
         if mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
@@ -338,8 +352,6 @@ def _merge_sku(findings, fields, sources, page):
             if printed or url_finding.fields.get("named"):
                 fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
-    url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
-    url_text = unquote(page.url if page is not None else "").lower()
     support = {
         key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
         for key, (kinds, (code, _)) in votes.items()
@@ -350,6 +362,26 @@ def _merge_sku(findings, fields, sources, page):
         leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
     if len(leaders) == 1:
         fields["sku"], sources["sku"] = votes[leaders[0]][1]
+
+
+def _unfounded(key, kinds, code, records, page):
+    """Whether a code stands on nothing the shopper sees, and the page does not print it: a row of the shop's
+    database as its catalogue meta tag alone gives it (a number, or a feed's key such as "shopify_US_7012345_4011"),
+    or the number the page keys the product's row by (a platform's stand-in for an empty SKU) when the buy box does
+    not state it. The URL's naming it is the caller's to weigh."""
+    if (kinds == {"meta"} and _is_feed_key(code)) or (
+        key in records and key.isdigit() and "html" not in kinds
+    ):
+        return not _prints_code(page, code)
+    return False
+
+
+def _is_feed_key(code):
+    """A number, or parts joined by "_" one of which is a long number (a platform's ids in a catalogue feed's key)."""
+    text = str(code)
+    return text.isdigit() or any(
+        len(part) >= _FEED_ID_DIGITS and part.isdigit() for part in text.split("_")[1:]
+    )
 
 
 def _code_key(code):
