@@ -194,3 +194,15 @@ def test_a_member_price_beside_the_price_is_not_the_price_to_pay(client):
     )
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["price"], answer["currency"], answer["availability"]) == (39.0, "EUR", "InStock")
+
+
+def test_the_sellers_code_the_url_carries_comes_before_the_makers_part_number(client):
+    html = page(
+        head=json_ld(product_data(mpn="WH-1000XM4", offers=offer("39.00"))),
+        body="<h1>Linen shirt</h1><p>Listed as 143863282131</p>",
+    )
+    answer = scraped(client, "https://shop.example.com/itm/143863282131", html)
+    assert (answer["sku"], answer["field_sources"]["sku"]) == ("143863282131", "url")
+    # With no code of the seller's, the maker's part number stands in.
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html.replace("143863282131", ""))
+    assert (answer["sku"], answer["field_sources"]["sku"]) == ("WH-1000XM4", "json-ld")

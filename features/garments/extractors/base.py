@@ -310,10 +310,10 @@ def _merge_sku(findings, fields, sources, page):
     "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
     ("/adilette-pool-slides-ad542b1o1-q11.html").
     The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
-    prints none of them, or more than one, there is no SKU. With no code stated, the maker's part number (mpn)
-    stands in; failing that the URL's code as the page prints it ("992.775.08" for "s99277508"), or as the URL
-    gives it when a query parameter names it as the product's (`?pid=260591`): a code inside a path or slug is as
-    often a shop's internal id, which a shopper never sees."""
+    prints none of them, or more than one, there is no SKU. With no code stated, the URL's code as the page prints
+    it ("992.775.08" for "s99277508"), or as the URL gives it when a query parameter names it as the product's
+    (`?pid=260591`): a code inside a path or slug is as often a shop's internal id, which a shopper never sees. The
+    maker's part number (mpn) stands in last: it is the maker's code, and the seller's own comes first."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
     fields.pop("sku", None), sources.pop("sku", None)
     votes, url_finding = {}, None
@@ -342,15 +342,14 @@ def _merge_sku(findings, fields, sources, page):
         if key not in url_keys and not in_url(votes[key][1][0], url_text, _URL_CODE_REST):
             del votes[key]
     if not votes:
-        if mpn:
+        texts = _visible_texts(page) if page is not None and url_code else []
+        printed = next(
+            (found for code in _url_code_forms(url_code or "") if (found := _printed_code(texts, code))), None
+        )
+        if printed or (url_code and url_finding.fields.get("named")):
+            fields["sku"], sources["sku"] = printed or url_code, url_finding.source
+        elif mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
-        elif url_code:
-            texts = _visible_texts(page) if page is not None else []
-            printed = next(
-                (found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None
-            )
-            if printed or url_finding.fields.get("named"):
-                fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         return
     support = {
         key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
