@@ -206,3 +206,49 @@ def test_the_sellers_code_the_url_carries_comes_before_the_makers_part_number(cl
     # With no code of the seller's, the maker's part number stands in.
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html.replace("143863282131", ""))
     assert (answer["sku"], answer["field_sources"]["sku"]) == ("WH-1000XM4", "json-ld")
+
+
+def analytics_page(report, printed="", data=None):
+    head = json_ld(product_data(offers=offer("39.00"), **(data or {})))
+    return page(
+        head=head,
+        body=f'<div class="product"><h1>Linen shirt</h1><p>{printed}</p></div><script>{report}</script>',
+    )
+
+
+GA4_VIEW = (
+    "window.dataLayer = window.dataLayer || []; dataLayer.push({ ecommerce: null });"
+    "dataLayer.push({event: 'view_item', ecommerce: {currency: 'EUR', value: 39,"
+    " items: [{item_id: 'LS-220', item_name: 'Linen shirt', price: 39, quantity: 1}]}});"
+)
+
+
+def test_the_product_a_page_reports_to_its_analytics_votes_for_its_code(client):
+    url = "https://shop.example.com/p/linen-shirt"
+    # Alone, the reported id stands where the page prints it (shops report database rows as often as SKUs).
+    answer = scraped(client, url, analytics_page(GA4_VIEW, printed="Linen, LS-220"))
+    assert (answer["sku"], answer["field_sources"]["sku"]) == ("LS-220", "data-layer")
+    assert scraped(client, url, analytics_page(GA4_VIEW))["sku"] is None
+    # Beside the data's code for a variant and the add-to-cart control's code for the product, neither printed, it
+    # settles which.
+    control = '<button class="add-to-cart" data-sku="LS-220">Add to cart</button>'
+    answer = scraped(client, url, analytics_page(GA4_VIEW, printed=control, data={"sku": "LS-220-M"}))
+    assert answer["sku"] == "LS-220"
+    assert scraped(client, url, analytics_page("", printed=control, data={"sku": "LS-220-M"}))["sku"] is None
+    # gtag's event and Universal Analytics' product detail read alike.
+    gtag = "gtag('event', 'view_item', {items: [{item_id: 'LS-220', item_name: 'Linen shirt'}]});"
+    assert scraped(client, url, analytics_page(gtag, printed="Linen, LS-220"))["sku"] == "LS-220"
+    detail = "dataLayer.push({ecommerce: {detail: {products: [{id: 'LS-220', name: 'Linen shirt'}]}}});"
+    assert scraped(client, url, analytics_page(detail, printed="Linen, LS-220"))["sku"] == "LS-220"
+
+
+def test_analytics_reports_of_other_products_give_no_code(client):
+    url = "https://shop.example.com/p/linen-shirt"
+    listing = (
+        "dataLayer.push({event: 'view_item_list', ecommerce: {items: [{item_id: 'CS-100', item_name: 'Cotton shirt'},"
+        " {item_id: 'SS-200', item_name: 'Silk shirt'}]}});"
+    )
+    other = "dataLayer.push({event: 'view_item', ecommerce: {items: [{item_id: 'CS-100', item_name: 'Cotton shirt'}]}});"
+    added = "dataLayer.push({event: 'add_to_cart', ecommerce: {items: [{item_id: 'CS-100', item_name: 'Linen shirt'}]}});"
+    for report in (listing, other, added):
+        assert scraped(client, url, analytics_page(report, printed="CS-100 SS-200"))["sku"] is None

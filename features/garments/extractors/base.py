@@ -35,7 +35,7 @@ FIELD_PRIORITY = {
     "product_type": ("shop", "json-ld", "microdata", "app-state", "meta"),
     "canonical_url": ("meta", "shop", "json-ld"),
     "size_chart": ("shop", "html"),
-    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "url"),
+    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "analytics", "url"),
     "mpn": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "gtin": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
@@ -364,12 +364,15 @@ def _merge_sku(findings, fields, sources, page):
 
 
 def _unfounded(key, kinds, code, records, page):
-    """Whether a code stands on nothing the shopper sees, and the page does not print it: a row of the shop's
-    database as its catalogue meta tag alone gives it (a number, or a feed's key such as "shopify_US_7012345_4011"),
+    """Whether a code stands on nothing the shopper sees, and the page does not print it: the id the page's analytics
+    alone report (a SKU as often as a database row), a row of the shop's database as its catalogue meta tag alone
+    gives it (a number, or a feed's key such as "shopify_US_7012345_4011"),
     or the number the page keys the product's row by (a platform's stand-in for an empty SKU) when the buy box does
     not state it. The URL's naming it is the caller's to weigh."""
-    if (kinds == {"meta"} and _is_feed_key(code)) or (
-        key in records and key.isdigit() and "html" not in kinds
+    if (
+        kinds == {"analytics"}
+        or (kinds == {"meta"} and _is_feed_key(code))
+        or (key in records and key.isdigit() and "html" not in kinds)
     ):
         return not _prints_code(page, code)
     return False
