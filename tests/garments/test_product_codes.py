@@ -252,3 +252,21 @@ def test_analytics_reports_of_other_products_give_no_code(client):
     added = "dataLayer.push({event: 'add_to_cart', ecommerce: {items: [{item_id: 'CS-100', item_name: 'Linen shirt'}]}});"
     for report in (listing, other, added):
         assert scraped(client, url, analytics_page(report, printed="CS-100 SS-200"))["sku"] is None
+
+
+def test_a_label_wrapped_in_direction_marks_and_a_marketplaces_asin(client):
+    # A sold-out marketplace page (no add-to-cart form) whose details print the code with right-to-left and
+    # left-to-right marks around the colon; the URL names another variant's code, which the page does not print.
+    html = page(
+        head="<title>Plush octopus toy : Shop</title>",
+        body='<div id="centerCol"><h1 id="title"><span>Plush octopus toy</span></h1>'
+        '<div id="availability"><span>Currently unavailable.</span></div></div>'
+        '<div id="detailBullets"><ul><li><span class="a-list-item"><span class="a-text-bold">ASIN \u200f : \u200e'
+        "</span><span>B0TESTAB12</span></span></li></ul></div>",
+    )
+    answer = scraped(client, "https://shop.example.com/dp/B0OTHERC34", html)
+    assert (answer["sku"], answer["field_sources"]["sku"], answer["availability"]) == (
+        "B0TESTAB12",
+        "html",
+        "OutOfStock",
+    )

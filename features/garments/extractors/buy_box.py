@@ -110,7 +110,7 @@ _CODE_TAGS = (
 # Labels under which pages print the product's own code, in the languages shops use; a label ends where a colon, a
 # space or the element does ("Ref." is no label of "Referência: 12").
 _CODE_LABEL = compile_pattern(
-    r"^(?:sku\s*(?:no\.?|number|code|id|#)?|item\s*(?:number|no\.?|#|code|id|ref)|"
+    r"^(?:sku\s*(?:no\.?|number|code|id|#)?|asin|item\s*(?:number|no\.?|#|code|id|ref)|"
     r"product\s*(?:code|number|no\.?|#|id|ref(?:erence)?)|(?:catalog(?:ue)?|cat\.?)\s*(?:number|no\.?|#)|"
     r"stock\s*(?:code|number|no\.?)|article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|"
     r"artikel\s*-?\s*(?:nummer|code)|produkt\s*-?\s*(?:nummer|nr\.?|code)|product(?:nummer|code)|"
@@ -126,6 +126,8 @@ _CODE_LABEL = compile_pattern(
     r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)',
     IGNORECASE,
 )
+# Invisible format marks pages put around a label's colon (right-to-left and left-to-right marks, zero-width spaces).
+_INVISIBLE = compile_pattern("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
@@ -184,6 +186,7 @@ _CODE_LABEL_PREFIXES = {
     "ter",
     "rif",
     "nr ",
+    "asi",
     "κωδ",
     "mã ",
     "รหั",
@@ -660,10 +663,13 @@ def _labelled_brand(element):
 
 
 def _after_label(element, label_pattern):
-    """The text after the label an element's own text starts with (in the element or the text that follows it)."""
-    own = element.text.strip()
+    """The text after the label an element's own text starts with (in the element or the text that follows it);
+    marks that only set the direction of text or join it ("ASIN \u200f : \u200e") are no text."""
+    own = _INVISIBLE.sub("", element.text).strip()
     label = label_pattern.match(own)
-    return (clean_text(own[label.end() :]) or following_text(element)) if label else None
+    if not label:
+        return None
+    return clean_text(own[label.end() :]) or clean_text(_INVISIBLE.sub("", following_text(element) or ""))
 
 
 def _hidden_fields(form, names):
