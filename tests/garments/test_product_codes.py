@@ -270,3 +270,27 @@ def test_a_label_wrapped_in_direction_marks_and_a_marketplaces_asin(client):
         "html",
         "OutOfStock",
     )
+
+
+@pytest.mark.parametrize(
+    "value, availability",
+    [
+        ("http://schema.org/InStock", "InStock"),
+        ("HTTPS://SCHEMA.ORG/OUTOFSTOCK", "OutOfStock"),
+        ("schema:SoldOut", "OutOfStock"),
+        ("instock", "InStock"),
+        ("https://schema.org/LimitedAvailability", "InStock"),
+        ("https://schema.org/PreOrder", "InStock"),
+        ("https://schema.org/BackOrder", "InStock"),
+        ("https://schema.org/Discontinued", "OutOfStock"),
+    ],
+)
+def test_microdata_stock_link_in_any_case_with_or_without_the_vocabulary(client, value, availability):
+    html = page(
+        body=f"""<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Linen shirt</h1>
+          <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+            <span itemprop="price" content="39.00">€39.00</span><meta itemprop="priceCurrency" content="EUR">
+            <link itemprop="availability" href="{value}"></div></div>"""
+    )
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert (answer["availability"], answer["field_sources"]["availability"]) == (availability, "microdata")
