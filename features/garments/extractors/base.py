@@ -409,14 +409,7 @@ def _url_code_forms(code):
 
 def _visible_texts(page):
     """The page's visible text nodes (not its scripts, styles or attributes)."""
-    return isolated(
-        page,
-        "printed-code",
-        lambda: page.tree.xpath(
-            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-        ),
-        [],
-    )
+    return isolated(page, "printed-code", lambda: page.visible_texts, [])
 
 
 def _prints_code(page, code):

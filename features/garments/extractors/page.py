@@ -190,6 +190,14 @@ class ProductPage:
         return absolute_url(base.get("href"), self.url) if base is not None else self.url
 
     @cached_property
+    def visible_texts(self):
+        """The page's visible text nodes (not its scripts, styles or attributes), read once: each code a layer gives
+        is looked for among them."""
+        return self.tree.xpath(
+            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+        )
+
+    @cached_property
     def scripts(self):
         """(attributes, text) of every script element, in document order."""
         return [(dict(script.attrib), script.text or "") for script in self.tree.iter("script")]
