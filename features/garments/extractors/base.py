@@ -309,7 +309,8 @@ def _merge_sku(findings, fields, sources, page):
     seconds the vote for a code it carries: its own code read from it (shops put a letter or two before it there:
     "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
     ("/adilette-pool-slides-ad542b1o1-q11.html").
-    The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
+    A code that stands on nothing a shopper sees (see _unfounded) votes only where the page prints it or the URL
+    names it. The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
     prints none of them, or more than one, there is no SKU. With no code stated, the URL's code as the page prints
     it ("992.775.08" for "s99277508"), or as the URL gives it when a query parameter names it as the product's
     (`?pid=260591`): a code inside a path or slug is as often a shop's internal id, which a shopper never sees. The
@@ -336,10 +337,9 @@ def _merge_sku(findings, fields, sources, page):
         if finding.kind == "html"
         for record in finding.fields.get("record_ids") or ()
     }
-    for key in [
-        key for key, (kinds, (code, _)) in votes.items() if _unfounded(key, kinds, code, records, page)
-    ]:
-        if key not in url_keys and not in_url(votes[key][1][0], url_text, _URL_CODE_REST):
+    for key, (kinds, (code, _)) in list(votes.items()):
+        named = key in url_keys or in_url(code, url_text, _URL_CODE_REST)
+        if not named and _unfounded(key, kinds, code, records, page):
             del votes[key]
     if not votes:
         texts = _visible_texts(page) if page is not None and url_code else []
@@ -364,11 +364,10 @@ def _merge_sku(findings, fields, sources, page):
 
 
 def _unfounded(key, kinds, code, records, page):
-    """Whether a code stands on nothing the shopper sees, and the page does not print it: the id the page's analytics
-    alone report (a SKU as often as a database row), a row of the shop's database as its catalogue meta tag alone
-    gives it (a number, or a feed's key such as "shopify_US_7012345_4011"),
-    or the number the page keys the product's row by (a platform's stand-in for an empty SKU) when the buy box does
-    not state it. The URL's naming it is the caller's to weigh."""
+    """Whether a code stands on nothing the shopper sees and the page does not print it: the id the page's analytics
+    alone report (a SKU as often as a database row), a database row as the catalogue meta tag alone gives it (a
+    number, or a feed's key such as "shopify_US_7012345_4011"), or the number the page keys the product's row by (a
+    platform's stand-in for an empty SKU) when the buy box does not state it."""
     if (
         kinds == {"analytics"}
         or (kinds == {"meta"} and _is_feed_key(code))

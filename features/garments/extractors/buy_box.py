@@ -664,7 +664,7 @@ def _labelled_brand(element):
 
 def _after_label(element, label_pattern):
     """The text after the label an element's own text starts with (in the element or the text that follows it);
-    marks that only set the direction of text or join it ("ASIN \u200f : \u200e") are no text."""
+    the marks that set the direction of text or join it, which pages put around a label's colon, are no text."""
     own = _INVISIBLE.sub("", element.text).strip()
     label = label_pattern.match(own)
     if not label:
