@@ -1,4 +1,4 @@
-"""CPU time of one authenticated read inside the app, next to bare Flask, with no server and no network.
+"""CPU time of one authenticated request inside the app, next to bare Flask, with no server and no network.
 
     .venv/bin/python bench/bench_request_cpu.py [--requests 300] [--rounds 7] [--app-dir CHECKOUT]
 
@@ -7,7 +7,7 @@ else's load. This calls the WSGI apps directly (the app as in production: JSON a
 SQLite, rate limits off) and counts the process's CPU time, not the wall clock, so another process taking
 the cores does not move the figure: the best of the rounds, in ms per request. --app-dir measures another
 checkout (e.g. one made with `git archive <commit> | tar -x -C /tmp/before`) with the same account and
-requests, to compare two versions.
+requests, to compare two versions. The requests are bench_api.py's: the two reads and the two writes.
 """
 
 import argparse
@@ -58,7 +58,7 @@ def measure(options):
     from werkzeug.test import EnvironBuilder
 
     from app import create_app
-    from bench.bench_api import GARMENT, bare_app
+    from bench.bench_api import GARMENT, app_cases, bare_app
     from bench.timing import best_cpu_per_call
 
     app = create_app()
@@ -80,26 +80,32 @@ def measure(options):
             },
         )
 
-    def request(wsgi_app, path, request_headers):
-        environ = EnvironBuilder(path=path, headers=request_headers).get_environ()
+    def request(wsgi_app, path, request_headers, method="GET", body=None):
+        environ = EnvironBuilder(
+            path=path,
+            method=method,
+            headers=request_headers,
+            data=body,
+            content_type="application/json" if body is not None else None,
+        ).get_environ()
+        body_bytes = environ["wsgi.input"].read()
 
         def call():
             statuses = []
-            body = wsgi_app(dict(environ), lambda status, _headers, _exc_info=None: statuses.append(status))
-            b"".join(body)
-            body.close()
+            answer = wsgi_app(
+                {**environ, "wsgi.input": io.BytesIO(body_bytes)},
+                lambda status, _headers, _exc_info=None: statuses.append(status),
+            )
+            b"".join(answer)
+            answer.close()
             if not statuses[0].startswith("200"):
                 raise RuntimeError(f"{path} answered {statuses[0]}")
 
         return call
 
-    cases = {
-        "GET /ping (bare Flask)": request(bare_app.wsgi_app, "/ping", {}),
-        "GET /api/users/profile": request(app.wsgi_app, "/api/users/profile", headers),
-        f"GET /api/wardrobe/items ({WARDROBE_ITEMS} items)": request(
-            app.wsgi_app, "/api/wardrobe/items", headers
-        ),
-    }
+    cases = {"GET /ping (bare Flask)": request(bare_app.wsgi_app, "/ping", {})}
+    for label, url, _headers, method, body in app_cases("", headers):
+        cases[label] = request(app.wsgi_app, url, headers, method, body)
     for call in cases.values():
         for _ in range(options.requests // 2):  # warm-up: caches, connections, lazy imports
             call()

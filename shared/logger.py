@@ -10,10 +10,9 @@ import logging
 import logging.handlers
 import sys
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from shared import clock
 
 if TYPE_CHECKING:
     from config import Settings
@@ -23,10 +22,18 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 _SENSITIVE = ("password", "token", "secret", "authorization", "api_key", "apikey", "cookie")
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 LOGGER_NAME = "because_future"
+# One encoder for every line (json.dumps with options builds a new one per call).
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
 
 
 def is_sensitive(key: object) -> bool:
-    key = str(key).lower()
+    return _is_sensitive_name(str(key))
+
+
+@lru_cache(maxsize=1024)
+def _is_sensitive_name(key: str) -> bool:
+    """Field names come from code, a few dozen of them: each is looked at once per process."""
+    key = key.lower()
     return any(word in key for word in _SENSITIVE)
 
 
@@ -48,7 +55,8 @@ class JsonFormatter(logging.Formatter):
 
     def _json_line(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": clock.timestamp(datetime.fromtimestamp(record.created, UTC)),
+            # shared/clock.py's one format (UTC, milliseconds), of the moment the record was made
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -59,7 +67,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = "[redacted]" if is_sensitive(key) else redact(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _ENCODER.encode(entry)
 
 
 def configure_logging(settings: "Settings") -> logging.Logger:

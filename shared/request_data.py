@@ -36,8 +36,9 @@ def json_limit(setting_name: str) -> Callable[[_View], _View]:
 
 
 def apply_json_limit() -> None:
-    """before_request hook: the endpoint's JSON cap becomes this request's max_content_length."""
-    if request.is_json:
+    """before_request hook: the endpoint's JSON cap becomes this request's max_content_length (a request with
+    no Content-Type, every GET, is not JSON: Werkzeug's headers would raise and catch a KeyError to say so)."""
+    if request.environ.get("CONTENT_TYPE") and request.is_json:
         request.max_content_length = _json_cap(current_app, request.endpoint)
 
 

@@ -388,12 +388,13 @@ def operation(**declaration: Any) -> Callable[[View], View]:
     decorator, so a request without a token is refused before its body is read.
     """
     spec = Operation(**declaration)
+    body = spec.body if parses_input(spec.body) else None  # decided once, not per request
 
     def decorate(view: View) -> View:
         @wraps(view)
         def parsed(*args: Any, **kwargs: Any) -> Any:
-            if parses_input(spec.body):  # a route that documents a form reads either
-                kwargs["body"] = spec.body.parse(json_body() if spec.form is None else body_fields())
+            if body is not None:  # a route that documents a form reads either
+                kwargs["body"] = body.parse(json_body() if spec.form is None else body_fields())
             if spec.query is not None:
                 kwargs["query"] = spec.query.parse({name: request.args.get(name) for name in request.args})
             return view(*args, **kwargs)

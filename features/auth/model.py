@@ -87,7 +87,7 @@ def use_reset(db: Database, *, token_hash: str, now: str) -> bool:
 
 
 def use_all_resets(db: Database, *, userid: str, now: str) -> None:
-    """Mark every other outstanding code of the user used (the password they were sent for has changed)."""
+    """Mark every outstanding code of the user used (the password they were sent for has changed)."""
     db.execute_query(
         "UPDATE password_resets SET used_at = ? WHERE userid = ? AND used_at IS NULL", (now, userid)
     )

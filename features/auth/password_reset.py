@@ -3,9 +3,9 @@
 `request_reset` answers every address alike: it only queues the work on the mailer's thread, where the
 account is looked up and, when it exists, a code is stored and emailed. So the answer, and the time it
 takes, never tell whether an address has an account. `reset_password` spends a code: it sets the new
-password, uses up the account's other codes and ends every session of the account (sessions.end_sessions:
-their refresh tokens stop at once, their access tokens at the next request; older tokens without a
-session stop through token_version).
+password, uses up the account's other codes and ends every session of the account (sessions.password_changed,
+as a password change does: their refresh tokens stop at once, their access tokens at the next request; older
+tokens without a session stop through token_version).
 
 A code is 12 characters of Crockford's base 32 (60 random bits), shown as XXXX-XXXX-XXXX: short enough
 to type from a phone, far too many to guess within 30 minutes behind RATELIMIT_RESET_PASSWORD. Typing is
@@ -82,8 +82,7 @@ def reset_password(*, db: Database, settings: Settings, token: object, new_passw
         if not model.use_reset(db, token_hash=token_hash, now=now):
             raise _invalid(settings)  # a simultaneous request spent it first
         user_model.change_password(db, user["userid"], password_hash)
-        model.use_all_resets(db, userid=user["userid"], now=now)
-        sessions.end_sessions(db, user["userid"])
+        sessions.password_changed(db, user["userid"])
 
 
 def normalized(token: object) -> str | None:

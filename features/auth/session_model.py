@@ -1,4 +1,5 @@
-"""The sessions table: one row per signed-in device, with the hash of its current refresh token.
+"""The sessions table: one row per signed-in device, with the hash of its current refresh token and the seed
+its refresh tokens are derived from (features/auth/sessions.py).
 
 Each change is one statement, correct with any number of processes at once: a rotation is a conditional
 UPDATE on the hash it replaces (of two refreshes with the same token, one changes the row), and ending a
@@ -19,15 +20,16 @@ def insert(
     session_id: str,
     user_id: str,
     device: str | None,
+    token_seed: str,
     refresh_hash: str,
     now: str,
     expires_at: str,
 ) -> None:
     """Start a session, then delete every session whose refresh token has expired (so rows never pile up)."""
     db.execute_query(
-        "INSERT INTO sessions (id, user_id, device, created_at, last_used_at, expires_at, refresh_hash,"
-        " generation, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-        (session_id, user_id, device, now, now, expires_at, refresh_hash, now),
+        "INSERT INTO sessions (id, user_id, device, created_at, last_used_at, expires_at, token_seed,"
+        " refresh_hash, generation, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (session_id, user_id, device, now, now, expires_at, token_seed, refresh_hash, now),
     )
     db.execute_query("DELETE FROM sessions WHERE expires_at <= ?", (now,))
 

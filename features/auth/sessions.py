@@ -2,10 +2,13 @@
 
 Signing in starts a session (a row of the sessions table, features/auth/session_model.py) and answers a pair:
 the access token, a JWT valid ACCESS_TOKEN_MINUTES that names the session (`sid`), and a refresh token,
-`<session id>.<generation>.<random secret>`, of which only the SHA-256 is stored. `refresh` trades the
-session's current refresh token for a new pair, once: the generation counts the rotations, so a token of an
-earlier generation is a used one, and presenting it ends the session (a copied token was used by someone:
-whichever of thief and owner comes second gives it away, and both are signed out). Of two refreshes with
+`<session id>.<generation>.<secret>`, of which only the SHA-256 is stored. The secret is an HMAC under
+SECRET_KEY of the id, the generation and a random seed kept with the session, so the token of any generation
+can be checked: a made-up one is refused and harms nothing. `refresh` trades the session's current refresh
+token for a new pair, once: the generation counts the rotations, so a real token of an earlier generation is
+a used one, and presenting it ends the session (a copied token was used by someone: whichever of thief and
+owner comes second gives it away, and both are signed out). A session started before the seeds (token_seed
+NULL) keeps random secrets, of which only the last two hashes tell a used token from a made-up one. Of two refreshes with
 the same token at once exactly one wins; the other, within REFRESH_REUSE_GRACE_SECONDS of the winner, is
 refused without ending the session (a client that sent it twice keeps the winner's pair).
 
@@ -13,6 +16,7 @@ Every request's access token is checked against its session in the statement tha
 (features/auth/decorators.py), so an ended session's tokens stop at once, with no write per request.
 """
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -20,11 +24,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from config import Settings
-from features.auth import session_model
+from features.auth import model, session_model
 from features.users import model as user_model
 from shared import clock
 from shared.auth import generate_token
-from shared.database import Database
+from shared.database import Database, Row
 from shared.errors import AuthenticationError, NotFoundError
 
 DEVICE_MAX_LENGTH = 100
@@ -40,14 +44,15 @@ _ENDED = {
 
 def start(*, db: Database, settings: Settings, user: dict[str, Any], device: str | None) -> dict[str, Any]:
     """A new session for the user; its tokens (the sign-in answer's token fields)."""
-    session_id = secrets.token_urlsafe(16)
-    refresh_token = _refresh_token(session_id, 0)
+    session_id, seed = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
+    refresh_token = _refresh_token(settings, session_id, 0, seed)
     now = clock.now()
     session_model.insert(
         db,
         session_id=session_id,
         user_id=user["userid"],
         device=device,
+        token_seed=seed,
         refresh_hash=_hash(refresh_token),
         now=clock.timestamp(now),
         expires_at=_refresh_expiry(settings, now),
@@ -60,8 +65,11 @@ def refresh(*, db: Database, settings: Settings, refresh_token: str) -> tuple[di
     unknown, forged, expired or of an ended session, 401 REFRESH_TOKEN_REUSED (and the session ends) for a
     used one."""
     session_id, generation = _parse(refresh_token)
+    session = session_model.get(db, session_id)
+    if session is None or not _may_be_issued(settings, session, generation, refresh_token):
+        raise _invalid("Refresh token is not valid; sign in again")
     presented = _hash(refresh_token)
-    new_token = _refresh_token(session_id, generation + 1)
+    new_token = _refresh_token(settings, session_id, generation + 1, session["token_seed"])
     now = clock.now()
     if session_model.rotate(
         db,
@@ -71,8 +79,7 @@ def refresh(*, db: Database, settings: Settings, refresh_token: str) -> tuple[di
         now=clock.timestamp(now),
         expires_at=_refresh_expiry(settings, now),
     ):
-        session = session_model.get(db, session_id)
-        user = user_model.get_by_userid(db, session["user_id"]) if session else None
+        user = user_model.get_by_userid(db, session["user_id"])
         if user is None or not user["is_active"]:
             raise _invalid("The account no longer exists")
         return user, _tokens(settings, user, session_id, new_token)
@@ -86,7 +93,9 @@ def renew(
     when the caller's token names none (issued before sessions existed) or it has ended meanwhile."""
     session = session_model.get(db, session_id) if session_id is not None else None
     if session is not None:
-        refresh_token = _refresh_token(session["id"], session["generation"] + 1)
+        refresh_token = _refresh_token(
+            settings, session["id"], session["generation"] + 1, session["token_seed"]
+        )
         now = clock.now()
         if session_model.rotate(  # as if the caller had refreshed: its old token is now a used one
             db,
@@ -100,10 +109,14 @@ def renew(
     return start(db=db, settings=settings, user=user, device=device)
 
 
-def end_sessions(db: Database, userid: str, keep: str | None = None, *, reason: str = "password") -> int:
-    """End every live session of the user except `keep` (a password change keeps the caller's); how many
-    ended. Their access tokens are refused from the next request on, their refresh tokens at once."""
-    return session_model.end_all(db, userid, keep=keep, reason=reason, now=clock.timestamp())
+def password_changed(db: Database, userid: str, keep: str | None = None) -> None:
+    """What a new password (changed or reset) ends, in the caller's transaction: every live session of the user
+    except `keep` (a change keeps the caller's), whose access tokens are refused from the next request on and
+    refresh tokens at once; and every reset code still outstanding, so a code mailed before (to a mailbox that
+    may not be the owner's) cannot set the password again."""
+    now = clock.timestamp()
+    session_model.end_all(db, userid, keep=keep, reason="password", now=now)
+    model.use_all_resets(db, userid=userid, now=now)
 
 
 def sign_out(*, db: Database, session_id: str | None) -> bool:
@@ -166,7 +179,8 @@ def _tokens(settings: Settings, user: dict[str, Any], session_id: str, refresh_t
 def _refusal(
     db: Database, settings: Settings, session_id: str, generation: int, presented: str, now: datetime
 ) -> AuthenticationError:
-    """Why a refresh token that did not rotate was refused; a replayed one ends its session."""
+    """Why a refresh token that may have been issued (_may_be_issued) but did not rotate was refused; a replayed
+    one ends its session."""
     session = session_model.get(db, session_id)
     if session is None:
         return _invalid("Refresh token is not valid; sign in again")
@@ -194,17 +208,40 @@ def _refusal(
 def _parse(refresh_token: str) -> tuple[str, int]:
     session_id, _, rest = refresh_token.partition(".")
     generation, _, secret = rest.partition(".")
-    if not (session_id and secret and generation.isdigit() and len(generation) <= _MAX_GENERATION_DIGITS):
+    if not (
+        session_id
+        and secret
+        and generation.isascii()  # str.isdigit() also takes digits int() refuses, such as "²"
+        and generation.isdigit()
+        and len(generation) <= _MAX_GENERATION_DIGITS
+    ):
         raise _invalid("Refresh token is not valid; sign in again")
     return session_id, int(generation)
 
 
-def _refresh_token(session_id: str, generation: int) -> str:
-    return f"{session_id}.{generation}.{secrets.token_urlsafe(32)}"
+def _refresh_token(settings: Settings, session_id: str, generation: int, seed: str | None) -> str:
+    """The session's refresh token of that generation: its secret is the HMAC of the id, the generation and the
+    session's seed under SECRET_KEY, or random for a session without a seed (started before the seeds)."""
+    if seed is None:
+        return f"{session_id}.{generation}.{secrets.token_urlsafe(32)}"
+    message = f"refresh-token:{session_id}.{generation}.{seed}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), message, hashlib.sha256).digest()
+    return f"{session_id}.{generation}.{base64.urlsafe_b64encode(digest).rstrip(b'=').decode('ascii')}"
+
+
+def _may_be_issued(settings: Settings, session: Row, generation: int, refresh_token: str) -> bool:
+    """False for a token the session cannot have handed out: one whose secret is not its generation's HMAC.
+    A session without a seed cannot tell (only _refusal's hashes can, for the last two generations)."""
+    seed = session["token_seed"]
+    if seed is None:
+        return True
+    expected = _refresh_token(settings, session["id"], generation, seed)
+    return hmac.compare_digest(refresh_token.encode("utf-8", "surrogatepass"), expected.encode("ascii"))
 
 
 def _hash(refresh_token: str) -> str:
-    """SHA-256 is enough for a token with 256 random bits: nothing to guess, so nothing to slow down."""
+    """SHA-256 is enough for a token with 256 bits nobody can guess (an HMAC under SECRET_KEY, or random):
+    nothing to guess, so nothing to slow down."""
     return hashlib.sha256(refresh_token.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -79,6 +79,23 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
         if not model.set_stage(deps.db, job["job_id"], attempt, stage, STAGE_PROGRESS[stage], garments):
             raise JobAbandoned()
 
+    def fail(code: str, message: str, details: Mapping[str, Any] | None = None) -> None:
+        """End the job failed with this error (nothing happens if the job is no longer this worker's)."""
+        _end(
+            deps,
+            job,
+            partial(
+                model.mark_failed,
+                deps.db,
+                job["job_id"],
+                attempt,
+                code=code,
+                message=message,
+                provider=provider,
+                details=details,
+            ),
+        )
+
     try:
         enter("fetching_garment")
         garments = [_resolve_garment(deps, garment, deadline, meter) for garment in job["inputs"]["garments"]]
@@ -121,35 +138,12 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
                 ),
             )
         else:
-            _end(
-                deps,
-                job,
-                partial(
-                    model.mark_failed,
-                    deps.db,
-                    job["job_id"],
-                    attempt,
-                    code=error.code,
-                    message=error.message,
-                    provider=provider,
-                    details=error.details,
-                ),
-            )
+            fail(error.code, error.message, error.details)
     except Exception:
         log.exception("try-on job crashed", extra={"job_id": job["job_id"]})
         record_usage()
-        _end(
-            deps,
-            job,
-            partial(
-                model.mark_failed,
-                deps.db,
-                job["job_id"],
-                attempt,
-                code="INTERNAL_ERROR",
-                provider=provider,
-                message="Something went wrong on our side while creating this try-on; please try again",
-            ),
+        fail(
+            "INTERNAL_ERROR", "Something went wrong on our side while creating this try-on; please try again"
         )
 
 

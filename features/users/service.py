@@ -109,8 +109,8 @@ def change_password(
     session_id: str | None,
     device: str | None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Set a new password: every token issued before stops working and every other session ends; the
-    caller's session (`session_id`) stays signed in with the new pair of tokens returned (user, tokens).
+    """Set a new password: every token issued before stops working, every other session ends and every reset
+    code still outstanding is spent; the caller's session (`session_id`) stays signed in with the new pair of tokens returned (user, tokens).
     A caller whose token names no session gets a new one on `device`."""
     confirm_password(
         db=db,
@@ -127,7 +127,7 @@ def change_password(
         raise ValidationError("The new password must differ from the current one", code="PASSWORD_UNCHANGED")
     with db.transaction():
         user_model.change_password(db, user["userid"], hash_password(password))
-        sessions.end_sessions(db, user["userid"], keep=session_id)
+        sessions.password_changed(db, user["userid"], keep=session_id)
     changed = get_profile(db=db, userid=user["userid"])
     return changed, sessions.renew(
         db=db, settings=settings, user=changed, session_id=session_id, device=device

@@ -121,6 +121,30 @@ def test_an_expired_code_is_refused(app, client, smtp, user):
     assert login(client, user["email"], user["password"]).status_code == 200
 
 
+def test_a_password_change_spends_the_codes_mailed_before_it(app, client, smtp, user):
+    """Someone who asked for a reset from a stolen mailbox cannot use the code once the owner changed the password."""
+    forgot(client, user["email"])
+    code, _ = code_in(smtp.wait_for_messages(1)[0])
+    changed = client.post(
+        "/api/users/profile/change-password",
+        headers=user["headers"],
+        json={"current_password": user["password"], "new_password": "the owner's new horse 3"},
+    )
+    assert changed.status_code == 200
+    refused = reset(client, code)
+    forgot(client, user["email"])  # a code asked for after the change, left to expire
+    later, _ = code_in(smtp.wait_for_messages(2)[1])
+    app.extensions["db"].execute_query(
+        "UPDATE password_resets SET expires_at = ? WHERE used_at IS NULL",
+        (clock.timestamp(seconds_from_now=-60),),
+    )
+    expired = reset(client, later)
+    assert refused.status_code == expired.status_code == 400
+    assert refused.get_json() == expired.get_json()
+    assert refused.get_json()["error"]["code"] == "INVALID_RESET_TOKEN"
+    assert login(client, user["email"], "the owner's new horse 3").status_code == 200
+
+
 @pytest.mark.parametrize(
     "token",
     ["ABCD-EFGH-JKMN", "0000-0000-0000", "", "short", "ABCD-EFGH-JKMN-PQRS", "x" * 5000, None, 12, ["a"], {}],

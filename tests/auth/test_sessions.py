@@ -110,6 +110,49 @@ def test_the_thief_refreshing_first_is_caught_when_the_owner_refreshes(client, a
     assert _error(_refresh(client, thief["refresh_token"])) == (401, "INVALID_REFRESH_TOKEN")
 
 
+def _refreshed(client, tokens, times):
+    """The pair after `times` refreshes in a row, starting from `tokens`."""
+    for _ in range(times):
+        tokens = _refresh(client, tokens["refresh_token"]).get_json()["data"]
+    return tokens
+
+
+def test_a_real_token_of_any_earlier_generation_ends_the_session(client):
+    account = sign_up(client)
+    newest = _refreshed(client, account, 3)
+    assert _error(_refresh(client, account["refresh_token"])) == (401, "REFRESH_TOKEN_REUSED")  # generation 0
+    assert _error(client.get("/api/users/profile", headers=_bearer(newest))) == (401, "SESSION_ENDED")
+    assert _error(_refresh(client, newest["refresh_token"])) == (401, "INVALID_REFRESH_TOKEN")
+
+
+def test_a_made_up_token_of_an_earlier_generation_harms_no_session(client):
+    """A session's id is no secret (its access tokens carry it); a token made up around it must not end it."""
+    account = sign_up(client)
+    newest = _refreshed(client, account, 3)
+    session_id, _, secret = account["refresh_token"].split(".")
+    for generation in (0, 1, 2):
+        made_up = f"{session_id}.{generation}.{secret[::-1]}"
+        assert _error(_refresh(client, made_up)) == (401, "INVALID_REFRESH_TOKEN"), generation
+    assert client.get("/api/users/profile", headers=_bearer(newest)).status_code == 200
+    assert _refresh(client, newest["refresh_token"]).status_code == 200
+
+
+def test_a_session_from_before_token_seeds_keeps_its_tokens_working(client, app):
+    """A row from before the seeds (token_seed NULL) has random refresh tokens: they rotate as they did, and a
+    used one still ends the session."""
+    account = sign_up(client)
+    app.extensions["db"].execute_query(
+        "UPDATE sessions SET token_seed = NULL WHERE id = ?", (account["session_id"],)
+    )
+    rotated = _refresh(client, account["refresh_token"])
+    assert rotated.status_code == 200
+    newest = _refresh(client, rotated.get_json()["data"]["refresh_token"]).get_json()["data"]
+    assert client.get("/api/users/profile", headers=_bearer(newest)).status_code == 200
+    _pass_time(app, 60)
+    assert _error(_refresh(client, account["refresh_token"])) == (401, "REFRESH_TOKEN_REUSED")
+    assert _error(client.get("/api/users/profile", headers=_bearer(newest))) == (401, "SESSION_ENDED")
+
+
 def test_two_refreshes_with_one_token_at_once_exactly_one_wins(make_app):
     apps = [make_app(), make_app()]  # two server processes on one database
     account = sign_up(apps[0].test_client())
@@ -293,6 +336,7 @@ def test_unknown_and_forged_refresh_tokens_are_refused_without_harm(client):
         f"{session_id}.0",
         f"{session_id}.99999999999999.{secret}",
         f"{session_id}.7.{secret}",  # a generation this session never reached
+        f"{session_id}.\u00b2.{secret}",  # a digit, but not one a generation is written with
         tampered,
         jwt.encode({"sub": "x"}, "k" * 32, algorithm="HS256"),
     ):

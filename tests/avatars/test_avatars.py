@@ -228,14 +228,9 @@ class TestRemoveBgRateLimit:
 class TestWithGeminiBackgroundRemoval:
     @pytest.fixture
     def settings_overrides(self, gemini):
-        return {
-            "GEMINI_API_KEY": "test-key",
-            "GEMINI_BASE_URL": gemini.base_url,
-            "AI_PROVIDER": "gemini",
-            "BACKGROUND_REMOVAL_PROVIDER": "gemini",
-            "GEMINI_MAX_ATTEMPTS": 2,
-            "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-        }
+        return gemini.app_settings(
+            BACKGROUND_REMOVAL_PROVIDER="gemini", GEMINI_MAX_ATTEMPTS=2, GEMINI_RETRY_DELAY_SECONDS=0.01
+        )
 
     def test_gemini_cuts_out_the_avatar(self, client, user, gemini):
         gemini.set_behaviour("ok", background=(0, 255, 0))

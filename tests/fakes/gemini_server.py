@@ -1,7 +1,7 @@
 """A fake Gemini REST server on 127.0.0.1 that the real google-genai SDK talks to.
 
     with FakeGemini() as gemini:                      # or gemini = FakeGemini().start(); ...; gemini.stop()
-        settings = {"GEMINI_BASE_URL": gemini.base_url, "GEMINI_API_KEY": "test-key"}
+        settings = gemini.app_settings(GEMINI_TIMEOUT_SECONDS=5)  # AI_PROVIDER, key, base URL, and these
         gemini.set_behaviour("rate_limit", times=2)   # 429 twice, then a normal answer
         gemini.delay = 0.5                            # seconds to wait before every answer
         ...
@@ -120,6 +120,16 @@ class FakeGemini(LoopbackServer):
         self.in_flight = 0
         self.peak_concurrency = 0  # most requests being answered at the same moment
         self.set_behaviour(behaviour, **params)
+
+    def app_settings(self, **settings):
+        """The settings of an app whose Gemini is this server (for the try-on model too), with `settings` added;
+        every value works as an environment variable as well (for apps in processes of their own)."""
+        return {
+            "AI_PROVIDER": "gemini",
+            "GEMINI_API_KEY": "test-key",
+            "GEMINI_BASE_URL": self.base_url,
+            **settings,
+        }
 
     # --- control ---------------------------------------------------------------------------
     def release(self):

@@ -25,6 +25,7 @@ them become this server's address. Routes:
   /redirect?to=<url>            302 to the given URL
   /redirect-chain/<n>           n redirects in a row, then the jsonld_graph page
   /gzip/<name>, /br/<name>      the page compressed with that Content-Encoding
+  /product?image=<url>          a product page (schema.org Product in JSON-LD) whose one photo is <url>
   /data.json                    a JSON document (not a web page)
   /charset/<label>/<name>       the page in UTF-8, its Content-Type declaring charset=<label>
   /large/<name>?kb=N            the page with about N KB of related-product links added (padded_page)
@@ -45,6 +46,7 @@ import brotli
 from PIL import Image
 
 from tests.fakes.loopback import LoopbackServer
+from tests.helpers import product_page_with_image
 
 PAGES_DIR = Path(__file__).parent / "shop_pages"
 SHOPIFY_PAGES = {
@@ -193,6 +195,10 @@ class ShopServer(LoopbackServer):
                     label, name = path.removeprefix("/charset/").split("/", 1)
                     return self._send(
                         200, shop._render(PAGES_DIR / f"{name}.html").encode(), f"text/html; charset={label}"
+                    )
+                if path == "/product":  # a product page whose one photo is the `image` URL
+                    return self._send(
+                        200, product_page_with_image(query["image"][0]).encode(), "text/html; charset=utf-8"
                     )
                 if path == "/data.json":
                     return self._send(200, b'{"hello": "world"}', "application/json")

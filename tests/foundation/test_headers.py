@@ -89,10 +89,15 @@ def test_production_has_no_default_cors_origins(tmp_path):
             "LOG_TO_FILES": False,
         }
     )
-    preflight = app.test_client().options(
+    client = app.test_client()
+    preflight = client.options(
         "/api/login", headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"}
     )
-    assert "Access-Control-Allow-Origin" not in preflight.headers
+    read = client.get("/health", headers={"Origin": "http://localhost:3000"})
+    assert preflight.status_code == 200 and read.status_code == 200
+    for response in (preflight, read):
+        assert not [name for name, _value in response.headers if name.lower().startswith("access-control-")]
+        assert "Vary" not in response.headers
     shutdown_app(app)
 
 

@@ -22,13 +22,11 @@ READS = {
 
 @pytest.fixture
 def settings_overrides(gemini_server, request):
-    return {
-        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": gemini_server.base_url,
-        "PRODUCT_AI_READER_TIMEOUT_SECONDS": 2.0,
+    return gemini_server.app_settings(
+        SCRAPER_ALLOW_PRIVATE_NETWORKS=True,
+        PRODUCT_AI_READER_TIMEOUT_SECONDS=2.0,
         **getattr(request, "param", {}),
-    }
+    )
 
 
 def _reader_requests(gemini):
@@ -171,7 +169,7 @@ def test_a_slow_reader_is_given_up(client, gemini):
 
 @pytest.mark.parametrize(
     "settings_overrides",
-    [{"PRODUCT_AI_READER": "off"}, {"GEMINI_API_KEY": ""}],
+    [{"PRODUCT_AI_READER": "off"}, {"GEMINI_API_KEY": "", "AI_PROVIDER": "auto"}],  # no key: no Gemini at all
     indirect=True,
     ids=["switched off", "no key"],
 )

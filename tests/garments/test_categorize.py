@@ -186,14 +186,9 @@ def gemini():
 def settings_overrides(request):
     if "gemini" not in request.fixturenames:
         return {}
-    server = request.getfixturevalue("gemini")
-    return {
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": server.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 5,
-        "GEMINI_MAX_ATTEMPTS": 2,
-        "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-    }
+    return request.getfixturevalue("gemini").app_settings(
+        GEMINI_TIMEOUT_SECONDS=5, GEMINI_MAX_ATTEMPTS=2, GEMINI_RETRY_DELAY_SECONDS=0.01
+    )
 
 
 def test_image_is_categorised_by_gemini_when_a_key_is_configured(client, gemini):

@@ -12,6 +12,7 @@ from features.garments.extractors.app_state import read_app_state
 from features.garments.extractors.base import isolated
 from features.garments.extractors.bigcommerce import read_bigcommerce
 from features.garments.extractors.buy_box import read_buy_box
+from features.garments.extractors.data_layer import read_data_layer
 from features.garments.extractors.html_heuristics import read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items
@@ -415,6 +416,7 @@ def hostile_page(body, document, state):
         head=f'<script type="application/ld+json">{encode(document)}</script>',
         body=f'{body}<script id="__NEXT_DATA__" type="application/json">{encode(state)}</script>'
         f"<script>window.__STATE__ = {encode(state)};</script>"
+        f"<script>dataLayer.push({encode(state)}); gtag('event', 'view_item', {encode(state)});</script>"
         f"<div data-product='{html_escape(encode(state))}'></div>",
     )
 
@@ -428,6 +430,7 @@ LAYERS = {
     "html": read_html,
     "buy-box": read_buy_box,
     "url": read_url,
+    "data-layer": lambda page_: read_data_layer(page_, ("Thing",)),
     "woocommerce": read_woocommerce,
     "bigcommerce": read_bigcommerce,
     "prestashop": read_prestashop,

@@ -21,12 +21,9 @@ def _samples(response):
 
 def _gemini_app(make_app, fake_gemini, **settings):
     return make_app(
-        AI_PROVIDER="gemini",
-        GEMINI_API_KEY="test-key",
-        GEMINI_BASE_URL=fake_gemini.base_url,
-        GEMINI_MODEL_NAME="gemini-3.1-flash-image",
-        GEMINI_RETRY_DELAY_SECONDS=0.01,
-        **settings,
+        **fake_gemini.app_settings(
+            GEMINI_MODEL_NAME="gemini-3.1-flash-image", GEMINI_RETRY_DELAY_SECONDS=0.01, **settings
+        )
     )
 
 

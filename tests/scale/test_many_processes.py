@@ -37,9 +37,7 @@ def shared_env(postgres_url, redis_url, backends, fake_gemini, tmp_path):
         "SECRET_KEY": "shared-secret",
         "JWT_SECRET_KEY": "shared-jwt-secret",
         "RATELIMIT_ENABLED": "false",
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
+        **fake_gemini.app_settings(),
         "JOB_TIMEOUT_SECONDS": "8",
         **storage,
     }  # a killed worker's job is taken back after 8 s

@@ -29,17 +29,14 @@ BUSY_TIMEOUT_MS = 2000
 @pytest.fixture
 def settings_overrides(request, fake_gemini):
     disk = {"STORAGE_BACKEND": "local"} if "small_disk" in request.fixturenames else {}  # even in the S3 pass
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 0.5,
-        "GEMINI_MAX_ATTEMPTS": 3,
-        "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-        "MAX_JOBS_PER_USER": 20,
-        "DATABASE_BUSY_TIMEOUT_MS": BUSY_TIMEOUT_MS,
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=0.5,
+        GEMINI_MAX_ATTEMPTS=3,
+        GEMINI_RETRY_DELAY_SECONDS=0.01,
+        MAX_JOBS_PER_USER=20,
+        DATABASE_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS,
         **disk,
-    }
+    )
 
 
 # The garment's type is sent, so the only calls to the provider are the generations these tests count.
@@ -260,11 +257,7 @@ def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(
     server = AppProcess(
         app_environment(
             tmp_path,
-            AI_PROVIDER="gemini",
-            GEMINI_API_KEY="test-key",
-            GEMINI_BASE_URL=fake_gemini.base_url,
-            GEMINI_TIMEOUT_SECONDS=90,
-            TRYON_WORKERS=3,
+            **fake_gemini.app_settings(GEMINI_TIMEOUT_SECONDS=90, TRYON_WORKERS=3),
         ),
         tmp_path / "app.log",
     ).start()

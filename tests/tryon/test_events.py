@@ -22,17 +22,16 @@ PIPELINE_ORDER = [
 
 
 @pytest.fixture
-def settings_overrides(fake_gemini):
+def settings_overrides(fake_gemini, request):
     """Gemini on loopback, whose delay holds a job in `generating` as long as a test needs; one worker, so a
-    second job waits in the queue; streams read the row often so short stages are seen."""
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 90,
-        "TRYON_WORKERS": 1,
-        "EVENT_STREAM_POLL_SECONDS": 0.05,
-    }
+    second job waits in the queue; streams read the row often so short stages are seen. A test parametrizes
+    (indirect) the settings it adds."""
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=90,
+        TRYON_WORKERS=1,
+        EVENT_STREAM_POLL_SECONDS=0.05,
+        **getattr(request, "param", {}),
+    )
 
 
 @pytest.fixture
@@ -153,60 +152,43 @@ def test_only_the_owner_may_follow_a_job(server, client, user, start_job):
         assert stream.json()["success"] is False
 
 
-def test_streams_are_capped_and_a_closed_one_frees_its_slot(make_app, fake_gemini, standing_png):
+@pytest.mark.parametrize(
+    "settings_overrides", [{"MAX_EVENT_STREAMS": 1, "MAX_EVENT_STREAMS_PER_USER": 1}], indirect=True
+)
+def test_streams_are_capped_and_a_closed_one_frees_its_slot(server, client, user, start_job, fake_gemini):
     fake_gemini.delay = 60
-    app = make_app(
-        AI_PROVIDER="gemini",
-        GEMINI_API_KEY="test-key",
-        GEMINI_BASE_URL=fake_gemini.base_url,
-        GEMINI_TIMEOUT_SECONDS=90,
-        EVENT_STREAM_POLL_SECONDS=0.05,
-        MAX_EVENT_STREAMS=1,
-        MAX_EVENT_STREAMS_PER_USER=1,
-    )
-    client = app.test_client()
-    ada, bob = sign_up(client), sign_up(client, email=unique_email("bob"))
-    ada_job, bob_job = (
-        submit_tryon(client, who, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
-        for who in (ada, bob)
-    )
-    with LiveServer(app) as server:
-        first = EventStream(server.url, ada_job, ada["headers"])
-        assert first.status == 200 and first.next_event()["event"] == "stage"
-        with EventStream(server.url, ada_job, ada["headers"]) as again:
-            assert again.status == 429
-            assert again.json()["error"]["code"] == "TOO_MANY_STREAMS"
-            assert again.headers["Retry-After"]
-        with EventStream(server.url, bob_job, bob["headers"]) as busy:
-            assert busy.status == 503
-            assert busy.json()["error"]["code"] == "EVENT_STREAMS_BUSY"
-        first.close()  # the client goes away mid-stream: its thread and slot are given back
-        deadline = time.monotonic() + 30
-        while True:
-            with EventStream(server.url, bob_job, bob["headers"]) as retried:
-                if retried.status == 200:
-                    assert retried.next_event()["data"]["job_id"] == bob_job
-                    break
-            assert time.monotonic() < deadline, "the closed stream kept its slot"
-            time.sleep(0.1)
-        fake_gemini.release()
+    bob = sign_up(client, email=unique_email("bob"))
+    user_job, bob_job = start_job(), start_job(bob)
+    first = EventStream(server.url, user_job, user["headers"])
+    assert first.status == 200 and first.next_event()["event"] == "stage"
+    with EventStream(server.url, user_job, user["headers"]) as again:
+        assert again.status == 429
+        assert again.json()["error"]["code"] == "TOO_MANY_STREAMS"
+        assert again.headers["Retry-After"]
+    with EventStream(server.url, bob_job, bob["headers"]) as busy:
+        assert busy.status == 503
+        assert busy.json()["error"]["code"] == "EVENT_STREAMS_BUSY"
+    first.close()  # the client goes away mid-stream: its thread and slot are given back
+    deadline = time.monotonic() + 30
+    while True:
+        with EventStream(server.url, bob_job, bob["headers"]) as retried:
+            if retried.status == 200:
+                assert retried.next_event()["data"]["job_id"] == bob_job
+                break
+        assert time.monotonic() < deadline, "the closed stream kept its slot"
+        time.sleep(0.1)
+    fake_gemini.release()
 
 
-def test_heartbeats_and_the_time_limit(make_app, fake_gemini, standing_png):
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [{"EVENT_STREAM_HEARTBEAT_SECONDS": 0.2, "EVENT_STREAM_MAX_SECONDS": 1}],
+    indirect=True,
+)
+def test_heartbeats_and_the_time_limit(server, user, start_job, fake_gemini):
     fake_gemini.delay = 60
-    app = make_app(
-        AI_PROVIDER="gemini",
-        GEMINI_API_KEY="test-key",
-        GEMINI_BASE_URL=fake_gemini.base_url,
-        GEMINI_TIMEOUT_SECONDS=90,
-        EVENT_STREAM_POLL_SECONDS=0.05,
-        EVENT_STREAM_HEARTBEAT_SECONDS=0.2,
-        EVENT_STREAM_MAX_SECONDS=1,
-    )
-    client = app.test_client()
-    ada = sign_up(client)
-    job_id = submit_tryon(client, ada, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
-    with LiveServer(app) as server, EventStream(server.url, job_id, ada["headers"]) as stream:
+    job_id = start_job()
+    with EventStream(server.url, job_id, user["headers"]) as stream:
         frames = list(stream.frames())  # ends at the time limit, the job still running
     fake_gemini.release()
     assert {"comment": "keep-alive"} in frames

@@ -11,15 +11,12 @@ from tests.helpers import submit_tryon, wait_for_job
 @pytest.fixture
 def settings_overrides(fake_gemini):
     # Calls held by a test must not time out (and be retried) while a busy machine submits the rest.
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 90,
-        "MAX_JOBS_PER_USER": 60,
-        "MAX_QUEUE_SIZE": 60,
-        "TRYON_WORKERS": 50,
-    }
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=90,
+        MAX_JOBS_PER_USER=60,
+        MAX_QUEUE_SIZE=60,
+        TRYON_WORKERS=50,
+    )
 
 
 def test_gemini_result_and_prompt_carry_the_garment_details(client, user, standing_png, top_png, fake_gemini):

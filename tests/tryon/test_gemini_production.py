@@ -17,16 +17,13 @@ CONFIGURED = "gemini-3.1-flash-image,gemini-3-pro-image"
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 10,
-        "GEMINI_MODEL_NAME": CONFIGURED,
-        "GEMINI_RETRY_DELAY_SECONDS": 0.01,
-        "MAX_JOBS_PER_USER": 20,
-        "TRYON_DAILY_LIMIT": 3,
-    }
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=10,
+        GEMINI_MODEL_NAME=CONFIGURED,
+        GEMINI_RETRY_DELAY_SECONDS=0.01,
+        MAX_JOBS_PER_USER=20,
+        TRYON_DAILY_LIMIT=3,
+    )
 
 
 def _without(*names):
@@ -48,12 +45,7 @@ def test_without_a_usable_model_try_ons_are_refused_at_once_and_nothing_is_queue
     make_app, fake_gemini, standing_png, top_png, bottom_png, tmp_path
 ):
     fake_gemini.set_models(_without("gemini-3.1-flash-image", "gemini-3-pro-image"))
-    app = make_app(
-        AI_PROVIDER="gemini",
-        GEMINI_API_KEY="test-key",
-        GEMINI_BASE_URL=fake_gemini.base_url,
-        GEMINI_MODEL_NAME=CONFIGURED,
-    )
+    app = make_app(**fake_gemini.app_settings(GEMINI_MODEL_NAME=CONFIGURED))
     client = app.test_client()
     user = sign_up(client)
 
@@ -182,13 +174,7 @@ def test_the_daily_limit_answers_429_until_midnight_utc(
 
 
 def test_a_try_on_cancelled_before_it_ran_does_not_count(make_app, fake_gemini, standing_png, top_png):
-    app = make_app(
-        AI_PROVIDER="gemini",
-        GEMINI_API_KEY="test-key",
-        GEMINI_BASE_URL=fake_gemini.base_url,
-        TRYON_WORKERS=1,
-        TRYON_DAILY_LIMIT=3,
-    )
+    app = make_app(**fake_gemini.app_settings(TRYON_WORKERS=1, TRYON_DAILY_LIMIT=3))
     client = app.test_client()
     user = sign_up(client)
     fake_gemini.delay = 30  # the first job holds the only worker; the others wait in the queue

@@ -12,12 +12,9 @@ from tests.helpers import TYPED_TOP, job_rows, post_tryon, sign_up, unique_email
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 90,
-    }
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=90,
+    )
 
 
 def keyed(user, key):

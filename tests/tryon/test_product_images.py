@@ -11,12 +11,9 @@ from tests.helpers import post_tryon, product_page_with_image, wait_for_job
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {
-        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-    }
+    return fake_gemini.app_settings(
+        SCRAPER_ALLOW_PRIVATE_NETWORKS=True,
+    )
 
 
 def _job_with_image(client, user, person_png, image_url):

@@ -23,6 +23,24 @@ def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, pers
     assert jobs[2]["error"]["code"] == "WORKER_LOST" and "restarted" in jobs[2]["error"]["message"]
 
 
+def test_a_job_that_crashes_ends_failed_with_a_message_and_the_next_one_runs(make_app, person_png, top_png):
+    first = make_app()
+    first.extensions["tryon_queue"].stop()
+    client = first.test_client()
+    user = sign_up(client)
+    broken, sound = [submit_tryon(client, user, selfie=person_png, garment_image=top_png) for _ in range(2)]
+    # a row the pipeline cannot read (it no longer says where the garment photo is stored): the worker crashes
+    first.extensions["db"].execute_query(
+        "UPDATE tryon_jobs SET inputs = REPLACE(inputs, '\"image_path\"', '\"lost\"') WHERE job_id = ?",
+        (broken,),
+    )
+    client = make_app().test_client()
+    job = wait_for_job(client, user["headers"], broken)
+    assert job["status"] == "failed" and job["error"]["code"] == "INTERNAL_ERROR"
+    assert "please try again" in job["error"]["message"]
+    assert wait_for_job(client, user["headers"], sound)["status"] == "done"
+
+
 def test_accepted_jobs_start_without_waiting_for_the_dispatchers_poll(
     make_app, monkeypatch, person_png, top_png
 ):

@@ -11,13 +11,10 @@ from tests.stored_images import stored_keys
 
 @pytest.fixture
 def settings_overrides(fake_gemini):
-    return {
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-        "GEMINI_TIMEOUT_SECONDS": 30,
-        "JOB_TIMEOUT_SECONDS": 1,
-    }
+    return fake_gemini.app_settings(
+        GEMINI_TIMEOUT_SECONDS=30,
+        JOB_TIMEOUT_SECONDS=1,
+    )
 
 
 def test_overrunning_job_fails_with_timeout(app, client, user, standing_png, top_png, fake_gemini):

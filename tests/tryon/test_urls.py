@@ -11,12 +11,9 @@ from tests.helpers import post_tryon, wait_for_job
 def settings_overrides(fake_gemini):
     # The loopback shop's photos are plain colour swatches, which the local model rightly refuses to cut
     # a garment out of; the fake Gemini takes any image.
-    return {
-        "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
-        "AI_PROVIDER": "gemini",
-        "GEMINI_API_KEY": "test-key",
-        "GEMINI_BASE_URL": fake_gemini.base_url,
-    }
+    return fake_gemini.app_settings(
+        SCRAPER_ALLOW_PRIVATE_NETWORKS=True,
+    )
 
 
 def test_item_url_is_extracted_and_its_image_downloaded(client, user, standing_png, shop):

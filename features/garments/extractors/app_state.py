@@ -232,12 +232,16 @@ def read_app_state(page, title_hint=None):
     """
     blobs = _state_blobs(page)
     hint = _words(title_hint)
-    best, best_score = None, 0
+    best, best_score, names = None, 0, set()
     for blob in blobs:
         for node, score in _candidates(blob, page.url.lower(), hint):
+            names.add(_first_text(node, TITLE_KEYS))
             if score > best_score:
                 best, best_score = node, score
     fields = read_node(best, page.base_url, page.url) if best is not None else {}
+    if len(names) > 1 and not _tied_to_page(best, page, title_hint):
+        # Several products in the state and nothing says this one is the page's: its codes may be another's.
+        fields.pop("sku", None), fields.pop("mpn", None), fields.pop("gtin", None)
     if not fields.get("sizes"):
         fields["sizes"] = next(
             (
@@ -368,6 +372,16 @@ def _selection_bonus(node, key, parent, url_text):
     ):
         bonus += 2
     return bonus
+
+
+def _tied_to_page(node, page, title_hint):
+    """Whether the page says a state node is its product: one of its ids is in the page URL, or it is named as the
+    page's product is (its structured data's name, else its main heading or og:title)."""
+    heading = page.main_heading
+    names = [title_hint, page.meta_value("og:title"), heading.text_content() if heading is not None else None]
+    return _selection_bonus(node, None, None, page.url.lower()) > 0 or any(
+        _title_bonus(node, _words(name)) for name in names
+    )
 
 
 def _title_bonus(node, hint):

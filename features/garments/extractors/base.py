@@ -35,7 +35,7 @@ FIELD_PRIORITY = {
     "product_type": ("shop", "json-ld", "microdata", "app-state", "meta"),
     "canonical_url": ("meta", "shop", "json-ld"),
     "size_chart": ("shop", "html"),
-    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "url"),
+    "sku": ("shop", "json-ld", "microdata", "app-state", "meta", "html", "analytics", "url"),
     "mpn": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "gtin": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
     "availability": ("shop", "json-ld", "microdata", "app-state", "meta", "html"),
@@ -76,6 +76,7 @@ IMAGE_LIMIT = 24
 _URL_CODE_REST = 5  # characters of a URL's code left after a shop's prefix letter: fewer make no code
 _PRINTED_WORDS = 3  # "992 775 08": a code printed in groups spans a few words
 _WORD_PUNCTUATION = ":;,.()[]{}\"'«»#/-"
+_FEED_ID_DIGITS = 6  # a number this long inside a catalogue key is a database's id
 _NO_SEPARATORS = str.maketrans("", "", " .-/_\u00a0")
 
 
@@ -308,11 +309,12 @@ def _merge_sku(findings, fields, sources, page):
     seconds the vote for a code it carries: its own code read from it (shops put a letter or two before it there:
     "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
     ("/adilette-pool-slides-ad542b1o1-q11.html").
-    The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
-    prints none of them, or more than one, there is no SKU. With no code stated, the maker's part number (mpn)
-    stands in; failing that the URL's code as the page prints it ("992.775.08" for "s99277508"), or as the URL
-    gives it when a query parameter names it as the product's (`?pid=260591`): a code inside a path or slug is as
-    often a shop's internal id, which a shopper never sees."""
+    A code that stands on nothing a shopper sees (see _unfounded) votes only where the page prints it or the URL
+    names it. The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
+    prints none of them, or more than one, there is no SKU. With no code stated, the URL's code as the page prints
+    it ("992.775.08" for "s99277508"), or as the URL gives it when a query parameter names it as the product's
+    (`?pid=260591`): a code inside a path or slug is as often a shop's internal id, which a shopper never sees. The
+    maker's part number (mpn) stands in last: it is the maker's code, and the seller's own comes first."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
     fields.pop("sku", None), sources.pop("sku", None)
     votes, url_finding = {}, None
@@ -327,19 +329,28 @@ def _merge_sku(findings, fields, sources, page):
         kinds, first = votes.setdefault(key, (set(), (code, finding.source)))
         kinds.add(finding.kind)
     url_code = url_finding.fields["sku"] if url_finding else None
-    if not votes:
-        if mpn:
-            fields["sku"], sources["sku"] = mpn, mpn_source
-        elif url_code:
-            texts = _visible_texts(page) if page is not None else []
-            printed = next(
-                (found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None
-            )
-            if printed or url_finding.fields.get("named"):
-                fields["sku"], sources["sku"] = printed or url_code, url_finding.source
-        return
     url_keys = {_code_key(code) for code in _url_code_forms(url_code)} if url_code else set()
     url_text = unquote(page.url if page is not None else "").lower()
+    records = {
+        _code_key(record)
+        for finding in findings
+        if finding.kind == "html"
+        for record in finding.fields.get("record_ids") or ()
+    }
+    for key, (kinds, (code, _)) in list(votes.items()):
+        named = key in url_keys or in_url(code, url_text, _URL_CODE_REST)
+        if not named and _unfounded(key, kinds, code, records, page):
+            del votes[key]
+    if not votes:
+        texts = _visible_texts(page) if page is not None and url_code else []
+        printed = next(
+            (found for code in _url_code_forms(url_code or "") if (found := _printed_code(texts, code))), None
+        )
+        if printed or (url_code and url_finding.fields.get("named")):
+            fields["sku"], sources["sku"] = printed or url_code, url_finding.source
+        elif mpn:
+            fields["sku"], sources["sku"] = mpn, mpn_source
+        return
     support = {
         key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
         for key, (kinds, (code, _)) in votes.items()
@@ -350,6 +361,28 @@ def _merge_sku(findings, fields, sources, page):
         leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
     if len(leaders) == 1:
         fields["sku"], sources["sku"] = votes[leaders[0]][1]
+
+
+def _unfounded(key, kinds, code, records, page):
+    """Whether a code stands on nothing the shopper sees and the page does not print it: the id the page's analytics
+    alone report (a SKU as often as a database row), a database row as the catalogue meta tag alone gives it (a
+    number, or a feed's key such as "shopify_US_7012345_4011"), or the number the page keys the product's row by (a
+    platform's stand-in for an empty SKU) when the buy box does not state it."""
+    if (
+        kinds == {"analytics"}
+        or (kinds == {"meta"} and _is_feed_key(code))
+        or (key in records and key.isdigit() and "html" not in kinds)
+    ):
+        return not _prints_code(page, code)
+    return False
+
+
+def _is_feed_key(code):
+    """A number, or parts joined by "_" one of which is a long number (a platform's ids in a catalogue feed's key)."""
+    text = str(code)
+    return text.isdigit() or any(
+        len(part) >= _FEED_ID_DIGITS and part.isdigit() for part in text.split("_")[1:]
+    )
 
 
 def _code_key(code):
@@ -375,14 +408,7 @@ def _url_code_forms(code):
 
 def _visible_texts(page):
     """The page's visible text nodes (not its scripts, styles or attributes)."""
-    return isolated(
-        page,
-        "printed-code",
-        lambda: page.tree.xpath(
-            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-        ),
-        [],
-    )
+    return isolated(page, "printed-code", lambda: page.visible_texts, [])
 
 
 def _prints_code(page, code):

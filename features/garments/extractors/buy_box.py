@@ -32,7 +32,7 @@ LIST_PRICE_MARK = compile_pattern(
 _OTHER_PRICE_MARK = compile_pattern(
     r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
-    r"finance",
+    r"finance|member|loyalty|(?<![a-z])club",
     IGNORECASE,
 )
 STRUCK_THROUGH = ("del", "s", "strike")
@@ -107,17 +107,27 @@ _CODE_TAGS = (
     "em",
     "i",
 )
-# Labels under which pages print the product's own code.
+# Labels under which pages print the product's own code, in the languages shops use; a label ends where a colon, a
+# space or the element does ("Ref." is no label of "Referência: 12").
 _CODE_LABEL = compile_pattern(
-    r"^(?:sku|item\s*(?:number|no\.?|#|code|id)|product\s*(?:code|number|no\.?|#|id)|"
-    r"article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|artikel\s*-?\s*nummer|"
-    r"bestell\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|réf(?:érence)?\.?|ref(?:erence)?\.?|referencia|"
-    r"código(?:\s+(?:de|do)\s+(?:producto|artículo|produto))?|cód\.?|"
-    r"codice(?:\s+articolo)?|cod\.?\s*art\.?|код(?:\s+товара)?|артикул|kod\s+produktu|numer\s+katalogowy|kód|"
-    r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|tuotenumero|商品番号|品番|货号|商品编号|상품\s*코드|رقم\s+المنتج|"
-    r'מק"?ט)\s*[:#.]?\s*',
+    r"^(?:sku\s*(?:no\.?|number|code|id|#)?|asin|item\s*(?:number|no\.?|#|code|id|ref)|"
+    r"product\s*(?:code|number|no\.?|#|id|ref(?:erence)?)|(?:catalog(?:ue)?|cat\.?)\s*(?:number|no\.?|#)|"
+    r"stock\s*(?:code|number|no\.?)|article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|"
+    r"artikel\s*-?\s*(?:nummer|code)|produkt\s*-?\s*(?:nummer|nr\.?|code)|product(?:nummer|code)|"
+    r"best(?:ell)?\.?\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|"
+    r"(?:réf(?:érence)?|ref(?:erence)?|referência|riferimento|referencia)\.?"
+    r"(?:\s+(?:produit|article|du\s+produit|do\s+produto|del\s+producto|prodotto))?|code\s+(?:produit|article)|"
+    r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|"
+    r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art|prodotto)\.?|cod\s+produs|"
+    r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
+    r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
+    r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|varunummer|tuotenumero|tuotekoodi|"
+    r"mã\s+(?:sản\s+phẩm|sp)|kod[e]?\s+produk|รหัสสินค้า|商品番号|品番|货号|商品编号|商品编码|상품\s*(?:코드|번호)|"
+    r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)',
     IGNORECASE,
 )
+# Invisible format marks pages put around a label's colon (right-to-left and left-to-right marks, zero-width spaces).
+_INVISIBLE = compile_pattern("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
@@ -168,8 +178,20 @@ _CODE_LABEL_PREFIXES = {
     "par",
     "mod",
     "her",
+    "cat",
+    "ind",
+    "sym",
+    "kat",
+    "cik",
+    "ter",
+    "rif",
+    "nr ",
+    "asi",
+    "κωδ",
+    "mã ",
+    "รหั",
 }
-_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "מק"}
+_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "رم", "מק", "קו"}
 # Labels under which pages print the product's brand, and how they begin.
 _BRAND_LABEL = compile_pattern(
     r"^(?:brand|brand name|marke|marque|marca|merk|marchio|märke|brändi|бренд|торговая марка|производитель|"
@@ -216,6 +238,11 @@ _FORM_CODE_NAMES = {
 }
 _DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
 _DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
+# Fields of the add-to-cart form that post the product's row in the shop's database (WooCommerce's `add-to-cart`,
+# Magento's `product`, PrestaShop's `id_product`, Shopify's variant `id`), not a code a shopper sees.
+_FORM_RECORD_NAMES = {"product", "productid", "idproduct", "addtocart", "variantid", "id", "itemid", "pid"}
+# WordPress names the post a page shows in its body's class ("single-product postid-1234").
+_POST_ID = compile_pattern(r"(?:^|\s)postid-(\d+)(?:\s|$)")
 _ID_CODE = compile_pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{2,23}")
 _FORM_PRICE_NAMES = {"price", "productprice", "itemprice"}
 
@@ -291,6 +318,7 @@ def read_buy_box(page):
         "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
         "sku": code or _data_code(control, heading),
+        "record_ids": _record_ids(page, form, control, heading),
         "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
         "for_sale": control is not None
@@ -591,6 +619,34 @@ def _data_code(control, heading):
     return None
 
 
+def _record_ids(page, form, control, heading):
+    """The numbers the page keys the product's row in its database by: what the add-to-cart form posts as the
+    product (its fields and control named for it), the `data-product-id` of the control, its form or a block
+    around the heading, and the post id WordPress names in the body's class. Platforms fill an empty SKU with
+    this number (WooCommerce's structured data does), which no shopper sees."""
+    fields = [
+        element.get("value")
+        for element in (form.iter("input", "button") if form is not None else ())
+        if (element.get("name") or "").replace("_", "").replace("-", "").lower() in _FORM_RECORD_NAMES
+    ]
+    blocks = [
+        *([control, *control.iterancestors()] if control is not None else []),
+        heading,
+        *heading.iterancestors(),
+    ]
+    attributes = [
+        value
+        for block in blocks
+        for name, value in block.attrib.items()
+        if name.startswith("data-") and name.replace("-", "").replace("_", "").lower() in _DATA_ID_NAMES
+    ]
+    body = page.tree.find("body")
+    posts = _POST_ID.findall(body.get("class") or "") if body is not None else []
+    return sorted(
+        {value.strip() for value in [*fields, *attributes, *posts] if value and value.strip().isdigit()}
+    )
+
+
 def _is_letters_and_digits(value):
     """A short code of letters and digits ("WT450", "AB-12.3"), not a number, a URI or a UUID."""
     return (
@@ -607,10 +663,13 @@ def _labelled_brand(element):
 
 
 def _after_label(element, label_pattern):
-    """The text after the label an element's own text starts with (in the element or the text that follows it)."""
-    own = element.text.strip()
+    """The text after the label an element's own text starts with (in the element or the text that follows it);
+    the marks that set the direction of text or join it, which pages put around a label's colon, are no text."""
+    own = _INVISIBLE.sub("", element.text).strip()
     label = label_pattern.match(own)
-    return (clean_text(own[label.end() :]) or following_text(element)) if label else None
+    if not label:
+        return None
+    return clean_text(own[label.end() :]) or clean_text(_INVISIBLE.sub("", following_text(element) or ""))
 
 
 def _hidden_fields(form, names):

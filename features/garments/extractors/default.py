@@ -3,6 +3,7 @@
 from features.garments.extractors.app_state import read_app_state
 from features.garments.extractors.base import BrandExtractor, Findings, isolated
 from features.garments.extractors.bigcommerce import read_bigcommerce
+from features.garments.extractors.data_layer import read_data_layer
 from features.garments.extractors.html_heuristics import h1_title, read_html
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items, stray_codes
@@ -16,7 +17,8 @@ from features.garments.extractors.woocommerce import read_woocommerce
 
 class DefaultExtractor(BrandExtractor):
     """schema.org JSON-LD and microdata, embedded app state (WooCommerce, BigCommerce and PrestaShop state
-    first), meta tags, plain HTML, the shop's own name and the code in the page's URL."""
+    first), meta tags, plain HTML, the shop's own name, the product its analytics report and the code in the page's
+    URL."""
 
     name = "default"
 
@@ -53,5 +55,10 @@ class DefaultExtractor(BrandExtractor):
             Findings("meta", "meta", meta),
             Findings("html", "html", {**html, "size_chart": size_chart or None}),
             Findings("site", "site", isolated(page, "site", lambda: read_site(page))),
+            Findings(
+                "analytics",
+                "data-layer",
+                isolated(page, "data-layer", lambda: read_data_layer(page, (title_hint, page_title))),
+            ),
             Findings("url", "url", isolated(page, "url", lambda: read_url(page))),
         ]

@@ -48,6 +48,11 @@ _KEY_COLON = compile_pattern(r"\s*:")
 # `}(true, "EUR")`: the end of the Nuxt 2 function and the start of its arguments.
 _NUXT_CALL = compile_pattern(r"\s*;?\s*\}\s*\)?\s*(?=\()")
 _FLIGHT_PUSH = compile_pattern(r"self\.__next_f\.push\(\s*(?=\[)")
+# What a page tells its analytics about the product: `dataLayer.push({…})` (Google Tag Manager, any name ending in
+# "dataLayer") and `gtag("event", "view_item", {…})`; the match ends before the object's "{".
+_ANALYTICS_CALL = compile_pattern(
+    r"""(?:\b\w*[dD]ata[lL]ayer\.push\(|\bgtag\(\s*['"]event['"]\s*,\s*['"](\w+)['"]\s*,)\s*(?=\{)"""
+)
 _JAVASCRIPT_TYPES = (
     "",
     "text/javascript",
@@ -185,6 +190,14 @@ class ProductPage:
         return absolute_url(base.get("href"), self.url) if base is not None else self.url
 
     @cached_property
+    def visible_texts(self):
+        """The page's visible text nodes (not its scripts, styles or attributes), read once: each code a layer gives
+        is looked for among them."""
+        return self.tree.xpath(
+            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+        )
+
+    @cached_property
     def scripts(self):
         """(attributes, text) of every script element, in document order."""
         return [(dict(script.attrib), script.text or "") for script in self.tree.iter("script")]
@@ -268,6 +281,24 @@ class ProductPage:
             nuxt = _NUXT_FUNCTION.search(text)
             if nuxt and "__NUXT__" not in found:
                 found["__NUXT__"] = _nuxt_state(text, nuxt)
+        return found
+
+    @cached_property
+    def analytics_events(self):
+        """(event name or None, parsed object) of each `dataLayer.push({…})` and `gtag("event", name, {…})` in inline
+        scripts, in page order."""
+        found = []
+        for attributes, text in self.scripts:
+            reports = "ayer.push" in text or "gtag" in text
+            if attributes.get("src") or len(text) > MAX_STATE_SCRIPT_CHARS or not reports:
+                continue
+            budget = _ScanBudget(text)
+            for match in _ANALYTICS_CALL.finditer(text):
+                if not budget.left:
+                    break
+                value = parse_js_object(text, match.end(), budget)
+                if isinstance(value, dict):
+                    found.append((match.group(1), value))
         return found
 
     @cached_property

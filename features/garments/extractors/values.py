@@ -154,9 +154,10 @@ _UNAVAILABLE = {
 _URL_PART = compile_pattern(r"[/#]")
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
-    r"sold ?out|out of stock|not available|unavailable|no longer available|ausverkauft|vergriffen|"
+    r"sold[ -]?out|out[ -]of[ -]stock|not (?:in stock|available)|unavailable|no longer available|discontinued|"
+    r"ausverkauft|vergriffen|"
     r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
-    r"plus disponible|agotado|sin stock|sin existencias|fuera de stock|no disponible|esaurito|non disponibile|"
+    r"plus disponible|agotad[oa]|sin stock|sin existencias|fuera de stock|no disponible|esaurit[oaie]|non disponibile|"
     r"uitverkocht|fora de (?:estoque|stock)|sem stock|brak towaru|tillfälligt slut|slut i lager|(?:ej|inte) i lager|"
     r"ikke på lager|売り切れ|品切れ|在庫なし|"
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
