@@ -357,25 +357,25 @@ class _Dressing:
         below a cropped one a midriff (in the skin of the arms); under a bottom or dress, old trousers below its hem
         become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
         that body (detection size, bool)."""
-        leftovers = old_clothes
-        if "upper" in self._dressed_parts:
+        regions, leftovers = self.regions, old_clothes
+        # Without a skin colour to paint (a black-and-white photo) old sleeves stay, and the rest is filled.
+        if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
             leftovers = self._paint_bare(
-                leftovers | ((self.regions.old_sleeves * uncovered) > 0.5),
+                leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
-                self.regions.arm_skin_colour,
+                regions.arm_skin_colour,
             )
-        if "lower" in self._dressed_parts:
-            leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], self.regions.leg_skin_colour)
+        if "lower" in self._dressed_parts and regions.leg_skin_colour is not None:
+            leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
         return leftovers
 
-    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:
+    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32]) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
         (CIELAB), darker towards its edges as a round limb is, lit as the clothes were (smoothed, a third as
-        contrasted), with the grain of the person's skin. Returns the clothes left beyond that body; all of them
-        without a skin colour to paint."""
+        contrasted), with the grain of the person's skin. Returns the clothes left beyond that body."""
         regions = self.regions
-        if colour is None or clothes.sum() < 10:
+        if clothes.sum() < 10:
             return clothes
         left, top, width, height = cv2.boundingRect(clothes.astype(np.uint8))
         box = (slice(top, top + height), slice(left, left + width))
@@ -571,11 +571,11 @@ class _Dressing:
 
     @cached_property
     def _old_top(self) -> Alpha:
-        """The person's own top (detection size): told from their bottoms by colour where it can be (_own_top),
-        else their clothing above the waist."""
-        if self._own_top.any():
-            return self._own_top
-        return cast(Alpha, self._clothing * (self._depth < self._waist_depth))
+        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
+        (_own_top), else their clothing above the waist. Its sleeves are left to the old sleeves (_bare_body), which
+        stay where no bare arm can be painted."""
+        top = self._own_top if self._own_top.any() else self._clothing * (self._depth < self._waist_depth)
+        return cast(Alpha, top * (1 - self.regions.arm_zone))
 
     @cached_property
     def _waist_depth(self) -> float:
