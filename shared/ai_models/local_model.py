@@ -64,9 +64,12 @@ _PARTS_REPLACED = {
 # The bare body parts (Regions.bare_shape) that show where a dressed body part's old clothes are left uncovered.
 _BARE_PARTS = {"upper": ("arms", "torso"), "lower": ("legs",)}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
-_TOP_BREADTH = (
-    0.08  # body units: what hangs below the waist narrower than this is no part of the person's top
-)
+# Body units: what of the person's own top hangs below the waist narrower than this is none of it (a fold of their
+# bottoms); how far below the hip joints it may hang over their bottoms; the middle of the body, either side, where
+# a midriff shows below a cropped top.
+_TOP_BREADTH = 0.08
+_CROTCH = 0.15
+_MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
@@ -295,7 +298,7 @@ class _Dressing:
         own top over new bottoms)."""
         replaced = self._zones
         if "upper" in self._dressed_parts:
-            replaced = np.maximum(replaced, self._old_top)
+            replaced = np.maximum(replaced, self._old_top(uncovered))
         if "lower" in self._dressed_parts:
             replaced = np.maximum(replaced, self.regions.leg_zone)
         old = self._clothing * replaced * uncovered
@@ -553,7 +556,8 @@ class _Dressing:
         regions = self.regions
         clothing = self._clothing
         crotch = (
-            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
+            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+            + _CROTCH * self.frame.unit
         )
         top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
@@ -569,12 +573,22 @@ class _Dressing:
         kept = np.isin(labels, hanging[hanging > 0]).astype(np.uint8)
         return (top * cv2.dilate(kept, disc)).astype(np.float32)
 
-    @cached_property
-    def _old_top(self) -> Alpha:
+    def _old_top(self, uncovered: Mask) -> Alpha:
         """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
-        (_own_top), else their clothing above the waist. Its sleeves are left to the old sleeves (_bare_body), which
-        stay where no bare arm can be painted."""
-        top = self._own_top if self._own_top.any() else self._clothing * (self._depth < self._waist_depth)
+        (_own_top), else their clothing above the waist. The colours are read (they cost) only when the new garments
+        leave some clothing uncovered down the middle of the body between the waist and the crotch, where the top
+        may hang over the bottoms; above the waist the two are then covered alike. Its sleeves are left to the old
+        sleeves (_bare_body), which stay where no bare arm can be painted."""
+        frame = self.frame
+        depth, across = self.regions.body_coordinates
+        waist = self._waist_depth / frame.unit
+        crotch = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) / frame.unit + _CROTCH
+        middle = (depth >= waist) & (depth < crotch) & (np.abs(across) < _MIDDLE_HALF_WIDTH)
+        shown = (self._clothing > 0.5) & uncovered & middle
+        if shown.sum() > 0.01 * middle.sum() and self._own_top.any():
+            top = self._own_top
+        else:
+            top = self._clothing * (self._depth < self._waist_depth)
         return cast(Alpha, top * (1 - self.regions.arm_zone))
 
     @cached_property

@@ -57,6 +57,7 @@ _BARE_ARM_RADII = (
 _BARE_TORSO_RADII = (0.42, 0.46)
 _BARE_LEG_RADII = (0.27, 0.18, 0.11)
 _LEG_REACH = 0.5  # body units either side of a leg's bones where what it wears may be (wide trousers flare)
+_FINGERS = 2.0  # the fingertips lie this many times as far from the wrist as the knuckles' middle
 _SHOE_MARGIN = 0.15  # body units a shoe reaches beyond the landmarks of its foot
 # Each foot's pose landmarks: knee, ankle, heel, toes.
 _FEET = ((LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_TOES), (RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_TOES))
@@ -390,9 +391,7 @@ class Regions:
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
         hands = np.zeros(self.shape, np.uint8)
-        radius = max(1, int(_ARM_RADII[2] * self.frame.unit * self.scale))
-        for x, y in self.body.points(HANDS) * self.scale:
-            cv2.circle(hands, (int(x), int(y)), radius, (1,), -1)
+        self._draw_hands(hands, _ARM_RADII[2] * self.frame.unit * self.scale)
         skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
         return skin_hands
 
@@ -407,9 +406,19 @@ class Regions:
             shoulder = shoulder + skip * (elbow - shoulder)
             for (start, end), radius in zip(((shoulder, elbow), (elbow, wrist)), _ARM_RADII):
                 _capsule(capsules, start, end, share * radius * unit)
-        for x, y in self.body.points(HANDS) * self.scale if hands else ():
-            cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), (1,), -1)
+        if hands:
+            self._draw_hands(capsules, share * _ARM_RADII[2] * unit)
         return capsules.astype(np.float32)
+
+    def _draw_hands(self, canvas: Binary, radius: float) -> None:
+        """Draw each hand (1) with its fingers: around its landmarks (wrist, knuckles of the pinky, index and thumb)
+        and on from the wrist past the knuckles to the fingertips."""
+        for wrist, *knuckles in (HANDS[0::2], HANDS[1::2]):
+            points = self.body.points([wrist, *knuckles]) * self.scale
+            for x, y in points:
+                cv2.circle(canvas, (int(x), int(y)), max(1, int(radius)), (1,), -1)
+            tips = points[0] + _FINGERS * (points[1:].mean(axis=0) - points[0])
+            _capsule(canvas, points[0], tips, radius)
 
     @cached_property
     def shoulder_tips(self) -> Points:
