@@ -61,11 +61,19 @@ _PARTS_REPLACED = {
     "one_piece": {"upper", "lower"},
     "bottom": {"lower"},
 }
+# The bare body parts (Regions.bare_shape) that show where a dressed body part's old clothes are left uncovered.
+_BARE_PARTS = {"upper": ("arms", "torso"), "lower": ("legs",)}
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
+# Body units: what of the person's own top hangs below the waist narrower than this is none of it (a fold of their
+# bottoms); how far below the hip joints it may hang over their bottoms; the middle of the body, either side, where
+# a midriff shows below a cropped top.
+_TOP_BREADTH = 0.08
+_CROTCH = 0.15
+_MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
-_ARM_ROUNDNESS = 9.0  # L* a bare arm is darker at its edges than along its middle
+_ROUNDNESS = 9.0  # L* a bare arm or leg is darker at its edges than along its middle
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
     "hips": "down to at least the knees",
@@ -169,7 +177,6 @@ class _Dressing:
         self.coverage = np.zeros((self.height, self.width), np.float32)
         self._zones = np.zeros(self.regions.shape, np.float32)  # where old clothes must not show (small size)
         self._full_masks: dict[str, NDArray[np.float32]] = {}
-        self._dressed_arms = False  # a top, outerwear or one-piece was put on: old sleeves must go
         self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
         # "upper", "lower": the body parts whose old clothes new garments replace
         self._dressed_parts: set[str] = set()
@@ -214,7 +221,6 @@ class _Dressing:
             self._add_zone(
                 region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH)
             )
-        self._dressed_arms = self._dressed_arms or garment_type in UPPER_TYPES
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
 
@@ -272,24 +278,30 @@ class _Dressing:
         return "head_arms_top" if garment_type == "bottom" else "head_arms"
 
     def finish(self) -> NDArray[np.float32]:
-        """The dressed photo: under new tops and dresses, bare arms where the old sleeves showed; what is left of
-        the old clothes beside the new ones (and of the sleeves around those arms) filled in from around them."""
+        """The dressed photo: where the new garments leave bare what the old clothes of their body part covered (old
+        sleeves beside a sleeveless top, an old top below a cropped one, old trousers below a short skirt), the body
+        shows in the person's own skin; what is left of the old clothes beyond the body is filled in from around
+        it."""
         uncovered = (
             cv2.resize(
                 self.coverage, (self.regions.shape[1], self.regions.shape[0]), interpolation=cv2.INTER_AREA
             )
             < 0.5
         )
-        leftovers = self._old_clothes(uncovered)
-        if self._dressed_arms:
-            leftovers = self._bare_arms(uncovered, leftovers)
-        self._fill(leftovers, uncovered)
+        self._fill(self._bare_body(uncovered, self._old_clothes(uncovered)), uncovered)
         return self.canvas
 
     def _old_clothes(self, uncovered: Mask) -> Mask:
-        """What is left of the old clothes beside the new garments (detection size, bool): not what stays in front
-        (the person's own top over new bottoms)."""
-        old = self._clothing * self._zones * uncovered
+        """What is left of the old clothes the new garments replace (detection size, bool): beside and above each
+        new garment, and wherever it ends before the old clothes of its body part did (the person's own top below a
+        cropped one, their trousers below a short skirt, down to the ankles); not what stays in front (the person's
+        own top over new bottoms)."""
+        replaced = self._zones
+        if "upper" in self._dressed_parts:
+            replaced = np.maximum(replaced, self._old_top(uncovered))
+        if "lower" in self._dressed_parts:
+            replaced = np.maximum(replaced, self.regions.leg_zone)
+        old = self._clothing * replaced * uncovered
         if self._dressed_legs:
             old = old * (1 - self._own_top)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
@@ -311,10 +323,7 @@ class _Dressing:
         box, size = (slice(y0, y1), slice(x0, x1)), (x1 - x0, y1 - y0)
         # The old clothes of a body part a new garment dresses are being replaced: no source. The others stay (the
         # trousers beside a new top's hanging tie) and may show.
-        frame = self.frame
-        waist = (
-            float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
-        )
+        waist = self._waist_depth
         depth = self._depth[box]
         replaced = np.zeros(depth.shape, bool)
         if "upper" in self._dressed_parts:
@@ -345,34 +354,49 @@ class _Dressing:
         share[box] = grown[box] * found  # no source within reach: left as it is
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(share, (0, 0), 1.0)), filled)
 
-    def _bare_arms(self, uncovered: Mask, old_clothes: Mask) -> Mask:
-        """The old sleeves the new garments leave showing, and the old clothes left on the shoulders, become bare
-        shoulders and arms: an arm's own shape (tapering from the shoulder to the wrist, slimmer than a sleeve) in
-        the person's skin (from their bare arms or hands, else their face), darker towards its edges as a round
-        limb is, lit as the clothes were (smoothed, a third as contrasted), with the grain of their skin. Returns the
-        old clothes left beyond those arms and shoulders."""
+    def _bare_body(self, uncovered: Mask, old_clothes: Mask) -> Mask:
+        """The old clothes the new garments leave showing on the body parts they dress become those parts, bare:
+        under a top or dress, old sleeves and what is left on the shoulders become shoulders and arms, and an old top
+        below a cropped one a midriff (in the skin of the arms); under a bottom or dress, old trousers below its hem
+        become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
+        that body (detection size, bool)."""
+        regions, leftovers = self.regions, old_clothes
+        # Without a skin colour to paint (a black-and-white photo) old sleeves stay, and the rest is filled.
+        if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
+            leftovers = self._paint_bare(
+                leftovers | ((regions.old_sleeves * uncovered) > 0.5),
+                _BARE_PARTS["upper"],
+                regions.arm_skin_colour,
+            )
+        if "lower" in self._dressed_parts and regions.leg_skin_colour is not None:
+            leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
+        return leftovers
+
+    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32]) -> Mask:
+        """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
+        an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
+        (CIELAB), darker towards its edges as a round limb is, lit as the clothes were (smoothed, a third as
+        contrasted), with the grain of the person's skin. Returns the clothes left beyond that body."""
         regions = self.regions
-        sleeves = ((regions.old_sleeves * uncovered) > 0.5) | old_clothes
-        colour = regions.arm_skin_colour
-        if colour is None or sleeves.sum() < 10:
-            return old_clothes
-        left, top, width, height = cv2.boundingRect(sleeves.astype(np.uint8))
+        if clothes.sum() < 10:
+            return clothes
+        left, top, width, height = cv2.boundingRect(clothes.astype(np.uint8))
         box = (slice(top, top + height), slice(left, left + width))
-        across = regions.arm_shape(
-            (left, top, left + width, top + height)
-        )  # 0 on the bone, 1 at the arm's edge
-        arm = sleeves[box] & (across < 1)
-        if not arm.any():  # what is left lies beyond any arm: filled from around it
-            return sleeves
-        # The light falling on the arm: the sleeve's own lightness, smoothed over the sleeve alone (no folds, nothing
-        # from beside it), at a third of its contrast.
-        lightness, inside = regions.lab[..., 0][box], sleeves[box].astype(np.float32)
+        across = regions.bare_shape(
+            (left, top, left + width, top + height), parts
+        )  # 0 on the bone, 1 at the body's edge
+        bare = clothes[box] & (across < 1)
+        if not bare.any():  # what is left lies beyond the body: filled from around it
+            return clothes
+        # The light falling on the body: the clothes' own lightness, smoothed over them alone (no folds, nothing from
+        # beside them), at a third of its contrast.
+        lightness, inside = regions.lab[..., 0][box], clothes[box].astype(np.float32)
         blur = 0.15 * self.frame.unit * regions.scale
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
         lab = np.empty(light.shape + (3,), np.float32)
         lab[..., 0] = np.clip(
-            colour[0] + (light - float(np.median(light[arm]))) / 3 - _ARM_ROUNDNESS * across**2 + grain,
+            colour[0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
             0,
             100,
         )
@@ -380,10 +404,10 @@ class _Dressing:
         painted = np.zeros(regions.shape + (3,), np.float32)
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
         weight = np.zeros(regions.shape, np.float32)
-        weight[box] = arm
+        weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
-        beyond = sleeves.copy()
-        beyond[box] &= ~arm
+        beyond = clothes.copy()
+        beyond[box] &= ~bare
         return beyond
 
     def _blend(self, weight: NDArray[np.float32], colour: NDArray[np.float32]) -> None:
@@ -532,12 +556,48 @@ class _Dressing:
         regions = self.regions
         clothing = self._clothing
         crotch = (
-            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down) + 0.15 * self.frame.unit
+            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+            + _CROTCH * self.frame.unit
         )
         top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
-        return cast(Alpha, cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)))
+        top = cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(np.uint8)
+        # A top hangs down from above the waist as one broad piece: patches of its colour lower down, or thin strips
+        # of it joined to it (dark folds and shadows of jeans under a black top), are the bottoms'.
+        size = 2 * int(_TOP_BREADTH * self.frame.unit * self.regions.scale / 2) + 1
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+        broad = cv2.morphologyEx(top, cv2.MORPH_OPEN, disc)
+        _, labels = cv2.connectedComponents(broad, connectivity=8)
+        hanging = np.unique(labels[(broad > 0) & (self._depth < self._waist_depth)])
+        kept = np.isin(labels, hanging[hanging > 0]).astype(np.uint8)
+        return (top * cv2.dilate(kept, disc)).astype(np.float32)
+
+    def _old_top(self, uncovered: Mask) -> Alpha:
+        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
+        (_own_top), else their clothing above the waist. The colours are read (they cost) only when the new garments
+        leave some clothing uncovered down the middle of the body between the waist and the crotch, where the top
+        may hang over the bottoms; above the waist the two are then covered alike. Its sleeves are left to the old
+        sleeves (_bare_body), which stay where no bare arm can be painted."""
+        frame = self.frame
+        depth, across = self.regions.body_coordinates
+        waist = self._waist_depth / frame.unit
+        crotch = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) / frame.unit + _CROTCH
+        middle = (depth >= waist) & (depth < crotch) & (np.abs(across) < _MIDDLE_HALF_WIDTH)
+        shown = (self._clothing > 0.5) & uncovered & middle
+        if shown.sum() > 0.01 * middle.sum() and self._own_top.any():
+            top = self._own_top
+        else:
+            top = self._clothing * (self._depth < self._waist_depth)
+        return cast(Alpha, top * (1 - self.regions.arm_zone))
+
+    @cached_property
+    def _waist_depth(self) -> float:
+        """How far below the middle of the shoulders the waist lies along the body (photo px)."""
+        frame = self.frame
+        return (
+            float((frame.mid_hip - frame.mid_shoulder) @ frame.down) - WAIST_ABOVE_HIPS * frame.torso_length
+        )
 
     def _add_zone(self, region: Box, alpha: Alpha, sideways: float, upward: float) -> None:
         """Remember the garment, widened `sideways` and `upward` (body units), as where old clothes must not show

@@ -542,8 +542,8 @@ def bare_band_end(
 
 
 def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
-    """1 where a pixel's colour is closer to the garment's (sampled on the chest or the thighs) than to the
-    other garment's; all ones when the two cannot be told apart (a co-ord set)."""
+    """1 where a pixel of the clothing is closer in colour to the garment's (sampled on the chest or the thighs) than
+    to the other garment's, and off the clothing; all ones when the two cannot be told apart (a co-ord set)."""
     frame = regions.posed_frame
     lab = regions.lab
     chest = _disc_sample(
@@ -564,10 +564,13 @@ def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
     own_centres, other_centres = _colour_centres(own), _colour_centres(other)
     if min(np.linalg.norm(a - b) for a in own_centres for b in other_centres) < 8:
         return np.ones(regions.shape, np.float32)
-    flat = lab.reshape(-1, 3)
-    to_own = np.min(np.linalg.norm(flat[:, None] - own_centres[None], axis=2), axis=1)
-    to_other = np.min(np.linalg.norm(flat[:, None] - other_centres[None], axis=2), axis=1)
-    own_colour: Alpha = (to_own <= to_other).reshape(regions.shape).astype(np.float32)
+    # Only the clothing's pixels are told apart (the rest stays 1: the callers take the clothing alone).
+    inside = clothing > 0.5
+    pixels = lab[inside]
+    to_own = np.min(((pixels[:, None] - own_centres[None]) ** 2).sum(axis=2), axis=1)
+    to_other = np.min(((pixels[:, None] - other_centres[None]) ** 2).sum(axis=2), axis=1)
+    own_colour: Alpha = np.ones(regions.shape, np.float32)
+    own_colour[inside] = to_own <= to_other
     return own_colour
 
 

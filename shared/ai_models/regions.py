@@ -5,6 +5,7 @@ up. Skin is learned from the person's own face (their neck when the face is cut 
 holds for every skin tone and light.
 """
 
+from collections.abc import Collection
 from functools import cached_property
 from typing import NamedTuple, cast
 
@@ -13,7 +14,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from shared.ai_models.arrays import Alpha, Binary, Lab, Mask, Point, Points
-from shared.ai_models.body import HANDS, MOUTH_LEFT, MOUTH_RIGHT, Body, BodyFrame
+from shared.ai_models.body import (
+    HANDS,
+    LEFT_ANKLE,
+    LEFT_HEEL,
+    LEFT_KNEE,
+    LEFT_TOES,
+    MOUTH_LEFT,
+    MOUTH_RIGHT,
+    RIGHT_ANKLE,
+    RIGHT_HEEL,
+    RIGHT_KNEE,
+    RIGHT_TOES,
+    Body,
+    BodyFrame,
+)
 
 _MIN_SKIN_CHROMA = 4.0  # CIELAB chroma below which a "skin" sample is grey (a black-and-white photo)
 _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a colour is this person's skin
@@ -37,10 +52,19 @@ _BARE_ARM_RADII = (
     0.095,
     0.07,
 )  # body units: half-widths of the shoulder, bare arm at the shoulder, elbow, wrist
+# Body units: half-widths of a bare torso at the shoulders and at the hips, and of a bare leg at the hip joint, the
+# knee and the ankle.
+_BARE_TORSO_RADII = (0.42, 0.46)
+_BARE_LEG_RADII = (0.27, 0.18, 0.11)
+_LEG_REACH = 0.5  # body units either side of a leg's bones where what it wears may be (wide trousers flare)
+_FINGERS = 2.0  # the fingertips lie this many times as far from the wrist as the knuckles' middle
+_SHOE_MARGIN = 0.15  # body units a shoe reaches beyond the landmarks of its foot
+# Each foot's pose landmarks: knee, ankle, heel, toes.
+_FEET = ((LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_TOES), (RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_TOES))
 _NECK_SIDE = (
     0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
 )
-_MIN_ARM_SKIN = 0.02  # square body units of bare arm or hand skin enough to take the arms' colour from
+_MIN_BARE_SKIN = 0.02  # square body units of bare skin (arms and hands, legs) enough to take its colour from
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
 _SHOULDER_CAP = 0.35
 _CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
@@ -111,11 +135,25 @@ class Regions:
             return None
         if self.frame is None:  # no shoulders in view, so no arms to read: the face's colour
             return self.skin_colour
-        bare = (self.skin > 0) & (self.arm_zone > 0) & (self.person > 0) & (self.head == 0)
-        if bare.sum() >= _MIN_ARM_SKIN * self.frame.unit**2 * self.scale**2:
+        return self._bare_skin_colour(self.arm_zone, self.skin_colour)
+
+    @cached_property
+    def leg_skin_colour(self) -> NDArray[np.float32] | None:
+        """The skin colour of this person's legs (CIELAB): from their bare legs where enough shows (below a skirt or
+        shorts; not the hands hanging beside them), else their arms'; None without either."""
+        if self._skin_model is None or self.frame is None:
+            return self.arm_skin_colour
+        return self._bare_skin_colour(self.leg_zone * (1 - self.arm_zone), self.arm_skin_colour)
+
+    def _bare_skin_colour(
+        self, zone: Alpha, otherwise: NDArray[np.float32] | None
+    ) -> NDArray[np.float32] | None:
+        """The median colour (CIELAB) of the bare skin in the zone where enough shows, else `otherwise`."""
+        bare = (self.skin > 0) & (zone > 0) & (self.person > 0) & (self.head == 0)
+        if bare.sum() >= _MIN_BARE_SKIN * self.posed_frame.unit**2 * self.scale**2:
             colour: NDArray[np.float32] = np.median(self.lab[bare], axis=0)
             return colour
-        return self.skin_colour
+        return otherwise
 
     @cached_property
     def skin_grain(self) -> float:
@@ -127,22 +165,20 @@ class Regions:
         smooth = cast(NDArray[np.float32], cv2.GaussianBlur(lightness, (0, 0), 1.5))
         return float(np.clip(np.std((lightness - smooth)[sample]), 0.5, 4.0))
 
-    def arm_shape(self, box: tuple[int, int, int, int]) -> NDArray[np.float32]:
-        """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of a bare arm
-        relative to its half-width there (below 1 inside): from the base of the neck over the shoulder (a sleeveless
-        top leaves it bare), tapering from the shoulder to the wrist."""
+    def bare_shape(self, box: tuple[int, int, int, int], parts: Collection[str]) -> NDArray[np.float32]:
+        """Over the box (x0, y0, x1, y1, detection px): each pixel's distance from the nearest bone of the named bare
+        body parts relative to their half-width there (below 1 inside). "arms": from the base of the neck over the
+        shoulder (a sleeveless top leaves it bare), tapering from the shoulder to the wrist; "torso": down the middle
+        of the body from the shoulders to the hips (a midriff a cropped top leaves bare); "legs": from each hip joint
+        tapering to the ankle (the legs below a short skirt)."""
         x0, y0, x1, y1 = box
         # The distance varies smoothly: computed on every other pixel and interpolated in between.
         ys, xs = np.mgrid[y0 : y1 + 1 : 2, x0 : x1 + 1 : 2].astype(np.float32)
-        frame = self.posed_frame
-        unit = frame.unit * self.scale
+        unit = self.posed_frame.unit * self.scale
         nearest = np.full(ys.shape, np.inf, np.float32)
-        for side in (0, 1):
-            arm = frame.arm(side)
-            neck = arm[0] + _NECK_SIDE * (frame.mid_shoulder - arm[0])
-            joints = np.vstack([neck, arm]) * self.scale
-            for (start, end), radii in zip(
-                zip(joints[:-1], joints[1:]), zip(_BARE_ARM_RADII[:-1], _BARE_ARM_RADII[1:])
+        for joints, radii in self._bare_bones(parts):
+            for (start, end), (first, last) in zip(
+                zip(joints[:-1] * self.scale, joints[1:] * self.scale), zip(radii[:-1], radii[1:])
             ):
                 direction = end - start
                 length = max(float(direction @ direction), 1e-6)
@@ -152,11 +188,51 @@ class Regions:
                 distance = np.hypot(
                     xs - start[0] - along * direction[0], ys - start[1] - along * direction[1]
                 )
-                radius = (radii[0] + along * (radii[1] - radii[0])) * unit
+                radius = (first + along * (last - first)) * unit
                 np.minimum(nearest, distance / radius, out=nearest)
         size = ((x1 - x0 + 2) // 2 * 2, (y1 - y0 + 2) // 2 * 2)
         full = cast(NDArray[np.float32], cv2.resize(nearest, size, interpolation=cv2.INTER_LINEAR))
         return full[: y1 - y0, : x1 - x0]
+
+    def _bare_bones(self, parts: Collection[str]) -> list[tuple[Points, tuple[float, ...]]]:
+        """(Joints in photo px, the half-width in body units at each) of every bone of the named bare body parts."""
+        frame = self.posed_frame
+        bones: list[tuple[Points, tuple[float, ...]]] = []
+        if "arms" in parts:
+            for side in (0, 1):
+                arm = frame.arm(side)
+                neck = arm[0] + _NECK_SIDE * (frame.mid_shoulder - arm[0])
+                bones.append((np.vstack([neck, arm]), _BARE_ARM_RADII))
+        if "torso" in parts:
+            bones.append((np.array([frame.mid_shoulder, frame.mid_hip], np.float32), _BARE_TORSO_RADII))
+        if "legs" in parts:
+            bones.extend((frame.leg(side), _BARE_LEG_RADII) for side in (0, 1))
+        return bones
+
+    @cached_property
+    def leg_zone(self) -> Alpha:
+        """Where the legs are, whatever they wear (wide trousers too): capsules _LEG_REACH around each leg's bones
+        from the hip joint to the ankle, but for the feet: a foot (its ankle, heel and toes, widened to its shoe)
+        below its ankle is no leg, and in a stride one leg's capsule passes over the other foot."""
+        zone = np.zeros(self.shape, np.uint8)
+        frame = self.posed_frame
+        unit = frame.unit * self.scale
+        for side in (0, 1):
+            hip, knee, ankle = frame.leg(side) * self.scale
+            _capsule(zone, hip, knee, _LEG_REACH * unit)
+            _capsule(zone, knee, ankle, _LEG_REACH * unit)
+        ys, xs = np.mgrid[0 : self.shape[0], 0 : self.shape[1]].astype(np.float32)
+        for knee, ankle, heel, toes in _FEET:
+            knee_point, ankle_point = self.body.point(knee) * self.scale, self.body.point(ankle) * self.scale
+            foot = np.zeros(self.shape, np.uint8)
+            points = self.body.points([ankle, heel, toes]) * self.scale
+            cv2.fillConvexPoly(foot, cv2.convexHull(points.round().astype(np.int32)), (1,))
+            size = 2 * int(_SHOE_MARGIN * unit) + 1
+            foot = cast(Binary, cv2.dilate(foot, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))))
+            down = knee_point - ankle_point
+            below = (xs - ankle_point[0]) * down[0] + (ys - ankle_point[1]) * down[1] < 0
+            zone[(foot > 0) & below] = 0
+        return zone.astype(np.float32)
 
     @cached_property
     def old_sleeves(self) -> Alpha:
@@ -315,9 +391,7 @@ class Regions:
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
         hands = np.zeros(self.shape, np.uint8)
-        radius = max(1, int(_ARM_RADII[2] * self.frame.unit * self.scale))
-        for x, y in self.body.points(HANDS) * self.scale:
-            cv2.circle(hands, (int(x), int(y)), radius, (1,), -1)
+        self._draw_hands(hands, _ARM_RADII[2] * self.frame.unit * self.scale)
         skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
         return skin_hands
 
@@ -332,9 +406,19 @@ class Regions:
             shoulder = shoulder + skip * (elbow - shoulder)
             for (start, end), radius in zip(((shoulder, elbow), (elbow, wrist)), _ARM_RADII):
                 _capsule(capsules, start, end, share * radius * unit)
-        for x, y in self.body.points(HANDS) * self.scale if hands else ():
-            cv2.circle(capsules, (int(x), int(y)), max(1, int(share * _ARM_RADII[2] * unit)), (1,), -1)
+        if hands:
+            self._draw_hands(capsules, share * _ARM_RADII[2] * unit)
         return capsules.astype(np.float32)
+
+    def _draw_hands(self, canvas: Binary, radius: float) -> None:
+        """Draw each hand (1) with its fingers: around its landmarks (wrist, knuckles of the pinky, index and thumb)
+        and on from the wrist past the knuckles to the fingertips."""
+        for wrist, *knuckles in (HANDS[0::2], HANDS[1::2]):
+            points = self.body.points([wrist, *knuckles]) * self.scale
+            for x, y in points:
+                cv2.circle(canvas, (int(x), int(y)), max(1, int(radius)), (1,), -1)
+            tips = points[0] + _FINGERS * (points[1:].mean(axis=0) - points[0])
+            _capsule(canvas, points[0], tips, radius)
 
     @cached_property
     def shoulder_tips(self) -> Points:

@@ -461,3 +461,26 @@ def test_a_photo_cut_off_above_the_shoulders_gives_its_arms_the_faces_skin_colou
     regions = Regions(body)
     assert regions.skin_colour is not None
     assert np.array_equal(regions.arm_skin_colour, regions.skin_colour)
+
+
+def test_old_clothes_below_short_bottoms_are_gone_from_the_legs():
+    """Shorts on a man whose long coat hangs down over his legs: below the shorts' hem the coat no longer covers
+    his leg (it becomes his leg, or what lies behind it where his leg is not; in this grey photo there is no skin
+    colour to learn, so all of it is filled from around)."""
+    colour = (200, 180, 120)
+    image = photos.cameraman_image()
+    original = np.asarray(image).astype(int)
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.shorts(colour), "bottom"))
+    frame = _frame(image)
+    hip, knee, _ = frame.leg(0)  # the leg seen whole down to the knee
+    shorts = _painted(result, colour)
+    ys, xs = np.nonzero(shorts)
+    down = (knee - hip) / np.linalg.norm(knee - hip)
+    hem = np.percentile((np.stack([xs, ys], axis=1) - hip) @ down, 99)
+    rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
+    offset = np.stack([columns, rows], axis=-1) - hip
+    along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
+    leg = (along > hem + 0.05 * frame.unit) & (across < 0.2 * frame.unit) & ~shorts
+    coat = leg & (original.mean(axis=2) < 50)
+    assert coat.sum() > 400  # the coat covered the leg below where the shorts end
+    assert (result.mean(axis=2) < 50)[coat].mean() < 0.5
