@@ -361,22 +361,25 @@ class _Dressing:
         become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
         that body (detection size, bool)."""
         regions, leftovers = self.regions, old_clothes
-        # Without a skin colour to paint (a black-and-white photo) old sleeves stay, and the rest is filled.
+        # Without a skin colour to paint (a black-and-white photo, a face the photo cuts off) the old clothes on
+        # the body stay (old sleeves, old trousers below a short skirt): filling them from around would erase the
+        # arms or legs themselves. Only what lies beyond the body is filled.
         if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
             leftovers = self._paint_bare(
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
                 regions.arm_skin_colour,
             )
-        if "lower" in self._dressed_parts and regions.leg_skin_colour is not None:
+        if "lower" in self._dressed_parts:
             leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
         return leftovers
 
-    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32]) -> Mask:
+    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
         (CIELAB), darker towards its edges as a round limb is, lit as the clothes were (smoothed, a third as
-        contrasted), with the grain of the person's skin. Returns the clothes left beyond that body."""
+        contrasted), with the grain of the person's skin; without a colour they stay as they are. Returns the
+        clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -388,6 +391,10 @@ class _Dressing:
         bare = clothes[box] & (across < 1)
         if not bare.any():  # what is left lies beyond the body: filled from around it
             return clothes
+        beyond = clothes.copy()
+        beyond[box] &= ~bare
+        if colour is None:
+            return beyond
         # The light falling on the body: the clothes' own lightness, smoothed over them alone (no folds, nothing from
         # beside them), at a third of its contrast.
         lightness, inside = regions.lab[..., 0][box], clothes[box].astype(np.float32)
@@ -406,8 +413,6 @@ class _Dressing:
         weight = np.zeros(regions.shape, np.float32)
         weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
-        beyond = clothes.copy()
-        beyond[box] &= ~bare
         return beyond
 
     def _blend(self, weight: NDArray[np.float32], colour: NDArray[np.float32]) -> None:

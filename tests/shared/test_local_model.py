@@ -463,10 +463,10 @@ def test_a_photo_cut_off_above_the_shoulders_gives_its_arms_the_faces_skin_colou
     assert np.array_equal(regions.arm_skin_colour, regions.skin_colour)
 
 
-def test_old_clothes_below_short_bottoms_are_gone_from_the_legs():
-    """Shorts on a man whose long coat hangs down over his legs: below the shorts' hem the coat no longer covers
-    his leg (it becomes his leg, or what lies behind it where his leg is not; in this grey photo there is no skin
-    colour to learn, so all of it is filled from around)."""
+def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is_known():
+    """Shorts on a man whose long coat hangs down over his legs, in a grey photo (no skin colour to learn, as when
+    the photo cuts the face off): below the shorts' hem his legs keep what covered them (filling them from around
+    would erase the legs themselves), and the coat beyond his legs is filled from around."""
     colour = (200, 180, 120)
     image = photos.cameraman_image()
     original = np.asarray(image).astype(int)
@@ -480,7 +480,10 @@ def test_old_clothes_below_short_bottoms_are_gone_from_the_legs():
     rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
     offset = np.stack([columns, rows], axis=-1) - hip
     along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
-    leg = (along > hem + 0.05 * frame.unit) & (across < 0.2 * frame.unit) & ~shorts
-    coat = leg & (original.mean(axis=2) < 50)
-    assert coat.sum() > 400  # the coat covered the leg below where the shorts end
-    assert (result.mean(axis=2) < 50)[coat].mean() < 0.5
+    below = (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)  # the coat below the hem
+    on_leg = below & (across < 0.15 * frame.unit)
+    beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
+    assert on_leg.sum() > 200 and beyond_leg.sum() > 400
+    dark = result.mean(axis=2) < 50
+    assert dark[on_leg].mean() > 0.8  # the leg is still there
+    assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
