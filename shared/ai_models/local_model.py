@@ -371,7 +371,13 @@ class _Dressing:
                 regions.arm_skin_colour,
             )
         if "lower" in self._dressed_parts:
-            leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
+            if regions.leg_skin_colour is not None:
+                leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
+            else:  # the legs below the new garments' hem keep their old clothes; beside the garments, filled
+                dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
+                below = leftovers.copy()
+                below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
+                leftovers = (leftovers & ~below) | self._paint_bare(below, _BARE_PARTS["lower"], None)
         return leftovers
 
     def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:

@@ -480,7 +480,9 @@ def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is
     rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
     offset = np.stack([columns, rows], axis=-1) - hip
     along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
-    below = (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)  # the coat below the hem
+    below = (
+        (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)
+    )  # the coat below the hem
     on_leg = below & (across < 0.15 * frame.unit)
     beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
     assert on_leg.sum() > 200 and beyond_leg.sum() > 400
