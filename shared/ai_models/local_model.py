@@ -361,9 +361,9 @@ class _Dressing:
         become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
         that body (detection size, bool)."""
         regions, leftovers = self.regions, old_clothes
-        # Without a skin colour to paint (a black-and-white photo, a face the photo cuts off) the old clothes on
-        # the body stay (old sleeves, old trousers below a short skirt): filling them from around would erase the
-        # arms or legs themselves. Only what lies beyond the body is filled.
+        # Without a skin colour to paint (a black-and-white photo, a face the photo cuts off) old sleeves stay, and
+        # so do old trousers on the legs' shape below the new garments' hem (filling them from around would erase
+        # the legs themselves); the rest is filled, an old top below a cropped one included.
         if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
             leftovers = self._paint_bare(
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
