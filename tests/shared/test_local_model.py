@@ -314,6 +314,27 @@ def test_a_dress_hangs_from_the_shoulders_past_the_hips():
     assert ys.max() > frame.mid_hip[1] + 0.5 * frame.unit
 
 
+def test_a_tiered_maxi_dress_is_as_wide_and_as_long_on_the_body_as_a_straight_one():
+    """Two maxi dresses with the same bodice, one falling straight, one in tiers far wider than the bodice: on the
+    person both bodices span the chest alike and both hang as low (the tiers used to be read as the chest, which
+    made the whole dress smaller)."""
+    regions = Regions(Body(np.asarray(photos.cameraman_image())))
+    frame = regions.posed_frame
+    placed = {}
+    for name, outline in (("straight", photos.STRAIGHT_MAXI_DRESS), ("tiered", photos.TIERED_MAXI_DRESS)):
+        photo = read_garment_photo(photos.flat_lay(outline, (150, 60, 90)))
+        landmarks = photo.outline.upper_landmarks
+        body = place_flat_lay(photo, "one_piece", regions)[0]
+        armpits, hem = (
+            body.to_body(landmarks.armpits),
+            body.to_body(landmarks.hem.mean(axis=0, keepdims=True))[0],
+        )
+        placed[name] = (np.linalg.norm(armpits[1] - armpits[0]), (hem - frame.mid_hip) @ frame.down)
+    (straight_chest, straight_hem), (tiered_chest, tiered_hem) = placed["straight"], placed["tiered"]
+    assert abs(tiered_chest - straight_chest) < 0.05 * straight_chest
+    assert straight_hem > frame.unit and tiered_hem > 0.95 * straight_hem
+
+
 def test_long_sleeves_follow_the_arms_and_a_sleeveless_top_leaves_them_bare():
     navy = (25, 35, 90)
     frame = _frame(photos.cameraman_image())
