@@ -581,7 +581,11 @@ class _Dressing:
         _, labels = cv2.connectedComponents(broad, connectivity=8)
         hanging = np.unique(labels[(broad > 0) & (self._depth < self._waist_depth)])
         kept = np.isin(labels, hanging[hanging > 0]).astype(np.uint8)
-        return (top * cv2.dilate(kept, disc)).astype(np.float32)
+        # Holes inside it (a highlight or a fold's shadow taken for skin or for the bottoms' colour) are the top's all
+        # the same: the new bottom never shows through them.
+        outlines, _ = cv2.findContours(top, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        whole = cv2.drawContours(np.zeros_like(top), outlines, -1, (1,), cv2.FILLED)
+        return (whole * cv2.dilate(kept, disc)).astype(np.float32)
 
     @cached_property
     def _top_colours(self) -> Alpha:
