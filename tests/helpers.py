@@ -5,6 +5,7 @@ import http.client
 import io
 import itertools
 import json
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -120,6 +121,15 @@ def allow_writes(app, operation, table):
     else:
         db.execute_query(f"DROP TRIGGER {trigger} ON {table}")
         db.execute_query(f"DROP FUNCTION {trigger}()")
+
+
+# mediapipe 0.10.21 writes this line to stderr, with the epoch time, each time it loads one of its TFLite models.
+_MODEL_LOADED = re.compile(r"^[IWE]\d{4} \d\d:\d\d:(\d+\.\d+) +\d+ inference_feedback_manager", re.MULTILINE)
+
+
+def mediapipe_model_loads(log_path):
+    """When a process whose stderr went to log_path loaded each of mediapipe's models (epoch seconds)."""
+    return [float(seconds) for seconds in _MODEL_LOADED.findall(log_path.read_text(errors="replace"))]
 
 
 def image_from_url(client, url):
