@@ -1,6 +1,7 @@
 """The offline model on real photos of people: masks, keypoints, compositing, typed errors, threads."""
 
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -10,7 +11,7 @@ from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
-from shared.ai_models.placement import place_flat_lay
+from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, waist_above_hips
 from shared.ai_models.regions import Regions
 from tests import photos
 
@@ -312,6 +313,66 @@ def test_a_dress_hangs_from_the_shoulders_past_the_hips():
     ys, _ = np.nonzero(_painted(result, colour))
     assert ys.min() < frame.mid_shoulder[1] + 0.3 * frame.unit
     assert ys.max() > frame.mid_hip[1] + 0.5 * frame.unit
+
+
+def _dressed_figure(top_to, bottoms_from, top=(30.0, 40.0, 20.0), bottoms=(60.0, -5.0, -30.0)):
+    """What the detectors read of a person (the masks and colours placement looks at), drawn in the cameraman's body
+    frame: clothed from the shoulders to below the knees, a top (CIELAB colour) down to `top_to` and bottoms from
+    `bottoms_from` (shares of the way from the shoulders to the hip joints; bare skin between them, the top in front
+    where they overlap)."""
+    frame = Regions(Body(np.asarray(photos.cameraman_image()))).posed_frame
+    shape, scale = (512, 512), 1.0
+    ys, xs = np.mgrid[0:512, 0:512].astype(np.float32)
+    offset = np.stack([xs, ys], axis=-1) - frame.mid_shoulder
+    depth, across = offset @ frame.down / frame.unit, offset @ frame.across / frame.unit
+    share = depth * frame.unit / frame.torso_length
+    person = ((np.abs(across) < 0.6) & (depth > -0.1)).astype(np.float32)
+    lab = np.zeros(shape + (3,), np.float32)
+    lab[share >= bottoms_from] = bottoms
+    lab[share < top_to] = top
+    skin = ((share >= top_to) & (share < bottoms_from)).astype(np.float32)
+    lab[skin > 0] = (70.0, 15.0, 20.0)
+    zeros = np.zeros(shape, np.float32)
+    return SimpleNamespace(
+        posed_frame=frame,
+        body_coordinates=(depth, across),
+        person=person,
+        skin=skin,
+        head=zeros,
+        arm_zone=zeros,
+        lab=lab,
+        shape=shape,
+        scale=scale,
+    )
+
+
+@pytest.mark.parametrize(
+    "top_to, bottoms_from, colours, waist",
+    [
+        (
+            0.62,
+            0.62,
+            {},
+            0.62,
+        ),  # a top tucked into high-rise trousers: their waistband, not the natural waist
+        (0.55, 0.7, {}, 0.7),  # a cropped top over high-rise trousers: where the trousers start
+        (0.9, 0.6, {}, 1 - WAIST_ABOVE_HIPS),  # a top hanging over the waist: the natural waist
+        (0.5, 0.95, {}, 1 - WAIST_ABOVE_HIPS),  # low-rise trousers under a bare midriff: the natural waist
+        (
+            0.62,
+            0.62,
+            {"bottoms": (30.0, 40.0, 20.0)},
+            1 - WAIST_ABOVE_HIPS,
+        ),  # one colour: nothing tells them apart
+    ],
+)
+def test_new_bottoms_start_where_the_old_ones_did_when_those_start_above_the_waist(
+    top_to, bottoms_from, colours, waist
+):
+    """No band of the old trousers is left between the new waistband and where theirs was."""
+    figure = _dressed_figure(top_to, bottoms_from, **colours)
+    found = 1 - waist_above_hips(figure)  # share of the way from the shoulders to the hip joints
+    assert abs(found - waist) < 0.04
 
 
 def test_a_tiered_maxi_dress_is_as_wide_and_as_long_on_the_body_as_a_straight_one():
