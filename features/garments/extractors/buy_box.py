@@ -117,7 +117,8 @@ _CODE_LABEL = compile_pattern(
     r"best(?:ell)?\.?\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|"
     r"(?:réf(?:érence)?|ref(?:erence)?|referência|riferimento|referencia)\.?"
     r"(?:\s+(?:produit|article|du\s+produit|do\s+produto|del\s+producto|prodotto))?|code\s+(?:produit|article)|"
-    r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|"
+    r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|code\s*[:#]|"
+    r"[šs]ifra(?:\s+(?:proizvoda|artikla|artikl[ae]?))?|"
     r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art|prodotto)\.?|cod\s+produs|"
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
@@ -185,6 +186,8 @@ _CODE_LABEL_PREFIXES = {
     "cik",
     "ter",
     "rif",
+    "šif",
+    "sif",
     "nr ",
     "asi",
     "κωδ",
@@ -303,8 +306,8 @@ def read_buy_box(page):
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
         )
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    code = next((code for code, _ in _closest(labels, _labelled_code)), None)
-    code = code or next(
+    labelled = next((code for code, _ in _closest(labels, _labelled_code)), None)
+    code = labelled or next(
         (
             code
             for field in _hidden_fields(form, _FORM_CODE_NAMES)
@@ -318,6 +321,7 @@ def read_buy_box(page):
         "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
         "sku": code or _data_code(control, heading),
+        "labelled_sku": labelled,
         "record_ids": _record_ids(page, form, control, heading),
         "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
