@@ -39,6 +39,11 @@ STRUCK_THROUGH = ("del", "s", "strike")
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
+# Where a price no class names is looked for: texts in the blocks holding the heading, up to this many levels up.
+_UNMARKED_PRICE_LEVELS = 3
+_PRICE_TAGS = ("span", "p", "div", "strong", "b", "bdi", "ins", "dd", "td", "label", "output")
+_NOT_MONEY = compile_pattern(r"[\W\d_]+")
+_CURRENCY_LETTERS = 3  # "kr", "zł", "EUR", "лв": the letters a price's text may hold beside its number
 _NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
 _SENTENCE_END = compile_pattern(r"[.!。！]\s")
@@ -274,7 +279,9 @@ def read_buy_box(page):
         return shown(element) and not _is_hidden(element, hidden)
 
     marked = _marked_elements(page, shown, stated)
-    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
+    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True) or _unmarked_price(
+        heading, shown
+    )
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
@@ -492,6 +499,35 @@ def _price_of(element, keep_struck=False):
         return None
     amounts = set(money_amounts(text))
     return amounts.pop() if len(amounts) == 1 and None not in amounts else None
+
+
+def _unmarked_price(heading, shown):
+    """[(price, element)] of the texts beside the heading that are nothing but an amount of money ("39,00 €",
+    "EUR 39.00", "$49"), in page order, from the nearest block holding the heading that has any, when no element is
+    named as a price ([] when there is none; several different ones are a list of products). Texts with words
+    beside the amount ("Save €20", "Shipping €4.90") are other amounts."""
+    for level, block in enumerate(heading.iterancestors()):
+        if level >= _UNMARKED_PRICE_LEVELS or block.tag in ("body", "html"):
+            break
+        found = [
+            (price, element)
+            for element in block.iter(*_PRICE_TAGS)
+            if not len(element)
+            and (price := _bare_price(element))
+            and shown(element)
+            and not _is_struck(element)
+        ]
+        if found:
+            return found
+    return []
+
+
+def _bare_price(element):
+    """The amount of money an element's text is, with no more words than a currency's beside it, or None."""
+    text = clean_text(element.text_content()) or ""
+    if not text or len(text) > _PRICE_TEXT_LIMIT or len(_NOT_MONEY.sub("", text)) > _CURRENCY_LETTERS:
+        return None
+    return _price_of(element)
 
 
 def _text_without_other_prices(element):
