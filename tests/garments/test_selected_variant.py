@@ -193,3 +193,73 @@ def test_app_state_variant_the_buy_box_marks_chosen(client):
     assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")
     answer = scraped(client, url, page(body=body.format("false", json.dumps(state))))
     assert (answer["sku"], answer["availability"]) == ("TR-9", "InStock")
+
+
+def magento_page(color=None, size=None):
+    """A Magento 2 page: the swatch renderer's jsonConfig (children for sale per option, each child's code) and the
+    swatches it renders, the chosen ones `selected` with `aria-checked`."""
+    config = {
+        "[data-role=swatch-options]": {
+            "Magento_Swatches/js/swatch-renderer": {
+                "jsonConfig": {
+                    "attributes": {
+                        "93": {
+                            "id": "93",
+                            "code": "color",
+                            "label": "Color",
+                            "options": [
+                                {"id": "50", "label": "Blue", "products": ["1001", "1002"]},
+                                {"id": "58", "label": "Red", "products": ["1003"]},
+                            ],
+                        },
+                        "144": {
+                            "id": "144",
+                            "code": "size",
+                            "label": "Size",
+                            "options": [
+                                {"id": "167", "label": "M", "products": ["1001", "1003"]},
+                                {"id": "168", "label": "L", "products": ["1002"]},
+                            ],
+                        },
+                    },
+                    "sku": {"1001": "MJ01-M-Blue", "1002": "MJ01-L-Blue", "1003": "MJ01-M-Red"},
+                    "productId": "1000",
+                }
+            }
+        }
+    }
+
+    def swatch(attribute, option_id, label, chosen):
+        state = ' selected" aria-checked="true' if chosen else '" aria-checked="false'
+        return (
+            f'<div class="swatch-option {attribute}{state}" data-option-id="{option_id}" '
+            f'data-option-label="{label}" role="option">{label}</div>'
+        )
+
+    swatches = (
+        swatch("color", "50", "Blue", color == "Blue")
+        + swatch("color", "58", "Red", color == "Red")
+        + swatch("text", "167", "M", size == "M")
+        + swatch("text", "168", "L", size == "L")
+    )
+    return page(
+        body=f"""<div class="product-info-main"><h1 class="page-title"><span class="base">Zip jacket</span></h1>
+        <span class="price-wrapper"><span class="price">€79.00</span></span>
+        <div class="swatch-opt" data-role="swatch-options">{swatches}</div>
+        <form id="product_addtocart_form" action="https://shop.example.com/checkout/cart/add/product/1000/">
+          <input type="hidden" name="product" value="1000"><input type="hidden" name="selected_configurable_option">
+          <button type="submit" class="action tocart">Add to Cart</button></form></div>
+        <script type="text/x-magento-init">{json.dumps(config)}</script>"""
+    )
+
+
+def test_magento_child_the_chosen_swatches_select(client):
+    url = "https://shop.example.com/zip-jacket.html"
+    answer = scraped(client, url, magento_page("Blue", "L"))
+    assert (answer["sku"], answer["availability"]) == ("MJ01-L-Blue", "InStock")
+    # Red in L: no child for sale has both.
+    answer = scraped(client, url, magento_page("Red", "L"))
+    assert (answer["sku"], answer["availability"]) == (None, "OutOfStock")
+    # Nothing chosen: no child's code, in stock as some child is.
+    answer = scraped(client, url, magento_page())
+    assert (answer["sku"], answer["availability"]) == (None, "InStock")

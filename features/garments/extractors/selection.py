@@ -31,9 +31,12 @@ _VALUE_ATTRIBUTES = (
     "value",
     "data-value",
     "data-option-value",
+    "data-option-id",
+    "data-option-label",
     "data-attr-value",
     "data-variant-value",
     "title",
+    "aria-label",
 )
 _OPTION_TEXT_LIMIT = 30  # a swatch's or an option's label; longer texts are whole blocks of the page
 _SHORT_VALUE = 40  # option values of a variant are short words ("Navy", "M", "42"); longer strings are texts
@@ -123,7 +126,8 @@ def _chosen_options(page):
         if element.tag in ("body", "html") or page.in_other_product(element) or _chooses_no_variant(element):
             continue
         for name in _VALUE_ATTRIBUTES:
-            if value := (element.get(name) or "").strip():
+            value = (element.get(name) or "").strip()
+            if value and len(value) <= _SHORT_VALUE:
                 yield value.lower()
         text = " ".join(element.text_content().split())
         if text and len(text) <= _OPTION_TEXT_LIMIT:
