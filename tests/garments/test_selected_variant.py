@@ -263,3 +263,23 @@ def test_magento_child_the_chosen_swatches_select(client):
     # Nothing chosen: no child's code, in stock as some child is.
     answer = scraped(client, url, magento_page())
     assert (answer["sku"], answer["availability"]) == (None, "InStock")
+
+
+def test_app_state_naming_its_selected_variant_by_id(client):
+    state = {
+        "product": {
+            "name": "Trail runner",
+            "brand": "Stride",
+            "sku": "TR-9",
+            "price": 140,
+            "currency": "EUR",
+            "selectedVariantId": 902,
+            "variants": [
+                {"id": 901, "sku": "TR-9-41", "size": "41", "inStock": True},
+                {"id": 902, "sku": "TR-9-42", "size": "42", "inStock": False},
+            ],
+        }
+    }
+    html = page(body=f"<h1>Trail runner</h1><script>window.__STATE__ = {json.dumps(state)}</script>")
+    answer = scraped(client, "https://stride.example.com/trail-runner", html)
+    assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")

@@ -202,6 +202,10 @@ OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "o
 SELECTED_CHILD = compile_pattern(
     r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$"
 )
+# Keys naming the selected variant by its id or code (`selectedVariantId: 4471`, `currentSku: "AB-1-M"`).
+SELECTED_ID = compile_pattern(
+    r"^(current|selected|active|initial)(sku|variant|article|item)(id|code|number|sku)?$"
+)
 # Keys of state that is not the product's. "cart" but not "addtocart": a lookbehind of several characters,
 # which RE2 lacks, so it runs on Python's re over a key's first 200 characters (no real key is longer).
 _SKIP_SUBTREE = compile_pattern(
@@ -273,6 +277,7 @@ def read_node(node, base_url, page_url="", selection=None):
     selected = (
         _url_selected_variant(node, url_text)
         or _selected_child(node)
+        or _stated_variant(node)
         or (_page_selected_variant(node, selection) if selection else None)
     )
     price, currency = _price(node)
@@ -447,6 +452,22 @@ def _url_selected_variant(node, url_text):
     """The element of the node's variant lists whose id, SKU or code the page URL names: a query value of any length
     (`?variant=47`), else a part of the URL of 4 characters or more (`/p/shirt-ab1234`)."""
     query_values = {value for _, value in parse_qsl(urlsplit(url_text).query)}
+    return _variant_named(node, lambda identifier: identifier in query_values or in_url(identifier, url_text))
+
+
+def _stated_variant(node):
+    """The element of the node's variant lists the node names as selected by its id or code
+    (`"selectedVariantId": 4471`), or None."""
+    stated = {
+        str(value).lower()
+        for key, value in node.items()
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and SELECTED_ID.match(_norm(key))
+    }
+    return _variant_named(node, stated.__contains__) if stated else None
+
+
+def _variant_named(node, names):
+    """The first element of the node's variant lists one of whose ids or codes (lower-cased) `names` accepts."""
     for _, value in _get(node, VARIANT_KEYS):
         elements = list(value.values()) if isinstance(value, dict) else value
         for element in elements if isinstance(elements, list) else []:
@@ -459,7 +480,7 @@ def _url_selected_variant(node, url_text):
                 if isinstance(element, dict)
                 else []
             )
-            if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
+            if any(names(identifier) for identifier in identifiers):
                 return element
     return None
 
