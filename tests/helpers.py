@@ -91,6 +91,37 @@ def job_rows(app):
     return app.extensions["db"].execute_query("SELECT * FROM tryon_jobs", fetch_all=True)
 
 
+def refuse_writes(app, operation, table):
+    """Make every INSERT or UPDATE on table fail inside the database, the way a full disk would."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
+        )
+    else:
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
+
+
+def allow_writes(app, operation, table):
+    """Undo refuse_writes: the disk has room again."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(f"DROP TRIGGER {trigger}")
+    else:
+        db.execute_query(f"DROP TRIGGER {trigger} ON {table}")
+        db.execute_query(f"DROP FUNCTION {trigger}()")
+
+
 def image_from_url(client, url):
     response = fetch_image(client, url)
     assert response.status_code == 200, response.data[:200]
