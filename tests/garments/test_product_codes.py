@@ -355,6 +355,12 @@ def test_structured_datas_sku_beats_a_printed_reference(client):
             '<img src="https://cdn.example.com/img/linen-shirt-1234567/main.jpg" alt="">',
             None,
         ),
+        # A platform's row key built from the number ("postid-1234567") names no value of its own.
+        (
+            "https://shop.example.com/linen-shirt-1234567.html",
+            '<div class="product type-product post-1234567 postid-1234567"></div>',
+            None,
+        ),
         # A year or a size at the end of a slug is no code, even where the page prints it.
         ("https://shop.example.com/summer-dress-2024", '<p data-year="2024">Collection 2024</p>', None),
         ("https://shop.example.com/trail-sneaker-42", '<button data-size="42">42</button>', None),
