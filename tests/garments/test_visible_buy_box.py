@@ -101,3 +101,27 @@ def test_a_heading_above_a_grid_of_prices_is_a_list_of_products(client):
     )
     html = page(body=f'<main><h1>Shirts</h1><div class="grid">{tiles}</div></main>')
     error(scrape(client, "https://shop.example.com/c/shirts", html=html), 422, "NO_PRODUCT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "inside, after, sku",
+    [
+        # An element named as the product's code prints it without a label.
+        ('<span class="sku">AB-1234</span>', "", "AB-1234"),
+        ('<div class="product-sku">AB-1234</div>', "", "AB-1234"),
+        ('<p class="pdp-item-number">992.775.08</p>', "", "992.775.08"),
+        # Hidden (a variant's code the script fills in), a selector of variants, words, another product's tile.
+        ('<span class="sku" style="display:none">AB-1234</span>', "", None),
+        ('<div class="sku-selector"><button>S 36</button><button>M 38</button></div>', "", None),
+        ('<span class="product-code">Not available</span>', "", None),
+        (
+            "",
+            '<section class="related-products"><div class="product-tile"><h3>Wool coat</h3>'
+            '<span class="sku">WC-2001</span><span class="price">€99</span></div></section>',
+            None,
+        ),
+    ],
+)
+def test_the_code_an_element_named_as_the_products_code_prints(client, inside, after, sku):
+    answer = scraped(client, URL, buy_box(inside + CART, after))
+    assert answer["sku"] == sku

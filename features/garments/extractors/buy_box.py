@@ -135,6 +135,13 @@ _CODE_LABEL = compile_pattern(
 # Invisible format marks pages put around a label's colon (right-to-left and left-to-right marks, zero-width spaces).
 _INVISIBLE = compile_pattern("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+# Classes and ids of an element printing the product's code without a label (`sku`, `product-sku`, `product-code`,
+# `item-number`, `style-number`, SFCC's `product-id`), lower-cased.
+_CODE_MARK = compile_pattern(
+    r"(?:^|[\s_-])(?:sku|(?:product|item|article|style|variant)[-_]?(?:sku|code|number|no|id|ref|reference))"
+    r"(?:$|[\s_-]?(?:value|text)?(?:$|\s))"
+)
+_CODE_TEXT_LIMIT = 40
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
 _LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
@@ -313,7 +320,9 @@ def read_buy_box(page):
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
         )
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    labelled = next((code for code, _ in _closest(labels, _labelled_code)), None)
+    labelled = next((code for code, _ in _closest(labels, _labelled_code)), None) or next(
+        (code for code, _ in _closest(_ranked(marked.codes, closeness), _named_code)), None
+    )
     code = labelled or next(
         (
             code
@@ -347,6 +356,7 @@ class _Marked:
     stock: list = field(default_factory=list)
     controls: list = field(default_factory=list)
     labels: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
 
 
 def _marked_elements(page, shown, stated):
@@ -362,13 +372,15 @@ def _marked_elements(page, shown, stated):
         kind = kinds.get(naming)
         if kind is None:
             kind = kinds[naming] = _marker_kind(naming)
-        price, list_price, other_price, stock, names_control = kind
+        price, list_price, other_price, stock, names_control, names_code = kind
         tag = element.tag
         control = tag in _CONTROL_TAGS or element.get("role") == "button" or (tag == "a" and names_control)
         labelled = tag in _CODE_TAGS and _may_be_label(element.text)
         struck = tag in STRUCK_THROUGH
-        if not (struck or price or stock or control or labelled) or not shown(element):
+        if not (struck or price or stock or control or labelled or names_code) or not shown(element):
             continue
+        if names_code and tag in _CODE_TAGS and stated(element):
+            marked.codes.append(element)
         if struck or list_price:
             marked.listed.append(element)
         elif price and not other_price and not _is_struck(element):
@@ -388,7 +400,7 @@ def _marked_elements(page, shown, stated):
 
 def _marker_kind(naming):
     """(price, crossed-out price, another amount such as a unit price or an instalment, stock message, a link's
-    name for a control such as "cart", "buy" or "btn") as an element's class and id say."""
+    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class and id say."""
     marker = f"{naming.class_ or ''} {naming.id or ''}"
     price = "rice" in marker
     lowered = marker.lower()
@@ -398,6 +410,7 @@ def _marker_kind(naming):
         price and _OTHER_PRICE_MARK.search(marker) is not None,
         "tock" in marker or "vailab" in marker,
         any(word in lowered for word in _CONTROL_LINK_MARKERS),
+        _CODE_MARK.search(lowered) is not None,
     )
 
 
@@ -616,6 +629,13 @@ def _labelled_code(element):
     if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
         return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _named_code(element):
+    """The code an element named as the product's code prints as its whole text (`<span class="sku">AB-1234</span>`),
+    when it reads as a code (one token, two digits or more), or None."""
+    text = clean_text(element.text_content()) or ""
+    return parse_identifier(text) if len(text) <= _CODE_TEXT_LIMIT and _looks_like_code(text) else None
 
 
 def _labelled_stock(element):
