@@ -283,3 +283,29 @@ def test_app_state_naming_its_selected_variant_by_id(client):
     html = page(body=f"<h1>Trail runner</h1><script>window.__STATE__ = {json.dumps(state)}</script>")
     answer = scraped(client, "https://stride.example.com/trail-runner", html)
     assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")
+
+
+def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_another(client):
+    """JSON-LD describes the group only; the app state says which variant the page shows."""
+    group = {
+        "@context": "https://schema.org",
+        "@type": "ProductGroup",
+        "name": "Field jacket",
+        "productGroupID": "FJ-200",
+        "offers": offer("129.00"),
+    }
+    state = {
+        "product": {
+            "name": "Field jacket",
+            "selectedVariant": {"sku": "FJ-200-OL-L", "color": "Olive", "size": "L", "inStock": True},
+            "variants": [
+                {"sku": "FJ-200-OL-M", "size": "M", "inStock": False},
+                {"sku": "FJ-200-OL-L", "size": "L", "inStock": True},
+            ],
+        }
+    }
+    html = page(
+        head=json_ld(group),
+        body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
+    )
+    assert scraped(client, GROUP_URL, html)["sku"] == "FJ-200-OL-L"

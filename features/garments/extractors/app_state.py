@@ -246,7 +246,12 @@ def read_app_state(page, title_hint=None):
     fields = read_node(best, page.base_url, page.url, page.selection) if best is not None else {}
     if len(names) > 1 and not _tied_to_page(best, page, title_hint):
         # Several products in the state and nothing says this one is the page's: its codes may be another's.
-        fields.pop("sku", None), fields.pop("mpn", None), fields.pop("gtin", None)
+        (
+            fields.pop("sku", None),
+            fields.pop("variant_sku", None),
+            fields.pop("mpn", None),
+            fields.pop("gtin", None),
+        )
     if not fields.get("sizes"):
         fields["sizes"] = next(
             (
@@ -296,6 +301,7 @@ def read_node(node, base_url, page_url="", selection=None):
             (listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None
         ),
         "sku": next((code for code in codes if in_url(code, url_text)), None) or next(iter(codes), None),
+        "variant_sku": _first(selected, SKU_KEYS, parse_identifier) if selected else None,
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
         "availability": _product_availability(node, selected, variants),

@@ -314,7 +314,8 @@ def _merge_sku(findings, fields, sources, page):
     ("/adilette-pool-slides-ad542b1o1-q11.html").
     A code that stands on nothing a shopper sees (see _unfounded) votes only where the page prints it or the URL
     names it. A code the buy box prints under a label wins unless structured data states another (see
-    _labelled_code); otherwise the code with the most votes wins; on a tie the one the page prints for the shopper
+    _labelled_code), then the code of the variant the page shows selected (see _selected_variant_code); otherwise
+    the code with the most votes wins; on a tie the one the page prints for the shopper
     wins, and when the page prints none of them, or more than one, there is no SKU. With no code stated, the URL's
     code as the page prints it ("992.775.08" for "s99277508"), as the URL gives it when a query parameter names it as
     the product's (`?pid=260591`), or a number the page names as a value of its own (see _mentions_number): a code
@@ -356,9 +357,9 @@ def _merge_sku(findings, fields, sources, page):
         elif mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
         return
-    labelled = _labelled_code(findings, votes)
-    if labelled is not None:
-        fields["sku"], sources["sku"] = votes[labelled][1]
+    chosen = _labelled_code(findings, votes) or _selected_variant_code(findings, votes)
+    if chosen is not None:
+        fields["sku"], sources["sku"] = votes[chosen][1]
         return
     support = {
         key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
@@ -388,6 +389,18 @@ def _labelled_code(findings, votes):
         return None
     structured = any(kinds & {"json-ld", "microdata"} for other, (kinds, _) in votes.items() if other != key)
     return None if structured else key
+
+
+def _selected_variant_code(findings, votes):
+    """The key of the code of the variant the page shows selected, when the layers listing variants agree on it (a
+    layer that lists none states the product's code, the group's or the master's, which the variant's beats). None
+    otherwise."""
+    keys = {
+        key
+        for finding in findings
+        if (key := _code_key(finding.fields.get("variant_sku"))) is not None and key in votes
+    }
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _mentions_number(page, code):

@@ -28,7 +28,8 @@ def read_magento(page):
         children = set.intersection(*(_children(option) for option in chosen))
         codes = config.get("sku") if isinstance(config.get("sku"), dict) else {}
         child = next(iter(children)) if len(children) == 1 else None
-        return {"sku": parse_identifier(codes.get(child)) if child else None, "availability": bool(children)}
+        code = parse_identifier(codes.get(child)) if child else None
+        return {"sku": code, "variant_sku": code, "availability": bool(children)}
     return {"availability": any(_children(option) for options in attributes for option in options)}
 
 

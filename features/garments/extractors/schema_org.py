@@ -186,6 +186,7 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
         "list_price": list_price,
         "price_expired": stale,
         "sku": sku,
+        "variant_sku": variant_code(selected),
         "mpn": mpn,
         "gtin": next(
             (
@@ -274,7 +275,15 @@ def product_codes(nodes, offers, page_url, selected=None):
         for key in (*_SKU_KEYS, "mpn")
         if (code := parse_identifier(node.get(key)))
     ]
-    chosen = next(
+    chosen = variant_code(selected)
+    named = next((code for _, code in codes if in_url(code, url_text)), None)
+    sku = chosen or named or next((code for key, code in codes if key != "mpn"), None)
+    return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
+
+
+def variant_code(selected):
+    """The selected variant's own code (its `sku`/`productID`, else its offer's), or None."""
+    return next(
         (
             code
             for node in ([selected, *_offers(selected)] if selected else [])
@@ -283,9 +292,6 @@ def product_codes(nodes, offers, page_url, selected=None):
         ),
         None,
     )
-    named = next((code for _, code in codes if in_url(code, url_text)), None)
-    sku = chosen or named or next((code for key, code in codes if key != "mpn"), None)
-    return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
 
 
 def _url_names(node, page_url):
