@@ -309,3 +309,30 @@ def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_anothe
         body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
     )
     assert scraped(client, GROUP_URL, html)["sku"] == "FJ-200-OL-L"
+
+
+def test_the_selected_variants_stock_in_one_layer_beats_the_groups_stock_in_another(client):
+    """JSON-LD says the group is in stock (some variant is); the app state says the variant the page shows is not."""
+    group = {
+        "@context": "https://schema.org",
+        "@type": "ProductGroup",
+        "name": "Field jacket",
+        "productGroupID": "FJ-200",
+        "offers": offer("129.00"),
+    }
+    state = {
+        "product": {
+            "name": "Field jacket",
+            "selectedVariantId": "v2",
+            "variants": [
+                {"id": "v1", "sku": "FJ-200-OL-L", "size": "L", "inStock": True},
+                {"id": "v2", "sku": "FJ-200-OL-M", "size": "M", "inStock": False},
+            ],
+        }
+    }
+    html = page(
+        head=json_ld(group),
+        body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
+    )
+    answer = scraped(client, GROUP_URL, html)
+    assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-M", "OutOfStock")

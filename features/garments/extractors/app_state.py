@@ -305,6 +305,7 @@ def read_node(node, base_url, page_url="", selection=None):
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
         "availability": _product_availability(node, selected, variants),
+        "variant_availability": _availability(selected, PRODUCT_AVAILABILITY_KEYS) if selected else None,
         "images": _images(node, base_url) or (_images(selected, base_url) if selected else []),
         "sizes": _sizes(variants),
         "colors": _colors(node, variants[1] if variants else []),

@@ -234,6 +234,7 @@ def merge(findings, page=None):
     _merge_price(findings, fields, sources)
     _merge_images(findings, fields, sources)
     _merge_sku(findings, fields, sources, page)
+    _selected_variant_availability(findings, fields, sources)
     _infer_availability(fields, sources)
     return fields, sources
 
@@ -292,6 +293,18 @@ def _shown_price(ordered, priced):
             priced,
         )
     return priced
+
+
+def _selected_variant_availability(findings, fields, sources):
+    """The stock of the variant the page shows selected, when the layers that read it agree, over the stock another
+    layer states for the product as a whole (in stock when any variant is)."""
+    stated = {}
+    for finding in _ordered(findings, FIELD_PRIORITY["availability"]):
+        if finding.fields.get("variant_availability") is not None:
+            stated.setdefault(finding.fields["variant_availability"], finding)
+    if len(stated) == 1:
+        ((available, finding),) = stated.items()
+        fields["availability"], sources["availability"] = available, finding.source
 
 
 def _infer_availability(fields, sources):

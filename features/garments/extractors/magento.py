@@ -29,7 +29,12 @@ def read_magento(page):
         codes = config.get("sku") if isinstance(config.get("sku"), dict) else {}
         child = next(iter(children)) if len(children) == 1 else None
         code = parse_identifier(codes.get(child)) if child else None
-        return {"sku": code, "variant_sku": code, "availability": bool(children)}
+        return {
+            "sku": code,
+            "variant_sku": code,
+            "availability": bool(children),
+            "variant_availability": bool(children),
+        }
     return {"availability": any(_children(option) for options in attributes for option in options)}
 
 

@@ -198,6 +198,7 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
             None,
         ),
         "availability": _availability(nodes, selected),
+        "variant_availability": _availability([selected]) if selected else None,
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
         "colors": unique(clean_text(color) for node in nodes for color in _as_list(node.get("color"))),
