@@ -202,6 +202,8 @@ OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "o
 SELECTED_CHILD = compile_pattern(
     r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$"
 )
+# The same, for a variant the page shows (a default one is only the state's first choice).
+_SHOWN_CHILD = compile_pattern(r"^(current|selected|active|initial)(sku|variant|article|color|colour|item)$")
 # Keys naming the selected variant by its id or code (`selectedVariantId: 4471`, `currentSku: "AB-1-M"`).
 SELECTED_ID = compile_pattern(
     r"^(current|selected|active|initial)(sku|variant|article|item)(id|code|number|sku)?$"
@@ -277,14 +279,16 @@ def read_app_state(page, title_hint=None):
 
 def read_node(node, base_url, page_url="", selection=None):
     """Normalised fields from one product node of any shop's state; the variant the page URL names, the node marks
-    as selected or the page's `selection` points to gives its code, stock and, when the node has none, its price."""
+    as selected or the page's `selection` points to gives its code, stock and, when the node has none, its price.
+    A variant the node only calls its default (`defaultVariant`) speaks for this layer, not over the others."""
     url_text = unquote(page_url).lower()
-    selected = (
+    shown = (
         _url_selected_variant(node, url_text)
-        or _selected_child(node)
+        or _selected_child(node, _SHOWN_CHILD)
         or _stated_variant(node)
         or (_page_selected_variant(node, selection) if selection else None)
     )
+    selected = shown or _selected_child(node, SELECTED_CHILD)
     price, currency = _price(node)
     if price is None and selected:
         price, currency = _price(selected)
@@ -301,11 +305,11 @@ def read_node(node, base_url, page_url="", selection=None):
             (listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None
         ),
         "sku": next((code for code in codes if in_url(code, url_text)), None) or next(iter(codes), None),
-        "variant_sku": _first(selected, SKU_KEYS, parse_identifier) if selected else None,
+        "variant_sku": _first(shown, SKU_KEYS, parse_identifier) if shown else None,
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
         "availability": _product_availability(node, selected, variants),
-        "variant_availability": _availability(selected, PRODUCT_AVAILABILITY_KEYS) if selected else None,
+        "variant_availability": _availability(shown, PRODUCT_AVAILABILITY_KEYS) if shown else None,
         "images": _images(node, base_url) or (_images(selected, base_url) if selected else []),
         "sizes": _sizes(variants),
         "colors": _colors(node, variants[1] if variants else []),
@@ -529,13 +533,9 @@ def _product_availability(node, selected, variants):
     return any(stated) if stated else None
 
 
-def _selected_child(node):
+def _selected_child(node, pattern):
     return next(
-        (
-            value
-            for key, value in node.items()
-            if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))
-        ),
+        (value for key, value in node.items() if isinstance(value, dict) and pattern.match(_norm(key))),
         None,
     )
 
