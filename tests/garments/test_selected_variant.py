@@ -169,20 +169,26 @@ def test_woocommerce_variation_the_form_preselects(client):
     assert (answer["sku"], answer["availability"]) == (None, "InStock")
 
 
-def test_app_state_variant_the_buy_box_marks_chosen(client):
-    state = {
+def runner_state(**extra):
+    """App state of a product with two sizes, the second sold out."""
+    return {
         "product": {
             "name": "Trail runner",
             "brand": "Stride",
             "sku": "TR-9",
             "price": 140,
             "currency": "EUR",
+            **extra,
             "variants": [
-                {"sku": "TR-9-41", "size": "41", "inStock": True},
-                {"sku": "TR-9-42", "size": "42", "inStock": False},
+                {"id": 901, "sku": "TR-9-41", "size": "41", "inStock": True},
+                {"id": 902, "sku": "TR-9-42", "size": "42", "inStock": False},
             ],
         }
     }
+
+
+def test_app_state_variant_the_buy_box_marks_chosen(client):
+    state = runner_state()
     body = """<h1>Trail runner</h1><ul class="size-picker">
         <li><button aria-checked="false" role="radio">41</button></li>
         <li><button aria-checked="{}" role="radio">42</button></li></ul>
@@ -266,27 +272,14 @@ def test_magento_child_the_chosen_swatches_select(client):
 
 
 def test_app_state_naming_its_selected_variant_by_id(client):
-    state = {
-        "product": {
-            "name": "Trail runner",
-            "brand": "Stride",
-            "sku": "TR-9",
-            "price": 140,
-            "currency": "EUR",
-            "selectedVariantId": 902,
-            "variants": [
-                {"id": 901, "sku": "TR-9-41", "size": "41", "inStock": True},
-                {"id": 902, "sku": "TR-9-42", "size": "42", "inStock": False},
-            ],
-        }
-    }
+    state = runner_state(selectedVariantId=902)
     html = page(body=f"<h1>Trail runner</h1><script>window.__STATE__ = {json.dumps(state)}</script>")
     answer = scraped(client, "https://stride.example.com/trail-runner", html)
     assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")
 
 
-def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_another(client):
-    """JSON-LD describes the group only; the app state says which variant the page shows."""
+def group_and_state_page(product_state):
+    """JSON-LD describing the group only (its code, in stock as some variant is) and app state listing variants."""
     group = {
         "@context": "https://schema.org",
         "@type": "ProductGroup",
@@ -297,42 +290,25 @@ def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_anothe
     state = {
         "product": {
             "name": "Field jacket",
-            "selectedVariant": {"sku": "FJ-200-OL-L", "color": "Olive", "size": "L", "inStock": True},
-            "variants": [
-                {"sku": "FJ-200-OL-M", "size": "M", "inStock": False},
-                {"sku": "FJ-200-OL-L", "size": "L", "inStock": True},
-            ],
-        }
-    }
-    html = page(
-        head=json_ld(group),
-        body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
-    )
-    assert scraped(client, GROUP_URL, html)["sku"] == "FJ-200-OL-L"
-
-
-def test_the_selected_variants_stock_in_one_layer_beats_the_groups_stock_in_another(client):
-    """JSON-LD says the group is in stock (some variant is); the app state says the variant the page shows is not."""
-    group = {
-        "@context": "https://schema.org",
-        "@type": "ProductGroup",
-        "name": "Field jacket",
-        "productGroupID": "FJ-200",
-        "offers": offer("129.00"),
-    }
-    state = {
-        "product": {
-            "name": "Field jacket",
-            "selectedVariantId": "v2",
+            **product_state,
             "variants": [
                 {"id": "v1", "sku": "FJ-200-OL-L", "size": "L", "inStock": True},
                 {"id": "v2", "sku": "FJ-200-OL-M", "size": "M", "inStock": False},
             ],
         }
     }
-    html = page(
+    return page(
         head=json_ld(group),
         body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
     )
-    answer = scraped(client, GROUP_URL, html)
+
+
+def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_another(client):
+    selected = {"selectedVariant": {"sku": "FJ-200-OL-L", "size": "L", "inStock": True}}
+    answer = scraped(client, GROUP_URL, group_and_state_page(selected))
+    assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-L", "InStock")
+
+
+def test_the_selected_variants_stock_in_one_layer_beats_the_groups_stock_in_another(client):
+    answer = scraped(client, GROUP_URL, group_and_state_page({"selectedVariantId": "v2"}))
     assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-M", "OutOfStock")
