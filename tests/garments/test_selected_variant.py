@@ -312,3 +312,13 @@ def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_anothe
 def test_the_selected_variants_stock_in_one_layer_beats_the_groups_stock_in_another(client):
     answer = scraped(client, GROUP_URL, group_and_state_page({"selectedVariantId": "v2"}))
     assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-M", "OutOfStock")
+
+
+def test_variants_with_urls_that_do_not_parse_still_give_the_group(client):
+    broken = {
+        **JACKET_GROUP,
+        "hasVariant": [{**jacket_variant("FJ-200-X", "Olive", "M", "129.00"), "url": "http://[bad"}],
+    }
+    html = page(head=json_ld(broken), body="<main><h1>Field jacket</h1></main>")
+    answer = scraped(client, GROUP_URL + "?sku=none", html)
+    assert (answer["title"], answer["price"]) == ("Field jacket", 129.0)

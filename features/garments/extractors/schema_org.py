@@ -340,7 +340,11 @@ def selected_variant(variants, page_url):
             for key in ("@id", "url")
             if isinstance(link := item.get(key), str)
         ]
-        queries = [{(key, value.lower()) for key, value in parse_qsl(urlsplit(link).query)} for link in links]
+        # The query read as text: a link whose host does not parse (`http://[bad`) still has one.
+        queries = [
+            {(key, value.lower()) for key, value in parse_qsl(link.partition("?")[2].partition("#")[0])}
+            for link in links
+        ]
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
         if {value for _, value in page_query} & set(ids) or any(
             query and query <= page_query for query in queries

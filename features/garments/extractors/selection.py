@@ -84,10 +84,16 @@ def read_selection(page):
 
 
 def link_key(url):
-    """A URL's host (without www.), path and query, for telling whether two URLs show the same variant."""
-    parts = urlsplit(unquote(url or "").lower())
+    """A URL's host (without www.), path and query, for telling whether two URLs show the same variant (a URL that
+    does not parse, such as `http://[bad`, stands for itself)."""
+    text = unquote(url or "").lower()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return text
     query = "&".join(sorted(f"{key}={value}" for key, value in parse_qsl(parts.query)))
-    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{query}"
+    return f"{host.removeprefix('www.')}{parts.path.rstrip('/')}?{query}"
 
 
 def short_values(item):
