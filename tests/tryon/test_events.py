@@ -6,7 +6,15 @@ import pytest
 
 from features.tryon.events import EventId, event_id
 from tests.docs.live_server import LiveServer
-from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, unique_email, wait_for_job
+from tests.helpers import (
+    TYPED_TOP,
+    EventStream,
+    app_environment,
+    sign_up,
+    submit_tryon,
+    unique_email,
+    wait_for_job,
+)
 from tests.photos import t_shirt
 from tests.scale.api_process import ApiProcess
 from tests.stored_images import fetch_image
@@ -219,15 +227,7 @@ def test_a_stream_whose_process_died_stops_counting_when_its_lease_runs_out(
     client = survivor.test_client()
     user = sign_up(client)
     job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
-    env = {
-        "FLASK_ENV": "testing",
-        "DATABASE_PATH": str(tmp_path / "shared.db"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "LOG_DIR": str(tmp_path / "logs"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": "false",
-        **{name: str(value) for name, value in settings.items()},
-    }
+    env = app_environment(tmp_path, database="shared.db", **settings)  # make_app's database
     with ApiProcess(env, tmp_path / "dying.log") as dying, LiveServer(survivor) as server:
         with EventStream(dying.url, job_id, user["headers"]) as stream:
             assert stream.status == 200 and _wait_for_stage(stream, "generating")
