@@ -19,6 +19,7 @@ from features.garments.extractors.schema_org import (
     minor_units_price,
     price_value,
 )
+from features.garments.extractors.selection import short_values
 from features.garments.extractors.values import (
     clean_multiline,
     clean_text,
@@ -238,7 +239,7 @@ def read_app_state(page, title_hint=None):
             names.add(_first_text(node, TITLE_KEYS))
             if score > best_score:
                 best, best_score = node, score
-    fields = read_node(best, page.base_url, page.url) if best is not None else {}
+    fields = read_node(best, page.base_url, page.url, page.selection) if best is not None else {}
     if len(names) > 1 and not _tied_to_page(best, page, title_hint):
         # Several products in the state and nothing says this one is the page's: its codes may be another's.
         fields.pop("sku", None), fields.pop("mpn", None), fields.pop("gtin", None)
@@ -265,11 +266,15 @@ def read_app_state(page, title_hint=None):
     return {field: value for field, value in fields.items() if value not in (None, "", [], {})}
 
 
-def read_node(node, base_url, page_url=""):
-    """Normalised fields from one product node of any shop's state; the variant the page URL names (or the
-    node marks as selected) gives its code, stock and, when the node has none, its price."""
+def read_node(node, base_url, page_url="", selection=None):
+    """Normalised fields from one product node of any shop's state; the variant the page URL names, the node marks
+    as selected or the page's `selection` points to gives its code, stock and, when the node has none, its price."""
     url_text = unquote(page_url).lower()
-    selected = _url_selected_variant(node, url_text) or _selected_child(node)
+    selected = (
+        _url_selected_variant(node, url_text)
+        or _selected_child(node)
+        or (_page_selected_variant(node, selection) if selection else None)
+    )
     price, currency = _price(node)
     if price is None and selected:
         price, currency = _price(selected)
@@ -457,6 +462,29 @@ def _url_selected_variant(node, url_text):
             if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
                 return element
     return None
+
+
+def _page_selected_variant(node, selection):
+    """The element of the node's variant lists the page's selection points to (see selection.py), or None."""
+    for _, value in _get(node, VARIANT_KEYS):
+        elements = list(value.values()) if isinstance(value, dict) else value
+        elements = (
+            [element for element in elements if isinstance(element, dict)]
+            if isinstance(elements, list)
+            else []
+        )
+        chosen = selection.choose(elements, _variant_description) if elements else None
+        if chosen is not None:
+            return chosen
+    return None
+
+
+def _variant_description(element):
+    """(ids, links, option values) of a variant element: its ids and codes, its URL and its short values (option
+    values such as "Navy" or "M", and the ids a chosen control may carry as its value)."""
+    ids = [identifier for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))]
+    links = [link for _, link in _get(element, ("url", "link", "href")) if isinstance(link, str)]
+    return ids, links, short_values(element)
 
 
 def _product_availability(node, selected, variants):

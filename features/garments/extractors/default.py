@@ -26,12 +26,14 @@ class DefaultExtractor(BrandExtractor):
         meta = isolated(page, "meta", lambda: read_meta(page))
         page_title = meta.get("title") or isolated(page, "html", lambda: h1_title(page), "")
         json_ld = isolated(
-            page, "json-ld", lambda: read_products(page.json_ld, page.base_url, page.url, page_title)
+            page,
+            "json-ld",
+            lambda: read_products(page.json_ld, page.base_url, page.url, page_title, page.selection),
         )
         microdata = isolated(
             page,
             "microdata",
-            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title),
+            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title, page.selection),
         )
         if not microdata.get("sku"):
             stray = isolated(page, "microdata-codes", lambda: stray_codes(page))
