@@ -39,6 +39,7 @@ POLL_INTERVAL = 0.5  # seconds between a client's status polls, as an app would 
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
+from tests.helpers import app_environment  # noqa: E402
 from tests.photos import cameraman_image, cameraman_png, encode, t_shirt  # noqa: E402
 
 
@@ -85,17 +86,18 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="bench-tryon-")
         full_env = {
             **os.environ,
-            "PORT": str(self.port),
-            "HOST": "127.0.0.1",
-            "RATELIMIT_ENABLED": "false",
-            "DATABASE_PATH": f"{self.dir}/db.sqlite",
-            "IMAGES_DIR": f"{self.dir}/images",
-            "LOG_DIR": f"{self.dir}/logs",
-            "INSTANCE_DIR": f"{self.dir}/instance",
-            "LOG_LEVEL": "WARNING",
-            "MAX_JOBS_PER_USER": "1000",
-            "MAX_QUEUE_SIZE": "1000",
-            **env,
+            **app_environment(
+                self.dir,
+                database="db.sqlite",
+                **{
+                    "PORT": self.port,
+                    "HOST": "127.0.0.1",
+                    "LOG_LEVEL": "WARNING",
+                    "MAX_JOBS_PER_USER": 1000,
+                    "MAX_QUEUE_SIZE": 1000,
+                    **env,
+                },
+            ),
         }
         self.process = subprocess.Popen(
             [sys.executable, "app.py"],
