@@ -14,6 +14,9 @@ categoriser call). Measures, from the client's side:
     storage, the job row), waiting for a worker, the pipeline before the model call, the model call
     beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process used
     for them (on a shared machine the span moves with everyone's load, the CPU much less);
+  * the burst's timeline as the fake saw it: when the first and the last model request had arrived whole
+    (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
+    when the first and the last answer had been written, and from the last answer to the last finish;
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
@@ -169,6 +172,22 @@ def breakdown(jobs, posts, first_post, delay):
     }
 
 
+def burst_timeline(requests, jobs, first_post):
+    """Seconds after the first POST at which the fake had the first and the last model request whole and had
+    written the first and the last answer, and from the last answer to the last finish."""
+    start = first_post.timestamp()
+    received = sorted(r["received_at"] - start for r in requests)
+    answered = sorted(r["answered_at"] - start for r in requests)
+    last = max(datetime.fromisoformat(job["finished_at"]).timestamp() for job in jobs) - start
+    return {
+        "first model request received": received[0],
+        "last model request received": received[-1],
+        "first answer written": answered[0],
+        "last answer written": answered[-1],
+        "last answer written to last finish": last - answered[-1],
+    }
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -212,11 +231,13 @@ def main():
             cpu_before = server.cpu_seconds()
             many, posts, first_post = run_jobs(server, token, args.jobs, files)
             burst_cpu = server.cpu_seconds() - cpu_before
+            burst_requests = [r for r in fake.requests if r["received_at"] >= first_post.timestamp()]
         finally:
             server.stop()
     d = args.delay
     totals = [job["timings"]["total_seconds"] for job in many]
     span, parts = breakdown(many, posts, first_post, d)
+    timeline = burst_timeline(burst_requests, many, first_post)
     print(f"fake Gemini delay D = {d:.2f} s")
     print(f"1 job:   p50(time-D) = {statistics.median(single) - d:.3f} s over {len(single)} runs")
     print(
@@ -227,6 +248,8 @@ def main():
     print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
+    for name, seconds in timeline.items():
+        print(f"  {name}: {seconds:.3f} s")
 
     server = Server({"AI_PROVIDER": "local"}, args.app_dir)
     try:
