@@ -5,6 +5,7 @@ import http.client
 import io
 import itertools
 import json
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -89,6 +90,46 @@ def wait_for_job(client, headers, job_id, timeout=60):
 
 def job_rows(app):
     return app.extensions["db"].execute_query("SELECT * FROM tryon_jobs", fetch_all=True)
+
+
+def refuse_writes(app, operation, table):
+    """Make every INSERT or UPDATE on table fail inside the database, the way a full disk would."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
+        )
+    else:
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
+
+
+def allow_writes(app, operation, table):
+    """Undo refuse_writes: the disk has room again."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(f"DROP TRIGGER {trigger}")
+    else:
+        db.execute_query(f"DROP TRIGGER {trigger} ON {table}")
+        db.execute_query(f"DROP FUNCTION {trigger}()")
+
+
+# mediapipe 0.10.21 writes this line to stderr, with the epoch time, each time it loads one of its TFLite models.
+_MODEL_LOADED = re.compile(r"^[IWE]\d{4} \d\d:\d\d:(\d+\.\d+) +\d+ inference_feedback_manager", re.MULTILINE)
+
+
+def mediapipe_model_loads(log_path):
+    """When a process whose stderr went to log_path loaded each of mediapipe's models (epoch seconds)."""
+    return [float(seconds) for seconds in _MODEL_LOADED.findall(log_path.read_text(errors="replace"))]
 
 
 def image_from_url(client, url):

@@ -8,9 +8,10 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
+from shared import clock
 from tests.docs.live_server import LiveServer
 from tests.fakes.webhook_receiver import WebhookReceiver
-from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, wait_for_job
+from tests.helpers import TYPED_TOP, EventStream, mediapipe_model_loads, sign_up, submit_tryon, wait_for_job
 from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
 from tests.stored_images import fetch_image
@@ -73,6 +74,20 @@ def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, fake_ge
     assert [j["status"] for j in jobs] == ["done"] * 3
     assert {j["provider"] for j in jobs} == {"gemini"} and fake_gemini.request_count == 3
     assert fetch_image(client, jobs[0]["result_url"]).status_code == 200
+
+
+def test_a_fresh_worker_loads_its_models_before_it_takes_a_job(rq_app, workers, standing_png, tmp_path):
+    """A job waiting when a worker process starts: its clock, and its deadline, start at the claim, after every
+    model the worker uses was loaded (mediapipe's pose and faces check each photo's hips)."""
+    client = rq_app.test_client()
+    user = sign_up(client)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    workers()
+    job = wait_for_job(client, user["headers"], job_id)
+    assert job["status"] == "done", job["error"]
+    loads = mediapipe_model_loads(tmp_path / "worker0.log")
+    assert len(loads) >= 3, "pose (two models) and faces load for every job"
+    assert max(loads) < clock.parse(job["started_at"]).timestamp() + 0.001  # started_at: whole milliseconds
 
 
 @pytest.mark.parametrize("job_timeout_seconds", ["3"])  # the job is queued again once overdue
