@@ -18,7 +18,7 @@ categoriser call). Measures, from the client's side:
     (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
     when the first and the last answer had been written, and from the last answer to the last finish;
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline;
-  * with --steps, the thread CPU of one model call's steps (median of 40, in a process of its own on the
+  * with --steps, the thread CPU of one model call's steps (40 calls, in a process of its own on the
     checkout's code, against a fake without delay): our image parts, the SDK turning the call into a request
     (pydantic models and their walk), base64 of the photos, json.dumps of the request, the HTTP exchange,
     json.loads and the pydantic model of the answer, and our reading of it; the C-level share (base64, JSON)
@@ -219,7 +219,8 @@ STEPS = [
 
 
 def model_call_steps(ready_png, calls=40):
-    """{step: median thread CPU ms per call} and the whole call's, for one try-on model call in this process."""
+    """({step: thread CPU ms per call, the mean over `calls`}, the whole call's median ms) for one try-on model
+    call in this process."""
     import importlib
 
     from shared.ai_models import GarmentInput
@@ -231,9 +232,8 @@ def model_call_steps(ready_png, calls=40):
 
     def timed(function, step):
         def wrapper(*args, **kwargs):
-            if (
-                step in outermost or threading.get_ident() != caller
-            ):  # not the fake's thread, not nested calls
+            # neither the fake's threads nor a call nested in one already timed
+            if step in outermost or threading.get_ident() != caller:
                 return function(*args, **kwargs)
             outermost.add(step)
             started = time.thread_time()
@@ -289,7 +289,7 @@ def print_steps(app_dir, ready_png):
             check=True,
         ).stdout
     per_call, whole = json.loads(output.splitlines()[-1])
-    print(f"one model call, thread CPU (median of 40): {whole:.2f} ms, of which")
+    print(f"one model call, thread CPU (median of 40 calls): {whole:.2f} ms; its steps (mean per call):")
     for step, milliseconds in per_call.items():
         print(f"  {step}: {milliseconds:.2f} ms")
 
