@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -16,6 +17,27 @@ from tests.stored_images import fetch_image
 _emails = itertools.count()
 # Try-on options naming the garment a top, so the only model calls are the generations (no categorizing).
 TYPED_TOP = '{"garments": [{"type": "top"}]}'
+
+
+def app_settings(directory, *, database="app.db", **settings):
+    """Settings of an app keeping every file under directory (its SQLite database, images, logs and generated
+    secrets): a testing app with rate limits off, then `settings`. Apps given one directory and database name
+    share their data, as the processes of one deployment do."""
+    directory = Path(directory)
+    return {
+        "FLASK_ENV": "testing",
+        "DATABASE_PATH": str(directory / database),
+        "IMAGES_DIR": str(directory / "images"),
+        "LOG_DIR": str(directory / "logs"),
+        "INSTANCE_DIR": str(directory / "instance"),
+        "RATELIMIT_ENABLED": False,
+        **settings,
+    }
+
+
+def app_environment(directory, **settings):
+    """app_settings as environment variables, for an app in a process of its own."""
+    return {name: str(value) for name, value in app_settings(directory, **settings).items()}
 
 
 def unique_email(prefix="user"):

@@ -299,6 +299,7 @@ def get_job_events(job_id):
         job_id=job_id,
         after=start.after,
         client_gone=event_stream.disconnect_check(request.environ),
+        renew=start.renew,
     )
     response = Response(
         stream_with_context(frames),

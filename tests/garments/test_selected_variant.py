@@ -169,20 +169,26 @@ def test_woocommerce_variation_the_form_preselects(client):
     assert (answer["sku"], answer["availability"]) == (None, "InStock")
 
 
-def test_app_state_variant_the_buy_box_marks_chosen(client):
-    state = {
+def runner_state(**extra):
+    """App state of a product with two sizes, the second sold out."""
+    return {
         "product": {
             "name": "Trail runner",
             "brand": "Stride",
             "sku": "TR-9",
             "price": 140,
             "currency": "EUR",
+            **extra,
             "variants": [
-                {"sku": "TR-9-41", "size": "41", "inStock": True},
-                {"sku": "TR-9-42", "size": "42", "inStock": False},
+                {"id": 901, "sku": "TR-9-41", "size": "41", "inStock": True},
+                {"id": 902, "sku": "TR-9-42", "size": "42", "inStock": False},
             ],
         }
     }
+
+
+def test_app_state_variant_the_buy_box_marks_chosen(client):
+    state = runner_state()
     body = """<h1>Trail runner</h1><ul class="size-picker">
         <li><button aria-checked="false" role="radio">41</button></li>
         <li><button aria-checked="{}" role="radio">42</button></li></ul>
@@ -193,3 +199,126 @@ def test_app_state_variant_the_buy_box_marks_chosen(client):
     assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")
     answer = scraped(client, url, page(body=body.format("false", json.dumps(state))))
     assert (answer["sku"], answer["availability"]) == ("TR-9", "InStock")
+
+
+def magento_page(color=None, size=None):
+    """A Magento 2 page: the swatch renderer's jsonConfig (children for sale per option, each child's code) and the
+    swatches it renders, the chosen ones `selected` with `aria-checked`."""
+    config = {
+        "[data-role=swatch-options]": {
+            "Magento_Swatches/js/swatch-renderer": {
+                "jsonConfig": {
+                    "attributes": {
+                        "93": {
+                            "id": "93",
+                            "code": "color",
+                            "label": "Color",
+                            "options": [
+                                {"id": "50", "label": "Blue", "products": ["1001", "1002"]},
+                                {"id": "58", "label": "Red", "products": ["1003"]},
+                            ],
+                        },
+                        "144": {
+                            "id": "144",
+                            "code": "size",
+                            "label": "Size",
+                            "options": [
+                                {"id": "167", "label": "M", "products": ["1001", "1003"]},
+                                {"id": "168", "label": "L", "products": ["1002"]},
+                            ],
+                        },
+                    },
+                    "sku": {"1001": "MJ01-M-Blue", "1002": "MJ01-L-Blue", "1003": "MJ01-M-Red"},
+                    "productId": "1000",
+                }
+            }
+        }
+    }
+
+    def swatch(attribute, option_id, label, chosen):
+        state = ' selected" aria-checked="true' if chosen else '" aria-checked="false'
+        return (
+            f'<div class="swatch-option {attribute}{state}" data-option-id="{option_id}" '
+            f'data-option-label="{label}" role="option">{label}</div>'
+        )
+
+    swatches = (
+        swatch("color", "50", "Blue", color == "Blue")
+        + swatch("color", "58", "Red", color == "Red")
+        + swatch("text", "167", "M", size == "M")
+        + swatch("text", "168", "L", size == "L")
+    )
+    return page(
+        body=f"""<div class="product-info-main"><h1 class="page-title"><span class="base">Zip jacket</span></h1>
+        <span class="price-wrapper"><span class="price">€79.00</span></span>
+        <div class="swatch-opt" data-role="swatch-options">{swatches}</div>
+        <form id="product_addtocart_form" action="https://shop.example.com/checkout/cart/add/product/1000/">
+          <input type="hidden" name="product" value="1000"><input type="hidden" name="selected_configurable_option">
+          <button type="submit" class="action tocart">Add to Cart</button></form></div>
+        <script type="text/x-magento-init">{json.dumps(config)}</script>"""
+    )
+
+
+def test_magento_child_the_chosen_swatches_select(client):
+    url = "https://shop.example.com/zip-jacket.html"
+    answer = scraped(client, url, magento_page("Blue", "L"))
+    assert (answer["sku"], answer["availability"]) == ("MJ01-L-Blue", "InStock")
+    # Red in L: no child for sale has both.
+    answer = scraped(client, url, magento_page("Red", "L"))
+    assert (answer["sku"], answer["availability"]) == (None, "OutOfStock")
+    # Nothing chosen: no child's code, in stock as some child is.
+    answer = scraped(client, url, magento_page())
+    assert (answer["sku"], answer["availability"]) == (None, "InStock")
+
+
+def test_app_state_naming_its_selected_variant_by_id(client):
+    state = runner_state(selectedVariantId=902)
+    html = page(body=f"<h1>Trail runner</h1><script>window.__STATE__ = {json.dumps(state)}</script>")
+    answer = scraped(client, "https://stride.example.com/trail-runner", html)
+    assert (answer["sku"], answer["availability"]) == ("TR-9-42", "OutOfStock")
+
+
+def group_and_state_page(product_state):
+    """JSON-LD describing the group only (its code, in stock as some variant is) and app state listing variants."""
+    group = {
+        "@context": "https://schema.org",
+        "@type": "ProductGroup",
+        "name": "Field jacket",
+        "productGroupID": "FJ-200",
+        "offers": offer("129.00"),
+    }
+    state = {
+        "product": {
+            "name": "Field jacket",
+            **product_state,
+            "variants": [
+                {"id": "v1", "sku": "FJ-200-OL-L", "size": "L", "inStock": True},
+                {"id": "v2", "sku": "FJ-200-OL-M", "size": "M", "inStock": False},
+            ],
+        }
+    }
+    return page(
+        head=json_ld(group),
+        body=f"<h1>Field jacket</h1><script>window.__STATE__ = {json.dumps(state)}</script>",
+    )
+
+
+def test_the_selected_variants_code_in_one_layer_beats_the_groups_code_in_another(client):
+    selected = {"selectedVariant": {"sku": "FJ-200-OL-L", "size": "L", "inStock": True}}
+    answer = scraped(client, GROUP_URL, group_and_state_page(selected))
+    assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-L", "InStock")
+
+
+def test_the_selected_variants_stock_in_one_layer_beats_the_groups_stock_in_another(client):
+    answer = scraped(client, GROUP_URL, group_and_state_page({"selectedVariantId": "v2"}))
+    assert (answer["sku"], answer["availability"]) == ("FJ-200-OL-M", "OutOfStock")
+
+
+def test_variants_with_urls_that_do_not_parse_still_give_the_group(client):
+    broken = {
+        **JACKET_GROUP,
+        "hasVariant": [{**jacket_variant("FJ-200-X", "Olive", "M", "129.00"), "url": "http://[bad"}],
+    }
+    html = page(head=json_ld(broken), body="<main><h1>Field jacket</h1></main>")
+    answer = scraped(client, GROUP_URL + "?sku=none", html)
+    assert (answer["title"], answer["price"]) == ("Field jacket", 129.0)

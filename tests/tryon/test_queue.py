@@ -8,6 +8,7 @@ from features.tryon import job_queue
 from shared import clock
 from tests.helpers import (
     TYPED_TOP,
+    app_environment,
     job_rows,
     mediapipe_model_loads,
     post_tryon,
@@ -23,15 +24,7 @@ from tests.stored_images import stored_keys
 def test_a_fresh_server_loads_its_models_before_it_starts_a_job(tmp_path, standing_png):
     """A new server process (its own interpreter, nothing loaded) given a try-on at once: the job's clock, and its
     deadline, start at its claim, after every model it uses was loaded; none is loaded on the job's time."""
-    env = {
-        "FLASK_ENV": "testing",
-        "LOG_TO_FILES": "false",
-        "DATABASE_PATH": str(tmp_path / "fresh.db"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": "false",
-        "GEMINI_API_KEY": "",
-    }
+    env = app_environment(tmp_path, database="fresh.db", LOG_TO_FILES=False, GEMINI_API_KEY="")
     with ApiProcess(env, tmp_path / "api.log") as api:
         token = requests.post(
             f"{api.url}/api/create-account",

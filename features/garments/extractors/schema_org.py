@@ -186,6 +186,7 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
         "list_price": list_price,
         "price_expired": stale,
         "sku": sku,
+        "variant_sku": variant_code(selected),
         "mpn": mpn,
         "gtin": next(
             (
@@ -197,6 +198,7 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
             None,
         ),
         "availability": _availability(nodes, selected),
+        "variant_availability": _availability([selected]) if selected else None,
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
         "colors": unique(clean_text(color) for node in nodes for color in _as_list(node.get("color"))),
@@ -274,7 +276,15 @@ def product_codes(nodes, offers, page_url, selected=None):
         for key in (*_SKU_KEYS, "mpn")
         if (code := parse_identifier(node.get(key)))
     ]
-    chosen = next(
+    chosen = variant_code(selected)
+    named = next((code for _, code in codes if in_url(code, url_text)), None)
+    sku = chosen or named or next((code for key, code in codes if key != "mpn"), None)
+    return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
+
+
+def variant_code(selected):
+    """The selected variant's own code (its `sku`/`productID`, else its offer's), or None."""
+    return next(
         (
             code
             for node in ([selected, *_offers(selected)] if selected else [])
@@ -283,9 +293,6 @@ def product_codes(nodes, offers, page_url, selected=None):
         ),
         None,
     )
-    named = next((code for _, code in codes if in_url(code, url_text)), None)
-    sku = chosen or named or next((code for key, code in codes if key != "mpn"), None)
-    return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
 
 
 def _url_names(node, page_url):
@@ -333,7 +340,11 @@ def selected_variant(variants, page_url):
             for key in ("@id", "url")
             if isinstance(link := item.get(key), str)
         ]
-        queries = [{(key, value.lower()) for key, value in parse_qsl(urlsplit(link).query)} for link in links]
+        # The query read as text: a link whose host does not parse (`http://[bad`) still has one.
+        queries = [
+            {(key, value.lower()) for key, value in parse_qsl(link.partition("?")[2].partition("#")[0])}
+            for link in links
+        ]
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
         if {value for _, value in page_query} & set(ids) or any(
             query and query <= page_query for query in queries

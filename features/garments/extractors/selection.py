@@ -7,7 +7,7 @@ A page says which variant it shows in several ways: its URL (`?variant=4471`, `?
 evidence points to, or none: a layer then reads the product's own code and its stock over every variant.
 """
 
-from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from shared.text_patterns import IGNORECASE, compile_pattern
@@ -21,48 +21,57 @@ _NOT_AN_OPTION = compile_pattern(r"qty|quantity|country|currency|lang|sort|regio
 _SELECTED_CLASS = compile_pattern(
     r"(?:^|[\s_-])(?:is-)?(?:selected|active|checked|current)(?:$|[\s_])", IGNORECASE
 )
+# Options marked chosen by their state (those marked by a class are found through the page's namings).
 _CHOSEN = (
     "//option[@selected]"
     " | //input[@checked][@type='radio' or @type='checkbox']"
     " | //*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
-    " | //*[contains(@class, 'selected') or contains(@class, 'active') or contains(@class, 'checked')"
-    " or contains(@class, 'current')][not(self::body or self::html)]"
 )
 _VALUE_ATTRIBUTES = (
     "value",
     "data-value",
     "data-option-value",
+    "data-option-id",
+    "data-option-label",
     "data-attr-value",
     "data-variant-value",
     "title",
+    "aria-label",
 )
 _OPTION_TEXT_LIMIT = 30  # a swatch's or an option's label; longer texts are whole blocks of the page
 _SHORT_VALUE = 40  # option values of a variant are short words ("Navy", "M", "42"); longer strings are texts
 
 
-@dataclass(frozen=True)
 class Selection:
     """What the page says it shows: `ids` (values naming a variant: the URL's and canonical URL's query values and the
     id the buy form posts), `links` (the page's and canonical URL's host, path and query) and `options` (option values:
-    the URLs' query values, `?color=navy`, and the values of the options its buy box marks chosen), all lower-cased."""
+    the URLs' query values, `?color=navy`, and the values of the options its buy box marks chosen), all lower-cased.
+    The buy box is read only when a layer has variants that neither ids nor links tell apart."""
 
-    ids: frozenset = frozenset()
-    links: frozenset = frozenset()
-    options: frozenset = frozenset()
+    def __init__(self, page):
+        self._page = page
+        urls = [page.url, page.canonical_link]
+        self._queried = {
+            value.strip().lower() for url in urls if url for _, value in parse_qsl(urlsplit(url).query)
+        } - {""}
+        self.ids = frozenset(self._queried | {value.lower() for value in _posted_variants(page)})
+        self.links = frozenset(link_key(url) for url in urls if url)
+
+    @cached_property
+    def options(self):
+        return frozenset((self._queried | set(_chosen_options(self._page))) - {""})
 
     def choose(self, variants, describe):
         """The one variant the page selects, or None. `describe(variant)` gives its (ids, links, option values). A
         variant whose id the page names wins, else the one whose link is the page's, else the one variant having
         every chosen option that some variant has (options no variant has are the page's other controls)."""
         described = [(variant, *_lowered(describe(variant))) for variant in variants]
-        for position in (0, 1):
-            found = [
-                entry[0] for entry in described if entry[1 + position] & (self.ids, self.links)[position]
-            ]
+        for position, named in ((1, self.ids), (2, self.links)):
+            found = [entry[0] for entry in described if entry[position] & named]
             if len(found) == 1:
                 return found[0]
         known = set().union(*(entry[3] for entry in described)) if described else set()
-        chosen = self.options & known
+        chosen = self.options & known if known else set()
         if not chosen:
             return None
         found = [entry[0] for entry in described if chosen <= entry[3]]
@@ -71,21 +80,20 @@ class Selection:
 
 def read_selection(page):
     """The Selection of a parsed page (outside the page chrome and other products' blocks)."""
-    urls = [page.url, page.canonical_link]
-    queried = {value.strip().lower() for url in urls if url for _, value in parse_qsl(urlsplit(url).query)}
-    ids = queried | {value.lower() for value in _posted_variants(page)}
-    return Selection(
-        ids=frozenset(value for value in ids if value),
-        links=frozenset(link_key(url) for url in urls if url),
-        options=frozenset(value for value in (*queried, *_chosen_options(page)) if value),
-    )
+    return Selection(page)
 
 
 def link_key(url):
-    """A URL's host (without www.), path and query, for telling whether two URLs show the same variant."""
-    parts = urlsplit(unquote(url or "").lower())
+    """A URL's host (without www.), path and query, for telling whether two URLs show the same variant (a URL that
+    does not parse, such as `http://[bad`, stands for itself)."""
+    text = unquote(url or "").lower()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return text
     query = "&".join(sorted(f"{key}={value}" for key, value in parse_qsl(parts.query)))
-    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{query}"
+    return f"{host.removeprefix('www.')}{parts.path.rstrip('/')}?{query}"
 
 
 def short_values(item):
@@ -117,28 +125,29 @@ def _posted_variants(page):
 
 
 def _chosen_options(page):
-    """The lower-cased values and labels of the options the page marks chosen."""
-    for element in page.tree.xpath(_CHOSEN):
-        if element.tag == "option":
-            select = next(element.iterancestors("select"), None)
-            if select is not None and _NOT_AN_OPTION.search(
-                f"{select.get('name') or ''} {select.get('id') or ''}"
-            ):
-                continue
-        elif not (
-            element.tag == "input"
-            or any(element.get(name) == "true" for name in ("aria-checked", "aria-selected", "aria-pressed"))
-            or _SELECTED_CLASS.search(element.get("class") or "")
-        ):
-            continue
-        if page.in_other_product(element):
+    """The lower-cased values and labels of the options the page marks chosen: by their state (`selected`, `checked`,
+    `aria-checked`…) or by a class (`is-active`, `selected`), outside the page chrome and other products' blocks."""
+    by_class = page.named_elements(lambda naming: bool(_SELECTED_CLASS.search(naming.class_ or "")))
+    for element in [*page.tree.xpath(_CHOSEN), *by_class]:
+        if element.tag in ("body", "html") or page.in_other_product(element) or _chooses_no_variant(element):
             continue
         for name in _VALUE_ATTRIBUTES:
-            if value := (element.get(name) or "").strip():
+            value = (element.get(name) or "").strip()
+            if value and len(value) <= _SHORT_VALUE:
                 yield value.lower()
         text = " ".join(element.text_content().split())
         if text and len(text) <= _OPTION_TEXT_LIMIT:
             yield text.lower()
+
+
+def _chooses_no_variant(element):
+    """Whether a chosen option belongs to a select of how many, where to ship or how to sort."""
+    if element.tag != "option":
+        return False
+    select = next(element.iterancestors("select"), None)
+    return select is not None and bool(
+        _NOT_AN_OPTION.search(f"{select.get('name') or ''} {select.get('id') or ''}")
+    )
 
 
 def _lowered(description):

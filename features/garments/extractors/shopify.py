@@ -138,7 +138,9 @@ def read_shopify_product(product, base_url, page_url=None, selection=None):
         "currency": None,
         "list_price": _price(shown.get("compare_at_price") or product.get("compare_at_price")),
         "sku": parse_identifier(coded.get("sku")),
+        "variant_sku": parse_identifier(selected.get("sku")) if selected else None,
         "gtin": parse_gtin(coded.get("barcode")),
+        "variant_availability": _available(selected) if selected else None,
         "availability": _available(selected)
         if selected
         else _available(product)

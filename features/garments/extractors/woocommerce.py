@@ -29,6 +29,8 @@ def read_woocommerce(page):
     return {
         "price": _price(variations, preselected),
         "sku": parse_identifier(selected.get("sku")) if selected else None,
+        "variant_sku": parse_identifier(selected.get("sku")) if selected else None,
+        "variant_availability": _in_stock(selected) if selected else None,
         "availability": _in_stock(selected)
         if selected
         else any(map(_in_stock, variations))
