@@ -470,3 +470,25 @@ BIB_PANEL = [(240, 117), (300, 121), (360, 117), (360, 230), (240, 230)]
 
 def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
     return flat_lay(CLOSED_NECK_TEE, colour, details=[(BIB_PANEL, panel)])
+
+
+# The astronaut's arms (x, y): from each shoulder down to the elbow and the wrist, as her pose finds them.
+ASTRONAUT_ARMS = [[(112, 250), (64, 413), (135, 477)], [(300, 262), (322, 375), (326, 470)]]
+ASTRONAUT_EYES = (160, 60, 290, 125)  # x0, y0, x1, y1
+
+
+def faceless_astronaut(arms=None):
+    """The astronaut with a bar across her eyes (no face is found; her pose still is), as photos cut off at the nose
+    show a person; with `arms` (RGB), her arms bare in that colour (with a skin's grain) from the shoulders down."""
+    image = np.asarray(astronaut_image()).copy()
+    x0, y0, x1, y1 = ASTRONAUT_EYES
+    image[y0:y1, x0:x1] = (30, 20, 60)
+    if arms is not None:
+        shape = Image.new("L", image.shape[1::-1], 0)
+        draw = ImageDraw.Draw(shape)
+        for line in ASTRONAUT_ARMS:
+            draw.line(line, fill=1, width=50, joint="curve")
+        bare = np.asarray(shape).astype(bool)
+        grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
+        image[bare] = np.clip(np.array(arms) + grain, 0, 255).astype(np.uint8)
+    return Image.fromarray(image)

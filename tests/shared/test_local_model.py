@@ -489,3 +489,38 @@ def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is
     dark = result.mean(axis=2) < 50
     assert dark[on_leg].mean() > 0.8  # the leg is still there
     assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
+
+
+def _lab(rgb):
+    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, 1, 3) / 255, cv2.COLOR_RGB2Lab).ravel()
+
+
+def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_arms():
+    """A photo cut off at the nose (here a bar across the eyes) shows no face to learn the skin from: the tone comes
+    from the bare skin it does show (her arms), with a confidence; arms in sleeves of no skin colour give none."""
+    brown = (150, 100, 75)
+    regions = Regions(Body(np.asarray(photos.faceless_astronaut(arms=brown))))
+    assert regions.body.face_count == 0 and regions.frame is not None  # the photo this test needs
+    assert np.linalg.norm(regions.skin_colour - _lab(brown)) < 4
+    assert regions.skin_confidence > 0.8
+    sleeved = Regions(Body(np.asarray(photos.faceless_astronaut(arms=(60, 80, 160)))))
+    assert sleeved.skin_colour is None and sleeved.skin_confidence == 0
+
+
+def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_the_skin_the_photo_shows():
+    """The same faceless photo in a tank top: what is left of her orange suit on the shoulders beside the top is
+    painted in the skin of her bare arms (without a tone it used to stay orange)."""
+    brown = (150, 100, 75)
+    person = photos.faceless_astronaut(arms=brown)
+    original = np.asarray(person).astype(int)
+    result = _try_on(photos.encode(person), GarmentInput(photos.tank_top(), "top"))
+    frame = _frame(person)
+    upper_arms = np.zeros(original.shape[:2], np.uint8)
+    for side in (0, 1):
+        shoulder, elbow, _ = frame.arm(side)
+        cv2.line(upper_arms, tuple(int(v) for v in shoulder), tuple(int(v) for v in elbow), 1, int(0.3 * frame.unit))
+    beside = upper_arms.astype(bool) & _suit_orange(original) & ~_painted(result, (40, 140, 90))
+    assert beside.sum() > 300  # the suit shows there before, and the top does not cover it
+    lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
+    chroma = lab[..., 1:][beside] - 128
+    assert (np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10).mean() > 0.8  # her arms' skin, not the suit
