@@ -475,20 +475,24 @@ def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
 # The astronaut's arms (x, y): from each shoulder down to the elbow and the wrist, as her pose finds them.
 ASTRONAUT_ARMS = [[(112, 250), (64, 413), (135, 477)], [(300, 262), (322, 375), (326, 470)]]
 ASTRONAUT_EYES = (160, 60, 290, 125)  # x0, y0, x1, y1
+ASTRONAUT_COLLAR = (195, 178, 235, 212)  # x0, y0, x1, y1 of the ellipse of her neck below the mouth
 
 
-def faceless_astronaut(arms=None):
+def faceless_astronaut(skin=None):
     """The astronaut with a bar across her eyes (no face is found; her pose still is), as photos cut off at the nose
-    show a person; with `arms` (RGB), her arms bare in that colour (with a skin's grain) from the shoulders down."""
-    image = np.asarray(astronaut_image()).copy()
-    x0, y0, x1, y1 = ASTRONAUT_EYES
-    image[y0:y1, x0:x1] = (30, 20, 60)
-    if arms is not None:
-        shape = Image.new("L", image.shape[1::-1], 0)
-        draw = ImageDraw.Draw(shape)
+    show a person, and a navy collar up her neck; with `skin` (RGB), her arms bare in that colour (with a skin's
+    grain) from the shoulders down."""
+    image = Image.fromarray(np.asarray(astronaut_image()).copy())
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
+    draw.ellipse(ASTRONAUT_COLLAR, fill=(25, 30, 70))
+    if skin is not None:
+        shape = Image.new("L", image.size, 0)
         for line in ASTRONAUT_ARMS:
-            draw.line(line, fill=1, width=50, joint="curve")
+            ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
         bare = np.asarray(shape).astype(bool)
+        pixels = np.asarray(image).copy()
         grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
-        image[bare] = np.clip(np.array(arms) + grain, 0, 255).astype(np.uint8)
-    return Image.fromarray(image)
+        pixels[bare] = np.clip(np.array(skin) + grain, 0, 255).astype(np.uint8)
+        image = Image.fromarray(pixels)
+    return image

@@ -2,7 +2,7 @@
 
 All masks are float32 0..1 at the Body's detection size (see Body.small); the caller scales them
 up. Skin is learned from the person's own face; when the photo cuts the face off, from the bare skin it shows
-elsewhere (neck, hands, forearms, lower legs), so the rule holds for every skin tone and light.
+elsewhere (the neck; else hands, arms, lower legs), so the rule holds for every skin tone and light.
 """
 
 from collections.abc import Collection
@@ -78,6 +78,8 @@ _HAIR_LENGTH = (
 _SKIN_HUES = (30.0, 85.0)
 _SKIN_CHROMA = (5.0, 45.0)
 _SKIN_LIGHTNESS = (15.0, 95.0)  # L*: darker, a pixel's hue is noise
+_TORSO_CORE = 0.15  # body units either side of the middle of the torso below the chest: what the top shows there
+_TOPS_SHARE = 0.35  # share of that middle a colour covers beyond which it is the top's (a bare midriff covers less)
 _SKIN_CLUSTER = 6.0  # ΔE in a*, b* around the commonest colour of the bare-skin zones within which a pixel is that skin
 _MIN_SKIN_CONFIDENCE = 0.3  # share of the skin-coloured pixels of those zones that must be that one colour
 _BARE_ZONE_CORE = 0.6  # share of the bare limbs' half-widths (_BARE_ARM_RADII, _BARE_LEG_RADII) sampled for skin
@@ -139,7 +141,7 @@ class Regions:
     @property
     def skin_confidence(self) -> float:
         """How sure the skin tone is, 0..1: 1 when learned from the face; else the share of the skin-coloured
-        pixels of the bare-skin zones (neck, hands, forearms, lower legs) that are the one colour it was learned
+        pixels of the bare-skin zones (hands, arms, lower legs) that are the one colour it was learned
         from; 0 without a tone."""
         source = self._skin_source
         return 0.0 if source is None or self._skin_model is None else source[1]
@@ -527,10 +529,21 @@ class Regions:
     @cached_property
     def _skin_source(self) -> tuple[Mask, float] | None:
         """(The pixels the skin is learned from, how sure that is): the cheeks, nose and mouth of the largest face;
-        when the photo shows no face, the bare skin it shows elsewhere (_bare_skin_sample); None without either."""
-        if not self.body.face_boxes:
-            return self._bare_skin_sample()
+        when the photo cuts the face off below them, the middle of the neck under the mouth where it is of a skin's
+        colour (_skin_like); when no mouth shows or a collar covers the neck, the bare skin the photo shows
+        elsewhere (_bare_skin_sample); None without any."""
         sample = np.zeros(self.shape, bool)
+        if not self.body.face_boxes:
+            if self.frame is None or not self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
+                return self._bare_skin_sample()
+            mouth = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT)
+            neck = (mouth + 0.45 * (self.frame.mid_shoulder - mouth)) * self.scale
+            radius = max(2, int(0.06 * self.frame.unit * self.scale))
+            cv2.circle(sample.view(np.uint8), (int(neck[0]), int(neck[1])), radius, (1,), -1)
+            sample &= self.person > 0
+            if sample.sum() >= 30 and _skin_like(np.median(self.lab[sample], axis=0)):
+                return sample, 1.0
+            return self._bare_skin_sample()
         x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
         width, height = x1 - x0, y1 - y0
         box = np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height]) * self.scale
@@ -539,58 +552,74 @@ class Regions:
         return sample & (self.person > 0), 1.0
 
     def _bare_skin_sample(self) -> tuple[Mask, float] | None:
-        """(Pixels, confidence) of the bare skin a photo without a face shows: in the middle of the neck below the
-        mouth, the hands, the forearms and upper arms, and the lower legs, the pixels of skin-like colour
-        (_SKIN_HUES, _SKIN_CHROMA, _SKIN_LIGHTNESS) and smooth (hair and knit are not) that share the commonest such colour (within _SKIN_CLUSTER). The neck and hands
-        count twice: they are bare far more often than arms and legs. The confidence is the share of those
-        skin-like pixels that are that colour (sleeves or trousers of a skin-like colour beside bare hands lower it);
-        None below _MIN_SKIN_CONFIDENCE or when too little shows."""
+        """(Pixels, confidence) of the bare skin a photo without a face or a bare neck shows: in the hands, the arms
+        and the lower legs, the smooth pixels (hair and knit are not) of a skin's colour (_skin_like,
+        _SKIN_LIGHTNESS) that share the commonest such colour (within _SKIN_CLUSTER). The hands count twice: they
+        are bare far more often than arms and legs. A colour that also covers
+        the middle of the torso is the top's (a warm white suit's chroma is a pale skin's): the next commonest is
+        taken. The confidence is the share of the skin-coloured pixels that are that colour (sleeves or trousers
+        of a skin-like colour beside bare hands lower it); None below _MIN_SKIN_CONFIDENCE or when too little
+        shows."""
         if self.frame is None:
             return None
         frame = self.frame
         unit = frame.unit * self.scale
-        limbs, extremities = np.zeros(self.shape, np.uint8), np.zeros(self.shape, np.uint8)
-        self._draw_hands(extremities, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
-        if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
-            mouth = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT)
-            neck = (mouth + 0.45 * (frame.mid_shoulder - mouth)) * self.scale
-            cv2.circle(extremities, (int(neck[0]), int(neck[1])), max(2, int(0.06 * unit)), (1,), -1)
+        weight = np.zeros(self.shape, np.uint8)
         for side in (0, 1):
             shoulder, elbow, wrist = frame.arm(side) * self.scale
             shoulder = shoulder + _SHOULDER_CAP * (elbow - shoulder)
-            _capsule(limbs, shoulder, elbow, _BARE_ZONE_CORE * _BARE_ARM_RADII[2] * unit)
-            _capsule(limbs, elbow, wrist, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
+            _capsule(weight, shoulder, elbow, _BARE_ZONE_CORE * _BARE_ARM_RADII[2] * unit)
+            _capsule(weight, elbow, wrist, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
             _, knee, ankle = frame.leg(side) * self.scale
-            _capsule(limbs, knee, ankle, _BARE_ZONE_CORE * _BARE_LEG_RADII[2] * unit)
-        zones = ((limbs > 0) | (extremities > 0)) & (self.person > 0)
-        chroma = self.lab[..., 1:]
-        hue = np.degrees(np.arctan2(chroma[..., 1], chroma[..., 0]))
-        saturation = np.hypot(chroma[..., 0], chroma[..., 1])
-        candidates = (
-            zones
+            _capsule(weight, knee, ankle, _BARE_ZONE_CORE * _BARE_LEG_RADII[2] * unit)
+        hands = np.zeros(self.shape, np.uint8)
+        self._draw_hands(hands, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
+        weight[hands > 0] = 2
+        lightness, chroma = self.lab[..., 0], self.lab[..., 1:]
+        skin_coloured = (
+            (self.person > 0)
             & (self._texture < _SMOOTH_SKIN)
-            & (hue >= _SKIN_HUES[0])
-            & (hue <= _SKIN_HUES[1])
-            & (saturation >= _SKIN_CHROMA[0])
-            & (saturation <= _SKIN_CHROMA[1])
-            & (self.lab[..., 0] >= _SKIN_LIGHTNESS[0])
-            & (self.lab[..., 0] <= _SKIN_LIGHTNESS[1])
+            & _skin_like(self.lab)
+            & (lightness >= _SKIN_LIGHTNESS[0])
+            & (lightness <= _SKIN_LIGHTNESS[1])
         )
+        candidates = skin_coloured & (weight > 0)
         if candidates.sum() < 30:
             return None
-        weights = 1.0 + (extremities[candidates] > 0)
+        weights = weight[candidates].astype(np.float64)
         # The commonest colour: the peak of the candidates' (a*, b*) histogram, smoothed over a few ΔE.
         edges = np.arange(-10.0, 71.0)
         histogram, _, _ = np.histogram2d(*chroma[candidates].T, bins=(edges, edges), weights=weights)
         histogram = cv2.GaussianBlur(histogram.astype(np.float32), (0, 0), 2.0)
-        peak_a, peak_b = np.unravel_index(int(np.argmax(histogram)), histogram.shape)
-        peak = np.array([edges[peak_a] + 0.5, edges[peak_b] + 0.5], np.float32)
+        torso = np.zeros(self.shape, np.uint8)
+        waist = frame.mid_shoulder + 0.4 * (frame.mid_hip - frame.mid_shoulder)
+        _capsule(torso, waist * self.scale, frame.mid_hip * self.scale, _TORSO_CORE * unit)
+        torso_colours = chroma[(torso > 0) & (self.person > 0) & (self.arm_zone == 0)]
+        for _ in range(3):
+            peak_a, peak_b = np.unravel_index(int(np.argmax(histogram)), histogram.shape)
+            peak = np.array([edges[peak_a] + 0.5, edges[peak_b] + 0.5], np.float32)
+            on_torso = np.linalg.norm(torso_colours - peak, axis=1) < _SKIN_CLUSTER
+            if not on_torso.size or on_torso.mean() < _TOPS_SHARE:
+                break
+            cv2.circle(histogram, (int(peak_b), int(peak_a)), int(2 * _SKIN_CLUSTER), (0.0,), -1)
+        else:
+            return None
         close = np.linalg.norm(chroma - peak, axis=2) < _SKIN_CLUSTER
         sample = candidates & close
         confidence = float(weights[close[candidates]].sum() / weights.sum())
         if sample.sum() < 30 or confidence < _MIN_SKIN_CONFIDENCE:
             return None
         return sample, confidence
+
+
+def _skin_like(lab: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Whether each colour (CIELAB, the last axis) has a skin's hue and chroma (_SKIN_HUES, _SKIN_CHROMA)."""
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    like: NDArray[np.bool_] = (
+        (hue >= _SKIN_HUES[0]) & (hue <= _SKIN_HUES[1]) & (chroma >= _SKIN_CHROMA[0]) & (chroma <= _SKIN_CHROMA[1])
+    )
+    return like
 
 
 def lit_tone(pixels: NDArray[np.float32]) -> NDArray[np.float32]:

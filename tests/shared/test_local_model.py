@@ -495,23 +495,24 @@ def _lab(rgb):
     return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, 1, 3) / 255, cv2.COLOR_RGB2Lab).ravel()
 
 
-def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_arms():
-    """A photo cut off at the nose (here a bar across the eyes) shows no face to learn the skin from: the tone comes
-    from the bare skin it does show (her arms), with a confidence; arms in sleeves of no skin colour give none."""
+def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_skin_it_shows():
+    """A photo cut off at the nose (here a bar across the eyes) shows no face to learn the skin from, and a collar
+    covers the neck below the mouth: the tone comes from the bare skin it does show (her arms), with a confidence;
+    in sleeves of no skin's colour it shows none, and no tone is learned."""
     brown = (150, 100, 75)
-    regions = Regions(Body(np.asarray(photos.faceless_astronaut(arms=brown))))
+    regions = Regions(Body(np.asarray(photos.faceless_astronaut(skin=brown))))
     assert regions.body.face_count == 0 and regions.frame is not None  # the photo this test needs
     assert np.linalg.norm(regions.skin_colour - _lab(brown)) < 4
     assert regions.skin_confidence > 0.8
-    sleeved = Regions(Body(np.asarray(photos.faceless_astronaut(arms=(60, 80, 160)))))
+    sleeved = Regions(Body(np.asarray(photos.faceless_astronaut(skin=(60, 80, 160)))))
     assert sleeved.skin_colour is None and sleeved.skin_confidence == 0
 
 
 def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_the_skin_the_photo_shows():
-    """The same faceless photo in a tank top: what is left of her orange suit on the shoulders beside the top is
-    painted in the skin of her bare arms (without a tone it used to stay orange)."""
+    """The same faceless photo in a tank top: what is left of her orange suit on her upper arms beside the top is
+    painted in the skin the photo shows (without a tone it used to be filled from around)."""
     brown = (150, 100, 75)
-    person = photos.faceless_astronaut(arms=brown)
+    person = photos.faceless_astronaut(skin=brown)
     original = np.asarray(person).astype(int)
     result = _try_on(photos.encode(person), GarmentInput(photos.tank_top(), "top"))
     frame = _frame(person)
