@@ -496,3 +496,16 @@ def faceless_astronaut(skin=None):
         pixels[bare] = np.clip(np.array(skin) + grain, 0, 255).astype(np.uint8)
         image = Image.fromarray(pixels)
     return image
+
+
+def astronaut_with_bare_forearms(left, right):
+    """The astronaut with her forearms bare from the elbow down, the one on the left as seen in `left` (RGB) and the
+    other in `right` (one in the sun, one in the shade), with a skin's grain."""
+    image = np.asarray(astronaut_image()).copy()
+    for (_, elbow, wrist), colour in zip(ASTRONAUT_ARMS, (left, right)):
+        shape = Image.new("L", image.shape[1::-1], 0)
+        ImageDraw.Draw(shape).line([elbow, wrist], fill=1, width=44)
+        bare = np.asarray(shape).astype(bool)
+        grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
+        image[bare] = np.clip(np.array(colour) + grain, 0, 255).astype(np.uint8)
+    return Image.fromarray(image)

@@ -525,3 +525,21 @@ def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_t
     lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
     chroma = lab[..., 1:][beside] - 128
     assert (np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10).mean() > 0.8  # her arms' skin, not the suit
+
+
+def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
+    """A tank top on someone with one forearm bare in the sun and one in the shade: the upper arm painted where
+    each old sleeve was joins its own forearm without a seam (dark beside the dark one, light beside the light),
+    not one tone for both."""
+    dark, light = (170, 120, 95), (235, 200, 178)
+    result = _try_on(
+        photos.encode(photos.astronaut_with_bare_forearms(dark, light)), GarmentInput(photos.tank_top(), "top")
+    )
+    lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0].astype(float) * 100 / 255
+    above_elbows = []
+    for shoulder, elbow, _ in photos.ASTRONAUT_ARMS:
+        x, y = (np.array(elbow) + 0.25 * (np.array(shoulder) - np.array(elbow))).astype(int)
+        above_elbows.append(lightness[y - 3 : y + 4, x - 3 : x + 4].mean())
+    for painted, forearm in zip(above_elbows, (dark, light)):
+        assert abs(painted - _lab(forearm)[0]) < 12
+    assert above_elbows[1] - above_elbows[0] > 8
