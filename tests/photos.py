@@ -509,3 +509,25 @@ def astronaut_with_bare_forearms(left, right):
         grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
         image[bare] = np.clip(np.array(colour) + grain, 0, 255).astype(np.uint8)
     return Image.fromarray(image)
+
+
+# A print on a tee whose light parts meet the outline: over the left shoulder and sleeve, and a band along the hem.
+SHOULDER_PRINT = [(120, 140), (30, 300), (110, 350), (160, 290), (160, 240), (250, 150), (210, 110)]
+HEM_PRINT = [(160, 620), (440, 620), (440, 700), (160, 700)]
+
+
+def tee_with_a_light_print_at_its_outline(background=(255, 255, 255)):
+    """A navy tee whose print is the background's own colour (white on white, grey on grey) over a shoulder and
+    along the hem; what tells it from the background there is only the garment's outline, a faint seam line
+    (smooth print, no fabric grain on it)."""
+    image = Image.open(io.BytesIO(flat_lay(T_SHIRT, (25, 35, 90), background=background)))
+    draw = ImageDraw.Draw(image)
+    for polygon in (SHOULDER_PRINT, HEM_PRINT):
+        draw.polygon(polygon, fill=background)
+    pixels = np.asarray(image).copy()
+    pixels[~inside(T_SHIRT).astype(bool)] = background
+    image = Image.fromarray(pixels)
+    ImageDraw.Draw(image).line(
+        [*T_SHIRT, T_SHIRT[0]], fill=tuple(round(c * 0.95) for c in background), width=2
+    )
+    return encode(image.filter(ImageFilter.GaussianBlur(0.6)))
