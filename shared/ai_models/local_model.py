@@ -439,7 +439,12 @@ class _Dressing:
         y0, x0 = max(0, rows.start - reach), max(0, columns.start - reach)
         y1, x1 = min(regions.shape[0], rows.stop + reach), min(regions.shape[1], columns.stop + reach)
         outer = (slice(y0, y1), slice(x0, x1))
-        own = (regions.skin[outer] > 0) & (regions.person[outer] > 0) & (regions.head[outer] == 0) & ~clothes[outer]
+        own = (
+            (regions.skin[outer] > 0)
+            & (regions.person[outer] > 0)
+            & (regions.head[outer] == 0)
+            & ~clothes[outer]
+        )
         own &= np.linalg.norm(regions.lab[outer][..., 1:] - colour[1:], axis=2) < _NECK_SKIN_DISTANCE
         near, weight = _mean_around(regions.lab[outer], own.astype(np.float32), _BARE_SKIN_BLUR * unit)
         inner = (slice(rows.start - y0, rows.stop - y0), slice(columns.start - x0, columns.stop - x0))

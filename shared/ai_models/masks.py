@@ -20,7 +20,9 @@ _MAX_GARMENT_HOLE_SHARE = 0.15  # a garment's enclosed gaps up to this share of 
 _SHADOW_CHROMA = 5.0  # ΔE in a*, b*: a shadow is the background's colour, darker
 _SHADOW_SLOPE = 1.5  # L* per pixel (analysis size): lightness changing slower than this is a shadow fading
 _MAX_SHADOW_SHARE = 0.35
-_MIN_OUTLINE_SLOPE = 0.5  # L* per pixel (analysis size): the least a garment's faint outline rises above its background
+_MIN_OUTLINE_SLOPE = (
+    0.5  # L* per pixel (analysis size): the least a garment's faint outline rises above its background
+)
 _MAX_OUTLINE_SHARE = 0.3  # a light part of a garment at its outline is at most this share of the rest of it
 _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
 
@@ -85,20 +87,22 @@ def _enclosed_by_outline(subject: Binary, rgb: RGB) -> Binary:
     ring = _border_ring(lightness.shape)
     # An edge stands out of the background's own noise and shading (measured along the border).
     edges = (slope > max(_MIN_OUTLINE_SLOPE, 4.0 * float(np.percentile(slope[ring], 90)))).astype(np.uint8)
-    barrier = cv2.dilate(edges, _kernel(cv2.MORPH_RECT, (3, 3))) | subject
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((barrier == 0).astype(np.uint8), connectivity=4)
+    barrier = cast(Binary, cv2.dilate(edges, _kernel(cv2.MORPH_RECT, (3, 3)))) | subject
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (barrier == 0).astype(np.uint8), connectivity=4
+    )
     outside = np.zeros(count, bool)
     outside[np.unique(labels[ring & (barrier == 0)])] = True
     outside[0] = True  # label 0 is the barrier itself
     touching = np.zeros(count, bool)
     touching[np.unique(labels[cv2.dilate(subject, _kernel(cv2.MORPH_RECT, (5, 5))) > 0])] = True
     small_enough = stats[:, cv2.CC_STAT_AREA] <= _MAX_OUTLINE_SHARE * subject.sum()
-    enclosed = (~outside & touching & small_enough)[labels].astype(np.uint8)
+    enclosed = cast(Binary, (~outside & touching & small_enough)[labels].astype(np.uint8))
     if not enclosed.any():
         return enclosed
     enclosed &= ~_leg_gaps(enclosed, subject)
     # The faint edge around them (the garment's outline) and between them and the rest of the garment is garment too.
-    enclosed |= cv2.dilate(enclosed, _kernel(cv2.MORPH_RECT, (9, 9))) & barrier
+    enclosed |= cast(Binary, cv2.dilate(enclosed, _kernel(cv2.MORPH_RECT, (9, 9)))) & barrier
     return cast(Binary, _close(subject | enclosed, _kernel(cv2.MORPH_ELLIPSE, (5, 5))) & ~subject)
 
 

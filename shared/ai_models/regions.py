@@ -78,13 +78,24 @@ _HAIR_LENGTH = (
 _SKIN_HUES = (30.0, 85.0)
 _SKIN_CHROMA = (5.0, 45.0)
 _SKIN_LIGHTNESS = (15.0, 95.0)  # L*: darker, a pixel's hue is noise
-_TORSO_CORE = 0.15  # body units either side of the middle of the torso below the chest: what the top shows there
-_TOPS_SHARE = 0.35  # share of that middle a colour covers beyond which it is the top's (a bare midriff covers less)
-_SKIN_CLUSTER = 6.0  # ΔE in a*, b* around the commonest colour of the bare-skin zones within which a pixel is that skin
-_MIN_SKIN_CONFIDENCE = 0.3  # share of the skin-coloured pixels of those zones that must be that one colour
-_BARE_ZONE_CORE = 0.6  # share of the bare limbs' half-widths (_BARE_ARM_RADII, _BARE_LEG_RADII) sampled for skin
-_SMOOTH_SKIN = 6.0  # L* of local contrast (_texture) above which a pixel is no bare skin (hair, knit, an outline)
-_TONE_AGREEMENT = 10.0  # ΔE in a*, b*: a body part's bare skin differs from the person's skin by less than this
+# Body units either side of the middle of the torso below the chest: what the top shows there; the share of it a
+# colour covers beyond which it is the top's (a bare midriff covers less).
+_TORSO_CORE = 0.15
+_TOPS_SHARE = 0.35
+# a* and b* where a skin's colour is looked for, one ΔE per bin; ΔE in a*, b* around the commonest colour of the
+# bare-skin zones within which a pixel is that skin; the share of their skin-coloured pixels that must be that colour.
+_CHROMA_RANGE, _CHROMA_BINS = (-10.0, 71.0), 81
+_SKIN_CLUSTER = 6.0
+_MIN_SKIN_CONFIDENCE = 0.3
+_BARE_ZONE_CORE = (
+    0.6  # share of the bare limbs' half-widths (_BARE_ARM_RADII, _BARE_LEG_RADII) sampled for skin
+)
+_SMOOTH_SKIN = (
+    6.0  # L* of local contrast (_texture) above which a pixel is no bare skin (hair, knit, an outline)
+)
+_TONE_AGREEMENT = (
+    10.0  # ΔE in a*, b*: a body part's bare skin differs from the person's skin by less than this
+)
 _LIT_SKIN = (50, 95)  # percentiles of the skin's L*: its lit part (shadows below, highlights above)
 _MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
@@ -546,7 +557,10 @@ class Regions:
             return self._bare_skin_sample()
         x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
         width, height = x1 - x0, y1 - y0
-        box = np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height]) * self.scale
+        box = (
+            np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height])
+            * self.scale
+        )
         left, top = np.maximum(box[:2].astype(int), 0)
         sample[top : max(top, int(box[3])), left : max(left, int(box[2]))] = True
         return sample & (self.person > 0), 1.0
@@ -588,16 +602,22 @@ class Regions:
             return None
         weights = weight[candidates].astype(np.float64)
         # The commonest colour: the peak of the candidates' (a*, b*) histogram, smoothed over a few ΔE.
-        edges = np.arange(-10.0, 71.0)
-        histogram, _, _ = np.histogram2d(*chroma[candidates].T, bins=(edges, edges), weights=weights)
-        histogram = cv2.GaussianBlur(histogram.astype(np.float32), (0, 0), 2.0)
+        sampled = chroma[candidates]
+        counts, _, _ = np.histogram2d(
+            sampled[:, 0],
+            sampled[:, 1],
+            bins=_CHROMA_BINS,
+            range=[_CHROMA_RANGE, _CHROMA_RANGE],
+            weights=weights,
+        )
+        histogram = cast(NDArray[np.float32], cv2.GaussianBlur(counts.astype(np.float32), (0, 0), 2.0))
         torso = np.zeros(self.shape, np.uint8)
         waist = frame.mid_shoulder + 0.4 * (frame.mid_hip - frame.mid_shoulder)
         _capsule(torso, waist * self.scale, frame.mid_hip * self.scale, _TORSO_CORE * unit)
         torso_colours = chroma[(torso > 0) & (self.person > 0) & (self.arm_zone == 0)]
         for _ in range(3):
             peak_a, peak_b = np.unravel_index(int(np.argmax(histogram)), histogram.shape)
-            peak = np.array([edges[peak_a] + 0.5, edges[peak_b] + 0.5], np.float32)
+            peak = np.array([peak_a, peak_b], np.float32) + _CHROMA_RANGE[0] + 0.5  # one ΔE per bin
             on_torso = np.linalg.norm(torso_colours - peak, axis=1) < _SKIN_CLUSTER
             if not on_torso.size or on_torso.mean() < _TOPS_SHARE:
                 break
@@ -617,7 +637,10 @@ def _skin_like(lab: NDArray[np.float32]) -> NDArray[np.bool_]:
     hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     like: NDArray[np.bool_] = (
-        (hue >= _SKIN_HUES[0]) & (hue <= _SKIN_HUES[1]) & (chroma >= _SKIN_CHROMA[0]) & (chroma <= _SKIN_CHROMA[1])
+        (hue >= _SKIN_HUES[0])
+        & (hue <= _SKIN_HUES[1])
+        & (chroma >= _SKIN_CHROMA[0])
+        & (chroma <= _SKIN_CHROMA[1])
     )
     return like
 

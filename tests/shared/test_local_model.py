@@ -519,12 +519,20 @@ def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_t
     upper_arms = np.zeros(original.shape[:2], np.uint8)
     for side in (0, 1):
         shoulder, elbow, _ = frame.arm(side)
-        cv2.line(upper_arms, tuple(int(v) for v in shoulder), tuple(int(v) for v in elbow), 1, int(0.3 * frame.unit))
+        cv2.line(
+            upper_arms,
+            tuple(int(v) for v in shoulder),
+            tuple(int(v) for v in elbow),
+            1,
+            int(0.3 * frame.unit),
+        )
     beside = upper_arms.astype(bool) & _suit_orange(original) & ~_painted(result, (40, 140, 90))
     assert beside.sum() > 300  # the suit shows there before, and the top does not cover it
     lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
     chroma = lab[..., 1:][beside] - 128
-    assert (np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10).mean() > 0.8  # her arms' skin, not the suit
+    assert (
+        np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10
+    ).mean() > 0.8  # her arms' skin, not the suit
 
 
 def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
@@ -533,7 +541,8 @@ def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
     not one tone for both."""
     dark, light = (170, 120, 95), (235, 200, 178)
     result = _try_on(
-        photos.encode(photos.astronaut_with_bare_forearms(dark, light)), GarmentInput(photos.tank_top(), "top")
+        photos.encode(photos.astronaut_with_bare_forearms(dark, light)),
+        GarmentInput(photos.tank_top(), "top"),
     )
     lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0].astype(float) * 100 / 255
     above_elbows = []
