@@ -169,7 +169,7 @@ class Settings:
     EVENT_STREAM_HEARTBEAT_SECONDS: float = 15.0  # a `: keep-alive` comment after this long without an event
     EVENT_STREAM_MAX_SECONDS: float = 300.0  # then the stream ends with a `retry:` hint (clients reconnect)
     MAX_EVENT_STREAMS: int = 4  # streams open at once per process (503 EVENT_STREAMS_BUSY beyond)
-    MAX_EVENT_STREAMS_PER_USER: int = 2  # streams of one user open at once per process (429 TOO_MANY_STREAMS)
+    MAX_EVENT_STREAMS_PER_USER: int = 2  # one user's streams open at once, all processes (429)
 
     # --- try-on callbacks (features/webhooks) ---
     WEBHOOK_TIMEOUT_SECONDS: float = 10.0  # one delivery: connect, send, the receiver's status line

@@ -36,6 +36,10 @@ import requests
 from flask import Flask, jsonify
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers import app_environment  # noqa: E402
+
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 GARMENT = ROOT / "tests" / "fixtures" / "postman" / "garment.jpg"
 WARDROBE_ITEMS = 20
@@ -186,18 +190,15 @@ def ensure_wrk():
 
 def app_env(scratch):
     """The app's environment as in production, on its own SQLite file and folders under scratch."""
-    return {
-        "FLASK_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        "JWT_SECRET_KEY": secrets.token_urlsafe(32),
-        "DATABASE_PATH": str(scratch / "bench.db"),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-        "IMAGES_DIR": str(scratch / "images"),
-        "LOG_DIR": str(scratch / "logs"),
-        "INSTANCE_DIR": str(scratch / "instance"),
-        "RATELIMIT_ENABLED": "false",
-    }
+    return app_environment(
+        scratch,
+        database="bench.db",
+        FLASK_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(32),
+        JWT_SECRET_KEY=secrets.token_urlsafe(32),
+        DATABASE_URL="",
+        REDIS_URL="",
+    )
 
 
 def app_cases(url, headers):

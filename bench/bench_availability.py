@@ -51,7 +51,7 @@ from tests.fakes.shop_server import ShopServer, huge_image, padded_page, padded_
 from tests.garments.test_hostile_pages import HOSTILE_PAGES  # noqa: E402
 from tests.helpers import product_page_with_image  # noqa: E402
 from tests.photos import astronaut_png, t_shirt  # noqa: E402
-from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
+from tests.trust.app_process import AppProcess, server_environment  # noqa: E402
 
 PASSWORD = "availability bench 1"
 ADDRESSES = {
@@ -378,7 +378,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory, FakeGemini() as gemini, ShopServer() as shop:
         gemini.delay = 1.0
-        env = app_environment(
+        env = server_environment(
             directory,
             AI_PROVIDER="gemini",
             GEMINI_API_KEY="bench-key",

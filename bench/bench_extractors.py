@@ -32,6 +32,7 @@ from app import create_app, shutdown_app  # noqa: E402
 from bench.timing import cpu_and_wall_ms, timed  # noqa: E402
 from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
 from tests.fakes.shop_server import PAGES_DIR, ShopServer  # noqa: E402
+from tests.helpers import app_settings  # noqa: E402
 
 FIXTURE_BASE = "https://shop.test"
 
@@ -112,16 +113,13 @@ def print_page_times(title, pages, runs):
 def bench_cache(runs):
     with tempfile.TemporaryDirectory() as tmp, ShopServer() as shop:
         app = create_app(
-            {
-                "DATABASE_PATH": f"{tmp}/bench.db",
-                "IMAGES_DIR": f"{tmp}/images",
-                "LOG_DIR": f"{tmp}/logs",
-                "INSTANCE_DIR": f"{tmp}/instance",
-                "RATELIMIT_ENABLED": False,
-                "LOG_TO_FILES": False,
-                "LOG_LEVEL": "WARNING",
-                "SCRAPER_ALLOW_PRIVATE_NETWORKS": True,
-            }
+            app_settings(
+                tmp,
+                database="bench.db",
+                LOG_TO_FILES=False,
+                LOG_LEVEL="WARNING",
+                SCRAPER_ALLOW_PRIVATE_NETWORKS=True,
+            )
         )
         client = app.test_client()
         url = shop.url("/pages/jsonld_graph")

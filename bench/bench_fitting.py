@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from bench.timing import timed  # noqa: E402
 from features.fitting import fit_engine, size_charts  # noqa: E402
-from tests.helpers import sign_up  # noqa: E402
+from tests.helpers import app_settings, sign_up  # noqa: E402
 
 
 def main():
@@ -38,18 +38,7 @@ def main():
     )
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "FLASK_ENV": "testing",
-                "DATABASE_PATH": f"{folder}/bench.db",
-                "IMAGES_DIR": f"{folder}/img",
-                "LOG_DIR": f"{folder}/logs",
-                "INSTANCE_DIR": f"{folder}/instance",
-                "LOG_TO_FILES": False,
-                "LOG_LEVEL": "WARNING",
-                "RATELIMIT_ENABLED": False,
-            }
-        )
+        app = create_app(app_settings(folder, database="bench.db", LOG_TO_FILES=False, LOG_LEVEL="WARNING"))
         client = app.test_client()
         user = sign_up(client, gender="female")
         client.post(

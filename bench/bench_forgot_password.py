@@ -28,6 +28,7 @@ from werkzeug.serving import make_server
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402  (after the repository is on the path)
+from tests.helpers import app_settings  # noqa: E402
 
 
 class SlowMailServer:
@@ -48,18 +49,7 @@ def free_port():
 
 def measure(smtp_settings, *, requests_count, port):
     folder = Path(tempfile.mkdtemp(prefix="bench-forgot-"))
-    app = create_app(
-        {
-            "FLASK_ENV": "testing",
-            "DATABASE_PATH": str(folder / "bench.db"),
-            "IMAGES_DIR": str(folder / "images"),
-            "LOG_DIR": str(folder / "logs"),
-            "INSTANCE_DIR": str(folder / "instance"),
-            "RATELIMIT_ENABLED": False,
-            "SMTP_TIMEOUT_SECONDS": 5.0,
-            **smtp_settings,
-        }
-    )
+    app = create_app(app_settings(folder, database="bench.db", SMTP_TIMEOUT_SECONDS=5.0, **smtp_settings))
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"

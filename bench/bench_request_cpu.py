@@ -7,19 +7,23 @@ else's load. This calls the WSGI apps directly (the app as in production: JSON a
 SQLite, rate limits off) and counts the process's CPU time, not the wall clock, so another process taking
 the cores does not move the figure: the best of the rounds, in ms per request. --app-dir measures another
 checkout (e.g. one made with `git archive <commit> | tar -x -C /tmp/before`) with the same account and
-requests, to compare two versions. The requests are bench_api.py's: the two reads and the two writes.
+requests, to compare two versions. The requests are this checkout's bench_api.py's (the same for every
+checkout measured): the two reads and the two writes.
 """
 
 import argparse
 import contextlib
 import io
 import os
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_api import app_env  # noqa: E402
+
 WARDROBE_ITEMS = 20
 
 
@@ -30,20 +34,7 @@ def main():
     parser.add_argument("--app-dir", type=Path, default=ROOT)
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-request-cpu-")
-    os.environ.update(
-        {
-            "FLASK_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
-            "DATABASE_PATH": f"{folder}/bench.db",
-            "DATABASE_URL": "",
-            "REDIS_URL": "",
-            "IMAGES_DIR": f"{folder}/images",
-            "LOG_DIR": f"{folder}/logs",
-            "INSTANCE_DIR": f"{folder}/instance",
-            "RATELIMIT_ENABLED": "false",
-        }
-    )
+    os.environ.update(app_env(Path(folder)))
     os.chdir(options.app_dir)
     sys.path[:0] = [str(options.app_dir.resolve()), str(ROOT)]
     with open(f"{folder}/stderr.log", "w") as console_log, contextlib.redirect_stderr(console_log):

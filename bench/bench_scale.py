@@ -20,7 +20,6 @@ shared by the processes (S3 would measure the store, not this service).
 import argparse
 import math
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from rq import Worker
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import bench_api  # noqa: E402
 from bench.bench_api import Gunicorn, ensure_wrk, machine, seed, wrk  # noqa: E402
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.photos import astronaut_png, t_shirt  # noqa: E402
@@ -62,19 +62,14 @@ def service_urls():
 
 
 def app_env(database_url, redis_url, scratch, gemini):
+    """bench_api.py's production environment on PostgreSQL, Redis and RQ workers, Gemini at the fake."""
     return {
-        "FLASK_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        "JWT_SECRET_KEY": secrets.token_urlsafe(32),
+        **bench_api.app_env(scratch),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "JOB_QUEUE": "rq",
         "STORAGE_BACKEND": "local",
-        "IMAGES_DIR": str(scratch / "images"),
-        "LOG_DIR": str(scratch / "logs"),
-        "INSTANCE_DIR": str(scratch / "instance"),
         "LOG_LEVEL": "WARNING",
-        "RATELIMIT_ENABLED": "false",
         "AI_PROVIDER": "gemini",
         "GEMINI_API_KEY": "bench-key",
         "GEMINI_BASE_URL": gemini.base_url,

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app, shutdown_app  # noqa: E402  (after the path is set, as a script)
 from bench.timing import best_cpu_per_call  # noqa: E402
 from features.users import model as user_model  # noqa: E402
+from tests.helpers import app_settings  # noqa: E402
 
 
 def main():
@@ -28,16 +29,7 @@ def main():
     parser.add_argument("--sessions", type=int, default=50)
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-session-check-")
-    app = create_app(
-        {
-            "FLASK_ENV": "testing",
-            "DATABASE_PATH": f"{folder}/bench.db",
-            "IMAGES_DIR": f"{folder}/images",
-            "LOG_DIR": f"{folder}/logs",
-            "INSTANCE_DIR": f"{folder}/instance",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = create_app(app_settings(folder, database="bench.db"))
     try:
         print(f"µs of CPU per statement, best of {options.rounds} rounds of {options.calls}")
         for label, microseconds in measure(app, options).items():

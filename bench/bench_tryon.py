@@ -14,12 +14,21 @@ categoriser call). Measures, from the client's side:
     storage, the job row), waiting for a worker, the pipeline before the model call, the model call
     beyond D (request encoding, the SDK), and saving the result; and the CPU time the server process used
     for them (on a shared machine the span moves with everyone's load, the CPU much less);
-  * the same single-job latency on the local model (no network), i.e. local compute + pipeline.
+  * the burst's timeline as the fake saw it: when the first and the last model request had arrived whole
+    (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
+    when the first and the last answer had been written, and from the last answer to the last finish;
+  * the same single-job latency on the local model (no network), i.e. local compute + pipeline;
+  * with --steps, the thread CPU of one model call's steps (40 calls, in a process of its own on the
+    checkout's code, against a fake without delay): our image parts, the SDK turning the call into a request
+    (pydantic models and their walk), base64 of the photos, json.dumps of the request, the HTTP exchange,
+    json.loads and the pydantic model of the answer, and our reading of it; the C-level share (base64, JSON)
+    against the Python-level walking is what these show.
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
 """
 
 import argparse
+import collections
 import io
 import json
 import os
@@ -39,6 +48,7 @@ POLL_INTERVAL = 0.5  # seconds between a client's status polls, as an app would 
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
+from tests.helpers import app_environment  # noqa: E402
 from tests.photos import cameraman_image, cameraman_png, encode, t_shirt  # noqa: E402
 
 
@@ -85,17 +95,18 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="bench-tryon-")
         full_env = {
             **os.environ,
-            "PORT": str(self.port),
-            "HOST": "127.0.0.1",
-            "RATELIMIT_ENABLED": "false",
-            "DATABASE_PATH": f"{self.dir}/db.sqlite",
-            "IMAGES_DIR": f"{self.dir}/images",
-            "LOG_DIR": f"{self.dir}/logs",
-            "INSTANCE_DIR": f"{self.dir}/instance",
-            "LOG_LEVEL": "WARNING",
-            "MAX_JOBS_PER_USER": "1000",
-            "MAX_QUEUE_SIZE": "1000",
-            **env,
+            **app_environment(
+                self.dir,
+                database="db.sqlite",
+                **{
+                    "PORT": self.port,
+                    "HOST": "127.0.0.1",
+                    "LOG_LEVEL": "WARNING",
+                    "MAX_JOBS_PER_USER": 1000,
+                    "MAX_QUEUE_SIZE": 1000,
+                    **env,
+                },
+            ),
         }
         self.process = subprocess.Popen(
             [sys.executable, "app.py"],
@@ -169,6 +180,22 @@ def breakdown(jobs, posts, first_post, delay):
     }
 
 
+def burst_timeline(requests, jobs, first_post):
+    """Seconds after the first POST at which the fake had the first and the last model request whole and had
+    written the first and the last answer, and from the last answer to the last finish."""
+    start = first_post.timestamp()
+    received = sorted(r["received_at"] - start for r in requests)
+    answered = sorted(r["answered_at"] - start for r in requests)
+    last = max(datetime.fromisoformat(job["finished_at"]).timestamp() for job in jobs) - start
+    return {
+        "first model request received": received[0],
+        "last model request received": received[-1],
+        "first answer written": answered[0],
+        "last answer written": answered[-1],
+        "last answer written to last finish": last - answered[-1],
+    }
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -179,12 +206,103 @@ def sign_up(server):
     return call(server.base, "POST", "/api/create-account", body)["data"]["token"]
 
 
+# (module, attribute path, step) of the SDK and our code timed by --steps; a name a version lacks is left out.
+STEPS = [
+    ("shared.ai_models.gemini_model", "_image_part", "our image parts (header reads)"),
+    ("google.genai.types", "_GenerateContentParameters", "SDK: the call as pydantic models"),
+    ("google.genai.models", "_GenerateContentParameters_to_mldev", "SDK: request dict (walking the models)"),
+    ("google.genai._common", "encode_unserializable_types", "SDK: base64 of the photos"),
+    ("json", "dumps", "SDK: json.dumps of the request"),
+    ("google.genai._api_client", "BaseApiClient.request", "SDK: HTTP exchange (json.dumps included)"),
+    ("json", "loads", "SDK: json.loads of the answer"),
+    ("google.genai.types", "GenerateContentResponse._from_response", "SDK: the answer as pydantic models"),
+    ("shared.ai_models.gemini_model", "final_image", "our reading of the answer"),
+]
+
+
+def model_call_steps(ready_png, calls=40):
+    """({step: thread CPU ms per call, the mean over `calls`}, the whole call's median ms) for one try-on model
+    call in this process."""
+    import importlib
+
+    from shared.ai_models import GarmentInput
+    from shared.ai_models.gemini_client import GeminiClient
+    from shared.ai_models.gemini_model import GeminiImageModel
+
+    spent, outermost = collections.defaultdict(float), set()
+    caller = threading.get_ident()
+
+    def timed(function, step):
+        def wrapper(*args, **kwargs):
+            # neither the fake's threads nor a call nested in one already timed
+            if step in outermost or threading.get_ident() != caller:
+                return function(*args, **kwargs)
+            outermost.add(step)
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[step] += time.thread_time() - started
+                outermost.discard(step)
+
+        return wrapper
+
+    for module_name, path, step in STEPS:
+        owner = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent, None)
+        if hasattr(owner, name):
+            setattr(owner, name, timed(getattr(owner, name), step))
+    with FakeGemini("ok", image=ready_png) as fake:
+        model = GeminiImageModel(
+            client=GeminiClient(api_key="bench", base_url=fake.base_url),
+            model_names=[next(name for name in fake.models if "image" in name)],
+        )
+        person, garments, whole = cameraman_png(), [GarmentInput(t_shirt(), "top")], []
+        for round_ in range(calls + 5):
+            started = time.thread_time()
+            model.try_on(person, garments, {})
+            if round_ == 4:  # warmed up
+                spent.clear()
+                whole.clear()
+            else:
+                whole.append(time.thread_time() - started)
+    per_call = {step: spent[step] / calls * 1000 for _, _, step in STEPS if step in spent}
+    return per_call, statistics.median(whole) * 1000
+
+
+def print_steps(app_dir, ready_png):
+    """The model call's steps, measured in a child process that imports the checkout's code."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]); import json, pathlib;"
+        "from bench.bench_tryon import model_call_steps;"
+        "sys.path.insert(0, sys.argv[1]);"  # the checkout's shared/ before this one's
+        "print(json.dumps(model_call_steps(pathlib.Path(sys.argv[3]).read_bytes())))"
+    )
+    with tempfile.NamedTemporaryFile(suffix=".png") as answer:
+        answer.write(ready_png)
+        answer.flush()
+        output = subprocess.run(
+            [sys.executable, "-c", code, str(app_dir), str(ROOT), answer.name],
+            cwd=app_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    per_call, whole = json.loads(output.splitlines()[-1])
+    print(f"one model call, thread CPU (median of 40 calls): {whole:.2f} ms; its steps (mean per call):")
+    for step, milliseconds in per_call.items():
+        print(f"  {step}: {milliseconds:.2f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--delay", type=float, default=2.0)
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--local-runs", type=int, default=5)
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is measured")
+    parser.add_argument("--steps", action="store_true", help="also the thread CPU of a model call's steps")
     args = parser.parse_args()
     # The garment's type is given, so the only model call of a job is its generation (the one D measures).
     files = {
@@ -212,11 +330,13 @@ def main():
             cpu_before = server.cpu_seconds()
             many, posts, first_post = run_jobs(server, token, args.jobs, files)
             burst_cpu = server.cpu_seconds() - cpu_before
+            burst_requests = [r for r in fake.requests if r["received_at"] >= first_post.timestamp()]
         finally:
             server.stop()
     d = args.delay
     totals = [job["timings"]["total_seconds"] for job in many]
     span, parts = breakdown(many, posts, first_post, d)
+    timeline = burst_timeline(burst_requests, many, first_post)
     print(f"fake Gemini delay D = {d:.2f} s")
     print(f"1 job:   p50(time-D) = {statistics.median(single) - d:.3f} s over {len(single)} runs")
     print(
@@ -227,6 +347,8 @@ def main():
     print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
+    for name, seconds in timeline.items():
+        print(f"  {name}: {seconds:.3f} s")
 
     server = Server({"AI_PROVIDER": "local"}, args.app_dir)
     try:
@@ -238,6 +360,8 @@ def main():
     finally:
         server.stop()
     print(f"local model, 1 job end to end: median {statistics.median(local):.3f} s over {len(local)} runs")
+    if args.steps:
+        print_steps(args.app_dir.resolve(), ready_png)
 
 
 if __name__ == "__main__":

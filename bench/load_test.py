@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.photos import cameraman_png, t_shirt  # noqa: E402
-from tests.trust.app_process import AppProcess, app_environment  # noqa: E402
+from tests.trust.app_process import AppProcess, server_environment  # noqa: E402
 
 PASSWORD = "load test password 1"
 QUEUE_REFUSALS = ("QUEUE_FULL", "TOO_MANY_JOBS")
@@ -233,7 +233,7 @@ def api_with_delayed_gemini(directory, gemini_delay, **settings):
     """(fake Gemini, running `python app.py`) for a load test, every file under directory."""
     with FakeGemini() as gemini:
         gemini.delay = gemini_delay
-        environment = app_environment(
+        environment = server_environment(
             directory,
             AI_PROVIDER="gemini",
             GEMINI_API_KEY="load-test",

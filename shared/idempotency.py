@@ -16,6 +16,10 @@ body, Location) with `Idempotency-Replayed: true`, without the work being done a
 running a repeat waits up to IDEMPOTENCY_WAIT_SECONDS for it, then answers 409 IDEMPOTENCY_IN_PROGRESS with
 Retry-After. The same key with another request is 422 IDEMPOTENCY_KEY_REUSED.
 
+A view whose work commits in a database block stores its answer in that same block (`record_answer`): the work
+and the key's answer are written together or not at all, so a process that dies at any instant leaves either
+nothing (a retry runs again) or both (a retry gets the answer), never work a retry would do a second time.
+
 Answers that ask the client to come back (5xx, 408, 429) and crashes are not stored: the key is let go so a
 retry runs again. Other 4xx answers are stored (a retried bad request gets the same 4xx). A first request
 whose process died holds its key until IDEMPOTENCY_LEASE_SECONDS have passed; then a retry runs again.
@@ -66,6 +70,7 @@ _REPLAYED_HEADERS = ("Location",)
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _POLL_SECONDS = 0.1
 _CLAIM_ATTEMPTS = 3
+_CLAIM = "idempotency_claim"  # the request's _Claim in flask.g, for record_answer
 
 log = get_logger("idempotency")
 View = TypeVar("View", bound=Callable[..., Any])
@@ -93,10 +98,20 @@ def idempotent(view: View) -> View:
         first_answer = _first_answer(claim, settings.IDEMPOTENCY_WAIT_SECONDS)
         if first_answer is not None:
             return first_answer
+        setattr(g, _CLAIM, claim)
         return _answer_once(claim, lambda: view(*args, **kwargs))
 
     once.idempotent = True  # type: ignore[attr-defined]  # the API document says so (features/docs/openapi.py)
     return cast(View, once)
+
+
+def record_answer(response: Response) -> None:
+    """Store the request's answer now, inside the caller's `db.transaction()` that does its work (nothing without
+    an Idempotency-Key). Should the key no longer be this request's (its lease ran out and a retry took it),
+    409 IDEMPOTENCY_IN_PROGRESS undoes the block: the retry holding the key does the work once."""
+    claim: _Claim | None = g.get(_CLAIM)
+    if claim is not None and not claim.finish(response):
+        raise _in_progress()
 
 
 def _check_key(key: str) -> None:
@@ -198,8 +213,9 @@ class _Claim:
             fetch_one=True,
         )
 
-    def finish(self, response: Response) -> None:
-        """Store the answer (encrypted) and mark the key done."""
+    def finish(self, response: Response) -> bool:
+        """Store the answer (encrypted) and mark the key done; False when the key is not held by this request
+        (its answer is already stored, or the key was let go or taken by another)."""
         answer = {
             "mimetype": response.mimetype,
             "headers": {
@@ -211,7 +227,7 @@ class _Claim:
         sealed = nonce + AESGCM(self.secrets.answer_key).encrypt(
             nonce, json.dumps(answer).encode(), self._aad
         )
-        self.db.execute_query(
+        changed = self.db.execute_query(
             "UPDATE idempotency_keys SET state = 'done', status = ?, answer = ? "
             "WHERE scope = ? AND idempotency_key = ? AND created_at = ? AND state = 'in_progress'",
             (
@@ -222,6 +238,7 @@ class _Claim:
                 self.created_at,
             ),
         )
+        return changed == 1
 
     def release(self) -> None:
         """Let go of the key without an answer, so a retry runs the request again."""
@@ -278,7 +295,8 @@ def _in_progress() -> ConflictError:
 
 
 def _answer_once(claim: _Claim, run: Callable[[], Any]) -> Response:
-    """Run the view while holding the key; store its answer unless it asks for a retry, else let go of the key."""
+    """Run the view while holding the key; store its answer unless it asks for a retry (or the view stored it
+    already: record_answer), else let go of the key."""
     stored = False
     try:
         try:

@@ -10,11 +10,11 @@ import base64
 import binascii
 import io
 import math
-import zlib
 from collections.abc import Callable
 from typing import TypedDict
 
 import pillow_heif
+from isal import isal_zlib
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from config import Settings
@@ -180,14 +180,21 @@ def _prove_decodes(image: Image.Image, data: bytes, filename: str | None) -> Non
 
 def _png_rows_inflate(image: Image.Image, data: bytes) -> bool:
     """True when the IDAT data of a non-interlaced PNG (one picture-only, as _png_without_metadata allows)
-    inflates to at least height rows of (filter byte 0-4, row bytes); inflated a piece at a time."""
+    inflates to at least height rows of (filter byte 0-4, row bytes); inflated a piece at a time.
+
+    ISA-L's inflate (isal) is 2-3 times as fast as zlib's on photos and refuses every damaged stream zlib
+    refuses (the same checks of the header, the blocks' codes and every distance) but one: a header asking for
+    a window past 32 KB, which is checked here first."""
     header = data[16:29]  # IHDR: width, height, bit depth, colour type, compression, filter, interlace
     if len(header) < 13 or header[12] != 0 or header[9] not in _PNG_CHANNELS:
         return False
     width, height = image.size
     row_bytes = 1 + (width * header[8] * _PNG_CHANNELS[header[9]] + 7) // 8
     needed, inflated = height * row_bytes, 0
-    inflater, pending = zlib.decompressobj(), _png_image_data(data)
+    pending = _png_image_data(data)
+    if not pending or pending[0] >> 4 > 7:  # a window past 32 KB: zlib refuses it, ISA-L would not
+        return False
+    inflater = isal_zlib.decompressobj()
     try:
         while inflated < needed:
             rows = inflater.decompress(pending, min(_INFLATE_STEP, needed - inflated))
@@ -196,7 +203,7 @@ def _png_rows_inflate(image: Image.Image, data: bytes) -> bool:
             if not rows or max(rows[first_row::row_bytes], default=0) > 4:
                 return False
             inflated += len(rows)
-    except zlib.error:
+    except isal_zlib.error:  # type: ignore[misc]  # a class at run time (IsalError); the stub types it as an instance
         return False
     return True
 

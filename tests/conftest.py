@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from tests.fakes.shop_server import ShopServer
-from tests.helpers import sign_up, unique_email
+from tests.helpers import app_settings, sign_up, unique_email
 from tests.photos import astronaut_png, cameraman_png, jeans, t_shirt
 from tests.scale.backends import backend_environment, s3_pass
 from tests.scale.s3_server import S3Server
@@ -39,17 +39,9 @@ def settings_overrides(tmp_path):
 
 @pytest.fixture
 def app(tmp_path, settings_overrides):
-    config = {
-        "FLASK_ENV": "testing",
-        "DATABASE_PATH": str(tmp_path / "test.db"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "LOG_DIR": str(tmp_path / "logs"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": False,
-        "GEMINI_API_KEY": "",
-        **settings_overrides,
-    }
-    application = create_app(config)
+    application = create_app(
+        app_settings(tmp_path, database="test.db", **{"GEMINI_API_KEY": "", **settings_overrides})
+    )
     yield application
     shutdown_app(application)
 
@@ -66,19 +58,7 @@ def make_app(tmp_path):
     apps = []
 
     def build(**settings):
-        apps.append(
-            create_app(
-                {
-                    "FLASK_ENV": "testing",
-                    "DATABASE_PATH": str(tmp_path / "shared.db"),
-                    "IMAGES_DIR": str(tmp_path / "images"),
-                    "LOG_DIR": str(tmp_path / "logs"),
-                    "INSTANCE_DIR": str(tmp_path / "instance"),
-                    "RATELIMIT_ENABLED": False,
-                    **settings,
-                }
-            )
-        )
+        apps.append(create_app(app_settings(tmp_path, database="shared.db", **settings)))
         return apps[-1]
 
     yield build

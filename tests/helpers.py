@@ -5,7 +5,9 @@ import http.client
 import io
 import itertools
 import json
+import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -15,6 +17,27 @@ from tests.stored_images import fetch_image
 _emails = itertools.count()
 # Try-on options naming the garment a top, so the only model calls are the generations (no categorizing).
 TYPED_TOP = '{"garments": [{"type": "top"}]}'
+
+
+def app_settings(directory, *, database="app.db", **settings):
+    """Settings of an app keeping every file under directory (its SQLite database, images, logs and generated
+    secrets): a testing app with rate limits off, then `settings`. Apps given one directory and database name
+    share their data, as the processes of one deployment do."""
+    directory = Path(directory)
+    return {
+        "FLASK_ENV": "testing",
+        "DATABASE_PATH": str(directory / database),
+        "IMAGES_DIR": str(directory / "images"),
+        "LOG_DIR": str(directory / "logs"),
+        "INSTANCE_DIR": str(directory / "instance"),
+        "RATELIMIT_ENABLED": False,
+        **settings,
+    }
+
+
+def app_environment(directory, **settings):
+    """app_settings as environment variables, for an app in a process of its own."""
+    return {name: str(value) for name, value in app_settings(directory, **settings).items()}
 
 
 def unique_email(prefix="user"):
@@ -89,6 +112,46 @@ def wait_for_job(client, headers, job_id, timeout=60):
 
 def job_rows(app):
     return app.extensions["db"].execute_query("SELECT * FROM tryon_jobs", fetch_all=True)
+
+
+def refuse_writes(app, operation, table):
+    """Make every INSERT or UPDATE on table fail inside the database, the way a full disk would."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
+        )
+    else:
+        db.execute_query(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
+        )
+        db.execute_query(
+            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        )
+
+
+def allow_writes(app, operation, table):
+    """Undo refuse_writes: the disk has room again."""
+    db = app.extensions["db"]
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if db.dialect == "sqlite":
+        db.execute_query(f"DROP TRIGGER {trigger}")
+    else:
+        db.execute_query(f"DROP TRIGGER {trigger} ON {table}")
+        db.execute_query(f"DROP FUNCTION {trigger}()")
+
+
+# mediapipe 0.10.21 writes this line to stderr, with the epoch time, each time it loads one of its TFLite models.
+_MODEL_LOADED = re.compile(r"^[IWE]\d{4} \d\d:\d\d:(\d+\.\d+) +\d+ inference_feedback_manager", re.MULTILINE)
+
+
+def mediapipe_model_loads(log_path):
+    """When a process whose stderr went to log_path loaded each of mediapipe's models (epoch seconds)."""
+    return [float(seconds) for seconds in _MODEL_LOADED.findall(log_path.read_text(errors="replace"))]
 
 
 def image_from_url(client, url):

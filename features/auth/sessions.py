@@ -83,7 +83,7 @@ def refresh(*, db: Database, settings: Settings, refresh_token: str) -> tuple[di
         if user is None or not user["is_active"]:
             raise _invalid("The account no longer exists")
         return user, _tokens(settings, user, session_id, new_token)
-    raise _refusal(db, settings, session_id, generation, presented, now)
+    raise _refusal(db, settings, session, generation, presented, now)
 
 
 def renew(
@@ -177,31 +177,39 @@ def _tokens(settings: Settings, user: dict[str, Any], session_id: str, refresh_t
 
 
 def _refusal(
-    db: Database, settings: Settings, session_id: str, generation: int, presented: str, now: datetime
+    db: Database, settings: Settings, session: Row, generation: int, presented: str, now: datetime
 ) -> AuthenticationError:
-    """Why a refresh token that may have been issued (_may_be_issued) but did not rotate was refused; a replayed
-    one ends its session."""
-    session = session_model.get(db, session_id)
-    if session is None:
-        return _invalid("Refresh token is not valid; sign in again")
+    """Why a refresh token that may have been issued (_may_be_issued) did not rotate, judged on its session as
+    read before the rotation; a replayed one ends its session."""
     if session["ended_at"] is not None:
         return _invalid(f"{_ENDED.get(session['end_reason'], 'This session has ended')}; sign in again")
     if session["expires_at"] <= clock.timestamp(now):
         return _invalid("Refresh token has expired; sign in again")
-    if generation >= session["generation"]:
+    if generation > session["generation"]:
         return _invalid("Refresh token is not valid; sign in again")  # not one this session handed out
-    if generation == session["generation"] - 1:
+    if generation == session["generation"]:
+        if not _same(presented, session["refresh_hash"]):
+            return _invalid("Refresh token is not valid; sign in again")
+        # The current token, yet the row changed between the read and the rotation: another refresh with the
+        # same token won just now (or the session ended at that instant, as its next use will say).
+        if settings.REFRESH_REUSE_GRACE_SECONDS > 0:
+            return _used_just_now()
+    elif generation == session["generation"] - 1:
         if not _same(presented, session["previous_hash"]):
             return _invalid("Refresh token is not valid; sign in again")
         grace = clock.timestamp(now, seconds_from_now=-settings.REFRESH_REUSE_GRACE_SECONDS)
         if session["rotated_at"] >= grace:
-            return _invalid(
-                "This refresh token was just used by another request; use the tokens that request received"
-            )
-    session_model.end(db, session_id, reason="reuse", now=clock.timestamp(now))
+            return _used_just_now()
+    session_model.end(db, session["id"], reason="reuse", now=clock.timestamp(now))
     return AuthenticationError(
         "This refresh token was already used, so the session was ended to protect the account; sign in again",
         code="REFRESH_TOKEN_REUSED",
+    )
+
+
+def _used_just_now() -> AuthenticationError:
+    return _invalid(
+        "This refresh token was just used by another request; use the tokens that request received"
     )
 
 

@@ -20,7 +20,7 @@ from shared import event_stream
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.idempotency import idempotent
+from shared.idempotency import idempotent, record_answer
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
@@ -126,7 +126,12 @@ def _accept(*, multi):
         request=_read_tryon_request(multi),
         multi=multi,
         billed=image_model.billed,
+        on_accepted=lambda accepted: record_answer(_accepted_response(accepted)),
     )
+    return _accepted_response(accepted)
+
+
+def _accepted_response(accepted):
     return success_response(
         accepted,
         "Try-on queued; poll GET /api/job/<job_id>",
@@ -294,6 +299,7 @@ def get_job_events(job_id):
         job_id=job_id,
         after=start.after,
         client_gone=event_stream.disconnect_check(request.environ),
+        renew=start.renew,
     )
     response = Response(
         stream_with_context(frames),

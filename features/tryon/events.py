@@ -16,6 +16,7 @@ state: at worst one state is shown again, where a 400 would leave a client that 
 version of the API with no stream at all).
 """
 
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from config import Settings
-from features.tryon import model
-from shared import event_stream
+from features.tryon import model, stream_model
+from shared import clock, event_stream
 from shared.database import Database
 from shared.errors import NotFoundError, RateLimitedError, ServiceUnavailableError
 from shared.logger import get_logger
@@ -78,54 +79,97 @@ def event_id(job: dict[str, Any]) -> EventId:
 
 @dataclass(frozen=True)
 class StreamStart:
-    """A stream that may start: the state the client already has (None: nothing yet) and the release of its
-    slot."""
+    """A stream that may start: the state the client already has (None: nothing yet), the renewal of its lease
+    (called as it runs) and its release (safe to call more than once)."""
 
     after: EventId | None
+    renew: Callable[[], None]
     release: Callable[[], None]
 
 
 class StreamSlots:
-    """Streams open in this app (one per process), in all and per user: each holds a server thread for its whole
-    life. The app keeps one (app.py), so two apps in one process, as in the tests, count apart."""
+    """Streams open in this app (one per process): each holds a server thread for its whole life, so
+    MAX_EVENT_STREAMS bounds them per process. The app keeps one (app.py), so two apps in one process, as in the
+    tests, count apart. A user's streams are counted across processes (StreamLease)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._total = 0
-        self._per_user: dict[str, int] = {}
 
-    def take(self, user_id: str, *, total_limit: int, user_limit: int) -> Callable[[], None]:
-        """A slot for one more of the user's streams, or the typed error saying why not; returns its release
-        (safe to call more than once)."""
+    def take(self, *, limit: int) -> Callable[[], None]:
+        """A slot for one more stream, or 503 EVENT_STREAMS_BUSY; returns its release (safe to call more than
+        once)."""
         with self._lock:
-            if self._per_user.get(user_id, 0) >= user_limit:
-                raise RateLimitedError(
-                    f"You already follow {user_limit} try-ons live; close one, or poll GET /api/job/<job_id>",
-                    code="TOO_MANY_STREAMS",
-                    details={"limit": user_limit},
-                    headers={"Retry-After": "5"},
-                )
-            if self._total >= total_limit:
+            if self._total >= limit:
                 raise ServiceUnavailableError(
                     "Too many try-ons are being followed live right now; poll GET /api/job/<job_id> instead",
                     code="EVENT_STREAMS_BUSY",
                     headers={"Retry-After": "5"},
                 )
             self._total += 1
-            self._per_user[user_id] = self._per_user.get(user_id, 0) + 1
         released = threading.Event()
 
         def release() -> None:
             with self._lock:
-                if released.is_set():
-                    return
-                released.set()
-                self._total -= 1
-                self._per_user[user_id] -= 1
-                if not self._per_user[user_id]:
-                    del self._per_user[user_id]
+                if not released.is_set():
+                    released.set()
+                    self._total -= 1
 
         return release
+
+
+class StreamLease:
+    """One open stream counted against its user's MAX_EVENT_STREAMS_PER_USER in the database, which every API
+    process shares: renewed every EVENT_STREAM_HEARTBEAT_SECONDS while the stream runs and deleted when it ends;
+    a stream whose process died stops counting when its lease runs out (twice that, plus one poll)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._renew_every = settings.EVENT_STREAM_HEARTBEAT_SECONDS
+        self._length = 2 * settings.EVENT_STREAM_HEARTBEAT_SECONDS + settings.EVENT_STREAM_POLL_SECONDS
+        self._id = secrets.token_urlsafe(24)
+        self._renewed = time.monotonic()
+        self._released = threading.Event()
+
+    @classmethod
+    def take(cls, *, db: Database, settings: Settings, user_id: str) -> "StreamLease":
+        """The user's lease on one more stream, or 429 TOO_MANY_STREAMS."""
+        lease = cls(db, settings)
+        limit = settings.MAX_EVENT_STREAMS_PER_USER
+        if not stream_model.take(
+            db,
+            lease_id=lease._id,
+            user_id=user_id,
+            limit=limit,
+            now=clock.timestamp(),
+            lease_until=lease._until(),
+        ):
+            raise RateLimitedError(
+                f"You already follow {limit} try-ons live; close one, or poll GET /api/job/<job_id>",
+                code="TOO_MANY_STREAMS",
+                details={"limit": limit},
+                headers={"Retry-After": "5"},
+            )
+        return lease
+
+    def renew(self) -> None:
+        """Move the lease on once EVENT_STREAM_HEARTBEAT_SECONDS have passed since it last moved."""
+        if time.monotonic() - self._renewed >= self._renew_every and not self._released.is_set():
+            self._renewed = time.monotonic()
+            stream_model.renew(self._db, self._id, self._until())
+
+    def release(self) -> None:
+        """Delete the lease (once); should the database refuse, the lease runs out instead."""
+        if self._released.is_set():
+            return
+        self._released.set()
+        try:
+            stream_model.end(self._db, self._id)
+        except Exception:
+            log.exception("could not end an event stream's lease; it runs out instead")
+
+    def _until(self) -> str:
+        return clock.timestamp(seconds_from_now=self._length)
 
 
 def open_stream(
@@ -148,10 +192,18 @@ def open_stream(
         after = None  # not a state this job has been in
     if after is not None and after.final:
         return None
-    release = slots.take(
-        user_id, total_limit=settings.MAX_EVENT_STREAMS, user_limit=settings.MAX_EVENT_STREAMS_PER_USER
-    )
-    return StreamStart(after=after, release=release)
+    lease = StreamLease.take(db=db, settings=settings, user_id=user_id)
+    try:
+        release_slot = slots.take(limit=settings.MAX_EVENT_STREAMS)
+    except ServiceUnavailableError:
+        lease.release()
+        raise
+
+    def release() -> None:
+        release_slot()
+        lease.release()
+
+    return StreamStart(after=after, renew=lease.renew, release=release)
 
 
 def follow(
@@ -163,16 +215,18 @@ def follow(
     job_id: str,
     after: EventId | None,
     client_gone: Callable[[], bool],
+    renew: Callable[[], None],
 ) -> Iterator[str]:
     """The stream's frames: the retry delay, then each new state of the job until its final event, with
-    heartbeats between; it ends early when the client has gone or after EVENT_STREAM_MAX_SECONDS. Its end is
-    logged with the number of row reads it made and why it ended."""
+    heartbeats between; it ends early when the client has gone or after EVENT_STREAM_MAX_SECONDS. It calls
+    renew (its lease's) as it goes. Its end is logged with the number of row reads it made and why it ended."""
     started = last_write = time.monotonic()
     reads, ended = 0, "client closed"
     try:
         yield event_stream.retry(RETRY_MILLISECONDS)
         for frame in _frames(db, storage, user_id, job_id, after):
             reads += 1  # every item is one read of the row
+            renew()
             if frame is None:  # nothing new
                 now = time.monotonic()
                 if now - started >= settings.EVENT_STREAM_MAX_SECONDS:

@@ -33,7 +33,7 @@ from rq import Queue
 from config import ConfigurationError, Settings
 from features.tryon import model
 from features.tryon.model import Job
-from features.tryon.pipeline import PipelineDeps, run_job
+from features.tryon.pipeline import PipelineDeps, load_models, run_job
 from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.logger import get_logger
@@ -139,6 +139,7 @@ class ThreadJobQueue:
 
     def _dispatch_forever(self) -> None:
         try:
+            load_models(self.deps)  # before the first claim: a job's deadline runs from its claim
             self._dispatch_until_stopped()
         finally:
             self.deps.db.close_thread_connection()

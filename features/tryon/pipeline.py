@@ -11,8 +11,10 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, cast
+
+import numpy as np
 
 from config import Settings
 from features.avatars import service as avatars_service
@@ -34,6 +36,7 @@ from shared.storage import Storage
 log = get_logger("tryon.pipeline")
 
 MODEL_INPUT_DIMENSION = 1536
+_WARM_UP_SIZE = 64  # a blank photo: enough for every model to load and run once
 DEFAULT_GARMENT_TYPE = "top"  # a photo that shows no garment outline (the model then says what is wrong)
 STAGE_PROGRESS = {
     "fetching_garment": 15,
@@ -145,6 +148,30 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
         fail(
             "INTERNAL_ERROR", "Something went wrong on our side while creating this try-on; please try again"
         )
+
+
+def load_models(deps: PipelineDeps) -> None:
+    """Load what a fresh worker's first job would otherwise load on its own time, which counts against its
+    deadline from the claim: mediapipe with its pose and face models (every job checks the person photo's hips)
+    and, for the local model, its person segmentation. A worker calls it before it claims its first job; a
+    model that fails to load here is logged, and the jobs say what is wrong."""
+    started = time.monotonic()
+    try:
+        _load_mediapipe(segmentation=deps.image_models.tryon.name == "local")
+    except Exception:
+        log.exception("could not load the try-on models before the first job")
+        return
+    log.info("try-on models loaded", extra={"seconds": round(time.monotonic() - started, 3)})
+
+
+@cache
+def _load_mediapipe(*, segmentation: bool) -> None:
+    """Once per process: mediapipe keeps its models for the life of the process (shared/ai_models/body.py)."""
+    from shared.ai_models.body import Body  # mediapipe: a second to import
+
+    body = Body(np.zeros((_WARM_UP_SIZE, _WARM_UP_SIZE, 3), np.uint8))
+    if segmentation:
+        _ = body.segmentation  # worked out on first read: loads the segmentation model
 
 
 def _end(deps: PipelineDeps, job: Job, record: Callable[[], bool]) -> bool:

@@ -3,6 +3,7 @@
 import math
 import statistics
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -79,10 +80,13 @@ def create_job(
     request: TryOnRequest,
     multi: bool,
     billed: bool,
+    on_accepted: Callable[[dict[str, Any]], None] = lambda accepted: None,
 ) -> dict[str, Any]:
     """Validate everything, store the inputs, persist the job, queue it. Returns the 202 payload.
 
     `billed`: the try-on model charges per generation, so the user's TRYON_DAILY_LIMIT applies.
+    `on_accepted` is called with the 202 payload inside the transaction that stores the job: what it writes
+    (the request's idempotent answer) commits with the job or not at all.
     """
     if len(request.urls) > MAX_GARMENTS or len(request.garment_uploads) > MAX_GARMENTS:
         raise ValidationError(f"At most {MAX_GARMENTS} garments per try-on", code="TOO_MANY_GARMENTS")
@@ -165,16 +169,18 @@ def create_job(
             )
             if callback_url:
                 webhooks_service.attach(db=db, job_id=job_id, user_id=user_id, url=callback_url)
+            accepted = {
+                "job_id": job_id,
+                "status": model.QUEUED,
+                "estimated_time": estimated_seconds(db=db, settings=settings),
+            }
+            on_accepted(accepted)
     except BaseException:
         for path in stored:
             storage.delete_image(path)
         raise
     queue.submit(job_id)
-    return {
-        "job_id": job_id,
-        "status": model.QUEUED,
-        "estimated_time": estimated_seconds(db=db, settings=settings),
-    }
+    return accepted
 
 
 def _store(

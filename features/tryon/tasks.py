@@ -1,11 +1,14 @@
 """The RQ task: what a worker process (scripts/worker.py) runs for one queued try-on job."""
 
 import threading
+from typing import Any
+
+from rq import SimpleWorker
 
 from config import Settings, finalize_secrets
 from features.garments import service as garments_service
 from features.tryon import model
-from features.tryon.pipeline import PipelineDeps, run_job
+from features.tryon.pipeline import PipelineDeps, load_models, run_job
 from shared.ai_models import create_image_models
 from shared.database import create_database
 from shared.storage import create_storage
@@ -31,6 +34,14 @@ def worker_deps() -> PipelineDeps:
                 ),
             )
         return _deps
+
+
+class TryOnWorker(SimpleWorker):
+    """An RQ worker (one job at a time, no fork per job) whose process loads its models before it takes a job."""
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        load_models(worker_deps())
+        return super().work(*args, **kwargs)
 
 
 def run_tryon_job(job_id: str) -> None:

@@ -7,7 +7,6 @@ from anywhere still signs in. The failures are rows in the database, so every pr
 
 import pytest
 
-from app import create_app, shutdown_app
 from shared import clock
 from tests.helpers import sign_up, unique_email
 
@@ -68,26 +67,15 @@ def test_before_the_free_failures_are_spent_nobody_waits(client, user):
     assert _login(client, user["email"], user["password"], "10.4.0.1").status_code == 200
 
 
-def test_failures_are_shared_between_processes(tmp_path, user):
+def test_failures_are_shared_between_processes(make_app, user):
     """Two apps on one database stand for two server processes: failures on one delay the other."""
-    config = {
-        "FLASK_ENV": "testing",
-        "DATABASE_PATH": str(tmp_path / "shared.db"),
-        "LOG_TO_FILES": False,
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_FREE_FAILURES": 2,
-    }
-    first, second = create_app(config), create_app(config)
+    limits = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_FREE_FAILURES": 2}
+    first, second = make_app(**limits), make_app(**limits)
     account = sign_up(first.test_client())
     for i in range(3):
         _login(first.test_client(), account["email"], f"guess-{i}", "10.5.0.1")
     assert _login(second.test_client(), account["email"], "guess-x", "10.5.0.1").status_code == 429
     assert _login(second.test_client(), account["email"], account["password"], "10.5.0.2").status_code == 200
-    shutdown_app(first)
-    shutdown_app(second)
 
 
 @pytest.mark.parametrize("settings_overrides", [{"RATELIMIT_ENABLED": False, "LOGIN_FREE_FAILURES": 1}])

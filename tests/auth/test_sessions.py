@@ -175,7 +175,11 @@ def test_two_refreshes_with_one_token_at_once_exactly_one_wins(make_app):
         sorted(_error(answer) for answer in answers if answer.status_code != 200)
         == [(401, "INVALID_REFRESH_TOKEN")] * 5
     )
-    # The losers came within REFRESH_REUSE_GRACE_SECONDS: the session goes on with the winner's tokens.
+    # The losers came within REFRESH_REUSE_GRACE_SECONDS, whether they read the session before the winner's
+    # rotation or after it: each is told so, and the session goes on with the winner's tokens.
+    assert {answer.get_json()["error"]["message"] for answer in answers if answer.status_code != 200} == {
+        "This refresh token was just used by another request; use the tokens that request received"
+    }
     won = winners[0].get_json()["data"]
     client = apps[1].test_client()
     assert client.get("/api/users/profile", headers=_bearer(won)).status_code == 200

@@ -9,7 +9,9 @@
 
 It answers `POST /{version}/models/{model}:generateContent` (the SDK sends /v1/...) like the real
 service, and records every request as a dict: path, model, api_key, text (all text parts joined),
-images (decoded inline image bytes, in order), mime_types and body (the parsed JSON).
+images (decoded inline image bytes, in order), mime_types, body (the parsed JSON), received_at (when the
+request had been read whole) and answered_at (when its answer had been written; None until then), both
+`time.time()`.
 
 Models: `GET /{version}/models` (paged: pageSize, pageToken) and `GET /{version}/models/{name}` list
 `gemini.models` ({name: supported generation methods}, set with set_models(); these requests are counted
@@ -55,6 +57,7 @@ import json
 import math
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
@@ -176,6 +179,8 @@ class FakeGemini(LoopbackServer):
                 if "inlineData" in part
             ],
             "body": body,
+            "received_at": time.time(),
+            "answered_at": None,
         }
         with self._lock:
             self.requests.append(entry)
@@ -321,6 +326,7 @@ class FakeGemini(LoopbackServer):
                     self.close_connection = True
                     return
                 self._send(*answer)
+                entry["answered_at"] = time.time()
 
             def _send(self, status, payload):
                 try:

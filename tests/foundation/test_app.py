@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError, Settings
-from tests.helpers import sign_up
+from tests.helpers import app_settings, sign_up
 
 LOCAL_AI = {"provider": "local", "model": None, "status": "ok", "reason": None}
 
@@ -32,15 +32,9 @@ def test_health_reports_unreachable_database(tmp_path):
     db_dir = tmp_path / "dbdir"
     # SQLite on both test passes: the database goes away with its folder (tests/scale: PostgreSQL down).
     app = create_app(
-        {
-            "FLASK_ENV": "testing",
-            "DATABASE_PATH": str(db_dir / "x.db"),
-            "LOG_TO_FILES": False,
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-            "IMAGES_DIR": str(tmp_path / "images"),
-            "DATABASE_URL": "",
-            "REDIS_URL": "",
-        }
+        app_settings(
+            tmp_path, LOG_TO_FILES=False, DATABASE_PATH=str(db_dir / "x.db"), DATABASE_URL="", REDIS_URL=""
+        )
     )
     client = app.test_client()
     assert client.get("/health").status_code == 200
@@ -74,16 +68,7 @@ def test_http_errors_come_back_in_the_envelope(client, method, path, status, cod
 
 
 def test_oversized_body_is_413_json(tmp_path):
-    app = create_app(
-        {
-            "FLASK_ENV": "testing",
-            "DATABASE_PATH": str(tmp_path / "t.db"),
-            "LOG_TO_FILES": False,
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-            "MAX_REQUEST_SIZE": 1024,
-            "IMAGES_DIR": str(tmp_path / "images"),
-        }
-    )
+    app = create_app(app_settings(tmp_path, database="t.db", LOG_TO_FILES=False, MAX_REQUEST_SIZE=1024))
     response = app.test_client().post("/api/login", data="x" * 5000, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
@@ -110,16 +95,7 @@ def test_request_id_is_echoed_or_generated(client):
 
 def test_cors_preflight_for_configured_origins(tmp_path):
     origins = "http://localhost:3000,chrome-extension://abcdefghijklmnop"
-    app = create_app(
-        {
-            "FLASK_ENV": "testing",
-            "DATABASE_PATH": str(tmp_path / "t.db"),
-            "LOG_TO_FILES": False,
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-            "CORS_ORIGINS": origins,
-            "IMAGES_DIR": str(tmp_path / "images"),
-        }
-    )
+    app = create_app(app_settings(tmp_path, database="t.db", LOG_TO_FILES=False, CORS_ORIGINS=origins))
     client = app.test_client()
     preflight = client.options(
         "/api/users/profile",
@@ -166,15 +142,7 @@ def test_logs_are_json_with_request_id_and_never_contain_secrets(app, client, tm
 
 def test_production_refuses_to_start_without_secrets(tmp_path):
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        create_app(
-            {
-                "FLASK_ENV": "production",
-                "DATABASE_PATH": str(tmp_path / "p.db"),
-                "IMAGES_DIR": str(tmp_path),
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-                "LOG_TO_FILES": False,
-            }
-        )
+        create_app(app_settings(tmp_path, database="p.db", FLASK_ENV="production", LOG_TO_FILES=False))
 
 
 def test_development_generates_per_machine_secrets(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import Settings
-from tests.helpers import sign_up
+from tests.helpers import app_settings, sign_up
 
 
 def test_every_response_says_nosniff(client, user):
@@ -79,15 +79,14 @@ def test_production_has_no_default_cors_origins(tmp_path):
         env={"FLASK_ENV": "production", "CORS_ORIGINS": "https://app.test"}
     ).cors_origins == ("https://app.test",)
     app = create_app(
-        {
-            "FLASK_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "JWT_SECRET_KEY": secrets.token_urlsafe(32),
-            "DATABASE_PATH": str(tmp_path / "p.db"),
-            "IMAGES_DIR": str(tmp_path / "images"),
-            "INSTANCE_DIR": str(tmp_path / "i"),
-            "LOG_TO_FILES": False,
-        }
+        app_settings(
+            tmp_path,
+            database="p.db",
+            FLASK_ENV="production",
+            SECRET_KEY=secrets.token_urlsafe(32),
+            JWT_SECRET_KEY=secrets.token_urlsafe(32),
+            LOG_TO_FILES=False,
+        )
     )
     client = app.test_client()
     preflight = client.options(

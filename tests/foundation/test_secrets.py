@@ -6,20 +6,14 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
+from tests.helpers import app_settings
 
 STRONG = secrets.token_urlsafe(32)
 
 
 def _production(tmp_path, **secrets_):
     return create_app(
-        {
-            "FLASK_ENV": "production",
-            "DATABASE_PATH": str(tmp_path / "p.db"),
-            "IMAGES_DIR": str(tmp_path / "images"),
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-            "LOG_TO_FILES": False,
-            **secrets_,
-        }
+        app_settings(tmp_path, database="p.db", FLASK_ENV="production", LOG_TO_FILES=False, **secrets_)
     )
 
 

@@ -10,14 +10,14 @@ import socket
 import pytest
 import requests
 
-from tests.trust.app_process import AppProcess, app_environment
+from tests.trust.app_process import AppProcess, server_environment
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("served")
     log = directory / "server.log"
-    with AppProcess(app_environment(directory, FLASK_ENV="development", LOG_LEVEL="INFO"), log) as process:
+    with AppProcess(server_environment(directory, FLASK_ENV="development", LOG_LEVEL="INFO"), log) as process:
         yield process, log
 
 

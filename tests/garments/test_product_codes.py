@@ -94,10 +94,15 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>品番：LS-220</p>", "LS-220"),
         ("<p>상품코드: 771204</p>", "771204"),
         ("<p><strong>Item code</strong> <span>LS-220</span></p>", "LS-220"),
+        ("<p>Šifra: 771204</p>", "771204"),
+        ("<p>Šifra proizvoda: LS-220</p>", "LS-220"),
+        ("<p>Code: LS-220</p>", "LS-220"),
+        ("<div>Artikelnummer <span>771204</span></div>", "771204"),
         # Words that begin like a label are none ("Ref" in "Refurbished", "Sku" in "Skull"), nor is prose.
         ("<p>Refurbished 2021 edition</p>", None),
         ("<p>Skull print 2024</p>", None),
         ("<p>Symbol of summer since 1998</p>", None),
+        ("<p>Code of conduct 2024</p>", None),
     ],
 )
 def test_the_code_printed_under_a_label_in_the_shops_language(client, printed, sku):
@@ -294,3 +299,82 @@ def test_microdata_stock_link_in_any_case_with_or_without_the_vocabulary(client,
     )
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["availability"], answer["field_sources"]["availability"]) == (availability, "microdata")
+
+
+def labelled_page(printed, head=""):
+    """A buy box printing the shop's reference under a label, app state and analytics carrying a longer internal code."""
+    state = {"product": {"name": "Linen shirt", "sku": "100000457812", "price": 39.0, "brand": "Lino"}}
+    report = {
+        "event": "view_item",
+        "ecommerce": {"items": [{"item_id": "100000457812", "item_name": "Linen shirt"}]},
+    }
+    return page(
+        head=head,
+        body=f"""<div class="product"><h1>Linen shirt</h1><span class="price">€39.00</span>{printed}
+          <button class="add-to-cart">Add to cart</button></div>
+          <script>window.__STATE__ = {json.dumps(state)}</script>
+          <script>dataLayer.push({json.dumps(report)})</script>""",
+    )
+
+
+def test_the_reference_a_shopper_reads_beats_an_internal_code_of_app_state_and_scripts(client):
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", labelled_page("<p>Ref. 4471-BL</p>"))
+    assert answer["sku"] == "4471-BL"
+    # Without a printed reference the internal code is all there is.
+    assert (
+        scraped(client, "https://shop.example.com/p/linen-shirt", labelled_page(""))["sku"] == "100000457812"
+    )
+
+
+def test_structured_datas_sku_beats_a_printed_reference(client):
+    head = json_ld(product_data(sku="100000457812", offers=offer("39.00")))
+    answer = scraped(
+        client, "https://shop.example.com/p/linen-shirt", labelled_page("<p>Ref. 4471-BL</p>", head)
+    )
+    assert answer["sku"] == "100000457812"
+
+
+@pytest.mark.parametrize(
+    "url, body, sku",
+    [
+        # The page names the URL's number as a value: a data attribute, a script's value, a text.
+        (
+            "https://shop.example.com/linen-shirt-1234567.html",
+            '<div data-product-id="1234567"></div>',
+            "1234567",
+        ),
+        (
+            "https://shop.example.com/linen-shirt-1234567",
+            '<script>var item = {"id": 1234567};</script>',
+            "1234567",
+        ),
+        # The number stands only in the page's own URLs (canonical link, share links): no code.
+        (
+            "https://shop.example.com/linen-shirt-1234567.html",
+            '<a href="https://shop.example.com/linen-shirt-1234567.html?share=1">Share</a>'
+            '<img src="https://cdn.example.com/img/linen-shirt-1234567/main.jpg" alt="">',
+            None,
+        ),
+        # A platform's row key built from the number ("postid-1234567") names no value of its own.
+        (
+            "https://shop.example.com/linen-shirt-1234567.html",
+            '<div class="product type-product post-1234567 postid-1234567"></div>',
+            None,
+        ),
+        # A year or a size at the end of a slug is no code, even where the page prints it.
+        ("https://shop.example.com/summer-dress-2024", '<p data-year="2024">Collection 2024</p>', None),
+        ("https://shop.example.com/trail-sneaker-42", '<button data-size="42">42</button>', None),
+    ],
+)
+def test_the_trailing_number_of_a_slug_is_a_code_only_where_the_page_names_it(client, url, body, sku):
+    head = json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": "Linen shirt",
+            "offers": offer("39.00"),
+        }
+    )
+    head += f'<link rel="canonical" href="{url}">'
+    answer = scraped(client, url, page(head=head, body=f"<h1>Linen shirt</h1>{body}"))
+    assert answer["sku"] == sku

@@ -706,10 +706,13 @@ def test_shopify_variant_code_barcode_stock_and_compare_at_price_in_cents(client
     html = page(
         head='<link rel="preconnect" href="https://cdn.shopify.com">',
         body=f'<script type="application/json" data-product-json>{json.dumps(product)}</script>'
-        f"<script>var meta = {json.dumps({'product': product})};</script>",
+        f"<script>var meta = {json.dumps({'product': product})};</script>"
+        # The theme's product form posts the variant it shows (Shopify's first one in stock).
+        '<form action="/cart/add" method="post"><input type="hidden" name="id" value="202">'
+        '<button type="submit">Add to cart</button></form>',
     )
     shown = scraped(client, "https://shoes.example.com/products/walking-shoe", html)
-    # The variant the page shows first (the first one in stock) names the product; the state's cents are no list price.
+    # The variant the product form posts names the product; the state's cents are no list price.
     assert facts(shown) == {
         "price": 117.0,
         "list_price": 190.0,

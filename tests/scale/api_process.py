@@ -2,6 +2,7 @@
 
     with ApiProcess(env, log_path) as api:     # env: settings as environment variables
         requests.get(api.url + "/health")          # the process's stderr (its logs) goes to log_path
+        api.kill()                                 # kill -9: nothing is cleaned up or released
 
 Run as a script, it builds the app from the environment, serves it on a free port and prints that
 port on stdout.
@@ -39,6 +40,11 @@ class ApiProcess:
             raise RuntimeError(f"API process did not start:\n{self.log_path.read_text()}")
         self.url = f"http://127.0.0.1:{line}"
         return self
+
+    def kill(self):
+        """SIGKILL, like the OOM killer or a lost machine: no request ends, no clean-up runs."""
+        self.process.kill()
+        self.process.wait()
 
     def __exit__(self, *exc_info):
         self.process.terminate()

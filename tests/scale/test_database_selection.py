@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from config import ConfigurationError, Settings
 from shared.database import Database, DatabaseUnavailableError, _text, create_database, postgres_engine
+from tests.helpers import app_settings
 
 
 def _settings(**values):
@@ -35,14 +36,7 @@ def test_database_url_wins_over_database_path(tmp_path):
 
 def test_unknown_database_scheme_refuses_to_start(tmp_path):
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
-        create_app(
-            {
-                "FLASK_ENV": "testing",
-                "DATABASE_URL": "mysql://bf@localhost/bf",
-                "LOG_TO_FILES": False,
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-            }
-        )
+        create_app(app_settings(tmp_path, LOG_TO_FILES=False, DATABASE_URL="mysql://bf@localhost/bf"))
 
 
 def test_question_marks_become_bound_parameters_only_outside_quotes_and_comments():
@@ -66,11 +60,5 @@ def test_unreachable_postgresql_is_database_unavailable(tmp_path):
     database.close_all()
     with pytest.raises(DatabaseUnavailableError):
         create_app(
-            {
-                "FLASK_ENV": "testing",
-                "DATABASE_URL": url,
-                "DATABASE_POOL_TIMEOUT_SECONDS": 0.5,
-                "LOG_TO_FILES": False,
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-            }
+            app_settings(tmp_path, LOG_TO_FILES=False, DATABASE_URL=url, DATABASE_POOL_TIMEOUT_SECONDS=0.5)
         )

@@ -11,6 +11,7 @@ import redis
 import requests
 from rq import Worker
 
+from tests.helpers import app_environment
 from tests.photos import t_shirt
 from tests.scale.api_process import ApiProcess
 from tests.scale.worker_process import WorkerProcess
@@ -26,21 +27,18 @@ def shared_env(postgres_url, redis_url, backends, fake_gemini, tmp_path):
     storage = {
         name: value for name, value in backends.items() if name == "STORAGE_BACKEND" or name.startswith("S3_")
     }
-    return {
-        "FLASK_ENV": "testing",
-        "LOG_TO_FILES": "false",
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": redis_url,
-        "JOB_QUEUE": "rq",
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "SECRET_KEY": "shared-secret",
-        "JWT_SECRET_KEY": "shared-jwt-secret",
-        "RATELIMIT_ENABLED": "false",
+    return app_environment(
+        tmp_path,
+        LOG_TO_FILES=False,
+        DATABASE_URL=postgres_url,
+        REDIS_URL=redis_url,
+        JOB_QUEUE="rq",
+        SECRET_KEY="shared-secret",
+        JWT_SECRET_KEY="shared-jwt-secret",
         **fake_gemini.app_settings(),
-        "JOB_TIMEOUT_SECONDS": "8",
+        JOB_TIMEOUT_SECONDS=8,  # a killed worker's job is taken back after 8 s
         **storage,
-    }  # a killed worker's job is taken back after 8 s
+    )
 
 
 def _sign_up(api):

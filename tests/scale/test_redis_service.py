@@ -5,25 +5,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tests.helpers import unique_email
+from tests.helpers import app_environment, unique_email
 from tests.scale.api_process import ApiProcess
 
 PASSWORD = "correct horse 1"
 
 
 def test_login_limit_is_counted_across_api_processes(redis_url, backends, tmp_path):
-    env = {
-        "FLASK_ENV": "testing",
-        "LOG_TO_FILES": "false",
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": backends["DATABASE_URL"],
-        "DATABASE_PATH": str(tmp_path / "shared.db"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "RATELIMIT_ENABLED": "true",
-        "RATELIMIT_LOGIN": "3 per minute",
-        "RATELIMIT_CREATE_ACCOUNT": "100 per minute",
-    }
+    env = app_environment(
+        tmp_path,
+        database="shared.db",
+        LOG_TO_FILES=False,
+        REDIS_URL=redis_url,
+        DATABASE_URL=backends["DATABASE_URL"],
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN="3 per minute",
+        RATELIMIT_CREATE_ACCOUNT="100 per minute",
+    )
     with ApiProcess(env, tmp_path / "api-a.log") as first, ApiProcess(env, tmp_path / "api-b.log") as second:
         email = unique_email("shared")
         created = requests.post(

@@ -8,9 +8,19 @@ import pytest
 
 from app import create_app, shutdown_app
 from config import ConfigurationError
+from shared import clock
 from tests.docs.live_server import LiveServer
 from tests.fakes.webhook_receiver import WebhookReceiver
-from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, wait_for_job
+from tests.helpers import (
+    TYPED_TOP,
+    EventStream,
+    app_environment,
+    app_settings,
+    mediapipe_model_loads,
+    sign_up,
+    submit_tryon,
+    wait_for_job,
+)
 from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
 from tests.stored_images import fetch_image
@@ -26,19 +36,15 @@ def job_timeout_seconds():
 
 @pytest.fixture
 def rq_settings(tmp_path, redis_url, fake_gemini, job_timeout_seconds):
-    return {
-        "JOB_QUEUE": "rq",
-        "REDIS_URL": redis_url,
-        "DATABASE_PATH": str(tmp_path / "rq.db"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "LOG_DIR": str(tmp_path / "logs"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": "false",
+    return app_environment(
+        tmp_path,
+        database="rq.db",
+        JOB_QUEUE="rq",
+        REDIS_URL=redis_url,
         **fake_gemini.app_settings(),
-        "GEMINI_TIMEOUT_SECONDS": "60",
-        "JOB_TIMEOUT_SECONDS": job_timeout_seconds,
-        "FLASK_ENV": "testing",
-    }
+        GEMINI_TIMEOUT_SECONDS=60,
+        JOB_TIMEOUT_SECONDS=job_timeout_seconds,
+    )
 
 
 @pytest.fixture
@@ -73,6 +79,20 @@ def test_jobs_are_run_by_worker_processes(rq_app, workers, standing_png, fake_ge
     assert [j["status"] for j in jobs] == ["done"] * 3
     assert {j["provider"] for j in jobs} == {"gemini"} and fake_gemini.request_count == 3
     assert fetch_image(client, jobs[0]["result_url"]).status_code == 200
+
+
+def test_a_fresh_worker_loads_its_models_before_it_takes_a_job(rq_app, workers, standing_png, tmp_path):
+    """A job waiting when a worker process starts: its clock, and its deadline, start at the claim, after every
+    model the worker uses was loaded (mediapipe's pose and faces check each photo's hips)."""
+    client = rq_app.test_client()
+    user = sign_up(client)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    workers()
+    job = wait_for_job(client, user["headers"], job_id)
+    assert job["status"] == "done", job["error"]
+    loads = mediapipe_model_loads(tmp_path / "worker0.log")
+    assert len(loads) >= 3, "pose (two models) and faces load for every job"
+    assert max(loads) < clock.parse(job["started_at"]).timestamp() + 0.001  # started_at: whole milliseconds
 
 
 @pytest.mark.parametrize("job_timeout_seconds", ["3"])  # the job is queued again once overdue
@@ -122,16 +142,7 @@ def test_a_job_a_worker_process_ends_is_delivered_by_the_web_process(rq_settings
 
 def test_rq_queue_needs_redis(tmp_path):
     with pytest.raises(ConfigurationError, match="REDIS_URL"):
-        create_app(
-            {
-                "JOB_QUEUE": "rq",
-                "REDIS_URL": "",
-                "DATABASE_PATH": str(tmp_path / "x.db"),
-                "LOG_TO_FILES": False,
-                "INSTANCE_DIR": str(tmp_path / "i"),
-                "IMAGES_DIR": str(tmp_path / "im"),
-            }
-        )
+        create_app(app_settings(tmp_path, LOG_TO_FILES=False, JOB_QUEUE="rq", REDIS_URL=""))
 
 
 def test_a_job_run_by_a_worker_process_is_followed_by_its_event_stream(rq_app, workers, standing_png):

@@ -31,12 +31,11 @@ import io, json, sys, time
 import shared
 shared.__path__.insert(0, sys.argv[1])
 from app import create_app, shutdown_app
+from tests.helpers import app_settings
 from tests.photos import astronaut_png, t_shirt
 
 tmp, chart, bust = sys.argv[2], json.loads(sys.argv[3]), float(sys.argv[4])
-app = create_app({"FLASK_ENV": "testing", "DATABASE_PATH": f"{tmp}/t.db", "IMAGES_DIR": f"{tmp}/images",
-                  "LOG_DIR": f"{tmp}/logs", "INSTANCE_DIR": f"{tmp}/instance", "RATELIMIT_ENABLED": False,
-                  "GEMINI_API_KEY": ""})
+app = create_app(app_settings(tmp, database="t.db", GEMINI_API_KEY=""))
 client = app.test_client()
 password = "correct horse 1"
 token = client.post("/api/create-account", json={"email": "poncho@example.com", "password": password,

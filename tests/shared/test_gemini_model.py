@@ -1,6 +1,7 @@
 """The Gemini model through the real google-genai SDK, against the fake Gemini REST server."""
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -256,6 +257,16 @@ def test_a_slow_answer_past_the_timeout_is_a_timeout(gemini):
     error = _try_on_error(model)
     assert (error.code, error.status_code) == ("TIMEOUT", 504)
     assert len(gemini.requests) == 2
+
+
+def test_the_fake_records_when_a_request_arrived_and_when_its_answer_left(gemini):
+    """bench/bench_tryon.py's timeline of a burst reads these: the delay runs between the two."""
+    gemini.delay = 0.2
+    before = time.time()
+    _model(gemini).try_on(photos.astronaut_png(), [_top()], {})
+    request = gemini.requests[0]
+    assert before <= request["received_at"] and request["received_at"] + 0.2 <= request["answered_at"]
+    assert request["answered_at"] <= time.time()
 
 
 def test_an_unknown_aspect_ratio_is_refused_before_calling(gemini):

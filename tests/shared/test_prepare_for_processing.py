@@ -110,8 +110,9 @@ def test_a_cut_out_stays_png_with_its_transparency():
     assert image_format == "PNG" and image.mode == "RGBA"
 
 
-def _png_of_rows(width, height, rows, colour_type=2, interlace=0):
-    """A picture-only 8-bit PNG whose IDAT is the given filtered rows (each a filter byte and the pixels)."""
+def _png_of_rows(width, height, rows, colour_type=2, interlace=0, idat=None):
+    """A picture-only 8-bit PNG whose IDAT is the given filtered rows (each a filter byte and the pixels),
+    deflated, or the given IDAT payload."""
 
     def chunk(kind, payload):
         return (
@@ -122,7 +123,7 @@ def _png_of_rows(width, height, rows, colour_type=2, interlace=0):
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IDAT", zlib.compress(rows) if idat is None else idat)
         + chunk(b"IEND", b"")
     )
 
@@ -158,4 +159,30 @@ def test_a_png_with_damaged_pixel_data_is_refused():
     data[middle : middle + 64] = bytes(64)  # the deflate stream no longer adds up
     with pytest.raises(ValidationError) as caught:
         prepare_for_processing(bytes(data), max_dimension=2048)
+    assert caught.value.code == "INVALID_IMAGE"
+
+
+def _zlib_header(window_bits):
+    """A zlib stream header (deflate, no preset dictionary) asking for a window of 2**window_bits bytes."""
+    cmf = (window_bits - 8) << 4 | 8
+    return bytes((cmf, 31 - (cmf << 8) % 31))
+
+
+def test_a_png_whose_stream_asks_for_a_window_past_32_kb_is_refused():
+    rows = b"".join(bytes([0]) + bytes(range(96)) for _ in range(32))
+    valid = _png_of_rows(32, 32, rows)
+    assert prepare_for_processing(valid, max_dimension=2048) == (valid, "PNG")
+    deflated = zlib.compress(rows)
+    data = _png_of_rows(32, 32, rows, idat=_zlib_header(16) + deflated[2:])  # 64 KB: zlib has no such window
+    with pytest.raises(ValidationError) as caught:
+        prepare_for_processing(data, max_dimension=2048)
+    assert caught.value.code == "INVALID_IMAGE"
+
+
+def test_a_png_whose_stream_points_back_before_its_start_is_refused():
+    rows = b"".join(bytes([0]) + bytes(range(96)) for _ in range(32))
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=rows)  # copies from a dictionary it never sends
+    data = _png_of_rows(32, 32, rows, idat=_zlib_header(15) + deflater.compress(rows) + deflater.flush())
+    with pytest.raises(ValidationError) as caught:
+        prepare_for_processing(data, max_dimension=2048)
     assert caught.value.code == "INVALID_IMAGE"

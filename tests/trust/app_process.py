@@ -1,6 +1,6 @@
 """`python app.py` as a child process on a free 127.0.0.1 port: started, killed with SIGKILL, restarted.
 
-    server = AppProcess(app_environment(tmp_path, AI_PROVIDER="gemini", ...), tmp_path / "app.log").start()
+    server = AppProcess(server_environment(tmp_path, AI_PROVIDER="gemini", ...), tmp_path / "app.log").start()
     requests.get(server.url + "/health")
     server.kill()      # no shutdown hooks, no clean-up: what a crash or the OOM killer does
     server.start()     # the same database, images and secrets, a new port
@@ -21,24 +21,17 @@ from pathlib import Path
 
 import requests
 
+from tests.helpers import app_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def app_environment(directory, **settings):
-    """Settings (as environment variables) keeping every file of the app under directory."""
-    directory = Path(directory)
-    return {
-        "FLASK_ENV": "testing",
-        "HOST": "127.0.0.1",
-        "DATABASE_PATH": str(directory / "app.db"),
-        "IMAGES_DIR": str(directory / "images"),
-        "LOG_DIR": str(directory / "logs"),
-        "LOG_TO_FILES": "false",
-        "INSTANCE_DIR": str(directory / "instance"),
-        "RATELIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-        **{name: str(value) for name, value in settings.items()},
-    }
+def server_environment(directory, **settings):
+    """The environment of a `python app.py` on loopback keeping every file under directory, its log warnings
+    only (on stderr), with `settings` on top."""
+    return app_environment(
+        directory, **{"HOST": "127.0.0.1", "LOG_TO_FILES": False, "LOG_LEVEL": "WARNING", **settings}
+    )
 
 
 def free_port():

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from tests.helpers import TYPED_TOP, submit_tryon, wait_for_job
-from tests.trust.app_process import AppProcess, app_environment
+from tests.trust.app_process import AppProcess, server_environment
 from tests.trust.conftest import assert_refused, stored_state, wait_until
 
 BUSY_TIMEOUT_MS = 2000
@@ -255,7 +255,7 @@ def test_a_server_killed_mid_job_and_restarted_ends_every_accepted_job(
 ):
     fake_gemini.delay = 60  # every generation is in progress when the process dies
     server = AppProcess(
-        app_environment(
+        server_environment(
             tmp_path,
             **fake_gemini.app_settings(GEMINI_TIMEOUT_SECONDS=90, TRYON_WORKERS=3),
         ),

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from PIL import Image
 
 from app import create_app, shutdown_app
-from tests.helpers import sign_up, wait_for_job
+from tests.helpers import app_settings, sign_up, wait_for_job
 from tests.photos import astronaut_image, decode, t_shirt
 from tests.stored_images import fetch_image, stored_bytes, stored_keys
 from tests.trust.conftest import wait_until
@@ -92,15 +92,7 @@ def test_uploaded_photos_are_stored_without_their_location_or_other_metadata(app
 
 
 def test_selfies_of_finished_try_ons_are_deleted_after_the_retention_time(tmp_path, person_png):
-    config = {
-        "FLASK_ENV": "testing",
-        "DATABASE_PATH": str(tmp_path / "app.db"),
-        "IMAGES_DIR": str(tmp_path / "images"),
-        "LOG_DIR": str(tmp_path / "logs"),
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": False,
-        "GEMINI_API_KEY": "",
-    }
+    config = app_settings(tmp_path, GEMINI_API_KEY="")
     app = create_app(config)
     try:
         client = app.test_client()

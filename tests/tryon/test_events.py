@@ -6,8 +6,17 @@ import pytest
 
 from features.tryon.events import EventId, event_id
 from tests.docs.live_server import LiveServer
-from tests.helpers import TYPED_TOP, EventStream, sign_up, submit_tryon, unique_email, wait_for_job
+from tests.helpers import (
+    TYPED_TOP,
+    EventStream,
+    app_environment,
+    sign_up,
+    submit_tryon,
+    unique_email,
+    wait_for_job,
+)
 from tests.photos import t_shirt
+from tests.scale.api_process import ApiProcess
 from tests.stored_images import fetch_image
 
 PIPELINE_ORDER = [
@@ -169,14 +178,68 @@ def test_streams_are_capped_and_a_closed_one_frees_its_slot(server, client, user
         assert busy.status == 503
         assert busy.json()["error"]["code"] == "EVENT_STREAMS_BUSY"
     first.close()  # the client goes away mid-stream: its thread and slot are given back
-    deadline = time.monotonic() + 30
+    _follow_once_free(server.url, bob_job, bob)
+    fake_gemini.release()
+
+
+def _follow_once_free(url, job_id, user, timeout=30):
+    """Open the job's stream at url as soon as a slot is free (within timeout) and read its first event."""
+    deadline = time.monotonic() + timeout
     while True:
-        with EventStream(server.url, bob_job, bob["headers"]) as retried:
+        with EventStream(url, job_id, user["headers"]) as retried:
             if retried.status == 200:
-                assert retried.next_event()["data"]["job_id"] == bob_job
-                break
-        assert time.monotonic() < deadline, "the closed stream kept its slot"
+                assert retried.next_event()["data"]["job_id"] == job_id
+                return
+            assert retried.json()["error"]["code"] in ("TOO_MANY_STREAMS", "EVENT_STREAMS_BUSY")
+        assert time.monotonic() < deadline, "the slot was never given back"
         time.sleep(0.1)
+
+
+def test_a_users_stream_cap_holds_across_server_processes(fake_gemini, make_app, standing_png):
+    """Two apps on one database stand for two API processes (gunicorn workers, machines): a user at the cap on
+    one is refused on the other, until the open stream closes."""
+    settings = fake_gemini.app_settings(MAX_EVENT_STREAMS_PER_USER=1, EVENT_STREAM_POLL_SECONDS=0.05)
+    one, other = make_app(**settings), make_app(**settings)
+    fake_gemini.delay = 60
+    client = one.test_client()
+    user = sign_up(client)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    with LiveServer(one) as one_server, LiveServer(other) as other_server:
+        first = EventStream(one_server.url, job_id, user["headers"])
+        assert first.status == 200 and _wait_for_stage(first, "generating")
+        with EventStream(other_server.url, job_id, user["headers"]) as refused:
+            assert refused.status == 429 and refused.json()["error"]["code"] == "TOO_MANY_STREAMS"
+        first.close()
+        _follow_once_free(other_server.url, job_id, user)
+    fake_gemini.release()
+
+
+def test_a_stream_whose_process_died_stops_counting_when_its_lease_runs_out(
+    fake_gemini, make_app, standing_png, tmp_path
+):
+    """A stream open on a process that is killed is never closed: its lease, renewed while it ran (every
+    heartbeat), runs out two heartbeats later, and the user may open a stream again."""
+    settings = fake_gemini.app_settings(
+        MAX_EVENT_STREAMS_PER_USER=1, EVENT_STREAM_POLL_SECONDS=0.05, EVENT_STREAM_HEARTBEAT_SECONDS=2
+    )
+    survivor = make_app(**settings)
+    fake_gemini.delay = 60
+    client = survivor.test_client()
+    user = sign_up(client)
+    job_id = submit_tryon(client, user, selfie=standing_png, garment_image=t_shirt(), options=TYPED_TOP)
+    env = app_environment(tmp_path, database="shared.db", **settings)  # make_app's database
+    with ApiProcess(env, tmp_path / "dying.log") as dying, LiveServer(survivor) as server:
+        with EventStream(dying.url, job_id, user["headers"]) as stream:
+            assert stream.status == 200 and _wait_for_stage(stream, "generating")
+            keep_alives = 0
+            for frame in stream.frames():
+                keep_alives += frame == {"comment": "keep-alive"}
+                if keep_alives == 3:  # 6 s: past the stream's first lease (4 s), so it was renewed
+                    break
+            with EventStream(server.url, job_id, user["headers"]) as refused:
+                assert refused.status == 429 and refused.json()["error"]["code"] == "TOO_MANY_STREAMS"
+            dying.kill()
+        _follow_once_free(server.url, job_id, user)
     fake_gemini.release()
 
 

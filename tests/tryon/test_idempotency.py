@@ -7,7 +7,16 @@ import threading
 import pytest
 
 from shared import clock
-from tests.helpers import TYPED_TOP, job_rows, post_tryon, sign_up, unique_email, wait_for_job
+from tests.helpers import (
+    TYPED_TOP,
+    allow_writes,
+    job_rows,
+    post_tryon,
+    refuse_writes,
+    sign_up,
+    unique_email,
+    wait_for_job,
+)
 
 
 @pytest.fixture
@@ -109,6 +118,39 @@ def test_a_key_is_forgotten_after_a_day(app, client, user, standing_png, top_png
     assert len(job_rows(app)) == 2
     rows = app.extensions["db"].execute_query("SELECT expires_at FROM idempotency_keys", fetch_all=True)
     assert len(rows) == 1 and rows[0]["expires_at"] > clock.timestamp()  # the expired row was purged
+
+
+def leases_run_out(app):
+    """Every key still held is let go, as IDEMPOTENCY_LEASE_SECONDS after a process that held it died."""
+    app.extensions["db"].execute_query(
+        "UPDATE idempotency_keys SET lease_until = ?", (clock.timestamp(seconds_from_now=-1),)
+    )
+
+
+def test_a_process_dying_between_the_job_and_its_answer_leaves_one_job_for_the_retries(
+    app, client, user, standing_png, top_png
+):
+    """The database refuses the key's answer (the write after the job's) and the key's release: what a process
+    killed between the two leaves behind, its key held until the lease runs out."""
+    refuse_writes(app, "UPDATE", "idempotency_keys")
+    refuse_writes(app, "DELETE", "idempotency_keys")
+    crashed = tryon(client, user, "dies-midway", standing_png, top_png)
+    assert crashed.status_code == 500 and error_code(crashed) == "INTERNAL_ERROR"
+    assert job_rows(app) == []
+    assert app.extensions["storage"].list_keys(f"tryon-inputs/{user['user']['userid']}/") == []
+    allow_writes(app, "UPDATE", "idempotency_keys")
+    allow_writes(app, "DELETE", "idempotency_keys")
+
+    leases_run_out(app)
+    retried = tryon(client, user, "dies-midway", standing_png, top_png)
+    assert retried.status_code == 202 and "Idempotency-Replayed" not in retried.headers
+    job_id = retried.get_json()["data"]["job_id"]
+    assert [row["job_id"] for row in job_rows(app)] == [job_id]
+
+    leases_run_out(app)  # the retry's answer was lost on the way too: the next retry still gets its job
+    again = tryon(client, user, "dies-midway", standing_png, top_png)
+    assert again.status_code == 202 and again.headers["Idempotency-Replayed"] == "true"
+    assert again.get_json()["data"]["job_id"] == job_id and len(job_rows(app)) == 1
 
 
 @pytest.mark.parametrize(

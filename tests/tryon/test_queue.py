@@ -1,8 +1,62 @@
 """The persistent queue: restart recovery, capacity limits, cancellation, history."""
 
+import time
+
+import requests
+
 from features.tryon import job_queue
-from tests.helpers import job_rows, post_tryon, sign_up, submit_tryon, wait_for_job
+from shared import clock
+from tests.helpers import (
+    TYPED_TOP,
+    app_environment,
+    job_rows,
+    mediapipe_model_loads,
+    post_tryon,
+    sign_up,
+    submit_tryon,
+    wait_for_job,
+)
+from tests.photos import t_shirt
+from tests.scale.api_process import ApiProcess
 from tests.stored_images import stored_keys
+
+
+def test_a_fresh_server_loads_its_models_before_it_starts_a_job(tmp_path, standing_png):
+    """A new server process (its own interpreter, nothing loaded) given a try-on at once: the job's clock, and its
+    deadline, start at its claim, after every model it uses was loaded; none is loaded on the job's time."""
+    env = app_environment(tmp_path, database="fresh.db", LOG_TO_FILES=False, GEMINI_API_KEY="")
+    with ApiProcess(env, tmp_path / "api.log") as api:
+        token = requests.post(
+            f"{api.url}/api/create-account",
+            timeout=30,
+            json={
+                "email": "fresh@example.com",
+                "password": "correct horse 1",
+                "confirm_password": "correct horse 1",
+            },
+        ).json()["data"]["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        accepted = requests.post(
+            f"{api.url}/api/tryon",
+            headers=headers,
+            timeout=30,
+            data={"options": TYPED_TOP},
+            files={
+                "selfie": ("me.png", standing_png, "image/png"),
+                "garment_image": ("tee.png", t_shirt(), "image/png"),
+            },
+        )
+        assert accepted.status_code == 202, accepted.text
+        job_url = f"{api.url}/api/job/{accepted.json()['data']['job_id']}"
+        deadline = time.monotonic() + 60
+        job = requests.get(job_url, headers=headers, timeout=10).json()["data"]
+        while job["status"] in ("queued", "processing") and time.monotonic() < deadline:
+            time.sleep(0.05)
+            job = requests.get(job_url, headers=headers, timeout=10).json()["data"]
+    assert job["status"] == "done", job["error"]
+    loads = mediapipe_model_loads(tmp_path / "api.log")
+    assert len(loads) >= 3, "pose (two models) and faces load for every job"
+    assert max(loads) < clock.parse(job["started_at"]).timestamp() + 0.001  # started_at: whole milliseconds
 
 
 def test_restart_resumes_queued_jobs_and_retries_interrupted_ones(make_app, person_png, top_png):

@@ -51,26 +51,6 @@ def create_section(client, user, name, **fields):
     return response.get_json()["data"]
 
 
-def refuse_writes(app, operation, table="wardrobe"):
-    """Make every INSERT or UPDATE on table fail inside the database, the way a full disk would."""
-    db = app.extensions["db"]
-    trigger = f"refuse_{operation.lower()}_{table}"
-    if db.dialect == "sqlite":
-        db.execute_query(
-            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-            "BEGIN SELECT RAISE(ABORT, 'write refused by test'); END"
-        )
-    else:
-        db.execute_query(
-            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION 'write refused by test'; END $$ LANGUAGE plpgsql"
-        )
-        db.execute_query(
-            f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
-        )
-
-
 def delete_after_update(app, table):
     """Make the database delete a row of table right after it is updated, as another request deleting it
     between our update and our read-back would."""

@@ -6,13 +6,12 @@ import time
 
 import pytest
 
-from tests.helpers import sign_up
+from tests.helpers import allow_writes, refuse_writes, sign_up
 from tests.wardrobe.conftest import (
     add_item,
     count_rows,
     error_code,
     garment_photo,
-    refuse_writes,
     wardrobe_files,
 )
 
@@ -62,13 +61,10 @@ def test_a_retried_add_from_a_product_page_reads_the_page_once(app, client, user
 
 
 def test_an_add_that_failed_on_our_side_runs_again_when_retried(app, client, user):
-    refuse_writes(app, "INSERT")
+    refuse_writes(app, "INSERT", "wardrobe")
     failed = add_item(client, keyed(user, "after-a-crash"), title="Blue tee")
     assert failed.status_code >= 500 and count_rows(app, "wardrobe") == 0
-    db = app.extensions["db"]
-    db.execute_query(
-        "DROP TRIGGER refuse_insert_wardrobe" + ("" if db.dialect == "sqlite" else " ON wardrobe")
-    )
+    allow_writes(app, "INSERT", "wardrobe")
     retried = add_item(client, keyed(user, "after-a-crash"), title="Blue tee")
     assert retried.status_code == 201 and "Idempotency-Replayed" not in retried.headers
     assert count_rows(app, "wardrobe") == 1

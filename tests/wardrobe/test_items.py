@@ -8,6 +8,7 @@ from PIL import Image
 
 from features.wardrobe import service
 from shared.errors import NotFoundError
+from tests.helpers import refuse_writes
 from tests.stored_images import fetch_image, image_key
 from tests.wardrobe.conftest import (
     PLATFORM_SECTIONS,
@@ -19,7 +20,6 @@ from tests.wardrobe.conftest import (
     delete_after_update,
     error_code,
     garment_photo,
-    refuse_writes,
     stored_file,
     wardrobe_files,
 )
@@ -488,7 +488,7 @@ def test_a_failed_image_save_leaves_no_item(app, client, user, settings_override
 
 
 def test_a_failed_row_insert_removes_the_saved_file(app, client, user, storage):
-    refuse_writes(app, "INSERT")
+    refuse_writes(app, "INSERT", "wardrobe")
     response = add_item(client, user, title="Never stored")
     assert response.status_code >= 500 and response.get_json()["success"] is False
     assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
@@ -496,7 +496,7 @@ def test_a_failed_row_insert_removes_the_saved_file(app, client, user, storage):
 
 def test_a_failed_row_update_keeps_the_old_image(app, client, user, storage):
     item = added_item(client, user, title="Original")
-    refuse_writes(app, "UPDATE")
+    refuse_writes(app, "UPDATE", "wardrobe")
     response = put_multipart(client, user, item["id"], garment_photo((50, 50)), title="Changed")
     assert response.status_code >= 500
     assert wardrobe_files(storage, user) == [f"{item['garment_id']}.png"]

@@ -19,6 +19,7 @@ from features.garments.extractors.schema_org import (
     minor_units_price,
     price_value,
 )
+from features.garments.extractors.selection import short_values
 from features.garments.extractors.values import (
     clean_multiline,
     clean_text,
@@ -201,6 +202,12 @@ OPTION_AVAILABLE_KEYS = ("selectable", "available", "isavailable", "instock", "o
 SELECTED_CHILD = compile_pattern(
     r"^(current|selected|default|active|initial)(sku|variant|article|color|colour|item)$"
 )
+# The same, for a variant the page shows (a default one is only the state's first choice).
+_SHOWN_CHILD = compile_pattern(r"^(current|selected|active|initial)(sku|variant|article|color|colour|item)$")
+# Keys naming the selected variant by its id or code (`selectedVariantId: 4471`, `currentSku: "AB-1-M"`).
+SELECTED_ID = compile_pattern(
+    r"^(current|selected|active|initial)(sku|variant|article|item)(id|code|number|sku)?$"
+)
 # Keys of state that is not the product's. "cart" but not "addtocart": a lookbehind of several characters,
 # which RE2 lacks, so it runs on Python's re over a key's first 200 characters (no real key is longer).
 _SKIP_SUBTREE = compile_pattern(
@@ -238,10 +245,15 @@ def read_app_state(page, title_hint=None):
             names.add(_first_text(node, TITLE_KEYS))
             if score > best_score:
                 best, best_score = node, score
-    fields = read_node(best, page.base_url, page.url) if best is not None else {}
+    fields = read_node(best, page.base_url, page.url, page.selection) if best is not None else {}
     if len(names) > 1 and not _tied_to_page(best, page, title_hint):
         # Several products in the state and nothing says this one is the page's: its codes may be another's.
-        fields.pop("sku", None), fields.pop("mpn", None), fields.pop("gtin", None)
+        (
+            fields.pop("sku", None),
+            fields.pop("variant_sku", None),
+            fields.pop("mpn", None),
+            fields.pop("gtin", None),
+        )
     if not fields.get("sizes"):
         fields["sizes"] = next(
             (
@@ -265,11 +277,18 @@ def read_app_state(page, title_hint=None):
     return {field: value for field, value in fields.items() if value not in (None, "", [], {})}
 
 
-def read_node(node, base_url, page_url=""):
-    """Normalised fields from one product node of any shop's state; the variant the page URL names (or the
-    node marks as selected) gives its code, stock and, when the node has none, its price."""
+def read_node(node, base_url, page_url="", selection=None):
+    """Normalised fields from one product node of any shop's state; the variant the page URL names, the node marks
+    as selected or the page's `selection` points to gives its code, stock and, when the node has none, its price.
+    A variant the node only calls its default (`defaultVariant`) speaks for this layer, not over the others."""
     url_text = unquote(page_url).lower()
-    selected = _url_selected_variant(node, url_text) or _selected_child(node)
+    shown = (
+        _url_selected_variant(node, url_text)
+        or _selected_child(node, _SHOWN_CHILD)
+        or _stated_variant(node)
+        or (_page_selected_variant(node, selection) if selection else None)
+    )
+    selected = shown or _selected_child(node, SELECTED_CHILD)
     price, currency = _price(node)
     if price is None and selected:
         price, currency = _price(selected)
@@ -286,9 +305,11 @@ def read_node(node, base_url, page_url=""):
             (listed for item in named if (listed := _first(item, LIST_PRICE_KEYS, price_value))), None
         ),
         "sku": next((code for code in codes if in_url(code, url_text)), None) or next(iter(codes), None),
+        "variant_sku": _first(shown, SKU_KEYS, parse_identifier) if shown else None,
         "mpn": next((code for item in named if (code := _first(item, MPN_KEYS, parse_identifier))), None),
         "gtin": next((gtin for item in named if (gtin := _first(item, GTIN_KEYS, parse_gtin))), None),
         "availability": _product_availability(node, selected, variants),
+        "variant_availability": _availability(shown, PRODUCT_AVAILABILITY_KEYS) if shown else None,
         "images": _images(node, base_url) or (_images(selected, base_url) if selected else []),
         "sizes": _sizes(variants),
         "colors": _colors(node, variants[1] if variants else []),
@@ -442,6 +463,22 @@ def _url_selected_variant(node, url_text):
     """The element of the node's variant lists whose id, SKU or code the page URL names: a query value of any length
     (`?variant=47`), else a part of the URL of 4 characters or more (`/p/shirt-ab1234`)."""
     query_values = {value for _, value in parse_qsl(urlsplit(url_text).query)}
+    return _variant_named(node, lambda identifier: identifier in query_values or in_url(identifier, url_text))
+
+
+def _stated_variant(node):
+    """The element of the node's variant lists the node names as selected by its id or code
+    (`"selectedVariantId": 4471`), or None."""
+    stated = {
+        str(value).lower()
+        for key, value in node.items()
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and SELECTED_ID.match(_norm(key))
+    }
+    return _variant_named(node, stated.__contains__) if stated else None
+
+
+def _variant_named(node, names):
+    """The first element of the node's variant lists one of whose ids or codes (lower-cased) `names` accepts."""
     for _, value in _get(node, VARIANT_KEYS):
         elements = list(value.values()) if isinstance(value, dict) else value
         for element in elements if isinstance(elements, list) else []:
@@ -454,9 +491,32 @@ def _url_selected_variant(node, url_text):
                 if isinstance(element, dict)
                 else []
             )
-            if any(identifier in query_values or in_url(identifier, url_text) for identifier in identifiers):
+            if any(names(identifier) for identifier in identifiers):
                 return element
     return None
+
+
+def _page_selected_variant(node, selection):
+    """The element of the node's variant lists the page's selection points to (see selection.py), or None."""
+    for _, value in _get(node, VARIANT_KEYS):
+        elements = list(value.values()) if isinstance(value, dict) else value
+        elements = (
+            [element for element in elements if isinstance(element, dict)]
+            if isinstance(elements, list)
+            else []
+        )
+        chosen = selection.choose(elements, _variant_description) if elements else None
+        if chosen is not None:
+            return chosen
+    return None
+
+
+def _variant_description(element):
+    """(ids, links, option values) of a variant element: its ids and codes, its URL and its short values (option
+    values such as "Navy" or "M", and the ids a chosen control may carry as its value)."""
+    ids = [identifier for _, identifier in _get(element, ("id", "variantid", *SKU_KEYS))]
+    links = [link for _, link in _get(element, ("url", "link", "href")) if isinstance(link, str)]
+    return ids, links, short_values(element)
 
 
 def _product_availability(node, selected, variants):
@@ -473,13 +533,9 @@ def _product_availability(node, selected, variants):
     return any(stated) if stated else None
 
 
-def _selected_child(node):
+def _selected_child(node, pattern):
     return next(
-        (
-            value
-            for key, value in node.items()
-            if isinstance(value, dict) and SELECTED_CHILD.match(_norm(key))
-        ),
+        (value for key, value in node.items() if isinstance(value, dict) and pattern.match(_norm(key))),
         None,
     )
 

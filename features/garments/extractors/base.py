@@ -78,6 +78,9 @@ _PRINTED_WORDS = 3  # "992 775 08": a code printed in groups spans a few words
 _WORD_PUNCTUATION = ":;,.()[]{}\"'«»#/-"
 _FEED_ID_DIGITS = 6  # a number this long inside a catalogue key is a database's id
 _NO_SEPARATORS = str.maketrans("", "", " .-/_\u00a0")
+# What stands around a number the page names as a value ("…", '…', >…<, : …,) rather than inside a URL or a word.
+_VALUE_BEFORE = frozenset("\"'>: \t\n([,")
+_VALUE_AFTER = frozenset("\"'<, \t\n)];}")
 
 
 def isolated(page, layer, read, fallback=None):
@@ -231,6 +234,7 @@ def merge(findings, page=None):
     _merge_price(findings, fields, sources)
     _merge_images(findings, fields, sources)
     _merge_sku(findings, fields, sources, page)
+    _selected_variant_availability(findings, fields, sources)
     _infer_availability(fields, sources)
     return fields, sources
 
@@ -291,6 +295,18 @@ def _shown_price(ordered, priced):
     return priced
 
 
+def _selected_variant_availability(findings, fields, sources):
+    """The stock of the variant the page shows selected, when the layers that read it agree, over the stock another
+    layer states for the product as a whole (in stock when any variant is)."""
+    stated = {}
+    for finding in _ordered(findings, FIELD_PRIORITY["availability"]):
+        if finding.fields.get("variant_availability") is not None:
+            stated.setdefault(finding.fields["variant_availability"], finding)
+    if len(stated) == 1:
+        ((available, finding),) = stated.items()
+        fields["availability"], sources["availability"] = available, finding.source
+
+
 def _infer_availability(fields, sources):
     """Stock no layer states, as a shopper reads it: in stock when a size is, sold out when every size is, and
     otherwise in stock when the page offers the product at a price with nothing saying it is sold out."""
@@ -310,11 +326,14 @@ def _merge_sku(findings, fields, sources, page):
     "/p/s99277508"), or a voted code of 5 characters or more standing in it as a part of its own
     ("/adilette-pool-slides-ad542b1o1-q11.html").
     A code that stands on nothing a shopper sees (see _unfounded) votes only where the page prints it or the URL
-    names it. The code with the most votes wins; on a tie the one the page prints for the shopper wins, and when the page
-    prints none of them, or more than one, there is no SKU. With no code stated, the URL's code as the page prints
-    it ("992.775.08" for "s99277508"), or as the URL gives it when a query parameter names it as the product's
-    (`?pid=260591`): a code inside a path or slug is as often a shop's internal id, which a shopper never sees. The
-    maker's part number (mpn) stands in last: it is the maker's code, and the seller's own comes first."""
+    names it. A code the buy box prints under a label wins unless structured data states another (see
+    _labelled_code), then the code of the variant the page shows selected (see _selected_variant_code); otherwise
+    the code with the most votes wins; on a tie the one the page prints for the shopper
+    wins, and when the page prints none of them, or more than one, there is no SKU. With no code stated, the URL's
+    code as the page prints it ("992.775.08" for "s99277508"), as the URL gives it when a query parameter names it as
+    the product's (`?pid=260591`), or a number the page names as a value of its own (see _mentions_number): a code
+    inside a path or slug is as often a word or a shop's internal id the page never uses. The maker's part number
+    (mpn) stands in last: it is the maker's code, and the seller's own comes first."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
     fields.pop("sku", None), sources.pop("sku", None)
     votes, url_finding = {}, None
@@ -346,10 +365,14 @@ def _merge_sku(findings, fields, sources, page):
         printed = next(
             (found for code in _url_code_forms(url_code or "") if (found := _printed_code(texts, code))), None
         )
-        if printed or (url_code and url_finding.fields.get("named")):
+        if printed or (url_code and (url_finding.fields.get("named") or _mentions_number(page, url_code))):
             fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         elif mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
+        return
+    chosen = _labelled_code(findings, votes) or _selected_variant_code(findings, votes)
+    if chosen is not None:
+        fields["sku"], sources["sku"] = votes[chosen][1]
         return
     support = {
         key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
@@ -361,6 +384,51 @@ def _merge_sku(findings, fields, sources, page):
         leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
     if len(leaders) == 1:
         fields["sku"], sources["sku"] = votes[leaders[0]][1]
+
+
+def _labelled_code(findings, votes):
+    """The key of the code the buy box prints under a label ("Ref.", "Art.-Nr.", "SKU:"), when no other code has the
+    page's structured data (JSON-LD, microdata) behind it: a code a shopper reads beats an internal one that only app
+    state, analytics or meta tags carry, however many of them repeat it. None otherwise."""
+    key = next(
+        (
+            _code_key(finding.fields["labelled_sku"])
+            for finding in findings
+            if finding.kind == "html" and finding.fields.get("labelled_sku")
+        ),
+        None,
+    )
+    if key not in votes:
+        return None
+    structured = any(kinds & {"json-ld", "microdata"} for other, (kinds, _) in votes.items() if other != key)
+    return None if structured else key
+
+
+def _selected_variant_code(findings, votes):
+    """The key of the code of the variant the page shows selected, when the layers listing variants agree on it (a
+    layer that lists none states the product's code, the group's or the master's, which the variant's beats). None
+    otherwise."""
+    keys = {
+        key
+        for finding in findings
+        if (key := _code_key(finding.fields.get("variant_sku"))) is not None and key in votes
+    }
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _mentions_number(page, code):
+    """Whether the page's HTML names a number of 5 digits or more as a value of its own (`data-product-id="1234567"`,
+    `"id": 1234567`, a text), not only as a part of a URL or another word ("/shirt-1234567.html", "?id=1234567")."""
+    if page is None or not code.isdigit() or len(code) < _URL_CODE_REST:
+        return False
+    html = page.html or ""
+    start = html.find(code)
+    while start >= 0:
+        before, after = html[start - 1 : start], html[start + len(code) : start + len(code) + 1]
+        if before in _VALUE_BEFORE and after in _VALUE_AFTER:
+            return True
+        start = html.find(code, start + 1)
+    return False
 
 
 def _unfounded(key, kinds, code, records, page):

@@ -39,6 +39,11 @@ STRUCK_THROUGH = ("del", "s", "strike")
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
+# Where a price no class names is looked for: texts in the blocks holding the heading, up to this many levels up.
+_UNMARKED_PRICE_LEVELS = 3
+_PRICE_TAGS = ("span", "p", "div", "strong", "b", "bdi", "ins", "dd", "td", "label", "output")
+_NOT_MONEY = compile_pattern(r"[\W\d_]+")
+_CURRENCY_LETTERS = 3  # "kr", "zł", "EUR", "лв": the letters a price's text may hold beside its number
 _NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
 _SENTENCE_END = compile_pattern(r"[.!。！]\s")
@@ -117,7 +122,8 @@ _CODE_LABEL = compile_pattern(
     r"best(?:ell)?\.?\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|"
     r"(?:réf(?:érence)?|ref(?:erence)?|referência|riferimento|referencia)\.?"
     r"(?:\s+(?:produit|article|du\s+produit|do\s+produto|del\s+producto|prodotto))?|code\s+(?:produit|article)|"
-    r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|"
+    r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|code\s*[:#]|"
+    r"[šs]ifra(?:\s+(?:proizvoda|artikla|artikl[ae]?))?|"
     r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art|prodotto)\.?|cod\s+produs|"
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
@@ -129,6 +135,13 @@ _CODE_LABEL = compile_pattern(
 # Invisible format marks pages put around a label's colon (right-to-left and left-to-right marks, zero-width spaces).
 _INVISIBLE = compile_pattern("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+# Classes and ids of an element printing the product's code without a label (`sku`, `product-sku`, `product-code`,
+# `item-number`, `style-number`, SFCC's `product-id`), lower-cased.
+_CODE_MARK = compile_pattern(
+    r"(?:^|[\s_-])(?:sku|(?:product|item|article|style|variant)[-_]?(?:sku|code|number|no|id|ref|reference))"
+    r"(?:$|[\s_-]?(?:value|text)?(?:$|\s))"
+)
+_CODE_TEXT_LIMIT = 40
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
 _LOOSE_CODE_LABEL = compile_pattern(r"^style\s*[:#]\s*", IGNORECASE)
@@ -185,6 +198,8 @@ _CODE_LABEL_PREFIXES = {
     "cik",
     "ter",
     "rif",
+    "šif",
+    "sif",
     "nr ",
     "asi",
     "κωδ",
@@ -271,7 +286,9 @@ def read_buy_box(page):
         return shown(element) and not _is_hidden(element, hidden)
 
     marked = _marked_elements(page, shown, stated)
-    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
+    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True) or _unmarked_price(
+        heading, shown
+    )
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
@@ -303,8 +320,10 @@ def read_buy_box(page):
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
         )
     text = clean_text(price_element.text_content()) if price_element is not None else ""
-    code = next((code for code, _ in _closest(labels, _labelled_code)), None)
-    code = code or next(
+    labelled = next((code for code, _ in _closest(labels, _labelled_code)), None) or next(
+        (code for code, _ in _closest(_ranked(marked.codes, closeness), _named_code)), None
+    )
+    code = labelled or next(
         (
             code
             for field in _hidden_fields(form, _FORM_CODE_NAMES)
@@ -318,6 +337,7 @@ def read_buy_box(page):
         "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
         "availability": stock if stock is not None else _control_availability(control),
         "sku": code or _data_code(control, heading),
+        "labelled_sku": labelled,
         "record_ids": _record_ids(page, form, control, heading),
         "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
@@ -336,6 +356,7 @@ class _Marked:
     stock: list = field(default_factory=list)
     controls: list = field(default_factory=list)
     labels: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
 
 
 def _marked_elements(page, shown, stated):
@@ -351,13 +372,15 @@ def _marked_elements(page, shown, stated):
         kind = kinds.get(naming)
         if kind is None:
             kind = kinds[naming] = _marker_kind(naming)
-        price, list_price, other_price, stock, names_control = kind
+        price, list_price, other_price, stock, names_control, names_code = kind
         tag = element.tag
         control = tag in _CONTROL_TAGS or element.get("role") == "button" or (tag == "a" and names_control)
         labelled = tag in _CODE_TAGS and _may_be_label(element.text)
         struck = tag in STRUCK_THROUGH
-        if not (struck or price or stock or control or labelled) or not shown(element):
+        if not (struck or price or stock or control or labelled or names_code) or not shown(element):
             continue
+        if names_code and tag in _CODE_TAGS and stated(element):
+            marked.codes.append(element)
         if struck or list_price:
             marked.listed.append(element)
         elif price and not other_price and not _is_struck(element):
@@ -377,7 +400,7 @@ def _marked_elements(page, shown, stated):
 
 def _marker_kind(naming):
     """(price, crossed-out price, another amount such as a unit price or an instalment, stock message, a link's
-    name for a control such as "cart", "buy" or "btn") as an element's class and id say."""
+    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class and id say."""
     marker = f"{naming.class_ or ''} {naming.id or ''}"
     price = "rice" in marker
     lowered = marker.lower()
@@ -387,6 +410,7 @@ def _marker_kind(naming):
         price and _OTHER_PRICE_MARK.search(marker) is not None,
         "tock" in marker or "vailab" in marker,
         any(word in lowered for word in _CONTROL_LINK_MARKERS),
+        _CODE_MARK.search(lowered) is not None,
     )
 
 
@@ -490,6 +514,35 @@ def _price_of(element, keep_struck=False):
     return amounts.pop() if len(amounts) == 1 and None not in amounts else None
 
 
+def _unmarked_price(heading, shown):
+    """[(price, element)] of the texts beside the heading that are nothing but an amount of money ("39,00 €",
+    "EUR 39.00", "$49"), in page order, from the nearest block holding the heading that has any, when no element is
+    named as a price ([] when there is none; several different ones are a list of products). Texts with words
+    beside the amount ("Save €20", "Shipping €4.90") are other amounts."""
+    for level, block in enumerate(heading.iterancestors()):
+        if level >= _UNMARKED_PRICE_LEVELS or block.tag in ("body", "html"):
+            break
+        found = [
+            (price, element)
+            for element in block.iter(*_PRICE_TAGS)
+            if not len(element)
+            and (price := _bare_price(element))
+            and shown(element)
+            and not _is_struck(element)
+        ]
+        if found:
+            return found
+    return []
+
+
+def _bare_price(element):
+    """The amount of money an element's text is, with no more words than a currency's beside it, or None."""
+    text = clean_text(element.text_content()) or ""
+    if not text or len(text) > _PRICE_TEXT_LIMIT or len(_NOT_MONEY.sub("", text)) > _CURRENCY_LETTERS:
+        return None
+    return _price_of(element)
+
+
 def _text_without_other_prices(element):
     """The element's text without what it holds crossed out or marked as another price."""
     chunks = [element.text or ""]
@@ -576,6 +629,13 @@ def _labelled_code(element):
     if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
         return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None
+
+
+def _named_code(element):
+    """The code an element named as the product's code prints as its whole text (`<span class="sku">AB-1234</span>`),
+    when it reads as a code (one token, two digits or more), or None."""
+    text = clean_text(element.text_content()) or ""
+    return parse_identifier(text) if len(text) <= _CODE_TEXT_LIMIT and _looks_like_code(text) else None
 
 
 def _labelled_stock(element):

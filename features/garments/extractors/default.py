@@ -5,6 +5,7 @@ from features.garments.extractors.base import BrandExtractor, Findings, isolated
 from features.garments.extractors.bigcommerce import read_bigcommerce
 from features.garments.extractors.data_layer import read_data_layer
 from features.garments.extractors.html_heuristics import h1_title, read_html
+from features.garments.extractors.magento import read_magento
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items, stray_codes
 from features.garments.extractors.prestashop import read_prestashop
@@ -16,7 +17,7 @@ from features.garments.extractors.woocommerce import read_woocommerce
 
 
 class DefaultExtractor(BrandExtractor):
-    """schema.org JSON-LD and microdata, embedded app state (WooCommerce, BigCommerce and PrestaShop state
+    """schema.org JSON-LD and microdata, embedded app state (WooCommerce, BigCommerce, PrestaShop and Magento state
     first), meta tags, plain HTML, the shop's own name, the product its analytics report and the code in the page's
     URL."""
 
@@ -26,12 +27,14 @@ class DefaultExtractor(BrandExtractor):
         meta = isolated(page, "meta", lambda: read_meta(page))
         page_title = meta.get("title") or isolated(page, "html", lambda: h1_title(page), "")
         json_ld = isolated(
-            page, "json-ld", lambda: read_products(page.json_ld, page.base_url, page.url, page_title)
+            page,
+            "json-ld",
+            lambda: read_products(page.json_ld, page.base_url, page.url, page_title, page.selection),
         )
         microdata = isolated(
             page,
             "microdata",
-            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title),
+            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title, page.selection),
         )
         if not microdata.get("sku"):
             stray = isolated(page, "microdata-codes", lambda: stray_codes(page))
@@ -51,6 +54,7 @@ class DefaultExtractor(BrandExtractor):
                 "app-state", "bigcommerce", isolated(page, "bigcommerce", lambda: read_bigcommerce(page))
             ),
             Findings("app-state", "prestashop", isolated(page, "prestashop", lambda: read_prestashop(page))),
+            Findings("app-state", "magento", isolated(page, "magento", lambda: read_magento(page))),
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),
             Findings("html", "html", {**html, "size_chart": size_chart or None}),

@@ -12,6 +12,7 @@ import lxml.html
 from lxml import etree
 
 from features.garments.extractors.schema_org import title_likeness
+from features.garments.extractors.selection import read_selection
 from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
 
@@ -393,6 +394,11 @@ class ProductPage:
             and likeness(heading) >= _NAMED_IN_TITLE
         ]
         return max(titled, key=likeness, default=None)
+
+    @cached_property
+    def selection(self):
+        """The variant the page shows selected, as its URL, buy form and buy box state it (see selection.py)."""
+        return read_selection(self)
 
     @cached_property
     def canonical_link(self):

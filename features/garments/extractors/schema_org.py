@@ -112,12 +112,13 @@ def iter_nodes(document):
             )
 
 
-def read_products(documents, base_url, page_url=None, page_title=None):
+def read_products(documents, base_url, page_url=None, page_title=None, selection=None):
     """Normalised fields of the page's product from schema.org documents ({} when there is none).
 
     `page_title` (the page's og:title or h1) tells the product apart when several are described and
-    none is named by the URL; a variant the URL selects (`?variant=…`, its SKU) gives price, colour
-    and image first.
+    none is named by the URL; a variant the URL selects (`?variant=…`, its SKU), else the one the page's
+    `selection` (see selection.py) points to, gives price, code, stock, colour and image first; with one offer
+    per variant and no variant described, the offer it points to does.
     """
     index = _node_index(documents)
     products = [
@@ -145,7 +146,18 @@ def read_products(documents, base_url, page_url=None, page_title=None):
     ]
     variants = siblings + _as_list(main.get("hasVariant")) + _as_list(main.get("model"))
     variants = [_resolved(node, index) for node in variants if isinstance(node, dict)]
-    selected = selected_variant(variants, page_url or base_url)
+    selected = selected_variant(variants, page_url or base_url) or (
+        selection.choose(variants, _variant_description) if selection and variants else None
+    )
+    main_offers = _offers(main)
+    chosen_offer = (
+        selection.choose(main_offers, _offer_description)
+        if selection and not variants and len(main_offers) > 1
+        else None
+    )
+    if chosen_offer is not None:
+        selected = {key: value for key, value in chosen_offer.items() if key in _VARIANT_ID_KEYS}
+        selected["offers"] = chosen_offer
     nodes = (
         [selected, main, *(node for node in variants if node is not selected)]
         if selected
@@ -164,7 +176,7 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         else []
     )
     own_offers = offers if len(offers) == 1 else []
-    sku, mpn = product_codes(named, own_offers, page_url or base_url)
+    sku, mpn = product_codes(named, own_offers, page_url or base_url, selected)
     return {
         "title": name,
         "brand": brand_name(main.get("brand")) or brand_name(main.get("manufacturer")),
@@ -174,6 +186,7 @@ def read_products(documents, base_url, page_url=None, page_title=None):
         "list_price": list_price,
         "price_expired": stale,
         "sku": sku,
+        "variant_sku": variant_code(selected),
         "mpn": mpn,
         "gtin": next(
             (
@@ -185,6 +198,7 @@ def read_products(documents, base_url, page_url=None, page_title=None):
             None,
         ),
         "availability": _availability(nodes, selected),
+        "variant_availability": _availability([selected]) if selected else None,
         "images": unique(url for node in nodes for url in image_urls(node.get("image"), base_url)),
         "sizes": _variant_sizes(variants) or _offer_sizes(_offers(main), name),
         "colors": unique(clean_text(color) for node in nodes for color in _as_list(node.get("color"))),
@@ -251,9 +265,10 @@ def main_product(products, page_url, page_title=None):
     )
 
 
-def product_codes(nodes, offers, page_url):
-    """(sku, mpn) of the product: the code the page URL names if one of its codes is there (`/p/ab-1234`),
-    else its own `sku`/`productID` (the selected variant's first), and the maker's part number apart."""
+def product_codes(nodes, offers, page_url, selected=None):
+    """(sku, mpn) of the product: the selected variant's own code (the URL may name the product beside the variant:
+    `/MB-10.html?dwvar_MB-10_color=grey`), else the code the page URL names if one of its codes is there
+    (`/p/ab-1234`), else its own `sku`/`productID`, and the maker's part number apart."""
     url_text = unquote(page_url or "").lower()
     codes = [
         (key, code)
@@ -261,9 +276,23 @@ def product_codes(nodes, offers, page_url):
         for key in (*_SKU_KEYS, "mpn")
         if (code := parse_identifier(node.get(key)))
     ]
+    chosen = variant_code(selected)
     named = next((code for _, code in codes if in_url(code, url_text)), None)
-    sku = named or next((code for key, code in codes if key != "mpn"), None)
+    sku = chosen or named or next((code for key, code in codes if key != "mpn"), None)
     return sku, next((code for key, code in codes if key == "mpn" and code != sku), None)
+
+
+def variant_code(selected):
+    """The selected variant's own code (its `sku`/`productID`, else its offer's), or None."""
+    return next(
+        (
+            code
+            for node in ([selected, *_offers(selected)] if selected else [])
+            for key in _SKU_KEYS
+            if (code := parse_identifier(node.get(key)))
+        ),
+        None,
+    )
 
 
 def _url_names(node, page_url):
@@ -311,7 +340,11 @@ def selected_variant(variants, page_url):
             for key in ("@id", "url")
             if isinstance(link := item.get(key), str)
         ]
-        queries = [{(key, value.lower()) for key, value in parse_qsl(urlsplit(link).query)} for link in links]
+        # The query read as text: a link whose host does not parse (`http://[bad`) still has one.
+        queries = [
+            {(key, value.lower()) for key, value in parse_qsl(link.partition("?")[2].partition("#")[0])}
+            for link in links
+        ]
         ids = [identifier.lower() for key in _VARIANT_ID_KEYS if (identifier := clean_text(node.get(key)))]
         if {value for _, value in page_query} & set(ids) or any(
             query and query <= page_query for query in queries
@@ -321,6 +354,42 @@ def selected_variant(variants, page_url):
 
     best = max(variants, key=evidence, default=None)
     return best if best is not None and evidence(best) else None
+
+
+def _variant_description(node):
+    """(ids, links, option values) of a variant node, for Selection.choose."""
+    ids = [node.get(key) for key in _VARIANT_ID_KEYS]
+    links = [item.get(key) for item in [node, *_offers(node)] for key in ("@id", "url")]
+    ids += [offer.get(key) for offer in _offers(node) for key in _VARIANT_ID_KEYS]
+    return _scalars(ids), _strings(links), _scalars(_option_values(node))
+
+
+def _offer_description(offer):
+    """(ids, links, option values) of one offer among several of a product (one per variant)."""
+    item = offer.get("itemOffered") if isinstance(offer.get("itemOffered"), dict) else {}
+    ids = [source.get(key) for source in (offer, item) for key in _VARIANT_ID_KEYS]
+    links = [source.get(key) for source in (offer, item) for key in ("@id", "url")]
+    return _scalars(ids), _strings(links), _scalars([offer.get("name"), *_option_values(item)])
+
+
+def _option_values(node):
+    """The option values a variant node states: colour, size, material, pattern and its additional properties."""
+    values = []
+    for key in ("color", "size", "material", "pattern"):
+        for value in _as_list(node.get(key)):
+            values.append(value.get("name") if isinstance(value, dict) else value)
+    values += [
+        item.get("value") for item in _as_list(node.get("additionalProperty")) if isinstance(item, dict)
+    ]
+    return values
+
+
+def _scalars(values):
+    return [value for value in values if isinstance(value, (str, int)) and not isinstance(value, bool)]
+
+
+def _strings(values):
+    return [value for value in values if isinstance(value, str)]
 
 
 def _words(text):

@@ -60,7 +60,7 @@ def read_shopify_page(page, fetch_json=None):
     product = embedded_product(page) or _fetched_product(page.url, fetch_json)
     analytics = _analytics_product(page)
     fields = (
-        read_shopify_product(product, page.base_url, page.url)
+        read_shopify_product(product, page.base_url, page.url, page.selection)
         if product
         else read_analytics_product(analytics)
         if analytics
@@ -95,17 +95,23 @@ def product_json_url(url):
     return urlunsplit((parts.scheme, parts.netloc, path + ".js", "", ""))
 
 
-def read_shopify_product(product, base_url, page_url=None):
+def read_shopify_product(product, base_url, page_url=None, selection=None):
     """Normalised fields from a Shopify product object (.js shape: cents, options, option1..3); the variant
-    the page URL selects (`?variant=<id>`) gives the price, the first colour and the first image, and its
-    code, barcode, stock and compare-at price (the variant the page shows first when the URL selects none)."""
+    the page URL selects (`?variant=<id>`), else the one the page's `selection` points to (the variant id its
+    product form posts, the options its buy box marks chosen), gives the price, the first colour and the first
+    image, and its code, barcode and stock. With none selected, the code and barcode are the only variant's (a
+    product of several has no code of its own), the stock is any variant's and the compare-at price the one of the
+    variant the page shows first."""
     options = [
         option.get("name") if isinstance(option, dict) else option for option in product.get("options") or []
     ]
     variants = [variant for variant in product.get("variants") or [] if isinstance(variant, dict)]
     size_key = _option_key(options, _SIZE_OPTION)
     color_key = _option_key(options, _COLOR_OPTION)
-    selected = _selected_variant(variants, page_url)
+    selected = _selected_variant(variants, page_url) or (
+        selection.choose(variants, _variant_description) if selection else None
+    )
+    coded = selected or (variants[0] if len(variants) == 1 else {})
     shown = selected or next(
         (variant for variant in variants if variant.get("available") is not False),
         variants[0] if variants else {},
@@ -131,8 +137,10 @@ def read_shopify_product(product, base_url, page_url=None):
         ),
         "currency": None,
         "list_price": _price(shown.get("compare_at_price") or product.get("compare_at_price")),
-        "sku": parse_identifier(shown.get("sku")),
-        "gtin": parse_gtin(shown.get("barcode")),
+        "sku": parse_identifier(coded.get("sku")),
+        "variant_sku": parse_identifier(selected.get("sku")) if selected else None,
+        "gtin": parse_gtin(coded.get("barcode")),
+        "variant_availability": _available(selected) if selected else None,
         "availability": _available(selected)
         if selected
         else _available(product)
@@ -186,6 +194,12 @@ def _selected_variant(variants, page_url):
     """The variant whose id is the URL's `variant` parameter, or None."""
     chosen = dict(parse_qsl(urlsplit(page_url or "").query)).get("variant")
     return next((variant for variant in variants if chosen and str(variant.get("id")) == chosen), None)
+
+
+def _variant_description(variant):
+    """(ids, links, option values) of a Shopify variant, for Selection.choose."""
+    options = [variant.get(key) for key in ("option1", "option2", "option3")]
+    return [variant.get("id"), variant.get("sku")], [], [value for value in options if isinstance(value, str)]
 
 
 def _analytics_product(page):

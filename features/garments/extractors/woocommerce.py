@@ -6,13 +6,15 @@ in `data-product_variations` (attributes by slug such as `attribute_pa_size: "m"
 from features.garments.extractors.app_state import COLOR_OPTION, SIZE_OPTION
 from features.garments.extractors.html_heuristics import product_gallery
 from features.garments.extractors.page import parse_json_text
-from features.garments.extractors.values import large_image_url, parse_price, unique
+from features.garments.extractors.values import large_image_url, parse_identifier, parse_price, unique
 
 _FORM = "//form[contains(concat(' ', normalize-space(@class), ' '), ' variations_form ')][@data-product_variations]"
 
 
 def read_woocommerce(page):
-    """Sizes with stock, colours (the preselected first), price and images from the variation form; {} without one."""
+    """Sizes with stock, colours (the preselected first), price and images from the variation form, and the code and
+    stock of the variation the page selects (its preselected options, see selection.py) or, with none selected,
+    whether any variation is in stock; {} without a form."""
     form = next((form for form in page.tree.xpath(_FORM) if not page.in_other_product(form)), None)
     variations = parse_json_text(form.get("data-product_variations")) if form is not None else None
     if not isinstance(variations, list):
@@ -23,8 +25,17 @@ def read_woocommerce(page):
     color_attribute = _attribute(variations, labels, COLOR_OPTION)
     colors = _values(variations, color_attribute, labels)
     chosen = labels.get(color_attribute, {}).get(preselected.get(color_attribute))
+    selected = page.selection.choose(variations, _variation_description)
     return {
         "price": _price(variations, preselected),
+        "sku": parse_identifier(selected.get("sku")) if selected else None,
+        "variant_sku": parse_identifier(selected.get("sku")) if selected else None,
+        "variant_availability": _in_stock(selected) if selected else None,
+        "availability": _in_stock(selected)
+        if selected
+        else any(map(_in_stock, variations))
+        if variations
+        else None,
         "sizes": [
             {"name": name, "available": available}
             for name, available in _values(variations, size_attribute, labels).items()
@@ -82,6 +93,11 @@ def _attributes(variation):
         if isinstance(attributes, dict)
         else {}
     )
+
+
+def _variation_description(variation):
+    """(ids, links, option values) of a variation, for Selection.choose: its id and SKU, its attributes' slugs."""
+    return [variation.get("variation_id"), variation.get("sku")], [], list(_attributes(variation).values())
 
 
 def _in_stock(variation):
