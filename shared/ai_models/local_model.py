@@ -73,6 +73,8 @@ _MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
+_BARE_SKIN_REACH = 0.3  # body units around painted skin where the person's own bare skin is looked for
+_BARE_SKIN_BLUR = 0.1  # body units: how smoothly that skin's colour is carried into the painted skin
 _ROUNDNESS = 9.0  # L* a bare arm or leg is darker at its edges than along its middle
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
@@ -383,9 +385,10 @@ class _Dressing:
     def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
-        (CIELAB), darker towards its edges as a round limb is, lit as the clothes were (smoothed, a third as
-        contrasted), with the grain of the person's skin; without a colour they stay as they are. Returns the
-        clothes left beyond that body."""
+        (CIELAB), or in the colour of the person's own bare skin beside it where some is near (a forearm below a
+        painted upper arm: no seam between them); darker towards its edges as a round limb is, lit as the clothes
+        were (their light smoothed at a third of its contrast: skin does not fold as cloth does), with the grain of
+        the person's skin; without a colour they stay as they are. Returns the clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -401,25 +404,53 @@ class _Dressing:
         beyond[box] &= ~bare
         if colour is None:
             return beyond
+        unit = self.frame.unit * regions.scale
         # The light falling on the body: the clothes' own lightness, smoothed over them alone (no folds, nothing from
         # beside them), at a third of its contrast.
         lightness, inside = regions.lab[..., 0][box], clothes[box].astype(np.float32)
-        blur = 0.15 * self.frame.unit * regions.scale
+        blur = 0.15 * unit
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
+        tone = self._skin_beside(box, clothes, colour)
         lab = np.empty(light.shape + (3,), np.float32)
         lab[..., 0] = np.clip(
-            colour[0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
+            tone[..., 0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
             0,
             100,
         )
-        lab[..., 1:] = colour[1:]
+        lab[..., 1:] = tone[..., 1:]
         painted = np.zeros(regions.shape + (3,), np.float32)
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
         weight = np.zeros(regions.shape, np.float32)
         weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
+
+    def _skin_beside(
+        self, box: tuple[slice, slice], clothes: Mask, colour: NDArray[np.float32]
+    ) -> NDArray[np.float32]:
+        """Over the box (detection size): the colour (CIELAB) of the person's own bare skin near each pixel (their
+        skin off the head, within _BARE_SKIN_REACH, weighted by closeness) where some is near, fading into `colour`
+        where none is."""
+        regions = self.regions
+        unit = self.frame.unit * regions.scale
+        reach = int(_BARE_SKIN_REACH * unit) + 1
+        rows, columns = box
+        y0, x0 = max(0, rows.start - reach), max(0, columns.start - reach)
+        y1, x1 = min(regions.shape[0], rows.stop + reach), min(regions.shape[1], columns.stop + reach)
+        outer = (slice(y0, y1), slice(x0, x1))
+        own = (
+            (regions.skin[outer] > 0)
+            & (regions.person[outer] > 0)
+            & (regions.head[outer] == 0)
+            & ~clothes[outer]
+        )
+        own &= np.linalg.norm(regions.lab[outer][..., 1:] - colour[1:], axis=2) < _NECK_SKIN_DISTANCE
+        near, weight = _mean_around(regions.lab[outer], own.astype(np.float32), _BARE_SKIN_BLUR * unit)
+        inner = (slice(rows.start - y0, rows.stop - y0), slice(columns.start - x0, columns.stop - x0))
+        found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
+        tone: NDArray[np.float32] = found * near[inner] + (1 - found) * colour
+        return tone
 
     def _blend(self, weight: NDArray[np.float32], colour: NDArray[np.float32]) -> None:
         """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.

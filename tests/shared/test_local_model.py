@@ -592,3 +592,66 @@ def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is
     dark = result.mean(axis=2) < 50
     assert dark[on_leg].mean() > 0.8  # the leg is still there
     assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
+
+
+def _lab(rgb):
+    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, 1, 3) / 255, cv2.COLOR_RGB2Lab).ravel()
+
+
+def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_skin_it_shows():
+    """A photo cut off at the nose (here a bar across the eyes) shows no face to learn the skin from, and a collar
+    covers the neck below the mouth: the tone comes from the bare skin it does show (her arms), with a confidence;
+    in sleeves of no skin's colour it shows none, and no tone is learned."""
+    brown = (150, 100, 75)
+    regions = Regions(Body(np.asarray(photos.faceless_astronaut(skin=brown))))
+    assert regions.body.face_count == 0 and regions.frame is not None  # the photo this test needs
+    assert np.linalg.norm(regions.skin_colour - _lab(brown)) < 4
+    assert regions.skin_confidence > 0.8
+    sleeved = Regions(Body(np.asarray(photos.faceless_astronaut(skin=(60, 80, 160)))))
+    assert sleeved.skin_colour is None and sleeved.skin_confidence == 0
+
+
+def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_the_skin_the_photo_shows():
+    """The same faceless photo in a tank top: what is left of her orange suit on her upper arms beside the top is
+    painted in the skin the photo shows (without a tone it used to be filled from around)."""
+    brown = (150, 100, 75)
+    person = photos.faceless_astronaut(skin=brown)
+    original = np.asarray(person).astype(int)
+    result = _try_on(photos.encode(person), GarmentInput(photos.tank_top(), "top"))
+    frame = _frame(person)
+    upper_arms = np.zeros(original.shape[:2], np.uint8)
+    for side in (0, 1):
+        shoulder, elbow, _ = frame.arm(side)
+        cv2.line(
+            upper_arms,
+            tuple(int(v) for v in shoulder),
+            tuple(int(v) for v in elbow),
+            1,
+            int(0.3 * frame.unit),
+        )
+    beside = upper_arms.astype(bool) & _suit_orange(original) & ~_painted(result, (40, 140, 90))
+    assert beside.sum() > 300  # the suit shows there before, and the top does not cover it
+    lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
+    chroma = lab[..., 1:][beside] - 128
+    assert (
+        np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10
+    ).mean() > 0.8  # her arms' skin, not the suit
+
+
+def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
+    """A tank top on someone with one forearm bare in the sun and one in the shade: the upper arm painted where
+    each old sleeve was joins its own forearm without a seam (dark beside the dark one, light beside the light),
+    not one tone for both."""
+    dark, light = (170, 120, 95), (235, 200, 178)
+    result = _try_on(
+        photos.encode(photos.astronaut_with_bare_forearms(dark, light)),
+        GarmentInput(photos.tank_top(), "top"),
+    )
+    lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0].astype(float) * 100 / 255
+    above_elbows = []
+    for shoulder, elbow, _ in photos.ASTRONAUT_ARMS:
+        x, y = (np.array(elbow) + 0.25 * (np.array(shoulder) - np.array(elbow))).astype(int)
+        above_elbows.append(lightness[y - 3 : y + 4, x - 3 : x + 4].mean())
+    for painted, forearm in zip(above_elbows, (dark, light)):
+        assert abs(painted - _lab(forearm)[0]) < 12
+    assert above_elbows[1] - above_elbows[0] > 8

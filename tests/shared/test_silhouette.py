@@ -88,6 +88,8 @@ def test_legs_whose_hems_touch_keep_the_gap_between_them(hem_gap):
         (photos.striped_top_on_white, photos.LONG_SLEEVES),
         (photos.colour_block_tee, photos.T_SHIRT),
         (photos.light_cardigan_on_white, photos.LONG_SLEEVES),
+        (photos.tee_with_a_light_print_at_its_outline, photos.T_SHIRT),
+        (lambda: photos.tee_with_a_light_print_at_its_outline((238, 238, 238)), photos.T_SHIRT),
     ],
 )
 def test_light_parts_of_a_garment_on_a_light_background_stay_garment(drawing, outline):
