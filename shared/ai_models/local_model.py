@@ -363,9 +363,7 @@ class _Dressing:
         become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
         that body (detection size, bool)."""
         regions, leftovers = self.regions, old_clothes
-        # Without a skin colour to paint (a black-and-white photo, a face the photo cuts off) old sleeves stay, and
-        # so do old trousers on the legs' shape below the new garments' hem (filling them from around would erase
-        # the legs themselves); the rest is filled, an old top below a cropped one included.
+        # Without a skin colour to paint (a black-and-white photo, no bare skin to learn it from) old sleeves stay.
         if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
             leftovers = self._paint_bare(
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
@@ -373,13 +371,16 @@ class _Dressing:
                 regions.arm_skin_colour,
             )
         if "lower" in self._dressed_parts:
-            if regions.leg_skin_colour is not None:
-                leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
-            else:  # the legs below the new garments' hem keep their old clothes; beside the garments, filled
-                dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
-                below = leftovers.copy()
-                below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
-                leftovers = (leftovers & ~below) | self._paint_bare(below, _BARE_PARTS["lower"], None)
+            # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they
+            # are (filling them from around would erase the legs). Beside the new garments (new trousers or a dress
+            # narrower than the old ones, or placed beside them) they are filled from around: a leg painted there
+            # would be a third one.
+            dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
+            below = leftovers.copy()
+            below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
+            leftovers = (leftovers & ~below) | self._paint_bare(
+                below, _BARE_PARTS["lower"], regions.leg_skin_colour
+            )
         return leftovers
 
     def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:

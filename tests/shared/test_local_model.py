@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
@@ -592,6 +593,43 @@ def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is
     dark = result.mean(axis=2) < 50
     assert dark[on_leg].mean() > 0.8  # the leg is still there
     assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
+
+
+def _warm_cameraman():
+    """The cameraman photo in warm tones: a face of a skin's colour, so bare legs can be painted."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB")).astype(float)
+    return Image.fromarray(np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8))
+
+
+def test_old_clothes_below_short_bottoms_become_legs_in_the_skin_colour_and_beyond_them_are_filled():
+    """Shorts on the warm-toned cameraman, whose long coat hangs over his legs: below the shorts' hem his leg is
+    painted bare in his skin's colour, the coat's flaps beyond the leg are filled from around, and nothing of the
+    coat stays."""
+    colour = (40, 90, 200)
+    image = _warm_cameraman()
+    original = np.asarray(image).astype(int)
+    result = _try_on(photos.encode(image), GarmentInput(photos.shorts(colour), "bottom"))
+    regions = Regions(Body(np.ascontiguousarray(original.astype(np.uint8))))
+    assert regions.leg_skin_colour is not None  # the photo this test needs
+    frame = _frame(image)
+    hip, knee, _ = frame.leg(0)
+    shorts = _painted(result, colour)
+    ys, xs = np.nonzero(shorts)
+    down = (knee - hip) / np.linalg.norm(knee - hip)
+    hem = np.percentile((np.stack([xs, ys], axis=1) - hip) @ down, 99)
+    rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
+    offset = np.stack([columns, rows], axis=-1) - hip
+    along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
+    below = (
+        (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)
+    )  # the coat below the hem
+    on_leg = below & (across < 0.15 * frame.unit)
+    beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
+    assert on_leg.sum() > 200 and beyond_leg.sum() > 400
+    dark = result.mean(axis=2) < 50
+    assert dark[on_leg].mean() < 0.1 and dark[beyond_leg].mean() < 0.3  # no coat left on the leg or beside it
+    leg = cv2.cvtColor(result.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[on_leg]
+    assert np.linalg.norm(np.median(leg[:, 1:], axis=0) - regions.leg_skin_colour[1:]) < 8  # the leg is skin
 
 
 def _lab(rgb):
