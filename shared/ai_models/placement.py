@@ -389,18 +389,7 @@ def waist_above_hips(regions: Regions) -> float:
     neck to legs leave the natural waist."""
     frame = regions.posed_frame
     clothing = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arm_zone)
-    chest = _disc_sample(
-        regions,
-        frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
-        0.3 * frame.unit,
-        clothing,
-    )
-    thighs = np.vstack(
-        [
-            _disc_sample(regions, (leg[0] + leg[1]) / 2, 0.15 * frame.unit, clothing)
-            for leg in (frame.leg(0), frame.leg(1))
-        ]
-    )
+    chest, thighs = _chest_and_thighs(regions, clothing)
     if len(chest) < 20 or len(thighs) < 20:
         return WAIST_ABOVE_HIPS
     top, bottoms = np.median(chest, axis=0), np.median(thighs, axis=0)
@@ -590,11 +579,10 @@ def bare_band_end(
     return None if after.size == 0 else start + float(band[0] + after[0]) * _BAND_STEP
 
 
-def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
-    """1 where a pixel of the clothing is closer in colour to the garment's (sampled on the chest or the thighs) than
-    to the other garment's, and off the clothing; all ones when the two cannot be told apart (a co-ord set)."""
+def _chest_and_thighs(regions: Regions, clothing: Alpha) -> tuple[Lab, Lab]:
+    """The clothing's colours (CIELAB rows) sampled on the chest and on both thighs: what the person wears on top and
+    below."""
     frame = regions.posed_frame
-    lab = regions.lab
     chest = _disc_sample(
         regions,
         frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
@@ -603,10 +591,18 @@ def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
     )
     thighs = np.vstack(
         [
-            _disc_sample(regions, (hip + knee) / 2, 0.15 * frame.unit, clothing)
-            for hip, knee in ((frame.leg(0)[0], frame.leg(0)[1]), (frame.leg(1)[0], frame.leg(1)[1]))
+            _disc_sample(regions, (leg[0] + leg[1]) / 2, 0.15 * frame.unit, clothing)
+            for leg in (frame.leg(0), frame.leg(1))
         ]
     )
+    return chest, thighs
+
+
+def own_colours(regions: Regions, garment_type: str, clothing: Alpha) -> Alpha:
+    """1 where a pixel of the clothing is closer in colour to the garment's (sampled on the chest or the thighs) than
+    to the other garment's, and off the clothing; all ones when the two cannot be told apart (a co-ord set)."""
+    lab = regions.lab
+    chest, thighs = _chest_and_thighs(regions, clothing)
     if len(chest) < 20 or len(thighs) < 20:
         return np.ones(regions.shape, np.float32)
     own, other = (chest, thighs) if garment_type != "bottom" else (thighs, chest)

@@ -567,50 +567,13 @@ def test_a_photo_cut_off_above_the_shoulders_gives_its_arms_the_faces_skin_colou
     assert np.array_equal(regions.arm_skin_colour, regions.skin_colour)
 
 
-def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is_known():
-    """Shorts on a man whose long coat hangs down over his legs, in a grey photo (no skin colour to learn, as when
-    the photo cuts the face off): below the shorts' hem his legs keep what covered them (filling them from around
-    would erase the legs themselves), and the coat beyond his legs is filled from around."""
-    colour = (200, 180, 120)
-    image = photos.cameraman_image()
-    original = np.asarray(image).astype(int)
-    result = _try_on(photos.cameraman_png(), GarmentInput(photos.shorts(colour), "bottom"))
-    frame = _frame(image)
-    hip, knee, _ = frame.leg(0)  # the leg seen whole down to the knee
-    shorts = _painted(result, colour)
-    ys, xs = np.nonzero(shorts)
-    down = (knee - hip) / np.linalg.norm(knee - hip)
-    hem = np.percentile((np.stack([xs, ys], axis=1) - hip) @ down, 99)
-    rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
-    offset = np.stack([columns, rows], axis=-1) - hip
-    along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
-    below = (
-        (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)
-    )  # the coat below the hem
-    on_leg = below & (across < 0.15 * frame.unit)
-    beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
-    assert on_leg.sum() > 200 and beyond_leg.sum() > 400
-    dark = result.mean(axis=2) < 50
-    assert dark[on_leg].mean() > 0.8  # the leg is still there
-    assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
-
-
-def _warm_cameraman():
-    """The cameraman photo in warm tones: a face of a skin's colour, so bare legs can be painted."""
-    grey = np.asarray(photos.cameraman_image().convert("RGB")).astype(float)
-    return Image.fromarray(np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8))
-
-
-def test_old_clothes_below_short_bottoms_become_legs_in_the_skin_colour_and_beyond_them_are_filled():
-    """Shorts on the warm-toned cameraman, whose long coat hangs over his legs: below the shorts' hem his leg is
-    painted bare in his skin's colour, the coat's flaps beyond the leg are filled from around, and nothing of the
-    coat stays."""
+def _coat_below_shorts(image):
+    """Blue shorts on the cameraman (`image`: the photo or a tinted copy), whose long coat hangs down over his legs.
+    Returns the result and, among the coat's pixels below the shorts' hem, those on his leg seen whole down to the
+    knee and those of the coat's flaps beyond it."""
     colour = (40, 90, 200)
-    image = _warm_cameraman()
-    original = np.asarray(image).astype(int)
+    original = np.asarray(image.convert("RGB")).astype(int)
     result = _try_on(photos.encode(image), GarmentInput(photos.shorts(colour), "bottom"))
-    regions = Regions(Body(np.ascontiguousarray(original.astype(np.uint8))))
-    assert regions.leg_skin_colour is not None  # the photo this test needs
     frame = _frame(image)
     hip, knee, _ = frame.leg(0)
     shorts = _painted(result, colour)
@@ -626,6 +589,27 @@ def test_old_clothes_below_short_bottoms_become_legs_in_the_skin_colour_and_beyo
     on_leg = below & (across < 0.15 * frame.unit)
     beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
     assert on_leg.sum() > 200 and beyond_leg.sum() > 400
+    return result, on_leg, beyond_leg
+
+
+def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is_known():
+    """In a grey photo (no skin colour to learn, as when the photo cuts the face off): below the shorts' hem his
+    legs keep what covered them (filling them from around would erase the legs themselves), and the coat beyond his
+    legs is filled from around."""
+    result, on_leg, beyond_leg = _coat_below_shorts(photos.cameraman_image())
+    dark = result.mean(axis=2) < 50
+    assert dark[on_leg].mean() > 0.8  # the leg is still there
+    assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
+
+
+def test_old_clothes_below_short_bottoms_become_legs_in_the_skin_colour_and_beyond_them_are_filled():
+    """The same photo in warm tones (a face of a skin's colour): below the shorts' hem his leg is painted bare in his
+    skin's colour, the coat's flaps beyond it are filled from around, and nothing of the coat stays."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB")).astype(float)
+    warm = np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8)
+    regions = Regions(Body(warm))
+    assert regions.leg_skin_colour is not None  # the photo this test needs
+    result, on_leg, beyond_leg = _coat_below_shorts(Image.fromarray(warm))
     dark = result.mean(axis=2) < 50
     assert dark[on_leg].mean() < 0.1 and dark[beyond_leg].mean() < 0.3  # no coat left on the leg or beside it
     leg = cv2.cvtColor(result.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[on_leg]
