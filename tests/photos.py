@@ -169,6 +169,35 @@ DRESS = [
     (330, 80),
     (270, 80),
 ]
+# Sleeveless maxi dresses on thin straps, their bodice 150 px wide under the arms: one falls straight, the other in
+# three tiers, each wider than the one above (the widest far wider than the bodice).
+_STRAPS_AND_BODICE = [
+    (225, 140),
+    (235, 20),
+    (250, 20),
+    (255, 120),
+    (345, 120),
+    (350, 20),
+    (365, 20),
+    (375, 140),
+]
+STRAIGHT_MAXI_DRESS = _STRAPS_AND_BODICE + [(365, 230), (400, 780), (200, 780), (235, 230)]
+TIERED_MAXI_DRESS = _STRAPS_AND_BODICE + [
+    (365, 230),
+    (380, 232),
+    (395, 400),
+    (420, 402),
+    (440, 560),
+    (470, 562),
+    (520, 780),
+    (80, 780),
+    (130, 562),
+    (160, 560),
+    (180, 402),
+    (205, 400),
+    (220, 232),
+    (235, 230),
+]
 JUMPSUIT = [
     (230, 30),
     (260, 30),

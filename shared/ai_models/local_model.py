@@ -303,7 +303,7 @@ class _Dressing:
             replaced = np.maximum(replaced, self.regions.leg_zone)
         old = self._clothing * replaced * uncovered
         if self._dressed_legs:
-            old = old * (1 - self._own_top)
+            old = old * (1 - self._top_over_bottoms)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
     def _fill(self, leftovers: Mask, uncovered: Mask) -> None:
@@ -499,7 +499,7 @@ class _Dressing:
                 "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
                 "nothing": lambda: np.zeros(regions.shape, np.float32),
                 "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
-                "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1),
+                "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._top_over_bottoms, 0, 1),
             }
             self._full_masks[name] = cast(
                 NDArray[np.float32],
@@ -562,15 +562,14 @@ class _Dressing:
 
     @cached_property
     def _own_top(self) -> Alpha:
-        """The person's own top where it hangs over their waist (detection size): it stays in front of a new
-        bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
-        regions = self.regions
+        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
+        when the two look alike, their clothing above the crotch unless that is nearly all of it."""
         clothing = self._clothing
         crotch = (
             float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
             + _CROTCH * self.frame.unit
         )
-        top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
+        top = clothing * self._top_colours * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         top = cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(np.uint8)
@@ -582,7 +581,26 @@ class _Dressing:
         _, labels = cv2.connectedComponents(broad, connectivity=8)
         hanging = np.unique(labels[(broad > 0) & (self._depth < self._waist_depth)])
         kept = np.isin(labels, hanging[hanging > 0]).astype(np.uint8)
-        return (top * cv2.dilate(kept, disc)).astype(np.float32)
+        # Holes inside it (a highlight or a fold's shadow taken for skin or for the bottoms' colour) are the top's all
+        # the same: the new bottom never shows through them.
+        outlines, _ = cv2.findContours(top, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        whole = cv2.drawContours(np.zeros_like(top), outlines, -1, (1,), cv2.FILLED)
+        return (whole * cv2.dilate(kept, disc)).astype(np.float32)
+
+    @cached_property
+    def _top_colours(self) -> Alpha:
+        """1 on the person's clothing in their top's colours rather than their bottoms' (own_colours; all ones when
+        the two look alike)."""
+        return own_colours(self.regions, "top", self._clothing)
+
+    @cached_property
+    def _top_over_bottoms(self) -> Alpha:
+        """What of the person's own top stays in front of a new bottom: their top told from their bottoms by colour
+        (_own_top); nothing when one colour runs from their neck to their legs (a dress, a long coat, a white tank
+        over white shorts), so no band of it is left between the new waistband and the hips."""
+        if self._top_colours.min() == 1:
+            return np.zeros_like(self._clothing)
+        return self._own_top
 
     def _old_top(self, uncovered: Mask) -> Alpha:
         """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
