@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
+from shared import clock
 from tests.stored_images import fetch_image
 
 _emails = itertools.count()
@@ -152,6 +153,13 @@ _MODEL_LOADED = re.compile(r"^[IWE]\d{4} \d\d:\d\d:(\d+\.\d+) +\d+ inference_fee
 def mediapipe_model_loads(log_path):
     """When a process whose stderr went to log_path loaded each of mediapipe's models (epoch seconds)."""
     return [float(seconds) for seconds in _MODEL_LOADED.findall(log_path.read_text(errors="replace"))]
+
+
+def leases_run_out(app):
+    """Every key still held is let go, as IDEMPOTENCY_LEASE_SECONDS after a process that held it died."""
+    app.extensions["db"].execute_query(
+        "UPDATE idempotency_keys SET lease_until = ?", (clock.timestamp(seconds_from_now=-1),)
+    )
 
 
 def image_from_url(client, url):

@@ -20,7 +20,7 @@ from features.auth.schemas import (
 from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
-from shared.idempotency import idempotent
+from shared.idempotency import idempotent, record_answer
 from shared.mail import get_mailer
 from shared.rate_limit import limit
 from shared.request_data import json_limit
@@ -49,12 +49,18 @@ _PASSWORD_CODES = ["INVALID_PASSWORD", "WEAK_PASSWORD", "COMMON_PASSWORD", "PASS
     },
 )
 def create_account(body):
-    user, measurements = service.create_account(
-        db=get_db(), settings=current_app.extensions["settings"], data=body
+    account = service.create_account(
+        db=get_db(),
+        settings=current_app.extensions["settings"],
+        data=body,
+        device=_device(body.device),
+        on_created=lambda account: record_answer(_account_created(account)),
     )
-    return success_response(
-        {**_session_started(user, body.device), "body_measurements": measurements}, "Account created", 201
-    )
+    return _account_created(account)
+
+
+def _account_created(account):
+    return success_response(account, "Account created", 201)
 
 
 @bp.post("/login")
@@ -129,9 +135,14 @@ def _session_started(user, device):
         db=get_db(),
         settings=current_app.extensions["settings"],
         user=user,
-        device=sessions.device_label(device, request.headers.get("User-Agent")),
+        device=_device(device),
     )
     return {**tokens, "user": to_public_dict(user)}
+
+
+def _device(named):
+    """The session's device label: the one the client named, else its User-Agent."""
+    return sessions.device_label(named, request.headers.get("User-Agent"))
 
 
 def _asked_email_key():

@@ -1,8 +1,10 @@
 """Sign-up and sign-in (the session each starts: features/auth/sessions.py)."""
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from config import Settings
+from features.auth import sessions
 from features.auth.login_delay import PasswordAttempt
 from features.body_measurements import service as measurements_service
 from features.body_measurements.fields import MEASUREMENT_FIELDS
@@ -28,10 +30,20 @@ class SignUp(Protocol):
 
 
 def create_account(
-    *, db: Database, settings: Settings, data: SignUp
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Validate everything first (data: a parsed CreateAccountRequest), then store the user and measurements
-    in one transaction."""
+    *,
+    db: Database,
+    settings: Settings,
+    data: SignUp,
+    device: str | None,
+    on_created: Callable[[dict[str, Any]], None] = lambda account: None,
+) -> dict[str, Any]:
+    """Validate everything first (data: a parsed CreateAccountRequest), then store the user, the measurements
+    and a session on `device` in one transaction. Returns the sign-up answer: the session's tokens, the user and
+    the measurements.
+
+    `on_created` is called with that answer inside the transaction: what it writes (the request's idempotent
+    answer) commits with the account or not at all, so a retry never finds an account whose tokens it cannot get.
+    """
     email = data.email
     password = validate_new_password(data.password, email=email, min_length=settings.PASSWORD_MIN_LENGTH)
     given = data.given()
@@ -54,26 +66,43 @@ def create_account(
     )  # refused before anything is stored
     password_hash = users_service.hash_password(password)
 
-    for _attempt in range(5):  # a clash of random 8-character ids is rare; retry with a new one
-        userid = users_service.new_userid()
+    with db.transaction():
+        if user_model.get_by_email(db, email):
+            raise _email_exists()
+        user = _insert_user(db, email=email, password_hash=password_hash, profile=profile)
+        if measurements:
+            measurements_service.save(db=db, user_id=user["userid"], measurements=measurements_input)
+        account = {
+            **sessions.start(db=db, settings=settings, user=user, device=device),
+            "user": user_model.to_public_dict(user),
+            "body_measurements": measurements_service.get_or_none(db=db, user_id=user["userid"]),
+        }
+        on_created(account)
+    return account
+
+
+def _insert_user(db: Database, *, email: str, password_hash: str, profile: dict[str, Any]) -> dict[str, Any]:
+    """Inside the sign-up's block: the new user under a fresh random id. Only this insert is retried (under a
+    savepoint, so the block goes on): a clash of random 8-character ids is rare, and a refused write elsewhere
+    in the block is no reason to start the account again."""
+    for _attempt in range(5):
         try:
-            with db.transaction():
-                if user_model.get_by_email(db, email):
-                    raise ConflictError("An account with this email already exists", code="EMAIL_EXISTS")
-                user = user_model.insert(
-                    db, userid=userid, email=email, password_hash=password_hash, profile=profile
+            with db.savepoint():
+                return user_model.insert(
+                    db,
+                    userid=users_service.new_userid(),
+                    email=email,
+                    password_hash=password_hash,
+                    profile=profile,
                 )
-                if measurements:
-                    measurements_service.save(db=db, user_id=userid, measurements=measurements_input)
-            break
         except IntegrityError:
-            if user_model.get_by_email(db, email):
-                raise ConflictError(
-                    "An account with this email already exists", code="EMAIL_EXISTS"
-                ) from None
-    else:
-        raise ConflictError("Could not allocate a user id; try again", code="USERID_EXHAUSTED")
-    return user, measurements_service.get_or_none(db=db, user_id=userid)
+            if user_model.get_by_email(db, email):  # another sign-up with this email committed meanwhile
+                raise _email_exists() from None
+    raise ConflictError("Could not allocate a user id; try again", code="USERID_EXHAUSTED")
+
+
+def _email_exists() -> ConflictError:
+    return ConflictError("An account with this email already exists", code="EMAIL_EXISTS")
 
 
 def login(

@@ -31,7 +31,7 @@ from features.wardrobe.schemas import (
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.idempotency import idempotent
+from shared.idempotency import idempotent, record_answer
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit, read_upload
 from shared.response import success_response
@@ -342,6 +342,7 @@ def add_garment(body):
     html = fields.pop("html", None)
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
+    sign = storage.url_signer()
     item = service.create_item(
         db=get_db(),
         storage=storage,
@@ -351,8 +352,13 @@ def add_garment(body):
         html=html,
         image_data=image_data,
         image_filename=image_filename,
+        on_created=lambda item: record_answer(_item_added(item, sign)),
     )
-    return success_response(_with_image_url(item, storage.url_signer()), "Item added to your wardrobe", 201)
+    return _item_added(item, sign)
+
+
+def _item_added(item, sign):
+    return success_response(_with_image_url(item, sign), "Item added to your wardrobe", 201)
 
 
 @bp.get("/items/<int:item_id>")

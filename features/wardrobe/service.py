@@ -368,9 +368,14 @@ def create_item(
     html: str | None = None,
     image_data: bytes | None = None,
     image_filename: str | None = None,
+    on_created: Callable[[dict[str, Any]], None] = lambda item: None,
 ) -> dict[str, Any]:
     """Add an item from an uploaded image, or from a product URL (details and main image from the page); data:
-    the item fields of a parsed NewItemInput."""
+    the item fields of a parsed NewItemInput.
+
+    `on_created` is called with the item inside the transaction that stores it: what it writes (the request's
+    idempotent answer) commits with the item or not at all, and the image file goes with them.
+    """
     values = {name: value for name, value in data.items() if value is not None}
     if image_data is None and "garment_url" not in values:
         raise ValidationError(
@@ -396,11 +401,12 @@ def create_item(
     try:
         with _one_change_at_a_time(db, user_id):  # the section checked above may have been deleted since
             _require_section(db, user_id, values["category_section"])
-            row = model.insert(db, user_id, values)
+            item = model.to_dict(model.insert(db, user_id, values))
+            on_created(item)
     except BaseException:
         storage.delete_image(values["image_path"])
         raise
-    return model.to_dict(row)
+    return item
 
 
 def update_item(

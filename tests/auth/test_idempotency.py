@@ -4,7 +4,7 @@ has no caller yet, so the key alone is the scope; what is stored for it gives no
 import base64
 import json
 
-from tests.helpers import unique_email
+from tests.helpers import allow_writes, leases_run_out, refuse_writes, unique_email
 
 SIGN_UP = "/api/create-account"
 
@@ -79,3 +79,33 @@ def test_a_refused_sign_up_is_refused_again_with_the_same_answer(app, client):
     assert first.status_code == again.status_code == 400
     assert again.get_json() == first.get_json() and again.headers["Idempotency-Replayed"] == "true"
     assert accounts(app, body["email"]) == 0
+
+
+def test_a_process_dying_between_the_account_and_its_answer_leaves_one_account_the_retries_can_use(
+    app, client
+):
+    """The database refuses the key's answer (the write after the account's) and the key's release: what a
+    process killed between the two leaves behind, its key held until the lease runs out. The retry gets an
+    account and tokens, not 409 EMAIL_EXISTS for an account it never heard of."""
+    body = sign_up_body(unique_email())
+    refuse_writes(app, "UPDATE", "idempotency_keys")
+    refuse_writes(app, "DELETE", "idempotency_keys")
+    crashed = sign_up(client, body, "dies-midway")
+    assert crashed.status_code == 500 and crashed.get_json()["error"]["code"] == "INTERNAL_ERROR"
+    assert accounts(app, body["email"]) == 0
+    assert app.extensions["db"].execute_query("SELECT COUNT(*) AS n FROM sessions", fetch_one=True)["n"] == 0
+    allow_writes(app, "UPDATE", "idempotency_keys")
+    allow_writes(app, "DELETE", "idempotency_keys")
+
+    leases_run_out(app)
+    retried = sign_up(client, body, "dies-midway")
+    assert retried.status_code == 201 and "Idempotency-Replayed" not in retried.headers, retried.get_json()
+    assert accounts(app, body["email"]) == 1
+
+    leases_run_out(app)  # the retry's answer was lost on the way too: the next retry still gets its tokens
+    again = sign_up(client, body, "dies-midway")
+    assert again.status_code == 201 and again.headers["Idempotency-Replayed"] == "true"
+    assert again.get_json() == retried.get_json() and accounts(app, body["email"]) == 1
+    token = again.get_json()["data"]["token"]
+    profile = client.get("/api/users/profile", headers={"Authorization": f"Bearer {token}"})
+    assert profile.status_code == 200 and profile.get_json()["data"]["email"] == body["email"]

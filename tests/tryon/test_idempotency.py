@@ -11,6 +11,7 @@ from tests.helpers import (
     TYPED_TOP,
     allow_writes,
     job_rows,
+    leases_run_out,
     post_tryon,
     refuse_writes,
     sign_up,
@@ -118,13 +119,6 @@ def test_a_key_is_forgotten_after_a_day(app, client, user, standing_png, top_png
     assert len(job_rows(app)) == 2
     rows = app.extensions["db"].execute_query("SELECT expires_at FROM idempotency_keys", fetch_all=True)
     assert len(rows) == 1 and rows[0]["expires_at"] > clock.timestamp()  # the expired row was purged
-
-
-def leases_run_out(app):
-    """Every key still held is let go, as IDEMPOTENCY_LEASE_SECONDS after a process that held it died."""
-    app.extensions["db"].execute_query(
-        "UPDATE idempotency_keys SET lease_until = ?", (clock.timestamp(seconds_from_now=-1),)
-    )
 
 
 def test_a_process_dying_between_the_job_and_its_answer_leaves_one_job_for_the_retries(

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.helpers import allow_writes, refuse_writes, sign_up
+from tests.helpers import allow_writes, leases_run_out, refuse_writes, sign_up
 from tests.wardrobe.conftest import (
     add_item,
     count_rows,
@@ -118,3 +118,30 @@ def test_a_user_s_keys_go_with_the_account(app, client, user):
     )
     assert deleted.status_code == 200
     assert db.execute_query("SELECT * FROM idempotency_keys", fetch_all=True) == []
+
+
+def test_a_process_dying_between_the_item_and_its_answer_leaves_one_item_for_the_retries(
+    app, client, user, storage
+):
+    """The database refuses the key's answer (the write after the item's) and the key's release: what a process
+    killed between the two leaves behind, its key held until the lease runs out."""
+    photo = garment_photo()
+    refuse_writes(app, "UPDATE", "idempotency_keys")
+    refuse_writes(app, "DELETE", "idempotency_keys")
+    crashed = add_item(client, keyed(user, "dies-midway"), image=photo, title="Blue tee")
+    assert crashed.status_code == 500 and error_code(crashed) == "INTERNAL_ERROR"
+    assert count_rows(app, "wardrobe") == 0 and wardrobe_files(storage, user) == []
+    allow_writes(app, "UPDATE", "idempotency_keys")
+    allow_writes(app, "DELETE", "idempotency_keys")
+
+    leases_run_out(app)
+    retried = add_item(client, keyed(user, "dies-midway"), image=photo, title="Blue tee")
+    assert retried.status_code == 201 and "Idempotency-Replayed" not in retried.headers
+    item_id = retried.get_json()["data"]["id"]
+    assert count_rows(app, "wardrobe") == 1 and len(wardrobe_files(storage, user)) == 1
+
+    leases_run_out(app)  # the retry's answer was lost on the way too: the next retry still gets its item
+    again = add_item(client, keyed(user, "dies-midway"), image=photo, title="Blue tee")
+    assert again.status_code == 201 and again.headers["Idempotency-Replayed"] == "true"
+    assert again.get_json()["data"]["id"] == item_id
+    assert count_rows(app, "wardrobe") == 1 and len(wardrobe_files(storage, user)) == 1
