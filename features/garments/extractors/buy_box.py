@@ -26,7 +26,8 @@ from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
 LIST_PRICE_MARK = compile_pattern(
-    r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail",
+    r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail|"
+    r"line-?through",
     IGNORECASE,
 )
 _OTHER_PRICE_MARK = compile_pattern(
@@ -424,18 +425,24 @@ def _is_hidden(element, memo):
             found = memo[block]
             break
         path.append(block)
-        style = (block.get("style") or "").replace(" ", "").lower()
-        if (
-            block.get("hidden") is not None
-            or block.tag == "template"
-            or "display:none" in style
-            or "visibility:hidden" in style
-            or _HIDDEN_CLASS.search(block.get("class") or "")
-        ):
+        if _hides_itself(block):
             found = True
             break
     memo.update(dict.fromkeys(path, found))
     return found
+
+
+def _hides_itself(block):
+    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
+    class, a <template>)."""
+    style = (block.get("style") or "").replace(" ", "").lower()
+    return (
+        block.get("hidden") is not None
+        or block.tag == "template"
+        or "display:none" in style
+        or "visibility:hidden" in style
+        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
+    )
 
 
 def _may_be_label(text):
@@ -544,13 +551,15 @@ def _bare_price(element):
 
 
 def _text_without_other_prices(element):
-    """The element's text without what it holds crossed out or marked as another price."""
+    """The element's text without what it holds crossed out, marked as another price or hidden (shops keep the
+    bare number for their scripts in a hidden span beside the one shown: "1,679" + hidden "1679")."""
     chunks = [element.text or ""]
     for child in element:
         if (
             isinstance(child.tag, str)
             and child.tag not in STRUCK_THROUGH
             and child.tag not in ("script", "style")
+            and not _hides_itself(child)
             and not LIST_PRICE_MARK.search(child.get("class") or "")
             and not _OTHER_PRICE_MARK.search(child.get("class") or "")
         ):

@@ -346,11 +346,14 @@ class ProductPage:
 
     @cached_property
     def _other_product_elements(self):
-        """Every element inside the page chrome or a block named like other products (the blocks themselves too)."""
+        """Every element inside the page chrome or a block named like other products (the blocks themselves too).
+        A price block named after the shop's product tiles ("product-tile-price") with no image or heading in it is the
+        shop's price component reused beside the main heading, not another product: a tile shows its product's photo
+        and name (and the price inside a real tile is still marked by the tile around it)."""
         blocks = self.named_by(_OTHER_PRODUCTS, lambda naming: f"{naming.class_ or ''} {naming.id or ''}")
         marked = set()
         for node in itertools.chain(self.tree.iter("header", "footer", "nav"), blocks):
-            if node not in marked and node.tag not in ("html", "body", "main"):
+            if node not in marked and node.tag not in ("html", "body", "main") and not _price_component(node):
                 marked.update(node.iter())
         return marked
 
@@ -722,3 +725,11 @@ def unescape_strings(value):
     if isinstance(value, dict):
         return {key: unescape_strings(item) for key, item in value.items()}
     return value
+
+
+def _price_component(block):
+    """Whether a block is named as a price and holds no image or heading (see ProductPage._other_product_elements)."""
+    return (
+        "price" in f"{block.get('class') or ''} {block.get('id') or ''}".lower()
+        and next(block.iter("img", "picture", "h1", "h2", "h3", "h4", "h5", "h6"), None) is None
+    )
