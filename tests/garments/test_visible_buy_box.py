@@ -166,3 +166,16 @@ def test_a_tile_price_under_a_category_heading_is_no_product(client):
     )
     html = page(body=f'<main><h1>Shirts</h1><div class="grid">{tiles}</div></main>')
     error(scrape(client, "https://shop.example.com/c/shirts", html=html), 422, "NO_PRODUCT_FOUND")
+
+
+def test_a_converted_approximate_price_beside_the_price_is_not_the_price(client):
+    """Marketplaces print the price in the seller's currency under a label and an approximation in the shopper's;
+    a hidden shipping line sits beside it."""
+    html = page(
+        body='<main><h1>Linen shirt</h1><div class="buy"><div class="label">Price:</div><div class="item-price">'
+        '<span id="price-main">GBP 11.19</span><div class="ship-cost" style="display: none">+GBP 2.00 shipping</div>'
+        '<div class="convPrice">Approximately <span id="convPriceValue">C $19.38</span></div></div>'
+        f"{CART}</div></main>"
+    )
+    answer = scraped(client, URL, html)
+    assert (answer["price"], answer["currency"]) == (11.19, "GBP")

@@ -33,7 +33,7 @@ LIST_PRICE_MARK = compile_pattern(
 _OTHER_PRICE_MARK = compile_pattern(
     r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
-    r"finance|member|loyalty|(?<![a-z])club",
+    r"finance|member|loyalty|(?<![a-z])club|(?<![a-z])conv|converted|approx",
     IGNORECASE,
 )
 STRUCK_THROUGH = ("del", "s", "strike")
