@@ -173,7 +173,7 @@ def test_a_converted_approximate_price_beside_the_price_is_not_the_price(client)
     a hidden shipping line sits beside it."""
     html = page(
         body='<main><h1>Linen shirt</h1><div class="buy"><div class="label">Price:</div><div class="item-price">'
-        '<span id="price-main">GBP 11.19</span><div class="ship-cost" style="display: none">+GBP 2.00 shipping</div>'
+        '<span class="amount">GBP 11.19</span><div class="ship-cost" style="display: none">+GBP 2.00 shipping</div>'
         '<div class="convPrice">Approximately <span id="convPriceValue">C $19.38</span></div></div>'
         f"{CART}</div></main>"
     )
