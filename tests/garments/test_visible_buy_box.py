@@ -68,6 +68,10 @@ def test_the_products_own_sold_out_message_and_disabled_button(client):
             "77-1204",
         ),
         ("<span>EUR 39.00</span><span>Code: LS-220</span>", 39.0, "LS-220"),
+        # Baltic labels, with or without a colon.
+        ("<span>39,00 €</span><div>Produkta kods 7730412</div>", 39.0, "7730412"),
+        ("<span>39,00 €</span><div>Prekės kodas: LT-5521</div>", 39.0, "LT-5521"),
+        ("<span>39,00 €</span><div>Tootekood 448812</div>", 39.0, "448812"),
         (
             '<p>1.299,00 €</p><p>Šifra: 10452</p><form action="/kosarica/add"><input type="number" name="qty" value="1">'
             "<button>Dodaj u košaricu</button></form>",

@@ -129,6 +129,7 @@ _CODE_LABEL = compile_pattern(
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|varunummer|tuotenumero|tuotekoodi|"
+    r"(?:produkta|preces)\s+kods|(?:prekės|prekes|produkto)\s+kodas|toote\s*kood|artikli\s*(?:kood|number)|"
     r"mã\s+(?:sản\s+phẩm|sp)|kod[e]?\s+produk|รหัสสินค้า|商品番号|品番|货号|商品编号|商品编码|상품\s*(?:코드|번호)|"
     r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)',
     IGNORECASE,
@@ -185,6 +186,8 @@ _CODE_LABEL_PREFIXES = {
     "sto",
     "var",
     "tuo",
+    "pre",
+    "too",
     "mpn",
     "man",
     "mfr",
