@@ -183,3 +183,22 @@ def test_a_converted_approximate_price_beside_the_price_is_not_the_price(client)
     )
     answer = scraped(client, URL, html)
     assert (answer["price"], answer["currency"]) == (11.19, "GBP")
+
+
+def test_a_price_named_only_by_its_test_hook_on_a_page_of_generated_class_names(client):
+    """Pages built with generated class names ("b_3bZBOZx4nL") still name their parts for their tests
+    (data-testid, data-auto); a discount badge and other offers' amounts sit beside the price."""
+    html = page(
+        body='<main><div class="x_1a2B"><h1 class="x_9fQ">Linen shirt</h1><div class="x_7Yt">'
+        '<div class="x_0pQ" data-auto="old-price"><s>1 529 ₽</s></div>'
+        '<div class="x_3bZ" data-auto="price"><span class="x_1pT"><span>899</span> <span class="x_3nX">₽</span>'
+        '</span></div><div data-auto="discount-badge"><span>41</span>%</div></div>'
+        '<button class="x_5Rr" data-testid="add-to-cart">В корзину</button></div></main>'
+    )
+    answer = scraped(client, URL, html)
+    assert (answer["price"], answer["list_price"], answer["currency"], answer["availability"]) == (
+        899.0,
+        1529.0,
+        "RUB",
+        "InStock",
+    )

@@ -404,8 +404,9 @@ def _marked_elements(page, shown, stated):
 
 def _marker_kind(naming):
     """(price, crossed-out price, another amount such as a unit price or an instalment, stock message, a link's
-    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class and id say."""
-    marker = f"{naming.class_ or ''} {naming.id or ''}"
+    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class, id and test hook
+    (data-testid, data-auto: pages with generated class names) say."""
+    marker = f"{naming.class_ or ''} {naming.id or ''} {naming.test_id or ''}"
     price = "rice" in marker
     lowered = marker.lower()
     return (
