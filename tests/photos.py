@@ -169,6 +169,35 @@ DRESS = [
     (330, 80),
     (270, 80),
 ]
+# Sleeveless maxi dresses on thin straps, their bodice 150 px wide under the arms: one falls straight, the other in
+# three tiers, each wider than the one above (the widest far wider than the bodice).
+_STRAPS_AND_BODICE = [
+    (225, 140),
+    (235, 20),
+    (250, 20),
+    (255, 120),
+    (345, 120),
+    (350, 20),
+    (365, 20),
+    (375, 140),
+]
+STRAIGHT_MAXI_DRESS = _STRAPS_AND_BODICE + [(365, 230), (400, 780), (200, 780), (235, 230)]
+TIERED_MAXI_DRESS = _STRAPS_AND_BODICE + [
+    (365, 230),
+    (380, 232),
+    (395, 400),
+    (420, 402),
+    (440, 560),
+    (470, 562),
+    (520, 780),
+    (80, 780),
+    (130, 562),
+    (160, 560),
+    (180, 402),
+    (205, 400),
+    (220, 232),
+    (235, 230),
+]
 JUMPSUIT = [
     (230, 30),
     (260, 30),
@@ -470,3 +499,64 @@ BIB_PANEL = [(240, 117), (300, 121), (360, 117), (360, 230), (240, 230)]
 
 def tee_with_a_bib_panel(colour=(200, 40, 40), panel=(240, 230, 210)):
     return flat_lay(CLOSED_NECK_TEE, colour, details=[(BIB_PANEL, panel)])
+
+
+# The astronaut's arms (x, y): from each shoulder down to the elbow and the wrist, as her pose finds them.
+ASTRONAUT_ARMS = [[(112, 250), (64, 413), (135, 477)], [(300, 262), (322, 375), (326, 470)]]
+ASTRONAUT_EYES = (160, 60, 290, 125)  # x0, y0, x1, y1
+ASTRONAUT_COLLAR = (195, 178, 235, 212)  # x0, y0, x1, y1 of the ellipse of her neck below the mouth
+
+
+def faceless_astronaut(skin=None):
+    """The astronaut with a bar across her eyes (no face is found; her pose still is), as photos cut off at the nose
+    show a person, and a navy collar up her neck; with `skin` (RGB), her arms bare in that colour (with a skin's
+    grain) from the shoulders down."""
+    image = Image.fromarray(np.asarray(astronaut_image()).copy())
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
+    draw.ellipse(ASTRONAUT_COLLAR, fill=(25, 30, 70))
+    if skin is not None:
+        shape = Image.new("L", image.size, 0)
+        for line in ASTRONAUT_ARMS:
+            ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
+        bare = np.asarray(shape).astype(bool)
+        pixels = np.asarray(image).copy()
+        grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
+        pixels[bare] = np.clip(np.array(skin) + grain, 0, 255).astype(np.uint8)
+        image = Image.fromarray(pixels)
+    return image
+
+
+def astronaut_with_bare_forearms(left, right):
+    """The astronaut with her forearms bare from the elbow down, the one on the left as seen in `left` (RGB) and the
+    other in `right` (one in the sun, one in the shade), with a skin's grain."""
+    image = np.asarray(astronaut_image()).copy()
+    for (_, elbow, wrist), colour in zip(ASTRONAUT_ARMS, (left, right)):
+        shape = Image.new("L", image.shape[1::-1], 0)
+        ImageDraw.Draw(shape).line([elbow, wrist], fill=1, width=44)
+        bare = np.asarray(shape).astype(bool)
+        grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
+        image[bare] = np.clip(np.array(colour) + grain, 0, 255).astype(np.uint8)
+    return Image.fromarray(image)
+
+
+# A print on a tee whose light parts meet the outline: over the left shoulder and sleeve, and a band along the hem.
+SHOULDER_PRINT = [(120, 140), (30, 300), (110, 350), (160, 290), (160, 240), (250, 150), (210, 110)]
+HEM_PRINT = [(160, 620), (440, 620), (440, 700), (160, 700)]
+
+
+def tee_with_a_light_print_at_its_outline(background=(255, 255, 255)):
+    """A navy tee whose print is the background's own colour (white on white, grey on grey) over a shoulder and
+    along the hem; what tells it from the background there is only the garment's outline, a faint seam line
+    (smooth print, no fabric grain on it)."""
+    image = Image.open(io.BytesIO(flat_lay(T_SHIRT, (25, 35, 90), background=background)))
+    draw = ImageDraw.Draw(image)
+    for polygon in (SHOULDER_PRINT, HEM_PRINT):
+        draw.polygon(polygon, fill=background)
+    pixels = np.asarray(image).copy()
+    pixels[~inside(T_SHIRT).astype(bool)] = background
+    image = Image.fromarray(pixels)
+    ImageDraw.Draw(image).line(
+        [*T_SHIRT, T_SHIRT[0]], fill=tuple(round(c * 0.95) for c in background), width=2
+    )
+    return encode(image.filter(ImageFilter.GaussianBlur(0.6)))

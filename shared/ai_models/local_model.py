@@ -73,6 +73,8 @@ _MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
+_BARE_SKIN_REACH = 0.3  # body units around painted skin where the person's own bare skin is looked for
+_BARE_SKIN_BLUR = 0.1  # body units: how smoothly that skin's colour is carried into the painted skin
 _ROUNDNESS = 9.0  # L* a bare arm or leg is darker at its edges than along its middle
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
@@ -303,7 +305,7 @@ class _Dressing:
             replaced = np.maximum(replaced, self.regions.leg_zone)
         old = self._clothing * replaced * uncovered
         if self._dressed_legs:
-            old = old * (1 - self._own_top)
+            old = old * (1 - self._top_over_bottoms)
         return cv2.morphologyEx((old > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
     def _fill(self, leftovers: Mask, uncovered: Mask) -> None:
@@ -361,9 +363,7 @@ class _Dressing:
         become legs (in the skin of the legs where they show, else the arms'). Returns the old clothes left beyond
         that body (detection size, bool)."""
         regions, leftovers = self.regions, old_clothes
-        # Without a skin colour to paint (a black-and-white photo, a face the photo cuts off) old sleeves stay, and
-        # so do old trousers on the legs' shape below the new garments' hem (filling them from around would erase
-        # the legs themselves); the rest is filled, an old top below a cropped one included.
+        # Without a skin colour to paint (a black-and-white photo, no bare skin to learn it from) old sleeves stay.
         if "upper" in self._dressed_parts and regions.arm_skin_colour is not None:
             leftovers = self._paint_bare(
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
@@ -371,21 +371,25 @@ class _Dressing:
                 regions.arm_skin_colour,
             )
         if "lower" in self._dressed_parts:
-            if regions.leg_skin_colour is not None:
-                leftovers = self._paint_bare(leftovers, _BARE_PARTS["lower"], regions.leg_skin_colour)
-            else:  # the legs below the new garments' hem keep their old clothes; beside the garments, filled
-                dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
-                below = leftovers.copy()
-                below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
-                leftovers = (leftovers & ~below) | self._paint_bare(below, _BARE_PARTS["lower"], None)
+            # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they
+            # are (filling them from around would erase the legs). Beside the new garments (new trousers or a dress
+            # narrower than the old ones, or placed beside them) they are filled from around: a leg painted there
+            # would be a third one.
+            dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
+            below = leftovers.copy()
+            below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
+            leftovers = (leftovers & ~below) | self._paint_bare(
+                below, _BARE_PARTS["lower"], regions.leg_skin_colour
+            )
         return leftovers
 
     def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
-        (CIELAB), darker towards its edges as a round limb is, lit as the clothes were (smoothed, a third as
-        contrasted), with the grain of the person's skin; without a colour they stay as they are. Returns the
-        clothes left beyond that body."""
+        (CIELAB), or in the colour of the person's own bare skin beside it where some is near (a forearm below a
+        painted upper arm: no seam between them); darker towards its edges as a round limb is, lit as the clothes
+        were (their light smoothed at a third of its contrast: skin does not fold as cloth does), with the grain of
+        the person's skin; without a colour they stay as they are. Returns the clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -401,25 +405,53 @@ class _Dressing:
         beyond[box] &= ~bare
         if colour is None:
             return beyond
+        unit = self.frame.unit * regions.scale
         # The light falling on the body: the clothes' own lightness, smoothed over them alone (no folds, nothing from
         # beside them), at a third of its contrast.
         lightness, inside = regions.lab[..., 0][box], clothes[box].astype(np.float32)
-        blur = 0.15 * self.frame.unit * regions.scale
+        blur = 0.15 * unit
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
+        tone = self._skin_beside(box, clothes, colour)
         lab = np.empty(light.shape + (3,), np.float32)
         lab[..., 0] = np.clip(
-            colour[0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
+            tone[..., 0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
             0,
             100,
         )
-        lab[..., 1:] = colour[1:]
+        lab[..., 1:] = tone[..., 1:]
         painted = np.zeros(regions.shape + (3,), np.float32)
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
         weight = np.zeros(regions.shape, np.float32)
         weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
+
+    def _skin_beside(
+        self, box: tuple[slice, slice], clothes: Mask, colour: NDArray[np.float32]
+    ) -> NDArray[np.float32]:
+        """Over the box (detection size): the colour (CIELAB) of the person's own bare skin near each pixel (their
+        skin off the head, within _BARE_SKIN_REACH, weighted by closeness) where some is near, fading into `colour`
+        where none is."""
+        regions = self.regions
+        unit = self.frame.unit * regions.scale
+        reach = int(_BARE_SKIN_REACH * unit) + 1
+        rows, columns = box
+        y0, x0 = max(0, rows.start - reach), max(0, columns.start - reach)
+        y1, x1 = min(regions.shape[0], rows.stop + reach), min(regions.shape[1], columns.stop + reach)
+        outer = (slice(y0, y1), slice(x0, x1))
+        own = (
+            (regions.skin[outer] > 0)
+            & (regions.person[outer] > 0)
+            & (regions.head[outer] == 0)
+            & ~clothes[outer]
+        )
+        own &= np.linalg.norm(regions.lab[outer][..., 1:] - colour[1:], axis=2) < _NECK_SKIN_DISTANCE
+        near, weight = _mean_around(regions.lab[outer], own.astype(np.float32), _BARE_SKIN_BLUR * unit)
+        inner = (slice(rows.start - y0, rows.stop - y0), slice(columns.start - x0, columns.stop - x0))
+        found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
+        tone: NDArray[np.float32] = found * near[inner] + (1 - found) * colour
+        return tone
 
     def _blend(self, weight: NDArray[np.float32], colour: NDArray[np.float32]) -> None:
         """Mix `colour` (an image the size of `weight`, which scales to the photo) into the canvas by `weight`.
@@ -499,7 +531,7 @@ class _Dressing:
                 "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
                 "nothing": lambda: np.zeros(regions.shape, np.float32),
                 "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),
-                "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._own_top, 0, 1),
+                "head_arms_top": lambda: np.clip(regions.head + regions.arms + self._top_over_bottoms, 0, 1),
             }
             self._full_masks[name] = cast(
                 NDArray[np.float32],
@@ -562,15 +594,14 @@ class _Dressing:
 
     @cached_property
     def _own_top(self) -> Alpha:
-        """The person's own top where it hangs over their waist (detection size): it stays in front of a new
-        bottom (tops over bottoms). Told from their bottom by colour; nothing when the two look alike."""
-        regions = self.regions
+        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
+        when the two look alike, their clothing above the crotch unless that is nearly all of it."""
         clothing = self._clothing
         crotch = (
             float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
             + _CROTCH * self.frame.unit
         )
-        top = clothing * own_colours(regions, "top", clothing) * (self._depth < crotch)
+        top = clothing * self._top_colours * (self._depth < crotch)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         top = cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(np.uint8)
@@ -582,7 +613,26 @@ class _Dressing:
         _, labels = cv2.connectedComponents(broad, connectivity=8)
         hanging = np.unique(labels[(broad > 0) & (self._depth < self._waist_depth)])
         kept = np.isin(labels, hanging[hanging > 0]).astype(np.uint8)
-        return (top * cv2.dilate(kept, disc)).astype(np.float32)
+        # Holes inside it (a highlight or a fold's shadow taken for skin or for the bottoms' colour) are the top's all
+        # the same: the new bottom never shows through them.
+        outlines, _ = cv2.findContours(top, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        whole = cv2.drawContours(np.zeros_like(top), outlines, -1, (1,), cv2.FILLED)
+        return (whole * cv2.dilate(kept, disc)).astype(np.float32)
+
+    @cached_property
+    def _top_colours(self) -> Alpha:
+        """1 on the person's clothing in their top's colours rather than their bottoms' (own_colours; all ones when
+        the two look alike)."""
+        return own_colours(self.regions, "top", self._clothing)
+
+    @cached_property
+    def _top_over_bottoms(self) -> Alpha:
+        """What of the person's own top stays in front of a new bottom: their top told from their bottoms by colour
+        (_own_top); nothing when one colour runs from their neck to their legs (a dress, a long coat, a white tank
+        over white shorts), so no band of it is left between the new waistband and the hips."""
+        if self._top_colours.min() == 1:
+            return np.zeros_like(self._clothing)
+        return self._own_top
 
     def _old_top(self, uncovered: Mask) -> Alpha:
         """The person's own top off their arms (detection size): told from their bottoms by colour where it can be

@@ -20,6 +20,10 @@ _MAX_GARMENT_HOLE_SHARE = 0.15  # a garment's enclosed gaps up to this share of 
 _SHADOW_CHROMA = 5.0  # ΔE in a*, b*: a shadow is the background's colour, darker
 _SHADOW_SLOPE = 1.5  # L* per pixel (analysis size): lightness changing slower than this is a shadow fading
 _MAX_SHADOW_SHARE = 0.35
+_MIN_OUTLINE_SLOPE = (
+    0.5  # L* per pixel (analysis size): the least a garment's faint outline rises above its background
+)
+_MAX_OUTLINE_SHARE = 0.3  # a light part of a garment at its outline is at most this share of the rest of it
 _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
 
 
@@ -58,6 +62,7 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     subject = keep_large_components(subject, min_share=0.05)
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
+    subject = subject | _enclosed_by_outline(subject, rgb)
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
     height, width = rgb.shape[:2]
@@ -67,6 +72,38 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
     alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
+
+
+def _enclosed_by_outline(subject: Binary, rgb: RGB) -> Binary:
+    """The parts of a garment the background's colour that lie at its outline (a white print at a shoulder, a light
+    band at the hem, on a white or light-grey background): what the garment's outline, a faint edge in the photo
+    (a seam, the fabric's edge), closes off from the background together with the rest of the garment. Each such
+    part must touch the garment, stay within _MAX_OUTLINE_SHARE of it and be no gap between trouser legs."""
+    small = resize_to_fit(rgb, _ANALYSIS_SIZE)
+    lightness = cv2.GaussianBlur(
+        cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0], (0, 0), 1.0
+    )
+    slope = cv2.magnitude(cv2.Sobel(lightness, cv2.CV_32F, 1, 0), cv2.Sobel(lightness, cv2.CV_32F, 0, 1)) / 8
+    ring = _border_ring(lightness.shape)
+    # An edge stands out of the background's own noise and shading (measured along the border).
+    edges = (slope > max(_MIN_OUTLINE_SLOPE, 4.0 * float(np.percentile(slope[ring], 90)))).astype(np.uint8)
+    barrier = cast(Binary, cv2.dilate(edges, _kernel(cv2.MORPH_RECT, (3, 3)))) | subject
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (barrier == 0).astype(np.uint8), connectivity=4
+    )
+    outside = np.zeros(count, bool)
+    outside[np.unique(labels[ring & (barrier == 0)])] = True
+    outside[0] = True  # label 0 is the barrier itself
+    touching = np.zeros(count, bool)
+    touching[np.unique(labels[cv2.dilate(subject, _kernel(cv2.MORPH_RECT, (5, 5))) > 0])] = True
+    small_enough = stats[:, cv2.CC_STAT_AREA] <= _MAX_OUTLINE_SHARE * subject.sum()
+    enclosed = cast(Binary, (~outside & touching & small_enough)[labels].astype(np.uint8))
+    if not enclosed.any():
+        return enclosed
+    enclosed &= ~_leg_gaps(enclosed, subject)
+    # The faint edge around them (the garment's outline) and between them and the rest of the garment is garment too.
+    enclosed |= cast(Binary, cv2.dilate(enclosed, _kernel(cv2.MORPH_RECT, (9, 9)))) & barrier
+    return cast(Binary, _close(subject | enclosed, _kernel(cv2.MORPH_ELLIPSE, (5, 5))) & ~subject)
 
 
 def _without_background_fringe(alpha: Alpha, rgb: RGB) -> Alpha:

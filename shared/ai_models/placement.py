@@ -56,6 +56,11 @@ _EASE = 1.08  # a garment is this much wider than the body it covers
 # (the body is round); its lengths lie along the body and show whole: they take this much more scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
+# ...or higher, up to this share, where the person's own bottoms visibly start higher (high-rise, a top tucked in)
+_MAX_WAIST_ABOVE_HIPS = 0.45
+_TOP_AND_BOTTOMS_APART = (
+    12.0  # ΔE (CIELAB) between the median colours of a top and its bottoms that tells them apart
+)
 # A model's bare midriff: looked for from this share of the torso below the shoulders (below a deep neckline), in
 # the middle of the body this many body units either side, in steps of _BAND_STEP body units; a step is bare where
 # skin fills more than the first share of it, and the band ends at the first step below the second.
@@ -311,11 +316,12 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
         max(_WAIST_PER_HIP_JOINTS * hip_joints, _EASE * measured), _MAX_WAIST_PER_HIP_JOINTS * hip_joints
     )
     scale = waist / landmarks.waist_width  # person px per garment px
-    waist_centre = frame.at(frame.mid_hip, down=-WAIST_ABOVE_HIPS * frame.torso_length / frame.unit)
+    above_hips = waist_above_hips(regions)
+    waist_centre = frame.at(frame.mid_hip, down=-above_hips * frame.torso_length / frame.unit)
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
     # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
-    hip_row = waist_row + WAIST_ABOVE_HIPS * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
+    hip_row = waist_row + above_hips * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
     if landmarks.crotch is not None:
         paths = [frame.leg(0), frame.leg(1)]
     else:
@@ -372,6 +378,49 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
             garment.append([[left, row], [right, row]])
             body.append(pair)
     return np.vstack(garment).astype(np.float32), np.vstack(body).astype(np.float32)
+
+
+def waist_above_hips(regions: Regions) -> float:
+    """Where a new bottom's waistband sits, as a share of the torso above the hip joints: at the natural waist
+    (WAIST_ABOVE_HIPS), or where the person's own bottoms start when they show higher up the middle of the body
+    (high-rise trousers under a tucked-in top), so no band of them is left above the new waistband; never above
+    _MAX_WAIST_ABOVE_HIPS. Each step up the middle is theirs while its median colour is nearer their bottoms' (on
+    the thighs) than their top's (on the chest); a top hanging over the waist, a bare midriff or one colour from
+    neck to legs leave the natural waist."""
+    frame = regions.posed_frame
+    clothing = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arm_zone)
+    chest = _disc_sample(
+        regions,
+        frame.at(frame.mid_shoulder, down=0.45 * frame.torso_length / frame.unit),
+        0.3 * frame.unit,
+        clothing,
+    )
+    thighs = np.vstack(
+        [
+            _disc_sample(regions, (leg[0] + leg[1]) / 2, 0.15 * frame.unit, clothing)
+            for leg in (frame.leg(0), frame.leg(1))
+        ]
+    )
+    if len(chest) < 20 or len(thighs) < 20:
+        return WAIST_ABOVE_HIPS
+    top, bottoms = np.median(chest, axis=0), np.median(thighs, axis=0)
+    if np.linalg.norm(top - bottoms) < _TOP_AND_BOTTOMS_APART:
+        return WAIST_ABOVE_HIPS
+    depth, across = regions.body_coordinates
+    torso = frame.torso_length / frame.unit
+    middle = (np.abs(across) < _MIDRIFF_HALF_WIDTH) & (clothing > 0.5)
+    # A step is clothed across at least half the middle's width (a bare midriff is not).
+    clothed = _MIDRIFF_HALF_WIDTH * _BAND_STEP * (frame.unit * regions.scale) ** 2
+    above = WAIST_ABOVE_HIPS
+    while above + _BAND_STEP / torso <= _MAX_WAIST_ABOVE_HIPS:
+        step = middle & (depth >= torso * (1 - above) - _BAND_STEP) & (depth < torso * (1 - above))
+        if step.sum() < clothed:
+            break
+        colour = np.median(regions.lab[step], axis=0)
+        if np.linalg.norm(colour - bottoms) >= np.linalg.norm(colour - top):
+            break
+        above += _BAND_STEP / torso
+    return above
 
 
 def _apart(legs: NDArray[np.float32], frame: BodyFrame) -> NDArray[np.float32]:

@@ -1,8 +1,8 @@
 """Parts of a person photo the compositing must respect: skin, head and hair, arms, clothing.
 
 All masks are float32 0..1 at the Body's detection size (see Body.small); the caller scales them
-up. Skin is learned from the person's own face (their neck when the face is cut off), so the rule
-holds for every skin tone and light.
+up. Skin is learned from the person's own face; when the photo cuts the face off, from the bare skin it shows
+elsewhere (the neck; else hands, arms, lower legs), so the rule holds for every skin tone and light.
 """
 
 from collections.abc import Collection
@@ -73,6 +73,30 @@ _HAIR_REACH = 1.0  # face widths beside the face where hair may fall
 _HAIR_LENGTH = (
     0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
 )
+# Every skin tone's hue (CIELAB, degrees from a* towards b*) and chroma lie within these: what lies beyond them
+# (grey, blue, green, purple clothes) is never bare skin.
+_SKIN_HUES = (30.0, 85.0)
+_SKIN_CHROMA = (5.0, 45.0)
+_SKIN_LIGHTNESS = (15.0, 95.0)  # L*: darker, a pixel's hue is noise
+# Body units either side of the middle of the torso below the chest: what the top shows there; the share of it a
+# colour covers beyond which it is the top's (a bare midriff covers less).
+_TORSO_CORE = 0.15
+_TOPS_SHARE = 0.35
+# a* and b* where a skin's colour is looked for, one ΔE per bin; ΔE in a*, b* around the commonest colour of the
+# bare-skin zones within which a pixel is that skin; the share of their skin-coloured pixels that must be that colour.
+_CHROMA_RANGE, _CHROMA_BINS = (-10.0, 71.0), 81
+_SKIN_CLUSTER = 6.0
+_MIN_SKIN_CONFIDENCE = 0.3
+_BARE_ZONE_CORE = (
+    0.6  # share of the bare limbs' half-widths (_BARE_ARM_RADII, _BARE_LEG_RADII) sampled for skin
+)
+_SMOOTH_SKIN = (
+    6.0  # L* of local contrast (_texture) above which a pixel is no bare skin (hair, knit, an outline)
+)
+_TONE_AGREEMENT = (
+    10.0  # ΔE in a*, b*: a body part's bare skin differs from the person's skin by less than this
+)
+_LIT_SKIN = (50, 95)  # percentiles of the skin's L*: its lit part (shadows below, highlights above)
 _MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
 
@@ -120,12 +144,18 @@ class Regions:
 
     @cached_property
     def skin_colour(self) -> NDArray[np.float32] | None:
-        """The person's typical skin colour (CIELAB, float32), or None when there is no face or neck to learn it
-        from."""
+        """The person's lit skin tone (CIELAB, float32, see lit_tone), or None when no skin shows to learn it from."""
         if self._skin_model is None:
             return None
-        colour: NDArray[np.float32] = np.median(self.lab[self._skin_sample()], axis=0)
-        return colour
+        return lit_tone(self.lab[self._skin_sample()])
+
+    @property
+    def skin_confidence(self) -> float:
+        """How sure the skin tone is, 0..1: 1 when learned from the face; else the share of the skin-coloured
+        pixels of the bare-skin zones (hands, arms, lower legs) that are the one colour it was learned
+        from; 0 without a tone."""
+        source = self._skin_source
+        return 0.0 if source is None or self._skin_model is None else source[1]
 
     @cached_property
     def arm_skin_colour(self) -> NDArray[np.float32] | None:
@@ -150,16 +180,20 @@ class Regions:
     ) -> NDArray[np.float32] | None:
         """The median colour (CIELAB) of the bare skin in the zone where enough shows, else `otherwise`."""
         bare = (self.skin > 0) & (zone > 0) & (self.person > 0) & (self.head == 0)
-        if bare.sum() >= _MIN_BARE_SKIN * self.posed_frame.unit**2 * self.scale**2:
-            colour: NDArray[np.float32] = np.median(self.lab[bare], axis=0)
-            return colour
-        return otherwise
+        if bare.sum() < _MIN_BARE_SKIN * self.posed_frame.unit**2 * self.scale**2:
+            return otherwise
+        colour = lit_tone(self.lab[bare])
+        # Clothes close to the skin's colour (beige trousers, white jeans in a warm light) can pass for it: a body
+        # part's skin is the person's, lighter or darker, never of another hue.
+        if otherwise is not None and np.linalg.norm(colour[1:] - otherwise[1:]) > _TONE_AGREEMENT:
+            return otherwise
+        return colour
 
     @cached_property
     def skin_grain(self) -> float:
         """The fine grain of this person's skin in the photo (L* standard deviation left after smoothing)."""
         sample = self._skin_sample()
-        if sample is None or sample.sum() < 30:
+        if sample is None or self._skin_model is None:
             return 1.0
         lightness = self.lab[..., 0]
         smooth = cast(NDArray[np.float32], cv2.GaussianBlur(lightness, (0, 0), 1.5))
@@ -250,7 +284,7 @@ class Regions:
         sample = self._skin_sample()
         if sample is None or sample.sum() < 30:
             return None
-        pixels = self.lab[sample]
+        pixels = _typical(self.lab[sample])
         chroma = pixels[:, 1:]
         mean = np.median(chroma, axis=0)
         if np.linalg.norm(mean) < _MIN_SKIN_CHROMA:
@@ -499,30 +533,135 @@ class Regions:
         return self.frame
 
     def _skin_sample(self) -> Mask | None:
-        """Cheeks, nose and mouth of the largest face; or the middle of the neck when the face is cut off."""
+        """The pixels the skin is learned from (see _skin_source), or None."""
+        source = self._skin_source
+        return None if source is None else source[0]
+
+    @cached_property
+    def _skin_source(self) -> tuple[Mask, float] | None:
+        """(The pixels the skin is learned from, how sure that is): the cheeks, nose and mouth of the largest face;
+        when the photo cuts the face off below them, the middle of the neck under the mouth where it is of a skin's
+        colour (_skin_like); when no mouth shows or a collar covers the neck, the bare skin the photo shows
+        elsewhere (_bare_skin_sample); None without any."""
         sample = np.zeros(self.shape, bool)
-        if self.body.face_boxes:
-            x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
-            width, height = x1 - x0, y1 - y0
-            box = (
-                np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height])
-                * self.scale
-            )
-            left, top = np.maximum(box[:2].astype(int), 0)
-            sample[top : max(top, int(box[3])), left : max(left, int(box[2]))] = True
-        elif self.frame is not None and self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
+        if not self.body.face_boxes:
+            if self.frame is None or not self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
+                return self._bare_skin_sample()
             mouth = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT)
             neck = (mouth + 0.45 * (self.frame.mid_shoulder - mouth)) * self.scale
-            cv2.circle(
-                sample.view(np.uint8),
-                (int(neck[0]), int(neck[1])),
-                max(2, int(0.06 * self.frame.unit * self.scale)),
-                (1,),
-                -1,
-            )
+            radius = max(2, int(0.06 * self.frame.unit * self.scale))
+            cv2.circle(sample.view(np.uint8), (int(neck[0]), int(neck[1])), radius, (1,), -1)
+            sample &= self.person > 0
+            if sample.sum() >= 30 and _skin_like(np.median(self.lab[sample], axis=0)):
+                return sample, 1.0
+            return self._bare_skin_sample()
+        x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+        width, height = x1 - x0, y1 - y0
+        box = (
+            np.array([x0 + 0.25 * width, y0 + 0.45 * height, x1 - 0.25 * width, y1 - 0.1 * height])
+            * self.scale
+        )
+        left, top = np.maximum(box[:2].astype(int), 0)
+        sample[top : max(top, int(box[3])), left : max(left, int(box[2]))] = True
+        return sample & (self.person > 0), 1.0
+
+    def _bare_skin_sample(self) -> tuple[Mask, float] | None:
+        """(Pixels, confidence) of the bare skin a photo without a face or a bare neck shows: in the hands, the arms
+        and the lower legs, the smooth pixels (hair and knit are not) of a skin's colour (_skin_like,
+        _SKIN_LIGHTNESS) that share the commonest such colour (within _SKIN_CLUSTER). The hands count twice: they
+        are bare far more often than arms and legs. A colour that also covers
+        the middle of the torso is the top's (a warm white suit's chroma is a pale skin's): the next commonest is
+        taken. The confidence is the share of the skin-coloured pixels that are that colour (sleeves or trousers
+        of a skin-like colour beside bare hands lower it); None below _MIN_SKIN_CONFIDENCE or when too little
+        shows."""
+        if self.frame is None:
+            return None
+        frame = self.frame
+        unit = frame.unit * self.scale
+        weight = np.zeros(self.shape, np.uint8)
+        for side in (0, 1):
+            shoulder, elbow, wrist = frame.arm(side) * self.scale
+            shoulder = shoulder + _SHOULDER_CAP * (elbow - shoulder)
+            _capsule(weight, shoulder, elbow, _BARE_ZONE_CORE * _BARE_ARM_RADII[2] * unit)
+            _capsule(weight, elbow, wrist, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
+            _, knee, ankle = frame.leg(side) * self.scale
+            _capsule(weight, knee, ankle, _BARE_ZONE_CORE * _BARE_LEG_RADII[2] * unit)
+        hands = np.zeros(self.shape, np.uint8)
+        self._draw_hands(hands, _BARE_ZONE_CORE * _BARE_ARM_RADII[3] * unit)
+        weight[hands > 0] = 2
+        lightness, chroma = self.lab[..., 0], self.lab[..., 1:]
+        skin_coloured = (
+            (self.person > 0)
+            & (self._texture < _SMOOTH_SKIN)
+            & _skin_like(self.lab)
+            & (lightness >= _SKIN_LIGHTNESS[0])
+            & (lightness <= _SKIN_LIGHTNESS[1])
+        )
+        candidates = skin_coloured & (weight > 0)
+        if candidates.sum() < 30:
+            return None
+        weights = weight[candidates].astype(np.float64)
+        # The commonest colour: the peak of the candidates' (a*, b*) histogram, smoothed over a few ΔE.
+        sampled = chroma[candidates]
+        counts, _, _ = np.histogram2d(
+            sampled[:, 0],
+            sampled[:, 1],
+            bins=_CHROMA_BINS,
+            range=[_CHROMA_RANGE, _CHROMA_RANGE],
+            weights=weights,
+        )
+        histogram = cast(NDArray[np.float32], cv2.GaussianBlur(counts.astype(np.float32), (0, 0), 2.0))
+        torso = np.zeros(self.shape, np.uint8)
+        waist = frame.mid_shoulder + 0.4 * (frame.mid_hip - frame.mid_shoulder)
+        _capsule(torso, waist * self.scale, frame.mid_hip * self.scale, _TORSO_CORE * unit)
+        torso_colours = chroma[(torso > 0) & (self.person > 0) & (self.arm_zone == 0)]
+        for _ in range(3):
+            peak_a, peak_b = np.unravel_index(int(np.argmax(histogram)), histogram.shape)
+            peak = np.array([peak_a, peak_b], np.float32) + _CHROMA_RANGE[0] + 0.5  # one ΔE per bin
+            on_torso = np.linalg.norm(torso_colours - peak, axis=1) < _SKIN_CLUSTER
+            if not on_torso.size or on_torso.mean() < _TOPS_SHARE:
+                break
+            cv2.circle(histogram, (int(peak_b), int(peak_a)), int(2 * _SKIN_CLUSTER), (0.0,), -1)
         else:
             return None
-        return sample & (self.person > 0)
+        close = np.linalg.norm(chroma - peak, axis=2) < _SKIN_CLUSTER
+        sample = candidates & close
+        confidence = float(weights[close[candidates]].sum() / weights.sum())
+        if sample.sum() < 30 or confidence < _MIN_SKIN_CONFIDENCE:
+            return None
+        return sample, confidence
+
+
+def _skin_like(lab: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Whether each colour (CIELAB, the last axis) has a skin's hue and chroma (_SKIN_HUES, _SKIN_CHROMA)."""
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    like: NDArray[np.bool_] = (
+        (hue >= _SKIN_HUES[0])
+        & (hue <= _SKIN_HUES[1])
+        & (chroma >= _SKIN_CHROMA[0])
+        & (chroma <= _SKIN_CHROMA[1])
+    )
+    return like
+
+
+def lit_tone(pixels: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The lit skin tone (CIELAB) of a sample of skin pixels (N×3): the median of its typical pixels (_typical)
+    whose L* lies within the _LIT_SKIN percentiles (no shadow under the chin or the nose, no highlight)."""
+    typical = _typical(pixels)
+    low, high = np.percentile(typical[:, 0], _LIT_SKIN)
+    lit = typical[(typical[:, 0] >= low) & (typical[:, 0] <= high)]
+    tone: NDArray[np.float32] = np.median(lit if len(lit) else typical, axis=0).astype(np.float32)
+    return tone
+
+
+def _typical(pixels: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The pixels (N×3, CIELAB) of a skin sample whose chroma lies near the sample's median (within 2.5 times the
+    pixels' median distance from it, at least 3 ΔE): not the lips, eyes, brows, beard or a strand of hair in it."""
+    chroma = pixels[:, 1:]
+    distance = np.linalg.norm(chroma - np.median(chroma, axis=0), axis=1)
+    typical: NDArray[np.float32] = pixels[distance <= max(3.0, 2.5 * float(np.median(distance)))]
+    return typical
 
 
 def _capsule(canvas: Binary, start: Point, end: Point, radius: float) -> None:

@@ -30,6 +30,7 @@ Run = tuple[float, float]
 
 _ANALYSIS_HEIGHT = 400  # the outline is read at this height (in rows), whatever the photo's size
 _RUN_GAP = 0.015  # background gaps narrower than this share of the garment's width do not split a row
+_ARMPIT_DEPTH = 1.2  # a garment's armpits lie at most this many of its widths there below its top
 # Where down a trouser leg (shares of crotch to hem) its edges are read: close enough that a flare widening near the
 # hem is followed, not guessed by the warp between rows far apart (which bends the legs into waves).
 _LEG_ROWS = (0.3, 0.6, 0.85, 1.0)
@@ -338,7 +339,10 @@ class Outline:
     # --- landmarks (analysis pixels) --------------------------------------------------------
 
     def _shoulders(self) -> Points:
-        half = 0.45 * self.torso_width
+        """The tops of the garment's shoulders: above its chest's sides, a little inside them (a flared or tiered
+        skirt below is wider than the shoulders it hangs from)."""
+        left, right = self._chest()
+        half = 0.45 * min(self.torso_width, right - left)
         points = []
         for x in (self.centre - half, self.centre + half):
             column = self.mask[: int(self.height * 0.35), int(np.clip(x, 0, self.width - 1))]
@@ -354,7 +358,8 @@ class Outline:
         """The armpits' row. Where sleeves join the body the width of the middle run drops sharply (the biggest
         drop in the upper part of the garment); without such a drop (no sleeves, or sleeves hanging apart from
         the start), where the armholes end: the first row about as wide as the widest of the upper half (a
-        sleeveless knit's armholes curve in from its shoulders and end at its widest)."""
+        sleeveless knit's armholes curve in from its shoulders and end at its widest), among the rows no deeper below
+        the top than _ARMPIT_DEPTH of their own width (a long dress's flare or tiers lower down are no chest)."""
         first, last = int(0.02 * self.height), max(int(0.8 * self.height), int(0.02 * self.height) + 2)
         widths = np.asarray(self.widths(0.0, 1.0))[first:last]
         step = max(2, int(0.04 * self.height))
@@ -364,7 +369,9 @@ class Outline:
             if drops[steepest] >= 0.12 * widths.max():
                 return first + steepest + step
         upper = widths[: max(1, int(0.55 * self.height) - first)]
-        return first + int(np.argmax(upper >= 0.97 * upper.max()))
+        chest = np.arange(len(upper)) <= _ARMPIT_DEPTH * upper
+        widest = upper[chest].max() if chest.any() else upper.max()
+        return first + int(np.argmax(upper >= 0.97 * widest))
 
     @cached_property
     def _hem(self) -> int:

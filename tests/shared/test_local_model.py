@@ -1,16 +1,18 @@
 """The offline model on real photos of people: masks, keypoints, compositing, typed errors, threads."""
 
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
 from shared.ai_models.local_model import LocalImageModel
-from shared.ai_models.placement import place_flat_lay
+from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, waist_above_hips
 from shared.ai_models.regions import Regions
 from tests import photos
 
@@ -200,9 +202,30 @@ def test_trousers_go_on_the_legs_not_on_the_chest():
     frame = _frame(photos.cameraman_image())
     ys, xs = np.nonzero(_painted(result, blue))
     assert len(ys) > 2000
-    waist = frame.mid_hip[1] - 0.4 * frame.torso_length
-    assert ys.min() > waist  # nothing on the chest
+    # Nothing on the chest, measured along his body (he leans forward: the waistband lies across it).
+    offsets = np.stack([xs, ys], axis=1) - frame.mid_hip
+    on_torso = np.abs(offsets @ frame.across) < 0.5 * frame.unit
+    assert on_torso.sum() > 1000 and (offsets @ frame.down)[on_torso].min() > -0.4 * frame.torso_length
     assert (xs < frame.mid_hip[0]).sum() > 500 and (xs > frame.mid_hip[0]).sum() > 500  # both legs
+
+
+def test_new_trousers_cover_the_hips_of_a_long_coat_of_one_colour():
+    """The cameraman's coat is one colour from his neck to his knees: nothing tells a top from its bottoms, so none of
+    it stays in front of new trousers at his hips (it used to, taken for a top hanging over them); his arms do."""
+    blue = (60, 90, 150)
+    result = _try_on(photos.cameraman_png(), GarmentInput(photos.jeans(blue), "bottom"))
+    body = Body(np.asarray(photos.cameraman_image()))
+    frame, regions = body.frame, Regions(body)
+    in_front = cv2.resize(np.clip(regions.arms + regions.hands, 0, 1), result.shape[1::-1]) > 0.2
+    person = cv2.resize(regions.person, result.shape[1::-1]) > 0.5
+    band = [
+        frame.at(frame.mid_hip, across, down).round().astype(int)
+        for down in np.linspace(-0.1, 0.15, 6)
+        for across in np.linspace(-0.4, 0.4, 17)
+    ]
+    hips = [(x, y) for x, y in band if person[y, x] and not in_front[y, x]]
+    assert len(hips) > 50
+    assert np.mean([_painted(result, blue)[y, x] for x, y in hips]) > 0.45
 
 
 @pytest.mark.parametrize("hem_gap", [0, -50])
@@ -291,6 +314,87 @@ def test_a_dress_hangs_from_the_shoulders_past_the_hips():
     ys, _ = np.nonzero(_painted(result, colour))
     assert ys.min() < frame.mid_shoulder[1] + 0.3 * frame.unit
     assert ys.max() > frame.mid_hip[1] + 0.5 * frame.unit
+
+
+def _dressed_figure(top_to, bottoms_from, top=(30.0, 40.0, 20.0), bottoms=(60.0, -5.0, -30.0)):
+    """What the detectors read of a person (the masks and colours placement looks at), drawn in the cameraman's body
+    frame: clothed from the shoulders to below the knees, a top (CIELAB colour) down to `top_to` and bottoms from
+    `bottoms_from` (shares of the way from the shoulders to the hip joints; bare skin between them, the top in front
+    where they overlap)."""
+    frame = Regions(Body(np.asarray(photos.cameraman_image()))).posed_frame
+    shape, scale = (512, 512), 1.0
+    ys, xs = np.mgrid[0:512, 0:512].astype(np.float32)
+    offset = np.stack([xs, ys], axis=-1) - frame.mid_shoulder
+    depth, across = offset @ frame.down / frame.unit, offset @ frame.across / frame.unit
+    share = depth * frame.unit / frame.torso_length
+    person = ((np.abs(across) < 0.6) & (depth > -0.1)).astype(np.float32)
+    lab = np.zeros(shape + (3,), np.float32)
+    lab[share >= bottoms_from] = bottoms
+    lab[share < top_to] = top
+    skin = ((share >= top_to) & (share < bottoms_from)).astype(np.float32)
+    lab[skin > 0] = (70.0, 15.0, 20.0)
+    zeros = np.zeros(shape, np.float32)
+    return SimpleNamespace(
+        posed_frame=frame,
+        body_coordinates=(depth, across),
+        person=person,
+        skin=skin,
+        head=zeros,
+        arm_zone=zeros,
+        lab=lab,
+        shape=shape,
+        scale=scale,
+    )
+
+
+@pytest.mark.parametrize(
+    "top_to, bottoms_from, colours, waist",
+    [
+        (
+            0.62,
+            0.62,
+            {},
+            0.62,
+        ),  # a top tucked into high-rise trousers: their waistband, not the natural waist
+        (0.55, 0.7, {}, 0.7),  # a cropped top over high-rise trousers: where the trousers start
+        (0.9, 0.6, {}, 1 - WAIST_ABOVE_HIPS),  # a top hanging over the waist: the natural waist
+        (0.5, 0.95, {}, 1 - WAIST_ABOVE_HIPS),  # low-rise trousers under a bare midriff: the natural waist
+        (
+            0.62,
+            0.62,
+            {"bottoms": (30.0, 40.0, 20.0)},
+            1 - WAIST_ABOVE_HIPS,
+        ),  # one colour: nothing tells them apart
+    ],
+)
+def test_new_bottoms_start_where_the_old_ones_did_when_those_start_above_the_waist(
+    top_to, bottoms_from, colours, waist
+):
+    """No band of the old trousers is left between the new waistband and where theirs was."""
+    figure = _dressed_figure(top_to, bottoms_from, **colours)
+    found = 1 - waist_above_hips(figure)  # share of the way from the shoulders to the hip joints
+    assert abs(found - waist) < 0.04
+
+
+def test_a_tiered_maxi_dress_is_as_wide_and_as_long_on_the_body_as_a_straight_one():
+    """Two maxi dresses with the same bodice, one falling straight, one in tiers far wider than the bodice: on the
+    person both bodices span the chest alike and both hang as low (the tiers used to be read as the chest, which
+    made the whole dress smaller)."""
+    regions = Regions(Body(np.asarray(photos.cameraman_image())))
+    frame = regions.posed_frame
+    placed = {}
+    for name, outline in (("straight", photos.STRAIGHT_MAXI_DRESS), ("tiered", photos.TIERED_MAXI_DRESS)):
+        photo = read_garment_photo(photos.flat_lay(outline, (150, 60, 90)))
+        landmarks = photo.outline.upper_landmarks
+        body = place_flat_lay(photo, "one_piece", regions)[0]
+        armpits, hem = (
+            body.to_body(landmarks.armpits),
+            body.to_body(landmarks.hem.mean(axis=0, keepdims=True))[0],
+        )
+        placed[name] = (np.linalg.norm(armpits[1] - armpits[0]), (hem - frame.mid_hip) @ frame.down)
+    (straight_chest, straight_hem), (tiered_chest, tiered_hem) = placed["straight"], placed["tiered"]
+    assert abs(tiered_chest - straight_chest) < 0.05 * straight_chest
+    assert straight_hem > frame.unit and tiered_hem > 0.95 * straight_hem
 
 
 def test_long_sleeves_follow_the_arms_and_a_sleeveless_top_leaves_them_bare():
@@ -489,3 +593,103 @@ def test_old_clothes_below_short_bottoms_stay_on_the_legs_when_no_skin_colour_is
     dark = result.mean(axis=2) < 50
     assert dark[on_leg].mean() > 0.8  # the leg is still there
     assert dark[beyond_leg].mean() < 0.3  # the coat's flaps beside it are gone
+
+
+def _warm_cameraman():
+    """The cameraman photo in warm tones: a face of a skin's colour, so bare legs can be painted."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB")).astype(float)
+    return Image.fromarray(np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8))
+
+
+def test_old_clothes_below_short_bottoms_become_legs_in_the_skin_colour_and_beyond_them_are_filled():
+    """Shorts on the warm-toned cameraman, whose long coat hangs over his legs: below the shorts' hem his leg is
+    painted bare in his skin's colour, the coat's flaps beyond the leg are filled from around, and nothing of the
+    coat stays."""
+    colour = (40, 90, 200)
+    image = _warm_cameraman()
+    original = np.asarray(image).astype(int)
+    result = _try_on(photos.encode(image), GarmentInput(photos.shorts(colour), "bottom"))
+    regions = Regions(Body(np.ascontiguousarray(original.astype(np.uint8))))
+    assert regions.leg_skin_colour is not None  # the photo this test needs
+    frame = _frame(image)
+    hip, knee, _ = frame.leg(0)
+    shorts = _painted(result, colour)
+    ys, xs = np.nonzero(shorts)
+    down = (knee - hip) / np.linalg.norm(knee - hip)
+    hem = np.percentile((np.stack([xs, ys], axis=1) - hip) @ down, 99)
+    rows, columns = np.mgrid[: original.shape[0], : original.shape[1]]
+    offset = np.stack([columns, rows], axis=-1) - hip
+    along, across = offset @ down, np.abs(offset @ np.array([down[1], -down[0]]))
+    below = (
+        (along > hem + 0.05 * frame.unit) & ~shorts & (original.mean(axis=2) < 50)
+    )  # the coat below the hem
+    on_leg = below & (across < 0.15 * frame.unit)
+    beyond_leg = below & (across > 0.3 * frame.unit) & (across < 0.6 * frame.unit)
+    assert on_leg.sum() > 200 and beyond_leg.sum() > 400
+    dark = result.mean(axis=2) < 50
+    assert dark[on_leg].mean() < 0.1 and dark[beyond_leg].mean() < 0.3  # no coat left on the leg or beside it
+    leg = cv2.cvtColor(result.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[on_leg]
+    assert np.linalg.norm(np.median(leg[:, 1:], axis=0) - regions.leg_skin_colour[1:]) < 8  # the leg is skin
+
+
+def _lab(rgb):
+    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, 1, 3) / 255, cv2.COLOR_RGB2Lab).ravel()
+
+
+def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_skin_it_shows():
+    """A photo cut off at the nose (here a bar across the eyes) shows no face to learn the skin from, and a collar
+    covers the neck below the mouth: the tone comes from the bare skin it does show (her arms), with a confidence;
+    in sleeves of no skin's colour it shows none, and no tone is learned."""
+    brown = (150, 100, 75)
+    regions = Regions(Body(np.asarray(photos.faceless_astronaut(skin=brown))))
+    assert regions.body.face_count == 0 and regions.frame is not None  # the photo this test needs
+    assert np.linalg.norm(regions.skin_colour - _lab(brown)) < 4
+    assert regions.skin_confidence > 0.8
+    sleeved = Regions(Body(np.asarray(photos.faceless_astronaut(skin=(60, 80, 160)))))
+    assert sleeved.skin_colour is None and sleeved.skin_confidence == 0
+
+
+def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_the_skin_the_photo_shows():
+    """The same faceless photo in a tank top: what is left of her orange suit on her upper arms beside the top is
+    painted in the skin the photo shows (without a tone it used to be filled from around)."""
+    brown = (150, 100, 75)
+    person = photos.faceless_astronaut(skin=brown)
+    original = np.asarray(person).astype(int)
+    result = _try_on(photos.encode(person), GarmentInput(photos.tank_top(), "top"))
+    frame = _frame(person)
+    upper_arms = np.zeros(original.shape[:2], np.uint8)
+    for side in (0, 1):
+        shoulder, elbow, _ = frame.arm(side)
+        cv2.line(
+            upper_arms,
+            tuple(int(v) for v in shoulder),
+            tuple(int(v) for v in elbow),
+            1,
+            int(0.3 * frame.unit),
+        )
+    beside = upper_arms.astype(bool) & _suit_orange(original) & ~_painted(result, (40, 140, 90))
+    assert beside.sum() > 300  # the suit shows there before, and the top does not cover it
+    lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
+    chroma = lab[..., 1:][beside] - 128
+    assert (
+        np.linalg.norm(chroma - _lab(brown)[1:], axis=1) < 10
+    ).mean() > 0.8  # her arms' skin, not the suit
+
+
+def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
+    """A tank top on someone with one forearm bare in the sun and one in the shade: the upper arm painted where
+    each old sleeve was joins its own forearm without a seam (dark beside the dark one, light beside the light),
+    not one tone for both."""
+    dark, light = (170, 120, 95), (235, 200, 178)
+    result = _try_on(
+        photos.encode(photos.astronaut_with_bare_forearms(dark, light)),
+        GarmentInput(photos.tank_top(), "top"),
+    )
+    lightness = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0].astype(float) * 100 / 255
+    above_elbows = []
+    for shoulder, elbow, _ in photos.ASTRONAUT_ARMS:
+        x, y = (np.array(elbow) + 0.25 * (np.array(shoulder) - np.array(elbow))).astype(int)
+        above_elbows.append(lightness[y - 3 : y + 4, x - 3 : x + 4].mean())
+    for painted, forearm in zip(above_elbows, (dark, light)):
+        assert abs(painted - _lab(forearm)[0]) < 12
+    assert above_elbows[1] - above_elbows[0] > 8

@@ -88,6 +88,8 @@ def test_legs_whose_hems_touch_keep_the_gap_between_them(hem_gap):
         (photos.striped_top_on_white, photos.LONG_SLEEVES),
         (photos.colour_block_tee, photos.T_SHIRT),
         (photos.light_cardigan_on_white, photos.LONG_SLEEVES),
+        (photos.tee_with_a_light_print_at_its_outline, photos.T_SHIRT),
+        (lambda: photos.tee_with_a_light_print_at_its_outline((238, 238, 238)), photos.T_SHIRT),
     ],
 )
 def test_light_parts_of_a_garment_on_a_light_background_stay_garment(drawing, outline):
@@ -106,6 +108,17 @@ def test_the_gap_between_trouser_legs_stays_background():
     # Between the legs, from below the crotch (y 280 of 800) to the hems.
     assert photo.alpha[450:740, 297:303].max() < 0.1
     assert photo.alpha[100:200, 280:320].min() > 0.9  # above the crotch it is one piece
+
+
+@pytest.mark.parametrize("outline", [photos.STRAIGHT_MAXI_DRESS, photos.TIERED_MAXI_DRESS])
+def test_a_dress_is_measured_at_its_bodice_not_at_its_skirt(outline):
+    """Both maxi dresses hang from the same straps and bodice (150 px under the arms): the tiers below, up to three
+    times as wide, are no chest and no shoulders."""
+    landmarks = read_garment_photo(photos.flat_lay(outline, (150, 60, 90))).outline.upper_landmarks
+    assert abs(np.ptp(landmarks.armpits[:, 0]) - 150) < 10
+    assert landmarks.armpits[0, 1] < 160  # under the arms, not at a tier
+    assert np.all((landmarks.shoulders[:, 0] > 215) & (landmarks.shoulders[:, 0] < 385))
+    assert np.all(landmarks.shoulders[:, 1] < landmarks.armpits[0, 1])
 
 
 def test_a_photo_of_someone_wearing_the_garment_is_on_model():
