@@ -26,13 +26,14 @@ from shared.text_patterns import IGNORECASE, compile_pattern
 
 # Prices that are not the one to pay now: crossed out (list, was, original…) or of something else.
 LIST_PRICE_MARK = compile_pattern(
-    r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail",
+    r"(?<![a-z])old|was|regular|original|compare|strike|before|(?<![a-z])list|rrp|uvp|msrp|crossed|deprecated|retail|"
+    r"line-?through",
     IGNORECASE,
 )
 _OTHER_PRICE_MARK = compile_pattern(
     r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
-    r"finance|member|loyalty|(?<![a-z])club",
+    r"finance|member|loyalty|(?<![a-z])club|(?<![a-z])conv|converted|approx",
     IGNORECASE,
 )
 STRUCK_THROUGH = ("del", "s", "strike")
@@ -128,6 +129,7 @@ _CODE_LABEL = compile_pattern(
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|varunummer|tuotenumero|tuotekoodi|"
+    r"(?:produkta|preces)\s+kods|(?:prekės|prekes|produkto)\s+kodas|toote\s*kood|artikli\s*(?:kood|number)|"
     r"mã\s+(?:sản\s+phẩm|sp)|kod[e]?\s+produk|รหัสสินค้า|商品番号|品番|货号|商品编号|商品编码|상품\s*(?:코드|번호)|"
     r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)',
     IGNORECASE,
@@ -184,6 +186,8 @@ _CODE_LABEL_PREFIXES = {
     "sto",
     "var",
     "tuo",
+    "pre",
+    "too",
     "mpn",
     "man",
     "mfr",
@@ -400,8 +404,9 @@ def _marked_elements(page, shown, stated):
 
 def _marker_kind(naming):
     """(price, crossed-out price, another amount such as a unit price or an instalment, stock message, a link's
-    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class and id say."""
-    marker = f"{naming.class_ or ''} {naming.id or ''}"
+    name for a control such as "cart", "buy" or "btn", the product's code) as an element's class, id and test hook
+    (data-testid, data-auto: pages with generated class names) say."""
+    marker = f"{naming.class_ or ''} {naming.id or ''} {naming.test_id or ''}"
     price = "rice" in marker
     lowered = marker.lower()
     return (
@@ -424,18 +429,24 @@ def _is_hidden(element, memo):
             found = memo[block]
             break
         path.append(block)
-        style = (block.get("style") or "").replace(" ", "").lower()
-        if (
-            block.get("hidden") is not None
-            or block.tag == "template"
-            or "display:none" in style
-            or "visibility:hidden" in style
-            or _HIDDEN_CLASS.search(block.get("class") or "")
-        ):
+        if _hides_itself(block):
             found = True
             break
     memo.update(dict.fromkeys(path, found))
     return found
+
+
+def _hides_itself(block):
+    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
+    class, a <template>)."""
+    style = (block.get("style") or "").replace(" ", "").lower()
+    return (
+        block.get("hidden") is not None
+        or block.tag == "template"
+        or "display:none" in style
+        or "visibility:hidden" in style
+        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
+    )
 
 
 def _may_be_label(text):
@@ -544,13 +555,15 @@ def _bare_price(element):
 
 
 def _text_without_other_prices(element):
-    """The element's text without what it holds crossed out or marked as another price."""
+    """The element's text without what it holds crossed out, marked as another price or hidden (shops keep the
+    bare number for their scripts in a hidden span beside the one shown: "1,679" + hidden "1679")."""
     chunks = [element.text or ""]
     for child in element:
         if (
             isinstance(child.tag, str)
             and child.tag not in STRUCK_THROUGH
             and child.tag not in ("script", "style")
+            and not _hides_itself(child)
             and not LIST_PRICE_MARK.search(child.get("class") or "")
             and not _OTHER_PRICE_MARK.search(child.get("class") or "")
         ):

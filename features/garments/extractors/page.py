@@ -73,9 +73,10 @@ _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
 # thousands of data-* attributes, few of them JSON).
 _JSON_DATA_ATTRIBUTES = "//@*[starts-with(name(), 'data-') and (starts-with(., '{') or starts-with(., '['))]"
-# What names an element (its class, id, aria-label and data-brand), for the searches by name (other products' blocks,
-# breadcrumbs, brand, fabric, description).
-Naming = namedtuple("Naming", ("class_", "id", "aria_label", "data_brand"))
+# What names an element (its class, id, aria-label, data-brand and the test hook pages with generated class names
+# name their parts by: data-testid, data-auto, data-qa), for the searches by name (other products' blocks,
+# breadcrumbs, brand, fabric, description, the buy box's price).
+Naming = namedtuple("Naming", ("class_", "id", "aria_label", "data_brand", "test_id"))
 
 
 class ProductPage:
@@ -146,7 +147,13 @@ class ProductPage:
         for position, node in enumerate(self.nodes):
             if isinstance(node.tag, str):
                 get = node.get
-                naming = (get("class"), get("id"), get("aria-label"), get("data-brand"))
+                naming = (
+                    get("class"),
+                    get("id"),
+                    get("aria-label"),
+                    get("data-brand"),
+                    get("data-testid") or get("data-auto") or get("data-qa"),
+                )
                 positions = groups.get(naming)
                 if positions is None:
                     groups[naming] = [position]
@@ -172,8 +179,8 @@ class ProductPage:
         return self.named_elements(lambda naming: searched[(pattern, markers[naming])])
 
     def named_elements(self, test):
-        """The elements whose Naming (class, id, aria-label, data-brand; None when absent) passes `test`, in
-        document order."""
+        """The elements whose Naming (class, id, aria-label, data-brand, test hook; None when absent) passes `test`,
+        in document order."""
         nodes = self.nodes
         return [
             nodes[position]
@@ -346,11 +353,14 @@ class ProductPage:
 
     @cached_property
     def _other_product_elements(self):
-        """Every element inside the page chrome or a block named like other products (the blocks themselves too)."""
+        """Every element inside the page chrome or a block named like other products (the blocks themselves too).
+        A price block named after the shop's product tiles ("product-tile-price") with no image or heading in it is the
+        shop's price component reused beside the main heading, not another product: a tile shows its product's photo
+        and name (and the price inside a real tile is still marked by the tile around it)."""
         blocks = self.named_by(_OTHER_PRODUCTS, lambda naming: f"{naming.class_ or ''} {naming.id or ''}")
         marked = set()
         for node in itertools.chain(self.tree.iter("header", "footer", "nav"), blocks):
-            if node not in marked and node.tag not in ("html", "body", "main"):
+            if node not in marked and node.tag not in ("html", "body", "main") and not _price_component(node):
                 marked.update(node.iter())
         return marked
 
@@ -722,3 +732,11 @@ def unescape_strings(value):
     if isinstance(value, dict):
         return {key: unescape_strings(item) for key, item in value.items()}
     return value
+
+
+def _price_component(block):
+    """Whether a block is named as a price and holds no image or heading (see ProductPage._other_product_elements)."""
+    return (
+        "price" in f"{block.get('class') or ''} {block.get('id') or ''}".lower()
+        and next(block.iter("img", "picture", "h1", "h2", "h3", "h4", "h5", "h6"), None) is None
+    )
