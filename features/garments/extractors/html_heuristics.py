@@ -22,7 +22,6 @@ from features.garments.extractors.meta_tags import regional_currency
 from features.garments.extractors.page import following_text, next_element
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
-    absolute_url,
     clean_multiline,
     clean_text,
     large_image_url,
@@ -118,7 +117,6 @@ _CAPTION_TAGS = ("legend", "label")
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
-_IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)|/image|/is/|[?&](?:w|sw|imwidth)=", IGNORECASE)
 _NON_DIGITS = compile_pattern(r"\D")
 _DIGIT = compile_pattern(r"\d")
@@ -173,7 +171,7 @@ def images_beside_heading(page):
         images = [
             img
             for img in block.iter("img")
-            if not page.in_other_product(img) and not _links_to_other_page(img, page)
+            if not page.in_other_product(img) and not page.links_elsewhere(img)
         ]
         if images:
             return unique(_largest_rendition(img, page.base_url) for img in images)
@@ -187,9 +185,7 @@ def product_gallery(page):
     return unique(
         _largest_rendition(img, page.base_url)
         for img in page.tree.iter("img")
-        if _in_gallery(page, img, inside)
-        and not page.in_other_product(img)
-        and not _links_to_other_page(img, page)
+        if _in_gallery(page, img, inside) and not page.in_other_product(img) and not page.links_elsewhere(img)
     )
 
 
@@ -218,7 +214,7 @@ def _named_images(page, title):
         label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
         if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
             continue
-        if page.in_other_product(img) or _links_to_other_page(img, page):
+        if page.in_other_product(img) or page.links_elsewhere(img):
             continue
         urls.append(_largest_rendition(img, page.base_url))
     return unique(urls)
@@ -226,16 +222,6 @@ def _named_images(page, title):
 
 def _significant_words(title):
     return [word for word in _LONG_WORD.findall((title or "").lower())][:8]
-
-
-def _links_to_other_page(img, page):
-    link = next((a for a in img.iterancestors("a")), None)
-    href = absolute_url(link.get("href"), page.url) if link is not None else None
-    return (
-        bool(href)
-        and not _IMAGE_FILE.search(href)
-        and href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
-    )
 
 
 def _largest_rendition(img, base_url):
@@ -474,7 +460,8 @@ def _labelled_color(page):
 
 def _swatch_colors(page, title, pickers):
     """Names of the first colour picker's swatches (title, ARIA label, data attribute or alt text), the
-    selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
+    selected one first; a swatch named after the product ("Shirt, Black, large", or every word of a one-word name)
+    names no colour."""
     title_words = set(_significant_words(title))
     for container, marker in pickers.named():
         if (
@@ -488,12 +475,17 @@ def _swatch_colors(page, title, pickers):
             for element in container.iter(
                 "a", "button", "li", "span", "input", "img", "label", "div", "option"
             )
-            if (name := _swatch_name(element)) and len(title_words & set(_significant_words(name))) < 2
+            if (name := _swatch_name(element)) and not _names_product(title_words, name)
         ]
         names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
         if names:
             return names
     return []
+
+
+def _names_product(title_words, name):
+    shared = title_words & set(_significant_words(name))
+    return len(shared) >= 2 or (bool(shared) and shared == title_words)
 
 
 def _swatch_name(element):

@@ -69,6 +69,7 @@ _OTHER_PRODUCTS = compile_pattern(
     r"you-?may|mega-?menu|cookie|newsletter|mini-?cart",
     IGNORECASE,
 )
+_IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
 # thousands of data-* attributes, few of them JSON).
@@ -366,10 +367,11 @@ class ProductPage:
 
     @cached_property
     def main_heading(self):
-        """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
-        most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
-        h1 in the page's header that is like the title (some pages put the product's name there); else the element
-        the page names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
+        """The h1 naming the product: among the h1s outside other products' blocks, the page chrome and links to other
+        pages (a tile's name: shops link each tile's heading to its product), the one most like the page's title
+        (pages also use h1s for messages and banners), the first among equals; else an h1 in the page's header that
+        is like the title (some pages put the product's name there); else the element the page names as the
+        product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
         full; None without."""
         titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
@@ -377,7 +379,7 @@ class ProductPage:
         def likeness(h1):
             return title_likeness(clean_text(h1.text_content()), title)
 
-        headings = [h1 for h1 in titled if not self.in_other_product(h1)]
+        headings = [h1 for h1 in titled if not self.in_other_product(h1) and not self.links_elsewhere(h1)]
         if headings:
             return max(headings, key=likeness) if len(headings) > 1 else headings[0]
         in_header = [
@@ -405,6 +407,17 @@ class ProductPage:
         ]
         return max(titled, key=likeness, default=None)
 
+    def links_elsewhere(self, element):
+        """Whether the element sits in a link to another page than this one (a product tile's name or photo); a
+        link to an image file is a photo's zoom."""
+        link = next(element.iterancestors("a"), None)
+        href = absolute_url(link.get("href"), self.url) if link is not None else None
+        return bool(href) and not _IMAGE_FILE.search(href) and _without_query(href) not in self._own_addresses
+
+    @cached_property
+    def _own_addresses(self):
+        return {_without_query(self.url), _without_query(self.canonical_link or self.url)}
+
     @cached_property
     def selection(self):
         """The variant the page shows selected, as its URL, buy form and buy box state it (see selection.py)."""
@@ -416,6 +429,10 @@ class ProductPage:
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
+
+
+def _without_query(url):
+    return url.split("#")[0].split("?")[0].rstrip("/")
 
 
 def page_header(element):
