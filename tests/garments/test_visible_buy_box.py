@@ -345,3 +345,26 @@ def test_the_code_and_brand_in_the_cell_after_their_label(client, details, sku, 
 def test_stock_a_shopper_reads_beside_the_heading(client, inside, availability):
     answer = scraped(client, URL, buy_box(inside))
     assert (answer["price"], answer["availability"]) == (39.0, availability)
+
+
+@pytest.mark.parametrize(
+    "heading, title, brand",
+    [
+        # The heading holds its template, the brand in an element of its own and a colour the page hides.
+        (
+            '<h1 class="pdp-title"><script type="text/x-handlebars-template">{{#if brand}}<a class="pdp-brand">'
+            '{{brand}}</a>{{/if}} {{name}}</script><div><a class="pdp-brand" href="/brands/lumo">Lumo</a> Linen'
+            ' shirt <span class="h-hide">ecru</span></div></h1>',
+            "Linen shirt",
+            "Lumo",
+        ),
+        # Words the heading only emphasises stay in its name.
+        ("<h1>Linen <em>shirt</em></h1>", "Linen shirt", None),
+    ],
+)
+def test_the_name_a_heading_shows(client, heading, title, brand):
+    html = page(
+        body=f'<main><div class="product">{heading}<span class="price">€39.00</span>{CART}</div></main>'
+    )
+    answer = scraped(client, URL, html)
+    assert (answer["title"], answer["brand"], answer["price"]) == (title, brand, 39.0)

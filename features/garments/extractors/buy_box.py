@@ -12,7 +12,7 @@ in the document lose to the buy box.
 import itertools
 from dataclasses import dataclass, field
 
-from features.garments.extractors.page import following_text, next_element, page_header
+from features.garments.extractors.page import following_text, hides_itself, next_element, page_header
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
     clean_text,
@@ -124,11 +124,6 @@ _CART_ACTION = compile_pattern(
 DISABLED_CLASS = compile_pattern(
     r"disabled|unavailable|unselectable|sold-?out|out-?of-?stock|(?<![a-z])oos(?![a-z])|inactive|not-?available|"
     r"is-?empty",
-    IGNORECASE,
-)
-_HIDDEN_CLASS = compile_pattern(
-    r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden|js-hidden|invisible|display-none)"
-    r"(?:\s|$)",
     IGNORECASE,
 )
 _CODE_TAGS = (
@@ -478,24 +473,11 @@ def _is_hidden(element, memo):
             found = memo[block]
             break
         path.append(block)
-        if _hides_itself(block):
+        if hides_itself(block):
             found = True
             break
     memo.update(dict.fromkeys(path, found))
     return found
-
-
-def _hides_itself(block):
-    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
-    class, a <template>)."""
-    style = (block.get("style") or "").replace(" ", "").lower()
-    return (
-        block.get("hidden") is not None
-        or block.tag == "template"
-        or "display:none" in style
-        or "visibility:hidden" in style
-        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
-    )
 
 
 def _may_be_label(text):
@@ -689,7 +671,7 @@ def _price_text(element, every_part=False):
             or (
                 child.tag not in STRUCK_THROUGH
                 and child.tag not in ("script", "style")
-                and not _hides_itself(child)
+                and not hides_itself(child)
                 and not LIST_PRICE_MARK.search(child.get("class") or "")
                 and not _OTHER_PRICE_MARK.search(child.get("class") or "")
             )

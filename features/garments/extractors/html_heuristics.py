@@ -19,7 +19,7 @@ from features.garments.extractors.fabric import (
     unique_materials,
 )
 from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.page import following_text, next_element
+from features.garments.extractors.page import following_text, heading_text, next_element
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
     clean_multiline,
@@ -273,7 +273,7 @@ def _largest_srcset(srcset):
 def h1_title(page):
     """The text of the page's main heading (its first h1 outside other products' blocks)."""
     heading = page.main_heading
-    return clean_text(heading.text_content()) if heading is not None else None
+    return heading_text(heading) if heading is not None else None
 
 
 def _brand(page):

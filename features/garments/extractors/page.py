@@ -69,6 +69,13 @@ _OTHER_PRODUCTS = compile_pattern(
     r"you-?may|mega-?menu|cookie|newsletter|mini-?cart",
     IGNORECASE,
 )
+_HIDDEN_CLASS = compile_pattern(
+    r"(?:^|\s)(?:(?:[a-z]{1,3}-)?(?:hidden|hide)|d-none|invisible|display-none)"
+    r"(?:\s|$)",
+    IGNORECASE,
+)
+_NO_TEXT_TAGS = ("script", "style", "template", "noscript")
+_BRAND_NAMED = compile_pattern(r"brand", IGNORECASE)
 _IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
@@ -373,11 +380,11 @@ class ProductPage:
         is like the title (some pages put the product's name there); else the element the page names as the
         product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
         full; None without."""
-        titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
+        titled = [h1 for h1 in self.tree.iter("h1") if heading_text(h1)]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
         def likeness(h1):
-            return title_likeness(clean_text(h1.text_content()), title)
+            return title_likeness(heading_text(h1), title)
 
         headings = [h1 for h1 in titled if not self.in_other_product(h1) and not self.links_elsewhere(h1)]
         if headings:
@@ -429,6 +436,38 @@ class ProductPage:
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
+
+
+def hides_itself(block):
+    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
+    class, a <template>)."""
+    style = (block.get("style") or "").replace(" ", "").lower()
+    return (
+        block.get("hidden") is not None
+        or block.tag == "template"
+        or "display:none" in style
+        or "visibility:hidden" in style
+        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
+    )
+
+
+def heading_text(heading):
+    """The text a heading shows as the product's name: without its scripts and templates, what the page hides in it
+    and the brand it names in an element of its own (`<h1><a class="brand">adidas</a> YUNG 96</h1>`)."""
+    if not any(True for _ in heading.iterdescendants()):
+        return clean_text(heading.text)
+    chunks = [heading.text or ""]
+    for child in heading:
+        if not isinstance(child.tag, str):  # a comment
+            pass
+        elif (
+            child.tag in _NO_TEXT_TAGS or hides_itself(child) or _BRAND_NAMED.search(child.get("class") or "")
+        ):
+            chunks.append(" ")
+        else:
+            chunks.append(child.text_content() if not len(child) else heading_text(child) or "")
+        chunks.append(child.tail or "")
+    return clean_text("".join(chunks))
 
 
 def _without_query(url):
