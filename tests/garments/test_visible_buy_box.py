@@ -368,3 +368,18 @@ def test_the_name_a_heading_shows(client, heading, title, brand):
     )
     answer = scraped(client, URL, html)
     assert (answer["title"], answer["brand"], answer["price"]) == (title, brand, 39.0)
+
+
+def test_gallery_images_an_image_server_renders_by_query(client):
+    """An image server's address need not look like an image file; the <img>'s own source is one when written out in
+    full. A relative placeholder ("null") is no image."""
+    gallery = "".join(
+        f'<img src="//images.example.com/render?set=source[01_4471_{view}],type[LOOK]" alt="Linen shirt, view {view}">'
+        for view in ("001", "002")
+    )
+    html = buy_box(f'<div class="slides">{gallery}<img src="null" alt="Linen shirt"></div>' + CART)
+    answer = scraped(client, URL, html)
+    assert answer["images"] == [
+        "https://images.example.com/render?set=source[01_4471_001],type[LOOK]",
+        "https://images.example.com/render?set=source[01_4471_002],type[LOOK]",
+    ]

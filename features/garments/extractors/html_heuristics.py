@@ -255,7 +255,11 @@ def _largest_rendition(img, base_url):
             url = large_image_url(candidate, base_url)
             if url:
                 return url
-    return None
+    # The image's own source is an image whatever its address looks like (an image server's query:
+    # "//images.example.com/render?set=source[01_0196680]"), when written out in full (a relative "null" or a
+    # placeholder is none).
+    src = (img.get("src") or "").strip()
+    return large_image_url(src, base_url) if src.startswith(("http://", "https://", "//")) else None
 
 
 def _largest_srcset(srcset):
