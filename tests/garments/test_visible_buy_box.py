@@ -383,3 +383,13 @@ def test_gallery_images_an_image_server_renders_by_query(client):
         "https://images.example.com/render?set=source[01_4471_001],type[LOOK]",
         "https://images.example.com/render?set=source[01_4471_002],type[LOOK]",
     ]
+
+
+def test_the_currency_of_a_price_block_holding_its_template(client):
+    """A price block holding the template its script renders ("{{price}}") beside the rendered price."""
+    price = (
+        '<div class="product-price"><script type="text/x-handlebars-template"><span class="price">{{price}}</span>'
+        '</script><div class="js-target"><span class="price-item">50,00 €</span></div></div>'
+    )
+    answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{price}{CART}</div></main>"))
+    assert (answer["price"], answer["currency"]) == (50.0, "EUR")

@@ -364,7 +364,7 @@ def read_buy_box(page):
         price = next(
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
         )
-    text = clean_text(price_element.text_content()) if price_element is not None else ""
+    text = clean_text(_price_text(price_element)) if price_element is not None else ""
     labelled = next((code for code, _ in _closest(labels, _labelled_code)), None) or next(
         (code for code, _ in _closest(_ranked(marked.codes, closeness), _named_code)), None
     )
