@@ -393,3 +393,16 @@ def test_the_currency_of_a_price_block_holding_its_template(client):
     )
     answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{price}{CART}</div></main>"))
     assert (answer["price"], answer["currency"]) == (50.0, "EUR")
+
+
+def test_the_brand_named_closest_to_the_heading(client):
+    """A wishlist button elsewhere carries the brand's key; the brand line above the product's name prints it as the
+    shop writes it. Without that line the key is still the brand."""
+    wishlist = '<div class="tools"><button class="wishlist-button" data-brand="lumo">♡</button></div>'
+    line = '<h2 class="product__brandname"><a href="/lumo/">Lumo Atelier</a></h2>'
+    html = page(
+        body=f'<main>{wishlist}<div class="product">{line}<h1>Linen shirt</h1><span class="price">€39.00</span>'
+        f"{CART}</div></main>"
+    )
+    assert scraped(client, URL, html)["brand"] == "Lumo Atelier"
+    assert scraped(client, URL, html.replace(line, ""))["brand"] == "lumo"

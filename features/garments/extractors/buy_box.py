@@ -309,7 +309,7 @@ def read_buy_box(page):
     heading = page.main_heading
     if heading is None:
         return {}
-    closeness = _closeness_to(heading)
+    closeness = closeness_to(heading)
     header = page_header(heading) if page.in_other_product(heading) else None
 
     def shown(element):
@@ -520,7 +520,7 @@ def _closest(ranked, read, every_nearest=False):
     return found
 
 
-def _closeness_to(anchor):
+def closeness_to(anchor):
     """A function giving an element's closeness to `anchor`: the depth of the deepest block holding both."""
     depths = {element: depth for depth, element in enumerate(reversed([anchor, *anchor.iterancestors()]))}
 
@@ -540,9 +540,7 @@ def _closeness_to(anchor):
 def _list_price(listed, price_element, price):
     """The crossed-out price closest to the price to pay, when it is higher (what it cost before a reduction)."""
     higher = _closest(
-        _ranked(
-            [element for element in listed if element is not price_element], _closeness_to(price_element)
-        ),
+        _ranked([element for element in listed if element is not price_element], closeness_to(price_element)),
         lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price else None,
     )
     return higher[0][0] if higher else None

@@ -10,7 +10,7 @@ import itertools
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.buy_box import DISABLED_CLASS, read_buy_box
+from features.garments.extractors.buy_box import DISABLED_CLASS, closeness_to, read_buy_box
 from features.garments.extractors.fabric import (
     MATERIAL_WORDS,
     has_material,
@@ -91,6 +91,7 @@ _MATERIALS_ONLY = compile_pattern(
     IGNORECASE,
 )
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
+_BRAND_LIMIT = 40
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 _BRAND_CASE = str.maketrans(
     "BRAND", "brand"
@@ -281,17 +282,27 @@ def h1_title(page):
 
 
 def _brand(page):
-    for element in page.named_elements(
-        lambda naming: (
-            naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+    """The text (or data-brand) of an element named for the brand, the one closest to the main heading (a brand
+    line above the product's name rather than a wishlist button's or a menu's), the first among equals."""
+    named = [
+        (element, text)
+        for element in page.named_elements(
+            lambda naming: (
+                naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+            )
         )
-    ):
-        if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
-            continue
-        text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
-        if text and len(text) <= 40:
-            return text
-    return None
+        if not page.in_other_product(element)
+        and element.tag not in ("img", "script", "meta")
+        and (text := clean_text(element.get("data-brand")) or clean_text(element.text_content()))
+        and len(text) <= _BRAND_LIMIT
+    ]
+    if not named:
+        return None
+    heading = page.main_heading
+    if heading is None:
+        return named[0][1]
+    closeness = closeness_to(heading)
+    return max(named, key=lambda candidate: closeness(candidate[0]))[1]
 
 
 class _Pickers:
