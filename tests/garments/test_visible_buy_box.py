@@ -340,6 +340,16 @@ def test_the_code_and_brand_in_the_cell_after_their_label(client, details, sku, 
         ("<p>Size S is sold out</p>", "InStock"),
         ("<p>Not available in stores</p>", "InStock"),
         ("<p>Sold out</p>" + CART, "InStock"),
+        # A sold-out word as the value of another field (a product detail) is not the product's stock; under a
+        # stock label it is.
+        ("<table><tr><th>Non-stick coating</th><td>Not available</td></tr></table>", "InStock"),
+        (
+            "<table><tr><td>Antihaftbeschichtung</td><td><span>nicht verfügbar</span></td></tr></table>",
+            "InStock",
+        ),
+        ("<p>Gift wrapping: unavailable</p>", "InStock"),
+        ("<dl><dt>Availability</dt><dd>Sold out</dd></dl>", "OutOfStock"),
+        ("<table><tr><th>Stock status</th><td>Out of stock</td></tr></table>", "OutOfStock"),
     ],
 )
 def test_stock_a_shopper_reads_beside_the_heading(client, inside, availability):

@@ -591,12 +591,37 @@ def _unmarked_sold_out(heading, stated):
             and len(text := element.text.strip()) <= _STOCK_TEXT_LIMIT
             and OUT_OF_STOCK_WORDS.search(text)
             and not _NOT_THE_PRODUCTS_STOCK.search(text)
+            and not _value_of_another_field(element, text)
             and stated(element)
             and not _in_picker_or_form(element, block)
             else None
         ),
     )
     return found[:1]
+
+
+def _value_of_another_field(element, text):
+    """Whether a text is the value of a field some label other than stock names: a cell after its label's cell in a
+    table row or a description list ("Non-stick coating | not available"), or "Gift wrap: unavailable". Under a
+    stock label ("Availability | Sold out", "Stock: sold out") it is the product's stock."""
+    label, colon, _ = text.partition(":")
+    if colon and label.strip() and not OUT_OF_STOCK_WORDS.search(label) and not _is_stock_label(label):
+        return True
+    for cell in itertools.islice(itertools.chain([element], element.iterancestors()), _LABEL_CELL_LEVELS + 1):
+        if cell.tag in ("tr", "dl", "table", "tbody"):
+            return False
+        if cell.tag in ("td", "dd"):
+            label_cell = cell.getprevious()
+            if label_cell is None or label_cell.tag not in ("th", "td", "dt"):
+                return False
+            label = clean_text(label_cell.text_content()) or ""
+            return bool(label) and not _is_stock_label(label)
+    return False
+
+
+def _is_stock_label(label):
+    """Whether a label's text names the product's stock ("Availability", "Stock status:")."""
+    return bool(_STOCK_LABEL.match(label.strip().rstrip(":：") + ":"))
 
 
 def _nearest_to_heading(heading, tags, read):
