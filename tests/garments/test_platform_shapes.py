@@ -458,6 +458,12 @@ def test_colour_swatches_and_woocommerce_colour_select(client):
         scrape(client, "https://shop.example.com/p/tee", html=og_product("Basic tee", swatches))
     )
     assert product["colors"] == ["Dusty pink", "Ivory"]
+    # A product of one word: a swatch holding it and the brand is the product's name, not a colour.
+    one_word = swatches.replace("Basic tee, Black, large", "Lumo Ofleki")
+    product = product_of(
+        scrape(client, "https://shop.example.com/p/tee", html=og_product("Ofleki", one_word))
+    )
+    assert product["colors"] == ["Dusty pink", "Ivory"]
 
     woocommerce = (
         '<form class="variations_form cart"><table class="variations"><tr><th class="label">'

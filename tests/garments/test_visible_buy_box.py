@@ -202,3 +202,217 @@ def test_a_price_named_only_by_its_test_hook_on_a_page_of_generated_class_names(
         "RUB",
         "InStock",
     )
+
+
+@pytest.mark.parametrize(
+    "price_html, price",
+    [
+        # Cents printed in their own element, after whole units (and after a thousands separator).
+        ('<div class="price">$229<sup>99</sup></div>', 229.99),
+        ('<div class="price">1.299<sup>95</sup> €</div>', 1299.95),
+        ("<div><span>€39<span>99</span></span></div>", 39.99),
+        # A footnote's superscript number after a price with its cents is no part of it.
+        ('<div class="price">€39.99<sup>1</sup></div>', 39.99),
+    ],
+)
+def test_cents_printed_in_their_own_element(client, price_html, price):
+    answer = scraped(
+        client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{price_html}{CART}</div></main>")
+    )
+    assert answer["price"] == price
+
+
+@pytest.mark.parametrize(
+    "prices, price, list_price",
+    [
+        # A "from" price (the lowest of the sizes') beside the price before the reduction, no class naming either.
+        ("<span>From €70.50</span><span>€78.50</span>", 70.5, 78.5),
+        ("<span>ab 70,50 €</span>", 70.5, None),
+        # Two bare amounts: the sale price and the one crossed out by a style, in either order.
+        ("<span>€78.50</span><span>€49.00</span>", 49.0, 78.5),
+        ("<span>€49.00</span> <span>€78.50</span>", 49.0, 78.5),
+        # A range of the variants' prices is no reduction.
+        ("<span>$3.499</span> - <span>$4.059</span>", 3499.0, None),
+        # A price per unit beside the price is neither the price nor the one before a reduction.
+        ("<span>€2.99</span><span>(€14.95/kg)</span>", 2.99, None),
+        ('<span class="price">€2.99 <span>(€14.95 / 1 kg)</span></span>', 2.99, None),
+        ('<span class="price">€2.99 <span class="unit-price">€14.95</span></span>', 2.99, None),
+        # Instalments are not the price.
+        ("<span>€120.00</span><span>4 x €30.00</span>", 120.0, None),
+    ],
+)
+def test_sale_from_per_unit_and_instalment_prices_beside_the_heading(client, prices, price, list_price):
+    answer = scraped(
+        client, URL, page(body=f"<main><div><h1>Linen shirt</h1><div>{prices}</div>{CART}</div></main>")
+    )
+    assert (answer["price"], answer["list_price"]) == (price, list_price)
+
+
+def test_a_price_whose_parts_are_named_unit_and_a_count_of_buyers_beside_it(client):
+    """ "unit" in a class names a price's own parts (its number, its currency), not a unit price; a count of buyers
+    beside a price whose symbol follows it is no amount of money."""
+    html = page(
+        body='<main><div class="deal"><h1>Linen shirt</h1><p class="deal_price_sell">'
+        '<strong class="number_unit">30,000<sub class="text_unit">원~</sub></strong>'
+        '<span class="deal_price_buy_count"><span class="number_unit">29개 구매</span></span></p>'
+        f"{CART}</div></main>"
+    )
+    answer = scraped(client, "https://shop.example.kr/deal/4548", html)
+    assert (answer["price"], answer["currency"]) == (30000.0, "KRW")
+
+
+def test_headings_of_tiles_linking_to_other_products_are_not_the_products_name(client):
+    """A page listing deals names each tile by an h1 inside its link; the product's own name is a lower heading the
+    page's title names. A heading linking to the page itself is still its name."""
+    tiles = "".join(
+        f'<li><a href="/deal/{number}"><img src="/t{number}.jpg" alt=""><h1>{name}</h1>'
+        f'<span class="price">{price} €</span></a></li>'
+        for number, name, price in ((11, "Wool coat", 99), (12, "Silk shirt", 89))
+    )
+    deal = (
+        f'<div class="deal"><h2 class="deal-title">Linen shirt</h2><p class="deal-price">39 €</p>{CART}</div>'
+    )
+    html = (
+        "<html><head><title>Linen shirt - Deals</title></head>"
+        f"<body><main>{deal}<ul>{tiles}</ul></main></body></html>"
+    )
+    answer = scraped(client, "https://shop.example.com/deal/10", html)
+    assert (answer["title"], answer["price"]) == ("Linen shirt", 39.0)
+    own = html.replace(
+        '<h2 class="deal-title">Linen shirt</h2>', '<a href="/deal/10"><h1>Linen shirt</h1></a>'
+    )
+    answer = scraped(client, "https://shop.example.com/deal/10", own)
+    assert (answer["title"], answer["price"]) == ("Linen shirt", 39.0)
+
+
+@pytest.mark.parametrize(
+    "details, sku, brand",
+    [
+        # A label alone in its cell or box, the value in the next one.
+        (
+            "<table><tr><td><span>Item #</span></td><td><span>77-1204</span></td></tr></table>",
+            "77-1204",
+            None,
+        ),
+        (
+            '<div class="row"><div class="label"><span>Ref.</span></div><div class="value">ZX-5540</div></div>',
+            "ZX-5540",
+            None,
+        ),
+        (
+            "<table><tr><td><span>ID Produto</span></td><td><span>1257009</span></td></tr></table>",
+            "1257009",
+            None,
+        ),
+        ("<table><tr><td><span>Marca</span></td><td><span>Lumo</span></td></tr></table>", None, "Lumo"),
+        # A label and its code set apart by a long run of white space.
+        (f'<span class="prd-sku">Sku:{" " * 60}480464{" " * 40}</span>', "480464", None),
+        # The cell after a label holds no code, or the label's cell holds more than the label.
+        ("<table><tr><td><span>Ref.</span></td><td><span>Ask our staff</span></td></tr></table>", None, None),
+        ("<table><tr><td><span>Weight</span></td><td><span>1200 g</span></td></tr></table>", None, None),
+        (
+            "<table><tr><td><span>Item #</span><span>see below</span></td><td><span>77-1204</span></td></tr></table>",
+            None,
+            None,
+        ),
+    ],
+)
+def test_the_code_and_brand_in_the_cell_after_their_label(client, details, sku, brand):
+    answer = scraped(client, URL, buy_box(details + CART))
+    assert (answer["sku"], answer["brand"]) == (sku, brand)
+
+
+@pytest.mark.parametrize(
+    "inside, availability",
+    [
+        # The product's own sold-out words beside the heading, no element named for stock, no add-to-cart control.
+        ("<p>Leider ausverkauft</p>", "OutOfStock"),
+        ("<div><span>Agotado</span></div>", "OutOfStock"),
+        ("<p>Out of stock</p><button>Notify me when available</button>", "OutOfStock"),
+        # Stock counters.
+        ('<p class="stock">0 in stock</p>', "OutOfStock"),
+        ('<p class="stock">3 in stock</p>', "InStock"),
+        ("<p>Stock: 0</p>", "OutOfStock"),
+        ("<p>Only 2 left!</p>" + CART, "InStock"),
+        # A size's or a way of getting it is not the product's stock; nor is a sold-out message beside a usable
+        # add-to-cart control.
+        ('<ul class="size-list"><li>S - sold out</li><li>M</li></ul>', "InStock"),
+        ("<p>Size S is sold out</p>", "InStock"),
+        ("<p>Not available in stores</p>", "InStock"),
+        ("<p>Sold out</p>" + CART, "InStock"),
+        # A sold-out word as the value of another field (a product detail) is not the product's stock; under a
+        # stock label it is.
+        ("<table><tr><th>Non-stick coating</th><td>Not available</td></tr></table>", "InStock"),
+        (
+            "<table><tr><td>Antihaftbeschichtung</td><td><span>nicht verfügbar</span></td></tr></table>",
+            "InStock",
+        ),
+        ("<p>Gift wrapping: unavailable</p>", "InStock"),
+        ("<dl><dt>Availability</dt><dd>Sold out</dd></dl>", "OutOfStock"),
+        ("<table><tr><th>Stock status</th><td>Out of stock</td></tr></table>", "OutOfStock"),
+    ],
+)
+def test_stock_a_shopper_reads_beside_the_heading(client, inside, availability):
+    answer = scraped(client, URL, buy_box(inside))
+    assert (answer["price"], answer["availability"]) == (39.0, availability)
+
+
+@pytest.mark.parametrize(
+    "heading, title, brand",
+    [
+        # The heading holds its template, the brand in an element of its own and a colour the page hides.
+        (
+            '<h1 class="pdp-title"><script type="text/x-handlebars-template">{{#if brand}}<a class="pdp-brand">'
+            '{{brand}}</a>{{/if}} {{name}}</script><div><a class="pdp-brand" href="/brands/lumo">Lumo</a> Linen'
+            ' shirt <span class="h-hide">ecru</span></div></h1>',
+            "Linen shirt",
+            "Lumo",
+        ),
+        # Words the heading only emphasises stay in its name.
+        ("<h1>Linen <em>shirt</em></h1>", "Linen shirt", None),
+    ],
+)
+def test_the_name_a_heading_shows(client, heading, title, brand):
+    html = page(
+        body=f'<main><div class="product">{heading}<span class="price">€39.00</span>{CART}</div></main>'
+    )
+    answer = scraped(client, URL, html)
+    assert (answer["title"], answer["brand"], answer["price"]) == (title, brand, 39.0)
+
+
+def test_gallery_images_an_image_server_renders_by_query(client):
+    """An image server's address need not look like an image file; the <img>'s own source is one when written out in
+    full. A relative placeholder ("null") is no image."""
+    gallery = "".join(
+        f'<img src="//images.example.com/render?set=source[01_4471_{view}],type[LOOK]" alt="Linen shirt, view {view}">'
+        for view in ("001", "002")
+    )
+    html = buy_box(f'<div class="slides">{gallery}<img src="null" alt="Linen shirt"></div>' + CART)
+    answer = scraped(client, URL, html)
+    assert answer["images"] == [
+        "https://images.example.com/render?set=source[01_4471_001],type[LOOK]",
+        "https://images.example.com/render?set=source[01_4471_002],type[LOOK]",
+    ]
+
+
+def test_the_currency_of_a_price_block_holding_its_template(client):
+    """A price block holding the template its script renders ("{{price}}") beside the rendered price."""
+    price = (
+        '<div class="product-price"><script type="text/x-handlebars-template"><span class="price">{{price}}</span>'
+        '</script><div class="js-target"><span class="price-item">50,00 €</span></div></div>'
+    )
+    answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{price}{CART}</div></main>"))
+    assert (answer["price"], answer["currency"]) == (50.0, "EUR")
+
+
+def test_the_brand_named_closest_to_the_heading(client):
+    """A wishlist button elsewhere carries the brand's key; the brand line above the product's name prints it as the
+    shop writes it. Without that line the key is still the brand."""
+    wishlist = '<div class="tools"><button class="wishlist-button" data-brand="lumo">♡</button></div>'
+    line = '<h2 class="product__brandname"><a href="/lumo/">Lumo Atelier</a></h2>'
+    html = page(
+        body=f'<main>{wishlist}<div class="product">{line}<h1>Linen shirt</h1><span class="price">€39.00</span>'
+        f"{CART}</div></main>"
+    )
+    assert scraped(client, URL, html)["brand"] == "Lumo Atelier"
+    assert scraped(client, URL, html.replace(line, ""))["brand"] == "lumo"

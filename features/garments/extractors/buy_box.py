@@ -12,7 +12,7 @@ in the document lose to the buy box.
 import itertools
 from dataclasses import dataclass, field
 
-from features.garments.extractors.page import following_text, page_header
+from features.garments.extractors.page import following_text, hides_itself, next_element, page_header
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
     clean_text,
@@ -30,8 +30,11 @@ LIST_PRICE_MARK = compile_pattern(
     r"line-?through",
     IGNORECASE,
 )
+# "unit" alone often names a price's own parts (`number_unit`, `text_unit` for the currency): a unit price is named
+# as one ("unit-price", "per-unit", "base-price", "Grundpreis").
 _OTHER_PRICE_MARK = compile_pattern(
-    r"(?<![a-z])(?:from|unit|per)(?![a-z])|installment|instalment|klarna|afterpay|shipping|delivery|saving|"
+    r"(?<![a-z])(?:from|per)(?![a-z])|unit[-_]?price|per[-_]?unit|base[-_]?price|grundpreis|"
+    r"installment|instalment|klarna|afterpay|shipping|delivery|saving|"
     r"(?<![a-z])save|discount|reduction|(?<![a-z])off(?![a-z])|percent|badge|label|tax|vat|deposit|monthly|credit|"
     r"finance|member|loyalty|(?<![a-z])club|(?<![a-z])conv|converted|approx",
     IGNORECASE,
@@ -40,13 +43,48 @@ STRUCK_THROUGH = ("del", "s", "strike")
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
-# Where a price no class names is looked for: texts in the blocks holding the heading, up to this many levels up.
-_UNMARKED_PRICE_LEVELS = 3
+# Where a price or stock no class names is looked for: texts in the blocks holding the heading, up to this many
+# levels up.
+_BESIDE_HEADING_LEVELS = 3
 _PRICE_TAGS = ("span", "p", "div", "strong", "b", "bdi", "ins", "dd", "td", "label", "output")
 _NOT_MONEY = compile_pattern(r"[\W\d_]+")
+# A price shown as the lowest of its variants' ("From €70.50", "ab 70,50 €", "desde 70,50 €").
+_FROM_PRICE = compile_pattern(
+    r"^(?:from|starting at|ab|à partir de|dès|desde|a partir de|da|vanaf|od|от|fra|från|alkaen)\s+",
+    IGNORECASE,
+)
+_PER_UNIT = compile_pattern(r"/|(?<![^\W\d_])(?:per|pro|je|par)(?![^\W\d_])", IGNORECASE)
+_RANGE = compile_pattern(r"\d\s*[-–—]\s*\D{0,4}\d")
+_RANGE_TEXT_LIMIT = 80
+_DECIMALS_END = compile_pattern(r"[.,]\d{1,2}$")
+_TRAILING_NUMBER = compile_pattern(r"\d[\d.,\s\u00a0\u202f'’]*$")
 _CURRENCY_LETTERS = 3  # "kr", "zł", "EUR", "лв": the letters a price's text may hold beside its number
 _NO_STATEMENT_TAGS = ("body", "html", "script", "style", "select", "option")
 _STOCK_TEXT_LIMIT = 100
+_NOT_THE_PRODUCTS_STOCK = compile_pattern(
+    r"size|colou?r|variant|grö(?:ß|ss)e|taille|talla|store|shop|pick-?up|collect|deliver|shipping|ship to|"
+    r"abhol|liefer|versand|filiale|retrait|magasin|livraison|tienda|recogida|env[íi]o|negozio|consegna|winkel|bezorg",
+    IGNORECASE,
+)
+_STOCK_TEXT_TAGS = (
+    "p",
+    "span",
+    "div",
+    "strong",
+    "b",
+    "em",
+    "small",
+    "button",
+    "a",
+    "dd",
+    "td",
+    "h2",
+    "h3",
+    "h4",
+)
+_PICKER = compile_pattern(
+    r"size|variant|swatch|option|picker|selector|dropdown|colou?r|grö(?:ß|ss)e|taille|talla", IGNORECASE
+)
 _SENTENCE_END = compile_pattern(r"[.!。！]\s")
 _CONTROL_TAGS = ("button", "input")
 # Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
@@ -88,11 +126,6 @@ DISABLED_CLASS = compile_pattern(
     r"is-?empty",
     IGNORECASE,
 )
-_HIDDEN_CLASS = compile_pattern(
-    r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden|js-hidden|invisible|display-none)"
-    r"(?:\s|$)",
-    IGNORECASE,
-)
 _CODE_TAGS = (
     "span",
     "div",
@@ -126,6 +159,7 @@ _CODE_LABEL = compile_pattern(
     r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|code\s*[:#]|"
     r"[šs]ifra(?:\s+(?:proizvoda|artikla|artikl[ae]?))?|"
     r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art|prodotto)\.?|cod\s+produs|"
+    r"id\s+(?:(?:do|del|du)\s+)?(?:produto|producto|prodotto|produit|artigo|art[íi]culo)|"
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|varunummer|tuotenumero|tuotekoodi|"
@@ -164,10 +198,12 @@ _PART_LABEL = compile_pattern(
 _MEASUREMENT = compile_pattern(r"^\d+(?:[.,]\d+)?\s*(?:cm|mm|m|in|inch|ft|kg|g|lbs?)$", IGNORECASE)
 _STRICT_CODE_DIGITS = 2
 _CODE_LABEL_LIMIT = 60
+_LABEL_CELL_LEVELS = 3
 # How the labels above begin (their first three letters, or two for scripts without spaces), so that only the texts
 # that can be one are matched against them.
 _CODE_LABEL_PREFIXES = {
     "sku",
+    "id ",
     "ite",
     "pro",
     "art",
@@ -273,7 +309,7 @@ def read_buy_box(page):
     heading = page.main_heading
     if heading is None:
         return {}
-    closeness = _closeness_to(heading)
+    closeness = closeness_to(heading)
     header = page_header(heading) if page.in_other_product(heading) else None
 
     def shown(element):
@@ -290,13 +326,16 @@ def read_buy_box(page):
         return shown(element) and not _is_hidden(element, hidden)
 
     marked = _marked_elements(page, shown, stated)
-    prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True) or _unmarked_price(
-        heading, shown
-    )
+    marked_prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
+    prices = marked_prices or _unmarked_price(heading, shown)
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
-    price, price_element = prices[0] if prices else (None, None)
+    if marked_prices or not prices:
+        price, price_element = prices[0] if prices else (None, None)
+        bare_list_price = None
+    else:
+        price, price_element, bare_list_price = _sale_and_list_price(prices)
     near = [candidate for candidate in _ranked(marked.controls, closeness) if candidate[0] > _BODY_DEPTH]
     # A control that names itself as adding to the cart, else the submit button of a form posting to the cart.
     controls = _closest(near, _is_cart_control, every_nearest=True) or _closest(
@@ -306,8 +345,10 @@ def read_buy_box(page):
     form = next(control.iterancestors("form"), None) if control is not None else None
     labels = _ranked(marked.labels, closeness)
     # Stock where the page marks it, else where it prints it under a label ("Availability: Out of stock").
-    stocked = _closest(_ranked(marked.stock, closeness), _stock_of) or _closest(
-        labels, lambda element: _labelled_stock(element) if stated(element) else None
+    stocked = (
+        _closest(_ranked(marked.stock, closeness), _stock_of)
+        or _closest(labels, lambda element: _labelled_stock(element) if stated(element) else None)
+        or _unmarked_sold_out(heading, stated)
     )
     stock, stock_element = stocked[0] if stocked else (None, None)
     # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
@@ -323,7 +364,7 @@ def read_buy_box(page):
         price = next(
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
         )
-    text = clean_text(price_element.text_content()) if price_element is not None else ""
+    text = clean_text(_price_text(price_element)) if price_element is not None else ""
     labelled = next((code for code, _ in _closest(labels, _labelled_code)), None) or next(
         (code for code, _ in _closest(_ranked(marked.codes, closeness), _named_code)), None
     )
@@ -338,7 +379,10 @@ def read_buy_box(page):
     return {
         "price": price,
         "currency": parse_currency(text) if price else None,
-        "list_price": _list_price(marked.listed, price_element, price) if price_element is not None else None,
+        "list_price": (
+            _list_price(marked.listed, price_element, price) if price_element is not None else None
+        )
+        or bare_list_price,
         "availability": stock if stock is not None else _control_availability(control),
         "sku": code or _data_code(control, heading),
         "labelled_sku": labelled,
@@ -429,36 +473,26 @@ def _is_hidden(element, memo):
             found = memo[block]
             break
         path.append(block)
-        if _hides_itself(block):
+        if hides_itself(block):
             found = True
             break
     memo.update(dict.fromkeys(path, found))
     return found
 
 
-def _hides_itself(block):
-    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
-    class, a <template>)."""
-    style = (block.get("style") or "").replace(" ", "").lower()
-    return (
-        block.get("hidden") is not None
-        or block.tag == "template"
-        or "display:none" in style
-        or "visibility:hidden" in style
-        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
-    )
-
-
 def _may_be_label(text):
-    """Whether a text begins like a label of a product code, brand or stock (checked before any pattern runs)."""
-    head = text.lstrip()[:3].lower() if text and len(text) <= _CODE_LABEL_LIMIT else ""
+    """Whether a text begins like a label of a product code, brand or stock (checked before any pattern runs) and is
+    short, once a run of white space between a label and its value is one space ("Sku:      480464")."""
+    if not text:
+        return False
+    head = text.lstrip()[:3].lower()
     return (
         head in _CODE_LABEL_PREFIXES
         or head[:2] in _CODE_LABEL_SHORT_PREFIXES
         or head in _BRAND_LABEL_PREFIXES
         or head[:2] in _BRAND_LABEL_SHORT_PREFIXES
         or head in _STOCK_LABEL_PREFIXES
-    )
+    ) and (len(text) <= _CODE_LABEL_LIMIT or len(" ".join(text.split())) <= _CODE_LABEL_LIMIT)
 
 
 def _ranked(elements, closeness):
@@ -486,7 +520,7 @@ def _closest(ranked, read, every_nearest=False):
     return found
 
 
-def _closeness_to(anchor):
+def closeness_to(anchor):
     """A function giving an element's closeness to `anchor`: the depth of the deepest block holding both."""
     depths = {element: depth for depth, element in enumerate(reversed([anchor, *anchor.iterancestors()]))}
 
@@ -506,9 +540,7 @@ def _closeness_to(anchor):
 def _list_price(listed, price_element, price):
     """The crossed-out price closest to the price to pay, when it is higher (what it cost before a reduction)."""
     higher = _closest(
-        _ranked(
-            [element for element in listed if element is not price_element], _closeness_to(price_element)
-        ),
+        _ranked([element for element in listed if element is not price_element], closeness_to(price_element)),
         lambda element: value if (value := _price_of(element, keep_struck=True)) and value > price else None,
     )
     return higher[0][0] if higher else None
@@ -518,7 +550,7 @@ def _price_of(element, keep_struck=False):
     """The one amount a short price text states with a currency, or None."""
     if sum(1 for _ in itertools.islice(element.iter(), _PRICE_BLOCK_LIMIT)) >= _PRICE_BLOCK_LIMIT:
         return None
-    text = clean_text(element.text_content() if keep_struck else _text_without_other_prices(element))
+    text = clean_text(_price_text(element, every_part=keep_struck))
     if not text or len(text) > _PRICE_TEXT_LIMIT:
         return None
     amounts = set(money_amounts(text))
@@ -527,49 +559,164 @@ def _price_of(element, keep_struck=False):
 
 def _unmarked_price(heading, shown):
     """[(price, element)] of the texts beside the heading that are nothing but an amount of money ("39,00 €",
-    "EUR 39.00", "$49"), in page order, from the nearest block holding the heading that has any, when no element is
-    named as a price ([] when there is none; several different ones are a list of products). Texts with words
-    beside the amount ("Save €20", "Shipping €4.90") are other amounts."""
-    for level, block in enumerate(heading.iterancestors()):
-        if level >= _UNMARKED_PRICE_LEVELS or block.tag in ("body", "html"):
-            break
-        found = [
-            (price, element)
-            for element in block.iter(*_PRICE_TAGS)
-            if not len(element)
+    "EUR 39.00", "$49", "From €70.50", "$229<sup>99</sup>"), in page order, from the nearest block holding the heading
+    that has any, when no element is named as a price ([] when there is none; several different ones are a list of
+    products). Texts with words beside the amount ("Save €20", "Shipping €4.90") are other amounts."""
+    return _nearest_to_heading(
+        heading,
+        _PRICE_TAGS,
+        lambda element, block: (
+            price
+            if not any(len(child) for child in element)
             and (price := _bare_price(element))
             and shown(element)
             and not _is_struck(element)
+            else None
+        ),
+    )
+
+
+def _unmarked_sold_out(heading, stated):
+    """[(False, element)] for a short text beside the heading, in no element named for stock, that says the product
+    is sold out ("Leider ausverkauft", "Agotado", "Notify me when available"), from the nearest block holding the
+    heading that has one; [] without. A size's or a colour's word in a picker (a list, a select, a block named for
+    sizes, variants or options) is not the product's, nor a control's (see _control_availability), nor one about
+    some sizes or a way to get it ("Size S is sold out", "Not available in stores", "Delivery unavailable")."""
+    found = _nearest_to_heading(
+        heading,
+        _STOCK_TEXT_TAGS,
+        lambda element, block: (
+            False
+            if element.text
+            and len(text := element.text.strip()) <= _STOCK_TEXT_LIMIT
+            and OUT_OF_STOCK_WORDS.search(text)
+            and not _NOT_THE_PRODUCTS_STOCK.search(text)
+            and not _value_of_another_field(element, text)
+            and stated(element)
+            and not _in_picker_or_form(element, block)
+            else None
+        ),
+    )
+    return found[:1]
+
+
+def _value_of_another_field(element, text):
+    """Whether a text is the value of a field some label other than stock names: a cell after its label's cell in a
+    table row or a description list ("Non-stick coating | not available"), or "Gift wrap: unavailable". Under a
+    stock label ("Availability | Sold out", "Stock: sold out") it is the product's stock."""
+    label, colon, _ = text.partition(":")
+    if colon and label.strip() and not OUT_OF_STOCK_WORDS.search(label) and not _is_stock_label(label):
+        return True
+    for cell in itertools.islice(itertools.chain([element], element.iterancestors()), _LABEL_CELL_LEVELS + 1):
+        if cell.tag in ("tr", "dl", "table", "tbody"):
+            return False
+        if cell.tag in ("td", "dd"):
+            label_cell = cell.getprevious()
+            if label_cell is None or label_cell.tag not in ("th", "td", "dt"):
+                return False
+            label = clean_text(label_cell.text_content()) or ""
+            return bool(label) and not _is_stock_label(label)
+    return False
+
+
+def _is_stock_label(label):
+    """Whether a label's text names the product's stock ("Availability", "Stock status:")."""
+    return bool(_STOCK_LABEL.match(label.strip().rstrip(":：") + ":"))
+
+
+def _nearest_to_heading(heading, tags, read):
+    """[(value, element)] of the elements with these tags that `read(element, block)` finds a value in (not None),
+    in page order, from the nearest block holding the heading that has any, a few levels up at most."""
+    for level, block in enumerate(heading.iterancestors()):
+        if level >= _BESIDE_HEADING_LEVELS or block.tag in ("body", "html"):
+            break
+        found = [
+            (value, element) for element in block.iter(*tags) if (value := read(element, block)) is not None
         ]
         if found:
             return found
     return []
 
 
+def _in_picker_or_form(element, block):
+    """Whether the element sits in a list, a select or a block named for sizes, variants or options, or in a form or
+    a button (what a control says is read as the control's state), below `block`."""
+    for ancestor in itertools.chain([element], element.iterancestors()):
+        if ancestor is block:
+            return False
+        if ancestor.tag in ("li", "option", "select", "form", "button") or _PICKER.search(
+            f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        ):
+            return True
+    return False
+
+
+def _sale_and_list_price(prices):
+    """(price, element, list price) of two different bare amounts beside the heading: the lower one is paid now, the
+    higher one is what it cost before (shops cross it out by a style no class names), unless a dash joins them into
+    a range of the variants' prices ("$3.499 - $4.059": the lower one, no list price); else the first amount."""
+    amounts = sorted({price for price, _ in prices})
+    if len(amounts) != 2:
+        price, element = prices[0]
+        return price, element, None
+    low = next(element for price, element in prices if price == amounts[0])
+    high = next(element for price, element in prices if price == amounts[1])
+    block = next(block for block in low.iterancestors() if high in block.iterdescendants())
+    text = clean_text(block.text_content()) or ""
+    return amounts[0], low, None if len(text) <= _RANGE_TEXT_LIMIT and _RANGE.search(text) else amounts[1]
+
+
 def _bare_price(element):
-    """The amount of money an element's text is, with no more words than a currency's beside it, or None."""
-    text = clean_text(element.text_content()) or ""
-    if not text or len(text) > _PRICE_TEXT_LIMIT or len(_NOT_MONEY.sub("", text)) > _CURRENCY_LETTERS:
+    """The amount of money an element's text is, with no more words than a currency's and a "from" before it, or
+    None (also for a price per unit: "€14.95/kg")."""
+    text = clean_text(_price_text(element)) or ""
+    words = _FROM_PRICE.sub("", text)
+    if (
+        not text
+        or len(text) > _PRICE_TEXT_LIMIT
+        or len(_NOT_MONEY.sub("", words)) > _CURRENCY_LETTERS
+        or _PER_UNIT.search(text)
+    ):
         return None
     return _price_of(element)
 
 
-def _text_without_other_prices(element):
-    """The element's text without what it holds crossed out, marked as another price or hidden (shops keep the
-    bare number for their scripts in a hidden span beside the one shown: "1,679" + hidden "1679")."""
+def _price_text(element, every_part=False):
+    """The element's text as a price reads: without what it holds crossed out, marked as another price or hidden
+    (shops keep the bare number for their scripts in a hidden span beside the one shown: "1,679" + hidden "1679"),
+    unless `every_part`, and without a price per unit in an element of its own; cents printed in their own element
+    ("$229<sup>99</sup>") joined to the whole units by a decimal separator, and a footnote's superscript number left
+    out ("€39.99<sup>1</sup>")."""
     chunks = [element.text or ""]
     for child in element:
-        if (
-            isinstance(child.tag, str)
-            and child.tag not in STRUCK_THROUGH
-            and child.tag not in ("script", "style")
-            and not _hides_itself(child)
-            and not LIST_PRICE_MARK.search(child.get("class") or "")
-            and not _OTHER_PRICE_MARK.search(child.get("class") or "")
+        if isinstance(child.tag, str) and (
+            every_part
+            or (
+                child.tag not in STRUCK_THROUGH
+                and child.tag not in ("script", "style")
+                and not hides_itself(child)
+                and not LIST_PRICE_MARK.search(child.get("class") or "")
+                and not _OTHER_PRICE_MARK.search(child.get("class") or "")
+            )
         ):
-            chunks.append(_text_without_other_prices(child))
+            text = _price_text(child, every_part)
+            digits = text.strip()
+            if _PER_UNIT.search(text) and money_amounts(text):
+                pass  # a price per unit beside the price ("€2.99 <span>(€14.95 / kg)</span>")
+            elif not (digits.isdigit() and (child.tag == "sup" or len(digits) == 2)):
+                chunks.append(text)
+            elif len(digits) == 2 and _are_whole_units(units := "".join(chunks).rstrip()):
+                whole = _TRAILING_NUMBER.search(units).group()
+                chunks = [f"{units}{',' if '.' in whole else '.'}{digits}"]
+            elif child.tag != "sup":  # a superscript number that is not the cents marks a footnote
+                chunks.append(text)
         chunks.append(child.tail or "")
     return "".join(chunks)
+
+
+def _are_whole_units(text):
+    """Whether a text ends with a number without decimals (what cents printed in their own element follow)."""
+    return text[-1:].isdigit() and not _DECIMALS_END.search(text)
 
 
 def _is_struck(element):
@@ -652,8 +799,11 @@ def _named_code(element):
 
 
 def _labelled_stock(element):
-    """The stock an element prints under its label ("Availability: In stock", "Disponibilité : épuisé"), or None."""
+    """The stock an element prints under its label ("Availability: In stock", "Disponibilité : épuisé", "Stock: 0"),
+    or None."""
     value = _after_label(element, _STOCK_LABEL)
+    if value and value.isdigit():
+        return int(value) > 0  # a stock counter ("Availability: 0")
     return stock_in_words(value) if value and len(value) <= _STOCK_TEXT_LIMIT else None
 
 
@@ -742,7 +892,28 @@ def _after_label(element, label_pattern):
     label = label_pattern.match(own)
     if not label:
         return None
-    return clean_text(own[label.end() :]) or clean_text(_INVISIBLE.sub("", following_text(element) or ""))
+    return (
+        clean_text(own[label.end() :])
+        or clean_text(_INVISIBLE.sub("", following_text(element) or ""))
+        or _next_cell_text(element)
+    )
+
+
+def _next_cell_text(label):
+    """The text of the cell or box after the one a label fills alone (`<td><span>Item #</span></td><td>…</td>`,
+    `<div class="label"><span>Ref.</span></div><div class="value">…</div>`), a few levels up at most."""
+    block = label
+    for parent in itertools.islice(label.iterancestors(), _LABEL_CELL_LEVELS):
+        if len(parent) != 1 or clean_text(parent.text) or clean_text(block.tail):
+            return None
+        sibling = next_element(parent)
+        value = clean_text(parent.tail) or (
+            clean_text(sibling.text_content()) if sibling is not None else None
+        )
+        if value:
+            return clean_text(_INVISIBLE.sub("", value))
+        block = parent
+    return None
 
 
 def _hidden_fields(form, names):

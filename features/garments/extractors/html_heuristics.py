@@ -10,7 +10,7 @@ import itertools
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.buy_box import DISABLED_CLASS, read_buy_box
+from features.garments.extractors.buy_box import DISABLED_CLASS, closeness_to, read_buy_box
 from features.garments.extractors.fabric import (
     MATERIAL_WORDS,
     has_material,
@@ -19,10 +19,9 @@ from features.garments.extractors.fabric import (
     unique_materials,
 )
 from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.page import following_text, next_element
+from features.garments.extractors.page import following_text, heading_text, next_element
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
-    absolute_url,
     clean_multiline,
     clean_text,
     large_image_url,
@@ -92,6 +91,7 @@ _MATERIALS_ONLY = compile_pattern(
     IGNORECASE,
 )
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
+_BRAND_LIMIT = 40
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 _BRAND_CASE = str.maketrans(
     "BRAND", "brand"
@@ -118,7 +118,6 @@ _CAPTION_TAGS = ("legend", "label")
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
-_IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _IMAGE_URL = compile_pattern(r"\.(?:jpe?g|png|webp|avif)|/image|/is/|[?&](?:w|sw|imwidth)=", IGNORECASE)
 _NON_DIGITS = compile_pattern(r"\D")
 _DIGIT = compile_pattern(r"\d")
@@ -173,7 +172,7 @@ def images_beside_heading(page):
         images = [
             img
             for img in block.iter("img")
-            if not page.in_other_product(img) and not _links_to_other_page(img, page)
+            if not page.in_other_product(img) and not page.links_elsewhere(img)
         ]
         if images:
             return unique(_largest_rendition(img, page.base_url) for img in images)
@@ -187,9 +186,7 @@ def product_gallery(page):
     return unique(
         _largest_rendition(img, page.base_url)
         for img in page.tree.iter("img")
-        if _in_gallery(page, img, inside)
-        and not page.in_other_product(img)
-        and not _links_to_other_page(img, page)
+        if _in_gallery(page, img, inside) and not page.in_other_product(img) and not page.links_elsewhere(img)
     )
 
 
@@ -218,7 +215,7 @@ def _named_images(page, title):
         label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
         if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
             continue
-        if page.in_other_product(img) or _links_to_other_page(img, page):
+        if page.in_other_product(img) or page.links_elsewhere(img):
             continue
         urls.append(_largest_rendition(img, page.base_url))
     return unique(urls)
@@ -226,16 +223,6 @@ def _named_images(page, title):
 
 def _significant_words(title):
     return [word for word in _LONG_WORD.findall((title or "").lower())][:8]
-
-
-def _links_to_other_page(img, page):
-    link = next((a for a in img.iterancestors("a")), None)
-    href = absolute_url(link.get("href"), page.url) if link is not None else None
-    return (
-        bool(href)
-        and not _IMAGE_FILE.search(href)
-        and href.split("#")[0].split("?")[0] != page.url.split("#")[0].split("?")[0]
-    )
 
 
 def _largest_rendition(img, base_url):
@@ -269,7 +256,11 @@ def _largest_rendition(img, base_url):
             url = large_image_url(candidate, base_url)
             if url:
                 return url
-    return None
+    # The image's own source is an image whatever its address looks like (an image server's query:
+    # "//images.example.com/render?set=source[01_0196680]"), when written out in full (a relative "null" or a
+    # placeholder is none).
+    src = (img.get("src") or "").strip()
+    return large_image_url(src, base_url) if src.startswith(("http://", "https://", "//")) else None
 
 
 def _largest_srcset(srcset):
@@ -287,21 +278,31 @@ def _largest_srcset(srcset):
 def h1_title(page):
     """The text of the page's main heading (its first h1 outside other products' blocks)."""
     heading = page.main_heading
-    return clean_text(heading.text_content()) if heading is not None else None
+    return heading_text(heading) if heading is not None else None
 
 
 def _brand(page):
-    for element in page.named_elements(
-        lambda naming: (
-            naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+    """The text (or data-brand) of an element named for the brand, the one closest to the main heading (a brand
+    line above the product's name rather than a wishlist button's or a menu's), the first among equals."""
+    named = [
+        (element, text)
+        for element in page.named_elements(
+            lambda naming: (
+                naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+            )
         )
-    ):
-        if page.in_other_product(element) or element.tag in ("img", "script", "meta"):
-            continue
-        text = clean_text(element.get("data-brand")) or clean_text(element.text_content())
-        if text and len(text) <= 40:
-            return text
-    return None
+        if not page.in_other_product(element)
+        and element.tag not in ("img", "script", "meta")
+        and (text := clean_text(element.get("data-brand")) or clean_text(element.text_content()))
+        and len(text) <= _BRAND_LIMIT
+    ]
+    if not named:
+        return None
+    heading = page.main_heading
+    if heading is None:
+        return named[0][1]
+    closeness = closeness_to(heading)
+    return max(named, key=lambda candidate: closeness(candidate[0]))[1]
 
 
 class _Pickers:
@@ -474,7 +475,8 @@ def _labelled_color(page):
 
 def _swatch_colors(page, title, pickers):
     """Names of the first colour picker's swatches (title, ARIA label, data attribute or alt text), the
-    selected one first; a swatch named after the product ("Shirt, Black, large") names no colour."""
+    selected one first; a swatch named after the product ("Shirt, Black, large", or every word of a one-word name)
+    names no colour."""
     title_words = set(_significant_words(title))
     for container, marker in pickers.named():
         if (
@@ -488,12 +490,17 @@ def _swatch_colors(page, title, pickers):
             for element in container.iter(
                 "a", "button", "li", "span", "input", "img", "label", "div", "option"
             )
-            if (name := _swatch_name(element)) and len(title_words & set(_significant_words(name))) < 2
+            if (name := _swatch_name(element)) and not _names_product(title_words, name)
         ]
         names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
         if names:
             return names
     return []
+
+
+def _names_product(title_words, name):
+    shared = title_words & set(_significant_words(name))
+    return len(shared) >= 2 or (bool(shared) and shared == title_words)
 
 
 def _swatch_name(element):

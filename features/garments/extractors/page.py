@@ -69,6 +69,14 @@ _OTHER_PRODUCTS = compile_pattern(
     r"you-?may|mega-?menu|cookie|newsletter|mini-?cart",
     IGNORECASE,
 )
+_HIDDEN_CLASS = compile_pattern(
+    r"(?:^|\s)(?:(?:[a-z]{1,3}-)?(?:hidden|hide)|d-none|invisible|display-none)"
+    r"(?:\s|$)",
+    IGNORECASE,
+)
+_NO_TEXT_TAGS = ("script", "style", "template", "noscript")
+_BRAND_NAMED = compile_pattern(r"brand", IGNORECASE)
+_IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
 # thousands of data-* attributes, few of them JSON).
@@ -366,18 +374,19 @@ class ProductPage:
 
     @cached_property
     def main_heading(self):
-        """The h1 naming the product: among the h1s outside other products' blocks and the page chrome, the one
-        most like the page's title (pages also use h1s for messages and banners), the first among equals; else an
-        h1 in the page's header that is like the title (some pages put the product's name there); else the element
-        the page names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
+        """The h1 naming the product: among the h1s outside other products' blocks, the page chrome and links to other
+        pages (a tile's name: shops link each tile's heading to its product), the one most like the page's title
+        (pages also use h1s for messages and banners), the first among equals; else an h1 in the page's header that
+        is like the title (some pages put the product's name there); else the element the page names as the
+        product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
         full; None without."""
-        titled = [h1 for h1 in self.tree.iter("h1") if clean_text(h1.text_content())]
+        titled = [h1 for h1 in self.tree.iter("h1") if heading_text(h1)]
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
         def likeness(h1):
-            return title_likeness(clean_text(h1.text_content()), title)
+            return title_likeness(heading_text(h1), title)
 
-        headings = [h1 for h1 in titled if not self.in_other_product(h1)]
+        headings = [h1 for h1 in titled if not self.in_other_product(h1) and not self.links_elsewhere(h1)]
         if headings:
             return max(headings, key=likeness) if len(headings) > 1 else headings[0]
         in_header = [
@@ -405,6 +414,17 @@ class ProductPage:
         ]
         return max(titled, key=likeness, default=None)
 
+    def links_elsewhere(self, element):
+        """Whether the element sits in a link to another page than this one (a product tile's name or photo); a
+        link to an image file is a photo's zoom."""
+        link = next(element.iterancestors("a"), None)
+        href = absolute_url(link.get("href"), self.url) if link is not None else None
+        return bool(href) and not _IMAGE_FILE.search(href) and _without_query(href) not in self._own_addresses
+
+    @cached_property
+    def _own_addresses(self):
+        return {_without_query(self.url), _without_query(self.canonical_link or self.url)}
+
     @cached_property
     def selection(self):
         """The variant the page shows selected, as its URL, buy form and buy box state it (see selection.py)."""
@@ -416,6 +436,42 @@ class ProductPage:
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
+
+
+def hides_itself(block):
+    """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
+    class, a <template>)."""
+    style = (block.get("style") or "").replace(" ", "").lower()
+    return (
+        block.get("hidden") is not None
+        or block.tag == "template"
+        or "display:none" in style
+        or "visibility:hidden" in style
+        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
+    )
+
+
+def heading_text(heading):
+    """The text a heading shows as the product's name: without its scripts and templates, what the page hides in it
+    and the brand it names in an element of its own (`<h1><a class="brand">adidas</a> YUNG 96</h1>`)."""
+    if not any(True for _ in heading.iterdescendants()):
+        return clean_text(heading.text)
+    chunks = [heading.text or ""]
+    for child in heading:
+        if not isinstance(child.tag, str):  # a comment
+            pass
+        elif (
+            child.tag in _NO_TEXT_TAGS or hides_itself(child) or _BRAND_NAMED.search(child.get("class") or "")
+        ):
+            chunks.append(" ")
+        else:
+            chunks.append(child.text_content() if not len(child) else heading_text(child) or "")
+        chunks.append(child.tail or "")
+    return clean_text("".join(chunks))
+
+
+def _without_query(url):
+    return url.split("#")[0].split("?")[0].rstrip("/")
 
 
 def page_header(element):

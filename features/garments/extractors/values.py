@@ -179,6 +179,16 @@ IN_STOCK_WORDS = compile_pattern(
     r"متوفر|במלאי",
     IGNORECASE,
 )
+# A stock counter: a count before the words for stock ("0 in stock", "3 available", "2 Stück auf Lager") or after
+# a stock label ("Stock: 0", "Bestand: 12").
+_STOCK_COUNT = compile_pattern(
+    r"(?:^|[^0-9.,])(\d{1,6})\s*(?:items?|pcs\.?|pieces?|units?|stück|stk\.?|st\.|uds\.?|unidades|pezzi|шт\.?)?\s*"
+    r"(?:in stock|available|left|auf lager|vorrätig|verfügbar|en stock|disponibles?|en existencia|disponibili|"
+    r"in magazzino|op voorraad|em estoque|в наличии|na stanie|på lager|i lager|skladem)|"
+    r"^(?:stock|in stock|bestand|lagerbestand|existencias|disponibilidad|на складе|остаток)\s*[:：]?\s*"
+    r"(\d{1,6})(?:\s|$)",
+    IGNORECASE,
+)
 # Query parameters image CDNs use to serve a smaller rendition; without them they serve the original.
 _RESIZE_PARAMS = {"imwidth", "imheight", "sw", "sh", "sm", "width", "height", "w", "h", "wid", "hei"}
 _SHOPIFY_SIZE_SUFFIX = compile_pattern(
@@ -337,14 +347,35 @@ def money_amounts(text):
     """The amounts a text states as money: each number with a currency code or symbol right before or after it
     ("44 890 тг. + 448 bonus points" → [44890.0])."""
     amounts = []
+    claimed = 0  # where the text a number may take its currency from begins: after the last one's own symbol
     for number in _NUMBER.finditer(text or ""):
         before, after = (
-            text[max(0, number.start() - 5) : number.start()],
+            text[max(claimed, number.start() - 5) : number.start()],
             text[number.end() : number.end() + 5],
         )
-        if has_currency(before) or has_currency(after):
+        prefixed, suffixed = has_currency(before), has_currency(after)
+        touching = _currency_end(after[:4].rstrip()) if suffixed and not prefixed else 0
+        if touching:
+            # A symbol written right after an amount is that amount's ("30,000원~ 29개 구매": 29 items, not 29 won).
+            claimed = number.end() + touching
+        if prefixed or suffixed:
             amounts.append(None if _NEGATIVE.search(text[: number.start()]) else parse_price(number.group()))
     return amounts
+
+
+def _currency_end(text):
+    """Where a currency code or symbol that opens a short text ends (0 when the text opens with none)."""
+    code = _CURRENCY_CODE.match(text.upper())
+    found = [
+        match.end()
+        for match in (
+            _CURRENCY_SYMBOL.match(text.lower()),
+            AMBIGUOUS_CURRENCY.match(text),
+            code if code and code.group() in _ISO_CURRENCIES else None,
+        )
+        if match
+    ]
+    return max(found) if found else 0
 
 
 def has_currency(text):
@@ -380,7 +411,11 @@ def _availability_word(value):
 
 
 def stock_in_words(text):
-    """False when a text says sold out, True when it says in stock ("Auf Lager", "Only 3 left"), else None."""
+    """False when a text says sold out, True when it says in stock ("Auf Lager", "Only 3 left"), else None; a stock
+    counter by its count ("0 in stock", "Stock: 0", "12 available")."""
+    counted = _STOCK_COUNT.search(text)
+    if counted:
+        return int(counted.group(1) or counted.group(2)) > 0
     return False if OUT_OF_STOCK_WORDS.search(text) else True if IN_STOCK_WORDS.search(text) else None
 
 
