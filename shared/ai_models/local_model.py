@@ -316,11 +316,17 @@ class _Dressing:
     def _old_clothes(self, uncovered: Mask) -> Mask:
         """What is left of the old clothes the new garments replace (detection size, bool): beside and above each
         new garment, and wherever it ends before the old clothes of its body part did (the person's own top below a
-        cropped one, their trousers below a short skirt, down to the ankles); not what stays in front (the person's
+        cropped one, their trousers below a short skirt, down to the ankles), but never the person's bottoms beside a
+        new top; not what stays in front (the person's
         own top over new bottoms)."""
         replaced = self._zones
         if "upper" in self._dressed_parts:
-            replaced = np.maximum(replaced, self._old_top(uncovered))
+            old_top = self._old_top(uncovered)
+            if "lower" not in self._dressed_parts:
+                # Only the top is new: below the waist the person's bottoms stay beside it (jeans beside a hanging
+                # tie or a narrow hem are no leftover of the top), only their own top there is replaced.
+                replaced = replaced * np.maximum(old_top, self._depth < self._waist_depth)
+            replaced = np.maximum(replaced, old_top)
         if "lower" in self._dressed_parts:
             replaced = np.maximum(replaced, self.regions.leg_zone)
         old = self._clothing * replaced * uncovered

@@ -677,3 +677,21 @@ def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
     for painted, forearm in zip(above_elbows, (dark, light)):
         assert abs(painted - _lab(forearm)[0]) < 12
     assert above_elbows[1] - above_elbows[0] > 8
+
+
+def test_the_persons_bottoms_beside_a_new_top_stay_as_they_were():
+    """The cameraman's coat is black above the waist and his trousers navy below it: a new tee replaces what he wears
+    on top; the trousers beside its hem are his bottoms, which stay (they are not filled from around)."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB"))
+    frame = _frame(photos.cameraman_image())
+    waist = frame.mid_hip[1] - WAIST_ABOVE_HIPS * frame.torso_length
+    rows = np.arange(grey.shape[0])[:, None]
+    trousers = (grey.mean(axis=2) < 60) & (rows > waist)
+    person = grey.copy()
+    person[trousers] = np.clip(grey[trousers] * np.array([0.7, 0.9, 1.0]) + np.array([0, 10, 45]), 0, 255)
+    red = (200, 40, 40)
+    result = _try_on(photos.encode(Image.fromarray(person)), GarmentInput(photos.t_shirt(red), "top"))
+    tee = _painted(result, red, 60)
+    beside = trousers & ~tee & (rows <= np.flatnonzero(tee.any(axis=1)).max())
+    assert beside.sum() > 3000
+    assert (np.abs(result - person.astype(int)).max(axis=2) < 12)[beside].mean() > 0.58
