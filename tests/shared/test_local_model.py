@@ -695,3 +695,16 @@ def test_the_persons_bottoms_beside_a_new_top_stay_as_they_were():
     beside = trousers & ~tee & (rows <= np.flatnonzero(tee.any(axis=1)).max())
     assert beside.sum() > 3000
     assert (np.abs(result - person.astype(int)).max(axis=2) < 12)[beside].mean() > 0.58
+
+
+def test_a_hand_is_its_skin_not_the_pocket_it_is_in():
+    """In a photo with a skin colour, what lies in a hand's outline in the colour of the clothes on the person's thighs
+    is a pocket the hand is in (or, as on the cameraman's black coat, a glove that cannot be told from one), not the
+    hand: a new top covers it; a grey photo has no skin colour to tell a hand by, and the hand's outline stays whole."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB"))
+    warm = np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8)
+    for image, dark_share in ((warm, (0, 0.1)), (grey, (0.15, 1))):
+        regions = Regions(Body(image))
+        dark = regions.lab[..., 0] < 20  # his coat, over his thighs too
+        assert regions.hands.sum() > 1000
+        assert dark_share[0] <= (regions.hands * dark).sum() / regions.hands.sum() <= dark_share[1]
