@@ -449,8 +449,9 @@ class Regions:
         if clothes.sum() < 20:
             return np.zeros(self.shape, np.float32)
         bottoms = np.median(self.lab[clothes], axis=0)
-        close = np.linalg.norm(self.lab - bottoms, axis=2) < _BOTTOMS_DISTANCE
-        return (close & (self.skin < 0.5)).astype(np.float32)
+        close: Mask = np.linalg.norm(self.lab - bottoms, axis=2) < _BOTTOMS_DISTANCE
+        coloured: Alpha = (close & (self.skin < 0.5)).astype(np.float32)
+        return coloured
 
     def _arm_capsules(self, share: float, skip: float = 0.0, hands: bool = True) -> Alpha:
         """Capsules around the arm bones (and the hands), their radii `share` of the arms' usual half-widths,
