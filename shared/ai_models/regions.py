@@ -431,14 +431,13 @@ class Regions:
         self._draw_hands(hands, _ARM_RADII[2] * self.frame.unit * self.scale)
         cores = self._arm_capsules(_ARM_CORE, _SHOULDER_CAP)
         if self._skin_model is not None:  # the hand's own skin is known: a pocket can be told from it
-            cores = cores * (1 - self._bottoms_coloured)
+            cores = cores * (1 - self._bottoms_coloured(hands > 0))
         skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, cores)
         return skin_hands
 
-    @cached_property
-    def _bottoms_coloured(self) -> Alpha:
-        """1 where a pixel is not skin and within _BOTTOMS_DISTANCE of the median colour of the clothes on the
-        person's thighs (zeros when the thighs are out of the photo)."""
+    def _bottoms_coloured(self, where: Mask) -> Alpha:
+        """1 where a pixel of `where` is not skin and within _BOTTOMS_DISTANCE of the median colour of the clothes on
+        the person's thighs (zeros elsewhere, and everywhere when the thighs are out of the photo)."""
         frame = self.posed_frame
         disc = np.zeros(self.shape, np.uint8)
         for side in (0, 1):
@@ -446,11 +445,12 @@ class Regions:
             x, y = (hip + knee) / 2
             cv2.circle(disc, (int(x), int(y)), max(2, int(0.15 * frame.unit * self.scale)), (1,), -1)
         clothes = (disc > 0) & (self.person > 0.5) & (self.skin < 0.5) & (self.arm_zone < 0.5)
+        coloured: Alpha = np.zeros(self.shape, np.float32)
         if clothes.sum() < 20:
-            return np.zeros(self.shape, np.float32)
+            return coloured
         bottoms = np.median(self.lab[clothes], axis=0)
-        close: Mask = np.linalg.norm(self.lab - bottoms, axis=2) < _BOTTOMS_DISTANCE
-        coloured: Alpha = (close & (self.skin < 0.5)).astype(np.float32)
+        close = np.linalg.norm(self.lab[where] - bottoms, axis=1) < _BOTTOMS_DISTANCE
+        coloured[where] = close & (self.skin[where] < 0.5)
         return coloured
 
     def _arm_capsules(self, share: float, skip: float = 0.0, hands: bool = True) -> Alpha:
