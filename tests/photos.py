@@ -136,6 +136,19 @@ LONG_SLEEVES = [
     (300, 110),
     (260, 100),
 ]
+# A top tapering from the chest to a hem half as wide (a fitted tunic on a mannequin slimmer than most bodies).
+TAPERED_TOP = [
+    (200, 80),
+    (240, 80),
+    (260, 180),
+    (340, 180),
+    (360, 80),
+    (400, 80),
+    (420, 260),
+    (360, 560),
+    (240, 560),
+    (180, 260),
+]
 TANK_TOP = [
     (200, 80),
     (240, 80),

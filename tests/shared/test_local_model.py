@@ -708,3 +708,17 @@ def test_a_hand_is_its_skin_not_the_pocket_it_is_in():
         dark = regions.lab[..., 0] < 20  # his coat, over his thighs too
         assert regions.hands.sum() > 1000
         assert dark_share[0] <= (regions.hands * dark).sum() / regions.hands.sum() <= dark_share[1]
+
+
+def test_a_top_narrower_than_the_body_below_the_chest_is_made_as_wide_as_the_body_there():
+    """A top tapering to a hem half as wide as its chest, on the cameraman (broader at the hips than it): its hem
+    spreads to his width there, with a garment's ease, so his own coat does not show beside it."""
+    regions = Regions(Body(np.asarray(photos.cameraman_image().convert("RGB"))))
+    frame = regions.posed_frame
+    photo = read_garment_photo(photos.flat_lay(photos.TAPERED_TOP, (200, 40, 40)))
+    body = place_flat_lay(photo, "top", regions)[0]
+    left, right = body.to_body(photo.outline.upper_landmarks.hem.astype(np.float64))
+    depth = float(((left + right) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
+    width = regions.width_across(depth)
+    assert width is not None
+    assert abs(float((right - left) @ frame.across)) >= 0.98 * 1.08 * width
