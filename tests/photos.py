@@ -136,6 +136,19 @@ LONG_SLEEVES = [
     (300, 110),
     (260, 100),
 ]
+# A top tapering from the chest to a hem half as wide (a fitted tunic on a mannequin slimmer than most bodies).
+TAPERED_TOP = [
+    (200, 80),
+    (240, 80),
+    (260, 180),
+    (340, 180),
+    (360, 80),
+    (400, 80),
+    (420, 260),
+    (360, 560),
+    (240, 560),
+    (180, 260),
+]
 TANK_TOP = [
     (200, 80),
     (240, 80),
@@ -560,3 +573,20 @@ def tee_with_a_light_print_at_its_outline(background=(255, 255, 255)):
         [*T_SHIRT, T_SHIRT[0]], fill=tuple(round(c * 0.95) for c in background), width=2
     )
     return encode(image.filter(ImageFilter.GaussianBlur(0.6)))
+
+
+def astronaut_with_a_bare_neck_in_shade(darker=27.0):
+    """(The astronaut with her collar gone: her neck bare down to her suit, in the shade under her chin (`darker` L*
+    than her lit face, the same chroma, with a skin's grain); that neck's colour, CIELAB)."""
+    image = np.asarray(astronaut_image()).copy()
+    lab = cv2.cvtColor(image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    face = np.median(lab[100:150, 200:245].reshape(-1, 3), axis=0)
+    neck = np.array([face[0] - darker, face[1], face[2]], np.float32)
+    shape = Image.new("L", image.shape[1::-1], 0)
+    ImageDraw.Draw(shape).ellipse((180, 160, 262, 222), fill=1)
+    bare = np.asarray(shape).astype(bool)
+    bare[:166] = False  # below the chin
+    rgb = cv2.cvtColor(neck.reshape(1, 1, 3), cv2.COLOR_Lab2RGB).reshape(3) * 255
+    grain = np.random.default_rng(0).normal(0, 3, (bare.sum(), 1))
+    image[bare] = np.clip(rgb + grain, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(image)), neck

@@ -73,6 +73,13 @@ _MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
+# Around a neck opening a pixel is the wearer's skin within this ΔE in a*, b* of their tone, and this many L* darker
+# (the neck in the shade of the chin) or lighter: a black collar or a light top is not.
+_NECK_SKIN_CHROMA = 10.0
+_NECK_SKIN_SHADE, _NECK_SKIN_LIGHTER = 30.0, 12.0
+_NECK_SKIN_SHOWN = (
+    0.01  # square body units of skin beside a neck opening enough to take its typical colour from
+)
 _BARE_SKIN_REACH = 0.3  # body units around painted skin where the person's own bare skin is looked for
 _BARE_SKIN_BLUR = 0.1  # body units: how smoothly that skin's colour is carried into the painted skin
 _ROUNDNESS = 9.0  # L* a bare arm or leg is darker at its edges than along its middle
@@ -228,15 +235,19 @@ class _Dressing:
 
     def _bare_neckline(self, region: Box, alpha: Alpha) -> None:
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
-        around it carried over smoothly (the neck above, the chest beside), or their own skin tone (their face and
-        neck's) where none is near; hands in front stay. Only pixels of the wearer's own tone count as their skin
-        there, so a light top or wall never passes for it."""
+        around it carried over smoothly (the neck above, the chest beside: near it their colour, farther in their
+        typical colour, so a deep V is the tone of the skin beside it, not of the face, which is lit and made up
+        differently), or their own skin tone (their face and neck's) where none is near; lit as the clothes there
+        were (a third of their contrast); hands in front stay. Only pixels of the wearer's own hue count as their
+        skin there, none much lighter or darker than their tone, so a light top, a wall or a black collar never
+        passes for it."""
         tone = self._own_skin_tone()
         if tone is None:
             return  # no skin to learn from: what shows there is left to the fill of old clothes
         x0, y0, x1, y1 = region
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
-        reach = int(_NECK_SKIN_REACH * self.frame.unit)
+        unit = self.frame.unit
+        reach = int(_NECK_SKIN_REACH * unit)
         outer = (
             max(0, x0 - reach),
             max(0, y0 - reach),
@@ -245,16 +256,25 @@ class _Dressing:
         )
         inner = (slice(y0 - outer[1], y1 - outer[1]), slice(x0 - outer[0], x1 - outer[0]))
         photo = self.photo[outer[1] : outer[3], outer[0] : outer[2]].astype(np.float32)
-        offset = cv2.cvtColor(photo / 255, cv2.COLOR_RGB2Lab) - tone
-        skin = self._full("skin", outer) * (
-            np.einsum("...i,...i->...", offset, offset) < _NECK_SKIN_DISTANCE**2
+        lab = cv2.cvtColor(photo / 255, cv2.COLOR_RGB2Lab)
+        offset = lab - tone
+        lighter = offset[..., 0]
+        own = (
+            (np.hypot(offset[..., 1], offset[..., 2]) < _NECK_SKIN_CHROMA)
+            & (lighter > -_NECK_SKIN_SHADE)
+            & (lighter < _NECK_SKIN_LIGHTER)
         )
-        near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * self.frame.unit)
+        skin = self._full("skin", outer) * own
+        beside = skin > 0.5
+        # The skin beside the opening in its typical colour; the wearer's tone where too little of it shows.
+        typical = np.median(lab[beside], axis=0) if beside.sum() >= _NECK_SKIN_SHOWN * unit**2 else tone
         plain = np.clip(
-            cv2.cvtColor(np.asarray(tone, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
+            cv2.cvtColor(np.asarray(typical, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
         )
+        near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * unit)
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
-        paint = found * near[inner] + (1 - found) * plain
+        light = 1 + (np.clip(self._full("lightness", region), *_SHADING_RANGE) - 1) / 3
+        paint = (found * near[inner] + (1 - found) * plain) * light[..., None]
         share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
@@ -296,11 +316,17 @@ class _Dressing:
     def _old_clothes(self, uncovered: Mask) -> Mask:
         """What is left of the old clothes the new garments replace (detection size, bool): beside and above each
         new garment, and wherever it ends before the old clothes of its body part did (the person's own top below a
-        cropped one, their trousers below a short skirt, down to the ankles); not what stays in front (the person's
+        cropped one, their trousers below a short skirt, down to the ankles), but never the person's bottoms beside a
+        new top; not what stays in front (the person's
         own top over new bottoms)."""
         replaced = self._zones
         if "upper" in self._dressed_parts:
-            replaced = np.maximum(replaced, self._old_top(uncovered))
+            old_top = self._old_top(uncovered)
+            if "lower" not in self._dressed_parts:
+                # Only the top is new: below the waist the person's bottoms stay beside it (jeans beside a hanging
+                # tie or a narrow hem are no leftover of the top), only their own top there is replaced.
+                replaced = replaced * np.maximum(old_top, self._depth < self._waist_depth)
+            replaced = np.maximum(replaced, old_top)
         if "lower" in self._dressed_parts:
             replaced = np.maximum(replaced, self.regions.leg_zone)
         old = self._clothing * replaced * uncovered

@@ -276,7 +276,33 @@ def _upper_points(
         + np.outer(offset[:, 0] * scale, frame.across)
         + np.outer(offset[:, 1] * vertical, frame.down)
     )
+    if garment_type != "one_piece":
+        # Pairs of points across the body: each side row's left and right, then the hem's corners.
+        pairs = [(3 + 2 * row, 4 + 2 * row) for row in range(len(sides) // 2)] + [
+            (3 + len(sides), 4 + len(sides))
+        ]
+        carried = _as_wide_as_the_body(carried, pairs, regions)
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
+
+
+def _as_wide_as_the_body(points: Points, pairs: list[tuple[int, int]], regions: Regions) -> Points:
+    """The garment's points across the body (pairs of indices into `points`, photo px) spread, about their middle, to
+    the person's own width at that depth with a garment's ease where the garment is narrower there (a slim top on a
+    broader body, or on one wider at the waist than at the chest), so the person's own top does not show beside it;
+    never wider than _MAX_CHEST_WIDTH."""
+    frame = regions.posed_frame
+    widened = points.copy()
+    for left, right in pairs:
+        middle = (points[left] + points[right]) / 2
+        measured = regions.width_across(float((middle - frame.mid_shoulder) @ frame.down) / frame.unit)
+        if measured is None:
+            continue
+        span = float((points[right] - points[left]) @ frame.across)
+        wanted = min(_EASE * measured, _MAX_CHEST_WIDTH * frame.unit)
+        if abs(span) < wanted:
+            push = np.sign(span or 1.0) * (wanted - abs(span)) / 2 * frame.across
+            widened[left], widened[right] = points[left] - push, points[right] + push
+    return widened
 
 
 def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:

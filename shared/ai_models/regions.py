@@ -65,6 +65,9 @@ _NECK_SIDE = (
     0.65  # share of the way from a shoulder joint to the middle of the shoulders where the neck begins
 )
 _MIN_BARE_SKIN = 0.02  # square body units of bare skin (arms and hands, legs) enough to take its colour from
+_BOTTOMS_DISTANCE = (
+    15.0  # ΔE (CIELAB) from the median colour of the clothes on the thighs: the bottoms' colour
+)
 _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it, only bare skin counts)
 _SHOULDER_CAP = 0.35
 _CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
@@ -402,11 +405,12 @@ class Regions:
 
     @cached_property
     def arms(self) -> Alpha:
-        """The arms and hands: bare skin within wide capsules around the arm bones, and whatever lies along the
-        bones themselves (a sleeved arm, or a hand the person segmentation missed)."""
+        """The arms and hands: bare skin within wide capsules around the arm bones, whatever lies along the arm bones
+        themselves (a sleeved arm), and the hands."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
-        return np.maximum(self.arm_zone * self.skin * self.person, self._arm_cores)
+        bones = self._arm_capsules(_ARM_CORE, _SHOULDER_CAP, hands=False)
+        return np.maximum(np.maximum(self.arm_zone * self.skin * self.person, bones), self.hands)
 
     @cached_property
     def arm_zone(self) -> Alpha:
@@ -416,18 +420,38 @@ class Regions:
         return self._arm_capsules(1.0, _SHOULDER_CAP)
 
     @cached_property
-    def _arm_cores(self) -> Alpha:
-        return self._arm_capsules(_ARM_CORE, _SHOULDER_CAP)
-
-    @cached_property
     def hands(self) -> Alpha:
-        """The hands: in front even of sleeves (a sleeve ends at the wrist; a hand may rest on the other arm)."""
+        """The hands: in front even of sleeves (a sleeve ends at the wrist; a hand may rest on the other arm): the skin
+        in their outline and whatever lies along their bones (a glove, a hand the person segmentation missed), but,
+        where the photo has a skin colour to tell the hand by, not what there is of the colour of the person's
+        bottoms: a pocket the hand is in (a new top covers the trousers around it)."""
         if self.frame is None:
             return np.zeros(self.shape, np.float32)
         hands = np.zeros(self.shape, np.uint8)
         self._draw_hands(hands, _ARM_RADII[2] * self.frame.unit * self.scale)
-        skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, self._arm_cores)
+        cores = self._arm_capsules(_ARM_CORE, _SHOULDER_CAP)
+        if self._skin_model is not None:  # the hand's own skin is known: a pocket can be told from it
+            cores = cores * (1 - self._bottoms_coloured(hands > 0))
+        skin_hands: Alpha = hands.astype(np.float32) * np.maximum(self.skin, cores)
         return skin_hands
+
+    def _bottoms_coloured(self, where: Mask) -> Alpha:
+        """1 where a pixel of `where` is not skin and within _BOTTOMS_DISTANCE of the median colour of the clothes on
+        the person's thighs (zeros elsewhere, and everywhere when the thighs are out of the photo)."""
+        frame = self.posed_frame
+        disc = np.zeros(self.shape, np.uint8)
+        for side in (0, 1):
+            hip, knee, _ = frame.leg(side) * self.scale
+            x, y = (hip + knee) / 2
+            cv2.circle(disc, (int(x), int(y)), max(2, int(0.15 * frame.unit * self.scale)), (1,), -1)
+        clothes = (disc > 0) & (self.person > 0.5) & (self.skin < 0.5) & (self.arm_zone < 0.5)
+        coloured: Alpha = np.zeros(self.shape, np.float32)
+        if clothes.sum() < 20:
+            return coloured
+        bottoms = np.median(self.lab[clothes], axis=0)
+        close = np.linalg.norm(self.lab[where] - bottoms, axis=1) < _BOTTOMS_DISTANCE
+        coloured[where] = close & (self.skin[where] < 0.5)
+        return coloured
 
     def _arm_capsules(self, share: float, skip: float = 0.0, hands: bool = True) -> Alpha:
         """Capsules around the arm bones (and the hands), their radii `share` of the arms' usual half-widths,

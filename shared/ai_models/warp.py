@@ -157,7 +157,10 @@ class SleeveMap:
         nearest = self._starts[None] + clamped[..., None] * self._directions[None]
         segment = np.argmin(np.linalg.norm(points[:, None, :] - nearest, axis=2), axis=1)
         rows = np.arange(len(points))
-        across = np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment])
+        side = np.where(np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment]) < 0, -1.0, 1.0)
+        # The distance to the arm itself, not to the line of the nearest segment: outside a bent elbow the sleeve
+        # rounds the joint instead of running on past it along the upper arm.
+        across = side * np.linalg.norm(points - nearest[rows, segment], axis=1)
         return self._offsets[segment] + clamped[rows, segment], across, segment
 
     def __call__(self, points: ArrayLike) -> Coordinates:

@@ -677,3 +677,48 @@ def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
     for painted, forearm in zip(above_elbows, (dark, light)):
         assert abs(painted - _lab(forearm)[0]) < 12
     assert above_elbows[1] - above_elbows[0] > 8
+
+
+def test_the_persons_bottoms_beside_a_new_top_stay_as_they_were():
+    """The cameraman's coat is black above the waist and his trousers navy below it: a new tee replaces what he wears
+    on top; the trousers beside its hem are his bottoms, which stay (they are not filled from around)."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB"))
+    frame = _frame(photos.cameraman_image())
+    waist = frame.mid_hip[1] - WAIST_ABOVE_HIPS * frame.torso_length
+    rows = np.arange(grey.shape[0])[:, None]
+    trousers = (grey.mean(axis=2) < 60) & (rows > waist)
+    person = grey.copy()
+    person[trousers] = np.clip(grey[trousers] * np.array([0.7, 0.9, 1.0]) + np.array([0, 10, 45]), 0, 255)
+    red = (200, 40, 40)
+    result = _try_on(photos.encode(Image.fromarray(person)), GarmentInput(photos.t_shirt(red), "top"))
+    tee = _painted(result, red, 60)
+    beside = trousers & ~tee & (rows <= np.flatnonzero(tee.any(axis=1)).max())
+    assert beside.sum() > 3000
+    assert (np.abs(result - person.astype(int)).max(axis=2) < 12)[beside].mean() > 0.58
+
+
+def test_a_hand_is_its_skin_not_the_pocket_it_is_in():
+    """In a photo with a skin colour, what lies in a hand's outline in the colour of the clothes on the person's thighs
+    is a pocket the hand is in (or, as on the cameraman's black coat, a glove that cannot be told from one), not the
+    hand: a new top covers it; a grey photo has no skin colour to tell a hand by, and the hand's outline stays whole."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB"))
+    warm = np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8)
+    for image, dark_share in ((warm, (0, 0.1)), (grey, (0.15, 1))):
+        regions = Regions(Body(image))
+        dark = regions.lab[..., 0] < 20  # his coat, over his thighs too
+        assert regions.hands.sum() > 1000
+        assert dark_share[0] <= (regions.hands * dark).sum() / regions.hands.sum() <= dark_share[1]
+
+
+def test_a_top_narrower_than_the_body_below_the_chest_is_made_as_wide_as_the_body_there():
+    """A top tapering to a hem half as wide as its chest, on the cameraman (broader at the hips than it): its hem
+    spreads to his width there, with a garment's ease, so his own coat does not show beside it."""
+    regions = Regions(Body(np.asarray(photos.cameraman_image().convert("RGB"))))
+    frame = regions.posed_frame
+    photo = read_garment_photo(photos.flat_lay(photos.TAPERED_TOP, (200, 40, 40)))
+    body = place_flat_lay(photo, "top", regions)[0]
+    left, right = body.to_body(photo.outline.upper_landmarks.hem.astype(np.float64))
+    depth = float(((left + right) / 2 - frame.mid_shoulder) @ frame.down) / frame.unit
+    width = regions.width_across(depth)
+    assert width is not None
+    assert abs(float((right - left) @ frame.across)) >= 0.98 * 1.08 * width

@@ -120,3 +120,20 @@ def test_the_skin_shown_in_a_neckline_is_the_wearers_own():
 def _lab(pixels):
     rgb = np.asarray(pixels, np.float32).reshape(-1, 1, 3) / 255
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+
+
+def test_the_skin_shown_in_a_neckline_is_the_tone_of_the_skin_beside_it():
+    """Her neck is in the shade under her chin, darker than her lit face: a V-neck shows skin of her neck's tone, not
+    a lighter patch of her face's."""
+    person, neck = photos.astronaut_with_a_bare_neck_in_shade()
+    red = (200, 40, 40)
+    result = np.asarray(
+        photos.decode(
+            model.try_on(person, [GarmentInput(photos.v_neck_tee_showing_its_back(red), "top")], {})
+        ).convert("RGB")
+    ).astype(int)
+    v_neck = np.zeros(result.shape[:2], bool)
+    v_neck[235:300, 195:245] = True  # below her neck, over her old suit
+    v_neck &= np.abs(result - red).max(axis=2) >= 60
+    assert v_neck.sum() > 1500
+    assert np.median(np.linalg.norm(_lab(result[v_neck]) - neck, axis=1)) < 2.5

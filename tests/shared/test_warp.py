@@ -60,3 +60,36 @@ def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
     # Every body point maps back to the garment point that lands there.
     garment = np.array([[10.0, 3.0], [70.0, -4.0], [95.0, 2.0]])
     assert np.allclose(sleeve(sleeve.to_body(garment)), garment, atol=1e-6)
+
+
+def test_a_sleeve_rounds_a_bent_elbow_and_does_not_run_on_past_it():
+    """Outside an arm bent at a right angle, the sleeve covers the elbow as far as the arm is wide, and points further
+    out along the upper arm's line lie beyond the sleeve's edge (no flap of the elbow's cloth sticking out)."""
+    along = np.linspace(0.0, 100.0, 11)
+    profile = SleeveProfile(
+        np.zeros(2),
+        np.array([1.0, 0.0]),
+        np.array([0.0, 1.0]),
+        along,
+        np.full_like(along, -5.0),
+        np.full_like(along, 5.0),
+        1,
+    )
+    arm = [
+        [100, 100],
+        [100, 200],
+        [200, 200],
+    ]  # down the upper arm, then the forearm straight out to the right
+    sleeve = SleeveMap(
+        profile,
+        arm,
+        away_from=[200, 100],
+        arm_half_widths=[20, 20],
+        start=0,
+        length_scale=2.0,
+        width_scale=2.0,
+    )
+    # Outside the elbow (below and to the left of it): within the arm's half-width the sleeve, beyond it not.
+    inside, beyond = sleeve(np.array([[90.0, 210.0], [100.0, 240.0]]))
+    assert abs(inside[1]) <= 5  # within the sleeve's extent across
+    assert abs(beyond[1]) > 5
