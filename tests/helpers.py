@@ -218,3 +218,13 @@ class EventStream:
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+def assert_replayed_exactly(first, again):
+    """A retry with the first request's Idempotency-Key got, byte for byte, what the first request got: status,
+    body, content type and Location (or none), marked as a replay."""
+    assert again.status_code == first.status_code, again.get_json()
+    assert again.data == first.data
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers.get("Location") == first.headers.get("Location")
+    assert again.headers["Idempotency-Replayed"] == "true" and "Idempotency-Replayed" not in first.headers
