@@ -32,6 +32,7 @@ def app_settings(directory, *, database="app.db", **settings):
         "LOG_DIR": str(directory / "logs"),
         "INSTANCE_DIR": str(directory / "instance"),
         "RATELIMIT_ENABLED": False,
+        "IMAGE_SWEEP_INTERVAL_SECONDS": 0,  # no sweep in the background; tests/images/test_orphan_sweep.py's own
         **settings,
     }
 
