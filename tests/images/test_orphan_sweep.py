@@ -25,7 +25,7 @@ from tests.helpers import (
     wait_for_job,
 )
 from tests.photos import t_shirt
-from tests.stored_images import stored_keys
+from tests.stored_images import stored_keys, swept_in_time
 from tests.wardrobe.conftest import added_item, garment_photo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,16 +227,6 @@ def test_the_api_sweeps_at_start_up_and_then_periodically(make_app, storage_sett
     assert swept_in_time(restarted, left_behind)
     assert swept_in_time(restarted, plant_orphans(restarted, user_id))  # by a later, periodic sweep
     assert stored_keys(restarted) == [f"avatars/{user_id}/{'a' * 32}.png"]
-
-
-def swept_in_time(app, keys, timeout=20):
-    """Whether the keys are all gone before the timeout (a generous bound: the sweep runs every second)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not set(keys) & set(stored_keys(app)):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_command_sweeps_now_and_a_dry_run_deletes_nothing(make_app, storage_settings, tmp_path):
