@@ -18,7 +18,9 @@ Retry-After. The same key with another request is 422 IDEMPOTENCY_KEY_REUSED.
 
 A view whose work commits in a database block stores its answer in that same block (`record_answer`): the work
 and the key's answer are written together or not at all, so a process that dies at any instant leaves either
-nothing (a retry runs again) or both (a retry gets the answer), never work a retry would do a second time.
+nothing (a retry runs again) or both (a retry gets the answer), never work a retry would do a second time. The
+answer is built once there and the view sends the response it stored (`AnswerOnce`), so a replay is byte for
+byte what the first request got.
 
 Answers that ask the client to come back (5xx, 408, 429) and crashes are not stored: the key is let go so a
 retry runs again. Other 4xx answers are stored (a retried bad request gets the same 4xx). A first request
