@@ -25,6 +25,7 @@ from features.fitting import controller as fitting
 from features.garments import controller as garments, service as garments_service
 from features.health import controller as health
 from features.images import controller as images
+from features.images.service import ImageSweeper
 from features.metrics import controller as metrics
 from features.tryon import controller as tryon, service as tryon_service
 from features.tryon.events import StreamSlots
@@ -111,6 +112,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     for feature in features(app.extensions["storage"].url_prefix):
         app.register_blueprint(feature.blueprint, url_prefix=feature.url_prefix)
     app.extensions["tryon_queue"].start()
+    app.extensions["image_sweeper"].start()
     return app
 
 
@@ -144,8 +146,8 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
     """What the features share, built once here: the mailer, image storage, the AI image models (the Gemini
     client among them), the garment photo classifier (on that client, only with a Gemini key), the try-on job
     queue (chosen by JOB_QUEUE; started once the routes are registered, stopped by shutdown_app), the
-    deliverer of try-on callbacks, which the queue's maintenance loop runs, and the count of open job event
-    streams."""
+    deliverer of try-on callbacks, which the queue's maintenance loop runs, the sweeper of orphaned image files
+    (its own thread, started with the queue) and the count of open job event streams."""
     storage = create_storage(settings)
     image_models = create_image_models(settings)
     garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
@@ -168,6 +170,7 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
         garment_image_classifier=garment_classifier,
         webhook_deliverer=deliverer,
         tryon_queue=create_job_queue(deps, settings, also_maintain=[deliverer.run]),
+        image_sweeper=ImageSweeper(db=db, storage=storage, settings=settings),
         event_streams=StreamSlots(),
     )
 
@@ -202,6 +205,7 @@ class SqlIntegerConverter(IntegerConverter):
 def shutdown_app(app: Flask) -> None:
     """Stop background work (queue workers), close the AI clients and the database: for tests and embedding."""
     app.extensions["tryon_queue"].stop()
+    app.extensions["image_sweeper"].stop()
     app.extensions["webhook_deliverer"].stop()
     app.extensions["mailer"].stop()
     app.extensions["image_models"].close()

@@ -164,6 +164,9 @@ class Settings:
     TRYON_DAILY_LIMIT: int = 50  # Gemini try-ons per user per UTC day (0 = no limit; local ones are free)
     JOB_TIMEOUT_SECONDS: int = 120
     JOB_INPUT_RETENTION_HOURS: int = 24
+    # image files no row references (a process killed between writing one and committing its row)
+    IMAGE_SWEEP_INTERVAL_SECONDS: int = 3600  # a background sweep this often, one process at a time (0: none)
+    IMAGE_SWEEP_GRACE_SECONDS: int = 3600  # only files older than this go: a request in flight keeps its file
     # GET /api/job/<id>/events (Server-Sent Events): each open stream holds one server thread
     EVENT_STREAM_POLL_SECONDS: float = 0.5  # how often a stream reads its job's row
     EVENT_STREAM_HEARTBEAT_SECONDS: float = 15.0  # a `: keep-alive` comment after this long without an event

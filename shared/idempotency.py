@@ -18,7 +18,9 @@ Retry-After. The same key with another request is 422 IDEMPOTENCY_KEY_REUSED.
 
 A view whose work commits in a database block stores its answer in that same block (`record_answer`): the work
 and the key's answer are written together or not at all, so a process that dies at any instant leaves either
-nothing (a retry runs again) or both (a retry gets the answer), never work a retry would do a second time.
+nothing (a retry runs again) or both (a retry gets the answer), never work a retry would do a second time. The
+answer is built once there and the view sends the response it stored (`AnswerOnce`), so a replay is byte for
+byte what the first request got.
 
 Answers that ask the client to come back (5xx, 408, 429) and crashes are not stored: the key is let go so a
 retry runs again. Other 4xx answers are stored (a retried bad request gets the same 4xx). A first request
@@ -39,7 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Response, current_app, g, request
@@ -74,6 +76,7 @@ _CLAIM = "idempotency_claim"  # the request's _Claim in flask.g, for record_answ
 
 log = get_logger("idempotency")
 View = TypeVar("View", bound=Callable[..., Any])
+Made = TypeVar("Made")
 
 
 def idempotent(view: View) -> View:
@@ -105,13 +108,38 @@ def idempotent(view: View) -> View:
     return cast(View, once)
 
 
-def record_answer(response: Response) -> None:
+def record_answer(response: Response) -> Response:
     """Store the request's answer now, inside the caller's `db.transaction()` that does its work (nothing without
-    an Idempotency-Key). Should the key no longer be this request's (its lease ran out and a retry took it),
+    an Idempotency-Key), and hand it back: the view sends that very response, so a retry gets what the first
+    request got. Should the key no longer be this request's (its lease ran out and a retry took it),
     409 IDEMPOTENCY_IN_PROGRESS undoes the block: the retry holding the key does the work once."""
     claim: _Claim | None = g.get(_CLAIM)
     if claim is not None and not claim.finish(response):
         raise _in_progress()
+    return response
+
+
+class AnswerOnce(Generic[Made]):
+    """A creating view's answer, built once from what its service made, inside the transaction that stores it
+    (`record`, the service's on_created/on_accepted), then sent as it was stored:
+
+        answer = AnswerOnce(_item_added)
+        service.create_item(..., on_created=answer.record)
+        return answer.response
+    """
+
+    def __init__(self, build: Callable[[Made], Response]) -> None:
+        self._build = build
+        self._response: Response | None = None
+
+    def record(self, made: Made) -> None:
+        self._response = record_answer(self._build(made))
+
+    @property
+    def response(self) -> Response:
+        if self._response is None:
+            raise RuntimeError("the service returned without handing over what it made")
+        return self._response
 
 
 def _check_key(key: str) -> None:

@@ -17,11 +17,13 @@ import hashlib
 import hmac
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from abc import ABC, abstractmethod
 from base64 import urlsafe_b64encode
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -47,6 +49,15 @@ _S3_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 _boto3_session_lock = threading.Lock()
 
 log = get_logger("storage")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One stored file as its backend lists it."""
+
+    key: str
+    size: int  # bytes
+    modified: float  # when it was last written, seconds since 1970
 
 
 class StorageUnavailableError(ServiceUnavailableError):
@@ -165,9 +176,17 @@ class Storage(ABC):
     def delete_prefix(self, prefix: str) -> int:
         """Remove every file whose key starts with the folder prefix (e.g. "avatars/<user_id>/"); how many."""
 
-    @abstractmethod
     def list_keys(self, prefix: str = "") -> list[str]:
         """Sorted keys of the stored files under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+        return [stored.key for stored in self.list_files(prefix)]
+
+    @abstractmethod
+    def list_files(self, prefix: str = "") -> list[StoredFile]:
+        """The stored files under a folder prefix ("" for all), sorted by key, with their size and age."""
+
+    @abstractmethod
+    def modified(self, file_path: str) -> float | None:
+        """When the file was last written (seconds since 1970); None when there is none."""
 
     @abstractmethod
     def ping(self) -> None:
@@ -229,16 +248,30 @@ class LocalStorage(Storage):
         shutil.rmtree(folder, ignore_errors=True)
         return count
 
-    def list_keys(self, prefix: str = "") -> list[str]:
-        """Sorted keys of the stored files under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+    def list_files(self, prefix: str = "") -> list[StoredFile]:
+        """The stored files under a folder prefix ("" for all), sorted by key; not a write's temporary file."""
         folder = self.get_image_path(prefix.rstrip("/")) if prefix else self.root
         if not folder.is_dir():
             return []
-        return sorted(
-            entry.relative_to(self.root).as_posix()
-            for entry in folder.rglob("*")
-            if entry.is_file() and not entry.name.startswith(".")
-        )
+        found: list[StoredFile] = []
+        for entry in folder.rglob("*"):
+            if entry.name.startswith("."):
+                continue
+            try:
+                status = entry.stat()
+            except FileNotFoundError:  # deleted since it was listed
+                continue
+            if stat.S_ISREG(status.st_mode):
+                found.append(
+                    StoredFile(entry.relative_to(self.root).as_posix(), status.st_size, status.st_mtime)
+                )
+        return sorted(found, key=lambda stored: stored.key)
+
+    def modified(self, file_path: str) -> float | None:
+        try:
+            return self.get_image_path(file_path).stat().st_mtime
+        except FileNotFoundError:
+            return None
 
     def ping(self) -> None:
         """StorageUnavailableError unless the images directory is there and writable."""
@@ -385,17 +418,24 @@ class S3Storage(Storage):
                 )
         return len(keys)
 
-    def list_keys(self, prefix: str = "") -> list[str]:
-        """Sorted keys of the stored objects under a folder prefix (e.g. "avatars/<user_id>/"; "" for all)."""
+    def list_files(self, prefix: str = "") -> list[StoredFile]:
+        """The stored objects under a folder prefix ("" for all), sorted by key."""
         folder = self.key_for(prefix.rstrip("/")) + "/" if prefix else ""
-        keys: list[str] = []
+        found: list[StoredFile] = []
         continuation: dict[str, str] = {}
         while True:
             page = self._call("list_objects_v2", Bucket=self.bucket, Prefix=folder, **continuation)
-            keys += [entry["Key"] for entry in page.get("Contents", [])]
+            found += [
+                StoredFile(entry["Key"], entry["Size"], entry["LastModified"].timestamp())
+                for entry in page.get("Contents", [])
+            ]
             if not page.get("IsTruncated"):
-                return sorted(keys)
+                return sorted(found, key=lambda stored: stored.key)
             continuation = {"ContinuationToken": page["NextContinuationToken"]}
+
+    def modified(self, file_path: str) -> float | None:
+        head = self._call("head_object", Bucket=self.bucket, Key=self.key_for(file_path))
+        return None if head is None else float(head["LastModified"].timestamp())
 
     def ping(self) -> None:
         """StorageUnavailableError unless the bucket answers (one quick attempt)."""

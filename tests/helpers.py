@@ -32,6 +32,7 @@ def app_settings(directory, *, database="app.db", **settings):
         "LOG_DIR": str(directory / "logs"),
         "INSTANCE_DIR": str(directory / "instance"),
         "RATELIMIT_ENABLED": False,
+        "IMAGE_SWEEP_INTERVAL_SECONDS": 0,  # no sweep in the background; tests/images/test_orphan_sweep.py's own
         **settings,
     }
 
@@ -218,3 +219,13 @@ class EventStream:
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+def assert_replayed_exactly(first, again):
+    """A retry with the first request's Idempotency-Key got, byte for byte, what the first request got: status,
+    body, content type and Location (or none), marked as a replay."""
+    assert again.status_code == first.status_code, again.get_json()
+    assert again.data == first.data
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers.get("Location") == first.headers.get("Location")
+    assert again.headers["Idempotency-Replayed"] == "true" and "Idempotency-Replayed" not in first.headers

@@ -1,5 +1,6 @@
 """Stored images seen through the app's storage and its signed URLs: the same test reads local disk and S3."""
 
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,6 +17,16 @@ class FetchedImage:
 def stored_keys(app, prefix=""):
     """Keys of the stored images under a folder prefix (e.g. "avatars/<userid>/"; "" for all)."""
     return app.extensions["storage"].list_keys(prefix)
+
+
+def swept_in_time(app, keys, timeout=20):
+    """Whether the keys are all gone before the timeout (a generous bound on a sweep that runs every second)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not set(keys) & set(stored_keys(app)):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def stored_names(app, folder):

@@ -20,7 +20,7 @@ from features.auth.schemas import (
 from features.users.model import to_public_dict
 from features.users.schemas import AuthResult
 from shared.database import get_db
-from shared.idempotency import idempotent, record_answer
+from shared.idempotency import AnswerOnce, idempotent
 from shared.mail import get_mailer
 from shared.rate_limit import limit
 from shared.request_data import json_limit
@@ -49,14 +49,15 @@ _PASSWORD_CODES = ["INVALID_PASSWORD", "WEAK_PASSWORD", "COMMON_PASSWORD", "PASS
     },
 )
 def create_account(body):
-    account = service.create_account(
+    answer = AnswerOnce(_account_created)
+    service.create_account(
         db=get_db(),
         settings=current_app.extensions["settings"],
         data=body,
         device=_device(body.device),
-        on_created=lambda account: record_answer(_account_created(account)),
+        on_created=answer.record,
     )
-    return _account_created(account)
+    return answer.response
 
 
 def _account_created(account):

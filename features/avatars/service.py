@@ -18,6 +18,7 @@ from shared.storage import Storage
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048
+IMAGE_FOLDERS = ("avatars/",)  # where this feature stores files: "avatars/<user_id>/..."
 # The measurements that shape a body avatar (the model is told height, weight, chest, waist and hips).
 BODY_FIELDS = (
     "height",
@@ -177,3 +178,8 @@ def _delete_quietly(storage: Storage, path: str) -> None:
         storage.delete_image(path)
     except (ValidationError, OSError) as exc:
         log.warning("previous avatar not deleted", extra={"path": path, "error": str(exc)})
+
+
+def image_paths_in_use(*, db: Database) -> list[str]:
+    """The stored paths of every user's avatar and body avatar (the files under IMAGE_FOLDERS rows point to)."""
+    return user_model.stored_image_paths(db)

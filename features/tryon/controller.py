@@ -20,7 +20,7 @@ from shared import event_stream
 from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.idempotency import idempotent, record_answer
+from shared.idempotency import AnswerOnce, idempotent
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_body, json_form_field, json_limit, read_upload
 from shared.response import success_response
@@ -117,7 +117,8 @@ def create_multi_tryon_job():
 def _accept(*, multi):
     image_model = get_image_models().tryon
     service.ensure_model_available(image_model)  # before the uploads are read
-    accepted = service.create_job(
+    answer = AnswerOnce(_accepted_response)
+    service.create_job(
         db=get_db(),
         settings=current_app.extensions["settings"],
         storage=get_storage(),
@@ -126,9 +127,9 @@ def _accept(*, multi):
         request=_read_tryon_request(multi),
         multi=multi,
         billed=image_model.billed,
-        on_accepted=lambda accepted: record_answer(_accepted_response(accepted)),
+        on_accepted=answer.record,
     )
-    return _accepted_response(accepted)
+    return answer.response
 
 
 def _accepted_response(accepted):

@@ -2,7 +2,7 @@
 (threads or processes) can never both own a job and a late worker cannot overwrite a timed-out job."""
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from typing import Any, overload
 
@@ -437,3 +437,34 @@ def _decode(row: Mapping[str, Any] | None) -> Job | None:
             "model_seconds": row["usage_model_seconds"],
         }
     return row
+
+
+def stored_paths(db: Database) -> Iterator[str]:
+    """Every value of a job's row that may name a stored file: its path columns, and every text in its JSON (the
+    inputs: person, garment photos, client pages; what it found out about the garments; its options), so a
+    file a later version records elsewhere in them is still seen as in use."""
+    rows = db.execute_query(
+        "SELECT person_image_path, garment_image_path, result_image_path, inputs, garments, options "
+        "FROM tryon_jobs",
+        fetch_all=True,
+    )
+    for row in rows:
+        yield from (row[column] for column in _PATH_COLUMNS if row[column])
+        for column in _JSON_COLUMNS:
+            if row[column]:
+                yield from _texts(json.loads(row[column]))
+
+
+_PATH_COLUMNS = ("person_image_path", "garment_image_path", "result_image_path")
+_JSON_COLUMNS = ("inputs", "garments", "options")
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)

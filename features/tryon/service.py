@@ -3,7 +3,7 @@
 import math
 import statistics
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -37,6 +37,8 @@ MAX_GARMENTS = 5
 DEFAULT_ESTIMATE_SECONDS = 15
 PERSON_DIMENSION = 2048
 GARMENT_DIMENSION = 1536
+# where this feature stores files: a job's inputs (person, garment photos, the client's page) and its result
+IMAGE_FOLDERS = ("tryon-inputs/", "tryon-results/")
 
 
 @dataclass
@@ -408,3 +410,8 @@ def present_job(job: Job, storage: Storage) -> dict[str, Any]:
             "details": job["error_details"],
         }
     return data
+
+
+def image_paths_in_use(*, db: Database) -> Iterator[str]:
+    """Every value of a job's row that may name a file under IMAGE_FOLDERS."""
+    return model.stored_paths(db)

@@ -7,6 +7,7 @@ from rq import SimpleWorker
 
 from config import Settings, finalize_secrets
 from features.garments import service as garments_service
+from features.images.service import ImageSweeper
 from features.tryon import model
 from features.tryon.pipeline import PipelineDeps, load_models, run_job
 from shared.ai_models import create_image_models
@@ -37,11 +38,18 @@ def worker_deps() -> PipelineDeps:
 
 
 class TryOnWorker(SimpleWorker):
-    """An RQ worker (one job at a time, no fork per job) whose process loads its models before it takes a job."""
+    """An RQ worker (one job at a time, no fork per job) whose process loads its models before it takes a job,
+    and sweeps orphaned image files in the background when its turn comes (features/images/service.py)."""
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
-        load_models(worker_deps())
-        return super().work(*args, **kwargs)
+        deps = worker_deps()
+        load_models(deps)
+        sweeper = ImageSweeper(db=deps.db, storage=deps.storage, settings=deps.settings)
+        sweeper.start()
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            sweeper.stop()
 
 
 def run_tryon_job(job_id: str) -> None:

@@ -111,3 +111,13 @@ def to_public_dict(row: Mapping[str, Any]) -> dict[str, Any]:
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
+
+
+def stored_image_paths(db: Database) -> list[str]:
+    """Every image path a user's row holds: the avatar and the body built from it."""
+    rows = db.execute_query(
+        "SELECT avatar_path, body_avatar_path FROM users "
+        "WHERE avatar_path IS NOT NULL OR body_avatar_path IS NOT NULL",
+        fetch_all=True,
+    )
+    return [path for row in rows for path in (row["avatar_path"], row["body_avatar_path"]) if path]

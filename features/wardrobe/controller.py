@@ -31,7 +31,7 @@ from features.wardrobe.schemas import (
 )
 from shared.database import get_db
 from shared.errors import ValidationError
-from shared.idempotency import idempotent, record_answer
+from shared.idempotency import AnswerOnce, idempotent
 from shared.rate_limit import at_once_per_client, limit
 from shared.request_data import json_limit, read_upload
 from shared.response import success_response
@@ -342,8 +342,8 @@ def add_garment(body):
     html = fields.pop("html", None)
     image_data, image_filename = _uploaded_image()
     storage = get_storage()
-    sign = storage.url_signer()
-    item = service.create_item(
+    answer = AnswerOnce(lambda item: _item_added(item, storage.url_signer()))
+    service.create_item(
         db=get_db(),
         storage=storage,
         settings=current_app.extensions["settings"],
@@ -352,9 +352,9 @@ def add_garment(body):
         html=html,
         image_data=image_data,
         image_filename=image_filename,
-        on_created=lambda item: record_answer(_item_added(item, sign)),
+        on_created=answer.record,
     )
-    return _item_added(item, sign)
+    return answer.response
 
 
 def _item_added(item, sign):

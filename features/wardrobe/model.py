@@ -140,3 +140,9 @@ def _to_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     if "is_external" in values:
         values = {**values, "is_external": int(values["is_external"])}
     return values
+
+
+def stored_image_paths(db: Database) -> list[str]:
+    """Every item's image path."""
+    rows = db.execute_query("SELECT image_path FROM wardrobe WHERE image_path IS NOT NULL", fetch_all=True)
+    return [row["image_path"] for row in rows]

@@ -32,6 +32,7 @@ from shared.validators import validate_integer, validate_required, validate_text
 
 CategoryRef = int | str  # one of the caller's categories by id, or a platform or caller's category by name
 FoundCategory = tuple[Row, None] | tuple[None, Row]  # (platform row, None) or (None, caller's row)
+IMAGE_FOLDERS = ("wardrobe/",)  # where this feature stores files: "wardrobe/<user_id>/<garment_id>.png"
 
 
 class SectionDeleted(TypedDict):
@@ -594,3 +595,8 @@ def _product_details(product: Mapping[str, Any]) -> dict[str, object]:
 def _text_rule(name: str) -> Callable[[object], str | None]:
     """The item field rule for the text field called name."""
     return partial(optional_text, field_name=name, max_length=ITEM_TEXT_LIMITS[name])
+
+
+def image_paths_in_use(*, db: Database) -> list[str]:
+    """The stored paths of every item's image (the files under IMAGE_FOLDERS rows point to)."""
+    return model.stored_image_paths(db)

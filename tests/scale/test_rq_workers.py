@@ -23,7 +23,7 @@ from tests.helpers import (
 )
 from tests.photos import t_shirt
 from tests.scale.worker_process import WorkerProcess
-from tests.stored_images import fetch_image
+from tests.stored_images import fetch_image, stored_keys, swept_in_time
 from tests.webhooks.conftest import callback_once, secret_of, verify
 
 
@@ -158,3 +158,20 @@ def test_a_job_run_by_a_worker_process_is_followed_by_its_event_stream(rq_app, w
     ids = [e["id"] for e in events]
     assert events[0]["event"] == "stage" and ids[-1].endswith("-end")
     assert len(set(ids)) == len(ids)
+
+
+def test_a_worker_process_sweeps_orphaned_image_files(rq_app, rq_settings, tmp_path):
+    """An RQ worker process sweeps too (the API's sweep is off here): the file no row names goes, the avatar stays."""
+    user_id = sign_up(rq_app.test_client())["user"]["userid"]
+    storage = rq_app.extensions["storage"]
+    avatar, orphan = f"avatars/{user_id}/{'a' * 32}.png", f"wardrobe/{user_id}/{'b' * 32}.png"
+    storage.upload_image(b"an avatar", avatar)
+    rq_app.extensions["db"].execute_query(
+        "UPDATE users SET avatar_path = ? WHERE userid = ?", (f"/images/{avatar}", user_id)
+    )
+    storage.upload_image(b"left behind", orphan)
+    sweeping = {**rq_settings, "IMAGE_SWEEP_INTERVAL_SECONDS": "1", "IMAGE_SWEEP_GRACE_SECONDS": "0"}
+    with WorkerProcess(sweeping, tmp_path / "sweeper.log"):
+        # the worker loads its models first: seconds on a busy machine
+        assert swept_in_time(rq_app, [orphan], timeout=120), (tmp_path / "sweeper.log").read_text()[-2000:]
+    assert stored_keys(rq_app) == [avatar]

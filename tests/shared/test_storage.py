@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -151,3 +152,20 @@ def test_signed_urls_follow_public_base_url_else_the_request_host(tmp_path, app)
         assert urlsplit(unset.signed_url("a/b.png"))[:2] == ("http", "10.0.0.5:8000")
     assert urlsplit(configured.signed_url("a/b.png"))[:3] == ("https", "cdn.example.com", "/images/a/b.png")
     assert urlsplit(unset.signed_url("a/b.png")).netloc == "localhost:8123"  # outside any request
+
+
+def test_listed_files_carry_their_size_and_when_they_were_written_not_a_write_in_progress(storage):
+    storage.upload_image(b"12345", "avatars/u1/a.png")
+    storage.upload_image(b"x" * 300, "wardrobe/u1/g.png")
+    written_long_ago = storage.get_image_path("wardrobe/u1/g.png")
+    os.utime(written_long_ago, (1_700_000_000, 1_700_000_000))
+    (storage.root / "avatars/u1/.upload-abc.tmp").write_bytes(b"half")  # another request's write, unfinished
+    listed = storage.list_files()
+    assert [(stored.key, stored.size) for stored in listed] == [
+        ("avatars/u1/a.png", 5),
+        ("wardrobe/u1/g.png", 300),
+    ]
+    assert listed[1].modified == storage.modified("/images/wardrobe/u1/g.png") == 1_700_000_000
+    assert time.time() - listed[0].modified < 60
+    assert [stored.key for stored in storage.list_files("wardrobe/")] == ["wardrobe/u1/g.png"]
+    assert storage.modified("avatars/u1/none.png") is None

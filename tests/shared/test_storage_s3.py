@@ -136,3 +136,19 @@ def test_s3_settings_are_checked_at_start_up(s3_server):
         create_storage(Settings(SECRET_KEY="s", **{**s3_server.settings(""), "S3_BUCKET": ""}))
     with pytest.raises(ConfigurationError, match="IMAGE_URL_TTL"):
         create_storage(Settings(SECRET_KEY="s", IMAGE_URL_TTL=7 * 24 * 3600, **s3_server.settings("b")))
+
+
+def test_listed_objects_carry_their_size_and_when_they_were_written(storage):
+    before = time.time()
+    storage.upload_image(b"12345", "avatars/u1/a.png")
+    storage.upload_image(b"x" * 300, "wardrobe/u1/g.png")
+    listed = storage.list_files()
+    assert [(stored.key, stored.size) for stored in listed] == [
+        ("avatars/u1/a.png", 5),
+        ("wardrobe/u1/g.png", 300),
+    ]
+    for stored in listed:  # S3 keeps whole seconds
+        assert before - 1 <= stored.modified <= time.time() + 1
+        assert storage.modified(stored.key) == stored.modified
+    assert storage.list_files("wardrobe/u1/")[0].key == "wardrobe/u1/g.png"
+    assert storage.modified("avatars/u1/none.png") is None
