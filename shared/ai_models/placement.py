@@ -52,8 +52,10 @@ _MAX_CHEST_WIDTH = 1.7
 _WAIST_PER_HIP_JOINTS = 1.85
 _MAX_WAIST_PER_HIP_JOINTS = 2.6
 _EASE = 1.08  # a garment is this much wider than the body it covers
-# A garment's widths are matched to the body seen from the front, which shows less than the garment's flat width
-# (the body is round); its lengths lie along the body and show whole: they take this much more scale.
+# A garment hung from the shoulders has its widths matched to the body seen from the front, which shows less than the
+# garment's flat width (the body is round); its lengths lie along the body and show whole: they take this much more
+# scale. A bottom's waistband is matched to a flat waist already (_WAIST_PER_HIP_JOINTS), so its lengths take its
+# widths' scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
 # ...or higher, up to this share, where the person's own bottoms visibly start higher (high-rise, a top tucked in)
@@ -246,11 +248,13 @@ def _upper_points(
     landmarks: UpperLandmarks, garment_type: str, regions: Regions, scale: float
 ) -> tuple[Points, Points]:
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
-    own proportions put them at the person's scale (the hem no lower than the garment type allows)."""
-    garment_top = landmarks.shoulders.mean(axis=0)
+    own proportions put them at the person's scale (the hem no lower than the garment type allows). A dress on
+    straps hangs from its straps' tops, level with the shoulders' tops, as far apart as the straps are."""
     frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
+    straps = garment_type == "one_piece" and not np.array_equal(landmarks.strap_tops, landmarks.shoulders)
+    garment_top = (landmarks.strap_tops if straps else landmarks.shoulders).mean(axis=0)
     hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
@@ -263,6 +267,7 @@ def _upper_points(
     )
     torso = np.vstack(
         [
+            *([landmarks.strap_tops] if straps else []),
             landmarks.collar[None],
             landmarks.armpits,
             sides,
@@ -276,6 +281,8 @@ def _upper_points(
         + np.outer(offset[:, 0] * scale, frame.across)
         + np.outer(offset[:, 1] * vertical, frame.down)
     )
+    if straps:
+        return torso, carried.astype(np.float32)
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
 
 
@@ -321,7 +328,7 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
     # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
-    hip_row = waist_row + above_hips * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
+    hip_row = waist_row + above_hips * frame.torso_length / scale
     if landmarks.crotch is not None:
         paths = [frame.leg(0), frame.leg(1)]
     else:
@@ -329,7 +336,7 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
         paths = [np.array([frame.mid_hip, knees, ankles], np.float32)]
     # Long legs stop at the ankles: the vertical scale shrinks so the hem lands there, never beyond.
     reach = min(_length(path) for path in paths) + 0.1 * frame.unit
-    vertical = min(scale * _LENGTH_PER_WIDTH, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
+    vertical = min(scale, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
 
     def on_body(row: float, centre_x: float, x: float, path: Points) -> Point:
         """Garment point (x, row) on the body: down its path by the row's depth, across by its offset."""
