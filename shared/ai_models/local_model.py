@@ -381,9 +381,7 @@ class _Dressing:
             # are (filling them from around would erase the legs). Beside the new garments (new trousers or a dress
             # narrower than the old ones, or placed beside them) they are filled from around: a leg painted there
             # would be a third one.
-            # Below the hem is read column by column: a hem is not level (a curved or ragged one, a walking leg), and
-            # under its higher parts lies leg, not a band of background down to its lowest point.
-            below = leftovers & np.maximum.accumulate(~uncovered, axis=0)
+            below = below_the_hem(leftovers, uncovered)
             leftovers = (leftovers & ~below) | self._paint_bare(
                 below, _BARE_PARTS["lower"], regions.leg_skin_colour
             )
@@ -712,6 +710,15 @@ class _Dressing:
         np.maximum(
             target, zone[: target.shape[0], left : left + target.shape[1]].astype(np.float32), out=target
         )
+
+
+def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
+    """The clothes (bool) that lie below a new garment (where `uncovered` is False) in their own column. A hem is read
+    column by column: it is not level (a curved, slanting or ragged one, a walking leg), and under its higher parts
+    lies leg, not a band of what is beside the garment down to its lowest point; clothes in columns the garment does
+    not reach lie beside it."""
+    below: Mask = clothes & np.maximum.accumulate(~uncovered, axis=0)
+    return below
 
 
 def _mean_around(

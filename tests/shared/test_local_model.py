@@ -11,7 +11,7 @@ from PIL import Image
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.local_model import LocalImageModel, below_the_hem
 from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, waist_above_hips
 from shared.ai_models.regions import Regions
 from tests import photos
@@ -677,3 +677,17 @@ def test_painted_skin_takes_the_colour_of_the_skin_beside_it():
     for painted, forearm in zip(above_elbows, (dark, light)):
         assert abs(painted - _lab(forearm)[0]) < 12
     assert above_elbows[1] - above_elbows[0] > 8
+
+
+def test_old_trousers_below_a_slanting_hem_are_below_it_all_along_and_beside_it_are_not():
+    """A skirt whose hem slants from row 40 (left) to row 70 (right) over old trousers reaching row 100 and wider than
+    it: under every part of the hem the trousers are legs to paint, down to the trousers' end (they used to count only
+    below the hem's lowest row, and the band under its higher side was filled with the background); the trousers in
+    columns beside the skirt are not."""
+    rows, columns = np.mgrid[0:100, 0:60]
+    skirt = (columns >= 10) & (columns < 50) & (rows < 40 + (columns - 10) * 30 / 40)
+    trousers = (columns >= 5) & (columns < 55) & (rows >= 20)
+    below = below_the_hem(trousers & ~skirt, ~skirt)
+    assert below[45:, 10:15].all() and below[75:, 45:50].all()  # under the high and the low side of the hem
+    assert not below[:, :10].any() and not below[:, 50:].any()  # beside the skirt
+    assert not (below & skirt).any()
