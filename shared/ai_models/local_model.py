@@ -511,7 +511,7 @@ class _Dressing:
         photo = read_garment_photo(garment.image)
         kind = garment.garment_type
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
-            return place_on_model(photo, kind, self.frame)
+            return place_on_model(photo, kind, self.regions)
         if photo.alpha is None:
             raise ImageModelError(
                 "INVALID_GARMENT_IMAGE",

@@ -79,6 +79,11 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
+_WAISTBAND_ACROSS = (
+    -0.35,
+    0.0,
+    0.35,
+)  # body units: where across the body a worn bottom's waistband is pinned
 _ARM_GAP = (
     0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 )
@@ -160,10 +165,12 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
     return pieces
 
 
-def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> list[Piece]:
+def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> list[Piece]:
     """Pieces of a garment cut out of a photo of a model wearing it: the part on the model's arms (drawn
-    over the person's arms) and the rest, carried joint by joint."""
+    over the person's arms) and the rest, carried joint by joint (a bottom's waistband to the person's waist, as a
+    flat one's: waist_above_hips)."""
     assert photo.model is not None, "not a photo of a model wearing the garment"
+    frame = person.posed_frame
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     worn, hidden = _worn_garment(regions, garment_type)
@@ -173,6 +180,8 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> 
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
     layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
     garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
+    if garment_type == "bottom":
+        garment_points, body_points = _waistband_on_waist(regions, worn, person, garment_points, body_points)
     return [
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
         _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
@@ -482,6 +491,27 @@ def _pose_pairs(model: BodyFrame, person: BodyFrame, garment_type: str) -> tuple
             points.extend([frame.at(origin, -spread), frame.at(origin, spread)])
         points.append(frame.at(frame.mid_shoulder, down=-0.25))
     return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
+
+
+def _waistband_on_waist(
+    model: Regions, worn: Alpha, person: Regions, garment_points: Points, body_points: Points
+) -> tuple[Points, Points]:
+    """The pose pairs with the worn bottom's waistband (the top of the garment across the middle of the model's body)
+    joined to the person's waist (waist_above_hips), across the body: carried joint by joint alone, a skirt worn at the
+    model's natural waist would start below the person's own high-rise trousers, and a band of them would show."""
+    depth, across = model.body_coordinates
+    middle = (worn > 0.5) & (np.abs(across) < _MIDRIFF_HALF_WIDTH)
+    if middle.sum() < 20:
+        return garment_points, body_points
+    model_frame, frame = model.posed_frame, person.posed_frame
+    top = float(np.percentile(depth[middle], 2))  # body units below the model's shoulders
+    above_hips = waist_above_hips(person) * frame.torso_length / frame.unit
+    waistband = [model_frame.at(model_frame.mid_shoulder, offset, top) for offset in _WAISTBAND_ACROSS]
+    waist = [frame.at(frame.mid_hip, offset, -above_hips) for offset in _WAISTBAND_ACROSS]
+    return (
+        np.vstack([garment_points, waistband]).astype(np.float32),
+        np.vstack([body_points, waist]).astype(np.float32),
+    )
 
 
 def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:

@@ -1,4 +1,4 @@
-"""Each garment ends where its own proportions put it on the body: drawn garments of real measures (a size-38 woman's,
+"""Each garment starts and ends where it is worn and where its own proportions put it on the body: drawn garments of real measures (a size-38 woman's,
 tests/photos.py) placed on a drawn body of real proportions, their hems read along the legs."""
 
 from types import SimpleNamespace
@@ -6,8 +6,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from shared.ai_models.body import LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.placement import place_flat_lay
+from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, place_on_model
+from shared.ai_models.regions import Regions
 from tests import photos
 
 CM = 4.0  # px per cm of the drawn body
@@ -29,6 +31,15 @@ def _standing_woman():
         for side, sign in ((0, -1), (1, 1))
     ]
     unit = float(shoulders[1, 0] - shoulders[0, 0])
+    # Seen from the front, her right side is on the photo's left.
+    joints = {
+        RIGHT_HIP: legs[0][0],
+        RIGHT_KNEE: legs[0][1],
+        RIGHT_ANKLE: legs[0][2],
+        LEFT_HIP: legs[1][0],
+        LEFT_KNEE: legs[1][1],
+        LEFT_ANKLE: legs[1][2],
+    }
 
     def at(origin, across=0.0, down=0.0):
         return np.asarray(origin, np.float32) + (RIGHT * across + DOWN * down) * unit
@@ -44,6 +55,7 @@ def _standing_woman():
         down=DOWN,
         at=at,
         leg=lambda side: legs[side],
+        body=SimpleNamespace(point=joints.__getitem__),
     )
     shape = (170, 100)  # the detectors' reduced size (a quarter)
     zeros = np.zeros(shape, np.float32)
@@ -99,3 +111,21 @@ def test_a_dress_on_straps_hangs_from_its_straps_to_its_own_length(length, low, 
     """Its straps' tops lie on the shoulders (it used to hang from its bodice's top, a strap's length too high)."""
     for hem in (56.0, 90.0):  # fitted, A-line
         assert low <= _hem_on_legs(photos.strap_dress_cm(length, hem=hem), "one_piece") <= high
+
+
+def test_a_bottom_worn_by_a_model_starts_at_the_persons_waist():
+    """The cameraman's coat taken as a bottom worn by a model: its top edge across his middle lands on the woman's
+    waist, where a flat bottom's waistband goes (carried joint by joint alone it landed where his coat's cut-out
+    happened to start relative to his hips)."""
+    woman = _standing_woman()
+    frame = woman.posed_frame
+    photo = read_garment_photo(photos.cameraman_png())
+    assert photo.photo_type == "on-model"
+    piece = place_on_model(photo, "bottom", woman)[0]
+    alpha = piece.layer[..., 3] > 128
+    model = Regions(photo.model).posed_frame
+    ys, xs = np.nonzero(alpha)
+    middle = np.abs((np.stack([xs, ys], axis=1) - model.mid_hip) @ model.across) < 0.3 * model.unit
+    top = np.array([np.stack([xs, ys], axis=1)[middle][np.argmin(ys[middle])]], np.float32)
+    waist = frame.mid_hip[1] - WAIST_ABOVE_HIPS * frame.torso_length
+    assert abs(piece.to_body(top)[0, 1] - waist) < 0.05 * frame.torso_length
