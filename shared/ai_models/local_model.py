@@ -712,12 +712,32 @@ class _Dressing:
         )
 
 
+# How far above the garment's lowest row a column's hem may end, as a share of the garment's height, and still be its
+# hem (a slanting or high-low hem), not the side of something wider above a leg.
+_HEM_BAND = 0.5
+
+
 def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
     """The clothes (bool) that lie below a new garment (where `uncovered` is False) in their own column. A hem is read
     column by column: it is not level (a curved, slanting or ragged one, a walking leg), and under its higher parts
     lies leg, not a band of what is beside the garment down to its lowest point; clothes in columns the garment does
-    not reach lie beside it."""
-    below: Mask = clothes & np.maximum.accumulate(~uncovered, axis=0)
+    not reach lie beside it, and so do clothes in a row the garment flanks on both sides (the gap between a new pair
+    of trousers' legs, below their crotch: no leg shows there). A column's hem is the garment's when it ends in the
+    lower half of the garment's height (a slanting or curved hem); a column where it ends higher (the side of a
+    waistband or hips wider than the leg below them, a crotch) has the garment beside it, not above a leg; nor is what
+    lies between two parts of the garment in a column (under a waistband, above a flared leg's hem) below it."""
+    covered = ~uncovered
+    rows = np.flatnonzero(covered.any(axis=1))
+    if rows.size == 0:
+        return np.zeros_like(clothes)
+    top, bottom = rows[0], rows[-1]
+    ends = covered.shape[0] - 1 - np.argmax(covered[::-1], axis=0)  # each column's lowest covered row
+    at_hem = covered.any(axis=0) & (ends >= bottom - _HEM_BAND * (bottom - top))
+    flanked = (
+        np.maximum.accumulate(covered, axis=1) & np.maximum.accumulate(covered[:, ::-1], axis=1)[:, ::-1]
+    )
+    under = np.arange(covered.shape[0])[:, None] > ends[None, :]  # below the column's lowest covered row
+    below: Mask = clothes & under & at_hem[None, :] & ~flanked
     return below
 
 
