@@ -590,3 +590,44 @@ def astronaut_with_a_bare_neck_in_shade(darker=27.0):
     grain = np.random.default_rng(0).normal(0, 3, (bare.sum(), 1))
     image[bare] = np.clip(rgb + grain, 0, 255).astype(np.uint8)
     return encode(Image.fromarray(image)), neck
+
+
+# Garments drawn from a pattern's measures (cm, x from the middle, y down from the top), laid out in the 600×800 frame
+# at one scale: a size-38 woman's garments, their proportions those of real ones.
+def in_frame(points_cm):
+    """The outline (cm) scaled and centred to fill the frame (the photo's scale is the garment's own)."""
+    points = np.array(points_cm, float)
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = min(520 / (high[0] - low[0]), 740 / (high[1] - low[1]))
+    return [tuple(p) for p in ((points - (low + high) / 2) * scale + (300, 400)).round(1)]
+
+
+def skirt_cm(length, waist=36.0, hem=48.0):
+    """A skirt `length` cm from waistband to hem, laid flat (half its round: 36 cm is a 72 cm waist)."""
+    return in_frame([(-waist / 2, 0), (waist / 2, 0), (hem / 2, length), (-hem / 2, length)])
+
+
+def trousers_cm(length, waist=38.0, hips=50.0, leg=20.0, rise=28.0):
+    """Trousers `length` cm from waistband to hem (the rise, waist to crotch, included), each leg `leg` cm across
+    at its hem."""
+    half, inner = hips / 2, max(1.5, hips / 2 - 1 - leg)
+    return in_frame(
+        [
+            (-waist / 2, 0),
+            (waist / 2, 0),
+            (half, 18),
+            (half, rise),
+            (half - 1, length),
+            (inner, length),
+            (0, rise),
+        ]
+        + [(-inner, length), (1 - half, length), (-half, rise), (-half, 18)]
+    )
+
+
+def strap_dress_cm(length, chest=46.0, waist=38.0, hem=56.0):
+    """A sleeveless dress on thin straps `length` cm from the straps' tops to its hem: straps 12 cm down to a bodice
+    `chest` cm across under the arms, a waist 40 cm down."""
+    right = [(10.0, 0), (12.0, 0), (13.0, 12), (chest / 2, 16), (waist / 2, 40), (hem / 2, length)]
+    left = [(-x, y) for x, y in reversed(right)]
+    return in_frame(right + left + [(-8.5, 0), (-7.5, 12), (7.5, 12), (8.5, 0)])

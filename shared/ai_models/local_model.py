@@ -82,7 +82,13 @@ _NECK_SKIN_SHOWN = (
 )
 _BARE_SKIN_REACH = 0.3  # body units around painted skin where the person's own bare skin is looked for
 _BARE_SKIN_BLUR = 0.1  # body units: how smoothly that skin's colour is carried into the painted skin
-_ROUNDNESS = 9.0  # L* a bare arm or leg is darker at its edges than along its middle
+# L* a bare arm or leg is darker at its edges than along its middle: the spread of the lightness of the person's own bare
+# arms (10th to 90th percentile; they are round, lit as the legs are) within these bounds, or the default without them.
+_ROUNDNESS_RANGE, _ROUNDNESS = (8.0, 24.0), 12.0
+_PAINTED_EDGE_REACH = 0.25  # body units around a painted pixel where the painted limb's edge is looked for
+_CLOTHES_LIGHT = (
+    0.6  # how much of the light on the old clothes (their lightness, smoothed: no folds) painted skin takes
+)
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
     "hips": "down to at least the knees",
@@ -401,9 +407,7 @@ class _Dressing:
             # are (filling them from around would erase the legs). Beside the new garments (new trousers or a dress
             # narrower than the old ones, or placed beside them) they are filled from around: a leg painted there
             # would be a third one.
-            dressed_rows = np.flatnonzero((~uncovered).any(axis=1))
-            below = leftovers.copy()
-            below[: dressed_rows.max() + 1 if dressed_rows.size else 0] = False
+            below = below_the_hem(leftovers, uncovered)
             leftovers = (leftovers & ~below) | self._paint_bare(
                 below, _BARE_PARTS["lower"], regions.leg_skin_colour
             )
@@ -413,9 +417,9 @@ class _Dressing:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
         (CIELAB), or in the colour of the person's own bare skin beside it where some is near (a forearm below a
-        painted upper arm: no seam between them); darker towards its edges as a round limb is, lit as the clothes
-        were (their light smoothed at a third of its contrast: skin does not fold as cloth does), with the grain of
-        the person's skin; without a colour they stay as they are. Returns the clothes left beyond that body."""
+        painted upper arm: no seam between them); darker towards the painted part's edges as a round limb is (as much as
+        the person's own bare arms are in this light), lit as the clothes were (their light smoothed, at 0.6 of its
+        contrast: skin does not fold as cloth does), with the grain of the person's skin; without a colour they stay as they are. Returns the clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -439,9 +443,20 @@ class _Dressing:
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
         grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
         tone = self._skin_beside(box, clothes, colour)
+        # Round as a limb is across what is painted of it (the old clothes may be slimmer than the body model): each
+        # pixel's place between the bone and the painted part's own edge there, lit like a cylinder from the front.
+        size = 2 * int(_PAINTED_EDGE_REACH * unit / 2) + 1
+        edge = cv2.dilate(
+            np.where(bare, across, 0).astype(np.float32),
+            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)),
+        )
+        sideways = np.clip(across / np.maximum(edge, 0.2), 0, 1)
         lab = np.empty(light.shape + (3,), np.float32)
         lab[..., 0] = np.clip(
-            tone[..., 0] + (light - float(np.median(light[bare]))) / 3 - _ROUNDNESS * across**2 + grain,
+            tone[..., 0]
+            + (light - float(np.median(light[bare]))) * _CLOTHES_LIGHT
+            - self._roundness * (1 - np.sqrt(1 - sideways**2))
+            + grain,
             0,
             100,
         )
@@ -452,6 +467,17 @@ class _Dressing:
         weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
+
+    @cached_property
+    def _roundness(self) -> float:
+        """How much darker (L*) the person's bare limbs are at their edges than along their middle in this photo's
+        light: the spread of the lightness of their own bare arms (_ROUNDNESS_RANGE), or _ROUNDNESS without any."""
+        regions = self.regions
+        arms = (regions.skin > 0.5) & (regions.arms > 0.5) & (regions.person > 0.5) & (regions.head < 0.5)
+        if arms.sum() < 50:
+            return _ROUNDNESS
+        low, high = np.percentile(regions.lab[..., 0][arms], (10, 90))
+        return float(np.clip(high - low, *_ROUNDNESS_RANGE))
 
     def _skin_beside(
         self, box: tuple[slice, slice], clothes: Mask, colour: NDArray[np.float32]
@@ -511,7 +537,7 @@ class _Dressing:
         photo = read_garment_photo(garment.image)
         kind = garment.garment_type
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
-            return place_on_model(photo, kind, self.frame)
+            return place_on_model(photo, kind, self.regions)
         if photo.alpha is None:
             raise ImageModelError(
                 "INVALID_GARMENT_IMAGE",
@@ -710,6 +736,35 @@ class _Dressing:
         np.maximum(
             target, zone[: target.shape[0], left : left + target.shape[1]].astype(np.float32), out=target
         )
+
+
+# How far above the garment's lowest row a column's hem may end, as a share of the garment's height, and still be its
+# hem (a slanting or high-low hem), not the side of something wider above a leg.
+_HEM_BAND = 0.5
+
+
+def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
+    """The clothes (bool) that lie below a new garment (where `uncovered` is False) in their own column. A hem is read
+    column by column: it is not level (a curved, slanting or ragged one, a walking leg), and under its higher parts
+    lies leg, not a band of what is beside the garment down to its lowest point; clothes in columns the garment does
+    not reach lie beside it, and so do clothes in a row the garment flanks on both sides (the gap between a new pair
+    of trousers' legs, below their crotch: no leg shows there). A column's hem is the garment's when it ends in the
+    lower half of the garment's height (a slanting or curved hem); a column where it ends higher (the side of a
+    waistband or hips wider than the leg below them, a crotch) has the garment beside it, not above a leg; nor is what
+    lies between two parts of the garment in a column (under a waistband, above a flared leg's hem) below it."""
+    covered = ~uncovered
+    rows = np.flatnonzero(covered.any(axis=1))
+    if rows.size == 0:
+        return np.zeros_like(clothes)
+    top, bottom = rows[0], rows[-1]
+    ends = covered.shape[0] - 1 - np.argmax(covered[::-1], axis=0)  # each column's lowest covered row
+    at_hem = covered.any(axis=0) & (ends >= bottom - _HEM_BAND * (bottom - top))
+    flanked = (
+        np.maximum.accumulate(covered, axis=1) & np.maximum.accumulate(covered[:, ::-1], axis=1)[:, ::-1]
+    )
+    under = np.arange(covered.shape[0])[:, None] > ends[None, :]  # below the column's lowest covered row
+    below: Mask = clothes & under & at_hem[None, :] & ~flanked
+    return below
 
 
 def _mean_around(

@@ -52,8 +52,10 @@ _MAX_CHEST_WIDTH = 1.7
 _WAIST_PER_HIP_JOINTS = 1.85
 _MAX_WAIST_PER_HIP_JOINTS = 2.6
 _EASE = 1.08  # a garment is this much wider than the body it covers
-# A garment's widths are matched to the body seen from the front, which shows less than the garment's flat width
-# (the body is round); its lengths lie along the body and show whole: they take this much more scale.
+# A garment hung from the shoulders has its widths matched to the body seen from the front, which shows less than the
+# garment's flat width (the body is round); its lengths lie along the body and show whole: they take this much more
+# scale. A bottom's waistband is matched to a flat waist already (_WAIST_PER_HIP_JOINTS), so its lengths take its
+# widths' scale.
 _LENGTH_PER_WIDTH = 1.15
 WAIST_ABOVE_HIPS = 0.22  # the waistband sits this share of the torso above the hip joints
 # ...or higher, up to this share, where the person's own bottoms visibly start higher (high-rise, a top tucked in)
@@ -77,6 +79,11 @@ _LEG_SMOOTHING = (
 )
 # flared outline do not bend the cloth between them into waves
 _LEGS_APART = 0.04  # body units: the least gap between a pair of trousers' two legs on the body
+_WAISTBAND_ACROSS = (
+    -0.35,
+    0.0,
+    0.35,
+)  # body units: where across the body a worn bottom's waistband is pinned
 _ARM_GAP = (
     0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 )
@@ -158,10 +165,12 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
     return pieces
 
 
-def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> list[Piece]:
+def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> list[Piece]:
     """Pieces of a garment cut out of a photo of a model wearing it: the part on the model's arms (drawn
-    over the person's arms) and the rest, carried joint by joint."""
+    over the person's arms) and the rest, carried joint by joint (a bottom's waistband to the person's waist, as a
+    flat one's: waist_above_hips)."""
     assert photo.model is not None, "not a photo of a model wearing the garment"
+    frame = person.posed_frame
     regions = Regions(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     worn, hidden = _worn_garment(regions, garment_type)
@@ -171,6 +180,8 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, frame: BodyFrame) -> 
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
     layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
     garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
+    if garment_type == "bottom":
+        garment_points, body_points = _waistband_on_waist(regions, worn, person, garment_points, body_points)
     return [
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
         _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
@@ -246,11 +257,13 @@ def _upper_points(
     landmarks: UpperLandmarks, garment_type: str, regions: Regions, scale: float
 ) -> tuple[Points, Points]:
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
-    own proportions put them at the person's scale (the hem no lower than the garment type allows)."""
-    garment_top = landmarks.shoulders.mean(axis=0)
+    own proportions put them at the person's scale (the hem no lower than the garment type allows). A dress on
+    straps hangs from its straps' tops, level with the shoulders' tops, as far apart as the straps are."""
     frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
+    straps = garment_type == "one_piece" and not np.array_equal(landmarks.strap_tops, landmarks.shoulders)
+    garment_top = (landmarks.strap_tops if straps else landmarks.shoulders).mean(axis=0)
     hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
@@ -263,6 +276,7 @@ def _upper_points(
     )
     torso = np.vstack(
         [
+            *([landmarks.strap_tops] if straps else []),
             landmarks.collar[None],
             landmarks.armpits,
             sides,
@@ -282,6 +296,8 @@ def _upper_points(
             (3 + len(sides), 4 + len(sides))
         ]
         carried = _as_wide_as_the_body(carried, pairs, regions)
+    if straps:
+        return torso, carried.astype(np.float32)
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
 
 
@@ -347,7 +363,7 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
     waist_row = landmarks.waist[:, 1].mean()
     half_waist = landmarks.waist_width * scale / 2
     # The garment's row level with the hip joints: the waistband's height above them, at the garment's scale.
-    hip_row = waist_row + above_hips * frame.torso_length / (scale * _LENGTH_PER_WIDTH)
+    hip_row = waist_row + above_hips * frame.torso_length / scale
     if landmarks.crotch is not None:
         paths = [frame.leg(0), frame.leg(1)]
     else:
@@ -355,7 +371,7 @@ def _lower_points(landmarks: LowerLandmarks, regions: Regions) -> tuple[Points, 
         paths = [np.array([frame.mid_hip, knees, ankles], np.float32)]
     # Long legs stop at the ankles: the vertical scale shrinks so the hem lands there, never beyond.
     reach = min(_length(path) for path in paths) + 0.1 * frame.unit
-    vertical = min(scale * _LENGTH_PER_WIDTH, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
+    vertical = min(scale, reach / max(landmarks.leg_rows[-1] - hip_row, 1.0))
 
     def on_body(row: float, centre_x: float, x: float, path: Points) -> Point:
         """Garment point (x, row) on the body: down its path by the row's depth, across by its offset."""
@@ -501,6 +517,27 @@ def _pose_pairs(model: BodyFrame, person: BodyFrame, garment_type: str) -> tuple
             points.extend([frame.at(origin, -spread), frame.at(origin, spread)])
         points.append(frame.at(frame.mid_shoulder, down=-0.25))
     return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
+
+
+def _waistband_on_waist(
+    model: Regions, worn: Alpha, person: Regions, garment_points: Points, body_points: Points
+) -> tuple[Points, Points]:
+    """The pose pairs with the worn bottom's waistband (the top of the garment across the middle of the model's body)
+    joined to the person's waist (waist_above_hips), across the body: carried joint by joint alone, a skirt worn at the
+    model's natural waist would start below the person's own high-rise trousers, and a band of them would show."""
+    depth, across = model.body_coordinates
+    middle = (worn > 0.5) & (np.abs(across) < _MIDRIFF_HALF_WIDTH)
+    if middle.sum() < 20:
+        return garment_points, body_points
+    model_frame, frame = model.posed_frame, person.posed_frame
+    top = float(np.percentile(depth[middle], 2))  # body units below the model's shoulders
+    above_hips = waist_above_hips(person) * frame.torso_length / frame.unit
+    waistband = [model_frame.at(model_frame.mid_shoulder, offset, top) for offset in _WAISTBAND_ACROSS]
+    waist = [frame.at(frame.mid_hip, offset, -above_hips) for offset in _WAISTBAND_ACROSS]
+    return (
+        np.vstack([garment_points, waistband]).astype(np.float32),
+        np.vstack([body_points, waist]).astype(np.float32),
+    )
 
 
 def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:

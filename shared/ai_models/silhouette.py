@@ -31,6 +31,21 @@ Run = tuple[float, float]
 _ANALYSIS_HEIGHT = 400  # the outline is read at this height (in rows), whatever the photo's size
 _RUN_GAP = 0.015  # background gaps narrower than this share of the garment's width do not split a row
 _ARMPIT_DEPTH = 1.2  # a garment's armpits lie at most this many of its widths there below its top
+# A sleeveless garment's width grows at least this much per row down its armholes (both sides: each curves out at
+# 40° or more from the vertical), and less than the second down its side seams (an A-line or full skirt flares at
+# well under 35° a side).
+_ARMHOLE_SLOPE, _SIDE_SEAM_SLOPE = 1.7, 1.4
+# A waistband's top edge is straight: this share of the height down, a skirt is at most this much wider than at its top.
+_WAISTBAND_DEPTH, _WAISTBAND_FLARE = 0.04, 1.08
+# A dress (besides a very long piece) hangs at least this many of its torso's widths below its shoulders or straps, and
+# this many of its armholes' depths (without straps, on straps) below them; an armpit found further up than the last is
+# no armpit (a cap sleeve's edge).
+_DRESS_LENGTH = 1.6
+_ARMHOLES_DOWN = {False: 3.6, True: 4.5}
+_ARMHOLES_DOWN_MAX = 8.0
+_STRAP_DROP = 0.05  # a sleeveless garment's straps rise above its shoulders' outline by more than this share of its height
+# A row is in a flaring skirt when the row this share of the height lower is wider by this factor.
+_SKIRT_BELOW, _FLARING = 0.1, 1.05
 # Where down a trouser leg (shares of crotch to hem) its edges are read: close enough that a flare widening near the
 # hem is followed, not guessed by the warp between rows far apart (which bends the legs into waves).
 _LEG_ROWS = (0.3, 0.6, 0.85, 1.0)
@@ -42,6 +57,9 @@ class UpperLandmarks:
 
     collar: Point
     shoulders: Points  # (left, right) as seen in the photo
+    # (left, right) tops of a sleeveless garment's straps where it hangs from straps inside its chest's sides (a strap
+    # dress), else the shoulders
+    strap_tops: Points
     armpits: Points
     sleeves: "tuple[SleeveProfile, ...] | None"  # per side (left, right): its SleeveProfile; None sleeveless
     hem: Points  # (left, right) corners of the hem
@@ -278,7 +296,8 @@ class Outline:
         )
 
     def _is_skirt(self) -> bool:
-        """One straight waistband as wide as most of the piece, widening (or straight) to the hem, no sleeves."""
+        """One straight waistband, widening (or straight) to the hem, no sleeves: as wide as most of the piece, or
+        flaring out from the band's straight top edge however wide the hem (a full skirt laid flat)."""
         widths = self.widths(0.0, 1.0, central=False)
         widest = widths.max()
 
@@ -287,21 +306,33 @@ class Outline:
 
         waistband, upper, lower = at(0.01), at(0.25), at(0.85)
         early_growth = (upper - waistband) / widest
+        straight_band = at(_WAISTBAND_DEPTH) <= _WAISTBAND_FLARE * waistband
         return bool(
             not self.has_sleeves
             and self._solid_top()
-            and waistband >= 0.55 * widest
+            and (waistband >= 0.55 * widest and early_growth < 0.2 or straight_band)
             and lower >= upper * 0.97
-            and early_growth < 0.2
             and self.height / widest < 2.2
         )
 
     def _is_long(self) -> bool:
-        """Much longer than its torso is wide, and long for its widest span (a dress, not a long-sleeved top)."""
+        """Much longer than its torso is wide, and long for its widest span (a dress, not a long-sleeved top); or
+        long for its torso's width and much longer than its armholes are deep: a top ends by the hips, about three
+        armholes below its shoulders (a tunic 3.5), a mini dress hangs 3.7 of them, one on thin straps 5 (straps and
+        armhole), longer ones more."""
         length = (self._hem_row() - self._shoulders()[:, 1].mean()) / max(self.torso_width, 1.0)
+        if length >= 3.0 or (
+            length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6
+        ):
+            return True
+        strap_tops = self._shoulders(straps=True)
+        straps = not np.array_equal(strap_tops, self._shoulders())
+        top = float(strap_tops[:, 1].mean())
+        hanging = self._hem_row() - top
+        armholes = hanging / max(self._armpit_row() - top, 1.0)
         return bool(
-            length >= 3.0
-            or (length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6)
+            hanging >= _DRESS_LENGTH * self.torso_width
+            and _ARMHOLES_DOWN[straps] <= armholes < _ARMHOLES_DOWN_MAX
         )
 
     def _two_shoes(self) -> bool:
@@ -338,9 +369,9 @@ class Outline:
 
     # --- landmarks (analysis pixels) --------------------------------------------------------
 
-    def _shoulders(self) -> Points:
+    def _shoulders(self, straps: bool = False) -> Points:
         """The tops of the garment's shoulders: above its chest's sides, a little inside them (a flared or tiered
-        skirt below is wider than the shoulders it hangs from)."""
+        skirt below is wider than the shoulders it hangs from); with `straps`, a sleeveless garment's straps' tops."""
         left, right = self._chest()
         half = 0.45 * min(self.torso_width, right - left)
         points = []
@@ -348,6 +379,28 @@ class Outline:
             column = self.mask[: int(self.height * 0.35), int(np.clip(x, 0, self.width - 1))]
             top = np.flatnonzero(column)
             points.append((x, top[0] if top.size else 0))
+        if self.has_sleeves or not straps:
+            return np.array(points, np.float32)
+        # Without sleeves a garment may hang from straps well inside its chest's sides: their tops lie on the
+        # shoulders (a strap dress hung from its bodice's top would sit a strap's length too high). A strap's outer
+        # edge drops steeply to the armhole; a shoulder sloping from the neck (a vest's) does not.
+        upper = self.mask[: int(self.height * 0.35)]
+        tops = np.where(upper.any(axis=0), np.argmax(upper, axis=0), upper.shape[0]).astype(np.float32)
+        drop = _STRAP_DROP * self.height
+        for side, (x, y) in enumerate(points):
+            inner = self.centre + (x - self.centre) * 0.2
+            columns = np.arange(int(min(inner, x)), int(max(inner, x)) + 1)
+            columns = columns[(columns >= 0) & (columns < self.width)]
+            if columns.size < 2 or y - tops[columns].min() <= drop:
+                continue
+            highest = int(np.argmin(tops[columns] if side else tops[columns][::-1]))
+            outward = tops[columns][highest:] if side else tops[columns][::-1][highest:]
+            edge = int(np.argmax(outward > outward[0] + 2))  # the strap's outer edge
+            if (
+                edge and outward[edge : edge + int(drop)].max() - outward[0] > drop
+            ):  # `drop` rows in `drop` columns
+                strap_x = columns[highest] if side else columns[::-1][highest]
+                points[side] = (float(strap_x), float(outward[0]))
         return np.array(points, np.float32)
 
     def _armpit_row(self) -> int:
@@ -371,7 +424,18 @@ class Outline:
         upper = widths[: max(1, int(0.55 * self.height) - first)]
         chest = np.arange(len(upper)) <= _ARMPIT_DEPTH * upper
         widest = upper[chest].max() if chest.any() else upper.max()
-        return first + int(np.argmax(upper >= 0.97 * widest))
+        armpit = int(np.argmax(upper >= 0.97 * widest))
+        # That row may lie in a skirt that goes on widening below it (an A-line or tiered dress), far below the chest.
+        # An armhole widens the piece fast, row by row; below it the side seams run down, straight or flaring slowly:
+        # the armhole ends where the fast widening does.
+        below = min(len(widths) - 1, armpit + int(_SKIRT_BELOW * self.height))
+        if widths[below] > _FLARING * widths[armpit] and len(upper) > step:
+            growth = (upper[step:] - upper[:-step]) / step
+            steepest = int(np.argmax(growth))
+            slowed = np.flatnonzero(growth[steepest:] < _SIDE_SEAM_SLOPE)
+            if growth[steepest] >= _ARMHOLE_SLOPE and slowed.size:
+                armpit = min(armpit, steepest + int(slowed[0]) + step)
+        return first + armpit
 
     @cached_property
     def _hem(self) -> int:
@@ -449,6 +513,7 @@ class Outline:
         return UpperLandmarks(
             collar=self._to_photo(np.array([[self.centre, collar_row[0] if collar_row.size else 0]]))[0],
             shoulders=self._to_photo(shoulders),
+            strap_tops=self._to_photo(shoulders if sleeves is not None else self._shoulders(straps=True)),
             armpits=self._to_photo(np.array([[armpits[0], armpit], [armpits[1], armpit]])),
             sleeves=profiles,
             hem=self._to_photo(np.array([[hem_run[0], hem], [hem_run[1], hem]])),

@@ -11,7 +11,7 @@ from PIL import Image
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.local_model import LocalImageModel, below_the_hem
 from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, waist_above_hips
 from shared.ai_models.regions import Regions
 from tests import photos
@@ -722,3 +722,60 @@ def test_a_top_narrower_than_the_body_below_the_chest_is_made_as_wide_as_the_bod
     width = regions.width_across(depth)
     assert width is not None
     assert abs(float((right - left) @ frame.across)) >= 0.98 * 1.08 * width
+
+
+def test_old_trousers_below_a_slanting_hem_are_below_it_all_along_and_beside_it_are_not():
+    """A skirt whose hem slants from row 40 (left) to row 70 (right) over old trousers reaching row 100 and wider than
+    it: under every part of the hem the trousers are legs to paint, down to the trousers' end (they used to count only
+    below the hem's lowest row, and the band under its higher side was filled with the background); the trousers in
+    columns beside the skirt are not."""
+    rows, columns = np.mgrid[0:100, 0:60]
+    skirt = (columns >= 10) & (columns < 50) & (rows < 40 + (columns - 10) * 30 / 40)
+    trousers = (columns >= 5) & (columns < 55) & (rows >= 20)
+    below = below_the_hem(trousers & ~skirt, ~skirt)
+    assert below[45:, 10:15].all() and below[75:, 45:50].all()  # under the high and the low side of the hem
+    assert not below[:, :10].any() and not below[:, 50:].any()  # beside the skirt
+    assert not (below & skirt).any()
+
+
+def test_old_trousers_in_the_gap_between_new_trouser_legs_are_not_legs():
+    """New trousers (legs from row 40 to 100, a gap between columns 25 and 35 below the crotch) over old trousers
+    wider than them and reaching row 110: below the new legs' hems the old trousers are legs to paint; in the gap
+    between the new legs, which the garment covers above (the crotch) and flanks on both sides, they are not (a third
+    leg was painted there), nor beside the new trousers."""
+    rows, columns = np.mgrid[0:110, 0:60]
+    new = (columns >= 10) & (columns < 50) & (rows < 100) & ((rows < 40) | (columns < 25) | (columns >= 35))
+    old = (columns >= 5) & (columns < 55) & (rows >= 20)
+    below = below_the_hem(old & ~new, ~new)
+    assert below[100:, 10:25].all() and below[100:, 35:50].all()  # below each new leg's hem
+    assert not below[40:100, 25:35].any()  # the gap between the new legs
+    assert not below[:, :10].any() and not below[:, 50:].any()  # beside them
+
+
+def test_old_trousers_beside_a_new_leg_below_wider_hips_are_not_legs():
+    """New trousers whose hips (rows 0-30, columns 10-50) are wider than their legs below (columns 16-28 and 32-44,
+    to row 100), over old trousers as wide as the hips reaching row 110: beside the new legs, under the hips' sides,
+    the old trousers are not legs (a leg was painted there, beside the new one); below the new legs' hems they are."""
+    rows, columns = np.mgrid[0:110, 0:60]
+    legs = ((columns >= 16) & (columns < 28)) | ((columns >= 32) & (columns < 44))
+    new = (columns >= 10) & (columns < 50) & (rows < 100) & ((rows < 30) | legs)
+    old = (columns >= 10) & (columns < 50) & (rows >= 20)
+    below = below_the_hem(old & ~new, ~new)
+    assert (
+        not below[30:100, 10:16].any() and not below[30:100, 44:50].any()
+    )  # beside the legs, under the hips
+    assert below[100:, 16:28].all() and below[100:, 32:44].all()  # below the legs' hems
+
+
+def test_old_trousers_between_wide_hips_and_a_flared_hem_are_not_legs():
+    """New flared trousers: hips (rows 0-30) and hems (rows 80-100) as wide as columns 10-50, legs between them
+    narrower (columns 18-28 and 32-42); old trousers under them as wide: between the hips' side and the flare, beside
+    the narrow leg, the old trousers are not legs (a leg was painted there); below the flared hems they are."""
+    rows, columns = np.mgrid[0:110, 0:60]
+    legs = ((columns >= 18) & (columns < 28)) | ((columns >= 32) & (columns < 42))
+    flare = ((columns >= 10) & (columns < 28)) | ((columns >= 32) & (columns < 50))
+    new = (columns >= 10) & (columns < 50) & (rows < 100) & ((rows < 30) | legs | ((rows >= 80) & flare))
+    old = (columns >= 10) & (columns < 50) & (rows >= 20)
+    below = below_the_hem(old & ~new, ~new)
+    assert not below[30:80, 10:18].any() and not below[30:80, 42:50].any()  # between the hips and the flare
+    assert below[100:, 10:28].all() and below[100:, 32:50].all()  # below the hems

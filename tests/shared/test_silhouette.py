@@ -130,3 +130,30 @@ def test_a_photo_without_a_garment_has_no_cut_out():
     for image in (photos.plain_png(), photos.coffee_jpeg()):
         photo = read_garment_photo(image)
         assert photo.photo_type == "flat-lay" and photo.alpha is None
+
+
+@pytest.mark.parametrize(
+    "outline, expected",
+    [
+        # Dresses on thin straps, mini to maxi, fitted and A-line: long for their torso and for their armholes.
+        (photos.strap_dress_cm(82), "one_piece"),
+        (photos.strap_dress_cm(82, hem=90), "one_piece"),
+        (photos.strap_dress_cm(98), "one_piece"),
+        (photos.strap_dress_cm(115, hem=90), "one_piece"),
+        # Camis on the same straps end by the hips: tops.
+        (photos.strap_dress_cm(60, waist=44, hem=48), "top"),
+        (photos.strap_dress_cm(70, waist=44, hem=50), "top"),
+        # Skirts laid flat, a full one far wider at its hem than at its straight waistband: worn from the waist.
+        (photos.skirt_cm(40), "bottom"),
+        (photos.skirt_cm(42, hem=90), "bottom"),
+        (photos.skirt_cm(60, hem=110), "bottom"),
+        # Shorts, culottes and cropped trousers: bottoms.
+        (photos.trousers_cm(30, leg=28), "bottom"),
+        (photos.trousers_cm(68, leg=30), "bottom"),
+        (photos.trousers_cm(88), "bottom"),
+    ],
+)
+def test_dresses_of_every_length_are_told_from_tops_and_skirts(outline, expected):
+    """A mini dress read as a top ends at the hips; a top read as a dress reaches the knees; a skirt read as a top
+    goes on the chest."""
+    assert read_garment_photo(photos.flat_lay(outline)).detected_type == expected

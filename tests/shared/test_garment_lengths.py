@@ -1,0 +1,131 @@
+"""Each garment starts and ends where it is worn and where its own proportions put it on the body: drawn garments of real measures (a size-38 woman's,
+tests/photos.py) placed on a drawn body of real proportions, their hems read along the legs."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from shared.ai_models.body import LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE
+from shared.ai_models.garment_photo import read_garment_photo
+from shared.ai_models.placement import WAIST_ABOVE_HIPS, place_flat_lay, place_on_model
+from shared.ai_models.regions import Regions
+from tests import photos
+
+CM = 4.0  # px per cm of the drawn body
+RIGHT, DOWN = np.array([1.0, 0.0], np.float32), np.array([0.0, 1.0], np.float32)
+
+
+def _standing_woman():
+    """What the detectors read of a woman 168 cm tall standing straight, front on (4 px per cm, feet at the bottom):
+    shoulder joints 34 cm apart, 140 cm above the floor; hip joints 19 cm apart at 88 cm; knees at 47 cm; ankles at
+    8 cm. No clothes, skin or arms are read (the waist stays at its natural height)."""
+
+    def at_height(x_cm, height_cm):
+        return np.array([200 + x_cm * CM, (170 - height_cm) * CM], np.float32)
+
+    shoulders = np.array([at_height(-17, 140), at_height(17, 140)])
+    hips = np.array([at_height(-9.5, 88), at_height(9.5, 88)])
+    legs = [
+        np.array([hips[side], at_height(sign * 8.5, 47), at_height(sign * 7.5, 8)])
+        for side, sign in ((0, -1), (1, 1))
+    ]
+    unit = float(shoulders[1, 0] - shoulders[0, 0])
+    # Seen from the front, her right side is on the photo's left.
+    joints = {
+        RIGHT_HIP: legs[0][0],
+        RIGHT_KNEE: legs[0][1],
+        RIGHT_ANKLE: legs[0][2],
+        LEFT_HIP: legs[1][0],
+        LEFT_KNEE: legs[1][1],
+        LEFT_ANKLE: legs[1][2],
+    }
+
+    def at(origin, across=0.0, down=0.0):
+        return np.asarray(origin, np.float32) + (RIGHT * across + DOWN * down) * unit
+
+    frame = SimpleNamespace(
+        shoulders=shoulders,
+        hips=hips,
+        mid_shoulder=shoulders.mean(axis=0),
+        mid_hip=hips.mean(axis=0),
+        unit=unit,
+        torso_length=float(hips[0, 1] - shoulders[0, 1]),
+        across=RIGHT,
+        down=DOWN,
+        at=at,
+        leg=lambda side: legs[side],
+        body=SimpleNamespace(point=joints.__getitem__),
+    )
+    shape = (170, 100)  # the detectors' reduced size (a quarter)
+    zeros = np.zeros(shape, np.float32)
+    return SimpleNamespace(
+        posed_frame=frame,
+        shoulder_tips=np.array([at_height(-19, 142), at_height(19, 142)]),
+        width_across=lambda depth: None,
+        person=zeros,
+        skin=zeros,
+        head=zeros,
+        arm_zone=zeros,
+        lab=np.zeros(shape + (3,), np.float32),
+        shape=shape,
+        scale=0.25,
+    )
+
+
+def _hem_on_legs(outline, garment_type):
+    """Where the garment's hem lands: 0 at the hip joints, 1 at the knees, 2 at the ankles."""
+    woman = _standing_woman()
+    photo = read_garment_photo(photos.flat_lay(outline))
+    ys, xs = np.nonzero(photo.alpha > 0.5)
+    hem = np.array([[xs[ys == ys.max()].mean(), ys.max()]], np.float32)
+    depth = float(place_flat_lay(photo, garment_type, woman)[0].to_body(hem)[0, 1])
+    hips, knees, ankles = (float(point[1]) for point in woman.posed_frame.leg(0))
+    if depth <= knees:
+        return (depth - hips) / (knees - hips)
+    return 1 + (depth - knees) / (ankles - knees)
+
+
+@pytest.mark.parametrize(
+    "outline, low, high",
+    [
+        (photos.trousers_cm(30, leg=28), 0.25, 0.45),  # shorts: the upper thigh
+        (photos.skirt_cm(40), 0.5, 0.75),  # a mini skirt: mid-thigh
+        (photos.skirt_cm(60, hem=60), 0.95, 1.25),  # a knee-length skirt
+        (photos.trousers_cm(68, leg=30), 1.05, 1.35),  # culottes: below the knee, well above the ankle
+        (photos.trousers_cm(88), 1.5, 1.85),  # cropped trousers: clearly above the ankle
+        (photos.trousers_cm(105), 1.97, 2.2),  # full length: at the ankles
+    ],
+)
+def test_a_bottoms_length_comes_from_its_own_proportions(outline, low, high):
+    """Its waistband is matched to a flat waist, so its lengths take the same scale (they used to take 15 % more, as a
+    top's do, and every bottom ran long for its kind)."""
+    assert low <= _hem_on_legs(outline, "bottom") <= high
+
+
+@pytest.mark.parametrize(
+    "length, low, high",
+    [(82, 0.5, 0.9), (98, 0.9, 1.3), (115, 1.3, 1.8), (140, 1.97, 2.2)],  # mini, knee, midi, maxi
+)
+def test_a_dress_on_straps_hangs_from_its_straps_to_its_own_length(length, low, high):
+    """Its straps' tops lie on the shoulders (it used to hang from its bodice's top, a strap's length too high)."""
+    for hem in (56.0, 90.0):  # fitted, A-line
+        assert low <= _hem_on_legs(photos.strap_dress_cm(length, hem=hem), "one_piece") <= high
+
+
+def test_a_bottom_worn_by_a_model_starts_at_the_persons_waist():
+    """The cameraman's coat taken as a bottom worn by a model: its top edge across his middle lands on the woman's
+    waist, where a flat bottom's waistband goes (carried joint by joint alone it landed where his coat's cut-out
+    happened to start relative to his hips)."""
+    woman = _standing_woman()
+    frame = woman.posed_frame
+    photo = read_garment_photo(photos.cameraman_png())
+    assert photo.photo_type == "on-model"
+    piece = place_on_model(photo, "bottom", woman)[0]
+    alpha = piece.layer[..., 3] > 128
+    model = Regions(photo.model).posed_frame
+    ys, xs = np.nonzero(alpha)
+    middle = np.abs((np.stack([xs, ys], axis=1) - model.mid_hip) @ model.across) < 0.3 * model.unit
+    top = np.array([np.stack([xs, ys], axis=1)[middle][np.argmin(ys[middle])]], np.float32)
+    waist = frame.mid_hip[1] - WAIST_ABOVE_HIPS * frame.torso_length
+    assert abs(piece.to_body(top)[0, 1] - waist) < 0.05 * frame.torso_length
