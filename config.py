@@ -148,6 +148,9 @@ class Settings:
     GEMINI_TIMEOUT_SECONDS: float = 60.0
     GEMINI_MAX_ATTEMPTS: int = 3
     GEMINI_RETRY_DELAY_SECONDS: float = 1.0  # first back-off; doubles per attempt, plus up to as much jitter
+    # A photo's use (counted per process) at which it is also uploaded to the Gemini Files API in the background,
+    # to be named by uri instead of sent inline while the upload lasts (48 h); 0 sends every photo inline.
+    GEMINI_UPLOAD_ON_USE: int = 2
     # The product-page AI reader (features/garments/extractors/ai_reader.py): a text model, only with a key.
     PRODUCT_AI_READER: str = "auto"  # auto (on when GEMINI_API_KEY is set) | off
     PRODUCT_AI_READER_MODEL: str = "gemini-flash-lite-latest"

@@ -1,6 +1,7 @@
 """Try-on pipeline benchmark on the embedded default (SQLite, local disk, in-process workers).
 
     .venv/bin/python bench/bench_tryon.py [--delay 2.0] [--jobs 50] [--local-runs 5] [--app-dir CHECKOUT]
+        [--distinct-photos] [--env NAME=VALUE ...] [--steps]
 
 Starts the fake Gemini server (answering every generation after a fixed delay D with a ready-made 1K
 PNG, so the fake does no image work on the shared cores) and a real API server (`python app.py`) on
@@ -23,6 +24,11 @@ categoriser call). Measures, from the client's side:
     (pydantic models and their walk), base64 of the photos, json.dumps of the request, the HTTP exchange,
     json.loads and the pydantic model of the answer, and our reading of it; the C-level share (base64, JSON)
     against the Python-level walking is what these show.
+--distinct-photos gives every job a person photo and a garment photo no other job sends (no photo is seen
+twice: nothing to upload to the Files API, every request inline), against the default of one selfie and one
+garment for every job (what a shopper trying garments on one selfie, or a popular garment, sends); the count
+of model requests that named uploaded files, and of files uploaded, is printed. --env NAME=VALUE sets a
+setting of the measured API server (e.g. GEMINI_UPLOAD_ON_USE=0 to measure this checkout without uploads).
 --app-dir runs the API of another checkout (e.g. `git worktree add /tmp/before <commit>`) against the
 same fake and client, to compare two versions on the same machine at the same moment.
 """
@@ -47,9 +53,12 @@ ROOT = Path(__file__).resolve().parents[1]
 POLL_INTERVAL = 0.5  # seconds between a client's status polls, as an app would poll
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
 from tests.fakes.gemini_server import FakeGemini  # noqa: E402
 from tests.helpers import app_environment  # noqa: E402
-from tests.photos import cameraman_image, cameraman_png, encode, t_shirt  # noqa: E402
+from tests.photos import cameraman_image, cameraman_png, decode, encode, t_shirt  # noqa: E402
 
 
 def free_port():
@@ -134,12 +143,14 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_jobs(server, token, count, files):
-    """(finished jobs, POST seconds of each, UTC moment of the first POST)."""
-    body, content_type = multipart(files)
+def run_jobs(server, token, forms):
+    """One job per form submitted at once: (finished jobs, POST seconds of each, UTC moment of the first POST)."""
+    count = len(forms)
+    bodies = [multipart(files) for files in forms]
     jobs, posts = [None] * count, [None] * count
 
     def one(i):
+        body, content_type = bodies[i]
         started = time.perf_counter()
         job_id = call(server.base, "POST", "/api/tryon", body, token, content_type)["data"]["job_id"]
         posts[i] = time.perf_counter() - started
@@ -220,9 +231,9 @@ STEPS = [
 ]
 
 
-def model_call_steps(ready_png, calls=40):
+def model_call_steps(ready_png, calls=40, named=False):
     """({step: thread CPU ms per call, the mean over `calls`}, the whole call's median ms) for one try-on model
-    call in this process."""
+    call in this process; with `named`, the photos are uploaded first and named by uri (the Files API)."""
     import importlib
 
     from shared.ai_models import GarmentInput
@@ -255,45 +266,96 @@ def model_call_steps(ready_png, calls=40):
         if hasattr(owner, name):
             setattr(owner, name, timed(getattr(owner, name), step))
     with FakeGemini("ok", image=ready_png) as fake:
+        client = GeminiClient(
+            api_key="bench", base_url=fake.base_url, **({"upload_on_use": 1} if named else {})
+        )
         model = GeminiImageModel(
-            client=GeminiClient(api_key="bench", base_url=fake.base_url),
-            model_names=[next(name for name in fake.models if "image" in name)],
+            client=client, model_names=[next(name for name in fake.models if "image" in name)]
         )
         person, garments, whole = cameraman_png(), [GarmentInput(t_shirt(), "top")], []
         for round_ in range(calls + 5):
             started = time.thread_time()
             model.try_on(person, garments, {})
+            if round_ == 0 and named:
+                client.photos.wait_for_uploads()
             if round_ == 4:  # warmed up
                 spent.clear()
                 whole.clear()
             else:
                 whole.append(time.thread_time() - started)
+        if named:
+            assert all(request["file_uris"] for request in fake.requests[1:])
     per_call = {step: spent[step] / calls * 1000 for _, _, step in STEPS if step in spent}
     return per_call, statistics.median(whole) * 1000
 
 
 def print_steps(app_dir, ready_png):
-    """The model call's steps, measured in a child process that imports the checkout's code."""
+    """The model call's steps, measured in a child process that imports the checkout's code: the photos inline,
+    and named by uri when the checkout uploads them (GeminiClient's upload_on_use)."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[2]); import json, pathlib;"
         "from bench.bench_tryon import model_call_steps;"
         "sys.path.insert(0, sys.argv[1]);"  # the checkout's shared/ before this one's
-        "print(json.dumps(model_call_steps(pathlib.Path(sys.argv[3]).read_bytes())))"
+        "import inspect; from shared.ai_models.gemini_client import GeminiClient;"
+        "named = sys.argv[4] == 'named';"
+        "assert not named or 'upload_on_use' in inspect.signature(GeminiClient).parameters, 'no uploads here';"
+        "print(json.dumps(model_call_steps(pathlib.Path(sys.argv[3]).read_bytes(), named=named)))"
     )
     with tempfile.NamedTemporaryFile(suffix=".png") as answer:
         answer.write(ready_png)
         answer.flush()
-        output = subprocess.run(
-            [sys.executable, "-c", code, str(app_dir), str(ROOT), answer.name],
-            cwd=app_dir,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    per_call, whole = json.loads(output.splitlines()[-1])
-    print(f"one model call, thread CPU (median of 40 calls): {whole:.2f} ms; its steps (mean per call):")
-    for step, milliseconds in per_call.items():
-        print(f"  {step}: {milliseconds:.2f} ms")
+        for mode in ("inline", "named"):
+            finished = subprocess.run(
+                [sys.executable, "-c", code, str(app_dir), str(ROOT), answer.name, mode],
+                cwd=app_dir,
+                capture_output=True,
+                text=True,
+            )
+            if finished.returncode != 0:
+                print(
+                    f"one model call, photos {mode}: not measured ({finished.stderr.strip().splitlines()[-1]})"
+                )
+                continue
+            per_call, whole = json.loads(finished.stdout.splitlines()[-1])
+            print(
+                f"one model call, photos {mode}, thread CPU (median of 40 calls): {whole:.2f} ms; its steps (mean per call):"
+            )
+            for step, milliseconds in per_call.items():
+                print(f"  {step}: {milliseconds:.2f} ms")
+
+
+def job_forms(count, distinct):
+    """`count` try-on forms: the same two photos each time (as a shopper trying garments on one selfie, or a
+    popular garment), or with --distinct-photos a person photo and a garment photo no other job sends."""
+    if not distinct:
+        return [
+            {
+                "selfie": ("me.png", cameraman_png()),
+                "garment_image": ("shirt.png", t_shirt()),
+                "options": '{"garments": [{"type": "top"}]}',
+            }
+        ] * count
+    forms = []
+    for _ in range(count):
+        forms.append(
+            {
+                "selfie": ("me.png", encode(marked(cameraman_image()))),
+                "garment_image": ("shirt.png", encode(marked(decode(t_shirt())))),
+                "options": '{"garments": [{"type": "top"}]}',
+            }
+        )
+    return forms
+
+
+_marks = iter(range(1, 1 << 30))
+
+
+def marked(image):
+    """The image with a 4 × 4 corner block set to a number of its own (a photo no other job sends)."""
+    pixels = np.asarray(image).copy()
+    number = next(_marks)
+    pixels[:4, :4] = [(number >> 16) & 255, (number >> 8) & 255, number & 255]
+    return Image.fromarray(pixels)
 
 
 def main():
@@ -303,13 +365,20 @@ def main():
     parser.add_argument("--local-runs", type=int, default=5)
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is measured")
     parser.add_argument("--steps", action="store_true", help="also the thread CPU of a model call's steps")
+    parser.add_argument(
+        "--distinct-photos", action="store_true", help="every job sends photos no other job sends (no reuse)"
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the measured API server",
+    )
     args = parser.parse_args()
     # The garment's type is given, so the only model call of a job is its generation (the one D measures).
-    files = {
-        "selfie": ("me.png", cameraman_png()),
-        "garment_image": ("shirt.png", t_shirt()),
-        "options": '{"garments": [{"type": "top"}]}',
-    }
+    singles = [job_forms(1, args.distinct_photos) for _ in range(3)]
+    burst = job_forms(args.jobs, args.distinct_photos)
     ready_png = encode(cameraman_image().resize((1024, 1024)))
 
     with FakeGemini("ok", image=ready_png) as fake:
@@ -321,16 +390,22 @@ def main():
                 "GEMINI_BASE_URL": fake.base_url,
                 "TRYON_WORKERS": str(max(args.jobs, 1)),
                 "TRYON_DAILY_LIMIT": "0",
+                **dict(setting.split("=", 1) for setting in args.env),
             },
             args.app_dir,
         )
         try:
             token = sign_up(server)
-            single = [run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"] for _ in range(3)]
+            single = [run_jobs(server, token, form)[0][0]["timings"]["total_seconds"] for form in singles]
+            time.sleep(
+                0.5
+            )  # what the single jobs set going (an upload of their photos) ends before the burst
+            uploads_before = len(fake.uploads)
             cpu_before = server.cpu_seconds()
-            many, posts, first_post = run_jobs(server, token, args.jobs, files)
+            many, posts, first_post = run_jobs(server, token, burst)
             burst_cpu = server.cpu_seconds() - cpu_before
             burst_requests = [r for r in fake.requests if r["received_at"] >= first_post.timestamp()]
+            burst_uploads = len(fake.uploads) - uploads_before
         finally:
             server.stop()
     d = args.delay
@@ -349,12 +424,17 @@ def main():
         print(f"  median {name}: {seconds:.3f} s")
     for name, seconds in timeline.items():
         print(f"  {name}: {seconds:.3f} s")
+    named = sum(1 for r in burst_requests if r.get("file_uris"))
+    print(
+        f"  model requests naming uploaded files: {named} of {len(burst_requests)}; files uploaded "
+        f"before the burst {uploads_before}, during it {burst_uploads}"
+    )
 
     server = Server({"AI_PROVIDER": "local"}, args.app_dir)
     try:
         token = sign_up(server)
         local = [
-            run_jobs(server, token, 1, files)[0][0]["timings"]["total_seconds"]
+            run_jobs(server, token, job_forms(1, args.distinct_photos))[0][0]["timings"]["total_seconds"]
             for _ in range(args.local_runs)
         ]
     finally:

@@ -9,6 +9,9 @@ removal, the garment categoriser (and any other text reader).
   (models.list): at start-up, every refresh interval, and at once when a call meets a 404. A call that
   meets a 404 is made once more on the next usable model. State is per process: every API and worker
   process asks for itself.
+- Photos used again are uploaded once to the Files API and named by uri afterwards (gemini_files.py,
+  GEMINI_UPLOAD_ON_USE); a call whose named file the API cannot read (expired, deleted) is made once more
+  with the photos inline, and those files are uploaded anew at their next use.
 - `final_image` / `answer_text` read an answer: parts marked `thought` (interim images and thinking
   text) are never the result, and every finish or block reason becomes a typed error.
 """
@@ -28,6 +31,7 @@ from google.genai import errors, types
 from config import ConfigurationError
 from shared.ai_models import ModelStatus
 from shared.ai_models.errors import ImageModelError
+from shared.ai_models.gemini_files import UploadedPhotos, is_unusable_file_error
 from shared.ai_models.usage import Price, UsageMeter, parse_prices
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -81,6 +85,15 @@ class ModelNotFoundError(ImageModelError):
         self.model = model
 
 
+class NamedFilesRefused(ImageModelError):
+    """A request that named photos by uri was refused: a file the API cannot read (expired, deleted, still
+    processing: `names_a_file`), or a 400 that may be the model's refusal of file references."""
+
+    def __init__(self, details: dict[str, object], *, names_a_file: bool) -> None:
+        super().__init__("UPSTREAM_REJECTED", details=details)
+        self.names_a_file = names_a_file
+
+
 class GeminiClient:
     def __init__(
         self,
@@ -91,7 +104,10 @@ class GeminiClient:
         max_attempts: int = 3,
         retry_delay_seconds: float = 1.0,
         prices: Mapping[str, Price] | None = None,
+        upload_on_use: int = 0,
     ) -> None:
+        """upload_on_use: the use (counted in this process) at which a photo is also uploaded to the Files API,
+        to be named by uri from then on; 0 sends every photo inline."""
         self.timeout_seconds = timeout_seconds
         self.prices = prices or {}
         retry = types.HttpRetryOptions(
@@ -106,6 +122,9 @@ class GeminiClient:
                 base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry
             ),
         )
+        self.photos = (
+            UploadedPhotos(self._client.files, upload_on_use=upload_on_use) if upload_on_use > 0 else None
+        )
 
     def generate(
         self,
@@ -117,17 +136,46 @@ class GeminiClient:
         timeout_seconds: float | None = None,
     ) -> types.GenerateContentResponse:
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
-        is asked once more. timeout_seconds (a job's time left) shortens the request's timeout below the
-        client's. Raises ImageModelError."""
+        is asked once more. Photos with a usable upload are named by uri; when such a call is refused (a
+        file the API cannot read, or a 400), it is made once more with every photo inline. timeout_seconds
+        (a job's time left) shortens the request's timeout below the client's. Raises ImageModelError."""
+        sent, uris = self.photos.referenced(contents) if self.photos else (contents, [])
+        if not (self.photos and uris):
+            return self._generate_on_choice(models, contents, config, meter, timeout_seconds)
+        try:
+            return self._generate_on_choice(models, sent, config, meter, timeout_seconds, names_files=True)
+        except NamedFilesRefused as refusal:
+            self.photos.forget(uris)
+            log.warning(
+                "Gemini refused a request naming uploaded photos; sending the photos inline",
+                extra={"files": uris, "upstream": refusal.details.get("upstream")},
+            )
+            answer = self._generate_on_choice(models, contents, config, meter, timeout_seconds)
+            if not refusal.names_a_file:  # the same request was taken inline: this model does not take uris
+                self.photos.pause(reason=refusal.details.get("upstream"))
+            return answer
+
+    def _generate_on_choice(
+        self,
+        models: "ModelChoice",
+        contents: Contents,
+        config: types.GenerateContentConfig,
+        meter: UsageMeter | None,
+        timeout_seconds: float | None,
+        *,
+        names_files: bool = False,
+    ) -> types.GenerateContentResponse:
         model = models.current()
         try:
-            return self._generate_on(model, contents, config, meter, timeout_seconds, models.draws_images)
+            return self._generate_on(
+                model, contents, config, meter, timeout_seconds, models.draws_images, names_files
+            )
         except ModelNotFoundError:
             models.gone(model)
         retry_model = models.current()
         try:
             return self._generate_on(
-                retry_model, contents, config, meter, timeout_seconds, models.draws_images
+                retry_model, contents, config, meter, timeout_seconds, models.draws_images, names_files
             )
         except ModelNotFoundError:
             models.gone(retry_model)
@@ -159,6 +207,7 @@ class GeminiClient:
         meter: UsageMeter | None,
         timeout_seconds: float | None,
         draws_images: bool,
+        names_files: bool = False,
     ) -> types.GenerateContentResponse:
         if timeout_seconds is not None and timeout_seconds < self.timeout_seconds:
             config = config.model_copy(
@@ -168,6 +217,10 @@ class GeminiClient:
         try:
             response = self._client.models.generate_content(model=model, contents=contents, config=config)
         except _CALL_FAILURES as exc:
+            if names_files and isinstance(exc, errors.APIError):
+                names_a_file = is_unusable_file_error(exc)
+                if names_a_file or exc.code == 400:
+                    raise NamedFilesRefused({"upstream": _upstream(exc)}, names_a_file=names_a_file) from exc
             error = _typed_error(exc, model)
             log.warning(
                 "Gemini call failed",
@@ -194,6 +247,7 @@ def process_client(settings: "Settings") -> GeminiClient:
         settings.GEMINI_MAX_ATTEMPTS,
         settings.GEMINI_RETRY_DELAY_SECONDS,
         settings.GEMINI_PRICES,
+        settings.GEMINI_UPLOAD_ON_USE,
     )
 
 
@@ -205,6 +259,7 @@ def _client_for(
     max_attempts: int,
     retry_delay_seconds: float,
     prices: str,
+    upload_on_use: int,
 ) -> GeminiClient:
     return GeminiClient(
         api_key=api_key,
@@ -213,6 +268,7 @@ def _client_for(
         max_attempts=max_attempts,
         retry_delay_seconds=retry_delay_seconds,
         prices=parse_prices(prices),
+        upload_on_use=upload_on_use,
     )
 
 
@@ -428,11 +484,7 @@ def _raise_for_finish(response: types.GenerateContentResponse, parts: list[types
 
 def _typed_error(exc: Exception, model: str | None) -> ImageModelError:
     if isinstance(exc, errors.APIError):
-        upstream = {
-            "status": exc.code,
-            "reason": exc.status,
-            "message": str(exc.message or "")[:_UPSTREAM_TEXT_LENGTH],
-        }
+        upstream = _upstream(exc)
         if exc.code == 404 and model is not None:
             return ModelNotFoundError(model, {"upstream": upstream})
         if exc.code == 429:
@@ -452,6 +504,14 @@ def _typed_error(exc: Exception, model: str | None) -> ImageModelError:
     if isinstance(exc, _TRANSPORT_ERRORS):
         return ImageModelError("UPSTREAM_UNAVAILABLE", details={"upstream": {"error": type(exc).__name__}})
     return ImageModelError("BAD_UPSTREAM_RESPONSE", details={"upstream": {"error": type(exc).__name__}})
+
+
+def _upstream(exc: errors.APIError) -> dict[str, object]:
+    return {
+        "status": exc.code,
+        "reason": exc.status,
+        "message": str(exc.message or "")[:_UPSTREAM_TEXT_LENGTH],
+    }
 
 
 def _retry_delay_seconds(error_body: object) -> int:

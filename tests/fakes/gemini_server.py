@@ -13,6 +13,19 @@ images (decoded inline image bytes, in order), mime_types, body (the parsed JSON
 request had been read whole) and answered_at (when its answer had been written; None until then), both
 `time.time()`.
 
+Files (the Files API as the SDK's `client.files.upload` speaks it): `POST /upload/{version}/files` with
+`X-Goog-Upload-Protocol: resumable` and `X-Goog-Upload-Command: start` opens an upload session and answers
+its URL in `x-goog-upload-url`; the raw bytes then go to that URL (`upload`, `finalize`, checked against the
+announced size and offset) and the answer is the File resource (name `files/<id>`, uri, mimeType, sizeBytes,
+sha256Hash, createTime, expirationTime `file_ttl` seconds later (48 h), state ACTIVE, or PROCESSING for the
+first `processing_reads` reads of `GET /{version}/files/<id>`). Every finished upload is logged in `uploads`
+({name, mime_type, size}). A generateContent part `fileData {fileUri, mimeType}` is read as that file's image
+(it joins `images` and `mime_types`; its uri joins `file_uris`); a file never uploaded, deleted or expired
+(`expire_files()`, as 48 h later) is answered 403 PERMISSION_DENIED, one still PROCESSING 400
+FAILED_PRECONDITION, with the real service's messages. `fail_uploads = True` answers every upload 503;
+`refuse_file_data = True` answers every generation naming a file 400 INVALID_ARGUMENT (a model that does
+not take file references).
+
 Models: `GET /{version}/models` (paged: pageSize, pageToken) and `GET /{version}/models/{name}` list
 `gemini.models` ({name: supported generation methods}, set with set_models(); these requests are counted
 in `list_requests`, not in `requests`). generateContent on a model not in it answers 404 NOT_FOUND with
@@ -52,12 +65,15 @@ server per session), `gemini` (that server reset to `ok`, no delay, empty reques
 
 import base64
 import functools
+import hashlib
 import io
 import json
 import math
 import re
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
@@ -81,6 +97,9 @@ BEHAVIOURS = (
 )
 _PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models/(?P<model>[^/:]+):generateContent$")
 _MODELS_PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models(?:/(?P<model>[^/:?]+))?(?:\?(?P<query>.*))?$")
+_UPLOAD_PATH = re.compile(r"^/upload/(?P<version>v1[a-z0-9]*)/files(?:\?(?P<query>.*))?$")
+_FILE_PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/files/(?P<id>[a-z0-9-]+)$")
+FILE_TTL_SECONDS = 48 * 3600  # how long the Files API keeps an upload
 _GENERATE = ["generateContent", "countTokens"]
 # What a key can use by default: the image and text models the service is configured with out of the box,
 # and others a real key lists (a text model, an image model of another family that only predicts).
@@ -122,6 +141,13 @@ class FakeGemini(LoopbackServer):
         self.delay = 0.0
         self.in_flight = 0
         self.peak_concurrency = 0  # most requests being answered at the same moment
+        self.files = {}  # file id -> {data, mime_type, created, expires, reads_left_processing}
+        self.uploads = []
+        self.file_ttl = FILE_TTL_SECONDS
+        self.processing_reads = 0
+        self.fail_uploads = False
+        self.refuse_file_data = False
+        self._upload_sessions = {}
         self.set_behaviour(behaviour, **params)
 
     def app_settings(self, **settings):
@@ -154,6 +180,11 @@ class FakeGemini(LoopbackServer):
         with self._lock:
             self.models = dict(models) if isinstance(models, dict) else {name: _GENERATE for name in models}
 
+    def expire_files(self):
+        """Every uploaded file is gone, as 48 hours after its upload."""
+        with self._lock:
+            self.files.clear()
+
     @property
     def request_count(self):
         with self._lock:
@@ -164,20 +195,31 @@ class FakeGemini(LoopbackServer):
         match = _PATH.match(path)
         contents = body.get("contents", []) if isinstance(body, dict) else []
         parts = [part for content in contents for part in content.get("parts", [])]
+        images, mime_types, file_uris, file_problem = [], [], [], None
+        for part in parts:
+            if "inlineData" in part:
+                images.append(base64.urlsafe_b64decode(part["inlineData"]["data"]))
+                # Google's JSON parser takes both spellings; the SDK sends mime_type.
+                mime_types.append(part["inlineData"].get("mimeType") or part["inlineData"].get("mime_type"))
+            elif "fileData" in part:
+                uri = _either(part["fileData"], "fileUri", "file_uri")
+                data, problem = self._file_for_generation(uri)
+                file_uris.append(uri)
+                if self.refuse_file_data:
+                    problem = _error(400, "Request contains an invalid argument.")
+                file_problem = file_problem or problem
+                if data is not None:
+                    images.append(data)
+                    mime_types.append(_either(part["fileData"], "mimeType", "mime_type"))
         entry = {
             "path": path,
             "model": match["model"] if match else None,
             "api_key": headers.get("x-goog-api-key"),
             "text": "\n".join(part["text"] for part in parts if "text" in part),
-            "images": [
-                base64.urlsafe_b64decode(part["inlineData"]["data"]) for part in parts if "inlineData" in part
-            ],
-            # Google's JSON parser takes both spellings; the SDK sends mime_type.
-            "mime_types": [
-                part["inlineData"].get("mimeType") or part["inlineData"].get("mime_type")
-                for part in parts
-                if "inlineData" in part
-            ],
+            "images": images,
+            "mime_types": mime_types,
+            "file_uris": file_uris,
+            "file_problem": file_problem,
             "body": body,
             "received_at": time.time(),
             "answered_at": None,
@@ -285,6 +327,118 @@ class FakeGemini(LoopbackServer):
             "supported methods.",
         )
 
+    # --- the Files API ------------------------------------------------------------------------
+    def _file_for_generation(self, uri):
+        """(bytes, None) of the file a generation names by uri, or (None, the real service's error answer)."""
+        file_id = (uri or "").rstrip("/").rpartition("/files/")[2]
+        with self._lock:
+            stored = self.files.get(file_id)
+            if stored is not None and stored["expires"] <= time.time():
+                del self.files[file_id]
+                stored = None
+        if stored is None:
+            return None, _error(
+                403, f"You do not have permission to access the File {file_id} or it may not exist."
+            )
+        if stored["reads_left_processing"] > 0:
+            return None, _error(
+                400,
+                f"The File {file_id} is not in an ACTIVE state and usage is not allowed.",
+                "FAILED_PRECONDITION",
+            )
+        return stored["data"], None
+
+    def _answer_upload(self, path, headers, raw):
+        """(status, body, headers) of the resumable upload protocol: a start, then the bytes."""
+        match = _UPLOAD_PATH.match(path)
+        if match is None:
+            return (*_error(404, f"Unknown path {path}"), {})
+        if self.fail_uploads:
+            return (*_error(503, "The service is currently unavailable."), {})
+        command = [word.strip() for word in (headers.get("X-Goog-Upload-Command") or "").split(",")]
+        query = dict(parse_qsl(match["query"] or ""))
+        if "start" in command:
+            if headers.get("X-Goog-Upload-Protocol") != "resumable":
+                return (*_error(400, "Upload protocol must be resumable."), {})
+            try:
+                size = int(headers.get("X-Goog-Upload-Header-Content-Length") or "")
+            except ValueError:
+                return (*_error(400, "X-Goog-Upload-Header-Content-Length is required."), {})
+            declared = (json.loads(raw or b"{}").get("file") or {}) if raw else {}
+            session = uuid.uuid4().hex
+            with self._lock:
+                self._upload_sessions[session] = {
+                    "size": size,
+                    "mime_type": headers.get("X-Goog-Upload-Header-Content-Type")
+                    or _either(declared, "mimeType", "mime_type"),
+                    "data": bytearray(),
+                }
+            upload_url = self.url(
+                f"/upload/{match['version']}/files?upload_id={session}&upload_protocol=resumable"
+            )
+            return 200, b"", {"x-goog-upload-url": upload_url, "x-goog-upload-status": "active"}
+        with self._lock:
+            session = self._upload_sessions.get(query.get("upload_id", ""))
+        if session is None or "upload" not in command:
+            return (*_error(400, "Unknown upload session."), {"x-goog-upload-status": "final"})
+        if int(headers.get("X-Goog-Upload-Offset") or -1) != len(session["data"]):
+            return (*_error(400, "Upload offset does not match the bytes received."), {})
+        session["data"] += raw
+        if "finalize" not in command:
+            return 200, b"", {"x-goog-upload-status": "active"}
+        with self._lock:
+            del self._upload_sessions[query["upload_id"]]
+        if len(session["data"]) != session["size"]:
+            return (*_error(400, "The upload's size does not match the size announced."), {})
+        resource = self._store_file(bytes(session["data"]), session["mime_type"], match["version"])
+        return (*_json(200, {"file": resource}), {"x-goog-upload-status": "final"})
+
+    def _store_file(self, data, mime_type, version):
+        file_id = uuid.uuid4().hex[:12]
+        now = time.time()
+        with self._lock:
+            self.files[file_id] = {
+                "data": data,
+                "mime_type": mime_type,
+                "created": now,
+                "expires": now + self.file_ttl,
+                "reads_left_processing": self.processing_reads,
+                "version": version,
+            }
+            self.uploads.append({"name": f"files/{file_id}", "mime_type": mime_type, "size": len(data)})
+            return self._file_resource(file_id)
+
+    def _file_resource(self, file_id):
+        stored = self.files[file_id]
+        return {
+            "name": f"files/{file_id}",
+            "mimeType": stored["mime_type"],
+            "sizeBytes": str(len(stored["data"])),
+            "createTime": _timestamp(stored["created"]),
+            "updateTime": _timestamp(stored["created"]),
+            "expirationTime": _timestamp(stored["expires"]),
+            "sha256Hash": base64.b64encode(hashlib.sha256(stored["data"]).hexdigest().encode()).decode(),
+            "uri": self.url(f"/{stored['version']}/files/{file_id}"),
+            "state": "PROCESSING" if stored["reads_left_processing"] > 0 else "ACTIVE",
+            "source": "UPLOADED",
+        }
+
+    def _answer_file(self, file_id, method):
+        """(status, body) of files.get / files.delete."""
+        with self._lock:
+            stored = self.files.get(file_id)
+            if stored is None or stored["expires"] <= time.time():
+                self.files.pop(file_id, None)
+                return _error(
+                    403, f"You do not have permission to access the File {file_id} or it may not exist."
+                )
+            if method == "DELETE":
+                del self.files[file_id]
+                return _json(200, {})
+            resource = self._file_resource(file_id)
+            stored["reads_left_processing"] = max(0, stored["reads_left_processing"] - 1)
+            return _json(200, resource)
+
     def _handler_class(self):
         fake = self
 
@@ -292,7 +446,17 @@ class FakeGemini(LoopbackServer):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):
-                self._send(*fake._answer_models(self.path))
+                file_path = _FILE_PATH.match(self.path.partition("?")[0])
+                if file_path:
+                    self._send(*fake._answer_file(file_path["id"], "GET"))
+                else:
+                    self._send(*fake._answer_models(self.path))
+
+            def do_DELETE(self):
+                file_path = _FILE_PATH.match(self.path.partition("?")[0])
+                self._send(
+                    *(fake._answer_file(file_path["id"], "DELETE") if file_path else _error(404, "Not found"))
+                )
 
             def do_POST(self):
                 with fake._lock:
@@ -307,6 +471,9 @@ class FakeGemini(LoopbackServer):
             def _answer_post(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    self._send(*fake._answer_upload(self.path, self.headers, raw))
+                    return
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:
@@ -321,17 +488,23 @@ class FakeGemini(LoopbackServer):
                 elif body is None:
                     answer = _error(400, "Invalid JSON payload received.")
                 else:
-                    answer = fake._unknown_model(entry) or fake._answer(entry, behaviour, params, answered)
+                    answer = (
+                        fake._unknown_model(entry)
+                        or entry["file_problem"]
+                        or fake._answer(entry, behaviour, params, answered)
+                    )
                 if answer is None:
                     self.close_connection = True
                     return
                 self._send(*answer)
                 entry["answered_at"] = time.time()
 
-            def _send(self, status, payload):
+            def _send(self, status, payload, headers=None):
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json; charset=UTF-8")
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -415,6 +588,15 @@ def _model_resource(name, methods):
     }
 
 
+def _either(mapping, *keys):
+    """The value under the first of `keys` present (Google's JSON parser takes camelCase and snake_case)."""
+    return next((mapping[key] for key in keys if key in mapping), None)
+
+
+def _timestamp(seconds):
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def _json(status, body):
     return status, json.dumps(body).encode()
 
@@ -474,10 +656,13 @@ def gemini(gemini_server):
     gemini_server.set_models(DEFAULT_MODELS)
     gemini_server.delay = 0
     gemini_server.json_answer = {}
+    gemini_server.file_ttl, gemini_server.processing_reads = FILE_TTL_SECONDS, 0
+    gemini_server.fail_uploads = gemini_server.refuse_file_data = False
     gemini_server._released.clear()  # an earlier test's release() must not cut this test's delays short
     with gemini_server._lock:
         gemini_server.requests.clear()
         gemini_server.list_requests.clear()
+        gemini_server.uploads.clear()
     yield gemini_server
     gemini_server.delay = 0
 

@@ -35,6 +35,9 @@ def settings_overrides(request, fake_gemini):
         GEMINI_RETRY_DELAY_SECONDS=0.01,
         MAX_JOBS_PER_USER=20,
         DATABASE_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS,
+        # Every photo inline, so a job's requests are its retries alone (a request naming uploaded photos is
+        # asked once more inline after a 400: tests/shared/test_gemini_files.py).
+        GEMINI_UPLOAD_ON_USE=0,
         **disk,
     )
 
