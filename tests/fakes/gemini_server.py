@@ -54,8 +54,9 @@ Behaviours (set_behaviour(name, **params); the request count for `times` restart
 A request for JSON (generationConfig.responseMimeType "application/json", as a text model reading a
 product page sends) is answered, under `ok`, with `json_answer` as its text part: a dict is sent as
 JSON, a string as it is (to send text that is not JSON).
-`release()` cuts every pending and future delay short; `in_flight` counts requests being answered and
-`peak_concurrency` is the largest number of requests it was answering at once (for concurrency tests).
+`release()` cuts every pending and future delay short; `in_flight` counts model requests being answered and
+`peak_concurrency` is the largest number of them it was answering at once (for concurrency tests; uploads of files
+are not model requests).
 Counters and the request log are guarded by a lock: the server handles requests in parallel threads.
 
 pytest fixtures, for every test (tests/conftest.py loads this module as a plugin): `gemini_server` (one
@@ -459,14 +460,16 @@ class FakeGemini(LoopbackServer):
                 )
 
             def do_POST(self):
+                # Model calls are what `in_flight` and `peak_concurrency` count; a photo's upload is not one.
+                counted = not self.path.startswith("/upload/")
                 with fake._lock:
-                    fake.in_flight += 1
+                    fake.in_flight += counted
                     fake.peak_concurrency = max(fake.peak_concurrency, fake.in_flight)
                 try:
                     self._answer_post()
                 finally:
                     with fake._lock:
-                        fake.in_flight -= 1
+                        fake.in_flight -= counted
 
             def _answer_post(self):
                 length = int(self.headers.get("Content-Length") or 0)
