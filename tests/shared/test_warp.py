@@ -33,10 +33,10 @@ def test_a_warped_image_shows_the_garment_point_at_its_body_point():
     assert abs(xs.mean() + 100 - 230) < 3 and abs(ys.mean() + 60 - 190) < 3
 
 
-def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
-    # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, at twice its size.
+def _straight_sleeve():
+    """A straight sleeve along x, 100 px long and 10 px wide."""
     along = np.linspace(0.0, 100.0, 11)
-    profile = SleeveProfile(
+    return SleeveProfile(
         np.zeros(2),
         np.array([1.0, 0.0]),
         np.array([0.0, 1.0]),
@@ -45,6 +45,11 @@ def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
         np.full_like(along, 5.0),
         1,
     )
+
+
+def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
+    # A straight sleeve along x, 10 px wide, laid along an arm that bends at the elbow, at twice its size.
+    profile = _straight_sleeve()
     arm = [[100, 100], [100, 200], [180, 260]]
     sleeve = SleeveMap(
         profile, arm, away_from=[0, 100], arm_half_widths=[20, 15], start=0, length_scale=2.0, width_scale=2.0
@@ -65,16 +70,7 @@ def test_a_sleeve_bends_along_an_arm_keeps_its_length_and_covers_the_arm():
 def test_a_sleeve_rounds_a_bent_elbow_and_does_not_run_on_past_it():
     """Outside an arm bent at a right angle, the sleeve covers the elbow as far as the arm is wide, and points further
     out along the upper arm's line lie beyond the sleeve's edge (no flap of the elbow's cloth sticking out)."""
-    along = np.linspace(0.0, 100.0, 11)
-    profile = SleeveProfile(
-        np.zeros(2),
-        np.array([1.0, 0.0]),
-        np.array([0.0, 1.0]),
-        along,
-        np.full_like(along, -5.0),
-        np.full_like(along, 5.0),
-        1,
-    )
+    profile = _straight_sleeve()
     arm = [
         [100, 100],
         [100, 200],
