@@ -179,7 +179,7 @@ def test_the_api_document_names_garments_as_the_catalogue_does(client):
     assert found == set(vocabularies)
 
 
-def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, tmp_path):
+def test_a_category_added_to_the_catalogue_alone_shows_everywhere(app, client, user, tmp_path):
     # Today's catalogue has no ponchos: the same requests find nothing (so the check below can fail).
     unknown = client.post("/api/garments/categorize", json={"title": "Wool poncho with fringes"}).get_json()[
         "data"
@@ -201,6 +201,9 @@ def test_a_category_added_to_the_catalogue_alone_shows_everywhere(client, user, 
     edited = tmp_path / "catalog"
     edited.mkdir()
     (edited / "garment_catalog.py").write_text(source[:at] + PONCHO + source[at:])
+    # On PostgreSQL both apps share one database: this process's workers (with today's catalogue) must not
+    # claim the other app's try-on job.
+    app.extensions["tryon_queue"].stop()
     subprocess.run(
         [sys.executable, "-c", RUNNER, str(edited), str(tmp_path), json.dumps(CHART), str(BUST_CM)],
         cwd=ROOT,
