@@ -294,7 +294,7 @@ class ProductPage:
                     value = parse_json_text(_js_string(text, start, budget))
                 if isinstance(value, (dict, list)) and value:
                     found[name] = value
-            nuxt = _NUXT_FUNCTION.search(text)
+            nuxt = _NUXT_FUNCTION.search(text) if "__NUXT__" in text else None
             if nuxt and "__NUXT__" not in found:
                 found["__NUXT__"] = _nuxt_state(text, nuxt)
         return found
@@ -323,6 +323,8 @@ class ProductPage:
         `self.__next_f.push([1, "…"])` chunks (the product props sit in these rows)."""
         chunks = []
         for _attributes, text in self.scripts:
+            if "__next_f" not in text:  # the pattern's own words: no script of most pages is searched at all
+                continue
             budget = _ScanBudget(text)
             for match in _FLIGHT_PUSH.finditer(text):
                 pushed, _ = _json_at(text, match.end(), budget)
