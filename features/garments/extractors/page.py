@@ -87,6 +87,31 @@ _JSON_DATA_ATTRIBUTES = "//@*[starts-with(name(), 'data-') and (starts-with(., '
 Naming = namedtuple("Naming", ("class_", "id", "aria_label", "data_brand", "test_id"))
 
 
+# lxml.html's own lookup picks each element's class in a Python call (forms, inputs, labels get classes of their own,
+# whose extras no layer uses); every element an HtmlElement is the same tree for the layers, made without that call.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
+def _parse_html(text):
+    """The HTML tree of `text`, its elements HtmlElements (see _ELEMENT_CLASSES). The text goes to libxml2 as UTF-8
+    bytes with the encoding stated (what lxml tells libxml2 for a str too, so a <meta charset> changes nothing):
+    libxml2 reads UTF-8 faster than the UTF-16/UCS-4 buffer lxml hands it for a str holding any non-Latin
+    character. A text lxml must see as it is stays a str: lone surrogates (no UTF-8 form) and an XML declaration
+    (lxml refuses a str declaring an encoding: the caller's fallback)."""
+    try:
+        data = None if text.startswith("<?xml") else text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = None
+    parser = lxml.html.HTMLParser(encoding=None if data is None else "utf-8")
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return lxml.html.document_fromstring(text if data is None else data, parser=parser)
+
+
 class ProductPage:
     """The page at `url` as given by `html`; every view of it is computed on first use."""
 
@@ -139,7 +164,7 @@ class ProductPage:
     @cached_property
     def _parsed(self):
         try:
-            tree = lxml.html.document_fromstring(self.html or "<html></html>")
+            tree = _parse_html(self.html or "<html></html>")
         except (etree.ParserError, ValueError):
             tree = lxml.html.document_fromstring("<html></html>")
         # Every layer walks the tree again. lxml makes a Python object for a node each time one is reached
