@@ -534,10 +534,10 @@ def parse_json_text(text):
         text = html.unescape(text)
     try:
         try:
-            document = json.loads(text, strict=False)
+            document = _read_strings(json.loads(text, strict=False), text)
         except ValueError:
-            document = chompjs.parse_js_object(text)
-        return unescape_strings(document)
+            document = unescape_strings(chompjs.parse_js_object(text))
+        return document
     except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
         return None
 
@@ -551,7 +551,7 @@ def parse_js_object(text, start, budget=None):
     """
     document, end = _json_at(text, start, budget)
     if document is not None:
-        return unescape_strings(document)
+        return _read_strings(document, text, start, end)
     end, tokens = _literal_tokens(text, start, budget)
     if end is None:
         return None
@@ -804,6 +804,15 @@ def _plain_literals(tokens):
 
 def _is_string(token):
     return len(token) > 1 and token[0] in "'\"`" and token[-1] == token[0]
+
+
+def _read_strings(document, text, start=0, end=None):
+    """unescape_strings(document) of a document JSON read from text[start:end]; the document as it is when that
+    text holds no "&" (nor JSON's escape of it), so that none of its strings can hold an entity: most documents,
+    and walking every string of a large one costs."""
+    if text.find("&", start, end) < 0 and text.find("\\u0026", start, end) < 0:
+        return document
+    return unescape_strings(document)
 
 
 def unescape_strings(value):
