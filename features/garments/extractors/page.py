@@ -232,11 +232,29 @@ class ProductPage:
 
     @cached_property
     def visible_texts(self):
-        """The page's visible text nodes (not its scripts, styles or attributes), read once: each code a layer gives
-        is looked for among them."""
-        return self.tree.xpath(
-            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-        )
+        """The page's visible text nodes (not its scripts, styles or attributes) in document order, read once: each
+        code a layer gives is looked for among them. The texts of `//body//text()` outside script, style, noscript
+        and template, read in one walk of the body (that XPath tested four ancestor axes for every text node:
+        several ms a page)."""
+        texts = []
+        for body in self.tree.iter("body"):
+            if any(
+                ancestor.tag == "body" or ancestor.tag in _NO_TEXT_TAGS for ancestor in body.iterancestors()
+            ):
+                continue  # inside another body (walked with it) or inside a script-like element
+            hidden = 0  # depth inside a script-like element
+            for event, node in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
+                if event == "start":
+                    if hidden or node.tag in _NO_TEXT_TAGS:
+                        hidden += 1
+                    elif node.text:
+                        texts.append(node.text)
+                    continue
+                if event == "end" and hidden:
+                    hidden -= 1  # the tail of the outermost hidden element is its parent's text again
+                if not hidden and node is not body and node.tail:
+                    texts.append(node.tail)
+        return texts
 
     @cached_property
     def scripts(self):
