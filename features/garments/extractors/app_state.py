@@ -427,7 +427,11 @@ def _key_has(pattern, key):
 
 
 def _get(node, keys):
-    normalised = {_norm(key): value for key, value in node.items()}
+    yield from _present({_norm(key): value for key, value in node.items()}, keys)
+
+
+def _present(normalised, keys):
+    """(key, value) of each of `keys` with a value in `normalised` (a dict keyed by _norm), in the order of `keys`."""
     for key in keys:
         if key in normalised and normalised[key] not in (None, "", [], {}):
             yield key, normalised[key]
@@ -641,9 +645,13 @@ def _option_values(blob, name_pattern, with_availability=False):
     for value, _, _, _ in _walk(blob):
         if not isinstance(value, dict):
             continue
-        name = next((_norm(v) for _, v in _get(value, OPTION_NAME_KEYS) if isinstance(v, str)), "")
-        options = next((v for _, v in _get(value, OPTION_VALUE_KEYS) if isinstance(v, list)), None)
-        labels = _option_labels(options) if options and name_pattern.match(name) else []
+        # Its keys normalised once for both questions; its name asked only when it lists options at all.
+        normalised = {_norm(key): item for key, item in value.items()}
+        options = next((v for _, v in _present(normalised, OPTION_VALUE_KEYS) if isinstance(v, list)), None)
+        if not options:
+            continue
+        name = next((_norm(v) for _, v in _present(normalised, OPTION_NAME_KEYS) if isinstance(v, str)), "")
+        labels = _option_labels(options) if name_pattern.match(name) else []
         if labels:
             if with_availability:
                 return [{"name": label, "available": available is not False} for label, available in labels]
