@@ -177,6 +177,8 @@ _CODE_MARK = compile_pattern(
     r"(?:^|[\s_-])(?:sku|(?:product|item|article|style|variant)[-_]?(?:sku|code|number|no|id|ref|reference))"
     r"(?:$|[\s_-]?(?:value|text)?(?:$|\s))"
 )
+# A word every match of _CODE_MARK holds: a naming without any is not searched (most of a page's namings).
+_CODE_MARK_WORDS = ("sku", "product", "item", "article", "style", "variant")
 _CODE_TEXT_LIMIT = 40
 # Labels whose words are also a garment's ("Style: 2-piece", "Model: 185 cm"): their code must look like one (two
 # digits or more, no measurement).
@@ -459,7 +461,7 @@ def _marker_kind(naming):
         price and _OTHER_PRICE_MARK.search(marker) is not None,
         "tock" in marker or "vailab" in marker,
         any(word in lowered for word in _CONTROL_LINK_MARKERS),
-        _CODE_MARK.search(lowered) is not None,
+        any(word in lowered for word in _CODE_MARK_WORDS) and _CODE_MARK.search(lowered) is not None,
     )
 
 
