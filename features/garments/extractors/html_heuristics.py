@@ -115,6 +115,7 @@ _DESCRIPTION_LIMIT = 5000
 _PICKER_TAGS = frozenset({"select", "ul", "ol", "div", "fieldset"})
 _PICKER_NAMES = ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
 _CAPTION_TAGS = ("legend", "label")
+_MARKED_AHEAD = 64  # picker blocks named and searched together (see _Pickers.named)
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
 _OPTION_ATTRIBUTES = ("data-attr-value", "data-value", "data-size", "data-size-name", "data-sizename")
 _LONG_WORD = compile_pattern(r"\w{3,}")
@@ -317,13 +318,22 @@ class _Pickers:
         self.captioned = {node.getparent() for node in nodes if node.tag in _CAPTION_TAGS}
         self.markers = {}
 
-    def named(self):
-        """(block, what names it) in page order."""
-        for container in self.containers:
-            marker = self.markers.get(container)
-            if marker is None:
-                marker = self.markers[container] = self._marker(container)
-            yield container, marker
+    def named(self, pattern):
+        """(block, what names it) in page order; the markers are named a few dozen blocks ahead, and `pattern` (the one
+        the caller asks of each first: page.marked) is searched through each such run of markers in one go
+        (ProductPage.mark_all) rather than in a call per marker."""
+        containers = self.containers
+        for start in range(0, len(containers), _MARKED_AHEAD):
+            run = containers[start : start + _MARKED_AHEAD]
+            markers = [self._named(container) for container in run]
+            self.page.mark_all(pattern, markers)
+            yield from zip(run, markers)
+
+    def _named(self, container):
+        marker = self.markers.get(container)
+        if marker is None:
+            marker = self.markers[container] = self._marker(container)
+        return marker
 
     def _marker(self, container):
         """What names a picker: its class, id, name, data and ARIA labels, and the text of its own legend, label or
@@ -349,7 +359,7 @@ class _Pickers:
 
 def _sizes(page, pickers):
     """The options of the first size picker, else every element the page marks with a `data-size`."""
-    for container, marker in pickers.named():
+    for container, marker in pickers.named(_SIZE_CONTAINER):
         if (
             not page.marked(_SIZE_CONTAINER, marker)
             or page.marked(_NOT_SIZE_CONTAINER, marker)
@@ -478,7 +488,7 @@ def _swatch_colors(page, title, pickers):
     selected one first; a swatch named after the product ("Shirt, Black, large", or every word of a one-word name)
     names no colour."""
     title_words = set(_significant_words(title))
-    for container, marker in pickers.named():
+    for container, marker in pickers.named(_COLOR_CONTAINER):
         if (
             not page.marked(_COLOR_CONTAINER, marker)
             or page.marked(_NOT_COLOR_CONTAINER, marker)
