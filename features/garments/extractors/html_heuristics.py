@@ -372,7 +372,7 @@ def _sizes(page, pickers):
     return _labelled_sizes(
         [
             item
-            for item in page.tree.xpath("//*[@data-size or @data-size-name]")
+            for item in page.tree.xpath("/descendant::*[@data-size or @data-size-name]")
             if not page.in_other_product(item)
         ]
     )

@@ -28,9 +28,10 @@ _STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
 _STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
 _STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
-# The items of each syntax that are no item's property and sit in no other item (selected by libxml2).
+# The items of each syntax that are no item's property and sit in no other item (selected by libxml2; `/descendant::*`
+# is `//*`, without the child step from every node libxml2 takes for `//`).
 _TOP_LEVEL_ITEMS = [
-    (syntax, etree.XPath(f"//*[@{syntax[0]}][not(@{syntax[1]})][not(ancestor::*[@{syntax[0]}])]"))
+    (syntax, etree.XPath(f"/descendant::*[@{syntax[0]}][not(@{syntax[1]})][not(ancestor::*[@{syntax[0]}])]"))
     for syntax in (_MICRODATA, _RDFA)
 ]
 

@@ -37,7 +37,7 @@ _COUNTED_RUN = (
 _HEADER_TITLE_LIKENESS = (
     0.5  # share of the heading's words the page title must have when it sits in the header
 )
-_TITLE_NAMED = "//*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
+_TITLE_NAMED = "/descendant::*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
 _LOWER_HEADING_WORDS = 2

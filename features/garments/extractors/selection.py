@@ -23,9 +23,9 @@ _SELECTED_CLASS = compile_pattern(
 )
 # Options marked chosen by their state (those marked by a class are found through the page's namings).
 _CHOSEN = (
-    "//option[@selected]"
-    " | //input[@checked][@type='radio' or @type='checkbox']"
-    " | //*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
+    "/descendant::option[@selected]"
+    " | /descendant::input[@checked][@type='radio' or @type='checkbox']"
+    " | /descendant::*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
 )
 _VALUE_ATTRIBUTES = (
     "value",

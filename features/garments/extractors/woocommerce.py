@@ -8,7 +8,7 @@ from features.garments.extractors.html_heuristics import product_gallery
 from features.garments.extractors.page import parse_json_text
 from features.garments.extractors.values import large_image_url, parse_identifier, parse_price, unique
 
-_FORM = "//form[contains(concat(' ', normalize-space(@class), ' '), ' variations_form ')][@data-product_variations]"
+_FORM = "/descendant::form[contains(concat(' ', normalize-space(@class), ' '), ' variations_form ')][@data-product_variations]"
 
 
 def read_woocommerce(page):
