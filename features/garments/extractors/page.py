@@ -133,21 +133,28 @@ class ProductPage:
         """Settles `marked(pattern, marker)` for many markers with one search through them all, a line each: a few
         hundred calls of a pattern on short texts cost more than one call on their lines. The pattern must read a
         line break as the start or end of a marker ((?<![a-z]) does; ^, $ and \\s would not); a match across two
-        lines sends every marker to a search of its own."""
+        lines sends every marker to a search of its own. After a match the search goes on from the next line (a
+        marker made of the pattern's matches, `size-size-size-…`, is one search, not one per match)."""
         searched = self._searched
         pending = [marker for marker in dict.fromkeys(markers) if (pattern, marker) not in searched]
         lines = [marker for marker in pending if "\n" not in marker]
         alone = [marker for marker in pending if "\n" in marker]
         starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        text = "\n".join(lines)
         found = set()
-        for match in pattern.finditer("\n".join(lines)) if lines else ():
+        position = 0 if lines else len(text) + 1
+        while position <= len(text):
+            match = pattern.search(text, position)
+            if match is None:
+                break
             start, end = match.span()
             line = bisect.bisect_right(starts, start) - 1
             if end >= starts[line + 1]:
                 alone = pending
                 break
             found.add(line)
-        else:
+            position = starts[line + 1]
+        if alone is not pending:
             searched.update(((pattern, line), index in found) for index, line in enumerate(lines))
         for marker in alone:
             self.marked(pattern, marker)
