@@ -286,6 +286,9 @@ def test_markers_searched_together_answer_as_searched_one_by_one():
         "x b",
         "a y",
         "x reco",
+        "related-related-related",
+        "grüße reco reco",
+        "tile-imagé tile-image",
     ]
     # The second pattern would match across "x b" and "a y": every marker is then searched alone.
     for source in (r"(?<![a-z])recos?(?![a-z])|related|tile-image", r"b\s*a|related"):
@@ -296,3 +299,32 @@ def test_markers_searched_together_answer_as_searched_one_by_one():
         assert [page.marked(pattern, marker) for marker in markers] == [
             alone.marked(pattern, marker) for marker in markers
         ], source
+
+
+def test_visible_texts_are_the_bodys_texts_outside_scripts_styles_noscript_and_templates_in_page_order():
+    """What a shopper reads: every text of the body (an element's own text and the text after it), none inside a
+    script, style, noscript or template (but the text after one is the page's again), none after a comment's
+    content; the head's title is no visible text."""
+    page = ProductPage(
+        "https://shop.example.com/p/1",
+        "<html><head><title>Head title</title><script>var head = 1;</script></head><body>Intro"
+        "<div>Name <b>Linen</b> shirt<script>var a = '<p>not shown</p>';</script>after script</div>"
+        "<!-- a comment -->after comment<style>p { color: red }</style>after style"
+        "<noscript>Enable JS <b>please</b></noscript>after noscript"
+        "<template><p>Template text</p> template tail</template>after template"
+        "<p>SKU <span>AB-1234</span></p>Outro</body></html>",
+    )
+    assert [text.strip() for text in page.visible_texts] == [
+        "Intro",
+        "Name",
+        "Linen",
+        "shirt",
+        "after script",
+        "after comment",
+        "after style",
+        "after noscript",
+        "after template",
+        "SKU",
+        "AB-1234",
+        "Outro",
+    ]
