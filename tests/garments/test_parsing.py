@@ -13,7 +13,7 @@ from features.garments.extractors.values import (
     parse_identifier,
     parse_price,
 )
-from features.garments.service import cache_key
+from features.garments.service import cache_key, extract_product
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 
@@ -328,3 +328,19 @@ def test_visible_texts_are_the_bodys_texts_outside_scripts_styles_noscript_and_t
         "AB-1234",
         "Outro",
     ]
+
+
+@pytest.mark.parametrize("declared", ["utf-8", "iso-8859-1"])
+def test_an_xhtml_page_with_an_xml_declaration_is_read(declared):
+    """A page served as XHTML opens with `<?xml version="1.0" encoding="…"?>`: its product is read like any other's,
+    and the declared encoding does not decode the (already decoded) text again."""
+    product = extract_product(
+        url="https://shop.example.com/p/linen-shirt",
+        html=f'<?xml version="1.0" encoding="{declared}"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Leinenhemd Größe M</title>'
+        '<script type="application/ld+json">{"@type": "Product", "name": "Leinenhemd Größe M",'
+        ' "offers": {"price": "49.90", "priceCurrency": "EUR"}}</script></head>'
+        "<body><h1>Leinenhemd Größe M</h1></body></html>",
+    )
+    assert (product["title"], product["price"], product["currency"]) == ("Leinenhemd Größe M", 49.9, "EUR")

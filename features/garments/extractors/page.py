@@ -101,10 +101,11 @@ def _parse_html(text):
     """The HTML tree of `text`, its elements HtmlElements (see _ELEMENT_CLASSES). The text goes to libxml2 as UTF-8
     bytes with the encoding stated (what lxml tells libxml2 for a str too, so a <meta charset> changes nothing):
     libxml2 reads UTF-8 faster than the UTF-16/UCS-4 buffer lxml hands it for a str holding any non-Latin
-    character. A text lxml must see as it is stays a str: lone surrogates (no UTF-8 form) and an XML declaration
-    (lxml refuses a str declaring an encoding: the caller's fallback)."""
+    character. As bytes, an XHTML page's XML declaration is read past (lxml refuses a str that declares an encoding:
+    such a page was read as an empty one), its encoding label ignored: the text is decoded already. A text with lone
+    surrogates (no UTF-8 form) stays a str."""
     try:
-        data = None if text.startswith("<?xml") else text.encode("utf-8")
+        data = text.encode("utf-8")
     except UnicodeEncodeError:
         data = None
     parser = lxml.html.HTMLParser(encoding=None if data is None else "utf-8")
