@@ -46,15 +46,48 @@ _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
 _SIZE_SUFFIX = compile_pattern(r"\s+[-–—|(]\s*[^\d]*$")
 _NOT_A_SIZE = compile_pattern(
     r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
-    r"tabelle|chart|tabla|find your|größe wählen|taille unique\?",
+    r"tabelle|chart|tabla|find your|größe wählen|taille unique\?|"
+    # The picker's own controls.
+    r"^(?:cancel|close|done|reset|clear|abbrechen|schließen|annuler|fermer|cancelar|cerrar|annulla|chiudi)$",
     IGNORECASE,
 )
 _COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
+# "Colour:" in the shops' languages (en, de, fr, it, nl, pt/es, pl, sv, da, no, fi, cs, hu, tr, ru, ar, he, ja, zh, ko).
 _COLOR_LABEL = compile_pattern(
-    r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)", IGNORECASE
+    r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r|kolor|färg|farve|farge|väri|"
+    r"barva|szín|renk|цвет|اللون|لون|צבע|カラー|颜色|顏色|색상)\s*(?:[:：]\s*|$)",
+    IGNORECASE,
 )
-# How those labels begin (their first three letters), so that only the texts that can be one are matched.
-_COLOR_LABEL_PREFIXES = {"col", "far", "cou", "kle", "cor", "sel"}
+# How those labels begin (their first three letters, the whole of a shorter one with its colon), so that only the
+# texts that can be one are matched.
+_COLOR_LABEL_PREFIXES = {
+    "col",
+    "far",
+    "cou",
+    "kle",
+    "cor",
+    "sel",
+    "kol",
+    "fär",
+    "vär",
+    "bar",
+    "szí",
+    "ren",
+    "цве",
+    "الل",
+    "لون",
+    "צבע",
+    "カラー",
+    "颜色",
+    "颜色:",
+    "颜色：",
+    "顏色",
+    "顏色:",
+    "顏色：",
+    "색상",
+    "색상:",
+    "색상：",
+}
 _COLOR_CONTAINER = compile_pattern(
     r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
     r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren",
@@ -123,6 +156,13 @@ _NON_DIGITS = compile_pattern(r"\D")
 _DIGIT = compile_pattern(r"\d")
 _WORD_CHARACTER = compile_pattern(r"\w")
 _NOT_A_SIZE_NAME = compile_pattern(r"[/#,]|\d{3}")
+_LETTER = compile_pattern(r"[^\W\d_]")
+_SWATCH_NAMES = ("data-color-name", "data-colour-name", "data-color", "title", "aria-label", "alt")
+_SWATCH_VALUES = ("data-title", "data-value")
+# The name of a radio input choosing the colour ("colors", "attribute_pa_colour", "farbe").
+_COLOR_INPUT = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|kolor|färg|farve", IGNORECASE)
+# Letter sizes, which a swatch's value may be in a picker also holding sizes.
+_SIZE_CODE = compile_pattern(r"(?:[0-9]?x{0,3}[sl]|m|xxs|one size|os|onesize)", IGNORECASE)
 _PERCENTAGE = compile_pattern(r"\d\s*%")
 
 
@@ -389,7 +429,8 @@ def _labelled_sizes(items):
     marks_combinable = any(_COMBINABLE.search(item.get("class", "")) for item in items)
     for item in items:
         caption = _radio_label(item)
-        raw = clean_text((caption if caption is not None else item).text_content()) or next(
+        shown = clean_text((caption if caption is not None else item).text_content())
+        stated = next(
             (
                 item.get(name)
                 for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title")
@@ -397,7 +438,11 @@ def _labelled_sizes(items):
             ),
             None,
         )
-        label, sold_out = _size_label(raw)
+        label, sold_out = _size_label(shown or stated)
+        # An option shown with its tooltip or a note ("12 b 12 b", "M Notify me") is the size its data names.
+        value = clean_text(next((item.get(name) for name in _OPTION_ATTRIBUTES if item.get(name)), None))
+        if label and value and label != value and value in label:
+            label = _size_label(value)[0] or label
         if not label:
             continue
         available = not (
@@ -492,7 +537,10 @@ def _swatch_colors(page, title, pickers):
             )
             if (name := _swatch_name(element)) and not _names_product(title_words, name)
         ]
-        names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
+        named = {}  # a swatch named twice ("Red" shown, "red " its value) is one colour
+        for name, _selected in sorted(swatches, key=lambda swatch: not swatch[1]):
+            named.setdefault(name.casefold(), name)
+        names = list(named.values())
         if names:
             return names
     return []
@@ -504,30 +552,34 @@ def _names_product(title_words, name):
 
 
 def _swatch_name(element):
-    raw = (
-        element.text_content()
-        if element.tag == "option"
-        else next(
-            (
-                element.get(name)
-                for name in (
-                    "data-color-name",
-                    "data-colour-name",
-                    "data-color",
-                    "title",
-                    "aria-label",
-                    "alt",
-                )
-                if clean_text(element.get(name))
-            ),
-            None,
-        )
-    )
+    """A swatch's name: an option's text, else the first of its naming attributes; else the value it carries
+    (`data-title`, `data-value`, a radio input's value where the input's name is a colour's) when that reads as a
+    word, not a number or a size's code. A colour's name has a letter."""
+    if element.tag == "option":
+        raw = element.text_content()
+    else:
+        raw = next((value for name in _SWATCH_NAMES if clean_text(value := element.get(name))), None)
+        if raw is None:
+            value = next((value for name in _SWATCH_VALUES if clean_text(value := element.get(name))), None)
+            if (
+                element.tag == "input"
+                and element.get("type") == "radio"
+                and _COLOR_INPUT.search(element.get("name") or "")
+            ):
+                value = value or element.get("value")
+            raw = (
+                value
+                if value and not _DIGIT.search(value) and not _SIZE_CODE.fullmatch(value.strip())
+                else None
+            )
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
     return (
         name
-        if 0 < len(name) <= 40 and not _NOT_A_SIZE_NAME.search(name) and not _NOT_A_SIZE.search(raw)
+        if 0 < len(name) <= 40
+        and _LETTER.search(name)
+        and not _NOT_A_SIZE_NAME.search(name)
+        and not _NOT_A_SIZE.search(raw)
         else None
     )
 
@@ -587,7 +639,13 @@ def _labelled_fabric(page):
         ):
             text = element.text_content() if len(element) else element.text or ""  # a leaf's text is its own
             if _may_state_fabric(text):
-                found += _fabric_from_line(clean_text(text) or "")
+                # A composition line before the care notes in an element of their own ("Cotton 71% / Viscose 27% /
+                # <span>40 degrees / …</span>") is the element's own text.
+                found += _fabric_from_line(clean_text(text) or "") or (
+                    _fabric_from_line((clean_text(element.text) or "").rstrip(" /|,;"))
+                    if len(element) and _may_state_fabric(element.text or "")
+                    else []
+                )
     return unique_materials(found)
 
 

@@ -1,0 +1,179 @@
+"""The fashion fields of a page without structured data, as a shopper reads them: the colour and size pickers, the
+composition line, the stock the buy box shows (a dialog the page has not opened says nothing) and the code the page
+prints for the product its URL names. Each page is our own, in the shapes shops print them, with a negative beside
+each rule; what is asserted is what a client of POST /api/garments/scrape sees.
+"""
+
+import pytest
+
+from tests.garments.test_platform_shapes import page
+from tests.garments.test_product_facts import scraped
+
+URL = "https://shop.example.com/p/velvet-shirt"
+CART = """<form action="/cart/add" method="post"><input type="number" name="quantity" value="1">
+    <button type="submit" class="add-to-cart">Add to cart</button></form>"""
+
+
+def product_page(inside, after="", url_heading="Velvet shirt"):
+    return page(
+        body=f"""<main><div class="product"><h1>{url_heading}</h1><span class="price">€49.00</span>{inside}</div>
+        {after}</main>"""
+    )
+
+
+@pytest.mark.parametrize(
+    "picker, colors",
+    [
+        # Radio inputs named for the colour, each swatch's name only in its value or its data-title.
+        (
+            '<div class="m-swatches"><div class="a-swatch is-selected" data-title="Red"><input type="radio" '
+            'name="colors" value="Red"><button type="button"><img src="/s/red.jpg" alt="Fabric swatch image of the '
+            'velvet shirt in red"></button></div><div class="a-swatch" data-title="Blue"><input type="radio" '
+            'name="colors" value="Blue"><button type="button"></button></div></div>',
+            ["Red", "Blue"],
+        ),
+        (
+            '<fieldset><legend>Colour</legend><input type="radio" name="attribute_pa_colour" value="Forest green" '
+            "checked>"
+            '<input type="radio" name="attribute_pa_colour" value="Sand"></fieldset>',
+            ["Forest green", "Sand"],
+        ),
+        # A dropdown of swatches whose option carries its name in data-value, shown again in other case.
+        (
+            '<div id="swatchDropdown" class="m-dropdown" data-value="Red "><button type="button">Red</button>'
+            '<ul class="options"><li class="a-option" data-value="red ">Red</li></ul></div>',
+            ["Red"],
+        ),
+        # "Colour" in the shop's language in the cell before its value.
+        ("<table><tr><th>اللون</th><th>أسود</th></tr></table>", ["أسود"]),
+        ("<dl><dt>Kolor:</dt><dd>Granatowy</dd></dl>", ["Granatowy"]),
+        ("<table><tr><td>Färg</td><td>Svart</td></tr></table>", ["Svart"]),
+        # Negatives: a swatch's value that is an id or a size, a radio input of another option, a colour filter of
+        # the category sidebar.
+        (
+            '<div class="swatches"><div class="swatch" data-value="0566155005"></div>'
+            '<div class="swatch" data-value="XL"></div></div>',
+            [],
+        ),
+        ('<div class="choices"><input type="radio" name="fit" value="Regular"></div>', []),
+    ],
+)
+def test_colour_pickers_a_shopper_sees(client, picker, colors):
+    answer = scraped(client, URL, product_page(picker + CART))
+    assert answer["colors"] == colors
+
+
+def test_a_colour_filter_of_the_category_sidebar_is_no_colour(client):
+    sidebar = (
+        '<aside class="filters"><div class="filter-colour"><input type="radio" name="color" value="Black">'
+        '<input type="radio" name="color" value="White"></div></aside>'
+    )
+    answer = scraped(client, URL, product_page(CART, after=sidebar))
+    assert answer["colors"] == []
+
+
+@pytest.mark.parametrize(
+    "picker, sizes",
+    [
+        # Each option shows its tooltip beside its name; its data names the size.
+        (
+            '<fieldset class="product-form__input"><legend>Size:</legend>'
+            '<div class="option-swatch" data-value="7.5 b"><label><span>7.5 b</span><span class="tooltip">7.5 b'
+            '</span></label></div><div class="option-swatch" data-value="9 d"><label><span>9 d</span>'
+            '<span class="tooltip">9 d</span></label></div></fieldset>',
+            [{"name": "7.5 b", "available": True}, {"name": "9 d", "available": True}],
+        ),
+        # A "notify me" note on a sold-out size, in Arabic and in Portuguese.
+        (
+            '<ul class="sizes"><li>S</li><li>M <span>أبلغني</span></li><li>L <span>Avise-me</span></li></ul>',
+            [
+                {"name": "S", "available": True},
+                {"name": "M", "available": False},
+                {"name": "L", "available": False},
+            ],
+        ),
+        # Negative: the dropdown's own "Cancel" control, its sizes filled in by a script later.
+        (
+            '<div id="sizesDropdown" class="m-dropdown size-dropdown"><ul class="list-wrapper"><li id="sizes">'
+            '<ul class="options"></ul><ul class="bottom-option"><li>Cancel</li></ul></li></ul></div>',
+            [],
+        ),
+    ],
+)
+def test_size_pickers_a_shopper_sees(client, picker, sizes):
+    answer = scraped(client, URL, product_page(picker + CART))
+    assert answer["sizes"] == sizes
+
+
+@pytest.mark.parametrize(
+    "details, fabric",
+    [
+        # The composition line before the care notes, which sit in an element of their own.
+        (
+            '<p class="a-paragraph">Cotton 71% / Viscose 27% / Elastane 2% / <span id="care">40 degrees / Iron '
+            "medium heat / Do not tumble dry</span></p>",
+            [("Cotton", 71.0), ("Viscose", 27.0), ("Elastane", 2.0)],
+        ),
+        (
+            "<p>Baumwolle 95 %, Elasthan 5 % <span>Maschinenwäsche 30 °C</span></p>",
+            [("Baumwolle", 95.0), ("Elasthan", 5.0)],
+        ),
+        # Negative: a line with a percentage that is no composition, before a child element.
+        ("<p>Save 20% on your first order / <span>Sign up</span></p>", []),
+    ],
+)
+def test_the_composition_line_before_the_care_notes(client, details, fabric):
+    answer = scraped(client, URL, product_page(CART + details))
+    assert [(entry["name"], entry["percentage"]) for entry in answer["fabric"]] == fabric
+
+
+@pytest.mark.parametrize(
+    "dialog, availability",
+    [
+        # A "notify me" form in a dialog the page has not opened: the product can be bought.
+        (
+            '<div class="modal fade" id="notifyModal" role="dialog"><div class="modal-dialog"><form>'
+            '<input type="email" name="email"><button type="button">Avise-me quando chegar</button></form></div></div>',
+            "InStock",
+        ),
+        ('<dialog><p>Out of stock</p><button type="button">Notify me</button></dialog>', "InStock"),
+        # Negatives: the same dialog shown, and a notify-me button in the buy box without an add-to-cart control.
+        (
+            '<div class="modal show" role="dialog"><p class="stock">Sold out</p>'
+            '<button type="button">Notify me</button></div>',
+            "OutOfStock",
+        ),
+    ],
+)
+def test_a_notify_me_dialog_the_page_has_not_opened(client, dialog, availability):
+    shown_cart = CART if availability == "InStock" else ""
+    answer = scraped(client, URL, product_page(shown_cart + dialog))
+    assert answer["availability"] == availability
+
+
+@pytest.mark.parametrize("words", ["Avise-me quando chegar", "أبلغني عند التوفر", "入荷通知を受け取る"])
+def test_a_notify_me_offer_shown_beside_the_heading_is_out_of_stock(client, words):
+    answer = scraped(client, URL, product_page(f"<p>{words}</p>"))
+    assert answer["availability"] == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    "url, sku",
+    [
+        # The page prints the code of a part of the product under a label and the code its URL names.
+        ("https://shop.example.com/p/sofa-bed-module-s99277508/", "992.775.08"),
+        # Negative: the URL names no code the page prints; the labelled code stands.
+        ("https://shop.example.com/p/sofa-bed-module/", "903.294.89"),
+    ],
+)
+def test_the_printed_code_the_url_names_beats_a_parts_code(client, url, sku):
+    html = page(
+        body=f"""<main><div class="product"><h1>Sofa-bed module</h1><span class="price">£450</span>
+        <div class="summary"><span class="product-identifier">992.775.08</span></div>{CART}
+        <div class="details"><span>Sofa-bed module</span><span>Article no.:</span>
+        <span class="identifier">903.294.89</span></div></div></main>"""
+    )
+    if "s99277508" not in url:
+        html = html.replace("992.775.08", "")
+    answer = scraped(client, url, html)
+    assert answer["sku"] == sku
