@@ -136,6 +136,9 @@ _AVAILABLE = {
     "lowonstock",
     "limitedstock",
     "instockonline",
+    "orderable",
+    "purchasable",
+    "buyable",
 }
 _UNAVAILABLE = {
     "outofstock",
@@ -145,6 +148,11 @@ _UNAVAILABLE = {
     "unavailable",
     "notavailable",
     "notinstock",
+    "temporarilyoutofstock",
+    "temporarilyunavailable",
+    "outofstockonline",
+    "notorderable",
+    "notpurchasable",
     "comingsoon",
     "oos",
     "false",
