@@ -132,12 +132,13 @@ def test_the_composition_line_before_the_care_notes(client, details, fabric):
     [
         # A "notify me" form in a dialog the page has not opened: the product can be bought.
         (
-            '<div class="modal fade" id="notifyModal" role="dialog"><div class="modal-dialog"><form>'
-            '<input type="email" name="email"><button type="button">Avise-me quando chegar</button></form></div></div>',
+            '<div class="modal fade" id="notifyModal" role="dialog"><div class="modal-dialog"><p>Esgotado</p>'
+            '<form><input type="email" name="email"><button type="button">Avise-me quando chegar</button>'
+            "</form></div></div>",
             "InStock",
         ),
         ('<dialog><p>Out of stock</p><button type="button">Notify me</button></dialog>', "InStock"),
-        # Negatives: the same dialog shown, and a notify-me button in the buy box without an add-to-cart control.
+        # Negative: the same kind of dialog, shown.
         (
             '<div class="modal show" role="dialog"><p class="stock">Sold out</p>'
             '<button type="button">Notify me</button></div>',
@@ -146,8 +147,7 @@ def test_the_composition_line_before_the_care_notes(client, details, fabric):
     ],
 )
 def test_a_notify_me_dialog_the_page_has_not_opened(client, dialog, availability):
-    shown_cart = CART if availability == "InStock" else ""
-    answer = scraped(client, URL, product_page(shown_cart + dialog))
+    answer = scraped(client, URL, product_page(dialog))
     assert answer["availability"] == availability
 
 
@@ -177,3 +177,23 @@ def test_the_printed_code_the_url_names_beats_a_parts_code(client, url, sku):
         html = html.replace("992.775.08", "")
     answer = scraped(client, url, html)
     assert answer["sku"] == sku
+
+
+@pytest.mark.parametrize(
+    "first_stock, availability",
+    [
+        # The row whose price is read says nothing; another seller's row is sold out: not the product's stock.
+        ("<td>Ships in 4-6 days</td>", "InStock"),
+        # Negative: the row whose price is read is sold out itself.
+        ('<td class="stock">Out of Stock</td>', "OutOfStock"),
+    ],
+)
+def test_the_stock_of_another_sellers_row_in_a_table_of_offers(client, first_stock, availability):
+    html = page(
+        body=f"""<main><h1>Tork T15 phone</h1><table class="offers">
+        <tr class="offer"><td><a href="/go/1">Store one</a></td>{first_stock}<td class="price">₹949</td></tr>
+        <tr class="offer stock_OUT_OF_STOCK"><td><a href="/go/2">Store two</a></td>
+        <td><strong>Out of Stock</strong></td><td class="price">₹990</td></tr></table></main>"""
+    )
+    answer = scraped(client, "https://compare.example.com/mobiles/tork-t15", html)
+    assert (answer["price"], answer["availability"]) == (949.0, availability)
