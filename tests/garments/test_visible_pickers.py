@@ -197,3 +197,21 @@ def test_the_stock_of_another_sellers_row_in_a_table_of_offers(client, first_sto
     )
     answer = scraped(client, "https://compare.example.com/mobiles/tork-t15", html)
     assert (answer["price"], answer["availability"]) == (949.0, availability)
+
+
+@pytest.mark.parametrize(
+    "elsewhere, currency",
+    [
+        # A price in dollars, and the page's payment button stating its one currency in its data.
+        ('<div class="wallet-metadata" data-locale="en_US" data-currency="USD"></div>', "USD"),
+        # Negative: a currency switcher naming several currencies says none.
+        (
+            '<ul class="currency-switcher"><li data-currency="USD">US $</li><li data-currency="CAD">CA $</li></ul>',
+            None,
+        ),
+    ],
+)
+def test_the_currency_the_page_states_in_its_data_for_a_dollar_price(client, elsewhere, currency):
+    html = page(body=f'<main><h1>Walking shoe</h1><span class="price">$129.99</span>{CART}</main>{elsewhere}')
+    answer = scraped(client, "https://shoes.example.com/products/walking-shoe", html)
+    assert (answer["price"], answer["currency"]) == (129.99, currency)

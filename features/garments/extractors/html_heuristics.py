@@ -25,6 +25,7 @@ from features.garments.extractors.values import (
     clean_multiline,
     clean_text,
     large_image_url,
+    parse_currency,
     unique,
 )
 from shared.garment_catalog import SIZE_WORDS
@@ -173,8 +174,11 @@ def read_html(page, title_hint=None):
     pickers = _Pickers(page)
     return {
         **buy_box,
-        # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
-        "currency": buy_box.get("currency") or regional_currency(page),
+        # A price stated without a currency ("$49", "kr 499,-") is in the one currency the page's elements name in
+        # their data (a payment button's `data-currency="USD"`), else in its country's.
+        "currency": buy_box.get("currency")
+        or (_data_currency(page) if buy_box.get("price") else None)
+        or regional_currency(page),
         "title": title,
         "brand": buy_box.get("brand") or _brand(page),
         "images": gallery_images(page, title_hint or title),
@@ -183,6 +187,19 @@ def read_html(page, title_hint=None):
         "fabric": _fabric(page),
         "breadcrumbs": _breadcrumbs(page),
     }
+
+
+def _data_currency(page):
+    """The currency code the page's elements state in `data-currency`/`data-currency-code` attributes, when they
+    all state one (a currency switcher offering several says none)."""
+    codes = {
+        code
+        for element in page.tree.xpath("//*[@data-currency or @data-currency-code]")
+        if (value := element.get("data-currency") or element.get("data-currency-code"))
+        and len(value.strip()) == 3
+        and (code := parse_currency(value.strip()))
+    }
+    return codes.pop() if len(codes) == 1 else None
 
 
 def fabric_from_text(text):
