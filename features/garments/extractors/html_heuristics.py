@@ -660,7 +660,7 @@ def _labelled_fabric(page):
                 # <span>40 degrees / …</span>") is the element's own text.
                 found += _fabric_from_line(clean_text(text) or "") or (
                     _fabric_from_line((clean_text(element.text) or "").rstrip(" /|,;"))
-                    if len(element) and _may_state_fabric(element.text or "")
+                    if len(element) and "%" in (element.text or "")
                     else []
                 )
     return unique_materials(found)

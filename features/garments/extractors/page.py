@@ -457,7 +457,10 @@ def hides_itself(block):
         or _HIDDEN_CLASS.search(class_) is not None
         or (block.tag == "dialog" and block.get("open") is None)
         or (
-            (block.get("role") in ("dialog", "alertdialog") or _MODAL_CLASS.search(class_) is not None)
+            (
+                ("odal" in class_ and _MODAL_CLASS.search(class_) is not None)
+                or block.get("role") in ("dialog", "alertdialog")
+            )
             and _SHOWN_CLASS.search(class_) is None
             and "display:block" not in style
         )
