@@ -215,3 +215,15 @@ def test_the_currency_the_page_states_in_its_data_for_a_dollar_price(client, els
     html = page(body=f'<main><h1>Walking shoe</h1><span class="price">$129.99</span>{CART}</main>{elsewhere}')
     answer = scraped(client, "https://shoes.example.com/products/walking-shoe", html)
     assert (answer["price"], answer["currency"]) == (129.99, currency)
+
+
+@pytest.mark.parametrize(
+    "sidebar",
+    [
+        '<aside class="filters"><h3>Colour</h3><ul><li><a href="?c=black">Black</a></li></ul></aside>',
+        '<div class="facet facet-color"><span>Renk:</span><a href="?renk=siyah">Siyah</a></div>',
+    ],
+)
+def test_a_colour_label_of_the_category_filters_is_no_colour(client, sidebar):
+    answer = scraped(client, URL, product_page(CART, after=sidebar))
+    assert answer["colors"] == []

@@ -94,6 +94,7 @@ _COLOR_CONTAINER = compile_pattern(
     r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren",
     IGNORECASE,
 )
+_FILTERS = compile_pattern(r"filter|facet|refine", IGNORECASE)
 _NOT_COLOR_CONTAINER = compile_pattern(r"filter|facet|refine|image|img|gallery|media|photo", IGNORECASE)
 # What a form writes after an option's label while the chosen value is still empty ("Color: Required").
 _FORM_HINT = compile_pattern(
@@ -522,7 +523,7 @@ def _labelled_color(page):
     ):
         own = _own_text(element, _COLOR_LABEL_PREFIXES)
         match = _COLOR_LABEL.match(own) if own[:3].lower() in _COLOR_LABEL_PREFIXES else None
-        if not match or page.in_other_product(element):
+        if not match or page.in_other_product(element) or _in_filters(element):
             continue
         value = clean_text(own[match.end() :]) or following_text(element)
         if (
@@ -533,6 +534,15 @@ def _labelled_color(page):
         ):
             return [value]
     return []
+
+
+def _in_filters(element):
+    """Whether an element sits in the filters of a list of products (a category sidebar's "Colour" facet)."""
+    return any(
+        _FILTERS.search(" ".join(filter(None, (block.get("class"), block.get("id")))))
+        for block in element.iterancestors()
+        if block.tag not in ("body", "html")
+    )
 
 
 def _swatch_colors(page, title, pickers):
