@@ -227,3 +227,15 @@ def test_the_currency_the_page_states_in_its_data_for_a_dollar_price(client, els
 def test_a_colour_label_of_the_category_filters_is_no_colour(client, sidebar):
     answer = scraped(client, URL, product_page(CART, after=sidebar))
     assert answer["colors"] == []
+
+
+def test_swatches_and_sizes_of_other_products_and_the_size_guide_are_not_the_products(client):
+    after = (
+        '<section class="recommendations"><h2>You may also like</h2><div class="tile"><h3>Wool coat</h3>'
+        '<div class="swatches"><div class="swatch" data-title="Camel"></div><input type="radio" name="color" '
+        'value="Navy"></div><ul class="sizes"><li data-value="S">S</li></ul></div></section>'
+        '<div class="size-guide"><table><tr><th>Size</th><th>Chest</th></tr><tr><th>S</th><td>88-92</td></tr>'
+        "<tr><th>M</th><td>96-100</td></tr></table></div>"
+    )
+    answer = scraped(client, URL, product_page(CART, after=after))
+    assert (answer["colors"], answer["sizes"]) == ([], [])
