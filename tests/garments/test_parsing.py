@@ -102,6 +102,11 @@ def test_currencies_are_iso_codes_or_none(text, currency):
         ("Discontinued", False),
         ("Reserved", False),
         ("Available: 3 pcs", True),
+        # Platforms' own words for the same states.
+        ("TemporarilyOutOfStock", False),
+        ("temporarily_unavailable", False),
+        ("orderable", True),
+        ("NOT_ORDERABLE", False),
     ],
 )
 def test_availability_is_normalised(value, available):

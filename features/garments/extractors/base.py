@@ -361,29 +361,42 @@ def _merge_sku(findings, fields, sources, page):
         if not named and _unfounded(key, kinds, code, records, page):
             del votes[key]
     if not votes:
-        texts = _visible_texts(page) if page is not None and url_code else []
-        printed = next(
-            (found for code in _url_code_forms(url_code or "") if (found := _printed_code(texts, code))), None
-        )
+        printed = _printed_url_code(page, url_code)
         if printed or (url_code and (url_finding.fields.get("named") or _mentions_number(page, url_code))):
             fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         elif mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
         return
     chosen = _labelled_code(findings, votes) or _selected_variant_code(findings, votes)
-    if chosen is not None:
-        fields["sku"], sources["sku"] = votes[chosen][1]
+    if chosen is None:
+        support = {
+            key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
+            for key, (kinds, (code, _)) in votes.items()
+        }
+        most = max(support.values())
+        leaders = [key for key in votes if support[key] == most]
+        if len(leaders) > 1:
+            leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
+        chosen = leaders[0] if len(leaders) == 1 else None
+    if chosen is None:
         return
-    support = {
-        key: len(kinds) + (key in url_keys or in_url(code, url_text, _URL_CODE_REST))
-        for key, (kinds, (code, _)) in votes.items()
-    }
-    most = max(support.values())
-    leaders = [key for key in votes if support[key] == most]
-    if len(leaders) > 1:
-        leaders = [key for key in leaders if _prints_code(page, votes[key][1][0])]
-    if len(leaders) == 1:
-        fields["sku"], sources["sku"] = votes[leaders[0]][1]
+    fields["sku"], sources["sku"] = votes[chosen][1]
+    # A code only the visible page gives, where the page also prints the code its URL names, is a part's, a set's
+    # or another product's ("Article no.: 903.294.89" of a module on the page of "s99277508", printed "992.775.08").
+    if (
+        votes[chosen][0] == {"html"}
+        and chosen not in url_keys
+        and (printed := _printed_url_code(page, url_code))
+    ):
+        fields["sku"], sources["sku"] = printed, url_finding.source
+
+
+def _printed_url_code(page, url_code):
+    """The URL's code as the page prints it for the shopper ("992.775.08" for "s99277508"), None when it does not."""
+    if page is None or not url_code:
+        return None
+    texts = _visible_texts(page)
+    return next((found for code in _url_code_forms(url_code) if (found := _printed_code(texts, code))), None)
 
 
 def _labelled_code(findings, votes):

@@ -353,6 +353,10 @@ def read_buy_box(page):
         or _unmarked_sold_out(heading, stated)
     )
     stock, stock_element = stocked[0] if stocked else (None, None)
+    # A row of a table of offers (each row its own seller, price and stock) states its offer's stock: the product's
+    # only in the row whose price is the one read.
+    if stock is not None and _another_rows_offer(stock_element, price_element):
+        stock = None
     # A usable add-to-cart control as close to the heading as a sold-out message outweighs it: the message is a
     # size's, another offer's or a "notify me" prompt, since a sold-out product cannot be added to the cart.
     if (
@@ -576,6 +580,22 @@ def _unmarked_price(heading, shown):
             else None
         ),
     )
+
+
+def _another_rows_offer(stock_element, price_element):
+    """Whether a stock element sits in a table row holding a price of its own other than the price read (the row of
+    another offer in a comparison of sellers or variants)."""
+    row = next(
+        (
+            block
+            for block in itertools.islice(itertools.chain([stock_element], stock_element.iterancestors()), 6)
+            if block.tag == "tr"
+        ),
+        None,
+    )
+    if row is None or (price_element is not None and row in price_element.iterancestors()):
+        return False
+    return any(money_amounts(clean_text(cell.text_content()) or "") for cell in row.iterchildren("td", "th"))
 
 
 def _unmarked_sold_out(heading, stated):

@@ -25,6 +25,7 @@ from features.garments.extractors.values import (
     clean_multiline,
     clean_text,
     large_image_url,
+    parse_currency,
     unique,
 )
 from shared.garment_catalog import SIZE_WORDS
@@ -46,20 +47,54 @@ _SIZE_PREFIX = compile_pattern(r"^[^\d:]{2,25}:\s*")
 _SIZE_SUFFIX = compile_pattern(r"\s+[-–—|(]\s*[^\d]*$")
 _NOT_A_SIZE = compile_pattern(
     r"select|choose|choisi|wähle|waehle|elige|selecciona|seleziona|kies|escolh|guide|"
-    r"tabelle|chart|tabla|find your|größe wählen|taille unique\?",
+    r"tabelle|chart|tabla|find your|größe wählen|taille unique\?|"
+    # The picker's own controls.
+    r"^(?:cancel|close|done|reset|clear|abbrechen|schließen|annuler|fermer|cancelar|cerrar|annulla|chiudi)$",
     IGNORECASE,
 )
 _COMBINABLE = compile_pattern(r"(?<![a-z-])is-combinable(?![a-z-])")
+# "Colour:" in the shops' languages (en, de, fr, it, nl, pt/es, pl, sv, da, no, fi, cs, hu, tr, ru, ar, he, ja, zh, ko).
 _COLOR_LABEL = compile_pattern(
-    r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r)\s*(?::\s*|$)", IGNORECASE
+    r"^(?:colou?r|farbe|couleur|colore|kleur|cor|colou?r name|selected colou?r|kolor|färg|farve|farge|väri|"
+    r"barva|szín|renk|цвет|اللون|لون|צבע|カラー|颜色|顏色|색상)\s*(?:[:：]\s*|$)",
+    IGNORECASE,
 )
-# How those labels begin (their first three letters), so that only the texts that can be one are matched.
-_COLOR_LABEL_PREFIXES = {"col", "far", "cou", "kle", "cor", "sel"}
+# How those labels begin (their first three letters, the whole of a shorter one with its colon), so that only the
+# texts that can be one are matched.
+_COLOR_LABEL_PREFIXES = {
+    "col",
+    "far",
+    "cou",
+    "kle",
+    "cor",
+    "sel",
+    "kol",
+    "fär",
+    "vär",
+    "bar",
+    "szí",
+    "ren",
+    "цве",
+    "الل",
+    "لون",
+    "צבע",
+    "カラー",
+    "颜色",
+    "颜色:",
+    "颜色：",
+    "顏色",
+    "顏色:",
+    "顏色：",
+    "색상",
+    "색상:",
+    "색상：",
+}
 _COLOR_CONTAINER = compile_pattern(
     r"swatch|colou?r-?(?:picker|selector|select|options?|list|variants?|chooser|attribute)|"
     r"(?<![a-z])colou?rs?(?![a-z-])|farben?|couleurs?|colori|kleuren",
     IGNORECASE,
 )
+_FILTERS = compile_pattern(r"filter|facet|refine", IGNORECASE)
 _NOT_COLOR_CONTAINER = compile_pattern(r"filter|facet|refine|image|img|gallery|media|photo", IGNORECASE)
 # What a form writes after an option's label while the chosen value is still empty ("Color: Required").
 _FORM_HINT = compile_pattern(
@@ -124,6 +159,13 @@ _NON_DIGITS = compile_pattern(r"\D")
 _DIGIT = compile_pattern(r"\d")
 _WORD_CHARACTER = compile_pattern(r"\w")
 _NOT_A_SIZE_NAME = compile_pattern(r"[/#,]|\d{3}")
+_LETTER = compile_pattern(r"[^\W\d_]")
+_SWATCH_NAMES = ("data-color-name", "data-colour-name", "data-color", "title", "aria-label", "alt")
+_SWATCH_VALUES = ("data-title", "data-value")
+# The name of a radio input choosing the colour ("colors", "attribute_pa_colour", "farbe").
+_COLOR_INPUT = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|kolor|färg|farve", IGNORECASE)
+# Letter sizes, which a swatch's value may be in a picker also holding sizes.
+_SIZE_CODE = compile_pattern(r"(?:[0-9]?x{0,3}[sl]|m|xxs|one size|os|onesize)", IGNORECASE)
 _PERCENTAGE = compile_pattern(r"\d\s*%")
 
 
@@ -134,8 +176,11 @@ def read_html(page, title_hint=None):
     pickers = _Pickers(page)
     return {
         **buy_box,
-        # The page's country is the last resort for a price stated without a currency ("$49", "kr 499,-").
-        "currency": buy_box.get("currency") or regional_currency(page),
+        # A price stated without a currency ("$49", "kr 499,-") is in the one currency the page's elements name in
+        # their data (a payment button's `data-currency="USD"`), else in its country's.
+        "currency": buy_box.get("currency")
+        or (_data_currency(page) if buy_box.get("price") else None)
+        or regional_currency(page),
         "title": title,
         "brand": buy_box.get("brand") or _brand(page),
         "images": gallery_images(page, title_hint or title),
@@ -144,6 +189,19 @@ def read_html(page, title_hint=None):
         "fabric": _fabric(page),
         "breadcrumbs": _breadcrumbs(page),
     }
+
+
+def _data_currency(page):
+    """The currency code the page's elements state in `data-currency`/`data-currency-code` attributes, when they
+    all state one (a currency switcher offering several says none)."""
+    codes = {
+        code
+        for element in page.tree.xpath("//*[@data-currency or @data-currency-code]")
+        if (value := element.get("data-currency") or element.get("data-currency-code"))
+        and len(value.strip()) == 3
+        and (code := parse_currency(value.strip()))
+    }
+    return codes.pop() if len(codes) == 1 else None
 
 
 def fabric_from_text(text):
@@ -399,7 +457,8 @@ def _labelled_sizes(items):
     marks_combinable = any(_COMBINABLE.search(item.get("class", "")) for item in items)
     for item in items:
         caption = _radio_label(item)
-        raw = clean_text((caption if caption is not None else item).text_content()) or next(
+        shown = clean_text((caption if caption is not None else item).text_content())
+        stated = next(
             (
                 item.get(name)
                 for name in _OPTION_ATTRIBUTES + ("value", "aria-label", "title")
@@ -407,7 +466,11 @@ def _labelled_sizes(items):
             ),
             None,
         )
-        label, sold_out = _size_label(raw)
+        label, sold_out = _size_label(shown or stated)
+        # An option shown with its tooltip or a note ("12 b 12 b", "M Notify me") is the size its data names.
+        value = clean_text(next((item.get(name) for name in _OPTION_ATTRIBUTES if item.get(name)), None))
+        if label and value and label != value and value in label:
+            label = _size_label(value)[0] or label
         if not label:
             continue
         available = not (
@@ -470,7 +533,7 @@ def _labelled_color(page):
     ):
         own = _own_text(element, _COLOR_LABEL_PREFIXES)
         match = _COLOR_LABEL.match(own) if own[:3].lower() in _COLOR_LABEL_PREFIXES else None
-        if not match or page.in_other_product(element):
+        if not match or page.in_other_product(element) or _in_filters(element):
             continue
         value = clean_text(own[match.end() :]) or following_text(element)
         if (
@@ -481,6 +544,15 @@ def _labelled_color(page):
         ):
             return [value]
     return []
+
+
+def _in_filters(element):
+    """Whether an element sits in the filters of a list of products (a category sidebar's "Colour" facet)."""
+    return any(
+        _FILTERS.search(" ".join(filter(None, (block.get("class"), block.get("id")))))
+        for block in element.iterancestors()
+        if block.tag not in ("body", "html")
+    )
 
 
 def _swatch_colors(page, title, pickers):
@@ -502,7 +574,10 @@ def _swatch_colors(page, title, pickers):
             )
             if (name := _swatch_name(element)) and not _names_product(title_words, name)
         ]
-        names = unique(name for name, selected in sorted(swatches, key=lambda swatch: not swatch[1]))
+        named = {}  # a swatch named twice ("Red" shown, "red " its value) is one colour
+        for name, _selected in sorted(swatches, key=lambda swatch: not swatch[1]):
+            named.setdefault(name.casefold(), name)
+        names = list(named.values())
         if names:
             return names
     return []
@@ -514,30 +589,34 @@ def _names_product(title_words, name):
 
 
 def _swatch_name(element):
-    raw = (
-        element.text_content()
-        if element.tag == "option"
-        else next(
-            (
-                element.get(name)
-                for name in (
-                    "data-color-name",
-                    "data-colour-name",
-                    "data-color",
-                    "title",
-                    "aria-label",
-                    "alt",
-                )
-                if clean_text(element.get(name))
-            ),
-            None,
-        )
-    )
+    """A swatch's name: an option's text, else the first of its naming attributes; else the value it carries
+    (`data-title`, `data-value`, a radio input's value where the input's name is a colour's) when that reads as a
+    word, not a number or a size's code. A colour's name has a letter."""
+    if element.tag == "option":
+        raw = element.text_content()
+    else:
+        raw = next((value for name in _SWATCH_NAMES if clean_text(value := element.get(name))), None)
+        if raw is None:
+            value = next((value for name in _SWATCH_VALUES if clean_text(value := element.get(name))), None)
+            if (
+                element.tag == "input"
+                and element.get("type") == "radio"
+                and _COLOR_INPUT.search(element.get("name") or "")
+            ):
+                value = value or element.get("value")
+            raw = (
+                value
+                if value and not _DIGIT.search(value) and not _SIZE_CODE.fullmatch(value.strip())
+                else None
+            )
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
     return (
         name
-        if 0 < len(name) <= 40 and not _NOT_A_SIZE_NAME.search(name) and not _NOT_A_SIZE.search(raw)
+        if 0 < len(name) <= 40
+        and _LETTER.search(name)
+        and not _NOT_A_SIZE_NAME.search(name)
+        and not _NOT_A_SIZE.search(raw)
         else None
     )
 
@@ -597,7 +676,13 @@ def _labelled_fabric(page):
         ):
             text = element.text_content() if len(element) else element.text or ""  # a leaf's text is its own
             if _may_state_fabric(text):
-                found += _fabric_from_line(clean_text(text) or "")
+                # A composition line before the care notes in an element of their own ("Cotton 71% / Viscose 27% /
+                # <span>40 degrees / …</span>") is the element's own text.
+                found += _fabric_from_line(clean_text(text) or "") or (
+                    _fabric_from_line((clean_text(element.text) or "").rstrip(" /|,;"))
+                    if len(element) and "%" in (element.text or "")
+                    else []
+                )
     return unique_materials(found)
 
 

@@ -74,6 +74,11 @@ _HIDDEN_CLASS = compile_pattern(
     r"(?:\s|$)",
     IGNORECASE,
 )
+# A dialog's own block (Bootstrap's `modal`, `c-modal`, `modal-window`), and the classes that show one.
+_MODAL_CLASS = compile_pattern(r"(?:^|\s)(?:[a-z]{1,3}-)?modal(?:-window|-dialog)?(?:\s|$)", IGNORECASE)
+_SHOWN_CLASS = compile_pattern(
+    r"(?:^|\s)(?:is-)?(?:show|shown|open|opened|active|visible|in)(?:\s|$)", IGNORECASE
+)
 _NO_TEXT_TAGS = ("script", "style", "template", "noscript")
 _BRAND_NAMED = compile_pattern(r"brand", IGNORECASE)
 _IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
@@ -493,14 +498,25 @@ class ProductPage:
 
 def hides_itself(block):
     """Whether the page hides this element itself (`hidden`, an inline display:none or visibility:hidden, a hiding
-    class, a <template>)."""
+    class, a <template>, a dialog not open: a `<dialog>` without `open`, a `modal` or `role="dialog"` block not marked
+    shown; a shopper sees it only after a click, as a "notify me" form of a variant)."""
     style = (block.get("style") or "").replace(" ", "").lower()
+    class_ = block.get("class") or ""
     return (
         block.get("hidden") is not None
         or block.tag == "template"
         or "display:none" in style
         or "visibility:hidden" in style
-        or _HIDDEN_CLASS.search(block.get("class") or "") is not None
+        or _HIDDEN_CLASS.search(class_) is not None
+        or (block.tag == "dialog" and block.get("open") is None)
+        or (
+            (
+                ("odal" in class_ and _MODAL_CLASS.search(class_) is not None)
+                or block.get("role") in ("dialog", "alertdialog")
+            )
+            and _SHOWN_CLASS.search(class_) is None
+            and "display:block" not in style
+        )
     )
 
 

@@ -136,6 +136,9 @@ _AVAILABLE = {
     "lowonstock",
     "limitedstock",
     "instockonline",
+    "orderable",
+    "purchasable",
+    "buyable",
 }
 _UNAVAILABLE = {
     "outofstock",
@@ -145,6 +148,11 @@ _UNAVAILABLE = {
     "unavailable",
     "notavailable",
     "notinstock",
+    "temporarilyoutofstock",
+    "temporarilyunavailable",
+    "outofstockonline",
+    "notorderable",
+    "notpurchasable",
     "comingsoon",
     "oos",
     "false",
@@ -166,7 +174,9 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     r"售罄|缺货|غير متوفر|نفذ|אזל|"
     # What a page offers in place of the add-to-cart control when the product cannot be bought: to be told when it is.
     r"notify me|email me when|let me know when|tell me when|benachrichtig|prévenez-moi|me prévenir|m'avertir|"
-    r"m’avertir|avísame|avisarme|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
+    r"m’avertir|avísame|avisarme|avise-me|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
+    r"bevaka|giv mig besked|haber ver|upozornit|értesítést kérek|أبلغني|أعلمني|הודיעו לי|入荷通知|再入荷|재입고 알림|"
+    r"到货通知|"
     r"coming soon|back soon|bientôt disponible|próximamente|demnächst",
     IGNORECASE,
 )
