@@ -592,6 +592,29 @@ def astronaut_with_a_bare_neck_in_shade(darker=27.0):
     return encode(Image.fromarray(image)), neck
 
 
+def astronaut_with_a_shaded_neck_and_a_lit_chest(neck_darker=27.0, chest_lighter=5.0):
+    """(The astronaut with her collar gone: her neck bare in the shade under her chin, `neck_darker` L* than her lit
+    face, and below it, level with a neckline, her chest in the light, `chest_lighter` L* lighter; both of her face's
+    chroma, with a skin's grain; (neck, chest) colours, CIELAB)."""
+    image = np.asarray(astronaut_image()).copy()
+    lab = cv2.cvtColor(image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    face = np.median(lab[100:150, 200:245].reshape(-1, 3), axis=0)
+    shape = Image.new("L", image.shape[1::-1], 0)
+    ImageDraw.Draw(shape).ellipse((180, 160, 262, 222), fill=1)
+    bare = np.asarray(shape).astype(bool)
+    bare[:166] = False  # below the chin
+    rng = np.random.default_rng(0)
+    tones = []
+    for rows, lighter in ((slice(0, 200), -neck_darker), (slice(200, None), chest_lighter)):
+        part = np.zeros_like(bare)
+        part[rows] = bare[rows]
+        tone = np.array([face[0] + lighter, face[1], face[2]], np.float32)
+        rgb = cv2.cvtColor(tone.reshape(1, 1, 3), cv2.COLOR_Lab2RGB).reshape(3) * 255
+        image[part] = np.clip(rgb + rng.normal(0, 3, (part.sum(), 1)), 0, 255).astype(np.uint8)
+        tones.append(tone)
+    return encode(Image.fromarray(image)), tones
+
+
 # Garments drawn from a pattern's measures (cm, x from the middle, y down from the top), laid out in the 600×800 frame
 # at one scale: a size-38 woman's garments, their proportions those of real ones.
 def in_frame(points_cm):
