@@ -540,6 +540,24 @@ def faceless_astronaut(skin=None):
     return image
 
 
+def astronaut_cut_at_the_eyes(neck, arms):
+    """The astronaut with a bar across her eyes (no face is found; her mouth and pose still are) and her neck below the
+    mouth bare in the colour `neck` (RGB), her arms in `arms` from the shoulders down (bare skin in another light, or
+    sleeves), with a skin's grain; and where her arms are (bool)."""
+    image = Image.fromarray(np.asarray(astronaut_image()).copy())
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
+    draw.ellipse(ASTRONAUT_COLLAR, fill=neck)
+    shape = Image.new("L", image.size, 0)
+    for line in ASTRONAUT_ARMS:
+        ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
+    bare = np.asarray(shape).astype(bool)
+    pixels = np.asarray(image).copy()
+    grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
+    pixels[bare] = np.clip(np.array(arms) + grain, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels), bare
+
+
 def astronaut_with_bare_forearms(left, right):
     """The astronaut with her forearms bare from the elbow down, the one on the left as seen in `left` (RGB) and the
     other in `right` (one in the sun, one in the shade), with a skin's grain."""
