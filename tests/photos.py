@@ -520,19 +520,17 @@ ASTRONAUT_EYES = (160, 60, 290, 125)  # x0, y0, x1, y1
 ASTRONAUT_COLLAR = (195, 178, 235, 212)  # x0, y0, x1, y1 of the ellipse of her neck below the mouth
 
 
-def faceless_astronaut(skin=None):
-    """The astronaut with a bar across her eyes (no face is found; her pose still is), as photos cut off at the nose
-    show a person, and a navy collar up her neck; with `skin` (RGB), her arms bare in that colour (with a skin's
-    grain) from the shoulders down."""
+def faceless_astronaut(skin=None, collar=(25, 30, 70)):
+    """The astronaut with a bar across her eyes (no face is found; her mouth and pose still are), as photos cut off at
+    the nose show a person, and a `collar` (RGB: navy by default; a skin colour bares her neck) up her neck below the
+    mouth; with `skin` (RGB), her arms in that colour (bare, or sleeves) with a skin's grain from the shoulders
+    down."""
     image = Image.fromarray(np.asarray(astronaut_image()).copy())
     draw = ImageDraw.Draw(image)
     draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
-    draw.ellipse(ASTRONAUT_COLLAR, fill=(25, 30, 70))
+    draw.ellipse(ASTRONAUT_COLLAR, fill=collar)
     if skin is not None:
-        shape = Image.new("L", image.size, 0)
-        for line in ASTRONAUT_ARMS:
-            ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
-        bare = np.asarray(shape).astype(bool)
+        bare = astronaut_arms()
         pixels = np.asarray(image).copy()
         grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
         pixels[bare] = np.clip(np.array(skin) + grain, 0, 255).astype(np.uint8)
@@ -540,22 +538,12 @@ def faceless_astronaut(skin=None):
     return image
 
 
-def astronaut_cut_at_the_eyes(neck, arms):
-    """The astronaut with a bar across her eyes (no face is found; her mouth and pose still are) and her neck below the
-    mouth bare in the colour `neck` (RGB), her arms in `arms` from the shoulders down (bare skin in another light, or
-    sleeves), with a skin's grain; and where her arms are (bool)."""
-    image = Image.fromarray(np.asarray(astronaut_image()).copy())
-    draw = ImageDraw.Draw(image)
-    draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
-    draw.ellipse(ASTRONAUT_COLLAR, fill=neck)
-    shape = Image.new("L", image.size, 0)
+def astronaut_arms():
+    """Where the astronaut's arms are, from the shoulders down (bool, her photo's size)."""
+    shape = Image.new("L", astronaut_image().size, 0)
     for line in ASTRONAUT_ARMS:
         ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
-    bare = np.asarray(shape).astype(bool)
-    pixels = np.asarray(image).copy()
-    grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
-    pixels[bare] = np.clip(np.array(arms) + grain, 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels), bare
+    return np.asarray(shape).astype(bool)
 
 
 def astronaut_with_bare_forearms(left, right):

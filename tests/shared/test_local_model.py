@@ -645,10 +645,10 @@ def test_a_photo_cut_off_at_the_eyes_learns_the_skin_from_the_neck_and_the_bare_
     """Without a face the skin is learned from the neck under the mouth; a patch of neck alone would not let arms in
     another light pass for skin, and they would be filled in as clothes beside a new top (an arm erased into the
     background): the bare skin the photo shows elsewhere, of the neck's hue, joins it."""
-    person, bare = photos.astronaut_cut_at_the_eyes((185, 120, 95), arms)
+    person = photos.faceless_astronaut(skin=arms, collar=(185, 120, 95))
     regions = Regions(Body(np.asarray(person)))
     assert regions.body.face_count == 0  # the photo this test needs
-    on_arms = cv2.resize(bare.astype(np.uint8), regions.shape[::-1]) > 0
+    on_arms = cv2.resize(photos.astronaut_arms().astype(np.uint8), regions.shape[::-1]) > 0
     assert bool(regions.skin[on_arms].mean() > 0.8) is skin
 
 
