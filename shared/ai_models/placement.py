@@ -217,8 +217,8 @@ def _worn_top(layer: Layer, model: Regions, person: Regions) -> list[Piece]:
         backward = LimbMap(
             frame.arm(side),
             model_frame.arm(side),
-            frame.mid_shoulder,
-            model_frame.mid_shoulder,
+            frame.mid_hip,  # the outer side is away from the hips: up on an arm held out, out on one that hangs
+            model_frame.mid_hip,
             model_frame.unit / frame.unit,
         )
         sleeve = (outside > -_SLEEVE_OVERLAP) & (sign * across > 0)

@@ -193,8 +193,8 @@ class LimbMap:
 
 
 class _Limb:
-    """A limb's bones (a polyline), with one handedness across them all: positive on the outer side, away from the
-    body (`away_from`), so nothing flips over at a bent joint."""
+    """A limb's bones (a polyline), with one handedness across them all: positive on the outer side, away from a point
+    of the body (`away_from`), so nothing flips over at a bent joint."""
 
     def __init__(self, polyline: ArrayLike, away_from: ArrayLike) -> None:
         polyline = np.asarray(polyline, np.float64)

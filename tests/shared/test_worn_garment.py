@@ -209,3 +209,12 @@ def test_a_worn_tops_body_stays_on_the_torso_and_covers_it_whatever_the_models_a
     torso[100:200, 125:176] = True
     assert blue[torso].mean() > 0.95
     assert not blue[:, :100].any() and not blue[:, 200:].any()
+
+
+def test_a_worn_top_whose_models_arms_leave_the_photo_still_goes_on():
+    # A photo cropped at the model's shoulders' width: her elbows and wrists (guessed by the pose) lie outside it.
+    arms_outside = (((-40.0, 160.0), (-60.0, 240.0)), ((340.0, 160.0), (360.0, 240.0)))
+    layer, model = _worn_tee(arms_outside)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN))
+    blue = cover & (np.abs(canvas - BODY).max(axis=2) < 40)
+    assert blue[100:200, 125:176].mean() > 0.95
