@@ -520,24 +520,30 @@ ASTRONAUT_EYES = (160, 60, 290, 125)  # x0, y0, x1, y1
 ASTRONAUT_COLLAR = (195, 178, 235, 212)  # x0, y0, x1, y1 of the ellipse of her neck below the mouth
 
 
-def faceless_astronaut(skin=None):
-    """The astronaut with a bar across her eyes (no face is found; her pose still is), as photos cut off at the nose
-    show a person, and a navy collar up her neck; with `skin` (RGB), her arms bare in that colour (with a skin's
-    grain) from the shoulders down."""
+def faceless_astronaut(skin=None, collar=(25, 30, 70)):
+    """The astronaut with a bar across her eyes (no face is found; her mouth and pose still are), as photos cut off at
+    the nose show a person, and a `collar` (RGB: navy by default; a skin colour bares her neck) up her neck below the
+    mouth; with `skin` (RGB), her arms in that colour (bare, or sleeves) with a skin's grain from the shoulders
+    down."""
     image = Image.fromarray(np.asarray(astronaut_image()).copy())
     draw = ImageDraw.Draw(image)
     draw.rectangle(ASTRONAUT_EYES, fill=(30, 20, 60))
-    draw.ellipse(ASTRONAUT_COLLAR, fill=(25, 30, 70))
+    draw.ellipse(ASTRONAUT_COLLAR, fill=collar)
     if skin is not None:
-        shape = Image.new("L", image.size, 0)
-        for line in ASTRONAUT_ARMS:
-            ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
-        bare = np.asarray(shape).astype(bool)
+        bare = astronaut_arms()
         pixels = np.asarray(image).copy()
         grain = np.random.default_rng(0).normal(0, 4, (bare.sum(), 1))
         pixels[bare] = np.clip(np.array(skin) + grain, 0, 255).astype(np.uint8)
         image = Image.fromarray(pixels)
     return image
+
+
+def astronaut_arms():
+    """Where the astronaut's arms are, from the shoulders down (bool, her photo's size)."""
+    shape = Image.new("L", astronaut_image().size, 0)
+    for line in ASTRONAUT_ARMS:
+        ImageDraw.Draw(shape).line(line, fill=1, width=50, joint="curve")
+    return np.asarray(shape).astype(bool)
 
 
 def astronaut_with_bare_forearms(left, right):
@@ -590,6 +596,29 @@ def astronaut_with_a_bare_neck_in_shade(darker=27.0):
     grain = np.random.default_rng(0).normal(0, 3, (bare.sum(), 1))
     image[bare] = np.clip(rgb + grain, 0, 255).astype(np.uint8)
     return encode(Image.fromarray(image)), neck
+
+
+def astronaut_with_a_shaded_neck_and_a_lit_chest(neck_darker=27.0, chest_lighter=5.0):
+    """(The astronaut with her collar gone: her neck bare in the shade under her chin, `neck_darker` L* than her lit
+    face, and below it, level with a neckline, her chest in the light, `chest_lighter` L* lighter; both of her face's
+    chroma, with a skin's grain; (neck, chest) colours, CIELAB)."""
+    image = np.asarray(astronaut_image()).copy()
+    lab = cv2.cvtColor(image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    face = np.median(lab[100:150, 200:245].reshape(-1, 3), axis=0)
+    shape = Image.new("L", image.shape[1::-1], 0)
+    ImageDraw.Draw(shape).ellipse((180, 160, 262, 222), fill=1)
+    bare = np.asarray(shape).astype(bool)
+    bare[:166] = False  # below the chin
+    rng = np.random.default_rng(0)
+    tones = []
+    for rows, lighter in ((slice(0, 200), -neck_darker), (slice(200, None), chest_lighter)):
+        part = np.zeros_like(bare)
+        part[rows] = bare[rows]
+        tone = np.array([face[0] + lighter, face[1], face[2]], np.float32)
+        rgb = cv2.cvtColor(tone.reshape(1, 1, 3), cv2.COLOR_Lab2RGB).reshape(3) * 255
+        image[part] = np.clip(rgb + rng.normal(0, 3, (part.sum(), 1)), 0, 255).astype(np.uint8)
+        tones.append(tone)
+    return encode(Image.fromarray(image)), tones
 
 
 # Garments drawn from a pattern's measures (cm, x from the middle, y down from the top), laid out in the 600×800 frame

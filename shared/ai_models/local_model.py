@@ -76,7 +76,7 @@ _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within wh
 # Around a neck opening a pixel is the wearer's skin within this ΔE in a*, b* of their tone, and this many L* darker
 # (the neck in the shade of the chin) or lighter: a black collar or a light top is not.
 _NECK_SKIN_CHROMA = 10.0
-_NECK_SKIN_SHADE, _NECK_SKIN_LIGHTER = 30.0, 12.0
+_NECK_SKIN_SHADE, _NECK_SKIN_LIGHTER = 30.0, 20.0
 _NECK_SKIN_SHOWN = (
     0.01  # square body units of skin beside a neck opening enough to take its typical colour from
 )
@@ -272,8 +272,14 @@ class _Dressing:
         )
         skin = self._full("skin", outer) * own
         beside = skin > 0.5
-        # The skin beside the opening in its typical colour; the wearer's tone where too little of it shows.
-        typical = np.median(lab[beside], axis=0) if beside.sum() >= _NECK_SKIN_SHOWN * unit**2 else tone
+        # The skin beside the opening in its typical colour, in the light the opening is in: level with it (the chest
+        # beside a V) where enough shows there, not the neck above it in the shade of the chin; the wearer's tone
+        # where too little skin shows at all.
+        level = beside.copy()
+        level[: y0 - outer[1]] = False
+        shown = _NECK_SKIN_SHOWN * unit**2
+        near_it = level if level.sum() >= shown else beside
+        typical = np.median(lab[near_it], axis=0) if near_it.sum() >= shown else tone
         plain = np.clip(
             cv2.cvtColor(np.asarray(typical, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
         )

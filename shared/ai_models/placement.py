@@ -43,7 +43,7 @@ from shared.ai_models.body import (
 from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
 from shared.ai_models.regions import Regions
 from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
-from shared.ai_models.warp import PointMap, SleeveMap, ThinPlateSpline
+from shared.ai_models.warp import LimbMap, PointMap, SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -84,6 +84,16 @@ _WAISTBAND_ACROSS = (
     0.0,
     0.35,
 )  # body units: where across the body a worn bottom's waistband is pinned
+# A worn top's sleeve: beyond the model's torso, whose sides lie this many body units beyond the hip joints at the
+# hips, within this many times a bare arm's half-width of the arm's bones (a wide sleeve's edge).
+_TORSO_SIDE_OUT = 0.12
+_SLEEVE_REACH = 4.0
+_SLEEVE_OVERLAP = 0.15  # body units a worn sleeve reaches into the torso, under its body, so the two meet
+_TORSO_ROWS = (
+    0.35,
+    0.7,
+    1.0,
+)  # shares of the way from the shoulders to the hips where a worn top's sides are set
 _ARM_GAP = (
     0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 )
@@ -179,6 +189,8 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> l
     # What lies behind the model's arms is part of the garment's body, not of its sleeves.
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
     layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
+    if garment_type in ("top", "outerwear"):
+        return _worn_top(layer, regions, person)
     garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
     if garment_type == "bottom":
         garment_points, body_points = _waistband_on_waist(regions, worn, person, garment_points, body_points)
@@ -186,6 +198,85 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> l
         _joined(masked(layer, 1 - on_arms), garment_points, body_points),
         _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
     ]
+
+
+def _worn_top(layer: Layer, model: Regions, person: Regions) -> list[Piece]:
+    """A top cut out of a model photo in three pieces: its body carried by the torso alone (shoulders, hips and the
+    torso's sides, each as wide as the person's body there with a garment's ease: the model's arms, wherever they
+    are, do not pull it), and each sleeve (what of it lies beyond the model's torso on that arm's side, a little into
+    it so it meets the body) re-hung bone by bone from the model's arm along the person's (LimbMap), drawn over the
+    person's arms; above the top of the shoulder a sleeve covers the person only."""
+    model_frame, frame = model.posed_frame, person.posed_frame
+    size = (layer.shape[1], layer.shape[0])
+    outside, across = cv2.resize(_beyond_the_torso(model), size, interpolation=cv2.INTER_LINEAR).transpose(
+        2, 0, 1
+    )
+    garment_points, body_points = _torso_pairs(model_frame, person)
+    pieces = [_joined(masked(layer, (outside <= 0).astype(np.float32)), garment_points, body_points)]
+    for side, sign in ((0, -1), (1, 1)):
+        backward = LimbMap(
+            frame.arm(side),
+            model_frame.arm(side),
+            frame.mid_hip,  # the outer side is away from the hips: up on an arm held out, out on one that hangs
+            model_frame.mid_hip,
+            model_frame.unit / frame.unit,
+        )
+        sleeve = (outside > -_SLEEVE_OVERLAP) & (sign * across > 0)
+        pieces.append(
+            Piece(
+                masked(layer, sleeve.astype(np.float32)),
+                backward,
+                backward.inverse(),
+                over_arms=True,
+                below=(person.shoulder_tips[side], frame.down),
+            )
+        )
+    return pieces
+
+
+def _torso_sides(frame: BodyFrame) -> tuple[float, float, float]:
+    """(Depth of the hip joints, half the torso's width at the shoulders, at the hips), body units: from the shoulder
+    joints at the top to _TORSO_SIDE_OUT beyond the hip joints at the hips."""
+    hips_down = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) / frame.unit
+    shoulders = abs(float((frame.shoulders[1] - frame.shoulders[0]) @ frame.across)) / 2 / frame.unit
+    hips = abs(float((frame.hips[1] - frame.hips[0]) @ frame.across)) / 2 / frame.unit + _TORSO_SIDE_OUT
+    return hips_down, shoulders, max(hips, 0.8 * shoulders)
+
+
+def _beyond_the_torso(regions: Regions) -> NDArray[np.float32]:
+    """Where a top a model wears may be sleeve (detection size, two channels): how far beyond the side of the model's
+    torso each pixel lies (body units; negative inside it) within _SLEEVE_REACH of the arm's bones, elsewhere -1 (a
+    hem flaring beside the legs, the body below an arm held out are the body's); and how far across the body it lies
+    (negative on the left of the photo)."""
+    depth, across = regions.body_coordinates
+    hips_down, shoulders, hips = _torso_sides(regions.posed_frame)
+    side = np.interp(depth, [0.0, hips_down], [shoulders, hips])
+    height, width = regions.shape
+    near_arm = regions.bare_shape((0, 0, width, height), ("arms",)) < _SLEEVE_REACH
+    outside = np.where(near_arm, np.abs(across) - side, -1.0)
+    return np.dstack([outside, across]).astype(np.float32)
+
+
+def _torso_pairs(model: BodyFrame, person: Regions) -> tuple[Points, Points]:
+    """The torso on the model and on the person: shoulder and hip joints, a point above the neck, and the sides of the
+    torso at three depths, on the person as wide as their body there with a garment's ease where that is wider."""
+    frame = person.posed_frame
+    pairs: list[list[Point]] = [[], []]
+    for body, points in zip((model, frame), pairs):
+        points.extend(body.body.point(index) for index in _POSE_POINTS["torso"])
+        points.append(body.at(body.mid_shoulder, down=-0.25))
+    model_hips, model_shoulders, model_hip_side = _torso_sides(model)
+    hips_down, _, _ = _torso_sides(frame)
+    for share in _TORSO_ROWS:
+        half = float(np.interp(share, [0.0, 1.0], [model_shoulders, model_hip_side]))
+        measured = person.width_across(share * hips_down) or 0.0
+        wanted = (
+            min(max(half * frame.unit, _EASE * measured / 2), _MAX_CHEST_WIDTH / 2 * frame.unit) / frame.unit
+        )
+        for sign in (-1, 1):
+            pairs[0].append(model.at(model.mid_shoulder, sign * half, share * model_hips))
+            pairs[1].append(frame.at(frame.mid_shoulder, sign * wanted, share * hips_down))
+    return np.array(pairs[0], np.float32), np.array(pairs[1], np.float32)
 
 
 def place_by_anchor(
@@ -478,6 +569,7 @@ def _length(polyline: Points) -> float:
 
 # Landmarks carried from the model to the person, per garment type.
 _POSE_POINTS = {
+    "torso": (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP),
     "top": (
         LEFT_SHOULDER,
         RIGHT_SHOULDER,

@@ -576,7 +576,16 @@ class Regions:
             radius = max(2, int(0.06 * self.frame.unit * self.scale))
             cv2.circle(sample.view(np.uint8), (int(neck[0]), int(neck[1])), radius, (1,), -1)
             sample &= self.person > 0
-            if sample.sum() >= 30 and _skin_like(np.median(self.lab[sample], axis=0)):
+            if sample.sum() >= 30 and _skin_like(neck := np.median(self.lab[sample], axis=0)):
+                # A patch of the neck alone is too small a sample for the skin's range of colour in this light: the
+                # arms, lit otherwise, would not pass for skin (and would be filled in as clothes). The bare skin the
+                # photo shows elsewhere joins it when it is of the neck's hue.
+                bare = self._bare_skin_sample()
+                if (
+                    bare is not None
+                    and np.linalg.norm(np.median(self.lab[bare[0]], axis=0)[1:] - neck[1:]) < _TONE_AGREEMENT
+                ):
+                    sample |= bare[0]
                 return sample, 1.0
             return self._bare_skin_sample()
         x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))

@@ -119,19 +119,8 @@ class SleeveMap:
             float(length_scale),
             float(width_scale),
         )
-        polyline = np.asarray(polyline, np.float64)
-        self._starts = polyline[:-1]
-        vectors = polyline[1:] - polyline[:-1]
-        self._lengths = np.maximum(np.linalg.norm(vectors, axis=1), 1e-6)
-        self._directions = vectors / self._lengths[:, None]
-        normals = np.stack([-self._directions[:, 1], self._directions[:, 0]], axis=1)
-        # One handedness for every segment (the outer side of the upper arm, away from the body): the sleeve
-        # never flips over at the elbow.
-        if normals[0] @ (polyline[0] - np.asarray(away_from, np.float64)) < 0:
-            normals = -normals
-        self._normals = normals
-        self._offsets = np.concatenate([[0.0], np.cumsum(self._lengths)[:-1]])
-        self._arm_at = self._offsets + self._lengths / 2
+        self._arm = _Limb(polyline, away_from)
+        self._arm_at = self._arm.offsets + self._arm.lengths / 2
         self._arm_half_widths = np.asarray(arm_half_widths, np.float64)
 
     def _extent(self, along: Coordinates) -> tuple[Coordinates, Coordinates]:
@@ -146,26 +135,10 @@ class SleeveMap:
         arm = np.interp(distance, self._arm_at, self._arm_half_widths)
         return np.maximum(arm, self._profile.half_width * self._width_scale)
 
-    def _along_arm(self, points: Coordinates) -> tuple[Coordinates, Coordinates, NDArray[np.intp]]:
-        """(distance along the arm, distance across it, segment) of body points."""
-        relative = points[:, None, :] - self._starts[None]
-        along = np.einsum("pij,ij->pi", relative, self._directions)
-        last = len(self._lengths) - 1
-        lower = np.where(np.arange(last + 1) == 0, -np.inf, 0.0)
-        upper = np.where(np.arange(last + 1) == last, np.inf, self._lengths)
-        clamped = np.clip(along, lower, upper)
-        nearest = self._starts[None] + clamped[..., None] * self._directions[None]
-        segment = np.argmin(np.linalg.norm(points[:, None, :] - nearest, axis=2), axis=1)
-        rows = np.arange(len(points))
-        side = np.where(np.einsum("pj,pj->p", relative[rows, segment], self._normals[segment]) < 0, -1.0, 1.0)
-        # The distance to the arm itself, not to the line of the nearest segment: outside a bent elbow the sleeve
-        # rounds the joint instead of running on past it along the upper arm.
-        across = side * np.linalg.norm(points - nearest[rows, segment], axis=1)
-        return self._offsets[segment] + clamped[rows, segment], across, segment
-
     def __call__(self, points: ArrayLike) -> Coordinates:
         """Which garment point each body point shows (the backward map)."""
-        distance, across, _ = self._along_arm(np.asarray(points, np.float64))
+        segment, along_segment, across = self._arm.locate(np.asarray(points, np.float64))
+        distance = self._arm.offsets[segment] + along_segment
         profile = self._profile
         along = profile.along[0] + (distance - self._start) / self._length_scale
         middle, half = self._extent(along)
@@ -184,14 +157,79 @@ class SleeveMap:
         middle, half = self._extent(along)
         share = (sideways - middle) / np.maximum(half, 1e-6) * profile.top_seam
         distance = self._start + (along - profile.along[0]) * self._length_scale
-        segment = np.clip(
-            np.searchsorted(self._offsets, distance, side="right") - 1, 0, len(self._lengths) - 1
+        arm = self._arm
+        segment = np.clip(np.searchsorted(arm.offsets, distance, side="right") - 1, 0, len(arm.lengths) - 1)
+        return arm.place(segment, distance - arm.offsets[segment], share * self._half_width(distance))
+
+
+class LimbMap:
+    """Points carried from along one limb (a polyline: shoulder, elbow, wrist) to along another, bone by bone: a point
+    keeps its nearest bone, its share of that bone's length (the first bone goes on above the shoulder, the last past
+    the wrist, at their own scale) and its distance across it (outer side: away from the body), times `across_scale`.
+    So a sleeve a model wears on an arm held out or bent forward hangs along an arm held otherwise."""
+
+    def __init__(
+        self,
+        source: ArrayLike,
+        target: ArrayLike,
+        source_body: ArrayLike,
+        target_body: ArrayLike,
+        across_scale: float,
+    ) -> None:
+        self._source, self._target = _Limb(source, source_body), _Limb(target, target_body)
+        self._across_scale = float(across_scale)
+
+    def __call__(self, points: ArrayLike) -> Coordinates:
+        segment, along, across = self._source.locate(np.asarray(points, np.float64))
+        share = along / self._source.lengths[segment]
+        return self._target.place(segment, share * self._target.lengths[segment], across * self._across_scale)
+
+    def inverse(self) -> "LimbMap":
+        """The map back from the target limb to the source."""
+        inverse = LimbMap.__new__(LimbMap)
+        inverse._source, inverse._target = self._target, self._source
+        inverse._across_scale = 1 / self._across_scale
+        return inverse
+
+
+class _Limb:
+    """A limb's bones (a polyline), with one handedness across them all: positive on the outer side, away from a point
+    of the body (`away_from`), so nothing flips over at a bent joint."""
+
+    def __init__(self, polyline: ArrayLike, away_from: ArrayLike) -> None:
+        polyline = np.asarray(polyline, np.float64)
+        self.starts = polyline[:-1]
+        vectors = polyline[1:] - polyline[:-1]
+        self.lengths = np.maximum(np.linalg.norm(vectors, axis=1), 1e-6)
+        self.directions = vectors / self.lengths[:, None]
+        normals = np.stack([-self.directions[:, 1], self.directions[:, 0]], axis=1)
+        if normals[0] @ (polyline[0] - np.asarray(away_from, np.float64)) < 0:
+            normals = -normals
+        self.normals = normals
+        self.offsets = np.concatenate([[0.0], np.cumsum(self.lengths)[:-1]])
+
+    def locate(self, points: Coordinates) -> tuple[NDArray[np.intp], Coordinates, Coordinates]:
+        """(nearest bone, distance along it, distance across the limb) of points. The first bone goes on before the
+        limb's start and the last beyond its end; the distance across is to the limb itself, not to the line of the
+        nearest bone: outside a bent joint a point rounds it instead of running on past it along the bone before."""
+        relative = points[:, None, :] - self.starts[None]
+        along = np.einsum("pij,ij->pi", relative, self.directions)
+        last = len(self.lengths) - 1
+        lower = np.where(np.arange(last + 1) == 0, -np.inf, 0.0)
+        upper = np.where(np.arange(last + 1) == last, np.inf, self.lengths)
+        clamped = np.clip(along, lower, upper)
+        nearest = self.starts[None] + clamped[..., None] * self.directions[None]
+        segment = np.argmin(np.linalg.norm(points[:, None, :] - nearest, axis=2), axis=1)
+        rows = np.arange(len(points))
+        side = np.where(np.einsum("pj,pj->p", relative[rows, segment], self.normals[segment]) < 0, -1.0, 1.0)
+        across = side * np.linalg.norm(points - nearest[rows, segment], axis=1)
+        return segment, clamped[rows, segment], across
+
+    def place(self, segment: NDArray[np.intp], along: Coordinates, across: Coordinates) -> Coordinates:
+        """The points `along` bone `segment` (from its start) and `across` the limb."""
+        placed: Coordinates = (
+            self.starts[segment]
+            + along[:, None] * self.directions[segment]
+            + across[:, None] * self.normals[segment]
         )
-        local = distance - self._offsets[segment]
-        across = share * self._half_width(distance)
-        body: Coordinates = (
-            self._starts[segment]
-            + local[:, None] * self._directions[segment]
-            + across[:, None] * self._normals[segment]
-        )
-        return body
+        return placed

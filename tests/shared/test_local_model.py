@@ -633,6 +633,25 @@ def test_a_photo_without_a_face_learns_the_skin_tone_from_the_bare_skin_it_shows
     assert sleeved.skin_colour is None and sleeved.skin_confidence == 0
 
 
+@pytest.mark.parametrize(
+    "arms, skin",
+    [
+        ((110, 70, 50), True),  # bare arms in the shade, darker than the neck
+        ((200, 150, 120), True),  # bare arms in the light
+        ((60, 80, 160), False),  # blue sleeves: no skin, however the skin is learned
+    ],
+)
+def test_a_photo_cut_off_at_the_eyes_learns_the_skin_from_the_neck_and_the_bare_arms(arms, skin):
+    """Without a face the skin is learned from the neck under the mouth; a patch of neck alone would not let arms in
+    another light pass for skin, and they would be filled in as clothes beside a new top (an arm erased into the
+    background): the bare skin the photo shows elsewhere, of the neck's hue, joins it."""
+    person = photos.faceless_astronaut(skin=arms, collar=(185, 120, 95))
+    regions = Regions(Body(np.asarray(person)))
+    assert regions.body.face_count == 0  # the photo this test needs
+    on_arms = cv2.resize(photos.astronaut_arms().astype(np.uint8), regions.shape[::-1]) > 0
+    assert bool(regions.skin[on_arms].mean() > 0.8) is skin
+
+
 def test_without_a_face_the_old_sleeves_beside_a_sleeveless_top_become_arms_in_the_skin_the_photo_shows():
     """The same faceless photo in a tank top: what is left of her orange suit on her upper arms beside the top is
     painted in the skin the photo shows (without a tone it used to be filled from around)."""

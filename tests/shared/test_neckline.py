@@ -126,6 +126,13 @@ def test_the_skin_shown_in_a_neckline_is_the_tone_of_the_skin_beside_it():
     """Her neck is in the shade under her chin, darker than her lit face: a V-neck shows skin of her neck's tone, not
     a lighter patch of her face's."""
     person, neck = photos.astronaut_with_a_bare_neck_in_shade()
+    painted = _painted_in_the_v(person)
+    assert np.median(np.linalg.norm(painted - neck, axis=1)) < 2.5
+
+
+def _painted_in_the_v(person):
+    """The colours (CIELAB) painted in a red V-neck tee's opening tried on the astronaut, below her neck, over her old
+    suit."""
     red = (200, 40, 40)
     result = np.asarray(
         photos.decode(
@@ -133,7 +140,15 @@ def test_the_skin_shown_in_a_neckline_is_the_tone_of_the_skin_beside_it():
         ).convert("RGB")
     ).astype(int)
     v_neck = np.zeros(result.shape[:2], bool)
-    v_neck[235:300, 195:245] = True  # below her neck, over her old suit
+    v_neck[235:300, 195:245] = True
     v_neck &= np.abs(result - red).max(axis=2) >= 60
     assert v_neck.sum() > 1500
-    assert np.median(np.linalg.norm(_lab(result[v_neck]) - neck, axis=1)) < 2.5
+    return _lab(result[v_neck])
+
+
+def test_the_skin_shown_in_a_neckline_is_the_skin_level_with_it_not_the_neck_in_the_shade_above():
+    """Her neck is in the shade under her chin and her chest, level with the neckline, in the light: the V shows skin
+    in the chest's light (the neck alone in the shade, as above, gives the neck's tone)."""
+    person, (neck, chest) = photos.astronaut_with_a_shaded_neck_and_a_lit_chest()
+    lightness = np.median(_painted_in_the_v(person)[:, 0])
+    assert abs(lightness - chest[0]) < 6 < abs(lightness - neck[0])

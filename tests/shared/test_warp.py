@@ -3,7 +3,7 @@
 import numpy as np
 
 from shared.ai_models.silhouette import SleeveProfile
-from shared.ai_models.warp import SleeveMap, ThinPlateSpline, warp_image
+from shared.ai_models.warp import LimbMap, SleeveMap, ThinPlateSpline, warp_image
 
 
 def test_a_spline_sends_every_landmark_onto_its_partner():
@@ -89,3 +89,20 @@ def test_a_sleeve_rounds_a_bent_elbow_and_does_not_run_on_past_it():
     inside, beyond = sleeve(np.array([[90.0, 210.0], [100.0, 240.0]]))
     assert abs(inside[1]) <= 5  # within the sleeve's extent across
     assert abs(beyond[1]) > 5
+
+
+def test_a_limb_map_carries_points_bone_by_bone_and_back():
+    # A model's arm held out to the left (upper arm 100 px, forearm 80 px) and a person's hanging down (120, 100 px),
+    # both bodies' hips below and to the right of the shoulder; the person's body twice the model's scale across. The
+    # outer side is away from the hips: above the arm held out (a sleeve's top seam), left of the arm hanging.
+    model_arm = [[100, 100], [0, 100], [-80, 100]]
+    person_arm = [[100, 100], [100, 220], [100, 320]]
+    limb = LimbMap(model_arm, person_arm, [150, 300], [150, 300], across_scale=2.0)
+    # Halfway down the upper arm, 10 px to the outer side (above the arm held out, left of the arm hanging).
+    assert np.allclose(limb(np.array([[50.0, 90.0]])), [[80, 160]], atol=1e-6)
+    # A quarter of the way down the forearm, on the bone.
+    assert np.allclose(limb(np.array([[-20.0, 100.0]])), [[100, 245]], atol=1e-6)
+    # Above the shoulder the upper arm goes on at its own scale (the head of a sleeve).
+    assert np.allclose(limb(np.array([[110.0, 100.0]])), [[100, 88]], atol=1e-6)
+    points = np.array([[60.0, 95.0], [-30.0, 108.0], [105.0, 92.0]])
+    assert np.allclose(limb.inverse()(limb(points)), points, atol=1e-6)

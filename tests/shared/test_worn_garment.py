@@ -1,11 +1,30 @@
-"""A garment cut out of a photo of a model wearing it goes on behind the model's arms, and a top ends above the
-model's bare midriff: drawn masks in the shapes product photos show (a bare forearm across a shirt, an arm hanging
-beside a skirt, a tie-front shirt over trousers of the same print)."""
+"""A garment cut out of a photo of a model wearing it goes on behind the model's arms, a top ends above the
+model's bare midriff, and its sleeves hang along the person's arms however the model held hers: drawn masks and poses
+in the shapes product photos show (a bare forearm across a shirt, an arm hanging beside a skirt, a tie-front shirt over
+trousers of the same print, a model's arms held out or bent forward)."""
+
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
+import pytest
 
-from shared.ai_models.placement import _behind_arms, _filled_in, bare_band_end
+from shared.ai_models.body import (
+    HANDS,
+    LEFT_ELBOW,
+    LEFT_HIP,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_ELBOW,
+    RIGHT_HIP,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
+    BodyFrame,
+)
+from shared.ai_models.garment_photo import premultiplied
+from shared.ai_models.placement import _behind_arms, _filled_in, _worn_top, bare_band_end
+from shared.ai_models.regions import Regions
+from shared.ai_models.warp import warp_image
 
 ARM_WIDTH = 24  # px: a forearm's width in these drawings (about 0.3 of the shoulder joints' distance)
 
@@ -89,3 +108,113 @@ def test_no_midriff_no_cut():
     assert bare_band_end(depth, middle, skin, 0.45, 1.6) is None
     skin[:] = True  # skin all the way down (a beige top the skin model took for skin): nothing to cut at
     assert bare_band_end(depth, middle, skin, 0.45, 1.6) is None
+
+
+SIZE = 300
+SHOULDERS, HIPS = ((120.0, 80.0), (180.0, 80.0)), ((130.0, 200.0), (170.0, 200.0))
+ARMS_HELD_OUT = (((60.0, 85.0), (10.0, 90.0)), ((240.0, 85.0), (290.0, 90.0)))  # (elbow, wrist) left, right
+ARMS_DOWN = (((112.0, 145.0), (110.0, 205.0)), ((188.0, 145.0), (190.0, 205.0)))
+ARMS_APART = (((95.0, 140.0), (80.0, 195.0)), ((205.0, 140.0), (220.0, 195.0)))
+BODY, SLEEVE = (40, 60, 200), (220, 30, 30)
+
+
+def _drawn_person(arms):
+    """Regions of a drawn person (a 300 px photo): the pose's shoulders, hips and arms, the torso's outline."""
+    points = {
+        LEFT_SHOULDER: SHOULDERS[0],
+        RIGHT_SHOULDER: SHOULDERS[1],
+        LEFT_HIP: HIPS[0],
+        RIGHT_HIP: HIPS[1],
+    }
+    for (elbow, wrist), indices in zip(arms, ((LEFT_ELBOW, LEFT_WRIST), (RIGHT_ELBOW, RIGHT_WRIST))):
+        points.update(zip(indices, (elbow, wrist)))
+    for wrist, *fingers in (HANDS[0::2], HANDS[1::2]):
+        points.update((finger, points[wrist]) for finger in fingers)
+    body = SimpleNamespace(
+        point=lambda index: np.array(points[index], np.float32),
+        points=lambda indices: np.array([points[index] for index in indices], np.float32),
+        visible=lambda *indices: True,
+        small=np.zeros((SIZE, SIZE, 3), np.uint8),
+        small_scale=1.0,
+    )
+    body.frame = BodyFrame(body)
+    regions = Regions(body)
+    outline = np.zeros((SIZE, SIZE), np.float32)
+    outline[70:215, 115:186] = 1
+    regions.person = outline
+    return regions
+
+
+def _worn_tee(arms):
+    """The photo of a model in a tee (blue body, red short sleeves from the shoulders halfway to the elbows) whose arms
+    are held as `arms`, and the model's regions."""
+    model = _drawn_person(arms)
+    rgb, alpha = np.zeros((SIZE, SIZE, 3), np.uint8), np.zeros((SIZE, SIZE), np.uint8)
+    cv2.rectangle(rgb, (115, 70), (185, 215), BODY, -1)
+    cv2.rectangle(alpha, (115, 70), (185, 215), (1,), -1)
+    for shoulder, (elbow, _) in zip(SHOULDERS, arms):
+        end = (np.array(shoulder) + 0.5 * (np.array(elbow) - shoulder)).astype(int)
+        cv2.line(rgb, tuple(int(v) for v in shoulder), tuple(end), SLEEVE, 34)
+        cv2.line(alpha, tuple(int(v) for v in shoulder), tuple(end), (1,), 34)
+    return premultiplied(rgb, alpha.astype(np.float32)), model
+
+
+def _dressed(layer, model, person):
+    """The person photo's colours where the worn tee's pieces land (each warped alone; the sleeves first, the body
+    over them, as the model puts them on), and its coverage."""
+    canvas, cover = np.zeros((SIZE, SIZE, 3), np.float32), np.zeros((SIZE, SIZE), np.float32)
+    for piece in sorted(_worn_top(layer, model, person), key=lambda piece: not piece.over_arms):
+        warped = warp_image(piece.layer, piece.to_garment, (0, 0, SIZE, SIZE)).astype(np.float32)
+        alpha = warped[..., 3:] / 255
+        canvas = canvas * (1 - alpha) + warped[..., :3]
+        cover = np.maximum(cover, alpha[..., 0])
+    return canvas, cover > 0.5
+
+
+def _red(canvas, cover):
+    return cover & (np.abs(canvas - SLEEVE).max(axis=2) < 40)
+
+
+@pytest.mark.parametrize("model_arms", [ARMS_HELD_OUT, ARMS_APART])
+def test_a_worn_sleeve_hangs_along_the_persons_arm_not_at_the_models_angle(model_arms):
+    layer, model = _worn_tee(model_arms)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN))
+    red = _red(canvas, cover)
+    ys, xs = np.nonzero(red)
+    assert red.sum() > 600  # the sleeves are there
+    # Along the upper arms, which hang from the shoulders: halfway down to the elbows, never out to the side at the
+    # height of the shoulders where the model's arm pointed (a wing).
+    assert ys.max() > 100 and ys.max() < 135
+    assert not red[:, :85].any() and not red[:, 215:].any()
+    # The sleeve's cloth lies along the outer side of each arm below the shoulder (the body is over its inner side).
+    for (elbow, _), shoulder, outward in zip(ARMS_DOWN, SHOULDERS, (-8, 8)):
+        x, y = (np.array(shoulder) + 0.3 * (np.array(elbow) - shoulder)).astype(int)
+        assert red[y, x + outward]
+
+
+def test_a_worn_sleeve_keeps_the_models_angle_when_the_person_holds_the_arm_the_same_way():
+    # The negative: on a person posed as the model, the sleeve stays where the model wore it.
+    layer, model = _worn_tee(ARMS_HELD_OUT)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_HELD_OUT))
+    red = _red(canvas, cover)
+    assert red[85, 80] and red[85, 220]  # out along the arms held out, at the shoulders' height
+    assert not red[140:, :].any()
+
+
+def test_a_worn_tops_body_stays_on_the_torso_and_covers_it_whatever_the_models_arms():
+    layer, model = _worn_tee(ARMS_HELD_OUT)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN))
+    blue = cover & (np.abs(canvas - BODY).max(axis=2) < 40)
+    torso = np.zeros((SIZE, SIZE), bool)
+    torso[100:200, 125:176] = True
+    assert blue[torso].mean() > 0.95
+    assert not blue[:, :100].any() and not blue[:, 200:].any()
+
+
+def test_a_worn_top_whose_models_arms_leave_the_photo_still_goes_on():
+    # A photo cropped at the model's shoulders' width: her elbows and wrists (guessed by the pose) lie outside it.
+    arms_outside = (((-40.0, 160.0), (-60.0, 240.0)), ((340.0, 160.0), (360.0, 240.0)))
+    layer, model = _worn_tee(arms_outside)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN))
+    blue = cover & (np.abs(canvas - BODY).max(axis=2) < 40)
+    assert blue[100:200, 125:176].mean() > 0.95
