@@ -43,6 +43,7 @@ _WAISTBAND_DEPTH, _WAISTBAND_FLARE = 0.04, 1.08
 _DRESS_LENGTH = 1.6
 _ARMHOLES_DOWN = {False: 3.6, True: 4.5}
 _ARMHOLES_DOWN_MAX = 8.0
+_SHOULDER_SPAN_DEPTH = 0.03  # the shoulders' span is read this share of the length below their tops
 _STRAP_DROP = 0.05  # a sleeveless garment's straps rise above its shoulders' outline by more than this share of its height
 # A row is in a flaring skirt when the row this share of the height lower is wider by this factor.
 _SKIRT_BELOW, _FLARING = 0.1, 1.05
@@ -66,6 +67,9 @@ class UpperLandmarks:
     sides: NDArray[np.float32]  # (left, right) x of the outline at each row of `side_rows`
     side_rows: NDArray[np.float32]
     torso_width: float  # the garment's own width below the sleeves: its scale
+    # the whole width a little below the shoulders' tops (the shoulders with the sleeves' heads), for the lengths of a
+    # garment whose chest reads narrow (a knit shown round on a form)
+    shoulder_span: float
 
 
 @dataclass(frozen=True)
@@ -438,6 +442,13 @@ class Outline:
         return first + armpit
 
     @cached_property
+    def _shoulder_span(self) -> float:
+        """The whole width _SHOULDER_SPAN_DEPTH of the garment's length below its shoulders' tops."""
+        top = float(self._shoulders()[:, 1].mean())
+        left, right = self.span(top + _SHOULDER_SPAN_DEPTH * (self._hem_row() - top))
+        return float(right - left)
+
+    @cached_property
     def _hem(self) -> int:
         central = self._spans[1]
         rows = np.flatnonzero((central[:, 0] <= self.centre) & (self.centre < central[:, 1]))
@@ -520,6 +531,7 @@ class Outline:
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
             torso_width=self.torso_width / self._scale,
+            shoulder_span=self._shoulder_span / self._scale,
         )
 
     @cached_property
