@@ -343,11 +343,12 @@ def _chest_for_lengths(landmarks: UpperLandmarks) -> float:
 
 
 def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:
-    """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress at the ankles (never over
-    the feet)."""
+    """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress at the ankles where the
+    feet show (never over them), else a little below where the ankles are guessed to be."""
     if garment_type == "one_piece":
         ankles = (frame.leg(0)[2] + frame.leg(1)[2]) / 2
-        return float((ankles - body_top) @ frame.down)
+        feet_show = frame.body.visible(LEFT_ANKLE, RIGHT_ANKLE)
+        return float((ankles - body_top) @ frame.down) + (0.0 if feet_show else 0.1 * frame.unit)
     return float((frame.mid_hip - body_top) @ frame.down) + _TOP_REACH * frame.unit
 
 
