@@ -660,3 +660,19 @@ def strap_dress_cm(length, chest=46.0, waist=38.0, hem=56.0):
     right = [(10.0, 0), (12.0, 0), (13.0, 12), (chest / 2, 16), (waist / 2, 40), (hem / 2, length)]
     left = [(-x, y) for x, y in reversed(right)]
     return in_frame(right + left + [(-8.5, 0), (-7.5, 12), (7.5, 12), (8.5, 0)])
+
+
+def sleeved_dress_cm(length, chest=46.0, shoulders=38.0, hem=50.0, sleeve_drop=35.0, sleeve=20.0):
+    """A dress (or a top) `length` cm from its shoulders' tops to its hem: shoulders `shoulders` cm apart, sleeves
+    `sleeve` cm long (20: short, 60: long) falling `sleeve_drop` degrees below the horizontal (0: held straight out),
+    armpits 22 cm down, `chest` cm across there (a knit photographed round on a form shows a chest narrower than its
+    shoulders, 30 for 40)."""
+    angle = np.radians(sleeve_drop)
+    along, normal = np.array([np.cos(angle), np.sin(angle)]), np.array([np.sin(angle), -np.cos(angle)])
+    shoulder = np.array([shoulders / 2, 3.0])
+    cuff_top = shoulder + sleeve * along
+    cuff_bottom = cuff_top - (16 if sleeve < 40 else 11) * normal
+    right = [(8.5, 0.0), tuple(shoulder), tuple(cuff_top), tuple(cuff_bottom), (chest / 2, 22.0)]
+    right += [(chest / 2 - 2, 45.0), (hem / 2, length)]
+    left = [(-x, y) for x, y in reversed(right)]
+    return in_frame(right + left + [(-8.5, 0.0), (-5.0, 5.0), (0.0, 7.0), (5.0, 5.0)])

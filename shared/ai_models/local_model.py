@@ -86,6 +86,9 @@ _BARE_SKIN_BLUR = 0.1  # body units: how smoothly that skin's colour is carried 
 # arms (10th to 90th percentile; they are round, lit as the legs are) within these bounds, or the default without them.
 _ROUNDNESS_RANGE, _ROUNDNESS = (8.0, 24.0), 12.0
 _PAINTED_EDGE_REACH = 0.25  # body units around a painted pixel where the painted limb's edge is looked for
+# A garment's hem shades the legs right below it: as much as the limbs' roundness darkens their edges, times the first
+# figure, fading over the second (body units) down the leg.
+_HEM_SHADOW, _HEM_SHADOW_REACH = 1.2, 0.1
 _CLOTHES_LIGHT = (
     0.6  # how much of the light on the old clothes (their lightness, smoothed: no folds) painted skin takes
 )
@@ -415,17 +418,25 @@ class _Dressing:
             # would be a third one.
             below = below_the_hem(leftovers, uncovered)
             leftovers = (leftovers & ~below) | self._paint_bare(
-                below, _BARE_PARTS["lower"], regions.leg_skin_colour
+                below, _BARE_PARTS["lower"], regions.leg_skin_colour, shade_below=~uncovered
             )
         return leftovers
 
-    def _paint_bare(self, clothes: Mask, parts: Sequence[str], colour: NDArray[np.float32] | None) -> Mask:
+    def _paint_bare(
+        self,
+        clothes: Mask,
+        parts: Sequence[str],
+        colour: NDArray[np.float32] | None,
+        shade_below: Mask | None = None,
+    ) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
         (CIELAB), or in the colour of the person's own bare skin beside it where some is near (a forearm below a
         painted upper arm: no seam between them); darker towards the painted part's edges as a round limb is (as much as
         the person's own bare arms are in this light), lit as the clothes were (their light smoothed, at 0.6 of its
-        contrast: skin does not fold as cloth does), with the grain of the person's skin; without a colour they stay as they are. Returns the clothes left beyond that body."""
+        contrast: skin does not fold as cloth does), with the grain of the person's skin, and in the shadow of the garment
+        `shade_below` (detection size, bool) right below it (a hem over the legs); without a colour they stay as they
+        are. Returns the clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -462,6 +473,7 @@ class _Dressing:
             tone[..., 0]
             + (light - float(np.median(light[bare]))) * _CLOTHES_LIGHT
             - self._roundness * (1 - np.sqrt(1 - sideways**2))
+            - self._hem_shadow(box, shade_below, unit)
             + grain,
             0,
             100,
@@ -473,6 +485,23 @@ class _Dressing:
         weight[box] = bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
+
+    def _hem_shadow(
+        self, box: tuple[slice, slice], garment: Mask | None, unit: float
+    ) -> NDArray[np.float32] | float:
+        """L* the garment above takes off each pixel of the box: the most right below its lowest row in the pixel's
+        column, fading down the leg (0 without a garment)."""
+        if garment is None:
+            return 0.0
+        rows, columns = box
+        above = garment[: rows.stop, columns]
+        index = np.arange(rows.stop, dtype=np.float32)[:, None]
+        last = np.maximum.accumulate(np.where(above, index, -np.inf), axis=0)[rows.start :]
+        distance = index[rows.start :] - last  # inf where no garment lies above
+        shadow: NDArray[np.float32] = (
+            _HEM_SHADOW * self._roundness * np.exp(-distance / (_HEM_SHADOW_REACH * unit))
+        ).astype(np.float32)
+        return shadow
 
     @cached_property
     def _roundness(self) -> float:
@@ -747,6 +776,7 @@ class _Dressing:
 # How far above the garment's lowest row a column's hem may end, as a share of the garment's height, and still be its
 # hem (a slanting or high-low hem), not the side of something wider above a leg.
 _HEM_BAND = 0.5
+_SLIVER = 0.05
 
 
 def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
@@ -757,8 +787,16 @@ def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
     of trousers' legs, below their crotch: no leg shows there). A column's hem is the garment's when it ends in the
     lower half of the garment's height (a slanting or curved hem); a column where it ends higher (the side of a
     waistband or hips wider than the leg below them, a crotch) has the garment beside it, not above a leg; nor is what
-    lies between two parts of the garment in a column (under a waistband, above a flared leg's hem) below it."""
+    lies between two parts of the garment in a column (under a waistband, above a flared leg's hem) below it. Narrow
+    strips hanging below the garment are no part of its hem."""
     covered = ~uncovered
+    columns = np.flatnonzero(covered.any(axis=0))
+    if columns.size == 0:
+        return np.zeros_like(clothes)
+    # Strips narrower than _SLIVER of the garment's width hanging below its hem (a worn dress's cut-out keeps a fold or
+    # the model's fingers beside her legs) are no hem: the legs beside and between them were left to fill from around.
+    width = max(3, round(_SLIVER * (columns[-1] - columns[0] + 1)))
+    covered = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, width), np.uint8)) > 0
     rows = np.flatnonzero(covered.any(axis=1))
     if rows.size == 0:
         return np.zeros_like(clothes)

@@ -70,6 +70,9 @@ _MIDRIFF_FROM = 0.45
 _MIDRIFF_HALF_WIDTH = 0.3
 _BAND_STEP = 0.03
 _BAND_SHARE = (0.3, 0.1)
+# A garment's shoulders with its sleeves' heads span at most the first many of its chests laid flat (drawn dresses of real
+# measures and the dev tops: 0.9-1.22); more than the second is sleeves held out (see _chest_for_lengths).
+_SHOULDERS_PER_CHEST, _MAX_SHOULDERS_PER_CHEST = 1.2, 1.6
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
@@ -355,10 +358,13 @@ def _upper_points(
     body_top = tips.mean(axis=0)
     straps = garment_type == "one_piece" and not np.array_equal(landmarks.strap_tops, landmarks.shoulders)
     garment_top = (landmarks.strap_tops if straps else landmarks.shoulders).mean(axis=0)
-    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * scale * _LENGTH_PER_WIDTH
+    length_scale = (
+        scale * _LENGTH_PER_WIDTH * (_chest_for_lengths(landmarks) if garment_type == "one_piece" else 1.0)
+    )
+    hem_depth = (landmarks.hem[:, 1].mean() - garment_top[1]) * length_scale
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
-    vertical = scale * _LENGTH_PER_WIDTH * shortened
+    vertical = length_scale * shortened
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
     scale *= shortened**0.5
@@ -412,11 +418,28 @@ def _as_wide_as_the_body(points: Points, pairs: list[tuple[int, int]], regions: 
     return widened
 
 
+def _chest_for_lengths(landmarks: UpperLandmarks) -> float:
+    """A dress's lengths are read against its chest (its scale), unless that chest reads narrow for its shoulders: a
+    knit photographed round on a form shows less than its flat width across the chest and hem, not along its length
+    (a knee-length polo dress then reached the ankles). Its shoulders with the sleeves' heads span at most
+    _SHOULDERS_PER_CHEST of its chest laid flat; a span wider than _MAX_SHOULDERS_PER_CHEST is sleeves held out and
+    says nothing. The factor (at most 1) its lengths take."""
+    chest = float(np.linalg.norm(landmarks.armpits[1] - landmarks.armpits[0])) or landmarks.torso_width
+    span = landmarks.shoulder_span
+    if chest <= 0 or span > _MAX_SHOULDERS_PER_CHEST * chest:
+        return 1.0
+    # Squared: a knit shown round is also stretched across its chest on the form, so its chest reads narrower still
+    # for its length than the span says (the dev polo dress: 1.39 spans → knee length, linear → mid-calf).
+    return min(1.0, _SHOULDERS_PER_CHEST * chest / span) ** 2 if span > 0 else 1.0
+
+
 def _hem_limit(garment_type: str, frame: BodyFrame, body_top: Point) -> float:
-    """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress by the ankles."""
+    """How far below the shoulders a hem may reach: a top ends by the upper thigh, a dress at the ankles where the
+    feet show (never over them), else a little below where the ankles are guessed to be."""
     if garment_type == "one_piece":
         ankles = (frame.leg(0)[2] + frame.leg(1)[2]) / 2
-        return float((ankles - body_top) @ frame.down) + 0.1 * frame.unit
+        feet_show = frame.body.visible(LEFT_ANKLE, RIGHT_ANKLE)
+        return float((ankles - body_top) @ frame.down) + (0.0 if feet_show else 0.1 * frame.unit)
     return float((frame.mid_hip - body_top) @ frame.down) + _TOP_REACH * frame.unit
 
 

@@ -43,6 +43,11 @@ _WAISTBAND_DEPTH, _WAISTBAND_FLARE = 0.04, 1.08
 _DRESS_LENGTH = 1.6
 _ARMHOLES_DOWN = {False: 3.6, True: 4.5}
 _ARMHOLES_DOWN_MAX = 8.0
+# ...or, with sleeves, at least the second many of its shoulders' spans where its sleeves reach at most the first share
+# of its length (long sleeves ending above its hem; short ones on a long body); drawn tops and the dev tops reach 0.5 and
+# more, 0.14 and more (a 72 cm top on short sleeves 0.136 and 1.52 spans).
+_SLEEVES_AND_SPANS = ((0.48, 1.9), (0.13, 1.55))
+_SHOULDER_SPAN_DEPTH = 0.03  # the shoulders' span is read this share of the length below their tops
 _STRAP_DROP = 0.05  # a sleeveless garment's straps rise above its shoulders' outline by more than this share of its height
 # A row is in a flaring skirt when the row this share of the height lower is wider by this factor.
 _SKIRT_BELOW, _FLARING = 0.1, 1.05
@@ -66,6 +71,9 @@ class UpperLandmarks:
     sides: NDArray[np.float32]  # (left, right) x of the outline at each row of `side_rows`
     side_rows: NDArray[np.float32]
     torso_width: float  # the garment's own width below the sleeves: its scale
+    # the whole width a little below the shoulders' tops (the shoulders with the sleeves' heads), for the lengths of a
+    # garment whose chest reads narrow (a knit shown round on a form)
+    shoulder_span: float
 
 
 @dataclass(frozen=True)
@@ -325,6 +333,8 @@ class Outline:
             length >= 2.3 and self.height / self.widths(0.0, 1.0, central=False).max() >= 1.6
         ):
             return True
+        if self._long_for_its_sleeves():
+            return True
         strap_tops = self._shoulders(straps=True)
         straps = not np.array_equal(strap_tops, self._shoulders())
         top = float(strap_tops[:, 1].mean())
@@ -334,6 +344,20 @@ class Outline:
             hanging >= _DRESS_LENGTH * self.torso_width
             and _ARMHOLES_DOWN[straps] <= armholes < _ARMHOLES_DOWN_MAX
         )
+
+    def _long_for_its_sleeves(self) -> bool:
+        """A dress with sleeves hangs far below where its sleeves end: long sleeves end by the hips, where a top's hem
+        is (a top is 0.5-0.8 of its length from the shoulders' top to its cuffs, a dress 0.48 or less), short ones a
+        third of the way down a top; and it is long for its shoulders (tops 1.4-1.8 spans, dresses 1.6 and more)."""
+        sleeves = self._sleeves
+        if sleeves is None:
+            return False
+        top = float(self._shoulders()[:, 1].mean())
+        length = self._hem_row() - top
+        # Both sleeves' mean: a photo turned a little lengthens one as it shortens the other.
+        sleeve = float(np.mean([profile.along[-1] for _, profile in sleeves])) / max(length, 1.0)
+        spans = length / max(self._shoulder_span, 1.0)
+        return any(spans >= least and sleeve <= most for most, least in _SLEEVES_AND_SPANS)
 
     def _two_shoes(self) -> bool:
         count, _, stats, _ = cv2.connectedComponentsWithStats(self.mask.astype(np.uint8), connectivity=8)
@@ -438,6 +462,13 @@ class Outline:
         return first + armpit
 
     @cached_property
+    def _shoulder_span(self) -> float:
+        """The whole width _SHOULDER_SPAN_DEPTH of the garment's length below its shoulders' tops."""
+        top = float(self._shoulders()[:, 1].mean())
+        left, right = self.span(top + _SHOULDER_SPAN_DEPTH * (self._hem_row() - top))
+        return float(right - left)
+
+    @cached_property
     def _hem(self) -> int:
         central = self._spans[1]
         rows = np.flatnonzero((central[:, 0] <= self.centre) & (self.centre < central[:, 1]))
@@ -520,6 +551,7 @@ class Outline:
             sides=sides / self._scale + self._origin[0],
             side_rows=side_rows / self._scale + self._origin[1],
             torso_width=self.torso_width / self._scale,
+            shoulder_span=self._shoulder_span / self._scale,
         )
 
     @cached_property

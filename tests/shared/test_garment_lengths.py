@@ -18,7 +18,7 @@ RIGHT, DOWN = np.array([1.0, 0.0], np.float32), np.array([0.0, 1.0], np.float32)
 
 def _standing_woman():
     """What the detectors read of a woman 168 cm tall standing straight, front on (4 px per cm, feet at the bottom):
-    shoulder joints 34 cm apart, 140 cm above the floor; hip joints 19 cm apart at 88 cm; knees at 47 cm; ankles at
+    shoulder joints 34 cm apart, 140 cm above the floor, arms hanging to the wrists at 86 cm; hip joints 19 cm apart at 88 cm; knees at 47 cm; ankles at
     8 cm. No clothes, skin or arms are read (the waist stays at its natural height)."""
 
     def at_height(x_cm, height_cm):
@@ -28,6 +28,10 @@ def _standing_woman():
     hips = np.array([at_height(-9.5, 88), at_height(9.5, 88)])
     legs = [
         np.array([hips[side], at_height(sign * 8.5, 47), at_height(sign * 7.5, 8)])
+        for side, sign in ((0, -1), (1, 1))
+    ]
+    arms = [
+        np.array([shoulders[side], at_height(sign * 19, 112), at_height(sign * 20, 86)])
         for side, sign in ((0, -1), (1, 1))
     ]
     unit = float(shoulders[1, 0] - shoulders[0, 0])
@@ -55,7 +59,8 @@ def _standing_woman():
         down=DOWN,
         at=at,
         leg=lambda side: legs[side],
-        body=SimpleNamespace(point=joints.__getitem__),
+        arm=lambda side: arms[side],
+        body=SimpleNamespace(point=joints.__getitem__, visible=lambda *indices: True),  # her feet show
     )
     shape = (170, 100)  # the detectors' reduced size (a quarter)
     zeros = np.zeros(shape, np.float32)
@@ -63,6 +68,7 @@ def _standing_woman():
         posed_frame=frame,
         shoulder_tips=np.array([at_height(-19, 142), at_height(19, 142)]),
         width_across=lambda depth: None,
+        arm_half_widths=lambda side: (5 * CM, 4 * CM, 3 * CM),
         person=zeros,
         skin=zeros,
         head=zeros,
@@ -129,3 +135,27 @@ def test_a_bottom_worn_by_a_model_starts_at_the_persons_waist():
     top = np.array([np.stack([xs, ys], axis=1)[middle][np.argmin(ys[middle])]], np.float32)
     waist = frame.mid_hip[1] - WAIST_ABOVE_HIPS * frame.torso_length
     assert abs(piece.to_body(top)[0, 1] - waist) < 0.05 * frame.torso_length
+
+
+@pytest.mark.parametrize(
+    "chest, shoulders", [(46.0, 38.0), (32.0, 42.0), (30.0, 40.0)]
+)  # laid flat; a knit photographed round on a form (its chest narrow for its shoulders, as the dev polo dress's)
+def test_a_knee_length_dress_ends_by_the_knees_however_round_its_photo_shows_its_chest(chest, shoulders):
+    """Its lengths are read against its shoulders where its chest reads narrow for them (a knit polo dress photographed
+    on a form was scaled by its narrow chest alone and reached the ankles)."""
+    dress = photos.sleeved_dress_cm(98, chest=chest, shoulders=shoulders, hem=chest + 4)
+    assert 0.8 <= _hem_on_legs(dress, "one_piece") <= 1.4
+
+
+def test_sleeves_held_out_do_not_shorten_a_dress():
+    """A span wider than the shoulders can be is sleeves held out: it says nothing of the dress's lengths (negative)."""
+    hanging = _hem_on_legs(photos.sleeved_dress_cm(98), "one_piece")
+    held_out = _hem_on_legs(photos.sleeved_dress_cm(98, sleeve_drop=0.0), "one_piece")
+    assert abs(held_out - hanging) < 0.15
+
+
+@pytest.mark.parametrize("garment", [photos.strap_dress_cm(150), photos.sleeved_dress_cm(150, hem=70.0)])
+def test_a_long_dress_ends_at_the_ankles_not_over_the_feet(garment):
+    """A dress longer than the body ends at the ankles (it used to reach a tenth of the shoulders' width below them, over
+    the feet); the thin-plate spline may bend its hem's middle a few millimetres."""
+    assert 1.9 <= _hem_on_legs(garment, "one_piece") <= 2.02

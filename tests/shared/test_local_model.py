@@ -798,3 +798,38 @@ def test_old_trousers_between_wide_hips_and_a_flared_hem_are_not_legs():
     below = below_the_hem(old & ~new, ~new)
     assert not below[30:80, 10:18].any() and not below[30:80, 42:50].any()  # between the hips and the flare
     assert below[100:, 10:28].all() and below[100:, 32:50].all()  # below the hems
+
+
+def test_old_trousers_beside_strips_hanging_below_a_dress_are_legs():
+    """A worn dress's cut-out (columns 10-90, to row 60) keeps narrow strips hanging below its hem (a fold, the model's
+    fingers): one between the legs, one beside the right leg. The old trousers' legs under the hem are legs to paint all
+    the way down (the rows the two strips flank were taken for the gap between new trouser legs and filled with the
+    background: a white block where a leg should be); a new pair of trousers' legs still flank their gap (see above)."""
+    rows, columns = np.mgrid[0:130, 0:100]
+    strips = ((columns >= 49) & (columns < 52) & (rows < 110)) | (
+        (columns >= 80) & (columns < 83) & (rows < 100)
+    )
+    new = (columns >= 10) & (columns < 90) & ((rows < 60) | strips)
+    legs = ((columns >= 25) & (columns < 48)) | ((columns >= 53) & (columns < 77))
+    old = legs & (rows >= 20)
+    below = below_the_hem(old & ~new, ~new)
+    assert below[60:, 25:48].all() and below[60:, 53:77].all()
+
+
+def test_legs_painted_below_a_hem_lie_in_its_shadow():
+    """The warm cameraman in blue shorts: his leg painted below their hem is darker right under it than further down
+    (a hem shades the leg below it; painted legs were one flat colour along their length)."""
+    grey = np.asarray(photos.cameraman_image().convert("RGB")).astype(float)
+    warm = Image.fromarray(np.clip(grey * np.array([1.08, 0.9, 0.72]), 0, 255).astype(np.uint8))
+    result, on_leg, _ = _coat_below_shorts(warm)
+    frame = _frame(warm)
+    hip, knee, _ = frame.leg(0)
+    down = (knee - hip) / np.linalg.norm(knee - hip)
+    ys, xs = np.nonzero(on_leg)
+    along = (np.stack([xs, ys], axis=1) - hip) @ down
+    lightness = cv2.cvtColor(result.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[ys, xs, 0]
+    start = along.min()
+    near = lightness[along < start + 0.05 * frame.unit]
+    far = lightness[(along > start + 0.25 * frame.unit) & (along < start + 0.45 * frame.unit)]
+    assert near.size > 20 and far.size > 20
+    assert np.median(near) < np.median(far) - 4

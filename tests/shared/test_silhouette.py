@@ -157,3 +157,27 @@ def test_dresses_of_every_length_are_told_from_tops_and_skirts(outline, expected
     """A mini dress read as a top ends at the hips; a top read as a dress reaches the knees; a skirt read as a top
     goes on the chest."""
     assert read_garment_photo(photos.flat_lay(outline)).detected_type == expected
+
+
+@pytest.mark.parametrize(
+    "outline, expected",
+    [
+        # Knee-length dresses on long sleeves: their cuffs end well above their hems (they were read as tops, 3.4
+        # armhole depths long like a tunic).
+        (photos.sleeved_dress_cm(98, sleeve=60, sleeve_drop=65), "one_piece"),
+        (photos.sleeved_dress_cm(98, hem=70, sleeve=60, sleeve_drop=65), "one_piece"),
+        # Short-sleeved dresses stay dresses.
+        (photos.sleeved_dress_cm(82, hem=52), "one_piece"),
+        (photos.sleeved_dress_cm(90, hem=60), "one_piece"),
+        # Long tops, on long sleeves reaching past half their length or on short sleeves, stay tops.
+        (photos.sleeved_dress_cm(66, hem=48, sleeve=60, sleeve_drop=65), "top"),
+        (photos.sleeved_dress_cm(72, chest=50, hem=52, sleeve=60, sleeve_drop=65), "top"),
+        (photos.sleeved_dress_cm(78, chest=50, hem=54, sleeve=60, sleeve_drop=65), "top"),
+        (photos.sleeved_dress_cm(64, hem=48), "top"),
+        (photos.sleeved_dress_cm(72, chest=50, hem=52), "top"),
+        (photos.sleeved_dress_cm(45, hem=46), "top"),
+    ],
+)
+def test_a_sleeved_dress_is_told_from_a_long_top_by_where_its_sleeves_end(outline, expected):
+    """A dress hangs far below its cuffs and is long for its shoulders; a top ends about where long sleeves do."""
+    assert read_garment_photo(photos.flat_lay(outline)).detected_type == expected
