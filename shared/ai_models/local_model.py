@@ -26,6 +26,7 @@ from shared.ai_models.arrays import RGB, Alpha, Mask, Point
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
+from shared.ai_models.person_photo import view_person
 from shared.ai_models.placement import (
     UPPER_TYPES,
     WAIST_ABOVE_HIPS,
@@ -89,6 +90,10 @@ _PAINTED_EDGE_REACH = 0.25  # body units around a painted pixel where the painte
 _CLOTHES_LIGHT = (
     0.6  # how much of the light on the old clothes (their lightness, smoothed: no folds) painted skin takes
 )
+_NO_POSE_MESSAGE = (
+    "Your body could not be made out in this photo. Use a photo of yourself alone, standing and facing the "
+    "camera, with your face in view"
+)
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
     "hips": "down to at least the knees",
@@ -146,21 +151,27 @@ class LocalImageModel:
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
-        body = Body(rgb)
-        if body.face_count > 1:
-            raise ImageModelError("MULTIPLE_PEOPLE", details={"faces": body.face_count})
+        view = view_person(rgb)
+        body = view.body
+        if view.people > 1 or body.face_count > 1:
+            raise ImageModelError(
+                "MULTIPLE_PEOPLE", details={"faces": body.face_count, "people": max(view.people, 1)}
+            )
         if body.landmarks is None:
-            raise ImageModelError("NO_POSE_DETECTED" if body.found else "NO_PERSON_DETECTED")
+            if view.shows_someone:
+                raise ImageModelError("NO_POSE_DETECTED", _NO_POSE_MESSAGE)
+            raise ImageModelError("NO_PERSON_DETECTED")
         for position, garment in enumerate(garments):  # before any work: the photo may not fit at all
             _check_body_part(garment, position, body)
-        dressing = _Dressing(rgb, body)
+        dressing = _Dressing(view.rgb, body)
         for position, garment in sorted(
             enumerate(garments), key=lambda item: DRESSING_ORDER.index(item[1].garment_type)
         ):
             dressing.put_on(garment, position)
-        canvas = dressing.finish()
+        canvas = view.restore(dressing.finish(), np.rot90(rgb, view.turns).astype(np.float32))
         if alpha is not None:
-            alpha = np.maximum(alpha, dressing.coverage)
+            coverage = view.restore(dressing.coverage, np.zeros(view.upright_shape, np.float32))
+            alpha = np.maximum(alpha, coverage)
         return _encode(canvas, alpha)
 
     def close(self) -> None:

@@ -1,0 +1,98 @@
+"""Person photos as shoppers send them: sideways or upside down, small in a big frame, two people, no face."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from shared.ai_models import GarmentInput, ImageModelError
+from shared.ai_models.full_body import shows_hips
+from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.person_photo import view_person
+from tests import photos
+
+model = LocalImageModel()
+
+
+def _dressed(person_png, garment=None):
+    result = model.try_on(person_png, [GarmentInput(garment or photos.t_shirt(), "top")], {})
+    return np.asarray(photos.decode(result).convert("RGB")).astype(int)
+
+
+def _changed(before, after):
+    return np.abs(after - np.asarray(before, int)).sum(axis=2) > 90
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_a_photo_sent_sideways_or_upside_down_is_dressed_upright_and_returned_as_sent(turns):
+    upright = np.asarray(photos.astronaut_image())
+    turned = np.ascontiguousarray(np.rot90(upright, turns))
+    assert view_person(turned).turns == (4 - turns) % 4
+    result = _dressed(photos.encode(Image.fromarray(turned)))
+    assert result.shape == turned.shape  # as sent, not turned
+    # The very same try-on as on the upright photo, turned as the photo was.
+    assert np.array_equal(np.rot90(result, -turns), _dressed(photos.astronaut_png()))
+
+
+def test_an_upright_photo_is_not_turned():
+    assert view_person(np.asarray(photos.astronaut_image())).turns == 0
+    assert view_person(np.asarray(photos.cameraman_image())).turns == 0
+
+
+def test_a_sideways_full_length_photo_shows_its_hips():
+    # The cameraman is seen down to his thighs: once stood up, his hips are in view.
+    turned = np.ascontiguousarray(np.rot90(np.asarray(photos.cameraman_image()), 1))
+    assert shows_hips(photos.encode(Image.fromarray(turned)))
+
+
+def test_a_small_person_in_a_big_frame_is_dressed_on_their_body_and_nowhere_else():
+    person = photos.astronaut_image()
+    frame = Image.new("RGB", (3 * 512, 3 * 512), tuple(np.asarray(person)[5, 5].tolist()))
+    frame.paste(person, (512, 512))
+    view = view_person(np.asarray(frame))
+    x0, y0, x1, y1 = view.box
+    assert view.people == 1 and (x1 - x0) < 0.6 * frame.width and (y1 - y0) < 0.6 * frame.height
+    changed = _changed(frame, _dressed(photos.encode(frame)))
+    chest_x, chest_y = photos.ASTRONAUT_CHEST
+    assert changed[512 + chest_y, 512 + chest_x]
+    outside = np.ones(changed.shape, bool)
+    outside[y0:y1, x0:x1] = False
+    assert not changed[outside].any()
+    # The head stays the person's own.
+    face_x, face_y = photos.ASTRONAUT_FACE
+    assert not changed[512 + face_y - 20 : 512 + face_y + 20, 512 + face_x - 20 : 512 + face_x + 20].any()
+
+
+def test_a_person_filling_the_photo_is_not_cropped():
+    view = view_person(np.asarray(photos.astronaut_image()))
+    assert view.box == (0, 0, 512, 512)
+
+
+def test_two_people_side_by_side_are_refused_even_when_only_one_face_is_seen():
+    # The astronaut twice, apart, the second one's face painted over: one face, two person-sized outlines.
+    person = photos.astronaut_image()
+    hidden = person.copy()
+    face_x, face_y = photos.ASTRONAUT_FACE
+    hidden.paste((90, 90, 90), (face_x - 70, face_y - 90, face_x + 70, face_y + 70))
+    canvas = Image.new("RGB", (1124, 512), (250, 250, 250))
+    canvas.paste(person, (0, 0))
+    canvas.paste(hidden, (612, 0))
+    assert view_person(np.asarray(canvas)).people == 2
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(photos.encode(canvas), [GarmentInput(photos.t_shirt(), "top")], {})
+    assert caught.value.code == "MULTIPLE_PEOPLE"
+
+
+def test_a_person_whose_face_is_out_of_the_photo_is_told_what_to_send_not_that_nobody_is_there():
+    # The cameraman from the chest down: a person, but no face for the pose to start from.
+    person = photos.cameraman_image()
+    chest_down = person.crop((0, 200, person.width, person.height))
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(photos.encode(chest_down), [GarmentInput(photos.t_shirt(), "top")], {})
+    assert caught.value.code in ("NO_POSE_DETECTED", "BODY_PART_NOT_VISIBLE")
+    assert "face" in caught.value.message or "shoulders" in caught.value.message
+
+
+def test_a_photo_of_no_one_is_still_no_person():
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(photos.coffee_jpeg(), [GarmentInput(photos.t_shirt(), "top")], {})
+    assert caught.value.code == "NO_PERSON_DETECTED"
