@@ -82,8 +82,8 @@ class PersonView:
 
 def view_person(rgb: RGB) -> PersonView:
     """The person photo framed for the pose: turned upright, cropped to a small person (see the module)."""
-    body, turns = _upright(rgb)
-    upright = _turned(rgb, turns)
+    body, turns = upright_body(rgb)
+    upright = turned(rgb, turns)
     height, width = upright.shape[:2]
     boxes = _person_boxes(body, (height, width))
     full = (0, 0, width, height)
@@ -107,22 +107,24 @@ def view_person(rgb: RGB) -> PersonView:
     return PersonView(crop, cropped, turns, box, (height, width), 1)
 
 
-def _turned(rgb: RGB, turns: int) -> RGB:
+def turned(rgb: RGB, turns: int) -> RGB:
     return rgb if turns == 0 else np.ascontiguousarray(np.rot90(rgb, turns))
 
 
-def _upright(rgb: RGB) -> tuple[Body, int]:
+def upright_body(rgb: RGB, *, when_unseen: bool = True) -> tuple[Body, int]:
     """The photo's Body and the quarter turns that stand its person up (0 when they stand, or cannot be seen
-    in any turn). A turn is tried when the pose lies sideways or upside down, or finds no one."""
+    in any turn). A turn is tried when the pose lies sideways or upside down, or (when_unseen) finds no one."""
     body = Body(rgb)
     direction = head_to_feet(body)
     if direction is not None and direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)):
         return body, 0
+    if direction is None and not when_unseen:
+        return body, 0
     for turns in _turns_to_try(direction):
-        turned = Body(_turned(rgb, turns))
-        seen = head_to_feet(turned)
+        candidate = Body(turned(rgb, turns))
+        seen = head_to_feet(candidate)
         if seen is not None and seen[1] >= _UPRIGHT * float(np.linalg.norm(seen)):
-            return turned, turns
+            return candidate, turns
     return body, 0
 
 
