@@ -94,8 +94,12 @@ _NO_POSE_MESSAGE = (
     "Your body could not be made out in this photo. Use a photo of yourself alone, standing and facing the "
     "camera, with your face in view"
 )
+# Body units of leg a photo must show below the hip joints for a bottom: a photo cut off at the waist shows none to
+# put trousers on (one to mid-thigh shows about one, the least of the dev photos 0.6).
+_MIN_LEGS_SHOWN = 0.4
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
+    "legs": "down to at least the knees",
     "hips": "down to at least the knees",
     "feet": "down to the feet",
 }
@@ -180,6 +184,8 @@ class LocalImageModel:
 
 def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
     part = required_part(garment.garment_type, body.frame, body)
+    if part is None and garment.garment_type == "bottom" and _legs_shown(body) < _MIN_LEGS_SHOWN:
+        part = "legs"
     if part is not None:
         kind = garment.garment_type.replace("_", "-")
         raise ImageModelError(
@@ -188,6 +194,15 @@ def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
             f"cannot be tried on; use a photo that shows you {_SHOW_ME[part]}",
             details={"garment_index": position, "missing": part},
         )
+
+
+def _legs_shown(body: Body) -> float:
+    """Body units of the photo below the hip joints, along the body (the legs' length in view, at most)."""
+    frame = body.frame
+    if frame is None or not frame.hips_visible:
+        return 0.0
+    down = float(frame.down[1])
+    return (body.height - float(frame.mid_hip[1])) / max(down, 1e-3) / frame.unit
 
 
 class _Dressing:

@@ -123,7 +123,13 @@ def upright_body(rgb: RGB, *, when_unseen: bool = True) -> tuple[Body, int]:
     for turns in _turns_to_try(direction):
         candidate = Body(turned(rgb, turns))
         seen = head_to_feet(candidate)
-        if seen is not None and seen[1] >= _UPRIGHT * float(np.linalg.norm(seen)):
+        # Where the photo as sent showed no pose at all, a pose seen in a turn must come with a face seen there
+        # only (the pose model finds bodies in much else turned sideways: a photo cut off at the hips).
+        if (
+            seen is not None
+            and seen[1] >= _UPRIGHT * float(np.linalg.norm(seen))
+            and (body.landmarks is not None or candidate.face_count > body.face_count)
+        ):
             return candidate, turns
     return body, 0
 

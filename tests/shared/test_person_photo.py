@@ -96,3 +96,33 @@ def test_a_photo_of_no_one_is_still_no_person():
     with pytest.raises(ImageModelError) as caught:
         model.try_on(photos.coffee_jpeg(), [GarmentInput(photos.t_shirt(), "top")], {})
     assert caught.value.code == "NO_PERSON_DETECTED"
+
+
+def _cameraman_cut_below_the_hips(units):
+    person = photos.cameraman_image()
+    frame = view_person(np.asarray(person)).body.frame
+    bottom = int(frame.mid_hip[1] + units * frame.unit)
+    return photos.encode(person.crop((0, 0, person.width, min(person.height, bottom))))
+
+
+def test_trousers_on_a_photo_cut_off_at_the_hips_are_refused_with_what_photo_works():
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(_cameraman_cut_below_the_hips(0.1), [GarmentInput(photos.jeans(), "bottom")], {})
+    assert caught.value.code == "BODY_PART_NOT_VISIBLE"
+    assert caught.value.details["missing"] == "legs" and "knees" in caught.value.message
+
+
+def test_trousers_on_a_photo_down_to_the_thighs_are_put_on():
+    # The cameraman as photographed: down to his thighs, about a body unit below his hips.
+    result = model.try_on(photos.cameraman_png(), [GarmentInput(photos.jeans(), "bottom")], {})
+    assert _changed(
+        photos.cameraman_image(), np.asarray(photos.decode(result).convert("RGB")).astype(int)
+    ).any()
+
+
+def test_a_photo_whose_pose_is_not_found_is_not_turned_without_a_face_in_the_turn():
+    # The cameraman cut off at the hips: the pose finds no one upright, and turned sideways it would "find" a body
+    # in the photo's shapes; without a face seen in that turn the photo stays as sent.
+    assert (
+        view_person(np.asarray(photos.decode(_cameraman_cut_below_the_hips(0.0)).convert("RGB"))).turns == 0
+    )
