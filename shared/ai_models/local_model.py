@@ -97,6 +97,9 @@ _NO_POSE_MESSAGE = (
 # Body units of leg a photo must show below the hip joints for a bottom: a photo cut off at the waist shows none to
 # put trousers on (one to mid-thigh shows about one, the least of the dev photos 0.6).
 _MIN_LEGS_SHOWN = 0.4
+# A garment showing on less than this share of the photo was not made out in its photo (a model photographed without
+# the garment's body part, a garment lying sideways read as a model): refused, never a result without it.
+_MIN_LANDED = 0.002
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
     "legs": "down to at least the knees",
@@ -171,7 +174,14 @@ class LocalImageModel:
         for position, garment in sorted(
             enumerate(garments), key=lambda item: DRESSING_ORDER.index(item[1].garment_type)
         ):
-            dressing.put_on(garment, position)
+            if dressing.put_on(garment, position) < _MIN_LANDED * body.height * body.width:
+                kind = garment.garment_type.replace("_", "-")
+                raise ImageModelError(
+                    "INVALID_GARMENT_IMAGE",
+                    f"The {kind} could not be made out in its photo; use a photo of the garment alone, laid flat "
+                    "and upright on a plain background, or of someone wearing it facing the camera",
+                    details={"garment_index": position},
+                )
         canvas = view.restore(dressing.finish(), np.rot90(rgb, view.turns).astype(np.float32))
         if alpha is not None:
             coverage = view.restore(dressing.coverage, np.zeros(view.upright_shape, np.float32))
@@ -222,19 +232,23 @@ class _Dressing:
         # "upper", "lower": the body parts whose old clothes new garments replace
         self._dressed_parts: set[str] = set()
 
-    def put_on(self, garment: GarmentInput, position: int) -> None:
+    def put_on(self, garment: GarmentInput, position: int) -> float:
+        """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
+        landed = 0.0
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
         for piece in sorted(self._pieces(garment, position), key=lambda piece: not piece.over_arms):
             region = self._destination(piece)
             if region is not None:
-                self._composite(piece, region, garment.garment_type)
+                landed += self._composite(piece, region, garment.garment_type)
+        return landed
 
-    def _composite(self, piece: Piece, region: Box, garment_type: str) -> None:
+    def _composite(self, piece: Piece, region: Box, garment_type: str) -> float:
+        """Puts the piece on; how much of it shows (pixels, weighted by opacity; none for the skin in a neckline)."""
         warped = warp_image(piece.layer, piece.to_garment, region)
         # Only the part the piece actually landed on costs anything from here on.
         left, top, width, height = cv2.boundingRect(warped[..., 3])
         if width == 0 or height == 0:
-            return
+            return 0.0
         warped = warped[top : top + height, left : left + width]
         x0, y0 = region[0] + left, region[1] + top
         x1, y1 = x0 + width, y0 + height
@@ -242,7 +256,7 @@ class _Dressing:
         alpha = warped[..., 3].astype(np.float32) / 255
         if piece.skin:
             self._bare_neckline(region, alpha)
-            return
+            return 0.0
         colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
         if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
             keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
@@ -264,6 +278,7 @@ class _Dressing:
             )
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
+        return float(visible.sum())
 
     def _bare_neckline(self, region: Box, alpha: Alpha) -> None:
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin

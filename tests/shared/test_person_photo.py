@@ -126,3 +126,11 @@ def test_a_photo_whose_pose_is_not_found_is_not_turned_without_a_face_in_the_tur
     assert (
         view_person(np.asarray(photos.decode(_cameraman_cut_below_the_hips(0.0)).convert("RGB"))).turns == 0
     )
+
+
+def test_a_garment_that_lands_nowhere_is_refused_not_returned_as_the_photo_unchanged():
+    # Grace Hopper photographed to the waist, sent as a photo of trousers worn by a model: there are none in it.
+    with pytest.raises(ImageModelError) as caught:
+        model.try_on(photos.cameraman_png(), [GarmentInput(photos.hopper_jpeg(), "bottom")], {})
+    assert caught.value.code == "INVALID_GARMENT_IMAGE" and caught.value.details == {"garment_index": 0}
+    assert "bottom" in caught.value.message
