@@ -164,7 +164,7 @@ class LocalImageModel:
             raise ImageModelError(
                 "MULTIPLE_PEOPLE", details={"faces": body.face_count, "people": max(view.people, 1)}
             )
-        if body.landmarks is None:
+        if body.landmarks is None or not view.upright:
             if view.shows_someone:
                 raise ImageModelError("NO_POSE_DETECTED", _NO_POSE_MESSAGE)
             raise ImageModelError("NO_PERSON_DETECTED")

@@ -33,11 +33,13 @@ _UPRIGHT = 0.5
 # Head to feet, in order: the nose, then the middle of each pair (all their points seen with confidence).
 _CHAIN = ((NOSE,), (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_HIP, RIGHT_HIP), (LEFT_KNEE, RIGHT_KNEE))
 _CHAIN_FEET = (LEFT_ANKLE, RIGHT_ANKLE)
-# A person whose outline (segmentation) spans less than this share of the photo's height and of its width is
+_TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
+# A person whose outline (segmentation) spans less than this share of the photo's longer side, across and down, is
 # cropped to, with this share of their height as margin on every side.
 _SMALL_SHARE, _MARGIN = 0.55, 0.15
-# Segmentation blobs: a person is one of at least this share of the photo; a second person one at least this
-# share of the largest blob's area and of its height (an arm or a bag held apart is neither).
+# Segmentation blobs: a person is one of at least this share of the photo; a second person one beside it (no column
+# shared), holding none of the pose's shoulders and hips, at least this share of the largest blob's area and of its
+# height (an arm or a bag held apart is neither).
 _MIN_PERSON_SHARE, _SECOND_PERSON_SHARE = 0.01, 0.4
 # A photo shows someone, though the pose finds no one (no face to start from), when its largest segmentation blob
 # is at least this share of the photo and mostly (this share) segmented with confidence: a person is; a cup of
@@ -55,6 +57,13 @@ class PersonView:
     box: tuple[int, int, int, int]  # (x0, y0, x1, y1) of `rgb` in the upright photo
     upright_shape: tuple[int, int]  # (height, width) of the upright photo
     people: int  # person-sized blobs the segmentation finds side by side
+
+    @property
+    def upright(self) -> bool:
+        """The pose stands (head above feet), or shows too little to say: a pose lying in every turn is none to
+        dress (the pose model finds bodies lying in a strip of feet)."""
+        direction = head_to_feet(self.body)
+        return direction is None or bool(direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)))
 
     @property
     def shows_someone(self) -> bool:
@@ -88,10 +97,11 @@ def view_person(rgb: RGB) -> PersonView:
     boxes = _person_boxes(body, (height, width))
     full = (0, 0, width, height)
     view = PersonView(upright, body, turns, full, (height, width), len(boxes))
-    if len(boxes) != 1:
+    if len(boxes) != 1 or not view.shows_someone:
         return view
     x0, y0, x1, y1 = boxes[0]
-    if (y1 - y0) >= _SMALL_SHARE * height or (x1 - x0) >= _SMALL_SHARE * width:
+    # The pose sees the photo shrunk to its longer side: what counts is the person's size against that side.
+    if max(x1 - x0, y1 - y0) >= _SMALL_SHARE * max(height, width):
         return view
     margin = _MARGIN * (y1 - y0)
     box = (
@@ -104,7 +114,14 @@ def view_person(rgb: RGB) -> PersonView:
     cropped = Body(crop)
     if cropped.landmarks is None and body.landmarks is not None:
         return view
-    return PersonView(crop, cropped, turns, box, (height, width), 1)
+    return PersonView(
+        crop,
+        cropped,
+        turns,
+        box,
+        (height, width),
+        max(1, len(_person_boxes(cropped, (crop.shape[0], crop.shape[1])))),
+    )
 
 
 def turned(rgb: RGB, turns: int) -> RGB:
@@ -165,7 +182,7 @@ def _person_boxes(body: Body, shape: tuple[int, int]) -> list[tuple[float, float
     """(x0, y0, x1, y1) in photo pixels of each person the segmentation finds apart from the others: its
     largest blob and every blob nearly as large and as tall (see _SECOND_PERSON_SHARE)."""
     person = (body.segmentation > 0.5).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
     if count <= 1:
         return []
     blobs = stats[1:]
@@ -173,14 +190,29 @@ def _person_boxes(body: Body, shape: tuple[int, int]) -> list[tuple[float, float
     largest = int(np.argmax(areas))
     if areas[largest] < _MIN_PERSON_SHARE * person.size:
         return []
+    scale = shape[1] / person.shape[1]
+    # A blob holding the pose's shoulders or hips is the posed person's (two legs apart in a photo of the legs);
+    # with no pose, blobs tell no one from another.
+    torso = (
+        body.points(list(_TORSO))[body.landmarks[list(_TORSO), 2] >= MIN_VISIBILITY] / scale
+        if body.landmarks is not None
+        else np.empty((0, 2))
+    )
+    posed = {
+        int(labels[int(y), int(x)]) - 1
+        for x, y in torso
+        if 0 <= x < person.shape[1] and 0 <= y < person.shape[0]
+    }
     people = [largest] + [
         index
         for index in range(len(blobs))
         if index != largest
+        and body.landmarks is not None
+        and index not in posed
         and areas[index] >= _SECOND_PERSON_SHARE * areas[largest]
         and heights[index] >= _SECOND_PERSON_SHARE * heights[largest]
+        and _apart(blobs[index], blobs[largest])
     ]
-    scale = shape[1] / person.shape[1]
     return [
         (
             blobs[index, cv2.CC_STAT_LEFT] * scale,
@@ -190,3 +222,10 @@ def _person_boxes(body: Body, shape: tuple[int, int]) -> list[tuple[float, float
         )
         for index in people
     ]
+
+
+def _apart(blob: NDArray[np.int32], other: NDArray[np.int32]) -> bool:
+    """Side by side: the two blobs share no column (a head the segmentation cut from its body lies above it)."""
+    left, width = int(blob[cv2.CC_STAT_LEFT]), int(blob[cv2.CC_STAT_WIDTH])
+    other_left, other_width = int(other[cv2.CC_STAT_LEFT]), int(other[cv2.CC_STAT_WIDTH])
+    return left >= other_left + other_width or other_left >= left + width

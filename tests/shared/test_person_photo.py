@@ -68,18 +68,22 @@ def test_a_person_filling_the_photo_is_not_cropped():
 
 
 def test_two_people_side_by_side_are_refused_even_when_only_one_face_is_seen():
-    # The astronaut twice, apart, the second one's face painted over: one face, two person-sized outlines.
-    person = photos.astronaut_image()
+    # Grace Hopper beside herself, the second one's face painted over: one face, two person-sized outlines.
+    person = photos.hopper_image().resize((427, 512))
     hidden = person.copy()
-    face_x, face_y = photos.ASTRONAUT_FACE
-    hidden.paste((90, 90, 90), (face_x - 70, face_y - 90, face_x + 70, face_y + 70))
-    canvas = Image.new("RGB", (1124, 512), (250, 250, 250))
+    hidden.paste((90, 90, 90), (120, 40, 320, 260))
+    canvas = Image.new("RGB", (427 * 2 + 200, 512), (250, 250, 250))
     canvas.paste(person, (0, 0))
-    canvas.paste(hidden, (612, 0))
+    canvas.paste(hidden, (427 + 200, 0))
     assert view_person(np.asarray(canvas)).people == 2
     with pytest.raises(ImageModelError) as caught:
         model.try_on(photos.encode(canvas), [GarmentInput(photos.t_shirt(), "top")], {})
     assert caught.value.code == "MULTIPLE_PEOPLE"
+
+
+def test_one_person_whose_head_the_segmentation_cuts_from_their_body_is_one_person():
+    assert view_person(np.asarray(photos.astronaut_image())).people == 1
+    assert view_person(np.asarray(photos.hopper_image())).people == 1
 
 
 def test_a_person_whose_face_is_out_of_the_photo_is_told_what_to_send_not_that_nobody_is_there():
@@ -134,3 +138,14 @@ def test_a_garment_that_lands_nowhere_is_refused_not_returned_as_the_photo_uncha
         model.try_on(photos.cameraman_png(), [GarmentInput(photos.hopper_jpeg(), "bottom")], {})
     assert caught.value.code == "INVALID_GARMENT_IMAGE" and caught.value.details == {"garment_index": 0}
     assert "bottom" in caught.value.message
+
+
+def test_a_person_filling_the_height_of_a_very_wide_photo_is_cropped_to():
+    person = photos.astronaut_image()
+    frame = Image.new("RGB", (4 * 512, 512), tuple(np.asarray(person)[5, 5].tolist()))
+    frame.paste(person, (1536, 0))
+    view = view_person(np.asarray(frame))
+    assert view.box[0] >= 1200 and view.box[2] - view.box[0] < 1000
+    changed = _changed(frame, _dressed(photos.encode(frame)))
+    chest_x, chest_y = photos.ASTRONAUT_CHEST
+    assert changed[chest_y, 1536 + chest_x] and not changed[:, :1200].any()
