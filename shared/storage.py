@@ -188,6 +188,11 @@ class Storage(ABC):
     def modified(self, file_path: str) -> float | None:
         """When the file was last written (seconds since 1970); None when there is none."""
 
+    def delete_stale_temporary_files(self, cutoff: float, *, dry_run: bool = False) -> list[StoredFile]:
+        """The temporary files of writes that never finished (a process killed mid-write), last written before
+        cutoff (seconds since 1970), deleted unless dry_run. A store whose writes leave none has none."""
+        return []
+
     @abstractmethod
     def ping(self) -> None:
         """StorageUnavailableError unless the store can be used."""
@@ -273,6 +278,21 @@ class LocalStorage(Storage):
         except FileNotFoundError:
             return None
 
+    def delete_stale_temporary_files(self, cutoff: float, *, dry_run: bool = False) -> list[StoredFile]:
+        """The `.upload-*.tmp` files _write_atomically leaves behind when its process dies before the rename."""
+        stale: list[StoredFile] = []
+        for entry in self.root.rglob(f"{_TEMPORARY_PREFIX}*{_TEMPORARY_SUFFIX}"):
+            try:
+                status = entry.stat()
+            except FileNotFoundError:  # renamed or removed since it was listed
+                continue
+            if not stat.S_ISREG(status.st_mode) or status.st_mtime > cutoff:
+                continue
+            if not dry_run:
+                entry.unlink(missing_ok=True)
+            stale.append(StoredFile(entry.relative_to(self.root).as_posix(), status.st_size, status.st_mtime))
+        return stale
+
     def ping(self) -> None:
         """StorageUnavailableError unless the images directory is there and writable."""
         if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
@@ -286,10 +306,15 @@ class LocalStorage(Storage):
         return path
 
 
+_TEMPORARY_PREFIX, _TEMPORARY_SUFFIX = ".upload-", ".tmp"
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
     """A temporary file beside the target, renamed over it: readers see the old file or all of the new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
+    handle, temp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(handle, "wb") as temp_file:
             temp_file.write(data)

@@ -45,7 +45,8 @@ def sweep_orphans(
     *, db: Database, storage: Storage, grace_seconds: float, now: float | None = None, dry_run: bool = False
 ) -> SweepReport:
     """Delete every stored file no row references that was last written more than grace_seconds before now
-    (default: the clock's now; seconds since 1970); with dry_run, only count them."""
+    (default: the clock's now; seconds since 1970), and the temporary files of writes that never finished (a
+    process killed mid-write) as old; with dry_run, only count them."""
     cutoff = (clock.epoch_seconds() if now is None else now) - grace_seconds
     files = [
         stored for owner in _OWNERS for folder in owner.IMAGE_FOLDERS for stored in storage.list_files(folder)
@@ -65,6 +66,7 @@ def sweep_orphans(
         if not dry_run:
             storage.delete_image(stored.key)
         orphans.append(stored)
+    orphans += storage.delete_stale_temporary_files(cutoff, dry_run=dry_run)
     report = SweepReport(
         listed=len(files),
         deleted=len(orphans),

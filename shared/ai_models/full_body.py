@@ -5,7 +5,8 @@ needs the hips.
 
 "No hips" means mediapipe's pose finds neither hip landmark in the frame (a photo in which pose finds no
 person at all is left to the model, which says what is wrong with it). The answer for a photo is
-remembered (shoppers try many garments on the same avatar), so the pose runs once per photo per process.
+remembered (shoppers try many garments on the same avatar), so the pose runs once per photo per process. The
+photo is framed as the local model frames it (person_photo.py: turned upright, cropped to a small person).
 """
 
 import numpy as np
@@ -22,7 +23,9 @@ _DETECTION_SIZE = 640
 def shows_hips(image: bytes) -> bool:
     """False when the photo shows a person but neither of their hips."""
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
-    from shared.ai_models.body import LEFT_HIP, RIGHT_HIP, Body
+    from shared.ai_models.body import LEFT_HIP, RIGHT_HIP
+    from shared.ai_models.person_photo import view_person
 
-    body = Body(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB")))
+    # Framed as the local model frames it: a photo sent sideways shows its hips once turned upright.
+    body = view_person(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB"))).body
     return body.landmarks is None or body.visible(LEFT_HIP) or body.visible(RIGHT_HIP)

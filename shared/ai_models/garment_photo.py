@@ -3,7 +3,9 @@
 Used before any image model runs (the try-on pipeline needs the type to prompt Gemini and to place
 the garment locally) and by the local model to cut the garment out. A flat-lay garment is keyed off
 its plain background as one solid shape and its type read from that outline (silhouette.py); a photo
-of a model wearing it is recognised by the model's pose.
+of a model wearing it is recognised by the model's pose (the photo turned upright first when the model lies
+sideways in it). A garment small in a big frame is cropped to its outline before it is measured, and a cut-out keeps
+one garment (masks.garment_alpha): a price tag, a text or a second garment beside it are not part of it.
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from shared.ai_models.arrays import RGB, Alpha, Layer, Mask
 from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
 from shared.ai_models.neckline import neck_opening
 from shared.ai_models.per_image import remembered_per_image
+from shared.ai_models.person_photo import turned, upright_body
 from shared.ai_models.silhouette import Outline
 from shared.image_processing import load_image
 
@@ -27,6 +30,7 @@ PHOTO_TYPES = ("flat-lay", "on-model")
 ANALYSIS_DIMENSION = 1024
 _MIN_GARMENT_SHARE, _MAX_GARMENT_SHARE = 0.01, 0.97
 _CACHE_SIZE = 8
+_SMALL_GARMENT, _GARMENT_MARGIN = 0.5, 0.1
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,34 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
     """The photo's analysis, shared by the pipeline and the local model (the last few are kept)."""
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
-    model = Body(rgb)
+    model, turns = upright_body(rgb, when_unseen=False)
     if _shows_a_model(model):
-        return GarmentPhoto(rgb=rgb, alpha=None, photo_type="on-model", model=model)
+        return GarmentPhoto(rgb=turned(rgb, turns), alpha=None, photo_type="on-model", model=model)
     alpha = transparency if transparency is not None else masks.garment_alpha(rgb)
+    if alpha is not None and transparency is None and (box := _small_garment_box(alpha)) is not None:
+        # A garment small in its frame is measured at the resolution the upload has, cropped to its outline.
+        full = np.asarray(load_image(image).convert("RGB"))
+        scale = full.shape[1] / rgb.shape[1]
+        x0, y0, x1, y1 = (round(value * scale) for value in box)
+        rgb = np.ascontiguousarray(masks.resize_to_fit(full[y0:y1, x0:x1], ANALYSIS_DIMENSION))
+        alpha = masks.garment_alpha(rgb)
     if alpha is not None and not _MIN_GARMENT_SHARE <= float((alpha > 0.5).mean()) <= _MAX_GARMENT_SHARE:
         alpha = None
     return GarmentPhoto(rgb=rgb, alpha=alpha, photo_type="flat-lay", model=None)
+
+
+def _small_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) around a garment spanning less than _SMALL_GARMENT of the photo's width and height, with
+    _GARMENT_MARGIN of its size as margin (a plain background left all round), or None for a larger one."""
+    ys, xs = np.nonzero(alpha > 0.5)
+    if len(xs) == 0:
+        return None
+    height, width = alpha.shape
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    if x1 - x0 >= _SMALL_GARMENT * width or y1 - y0 >= _SMALL_GARMENT * height:
+        return None
+    margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
+    return max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)
 
 
 def premultiplied(rgb: RGB, alpha: ArrayLike) -> Layer:

@@ -26,6 +26,7 @@ from shared.ai_models.arrays import RGB, Alpha, Mask, Point
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.garment_photo import read_garment_photo
+from shared.ai_models.person_photo import view_person
 from shared.ai_models.placement import (
     UPPER_TYPES,
     WAIST_ABOVE_HIPS,
@@ -92,8 +93,19 @@ _HEM_SHADOW, _HEM_SHADOW_REACH = 1.2, 0.1
 _CLOTHES_LIGHT = (
     0.6  # how much of the light on the old clothes (their lightness, smoothed: no folds) painted skin takes
 )
+_NO_POSE_MESSAGE = (
+    "Your body could not be made out in this photo. Use a photo of yourself alone, standing and facing the "
+    "camera, with your face in view"
+)
+# Body units of leg a photo must show below the hip joints for a bottom: a photo cut off at the waist shows none to
+# put trousers on (one to mid-thigh shows about one, the least of the dev photos 0.6).
+_MIN_LEGS_SHOWN = 0.4
+# A garment showing on less than this share of the photo was not made out in its photo (a model photographed without
+# the garment's body part, a garment lying sideways read as a model): refused, never a result without it.
+_MIN_LANDED = 0.002
 _SHOW_ME = {
     "shoulders": "from the shoulders down",
+    "legs": "down to at least the knees",
     "hips": "down to at least the knees",
     "feet": "down to the feet",
 }
@@ -149,21 +161,34 @@ class LocalImageModel:
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
-        body = Body(rgb)
-        if body.face_count > 1:
-            raise ImageModelError("MULTIPLE_PEOPLE", details={"faces": body.face_count})
-        if body.landmarks is None:
-            raise ImageModelError("NO_POSE_DETECTED" if body.found else "NO_PERSON_DETECTED")
+        view = view_person(rgb)
+        body = view.body
+        if view.people > 1 or body.face_count > 1:
+            raise ImageModelError(
+                "MULTIPLE_PEOPLE", details={"faces": body.face_count, "people": max(view.people, 1)}
+            )
+        if body.landmarks is None or not view.upright:
+            if view.shows_someone:
+                raise ImageModelError("NO_POSE_DETECTED", _NO_POSE_MESSAGE)
+            raise ImageModelError("NO_PERSON_DETECTED")
         for position, garment in enumerate(garments):  # before any work: the photo may not fit at all
             _check_body_part(garment, position, body)
-        dressing = _Dressing(rgb, body)
+        dressing = _Dressing(view.rgb, body)
         for position, garment in sorted(
             enumerate(garments), key=lambda item: DRESSING_ORDER.index(item[1].garment_type)
         ):
-            dressing.put_on(garment, position)
-        canvas = dressing.finish()
+            if dressing.put_on(garment, position) < _MIN_LANDED * body.height * body.width:
+                kind = garment.garment_type.replace("_", "-")
+                raise ImageModelError(
+                    "INVALID_GARMENT_IMAGE",
+                    f"The {kind} could not be made out in its photo; use a photo of the garment alone, laid flat "
+                    "and upright on a plain background, or of someone wearing it facing the camera",
+                    details={"garment_index": position},
+                )
+        canvas = view.restore(dressing.finish(), np.rot90(rgb, view.turns).astype(np.float32))
         if alpha is not None:
-            alpha = np.maximum(alpha, dressing.coverage)
+            coverage = view.restore(dressing.coverage, np.zeros(view.upright_shape, np.float32))
+            alpha = np.maximum(alpha, coverage)
         return _encode(canvas, alpha)
 
     def close(self) -> None:
@@ -172,6 +197,8 @@ class LocalImageModel:
 
 def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
     part = required_part(garment.garment_type, body.frame, body)
+    if part is None and garment.garment_type == "bottom" and _legs_shown(body) < _MIN_LEGS_SHOWN:
+        part = "legs"
     if part is not None:
         kind = garment.garment_type.replace("_", "-")
         raise ImageModelError(
@@ -180,6 +207,15 @@ def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
             f"cannot be tried on; use a photo that shows you {_SHOW_ME[part]}",
             details={"garment_index": position, "missing": part},
         )
+
+
+def _legs_shown(body: Body) -> float:
+    """Body units of the photo below the hip joints, along the body (the legs' length in view, at most)."""
+    frame = body.frame
+    if frame is None or not frame.hips_visible:
+        return 0.0
+    down = float(frame.down[1])
+    return (body.height - float(frame.mid_hip[1])) / max(down, 1e-3) / frame.unit
 
 
 class _Dressing:
@@ -199,19 +235,23 @@ class _Dressing:
         # "upper", "lower": the body parts whose old clothes new garments replace
         self._dressed_parts: set[str] = set()
 
-    def put_on(self, garment: GarmentInput, position: int) -> None:
+    def put_on(self, garment: GarmentInput, position: int) -> float:
+        """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
+        landed = 0.0
         # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
         for piece in sorted(self._pieces(garment, position), key=lambda piece: not piece.over_arms):
             region = self._destination(piece)
             if region is not None:
-                self._composite(piece, region, garment.garment_type)
+                landed += self._composite(piece, region, garment.garment_type)
+        return landed
 
-    def _composite(self, piece: Piece, region: Box, garment_type: str) -> None:
+    def _composite(self, piece: Piece, region: Box, garment_type: str) -> float:
+        """Puts the piece on; how much of it shows (pixels, weighted by opacity; none for the skin in a neckline)."""
         warped = warp_image(piece.layer, piece.to_garment, region)
         # Only the part the piece actually landed on costs anything from here on.
         left, top, width, height = cv2.boundingRect(warped[..., 3])
         if width == 0 or height == 0:
-            return
+            return 0.0
         warped = warped[top : top + height, left : left + width]
         x0, y0 = region[0] + left, region[1] + top
         x1, y1 = x0 + width, y0 + height
@@ -219,7 +259,7 @@ class _Dressing:
         alpha = warped[..., 3].astype(np.float32) / 255
         if piece.skin:
             self._bare_neckline(region, alpha)
-            return
+            return 0.0
         colour = warped[..., :3].astype(np.float32)  # premultiplied by alpha
         if piece.below is not None:  # where the person is, it may rise above the line (a sleeve's round head)
             keep = np.maximum(_beyond_line(piece.below, region), self._full("person", region))
@@ -241,6 +281,7 @@ class _Dressing:
             )
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
+        return float(visible.sum())
 
     def _bare_neckline(self, region: Box, alpha: Alpha) -> None:
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin

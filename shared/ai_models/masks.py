@@ -25,6 +25,11 @@ _MIN_OUTLINE_SLOPE = (
 )
 _MAX_OUTLINE_SHARE = 0.3  # a light part of a garment at its outline is at most this share of the rest of it
 _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo's height are garment
+# Shares of the photo's longer side: how near the largest piece of a cut-out another piece must lie to be the same
+# garment, when it is at least _PAIR_SHARE of that piece (a shoe of a pair, a trouser leg cut apart by a light
+# waistband) and when it is smaller (a tie or a strap lying apart). Farther pieces are something else: a price tag,
+# a text overlay, a second garment photographed beside the first.
+_PAIR_REACH, _PART_REACH, _PAIR_SHARE = 0.08, 0.02, 0.5
 
 
 def plain_background_alpha(rgb: RGB) -> Alpha | None:
@@ -59,7 +64,7 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
     subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
-    subject = keep_large_components(subject, min_share=0.05)
+    subject = _the_garment(keep_large_components(subject, min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
     subject = subject | _enclosed_by_outline(subject, rgb)
@@ -72,6 +77,27 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
     alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
+
+
+def _the_garment(subject: Binary) -> Binary:
+    """The cut-out's largest piece and the pieces near enough to it to be the same garment (see _PAIR_REACH)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(subject, connectivity=8)
+    if count <= 2:
+        return subject
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    largest = 1 + int(np.argmax(areas))
+    side = max(subject.shape)
+    near: dict[float, set[int]] = {}
+    for reach in (_PAIR_REACH, _PART_REACH):
+        size = 2 * round(reach * side) + 1
+        grown = cv2.dilate((labels == largest).astype(np.uint8), _kernel(cv2.MORPH_ELLIPSE, (size, size)))
+        near[reach] = set(np.unique(labels[grown > 0]).tolist())
+    kept = [
+        label
+        for label in range(1, count)
+        if label in near[_PAIR_REACH if areas[label - 1] >= _PAIR_SHARE * areas.max() else _PART_REACH]
+    ]
+    return cast(Binary, np.isin(labels, kept).astype(np.uint8))
 
 
 def _enclosed_by_outline(subject: Binary, rgb: RGB) -> Binary:

@@ -254,3 +254,19 @@ def test_the_command_sweeps_now_and_a_dry_run_deletes_nothing(make_app, storage_
     swept = command("--grace-seconds", "0")
     assert swept.returncode == 0 and f"deleted {len(orphans)} orphaned files" in swept.stdout, swept.stderr
     assert stored_keys(app) == []
+
+
+def test_a_write_left_unfinished_is_swept_once_older_than_the_grace_period(app, user):
+    storage = app.extensions["storage"]
+    if storage.get_image_path("avatars") is None:
+        pytest.skip("an object store has no temporary files: a PUT is whole or nothing")
+    folder = storage.get_image_path(f"wardrobe/{user['user']['userid']}/photo.png").parent
+    folder.mkdir(parents=True, exist_ok=True)
+    unfinished = folder / ".upload-k1llEd.tmp"  # a process killed between writing and renaming
+    unfinished.write_bytes(b"half a photo")
+    assert unfinished.name not in storage.list_keys()  # never listed as a stored file
+    assert (
+        sweep(app).deleted == 0 and unfinished.exists()
+    )  # younger than the grace period: a write may be running
+    report = sweep(app, hours_from_now=2)
+    assert not unfinished.exists() and report.deleted == 1 and report.deleted_bytes == len(b"half a photo")
