@@ -105,6 +105,10 @@ _FORM_HINT = compile_pattern(
 _SWATCH_PREFIX = compile_pattern(
     r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", IGNORECASE
 )
+# A swatch's name after a colour label and a colon ("Select Colour: Sea Turtle", "Farbe: Blau").
+_LABELLED_SWATCH = compile_pattern(
+    r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)\s*:", IGNORECASE
+)
 _SELECTED_CLASS = compile_pattern(r"selected|(?<![a-z])(?:is-)?active|current|checked", IGNORECASE)
 _FABRIC_LABEL = compile_pattern(
     r"^(?:materials?|material composition|composition|composição|composicion|composición|"
@@ -244,7 +248,7 @@ def product_gallery(page):
     inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(
         _largest_rendition(img, page.base_url)
-        for img in page.tree.iter("img")
+        for img in page.images
         if _in_gallery(page, img, inside) and not page.in_other_product(img) and not page.links_elsewhere(img)
     )
 
@@ -270,8 +274,8 @@ def _named_images(page, title):
     if not words:
         return []
     urls = []
-    for img in page.tree.iter("img"):
-        label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
+    for img in page.images:
+        label = " ".join(filter(None, (img.get("alt"), img.get("title"), img.get("data-alt")))).lower()
         if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
             continue
         if page.in_other_product(img) or page.links_elsewhere(img):
@@ -309,6 +313,8 @@ def _largest_rendition(img, base_url):
         _largest_srcset(img.get("srcset") or img.get("data-srcset")),
         img.get("data-src"),
         img.get("src"),
+        # An image to be drawn by a script names its renditions `data-desktop-src`, `data-mobile-retina-src`…
+        *(value for name, value in img.items() if name.startswith("data-") and name.endswith("-src")),
     ]
     for candidate in candidates:
         if candidate and _IMAGE_URL.search(candidate):
@@ -611,12 +617,15 @@ def _swatch_name(element):
             )
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
+    # A prompt ("Select a colour") names none; a labelled value does ("Select Colour: Sea Turtle"), so the prompt's
+    # words are looked for in what follows its label.
+    prompt = name if _LABELLED_SWATCH.match(raw) else raw
     return (
         name
         if 0 < len(name) <= 40
         and _LETTER.search(name)
         and not _NOT_A_SIZE_NAME.search(name)
-        and not _NOT_A_SIZE.search(raw)
+        and not _NOT_A_SIZE.search(prompt)
         else None
     )
 
