@@ -280,3 +280,34 @@ def test_swatches_and_sizes_of_other_products_and_the_size_guide_are_not_the_pro
 def test_a_gallery_a_script_draws_from_data_attributes(client, gallery, images):
     answer = scraped(client, URL, product_page(CART, after=gallery))
     assert [image if isinstance(image, str) else image["url"] for image in answer["images"]] == images
+
+
+def photos(*alts):
+    return "".join(f'<img src="https://cdn.example.com/i/{n}.jpg" alt="{alt}">' for n, alt in enumerate(alts))
+
+
+@pytest.mark.parametrize(
+    "gallery, colors",
+    [
+        # The colour only in the alt text of the product's photos, after its name: in the page's language, after a
+        # comma before the photo's size, after "in".
+        (photos(*["Homem T-Shirt Velvet shirt Marinho"] * 3), ["Marinho"]),
+        (photos("VELVET SHIRT, Navy, large", "VELVET SHIRT, Navy, large"), ["Navy"]),
+        (photos("Velvet shirt in red - front", "Velvet shirt in red - back"), ["red"]),
+        # Negatives: a photo's view or a name no colour word makes a colour, a colour only one photo names, the
+        # colour of fewer photos than another name's, photos of another product.
+        (photos("Velvet shirt - front view", "Velvet shirt - front view"), []),
+        (photos("Velvet shirt - Sea Turtle", "Velvet shirt - Sea Turtle", "Velvet shirt"), []),
+        (photos("Velvet shirt in black", "Velvet shirt"), []),
+        (photos(*["Velvet shirt - graphite"] * 3, "Velvet shirt - black", "Velvet shirt - black"), []),
+        (
+            '<section class="recommendations"><h2>You may also like</h2><div class="tile"><h3>Velvet shirt</h3>'
+            + photos("Velvet shirt in black", "Velvet shirt in black")
+            + "</div></section>",
+            [],
+        ),
+    ],
+)
+def test_the_colour_the_products_photos_name_after_its_name(client, gallery, colors):
+    answer = scraped(client, URL, product_page(gallery + CART))
+    assert answer["colors"] == colors

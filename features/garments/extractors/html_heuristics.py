@@ -28,7 +28,7 @@ from features.garments.extractors.values import (
     parse_currency,
     unique,
 )
-from shared.garment_catalog import SIZE_WORDS
+from shared.garment_catalog import COLOR_WORDS, SIZE_WORDS
 from shared.text_patterns import IGNORECASE, any_word, compile_pattern, escape
 
 # Class names run words together: "size" counts where a word ends ("emphasizeTitles" is no size list), "maat"
@@ -109,6 +109,11 @@ _SWATCH_PREFIX = compile_pattern(
 _LABELLED_SWATCH = compile_pattern(
     r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)\s*:", IGNORECASE
 )
+# The parts of an image's alt text after the product's name ("…, Sea Turtle, large", "… - Navy | front").
+_ALT_PARTS = compile_pattern(r"\s*[,;|(]\s*|\s+[-–]\s+")
+# The word joining a product's name to its colour ("Wool coat in red", "Robe en noir", "Mantel in Rot").
+_COLOR_CONNECTOR = compile_pattern(r"^(?:in|en|em|im|di|i|w|colou?r|farbe|couleur|cor)\s*:?\s+", IGNORECASE)
+_COLOR_WORD_SPLIT = compile_pattern(r"[\s/]+")
 _SELECTED_CLASS = compile_pattern(r"selected|(?<![a-z])(?:is-)?active|current|checked", IGNORECASE)
 _FABRIC_LABEL = compile_pattern(
     r"^(?:materials?|material composition|composition|composição|composicion|composición|"
@@ -530,7 +535,34 @@ def _is_disabled(item):
 
 
 def _colors(page, title, pickers):
-    return _labelled_color(page) or _swatch_colors(page, title, pickers)
+    return _labelled_color(page) or _swatch_colors(page, title, pickers) or _gallery_color(page, title)
+
+
+def _gallery_color(page, title):
+    """The colour the product's own photos name after its name in their alt text ("Tommy Jeans OFLEKI Marinho",
+    "SHIRT, Navy, large", "Wool coat in red"): the first part after the name that most photos outside other products'
+    blocks say, two at least, when it holds a colour word; photos naming no colour (or a name no colour word makes
+    one: "Sea Turtle") say nothing, and neither do the fewer photos of other colours. The last resort for a colour:
+    pickers and labels come first."""
+    name = (clean_text(title) or "").lower()
+    if len(name) < 3:
+        return []
+    said = {}  # the first part after the name, lower-cased → (as written, how many photos say it)
+    for img in page.images:
+        alt = clean_text(img.get("alt") or img.get("data-alt")) or ""
+        start = alt.lower().find(name)
+        if start < 0 or len(alt.lower()) != len(alt) or page.in_other_product(img):
+            continue
+        first = _ALT_PARTS.split(alt[start + len(name) :].strip(" -–:,;|("))[0]
+        part = _COLOR_CONNECTOR.sub("", first.strip(" -–:"))
+        if part:
+            written, count = said.get(part.lower(), (part, 0))
+            said[part.lower()] = (written, count + 1)
+    if not said:
+        return []
+    written, count = max(said.values(), key=lambda entry: entry[1])
+    words = [word for word in _COLOR_WORD_SPLIT.split(written.lower()) if word]
+    return [written] if count >= 2 and len(words) <= 3 and any(word in COLOR_WORDS for word in words) else []
 
 
 def _labelled_color(page):
