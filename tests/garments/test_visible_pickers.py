@@ -311,3 +311,31 @@ def photos(*alts):
 def test_the_colour_the_products_photos_name_after_its_name(client, gallery, colors):
     answer = scraped(client, URL, product_page(gallery + CART))
     assert answer["colors"] == colors
+
+
+BRANDS_MENU = (
+    '<div id="menuBrand"><ul><li><p class="menuBrandDiv">Top 100</p><div id="topBrand"><div class="listBrand">'
+    + "".join(
+        f'<a class="bestBrand" href="/{name}">{name}</a>'
+        for name in ("Lumo", "Arden", "Brisk", "Coldwater", "Dune")
+    )
+    + '</div></div></li></ul></div><div id="nav"><div class="headerMenu_logoBrand">up to -50%</div></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "brand_line, brand",
+    [
+        # The product's brand line beside its heading is read, whatever menus of brands the page carries.
+        ('<a class="product-brand" href="/b/lumo">Lumo</a>', "Lumo"),
+        # Negative: with no brand line, the menu's heading, an entry of the list of brands or a promotion of the
+        # navigation named for brands is no brand of the product's.
+        ("", None),
+    ],
+)
+def test_a_menu_or_list_of_the_shops_brands_names_no_brand(client, brand_line, brand):
+    html = page(
+        body=f"""<header></header>{BRANDS_MENU}<main><div class="product">{brand_line}<h1>Velvet shirt</h1>
+        <span class="price">€49.00</span>{CART}</div></main>"""
+    )
+    assert scraped(client, URL, html).get("brand") == brand

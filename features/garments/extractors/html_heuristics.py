@@ -136,6 +136,10 @@ _MATERIALS_ONLY = compile_pattern(
 )
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
 _BRAND_LIMIT = 40
+_BRAND_LIST_LEVELS = 4  # how far up a list of brands is looked for around a brand's element
+_BRAND_LIST_SIZE = 5  # different brands a block names to be a list of brands
+# A block named (by its id or one of its classes) as the site's navigation or a menu: "nav", "main-menu", "mega_menu".
+_MENU = compile_pattern(r"(?:main|mega|top|site|header)?[-_]?(?:nav|navigation|navbar|menu)", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 _BRAND_CASE = str.maketrans(
     "BRAND", "brand"
@@ -366,6 +370,7 @@ def _brand(page):
         and (text := clean_text(element.get("data-brand")) or clean_text(element.text_content()))
         and len(text) <= _BRAND_LIMIT
     ]
+    named = _outside_lists_of_brands(named)
     if not named:
         return None
     heading = page.main_heading
@@ -373,6 +378,31 @@ def _brand(page):
         return named[0][1]
     closeness = closeness_to(heading)
     return max(named, key=lambda candidate: closeness(candidate[0]))[1]
+
+
+def _outside_lists_of_brands(named):
+    """The (element, text) candidates for the brand outside a list of brands and the site's menus: a block a few
+    levels around one that holds elements named for the brand with many different texts is a menu or an index of the
+    shop's brands (a "Top 100" heading over "adidas", "BOTD", "Betty London" …), and a block named as the navigation
+    or a menu (`id="nav"`, `menuBrand`) holds the shop's links, not the product's brand line."""
+    texts = {}  # block → the texts of the elements named for the brand under it, within a few levels
+    for element, text in named:
+        for block in itertools.islice(element.iterancestors(), _BRAND_LIST_LEVELS):
+            texts.setdefault(block, set()).add(text.casefold())
+    return [
+        (element, text)
+        for element, text in named
+        if not any(
+            len(texts[block]) >= _BRAND_LIST_SIZE
+            for block in itertools.islice(element.iterancestors(), _BRAND_LIST_LEVELS)
+        )
+        and not any(
+            _MENU.fullmatch(token)
+            for block in element.iterancestors()
+            if block.tag not in ("body", "html")
+            for token in f"{block.get('id') or ''} {block.get('class') or ''}".split()
+        )
+    ]
 
 
 class _Pickers:
