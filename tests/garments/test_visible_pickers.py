@@ -48,6 +48,14 @@ def product_page(inside, after="", url_heading="Velvet shirt"):
         ("<table><tr><th>اللون</th><th>أسود</th></tr></table>", ["أسود"]),
         ("<dl><dt>Kolor:</dt><dd>Granatowy</dd></dl>", ["Granatowy"]),
         ("<table><tr><td>Färg</td><td>Svart</td></tr></table>", ["Svart"]),
+        # Swatch links titled with the colour's label ("Select Colour: Sea Turtle"), their images' alt text naming
+        # the product ("VELVET SHIRT, Sea Turtle, large").
+        (
+            '<ul class="swatch colorpattern"><li class="swatch__item--selected"><a href="#" title="Select Colour: Sea '
+            'Turtle"><img data-src="/s/1.jpg" alt="VELVET SHIRT, Sea Turtle, large"></a></li><li><a href="#" '
+            'title="Select Colour: Black"><img data-src="/s/2.jpg" alt="VELVET SHIRT, Black, large"></a></li></ul>',
+            ["Sea Turtle", "Black"],
+        ),
         # Negatives: a swatch's value that is an id or a size, a radio input of another option, a colour filter of
         # the category sidebar.
         (
@@ -56,6 +64,12 @@ def product_page(inside, after="", url_heading="Velvet shirt"):
             [],
         ),
         ('<div class="choices"><input type="radio" name="fit" value="Regular"></div>', []),
+        # A swatch's prompt to choose is no colour, labelled or not.
+        (
+            '<ul class="swatch colorpattern"><li><a href="#" title="Select Colour: Select a colour"></a></li>'
+            '<li><a href="#" title="Choose your colour"></a></li></ul>',
+            [],
+        ),
     ],
 )
 def test_colour_pickers_a_shopper_sees(client, picker, colors):
@@ -239,3 +253,89 @@ def test_swatches_and_sizes_of_other_products_and_the_size_guide_are_not_the_pro
     )
     answer = scraped(client, URL, product_page(CART, after=after))
     assert (answer["colors"], answer["sizes"]) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "gallery, images",
+    [
+        # A gallery a script draws: elements carrying each photo's renditions in data attributes and the product's
+        # name in `data-alt`, no <img> until the script runs.
+        (
+            '<div class="pdp-main-images"><div class="dynamic-image" data-default-src="https://cdn.example.com/i/'
+            'shirt_1.jpg?sw=780" data-desktop-retina-src="https://cdn.example.com/i/shirt_1.jpg?sw=1560" '
+            'data-alt="Velvet shirt"></div><div class="dynamic-image" data-default-src="https://cdn.example.com/i/'
+            'shirt_2.jpg?sw=780" data-alt="Velvet shirt"></div></div>',
+            ["https://cdn.example.com/i/shirt_1.jpg", "https://cdn.example.com/i/shirt_2.jpg"],
+        ),
+        # Negatives: another product's tile drawn the same way, a video's source loaded later.
+        (
+            '<section class="recommendations"><h2>You may also like</h2><div class="tile"><h3>Velvet shirt dress</h3>'
+            '<div class="dynamic-image" data-default-src="https://cdn.example.com/i/dress.jpg" data-alt="Velvet shirt'
+            ' dress"></div></div></section><video data-src="https://cdn.example.com/v/shirt.jpg" '
+            'data-alt="Velvet shirt"></video>',
+            [],
+        ),
+    ],
+)
+def test_a_gallery_a_script_draws_from_data_attributes(client, gallery, images):
+    answer = scraped(client, URL, product_page(CART, after=gallery))
+    assert [image if isinstance(image, str) else image["url"] for image in answer["images"]] == images
+
+
+def photos(*alts):
+    return "".join(f'<img src="https://cdn.example.com/i/{n}.jpg" alt="{alt}">' for n, alt in enumerate(alts))
+
+
+@pytest.mark.parametrize(
+    "gallery, colors",
+    [
+        # The colour only in the alt text of the product's photos, after its name: in the page's language, after a
+        # comma before the photo's size, after "in".
+        (photos(*["Homem T-Shirt Velvet shirt Marinho"] * 3), ["Marinho"]),
+        (photos("VELVET SHIRT, Navy, large", "VELVET SHIRT, Navy, large"), ["Navy"]),
+        (photos("Velvet shirt in red - front", "Velvet shirt in red - back"), ["red"]),
+        # Negatives: a photo's view or a name no colour word makes a colour, a colour only one photo names, the
+        # colour of fewer photos than another name's, photos of another product.
+        (photos("Velvet shirt - front view", "Velvet shirt - front view"), []),
+        (photos("Velvet shirt - Sea Turtle", "Velvet shirt - Sea Turtle", "Velvet shirt"), []),
+        (photos("Velvet shirt in black", "Velvet shirt"), []),
+        (photos(*["Velvet shirt - graphite"] * 3, "Velvet shirt - black", "Velvet shirt - black"), []),
+        (
+            '<section class="recommendations"><h2>You may also like</h2><div class="tile"><h3>Velvet shirt</h3>'
+            + photos("Velvet shirt in black", "Velvet shirt in black")
+            + "</div></section>",
+            [],
+        ),
+    ],
+)
+def test_the_colour_the_products_photos_name_after_its_name(client, gallery, colors):
+    answer = scraped(client, URL, product_page(gallery + CART))
+    assert answer["colors"] == colors
+
+
+BRANDS_MENU = (
+    '<div id="menuBrand"><ul><li><p class="menuBrandDiv">Top 100</p><div id="topBrand"><div class="listBrand">'
+    + "".join(
+        f'<a class="bestBrand" href="/{name}">{name}</a>'
+        for name in ("Lumo", "Arden", "Brisk", "Coldwater", "Dune")
+    )
+    + '</div></div></li></ul></div><div id="nav"><div class="headerMenu_logoBrand">up to -50%</div></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "brand_line, brand",
+    [
+        # The product's brand line beside its heading is read, whatever menus of brands the page carries.
+        ('<a class="product-brand" href="/b/lumo">Lumo</a>', "Lumo"),
+        # Negative: with no brand line, the menu's heading, an entry of the list of brands or a promotion of the
+        # navigation named for brands is no brand of the product's.
+        ("", None),
+    ],
+)
+def test_a_menu_or_list_of_the_shops_brands_names_no_brand(client, brand_line, brand):
+    html = page(
+        body=f"""<header></header>{BRANDS_MENU}<main><div class="product">{brand_line}<h1>Velvet shirt</h1>
+        <span class="price">€49.00</span>{CART}</div></main>"""
+    )
+    assert scraped(client, URL, html).get("brand") == brand

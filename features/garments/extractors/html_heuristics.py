@@ -28,7 +28,7 @@ from features.garments.extractors.values import (
     parse_currency,
     unique,
 )
-from shared.garment_catalog import SIZE_WORDS
+from shared.garment_catalog import COLOR_WORDS, SIZE_WORDS
 from shared.text_patterns import IGNORECASE, any_word, compile_pattern, escape
 
 # Class names run words together: "size" counts where a word ends ("emphasizeTitles" is no size list), "maat"
@@ -105,6 +105,15 @@ _FORM_HINT = compile_pattern(
 _SWATCH_PREFIX = compile_pattern(
     r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)?\s*[:\-]?\s*", IGNORECASE
 )
+# A swatch's name after a colour label and a colon ("Select Colour: Sea Turtle", "Farbe: Blau").
+_LABELLED_SWATCH = compile_pattern(
+    r"^(?:select(?:ed)?\s+|choose\s+)?(?:colou?r|farbe|couleur|colore|kleur|cor)\s*:", IGNORECASE
+)
+# The parts of an image's alt text after the product's name ("…, Sea Turtle, large", "… - Navy | front").
+_ALT_PARTS = compile_pattern(r"\s*[,;|(]\s*|\s+[-–]\s+")
+# The word joining a product's name to its colour ("Wool coat in red", "Robe en noir", "Mantel in Rot").
+_COLOR_CONNECTOR = compile_pattern(r"^(?:in|en|em|im|di|i|w|colou?r|farbe|couleur|cor)\s*:?\s+", IGNORECASE)
+_COLOR_WORD_SPLIT = compile_pattern(r"[\s/]+")
 _SELECTED_CLASS = compile_pattern(r"selected|(?<![a-z])(?:is-)?active|current|checked", IGNORECASE)
 _FABRIC_LABEL = compile_pattern(
     r"^(?:materials?|material composition|composition|composição|composicion|composición|"
@@ -127,6 +136,10 @@ _MATERIALS_ONLY = compile_pattern(
 )
 _BREADCRUMB = compile_pattern(r"breadcrumb", IGNORECASE)
 _BRAND_LIMIT = 40
+_BRAND_LIST_LEVELS = 4  # how far up a list of brands is looked for around a brand's element
+_BRAND_LIST_SIZE = 5  # different brands a block names to be a list of brands
+# A block named (by its id or one of its classes) as the site's navigation or a menu: "nav", "main-menu", "mega_menu".
+_MENU = compile_pattern(r"(?:main|mega|top|site|header)?[-_]?(?:nav|navigation|navbar|menu)", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
 _BRAND_CASE = str.maketrans(
     "BRAND", "brand"
@@ -244,7 +257,7 @@ def product_gallery(page):
     inside = {}  # block → whether it is in a gallery, shared by the images under it
     return unique(
         _largest_rendition(img, page.base_url)
-        for img in page.tree.iter("img")
+        for img in page.images
         if _in_gallery(page, img, inside) and not page.in_other_product(img) and not page.links_elsewhere(img)
     )
 
@@ -270,8 +283,8 @@ def _named_images(page, title):
     if not words:
         return []
     urls = []
-    for img in page.tree.iter("img"):
-        label = " ".join(filter(None, (img.get("alt"), img.get("title")))).lower()
+    for img in page.images:
+        label = " ".join(filter(None, (img.get("alt"), img.get("title"), img.get("data-alt")))).lower()
         if not label or sum(word in label for word in words) < max(1, (len(words) + 1) // 2):
             continue
         if page.in_other_product(img) or page.links_elsewhere(img):
@@ -309,6 +322,8 @@ def _largest_rendition(img, base_url):
         _largest_srcset(img.get("srcset") or img.get("data-srcset")),
         img.get("data-src"),
         img.get("src"),
+        # An image to be drawn by a script names its renditions `data-desktop-src`, `data-mobile-retina-src`…
+        *(value for name, value in img.items() if name.startswith("data-") and name.endswith("-src")),
     ]
     for candidate in candidates:
         if candidate and _IMAGE_URL.search(candidate):
@@ -355,6 +370,7 @@ def _brand(page):
         and (text := clean_text(element.get("data-brand")) or clean_text(element.text_content()))
         and len(text) <= _BRAND_LIMIT
     ]
+    named = _outside_lists_of_brands(named)
     if not named:
         return None
     heading = page.main_heading
@@ -362,6 +378,31 @@ def _brand(page):
         return named[0][1]
     closeness = closeness_to(heading)
     return max(named, key=lambda candidate: closeness(candidate[0]))[1]
+
+
+def _outside_lists_of_brands(named):
+    """The (element, text) candidates for the brand outside a list of brands and the site's menus: a block a few
+    levels around one that holds elements named for the brand with many different texts is a menu or an index of the
+    shop's brands (a "Top 100" heading over "adidas", "BOTD", "Betty London" …), and a block named as the navigation
+    or a menu (`id="nav"`, `menuBrand`) holds the shop's links, not the product's brand line."""
+    texts = {}  # block → the texts of the elements named for the brand under it, within a few levels
+    for element, text in named:
+        for block in itertools.islice(element.iterancestors(), _BRAND_LIST_LEVELS):
+            texts.setdefault(block, set()).add(text.casefold())
+    return [
+        (element, text)
+        for element, text in named
+        if not any(
+            len(texts[block]) >= _BRAND_LIST_SIZE
+            for block in itertools.islice(element.iterancestors(), _BRAND_LIST_LEVELS)
+        )
+        and not any(
+            _MENU.fullmatch(token)
+            for block in element.iterancestors()
+            if block.tag not in ("body", "html")
+            for token in f"{block.get('id') or ''} {block.get('class') or ''}".split()
+        )
+    ]
 
 
 class _Pickers:
@@ -524,7 +565,34 @@ def _is_disabled(item):
 
 
 def _colors(page, title, pickers):
-    return _labelled_color(page) or _swatch_colors(page, title, pickers)
+    return _labelled_color(page) or _swatch_colors(page, title, pickers) or _gallery_color(page, title)
+
+
+def _gallery_color(page, title):
+    """The colour the product's own photos name after its name in their alt text ("Tommy Jeans OFLEKI Marinho",
+    "SHIRT, Navy, large", "Wool coat in red"): the first part after the name that most photos outside other products'
+    blocks say, two at least, when it holds a colour word; photos naming no colour (or a name no colour word makes
+    one: "Sea Turtle") say nothing, and neither do the fewer photos of other colours. The last resort for a colour:
+    pickers and labels come first."""
+    name = (clean_text(title) or "").lower()
+    if len(name) < 3:
+        return []
+    said = {}  # the first part after the name, lower-cased → (as written, how many photos say it)
+    for img in page.images:
+        alt = clean_text(img.get("alt") or img.get("data-alt")) or ""
+        start = alt.lower().find(name)
+        if start < 0 or len(alt.lower()) != len(alt) or page.in_other_product(img):
+            continue
+        first = _ALT_PARTS.split(alt[start + len(name) :].strip(" -–:,;|("))[0]
+        part = _COLOR_CONNECTOR.sub("", first.strip(" -–:"))
+        if part:
+            written, count = said.get(part.lower(), (part, 0))
+            said[part.lower()] = (written, count + 1)
+    if not said:
+        return []
+    written, count = max(said.values(), key=lambda entry: entry[1])
+    words = [word for word in _COLOR_WORD_SPLIT.split(written.lower()) if word]
+    return [written] if count >= 2 and len(words) <= 3 and any(word in COLOR_WORDS for word in words) else []
 
 
 def _labelled_color(page):
@@ -611,12 +679,15 @@ def _swatch_name(element):
             )
     raw = clean_text(raw) or ""
     name = _SWATCH_PREFIX.sub("", raw).strip(" :-")
+    # A prompt ("Select a colour") names none; a labelled value does ("Select Colour: Sea Turtle"), so the prompt's
+    # words are looked for in what follows its label.
+    prompt = name if _LABELLED_SWATCH.match(raw) else raw
     return (
         name
         if 0 < len(name) <= 40
         and _LETTER.search(name)
         and not _NOT_A_SIZE_NAME.search(name)
-        and not _NOT_A_SIZE.search(raw)
+        and not _NOT_A_SIZE.search(prompt)
         else None
     )
 

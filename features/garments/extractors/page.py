@@ -20,6 +20,8 @@ _COMMENT_WRAPPERS = compile_pattern(
     r"^\s*(?:/\*\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?|(?:/\*\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$"
 )
 # A JS string literal (_js_tokens reads them the same way without a pattern).
+# Elements whose `data-…-src` is no image of theirs (a media source, a script or frame loaded later).
+_NOT_IMAGES = frozenset({"source", "script", "iframe", "video", "audio", "link", "track", "embed"})
 _JS_STRING = compile_pattern(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", DOTALL)
 _JS_ESCAPE = compile_pattern(r'\\(x[0-9a-fA-F]{2}|.)|"', DOTALL)
 _TERNARY_CONDITION = compile_pattern(r"[!\w$.()]+\s*\?\s*$")
@@ -184,6 +186,26 @@ class ProductPage:
         # (and lxml.html picks its class in Python), unless the node already has one: holding them all for
         # the page's life makes each later walk only a lookup.
         return tree, list(tree.iter())
+
+    @cached_property
+    def images(self):
+        """The page's images in page order: its `<img>` elements, and the elements a script turns into images (a
+        `<div>` carrying the image's address in `data-src` or `data-…-src`, its text in `data-alt`), which a page read
+        without running its scripts would show as no image at all."""
+        drawn_later = "-src=" in (
+            self.html or ""
+        )  # most pages have none: then their images are their `<img>`s
+        return [
+            node
+            for node in self.nodes
+            if node.tag == "img"
+            or (
+                drawn_later
+                and node.tag not in _NOT_IMAGES
+                and "-src" in " ".join(names := node.keys())
+                and any(name.startswith("data-") and name.endswith("-src") for name in names)
+            )
+        ]
 
     @cached_property
     def _namings(self):
