@@ -100,6 +100,13 @@ def view_person(rgb: RGB) -> PersonView:
     if len(boxes) != 1 or not view.shows_someone:
         return view
     x0, y0, x1, y1 = boxes[0]
+    if body.landmarks is not None:
+        # The segmentation may cut a person in pieces (a white top apart from a dark skirt): the box holds every
+        # part of them the pose sees too.
+        seen = body.points(list(range(len(body.landmarks))))[body.landmarks[:, 2] >= MIN_VISIBILITY]
+        if len(seen):
+            x0, y0 = min(x0, float(seen[:, 0].min())), min(y0, float(seen[:, 1].min()))
+            x1, y1 = max(x1, float(seen[:, 0].max())), max(y1, float(seen[:, 1].max()))
     # The pose sees the photo shrunk to its longer side: what counts is the person's size against that side.
     if max(x1 - x0, y1 - y0) >= _SMALL_SHARE * max(height, width):
         return view
@@ -112,8 +119,10 @@ def view_person(rgb: RGB) -> PersonView:
     )
     crop = np.ascontiguousarray(upright[box[1] : box[3], box[0] : box[2]])
     cropped = Body(crop)
-    if cropped.landmarks is None and body.landmarks is not None:
-        return view
+    if (cropped.landmarks is None and body.landmarks is not None) or (
+        _shows_hips(body) and not _shows_hips(cropped)
+    ):
+        return view  # the crop must see at least what the whole photo shows
     return PersonView(
         crop,
         cropped,
@@ -122,6 +131,10 @@ def view_person(rgb: RGB) -> PersonView:
         (height, width),
         max(1, len(_person_boxes(cropped, (crop.shape[0], crop.shape[1])))),
     )
+
+
+def _shows_hips(body: Body) -> bool:
+    return body.landmarks is not None and (body.visible(LEFT_HIP) or body.visible(RIGHT_HIP))
 
 
 def turned(rgb: RGB, turns: int) -> RGB:

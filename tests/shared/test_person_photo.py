@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.ai_models import GarmentInput, ImageModelError
+from shared.ai_models.body import LEFT_HIP, MIN_VISIBILITY, RIGHT_HIP
 from shared.ai_models.full_body import shows_hips
 from shared.ai_models.local_model import LocalImageModel
-from shared.ai_models.person_photo import view_person
+from shared.ai_models.person_photo import upright_body, view_person
 from tests import photos
 
 model = LocalImageModel()
@@ -149,3 +150,24 @@ def test_a_person_filling_the_height_of_a_very_wide_photo_is_cropped_to():
     changed = _changed(frame, _dressed(photos.encode(frame)))
     chest_x, chest_y = photos.ASTRONAUT_CHEST
     assert changed[chest_y, 1536 + chest_x] and not changed[:, :1200].any()
+
+
+@pytest.mark.parametrize("band", [0.45, 0.55, 0.65])
+def test_a_small_person_cut_in_two_by_the_light_is_cropped_to_all_of_them(band):
+    # A person in a very wide frame whose segmentation may fall apart at a band of background colour across the
+    # body (a white top apart from a dark skirt on a light wall): the crop holds every part of them the pose sees,
+    # and whatever the whole photo shows of the hips the crop shows too.
+    person = photos.cameraman_image().convert("RGB")
+    background = tuple(np.asarray(person)[5, 5].tolist())
+    frame = Image.new("RGB", (3 * person.height, person.height), background)
+    frame.paste(person, (person.height, 0))
+    y = int(band * person.height)
+    ImageDraw.Draw(frame).rectangle((0, y, frame.width, y + 12), fill=background)
+    rgb = np.asarray(frame)
+    whole, _ = upright_body(rgb)
+    view = view_person(rgb)
+    seen = whole.points(list(range(len(whole.landmarks))))[whole.landmarks[:, 2] >= MIN_VISIBILITY]
+    x0, y0, x1, y1 = view.box
+    assert ((seen[:, 0] >= x0 - 1) & (seen[:, 0] <= x1 + 1) & (seen[:, 1] >= y0 - 1)).all()
+    assert (seen[:, 1] <= y1 + 1).all() or y1 == rgb.shape[0]
+    assert view.body.visible(LEFT_HIP) or view.body.visible(RIGHT_HIP)
