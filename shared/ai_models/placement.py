@@ -43,7 +43,7 @@ from shared.ai_models.body import (
 from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
 from shared.ai_models.regions import Regions
 from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
-from shared.ai_models.warp import LimbMap, PointMap, SleeveMap, ThinPlateSpline, _Limb
+from shared.ai_models.warp import Limb, LimbMap, PointMap, SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -353,7 +353,7 @@ def _past_the_wrist(model: Regions, side: int, size: tuple[int, int]) -> Mask:
     height, width = model.shape
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
     points = np.stack([xs.ravel(), ys.ravel()], axis=1) / model.scale
-    limb = _Limb(frame.arm(side), frame.mid_hip)
+    limb = Limb(frame.arm(side), frame.mid_hip)
     segment, along, _ = limb.locate(points)
     last = len(limb.lengths) - 1
     beyond = (segment == last) & (along > limb.lengths[last] + _PAST_WRIST * frame.unit)
