@@ -296,8 +296,8 @@ def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str =
     torso's sides, each as wide as the person's body there with a garment's ease: the model's arms, wherever they
     are, do not pull it), and each sleeve (what of it lies beyond the model's torso on that arm's side, a little into
     it so it meets the body) re-hung bone by bone from the model's arm along the person's (LimbMap), drawn over the
-    person's arms; above the top of the shoulder a sleeve covers the person only; the model's hands past their wrists
-    go with neither. A dress (`garment_type` one_piece) goes on as a top, its body then down the legs (knees, ankles)
+    person's arms; above the top of the shoulder a sleeve covers the person only; the model's hands (and what lies past
+    their wrists along the forearm, in a sleeve's place) go with neither. A dress (`garment_type` one_piece) goes on as a top, its body then down the legs (knees, ankles)
     with its own length and flare; below the hips only what hugs the arm is sleeve, the skirt beside a hand is not."""
     model_frame, frame = model.posed_frame, person.posed_frame
     size = (layer.shape[1], layer.shape[0])
@@ -317,9 +317,10 @@ def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str =
         hips_down, _, _ = _torso_sides(model_frame)
         hugging = model.bare_shape((0, 0, width, height), ("arms",)) < _CUFF_REACH
         skirt = cv2.resize(((depth > hips_down) & ~hugging).astype(np.uint8), size) > 0
+    hands = cv2.resize(model.hands, size, interpolation=cv2.INTER_LINEAR) > 0.5  # the model's: no garment
     pieces = [
         _joined(
-            masked(layer, ((outside <= 0) | skirt).astype(np.float32)),
+            masked(layer, (((outside <= 0) | skirt) & ~hands).astype(np.float32)),
             garment_points.astype(np.float32),
             body_points,
         )
@@ -333,7 +334,11 @@ def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str =
             model_frame.unit / frame.unit,
         )
         sleeve = (
-            (outside > -_SLEEVE_OVERLAP) & (sign * across > 0) & ~skirt & ~_past_the_wrist(model, side, size)
+            (outside > -_SLEEVE_OVERLAP)
+            & (sign * across > 0)
+            & ~skirt
+            & ~hands
+            & ~_past_the_wrist(model, side, size)
         )
         pieces.append(
             Piece(
