@@ -38,6 +38,8 @@ from shared.ai_models.regions import Regions
 from shared.ai_models.warp import warp_image
 
 ARM_WIDTH = 24  # px: a forearm's width in these drawings (about 0.3 of the shoulder joints' distance)
+HAND_RADIUS = 12  # px: a hand, drawn as a disc around the wrist
+HAND = (230, 170, 140)
 
 
 def _drawn(shape=(200, 160)):
@@ -157,6 +159,10 @@ def _drawn_person(arms):
     outline = np.zeros((SIZE, SIZE), np.float32)
     outline[70:215, 115:186] = 1
     regions.person = outline
+    hands = np.zeros((SIZE, SIZE), np.uint8)
+    for _, wrist in arms:
+        cv2.circle(hands, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, (1,), -1)
+    regions.hands = hands.astype(np.float32)
     return regions
 
 
@@ -236,7 +242,7 @@ def test_a_worn_top_whose_models_arms_leave_the_photo_still_goes_on():
     assert blue[100:200, 125:176].mean() > 0.95
 
 
-def _worn_dress(arms, sleeves=True, v_neck=False):
+def _worn_dress(arms, sleeves=True, v_neck=False, hands=False):
     """The photo of a model in a dress (blue, from the shoulders to below the knees, flaring from the hips; red sleeves
     to halfway down the forearms when `sleeves`; a V-neck down to 40 px below the shoulders when `v_neck`) whose arms are
     held as `arms`; the model's regions, her outline with her arms, her bare skin beside and in the dress (its alpha is
@@ -255,6 +261,10 @@ def _worn_dress(arms, sleeves=True, v_neck=False):
             cv2.polylines(rgb, [path], False, SLEEVE, 30)
             cv2.polylines(alpha, [path], False, (1,), 30)
     cv2.rectangle(person, (138, 40), (162, 75), (1,), -1)  # the neck
+    if hands:  # the model's hands, not told from the dress (a skin model that missed them)
+        for _, wrist in arms:
+            cv2.circle(rgb, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, HAND, -1)
+            cv2.circle(alpha, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, (1,), -1)
     if v_neck:
         v = np.array([[130, 70], [170, 70], [150, 110]], np.int32)
         cv2.fillPoly(rgb, [v], (0, 0, 0))
@@ -316,3 +326,10 @@ def test_a_closed_neckline_has_no_opening():
     model.skin[70:111, 128:173] = 0
     opening = _worn_opening(model, worn)
     assert opening is None or not opening[70:].any()
+
+
+def test_a_models_hands_go_nowhere_with_her_dress():
+    layer, model, _ = _worn_dress(ARMS_APART, hands=True)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN), "one_piece")
+    assert _red(canvas, cover).sum() > 1000  # the sleeves are there...
+    assert not (cover & (np.abs(canvas - HAND).max(axis=2) < 40)).any()  # ... and no hand beside the person's
