@@ -97,6 +97,7 @@ _SLEEVE_OVERLAP = 0.15  # body units a worn sleeve reaches into the torso, under
 _SLEEVED_SHARE = 0.5
 _UPPER_ARM = (0.1, 0.5)
 _CUFF_REACH = 1.5  # below the hips, a worn dress's sleeve lies within this many times a bare arm's half-width of its bones
+_WRIST_GRID = 4
 _OPENING_SKIN = 0.5  # share of a worn garment's neck opening that is the model's skin
 _OPENING_CENTRE = 0.1  # body units either side of the body's middle a neck opening crosses
 _OPENING_DEPTH = (
@@ -355,14 +356,14 @@ def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str =
 def _past_the_wrist(model: Regions, side: int, size: tuple[int, int]) -> Mask:
     """Where on the model's photo (`size`) lies beyond their wrist along that arm's forearm: their hand, no sleeve."""
     frame = model.posed_frame
-    height, width = model.shape
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
-    points = np.stack([xs.ravel(), ys.ravel()], axis=1) / model.scale
+    # Read on a coarse grid (every _WRIST_GRID photo px): the line across the wrist is straight.
+    ys, xs = np.mgrid[0 : size[1] : _WRIST_GRID, 0 : size[0] : _WRIST_GRID].astype(np.float64)
+    points = np.stack([xs.ravel(), ys.ravel()], axis=1)
     limb = Limb(frame.arm(side), frame.mid_hip)
     segment, along, _ = limb.locate(points)
     last = len(limb.lengths) - 1
     beyond = (segment == last) & (along > limb.lengths[last] + _PAST_WRIST * frame.unit)
-    small = beyond.reshape(height, width).astype(np.uint8)
+    small = beyond.reshape(xs.shape).astype(np.uint8)
     past: Mask = cv2.resize(small, size, interpolation=cv2.INTER_NEAREST) > 0
     return past
 
