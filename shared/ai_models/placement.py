@@ -43,7 +43,7 @@ from shared.ai_models.body import (
 from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
 from shared.ai_models.regions import Regions
 from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
-from shared.ai_models.warp import LimbMap, PointMap, SleeveMap, ThinPlateSpline
+from shared.ai_models.warp import Limb, LimbMap, PointMap, SleeveMap, ThinPlateSpline
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -92,6 +92,17 @@ _WAISTBAND_ACROSS = (
 _TORSO_SIDE_OUT = 0.12
 _SLEEVE_REACH = 4.0
 _SLEEVE_OVERLAP = 0.15  # body units a worn sleeve reaches into the torso, under its body, so the two meet
+# A worn dress has sleeves where it covers more than this share of the model's upper arm beyond the torso, between these
+# shares of the way from the shoulders to the hips.
+_SLEEVED_SHARE = 0.5
+_UPPER_ARM = (0.1, 0.5)
+_CUFF_REACH = 1.5  # below the hips, a worn dress's sleeve lies within this many times a bare arm's half-width of its bones
+_WRIST_GRID = 4
+_OPENING_SKIN = 0.5  # share of a worn garment's neck opening that is the model's skin
+_OPENING_CENTRE = 0.1  # body units either side of the body's middle a neck opening crosses
+_OPENING_DEPTH = (
+    0.6  # share of the way from the shoulders to the hips a worn garment's neck opening may reach
+)
 _TORSO_ROWS = (
     0.35,
     0.7,
@@ -192,30 +203,129 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> l
     # What lies behind the model's arms is part of the garment's body, not of its sleeves.
     on_arms = np.clip(cv2.resize(regions.arm_zone, size, interpolation=cv2.INTER_LINEAR) - behind, 0, 1)
     layer = premultiplied(_filled_in(photo.rgb, behind > 0.5), alpha)
-    if garment_type in ("top", "outerwear"):
-        return _worn_top(layer, regions, person)
-    garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
     if garment_type == "bottom":
-        garment_points, body_points = _waistband_on_waist(regions, worn, person, garment_points, body_points)
-    return [
-        _joined(masked(layer, 1 - on_arms), garment_points, body_points),
-        _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
+        garment_points, body_points = _waistband_on_waist(
+            regions, worn, person, *_pose_pairs(regions.posed_frame, frame, garment_type)
+        )
+        return [
+            _joined(masked(layer, 1 - on_arms), garment_points, body_points),
+            _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
+        ]
+    sleeved = garment_type != "one_piece" or _has_sleeves(regions, worn)
+    if sleeved:
+        pieces = _worn_top(layer, regions, person, garment_type)
+    else:  # a sleeveless dress: carried joint by joint, as a whole
+        garment_points, body_points = _pose_pairs(regions.posed_frame, frame, garment_type)
+        pieces = [
+            _joined(masked(layer, 1 - on_arms), garment_points, body_points),
+            _joined(masked(layer, on_arms), garment_points, body_points, over_arms=True),
+        ]
+    opening = _worn_opening(regions, worn)
+    if opening is not None:
+        body = pieces[0]
+        full = cv2.resize(opening.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+        pieces.insert(1, Piece(premultiplied(photo.rgb, full), body.to_garment, body.to_body, skin=True))
+    return pieces
+
+
+def _has_sleeves(model: Regions, worn: Alpha) -> bool:
+    """Whether a garment the model wears (detection-size alpha) has sleeves: it covers most of what shows of the model's
+    upper arms beyond their torso, on either side (a sleeveless dress leaves them bare)."""
+    outside, across = _beyond_the_torso(model).transpose(2, 0, 1)
+    depth, _ = model.body_coordinates
+    hips_down, _, _ = _torso_sides(model.posed_frame)
+    height, width = model.shape
+    on_arm = model.bare_shape((0, 0, width, height), ("arms",)) < 1
+    upper = (
+        on_arm
+        & (outside > 0)
+        & (depth > _UPPER_ARM[0] * hips_down)
+        & (depth < _UPPER_ARM[1] * hips_down)
+        & (model.person > 0.5)
+        & (model.head < 0.5)
+    )
+    for sign in (-1, 1):
+        arm = upper & (sign * across > 0)
+        if arm.sum() >= 20 and float((worn[arm] > 0.5).mean()) > _SLEEVED_SHARE:
+            return True
+    return False
+
+
+def _worn_opening(model: Regions, worn: Alpha) -> Mask | None:
+    """The neck opening of a garment a model wears (detection size, bool), or None: what the garment closes in on the
+    model's upper chest (not their head nor arms), with garment on its left and right in its row and below it in its
+    column (a V, a scoop, the chest between a dress's straps), across the body's middle and mostly their skin. The
+    wearer's own skin shows there, as in a flat garment's neckline (neckline.py), not the old clothes painted as
+    skin."""
+    garment = worn > 0.5
+    depth, across = model.body_coordinates
+    hips_down, shoulders, _ = _torso_sides(model.posed_frame)
+    middle = (np.abs(across) < shoulders) & (depth > -0.3) & (depth < _OPENING_DEPTH * hips_down)
+    candidate = middle & ~garment & (model.person > 0.5) & (model.head < 0.5) & (model.arm_zone < 0.5)
+    skin = candidate & (model.skin > 0.5)
+    if skin.sum() < 20:
+        return None
+    inside = np.where(middle & garment, 1, 0).astype(np.int32)
+    # Garment to the left and to the right of a pixel in its row, and below it in its column.
+    left = np.maximum.accumulate(inside, axis=1) > 0
+    right = np.maximum.accumulate(inside[:, ::-1], axis=1)[:, ::-1] > 0
+    below = np.maximum.accumulate(inside[::-1], axis=0)[::-1] > 0
+    enclosed = candidate & left & right & below
+    opened = cv2.morphologyEx(enclosed.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    # An opening lies across the middle of the body (a neckline is centred): other parts are skin beside the garment.
+    # It is the model's skin, with the shadows in it (a collarbone's, a fold's): a part mostly not skin is something
+    # worn under the garment (a camisole, a shirt), which is no opening.
+    _, labels = cv2.connectedComponents(opened)
+    central = [
+        label
+        for label in np.unique(labels[(labels > 0) & (np.abs(across) < _OPENING_CENTRE)])
+        if skin[labels == label].mean() >= _OPENING_SKIN
     ]
+    opening = np.isin(labels, central)
+    if opening.sum() < 20:
+        return None
+    # Up from it to the base of the neck in each of its columns, under the chin too (the wearer's own neck and face
+    # stay in front of what is painted there).
+    neck = middle & ~garment & (model.person > 0.5)
+    for row in range(int(np.nonzero(opening)[0].max()) - 1, -1, -1):
+        opening[row] |= opening[row + 1] & neck[row]
+    return opening
 
 
-def _worn_top(layer: Layer, model: Regions, person: Regions) -> list[Piece]:
+def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str = "top") -> list[Piece]:
     """A top cut out of a model photo in three pieces: its body carried by the torso alone (shoulders, hips and the
     torso's sides, each as wide as the person's body there with a garment's ease: the model's arms, wherever they
     are, do not pull it), and each sleeve (what of it lies beyond the model's torso on that arm's side, a little into
     it so it meets the body) re-hung bone by bone from the model's arm along the person's (LimbMap), drawn over the
-    person's arms; above the top of the shoulder a sleeve covers the person only."""
+    person's arms; above the top of the shoulder a sleeve covers the person only; the model's hands (and what lies past
+    their wrists along the forearm, in a sleeve's place) go with neither. A dress (`garment_type` one_piece) goes on as a top, its body then down the legs (knees, ankles)
+    with its own length and flare; below the hips only what hugs the arm is sleeve, the skirt beside a hand is not."""
     model_frame, frame = model.posed_frame, person.posed_frame
     size = (layer.shape[1], layer.shape[0])
     outside, across = cv2.resize(_beyond_the_torso(model), size, interpolation=cv2.INTER_LINEAR).transpose(
         2, 0, 1
     )
     garment_points, body_points = _torso_pairs(model_frame, person)
-    pieces = [_joined(masked(layer, (outside <= 0).astype(np.float32)), garment_points, body_points)]
+    if garment_type == "one_piece":  # below the hips a dress follows the legs, with its own length and flare
+        legs = (LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE)
+        garment_points = np.vstack([garment_points, [model_frame.body.point(index) for index in legs]])
+        body_points = np.vstack([body_points, [frame.body.point(index) for index in legs]])
+    skirt = np.zeros(outside.shape, bool)
+    if garment_type == "one_piece":
+        # Below the hips a dress's skirt flares beside the hands: only what hugs the arm there is sleeve (a cuff).
+        depth, _ = model.body_coordinates
+        height, width = model.shape
+        hips_down, _, _ = _torso_sides(model_frame)
+        hugging = model.bare_shape((0, 0, width, height), ("arms",)) < _CUFF_REACH
+        skirt = cv2.resize(((depth > hips_down) & ~hugging).astype(np.uint8), size) > 0
+    hands = cv2.resize(model.hands, size, interpolation=cv2.INTER_LINEAR) > 0.5  # the model's: no garment
+    pieces = [
+        _joined(
+            masked(layer, (((outside <= 0) | skirt) & ~hands).astype(np.float32)),
+            garment_points.astype(np.float32),
+            body_points,
+        )
+    ]
     for side, sign in ((0, -1), (1, 1)):
         backward = LimbMap(
             frame.arm(side),
@@ -224,7 +334,13 @@ def _worn_top(layer: Layer, model: Regions, person: Regions) -> list[Piece]:
             model_frame.mid_hip,
             model_frame.unit / frame.unit,
         )
-        sleeve = (outside > -_SLEEVE_OVERLAP) & (sign * across > 0)
+        sleeve = (
+            (outside > -_SLEEVE_OVERLAP)
+            & (sign * across > 0)
+            & ~skirt
+            & ~hands
+            & ~_past_the_wrist(model, side, size)
+        )
         pieces.append(
             Piece(
                 masked(layer, sleeve.astype(np.float32)),
@@ -235,6 +351,21 @@ def _worn_top(layer: Layer, model: Regions, person: Regions) -> list[Piece]:
             )
         )
     return pieces
+
+
+def _past_the_wrist(model: Regions, side: int, size: tuple[int, int]) -> Mask:
+    """Where on the model's photo (`size`) lies beyond their wrist along that arm's forearm: their hand, no sleeve."""
+    frame = model.posed_frame
+    # Read on a coarse grid (every _WRIST_GRID photo px): the line across the wrist is straight.
+    ys, xs = np.mgrid[0 : size[1] : _WRIST_GRID, 0 : size[0] : _WRIST_GRID].astype(np.float64)
+    points = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    limb = Limb(frame.arm(side), frame.mid_hip)
+    segment, along, _ = limb.locate(points)
+    last = len(limb.lengths) - 1
+    beyond = (segment == last) & (along > limb.lengths[last] + _PAST_WRIST * frame.unit)
+    small = beyond.reshape(xs.shape).astype(np.uint8)
+    past: Mask = cv2.resize(small, size, interpolation=cv2.INTER_NEAREST) > 0
+    return past
 
 
 def _torso_sides(frame: BodyFrame) -> tuple[float, float, float]:

@@ -119,7 +119,7 @@ class SleeveMap:
             float(length_scale),
             float(width_scale),
         )
-        self._arm = _Limb(polyline, away_from)
+        self._arm = Limb(polyline, away_from)
         self._arm_at = self._arm.offsets + self._arm.lengths / 2
         self._arm_half_widths = np.asarray(arm_half_widths, np.float64)
 
@@ -176,7 +176,7 @@ class LimbMap:
         target_body: ArrayLike,
         across_scale: float,
     ) -> None:
-        self._source, self._target = _Limb(source, source_body), _Limb(target, target_body)
+        self._source, self._target = Limb(source, source_body), Limb(target, target_body)
         self._across_scale = float(across_scale)
 
     def __call__(self, points: ArrayLike) -> Coordinates:
@@ -192,7 +192,7 @@ class LimbMap:
         return inverse
 
 
-class _Limb:
+class Limb:
     """A limb's bones (a polyline), with one handedness across them all: positive on the outer side, away from a point
     of the body (`away_from`), so nothing flips over at a bent joint."""
 

@@ -11,22 +11,35 @@ import pytest
 
 from shared.ai_models.body import (
     HANDS,
+    LEFT_ANKLE,
     LEFT_ELBOW,
     LEFT_HIP,
+    LEFT_KNEE,
     LEFT_SHOULDER,
     LEFT_WRIST,
+    RIGHT_ANKLE,
     RIGHT_ELBOW,
     RIGHT_HIP,
+    RIGHT_KNEE,
     RIGHT_SHOULDER,
     RIGHT_WRIST,
     BodyFrame,
 )
 from shared.ai_models.garment_photo import premultiplied
-from shared.ai_models.placement import _behind_arms, _filled_in, _worn_top, bare_band_end
+from shared.ai_models.placement import (
+    _behind_arms,
+    _filled_in,
+    _has_sleeves,
+    _worn_opening,
+    _worn_top,
+    bare_band_end,
+)
 from shared.ai_models.regions import Regions
 from shared.ai_models.warp import warp_image
 
 ARM_WIDTH = 24  # px: a forearm's width in these drawings (about 0.3 of the shoulder joints' distance)
+HAND_RADIUS = 12  # px: a hand, drawn as a disc around the wrist
+HAND = (230, 170, 140)
 
 
 def _drawn(shape=(200, 160)):
@@ -125,6 +138,10 @@ def _drawn_person(arms):
         RIGHT_SHOULDER: SHOULDERS[1],
         LEFT_HIP: HIPS[0],
         RIGHT_HIP: HIPS[1],
+        LEFT_KNEE: (135.0, 250.0),
+        RIGHT_KNEE: (165.0, 250.0),
+        LEFT_ANKLE: (137.0, 292.0),
+        RIGHT_ANKLE: (163.0, 292.0),
     }
     for (elbow, wrist), indices in zip(arms, ((LEFT_ELBOW, LEFT_WRIST), (RIGHT_ELBOW, RIGHT_WRIST))):
         points.update(zip(indices, (elbow, wrist)))
@@ -142,6 +159,10 @@ def _drawn_person(arms):
     outline = np.zeros((SIZE, SIZE), np.float32)
     outline[70:215, 115:186] = 1
     regions.person = outline
+    hands = np.zeros((SIZE, SIZE), np.uint8)
+    for _, wrist in arms:
+        cv2.circle(hands, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, (1,), -1)
+    regions.hands = hands.astype(np.float32)
     return regions
 
 
@@ -159,11 +180,12 @@ def _worn_tee(arms):
     return premultiplied(rgb, alpha.astype(np.float32)), model
 
 
-def _dressed(layer, model, person):
+def _dressed(layer, model, person, garment_type="top"):
     """The person photo's colours where the worn tee's pieces land (each warped alone; the sleeves first, the body
     over them, as the model puts them on), and its coverage."""
     canvas, cover = np.zeros((SIZE, SIZE, 3), np.float32), np.zeros((SIZE, SIZE), np.float32)
-    for piece in sorted(_worn_top(layer, model, person), key=lambda piece: not piece.over_arms):
+    pieces = _worn_top(layer, model, person, garment_type)
+    for piece in sorted(pieces, key=lambda piece: not piece.over_arms):
         warped = warp_image(piece.layer, piece.to_garment, (0, 0, SIZE, SIZE)).astype(np.float32)
         alpha = warped[..., 3:] / 255
         canvas = canvas * (1 - alpha) + warped[..., :3]
@@ -218,3 +240,96 @@ def test_a_worn_top_whose_models_arms_leave_the_photo_still_goes_on():
     canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN))
     blue = cover & (np.abs(canvas - BODY).max(axis=2) < 40)
     assert blue[100:200, 125:176].mean() > 0.95
+
+
+def _worn_dress(arms, sleeves=True, v_neck=False, hands=False):
+    """The photo of a model in a dress (blue, from the shoulders to below the knees, flaring from the hips; red sleeves
+    to halfway down the forearms when `sleeves`; a V-neck down to 40 px below the shoulders when `v_neck`) whose arms are
+    held as `arms`; the model's regions, her outline with her arms, her bare skin beside and in the dress (its alpha is
+    the dress's, detection size)."""
+    model = _drawn_person(arms)
+    rgb, alpha = np.zeros((SIZE, SIZE, 3), np.uint8), np.zeros((SIZE, SIZE), np.uint8)
+    outline = np.array([[115, 70], [185, 70], [186, 200], [205, 270], [95, 270], [114, 200]], np.int32)
+    cv2.fillPoly(rgb, [outline], BODY)
+    cv2.fillPoly(alpha, [outline], (1,))
+    person = alpha.copy()
+    for shoulder, (elbow, wrist) in zip(SHOULDERS, arms):
+        cv2.polylines(person, [np.array([shoulder, elbow, wrist], np.int32)], False, (1,), ARM_WIDTH)
+        if sleeves:
+            end = (np.array(elbow) + 0.5 * (np.array(wrist) - elbow)).astype(int)
+            path = np.array([shoulder, elbow, end], np.int32)
+            cv2.polylines(rgb, [path], False, SLEEVE, 30)
+            cv2.polylines(alpha, [path], False, (1,), 30)
+    cv2.rectangle(person, (138, 40), (162, 75), (1,), -1)  # the neck
+    if hands:  # the model's hands, not told from the dress (a skin model that missed them)
+        for _, wrist in arms:
+            cv2.circle(rgb, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, HAND, -1)
+            cv2.circle(alpha, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, (1,), -1)
+    if v_neck:
+        v = np.array([[130, 70], [170, 70], [150, 110]], np.int32)
+        cv2.fillPoly(rgb, [v], (0, 0, 0))
+        cv2.fillPoly(alpha, [v], (0,))
+    garment = alpha > 0
+    model.person = np.maximum(person, alpha).astype(np.float32)
+    model.head = np.zeros((SIZE, SIZE), np.float32)
+    model.skin = (model.person > 0) & ~garment
+    model.skin = model.skin.astype(np.float32)
+    return premultiplied(rgb, alpha.astype(np.float32)), model, garment.astype(np.float32)
+
+
+@pytest.mark.parametrize("model_arms", [ARMS_HELD_OUT, ARMS_APART])
+def test_a_worn_dresss_sleeves_hang_along_the_persons_arms_and_its_skirt_below_the_hips(model_arms):
+    layer, model, worn = _worn_dress(model_arms)
+    assert _has_sleeves(model, worn)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN), "one_piece")
+    red = _red(canvas, cover)
+    assert red.sum() > 1000
+    # Along the arms that hang: never out at the shoulders' height where the model held hers.
+    assert not red[:, :85].any() and not red[:, 215:].any()
+    for (elbow, _), shoulder, outward in zip(ARMS_DOWN, SHOULDERS, (-8, 8)):
+        x, y = (np.array(shoulder) + 0.5 * (np.array(elbow) - shoulder)).astype(int)
+        assert red[y, x + outward]
+    # The dress's body covers the torso and goes on below the hips, down the legs.
+    blue = cover & (np.abs(canvas - BODY).max(axis=2) < 40)
+    assert blue[100:200, 125:176].mean() > 0.95
+    assert blue[215:260, 135:166].mean() > 0.95
+
+
+def test_a_sleeveless_worn_dress_has_no_sleeves_to_move():
+    # The negative: bare arms beside a dress (held out or hanging by its skirt) are no sleeves.
+    for arms in (ARMS_HELD_OUT, ARMS_APART, ARMS_DOWN):
+        _, model, worn = _worn_dress(arms, sleeves=False)
+        assert not _has_sleeves(model, worn)
+
+
+def test_the_skin_in_a_worn_dresss_v_neck_is_its_opening():
+    _, model, worn = _worn_dress(ARMS_DOWN, v_neck=True)
+    opening = _worn_opening(model, worn)
+    assert opening is not None
+    v = np.zeros((SIZE, SIZE), np.uint8)
+    cv2.fillPoly(v, [np.array([[130, 70], [170, 70], [150, 110]], np.int32)], (1,))
+    inside = cv2.erode(v, np.ones((5, 5), np.uint8)) > 0
+    assert opening[inside].mean() > 0.9
+    # It goes on up to the base of the neck (the wearer's own neck stays in front of it), never up the neck to the
+    # face, nor onto the arms beside the dress.
+    assert opening[66:70, 145:156].all()
+    assert not opening[:55].any() and not opening[:, :120].any() and not opening[:, 181:].any()
+
+
+def test_a_closed_neckline_has_no_opening():
+    # The negatives: a dress up to the neck (at most the base of the neck between its shoulders, none of its front),
+    # and a V with no skin in it (a top worn under the dress shows there).
+    _, model, worn = _worn_dress(ARMS_DOWN)
+    opening = _worn_opening(model, worn)
+    assert opening is None or not opening[70:].any()
+    _, model, worn = _worn_dress(ARMS_DOWN, v_neck=True)
+    model.skin[70:111, 128:173] = 0
+    opening = _worn_opening(model, worn)
+    assert opening is None or not opening[70:].any()
+
+
+def test_a_models_hands_go_nowhere_with_her_dress():
+    layer, model, _ = _worn_dress(ARMS_APART, hands=True)
+    canvas, cover = _dressed(layer, model, _drawn_person(ARMS_DOWN), "one_piece")
+    assert _red(canvas, cover).sum() > 1000  # the sleeves are there...
+    assert not (cover & (np.abs(canvas - HAND).max(axis=2) < 40)).any()  # ... and no hand beside the person's
