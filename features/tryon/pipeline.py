@@ -152,12 +152,12 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
 
 def load_models(deps: PipelineDeps) -> None:
     """Load what a fresh worker's first job would otherwise load on its own time, which counts against its
-    deadline from the claim: mediapipe with its pose and face models (every job checks the person photo's hips)
-    and, for the local model, its person segmentation. A worker calls it before it claims its first job; a
-    model that fails to load here is logged, and the jobs say what is wrong."""
+    deadline from the claim: mediapipe with its pose, face and person segmentation models (every job checks the
+    person photo's hips, framed by the segmentation's outline of the person: person_photo.py). A worker calls it
+    before it claims its first job; a model that fails to load here is logged, and the jobs say what is wrong."""
     started = time.monotonic()
     try:
-        _load_mediapipe(segmentation=deps.image_models.tryon.name == "local")
+        _load_mediapipe()
     except Exception:
         log.exception("could not load the try-on models before the first job")
         return
@@ -165,13 +165,12 @@ def load_models(deps: PipelineDeps) -> None:
 
 
 @cache
-def _load_mediapipe(*, segmentation: bool) -> None:
+def _load_mediapipe() -> None:
     """Once per process: mediapipe keeps its models for the life of the process (shared/ai_models/body.py)."""
     from shared.ai_models.body import Body  # mediapipe: a second to import
 
     body = Body(np.zeros((_WARM_UP_SIZE, _WARM_UP_SIZE, 3), np.uint8))
-    if segmentation:
-        _ = body.segmentation  # worked out on first read: loads the segmentation model
+    _ = body.segmentation  # worked out on first read: loads the segmentation model
 
 
 def _end(deps: PipelineDeps, job: Job, record: Callable[[], bool]) -> bool:
