@@ -23,9 +23,8 @@ _DETECTION_SIZE = 640
 def shows_hips(image: bytes) -> bool:
     """False when the photo shows a person but neither of their hips."""
     # Imported here: mediapipe takes a second to load, and only photos that need the check pay for it.
-    from shared.ai_models.body import LEFT_HIP, RIGHT_HIP
-    from shared.ai_models.person_photo import view_person
+    from shared.ai_models.person_photo import sees_hips, view_person
 
     # Framed as the local model frames it: a photo sent sideways shows its hips once turned upright.
     body = view_person(np.asarray(load_image(image, max_dimension=_DETECTION_SIZE).convert("RGB"))).body
-    return body.landmarks is None or body.visible(LEFT_HIP) or body.visible(RIGHT_HIP)
+    return body.landmarks is None or sees_hips(body)

@@ -120,7 +120,7 @@ def view_person(rgb: RGB) -> PersonView:
     crop = np.ascontiguousarray(upright[box[1] : box[3], box[0] : box[2]])
     cropped = Body(crop)
     if (cropped.landmarks is None and body.landmarks is not None) or (
-        _shows_hips(body) and not _shows_hips(cropped)
+        sees_hips(body) and not sees_hips(cropped)
     ):
         return view  # the crop must see at least what the whole photo shows
     return PersonView(
@@ -133,7 +133,8 @@ def view_person(rgb: RGB) -> PersonView:
     )
 
 
-def _shows_hips(body: Body) -> bool:
+def sees_hips(body: Body) -> bool:
+    """The pose sees at least one of the hips."""
     return body.landmarks is not None and (body.visible(LEFT_HIP) or body.visible(RIGHT_HIP))
 
 
