@@ -234,6 +234,8 @@ class _Dressing:
         self._dressed_legs = False  # a bottom was put on: the person's own top stays in front of it
         # "upper", "lower": the body parts whose old clothes new garments replace
         self._dressed_parts: set[str] = set()
+        # Bare body painted where old clothes were (detection size): no source for filling what is left of them.
+        self._painted = np.zeros(self.regions.shape, bool)
 
     def put_on(self, garment: GarmentInput, position: int) -> float:
         """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
@@ -393,7 +395,9 @@ class _Dressing:
     def _fill(self, leftovers: Mask, uncovered: Mask) -> None:
         """Fill the leftovers (detection size, bool) in from what lies beyond the clothes around them: the
         background or skin that would show there, never the new garment smeared outwards nor more of the old
-        clothes it replaces (a gap between new trouser legs shows what is behind them). Each leftover pixel takes
+        clothes it replaces (a gap between new trouser legs shows what is behind them), nor the bare body painted
+        where old clothes were (an old sleeve wider than the arm painted under it: the arm smeared out would be a
+        blurred ghost of a wider one). Each leftover pixel takes
         the mean of those sources near it, weighted by distance (normalised convolution, in the leftovers' box
         only): close sources first, farther ones where none is close."""
         if leftovers.sum() < 10:
@@ -414,7 +418,12 @@ class _Dressing:
             replaced |= depth < waist
         if "lower" in self._dressed_parts:
             replaced |= depth >= waist
-        known = ~(grown[box].astype(bool) | ~uncovered[box] | ((self._clothing[box] > 0.5) & replaced))
+        known = ~(
+            grown[box].astype(bool)
+            | ~uncovered[box]
+            | ((self._clothing[box] > 0.5) & replaced)
+            | self._painted[box]
+        )
         # The fill is smooth: its colours are worked out at half that size.
         half = (max(1, size[0] // 2), max(1, size[1] // 2))
         scale_x, scale_y = self.width / grown.shape[1], self.height / grown.shape[0]
@@ -524,6 +533,7 @@ class _Dressing:
         painted[box] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255
         weight = np.zeros(regions.shape, np.float32)
         weight[box] = bare
+        self._painted[box] |= bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
 

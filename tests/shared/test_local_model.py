@@ -490,6 +490,34 @@ def test_old_sleeves_beside_a_sleeveless_top_become_bare_arms():
     assert after < before / 2
 
 
+def test_old_sleeves_wider_than_the_bare_arm_are_filled_from_beyond_them_not_with_the_arm_smeared_out():
+    """A tank top on the astronaut in her bulky suit: each upper arm is painted bare in its own shape, and what is left
+    of the suit's wide sleeve beyond that arm is filled from what lies behind her, not with the skin just painted
+    smeared outwards (a blurred ghost of a wider arm where the old sleeve was). The arm itself stays painted."""
+    image = photos.astronaut_image()
+    frame = _frame(image)
+    original = np.asarray(image).astype(int)
+    result = _try_on(photos.astronaut_png(), GarmentInput(photos.tank_top(), "top"))
+    lab = cv2.cvtColor(result.astype(np.uint8), cv2.COLOR_RGB2Lab).astype(float)
+    left = _suit_orange(original) & ~_painted(result, (40, 140, 90))
+    ys, xs = np.mgrid[0 : original.shape[0], 0 : original.shape[1]]
+    for side in (0, 1):
+        shoulder, elbow, _ = frame.arm(side)
+        bone = elbow - shoulder
+        offsets = np.stack([xs - shoulder[0], ys - shoulder[1]], axis=-1)
+        along = offsets @ bone / float(bone @ bone)
+        across = np.abs(offsets @ np.array([-bone[1], bone[0]])) / np.linalg.norm(bone) / frame.unit
+        upper_arm = left & (along > 0.2) & (along < 0.8)
+        on_the_bone, beyond_the_arm = (
+            upper_arm & (across < 0.06),
+            upper_arm & (across > 0.12) & (across < 0.18),
+        )
+        assert on_the_bone.sum() > 100 and beyond_the_arm.sum() > 100
+        skin = np.median(lab[on_the_bone], axis=0)
+        assert np.mean(np.linalg.norm(lab[on_the_bone] - skin, axis=1) < 15) > 0.8  # the arm is painted
+        assert np.mean(np.linalg.norm(lab[beyond_the_arm] - skin, axis=1) < 15) < 0.1  # and ends there
+
+
 @pytest.mark.parametrize("outline", [photos.JEANS, photos.wide_legs(-50)])
 def test_old_clothes_beside_new_trousers_are_filled_from_beyond_the_clothes(outline):
     """Trousers on a man whose long coat hangs wider over his legs: what is left of the coat beside and between the
