@@ -169,9 +169,9 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
     garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale)
     body = _joined(body_layer, garment_points, body_points)
     pieces = [body]
-    if photo.neck_opening is not None:
+    if photo.bare_neckline is not None:
         pieces.append(
-            Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True)
+            Piece(premultiplied(photo.rgb, photo.bare_neckline), body.to_garment, body.to_body, skin=True)
         )
     if landmarks.sleeves is not None:
         for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
