@@ -336,7 +336,9 @@ class _Dressing:
         lightness = np.clip(self._full("lightness", region), *_SHADING_RANGE)
         light = 1 + (cv2.GaussianBlur(lightness, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
         paint = (found * near[inner] + (1 - found) * plain) * light[..., None]
-        share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
+        # Only on the person: an opening wider than their neck leaves the background beside it as it is.
+        on_them = self._full("person", region) * (1 - self._full("head_hands", region))
+        share = (alpha * (1 - skin[inner]) * on_them)[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     def _own_skin_tone(self) -> NDArray[np.float32] | None:

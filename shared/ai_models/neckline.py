@@ -56,7 +56,6 @@ _SMOOTHING = 0.03  # share of the shoulders' span over which the opening's lower
 # V 0.35-0.6 of the span, as deep as wide or deeper), centred on the garment.
 _DIP_MIN_DEPTH = 0.25
 _DIP_MIN_DEPTH_PER_WIDTH = 0.6
-_DIP_NECK_ABOVE = 0.15  # share of the shoulders' span above the dip's rim where the neck still is
 
 
 def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask | None:
@@ -144,12 +143,9 @@ def neck_dip(alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask | None:
         or abs((first + last) / 2 - middle) > _MAX_OFF_CENTRE * span
     ):
         return None
-    # Above the dip, between its edges, the wearer's neck rises: skin too, up to a little above the shoulders' tops.
     rows = np.arange(mask.shape[0])[:, None]
     dip = np.zeros(mask.shape, bool)
-    dip[:, x0 + first : x0 + last] = (rows >= level[first:last] - _DIP_NECK_ABOVE * span) & (
-        rows < tops[first:last]
-    )
+    dip[:, x0 + first : x0 + last] = (rows >= level[first:last]) & (rows < tops[first:last])
     return dip
 
 
