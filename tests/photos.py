@@ -621,6 +621,39 @@ def astronaut_with_a_shaded_neck_and_a_lit_chest(neck_darker=27.0, chest_lighter
     return encode(Image.fromarray(image)), tones
 
 
+# A short-sleeved dress (DRESS's shoulders, sleeves and skirt) cut out with its front neckline: the background shows
+# through a V or a scoop; a crew neck dips a little, a high neck rises above the shoulders; a halter (no sleeves) rises
+# from its armholes to a band round the neck.
+_DRESS_SHOULDERS = DRESS[:-2]
+NECKLINES = {
+    "v": [(300, 200)],
+    "scoop": [(350, 90), (330, 130), (300, 140), (270, 130), (250, 90)],
+    "crew": [(330, 70), (300, 78), (270, 70)],
+    "high": [(345, 15), (255, 15)],
+}
+HALTER_DRESS = [(150, 250), (260, 20), (340, 20), (450, 250), (470, 780), (130, 780)]
+
+
+def dress_with_neckline(neckline, colour=(40, 60, 150)):
+    """A dress laid flat, cut out with its `neckline` (a key of NECKLINES, or "halter")."""
+    if neckline == "halter":
+        return flat_lay(HALTER_DRESS, colour)
+    return flat_lay(_DRESS_SHOULDERS + NECKLINES[neckline], colour)
+
+
+def astronaut_in_a_white_ribbed_top():
+    """The astronaut with her suit turned into a white ribbed top (ribs 5 px apart, 10 L* deep), her face as it is."""
+    image = np.asarray(astronaut_image()).astype(np.float32) / 255
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
+    rows = np.mgrid[:512, :512][0]
+    suit = (rows > 170) & (lab[..., 1] > 20) & (lab[..., 2] > 30)
+    ribs = 5 * np.sin(rows[suit] * 2 * np.pi / 5)
+    lightness = np.clip(88 + ribs + 0.1 * (lab[..., 0][suit] - 60), 0, 100)
+    lab[suit] = np.stack([lightness, np.full(suit.sum(), 1.0), np.full(suit.sum(), 3.0)], axis=1)
+    rgb = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(rgb))
+
+
 # Garments drawn from a pattern's measures (cm, x from the middle, y down from the top), laid out in the 600×800 frame
 # at one scale: a size-38 woman's garments, their proportions those of real ones.
 def in_frame(points_cm):

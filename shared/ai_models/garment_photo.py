@@ -20,7 +20,7 @@ from PIL import Image
 from shared.ai_models import masks
 from shared.ai_models.arrays import RGB, Alpha, Layer, Mask
 from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
-from shared.ai_models.neckline import neck_opening
+from shared.ai_models.neckline import neck_dip, neck_opening
 from shared.ai_models.per_image import remembered_per_image
 from shared.ai_models.person_photo import turned, upright_body
 from shared.ai_models.silhouette import Outline
@@ -56,6 +56,16 @@ class GarmentPhoto:
     def neck_opening(self) -> Mask | None:
         """The back of the flat-lay garment seen through its front neckline (boolean mask), or None (neckline.py)."""
         return neck_opening(self.rgb, self._cut_out, self.outline.upper_landmarks)
+
+    @cached_property
+    def bare_neckline(self) -> Mask | None:
+        """Where a wearer's skin shows in the flat-lay garment's neckline (boolean mask), or None: the back seen
+        through its front neckline, and the dip of its outline between its shoulders deeper than a crew neck's (the
+        background seen through a V or a scoop; neckline.py)."""
+        opening, dip = self.neck_opening, neck_dip(self._cut_out, self.outline.upper_landmarks)
+        if opening is None or dip is None:
+            return dip if opening is None else opening
+        return opening | dip
 
     @cached_property
     def body_and_sleeves(self) -> tuple[Layer, list[Layer]]:

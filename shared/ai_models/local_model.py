@@ -73,6 +73,9 @@ _CROTCH = 0.15
 _MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
+_NECK_LIGHT_BLUR = (
+    0.05  # body units over which the old clothes' light on the skin in a neck opening is smoothed
+)
 _NECK_SKIN_DISTANCE = 20.0  # ΔE (CIELAB) from the wearer's skin tone within which a pixel is their skin
 # Around a neck opening a pixel is the wearer's skin within this ΔE in a*, b* of their tone, and this many L* darker
 # (the neck in the shade of the chin) or lighter: a black collar or a light top is not.
@@ -290,7 +293,7 @@ class _Dressing:
         around it carried over smoothly (the neck above, the chest beside: near it their colour, farther in their
         typical colour, so a deep V is the tone of the skin beside it, not of the face, which is lit and made up
         differently), or their own skin tone (their face and neck's) where none is near; lit as the clothes there
-        were (a third of their contrast); hands in front stay. Only pixels of the wearer's own hue count as their
+        were (their light smoothed, at a third of its contrast: no ribs or weave of theirs); hands in front stay. Only pixels of the wearer's own hue count as their
         skin there, none much lighter or darker than their tone, so a light top, a wall or a black collar never
         passes for it."""
         tone = self._own_skin_tone()
@@ -331,9 +334,13 @@ class _Dressing:
         )
         near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * unit)
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
-        light = 1 + (np.clip(self._full("lightness", region), *_SHADING_RANGE) - 1) / 3
+        # Skin does not take the clothes' weave or ribs: their light smoothed, at a third of its contrast.
+        lightness = np.clip(self._full("lightness", region), *_SHADING_RANGE)
+        light = 1 + (cv2.GaussianBlur(lightness, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
         paint = (found * near[inner] + (1 - found) * plain) * light[..., None]
-        share = (alpha * (1 - skin[inner]) * (1 - self._full("head_hands", region)))[..., None]
+        # Only on the person: an opening wider than their neck leaves the background beside it as it is.
+        on_them = self._full("person", region) * (1 - self._full("head_hands", region))
+        share = (alpha * (1 - skin[inner]) * on_them)[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
 
     def _own_skin_tone(self) -> NDArray[np.float32] | None:

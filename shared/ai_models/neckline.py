@@ -13,6 +13,11 @@ crossing bodice, a placket, a yoke, a contrasting panel) has strong edges too bu
 in doubt the garment is kept as photographed (a band of inner back over the throat is a small fault,
 a missing bodice a large one). Garments cut out without it (an outline that already dips at the
 neckline) have none.
+
+Such a garment's neck opening is the dip of its outline's top edge between its shoulders (`neck_dip`): the background
+seen through a V or a scoop (or between a dress's straps). It is an opening only when it reaches down the chest, deeper
+than a crew neck (a quarter of the shoulders' span and 0.6 of its own width): a crew or boat neck's shallow dip lies
+around the wearer's neck, a halter's neck rises from its shoulders (no dip at all).
 """
 
 from typing import cast
@@ -46,6 +51,11 @@ _MIN_EDGE_CONTRAST = 3.0  # the neckline's edge, for the fabric's own texture
 _MIN_EDGE = 8.0  # grey levels per pixel (Sobel, lightly smoothed)
 _WORK_WIDTH = 400  # px: the neck's box is read at most this wide
 _SMOOTHING = 0.03  # share of the shoulders' span over which the opening's lower edge is smoothed
+# A dip of the top edge between the shoulders is a neck opening when it is at least this share of the shoulders' span
+# deep and this share of its own width (a crew neck dips about 0.2 of the span, 0.45 of its width; a scoop 0.3-0.5, a
+# V 0.35-0.6 of the span, as deep as wide or deeper), centred on the garment.
+_DIP_MIN_DEPTH = 0.25
+_DIP_MIN_DEPTH_PER_WIDTH = 0.6
 
 
 def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask | None:
@@ -100,6 +110,43 @@ def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask 
     )
     opening[y0:y1, x0:x1] = whole & mask[y0:y1, x0:x1]
     return opening
+
+
+def neck_dip(alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask | None:
+    """Boolean mask (the photo's size) of the neck opening a garment's outline shows as a dip of its top edge between
+    its shoulders (the background seen through a V or a scoop), or None where it dips less than a neck opening does.
+    The dip is what would hold water poured on the top edge between the shoulders' tops (or a strap dress's straps),
+    the part of it around the garment's middle."""
+    mask = np.asarray(alpha) > 0.5
+    (left, _), (right, _) = landmarks.strap_tops
+    centre = float(landmarks.collar[0])
+    span = float(right - left)
+    armpits = int(landmarks.armpits[:, 1].mean())
+    x0, x1 = max(0, int(np.floor(left))), min(mask.shape[1], int(np.ceil(right)) + 1)
+    if span <= 4 or not x0 <= centre < x1 or armpits <= 0:
+        return None
+    upper = mask[:armpits, x0:x1]
+    tops = np.where(upper.any(axis=0), upper.argmax(axis=0), armpits)
+    # The level water would rise to over each column: the lower of the highest edges on either side of it.
+    level = np.maximum(np.minimum.accumulate(tops), np.minimum.accumulate(tops[::-1])[::-1])
+    deep = tops > level
+    middle = int(centre) - x0
+    if not deep[middle]:
+        return None
+    first = middle - int(np.argmin(deep[middle::-1])) + 1 if not deep[: middle + 1].all() else 0
+    last = middle + int(np.argmin(deep[middle:])) if not deep[middle:].all() else len(deep)
+    depth = float((tops[first:last] - level[first:last]).max())
+    width = float(last - first)
+    if (
+        depth < _DIP_MIN_DEPTH * span
+        or depth < _DIP_MIN_DEPTH_PER_WIDTH * width
+        or abs((first + last) / 2 - middle) > _MAX_OFF_CENTRE * span
+    ):
+        return None
+    rows = np.arange(mask.shape[0])[:, None]
+    dip = np.zeros(mask.shape, bool)
+    dip[:, x0 + first : x0 + last] = (rows >= level[first:last]) & (rows < tops[first:last])
+    return dip
 
 
 def _region(

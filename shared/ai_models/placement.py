@@ -166,12 +166,14 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
     landmarks = outline.upper_landmarks
     scale = _upper_scale(landmarks, regions)
     body_layer, sleeve_layers = photo.body_and_sleeves
-    garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale)
-    body = _joined(body_layer, garment_points, body_points)
+    # A jumpsuit's legs (a one-piece parted by a crotch) go down the person's legs.
+    legs = outline.lower_landmarks if garment_type == "one_piece" and outline.crotch is not None else None
+    garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale, legs)
+    body = _joined(body_layer, garment_points, body_points, smoothing=0.0 if legs is None else _LEG_SMOOTHING)
     pieces = [body]
-    if photo.neck_opening is not None:
+    if photo.bare_neckline is not None:
         pieces.append(
-            Piece(premultiplied(photo.rgb, photo.neck_opening), body.to_garment, body.to_body, skin=True)
+            Piece(premultiplied(photo.rgb, photo.bare_neckline), body.to_garment, body.to_body, skin=True)
         )
     if landmarks.sleeves is not None:
         for side, (profile, sleeve_layer) in enumerate(zip(landmarks.sleeves, sleeve_layers)):
@@ -479,11 +481,16 @@ def _upper_scale(landmarks: UpperLandmarks, regions: Regions) -> float:
 
 
 def _upper_points(
-    landmarks: UpperLandmarks, garment_type: str, regions: Regions, scale: float
+    landmarks: UpperLandmarks,
+    garment_type: str,
+    regions: Regions,
+    scale: float,
+    legs: LowerLandmarks | None = None,
 ) -> tuple[Points, Points]:
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
     own proportions put them at the person's scale (the hem no lower than the garment type allows). A dress on
-    straps hangs from its straps' tops, level with the shoulders' tops, as far apart as the straps are."""
+    straps hangs from its straps' tops, level with the shoulders' tops, as far apart as the straps are. A jumpsuit's
+    `legs` (its lower landmarks: crotch, leg edges) run down the person's legs (_jumpsuit_legs)."""
     frame = regions.posed_frame
     tips = regions.shoulder_tips
     body_top = tips.mean(axis=0)
@@ -524,9 +531,42 @@ def _upper_points(
             (3 + len(sides), 4 + len(sides))
         ]
         carried = _as_wide_as_the_body(carried, pairs, regions)
+    if legs is not None and legs.crotch is not None:
+        hip_row = garment_top[1] + float((frame.mid_hip - body_top) @ frame.down) / vertical
+        leg_points, on_legs = _jumpsuit_legs(legs, frame, hip_row, scale, vertical)
+        torso, carried = np.vstack([torso, leg_points]), np.vstack([carried, on_legs])
     if straps:
         return torso, carried.astype(np.float32)
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
+
+
+def _jumpsuit_legs(
+    legs: LowerLandmarks, frame: BodyFrame, hip_row: float, scale: float, vertical: float
+) -> tuple[Points, Points]:
+    """A jumpsuit's leg edges (garment px) and where they go on the person: each leg down the person's leg on its side
+    of the photo, from the hip joint by its rows' depth below `hip_row` (the garment's row level with the hip joints)
+    at the `vertical` scale, its edges across the leg at `scale`; long legs end at the ankles, never over the feet."""
+    paths = [frame.leg(0), frame.leg(1)]
+    reach = min(_length(path) for path in paths) + (
+        0.0 if frame.body.visible(LEFT_ANKLE, RIGHT_ANKLE) else 0.1 * frame.unit
+    )
+    down = min(vertical, reach / max(float(legs.leg_rows[-1]) - hip_row, 1.0))
+    garment: list[Point] = []
+    body: list[list[Point]] = []
+    for path, edges in zip(paths, legs.leg_edges):
+        direction = _unit(path[-1] - path[0])
+        across = np.array([direction[1], -direction[0]], np.float32)
+        points = []
+        for row, (left, right) in zip(legs.leg_rows, edges):
+            depth = (float(row) - hip_row) * down
+            centre = along(path, depth) if depth > 0 else frame.at(path[0], down=depth / frame.unit)
+            middle = (left + right) / 2
+            for x in (left, right):
+                garment.append(np.array([x, row], np.float32))
+                points.append(centre + across * (x - middle) * scale)
+        body.append(points)
+    apart = _apart(np.array(body, np.float32).reshape(2, len(legs.leg_rows), 2, 2), frame)
+    return np.array(garment, np.float32), apart.reshape(-1, 2).astype(np.float32)
 
 
 def _as_wide_as_the_body(points: Points, pairs: list[tuple[int, int]], regions: Regions) -> Points:

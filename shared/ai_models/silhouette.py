@@ -438,6 +438,8 @@ class Outline:
         sleeveless knit's armholes curve in from its shoulders and end at its widest), among the rows no deeper below
         the top than _ARMPIT_DEPTH of their own width (a long dress's flare or tiers lower down are no chest)."""
         first, last = int(0.02 * self.height), max(int(0.8 * self.height), int(0.02 * self.height) + 2)
+        if self.crotch is not None:  # a jumpsuit's chest lies above its crotch, never in its legs
+            last = max(first + 2, min(last, int(self.crotch[1])))
         widths = np.asarray(self.widths(0.0, 1.0))[first:last]
         step = max(2, int(0.04 * self.height))
         if len(widths) > step:

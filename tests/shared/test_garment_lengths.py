@@ -16,10 +16,11 @@ CM = 4.0  # px per cm of the drawn body
 RIGHT, DOWN = np.array([1.0, 0.0], np.float32), np.array([0.0, 1.0], np.float32)
 
 
-def _standing_woman():
+def _standing_woman(ankles_apart=7.5):
     """What the detectors read of a woman 168 cm tall standing straight, front on (4 px per cm, feet at the bottom):
     shoulder joints 34 cm apart, 140 cm above the floor, arms hanging to the wrists at 86 cm; hip joints 19 cm apart at 88 cm; knees at 47 cm; ankles at
-    8 cm. No clothes, skin or arms are read (the waist stays at its natural height)."""
+    8 cm, `ankles_apart` cm either side of her middle (wider: striding). No clothes, skin or arms are read (the waist stays
+    at its natural height)."""
 
     def at_height(x_cm, height_cm):
         return np.array([200 + x_cm * CM, (170 - height_cm) * CM], np.float32)
@@ -27,7 +28,13 @@ def _standing_woman():
     shoulders = np.array([at_height(-17, 140), at_height(17, 140)])
     hips = np.array([at_height(-9.5, 88), at_height(9.5, 88)])
     legs = [
-        np.array([hips[side], at_height(sign * 8.5, 47), at_height(sign * 7.5, 8)])
+        np.array(
+            [
+                hips[side],
+                at_height(sign * (8.5 + (ankles_apart - 7.5) / 2), 47),
+                at_height(sign * ankles_apart, 8),
+            ]
+        )
         for side, sign in ((0, -1), (1, 1))
     ]
     arms = [
@@ -159,3 +166,28 @@ def test_a_long_dress_ends_at_the_ankles_not_over_the_feet(garment):
     """A dress longer than the body ends at the ankles (it used to reach a tenth of the shoulders' width below them, over
     the feet); the thin-plate spline may bend its hem's middle a few millimetres."""
     assert 1.9 <= _hem_on_legs(garment, "one_piece") <= 2.02
+
+
+@pytest.mark.parametrize("ankles_apart", [7.5, 30.0])
+def test_a_jumpsuits_legs_go_down_her_legs_and_end_by_the_ankles(ankles_apart):
+    """A jumpsuit laid flat (a bodice on straps, two legs below a crotch): each of its legs runs down the leg on its side,
+    standing or striding, and ends by the ankle, never over the feet (its legs were carried on straight down from its
+    crotch, and its chest read in its legs made it twice as wide)."""
+    woman = _standing_woman(ankles_apart)
+    frame = woman.posed_frame
+    photo = read_garment_photo(photos.jumpsuit())
+    assert photo.detected_type == "one_piece"
+    body = place_flat_lay(photo, "one_piece", woman)[0]
+    legs = photo.outline.lower_landmarks
+    for side, edges in enumerate(legs.leg_edges):
+        hip, knee, ankle = frame.leg(side)
+        centres = body.to_body(np.stack([edges.mean(axis=1), legs.leg_rows], axis=1).astype(np.float32))
+        for point in centres:
+            bone = knee if point[1] < knee[1] else ankle
+            start = hip if point[1] < knee[1] else knee
+            direction = (bone - start) / np.linalg.norm(bone - start)
+            off = (point - start) - ((point - start) @ direction) * direction
+            assert np.linalg.norm(off) < 0.15 * frame.unit  # on the leg
+        assert centres[-1, 1] <= ankle[1] + 0.05 * frame.unit
+    chest = body.to_body(photo.outline.upper_landmarks.armpits)
+    assert np.linalg.norm(chest[1] - chest[0]) < 1.8 * frame.unit

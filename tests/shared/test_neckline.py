@@ -152,3 +152,53 @@ def test_the_skin_shown_in_a_neckline_is_the_skin_level_with_it_not_the_neck_in_
     person, (neck, chest) = photos.astronaut_with_a_shaded_neck_and_a_lit_chest()
     lightness = np.median(_painted_in_the_v(person)[:, 0])
     assert abs(lightness - chest[0]) < 6 < abs(lightness - neck[0])
+
+
+@pytest.mark.parametrize("neckline", ["v", "scoop"])
+def test_a_v_or_scoop_neck_cut_out_of_the_outline_is_where_skin_shows(neckline):
+    """A flat-lay dress whose V or scoop shows the background: the dip of its outline between its shoulders is where
+    the wearer's skin shows; none of the dress is."""
+    photo = read_garment_photo(photos.dress_with_neckline(neckline))
+    dress = photos.inside(photos._DRESS_SHOULDERS + photos.NECKLINES[neckline]) > 0
+    rim = photos.inside(photos._DRESS_SHOULDERS) > 0  # the dress with its neck closed at the shoulders' line
+    dip = rim & ~dress
+    bare = photo.bare_neckline
+    assert bare is not None
+    assert (bare & dip).sum() > 0.9 * dip.sum()
+    assert (bare & dress).sum() < 0.02 * dip.sum()
+
+
+@pytest.mark.parametrize("neckline", ["crew", "high", "halter"])
+def test_a_crew_high_or_halter_neck_shows_no_skin_below_the_neck(neckline):
+    assert read_garment_photo(photos.dress_with_neckline(neckline)).bare_neckline is None
+
+
+def _try_on_white_ribbed(neckline):
+    person = photos.astronaut_in_a_white_ribbed_top()
+    garment = GarmentInput(
+        photos.dress_with_neckline(neckline), "top"
+    )  # she shows no hips: worn as a long top
+    result = np.asarray(photos.decode(model.try_on(person, [garment], {})).convert("RGB")).astype(int)
+    return np.asarray(photos.decode(person).convert("RGB")).astype(int), result
+
+
+def test_the_skin_in_a_v_cut_out_of_the_outline_is_smooth_and_of_her_tone_over_a_white_ribbed_top():
+    """The background seen through a flat-lay dress's V lands on her white ribbed top: what shows there is skin of her
+    face's tone, smooth, not her top painted as bare body (a darker tan with its ribs and a grain)."""
+    original, result = _try_on_white_ribbed("v")
+    blue = np.abs(result - (40, 60, 150)).max(axis=2) < 60
+    v_neck = np.zeros(blue.shape, bool)
+    v_neck[200:250, 190:250] = True
+    v_neck &= ~blue
+    assert v_neck.sum() > 800
+    painted, face = _lab(result[v_neck]), np.median(_lab(original[100:150, 200:245]), axis=0)
+    assert np.median(np.linalg.norm(painted - face, axis=1)) < 20  # painted as bare body: about 31
+    rows = [result[y, 190:250][v_neck[y, 190:250]] for y in range(200, 250)]
+    lightness = [np.median(_lab(row)[:, 0]) for row in rows if len(row) > 5]
+    assert np.std(np.diff(lightness)) < 0.5  # no ribs from row to row (painted as bare body: about 0.7)
+
+
+def test_a_crew_neck_covers_her_old_top_with_the_dress():
+    _, result = _try_on_white_ribbed("crew")
+    chest = result[215:250, 190:250]
+    assert (np.abs(chest - (40, 60, 150)).max(axis=2) < 60).mean() > 0.9
