@@ -51,6 +51,10 @@ CURRENCY_SYMBOLS = {
     "円": "JPY",
     "元": "CNY",
     "₦": "NGN",
+    "rp": "IDR",
+    "tl": "TRY",
+    "rm": "MYR",
+    "₡": "CRC",
 }
 # Symbols several currencies share: the page's country tells which one is meant.
 AMBIGUOUS_CURRENCY = compile_pattern(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", IGNORECASE)
@@ -160,6 +164,7 @@ _UNAVAILABLE = {
     "no",
 }
 _URL_PART = compile_pattern(r"[/#]")
+_AFTER_AVAILABILITY = "/#.,;:?! \t\n"
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
     r"sold[ -]?out|out[ -]of[ -]stock|not (?:in stock|available)|unavailable|no longer available|discontinued|"
@@ -171,7 +176,12 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
     r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
-    r"售罄|缺货|غير متوفر|نفذ|אזל|"
+    r"售罄|缺货|缺貨|售完|غير متوفر|غير متاح|غير موجود|نفذ|نفد|אזל|ناموجود|"
+    r"stoc epuizat|indisponibil|nu (?:este|e) [îi]n stoc|loppu varastosta|ei varastossa|εξαντλήθηκε|μη διαθέσιμ|"
+    r"εκτός αποθέματος|nincs készleten|nem elérhető|stok habis|habis terjual|tidak tersedia|stok kosong|"
+    r"hết hàng|ngừng kinh doanh|немає в наявності|закінчився|немає на складі|изчерпан|няма наличност|"
+    r"не е налич|nema na (?:zalihi|stanju)|nije dostupn|rasprodan|ni na zalogi|razprodan|vypredané|nedostupn|"
+    r"išparduota|nėra sandėlyje|izpārdots|nav noliktavā|läbi müüdud|สินค้าหมด|หมดสต็อก|"
     # What a page offers in place of the add-to-cart control when the product cannot be bought: to be told when it is.
     r"notify me|email me when|let me know when|tell me when|benachrichtig|prévenez-moi|me prévenir|m'avertir|"
     r"m’avertir|avísame|avisarme|avise-me|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
@@ -186,7 +196,8 @@ IN_STOCK_WORDS = compile_pattern(
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"pre-?order|back-?order|vorbestell|précommande|pré-commande|preventa|reserva ya|"
-    r"متوفر|במלאי",
+    r"متوفر|במלאי|موجود|[îi]n stoc|διαθέσιμο|σε απόθεμα|készleten|tersedia|còn hàng|в наявності|в наличност|"
+    r"наличен|na zalihi|na stanju|na zalogi|dostupno|yra sandėlyje|ir noliktavā|มีสินค้า|有現貨|有库存",
     IGNORECASE,
 )
 # A stock counter: a count before the words for stock ("0 in stock", "3 available", "2 Stück auf Lager") or after
@@ -412,8 +423,9 @@ def parse_availability(value):
 def _availability_word(value):
     """A stated availability as one normalised word: the name after a URL's last "/" or "#" or a prefix's ":"
     ("https://schema.org/InStock", "schema:SoldOut", "http://schema.org/OutOfStock/"), else the whole value, case
-    folded without spaces, "_" or "-" ("In Stock", "out_of_stock", "Pre-Order")."""
-    text = _URL_PART.split(value.strip().rstrip("/#"))[-1].strip()
+    folded without spaces, "_" or "-" ("In Stock", "out_of_stock", "Pre-Order"); punctuation a template leaves after
+    it is no part of it ("https://schema.org/InStock;", "InStock.")."""
+    text = _URL_PART.split(value.strip().rstrip(_AFTER_AVAILABILITY))[-1].strip()
     prefix, colon, name = text.partition(":")
     if colon and name and " " not in text:
         text = name
