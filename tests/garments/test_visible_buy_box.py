@@ -489,3 +489,27 @@ def test_stock_words_and_currencies_of_more_languages_beside_the_heading(
 def test_a_sold_out_button_in_place_of_the_add_to_cart_control(client, controls, availability):
     answer = scraped(client, URL, buy_box(controls))
     assert answer["availability"] == availability
+
+
+@pytest.mark.parametrize(
+    "prices, price, currency",
+    [
+        # A price printed under a label in its own text.
+        ("<p>Preis: 39,00 €</p>", 39.0, "EUR"),
+        ("<p>Our price: €39.00</p>", 39.0, "EUR"),
+        # A number alone in an element named as a price, its currency drawn by a style: the page's currency.
+        ('<span class="price">39.00</span>', 39.0, None),
+        ('<span class="product-price">1.299,00</span>', 1299.0, None),
+        # A currency whose minor unit is a thousandth: one separator before three digits is its decimal point.
+        ('<span class="price">KWD 12.500</span>', 12.5, "KWD"),
+        ('<span class="price">12.500 د.ك</span>', 12.5, "KWD"),
+        # The negatives: a list price's label is no price label, a count or a rating in an element named for the
+        # price is no price, and elsewhere three digits after one separator are thousands.
+        ("<p>Retail price: €59.00</p>", None, None),
+        ('<span class="price-rating">4.5</span>', None, None),
+        ('<span class="price">€1.299</span>', 1299.0, "EUR"),
+    ],
+)
+def test_prices_printed_with_a_label_without_a_currency_or_in_thousandths(client, prices, price, currency):
+    answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{prices}{CART}</div></main>"))
+    assert (answer["price"], answer["currency"] if price else None) == (price, currency)

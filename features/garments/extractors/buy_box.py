@@ -54,6 +54,17 @@ _FROM_PRICE = compile_pattern(
     r"^(?:from|starting at|ab|à partir de|dès|desde|a partir de|da|vanaf|od|от|fra|från|alkaen)\s+",
     IGNORECASE,
 )
+# The label a price is printed under in its own text ("Price: €39.00", "Preis: 39,00 €", "Our price €39"); never a
+# list or unit price's ("Retail price", "Unit price" do not begin with these).
+_PRICE_LABEL = compile_pattern(
+    r"^(?:price|our price|sale price|special price|your price|now|preis|unser preis|prix|precio|prezzo|prijs|cena|"
+    r"pris|hinta|hind|kaina|cijena|цена|ціна|fiyat|preço|giá|ราคา|価格|价格|가격|מחיר|السعر)\s*[:：]?\s+",
+    IGNORECASE,
+)
+# A number alone in an element named as a price, the currency left to the page (a symbol a style draws): with two
+# decimals, so that a count or a rating is none ("39.00", "1.299,00", "1 299,00").
+_NUMBER_PRICE = compile_pattern(r"\d{1,3}(?:[.,\s\u00a0\u202f'’]\d{3})*[.,]\d{2}")
+_NUMBER_PRICE_LIMIT = 16
 _PER_UNIT = compile_pattern(r"/|(?<![^\W\d_])(?:per|pro|je|par)(?![^\W\d_])", IGNORECASE)
 # A price a shop names as a price but that is not the one to pay: a price per unit of measure or time right after its
 # amount ("€12.50/kg", "12,50 € pro kg", "€4.99 per 100 g", "from €9/month"), an instalment ("4 × €10", "€10 x 4") or
@@ -362,7 +373,11 @@ def read_buy_box(page):
 
     marked = _marked_elements(page, shown, stated)
     marked_prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
-    prices = marked_prices or _unmarked_price(heading, shown)
+    prices = (
+        marked_prices
+        or _unmarked_price(heading, shown)
+        or _closest([c for c in _ranked(marked.prices, closeness) if c[0] > _BODY_DEPTH], _number_price)
+    )
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
@@ -728,11 +743,18 @@ def _sale_and_list_price(prices):
     return amounts[0], low, None if len(text) <= _RANGE_TEXT_LIMIT and _RANGE.search(text) else amounts[1]
 
 
-def _bare_price(element):
-    """The amount of money an element's text is, with no more words than a currency's and a "from" before it, or
-    None (also for a price per unit: "€14.95/kg")."""
+def _number_price(element):
+    """The price an element named as a price prints as a number alone, without a currency (see _NUMBER_PRICE), or
+    None."""
     text = clean_text(_price_text(element)) or ""
-    words = _FROM_PRICE.sub("", text)
+    return parse_price(text) if len(text) <= _NUMBER_PRICE_LIMIT and _NUMBER_PRICE.fullmatch(text) else None
+
+
+def _bare_price(element):
+    """The amount of money an element's text is, with no more words than a currency's and a "from" or a price label
+    ("Price:", "Preis:") before it, or None (also for a price per unit: "€14.95/kg")."""
+    text = clean_text(_price_text(element)) or ""
+    words = _FROM_PRICE.sub("", _PRICE_LABEL.sub("", text))
     if (
         not text
         or len(text) > _PRICE_TEXT_LIMIT
@@ -823,7 +845,8 @@ def _submits_to_cart(element):
 
 def _sold_out_control(element):
     """False for a control whose own short text says the product is sold out or offers to tell when it is back, outside
-    a picker of sizes or variants (a size's "notify me"), else None."""
+    a picker of sizes or variants (a size's "notify me") and a form posting elsewhere than the cart (a newsletter's),
+    else None."""
     text = clean_text(element.get("value") or element.text_content()) or ""
     if (
         len(text) > _CART_TEXT_LIMIT
@@ -831,12 +854,13 @@ def _sold_out_control(element):
         or _NOT_THE_PRODUCTS_STOCK.search(text)
     ):
         return None
-    in_picker = any(
+    elsewhere = any(
         block.tag in ("li", "option", "select")
         or _PICKER.search(f"{block.get('class') or ''} {block.get('id') or ''}")
+        or (block.tag == "form" and block.get("action") and not _CART_ACTION.search(block.get("action")))
         for block in itertools.chain([element], element.iterancestors())
     )
-    return None if in_picker else False
+    return None if elsewhere else False
 
 
 def _control_availability(control):

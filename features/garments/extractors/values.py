@@ -52,6 +52,7 @@ CURRENCY_SYMBOLS = {
     "元": "CNY",
     "₦": "NGN",
     "rp": "IDR",
+    "kd": "KWD",
     "tl": "TRY",
     "rm": "MYR",
     "₡": "CRC",
@@ -92,6 +93,10 @@ _ISO_CURRENCIES = {
     "AED",
     "KWD",
     "QAR",
+    "IQD",
+    "JOD",
+    "LYD",
+    "TND",
     "BHD",
     "OMR",
     "EGP",
@@ -164,6 +169,8 @@ _UNAVAILABLE = {
     "no",
 }
 _URL_PART = compile_pattern(r"[/#]")
+# Currencies whose minor unit is a thousandth (ISO 4217).
+_THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 _AFTER_AVAILABILITY = "/#.,;:?! \t\n"
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
@@ -380,8 +387,27 @@ def money_amounts(text):
             # A symbol written right after an amount is that amount's ("30,000원~ 29개 구매": 29 items, not 29 won).
             claimed = number.end() + touching
         if prefixed or suffixed:
-            amounts.append(None if _NEGATIVE.search(text[: number.start()]) else parse_price(number.group()))
+            amounts.append(
+                None
+                if _NEGATIVE.search(text[: number.start()])
+                else _amount_in(number.group(), before if prefixed else after)
+            )
     return amounts
+
+
+def _amount_in(number, currency_text):
+    """The amount a number states in the currency beside it: one separator before three digits is the decimal point
+    of a currency with three decimals ("KD 12.500" is 12.5 dinars), else a thousands separator ("€1.299")."""
+    digits = number.strip().rstrip(".,")
+    if (
+        len(digits) > 4
+        and digits[-4] in ".,"
+        and digits[:-4].isdigit()
+        and digits[-3:].isdigit()
+        and parse_currency(currency_text) in _THREE_DECIMAL_CURRENCIES
+    ):
+        return plausible_price(float(f"{digits[:-4]}.{digits[-3:]}"))
+    return parse_price(number)
 
 
 def _currency_end(text):
