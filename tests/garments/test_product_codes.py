@@ -412,3 +412,20 @@ def test_the_barcode_printed_under_its_label(client, printed, gtin):
     )
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["gtin"], answer["sku"]) == (gtin, None)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        '<section class="recommendations"><h2>You may also like</h2><div class="product-tile"><h3>Wool coat</h3>'
+        '<span>SKU: WC-9981</span><span class="price">€99</span></div></section>',
+        '<div class="related-products"><div class="item"><a href="/p/coat">Coat</a><p>Art.-Nr.: 55512</p></div></div>',
+    ],
+)
+def test_a_code_printed_in_another_products_block_is_not_the_products(client, elsewhere):
+    html = page(
+        body='<main><div class="product"><h1>Linen shirt</h1><span class="price">€39.00</span></div>'
+        f"{elsewhere}</main>"
+    )
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert (answer["title"], answer["price"], answer["sku"]) == ("Linen shirt", 39.0, None)
