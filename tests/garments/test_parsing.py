@@ -107,6 +107,10 @@ def test_currencies_are_iso_codes_or_none(text, currency):
         ("temporarily_unavailable", False),
         ("orderable", True),
         ("NOT_ORDERABLE", False),
+        # Punctuation a template leaves after the value.
+        ("https://schema.org/InStock;", True),
+        ("InStock.", True),
+        ("http://schema.org/OutOfStock?", False),
     ],
 )
 def test_availability_is_normalised(value, available):

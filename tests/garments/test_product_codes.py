@@ -98,7 +98,18 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Šifra proizvoda: LS-220</p>", "LS-220"),
         ("<p>Code: LS-220</p>", "LS-220"),
         ("<div>Artikelnummer <span>771204</span></div>", "771204"),
+        ("<p>Cod. articolo: LS220</p>", "LS220"),
+        ("<p>Rif. LS220</p>", "LS220"),
+        ("<p>Numéro d'article : 771204</p>", "771204"),
+        ("<p>N° de référence : 771204</p>", "771204"),
+        ("<p>Web ID: 771204</p>", "771204"),
+        ("<p>Prod. no. 771204</p>", "771204"),
+        ("<p>Itemnummer 771204</p>", "771204"),
+        # The maker's model under a label in Spanish or Portuguese stands in for a missing code.
+        ("<p>Modelo: LS-220</p>", "LS-220"),
         # Words that begin like a label are none ("Ref" in "Refurbished", "Sku" in "Skull"), nor is prose.
+        ("<p>Rifinitura: 2 colori</p>", None),
+        ("<p>Webbing 2 cm wide</p>", None),
         ("<p>Refurbished 2021 edition</p>", None),
         ("<p>Skull print 2024</p>", None),
         ("<p>Symbol of summer since 1998</p>", None),
@@ -378,3 +389,43 @@ def test_the_trailing_number_of_a_slug_is_a_code_only_where_the_page_names_it(cl
     head += f'<link rel="canonical" href="{url}">'
     answer = scraped(client, url, page(head=head, body=f"<h1>Linen shirt</h1>{body}"))
     assert answer["sku"] == sku
+
+
+@pytest.mark.parametrize(
+    "printed, gtin",
+    [
+        ("<p>EAN: 4006381333931</p>", "4006381333931"),
+        ("<table><tr><th>UPC</th><td>012345678905</td></tr></table>", "012345678905"),
+        ("<ul><li><strong>GTIN-13:</strong> 4006381333931</li></ul>", "4006381333931"),
+        # The negatives: a number with a wrong check digit under the label, and a barcode in another product's tile.
+        ("<p>EAN: 4006381333932</p>", None),
+        (
+            '<section class="related-products"><div class="product-tile"><h3>Wool coat</h3>'
+            "<p>EAN: 4006381333931</p></div></section>",
+            None,
+        ),
+    ],
+)
+def test_the_barcode_printed_under_its_label(client, printed, gtin):
+    html = page(
+        body=f'<div class="product"><h1>Linen shirt</h1><span class="price">€39.00</span>{printed}</div>'
+    )
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert (answer["gtin"], answer["sku"]) == (gtin, None)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        '<section class="recommendations"><h2>You may also like</h2><div class="product-tile"><h3>Wool coat</h3>'
+        '<span>SKU: WC-9981</span><span class="price">€99</span></div></section>',
+        '<div class="related-products"><div class="item"><a href="/p/coat">Coat</a><p>Art.-Nr.: 55512</p></div></div>',
+    ],
+)
+def test_a_code_printed_in_another_products_block_is_not_the_products(client, elsewhere):
+    html = page(
+        body='<main><div class="product"><h1>Linen shirt</h1><span class="price">€39.00</span></div>'
+        f"{elsewhere}</main>"
+    )
+    answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
+    assert (answer["title"], answer["price"], answer["sku"]) == ("Linen shirt", 39.0, None)

@@ -416,3 +416,100 @@ def test_the_brand_named_closest_to_the_heading(client):
     )
     assert scraped(client, URL, html)["brand"] == "Lumo Atelier"
     assert scraped(client, URL, html.replace(line, ""))["brand"] == "lumo"
+
+
+@pytest.mark.parametrize(
+    "prices, price",
+    [
+        # Elements a shop names as prices that hold a price per unit of measure, an instalment or a monthly rate,
+        # before the price to pay.
+        ('<span class="price">€12.50/kg</span><span class="price">€25.00</span>', 25.0),
+        ('<span class="price">12,50 € pro kg</span><span class="price">25,00 €</span>', 25.0),
+        ('<span class="price">from €9/month</span><span class="price">€199.00</span>', 199.0),
+        ('<span class="price">€10 x 4</span><span class="price">€40.00</span>', 40.0),
+        # The negative: a count of items after the slash is what the price buys.
+        ('<span class="price">£3 / 3 pack</span>', 3.0),
+    ],
+)
+def test_a_price_per_unit_or_instalment_named_as_a_price_is_not_the_price(client, prices, price):
+    answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{prices}{CART}</div></main>"))
+    assert answer["price"] == price
+
+
+@pytest.mark.parametrize(
+    "price, words, currency, availability",
+    [
+        ("399 lei", "Stoc epuizat", "RON", "OutOfStock"),
+        ("39,00 €", "Loppu varastosta", "EUR", "OutOfStock"),
+        ("39,00 €", "Εξαντλήθηκε", "EUR", "OutOfStock"),
+        ("3 900 Ft", "Nincs készleten", "HUF", "OutOfStock"),
+        ("Rp 39.000", "Stok habis", "IDR", "OutOfStock"),
+        ("39.000 ₫", "Hết hàng", "VND", "OutOfStock"),
+        ("39 ر.س", "نفدت الكمية", "SAR", "OutOfStock"),
+        ("390 грн", "Немає в наявності", "UAH", "OutOfStock"),
+        ("39 лв", "Изчерпан", "BGN", "OutOfStock"),
+        ("39,00 €", "Nema na zalihi", "EUR", "OutOfStock"),
+        ("39,00 €", "Nedostupno", "EUR", "OutOfStock"),
+        ("฿390", "สินค้าหมด", "THB", "OutOfStock"),
+        ("39,00 TL", "Tükendi", "TRY", "OutOfStock"),
+        ("RM 39.00", "Stok habis", "MYR", "OutOfStock"),
+        # The negatives: the same languages' words for a product in stock.
+        ("399 lei", "În stoc", "RON", "InStock"),
+        ("39.000 ₫", "Còn hàng", "VND", "InStock"),
+        ("390 грн", "В наявності", "UAH", "InStock"),
+        ("39,00 €", "Na zalihi", "EUR", "InStock"),
+        ("Rp 39.000", "Stok tersedia", "IDR", "InStock"),
+    ],
+)
+def test_stock_words_and_currencies_of_more_languages_beside_the_heading(
+    client, price, words, currency, availability
+):
+    box = f'<main><div class="product"><h1>Linen shirt</h1><span class="price">{price}</span><p>{words}</p></div></main>'
+    answer = scraped(client, URL, page(body=box))
+    assert (answer["currency"], answer["availability"]) == (currency, availability)
+
+
+@pytest.mark.parametrize(
+    "controls, availability",
+    [
+        # No add-to-cart control: the button in its place says the product cannot be bought now.
+        ('<button class="btn">Notify me when available</button>', "OutOfStock"),
+        ('<a class="button" href="/alerts">Email me when back in stock</a>', "OutOfStock"),
+        ('<button type="button">Ausverkauft</button>', "OutOfStock"),
+        # The negatives: a size's notify-me button in the size picker, a pre-order button, a notify-me button beside
+        # a usable add-to-cart control.
+        (
+            '<div class="size-selector"><span>S</span><button class="btn">Notify me</button></div>',
+            "InStock",
+        ),
+        ('<button class="btn">Pre-order now</button>', "InStock"),
+        ('<button class="btn">Notify me when available</button>' + CART, "InStock"),
+    ],
+)
+def test_a_sold_out_button_in_place_of_the_add_to_cart_control(client, controls, availability):
+    answer = scraped(client, URL, buy_box(controls))
+    assert answer["availability"] == availability
+
+
+@pytest.mark.parametrize(
+    "prices, price, currency",
+    [
+        # A price printed under a label in its own text.
+        ("<p>Preis: 39,00 €</p>", 39.0, "EUR"),
+        ("<p>Our price: €39.00</p>", 39.0, "EUR"),
+        # A number alone in an element named as a price, its currency drawn by a style: the page's currency.
+        ('<span class="price">39.00</span>', 39.0, None),
+        ('<span class="product-price">1.299,00</span>', 1299.0, None),
+        # A currency whose minor unit is a thousandth: one separator before three digits is its decimal point.
+        ('<span class="price">KWD 12.500</span>', 12.5, "KWD"),
+        ('<span class="price">12.500 د.ك</span>', 12.5, "KWD"),
+        # The negatives: a list price's label is no price label, a count or a rating in an element named for the
+        # price is no price, and elsewhere three digits after one separator are thousands.
+        ("<p>Retail price: €59.00</p>", None, None),
+        ('<span class="price-rating">4.5</span>', None, None),
+        ('<span class="price">€1.299</span>', 1299.0, "EUR"),
+    ],
+)
+def test_prices_printed_with_a_label_without_a_currency_or_in_thousandths(client, prices, price, currency):
+    answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{prices}{CART}</div></main>"))
+    assert (answer["price"], answer["currency"] if price else None) == (price, currency)

@@ -18,6 +18,7 @@ from features.garments.extractors.values import (
     clean_text,
     money_amounts,
     parse_currency,
+    parse_gtin,
     parse_identifier,
     parse_price,
     stock_in_words,
@@ -53,7 +54,32 @@ _FROM_PRICE = compile_pattern(
     r"^(?:from|starting at|ab|à partir de|dès|desde|a partir de|da|vanaf|od|от|fra|från|alkaen)\s+",
     IGNORECASE,
 )
+# The label a price is printed under in its own text ("Price: €39.00", "Preis: 39,00 €", "Our price €39"); never a
+# list or unit price's ("Retail price", "Unit price" do not begin with these).
+_PRICE_LABEL = compile_pattern(
+    r"^(?:price|our price|sale price|special price|your price|now|preis|unser preis|prix|precio|prezzo|prijs|cena|"
+    r"pris|hinta|hind|kaina|cijena|цена|ціна|fiyat|preço|giá|ราคา|価格|价格|가격|מחיר|السعر)\s*[:：]?\s+",
+    IGNORECASE,
+)
+# A number alone in an element named as a price, the currency left to the page (a symbol a style draws): with two
+# decimals, so that a count or a rating is none ("39.00", "1.299,00", "1 299,00").
+_NUMBER_PRICE = compile_pattern(r"\d{1,3}(?:[.,\s\u00a0\u202f'’]\d{3})*[.,]\d{2}")
+_NUMBER_PRICE_LIMIT = 16
 _PER_UNIT = compile_pattern(r"/|(?<![^\W\d_])(?:per|pro|je|par)(?![^\W\d_])", IGNORECASE)
+# A price a shop names as a price but that is not the one to pay: a price per unit of measure or time right after its
+# amount ("€12.50/kg", "12,50 € pro kg", "€4.99 per 100 g", "from €9/month"), an instalment ("4 × €10", "€10 x 4") or
+# a monthly rate ("€19 al mes"). A count of items after the slash is what is sold ("£3 / 3 pack").
+_MEASURE_UNITS = (
+    r"kg|kilo|g|gr|mg|ml|cl|dl|lt|liter|litre|l|m²|m2|m³|m3|mm|cm|km|qm|sqm|sq\s*ft|ft|yd|lbs?|oz|fl\s*oz|gal|"
+    r"m|meter|metre|unit|unité|unidad|stück|stk|"
+    r"month|mo|mth|monat|mois|mes|mese|mês|maand|week|wk|woche|semaine|year|yr|jahr|day|tag|jour|día|月"
+)
+_UNIT_OR_INSTALMENT = compile_pattern(
+    r"\d\s*[^\d\s/]{0,3}\s*(?:/|\s(?:per|pro|je|par)\s)\s*(?:\d+\s*)?(?:" + _MEASURE_UNITS + r")(?![^\W\d_])|"
+    r"\d\s*[x×]\s*[^\d\s]{0,3}\s*\d|"
+    r"(?<![^\W\d_])(?:month|monat|mois|mes|mese|mês|maand|miesiąc|månad|kuukausi|měsíc|hónap)(?![^\W\d_])",
+    IGNORECASE,
+)
 _RANGE = compile_pattern(r"\d\s*[-–—]\s*\D{0,4}\d")
 _RANGE_TEXT_LIMIT = 80
 _DECIMALS_END = compile_pattern(r"[.,]\d{1,2}$")
@@ -158,7 +184,9 @@ _CODE_LABEL = compile_pattern(
     r"(?:\s+(?:produit|article|du\s+produit|do\s+produto|del\s+producto|prodotto))?|code\s+(?:produit|article)|"
     r"c[óo]digo(?:\s+(?:de|do|del)\s+(?:producto|art[íi]culo|produto|referencia))?|cód\.?|code\s*[:#]|"
     r"[šs]ifra(?:\s+(?:proizvoda|artikla|artikl[ae]?))?|"
-    r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art|prodotto)\.?|cod\s+produs|"
+    r"codice(?:\s+(?:articolo|prodotto))?|cod\.?\s*(?:art(?:icolo)?|prodotto)\.?|cod\s+produs|cod\s*[:#]|rif\.?|"
+    r"num[ée]ro\s+(?:d['’]\s*)?(?:article|référence|produit)|n[°º]\s*(?:de\s+)?(?:référence|article|produit)|"
+    r"web\s*id|prod\.?\s*(?:no\.?|nr\.?|#)|item\s*-?\s*nummer|"
     r"id\s+(?:(?:do|del|du)\s+)?(?:produto|producto|prodotto|produit|artigo|art[íi]culo)|"
     r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
     r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
@@ -193,8 +221,15 @@ _STOCK_LABEL_PREFIXES = {"ava", "sto", "dis", "ver", "lie", "bes", "dos", "на�
 # Labels under which pages print the maker's part or model number (the SKU's stand-in, never above it).
 _PART_LABEL = compile_pattern(
     r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
-    r"(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|modell(?:nummer)?|modèle|modelo|modello|model|"
+    r"modelo|modello|modell(?:nummer)?|modèle|(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|"
     r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*",
+    IGNORECASE,
+)
+# Labels under which pages print the product's barcode (EAN, UPC, GTIN, ISBN, JAN): a code with a right check digit
+# is the product's GTIN.
+_GTIN_LABEL = compile_pattern(
+    r"^(?:ean|upc|gtin|isbn|jan|barcode|bar\s+code)(?:[\s-]*(?:8|12|13|14|10))?\s*(?:code|number|no\.?|#|nr\.?)?"
+    r"\s*[:#.：]?\s*",
     IGNORECASE,
 )
 _MEASUREMENT = compile_pattern(r"^\d+(?:[.,]\d+)?\s*(?:cm|mm|m|in|inch|ft|kg|g|lbs?)$", IGNORECASE)
@@ -241,6 +276,15 @@ _CODE_LABEL_PREFIXES = {
     "ter",
     "rif",
     "šif",
+    "web",
+    "n° ",
+    "nº ",
+    "ean",
+    "upc",
+    "gti",
+    "isb",
+    "jan",
+    "bar",
     "sif",
     "nr ",
     "asi",
@@ -329,7 +373,11 @@ def read_buy_box(page):
 
     marked = _marked_elements(page, shown, stated)
     marked_prices = _closest(_ranked(marked.prices, closeness), _price_of, every_nearest=True)
-    prices = marked_prices or _unmarked_price(heading, shown)
+    prices = (
+        marked_prices
+        or _unmarked_price(heading, shown)
+        or _closest([c for c in _ranked(marked.prices, closeness) if c[0] > _BODY_DEPTH], _number_price)
+    )
     # Several different prices as close to the heading as the nearest one: a list of products, unless a control
     # or a stock message says one is for sale.
     listing = len({price for price, _ in prices}) >= _LISTING_PRICES
@@ -366,6 +414,11 @@ def read_buy_box(page):
         and closeness(control) >= closeness(stock_element)
     ):
         stock = None
+    # No add-to-cart control at all: the control in its place that says the product is sold out ("Notify me when
+    # available", "Sold out") is the product's stock.
+    if stock is None and control is None:
+        sold_out = _closest(near, _sold_out_control, every_nearest=True)
+        stock = False if 0 < len(sold_out) < _LISTING_CONTROLS else None
     if price is None and form is not None:
         price = next(
             (parse_price(field.get("value")) for field in _hidden_fields(form, _FORM_PRICE_NAMES)), None
@@ -394,6 +447,7 @@ def read_buy_box(page):
         "labelled_sku": labelled,
         "record_ids": _record_ids(page, form, control, heading),
         "mpn": next((part for part, _ in _closest(labels, _labelled_part)), None),
+        "gtin": next((gtin for gtin, _ in _closest(labels, _labelled_gtin)), None),
         "brand": next((brand for brand, _ in _closest(labels, _labelled_brand)), None),
         "for_sale": control is not None
         or stock is not None
@@ -553,11 +607,12 @@ def _list_price(listed, price_element, price):
 
 
 def _price_of(element, keep_struck=False):
-    """The one amount a short price text states with a currency, or None."""
+    """The one amount a short price text states with a currency, or None (also for a price per unit or an
+    instalment: see _UNIT_OR_INSTALMENT)."""
     if sum(1 for _ in itertools.islice(element.iter(), _PRICE_BLOCK_LIMIT)) >= _PRICE_BLOCK_LIMIT:
         return None
     text = clean_text(_price_text(element, every_part=keep_struck))
-    if not text or len(text) > _PRICE_TEXT_LIMIT:
+    if not text or len(text) > _PRICE_TEXT_LIMIT or (not keep_struck and _UNIT_OR_INSTALMENT.search(text)):
         return None
     amounts = set(money_amounts(text))
     return amounts.pop() if len(amounts) == 1 and None not in amounts else None
@@ -688,11 +743,18 @@ def _sale_and_list_price(prices):
     return amounts[0], low, None if len(text) <= _RANGE_TEXT_LIMIT and _RANGE.search(text) else amounts[1]
 
 
-def _bare_price(element):
-    """The amount of money an element's text is, with no more words than a currency's and a "from" before it, or
-    None (also for a price per unit: "€14.95/kg")."""
+def _number_price(element):
+    """The price an element named as a price prints as a number alone, without a currency (see _NUMBER_PRICE), or
+    None."""
     text = clean_text(_price_text(element)) or ""
-    words = _FROM_PRICE.sub("", text)
+    return parse_price(text) if len(text) <= _NUMBER_PRICE_LIMIT and _NUMBER_PRICE.fullmatch(text) else None
+
+
+def _bare_price(element):
+    """The amount of money an element's text is, with no more words than a currency's and a "from" or a price label
+    ("Price:", "Preis:") before it, or None (also for a price per unit: "€14.95/kg")."""
+    text = clean_text(_price_text(element)) or ""
+    words = _FROM_PRICE.sub("", _PRICE_LABEL.sub("", text))
     if (
         not text
         or len(text) > _PRICE_TEXT_LIMIT
@@ -781,6 +843,26 @@ def _submits_to_cart(element):
     return True if form is not None and _CART_ACTION.search(form.get("action") or "") else None
 
 
+def _sold_out_control(element):
+    """False for a control whose own short text says the product is sold out or offers to tell when it is back, outside
+    a picker of sizes or variants (a size's "notify me") and a form posting elsewhere than the cart (a newsletter's),
+    else None."""
+    text = clean_text(element.get("value") or element.text_content()) or ""
+    if (
+        len(text) > _CART_TEXT_LIMIT
+        or not OUT_OF_STOCK_WORDS.search(text)
+        or _NOT_THE_PRODUCTS_STOCK.search(text)
+    ):
+        return None
+    elsewhere = any(
+        block.tag in ("li", "option", "select")
+        or _PICKER.search(f"{block.get('class') or ''} {block.get('id') or ''}")
+        or (block.tag == "form" and block.get("action") and not _CART_ACTION.search(block.get("action")))
+        for block in itertools.chain([element], element.iterancestors())
+    )
+    return None if elsewhere else False
+
+
 def _control_availability(control):
     """False when the add-to-cart control says the product is sold out, True when it can be used, None when it
     is disabled (shops disable it until a size is chosen, too) or there is none."""
@@ -833,6 +915,13 @@ def _labelled_part(element):
     """The maker's part or model number an element prints under its label ("Model: WH-1000XM4", "MPN 378452")."""
     value = _after_label(element, _PART_LABEL)
     return parse_identifier(value) if value and _looks_like_code(value) else None
+
+
+def _labelled_gtin(element):
+    """The barcode an element prints under its label ("EAN: 4006381333931", "UPC 012345678905"), when its check digit
+    is right, or None."""
+    value = _after_label(element, _GTIN_LABEL)
+    return parse_gtin(value) if value else None
 
 
 def _looks_like_code(value):

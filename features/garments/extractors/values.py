@@ -51,6 +51,11 @@ CURRENCY_SYMBOLS = {
     "円": "JPY",
     "元": "CNY",
     "₦": "NGN",
+    "rp": "IDR",
+    "kd": "KWD",
+    "tl": "TRY",
+    "rm": "MYR",
+    "₡": "CRC",
 }
 # Symbols several currencies share: the page's country tells which one is meant.
 AMBIGUOUS_CURRENCY = compile_pattern(r"\$|(?<![^\W\d_])(?:kr|rs|dkk|nok|sek)\.?(?![^\W\d_])|₨", IGNORECASE)
@@ -88,6 +93,10 @@ _ISO_CURRENCIES = {
     "AED",
     "KWD",
     "QAR",
+    "IQD",
+    "JOD",
+    "LYD",
+    "TND",
     "BHD",
     "OMR",
     "EGP",
@@ -160,6 +169,9 @@ _UNAVAILABLE = {
     "no",
 }
 _URL_PART = compile_pattern(r"[/#]")
+# Currencies whose minor unit is a thousandth (ISO 4217).
+_THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
+_AFTER_AVAILABILITY = "/#.,;:?! \t\n"
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
     r"sold[ -]?out|out[ -]of[ -]stock|not (?:in stock|available)|unavailable|no longer available|discontinued|"
@@ -171,7 +183,12 @@ OUT_OF_STOCK_WORDS = compile_pattern(
     r"niet (?:beschikbaar|leverbaar|op voorraad)|esgotado|indisponível|sem estoque|нет в наличии|"
     r"отсутствует|brak w magazynie|niedostępny|wyprzedan|vyprodáno|není skladem|nie je (?:na )?sklade|"
     r"elfogyott|nincs raktáron|tükendi|stokta yok|slutsåld|utsolgt|udsolgt|loppuunmyyty|품절|在庫切れ|"
-    r"售罄|缺货|غير متوفر|نفذ|אזל|"
+    r"售罄|缺货|缺貨|售完|غير متوفر|غير متاح|غير موجود|نفذ|نفد|אזל|ناموجود|"
+    r"stoc epuizat|indisponibil|nu (?:este|e) [îi]n stoc|loppu varastosta|ei varastossa|εξαντλήθηκε|μη διαθέσιμ|"
+    r"εκτός αποθέματος|nincs készleten|nem elérhető|stok habis|habis terjual|tidak tersedia|stok kosong|"
+    r"hết hàng|ngừng kinh doanh|немає в наявності|закінчився|немає на складі|изчерпан|няма наличност|"
+    r"не е налич|nema na (?:zalihi|stanju)|nije dostupn|rasprodan|ni na zalogi|razprodan|vypredané|nedostupn|"
+    r"išparduota|nėra sandėlyje|izpārdots|nav noliktavā|läbi müüdud|สินค้าหมด|หมดสต็อก|"
     # What a page offers in place of the add-to-cart control when the product cannot be bought: to be told when it is.
     r"notify me|email me when|let me know when|tell me when|benachrichtig|prévenez-moi|me prévenir|m'avertir|"
     r"m’avertir|avísame|avisarme|avise-me|avvisami|powiadom mnie|сообщить о поступлении|houd me op de hoogte|"
@@ -186,7 +203,8 @@ IN_STOCK_WORDS = compile_pattern(
     r"em estoque|disponível|в наличии|na skladě|skladem|skladom|na stanie|dostępny|raktáron|stokta|på lager|"
     r"i lager|varastossa|ready to ship|ships (?:today|in)|only \d+ left|nur noch \d+|在庫あり|有货|재고 있음|"
     r"pre-?order|back-?order|vorbestell|précommande|pré-commande|preventa|reserva ya|"
-    r"متوفر|במלאי",
+    r"متوفر|במלאי|موجود|[îi]n stoc|διαθέσιμο|σε απόθεμα|készleten|tersedia|còn hàng|в наявності|в наличност|"
+    r"наличен|na zalihi|na stanju|na zalogi|dostupno|yra sandėlyje|ir noliktavā|มีสินค้า|有現貨|有库存",
     IGNORECASE,
 )
 # A stock counter: a count before the words for stock ("0 in stock", "3 available", "2 Stück auf Lager") or after
@@ -369,8 +387,27 @@ def money_amounts(text):
             # A symbol written right after an amount is that amount's ("30,000원~ 29개 구매": 29 items, not 29 won).
             claimed = number.end() + touching
         if prefixed or suffixed:
-            amounts.append(None if _NEGATIVE.search(text[: number.start()]) else parse_price(number.group()))
+            amounts.append(
+                None
+                if _NEGATIVE.search(text[: number.start()])
+                else _amount_in(number.group(), before if prefixed else after)
+            )
     return amounts
+
+
+def _amount_in(number, currency_text):
+    """The amount a number states in the currency beside it: one separator before three digits is the decimal point
+    of a currency with three decimals ("KD 12.500" is 12.5 dinars), else a thousands separator ("€1.299")."""
+    digits = number.strip().rstrip(".,")
+    if (
+        len(digits) > 4
+        and digits[-4] in ".,"
+        and digits[:-4].isdigit()
+        and digits[-3:].isdigit()
+        and parse_currency(currency_text) in _THREE_DECIMAL_CURRENCIES
+    ):
+        return plausible_price(float(f"{digits[:-4]}.{digits[-3:]}"))
+    return parse_price(number)
 
 
 def _currency_end(text):
@@ -412,8 +449,9 @@ def parse_availability(value):
 def _availability_word(value):
     """A stated availability as one normalised word: the name after a URL's last "/" or "#" or a prefix's ":"
     ("https://schema.org/InStock", "schema:SoldOut", "http://schema.org/OutOfStock/"), else the whole value, case
-    folded without spaces, "_" or "-" ("In Stock", "out_of_stock", "Pre-Order")."""
-    text = _URL_PART.split(value.strip().rstrip("/#"))[-1].strip()
+    folded without spaces, "_" or "-" ("In Stock", "out_of_stock", "Pre-Order"); punctuation a template leaves after
+    it is no part of it ("https://schema.org/InStock;", "InStock.")."""
+    text = _URL_PART.split(value.strip().rstrip(_AFTER_AVAILABILITY))[-1].strip()
     prefix, colon, name = text.partition(":")
     if colon and name and " " not in text:
         text = name
