@@ -149,7 +149,7 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
     deliverer of try-on callbacks, which the queue's maintenance loop runs, the sweeper of orphaned image files
     (its own thread, started with the queue) and the count of open job event streams."""
     storage = create_storage(settings)
-    image_models = create_image_models(settings)
+    image_models = create_image_models(settings, db)
     garment_classifier = garments_service.image_classifier(settings=settings, gemini=image_models.gemini)
     deps = PipelineDeps(
         db=db,
@@ -170,7 +170,9 @@ def _start_services(app: Flask, settings: Settings, db: Database) -> None:
         garment_image_classifier=garment_classifier,
         webhook_deliverer=deliverer,
         tryon_queue=create_job_queue(deps, settings, also_maintain=[deliverer.run]),
-        image_sweeper=ImageSweeper(db=db, storage=storage, settings=settings),
+        image_sweeper=ImageSweeper(
+            db=db, storage=storage, settings=settings, gemini_photos=image_models.photos
+        ),
         event_streams=StreamSlots(),
     )
 

@@ -237,8 +237,6 @@ def model_call_steps(ready_png, calls=40, named=False):
     import importlib
 
     from shared.ai_models import GarmentInput
-    from shared.ai_models.gemini_client import GeminiClient
-    from shared.ai_models.gemini_model import GeminiImageModel
 
     spent, outermost = collections.defaultdict(float), set()
     caller = threading.get_ident()
@@ -265,19 +263,14 @@ def model_call_steps(ready_png, calls=40, named=False):
             owner = getattr(owner, parent, None)
         if hasattr(owner, name):
             setattr(owner, name, timed(getattr(owner, name), step))
-    with FakeGemini("ok", image=ready_png) as fake:
-        client = GeminiClient(
-            api_key="bench", base_url=fake.base_url, **({"upload_on_use": 1} if named else {})
-        )
-        model = GeminiImageModel(
-            client=client, model_names=[next(name for name in fake.models if "image" in name)]
-        )
+    with FakeGemini("ok", image=ready_png) as fake, tempfile.TemporaryDirectory() as folder:
+        model, uploads, call_options = _model_with_uploads(fake, Path(folder), named)
         person, garments, whole = cameraman_png(), [GarmentInput(t_shirt(), "top")], []
         for round_ in range(calls + 5):
             started = time.thread_time()
-            model.try_on(person, garments, {})
-            if round_ == 0 and named:
-                client.photos.wait_for_uploads()
+            model.try_on(person, garments, {}, **call_options)
+            if round_ == 0 and uploads is not None:
+                uploads.wait_for_uploads()
             if round_ == 4:  # warmed up
                 spent.clear()
                 whole.clear()
@@ -289,6 +282,37 @@ def model_call_steps(ready_png, calls=40, named=False):
     return per_call, statistics.median(whole) * 1000
 
 
+def _model_with_uploads(fake, folder, named):
+    """(model, its uploaded photos or None, what a try-on call passes) on the checkout's code: the record of uploads
+    in the database of a user (this branch on) or in the GeminiClient (before it)."""
+    import inspect
+
+    from shared.ai_models.gemini_client import GeminiClient
+    from shared.ai_models.gemini_model import GeminiImageModel
+
+    names = [next(name for name in fake.models if "image" in name)]
+    if "upload_on_use" in inspect.signature(GeminiClient).parameters:
+        client = GeminiClient(
+            api_key="bench", base_url=fake.base_url, **({"upload_on_use": 1} if named else {})
+        )
+        return GeminiImageModel(client=client, model_names=names), client.photos, {}
+    from config import Settings
+    from features.users import model as user_model
+    from migrations import run_migrations
+    from shared.ai_models.gemini_files import UploadedPhotos
+    from shared.database import create_database
+
+    client = GeminiClient(api_key="bench", base_url=fake.base_url)
+    uploads = None
+    if named:
+        db = create_database(Settings.from_env(env={"DATABASE_PATH": str(folder / "bench.db")}))
+        run_migrations(db)
+        user_model.insert(db, userid="bench", email="bench@example.com", password_hash="-", profile={})
+        uploads = UploadedPhotos(client.files, db=db, key_fingerprint=client.key_fingerprint, upload_on_use=1)
+    model = GeminiImageModel(client=client, model_names=names, photos=uploads)
+    return model, uploads, {"owner": "bench"}
+
+
 def print_steps(app_dir, ready_png):
     """The model call's steps, measured in a child process that imports the checkout's code: the photos inline,
     and named by uri when the checkout uploads them (GeminiClient's upload_on_use)."""
@@ -296,9 +320,7 @@ def print_steps(app_dir, ready_png):
         "import sys; sys.path.insert(0, sys.argv[2]); import json, pathlib;"
         "from bench.bench_tryon import model_call_steps;"
         "sys.path.insert(0, sys.argv[1]);"  # the checkout's shared/ before this one's
-        "import inspect; from shared.ai_models.gemini_client import GeminiClient;"
         "named = sys.argv[4] == 'named';"
-        "assert not named or 'upload_on_use' in inspect.signature(GeminiClient).parameters, 'no uploads here';"
         "print(json.dumps(model_call_steps(pathlib.Path(sys.argv[3]).read_bytes(), named=named)))"
     )
     with tempfile.NamedTemporaryFile(suffix=".png") as answer:

@@ -157,6 +157,7 @@ def _store_avatar(image_data, filename):
         filename=filename,
         max_bytes=settings.MAX_UPLOAD_SIZE,
         max_dimension=settings.MAX_IMAGE_DIMENSION,
+        gemini_photos=get_image_models().photos,
     )
     return success_response(
         {

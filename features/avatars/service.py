@@ -4,17 +4,21 @@ avatar, a full-length photo an AI model builds from a head-and-shoulders one (on
 import hashlib
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from features.body_measurements import service as measurements_service
 from features.users import model as user_model
 from shared.ai_models import BodyBuilder, ImageModel, ImageModelError
+from shared.ai_models.gemini_file_rows import deleting_user_photos
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
 from shared.errors import NotFoundError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.logger import get_logger
 from shared.storage import Storage
+
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_files import UploadedPhotos
 
 # Stored avatars are at most this size: plenty for try-on, and what the models work at.
 AVATAR_MAX_DIMENSION = 2048
@@ -44,8 +48,10 @@ def save_avatar(
     filename: str | None = None,
     max_bytes: int,
     max_dimension: int,
+    gemini_photos: "UploadedPhotos | None" = None,
 ) -> tuple[str, bool]:
-    """Store the photo (background removed when the model can) as the user's avatar.
+    """Store the photo (background removed when the model can) as the user's avatar; the user's photos uploaded
+    to Gemini are deleted there (in the background, once the new avatar is stored).
 
     Returns (relative path, background_removed). A person the model cannot find is an error; a
     model that is down or over quota only means the photo is stored with its background.
@@ -59,7 +65,7 @@ def save_avatar(
     )
     background_removed = True
     try:
-        image = background_model.remove_background(image)
+        image = background_model.remove_background(image, owner=user_id)
     except ImageModelError as exc:
         if not exc.retryable:
             raise
@@ -68,7 +74,8 @@ def save_avatar(
     key = f"avatars/{user_id}/{uuid.uuid4().hex}.png"
     path = storage.upload_image(image, key, "image/png")
     try:
-        with db.transaction():  # the row stays locked until the new path is stored: one save at a time
+        # the row stays locked until the new path is stored: one save at a time
+        with deleting_user_photos(db, user_id, gemini_photos):
             previous = _existing(user_model.lock(db, user_id))["avatar_path"]
             user_model.update(db, user_id, {"avatar_path": path})
     except BaseException:
@@ -118,7 +125,12 @@ def body_avatar(
     ):
         return storage.read_image(user["body_avatar_path"])
     body = model.build_body(
-        photo, gender=user["gender"], measurements=guidance, meter=meter, timeout_seconds=timeout_seconds
+        photo,
+        gender=user["gender"],
+        measurements=guidance,
+        meter=meter,
+        timeout_seconds=timeout_seconds,
+        owner=user_id,
     )
     path = storage.upload_image(body, f"avatars/{user_id}/body-{uuid.uuid4().hex}.png", "image/png")
     try:

@@ -1,4 +1,4 @@
-"""The sweep of orphaned image files: files no row references, left by a process killed between writing a file
+"""The sweep of orphaned image files (and, on the same thread, of the Gemini files of deleted photos): files no row references, left by a process killed between writing a file
 and committing the row that names it (an avatar, a wardrobe item, a try-on's inputs or result).
 
 Only the folders the features store files in are listed (each feature's IMAGE_FOLDERS), so nothing else in the
@@ -14,6 +14,7 @@ URL prefix ("/images/<key>", a prefix since changed) still keeps its file.
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from config import Settings
 from features.avatars import service as avatars_service
@@ -25,11 +26,16 @@ from shared.logger import get_logger
 from shared.storage import Storage, StoredFile
 from shared.task_lease import end_turn, take_turn
 
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_files import UploadedPhotos
+
 log = get_logger("images.sweep")
 
 TASK = "image_sweep"  # its row in task_leases
 _LEASE_SECONDS = 900  # a sweeping process that dies lets another sweep after this
 _CHECK_SECONDS = 60.0  # how often a process looks whether the sweep is due
+GEMINI_FILES_TASK = "gemini_file_sweep"  # deletions at Google that failed, rows of expired files
+GEMINI_FILES_SWEEP_SECONDS = 600
 _OWNERS = (avatars_service, wardrobe_service, tryon_service)
 
 
@@ -102,14 +108,37 @@ def sweep_when_due(
         end_turn(db, turn, next_in_seconds=settings.IMAGE_SWEEP_INTERVAL_SECONDS)
 
 
+def sweep_gemini_files_when_due(*, db: Database, photos: "UploadedPhotos") -> bool:
+    """If this process gets the turn (one process at a time, every GEMINI_FILES_SWEEP_SECONDS): delete at Google
+    the files of deleted photos still marked (a deletion that failed, a process that died before it), and the
+    rows of expired files. False when it did not sweep."""
+    turn = take_turn(db, GEMINI_FILES_TASK, lease_seconds=_LEASE_SECONDS)
+    if turn is None:
+        return False
+    try:
+        photos.sweep()
+    finally:
+        end_turn(db, turn, next_in_seconds=GEMINI_FILES_SWEEP_SECONDS)
+    return True
+
+
 class ImageSweeper:
     """A background thread of an API or worker process: sweeps at start-up when due, then whenever due again
-    (IMAGE_SWEEP_INTERVAL_SECONDS; 0 starts no thread)."""
+    (IMAGE_SWEEP_INTERVAL_SECONDS; 0 starts no thread); with a Gemini key it sweeps the Gemini files as well
+    (sweep_gemini_files_when_due)."""
 
-    def __init__(self, *, db: Database, storage: Storage, settings: Settings) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        storage: Storage,
+        settings: Settings,
+        gemini_photos: "UploadedPhotos | None" = None,
+    ) -> None:
         self._db = db
         self._storage = storage
         self._settings = settings
+        self._gemini_photos = gemini_photos
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._sweep_forever, name="image-sweeper", daemon=True)
 
@@ -129,6 +158,11 @@ class ImageSweeper:
                     sweep_when_due(db=self._db, storage=self._storage, settings=self._settings)
                 except Exception:
                     log.exception("image sweep failed")
+                if self._gemini_photos is not None:
+                    try:
+                        sweep_gemini_files_when_due(db=self._db, photos=self._gemini_photos)
+                    except Exception:
+                        log.exception("Gemini file sweep failed")
                 self._stopping.wait(min(_CHECK_SECONDS, self._settings.IMAGE_SWEEP_INTERVAL_SECONDS))
         finally:
             self._db.close_thread_connection()

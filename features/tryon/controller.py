@@ -358,6 +358,12 @@ def list_jobs(query):
 )
 def delete_job(job_id):
     return success_response(
-        service.delete_job(db=get_db(), storage=get_storage(), user_id=g.userid, job_id=job_id),
+        service.delete_job(
+            db=get_db(),
+            storage=get_storage(),
+            user_id=g.userid,
+            job_id=job_id,
+            gemini_photos=get_image_models().photos,
+        ),
         "Try-on deleted",
     )

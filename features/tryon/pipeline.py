@@ -114,7 +114,12 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
         )
         enter("generating")
         result = deps.image_models.tryon.try_on(
-            person, garments, job["options"], timeout_seconds=deadline - time.monotonic(), meter=meter
+            person,
+            garments,
+            job["options"],
+            timeout_seconds=deadline - time.monotonic(),
+            meter=meter,
+            owner=job["user_id"],
         )
         record_usage()
         enter("saving")

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Settings
 from features.garments import service as garments_service
@@ -17,6 +17,7 @@ from features.users import model as user_model
 from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.ai_models import ImageModel, ImageModelError
+from shared.ai_models.gemini_file_rows import deleting_user_photos
 from shared.database import Database
 from shared.errors import (
     ApiError,
@@ -29,6 +30,9 @@ from shared.errors import (
 from shared.image_processing import EXTENSIONS, MIME_TYPES, prepare_for_processing
 from shared.storage import Storage
 from shared.validators import validate_url
+
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_files import UploadedPhotos
 
 JobQueue = ThreadJobQueue | RQJobQueue
 
@@ -322,17 +326,26 @@ def list_jobs(
     return _with_callbacks(db, jobs), total
 
 
-def delete_job(*, db: Database, storage: Storage, user_id: str, job_id: str) -> dict[str, Any]:
-    """Cancel a queued job or delete a finished one, with its files. Running jobs cannot be deleted."""
+def delete_job(
+    *,
+    db: Database,
+    storage: Storage,
+    user_id: str,
+    job_id: str,
+    gemini_photos: "UploadedPhotos | None" = None,
+) -> dict[str, Any]:
+    """Cancel a queued job or delete a finished one, with its files (and the user's photos uploaded to Gemini,
+    there). Running jobs cannot be deleted."""
     job = get_job(db=db, user_id=user_id, job_id=job_id)
-    if not model.delete_unless_processing(db, job_id, user_id):
-        raise ConflictError(
-            "The try-on is being generated right now; delete it once it has finished",
-            code="JOB_IN_PROGRESS",
-            headers={"Retry-After": "5"},
-        )
-    if job["status"] == model.QUEUED:
-        model.forget_usage(db, job_id)
+    with deleting_user_photos(db, user_id, gemini_photos):
+        if not model.delete_unless_processing(db, job_id, user_id):
+            raise ConflictError(
+                "The try-on is being generated right now; delete it once it has finished",
+                code="JOB_IN_PROGRESS",
+                headers={"Retry-After": "5"},
+            )
+        if job["status"] == model.QUEUED:
+            model.forget_usage(db, job_id)
     storage.delete_prefix(input_prefix(user_id, job_id))
     if job["result_image_path"]:
         storage.delete_image(job["result_image_path"])

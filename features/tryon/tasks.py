@@ -24,9 +24,10 @@ def worker_deps() -> PipelineDeps:
     with _deps_lock:
         if _deps is None:
             settings = finalize_secrets(Settings.from_env())
-            image_models = create_image_models(settings)
+            db = create_database(settings)
+            image_models = create_image_models(settings, db)
             _deps = PipelineDeps(
-                db=create_database(settings),
+                db=db,
                 settings=settings,
                 storage=create_storage(settings),
                 image_models=image_models,
@@ -44,7 +45,9 @@ class TryOnWorker(SimpleWorker):
     def work(self, *args: Any, **kwargs: Any) -> bool:
         deps = worker_deps()
         load_models(deps)
-        sweeper = ImageSweeper(db=deps.db, storage=deps.storage, settings=deps.settings)
+        sweeper = ImageSweeper(
+            db=deps.db, storage=deps.storage, settings=deps.settings, gemini_photos=deps.image_models.photos
+        )
         sweeper.start()
         try:
             return super().work(*args, **kwargs)

@@ -16,6 +16,7 @@ from features.users.schemas import (
     ProfileUpdate,
     User,
 )
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_limit
@@ -175,6 +176,7 @@ def delete_account(body):
         user=g.current_user,
         password=body.password,
         client=request.remote_addr,
+        gemini_photos=get_image_models().photos,
     )
     return success_response({"deleted": True}, "Your account and all its data were deleted")
 

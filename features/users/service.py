@@ -3,7 +3,7 @@
 import secrets
 import string
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,10 +17,14 @@ from features.users import model as user_model
 from features.users.schemas import ProfileUpdate
 from features.wardrobe import service as wardrobe_service
 from shared import clock
+from shared.ai_models.gemini_file_rows import deleting_user_photos
 from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from shared.storage import Storage
 from shared.validators import validate_new_password
+
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_files import UploadedPhotos
 
 User = Mapping[str, Any]  # a users row (features/users/model.py)
 
@@ -142,11 +146,13 @@ def delete_account(
     user: User,
     password: object,
     client: str | None,
+    gemini_photos: "UploadedPhotos | None" = None,
 ) -> None:
     """Delete the user and everything stored about them, after confirming the password.
 
     The rows go first in one statement (every table cascades from users), so the account can never be
-    half-deleted; then the files of each feature are removed.
+    half-deleted; then the files of each feature are removed, and the user's photos uploaded to Gemini are
+    deleted there in the background (marked in the same transaction: gemini_file_rows.deleting_user_photos).
     """
     confirm_password(
         db=db,
@@ -157,7 +163,8 @@ def delete_account(
         message="Password is incorrect; confirm the deletion with your current password",
     )
     userid = user["userid"]
-    user_model.delete(db, userid)
+    with deleting_user_photos(db, userid, gemini_photos):
+        user_model.delete(db, userid)
     wardrobe_service.delete_all_for_user(db=db, storage=storage, user_id=userid)
     tryon_service.delete_all_for_user(db=db, storage=storage, user_id=userid)
     avatars_service.delete_all_for_user(storage=storage, user_id=userid)

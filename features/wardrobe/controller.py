@@ -29,6 +29,7 @@ from features.wardrobe.schemas import (
     WardrobeItemForm,
     WardrobeItemInput,
 )
+from shared.ai_models import get_image_models
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.idempotency import AnswerOnce, idempotent
@@ -399,6 +400,7 @@ def update_wardrobe_item(item_id, body):
         data=body.given(),
         image_data=image_data,
         image_filename=image_filename,
+        gemini_photos=get_image_models().photos,
     )
     return success_response(_with_image_url(item, storage.url_signer()), "Item updated")
 
@@ -413,7 +415,13 @@ def update_wardrobe_item(item_id, body):
     errors={404: ["ITEM_NOT_FOUND"]},
 )
 def delete_wardrobe_item(item_id):
-    result = service.delete_item(db=get_db(), storage=get_storage(), user_id=g.userid, item_id=item_id)
+    result = service.delete_item(
+        db=get_db(),
+        storage=get_storage(),
+        user_id=g.userid,
+        item_id=item_id,
+        gemini_photos=get_image_models().photos,
+    )
     return success_response(result, "Item deleted")
 
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from config import Settings
 from features.garments import service as garments_service
@@ -24,11 +24,15 @@ from features.wardrobe.fields import (
     optional_text,
 )
 from features.wardrobe.schemas import CategoryInput, SectionInput
+from shared.ai_models.gemini_file_rows import deleting_user_photos
 from shared.database import Database, Row, SqlValue
 from shared.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from shared.image_processing import preprocess_image
 from shared.storage import Storage
 from shared.validators import validate_integer, validate_required, validate_text, validate_url
+
+if TYPE_CHECKING:
+    from shared.ai_models.gemini_files import UploadedPhotos
 
 CategoryRef = int | str  # one of the caller's categories by id, or a platform or caller's category by name
 FoundCategory = tuple[Row, None] | tuple[None, Row]  # (platform row, None) or (None, caller's row)
@@ -420,9 +424,10 @@ def update_item(
     data: Mapping[str, Any],
     image_data: bytes | None = None,
     image_filename: str | None = None,
+    gemini_photos: "UploadedPhotos | None" = None,
 ) -> dict[str, Any]:
     """Change the given fields of one of the caller's items (data: those of a parsed WardrobeItemInput; null
-    clears); a new image replaces the old file."""
+    clears); a new image replaces the old file (and the user's photos uploaded to Gemini are deleted there)."""
     item = _own_item(db, user_id, item_id)
     values = dict(data)
     if "category_section" in values:
@@ -436,7 +441,8 @@ def update_item(
     values["garment_id"] = uuid.uuid4().hex
     values["image_path"] = storage.upload_image(png, _image_key(user_id, values["garment_id"]))
     try:
-        row = _found_item(model.update(db, user_id, item_id, values))
+        with deleting_user_photos(db, user_id, gemini_photos):
+            row = _found_item(model.update(db, user_id, item_id, values))
     except BaseException:
         storage.delete_image(values["image_path"])
         raise
@@ -445,10 +451,18 @@ def update_item(
     return model.to_dict(row)
 
 
-def delete_item(*, db: Database, storage: Storage, user_id: str, item_id: int) -> ItemDeleted:
-    """Delete one of the caller's items and its image file."""
+def delete_item(
+    *,
+    db: Database,
+    storage: Storage,
+    user_id: str,
+    item_id: int,
+    gemini_photos: "UploadedPhotos | None" = None,
+) -> ItemDeleted:
+    """Delete one of the caller's items and its image file (and the user's photos uploaded to Gemini, there)."""
     item = _own_item(db, user_id, item_id)
-    model.delete(db, user_id, item_id)
+    with deleting_user_photos(db, user_id, gemini_photos):
+        model.delete(db, user_id, item_id)
     if item["image_path"]:
         storage.delete_image(item["image_path"])
     return {"id": item["id"], "deleted": True}

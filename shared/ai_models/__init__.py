@@ -18,6 +18,8 @@ from shared.garment_catalog import GARMENT_TYPES
 
 if TYPE_CHECKING:
     from shared.ai_models.gemini_client import GeminiClient
+    from shared.ai_models.gemini_files import UploadedPhotos
+    from shared.database import Database
 
 # Where a garment's type came from, in order of precedence: what the client said, what the product
 # page says, the Gemini image categoriser, the garment's outline in its photo.
@@ -85,8 +87,11 @@ class ImageModel(Protocol):
     def availability(self) -> Availability:
         """{"provider", "model", "status" (ok | unavailable), "reason"}."""
 
-    def remove_background(self, image: bytes, meter: UsageMeter | None = None) -> bytes:
-        """PNG with the person kept and the background transparent."""
+    def remove_background(
+        self, image: bytes, meter: UsageMeter | None = None, *, owner: str | None = None
+    ) -> bytes:
+        """PNG with the person kept and the background transparent. owner: the user whose photo it is (None:
+        an anonymous caller's, never kept by a provider beyond the call)."""
 
     def try_on(
         self,
@@ -96,10 +101,11 @@ class ImageModel(Protocol):
         *,
         timeout_seconds: float | None = None,
         meter: UsageMeter | None = None,
+        owner: str | None = None,
     ) -> bytes:
         """PNG of the person wearing the garments; options may hold aspect_ratio; a model that waits on a service
         gives up after timeout_seconds (the job's time left). A UsageMeter, when given, is told the model and
-        tokens of every call made."""
+        tokens of every call made. owner: the user whose try-on it is (whose photos a provider may keep)."""
 
     def close(self) -> None:
         """Release what the model holds."""
@@ -116,6 +122,7 @@ class BodyBuilder(Protocol):
         measurements: Mapping[str, float] | None = None,
         timeout_seconds: float | None = None,
         meter: UsageMeter | None = None,
+        owner: str | None = None,
     ) -> bytes: ...
 
 
@@ -125,14 +132,18 @@ class ImageModels:
     background: ImageModel
     # The process's GeminiClient when GEMINI_API_KEY is set, shared by every Gemini caller.
     gemini: "GeminiClient | None" = None
+    # The photos uploaded to the Gemini Files API (with a key, a database and GEMINI_UPLOAD_ON_USE > 0): the
+    # features that delete a user's photos have them deleted at Google too.
+    photos: "UploadedPhotos | None" = None
 
     def close(self) -> None:
         for model in {self.tryon, self.background}:
             model.close()
 
 
-def create_image_models(settings: Settings) -> ImageModels:
-    """The models chosen by AI_PROVIDER and BACKGROUND_REMOVAL_PROVIDER (one instance per provider)."""
+def create_image_models(settings: Settings, db: "Database | None" = None) -> ImageModels:
+    """The models chosen by AI_PROVIDER and BACKGROUND_REMOVAL_PROVIDER (one instance per provider); with a
+    database, Gemini names the photos it sees again by uri (the record of uploads lives there)."""
     tryon_provider = settings.AI_PROVIDER
     if tryon_provider == "auto":
         tryon_provider = "gemini" if settings.GEMINI_API_KEY else "local"
@@ -145,15 +156,23 @@ def create_image_models(settings: Settings) -> ImageModels:
         if value == "gemini" and not settings.GEMINI_API_KEY:
             raise ConfigurationError(f"{name}=gemini needs GEMINI_API_KEY")
     gemini = _gemini_client(settings) if settings.GEMINI_API_KEY else None
+    photos = (
+        _uploaded_photos(gemini, db, settings.GEMINI_UPLOAD_ON_USE)
+        if gemini and db and settings.GEMINI_UPLOAD_ON_USE > 0
+        else None
+    )
     instances: dict[str, ImageModel] = {}
 
     def model(provider: str) -> ImageModel:
         if provider not in instances:
-            instances[provider] = _build(provider, settings, gemini)
+            instances[provider] = _build(provider, settings, gemini, photos)
         return instances[provider]
 
     return ImageModels(
-        tryon=model(tryon_provider), background=model(settings.BACKGROUND_REMOVAL_PROVIDER), gemini=gemini
+        tryon=model(tryon_provider),
+        background=model(settings.BACKGROUND_REMOVAL_PROVIDER),
+        gemini=gemini,
+        photos=photos,
     )
 
 
@@ -163,14 +182,24 @@ def _gemini_client(settings: Settings) -> "GeminiClient":
     return process_client(settings)
 
 
-def _build(provider: str, settings: Settings, gemini: "GeminiClient | None") -> ImageModel:
+def _uploaded_photos(gemini: "GeminiClient", db: "Database", upload_on_use: int) -> "UploadedPhotos":
+    from shared.ai_models.gemini_files import UploadedPhotos
+
+    return UploadedPhotos(
+        gemini.files, db=db, key_fingerprint=gemini.key_fingerprint, upload_on_use=upload_on_use
+    )
+
+
+def _build(
+    provider: str, settings: Settings, gemini: "GeminiClient | None", photos: "UploadedPhotos | None"
+) -> ImageModel:
     # Imported here so a deployment loads only the SDK it uses (mediapipe alone takes a second to import).
     if provider == "gemini":
         from shared.ai_models.gemini_model import GeminiImageModel
 
         assert gemini is not None  # create_image_models refuses gemini without GEMINI_API_KEY
 
-        return GeminiImageModel.from_settings(settings, gemini)
+        return GeminiImageModel.from_settings(settings, gemini, photos)
     from shared.ai_models.local_model import LocalImageModel
 
     return LocalImageModel()

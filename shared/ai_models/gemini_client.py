@@ -9,9 +9,10 @@ removal, the garment categoriser (and any other text reader).
   (models.list): at start-up, every refresh interval, and at once when a call meets a 404. A call that
   meets a 404 is made once more on the next usable model. State is per process: every API and worker
   process asks for itself.
-- Photos used again are uploaded once to the Files API and named by uri afterwards (gemini_files.py,
-  GEMINI_UPLOAD_ON_USE); a call whose named file the API cannot read (expired, deleted) is made once more
-  with the photos inline, and those files are uploaded anew at their next use.
+- Photos used again are uploaded once to the Files API and named by uri afterwards (a caller passes its
+  UploadedPhotos, gemini_files.py, GEMINI_UPLOAD_ON_USE); a call whose named file the API cannot read
+  (expired, deleted) is made once more with the photos inline, and those files are uploaded anew at their
+  next use.
 - `final_image` / `answer_text` read an answer: parts marked `thought` (interim images and thinking
   text) are never the result, and every finish or block reason becomes a typed error.
 """
@@ -26,12 +27,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NoReturn
 
 from google import genai
-from google.genai import errors, types
+from google.genai import errors, files, types
 
 from config import ConfigurationError
 from shared.ai_models import ModelStatus
 from shared.ai_models.errors import ImageModelError
-from shared.ai_models.gemini_files import UploadedPhotos, is_unusable_file_error
+from shared.ai_models.gemini_files import UploadedPhotos, is_unusable_file_error, key_fingerprint
 from shared.ai_models.usage import Price, UsageMeter, parse_prices
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -104,10 +105,7 @@ class GeminiClient:
         max_attempts: int = 3,
         retry_delay_seconds: float = 1.0,
         prices: Mapping[str, Price] | None = None,
-        upload_on_use: int = 0,
     ) -> None:
-        """upload_on_use: the use (counted in this process) at which a photo is also uploaded to the Files API,
-        to be named by uri from then on; 0 sends every photo inline."""
         self.timeout_seconds = timeout_seconds
         self.prices = prices or {}
         retry = types.HttpRetryOptions(
@@ -122,9 +120,13 @@ class GeminiClient:
                 base_url=base_url or None, timeout=int(timeout_seconds * 1000), retry_options=retry
             ),
         )
-        self.photos = (
-            UploadedPhotos(self._client.files, upload_on_use=upload_on_use) if upload_on_use > 0 else None
-        )
+        # What names this key's uploads in the shared record (gemini_files rows), never the key itself.
+        self.key_fingerprint = key_fingerprint(api_key, base_url)
+
+    @property
+    def files(self) -> files.Files:
+        """The SDK's Files API on this client (uploads, deletions)."""
+        return self._client.files
 
     def generate(
         self,
@@ -134,25 +136,31 @@ class GeminiClient:
         config: types.GenerateContentConfig,
         meter: UsageMeter | None = None,
         timeout_seconds: float | None = None,
+        photos: UploadedPhotos | None = None,
+        owner: str | None = None,
     ) -> types.GenerateContentResponse:
         """The answer of the model `models` (a ModelChoice) picks now; after a 404 the next usable model
-        is asked once more. Photos with a usable upload are named by uri; when such a call is refused (a
-        file the API cannot read, or a 400), it is made once more with every photo inline. timeout_seconds
-        (a job's time left) shortens the request's timeout below the client's. Raises ImageModelError."""
-        sent, uris = self.photos.referenced(contents) if self.photos else (contents, [])
-        if not (self.photos and uris):
+        is asked once more. With `photos` and an `owner` (the user whose request this is), photos with a
+        usable upload are named by uri and photos used often enough are uploaded; when such a call is
+        refused (a file the API cannot read, or a 400), it is made once more with every photo inline.
+        timeout_seconds (a job's time left) shortens the request's timeout below the client's. Raises
+        ImageModelError."""
+        if photos is None or owner is None:
+            return self._generate_on_choice(models, contents, config, meter, timeout_seconds)
+        sent, uris = photos.referenced(contents, owner=owner)
+        if not uris:
             return self._generate_on_choice(models, contents, config, meter, timeout_seconds)
         try:
             return self._generate_on_choice(models, sent, config, meter, timeout_seconds, names_files=True)
         except NamedFilesRefused as refusal:
-            self.photos.forget(uris)
+            photos.forget(uris)
             log.warning(
                 "Gemini refused a request naming uploaded photos; sending the photos inline",
                 extra={"files": uris, "upstream": refusal.details.get("upstream")},
             )
             answer = self._generate_on_choice(models, contents, config, meter, timeout_seconds)
             if not refusal.names_a_file:  # the same request was taken inline: this model does not take uris
-                self.photos.pause(reason=refusal.details.get("upstream"))
+                photos.pause(reason=refusal.details.get("upstream"))
             return answer
 
     def _generate_on_choice(
@@ -247,7 +255,6 @@ def process_client(settings: "Settings") -> GeminiClient:
         settings.GEMINI_MAX_ATTEMPTS,
         settings.GEMINI_RETRY_DELAY_SECONDS,
         settings.GEMINI_PRICES,
-        settings.GEMINI_UPLOAD_ON_USE,
     )
 
 
@@ -259,7 +266,6 @@ def _client_for(
     max_attempts: int,
     retry_delay_seconds: float,
     prices: str,
-    upload_on_use: int,
 ) -> GeminiClient:
     return GeminiClient(
         api_key=api_key,
@@ -268,7 +274,6 @@ def _client_for(
         max_attempts=max_attempts,
         retry_delay_seconds=retry_delay_seconds,
         prices=parse_prices(prices),
-        upload_on_use=upload_on_use,
     )
 
 

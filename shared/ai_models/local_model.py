@@ -137,8 +137,10 @@ class LocalImageModel:
         return {"provider": self.name, "model": None, "status": "ok", "reason": None}
 
     @_one_per_core
-    def remove_background(self, image: bytes, meter: UsageMeter | None = None) -> bytes:
-        """PNG of the photo with everything but the person transparent."""
+    def remove_background(
+        self, image: bytes, meter: UsageMeter | None = None, *, owner: str | None = None
+    ) -> bytes:
+        """PNG of the photo with everything but the person transparent (made here: nothing kept for an owner)."""
         rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
         body = Body(rgb)
         if not body.found:
@@ -157,10 +159,11 @@ class LocalImageModel:
         *,
         timeout_seconds: float | None = None,
         meter: UsageMeter | None = None,
+        owner: str | None = None,
     ) -> bytes:
         """PNG of the person wearing the garments, each on its body part, inner layers first (well under a
         second of CPU: there is nothing to cut short, so timeout_seconds is not needed; nothing is billed to a
-        meter)."""
+        meter, nothing is kept for an owner)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
         rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)

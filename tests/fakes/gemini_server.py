@@ -22,7 +22,11 @@ first `processing_reads` reads of `GET /{version}/files/<id>`). Every finished u
 ({name, mime_type, size}). A generateContent part `fileData {fileUri, mimeType}` is read as that file's image
 (it joins `images` and `mime_types`; its uri joins `file_uris`); a file never uploaded, deleted or expired
 (`expire_files()`, as 48 h later) is answered 403 PERMISSION_DENIED, one still PROCESSING 400
-FAILED_PRECONDITION, with the real service's messages. `fail_uploads = True` answers every upload 503;
+FAILED_PRECONDITION, with the real service's messages. `DELETE /{version}/files/<id>` (the SDK's
+`client.files.delete`) answers 200 with an empty JSON object and forgets the file, or, as the real service does
+for a file it does not have (never uploaded, deleted, expired), 403 PERMISSION_DENIED "You do not have permission
+to access the File <id> or it may not exist."; every deletion asked for is logged in `deletions` ({name,
+status}). `fail_deletes = True` answers every deletion 503. `fail_uploads = True` answers every upload 503;
 `refuse_file_data = True` answers every generation naming a file 400 INVALID_ARGUMENT (a model that does
 not take file references).
 
@@ -144,6 +148,8 @@ class FakeGemini(LoopbackServer):
         self.peak_concurrency = 0  # most requests being answered at the same moment
         self.files = {}  # file id -> {data, mime_type, created, expires, reads_left_processing}
         self.uploads = []
+        self.deletions = []
+        self.fail_deletes = False
         self.file_ttl = FILE_TTL_SECONDS
         self.processing_reads = 0
         self.fail_uploads = False
@@ -426,6 +432,11 @@ class FakeGemini(LoopbackServer):
 
     def _answer_file(self, file_id, method):
         """(status, body) of files.get / files.delete."""
+        if method == "DELETE":
+            answer = self._delete_file(file_id)
+            with self._lock:
+                self.deletions.append({"name": f"files/{file_id}", "status": answer[0]})
+            return answer
         with self._lock:
             stored = self.files.get(file_id)
             if stored is None or stored["expires"] <= time.time():
@@ -433,12 +444,20 @@ class FakeGemini(LoopbackServer):
                 return _error(
                     403, f"You do not have permission to access the File {file_id} or it may not exist."
                 )
-            if method == "DELETE":
-                del self.files[file_id]
-                return _json(200, {})
             resource = self._file_resource(file_id)
             stored["reads_left_processing"] = max(0, stored["reads_left_processing"] - 1)
             return _json(200, resource)
+
+    def _delete_file(self, file_id):
+        if self.fail_deletes:
+            return _error(503, "The service is currently unavailable.")
+        with self._lock:
+            stored = self.files.pop(file_id, None)
+        if stored is None or stored["expires"] <= time.time():
+            return _error(
+                403, f"You do not have permission to access the File {file_id} or it may not exist."
+            )
+        return _json(200, {})
 
     def _handler_class(self):
         fake = self
@@ -454,6 +473,9 @@ class FakeGemini(LoopbackServer):
                     self._send(*fake._answer_models(self.path))
 
             def do_DELETE(self):
+                self.rfile.read(
+                    int(self.headers.get("Content-Length") or 0)
+                )  # the SDK sends no body; read any
                 file_path = _FILE_PATH.match(self.path.partition("?")[0])
                 self._send(
                     *(fake._answer_file(file_path["id"], "DELETE") if file_path else _error(404, "Not found"))
@@ -660,12 +682,13 @@ def gemini(gemini_server):
     gemini_server.delay = 0
     gemini_server.json_answer = {}
     gemini_server.file_ttl, gemini_server.processing_reads = FILE_TTL_SECONDS, 0
-    gemini_server.fail_uploads = gemini_server.refuse_file_data = False
+    gemini_server.fail_uploads = gemini_server.refuse_file_data = gemini_server.fail_deletes = False
     gemini_server._released.clear()  # an earlier test's release() must not cut this test's delays short
     with gemini_server._lock:
         gemini_server.requests.clear()
         gemini_server.list_requests.clear()
         gemini_server.uploads.clear()
+        gemini_server.deletions.clear()
     yield gemini_server
     gemini_server.delay = 0
 

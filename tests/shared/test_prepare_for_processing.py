@@ -186,3 +186,31 @@ def test_a_png_whose_stream_points_back_before_its_start_is_refused():
     with pytest.raises(ValidationError) as caught:
         prepare_for_processing(data, max_dimension=2048)
     assert caught.value.code == "INVALID_IMAGE"
+
+
+# An upload seen lately is answered from memory (a shopper's selfie sent with garment after garment): the same
+# answer as the first time, never the raw upload where the first time cleaned it, and only under the same limits.
+
+
+def test_a_photo_sent_again_is_stored_as_the_first_time_without_its_metadata():
+    data = _jpeg(_photo((320, 240)), exif=_with_gps())
+    first, first_format, _ = _prepared(data)
+    again, again_format, image = _prepared(data)
+    assert again == first and again_format == first_format == "JPEG"
+    assert b"PhoneMaker" not in again and not image.getexif()
+
+
+def test_a_photo_sent_again_under_a_smaller_limit_is_scaled_to_it():
+    data = photos.encode(_photo((400, 300)))
+    kept, _, _ = _prepared(data, max_dimension=2048)
+    smaller, _, image = _prepared(data, max_dimension=200)
+    assert kept == data and smaller != data and image.size == (200, 150)
+
+
+def test_a_broken_picture_sent_again_is_refused_again():
+    data = photos.encode(_photo((310, 210)))
+    broken = data[: len(data) // 2] + data[-12:]  # the IEND chunk kept, half the pixels gone
+    for _ in range(2):
+        with pytest.raises(ValidationError) as caught:
+            _prepared(broken)
+        assert caught.value.code == "INVALID_IMAGE"
