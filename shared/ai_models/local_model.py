@@ -647,6 +647,14 @@ class _Dressing:
         kind = garment.garment_type
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
             return place_on_model(photo, kind, self.regions)
+        if photo.alpha is None and not photo.plain_background:
+            raise ImageModelError(
+                "NEEDS_PLAIN_BACKGROUND",
+                "The garment could not be told apart from what it lies on in its photo; photograph it laid "
+                "flat on a plain, single-colour surface (a sheet, a wall, a floor of one colour), or use the "
+                "shop's product photo",
+                details={"garment_index": position},
+            )
         if photo.alpha is None:
             raise ImageModelError(
                 "INVALID_GARMENT_IMAGE",
