@@ -111,8 +111,8 @@ def _without_thin_lines(subject: Binary) -> Binary:
     """The cut-out without lines thinner than _THIN_LINE px (analysis size) joined to it: the grout between floor
     tiles, the seams of planks, a wire hanger's hook. A garment's edges, straps and ties are wider."""
     disc = _kernel(cv2.MORPH_ELLIPSE, (_THIN_LINE, _THIN_LINE))
-    thick = cv2.morphologyEx(subject, cv2.MORPH_OPEN, disc)
-    return cast(Binary, subject & cv2.dilate(thick, disc))
+    thick = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, disc))
+    return subject & cast(Binary, cv2.dilate(thick, disc))
 
 
 def _the_garment(subject: Binary) -> Binary:
