@@ -42,6 +42,7 @@ REFUSALS = {
     "NO_POSE_DETECTED",
     "MULTIPLE_PEOPLE",
     "INVALID_GARMENT_IMAGE",
+    "NEEDS_PLAIN_BACKGROUND",
     "IMAGE_TOO_LARGE",
 }
 BOXES = ("torso_box", "legs_box", "dress_box", "head_box")
