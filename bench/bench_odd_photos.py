@@ -8,7 +8,9 @@ each person photo cropped (head and shoulders, waist up, chest down, legs only, 
 a 3x frame, in a very tall and a very wide frame, turned 90 and 180 degrees in its pixels, stored turned with
 each EXIF orientation 2-8 that stands it up again (what a phone sends), mirrored, beside another person, grey,
 dark (x0.25), burnt out, JPEG quality 10, 200 px; each garment photo turned 90 degrees, small in a 3x white
-frame, on a busy background, cut off, beside another garment, under a price tag and a text, grey. Every person
+frame, on a busy background, cut off, beside another garment, under a price tag and a text, grey; turned 270
+degrees; on a wooden table, a tiled floor and a bed sheet; on a wire hanger; on a dress form (a neck above, a stand
+below). Every person
 transform meets every garment of --garments, every garment transform every person of --people, through
 POST /api/tryon as ../shared/tools/tryon_placement.py sends it (whose client code this reuses). Each pair is
 done-right (of what changed, at least 0.7 in the garment's body region, the boxes of the manifest carried
@@ -40,6 +42,7 @@ REFUSALS = {
     "NO_POSE_DETECTED",
     "MULTIPLE_PEOPLE",
     "INVALID_GARMENT_IMAGE",
+    "NEEDS_PLAIN_BACKGROUND",
     "IMAGE_TOO_LARGE",
 }
 BOXES = ("torso_box", "legs_box", "dress_box", "head_box")
@@ -160,7 +163,7 @@ def person_transforms(image, boxes, other):
     return sent
 
 
-def garment_transforms(image, other):
+def garment_transforms(image, other, flat):
     width, height = image.size
     pixels = np.asarray(image)
     frame = Image.new("RGB", (3 * width, 3 * height), (255, 255, 255))
@@ -173,9 +176,10 @@ def garment_transforms(image, other):
         + np.random.default_rng(7).normal(0, 18, (height, width, 3))
     )
     garment = np.abs(pixels.astype(np.float32) - np.array(background(pixels))).sum(axis=2) > 40
-    garment = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8)).astype(
-        bool
-    )
+    garment = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    # A garment's parts of the background's colour (a white knit on white) inside its outline are garment.
+    outlines, _ = cv2.findContours(garment, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    garment = cv2.drawContours(np.zeros_like(garment), outlines, -1, 1, cv2.FILLED).astype(bool)
     busy = np.where(garment[..., None], pixels, np.clip(texture, 0, 255)).astype(np.uint8)
     two = Image.new("RGB", (2 * width, height))
     two.paste(image, (0, 0))
@@ -193,6 +197,18 @@ def garment_transforms(image, other):
     draw.text((int(width * 0.05), int(height * 0.9)), "NEW SEASON", fill=(20, 20, 20), font=font)
     made = {
         "g_rot90": image.rotate(90, expand=True),
+        "g_rot270": image.rotate(270, expand=True),
+        "g_wood": Image.fromarray(
+            np.where(garment[..., None], pixels, _wood(height, width)).astype(np.uint8)
+        ),
+        "g_floor": Image.fromarray(
+            np.where(garment[..., None], pixels, _tiles(height, width)).astype(np.uint8)
+        ),
+        "g_bed": Image.fromarray(
+            np.where(garment[..., None], pixels, _sheet(height, width)).astype(np.uint8)
+        ),
+        "g_hanger": _on_hanger(image, garment),
+        "g_mannequin": _on_mannequin(image, garment),
         "g_small_in_big": frame,
         "g_busy_bg": Image.fromarray(busy),
         "g_cut_off": image.crop((0, 0, width, int(height * 0.7))),
@@ -200,7 +216,108 @@ def garment_transforms(image, other):
         "g_price_tag": tagged,
         "g_grayscale": ImageOps.grayscale(image).convert("RGB"),
     }
+    if not flat:  # a garment worn by a model hangs on no hanger or dress form
+        del made["g_hanger"], made["g_mannequin"]
     return {name: jpeg(picture) for name, picture in made.items()}
+
+
+def _wood(height, width):
+    """A wooden table top: brown planks along the width, grain lines waving along them, darker seams."""
+    rows, columns = np.mgrid[0:height, 0:width].astype(np.float32)
+    plank = (rows // max(40, height // 7)).astype(int)
+    grain = np.sin((rows + 6 * np.sin(columns / 45.0 + plank)) / 2.5 + plank * 1.7)
+    shade = 1 + 0.12 * grain + 0.06 * np.sin(columns / 90.0 + plank * 2.3)
+    wood = np.array([150, 105, 65], np.float32)[None, None] * shade[..., None]
+    wood[(rows % max(40, height // 7)) < 3] *= 0.55
+    return np.clip(wood + np.random.default_rng(3).normal(0, 5, wood.shape), 0, 255)
+
+
+def _tiles(height, width):
+    """A tiled floor: grey-beige tiles of slightly different shades, dark grout, a little noise."""
+    rows, columns = np.mgrid[0:height, 0:width]
+    size = max(60, width // 6)
+    rng = np.random.default_rng(5)
+    shades = rng.uniform(0.85, 1.1, (height // size + 2, width // size + 2))
+    floor = (
+        np.array([185, 175, 160], np.float32)[None, None] * shades[rows // size, columns // size][..., None]
+    )
+    floor[((rows % size) < 4) | ((columns % size) < 4)] = (90, 85, 80)
+    return np.clip(floor + rng.normal(0, 8, floor.shape), 0, 255)
+
+
+def _sheet(height, width):
+    """A bed: a light blue-grey sheet in soft folds (slow shading across it) with a fine weave."""
+    rows, columns = np.mgrid[0:height, 0:width].astype(np.float32)
+    folds = 0.1 * np.sin(columns / 37.0 + rows / 90.0) + 0.07 * np.sin(rows / 23.0 - columns / 140.0)
+    weave = 4 * np.sin(columns * 1.3) * np.sin(rows * 1.3)
+    sheet = np.array([200, 208, 222], np.float32)[None, None] * (1 + folds)[..., None] + weave[..., None]
+    return np.clip(sheet + np.random.default_rng(9).normal(0, 4, sheet.shape), 0, 255)
+
+
+def _top_middle(garment):
+    """(x, y) of the middle of the garment's top edge: the collar, or a waistband."""
+    rows, columns = np.nonzero(garment)
+    top = rows.min()
+    upper = columns[rows < top + max(4, (rows.max() - top) // 12)]
+    return int((upper.min() + upper.max()) / 2), int(top)
+
+
+def _on_hanger(image, garment):
+    """The garment hanging from a dark wire hanger: its hook rising from the collar, the frame raised to show it."""
+    width, height = image.size
+    rise = height // 4
+    canvas = Image.new("RGB", (width, height + rise), background(np.asarray(image)))
+    canvas.paste(image, (0, rise))
+    x, y = _top_middle(garment)
+    y += rise
+    span = (np.nonzero(garment.any(axis=0))[0][[0, -1]]).tolist()
+    draw = ImageDraw.Draw(canvas)
+    line = max(3, width // 150)
+    reach = int(0.35 * (span[1] - span[0]))
+    draw.line(
+        [(x - reach, y + rise // 5), (x, y - rise // 3), (x + reach, y + rise // 5)],
+        fill=(60, 60, 65),
+        width=line,
+    )
+    draw.line([(x, y - rise // 3), (x, y - rise // 2)], fill=(60, 60, 65), width=line)
+    draw.arc(
+        [x - rise // 6, y - rise + rise // 8, x + rise // 6, y - rise // 2 + rise // 8],
+        180,
+        360,
+        fill=(60, 60, 65),
+        width=line,
+    )
+    # the garment hides the hanger's shoulders: paste the garment back over them
+    canvas.paste(image, (0, rise), Image.fromarray((garment * 255).astype(np.uint8)))
+    draw = ImageDraw.Draw(canvas)
+    draw.line([(x, y - rise // 3), (x, y + 2)], fill=(60, 60, 65), width=line)
+    return canvas
+
+
+def _on_mannequin(image, garment):
+    """The garment on a dress form: a beige neck above its collar (to the frame's top) and a black stand below its
+    hem down to a round base."""
+    width, height = image.size
+    rise, drop = height // 5, height // 4
+    canvas = Image.new("RGB", (width, height + rise + drop), background(np.asarray(image)))
+    x, y = _top_middle(garment)
+    rows = np.nonzero(garment.any(axis=1))[0]
+    span = np.nonzero(garment.any(axis=0))[0]
+    neck = int(0.14 * (span[-1] - span[0]))
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle([x - neck, 0, x + neck, y + rise + neck], radius=neck // 2, fill=(214, 190, 160))
+    draw.ellipse(
+        [x - int(1.3 * neck), rise // 3, x + int(1.3 * neck), rise // 3 + neck], fill=(200, 176, 146)
+    )
+    pole = max(4, width // 60)
+    bottom = rows.max() + rise
+    draw.rectangle([x - pole, bottom - 10, x + pole, height + rise + drop - drop // 5], fill=(25, 25, 25))
+    draw.ellipse(
+        [x - 5 * pole, height + rise + drop - drop // 4, x + 5 * pole, height + rise + drop - drop // 10],
+        fill=(25, 25, 25),
+    )
+    canvas.paste(image, (0, rise), Image.fromarray((garment * 255).astype(np.uint8)))
+    return canvas
 
 
 def build_corpus(photos, out):
@@ -220,7 +337,7 @@ def build_corpus(photos, out):
     for position, garment in enumerate(garments):
         image = Image.open(photos / garment["file"]).convert("RGB")
         other = Image.open(photos / garments[(position + 3) % len(garments)]["file"]).convert("RGB")
-        for name, data in garment_transforms(image, other).items():
+        for name, data in garment_transforms(image, other, garment["photo_type"] == "flat-lay").items():
             path = out / "garment" / name / (Path(garment["file"]).stem + ".jpg")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

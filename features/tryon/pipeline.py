@@ -9,7 +9,7 @@ then, and the worker itself fails the job with TIMEOUT and is free for the next 
 """
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, cast
@@ -25,7 +25,7 @@ from features.tryon.model import Job
 from features.webhooks import service as webhooks_service
 from shared import clock
 from shared.ai_models import GARMENT_TYPES, BodyBuilder, GarmentInput, ImageModelError, ImageModels
-from shared.ai_models.full_body import NEEDS_HIPS, shows_hips
+from shared.ai_models.full_body import shows_hips
 from shared.ai_models.usage import UsageMeter
 from shared.database import Database
 from shared.errors import ApiError, UnprocessableError
@@ -107,7 +107,6 @@ def run_job(deps: PipelineDeps, job: Job) -> None:
             deps,
             job,
             deps.storage.read_image(job["inputs"]["person"]["path"]),
-            garments,
             enter,
             deadline,
             meter,
@@ -200,38 +199,27 @@ def _full_length(
     deps: PipelineDeps,
     job: Job,
     person: bytes,
-    garments: Sequence[GarmentInput],
     enter: Callable[[str], None],
     deadline: float,
     meter: UsageMeter,
 ) -> bytes:
     """The photo to dress. One that does not show the hips (a head-and-shoulders selfie) is replaced by the
-    user's body avatar on a model that can build one; on another it fails when a garment needs the hips."""
-    if shows_hips(person):
-        return person
+    user's body avatar on a model that can build one. A model that cannot frames the photo itself and refuses it
+    when a garment needs the hips (NEEDS_FULL_BODY_PHOTO): the local model reads the pose once per job, not once
+    here and again in try_on."""
     tryon_model = deps.image_models.tryon
-    if tryon_model.can_build_bodies:
-        enter("building_body")
-        return avatars_service.body_avatar(
-            db=deps.db,
-            storage=deps.storage,
-            model=cast(BodyBuilder, tryon_model),  # can_build_bodies: it has build_body
-            user_id=job["user_id"],
-            photo=person,
-            meter=meter,
-            timeout_seconds=deadline - time.monotonic(),
-        )
-    needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
-    if needing:
-        kind = garments[needing[0]].garment_type.replace("_", "-")
-        raise ImageModelError(
-            "NEEDS_FULL_BODY_PHOTO",
-            f"Your photo shows your head and shoulders only, so the {kind} "
-            "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
-            "facing the camera",
-            details={"garment_index": needing[0], "missing": "hips"},
-        )
-    return person
+    if not tryon_model.can_build_bodies or shows_hips(person):
+        return person
+    enter("building_body")
+    return avatars_service.body_avatar(
+        db=deps.db,
+        storage=deps.storage,
+        model=cast(BodyBuilder, tryon_model),  # can_build_bodies: it has build_body
+        user_id=job["user_id"],
+        photo=person,
+        meter=meter,
+        timeout_seconds=deadline - time.monotonic(),
+    )
 
 
 def _resolve_garment(

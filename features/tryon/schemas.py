@@ -325,7 +325,8 @@ class Job(ResponseSchema):
     error: JobError | None = Field(
         description="Set when status is failed. `code` is the reason: from the image model (NO_PERSON_DETECTED, "
         "MULTIPLE_PEOPLE, NO_POSE_DETECTED, NEEDS_FULL_BODY_PHOTO, BODY_PART_NOT_VISIBLE (the photo does not "
-        "show where the garment is worn; the message names the part), INVALID_GARMENT_IMAGE, CONTENT_BLOCKED "
+        "show where the garment is worn; the message names the part), INVALID_GARMENT_IMAGE, NEEDS_PLAIN_BACKGROUND (a garment "
+        "photo on a busy surface it cannot be told from), CONTENT_BLOCKED "
         "(`details.reason`: the finish or block reason), INVALID_ASPECT_RATIO, NO_IMAGE_RETURNED, RATE_LIMITED, "
         "UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, BAD_UPSTREAM_RESPONSE, TIMEOUT, AI_UNAVAILABLE), from the "
         "product page (NO_GARMENT_IMAGE, GARMENT_INDEX_OUT_OF_RANGE, NO_PRODUCT_FOUND, PRODUCT_PAGE_NOT_FOUND, "

@@ -81,7 +81,9 @@ class Availability(ModelStatus):
 
 class ImageModel(Protocol):
     name: str
-    can_build_bodies: bool  # can make a full-length photo from a head-and-shoulders one (build_body)
+    # can make a full-length photo from a head-and-shoulders one (build_body); a model that cannot refuses such a
+    # photo itself (NEEDS_FULL_BODY_PHOTO) when a garment needs the hips
+    can_build_bodies: bool
     billed: bool  # each generation costs money (TRYON_DAILY_LIMIT guards those)
 
     def availability(self) -> Availability:

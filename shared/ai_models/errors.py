@@ -25,6 +25,11 @@ _KINDS = {
         "The photo does not show the part of the body this garment is worn on",
     ),
     "INVALID_GARMENT_IMAGE": (422, False, "No garment could be found in the garment photo"),
+    "NEEDS_PLAIN_BACKGROUND": (
+        422,
+        False,
+        "The garment could not be told apart from what it lies on; photograph it on a plain, single-colour surface",
+    ),
     "CONTENT_BLOCKED": (
         422,
         False,

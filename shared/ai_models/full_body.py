@@ -1,7 +1,8 @@
 """Does a person photo show the body down to the hips? A selfie is usually head and shoulders, and such a
 photo cannot show a garment: on Gemini the try-on first builds a full-length photo of the person
-(GeminiImageModel.build_body), on the local model it fails with NEEDS_FULL_BODY_PHOTO when a garment
-needs the hips.
+(GeminiImageModel.build_body); the local model, which frames the photo anyway, fails with NEEDS_FULL_BODY_PHOTO
+itself when a garment needs the hips (local_model.framed_person: the pose read once per job, not here and again
+there).
 
 "No hips" means mediapipe's pose finds neither hip landmark in the frame (a photo in which pose finds no
 person at all is left to the model, which says what is wrong with it). The answer for a photo is

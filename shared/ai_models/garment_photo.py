@@ -31,6 +31,12 @@ ANALYSIS_DIMENSION = 1024
 _MIN_GARMENT_SHARE, _MAX_GARMENT_SHARE = 0.01, 0.97
 _CACHE_SIZE = 8
 _SMALL_GARMENT, _GARMENT_MARGIN = 0.5, 0.1
+# Sideways flat-lays (upright_turns): a garment lies sideways when its mirror overlap top to bottom (masks.squared_shape)
+# is at least this and this much more than left to right. Up is then the end a gap this deep (share of its length)
+# runs into the other way (trouser legs), or the end with a notch at least this deep in the middle of a band this
+# wide either side of its middle (a neckline), or the narrower of its end bands of this depth.
+_SIDEWAYS_SYMMETRY, _SIDEWAYS_MARGIN = 0.7, 0.04
+_LEG_GAP, _NECK_NOTCH, _NOTCH_HALF_WIDTH, _END_BAND = 0.25, 0.02, 0.03, 0.06
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class GarmentPhoto:
     alpha: Alpha | None
     photo_type: str
     model: Body | None
+    plain_background: bool = (
+        True  # the photo's border is one plain colour (else its garment lies on a busy surface)
+    )
 
     @cached_property
     def outline(self) -> Outline:
@@ -103,6 +112,9 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
     if _shows_a_model(model):
         return GarmentPhoto(rgb=turned(rgb, turns), alpha=None, photo_type="on-model", model=model)
     alpha = transparency if transparency is not None else masks.garment_alpha(rgb)
+    # A garment on a busy surface (a patterned table or floor) cannot be told from it by its outline: the job then
+    # says so (NEEDS_PLAIN_BACKGROUND), not that the photo holds no garment.
+    plain = transparency is not None or alpha is not None or masks.plain_border(rgb)
     if alpha is not None and transparency is None and (box := _small_garment_box(alpha)) is not None:
         # A garment small in its frame is measured at the resolution the upload has, cropped to its outline.
         full = np.asarray(load_image(image).convert("RGB"))
@@ -112,7 +124,56 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
         alpha = masks.garment_alpha(rgb)
     if alpha is not None and not _MIN_GARMENT_SHARE <= float((alpha > 0.5).mean()) <= _MAX_GARMENT_SHARE:
         alpha = None
-    return GarmentPhoto(rgb=rgb, alpha=alpha, photo_type="flat-lay", model=None)
+    if alpha is not None and (turns := upright_turns(alpha > 0.5)):
+        # Cut out again upright: the cut-out bridges light stripes across a garment's length, which on a sideways
+        # photo would close the gap between trouser legs.
+        rgb = turned(rgb, turns)
+        alpha = (
+            np.ascontiguousarray(np.rot90(transparency, turns))
+            if transparency is not None
+            else masks.garment_alpha(rgb)
+        )
+    return GarmentPhoto(rgb=rgb, alpha=alpha, photo_type="flat-lay", model=None, plain_background=plain)
+
+
+def upright_turns(garment: Mask) -> int:
+    """Quarter turns (np.rot90's k) that stand a flat-lay garment lying sideways upright, else 0.
+
+    A garment laid flat and photographed from the front is mirror-symmetric about its own up-down axis (sleeves,
+    legs, the two sides of a skirt): one that is clearly more symmetric top to bottom than left to right in the
+    photo lies sideways. Its upright is where its collar or waistband is: the end a deep gap runs into is where its
+    legs are (trousers, shorts: the gap between them), else the end with a shallow notch in its middle is its
+    neckline, else (a skirt: no notch at either end) its narrower end is its waistband."""
+    small = masks.squared_shape(garment)
+    if small is None:
+        return 0
+    across, down = masks.mirror_overlap(small), masks.mirror_overlap(small.T)
+    if not (down >= _SIDEWAYS_SYMMETRY and down >= across + _SIDEWAYS_MARGIN):
+        return 0
+    standing = np.rot90(small, 1)  # one of the two upright candidates; the other is it turned half round
+    top, bottom = _notch(standing), _notch(standing[::-1])
+    if max(top, bottom) >= _LEG_GAP:
+        up_first = bottom >= top
+    elif max(top, bottom) >= _NECK_NOTCH:
+        up_first = top >= bottom
+    else:
+        end = max(1, round(_END_BAND * standing.shape[0]))
+        up_first = standing[:end].sum() <= standing[-end:].sum()
+    return 1 if up_first else 3
+
+
+def _notch(mask: Mask) -> float:
+    """How deep (share of the height) the middle of the mask's top edge stays empty below its highest row, while
+    there is garment either side of it: a neckline, or the gap between trouser legs seen from their hems."""
+    width = mask.shape[1]
+    half = max(1, round(_NOTCH_HALF_WIDTH * width))
+    middle = width // 2
+    band = mask[:, middle - half : middle + half + 1].mean(axis=1)
+    sides = mask[:, : middle - half].any(axis=1) & mask[:, middle + half + 1 :].any(axis=1)
+    depth = 0
+    while depth < mask.shape[0] and band[depth] < 0.5 and sides[depth]:
+        depth += 1
+    return depth / mask.shape[0]
 
 
 def _small_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:

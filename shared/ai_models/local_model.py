@@ -25,8 +25,10 @@ from shared.ai_models import DRESSING_ORDER, Availability, GarmentInput
 from shared.ai_models.arrays import RGB, Alpha, Mask, Point
 from shared.ai_models.body import Body
 from shared.ai_models.errors import ImageModelError
+from shared.ai_models.full_body import NEEDS_HIPS
 from shared.ai_models.garment_photo import read_garment_photo
-from shared.ai_models.person_photo import view_person
+from shared.ai_models.per_image import remembered_per_image
+from shared.ai_models.person_photo import PersonView, sees_hips, view_person
 from shared.ai_models.placement import (
     UPPER_TYPES,
     WAIST_ABOVE_HIPS,
@@ -48,6 +50,7 @@ _Params = ParamSpec("_Params")
 _Result = TypeVar("_Result")
 
 MAX_OUTPUT_DIMENSION = 2048
+_FRAMED_PHOTOS = 8  # person photos kept framed (framed_person): about 5-10 MB each
 _SHADING_RANGE = (0.82, 1.12)  # how much darker or lighter the photo's light may make a garment
 _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin) meets another, not shading
 # Body units beside and above a new garment where what is left of the old clothes is filled in: beside a top, and
@@ -166,9 +169,9 @@ class LocalImageModel:
         meter, nothing is kept for an owner)."""
         if not garments:
             raise ValueError("try_on needs at least one garment")
-        rgb, alpha = _load_rgb(person, MAX_OUTPUT_DIMENSION)
-        view = view_person(rgb)
+        rgb, alpha, view = framed_person(person)
         body = view.body
+        _check_hips(garments, body)
         if view.people > 1 or body.face_count > 1:
             raise ImageModelError(
                 "MULTIPLE_PEOPLE", details={"faces": body.face_count, "people": max(view.people, 1)}
@@ -199,6 +202,36 @@ class LocalImageModel:
 
     def close(self) -> None:
         """Nothing to release: the mediapipe pools are shared by the whole process."""
+
+
+@remembered_per_image(_FRAMED_PHOTOS)
+def framed_person(image: bytes) -> tuple[RGB, Alpha | None, PersonView]:
+    """The person photo decoded (RGB, alpha or None) and framed for the pose (person_photo.view_person: turned
+    upright, cropped to a small person; pose, faces and segmentation read once): the slow reading of a person photo,
+    done once per photo (a shopper tries many garments on one photo). Its arrays are read-only: every job shares
+    them."""
+    rgb, alpha = _load_rgb(image, MAX_OUTPUT_DIMENSION)
+    rgb.setflags(write=False)
+    if alpha is not None:
+        alpha.setflags(write=False)
+    return rgb, alpha, view_person(rgb)
+
+
+def _check_hips(garments: Sequence[GarmentInput], body: Body) -> None:
+    """A photo whose pose shows neither hip (a head-and-shoulders selfie) cannot take a garment that hangs from the
+    hips or below them: this model cannot make up the rest of the body (Gemini builds one: full_body.py). A photo in
+    which no pose is found is left to the checks that say what is wrong with it."""
+    needing = [index for index, garment in enumerate(garments) if garment.garment_type in NEEDS_HIPS]
+    if not needing or body.landmarks is None or sees_hips(body):
+        return
+    kind = garments[needing[0]].garment_type.replace("_", "-")
+    raise ImageModelError(
+        "NEEDS_FULL_BODY_PHOTO",
+        f"Your photo shows your head and shoulders only, so the {kind} "
+        "cannot be tried on. Use a full-length photo of yourself standing, from head to feet, "
+        "facing the camera",
+        details={"garment_index": needing[0], "missing": "hips"},
+    )
 
 
 def _check_body_part(garment: GarmentInput, position: int, body: Body) -> None:
@@ -634,6 +667,14 @@ class _Dressing:
         kind = garment.garment_type
         if photo.photo_type == "on-model" and kind in ("top", "outerwear", "bottom", "one_piece"):
             return place_on_model(photo, kind, self.regions)
+        if photo.alpha is None and not photo.plain_background:
+            raise ImageModelError(
+                "NEEDS_PLAIN_BACKGROUND",
+                "The garment could not be told apart from what it lies on in its photo; photograph it laid "
+                "flat on a plain, single-colour surface (a sheet, a wall, a floor of one colour), or use the "
+                "shop's product photo",
+                details={"garment_index": position},
+            )
         if photo.alpha is None:
             raise ImageModelError(
                 "INVALID_GARMENT_IMAGE",

@@ -30,6 +30,8 @@ _STRIPE_BRIDGE = 0.03  # light horizontal stripes up to this share of the photo'
 # waistband) and when it is smaller (a tie or a strap lying apart). Farther pieces are something else: a price tag,
 # a text overlay, a second garment photographed beside the first.
 _PAIR_REACH, _PART_REACH, _PAIR_SHARE = 0.08, 0.02, 0.5
+_THIN_LINE = 5  # px at analysis size: lines this thin joined to a cut-out are none of the garment (_without_thin_lines)
+_SYMMETRY_SIZE = 128  # squared_shape: a garment's mask compared with its mirror image at this size
 
 
 def plain_background_alpha(rgb: RGB) -> Alpha | None:
@@ -64,7 +66,7 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
     subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
-    subject = _the_garment(keep_large_components(subject, min_share=0.05))
+    subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
     subject = subject | _enclosed_by_outline(subject, rgb)
@@ -77,6 +79,40 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
     alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
+
+
+def squared_shape(garment: Mask) -> Mask | None:
+    """The garment's mask cropped to it and resized to _SYMMETRY_SIZE square (its shape, not its proportions: a
+    mirror image compares it with itself either way), or None when it is too small to read."""
+    rows, columns = np.nonzero(garment)
+    if rows.size < 100:
+        return None
+    crop = garment[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1].astype(np.float32)
+    square: Mask = cv2.resize(crop, (_SYMMETRY_SIZE, _SYMMETRY_SIZE), interpolation=cv2.INTER_AREA) > 0.5
+    return square
+
+
+def mirror_overlap(mask: Mask) -> float:
+    """Intersection over union of the mask and its mirror image left to right about its own centre of mass."""
+    columns = np.nonzero(mask)[1]
+    if columns.size == 0:
+        return 0.0
+    shift = round(2 * float(columns.mean()) - (mask.shape[1] - 1))
+    mirrored = np.zeros_like(mask)
+    flipped = mask[:, ::-1]
+    if shift >= 0:
+        mirrored[:, shift:] = flipped[:, : mask.shape[1] - shift]
+    else:
+        mirrored[:, :shift] = flipped[:, -shift:]
+    return float((mask & mirrored).sum() / max(1, (mask | mirrored).sum()))
+
+
+def _without_thin_lines(subject: Binary) -> Binary:
+    """The cut-out without lines thinner than _THIN_LINE px (analysis size) joined to it: the grout between floor
+    tiles, the seams of planks, a wire hanger's hook. A garment's edges, straps and ties are wider."""
+    disc = _kernel(cv2.MORPH_ELLIPSE, (_THIN_LINE, _THIN_LINE))
+    thick = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, disc))
+    return subject & cast(Binary, cv2.dilate(thick, disc))
 
 
 def _the_garment(subject: Binary) -> Binary:
@@ -161,7 +197,7 @@ def _subject_on_plain_background(rgb: RGB) -> Binary | None:
     background = np.median(lab[ring], axis=0)
     distance = np.linalg.norm(lab - background, axis=2)
     on_border = distance[ring]
-    if np.mean(on_border < _MAX_BORDER_SPREAD) < _PLAIN_BORDER_SHARE:
+    if not _plain(on_border):
         return None
     # The border is mostly background; its upper quartile measures its noise and shading.
     spread = 2.0 * float(np.percentile(on_border, 75))
@@ -173,6 +209,19 @@ def _subject_on_plain_background(rgb: RGB) -> Binary | None:
     subject = _close(differs.astype(np.uint8), _kernel(cv2.MORPH_ELLIPSE, (7, 7)))
     subject = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, _kernel(cv2.MORPH_ELLIPSE, (3, 3))))
     return subject if subject.any() else None
+
+
+def plain_border(rgb: RGB) -> bool:
+    """Most of the photo's border is one colour (a garment on a plain background may touch the edges)."""
+    small = resize_to_fit(rgb, _ANALYSIS_SIZE)
+    lab = cast(Lab, cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab))
+    border = lab[_border_ring(lab.shape[:2])]
+    return _plain(np.linalg.norm(border - np.median(border, axis=0), axis=1))
+
+
+def _plain(on_border: NDArray[np.float32]) -> bool:
+    """The border's distances (ΔE) from its median colour say it is mostly background."""
+    return bool(np.mean(on_border < _MAX_BORDER_SPREAD) >= _PLAIN_BORDER_SHARE)
 
 
 def _cast_shadow(

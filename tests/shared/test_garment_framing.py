@@ -1,7 +1,8 @@
 """Garment photos as shops and shoppers send them: the garment small in a big frame, beside another garment or a
-price tag, or worn by a model lying sideways in the photo."""
+price tag, laid flat but photographed sideways, or worn by a model lying sideways in the photo."""
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from shared.ai_models.garment_photo import read_garment_photo
@@ -72,3 +73,47 @@ def test_a_pair_of_shoes_stays_a_pair():
     photo = read_garment_photo(photos.pair_of_shoes())
     assert photo.detected_type == "shoes"
     assert (photo.alpha[390, 150] > 0.5) and (photo.alpha[390, 430] > 0.5)
+
+
+def _turned(garment_png, degrees):
+    return photos.encode(photos.decode(garment_png).convert("RGB").rotate(degrees, expand=True))
+
+
+@pytest.mark.parametrize(
+    ("garment", "kind"),
+    [
+        (photos.t_shirt, "top"),
+        (photos.tank_top, "top"),
+        (photos.jeans, "bottom"),
+        (photos.dress, "one_piece"),
+        (lambda: photos.flat_lay(photos.skirt_cm(60, hem=80)), "bottom"),
+        (lambda: photos.flat_lay(photos.strap_dress_cm(110)), "one_piece"),
+    ],
+)
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_flat_lay_photographed_sideways_is_read_upright(garment, kind, degrees):
+    """Its upright is where its collar or waistband is: the photo is turned so, and read as the garment it is."""
+    upright = read_garment_photo(garment())
+    sideways = read_garment_photo(_turned(garment(), degrees))
+    assert upright.detected_type == sideways.detected_type == kind
+    assert sideways.rgb.shape[:2] == upright.rgb.shape[:2]  # portrait again, as laid
+    # The same garment, the same way up: its cut-out matches the upright photo's.
+    same = (sideways.alpha > 0.5) == (upright.alpha > 0.5)
+    assert same.mean() > 0.97
+
+
+@pytest.mark.parametrize(
+    "garment",
+    [
+        photos.t_shirt,
+        photos.colour_block_tee,
+        photos.wrap_front_dress,
+        photos.pair_of_shoes,
+        lambda: photos.flat_lay(photos.skirt_cm(40, hem=90)),
+        lambda: photos.flat_lay(photos.trousers_cm(60, rise=26)),
+        lambda: photos.flat_lay(photos.sleeved_dress_cm(60, sleeve=60)),
+    ],
+)
+def test_an_upright_flat_lay_is_not_turned(garment):
+    photo = read_garment_photo(garment())
+    assert np.array_equal(photo.rgb, np.asarray(photos.decode(garment()).convert("RGB")))
