@@ -207,3 +207,60 @@ def test_a_shop_of_many_brands_gives_its_own_name_to_none(client):
         url="https://www.lumo.example/ie/p/wool-coat",
     )(client)
     assert answer["brand"] is None
+
+
+def sizes(*named):
+    return [{"name": name, "available": available} for name, available in named]
+
+
+@pytest.mark.parametrize(
+    "picker, expected",
+    [
+        # H&M-like: radio inputs in a list, the sold-out one disabled on the input, not on its label.
+        (
+            '<div class="product-sizes"><ul><li><input type="radio" name="size" id="s1" value="S"><label for="s1">S'
+            '</label></li><li><input type="radio" name="size" id="s2" value="M" disabled><label for="s2">M</label>'
+            "</li></ul></div>",
+            sizes(("S", True), ("M", False)),
+        ),
+        # Shopify (Dawn): the sold-out note only for screen readers names no size, but says the size is sold out.
+        (
+            '<fieldset class="product-form__input"><legend class="form__label">Size</legend><input type="radio" '
+            'id="o-1" name="Size" value="S" checked><label for="o-1">S</label><input type="radio" id="o-2" name="Size"'
+            ' value="M"><label for="o-2">M<span class="visually-hidden">Variant sold out or unavailable</span></label>'
+            "</fieldset>",
+            sizes(("S", True), ("M", False)),
+        ),
+        # WooCommerce variation swatches: the list names the attribute it picks in its data.
+        (
+            '<ul class="variable-items-wrapper" data-attribute_name="attribute_pa_size"><li class="variable-item" '
+            'data-value="s" title="S"><span>S</span></li><li class="variable-item disabled" data-value="m" title="M">'
+            "<span>M</span></li></ul>",
+            sizes(("S", True), ("M", False)),
+        ),
+        # Buttons in a size list, a sold-out one marked on its list item.
+        (
+            '<div class="product-sizes"><ul class="picker-list"><li class="item"><button class="option"><span>XS'
+            '</span></button></li><li class="item soldOut"><button class="option"><span>S</span></button></li></ul>'
+            "</div>",
+            sizes(("XS", True), ("S", False)),
+        ),
+    ],
+)
+def test_size_pickers_of_shop_templates(client, picker, expected):
+    assert product(f"<h1>Linen shirt</h1>{picker}")(client)["sizes"] == expected
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        # A WooCommerce-like list naming another attribute in its data.
+        '<ul class="variable-items-wrapper" data-attribute_name="attribute_pa_fit"><li class="variable-item" '
+        'data-value="slim">Slim</li><li class="variable-item" data-value="regular">Regular</li></ul>',
+        # A size guide's table.
+        '<div class="size-guide"><table><tr><th>Size</th><th>Chest</th></tr><tr><td>S</td><td>96</td></tr></table>'
+        "</div>",
+    ],
+)
+def test_what_is_no_size_picker(client, elsewhere):
+    assert product(f"<h1>Linen shirt</h1>{elsewhere}")(client)["sizes"] == []

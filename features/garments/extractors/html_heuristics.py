@@ -19,7 +19,13 @@ from features.garments.extractors.fabric import (
     unique_materials,
 )
 from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.page import following_text, heading_text, in_shoppers_words, next_element
+from features.garments.extractors.page import (
+    following_text,
+    heading_text,
+    in_shoppers_words,
+    next_element,
+    shown_text,
+)
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
     clean_multiline,
@@ -172,7 +178,17 @@ _DESCRIPTION_MARKER = compile_pattern(
 )
 _DESCRIPTION_LIMIT = 5000
 _PICKER_TAGS = frozenset({"select", "ul", "ol", "div", "fieldset"})
-_PICKER_NAMES = ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
+# (WooCommerce's variation swatches name the attribute a list picks: `data-attribute_name="attribute_pa_size"`.)
+_PICKER_NAMES = (
+    "class",
+    "id",
+    "name",
+    "data-attr-id",
+    "data-attr",
+    "data-attribute_name",
+    "aria-label",
+    "data-testid",
+)
 _CAPTION_TAGS = ("legend", "label")
 _MARKED_AHEAD = 64  # picker blocks named and searched together (see _Pickers.named)
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
@@ -578,7 +594,11 @@ def _labelled_sizes(items):
     marks_combinable = any(_COMBINABLE.search(item.get("class", "")) for item in items)
     for item in items:
         caption = _radio_label(item)
-        shown = clean_text((caption if caption is not None else item).text_content())
+        shown_by = caption if caption is not None else item
+        # A size is named by what the option shows; a note for screen readers may say it is sold out (Shopify's
+        # "M <span class="visually-hidden">Variant sold out or unavailable</span>").
+        shown = shown_text(shown_by)
+        every_word = clean_text(shown_by.text_content())
         stated = next(
             (
                 item.get(name)
@@ -588,6 +608,7 @@ def _labelled_sizes(items):
             None,
         )
         label, sold_out = _size_label(shown or stated)
+        sold_out = sold_out or (every_word != shown and _size_label(every_word)[1])
         # An option shown with its tooltip or a note ("12 b 12 b", "M Notify me") is the size its data names.
         value = clean_text(next((item.get(name) for name in _OPTION_ATTRIBUTES if item.get(name)), None))
         if label and value and label != value and value in label:
@@ -631,7 +652,14 @@ def _size_label(raw):
 
 
 def _is_disabled(item):
-    for element in (item, item.getparent()):
+    """Whether the option, the block around it or the one control it holds (a list item's radio input or button)
+    is disabled or marked unavailable."""
+    controls = (
+        item.xpath("./input | ./button | ./*/input | ./*/button")
+        if item.tag not in ("input", "button")
+        else []
+    )
+    for element in (item, item.getparent(), *(controls if len(controls) == 1 else ())):
         if element is None:
             continue
         if (

@@ -87,11 +87,9 @@ _NO_TEXT_TAGS = ("script", "style", "template", "noscript")
 # What a heading holds besides the product's name: its brand, its price (a classified ad's "- £1,899"), text for screen
 # readers only (`sr-only`, `visually-hidden`, `offleft`, eBay's `g-hdn` "Details about") and its controls (a wishlist
 # button with its "Saved!" pop-up, in an `aria-hidden` block or a <button>).
-_NOT_THE_NAME = compile_pattern(
-    r"brand|price|(?:^|\s)(?:[a-z]{1,3}-)?(?:sr-only|visually-?hidden|screen-?reader[\w-]*|off-?screen|off-?left|hdn)"
-    r"(?:\s|$)",
-    IGNORECASE,
-)
+_SCREEN_READERS = r"(?:^|\s)(?:[a-z]{1,3}-)?(?:sr-only|visually-?hidden|screen-?reader[\w-]*|off-?screen|off-?left|hdn)(?:\s|$)"
+_SCREEN_READERS_ONLY = compile_pattern(_SCREEN_READERS, IGNORECASE)
+_NOT_THE_NAME = compile_pattern(rf"brand|price|{_SCREEN_READERS}", IGNORECASE)
 # Children of a heading shown on lines of their own ("VADHOLMA" over "Rack for kitchen island"): words apart.
 _BLOCK_TAGS = frozenset({"div", "p", "br", "li", "ul", "h2", "h3", "h4", "h5", "h6"})
 # A link to a brand's own page on the shop: `/brand/acme`, `/brands/acme.html`, `/marque/acme`, `/marken/acme`,
@@ -621,23 +619,49 @@ def heading_text(heading):
     the brand and the price it names in elements of their own (`<h1><a class="brand">adidas</a> YUNG 96</h1>`), text
     for screen readers only and its controls (a button, an `aria-hidden` block); children on lines of their own are
     words apart."""
-    if not any(True for _ in heading.iterdescendants()):
-        return clean_text(heading.text)
-    chunks = [heading.text or ""]
-    for child in heading:
+    return _text_without(heading, _not_the_name)
+
+
+def shown_text(element):
+    """The text an element shows: without its scripts and templates, what the page hides and text for screen readers
+    only (`visually-hidden`); children on lines of their own are words apart."""
+    return _text_without(element, _not_shown)
+
+
+def _not_shown(child):
+    return (
+        child.tag in _NO_TEXT_TAGS
+        or hides_itself(child)
+        or _SCREEN_READERS_ONLY.search(child.get("class") or "")
+    )
+
+
+def _not_the_name(child):
+    return (
+        child.tag in _NO_TEXT_TAGS
+        or child.tag == "button"
+        or child.get("aria-hidden") == "true"
+        or hides_itself(child)
+        or _NOT_THE_NAME.search(child.get("class") or "") is not None
+    )
+
+
+def _text_without(element, left_out):
+    if not any(True for _ in element.iterdescendants()):
+        return clean_text(element.text)
+    chunks = [element.text or ""]
+    for child in element:
         if not isinstance(child.tag, str):  # a comment
             pass
-        elif (
-            child.tag in _NO_TEXT_TAGS
-            or child.tag == "button"
-            or child.get("aria-hidden") == "true"
-            or hides_itself(child)
-            or _NOT_THE_NAME.search(child.get("class") or "")
-        ):
+        elif left_out(child):
             chunks.append(" ")
         else:
             apart = " " if child.tag in _BLOCK_TAGS else ""
-            chunks += [apart, child.text_content() if not len(child) else heading_text(child) or "", apart]
+            chunks += [
+                apart,
+                child.text_content() if not len(child) else _text_without(child, left_out) or "",
+                apart,
+            ]
         chunks.append(child.tail or "")
     return clean_text("".join(chunks))
 
