@@ -7,6 +7,8 @@ Each page is our own; what is asserted is what a client of POST /api/garments/sc
 
 import pytest
 
+from tests.envelope import error
+from tests.garments.conftest import scrape
 from tests.garments.test_platform_shapes import page
 from tests.garments.test_product_facts import scraped
 
@@ -264,3 +266,33 @@ def test_size_pickers_of_shop_templates(client, picker, expected):
 )
 def test_what_is_no_size_picker(client, elsewhere):
     assert product(f"<h1>Linen shirt</h1>{elsewhere}")(client)["sizes"] == []
+
+
+NAMELESS_OFFER = """<div itemscope itemtype="https://schema.org/Product"><img src="/img/coat.jpg" alt="">
+    <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price" content="89.00">€89</span>
+    <meta itemprop="priceCurrency" content="EUR"></div></div>"""
+
+
+@pytest.mark.parametrize(
+    "title, url, name",
+    [
+        ("Wool coat – Lumo", "https://www.lumo.example/p/wool-coat", "Wool coat"),
+        ("Lumo | Wool coat", "https://www.lumo.example/p/wool-coat", "Wool coat"),
+        (
+            "Amazon.example : Wool coat : Clothing",
+            "https://www.amazon.example/dp/B0001",
+            "Wool coat: Clothing",
+        ),
+        ("Wool coat - camel", "https://shop.example.com/p/wool-coat", "Wool coat - camel"),
+    ],
+)
+def test_the_page_title_without_the_shops_name_when_no_heading_names_the_product(client, title, url, name):
+    """No heading, a price from data without a name: the <title> is the name, the part naming the shop left out."""
+    html = page(head=f"<title>{title}</title>", body=f"<main>{NAMELESS_OFFER}</main>")
+    answer = scraped(client, url, html)
+    assert (answer["title"], answer["price"]) == (name, 89.0)
+
+
+def test_a_title_of_only_the_shops_name_names_no_product(client):
+    html = page(head="<title>Lumo</title>", body=f"<main>{NAMELESS_OFFER}</main>")
+    error(scrape(client, "https://www.lumo.example/p/wool-coat", html=html), 422, "NO_PRODUCT_FOUND")

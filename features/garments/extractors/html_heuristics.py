@@ -18,7 +18,7 @@ from features.garments.extractors.fabric import (
     parse_percentages,
     unique_materials,
 )
-from features.garments.extractors.meta_tags import regional_currency
+from features.garments.extractors.meta_tags import regional_currency, title_without_site
 from features.garments.extractors.page import (
     following_text,
     heading_text,
@@ -211,7 +211,7 @@ _PERCENTAGE = compile_pattern(r"\d\s*%")
 
 def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
-    title = h1_title(page)
+    title = h1_title(page) or (title_without_site(page) if page.main_heading is None else None)
     buy_box = read_buy_box(page)
     pickers = _Pickers(page)
     return {

@@ -208,6 +208,30 @@ def _title_site_name(page):
     return None
 
 
+def title_without_site(page):
+    """The page's <title> without the shop's name: the last part (after " | ", " - ", " – ", " :: "…) or else the first
+    that the host name spells ("Linen shirt – Lumo" on lumo.example) or the logo names is left out; None when nothing
+    but the shop's name is left. The product's name of last resort, for a page without a heading."""
+    # White space made single, not the text cleaned: cleaning joins " : " to the word before it.
+    title = " ".join((page.tree.findtext(".//title") or "").split())
+    if not title:
+        return None
+    host = urlsplit(page.url).hostname or ""
+    logo = (_logo_name(page) or "").casefold()
+
+    def names_site(part):
+        return bool(_host_named_words(part, host)) or (bool(logo) and part.strip().casefold() == logo)
+
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and names_site(tail):
+            return clean_text(head)
+        first, found, rest = title.partition(separator)
+        if found and names_site(first):
+            return clean_text(rest)
+    return None if names_site(title) else clean_text(title)
+
+
 def _host_named_words(text, host):
     """The words of a short text up to the last one the host name spells (three letters or more, or a whole label
     of the host: "H&M" on hm.com), or None."""
