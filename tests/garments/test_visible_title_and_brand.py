@@ -139,14 +139,14 @@ def test_a_retailers_brand_line_above_the_name(client):
         ('<div><a href="/men/">Men</a></div><h1>Chinos</h1>', "Chinos - camel", ""),
         # "de …" / "di …" begin names as often as they name makers.
         ("<h1>De vez en cuando la vida</h1><strong>De vez en cuando la vida</strong>", "Entradas", ""),
-        # A menu of brand links beside the product, and brand pages linked far from the heading.
+        # A brand's page linked far from the heading, and a list of brand links beside it.
         (
             "<h1>Linen shirt</h1>",
             "Linen shirt",
             '<aside><div><div><div><div><div><a href="/brands/lumo">Lumo</a></div></div></div></div></div></aside>',
         ),
         (
-            '<h1>Linen shirt</h1><ul class="links">'
+            '<h1>Linen shirt</h1><ul class="brands">'
             + "".join(
                 f'<li><a href="/brands/{name}">{name}</a></li>' for name in ("Aa", "Bb", "Cc", "Dd", "Ee")
             )

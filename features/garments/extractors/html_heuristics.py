@@ -402,6 +402,7 @@ def _brand(page):
         and (text := clean_text(element.get("data-brand")) or _brand_text(element))
         and len(text) <= _BRAND_LIMIT
         and not in_shoppers_words(element)
+        and sum(1 for _ in itertools.islice(element.iter("a", "li", "option"), 2)) < 2  # a list of brands
     ]
     named = _outside_lists_of_brands(named)
     heading = page.main_heading
