@@ -132,6 +132,13 @@ def test_a_retailers_brand_line_above_the_name(client):
     assert (answer["title"], answer["brand"]) == ("Chinos", "Lumo")
 
 
+def test_the_shops_home_link_before_the_main_content_is_no_brand_line(client):
+    """The negative of the brand line: a breadcrumb before <main> whose home link the title names first."""
+    before = '<div class="crumbs"><a href="/">Harbour</a> / <a href="/knitwear">Knitwear</a></div>'
+    answer = product("<h1>Rib Knit Jumper</h1>", title="Harbour Rib Knit Jumper", before=before)(client)
+    assert (answer["title"], answer["brand"]) == ("Rib Knit Jumper", None)
+
+
 @pytest.mark.parametrize(
     "inside, title, after",
     [

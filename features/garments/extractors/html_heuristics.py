@@ -6,6 +6,7 @@ other products) are skipped everywhere.
 """
 
 import itertools
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -28,6 +29,7 @@ from features.garments.extractors.page import (
 )
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
+    absolute_url,
     clean_multiline,
     clean_text,
     large_image_url,
@@ -155,6 +157,7 @@ _MAKER_CLASS = ("vendor", "manufacturer", "designer")
 # (Not "de", "di", "od": words of a name as often as a maker's: "De vez en cuando la vida".)
 _BY_BRAND = compile_pattern(r"^(?:by|von|par|door|av|af)\s*:?\s+(\S.{0,39})$", IGNORECASE)
 _BY_BRAND_PREFIXES = ("by", "von", "par", "door", "av", "af")
+_BY_BRAND_STARTS = frozenset(prefix[:2] for prefix in _BY_BRAND_PREFIXES)
 _BRAND_LINE_LEVELS = 4  # how far up from the heading a brand line, link or logo counts as the product's
 _BRAND_WORDS = 5  # a brand line of more words is a sentence
 _BRAND_LINE_TAGS = ("p", "span", "div", "li", "small", "strong", "em", "h2", "h3", "h4", "h5", "h6")
@@ -207,6 +210,9 @@ _COLOR_INPUT = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|kolor|färg|
 # Letter sizes, which a swatch's value may be in a picker also holding sizes.
 _SIZE_CODE = compile_pattern(r"(?:[0-9]?x{0,3}[sl]|m|xxs|one size|os|onesize)", IGNORECASE)
 _PERCENTAGE = compile_pattern(r"\d\s*%")
+_OWN_CONTROLS = etree.XPath(
+    "./input | ./button | ./*/input | ./*/button"
+)  # an option's radio input or button
 
 
 def read_html(page, title_hint=None):
@@ -443,7 +449,11 @@ def _by_brand_line(page, heading):
     an element whose own text is the whole line, or "by" followed by a link."""
     for block in itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS):
         for element in block.iter(*_BRAND_LINE_TAGS):
-            own = clean_text(element.text)
+            text = element.text
+            # Checked before any cleaning: a block of the page holds thousands of elements, few with a text at all.
+            if not text or text.lstrip()[:2].lower() not in _BY_BRAND_STARTS:
+                continue
+            own = clean_text(text)
             if not own or own.split()[0].lower().rstrip(":") not in _BY_BRAND_PREFIXES:
                 continue
             if page.in_other_product(element) or element is heading:
@@ -465,16 +475,26 @@ def _brand_before_heading(page, heading):
     if at <= 0:
         return None
     for element in itertools.islice(itertools.chain([heading], heading.iterancestors()), 3):
+        if element.tag in ("main", "article", "body"):
+            break  # what stands before the main content is the page's chrome (a breadcrumb, the shop's name)
         before = element.getprevious()
         while before is not None and not isinstance(before.tag, str):
             before = before.getprevious()
         if before is None:
             continue
         link = before if before.tag == "a" else next(before.iter("a"), None)
-        text = clean_text(link.text_content()) if link is not None else None
+        if link is None or page.in_other_product(link) or _is_home_link(link, page.url):
+            continue
+        text = clean_text(link.text_content())
         if text and len(text.split()) <= _BRAND_WORDS and 0 <= title.find(text.casefold()) < at:
             return text
     return None
+
+
+def _is_home_link(link, url):
+    """Whether a link goes to the shop's home page ("/", "https://shop.example/")."""
+    href = absolute_url(link.get("href"), url) or ""
+    return urlsplit(href).path.strip("/") == ""
 
 
 def _outside_lists_of_brands(named):
@@ -655,11 +675,7 @@ def _size_label(raw):
 def _is_disabled(item):
     """Whether the option, the block around it or the one control it holds (a list item's radio input or button)
     is disabled or marked unavailable."""
-    controls = (
-        item.xpath("./input | ./button | ./*/input | ./*/button")
-        if item.tag not in ("input", "button")
-        else []
-    )
+    controls = _OWN_CONTROLS(item) if item.tag not in ("input", "button") else []
     for element in (item, item.getparent(), *(controls if len(controls) == 1 else ())):
         if element is None:
             continue

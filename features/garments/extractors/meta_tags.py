@@ -78,6 +78,7 @@ REGION_CURRENCIES = {
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ")
 _SITE_NAME_WORDS = 4  # a shop's name is a few words
+_HOME_LINKS = "//a[@href = '/' or @href = $root or @href = $bare]"
 _SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
 # Languages whose speakers pay in one currency (not English, Spanish, French, German, Arabic…).
 LANGUAGE_CURRENCIES = {
@@ -254,13 +255,9 @@ def _logo_name(page):
     "… bei Tchibo" is "Tchibo", "John Lewis & Partners Home" "John Lewis & Partners")."""
     title = (clean_text(page.tree.findtext(".//title")) or "").casefold()
     host = urlsplit(page.url).hostname or ""
-    for link in page.tree.iter("a"):
-        href = link.get("href") or ""
-        if href.split("?")[0].split("#")[0] not in (
-            "/",
-            urlsplit(page.url)._replace(path="/", query="", fragment="").geturl(),
-        ):
-            continue
+    root = urlsplit(page.url)._replace(path="/", query="", fragment="").geturl()
+    # The links to the home page, selected by libxml2 (a page has thousands of links).
+    for link in page.tree.xpath(_HOME_LINKS, root=root, bare=root.rstrip("/")):
         named = f"{link.get('class') or ''} {link.get('id') or ''}".lower()
         if (
             "logo" not in named

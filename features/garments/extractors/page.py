@@ -99,6 +99,7 @@ _BRAND_PAGE = compile_pattern(
     r"|[?&](?:q|vendor|brand)=[^&]|refinementlist%5bvendor%5d|refinementlist\[vendor\]",
     IGNORECASE,
 )
+# Words one of which the address of such a link holds in lower case (checked before the pattern runs).
 _BRAND_PAGE_WORDS = (
     "/brand",
     "/marque",
@@ -484,17 +485,19 @@ class ProductPage:
     @cached_property
     def main_heading(self):
         """The h1 naming the product: among the h1s outside other products' blocks, the page chrome (a <header> of the
-        main content is none) and links to other
-        pages (a tile's name: shops link each tile's heading to its product), the one most like the page's title
-        (pages also use h1s for messages and banners), the first among equals; else an h1 in the page's header that
-        is like the title (some pages put the product's name there); else the element the page names as the
-        product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
-        full; None without."""
-        titled = [h1 for h1 in self.tree.iter("h1") if heading_text(h1)]
+        main content is none) and links to other pages (a tile's name: shops link each tile's heading to its
+        product), and among several outside reviews and questions, the one sharing most words with the page's title
+        (pages also use h1s for messages, banners and a review's title), the first among equals; else an h1 in the
+        page's header that is like the title (some pages put the product's name there); else the element the page
+        names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in full; None
+        without."""
+        texts = {h1: text for h1 in self.tree.iter("h1") if (text := heading_text(h1))}
+        titled = list(texts)
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
-        def likeness(h1):
-            return title_likeness(heading_text(h1), title)
+        def likeness(heading):
+            text = texts.get(heading)
+            return title_likeness(heading_text(heading) if text is None else text, title)
 
         headings = [
             h1
@@ -503,7 +506,7 @@ class ProductPage:
         ]
         if len(headings) > 1:
             headings = [h1 for h1 in headings if not in_shoppers_words(h1)] or headings
-            return max(headings, key=lambda h1: title_overlap(heading_text(h1), title))
+            return max(headings, key=lambda h1: title_overlap(texts[h1], title))
         if headings:
             return headings[0]
         in_header = [
@@ -559,7 +562,10 @@ class ProductPage:
         with a short text or a logo's alt text, in page order."""
         links = []
         for link in self.tree.iter("a"):
-            href = (link.get("href") or "").lower()
+            href = link.get("href")
+            if not href:
+                continue
+            href = href.lower()
             if not any(word in href for word in _BRAND_PAGE_WORDS) or not _BRAND_PAGE.search(href):
                 continue
             text = clean_text(link.text_content()) or next(
