@@ -43,7 +43,7 @@ class DefaultExtractor(BrandExtractor):
         app_state = isolated(page, "app-state", lambda: read_app_state(page, title_hint))
         html = isolated(page, "html", lambda: read_html(page, title_hint or app_state.get("title")))
         size_chart = isolated(page, "size-chart", lambda: read_size_chart(page.tree))
-        return [
+        findings = [
             Findings("json-ld", "json-ld", json_ld),
             Findings("microdata", "microdata", microdata),
             # Platform state before the generic search of embedded state: these readers know its shape.
@@ -58,7 +58,6 @@ class DefaultExtractor(BrandExtractor):
             Findings("app-state", "app-state", app_state),
             Findings("meta", "meta", meta),
             Findings("html", "html", {**html, "size_chart": size_chart or None}),
-            Findings("site", "site", isolated(page, "site", lambda: read_site(page))),
             Findings(
                 "analytics",
                 "data-layer",
@@ -66,3 +65,7 @@ class DefaultExtractor(BrandExtractor):
             ),
             Findings("url", "url", isolated(page, "url", lambda: read_url(page))),
         ]
+        # The shop's own name is a brand of last resort: read only when no layer names one.
+        if not any(finding.fields.get("brand") for finding in findings):
+            findings.append(Findings("site", "site", isolated(page, "site", lambda: read_site(page))))
+        return findings

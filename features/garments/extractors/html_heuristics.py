@@ -6,6 +6,7 @@ other products) are skipped everywhere.
 """
 
 import itertools
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -18,13 +19,21 @@ from features.garments.extractors.fabric import (
     parse_percentages,
     unique_materials,
 )
-from features.garments.extractors.meta_tags import regional_currency
-from features.garments.extractors.page import following_text, heading_text, next_element
+from features.garments.extractors.meta_tags import regional_currency, title_without_site
+from features.garments.extractors.page import (
+    following_text,
+    heading_text,
+    in_shoppers_words,
+    next_element,
+    shown_text,
+)
 from features.garments.extractors.values import (
     OUT_OF_STOCK_WORDS,
+    absolute_url,
     clean_multiline,
     clean_text,
     large_image_url,
+    money_amounts,
     parse_currency,
     unique,
 )
@@ -141,6 +150,17 @@ _BRAND_LIST_SIZE = 5  # different brands a block names to be a list of brands
 # A block named (by its id or one of its classes) as the site's navigation or a menu: "nav", "main-menu", "mega_menu".
 _MENU = compile_pattern(r"(?:main|mega|top|site|header)?[-_]?(?:nav|navigation|navbar|menu)", IGNORECASE)
 _BRAND_CLASS = compile_pattern(r"brand", IGNORECASE)
+# What else names an element printing the brand: Shopify's vendor (`product__vendor`), PrestaShop's and Shopware's
+# manufacturer (`product-manufacturer`, `product-detail-manufacturer-link`), a designer's name.
+_MAKER_CLASS = ("vendor", "manufacturer", "designer")
+# "by Gothamite", "von Tchibo", "par Kiabi": a brand line under a product's name, in the shops' languages.
+# (Not "de", "di", "od": words of a name as often as a maker's: "De vez en cuando la vida".)
+_BY_BRAND = compile_pattern(r"^(?:by|von|par|door|av|af)\s*:?\s+(\S.{0,39})$", IGNORECASE)
+_BY_BRAND_PREFIXES = ("by", "von", "par", "door", "av", "af")
+_BY_BRAND_STARTS = frozenset(prefix[:2] for prefix in _BY_BRAND_PREFIXES)
+_BRAND_LINE_LEVELS = 4  # how far up from the heading a brand line, link or logo counts as the product's
+_BRAND_WORDS = 5  # a brand line of more words is a sentence
+_BRAND_LINE_TAGS = ("p", "span", "div", "li", "small", "strong", "em", "h2", "h3", "h4", "h5", "h6")
 _BRAND_CASE = str.maketrans(
     "BRAND", "brand"
 )  # what XPath's translate() lowered before the class is looked at
@@ -161,7 +181,17 @@ _DESCRIPTION_MARKER = compile_pattern(
 )
 _DESCRIPTION_LIMIT = 5000
 _PICKER_TAGS = frozenset({"select", "ul", "ol", "div", "fieldset"})
-_PICKER_NAMES = ("class", "id", "name", "data-attr-id", "data-attr", "aria-label", "data-testid")
+# (WooCommerce's variation swatches name the attribute a list picks: `data-attribute_name="attribute_pa_size"`.)
+_PICKER_NAMES = (
+    "class",
+    "id",
+    "name",
+    "data-attr-id",
+    "data-attr",
+    "data-attribute_name",
+    "aria-label",
+    "data-testid",
+)
 _CAPTION_TAGS = ("legend", "label")
 _MARKED_AHEAD = 64  # picker blocks named and searched together (see _Pickers.named)
 _HEADING_BLOCK_LEVELS = 3  # a block further up than this around the heading is a section of the page
@@ -180,11 +210,14 @@ _COLOR_INPUT = compile_pattern(r"colou?r|farbe|couleur|colore|kleur|kolor|färg|
 # Letter sizes, which a swatch's value may be in a picker also holding sizes.
 _SIZE_CODE = compile_pattern(r"(?:[0-9]?x{0,3}[sl]|m|xxs|one size|os|onesize)", IGNORECASE)
 _PERCENTAGE = compile_pattern(r"\d\s*%")
+_OWN_CONTROLS = etree.XPath(
+    "./input | ./button | ./*/input | ./*/button"
+)  # an option's radio input or button
 
 
 def read_html(page, title_hint=None):
     """Fields visible in the page's HTML; `title_hint` (the product name from data) finds the gallery."""
-    title = h1_title(page)
+    title = h1_title(page) or (title_without_site(page) if page.main_heading is None else None)
     buy_box = read_buy_box(page)
     pickers = _Pickers(page)
     return {
@@ -357,27 +390,111 @@ def h1_title(page):
 
 def _brand(page):
     """The text (or data-brand) of an element named for the brand, the one closest to the main heading (a brand
-    line above the product's name rather than a wishlist button's or a menu's), the first among equals."""
+    line above the product's name rather than a wishlist button's or a menu's), the first among equals; else, beside
+    the heading, a link to the brand's page (`/brands/acme`, `/collections/vendors?q=Acme`) or its logo there, a
+    line "by Acme", or a link just before the heading naming what the page's title puts before the product's name
+    (`<a href="/esprit/">Esprit</a><h1>Chinos</h1>` under "Esprit Chinos - camel")."""
     named = [
         (element, text)
         for element in page.named_elements(
             lambda naming: (
-                naming.data_brand is not None or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+                naming.data_brand is not None
+                or "brand" in (naming.class_ or "").translate(_BRAND_CASE)
+                or any(word in (naming.class_ or "").lower() for word in _MAKER_CLASS)
             )
         )
         if not page.in_other_product(element)
-        and element.tag not in ("img", "script", "meta")
-        and (text := clean_text(element.get("data-brand")) or clean_text(element.text_content()))
+        and element.tag not in ("img", "script", "meta", "link")
+        and (text := clean_text(element.get("data-brand")) or _brand_text(element))
         and len(text) <= _BRAND_LIMIT
+        and not in_shoppers_words(element)
+        and sum(1 for _ in itertools.islice(element.iter("a", "li", "option"), 2)) < 2  # a list of brands
     ]
     named = _outside_lists_of_brands(named)
-    if not named:
-        return None
     heading = page.main_heading
     if heading is None:
-        return named[0][1]
+        return named[0][1] if named else None
     closeness = closeness_to(heading)
-    return max(named, key=lambda candidate: closeness(candidate[0]))[1]
+    if named:
+        return max(named, key=lambda candidate: closeness(candidate[0]))[1]
+    # The blocks holding the heading a few levels up, short of the page's main content.
+    around = set()
+    for block in itertools.islice(heading.iterancestors(), _BRAND_LINE_LEVELS):
+        if block.tag in ("main", "body", "html"):
+            break
+        around.add(block)
+    beside = [
+        (element, text)
+        for element, text in _outside_lists_of_brands(page.brand_links)
+        if not page.in_other_product(element) and any(block in around for block in element.iterancestors())
+    ]
+    if beside:
+        return max(beside, key=lambda candidate: closeness(candidate[0]))[1]
+    return _by_brand_line(page, heading) or _brand_before_heading(page, heading)
+
+
+def _brand_text(element):
+    """What an element shows as a brand: its text after a label ("Výrobca: Viking", "See more of the brand: Acme"),
+    else, for a link, its logo's alt text (`<a class="manufacturer-link"><img alt="Acme"></a>`)."""
+    text = clean_text(element.text_content())
+    if text and ":" in text:
+        text = clean_text(text.rpartition(":")[2])
+    if text or element.tag != "a":
+        return text
+    return next((alt for img in element.iter("img") if (alt := clean_text(img.get("alt")))), None)
+
+
+def _by_brand_line(page, heading):
+    """The brand of a line "by Acme" ("von Tchibo", "par Kiabi") in the blocks holding the heading, a few levels up:
+    an element whose own text is the whole line, or "by" followed by a link."""
+    for block in itertools.islice(heading.iterancestors(), _HEADING_BLOCK_LEVELS):
+        for element in block.iter(*_BRAND_LINE_TAGS):
+            text = element.text
+            # Checked before any cleaning: a block of the page holds thousands of elements, few with a text at all.
+            if not text or text.lstrip()[:2].lower() not in _BY_BRAND_STARTS:
+                continue
+            own = clean_text(text)
+            if not own or own.split()[0].lower().rstrip(":") not in _BY_BRAND_PREFIXES:
+                continue
+            if page.in_other_product(element) or element is heading:
+                continue
+            line = clean_text(element.text_content()) or ""
+            found = _BY_BRAND.match(line)
+            if found and len(found.group(1).split()) <= _BRAND_WORDS and not money_amounts(found.group(1)):
+                return found.group(1)
+    return None
+
+
+def _brand_before_heading(page, heading):
+    """The short text of a link standing just before the heading (or before the block holding it, two levels up)
+    that the page's title names before the product's name: a retailer's brand line (`<a href="/esprit/"><h3>Esprit
+    </h3></a>` over `<h1>Chinos</h1>`, titled "Esprit Chinos - camel")."""
+    title = (clean_text(page.tree.findtext(".//title")) or "").casefold()
+    name = (heading_text(heading) or "").casefold()
+    at = title.find(name) if name else -1
+    if at <= 0:
+        return None
+    for element in itertools.islice(itertools.chain([heading], heading.iterancestors()), 3):
+        if element.tag in ("main", "article", "body"):
+            break  # what stands before the main content is the page's chrome (a breadcrumb, the shop's name)
+        before = element.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is None:
+            continue
+        link = before if before.tag == "a" else next(before.iter("a"), None)
+        if link is None or page.in_other_product(link) or _is_home_link(link, page.url):
+            continue
+        text = clean_text(link.text_content())
+        if text and len(text.split()) <= _BRAND_WORDS and 0 <= title.find(text.casefold()) < at:
+            return text
+    return None
+
+
+def _is_home_link(link, url):
+    """Whether a link goes to the shop's home page ("/", "https://shop.example/")."""
+    href = absolute_url(link.get("href"), url) or ""
+    return urlsplit(href).path.strip("/") == ""
 
 
 def _outside_lists_of_brands(named):
@@ -498,7 +615,11 @@ def _labelled_sizes(items):
     marks_combinable = any(_COMBINABLE.search(item.get("class", "")) for item in items)
     for item in items:
         caption = _radio_label(item)
-        shown = clean_text((caption if caption is not None else item).text_content())
+        shown_by = caption if caption is not None else item
+        # A size is named by what the option shows; a note for screen readers may say it is sold out (Shopify's
+        # "M <span class="visually-hidden">Variant sold out or unavailable</span>").
+        shown = shown_text(shown_by)
+        every_word = clean_text(shown_by.text_content())
         stated = next(
             (
                 item.get(name)
@@ -508,6 +629,7 @@ def _labelled_sizes(items):
             None,
         )
         label, sold_out = _size_label(shown or stated)
+        sold_out = sold_out or (every_word != shown and _size_label(every_word)[1])
         # An option shown with its tooltip or a note ("12 b 12 b", "M Notify me") is the size its data names.
         value = clean_text(next((item.get(name) for name in _OPTION_ATTRIBUTES if item.get(name)), None))
         if label and value and label != value and value in label:
@@ -551,7 +673,10 @@ def _size_label(raw):
 
 
 def _is_disabled(item):
-    for element in (item, item.getparent()):
+    """Whether the option, the block around it or the one control it holds (a list item's radio input or button)
+    is disabled or marked unavailable."""
+    controls = _OWN_CONTROLS(item) if item.tag not in ("input", "button") else []
+    for element in (item, item.getparent(), *(controls if len(controls) == 1 else ())):
         if element is None:
             continue
         if (

@@ -1,5 +1,6 @@
 """OpenGraph, product:* and twitter:* meta tags, the canonical link, and the shop's own name."""
 
+import itertools
 from urllib.parse import urlsplit
 
 from features.garments.extractors.schema_org import node_types
@@ -75,7 +76,9 @@ REGION_CURRENCIES = {
     "SA": "SAR",
 }
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " : ")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ")
+_SITE_NAME_WORDS = 4  # a shop's name is a few words
+_HOME_LINKS = "//a[@href = '/' or @href = $root or @href = $bare]"
 _SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
 # Languages whose speakers pay in one currency (not English, Spanish, French, German, Arabic…).
 LANGUAGE_CURRENCIES = {
@@ -169,7 +172,10 @@ def read_meta(page):
 
 def read_site(page):
     """The shop's own name, a brand of last resort for house brands (& Other Stories, Weekday, Kiabi): as its
-    meta tags, its schema.org WebSite/Organization or its page title name it (not a domain name)."""
+    meta tags, its schema.org WebSite/Organization, its page title or its logo name it (not a domain name); none
+    for a shop linking to brands' pages (`/brands/acme`), which sells other makers' brands."""
+    if page.brand_links:
+        return {}
     name = next(
         (name for name in _site_names(page) if name and not _DOMAIN_NAME.search(name) and len(name) <= 40),
         None,
@@ -185,18 +191,98 @@ def _site_names(page):
             if isinstance(node, dict) and node_types(node) & _SITE_TYPES:
                 yield clean_text(node.get("name"))
     yield _title_site_name(page)
+    yield _logo_name(page)
 
 
 def _title_site_name(page):
-    """The first or last part of the page's <title> ("Kettle | Homeware") when the site's host name spells it."""
+    """The first or last part of the page's <title> ("Kettle | Homeware") as far as its last word the site's host
+    name spells ("ZARA Ireland" on zara.com is "ZARA", "Weekday DE" "Weekday", "& Other Stories" on stories.com
+    whole)."""
     title = clean_text(page.tree.findtext(".//title")) or ""
-    host = "".join(character for character in (urlsplit(page.url).hostname or "") if character.isalnum())
+    host = urlsplit(page.url).hostname or ""
     for separator in _TITLE_SEPARATORS:
         head, found, tail = title.partition(separator)
         for part in (title.rpartition(separator)[2], head) if found else ():
-            key = "".join(character for character in part.lower() if character.isalnum())
-            if len(key) >= 3 and key in host:
-                return part.strip()
+            name = _host_named_words(part, host)
+            if name:
+                return name
+    return None
+
+
+def title_without_site(page):
+    """The page's <title> without the shop's name: the last part (after " | ", " - ", " – ", " :: "…) or else the first
+    that the host name spells ("Linen shirt – Lumo" on lumo.example) or the logo names is left out; None when nothing
+    but the shop's name is left. The product's name of last resort, for a page without a heading."""
+    # White space made single, not the text cleaned: cleaning joins " : " to the word before it.
+    title = " ".join((page.tree.findtext(".//title") or "").split())
+    if not title:
+        return None
+    host = urlsplit(page.url).hostname or ""
+    logo = (_logo_name(page) or "").casefold()
+
+    def names_site(part):
+        return bool(_host_named_words(part, host)) or (bool(logo) and part.strip().casefold() == logo)
+
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and names_site(tail):
+            return clean_text(head)
+        first, found, rest = title.partition(separator)
+        if found and names_site(first):
+            return clean_text(rest)
+    return None if names_site(title) else clean_text(title)
+
+
+def _host_named_words(text, host):
+    """The words of a short text up to the last one the host name spells (three letters or more, or a whole label
+    of the host: "H&M" on hm.com), or None."""
+    words = text.split()
+    if len(words) > _SITE_NAME_WORDS:
+        return None
+    labels = set(host.lower().split("."))
+    spelled = "".join(character for character in host.lower() if character.isalnum())
+    last = None
+    for index, word in enumerate(words):
+        key = "".join(character for character in word.lower() if character.isalnum())
+        if key and key in spelled and (len(key) >= 3 or key in labels):
+            last = index
+    return " ".join(words[: last + 1]) if last is not None else None
+
+
+def _logo_name(page):
+    """The shop's name as its logo says it: the alt text, label or text of the link to its home page ("/") in the page
+    header or named as the logo, as far as the page's title or host name also has it ("Tchibo Online-Shop" titled
+    "… bei Tchibo" is "Tchibo", "John Lewis & Partners Home" "John Lewis & Partners")."""
+    title = (clean_text(page.tree.findtext(".//title")) or "").casefold()
+    host = urlsplit(page.url).hostname or ""
+    root = urlsplit(page.url)._replace(path="/", query="", fragment="").geturl()
+    # The links to the home page, selected by libxml2 (a page has thousands of links).
+    for link in page.tree.xpath(_HOME_LINKS, root=root, bare=root.rstrip("/")):
+        named = f"{link.get('class') or ''} {link.get('id') or ''}".lower()
+        if (
+            "logo" not in named
+            and next(link.iterancestors("header"), None) is None
+            and not any(
+                "logo" in f"{block.get('class') or ''} {block.get('id') or ''}".lower()
+                for block in itertools.chain(link.iter(), itertools.islice(link.iterancestors(), 2))
+            )
+        ):
+            continue
+        text = clean_text(
+            link.get("aria-label")
+            or link.get("title")
+            or next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+            or link.text_content()
+            or next((clean_text(svg_title.text) for svg_title in link.iter("{*}title", "title")), None)
+        )
+        if not text:
+            continue
+        words = text.split()[:_SITE_NAME_WORDS]
+        for end in range(len(words), 0, -1):
+            name = " ".join(words[:end])
+            if len(name) >= 3 and name.casefold() in title:
+                return name
+        return _host_named_words(" ".join(words), host)
     return None
 
 

@@ -11,7 +11,7 @@ import chompjs
 import lxml.html
 from lxml import etree
 
-from features.garments.extractors.schema_org import title_likeness
+from features.garments.extractors.schema_org import title_likeness, title_overlap
 from features.garments.extractors.selection import read_selection
 from features.garments.extractors.values import absolute_url, clean_text
 from shared.text_patterns import DOTALL, IGNORECASE, compile_pattern
@@ -42,6 +42,8 @@ _HEADER_TITLE_LIKENESS = (
 _TITLE_NAMED = "/descendant::*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
+# Blocks of what shoppers write (reviews, questions): their headings are no product's name.
+_SHOPPERS_WORDS = compile_pattern(r"review|rating|comment|testimonial|question", IGNORECASE)
 _LOWER_HEADING_WORDS = 2
 _NAMED_IN_TITLE = 2  # title_likeness of a name the title holds in full
 # `window.__NUXT__=(function(a,b,c){return {` (Nuxt 2 minifies repeated values into parameters).
@@ -82,7 +84,35 @@ _SHOWN_CLASS = compile_pattern(
     r"(?:^|\s)(?:is-)?(?:show|shown|open|opened|active|visible|in)(?:\s|$)", IGNORECASE
 )
 _NO_TEXT_TAGS = ("script", "style", "template", "noscript")
-_BRAND_NAMED = compile_pattern(r"brand", IGNORECASE)
+# What a heading holds besides the product's name: its brand, its price (a classified ad's "- £1,899"), text for screen
+# readers only (`sr-only`, `visually-hidden`, `offleft`, eBay's `g-hdn` "Details about") and its controls (a wishlist
+# button with its "Saved!" pop-up, in an `aria-hidden` block or a <button>).
+_SCREEN_READERS = r"(?:^|\s)(?:[a-z]{1,3}-)?(?:sr-only|visually-?hidden|screen-?reader[\w-]*|off-?screen|off-?left|hdn)(?:\s|$)"
+_SCREEN_READERS_ONLY = compile_pattern(_SCREEN_READERS, IGNORECASE)
+_NOT_THE_NAME = compile_pattern(rf"brand|price|{_SCREEN_READERS}", IGNORECASE)
+# Children of a heading shown on lines of their own ("VADHOLMA" over "Rack for kitchen island"): words apart.
+_BLOCK_TAGS = frozenset({"div", "p", "br", "li", "ul", "h2", "h3", "h4", "h5", "h6"})
+# A link to a brand's own page on the shop: `/brand/acme`, `/brands/acme.html`, `/marque/acme`, `/marken/acme`,
+# `/designers/acme`, `/manufacturer/12-acme`, Shopify's `/collections/vendors?q=Acme` (never the index of brands).
+_BRAND_PAGE = compile_pattern(
+    r"/(?:brands?|marques?|marcas?|marken?|merken?|marchi|designers?|manufacturers?|hersteller)/+[^/?#\s]"
+    r"|[?&](?:q|vendor|brand)=[^&]|refinementlist%5bvendor%5d|refinementlist\[vendor\]",
+    IGNORECASE,
+)
+# Words one of which the address of such a link holds in lower case (checked before the pattern runs).
+_BRAND_PAGE_WORDS = (
+    "/brand",
+    "/marque",
+    "/marca",
+    "/marke",
+    "/merk",
+    "/marchi",
+    "/designer",
+    "/manufacturer",
+    "/hersteller",
+    "vendor",
+)
+_LINK_TEXT_LIMIT = 40
 _IMAGE_FILE = compile_pattern(r"\.(?:jpe?g|png|webp|avif)(?:\?|$)", IGNORECASE)
 _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
@@ -454,21 +484,31 @@ class ProductPage:
 
     @cached_property
     def main_heading(self):
-        """The h1 naming the product: among the h1s outside other products' blocks, the page chrome and links to other
-        pages (a tile's name: shops link each tile's heading to its product), the one most like the page's title
-        (pages also use h1s for messages and banners), the first among equals; else an h1 in the page's header that
-        is like the title (some pages put the product's name there); else the element the page names as the
-        product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in
-        full; None without."""
-        titled = [h1 for h1 in self.tree.iter("h1") if heading_text(h1)]
+        """The h1 naming the product: among the h1s outside other products' blocks, the page chrome (a <header> of the
+        main content is none) and links to other pages (a tile's name: shops link each tile's heading to its
+        product), and among several outside reviews and questions, the one sharing most words with the page's title
+        (pages also use h1s for messages, banners and a review's title), the first among equals; else an h1 in the
+        page's header that is like the title (some pages put the product's name there); else the element the page
+        names as the product's title ("product-title", "pdp-name"); else an h2 or h3 the title names in full; None
+        without."""
+        texts = {h1: text for h1 in self.tree.iter("h1") if (text := heading_text(h1))}
+        titled = list(texts)
         title = clean_text(self.tree.findtext(".//title")) or self.meta_value("og:title")
 
-        def likeness(h1):
-            return title_likeness(heading_text(h1), title)
+        def likeness(heading):
+            text = texts.get(heading)
+            return title_likeness(heading_text(heading) if text is None else text, title)
 
-        headings = [h1 for h1 in titled if not self.in_other_product(h1) and not self.links_elsewhere(h1)]
+        headings = [
+            h1
+            for h1 in titled
+            if (not self.in_other_product(h1) or self._in_section_header(h1)) and not self.links_elsewhere(h1)
+        ]
+        if len(headings) > 1:
+            headings = [h1 for h1 in headings if not in_shoppers_words(h1)] or headings
+            return max(headings, key=lambda h1: title_overlap(texts[h1], title))
         if headings:
-            return max(headings, key=likeness) if len(headings) > 1 else headings[0]
+            return headings[0]
         in_header = [
             h1 for h1 in titled if page_header(h1) is not None and likeness(h1) >= _HEADER_TITLE_LIKENESS
         ]
@@ -494,6 +534,17 @@ class ProductPage:
         ]
         return max(titled, key=likeness, default=None)
 
+    def _in_section_header(self, element):
+        """Whether the element sits in the <header> of a part of the page's main content (`<main>…<header
+        class="product-header"><h1>`), which is that part's heading, not the page chrome."""
+        header = page_header(element)
+        parent = header.getparent() if header is not None else None
+        return (
+            parent is not None
+            and not self.in_other_product(parent)
+            and any(block.tag in ("main", "article") for block in header.iterancestors())
+        )
+
     def links_elsewhere(self, element):
         """Whether the element sits in a link to another page than this one (a product tile's name or photo); a
         link to an image file is a photo's zoom."""
@@ -506,6 +557,25 @@ class ProductPage:
         return {_without_query(self.url), _without_query(self.canonical_link or self.url)}
 
     @cached_property
+    def brand_links(self):
+        """(link, text) of each link to a brand's page on the shop (`/brands/acme`, `/collections/vendors?q=Acme`)
+        with a short text or a logo's alt text, in page order."""
+        links = []
+        for link in self.tree.iter("a"):
+            href = link.get("href")
+            if not href:
+                continue
+            href = href.lower()
+            if not any(word in href for word in _BRAND_PAGE_WORDS) or not _BRAND_PAGE.search(href):
+                continue
+            text = clean_text(link.text_content()) or next(
+                (alt for img in link.iter("img") if (alt := clean_text(img.get("alt")))), None
+            )
+            if text and len(text) <= _LINK_TEXT_LIMIT:
+                links.append((link, text))
+        return links
+
+    @cached_property
     def selection(self):
         """The variant the page shows selected, as its URL, buy form and buy box state it (see selection.py)."""
         return read_selection(self)
@@ -516,6 +586,14 @@ class ProductPage:
             if "canonical" in (link.get("rel") or "").lower().split():
                 return absolute_url(link.get("href"), self.url)
         return None
+
+
+def in_shoppers_words(element):
+    """Whether the element sits in a block of reviews, ratings or questions (`jl-reviews`, `review-title`)."""
+    return any(
+        _SHOPPERS_WORDS.search(f"{block.get('class') or ''} {block.get('id') or ''}")
+        for block in itertools.chain([element], element.iterancestors())
+    )
 
 
 def hides_itself(block):
@@ -543,20 +621,53 @@ def hides_itself(block):
 
 
 def heading_text(heading):
-    """The text a heading shows as the product's name: without its scripts and templates, what the page hides in it
-    and the brand it names in an element of its own (`<h1><a class="brand">adidas</a> YUNG 96</h1>`)."""
-    if not any(True for _ in heading.iterdescendants()):
-        return clean_text(heading.text)
-    chunks = [heading.text or ""]
-    for child in heading:
+    """The text a heading shows as the product's name: without its scripts and templates, what the page hides in it,
+    the brand and the price it names in elements of their own (`<h1><a class="brand">adidas</a> YUNG 96</h1>`), text
+    for screen readers only and its controls (a button, an `aria-hidden` block); children on lines of their own are
+    words apart."""
+    return _text_without(heading, _not_the_name)
+
+
+def shown_text(element):
+    """The text an element shows: without its scripts and templates, what the page hides and text for screen readers
+    only (`visually-hidden`); children on lines of their own are words apart."""
+    return _text_without(element, _not_shown)
+
+
+def _not_shown(child):
+    return (
+        child.tag in _NO_TEXT_TAGS
+        or hides_itself(child)
+        or _SCREEN_READERS_ONLY.search(child.get("class") or "")
+    )
+
+
+def _not_the_name(child):
+    return (
+        child.tag in _NO_TEXT_TAGS
+        or child.tag == "button"
+        or child.get("aria-hidden") == "true"
+        or hides_itself(child)
+        or _NOT_THE_NAME.search(child.get("class") or "") is not None
+    )
+
+
+def _text_without(element, left_out):
+    if not any(True for _ in element.iterdescendants()):
+        return clean_text(element.text)
+    chunks = [element.text or ""]
+    for child in element:
         if not isinstance(child.tag, str):  # a comment
             pass
-        elif (
-            child.tag in _NO_TEXT_TAGS or hides_itself(child) or _BRAND_NAMED.search(child.get("class") or "")
-        ):
+        elif left_out(child):
             chunks.append(" ")
         else:
-            chunks.append(child.text_content() if not len(child) else heading_text(child) or "")
+            apart = " " if child.tag in _BLOCK_TAGS else ""
+            chunks += [
+                apart,
+                child.text_content() if not len(child) else _text_without(child, left_out) or "",
+                apart,
+            ]
         chunks.append(child.tail or "")
     return clean_text("".join(chunks))
 

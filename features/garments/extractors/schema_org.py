@@ -325,6 +325,16 @@ def title_likeness(name, title):
     return len(name_words & title_words) / len(name_words)
 
 
+def title_overlap(name, title):
+    """How much a heading and the page's title share: twice the words they have in common over the words of both (1
+    when equal), so that a short heading the title holds ("Faux Throw", a review's) loses to the one naming more of
+    it ("John Lewis & Partners Faux Fur Throw, Platinum")."""
+    name_words, title_words = _words(name), _words(title)
+    if not name_words or not title_words:
+        return 0
+    return 2 * len(name_words & title_words) / (len(name_words) + len(title_words))
+
+
 def selected_variant(variants, page_url):
     """The variant the page URL selects: its SKU, id or GTIN as a query value (`?variant=4471`), its own or
     its offer's URL whose query the page URL has (`?color=green&size=s`), or failing those the longest of
