@@ -79,6 +79,17 @@ def unreadable(db: Database, fingerprint: str, uris: Sequence[str]) -> None:
     )
 
 
+def of_user(db: Database, user_id: str) -> list[Row]:
+    """The user's files Google holds or is being sent (not expired, not being deleted), oldest first: what their
+    account export lists. Never the key's fingerprint."""
+    return db.execute_query(
+        "SELECT name, state, created_at, expires_at FROM gemini_files "
+        "WHERE user_id = ? AND state IN (?, ?) AND expires_at > ? ORDER BY created_at, id",
+        (user_id, UPLOADING, ACTIVE, clock.timestamp()),
+        fetch_all=True,
+    )
+
+
 def mark_user(db: Database, user_id: str) -> int:
     """Every file of the user (uploaded or being uploaded) is to be deleted at Google; in the transaction that
     deletes their photo or account. The number of rows marked."""
