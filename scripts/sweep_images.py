@@ -86,5 +86,6 @@ def _sweep_gemini_files(db: Database, settings: Settings) -> FilesSweep | None:
         )
     return service.sweep_gemini_files_when_due(db=db, photos=photos, due_only=False)
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,7 +45,9 @@ def _deleted_account_with_photos_left_at_google(app, client, user, standing_png,
         assert wait_for_job(client, user["headers"], job)["status"] == "done"
     uploads.wait_for_uploads()
     fake_gemini.fail_deletes = True  # Google unavailable while the account is deleted
-    deleted = client.delete("/api/users/profile", headers=user["headers"], json={"password": user["password"]})
+    deleted = client.delete(
+        "/api/users/profile", headers=user["headers"], json={"password": user["password"]}
+    )
     assert deleted.status_code == 200
     uploads.wait_for_deletions()
     assert len(fake_gemini.files) == 2 and [row["state"] for row in _rows(app)] == ["deleting"] * 2
@@ -55,7 +57,12 @@ def _expired_row_of_an_old_key(app):
     app.extensions["db"].execute_query(
         "INSERT INTO gemini_files (key_fingerprint, sha256, state, name, uri, created_at, expires_at) "
         "VALUES (?, ?, 'active', 'files/old', 'https://old/files/old', ?, ?)",
-        ("0" * 64, "1" * 64, clock.timestamp(seconds_from_now=-49 * 3600), clock.timestamp(seconds_from_now=-1)),
+        (
+            "0" * 64,
+            "1" * 64,
+            clock.timestamp(seconds_from_now=-49 * 3600),
+            clock.timestamp(seconds_from_now=-1),
+        ),
     )
 
 
@@ -67,7 +74,9 @@ def test_the_command_deletes_at_google_what_failed_and_drops_the_rows_of_expired
 
     still_down = _sweep_command(tmp_path, **fake_gemini.app_settings(**GEMINI))
     assert still_down.returncode == 0, still_down.stderr
-    assert "Gemini files: deleted 0 at Google (2 left for the next sweep); dropped 1 rows" in still_down.stdout
+    assert (
+        "Gemini files: deleted 0 at Google (2 left for the next sweep); dropped 1 rows" in still_down.stdout
+    )
     assert len(fake_gemini.files) == 2 and len(_rows(app)) == 2
 
     fake_gemini.fail_deletes = False
