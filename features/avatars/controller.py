@@ -6,6 +6,7 @@ from features.auth.decorators import require_auth
 from features.avatars import service
 from features.avatars.schemas import AvatarForm, AvatarImage, AvatarSaved, AvatarUrls, PhotoForm
 from shared.ai_models import get_image_models
+from shared.ai_models.gemini_file_rows import DELETED_AT_GOOGLE
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.image_processing import decode_base64_image
@@ -38,7 +39,7 @@ _SAVED = {200: Answer(AvatarSaved, "Avatar saved.")}
     errors={**_UPLOAD_ERRORS, **_STORE_ERRORS},
     summary="Upload a photo of yourself; its background is removed and it becomes your avatar.",
     description="If the background remover is temporarily unavailable the photo is stored with its background "
-    "(`background_removed: false`). The previous avatar file is deleted.",
+    "(`background_removed: false`). The previous avatar file is deleted. " + DELETED_AT_GOOGLE,
 )
 def save_avatar():
     image_data, filename = _uploaded_image("avatar")
@@ -54,6 +55,7 @@ def save_avatar():
     body=AvatarImage,
     answers=_SAVED,
     summary="Replace the avatar with an image sent as base64 (or a data URL) in JSON.",
+    description="The previous avatar file is deleted. " + DELETED_AT_GOOGLE,
     errors={**_PHOTO_ERRORS, 400: ["MISSING_FIELDS", "INVALID_BASE64", *_PHOTO_ERRORS[400]], **_STORE_ERRORS},
 )
 def update_avatar(body):

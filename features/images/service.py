@@ -27,7 +27,7 @@ from shared.storage import Storage, StoredFile
 from shared.task_lease import end_turn, take_turn
 
 if TYPE_CHECKING:
-    from shared.ai_models.gemini_files import UploadedPhotos
+    from shared.ai_models.gemini_files import FilesSweep, UploadedPhotos
 
 log = get_logger("images.sweep")
 
@@ -108,18 +108,21 @@ def sweep_when_due(
         end_turn(db, turn, next_in_seconds=settings.IMAGE_SWEEP_INTERVAL_SECONDS)
 
 
-def sweep_gemini_files_when_due(*, db: Database, photos: "UploadedPhotos") -> bool:
-    """If this process gets the turn (one process at a time, every GEMINI_FILES_SWEEP_SECONDS): delete at Google
-    the files of deleted photos still marked (a deletion that failed, a process that died before it), and the
-    rows of expired files. False when it did not sweep."""
-    turn = take_turn(db, GEMINI_FILES_TASK, lease_seconds=_LEASE_SECONDS)
+def sweep_gemini_files_when_due(
+    *, db: Database, photos: "UploadedPhotos | None", due_only: bool = True
+) -> "FilesSweep | None":
+    """If this process gets the turn (one process at a time, with due_only every GEMINI_FILES_SWEEP_SECONDS):
+    delete at Google the files of deleted photos still marked (a deletion that failed, a process that died before
+    it), and the rows of expired files (photos None, no Gemini key: only those). None when it did not sweep."""
+    from shared.ai_models.gemini_files import FilesSweep, drop_expired_rows
+
+    turn = take_turn(db, GEMINI_FILES_TASK, lease_seconds=_LEASE_SECONDS, due_only=due_only)
     if turn is None:
-        return False
+        return None
     try:
-        photos.sweep()
+        return photos.sweep() if photos else FilesSweep(deleted=0, left=0, expired=drop_expired_rows(db))
     finally:
         end_turn(db, turn, next_in_seconds=GEMINI_FILES_SWEEP_SECONDS)
-    return True
 
 
 class ImageSweeper:

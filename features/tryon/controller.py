@@ -18,6 +18,7 @@ from features.tryon.schemas import (
 )
 from shared import event_stream
 from shared.ai_models import get_image_models
+from shared.ai_models.gemini_file_rows import DELETED_AT_GOOGLE
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.idempotency import AnswerOnce, idempotent
@@ -353,6 +354,7 @@ def list_jobs(query):
     operation_id="deleteJob",
     path_parameters=_JOB_ID,
     summary="Cancel a queued job or delete a finished one with its images (not while it is being generated).",
+    description=DELETED_AT_GOOGLE,
     answers={200: Answer(JobDeleted, "Deleted.")},
     errors={404: ["JOB_NOT_FOUND"], 409: ["JOB_IN_PROGRESS"]},
 )

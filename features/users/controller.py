@@ -17,6 +17,7 @@ from features.users.schemas import (
     User,
 )
 from shared.ai_models import get_image_models
+from shared.ai_models.gemini_file_rows import DELETED_AT_GOOGLE
 from shared.database import get_db
 from shared.rate_limit import limit, user_or_ip_key
 from shared.request_data import json_limit
@@ -164,6 +165,7 @@ def end_session(session_id):
     body=AccountDeletion,
     example={"password": "correct horse 1"},
     summary="Delete the account and everything stored about it (wardrobe, try-ons, avatar, images).",
+    description=DELETED_AT_GOOGLE,
     answers={200: Answer(Deleted, "Deleted; every token of the account stops working.")},
     errors=_PASSWORD_CHECK,
 )
@@ -187,6 +189,9 @@ def delete_account(body):
     tag=TAG,
     operation_id="exportAccount",
     summary="Everything stored about the caller, as JSON (images as signed URLs).",
+    description="`gemini_files` lists the caller's photos held at Google's Gemini Files API (with a Gemini key "
+    "a photo used again is uploaded once and named in later requests): each file's name, state, when it was "
+    "uploaded and when Google deletes it by itself; never the API key.",
     answers={200: Answer(AccountExport, "The export.")},
     errors={404: ["USER_NOT_FOUND"]},
 )

@@ -127,6 +127,21 @@ class WardrobeExport(ResponseSchema):
     categories: list[Category]
 
 
+class GeminiFile(ResponseSchema):
+    """One of the caller's photos uploaded to the Gemini Files API (with a Gemini key: a photo used again is
+    uploaded once and named in later requests). It is deleted at Google when the caller deletes a photo, a
+    try-on or the account, and Google deletes it by itself at `expires_at`."""
+
+    name: str | None = Field(description="The file's name at Google (`files/...`); null while uploading.")
+    state: Literal["uploading", "active"] = Field(
+        description="`uploading`: being sent to Google; `active`: Google holds it."
+    )
+    uploaded_at: Timestamp = Field(description="When the upload started.")
+    expires_at: Timestamp | None = Field(
+        description="When Google deletes it by itself (48 hours after the upload); null while uploading."
+    )
+
+
 class AccountExport(ResponseSchema):
     exported_at: Timestamp
     profile: User
@@ -135,3 +150,6 @@ class AccountExport(ResponseSchema):
     body_measurements: Measurements | None
     wardrobe: WardrobeExport
     tryon_jobs: list[Job]
+    gemini_files: list[GeminiFile] = Field(
+        description="The caller's photos held at Google's Gemini Files API (empty without a Gemini key)."
+    )

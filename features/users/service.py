@@ -17,6 +17,7 @@ from features.users import model as user_model
 from features.users.schemas import ProfileUpdate
 from features.wardrobe import service as wardrobe_service
 from shared import clock
+from shared.ai_models import gemini_file_rows
 from shared.ai_models.gemini_file_rows import deleting_user_photos
 from shared.database import Database, IntegrityError
 from shared.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
@@ -200,6 +201,18 @@ def export_account(*, db: Database, storage: Storage, userid: str) -> dict[str, 
             "categories": [c for s in sections for c in s["categories"] if not c["is_platform"]],
         },
         "tryon_jobs": [tryon_service.present_job(job, storage) for job in jobs],
+        "gemini_files": [_gemini_file(row) for row in gemini_file_rows.of_user(db, userid)],
+    }
+
+
+def _gemini_file(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One of the user's photos uploaded to the Gemini Files API, as their export shows it."""
+    active = row["state"] == gemini_file_rows.ACTIVE
+    return {
+        "name": row["name"],
+        "state": row["state"],
+        "uploaded_at": row["created_at"],
+        "expires_at": row["expires_at"] if active else None,
     }
 
 

@@ -30,6 +30,7 @@ from features.wardrobe.schemas import (
     WardrobeItemInput,
 )
 from shared.ai_models import get_image_models
+from shared.ai_models.gemini_file_rows import DELETED_AT_GOOGLE
 from shared.database import get_db
 from shared.errors import ValidationError
 from shared.idempotency import AnswerOnce, idempotent
@@ -385,6 +386,8 @@ def get_wardrobe_item(item_id):
     body=WardrobeItemInput,
     example={"size": "L", "color": "navy"},
     summary="Change some fields of an item (null clears one); a new `garment_image` replaces the picture.",
+    description="When a new `garment_image` replaces the picture: the old file is deleted. "
+    + DELETED_AT_GOOGLE,
     answers={200: Answer(WardrobeItem, "The updated item.")},
     errors=_ITEM_WRITE_ERRORS,
 )
@@ -411,6 +414,7 @@ def update_wardrobe_item(item_id, body):
     tag=ITEMS,
     operation_id="deleteItem",
     summary="Delete an item and its image.",
+    description=DELETED_AT_GOOGLE,
     answers={200: Answer(ItemDeleted, "Deleted.")},
     errors={404: ["ITEM_NOT_FOUND"]},
 )

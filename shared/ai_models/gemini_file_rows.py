@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 
 UPLOADING, ACTIVE, DELETING = "uploading", "active", "deleting"
 
+# What the API document says of every route that deletes a user's photo (deleting_user_photos).
+DELETED_AT_GOOGLE = (
+    "With a Gemini key, every photo of the caller uploaded to Google's Gemini Files API (a photo used "
+    "again is uploaded once and named in later requests; GET /api/users/profile/export lists them) is "
+    "deleted at Google too, in the background once this request has succeeded: the answer never waits "
+    "for Google, and a deletion that fails is tried again by the operator's sweep."
+)
+
 
 def find(db: Database, fingerprint: str, digests: Sequence[str], usable_after: str) -> list[Row]:
     """The active rows of these photos (SHA-256 hex) whose files are named until after `usable_after`."""
@@ -76,6 +84,17 @@ def unreadable(db: Database, fingerprint: str, uris: Sequence[str]) -> None:
     db.execute_query(
         f"DELETE FROM gemini_files WHERE key_fingerprint = ? AND state = '{ACTIVE}' AND uri IN ({marks})",
         (fingerprint, *uris),
+    )
+
+
+def of_user(db: Database, user_id: str) -> list[Row]:
+    """The user's files Google holds or is being sent (not expired, not being deleted), oldest first: what their
+    account export lists. Never the key's fingerprint."""
+    return db.execute_query(
+        "SELECT name, state, created_at, expires_at FROM gemini_files "
+        "WHERE user_id = ? AND state IN (?, ?) AND expires_at > ? ORDER BY created_at, id",
+        (user_id, UPLOADING, ACTIVE, clock.timestamp()),
+        fetch_all=True,
     )
 
 

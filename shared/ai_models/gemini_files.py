@@ -58,6 +58,15 @@ _FILE_IN_MESSAGE = compile_pattern(r"(?:^|\W)File (?:files/)?[a-z0-9-]+")
 
 
 @dataclass(frozen=True)
+class FilesSweep:
+    """What a sweep of the Gemini files did."""
+
+    deleted: int  # files of deleted photos deleted at Google
+    left: int  # still to delete at Google (it failed again): tried at the next sweep
+    expired: int  # rows of files Google has let go of (or of claims that lapsed), dropped
+
+
+@dataclass(frozen=True)
 class UploadedFile:
     row_id: int
     name: str
@@ -176,13 +185,15 @@ class UploadedPhotos:
         if deleter is not None:
             deleter.join()
 
-    def sweep(self) -> None:
+    def sweep(self) -> "FilesSweep":
         """Delete at Google what is still marked (a deletion that failed, or a process that died before it), and
         the rows of files Google has let go of (expired) or of claims that lapsed."""
-        self.delete_marked()
-        swept = self._quietly("sweep expired files", rows.delete_expired, self._db)
-        if swept:
-            log.info("expired Gemini file rows deleted", extra={"count": swept})
+        deleted = self.delete_marked()
+        return FilesSweep(
+            deleted=deleted,
+            left=len(rows.marked(self._db, self._fingerprint)),
+            expired=drop_expired_rows(self._db),
+        )
 
     def delete_marked(self) -> int:
         """Delete this key's marked files at Google, then their rows; a file Google no longer has counts as
@@ -392,6 +403,19 @@ class UploadedPhotos:
         except Exception:
             log.warning(f"could not {what}", exc_info=True)
             return None
+
+
+def drop_expired_rows(db: Database) -> int:
+    """Drop the rows of files Google has let go of (expired) or of claims that lapsed, of every key: the number
+    dropped (0 when the database failed: logged, tried at the next sweep)."""
+    try:
+        swept = rows.delete_expired(db)
+    except Exception:
+        log.exception("could not sweep expired files")
+        return 0
+    if swept:
+        log.info("expired Gemini file rows deleted", extra={"count": swept})
+    return swept
 
 
 def key_fingerprint(api_key: str, base_url: str | None) -> str:

@@ -231,3 +231,32 @@ def test_the_documented_garment_vocabulary_is_the_catalogue_s(client):
     assert schemas["PlatformCategory"]["enum"] == list(PLATFORM_CATEGORY)
     assert schemas["GarmentKind"]["enum"] == [entry.kind for entry in KINDS]
     assert set(PLATFORM_CATEGORY) <= set(schemas["CategoryName"]["enum"])
+
+
+# The routes that delete a photo of the caller, and with it the caller's photos uploaded to the Gemini Files API
+# (shared/ai_models/gemini_file_rows.py, deleting_user_photos).
+DELETING_USER_PHOTOS = {
+    "deleteAccount",
+    "saveAvatar",
+    "updateAvatar",
+    "updateItem",
+    "deleteItem",
+    "deleteJob",
+}
+
+
+def test_the_routes_that_delete_a_users_photos_say_google_deletes_them_too_and_no_other_does(client):
+    said = {
+        operation["operationId"]
+        for _path, _method, operation in operations(_document(client))
+        if "deleted at Google" in operation.get("description", "")
+    }
+    assert said == DELETING_USER_PHOTOS
+
+
+def test_the_export_documents_the_users_photos_held_at_google(client):
+    document = _document(client)
+    export = document["paths"]["/api/users/profile/export"]["get"]
+    assert "gemini_files" in export["description"]
+    listed = document["components"]["schemas"]["GeminiFile"]["properties"]
+    assert sorted(listed) == ["expires_at", "name", "state", "uploaded_at"]

@@ -9,6 +9,7 @@ import schemathesis
 
 from features.docs.openapi import operations
 from tests.docs.conftest import ROOT
+from tests.docs.test_openapi import DELETING_USER_PHOTOS
 
 COLLECTION = ROOT / "postman_collection.json"
 IMAGES_PREFIX = "/images/"
@@ -67,6 +68,22 @@ def test_the_collection_is_v2_1_with_an_example_and_tests_for_every_request():
         for field in (body or {}).get("formdata", []):
             if field["type"] == "file":
                 assert (ROOT / field["src"]).is_file(), field["src"]
+
+
+def test_the_requests_that_delete_a_users_photos_say_google_deletes_them_too(client):
+    schema = schemathesis.openapi.from_dict(client.get("/openapi.json").get_json())
+    collection = json.loads(COLLECTION.read_text(encoding="utf-8"))
+    walked, silent = set(), []
+    for item in _requests(collection["item"]):
+        url = item["request"]["url"]
+        if isinstance(url, str):  # an image URL an earlier answer gave
+            continue
+        operation = _operation_for(schema, item["request"]["method"], "/" + "/".join(url["path"]))
+        if operation.definition.raw["operationId"] in DELETING_USER_PHOTOS:
+            walked.add(operation.definition.raw["operationId"])
+            if "deleted at Google" not in item["request"]["description"]:
+                silent.append(item["name"])
+    assert (walked, silent) == (DELETING_USER_PHOTOS, [])
 
 
 def test_newman_walks_every_endpoint_and_every_answer_matches_the_document(

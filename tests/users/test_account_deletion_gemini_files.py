@@ -3,6 +3,7 @@ are deleted there (through the real google-genai SDK against the fake Gemini), i
 deletion is committed; a garment photo another user's try-on sent too stays named for that user."""
 
 import io
+from datetime import datetime
 
 import pytest
 from PIL import ImageOps
@@ -78,3 +79,45 @@ def test_a_new_avatar_deletes_the_users_photos_at_google(
     fake_gemini.set_behaviour("ok")
     _try_on(client, user, standing_png, top_png)  # the photos go inline again (and are uploaded anew later)
     assert not fake_gemini.requests[-1]["file_uris"]
+
+
+def _exported_files(client, user):
+    response = client.get("/api/users/profile/export", headers=user["headers"])
+    assert response.status_code == 200
+    return response.get_json()["data"]["gemini_files"]
+
+
+def test_the_export_lists_the_users_photos_held_at_google_and_never_the_key(
+    app, client, user, other_user, standing_png, top_png, fake_gemini
+):
+    assert _exported_files(client, user) == []
+    uploads = app.extensions["image_models"].photos
+    for _ in range(2):
+        _try_on(client, user, standing_png, top_png)
+    uploads.wait_for_uploads()
+
+    exported = _exported_files(client, user)
+    assert sorted(file["name"] for file in exported) == sorted(f"files/{name}" for name in fake_gemini.files)
+    for file in exported:
+        assert file["state"] == "active"
+        held = datetime.fromisoformat(file["expires_at"]) - datetime.fromisoformat(file["uploaded_at"])
+        assert 47 < held.total_seconds() / 3600 < 48.1  # Google keeps a file 48 hours
+    fingerprint = app.extensions["image_models"].gemini.key_fingerprint
+    body = client.get("/api/users/profile/export", headers=user["headers"]).get_data(as_text=True)
+    assert fingerprint not in body and "test-key" not in body
+    assert _exported_files(client, other_user) == []
+
+    _try_on(client, other_user, photos.encode(ImageOps.mirror(photos.decode(standing_png))), top_png)
+    garment = next(name for name, stored in fake_gemini.files.items() if stored["data"] == top_png)
+    # the garment's photo, sent by a second user too, is no longer the first user's
+    assert [file["name"] for file in _exported_files(client, user)] == [
+        f"files/{name}" for name in fake_gemini.files if name != garment
+    ]
+
+    deleted = client.delete(f"/api/job/{_last_job(client, user)}", headers=user["headers"])
+    assert deleted.status_code == 200
+    assert _exported_files(client, user) == []  # marked for deletion at Google in that request
+
+
+def _last_job(client, user):
+    return client.get("/api/jobs", headers=user["headers"]).get_json()["data"][0]["job_id"]
