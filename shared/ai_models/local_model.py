@@ -99,6 +99,9 @@ _CLOTHES_LIGHT = (
 # The chest and neck, where painted skin is of the neck's tone, not the arms': between the shoulder joints (half-width,
 # body units, then fading over the second figure) and above the armpits (depth below the shoulders' line, likewise).
 _CHEST_HALF_WIDTH, _CHEST_DEPTH, _CHEST_FADE = 0.35, 0.3, 0.12
+_NECK_REACH = (
+    0.2  # body units above the shoulders' line within which the skin in the head's mask is the neck's
+)
 _NO_POSE_MESSAGE = (
     "Your body could not be made out in this photo. Use a photo of yourself alone, standing and facing the "
     "camera, with your face in view"
@@ -361,6 +364,18 @@ class _Dressing:
         tone: NDArray[np.float32] = np.median(regions.lab[own], axis=0)
         return tone
 
+    def _neck_skin_tone(self) -> NDArray[np.float32] | None:
+        """The skin tone (CIELAB) of the wearer's neck where it shows (their skin below the chin, _NECK_REACH above the
+        shoulders' line at most: their face is lit and made up differently, their arms are shaded and round), else
+        their own skin tone (_own_skin_tone)."""
+        regions = self.regions
+        depth, _ = regions.body_coordinates
+        neck = (regions.skin > 0) & (regions.person > 0) & (regions.head > 0) & (depth > -_NECK_REACH)
+        if neck.sum() < 30:
+            return self._own_skin_tone()
+        tone: NDArray[np.float32] = np.median(regions.lab[neck], axis=0)
+        return tone
+
     @staticmethod
     def _in_front(piece: Piece, garment_type: str) -> str:
         """Which parts of the person stay in front of this piece (the name of a mask, see _full)."""
@@ -473,7 +488,7 @@ class _Dressing:
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
                 regions.arm_skin_colour,
-                chest_colour=self._own_skin_tone(),
+                chest_colour=self._neck_skin_tone(),
             )
         if "lower" in self._dressed_parts:
             # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they
@@ -502,7 +517,8 @@ class _Dressing:
         contrast: skin does not fold as cloth does), with the grain of the person's skin, and in the shadow of the garment
         `shade_below` (detection size, bool) right below it (a hem over the legs); without a colour they stay as they
         are. On the chest and neck (_chest) the skin is of `chest_colour` where given (their neck's: the arms are
-        shaded and round, a chest in front light is lighter), flat across (no limb's edge to darken) and lit as a
+        shaded and round, a chest in front light is lighter; not the skin beside it, which is the arms' there), flat
+        across (no limb's edge to darken) and lit as a
         neckline's skin is (the light on the clothes relative to their own shade, smoothed, at a third of its contrast:
         a dark collar on a white top is no shadow). The grain is the skin's at the photo's scale: the paint is made at
         detection size and enlarged, so its grain is that much weaker (enlarged, it would be blotches). Returns the
@@ -535,11 +551,8 @@ class _Dressing:
         )
         tone = self._skin_beside(box, clothes, colour)
         chest = self._chest(box) if chest_colour is not None else np.zeros(light.shape, np.float32)
-        if chest_colour is not None and chest[bare].any():
-            tone = (
-                tone * (1 - chest[..., None])
-                + self._skin_beside(box, clothes, chest_colour) * chest[..., None]
-            )
+        if chest_colour is not None:
+            tone = tone + (chest_colour - tone) * chest[..., None]
         # Round as a limb is across what is painted of it (the old clothes may be slimmer than the body model): each
         # pixel's place between the bone and the painted part's own edge there, lit like a cylinder from the front.
         size = 2 * int(_PAINTED_EDGE_REACH * unit / 2) + 1
