@@ -99,6 +99,12 @@ _HEM_SHADOW, _HEM_SHADOW_REACH = 1.2, 0.1
 _CLOTHES_LIGHT = (
     0.6  # how much of the light on the old clothes (their lightness, smoothed: no folds) painted skin takes
 )
+# The chest and neck, where painted skin is of the neck's tone, not the arms': between the shoulder joints (half-width,
+# body units, then fading over the second figure) and above the armpits (depth below the shoulders' line, likewise).
+_CHEST_HALF_WIDTH, _CHEST_DEPTH, _CHEST_FADE = 0.35, 0.3, 0.12
+_NECK_REACH = (
+    0.2  # body units above the shoulders' line within which the skin in the head's mask is the neck's
+)
 _NO_POSE_MESSAGE = (
     "Your body could not be made out in this photo. Use a photo of yourself alone, standing and facing the "
     "camera, with your face in view"
@@ -391,6 +397,18 @@ class _Dressing:
         tone: NDArray[np.float32] = np.median(regions.lab[own], axis=0)
         return tone
 
+    def _neck_skin_tone(self) -> NDArray[np.float32] | None:
+        """The skin tone (CIELAB) of the wearer's neck where it shows (their skin below the chin, _NECK_REACH above the
+        shoulders' line at most: their face is lit and made up differently, their arms are shaded and round), else
+        their own skin tone (_own_skin_tone)."""
+        regions = self.regions
+        depth, _ = regions.body_coordinates
+        neck = (regions.skin > 0) & (regions.person > 0) & (regions.head > 0) & (depth > -_NECK_REACH)
+        if neck.sum() < 30:
+            return self._own_skin_tone()
+        tone: NDArray[np.float32] = np.median(regions.lab[neck], axis=0)
+        return tone
+
     @staticmethod
     def _in_front(piece: Piece, garment_type: str) -> str:
         """Which parts of the person stay in front of this piece (the name of a mask, see _full)."""
@@ -503,6 +521,7 @@ class _Dressing:
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
                 regions.arm_skin_colour,
+                chest_colour=self._neck_skin_tone(),
             )
         if "lower" in self._dressed_parts:
             # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they
@@ -521,6 +540,7 @@ class _Dressing:
         parts: Sequence[str],
         colour: NDArray[np.float32] | None,
         shade_below: Mask | None = None,
+        chest_colour: NDArray[np.float32] | None = None,
     ) -> Mask:
         """Paint the clothes (detection size, bool) inside the named bare body parts' own shape (Regions.bare_shape:
         an arm tapering from the shoulder to the wrist, slimmer than a sleeve) as that body in the skin `colour`
@@ -529,7 +549,13 @@ class _Dressing:
         the person's own bare arms are in this light), lit as the clothes were (their light smoothed, at 0.6 of its
         contrast: skin does not fold as cloth does), with the grain of the person's skin, and in the shadow of the garment
         `shade_below` (detection size, bool) right below it (a hem over the legs); without a colour they stay as they
-        are. Returns the clothes left beyond that body."""
+        are. On the chest and neck (_chest) the skin is of `chest_colour` where given (their neck's: the arms are
+        shaded and round, a chest in front light is lighter; not the skin beside it, which is the arms' there), flat
+        across (no limb's edge to darken) and lit as a
+        neckline's skin is (the light on the clothes relative to their own shade, smoothed, at a third of its contrast:
+        a dark collar on a white top is no shadow). The grain is the skin's at the photo's scale: the paint is made at
+        detection size and enlarged, so its grain is that much weaker (enlarged, it would be blotches). Returns the
+        clothes left beyond that body."""
         regions = self.regions
         if clothes.sum() < 10:
             return clothes
@@ -551,8 +577,15 @@ class _Dressing:
         lightness, inside = regions.lab[..., 0][box], clothes[box].astype(np.float32)
         blur = 0.15 * unit
         light = _smooth(lightness * inside, blur) / np.maximum(_smooth(inside, blur), 1e-3)
-        grain = np.random.default_rng(0).normal(0, 0.6 * regions.skin_grain, light.shape).astype(np.float32)
+        grain = (
+            np.random.default_rng(0)
+            .normal(0, 0.6 * regions.skin_grain * min(1.0, regions.scale), light.shape)
+            .astype(np.float32)
+        )
         tone = self._skin_beside(box, clothes, colour)
+        chest = self._chest(box) if chest_colour is not None else np.zeros(light.shape, np.float32)
+        if chest_colour is not None:
+            tone = tone + (chest_colour - tone) * chest[..., None]
         # Round as a limb is across what is painted of it (the old clothes may be slimmer than the body model): each
         # pixel's place between the bone and the painted part's own edge there, lit like a cylinder from the front.
         size = 2 * int(_PAINTED_EDGE_REACH * unit / 2) + 1
@@ -562,14 +595,14 @@ class _Dressing:
         )
         sideways = np.clip(across / np.maximum(edge, 0.2), 0, 1)
         lab = np.empty(light.shape + (3,), np.float32)
-        lab[..., 0] = np.clip(
+        limb = (
             tone[..., 0]
             + (light - float(np.median(light[bare]))) * _CLOTHES_LIGHT
             - self._roundness * (1 - np.sqrt(1 - sideways**2))
             - self._hem_shadow(box, shade_below, unit)
-            + grain,
-            0,
-            100,
+        )
+        lab[..., 0] = np.clip(
+            limb * (1 - chest) + tone[..., 0] * self._chest_light(box) * chest + grain, 0, 100
         )
         lab[..., 1:] = tone[..., 1:]
         painted = np.zeros(regions.shape + (3,), np.float32)
@@ -579,6 +612,24 @@ class _Dressing:
         self._painted[box] |= bare
         self._blend(cast(NDArray[np.float32], cv2.GaussianBlur(weight, (0, 0), 0.7)), painted)
         return beyond
+
+    def _chest(self, box: tuple[slice, slice]) -> NDArray[np.float32]:
+        """Over the box (detection size): 1 on the chest and neck (between the shoulder joints, above the armpits),
+        fading to 0 towards the shoulders and down the body."""
+        depth, across = (coordinate[box] for coordinate in self.regions.body_coordinates)
+        chest: NDArray[np.float32] = np.clip(
+            (_CHEST_HALF_WIDTH - np.abs(across)) / _CHEST_FADE + 0.5, 0, 1
+        ) * np.clip((_CHEST_DEPTH - depth) / _CHEST_FADE + 0.5, 0, 1)
+        return chest
+
+    def _chest_light(self, box: tuple[slice, slice]) -> NDArray[np.float32]:
+        """Over the box (detection size): the gain of the light on bare skin there, as in a neckline (_bare_neckline)."""
+        unit = self.frame.unit * self.regions.scale
+        lightness = np.clip(self._lightness[box], *_SHADING_RANGE)
+        light: NDArray[np.float32] = (
+            1 + (cv2.GaussianBlur(lightness, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
+        )
+        return light
 
     def _hem_shadow(
         self, box: tuple[slice, slice], garment: Mask | None, unit: float

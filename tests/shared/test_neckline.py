@@ -202,3 +202,49 @@ def test_a_crew_neck_covers_her_old_top_with_the_dress():
     _, result = _try_on_white_ribbed("crew")
     chest = result[215:250, 190:250]
     assert (np.abs(chest - (40, 60, 150)).max(axis=2) < 60).mean() > 0.9
+
+
+def _try_on_the_same_coloured_v(person):
+    """(Her photo, the result) of a red V-neck tee whose V shows its own back in its own red (no opening found) tried
+    on the person: her old top above its neckline is painted as bare skin."""
+    red = (200, 40, 40)
+    result = model.try_on(person, [GarmentInput(photos.v_neck_tee_showing_its_back(red, red), "top")], {})
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    return original, np.asarray(photos.decode(result).convert("RGB")).astype(int)
+
+
+def _painted_chest(original, result):
+    """Her chest above the tee's neckline where it was painted (changed from her photo, not the tee's red)."""
+    chest = np.zeros(result.shape[:2], bool)
+    chest[175:215, 195:250] = True
+    chest &= (np.abs(result - original).max(axis=2) > 30) & (np.abs(result - (200, 40, 40)).max(axis=2) > 60)
+    return cv2.erode(chest.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+
+
+def test_old_clothes_above_a_neckline_become_skin_of_her_neck_tone_not_her_arms():
+    """Her white top and its dark collar above the tee's neckline are painted as her chest: of her face and neck's
+    tone (the arms' tone, lit by the dark collar: about 36 ΔE from it)."""
+    original, result = _try_on_the_same_coloured_v(photos.astronaut_in_a_white_ribbed_top())
+    chest = _painted_chest(original, result)
+    assert chest.sum() > 400
+    face = np.median(_lab(original[100:150, 200:245]), axis=0)
+    assert np.median(np.linalg.norm(_lab(result[chest]) - face, axis=1)) < 12
+
+
+def test_old_sleeves_beside_a_tank_stay_arms_of_her_arms_tone():
+    """The negative: her old sleeves beside a sleeveless top are painted as arms in the tone of her arms, lit as her
+    sleeves were, as before (the neck's tone is only for her chest)."""
+    person = photos.astronaut_in_a_white_ribbed_top()
+    result = np.asarray(
+        photos.decode(model.try_on(person, [GarmentInput(photos.tank_top(), "top")], {})).convert("RGB")
+    )
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    arm = np.zeros(original.shape[:2], bool)
+    arm[250:400, 100:170] = True
+    arm &= (np.abs(result.astype(int) - original).max(axis=2) > 30) & (
+        np.abs(result.astype(int) - (40, 140, 90)).max(axis=2) > 60
+    )
+    assert arm.sum() > 2000
+    face = np.median(_lab(original[100:150, 200:245]), axis=0)
+    # Her arms are lighter than her face here; in her neck's tone they would be darker.
+    assert np.median(_lab(result[arm])[:, 0]) > face[0]
