@@ -977,9 +977,15 @@ def _disc_sample(regions: Regions, centre: Point, radius: float, mask: Alpha) ->
     return sample
 
 
+_KMEANS_SEED = 0
+
+
 def _colour_centres(pixels: Lab, count: int = 3) -> Lab:
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     count = min(count, len(pixels))
+    # k-means++ draws its first centres from OpenCV's random generator, whose state (one per thread) every earlier
+    # draw moves on: seeded here, a photo's colours split the same way whatever the process ran before it.
+    cv2.setRNGSeed(_KMEANS_SEED)
     _, _, centres = cv2.kmeans(pixels.astype(np.float32), count, None, criteria, 1, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]  # cv2 takes None for the labels, its stub does not
     return cast(Lab, centres)
 
