@@ -34,10 +34,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_local_tryon import bench_type  # noqa: E402
 from shared.ai_models import (  # noqa: E402
     GarmentInput,
     ImageModelError,
-    garment_photo,
     local_model,  # noqa: E402
 )
 
@@ -77,11 +77,7 @@ def main():
     pairs = []
     for garment in garments:
         image = (photos / garment["file"]).read_bytes()
-        kind = (
-            garment["garment_type"]
-            if garment["photo_type"] == "on-model"
-            else garment_photo.read_garment_photo(image).detected_type
-        )
+        kind = bench_type(garment, image)
         region = REGION.get(garment["garment_type"])
         for person in people:
             box = person.get(region) if region else None

@@ -39,6 +39,14 @@ TILE = (160, 213)
 COLUMNS = 9
 
 
+def bench_type(garment: dict, image: bytes) -> str:
+    """The type a bench sends a garment with, as tryon_placement.py does: its own for one worn by a model (that photo
+    shows several garments), none for a flat-lay (read from its silhouette)."""
+    if garment["photo_type"] == "on-model":
+        return str(garment["garment_type"])
+    return garment_photo.read_garment_photo(image).detected_type
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sheet", required=True, help="PNG to write, outside the repository")
@@ -56,11 +64,7 @@ def main():
     tiles, seconds = [], []
     for garment in garments:
         image = (photos / garment["file"]).read_bytes()
-        kind = (
-            garment["garment_type"]
-            if garment["photo_type"] == "on-model"
-            else garment_photo.read_garment_photo(image).detected_type
-        )
+        kind = bench_type(garment, image)
         for person in people:
             started = time.perf_counter()
             try:
