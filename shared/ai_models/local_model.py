@@ -376,9 +376,7 @@ class _Dressing:
         )
         near, weight = _mean_around(photo, skin, _NECK_SKIN_BLUR * unit)
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
-        # Skin does not take the clothes' weave or ribs: their light smoothed, at a third of its contrast.
-        lightness = np.clip(self._full("lightness", region), *_SHADING_RANGE)
-        light = 1 + (cv2.GaussianBlur(lightness, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
+        light = _skin_light(self._full("lightness", region), unit)
         paint = (found * near[inner] + (1 - found) * plain) * light[..., None]
         # Only on the person: an opening wider than their neck leaves the background beside it as it is.
         on_them = self._full("person", region) * (1 - self._full("head_hands", region))
@@ -624,12 +622,7 @@ class _Dressing:
 
     def _chest_light(self, box: tuple[slice, slice]) -> NDArray[np.float32]:
         """Over the box (detection size): the gain of the light on bare skin there, as in a neckline (_bare_neckline)."""
-        unit = self.frame.unit * self.regions.scale
-        lightness = np.clip(self._lightness[box], *_SHADING_RANGE)
-        light: NDArray[np.float32] = (
-            1 + (cv2.GaussianBlur(lightness, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
-        )
-        return light
+        return _skin_light(self._lightness[box], self.frame.unit * self.regions.scale)
 
     def _hem_shadow(
         self, box: tuple[slice, slice], garment: Mask | None, unit: float
@@ -962,6 +955,15 @@ def below_the_hem(clothes: Mask, uncovered: Mask) -> Mask:
     under = np.arange(covered.shape[0])[:, None] > ends[None, :]  # below the column's lowest covered row
     below: Mask = clothes & under & at_hem[None, :] & ~flanked
     return below
+
+
+def _skin_light(lightness: NDArray[np.float32], unit: float) -> NDArray[np.float32]:
+    """The gain of the light on bare skin painted where clothes were, from their lightness (the clothes' own shade = 1,
+    `unit` px per body unit): skin does not take the clothes' weave or ribs, so their light smoothed over
+    _NECK_LIGHT_BLUR, at a third of its contrast."""
+    clipped = np.clip(lightness, *_SHADING_RANGE)
+    light: NDArray[np.float32] = 1 + (cv2.GaussianBlur(clipped, (0, 0), _NECK_LIGHT_BLUR * unit) - 1) / 3
+    return light
 
 
 def _mean_around(
