@@ -8,7 +8,7 @@ import pytest
 
 from tests.envelope import error
 from tests.garments.conftest import scrape
-from tests.garments.test_platform_shapes import page
+from tests.garments.test_platform_shapes import json_ld, offer, page
 from tests.garments.test_product_facts import scraped
 
 URL = "https://shop.example.com/p/linen-shirt"
@@ -563,3 +563,31 @@ def test_a_sold_out_product_whose_buy_box_holds_only_the_sold_out_sentence(clien
         422,
         "NO_PRODUCT_FOUND",
     )
+
+
+@pytest.mark.parametrize(
+    "stated_price, stated, box, availability",
+    [
+        # The data's offer has no price (a placeholder): the buy box's usable add-to-cart control or message decides.
+        ("0", "OutOfStock", '<span class="price">€39.00</span>' + CART, "InStock"),
+        ("", "InStock", '<span class="price">€39.00</span><p class="stock">Sold out</p>', "OutOfStock"),
+        # The negatives: an offer with its price keeps its stock beside an add-to-cart control, and a placeholder
+        # offer keeps it where the buy box says nothing about stock.
+        ("39.00", "OutOfStock", '<span class="price">€39.00</span>' + CART, "OutOfStock"),
+        ("0", "OutOfStock", '<span class="price">€39.00</span>', "OutOfStock"),
+    ],
+)
+def test_the_stock_of_an_offer_without_a_price_against_the_buy_box(
+    client, stated_price, stated, box, availability
+):
+    data = json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": "Linen shirt",
+            "offers": offer(stated_price, stated),
+        }
+    )
+    html = page(head=data, body=f'<main><div class="product"><h1>Linen shirt</h1>{box}</div></main>')
+    answer = scraped(client, URL, html)
+    assert (answer["price"], answer["availability"]) == (39.0, availability)
