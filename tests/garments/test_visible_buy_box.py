@@ -8,7 +8,7 @@ import pytest
 
 from tests.envelope import error
 from tests.garments.conftest import scrape
-from tests.garments.test_platform_shapes import page
+from tests.garments.test_platform_shapes import json_ld, offer, page
 from tests.garments.test_product_facts import scraped
 
 URL = "https://shop.example.com/p/linen-shirt"
@@ -513,3 +513,81 @@ def test_a_sold_out_button_in_place_of_the_add_to_cart_control(client, controls,
 def test_prices_printed_with_a_label_without_a_currency_or_in_thousandths(client, prices, price, currency):
     answer = scraped(client, URL, page(body=f"<main><div><h1>Linen shirt</h1>{prices}{CART}</div></main>"))
     assert (answer["price"], answer["currency"] if price else None) == (price, currency)
+
+
+@pytest.mark.parametrize(
+    "price, words, availability",
+    [
+        # A sold-out message written as a negation of an in-stock word, in a stock element or in plain text.
+        ("€39.00", '<p class="stock">Produit non disponible</p>', "OutOfStock"),
+        ("€39.00", "<p>Ce produit n'est pas disponible</p>", "OutOfStock"),
+        ("R$ 39,00", '<span class="availability">Este produto não está disponível</span>', "OutOfStock"),
+        ("39,00 €", "<p>Non è disponibile</p>", "OutOfStock"),
+        ("39,00 €", "<p>No está disponible</p>", "OutOfStock"),
+        ("399 lei", '<p class="stock">Produsul nu este disponibil</p>', "OutOfStock"),
+        ("₪39", '<div class="stock">המוצר אינו במלאי</div>', "OutOfStock"),
+        ("₪39", "<p>אין במלאי</p>", "OutOfStock"),
+        ("$39.00", '<p class="stock">Not currently available</p>', "OutOfStock"),
+        # The negatives: the same words without the negation, and a negation of something else before them.
+        ("€39.00", '<p class="stock">Disponible</p>', "InStock"),
+        ("R$ 39,00", '<span class="availability">Disponível</span>', "InStock"),
+        ("₪39", '<div class="stock">במלאי</div>', "InStock"),
+        ("$39.00", '<p class="stock">No minimum order. In stock</p>', "InStock"),
+        ("€39.00", '<p class="stock">Non-stick coating. In stock</p>', "InStock"),
+    ],
+)
+def test_a_sold_out_message_that_negates_an_in_stock_word(client, price, words, availability):
+    box = f'<main><div class="product"><h1>Linen shirt</h1><span class="price">{price}</span>{words}</div></main>'
+    answer = scraped(client, URL, page(body=box))
+    assert (answer["price"] is not None, answer["availability"]) == (True, availability)
+
+
+def test_a_sold_out_product_whose_buy_box_holds_only_the_sold_out_sentence(client):
+    # No price and no add-to-cart control: where the price would stand, the page says the product is not in stock.
+    details = (
+        '<p>קוד מוצר: 101693</p><div class="product_page_price price"><div class="price-new">{}</div></div>'
+    )
+    html = page(body=f"<main><h1>Eau de toilette 200 ml</h1>{details.format('המוצר אינו במלאי')}</main>")
+    answer = scraped(client, URL, html)
+    assert (answer["title"], answer["price"], answer["availability"], answer["sku"]) == (
+        "Eau de toilette 200 ml",
+        None,
+        "OutOfStock",
+        "101693",
+    )
+    # The negative: the same heading and code with nothing about stock or a price is no product page.
+    error(
+        scrape(
+            client, URL, html=page(body=f"<main><h1>Eau de toilette 200 ml</h1>{details.format('')}</main>")
+        ),
+        422,
+        "NO_PRODUCT_FOUND",
+    )
+
+
+@pytest.mark.parametrize(
+    "stated_price, stated, box, availability",
+    [
+        # The data's offer has no price (a placeholder): the buy box's usable add-to-cart control or message decides.
+        ("0", "OutOfStock", '<span class="price">€39.00</span>' + CART, "InStock"),
+        ("", "InStock", '<span class="price">€39.00</span><p class="stock">Sold out</p>', "OutOfStock"),
+        # The negatives: an offer with its price keeps its stock beside an add-to-cart control, and a placeholder
+        # offer keeps it where the buy box says nothing about stock.
+        ("39.00", "OutOfStock", '<span class="price">€39.00</span>' + CART, "OutOfStock"),
+        ("0", "OutOfStock", '<span class="price">€39.00</span>', "OutOfStock"),
+    ],
+)
+def test_the_stock_of_an_offer_without_a_price_against_the_buy_box(
+    client, stated_price, stated, box, availability
+):
+    data = json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": "Linen shirt",
+            "offers": offer(stated_price, stated),
+        }
+    )
+    html = page(head=data, body=f'<main><div class="product"><h1>Linen shirt</h1>{box}</div></main>')
+    answer = scraped(client, URL, html)
+    assert (answer["price"], answer["availability"]) == (39.0, availability)

@@ -235,6 +235,7 @@ def merge(findings, page=None):
     _merge_images(findings, fields, sources)
     _merge_sku(findings, fields, sources, page)
     _selected_variant_availability(findings, fields, sources)
+    _unpriced_offer_stock(findings, fields, sources)
     _infer_availability(fields, sources)
     return fields, sources
 
@@ -305,6 +306,30 @@ def _selected_variant_availability(findings, fields, sources):
     if len(stated) == 1:
         ((available, finding),) = stated.items()
         fields["availability"], sources["availability"] = available, finding.source
+
+
+def _unpriced_offer_stock(findings, fields, sources):
+    """The stock the visible buy box states over the stock of a schema.org offer without a price (`"price": "0"` or
+    none: a placeholder the page's template fills, not an offer a shopper can take): the buy box shows whether the
+    product can be bought (a usable add-to-cart control, a sold-out message)."""
+    chosen = next((f for f in findings if f.source == sources.get("availability")), None)
+    if (
+        chosen is None
+        or chosen.kind not in ("json-ld", "microdata")
+        or chosen.fields.get("price")
+        or chosen.fields.get("variant_availability") is not None
+    ):
+        return
+    visible = next(
+        (
+            f
+            for f in findings
+            if f.kind == "html" and f.fields.get("for_sale") and f.fields.get("availability") is not None
+        ),
+        None,
+    )
+    if visible is not None:
+        fields["availability"], sources["availability"] = visible.fields["availability"], visible.source
 
 
 def _infer_availability(fields, sources):

@@ -172,8 +172,23 @@ _URL_PART = compile_pattern(r"[/#]")
 # Currencies whose minor unit is a thousandth (ISO 4217).
 _THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 _AFTER_AVAILABILITY = "/#.,;:?! \t\n"
+# A sold-out message written as a negation of an in-stock word ("Produit non disponible", "Não está disponível",
+# "Non è disponibile", "Nu este disponibil", "המוצר אינו במלאי", "Not currently available"): the negation, at most one
+# copula or "currently" between, then the word; the in-stock pattern alone would read each as in stock.
+_NEGATION = (
+    r"(?:not|non|no|não|nao|nu|pas|nicht|niet|ikke|inte|ej|nie|не|ні|לא|אינו|אינה|אינם|אין|غير|μη|δεν|nem)"
+)
+_BETWEEN_NEGATION = (
+    r"(?:\s+(?:is|are|currently|yet|est|è|é|e|está|esta|este|ist|momentan|derzeit|actuellement|attualmente|"
+    r"actualmente|atualmente|temporairement|temporalmente))?"
+)
+_NEGATED_IN_STOCK = (
+    r"(?:in stock|available|disponib|disponív|disponiv|verfügbar|lieferbar|en stock|em estoque|in magazzino|"
+    r"op voorraad|på lager|i lager|в наличии|в наявності|ב?מלאי|זמינ|متوفر|διαθέσιμ)"
+)
 # What shops write about stock, in the languages they write in (sold out first: "unavailable" holds "available").
 OUT_OF_STOCK_WORDS = compile_pattern(
+    r"(?:^|[\s(\[«»\"“„:;,.!?/|])" + _NEGATION + _BETWEEN_NEGATION + r"\s+" + _NEGATED_IN_STOCK + "|"
     r"sold[ -]?out|out[ -]of[ -]stock|not (?:in stock|available)|unavailable|no longer available|discontinued|"
     r"ausverkauft|vergriffen|"
     r"nicht (?:mehr )?(?:verfügbar|lieferbar|vorrätig|auf lager)|épuisé|indisponible|rupture de stock|"
