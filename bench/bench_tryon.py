@@ -19,6 +19,8 @@ categoriser call). Measures, from the client's side:
     (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
     when the first and the last answer had been written, and from the last answer to the last finish;
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline;
+  * how fast the machine runs a fixed piece of work (thread CPU, before the server starts and after the
+    burst): the same code's CPU per burst moves with it on a shared host, so figures of other days compare by it;
   * with --steps, the thread CPU of one model call's steps (40 calls, in a process of its own on the
     checkout's code, against a fake without delay): our image parts, the SDK turning the call into a request
     (pydantic models and their walk), base64 of the photos, json.dumps of the request, the HTTP exchange,
@@ -346,6 +348,23 @@ def print_steps(app_dir, ready_png):
                 print(f"  {step}: {milliseconds:.2f} ms")
 
 
+def reference_cpu_ms(rounds=7):
+    """Thread CPU (ms, median of `rounds`) of a fixed piece of work of the server's kinds (JSON both ways, pure
+    Python loops): how fast this machine runs the same instructions right now. The burst's server CPU moves with
+    it (a shared host, busy neighbours on the same cores), so CPU figures of other days compare by this ratio."""
+    record = {
+        "parts": [{"text": "x" * 100, "index": i, "share": i / 3, "flag": i % 2 == 0} for i in range(2000)]
+    }
+    spent = []
+    for _ in range(rounds):
+        started = time.thread_time()
+        for _ in range(5):
+            json.loads(json.dumps(record))
+        sum(i * i for i in range(200_000))
+        spent.append(time.thread_time() - started)
+    return statistics.median(spent) * 1000
+
+
 def job_forms(count, distinct):
     """`count` try-on forms: the same two photos each time (as a shopper trying garments on one selfie, or a
     popular garment), or with --distinct-photos a person photo and a garment photo no other job sends."""
@@ -402,6 +421,7 @@ def main():
     singles = [job_forms(1, args.distinct_photos) for _ in range(3)]
     burst = job_forms(args.jobs, args.distinct_photos)
     ready_png = encode(cameraman_image().resize((1024, 1024)))
+    reference_before = reference_cpu_ms()
 
     with FakeGemini("ok", image=ready_png) as fake:
         fake.delay = args.delay
@@ -430,6 +450,7 @@ def main():
             burst_uploads = len(fake.uploads) - uploads_before
         finally:
             server.stop()
+    reference_after = reference_cpu_ms()
     d = args.delay
     totals = [job["timings"]["total_seconds"] for job in many]
     span, parts = breakdown(many, posts, first_post, d)
@@ -442,6 +463,10 @@ def main():
     )
     print(f"{args.jobs} jobs: first POST to last finish = {span:.2f} s = {span / d:.2f} x D")
     print(f"{args.jobs} jobs: server CPU = {burst_cpu:.2f} s (all threads; what other load cannot move)")
+    print(
+        f"machine: a fixed piece of work took {reference_before:.1f} ms of CPU before the server started, "
+        f"{reference_after:.1f} ms after the burst (reference_cpu_ms: compare CPU figures of other days by it)"
+    )
     for name, seconds in parts.items():
         print(f"  median {name}: {seconds:.3f} s")
     for name, seconds in timeline.items():

@@ -8,11 +8,8 @@ metadata block (EXIF with GPS, XMP, ICC) and in RGB or RGBA mode.
 
 import base64
 import binascii
-import hashlib
 import io
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypedDict
 
@@ -22,6 +19,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from config import Settings
 from shared.errors import PayloadTooLargeError, ValidationError
+from shared.remembered import ImageKey, Remembered, image_key
 from shared.text_patterns import IGNORECASE, compile_pattern
 
 pillow_heif.register_heif_opener()
@@ -135,44 +133,14 @@ def preprocess_image(
     return encode_image(_normalise(image, filename, max_dimension), target_format)
 
 
-class _PreparedUploads:
-    """What prepare_for_processing made of the uploads this process saw lately, by their SHA-256 and the limits:
-    a shopper sends one selfie with garment after garment, shoppers send a popular garment's photo again and
-    again. A photo kept byte for byte costs an entry of a few bytes, a cleaned one its output; at most
-    MAX_BYTES of outputs, the least recently used dropped. Only what was accepted is remembered: an upload
-    refused is checked again, with the same verdict."""
-
-    MAX_ENTRIES = 4096
-    MAX_BYTES = 32 * 1024 * 1024
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[object, ...], tuple[bytes | None, str]] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, key: tuple[object, ...]) -> tuple[bytes | None, str] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[object, ...], output: bytes | None, image_format: str) -> None:
-        size = len(output) if output is not None else 0
-        if size > self.MAX_BYTES // 4:
-            return
-        with self._lock:
-            previous = self._entries.pop(key, None)
-            if previous is not None and previous[0] is not None:
-                self._bytes -= len(previous[0])
-            self._entries[key] = (output, image_format)
-            self._bytes += size
-            while len(self._entries) > self.MAX_ENTRIES or self._bytes > self.MAX_BYTES:
-                dropped, _ = self._entries.popitem(last=False)[1]
-                self._bytes -= len(dropped) if dropped is not None else 0
-
-
-_prepared_uploads = _PreparedUploads()
+# What prepare_for_processing made of the uploads this process saw lately, by their key and the limits: a shopper
+# sends one selfie with garment after garment, shoppers send a popular garment's photo again and again. A photo
+# kept byte for byte costs an entry of a few bytes (None: the upload is the output), a cleaned one its output; at
+# most 32 MiB of outputs. Only what was accepted is remembered: an upload refused is checked again, with the same
+# verdict.
+_prepared_uploads: Remembered[ImageKey, tuple[bytes | None, str]] = Remembered(
+    4096, weigh=lambda prepared: len(prepared[0]) if prepared[0] is not None else 0, budget=32 * 1024 * 1024
+)
 
 
 def prepare_for_processing(
@@ -190,16 +158,15 @@ def prepare_for_processing(
     normalised as preprocess_image does and encoded as JPEG when it came as an opaque photo (JPEG, HEIF:
     about 20 times faster to encode than PNG, and the models see no difference) or as PNG. The same bytes
     under the same limits give the same answer, so an upload seen lately is answered from memory
-    (_PreparedUploads: its SHA-256, ~0.15 ms for a 250 KB photo, instead of opening and proving it again).
+    (its SHA-256, ~0.15 ms for a 250 KB photo, instead of opening and proving it again).
     """
     data = bytes(image_data)
-    key = (hashlib.sha256(data).digest(), len(data), max_dimension, max_bytes, max_input_dimension)
-    remembered = _prepared_uploads.get(key)
-    if remembered is not None:
-        output, image_format = remembered
+    key = image_key(data, max_dimension, max_bytes, max_input_dimension)
+    if (remembered := _prepared_uploads.get(key)) is not None:
+        output, image_format = remembered[0]
         return (data if output is None else output), image_format
     prepared, image_format = _prepare(data, filename, max_dimension, max_bytes, max_input_dimension)
-    _prepared_uploads.put(key, None if prepared is data else prepared, image_format)
+    _prepared_uploads.put(key, (None if prepared is data else prepared, image_format))
     return prepared, image_format
 
 

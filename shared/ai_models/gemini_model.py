@@ -24,7 +24,7 @@ from shared.ai_models.gemini_files import UploadedPhotos
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, body_prompt, tryon_prompt
 from shared.ai_models.usage import UsageMeter
 from shared.errors import ValidationError
-from shared.image_processing import MIME_TYPES, encode_image, load_image, probe_image
+from shared.image_processing import MIME_TYPES, ImageInfo, encode_image, load_image, probe_image
 
 IMAGE_SIZES = ("1K", "2K", "4K")
 # A full-length photo of a standing person.
@@ -81,14 +81,14 @@ class GeminiImageModel:
         self, image: bytes, meter: UsageMeter | None = None, *, owner: str | None = None
     ) -> bytes:
         """PNG of the person with a transparent background."""
-        result = load_image(
-            self._generate(
-                [BACKGROUND_REMOVAL_PROMPT, _image_part(image)],
-                aspect_ratio=_nearest_aspect_ratio(image),
-                meter=meter,
-                owner=owner,
-            )
+        info = probe_image(image)
+        answer, _ = self._generate(
+            [BACKGROUND_REMOVAL_PROMPT, _image_part(image, info)],
+            aspect_ratio=_nearest_aspect_ratio(info),
+            meter=meter,
+            owner=owner,
         )
+        result = load_image(answer)
         if result.mode == "RGBA":
             return encode_image(result)
         rgb = np.asarray(result.convert("RGB"))
@@ -121,15 +121,16 @@ class GeminiImageModel:
                 code="INVALID_ASPECT_RATIO",
                 details={"allowed": list(ASPECT_RATIOS)},
             )
+        person_info = probe_image(person)  # read once: the person's part and the answer's framing
         contents: Contents = [
             tryon_prompt(garments),
-            _image_part(person),
-            *(_image_part(g.image) for g in garments),
+            _image_part(person, person_info),
+            *(_image_part(g.image, probe_image(g.image)) for g in garments),
         ]
         return _png(
-            self._generate(
+            *self._generate(
                 contents,
-                aspect_ratio=aspect_ratio or _nearest_aspect_ratio(person),
+                aspect_ratio=aspect_ratio or _nearest_aspect_ratio(person_info),
                 meter=meter,
                 timeout_seconds=timeout_seconds,
                 owner=owner,
@@ -147,9 +148,12 @@ class GeminiImageModel:
         owner: str | None = None,
     ) -> bytes:
         """PNG of a full-length photo of the person in a head-and-shoulders photo, shaped by their measurements."""
-        contents: Contents = [body_prompt(gender=gender, measurements=measurements), _image_part(person)]
+        contents: Contents = [
+            body_prompt(gender=gender, measurements=measurements),
+            _image_part(person, probe_image(person)),
+        ]
         return _png(
-            self._generate(
+            *self._generate(
                 contents,
                 aspect_ratio=BODY_ASPECT_RATIO,
                 meter=meter,
@@ -169,7 +173,8 @@ class GeminiImageModel:
         meter: UsageMeter | None,
         timeout_seconds: float | None = None,
         owner: str | None = None,
-    ) -> bytes:
+    ) -> tuple[bytes, ImageInfo]:
+        """The answer's final image and its header (format, size)."""
         config = types.GenerateContentConfig(
             response_modalities=["TEXT", "IMAGE"],
             image_config=types.ImageConfig(aspect_ratio=aspect_ratio, image_size=self.image_size),
@@ -186,15 +191,13 @@ class GeminiImageModel:
             )
         )
         try:
-            probe_image(image)
+            return image, probe_image(image)
         except ValidationError as exc:
             raise ImageModelError("BAD_UPSTREAM_RESPONSE", details={"reason": "UNREADABLE_IMAGE"}) from exc
-        return image
 
 
-def _nearest_aspect_ratio(image: bytes) -> str:
+def _nearest_aspect_ratio(info: ImageInfo) -> str:
     """The supported aspect ratio closest to the photo's own (compared on a log scale)."""
-    info = probe_image(image)
     ratio = math.log(info["width"] / info["height"])
     return min(ASPECT_RATIOS, key=lambda text: abs(math.log(_ratio(text)) - ratio))
 
@@ -204,13 +207,13 @@ def _ratio(text: str) -> float:
     return int(width) / int(height)
 
 
-def _png(image: bytes) -> bytes:
-    return image if probe_image(image)["format"] == "PNG" else encode_image(load_image(image))
+def _png(image: bytes, info: ImageInfo) -> bytes:
+    return image if info["format"] == "PNG" else encode_image(load_image(image))
 
 
-def _image_part(image: bytes) -> types.Part:
-    """The image as sent: scaled down past MAX_INPUT_DIMENSION (a photo stays JPEG, anything else PNG)."""
-    info = probe_image(image)
+def _image_part(image: bytes, info: ImageInfo) -> types.Part:
+    """The image as sent (info: its header): scaled down past MAX_INPUT_DIMENSION (a photo stays JPEG, anything
+    else PNG)."""
     if max(info["width"], info["height"]) > MAX_INPUT_DIMENSION:
         smaller = load_image(image, max_dimension=MAX_INPUT_DIMENSION)
         image_format = "JPEG" if info["format"] == "JPEG" and smaller.mode == "RGB" else "PNG"

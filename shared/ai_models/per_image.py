@@ -2,46 +2,37 @@
 avatars, so the slow reading of a photo (pose, cut-out) runs once per photo per process.
 
 `remembered_per_image(size)` wraps a function of one image (its bytes) and keeps its last `size`
-answers by a digest of the bytes; the wrapped function gets `forget()` (benchmarks measure a photo
-read afresh).
+answers by the image's key (shared/remembered.py); the wrapped function gets `forget()` (benchmarks
+measure a photo read afresh).
 """
 
 import functools
-import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from shared.remembered import ImageKey, Remembered, image_key
 
 _Answer = TypeVar("_Answer")
 
 
 class RememberedPerImage(Generic[_Answer]):
-    """`read` with its last `size` answers kept by a digest of the image."""
+    """`read` with its last `size` answers kept by the image's key."""
 
     def __init__(self, read: Callable[[bytes], _Answer], size: int) -> None:
         functools.update_wrapper(self, read)
         self._read = read
-        self._size = size
-        self._answers: OrderedDict[bytes, _Answer] = OrderedDict()
-        self._lock = threading.Lock()
+        self._answers: Remembered[ImageKey, _Answer] = Remembered(size)
 
     def __call__(self, image: bytes) -> _Answer:
-        key = hashlib.blake2b(image, digest_size=16).digest()
-        with self._lock:
-            if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key]
+        key = image_key(image)
+        if (remembered := self._answers.get(key)) is not None:
+            return remembered[0]
         answer = self._read(image)
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
+        self._answers.put(key, answer)
         return answer
 
     def forget(self) -> None:
-        with self._lock:
-            self._answers.clear()
+        self._answers.forget()
 
 
 def remembered_per_image(size: int) -> Callable[[Callable[[bytes], _Answer]], RememberedPerImage[_Answer]]:
