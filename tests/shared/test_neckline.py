@@ -301,3 +301,21 @@ def test_old_sleeves_beside_a_tank_stay_arms_of_her_arms_tone():
     face = np.median(_lab(original[100:150, 200:245]), axis=0)
     # Her arms are lighter than her face here; in her neck's tone they would be darker.
     assert np.median(_lab(result[arm])[:, 0]) > face[0]
+
+
+@pytest.mark.parametrize("neckline", ["v", "scoop"])
+def test_no_light_line_of_her_old_top_or_the_photos_background_at_the_edge_of_a_neckline(neckline):
+    """Where the dress's neckline meets the skin in it, neither her white top under it nor the white of the dress's
+    photo at its cut-out edge shows as a light line: the skin goes a little over the edge (before: a few white
+    pixels along the V, a white notch at its point)."""
+    original, result = _try_on_white_ribbed(neckline)
+    blue = np.abs(result - (40, 60, 150)).max(axis=2) < 60
+    edge = (cv2.dilate(blue.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~blue
+    edge[:185] = False
+    edge[260:] = False
+    edge[:, :170] = False
+    edge[:, 270:] = False
+    lab = _lab(result[edge])
+    white = (lab[:, 0] > 80) & (np.hypot(lab[:, 1], lab[:, 2]) < 8)
+    assert edge.sum() > 300
+    assert white.sum() == 0
