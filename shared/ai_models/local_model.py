@@ -284,6 +284,8 @@ class _Dressing:
         self._dressed_parts: set[str] = set()
         # Bare body painted where old clothes were (detection size): no source for filling what is left of them.
         self._painted = np.zeros(self.regions.shape, bool)
+        # The skin tone (CIELAB) painted in the first neck opening: the chest's tone around it (see _bare_body).
+        self._neckline_tone: NDArray[np.float32] | None = None
 
     def put_on(self, garment: GarmentInput, position: int) -> float:
         """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
@@ -375,6 +377,8 @@ class _Dressing:
         shown = _NECK_SKIN_SHOWN * unit**2
         near_it = level if level.sum() >= shown else beside
         typical = np.median(lab[near_it], axis=0) if near_it.sum() >= shown else tone
+        if self._neckline_tone is None:
+            self._neckline_tone = np.asarray(typical, np.float32)
         plain = np.clip(
             cv2.cvtColor(np.asarray(typical, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
         )
@@ -391,8 +395,8 @@ class _Dressing:
 
     def _grown(self, region: Box, alpha: Alpha, reach: float) -> tuple[Box, Alpha]:
         """The region widened by `reach` px (within the photo) and the alpha spread over it: `reach` px further all round,
-        fading out over as much again (the neckline's skin goes on under the garment's edge, so none of the old clothes
-        shows between them, and meets the skin or clothes above it without an edge)."""
+        fading out over as much again (the neckline's skin goes a little over the garment's edge, so neither the old clothes
+        under it nor its photo's background at its cut-out edge shows between them as a line)."""
         step = max(1, int(round(reach)))
         x0, y0, x1, y1 = region
         grown = (
@@ -543,7 +547,9 @@ class _Dressing:
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
                 regions.arm_skin_colour,
-                chest_colour=self._neck_skin_tone(),
+                # The chest around a neck opening is of the opening's skin tone (one patch of skin, no seam between
+                # them); without one, of the neck's.
+                chest_colour=self._neck_skin_tone() if self._neckline_tone is None else self._neckline_tone,
             )
         if "lower" in self._dressed_parts:
             # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they
