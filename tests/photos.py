@@ -278,6 +278,41 @@ def v_neck_tee_showing_its_back(colour=(200, 40, 40), inside=(95, 20, 25)):
     return flat_lay(CLOSED_NECK_TEE, colour, details=[(INSIDE_BACK, inside)])
 
 
+# A deeper V whose inside shows the back in two shades, as velvet and jersey are photographed: the band under the back
+# neckline in the light, the back below it in the shade of the front (darker, the same fabric), down to the V's point.
+DEEP_INSIDE_BACK = [(214, 113), (250, 121), (300, 124), (350, 121), (386, 113), (300, 280)]
+SHADED_BACK = [(262, 205), (338, 205), (300, 280)]
+# A crew neck: the back shows through it as a thin arc under the back neckline, nothing down the chest.
+CREW_INSIDE_BACK = [
+    (214, 113),
+    (250, 121),
+    (300, 124),
+    (350, 121),
+    (386, 113),
+    (340, 134),
+    (300, 140),
+    (260, 134),
+]
+# A turtleneck: a folded collar rising above the shoulders, its roll's inside a thin dark band at its top.
+TURTLENECK = CLOSED_NECK_TEE[:-3] + [(390, 40), (210, 40)]
+TURTLENECK_ROLL = [
+    ([(215, 40), (385, 40), (380, 52), (220, 52)], None),
+    ([(210, 95), (390, 95), (390, 100), (210, 100)], None),
+]
+
+
+def v_neck_tee_showing_its_shaded_back(colour=(200, 40, 40), inside=(95, 20, 25), shade=(55, 10, 14)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(DEEP_INSIDE_BACK, inside), (SHADED_BACK, shade)])
+
+
+def crew_neck_tee_showing_its_back(colour=(200, 40, 40), inside=(95, 20, 25)):
+    return flat_lay(CLOSED_NECK_TEE, colour, details=[(CREW_INSIDE_BACK, inside)])
+
+
+def turtleneck(colour=(200, 40, 40), fold=(150, 30, 30)):
+    return flat_lay(TURTLENECK, colour, details=[(polygon, fold) for polygon, _ in TURTLENECK_ROLL])
+
+
 def collared_shirt(colour=(240, 240, 245)):
     return flat_lay(SHIRT, colour, background=(200, 200, 200), details=SHIRT_COLLAR)
 

@@ -76,6 +76,9 @@ _CROTCH = 0.15
 _MIDDLE_HALF_WIDTH = 0.45
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
+# Body units the skin in a neck opening reaches beyond it (over the garment's edge, where its photo's background and the
+# old clothes under it would show as a light line; above its back neckline), then fading out over as much again.
+_NECK_SKIN_GROWTH = 0.01
 _NECK_LIGHT_BLUR = (
     0.05  # body units over which the old clothes' light on the skin in a neck opening is smoothed
 )
@@ -281,6 +284,8 @@ class _Dressing:
         self._dressed_parts: set[str] = set()
         # Bare body painted where old clothes were (detection size): no source for filling what is left of them.
         self._painted = np.zeros(self.regions.shape, bool)
+        # The skin tone (CIELAB) painted in the first neck opening: the chest's tone around it (see _bare_body).
+        self._neckline_tone: NDArray[np.float32] | None = None
 
     def put_on(self, garment: GarmentInput, position: int) -> float:
         """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
@@ -341,9 +346,10 @@ class _Dressing:
         tone = self._own_skin_tone()
         if tone is None:
             return  # no skin to learn from: what shows there is left to the fill of old clothes
+        unit = self.frame.unit
+        region, alpha = self._grown(region, alpha, _NECK_SKIN_GROWTH * unit)
         x0, y0, x1, y1 = region
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], alpha)
-        unit = self.frame.unit
         reach = int(_NECK_SKIN_REACH * unit)
         outer = (
             max(0, x0 - reach),
@@ -371,6 +377,8 @@ class _Dressing:
         shown = _NECK_SKIN_SHOWN * unit**2
         near_it = level if level.sum() >= shown else beside
         typical = np.median(lab[near_it], axis=0) if near_it.sum() >= shown else tone
+        if self._neckline_tone is None:
+            self._neckline_tone = np.asarray(typical, np.float32)
         plain = np.clip(
             cv2.cvtColor(np.asarray(typical, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB) * 255, 0, 255
         )
@@ -380,8 +388,28 @@ class _Dressing:
         paint = (found * near[inner] + (1 - found) * plain) * light[..., None]
         # Only on the person: an opening wider than their neck leaves the background beside it as it is.
         on_them = self._full("person", region) * (1 - self._full("head_hands", region))
-        share = (alpha * (1 - skin[inner]) * on_them)[..., None]
+        # It meets their own skin (the neck above, in front of any garment; the chest beside) without an edge.
+        apart = cv2.GaussianBlur((1 - skin[inner]) * on_them, (0, 0), _NECK_SKIN_GROWTH * unit / 2)
+        share = (alpha * apart * self._full("person", region))[..., None]
         self.canvas[y0:y1, x0:x1] = self.canvas[y0:y1, x0:x1] * (1 - share) + paint * share
+
+    def _grown(self, region: Box, alpha: Alpha, reach: float) -> tuple[Box, Alpha]:
+        """The region widened by `reach` px (within the photo) and the alpha spread over it: `reach` px further all round,
+        fading out over as much again (the neckline's skin goes a little over the garment's edge, so neither the old clothes
+        under it nor its photo's background at its cut-out edge shows between them as a line)."""
+        step = max(1, int(round(reach)))
+        x0, y0, x1, y1 = region
+        grown = (
+            max(0, x0 - 2 * step),
+            max(0, y0 - 2 * step),
+            min(self.width, x1 + 2 * step),
+            min(self.height, y1 + 2 * step),
+        )
+        padded = np.zeros((grown[3] - grown[1], grown[2] - grown[0]), np.float32)
+        padded[y0 - grown[1] : y1 - grown[1], x0 - grown[0] : x1 - grown[0]] = alpha
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * step + 1, 2 * step + 1))
+        spread = cv2.GaussianBlur(cv2.dilate(padded, disc), (0, 0), step / 2)
+        return grown, cast(Alpha, np.maximum(padded, spread))
 
     def _own_skin_tone(self) -> NDArray[np.float32] | None:
         """The wearer's skin tone (CIELAB): the median of their own skin where it shows on their face and neck,
@@ -519,7 +547,9 @@ class _Dressing:
                 leftovers | ((regions.old_sleeves * uncovered) > 0.5),
                 _BARE_PARTS["upper"],
                 regions.arm_skin_colour,
-                chest_colour=self._neck_skin_tone(),
+                # The chest around a neck opening is of the opening's skin tone (one patch of skin, no seam between
+                # them); without one, of the neck's.
+                chest_colour=self._neck_skin_tone() if self._neckline_tone is None else self._neckline_tone,
             )
         if "lower" in self._dressed_parts:
             # Only below the new garments' hem are old trousers legs: painted, or without a skin colour kept as they

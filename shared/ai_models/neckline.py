@@ -34,14 +34,21 @@ from shared.ai_models.silhouette import UpperLandmarks
 # lands in the opening finds it).
 _SEED_DEPTHS = (0.03, 0.06, 0.1, 0.15, 0.2, 0.3)
 _SEED_HALF_WIDTH = 0.04  # share of the shoulders' span
-_FRONT_FROM = 0.75  # share of that depth below which everything is the front of the garment
+# Share of that depth below which everything is the front of the garment: below the deepest an opening may reach, so
+# a deep V's point (the inner back there in the front's shade, darker than under the back neckline) is never taken
+# for the front.
+_FRONT_FROM = 0.9
 _MAX_WIDTH = 0.9  # share of the shoulders' span an opening may take (a boat neck is wide)
 _MIN_WIDTH = 0.2
-_MAX_DEPTH = 0.7  # share of the depth to the armpits an opening may reach (a deep V, a wrap)
+_MAX_DEPTH = 0.85  # share of the depth to the armpits an opening may reach (a deep V, a wrap)
+# Share of the shoulders' span an opening reaches below the line between the shoulders' tops at least: the back seen
+# through a neckline lies in front of the wearer's throat; a collar standing above the shoulders (a turtleneck, a
+# shirt's collar) ends above that line and is worn on the neck.
+_MIN_BELOW_SHOULDERS = 0.02
 _MAX_START = 0.08  # the opening starts right under the back neckline
 _MAX_OFF_CENTRE = 0.1
 _MAX_DEPTH_OF_SPAN = 0.6  # share of the shoulders' span an opening may reach down: above the bust line
-_MAX_AREA = 0.25  # share of the garment above its armpits an opening may hold (a whole bodice is the front)
+_MAX_AREA = 0.35  # share of the garment above its armpits an opening may hold (a whole bodice is the front)
 _CLOSED_BELOW = 0.25  # share of the shoulders' span below which an opening must narrow to its bottom: ...
 _CLOSING_ROWS = (
     0.15  # ... in this share of its height at its bottom (where the front's neckline edge closes it) ...
@@ -62,7 +69,7 @@ def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask 
     """Boolean mask (the photo's size) of the back of the garment seen through its front neckline, or None.
     `landmarks` are the garment's UpperLandmarks (collar, shoulders, armpits)."""
     mask = np.asarray(alpha) > 0.5
-    (left, _), (right, _) = landmarks.shoulders
+    (left, left_top), (right, right_top) = landmarks.shoulders
     top = float(landmarks.collar[1])
     depth = float(landmarks.armpits[:, 1].mean()) - top
     # Everything happens in the box around the neck (from just outside the shoulders down to the armpits), at
@@ -82,6 +89,7 @@ def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask 
     )
     collar = ((float(landmarks.collar[0]) - x0) * scale, (top - y0) * scale)
     shoulders = ((left - x0) * scale, (right - x0) * scale)
+    shoulder_line = ((left_top + right_top) / 2 - y0) * scale
     span, depth = span * scale, depth * scale
     strength = _edge_strength(picture, box_mask)
     fabric = strength[cv2.erode(box_mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0]
@@ -93,7 +101,7 @@ def neck_opening(rgb: RGB, alpha: ArrayLike, landmarks: UpperLandmarks) -> Mask 
         inner = _region(picture, box_mask, collar, shoulders, span, depth, share)
         if (
             inner is not None
-            and _looks_like_an_opening(inner, box_mask, collar, span, depth)
+            and _looks_like_an_opening(inner, box_mask, collar, shoulder_line, span, depth)
             and _boundary_strength(inner, box_mask, strength) >= max(_MIN_EDGE, _MIN_EDGE_CONTRAST * texture)
         ):
             found |= inner  # markers at several depths may each find a part of it (stripes seen through it)
@@ -178,13 +186,14 @@ def _region(
 
 
 def _looks_like_an_opening(
-    inner: Mask, mask: Mask, collar: tuple[float, float], span: float, depth: float
+    inner: Mask, mask: Mask, collar: tuple[float, float], shoulder_line: float, span: float, depth: float
 ) -> bool:
     """Whether the region is the back seen through a neckline, not a panel of the front (a wrap's crossing panels, a
-    yoke, a placket, a contrasting bodice, all bounded by strong edges too): centred and starting right under the
-    back neckline, small and shallow against the garment (above the bust line), and, deeper than a crew or boat
-    neck, closed off at its bottom by the front's neckline edge, narrowing down to it: a region ending on a wide
-    line (a waist seam, a yoke's seam) is never one."""
+    yoke, a placket, a contrasting bodice, all bounded by strong edges too) nor a collar standing above the shoulders
+    (a turtleneck's, a shirt's: it ends above the shoulders' line): centred and starting right under the back
+    neckline, reaching below the shoulders' line, small and shallow against the garment (above the bust line), and,
+    deeper than a crew or boat neck, closed off at its bottom by the front's neckline edge, narrowing down to it: a
+    region ending on a wide line (a waist seam, a yoke's seam) is never one."""
     centre, top = collar
     ys, xs = np.nonzero(inner)
     width = float(np.ptp(xs)) / span
@@ -192,6 +201,7 @@ def _looks_like_an_opening(
     if not (
         _MIN_WIDTH <= width <= _MAX_WIDTH
         and lowest / depth <= _MAX_DEPTH
+        and ys.max() - shoulder_line >= _MIN_BELOW_SHOULDERS * span
         and lowest / span <= _MAX_DEPTH_OF_SPAN
         and (ys.min() - top) / depth <= _MAX_START
         and abs(float(xs.mean()) - centre) / span < _MAX_OFF_CENTRE

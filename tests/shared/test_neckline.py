@@ -23,6 +23,59 @@ def test_the_back_seen_through_a_v_neck_is_found():
     assert (opening & front).sum() < 0.1 * inside.sum()  # the front and its shoulders stay whole
 
 
+def test_the_back_in_the_shade_of_a_deep_v_is_part_of_the_opening():
+    """A deep V whose inside shows the back in two shades (under the back neckline in the light, below it darker, in the
+    front's shade, down to the V's point): all of it is the opening, not only the lit band (the shaded part, worn,
+    would be a dark patch of the garment's own back where the wearer's chest shows)."""
+    photo = read_garment_photo(photos.v_neck_tee_showing_its_shaded_back())
+    inside = photos.inside([photos.DEEP_INSIDE_BACK]) > 0
+    shaded = photos.inside([photos.SHADED_BACK]) > 0
+    opening = photo.neck_opening
+    assert opening is not None
+    assert (opening & shaded).sum() > 0.8 * shaded.sum()  # before: none of it
+    assert (opening & inside).sum() > 0.9 * inside.sum()
+    front = (photos.inside(photos.CLOSED_NECK_TEE) > 0) & ~inside
+    assert (opening & front).sum() < 0.05 * inside.sum()
+
+
+def test_no_shade_of_the_garments_back_shows_in_a_deep_v_on_a_person():
+    red, inside, shade = (200, 40, 40), (95, 20, 25), (55, 10, 14)
+    person = photos.astronaut_png()
+    tee = photos.v_neck_tee_showing_its_shaded_back(red, inside, shade)
+    result = np.asarray(
+        photos.decode(model.try_on(person, [GarmentInput(tee, "top")], {})).convert("RGB")
+    ).astype(int)
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    changed = np.abs(result - original).max(axis=2) > 30
+    front = changed & (np.abs(result - red).max(axis=2) < 45)
+    # The V: what changed between the front's sides, from its neckline down to the V's point.
+    x0, x1 = np.percentile(np.nonzero(front)[1], [30, 70]).astype(int)
+    top = np.nonzero(front)[0].min()
+    v_neck = np.zeros(front.shape, bool)
+    v_neck[top : top + 150, x0:x1] = True
+    v_neck &= changed & ~front
+    back = np.minimum(np.abs(result - inside).max(axis=2), np.abs(result - shade).max(axis=2)) < 25
+    assert v_neck.sum() > 2000
+    assert (v_neck & back).sum() < 0.02 * v_neck.sum()
+
+
+def test_a_crew_neck_showing_a_thin_arc_of_its_back_stays_a_crew_neck():
+    """The negative: through a crew neck the back shows as a thin arc; that arc is the opening, and the chest below
+    the neckline stays garment (the front marker is deeper now: it must not let an opening run down the chest)."""
+    photo = read_garment_photo(photos.crew_neck_tee_showing_its_back())
+    arc = photos.inside([photos.CREW_INSIDE_BACK]) > 0
+    bare = photo.bare_neckline
+    assert bare is not None and (bare & arc).sum() > 0.8 * arc.sum()
+    assert np.nonzero(bare)[0].max() < max(np.nonzero(arc)[0]) + 6
+
+
+@pytest.mark.parametrize("drawing", [photos.turtleneck, photos.collared_shirt])
+def test_a_collar_standing_above_the_shoulders_is_no_opening(drawing):
+    """A turtleneck's collar (its roll's dark inside at its top, its seam at the shoulders) and a shirt's collar are
+    bounded by edges as a neckline is, but stand above the shoulders: worn on the neck, never skin."""
+    assert read_garment_photo(drawing()).bare_neckline is None
+
+
 @pytest.mark.parametrize(
     "drawing",
     [
@@ -248,3 +301,42 @@ def test_old_sleeves_beside_a_tank_stay_arms_of_her_arms_tone():
     face = np.median(_lab(original[100:150, 200:245]), axis=0)
     # Her arms are lighter than her face here; in her neck's tone they would be darker.
     assert np.median(_lab(result[arm])[:, 0]) > face[0]
+
+
+@pytest.mark.parametrize("neckline", ["v", "scoop"])
+def test_no_light_line_of_her_old_top_or_the_photos_background_at_the_edge_of_a_neckline(neckline):
+    """Where the dress's neckline meets the skin in it, neither her white top under it nor the white of the dress's
+    photo at its cut-out edge shows as a light line: the skin goes a little over the edge (before: a few white
+    pixels along the V, a white notch at its point)."""
+    original, result = _try_on_white_ribbed(neckline)
+    blue = np.abs(result - (40, 60, 150)).max(axis=2) < 60
+    edge = (cv2.dilate(blue.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~blue
+    edge[:185] = False
+    edge[260:] = False
+    edge[:, :170] = False
+    edge[:, 270:] = False
+    lab = _lab(result[edge])
+    white = (lab[:, 0] > 80) & (np.hypot(lab[:, 1], lab[:, 2]) < 8)
+    assert edge.sum() > 300
+    assert white.sum() == 0
+
+
+def test_the_chest_above_a_neckline_is_of_the_skin_tone_in_it():
+    """Her chest lit, her neck in the shade: the skin in the dress's V takes the lit chest's tone, and her old top
+    above the neckline, painted as her chest, takes the same (before: the neck's, a seam of about 8 ΔE between them)."""
+    person, _ = photos.astronaut_with_a_shaded_neck_and_a_lit_chest()
+    red = (200, 40, 40)
+    dress = photos.dress_with_neckline("v", red)
+    result = np.asarray(
+        photos.decode(model.try_on(person, [GarmentInput(dress, "top")], {})).convert("RGB")
+    ).astype(int)
+    original = np.asarray(photos.decode(person).convert("RGB")).astype(int)
+    painted = (np.abs(result - original).max(axis=2) > 30) & (np.abs(result - red).max(axis=2) >= 60)
+    v_neck, above = np.zeros(painted.shape, bool), np.zeros(painted.shape, bool)
+    v_neck[235:300, 195:245] = True
+    above[175:215, 150:290] = True
+    v_neck &= painted
+    above &= painted
+    assert v_neck.sum() > 1000 and above.sum() > 1000
+    seam = np.linalg.norm(np.median(_lab(result[v_neck]), axis=0) - np.median(_lab(result[above]), axis=0))
+    assert seam < 4
