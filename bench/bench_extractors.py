@@ -1,7 +1,7 @@
 """Product-page benchmark: parse time per page for each extractor, and the garment cache.
 
     .venv/bin/python bench/bench_extractors.py [--runs 20] [--handout ../shared/fixtures/product-pages]
-        [--benchmark ../shared/fixtures/zyte-benchmark] [--benchmark-runs 5] [--page-times-only]
+        [--benchmark ../shared/fixtures/zyte-benchmark] [--benchmark-runs 5] [--page-times-only] [--no-freeze]
 
 Measures, in milliseconds:
   * extraction (parse + every layer + merge + categorisation) of each of our own fixture pages in
@@ -12,6 +12,8 @@ Measures, in milliseconds:
     URLs of ground-truth.json) and on the handout pages, when those folders exist: median, p90 and
     the slowest page, each page's time being its median of --benchmark-runs, in CPU time of the
     extracting thread and in wall time (on a shared machine, wall time also measures the neighbours);
+  * (the imports are frozen out of the garbage collector's reach first, as in an extraction worker; --no-freeze
+    leaves them)
   * POST /api/garments/scrape served from garment_metadata (cache hit, no network) and the same page
     fetched from the loopback shop and extracted (cache miss), p50/p95 over --runs.
 """
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app, shutdown_app  # noqa: E402
 from bench.timing import cpu_and_wall_ms, timed  # noqa: E402
 from features.garments.extractors import BrandExtractorFactory, ProductPage  # noqa: E402
+from shared.process_pool_worker import freeze_imports  # noqa: E402
 from tests.fakes.shop_server import PAGES_DIR, ShopServer  # noqa: E402
 from tests.helpers import app_settings  # noqa: E402
 
@@ -157,7 +160,16 @@ def main():
         action="store_true",
         help="only the per-page times of the handout and benchmark pages (no tables, no cache)",
     )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the imports in the garbage collector's reach (the extraction workers freeze them)",
+    )
     args = parser.parse_args()
+    # As an extraction worker does after its imports (shared/process_pool_worker.py), so the garbage collector costs
+    # extraction here what it costs there; --no-freeze measures without it.
+    if not args.no_freeze:
+        freeze_imports()
     print(f"Python {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
     if not args.page_times_only:
         print_table("Our fixture pages (tests/fakes/shop_pages)", bench_pages(fixture_pages(), args.runs))
