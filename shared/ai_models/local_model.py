@@ -39,7 +39,6 @@ from shared.ai_models.placement import (
     place_on_model,
     required_part,
 )
-from shared.ai_models.regions import Regions
 from shared.ai_models.usage import UsageMeter
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
@@ -269,7 +268,7 @@ class _Dressing:
     def __init__(self, rgb: RGB, body: Body) -> None:
         self.height, self.width = rgb.shape[:2]
         self.body = body
-        self.regions = Regions(body)
+        self.regions = body.regions
         self.frame = self.regions.posed_frame  # try_on refuses a photo without one first (_check_body_part)
         self.photo = rgb
         self.canvas = rgb.astype(np.float32)

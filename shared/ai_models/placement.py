@@ -197,7 +197,7 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> l
     flat one's: waist_above_hips)."""
     assert photo.model is not None, "not a photo of a model wearing the garment"
     frame = person.posed_frame
-    regions = Regions(photo.model)
+    regions = photo.model.regions
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     worn, hidden = _worn_garment(regions, garment_type)
     alpha = cast(Alpha, cv2.resize(worn, size, interpolation=cv2.INTER_LINEAR))
