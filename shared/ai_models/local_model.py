@@ -12,6 +12,7 @@ beside the new garment is filled in from its surroundings.
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, wraps
 from typing import Any, ParamSpec, TypeVar, cast
@@ -39,6 +40,7 @@ from shared.ai_models.placement import (
     place_on_model,
     required_part,
 )
+from shared.ai_models.regions import Regions
 from shared.ai_models.usage import UsageMeter
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
@@ -133,6 +135,27 @@ def _one_per_core(method: Callable[_Params, _Result]) -> Callable[_Params, _Resu
             return method(*args, **kwargs)
 
     return wrapper
+
+
+# What the person photo alone decides (the light on it, their clothing, how far down their body each pixel lies, ...),
+# kept with the photo's masks (Body.regions) as long as they are: every try-on on the photo shares it.
+_PER_PHOTO: "weakref.WeakKeyDictionary[Regions, dict[str, Any]]" = weakref.WeakKeyDictionary()
+_per_photo_lock = threading.Lock()
+
+
+def _per_photo(compute: Callable[["_Dressing"], _Result]) -> "cached_property[_Result]":
+    """A property of a dressing that depends on the person photo alone: computed once per photo, not per try-on."""
+    name = compute.__name__
+
+    @wraps(compute)
+    def shared(dressing: "_Dressing") -> _Result:
+        with _per_photo_lock:
+            kept = _PER_PHOTO.setdefault(dressing.regions, {})
+        if name not in kept:
+            kept[name] = compute(dressing)
+        return cast(_Result, kept[name])
+
+    return cached_property(shared)
 
 
 class LocalImageModel:
@@ -637,7 +660,7 @@ class _Dressing:
         ).astype(np.float32)
         return shadow
 
-    @cached_property
+    @_per_photo
     def _roundness(self) -> float:
         """How much darker (L*) the person's bare limbs are at their edges than along their middle in this photo's
         light: the spread of the lightness of their own bare arms (_ROUNDNESS_RANGE), or _ROUNDNESS without any."""
@@ -728,10 +751,10 @@ class _Dressing:
 
     def _destination(self, piece: Piece) -> Box | None:
         """Where in the person photo a piece can land: its outline in its photo carried over, with a margin."""
-        rows, columns = np.nonzero(piece.layer[..., 3] > 0)
-        if rows.size == 0:
+        left, top, width, height = cv2.boundingRect(piece.layer[..., 3])
+        if width == 0 or height == 0:
             return None
-        top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+        bottom, right = top + height - 1, left + width - 1
         edge = np.linspace(0, 1, 9)
         outline = np.vstack(
             [
@@ -775,7 +798,7 @@ class _Dressing:
         gain = np.clip(self._full("lightness", region), *_SHADING_RANGE)
         return 1 + (gain - 1) * self._full("person", region)
 
-    @cached_property
+    @_per_photo
     def _lightness(self) -> NDArray[np.float32]:
         """The photo's grey level within the person's outline, relative to the clothes' own shade (detection
         size): folds and shadows, not the difference between a black top and a white one. Each garment's own
@@ -803,14 +826,14 @@ class _Dressing:
         # float32 throughout (numpy's stubs lose the dtype in `1 / (1 + x**2)`).
         return cast(NDArray[np.float32], 1 + ((fine + 25) / (shade + 25) - 1) * calm)
 
-    @cached_property
+    @_per_photo
     def _clothing(self) -> Alpha:
         """What the person wears (detection size): their outline but for skin, head and hair, arms."""
         regions = self.regions
         clothing: Alpha = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
         return clothing
 
-    @cached_property
+    @_per_photo
     def _depth(self) -> NDArray[np.float32]:
         """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
         regions = self.regions
@@ -821,7 +844,7 @@ class _Dressing:
         ) / regions.scale
         return depth
 
-    @cached_property
+    @_per_photo
     def _own_top(self) -> Alpha:
         """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
         when the two look alike, their clothing above the crotch unless that is nearly all of it."""
@@ -848,13 +871,13 @@ class _Dressing:
         whole = cv2.drawContours(np.zeros_like(top), outlines, -1, (1,), cv2.FILLED)
         return (whole * cv2.dilate(kept, disc)).astype(np.float32)
 
-    @cached_property
+    @_per_photo
     def _top_colours(self) -> Alpha:
         """1 on the person's clothing in their top's colours rather than their bottoms' (own_colours; all ones when
         the two look alike)."""
         return own_colours(self.regions, "top", self._clothing)
 
-    @cached_property
+    @_per_photo
     def _top_over_bottoms(self) -> Alpha:
         """What of the person's own top stays in front of a new bottom: their top told from their bottoms by colour
         (_own_top); nothing when one colour runs from their neck to their legs (a dress, a long coat, a white tank
@@ -881,7 +904,7 @@ class _Dressing:
             top = self._clothing * (self._depth < self._waist_depth)
         return cast(Alpha, top * (1 - self.regions.arm_zone))
 
-    @cached_property
+    @_per_photo
     def _waist_depth(self) -> float:
         """How far below the middle of the shoulders the waist lies along the body (photo px)."""
         frame = self.frame
@@ -992,7 +1015,9 @@ def dilate_by_ellipse(image: NDArray[np.float32], size: int) -> NDArray[np.float
     halves = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)).sum(axis=1) // 2
     dilated, rows, reach = image.copy(), image, 0
     for half in sorted(set(halves.tolist())):
-        rows = cv2.dilate(rows, np.ones((1, 2 * (half - reach) + 1), np.uint8))  # `half` px either side
+        rows = cast(  # `half` px either side
+            NDArray[np.float32], cv2.dilate(rows, np.ones((1, 2 * (half - reach) + 1), np.uint8))
+        )
         reach = half
         np.maximum(
             dilated, cv2.dilate(rows, np.ones((int((halves >= half).sum()), 1), np.uint8)), out=dilated
