@@ -336,13 +336,14 @@ class _Dressing:
             colour *= keep[..., None]
         # The person stays in front where they are in front of their clothes: head and hair always, arms
         # and hands unless this piece is a sleeve, their own top over new bottoms.
-        behind = self._full(self._in_front(piece, garment_type), region)
-        visible = alpha * (1 - behind)
+        front = 1 - self._full(self._in_front(piece, garment_type), region)
+        visible = alpha * front
         shading = self._shading(region, visible)
+        # canvas * (1 - visible) + colour * shading * front, worked out in place (no full-size copies).
         patch = self.canvas[y0:y1, x0:x1]
-        self.canvas[y0:y1, x0:x1] = (
-            patch * (1 - visible[..., None]) + colour * (shading * (1 - behind))[..., None]
-        )
+        patch *= (1 - visible)[..., None]
+        colour *= (shading * front)[..., None]
+        patch += colour
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
             self._add_zone(
@@ -690,8 +691,11 @@ class _Dressing:
             & (regions.head[outer] == 0)
             & ~clothes[outer]
         )
-        own &= np.linalg.norm(regions.lab[outer][..., 1:] - colour[1:], axis=2) < _NECK_SKIN_DISTANCE
-        near, weight = _mean_around(regions.lab[outer], own.astype(np.float32), _BARE_SKIN_BLUR * unit)
+        lab = regions.lab[outer]
+        # ΔE in a*, b* to the colour, channel by channel (np.linalg.norm's sum over a last axis of two is slower).
+        chroma_a, chroma_b = lab[..., 1] - colour[1], lab[..., 2] - colour[2]
+        own &= np.sqrt(chroma_a * chroma_a + chroma_b * chroma_b) < _NECK_SKIN_DISTANCE
+        near, weight = _mean_around(lab, own.astype(np.float32), _BARE_SKIN_BLUR * unit)
         inner = (slice(rows.start - y0, rows.stop - y0), slice(columns.start - x0, columns.stop - x0))
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
         tone: NDArray[np.float32] = found * near[inner] + (1 - found) * colour
