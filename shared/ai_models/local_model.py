@@ -1055,7 +1055,8 @@ def _load_rgb(image_data: bytes, max_dimension: int) -> tuple[RGB, Alpha | None]
 
 
 def _encode(rgb: NDArray[np.float32], alpha: Alpha | None) -> bytes:
-    colour = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    rounded = rgb + 0.5
+    colour = np.clip(rounded, 0, 255, out=rounded).astype(np.uint8)
     if alpha is None:
         return encode_image(Image.fromarray(colour, "RGB"), compress_level=1)
     channel = np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)
