@@ -10,7 +10,7 @@ import queue
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import cv2
 import mediapipe as mp
@@ -19,9 +19,6 @@ from numpy.typing import NDArray
 
 from shared.ai_models import masks
 from shared.ai_models.arrays import RGB, Alpha, Binary, Point, Points
-
-if TYPE_CHECKING:
-    from shared.ai_models.regions import Regions
 
 DETECTION_SIZE = 640
 MIN_VISIBILITY = 0.5
@@ -153,15 +150,6 @@ class Body:
         if not self.visible(LEFT_SHOULDER, RIGHT_SHOULDER):
             return None
         return BodyFrame(self)
-
-    @cached_property
-    def regions(self) -> "Regions":
-        """The masks of this photo (skin, head and hair, arms, clothing: regions.Regions), made once and shared by
-        every garment put on it: a person photo is read once per photo (local_model.framed_person), a model's photo
-        once per garment photo (garment_photo.read_garment_photo), and its masks never change."""
-        from shared.ai_models.regions import Regions  # regions.py is built on this module
-
-        return Regions(self)
 
     def person_mask(self) -> Binary:
         """Rough binary mask (uint8) of the person the pose belongs to, at detection size."""

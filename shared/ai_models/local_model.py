@@ -40,7 +40,7 @@ from shared.ai_models.placement import (
     place_on_model,
     required_part,
 )
-from shared.ai_models.regions import Regions
+from shared.ai_models.regions import Regions, regions_of
 from shared.ai_models.usage import UsageMeter
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
@@ -138,7 +138,7 @@ def _one_per_core(method: Callable[_Params, _Result]) -> Callable[_Params, _Resu
 
 
 # What the person photo alone decides (the light on it, their clothing, how far down their body each pixel lies, ...),
-# kept with the photo's masks (Body.regions) as long as they are: every try-on on the photo shares it.
+# kept with the photo's masks (regions.regions_of) as long as they are: every try-on on the photo shares it.
 _PER_PHOTO: "weakref.WeakKeyDictionary[Regions, dict[str, Any]]" = weakref.WeakKeyDictionary()
 _per_photo_lock = threading.Lock()
 
@@ -291,7 +291,7 @@ class _Dressing:
     def __init__(self, rgb: RGB, body: Body) -> None:
         self.height, self.width = rgb.shape[:2]
         self.body = body
-        self.regions = body.regions
+        self.regions = regions_of(body)
         self.frame = self.regions.posed_frame  # try_on refuses a photo without one first (_check_body_part)
         self.photo = rgb
         self.canvas = rgb.astype(np.float32)
