@@ -12,6 +12,7 @@ beside the new garment is filled in from its surroundings.
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, wraps
 from typing import Any, ParamSpec, TypeVar, cast
@@ -39,7 +40,7 @@ from shared.ai_models.placement import (
     place_on_model,
     required_part,
 )
-from shared.ai_models.regions import Regions
+from shared.ai_models.regions import Regions, regions_of
 from shared.ai_models.usage import UsageMeter
 from shared.ai_models.warp import warp_image
 from shared.image_processing import encode_image, load_image
@@ -137,6 +138,27 @@ def _one_per_core(method: Callable[_Params, _Result]) -> Callable[_Params, _Resu
             return method(*args, **kwargs)
 
     return wrapper
+
+
+# What the person photo alone decides (the light on it, their clothing, how far down their body each pixel lies, ...),
+# kept with the photo's masks (regions.regions_of) as long as they are: every try-on on the photo shares it.
+_PER_PHOTO: "weakref.WeakKeyDictionary[Regions, dict[str, Any]]" = weakref.WeakKeyDictionary()
+_per_photo_lock = threading.Lock()
+
+
+def _per_photo(compute: Callable[["_Dressing"], _Result]) -> "cached_property[_Result]":
+    """A property of a dressing that depends on the person photo alone: computed once per photo, not per try-on."""
+    name = compute.__name__
+
+    @wraps(compute)
+    def shared(dressing: "_Dressing") -> _Result:
+        with _per_photo_lock:
+            kept = _PER_PHOTO.setdefault(dressing.regions, {})
+        if name not in kept:
+            kept[name] = compute(dressing)
+        return cast(_Result, kept[name])
+
+    return cached_property(shared)
 
 
 class LocalImageModel:
@@ -272,7 +294,7 @@ class _Dressing:
     def __init__(self, rgb: RGB, body: Body) -> None:
         self.height, self.width = rgb.shape[:2]
         self.body = body
-        self.regions = Regions(body)
+        self.regions = regions_of(body)
         self.frame = self.regions.posed_frame  # try_on refuses a photo without one first (_check_body_part)
         self.photo = rgb
         self.canvas = rgb.astype(np.float32)
@@ -319,13 +341,14 @@ class _Dressing:
             colour *= keep[..., None]
         # The person stays in front where they are in front of their clothes: head and hair always, arms
         # and hands unless this piece is a sleeve, their own top over new bottoms.
-        behind = self._full(self._in_front(piece, garment_type), region)
-        visible = alpha * (1 - behind)
+        front = 1 - self._full(self._in_front(piece, garment_type), region)
+        visible = alpha * front
         shading = self._shading(region, visible)
+        # canvas * (1 - visible) + colour * shading * front, worked out in place (no full-size copies).
         patch = self.canvas[y0:y1, x0:x1]
-        self.canvas[y0:y1, x0:x1] = (
-            patch * (1 - visible[..., None]) + colour * (shading * (1 - behind))[..., None]
-        )
+        patch *= (1 - visible)[..., None]
+        colour *= (shading * front)[..., None]
+        patch += colour
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
         if garment_type in UPPER_TYPES or garment_type == "bottom":
             self._add_zone(
@@ -617,10 +640,7 @@ class _Dressing:
         # Round as a limb is across what is painted of it (the old clothes may be slimmer than the body model): each
         # pixel's place between the bone and the painted part's own edge there, lit like a cylinder from the front.
         size = 2 * int(_PAINTED_EDGE_REACH * unit / 2) + 1
-        edge = cv2.dilate(
-            np.where(bare, across, 0).astype(np.float32),
-            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)),
-        )
+        edge = dilate_by_ellipse(np.where(bare, across, 0).astype(np.float32), size)
         sideways = np.clip(across / np.maximum(edge, 0.2), 0, 1)
         lab = np.empty(light.shape + (3,), np.float32)
         limb = (
@@ -671,7 +691,7 @@ class _Dressing:
         ).astype(np.float32)
         return shadow
 
-    @cached_property
+    @_per_photo
     def _roundness(self) -> float:
         """How much darker (L*) the person's bare limbs are at their edges than along their middle in this photo's
         light: the spread of the lightness of their own bare arms (_ROUNDNESS_RANGE), or _ROUNDNESS without any."""
@@ -701,8 +721,11 @@ class _Dressing:
             & (regions.head[outer] == 0)
             & ~clothes[outer]
         )
-        own &= np.linalg.norm(regions.lab[outer][..., 1:] - colour[1:], axis=2) < _NECK_SKIN_DISTANCE
-        near, weight = _mean_around(regions.lab[outer], own.astype(np.float32), _BARE_SKIN_BLUR * unit)
+        lab = regions.lab[outer]
+        # ΔE in a*, b* to the colour, channel by channel (np.linalg.norm's sum over a last axis of two is slower).
+        chroma_a, chroma_b = lab[..., 1] - colour[1], lab[..., 2] - colour[2]
+        own &= np.sqrt(chroma_a * chroma_a + chroma_b * chroma_b) < _NECK_SKIN_DISTANCE
+        near, weight = _mean_around(lab, own.astype(np.float32), _BARE_SKIN_BLUR * unit)
         inner = (slice(rows.start - y0, rows.stop - y0), slice(columns.start - x0, columns.stop - x0))
         found = np.clip(weight[inner] / 0.05, 0, 1)[..., None]
         tone: NDArray[np.float32] = found * near[inner] + (1 - found) * colour
@@ -762,10 +785,10 @@ class _Dressing:
 
     def _destination(self, piece: Piece) -> Box | None:
         """Where in the person photo a piece can land: its outline in its photo carried over, with a margin."""
-        rows, columns = np.nonzero(piece.layer[..., 3] > 0)
-        if rows.size == 0:
+        left, top, width, height = cv2.boundingRect(piece.layer[..., 3])
+        if width == 0 or height == 0:
             return None
-        top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+        bottom, right = top + height - 1, left + width - 1
         edge = np.linspace(0, 1, 9)
         outline = np.vstack(
             [
@@ -809,7 +832,7 @@ class _Dressing:
         gain = np.clip(self._full("lightness", region), *_SHADING_RANGE)
         return 1 + (gain - 1) * self._full("person", region)
 
-    @cached_property
+    @_per_photo
     def _lightness(self) -> NDArray[np.float32]:
         """The photo's grey level within the person's outline, relative to the clothes' own shade (detection
         size): folds and shadows, not the difference between a black top and a white one. Each garment's own
@@ -837,14 +860,14 @@ class _Dressing:
         # float32 throughout (numpy's stubs lose the dtype in `1 / (1 + x**2)`).
         return cast(NDArray[np.float32], 1 + ((fine + 25) / (shade + 25) - 1) * calm)
 
-    @cached_property
+    @_per_photo
     def _clothing(self) -> Alpha:
         """What the person wears (detection size): their outline but for skin, head and hair, arms."""
         regions = self.regions
         clothing: Alpha = regions.person * (1 - regions.skin) * (1 - regions.head) * (1 - regions.arms)
         return clothing
 
-    @cached_property
+    @_per_photo
     def _depth(self) -> NDArray[np.float32]:
         """How far below the middle of the shoulders each pixel lies along the body (detection size, photo px)."""
         regions = self.regions
@@ -855,7 +878,7 @@ class _Dressing:
         ) / regions.scale
         return depth
 
-    @cached_property
+    @_per_photo
     def _own_top(self) -> Alpha:
         """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
         when the two look alike, their clothing above the crotch unless that is nearly all of it."""
@@ -882,13 +905,13 @@ class _Dressing:
         whole = cv2.drawContours(np.zeros_like(top), outlines, -1, (1,), cv2.FILLED)
         return (whole * cv2.dilate(kept, disc)).astype(np.float32)
 
-    @cached_property
+    @_per_photo
     def _top_colours(self) -> Alpha:
         """1 on the person's clothing in their top's colours rather than their bottoms' (own_colours; all ones when
         the two look alike)."""
         return own_colours(self.regions, "top", self._clothing)
 
-    @cached_property
+    @_per_photo
     def _top_over_bottoms(self) -> Alpha:
         """What of the person's own top stays in front of a new bottom: their top told from their bottoms by colour
         (_own_top); nothing when one colour runs from their neck to their legs (a dress, a long coat, a white tank
@@ -915,7 +938,7 @@ class _Dressing:
             top = self._clothing * (self._depth < self._waist_depth)
         return cast(Alpha, top * (1 - self.regions.arm_zone))
 
-    @cached_property
+    @_per_photo
     def _waist_depth(self) -> float:
         """How far below the middle of the shoulders the waist lies along the body (photo px)."""
         frame = self.frame
@@ -1018,6 +1041,24 @@ def _smooth(image: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
     return cast(NDArray[np.float32], cv2.resize(blurred, (width, height), interpolation=cv2.INTER_LINEAR))
 
 
+def dilate_by_ellipse(image: NDArray[np.float32], size: int) -> NDArray[np.float32]:
+    """The image dilated by OpenCV's elliptic structuring element of `size` px (the same result as cv2.dilate with
+    it): that ellipse is the union of centred rectangles, one per width of its rows, each as tall as the band of rows
+    at least that wide, and a rectangle dilates row by row then column by column, where OpenCV is fast (it takes
+    each point of a non-rectangular element in turn, a few times slower)."""
+    halves = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)).sum(axis=1) // 2
+    dilated, rows, reach = image.copy(), image, 0
+    for half in sorted(set(halves.tolist())):
+        rows = cast(  # `half` px either side
+            NDArray[np.float32], cv2.dilate(rows, np.ones((1, 2 * (half - reach) + 1), np.uint8))
+        )
+        reach = half
+        np.maximum(
+            dilated, cv2.dilate(rows, np.ones((int((halves >= half).sum()), 1), np.uint8)), out=dilated
+        )
+    return dilated
+
+
 def _beyond_line(line: tuple[Point, Point], region: Box) -> NDArray[np.float32]:
     """0..1 over the region (x0, y0, x1, y1): 1 on the side of the line (point, direction) the direction points to,
     with a pixel's soft edge."""
@@ -1044,7 +1085,8 @@ def _load_rgb(image_data: bytes, max_dimension: int) -> tuple[RGB, Alpha | None]
 
 
 def _encode(rgb: NDArray[np.float32], alpha: Alpha | None) -> bytes:
-    colour = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    rounded = rgb + 0.5
+    colour = np.clip(rounded, 0, 255, out=rounded).astype(np.uint8)
     if alpha is None:
         return encode_image(Image.fromarray(colour, "RGB"), compress_level=1)
     channel = np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)

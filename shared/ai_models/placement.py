@@ -41,7 +41,7 @@ from shared.ai_models.body import (
     along,
 )
 from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
-from shared.ai_models.regions import Regions
+from shared.ai_models.regions import Regions, regions_of
 from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
 from shared.ai_models.warp import Limb, LimbMap, PointMap, SleeveMap, ThinPlateSpline
 
@@ -197,7 +197,7 @@ def place_on_model(photo: GarmentPhoto, garment_type: str, person: Regions) -> l
     flat one's: waist_above_hips)."""
     assert photo.model is not None, "not a photo of a model wearing the garment"
     frame = person.posed_frame
-    regions = Regions(photo.model)
+    regions = regions_of(photo.model)
     size = (photo.rgb.shape[1], photo.rgb.shape[0])
     worn, hidden = _worn_garment(regions, garment_type)
     alpha = cast(Alpha, cv2.resize(worn, size, interpolation=cv2.INTER_LINEAR))

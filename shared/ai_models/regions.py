@@ -5,6 +5,8 @@ up. Skin is learned from the person's own face; when the photo cuts the face off
 elsewhere (the neck; else hands, arms, lower legs), so the rule holds for every skin tone and light.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from functools import cached_property
 from typing import NamedTuple, cast
@@ -100,6 +102,9 @@ _TONE_AGREEMENT = (
     10.0  # ΔE in a*, b*: a body part's bare skin differs from the person's skin by less than this
 )
 _LIT_SKIN = (50, 95)  # percentiles of the skin's L*: its lit part (shadows below, highlights above)
+# Person photos whose masks are kept (regions_of): a shopper tries garment after garment on one photo, and the two
+# cores each dress one; each photo's masks (and what local_model keeps with them) take about 25 MB at 640 px.
+_KEPT_PHOTOS = 4
 _MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
 
 
@@ -663,6 +668,24 @@ class Regions:
         if sample.sum() < 30 or confidence < _MIN_SKIN_CONFIDENCE:
             return None
         return sample, confidence
+
+
+_kept: "OrderedDict[Body, Regions]" = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def regions_of(body: Body) -> Regions:
+    """The masks of the body's photo, shared by every garment put on it: made once per photo (its Body is read once,
+    local_model.framed_person, garment_photo.read_garment_photo) and kept for the last _KEPT_PHOTOS photos. Its masks
+    never change once made."""
+    with _kept_lock:
+        regions = _kept.get(body)
+        if regions is None:
+            regions = _kept[body] = Regions(body)
+        _kept.move_to_end(body)
+        while len(_kept) > _KEPT_PHOTOS:
+            _kept.popitem(last=False)
+    return regions
 
 
 def _skin_like(lab: NDArray[np.float32]) -> NDArray[np.bool_]:
