@@ -67,9 +67,9 @@ _PARTS_REPLACED = {
 }
 # The bare body parts (Regions.bare_shape) that show where a dressed body part's old clothes are left uncovered.
 _BARE_PARTS = {"upper": ("arms", "torso"), "lower": ("legs",)}
-# Pixels (detection size) of a sleeve on an arm enough to say how far down the arm it reaches; the percentile of its
+# Pixels (half the detection size) of a sleeve on an arm enough to say how far down the arm it reaches; the percentile of its
 # pixels' distances along the arm taken as its end.
-_SLEEVE_PIXELS, _SLEEVE_END_PERCENTILE = 20, 98
+_SLEEVE_PIXELS, _SLEEVE_END_PERCENTILE = 5, 98
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 # Body units: what of the person's own top hangs below the waist narrower than this is none of it (a fold of their
 # bottoms); how far below the hip joints it may hang over their bottoms; the middle of the body, either side, where
@@ -362,13 +362,16 @@ class _Dressing:
         """Where the arms are (Regions.arm_zone, sleeve_zone) from the shoulder down to as far along each arm as its
         sleeve reaches on it (full size, 0..1): the part of the arm the sleeve is worn on."""
         regions, frame = self.regions, self.frame
-        small = cv2.resize(sleeves, (regions.shape[1], regions.shape[0]), interpolation=cv2.INTER_AREA) > 0.5
-        ys, xs = np.nonzero(np.maximum(regions.arm_zone, regions.sleeve_zone) > 0.5)
-        points = np.stack([xs, ys], axis=1).astype(np.float64) / regions.scale
+        # Read on a grid of half the detection size: the mask is enlarged smoothly anyway.
+        size = (regions.shape[1] // 2, regions.shape[0] // 2)
+        small = cv2.resize(sleeves, size, interpolation=cv2.INTER_AREA) > 0.5
+        zone = np.maximum(regions.arm_zone, regions.sleeve_zone)
+        ys, xs = np.nonzero(cv2.resize(zone, size, interpolation=cv2.INTER_AREA) > 0.5)
+        points = (np.stack([xs, ys], axis=1).astype(np.float64) + 0.5) * 2 / regions.scale
         limbs = [Limb(frame.arm(side), frame.mid_shoulder) for side in (0, 1)]
         located = [limb.locate(points) for limb in limbs]
         nearest = np.argmin(np.abs(np.stack([across for _, _, across in located])), axis=0)
-        inside = np.zeros(regions.shape, np.float32)
+        inside = np.zeros((size[1], size[0]), np.float32)
         for side, (limb, (segment, along, _)) in enumerate(zip(limbs, located)):
             distance = limb.offsets[segment] + along
             mine = nearest == side
