@@ -410,6 +410,63 @@ def t_shirt(colour=(30, 90, 200), **options):
     return flat_lay(T_SHIRT, colour, **options)
 
 
+# The T_SHIRT's sleeves, each from its shoulder seam to the armpit: to draw them in a colour of their own.
+T_SHIRT_SLEEVES = (
+    [(160, 127), (120, 140), (30, 300), (110, 350), (160, 290)],
+    [(440, 127), (480, 140), (570, 300), (490, 350), (440, 290)],
+)
+# A wrap top's tie knotted at its right side, hanging beside it below the armpit (apart from the body but at its knot).
+SIDE_TIE = [(440, 500), (470, 495), (505, 690), (478, 695), (455, 545), (440, 545)]
+
+
+def contrasting_sleeves_tee(colour=(30, 90, 200), sleeves=(230, 190, 40), **options):
+    """The T_SHIRT with its short sleeves in another colour (a colour-block or raglan tee)."""
+    return flat_lay(T_SHIRT, colour, details=[(sleeve, sleeves) for sleeve in T_SHIRT_SLEEVES], **options)
+
+
+def tee_with_a_side_tie(colour=(30, 90, 200)):
+    """The T_SHIRT with a tie hanging at its right side from the waist (a wrap top's)."""
+    return flat_lay(T_SHIRT, colour, details=[(SIDE_TIE, colour)])
+
+
+# A drawn person's pose (600×900 px): shoulder, elbow and wrist of each arm, the one on the left as seen first.
+DRAWN_ARMS = {
+    "down": (((225, 230), (205, 380), (200, 510)), ((375, 230), (395, 380), (400, 510))),
+    "away": (((225, 230), (150, 360), (100, 480)), ((375, 230), (450, 360), (500, 480))),
+    "hand_on_hip": (((225, 230), (205, 380), (200, 510)), ((375, 230), (450, 360), (370, 470))),
+    "hand_on_belly": (((225, 230), (205, 380), (200, 510)), ((375, 230), (420, 380), (310, 460))),
+}
+DRAWN_SKIN, DRAWN_TOP = (205, 150, 120), (60, 110, 70)
+
+
+def drawn_person(arms="down"):
+    """A person drawn flat (mediapipe finds their pose and face): bare arms `arms` (DRAWN_ARMS), in a green top that
+    covers their shoulders and dark trousers, on a grey wall (RGB image)."""
+    image = Image.new("RGB", (600, 900), (200, 200, 205))
+    draw = ImageDraw.Draw(image)
+    draw.polygon(
+        [(235, 520), (365, 520), (360, 880), (310, 880), (300, 600), (290, 880), (240, 880)],
+        fill=(50, 50, 70),
+    )
+    draw.rectangle([280, 160, 320, 220], fill=DRAWN_SKIN)
+    draw.ellipse([245, 60, 355, 195], fill=DRAWN_SKIN)
+    for eye in (270, 315):
+        draw.ellipse([eye, 110, eye + 15, 120], fill=(60, 40, 30))
+    draw.line([(285, 165), (315, 165)], fill=(150, 60, 60), width=5)
+    draw.ellipse([240, 50, 360, 110], fill=(50, 35, 25))
+    top = [(205, 212), (395, 212), (400, 245), (385, 290), (375, 530), (225, 530), (215, 290), (200, 245)]
+    draw.polygon(top, fill=DRAWN_TOP)
+    for shoulder, elbow, wrist in DRAWN_ARMS[arms]:
+        draw.line([shoulder, elbow], fill=DRAWN_SKIN, width=52, joint="curve")
+        draw.line([elbow, wrist], fill=DRAWN_SKIN, width=42, joint="curve")
+        for x, y in (shoulder, elbow):
+            draw.ellipse([x - 26, y - 26, x + 26, y + 26], fill=DRAWN_SKIN)
+        draw.ellipse([wrist[0] - 24, wrist[1] - 20, wrist[0] + 24, wrist[1] + 40], fill=DRAWN_SKIN)
+    # The top over the shoulders' caps (no bare skin above the shoulders but the neck's).
+    draw.polygon(top[:4] + top[-2:], fill=DRAWN_TOP)
+    return image.filter(ImageFilter.GaussianBlur(1))
+
+
 def striped_top_on_white(colour=(25, 35, 90)):
     """A navy-and-white striped long-sleeved top whose white stripes are as white as the background."""
     return flat_lay(LONG_SLEEVES, colour, background=(255, 255, 255), stripes=((255, 255, 255), 24))

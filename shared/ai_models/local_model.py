@@ -42,7 +42,7 @@ from shared.ai_models.placement import (
 )
 from shared.ai_models.regions import Regions, regions_of
 from shared.ai_models.usage import UsageMeter
-from shared.ai_models.warp import warp_image
+from shared.ai_models.warp import Limb, warp_image
 from shared.image_processing import encode_image, load_image
 
 # (x0, y0, x1, y1) in whole pixels, x1 and y1 exclusive.
@@ -68,6 +68,9 @@ _PARTS_REPLACED = {
 }
 # The bare body parts (Regions.bare_shape) that show where a dressed body part's old clothes are left uncovered.
 _BARE_PARTS = {"upper": ("arms", "torso"), "lower": ("legs",)}
+# Pixels (half the detection size) of a sleeve on an arm enough to say how far down the arm it reaches; the percentile of its
+# pixels' distances along the arm taken as its end.
+_SLEEVE_PIXELS, _SLEEVE_END_PERCENTILE = 5, 98
 _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources for filling leftovers reach
 # Body units: what of the person's own top hangs below the waist narrower than this is none of it (a fold of their
 # bottoms); how far below the hip joints it may hang over their bottoms; the middle of the body, either side, where
@@ -308,11 +311,15 @@ class _Dressing:
         self._painted = np.zeros(self.regions.shape, bool)
         # The skin tone (CIELAB) painted in the first neck opening: the chest's tone around it (see _bare_body).
         self._neckline_tone: NDArray[np.float32] | None = None
+        # The sleeves of the garment being put on as drawn (full size), and the arms inside them (_sleeved_arms).
+        self._sleeves: NDArray[np.float32] | None = None
+        self._sleeved_arms: NDArray[np.float32] | None = None
 
     def put_on(self, garment: GarmentInput, position: int) -> float:
         """Puts the garment on; how much of it shows (pixels, weighted by opacity)."""
         landed = 0.0
-        # Sleeves first: where a sleeve's armhole lies on the garment's body, the body is in front of it.
+        self._sleeves = self._sleeved_arms = None
+        # Sleeves first: where a sleeve's armhole lies on the garment's body off the arm, the body is in front of it.
         for piece in sorted(self._pieces(garment, position), key=lambda piece: not piece.over_arms):
             region = self._destination(piece)
             if region is not None:
@@ -341,7 +348,10 @@ class _Dressing:
             colour *= keep[..., None]
         # The person stays in front where they are in front of their clothes: head and hair always, arms
         # and hands unless this piece is a sleeve, their own top over new bottoms.
-        front = 1 - self._full(self._in_front(piece, garment_type), region)
+        behind = self._full(self._in_front(piece, garment_type), region)
+        if self._sleeves is not None and not piece.over_arms:
+            behind = self._behind_sleeved_body(region)
+        front = 1 - behind
         visible = alpha * front
         shading = self._shading(region, visible)
         # canvas * (1 - visible) + colour * shading * front, worked out in place (no full-size copies).
@@ -350,6 +360,11 @@ class _Dressing:
         colour *= (shading * front)[..., None]
         patch += colour
         self.coverage[y0:y1, x0:x1] = np.maximum(self.coverage[y0:y1, x0:x1], visible)
+        if piece.sleeve:
+            if self._sleeves is None:
+                self._sleeves = np.zeros((self.height, self.width), np.float32)
+            self._sleeves[y0:y1, x0:x1] = np.maximum(self._sleeves[y0:y1, x0:x1], visible)
+            self._sleeved_arms = None
         if garment_type in UPPER_TYPES or garment_type == "bottom":
             self._add_zone(
                 region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH)
@@ -357,6 +372,48 @@ class _Dressing:
         self._dressed_legs = self._dressed_legs or garment_type == "bottom"
         self._dressed_parts |= _PARTS_REPLACED.get(garment_type, set())
         return float(visible.sum())
+
+    def _behind_sleeved_body(self, region: Box) -> NDArray[np.float32]:
+        """What stays in front of the body of a garment whose sleeves were just drawn: head and hair, and the arms only
+        beyond the sleeves' ends (a forearm across the belly, a hand on the hip); inside a sleeve the arm is under
+        the garment, and its sleeve over the body wherever the sleeve lies on the arm, so the sleeve wraps the top of the
+        arm and meets the body at the armpit instead of hanging beside it as a slab with the arm showing between."""
+        assert self._sleeves is not None, "no sleeves drawn"
+        if self._sleeved_arms is None:
+            self._sleeved_arms = self._arms_inside(self._sleeves)
+        x0, y0, x1, y1 = region
+        sleeved = self._sleeved_arms[y0:y1, x0:x1]
+        arms = self._full("arms", region)
+        sleeve_on_arm = self._sleeves[y0:y1, x0:x1] * sleeved * self._full("sleeve_zone", region)
+        return np.clip(np.maximum(self._full("head", region) + arms * (1 - sleeved), sleeve_on_arm), 0, 1)
+
+    def _arms_inside(self, sleeves: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Where the arms are (Regions.arm_zone, sleeve_zone) from the shoulder down to as far along each arm as its
+        sleeve reaches on it (full size, 0..1): the part of the arm the sleeve is worn on."""
+        regions, frame = self.regions, self.frame
+        # Read on a grid of half the detection size: the mask is enlarged smoothly anyway.
+        size = (regions.shape[1] // 2, regions.shape[0] // 2)
+        small = cv2.resize(sleeves, size, interpolation=cv2.INTER_AREA) > 0.5
+        zone = np.maximum(regions.arm_zone, regions.sleeve_zone)
+        ys, xs = np.nonzero(cv2.resize(zone, size, interpolation=cv2.INTER_AREA) > 0.5)
+        points = (np.stack([xs, ys], axis=1).astype(np.float64) + 0.5) * 2 / regions.scale
+        limbs = [Limb(frame.arm(side), frame.mid_shoulder) for side in (0, 1)]
+        located = [limb.locate(points) for limb in limbs]
+        nearest = np.argmin(np.abs(np.stack([across for _, _, across in located])), axis=0)
+        inside = np.zeros((size[1], size[0]), np.float32)
+        for side, (limb, (segment, along, _)) in enumerate(zip(limbs, located)):
+            distance = limb.offsets[segment] + along
+            mine = nearest == side
+            worn = mine & small[ys, xs]
+            if worn.sum() < _SLEEVE_PIXELS:
+                continue
+            # The sleeve's end: as far along the arm as nearly all of it lies (not a stray pixel of its cuff).
+            end = np.percentile(distance[worn], _SLEEVE_END_PERCENTILE)
+            on = mine & (distance <= end)
+            inside[ys[on], xs[on]] = 1.0
+        return cast(
+            NDArray[np.float32], cv2.resize(inside, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+        )
 
     def _bare_neckline(self, region: Box, alpha: Alpha) -> None:
         """Inside a garment's neckline the wearer's skin shows: their own where the photo shows it, else the skin
@@ -807,13 +864,17 @@ class _Dressing:
 
     def _full(self, name: str, region: Box) -> NDArray[np.float32]:
         """The named detection-size mask at full size, cut to the region: person, lightness, skin, or the parts of
-        the person in front of a garment (head_hands, head_arms, head_arms_top: with their own top; nothing)."""
+        the person in front of a garment (head, arms, head_hands, head_arms, head_arms_top: with their own top;
+        nothing), or where a sleeve lies over its garment's body (sleeve_zone)."""
         if name not in self._full_masks:
             regions = self.regions
             small: dict[str, Callable[[], NDArray[np.float32]]] = {
                 "lightness": lambda: self._lightness,
                 "person": lambda: regions.person,
                 "skin": lambda: regions.skin * regions.person,
+                "head": lambda: regions.head,
+                "arms": lambda: regions.arms,
+                "sleeve_zone": lambda: regions.sleeve_zone,
                 "head_hands": lambda: np.clip(regions.head + regions.hands, 0, 1),
                 "nothing": lambda: np.zeros(regions.shape, np.float32),
                 "head_arms": lambda: np.clip(regions.head + regions.arms, 0, 1),

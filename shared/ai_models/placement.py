@@ -123,6 +123,7 @@ class Piece:
     to_garment: PointMap  # person-photo points → garment-photo points (the warp samples with it)
     to_body: PointMap  # garment-photo points → person-photo points (where the piece lands)
     over_arms: bool = False  # a sleeve: drawn over the person's arms, not behind them
+    sleeve: bool = False  # worn from the shoulder down the arm (not a skirt's part under a model's hands)
     # (point, direction): beyond the line through point the other way, only on the person
     below: tuple[Point, Point] | None = None
     skin: bool = False  # the garment's neck opening: where the wearer's skin shows, not the garment
@@ -186,6 +187,7 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
                     band.to_body,
                     over_arms=True,
                     below=(regions.shoulder_tips[side], frame.down),
+                    sleeve=True,
                 )
             )
     return pieces
@@ -350,6 +352,7 @@ def _worn_top(layer: Layer, model: Regions, person: Regions, garment_type: str =
                 backward.inverse(),
                 over_arms=True,
                 below=(person.shoulder_tips[side], frame.down),
+                sleeve=True,
             )
         )
     return pieces

@@ -425,6 +425,23 @@ class Regions:
         return self._arm_capsules(1.0, _SHOULDER_CAP)
 
     @cached_property
+    def sleeve_zone(self) -> Alpha:
+        """Where a garment's sleeve lies over its own body: capsules around the arm bones as wide as arm_zone's, the upper
+        arm's starting one radius below the shoulder joint, so its round top passes through the joint: a set-in sleeve's
+        seam runs from the top of the shoulder round the arm down to the armpit."""
+        capsules = np.zeros(self.shape, np.uint8)
+        if self.frame is None:
+            return capsules.astype(np.float32)
+        unit = self.frame.unit * self.scale
+        for side in (0, 1):
+            shoulder, elbow, wrist = self.frame.arm(side) * self.scale
+            bone = float(np.linalg.norm(elbow - shoulder))
+            top = shoulder + min(_ARM_RADII[0] * unit / max(bone, 1e-6), 1.0) * (elbow - shoulder)
+            for (start, end), radius in zip(((top, elbow), (elbow, wrist)), _ARM_RADII):
+                _capsule(capsules, start, end, radius * unit)
+        return capsules.astype(np.float32)
+
+    @cached_property
     def hands(self) -> Alpha:
         """The hands: in front even of sleeves (a sleeve ends at the wrist; a hand may rest on the other arm): the skin
         in their outline and whatever lies along their bones (a glove, a hand the person segmentation missed), but,

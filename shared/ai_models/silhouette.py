@@ -239,15 +239,24 @@ class Outline:
 
     @cached_property
     def _sleeve_candidates(self) -> Mask:
-        """The garment beyond the chest's sides above the armpits, and beside the torso's own run below them."""
+        """The garment beyond the chest's sides above the armpits, and beside the torso's own run below them, in pieces
+        that hang from the armhole: a piece that starts below the armpits (a wrap's tie, a belt's end hanging at the
+        side) is the body's, not a sleeve that would be laid down the arm."""
         left, right = self._chest()
+        armpit = int(self._armpit_row())
         margin = 0.05 * (right - left)
         candidates = self.mask[: self._hem_row()].copy()
-        for y in range(int(self._armpit_row()), candidates.shape[0]):
+        for y in range(armpit, candidates.shape[0]):
             start, end = self.central_run(y)
             candidates[y, int(start) : int(end)] = False
         candidates[:, int(max(0, left - margin)) : int(right + margin) + 1] = False
-        return candidates
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            candidates.astype(np.uint8), connectivity=8
+        )
+        hanging = np.zeros(count, bool)
+        hanging[1:] = stats[1:, cv2.CC_STAT_TOP] <= armpit
+        kept: Mask = hanging[labels]
+        return kept
 
     @cached_property
     def long_sleeves(self) -> bool:

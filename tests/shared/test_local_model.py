@@ -907,3 +907,56 @@ def test_legs_painted_below_a_hem_lie_in_its_shadow():
     far = lightness[(along > start + 0.25 * frame.unit) & (along < start + 0.45 * frame.unit)]
     assert near.size > 20 and far.size > 20
     assert np.median(near) < np.median(far) - 4
+
+
+# --- sleeves on the arms ---------------------------------------------------------------------------
+
+
+def _along_the_arm(joints, shares, across):
+    """Points (x, y) `shares` of the way from the first joint to the second and `across` px beside that bone."""
+    start, end = (np.array(joint, float) for joint in joints[:2])
+    direction = (end - start) / np.linalg.norm(end - start)
+    normal = np.array([-direction[1], direction[0]])
+    return [start + share * (end - start) + normal * offset for share in shares for offset in across]
+
+
+@pytest.mark.parametrize("arms", ["down", "away", "hand_on_hip"])
+def test_a_short_sleeve_wraps_the_top_of_the_arm_and_meets_the_body_without_a_gap(arms):
+    """A tee whose sleeves are of another colour, on a drawn person: each sleeve covers the top of the upper arm across
+    its whole width (the garment's body is not drawn over its inner half), and between the arm and the middle of the
+    body there is only sleeve and body, no arm or old top showing between them."""
+    sleeve, body = (230, 190, 40), (30, 90, 200)
+    person = photos.drawn_person(arms)
+    result = _try_on(photos.encode(person), GarmentInput(photos.contrasting_sleeves_tee(body, sleeve), "top"))
+    on_sleeve, on_body = _painted(result, sleeve), _painted(result, body)
+    for joints in photos.DRAWN_ARMS[arms]:
+        points = _along_the_arm(
+            joints, np.linspace(0.15, 0.35, 5), np.linspace(-18, 18, 7)
+        )  # the arm is 52 px wide
+        assert np.mean([on_sleeve[int(y), int(x)] for x, y in points]) > 0.75
+        (start,) = _along_the_arm(joints, [0.25], [0])
+        row, middle = int(start[1]), 300
+        columns = range(int(start[0]), middle) if start[0] < middle else range(middle, int(start[0]))
+        between = [not (on_sleeve[row, x] or on_body[row, x]) for x in columns]
+        assert sum(between) <= 2  # the seam's blend, no more
+
+
+def test_a_sleeveless_top_leaves_the_drawn_arms_bare():
+    person = photos.drawn_person("down")
+    result = _try_on(photos.encode(person), GarmentInput(photos.tank_top((200, 40, 40)), "top"))
+    for joints in photos.DRAWN_ARMS["down"]:
+        points = _along_the_arm(joints, np.linspace(0.3, 0.9, 4), np.linspace(-8, 8, 3))
+        assert np.mean([_painted(result, photos.DRAWN_SKIN)[int(y), int(x)] for x, y in points]) > 0.9
+
+
+def test_a_forearm_across_the_belly_stays_in_front_of_a_sleeved_top():
+    person = photos.drawn_person("hand_on_belly")
+    result = _try_on(photos.encode(person), GarmentInput(photos.contrasting_sleeves_tee(), "top"))
+    original = np.asarray(person).astype(int)
+    _, elbow, wrist = photos.DRAWN_ARMS["hand_on_belly"][1]
+    points = _along_the_arm((elbow, wrist), np.linspace(0.5, 0.9, 5), np.linspace(-8, 8, 3))
+    assert all(x < 370 for x, _ in points)  # over the torso
+    assert (
+        np.mean([np.abs(result[int(y), int(x)] - original[int(y), int(x)]).max() <= 12 for x, y in points])
+        > 0.9
+    )

@@ -181,3 +181,14 @@ def test_dresses_of_every_length_are_told_from_tops_and_skirts(outline, expected
 def test_a_sleeved_dress_is_told_from_a_long_top_by_where_its_sleeves_end(outline, expected):
     """A dress hangs far below its cuffs and is long for its shoulders; a top ends about where long sleeves do."""
     assert read_garment_photo(photos.flat_lay(outline)).detected_type == expected
+
+
+def test_a_tie_hanging_at_a_tops_side_is_no_part_of_its_sleeve():
+    """A wrap top's tie hangs beside its body below the armpit: the sleeve on that side is as long as the other one
+    (before, the tie was read as that sleeve, which was then laid down the arm to the wrist); the negative: long
+    sleeves hanging beside the body from the armholes stay sleeves."""
+    outline = read_garment_photo(photos.tee_with_a_side_tie()).outline
+    left, right = (profile.along[-1] - profile.along[0] for profile in outline.upper_landmarks.sleeves)
+    assert abs(right - left) < 0.1 * left
+    assert outline.garment_type == "top" and not outline.long_sleeves
+    assert read_garment_photo(photos.flat_lay(photos.LONG_SLEEVES)).outline.long_sleeves
