@@ -19,7 +19,15 @@ from PIL import Image
 
 from shared.ai_models import masks
 from shared.ai_models.arrays import RGB, Alpha, Layer, Mask
-from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
+from shared.ai_models.body import (
+    LEFT_HIP,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_HIP,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
+    Body,
+)
 from shared.ai_models.neckline import neck_dip, neck_opening
 from shared.ai_models.per_image import remembered_per_image
 from shared.ai_models.person_photo import turned, upright_body
@@ -209,11 +217,15 @@ def masked(layer: Layer, keep: ArrayLike) -> Layer:
 
 
 def _shows_a_model(body: Body) -> bool:
-    """One person whose shoulders are in view together with their face or their hips."""
+    """One person whose shoulders are in view together with their face, or with their hips and a hand (a model
+    cut off at the chin). A dress form, or a garment whose outline the pose reads as a body, has no hands."""
     return (
         body.face_count <= 1
         and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
-        and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP))
+        and (
+            body.face_count == 1
+            or (body.visible(LEFT_HIP, RIGHT_HIP) and (body.visible(LEFT_WRIST) or body.visible(RIGHT_WRIST)))
+        )
     )
 
 

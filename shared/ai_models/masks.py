@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from shared.ai_models import holders
 from shared.ai_models.arrays import RGB, Alpha, Binary, Lab, Mask, ScalarT
 
 _ANALYSIS_SIZE = 640  # masks are computed at this size and refined at full size against the image
@@ -64,12 +65,21 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
         return None
     # Light stripes and bands cross the garment from side to side, so they are not enclosed: bridge them
     # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
+    # Lines too thin to be fabric (a wire hanger's shoulders and hook) go first: bridged, they would enclose the
+    # background between them.
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
-    subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
+    subject = _close(_without_thin_lines(subject), _kernel(cv2.MORPH_RECT, (1, bridge)))
     subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
+    lab = cast(
+        Lab, cv2.cvtColor(resize_to_fit(rgb, _ANALYSIS_SIZE).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    )
+    form = holders.dress_form(subject, lab)
+    subject = _the_garment(keep_large_components(np.where(form, 0, subject), min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
-    subject = subject | _enclosed_by_outline(subject, rgb)
+    # A dress form's own edges would enclose it again.
+    off_form = (cv2.dilate(form.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5))) == 0).astype(np.uint8)
+    subject = subject | (_enclosed_by_outline(subject, rgb) & off_form)
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
     height, width = rgb.shape[:2]

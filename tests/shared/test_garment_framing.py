@@ -1,9 +1,10 @@
 """Garment photos as shops and shoppers send them: the garment small in a big frame, beside another garment or a
 price tag, laid flat but photographed sideways, or worn by a model lying sideways in the photo."""
 
+import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.ai_models.garment_photo import read_garment_photo
 from tests import photos
@@ -117,3 +118,90 @@ def test_a_flat_lay_photographed_sideways_is_read_upright(garment, kind, degrees
 def test_an_upright_flat_lay_is_not_turned(garment):
     photo = read_garment_photo(garment())
     assert np.array_equal(photo.rgb, np.asarray(photos.decode(garment()).convert("RGB")))
+
+
+_FORM_NECK, _FORM_STAND = (214, 190, 160), (25, 25, 25)
+
+
+def _on_dress_form(outline, colour, rise=100, drop=120):
+    """The garment laid over a dress form: a plain beige neck from the photo's top down into its collar, and a thin
+    black stand on its axis from under its hem down to a round base. Returns the photo and the garment's own mask
+    in it (float 0/1)."""
+    garment = photos.decode(photos.flat_lay(outline, colour)).convert("RGB")
+    mask = photos.inside(outline)
+    rows, columns = np.nonzero(mask)
+    middle, top, hem = int(columns.mean()), int(rows.min()) + rise, int(rows.max()) + rise
+    canvas = Image.new("RGB", (600, 800 + rise + drop), (250, 250, 250))
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle([middle - 45, 0, middle + 45, top + 60], radius=20, fill=_FORM_NECK)
+    draw.rectangle([middle - 8, hem - 10, middle + 8, 800 + rise + drop - 40], fill=_FORM_STAND)
+    draw.ellipse([middle - 50, 800 + rise + drop - 55, middle + 50, 800 + rise + drop - 25], fill=_FORM_STAND)
+    canvas.paste(garment, (0, rise), Image.fromarray((mask * 255).astype(np.uint8)))
+    placed = np.zeros((800 + rise + drop, 600))
+    placed[rise : rise + 800] = mask
+    return photos.encode(canvas), placed
+
+
+def _cut_out_at(photo, size):
+    """The photo's cut-out (boolean) at the size of the photo sent (width, height)."""
+    return cv2.resize(photo.alpha, size, interpolation=cv2.INTER_LINEAR) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("outline", "colour", "kind"),
+    [
+        (photos.T_SHIRT, (200, 30, 40), "top"),
+        (photos.LONG_SLEEVES, (30, 40, 90), "top"),
+        (photos.JEANS, (60, 90, 150), "bottom"),
+        (photos.DRESS, (40, 120, 70), "one_piece"),
+    ],
+)
+def test_a_garment_on_a_dress_form_is_cut_out_without_the_form(outline, colour, kind):
+    """The form's neck above the collar and its stand below the hem are none of the garment: the cut-out is the
+    garment's own shape and its type is read from it."""
+    png, garment = _on_dress_form(outline, colour)
+    photo = read_garment_photo(png)
+    assert photo.detected_type == kind
+    cut_out = _cut_out_at(photo, garment.shape[::-1])
+    garment = garment > 0.5
+    assert (cut_out & garment).sum() / (cut_out | garment).sum() > 0.95
+    rows = np.nonzero(garment.any(axis=1))[0]
+    assert not cut_out[: rows.min() - 5].any()  # nothing of the neck above the garment
+    assert not cut_out[rows.max() + 5 :].any()  # nothing of the stand below it
+
+
+def _with_details(outline, colour, details):
+    return photos.flat_lay(outline, colour, details=[(polygon, colour) for polygon in details])
+
+
+@pytest.mark.parametrize(
+    ("png", "parts"),
+    [
+        # A sleeveless top's thin straps rising above its bodice.
+        (lambda: photos.flat_lay(photos.STRAIGHT_MAXI_DRESS, (150, 40, 90)), [(242, 40), (357, 40)]),
+        # A turtleneck: a plain block of the garment's own colour above its shoulders.
+        (
+            lambda: _with_details(
+                photos.T_SHIRT, (200, 190, 160), [[(255, 40), (345, 40), (345, 160), (255, 160)]]
+            ),
+            [(300, 60), (300, 130)],
+        ),
+        # A wrap top's tie hanging thin and straight below its hem, beside its axis.
+        (
+            lambda: _with_details(
+                photos.T_SHIRT, (30, 90, 200), [[(400, 690), (412, 690), (412, 795), (400, 795)]]
+            ),
+            [(406, 740), (406, 780)],
+        ),
+        # A long, narrow garment (a scarf): thin all along, yet all of it garment.
+        (
+            lambda: photos.flat_lay([(270, 40), (330, 40), (330, 760), (270, 760)], (120, 30, 40)),
+            [(300, 60), (300, 740)],
+        ),
+    ],
+)
+def test_thin_parts_of_a_garment_are_not_taken_for_a_dress_form(png, parts):
+    photo = read_garment_photo(png())
+    cut_out = _cut_out_at(photo, (600, 800))
+    for x, y in parts:
+        assert cut_out[y, x]
