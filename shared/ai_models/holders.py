@@ -1,11 +1,14 @@
-"""What holds a garment in its photo and is none of it: a dress form's stand below the hem and its neck above the
-collar (masks.garment_alpha cuts them off the garment's cut-out; a wire hanger's lines go with the thin lines).
+"""What a garment's photo shows with it that is none of it: a dress form's stand below the hem and its neck above the
+collar, a price tag laid over it (masks.garment_alpha cuts them off the garment's cut-out; a wire hanger's lines go
+with the thin lines).
 
 Both are told from the garment by its own shape, at the cut-out's analysis size. A stand is a thin, straight, upright
 bar on the garment's axis below its hem, with at most a base under it. A form's neck is a plain, one-coloured block
 on the garment's axis above its shoulders, narrower than them and of another colour than the garment below it. A
 tie or a belt hanging beside the hem, a sleeveless top's straps, a halter's neck strap, a turtleneck's or a hood's
-fabric (the garment's own colour) are none of these.
+fabric (the garment's own colour) are none of these. A price tag is a rectangle of one flat colour (printed, or laid
+over the photo) with text in it, small beside the garment and partly off it; a garment's own cuffs, panels and
+labels are not flat (weave, shading) or not rectangles, or lie inside its outline.
 """
 
 from typing import cast
@@ -30,6 +33,14 @@ _PLAIN = (
 )
 _SAME_COLOUR = 12.0  # ΔE: a pixel this near the neck's colour is neck
 _NECK_COLOURED_BODY = 0.2  # at most this share of the garment's upper body has the neck's colour
+_FLAT_CONTRAST = 1.5  # L*: a tag's colour varies less than this in a 5×5 window (masks._local_contrast)
+_TAG_FLAT = 3.0  # ΔE: three quarters of a tag's pixels lie within this of its median colour
+_TAG_RECTANGLE = 0.9  # a tag (its text filled in) fills at least this share of its bounding box
+_TAG_SHARE = (0.002, 0.15)  # share of the cut-out: a tag is this large
+_TAG_OFF = (
+    0.2  # at least this share of a ring _TAG_RING px around it is background: it lies partly off the garment
+)
+_TAG_RING = 8
 
 
 def dress_form(subject: Binary, lab: Lab) -> Mask:
@@ -145,3 +156,39 @@ def _without_neck(subject: Binary, lab: Lab) -> Binary:
     seed = np.zeros(subject.shape, bool)
     seed[top:shoulders] = subject[top:shoulders] > 0
     return cast(Binary, np.where(_alike(subject, lab, seed, [colour]), 0, subject).astype(np.uint8))
+
+
+def price_tags(subject: Binary, lab: Lab) -> Mask:
+    """The part of the cut-out (uint8, analysis size) that is a price tag or a text box laid over the garment (see
+    the module); empty when there is none."""
+    mean = cv2.blur(lab[..., 0], (5, 5))
+    contrast = np.sqrt(np.maximum(cv2.blur(lab[..., 0] * lab[..., 0], (5, 5)) - mean * mean, 0))
+    flat = ((contrast < _FLAT_CONTRAST) & (subject > 0)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(flat, connectivity=4)
+    total = float(subject.sum())
+    tags = np.zeros(subject.shape, bool)
+    height, width = subject.shape
+    for label in range(1, count):
+        x, y, box_width, box_height = (int(value) for value in stats[label, :4])
+        if not _TAG_SHARE[0] * total <= box_width * box_height <= _TAG_SHARE[1] * total:
+            continue
+        piece = (labels[y : y + box_height, x : x + box_width] == label).astype(np.uint8)
+        outlines, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        filled = cv2.drawContours(np.zeros_like(piece), outlines, -1, (1,), cv2.FILLED)
+        text = cv2.connectedComponents((filled & (1 - piece)).astype(np.uint8))[0] - 1
+        if text < 1 or filled.sum() < _TAG_RECTANGLE * box_width * box_height:
+            continue
+        colours = lab[y : y + box_height, x : x + box_width][piece > 0]
+        if np.percentile(np.linalg.norm(colours - np.median(colours, axis=0), axis=1), 75) > _TAG_FLAT:
+            continue
+        x0, y0 = max(0, x - _TAG_RING), max(0, y - _TAG_RING)
+        x1, y1 = min(width, x + box_width + _TAG_RING), min(height, y + box_height + _TAG_RING)
+        ring = np.ones((y1 - y0, x1 - x0), bool)
+        ring[y - y0 : y - y0 + box_height, x - x0 : x - x0 + box_width] = False
+        # The photo's edge counts as off the garment.
+        off = (subject[y0:y1, x0:x1][ring] == 0).sum() + (ring.size - (y1 - y0) * (x1 - x0))
+        if off < _TAG_OFF * ring.sum():
+            continue
+        edge = _TAG_RING // 2  # the tag's own edge, too sharp to be flat
+        tags[max(0, y - edge) : y + box_height + edge, max(0, x - edge) : x + box_width + edge] = True
+    return tags & (subject > 0)

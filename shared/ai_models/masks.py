@@ -60,20 +60,12 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     of it (a real opening) or the gap between two trouser legs: open to the background at the hem, or
     closed there by wide or flared legs whose hems touch (see _leg_gaps).
     """
-    subject = _subject_on_plain_background(rgb)
-    if subject is None:
+    outline = _garment_outline(rgb)
+    if outline is None:
         return None
-    # Light stripes and bands cross the garment from side to side, so they are not enclosed: bridge them
-    # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
-    # Lines too thin to be fabric (a wire hanger's shoulders and hook) go first: bridged, they would enclose the
-    # background between them.
-    bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
-    subject = _close(_without_thin_lines(subject), _kernel(cv2.MORPH_RECT, (1, bridge)))
-    subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
-    lab = cast(
-        Lab, cv2.cvtColor(resize_to_fit(rgb, _ANALYSIS_SIZE).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    )
-    form = holders.dress_form(subject, lab)
+    subject, lab = outline
+    # A dress form's neck and stand, and a price tag laid over the garment, are none of it (holders.py).
+    form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab)
     subject = _the_garment(keep_large_components(np.where(form, 0, subject), min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
@@ -89,6 +81,30 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
     alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
+
+
+def on_a_dress_form(rgb: RGB) -> bool:
+    """The photo shows a garment on a dress form (holders.dress_form): the garment's cut-out, before its holes are
+    filled, has a form's neck or stand."""
+    outline = _garment_outline(rgb)
+    return outline is not None and bool(holders.dress_form(*outline).any())
+
+
+def _garment_outline(rgb: RGB) -> tuple[Binary, Lab] | None:
+    """The garment's cut-out before its holes are filled (analysis size; None if the border isn't plain), and the
+    photo in CIELAB at that size. Light stripes and bands cross the garment from side to side, so they are not
+    enclosed: they are bridged where garment lies just above and below (a gap open downwards, between trouser legs,
+    stays open)."""
+    subject = _subject_on_plain_background(rgb)
+    if subject is None:
+        return None
+    bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
+    subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
+    subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
+    lab = cast(
+        Lab, cv2.cvtColor(resize_to_fit(rgb, _ANALYSIS_SIZE).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    )
+    return subject, lab
 
 
 def squared_shape(garment: Mask) -> Mask | None:

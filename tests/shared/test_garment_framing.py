@@ -205,3 +205,50 @@ def test_thin_parts_of_a_garment_are_not_taken_for_a_dress_form(png, parts):
     cut_out = _cut_out_at(photo, (600, 800))
     for x, y in parts:
         assert cut_out[y, x]
+
+
+def _with_tag(garment_png, box, colour=(220, 20, 30), text="-50% 19.99"):
+    """The photo with a flat-coloured rectangle (a price tag laid over it) holding a white text."""
+    image = photos.decode(garment_png).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(box, fill=colour)
+    draw.text((box[0] + 8, box[1] + 8), text, fill=(255, 255, 255), font_size=(box[3] - box[1]) // 2)
+    return photos.encode(image)
+
+
+def test_a_price_tag_over_the_garments_shoulder_is_not_part_of_it():
+    """A flat rectangle with a text, partly over the shoulder and partly off the garment, is cut away with the
+    background: the garment keeps its own outline and type."""
+    photo = read_garment_photo(_with_tag(photos.t_shirt(), (400, 40, 590, 150)))
+    assert photo.detected_type == "top"
+    cut_out = _cut_out_at(photo, (600, 800))
+    assert not cut_out[45:145, 495:585].any()  # the tag beside the shoulder
+    assert not cut_out[45:105, 405:585].any()  # and above it
+    assert cut_out[200:600, 200:400].all()  # the garment itself
+
+
+@pytest.mark.parametrize(
+    ("png", "parts"),
+    [
+        # A flat label with a text printed on the chest, inside the garment's outline.
+        (lambda: _with_tag(photos.t_shirt(), (230, 250, 370, 320)), [(300, 285), (240, 260)]),
+        # A colour-block tee: rectangles of one colour at the outline, with no text.
+        (photos.colour_block_tee, [(300, 600), (200, 200), (300, 350)]),
+        # Flat-coloured cuffs at the sleeve ends (no text in them).
+        (
+            lambda: _with_details(
+                photos.LONG_SLEEVES,
+                (25, 35, 90),
+                [
+                    [(40, 600), (110, 610), (110, 630), (40, 620)],
+                    [(490, 610), (560, 600), (560, 620), (490, 630)],
+                ],
+            ),
+            [(75, 612), (525, 612)],
+        ),
+    ],
+)
+def test_flat_rectangles_of_a_garment_are_not_taken_for_a_price_tag(png, parts):
+    cut_out = _cut_out_at(read_garment_photo(png()), (600, 800))
+    for x, y in parts:
+        assert cut_out[y, x]
