@@ -63,15 +63,19 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     outline = _garment_outline(rgb)
     if outline is None:
         return None
-    subject, lab = outline
+    subject, lab, texture = outline
     # A dress form's neck and stand, and a price tag laid over the garment, are none of it (holders.py).
-    form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab)
-    subject = _the_garment(keep_large_components(np.where(form, 0, subject), min_share=0.05))
+    form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab, texture)
+    if form.any():
+        subject = _the_garment(keep_large_components(np.where(form, 0, subject), min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
-    # A dress form's own edges would enclose it again.
-    off_form = (cv2.dilate(form.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5))) == 0).astype(np.uint8)
-    subject = subject | (_enclosed_by_outline(subject, rgb) & off_form)
+    outline_parts = _enclosed_by_outline(subject, rgb)
+    if form.any():  # a dress form's own edges would enclose it again
+        outline_parts &= (cv2.dilate(form.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5))) == 0).astype(
+            np.uint8
+        )
+    subject = subject | outline_parts
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
     height, width = rgb.shape[:2]
@@ -87,24 +91,22 @@ def on_a_dress_form(rgb: RGB) -> bool:
     """The photo shows a garment on a dress form (holders.dress_form): the garment's cut-out, before its holes are
     filled, has a form's neck or stand."""
     outline = _garment_outline(rgb)
-    return outline is not None and bool(holders.dress_form(*outline).any())
+    return outline is not None and bool(holders.dress_form(*outline[:2]).any())
 
 
-def _garment_outline(rgb: RGB) -> tuple[Binary, Lab] | None:
-    """The garment's cut-out before its holes are filled (analysis size; None if the border isn't plain), and the
-    photo in CIELAB at that size. Light stripes and bands cross the garment from side to side, so they are not
+def _garment_outline(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32]] | None:
+    """The garment's cut-out before its holes are filled (analysis size; None if the border isn't plain), the
+    photo in CIELAB at that size and its lightness's local contrast (_local_contrast). Light stripes and bands cross the garment from side to side, so they are not
     enclosed: they are bridged where garment lies just above and below (a gap open downwards, between trouser legs,
     stays open)."""
-    subject = _subject_on_plain_background(rgb)
-    if subject is None:
+    found = _subject_on_plain_background(rgb)
+    if found is None:
         return None
+    subject, lab, texture = found
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
     subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
     subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
-    lab = cast(
-        Lab, cv2.cvtColor(resize_to_fit(rgb, _ANALYSIS_SIZE).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    )
-    return subject, lab
+    return subject, lab, texture
 
 
 def squared_shape(garment: Mask) -> Mask | None:
@@ -210,8 +212,9 @@ def _without_background_fringe(alpha: Alpha, rgb: RGB) -> Alpha:
     return alpha
 
 
-def _subject_on_plain_background(rgb: RGB) -> Binary | None:
-    """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture.
+def _subject_on_plain_background(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32]] | None:
+    """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture, with the
+    photo in CIELAB at that size and its lightness's local contrast.
 
     White knitwear on white differs from the background less in colour than in texture: the paper or
     wall behind is smooth, knit and weave are not, so local contrast counts as much as colour. A shadow
@@ -234,7 +237,7 @@ def _subject_on_plain_background(rgb: RGB) -> Binary | None:
     differs &= ~_cast_shadow(lab, background, differs, textured, ring)
     subject = _close(differs.astype(np.uint8), _kernel(cv2.MORPH_ELLIPSE, (7, 7)))
     subject = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, _kernel(cv2.MORPH_ELLIPSE, (3, 3))))
-    return subject if subject.any() else None
+    return (subject, lab, texture) if subject.any() else None
 
 
 def plain_border(rgb: RGB) -> bool:
