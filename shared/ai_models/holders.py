@@ -2,7 +2,7 @@
 collar, a price tag laid over it (masks.garment_alpha cuts them off the garment's cut-out; a wire hanger's lines go
 with the thin lines).
 
-Both are told from the garment by its own shape, at the cut-out's analysis size. A stand is a thin, straight, upright
+They are told from the garment by its own shape, at the cut-out's analysis size. A stand is a thin, straight, upright
 bar on the garment's axis below its hem, with at most a base under it. A form's neck is a plain, one-coloured block
 on the garment's axis above its shoulders, narrower than them and of another colour than the garment below it. A
 tie or a belt hanging beside the hem, a sleeveless top's straps, a halter's neck strap, a turtleneck's or a hood's
@@ -31,7 +31,7 @@ _SOLID = 0.9  # a row of a neck is one run: it fills at least this share of its 
 _PLAIN = (
     6.0  # ΔE: three quarters of a neck's pixels lie within this of its median colour (no print, no weave)
 )
-_SAME_COLOUR = 12.0  # ΔE: a pixel this near the neck's colour is neck
+_SAME_COLOUR = 12.0  # ΔE: a pixel this near a neck's or a stand's colour is part of it
 _NECK_COLOURED_BODY = 0.2  # at most this share of the garment's upper body has the neck's colour
 _FLAT_CONTRAST = 1.5  # L*: a tag's colour varies less than this in a 5×5 window (masks._local_contrast)
 _TAG_FLAT = 3.0  # ΔE: three quarters of a tag's pixels lie within this of its median colour
@@ -84,7 +84,11 @@ def _without_stand(subject: Binary, lab: Lab) -> Binary:
             y -= 1
         start = y
         y -= 1
-        if end - start < _STAND_LENGTH * (bottom - top) or bottom - end > _BASE * (end - start):
+        if (
+            end - start < _STAND_LENGTH * (bottom - top)
+            or bottom - end > _BASE * (end - start)
+            or (~thin[top:start]).sum() < _STAND_LENGTH * (bottom - top)  # no garment on it: a belt, a strap
+        ):
             continue
         middles = (left[start:end] + right[start:end]) / 2
         inner = slice(
@@ -125,6 +129,8 @@ def _alike(subject: Binary | Mask, lab: Lab, seed: Mask, colours: list[NDArray[n
 
 
 def _without_neck(subject: Binary, lab: Lab) -> Binary:
+    if not subject.any():
+        return subject
     left, right, count, garment_width, axis = _rows(subject)
     rows = np.flatnonzero(count)
     top, bottom = int(rows[0]), int(rows[-1]) + 1
@@ -151,7 +157,8 @@ def _without_neck(subject: Binary, lab: Lab) -> Binary:
         return subject
     distance = np.linalg.norm(lab - colour, axis=2)
     body = slice(shoulders, shoulders + max(1, (bottom - shoulders) // 5))
-    if float((distance[body][subject[body] > 0] <= _SAME_COLOUR).mean()) > _NECK_COLOURED_BODY:
+    upper_body = distance[body][subject[body] > 0]
+    if upper_body.size == 0 or float((upper_body <= _SAME_COLOUR).mean()) > _NECK_COLOURED_BODY:
         return subject  # the garment's own fabric (a turtleneck, a hood)
     seed = np.zeros(subject.shape, bool)
     seed[top:shoulders] = subject[top:shoulders] > 0

@@ -66,8 +66,8 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     subject, lab, texture = outline
     # A dress form's neck and stand, and a price tag laid over the garment, are none of it (holders.py).
     form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab, texture)
-    if form.any():
-        subject = _the_garment(keep_large_components(np.where(form, 0, subject), min_share=0.05))
+    if form.any() and (form_less := np.where(form, 0, subject)).any():
+        subject = _the_garment(keep_large_components(form_less, min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
     outline_parts = _enclosed_by_outline(subject, rgb)

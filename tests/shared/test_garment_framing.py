@@ -193,6 +193,11 @@ def _with_details(outline, colour, details):
             ),
             [(406, 740), (406, 780)],
         ),
+        # A belt photographed upright: a thin straight bar and nothing else, all of it garment.
+        (
+            lambda: photos.flat_lay([(290, 20), (310, 20), (310, 780), (290, 780)], (30, 20, 20)),
+            [(300, 60), (300, 740)],
+        ),
         # A long, narrow garment (a scarf): thin all along, yet all of it garment.
         (
             lambda: photos.flat_lay([(270, 40), (330, 40), (330, 760), (270, 760)], (120, 30, 40)),
