@@ -19,7 +19,15 @@ from PIL import Image
 
 from shared.ai_models import masks
 from shared.ai_models.arrays import RGB, Alpha, Layer, Mask
-from shared.ai_models.body import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, Body
+from shared.ai_models.body import (
+    LEFT_HIP,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_HIP,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
+    Body,
+)
 from shared.ai_models.neckline import neck_dip, neck_opening
 from shared.ai_models.per_image import remembered_per_image
 from shared.ai_models.person_photo import turned, upright_body
@@ -109,7 +117,7 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
     model, turns = upright_body(rgb, when_unseen=False)
-    if _shows_a_model(model):
+    if _shows_a_model(model, turned(rgb, turns)):
         return GarmentPhoto(rgb=turned(rgb, turns), alpha=None, photo_type="on-model", model=model)
     alpha = transparency if transparency is not None else masks.garment_alpha(rgb)
     # A garment on a busy surface (a patterned table or floor) cannot be told from it by its outline: the job then
@@ -208,12 +216,20 @@ def masked(layer: Layer, keep: ArrayLike) -> Layer:
     return cast(Layer, cv2.multiply(layer, weight, scale=1 / 255))
 
 
-def _shows_a_model(body: Body) -> bool:
-    """One person whose shoulders are in view together with their face or their hips."""
-    return (
+def _shows_a_model(body: Body, rgb: RGB) -> bool:
+    """One person whose shoulders are in view together with their face or their hips. Without a face or a hand in
+    view, a garment on a dress form, whose shape the pose reads as a body, is no model (masks.on_a_dress_form)."""
+    if not (
         body.face_count <= 1
         and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
         and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP))
+    ):
+        return False
+    return (
+        body.face_count == 1
+        or body.visible(LEFT_WRIST)
+        or body.visible(RIGHT_WRIST)
+        or not masks.on_a_dress_form(rgb)
     )
 
 

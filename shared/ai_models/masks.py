@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from shared.ai_models import holders
 from shared.ai_models.arrays import RGB, Alpha, Binary, Lab, Mask, ScalarT
 
 _ANALYSIS_SIZE = 640  # masks are computed at this size and refined at full size against the image
@@ -59,17 +60,22 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     of it (a real opening) or the gap between two trouser legs: open to the background at the hem, or
     closed there by wide or flared legs whose hems touch (see _leg_gaps).
     """
-    subject = _subject_on_plain_background(rgb)
-    if subject is None:
+    outline = _garment_outline(rgb)
+    if outline is None:
         return None
-    # Light stripes and bands cross the garment from side to side, so they are not enclosed: bridge them
-    # where garment lies just above and below (a gap open downwards, between trouser legs, stays open).
-    bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
-    subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
-    subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
+    subject, lab, texture = outline
+    # A dress form's neck and stand, and a price tag laid over the garment, are none of it (holders.py).
+    form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab, texture)
+    if form.any() and (form_less := np.where(form, 0, subject)).any():
+        subject = _the_garment(keep_large_components(form_less, min_share=0.05))
     holes = _enclosed_holes(subject, subject.sum() * _MAX_GARMENT_HOLE_SHARE)
     subject = subject | (holes & ~_leg_gaps(holes, subject))
-    subject = subject | _enclosed_by_outline(subject, rgb)
+    outline_parts = _enclosed_by_outline(subject, rgb)
+    if form.any():  # a dress form's own edges would enclose it again
+        outline_parts &= (cv2.dilate(form.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5))) == 0).astype(
+            np.uint8
+        )
+    subject = subject | outline_parts
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
     height, width = rgb.shape[:2]
@@ -79,6 +85,28 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     alpha = cast(Alpha, cv2.resize(inner.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR))
     alpha = cast(Alpha, cv2.GaussianBlur(alpha, (0, 0), max(0.8, max(height, width) / 1024)))
     return _without_background_fringe(alpha, rgb)
+
+
+def on_a_dress_form(rgb: RGB) -> bool:
+    """The photo shows a garment on a dress form (holders.dress_form): the garment's cut-out, before its holes are
+    filled, has a form's neck or stand."""
+    outline = _garment_outline(rgb)
+    return outline is not None and bool(holders.dress_form(*outline[:2]).any())
+
+
+def _garment_outline(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32]] | None:
+    """The garment's cut-out before its holes are filled (analysis size; None if the border isn't plain), the
+    photo in CIELAB at that size and its lightness's local contrast (_local_contrast). Light stripes and bands cross the garment from side to side, so they are not
+    enclosed: they are bridged where garment lies just above and below (a gap open downwards, between trouser legs,
+    stays open)."""
+    found = _subject_on_plain_background(rgb)
+    if found is None:
+        return None
+    subject, lab, texture = found
+    bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
+    subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
+    subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
+    return subject, lab, texture
 
 
 def squared_shape(garment: Mask) -> Mask | None:
@@ -184,8 +212,9 @@ def _without_background_fringe(alpha: Alpha, rgb: RGB) -> Alpha:
     return alpha
 
 
-def _subject_on_plain_background(rgb: RGB) -> Binary | None:
-    """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture.
+def _subject_on_plain_background(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32]] | None:
+    """Binary mask (uint8, analysis size) of what differs from the border's colour in colour or texture, with the
+    photo in CIELAB at that size and its lightness's local contrast.
 
     White knitwear on white differs from the background less in colour than in texture: the paper or
     wall behind is smooth, knit and weave are not, so local contrast counts as much as colour. A shadow
@@ -208,7 +237,7 @@ def _subject_on_plain_background(rgb: RGB) -> Binary | None:
     differs &= ~_cast_shadow(lab, background, differs, textured, ring)
     subject = _close(differs.astype(np.uint8), _kernel(cv2.MORPH_ELLIPSE, (7, 7)))
     subject = cast(Binary, cv2.morphologyEx(subject, cv2.MORPH_OPEN, _kernel(cv2.MORPH_ELLIPSE, (3, 3))))
-    return subject if subject.any() else None
+    return (subject, lab, texture) if subject.any() else None
 
 
 def plain_border(rgb: RGB) -> bool:

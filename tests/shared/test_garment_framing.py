@@ -1,9 +1,10 @@
 """Garment photos as shops and shoppers send them: the garment small in a big frame, beside another garment or a
 price tag, laid flat but photographed sideways, or worn by a model lying sideways in the photo."""
 
+import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.ai_models.garment_photo import read_garment_photo
 from tests import photos
@@ -117,3 +118,142 @@ def test_a_flat_lay_photographed_sideways_is_read_upright(garment, kind, degrees
 def test_an_upright_flat_lay_is_not_turned(garment):
     photo = read_garment_photo(garment())
     assert np.array_equal(photo.rgb, np.asarray(photos.decode(garment()).convert("RGB")))
+
+
+_FORM_NECK, _FORM_STAND = (214, 190, 160), (25, 25, 25)
+
+
+def _on_dress_form(outline, colour, rise=100, drop=120):
+    """The garment laid over a dress form: a plain beige neck from the photo's top down into its collar, and a thin
+    black stand on its axis from under its hem down to a round base. Returns the photo and the garment's own mask
+    in it (float 0/1)."""
+    garment = photos.decode(photos.flat_lay(outline, colour)).convert("RGB")
+    mask = photos.inside(outline)
+    rows, columns = np.nonzero(mask)
+    middle, top, hem = int(columns.mean()), int(rows.min()) + rise, int(rows.max()) + rise
+    canvas = Image.new("RGB", (600, 800 + rise + drop), (250, 250, 250))
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle([middle - 45, 0, middle + 45, top + 60], radius=20, fill=_FORM_NECK)
+    draw.rectangle([middle - 8, hem - 10, middle + 8, 800 + rise + drop - 40], fill=_FORM_STAND)
+    draw.ellipse([middle - 50, 800 + rise + drop - 55, middle + 50, 800 + rise + drop - 25], fill=_FORM_STAND)
+    canvas.paste(garment, (0, rise), Image.fromarray((mask * 255).astype(np.uint8)))
+    placed = np.zeros((800 + rise + drop, 600))
+    placed[rise : rise + 800] = mask
+    return photos.encode(canvas), placed
+
+
+def _cut_out_at(photo, size):
+    """The photo's cut-out (boolean) at the size of the photo sent (width, height)."""
+    return cv2.resize(photo.alpha, size, interpolation=cv2.INTER_LINEAR) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("outline", "colour", "kind"),
+    [
+        (photos.T_SHIRT, (200, 30, 40), "top"),
+        (photos.LONG_SLEEVES, (30, 40, 90), "top"),
+        (photos.JEANS, (60, 90, 150), "bottom"),
+        (photos.DRESS, (40, 120, 70), "one_piece"),
+    ],
+)
+def test_a_garment_on_a_dress_form_is_cut_out_without_the_form(outline, colour, kind):
+    """The form's neck above the collar and its stand below the hem are none of the garment: the cut-out is the
+    garment's own shape and its type is read from it."""
+    png, garment = _on_dress_form(outline, colour)
+    photo = read_garment_photo(png)
+    assert photo.detected_type == kind
+    cut_out = _cut_out_at(photo, garment.shape[::-1])
+    garment = garment > 0.5
+    assert (cut_out & garment).sum() / (cut_out | garment).sum() > 0.95
+    rows = np.nonzero(garment.any(axis=1))[0]
+    assert not cut_out[: rows.min() - 5].any()  # nothing of the neck above the garment
+    assert not cut_out[rows.max() + 5 :].any()  # nothing of the stand below it
+
+
+def _with_details(outline, colour, details):
+    return photos.flat_lay(outline, colour, details=[(polygon, colour) for polygon in details])
+
+
+@pytest.mark.parametrize(
+    ("png", "parts"),
+    [
+        # A sleeveless top's thin straps rising above its bodice.
+        (lambda: photos.flat_lay(photos.STRAIGHT_MAXI_DRESS, (150, 40, 90)), [(242, 40), (357, 40)]),
+        # A turtleneck: a plain block of the garment's own colour above its shoulders.
+        (
+            lambda: _with_details(
+                photos.T_SHIRT, (200, 190, 160), [[(255, 40), (345, 40), (345, 160), (255, 160)]]
+            ),
+            [(300, 60), (300, 130)],
+        ),
+        # A wrap top's tie hanging thin and straight below its hem, beside its axis.
+        (
+            lambda: _with_details(
+                photos.T_SHIRT, (30, 90, 200), [[(400, 690), (412, 690), (412, 795), (400, 795)]]
+            ),
+            [(406, 740), (406, 780)],
+        ),
+        # A belt photographed upright: a thin straight bar and nothing else, all of it garment.
+        (
+            lambda: photos.flat_lay([(290, 20), (310, 20), (310, 780), (290, 780)], (30, 20, 20)),
+            [(300, 60), (300, 740)],
+        ),
+        # A long, narrow garment (a scarf): thin all along, yet all of it garment.
+        (
+            lambda: photos.flat_lay([(270, 40), (330, 40), (330, 760), (270, 760)], (120, 30, 40)),
+            [(300, 60), (300, 740)],
+        ),
+    ],
+)
+def test_thin_parts_of_a_garment_are_not_taken_for_a_dress_form(png, parts):
+    photo = read_garment_photo(png())
+    cut_out = _cut_out_at(photo, (600, 800))
+    for x, y in parts:
+        assert cut_out[y, x]
+
+
+def _with_tag(garment_png, box, colour=(220, 20, 30), text="-50% 19.99"):
+    """The photo with a flat-coloured rectangle (a price tag laid over it) holding a white text."""
+    image = photos.decode(garment_png).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(box, fill=colour)
+    draw.text((box[0] + 8, box[1] + 8), text, fill=(255, 255, 255), font_size=(box[3] - box[1]) // 2)
+    return photos.encode(image)
+
+
+def test_a_price_tag_over_the_garments_shoulder_is_not_part_of_it():
+    """A flat rectangle with a text, partly over the shoulder and partly off the garment, is cut away with the
+    background: the garment keeps its own outline and type."""
+    photo = read_garment_photo(_with_tag(photos.t_shirt(), (400, 40, 590, 150)))
+    assert photo.detected_type == "top"
+    cut_out = _cut_out_at(photo, (600, 800))
+    assert not cut_out[45:145, 495:585].any()  # the tag beside the shoulder
+    assert not cut_out[45:105, 405:585].any()  # and above it
+    assert cut_out[200:600, 200:400].all()  # the garment itself
+
+
+@pytest.mark.parametrize(
+    ("png", "parts"),
+    [
+        # A flat label with a text printed on the chest, inside the garment's outline.
+        (lambda: _with_tag(photos.t_shirt(), (230, 250, 370, 320)), [(300, 285), (240, 260)]),
+        # A colour-block tee: rectangles of one colour at the outline, with no text.
+        (photos.colour_block_tee, [(300, 600), (200, 200), (300, 350)]),
+        # Flat-coloured cuffs at the sleeve ends (no text in them).
+        (
+            lambda: _with_details(
+                photos.LONG_SLEEVES,
+                (25, 35, 90),
+                [
+                    [(40, 600), (110, 610), (110, 630), (40, 620)],
+                    [(490, 610), (560, 600), (560, 620), (490, 630)],
+                ],
+            ),
+            [(75, 612), (525, 612)],
+        ),
+    ],
+)
+def test_flat_rectangles_of_a_garment_are_not_taken_for_a_price_tag(png, parts):
+    cut_out = _cut_out_at(read_garment_photo(png()), (600, 800))
+    for x, y in parts:
+        assert cut_out[y, x]
