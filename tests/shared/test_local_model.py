@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
@@ -907,3 +907,48 @@ def test_legs_painted_below_a_hem_lie_in_its_shadow():
     far = lightness[(along > start + 0.25 * frame.unit) & (along < start + 0.45 * frame.unit)]
     assert near.size > 20 and far.size > 20
     assert np.median(near) < np.median(far) - 4
+
+
+def _cut_at_the_lips(image, above):
+    """The body of `image` as mediapipe sees a photo whose top edge cuts through the lips: no face, the mouth guessed
+    `above` body units above the frame with confidence (as on real photos cut there: 0.05-0.1 units above)."""
+    body = Body(np.asarray(image))
+    assert body.face_count == 0 and body.frame is not None  # the photo this test needs
+    mouth = body.landmarks[[9, 10], 1]
+    body.landmarks[[9, 10], 1] = mouth - mouth.mean() - above * body.frame.unit
+    return body
+
+
+def _faceless_long_haired_astronaut():
+    """The astronaut with long black hair over her shoulders and a bar across her eyes (no face is found)."""
+    image, hair = photos.long_haired_astronaut()
+    pixels = np.asarray(image).copy()
+    pixels[hair] = (pixels[hair] * 0.4).astype(np.uint8)
+    image = Image.fromarray(pixels)
+    ImageDraw.Draw(image).rectangle(photos.ASTRONAUT_EYES, fill=(30, 20, 60))
+    return image, hair
+
+
+def test_hair_beside_the_neck_of_a_face_cut_off_by_the_frame_is_head():
+    """No face is found on a photo cut off at the lips, so no hair by its colour: what of the person hangs down from
+    above the chin beside the neck, above where a shoulder's top can be, is no skin and is head (a collar is never
+    drawn over it); the old top on her shoulders below that is not."""
+    image, hair = _faceless_long_haired_astronaut()
+    regions = Regions(_cut_at_the_lips(image, above=0.1))
+    small = cv2.resize(hair.astype(np.uint8), regions.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    depth, across = regions.body_coordinates
+    beside_the_neck = small & (depth > -0.29) & (depth < -0.26)
+    assert beside_the_neck.sum() > 100
+    assert (regions.head[beside_the_neck] > 0).mean() > 0.9
+    shoulders = ~small & (regions.person > 0) & (depth > -0.2) & (depth < 0) & (np.abs(across) > 0.35)
+    assert shoulders.sum() > 300 and (regions.head[shoulders] > 0).mean() < 0.05
+
+
+def test_a_mouth_far_above_the_frame_places_no_chin():
+    """A photo cut off at the neck (the mouth guessed far above it) keeps the head's rule of a photo without a mouth:
+    nothing below the line above the shoulders becomes head."""
+    image, hair = _faceless_long_haired_astronaut()
+    cut = Regions(_cut_at_the_lips(image, above=0.6))
+    none = Regions(_cut_at_the_lips(image, above=0.6))
+    none.body.landmarks[[9, 10], 2] = 0  # the mouth not seen at all
+    assert np.array_equal(cut.head, none.head)
