@@ -952,3 +952,13 @@ def test_a_mouth_far_above_the_frame_places_no_chin():
     none = Regions(_cut_at_the_lips(image, above=0.6))
     none.body.landmarks[[9, 10], 2] = 0  # the mouth not seen at all
     assert np.array_equal(cut.head, none.head)
+
+
+def test_a_turtleneck_on_a_photo_without_a_face_still_reaches_the_base_of_the_neck():
+    """What hangs from above the chin is head only above where a shoulder's top can be: a turtleneck put on a photo
+    that shows no face still covers the base of her neck."""
+    person = photos.faceless_astronaut(skin=(150, 100, 75))
+    result = _try_on(photos.encode(person), GarmentInput(photos.turtleneck(), "top"))
+    frame = _frame(person)
+    x, y = (frame.mid_shoulder - frame.down * 0.1 * frame.unit).astype(int)
+    assert _painted(result, (200, 40, 40), tolerance=60)[y - 5 : y + 5, x - 10 : x + 10].mean() > 0.9
