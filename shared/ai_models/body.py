@@ -136,6 +136,19 @@ class Body:
             )
         )
 
+    def clamped_into_view(self, indices: Sequence[int], margin: float) -> Points | None:
+        """The landmarks' (x, y) moved onto the frame's edge, when each is detected with confidence and inside the
+        frame or guessed outside it by at most `margin` pixels (a photo whose edge cuts through them: mediapipe places
+        them just beyond it); else None."""
+        if self.landmarks is None:
+            return None
+        x, y, visibility = self.landmarks[list(indices)].T
+        near = (x >= -margin) & (x <= self.width + margin) & (y >= -margin) & (y <= self.height + margin)
+        if not np.all((visibility >= MIN_VISIBILITY) & near):
+            return None
+        clamped: Points = np.stack([np.clip(x, 0, self.width), np.clip(y, 0, self.height)], axis=1)
+        return clamped
+
     def visible_points(self) -> Points:
         if self.landmarks is None:
             return np.empty((0, 2), np.float32)

@@ -75,6 +75,8 @@ _SHOULDER_CAP = 0.35
 _CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
 _HAIR_DISTANCE = 12.0  # ΔE (CIELAB) within which a colour is the hair's
 _HAIR_REACH = 1.0  # face widths beside the face where hair may fall
+# Body units either side of the body's middle where hair may fall when no face is found.
+_FACELESS_HAIR_REACH = 0.6
 _HAIR_LENGTH = (
     0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
 )
@@ -334,16 +336,51 @@ class Regions:
         head = np.maximum(face, jaw * (self.skin > 0) * (self.person > 0))
         if self.frame is None:
             return head.astype(np.float32)
-        frame = self.frame
         depth, across = self.body_coordinates
-        line = -_HEAD_CLEARANCE
-        if self.body.visible(MOUTH_LEFT, MOUTH_RIGHT):
-            chin = self.body.midpoint(MOUTH_LEFT, MOUTH_RIGHT) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
-            line = max(line, float((chin - frame.mid_shoulder) @ frame.down) / frame.unit)
+        line = -_HEAD_CLEARANCE if self._chin is None else max(-_HEAD_CLEARANCE, self._chin)
+        above = depth < line
         # The neck shows above a round neckline: lowest in the middle, up to the shoulders' tops at the sides.
         neckline = _NECKLINE_DEPTH * (1 - (across / _NECK_HALF_WIDTH) ** 2) - _SHOULDER_TOPS
         neck = (depth < neckline) & (self.skin > 0) & (self.person > 0)
-        return np.maximum(np.maximum(head, (depth < line) | neck), self._hair).astype(np.float32)
+        if not self.body.face_boxes and self._chin is not None:
+            # No face found (the photo's edge cuts through it), so no hair by its colour nor jaw beside a face box:
+            # what of the person hangs down from above the chin to above where a shoulder's top can be
+            # (_SHOULDER_TOP) and is no bare skin (hair beside the neck, the jaw's shade) is head too.
+            hanging = (self.person > 0) & (self.skin == 0) & (depth < -_SHOULDER_TOP[1])
+            hanging &= (np.abs(across) < _FACELESS_HAIR_REACH) & ~self._old_tops_colour
+            _, labels = cv2.connectedComponents((hanging | (above & (self.person > 0))).astype(np.uint8))
+            joined = np.isin(labels, np.unique(labels[above & (self.person > 0)])) & (labels > 0)
+            neck |= joined & hanging
+        return np.maximum(np.maximum(head, above | neck), self._hair).astype(np.float32)
+
+    @cached_property
+    def _old_tops_colour(self) -> NDArray[np.bool_]:
+        """Pixels of the colour of what the person wears in the middle of the torso (their top's), ΔE in CIELAB."""
+        frame = self.posed_frame
+        torso = np.zeros(self.shape, np.uint8)
+        waist = frame.mid_shoulder + 0.4 * (frame.mid_hip - frame.mid_shoulder)
+        _capsule(torso, waist * self.scale, frame.mid_hip * self.scale, _TORSO_CORE * frame.unit * self.scale)
+        worn = (torso > 0) & (self.person > 0) & (self.arm_zone == 0)
+        if worn.sum() < 30:
+            return np.zeros(self.shape, bool)
+        colour = np.median(self.lab[worn], axis=0)
+        close: NDArray[np.bool_] = np.linalg.norm(self.lab - colour, axis=2) < _BOTTOMS_DISTANCE
+        return close
+
+    @cached_property
+    def _chin(self) -> float | None:
+        """Body units below the middle of the shoulders where the chin ends, from the mouth; None when the mouth is
+        not in view. A photo whose top edge cuts through the lips finds no face, and the pose guesses the mouth just
+        above the frame: on the edge it still places the chin (guessed farther up than the chin lies below it, the
+        chin is out of the photo too)."""
+        frame = self.frame
+        if frame is None:
+            return None
+        mouth = self.body.clamped_into_view((MOUTH_LEFT, MOUTH_RIGHT), _CHIN_BELOW_MOUTH * frame.unit)
+        if mouth is None:
+            return None
+        chin = mouth.mean(axis=0) + frame.down * _CHIN_BELOW_MOUTH * frame.unit
+        return float((chin - frame.mid_shoulder) @ frame.down) / frame.unit
 
     @cached_property
     def _hair(self) -> Binary:

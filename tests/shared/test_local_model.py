@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from shared.ai_models import GarmentInput, ImageModelError
 from shared.ai_models.body import Body
@@ -960,3 +960,58 @@ def test_a_forearm_across_the_belly_stays_in_front_of_a_sleeved_top():
         np.mean([np.abs(result[int(y), int(x)] - original[int(y), int(x)]).max() <= 12 for x, y in points])
         > 0.9
     )
+
+
+def _cut_at_the_lips(image, above):
+    """The body of `image` as mediapipe sees a photo whose top edge cuts through the lips: no face, the mouth guessed
+    `above` body units above the frame with confidence (as on real photos cut there: 0.05-0.1 units above)."""
+    body = Body(np.asarray(image))
+    assert body.face_count == 0 and body.frame is not None  # the photo this test needs
+    mouth = body.landmarks[[9, 10], 1]
+    body.landmarks[[9, 10], 1] = mouth - mouth.mean() - above * body.frame.unit
+    return body
+
+
+def _faceless_long_haired_astronaut():
+    """The astronaut with long black hair over her shoulders and a bar across her eyes (no face is found)."""
+    image, hair = photos.long_haired_astronaut()
+    pixels = np.asarray(image).copy()
+    pixels[hair] = (pixels[hair] * 0.4).astype(np.uint8)
+    image = Image.fromarray(pixels)
+    ImageDraw.Draw(image).rectangle(photos.ASTRONAUT_EYES, fill=(30, 20, 60))
+    return image, hair
+
+
+def test_hair_beside_the_neck_of_a_face_cut_off_by_the_frame_is_head():
+    """No face is found on a photo cut off at the lips, so no hair by its colour: what of the person hangs down from
+    above the chin beside the neck, above where a shoulder's top can be, is no skin and is head (a collar is never
+    drawn over it); the old top on her shoulders below that is not."""
+    image, hair = _faceless_long_haired_astronaut()
+    regions = Regions(_cut_at_the_lips(image, above=0.1))
+    small = cv2.resize(hair.astype(np.uint8), regions.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    depth, across = regions.body_coordinates
+    beside_the_neck = small & (depth > -0.29) & (depth < -0.26)
+    assert beside_the_neck.sum() > 100
+    assert (regions.head[beside_the_neck] > 0).mean() > 0.9
+    shoulders = ~small & (regions.person > 0) & (depth > -0.2) & (depth < 0) & (np.abs(across) > 0.35)
+    assert shoulders.sum() > 300 and (regions.head[shoulders] > 0).mean() < 0.05
+
+
+def test_a_mouth_far_above_the_frame_places_no_chin():
+    """A photo cut off at the neck (the mouth guessed far above it) keeps the head's rule of a photo without a mouth:
+    nothing below the line above the shoulders becomes head."""
+    image, hair = _faceless_long_haired_astronaut()
+    cut = Regions(_cut_at_the_lips(image, above=0.6))
+    none = Regions(_cut_at_the_lips(image, above=0.6))
+    none.body.landmarks[[9, 10], 2] = 0  # the mouth not seen at all
+    assert np.array_equal(cut.head, none.head)
+
+
+def test_a_turtleneck_on_a_photo_without_a_face_still_reaches_the_base_of_the_neck():
+    """What hangs from above the chin is head only above where a shoulder's top can be: a turtleneck put on a photo
+    that shows no face still covers the base of her neck."""
+    person = photos.faceless_astronaut(skin=(150, 100, 75))
+    result = _try_on(photos.encode(person), GarmentInput(photos.turtleneck(), "top"))
+    frame = _frame(person)
+    x, y = (frame.mid_shoulder - frame.down * 0.1 * frame.unit).astype(int)
+    assert _painted(result, (200, 40, 40), tolerance=60)[y - 5 : y + 5, x - 10 : x + 10].mean() > 0.9
