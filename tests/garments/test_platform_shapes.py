@@ -1197,8 +1197,8 @@ def test_prestashop_17_product_details_data_with_reference_and_stock(client):
 
 def test_json_in_a_data_attribute_is_read_however_the_page_writes_the_attribute(client):
     """The attribute's name in capitals, white space around "=", no quotes, the first brace as a character reference:
-    the browser reads each as the same JSON (and so does the extraction, which looks for such attributes in the
-    page's text before walking the tree)."""
+    the browser reads each as the same JSON, and so must the extraction (a search of the page's text for such
+    attributes, to skip the walk of the tree on pages without any, has to see every one of these)."""
     details = {
         "id_product": "8",
         "name": "Hummingbird cushion",

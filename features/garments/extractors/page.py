@@ -118,12 +118,6 @@ _VOID_0 = compile_pattern(r"\bvoid 0\b")
 # data-* attributes whose value opens a JSON object or array, in document order (selected by libxml2: pages carry
 # thousands of data-* attributes, few of them JSON).
 _JSON_DATA_ATTRIBUTES = "//@*[starts-with(name(), 'data-') and (starts-with(., '{') or starts-with(., '['))]"
-# Such an attribute as the page's text writes it: its name (the parser ends a name at white space, "/", ">" or "=" and
-# lower-cases it), "=", and a value whose first character is "{" or "[" or a character reference ("&#123;", "&lbrack;").
-# Most pages have none, and this search of the text costs a tenth of the XPath's walk over every attribute.
-_JSON_DATA_ATTRIBUTE_TEXT = compile_pattern(
-    r"""data-[^\t\n\f\r />=]*[\t\n\f\r ]*=[\t\n\f\r ]*["']?[{\[&]""", IGNORECASE
-)
 # What names an element (its class, id, aria-label, data-brand and the test hook pages with generated class names
 # name their parts by: data-testid, data-auto, data-qa), for the searches by name (other products' blocks,
 # breadcrumbs, brand, fabric, description, the buy box's price).
@@ -463,8 +457,6 @@ class ProductPage:
     def json_attributes(self):
         """(element id, parsed) for JSON objects carried in data-* attributes (often entity-encoded)."""
         found = []
-        if not _JSON_DATA_ATTRIBUTE_TEXT.search(self.html or ""):
-            return found
         for value in self.tree.xpath(_JSON_DATA_ATTRIBUTES):
             element = value.getparent()
             if len(value) > 20 and not self.in_other_product(element):
