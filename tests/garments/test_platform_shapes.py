@@ -1193,3 +1193,41 @@ def test_prestashop_17_product_details_data_with_reference_and_stock(client):
         "demo_8",
         "OutOfStock",
     )
+
+
+def test_json_in_a_data_attribute_is_read_however_the_page_writes_the_attribute(client):
+    """The attribute's name in capitals, white space around "=", no quotes, the first brace as a character reference:
+    the browser reads each as the same JSON, and so must the extraction (a search of the page's text for such
+    attributes, to skip the walk of the tree on pages without any, has to see every one of these)."""
+    details = {
+        "id_product": "8",
+        "name": "Hummingbird cushion",
+        "reference": "demo_8",
+        "price": "€18.90",
+        "price_amount": 18.9,
+        "quantity": 0,
+        "availability": "unavailable",
+        "availability_message": "Out-of-Stock",
+    }
+    text = html_escape(json.dumps(details, separators=(",", ":")), quote=True)
+
+    def read(attribute):
+        html = page(body=f"<h1>Hummingbird cushion</h1><div id='product-details' {attribute}></div>")
+        response = scrape(client, "https://shop.example.com/home/8-hummingbird-cushion.html", html=html)
+        if response.status_code != 200:
+            return response.get_json()["error"]["code"]
+        product = product_of(response)
+        return product["sku"], product["availability"]
+
+    written = [
+        f'data-product="{text}"',
+        f'DATA-Product="{text}"',
+        f'data-product =\n "{text}"',
+        f"data-product={text.replace(' ', '')}",
+        f'data-product="&#123;{text[1:]}"',
+        f'data-product="&lbrace;{text[1:]}"',
+        f"data-product='&#x7B;{text[1:]}'",
+    ]
+    assert [read(attribute) for attribute in written] == [("demo_8", "OutOfStock")] * len(written)
+    # Not JSON to the browser either: a value that starts with a space, or a brace in another attribute.
+    assert read(f'data-product=" {text}"') == read(f'title="{text}"') == read("") == "NO_PRODUCT_FOUND"

@@ -167,6 +167,26 @@ def test_rdfa_product_with_prefixed_names(client):
     assert answer["field_sources"]["availability"] == "microdata"
 
 
+def test_microdata_product_inside_an_rdfa_page_item_and_the_other_way_round(client):
+    """An item of one syntax inside an item of the other is still a top-level item of its own syntax (a CMS marks its
+    pages up as RDFa WebPages, the shop's template its product as microdata); inside an item of its own syntax that is
+    no property, it is not (another product's tile inside the product)."""
+    product = """<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Canvas tote</h1>
+      <span itemprop="productID">CT-9</span><div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+        <meta itemprop="price" content="25.00"><meta itemprop="priceCurrency" content="GBP">
+        <link itemprop="availability" href="https://schema.org/OutOfStock"></div>{inside}</div>"""
+    tile = """<div itemscope itemtype="https://schema.org/Product"><span itemprop="productID">OTHER-1</span>
+      <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="9.00">
+        <meta itemprop="priceCurrency" content="GBP"></div></div>"""
+    in_rdfa = f'<div vocab="http://schema.org/" typeof="WebPage">{product.format(inside="")}</div>'
+    answer = scraped(client, "https://shop.example.com/canvas-tote", page(body=in_rdfa))
+    assert (answer["sku"], answer["price"], answer["availability"]) == ("CT-9", 25.0, "OutOfStock")
+    assert answer["field_sources"]["sku"] == "microdata"
+    with_tile = page(body=product.format(inside=tile))
+    answer = scraped(client, "https://shop.example.com/canvas-tote", with_tile)
+    assert (answer["sku"], answer["price"]) == ("CT-9", 25.0)
+
+
 def test_app_state_codes_stock_and_compare_at_price_whatever_the_keys(client):
     state = {
         "props": {

@@ -28,17 +28,27 @@ _STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
 _STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
 _STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
 _RDFA = ("typeof", "property", "typeof")
-# The items of each syntax that are no item's property and sit in no other item (selected by libxml2; `/descendant::*`
-# is `//*`, without the child step from every node libxml2 takes for `//`).
-_TOP_LEVEL_ITEMS = [
-    (syntax, etree.XPath(f"/descendant::*[@{syntax[0]}][not(@{syntax[1]})][not(ancestor::*[@{syntax[0]}])]"))
-    for syntax in (_MICRODATA, _RDFA)
-]
+# The elements that open an item of either syntax, in document order: one walk of the tree by libxml2 for both
+# (`/descendant::*` is `//*`, without the child step from every node libxml2 takes for `//`).
+_SCOPES = etree.XPath(f"/descendant::*[@{_MICRODATA[0]} or @{_RDFA[0]}]")
 
 
 def read_items(tree):
-    """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]})."""
-    return [_item(element, syntax) for syntax, top_level in _TOP_LEVEL_ITEMS for element in top_level(tree)]
+    """Top-level microdata and RDFa items as dicts shaped like JSON-LD nodes ({"@type": …, prop: value|[values]}):
+    each syntax's items that are no item's property and sit in no other item of that syntax, microdata's first."""
+    scopes = _SCOPES(tree)
+    items = []
+    for syntax in (_MICRODATA, _RDFA):
+        scope_attribute, property_attribute, _ = syntax
+        opened = [element for element in scopes if element.get(scope_attribute) is not None]
+        inside = set(opened)
+        items += [
+            _item(element, syntax)
+            for element in opened
+            if element.get(property_attribute) is None
+            and not any(ancestor in inside for ancestor in element.iterancestors())
+        ]
+    return items
 
 
 def stray_codes(page):
