@@ -107,7 +107,7 @@ _LIT_SKIN = (50, 95)  # percentiles of the skin's L*: its lit part (shadows belo
 # Person photos whose masks are kept (regions_of): a shopper tries garment after garment on one photo, and the two
 # cores each dress one; each photo's masks (and what local_model keeps with them) take about 25 MB at 640 px.
 _KEPT_PHOTOS = 4
-_MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour  # the top of the upper arm lies under a garment's shoulder, never in front of it
+_MAX_HAIR_SHARE = 0.3  # of the body beside the face down there: beyond it, "hair" is clothes of its colour
 
 
 class _SkinModel(NamedTuple):
