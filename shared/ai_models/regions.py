@@ -6,7 +6,6 @@ elsewhere (the neck; else hands, arms, lower legs), so the rule holds for every 
 """
 
 import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from functools import cached_property
 from typing import NamedTuple, cast
@@ -31,6 +30,7 @@ from shared.ai_models.body import (
     Body,
     BodyFrame,
 )
+from shared.remembered import Remembered
 
 _MIN_SKIN_CHROMA = 4.0  # CIELAB chroma below which a "skin" sample is grey (a black-and-white photo)
 _SKIN_DISTANCE = 3.0  # Mahalanobis distance in CIELAB chroma within which a colour is this person's skin
@@ -724,22 +724,20 @@ class Regions:
         return sample, confidence
 
 
-_kept: "OrderedDict[Body, Regions]" = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: "Remembered[Body, Regions]" = Remembered(_KEPT_PHOTOS)
+_making = threading.Lock()  # one Regions per photo, even when two try-ons on it start at once
 
 
 def regions_of(body: Body) -> Regions:
     """The masks of the body's photo, shared by every garment put on it: made once per photo (its Body is read once,
     local_model.framed_person, garment_photo.read_garment_photo) and kept for the last _KEPT_PHOTOS photos. Its masks
     never change once made."""
-    with _kept_lock:
-        regions = _kept.get(body)
-        if regions is None:
-            regions = _kept[body] = Regions(body)
-        _kept.move_to_end(body)
-        while len(_kept) > _KEPT_PHOTOS:
-            _kept.popitem(last=False)
-    return regions
+    with _making:
+        kept = _kept.get(body)
+        if kept is None:
+            kept = (Regions(body),)
+            _kept.put(body, kept[0])
+    return kept[0]
 
 
 def _skin_like(lab: NDArray[np.float32]) -> NDArray[np.bool_]:
