@@ -117,8 +117,9 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
     decoded = load_image(image, max_dimension=ANALYSIS_DIMENSION)
     rgb, transparency = _flatten(decoded)
     model, turns = upright_body(rgb, when_unseen=False)
-    if _shows_a_model(model, turned(rgb, turns)):
-        return GarmentPhoto(rgb=turned(rgb, turns), alpha=None, photo_type="on-model", model=model)
+    upright = turned(rgb, turns)
+    if _shows_a_model(model, upright):
+        return GarmentPhoto(rgb=upright, alpha=None, photo_type="on-model", model=model)
     alpha = transparency if transparency is not None else masks.garment_alpha(rgb)
     # A garment on a busy surface (a patterned table or floor) cannot be told from it by its outline: the job then
     # says so (NEEDS_PLAIN_BACKGROUND), not that the photo holds no garment.
