@@ -105,8 +105,20 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Web ID: 771204</p>", "771204"),
         ("<p>Prod. no. 771204</p>", "771204"),
         ("<p>Itemnummer 771204</p>", "771204"),
-        # The maker's model under a label in Spanish or Portuguese stands in for a missing code.
+        ("<p>Item #77-1204</p>", "77-1204"),
+        ("<p>Art. 771204</p>", "771204"),
+        ("<p>Art.: LS-220</p>", "LS-220"),
+        ("<p>Artículo: LS-220</p>", "LS-220"),
+        ("<p>Nº de artículo: 771204</p>", "771204"),
+        ("<p>Articolo: LS220</p>", "LS220"),
+        ("<p>Numer produktu: 771204</p>", "771204"),
+        ("<p>Katalógusszám: LS-220</p>", "LS-220"),
+        ("<p>Kodi i produktit: LS-220</p>", "LS-220"),
+        ("<p>商品コード：LS-220</p>", "LS-220"),
+        # The maker's model under a label in Spanish, Portuguese, French or Japanese stands in for a missing code.
         ("<p>Modelo: LS-220</p>", "LS-220"),
+        ("<p>Numéro de modèle : LS-220</p>", "LS-220"),
+        ("<p>型番：LS-220</p>", "LS-220"),
         # Words that begin like a label are none ("Ref" in "Refurbished", "Sku" in "Skull"), nor is prose.
         ("<p>Rifinitura: 2 colori</p>", None),
         ("<p>Webbing 2 cm wide</p>", None),
@@ -114,6 +126,9 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Skull print 2024</p>", None),
         ("<p>Symbol of summer since 1998</p>", None),
         ("<p>Code of conduct 2024</p>", None),
+        ("<p>Art. Deco print, 1920s</p>", None),
+        ("<p>Articolo in cotone 100%</p>", None),
+        ("<p>Item #1 of our bestsellers</p>", None),
     ],
 )
 def test_the_code_printed_under_a_label_in_the_shops_language(client, printed, sku):
@@ -429,3 +444,4 @@ def test_a_code_printed_in_another_products_block_is_not_the_products(client, el
     )
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["title"], answer["price"], answer["sku"]) == ("Linen shirt", 39.0, None)
+
