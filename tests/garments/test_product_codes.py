@@ -445,3 +445,22 @@ def test_a_code_printed_in_another_products_block_is_not_the_products(client, el
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["title"], answer["price"], answer["sku"]) == ("Linen shirt", 39.0, None)
 
+
+@pytest.mark.parametrize(
+    "photo, sku",
+    [
+        # The shop names the product's photos by its code: the code in the URL is the product's.
+        ("https://img.example.com/6206/185097/93133869_1_x.jpg?width=512", "93133869"),
+        ("https://img.example.com/p/pillows-pair-93133869-front.webp", "93133869"),
+        # Photos named otherwise, or kept in a folder named by the number, say nothing of it.
+        ("https://img.example.com/6206/185097/pillows_1_x.jpg", None),
+        ("https://img.example.com/93133869/front.jpg", None),
+    ],
+)
+def test_the_code_in_the_url_that_the_products_photos_are_named_by(client, photo, sku):
+    html = page(
+        body=f"""<main><div class="gallery"><img src="{photo}" alt="Pillows, pair"></div>
+          <h1>Pillows, pair</h1><p class="price">$200</p><button class="bid-button">Place bid</button></main>"""
+    )
+    answer = scraped(client, "https://auction.example.com/item/93133869_pillows-pair", html)
+    assert (answer["title"], answer["sku"]) == ("Pillows, pair", sku)
