@@ -341,9 +341,15 @@ _FORM_CODE_NAMES = {
     "stylenumber",
     "itemnumber",
     "skucode",
+    "productreference",
+    "productnumber",
+    "productno",
+    "itemno",
+    "articleno",
+    "artikelnummer",
 }
 _DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
-_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
+_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid", "dataarticleid", "datastyleid"}
 # Fields of the add-to-cart form that post the product's row in the shop's database (WooCommerce's `add-to-cart`,
 # Magento's `product`, PrestaShop's `id_product`, Shopify's variant `id`), not a code a shopper sees.
 _FORM_RECORD_NAMES = {"product", "productid", "idproduct", "addtocart", "variantid", "id", "itemid", "pid"}
