@@ -115,6 +115,19 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Katalógusszám: LS-220</p>", "LS-220"),
         ("<p>Kodi i produktit: LS-220</p>", "LS-220"),
         ("<p>商品コード：LS-220</p>", "LS-220"),
+        ("<p>Item: LS-220</p>", "LS-220"),
+        ("<p>Article: LS-220</p>", "LS-220"),
+        ("<p>Referentie: LS-220</p>", "LS-220"),
+        ("<p>Produktkode: LS-220</p>", "LS-220"),
+        ("<p>Varekode: LS-220</p>", "LS-220"),
+        ("<p>Artikkelnummer: 771204</p>", "771204"),
+        ("<p>Номер товара: 771204</p>", "771204"),
+        ("<p>Артикул товара: 771204</p>", "771204"),
+        ("<p>Mã hàng: LS220</p>", "LS220"),
+        # The line goes on after the code.
+        ("<p>Artikelnummer: 771204, Farbe: blau</p>", "771204"),
+        ("<p>SKU: LS-220 | Category: Shirts</p>", "LS-220"),
+        ("<p>Item # LS-220 · In stock</p>", "LS-220"),
         # The maker's model under a label in Spanish, Portuguese, French or Japanese stands in for a missing code.
         ("<p>Modelo: LS-220</p>", "LS-220"),
         ("<p>Numéro de modèle : LS-220</p>", "LS-220"),
@@ -129,6 +142,10 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Art. Deco print, 1920s</p>", None),
         ("<p>Articolo in cotone 100%</p>", None),
         ("<p>Item #1 of our bestsellers</p>", None),
+        ("<p>Item 2 of 5</p>", None),
+        ("<p>Items: 2</p>", None),
+        ("<p>Article 12, paragraph 3 of our terms</p>", None),
+        ("<p>Referentie: zie maattabel, pasvorm normaal</p>", None),
     ],
 )
 def test_the_code_printed_under_a_label_in_the_shops_language(client, printed, sku):
