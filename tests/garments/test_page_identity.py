@@ -91,3 +91,21 @@ def test_names_in_a_script_written_without_spaces(client):
         client, "https://deals.example.com/store/1227", page(head=title + json_ld(other), body=body)
     )
     assert (answer["sku"], answer["price"]) == (None, 210.0)
+
+
+def test_the_pages_own_product_among_others_is_chosen_by_what_the_page_owns(client):
+    """A product of the same line listed first shares more of the heading's words than the page's own product, which
+    only its photo tells apart: the page's own is read."""
+    other = product("Example Linen trousers beige", sku="LT-330", offers=offer("89.00", "InStock"))
+    own = product("Men's top white", offers=offer("129.00", "OutOfStock"))
+    og_image = '<meta property="og:image" content="https://cdn.example.com/photos/wc-9001-front.jpg">'
+    data = {
+        "@context": "https://schema.org",
+        "@graph": [{**other, "image": "https://cdn.example.com/lt-330.jpg"}, own],
+    }
+    answer = scraped(client, URL, page(head=head(data, og_image), body=BUY_BOX))
+    assert (answer["price"], answer["availability"], answer["field_sources"]["price"]) == (
+        129.0,
+        "OutOfStock",
+        "json-ld",
+    )

@@ -89,9 +89,8 @@ _SKU_SEPARATOR = compile_pattern(r"[-_/.\s]")
 # Scripts written without spaces between words (Chinese, Japanese, Thai): a run of them is compared by its pairs of
 # characters, as a word split cannot compare it.
 _UNSPACED = compile_pattern("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_SAME_NAME = (
-    0.6  # share of a product's name the page's own name must hold: more than a brand and one word of three
-)
+# The share of a product's name a page's own name must hold: more than a brand and one word of three.
+_SAME_NAME = 0.6
 
 
 def node_types(node):
@@ -160,7 +159,8 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
     none is named by the URL; a variant the URL selects (`?variant=…`, its SKU), else the one the page's
     `selection` (see selection.py) points to, gives price, code, stock, colour and image first; with one offer
     per variant and no variant described, the offer it points to does. A product the page's `identity` does not own
-    (see PageIdentity.owns) is another product's data: nothing of it is read.
+    (see PageIdentity.owns) is another product's data: the page's product is chosen among those it owns, and with none
+    nothing is read.
     """
     index = _node_index(documents)
     products = [
@@ -181,9 +181,11 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
     products = [node for node in products if node.get("@id") not in listed] or products
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
+    if identity is not None:
+        products = [node for node in products if identity.owns(node, page_url or base_url)]
+        if not products:
+            return {"breadcrumbs": read_breadcrumbs(documents)}
     main = main_product(products, page_url or base_url, page_title)
-    if identity is not None and not identity.owns(main, page_url or base_url):
-        return {"breadcrumbs": read_breadcrumbs(documents)}
     name = clean_text(main.get("name"))
     siblings = [
         node for node in products if node is not main and clean_text(node.get("name")) in (name, None)
