@@ -142,12 +142,10 @@ class PageIdentity:
             for key in ("url", "@id")
             if isinstance(link := item.get(key), str) and not link.startswith("#")
         ]
-        if any(_url_key(absolute_url(link, page_url)) in addresses for link in links):
+        if any(_page_key(link, page_url) in addresses for link in links):
             return True
         own_photos = {_file_name(url) for url in self.images} - {""}
-        if _url_names(node, page_url) or own_photos & {
-            _file_name(url) for url in image_urls(node.get("image"), page_url)
-        }:
+        if _url_names(node, page_url) or own_photos & _photo_names(node, page_url):
             return True
         return any(name_share(name, page_name) >= _SAME_NAME for page_name in self.names)
 
@@ -400,9 +398,30 @@ def _name_words(text):
     return words
 
 
+def _photo_names(node, page_url):
+    """The file names of a product's photos (none when one of its image URLs does not parse)."""
+    try:
+        return {_file_name(url) for url in image_urls(node.get("image"), page_url)}
+    except ValueError:
+        return set()
+
+
+def _page_key(link, page_url):
+    """_url_key of a link read against the page's URL; None for a link that does not parse (`http://[bad`)."""
+    try:
+        return _url_key(absolute_url(link, page_url))
+    except ValueError:
+        return None
+
+
 def _file_name(url):
-    """The file name a URL ends in, without its extension ("…/260591_1.jpg?w=500" → "260591_1")."""
-    return urlsplit(url or "").path.rstrip("/").rpartition("/")[2].partition(".")[0].lower()
+    """The file name a URL ends in, without its extension ("…/260591_1.jpg?w=500" → "260591_1"); "" for a URL that
+    does not parse."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return ""
+    return path.rstrip("/").rpartition("/")[2].partition(".")[0].lower()
 
 
 def selected_variant(variants, page_url):
