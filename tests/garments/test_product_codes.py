@@ -105,8 +105,33 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Web ID: 771204</p>", "771204"),
         ("<p>Prod. no. 771204</p>", "771204"),
         ("<p>Itemnummer 771204</p>", "771204"),
-        # The maker's model under a label in Spanish or Portuguese stands in for a missing code.
+        ("<p>Item #77-1204</p>", "77-1204"),
+        ("<p>Art. 771204</p>", "771204"),
+        ("<p>Art.: LS-220</p>", "LS-220"),
+        ("<p>Artículo: LS-220</p>", "LS-220"),
+        ("<p>Nº de artículo: 771204</p>", "771204"),
+        ("<p>Articolo: LS220</p>", "LS220"),
+        ("<p>Numer produktu: 771204</p>", "771204"),
+        ("<p>Katalógusszám: LS-220</p>", "LS-220"),
+        ("<p>Kodi i produktit: LS-220</p>", "LS-220"),
+        ("<p>商品コード：LS-220</p>", "LS-220"),
+        ("<p>Item: LS-220</p>", "LS-220"),
+        ("<p>Article: LS-220</p>", "LS-220"),
+        ("<p>Referentie: LS-220</p>", "LS-220"),
+        ("<p>Produktkode: LS-220</p>", "LS-220"),
+        ("<p>Varekode: LS-220</p>", "LS-220"),
+        ("<p>Artikkelnummer: 771204</p>", "771204"),
+        ("<p>Номер товара: 771204</p>", "771204"),
+        ("<p>Артикул товара: 771204</p>", "771204"),
+        ("<p>Mã hàng: LS220</p>", "LS220"),
+        # The line goes on after the code.
+        ("<p>Artikelnummer: 771204, Farbe: blau</p>", "771204"),
+        ("<p>SKU: LS-220 | Category: Shirts</p>", "LS-220"),
+        ("<p>Item # LS-220 · In stock</p>", "LS-220"),
+        # The maker's model under a label in Spanish, Portuguese, French or Japanese stands in for a missing code.
         ("<p>Modelo: LS-220</p>", "LS-220"),
+        ("<p>Numéro de modèle : LS-220</p>", "LS-220"),
+        ("<p>型番：LS-220</p>", "LS-220"),
         # Words that begin like a label are none ("Ref" in "Refurbished", "Sku" in "Skull"), nor is prose.
         ("<p>Rifinitura: 2 colori</p>", None),
         ("<p>Webbing 2 cm wide</p>", None),
@@ -114,6 +139,13 @@ def test_a_catalogue_feeds_key_in_the_meta_tags_is_no_sku(client):
         ("<p>Skull print 2024</p>", None),
         ("<p>Symbol of summer since 1998</p>", None),
         ("<p>Code of conduct 2024</p>", None),
+        ("<p>Art. Deco print, 1920s</p>", None),
+        ("<p>Articolo in cotone 100%</p>", None),
+        ("<p>Item #1 of our bestsellers</p>", None),
+        ("<p>Item 2 of 5</p>", None),
+        ("<p>Items: 2</p>", None),
+        ("<p>Article 12, paragraph 3 of our terms</p>", None),
+        ("<p>Referentie: zie maattabel, pasvorm normaal</p>", None),
     ],
 )
 def test_the_code_printed_under_a_label_in_the_shops_language(client, printed, sku):
@@ -429,3 +461,23 @@ def test_a_code_printed_in_another_products_block_is_not_the_products(client, el
     )
     answer = scraped(client, "https://shop.example.com/p/linen-shirt", html)
     assert (answer["title"], answer["price"], answer["sku"]) == ("Linen shirt", 39.0, None)
+
+
+@pytest.mark.parametrize(
+    "photo, sku",
+    [
+        # The shop names the product's photos by its code: the code in the URL is the product's.
+        ("https://img.example.com/6206/185097/93133869_1_x.jpg?width=512", "93133869"),
+        ("https://img.example.com/p/pillows-pair-93133869-front.webp", "93133869"),
+        # Photos named otherwise, or kept in a folder named by the number, say nothing of it.
+        ("https://img.example.com/6206/185097/pillows_1_x.jpg", None),
+        ("https://img.example.com/93133869/front.jpg", None),
+    ],
+)
+def test_the_code_in_the_url_that_the_products_photos_are_named_by(client, photo, sku):
+    html = page(
+        body=f"""<main><div class="gallery"><img src="{photo}" alt="Pillows, pair"></div>
+          <h1>Pillows, pair</h1><p class="price">$200</p><button class="bid-button">Place bid</button></main>"""
+    )
+    answer = scraped(client, "https://auction.example.com/item/93133869_pillows-pair", html)
+    assert (answer["title"], answer["sku"]) == ("Pillows, pair", sku)

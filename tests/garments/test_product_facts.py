@@ -880,6 +880,13 @@ def test_codes_in_data_attributes_stray_properties_and_meta_tags_outside_an_item
     # A product id that is a number is the shop's database row; one in letters and digits is a code.
     assert sku(form.format(attributes='data-product-id="88213"')) == (None, None)
     assert sku(form.format(attributes='data-product-id="WT450"')) == ("WT450", "html")
+    # More names shops give the code on the form: its reference or number, an article or style id in letters and digits.
+    assert sku(form.format(attributes='data-product-reference="WT-450"')) == ("WT-450", "html")
+    assert sku(form.format(attributes='data-product-number="WT-450"')) == ("WT-450", "html")
+    assert sku(form.format(attributes='data-item-no="WT-450"')) == ("WT-450", "html")
+    assert sku(form.format(attributes='data-article-id="WT450"')) == ("WT450", "html")
+    assert sku(form.format(attributes='data-article-id="88213"')) == (None, None)
+    assert sku(form.format(attributes='data-style-id="88213"')) == (None, None)
     for database_id in ("gid://shop/Product/88213", "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"):
         assert sku(form.format(attributes=f'data-product-id="{database_id}"')) == (None, None)
     # A schema.org property that lost its item: printed beside the heading, or as a meta tag in the head.

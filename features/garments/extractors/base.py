@@ -78,6 +78,7 @@ _PRINTED_WORDS = 3  # "992 775 08": a code printed in groups spans a few words
 _WORD_PUNCTUATION = ":;,.()[]{}\"'«»#/-"
 _FEED_ID_DIGITS = 6  # a number this long inside a catalogue key is a database's id
 _NO_SEPARATORS = str.maketrans("", "", " .-/_\u00a0")
+_FILE_NAME_PART = compile_pattern(r"[-_~+,.]")
 # What stands around a number the page names as a value ("…", '…', >…<, : …,) rather than inside a URL or a word.
 _VALUE_BEFORE = frozenset("\"'>: \t\n([,")
 _VALUE_AFTER = frozenset("\"'<, \t\n)];}")
@@ -356,7 +357,8 @@ def _merge_sku(findings, fields, sources, page):
     the code with the most votes wins; on a tie the one the page prints for the shopper
     wins, and when the page prints none of them, or more than one, there is no SKU. With no code stated, the URL's
     code as the page prints it ("992.775.08" for "s99277508"), as the URL gives it when a query parameter names it as
-    the product's (`?pid=260591`), or a number the page names as a value of its own (see _mentions_number): a code
+    the product's (`?pid=260591`), a number the page names as a value of its own (see _mentions_number) or the code
+    the product's photos are named by (see _names_photos): a code
     inside a path or slug is as often a word or a shop's internal id the page never uses. The maker's part number
     (mpn) stands in last: it is the maker's code, and the seller's own comes first."""
     mpn, mpn_source = fields.pop("mpn", None), sources.pop("mpn", None)
@@ -387,7 +389,14 @@ def _merge_sku(findings, fields, sources, page):
             del votes[key]
     if not votes:
         printed = _printed_url_code(page, url_code)
-        if printed or (url_code and (url_finding.fields.get("named") or _mentions_number(page, url_code))):
+        if printed or (
+            url_code
+            and (
+                url_finding.fields.get("named")
+                or _mentions_number(page, url_code)
+                or _names_photos(fields.get("images"), url_code)
+            )
+        ):
             fields["sku"], sources["sku"] = printed or url_code, url_finding.source
         elif mpn:
             fields["sku"], sources["sku"] = mpn, mpn_source
@@ -467,6 +476,16 @@ def _mentions_number(page, code):
             return True
         start = html.find(code, start + 1)
     return False
+
+
+def _names_photos(images, code):
+    """Whether the code is a part of the file name of one of the product's photos (`…/93133869_1_x.jpg` on the page of
+    `/item/93133869_pillows-pair`): shops name a product's photos by its code."""
+    code = code.lower()
+    return any(
+        code in _FILE_NAME_PART.split(urlsplit(url).path.rpartition("/")[2].partition(".")[0].lower())
+        for url in images or ()
+    )
 
 
 def _unfounded(key, kinds, code, records, page):

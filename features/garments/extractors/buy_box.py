@@ -173,12 +173,14 @@ _CODE_TAGS = (
     "i",
 )
 # Labels under which pages print the product's own code, in the languages shops use; a label ends where a colon, a
-# space or the element does ("Ref." is no label of "Referência: 12").
+# space, a number sign or the element does ("Ref." is no label of "Referência: 12").
 _CODE_LABEL = compile_pattern(
-    r"^(?:sku\s*(?:no\.?|number|code|id|#)?|asin|item\s*(?:number|no\.?|#|code|id|ref)|"
+    r"^(?:sku\s*(?:no\.?|number|code|id|#)?|asin|item\s*(?:number|no\.?|#|code|id|ref|:)|article\s*:|"
     r"product\s*(?:code|number|no\.?|#|id|ref(?:erence)?)|(?:catalog(?:ue)?|cat\.?)\s*(?:number|no\.?|#)|"
-    r"stock\s*(?:code|number|no\.?)|article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|"
-    r"artikel\s*-?\s*(?:nummer|code)|produkt\s*-?\s*(?:nummer|nr\.?|code)|product(?:nummer|code)|"
+    r"stock\s*(?:code|number|no\.?)|article\s*(?:number|no\.?|code)|art(?:ikel)?\.?\s*-?\s*n(?:r|o)\.?|art\.|"
+    r"art[íi]culo|articolo|n[°º]\.?\s*(?:de\s+)?art[íi]culo|"
+    r"artikel\s*-?\s*(?:nummer|code)|artikkel\s*-?\s*(?:nummer|nr\.?)|produkt\s*-?\s*(?:nummer|nr\.?|code|kode)|"
+    r"product(?:nummer|code)|varekode|referentie|"
     r"best(?:ell)?\.?\s*-?\s*(?:nummer|nr\.?)|style\s*(?:number|no\.?|#|code|:)|"
     r"(?:réf(?:érence)?|ref(?:erence)?|referência|riferimento|referencia)\.?"
     r"(?:\s+(?:produit|article|du\s+produit|do\s+produto|del\s+producto|prodotto))?|code\s+(?:produit|article)|"
@@ -188,17 +190,22 @@ _CODE_LABEL = compile_pattern(
     r"num[ée]ro\s+(?:d['’]\s*)?(?:article|référence|produit)|n[°º]\s*(?:de\s+)?(?:référence|article|produit)|"
     r"web\s*id|prod\.?\s*(?:no\.?|nr\.?|#)|item\s*-?\s*nummer|"
     r"id\s+(?:(?:do|del|du)\s+)?(?:produto|producto|prodotto|produit|artigo|art[íi]culo)|"
-    r"код(?:\s+товара)?|артикул|kod\s+produktu|(?:nr|numer)\s+katalogowy|indeks|symbol|"
-    r"kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|termékkód|κωδικός(?:\s+προϊόντος)?|"
+    r"(?:код|номер)(?:\s+товара)?|артикул(?:\s+товара)?|kod\s+produktu|(?:nr|numer)\s+(?:katalogowy|produktu)|indeks|symbol|"
+    r"kodi\s+i\s+produktit|kód(?:\s+(?:produktu|tovaru|zboží))?|katalogové\s+číslo|cikkszám|katalógusszám|termékkód|"
+    r"κωδικός(?:\s+προϊόντος)?|"
     r"ürün\s+kodu|stok\s+kodu|varenummer|varenr\.?|varunummer|tuotenumero|tuotekoodi|"
     r"(?:produkta|preces)\s+kods|(?:prekės|prekes|produkto)\s+kodas|toote\s*kood|artikli\s*(?:kood|number)|"
-    r"mã\s+(?:sản\s+phẩm|sp)|kod[e]?\s+produk|รหัสสินค้า|商品番号|品番|货号|商品编号|商品编码|상품\s*(?:코드|번호)|"
-    r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)',
+    r"mã\s+(?:sản\s+phẩm|sp|hàng)|kod[e]?\s+produk|รหัสสินค้า|商品番号|商品コード|品番|货号|商品编号|商品编码|상품\s*(?:코드|번호)|"
+    r'(?:رقم|رمز)\s+(?:المنتج|الصنف)|מק"?ט|קוד\s+מוצר)(?:\s*[:#.：]\s*|\s+|$)'
+    # A number sign ends a label with the code right after it ("Item #4711-02").
+    r"|^(?:sku|item|product|style|cat(?:alog(?:ue)?)?\.?|prod\.?)\s*#\s*",
     IGNORECASE,
 )
 # Invisible format marks pages put around a label's colon (right-to-left and left-to-right marks, zero-width spaces).
 _INVISIBLE = compile_pattern("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CODE_VALUE = compile_pattern(r"[\w./-]*\d[\w./-]*")
+# Where a labelled value ends when the line goes on ("4711-02, Farbe: blau", "4711-02 | Category: …", "4711-02 · …").
+_VALUE_END = compile_pattern(r"[,;]\s|\s[|·•–—-]\s")
 # Classes and ids of an element printing the product's code without a label (`sku`, `product-sku`, `product-code`,
 # `item-number`, `style-number`, SFCC's `product-id`), lower-cased.
 _CODE_MARK = compile_pattern(
@@ -222,7 +229,8 @@ _STOCK_LABEL_PREFIXES = {"ava", "sto", "dis", "ver", "lie", "bes", "dos", "на�
 _PART_LABEL = compile_pattern(
     r"^(?:mpn|(?:manufacturer|mfr\.?|mfg\.?)\s*(?:part\s*)?(?:number|no\.?|#)|part\s*(?:number|no\.?|#)|"
     r"modelo|modello|modell(?:nummer)?|modèle|(?:item\s+)?model\s*(?:number|no\.?|#|nr\.?)?|"
-    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant)\s*[:#.]?\s*",
+    r"hersteller\s*-?\s*(?:nummer|nr\.?|artikelnummer)|référence\s+fabricant|num[ée]ro\s+de\s+mod[èe]le|型番)"
+    r"\s*[:#.：]?\s*",
     IGNORECASE,
 )
 # Labels under which pages print the product's barcode (EAN, UPC, GTIN, ISBN, JAN): a code with a right check digit
@@ -242,6 +250,7 @@ _CODE_LABEL_PREFIXES = {
     "sku",
     "id ",
     "ite",
+    "ном",
     "pro",
     "art",
     "bes",
@@ -292,7 +301,7 @@ _CODE_LABEL_PREFIXES = {
     "mã ",
     "รหั",
 }
-_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "货号", "상품", "رق", "رم", "מק", "קו"}
+_CODE_LABEL_SHORT_PREFIXES = {"商品", "品番", "型番", "货号", "상품", "رق", "رم", "מק", "קו"}
 # Labels under which pages print the product's brand, and how they begin.
 _BRAND_LABEL = compile_pattern(
     r"^(?:brand|brand name|marke|marque|marca|merk|marchio|märke|brändi|бренд|торговая марка|производитель|"
@@ -336,9 +345,15 @@ _FORM_CODE_NAMES = {
     "stylenumber",
     "itemnumber",
     "skucode",
+    "productreference",
+    "productnumber",
+    "productno",
+    "itemno",
+    "articleno",
+    "artikelnummer",
 }
 _DATA_CODE_NAMES = {f"data{name}" for name in _FORM_CODE_NAMES}
-_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid"}
+_DATA_ID_NAMES = {"dataproductid", "dataitemid", "datapid", "dataarticleid", "datastyleid"}
 # Fields of the add-to-cart form that post the product's row in the shop's database (WooCommerce's `add-to-cart`,
 # Magento's `product`, PrestaShop's `id_product`, Shopify's variant `id`), not a code a shopper sees.
 _FORM_RECORD_NAMES = {"product", "productid", "idproduct", "addtocart", "variantid", "id", "itemid", "pid"}
@@ -888,8 +903,11 @@ def _stock_of(element):
 
 
 def _labelled_code(element):
-    """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), or None."""
+    """The product code an element prints under its label ("Product code: 287807", "Art.-Nr. 4711"), also where the
+    line goes on after a separator ("SKU: 4711-02 | Category: Shirts"), or None."""
     value = _after_label(element, _CODE_LABEL)
+    if value and not _CODE_VALUE.fullmatch(value):
+        value = _VALUE_END.split(value, maxsplit=1)[0]
     if value and _LOOSE_CODE_LABEL.match(element.text.strip()) and not _looks_like_code(value):
         return None
     return parse_identifier(value) if value and _CODE_VALUE.fullmatch(value) else None

@@ -9,10 +9,10 @@ from features.garments.extractors.magento import read_magento
 from features.garments.extractors.meta_tags import read_meta, read_site
 from features.garments.extractors.microdata import read_items, stray_codes
 from features.garments.extractors.prestashop import read_prestashop
-from features.garments.extractors.schema_org import read_products
+from features.garments.extractors.schema_org import PageIdentity, read_products
 from features.garments.extractors.size_chart import read_size_chart
 from features.garments.extractors.url_code import read_url
-from features.garments.extractors.values import parse_identifier
+from features.garments.extractors.values import clean_text, parse_identifier
 from features.garments.extractors.woocommerce import read_woocommerce
 
 
@@ -25,16 +25,28 @@ class DefaultExtractor(BrandExtractor):
 
     def read_layers(self, page, fetch_json=None):
         meta = isolated(page, "meta", lambda: read_meta(page))
-        page_title = meta.get("title") or isolated(page, "html", lambda: h1_title(page), "")
+        heading = isolated(page, "html", lambda: h1_title(page), "")
+        page_title = meta.get("title") or heading
+        identity = PageIdentity(
+            names=tuple(
+                filter(None, (clean_text(page.tree.findtext(".//title")), meta.get("title"), heading))
+            ),
+            addresses=tuple(filter(None, (page.url, meta.get("canonical_url"), page.meta_value("og:url")))),
+            images=tuple(meta.get("images") or ()),
+        )
         json_ld = isolated(
             page,
             "json-ld",
-            lambda: read_products(page.json_ld, page.base_url, page.url, page_title, page.selection),
+            lambda: read_products(
+                page.json_ld, page.base_url, page.url, page_title, page.selection, identity
+            ),
         )
         microdata = isolated(
             page,
             "microdata",
-            lambda: read_products(read_items(page.tree), page.base_url, page.url, page_title, page.selection),
+            lambda: read_products(
+                read_items(page.tree), page.base_url, page.url, page_title, page.selection, identity
+            ),
         )
         if not microdata.get("sku"):
             stray = isolated(page, "microdata-codes", lambda: stray_codes(page))

@@ -6,6 +6,7 @@ numbers belong), brand as text/Brand/Thing, image as string/list/ImageObject, lo
 `id`/`type` without the @.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -85,6 +86,11 @@ _WORD = compile_pattern(r"\w+")
 _DIGITS = compile_pattern(r"\d+")
 _DATE = compile_pattern(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _SKU_SEPARATOR = compile_pattern(r"[-_/.\s]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai): a run of them is compared by its pairs of
+# characters, as a word split cannot compare it.
+_UNSPACED = compile_pattern("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# The share of a product's name a page's own name must hold: more than a brand and one word of three.
+_SAME_NAME = 0.6
 
 
 def node_types(node):
@@ -112,13 +118,47 @@ def iter_nodes(document):
             )
 
 
-def read_products(documents, base_url, page_url=None, page_title=None, selection=None):
+@dataclass(frozen=True)
+class PageIdentity:
+    """What a page says it is about, to tell its own product from another one its data describes: its names (its
+    title, og:title and main heading), its addresses (its URL, canonical URL, og:url) and its own photos (og:image)."""
+
+    names: tuple = ()
+    addresses: tuple = ()
+    images: tuple = ()
+
+    def owns(self, node, page_url):
+        """Whether a schema.org product is the page's own rather than another one it describes (a recommended item, a
+        bundle, an accessory): its URL or an offer's is the page's, the page URL names one of its codes, one of its
+        photos is the page's, or most of its name is in one of the page's names. A product without a name, or a page
+        without one, says nothing against it."""
+        name = clean_text(node.get("name"))
+        if not name or not self.names:
+            return True
+        addresses = {_url_key(address) for address in self.addresses}
+        links = [
+            link
+            for item in [node, *_offers(node)]
+            for key in ("url", "@id")
+            if isinstance(link := item.get(key), str) and not link.startswith("#")
+        ]
+        if any(_page_key(link, page_url) in addresses for link in links):
+            return True
+        own_photos = {_file_name(url) for url in self.images} - {""}
+        if _url_names(node, page_url) or own_photos & _photo_names(node, page_url):
+            return True
+        return any(name_share(name, page_name) >= _SAME_NAME for page_name in self.names)
+
+
+def read_products(documents, base_url, page_url=None, page_title=None, selection=None, identity=None):
     """Normalised fields of the page's product from schema.org documents ({} when there is none).
 
     `page_title` (the page's og:title or h1) tells the product apart when several are described and
     none is named by the URL; a variant the URL selects (`?variant=…`, its SKU), else the one the page's
     `selection` (see selection.py) points to, gives price, code, stock, colour and image first; with one offer
-    per variant and no variant described, the offer it points to does.
+    per variant and no variant described, the offer it points to does. A product the page's `identity` does not own
+    (see PageIdentity.owns) is another product's data: the page's product is chosen among those it owns, and with none
+    nothing is read.
     """
     index = _node_index(documents)
     products = [
@@ -139,6 +179,10 @@ def read_products(documents, base_url, page_url=None, page_title=None, selection
     products = [node for node in products if node.get("@id") not in listed] or products
     if not products:
         return {"breadcrumbs": read_breadcrumbs(documents)}
+    if identity is not None:
+        products = [node for node in products if identity.owns(node, page_url or base_url)]
+        if not products:
+            return {"breadcrumbs": read_breadcrumbs(documents)}
     main = main_product(products, page_url or base_url, page_title)
     name = clean_text(main.get("name"))
     siblings = [
@@ -333,6 +377,51 @@ def title_overlap(name, title):
     if not name_words or not title_words:
         return 0
     return 2 * len(name_words & title_words) / (len(name_words) + len(title_words))
+
+
+def name_share(name, page_name):
+    """The share of a product name's words a page's name holds (1 when it holds them all); a run of a script written
+    without spaces counts by its pairs of characters."""
+    name_words, page_words = _name_words(name), _name_words(page_name)
+    if not name_words or not page_words:
+        return 0
+    return len(name_words & page_words) / len(name_words)
+
+
+def _name_words(text):
+    words = set()
+    for word in _words(text):
+        if _UNSPACED.search(word) and len(word) > 1:
+            words.update(word[index : index + 2] for index in range(len(word) - 1))
+        else:
+            words.add(word)
+    return words
+
+
+def _photo_names(node, page_url):
+    """The file names of a product's photos (none when one of its image URLs does not parse)."""
+    try:
+        return {_file_name(url) for url in image_urls(node.get("image"), page_url)}
+    except ValueError:
+        return set()
+
+
+def _page_key(link, page_url):
+    """_url_key of a link read against the page's URL; None for a link that does not parse (`http://[bad`)."""
+    try:
+        return _url_key(absolute_url(link, page_url))
+    except ValueError:
+        return None
+
+
+def _file_name(url):
+    """The file name a URL ends in, without its extension ("…/260591_1.jpg?w=500" → "260591_1"); "" for a URL that
+    does not parse."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return ""
+    return path.rstrip("/").rpartition("/")[2].partition(".")[0].lower()
 
 
 def selected_variant(variants, page_url):
