@@ -39,7 +39,12 @@ _COUNTED_RUN = (
 _HEADER_TITLE_LIKENESS = (
     0.5  # share of the heading's words the page title must have when it sits in the header
 )
-_TITLE_NAMED = "/descendant::*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
+# Elements whose class or id may name the title, reached through those attributes (a predicate on every element
+# costs an XPath evaluation per element).
+_TITLE_NAMED = (
+    "/descendant::*/@class[contains(., 'itle') or contains(., 'ame')]/.."
+    " | /descendant::*/@id[contains(., 'itle') or contains(., 'ame')]/.."
+)
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
 # Blocks of what shoppers write (reviews, questions): their headings are no product's name.
