@@ -654,7 +654,10 @@ def _radio_label(item):
     if item.tag != "input" or item.get("type") != "radio":
         return None
     identifier = item.get("id")
-    labels = item.getroottree().xpath("//label[@for=$id]", id=identifier) if identifier else []
+    # Through the labels' `for` (`//label[@for=$id]` took a step from every node and a predicate on every label).
+    labels = (
+        item.getroottree().xpath("/descendant::label/@for[. = $id]/..", id=identifier) if identifier else []
+    )
     following = next_element(item)
     return labels[0] if labels else following if following is not None and following.tag == "label" else None
 
