@@ -12,7 +12,10 @@ from features.garments.extractors.values import (
     parse_price,
 )
 
-_PRODUCT_VIEW = "/descendant::*[@data-entity-id][@data-name][@data-product-price or @data-product-brand]"
+# Reached through its data-entity-id (a predicate on every element costs an XPath evaluation per element).
+_PRODUCT_VIEW = (
+    "/descendant::*/@data-entity-id/parent::*[@data-name][@data-product-price or @data-product-brand]"
+)
 # BCData states the price with tax, without it, or both, depending on what the store displays.
 _PRICE_KEYS = ("with_tax", "without_tax")
 

@@ -40,7 +40,7 @@ _OTHER_PRICE_MARK = compile_pattern(
     r"finance|member|loyalty|(?<![a-z])club|(?<![a-z])conv|converted|approx",
     IGNORECASE,
 )
-STRUCK_THROUGH = ("del", "s", "strike")
+STRUCK_THROUGH = frozenset({"del", "s", "strike"})
 _BODY_DEPTH = 1  # closeness of elements that share nothing with the heading but the page's body
 _PRICE_TEXT_LIMIT = 40
 _PRICE_BLOCK_LIMIT = 40  # elements: a block holding more is a section of the page, not a price
@@ -112,7 +112,7 @@ _PICKER = compile_pattern(
     r"size|variant|swatch|option|picker|selector|dropdown|colou?r|grö(?:ß|ss)e|taille|talla", IGNORECASE
 )
 _SENTENCE_END = compile_pattern(r"[.!。！]\s")
-_CONTROL_TAGS = ("button", "input")
+_CONTROL_TAGS = frozenset({"button", "input"})
 # Links styled or named as a control ("cart", "buy", "basket", "btn", "button", "bag"): a page has thousands of plain
 # links, and reading each costs.
 _CONTROL_LINK_MARKERS = ("cart", "buy", "basket", "btn", "button", "bag")
@@ -152,25 +152,27 @@ DISABLED_CLASS = compile_pattern(
     r"is-?empty",
     IGNORECASE,
 )
-_CODE_TAGS = (
-    "span",
-    "div",
-    "p",
-    "li",
-    "dt",
-    "th",
-    "td",
-    "strong",
-    "b",
-    "small",
-    "label",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "em",
-    "i",
+_CODE_TAGS = frozenset(
+    {
+        "span",
+        "div",
+        "p",
+        "li",
+        "dt",
+        "th",
+        "td",
+        "strong",
+        "b",
+        "small",
+        "label",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "em",
+        "i",
+    }
 )
 # Labels under which pages print the product's own code, in the languages shops use; a label ends where a colon, a
 # space, a number sign or the element does ("Ref." is no label of "Referência: 12").
@@ -488,13 +490,9 @@ def _marked_elements(page, shown, stated):
     page does not hide them (`stated`). What an element's class and id say is worked out once per distinct
     naming (a page has thousands of elements and a few hundred namings)."""
     marked = _Marked()
-    kinds = {}
-    for element, naming in zip(page.nodes, page.naming_of_nodes):
-        if naming is None:
-            continue
-        kind = kinds.get(naming)
+    for element, kind in zip(page.nodes, page.by_naming(_marker_kind)):
         if kind is None:
-            kind = kinds[naming] = _marker_kind(naming)
+            continue
         price, list_price, other_price, stock, names_control, names_code = kind
         tag = element.tag
         control = tag in _CONTROL_TAGS or element.get("role") == "button" or (tag == "a" and names_control)

@@ -242,7 +242,9 @@ def _data_currency(page):
     all state one (a currency switcher offering several says none)."""
     codes = {
         code
-        for element in page.tree.xpath("//*[@data-currency or @data-currency-code]")
+        for element in page.tree.xpath(
+            "/descendant::*/@data-currency/.. | /descendant::*/@data-currency-code/.."
+        )
         if (value := element.get("data-currency") or element.get("data-currency-code"))
         and len(value.strip()) == 3
         and (code := parse_currency(value.strip()))
@@ -588,7 +590,7 @@ def _sizes(page, pickers):
     return _labelled_sizes(
         [
             item
-            for item in page.tree.xpath("/descendant::*[@data-size or @data-size-name]")
+            for item in page.tree.xpath("/descendant::*/@data-size/.. | /descendant::*/@data-size-name/..")
             if not page.in_other_product(item)
         ]
     )
@@ -652,7 +654,10 @@ def _radio_label(item):
     if item.tag != "input" or item.get("type") != "radio":
         return None
     identifier = item.get("id")
-    labels = item.getroottree().xpath("//label[@for=$id]", id=identifier) if identifier else []
+    # Through the labels' `for` (`//label[@for=$id]` took a step from every node and a predicate on every label).
+    labels = (
+        item.getroottree().xpath("/descendant::label/@for[. = $id]/..", id=identifier) if identifier else []
+    )
     following = next_element(item)
     return labels[0] if labels else following if following is not None and following.tag == "label" else None
 

@@ -78,7 +78,8 @@ REGION_CURRENCIES = {
 _DOMAIN_NAME = compile_pattern(r"\.(com|net|shop|[a-z]{2})$", IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ")
 _SITE_NAME_WORDS = 4  # a shop's name is a few words
-_HOME_LINKS = "//a[@href = '/' or @href = $root or @href = $bare]"
+# Through the links' addresses (a predicate on every link costs an XPath evaluation per link).
+_HOME_LINKS = "/descendant::a/@href[. = '/' or . = $root or . = $bare]/.."
 _SITE_TYPES = {"website", "organization", "onlinestore", "store", "corporation"}
 # Languages whose speakers pay in one currency (not English, Spanish, French, German, Arabic…).
 LANGUAGE_CURRENCIES = {

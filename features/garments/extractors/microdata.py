@@ -26,11 +26,14 @@ _URL_ATTRIBUTE = {
 _MICRODATA = ("itemscope", "itemprop", "itemtype")
 _STRAY_CODE_FIELDS = {"sku": "sku", "productID": "sku", "mpn": "mpn"}
 _STRAY_CODE_NAMES = tuple(_STRAY_CODE_FIELDS)
-_STRAY_CODES = "//*[@itemprop='sku' or @itemprop='productID' or @itemprop='mpn']"
+# The elements whose itemprop names a code (reached through the attribute, see _SCOPES).
+_STRAY_CODES = "/descendant::*/@itemprop[. = 'sku' or . = 'productID' or . = 'mpn']/.."
 _RDFA = ("typeof", "property", "typeof")
-# The elements that open an item of either syntax, in document order: one walk of the tree by libxml2 for both
-# (`/descendant::*` is `//*`, without the child step from every node libxml2 takes for `//`).
-_SCOPES = etree.XPath(f"/descendant::*[@{_MICRODATA[0]} or @{_RDFA[0]}]")
+# The elements that open an item of either syntax, in document order (`/descendant::*` is `//*`, without the child
+# step from every node libxml2 takes for `//`). Each is reached through its attribute, `/descendant::*/@itemscope/..`:
+# libxml2 then only compares the names of each element's attributes, where a predicate on every element
+# (`/descendant::*[@itemscope or @typeof]`) costs an XPath evaluation per element (1.5-2 x the time on the dev pages).
+_SCOPES = etree.XPath(f"/descendant::*/@{_MICRODATA[0]}/.. | /descendant::*/@{_RDFA[0]}/..")
 
 
 def read_items(tree):

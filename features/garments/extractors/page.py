@@ -39,7 +39,12 @@ _COUNTED_RUN = (
 _HEADER_TITLE_LIKENESS = (
     0.5  # share of the heading's words the page title must have when it sits in the header
 )
-_TITLE_NAMED = "/descendant::*[contains(@class, 'itle') or contains(@class, 'ame') or contains(@id, 'itle') or contains(@id, 'ame')]"
+# Elements whose class or id may name the title, reached through those attributes (a predicate on every element
+# costs an XPath evaluation per element).
+_TITLE_NAMED = (
+    "/descendant::*/@class[contains(., 'itle') or contains(., 'ame')]/.."
+    " | /descendant::*/@id[contains(., 'itle') or contains(., 'ame')]/.."
+)
 _PRODUCT_TITLE_MARK = compile_pattern(r"(?:product|pdp|item|article)[-_]?(?:title|name)(?![a-z])", IGNORECASE)
 _TITLE_LIMIT = 200
 # Blocks of what shoppers write (reviews, questions): their headings are no product's name.
@@ -140,12 +145,13 @@ def _parse_html(text):
     libxml2 reads UTF-8 faster than the UTF-16/UCS-4 buffer lxml hands it for a str holding any non-Latin
     character. As bytes, an XHTML page's XML declaration is read past (lxml refuses a str that declares an encoding:
     such a page was read as an empty one), its encoding label ignored: the text is decoded already. A text with lone
-    surrogates (no UTF-8 form) stays a str."""
+    surrogates (no UTF-8 form) stays a str. libxml2 keeps no table of the elements' ids (`collect_ids`): only XPath's
+    id() reads it, which no layer calls, and filling it costs ~6 % of the parse."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         data = None
-    parser = lxml.html.HTMLParser(encoding=None if data is None else "utf-8")
+    parser = lxml.html.HTMLParser(encoding=None if data is None else "utf-8", collect_ids=False)
     parser.set_element_class_lookup(_ELEMENT_CLASSES)
     return lxml.html.document_fromstring(text if data is None else data, parser=parser)
 
@@ -259,14 +265,16 @@ class ProductPage:
                     positions.append(position)
         return {Naming._make(naming): positions for naming, positions in groups.items()}
 
-    @cached_property
-    def naming_of_nodes(self):
-        """The Naming of each node of `nodes`, None for the nodes that are no elements (comments…)."""
-        namings = [None] * len(self.nodes)
+    def by_naming(self, read):
+        """`read(naming)` for each node of `nodes` (None for the nodes that are no elements: comments…), read once per
+        distinct Naming and set beside each of its elements by position (a lookup by the Naming would hash it again
+        for every element)."""
+        values = [None] * len(self.nodes)
         for naming, positions in self._namings.items():
+            value = read(naming)
             for position in positions:
-                namings[position] = naming
-        return namings
+                values[position] = value
+        return values
 
     def named_by(self, pattern, marker):
         """The elements whose `marker(naming)` (a text made of its Naming) `pattern` finds something in, in document

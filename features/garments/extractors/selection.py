@@ -21,11 +21,14 @@ _NOT_AN_OPTION = compile_pattern(r"qty|quantity|country|currency|lang|sort|regio
 _SELECTED_CLASS = compile_pattern(
     r"(?:^|[\s_-])(?:is-)?(?:selected|active|checked|current)(?:$|[\s_])", IGNORECASE
 )
-# Options marked chosen by their state (those marked by a class are found through the page's namings).
+# Options marked chosen by their state (those marked by a class are found through the page's namings), each reached
+# through the attribute that marks it: a predicate on every element costs an XPath evaluation per element.
 _CHOSEN = (
-    "/descendant::option[@selected]"
-    " | /descendant::input[@checked][@type='radio' or @type='checkbox']"
-    " | /descendant::*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
+    "/descendant::option/@selected/.."
+    " | /descendant::input/@checked/parent::*[@type='radio' or @type='checkbox']"
+    " | /descendant::*/@aria-checked[. = 'true']/.."
+    " | /descendant::*/@aria-selected[. = 'true']/.."
+    " | /descendant::*/@aria-pressed[. = 'true']/.."
 )
 _VALUE_ATTRIBUTES = (
     "value",

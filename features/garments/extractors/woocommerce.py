@@ -8,7 +8,11 @@ from features.garments.extractors.html_heuristics import product_gallery
 from features.garments.extractors.page import parse_json_text
 from features.garments.extractors.values import large_image_url, parse_identifier, parse_price, unique
 
-_FORM = "/descendant::form[contains(concat(' ', normalize-space(@class), ' '), ' variations_form ')][@data-product_variations]"
+# Reached through its data-product_variations (a predicate on every form costs an XPath evaluation per form).
+_FORM = (
+    "/descendant::form/@data-product_variations/parent::*"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' variations_form ')]"
+)
 
 
 def read_woocommerce(page):
