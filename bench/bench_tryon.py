@@ -18,6 +18,11 @@ categoriser call). Measures, from the client's side:
   * the burst's timeline as the fake saw it: when the first and the last model request had arrived whole
     (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
     when the first and the last answer had been written, and from the last answer to the last finish;
+  * the burst per job, seconds after the first POST (min, p50, p90, max and the job that finished last): POST sent,
+    row stored (`created_at`), 202 read, claimed (`started_at`), model request whole and answer written (at the
+    fake), finished (`finished_at`), and the client's poll that saw it done (the span to that poll is printed too:
+    the clients poll every POLL_INTERVAL); and every 0.25 s the cores busy in the server, in this process (the
+    clients and the fake) and in the whole machine, i.e. whether the last job waited for the cores;
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline;
   * how fast the machine runs a fixed piece of work (thread CPU, before the server starts and after the
     burst): the same code's CPU per burst moves with it on a shared host, so figures of other days compare by it;
