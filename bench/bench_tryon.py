@@ -18,6 +18,11 @@ categoriser call). Measures, from the client's side:
   * the burst's timeline as the fake saw it: when the first and the last model request had arrived whole
     (everything before the last one — all N POSTs, the workers' pickup, the request encoding — delays it),
     when the first and the last answer had been written, and from the last answer to the last finish;
+  * the burst per job, seconds after the first POST (min, p50, p90, max and the job that finished last): POST sent,
+    row stored (`created_at`), 202 read, claimed (`started_at`), model request whole and answer written (at the
+    fake), finished (`finished_at`), and the client's poll that saw it done (the span to that poll is printed too:
+    the clients poll every POLL_INTERVAL); and every 0.25 s the cores busy in the server, in this process (the
+    clients and the fake) and in the whole machine, i.e. whether the last job waited for the cores;
   * the same single-job latency on the local model (no network), i.e. local compute + pipeline;
   * how fast the machine runs a fixed piece of work (thread CPU, before the server starts and after the
     burst): the same code's CPU per burst moves with it on a shared host, so figures of other days compare by it;
@@ -148,25 +153,39 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_jobs(server, token, forms):
-    """One job per form submitted at once: (finished jobs, POST seconds of each, UTC moment of the first POST)."""
+def run_jobs(server, token, forms, seen=None):
+    """One job per form submitted at once: (finished jobs, POST seconds of each, UTC moment of the first POST).
+    With `seen` (a list), each job's client-side moments (time.time(): POST sent, 202 read, the poll that saw it
+    done, polls made) are appended to it."""
     count = len(forms)
     bodies = [multipart(files) for files in forms]
     jobs, posts = [None] * count, [None] * count
 
     def one(i):
         body, content_type = bodies[i]
-        started = time.perf_counter()
+        sent, started = time.time(), time.perf_counter()
         job_id = call(server.base, "POST", "/api/tryon", body, token, content_type)["data"]["job_id"]
         posts[i] = time.perf_counter() - started
+        accepted, polls = time.time(), 0
         while True:
             status = call(server.base, "GET", f"/api/job/{job_id}", token=token)["data"]
+            polls += 1
             if status["status"] in ("done", "failed"):
                 break
             time.sleep(POLL_INTERVAL)
         if status["status"] != "done":
             raise RuntimeError(f"job failed: {status['error']}")
         jobs[i] = status
+        if seen is not None:
+            seen.append(
+                {
+                    "job_id": job_id,
+                    "sent": sent,
+                    "accepted": accepted,
+                    "done_seen": time.time(),
+                    "polls": polls,
+                }
+            )
 
     first_post = datetime.now(UTC)
     threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
@@ -210,6 +229,108 @@ def burst_timeline(requests, jobs, first_post):
         "last answer written": answered[-1],
         "last answer written to last finish": last - answered[-1],
     }
+
+
+def job_timeline(seen, requests, jobs, first_post):
+    """Per stage, seconds after the first POST (min, p50, p90, max, and the job that finished last): the client
+    sent its POST, the server stored the job's row (uploads proven and written, admitted: `created_at`), the
+    client read the 202, a worker claimed the job (`started_at`), the fake had its model request whole and had
+    written its answer, the job ended (`finished_at`), and the client's poll saw it done. Model requests carry no
+    job id: the n-th answer written is paired with the n-th job to finish (each job ends a few ms after its
+    answer, so the last answer is the last job's)."""
+    start = first_post.timestamp()
+    by_id = {job["job_id"]: job for job in jobs}
+
+    def moment(text):
+        return datetime.fromisoformat(text).timestamp() - start
+
+    rows = []
+    for client in seen:
+        job = by_id[client["job_id"]]
+        rows.append(
+            {
+                "POST sent (client)": client["sent"] - start,
+                "row stored (created_at)": moment(job["created_at"]),
+                "202 read (client)": client["accepted"] - start,
+                "claimed (started_at)": moment(job["started_at"]),
+                "finished (finished_at)": moment(job["finished_at"]),
+                "done seen by a poll (client)": client["done_seen"] - start,
+                "polls": client["polls"],
+            }
+        )
+    rows.sort(key=lambda row: row["finished (finished_at)"])
+    for row, request in zip(rows, sorted(requests, key=lambda r: r["answered_at"])):
+        row["model request whole (fake)"] = request["received_at"] - start
+        row["answer written (fake)"] = request["answered_at"] - start
+    order = [
+        "POST sent (client)",
+        "row stored (created_at)",
+        "202 read (client)",
+        "claimed (started_at)",
+        "model request whole (fake)",
+        "answer written (fake)",
+        "finished (finished_at)",
+        "done seen by a poll (client)",
+        "polls",
+    ]
+    return {
+        name: (*(percentile([row[name] for row in rows], q) for q in (0, 0.5, 0.9, 1)), rows[-1][name])
+        for name in order
+        if all(name in row for row in rows)
+    }
+
+
+def print_timeline(timeline):
+    print("  per job, seconds after the first POST: min / p50 / p90 / max / the job that finished last")
+    for name, values in timeline.items():
+        print(f"    {name}: " + " / ".join(f"{value:.3f}" for value in values))
+
+
+class CpuSampler:
+    """Every `every` seconds during the burst: the server's CPU, this process's (the clients and the fake) and the
+    whole machine's busy time (/proc/stat, all cores), so a timeline says whether the cores were the queue."""
+
+    def __init__(self, server, every=0.25):
+        self.server, self.every, self.samples = server, every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self):
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        jiffies = [int(f) for f in fields]
+        busy = (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+        own = os.times()
+        self.samples.append((time.time(), self.server.cpu_seconds(), own.user + own.system, busy))
+
+    def _run(self):
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def slots(self, start, until):
+        """[(from, to, server cores, this process's cores, the machine's busy cores)] from `start` to `until`."""
+        rows = []
+        for before, after in zip(self.samples, self.samples[1:]):
+            if after[0] - start > until + self.every:
+                break
+            wall = after[0] - before[0]
+            rows.append(
+                (
+                    before[0] - start,
+                    after[0] - start,
+                    *((a - b) / wall for a, b in zip(after[1:], before[1:])),
+                )
+            )
+        return rows
 
 
 def percentile(values, q):
@@ -322,9 +443,10 @@ def print_steps(app_dir, ready_png):
     """The model call's steps, measured in a child process that imports the checkout's code: the photos inline,
     and named by uri when the checkout uploads them (GeminiClient's upload_on_use)."""
     code = (
-        "import sys; sys.path.insert(0, sys.argv[2]); import json, pathlib;"
+        # the checkout's own bench and code: this bench imports shared/ through tests/, so importing this one first
+        # measured this checkout's SDK calls whatever the checkout
+        "import sys; sys.path.insert(0, sys.argv[1]); import json, pathlib;"
         "from bench.bench_tryon import model_call_steps;"
-        "sys.path.insert(0, sys.argv[1]);"  # the checkout's shared/ before this one's
         "named = sys.argv[4] == 'named';"
         "print(json.dumps(model_call_steps(pathlib.Path(sys.argv[3]).read_bytes(), named=named)))"
     )
@@ -447,7 +569,9 @@ def main():
             )  # what the single jobs set going (an upload of their photos) ends before the burst
             uploads_before = len(fake.uploads)
             cpu_before = server.cpu_seconds()
-            many, posts, first_post = run_jobs(server, token, burst)
+            seen = []
+            with CpuSampler(server) as sampler:
+                many, posts, first_post = run_jobs(server, token, burst, seen)
             burst_cpu = server.cpu_seconds() - cpu_before
             burst_requests = [r for r in fake.requests if r["received_at"] >= first_post.timestamp()]
             burst_uploads = len(fake.uploads) - uploads_before
@@ -458,6 +582,7 @@ def main():
     totals = [job["timings"]["total_seconds"] for job in many]
     span, parts = breakdown(many, posts, first_post, d)
     timeline = burst_timeline(burst_requests, many, first_post)
+    per_job = job_timeline(seen, burst_requests, many, first_post)
     print(f"fake Gemini delay D = {d:.2f} s")
     print(f"1 job:   p50(time-D) = {statistics.median(single) - d:.3f} s over {len(single)} runs")
     print(
@@ -474,6 +599,18 @@ def main():
         print(f"  median {name}: {seconds:.3f} s")
     for name, seconds in timeline.items():
         print(f"  {name}: {seconds:.3f} s")
+    done_seen = max(client["done_seen"] for client in seen) - first_post.timestamp()
+    print(
+        f"{args.jobs} jobs: first POST to the last poll that saw a job done = {done_seen:.2f} s = {done_seen / d:.2f} x D"
+    )
+    print_timeline(per_job)
+    print(
+        f"  cores busy (of {os.cpu_count()}), per slot after the first POST: server / this process (clients, fake) / machine"
+    )
+    for since, until, ours, own, machine in sampler.slots(
+        first_post.timestamp(), per_job["finished (finished_at)"][3]
+    ):
+        print(f"    {since:5.2f}-{until:5.2f} s: {ours:.2f} / {own:.2f} / {machine:.2f}")
     named = sum(1 for r in burst_requests if r.get("file_uris"))
     print(
         f"  model requests naming uploaded files: {named} of {len(burst_requests)}; files uploaded "

@@ -5,11 +5,10 @@ model's retries, typed errors (RATE_LIMITED, UPSTREAM_UNAVAILABLE, TIMEOUT, AI_U
 model discovery: the first model of GEMINI_TEXT_MODEL_NAME this key can use.
 """
 
-from google.genai import types
-
 from features.garments.categorizer import UNKNOWN_CATEGORY
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import ModelChoice, answer_text
+from shared.ai_models.gemini_types import GenerateContentConfig, Part
 from shared.garment_catalog import PLATFORM_CATEGORY, product_category_fields
 from shared.image_processing import probe_image
 from shared.text_patterns import compile_pattern
@@ -45,8 +44,8 @@ class GarmentImageClassifier:
         mime_type = probe_image(image)["mime"]
         response = self._client.generate(
             models=self._models,
-            contents=[PROMPT, types.Part.from_bytes(data=image, mime_type=mime_type)],
-            config=types.GenerateContentConfig(response_modalities=["TEXT"]),
+            contents=[PROMPT, Part.from_bytes(data=image, mime_type=mime_type)],
+            config=GenerateContentConfig(response_modalities=["TEXT"]),
             meter=meter,
             timeout_seconds=timeout_seconds,
         )

@@ -33,6 +33,7 @@ from google.genai import errors, files, types
 
 from shared import clock
 from shared.ai_models import gemini_file_rows as rows
+from shared.ai_models.gemini_types import Part
 from shared.database import Database, IntegrityError
 from shared.logger import get_logger
 from shared.text_patterns import compile_pattern
@@ -135,7 +136,7 @@ class UploadedPhotos:
                 continue
             if uploaded.owner is not None and uploaded.owner != owner:
                 self._disown(digest, uploaded)
-            sent.append(types.Part.from_uri(file_uri=uploaded.uri, mime_type=uploaded.mime_type))
+            sent.append(Part.from_uri(file_uri=uploaded.uri, mime_type=uploaded.mime_type))
             uris.append(uploaded.uri)
         return sent, uris
 

@@ -21,6 +21,7 @@ from shared.ai_models.arrays import RGB, Alpha
 from shared.ai_models.errors import ImageModelError
 from shared.ai_models.gemini_client import Contents, GeminiClient, ModelChoice, final_image
 from shared.ai_models.gemini_files import UploadedPhotos
+from shared.ai_models.gemini_types import GenerateContentConfig, ImageConfig, Part
 from shared.ai_models.prompts import BACKGROUND_REMOVAL_PROMPT, body_prompt, tryon_prompt
 from shared.ai_models.usage import UsageMeter
 from shared.errors import ValidationError
@@ -175,9 +176,9 @@ class GeminiImageModel:
         owner: str | None = None,
     ) -> tuple[bytes, ImageInfo]:
         """The answer's final image and its header (format, size)."""
-        config = types.GenerateContentConfig(
+        config = GenerateContentConfig(
             response_modalities=["TEXT", "IMAGE"],
-            image_config=types.ImageConfig(aspect_ratio=aspect_ratio, image_size=self.image_size),
+            image_config=ImageConfig(aspect_ratio=aspect_ratio, image_size=self.image_size),
         )
         image = final_image(
             self._client.generate(
@@ -217,10 +218,8 @@ def _image_part(image: bytes, info: ImageInfo) -> types.Part:
     if max(info["width"], info["height"]) > MAX_INPUT_DIMENSION:
         smaller = load_image(image, max_dimension=MAX_INPUT_DIMENSION)
         image_format = "JPEG" if info["format"] == "JPEG" and smaller.mode == "RGB" else "PNG"
-        return types.Part.from_bytes(
-            data=encode_image(smaller, image_format), mime_type=MIME_TYPES[image_format]
-        )
-    return types.Part.from_bytes(data=image, mime_type=info["mime"])
+        return Part.from_bytes(data=encode_image(smaller, image_format), mime_type=MIME_TYPES[image_format])
+    return Part.from_bytes(data=image, mime_type=info["mime"])
 
 
 def _without_green_spill(rgb: RGB, alpha: Alpha) -> RGB:

@@ -6,12 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from google import genai
+from google.genai import types
 
 from config import ConfigurationError, Settings
-from shared.ai_models import GarmentInput, ImageModelError, create_image_models
+from shared.ai_models import GarmentInput, ImageModelError, create_image_models, gemini_types
 from shared.ai_models.gemini_client import GeminiClient
 from shared.ai_models.gemini_model import GeminiImageModel
 from shared.ai_models.local_model import LocalImageModel
+from shared.ai_models.prompts import tryon_prompt
 from shared.ai_models.usage import UsageMeter, parse_prices
 from shared.errors import ValidationError
 from tests import photos
@@ -458,3 +461,54 @@ def test_provider_selection_follows_the_settings(gemini):
 def test_unusable_provider_settings_stop_start_up(values):
     with pytest.raises(ConfigurationError):
         create_image_models(_settings(**values))
+
+
+# --- the request's own types ---------------------------------------------------------------------------
+
+
+def test_a_try_on_request_is_the_one_the_sdks_own_types_make(gemini):
+    """gemini_types' subclasses only answer `name in model` sooner: Gemini receives the same request."""
+    garments = [_top(brand="Zara", color="navy")]
+    _model(gemini).try_on(photos.astronaut_png(), garments, {"aspect_ratio": "3:4"})
+    client = genai.Client(api_key="test-key", http_options=types.HttpOptions(base_url=gemini.base_url))
+    client.models.generate_content(
+        model=MODEL_NAME,
+        contents=[
+            tryon_prompt(garments),
+            types.Part.from_bytes(data=photos.astronaut_png(), mime_type="image/png"),
+            types.Part.from_bytes(data=photos.t_shirt(), mime_type="image/png"),
+        ],
+        config=types.GenerateContentConfig(
+            response_modalities=["TEXT", "IMAGE"],
+            image_config=types.ImageConfig(aspect_ratio="3:4", image_size="1K"),
+        ),
+    )
+    ours, sdks = (request["body"] for request in gemini.requests)
+    assert ours == sdks
+    assert ours["generationConfig"]["imageConfig"] == {"aspectRatio": "3:4", "imageSize": "1K"}
+
+
+@pytest.mark.parametrize(
+    ("ours", "sdks"),
+    [
+        (gemini_types.Part(text="hi"), types.Part(text="hi")),
+        (gemini_types.ImageConfig(image_size="2K"), types.ImageConfig(image_size="2K")),
+        (
+            gemini_types.GenerateContentConfig(response_modalities=["IMAGE"]),
+            types.GenerateContentConfig(response_modalities=["IMAGE"]),
+        ),
+    ],
+)
+def test_in_answers_as_the_sdks_types_do(ours, sdks):
+    questions = [
+        "text",
+        "image_size",
+        "response_modalities",
+        "nothing",
+        *list(sdks),
+        ("text", "bye"),
+        None,
+        3,
+    ]
+    assert [question in ours for question in questions] == [question in sdks for question in questions]
+    assert any(question in ours for question in questions)  # a (name, value) pair is in it, as in the SDK's
