@@ -437,25 +437,35 @@ DRAWN_ARMS = {
     "hand_on_belly": (((225, 230), (205, 380), (200, 510)), ((375, 230), (420, 380), (310, 460))),
 }
 DRAWN_SKIN, DRAWN_TOP = (205, 150, 120), (60, 110, 70)
+# A drawn person's long hair: where it ends, and its two strands in front of the shoulders, beside the neck.
+DRAWN_HAIR_ENDS = 300
+DRAWN_HAIR_STRANDS = (
+    [(240, 150), (272, 150), (268, DRAWN_HAIR_ENDS), (236, DRAWN_HAIR_ENDS)],
+    [(328, 150), (360, 150), (364, DRAWN_HAIR_ENDS), (332, DRAWN_HAIR_ENDS)],
+)
 
 
-def drawn_person(arms="down"):
-    """A person drawn flat (mediapipe finds their pose and face): bare arms `arms` (DRAWN_ARMS), in a green top that
-    covers their shoulders and dark trousers, on a grey wall (RGB image)."""
+def drawn_person(arms="down", long_hair=None, top_colour=DRAWN_TOP):
+    """A person drawn flat (mediapipe finds their pose and face): bare arms `arms` (DRAWN_ARMS), in a top that
+    covers their shoulders (green unless `top_colour`) and dark trousers, on a grey wall (RGB image). With `long_hair`
+    (a colour) their hair hangs behind the neck and in two strands in front of the shoulders, beside the neck, down
+    to DRAWN_HAIR_ENDS (the rest of the shoulders is the top's)."""
     image = Image.new("RGB", (600, 900), (200, 200, 205))
     draw = ImageDraw.Draw(image)
     draw.polygon(
         [(235, 520), (365, 520), (360, 880), (310, 880), (300, 600), (290, 880), (240, 880)],
         fill=(50, 50, 70),
     )
+    if long_hair is not None:
+        draw.rounded_rectangle([232, 55, 368, DRAWN_HAIR_ENDS], 40, fill=long_hair)
     draw.rectangle([280, 160, 320, 220], fill=DRAWN_SKIN)
     draw.ellipse([245, 60, 355, 195], fill=DRAWN_SKIN)
     for eye in (270, 315):
         draw.ellipse([eye, 110, eye + 15, 120], fill=(60, 40, 30))
     draw.line([(285, 165), (315, 165)], fill=(150, 60, 60), width=5)
-    draw.ellipse([240, 50, 360, 110], fill=(50, 35, 25))
+    draw.ellipse([240, 50, 360, 110], fill=(50, 35, 25) if long_hair is None else long_hair)
     top = [(205, 212), (395, 212), (400, 245), (385, 290), (375, 530), (225, 530), (215, 290), (200, 245)]
-    draw.polygon(top, fill=DRAWN_TOP)
+    draw.polygon(top, fill=top_colour)
     for shoulder, elbow, wrist in DRAWN_ARMS[arms]:
         draw.line([shoulder, elbow], fill=DRAWN_SKIN, width=52, joint="curve")
         draw.line([elbow, wrist], fill=DRAWN_SKIN, width=42, joint="curve")
@@ -463,7 +473,10 @@ def drawn_person(arms="down"):
             draw.ellipse([x - 26, y - 26, x + 26, y + 26], fill=DRAWN_SKIN)
         draw.ellipse([wrist[0] - 24, wrist[1] - 20, wrist[0] + 24, wrist[1] + 40], fill=DRAWN_SKIN)
     # The top over the shoulders' caps (no bare skin above the shoulders but the neck's).
-    draw.polygon(top[:4] + top[-2:], fill=DRAWN_TOP)
+    draw.polygon(top[:4] + top[-2:], fill=top_colour)
+    if long_hair is not None:
+        for strand in DRAWN_HAIR_STRANDS:
+            draw.polygon(strand, fill=long_hair)
     return image.filter(ImageFilter.GaussianBlur(1))
 
 

@@ -74,9 +74,17 @@ _ARM_CORE = 0.5  # share of those radii that is arm whatever it wears (beyond it
 _SHOULDER_CAP = 0.35
 _CROWN = 0.5  # share of the face box's height above it where the hair's colour is read
 _HAIR_DISTANCE = 12.0  # ΔE (CIELAB) within which a colour is the hair's
+# The hair seen at a photo's top edge, lit or shaded: ΔE in a*, b* within which a colour is its, and the percentiles of
+# its L* within _HAIR_DISTANCE of which its strands lie.
+_HAIR_CHROMA = 8.0
+_HAIR_LIGHTNESS = (5, 95)
 _HAIR_REACH = 1.0  # face widths beside the face where hair may fall
 # Body units either side of the body's middle where hair may fall when no face is found.
 _FACELESS_HAIR_REACH = 0.6
+# Body units either side of the mouth a face reaches (0.22-0.27 on the dev photos); body units down from a photo's top
+# edge where the hair is read when that edge cuts the head.
+_FACE_HALF_WIDTH = 0.3
+_FRAME_EDGE = 0.04
 _HAIR_LENGTH = (
     0.8  # body units below the shoulders that hair is looked for (over the shoulders, down the chest)
 )
@@ -342,15 +350,21 @@ class Regions:
         # The neck shows above a round neckline: lowest in the middle, up to the shoulders' tops at the sides.
         neckline = _NECKLINE_DEPTH * (1 - (across / _NECK_HALF_WIDTH) ** 2) - _SHOULDER_TOPS
         neck = (depth < neckline) & (self.skin > 0) & (self.person > 0)
-        if not self.body.face_boxes and self._chin is not None:
-            # No face found (the photo's edge cuts through it), so no hair by its colour nor jaw beside a face box:
-            # what of the person hangs down from above the chin to above where a shoulder's top can be
-            # (_SHOULDER_TOP) and is no bare skin (hair beside the neck, the jaw's shade) is head too.
-            hanging = (self.person > 0) & (self.skin == 0) & (depth < -_SHOULDER_TOP[1])
-            hanging &= (np.abs(across) < _FACELESS_HAIR_REACH) & ~self._old_tops_colour
-            _, labels = cv2.connectedComponents((hanging | (above & (self.person > 0))).astype(np.uint8))
+        if not self.body.face_boxes:
+            # No face found (the photo's edge cuts through it): the skin may be learned from the arms, lit otherwise
+            # than the neck in the chin's shade, which is still of a skin's colour: between the head and the
+            # neckline, joined to the head, it is neck, not the old top.
+            joining = (depth < neckline) & _skin_like(self.lab) & (self._texture < _SMOOTH_SKIN)
+            joining &= (self.lab[..., 0] >= _SKIN_LIGHTNESS[0]) & (self.person > 0) & ~self._old_tops_colour
+            if self._chin is not None:
+                # No hair by its colour nor jaw beside a face box either: what of the person hangs down from above
+                # the chin to above where a shoulder's top can be (_SHOULDER_TOP) and is no bare skin (hair beside
+                # the neck, the jaw's shade) is head too.
+                hanging = (self.person > 0) & (self.skin == 0) & (depth < -_SHOULDER_TOP[1])
+                joining |= hanging & (np.abs(across) < _FACELESS_HAIR_REACH) & ~self._old_tops_colour
+            _, labels = cv2.connectedComponents((joining | (above & (self.person > 0))).astype(np.uint8))
             joined = np.isin(labels, np.unique(labels[above & (self.person > 0)])) & (labels > 0)
-            neck |= joined & hanging
+            neck |= joined & joining
         return np.maximum(np.maximum(head, above | neck), self._hair).astype(np.float32)
 
     @cached_property
@@ -385,44 +399,28 @@ class Regions:
     @cached_property
     def _hair(self) -> Binary:
         """Hair falling below the head, over the shoulders and by the neck: the person's pixels (off their outline,
-        not skin) of the colour of the hair on top of their head and joined to it, beside the face. It stays in
-        front of a garment as the face does, and is no old clothing to fill in nor part of a garment a model wears.
+        not skin) of the colour of the hair seen on the head (_hair_seen) and joined to it, beside the face. It stays
+        in front of a garment as the face does, and is no old clothing to fill in nor part of a garment a model wears.
         Where that colour runs on over much of the body below the shoulders (dark hair, dark top), the part below
         them is given up: the two cannot be told apart by colour."""
         hair = np.zeros(self.shape, np.uint8)
-        if not self.body.face_boxes or self.frame is None:
+        if self.frame is None:
             return hair
-        x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
-        width, height = x1 - x0, y1 - y0
         # Off the outline, where the photo blends the person with the background into any colour (hair's too).
         inside = cv2.erode((self.person > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         person = inside & (self.skin == 0)
-        crown = np.zeros(self.shape, bool)
-        top, bottom = int((y0 - _CROWN * height) * self.scale), int(y0 * self.scale)
-        left, right = int((x0 + 0.2 * width) * self.scale), int((x1 - 0.2 * width) * self.scale)
-        crown[max(0, top) : max(0, bottom), max(0, left) : max(0, right)] = True
-        crown &= person
-        if crown.sum() < 30:
-            return hair  # bald, or the top of the head is out of the photo
-        colours = self.lab[crown]
-        centre = np.median(colours, axis=0)
-        spread = float(np.percentile(np.linalg.norm(colours - centre, axis=1), 80))
-        close = np.linalg.norm(self.lab - centre, axis=2) < max(_HAIR_DISTANCE, 1.5 * spread)
+        seen = self._hair_seen(person)
+        if seen is None:
+            return hair
+        joins, beside, close = seen
         depth, _ = self.body_coordinates
-        beside = np.zeros(self.shape, bool)
-        beside[
-            :,
-            max(0, int((x0 - _HAIR_REACH * width) * self.scale)) : max(
-                0, int((x1 + _HAIR_REACH * width) * self.scale)
-            ),
-        ] = True
         beside &= depth < _HAIR_LENGTH
         # Opened: a strap or a seam as dark as the hair does not join a top to it.
         candidates = cv2.morphologyEx(
             (close & person & beside).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)
         )
         _, labels = cv2.connectedComponents(candidates, connectivity=8)
-        joined = np.isin(labels, np.unique(labels[crown & (candidates > 0)])) & (labels > 0)
+        joined = np.isin(labels, np.unique(labels[joins & (candidates > 0)])) & (labels > 0)
         below = beside & (depth > 0) & (self.person > 0)
         if (joined & below).sum() > _MAX_HAIR_SHARE * max(1, below.sum()):
             joined &= depth <= 0
@@ -432,6 +430,65 @@ class Regions:
         )
         strands: Binary = closed & person
         return strands
+
+    def _hair_seen(self, person: Mask) -> tuple[Mask, Mask, Mask] | None:
+        """(Where hair joins the head, where hair may fall, which pixels are of its colour), or None where no hair
+        shows. The hair's colour is read on the top of the head above the largest face, and it may fall in the columns
+        beside that face. When the photo's top edge cuts the head below its crown (a face found under the edge, or
+        none found with the chin near it), the colour is read from the person's pixels (`person`: no skin) beside the
+        face (_FACE_HALF_WIDTH from the mouth) along that edge and above the chin joined to it, and hair hangs from
+        that edge within _FACELESS_HAIR_REACH of the body's middle; never of the old top's colour (a dark top's
+        shoulders, cut by the edge or beside dark hair, are no hair)."""
+        if self.body.face_boxes:
+            x0, y0, x1, y1 = max(self.body.face_boxes, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+            width, height = x1 - x0, y1 - y0
+            crown = np.zeros(self.shape, bool)
+            top, bottom = int((y0 - _CROWN * height) * self.scale), int(y0 * self.scale)
+            left, right = int((x0 + 0.2 * width) * self.scale), int((x1 - 0.2 * width) * self.scale)
+            crown[max(0, top) : max(0, bottom), max(0, left) : max(0, right)] = True
+            crown &= person
+            if crown.sum() >= 30:
+                beside = np.zeros(self.shape, bool)
+                beside[
+                    :,
+                    max(0, int((x0 - _HAIR_REACH * width) * self.scale)) : max(
+                        0, int((x1 + _HAIR_REACH * width) * self.scale)
+                    ),
+                ] = True
+                colours = self.lab[crown]
+                centre = np.median(colours, axis=0)
+                spread = float(np.percentile(np.linalg.norm(colours - centre, axis=1), 80))
+                return (
+                    crown,
+                    beside,
+                    np.linalg.norm(self.lab - centre, axis=2) < max(_HAIR_DISTANCE, 1.5 * spread),
+                )
+        frame = self.posed_frame
+        mouth = self.body.clamped_into_view((MOUTH_LEFT, MOUTH_RIGHT), _CHIN_BELOW_MOUTH * frame.unit)
+        if mouth is None or self._chin is None:  # no mouth near the photo: no head in view
+            return None
+        depth, across = self.body_coordinates
+        face = float((mouth.mean(axis=0) - frame.mid_shoulder) @ frame.across) / frame.unit
+        beside = (np.abs(across) < _FACELESS_HAIR_REACH) & ~self._old_tops_colour
+        edge = np.zeros(self.shape, bool)
+        edge[: max(3, int(_FRAME_EDGE * frame.unit * self.scale))] = True
+        seen = (edge | (depth < self._chin)) & person & beside
+        seen &= (np.abs(across - face) > _FACE_HALF_WIDTH) & (depth < -_SHOULDER_TOP[1])
+        # Hair hangs from the head, beyond the edge: what is seen above the chin belongs to it only when it reaches the
+        # edge (a tilted shoulder's top rising beside a low chin does not).
+        _, labels = cv2.connectedComponents(seen.astype(np.uint8))
+        seen &= np.isin(labels, np.unique(labels[edge & seen]))
+        if seen.sum() < 30:
+            return None
+        # Seen from the cheeks down to the tips, hair is lit at its top and shaded at its ends: of its colour in
+        # chroma, lighter or darker within what the edge shows of it.
+        colours = self.lab[seen]
+        chroma = np.median(colours[:, 1:], axis=0)
+        spread = float(np.percentile(np.linalg.norm(colours[:, 1:] - chroma, axis=1), 80))
+        low, high = np.percentile(colours[:, 0], _HAIR_LIGHTNESS)
+        close = np.linalg.norm(self.lab[..., 1:] - chroma, axis=2) < max(_HAIR_CHROMA, 1.5 * spread)
+        close &= (self.lab[..., 0] > low - _HAIR_DISTANCE) & (self.lab[..., 0] < high + _HAIR_DISTANCE)
+        return seen | edge, beside, close  # hair on either side of the face hangs from the edge
 
     @cached_property
     def body_coordinates(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:

@@ -1015,3 +1015,54 @@ def test_a_turtleneck_on_a_photo_without_a_face_still_reaches_the_base_of_the_ne
     frame = _frame(person)
     x, y = (frame.mid_shoulder - frame.down * 0.1 * frame.unit).astype(int)
     assert _painted(result, (200, 40, 40), tolerance=60)[y - 5 : y + 5, x - 10 : x + 10].mean() > 0.9
+
+
+def _drawn_and_cut_at_the_lips(image):
+    """The body of a drawn person as mediapipe sees a photo of them whose top edge cuts through the lips (y 165): no
+    face, the pose (found on the whole drawing: the drawn person cut there is no pose to it) moved up with the edge."""
+    whole = Body(np.asarray(image))
+    assert whole.landmarks is not None  # the drawing this test needs
+    body = Body(np.asarray(image)[_LIPS:])
+    body.landmarks = whole.landmarks - np.array([0, _LIPS, 0], np.float32)
+    body.face_boxes, body.face_count = [], 0
+    return body
+
+
+_LIPS = 165
+_BROWN_HAIR, _BLACK_HAIR, _DARK_TOP = (70, 45, 30), (20, 20, 25), (45, 45, 50)
+
+
+def _drawn_strands(image):
+    """The drawn strands of hair in front of the shoulders, at the cut photo's detection size, off their blurred edges."""
+    strands = Image.new("L", image.size)
+    for strand in photos.DRAWN_HAIR_STRANDS:
+        ImageDraw.Draw(strands).polygon(strand, fill=1)
+    cut = np.asarray(strands)[_LIPS:]
+    regions_shape = Regions(_drawn_and_cut_at_the_lips(image)).shape
+    small = cv2.resize(cut, regions_shape[::-1], interpolation=cv2.INTER_NEAREST)
+    return cv2.erode(small, np.ones((5, 5), np.uint8)) > 0
+
+
+def test_long_hair_of_a_face_cut_off_by_the_frame_stays_down_to_where_it_ends():
+    """A photo whose top edge cuts the face at the lips: the hair of the colour seen at that edge beside the face is
+    head down to where it ends, over the shoulders (a collar or a shoulder is never drawn over it); the top on the
+    shoulders beside the hair is not."""
+    image = photos.drawn_person(long_hair=_BROWN_HAIR)
+    regions = Regions(_drawn_and_cut_at_the_lips(image))
+    depth, across = regions.body_coordinates
+    strands = _drawn_strands(image)
+    over_the_shoulders = strands & (depth > -0.25)
+    assert over_the_shoulders.sum() > 300 and (depth[over_the_shoulders] > 0.2).any()
+    assert (regions.head[over_the_shoulders] > 0).mean() > 0.9
+    shoulders = ~strands & (regions.person > 0) & (depth > -0.1) & (depth < 0.2) & (np.abs(across) > 0.38)
+    assert shoulders.sum() > 300 and (regions.head[shoulders] > 0).mean() < 0.05
+
+
+def test_dark_clothes_under_dark_hair_of_a_face_cut_off_by_the_frame_are_no_head():
+    """The same photo with hair of the top's colour: the two cannot be told apart, so the top's shoulders (and what of
+    the hair lies on them) stay the top's, for the new garment to cover; nothing below the chin's shade is head."""
+    image = photos.drawn_person(long_hair=_BLACK_HAIR, top_colour=_DARK_TOP)
+    regions = Regions(_drawn_and_cut_at_the_lips(image))
+    depth, across = regions.body_coordinates
+    shoulders = (regions.person > 0) & (depth > -0.1) & (depth < 0.2) & (np.abs(across) > 0.2)
+    assert shoulders.sum() > 300 and (regions.head[shoulders] > 0).mean() < 0.05
