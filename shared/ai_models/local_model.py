@@ -78,6 +78,7 @@ _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources f
 _TOP_BREADTH = 0.08
 _CROTCH = 0.15
 _MIDDLE_HALF_WIDTH = 0.45
+_HEM_HALF_WIDTH = 0.3  # body units either side of the body's middle where the person's own top's hem is read
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 # Body units the skin in a neck opening reaches beyond it (over the garment's edge, where its photo's background and the
@@ -836,7 +837,9 @@ class _Dressing:
                 "photo of the garment on a plain background, or of someone wearing it",
                 details={"garment_index": position},
             )
-        if kind in ("top", "outerwear", "bottom", "one_piece"):
+        if kind in ("top", "outerwear"):
+            return place_flat_lay(photo, kind, self.regions, self._old_top_hem)
+        if kind in ("bottom", "one_piece"):
             return place_flat_lay(photo, kind, self.regions)
         return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
 
@@ -971,6 +974,20 @@ class _Dressing:
         """1 on the person's clothing in their top's colours rather than their bottoms' (own_colours; all ones when
         the two look alike)."""
         return own_colours(self.regions, "top", self._clothing)
+
+    @_per_photo
+    def _old_top_hem(self) -> float | None:
+        """How far below the middle of the shoulders (body units) the person's own top (_own_top) ends down the middle
+        of the body: the median over the middle's columns of its lowest pixel; None where their top cannot be told
+        from their bottoms by colour (a dress, a white tank over white shorts) or none of it shows there."""
+        if self._top_colours.min() == 1:
+            return None
+        depth, across = self.regions.body_coordinates
+        top = (self._own_top > 0.5) & (np.abs(across) < _HEM_HALF_WIDTH)
+        columns = top.any(axis=0)
+        if columns.sum() < 3:
+            return None
+        return float(np.median(np.where(top, depth, -np.inf).max(axis=0)[columns]))
 
     @_per_photo
     def _top_over_bottoms(self) -> Alpha:
