@@ -77,6 +77,7 @@ _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources f
 # a midriff shows below a cropped top.
 _TOP_BREADTH = 0.08
 _CROTCH = 0.15
+_TOP_HANGS = 0.45  # body units below the hip joints a person's own top may hang (as far as a new top reaches)
 _MIDDLE_HALF_WIDTH = 0.45
 _HEM_HALF_WIDTH = 0.3  # body units either side of the body's middle where the person's own top's hem is read
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
@@ -944,14 +945,29 @@ class _Dressing:
 
     @_per_photo
     def _own_top(self) -> Alpha:
-        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
-        when the two look alike, their clothing above the crotch unless that is nearly all of it."""
+        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour,
+        down to the crotch; when the two look alike, their clothing above the crotch unless that is nearly all of
+        it."""
+        return self._top_hanging_to(self._hips_depth + _CROTCH * self.frame.unit)
+
+    @_per_photo
+    def _long_top(self) -> Alpha:
+        """The person's own top told from their bottoms by colour down to wherever it ends, as far as a top may hang
+        (_TOP_HANGS below the hip joints: a long tee or a tunic over leggings); _own_top when the two look alike."""
+        if self._top_colours.min() == 1:
+            return self._own_top
+        return self._top_hanging_to(self._hips_depth + _TOP_HANGS * self.frame.unit)
+
+    @_per_photo
+    def _hips_depth(self) -> float:
+        """How far below the middle of the shoulders the hip joints lie along the body (photo px)."""
+        return float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+
+    def _top_hanging_to(self, lowest: float) -> Alpha:
+        """The person's own top (detection size), told from their bottom by colour, no lower than `lowest` photo px
+        below the middle of the shoulders (see _own_top)."""
         clothing = self._clothing
-        crotch = (
-            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
-            + _CROTCH * self.frame.unit
-        )
-        top = clothing * self._top_colours * (self._depth < crotch)
+        top = clothing * self._top_colours * (self._depth < lowest)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         top = cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(np.uint8)
@@ -977,13 +993,13 @@ class _Dressing:
 
     @_per_photo
     def _old_top_hem(self) -> float | None:
-        """How far below the middle of the shoulders (body units) the person's own top (_own_top) ends down the middle
+        """How far below the middle of the shoulders (body units) the person's own top (_long_top) ends down the middle
         of the body: the median over the middle's columns of its lowest pixel; None where their top cannot be told
         from their bottoms by colour (a dress, a white tank over white shorts) or none of it shows there."""
         if self._top_colours.min() == 1:
             return None
         depth, across = self.regions.body_coordinates
-        top = (self._own_top > 0.5) & (np.abs(across) < _HEM_HALF_WIDTH)
+        top = (self._long_top > 0.5) & (np.abs(across) < _HEM_HALF_WIDTH)
         columns = top.any(axis=0)
         if columns.sum() < 3:
             return None
@@ -999,22 +1015,25 @@ class _Dressing:
         return self._own_top
 
     def _old_top(self, uncovered: Mask) -> Alpha:
-        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
-        (_own_top), else their clothing above the waist. The colours are read (they cost) only when the new garments
-        leave some clothing uncovered down the middle of the body between the waist and the crotch, where the top
-        may hang over the bottoms; above the waist the two are then covered alike. Its sleeves are left to the old
-        sleeves (_bare_body), which stay where no bare arm can be painted."""
+        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be,
+        down to its hem (_long_top: an old top hanging below a new one's hem is no part of their bottoms), else their
+        clothing above the waist. Where the new garments leave no clothing uncovered down the middle of the body
+        between the waist and the crotch, the two are covered alike above the waist: the top is then that clothing,
+        and what of the top told by colour hangs below it (the colours are read once per photo). Its sleeves are left
+        to the old sleeves (_bare_body), which stay where no bare arm can be painted."""
         frame = self.frame
         depth, across = self.regions.body_coordinates
         waist = self._waist_depth / frame.unit
-        crotch = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) / frame.unit + _CROTCH
+        crotch = self._hips_depth / frame.unit + _CROTCH
         middle = (depth >= waist) & (depth < crotch) & (np.abs(across) < _MIDDLE_HALF_WIDTH)
         shown = (self._clothing > 0.5) & uncovered & middle
-        if shown.sum() > 0.01 * middle.sum() and self._own_top.any():
-            top = self._own_top
+        if shown.sum() > 0.01 * middle.sum() and self._long_top.any():
+            top = self._long_top
         else:
             top = self._clothing * (self._depth < self._waist_depth)
-        return cast(Alpha, top * (1 - self.regions.arm_zone))
+            if self._top_colours.min() < 1:
+                top = np.maximum(top, self._long_top)
+        return cast(Alpha, top * (1 - self.regions.arms))
 
     @_per_photo
     def _waist_depth(self) -> float:
