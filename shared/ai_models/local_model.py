@@ -60,9 +60,11 @@ _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin
 _OLD_CLOTHES_REACH = (0.2, 0.2)
 _OLD_BOTTOMS_REACH = (0.5, 0.12)
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
-_PARTS_REPLACED = {
+# The body parts whose old clothes each garment type replaces. A jacket or coat replaces none: it is worn over the
+# shopper's own top, so what of that top it leaves showing (below a cropped jacket, the sleeves beside a gilet) stays.
+_PARTS_REPLACED: dict[str, set[str]] = {
     "top": {"upper"},
-    "outerwear": {"upper"},
+    "outerwear": set(),
     "one_piece": {"upper", "lower"},
     "bottom": {"lower"},
 }
@@ -367,7 +369,7 @@ class _Dressing:
                 self._sleeves = np.zeros((self.height, self.width), np.float32)
             self._sleeves[y0:y1, x0:x1] = np.maximum(self._sleeves[y0:y1, x0:x1], visible)
             self._sleeved_arms = None
-        if garment_type in UPPER_TYPES or garment_type == "bottom":
+        if _PARTS_REPLACED.get(garment_type):
             self._add_zone(
                 region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH)
             )

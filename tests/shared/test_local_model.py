@@ -1005,6 +1005,19 @@ def test_a_crop_top_over_a_longer_top_shows_a_midriff():
     assert midriff.mean() > 0.8
 
 
+def test_a_cropped_jacket_is_worn_over_the_old_top_which_stays_below_it():
+    """A jacket is a layer over the shopper's own top, not instead of it: below a cropped one their top stays as it is
+    (no midriff painted), and so do its shoulders beside a jacket without them."""
+    person = photos.drawn_person("down")
+    result = _try_on(photos.encode(person), GarmentInput(_red_tank_ending_at(540), "outerwear"))
+    rows = np.flatnonzero(_painted(result, (200, 40, 40), 60)[:, 280:320].mean(axis=1) > 0.5)
+    below = _painted(result, photos.DRAWN_TOP)[rows.max() + 3 : 518, 285:315]
+    assert below.size and below.mean() > 0.8
+    old_top = _painted(np.asarray(person).astype(int), photos.DRAWN_TOP)
+    left_showing = old_top & ~_painted(result, (200, 40, 40), 60) & (np.arange(900)[:, None] < 300)
+    assert left_showing.sum() > 300 and _painted(result, photos.DRAWN_TOP)[left_showing].mean() > 0.8
+
+
 def test_filling_the_old_top_keeps_the_arms_in_front_and_leaves_the_wall_beyond_the_body():
     """Negatives: the forearms hanging beside the old top's hem stay as they were, and the wall beyond the body is not
     painted."""
