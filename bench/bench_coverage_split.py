@@ -14,7 +14,10 @@ step, nothing else altered):
 - head: face and hair inside the box;
 - background: no person there (the box is a rectangle);
 - above / below / beside: person pixels the new garment's outline does not reach, above its top row (a collar placed
-  low), below its lowest row (too short, or a cropped garment), beside it between those rows (too narrow).
+  low), below its lowest row (too short, or a cropped garment), beside it between those rows (too narrow);
+- what those person pixels are (the same pixels again, by what shows there): skin (bare shoulders beside a sleeveless
+  top, a midriff painted or bare), the old top (the model's own reading of the person's top: what a new top should
+  have covered or replaced), or other clothing (the bottoms below the waist, inside a box that runs to the hips).
 Prints each pair and, per garment type, the median coverage and the mean share of each kind. Photos the model crops
 (a small person in a big frame) are left out of the split. The photos are non-commercial research data:
 nothing is written inside the repository.
@@ -52,6 +55,9 @@ KINDS = (
     "above",
     "below",
     "beside",
+    "left_skin",
+    "left_top",
+    "left_other",
 )
 CHANGED = 90  # tryon_placement.py: a pixel changed when its RGB moved by more than this in total
 
@@ -138,6 +144,8 @@ def _split(changed, box, dressing):
         return cv2.resize(mask.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR) > 0.5
 
     drawn = dressing.coverage > 0.5
+    uncovered = cv2.resize(dressing.coverage, regions.shape[::-1], interpolation=cv2.INTER_AREA) < 0.5
+    old_top = full(dressing._old_top(uncovered) > 0.5)
     person, skin, head = full(regions.person), full(regions.skin), full(regions.head)
     arms = full(np.clip(regions.arms + regions.hands, 0, 1))
     rows = np.nonzero(drawn.any(axis=1))[0]
@@ -156,6 +164,9 @@ def _split(changed, box, dressing):
         "above": body & (row < top),
         "below": body & (row > bottom),
         "beside": body & (row >= top) & (row <= bottom),
+        "left_skin": body & skin,
+        "left_top": body & ~skin & old_top,
+        "left_other": body & ~skin & ~old_top,
     }
     return {kind: float(mask.sum() / inside.sum()) for kind, mask in counts.items()}
 

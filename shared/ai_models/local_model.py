@@ -60,9 +60,11 @@ _SHADE_EDGE = 18.0  # grey-level steps above this are where one garment (or skin
 _OLD_CLOTHES_REACH = (0.2, 0.2)
 _OLD_BOTTOMS_REACH = (0.5, 0.12)
 _FILL_REACH = 0.5  # body units around the leftovers where what fills them is looked for
-_PARTS_REPLACED = {
+# The body parts whose old clothes each garment type replaces. A jacket or coat replaces none: it is worn over the
+# shopper's own top, so what of that top it leaves showing (below a cropped jacket, the sleeves beside a gilet) stays.
+_PARTS_REPLACED: dict[str, set[str]] = {
     "top": {"upper"},
-    "outerwear": {"upper"},
+    "outerwear": set(),
     "one_piece": {"upper", "lower"},
     "bottom": {"lower"},
 }
@@ -77,7 +79,9 @@ _FILL_SCALES = (0.04, 0.2)  # body units: how far the near and the far sources f
 # a midriff shows below a cropped top.
 _TOP_BREADTH = 0.08
 _CROTCH = 0.15
+_TOP_HANGS = 0.45  # body units below the hip joints a person's own top may hang (as far as a new top reaches)
 _MIDDLE_HALF_WIDTH = 0.45
+_HEM_HALF_WIDTH = 0.3  # body units either side of the body's middle where the person's own top's hem is read
 _NECK_SKIN_REACH = 0.3  # body units around a neck opening where the wearer's own skin is looked for
 _NECK_SKIN_BLUR = 0.12  # body units: how smoothly that skin is carried into the opening
 # Body units the skin in a neck opening reaches beyond it (over the garment's edge, where its photo's background and the
@@ -365,7 +369,7 @@ class _Dressing:
                 self._sleeves = np.zeros((self.height, self.width), np.float32)
             self._sleeves[y0:y1, x0:x1] = np.maximum(self._sleeves[y0:y1, x0:x1], visible)
             self._sleeved_arms = None
-        if garment_type in UPPER_TYPES or garment_type == "bottom":
+        if _PARTS_REPLACED.get(garment_type):
             self._add_zone(
                 region, alpha, *(_OLD_CLOTHES_REACH if garment_type in UPPER_TYPES else _OLD_BOTTOMS_REACH)
             )
@@ -836,7 +840,9 @@ class _Dressing:
                 "photo of the garment on a plain background, or of someone wearing it",
                 details={"garment_index": position},
             )
-        if kind in ("top", "outerwear", "bottom", "one_piece"):
+        if kind in ("top", "outerwear"):
+            return place_flat_lay(photo, kind, self.regions, self._old_top_hem)
+        if kind in ("bottom", "one_piece"):
             return place_flat_lay(photo, kind, self.regions)
         return place_by_anchor(photo, kind, garment.details, self.frame, self.body)
 
@@ -941,14 +947,29 @@ class _Dressing:
 
     @_per_photo
     def _own_top(self) -> Alpha:
-        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour;
-        when the two look alike, their clothing above the crotch unless that is nearly all of it."""
+        """The person's own top where it hangs over their waist (detection size), told from their bottom by colour,
+        down to the crotch; when the two look alike, their clothing above the crotch unless that is nearly all of
+        it."""
+        return self._top_hanging_to(self._hips_depth + _CROTCH * self.frame.unit)
+
+    @_per_photo
+    def _long_top(self) -> Alpha:
+        """The person's own top told from their bottoms by colour down to wherever it ends, as far as a top may hang
+        (_TOP_HANGS below the hip joints: a long tee or a tunic over leggings); _own_top when the two look alike."""
+        if self._top_colours.min() == 1:
+            return self._own_top
+        return self._top_hanging_to(self._hips_depth + _TOP_HANGS * self.frame.unit)
+
+    @_per_photo
+    def _hips_depth(self) -> float:
+        """How far below the middle of the shoulders the hip joints lie along the body (photo px)."""
+        return float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
+
+    def _top_hanging_to(self, lowest: float) -> Alpha:
+        """The person's own top (detection size), told from their bottom by colour, no lower than `lowest` photo px
+        below the middle of the shoulders (see _own_top)."""
         clothing = self._clothing
-        crotch = (
-            float((self.frame.mid_hip - self.frame.mid_shoulder) @ self.frame.down)
-            + _CROTCH * self.frame.unit
-        )
-        top = clothing * self._top_colours * (self._depth < crotch)
+        top = clothing * self._top_colours * (self._depth < lowest)
         if top.sum() >= clothing.sum() * 0.9:
             return np.zeros_like(top)  # one colour from neck to legs: nothing to tell apart
         top = cv2.morphologyEx(top, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(np.uint8)
@@ -973,6 +994,20 @@ class _Dressing:
         return own_colours(self.regions, "top", self._clothing)
 
     @_per_photo
+    def _old_top_hem(self) -> float | None:
+        """How far below the middle of the shoulders (body units) the person's own top (_long_top) ends down the middle
+        of the body: the median over the middle's columns of its lowest pixel; None where their top cannot be told
+        from their bottoms by colour (a dress, a white tank over white shorts) or none of it shows there."""
+        if self._top_colours.min() == 1:
+            return None
+        depth, across = self.regions.body_coordinates
+        top = (self._long_top > 0.5) & (np.abs(across) < _HEM_HALF_WIDTH)
+        columns = top.any(axis=0)
+        if columns.sum() < 3:
+            return None
+        return float(np.median(np.where(top, depth, -np.inf).max(axis=0)[columns]))
+
+    @_per_photo
     def _top_over_bottoms(self) -> Alpha:
         """What of the person's own top stays in front of a new bottom: their top told from their bottoms by colour
         (_own_top); nothing when one colour runs from their neck to their legs (a dress, a long coat, a white tank
@@ -982,22 +1017,25 @@ class _Dressing:
         return self._own_top
 
     def _old_top(self, uncovered: Mask) -> Alpha:
-        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be
-        (_own_top), else their clothing above the waist. The colours are read (they cost) only when the new garments
-        leave some clothing uncovered down the middle of the body between the waist and the crotch, where the top
-        may hang over the bottoms; above the waist the two are then covered alike. Its sleeves are left to the old
-        sleeves (_bare_body), which stay where no bare arm can be painted."""
+        """The person's own top off their arms (detection size): told from their bottoms by colour where it can be,
+        down to its hem (_long_top: an old top hanging below a new one's hem is no part of their bottoms), else their
+        clothing above the waist. Where the new garments leave no clothing uncovered down the middle of the body
+        between the waist and the crotch, the two are covered alike above the waist: the top is then that clothing,
+        and what of the top told by colour hangs below it (the colours are read once per photo). Its sleeves are left
+        to the old sleeves (_bare_body), which stay where no bare arm can be painted."""
         frame = self.frame
         depth, across = self.regions.body_coordinates
         waist = self._waist_depth / frame.unit
-        crotch = float((frame.mid_hip - frame.mid_shoulder) @ frame.down) / frame.unit + _CROTCH
+        crotch = self._hips_depth / frame.unit + _CROTCH
         middle = (depth >= waist) & (depth < crotch) & (np.abs(across) < _MIDDLE_HALF_WIDTH)
         shown = (self._clothing > 0.5) & uncovered & middle
-        if shown.sum() > 0.01 * middle.sum() and self._own_top.any():
-            top = self._own_top
+        if shown.sum() > 0.01 * middle.sum() and self._long_top.any():
+            top = self._long_top
         else:
             top = self._clothing * (self._depth < self._waist_depth)
-        return cast(Alpha, top * (1 - self.regions.arm_zone))
+            if self._top_colours.min() < 1:
+                top = np.maximum(top, self._long_top)
+        return cast(Alpha, top * (1 - self.regions.arms))
 
     @_per_photo
     def _waist_depth(self) -> float:

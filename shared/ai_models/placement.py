@@ -74,6 +74,10 @@ _BAND_SHARE = (0.3, 0.1)
 # measures and the dev tops: 0.9-1.22); more than the second is sleeves held out (see _chest_for_lengths).
 _SHOULDERS_PER_CHEST, _MAX_SHOULDERS_PER_CHEST = 1.2, 1.6
 _TOP_REACH = 0.45  # a top's hem ends at most this many body units below the hip joints
+# Body units: a top or jacket whose hem would end at most the first figure above where the person's own top ends is
+# lengthened to reach the second figure below it (a sliver of the old top, or of skin painted over it, between the two
+# hems reads as a mistake; a garment ending much higher is cropped and stays so).
+_SLIVER, _HEM_OVERLAP = 0.1, 0.02
 _PAST_WRIST = 0.04  # body units a sleeve may reach past the wrist
 _SLEEVE_DRAPE = 0.85  # a sleeve's width worn, for its width laid flat at the garment's scale
 _MAX_SLEEVE_EASE = 1.5  # a sleeve is at most this many times as wide as the arm
@@ -156,9 +160,12 @@ def required_part(garment_type: str, frame: BodyFrame | None, body: Body) -> str
     return None
 
 
-def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> list[Piece]:
+def place_flat_lay(
+    photo: GarmentPhoto, garment_type: str, regions: Regions, old_top_hem: float | None = None
+) -> list[Piece]:
     """Pieces of a garment photographed on its own (the photo's alpha is its cut-out), on the person whose
-    photo `regions` reads."""
+    photo `regions` reads; `old_top_hem`: how far below the middle of the shoulders (body units) the person's own top
+    ends, where known (a top's hem never stops a sliver above it)."""
     outline, frame = photo.outline, regions.posed_frame
     if garment_type == "bottom":
         return [
@@ -169,7 +176,7 @@ def place_flat_lay(photo: GarmentPhoto, garment_type: str, regions: Regions) -> 
     body_layer, sleeve_layers = photo.body_and_sleeves
     # A jumpsuit's legs (a one-piece parted by a crotch) go down the person's legs.
     legs = outline.lower_landmarks if garment_type == "one_piece" and outline.crotch is not None else None
-    garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale, legs)
+    garment_points, body_points = _upper_points(landmarks, garment_type, regions, scale, legs, old_top_hem)
     body = _joined(body_layer, garment_points, body_points, smoothing=0.0 if legs is None else _LEG_SMOOTHING)
     pieces = [body]
     if photo.bare_neckline is not None:
@@ -489,9 +496,11 @@ def _upper_points(
     regions: Regions,
     scale: float,
     legs: LowerLandmarks | None = None,
+    old_top_hem: float | None = None,
 ) -> tuple[Points, Points]:
     """The garment's body: shoulders on the shoulders, collar, armpits, sides and hem where the garment's
-    own proportions put them at the person's scale (the hem no lower than the garment type allows). A dress on
+    own proportions put them at the person's scale (the hem no lower than the garment type allows; a top's or a
+    jacket's a little lower where it would end a sliver above the person's own top, `old_top_hem`). A dress on
     straps hangs from its straps' tops, level with the shoulders' tops, as far apart as the straps are. A jumpsuit's
     `legs` (its lower landmarks: crotch, leg edges) run down the person's legs (_jumpsuit_legs)."""
     frame = regions.posed_frame
@@ -506,6 +515,9 @@ def _upper_points(
     reach = _hem_limit(garment_type, frame, body_top)
     shortened = min(1.0, reach / hem_depth) if hem_depth > 0 else 1.0
     vertical = length_scale * shortened
+    if garment_type != "one_piece":
+        top = float((body_top - frame.mid_shoulder) @ frame.down)
+        vertical *= _past_a_sliver(hem_depth * shortened, top, reach, frame.unit, old_top_hem)
     # A garment longer than the body allows is shortened, and narrowed a little with it, so a long dress
     # made for a taller body keeps some of its slimness instead of turning into a tent.
     scale *= shortened**0.5
@@ -541,6 +553,18 @@ def _upper_points(
     if straps:
         return torso, carried.astype(np.float32)
     return np.vstack([landmarks.shoulders, torso]), np.vstack([tips, carried]).astype(np.float32)
+
+
+def _past_a_sliver(hem: float, top: float, reach: float, unit: float, old_top_hem: float | None) -> float:
+    """The factor a top's lengths take so that its hem, `hem` photo px below its top (`top` px below the middle of the
+    shoulders), does not end a sliver (_SLIVER) above the person's own top's hem (`old_top_hem`, body units): 1 but
+    there, never past `reach`."""
+    if old_top_hem is None or hem <= 0:
+        return 1.0
+    wanted = (old_top_hem + _HEM_OVERLAP) * unit - top
+    if not 0 < wanted - hem <= (_SLIVER + _HEM_OVERLAP) * unit:
+        return 1.0
+    return min(wanted, reach) / hem if reach > hem else 1.0
 
 
 def _jumpsuit_legs(

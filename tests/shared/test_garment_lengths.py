@@ -191,3 +191,33 @@ def test_a_jumpsuits_legs_go_down_her_legs_and_end_by_the_ankles(ankles_apart):
         assert centres[-1, 1] <= ankle[1] + 0.05 * frame.unit
     chest = body.to_body(photo.outline.upper_landmarks.armpits)
     assert np.linalg.norm(chest[1] - chest[0]) < 1.8 * frame.unit
+
+
+def _top_hem_depth(old_top_hem):
+    """How far below the middle of the shoulders (body units) a cropped tank top's hem lands on the standing woman,
+    whose own top ends `old_top_hem` body units below them (None: not known)."""
+    woman = _standing_woman()
+    frame = woman.posed_frame
+    outline = [(x, 470 if y == 700 else y) for x, y in photos.TANK_TOP]
+    photo = read_garment_photo(photos.flat_lay(outline))
+    ys, xs = np.nonzero(photo.alpha > 0.5)
+    hem = np.array([[xs[ys == ys.max()].mean(), ys.max()]], np.float32)
+    landed = place_flat_lay(photo, "top", woman, old_top_hem)[0].to_body(hem)[0]
+    return float((landed - frame.mid_shoulder) @ frame.down) / frame.unit
+
+
+def test_a_top_ending_a_sliver_above_the_shoppers_own_top_reaches_past_its_hem():
+    """A top whose own proportions end it a few centimetres above where the shopper's own top ends would leave a sliver
+    of the old top (or of skin painted over it) between the two hems: it is lengthened to just past the old hem."""
+    own = _top_hem_depth(None)
+    for gap in (0.03, 0.08):
+        landed = _top_hem_depth(own + gap)
+        assert own + gap <= landed <= own + gap + 0.04
+
+
+def test_a_cropped_top_keeps_its_length_over_a_longer_old_top_and_a_top_never_shortens():
+    """Negatives: a top ending well above the old top's hem is cropped and stays so (what shows below it is the old
+    clothes' business: painted as a midriff); an old top ending above the new hem changes nothing."""
+    own = _top_hem_depth(None)
+    assert _top_hem_depth(own + 0.3) == pytest.approx(own, abs=1e-3)
+    assert _top_hem_depth(own - 0.2) == pytest.approx(own, abs=1e-3)

@@ -962,6 +962,73 @@ def test_a_forearm_across_the_belly_stays_in_front_of_a_sleeved_top():
     )
 
 
+# --- the old top beside and below a new one -------------------------------------------------------
+
+_OLD_TOP_HEM = 530  # the drawn person's green top ends there, over their trousers (which start at 520)
+
+
+def _red_tank_ending_at(hem):
+    """The TANK_TOP in red with its hem at row `hem` of its photo (700 in TANK_TOP): on the drawn person a hem at 540
+    ends 0.2 body units above their own top's, one at 560 a sliver (0.05) above it."""
+    return photos.flat_lay([(x, hem if y == 700 else y) for x, y in photos.TANK_TOP], (200, 40, 40))
+
+
+def _tank_on_the_drawn_person(hem):
+    """(The drawn person, the result of trying the tank on them, the tank's lowest row down the middle.)"""
+    person = photos.drawn_person("down")
+    result = _try_on(photos.encode(person), GarmentInput(_red_tank_ending_at(hem), "top"))
+    rows = np.flatnonzero(_painted(result, (200, 40, 40), 60)[:, 280:320].mean(axis=1) > 0.5)
+    return np.asarray(person).astype(int), result, int(rows.max())
+
+
+@pytest.mark.parametrize("hem", [540, 560])
+def test_the_old_top_no_longer_shows_beside_or_below_a_shorter_narrower_top(hem):
+    """The drawn person's green top is longer and wider than a tank top: none of it shows beside the tank or between its
+    hem and the trousers (before: a band of green down to the old hem under both: the old top was read down to the
+    crotch only, and the short tank's hem ended 0.05 body units above it)."""
+    _, result, _ = _tank_on_the_drawn_person(hem)
+    beside_and_below = _painted(result, photos.DRAWN_TOP)[290:526, 215:385]
+    assert beside_and_below.mean() < 0.01
+
+
+def test_a_top_ending_a_sliver_above_the_old_top_reaches_past_it():
+    _, _, new_hem = _tank_on_the_drawn_person(560)
+    assert new_hem >= _OLD_TOP_HEM - 2
+
+
+def test_a_crop_top_over_a_longer_top_shows_a_midriff():
+    """A crop top on a person in a longer top is shown as it is worn, over a bare midriff (the old top below it is
+    painted as their skin), not over the top they would take off for it."""
+    _, result, new_hem = _tank_on_the_drawn_person(540)
+    assert new_hem < _OLD_TOP_HEM - 20
+    midriff = _painted(result, photos.DRAWN_SKIN, 45)[new_hem + 3 : 518, 285:315]
+    assert midriff.mean() > 0.8
+
+
+def test_a_cropped_jacket_is_worn_over_the_old_top_which_stays_below_it():
+    """A jacket is a layer over the shopper's own top, not instead of it: below a cropped one their top stays as it is
+    (no midriff painted), and so do its shoulders beside a jacket without them."""
+    person = photos.drawn_person("down")
+    result = _try_on(photos.encode(person), GarmentInput(_red_tank_ending_at(540), "outerwear"))
+    rows = np.flatnonzero(_painted(result, (200, 40, 40), 60)[:, 280:320].mean(axis=1) > 0.5)
+    below = _painted(result, photos.DRAWN_TOP)[rows.max() + 3 : 518, 285:315]
+    assert below.size and below.mean() > 0.8
+    old_top = _painted(np.asarray(person).astype(int), photos.DRAWN_TOP)
+    left_showing = old_top & ~_painted(result, (200, 40, 40), 60) & (np.arange(900)[:, None] < 300)
+    assert left_showing.sum() > 300 and _painted(result, photos.DRAWN_TOP)[left_showing].mean() > 0.8
+
+
+def test_filling_the_old_top_keeps_the_arms_in_front_and_leaves_the_wall_beyond_the_body():
+    """Negatives: the forearms hanging beside the old top's hem stay as they were, and the wall beyond the body is not
+    painted."""
+    person, result, _ = _tank_on_the_drawn_person(540)
+    changed = np.abs(result - person).max(axis=2) > 12
+    for _, elbow, wrist in photos.DRAWN_ARMS["down"]:
+        points = _along_the_arm((elbow, wrist), np.linspace(0.5, 0.9, 5), np.linspace(-8, 8, 3))
+        assert not any(changed[int(y), int(x)] for x, y in points)
+    assert not changed[470:570, :165].any() and not changed[470:570, 435:].any()
+
+
 def _cut_at_the_lips(image, above):
     """The body of `image` as mediapipe sees a photo whose top edge cuts through the lips: no face, the mouth guessed
     `above` body units above the frame with confidence (as on real photos cut there: 0.05-0.1 units above)."""
