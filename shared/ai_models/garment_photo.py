@@ -4,8 +4,9 @@ Used before any image model runs (the try-on pipeline needs the type to prompt G
 the garment locally) and by the local model to cut the garment out. A flat-lay garment is keyed off
 its plain background as one solid shape and its type read from that outline (silhouette.py); a photo
 of a model wearing it is recognised by the model's pose (the photo turned upright first when the model lies
-sideways in it). A garment small in a big frame is cropped to its outline before it is measured, and a cut-out keeps
-one garment (masks.garment_alpha): a price tag, a text or a second garment beside it are not part of it.
+sideways in it). A garment small in a big frame is cropped to its outline before it is measured; one that fills less of a
+tall or wide photo's longer side is cut out again in its own box (the photo's frame kept), and a cut-out keeps one
+garment (masks.garment_alpha): a price tag, a text or a second garment beside it are not part of it.
 """
 
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ ANALYSIS_DIMENSION = 1024
 _MIN_GARMENT_SHARE, _MAX_GARMENT_SHARE = 0.01, 0.97
 _CACHE_SIZE = 8
 _SMALL_GARMENT, _GARMENT_MARGIN = 0.5, 0.1
+# A garment whose box (with that margin) is at most this share of the photo's longer side is cut out again in the box:
+# the cut-out is made at a size set by the photo's longer side, and its smoothing (a few pixels there) closes the narrow
+# top of the gap between trouser legs read at a fraction of the garment's own size (jeans then read as a one-piece).
+_NARROW_GARMENT = 0.8
 # Sideways flat-lays (upright_turns): a garment lies sideways when its mirror overlap top to bottom (masks.squared_shape)
 # is at least this and this much more than left to right. Up is then the end a gap this deep (share of its length)
 # runs into the other way (trouser legs), or the end with a notch at least this deep in the middle of a band this
@@ -131,6 +136,9 @@ def read_garment_photo(image: bytes) -> GarmentPhoto:
         x0, y0, x1, y1 = (round(value * scale) for value in box)
         rgb = np.ascontiguousarray(masks.resize_to_fit(full[y0:y1, x0:x1], ANALYSIS_DIMENSION))
         alpha = masks.garment_alpha(rgb)
+    elif alpha is not None and transparency is None and (box := _narrow_garment_box(alpha)) is not None:
+        # Its proportions are then its own (the gap between its legs up to the crotch), not the photo's.
+        alpha = _cut_out_within(rgb, box, alpha)
     if alpha is not None and not _MIN_GARMENT_SHARE <= float((alpha > 0.5).mean()) <= _MAX_GARMENT_SHARE:
         alpha = None
     if alpha is not None and (turns := upright_turns(alpha > 0.5)):
@@ -197,6 +205,35 @@ def _small_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
         return None
     margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
     return max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)
+
+
+def _narrow_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) around the garment with _GARMENT_MARGIN of its size as margin, when that box's longer side is at
+    most _NARROW_GARMENT of the photo's longer side (a tall photo with plain margins above and below the garment), else
+    None."""
+    ys, xs = np.nonzero(alpha > 0.5)
+    if len(xs) == 0:
+        return None
+    height, width = alpha.shape
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
+    box = max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)
+    if max(box[2] - box[0], box[3] - box[1]) > _NARROW_GARMENT * max(height, width):
+        return None
+    return box
+
+
+def _cut_out_within(rgb: RGB, box: tuple[int, int, int, int], alpha: Alpha) -> Alpha:
+    """The garment cut out of the photo's box alone (masks.garment_alpha at the box's own size), in the photo's frame,
+    within the photo's own cut-out `alpha` (what that left out, a dress form's neck cut off where it rose above the
+    box, stays out); `alpha` when the box holds no plain-background garment."""
+    x0, y0, x1, y1 = box
+    inner = masks.garment_alpha(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+    if inner is None:
+        return alpha
+    whole = np.zeros(alpha.shape, np.float32)
+    whole[y0:y1, x0:x1] = inner
+    return cast(Alpha, np.minimum(whole, alpha))
 
 
 def premultiplied(rgb: RGB, alpha: ArrayLike) -> Layer:

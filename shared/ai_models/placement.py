@@ -44,6 +44,7 @@ from shared.ai_models.garment_photo import GarmentPhoto, masked, premultiplied
 from shared.ai_models.regions import Regions, regions_of
 from shared.ai_models.silhouette import LowerLandmarks, SleeveProfile, UpperLandmarks
 from shared.ai_models.warp import Limb, LimbMap, PointMap, SleeveMap, ThinPlateSpline
+from shared.ai_models.worn import hair_below_head, shaded_skin
 
 # How wide, in body units (shoulder joint distance), the body is where garments sit: the chest seen
 # from the front with the ease of a garment, and a waistband (from the hip joints' distance).
@@ -115,6 +116,7 @@ _TORSO_ROWS = (
 _ARM_GAP = (
     0.4  # body units: a gap in a worn garment up to this wide, under the model's arm, is garment behind it
 )
+_HAIR_GAP = 0.15  # body units: and under a lock of the model's hair (a neckline, wider, stays open)
 
 UPPER_TYPES = ("top", "outerwear", "one_piece")
 
@@ -273,7 +275,7 @@ def _worn_opening(model: Regions, worn: Alpha) -> Mask | None:
     hips_down, shoulders, _ = _torso_sides(model.posed_frame)
     middle = (np.abs(across) < shoulders) & (depth > -0.3) & (depth < _OPENING_DEPTH * hips_down)
     candidate = middle & ~garment & (model.person > 0.5) & (model.head < 0.5) & (model.arm_zone < 0.5)
-    skin = candidate & (model.skin > 0.5)
+    skin = candidate & ((model.skin > 0.5) | shaded_skin(model, candidate))
     if skin.sum() < 20:
         return None
     inside = np.where(middle & garment, 1, 0).astype(np.int32)
@@ -855,16 +857,19 @@ def _waistband_on_waist(
 
 def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:
     """(Alpha, detection size) of the garment a model wears: their clothing inside the garment's body part,
-    without face, hair, skin, and without the other garments they wear (told apart by colour); and where it
-    lies hidden behind the model's arms (see _behind_arms), which the alpha includes."""
+    without face, hair (worn.hair_below_head), skin (and its edges in shade, worn.shaded_skin), and without the other
+    garments they wear (told apart by colour); and where it lies hidden behind the model's arms or a lock of their hair
+    (see _behind_arms), which the alpha includes: hair over the garment's edge is dropped, hair inside its outline is
+    filled from the garment around it."""
     zone = _zone(regions, garment_type)
-    clothing = regions.person * (1 - regions.head) * zone
+    hair = hair_below_head(regions)
+    clothing = np.where(hair, 0, regions.person * (1 - regions.head) * zone).astype(np.float32)
     if garment_type == "bottom":  # arms hanging by the hips are never part of a skirt, whatever their sleeves
         clothing = clothing * (1 - regions.arm_zone)
     without_skin = clothing * (1 - regions.skin)
     # A skin model that swallows most of the garment has learned the garment's colour (beige on beige).
     if without_skin.sum() > 0.4 * clothing.sum():
-        clothing = without_skin
+        clothing = np.where(shaded_skin(regions, without_skin > 0.5), 0, without_skin).astype(np.float32)
     if garment_type in ("top", "outerwear", "bottom"):
         own = own_colours(regions, garment_type, clothing)
         if own.min() == 1 and garment_type != "bottom":
@@ -875,15 +880,18 @@ def _worn_garment(regions: Regions, garment_type: str) -> tuple[Alpha, Binary]:
     )
     garment = _largest_parts(opened)
     arms = ((regions.arm_zone > 0.5) & (regions.person > 0.5)).astype(np.uint8)
-    hidden = _behind_arms(garment, arms, _ARM_GAP * regions.posed_frame.unit * regions.scale)
+    unit = regions.posed_frame.unit * regions.scale
+    hidden = _behind_arms(garment, arms, _ARM_GAP * unit) | _behind_arms(
+        garment, hair.astype(np.uint8), _HAIR_GAP * unit
+    )
     whole = np.maximum(garment, hidden).astype(np.float32)
     return cast(Alpha, cv2.GaussianBlur(whole, (0, 0), 0.8)), hidden
 
 
 def _behind_arms(garment: Binary, arms: Binary, width: float) -> Binary:
-    """Where the garment goes on behind the model's arms (1, uint8): arm pixels with garment on both sides
-    across them, within `width` px (an arm crossing the body, a hand on the hem). An arm hanging beside the
-    garment's edge has garment on one side only and stays out."""
+    """Where the garment goes on behind the model's arms (or a lock of their hair: what lies in front of it, 1, uint8):
+    their pixels with garment on both sides across them, within `width` px (an arm crossing the body, a hand on the
+    hem). An arm hanging beside the garment's edge has garment on one side only and stays out."""
     # A wide closing costs with the square of its width: it is done at a size where the disc is about 11 px.
     factor = max(1.0, width / 11)
     height, full_width = garment.shape

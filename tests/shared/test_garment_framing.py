@@ -47,6 +47,36 @@ def test_a_garment_small_in_a_big_frame_is_measured_cropped_to_its_outline():
         assert min(small.rgb.shape[:2]) > 0.5 * min(plain.rgb.shape[:2])
 
 
+def _tall(garment_png, margin=0.3, background=(250, 250, 250)):
+    """The garment photo with plain margins of `margin` of its height above and below it (a tall product photo)."""
+    garment = photos.decode(garment_png).convert("RGB")
+    extra = int(margin * garment.height)
+    frame = Image.new("RGB", (garment.width, garment.height + 2 * extra), background)
+    frame.paste(garment, (0, extra))
+    return photos.encode(frame)
+
+
+@pytest.mark.parametrize(
+    ("garment", "kind"),
+    [
+        (photos.jeans, "bottom"),
+        (photos.dress, "one_piece"),
+        (photos.jumpsuit, "one_piece"),
+        (photos.t_shirt, "top"),
+    ],
+)
+@pytest.mark.parametrize("margin", [0.2, 0.35])
+def test_a_garment_in_a_tall_photo_is_read_by_its_own_proportions(garment, kind, margin):
+    # Trouser legs whose gap narrows to the crotch read as trousers, not as a one-piece, however tall the photo; a
+    # dress and a jumpsuit stay one-pieces. The photo's frame is kept: the cut-out lies where the garment is.
+    photo = read_garment_photo(_tall(garment(), margin))
+    assert photo.detected_type == kind
+    rows = np.nonzero((photo.alpha > 0.5).any(axis=1))[0] / photo.alpha.shape[0]
+    assert (
+        rows.min() > margin / (1 + 2 * margin) - 0.02 and rows.max() < (1 + margin) / (1 + 2 * margin) + 0.02
+    )
+
+
 def test_a_garment_filling_its_photo_is_not_cropped():
     plain = read_garment_photo(photos.t_shirt())
     assert plain.rgb.shape[:2] == photos.decode(photos.t_shirt()).size[::-1]

@@ -159,6 +159,7 @@ def _drawn_person(arms):
     outline = np.zeros((SIZE, SIZE), np.float32)
     outline[70:215, 115:186] = 1
     regions.person = outline
+    regions.skin_colour = None  # no face drawn to learn a tone from: no skin in shade is looked for
     hands = np.zeros((SIZE, SIZE), np.uint8)
     for _, wrist in arms:
         cv2.circle(hands, (int(wrist[0]), int(wrist[1])), HAND_RADIUS, (1,), -1)
