@@ -8,7 +8,8 @@ tie or a belt hanging beside the hem, a sleeveless top's straps, a halter's neck
 fabric (the garment's own colour) are none of these. A price tag is a rectangle of one flat colour (printed, or laid
 over the photo) with text in it, small beside the garment and partly off it; a garment's own cuffs, panels and
 labels are not flat (weave, shading) or not rectangles, or lie inside its outline. A hanger is thin lines above the
-garment that rise into a hook: a stem, one thin line on the garment's axis, standing above the garment's top; what
+garment that rise into a hook: a stem, one thin line on the garment's axis alone in its rows above the garment's top,
+ending below the photo's top edge; what
 of thin lines is joined to that stem (the hook, the hanger's shoulders or its bar, the clips' arms) goes with it. A
 sleeveless top's straps rise beside the axis; a halter's neck strap is a loop, thin and one line only where it turns
 over (across, not up); a garment's own thin parts hang below its top.
@@ -218,34 +219,39 @@ def hanger(subject: Binary) -> Mask:
     none = np.zeros(subject.shape, bool)
     if not subject.any():
         return none
-    _, _, _, garment_width, axis = _rows(subject)
+    left, right, count, garment_width, axis = _rows(subject)
     size = max(11, round(_HANGER_LINE * garment_width)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     thick = cv2.morphologyEx(subject, cv2.MORPH_OPEN, disc)
     # The garment's body: what is thick beyond the lines' junctions and the hook's turn (small thick blobs).
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
-    if count <= 1:
+    pieces, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
+    if pieces <= 1:
         return none  # all of it thin: a belt, a strap, no garment hanging from anything
     areas = stats[1:, cv2.CC_STAT_AREA]
     body = np.isin(labels, 1 + np.flatnonzero(areas >= _BODY_SHARE * areas.max())).astype(np.uint8)
-    rows = np.flatnonzero(body.any(axis=1))
-    top, height = int(rows[0]), int(rows[-1] - rows[0] + 1)
-    rest = ((subject > 0) & (cv2.dilate(body, disc) == 0)).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
-    stems = np.zeros(count, bool)
-    for label in range(1, count):
-        if stats[label, cv2.CC_STAT_TOP] >= top:
-            continue  # not above the garment: its own thin parts
-        x, y, box_width, box_height = (int(value) for value in stats[label, :4])
-        piece = labels[y : y + box_height, x : x + box_width] == label
-        stems[label] = _stem_length(piece, axis - x, size, garment_width) >= _HOOK_LENGTH * height
-    if not stems.any():
+    top, bottom = (int(row) for row in np.flatnonzero(body.any(axis=1))[[0, -1]])
+    # The stem: rows above the body where the whole cut-out is one thin line on the garment's axis, alone in its rows
+    # (a garment's own collar or placket has the rest of the garment beside it), ending below the photo's top edge (a
+    # line running off the photo, a seam between two photos or a floor's grout, is no hook).
+    span = right - left + 1
+    one_line = (
+        (count > 0)
+        & (count == span)
+        & (span <= size)
+        & (np.abs((left + right) / 2 - axis) <= _ON_AXIS * garment_width)
+    )
+    one_line[top:] = False
+    start, end = _longest_run(one_line)
+    if start == 0 or end - start < _HOOK_LENGTH * (bottom - top + 1):
         return none
+    rest = ((subject > 0) & (cv2.dilate(body, disc) == 0)).astype(np.uint8)
+    _, labels = cv2.connectedComponents(rest, connectivity=8)
+    stems = np.unique(labels[start:end][rest[start:end] > 0])
     # The lines joined to a stem, also where they pass close by the garment (a clip's arm, the bar's ends beyond it);
     # where they meet the garment (the cut-out's smoothing fills the sharp corners between them and its top edge),
     # and the clips, what is too small for a disc four lines wide goes with them.
     reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (4 * size + 1, 4 * size + 1))
-    found = stems[labels]
+    found = np.isin(labels, stems[stems > 0])
     for _ in range(_JOINED_STEPS):
         joined = np.unique(labels[(cv2.dilate(found.astype(np.uint8), reach) > 0) & (rest > 0)])
         grown = np.isin(labels, joined[joined > 0])
@@ -258,22 +264,13 @@ def hanger(subject: Binary) -> Mask:
     return found
 
 
-def _stem_length(piece: Mask, axis: float, size: int, garment_width: float) -> int:
-    """The most rows in a row where the piece is one run at most `size` px wide, its middle on the garment's axis
-    (within _ON_AXIS of its width)."""
-    filled = piece.sum(axis=1)
-    width = piece.shape[1]
-    left = np.argmax(piece, axis=1)
-    right = width - 1 - np.argmax(piece[:, ::-1], axis=1)
-    span = right - left + 1
-    stem = (
-        (filled > 0)
-        & (filled == span)
-        & (span <= size)
-        & (np.abs((left + right) / 2 - axis) <= _ON_AXIS * garment_width)
-    )
-    longest = run = 0
-    for inside in stem:
-        run = run + 1 if inside else 0
-        longest = max(longest, run)
-    return longest
+def _longest_run(rows: Mask) -> tuple[int, int]:
+    """(start, end) of the longest run of True rows; (0, 0) without any."""
+    best = (0, 0)
+    start = 0
+    for row, inside in enumerate(np.append(rows, False)):
+        if not inside:
+            if row - start > best[1] - best[0]:
+                best = (start, row)
+            start = row + 1
+    return best

@@ -328,6 +328,12 @@ def test_a_garment_on_a_hanger_is_cut_out_without_it(outline, colour, kind, clip
     assert cut_out[: rows.min() - 3].sum() < 0.001 * garment.sum()
 
 
+def _with_a_line_from_the_top(garment_png):
+    image = photos.decode(garment_png).convert("RGB")
+    ImageDraw.Draw(image).line([(300, 0), (300, 160)], fill=_WIRE, width=3)
+    return photos.encode(image)
+
+
 def _camisole(straps):
     """A camisole laid flat: a bodice and thin (10 px) straps above it, each a list of points."""
     image = photos.decode(photos.flat_lay([(200, 250), (400, 250), (420, 700), (180, 700)], (150, 40, 90)))
@@ -355,6 +361,9 @@ def _camisole(straps):
             lambda: photos.flat_lay(photos.JEANS, (60, 90, 150), details=photos.BELT),
             [(300, 85), (300, 65), (200, 85)],
         ),
+        # A thin dark line from the photo's top edge down to the collar (a seam between two photos, a floor's grout):
+        # no hook ends it, and the collar under it stays.
+        (lambda: _with_a_line_from_the_top(photos.t_shirt()), [(300, 170), (260, 160), (340, 160)]),
     ],
 )
 def test_thin_parts_above_a_garment_are_not_taken_for_a_hanger(png, parts):
