@@ -9,8 +9,9 @@ a 3x frame, in a very tall and a very wide frame, turned 90 and 180 degrees in i
 each EXIF orientation 2-8 that stands it up again (what a phone sends), mirrored, beside another person, grey,
 dark (x0.25), burnt out, JPEG quality 10, 200 px; each garment photo turned 90 degrees, small in a 3x white
 frame, on a busy background, cut off, beside another garment, under a price tag and a text, grey; turned 270
-degrees; on a wooden table, a tiled floor and a bed sheet; on a wire hanger; on a dress form (a neck above, a stand
-below). Every person
+degrees; on a wooden table, a tiled floor and a bed sheet; on a wire hanger (hook, neck and shoulders); trousers
+and skirts on a clip hanger (a bar across the waistband, two clips, the hook); on a dress form (a neck above, a
+stand below). Every person
 transform meets every garment of --garments, every garment transform every person of --people, through
 POST /api/tryon as ../shared/tools/tryon_placement.py sends it (whose client code this reuses). Each pair is
 done-right (of what changed, at least 0.7 in the garment's body region, the boxes of the manifest carried
@@ -163,7 +164,7 @@ def person_transforms(image, boxes, other):
     return sent
 
 
-def garment_transforms(image, other, flat):
+def garment_transforms(image, other, flat, kind):
     width, height = image.size
     pixels = np.asarray(image)
     frame = Image.new("RGB", (3 * width, 3 * height), (255, 255, 255))
@@ -208,6 +209,7 @@ def garment_transforms(image, other, flat):
             np.where(garment[..., None], pixels, _sheet(height, width)).astype(np.uint8)
         ),
         "g_hanger": _on_hanger(image, garment),
+        "g_clip_hanger": _on_clip_hanger(image, garment),
         "g_mannequin": _on_mannequin(image, garment),
         "g_small_in_big": frame,
         "g_busy_bg": Image.fromarray(busy),
@@ -217,7 +219,9 @@ def garment_transforms(image, other, flat):
         "g_grayscale": ImageOps.grayscale(image).convert("RGB"),
     }
     if not flat:  # a garment worn by a model hangs on no hanger or dress form
-        del made["g_hanger"], made["g_mannequin"]
+        del made["g_hanger"], made["g_clip_hanger"], made["g_mannequin"]
+    elif kind != "bottom":  # hung by the waistband: trousers, skirts
+        del made["g_clip_hanger"]
     return {name: jpeg(picture) for name, picture in made.items()}
 
 
@@ -262,8 +266,23 @@ def _top_middle(garment):
     return int((upper.min() + upper.max()) / 2), int(top)
 
 
+_WIRE = (60, 60, 65)
+
+
+def _hook(draw, x, y, size, line):
+    """A hanger's hook on its neck at (x, y): a stem rising `size`, curving over to one side and down (a question
+    mark's top), one stroke with the neck."""
+    stem = y - size
+    radius = max(4, size // 3)
+    draw.line([(x, y), (x, stem)], fill=_WIRE, width=line)
+    box = [x, stem - radius, x + 2 * radius, stem + radius]
+    draw.arc(box, 180, 360, fill=_WIRE, width=line)
+    draw.arc(box, 0, 50, fill=_WIRE, width=line)
+
+
 def _on_hanger(image, garment):
-    """The garment hanging from a dark wire hanger: its hook rising from the collar, the frame raised to show it."""
+    """The garment hanging from a dark wire hanger: its hook and twisted neck rising above the collar or waistband,
+    its shoulders sloping down from the neck (hidden where the garment covers them), the frame raised to show it."""
     width, height = image.size
     rise = height // 4
     canvas = Image.new("RGB", (width, height + rise), background(np.asarray(image)))
@@ -274,23 +293,39 @@ def _on_hanger(image, garment):
     draw = ImageDraw.Draw(canvas)
     line = max(3, width // 150)
     reach = int(0.35 * (span[1] - span[0]))
-    draw.line(
-        [(x - reach, y + rise // 5), (x, y - rise // 3), (x + reach, y + rise // 5)],
-        fill=(60, 60, 65),
-        width=line,
-    )
-    draw.line([(x, y - rise // 3), (x, y - rise // 2)], fill=(60, 60, 65), width=line)
-    draw.arc(
-        [x - rise // 6, y - rise + rise // 8, x + rise // 6, y - rise // 2 + rise // 8],
-        180,
-        360,
-        fill=(60, 60, 65),
-        width=line,
-    )
+    neck = y - rise // 3
+    draw.line([(x - reach, y + rise // 5), (x, neck), (x + reach, y + rise // 5)], fill=_WIRE, width=line)
     # the garment hides the hanger's shoulders: paste the garment back over them
     canvas.paste(image, (0, rise), Image.fromarray((garment * 255).astype(np.uint8)))
     draw = ImageDraw.Draw(canvas)
-    draw.line([(x, y - rise // 3), (x, y + 2)], fill=(60, 60, 65), width=line)
+    draw.line([(x, neck), (x, y + 2)], fill=_WIRE, width=line)
+    _hook(draw, x, neck, rise // 3, line)
+    return canvas
+
+
+def _on_clip_hanger(image, garment):
+    """The garment (trousers, a skirt) hung by its waistband from a clip hanger: a straight dark bar a little wider
+    than the waistband just above it, a clip over the waistband near either end, the hook rising from the bar's
+    middle."""
+    width, height = image.size
+    rise = height // 5
+    canvas = Image.new("RGB", (width, height + rise), background(np.asarray(image)))
+    canvas.paste(image, (0, rise))
+    x, y = _top_middle(garment)
+    y += rise
+    rows, columns = np.nonzero(garment)
+    upper = columns[rows < rows.min() + max(4, (rows.max() - rows.min()) // 40)]
+    left, right = int(upper.min()), int(upper.max())
+    line = max(3, width // 150)
+    bar = y - rise // 6
+    overhang = (right - left) // 10
+    draw = ImageDraw.Draw(canvas)
+    draw.line([(left - overhang, bar), (right + overhang, bar)], fill=_WIRE, width=line + 2)
+    clip = max(8, (right - left) // 14)
+    for end in (left + clip, right - clip):
+        draw.line([(end, bar), (end, y)], fill=_WIRE, width=line)
+        draw.rectangle([end - clip // 2, y - clip // 3, end + clip // 2, y + clip], fill=(45, 45, 50))
+    _hook(draw, x, bar, rise // 2, line)
     return canvas
 
 
@@ -337,7 +372,9 @@ def build_corpus(photos, out):
     for position, garment in enumerate(garments):
         image = Image.open(photos / garment["file"]).convert("RGB")
         other = Image.open(photos / garments[(position + 3) % len(garments)]["file"]).convert("RGB")
-        for name, data in garment_transforms(image, other, garment["photo_type"] == "flat-lay").items():
+        for name, data in garment_transforms(
+            image, other, garment["photo_type"] == "flat-lay", garment["garment_type"]
+        ).items():
             path = out / "garment" / name / (Path(garment["file"]).stem + ".jpg")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

@@ -1,6 +1,5 @@
 """What a garment's photo shows with it that is none of it: a dress form's stand below the hem and its neck above the
-collar, a price tag laid over it (masks.garment_alpha cuts them off the garment's cut-out; a wire hanger's lines go
-with the thin lines).
+collar, a price tag laid over it, the hanger it hangs from (masks.garment_alpha cuts them off the garment's cut-out).
 
 They are told from the garment by its own shape, at the cut-out's analysis size. A stand is a thin, straight, upright
 bar on the garment's axis below its hem, with at most a base under it. A form's neck is a plain, one-coloured block
@@ -8,7 +7,12 @@ on the garment's axis above its shoulders, narrower than them and of another col
 tie or a belt hanging beside the hem, a sleeveless top's straps, a halter's neck strap, a turtleneck's or a hood's
 fabric (the garment's own colour) are none of these. A price tag is a rectangle of one flat colour (printed, or laid
 over the photo) with text in it, small beside the garment and partly off it; a garment's own cuffs, panels and
-labels are not flat (weave, shading) or not rectangles, or lie inside its outline.
+labels are not flat (weave, shading) or not rectangles, or lie inside its outline. A hanger is thin lines above the
+garment that rise into a hook: a stem, one thin line on the garment's axis alone in its rows above the garment's top,
+ending below the photo's top edge; what
+of thin lines is joined to that stem (the hook, the hanger's shoulders or its bar, the clips' arms) goes with it. A
+sleeveless top's straps rise beside the axis; a halter's neck strap is a loop, thin and one line only where it turns
+over (across, not up); a garment's own thin parts hang below its top.
 """
 
 from typing import cast
@@ -41,6 +45,16 @@ _TAG_OFF = (
     0.2  # at least this share of a ring _TAG_RING px around it is background: it lies partly off the garment
 )
 _TAG_RING = 8
+# Share of the garment's width: a hanger's wire or bar is thinner than this or than 11 px, whichever is more (a line
+# 2-3 px wide in the photo is cut out 7-9 px wide, its soft edges and the local contrast beside it counted).
+_HANGER_LINE = 0.035
+_BODY_SHARE = (
+    0.05  # of the largest thick piece: a thick piece this large is garment, a smaller one a hanger's joint
+)
+# A hanger's stem rises at least this share of the garment's height as one thin line (a hook on trousers a metre long
+# rises 4-8 cm straight before it turns over).
+_HOOK_LENGTH = 0.025
+_JOINED_STEPS = 3  # the hanger's lines found from its stem: pieces joined to it across this many gaps
 
 
 def dress_form(subject: Binary, lab: Lab) -> Mask:
@@ -197,3 +211,66 @@ def price_tags(subject: Binary, lab: Lab, contrast: NDArray[np.float32]) -> Mask
         edge = _TAG_RING // 2  # the tag's own edge, too sharp to be flat
         tags[max(0, y - edge) : y + box_height + edge, max(0, x - edge) : x + box_width + edge] = True
     return tags & (subject > 0)
+
+
+def hanger(subject: Binary) -> Mask:
+    """The part of the garment's cut-out (uint8, analysis size) that is a hanger (see the module); empty when there
+    is none."""
+    none = np.zeros(subject.shape, bool)
+    if not subject.any():
+        return none
+    left, right, count, garment_width, axis = _rows(subject)
+    size = max(11, round(_HANGER_LINE * garment_width)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    thick = cv2.morphologyEx(subject, cv2.MORPH_OPEN, disc)
+    # The garment's body: what is thick beyond the lines' junctions and the hook's turn (small thick blobs).
+    pieces, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
+    if pieces <= 1:
+        return none  # all of it thin: a belt, a strap, no garment hanging from anything
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    body = np.isin(labels, 1 + np.flatnonzero(areas >= _BODY_SHARE * areas.max())).astype(np.uint8)
+    top, bottom = (int(row) for row in np.flatnonzero(body.any(axis=1))[[0, -1]])
+    # The stem: rows above the body where the whole cut-out is one thin line on the garment's axis, alone in its rows
+    # (a garment's own collar or placket has the rest of the garment beside it), ending below the photo's top edge (a
+    # line running off the photo, a seam between two photos or a floor's grout, is no hook).
+    span = right - left + 1
+    one_line = (
+        (count > 0)
+        & (count == span)
+        & (span <= size)
+        & (np.abs((left + right) / 2 - axis) <= _ON_AXIS * garment_width)
+    )
+    one_line[top:] = False
+    start, end = _longest_run(one_line)
+    if start == 0 or end - start < _HOOK_LENGTH * (bottom - top + 1):
+        return none
+    rest = ((subject > 0) & (cv2.dilate(body, disc) == 0)).astype(np.uint8)
+    _, labels = cv2.connectedComponents(rest, connectivity=8)
+    stems = np.unique(labels[start:end][rest[start:end] > 0])
+    # The lines joined to a stem, also where they pass close by the garment (a clip's arm, the bar's ends beyond it);
+    # where they meet the garment (the cut-out's smoothing fills the sharp corners between them and its top edge),
+    # and the clips, what is too small for a disc four lines wide goes with them.
+    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (4 * size + 1, 4 * size + 1))
+    found = np.isin(labels, stems[stems > 0])
+    for _ in range(_JOINED_STEPS):
+        joined = np.unique(labels[(cv2.dilate(found.astype(np.uint8), reach) > 0) & (rest > 0)])
+        grown = np.isin(labels, joined[joined > 0])
+        if (grown == found).all():
+            break
+        found = grown
+    near = cv2.dilate(found.astype(np.uint8), reach) > 0
+    solid = cv2.morphologyEx(np.where(found, 0, subject).astype(np.uint8), cv2.MORPH_OPEN, reach)
+    found |= near & (subject > 0) & (solid == 0)
+    return found
+
+
+def _longest_run(rows: Mask) -> tuple[int, int]:
+    """(start, end) of the longest run of True rows; (0, 0) without any."""
+    best = (0, 0)
+    start = 0
+    for row, inside in enumerate(np.append(rows, False)):
+        if not inside:
+            if row - start > best[1] - best[0]:
+                best = (start, row)
+            start = row + 1
+    return best

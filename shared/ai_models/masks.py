@@ -63,7 +63,7 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
     outline = _garment_outline(rgb)
     if outline is None:
         return None
-    subject, lab, texture = outline
+    subject, lab, texture, hanger = outline
     # A dress form's neck and stand, and a price tag laid over the garment, are none of it (holders.py).
     form = holders.dress_form(subject, lab) | holders.price_tags(subject, lab, texture)
     if form.any() and (form_less := np.where(form, 0, subject)).any():
@@ -75,6 +75,8 @@ def garment_alpha(rgb: RGB) -> Alpha | None:
         outline_parts &= (cv2.dilate(form.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5))) == 0).astype(
             np.uint8
         )
+    if hanger.any():  # what the hanger's lines close off above the garment is background, edges or not
+        outline_parts = _apart_from(outline_parts, hanger)
     subject = subject | outline_parts
     # Scaled up and softened by about a pixel: snapping the edge to the photo (refine_alpha) would cost more
     # than the rest of the cut-out, and a garment's outline is smooth.
@@ -94,19 +96,31 @@ def on_a_dress_form(rgb: RGB) -> bool:
     return outline is not None and bool(holders.dress_form(*outline[:2]).any())
 
 
-def _garment_outline(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32]] | None:
+def _garment_outline(rgb: RGB) -> tuple[Binary, Lab, NDArray[np.float32], Mask] | None:
     """The garment's cut-out before its holes are filled (analysis size; None if the border isn't plain), the
-    photo in CIELAB at that size and its lightness's local contrast (_local_contrast). Light stripes and bands cross the garment from side to side, so they are not
+    photo in CIELAB at that size, its lightness's local contrast (_local_contrast) and the hanger cut off it
+    (holders.hanger; empty without one). Light stripes and bands cross the garment from side to side, so they are not
     enclosed: they are bridged where garment lies just above and below (a gap open downwards, between trouser legs,
-    stays open)."""
+    stays open). The hanger goes first: bridged to the garment's top edge, its lines would close a solid wedge."""
     found = _subject_on_plain_background(rgb)
     if found is None:
         return None
     subject, lab, texture = found
+    hanger = holders.hanger(subject)
+    if hanger.any():
+        subject = cast(Binary, np.where(hanger, 0, subject).astype(np.uint8))
     bridge = max(3, round(subject.shape[0] * _STRIPE_BRIDGE))
     subject = _close(subject, _kernel(cv2.MORPH_RECT, (1, bridge)))
     subject = _the_garment(keep_large_components(_without_thin_lines(subject), min_share=0.05))
-    return subject, lab, texture
+    return subject, lab, texture, hanger
+
+
+def _apart_from(parts: Binary, holder: Mask) -> Binary:
+    """The pieces of `parts` (uint8) that do not touch the holder (within 2 px)."""
+    near = cv2.dilate(holder.astype(np.uint8), _kernel(cv2.MORPH_RECT, (5, 5)))
+    _, labels = cv2.connectedComponents(parts, connectivity=4)
+    touching = np.unique(labels[(near > 0) & (parts > 0)])
+    return cast(Binary, ((parts > 0) & ~np.isin(labels, touching[touching > 0])).astype(np.uint8))
 
 
 def squared_shape(garment: Mask) -> Mask | None:

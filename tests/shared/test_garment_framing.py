@@ -287,3 +287,132 @@ def test_flat_rectangles_of_a_garment_are_not_taken_for_a_price_tag(png, parts):
     cut_out = _cut_out_at(read_garment_photo(png()), (600, 800))
     for x, y in parts:
         assert cut_out[y, x]
+
+
+_WIRE = (60, 60, 65)
+
+
+def _hook(draw, x, y):
+    """A hanger's hook on its neck at (x, y): a stem rising, curving over to one side and down."""
+    draw.line([(x, y), (x, y - 50)], fill=_WIRE, width=3)
+    draw.arc([x, y - 68, x + 36, y - 32], 180, 360, fill=_WIRE, width=3)
+    draw.arc([x, y - 68, x + 36, y - 32], 0, 50, fill=_WIRE, width=3)
+
+
+def _on_hanger(outline, colour, clip=False, rise=150):
+    """The garment hanging from a thin dark hanger, the frame raised to show it: a wire hanger's hook and neck above
+    the collar or waistband, its shoulders sloping down from the neck (hidden where the garment covers them), or a
+    clip hanger's straight bar a little wider than the waistband just above it, two clips on the waistband. Returns
+    the photo and the garment's own mask in it (float 0/1)."""
+    garment = photos.decode(photos.flat_lay(outline, colour)).convert("RGB")
+    mask = photos.inside(outline)
+    canvas = Image.new("RGB", (600, 800 + rise), (250, 250, 250))
+    canvas.paste(garment, (0, rise))
+    rows, columns = np.nonzero(mask)
+    top = int(rows.min())
+    upper = columns[rows < top + 6]
+    left, right = int(upper.min()), int(upper.max())
+    x, y = (left + right) // 2, top + rise
+    draw = ImageDraw.Draw(canvas)
+    if clip:
+        bar = y - 25
+        draw.line([(left - 25, bar), (right + 25, bar)], fill=_WIRE, width=4)
+        for end in (left + 20, right - 20):
+            draw.line([(end, bar), (end, y)], fill=_WIRE, width=3)
+            draw.rectangle([end - 8, y - 4, end + 8, y + 16], fill=(45, 45, 50))
+        _hook(draw, x, bar)
+    else:
+        reach = int(0.35 * (columns.max() - columns.min()))
+        draw.line([(x - reach, y + 30), (x, y - 45), (x + reach, y + 30)], fill=_WIRE, width=3)
+        canvas.paste(garment, (0, rise), Image.fromarray((mask * 255).astype(np.uint8)))
+        draw = ImageDraw.Draw(canvas)
+        draw.line([(x, y - 45), (x, y + 2)], fill=_WIRE, width=3)
+        _hook(draw, x, y - 45)
+    placed = np.zeros((800 + rise, 600))
+    placed[rise:] = mask
+    return photos.encode(canvas), placed
+
+
+@pytest.mark.parametrize(
+    ("outline", "colour", "kind", "clip"),
+    [
+        (photos.T_SHIRT, (200, 30, 40), "top", False),
+        (photos.DRESS, (40, 120, 70), "one_piece", False),
+        (photos.JEANS, (60, 90, 150), "bottom", False),
+        (photos.JEANS, (60, 90, 150), "bottom", True),
+        (photos.SKIRT, (150, 40, 90), "bottom", True),
+    ],
+)
+def test_a_garment_on_a_hanger_is_cut_out_without_it(outline, colour, kind, clip):
+    """The hook, the hanger's shoulders or its bar are none of the garment, and the background they close off above
+    the collar or the waistband is no hole of it: the cut-out is the garment's own shape, read as the garment it is
+    (trousers with a filled triangle on top read as lying sideways)."""
+    png, garment = _on_hanger(outline, colour, clip=clip)
+    photo = read_garment_photo(png)
+    assert photo.detected_type == kind
+    cut_out = _cut_out_at(photo, garment.shape[::-1])
+    garment = garment > 0.5
+    assert (cut_out & garment).sum() / (cut_out | garment).sum() > 0.95
+    rows = np.nonzero(garment.any(axis=1))[0]
+    # Nothing of the hanger above the garment (at most a sliver where its lines met the garment's edge).
+    assert cut_out[: rows.min() - 3].sum() < 0.001 * garment.sum()
+
+
+def _with_a_line_from_the_top(garment_png):
+    image = photos.decode(garment_png).convert("RGB")
+    ImageDraw.Draw(image).line([(300, 0), (300, 160)], fill=_WIRE, width=3)
+    return photos.encode(image)
+
+
+def _camisole(straps):
+    """A camisole laid flat: a bodice and thin (10 px) straps above it, each a list of points."""
+    image = photos.decode(photos.flat_lay([(200, 250), (400, 250), (420, 700), (180, 700)], (150, 40, 90)))
+    draw = ImageDraw.Draw(image)
+    for strap in straps:
+        draw.line(strap, fill=(150, 40, 90), width=10, joint="curve")
+    return photos.encode(image)
+
+
+@pytest.mark.parametrize(
+    ("png", "parts"),
+    [
+        # A strappy top: two thin straps curving up from its bodice beside its axis.
+        (
+            lambda: _camisole([[(215, 255), (225, 150), (240, 90)], [(385, 255), (375, 150), (360, 90)]]),
+            [(225, 150), (375, 150), (240, 95)],
+        ),
+        # A halter top: one thin strap from both sides of its bodice, turning over above its middle.
+        (
+            lambda: _camisole([[(215, 255), (240, 120), (300, 80), (360, 120), (385, 255)]]),
+            [(300, 82), (240, 122), (360, 122)],
+        ),
+        # Trousers with a belt and its buckle at the waistband.
+        (
+            lambda: photos.flat_lay(photos.JEANS, (60, 90, 150), details=photos.BELT),
+            [(300, 85), (300, 65), (200, 85)],
+        ),
+        # A thin dark line from the photo's top edge down to the collar (a seam between two photos, a floor's grout):
+        # no hook ends it, and the collar under it stays.
+        (lambda: _with_a_line_from_the_top(photos.t_shirt()), [(300, 170), (260, 160), (340, 160)]),
+    ],
+)
+def test_thin_parts_above_a_garment_are_not_taken_for_a_hanger(png, parts):
+    photo = read_garment_photo(png())
+    cut_out = _cut_out_at(photo, (600, 800))
+    for x, y in parts:
+        assert cut_out[y, x]
+
+
+def test_a_logo_printed_on_a_garment_hanging_from_a_hanger_stays_garment():
+    """A dark logo of thin strokes on the chest is the garment's own: only the hanger above it is cut off."""
+    png, garment = _on_hanger(photos.T_SHIRT, (230, 230, 235))
+    image = photos.decode(png).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.text((215, 150 + 230), "LOGO", fill=_WIRE, font_size=56)
+    draw.line([(300, 150 + 300), (300, 150 + 420)], fill=_WIRE, width=3)
+    photo = read_garment_photo(photos.encode(image))
+    assert photo.detected_type == "top"
+    cut_out = _cut_out_at(photo, garment.shape[::-1])
+    assert cut_out[150 + 300 : 150 + 420, 300].all()
+    assert cut_out[150 + 230 : 150 + 290, 215:385].all()
+    assert not cut_out[:100].any()
