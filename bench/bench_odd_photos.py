@@ -8,10 +8,10 @@ each person photo cropped (head and shoulders, waist up, chest down, legs only, 
 a 3x frame, in a very tall and a very wide frame, turned 90 and 180 degrees in its pixels, stored turned with
 each EXIF orientation 2-8 that stands it up again (what a phone sends), mirrored, beside another person, grey,
 dark (x0.25), burnt out, JPEG quality 10, 200 px; each garment photo turned 90 degrees, small in a 3x white
-frame, on a busy background, cut off, beside another garment, under a price tag and a text, grey; turned 270
-degrees; on a wooden table, a tiled floor and a bed sheet; on a wire hanger (hook, neck and shoulders); trousers
-and skirts on a clip hanger (a bar across the waistband, two clips, the hook); on a dress form (a neck above, a
-stand below). Every person
+frame, in front of a busy room (a wall, a window, a clothes rail, a plant, a wooden floor), cut off, beside another
+garment, under a price tag and a text, grey; turned 270 degrees; on a wooden table, a tiled floor and a bed sheet; on
+a wire hanger (hook, neck and shoulders); trousers and skirts on a clip hanger (a bar across the waistband, two clips,
+the hook); on a dress form (a neck above, a stand below). Every person
 transform meets every garment of --garments, every garment transform every person of --people, through
 POST /api/tryon as ../shared/tools/tryon_placement.py sends it (whose client code this reuses). Each pair is
 done-right (of what changed, at least 0.7 in the garment's body region, the boxes of the manifest carried
@@ -169,19 +169,22 @@ def garment_transforms(image, other, flat, kind):
     pixels = np.asarray(image)
     frame = Image.new("RGB", (3 * width, 3 * height), (255, 255, 255))
     frame.paste(image, (width, height))
-    rows, columns = np.mgrid[0:height, 0:width]
-    texture = (
-        128
-        + 60 * np.sin(columns / 7.0)[..., None] * np.array([1, 0.4, -0.6])
-        + 50 * np.cos(rows / 11.0)[..., None] * np.array([-0.5, 1, 0.3])
-        + np.random.default_rng(7).normal(0, 18, (height, width, 3))
+    # What differs from the background in colour or texture, or is an edge: a white knit on white differs in its
+    # ribs and its faint outline, not in colour (without them its white parts were holes the new surface showed in).
+    grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mean = cv2.blur(grey, (7, 7))
+    contrast = np.sqrt(np.maximum(cv2.blur(grey * grey, (7, 7)) - mean * mean, 0))
+    garment = (np.abs(pixels.astype(np.float32) - np.array(background(pixels))).sum(axis=2) > 40) | (
+        contrast > 3
     )
-    garment = np.abs(pixels.astype(np.float32) - np.array(background(pixels))).sum(axis=2) > 40
-    garment = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    garment = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    garment |= (cv2.Canny(cv2.GaussianBlur(grey.astype(np.uint8), (0, 0), 1.0), 8, 20) > 0).astype(np.uint8)
+    garment = cv2.morphologyEx(garment, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     # A garment's parts of the background's colour (a white knit on white) inside its outline are garment.
     outlines, _ = cv2.findContours(garment, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    garment = cv2.drawContours(np.zeros_like(garment), outlines, -1, 1, cv2.FILLED).astype(bool)
-    busy = np.where(garment[..., None], pixels, np.clip(texture, 0, 255)).astype(np.uint8)
+    garment = cv2.drawContours(np.zeros_like(garment), outlines, -1, 1, cv2.FILLED)
+    garment = cv2.erode(garment, np.ones((5, 5), np.uint8)).astype(bool)  # no fringe of the old background
+    busy = np.where(garment[..., None], pixels, _room(height, width)).astype(np.uint8)
     two = Image.new("RGB", (2 * width, height))
     two.paste(image, (0, 0))
     two.paste(other.resize((width, height)), (width, 0))
@@ -237,16 +240,67 @@ def _wood(height, width):
 
 
 def _tiles(height, width):
-    """A tiled floor: grey-beige tiles of slightly different shades, dark grout, a little noise."""
+    """A tiled floor: a regular grid of grey-beige stone tiles of slightly different shades, each mottled and
+    speckled like stone, between thin straight grout lines (3 px) that run through the whole photo."""
     rows, columns = np.mgrid[0:height, 0:width]
     size = max(60, width // 6)
     rng = np.random.default_rng(5)
-    shades = rng.uniform(0.85, 1.1, (height // size + 2, width // size + 2))
+    shades = rng.uniform(0.88, 1.08, (height // size + 2, width // size + 2))
+    mottle = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), 6)
+    mottle *= 0.035 / max(float(mottle.std()), 1e-6)
+    speckle = rng.normal(0, 7, (height, width, 3)) * (rng.random((height, width)) < 0.05)[..., None]
     floor = (
-        np.array([185, 175, 160], np.float32)[None, None] * shades[rows // size, columns // size][..., None]
+        np.array([185, 175, 160], np.float32)[None, None]
+        * (shades[rows // size, columns // size] + mottle)[..., None]
     )
-    floor[((rows % size) < 4) | ((columns % size) < 4)] = (90, 85, 80)
-    return np.clip(floor + rng.normal(0, 8, floor.shape), 0, 255)
+    floor[((rows % size) < 3) | ((columns % size) < 3)] = (120, 115, 108)
+    return np.clip(floor + speckle + rng.normal(0, 4, floor.shape), 0, 255)
+
+
+def _room(height, width):
+    """A busy background: a room behind the garment. A warm wall with a window, a clothes rail hung with other
+    garments, a potted plant of many leaves, a wooden floor below; soft light across it, a little noise."""
+    rng = np.random.default_rng(7)
+    rows, columns = np.mgrid[0:height, 0:width].astype(np.float32)
+    room = np.empty((height, width, 3), np.float32)
+    floor_line = int(0.7 * height)
+    room[:] = np.array([214, 196, 170], np.float32)
+    room[floor_line:] = _wood(height - floor_line, width)
+    canvas = Image.fromarray(np.clip(room, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(canvas)
+    window = (int(0.55 * width), int(0.05 * height), int(0.95 * width), int(0.4 * height))
+    draw.rectangle(window, fill=(236, 242, 248), outline=(245, 245, 240), width=max(4, width // 60))
+    draw.line(
+        [((window[0] + window[2]) // 2, window[1]), ((window[0] + window[2]) // 2, window[3])],
+        fill=(245, 245, 240),
+        width=max(4, width // 80),
+    )
+    rail = int(0.12 * height)
+    draw.line([(0, rail), (int(0.45 * width), rail)], fill=(60, 60, 64), width=max(4, width // 120))
+    for position in range(6):
+        x = int((0.02 + 0.075 * position) * width)
+        colour = tuple(int(value) for value in rng.integers(30, 230, 3))
+        drop = int(rng.uniform(0.3, 0.5) * height)
+        draw.polygon(
+            [
+                (x, rail),
+                (x + width // 16, rail),
+                (x + width // 13, rail + drop),
+                (x - width // 80, rail + drop),
+            ],
+            fill=colour,
+        )
+    pot = (int(0.72 * width), int(0.52 * height), int(0.9 * width), floor_line + int(0.05 * height))
+    draw.rectangle(pot, fill=(170, 90, 60))
+    for _ in range(60):
+        cx = rng.normal((pot[0] + pot[2]) / 2, 0.09 * width)
+        cy = rng.uniform(0.2 * height, pot[1])
+        leaf = (int(cx - width / 40), int(cy - height / 70), int(cx + width / 40), int(cy + height / 70))
+        draw.ellipse(
+            leaf, fill=(int(rng.integers(30, 80)), int(rng.integers(100, 170)), int(rng.integers(30, 80)))
+        )
+    room = np.asarray(canvas).astype(np.float32) * (0.85 + 0.2 * (columns / width))[..., None]
+    return np.clip(room + rng.normal(0, 3, room.shape), 0, 255)
 
 
 def _sheet(height, width):

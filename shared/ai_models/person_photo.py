@@ -147,7 +147,7 @@ def upright_body(rgb: RGB, *, when_unseen: bool = True) -> tuple[Body, int]:
     in any turn). A turn is tried when the pose lies sideways or upside down, or (when_unseen) finds no one."""
     body = Body(rgb)
     direction = head_to_feet(body)
-    if direction is not None and direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)):
+    if direction is not None and stands(body):
         return body, 0
     if direction is None and not when_unseen:
         return body, 0
@@ -175,6 +175,12 @@ def _turns_to_try(direction: NDArray[np.float32] | None) -> tuple[int, ...]:
     else:
         first = 2
     return (first, *(turns for turns in (2, 1, 3) if turns != first))
+
+
+def stands(body: Body) -> bool:
+    """The body's head-to-feet direction points down the photo (within _UPRIGHT), or cannot be told."""
+    direction = head_to_feet(body)
+    return direction is None or bool(direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)))
 
 
 def head_to_feet(body: Body) -> NDArray[np.float32] | None:

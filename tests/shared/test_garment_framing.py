@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from shared.ai_models.body import LEFT_SHOULDER, RIGHT_SHOULDER, Body
 from shared.ai_models.garment_photo import read_garment_photo
+from shared.ai_models.person_photo import stands
 from tests import photos
 
 
@@ -416,3 +418,21 @@ def test_a_logo_printed_on_a_garment_hanging_from_a_hanger_stays_garment():
     assert cut_out[150 + 300 : 150 + 420, 300].all()
     assert cut_out[150 + 230 : 150 + 290, 215:385].all()
     assert not cut_out[:100].any()
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_a_pose_lying_sideways_is_no_model_wearing_the_garment(turns):
+    """A garment laid flat and photographed sideways can read to the pose as a body lying down (its sleeves and hem as
+    shoulders and hips): a model is a person standing in the photo once it is turned upright."""
+    sideways = np.ascontiguousarray(np.rot90(np.asarray(photos.astronaut_image()), turns))
+    body = Body(sideways)
+    assert body.visible(LEFT_SHOULDER, RIGHT_SHOULDER) and not stands(body)
+    assert stands(Body(np.asarray(photos.astronaut_image())))
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_a_model_photographed_sideways_is_still_a_model(turns):
+    sideways = np.ascontiguousarray(np.rot90(np.asarray(photos.astronaut_image()), turns))
+    photo = read_garment_photo(photos.encode(Image.fromarray(sideways)))
+    assert photo.photo_type == "on-model" and photo.alpha is None
+    assert photo.rgb.shape[:2] == np.asarray(photos.astronaut_image()).shape[:2]  # stood up
