@@ -31,7 +31,7 @@ from shared.ai_models.body import (
 )
 from shared.ai_models.neckline import neck_dip, neck_opening
 from shared.ai_models.per_image import remembered_per_image
-from shared.ai_models.person_photo import stands, turned, upright_body
+from shared.ai_models.person_photo import turned, upright_body
 from shared.ai_models.silhouette import Outline
 from shared.image_processing import load_image
 
@@ -255,15 +255,12 @@ def masked(layer: Layer, keep: ArrayLike) -> Layer:
 
 
 def _shows_a_model(body: Body, rgb: RGB) -> bool:
-    """One person, standing in the photo as turned upright (upright_body stands up a model lying sideways; a pose
-    lying sideways in every turn is a garment laid sideways, its sleeves and hem read as shoulders and hips), whose
-    shoulders are in view together with their face or their hips. Without a face or a hand in
+    """One person whose shoulders are in view together with their face or their hips. Without a face or a hand in
     view, a garment on a dress form, whose shape the pose reads as a body, is no model (masks.on_a_dress_form)."""
     if not (
         body.face_count <= 1
         and body.visible(LEFT_SHOULDER, RIGHT_SHOULDER)
         and (body.face_count == 1 or body.visible(LEFT_HIP, RIGHT_HIP))
-        and stands(body)
     ):
         return False
     return (

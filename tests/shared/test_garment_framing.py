@@ -421,9 +421,8 @@ def test_a_logo_printed_on_a_garment_hanging_from_a_hanger_stays_garment():
 
 
 @pytest.mark.parametrize("turns", [1, 3])
-def test_a_pose_lying_sideways_is_no_model_wearing_the_garment(turns):
-    """A garment laid flat and photographed sideways can read to the pose as a body lying down (its sleeves and hem as
-    shoulders and hips): a model is a person standing in the photo once it is turned upright."""
+def test_a_pose_lying_sideways_does_not_stand(turns):
+    """person_photo.stands: a body lying sideways in the photo does not stand; upright, it does."""
     sideways = np.ascontiguousarray(np.rot90(np.asarray(photos.astronaut_image()), turns))
     body = Body(sideways)
     assert body.visible(LEFT_SHOULDER, RIGHT_SHOULDER) and not stands(body)
