@@ -193,32 +193,51 @@ def _notch(mask: Mask) -> float:
     return depth / mask.shape[0]
 
 
-def _small_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
-    """(x0, y0, x1, y1) around a garment spanning less than _SMALL_GARMENT of the photo's width and height, with
-    _GARMENT_MARGIN of its size as margin (a plain background left all round), or None for a larger one."""
+@dataclass(frozen=True)
+class _GarmentBox:
+    """The garment's bounds (x0, y0, x1, y1) in its cut-out, and that box with _GARMENT_MARGIN of its size as margin
+    (a plain background left all round), clipped to the photo."""
+
+    bounds: tuple[int, int, int, int]
+    with_margin: tuple[int, int, int, int]
+
+
+def _garment_box(alpha: Alpha) -> _GarmentBox | None:
+    """The box around what of `alpha` is garment (over 0.5), None when nothing is."""
     ys, xs = np.nonzero(alpha > 0.5)
     if len(xs) == 0:
         return None
     height, width = alpha.shape
     x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
+    return _GarmentBox(
+        (x0, y0, x1, y1),
+        (max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)),
+    )
+
+
+def _small_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) around a garment spanning less than _SMALL_GARMENT of the photo's width and height, with
+    _GARMENT_MARGIN of its size as margin (a plain background left all round), or None for a larger one."""
+    box = _garment_box(alpha)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box.bounds
+    height, width = alpha.shape
     if x1 - x0 >= _SMALL_GARMENT * width or y1 - y0 >= _SMALL_GARMENT * height:
         return None
-    margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
-    return max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)
+    return box.with_margin
 
 
 def _narrow_garment_box(alpha: Alpha) -> tuple[int, int, int, int] | None:
     """(x0, y0, x1, y1) around the garment with _GARMENT_MARGIN of its size as margin, when that box's longer side is at
     most _NARROW_GARMENT of the photo's longer side (a tall photo with plain margins above and below the garment), else
     None."""
-    ys, xs = np.nonzero(alpha > 0.5)
-    if len(xs) == 0:
+    found = _garment_box(alpha)
+    if found is None:
         return None
-    height, width = alpha.shape
-    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
-    margin = round(_GARMENT_MARGIN * max(x1 - x0, y1 - y0))
-    box = max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)
-    if max(box[2] - box[0], box[3] - box[1]) > _NARROW_GARMENT * max(height, width):
+    box = found.with_margin
+    if max(box[2] - box[0], box[3] - box[1]) > _NARROW_GARMENT * max(alpha.shape):
         return None
     return box
 

@@ -147,7 +147,7 @@ def upright_body(rgb: RGB, *, when_unseen: bool = True) -> tuple[Body, int]:
     in any turn). A turn is tried when the pose lies sideways or upside down, or (when_unseen) finds no one."""
     body = Body(rgb)
     direction = head_to_feet(body)
-    if direction is not None and stands(body):
+    if direction is not None and _points_down(direction):
         return body, 0
     if direction is None and not when_unseen:
         return body, 0
@@ -158,7 +158,7 @@ def upright_body(rgb: RGB, *, when_unseen: bool = True) -> tuple[Body, int]:
         # only (the pose model finds bodies in much else turned sideways: a photo cut off at the hips).
         if (
             seen is not None
-            and seen[1] >= _UPRIGHT * float(np.linalg.norm(seen))
+            and _points_down(seen)
             and (body.landmarks is not None or candidate.face_count > body.face_count)
         ):
             return candidate, turns
@@ -180,7 +180,12 @@ def _turns_to_try(direction: NDArray[np.float32] | None) -> tuple[int, ...]:
 def stands(body: Body) -> bool:
     """The body's head-to-feet direction points down the photo (within _UPRIGHT), or cannot be told."""
     direction = head_to_feet(body)
-    return direction is None or bool(direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)))
+    return direction is None or _points_down(direction)
+
+
+def _points_down(direction: NDArray[np.float32]) -> bool:
+    """A head-to-feet direction pointing down the photo, within _UPRIGHT."""
+    return bool(direction[1] >= _UPRIGHT * float(np.linalg.norm(direction)))
 
 
 def head_to_feet(body: Body) -> NDArray[np.float32] | None:
